@@ -1,0 +1,10 @@
+//! PartnerOS domain: the partner program's types and rules as plain data and plain functions.
+//! Nothing here performs IO; every rule is unit-tested without a database or HTTP.
+
+pub mod audit;
+pub mod partners;
+pub mod roles;
+pub mod users;
+pub mod validation;
+
+pub use validation::{Choice, FieldError, Validation};

@@ -1,0 +1,91 @@
+//! Who may do what: the roles of internal staff and of partner users.
+
+use crate::choice_enum;
+
+choice_enum! {
+    /// A user's role. Internal roles work for the vendor; partner roles belong to one partner org.
+    Role {
+        Admin => ("admin", "Administrator"),
+        PartnerManager => ("partner_manager", "Partner manager"),
+        Sales => ("sales", "Sales"),
+        Marketing => ("marketing", "Marketing"),
+        Finance => ("finance", "Finance"),
+        Executive => ("executive", "Executive (read-only)"),
+        PartnerAdmin => ("partner_admin", "Partner admin"),
+        PartnerUser => ("partner_user", "Partner user"),
+    }
+}
+
+impl Role {
+    pub fn is_partner_side(self) -> bool {
+        matches!(self, Role::PartnerAdmin | Role::PartnerUser)
+    }
+
+    pub fn is_internal(self) -> bool {
+        !self.is_partner_side()
+    }
+
+    /// Internal roles that may create and edit partner records and their contacts.
+    pub fn can_edit_partners(self) -> bool {
+        matches!(self, Role::Admin | Role::PartnerManager)
+    }
+
+    /// Who may edit contacts: partner managers for any partner, partner admins for their own org.
+    pub fn can_edit_contacts(self) -> bool {
+        matches!(self, Role::Admin | Role::PartnerManager | Role::PartnerAdmin)
+    }
+
+    /// Admins manage all accounts; partner admins manage the accounts of their own org.
+    pub fn can_manage_users(self) -> bool {
+        matches!(self, Role::Admin | Role::PartnerAdmin)
+    }
+
+    pub fn can_read_audit_log(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// The roles an account with this role may hand out.
+    pub fn assignable_roles(self) -> &'static [Role] {
+        match self {
+            Role::Admin => <Role as crate::validation::Choice>::ALL,
+            Role::PartnerAdmin => &[Role::PartnerAdmin, Role::PartnerUser],
+            _ => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validation::Choice;
+
+    #[test]
+    fn partner_roles_are_not_internal() {
+        for role in Role::ALL {
+            assert_eq!(role.is_internal(), !role.is_partner_side());
+        }
+        assert!(Role::PartnerUser.is_partner_side());
+        assert!(Role::Executive.is_internal());
+    }
+
+    #[test]
+    fn executives_are_read_only() {
+        let r = Role::Executive;
+        assert!(!r.can_edit_partners() && !r.can_edit_contacts() && !r.can_manage_users());
+    }
+
+    #[test]
+    fn partner_admin_assigns_only_partner_roles() {
+        assert!(Role::PartnerAdmin.assignable_roles().iter().all(|r| r.is_partner_side()));
+        assert!(Role::PartnerUser.assignable_roles().is_empty());
+        assert!(Role::PartnerManager.assignable_roles().is_empty());
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(*role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+}

@@ -1,0 +1,114 @@
+//! Accounts: who can sign in, with which role, for which organisation.
+
+use crate::roles::Role;
+use crate::validation::{FieldError, Validation};
+use serde::{Deserialize, Serialize};
+
+pub const MIN_PASSWORD: usize = 10;
+pub const MAX_PASSWORD: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// Set for partner-side accounts: the organisation they belong to.
+    pub partner_id: Option<uuid::Uuid>,
+    pub time_zone: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub disabled_at: Option<time::OffsetDateTime>,
+}
+
+/// A new account as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewUserInput {
+    pub email: String,
+    pub name: String,
+    /// admin, partner_manager, sales, marketing, finance, executive, partner_admin, partner_user
+    pub role: String,
+    /// Required for partner roles, forbidden for internal ones.
+    pub partner_id: Option<uuid::Uuid>,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub partner_id: Option<uuid::Uuid>,
+    pub password: String,
+}
+
+impl NewUserInput {
+    pub fn validate(&self) -> Result<NewUser, Vec<FieldError>> {
+        let mut v = Validation::new();
+        let email = v.email("email", &self.email);
+        let name = v.text("name", &self.name, true, 120);
+        let role = v.choice::<Role>("role", &self.role);
+        if let Some(role) = role {
+            match (role.is_partner_side(), self.partner_id) {
+                (true, None) => v.add("partner_id", "a partner account needs the partner it belongs to"),
+                (false, Some(_)) => v.add("partner_id", "an internal account cannot belong to a partner"),
+                _ => {}
+            }
+        }
+        if let Err(message) = check_password(&self.password) {
+            v.add("password", message);
+        }
+        v.into_result()?;
+        Ok(NewUser {
+            email,
+            name,
+            role: role.expect("validated"),
+            partner_id: self.partner_id,
+            password: self.password.clone(),
+        })
+    }
+}
+
+/// Length is what makes a password strong; we ask for a passphrase-friendly minimum.
+pub fn check_password(password: &str) -> Result<(), String> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD {
+        Err(format!("must be at least {MIN_PASSWORD} characters"))
+    } else if length > MAX_PASSWORD {
+        Err(format!("must be at most {MAX_PASSWORD} characters"))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(role: &str, partner: bool) -> NewUserInput {
+        NewUserInput {
+            email: "Pat@Example.com".into(),
+            name: "Pat".into(),
+            role: role.into(),
+            partner_id: partner.then(uuid::Uuid::now_v7),
+            password: "correct horse battery".into(),
+        }
+    }
+
+    #[test]
+    fn partner_roles_need_a_partner_and_internal_roles_must_not_have_one() {
+        assert!(input("partner_user", true).validate().is_ok());
+        assert!(input("sales", false).validate().is_ok());
+        assert_eq!(input("partner_user", false).validate().unwrap_err()[0].field, "partner_id");
+        assert_eq!(input("sales", true).validate().unwrap_err()[0].field, "partner_id");
+    }
+
+    #[test]
+    fn email_is_lower_cased_and_password_length_checked() {
+        assert_eq!(input("admin", false).validate().unwrap().email, "pat@example.com");
+        let mut short = input("admin", false);
+        short.password = "short".into();
+        assert_eq!(short.validate().unwrap_err()[0].message, "must be at least 10 characters");
+        assert!(check_password(&"x".repeat(MAX_PASSWORD + 1)).is_err());
+    }
+}
