@@ -1,1 +1,168 @@
+//! PartnerOS use cases. Every call takes an [`Actor`] and decides here, not in the web or
+//! CLI layer, what that actor may see and change. Each change is one transaction that also
+//! writes its audit event.
 
+pub mod audit;
+pub mod auth;
+pub mod partners;
+pub mod users;
+
+use domain::audit::AuditEvent;
+use domain::roles::Role;
+use domain::FieldError;
+use serde::Serialize;
+use store::{Db, Tx};
+use time::Duration;
+use uuid::Uuid;
+
+/// Who is asking: a signed-in user, an API token's owner, or the system (CLI, jobs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub label: String,
+    pub role: Role,
+    /// The partner organisation of a partner-side user.
+    pub partner_id: Option<Uuid>,
+    pub time_zone: String,
+}
+
+impl Actor {
+    /// The operator at the shell: full rights, recorded in the audit log as "system (cli)".
+    pub fn system(label: &str) -> Actor {
+        Actor {
+            user_id: None,
+            label: format!("system ({label})"),
+            role: Role::Admin,
+            partner_id: None,
+            time_zone: "UTC".into(),
+        }
+    }
+
+    pub fn from_user(user: &domain::users::User) -> Actor {
+        Actor {
+            user_id: Some(user.id),
+            label: user.email.clone(),
+            role: user.role,
+            partner_id: user.partner_id,
+            time_zone: user.time_zone.clone(),
+        }
+    }
+
+    pub fn is_internal(&self) -> bool {
+        self.role.is_internal()
+    }
+
+    /// Whether this actor may see the records of a partner organisation at all.
+    pub fn sees_partner(&self, partner_id: Uuid) -> bool {
+        self.is_internal() || self.partner_id == Some(partner_id)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// Also used for records the actor may not know exist, so ids cannot be probed.
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("sign in required")]
+    Unauthenticated,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+    #[error(transparent)]
+    Store(store::Error),
+}
+
+impl From<store::Error> for Error {
+    fn from(err: store::Error) -> Self {
+        match err {
+            store::Error::Duplicate(what) => Error::Conflict(format!("a record with the same {what} already exists")),
+            other => Error::Store(other),
+        }
+    }
+}
+
+impl Error {
+    pub fn field(field: &str, message: impl Into<String>) -> Error {
+        Error::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Security settings with production defaults; tests shorten them.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// A session unused for this long is signed out.
+    pub session_idle: Duration,
+    /// Failed sign-ins counted over this window.
+    pub login_window: Duration,
+    pub max_failures_per_account: i64,
+    pub max_failures_per_ip: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            session_idle: Duration::hours(8),
+            login_window: Duration::minutes(15),
+            max_failures_per_account: 5,
+            max_failures_per_ip: 30,
+        }
+    }
+}
+
+/// The entry point to every use case.
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub db: Db,
+    pub config: Config,
+}
+
+impl Services {
+    pub fn new(db: Db, config: Config) -> Services {
+        Services { db, config }
+    }
+}
+
+/// What one change did, for the audit log.
+pub(crate) struct Change<'a> {
+    pub partner_id: Option<Uuid>,
+    pub entity_type: &'a str,
+    pub entity_id: Uuid,
+    pub action: &'a str,
+    pub summary: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub(crate) fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
+    Some(serde_json::to_value(value).expect("records serialise to JSON"))
+}
+
+/// Writes the audit event of `change` inside the caller's transaction.
+pub(crate) async fn record(tx: &mut Tx, actor: &Actor, at: time::OffsetDateTime, change: Change<'_>) -> Result<()> {
+    let event = AuditEvent {
+        id: Uuid::now_v7(),
+        at,
+        actor_id: actor.user_id,
+        actor_label: actor.label.clone(),
+        partner_id: change.partner_id,
+        entity_type: change.entity_type.into(),
+        entity_id: change.entity_id,
+        action: change.action.into(),
+        summary: change.summary,
+        before: change.before,
+        after: change.after,
+    };
+    store::audit::insert(tx, &event).await?;
+    Ok(())
+}
+
+pub(crate) fn require(allowed: bool, what: &str) -> Result<()> {
+    if allowed { Ok(()) } else { Err(Error::Forbidden(what.into())) }
+}

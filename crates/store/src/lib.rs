@@ -1,1 +1,235 @@
+//! PartnerOS storage. One interface over SQLite and PostgreSQL: callers hand a [`Sql`]
+//! statement written in the subset both accept (`$1` placeholders) to a [`Tx`], and the
+//! store binds it for whichever backend is connected. No business rules live here.
 
+pub mod audit;
+pub mod auth;
+pub mod contacts;
+pub mod partners;
+mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod users;
+
+pub use sql::{Arg, Sql};
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{FromRow, Postgres, Sqlite};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("unsupported database URL '{0}': use sqlite://FILE or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    #[error("a record with the same {0} already exists")]
+    Duplicate(String),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl Error {
+    fn from_sqlx(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err
+            && db.is_unique_violation()
+        {
+            return Error::Duplicate(db.constraint().unwrap_or("key").to_owned());
+        }
+        Error::Database(err)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Rows that decode from either backend.
+pub trait Record: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> {}
+impl<T> Record for T where T: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> {}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// A connection pool to the configured database.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    /// Connects to `sqlite://path` (created when missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            Err(Error::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Creates or upgrades the schema; safe to run from several servers at once.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`) so concurrent writers wait instead of failing mid-way.
+    pub async fn write(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A transaction that only reads: a consistent snapshot without taking the write lock.
+    pub async fn read(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Answers when the database accepts queries (for /readyz).
+    pub async fn ping(&self) -> Result<()> {
+        let mut tx = self.read().await?;
+        tx.execute(Sql::new("SELECT 1")).await?;
+        tx.commit().await
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// One open transaction on either backend. Dropped without `commit`, it rolls back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match arg {
+                Arg::Uuid(v) => query.bind(v),
+                Arg::Text(v) => query.bind(v),
+                Arg::Int(v) => query.bind(v),
+                Arg::Bool(v) => query.bind(v),
+                Arg::Time(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+
+impl Tx {
+    pub async fn all<T: Record>(&mut self, sql: Sql) -> Result<Vec<T>> {
+        let (text, args) = sql.into_parts();
+        let rows = match self {
+            Tx::Sqlite(tx) => bind_all!(sqlx::query_as::<Sqlite, T>(text), args).fetch_all(&mut **tx).await,
+            Tx::Postgres(tx) => bind_all!(sqlx::query_as::<Postgres, T>(text), args).fetch_all(&mut **tx).await,
+        };
+        rows.map_err(Error::from_sqlx)
+    }
+
+    pub async fn optional<T: Record>(&mut self, sql: Sql) -> Result<Option<T>> {
+        let (text, args) = sql.into_parts();
+        let row = match self {
+            Tx::Sqlite(tx) => bind_all!(sqlx::query_as::<Sqlite, T>(text), args).fetch_optional(&mut **tx).await,
+            Tx::Postgres(tx) => bind_all!(sqlx::query_as::<Postgres, T>(text), args).fetch_optional(&mut **tx).await,
+        };
+        row.map_err(Error::from_sqlx)
+    }
+
+    pub async fn one<T: Record>(&mut self, sql: Sql) -> Result<T> {
+        let (text, args) = sql.into_parts();
+        let row = match self {
+            Tx::Sqlite(tx) => bind_all!(sqlx::query_as::<Sqlite, T>(text), args).fetch_one(&mut **tx).await,
+            Tx::Postgres(tx) => bind_all!(sqlx::query_as::<Postgres, T>(text), args).fetch_one(&mut **tx).await,
+        };
+        row.map_err(Error::from_sqlx)
+    }
+
+    /// Runs a statement and returns the number of rows it changed.
+    pub async fn execute(&mut self, sql: Sql) -> Result<u64> {
+        let (text, args) = sql.into_parts();
+        let done = match self {
+            Tx::Sqlite(tx) => bind_all!(sqlx::query::<Sqlite>(text), args)
+                .execute(&mut **tx)
+                .await
+                .map(|r| r.rows_affected()),
+            Tx::Postgres(tx) => bind_all!(sqlx::query::<Postgres>(text), args)
+                .execute(&mut **tx)
+                .await
+                .map(|r| r.rows_affected()),
+        };
+        done.map_err(Error::from_sqlx)
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// The current time in UTC, truncated to microseconds so it survives both backends unchanged.
+pub fn now() -> time::OffsetDateTime {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
+        .expect("truncated nanoseconds are in range")
+}
+
+/// Decodes a JSON list column.
+fn json_list<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> Result<Vec<T>> {
+    serde_json::from_str(text).map_err(|e| Error::Corrupt(format!("{column}: {e}")))
+}
+
+/// Decodes an enum column stored by name.
+fn choice<T: domain::Choice>(column: &str, text: &str) -> Result<T> {
+    T::parse(text).ok_or_else(|| Error::Corrupt(format!("{column}: unknown value '{text}'")))
+}

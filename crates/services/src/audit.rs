@@ -1,0 +1,111 @@
+//! Reading the audit trail: the admin's audit log and each partner's timeline.
+
+use crate::partners::Page;
+use crate::{require, Actor, Error, Result, Services};
+use domain::audit::AuditEvent;
+use store::audit::AuditFilter;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only events about this partner.
+    pub partner: String,
+    /// Only events by this user id.
+    pub actor: String,
+    /// partner, contact, user, api_token
+    pub entity_type: String,
+    /// created, updated, stage_changed, archived, restored, disabled, enabled, ...
+    pub action: String,
+    /// Events at or after this date (YYYY-MM-DD, UTC).
+    pub since: String,
+    /// Events before this date (YYYY-MM-DD, UTC).
+    pub until: String,
+    /// The `next_cursor` of the previous page.
+    pub cursor: String,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+fn parse_date(v: &mut domain::Validation, field: &str, text: &str) -> Option<time::OffsetDateTime> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(text, format) {
+        Ok(date) => Some(date.midnight().assume_utc()),
+        Err(_) => {
+            v.add(field, format!("'{text}' is not a date like 2026-01-31"));
+            None
+        }
+    }
+}
+
+fn parse_id(v: &mut domain::Validation, field: &str, text: &str) -> Option<Uuid> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    Uuid::parse_str(text).map_err(|_| v.add(field, format!("'{text}' is not an id"))).ok()
+}
+
+impl AuditQuery {
+    fn to_filter(&self) -> Result<AuditFilter> {
+        let mut v = domain::Validation::new();
+        let limit = self.limit.unwrap_or(crate::partners::DEFAULT_PAGE);
+        if !(1..=crate::partners::MAX_PAGE).contains(&limit) {
+            v.add("limit", format!("must be between 1 and {}", crate::partners::MAX_PAGE));
+        }
+        let filter = AuditFilter {
+            partner_id: parse_id(&mut v, "partner", &self.partner),
+            actor_id: parse_id(&mut v, "actor", &self.actor),
+            entity_type: Some(self.entity_type.trim().to_owned()).filter(|s| !s.is_empty()),
+            entity_id: None,
+            action: Some(self.action.trim().to_owned()).filter(|s| !s.is_empty()),
+            since: parse_date(&mut v, "since", &self.since),
+            until: parse_date(&mut v, "until", &self.until),
+            before_id: parse_id(&mut v, "cursor", &self.cursor),
+            limit,
+        };
+        v.into_result().map_err(Error::Invalid)?;
+        Ok(filter)
+    }
+}
+
+fn page(items: Vec<AuditEvent>, limit: i64) -> Page<AuditEvent> {
+    let next_cursor = (items.len() as i64 == limit).then(|| items.last().map(|e| e.id.to_string())).flatten();
+    Page { items, next_cursor }
+}
+
+impl Services {
+    /// The whole audit log, newest first, for admins.
+    pub async fn audit_log(&self, actor: &Actor, query: &AuditQuery) -> Result<Page<AuditEvent>> {
+        require(actor.role.can_read_audit_log(), "only admins read the audit log")?;
+        let filter = query.to_filter()?;
+        let mut tx = self.db.read().await?;
+        let items = store::audit::list(&mut tx, &filter).await?;
+        tx.commit().await?;
+        Ok(page(items, filter.limit))
+    }
+
+    /// What happened to one partner, newest first. Partner users see what happened, not the
+    /// before/after values, which may hold internal notes.
+    pub async fn partner_timeline(&self, actor: &Actor, partner_id: Uuid, cursor: &str, limit: Option<i64>) -> Result<Page<AuditEvent>> {
+        self.get_partner(actor, partner_id).await?;
+        let query = AuditQuery { cursor: cursor.into(), limit, ..Default::default() };
+        let mut filter = query.to_filter()?;
+        filter.partner_id = Some(partner_id);
+        let mut tx = self.db.read().await?;
+        let mut items = store::audit::list(&mut tx, &filter).await?;
+        tx.commit().await?;
+        if !actor.is_internal() {
+            for event in &mut items {
+                event.before = None;
+                event.after = None;
+            }
+        }
+        Ok(page(items, filter.limit))
+    }
+}

@@ -1,0 +1,145 @@
+//! Accounts: admins manage everyone, partner admins manage the accounts of their own org.
+
+use crate::auth::hash_password;
+use crate::{record, require, snapshot, Actor, Change, Error, Result, Services};
+use domain::users::{NewUserInput, User};
+use domain::Choice;
+use store::Tx;
+use uuid::Uuid;
+
+/// Loads an account the actor may manage; others' accounts are "not found".
+async fn managed_user(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<User> {
+    require(actor.role.can_manage_users(), "your role cannot manage accounts")?;
+    let user = store::users::get(tx, id).await?.ok_or(Error::NotFound)?;
+    if actor.role.is_partner_side() && user.partner_id != actor.partner_id {
+        return Err(Error::NotFound);
+    }
+    Ok(user)
+}
+
+impl Services {
+    pub async fn create_user(&self, actor: &Actor, input: &NewUserInput) -> Result<User> {
+        require(actor.role.can_manage_users(), "your role cannot manage accounts")?;
+        let new = input.validate().map_err(Error::Invalid)?;
+        if !actor.role.assignable_roles().contains(&new.role) {
+            return Err(Error::field("role", format!("you cannot create accounts with role {}", new.role.as_str())));
+        }
+        if actor.role.is_partner_side() && new.partner_id != actor.partner_id {
+            return Err(Error::field("partner_id", "you can only add accounts to your own organisation"));
+        }
+        let mut tx = self.db.write().await?;
+        if let Some(partner_id) = new.partner_id
+            && store::partners::get(&mut tx, partner_id).await?.is_none()
+        {
+            return Err(Error::field("partner_id", "no such partner"));
+        }
+        if store::users::get_by_email(&mut tx, &new.email).await?.is_some() {
+            return Err(Error::field("email", "an account with this email already exists"));
+        }
+        let id = Uuid::now_v7();
+        let at = store::now();
+        let hash = hash_password(&new.password);
+        let row = store::users::NewUserRow { id, email: &new.email, name: &new.name, role: new.role, partner_id: new.partner_id, password_hash: &hash };
+        store::users::insert(&mut tx, &row, at).await?;
+        let user = store::users::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        let change = Change {
+            partner_id: user.partner_id,
+            entity_type: "user",
+            entity_id: id,
+            action: "created",
+            summary: format!("Account {} created with role {}", user.email, user.role.label()),
+            before: None,
+            after: snapshot(&user),
+        };
+        record(&mut tx, actor, at, change).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Accounts the actor manages: all for admins, their own org's for partner admins.
+    pub async fn list_users(&self, actor: &Actor) -> Result<Vec<User>> {
+        require(actor.role.can_manage_users(), "your role cannot manage accounts")?;
+        let only = if actor.role.is_partner_side() { Some(actor.partner_id.ok_or(Error::NotFound)?) } else { None };
+        let mut tx = self.db.read().await?;
+        let users = store::users::list(&mut tx, only).await?;
+        tx.commit().await?;
+        Ok(users)
+    }
+
+    /// Partner managers and admins, who may own partner relationships.
+    pub async fn list_partner_owners(&self, actor: &Actor) -> Result<Vec<User>> {
+        require(actor.is_internal(), "only internal users see the team")?;
+        let mut tx = self.db.read().await?;
+        let users = store::users::list(&mut tx, None).await?;
+        tx.commit().await?;
+        Ok(users.into_iter().filter(|u| u.role.can_edit_partners() && u.disabled_at.is_none()).collect())
+    }
+
+    pub async fn find_user_by_email(&self, actor: &Actor, email: &str) -> Result<User> {
+        let mut tx = self.db.read().await?;
+        let user = store::users::get_by_email(&mut tx, email).await?.ok_or(Error::NotFound)?;
+        let user = managed_user(&mut tx, actor, user.id).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Disables or re-enables an account; disabling also ends its sessions.
+    pub async fn set_user_disabled(&self, actor: &Actor, id: Uuid, disabled: bool) -> Result<User> {
+        let mut tx = self.db.write().await?;
+        let before = managed_user(&mut tx, actor, id).await?;
+        if actor.user_id == Some(id) && disabled {
+            return Err(Error::Conflict("you cannot disable your own account".into()));
+        }
+        if before.disabled_at.is_some() == disabled {
+            return Err(Error::Conflict(if disabled { "the account is already disabled".into() } else { "the account is not disabled".into() }));
+        }
+        let at = store::now();
+        store::users::set_disabled(&mut tx, id, disabled.then_some(at), at).await?;
+        if disabled {
+            store::auth::delete_user_sessions(&mut tx, id).await?;
+        }
+        let after = store::users::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        let change = Change {
+            partner_id: after.partner_id,
+            entity_type: "user",
+            entity_id: id,
+            action: if disabled { "disabled" } else { "enabled" },
+            summary: format!("Account {} {}", after.email, if disabled { "disabled" } else { "enabled" }),
+            before: snapshot(&before),
+            after: snapshot(&after),
+        };
+        record(&mut tx, actor, at, change).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Sets a new password for someone else's account and signs it out everywhere.
+    pub async fn reset_password(&self, actor: &Actor, id: Uuid, password: &str) -> Result<User> {
+        let mut tx = self.db.write().await?;
+        let user = managed_user(&mut tx, actor, id).await?;
+        domain::users::check_password(password).map_err(|m| Error::field("password", m))?;
+        let at = store::now();
+        store::users::set_password_hash(&mut tx, id, &hash_password(password), at).await?;
+        store::auth::delete_user_sessions(&mut tx, id).await?;
+        let change = Change {
+            partner_id: user.partner_id,
+            entity_type: "user",
+            entity_id: id,
+            action: "password_reset",
+            summary: format!("Password of {} reset", user.email),
+            before: None,
+            after: None,
+        };
+        record(&mut tx, actor, at, change).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Whether any account exists yet (the CLI's `init` creates the first admin once).
+    pub async fn has_users(&self) -> Result<bool> {
+        let mut tx = self.db.read().await?;
+        let n = store::users::count(&mut tx).await?;
+        tx.commit().await?;
+        Ok(n > 0)
+    }
+}

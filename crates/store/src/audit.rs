@@ -1,0 +1,107 @@
+//! The audit log: one row per change, written in the same transaction as the change.
+
+use crate::{sql, Result, Sql, Tx};
+use domain::audit::AuditEvent;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: Uuid,
+    at: OffsetDateTime,
+    actor_id: Option<Uuid>,
+    actor_label: String,
+    partner_id: Option<Uuid>,
+    entity_type: String,
+    entity_id: Uuid,
+    action: String,
+    summary: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
+
+impl From<AuditRow> for AuditEvent {
+    fn from(row: AuditRow) -> Self {
+        let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+        AuditEvent {
+            id: row.id,
+            at: row.at,
+            actor_id: row.actor_id,
+            actor_label: row.actor_label,
+            partner_id: row.partner_id,
+            entity_type: row.entity_type,
+            entity_id: row.entity_id,
+            action: row.action,
+            summary: row.summary,
+            before: parse(row.before_json),
+            after: parse(row.after_json),
+        }
+    }
+}
+
+pub async fn insert(tx: &mut Tx, event: &AuditEvent) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO audit_events (id, at, actor_id, actor_label, partner_id, entity_type, entity_id, action, summary, \
+         before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        event.id,
+        event.at,
+        event.actor_id,
+        &event.actor_label,
+        event.partner_id,
+        &event.entity_type,
+        event.entity_id,
+        &event.action,
+        &event.summary,
+        event.before.as_ref().map(|v| v.to_string()),
+        event.after.as_ref().map(|v| v.to_string()),
+    ))
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub partner_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<Uuid>,
+    pub action: Option<String>,
+    pub since: Option<OffsetDateTime>,
+    pub until: Option<OffsetDateTime>,
+    /// Newest first: continue with events older than this id (ids are time-ordered).
+    pub before_id: Option<Uuid>,
+    pub limit: i64,
+}
+
+pub async fn list(tx: &mut Tx, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
+    let mut query = Sql::new(
+        "SELECT id, at, actor_id, actor_label, partner_id, entity_type, entity_id, action, summary, before_json, \
+         after_json FROM audit_events WHERE 1 = 1",
+    );
+    if let Some(partner) = filter.partner_id {
+        query.push(" AND partner_id = ").push_bind(partner);
+    }
+    if let Some(actor) = filter.actor_id {
+        query.push(" AND actor_id = ").push_bind(actor);
+    }
+    if let Some(entity_type) = &filter.entity_type {
+        query.push(" AND entity_type = ").push_bind(entity_type.as_str());
+    }
+    if let Some(entity) = filter.entity_id {
+        query.push(" AND entity_id = ").push_bind(entity);
+    }
+    if let Some(action) = &filter.action {
+        query.push(" AND action = ").push_bind(action.as_str());
+    }
+    if let Some(since) = filter.since {
+        query.push(" AND at >= ").push_bind(since);
+    }
+    if let Some(until) = filter.until {
+        query.push(" AND at < ").push_bind(until);
+    }
+    if let Some(before) = filter.before_id {
+        query.push(" AND id < ").push_bind(before);
+    }
+    query.push(" ORDER BY id DESC LIMIT ").push_bind(filter.limit);
+    Ok(tx.all::<AuditRow>(query).await?.into_iter().map(AuditEvent::from).collect())
+}

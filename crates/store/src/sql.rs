@@ -1,0 +1,103 @@
+//! Statements and their bound values, independent of the backend that will run them.
+
+use sqlx::{AssertSqlSafe, SqlSafeStr, SqlStr};
+
+/// A value bound to a `$n` placeholder.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Uuid(Option<uuid::Uuid>),
+    Text(Option<String>),
+    Int(Option<i64>),
+    Bool(Option<bool>),
+    Time(Option<time::OffsetDateTime>),
+}
+
+macro_rules! arg_from {
+    ($variant:ident, $ty:ty) => {
+        impl From<$ty> for Arg {
+            fn from(value: $ty) -> Self {
+                Arg::$variant(Some(value.into()))
+            }
+        }
+        impl From<Option<$ty>> for Arg {
+            fn from(value: Option<$ty>) -> Self {
+                Arg::$variant(value.map(Into::into))
+            }
+        }
+    };
+}
+arg_from!(Uuid, uuid::Uuid);
+arg_from!(Text, String);
+arg_from!(Text, &str);
+arg_from!(Int, i64);
+arg_from!(Bool, bool);
+arg_from!(Time, time::OffsetDateTime);
+
+impl From<&String> for Arg {
+    fn from(value: &String) -> Self {
+        Arg::Text(Some(value.clone()))
+    }
+}
+impl From<Option<&String>> for Arg {
+    fn from(value: Option<&String>) -> Self {
+        Arg::Text(value.cloned())
+    }
+}
+
+/// A statement in the SQL subset shared by SQLite and PostgreSQL, with its arguments.
+#[derive(Debug, Clone)]
+pub struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Sql { text: text.to_owned(), args: Vec::new() }
+    }
+
+    /// Binds the next `$n` already written in the text.
+    pub fn arg(mut self, value: impl Into<Arg>) -> Self {
+        self.args.push(value.into());
+        self
+    }
+
+    /// Appends literal SQL (never user input: that goes through [`Sql::push_bind`]).
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder numbered after the arguments bound so far, and binds `value` to it.
+    pub fn push_bind(&mut self, value: impl Into<Arg>) -> &mut Self {
+        self.args.push(value.into());
+        self.text.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    pub(crate) fn into_parts(self) -> (SqlStr, Vec<Arg>) {
+        // Safe: the text is assembled only from literals; every value is a bound argument.
+        (AssertSqlSafe(self.text).into_sql_str(), self.args)
+    }
+}
+
+/// `sql!("… $1 … $2", a, b)` builds a [`Sql`] with its arguments in order.
+#[macro_export]
+macro_rules! sql {
+    ($text:expr $(, $arg:expr)* $(,)?) => {
+        $crate::Sql::new($text)$(.arg($arg))*
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_bind_numbers_placeholders_after_existing_args() {
+        let mut sql = Sql::new("SELECT * FROM t WHERE a = $1").arg("x");
+        sql.push(" AND b = ").push_bind(2_i64).push(" AND c = ").push_bind(true);
+        assert_eq!(sql.text, "SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3");
+        assert_eq!(sql.args.len(), 3);
+    }
+}

@@ -1,0 +1,112 @@
+//! Accounts.
+
+use crate::{choice, sql, Result, Sql, Tx};
+use domain::users::User;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    email: String,
+    name: String,
+    role: String,
+    partner_id: Option<Uuid>,
+    time_zone: String,
+    disabled_at: Option<OffsetDateTime>,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<User> {
+        Ok(User {
+            id: self.id,
+            email: self.email,
+            name: self.name,
+            role: choice("role", &self.role)?,
+            partner_id: self.partner_id,
+            time_zone: self.time_zone,
+            disabled_at: self.disabled_at,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT id, email, name, role, partner_id, time_zone, disabled_at FROM users";
+
+pub struct NewUserRow<'a> {
+    pub id: Uuid,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: domain::roles::Role,
+    pub partner_id: Option<Uuid>,
+    pub password_hash: &'a str,
+}
+
+pub async fn insert(tx: &mut Tx, user: &NewUserRow<'_>, at: OffsetDateTime) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO users (id, email, name, role, partner_id, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        user.id,
+        user.email,
+        user.name,
+        user.role.to_string(),
+        user.partner_id,
+        user.password_hash,
+        at,
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<User>> {
+    let mut query = Sql::new(SELECT);
+    query.push(" WHERE id = ").push_bind(id);
+    tx.optional::<UserRow>(query).await?.map(UserRow::into_user).transpose()
+}
+
+pub async fn get_by_email(tx: &mut Tx, email: &str) -> Result<Option<User>> {
+    let mut query = Sql::new(SELECT);
+    query.push(" WHERE email = ").push_bind(email.to_lowercase());
+    tx.optional::<UserRow>(query).await?.map(UserRow::into_user).transpose()
+}
+
+/// The stored password hash of an account, for sign-in and password changes.
+pub async fn password_hash(tx: &mut Tx, id: Uuid) -> Result<Option<String>> {
+    #[derive(sqlx::FromRow)]
+    struct Hash {
+        password_hash: String,
+    }
+    Ok(tx
+        .optional::<Hash>(sql!("SELECT password_hash FROM users WHERE id = $1", id))
+        .await?
+        .map(|h| h.password_hash))
+}
+
+pub async fn set_password_hash(tx: &mut Tx, id: Uuid, hash: &str, at: OffsetDateTime) -> Result<()> {
+    tx.execute(sql!("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", id, hash, at))
+        .await?;
+    Ok(())
+}
+
+pub async fn set_disabled(tx: &mut Tx, id: Uuid, disabled_at: Option<OffsetDateTime>, at: OffsetDateTime) -> Result<()> {
+    tx.execute(sql!("UPDATE users SET disabled_at = $2, updated_at = $3 WHERE id = $1", id, disabled_at, at))
+        .await?;
+    Ok(())
+}
+
+/// Accounts, optionally only those of one partner organisation, ordered by email.
+pub async fn list(tx: &mut Tx, only_partner: Option<Uuid>) -> Result<Vec<User>> {
+    let mut query = Sql::new(SELECT);
+    if let Some(partner) = only_partner {
+        query.push(" WHERE partner_id = ").push_bind(partner);
+    }
+    query.push(" ORDER BY email");
+    tx.all::<UserRow>(query).await?.into_iter().map(UserRow::into_user).collect()
+}
+
+pub async fn count(tx: &mut Tx) -> Result<i64> {
+    #[derive(sqlx::FromRow)]
+    struct Count {
+        n: i64,
+    }
+    Ok(tx.one::<Count>(Sql::new("SELECT COUNT(*) AS n FROM users")).await?.n)
+}
