@@ -1,1 +1,279 @@
-fn main() {}
+//! `partneros`: the command line. It parses arguments and calls services; nothing more.
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use domain::users::NewUserInput;
+use services::{Actor, Services};
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+
+#[derive(Parser)]
+#[command(name = "partneros", version, about = "PartnerOS: partner relationship management in one binary")]
+struct Cli {
+    /// Log format.
+    #[arg(long, global = true, env = "PARTNEROS_LOG_FORMAT", default_value = "text")]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct DbArgs {
+    /// sqlite://FILE (created when missing) or postgres://USER@HOST/DB.
+    #[arg(long, env = "PARTNEROS_DATABASE_URL", default_value = "sqlite://partneros.db")]
+    database_url: String,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PARTNEROS_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Mark cookies Secure (set this when users reach PartnerOS over HTTPS).
+    #[arg(long, env = "PARTNEROS_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Take client addresses from X-Forwarded-For (only behind a trusted reverse proxy).
+    #[arg(long, env = "PARTNEROS_TRUST_PROXY")]
+    trust_proxy: bool,
+    /// Sign out sessions idle for this many minutes.
+    #[arg(long, env = "PARTNEROS_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    session_idle_minutes: i64,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the portal and API.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        server: ServeArgs,
+    },
+    /// Run the portal on a SQLite file filled with a demo partner program.
+    Demo {
+        /// The demo database (created and filled on first run, reused after).
+        #[arg(long, env = "PARTNEROS_DEMO_DATABASE_URL", default_value = "sqlite://partneros-demo.db")]
+        database_url: String,
+        #[command(flatten)]
+        server: ServeArgs,
+    },
+    /// Create or upgrade the database schema.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Create the first admin account.
+    Init {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add an account.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, partner_manager, sales, marketing, finance, executive, partner_admin, partner_user
+        #[arg(long)]
+        role: String,
+        /// The partner organisation id (partner roles only).
+        #[arg(long)]
+        partner: Option<uuid::Uuid>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account and end its sessions.
+    Disable { email: String },
+    /// Re-enable a disabled account.
+    Enable { email: String },
+    /// Set a new password and end the account's sessions.
+    ResetPassword {
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PARTNEROS_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    match cli.command {
+        Command::Serve { db, server } => {
+            let services = open(&db.database_url, &server).await?;
+            serve(services, &server).await
+        }
+        Command::Demo { database_url, server } => {
+            let services = open(&database_url, &server).await?;
+            let seeded = services.seed_demo().await?;
+            println!("PartnerOS demo {} on {database_url}", if seeded { "program created" } else { "program already present" });
+            println!("Open http://{}/ and sign in with any of these (password: {}):", server.listen, services::demo::DEMO_PASSWORD);
+            for (email, _, role, _) in services::demo::DEMO_USERS {
+                println!("  {email:<32} {}", domain::Choice::label(role));
+            }
+            serve(services, &server).await
+        }
+        Command::Migrate { db } => {
+            let db = connect(&db.database_url).await?;
+            db.migrate().await?;
+            println!("schema is up to date");
+            Ok(())
+        }
+        Command::Init { db, email, name, password_stdin } => {
+            let services = open_for_cli(&db.database_url).await?;
+            if services.has_users().await? {
+                bail!("accounts already exist; use `partneros user add` to add more");
+            }
+            let password = read_password(password_stdin, "Password for the first admin")?;
+            let input = NewUserInput { email, name, role: "admin".into(), partner_id: None, password };
+            let user = services.create_user(&Actor::system("init"), &input).await.map_err(describe)?;
+            println!("created admin {}", user.email);
+            Ok(())
+        }
+        Command::User { db, action } => {
+            let services = open_for_cli(&db.database_url).await?;
+            user_command(&services, action).await
+        }
+    }
+}
+
+async fn connect(url: &str) -> anyhow::Result<store::Db> {
+    store::Db::connect(url).await.with_context(|| format!("cannot open the database {url}"))
+}
+
+async fn open(url: &str, server: &ServeArgs) -> anyhow::Result<Services> {
+    let db = connect(url).await?;
+    db.migrate().await.context("migrating the schema")?;
+    let config = services::Config { session_idle: time::Duration::minutes(server.session_idle_minutes), ..Default::default() };
+    Ok(Services::new(db, config))
+}
+
+async fn open_for_cli(url: &str) -> anyhow::Result<Services> {
+    let db = connect(url).await?;
+    db.migrate().await.context("migrating the schema")?;
+    Ok(Services::new(db, services::Config::default()))
+}
+
+async fn serve(services: Services, server: &ServeArgs) -> anyhow::Result<()> {
+    let db = services.db.clone();
+    let state = web::AppState { services, secure_cookies: server.secure_cookies, trust_proxy: server.trust_proxy };
+    let listener = tokio::net::TcpListener::bind(server.listen).await.with_context(|| format!("cannot listen on {}", server.listen))?;
+    tracing::info!(address = %server.listen, "PartnerOS listening");
+    axum::serve(listener, web::router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down: finishing open requests");
+}
+
+fn read_password(from_stdin: bool, prompt: &str) -> anyhow::Result<String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let first = rpassword::prompt_password(format!("{prompt}: "))?;
+    let second = rpassword::prompt_password("Again: ")?;
+    if first != second {
+        bail!("the passwords do not match");
+    }
+    Ok(first)
+}
+
+/// Turns a service error into a message naming the field at fault.
+fn describe(err: services::Error) -> anyhow::Error {
+    match err {
+        services::Error::Invalid(errors) => {
+            anyhow::anyhow!(errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("\n"))
+        }
+        other => anyhow::anyhow!(other),
+    }
+}
+
+async fn user_command(services: &Services, action: UserAction) -> anyhow::Result<()> {
+    let actor = Actor::system("cli");
+    match action {
+        UserAction::Add { email, name, role, partner, password_stdin } => {
+            let password = read_password(password_stdin, &format!("Password for {email}"))?;
+            let input = NewUserInput { email, name, role, partner_id: partner, password };
+            let user = services.create_user(&actor, &input).await.map_err(describe)?;
+            println!("created {} ({})", user.email, user.role);
+        }
+        UserAction::List => {
+            for user in services.list_users(&actor).await.map_err(describe)? {
+                let status = if user.disabled_at.is_some() { "disabled" } else { "active" };
+                let org = user.partner_id.map(|p| p.to_string()).unwrap_or_else(|| "internal".into());
+                println!("{:<36} {:<16} {:<8} {}", user.email, user.role, status, org);
+            }
+        }
+        UserAction::Disable { email } => {
+            let user = services.find_user_by_email(&actor, &email).await.map_err(describe)?;
+            services.set_user_disabled(&actor, user.id, true).await.map_err(describe)?;
+            println!("disabled {email}");
+        }
+        UserAction::Enable { email } => {
+            let user = services.find_user_by_email(&actor, &email).await.map_err(describe)?;
+            services.set_user_disabled(&actor, user.id, false).await.map_err(describe)?;
+            println!("enabled {email}");
+        }
+        UserAction::ResetPassword { email, password_stdin } => {
+            let user = services.find_user_by_email(&actor, &email).await.map_err(describe)?;
+            let password = read_password(password_stdin, &format!("New password for {email}"))?;
+            services.reset_password(&actor, user.id, &password).await.map_err(describe)?;
+            println!("password reset for {email}; their sessions have ended");
+        }
+    }
+    Ok(())
+}

@@ -135,6 +135,15 @@ impl Services {
         Ok(user)
     }
 
+    /// The actor's own account.
+    pub async fn current_user(&self, actor: &Actor) -> Result<User> {
+        let user_id = actor.user_id.ok_or(Error::Unauthenticated)?;
+        let mut tx = self.db.read().await?;
+        let user = store::users::get(&mut tx, user_id).await?.ok_or(Error::Unauthenticated)?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
     /// Whether any account exists yet (the CLI's `init` creates the first admin once).
     pub async fn has_users(&self) -> Result<bool> {
         let mut tx = self.db.read().await?;

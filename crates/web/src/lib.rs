@@ -1,1 +1,58 @@
+//! PartnerOS over HTTP: the server-rendered portal and the JSON API `/api/v1`.
+//! Handlers translate HTTP to service calls and back; rules and authorization live in `services`.
 
+mod api;
+mod auth;
+mod pages;
+mod problem;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use services::Services;
+
+pub use api::openapi_document;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/static/app.css", get(|| static_file("text/css", include_str!("../static/app.css"))))
+        .route("/static/app.js", get(|| static_file("text/javascript", include_str!("../static/app.js"))))
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .layer(axum::middleware::from_fn(auth::origin_check))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    match state.services.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn static_file(content_type: &'static str, body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+        ],
+        body,
+    )
+}

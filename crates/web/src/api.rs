@@ -1,0 +1,310 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
+
+use crate::auth::ApiAuth;
+use crate::problem::Problem;
+use crate::AppState;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::audit::AuditEvent;
+use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
+use domain::users::{NewUserInput, User};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use services::audit::AuditQuery;
+use services::auth::ApiToken;
+use services::partners::{Page, PartnerQuery};
+use utoipa::OpenApi;
+use uuid::Uuid;
+
+type ApiResult<T> = Result<Json<T>, Problem>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/me", get(me))
+        .route("/me/password", post(change_password))
+        .route("/me/tokens", get(list_tokens).post(create_token))
+        .route("/me/tokens/{id}", axum::routing::delete(revoke_token))
+        .route("/partners", get(list_partners).post(create_partner))
+        .route("/partners/{id}", get(get_partner).patch(update_partner))
+        .route("/partners/{id}/stage", post(change_stage))
+        .route("/partners/{id}/archive", post(archive_partner))
+        .route("/partners/{id}/restore", post(restore_partner))
+        .route("/partners/{id}/contacts", get(list_contacts).post(add_contact))
+        .route("/partners/{id}/timeline", get(timeline))
+        .route("/contacts/{id}", get(get_contact).patch(update_contact))
+        .route("/contacts/{id}/archive", post(archive_contact))
+        .route("/audit", get(audit))
+        .route("/users", get(list_users).post(create_user))
+        .route("/users/{id}/disable", post(disable_user))
+        .route("/users/{id}/enable", post(enable_user))
+        .route("/users/{id}/reset-password", post(reset_password))
+        .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint") })
+}
+
+/// A JSON body whose rejection is a problem+json naming what was wrong.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(Problem::new(rejection.status(), "malformed-body", rejection.body_text())),
+        }
+    }
+}
+
+/// Query parameters whose rejection is a problem+json.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(Problem::new(StatusCode::BAD_REQUEST, "malformed-query", rejection.body_text())),
+        }
+    }
+}
+
+/// A path id that is not a UUID cannot name anything: 404, like any unknown id.
+pub struct Id(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match Path::<Uuid>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(Id(id)),
+            Err(_) => Err(Problem::new(StatusCode::NOT_FOUND, "not-found", "no such record")),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "account", responses((status = 200, body = User), (status = 401, body = Problem)))]
+async fn me(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<User> {
+    Ok(Json(state.services.current_user(&auth.actor).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = PasswordChange,
+    responses((status = 204, description = "Changed; every session of the account has ended"), (status = 422, body = Problem)))]
+async fn change_password(State(state): State<AppState>, auth: ApiAuth, ApiJson(body): ApiJson<PasswordChange>) -> Result<StatusCode, Problem> {
+    state.services.change_own_password(&auth.actor, &body.current_password, &body.new_password, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "account", responses((status = 200, body = Vec<ApiToken>)))]
+async fn list_tokens(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<Vec<ApiToken>> {
+    Ok(Json(state.services.list_api_tokens(&auth.actor).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// What the token is for, e.g. "CRM sync".
+    pub name: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CreatedToken {
+    pub token: ApiToken,
+    /// The secret, shown this once. Send it as `Authorization: Bearer <secret>`.
+    pub secret: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "account", request_body = NewToken, responses((status = 201, body = CreatedToken)))]
+async fn create_token(State(state): State<AppState>, auth: ApiAuth, ApiJson(body): ApiJson<NewToken>) -> Result<impl IntoResponse, Problem> {
+    let (token, secret) = state.services.create_api_token(&auth.actor, &body.name).await?;
+    Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "account", responses((status = 200, body = ApiToken), (status = 404, body = Problem)))]
+async fn revoke_token(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<ApiToken> {
+    Ok(Json(state.services.revoke_api_token(&auth.actor, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/partners", tag = "partners", params(PartnerQuery),
+    responses((status = 200, body = Page<Partner>), (status = 422, body = Problem)))]
+async fn list_partners(State(state): State<AppState>, auth: ApiAuth, ApiQuery(query): ApiQuery<PartnerQuery>) -> ApiResult<Page<Partner>> {
+    Ok(Json(state.services.list_partners(&auth.actor, &query).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/partners", tag = "partners", request_body = PartnerInput,
+    responses((status = 201, body = Partner), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create_partner(State(state): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<PartnerInput>) -> Result<impl IntoResponse, Problem> {
+    Ok((StatusCode::CREATED, Json(state.services.create_partner(&auth.actor, &input).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/partners/{id}", tag = "partners", responses((status = 200, body = Partner), (status = 404, body = Problem)))]
+async fn get_partner(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Partner> {
+    Ok(Json(state.services.get_partner(&auth.actor, id).await?))
+}
+
+/// Overlays the fields present in `patch` on `current`; unknown fields are refused by name.
+fn merge_patch<T: serde::Serialize + DeserializeOwned>(current: &T, patch: serde_json::Value) -> Result<T, Problem> {
+    let serde_json::Value::Object(changes) = patch else {
+        return Err(Problem::new(StatusCode::BAD_REQUEST, "malformed-body", "the body must be a JSON object of the fields to change"));
+    };
+    let mut merged = serde_json::to_value(current).expect("inputs serialise");
+    if let serde_json::Value::Object(fields) = &mut merged {
+        fields.extend(changes);
+    }
+    serde_json::from_value(merged).map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed-body", e.to_string()))
+}
+
+#[utoipa::path(patch, path = "/api/v1/partners/{id}", tag = "partners", request_body(content = PartnerInput, description = "Only the fields to change"),
+    responses((status = 200, body = Partner), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_partner(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiJson(patch): ApiJson<serde_json::Value>) -> ApiResult<Partner> {
+    let current = state.services.get_partner(&auth.actor, id).await?;
+    let input: PartnerInput = merge_patch(&current.to_input(), patch)?;
+    Ok(Json(state.services.update_partner(&auth.actor, id, &input).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageChange {
+    /// The stage to move to.
+    pub stage: String,
+    /// Why, for the timeline.
+    #[serde(default)]
+    pub note: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/stage", tag = "partners", request_body = StageChange,
+    responses((status = 200, body = Partner), (status = 422, body = Problem)))]
+async fn change_stage(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiJson(body): ApiJson<StageChange>) -> ApiResult<Partner> {
+    Ok(Json(state.services.change_partner_stage(&auth.actor, id, &body.stage, &body.note).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/archive", tag = "partners", responses((status = 200, body = Partner), (status = 409, body = Problem)))]
+async fn archive_partner(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Partner> {
+    Ok(Json(state.services.archive_partner(&auth.actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/restore", tag = "partners", responses((status = 200, body = Partner), (status = 409, body = Problem)))]
+async fn restore_partner(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Partner> {
+    Ok(Json(state.services.restore_partner(&auth.actor, id).await?))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct ArchivedParam {
+    /// Include archived records.
+    pub archived: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/partners/{id}/contacts", tag = "contacts", params(ArchivedParam), responses((status = 200, body = Vec<Contact>)))]
+async fn list_contacts(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiQuery(q): ApiQuery<ArchivedParam>) -> ApiResult<Vec<Contact>> {
+    Ok(Json(state.services.list_contacts(&auth.actor, id, q.archived).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/contacts", tag = "contacts", request_body = ContactInput,
+    responses((status = 201, body = Contact), (status = 422, body = Problem)))]
+async fn add_contact(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiJson(input): ApiJson<ContactInput>) -> Result<impl IntoResponse, Problem> {
+    Ok((StatusCode::CREATED, Json(state.services.add_contact(&auth.actor, id, &input).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", responses((status = 200, body = Contact), (status = 404, body = Problem)))]
+async fn get_contact(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Contact> {
+    Ok(Json(state.services.get_contact(&auth.actor, id).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", request_body(content = ContactInput, description = "Only the fields to change"),
+    responses((status = 200, body = Contact), (status = 422, body = Problem)))]
+async fn update_contact(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiJson(patch): ApiJson<serde_json::Value>) -> ApiResult<Contact> {
+    let current = state.services.get_contact(&auth.actor, id).await?;
+    let as_input = ContactInput { name: current.name, role: current.role, email: current.email.unwrap_or_default(), phone: current.phone };
+    let input: ContactInput = merge_patch(&as_input, patch)?;
+    Ok(Json(state.services.update_contact(&auth.actor, id, &input).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/archive", tag = "contacts", responses((status = 200, body = Contact)))]
+async fn archive_contact(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Contact> {
+    Ok(Json(state.services.archive_contact(&auth.actor, id).await?))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// The `next_cursor` of the previous page.
+    pub cursor: String,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/partners/{id}/timeline", tag = "partners", params(PageParams), responses((status = 200, body = Page<AuditEvent>)))]
+async fn timeline(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiQuery(q): ApiQuery<PageParams>) -> ApiResult<Page<AuditEvent>> {
+    Ok(Json(state.services.partner_timeline(&auth.actor, id, &q.cursor, q.limit).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery), responses((status = 200, body = Page<AuditEvent>), (status = 403, body = Problem)))]
+async fn audit(State(state): State<AppState>, auth: ApiAuth, ApiQuery(q): ApiQuery<AuditQuery>) -> ApiResult<Page<AuditEvent>> {
+    Ok(Json(state.services.audit_log(&auth.actor, &q).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, body = Vec<User>), (status = 403, body = Problem)))]
+async fn list_users(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<Vec<User>> {
+    Ok(Json(state.services.list_users(&auth.actor).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUserInput, responses((status = 201, body = User), (status = 422, body = Problem)))]
+async fn create_user(State(state): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<NewUserInput>) -> Result<impl IntoResponse, Problem> {
+    Ok((StatusCode::CREATED, Json(state.services.create_user(&auth.actor, &input).await?)))
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "admin", responses((status = 200, body = User)))]
+async fn disable_user(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<User> {
+    Ok(Json(state.services.set_user_disabled(&auth.actor, id, true).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "admin", responses((status = 200, body = User)))]
+async fn enable_user(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<User> {
+    Ok(Json(state.services.set_user_disabled(&auth.actor, id, false).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "admin", request_body = PasswordReset, responses((status = 200, body = User)))]
+async fn reset_password(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiJson(body): ApiJson<PasswordReset>) -> ApiResult<User> {
+    Ok(Json(state.services.reset_password(&auth.actor, id, &body.password).await?))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
+    paths(me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
+        change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
+        timeline, audit, list_users, create_user, disable_user, enable_user, reset_password),
+    components(schemas(Problem, domain::FieldError)),
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "admin"))
+)]
+struct ApiDoc;
+
+/// The OpenAPI 3.1 description of this API.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    Json(openapi_document())
+}

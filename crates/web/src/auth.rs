@@ -1,0 +1,179 @@
+//! Who is calling: session cookies for people, bearer tokens for machines, and the CSRF
+//! defences (same-origin check, per-session form token, API header token).
+
+use crate::problem::Problem;
+use crate::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use services::Actor;
+
+pub const SESSION_COOKIE: &str = "partneros_session";
+/// Double-submit token protecting the sign-in form, which has no session yet.
+pub const LOGIN_CSRF_COOKIE: &str = "partneros_login";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> String {
+    let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age {
+        cookie.push_str(&format!("; Max-Age={age}"));
+    }
+    if state.secure_cookies {
+        cookie.push_str("; Secure");
+    }
+    cookie
+}
+
+/// Compares secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn client_ip(parts: &Parts, state: &AppState) -> String {
+    if state.trust_proxy
+        && let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(first) = forwarded.split(',').next()
+    {
+        return first.trim().to_owned();
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses state-changing requests that a browser says come from another site.
+pub async fn origin_check(request: Request, next: Next) -> Response {
+    if is_unsafe(request.method()) {
+        let headers = request.headers();
+        let cross_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        let origin_host = headers
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .filter(|o| *o != "null")
+            .map(|o| o.split_once("://").map(|(_, rest)| rest).unwrap_or(o));
+        let foreign_origin = matches!((origin_host, host), (Some(origin), Some(host)) if origin != host);
+        if cross_site || foreign_origin {
+            return Problem::new(StatusCode::FORBIDDEN, "csrf", "cross-site request refused").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// An API caller: a bearer token, or a browser session that also sends its CSRF token.
+pub struct ApiAuth {
+    pub actor: Actor,
+}
+
+impl FromRequestParts<AppState> for ApiAuth {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let services = &state.services;
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let secret = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("").trim();
+            let actor = services.token_actor(secret).await?;
+            return Ok(ApiAuth { actor });
+        }
+        let token = cookie(parts, SESSION_COOKIE).ok_or(services::Error::Unauthenticated)?;
+        let session = services.session(token).await?;
+        if is_unsafe(&parts.method) {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !same_secret(sent, &session.csrf_token) {
+                return Err(Problem::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf",
+                    "a browser session must send its CSRF token in the X-CSRF-Token header",
+                ));
+            }
+        }
+        Ok(ApiAuth { actor: session.actor })
+    }
+}
+
+/// A signed-in person on a portal page. Without a valid session: back to the sign-in page.
+pub struct PageAuth {
+    pub actor: Actor,
+    pub user: domain::users::User,
+    pub csrf_token: String,
+    pub session_token: String,
+}
+
+impl FromRequestParts<AppState> for PageAuth {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let to_login = || {
+            let next = if parts.method == Method::GET { next } else { "/" };
+            Redirect::to(&format!("/login?next={}", urlencode(next))).into_response()
+        };
+        let Some(token) = cookie(parts, SESSION_COOKIE).map(str::to_owned) else { return Err(to_login()) };
+        match state.services.session(&token).await {
+            Ok(session) => Ok(PageAuth { actor: session.actor, user: session.user, csrf_token: session.csrf_token, session_token: token }),
+            Err(services::Error::Unauthenticated) => Err(to_login()),
+            Err(other) => Err(Problem::from(other).into_response()),
+        }
+    }
+}
+
+impl PageAuth {
+    /// Every form post carries the session's token; a mismatch changes nothing.
+    pub fn verify_csrf(&self, submitted: &str) -> Result<(), Response> {
+        if same_secret(submitted, &self.csrf_token) {
+            Ok(())
+        } else {
+            Err(crate::pages::error_page(
+                StatusCode::FORBIDDEN,
+                "This form has expired or did not come from PartnerOS. Go back, reload the page and try again.",
+            ))
+        }
+    }
+}
+
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+        assert!(!same_secret("", "a"));
+    }
+
+    #[test]
+    fn urlencode_keeps_paths_readable() {
+        assert_eq!(urlencode("/partners?q=a b&x=1"), "/partners%3Fq%3Da%20b%26x%3D1");
+    }
+}

@@ -1,0 +1,919 @@
+//! The portal: server-rendered pages that work without JavaScript. Every form posts its
+//! session's CSRF token; a form with errors comes back with the messages next to the fields
+//! and everything typed kept.
+
+use crate::auth::{self, PageAuth};
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use domain::audit::AuditEvent;
+use domain::partners::{Contact, ContactInput, GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region, Tier};
+use domain::roles::Role;
+use domain::users::{NewUserInput, User};
+use domain::{Choice, FieldError};
+use services::audit::AuditQuery;
+use services::partners::PartnerQuery;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/partners") }))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/partners", get(partner_list).post(create_partner))
+        .route("/partners/new", get(new_partner))
+        .route("/partners/{id}", get(partner_page).post(update_partner))
+        .route("/partners/{id}/edit", get(edit_partner))
+        .route("/partners/{id}/stage", post(change_stage))
+        .route("/partners/{id}/archive", post(archive_partner))
+        .route("/partners/{id}/restore", post(restore_partner))
+        .route("/partners/{id}/contacts", post(add_contact))
+        .route("/partners/{id}/users", post(add_portal_user))
+        .route("/contacts/{id}/archive", post(archive_contact))
+        .route("/account", get(account_page))
+        .route("/account/password", post(change_password))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/users", get(users_page).post(create_user))
+        .route("/users/{id}/disable", post(disable_user))
+        .route("/users/{id}/enable", post(enable_user))
+        .route("/audit", get(audit_page))
+}
+
+// ---- shared view helpers ----
+
+/// What the page frame needs: the title and, when signed in, the navigation.
+pub struct Layout {
+    pub title: String,
+    pub nav: Option<Nav>,
+}
+
+pub struct Nav {
+    pub user_name: String,
+    pub role: &'static str,
+    pub time_zone: String,
+    pub csrf_token: String,
+    pub manages_users: bool,
+    pub admin: bool,
+}
+
+impl Layout {
+    fn signed_in(title: impl Into<String>, auth: &PageAuth) -> Layout {
+        let role = auth.actor.role;
+        Layout {
+            title: title.into(),
+            nav: Some(Nav {
+                user_name: auth.user.name.clone(),
+                role: role.label(),
+                time_zone: auth.user.time_zone.clone(),
+                csrf_token: auth.csrf_token.clone(),
+                manages_users: role.can_manage_users(),
+                admin: role.can_read_audit_log(),
+            }),
+        }
+    }
+}
+
+/// Field errors by field name, for showing each next to its input.
+#[derive(Default)]
+pub struct Errors(HashMap<String, String>);
+
+impl Errors {
+    fn from(errors: Vec<FieldError>) -> Errors {
+        let mut map: HashMap<String, String> = HashMap::new();
+        for e in errors {
+            map.entry(e.field).and_modify(|m| m.push_str(&format!("; {}", e.message))).or_insert(e.message);
+        }
+        Errors(map)
+    }
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn options<T: Choice>(selected: &[String]) -> Vec<Opt> {
+    T::ALL
+        .iter()
+        .map(|c| Opt { value: c.as_str().into(), label: c.label().into(), selected: selected.iter().any(|s| s == c.as_str()) })
+        .collect()
+}
+
+pub fn fmt_time(at: &time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    at.format(format).unwrap_or_default()
+}
+
+pub fn iso_time(at: &time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+fn render(template: impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    message: String,
+}
+
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    let page = ErrorPage { layout: Layout { title: status.canonical_reason().unwrap_or("Error").into(), nav: None }, message: message.into() };
+    (status, render(page)).into_response()
+}
+
+/// Maps a service error to a page (validation errors are handled by each form instead).
+fn service_error(err: services::Error) -> Response {
+    use services::Error::*;
+    match err {
+        NotFound => error_page(StatusCode::NOT_FOUND, "There is no such record, or it is not yours to see."),
+        Forbidden(why) => error_page(StatusCode::FORBIDDEN, &format!("You cannot do this: {why}.")),
+        Unauthenticated => Redirect::to("/login").into_response(),
+        Conflict(why) => error_page(StatusCode::CONFLICT, &why),
+        RateLimited { retry_after_secs } => error_page(StatusCode::TOO_MANY_REQUESTS, &format!("Too many attempts; try again in {retry_after_secs} seconds.")),
+        Invalid(errors) => error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
+        ),
+        Store(e) => {
+            tracing::error!(error = %e, "storage failure");
+            error_page(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; nothing was changed.")
+        }
+    }
+}
+
+type PageResult = Result<Response, Response>;
+
+/// A submitted form, keeping repeated fields (check boxes) together.
+struct Form(HashMap<String, Vec<String>>);
+
+impl Form {
+    fn parse(body: &Bytes) -> Form {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (key, value) in form_urlencoded::parse(body) {
+            map.entry(key.into_owned()).or_default().push(value.into_owned());
+        }
+        Form(map)
+    }
+    fn get(&self, name: &str) -> String {
+        self.0.get(name).and_then(|v| v.first()).cloned().unwrap_or_default()
+    }
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0.get(name).cloned().unwrap_or_default()
+    }
+    /// A text box holding a list separated by commas or new lines.
+    fn list(&self, name: &str) -> Vec<String> {
+        self.get(name).split([',', '\n']).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+    }
+    fn csrf(&self) -> String {
+        self.get("csrf_token")
+    }
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+// ---- sign in / out ----
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    csrf_token: String,
+    error: Option<String>,
+}
+
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_owned() } else { "/partners".into() }
+}
+
+fn login_form(state: &AppState, status: StatusCode, email: String, next: String, error: Option<String>) -> Response {
+    let csrf_token = Uuid::new_v4().simple().to_string();
+    let page = LoginPage { layout: Layout { title: "Sign in".into(), nav: None }, email, next: safe_next(&next), csrf_token: csrf_token.clone(), error };
+    let cookie = auth::set_cookie(state, auth::LOGIN_CSRF_COOKIE, &csrf_token, Some(3600));
+    (status, [(header::SET_COOKIE, cookie)], render(page)).into_response()
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct NextParam {
+    next: String,
+}
+
+async fn login_page(State(state): State<AppState>, Query(q): Query<NextParam>) -> Response {
+    login_form(&state, StatusCode::OK, String::new(), q.next, None)
+}
+
+async fn login(State(state): State<AppState>, parts: Parts, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    let email = form.get("email");
+    let next = form.get("next");
+    let expected = auth::cookie(&parts, auth::LOGIN_CSRF_COOKIE).unwrap_or("");
+    if expected.is_empty() || !auth::same_secret(expected, &form.csrf()) {
+        return login_form(&state, StatusCode::FORBIDDEN, email, next, Some("The sign-in form expired. Please try again.".into()));
+    }
+    let ip = auth::client_ip(&parts, &state);
+    let previous = auth::cookie(&parts, auth::SESSION_COOKIE);
+    match state.services.sign_in(&email, &form.get("password"), &ip, previous).await {
+        Ok(session) => {
+            let cookie = auth::set_cookie(&state, auth::SESSION_COOKIE, &session.token, None);
+            let clear = auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, "", Some(0));
+            let mut response = see_other(&safe_next(&next));
+            response.headers_mut().append(header::SET_COOKIE, cookie.parse().expect("cookie is a header value"));
+            response.headers_mut().append(header::SET_COOKIE, clear.parse().expect("cookie is a header value"));
+            response
+        }
+        Err(services::Error::Invalid(errors)) => {
+            let message = errors.into_iter().next().map(|e| e.message).unwrap_or_default();
+            login_form(&state, StatusCode::UNAUTHORIZED, email, next, Some(capitalise(&message)))
+        }
+        Err(services::Error::RateLimited { retry_after_secs }) => login_form(
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            email,
+            next,
+            Some(format!("Too many failed sign-ins. Try again in {} minutes.", retry_after_secs.div_ceil(60))),
+        ),
+        Err(other) => service_error(other),
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+async fn logout(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    auth.verify_csrf(&Form::parse(&body).csrf())?;
+    state.services.sign_out(&auth.session_token).await.map_err(service_error)?;
+    let clear = auth::set_cookie(&state, auth::SESSION_COOKIE, "", Some(0));
+    Ok(([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response())
+}
+
+// ---- partners ----
+
+pub struct PartnerRow {
+    pub id: Uuid,
+    pub name: String,
+    pub domains: String,
+    pub tier: &'static str,
+    pub stage: &'static str,
+    pub partner_type: &'static str,
+    pub regions: String,
+    pub owner: String,
+    pub updated: String,
+    pub updated_iso: String,
+    pub archived: bool,
+}
+
+impl PartnerRow {
+    fn from(p: &Partner) -> PartnerRow {
+        PartnerRow {
+            id: p.id,
+            name: p.display_name.clone(),
+            domains: p.domains.join(", "),
+            tier: p.tier.label(),
+            stage: p.stage.label(),
+            partner_type: p.partner_type.label(),
+            regions: p.regions.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "),
+            owner: p.owner_name.clone().unwrap_or_default(),
+            updated: fmt_time(&p.updated_at),
+            updated_iso: iso_time(&p.updated_at),
+            archived: p.archived_at.is_some(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partners.html")]
+struct PartnerListPage {
+    layout: Layout,
+    q: String,
+    tiers: Vec<Opt>,
+    stages: Vec<Opt>,
+    types: Vec<Opt>,
+    regions: Vec<Opt>,
+    owners: Vec<Opt>,
+    sorts: Vec<Opt>,
+    archived: bool,
+    rows: Vec<PartnerRow>,
+    next_link: Option<String>,
+    first_link: Option<String>,
+    can_create: bool,
+    errors: Errors,
+}
+
+fn query_string(query: &PartnerQuery, cursor: &str) -> String {
+    let mut pairs = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in [
+        ("q", &query.q),
+        ("tier", &query.tier),
+        ("stage", &query.stage),
+        ("type", &query.partner_type),
+        ("region", &query.region),
+        ("owner", &query.owner),
+        ("sort", &query.sort),
+    ] {
+        if !value.is_empty() {
+            pairs.append_pair(key, value);
+        }
+    }
+    if query.archived {
+        pairs.append_pair("archived", "true");
+    }
+    if !cursor.is_empty() {
+        pairs.append_pair("cursor", cursor);
+    }
+    pairs.finish()
+}
+
+async fn partner_list(State(state): State<AppState>, auth: PageAuth, query: Result<Query<PartnerQuery>, axum::extract::rejection::QueryRejection>) -> PageResult {
+    let (query, mut errors) = match query {
+        Ok(Query(query)) => (query, Vec::new()),
+        Err(rejection) => (PartnerQuery::default(), vec![FieldError { field: "q".into(), message: rejection.body_text() }]),
+    };
+    let page = match state.services.list_partners(&auth.actor, &query).await {
+        Ok(page) => page,
+        Err(services::Error::Invalid(e)) => {
+            errors.extend(e);
+            services::partners::Page { items: Vec::new(), next_cursor: None }
+        }
+        Err(other) => return Err(service_error(other)),
+    };
+    let owners = if auth.actor.is_internal() {
+        state.services.list_partner_owners(&auth.actor).await.map_err(service_error)?
+    } else {
+        Vec::new()
+    };
+    let one = |v: &String| vec![v.clone()];
+    let view = PartnerListPage {
+        layout: Layout::signed_in("Partners", &auth),
+        q: query.q.clone(),
+        tiers: options::<Tier>(&one(&query.tier)),
+        stages: options::<LifecycleStage>(&one(&query.stage)),
+        types: options::<PartnerType>(&one(&query.partner_type)),
+        regions: options::<Region>(&one(&query.region)),
+        owners: owners.iter().map(|u| Opt { value: u.id.to_string(), label: u.name.clone(), selected: query.owner == u.id.to_string() }).collect(),
+        sorts: [("name", "Name A–Z"), ("-name", "Name Z–A"), ("-updated", "Recently updated"), ("updated", "Least recently updated")]
+            .iter()
+            .map(|(v, l)| Opt { value: (*v).into(), label: (*l).into(), selected: query.sort == *v })
+            .collect(),
+        archived: query.archived,
+        rows: page.items.iter().map(PartnerRow::from).collect(),
+        next_link: page.next_cursor.map(|c| format!("/partners?{}", query_string(&query, &c))),
+        first_link: (!query.cursor.is_empty()).then(|| format!("/partners?{}", query_string(&query, ""))),
+        can_create: auth.actor.role.can_edit_partners(),
+        errors: Errors::from(errors),
+    };
+    Ok(render(view))
+}
+
+#[derive(Template)]
+#[template(path = "partner_form.html")]
+struct PartnerFormPage {
+    layout: Layout,
+    action: String,
+    cancel: String,
+    is_new: bool,
+    csrf_token: String,
+    input: PartnerInput,
+    domains: String,
+    industries: String,
+    types: Vec<Opt>,
+    models: Vec<Opt>,
+    regions: Vec<Opt>,
+    tiers: Vec<Opt>,
+    stages: Vec<Opt>,
+    owners: Vec<Opt>,
+    errors: Errors,
+}
+
+async fn partner_form(state: &AppState, auth: &PageAuth, partner: Option<&Partner>, input: PartnerInput, errors: Vec<FieldError>) -> PageResult {
+    let owners = state.services.list_partner_owners(&auth.actor).await.map_err(service_error)?;
+    let owner = input.owner_id.map(|id| id.to_string()).unwrap_or_default();
+    let stage_choices: Vec<Opt> = match partner {
+        Some(p) => {
+            let mut allowed = vec![p.stage];
+            allowed.extend_from_slice(p.stage.next_stages());
+            allowed.iter().map(|s| Opt { value: s.as_str().into(), label: s.label().into(), selected: input.stage == s.as_str() }).collect()
+        }
+        None => options::<LifecycleStage>(std::slice::from_ref(&input.stage)).into_iter().filter(|o| o.value != "exited").collect(),
+    };
+    let view = PartnerFormPage {
+        layout: Layout::signed_in(partner.map(|p| format!("Edit {}", p.display_name)).unwrap_or_else(|| "New partner".into()), auth),
+        action: partner.map(|p| format!("/partners/{}", p.id)).unwrap_or_else(|| "/partners".into()),
+        cancel: partner.map(|p| format!("/partners/{}", p.id)).unwrap_or_else(|| "/partners".into()),
+        is_new: partner.is_none(),
+        csrf_token: auth.csrf_token.clone(),
+        domains: input.domains.join(", "),
+        industries: input.industries.join(", "),
+        types: options::<PartnerType>(std::slice::from_ref(&input.partner_type)),
+        models: options::<GtmModel>(std::slice::from_ref(&input.gtm_model)),
+        regions: options::<Region>(&input.regions),
+        tiers: options::<Tier>(std::slice::from_ref(&input.tier)),
+        stages: stage_choices,
+        owners: owners.iter().map(|u| Opt { value: u.id.to_string(), label: u.name.clone(), selected: owner == u.id.to_string() }).collect(),
+        input,
+        errors: Errors::from(errors),
+    };
+    let status = if view.errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(view)).into_response())
+}
+
+async fn new_partner(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    if !auth.actor.role.can_edit_partners() {
+        return Err(service_error(services::Error::Forbidden("only admins and partner managers create partners".into())));
+    }
+    let input = PartnerInput { tier: "registered".into(), stage: "prospect".into(), owner_id: auth.actor.user_id.filter(|_| auth.actor.role == Role::PartnerManager), ..Default::default() };
+    partner_form(&state, &auth, None, input, Vec::new()).await
+}
+
+/// Reads the partner form; an owner that is not an id is reported like any other bad field.
+fn partner_input(form: &Form) -> (PartnerInput, Vec<FieldError>) {
+    let owner_text = form.get("owner_id");
+    let mut errors = Vec::new();
+    let owner_id = if owner_text.trim().is_empty() {
+        None
+    } else {
+        Uuid::parse_str(owner_text.trim()).map_err(|_| errors.push(FieldError { field: "owner_id".into(), message: "choose an owner from the list".into() })).ok()
+    };
+    let input = PartnerInput {
+        legal_name: form.get("legal_name"),
+        display_name: form.get("display_name"),
+        domains: form.list("domains"),
+        partner_type: form.get("partner_type"),
+        gtm_model: form.get("gtm_model"),
+        regions: form.all("regions"),
+        industries: form.list("industries"),
+        tier: form.get("tier"),
+        stage: form.get("stage"),
+        owner_id,
+        our_exec_sponsor: form.get("our_exec_sponsor"),
+        partner_exec_sponsor: form.get("partner_exec_sponsor"),
+        notes: form.get("notes"),
+    };
+    (input, errors)
+}
+
+async fn create_partner(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let (input, errors) = partner_input(&form);
+    if !errors.is_empty() {
+        return partner_form(&state, &auth, None, input, errors).await;
+    }
+    match state.services.create_partner(&auth.actor, &input).await {
+        Ok(partner) => Ok(see_other(&format!("/partners/{}", partner.id))),
+        Err(services::Error::Invalid(errors)) => partner_form(&state, &auth, None, input, errors).await,
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn edit_partner(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>) -> PageResult {
+    let partner = state.services.get_partner(&auth.actor, id).await.map_err(service_error)?;
+    if !auth.actor.role.can_edit_partners() {
+        return Err(service_error(services::Error::Forbidden("only admins and partner managers edit partners".into())));
+    }
+    partner_form(&state, &auth, Some(&partner), partner.to_input(), Vec::new()).await
+}
+
+async fn update_partner(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let partner = state.services.get_partner(&auth.actor, id).await.map_err(service_error)?;
+    let (input, errors) = partner_input(&form);
+    if !errors.is_empty() {
+        return partner_form(&state, &auth, Some(&partner), input, errors).await;
+    }
+    match state.services.update_partner(&auth.actor, id, &input).await {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}"))),
+        Err(services::Error::Invalid(errors)) => partner_form(&state, &auth, Some(&partner), input, errors).await,
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+pub struct EventView {
+    pub when: String,
+    pub when_iso: String,
+    pub who: String,
+    pub summary: String,
+}
+
+impl EventView {
+    fn from(e: &AuditEvent) -> EventView {
+        EventView { when: fmt_time(&e.at), when_iso: iso_time(&e.at), who: e.actor_label.clone(), summary: e.summary.clone() }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partner.html")]
+struct PartnerPage {
+    layout: Layout,
+    csrf_token: String,
+    p: PartnerRow,
+    legal_name: String,
+    gtm_model: &'static str,
+    industries: String,
+    our_exec_sponsor: String,
+    partner_exec_sponsor: String,
+    notes: String,
+    contacts: Vec<Contact>,
+    next_stages: Vec<Opt>,
+    can_edit: bool,
+    can_edit_contacts: bool,
+    can_add_users: bool,
+    portal_users: Vec<User>,
+    contact: ContactInput,
+    contact_errors: Errors,
+    user_email: String,
+    user_name: String,
+    user_errors: Errors,
+    stage_errors: Errors,
+    timeline: Vec<EventView>,
+    older_link: Option<String>,
+}
+
+#[derive(Default)]
+struct PartnerPageForms {
+    contact: ContactInput,
+    contact_errors: Vec<FieldError>,
+    user_email: String,
+    user_name: String,
+    user_errors: Vec<FieldError>,
+    stage_errors: Vec<FieldError>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct TimelineParams {
+    before: String,
+}
+
+async fn partner_view(state: &AppState, auth: &PageAuth, id: Uuid, before: &str, forms: PartnerPageForms) -> PageResult {
+    let services = &state.services;
+    let partner = services.get_partner(&auth.actor, id).await.map_err(service_error)?;
+    let contacts = services.list_contacts(&auth.actor, id, false).await.map_err(service_error)?;
+    let timeline = services.partner_timeline(&auth.actor, id, before, Some(25)).await.map_err(service_error)?;
+    let role = auth.actor.role;
+    let can_add_users = role.can_manage_users();
+    let portal_users = if can_add_users {
+        services.list_users(&auth.actor).await.map_err(service_error)?.into_iter().filter(|u| u.partner_id == Some(id)).collect()
+    } else {
+        Vec::new()
+    };
+    let has_errors = !(forms.contact_errors.is_empty() && forms.user_errors.is_empty() && forms.stage_errors.is_empty());
+    let view = PartnerPage {
+        layout: Layout::signed_in(partner.display_name.clone(), auth),
+        csrf_token: auth.csrf_token.clone(),
+        p: PartnerRow::from(&partner),
+        legal_name: partner.legal_name.clone(),
+        gtm_model: partner.gtm_model.label(),
+        industries: partner.industries.join(", "),
+        our_exec_sponsor: partner.our_exec_sponsor.clone(),
+        partner_exec_sponsor: partner.partner_exec_sponsor.clone(),
+        notes: if role.is_internal() { partner.notes.clone() } else { String::new() },
+        contacts,
+        next_stages: partner.stage.next_stages().iter().map(|s| Opt { value: s.as_str().into(), label: s.label().into(), selected: false }).collect(),
+        can_edit: role.can_edit_partners(),
+        can_edit_contacts: role.can_edit_contacts(),
+        can_add_users,
+        portal_users,
+        contact: forms.contact,
+        contact_errors: Errors::from(forms.contact_errors),
+        user_email: forms.user_email,
+        user_name: forms.user_name,
+        user_errors: Errors::from(forms.user_errors),
+        stage_errors: Errors::from(forms.stage_errors),
+        timeline: timeline.items.iter().map(EventView::from).collect(),
+        older_link: timeline.next_cursor.map(|c| format!("/partners/{id}?before={c}#timeline")),
+    };
+    let status = if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(view)).into_response())
+}
+
+async fn partner_page(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, Query(q): Query<TimelineParams>) -> PageResult {
+    partner_view(&state, &auth, id, &q.before, PartnerPageForms::default()).await
+}
+
+async fn change_stage(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    match state.services.change_partner_stage(&auth.actor, id, &form.get("stage"), &form.get("note")).await {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}"))),
+        Err(services::Error::Invalid(stage_errors)) => partner_view(&state, &auth, id, "", PartnerPageForms { stage_errors, ..Default::default() }).await,
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn archive_partner(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+    auth.verify_csrf(&Form::parse(&body).csrf())?;
+    state.services.archive_partner(&auth.actor, id).await.map_err(service_error)?;
+    Ok(see_other(&format!("/partners/{id}")))
+}
+
+async fn restore_partner(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+    auth.verify_csrf(&Form::parse(&body).csrf())?;
+    state.services.restore_partner(&auth.actor, id).await.map_err(service_error)?;
+    Ok(see_other(&format!("/partners/{id}")))
+}
+
+async fn add_contact(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let contact = ContactInput { name: form.get("name"), role: form.get("role"), email: form.get("email"), phone: form.get("phone") };
+    match state.services.add_contact(&auth.actor, id, &contact).await {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}#contacts"))),
+        Err(services::Error::Invalid(contact_errors)) => partner_view(&state, &auth, id, "", PartnerPageForms { contact, contact_errors, ..Default::default() }).await,
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn archive_contact(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+    auth.verify_csrf(&Form::parse(&body).csrf())?;
+    let contact = state.services.archive_contact(&auth.actor, id).await.map_err(service_error)?;
+    Ok(see_other(&format!("/partners/{}#contacts", contact.partner_id)))
+}
+
+async fn add_portal_user(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = NewUserInput { email: form.get("email"), name: form.get("name"), role: form.get("role"), partner_id: Some(id), password: form.get("password") };
+    match state.services.create_user(&auth.actor, &input).await {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}#users"))),
+        Err(services::Error::Invalid(user_errors)) => {
+            partner_view(&state, &auth, id, "", PartnerPageForms { user_email: input.email, user_name: input.name, user_errors, ..Default::default() }).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+// ---- account: password and API tokens ----
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    csrf_token: String,
+    email: String,
+    tokens: Vec<TokenView>,
+    new_secret: Option<String>,
+    password_errors: Errors,
+    token_errors: Errors,
+    notice: Option<String>,
+}
+
+pub struct TokenView {
+    pub id: Uuid,
+    pub name: String,
+    pub prefix: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: bool,
+}
+
+#[derive(Default)]
+struct AccountForms {
+    new_secret: Option<String>,
+    password_errors: Vec<FieldError>,
+    token_errors: Vec<FieldError>,
+    notice: Option<String>,
+}
+
+async fn account_view(state: &AppState, auth: &PageAuth, forms: AccountForms) -> PageResult {
+    let tokens = state.services.list_api_tokens(&auth.actor).await.map_err(service_error)?;
+    let has_errors = !(forms.password_errors.is_empty() && forms.token_errors.is_empty());
+    let view = AccountPage {
+        layout: Layout::signed_in("Your account", auth),
+        csrf_token: auth.csrf_token.clone(),
+        email: auth.user.email.clone(),
+        tokens: tokens
+            .iter()
+            .map(|t| TokenView {
+                id: t.id,
+                name: t.name.clone(),
+                prefix: t.prefix.clone(),
+                created: fmt_time(&t.created_at),
+                last_used: t.last_used_at.as_ref().map(fmt_time).unwrap_or_else(|| "never".into()),
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect(),
+        new_secret: forms.new_secret,
+        password_errors: Errors::from(forms.password_errors),
+        token_errors: Errors::from(forms.token_errors),
+        notice: forms.notice,
+    };
+    let status = if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, [(header::CACHE_CONTROL, "no-store")], render(view)).into_response())
+}
+
+async fn account_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    account_view(&state, &auth, AccountForms::default()).await
+}
+
+async fn change_password(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let new_password = form.get("new_password");
+    if new_password != form.get("confirm_password") {
+        let password_errors = vec![FieldError { field: "confirm_password".into(), message: "does not match the new password".into() }];
+        return account_view(&state, &auth, AccountForms { password_errors, ..Default::default() }).await;
+    }
+    match state.services.change_own_password(&auth.actor, &form.get("current_password"), &new_password, true).await {
+        Ok(Some(session)) => {
+            let cookie = auth::set_cookie(&state, auth::SESSION_COOKIE, &session.token, None);
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/account?changed=1")).into_response())
+        }
+        Ok(None) => Ok(see_other("/login")),
+        Err(services::Error::Invalid(password_errors)) => account_view(&state, &auth, AccountForms { password_errors, ..Default::default() }).await,
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn create_token(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    match state.services.create_api_token(&auth.actor, &form.get("name")).await {
+        Ok((_, secret)) => account_view(&state, &auth, AccountForms { new_secret: Some(secret), ..Default::default() }).await,
+        Err(services::Error::Invalid(token_errors)) => account_view(&state, &auth, AccountForms { token_errors, ..Default::default() }).await,
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn revoke_token(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+    auth.verify_csrf(&Form::parse(&body).csrf())?;
+    let token = state.services.revoke_api_token(&auth.actor, id).await.map_err(service_error)?;
+    account_view(&state, &auth, AccountForms { notice: Some(format!("Token '{}' revoked.", token.name)), ..Default::default() }).await
+}
+
+// ---- users (admins: everyone; partner admins: their org) ----
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    layout: Layout,
+    csrf_token: String,
+    users: Vec<UserView>,
+    roles: Vec<Opt>,
+    email: String,
+    name: String,
+    errors: Errors,
+    partner_side: bool,
+}
+
+pub struct UserView {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: &'static str,
+    pub partner_link: Option<String>,
+    pub disabled: bool,
+    pub is_me: bool,
+}
+
+async fn users_view(state: &AppState, auth: &PageAuth, input: NewUserInput, errors: Vec<FieldError>) -> PageResult {
+    let users = state.services.list_users(&auth.actor).await.map_err(service_error)?;
+    let role = auth.actor.role;
+    let assignable: Vec<Role> = role.assignable_roles().iter().copied().filter(|r| r.is_partner_side() == role.is_partner_side()).collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let view = UsersPage {
+        layout: Layout::signed_in("Users", auth),
+        csrf_token: auth.csrf_token.clone(),
+        users: users
+            .iter()
+            .map(|u| UserView {
+                id: u.id,
+                email: u.email.clone(),
+                name: u.name.clone(),
+                role: u.role.label(),
+                partner_link: u.partner_id.map(|p| format!("/partners/{p}")),
+                disabled: u.disabled_at.is_some(),
+                is_me: Some(u.id) == auth.actor.user_id,
+            })
+            .collect(),
+        roles: assignable.iter().map(|r| Opt { value: r.as_str().into(), label: r.label().into(), selected: input.role == r.as_str() }).collect(),
+        email: input.email,
+        name: input.name,
+        errors: Errors::from(errors),
+        partner_side: role.is_partner_side(),
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn users_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    users_view(&state, &auth, NewUserInput::default(), Vec::new()).await
+}
+
+async fn create_user(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = NewUserInput {
+        email: form.get("email"),
+        name: form.get("name"),
+        role: form.get("role"),
+        partner_id: auth.actor.partner_id,
+        password: form.get("password"),
+    };
+    match state.services.create_user(&auth.actor, &input).await {
+        Ok(_) => Ok(see_other("/users")),
+        Err(services::Error::Invalid(errors)) => users_view(&state, &auth, input, errors).await,
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn disable_user(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+    auth.verify_csrf(&Form::parse(&body).csrf())?;
+    state.services.set_user_disabled(&auth.actor, id, true).await.map_err(service_error)?;
+    Ok(see_other("/users"))
+}
+
+async fn enable_user(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+    auth.verify_csrf(&Form::parse(&body).csrf())?;
+    state.services.set_user_disabled(&auth.actor, id, false).await.map_err(service_error)?;
+    Ok(see_other("/users"))
+}
+
+// ---- audit log (admins) ----
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    query: AuditQuery,
+    events: Vec<AuditRowView>,
+    next_link: Option<String>,
+    errors: Errors,
+}
+
+pub struct AuditRowView {
+    pub event: EventView,
+    pub entity: String,
+    pub action: String,
+    pub partner_link: Option<String>,
+    pub changes: String,
+}
+
+async fn audit_page(State(state): State<AppState>, auth: PageAuth, query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>) -> PageResult {
+    let (query, mut errors) = match query {
+        Ok(Query(q)) => (q, Vec::new()),
+        Err(rejection) => (AuditQuery::default(), vec![FieldError { field: "limit".into(), message: rejection.body_text() }]),
+    };
+    let page = match state.services.audit_log(&auth.actor, &query).await {
+        Ok(page) => page,
+        Err(services::Error::Invalid(e)) => {
+            errors.extend(e);
+            services::partners::Page { items: Vec::new(), next_cursor: None }
+        }
+        Err(other) => return Err(service_error(other)),
+    };
+    let next_link = page.next_cursor.map(|cursor| {
+        let mut pairs = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [("partner", &query.partner), ("actor", &query.actor), ("entity_type", &query.entity_type), ("action", &query.action), ("since", &query.since), ("until", &query.until)] {
+            if !v.is_empty() {
+                pairs.append_pair(k, v);
+            }
+        }
+        pairs.append_pair("cursor", &cursor);
+        format!("/audit?{}", pairs.finish())
+    });
+    let events = page
+        .items
+        .iter()
+        .map(|e| AuditRowView {
+            event: EventView::from(e),
+            entity: format!("{} {}", e.entity_type, e.entity_id),
+            action: e.action.clone(),
+            partner_link: e.partner_id.map(|p| format!("/partners/{p}")),
+            changes: match (&e.before, &e.after) {
+                (Some(b), Some(a)) => domain::audit::changed_fields(b, a).join(", "),
+                _ => String::new(),
+            },
+        })
+        .collect();
+    Ok(render(AuditPage { layout: Layout::signed_in("Audit log", &auth), query, events, next_link, errors: Errors::from(errors) }))
+}
