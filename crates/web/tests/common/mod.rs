@@ -1,0 +1,160 @@
+//! A server with one user per role and two partner organisations, driven through the router.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use domain::partners::{ContactInput, PartnerInput};
+use domain::roles::Role;
+use domain::users::NewUserInput;
+use domain::Choice;
+use http_body_util::BodyExt;
+use services::{Actor, Config, Services};
+use store::testing::TestDb;
+use store::Backend;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "a long enough password";
+
+pub struct Fixture {
+    pub db: TestDb,
+    pub services: Services,
+    pub router: axum::Router,
+    pub partner_a: Uuid,
+    pub partner_b: Uuid,
+    pub contact_b: Uuid,
+    pub victim_b: Uuid,
+    pub victim_token: Uuid,
+    /// role → (actor, API token secret)
+    pub users: Vec<(Role, Actor, String)>,
+}
+
+pub fn partner_input(name: &str) -> PartnerInput {
+    PartnerInput {
+        legal_name: format!("{name} Ltd"),
+        domains: vec![format!("{}.com", name.to_lowercase())],
+        partner_type: "reseller".into(),
+        gtm_model: "resell".into(),
+        ..Default::default()
+    }
+}
+
+impl Fixture {
+    pub async fn new(backend: Backend) -> Fixture {
+        let db = TestDb::new(backend).await;
+        let services = Services::new(db.db.clone(), Config::default());
+        let system = Actor::system("test");
+        let new_user = |email: String, role: Role, partner_id: Option<Uuid>| NewUserInput {
+            email,
+            name: format!("{} user", role.as_str()),
+            role: role.as_str().into(),
+            partner_id,
+            password: PASSWORD.into(),
+        };
+        let admin = services.create_user(&system, &new_user("admin@vendor.test".into(), Role::Admin, None)).await.unwrap();
+        let admin = Actor::from_user(&admin);
+        let partner_a = services.create_partner(&admin, &partner_input("Alpha")).await.unwrap().id;
+        let partner_b = services.create_partner(&admin, &partner_input("Bravo")).await.unwrap().id;
+        let contact = ContactInput { name: "Bea Bravo".into(), email: "bea@bravo.com".into(), ..Default::default() };
+        let contact_b = services.add_contact(&admin, partner_b, &contact).await.unwrap().id;
+        let victim = services.create_user(&admin, &new_user("victim@bravo.com".into(), Role::PartnerUser, Some(partner_b))).await.unwrap();
+        let victim_actor = Actor::from_user(&victim);
+        let (victim_token, _) = services.create_api_token(&victim_actor, "victim").await.unwrap();
+        let mut users = Vec::new();
+        for role in Role::ALL {
+            let actor = if *role == Role::Admin {
+                admin.clone()
+            } else {
+                let partner = role.is_partner_side().then_some(partner_a);
+                let user = services.create_user(&admin, &new_user(format!("{}@test.example", role.as_str()), *role, partner)).await.unwrap();
+                Actor::from_user(&user)
+            };
+            let (_, secret) = services.create_api_token(&actor, "tests").await.unwrap();
+            users.push((*role, actor, secret));
+        }
+        let state = web::AppState { services: services.clone(), secure_cookies: false, trust_proxy: false };
+        Fixture { db, router: web::router(state), services, partner_a, partner_b, contact_b, victim_b: victim.id, victim_token: victim_token.id, users }
+    }
+
+    pub fn token(&self, role: Role) -> &str {
+        &self.users.iter().find(|u| u.0 == role).expect("every role has a user").2
+    }
+
+    pub fn actor(&self, role: Role) -> &Actor {
+        &self.users.iter().find(|u| u.0 == role).expect("every role has a user").1
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// An API call with a bearer token (or none).
+    pub async fn api(&self, token: Option<&str>, method: Method, path: &str, body: Option<&str>) -> (StatusCode, String) {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => request.header("content-type", "application/json").body(Body::from(body.to_owned())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        let (status, _, body) = self.send(request).await;
+        (status, body)
+    }
+
+    /// Signs in through the form; returns the session cookie and its CSRF token.
+    pub async fn sign_in(&self, email: &str) -> (String, String) {
+        let (_, headers, body) = self.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+        let login_cookie = cookie_value(&headers, "partneros_login");
+        let csrf = hidden_csrf(&body);
+        let form = format!("csrf_token={csrf}&email={}&password={}&next=/partners", urlenc(email), urlenc(PASSWORD));
+        let request = Request::post("/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", format!("partneros_login={login_cookie}"))
+            .body(Body::from(form))
+            .unwrap();
+        let (status, headers, _) = self.send(request).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "sign-in of {email} failed");
+        let session = cookie_value(&headers, "partneros_session");
+        let (_, _, page) = self.page(&session, "/account").await;
+        (session, hidden_csrf(&page))
+    }
+
+    pub async fn page(&self, session: &str, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        self.send(Request::get(path).header("cookie", format!("partneros_session={session}")).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_form(&self, session: &str, path: &str, form: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let request = Request::post(path)
+            .header("cookie", format!("partneros_session={session}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_owned()))
+            .unwrap();
+        self.send(request).await
+    }
+}
+
+pub fn urlenc(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> String {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or("").to_owned()))
+        .unwrap_or_else(|| panic!("no {name} cookie set"))
+}
+
+pub fn hidden_csrf(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
