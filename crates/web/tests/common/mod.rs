@@ -16,7 +16,7 @@ use uuid::Uuid;
 pub const PASSWORD: &str = "a long enough password";
 
 pub struct Fixture {
-    pub db: TestDb,
+    pub _db: TestDb,
     pub services: Services,
     pub router: axum::Router,
     pub partner_a: Uuid,
@@ -72,7 +72,7 @@ impl Fixture {
             users.push((*role, actor, secret));
         }
         let state = web::AppState { services: services.clone(), secure_cookies: false, trust_proxy: false };
-        Fixture { db, router: web::router(state), services, partner_a, partner_b, contact_b, victim_b: victim.id, victim_token: victim_token.id, users }
+        Fixture { _db: db, router: web::router(state), services, partner_a, partner_b, contact_b, victim_b: victim.id, victim_token: victim_token.id, users }
     }
 
     pub fn token(&self, role: Role) -> &str {

@@ -1,0 +1,284 @@
+//! HTTP behaviour of the API and the portal on both databases: validation, problem+json,
+//! pagination, OpenAPI, sessions, CSRF, and that refused input changes nothing.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use common::{hidden_csrf, urlenc, Fixture};
+use domain::roles::Role;
+use store::testing::BACKENDS;
+
+async fn each<F, Fut>(test: F)
+where
+    F: Fn(Fixture) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in BACKENDS {
+        test(Fixture::new(backend).await).await;
+    }
+}
+
+async fn partner_count(f: &Fixture) -> usize {
+    let (_, body) = f.api(Some(f.token(Role::Admin)), Method::GET, "/api/v1/partners?limit=200&archived=true", None).await;
+    serde_json::from_str::<serde_json::Value>(&body).unwrap()["items"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn api_validation_is_field_level_problem_json_and_stores_nothing() {
+    each(|f| async move {
+        let pm = f.token(Role::PartnerManager);
+        let before = partner_count(&f).await;
+        let long = "x".repeat(201);
+        let cases = [
+            (format!(r#"{{"legal_name":"{long}","partner_type":"si","gtm_model":"resell"}}"#), StatusCode::UNPROCESSABLE_ENTITY, "legal_name"),
+            (r#"{"legal_name":"A","partner_type":"si","gtm_model":"resell","domains":["not a domain"]}"#.to_owned(), StatusCode::UNPROCESSABLE_ENTITY, "domains"),
+            (r#"{"legal_name":"A","partner_type":"wizard","gtm_model":"resell"}"#.to_owned(), StatusCode::UNPROCESSABLE_ENTITY, "partner_type"),
+            (r#"{"legal_name":"A","partner_type":"si","gtm_model":"resell","tier":"diamond"}"#.to_owned(), StatusCode::UNPROCESSABLE_ENTITY, "tier"),
+            (r#"{"legal_name":"A","partner_type":"si","gtm_model":"resell","colour":"red"}"#.to_owned(), StatusCode::UNPROCESSABLE_ENTITY, "colour"),
+            (r#"{"legal_name": "A", "#.to_owned(), StatusCode::BAD_REQUEST, "EOF"),
+        ];
+        for (body, status, mentions) in cases {
+            let request = Request::post("/api/v1/partners")
+                .header("authorization", format!("Bearer {pm}"))
+                .header("content-type", "application/json")
+                .body(Body::from(body.clone()))
+                .unwrap();
+            let (got, headers, text) = f.send(request).await;
+            assert_eq!(got, status, "{body} -> {text}");
+            assert_eq!(headers["content-type"], "application/problem+json");
+            assert!(text.contains(mentions), "{text} should mention {mentions}");
+        }
+        let (status, text) = f.api(Some(pm), Method::POST, &format!("/api/v1/partners/{}/contacts", f.partner_a), Some(r#"{"name":"Ann","email":"ann@"}"#)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let problem: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(problem["errors"][0]["field"], "email");
+        let (status, _) = f.api(Some(pm), Method::PATCH, &format!("/api/v1/partners/{}", f.partner_a), Some(r#"{"legal_name":""}"#)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, partner) = f.api(Some(pm), Method::GET, &format!("/api/v1/partners/{}", f.partner_a), None).await;
+        assert!(partner.contains("\"legal_name\":\"Alpha Ltd\""), "a refused edit changed nothing");
+        assert_eq!(partner_count(&f).await, before);
+        let (status, _) = f.api(Some(pm), Method::GET, "/api/v1/partners?limit=abc", None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, text) = f.api(Some(pm), Method::GET, "/api/v1/partners?stage=sleeping", None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(text.contains("'sleeping' is not one of"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_crud_stage_and_keyset_pages() {
+    each(|f| async move {
+        let pm = f.token(Role::PartnerManager);
+        for i in 0..5 {
+            let body = format!(r#"{{"legal_name":"Page Co {i}","partner_type":"msp","gtm_model":"resell","regions":["apac"]}}"#);
+            let (status, _) = f.api(Some(pm), Method::POST, "/api/v1/partners", Some(&body)).await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+        let mut names = Vec::new();
+        let mut url = "/api/v1/partners?region=apac&limit=2&sort=-name".to_owned();
+        loop {
+            let (status, body) = f.api(Some(pm), Method::GET, &url, None).await;
+            assert_eq!(status, StatusCode::OK);
+            let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+            names.extend(page["items"].as_array().unwrap().iter().map(|p| p["display_name"].as_str().unwrap().to_owned()));
+            match page["next_cursor"].as_str() {
+                Some(cursor) => url = format!("/api/v1/partners?region=apac&limit=2&sort=-name&cursor={cursor}"),
+                None => break,
+            }
+        }
+        assert_eq!(names, ["Page Co 4", "Page Co 3", "Page Co 2", "Page Co 1", "Page Co 0"]);
+        let path = format!("/api/v1/partners/{}/stage", f.partner_a);
+        let (status, _) = f.api(Some(pm), Method::POST, &path, Some(r#"{"stage":"recruiting","note":"signed NDA"}"#)).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, text) = f.api(Some(pm), Method::POST, &path, Some(r#"{"stage":"strategic"}"#)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(text.contains("possible next stages"));
+        let (_, timeline) = f.api(Some(pm), Method::GET, &format!("/api/v1/partners/{}/timeline", f.partner_a), None).await;
+        assert!(timeline.contains("Stage changed from Prospect to Recruiting: signed NDA"));
+        let (status, _) = f.api(Some(pm), Method::GET, "/api/v1/partners/not-a-uuid", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn openapi_health_and_unknown_routes() {
+    let f = Fixture::new(store::Backend::Sqlite).await;
+    let (status, doc) = f.api(None, Method::GET, "/api/v1/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in ["/api/v1/partners", "/api/v1/partners/{id}", "/api/v1/partners/{id}/contacts", "/api/v1/audit", "/api/v1/users", "/api/v1/me/tokens"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is documented");
+    }
+    assert_eq!(f.api(None, Method::GET, "/healthz", None).await.0, StatusCode::OK);
+    assert_eq!(f.api(None, Method::GET, "/readyz", None).await.0, StatusCode::OK);
+    let (status, body) = f.api(Some(f.token(Role::Admin)), Method::GET, "/api/v1/nothing-here", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("no such API endpoint"));
+}
+
+#[tokio::test]
+async fn browser_sessions_need_csrf_and_same_origin() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let patch = |csrf_header: Option<String>, origin: Option<&'static str>| {
+            let mut request = Request::builder()
+                .method(Method::PATCH)
+                .uri(format!("/api/v1/partners/{}", f.partner_a))
+                .header("cookie", format!("partneros_session={session}"))
+                .header("content-type", "application/json")
+                .header("host", "partneros.local");
+            if let Some(token) = csrf_header {
+                request = request.header("x-csrf-token", token);
+            }
+            if let Some(origin) = origin {
+                request = request.header("origin", origin);
+            }
+            request.body(Body::from(r#"{"notes":"via session"}"#)).unwrap()
+        };
+        assert_eq!(f.send(patch(None, None)).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(f.send(patch(Some("wrong".into()), None)).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(f.send(patch(Some(csrf.clone()), Some("https://evil.example"))).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(f.send(patch(Some(csrf.clone()), Some("http://partneros.local"))).await.0, StatusCode::OK);
+        // a form post with a wrong token changes nothing
+        let (status, _, body) = f.post_form(&session, &format!("/partners/{}/archive", f.partner_a), "csrf_token=forged").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(body.contains("This form has expired"));
+        let (_, partner) = f.api(Some(f.token(Role::Admin)), Method::GET, &format!("/api/v1/partners/{}", f.partner_a), None).await;
+        assert!(partner.contains("\"archived_at\":null"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_form_post_refuses_a_wrong_csrf_token() {
+    let f = Fixture::new(store::Backend::Sqlite).await;
+    let (session, _) = f.sign_in("admin@vendor.test").await;
+    let (a, c) = (f.partner_a, f.contact_b);
+    let victim = f.victim_b;
+    let posts = [
+        "/logout".to_owned(),
+        "/partners".into(),
+        format!("/partners/{a}"),
+        format!("/partners/{a}/stage"),
+        format!("/partners/{a}/archive"),
+        format!("/partners/{a}/restore"),
+        format!("/partners/{a}/contacts"),
+        format!("/partners/{a}/users"),
+        format!("/contacts/{c}/archive"),
+        "/account/password".into(),
+        "/account/tokens".into(),
+        format!("/account/tokens/{}/revoke", f.victim_token),
+        "/users".into(),
+        format!("/users/{victim}/disable"),
+        format!("/users/{victim}/enable"),
+    ];
+    let audit_before = f.services.audit_log(f.actor(Role::Admin), &Default::default()).await.unwrap().items.len();
+    for path in posts {
+        let (status, _, _) = f.post_form(&session, &path, "csrf_token=forged&name=X&legal_name=X").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path} accepted a forged token");
+    }
+    let audit_after = f.services.audit_log(f.actor(Role::Admin), &Default::default()).await.unwrap().items.len();
+    assert_eq!(audit_before, audit_after, "nothing changed");
+}
+
+#[tokio::test]
+async fn pages_by_role() {
+    let f = Fixture::new(store::Backend::Sqlite).await;
+    let (a, b) = (f.partner_a, f.partner_b);
+    let pages: Vec<(String, fn(Role) -> StatusCode)> = vec![
+        ("/partners".into(), |_| StatusCode::OK),
+        ("/account".into(), |_| StatusCode::OK),
+        (format!("/partners/{a}"), |_| StatusCode::OK),
+        (format!("/partners/{b}"), |r| if r.is_partner_side() { StatusCode::NOT_FOUND } else { StatusCode::OK }),
+        ("/partners/new".into(), |r| if r.can_edit_partners() { StatusCode::OK } else { StatusCode::FORBIDDEN }),
+        (format!("/partners/{b}/edit"), |r| match r {
+            r if r.is_partner_side() => StatusCode::NOT_FOUND,
+            r if r.can_edit_partners() => StatusCode::OK,
+            _ => StatusCode::FORBIDDEN,
+        }),
+        ("/users".into(), |r| if r.can_manage_users() { StatusCode::OK } else { StatusCode::FORBIDDEN }),
+        ("/audit".into(), |r| if r == Role::Admin { StatusCode::OK } else { StatusCode::FORBIDDEN }),
+    ];
+    for (role, actor, _) in &f.users {
+        let (session, _) = f.sign_in(&actor.label).await;
+        for (path, expect) in &pages {
+            let (status, _, body) = f.page(&session, path).await;
+            assert_eq!(status, expect(*role), "{role:?} GET {path}");
+            if role.is_partner_side() {
+                assert!(!body.contains("Bravo"), "{role:?} saw partner B on {path}");
+            }
+        }
+    }
+    for (path, _) in &pages {
+        let (status, headers, _) = f.send(Request::get(path.as_str()).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(headers["location"].to_str().unwrap().starts_with("/login?next="));
+    }
+}
+
+#[tokio::test]
+async fn a_bad_form_keeps_input_and_shows_the_error_by_the_field() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let form = format!("csrf_token={csrf}&legal_name=Kept+Name+GmbH&domains=not+a+domain&partner_type=si&gtm_model=co_sell&regions=emea&notes=keep+me");
+        let (status, _, body) = f.post_form(&session, "/partners", &form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains(r#"id="domains-error""#) && body.contains("not a valid website domain"));
+        assert!(body.contains(r#"value="Kept Name GmbH""#) && body.contains("keep me"));
+        assert!(body.contains(r#"value="emea" checked"#));
+        let (_, _, list) = f.page(&session, "/partners?q=kept").await;
+        assert!(list.contains("No partners match"));
+        let good = format!("csrf_token={csrf}&legal_name=Kept+Name+GmbH&domains=kept.de&partner_type=si&gtm_model=co_sell");
+        let (status, headers, _) = f.post_form(&session, "/partners", &good).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let location = headers["location"].to_str().unwrap().to_owned();
+        let contact = format!("csrf_token={csrf}&name=Ann&email=ann%40");
+        let (status, _, body) = f.post_form(&session, &format!("{location}/contacts"), &contact).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains(r#"id="contact-email-error""#) && body.contains(r#"value="Ann""#));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sign_in_cookies_rate_limit_expiry_and_sign_out() {
+    let f = Fixture::new(store::Backend::Sqlite).await;
+    let (_, headers, body) = f.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+    let login_cookie = common::cookie_value(&headers, "partneros_login");
+    let csrf = hidden_csrf(&body);
+    let attempt = |password: &str, csrf: &str| {
+        Request::post("/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", format!("partneros_login={login_cookie}"))
+            .body(Body::from(format!("csrf_token={csrf}&email=sales%40test.example&password={}", urlenc(password))))
+            .unwrap()
+    };
+    assert_eq!(f.send(attempt(common::PASSWORD, "forged")).await.0, StatusCode::FORBIDDEN);
+    let (status, headers, _) = f.send(attempt(common::PASSWORD, &csrf)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let set_cookie = headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("partneros_session=")).unwrap();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
+    let session = common::cookie_value(&headers, "partneros_session");
+    let (status, _, _) = f.post_form(&session, "/logout", &format!("csrf_token={}", hidden_csrf(&f.page(&session, "/account").await.2))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = f.page(&session, "/partners").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "signed out sessions are gone");
+    for _ in 0..5 {
+        let (status, _, body) = f.send(attempt("wrong password", &csrf)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(body.contains("not correct") && body.contains(r#"value="sales@test.example""#));
+    }
+    let (status, _, body) = f.send(attempt(common::PASSWORD, &csrf)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(body.contains("Too many failed sign-ins"));
+    // an idle session expires
+    let (session, _) = f.sign_in("finance@test.example").await;
+    let strict = services::Services::new(f.services.db.clone(), services::Config { session_idle: time::Duration::seconds(-1), ..Default::default() });
+    let router = web::router(web::AppState { services: strict, secure_cookies: false, trust_proxy: false });
+    let response = tower::ServiceExt::oneshot(router, Request::get("/partners").header("cookie", format!("partneros_session={session}")).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
