@@ -1,0 +1,204 @@
+//! Browser tests: headless Debian Chromium driven through chromedriver against a real
+//! server, on SQLite and PostgreSQL. A missing browser fails with what to install.
+
+use domain::partners::PartnerInput;
+use domain::users::NewUserInput;
+use fantoccini::{Client, ClientBuilder, Locator};
+use services::{Actor, Config, Services};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use store::testing::{TestDb, BACKENDS};
+
+const PASSWORD: &str = "browser test password";
+
+struct Driver(Child, u16);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_chromedriver() -> Driver {
+    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    if !std::path::Path::new(&binary).exists() || !std::path::Path::new(&chromium()).exists() {
+        panic!(
+            "browser tests need Debian's chromium and chromium-driver ({binary} and {} not both found). \
+             Install them with `apt-get install -y chromium chromium-driver` (./scripts/test.sh does this), \
+             or set CHROMEDRIVER and CHROMIUM.",
+            chromium()
+        );
+    }
+    let port = free_port();
+    let child = Command::new(&binary).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return Driver(child, port);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+fn chromium() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium(),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", "--window-size=1280,1000"]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.1))
+        .await
+        .expect("open a Chromium session")
+}
+
+struct Server {
+    _db: TestDb,
+    url: String,
+    partner_a: uuid::Uuid,
+    partner_b: uuid::Uuid,
+}
+
+async fn start_server(backend: store::Backend) -> Server {
+    let db = TestDb::new(backend).await;
+    let services = Services::new(db.db.clone(), Config::default());
+    let system = Actor::system("browser-test");
+    let user = |email: &str, role: &str, partner_id| NewUserInput { email: email.into(), name: email.into(), role: role.into(), partner_id, password: PASSWORD.into() };
+    let pm = Actor::from_user(&services.create_user(&system, &user("pm@vendor.test", "partner_manager", None)).await.unwrap());
+    let partner = |name: &str| PartnerInput { legal_name: name.into(), partner_type: "si".into(), gtm_model: "co_sell".into(), ..Default::default() };
+    let partner_a = services.create_partner(&pm, &partner("Alpha Integrators")).await.unwrap().id;
+    let partner_b = services.create_partner(&pm, &partner("Bravo Resellers")).await.unwrap().id;
+    services.create_user(&system, &user("rep@alpha.test", "partner_user", Some(partner_a))).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = web::router(web::AppState { services, secure_cookies: false, trust_proxy: false });
+    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await });
+    Server { _db: db, url, partner_a, partner_b }
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn select(client: &Client, css: &str, value: &str) {
+    client.find(Locator::Css(css)).await.unwrap().select_by_value(value).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+}
+
+/// Clicks something that loads a new page and waits until the old page is gone.
+async fn click_and_wait(client: &Client, css: &str) {
+    let old_page = client.find(Locator::Css("html")).await.unwrap();
+    click(client, css).await;
+    for _ in 0..200 {
+        if old_page.tag_name().await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("clicking {css} did not load a new page");
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    match client.find(Locator::Css(css)).await {
+        Ok(element) => element.text().await.unwrap(),
+        Err(e) => panic!("{css}: {e}\nat {}:\n{}", client.current_url().await.unwrap(), client.source().await.unwrap()),
+    }
+}
+
+async fn sign_in(client: &Client, base: &str, email: &str) {
+    client.goto(&format!("{base}/login")).await.unwrap();
+    fill(client, "#email", email).await;
+    fill(client, "#password", PASSWORD).await;
+    click_and_wait(client, "form button[type=submit]").await;
+    assert!(client.current_url().await.unwrap().path().starts_with("/partners"), "signed in");
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), client.screenshot().await.unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn portal_in_a_real_browser() {
+    let driver = start_chromedriver().await;
+    for backend in BACKENDS {
+        let server = start_server(backend).await;
+        let base = &server.url;
+        let client = browser(&driver).await;
+
+        // A partner manager creates a partner with a contact, finds it by search, sees its timeline.
+        sign_in(&client, base, "pm@vendor.test").await;
+        client.goto(&format!("{base}/partners/new")).await.unwrap();
+        fill(&client, "#legal_name", "Nordlicht Software GmbH").await;
+        fill(&client, "#domains", "not a domain").await;
+        select(&client, "#partner_type", "technology").await;
+        select(&client, "#gtm_model", "co_sell").await;
+        click(&client, "input[name=regions][value=emea]").await;
+        fill(&client, "#notes", "Met at the Berlin summit").await;
+        click_and_wait(&client, "form.card button[type=submit]").await;
+        // the bad value is reported next to its field and everything else is kept
+        assert!(text_of(&client, "#domains-error").await.contains("not a valid website domain"));
+        let kept = client.find(Locator::Css("#legal_name")).await.unwrap().prop("value").await.unwrap();
+        assert_eq!(kept.as_deref(), Some("Nordlicht Software GmbH"));
+        assert!(client.find(Locator::Css("input[name=regions][value=emea]")).await.unwrap().is_selected().await.unwrap());
+        assert_eq!(text_of(&client, "#notes").await, "Met at the Berlin summit");
+        screenshot(&client, &format!("{backend:?}-form-error")).await;
+        fill(&client, "#domains", "nordlicht.de").await;
+        click_and_wait(&client, "form.card button[type=submit]").await;
+        assert_eq!(text_of(&client, "h1").await, "Nordlicht Software GmbH");
+        fill(&client, "#contact-name", "Jonas Larsen").await;
+        fill(&client, "#contact-role", "Alliance lead").await;
+        fill(&client, "#contact-email", "jonas@nordlicht.de").await;
+        click_and_wait(&client, "#contacts form.inline-form button[type=submit]").await;
+        assert!(text_of(&client, "#contacts table").await.contains("Jonas Larsen"));
+        client.goto(&format!("{base}/partners")).await.unwrap();
+        fill(&client, "#q", "NORDLICHT.DE").await;
+        click_and_wait(&client, ".filters button[type=submit]").await;
+        let rows = text_of(&client, "#partners tbody").await;
+        assert!(rows.contains("Nordlicht Software GmbH") && !rows.contains("Alpha Integrators"), "{rows}");
+        click_and_wait(&client, "#partners tbody a").await;
+        let timeline = text_of(&client, "#timeline").await;
+        assert!(timeline.contains("Partner Nordlicht Software GmbH created"), "{timeline}");
+        assert!(timeline.contains("Contact Jonas Larsen added"), "{timeline}");
+        screenshot(&client, &format!("{backend:?}-partner")).await;
+        click_and_wait(&client, ".me button").await;
+        assert_eq!(client.current_url().await.unwrap().path(), "/login");
+
+        // A partner user sees only their own organisation.
+        sign_in(&client, base, "rep@alpha.test").await;
+        let rows = text_of(&client, "#partners tbody").await;
+        assert!(rows.contains("Alpha Integrators"), "{rows}");
+        assert!(!rows.contains("Bravo") && !rows.contains("Nordlicht"), "{rows}");
+        screenshot(&client, &format!("{backend:?}-partner-user")).await;
+        client.goto(&format!("{base}/partners/{}", server.partner_b)).await.unwrap();
+        let page = client.source().await.unwrap();
+        assert!(page.contains("no such record") && !page.contains("Bravo Resellers"));
+        client.goto(&format!("{base}/partners/{}", server.partner_a)).await.unwrap();
+        assert_eq!(text_of(&client, "h1").await, "Alpha Integrators");
+        assert!(client.find(Locator::Css("#stage-change")).await.is_err(), "partner users cannot change stages");
+
+        client.close().await.unwrap();
+    }
+}
