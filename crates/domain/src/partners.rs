@@ -1,7 +1,7 @@
 //! Partner organisations: their classification, lifecycle and the validation of their records.
 
 use crate::choice_enum;
-use crate::validation::{is_valid_domain, Choice, FieldError, Validation};
+use crate::validation::{Choice, FieldError, Validation, is_valid_domain};
 use serde::{Deserialize, Serialize};
 
 choice_enum! {
@@ -189,7 +189,13 @@ impl PartnerInput {
         for raw in self.domains.iter().filter(|d| !d.trim().is_empty()) {
             let domain = normalize_domain(raw);
             if !is_valid_domain(&domain) {
-                v.add("domains", format!("'{}' is not a valid website domain (e.g. acme.com)", raw.trim()));
+                v.add(
+                    "domains",
+                    format!(
+                        "'{}' is not a valid website domain (e.g. acme.com)",
+                        raw.trim()
+                    ),
+                );
             } else if !domains.contains(&domain) {
                 domains.push(domain);
             }
@@ -202,10 +208,10 @@ impl PartnerInput {
         let gtm_model = v.choice::<GtmModel>("gtm_model", &self.gtm_model);
         let mut regions = Vec::new();
         for raw in self.regions.iter().filter(|r| !r.trim().is_empty()) {
-            if let Some(region) = v.choice::<Region>("regions", raw) {
-                if !regions.contains(&region) {
-                    regions.push(region);
-                }
+            if let Some(region) = v.choice::<Region>("regions", raw)
+                && !regions.contains(&region)
+            {
+                regions.push(region);
             }
         }
         let mut industries: Vec<String> = Vec::new();
@@ -229,8 +235,12 @@ impl PartnerInput {
             v.choice::<LifecycleStage>("stage", &self.stage)
         };
         let our_exec_sponsor = v.text("our_exec_sponsor", &self.our_exec_sponsor, false, MAX_SHORT);
-        let partner_exec_sponsor =
-            v.text("partner_exec_sponsor", &self.partner_exec_sponsor, false, MAX_SHORT);
+        let partner_exec_sponsor = v.text(
+            "partner_exec_sponsor",
+            &self.partner_exec_sponsor,
+            false,
+            MAX_SHORT,
+        );
         let notes = v.text("notes", &self.notes, false, MAX_NOTES);
         v.into_result()?;
         Ok(PartnerFields {
@@ -285,7 +295,12 @@ impl ContactInput {
             v.add("phone", "may contain only digits, spaces and + - ( ) . x");
         }
         v.into_result()?;
-        Ok(ContactFields { name, role, email, phone })
+        Ok(ContactFields {
+            name,
+            role,
+            email,
+            phone,
+        })
     }
 }
 
@@ -329,17 +344,49 @@ mod tests {
         };
         let errors = input.validate().unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["legal_name", "domains", "partner_type", "gtm_model", "regions", "tier"]);
-        assert!(errors[2].message.contains("'reseler' is not one of: si, technology"));
+        assert_eq!(
+            fields,
+            [
+                "legal_name",
+                "domains",
+                "partner_type",
+                "gtm_model",
+                "regions",
+                "tier"
+            ]
+        );
+        assert!(
+            errors[2]
+                .message
+                .contains("'reseler' is not one of: si, technology")
+        );
         assert!(errors[3].message.starts_with("is required"));
     }
 
     #[test]
     fn contact_validation() {
-        let ok = ContactInput { name: "Ana".into(), email: "Ana@Acme.com".into(), phone: "+49 (30) 1234-5".into(), ..Default::default() };
-        assert_eq!(ok.validate().unwrap().email.as_deref(), Some("ana@acme.com"));
-        let bad = ContactInput { name: "".into(), email: "ana@".into(), phone: "call me".into(), ..Default::default() };
-        let fields: Vec<String> = bad.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        let ok = ContactInput {
+            name: "Ana".into(),
+            email: "Ana@Acme.com".into(),
+            phone: "+49 (30) 1234-5".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            ok.validate().unwrap().email.as_deref(),
+            Some("ana@acme.com")
+        );
+        let bad = ContactInput {
+            name: "".into(),
+            email: "ana@".into(),
+            phone: "call me".into(),
+            ..Default::default()
+        };
+        let fields: Vec<String> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["name", "email", "phone"]);
     }
 
@@ -348,7 +395,12 @@ mod tests {
         use LifecycleStage::*;
         let path = [Prospect, Recruiting, Onboarding, Active, Growing, Strategic];
         for pair in path.windows(2) {
-            assert!(pair[0].can_move_to(pair[1]), "{:?} -> {:?}", pair[0], pair[1]);
+            assert!(
+                pair[0].can_move_to(pair[1]),
+                "{:?} -> {:?}",
+                pair[0],
+                pair[1]
+            );
         }
         assert!(!Prospect.can_move_to(Active));
         assert!(!Onboarding.can_move_to(Strategic));
@@ -358,10 +410,21 @@ mod tests {
 
     #[test]
     fn refused_transition_explains_the_options() {
-        let err = LifecycleStage::Prospect.check_transition(LifecycleStage::Active).unwrap_err();
+        let err = LifecycleStage::Prospect
+            .check_transition(LifecycleStage::Active)
+            .unwrap_err();
         assert_eq!(err.field, "stage");
-        assert!(err.message.contains("possible next stages: recruiting, exited"), "{}", err.message);
-        assert!(LifecycleStage::Active.check_transition(LifecycleStage::Active).is_err());
+        assert!(
+            err.message
+                .contains("possible next stages: recruiting, exited"),
+            "{}",
+            err.message
+        );
+        assert!(
+            LifecycleStage::Active
+                .check_transition(LifecycleStage::Active)
+                .is_err()
+        );
     }
 
     proptest! {

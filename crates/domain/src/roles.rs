@@ -32,7 +32,10 @@ impl Role {
 
     /// Who may edit contacts: partner managers for any partner, partner admins for their own org.
     pub fn can_edit_contacts(self) -> bool {
-        matches!(self, Role::Admin | Role::PartnerManager | Role::PartnerAdmin)
+        matches!(
+            self,
+            Role::Admin | Role::PartnerManager | Role::PartnerAdmin
+        )
     }
 
     /// Admins manage all accounts; partner admins manage the accounts of their own org.
@@ -76,7 +79,12 @@ mod tests {
 
     #[test]
     fn partner_admin_assigns_only_partner_roles() {
-        assert!(Role::PartnerAdmin.assignable_roles().iter().all(|r| r.is_partner_side()));
+        assert!(
+            Role::PartnerAdmin
+                .assignable_roles()
+                .iter()
+                .all(|r| r.is_partner_side())
+        );
         assert!(Role::PartnerUser.assignable_roles().is_empty());
         assert!(Role::PartnerManager.assignable_roles().is_empty());
     }

@@ -50,8 +50,14 @@ impl NewUserInput {
         let role = v.choice::<Role>("role", &self.role);
         if let Some(role) = role {
             match (role.is_partner_side(), self.partner_id) {
-                (true, None) => v.add("partner_id", "a partner account needs the partner it belongs to"),
-                (false, Some(_)) => v.add("partner_id", "an internal account cannot belong to a partner"),
+                (true, None) => v.add(
+                    "partner_id",
+                    "a partner account needs the partner it belongs to",
+                ),
+                (false, Some(_)) => v.add(
+                    "partner_id",
+                    "an internal account cannot belong to a partner",
+                ),
                 _ => {}
             }
         }
@@ -99,16 +105,28 @@ mod tests {
     fn partner_roles_need_a_partner_and_internal_roles_must_not_have_one() {
         assert!(input("partner_user", true).validate().is_ok());
         assert!(input("sales", false).validate().is_ok());
-        assert_eq!(input("partner_user", false).validate().unwrap_err()[0].field, "partner_id");
-        assert_eq!(input("sales", true).validate().unwrap_err()[0].field, "partner_id");
+        assert_eq!(
+            input("partner_user", false).validate().unwrap_err()[0].field,
+            "partner_id"
+        );
+        assert_eq!(
+            input("sales", true).validate().unwrap_err()[0].field,
+            "partner_id"
+        );
     }
 
     #[test]
     fn email_is_lower_cased_and_password_length_checked() {
-        assert_eq!(input("admin", false).validate().unwrap().email, "pat@example.com");
+        assert_eq!(
+            input("admin", false).validate().unwrap().email,
+            "pat@example.com"
+        );
         let mut short = input("admin", false);
         short.password = "short".into();
-        assert_eq!(short.validate().unwrap_err()[0].message, "must be at least 10 characters");
+        assert_eq!(
+            short.validate().unwrap_err()[0].message,
+            "must be at least 10 characters"
+        );
         assert!(check_password(&"x".repeat(MAX_PASSWORD + 1)).is_err());
     }
 }

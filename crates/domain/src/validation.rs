@@ -46,7 +46,10 @@ impl Validation {
             self.add(field, "is required");
         } else if trimmed.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));
-        } else if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        } else if trimmed
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
             self.add(field, "must not contain control characters");
         }
         trimmed.to_owned()
@@ -83,7 +86,10 @@ impl Validation {
             None => {
                 let allowed: Vec<&str> = T::ALL.iter().map(|c| c.as_str()).collect();
                 if value.is_empty() {
-                    self.add(field, format!("is required (one of: {})", allowed.join(", ")));
+                    self.add(
+                        field,
+                        format!("is required (one of: {})", allowed.join(", ")),
+                    );
                 } else {
                     self.add(
                         field,
@@ -136,7 +142,10 @@ pub fn is_valid_email(value: &str) -> bool {
     }
     match value.rsplit_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && local.len() <= 64 && !local.contains('@') && is_valid_domain(domain)
+            !local.is_empty()
+                && local.len() <= 64
+                && !local.contains('@')
+                && is_valid_domain(domain)
         }
         None => false,
     }
@@ -167,7 +176,16 @@ mod tests {
     fn emails() {
         assert!(is_valid_email("ana@acme.com"));
         assert!(is_valid_email("first.last+tag@sub.acme.co.uk"));
-        for bad in ["", "ana", "ana@", "@acme.com", "ana@acme", "a b@acme.com", "ana@-acme.com", "ana@acme..com"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@acme.com",
+            "ana@acme",
+            "a b@acme.com",
+            "ana@-acme.com",
+            "ana@acme..com",
+        ] {
             assert!(!is_valid_email(bad), "{bad} should be rejected");
         }
     }
@@ -176,7 +194,15 @@ mod tests {
     fn domains() {
         assert!(is_valid_domain("acme.com"));
         assert!(is_valid_domain("xn--bcher-kva.de"));
-        for bad in ["acme", "acme.", ".com", "ac me.com", "acme.c0m", "http://acme.com", "acme.com/x"] {
+        for bad in [
+            "acme",
+            "acme.",
+            ".com",
+            "ac me.com",
+            "acme.c0m",
+            "http://acme.com",
+            "acme.com/x",
+        ] {
             assert!(!is_valid_domain(bad), "{bad} should be rejected");
         }
     }

@@ -1,6 +1,6 @@
 //! `partneros`: the command line. It parses arguments and calls services; nothing more.
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use domain::users::NewUserInput;
 use services::{Actor, Services};
@@ -8,10 +8,19 @@ use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 
 #[derive(Parser)]
-#[command(name = "partneros", version, about = "PartnerOS: partner relationship management in one binary")]
+#[command(
+    name = "partneros",
+    version,
+    about = "PartnerOS: partner relationship management in one binary"
+)]
 struct Cli {
     /// Log format.
-    #[arg(long, global = true, env = "PARTNEROS_LOG_FORMAT", default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "PARTNEROS_LOG_FORMAT",
+        default_value = "text"
+    )]
     log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
@@ -26,7 +35,11 @@ enum LogFormat {
 #[derive(Args)]
 struct DbArgs {
     /// sqlite://FILE (created when missing) or postgres://USER@HOST/DB.
-    #[arg(long, env = "PARTNEROS_DATABASE_URL", default_value = "sqlite://partneros.db")]
+    #[arg(
+        long,
+        env = "PARTNEROS_DATABASE_URL",
+        default_value = "sqlite://partneros.db"
+    )]
     database_url: String,
 }
 
@@ -58,7 +71,11 @@ enum Command {
     /// Run the portal on a SQLite file filled with a demo partner program.
     Demo {
         /// The demo database (created and filled on first run, reused after).
-        #[arg(long, env = "PARTNEROS_DEMO_DATABASE_URL", default_value = "sqlite://partneros-demo.db")]
+        #[arg(
+            long,
+            env = "PARTNEROS_DEMO_DATABASE_URL",
+            default_value = "sqlite://partneros-demo.db"
+        )]
         database_url: String,
         #[command(flatten)]
         server: ServeArgs,
@@ -121,8 +138,11 @@ enum UserAction {
 }
 
 fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PARTNEROS_LOG").unwrap_or_else(|_| "info,sqlx=warn".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PARTNEROS_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -138,11 +158,25 @@ async fn main() -> anyhow::Result<()> {
             let services = open(&db.database_url, &server).await?;
             serve(services, &server).await
         }
-        Command::Demo { database_url, server } => {
+        Command::Demo {
+            database_url,
+            server,
+        } => {
             let services = open(&database_url, &server).await?;
             let seeded = services.seed_demo().await?;
-            println!("PartnerOS demo {} on {database_url}", if seeded { "program created" } else { "program already present" });
-            println!("Open http://{}/ and sign in with any of these (password: {}):", server.listen, services::demo::DEMO_PASSWORD);
+            println!(
+                "PartnerOS demo {} on {database_url}",
+                if seeded {
+                    "program created"
+                } else {
+                    "program already present"
+                }
+            );
+            println!(
+                "Open http://{}/ and sign in with any of these (password: {}):",
+                server.listen,
+                services::demo::DEMO_PASSWORD
+            );
             for (email, _, role, _) in services::demo::DEMO_USERS {
                 println!("  {email:<32} {}", domain::Choice::label(role));
             }
@@ -154,14 +188,28 @@ async fn main() -> anyhow::Result<()> {
             println!("schema is up to date");
             Ok(())
         }
-        Command::Init { db, email, name, password_stdin } => {
+        Command::Init {
+            db,
+            email,
+            name,
+            password_stdin,
+        } => {
             let services = open_for_cli(&db.database_url).await?;
             if services.has_users().await? {
                 bail!("accounts already exist; use `partneros user add` to add more");
             }
             let password = read_password(password_stdin, "Password for the first admin")?;
-            let input = NewUserInput { email, name, role: "admin".into(), partner_id: None, password };
-            let user = services.create_user(&Actor::system("init"), &input).await.map_err(describe)?;
+            let input = NewUserInput {
+                email,
+                name,
+                role: "admin".into(),
+                partner_id: None,
+                password,
+            };
+            let user = services
+                .create_user(&Actor::system("init"), &input)
+                .await
+                .map_err(describe)?;
             println!("created admin {}", user.email);
             Ok(())
         }
@@ -173,13 +221,18 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn connect(url: &str) -> anyhow::Result<store::Db> {
-    store::Db::connect(url).await.with_context(|| format!("cannot open the database {url}"))
+    store::Db::connect(url)
+        .await
+        .with_context(|| format!("cannot open the database {url}"))
 }
 
 async fn open(url: &str, server: &ServeArgs) -> anyhow::Result<Services> {
     let db = connect(url).await?;
     db.migrate().await.context("migrating the schema")?;
-    let config = services::Config { session_idle: time::Duration::minutes(server.session_idle_minutes), ..Default::default() };
+    let config = services::Config {
+        session_idle: time::Duration::minutes(server.session_idle_minutes),
+        ..Default::default()
+    };
     Ok(Services::new(db, config))
 }
 
@@ -191,12 +244,21 @@ async fn open_for_cli(url: &str) -> anyhow::Result<Services> {
 
 async fn serve(services: Services, server: &ServeArgs) -> anyhow::Result<()> {
     let db = services.db.clone();
-    let state = web::AppState { services, secure_cookies: server.secure_cookies, trust_proxy: server.trust_proxy };
-    let listener = tokio::net::TcpListener::bind(server.listen).await.with_context(|| format!("cannot listen on {}", server.listen))?;
+    let state = web::AppState {
+        services,
+        secure_cookies: server.secure_cookies,
+        trust_proxy: server.trust_proxy,
+    };
+    let listener = tokio::net::TcpListener::bind(server.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", server.listen))?;
     tracing::info!(address = %server.listen, "PartnerOS listening");
-    axum::serve(listener, web::router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -236,7 +298,13 @@ fn read_password(from_stdin: bool, prompt: &str) -> anyhow::Result<String> {
 fn describe(err: services::Error) -> anyhow::Error {
     match err {
         services::Error::Invalid(errors) => {
-            anyhow::anyhow!(errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("\n"))
+            anyhow::anyhow!(
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
         }
         other => anyhow::anyhow!(other),
     }
@@ -245,33 +313,76 @@ fn describe(err: services::Error) -> anyhow::Error {
 async fn user_command(services: &Services, action: UserAction) -> anyhow::Result<()> {
     let actor = Actor::system("cli");
     match action {
-        UserAction::Add { email, name, role, partner, password_stdin } => {
+        UserAction::Add {
+            email,
+            name,
+            role,
+            partner,
+            password_stdin,
+        } => {
             let password = read_password(password_stdin, &format!("Password for {email}"))?;
-            let input = NewUserInput { email, name, role, partner_id: partner, password };
-            let user = services.create_user(&actor, &input).await.map_err(describe)?;
+            let input = NewUserInput {
+                email,
+                name,
+                role,
+                partner_id: partner,
+                password,
+            };
+            let user = services
+                .create_user(&actor, &input)
+                .await
+                .map_err(describe)?;
             println!("created {} ({})", user.email, user.role);
         }
         UserAction::List => {
             for user in services.list_users(&actor).await.map_err(describe)? {
-                let status = if user.disabled_at.is_some() { "disabled" } else { "active" };
-                let org = user.partner_id.map(|p| p.to_string()).unwrap_or_else(|| "internal".into());
+                let status = if user.disabled_at.is_some() {
+                    "disabled"
+                } else {
+                    "active"
+                };
+                let org = user
+                    .partner_id
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "internal".into());
                 println!("{:<36} {:<16} {:<8} {}", user.email, user.role, status, org);
             }
         }
         UserAction::Disable { email } => {
-            let user = services.find_user_by_email(&actor, &email).await.map_err(describe)?;
-            services.set_user_disabled(&actor, user.id, true).await.map_err(describe)?;
+            let user = services
+                .find_user_by_email(&actor, &email)
+                .await
+                .map_err(describe)?;
+            services
+                .set_user_disabled(&actor, user.id, true)
+                .await
+                .map_err(describe)?;
             println!("disabled {email}");
         }
         UserAction::Enable { email } => {
-            let user = services.find_user_by_email(&actor, &email).await.map_err(describe)?;
-            services.set_user_disabled(&actor, user.id, false).await.map_err(describe)?;
+            let user = services
+                .find_user_by_email(&actor, &email)
+                .await
+                .map_err(describe)?;
+            services
+                .set_user_disabled(&actor, user.id, false)
+                .await
+                .map_err(describe)?;
             println!("enabled {email}");
         }
-        UserAction::ResetPassword { email, password_stdin } => {
-            let user = services.find_user_by_email(&actor, &email).await.map_err(describe)?;
+        UserAction::ResetPassword {
+            email,
+            password_stdin,
+        } => {
+            let user = services
+                .find_user_by_email(&actor, &email)
+                .await
+                .map_err(describe)?;
             let password = read_password(password_stdin, &format!("New password for {email}"))?;
-            services.reset_password(&actor, user.id, &password).await.map_err(describe)?;
+            services
+                .reset_password(&actor, user.id, &password)
+                .await
+                .map_err(describe)?;
             println!("password reset for {email}; their sessions have ended");
         }
     }

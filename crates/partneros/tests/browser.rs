@@ -8,7 +8,7 @@ use services::{Actor, Config, Services};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use store::testing::{TestDb, BACKENDS};
+use store::testing::{BACKENDS, TestDb};
 
 const PASSWORD: &str = "browser test password";
 
@@ -22,7 +22,11 @@ impl Drop for Driver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn start_chromedriver() -> Driver {
@@ -36,10 +40,21 @@ async fn start_chromedriver() -> Driver {
         );
     }
     let port = free_port();
-    let child = Command::new(&binary).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver");
+    let driver = Driver(
+        Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+        port,
+    );
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return Driver(child, port);
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return driver;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -79,31 +94,91 @@ async fn start_server(backend: store::Backend) -> Server {
     let db = TestDb::new(backend).await;
     let services = Services::new(db.db.clone(), Config::default());
     let system = Actor::system("browser-test");
-    let user = |email: &str, role: &str, partner_id| NewUserInput { email: email.into(), name: email.into(), role: role.into(), partner_id, password: PASSWORD.into() };
-    let pm = Actor::from_user(&services.create_user(&system, &user("pm@vendor.test", "partner_manager", None)).await.unwrap());
-    let partner = |name: &str| PartnerInput { legal_name: name.into(), partner_type: "si".into(), gtm_model: "co_sell".into(), ..Default::default() };
-    let partner_a = services.create_partner(&pm, &partner("Alpha Integrators")).await.unwrap().id;
-    let partner_b = services.create_partner(&pm, &partner("Bravo Resellers")).await.unwrap().id;
-    services.create_user(&system, &user("rep@alpha.test", "partner_user", Some(partner_a))).await.unwrap();
+    let user = |email: &str, role: &str, partner_id| NewUserInput {
+        email: email.into(),
+        name: email.into(),
+        role: role.into(),
+        partner_id,
+        password: PASSWORD.into(),
+    };
+    let pm = Actor::from_user(
+        &services
+            .create_user(&system, &user("pm@vendor.test", "partner_manager", None))
+            .await
+            .unwrap(),
+    );
+    let partner = |name: &str| PartnerInput {
+        legal_name: name.into(),
+        partner_type: "si".into(),
+        gtm_model: "co_sell".into(),
+        ..Default::default()
+    };
+    let partner_a = services
+        .create_partner(&pm, &partner("Alpha Integrators"))
+        .await
+        .unwrap()
+        .id;
+    let partner_b = services
+        .create_partner(&pm, &partner("Bravo Resellers"))
+        .await
+        .unwrap()
+        .id;
+    services
+        .create_user(
+            &system,
+            &user("rep@alpha.test", "partner_user", Some(partner_a)),
+        )
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = web::router(web::AppState { services, secure_cookies: false, trust_proxy: false });
-    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await });
-    Server { _db: db, url, partner_a, partner_b }
+    let app = web::router(web::AppState {
+        services,
+        secure_cookies: false,
+        trust_proxy: false,
+    });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+    Server {
+        _db: db,
+        url,
+        partner_a,
+        partner_b,
+    }
 }
 
 async fn fill(client: &Client, css: &str, text: &str) {
-    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    let field = client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
 async fn select(client: &Client, css: &str, value: &str) {
-    client.find(Locator::Css(css)).await.unwrap().select_by_value(value).await.unwrap();
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
 }
 
 async fn click(client: &Client, css: &str) {
-    client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
 }
 
 /// Clicks something that loads a new page and waits until the old page is gone.
@@ -122,7 +197,11 @@ async fn click_and_wait(client: &Client, css: &str) {
 async fn text_of(client: &Client, css: &str) -> String {
     match client.find(Locator::Css(css)).await {
         Ok(element) => element.text().await.unwrap(),
-        Err(e) => panic!("{css}: {e}\nat {}:\n{}", client.current_url().await.unwrap(), client.source().await.unwrap()),
+        Err(e) => panic!(
+            "{css}: {e}\nat {}:\n{}",
+            client.current_url().await.unwrap(),
+            client.source().await.unwrap()
+        ),
     }
 }
 
@@ -131,13 +210,25 @@ async fn sign_in(client: &Client, base: &str, email: &str) {
     fill(client, "#email", email).await;
     fill(client, "#password", PASSWORD).await;
     click_and_wait(client, "form button[type=submit]").await;
-    assert!(client.current_url().await.unwrap().path().starts_with("/partners"), "signed in");
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/partners"),
+        "signed in"
+    );
 }
 
 async fn screenshot(client: &Client, name: &str) {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), client.screenshot().await.unwrap()).unwrap();
+    std::fs::write(
+        dir.join(format!("{name}.png")),
+        client.screenshot().await.unwrap(),
+    )
+    .unwrap();
 }
 
 #[tokio::test]
@@ -159,10 +250,28 @@ async fn portal_in_a_real_browser() {
         fill(&client, "#notes", "Met at the Berlin summit").await;
         click_and_wait(&client, "form.card button[type=submit]").await;
         // the bad value is reported next to its field and everything else is kept
-        assert!(text_of(&client, "#domains-error").await.contains("not a valid website domain"));
-        let kept = client.find(Locator::Css("#legal_name")).await.unwrap().prop("value").await.unwrap();
+        assert!(
+            text_of(&client, "#domains-error")
+                .await
+                .contains("not a valid website domain")
+        );
+        let kept = client
+            .find(Locator::Css("#legal_name"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
         assert_eq!(kept.as_deref(), Some("Nordlicht Software GmbH"));
-        assert!(client.find(Locator::Css("input[name=regions][value=emea]")).await.unwrap().is_selected().await.unwrap());
+        assert!(
+            client
+                .find(Locator::Css("input[name=regions][value=emea]"))
+                .await
+                .unwrap()
+                .is_selected()
+                .await
+                .unwrap()
+        );
         assert_eq!(text_of(&client, "#notes").await, "Met at the Berlin summit");
         screenshot(&client, &format!("{backend:?}-form-error")).await;
         fill(&client, "#domains", "nordlicht.de").await;
@@ -172,16 +281,29 @@ async fn portal_in_a_real_browser() {
         fill(&client, "#contact-role", "Alliance lead").await;
         fill(&client, "#contact-email", "jonas@nordlicht.de").await;
         click_and_wait(&client, "#contacts form.inline-form button[type=submit]").await;
-        assert!(text_of(&client, "#contacts table").await.contains("Jonas Larsen"));
+        assert!(
+            text_of(&client, "#contacts table")
+                .await
+                .contains("Jonas Larsen")
+        );
         client.goto(&format!("{base}/partners")).await.unwrap();
         fill(&client, "#q", "NORDLICHT.DE").await;
         click_and_wait(&client, ".filters button[type=submit]").await;
         let rows = text_of(&client, "#partners tbody").await;
-        assert!(rows.contains("Nordlicht Software GmbH") && !rows.contains("Alpha Integrators"), "{rows}");
+        assert!(
+            rows.contains("Nordlicht Software GmbH") && !rows.contains("Alpha Integrators"),
+            "{rows}"
+        );
         click_and_wait(&client, "#partners tbody a").await;
         let timeline = text_of(&client, "#timeline").await;
-        assert!(timeline.contains("Partner Nordlicht Software GmbH created"), "{timeline}");
-        assert!(timeline.contains("Contact Jonas Larsen added"), "{timeline}");
+        assert!(
+            timeline.contains("Partner Nordlicht Software GmbH created"),
+            "{timeline}"
+        );
+        assert!(
+            timeline.contains("Contact Jonas Larsen added"),
+            "{timeline}"
+        );
         screenshot(&client, &format!("{backend:?}-partner")).await;
         click_and_wait(&client, ".me button").await;
         assert_eq!(client.current_url().await.unwrap().path(), "/login");
@@ -190,14 +312,26 @@ async fn portal_in_a_real_browser() {
         sign_in(&client, base, "rep@alpha.test").await;
         let rows = text_of(&client, "#partners tbody").await;
         assert!(rows.contains("Alpha Integrators"), "{rows}");
-        assert!(!rows.contains("Bravo") && !rows.contains("Nordlicht"), "{rows}");
+        assert!(
+            !rows.contains("Bravo") && !rows.contains("Nordlicht"),
+            "{rows}"
+        );
         screenshot(&client, &format!("{backend:?}-partner-user")).await;
-        client.goto(&format!("{base}/partners/{}", server.partner_b)).await.unwrap();
+        client
+            .goto(&format!("{base}/partners/{}", server.partner_b))
+            .await
+            .unwrap();
         let page = client.source().await.unwrap();
         assert!(page.contains("no such record") && !page.contains("Bravo Resellers"));
-        client.goto(&format!("{base}/partners/{}", server.partner_a)).await.unwrap();
+        client
+            .goto(&format!("{base}/partners/{}", server.partner_a))
+            .await
+            .unwrap();
         assert_eq!(text_of(&client, "h1").await, "Alpha Integrators");
-        assert!(client.find(Locator::Css("#stage-change")).await.is_err(), "partner users cannot change stages");
+        assert!(
+            client.find(Locator::Css("#stage-change")).await.is_err(),
+            "partner users cannot change stages"
+        );
 
         client.close().await.unwrap();
     }

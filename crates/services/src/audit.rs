@@ -1,7 +1,7 @@
 //! Reading the audit trail: the admin's audit log and each partner's timeline.
 
 use crate::partners::Page;
-use crate::{require, Actor, Error, Result, Services};
+use crate::{Actor, Error, Result, Services, require};
 use domain::audit::AuditEvent;
 use store::audit::AuditFilter;
 use uuid::Uuid;
@@ -48,7 +48,9 @@ fn parse_id(v: &mut domain::Validation, field: &str, text: &str) -> Option<Uuid>
     if text.is_empty() {
         return None;
     }
-    Uuid::parse_str(text).map_err(|_| v.add(field, format!("'{text}' is not an id"))).ok()
+    Uuid::parse_str(text)
+        .map_err(|_| v.add(field, format!("'{text}' is not an id")))
+        .ok()
 }
 
 impl AuditQuery {
@@ -56,7 +58,10 @@ impl AuditQuery {
         let mut v = domain::Validation::new();
         let limit = self.limit.unwrap_or(crate::partners::DEFAULT_PAGE);
         if !(1..=crate::partners::MAX_PAGE).contains(&limit) {
-            v.add("limit", format!("must be between 1 and {}", crate::partners::MAX_PAGE));
+            v.add(
+                "limit",
+                format!("must be between 1 and {}", crate::partners::MAX_PAGE),
+            );
         }
         let filter = AuditFilter {
             partner_id: parse_id(&mut v, "partner", &self.partner),
@@ -75,14 +80,19 @@ impl AuditQuery {
 }
 
 fn page(items: Vec<AuditEvent>, limit: i64) -> Page<AuditEvent> {
-    let next_cursor = (items.len() as i64 == limit).then(|| items.last().map(|e| e.id.to_string())).flatten();
+    let next_cursor = (items.len() as i64 == limit)
+        .then(|| items.last().map(|e| e.id.to_string()))
+        .flatten();
     Page { items, next_cursor }
 }
 
 impl Services {
     /// The whole audit log, newest first, for admins.
     pub async fn audit_log(&self, actor: &Actor, query: &AuditQuery) -> Result<Page<AuditEvent>> {
-        require(actor.role.can_read_audit_log(), "only admins read the audit log")?;
+        require(
+            actor.role.can_read_audit_log(),
+            "only admins read the audit log",
+        )?;
         let filter = query.to_filter()?;
         let mut tx = self.db.read().await?;
         let items = store::audit::list(&mut tx, &filter).await?;
@@ -92,9 +102,19 @@ impl Services {
 
     /// What happened to one partner, newest first. Partner users see what happened, not the
     /// before/after values, which may hold internal notes.
-    pub async fn partner_timeline(&self, actor: &Actor, partner_id: Uuid, cursor: &str, limit: Option<i64>) -> Result<Page<AuditEvent>> {
+    pub async fn partner_timeline(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        cursor: &str,
+        limit: Option<i64>,
+    ) -> Result<Page<AuditEvent>> {
         self.get_partner(actor, partner_id).await?;
-        let query = AuditQuery { cursor: cursor.into(), limit, ..Default::default() };
+        let query = AuditQuery {
+            cursor: cursor.into(),
+            limit,
+            ..Default::default()
+        };
         let mut filter = query.to_filter()?;
         filter.partner_id = Some(partner_id);
         let mut tx = self.db.read().await?;

@@ -1,9 +1,9 @@
 //! Signing in and out, server-side sessions, password changes and personal API tokens.
 
-use crate::{record, Actor, Change, Error, Result, Services};
+use crate::{Actor, Change, Error, Result, Services, record};
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -21,7 +21,11 @@ pub fn hash_password(password: &str) -> String {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -39,7 +43,10 @@ fn random_secret() -> String {
 }
 
 fn sha256_hex(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A freshly created session: the cookie value and the form token that goes with it.
@@ -89,7 +96,13 @@ impl Services {
     /// Checks the password and opens a new session (a new id every time: no fixation).
     /// Failures are counted per account and per client address; over the limit, sign-in is
     /// refused without checking the password.
-    pub async fn sign_in(&self, email: &str, password: &str, client_ip: &str, replaces: Option<&str>) -> Result<NewSession> {
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client_ip: &str,
+        replaces: Option<&str>,
+    ) -> Result<NewSession> {
         let email = email.trim().to_lowercase();
         let account_key = format!("account:{email}");
         let ip_key = format!("ip:{client_ip}");
@@ -98,8 +111,10 @@ impl Services {
         let retry_after_secs = self.config.login_window.whole_seconds().unsigned_abs();
 
         let mut tx = self.db.write().await?;
-        if store::auth::login_failures_since(&mut tx, &account_key, since).await? >= self.config.max_failures_per_account
-            || store::auth::login_failures_since(&mut tx, &ip_key, since).await? >= self.config.max_failures_per_ip
+        if store::auth::login_failures_since(&mut tx, &account_key, since).await?
+            >= self.config.max_failures_per_account
+            || store::auth::login_failures_since(&mut tx, &ip_key, since).await?
+                >= self.config.max_failures_per_ip
         {
             return Err(Error::RateLimited { retry_after_secs });
         }
@@ -135,9 +150,14 @@ impl Services {
         store::auth::delete_idle_sessions(&mut tx, now - self.config.session_idle).await?;
         let token = random_secret();
         let csrf_token = random_secret();
-        store::auth::insert_session(&mut tx, &sha256_hex(&token), user.id, &csrf_token, now).await?;
+        store::auth::insert_session(&mut tx, &sha256_hex(&token), user.id, &csrf_token, now)
+            .await?;
         tx.commit().await?;
-        Ok(NewSession { token, csrf_token, user })
+        Ok(NewSession {
+            token,
+            csrf_token,
+            user,
+        })
     }
 
     /// The user behind a session cookie, or `Unauthenticated` when it is unknown or idle too long.
@@ -145,8 +165,12 @@ impl Services {
         let hash = sha256_hex(token);
         let now = store::now();
         let mut tx = self.db.read().await?;
-        let session = store::auth::get_session(&mut tx, &hash).await?.ok_or(Error::Unauthenticated)?;
-        let user = store::users::get(&mut tx, session.user_id).await?.ok_or(Error::Unauthenticated)?;
+        let session = store::auth::get_session(&mut tx, &hash)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let user = store::users::get(&mut tx, session.user_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         tx.commit().await?;
         let idle = now - session.last_seen_at;
         if idle > self.config.session_idle || user.disabled_at.is_some() {
@@ -161,7 +185,11 @@ impl Services {
             store::auth::touch_session(&mut tx, &hash, now).await?;
             tx.commit().await?;
         }
-        Ok(SessionInfo { actor: Actor::from_user(&user), user, csrf_token: session.csrf_token })
+        Ok(SessionInfo {
+            actor: Actor::from_user(&user),
+            user,
+            csrf_token: session.csrf_token,
+        })
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<()> {
@@ -173,10 +201,20 @@ impl Services {
 
     /// Changes the actor's own password after checking the current one. Every session of the
     /// account ends; with `new_session`, a fresh one is opened for the caller.
-    pub async fn change_own_password(&self, actor: &Actor, current: &str, new: &str, new_session: bool) -> Result<Option<NewSession>> {
-        let user_id = actor.user_id.ok_or(Error::Forbidden("the system account has no password".into()))?;
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        new_session: bool,
+    ) -> Result<Option<NewSession>> {
+        let user_id = actor.user_id.ok_or(Error::Forbidden(
+            "the system account has no password".into(),
+        ))?;
         let mut tx = self.db.write().await?;
-        let hash = store::users::password_hash(&mut tx, user_id).await?.ok_or(Error::NotFound)?;
+        let hash = store::users::password_hash(&mut tx, user_id)
+            .await?
+            .ok_or(Error::NotFound)?;
         if !verify_password(current, &hash) {
             return Err(Error::field("current_password", "is not correct"));
         }
@@ -197,9 +235,16 @@ impl Services {
         let session = if new_session {
             let token = random_secret();
             let csrf_token = random_secret();
-            store::auth::insert_session(&mut tx, &sha256_hex(&token), user_id, &csrf_token, at).await?;
-            let user = store::users::get(&mut tx, user_id).await?.ok_or(Error::NotFound)?;
-            Some(NewSession { token, csrf_token, user })
+            store::auth::insert_session(&mut tx, &sha256_hex(&token), user_id, &csrf_token, at)
+                .await?;
+            let user = store::users::get(&mut tx, user_id)
+                .await?
+                .ok_or(Error::NotFound)?;
+            Some(NewSession {
+                token,
+                csrf_token,
+                user,
+            })
         } else {
             None
         };
@@ -209,7 +254,9 @@ impl Services {
 
     /// Creates a personal API token. The secret is returned once and stored only as a hash.
     pub async fn create_api_token(&self, actor: &Actor, name: &str) -> Result<(ApiToken, String)> {
-        let user_id = actor.user_id.ok_or(Error::Forbidden("the system account has no API tokens".into()))?;
+        let user_id = actor.user_id.ok_or(Error::Forbidden(
+            "the system account has no API tokens".into(),
+        ))?;
         let mut v = domain::Validation::new();
         let name = v.text("name", name, true, 100);
         v.into_result().map_err(Error::Invalid)?;
@@ -218,9 +265,17 @@ impl Services {
         let at = store::now();
         let mut tx = self.db.write().await?;
         let prefix: String = secret.chars().take(10).collect();
-        let token = store::auth::NewApiToken { id, user_id, name: &name, token_hash: &sha256_hex(&secret), prefix: &prefix };
+        let token = store::auth::NewApiToken {
+            id,
+            user_id,
+            name: &name,
+            token_hash: &sha256_hex(&secret),
+            prefix: &prefix,
+        };
         store::auth::insert_api_token(&mut tx, &token, at).await?;
-        let row = store::auth::api_token(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        let row = store::auth::api_token(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
         let change = Change {
             partner_id: actor.partner_id,
             entity_type: "api_token",
@@ -236,7 +291,9 @@ impl Services {
     }
 
     pub async fn list_api_tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>> {
-        let Some(user_id) = actor.user_id else { return Ok(Vec::new()) };
+        let Some(user_id) = actor.user_id else {
+            return Ok(Vec::new());
+        };
         let mut tx = self.db.read().await?;
         let tokens = store::auth::api_tokens_of(&mut tx, user_id).await?;
         tx.commit().await?;
@@ -246,7 +303,9 @@ impl Services {
     /// Revokes one of the actor's own tokens (someone else's is "not found").
     pub async fn revoke_api_token(&self, actor: &Actor, id: Uuid) -> Result<ApiToken> {
         let mut tx = self.db.write().await?;
-        let row = store::auth::api_token(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        let row = store::auth::api_token(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
         if Some(row.user_id) != actor.user_id {
             return Err(Error::NotFound);
         }
@@ -265,7 +324,9 @@ impl Services {
             after: None,
         };
         record(&mut tx, actor, at, change).await?;
-        let row = store::auth::api_token(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        let row = store::auth::api_token(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
         tx.commit().await?;
         Ok(row.into())
     }
@@ -276,14 +337,21 @@ impl Services {
             return Err(Error::Unauthenticated);
         }
         let mut tx = self.db.read().await?;
-        let row = store::auth::api_token_by_hash(&mut tx, &sha256_hex(secret)).await?.ok_or(Error::Unauthenticated)?;
-        let user = store::users::get(&mut tx, row.user_id).await?.ok_or(Error::Unauthenticated)?;
+        let row = store::auth::api_token_by_hash(&mut tx, &sha256_hex(secret))
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let user = store::users::get(&mut tx, row.user_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         tx.commit().await?;
         if row.revoked_at.is_some() || user.disabled_at.is_some() {
             return Err(Error::Unauthenticated);
         }
         let now = store::now();
-        if row.last_used_at.is_none_or(|at| now - at > time::Duration::minutes(1)) {
+        if row
+            .last_used_at
+            .is_none_or(|at| now - at > time::Duration::minutes(1))
+        {
             let mut tx = self.db.write().await?;
             store::auth::touch_api_token(&mut tx, row.id, now).await?;
             tx.commit().await?;

@@ -3,10 +3,12 @@
 
 use crate::auth::hash_password;
 use crate::{Result, Services};
-use domain::audit::AuditEvent;
-use domain::partners::{ContactFields, GtmModel, LifecycleStage, PartnerFields, PartnerType, Region, Tier};
-use domain::roles::Role;
 use domain::Choice;
+use domain::audit::AuditEvent;
+use domain::partners::{
+    ContactFields, GtmModel, LifecycleStage, PartnerFields, PartnerType, Region, Tier,
+};
+use domain::roles::Role;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -14,34 +16,136 @@ pub const DEMO_PASSWORD: &str = "partneros-demo";
 
 /// The accounts the demo creates: (email, name, role, index of the partner for partner roles).
 pub const DEMO_USERS: &[(&str, &str, Role, Option<usize>)] = &[
-    ("admin@demo.partneros.test", "Avery Admin", Role::Admin, None),
-    ("pm@demo.partneros.test", "Priya Patel", Role::PartnerManager, None),
-    ("pm2@demo.partneros.test", "Marco Rossi", Role::PartnerManager, None),
+    (
+        "admin@demo.partneros.test",
+        "Avery Admin",
+        Role::Admin,
+        None,
+    ),
+    (
+        "pm@demo.partneros.test",
+        "Priya Patel",
+        Role::PartnerManager,
+        None,
+    ),
+    (
+        "pm2@demo.partneros.test",
+        "Marco Rossi",
+        Role::PartnerManager,
+        None,
+    ),
     ("sales@demo.partneros.test", "Sam Sales", Role::Sales, None),
-    ("marketing@demo.partneros.test", "Mia Marketing", Role::Marketing, None),
-    ("finance@demo.partneros.test", "Fin Finance", Role::Finance, None),
-    ("exec@demo.partneros.test", "Eva Executive", Role::Executive, None),
-    ("admin@northwind.example", "Nora Northwind", Role::PartnerAdmin, Some(0)),
-    ("rep@northwind.example", "Ravi Northwind", Role::PartnerUser, Some(0)),
-    ("admin@bluepeak.example", "Bo Bluepeak", Role::PartnerAdmin, Some(1)),
+    (
+        "marketing@demo.partneros.test",
+        "Mia Marketing",
+        Role::Marketing,
+        None,
+    ),
+    (
+        "finance@demo.partneros.test",
+        "Fin Finance",
+        Role::Finance,
+        None,
+    ),
+    (
+        "exec@demo.partneros.test",
+        "Eva Executive",
+        Role::Executive,
+        None,
+    ),
+    (
+        "admin@northwind.example",
+        "Nora Northwind",
+        Role::PartnerAdmin,
+        Some(0),
+    ),
+    (
+        "rep@northwind.example",
+        "Ravi Northwind",
+        Role::PartnerUser,
+        Some(0),
+    ),
+    (
+        "admin@bluepeak.example",
+        "Bo Bluepeak",
+        Role::PartnerAdmin,
+        Some(1),
+    ),
 ];
 
 const NAMES: &[&str] = &[
-    "Northwind Consulting", "Bluepeak Systems", "Contoso Cloud Partners", "Fabrikam Integration", "Tailspin Digital",
-    "Wingtip Solutions", "Adatum Analytics", "Litware Security", "Proseware Labs", "Lucerne Data Group",
-    "Margie's Managed Services", "Trey Research Partners", "Woodgrove Advisory", "Coho Networks", "Alpine Ski Tech",
-    "Fourth Coffee Digital", "Humongous Integrators", "Southridge Software", "Graphic Design Institute IT", "Relecloud Services",
-    "VanArsdel Technology", "Wide World Importers IT", "Best For You Systems", "Consolidated Messenger", "City Power Analytics",
-    "Datum Corporation", "Blue Yonder Airlines IT", "Nod Publishers Digital", "Olympia Cloud", "Lamna Healthcare IT",
-    "Munson's Pickles Tech", "Tasmanian Traders Digital", "Liberty's Delightful Data", "Kumo Consulting Japan", "São Paulo Integradores",
-    "Nordlicht Software GmbH", "Maple Leaf Systems", "Sydney Harbour Cloud", "Île-de-France Conseil", "Bangalore Byte Works",
-    "Cape Town Code Co", "Dublin Data Partners", "Andes Technology SA", "Baltic Bridge IT", "Zürich Secure AG",
+    "Northwind Consulting",
+    "Bluepeak Systems",
+    "Contoso Cloud Partners",
+    "Fabrikam Integration",
+    "Tailspin Digital",
+    "Wingtip Solutions",
+    "Adatum Analytics",
+    "Litware Security",
+    "Proseware Labs",
+    "Lucerne Data Group",
+    "Margie's Managed Services",
+    "Trey Research Partners",
+    "Woodgrove Advisory",
+    "Coho Networks",
+    "Alpine Ski Tech",
+    "Fourth Coffee Digital",
+    "Humongous Integrators",
+    "Southridge Software",
+    "Graphic Design Institute IT",
+    "Relecloud Services",
+    "VanArsdel Technology",
+    "Wide World Importers IT",
+    "Best For You Systems",
+    "Consolidated Messenger",
+    "City Power Analytics",
+    "Datum Corporation",
+    "Blue Yonder Airlines IT",
+    "Nod Publishers Digital",
+    "Olympia Cloud",
+    "Lamna Healthcare IT",
+    "Munson's Pickles Tech",
+    "Tasmanian Traders Digital",
+    "Liberty's Delightful Data",
+    "Kumo Consulting Japan",
+    "São Paulo Integradores",
+    "Nordlicht Software GmbH",
+    "Maple Leaf Systems",
+    "Sydney Harbour Cloud",
+    "Île-de-France Conseil",
+    "Bangalore Byte Works",
+    "Cape Town Code Co",
+    "Dublin Data Partners",
+    "Andes Technology SA",
+    "Baltic Bridge IT",
+    "Zürich Secure AG",
 ];
 
-const INDUSTRIES: &[&str] = &["Manufacturing", "Retail", "Financial services", "Healthcare", "Public sector", "Energy", "Logistics", "Education"];
-const FIRST: &[&str] = &["Ana", "Ben", "Chloé", "Dev", "Elif", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kara", "Liam", "Mei", "Nils", "Olu", "Pia"];
-const LAST: &[&str] = &["Schmidt", "Okafor", "Tanaka", "García", "Novak", "Murphy", "Silva", "Larsen", "Kowalski", "Haddad"];
-const CONTACT_ROLES: &[&str] = &["Alliance lead", "Sales director", "Solutions architect", "Marketing manager", "CEO"];
+const INDUSTRIES: &[&str] = &[
+    "Manufacturing",
+    "Retail",
+    "Financial services",
+    "Healthcare",
+    "Public sector",
+    "Energy",
+    "Logistics",
+    "Education",
+];
+const FIRST: &[&str] = &[
+    "Ana", "Ben", "Chloé", "Dev", "Elif", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kara", "Liam",
+    "Mei", "Nils", "Olu", "Pia",
+];
+const LAST: &[&str] = &[
+    "Schmidt", "Okafor", "Tanaka", "García", "Novak", "Murphy", "Silva", "Larsen", "Kowalski",
+    "Haddad",
+];
+const CONTACT_ROLES: &[&str] = &[
+    "Alliance lead",
+    "Sales director",
+    "Solutions architect",
+    "Marketing manager",
+    "CEO",
+];
 
 /// Days-ago at which each demo partner was created and when its stage moved along.
 fn timeline_for(stage: LifecycleStage) -> Vec<LifecycleStage> {
@@ -50,7 +154,12 @@ fn timeline_for(stage: LifecycleStage) -> Vec<LifecycleStage> {
     match stage {
         Paused => vec![Prospect, Recruiting, Onboarding, Active, Paused],
         Exited => vec![Prospect, Recruiting, Onboarding, Active, Exited],
-        other => path.iter().copied().take_while(|s| *s != other).chain(std::iter::once(other)).collect(),
+        other => path
+            .iter()
+            .copied()
+            .take_while(|s| *s != other)
+            .chain(std::iter::once(other))
+            .collect(),
     }
 }
 
@@ -60,7 +169,11 @@ fn at_days_ago(now: OffsetDateTime, days: i64, minute: i64) -> OffsetDateTime {
 
 fn event_id(at: OffsetDateTime) -> Uuid {
     let nanos = at.unix_timestamp_nanos();
-    let ts = uuid::Timestamp::from_unix(uuid::NoContext, (nanos / 1_000_000_000) as u64, (nanos % 1_000_000_000) as u32);
+    let ts = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        (nanos / 1_000_000_000) as u64,
+        (nanos % 1_000_000_000) as u32,
+    );
     Uuid::new_v7(ts)
 }
 
@@ -68,7 +181,10 @@ impl Services {
     /// Fills an empty database with the demo program. Returns false when it was already there.
     pub async fn seed_demo(&self) -> Result<bool> {
         let mut tx = self.db.write().await?;
-        if store::users::get_by_email(&mut tx, DEMO_USERS[0].0).await?.is_some() {
+        if store::users::get_by_email(&mut tx, DEMO_USERS[0].0)
+            .await?
+            .is_some()
+        {
             return Ok(false);
         }
         let now = store::now();
@@ -76,11 +192,22 @@ impl Services {
         let mut user_ids = Vec::new();
         for (email, name, role, _) in DEMO_USERS.iter().filter(|u| u.3.is_none()) {
             let id = Uuid::now_v7();
-            let row = store::users::NewUserRow { id, email, name, role: *role, partner_id: None, password_hash: &hash };
+            let row = store::users::NewUserRow {
+                id,
+                email,
+                name,
+                role: *role,
+                partner_id: None,
+                password_hash: &hash,
+            };
             store::users::insert(&mut tx, &row, now - Duration::days(200)).await?;
             user_ids.push((id, *role, *email));
         }
-        let managers: Vec<(Uuid, &str)> = user_ids.iter().filter(|u| u.1 == Role::PartnerManager).map(|u| (u.0, u.2)).collect();
+        let managers: Vec<(Uuid, &str)> = user_ids
+            .iter()
+            .filter(|u| u.1 == Role::PartnerManager)
+            .map(|u| (u.0, u.2))
+            .collect();
 
         let mut partner_ids = Vec::new();
         for (i, name) in NAMES.iter().enumerate() {
@@ -89,34 +216,79 @@ impl Services {
                 LifecycleStage::Prospect | LifecycleStage::Recruiting => Tier::Registered,
                 _ => Tier::ALL[1 + (i * 7) % (Tier::ALL.len() - 1)],
             };
-            let slug: String = name.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).take(18).collect();
+            let slug: String = name
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .take(18)
+                .collect();
             let (manager, manager_email) = managers[i % managers.len()];
             let fields = PartnerFields {
-                legal_name: format!("{name} {}", ["Ltd", "Inc.", "GmbH", "LLC", "S.A.", "Pty Ltd"][i % 6]),
+                legal_name: format!(
+                    "{name} {}",
+                    ["Ltd", "Inc.", "GmbH", "LLC", "S.A.", "Pty Ltd"][i % 6]
+                ),
                 display_name: (*name).into(),
                 domains: vec![format!("{slug}.example")],
                 partner_type: PartnerType::ALL[i % PartnerType::ALL.len()],
                 gtm_model: GtmModel::ALL[(i / 2) % GtmModel::ALL.len()],
-                regions: vec![Region::ALL[i % 4], Region::ALL[(i * 3 + 1) % 4]].into_iter().fold(Vec::new(), |mut v, r| {
-                    if !v.contains(&r) {
-                        v.push(r);
-                    }
-                    v
-                }),
-                industries: vec![INDUSTRIES[i % INDUSTRIES.len()].into(), INDUSTRIES[(i + 3) % INDUSTRIES.len()].into()],
+                regions: vec![Region::ALL[i % 4], Region::ALL[(i * 3 + 1) % 4]]
+                    .into_iter()
+                    .fold(Vec::new(), |mut v, r| {
+                        if !v.contains(&r) {
+                            v.push(r);
+                        }
+                        v
+                    }),
+                industries: vec![
+                    INDUSTRIES[i % INDUSTRIES.len()].into(),
+                    INDUSTRIES[(i + 3) % INDUSTRIES.len()].into(),
+                ],
                 tier,
                 stage,
                 owner_id: Some(manager),
-                our_exec_sponsor: if tier >= Tier::Gold { "Eva Executive (CRO)".into() } else { String::new() },
-                partner_exec_sponsor: if tier >= Tier::Silver { format!("{} {}, VP Alliances", FIRST[i % FIRST.len()], LAST[(i + 2) % LAST.len()]) } else { String::new() },
-                notes: if i % 3 == 0 { format!("Joint pipeline review every other week. Strong in {}.", INDUSTRIES[i % INDUSTRIES.len()]) } else { String::new() },
+                our_exec_sponsor: if tier >= Tier::Gold {
+                    "Eva Executive (CRO)".into()
+                } else {
+                    String::new()
+                },
+                partner_exec_sponsor: if tier >= Tier::Silver {
+                    format!(
+                        "{} {}, VP Alliances",
+                        FIRST[i % FIRST.len()],
+                        LAST[(i + 2) % LAST.len()]
+                    )
+                } else {
+                    String::new()
+                },
+                notes: if i % 3 == 0 {
+                    format!(
+                        "Joint pipeline review every other week. Strong in {}.",
+                        INDUSTRIES[i % INDUSTRIES.len()]
+                    )
+                } else {
+                    String::new()
+                },
             };
             let stages = timeline_for(stage);
             let created_days_ago = 20 + (i as i64 * 37) % 160 + 15 * stages.len() as i64;
             let created = at_days_ago(now, created_days_ago, i as i64);
             let id = event_id(created);
-            store::partners::insert(&mut tx, id, &PartnerFields { stage: LifecycleStage::Prospect, ..fields.clone() }, created).await?;
-            let event = |at: OffsetDateTime, entity_type: &str, entity_id: Uuid, action: &str, summary: String| AuditEvent {
+            store::partners::insert(
+                &mut tx,
+                id,
+                &PartnerFields {
+                    stage: LifecycleStage::Prospect,
+                    ..fields.clone()
+                },
+                created,
+            )
+            .await?;
+            let event = |at: OffsetDateTime,
+                         entity_type: &str,
+                         entity_id: Uuid,
+                         action: &str,
+                         summary: String| AuditEvent {
                 id: event_id(at),
                 at,
                 actor_id: Some(manager),
@@ -129,10 +301,29 @@ impl Services {
                 before: None,
                 after: None,
             };
-            let mut events = vec![event(created, "partner", id, "created", format!("Partner {name} created in stage Prospect, tier {}", tier.label()))];
+            let mut events = vec![event(
+                created,
+                "partner",
+                id,
+                "created",
+                format!(
+                    "Partner {name} created in stage Prospect, tier {}",
+                    tier.label()
+                ),
+            )];
             for (step, pair) in stages.windows(2).enumerate() {
                 let at = created + Duration::days(12 * (step as i64 + 1)) + Duration::hours(3);
-                events.push(event(at, "partner", id, "stage_changed", format!("Stage changed from {} to {}", pair[0].label(), pair[1].label())));
+                events.push(event(
+                    at,
+                    "partner",
+                    id,
+                    "stage_changed",
+                    format!(
+                        "Stage changed from {} to {}",
+                        pair[0].label(),
+                        pair[1].label()
+                    ),
+                ));
             }
             for c in 0..(2 + i % 3) {
                 let first = FIRST[(i + c * 5) % FIRST.len()];
@@ -141,12 +332,25 @@ impl Services {
                 let contact = ContactFields {
                     name: format!("{first} {last}"),
                     role: CONTACT_ROLES[(i + c) % CONTACT_ROLES.len()].into(),
-                    email: Some(format!("{}.{}@{slug}.example", first.to_lowercase(), last.to_lowercase()).replace(['é', 'í', 'á'], "e")),
+                    email: Some(
+                        format!(
+                            "{}.{}@{slug}.example",
+                            first.to_lowercase(),
+                            last.to_lowercase()
+                        )
+                        .replace(['é', 'í', 'á'], "e"),
+                    ),
                     phone: format!("+1 555 01{:02}", (i * 3 + c) % 100),
                 };
                 let at = created + Duration::days(2 + c as i64);
                 store::contacts::insert(&mut tx, contact_id, id, &contact, at).await?;
-                events.push(event(at, "contact", contact_id, "created", format!("Contact {} added to {name}", contact.name)));
+                events.push(event(
+                    at,
+                    "contact",
+                    contact_id,
+                    "created",
+                    format!("Contact {} added to {name}", contact.name),
+                ));
             }
             let last_change = events.iter().map(|e| e.at).max().unwrap_or(created);
             store::partners::set_stage(&mut tx, id, stage, last_change).await?;
@@ -157,7 +361,14 @@ impl Services {
         }
         for (email, name, role, partner) in DEMO_USERS.iter().filter(|u| u.3.is_some()) {
             let partner_id = partner.map(|i| partner_ids[i]);
-            let row = store::users::NewUserRow { id: Uuid::now_v7(), email, name, role: *role, partner_id, password_hash: &hash };
+            let row = store::users::NewUserRow {
+                id: Uuid::now_v7(),
+                email,
+                name,
+                role: *role,
+                partner_id,
+                password_hash: &hash,
+            };
             store::users::insert(&mut tx, &row, now - Duration::days(60)).await?;
         }
         tx.commit().await?;
@@ -172,10 +383,18 @@ mod tests {
     #[test]
     fn demo_covers_every_tier_type_region_and_stage() {
         assert!(NAMES.len() >= 40);
-        let stages: std::collections::HashSet<_> = (0..NAMES.len()).map(|i| LifecycleStage::ALL[i % LifecycleStage::ALL.len()]).collect();
+        let stages: std::collections::HashSet<_> = (0..NAMES.len())
+            .map(|i| LifecycleStage::ALL[i % LifecycleStage::ALL.len()])
+            .collect();
         assert_eq!(stages.len(), LifecycleStage::ALL.len());
-        let tiers: std::collections::HashSet<_> = (0..NAMES.len()).map(|i| Tier::ALL[1 + (i * 7) % (Tier::ALL.len() - 1)]).collect();
-        assert_eq!(tiers.len(), Tier::ALL.len() - 1, "every tier above Registered");
+        let tiers: std::collections::HashSet<_> = (0..NAMES.len())
+            .map(|i| Tier::ALL[1 + (i * 7) % (Tier::ALL.len() - 1)])
+            .collect();
+        assert_eq!(
+            tiers.len(),
+            Tier::ALL.len() - 1,
+            "every tier above Registered"
+        );
     }
 
     #[test]
@@ -184,7 +403,12 @@ mod tests {
             let path = timeline_for(*stage);
             assert_eq!(path.last(), Some(stage));
             for pair in path.windows(2) {
-                assert!(pair[0].can_move_to(pair[1]), "{:?} -> {:?}", pair[0], pair[1]);
+                assert!(
+                    pair[0].can_move_to(pair[1]),
+                    "{:?} -> {:?}",
+                    pair[0],
+                    pair[1]
+                );
             }
         }
     }

@@ -8,9 +8,9 @@ pub mod demo;
 pub mod partners;
 pub mod users;
 
+use domain::FieldError;
 use domain::audit::AuditEvent;
 use domain::roles::Role;
-use domain::FieldError;
 use serde::Serialize;
 use store::{Db, Tx};
 use time::Duration;
@@ -81,7 +81,9 @@ pub enum Error {
 impl From<store::Error> for Error {
     fn from(err: store::Error) -> Self {
         match err {
-            store::Error::Duplicate(what) => Error::Conflict(format!("a record with the same {what} already exists")),
+            store::Error::Duplicate(what) => {
+                Error::Conflict(format!("a record with the same {what} already exists"))
+            }
             other => Error::Store(other),
         }
     }
@@ -89,7 +91,10 @@ impl From<store::Error> for Error {
 
 impl Error {
     pub fn field(field: &str, message: impl Into<String>) -> Error {
-        Error::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+        Error::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
     }
 }
 
@@ -146,7 +151,12 @@ pub(crate) fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
 }
 
 /// Writes the audit event of `change` inside the caller's transaction.
-pub(crate) async fn record(tx: &mut Tx, actor: &Actor, at: time::OffsetDateTime, change: Change<'_>) -> Result<()> {
+pub(crate) async fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    at: time::OffsetDateTime,
+    change: Change<'_>,
+) -> Result<()> {
     let event = AuditEvent {
         id: Uuid::now_v7(),
         at,
@@ -165,5 +175,9 @@ pub(crate) async fn record(tx: &mut Tx, actor: &Actor, at: time::OffsetDateTime,
 }
 
 pub(crate) fn require(allowed: bool, what: &str) -> Result<()> {
-    if allowed { Ok(()) } else { Err(Error::Forbidden(what.into())) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(what.into()))
+    }
 }

@@ -1,12 +1,14 @@
 //! Partner organisations and their contacts: list, view, create, edit, lifecycle, archive.
 
-use crate::{record, require, snapshot, Actor, Change, Error, Result, Services};
+use crate::{Actor, Change, Error, Result, Services, record, require, snapshot};
 use base64::Engine;
-use domain::partners::{Contact, ContactInput, LifecycleStage, Partner, PartnerInput, Region, Tier, PartnerType};
 use domain::Choice;
 use domain::FieldError;
-use store::partners::{PartnerAfter, PartnerFilter, PartnerSort};
+use domain::partners::{
+    Contact, ContactInput, LifecycleStage, Partner, PartnerInput, PartnerType, Region, Tier,
+};
 use store::Tx;
+use store::partners::{PartnerAfter, PartnerFilter, PartnerSort};
 use uuid::Uuid;
 
 pub const DEFAULT_PAGE: i64 = 50;
@@ -64,20 +66,29 @@ enum Cursor {
 
 fn encode_cursor(after: &PartnerAfter) -> String {
     let cursor = match after {
-        PartnerAfter::Name(v, id) => Cursor::Name { v: v.clone(), id: *id },
+        PartnerAfter::Name(v, id) => Cursor::Name {
+            v: v.clone(),
+            id: *id,
+        },
         PartnerAfter::Updated(v, id) => Cursor::Updated { v: *v, id: *id },
     };
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(&cursor).expect("cursor serialises"))
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(&cursor).expect("cursor serialises"))
 }
 
 fn decode_cursor(text: &str, sort: PartnerSort) -> std::result::Result<PartnerAfter, String> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(text)
         .map_err(|_| "is not a cursor this server issued".to_string())?;
-    let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| "is not a cursor this server issued".to_string())?;
+    let cursor: Cursor = serde_json::from_slice(&bytes)
+        .map_err(|_| "is not a cursor this server issued".to_string())?;
     match (cursor, sort) {
-        (Cursor::Name { v, id }, PartnerSort::Name | PartnerSort::NameDesc) => Ok(PartnerAfter::Name(v, id)),
-        (Cursor::Updated { v, id }, PartnerSort::Updated | PartnerSort::UpdatedDesc) => Ok(PartnerAfter::Updated(v, id)),
+        (Cursor::Name { v, id }, PartnerSort::Name | PartnerSort::NameDesc) => {
+            Ok(PartnerAfter::Name(v, id))
+        }
+        (Cursor::Updated { v, id }, PartnerSort::Updated | PartnerSort::UpdatedDesc) => {
+            Ok(PartnerAfter::Updated(v, id))
+        }
         _ => Err("belongs to a different sort order; start again from the first page".into()),
     }
 }
@@ -99,7 +110,8 @@ impl PartnerQuery {
         let optional = |text: &str| (!text.trim().is_empty()).then_some(text.trim().to_owned());
         let tier = optional(&self.tier).and_then(|t| v.choice::<Tier>("tier", &t));
         let stage = optional(&self.stage).and_then(|t| v.choice::<LifecycleStage>("stage", &t));
-        let partner_type = optional(&self.partner_type).and_then(|t| v.choice::<PartnerType>("type", &t));
+        let partner_type =
+            optional(&self.partner_type).and_then(|t| v.choice::<PartnerType>("type", &t));
         let region = optional(&self.region).and_then(|t| v.choice::<Region>("region", &t));
         let owner_id = optional(&self.owner).and_then(|t| match Uuid::parse_str(&t) {
             Ok(id) => Some(id),
@@ -109,7 +121,13 @@ impl PartnerQuery {
             }
         });
         let sort = parse_sort(self.sort.trim()).unwrap_or_else(|| {
-            v.add("sort", format!("'{}' is not one of: name, -name, updated, -updated", self.sort));
+            v.add(
+                "sort",
+                format!(
+                    "'{}' is not one of: name, -name, updated, -updated",
+                    self.sort
+                ),
+            );
             PartnerSort::Name
         });
         let after = optional(&self.cursor).and_then(|c| match decode_cursor(&c, sort) {
@@ -153,16 +171,25 @@ async fn visible_partner(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<Partner
 }
 
 async fn check_owner(tx: &mut Tx, owner_id: Option<Uuid>) -> Result<()> {
-    let Some(owner_id) = owner_id else { return Ok(()) };
+    let Some(owner_id) = owner_id else {
+        return Ok(());
+    };
     match store::users::get(tx, owner_id).await? {
         Some(user) if user.disabled_at.is_none() && user.role.can_edit_partners() => Ok(()),
-        Some(_) => Err(Error::field("owner_id", "the owner must be an active partner manager or admin")),
+        Some(_) => Err(Error::field(
+            "owner_id",
+            "the owner must be an active partner manager or admin",
+        )),
         None => Err(Error::field("owner_id", "no such user")),
     }
 }
 
 impl Services {
-    pub async fn list_partners(&self, actor: &Actor, query: &PartnerQuery) -> Result<Page<Partner>> {
+    pub async fn list_partners(
+        &self,
+        actor: &Actor,
+        query: &PartnerQuery,
+    ) -> Result<Page<Partner>> {
         let mut filter = query.to_filter().map_err(Error::Invalid)?;
         if !actor.is_internal() {
             filter.only_partner = Some(actor.partner_id.ok_or(Error::NotFound)?);
@@ -171,7 +198,11 @@ impl Services {
         let items = store::partners::list(&mut tx, &filter).await?;
         tx.commit().await?;
         let next_cursor = (items.len() as i64 == filter.limit)
-            .then(|| items.last().map(|last| encode_cursor(&store::partners::after(last, filter.sort))))
+            .then(|| {
+                items
+                    .last()
+                    .map(|last| encode_cursor(&store::partners::after(last, filter.sort)))
+            })
             .flatten();
         Ok(Page { items, next_cursor })
     }
@@ -184,23 +215,36 @@ impl Services {
     }
 
     pub async fn create_partner(&self, actor: &Actor, input: &PartnerInput) -> Result<Partner> {
-        require(actor.role.can_edit_partners(), "only admins and partner managers create partners")?;
+        require(
+            actor.role.can_edit_partners(),
+            "only admins and partner managers create partners",
+        )?;
         let fields = input.validate().map_err(Error::Invalid)?;
         if fields.stage == LifecycleStage::Exited {
-            return Err(Error::field("stage", "a new partner cannot start as exited"));
+            return Err(Error::field(
+                "stage",
+                "a new partner cannot start as exited",
+            ));
         }
         let mut tx = self.db.write().await?;
         check_owner(&mut tx, fields.owner_id).await?;
         let id = Uuid::now_v7();
         let at = store::now();
         store::partners::insert(&mut tx, id, &fields, at).await?;
-        let partner = store::partners::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        let partner = store::partners::get(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
         let change = Change {
             partner_id: Some(id),
             entity_type: "partner",
             entity_id: id,
             action: "created",
-            summary: format!("Partner {} created in stage {}, tier {}", partner.display_name, partner.stage.label(), partner.tier.label()),
+            summary: format!(
+                "Partner {} created in stage {}, tier {}",
+                partner.display_name,
+                partner.stage.label(),
+                partner.tier.label()
+            ),
             before: None,
             after: snapshot(&partner),
         };
@@ -210,10 +254,18 @@ impl Services {
     }
 
     /// Saves edited fields; a different `stage` goes through the lifecycle rules as a stage change.
-    pub async fn update_partner(&self, actor: &Actor, id: Uuid, input: &PartnerInput) -> Result<Partner> {
+    pub async fn update_partner(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &PartnerInput,
+    ) -> Result<Partner> {
         let mut tx = self.db.write().await?;
         let before = visible_partner(&mut tx, actor, id).await?;
-        require(actor.role.can_edit_partners(), "only admins and partner managers edit partners")?;
+        require(
+            actor.role.can_edit_partners(),
+            "only admins and partner managers edit partners",
+        )?;
         let mut fields = input.validate().map_err(Error::Invalid)?;
         if input.stage.trim().is_empty() {
             fields.stage = before.stage;
@@ -221,9 +273,17 @@ impl Services {
         check_owner(&mut tx, fields.owner_id).await?;
         let at = store::now();
         store::partners::update(&mut tx, id, &fields, at).await?;
-        let mut after = store::partners::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
-        let changed = domain::audit::changed_fields(&serde_json::to_value(&before).unwrap_or_default(), &serde_json::to_value(&after).unwrap_or_default());
-        let edited: Vec<&String> = changed.iter().filter(|f| !matches!(f.as_str(), "updated_at" | "owner_name")).collect();
+        let mut after = store::partners::get(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let changed = domain::audit::changed_fields(
+            &serde_json::to_value(&before).unwrap_or_default(),
+            &serde_json::to_value(&after).unwrap_or_default(),
+        );
+        let edited: Vec<&String> = changed
+            .iter()
+            .filter(|f| !matches!(f.as_str(), "updated_at" | "owner_name"))
+            .collect();
         if !edited.is_empty() {
             let names: Vec<&str> = edited.iter().map(|f| f.as_str()).collect();
             let change = Change {
@@ -231,7 +291,11 @@ impl Services {
                 entity_type: "partner",
                 entity_id: id,
                 action: "updated",
-                summary: format!("Partner {} edited: {}", after.display_name, names.join(", ")),
+                summary: format!(
+                    "Partner {} edited: {}",
+                    after.display_name,
+                    names.join(", ")
+                ),
                 before: snapshot(&before),
                 after: snapshot(&after),
             };
@@ -244,10 +308,19 @@ impl Services {
         Ok(after)
     }
 
-    pub async fn change_partner_stage(&self, actor: &Actor, id: Uuid, stage: &str, note: &str) -> Result<Partner> {
+    pub async fn change_partner_stage(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        stage: &str,
+        note: &str,
+    ) -> Result<Partner> {
         let mut tx = self.db.write().await?;
         let partner = visible_partner(&mut tx, actor, id).await?;
-        require(actor.role.can_edit_partners(), "only admins and partner managers change a partner's stage")?;
+        require(
+            actor.role.can_edit_partners(),
+            "only admins and partner managers change a partner's stage",
+        )?;
         let mut v = domain::Validation::new();
         let stage = v.choice::<LifecycleStage>("stage", stage);
         let note = v.text("note", note, false, 2_000);
@@ -265,17 +338,35 @@ impl Services {
         self.set_partner_archived(actor, id, false).await
     }
 
-    async fn set_partner_archived(&self, actor: &Actor, id: Uuid, archive: bool) -> Result<Partner> {
+    async fn set_partner_archived(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        archive: bool,
+    ) -> Result<Partner> {
         let mut tx = self.db.write().await?;
         let before = visible_partner(&mut tx, actor, id).await?;
-        require(actor.role.can_edit_partners(), "only admins and partner managers archive partners")?;
+        require(
+            actor.role.can_edit_partners(),
+            "only admins and partner managers archive partners",
+        )?;
         if before.archived_at.is_some() == archive {
-            return Err(Error::Conflict(if archive { "the partner is already archived".into() } else { "the partner is not archived".into() }));
+            return Err(Error::Conflict(if archive {
+                "the partner is already archived".into()
+            } else {
+                "the partner is not archived".into()
+            }));
         }
         let at = store::now();
         store::partners::set_archived(&mut tx, id, archive.then_some(at), at).await?;
-        let after = store::partners::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
-        let (action, verb) = if archive { ("archived", "archived") } else { ("restored", "restored from the archive") };
+        let after = store::partners::get(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let (action, verb) = if archive {
+            ("archived", "archived")
+        } else {
+            ("restored", "restored from the archive")
+        };
         let change = Change {
             partner_id: Some(id),
             entity_type: "partner",
@@ -290,23 +381,39 @@ impl Services {
         Ok(after)
     }
 
-    pub async fn list_contacts(&self, actor: &Actor, partner_id: Uuid, include_archived: bool) -> Result<Vec<Contact>> {
+    pub async fn list_contacts(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        include_archived: bool,
+    ) -> Result<Vec<Contact>> {
         let mut tx = self.db.read().await?;
         visible_partner(&mut tx, actor, partner_id).await?;
-        let contacts = store::contacts::list_for_partner(&mut tx, partner_id, include_archived).await?;
+        let contacts =
+            store::contacts::list_for_partner(&mut tx, partner_id, include_archived).await?;
         tx.commit().await?;
         Ok(contacts)
     }
 
-    pub async fn add_contact(&self, actor: &Actor, partner_id: Uuid, input: &ContactInput) -> Result<Contact> {
+    pub async fn add_contact(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        input: &ContactInput,
+    ) -> Result<Contact> {
         let mut tx = self.db.write().await?;
         let partner = visible_partner(&mut tx, actor, partner_id).await?;
-        require(actor.role.can_edit_contacts(), "your role cannot edit contacts")?;
+        require(
+            actor.role.can_edit_contacts(),
+            "your role cannot edit contacts",
+        )?;
         let fields = input.validate().map_err(Error::Invalid)?;
         let id = Uuid::now_v7();
         let at = store::now();
         store::contacts::insert(&mut tx, id, partner_id, &fields, at).await?;
-        let contact = store::contacts::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        let contact = store::contacts::get(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
         let change = Change {
             partner_id: Some(partner_id),
             entity_type: "contact",
@@ -328,15 +435,28 @@ impl Services {
         Ok(contact)
     }
 
-    pub async fn update_contact(&self, actor: &Actor, id: Uuid, input: &ContactInput) -> Result<Contact> {
+    pub async fn update_contact(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &ContactInput,
+    ) -> Result<Contact> {
         let mut tx = self.db.write().await?;
         let before = visible_contact(&mut tx, actor, id).await?;
-        require(actor.role.can_edit_contacts(), "your role cannot edit contacts")?;
+        require(
+            actor.role.can_edit_contacts(),
+            "your role cannot edit contacts",
+        )?;
         let fields = input.validate().map_err(Error::Invalid)?;
         let at = store::now();
         store::contacts::update(&mut tx, id, &fields, at).await?;
-        let after = store::contacts::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
-        let changed = domain::audit::changed_fields(&serde_json::to_value(&before).unwrap_or_default(), &serde_json::to_value(&after).unwrap_or_default());
+        let after = store::contacts::get(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let changed = domain::audit::changed_fields(
+            &serde_json::to_value(&before).unwrap_or_default(),
+            &serde_json::to_value(&after).unwrap_or_default(),
+        );
         if !changed.is_empty() {
             let change = Change {
                 partner_id: Some(after.partner_id),
@@ -356,13 +476,18 @@ impl Services {
     pub async fn archive_contact(&self, actor: &Actor, id: Uuid) -> Result<Contact> {
         let mut tx = self.db.write().await?;
         let before = visible_contact(&mut tx, actor, id).await?;
-        require(actor.role.can_edit_contacts(), "your role cannot edit contacts")?;
+        require(
+            actor.role.can_edit_contacts(),
+            "your role cannot edit contacts",
+        )?;
         if before.archived_at.is_some() {
             return Err(Error::Conflict("the contact is already archived".into()));
         }
         let at = store::now();
         store::contacts::set_archived(&mut tx, id, Some(at), at).await?;
-        let after = store::contacts::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        let after = store::contacts::get(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
         let change = Change {
             partner_id: Some(after.partner_id),
             entity_type: "contact",
@@ -386,12 +511,27 @@ async fn visible_contact(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<Contact
     Ok(contact)
 }
 
-async fn move_stage(tx: &mut Tx, actor: &Actor, partner: Partner, to: LifecycleStage, note: &str) -> Result<Partner> {
-    partner.stage.check_transition(to).map_err(|e| Error::Invalid(vec![e]))?;
+async fn move_stage(
+    tx: &mut Tx,
+    actor: &Actor,
+    partner: Partner,
+    to: LifecycleStage,
+    note: &str,
+) -> Result<Partner> {
+    partner
+        .stage
+        .check_transition(to)
+        .map_err(|e| Error::Invalid(vec![e]))?;
     let at = store::now();
     store::partners::set_stage(tx, partner.id, to, at).await?;
-    let after = store::partners::get(tx, partner.id).await?.ok_or(Error::NotFound)?;
-    let mut summary = format!("Stage changed from {} to {}", partner.stage.label(), to.label());
+    let after = store::partners::get(tx, partner.id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let mut summary = format!(
+        "Stage changed from {} to {}",
+        partner.stage.label(),
+        to.label()
+    );
     if !note.is_empty() {
         summary.push_str(&format!(": {note}"));
     }
@@ -417,14 +557,29 @@ mod tests {
         let after = PartnerAfter::Name("acme".into(), Uuid::now_v7());
         let text = encode_cursor(&after);
         assert_eq!(decode_cursor(&text, PartnerSort::Name).unwrap(), after);
-        assert!(decode_cursor(&text, PartnerSort::Updated).unwrap_err().contains("different sort order"));
+        assert!(
+            decode_cursor(&text, PartnerSort::Updated)
+                .unwrap_err()
+                .contains("different sort order")
+        );
         assert!(decode_cursor("garbage!", PartnerSort::Name).is_err());
     }
 
     #[test]
     fn query_names_each_bad_parameter() {
-        let query = PartnerQuery { tier: "diamond".into(), sort: "size".into(), limit: Some(0), owner: "bob".into(), ..Default::default() };
-        let fields: Vec<String> = query.to_filter().unwrap_err().into_iter().map(|e| e.field).collect();
+        let query = PartnerQuery {
+            tier: "diamond".into(),
+            sort: "size".into(),
+            limit: Some(0),
+            owner: "bob".into(),
+            ..Default::default()
+        };
+        let fields: Vec<String> = query
+            .to_filter()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["tier", "owner", "sort", "limit"]);
     }
 }

@@ -1,15 +1,18 @@
 //! Accounts: admins manage everyone, partner admins manage the accounts of their own org.
 
 use crate::auth::hash_password;
-use crate::{record, require, snapshot, Actor, Change, Error, Result, Services};
-use domain::users::{NewUserInput, User};
+use crate::{Actor, Change, Error, Result, Services, record, require, snapshot};
 use domain::Choice;
+use domain::users::{NewUserInput, User};
 use store::Tx;
 use uuid::Uuid;
 
 /// Loads an account the actor may manage; others' accounts are "not found".
 async fn managed_user(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<User> {
-    require(actor.role.can_manage_users(), "your role cannot manage accounts")?;
+    require(
+        actor.role.can_manage_users(),
+        "your role cannot manage accounts",
+    )?;
     let user = store::users::get(tx, id).await?.ok_or(Error::NotFound)?;
     if actor.role.is_partner_side() && user.partner_id != actor.partner_id {
         return Err(Error::NotFound);
@@ -19,13 +22,22 @@ async fn managed_user(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<User> {
 
 impl Services {
     pub async fn create_user(&self, actor: &Actor, input: &NewUserInput) -> Result<User> {
-        require(actor.role.can_manage_users(), "your role cannot manage accounts")?;
+        require(
+            actor.role.can_manage_users(),
+            "your role cannot manage accounts",
+        )?;
         let new = input.validate().map_err(Error::Invalid)?;
         if !actor.role.assignable_roles().contains(&new.role) {
-            return Err(Error::field("role", format!("you cannot create accounts with role {}", new.role.as_str())));
+            return Err(Error::field(
+                "role",
+                format!("you cannot create accounts with role {}", new.role.as_str()),
+            ));
         }
         if actor.role.is_partner_side() && new.partner_id != actor.partner_id {
-            return Err(Error::field("partner_id", "you can only add accounts to your own organisation"));
+            return Err(Error::field(
+                "partner_id",
+                "you can only add accounts to your own organisation",
+            ));
         }
         let mut tx = self.db.write().await?;
         if let Some(partner_id) = new.partner_id
@@ -33,21 +45,40 @@ impl Services {
         {
             return Err(Error::field("partner_id", "no such partner"));
         }
-        if store::users::get_by_email(&mut tx, &new.email).await?.is_some() {
-            return Err(Error::field("email", "an account with this email already exists"));
+        if store::users::get_by_email(&mut tx, &new.email)
+            .await?
+            .is_some()
+        {
+            return Err(Error::field(
+                "email",
+                "an account with this email already exists",
+            ));
         }
         let id = Uuid::now_v7();
         let at = store::now();
         let hash = hash_password(&new.password);
-        let row = store::users::NewUserRow { id, email: &new.email, name: &new.name, role: new.role, partner_id: new.partner_id, password_hash: &hash };
+        let row = store::users::NewUserRow {
+            id,
+            email: &new.email,
+            name: &new.name,
+            role: new.role,
+            partner_id: new.partner_id,
+            password_hash: &hash,
+        };
         store::users::insert(&mut tx, &row, at).await?;
-        let user = store::users::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        let user = store::users::get(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
         let change = Change {
             partner_id: user.partner_id,
             entity_type: "user",
             entity_id: id,
             action: "created",
-            summary: format!("Account {} created with role {}", user.email, user.role.label()),
+            summary: format!(
+                "Account {} created with role {}",
+                user.email,
+                user.role.label()
+            ),
             before: None,
             after: snapshot(&user),
         };
@@ -58,8 +89,15 @@ impl Services {
 
     /// Accounts the actor manages: all for admins, their own org's for partner admins.
     pub async fn list_users(&self, actor: &Actor) -> Result<Vec<User>> {
-        require(actor.role.can_manage_users(), "your role cannot manage accounts")?;
-        let only = if actor.role.is_partner_side() { Some(actor.partner_id.ok_or(Error::NotFound)?) } else { None };
+        require(
+            actor.role.can_manage_users(),
+            "your role cannot manage accounts",
+        )?;
+        let only = if actor.role.is_partner_side() {
+            Some(actor.partner_id.ok_or(Error::NotFound)?)
+        } else {
+            None
+        };
         let mut tx = self.db.read().await?;
         let users = store::users::list(&mut tx, only).await?;
         tx.commit().await?;
@@ -72,12 +110,17 @@ impl Services {
         let mut tx = self.db.read().await?;
         let users = store::users::list(&mut tx, None).await?;
         tx.commit().await?;
-        Ok(users.into_iter().filter(|u| u.role.can_edit_partners() && u.disabled_at.is_none()).collect())
+        Ok(users
+            .into_iter()
+            .filter(|u| u.role.can_edit_partners() && u.disabled_at.is_none())
+            .collect())
     }
 
     pub async fn find_user_by_email(&self, actor: &Actor, email: &str) -> Result<User> {
         let mut tx = self.db.read().await?;
-        let user = store::users::get_by_email(&mut tx, email).await?.ok_or(Error::NotFound)?;
+        let user = store::users::get_by_email(&mut tx, email)
+            .await?
+            .ok_or(Error::NotFound)?;
         let user = managed_user(&mut tx, actor, user.id).await?;
         tx.commit().await?;
         Ok(user)
@@ -88,23 +131,35 @@ impl Services {
         let mut tx = self.db.write().await?;
         let before = managed_user(&mut tx, actor, id).await?;
         if actor.user_id == Some(id) && disabled {
-            return Err(Error::Conflict("you cannot disable your own account".into()));
+            return Err(Error::Conflict(
+                "you cannot disable your own account".into(),
+            ));
         }
         if before.disabled_at.is_some() == disabled {
-            return Err(Error::Conflict(if disabled { "the account is already disabled".into() } else { "the account is not disabled".into() }));
+            return Err(Error::Conflict(if disabled {
+                "the account is already disabled".into()
+            } else {
+                "the account is not disabled".into()
+            }));
         }
         let at = store::now();
         store::users::set_disabled(&mut tx, id, disabled.then_some(at), at).await?;
         if disabled {
             store::auth::delete_user_sessions(&mut tx, id).await?;
         }
-        let after = store::users::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
+        let after = store::users::get(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
         let change = Change {
             partner_id: after.partner_id,
             entity_type: "user",
             entity_id: id,
             action: if disabled { "disabled" } else { "enabled" },
-            summary: format!("Account {} {}", after.email, if disabled { "disabled" } else { "enabled" }),
+            summary: format!(
+                "Account {} {}",
+                after.email,
+                if disabled { "disabled" } else { "enabled" }
+            ),
             before: snapshot(&before),
             after: snapshot(&after),
         };
@@ -139,7 +194,9 @@ impl Services {
     pub async fn current_user(&self, actor: &Actor) -> Result<User> {
         let user_id = actor.user_id.ok_or(Error::Unauthenticated)?;
         let mut tx = self.db.read().await?;
-        let user = store::users::get(&mut tx, user_id).await?.ok_or(Error::Unauthenticated)?;
+        let user = store::users::get(&mut tx, user_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         tx.commit().await?;
         Ok(user)
     }

@@ -4,8 +4,8 @@ use domain::partners::{ContactInput, PartnerInput};
 use domain::users::NewUserInput;
 use services::partners::PartnerQuery;
 use services::{Actor, Config, Error, Services};
-use store::testing::{TestDb, BACKENDS};
 use store::Backend;
+use store::testing::{BACKENDS, TestDb};
 
 struct World {
     services: Services,
@@ -30,24 +30,74 @@ fn partner_input(name: &str) -> PartnerInput {
     }
 }
 
-async fn user(services: &Services, by: &Actor, email: &str, role: &str, partner: Option<uuid::Uuid>) -> Actor {
-    let input = NewUserInput { email: email.into(), name: email.into(), role: role.into(), partner_id: partner, password: "a long enough password".into() };
+async fn user(
+    services: &Services,
+    by: &Actor,
+    email: &str,
+    role: &str,
+    partner: Option<uuid::Uuid>,
+) -> Actor {
+    let input = NewUserInput {
+        email: email.into(),
+        name: email.into(),
+        role: role.into(),
+        partner_id: partner,
+        password: "a long enough password".into(),
+    };
     Actor::from_user(&services.create_user(by, &input).await.unwrap())
 }
 
 async fn world(backend: Backend) -> (TestDb, World) {
     let db = TestDb::new(backend).await;
-    let config = Config { max_failures_per_account: 3, max_failures_per_ip: 5, ..Config::default() };
+    let config = Config {
+        max_failures_per_account: 3,
+        max_failures_per_ip: 5,
+        ..Config::default()
+    };
     let services = Services::new(db.db.clone(), config);
     let system = Actor::system("test");
     let admin = user(&services, &system, "admin@vendor.test", "admin", None).await;
     let manager = user(&services, &admin, "pm@vendor.test", "partner_manager", None).await;
     let executive = user(&services, &admin, "exec@vendor.test", "executive", None).await;
-    let partner_a = services.create_partner(&manager, &partner_input("Alpha")).await.unwrap().id;
-    let partner_b = services.create_partner(&manager, &partner_input("Bravo")).await.unwrap().id;
-    let a_admin = user(&services, &admin, "admin@alpha.test", "partner_admin", Some(partner_a)).await;
-    let a_user = user(&services, &a_admin, "user@alpha.test", "partner_user", Some(partner_a)).await;
-    (db, World { services, admin, manager, executive, partner_a, partner_b, a_admin, a_user })
+    let partner_a = services
+        .create_partner(&manager, &partner_input("Alpha"))
+        .await
+        .unwrap()
+        .id;
+    let partner_b = services
+        .create_partner(&manager, &partner_input("Bravo"))
+        .await
+        .unwrap()
+        .id;
+    let a_admin = user(
+        &services,
+        &admin,
+        "admin@alpha.test",
+        "partner_admin",
+        Some(partner_a),
+    )
+    .await;
+    let a_user = user(
+        &services,
+        &a_admin,
+        "user@alpha.test",
+        "partner_user",
+        Some(partner_a),
+    )
+    .await;
+    (
+        db,
+        World {
+            services,
+            admin,
+            manager,
+            executive,
+            partner_a,
+            partner_b,
+            a_admin,
+            a_user,
+        },
+    )
 }
 
 async fn each_backend<F, Fut>(test: F)
@@ -72,20 +122,48 @@ async fn partner_crud_with_audit_and_timeline() {
         assert_eq!(created.owner_name.as_deref(), Some("pm@vendor.test"));
         input.notes = "Strong in DACH".into();
         input.tier = "silver".into();
-        let updated = s.update_partner(&w.manager, created.id, &input).await.unwrap();
+        let updated = s
+            .update_partner(&w.manager, created.id, &input)
+            .await
+            .unwrap();
         assert_eq!(updated.notes, "Strong in DACH");
-        let moved = s.change_partner_stage(&w.manager, created.id, "recruiting", "kick-off booked").await.unwrap();
+        let moved = s
+            .change_partner_stage(&w.manager, created.id, "recruiting", "kick-off booked")
+            .await
+            .unwrap();
         assert_eq!(moved.stage.to_string(), "recruiting");
         let archived = s.archive_partner(&w.manager, created.id).await.unwrap();
         assert!(archived.archived_at.is_some());
         s.restore_partner(&w.manager, created.id).await.unwrap();
-        let timeline = s.partner_timeline(&w.manager, created.id, "", None).await.unwrap().items;
+        let timeline = s
+            .partner_timeline(&w.manager, created.id, "", None)
+            .await
+            .unwrap()
+            .items;
         let actions: Vec<&str> = timeline.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, ["restored", "archived", "stage_changed", "updated", "created"]);
+        assert_eq!(
+            actions,
+            [
+                "restored",
+                "archived",
+                "stage_changed",
+                "updated",
+                "created"
+            ]
+        );
         assert!(timeline[2].summary.contains("kick-off booked"));
         assert!(timeline[3].summary.contains("notes") && timeline[3].summary.contains("tier"));
         assert_eq!(timeline[3].actor_label, "pm@vendor.test");
-        let log = s.audit_log(&w.admin, &services::audit::AuditQuery { partner: created.id.to_string(), ..Default::default() }).await.unwrap();
+        let log = s
+            .audit_log(
+                &w.admin,
+                &services::audit::AuditQuery {
+                    partner: created.id.to_string(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
         assert_eq!(log.items.len(), 5);
     })
     .await;
@@ -95,20 +173,39 @@ async fn partner_crud_with_audit_and_timeline() {
 async fn invalid_changes_are_refused_and_store_nothing() {
     each_backend(|w| async move {
         let s = &w.services;
-        let bad = PartnerInput { legal_name: "".into(), domains: vec!["nope".into()], ..partner_input("X") };
+        let bad = PartnerInput {
+            legal_name: "".into(),
+            domains: vec!["nope".into()],
+            ..partner_input("X")
+        };
         match s.create_partner(&w.manager, &bad).await {
             Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "legal_name"),
             other => panic!("expected invalid, got {other:?}"),
         }
-        let err = s.change_partner_stage(&w.manager, w.partner_a, "strategic", "").await.unwrap_err();
-        assert!(matches!(err, Error::Invalid(ref e) if e[0].message.contains("possible next stages")));
+        let err = s
+            .change_partner_stage(&w.manager, w.partner_a, "strategic", "")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Invalid(ref e) if e[0].message.contains("possible next stages"))
+        );
         let mut owner_is_sales = partner_input("Delta");
         owner_is_sales.owner_id = w.executive.user_id;
-        assert!(matches!(s.create_partner(&w.manager, &owner_is_sales).await, Err(Error::Invalid(_))));
-        let page = s.list_partners(&w.admin, &PartnerQuery::default()).await.unwrap();
+        assert!(matches!(
+            s.create_partner(&w.manager, &owner_is_sales).await,
+            Err(Error::Invalid(_))
+        ));
+        let page = s
+            .list_partners(&w.admin, &PartnerQuery::default())
+            .await
+            .unwrap();
         assert_eq!(page.items.len(), 2, "nothing was half-written");
         let log = s.audit_log(&w.admin, &Default::default()).await.unwrap();
-        assert!(log.items.iter().all(|e| e.entity_type != "partner" || e.action == "created"));
+        assert!(
+            log.items
+                .iter()
+                .all(|e| e.entity_type != "partner" || e.action == "created")
+        );
     })
     .await;
 }
@@ -119,7 +216,11 @@ async fn list_filters_search_sort_and_pages() {
         let s = &w.services;
         for i in 0..7 {
             let mut input = partner_input(&format!("Zeta {i}"));
-            input.tier = if i % 2 == 0 { "gold".into() } else { "bronze".into() };
+            input.tier = if i % 2 == 0 {
+                "gold".into()
+            } else {
+                "bronze".into()
+            };
             input.regions = vec![if i < 3 { "apac".into() } else { "emea".into() }];
             s.create_partner(&w.manager, &input).await.unwrap();
         }
@@ -128,13 +229,25 @@ async fn list_filters_search_sort_and_pages() {
             f(&mut query);
             query
         };
-        let gold = s.list_partners(&w.admin, &q(|q| q.tier = "gold".into())).await.unwrap();
+        let gold = s
+            .list_partners(&w.admin, &q(|q| q.tier = "gold".into()))
+            .await
+            .unwrap();
         assert_eq!(gold.items.len(), 4);
-        let apac = s.list_partners(&w.admin, &q(|q| q.region = "apac".into())).await.unwrap();
+        let apac = s
+            .list_partners(&w.admin, &q(|q| q.region = "apac".into()))
+            .await
+            .unwrap();
         assert_eq!(apac.items.len(), 3);
-        let by_domain = s.list_partners(&w.admin, &q(|q| q.q = "ZETA3.COM".into())).await.unwrap();
+        let by_domain = s
+            .list_partners(&w.admin, &q(|q| q.q = "ZETA3.COM".into()))
+            .await
+            .unwrap();
         assert_eq!(by_domain.items.len(), 1);
-        let wildcard = s.list_partners(&w.admin, &q(|q| q.q = "%".into())).await.unwrap();
+        let wildcard = s
+            .list_partners(&w.admin, &q(|q| q.q = "%".into()))
+            .await
+            .unwrap();
         assert!(wildcard.items.is_empty(), "LIKE wildcards are escaped");
         let mut seen = Vec::new();
         let mut query = q(|q| {
@@ -161,32 +274,108 @@ async fn list_filters_search_sort_and_pages() {
 async fn partner_users_see_and_change_only_their_org() {
     each_backend(|w| async move {
         let s = &w.services;
-        let mine = s.list_partners(&w.a_user, &PartnerQuery::default()).await.unwrap();
-        assert_eq!(mine.items.iter().map(|p| p.id).collect::<Vec<_>>(), [w.partner_a]);
-        assert!(matches!(s.get_partner(&w.a_user, w.partner_b).await, Err(Error::NotFound)));
-        assert!(matches!(s.list_contacts(&w.a_user, w.partner_b, false).await, Err(Error::NotFound)));
-        assert!(matches!(s.partner_timeline(&w.a_user, w.partner_b, "", None).await, Err(Error::NotFound)));
-        assert!(matches!(s.update_partner(&w.a_admin, w.partner_b, &partner_input("Hijack")).await, Err(Error::NotFound)));
-        assert!(matches!(s.update_partner(&w.a_admin, w.partner_a, &partner_input("Alpha")).await, Err(Error::Forbidden(_))));
-        let contact = ContactInput { name: "Ana".into(), email: "ana@alpha.test".into(), ..Default::default() };
-        let added = s.add_contact(&w.a_admin, w.partner_a, &contact).await.unwrap();
-        assert!(matches!(s.add_contact(&w.a_admin, w.partner_b, &contact).await, Err(Error::NotFound)));
-        assert!(matches!(s.add_contact(&w.a_user, w.partner_a, &contact).await, Err(Error::Forbidden(_))));
-        let b_contact = s.add_contact(&w.manager, w.partner_b, &contact).await.unwrap();
-        assert!(matches!(s.get_contact(&w.a_admin, b_contact.id).await, Err(Error::NotFound)));
-        assert!(matches!(s.archive_contact(&w.a_admin, b_contact.id).await, Err(Error::NotFound)));
+        let mine = s
+            .list_partners(&w.a_user, &PartnerQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            mine.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+            [w.partner_a]
+        );
+        assert!(matches!(
+            s.get_partner(&w.a_user, w.partner_b).await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.list_contacts(&w.a_user, w.partner_b, false).await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.partner_timeline(&w.a_user, w.partner_b, "", None).await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.update_partner(&w.a_admin, w.partner_b, &partner_input("Hijack"))
+                .await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.update_partner(&w.a_admin, w.partner_a, &partner_input("Alpha"))
+                .await,
+            Err(Error::Forbidden(_))
+        ));
+        let contact = ContactInput {
+            name: "Ana".into(),
+            email: "ana@alpha.test".into(),
+            ..Default::default()
+        };
+        let added = s
+            .add_contact(&w.a_admin, w.partner_a, &contact)
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.add_contact(&w.a_admin, w.partner_b, &contact).await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.add_contact(&w.a_user, w.partner_a, &contact).await,
+            Err(Error::Forbidden(_))
+        ));
+        let b_contact = s
+            .add_contact(&w.manager, w.partner_b, &contact)
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.get_contact(&w.a_admin, b_contact.id).await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.archive_contact(&w.a_admin, b_contact.id).await,
+            Err(Error::NotFound)
+        ));
         s.archive_contact(&w.a_admin, added.id).await.unwrap();
-        let timeline = s.partner_timeline(&w.a_user, w.partner_a, "", None).await.unwrap();
-        assert!(timeline.items.iter().all(|e| e.before.is_none() && e.after.is_none()));
-        assert!(matches!(s.audit_log(&w.a_admin, &Default::default()).await, Err(Error::Forbidden(_))));
+        let timeline = s
+            .partner_timeline(&w.a_user, w.partner_a, "", None)
+            .await
+            .unwrap();
+        assert!(
+            timeline
+                .items
+                .iter()
+                .all(|e| e.before.is_none() && e.after.is_none())
+        );
+        assert!(matches!(
+            s.audit_log(&w.a_admin, &Default::default()).await,
+            Err(Error::Forbidden(_))
+        ));
         // partner admins manage their own org's accounts only
         let users = s.list_users(&w.a_admin).await.unwrap();
         assert!(users.iter().all(|u| u.partner_id == Some(w.partner_a)));
-        let into_b = NewUserInput { email: "x@bravo.test".into(), name: "X".into(), role: "partner_user".into(), partner_id: Some(w.partner_b), password: "a long enough password".into() };
-        assert!(matches!(s.create_user(&w.a_admin, &into_b).await, Err(Error::Invalid(_))));
-        let as_admin = NewUserInput { role: "admin".into(), partner_id: None, ..into_b };
-        assert!(matches!(s.create_user(&w.a_admin, &as_admin).await, Err(Error::Invalid(_))));
-        assert!(matches!(s.set_user_disabled(&w.a_admin, w.manager.user_id.unwrap(), true).await, Err(Error::NotFound)));
+        let into_b = NewUserInput {
+            email: "x@bravo.test".into(),
+            name: "X".into(),
+            role: "partner_user".into(),
+            partner_id: Some(w.partner_b),
+            password: "a long enough password".into(),
+        };
+        assert!(matches!(
+            s.create_user(&w.a_admin, &into_b).await,
+            Err(Error::Invalid(_))
+        ));
+        let as_admin = NewUserInput {
+            role: "admin".into(),
+            partner_id: None,
+            ..into_b
+        };
+        assert!(matches!(
+            s.create_user(&w.a_admin, &as_admin).await,
+            Err(Error::Invalid(_))
+        ));
+        assert!(matches!(
+            s.set_user_disabled(&w.a_admin, w.manager.user_id.unwrap(), true)
+                .await,
+            Err(Error::NotFound)
+        ));
     })
     .await;
 }
@@ -195,10 +384,26 @@ async fn partner_users_see_and_change_only_their_org() {
 async fn executives_read_but_never_write() {
     each_backend(|w| async move {
         let s = &w.services;
-        assert_eq!(s.list_partners(&w.executive, &PartnerQuery::default()).await.unwrap().items.len(), 2);
-        assert!(matches!(s.create_partner(&w.executive, &partner_input("E")).await, Err(Error::Forbidden(_))));
-        assert!(matches!(s.archive_partner(&w.executive, w.partner_a).await, Err(Error::Forbidden(_))));
-        assert!(matches!(s.list_users(&w.executive).await, Err(Error::Forbidden(_))));
+        assert_eq!(
+            s.list_partners(&w.executive, &PartnerQuery::default())
+                .await
+                .unwrap()
+                .items
+                .len(),
+            2
+        );
+        assert!(matches!(
+            s.create_partner(&w.executive, &partner_input("E")).await,
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            s.archive_partner(&w.executive, w.partner_a).await,
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            s.list_users(&w.executive).await,
+            Err(Error::Forbidden(_))
+        ));
     })
     .await;
 }
@@ -207,29 +412,76 @@ async fn executives_read_but_never_write() {
 async fn sign_in_sessions_and_throttling() {
     each_backend(|w| async move {
         let s = &w.services;
-        let session = s.sign_in("PM@vendor.test", "a long enough password", "10.0.0.1", None).await.unwrap();
+        let session = s
+            .sign_in("PM@vendor.test", "a long enough password", "10.0.0.1", None)
+            .await
+            .unwrap();
         let info = s.session(&session.token).await.unwrap();
         assert_eq!(info.actor.user_id, w.manager.user_id);
-        let again = s.sign_in("pm@vendor.test", "a long enough password", "10.0.0.1", Some(&session.token)).await.unwrap();
-        assert_ne!(again.token, session.token, "a new session id on every sign-in");
-        assert!(matches!(s.session(&session.token).await, Err(Error::Unauthenticated)), "the replaced session is gone");
+        let again = s
+            .sign_in(
+                "pm@vendor.test",
+                "a long enough password",
+                "10.0.0.1",
+                Some(&session.token),
+            )
+            .await
+            .unwrap();
+        assert_ne!(
+            again.token, session.token,
+            "a new session id on every sign-in"
+        );
+        assert!(
+            matches!(s.session(&session.token).await, Err(Error::Unauthenticated)),
+            "the replaced session is gone"
+        );
         s.sign_out(&again.token).await.unwrap();
-        assert!(matches!(s.session(&again.token).await, Err(Error::Unauthenticated)));
+        assert!(matches!(
+            s.session(&again.token).await,
+            Err(Error::Unauthenticated)
+        ));
         for _ in 0..3 {
-            assert!(matches!(s.sign_in("pm@vendor.test", "wrong", "10.0.0.2", None).await, Err(Error::Invalid(_))));
+            assert!(matches!(
+                s.sign_in("pm@vendor.test", "wrong", "10.0.0.2", None).await,
+                Err(Error::Invalid(_))
+            ));
         }
-        assert!(matches!(
-            s.sign_in("pm@vendor.test", "a long enough password", "10.0.0.3", None).await,
-            Err(Error::RateLimited { .. })
-        ), "the account is locked after 3 failures even with the right password");
+        assert!(
+            matches!(
+                s.sign_in("pm@vendor.test", "a long enough password", "10.0.0.3", None)
+                    .await,
+                Err(Error::RateLimited { .. })
+            ),
+            "the account is locked after 3 failures even with the right password"
+        );
         for i in 0..2 {
-            let _ = s.sign_in(&format!("nobody{i}@x.test"), "wrong", "10.0.0.2", None).await;
+            let _ = s
+                .sign_in(&format!("nobody{i}@x.test"), "wrong", "10.0.0.2", None)
+                .await;
         }
-        assert!(matches!(
-            s.sign_in("exec@vendor.test", "a long enough password", "10.0.0.2", None).await,
-            Err(Error::RateLimited { .. })
-        ), "the address is locked after 5 failures");
-        assert!(s.sign_in("exec@vendor.test", "a long enough password", "10.0.0.9", None).await.is_ok());
+        assert!(
+            matches!(
+                s.sign_in(
+                    "exec@vendor.test",
+                    "a long enough password",
+                    "10.0.0.2",
+                    None
+                )
+                .await,
+                Err(Error::RateLimited { .. })
+            ),
+            "the address is locked after 5 failures"
+        );
+        assert!(
+            s.sign_in(
+                "exec@vendor.test",
+                "a long enough password",
+                "10.0.0.9",
+                None
+            )
+            .await
+            .is_ok()
+        );
     })
     .await;
 }
@@ -238,15 +490,43 @@ async fn sign_in_sessions_and_throttling() {
 async fn idle_sessions_expire_and_disabled_accounts_are_signed_out() {
     for backend in BACKENDS {
         let (_db, w) = world(backend).await;
-        let short = Services::new(w.services.db.clone(), Config { session_idle: time::Duration::seconds(-1), ..Config::default() });
-        let session = short.sign_in("pm@vendor.test", "a long enough password", "1", None).await.unwrap();
-        assert!(matches!(short.session(&session.token).await, Err(Error::Unauthenticated)));
+        let short = Services::new(
+            w.services.db.clone(),
+            Config {
+                session_idle: time::Duration::seconds(-1),
+                ..Config::default()
+            },
+        );
+        let session = short
+            .sign_in("pm@vendor.test", "a long enough password", "1", None)
+            .await
+            .unwrap();
+        assert!(matches!(
+            short.session(&session.token).await,
+            Err(Error::Unauthenticated)
+        ));
         let s = &w.services;
-        let session = s.sign_in("exec@vendor.test", "a long enough password", "1", None).await.unwrap();
-        s.set_user_disabled(&w.admin, w.executive.user_id.unwrap(), true).await.unwrap();
-        assert!(matches!(s.session(&session.token).await, Err(Error::Unauthenticated)));
-        assert!(matches!(s.sign_in("exec@vendor.test", "a long enough password", "1", None).await, Err(Error::Invalid(_))));
-        assert!(matches!(s.set_user_disabled(&w.admin, w.admin.user_id.unwrap(), true).await, Err(Error::Conflict(_))));
+        let session = s
+            .sign_in("exec@vendor.test", "a long enough password", "1", None)
+            .await
+            .unwrap();
+        s.set_user_disabled(&w.admin, w.executive.user_id.unwrap(), true)
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.session(&session.token).await,
+            Err(Error::Unauthenticated)
+        ));
+        assert!(matches!(
+            s.sign_in("exec@vendor.test", "a long enough password", "1", None)
+                .await,
+            Err(Error::Invalid(_))
+        ));
+        assert!(matches!(
+            s.set_user_disabled(&w.admin, w.admin.user_id.unwrap(), true)
+                .await,
+            Err(Error::Conflict(_))
+        ));
     }
 }
 
@@ -254,19 +534,50 @@ async fn idle_sessions_expire_and_disabled_accounts_are_signed_out() {
 async fn passwords_and_api_tokens() {
     each_backend(|w| async move {
         let s = &w.services;
-        let err = s.change_own_password(&w.manager, "wrong", "another long password", false).await.unwrap_err();
+        let err = s
+            .change_own_password(&w.manager, "wrong", "another long password", false)
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::Invalid(ref e) if e[0].field == "current_password"));
-        let fresh = s.change_own_password(&w.manager, "a long enough password", "another long password", true).await.unwrap().unwrap();
+        let fresh = s
+            .change_own_password(
+                &w.manager,
+                "a long enough password",
+                "another long password",
+                true,
+            )
+            .await
+            .unwrap()
+            .unwrap();
         assert!(s.session(&fresh.token).await.is_ok());
-        assert!(s.sign_in("pm@vendor.test", "another long password", "1", None).await.is_ok());
+        assert!(
+            s.sign_in("pm@vendor.test", "another long password", "1", None)
+                .await
+                .is_ok()
+        );
         let (token, secret) = s.create_api_token(&w.manager, "CI export").await.unwrap();
         assert!(secret.starts_with("pos_"));
-        assert_eq!(s.token_actor(&secret).await.unwrap().user_id, w.manager.user_id);
-        assert!(matches!(s.revoke_api_token(&w.executive, token.id).await, Err(Error::NotFound)));
+        assert_eq!(
+            s.token_actor(&secret).await.unwrap().user_id,
+            w.manager.user_id
+        );
+        assert!(matches!(
+            s.revoke_api_token(&w.executive, token.id).await,
+            Err(Error::NotFound)
+        ));
         s.revoke_api_token(&w.manager, token.id).await.unwrap();
-        assert!(matches!(s.token_actor(&secret).await, Err(Error::Unauthenticated)));
-        s.reset_password(&w.admin, w.executive.user_id.unwrap(), "reset by admin 123").await.unwrap();
-        assert!(s.sign_in("exec@vendor.test", "reset by admin 123", "1", None).await.is_ok());
+        assert!(matches!(
+            s.token_actor(&secret).await,
+            Err(Error::Unauthenticated)
+        ));
+        s.reset_password(&w.admin, w.executive.user_id.unwrap(), "reset by admin 123")
+            .await
+            .unwrap();
+        assert!(
+            s.sign_in("exec@vendor.test", "reset by admin 123", "1", None)
+                .await
+                .is_ok()
+        );
     })
     .await;
 }

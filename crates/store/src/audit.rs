@@ -1,6 +1,6 @@
 //! The audit log: one row per change, written in the same transaction as the change.
 
-use crate::{sql, Result, Sql, Tx};
+use crate::{Result, Sql, Tx, sql};
 use domain::audit::AuditEvent;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -85,7 +85,9 @@ pub async fn list(tx: &mut Tx, filter: &AuditFilter) -> Result<Vec<AuditEvent>> 
         query.push(" AND actor_id = ").push_bind(actor);
     }
     if let Some(entity_type) = &filter.entity_type {
-        query.push(" AND entity_type = ").push_bind(entity_type.as_str());
+        query
+            .push(" AND entity_type = ")
+            .push_bind(entity_type.as_str());
     }
     if let Some(entity) = filter.entity_id {
         query.push(" AND entity_id = ").push_bind(entity);
@@ -102,6 +104,13 @@ pub async fn list(tx: &mut Tx, filter: &AuditFilter) -> Result<Vec<AuditEvent>> 
     if let Some(before) = filter.before_id {
         query.push(" AND id < ").push_bind(before);
     }
-    query.push(" ORDER BY id DESC LIMIT ").push_bind(filter.limit);
-    Ok(tx.all::<AuditRow>(query).await?.into_iter().map(AuditEvent::from).collect())
+    query
+        .push(" ORDER BY id DESC LIMIT ")
+        .push_bind(filter.limit);
+    Ok(tx
+        .all::<AuditRow>(query)
+        .await?
+        .into_iter()
+        .map(AuditEvent::from)
+        .collect())
 }

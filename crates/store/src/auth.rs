@@ -1,7 +1,7 @@
 //! Server-side sessions, API tokens and the record of failed sign-ins.
 //! Secrets are never stored: only their SHA-256 hashes.
 
-use crate::{sql, Result, Tx};
+use crate::{Result, Tx, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -12,7 +12,13 @@ pub struct SessionRow {
     pub last_seen_at: OffsetDateTime,
 }
 
-pub async fn insert_session(tx: &mut Tx, token_hash: &str, user_id: Uuid, csrf_token: &str, at: OffsetDateTime) -> Result<()> {
+pub async fn insert_session(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: Uuid,
+    csrf_token: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
         token_hash,
@@ -33,24 +39,37 @@ pub async fn get_session(tx: &mut Tx, token_hash: &str) -> Result<Option<Session
 }
 
 pub async fn touch_session(tx: &mut Tx, token_hash: &str, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1", token_hash, at))
-        .await?;
+    tx.execute(sql!(
+        "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1",
+        token_hash,
+        at
+    ))
+    .await?;
     Ok(())
 }
 
 pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> Result<()> {
-    tx.execute(sql!("DELETE FROM sessions WHERE token_hash = $1", token_hash)).await?;
+    tx.execute(sql!(
+        "DELETE FROM sessions WHERE token_hash = $1",
+        token_hash
+    ))
+    .await?;
     Ok(())
 }
 
 /// Signs a user out everywhere (password reset, account disabled).
 pub async fn delete_user_sessions(tx: &mut Tx, user_id: Uuid) -> Result<()> {
-    tx.execute(sql!("DELETE FROM sessions WHERE user_id = $1", user_id)).await?;
+    tx.execute(sql!("DELETE FROM sessions WHERE user_id = $1", user_id))
+        .await?;
     Ok(())
 }
 
 pub async fn delete_idle_sessions(tx: &mut Tx, idle_since: OffsetDateTime) -> Result<u64> {
-    tx.execute(sql!("DELETE FROM sessions WHERE last_seen_at < $1", idle_since)).await
+    tx.execute(sql!(
+        "DELETE FROM sessions WHERE last_seen_at < $1",
+        idle_since
+    ))
+    .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -72,7 +91,11 @@ pub struct NewApiToken<'a> {
     pub prefix: &'a str,
 }
 
-pub async fn insert_api_token(tx: &mut Tx, token: &NewApiToken<'_>, at: OffsetDateTime) -> Result<()> {
+pub async fn insert_api_token(
+    tx: &mut Tx,
+    token: &NewApiToken<'_>,
+    at: OffsetDateTime,
+) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         token.id,
@@ -86,7 +109,8 @@ pub async fn insert_api_token(tx: &mut Tx, token: &NewApiToken<'_>, at: OffsetDa
     Ok(())
 }
 
-const SELECT_TOKEN: &str = "SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens";
+const SELECT_TOKEN: &str =
+    "SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens";
 
 pub async fn api_token_by_hash(tx: &mut Tx, token_hash: &str) -> Result<Option<ApiTokenRow>> {
     let mut query = crate::Sql::new(SELECT_TOKEN);
@@ -102,24 +126,40 @@ pub async fn api_token(tx: &mut Tx, id: Uuid) -> Result<Option<ApiTokenRow>> {
 
 pub async fn api_tokens_of(tx: &mut Tx, user_id: Uuid) -> Result<Vec<ApiTokenRow>> {
     let mut query = crate::Sql::new(SELECT_TOKEN);
-    query.push(" WHERE user_id = ").push_bind(user_id).push(" ORDER BY id DESC");
+    query
+        .push(" WHERE user_id = ")
+        .push_bind(user_id)
+        .push(" ORDER BY id DESC");
     tx.all(query).await
 }
 
 pub async fn touch_api_token(tx: &mut Tx, id: Uuid, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", id, at)).await?;
+    tx.execute(sql!(
+        "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",
+        id,
+        at
+    ))
+    .await?;
     Ok(())
 }
 
 pub async fn revoke_api_token(tx: &mut Tx, id: Uuid, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", id, at))
-        .await?;
+    tx.execute(sql!(
+        "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+        id,
+        at
+    ))
+    .await?;
     Ok(())
 }
 
 pub async fn record_login_failure(tx: &mut Tx, key: &str, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!("INSERT INTO login_failures (throttle_key, failed_at) VALUES ($1, $2)", key, at))
-        .await?;
+    tx.execute(sql!(
+        "INSERT INTO login_failures (throttle_key, failed_at) VALUES ($1, $2)",
+        key,
+        at
+    ))
+    .await?;
     Ok(())
 }
 
@@ -139,10 +179,18 @@ pub async fn login_failures_since(tx: &mut Tx, key: &str, since: OffsetDateTime)
 }
 
 pub async fn clear_login_failures(tx: &mut Tx, key: &str) -> Result<()> {
-    tx.execute(sql!("DELETE FROM login_failures WHERE throttle_key = $1", key)).await?;
+    tx.execute(sql!(
+        "DELETE FROM login_failures WHERE throttle_key = $1",
+        key
+    ))
+    .await?;
     Ok(())
 }
 
 pub async fn delete_old_login_failures(tx: &mut Tx, before: OffsetDateTime) -> Result<u64> {
-    tx.execute(sql!("DELETE FROM login_failures WHERE failed_at < $1", before)).await
+    tx.execute(sql!(
+        "DELETE FROM login_failures WHERE failed_at < $1",
+        before
+    ))
+    .await
 }

@@ -1,6 +1,6 @@
 //! People at partner organisations.
 
-use crate::{sql, Result, Tx};
+use crate::{Result, Tx, sql};
 use domain::partners::{Contact, ContactFields};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -32,7 +32,13 @@ impl From<ContactRow> for Contact {
 
 const SELECT: &str = "SELECT id, partner_id, name, role, email, phone, archived_at FROM contacts";
 
-pub async fn insert(tx: &mut Tx, id: Uuid, partner_id: Uuid, fields: &ContactFields, at: OffsetDateTime) -> Result<()> {
+pub async fn insert(
+    tx: &mut Tx,
+    id: Uuid,
+    partner_id: Uuid,
+    fields: &ContactFields,
+    at: OffsetDateTime,
+) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO contacts (id, partner_id, name, role, email, phone, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -48,7 +54,12 @@ pub async fn insert(tx: &mut Tx, id: Uuid, partner_id: Uuid, fields: &ContactFie
     Ok(())
 }
 
-pub async fn update(tx: &mut Tx, id: Uuid, fields: &ContactFields, at: OffsetDateTime) -> Result<()> {
+pub async fn update(
+    tx: &mut Tx,
+    id: Uuid,
+    fields: &ContactFields,
+    at: OffsetDateTime,
+) -> Result<()> {
     tx.execute(sql!(
         "UPDATE contacts SET name = $2, role = $3, email = $4, phone = $5, updated_at = $6 WHERE id = $1",
         id,
@@ -62,9 +73,19 @@ pub async fn update(tx: &mut Tx, id: Uuid, fields: &ContactFields, at: OffsetDat
     Ok(())
 }
 
-pub async fn set_archived(tx: &mut Tx, id: Uuid, archived_at: Option<OffsetDateTime>, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!("UPDATE contacts SET archived_at = $2, updated_at = $3 WHERE id = $1", id, archived_at, at))
-        .await?;
+pub async fn set_archived(
+    tx: &mut Tx,
+    id: Uuid,
+    archived_at: Option<OffsetDateTime>,
+    at: OffsetDateTime,
+) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE contacts SET archived_at = $2, updated_at = $3 WHERE id = $1",
+        id,
+        archived_at,
+        at
+    ))
+    .await?;
     Ok(())
 }
 
@@ -74,12 +95,21 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<Contact>> {
     Ok(tx.optional::<ContactRow>(query).await?.map(Contact::from))
 }
 
-pub async fn list_for_partner(tx: &mut Tx, partner_id: Uuid, include_archived: bool) -> Result<Vec<Contact>> {
+pub async fn list_for_partner(
+    tx: &mut Tx,
+    partner_id: Uuid,
+    include_archived: bool,
+) -> Result<Vec<Contact>> {
     let mut query = crate::Sql::new(SELECT);
     query.push(" WHERE partner_id = ").push_bind(partner_id);
     if !include_archived {
         query.push(" AND archived_at IS NULL");
     }
     query.push(" ORDER BY name, id");
-    Ok(tx.all::<ContactRow>(query).await?.into_iter().map(Contact::from).collect())
+    Ok(tx
+        .all::<ContactRow>(query)
+        .await?
+        .into_iter()
+        .map(Contact::from)
+        .collect())
 }

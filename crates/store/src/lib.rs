@@ -14,7 +14,9 @@ pub mod users;
 pub use sql::{Arg, Sql};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{FromRow, Postgres, Sqlite};
 use std::str::FromStr;
 use std::time::Duration;
@@ -47,8 +49,14 @@ impl Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Rows that decode from either backend.
-pub trait Record: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> {}
-impl<T> Record for T where T: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> {}
+pub trait Record:
+    Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow>
+{
+}
+impl<T> Record for T where
+    T: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow>
+{
+}
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
@@ -69,7 +77,10 @@ pub enum Backend {
 impl Db {
     /// Connects to `sqlite://path` (created when missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Db> {
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
@@ -168,8 +179,16 @@ impl Tx {
     pub async fn all<T: Record>(&mut self, sql: Sql) -> Result<Vec<T>> {
         let (text, args) = sql.into_parts();
         let rows = match self {
-            Tx::Sqlite(tx) => bind_all!(sqlx::query_as::<Sqlite, T>(text), args).fetch_all(&mut **tx).await,
-            Tx::Postgres(tx) => bind_all!(sqlx::query_as::<Postgres, T>(text), args).fetch_all(&mut **tx).await,
+            Tx::Sqlite(tx) => {
+                bind_all!(sqlx::query_as::<Sqlite, T>(text), args)
+                    .fetch_all(&mut **tx)
+                    .await
+            }
+            Tx::Postgres(tx) => {
+                bind_all!(sqlx::query_as::<Postgres, T>(text), args)
+                    .fetch_all(&mut **tx)
+                    .await
+            }
         };
         rows.map_err(Error::from_sqlx)
     }
@@ -177,8 +196,16 @@ impl Tx {
     pub async fn optional<T: Record>(&mut self, sql: Sql) -> Result<Option<T>> {
         let (text, args) = sql.into_parts();
         let row = match self {
-            Tx::Sqlite(tx) => bind_all!(sqlx::query_as::<Sqlite, T>(text), args).fetch_optional(&mut **tx).await,
-            Tx::Postgres(tx) => bind_all!(sqlx::query_as::<Postgres, T>(text), args).fetch_optional(&mut **tx).await,
+            Tx::Sqlite(tx) => {
+                bind_all!(sqlx::query_as::<Sqlite, T>(text), args)
+                    .fetch_optional(&mut **tx)
+                    .await
+            }
+            Tx::Postgres(tx) => {
+                bind_all!(sqlx::query_as::<Postgres, T>(text), args)
+                    .fetch_optional(&mut **tx)
+                    .await
+            }
         };
         row.map_err(Error::from_sqlx)
     }
@@ -186,8 +213,16 @@ impl Tx {
     pub async fn one<T: Record>(&mut self, sql: Sql) -> Result<T> {
         let (text, args) = sql.into_parts();
         let row = match self {
-            Tx::Sqlite(tx) => bind_all!(sqlx::query_as::<Sqlite, T>(text), args).fetch_one(&mut **tx).await,
-            Tx::Postgres(tx) => bind_all!(sqlx::query_as::<Postgres, T>(text), args).fetch_one(&mut **tx).await,
+            Tx::Sqlite(tx) => {
+                bind_all!(sqlx::query_as::<Sqlite, T>(text), args)
+                    .fetch_one(&mut **tx)
+                    .await
+            }
+            Tx::Postgres(tx) => {
+                bind_all!(sqlx::query_as::<Postgres, T>(text), args)
+                    .fetch_one(&mut **tx)
+                    .await
+            }
         };
         row.map_err(Error::from_sqlx)
     }

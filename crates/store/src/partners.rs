@@ -1,6 +1,6 @@
 //! Partner organisations.
 
-use crate::{choice, json_list, sql, Result, Sql, Tx};
+use crate::{Result, Sql, Tx, choice, json_list, sql};
 use domain::partners::{Partner, PartnerFields};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -71,7 +71,12 @@ fn search_text(fields: &PartnerFields) -> String {
     text.to_lowercase()
 }
 
-pub async fn insert(tx: &mut Tx, id: Uuid, fields: &PartnerFields, at: OffsetDateTime) -> Result<()> {
+pub async fn insert(
+    tx: &mut Tx,
+    id: Uuid,
+    fields: &PartnerFields,
+    at: OffsetDateTime,
+) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO partners (id, legal_name, display_name, sort_name, search_text, domains, partner_type, \
          gtm_model, regions, industries, tier, stage, owner_id, our_exec_sponsor, partner_exec_sponsor, notes, \
@@ -99,7 +104,12 @@ pub async fn insert(tx: &mut Tx, id: Uuid, fields: &PartnerFields, at: OffsetDat
 }
 
 /// Stores every editable field (the stage changes only through [`set_stage`]).
-pub async fn update(tx: &mut Tx, id: Uuid, fields: &PartnerFields, at: OffsetDateTime) -> Result<()> {
+pub async fn update(
+    tx: &mut Tx,
+    id: Uuid,
+    fields: &PartnerFields,
+    at: OffsetDateTime,
+) -> Result<()> {
     tx.execute(sql!(
         "UPDATE partners SET legal_name = $2, display_name = $3, sort_name = $4, search_text = $5, domains = $6, \
          partner_type = $7, gtm_model = $8, regions = $9, industries = $10, tier = $11, owner_id = $12, \
@@ -125,22 +135,45 @@ pub async fn update(tx: &mut Tx, id: Uuid, fields: &PartnerFields, at: OffsetDat
     Ok(())
 }
 
-pub async fn set_stage(tx: &mut Tx, id: Uuid, stage: domain::partners::LifecycleStage, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!("UPDATE partners SET stage = $2, updated_at = $3 WHERE id = $1", id, stage.to_string(), at))
-        .await?;
+pub async fn set_stage(
+    tx: &mut Tx,
+    id: Uuid,
+    stage: domain::partners::LifecycleStage,
+    at: OffsetDateTime,
+) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE partners SET stage = $2, updated_at = $3 WHERE id = $1",
+        id,
+        stage.to_string(),
+        at
+    ))
+    .await?;
     Ok(())
 }
 
-pub async fn set_archived(tx: &mut Tx, id: Uuid, archived_at: Option<OffsetDateTime>, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!("UPDATE partners SET archived_at = $2, updated_at = $3 WHERE id = $1", id, archived_at, at))
-        .await?;
+pub async fn set_archived(
+    tx: &mut Tx,
+    id: Uuid,
+    archived_at: Option<OffsetDateTime>,
+    at: OffsetDateTime,
+) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE partners SET archived_at = $2, updated_at = $3 WHERE id = $1",
+        id,
+        archived_at,
+        at
+    ))
+    .await?;
     Ok(())
 }
 
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<Partner>> {
     let mut query = Sql::new(SELECT);
     query.push(" WHERE p.id = ").push_bind(id);
-    tx.optional::<PartnerRow>(query).await?.map(PartnerRow::into_partner).transpose()
+    tx.optional::<PartnerRow>(query)
+        .await?
+        .map(PartnerRow::into_partner)
+        .transpose()
 }
 
 /// How a partner list is ordered; every order ends with the id so pages never overlap.
@@ -179,7 +212,11 @@ pub struct PartnerFilter {
 
 /// Escapes LIKE wildcards so a search for "50%" finds that text, not everything.
 fn like_pattern(text: &str) -> String {
-    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -189,8 +226,16 @@ pub async fn list(tx: &mut Tx, filter: &PartnerFilter) -> Result<Vec<Partner>> {
     if !filter.include_archived {
         query.push(" AND p.archived_at IS NULL");
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        query.push(" AND p.search_text LIKE ").push_bind(like_pattern(search)).push(" ESCAPE '\\'");
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        query
+            .push(" AND p.search_text LIKE ")
+            .push_bind(like_pattern(search))
+            .push(" ESCAPE '\\'");
     }
     if let Some(tier) = filter.tier {
         query.push(" AND p.tier = ").push_bind(tier.to_string());
@@ -199,10 +244,14 @@ pub async fn list(tx: &mut Tx, filter: &PartnerFilter) -> Result<Vec<Partner>> {
         query.push(" AND p.stage = ").push_bind(stage.to_string());
     }
     if let Some(partner_type) = filter.partner_type {
-        query.push(" AND p.partner_type = ").push_bind(partner_type.to_string());
+        query
+            .push(" AND p.partner_type = ")
+            .push_bind(partner_type.to_string());
     }
     if let Some(region) = filter.region {
-        query.push(" AND p.regions LIKE ").push_bind(format!("%\"{region}\"%"));
+        query
+            .push(" AND p.regions LIKE ")
+            .push_bind(format!("%\"{region}\"%"));
     }
     if let Some(owner) = filter.owner_id {
         query.push(" AND p.owner_id = ").push_bind(owner);
@@ -212,12 +261,30 @@ pub async fn list(tx: &mut Tx, filter: &PartnerFilter) -> Result<Vec<Partner>> {
     }
     match &filter.after {
         Some(PartnerAfter::Name(name, id)) => {
-            let op = if filter.sort == PartnerSort::NameDesc { "<" } else { ">" };
-            query.push(&format!(" AND (p.sort_name, p.id) {op} (")).push_bind(name.as_str()).push(", ").push_bind(*id).push(")");
+            let op = if filter.sort == PartnerSort::NameDesc {
+                "<"
+            } else {
+                ">"
+            };
+            query
+                .push(&format!(" AND (p.sort_name, p.id) {op} ("))
+                .push_bind(name.as_str())
+                .push(", ")
+                .push_bind(*id)
+                .push(")");
         }
         Some(PartnerAfter::Updated(at, id)) => {
-            let op = if filter.sort == PartnerSort::UpdatedDesc { "<" } else { ">" };
-            query.push(&format!(" AND (p.updated_at, p.id) {op} (")).push_bind(*at).push(", ").push_bind(*id).push(")");
+            let op = if filter.sort == PartnerSort::UpdatedDesc {
+                "<"
+            } else {
+                ">"
+            };
+            query
+                .push(&format!(" AND (p.updated_at, p.id) {op} ("))
+                .push_bind(*at)
+                .push(", ")
+                .push_bind(*id)
+                .push(")");
         }
         None => {}
     }
@@ -228,14 +295,22 @@ pub async fn list(tx: &mut Tx, filter: &PartnerFilter) -> Result<Vec<Partner>> {
         PartnerSort::UpdatedDesc => " ORDER BY p.updated_at DESC, p.id DESC",
     });
     query.push(" LIMIT ").push_bind(filter.limit);
-    tx.all::<PartnerRow>(query).await?.into_iter().map(PartnerRow::into_partner).collect()
+    tx.all::<PartnerRow>(query)
+        .await?
+        .into_iter()
+        .map(PartnerRow::into_partner)
+        .collect()
 }
 
 /// The key a page ending at `partner` continues after, for the given sort.
 pub fn after(partner: &Partner, sort: PartnerSort) -> PartnerAfter {
     match sort {
-        PartnerSort::Name | PartnerSort::NameDesc => PartnerAfter::Name(partner.display_name.to_lowercase(), partner.id),
-        PartnerSort::Updated | PartnerSort::UpdatedDesc => PartnerAfter::Updated(partner.updated_at, partner.id),
+        PartnerSort::Name | PartnerSort::NameDesc => {
+            PartnerAfter::Name(partner.display_name.to_lowercase(), partner.id)
+        }
+        PartnerSort::Updated | PartnerSort::UpdatedDesc => {
+            PartnerAfter::Updated(partner.updated_at, partner.id)
+        }
     }
 }
 
@@ -244,5 +319,8 @@ pub async fn count(tx: &mut Tx) -> Result<i64> {
     struct Count {
         n: i64,
     }
-    Ok(tx.one::<Count>(Sql::new("SELECT COUNT(*) AS n FROM partners")).await?.n)
+    Ok(tx
+        .one::<Count>(Sql::new("SELECT COUNT(*) AS n FROM partners"))
+        .await?
+        .n)
 }

@@ -53,7 +53,10 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Sql { text: text.to_owned(), args: Vec::new() }
+        Sql {
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
     }
 
     /// Binds the next `$n` already written in the text.
@@ -96,8 +99,14 @@ mod tests {
     #[test]
     fn push_bind_numbers_placeholders_after_existing_args() {
         let mut sql = Sql::new("SELECT * FROM t WHERE a = $1").arg("x");
-        sql.push(" AND b = ").push_bind(2_i64).push(" AND c = ").push_bind(true);
-        assert_eq!(sql.text, "SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3");
+        sql.push(" AND b = ")
+            .push_bind(2_i64)
+            .push(" AND c = ")
+            .push_bind(true);
+        assert_eq!(
+            sql.text,
+            "SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3"
+        );
         assert_eq!(sql.args.len(), 3);
     }
 }

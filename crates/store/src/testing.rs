@@ -5,7 +5,8 @@ use crate::{Backend, Db};
 
 /// The server tests create their databases on; override with `PARTNEROS_TEST_POSTGRES`.
 pub fn postgres_admin_url() -> String {
-    std::env::var("PARTNEROS_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("PARTNEROS_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A migrated, empty database that removes itself when dropped.
@@ -23,8 +24,11 @@ impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
         let (db, cleanup) = match backend {
             Backend::Sqlite => {
-                let path = std::env::temp_dir().join(format!("partneros-test-{}.db", uuid::Uuid::now_v7()));
-                let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("open SQLite test file");
+                let path = std::env::temp_dir()
+                    .join(format!("partneros-test-{}.db", uuid::Uuid::now_v7()));
+                let db = Db::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .expect("open SQLite test file");
                 (db, Cleanup::File(path))
             }
             Backend::Postgres => {
@@ -42,7 +46,10 @@ impl TestDb {
                     Some((server, _)) => format!("{server}/{name}"),
                     None => panic!("PARTNEROS_TEST_POSTGRES must end with /DATABASE"),
                 };
-                (Db::connect(&url).await.expect("connect to test database"), Cleanup::Database(name))
+                (
+                    Db::connect(&url).await.expect("connect to test database"),
+                    Cleanup::Database(name),
+                )
             }
         };
         db.migrate().await.expect("migrate test database");
@@ -75,13 +82,18 @@ impl Drop for TestDb {
                 // thread with its own runtime force-drops the database (ending the pool's sessions).
                 let name = name.clone();
                 let _ = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
                     runtime.block_on(async move {
                         let admin = admin_connection().await;
                         if let Db::Postgres(pool) = &admin {
-                            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                                .execute(pool)
-                                .await;
+                            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            )))
+                            .execute(pool)
+                            .await;
                         }
                         admin.close().await;
                     });

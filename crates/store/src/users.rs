@@ -1,6 +1,6 @@
 //! Accounts.
 
-use crate::{choice, sql, Result, Sql, Tx};
+use crate::{Result, Sql, Tx, choice, sql};
 use domain::users::User;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -60,13 +60,21 @@ pub async fn insert(tx: &mut Tx, user: &NewUserRow<'_>, at: OffsetDateTime) -> R
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<User>> {
     let mut query = Sql::new(SELECT);
     query.push(" WHERE id = ").push_bind(id);
-    tx.optional::<UserRow>(query).await?.map(UserRow::into_user).transpose()
+    tx.optional::<UserRow>(query)
+        .await?
+        .map(UserRow::into_user)
+        .transpose()
 }
 
 pub async fn get_by_email(tx: &mut Tx, email: &str) -> Result<Option<User>> {
     let mut query = Sql::new(SELECT);
-    query.push(" WHERE email = ").push_bind(email.to_lowercase());
-    tx.optional::<UserRow>(query).await?.map(UserRow::into_user).transpose()
+    query
+        .push(" WHERE email = ")
+        .push_bind(email.to_lowercase());
+    tx.optional::<UserRow>(query)
+        .await?
+        .map(UserRow::into_user)
+        .transpose()
 }
 
 /// The stored password hash of an account, for sign-in and password changes.
@@ -81,15 +89,35 @@ pub async fn password_hash(tx: &mut Tx, id: Uuid) -> Result<Option<String>> {
         .map(|h| h.password_hash))
 }
 
-pub async fn set_password_hash(tx: &mut Tx, id: Uuid, hash: &str, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", id, hash, at))
-        .await?;
+pub async fn set_password_hash(
+    tx: &mut Tx,
+    id: Uuid,
+    hash: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
+        id,
+        hash,
+        at
+    ))
+    .await?;
     Ok(())
 }
 
-pub async fn set_disabled(tx: &mut Tx, id: Uuid, disabled_at: Option<OffsetDateTime>, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!("UPDATE users SET disabled_at = $2, updated_at = $3 WHERE id = $1", id, disabled_at, at))
-        .await?;
+pub async fn set_disabled(
+    tx: &mut Tx,
+    id: Uuid,
+    disabled_at: Option<OffsetDateTime>,
+    at: OffsetDateTime,
+) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE users SET disabled_at = $2, updated_at = $3 WHERE id = $1",
+        id,
+        disabled_at,
+        at
+    ))
+    .await?;
     Ok(())
 }
 
@@ -100,7 +128,11 @@ pub async fn list(tx: &mut Tx, only_partner: Option<Uuid>) -> Result<Vec<User>> 
         query.push(" WHERE partner_id = ").push_bind(partner);
     }
     query.push(" ORDER BY email");
-    tx.all::<UserRow>(query).await?.into_iter().map(UserRow::into_user).collect()
+    tx.all::<UserRow>(query)
+        .await?
+        .into_iter()
+        .map(UserRow::into_user)
+        .collect()
 }
 
 pub async fn count(tx: &mut Tx) -> Result<i64> {
@@ -108,5 +140,8 @@ pub async fn count(tx: &mut Tx) -> Result<i64> {
     struct Count {
         n: i64,
     }
-    Ok(tx.one::<Count>(Sql::new("SELECT COUNT(*) AS n FROM users")).await?.n)
+    Ok(tx
+        .one::<Count>(Sql::new("SELECT COUNT(*) AS n FROM users"))
+        .await?
+        .n)
 }

@@ -1,19 +1,19 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
 
+use crate::AppState;
 use crate::auth::ApiAuth;
 use crate::problem::Problem;
-use crate::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::audit::AuditEvent;
 use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
 use domain::users::{NewUserInput, User};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
 use services::partners::{Page, PartnerQuery};
@@ -34,7 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/stage", post(change_stage))
         .route("/partners/{id}/archive", post(archive_partner))
         .route("/partners/{id}/restore", post(restore_partner))
-        .route("/partners/{id}/contacts", get(list_contacts).post(add_contact))
+        .route(
+            "/partners/{id}/contacts",
+            get(list_contacts).post(add_contact),
+        )
         .route("/partners/{id}/timeline", get(timeline))
         .route("/contacts/{id}", get(get_contact).patch(update_contact))
         .route("/contacts/{id}/archive", post(archive_contact))
@@ -43,7 +46,9 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/disable", post(disable_user))
         .route("/users/{id}/enable", post(enable_user))
         .route("/users/{id}/reset-password", post(reset_password))
-        .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint") })
+        .fallback(|| async {
+            Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
+        })
 }
 
 /// A JSON body whose rejection is a problem+json naming what was wrong.
@@ -55,7 +60,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(Problem::new(rejection.status(), "malformed-body", rejection.body_text())),
+            Err(rejection) => Err(Problem::new(
+                rejection.status(),
+                "malformed-body",
+                rejection.body_text(),
+            )),
         }
     }
 }
@@ -69,7 +78,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
-            Err(rejection) => Err(Problem::new(StatusCode::BAD_REQUEST, "malformed-query", rejection.body_text())),
+            Err(rejection) => Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed-query",
+                rejection.body_text(),
+            )),
         }
     }
 }
@@ -83,7 +96,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
         match Path::<Uuid>::from_request_parts(parts, state).await {
             Ok(Path(id)) => Ok(Id(id)),
-            Err(_) => Err(Problem::new(StatusCode::NOT_FOUND, "not-found", "no such record")),
+            Err(_) => Err(Problem::new(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "no such record",
+            )),
         }
     }
 }
@@ -102,8 +119,20 @@ pub struct PasswordChange {
 
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = PasswordChange,
     responses((status = 204, description = "Changed; every session of the account has ended"), (status = 422, body = Problem)))]
-async fn change_password(State(state): State<AppState>, auth: ApiAuth, ApiJson(body): ApiJson<PasswordChange>) -> Result<StatusCode, Problem> {
-    state.services.change_own_password(&auth.actor, &body.current_password, &body.new_password, false).await?;
+async fn change_password(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> Result<StatusCode, Problem> {
+    state
+        .services
+        .change_own_password(
+            &auth.actor,
+            &body.current_password,
+            &body.new_password,
+            false,
+        )
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -127,51 +156,99 @@ pub struct CreatedToken {
 }
 
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "account", request_body = NewToken, responses((status = 201, body = CreatedToken)))]
-async fn create_token(State(state): State<AppState>, auth: ApiAuth, ApiJson(body): ApiJson<NewToken>) -> Result<impl IntoResponse, Problem> {
-    let (token, secret) = state.services.create_api_token(&auth.actor, &body.name).await?;
+async fn create_token(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(body): ApiJson<NewToken>,
+) -> Result<impl IntoResponse, Problem> {
+    let (token, secret) = state
+        .services
+        .create_api_token(&auth.actor, &body.name)
+        .await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "account", responses((status = 200, body = ApiToken), (status = 404, body = Problem)))]
-async fn revoke_token(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<ApiToken> {
-    Ok(Json(state.services.revoke_api_token(&auth.actor, id).await?))
+async fn revoke_token(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<ApiToken> {
+    Ok(Json(
+        state.services.revoke_api_token(&auth.actor, id).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/partners", tag = "partners", params(PartnerQuery),
     responses((status = 200, body = Page<Partner>), (status = 422, body = Problem)))]
-async fn list_partners(State(state): State<AppState>, auth: ApiAuth, ApiQuery(query): ApiQuery<PartnerQuery>) -> ApiResult<Page<Partner>> {
-    Ok(Json(state.services.list_partners(&auth.actor, &query).await?))
+async fn list_partners(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(query): ApiQuery<PartnerQuery>,
+) -> ApiResult<Page<Partner>> {
+    Ok(Json(
+        state.services.list_partners(&auth.actor, &query).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/partners", tag = "partners", request_body = PartnerInput,
     responses((status = 201, body = Partner), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create_partner(State(state): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<PartnerInput>) -> Result<impl IntoResponse, Problem> {
-    Ok((StatusCode::CREATED, Json(state.services.create_partner(&auth.actor, &input).await?)))
+async fn create_partner(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(input): ApiJson<PartnerInput>,
+) -> Result<impl IntoResponse, Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.services.create_partner(&auth.actor, &input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/partners/{id}", tag = "partners", responses((status = 200, body = Partner), (status = 404, body = Problem)))]
-async fn get_partner(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Partner> {
+async fn get_partner(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Partner> {
     Ok(Json(state.services.get_partner(&auth.actor, id).await?))
 }
 
 /// Overlays the fields present in `patch` on `current`; unknown fields are refused by name.
-fn merge_patch<T: serde::Serialize + DeserializeOwned>(current: &T, patch: serde_json::Value) -> Result<T, Problem> {
+fn merge_patch<T: serde::Serialize + DeserializeOwned>(
+    current: &T,
+    patch: serde_json::Value,
+) -> Result<T, Problem> {
     let serde_json::Value::Object(changes) = patch else {
-        return Err(Problem::new(StatusCode::BAD_REQUEST, "malformed-body", "the body must be a JSON object of the fields to change"));
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-body",
+            "the body must be a JSON object of the fields to change",
+        ));
     };
     let mut merged = serde_json::to_value(current).expect("inputs serialise");
     if let serde_json::Value::Object(fields) = &mut merged {
         fields.extend(changes);
     }
-    serde_json::from_value(merged).map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed-body", e.to_string()))
+    serde_json::from_value(merged)
+        .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed-body", e.to_string()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/partners/{id}", tag = "partners", request_body(content = PartnerInput, description = "Only the fields to change"),
     responses((status = 200, body = Partner), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn update_partner(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiJson(patch): ApiJson<serde_json::Value>) -> ApiResult<Partner> {
+async fn update_partner(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(patch): ApiJson<serde_json::Value>,
+) -> ApiResult<Partner> {
     let current = state.services.get_partner(&auth.actor, id).await?;
     let input: PartnerInput = merge_patch(&current.to_input(), patch)?;
-    Ok(Json(state.services.update_partner(&auth.actor, id, &input).await?))
+    Ok(Json(
+        state
+            .services
+            .update_partner(&auth.actor, id, &input)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -186,17 +263,35 @@ pub struct StageChange {
 
 #[utoipa::path(post, path = "/api/v1/partners/{id}/stage", tag = "partners", request_body = StageChange,
     responses((status = 200, body = Partner), (status = 422, body = Problem)))]
-async fn change_stage(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiJson(body): ApiJson<StageChange>) -> ApiResult<Partner> {
-    Ok(Json(state.services.change_partner_stage(&auth.actor, id, &body.stage, &body.note).await?))
+async fn change_stage(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(body): ApiJson<StageChange>,
+) -> ApiResult<Partner> {
+    Ok(Json(
+        state
+            .services
+            .change_partner_stage(&auth.actor, id, &body.stage, &body.note)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/partners/{id}/archive", tag = "partners", responses((status = 200, body = Partner), (status = 409, body = Problem)))]
-async fn archive_partner(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Partner> {
+async fn archive_partner(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Partner> {
     Ok(Json(state.services.archive_partner(&auth.actor, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/partners/{id}/restore", tag = "partners", responses((status = 200, body = Partner), (status = 409, body = Problem)))]
-async fn restore_partner(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Partner> {
+async fn restore_partner(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Partner> {
     Ok(Json(state.services.restore_partner(&auth.actor, id).await?))
 }
 
@@ -209,32 +304,73 @@ pub struct ArchivedParam {
 }
 
 #[utoipa::path(get, path = "/api/v1/partners/{id}/contacts", tag = "contacts", params(ArchivedParam), responses((status = 200, body = Vec<Contact>)))]
-async fn list_contacts(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiQuery(q): ApiQuery<ArchivedParam>) -> ApiResult<Vec<Contact>> {
-    Ok(Json(state.services.list_contacts(&auth.actor, id, q.archived).await?))
+async fn list_contacts(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiQuery(q): ApiQuery<ArchivedParam>,
+) -> ApiResult<Vec<Contact>> {
+    Ok(Json(
+        state
+            .services
+            .list_contacts(&auth.actor, id, q.archived)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/partners/{id}/contacts", tag = "contacts", request_body = ContactInput,
     responses((status = 201, body = Contact), (status = 422, body = Problem)))]
-async fn add_contact(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiJson(input): ApiJson<ContactInput>) -> Result<impl IntoResponse, Problem> {
-    Ok((StatusCode::CREATED, Json(state.services.add_contact(&auth.actor, id, &input).await?)))
+async fn add_contact(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<ContactInput>,
+) -> Result<impl IntoResponse, Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.services.add_contact(&auth.actor, id, &input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", responses((status = 200, body = Contact), (status = 404, body = Problem)))]
-async fn get_contact(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Contact> {
+async fn get_contact(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Contact> {
     Ok(Json(state.services.get_contact(&auth.actor, id).await?))
 }
 
 #[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", request_body(content = ContactInput, description = "Only the fields to change"),
     responses((status = 200, body = Contact), (status = 422, body = Problem)))]
-async fn update_contact(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiJson(patch): ApiJson<serde_json::Value>) -> ApiResult<Contact> {
+async fn update_contact(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(patch): ApiJson<serde_json::Value>,
+) -> ApiResult<Contact> {
     let current = state.services.get_contact(&auth.actor, id).await?;
-    let as_input = ContactInput { name: current.name, role: current.role, email: current.email.unwrap_or_default(), phone: current.phone };
+    let as_input = ContactInput {
+        name: current.name,
+        role: current.role,
+        email: current.email.unwrap_or_default(),
+        phone: current.phone,
+    };
     let input: ContactInput = merge_patch(&as_input, patch)?;
-    Ok(Json(state.services.update_contact(&auth.actor, id, &input).await?))
+    Ok(Json(
+        state
+            .services
+            .update_contact(&auth.actor, id, &input)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/archive", tag = "contacts", responses((status = 200, body = Contact)))]
-async fn archive_contact(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Contact> {
+async fn archive_contact(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Contact> {
     Ok(Json(state.services.archive_contact(&auth.actor, id).await?))
 }
 
@@ -249,12 +385,26 @@ pub struct PageParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/partners/{id}/timeline", tag = "partners", params(PageParams), responses((status = 200, body = Page<AuditEvent>)))]
-async fn timeline(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiQuery(q): ApiQuery<PageParams>) -> ApiResult<Page<AuditEvent>> {
-    Ok(Json(state.services.partner_timeline(&auth.actor, id, &q.cursor, q.limit).await?))
+async fn timeline(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiQuery(q): ApiQuery<PageParams>,
+) -> ApiResult<Page<AuditEvent>> {
+    Ok(Json(
+        state
+            .services
+            .partner_timeline(&auth.actor, id, &q.cursor, q.limit)
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery), responses((status = 200, body = Page<AuditEvent>), (status = 403, body = Problem)))]
-async fn audit(State(state): State<AppState>, auth: ApiAuth, ApiQuery(q): ApiQuery<AuditQuery>) -> ApiResult<Page<AuditEvent>> {
+async fn audit(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Page<AuditEvent>> {
     Ok(Json(state.services.audit_log(&auth.actor, &q).await?))
 }
 
@@ -264,18 +414,35 @@ async fn list_users(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<V
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUserInput, responses((status = 201, body = User), (status = 422, body = Problem)))]
-async fn create_user(State(state): State<AppState>, auth: ApiAuth, ApiJson(input): ApiJson<NewUserInput>) -> Result<impl IntoResponse, Problem> {
-    Ok((StatusCode::CREATED, Json(state.services.create_user(&auth.actor, &input).await?)))
+async fn create_user(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(input): ApiJson<NewUserInput>,
+) -> Result<impl IntoResponse, Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.services.create_user(&auth.actor, &input).await?),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "admin", responses((status = 200, body = User)))]
 async fn disable_user(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<User> {
-    Ok(Json(state.services.set_user_disabled(&auth.actor, id, true).await?))
+    Ok(Json(
+        state
+            .services
+            .set_user_disabled(&auth.actor, id, true)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "admin", responses((status = 200, body = User)))]
 async fn enable_user(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<User> {
-    Ok(Json(state.services.set_user_disabled(&auth.actor, id, false).await?))
+    Ok(Json(
+        state
+            .services
+            .set_user_disabled(&auth.actor, id, false)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -285,8 +452,18 @@ pub struct PasswordReset {
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "admin", request_body = PasswordReset, responses((status = 200, body = User)))]
-async fn reset_password(State(state): State<AppState>, auth: ApiAuth, Id(id): Id, ApiJson(body): ApiJson<PasswordReset>) -> ApiResult<User> {
-    Ok(Json(state.services.reset_password(&auth.actor, id, &body.password).await?))
+async fn reset_password(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(body): ApiJson<PasswordReset>,
+) -> ApiResult<User> {
+    Ok(Json(
+        state
+            .services
+            .reset_password(&auth.actor, id, &body.password)
+            .await?,
+    ))
 }
 
 #[derive(OpenApi)]

@@ -1,11 +1,11 @@
 //! Who is calling: session cookies for people, bearer tokens for machines, and the CSRF
 //! defences (same-origin check, per-session form token, API header token).
 
-use crate::problem::Problem;
 use crate::AppState;
+use crate::problem::Problem;
 use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use services::Actor;
@@ -40,12 +40,19 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
 
 /// Compares secrets in time independent of where they differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 pub fn client_ip(parts: &Parts, state: &AppState) -> String {
     if state.trust_proxy
-        && let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(forwarded) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
         && let Some(first) = forwarded.split(',').next()
     {
         return first.trim().to_owned();
@@ -65,16 +72,19 @@ fn is_unsafe(method: &Method) -> bool {
 pub async fn origin_check(request: Request, next: Next) -> Response {
     if is_unsafe(request.method()) {
         let headers = request.headers();
-        let cross_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+        let cross_site =
+            headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
         let origin_host = headers
             .get(header::ORIGIN)
             .and_then(|v| v.to_str().ok())
             .filter(|o| *o != "null")
             .map(|o| o.split_once("://").map(|(_, rest)| rest).unwrap_or(o));
-        let foreign_origin = matches!((origin_host, host), (Some(origin), Some(host)) if origin != host);
+        let foreign_origin =
+            matches!((origin_host, host), (Some(origin), Some(host)) if origin != host);
         if cross_site || foreign_origin {
-            return Problem::new(StatusCode::FORBIDDEN, "csrf", "cross-site request refused").into_response();
+            return Problem::new(StatusCode::FORBIDDEN, "csrf", "cross-site request refused")
+                .into_response();
         }
     }
     next.run(request).await
@@ -91,14 +101,23 @@ impl FromRequestParts<AppState> for ApiAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
         let services = &state.services;
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
-            let secret = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("").trim();
+            let secret = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or("")
+                .trim();
             let actor = services.token_actor(secret).await?;
             return Ok(ApiAuth { actor });
         }
         let token = cookie(parts, SESSION_COOKIE).ok_or(services::Error::Unauthenticated)?;
         let session = services.session(token).await?;
         if is_unsafe(&parts.method) {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             if !same_secret(sent, &session.csrf_token) {
                 return Err(Problem::new(
                     StatusCode::FORBIDDEN,
@@ -107,7 +126,9 @@ impl FromRequestParts<AppState> for ApiAuth {
                 ));
             }
         }
-        Ok(ApiAuth { actor: session.actor })
+        Ok(ApiAuth {
+            actor: session.actor,
+        })
     }
 }
 
@@ -123,14 +144,29 @@ impl FromRequestParts<AppState> for PageAuth {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         let to_login = || {
-            let next = if parts.method == Method::GET { next } else { "/" };
+            let next = if parts.method == Method::GET {
+                next
+            } else {
+                "/"
+            };
             Redirect::to(&format!("/login?next={}", urlencode(next))).into_response()
         };
-        let Some(token) = cookie(parts, SESSION_COOKIE).map(str::to_owned) else { return Err(to_login()) };
+        let Some(token) = cookie(parts, SESSION_COOKIE).map(str::to_owned) else {
+            return Err(to_login());
+        };
         match state.services.session(&token).await {
-            Ok(session) => Ok(PageAuth { actor: session.actor, user: session.user, csrf_token: session.csrf_token, session_token: token }),
+            Ok(session) => Ok(PageAuth {
+                actor: session.actor,
+                user: session.user,
+                csrf_token: session.csrf_token,
+                session_token: token,
+            }),
             Err(services::Error::Unauthenticated) => Err(to_login()),
             Err(other) => Err(Problem::from(other).into_response()),
         }
@@ -154,7 +190,9 @@ impl PageAuth {
 pub fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -174,6 +212,9 @@ mod tests {
 
     #[test]
     fn urlencode_keeps_paths_readable() {
-        assert_eq!(urlencode("/partners?q=a b&x=1"), "/partners%3Fq%3Da%20b%26x%3D1");
+        assert_eq!(
+            urlencode("/partners?q=a b&x=1"),
+            "/partners%3Fq%3Da%20b%26x%3D1"
+        );
     }
 }

@@ -2,18 +2,21 @@
 //! session's CSRF token; a form with errors comes back with the messages next to the fields
 //! and everything typed kept.
 
-use crate::auth::{self, PageAuth};
 use crate::AppState;
+use crate::auth::{self, PageAuth};
 use askama::Template;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use domain::audit::AuditEvent;
-use domain::partners::{Contact, ContactInput, GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region, Tier};
+use domain::partners::{
+    Contact, ContactInput, GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region,
+    Tier,
+};
 use domain::roles::Role;
 use domain::users::{NewUserInput, User};
 use domain::{Choice, FieldError};
@@ -89,7 +92,9 @@ impl Errors {
     fn from(errors: Vec<FieldError>) -> Errors {
         let mut map: HashMap<String, String> = HashMap::new();
         for e in errors {
-            map.entry(e.field).and_modify(|m| m.push_str(&format!("; {}", e.message))).or_insert(e.message);
+            map.entry(e.field)
+                .and_modify(|m| m.push_str(&format!("; {}", e.message)))
+                .or_insert(e.message);
         }
         Errors(map)
     }
@@ -110,7 +115,11 @@ pub struct Opt {
 fn options<T: Choice>(selected: &[String]) -> Vec<Opt> {
     T::ALL
         .iter()
-        .map(|c| Opt { value: c.as_str().into(), label: c.label().into(), selected: selected.iter().any(|s| s == c.as_str()) })
+        .map(|c| Opt {
+            value: c.as_str().into(),
+            label: c.label().into(),
+            selected: selected.iter().any(|s| s == c.as_str()),
+        })
         .collect()
 }
 
@@ -120,7 +129,8 @@ pub fn fmt_time(at: &time::OffsetDateTime) -> String {
 }
 
 pub fn iso_time(at: &time::OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 fn render(template: impl Template) -> Response {
@@ -128,7 +138,11 @@ fn render(template: impl Template) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be rendered",
+            )
+                .into_response()
         }
     }
 }
@@ -141,7 +155,13 @@ struct ErrorPage {
 }
 
 pub fn error_page(status: StatusCode, message: &str) -> Response {
-    let page = ErrorPage { layout: Layout { title: status.canonical_reason().unwrap_or("Error").into(), nav: None }, message: message.into() };
+    let page = ErrorPage {
+        layout: Layout {
+            title: status.canonical_reason().unwrap_or("Error").into(),
+            nav: None,
+        },
+        message: message.into(),
+    };
     (status, render(page)).into_response()
 }
 
@@ -149,18 +169,34 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
 fn service_error(err: services::Error) -> Response {
     use services::Error::*;
     match err {
-        NotFound => error_page(StatusCode::NOT_FOUND, "There is no such record, or it is not yours to see."),
-        Forbidden(why) => error_page(StatusCode::FORBIDDEN, &format!("You cannot do this: {why}.")),
+        NotFound => error_page(
+            StatusCode::NOT_FOUND,
+            "There is no such record, or it is not yours to see.",
+        ),
+        Forbidden(why) => error_page(
+            StatusCode::FORBIDDEN,
+            &format!("You cannot do this: {why}."),
+        ),
         Unauthenticated => Redirect::to("/login").into_response(),
         Conflict(why) => error_page(StatusCode::CONFLICT, &why),
-        RateLimited { retry_after_secs } => error_page(StatusCode::TOO_MANY_REQUESTS, &format!("Too many attempts; try again in {retry_after_secs} seconds.")),
+        RateLimited { retry_after_secs } => error_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!("Too many attempts; try again in {retry_after_secs} seconds."),
+        ),
         Invalid(errors) => error_page(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
+            &errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
         ),
         Store(e) => {
             tracing::error!(error = %e, "storage failure");
-            error_page(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; nothing was changed.")
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side; nothing was changed.",
+            )
         }
     }
 }
@@ -174,19 +210,29 @@ impl Form {
     fn parse(body: &Bytes) -> Form {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for (key, value) in form_urlencoded::parse(body) {
-            map.entry(key.into_owned()).or_default().push(value.into_owned());
+            map.entry(key.into_owned())
+                .or_default()
+                .push(value.into_owned());
         }
         Form(map)
     }
     fn get(&self, name: &str) -> String {
-        self.0.get(name).and_then(|v| v.first()).cloned().unwrap_or_default()
+        self.0
+            .get(name)
+            .and_then(|v| v.first())
+            .cloned()
+            .unwrap_or_default()
     }
     fn all(&self, name: &str) -> Vec<String> {
         self.0.get(name).cloned().unwrap_or_default()
     }
     /// A text box holding a list separated by commas or new lines.
     fn list(&self, name: &str) -> Vec<String> {
-        self.get(name).split([',', '\n']).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+        self.get(name)
+            .split([',', '\n'])
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
     }
     fn csrf(&self) -> String {
         self.get("csrf_token")
@@ -210,12 +256,31 @@ struct LoginPage {
 }
 
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_owned() } else { "/partners".into() }
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/partners".into()
+    }
 }
 
-fn login_form(state: &AppState, status: StatusCode, email: String, next: String, error: Option<String>) -> Response {
+fn login_form(
+    state: &AppState,
+    status: StatusCode,
+    email: String,
+    next: String,
+    error: Option<String>,
+) -> Response {
     let csrf_token = Uuid::new_v4().simple().to_string();
-    let page = LoginPage { layout: Layout { title: "Sign in".into(), nav: None }, email, next: safe_next(&next), csrf_token: csrf_token.clone(), error };
+    let page = LoginPage {
+        layout: Layout {
+            title: "Sign in".into(),
+            nav: None,
+        },
+        email,
+        next: safe_next(&next),
+        csrf_token: csrf_token.clone(),
+        error,
+    };
     let cookie = auth::set_cookie(state, auth::LOGIN_CSRF_COOKIE, &csrf_token, Some(3600));
     (status, [(header::SET_COOKIE, cookie)], render(page)).into_response()
 }
@@ -236,29 +301,58 @@ async fn login(State(state): State<AppState>, parts: Parts, body: Bytes) -> Resp
     let next = form.get("next");
     let expected = auth::cookie(&parts, auth::LOGIN_CSRF_COOKIE).unwrap_or("");
     if expected.is_empty() || !auth::same_secret(expected, &form.csrf()) {
-        return login_form(&state, StatusCode::FORBIDDEN, email, next, Some("The sign-in form expired. Please try again.".into()));
+        return login_form(
+            &state,
+            StatusCode::FORBIDDEN,
+            email,
+            next,
+            Some("The sign-in form expired. Please try again.".into()),
+        );
     }
     let ip = auth::client_ip(&parts, &state);
     let previous = auth::cookie(&parts, auth::SESSION_COOKIE);
-    match state.services.sign_in(&email, &form.get("password"), &ip, previous).await {
+    match state
+        .services
+        .sign_in(&email, &form.get("password"), &ip, previous)
+        .await
+    {
         Ok(session) => {
             let cookie = auth::set_cookie(&state, auth::SESSION_COOKIE, &session.token, None);
             let clear = auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, "", Some(0));
             let mut response = see_other(&safe_next(&next));
-            response.headers_mut().append(header::SET_COOKIE, cookie.parse().expect("cookie is a header value"));
-            response.headers_mut().append(header::SET_COOKIE, clear.parse().expect("cookie is a header value"));
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                cookie.parse().expect("cookie is a header value"),
+            );
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                clear.parse().expect("cookie is a header value"),
+            );
             response
         }
         Err(services::Error::Invalid(errors)) => {
-            let message = errors.into_iter().next().map(|e| e.message).unwrap_or_default();
-            login_form(&state, StatusCode::UNAUTHORIZED, email, next, Some(capitalise(&message)))
+            let message = errors
+                .into_iter()
+                .next()
+                .map(|e| e.message)
+                .unwrap_or_default();
+            login_form(
+                &state,
+                StatusCode::UNAUTHORIZED,
+                email,
+                next,
+                Some(capitalise(&message)),
+            )
         }
         Err(services::Error::RateLimited { retry_after_secs }) => login_form(
             &state,
             StatusCode::TOO_MANY_REQUESTS,
             email,
             next,
-            Some(format!("Too many failed sign-ins. Try again in {} minutes.", retry_after_secs.div_ceil(60))),
+            Some(format!(
+                "Too many failed sign-ins. Try again in {} minutes.",
+                retry_after_secs.div_ceil(60)
+            )),
         ),
         Err(other) => service_error(other),
     }
@@ -266,12 +360,19 @@ async fn login(State(state): State<AppState>, parts: Parts, body: Bytes) -> Resp
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 async fn logout(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;
-    state.services.sign_out(&auth.session_token).await.map_err(service_error)?;
+    state
+        .services
+        .sign_out(&auth.session_token)
+        .await
+        .map_err(service_error)?;
     let clear = auth::set_cookie(&state, auth::SESSION_COOKIE, "", Some(0));
     Ok(([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response())
 }
@@ -301,7 +402,12 @@ impl PartnerRow {
             tier: p.tier.label(),
             stage: p.stage.label(),
             partner_type: p.partner_type.label(),
-            regions: p.regions.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "),
+            regions: p
+                .regions
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join(", "),
             owner: p.owner_name.clone().unwrap_or_default(),
             updated: fmt_time(&p.updated_at),
             updated_iso: iso_time(&p.updated_at),
@@ -353,21 +459,38 @@ fn query_string(query: &PartnerQuery, cursor: &str) -> String {
     pairs.finish()
 }
 
-async fn partner_list(State(state): State<AppState>, auth: PageAuth, query: Result<Query<PartnerQuery>, axum::extract::rejection::QueryRejection>) -> PageResult {
+async fn partner_list(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    query: Result<Query<PartnerQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
     let (query, mut errors) = match query {
         Ok(Query(query)) => (query, Vec::new()),
-        Err(rejection) => (PartnerQuery::default(), vec![FieldError { field: "q".into(), message: rejection.body_text() }]),
+        Err(rejection) => (
+            PartnerQuery::default(),
+            vec![FieldError {
+                field: "q".into(),
+                message: rejection.body_text(),
+            }],
+        ),
     };
     let page = match state.services.list_partners(&auth.actor, &query).await {
         Ok(page) => page,
         Err(services::Error::Invalid(e)) => {
             errors.extend(e);
-            services::partners::Page { items: Vec::new(), next_cursor: None }
+            services::partners::Page {
+                items: Vec::new(),
+                next_cursor: None,
+            }
         }
         Err(other) => return Err(service_error(other)),
     };
     let owners = if auth.actor.is_internal() {
-        state.services.list_partner_owners(&auth.actor).await.map_err(service_error)?
+        state
+            .services
+            .list_partner_owners(&auth.actor)
+            .await
+            .map_err(service_error)?
     } else {
         Vec::new()
     };
@@ -379,15 +502,34 @@ async fn partner_list(State(state): State<AppState>, auth: PageAuth, query: Resu
         stages: options::<LifecycleStage>(&one(&query.stage)),
         types: options::<PartnerType>(&one(&query.partner_type)),
         regions: options::<Region>(&one(&query.region)),
-        owners: owners.iter().map(|u| Opt { value: u.id.to_string(), label: u.name.clone(), selected: query.owner == u.id.to_string() }).collect(),
-        sorts: [("name", "Name A–Z"), ("-name", "Name Z–A"), ("-updated", "Recently updated"), ("updated", "Least recently updated")]
+        owners: owners
             .iter()
-            .map(|(v, l)| Opt { value: (*v).into(), label: (*l).into(), selected: query.sort == *v })
+            .map(|u| Opt {
+                value: u.id.to_string(),
+                label: u.name.clone(),
+                selected: query.owner == u.id.to_string(),
+            })
             .collect(),
+        sorts: [
+            ("name", "Name A–Z"),
+            ("-name", "Name Z–A"),
+            ("-updated", "Recently updated"),
+            ("updated", "Least recently updated"),
+        ]
+        .iter()
+        .map(|(v, l)| Opt {
+            value: (*v).into(),
+            label: (*l).into(),
+            selected: query.sort == *v,
+        })
+        .collect(),
         archived: query.archived,
         rows: page.items.iter().map(PartnerRow::from).collect(),
-        next_link: page.next_cursor.map(|c| format!("/partners?{}", query_string(&query, &c))),
-        first_link: (!query.cursor.is_empty()).then(|| format!("/partners?{}", query_string(&query, ""))),
+        next_link: page
+            .next_cursor
+            .map(|c| format!("/partners?{}", query_string(&query, &c))),
+        first_link: (!query.cursor.is_empty())
+            .then(|| format!("/partners?{}", query_string(&query, ""))),
         can_create: auth.actor.role.can_edit_partners(),
         errors: Errors::from(errors),
     };
@@ -414,21 +556,50 @@ struct PartnerFormPage {
     errors: Errors,
 }
 
-async fn partner_form(state: &AppState, auth: &PageAuth, partner: Option<&Partner>, input: PartnerInput, errors: Vec<FieldError>) -> PageResult {
-    let owners = state.services.list_partner_owners(&auth.actor).await.map_err(service_error)?;
+async fn partner_form(
+    state: &AppState,
+    auth: &PageAuth,
+    partner: Option<&Partner>,
+    input: PartnerInput,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let owners = state
+        .services
+        .list_partner_owners(&auth.actor)
+        .await
+        .map_err(service_error)?;
     let owner = input.owner_id.map(|id| id.to_string()).unwrap_or_default();
     let stage_choices: Vec<Opt> = match partner {
         Some(p) => {
             let mut allowed = vec![p.stage];
             allowed.extend_from_slice(p.stage.next_stages());
-            allowed.iter().map(|s| Opt { value: s.as_str().into(), label: s.label().into(), selected: input.stage == s.as_str() }).collect()
+            allowed
+                .iter()
+                .map(|s| Opt {
+                    value: s.as_str().into(),
+                    label: s.label().into(),
+                    selected: input.stage == s.as_str(),
+                })
+                .collect()
         }
-        None => options::<LifecycleStage>(std::slice::from_ref(&input.stage)).into_iter().filter(|o| o.value != "exited").collect(),
+        None => options::<LifecycleStage>(std::slice::from_ref(&input.stage))
+            .into_iter()
+            .filter(|o| o.value != "exited")
+            .collect(),
     };
     let view = PartnerFormPage {
-        layout: Layout::signed_in(partner.map(|p| format!("Edit {}", p.display_name)).unwrap_or_else(|| "New partner".into()), auth),
-        action: partner.map(|p| format!("/partners/{}", p.id)).unwrap_or_else(|| "/partners".into()),
-        cancel: partner.map(|p| format!("/partners/{}", p.id)).unwrap_or_else(|| "/partners".into()),
+        layout: Layout::signed_in(
+            partner
+                .map(|p| format!("Edit {}", p.display_name))
+                .unwrap_or_else(|| "New partner".into()),
+            auth,
+        ),
+        action: partner
+            .map(|p| format!("/partners/{}", p.id))
+            .unwrap_or_else(|| "/partners".into()),
+        cancel: partner
+            .map(|p| format!("/partners/{}", p.id))
+            .unwrap_or_else(|| "/partners".into()),
         is_new: partner.is_none(),
         csrf_token: auth.csrf_token.clone(),
         domains: input.domains.join(", "),
@@ -438,19 +609,40 @@ async fn partner_form(state: &AppState, auth: &PageAuth, partner: Option<&Partne
         regions: options::<Region>(&input.regions),
         tiers: options::<Tier>(std::slice::from_ref(&input.tier)),
         stages: stage_choices,
-        owners: owners.iter().map(|u| Opt { value: u.id.to_string(), label: u.name.clone(), selected: owner == u.id.to_string() }).collect(),
+        owners: owners
+            .iter()
+            .map(|u| Opt {
+                value: u.id.to_string(),
+                label: u.name.clone(),
+                selected: owner == u.id.to_string(),
+            })
+            .collect(),
         input,
         errors: Errors::from(errors),
     };
-    let status = if view.errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if view.errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok((status, render(view)).into_response())
 }
 
 async fn new_partner(State(state): State<AppState>, auth: PageAuth) -> PageResult {
     if !auth.actor.role.can_edit_partners() {
-        return Err(service_error(services::Error::Forbidden("only admins and partner managers create partners".into())));
+        return Err(service_error(services::Error::Forbidden(
+            "only admins and partner managers create partners".into(),
+        )));
     }
-    let input = PartnerInput { tier: "registered".into(), stage: "prospect".into(), owner_id: auth.actor.user_id.filter(|_| auth.actor.role == Role::PartnerManager), ..Default::default() };
+    let input = PartnerInput {
+        tier: "registered".into(),
+        stage: "prospect".into(),
+        owner_id: auth
+            .actor
+            .user_id
+            .filter(|_| auth.actor.role == Role::PartnerManager),
+        ..Default::default()
+    };
     partner_form(&state, &auth, None, input, Vec::new()).await
 }
 
@@ -461,7 +653,14 @@ fn partner_input(form: &Form) -> (PartnerInput, Vec<FieldError>) {
     let owner_id = if owner_text.trim().is_empty() {
         None
     } else {
-        Uuid::parse_str(owner_text.trim()).map_err(|_| errors.push(FieldError { field: "owner_id".into(), message: "choose an owner from the list".into() })).ok()
+        Uuid::parse_str(owner_text.trim())
+            .map_err(|_| {
+                errors.push(FieldError {
+                    field: "owner_id".into(),
+                    message: "choose an owner from the list".into(),
+                })
+            })
+            .ok()
     };
     let input = PartnerInput {
         legal_name: form.get("legal_name"),
@@ -490,30 +689,60 @@ async fn create_partner(State(state): State<AppState>, auth: PageAuth, body: Byt
     }
     match state.services.create_partner(&auth.actor, &input).await {
         Ok(partner) => Ok(see_other(&format!("/partners/{}", partner.id))),
-        Err(services::Error::Invalid(errors)) => partner_form(&state, &auth, None, input, errors).await,
+        Err(services::Error::Invalid(errors)) => {
+            partner_form(&state, &auth, None, input, errors).await
+        }
         Err(other) => Err(service_error(other)),
     }
 }
 
-async fn edit_partner(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>) -> PageResult {
-    let partner = state.services.get_partner(&auth.actor, id).await.map_err(service_error)?;
+async fn edit_partner(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+) -> PageResult {
+    let partner = state
+        .services
+        .get_partner(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
     if !auth.actor.role.can_edit_partners() {
-        return Err(service_error(services::Error::Forbidden("only admins and partner managers edit partners".into())));
+        return Err(service_error(services::Error::Forbidden(
+            "only admins and partner managers edit partners".into(),
+        )));
     }
-    partner_form(&state, &auth, Some(&partner), partner.to_input(), Vec::new()).await
+    partner_form(
+        &state,
+        &auth,
+        Some(&partner),
+        partner.to_input(),
+        Vec::new(),
+    )
+    .await
 }
 
-async fn update_partner(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+async fn update_partner(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let partner = state.services.get_partner(&auth.actor, id).await.map_err(service_error)?;
+    let partner = state
+        .services
+        .get_partner(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
     let (input, errors) = partner_input(&form);
     if !errors.is_empty() {
         return partner_form(&state, &auth, Some(&partner), input, errors).await;
     }
     match state.services.update_partner(&auth.actor, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/partners/{id}"))),
-        Err(services::Error::Invalid(errors)) => partner_form(&state, &auth, Some(&partner), input, errors).await,
+        Err(services::Error::Invalid(errors)) => {
+            partner_form(&state, &auth, Some(&partner), input, errors).await
+        }
         Err(other) => Err(service_error(other)),
     }
 }
@@ -527,7 +756,12 @@ pub struct EventView {
 
 impl EventView {
     fn from(e: &AuditEvent) -> EventView {
-        EventView { when: fmt_time(&e.at), when_iso: iso_time(&e.at), who: e.actor_label.clone(), summary: e.summary.clone() }
+        EventView {
+            when: fmt_time(&e.at),
+            when_iso: iso_time(&e.at),
+            who: e.actor_label.clone(),
+            summary: e.summary.clone(),
+        }
     }
 }
 
@@ -575,19 +809,42 @@ struct TimelineParams {
     before: String,
 }
 
-async fn partner_view(state: &AppState, auth: &PageAuth, id: Uuid, before: &str, forms: PartnerPageForms) -> PageResult {
+async fn partner_view(
+    state: &AppState,
+    auth: &PageAuth,
+    id: Uuid,
+    before: &str,
+    forms: PartnerPageForms,
+) -> PageResult {
     let services = &state.services;
-    let partner = services.get_partner(&auth.actor, id).await.map_err(service_error)?;
-    let contacts = services.list_contacts(&auth.actor, id, false).await.map_err(service_error)?;
-    let timeline = services.partner_timeline(&auth.actor, id, before, Some(25)).await.map_err(service_error)?;
+    let partner = services
+        .get_partner(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let contacts = services
+        .list_contacts(&auth.actor, id, false)
+        .await
+        .map_err(service_error)?;
+    let timeline = services
+        .partner_timeline(&auth.actor, id, before, Some(25))
+        .await
+        .map_err(service_error)?;
     let role = auth.actor.role;
     let can_add_users = role.can_manage_users();
     let portal_users = if can_add_users {
-        services.list_users(&auth.actor).await.map_err(service_error)?.into_iter().filter(|u| u.partner_id == Some(id)).collect()
+        services
+            .list_users(&auth.actor)
+            .await
+            .map_err(service_error)?
+            .into_iter()
+            .filter(|u| u.partner_id == Some(id))
+            .collect()
     } else {
         Vec::new()
     };
-    let has_errors = !(forms.contact_errors.is_empty() && forms.user_errors.is_empty() && forms.stage_errors.is_empty());
+    let has_errors = !(forms.contact_errors.is_empty()
+        && forms.user_errors.is_empty()
+        && forms.stage_errors.is_empty());
     let view = PartnerPage {
         layout: Layout::signed_in(partner.display_name.clone(), auth),
         csrf_token: auth.csrf_token.clone(),
@@ -597,9 +854,22 @@ async fn partner_view(state: &AppState, auth: &PageAuth, id: Uuid, before: &str,
         industries: partner.industries.join(", "),
         our_exec_sponsor: partner.our_exec_sponsor.clone(),
         partner_exec_sponsor: partner.partner_exec_sponsor.clone(),
-        notes: if role.is_internal() { partner.notes.clone() } else { String::new() },
+        notes: if role.is_internal() {
+            partner.notes.clone()
+        } else {
+            String::new()
+        },
         contacts,
-        next_stages: partner.stage.next_stages().iter().map(|s| Opt { value: s.as_str().into(), label: s.label().into(), selected: false }).collect(),
+        next_stages: partner
+            .stage
+            .next_stages()
+            .iter()
+            .map(|s| Opt {
+                value: s.as_str().into(),
+                label: s.label().into(),
+                selected: false,
+            })
+            .collect(),
         can_edit: role.can_edit_partners(),
         can_edit_contacts: role.can_edit_contacts(),
         can_add_users,
@@ -611,63 +881,171 @@ async fn partner_view(state: &AppState, auth: &PageAuth, id: Uuid, before: &str,
         user_errors: Errors::from(forms.user_errors),
         stage_errors: Errors::from(forms.stage_errors),
         timeline: timeline.items.iter().map(EventView::from).collect(),
-        older_link: timeline.next_cursor.map(|c| format!("/partners/{id}?before={c}#timeline")),
+        older_link: timeline
+            .next_cursor
+            .map(|c| format!("/partners/{id}?before={c}#timeline")),
     };
-    let status = if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if has_errors {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok((status, render(view)).into_response())
 }
 
-async fn partner_page(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, Query(q): Query<TimelineParams>) -> PageResult {
+async fn partner_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    Query(q): Query<TimelineParams>,
+) -> PageResult {
     partner_view(&state, &auth, id, &q.before, PartnerPageForms::default()).await
 }
 
-async fn change_stage(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+async fn change_stage(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    match state.services.change_partner_stage(&auth.actor, id, &form.get("stage"), &form.get("note")).await {
+    match state
+        .services
+        .change_partner_stage(&auth.actor, id, &form.get("stage"), &form.get("note"))
+        .await
+    {
         Ok(_) => Ok(see_other(&format!("/partners/{id}"))),
-        Err(services::Error::Invalid(stage_errors)) => partner_view(&state, &auth, id, "", PartnerPageForms { stage_errors, ..Default::default() }).await,
+        Err(services::Error::Invalid(stage_errors)) => {
+            partner_view(
+                &state,
+                &auth,
+                id,
+                "",
+                PartnerPageForms {
+                    stage_errors,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
         Err(other) => Err(service_error(other)),
     }
 }
 
-async fn archive_partner(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+async fn archive_partner(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;
-    state.services.archive_partner(&auth.actor, id).await.map_err(service_error)?;
+    state
+        .services
+        .archive_partner(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
     Ok(see_other(&format!("/partners/{id}")))
 }
 
-async fn restore_partner(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+async fn restore_partner(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;
-    state.services.restore_partner(&auth.actor, id).await.map_err(service_error)?;
+    state
+        .services
+        .restore_partner(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
     Ok(see_other(&format!("/partners/{id}")))
 }
 
-async fn add_contact(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+async fn add_contact(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let contact = ContactInput { name: form.get("name"), role: form.get("role"), email: form.get("email"), phone: form.get("phone") };
+    let contact = ContactInput {
+        name: form.get("name"),
+        role: form.get("role"),
+        email: form.get("email"),
+        phone: form.get("phone"),
+    };
     match state.services.add_contact(&auth.actor, id, &contact).await {
         Ok(_) => Ok(see_other(&format!("/partners/{id}#contacts"))),
-        Err(services::Error::Invalid(contact_errors)) => partner_view(&state, &auth, id, "", PartnerPageForms { contact, contact_errors, ..Default::default() }).await,
+        Err(services::Error::Invalid(contact_errors)) => {
+            partner_view(
+                &state,
+                &auth,
+                id,
+                "",
+                PartnerPageForms {
+                    contact,
+                    contact_errors,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
         Err(other) => Err(service_error(other)),
     }
 }
 
-async fn archive_contact(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+async fn archive_contact(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;
-    let contact = state.services.archive_contact(&auth.actor, id).await.map_err(service_error)?;
-    Ok(see_other(&format!("/partners/{}#contacts", contact.partner_id)))
+    let contact = state
+        .services
+        .archive_contact(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    Ok(see_other(&format!(
+        "/partners/{}#contacts",
+        contact.partner_id
+    )))
 }
 
-async fn add_portal_user(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+async fn add_portal_user(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = NewUserInput { email: form.get("email"), name: form.get("name"), role: form.get("role"), partner_id: Some(id), password: form.get("password") };
+    let input = NewUserInput {
+        email: form.get("email"),
+        name: form.get("name"),
+        role: form.get("role"),
+        partner_id: Some(id),
+        password: form.get("password"),
+    };
     match state.services.create_user(&auth.actor, &input).await {
         Ok(_) => Ok(see_other(&format!("/partners/{id}#users"))),
         Err(services::Error::Invalid(user_errors)) => {
-            partner_view(&state, &auth, id, "", PartnerPageForms { user_email: input.email, user_name: input.name, user_errors, ..Default::default() }).await
+            partner_view(
+                &state,
+                &auth,
+                id,
+                "",
+                PartnerPageForms {
+                    user_email: input.email,
+                    user_name: input.name,
+                    user_errors,
+                    ..Default::default()
+                },
+            )
+            .await
         }
         Err(other) => Err(service_error(other)),
     }
@@ -706,7 +1084,11 @@ struct AccountForms {
 }
 
 async fn account_view(state: &AppState, auth: &PageAuth, forms: AccountForms) -> PageResult {
-    let tokens = state.services.list_api_tokens(&auth.actor).await.map_err(service_error)?;
+    let tokens = state
+        .services
+        .list_api_tokens(&auth.actor)
+        .await
+        .map_err(service_error)?;
     let has_errors = !(forms.password_errors.is_empty() && forms.token_errors.is_empty());
     let view = AccountPage {
         layout: Layout::signed_in("Your account", auth),
@@ -719,7 +1101,11 @@ async fn account_view(state: &AppState, auth: &PageAuth, forms: AccountForms) ->
                 name: t.name.clone(),
                 prefix: t.prefix.clone(),
                 created: fmt_time(&t.created_at),
-                last_used: t.last_used_at.as_ref().map(fmt_time).unwrap_or_else(|| "never".into()),
+                last_used: t
+                    .last_used_at
+                    .as_ref()
+                    .map(fmt_time)
+                    .unwrap_or_else(|| "never".into()),
                 revoked: t.revoked_at.is_some(),
             })
             .collect(),
@@ -728,7 +1114,11 @@ async fn account_view(state: &AppState, auth: &PageAuth, forms: AccountForms) ->
         token_errors: Errors::from(forms.token_errors),
         notice: forms.notice,
     };
-    let status = if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if has_errors {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok((status, [(header::CACHE_CONTROL, "no-store")], render(view)).into_response())
 }
 
@@ -741,16 +1131,50 @@ async fn change_password(State(state): State<AppState>, auth: PageAuth, body: By
     auth.verify_csrf(&form.csrf())?;
     let new_password = form.get("new_password");
     if new_password != form.get("confirm_password") {
-        let password_errors = vec![FieldError { field: "confirm_password".into(), message: "does not match the new password".into() }];
-        return account_view(&state, &auth, AccountForms { password_errors, ..Default::default() }).await;
+        let password_errors = vec![FieldError {
+            field: "confirm_password".into(),
+            message: "does not match the new password".into(),
+        }];
+        return account_view(
+            &state,
+            &auth,
+            AccountForms {
+                password_errors,
+                ..Default::default()
+            },
+        )
+        .await;
     }
-    match state.services.change_own_password(&auth.actor, &form.get("current_password"), &new_password, true).await {
+    match state
+        .services
+        .change_own_password(
+            &auth.actor,
+            &form.get("current_password"),
+            &new_password,
+            true,
+        )
+        .await
+    {
         Ok(Some(session)) => {
             let cookie = auth::set_cookie(&state, auth::SESSION_COOKIE, &session.token, None);
-            Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/account?changed=1")).into_response())
+            Ok((
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to("/account?changed=1"),
+            )
+                .into_response())
         }
         Ok(None) => Ok(see_other("/login")),
-        Err(services::Error::Invalid(password_errors)) => account_view(&state, &auth, AccountForms { password_errors, ..Default::default() }).await,
+        Err(services::Error::Invalid(password_errors)) => {
+            account_view(
+                &state,
+                &auth,
+                AccountForms {
+                    password_errors,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
         Err(other) => Err(service_error(other)),
     }
 }
@@ -758,17 +1182,58 @@ async fn change_password(State(state): State<AppState>, auth: PageAuth, body: By
 async fn create_token(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    match state.services.create_api_token(&auth.actor, &form.get("name")).await {
-        Ok((_, secret)) => account_view(&state, &auth, AccountForms { new_secret: Some(secret), ..Default::default() }).await,
-        Err(services::Error::Invalid(token_errors)) => account_view(&state, &auth, AccountForms { token_errors, ..Default::default() }).await,
+    match state
+        .services
+        .create_api_token(&auth.actor, &form.get("name"))
+        .await
+    {
+        Ok((_, secret)) => {
+            account_view(
+                &state,
+                &auth,
+                AccountForms {
+                    new_secret: Some(secret),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(services::Error::Invalid(token_errors)) => {
+            account_view(
+                &state,
+                &auth,
+                AccountForms {
+                    token_errors,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
         Err(other) => Err(service_error(other)),
     }
 }
 
-async fn revoke_token(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+async fn revoke_token(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;
-    let token = state.services.revoke_api_token(&auth.actor, id).await.map_err(service_error)?;
-    account_view(&state, &auth, AccountForms { notice: Some(format!("Token '{}' revoked.", token.name)), ..Default::default() }).await
+    let token = state
+        .services
+        .revoke_api_token(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    account_view(
+        &state,
+        &auth,
+        AccountForms {
+            notice: Some(format!("Token '{}' revoked.", token.name)),
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 // ---- users (admins: everyone; partner admins: their org) ----
@@ -796,11 +1261,29 @@ pub struct UserView {
     pub is_me: bool,
 }
 
-async fn users_view(state: &AppState, auth: &PageAuth, input: NewUserInput, errors: Vec<FieldError>) -> PageResult {
-    let users = state.services.list_users(&auth.actor).await.map_err(service_error)?;
+async fn users_view(
+    state: &AppState,
+    auth: &PageAuth,
+    input: NewUserInput,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let users = state
+        .services
+        .list_users(&auth.actor)
+        .await
+        .map_err(service_error)?;
     let role = auth.actor.role;
-    let assignable: Vec<Role> = role.assignable_roles().iter().copied().filter(|r| r.is_partner_side() == role.is_partner_side()).collect();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let assignable: Vec<Role> = role
+        .assignable_roles()
+        .iter()
+        .copied()
+        .filter(|r| r.is_partner_side() == role.is_partner_side())
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let view = UsersPage {
         layout: Layout::signed_in("Users", auth),
         csrf_token: auth.csrf_token.clone(),
@@ -816,7 +1299,14 @@ async fn users_view(state: &AppState, auth: &PageAuth, input: NewUserInput, erro
                 is_me: Some(u.id) == auth.actor.user_id,
             })
             .collect(),
-        roles: assignable.iter().map(|r| Opt { value: r.as_str().into(), label: r.label().into(), selected: input.role == r.as_str() }).collect(),
+        roles: assignable
+            .iter()
+            .map(|r| Opt {
+                value: r.as_str().into(),
+                label: r.label().into(),
+                selected: input.role == r.as_str(),
+            })
+            .collect(),
         email: input.email,
         name: input.name,
         errors: Errors::from(errors),
@@ -846,15 +1336,33 @@ async fn create_user(State(state): State<AppState>, auth: PageAuth, body: Bytes)
     }
 }
 
-async fn disable_user(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+async fn disable_user(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;
-    state.services.set_user_disabled(&auth.actor, id, true).await.map_err(service_error)?;
+    state
+        .services
+        .set_user_disabled(&auth.actor, id, true)
+        .await
+        .map_err(service_error)?;
     Ok(see_other("/users"))
 }
 
-async fn enable_user(State(state): State<AppState>, auth: PageAuth, Path(id): Path<Uuid>, body: Bytes) -> PageResult {
+async fn enable_user(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;
-    state.services.set_user_disabled(&auth.actor, id, false).await.map_err(service_error)?;
+    state
+        .services
+        .set_user_disabled(&auth.actor, id, false)
+        .await
+        .map_err(service_error)?;
     Ok(see_other("/users"))
 }
 
@@ -878,22 +1386,42 @@ pub struct AuditRowView {
     pub changes: String,
 }
 
-async fn audit_page(State(state): State<AppState>, auth: PageAuth, query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>) -> PageResult {
+async fn audit_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
     let (query, mut errors) = match query {
         Ok(Query(q)) => (q, Vec::new()),
-        Err(rejection) => (AuditQuery::default(), vec![FieldError { field: "limit".into(), message: rejection.body_text() }]),
+        Err(rejection) => (
+            AuditQuery::default(),
+            vec![FieldError {
+                field: "limit".into(),
+                message: rejection.body_text(),
+            }],
+        ),
     };
     let page = match state.services.audit_log(&auth.actor, &query).await {
         Ok(page) => page,
         Err(services::Error::Invalid(e)) => {
             errors.extend(e);
-            services::partners::Page { items: Vec::new(), next_cursor: None }
+            services::partners::Page {
+                items: Vec::new(),
+                next_cursor: None,
+            }
         }
         Err(other) => return Err(service_error(other)),
     };
     let next_link = page.next_cursor.map(|cursor| {
         let mut pairs = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [("partner", &query.partner), ("actor", &query.actor), ("entity_type", &query.entity_type), ("action", &query.action), ("since", &query.since), ("until", &query.until)] {
+        for (k, v) in [
+            ("partner", &query.partner),
+            ("actor", &query.actor),
+            ("entity_type", &query.entity_type),
+            ("action", &query.action),
+            ("since", &query.since),
+            ("until", &query.until),
+        ] {
             if !v.is_empty() {
                 pairs.append_pair(k, v);
             }
@@ -915,5 +1443,11 @@ async fn audit_page(State(state): State<AppState>, auth: PageAuth, query: Result
             },
         })
         .collect();
-    Ok(render(AuditPage { layout: Layout::signed_in("Audit log", &auth), query, events, next_link, errors: Errors::from(errors) }))
+    Ok(render(AuditPage {
+        layout: Layout::signed_in("Audit log", &auth),
+        query,
+        events,
+        next_link,
+        errors: Errors::from(errors),
+    }))
 }

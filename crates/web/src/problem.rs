@@ -1,6 +1,6 @@
 //! Errors as RFC 9457 problem+json for the API.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::FieldError;
 use serde::Serialize;
@@ -34,9 +34,14 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(&self)).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }
@@ -47,12 +52,23 @@ impl From<services::Error> for Problem {
         use services::Error::*;
         match err {
             Invalid(errors) => {
-                let detail = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
-                Problem { errors, ..Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", detail) }
+                let detail = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                Problem {
+                    errors,
+                    ..Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", detail)
+                }
             }
             NotFound => Problem::new(StatusCode::NOT_FOUND, "not-found", "no such record"),
             Forbidden(why) => Problem::new(StatusCode::FORBIDDEN, "forbidden", why),
-            Unauthenticated => Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "sign in or send an API token as 'Authorization: Bearer pos_…'"),
+            Unauthenticated => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "sign in or send an API token as 'Authorization: Bearer pos_…'",
+            ),
             Conflict(why) => Problem::new(StatusCode::CONFLICT, "conflict", why),
             RateLimited { retry_after_secs } => Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -61,7 +77,11 @@ impl From<services::Error> for Problem {
             ),
             Store(e) => {
                 tracing::error!(error = %e, "storage failure");
-                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server could not complete the request")
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server could not complete the request",
+                )
             }
         }
     }

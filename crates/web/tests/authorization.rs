@@ -24,56 +24,225 @@ fn internal_editor(role: Role) -> bool {
 
 /// For a record of partner B: partner A's users must not learn it exists.
 fn on_b(role: Role, internal: Expect) -> Expect {
-    if role.is_partner_side() { Hidden } else { internal }
+    if role.is_partner_side() {
+        Hidden
+    } else {
+        internal
+    }
 }
 
-fn endpoints(f: &Fixture) -> Vec<(Method, String, Option<String>, Box<dyn Fn(Role) -> Expect>)> {
+/// An endpoint call and what each role should get from it.
+type Endpoint = (Method, String, Option<String>, Box<dyn Fn(Role) -> Expect>);
+
+fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     let a = f.partner_a;
     let b = f.partner_b;
     let c = f.contact_b;
     let victim = f.victim_b;
-    let editor = |r: Role| if internal_editor(r) { Allowed } else { Forbidden };
-    let partner_json = r#"{"legal_name":"New Co","partner_type":"si","gtm_model":"co_sell"}"#.to_owned();
+    let editor = |r: Role| {
+        if internal_editor(r) {
+            Allowed
+        } else {
+            Forbidden
+        }
+    };
+    let partner_json =
+        r#"{"legal_name":"New Co","partner_type":"si","gtm_model":"co_sell"}"#.to_owned();
     vec![
-        (Method::GET, "/api/v1/me".into(), None, Box::new(|_| Allowed)),
-        (Method::POST, "/api/v1/me/password".into(), Some(r#"{"current_password":"wrong","new_password":"whatever long"}"#.into()), Box::new(|_| Allowed)),
-        (Method::GET, "/api/v1/me/tokens".into(), None, Box::new(|_| Allowed)),
-        (Method::POST, "/api/v1/me/tokens".into(), Some(r#"{"name":"matrix"}"#.into()), Box::new(|_| Allowed)),
-        (Method::DELETE, format!("/api/v1/me/tokens/{}", f.victim_token), None, Box::new(|_| Hidden)),
-        (Method::GET, "/api/v1/partners".into(), None, Box::new(|_| Allowed)),
-        (Method::POST, "/api/v1/partners".into(), Some(partner_json), Box::new(editor)),
-        (Method::GET, format!("/api/v1/partners/{a}"), None, Box::new(|_| Allowed)),
-        (Method::GET, format!("/api/v1/partners/{b}"), None, Box::new(|r| on_b(r, Allowed))),
-        (Method::PATCH, format!("/api/v1/partners/{a}"), Some(r#"{"notes":"x"}"#.into()), Box::new(editor)),
-        (Method::PATCH, format!("/api/v1/partners/{b}"), Some(r#"{"notes":"x"}"#.into()), Box::new(move |r| on_b(r, editor(r)))),
-        (Method::POST, format!("/api/v1/partners/{b}/stage"), Some(r#"{"stage":"recruiting"}"#.into()), Box::new(move |r| on_b(r, editor(r)))),
-        (Method::POST, format!("/api/v1/partners/{b}/archive"), None, Box::new(move |r| on_b(r, editor(r)))),
-        (Method::POST, format!("/api/v1/partners/{b}/restore"), None, Box::new(move |r| on_b(r, editor(r)))),
-        (Method::GET, format!("/api/v1/partners/{a}/contacts"), None, Box::new(|_| Allowed)),
-        (Method::GET, format!("/api/v1/partners/{b}/contacts"), None, Box::new(|r| on_b(r, Allowed))),
+        (
+            Method::GET,
+            "/api/v1/me".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::POST,
+            "/api/v1/me/password".into(),
+            Some(r#"{"current_password":"wrong","new_password":"whatever long"}"#.into()),
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            "/api/v1/me/tokens".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::POST,
+            "/api/v1/me/tokens".into(),
+            Some(r#"{"name":"matrix"}"#.into()),
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/me/tokens/{}", f.victim_token),
+            None,
+            Box::new(|_| Hidden),
+        ),
+        (
+            Method::GET,
+            "/api/v1/partners".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::POST,
+            "/api/v1/partners".into(),
+            Some(partner_json),
+            Box::new(editor),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{a}"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/partners/{a}"),
+            Some(r#"{"notes":"x"}"#.into()),
+            Box::new(editor),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/partners/{b}"),
+            Some(r#"{"notes":"x"}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/stage"),
+            Some(r#"{"stage":"recruiting"}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/archive"),
+            None,
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/restore"),
+            None,
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{a}/contacts"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/contacts"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
         (
             Method::POST,
             format!("/api/v1/partners/{a}/contacts"),
             Some(r#"{"name":"New Person"}"#.into()),
-            Box::new(|r| if r.can_edit_contacts() { Allowed } else { Forbidden }),
+            Box::new(|r| {
+                if r.can_edit_contacts() {
+                    Allowed
+                } else {
+                    Forbidden
+                }
+            }),
         ),
-        (Method::POST, format!("/api/v1/partners/{b}/contacts"), Some(r#"{"name":"Spy"}"#.into()), Box::new(move |r| on_b(r, editor(r)))),
-        (Method::GET, format!("/api/v1/partners/{a}/timeline"), None, Box::new(|_| Allowed)),
-        (Method::GET, format!("/api/v1/partners/{b}/timeline"), None, Box::new(|r| on_b(r, Allowed))),
-        (Method::GET, format!("/api/v1/contacts/{c}"), None, Box::new(|r| on_b(r, Allowed))),
-        (Method::PATCH, format!("/api/v1/contacts/{c}"), Some(r#"{"role":"CTO"}"#.into()), Box::new(move |r| on_b(r, editor(r)))),
-        (Method::POST, format!("/api/v1/contacts/{c}/archive"), None, Box::new(move |r| on_b(r, editor(r)))),
-        (Method::GET, "/api/v1/audit".into(), None, Box::new(|r| if r == Role::Admin { Allowed } else { Forbidden })),
-        (Method::GET, "/api/v1/users".into(), None, Box::new(|r| if r.can_manage_users() { Allowed } else { Forbidden })),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/contacts"),
+            Some(r#"{"name":"Spy"}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{a}/timeline"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/timeline"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/contacts/{c}"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/contacts/{c}"),
+            Some(r#"{"role":"CTO"}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/contacts/{c}/archive"),
+            None,
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::GET,
+            "/api/v1/audit".into(),
+            None,
+            Box::new(|r| if r == Role::Admin { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::GET,
+            "/api/v1/users".into(),
+            None,
+            Box::new(|r| {
+                if r.can_manage_users() {
+                    Allowed
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
         (
             Method::POST,
             "/api/v1/users".into(),
-            Some(format!(r#"{{"email":"new-{{ROLE}}@alpha.com","name":"New","role":"partner_user","partner_id":"{a}","password":"a long enough password"}}"#)),
-            Box::new(|r| if r.can_manage_users() { Allowed } else { Forbidden }),
+            Some(format!(
+                r#"{{"email":"new-{{ROLE}}@alpha.com","name":"New","role":"partner_user","partner_id":"{a}","password":"a long enough password"}}"#
+            )),
+            Box::new(|r| {
+                if r.can_manage_users() {
+                    Allowed
+                } else {
+                    Forbidden
+                }
+            }),
         ),
-        (Method::POST, format!("/api/v1/users/{victim}/disable"), None, Box::new(user_admin_on_b)),
-        (Method::POST, format!("/api/v1/users/{victim}/enable"), None, Box::new(user_admin_on_b)),
-        (Method::POST, format!("/api/v1/users/{victim}/reset-password"), Some(r#"{"password":"a new long password"}"#.into()), Box::new(user_admin_on_b)),
+        (
+            Method::POST,
+            format!("/api/v1/users/{victim}/disable"),
+            None,
+            Box::new(user_admin_on_b),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/users/{victim}/enable"),
+            None,
+            Box::new(user_admin_on_b),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/users/{victim}/reset-password"),
+            Some(r#"{"password":"a new long password"}"#.into()),
+            Box::new(user_admin_on_b),
+        ),
     ]
 }
 
@@ -90,7 +259,12 @@ fn classify(status: StatusCode) -> Expect {
     match status {
         StatusCode::FORBIDDEN => Forbidden,
         StatusCode::NOT_FOUND => Hidden,
-        s if s.is_success() || s == StatusCode::CONFLICT || s == StatusCode::UNPROCESSABLE_ENTITY => Allowed,
+        s if s.is_success()
+            || s == StatusCode::CONFLICT
+            || s == StatusCode::UNPROCESSABLE_ENTITY =>
+        {
+            Allowed
+        }
         other => panic!("unexpected status {other}"),
     }
 }
@@ -106,19 +280,30 @@ async fn every_endpoint_for_every_role() {
                 failures.push(format!("{backend:?} anonymous {method} {path}: {status}"));
             }
             for (role, _, token) in &f.users {
-                let body = body.as_ref().map(|b| b.replace("{ROLE}", domain::Choice::as_str(role)));
-                let (status, text) = f.api(Some(token), method.clone(), &path, body.as_deref()).await;
+                let body = body
+                    .as_ref()
+                    .map(|b| b.replace("{ROLE}", domain::Choice::as_str(role)));
+                let (status, text) = f
+                    .api(Some(token), method.clone(), &path, body.as_deref())
+                    .await;
                 let got = classify(status);
                 let want = expect(*role);
                 if got != want {
                     failures.push(format!("{backend:?} {role:?} {method} {path}: expected {want:?}, got {status} {text}"));
                 }
                 if got == Hidden && role.is_partner_side() {
-                    assert!(!text.contains("Bravo") && !text.contains("bea@bravo.com"), "a 404 leaked data: {text}");
+                    assert!(
+                        !text.contains("Bravo") && !text.contains("bea@bravo.com"),
+                        "a 404 leaked data: {text}"
+                    );
                 }
             }
         }
-        assert!(failures.is_empty(), "authorization matrix failures:\n{}", failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "authorization matrix failures:\n{}",
+            failures.join("\n")
+        );
     }
 }
 
@@ -128,17 +313,48 @@ async fn partner_a_never_sees_partner_b_in_lists_or_timelines() {
         let f = Fixture::new(backend).await;
         for role in [Role::PartnerAdmin, Role::PartnerUser] {
             let token = f.token(role);
-            let (_, list) = f.api(Some(token), Method::GET, "/api/v1/partners?limit=200&archived=true", None).await;
+            let (_, list) = f
+                .api(
+                    Some(token),
+                    Method::GET,
+                    "/api/v1/partners?limit=200&archived=true",
+                    None,
+                )
+                .await;
             let list: serde_json::Value = serde_json::from_str(&list).unwrap();
-            let ids: Vec<&str> = list["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+            let ids: Vec<&str> = list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_str().unwrap())
+                .collect();
             assert_eq!(ids, [f.partner_a.to_string()]);
-            let (_, search) = f.api(Some(token), Method::GET, "/api/v1/partners?q=bravo", None).await;
-            assert!(!search.contains("Bravo"), "search leaked another org: {search}");
+            let (_, search) = f
+                .api(Some(token), Method::GET, "/api/v1/partners?q=bravo", None)
+                .await;
+            assert!(
+                !search.contains("Bravo"),
+                "search leaked another org: {search}"
+            );
             let (_, users) = f.api(Some(token), Method::GET, "/api/v1/users", None).await;
             assert!(!users.contains("bravo.com"));
             // a random id behaves exactly like another org's id
-            let (random, random_body) = f.api(Some(token), Method::GET, &format!("/api/v1/partners/{}", uuid::Uuid::now_v7()), None).await;
-            let (other, other_body) = f.api(Some(token), Method::GET, &format!("/api/v1/partners/{}", f.partner_b), None).await;
+            let (random, random_body) = f
+                .api(
+                    Some(token),
+                    Method::GET,
+                    &format!("/api/v1/partners/{}", uuid::Uuid::now_v7()),
+                    None,
+                )
+                .await;
+            let (other, other_body) = f
+                .api(
+                    Some(token),
+                    Method::GET,
+                    &format!("/api/v1/partners/{}", f.partner_b),
+                    None,
+                )
+                .await;
             assert_eq!((random, random_body), (other, other_body));
         }
         let _ = f.actor(Role::Admin);

@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use common::{hidden_csrf, urlenc, Fixture};
+use common::{Fixture, hidden_csrf, urlenc};
 use domain::roles::Role;
 use store::testing::BACKENDS;
 
@@ -20,8 +20,18 @@ where
 }
 
 async fn partner_count(f: &Fixture) -> usize {
-    let (_, body) = f.api(Some(f.token(Role::Admin)), Method::GET, "/api/v1/partners?limit=200&archived=true", None).await;
-    serde_json::from_str::<serde_json::Value>(&body).unwrap()["items"].as_array().unwrap().len()
+    let (_, body) = f
+        .api(
+            Some(f.token(Role::Admin)),
+            Method::GET,
+            "/api/v1/partners?limit=200&archived=true",
+            None,
+        )
+        .await;
+    serde_json::from_str::<serde_json::Value>(&body).unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .len()
 }
 
 #[tokio::test]
@@ -110,12 +120,32 @@ async fn openapi_health_and_unknown_routes() {
     assert_eq!(status, StatusCode::OK);
     let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/api/v1/partners", "/api/v1/partners/{id}", "/api/v1/partners/{id}/contacts", "/api/v1/audit", "/api/v1/users", "/api/v1/me/tokens"] {
+    for path in [
+        "/api/v1/partners",
+        "/api/v1/partners/{id}",
+        "/api/v1/partners/{id}/contacts",
+        "/api/v1/audit",
+        "/api/v1/users",
+        "/api/v1/me/tokens",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} is documented");
     }
-    assert_eq!(f.api(None, Method::GET, "/healthz", None).await.0, StatusCode::OK);
-    assert_eq!(f.api(None, Method::GET, "/readyz", None).await.0, StatusCode::OK);
-    let (status, body) = f.api(Some(f.token(Role::Admin)), Method::GET, "/api/v1/nothing-here", None).await;
+    assert_eq!(
+        f.api(None, Method::GET, "/healthz", None).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        f.api(None, Method::GET, "/readyz", None).await.0,
+        StatusCode::OK
+    );
+    let (status, body) = f
+        .api(
+            Some(f.token(Role::Admin)),
+            Method::GET,
+            "/api/v1/nothing-here",
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("no such API endpoint"));
 }
@@ -137,17 +167,45 @@ async fn browser_sessions_need_csrf_and_same_origin() {
             if let Some(origin) = origin {
                 request = request.header("origin", origin);
             }
-            request.body(Body::from(r#"{"notes":"via session"}"#)).unwrap()
+            request
+                .body(Body::from(r#"{"notes":"via session"}"#))
+                .unwrap()
         };
         assert_eq!(f.send(patch(None, None)).await.0, StatusCode::FORBIDDEN);
-        assert_eq!(f.send(patch(Some("wrong".into()), None)).await.0, StatusCode::FORBIDDEN);
-        assert_eq!(f.send(patch(Some(csrf.clone()), Some("https://evil.example"))).await.0, StatusCode::FORBIDDEN);
-        assert_eq!(f.send(patch(Some(csrf.clone()), Some("http://partneros.local"))).await.0, StatusCode::OK);
+        assert_eq!(
+            f.send(patch(Some("wrong".into()), None)).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            f.send(patch(Some(csrf.clone()), Some("https://evil.example")))
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            f.send(patch(Some(csrf.clone()), Some("http://partneros.local")))
+                .await
+                .0,
+            StatusCode::OK
+        );
         // a form post with a wrong token changes nothing
-        let (status, _, body) = f.post_form(&session, &format!("/partners/{}/archive", f.partner_a), "csrf_token=forged").await;
+        let (status, _, body) = f
+            .post_form(
+                &session,
+                &format!("/partners/{}/archive", f.partner_a),
+                "csrf_token=forged",
+            )
+            .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert!(body.contains("This form has expired"));
-        let (_, partner) = f.api(Some(f.token(Role::Admin)), Method::GET, &format!("/api/v1/partners/{}", f.partner_a), None).await;
+        let (_, partner) = f
+            .api(
+                Some(f.token(Role::Admin)),
+                Method::GET,
+                &format!("/api/v1/partners/{}", f.partner_a),
+                None,
+            )
+            .await;
         assert!(partner.contains("\"archived_at\":null"));
     })
     .await;
@@ -176,32 +234,77 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         format!("/users/{victim}/disable"),
         format!("/users/{victim}/enable"),
     ];
-    let audit_before = f.services.audit_log(f.actor(Role::Admin), &Default::default()).await.unwrap().items.len();
+    let audit_before = f
+        .services
+        .audit_log(f.actor(Role::Admin), &Default::default())
+        .await
+        .unwrap()
+        .items
+        .len();
     for path in posts {
-        let (status, _, _) = f.post_form(&session, &path, "csrf_token=forged&name=X&legal_name=X").await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{path} accepted a forged token");
+        let (status, _, _) = f
+            .post_form(&session, &path, "csrf_token=forged&name=X&legal_name=X")
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{path} accepted a forged token"
+        );
     }
-    let audit_after = f.services.audit_log(f.actor(Role::Admin), &Default::default()).await.unwrap().items.len();
+    let audit_after = f
+        .services
+        .audit_log(f.actor(Role::Admin), &Default::default())
+        .await
+        .unwrap()
+        .items
+        .len();
     assert_eq!(audit_before, audit_after, "nothing changed");
 }
+
+/// The status a role should get for a page.
+type ExpectedStatus = fn(Role) -> StatusCode;
 
 #[tokio::test]
 async fn pages_by_role() {
     let f = Fixture::new(store::Backend::Sqlite).await;
     let (a, b) = (f.partner_a, f.partner_b);
-    let pages: Vec<(String, fn(Role) -> StatusCode)> = vec![
+    let pages: Vec<(String, ExpectedStatus)> = vec![
         ("/partners".into(), |_| StatusCode::OK),
         ("/account".into(), |_| StatusCode::OK),
         (format!("/partners/{a}"), |_| StatusCode::OK),
-        (format!("/partners/{b}"), |r| if r.is_partner_side() { StatusCode::NOT_FOUND } else { StatusCode::OK }),
-        ("/partners/new".into(), |r| if r.can_edit_partners() { StatusCode::OK } else { StatusCode::FORBIDDEN }),
+        (format!("/partners/{b}"), |r| {
+            if r.is_partner_side() {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::OK
+            }
+        }),
+        ("/partners/new".into(), |r| {
+            if r.can_edit_partners() {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }),
         (format!("/partners/{b}/edit"), |r| match r {
             r if r.is_partner_side() => StatusCode::NOT_FOUND,
             r if r.can_edit_partners() => StatusCode::OK,
             _ => StatusCode::FORBIDDEN,
         }),
-        ("/users".into(), |r| if r.can_manage_users() { StatusCode::OK } else { StatusCode::FORBIDDEN }),
-        ("/audit".into(), |r| if r == Role::Admin { StatusCode::OK } else { StatusCode::FORBIDDEN }),
+        ("/users".into(), |r| {
+            if r.can_manage_users() {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }),
+        ("/audit".into(), |r| {
+            if r == Role::Admin {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }),
     ];
     for (role, actor, _) in &f.users {
         let (session, _) = f.sign_in(&actor.label).await;
@@ -214,9 +317,16 @@ async fn pages_by_role() {
         }
     }
     for (path, _) in &pages {
-        let (status, headers, _) = f.send(Request::get(path.as_str()).body(Body::empty()).unwrap()).await;
+        let (status, headers, _) = f
+            .send(Request::get(path.as_str()).body(Body::empty()).unwrap())
+            .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        assert!(headers["location"].to_str().unwrap().starts_with("/login?next="));
+        assert!(
+            headers["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/login?next=")
+        );
     }
 }
 
@@ -247,26 +357,52 @@ async fn a_bad_form_keeps_input_and_shows_the_error_by_the_field() {
 #[tokio::test]
 async fn sign_in_cookies_rate_limit_expiry_and_sign_out() {
     let f = Fixture::new(store::Backend::Sqlite).await;
-    let (_, headers, body) = f.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+    let (_, headers, body) = f
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
     let login_cookie = common::cookie_value(&headers, "partneros_login");
     let csrf = hidden_csrf(&body);
     let attempt = |password: &str, csrf: &str| {
         Request::post("/login")
             .header("content-type", "application/x-www-form-urlencoded")
             .header("cookie", format!("partneros_login={login_cookie}"))
-            .body(Body::from(format!("csrf_token={csrf}&email=sales%40test.example&password={}", urlenc(password))))
+            .body(Body::from(format!(
+                "csrf_token={csrf}&email=sales%40test.example&password={}",
+                urlenc(password)
+            )))
             .unwrap()
     };
-    assert_eq!(f.send(attempt(common::PASSWORD, "forged")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        f.send(attempt(common::PASSWORD, "forged")).await.0,
+        StatusCode::FORBIDDEN
+    );
     let (status, headers, _) = f.send(attempt(common::PASSWORD, &csrf)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let set_cookie = headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("partneros_session=")).unwrap();
+    let set_cookie = headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("partneros_session="))
+        .unwrap();
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
     let session = common::cookie_value(&headers, "partneros_session");
-    let (status, _, _) = f.post_form(&session, "/logout", &format!("csrf_token={}", hidden_csrf(&f.page(&session, "/account").await.2))).await;
+    let (status, _, _) = f
+        .post_form(
+            &session,
+            "/logout",
+            &format!(
+                "csrf_token={}",
+                hidden_csrf(&f.page(&session, "/account").await.2)
+            ),
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _, _) = f.page(&session, "/partners").await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "signed out sessions are gone");
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "signed out sessions are gone"
+    );
     for _ in 0..5 {
         let (status, _, body) = f.send(attempt("wrong password", &csrf)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -277,8 +413,26 @@ async fn sign_in_cookies_rate_limit_expiry_and_sign_out() {
     assert!(body.contains("Too many failed sign-ins"));
     // an idle session expires
     let (session, _) = f.sign_in("finance@test.example").await;
-    let strict = services::Services::new(f.services.db.clone(), services::Config { session_idle: time::Duration::seconds(-1), ..Default::default() });
-    let router = web::router(web::AppState { services: strict, secure_cookies: false, trust_proxy: false });
-    let response = tower::ServiceExt::oneshot(router, Request::get("/partners").header("cookie", format!("partneros_session={session}")).body(Body::empty()).unwrap()).await.unwrap();
+    let strict = services::Services::new(
+        f.services.db.clone(),
+        services::Config {
+            session_idle: time::Duration::seconds(-1),
+            ..Default::default()
+        },
+    );
+    let router = web::router(web::AppState {
+        services: strict,
+        secure_cookies: false,
+        trust_proxy: false,
+    });
+    let response = tower::ServiceExt::oneshot(
+        router,
+        Request::get("/partners")
+            .header("cookie", format!("partneros_session={session}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }

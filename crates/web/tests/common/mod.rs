@@ -1,15 +1,18 @@
 //! A server with one user per role and two partner organisations, driven through the router.
 
+// Each test binary uses its own part of this fixture.
+#![allow(dead_code)]
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use domain::Choice;
 use domain::partners::{ContactInput, PartnerInput};
 use domain::roles::Role;
 use domain::users::NewUserInput;
-use domain::Choice;
 use http_body_util::BodyExt;
 use services::{Actor, Config, Services};
-use store::testing::TestDb;
 use store::Backend;
+use store::testing::TestDb;
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -50,40 +53,108 @@ impl Fixture {
             partner_id,
             password: PASSWORD.into(),
         };
-        let admin = services.create_user(&system, &new_user("admin@vendor.test".into(), Role::Admin, None)).await.unwrap();
+        let admin = services
+            .create_user(
+                &system,
+                &new_user("admin@vendor.test".into(), Role::Admin, None),
+            )
+            .await
+            .unwrap();
         let admin = Actor::from_user(&admin);
-        let partner_a = services.create_partner(&admin, &partner_input("Alpha")).await.unwrap().id;
-        let partner_b = services.create_partner(&admin, &partner_input("Bravo")).await.unwrap().id;
-        let contact = ContactInput { name: "Bea Bravo".into(), email: "bea@bravo.com".into(), ..Default::default() };
-        let contact_b = services.add_contact(&admin, partner_b, &contact).await.unwrap().id;
-        let victim = services.create_user(&admin, &new_user("victim@bravo.com".into(), Role::PartnerUser, Some(partner_b))).await.unwrap();
+        let partner_a = services
+            .create_partner(&admin, &partner_input("Alpha"))
+            .await
+            .unwrap()
+            .id;
+        let partner_b = services
+            .create_partner(&admin, &partner_input("Bravo"))
+            .await
+            .unwrap()
+            .id;
+        let contact = ContactInput {
+            name: "Bea Bravo".into(),
+            email: "bea@bravo.com".into(),
+            ..Default::default()
+        };
+        let contact_b = services
+            .add_contact(&admin, partner_b, &contact)
+            .await
+            .unwrap()
+            .id;
+        let victim = services
+            .create_user(
+                &admin,
+                &new_user(
+                    "victim@bravo.com".into(),
+                    Role::PartnerUser,
+                    Some(partner_b),
+                ),
+            )
+            .await
+            .unwrap();
         let victim_actor = Actor::from_user(&victim);
-        let (victim_token, _) = services.create_api_token(&victim_actor, "victim").await.unwrap();
+        let (victim_token, _) = services
+            .create_api_token(&victim_actor, "victim")
+            .await
+            .unwrap();
         let mut users = Vec::new();
         for role in Role::ALL {
             let actor = if *role == Role::Admin {
                 admin.clone()
             } else {
                 let partner = role.is_partner_side().then_some(partner_a);
-                let user = services.create_user(&admin, &new_user(format!("{}@test.example", role.as_str()), *role, partner)).await.unwrap();
+                let user = services
+                    .create_user(
+                        &admin,
+                        &new_user(format!("{}@test.example", role.as_str()), *role, partner),
+                    )
+                    .await
+                    .unwrap();
                 Actor::from_user(&user)
             };
             let (_, secret) = services.create_api_token(&actor, "tests").await.unwrap();
             users.push((*role, actor, secret));
         }
-        let state = web::AppState { services: services.clone(), secure_cookies: false, trust_proxy: false };
-        Fixture { _db: db, router: web::router(state), services, partner_a, partner_b, contact_b, victim_b: victim.id, victim_token: victim_token.id, users }
+        let state = web::AppState {
+            services: services.clone(),
+            secure_cookies: false,
+            trust_proxy: false,
+        };
+        Fixture {
+            _db: db,
+            router: web::router(state),
+            services,
+            partner_a,
+            partner_b,
+            contact_b,
+            victim_b: victim.id,
+            victim_token: victim_token.id,
+            users,
+        }
     }
 
     pub fn token(&self, role: Role) -> &str {
-        &self.users.iter().find(|u| u.0 == role).expect("every role has a user").2
+        &self
+            .users
+            .iter()
+            .find(|u| u.0 == role)
+            .expect("every role has a user")
+            .2
     }
 
     pub fn actor(&self, role: Role) -> &Actor {
-        &self.users.iter().find(|u| u.0 == role).expect("every role has a user").1
+        &self
+            .users
+            .iter()
+            .find(|u| u.0 == role)
+            .expect("every role has a user")
+            .1
     }
 
-    pub async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    pub async fn send(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -92,13 +163,21 @@ impl Fixture {
     }
 
     /// An API call with a bearer token (or none).
-    pub async fn api(&self, token: Option<&str>, method: Method, path: &str, body: Option<&str>) -> (StatusCode, String) {
+    pub async fn api(
+        &self,
+        token: Option<&str>,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+    ) -> (StatusCode, String) {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             request = request.header("authorization", format!("Bearer {token}"));
         }
         let request = match body {
-            Some(body) => request.header("content-type", "application/json").body(Body::from(body.to_owned())),
+            Some(body) => request
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_owned())),
             None => request.body(Body::empty()),
         }
         .unwrap();
@@ -108,10 +187,16 @@ impl Fixture {
 
     /// Signs in through the form; returns the session cookie and its CSRF token.
     pub async fn sign_in(&self, email: &str) -> (String, String) {
-        let (_, headers, body) = self.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+        let (_, headers, body) = self
+            .send(Request::get("/login").body(Body::empty()).unwrap())
+            .await;
         let login_cookie = cookie_value(&headers, "partneros_login");
         let csrf = hidden_csrf(&body);
-        let form = format!("csrf_token={csrf}&email={}&password={}&next=/partners", urlenc(email), urlenc(PASSWORD));
+        let form = format!(
+            "csrf_token={csrf}&email={}&password={}&next=/partners",
+            urlenc(email),
+            urlenc(PASSWORD)
+        );
         let request = Request::post("/login")
             .header("content-type", "application/x-www-form-urlencoded")
             .header("cookie", format!("partneros_login={login_cookie}"))
@@ -124,11 +209,26 @@ impl Fixture {
         (session, hidden_csrf(&page))
     }
 
-    pub async fn page(&self, session: &str, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-        self.send(Request::get(path).header("cookie", format!("partneros_session={session}")).body(Body::empty()).unwrap()).await
+    pub async fn page(
+        &self,
+        session: &str,
+        path: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        self.send(
+            Request::get(path)
+                .header("cookie", format!("partneros_session={session}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
     }
 
-    pub async fn post_form(&self, session: &str, path: &str, form: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    pub async fn post_form(
+        &self,
+        session: &str,
+        path: &str,
+        form: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
         let request = Request::post(path)
             .header("cookie", format!("partneros_session={session}"))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -140,7 +240,13 @@ impl Fixture {
 
 pub fn urlenc(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -149,7 +255,10 @@ pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> String {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or("").to_owned()))
+        .find_map(|c| {
+            c.strip_prefix(&format!("{name}="))
+                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        })
         .unwrap_or_else(|| panic!("no {name} cookie set"))
 }
 
