@@ -37,6 +37,7 @@ struct DbArgs {
     /// sqlite://FILE (created when missing) or postgres://USER@HOST/DB.
     #[arg(
         long,
+        global = true,
         env = "PARTNEROS_DATABASE_URL",
         default_value = "sqlite://partneros.db"
     )]

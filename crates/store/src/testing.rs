@@ -12,6 +12,8 @@ pub fn postgres_admin_url() -> String {
 /// A migrated, empty database that removes itself when dropped.
 pub struct TestDb {
     pub db: Db,
+    /// The URL that connects to this database, for tests that start `partneros` itself.
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -22,14 +24,11 @@ enum Cleanup {
 
 impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
-        let (db, cleanup) = match backend {
+        let (url, cleanup) = match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir()
                     .join(format!("partneros-test-{}.db", uuid::Uuid::now_v7()));
-                let db = Db::connect(&format!("sqlite://{}", path.display()))
-                    .await
-                    .expect("open SQLite test file");
-                (db, Cleanup::File(path))
+                (format!("sqlite://{}", path.display()), Cleanup::File(path))
             }
             Backend::Postgres => {
                 let name = format!("partneros_test_{}", uuid::Uuid::now_v7().simple());
@@ -46,14 +45,14 @@ impl TestDb {
                     Some((server, _)) => format!("{server}/{name}"),
                     None => panic!("PARTNEROS_TEST_POSTGRES must end with /DATABASE"),
                 };
-                (
-                    Db::connect(&url).await.expect("connect to test database"),
-                    Cleanup::Database(name),
-                )
+                (url, Cleanup::Database(name))
             }
         };
+        let db = Db::connect(&url)
+            .await
+            .expect("connect to the test database");
         db.migrate().await.expect("migrate test database");
-        TestDb { db, cleanup }
+        TestDb { db, url, cleanup }
     }
 }
 

@@ -1,0 +1,414 @@
+//! The `partneros` binary as an operator runs it: init, user management, migrate, demo twice,
+//! graceful shutdown, and two servers sharing one PostgreSQL database.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+use store::Backend;
+use store::testing::TestDb;
+
+const BIN: &str = env!("CARGO_BIN_EXE_partneros");
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A minimal HTTP/1.1 client: (status, headers, body).
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head.to_owned(), body.to_owned())
+}
+
+fn cookie(head: &str, name: &str) -> String {
+    head.lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: "))
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .map(|rest| rest.split(';').next().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("no cookie {name} in\n{head}"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Server(Child, u16);
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        let port = free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--listen", &listen]);
+        let child = Command::new(BIN)
+            .args(&all)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server(child, port);
+        for _ in 0..300 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && http(port, "GET", "/readyz", &[], "").0 == 200
+            {
+                return server;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("partneros {args:?} did not become ready");
+    }
+
+    /// Sends SIGTERM and returns how the process ended and what it printed.
+    fn stop(mut self) -> (bool, String) {
+        Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status()
+            .unwrap();
+        let status = self.0.wait().unwrap();
+        let mut out = String::new();
+        self.0
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        (status.success(), out)
+    }
+
+    /// Signs in through the sign-in form; returns the session cookie.
+    fn sign_in(&self, email: &str, password: &str) -> String {
+        let (_, head, page) = http(self.1, "GET", "/login", &[], "");
+        let login = cookie(&head, "partneros_login");
+        let csrf = page
+            .split("name=\"csrf_token\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let form = format!(
+            "csrf_token={csrf}&email={}&password={}",
+            email.replace('@', "%40"),
+            password.replace(' ', "+")
+        );
+        let cookie_header = format!("partneros_login={login}");
+        let headers = [
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("cookie", cookie_header.as_str()),
+        ];
+        let (status, head, _) = http(self.1, "POST", "/login", &headers, &form);
+        assert_eq!(status, 303, "sign-in as {email} failed");
+        cookie(&head, "partneros_session")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+#[tokio::test]
+async fn init_and_user_commands() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let db = TestDb::new(backend).await;
+        let url = db.url.as_str();
+        let out = run(&["migrate", "--database-url", url], "");
+        assert!(out.status.success(), "{}", text(&out));
+        let out = run(
+            &[
+                "init",
+                "--database-url",
+                url,
+                "--email",
+                "Root@Example.com",
+                "--password-stdin",
+            ],
+            "short\n",
+        );
+        assert!(!out.status.success());
+        assert!(
+            text(&out).contains("password: must be at least 10 characters"),
+            "{}",
+            text(&out)
+        );
+        let out = run(
+            &[
+                "init",
+                "--database-url",
+                url,
+                "--email",
+                "root@example.com",
+                "--password-stdin",
+            ],
+            "the first admin pass\n",
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let out = run(
+            &[
+                "init",
+                "--database-url",
+                url,
+                "--email",
+                "other@example.com",
+                "--password-stdin",
+            ],
+            "the first admin pass\n",
+        );
+        assert!(!out.status.success() && text(&out).contains("accounts already exist"));
+        let add = |role: &str| {
+            run(
+                &[
+                    "user",
+                    "add",
+                    "--database-url",
+                    url,
+                    "--email",
+                    "pm@example.com",
+                    "--name",
+                    "Pat",
+                    "--role",
+                    role,
+                    "--password-stdin",
+                ],
+                "a manager password\n",
+            )
+        };
+        let out = add("wizard");
+        assert!(
+            !out.status.success() && text(&out).contains("role: 'wizard' is not one of"),
+            "{}",
+            text(&out)
+        );
+        assert!(add("partner_manager").status.success());
+        let out = add("partner_manager");
+        assert!(!out.status.success() && text(&out).contains("already exists"));
+        let out = run(&["user", "list", "--database-url", url], "");
+        let listing = text(&out);
+        assert!(
+            listing.contains("root@example.com")
+                && listing.contains("pm@example.com")
+                && listing.contains("partner_manager"),
+            "{listing}"
+        );
+        assert!(
+            run(
+                &["user", "disable", "--database-url", url, "pm@example.com"],
+                ""
+            )
+            .status
+            .success()
+        );
+        assert!(text(&run(&["user", "list", "--database-url", url], "")).contains("disabled"));
+        assert!(
+            run(
+                &["user", "enable", "--database-url", url, "pm@example.com"],
+                ""
+            )
+            .status
+            .success()
+        );
+        let out = run(
+            &[
+                "user",
+                "reset-password",
+                "--database-url",
+                url,
+                "pm@example.com",
+                "--password-stdin",
+            ],
+            "a brand new password\n",
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        let out = run(
+            &[
+                "user",
+                "disable",
+                "--database-url",
+                url,
+                "nobody@example.com",
+            ],
+            "",
+        );
+        assert!(!out.status.success() && text(&out).contains("not found"));
+        // the reset password works for signing in
+        let server = Server::start(&["serve", "--database-url", url]);
+        server.sign_in("pm@example.com", "a brand new password");
+        let (clean, _) = server.stop();
+        assert!(clean, "graceful shutdown exits 0");
+    }
+}
+
+#[tokio::test]
+async fn two_servers_share_one_postgres_database() {
+    let db = TestDb::new(Backend::Postgres).await;
+    let url = db.url.as_str();
+    assert!(
+        run(
+            &[
+                "init",
+                "--database-url",
+                url,
+                "--email",
+                "root@example.com",
+                "--password-stdin"
+            ],
+            "the first admin pass\n"
+        )
+        .status
+        .success()
+    );
+    let one = Server::start(&["serve", "--database-url", url]);
+    let two = Server::start(&["serve", "--database-url", url]);
+    let session = one.sign_in("root@example.com", "the first admin pass");
+    let cookie_header = format!("partneros_session={session}");
+    let (status, _, me) = http(
+        two.1,
+        "GET",
+        "/api/v1/me",
+        &[("cookie", &cookie_header)],
+        "",
+    );
+    assert_eq!(status, 200, "a session from server one works on server two");
+    assert!(me.contains("root@example.com"));
+    let (_, _, account) = http(two.1, "GET", "/account", &[("cookie", &cookie_header)], "");
+    let csrf = account
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let headers = [
+        ("cookie", cookie_header.as_str()),
+        ("content-type", "application/json"),
+        ("x-csrf-token", csrf.as_str()),
+    ];
+    let (status, _, _) = http(
+        two.1,
+        "POST",
+        "/api/v1/partners",
+        &headers,
+        r#"{"legal_name":"Shared Co","partner_type":"si","gtm_model":"resell"}"#,
+    );
+    assert_eq!(status, 201);
+    let (_, _, list) = http(
+        one.1,
+        "GET",
+        "/api/v1/partners",
+        &[("cookie", &cookie_header)],
+        "",
+    );
+    assert!(
+        list.contains("Shared Co"),
+        "server one sees what server two wrote"
+    );
+    let (status, _, _) = http(
+        one.1,
+        "POST",
+        "/logout",
+        &[
+            ("cookie", &cookie_header),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        &format!("csrf_token={csrf}"),
+    );
+    assert_eq!(status, 303);
+    let (status, _, _) = http(
+        two.1,
+        "GET",
+        "/api/v1/me",
+        &[("cookie", &cookie_header)],
+        "",
+    );
+    assert_eq!(
+        status, 401,
+        "signing out on one server ends the session on both"
+    );
+    assert!(one.stop().0 && two.stop().0);
+}
+
+#[test]
+fn demo_twice_neither_duplicates_nor_fails() {
+    let path =
+        std::env::temp_dir().join(format!("partneros-demo-test-{}.db", uuid::Uuid::now_v7()));
+    let url = format!("sqlite://{}", path.display());
+    let count_partners = |server: &Server| {
+        let session = server.sign_in("admin@demo.partneros.test", services::demo::DEMO_PASSWORD);
+        let cookie_header = format!("partneros_session={session}");
+        let (_, _, body) = http(
+            server.1,
+            "GET",
+            "/api/v1/partners?limit=200&archived=true",
+            &[("cookie", &cookie_header)],
+            "",
+        );
+        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+        page["items"].as_array().unwrap().len()
+    };
+    let first = Server::start(&["demo", "--database-url", &url]);
+    let partners = count_partners(&first);
+    assert!(partners >= 40, "{partners} demo partners");
+    let (clean, out) = first.stop();
+    assert!(clean);
+    assert!(
+        out.contains("program created")
+            && out.contains("pm@demo.partneros.test")
+            && out.contains("partneros-demo"),
+        "{out}"
+    );
+    let second = Server::start(&["demo", "--database-url", &url]);
+    assert_eq!(count_partners(&second), partners);
+    let (clean, out) = second.stop();
+    assert!(clean && out.contains("already present"), "{out}");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
