@@ -98,12 +98,33 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Measure PartnerOS on deterministic generated data.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
     /// Manage accounts.
     User {
         #[command(flatten)]
         db: DbArgs,
         #[command(subcommand)]
         action: UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchWhat {
+    /// Partner list latency (search, filters, deep pages) on a generated book of partners.
+    Partners {
+        /// Where to generate; a fresh temporary SQLite file when omitted.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// How many partners to generate first.
+        #[arg(long, default_value_t = 100_000)]
+        partners: usize,
+        /// Queries per shape.
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
     },
 }
 
@@ -214,11 +235,64 @@ async fn main() -> anyhow::Result<()> {
             println!("created admin {}", user.email);
             Ok(())
         }
+        Command::Bench {
+            what:
+                BenchWhat::Partners {
+                    database_url,
+                    partners,
+                    iterations,
+                },
+        } => bench_partners(database_url, partners, iterations).await,
         Command::User { db, action } => {
             let services = open_for_cli(&db.database_url).await?;
             user_command(&services, action).await
         }
     }
+}
+
+async fn bench_partners(
+    database_url: Option<String>,
+    partners: usize,
+    iterations: usize,
+) -> anyhow::Result<()> {
+    let temp = std::env::temp_dir().join(format!("partneros-bench-{}.db", uuid::Uuid::now_v7()));
+    let url = database_url.unwrap_or_else(|| format!("sqlite://{}", temp.display()));
+    let services = open_for_cli(&url).await?;
+    let bar = indicatif::ProgressBar::new(partners as u64).with_style(
+        indicatif::ProgressStyle::with_template(
+            "generating {bar:40} {pos}/{len} partners ({per_sec}, {eta} left)",
+        )
+        .expect("a valid template"),
+    );
+    let started = std::time::Instant::now();
+    services
+        .generate_partners(partners, |done| bar.set_position(done as u64))
+        .await
+        .map_err(describe)?;
+    bar.finish_and_clear();
+    println!(
+        "generated {partners} partners in {:.1?} on {url}",
+        started.elapsed()
+    );
+    println!(
+        "{:<26} {:>10} {:>10} {:>6}",
+        "query (page of 50)", "p50", "p99", "rows"
+    );
+    for t in services
+        .bench_partner_list(iterations)
+        .await
+        .map_err(describe)?
+    {
+        println!(
+            "{:<26} {:>10.2?} {:>10.2?} {:>6}",
+            t.name, t.p50, t.p99, t.rows
+        );
+    }
+    services.db.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", temp.display()));
+    }
+    Ok(())
 }
 
 async fn connect(url: &str) -> anyhow::Result<store::Db> {

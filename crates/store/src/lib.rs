@@ -176,6 +176,13 @@ macro_rules! bind_all {
 }
 
 impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
     pub async fn all<T: Record>(&mut self, sql: Sql) -> Result<Vec<T>> {
         let (text, args) = sql.into_parts();
         let rows = match self {

@@ -1,6 +1,6 @@
 //! Partner organisations.
 
-use crate::{Result, Sql, Tx, choice, json_list, sql};
+use crate::{Backend, Result, Sql, Tx, choice, json_list, sql};
 use domain::partners::{Partner, PartnerFields};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -232,10 +232,20 @@ pub async fn list(tx: &mut Tx, filter: &PartnerFilter) -> Result<Vec<Partner>> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        query
-            .push(" AND p.search_text LIKE ")
-            .push_bind(like_pattern(search))
-            .push(" ESCAPE '\\'");
+        let search = search.to_lowercase();
+        // SQLite answers substrings of three or more characters from its trigram index.
+        if tx.backend() == Backend::Sqlite && search.chars().count() >= 3 {
+            let phrase = format!("\"{}\"", search.replace('"', "\"\""));
+            query
+                .push(" AND p.rowid IN (SELECT rowid FROM partners_fts WHERE partners_fts MATCH ")
+                .push_bind(phrase)
+                .push(")");
+        } else {
+            query
+                .push(" AND p.search_text LIKE ")
+                .push_bind(like_pattern(&search))
+                .push(" ESCAPE '\\'");
+        }
     }
     if let Some(tier) = filter.tier {
         query.push(" AND p.tier = ").push_bind(tier.to_string());
