@@ -333,7 +333,56 @@ async fn partner_users_see_and_change_only_their_org() {
             s.archive_contact(&w.a_admin, b_contact.id).await,
             Err(Error::NotFound)
         ));
+        let renamed = ContactInput {
+            name: "Ana Alpha".into(),
+            role: "CTO".into(),
+            ..contact.clone()
+        };
+        assert_eq!(
+            s.update_contact(&w.a_admin, added.id, &renamed)
+                .await
+                .unwrap()
+                .role,
+            "CTO"
+        );
+        assert!(matches!(
+            s.update_contact(&w.a_admin, b_contact.id, &renamed).await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.update_contact(&w.a_user, added.id, &renamed).await,
+            Err(Error::Forbidden(_))
+        ));
+        let bad = ContactInput {
+            email: "not-an-email".into(),
+            ..renamed.clone()
+        };
+        assert!(matches!(
+            s.update_contact(&w.a_admin, added.id, &bad).await,
+            Err(Error::Invalid(_))
+        ));
+        assert_eq!(
+            s.get_contact(&w.a_admin, added.id)
+                .await
+                .unwrap()
+                .email
+                .as_deref(),
+            Some("ana@alpha.test")
+        );
         s.archive_contact(&w.a_admin, added.id).await.unwrap();
+        assert!(
+            s.list_contacts(&w.a_admin, w.partner_a, false)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            s.list_contacts(&w.a_admin, w.partner_a, true)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         let timeline = s
             .partner_timeline(&w.a_user, w.partner_a, "", None)
             .await

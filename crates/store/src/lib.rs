@@ -130,11 +130,13 @@ impl Db {
         })
     }
 
-    /// A transaction that only reads: a consistent snapshot without taking the write lock.
+    /// A pooled connection for reading, without BEGIN/COMMIT round trips: each statement sees
+    /// the data committed when it starts. Reads that must see one snapshot across several
+    /// statements use [`Db::write`].
     pub async fn read(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Db::Sqlite(pool) => Tx::SqliteSingle(pool.acquire().await?),
+            Db::Postgres(pool) => Tx::PostgresSingle(pool.acquire().await?),
         })
     }
 
@@ -153,10 +155,18 @@ impl Db {
     }
 }
 
-/// One open transaction on either backend. Dropped without `commit`, it rolls back.
+/// Where statements run: an open write transaction, or a plain pooled connection for reads. Dropped without `commit`, a
+/// transaction rolls back.
 pub enum Tx {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     Postgres(sqlx::Transaction<'static, Postgres>),
+    SqliteSingle(sqlx::pool::PoolConnection<Sqlite>),
+    PostgresSingle(sqlx::pool::PoolConnection<Postgres>),
+}
+
+enum Conn<'a> {
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    Postgres(&'a mut sqlx::PgConnection),
 }
 
 macro_rules! bind_all {
@@ -178,22 +188,31 @@ macro_rules! bind_all {
 impl Tx {
     pub fn backend(&self) -> Backend {
         match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+            Tx::Sqlite(_) | Tx::SqliteSingle(_) => Backend::Sqlite,
+            Tx::Postgres(_) | Tx::PostgresSingle(_) => Backend::Postgres,
+        }
+    }
+
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(tx) => Conn::Sqlite(tx),
+            Tx::SqliteSingle(conn) => Conn::Sqlite(conn),
+            Tx::Postgres(tx) => Conn::Postgres(tx),
+            Tx::PostgresSingle(conn) => Conn::Postgres(conn),
         }
     }
 
     pub async fn all<T: Record>(&mut self, sql: Sql) -> Result<Vec<T>> {
         let (text, args) = sql.into_parts();
-        let rows = match self {
-            Tx::Sqlite(tx) => {
+        let rows = match self.conn() {
+            Conn::Sqlite(c) => {
                 bind_all!(sqlx::query_as::<Sqlite, T>(text), args)
-                    .fetch_all(&mut **tx)
+                    .fetch_all(c)
                     .await
             }
-            Tx::Postgres(tx) => {
+            Conn::Postgres(c) => {
                 bind_all!(sqlx::query_as::<Postgres, T>(text), args)
-                    .fetch_all(&mut **tx)
+                    .fetch_all(c)
                     .await
             }
         };
@@ -202,15 +221,15 @@ impl Tx {
 
     pub async fn optional<T: Record>(&mut self, sql: Sql) -> Result<Option<T>> {
         let (text, args) = sql.into_parts();
-        let row = match self {
-            Tx::Sqlite(tx) => {
+        let row = match self.conn() {
+            Conn::Sqlite(c) => {
                 bind_all!(sqlx::query_as::<Sqlite, T>(text), args)
-                    .fetch_optional(&mut **tx)
+                    .fetch_optional(c)
                     .await
             }
-            Tx::Postgres(tx) => {
+            Conn::Postgres(c) => {
                 bind_all!(sqlx::query_as::<Postgres, T>(text), args)
-                    .fetch_optional(&mut **tx)
+                    .fetch_optional(c)
                     .await
             }
         };
@@ -219,15 +238,15 @@ impl Tx {
 
     pub async fn one<T: Record>(&mut self, sql: Sql) -> Result<T> {
         let (text, args) = sql.into_parts();
-        let row = match self {
-            Tx::Sqlite(tx) => {
+        let row = match self.conn() {
+            Conn::Sqlite(c) => {
                 bind_all!(sqlx::query_as::<Sqlite, T>(text), args)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(c)
                     .await
             }
-            Tx::Postgres(tx) => {
+            Conn::Postgres(c) => {
                 bind_all!(sqlx::query_as::<Postgres, T>(text), args)
-                    .fetch_one(&mut **tx)
+                    .fetch_one(c)
                     .await
             }
         };
@@ -237,23 +256,25 @@ impl Tx {
     /// Runs a statement and returns the number of rows it changed.
     pub async fn execute(&mut self, sql: Sql) -> Result<u64> {
         let (text, args) = sql.into_parts();
-        let done = match self {
-            Tx::Sqlite(tx) => bind_all!(sqlx::query::<Sqlite>(text), args)
-                .execute(&mut **tx)
+        let done = match self.conn() {
+            Conn::Sqlite(c) => bind_all!(sqlx::query::<Sqlite>(text), args)
+                .execute(c)
                 .await
                 .map(|r| r.rows_affected()),
-            Tx::Postgres(tx) => bind_all!(sqlx::query::<Postgres>(text), args)
-                .execute(&mut **tx)
+            Conn::Postgres(c) => bind_all!(sqlx::query::<Postgres>(text), args)
+                .execute(c)
                 .await
                 .map(|r| r.rows_affected()),
         };
         done.map_err(Error::from_sqlx)
     }
 
+    /// Commits a transaction; for a single-statement connection there is nothing to commit.
     pub async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
+            Tx::SqliteSingle(_) | Tx::PostgresSingle(_) => {}
         }
         Ok(())
     }

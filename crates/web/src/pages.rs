@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/restore", post(restore_partner))
         .route("/partners/{id}/contacts", post(add_contact))
         .route("/partners/{id}/users", post(add_portal_user))
+        .route("/contacts/{id}", post(update_contact))
+        .route("/contacts/{id}/edit", get(edit_contact))
         .route("/contacts/{id}/archive", post(archive_contact))
         .route("/account", get(account_page))
         .route("/account/password", post(change_password))
@@ -992,6 +994,94 @@ async fn add_contact(
                 },
             )
             .await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contact_form.html")]
+struct ContactFormPage {
+    layout: Layout,
+    csrf_token: String,
+    contact_id: Uuid,
+    partner_id: Uuid,
+    contact: ContactInput,
+    errors: Errors,
+}
+
+fn contact_form(
+    auth: &PageAuth,
+    contact: &Contact,
+    input: ContactInput,
+    errors: Vec<FieldError>,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = ContactFormPage {
+        layout: Layout::signed_in(format!("Edit {}", contact.name), auth),
+        csrf_token: auth.csrf_token.clone(),
+        contact_id: contact.id,
+        partner_id: contact.partner_id,
+        contact: input,
+        errors: Errors::from(errors),
+    };
+    (status, render(view)).into_response()
+}
+
+async fn edit_contact(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+) -> PageResult {
+    let contact = state
+        .services
+        .get_contact(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    if !auth.actor.role.can_edit_contacts() {
+        return Err(service_error(services::Error::Forbidden(
+            "your role cannot edit contacts".into(),
+        )));
+    }
+    let input = ContactInput {
+        name: contact.name.clone(),
+        role: contact.role.clone(),
+        email: contact.email.clone().unwrap_or_default(),
+        phone: contact.phone.clone(),
+    };
+    Ok(contact_form(&auth, &contact, input, Vec::new()))
+}
+
+async fn update_contact(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = ContactInput {
+        name: form.get("name"),
+        role: form.get("role"),
+        email: form.get("email"),
+        phone: form.get("phone"),
+    };
+    match state.services.update_contact(&auth.actor, id, &input).await {
+        Ok(contact) => Ok(see_other(&format!(
+            "/partners/{}#contacts",
+            contact.partner_id
+        ))),
+        Err(services::Error::Invalid(errors)) => {
+            let contact = state
+                .services
+                .get_contact(&auth.actor, id)
+                .await
+                .map_err(service_error)?;
+            Ok(contact_form(&auth, &contact, input, errors))
         }
         Err(other) => Err(service_error(other)),
     }

@@ -226,6 +226,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         format!("/partners/{a}/restore"),
         format!("/partners/{a}/contacts"),
         format!("/partners/{a}/users"),
+        format!("/contacts/{c}"),
         format!("/contacts/{c}/archive"),
         "/account/password".into(),
         "/account/tokens".into(),
@@ -350,6 +351,15 @@ async fn a_bad_form_keeps_input_and_shows_the_error_by_the_field() {
         let (status, _, body) = f.post_form(&session, &format!("{location}/contacts"), &contact).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body.contains(r#"id="contact-email-error""#) && body.contains(r#"value="Ann""#));
+        // editing a contact: a bad value is shown by its field, a good one is saved
+        let edit = format!("/contacts/{}", f.contact_b);
+        let (status, _, body) = f.post_form(&session, &edit, &format!("csrf_token={csrf}&name=Bea+Bravo&phone=call+me")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains(r#"id="contact-phone-error""#) && body.contains(r#"value="call me""#));
+        let (status, _, _) = f.post_form(&session, &edit, &format!("csrf_token={csrf}&name=Bea+Bravo&role=CTO&email=bea%40bravo.com")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, contact) = f.api(Some(f.token(Role::Admin)), Method::GET, &format!("/api/v1/contacts/{}", f.contact_b), None).await;
+        assert!(contact.contains("\"role\":\"CTO\""), "{contact}");
     })
     .await;
 }
