@@ -87,6 +87,20 @@ pub fn check_password(password: &str) -> Result<(), String> {
     }
 }
 
+/// Checks an IANA time zone name ("Europe/Berlin") against the bundled time zone database.
+pub fn check_time_zone(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("is required, e.g. Europe/Berlin or UTC".into());
+    }
+    match jiff::tz::TimeZone::get(name) {
+        Ok(zone) => Ok(zone.iana_name().unwrap_or(name).to_owned()),
+        Err(_) => Err(format!(
+            "'{name}' is not a time zone name like Europe/Berlin or America/New_York"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +127,18 @@ mod tests {
             input("sales", true).validate().unwrap_err()[0].field,
             "partner_id"
         );
+    }
+
+    #[test]
+    fn time_zones_are_checked_against_the_database() {
+        assert_eq!(check_time_zone(" Europe/Berlin ").unwrap(), "Europe/Berlin");
+        assert_eq!(check_time_zone("UTC").unwrap(), "UTC");
+        assert!(
+            check_time_zone("Europe/Berlinn")
+                .unwrap_err()
+                .contains("'Europe/Berlinn' is not a time zone")
+        );
+        assert!(check_time_zone("").is_err());
     }
 
     #[test]

@@ -201,6 +201,34 @@ impl Services {
         Ok(user)
     }
 
+    /// Sets the time zone the actor's times are shown in.
+    pub async fn set_own_time_zone(&self, actor: &Actor, time_zone: &str) -> Result<User> {
+        let user_id = actor.user_id.ok_or(Error::Unauthenticated)?;
+        let zone =
+            domain::users::check_time_zone(time_zone).map_err(|m| Error::field("time_zone", m))?;
+        let mut tx = self.db.write().await?;
+        let before = store::users::get(&mut tx, user_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let at = store::now();
+        store::users::set_time_zone(&mut tx, user_id, &zone, at).await?;
+        let after = store::users::get(&mut tx, user_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let change = Change {
+            partner_id: after.partner_id,
+            entity_type: "user",
+            entity_id: user_id,
+            action: "updated",
+            summary: format!("{} set their time zone to {zone}", after.email),
+            before: snapshot(&before),
+            after: snapshot(&after),
+        };
+        record(&mut tx, actor, at, change).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
     /// Whether any account exists yet (the CLI's `init` creates the first admin once).
     pub async fn has_users(&self) -> Result<bool> {
         let mut tx = self.db.read().await?;

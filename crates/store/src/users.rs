@@ -105,6 +105,22 @@ pub async fn set_password_hash(
     Ok(())
 }
 
+pub async fn set_time_zone(
+    tx: &mut Tx,
+    id: Uuid,
+    time_zone: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE users SET time_zone = $2, updated_at = $3 WHERE id = $1",
+        id,
+        time_zone,
+        at
+    ))
+    .await?;
+    Ok(())
+}
+
 pub async fn set_disabled(
     tx: &mut Tx,
     id: Uuid,

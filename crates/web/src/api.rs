@@ -25,7 +25,7 @@ type ApiResult<T> = Result<Json<T>, Problem>;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi_json))
-        .route("/me", get(me))
+        .route("/me", get(me).patch(update_me))
         .route("/me/password", post(change_password))
         .route("/me/tokens", get(list_tokens).post(create_token))
         .route("/me/tokens/{id}", axum::routing::delete(revoke_token))
@@ -108,6 +108,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", responses((status = 200, body = User), (status = 401, body = Problem)))]
 async fn me(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<User> {
     Ok(Json(state.services.current_user(&auth.actor).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountChange {
+    /// IANA time zone name the portal shows times in, e.g. "Europe/Berlin".
+    pub time_zone: String,
+}
+
+#[utoipa::path(patch, path = "/api/v1/me", tag = "account", request_body = AccountChange,
+    responses((status = 200, body = User), (status = 422, body = Problem)))]
+async fn update_me(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(body): ApiJson<AccountChange>,
+) -> ApiResult<User> {
+    Ok(Json(
+        state
+            .services
+            .set_own_time_zone(&auth.actor, &body.time_zone)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -469,7 +491,7 @@ async fn reset_password(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
+    paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
         timeline, audit, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),

@@ -174,6 +174,11 @@ impl FromRequestParts<AppState> for PageAuth {
 }
 
 impl PageAuth {
+    /// The signed-in user's time zone (UTC when their stored one is unknown).
+    pub fn zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
     /// Every form post carries the session's token; a mismatch changes nothing.
     pub fn verify_csrf(&self, submitted: &str) -> Result<(), Response> {
         if same_secret(submitted, &self.csrf_token) {

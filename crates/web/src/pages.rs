@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(account_page))
         .route("/account/password", post(change_password))
         .route("/account/tokens", post(create_token))
+        .route("/account/time-zone", post(set_time_zone))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/users", get(users_page).post(create_user))
         .route("/users/{id}/disable", post(disable_user))
@@ -63,7 +64,6 @@ pub struct Layout {
 pub struct Nav {
     pub user_name: String,
     pub role: &'static str,
-    pub time_zone: String,
     pub csrf_token: String,
     pub manages_users: bool,
     pub admin: bool,
@@ -77,7 +77,6 @@ impl Layout {
             nav: Some(Nav {
                 user_name: auth.user.name.clone(),
                 role: role.label(),
-                time_zone: auth.user.time_zone.clone(),
                 csrf_token: auth.csrf_token.clone(),
                 manages_users: role.can_manage_users(),
                 admin: role.can_read_audit_log(),
@@ -125,9 +124,15 @@ fn options<T: Choice>(selected: &[String]) -> Vec<Opt> {
         .collect()
 }
 
-pub fn fmt_time(at: &time::OffsetDateTime) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    at.format(format).unwrap_or_default()
+/// A time as the reader reads it: in their own time zone, with its abbreviation.
+pub fn fmt_time(at: &time::OffsetDateTime, zone: &jiff::tz::TimeZone) -> String {
+    match jiff::Timestamp::from_nanosecond(at.unix_timestamp_nanos()) {
+        Ok(timestamp) => timestamp
+            .to_zoned_datetime(zone.clone())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string(),
+        Err(_) => iso_time(at),
+    }
 }
 
 pub fn iso_time(at: &time::OffsetDateTime) -> String {
@@ -396,7 +401,7 @@ pub struct PartnerRow {
 }
 
 impl PartnerRow {
-    fn from(p: &Partner) -> PartnerRow {
+    fn from(p: &Partner, zone: &jiff::tz::TimeZone) -> PartnerRow {
         PartnerRow {
             id: p.id,
             name: p.display_name.clone(),
@@ -411,7 +416,7 @@ impl PartnerRow {
                 .collect::<Vec<_>>()
                 .join(", "),
             owner: p.owner_name.clone().unwrap_or_default(),
-            updated: fmt_time(&p.updated_at),
+            updated: fmt_time(&p.updated_at, zone),
             updated_iso: iso_time(&p.updated_at),
             archived: p.archived_at.is_some(),
         }
@@ -526,7 +531,11 @@ async fn partner_list(
         })
         .collect(),
         archived: query.archived,
-        rows: page.items.iter().map(PartnerRow::from).collect(),
+        rows: page
+            .items
+            .iter()
+            .map(|p| PartnerRow::from(p, &auth.zone()))
+            .collect(),
         next_link: page
             .next_cursor
             .map(|c| format!("/partners?{}", query_string(&query, &c))),
@@ -757,9 +766,9 @@ pub struct EventView {
 }
 
 impl EventView {
-    fn from(e: &AuditEvent) -> EventView {
+    fn from(e: &AuditEvent, zone: &jiff::tz::TimeZone) -> EventView {
         EventView {
-            when: fmt_time(&e.at),
+            when: fmt_time(&e.at, zone),
             when_iso: iso_time(&e.at),
             who: e.actor_label.clone(),
             summary: e.summary.clone(),
@@ -850,7 +859,7 @@ async fn partner_view(
     let view = PartnerPage {
         layout: Layout::signed_in(partner.display_name.clone(), auth),
         csrf_token: auth.csrf_token.clone(),
-        p: PartnerRow::from(&partner),
+        p: PartnerRow::from(&partner, &auth.zone()),
         legal_name: partner.legal_name.clone(),
         gtm_model: partner.gtm_model.label(),
         industries: partner.industries.join(", "),
@@ -882,7 +891,11 @@ async fn partner_view(
         user_name: forms.user_name,
         user_errors: Errors::from(forms.user_errors),
         stage_errors: Errors::from(forms.stage_errors),
-        timeline: timeline.items.iter().map(EventView::from).collect(),
+        timeline: timeline
+            .items
+            .iter()
+            .map(|e| EventView::from(e, &auth.zone()))
+            .collect(),
         older_link: timeline
             .next_cursor
             .map(|c| format!("/partners/{id}?before={c}#timeline")),
@@ -1153,6 +1166,9 @@ struct AccountPage {
     new_secret: Option<String>,
     password_errors: Errors,
     token_errors: Errors,
+    zone_errors: Errors,
+    time_zone: String,
+    zones: Vec<String>,
     notice: Option<String>,
 }
 
@@ -1170,16 +1186,21 @@ struct AccountForms {
     new_secret: Option<String>,
     password_errors: Vec<FieldError>,
     token_errors: Vec<FieldError>,
+    zone_errors: Vec<FieldError>,
+    time_zone: Option<String>,
     notice: Option<String>,
 }
 
 async fn account_view(state: &AppState, auth: &PageAuth, forms: AccountForms) -> PageResult {
+    let zone = auth.zone();
     let tokens = state
         .services
         .list_api_tokens(&auth.actor)
         .await
         .map_err(service_error)?;
-    let has_errors = !(forms.password_errors.is_empty() && forms.token_errors.is_empty());
+    let has_errors = !(forms.password_errors.is_empty()
+        && forms.token_errors.is_empty()
+        && forms.zone_errors.is_empty());
     let view = AccountPage {
         layout: Layout::signed_in("Your account", auth),
         csrf_token: auth.csrf_token.clone(),
@@ -1190,11 +1211,11 @@ async fn account_view(state: &AppState, auth: &PageAuth, forms: AccountForms) ->
                 id: t.id,
                 name: t.name.clone(),
                 prefix: t.prefix.clone(),
-                created: fmt_time(&t.created_at),
+                created: fmt_time(&t.created_at, &zone),
                 last_used: t
                     .last_used_at
                     .as_ref()
-                    .map(fmt_time)
+                    .map(|at| fmt_time(at, &zone))
                     .unwrap_or_else(|| "never".into()),
                 revoked: t.revoked_at.is_some(),
             })
@@ -1202,6 +1223,14 @@ async fn account_view(state: &AppState, auth: &PageAuth, forms: AccountForms) ->
         new_secret: forms.new_secret,
         password_errors: Errors::from(forms.password_errors),
         token_errors: Errors::from(forms.token_errors),
+        zone_errors: Errors::from(forms.zone_errors),
+        time_zone: forms
+            .time_zone
+            .unwrap_or_else(|| auth.user.time_zone.clone()),
+        zones: jiff::tz::db()
+            .available()
+            .map(|name| name.to_string())
+            .collect(),
         notice: forms.notice,
     };
     let status = if has_errors {
@@ -1260,6 +1289,32 @@ async fn change_password(State(state): State<AppState>, auth: PageAuth, body: By
                 &auth,
                 AccountForms {
                     password_errors,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn set_time_zone(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let time_zone = form.get("time_zone");
+    match state
+        .services
+        .set_own_time_zone(&auth.actor, &time_zone)
+        .await
+    {
+        Ok(_) => Ok(see_other("/account")),
+        Err(services::Error::Invalid(zone_errors)) => {
+            account_view(
+                &state,
+                &auth,
+                AccountForms {
+                    zone_errors,
+                    time_zone: Some(time_zone),
                     ..Default::default()
                 },
             )
@@ -1519,11 +1574,12 @@ async fn audit_page(
         pairs.append_pair("cursor", &cursor);
         format!("/audit?{}", pairs.finish())
     });
+    let zone = auth.zone();
     let events = page
         .items
         .iter()
         .map(|e| AuditRowView {
-            event: EventView::from(e),
+            event: EventView::from(e, &zone),
             entity: format!("{} {}", e.entity_type, e.entity_id),
             action: e.action.clone(),
             partner_link: e.partner_id.map(|p| format!("/partners/{p}")),

@@ -230,6 +230,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         format!("/contacts/{c}/archive"),
         "/account/password".into(),
         "/account/tokens".into(),
+        "/account/time-zone".into(),
         format!("/account/tokens/{}/revoke", f.victim_token),
         "/users".into(),
         format!("/users/{victim}/disable"),
@@ -445,4 +446,47 @@ async fn sign_in_cookies_rate_limit_expiry_and_sign_out() {
     .await
     .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn times_are_shown_in_the_users_time_zone() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("sales@test.example").await;
+        let (_, _, page) = f.page(&session, "/partners").await;
+        assert!(page.contains(" UTC</time>"), "UTC by default");
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                "/account/time-zone",
+                &format!("csrf_token={csrf}&time_zone=Mars%2FOlympus"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.contains(r#"id="time_zone-error""#) && page.contains(r#"value="Mars/Olympus""#)
+        );
+        let (status, _, _) = f
+            .post_form(
+                &session,
+                "/account/time-zone",
+                &format!("csrf_token={csrf}&time_zone=Asia%2FTokyo"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f
+            .page(&session, &format!("/partners/{}", f.partner_a))
+            .await;
+        assert!(page.contains(" JST</time>"), "shown in Tokyo time");
+        let (status, body) = f
+            .api(
+                Some(f.token(Role::Sales)),
+                Method::PATCH,
+                "/api/v1/me",
+                Some(r#"{"time_zone":"Nowhere"}"#),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("time_zone"));
+    })
+    .await;
 }
