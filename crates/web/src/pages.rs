@@ -439,6 +439,8 @@ struct PartnerListPage {
     next_link: Option<String>,
     first_link: Option<String>,
     can_create: bool,
+    /// Partner users see only their own organisation: nothing to filter.
+    show_filters: bool,
     errors: Errors,
 }
 
@@ -542,6 +544,7 @@ async fn partner_list(
         first_link: (!query.cursor.is_empty())
             .then(|| format!("/partners?{}", query_string(&query, ""))),
         can_create: auth.actor.role.can_edit_partners(),
+        show_filters: auth.actor.is_internal(),
         errors: Errors::from(errors),
     };
     Ok(render(view))
