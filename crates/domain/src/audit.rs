@@ -34,6 +34,37 @@ pub fn changed_fields(before: &serde_json::Value, after: &serde_json::Value) -> 
     keys
 }
 
+/// One changed field as a reader sees it: its name, the old and the new value as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+fn display(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None | Some(serde_json::Value::Null) => "—".into(),
+        Some(serde_json::Value::String(text)) if text.is_empty() => "—".into(),
+        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The fields that differ between two snapshots, with their values, ignoring bookkeeping
+/// fields that change with every edit.
+pub fn field_changes(before: &serde_json::Value, after: &serde_json::Value) -> Vec<FieldChange> {
+    changed_fields(before, after)
+        .into_iter()
+        .filter(|field| !matches!(field.as_str(), "updated_at" | "owner_name"))
+        .map(|field| FieldChange {
+            before: display(before.get(&field)),
+            after: display(after.get(&field)),
+            field,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +76,29 @@ mod tests {
         let after = json!({"a": 1, "b": 5, "d": 4});
         assert_eq!(changed_fields(&before, &after), ["b", "c", "d"]);
         assert!(changed_fields(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn field_changes_show_values_and_skip_bookkeeping() {
+        let before = json!({"notes": "", "tier": "gold", "updated_at": "1", "domains": ["a.com"]});
+        let after = json!({"notes": "QBR booked", "tier": "gold", "updated_at": "2", "domains": ["a.com", "b.com"]});
+        let changes = field_changes(&before, &after);
+        assert_eq!(changes.len(), 2);
+        assert_eq!(
+            changes[0],
+            FieldChange {
+                field: "domains".into(),
+                before: r#"["a.com"]"#.into(),
+                after: r#"["a.com","b.com"]"#.into()
+            }
+        );
+        assert_eq!(
+            changes[1],
+            FieldChange {
+                field: "notes".into(),
+                before: "—".into(),
+                after: "QBR booked".into()
+            }
+        );
     }
 }

@@ -1531,7 +1531,7 @@ pub struct AuditRowView {
     pub entity: String,
     pub action: String,
     pub partner_link: Option<String>,
-    pub changes: String,
+    pub changes: Vec<domain::audit::FieldChange>,
 }
 
 async fn audit_page(
@@ -1587,8 +1587,8 @@ async fn audit_page(
             action: e.action.clone(),
             partner_link: e.partner_id.map(|p| format!("/partners/{p}")),
             changes: match (&e.before, &e.after) {
-                (Some(b), Some(a)) => domain::audit::changed_fields(b, a).join(", "),
-                _ => String::new(),
+                (Some(b), Some(a)) => domain::audit::field_changes(b, a),
+                _ => Vec::new(),
             },
         })
         .collect();
