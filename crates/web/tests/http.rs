@@ -495,3 +495,58 @@ async fn times_are_shown_in_the_users_time_zone() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_form_post_does_its_job() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("admin@vendor.test").await;
+        let a = f.partner_a;
+        let post = |path: String, form: String| {
+            let session = session.clone();
+            let f = &f;
+            async move { f.post_form(&session, &path, &form).await }
+        };
+        let token = |form: &str| format!("csrf_token={csrf}&{form}");
+        let ok = |(status, _, body): (StatusCode, axum::http::HeaderMap, String)| {
+            assert!(status == StatusCode::SEE_OTHER || status == StatusCode::OK, "{status}: {body}");
+            body
+        };
+        ok(post(format!("/partners/{a}/stage"), token("stage=recruiting&note=kick-off")).await);
+        ok(post(format!("/partners/{a}/archive"), token("")).await);
+        ok(post(format!("/partners/{a}/restore"), token("")).await);
+        let edit = token("legal_name=Alpha+Ltd&display_name=Alpha&partner_type=si&gtm_model=resell&tier=gold&stage=recruiting");
+        ok(post(format!("/partners/{a}"), edit).await);
+        ok(post(format!("/partners/{a}/users"), token("name=Ola&email=ola%40alpha.com&role=partner_admin&password=a+long+enough+password")).await);
+        ok(post("/users".into(), token("name=Sid&email=sid%40vendor.test&role=sales&password=a+long+enough+password")).await);
+        let created = ok(post("/account/tokens".into(), token("name=Export")).await);
+        assert!(created.contains(r#"id="new-token">pos_"#), "the new secret is shown once");
+        let admin = f.actor(Role::Admin);
+        let listed = f.services.list_api_tokens(admin).await.unwrap();
+        let export = listed.iter().find(|t| t.name == "Export").unwrap();
+        ok(post(format!("/account/tokens/{}/revoke", export.id), token("")).await);
+        ok(post(format!("/users/{}/disable", f.victim_b), token("")).await);
+        ok(post(format!("/users/{}/enable", f.victim_b), token("")).await);
+        let partner = f.services.get_partner(admin, a).await.unwrap();
+        assert_eq!((partner.display_name.as_str(), partner.tier.to_string()), ("Alpha", "gold".to_owned()));
+        let users = f.services.list_users(admin).await.unwrap();
+        assert!(users.iter().any(|u| u.email == "ola@alpha.com" && u.partner_id == Some(a)));
+        assert!(users.iter().any(|u| u.email == "sid@vendor.test" && u.partner_id.is_none()));
+        assert!(f.services.list_api_tokens(admin).await.unwrap().iter().any(|t| t.name == "Export" && t.revoked_at.is_some()));
+        let timeline = f.services.partner_timeline(admin, a, "", None).await.unwrap().items;
+        let actions: Vec<&str> = timeline.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.starts_with(&["created", "updated", "restored", "archived", "stage_changed"]), "{actions:?}");
+        // changing the password keeps this browser signed in with a new session, ends the others
+        let (other_browser, _) = f.sign_in("admin@vendor.test").await;
+        let form = token("current_password=a+long+enough+password&new_password=another+long+one&confirm_password=another+long+one");
+        let (status, headers, _) = f.post_form(&session, "/account/password", &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let fresh = common::cookie_value(&headers, "partneros_session");
+        assert_ne!(fresh, session);
+        assert_eq!(f.page(&fresh, "/account").await.0, StatusCode::OK);
+        assert_eq!(f.page(&session, "/account").await.0, StatusCode::SEE_OTHER);
+        assert_eq!(f.page(&other_browser, "/account").await.0, StatusCode::SEE_OTHER);
+        let (status, _, body) = f.post_form(&fresh, "/account/password", "csrf_token=x").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    })
+    .await;
+}
