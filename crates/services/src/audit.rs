@@ -1,7 +1,6 @@
 //! Reading the audit trail: the admin's audit log and each partner's timeline.
 
-use crate::partners::Page;
-use crate::{Actor, Error, Result, Services, require};
+use crate::{Actor, DEFAULT_PAGE, Error, MAX_PAGE, Page, Result, Services, require};
 use domain::audit::AuditEvent;
 use store::audit::AuditFilter;
 use uuid::Uuid;
@@ -56,12 +55,9 @@ fn parse_id(v: &mut domain::Validation, field: &str, text: &str) -> Option<Uuid>
 impl AuditQuery {
     fn to_filter(&self) -> Result<AuditFilter> {
         let mut v = domain::Validation::new();
-        let limit = self.limit.unwrap_or(crate::partners::DEFAULT_PAGE);
-        if !(1..=crate::partners::MAX_PAGE).contains(&limit) {
-            v.add(
-                "limit",
-                format!("must be between 1 and {}", crate::partners::MAX_PAGE),
-            );
+        let limit = self.limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            v.add("limit", format!("must be between 1 and {}", MAX_PAGE));
         }
         let filter = AuditFilter {
             partner_id: parse_id(&mut v, "partner", &self.partner),

@@ -1,6 +1,8 @@
 //! Partner organisations and their contacts: list, view, create, edit, lifecycle, archive.
 
-use crate::{Actor, Change, Error, Result, Services, record, require, snapshot};
+use crate::{
+    Actor, Change, DEFAULT_PAGE, Error, MAX_PAGE, Page, Result, Services, record, require, snapshot,
+};
 use base64::Engine;
 use domain::Choice;
 use domain::FieldError;
@@ -10,9 +12,6 @@ use domain::partners::{
 use store::Tx;
 use store::partners::{PartnerAfter, PartnerFilter, PartnerSort};
 use uuid::Uuid;
-
-pub const DEFAULT_PAGE: i64 = 50;
-pub const MAX_PAGE: i64 = 200;
 
 /// A partner list request as a user or client expresses it: plain text, validated here.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -41,14 +40,6 @@ pub struct PartnerQuery {
     pub cursor: String,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
-}
-
-/// One page of results and where the next one starts.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]

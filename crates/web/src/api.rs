@@ -14,9 +14,10 @@ use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
 use domain::users::{NewUserInput, User};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use services::Page;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
-use services::partners::{Page, PartnerQuery};
+use services::partners::PartnerQuery;
 use utoipa::OpenApi;
 use uuid::Uuid;
 

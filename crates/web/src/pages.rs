@@ -246,6 +246,41 @@ impl Form {
     }
 }
 
+/// A list page's query string; when it cannot be read at all, the defaults and why.
+fn query_or_errors<Q: Default>(
+    query: Result<Query<Q>, axum::extract::rejection::QueryRejection>,
+    field: &str,
+) -> (Q, Vec<FieldError>) {
+    match query {
+        Ok(Query(query)) => (query, Vec::new()),
+        Err(rejection) => (
+            Q::default(),
+            vec![FieldError {
+                field: field.into(),
+                message: rejection.body_text(),
+            }],
+        ),
+    }
+}
+
+/// A list page's results; bad filters become messages above an empty list, not an error page.
+fn page_or_errors<T>(
+    result: services::Result<services::Page<T>>,
+    errors: &mut Vec<FieldError>,
+) -> Result<services::Page<T>, Response> {
+    match result {
+        Ok(page) => Ok(page),
+        Err(services::Error::Invalid(e)) => {
+            errors.extend(e);
+            Ok(services::Page {
+                items: Vec::new(),
+                next_cursor: None,
+            })
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
 fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
@@ -473,27 +508,11 @@ async fn partner_list(
     auth: PageAuth,
     query: Result<Query<PartnerQuery>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
-    let (query, mut errors) = match query {
-        Ok(Query(query)) => (query, Vec::new()),
-        Err(rejection) => (
-            PartnerQuery::default(),
-            vec![FieldError {
-                field: "q".into(),
-                message: rejection.body_text(),
-            }],
-        ),
-    };
-    let page = match state.services.list_partners(&auth.actor, &query).await {
-        Ok(page) => page,
-        Err(services::Error::Invalid(e)) => {
-            errors.extend(e);
-            services::partners::Page {
-                items: Vec::new(),
-                next_cursor: None,
-            }
-        }
-        Err(other) => return Err(service_error(other)),
-    };
+    let (query, mut errors) = query_or_errors(query, "q");
+    let page = page_or_errors(
+        state.services.list_partners(&auth.actor, &query).await,
+        &mut errors,
+    )?;
     let owners = if auth.actor.is_internal() {
         state
             .services
@@ -1539,27 +1558,11 @@ async fn audit_page(
     auth: PageAuth,
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
-    let (query, mut errors) = match query {
-        Ok(Query(q)) => (q, Vec::new()),
-        Err(rejection) => (
-            AuditQuery::default(),
-            vec![FieldError {
-                field: "limit".into(),
-                message: rejection.body_text(),
-            }],
-        ),
-    };
-    let page = match state.services.audit_log(&auth.actor, &query).await {
-        Ok(page) => page,
-        Err(services::Error::Invalid(e)) => {
-            errors.extend(e);
-            services::partners::Page {
-                items: Vec::new(),
-                next_cursor: None,
-            }
-        }
-        Err(other) => return Err(service_error(other)),
-    };
+    let (query, mut errors) = query_or_errors(query, "limit");
+    let page = page_or_errors(
+        state.services.audit_log(&auth.actor, &query).await,
+        &mut errors,
+    )?;
     let next_link = page.next_cursor.map(|cursor| {
         let mut pairs = form_urlencoded::Serializer::new(String::new());
         for (k, v) in [
