@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod partners;
+pub mod program;
 pub mod roles;
 pub mod users;
 pub mod validation;

@@ -98,6 +98,11 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// The partner program definition (program.toml).
+    Program {
+        #[command(subcommand)]
+        action: ProgramAction,
+    },
     /// Measure PartnerOS on deterministic generated data.
     Bench {
         #[command(subcommand)]
@@ -110,6 +115,21 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+}
+
+#[derive(Subcommand)]
+enum ProgramAction {
+    /// Write the shipped program, with a comment on every setting.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "program.toml")]
+        file: std::path::PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a program file; every problem is reported with its line, column and a fix.
+    Check { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -171,9 +191,23 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Errors end the process with one readable message (and exit code 1), never a backtrace.
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("start the async runtime");
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     init_logging(cli.log_format);
     match cli.command {
         Command::Serve { db, server } => {
@@ -235,6 +269,23 @@ async fn main() -> anyhow::Result<()> {
             println!("created admin {}", user.email);
             Ok(())
         }
+        Command::Program {
+            action: ProgramAction::Init { file, force },
+        } => {
+            if file.exists() && !force {
+                bail!(
+                    "{} already exists; pass --force to replace it",
+                    file.display()
+                );
+            }
+            std::fs::write(&file, domain::program::DEFAULT_PROGRAM)
+                .with_context(|| format!("writing {}", file.display()))?;
+            println!("wrote {}", file.display());
+            Ok(())
+        }
+        Command::Program {
+            action: ProgramAction::Check { file },
+        } => check_program(&file),
         Command::Bench {
             what:
                 BenchWhat::Partners {
@@ -246,6 +297,38 @@ async fn main() -> anyhow::Result<()> {
         Command::User { db, action } => {
             let services = open_for_cli(&db.database_url).await?;
             user_command(&services, action).await
+        }
+    }
+}
+
+fn check_program(file: &std::path::Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let (program, issues) = domain::program::parse(&text);
+    for issue in &issues {
+        println!("{}:{issue}", file.display());
+    }
+    match program {
+        Some(program) => {
+            let tiers: Vec<&str> = program.tiers.iter().map(|t| t.name.as_str()).collect();
+            println!(
+                "{}: ok — {} ({}), tiers: {}",
+                file.display(),
+                program.name,
+                program.currency,
+                tiers.join(" < ")
+            );
+            Ok(())
+        }
+        None => {
+            let errors = issues
+                .iter()
+                .filter(|i| i.severity == domain::program::Severity::Error)
+                .count();
+            bail!(
+                "{}: {errors} error(s); the program was not accepted",
+                file.display()
+            )
         }
     }
 }

@@ -412,3 +412,55 @@ fn demo_twice_neither_duplicates_nor_fails() {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
+
+#[test]
+fn program_init_and_check() {
+    let dir = std::env::temp_dir().join(format!("partneros-program-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("program.toml");
+    let path = file.to_str().unwrap();
+    let out = run(&["program", "init", path], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        written.contains("# ") && written.contains("[[tiers]]"),
+        "the default is commented"
+    );
+    let out = run(&["program", "check", path], "");
+    assert!(
+        out.status.success()
+            && text(&out).contains("Registered < Bronze < Silver < Gold < Platinum"),
+        "{}",
+        text(&out)
+    );
+    let out = run(&["program", "init", path], "");
+    assert!(
+        !out.status.success() && text(&out).contains("pass --force"),
+        "never overwrites silently"
+    );
+    std::fs::write(
+        &file,
+        written.replacen("discount_percent = 15", "discount_percent = \"15%\"", 1),
+    )
+    .unwrap();
+    let out = run(&["program", "check", path], "");
+    let report = text(&out);
+    assert!(!out.status.success());
+    let line = written[..written.find("discount_percent = 15").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    assert!(
+        report.contains(&format!("{path}:{line}:")),
+        "names file and line: {report}"
+    );
+    assert!(
+        report.contains("fix:") && report.contains("not accepted"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("backtrace"),
+        "errors read as messages: {report}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
