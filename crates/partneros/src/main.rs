@@ -130,6 +130,18 @@ enum ProgramAction {
     },
     /// Check a program file; every problem is reported with its line, column and a fix.
     Check { file: std::path::PathBuf },
+    /// Check a program file and store it as the next program version (never when it has errors).
+    Apply {
+        #[command(flatten)]
+        db: DbArgs,
+        file: std::path::PathBuf,
+        /// The day it comes into force (YYYY-MM-DD, UTC); today when omitted.
+        #[arg(long, default_value = "")]
+        effective: String,
+        /// Why it changes, for the version history.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -286,6 +298,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Program {
             action: ProgramAction::Check { file },
         } => check_program(&file),
+        Command::Program {
+            action:
+                ProgramAction::Apply {
+                    db,
+                    file,
+                    effective,
+                    note,
+                },
+        } => {
+            let source = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let services = open_for_cli(&db.database_url).await?;
+            let version = services
+                .apply_program(&Actor::system("cli"), &source, &effective, &note)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(e)))?;
+            for warning in &version.warnings {
+                println!("{}:{warning}", file.display());
+            }
+            println!(
+                "stored program version {} (in force from {})",
+                version.version,
+                version.effective_from.date()
+            );
+            Ok(())
+        }
         Command::Bench {
             what:
                 BenchWhat::Partners {

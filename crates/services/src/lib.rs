@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bench;
 pub mod demo;
 pub mod partners;
+pub mod program;
 pub mod users;
 
 use domain::FieldError;

@@ -630,3 +630,76 @@ async fn passwords_and_api_tokens() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn program_versions_activation_and_effective_dates() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let (version, program) = s.program_in_force().await.unwrap();
+        assert_eq!(
+            (version, program.tiers.len()),
+            (0, 5),
+            "the shipped default applies first"
+        );
+        let default = domain::program::DEFAULT_PROGRAM;
+        let bad = default.replacen("currency = \"USD\"", "currency = \"usd\"", 1);
+        match s.apply_program(&w.admin, &bad, "", "").await {
+            Err(Error::Invalid(errors)) => assert!(
+                errors[0].message.starts_with("line 9, column"),
+                "{errors:?}"
+            ),
+            other => panic!("expected invalid, got {other:?}"),
+        }
+        assert!(matches!(
+            s.apply_program(&w.manager, default, "", "").await,
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            s.apply_program(&w.admin, default, "2001-01-01", "").await,
+            Err(Error::Invalid(_))
+        ));
+        assert!(
+            s.program_versions(&w.admin).await.unwrap().is_empty(),
+            "nothing stored by refused attempts"
+        );
+        let euro = default.replacen("currency = \"USD\"", "currency = \"EUR\"", 1);
+        let v1 = s
+            .apply_program(&w.admin, &euro, "", "switch to euro")
+            .await
+            .unwrap();
+        assert_eq!(v1.version, 1);
+        assert!(v1.diff.contains("+currency = \"EUR\""));
+        let later = s
+            .apply_program(&w.admin, default, "2999-12-31", "back to dollars")
+            .await
+            .unwrap();
+        assert_eq!(later.version, 2);
+        let (version, program) = s.program_in_force().await.unwrap();
+        assert_eq!(
+            (version, program.currency.as_str()),
+            (1, "EUR"),
+            "a future version waits for its date"
+        );
+        let versions = s.program_versions(&w.executive).await.unwrap();
+        assert_eq!(
+            versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+            [2, 1]
+        );
+        assert!(matches!(
+            s.program_versions(&w.a_user).await,
+            Err(Error::Forbidden(_))
+        ));
+        let log = s
+            .audit_log(
+                &w.admin,
+                &services::audit::AuditQuery {
+                    entity_type: "program".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(log.items.len(), 2);
+    })
+    .await;
+}

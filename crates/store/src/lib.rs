@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod partners;
+pub mod program;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -18,6 +18,7 @@ use services::Page;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
 use services::partners::PartnerQuery;
+use services::program::ProgramVersion;
 use utoipa::OpenApi;
 use uuid::Uuid;
 
@@ -43,6 +44,10 @@ pub fn routes() -> Router<AppState> {
         .route("/contacts/{id}", get(get_contact).patch(update_contact))
         .route("/contacts/{id}/archive", post(archive_contact))
         .route("/audit", get(audit))
+        .route(
+            "/program/versions",
+            get(program_versions).post(apply_program),
+        )
         .route("/users", get(list_users).post(create_user))
         .route("/users/{id}/disable", post(disable_user))
         .route("/users/{id}/enable", post(enable_user))
@@ -489,14 +494,49 @@ async fn reset_password(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/program/versions", tag = "program",
+    responses((status = 200, body = Vec<ProgramVersion>), (status = 403, body = Problem)))]
+async fn program_versions(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Vec<ProgramVersion>> {
+    Ok(Json(state.services.program_versions(&auth.actor).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProgramVersion {
+    /// The whole program.toml text.
+    pub source: String,
+    /// YYYY-MM-DD (UTC); today when empty.
+    #[serde(default)]
+    pub effective_from: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/program/versions", tag = "program", request_body = NewProgramVersion,
+    responses((status = 201, body = ProgramVersion), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn apply_program(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(body): ApiJson<NewProgramVersion>,
+) -> Result<impl IntoResponse, Problem> {
+    let version = state
+        .services
+        .apply_program(&auth.actor, &body.source, &body.effective_from, &body.note)
+        .await?;
+    Ok((StatusCode::CREATED, Json(version)))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, audit, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
-    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "admin"))
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "admin"))
 )]
 struct ApiDoc;
 

@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/disable", post(disable_user))
         .route("/users/{id}/enable", post(enable_user))
         .route("/audit", get(audit_page))
+        .route("/program", get(program_page).post(apply_program))
 }
 
 // ---- shared view helpers ----
@@ -65,6 +66,7 @@ pub struct Nav {
     pub user_name: String,
     pub role: &'static str,
     pub csrf_token: String,
+    pub internal: bool,
     pub manages_users: bool,
     pub admin: bool,
 }
@@ -78,6 +80,7 @@ impl Layout {
                 user_name: auth.user.name.clone(),
                 role: role.label(),
                 csrf_token: auth.csrf_token.clone(),
+                internal: role.is_internal(),
                 manages_users: role.can_manage_users(),
                 admin: role.can_read_audit_log(),
             }),
@@ -1602,4 +1605,114 @@ async fn audit_page(
         next_link,
         errors: Errors::from(errors),
     }))
+}
+
+// ---- the partner program definition ----
+
+#[derive(Template)]
+#[template(path = "program.html")]
+struct ProgramPage {
+    layout: Layout,
+    csrf_token: String,
+    in_force: i64,
+    versions: Vec<services::program::ProgramVersion>,
+    can_apply: bool,
+    source: String,
+    effective_from: String,
+    note: String,
+    /// Problems in the file, one per line of the file they concern.
+    source_errors: Vec<String>,
+    errors: Errors,
+}
+
+struct ProgramForm {
+    source: Option<String>,
+    effective_from: String,
+    note: String,
+    errors: Vec<FieldError>,
+}
+
+async fn program_view(state: &AppState, auth: &PageAuth, form: ProgramForm) -> PageResult {
+    let versions = state
+        .services
+        .program_versions(&auth.actor)
+        .await
+        .map_err(service_error)?;
+    let (in_force, _) = state
+        .services
+        .program_in_force()
+        .await
+        .map_err(service_error)?;
+    let status = if form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let latest = versions
+        .first()
+        .map(|v| v.source.clone())
+        .unwrap_or_else(|| domain::program::DEFAULT_PROGRAM.to_owned());
+    let view = ProgramPage {
+        layout: Layout::signed_in("Partner program", auth),
+        csrf_token: auth.csrf_token.clone(),
+        in_force,
+        can_apply: auth.actor.role == Role::Admin,
+        source: form.source.unwrap_or(latest),
+        effective_from: form.effective_from,
+        note: form.note,
+        source_errors: form
+            .errors
+            .iter()
+            .filter(|e| e.field == "source")
+            .map(|e| e.message.clone())
+            .collect(),
+        errors: Errors::from(form.errors),
+        versions,
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn program_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    program_view(
+        &state,
+        &auth,
+        ProgramForm {
+            source: None,
+            effective_from: String::new(),
+            note: String::new(),
+            errors: Vec::new(),
+        },
+    )
+    .await
+}
+
+async fn apply_program(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let (source, effective_from, note) = (
+        form.get("source"),
+        form.get("effective_from"),
+        form.get("note"),
+    );
+    match state
+        .services
+        .apply_program(&auth.actor, &source, &effective_from, &note)
+        .await
+    {
+        Ok(_) => Ok(see_other("/program")),
+        Err(services::Error::Invalid(errors)) => {
+            program_view(
+                &state,
+                &auth,
+                ProgramForm {
+                    source: Some(source),
+                    effective_from,
+                    note,
+                    errors,
+                },
+            )
+            .await
+        }
+        Err(other) => Err(service_error(other)),
+    }
 }

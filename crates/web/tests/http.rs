@@ -236,6 +236,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/account/password".into(),
         "/account/tokens".into(),
         "/account/time-zone".into(),
+        "/program".into(),
         format!("/account/tokens/{}/revoke", f.victim_token),
         "/users".into(),
         format!("/users/{victim}/disable"),
@@ -547,6 +548,92 @@ async fn every_form_post_does_its_job() {
         assert_eq!(f.page(&other_browser, "/account").await.0, StatusCode::SEE_OTHER);
         let (status, _, body) = f.post_form(&fresh, "/account/password", "csrf_token=x").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn program_versions_through_the_portal() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("admin@vendor.test").await;
+        let (_, _, page) = f.page(&session, "/program").await;
+        assert!(page.contains("The shipped default program is in force"));
+        let bad = domain::program::DEFAULT_PROGRAM.replacen(
+            "mdf_per_year = 10000",
+            "mdf_per_yr = 10000",
+            1,
+        );
+        let line = bad[..bad.find("mdf_per_yr").unwrap()].matches('\n').count() + 1;
+        let form = format!("csrf_token={csrf}&note=typo&source={}", urlenc(&bad));
+        let (status, _, page) = f.post_form(&session, "/program", &form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.contains(&format!(
+                "line {line}, column 1: unknown field `mdf_per_yr`"
+            )),
+            "the error names its line"
+        );
+        assert!(
+            page.contains("mdf_per_yr = 10000"),
+            "the text typed is kept"
+        );
+        let good = domain::program::DEFAULT_PROGRAM.replacen(
+            "discount_percent = 25",
+            "discount_percent = 30",
+            1,
+        );
+        let (status, _, _) = f
+            .post_form(
+                &session,
+                "/program",
+                &format!(
+                    "csrf_token={csrf}&note=richer+platinum&source={}",
+                    urlenc(&good)
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&session, "/program").await;
+        assert!(
+            page.contains("Version 1 is in force")
+                && page.contains("-discount_percent = 25")
+                && page.contains("+discount_percent = 30")
+        );
+        let (status, _, _) = f
+            .post_form(
+                &session,
+                "/program",
+                &format!(
+                    "csrf_token={csrf}&effective_from=2999-01-01&source={}",
+                    urlenc(&good)
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&session, "/program").await;
+        assert!(
+            page.contains("Version 1 is in force")
+                && page.contains("Version 2 — in force from 2999-01-01")
+        );
+        let (status, body) = f
+            .api(
+                Some(f.token(Role::Admin)),
+                Method::POST,
+                "/api/v1/program/versions",
+                Some(&serde_json::json!({"source": bad}).to_string()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("\"field\":\"source\""), "{body}");
+        assert_eq!(
+            f.services
+                .program_versions(f.actor(Role::Admin))
+                .await
+                .unwrap()
+                .len(),
+            2,
+            "bad files are never stored"
+        );
     })
     .await;
 }

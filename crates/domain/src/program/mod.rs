@@ -519,6 +519,38 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
                     );
                 }
             }
+            let worse = [
+                (
+                    "discount_percent",
+                    benefits.discount_percent < below.benefits.discount_percent,
+                ),
+                (
+                    "mdf_per_year",
+                    benefits.mdf_per_year < below.benefits.mdf_per_year,
+                ),
+                (
+                    "deal_protection_days",
+                    benefits.deal_protection_days < below.benefits.deal_protection_days,
+                ),
+                (
+                    "support_response_hours",
+                    benefits.support_response_hours > below.benefits.support_response_hours,
+                ),
+                (
+                    "partner_manager",
+                    benefits.partner_manager < below.benefits.partner_manager,
+                ),
+            ];
+            for (name, is_worse) in worse {
+                if is_worse {
+                    warnings.push(locate.issue(
+                        Severity::Warning,
+                        tier.key.span(),
+                        format!("tier {key} offers less {name} than {} below it", below.key),
+                        "a higher tier should never give less than a lower one; check the order of tiers or this value",
+                    ));
+                }
+            }
             let differing = benefits_differing(&benefits, &below.benefits);
             if differing < 3 {
                 warnings.push(locate.issue(
@@ -549,6 +581,15 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         tiers,
     });
     (program, issues)
+}
+
+/// A unified diff between two versions of a program file, for reviewers.
+pub fn diff(before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(2)
+        .header("previous version", "this version")
+        .to_string()
 }
 
 #[cfg(test)]

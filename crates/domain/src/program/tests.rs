@@ -216,6 +216,21 @@ fn too_similar_tiers_warn_but_are_accepted() {
 }
 
 #[test]
+fn a_higher_tier_giving_less_is_a_warning() {
+    let text = replace("discount_percent = 25", "discount_percent = 5");
+    let (program, issues) = parse(&text);
+    assert!(program.is_some());
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(
+        issues[0]
+            .message
+            .contains("platinum offers less discount_percent than gold"),
+        "{}",
+        issues[0].message
+    );
+}
+
+#[test]
 fn missing_section_is_reported() {
     let text = DEFAULT_PROGRAM.replace("[review]\n", "[reviews]\n");
     let (program, issues) = parse(&text);
@@ -226,6 +241,21 @@ fn missing_section_is_reported() {
         "{:?}",
         issues
     );
+}
+
+#[test]
+fn diff_shows_changed_lines_only() {
+    let changed = replace("discount_percent = 25", "discount_percent = 30");
+    let text = diff(DEFAULT_PROGRAM, &changed);
+    assert!(
+        text.contains("-discount_percent = 25\n+discount_percent = 30"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("key = \"registered\""),
+        "unchanged parts are left out"
+    );
+    assert!(diff(DEFAULT_PROGRAM, DEFAULT_PROGRAM).is_empty());
 }
 
 proptest! {

@@ -1,0 +1,183 @@
+//! Versions of the partner program: checking and activating program.toml, and which version
+//! is in force. A file with errors is never stored.
+
+use crate::{Actor, Change, Error, Result, Services, record, require};
+use domain::FieldError;
+use domain::program::{self, Program, Severity};
+use store::program::ProgramVersionRow;
+use uuid::Uuid;
+
+/// A stored program version, with what changed since the one before it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ProgramVersion {
+    /// 1, 2, 3, …; version 0 is the shipped default, in force until the first is activated.
+    pub version: i64,
+    pub note: String,
+    pub author: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub effective_from: time::OffsetDateTime,
+    pub source: String,
+    /// Unified diff against the previous version (or the shipped default).
+    pub diff: String,
+    /// Warnings the checker raised (a version with errors cannot exist).
+    pub warnings: Vec<String>,
+}
+
+fn warnings_of(source: &str) -> Vec<String> {
+    program::parse(source)
+        .1
+        .iter()
+        .filter(|i| i.severity == Severity::Warning)
+        .map(ToString::to_string)
+        .collect()
+}
+
+fn to_version(row: ProgramVersionRow, previous_source: &str) -> ProgramVersion {
+    ProgramVersion {
+        version: row.version,
+        diff: program::diff(previous_source, &row.source),
+        warnings: warnings_of(&row.source),
+        note: row.note,
+        author: row.author_label,
+        created_at: row.created_at,
+        effective_from: row.effective_from,
+        source: row.source,
+    }
+}
+
+/// Every error of a program file as field errors naming its line, for forms and the API.
+fn check(source: &str) -> Result<Program> {
+    let (program, issues) = program::parse(source);
+    program.ok_or_else(|| {
+        Error::Invalid(
+            issues
+                .iter()
+                .filter(|i| i.severity == Severity::Error)
+                .map(|i| FieldError {
+                    field: "source".into(),
+                    message: format!(
+                        "line {}, column {}: {} (fix: {})",
+                        i.line, i.column, i.message, i.fix
+                    ),
+                })
+                .collect(),
+        )
+    })
+}
+
+impl Services {
+    /// Checks and stores a new program version, in force from `effective_from`
+    /// (YYYY-MM-DD, UTC; empty means now). Admins only.
+    pub async fn apply_program(
+        &self,
+        actor: &Actor,
+        source: &str,
+        effective_from: &str,
+        note: &str,
+    ) -> Result<ProgramVersion> {
+        require(
+            actor.role == domain::roles::Role::Admin,
+            "only admins activate program versions",
+        )?;
+        let mut v = domain::Validation::new();
+        let note = v.text("note", note, false, 500);
+        let now = store::now();
+        let effective = match effective_from.trim() {
+            "" => Some(now),
+            text => match time::Date::parse(
+                text,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            ) {
+                Ok(date) if date < now.date() => {
+                    v.add("effective_from", "cannot be in the past");
+                    None
+                }
+                Ok(date) if date == now.date() => Some(now),
+                Ok(date) => Some(date.midnight().assume_utc()),
+                Err(_) => {
+                    v.add(
+                        "effective_from",
+                        format!("'{text}' is not a date like 2027-01-01"),
+                    );
+                    None
+                }
+            },
+        };
+        v.into_result().map_err(Error::Invalid)?;
+        check(source)?;
+        let mut tx = self.db.write().await?;
+        let previous = store::program::latest_version_number(&mut tx).await?;
+        let previous_source = match store::program::get(&mut tx, previous).await? {
+            Some(row) => row.source,
+            None => program::DEFAULT_PROGRAM.to_owned(),
+        };
+        let row = ProgramVersionRow {
+            id: Uuid::now_v7(),
+            version: previous + 1,
+            source: source.to_owned(),
+            note: note.clone(),
+            author_id: actor.user_id,
+            author_label: actor.label.clone(),
+            created_at: now,
+            effective_from: effective.expect("validated"),
+        };
+        store::program::insert(&mut tx, &row).await?;
+        let version = to_version(row, &previous_source);
+        let change = Change {
+            partner_id: None,
+            entity_type: "program",
+            entity_id: Uuid::now_v7(),
+            action: "activated",
+            summary: format!(
+                "Program version {} stored, in force from {}{}",
+                version.version,
+                version.effective_from.date(),
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {note}")
+                }
+            ),
+            before: None,
+            after: Some(serde_json::json!({ "version": version.version, "diff": version.diff })),
+        };
+        record(&mut tx, actor, now, change).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// All versions, newest first, each with its diff. Internal users only.
+    pub async fn program_versions(&self, actor: &Actor) -> Result<Vec<ProgramVersion>> {
+        require(actor.is_internal(), "the program definition is internal")?;
+        let mut tx = self.db.read().await?;
+        let rows = store::program::list(&mut tx).await?;
+        tx.commit().await?;
+        let mut versions = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let previous = rows
+                .get(i + 1)
+                .map(|r| r.source.as_str())
+                .unwrap_or(program::DEFAULT_PROGRAM);
+            versions.push(to_version(row.clone(), previous));
+        }
+        Ok(versions)
+    }
+
+    /// The program in force now and its version number (0 = the shipped default).
+    pub async fn program_in_force(&self) -> Result<(i64, Program)> {
+        let mut tx = self.db.read().await?;
+        let row = store::program::in_force(&mut tx, store::now()).await?;
+        tx.commit().await?;
+        let (version, source) = row
+            .map(|r| (r.version, r.source))
+            .unwrap_or((0, program::DEFAULT_PROGRAM.to_owned()));
+        let program = program::parse(&source).0.ok_or_else(|| {
+            Error::Store(store::Error::Corrupt(format!(
+                "program version {version} no longer parses"
+            )))
+        })?;
+        Ok((version, program))
+    }
+}

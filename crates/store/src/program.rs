@@ -1,0 +1,70 @@
+//! Stored versions of the partner program definition.
+
+use crate::{Result, Sql, Tx, sql};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProgramVersionRow {
+    pub id: Uuid,
+    pub version: i64,
+    pub source: String,
+    pub note: String,
+    pub author_id: Option<Uuid>,
+    pub author_label: String,
+    pub created_at: OffsetDateTime,
+    pub effective_from: OffsetDateTime,
+}
+
+const SELECT: &str = "SELECT id, version, source, note, author_id, author_label, created_at, effective_from FROM program_versions";
+
+pub async fn insert(tx: &mut Tx, row: &ProgramVersionRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO program_versions (id, version, source, note, author_id, author_label, created_at, effective_from) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        row.id,
+        row.version,
+        &row.source,
+        &row.note,
+        row.author_id,
+        &row.author_label,
+        row.created_at,
+        row.effective_from,
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn latest_version_number(tx: &mut Tx) -> Result<i64> {
+    #[derive(sqlx::FromRow)]
+    struct Max {
+        n: Option<i64>,
+    }
+    Ok(tx
+        .one::<Max>(Sql::new("SELECT MAX(version) AS n FROM program_versions"))
+        .await?
+        .n
+        .unwrap_or(0))
+}
+
+/// The version in force at `at`: the highest version already effective.
+pub async fn in_force(tx: &mut Tx, at: OffsetDateTime) -> Result<Option<ProgramVersionRow>> {
+    let mut query = Sql::new(SELECT);
+    query
+        .push(" WHERE effective_from <= ")
+        .push_bind(at)
+        .push(" ORDER BY version DESC LIMIT 1");
+    tx.optional(query).await
+}
+
+pub async fn get(tx: &mut Tx, version: i64) -> Result<Option<ProgramVersionRow>> {
+    let mut query = Sql::new(SELECT);
+    query.push(" WHERE version = ").push_bind(version);
+    tx.optional(query).await
+}
+
+/// Every version, newest first.
+pub async fn list(tx: &mut Tx) -> Result<Vec<ProgramVersionRow>> {
+    tx.all(Sql::new(&format!("{SELECT} ORDER BY version DESC")))
+        .await
+}
