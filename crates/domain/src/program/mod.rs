@@ -1,6 +1,8 @@
 //! The partner program as code: `program.toml` parsed into plain types, checked, and every
 //! problem reported with its line, column and a plain-language fix.
 
+pub mod evaluation;
+
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use toml::Spanned;
