@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod contacts;
+pub mod facts;
 pub mod partners;
 pub mod program;
 mod sql;

@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::audit::AuditEvent;
 use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
+use domain::program::evaluation::FactsInput;
 use domain::users::{NewUserInput, User};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -18,7 +19,7 @@ use services::Page;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
 use services::partners::PartnerQuery;
-use services::program::ProgramVersion;
+use services::program::{ProgramVersion, TierReport};
 use utoipa::OpenApi;
 use uuid::Uuid;
 
@@ -41,6 +42,11 @@ pub fn routes() -> Router<AppState> {
             get(list_contacts).post(add_contact),
         )
         .route("/partners/{id}/timeline", get(timeline))
+        .route(
+            "/partners/{id}/facts",
+            get(partner_facts).put(set_partner_facts),
+        )
+        .route("/partners/{id}/evaluation", get(evaluate_partner))
         .route("/contacts/{id}", get(get_contact).patch(update_contact))
         .route("/contacts/{id}/archive", post(archive_contact))
         .route("/audit", get(audit))
@@ -529,12 +535,55 @@ async fn apply_program(
     Ok((StatusCode::CREATED, Json(version)))
 }
 
+#[utoipa::path(get, path = "/api/v1/partners/{id}/facts", tag = "program", responses((status = 200, body = FactsInput), (status = 404, body = Problem)))]
+async fn partner_facts(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<FactsInput> {
+    Ok(Json(
+        state
+            .services
+            .partner_facts(&auth.actor, id)
+            .await?
+            .to_input(),
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/partners/{id}/facts", tag = "program", request_body = FactsInput,
+    responses((status = 200, body = FactsInput), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn set_partner_facts(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<FactsInput>,
+) -> ApiResult<FactsInput> {
+    Ok(Json(
+        state
+            .services
+            .set_partner_facts(&auth.actor, id, &input)
+            .await?
+            .to_input(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/partners/{id}/evaluation", tag = "program", responses((status = 200, body = TierReport), (status = 404, body = Problem)))]
+async fn evaluate_partner(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<TierReport> {
+    Ok(Json(
+        state.services.evaluate_partner(&auth.actor, id).await?,
+    ))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, evaluate_partner, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "admin"))
 )]

@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/restore", post(restore_partner))
         .route("/partners/{id}/contacts", post(add_contact))
         .route("/partners/{id}/users", post(add_portal_user))
+        .route("/partners/{id}/facts", post(set_partner_facts))
         .route("/contacts/{id}", post(update_contact))
         .route("/contacts/{id}/edit", get(edit_contact))
         .route("/contacts/{id}/archive", post(archive_contact))
@@ -825,6 +826,9 @@ struct PartnerPage {
     user_name: String,
     user_errors: Errors,
     stage_errors: Errors,
+    report: services::program::TierReport,
+    facts: domain::program::evaluation::FactsInput,
+    facts_errors: Errors,
     timeline: Vec<EventView>,
     older_link: Option<String>,
 }
@@ -837,6 +841,8 @@ struct PartnerPageForms {
     user_name: String,
     user_errors: Vec<FieldError>,
     stage_errors: Vec<FieldError>,
+    facts: Option<domain::program::evaluation::FactsInput>,
+    facts_errors: Vec<FieldError>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -880,7 +886,20 @@ async fn partner_view(
     };
     let has_errors = !(forms.contact_errors.is_empty()
         && forms.user_errors.is_empty()
-        && forms.stage_errors.is_empty());
+        && forms.stage_errors.is_empty()
+        && forms.facts_errors.is_empty());
+    let report = services
+        .evaluate_partner(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let facts = match forms.facts {
+        Some(typed) => typed,
+        None => services
+            .partner_facts(&auth.actor, id)
+            .await
+            .map_err(service_error)?
+            .to_input(),
+    };
     let view = PartnerPage {
         layout: Layout::signed_in(partner.display_name.clone(), auth),
         csrf_token: auth.csrf_token.clone(),
@@ -916,6 +935,9 @@ async fn partner_view(
         user_name: forms.user_name,
         user_errors: Errors::from(forms.user_errors),
         stage_errors: Errors::from(forms.stage_errors),
+        report,
+        facts,
+        facts_errors: Errors::from(forms.facts_errors),
         timeline: timeline
             .items
             .iter()
@@ -1120,6 +1142,79 @@ async fn update_contact(
                 .await
                 .map_err(service_error)?;
             Ok(contact_form(&auth, &contact, input, errors))
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+/// Reads a whole-number form field; text that is not one is reported by field name.
+fn whole_number(form: &Form, field: &str, errors: &mut Vec<FieldError>) -> i64 {
+    let text = form.get(field);
+    match text.trim() {
+        "" => 0,
+        value => value.parse().unwrap_or_else(|_| {
+            errors.push(FieldError {
+                field: field.into(),
+                message: format!("'{value}' is not a whole number"),
+            });
+            0
+        }),
+    }
+}
+
+async fn set_partner_facts(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let mut errors = Vec::new();
+    let input = domain::program::evaluation::FactsInput {
+        sourced_revenue_12m: form.get("sourced_revenue_12m"),
+        certified_people: whole_number(&form, "certified_people", &mut errors),
+        advanced_certified_people: whole_number(&form, "advanced_certified_people", &mut errors),
+        customer_references: whole_number(&form, "customer_references", &mut errors),
+        qbrs_per_year: whole_number(&form, "qbrs_per_year", &mut errors),
+        executive_sponsor: form.get("executive_sponsor"),
+        co_marketing_per_year: whole_number(&form, "co_marketing_per_year", &mut errors),
+        ipp_score: whole_number(&form, "ipp_score", &mut errors),
+    };
+    let result = if errors.is_empty() {
+        state
+            .services
+            .set_partner_facts(&auth.actor, id, &input)
+            .await
+            .map(|_| ())
+    } else {
+        // Report the other fields' problems too, so one round trip shows everything.
+        let reported: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
+        errors.extend(
+            input
+                .validate()
+                .err()
+                .into_iter()
+                .flatten()
+                .filter(|e| !reported.contains(&e.field)),
+        );
+        Err(services::Error::Invalid(errors))
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("/partners/{id}#tier"))),
+        Err(services::Error::Invalid(facts_errors)) => {
+            partner_view(
+                &state,
+                &auth,
+                id,
+                "",
+                PartnerPageForms {
+                    facts: Some(input),
+                    facts_errors,
+                    ..Default::default()
+                },
+            )
+            .await
         }
         Err(other) => Err(service_error(other)),
     }

@@ -231,6 +231,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         format!("/partners/{a}/restore"),
         format!("/partners/{a}/contacts"),
         format!("/partners/{a}/users"),
+        format!("/partners/{a}/facts"),
         format!("/contacts/{c}"),
         format!("/contacts/{c}/archive"),
         "/account/password".into(),
@@ -634,6 +635,38 @@ async fn program_versions_through_the_portal() {
             2,
             "bad files are never stored"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tier_evaluation_on_the_partner_page() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let path = format!("/partners/{}", f.partner_a);
+        let (_, _, page) = f.page(&session, &path).await;
+        assert!(page.contains("Qualifies today for <b>Registered</b>") && page.contains("to reach Bronze"));
+        let bad = format!("csrf_token={csrf}&sourced_revenue_12m=lots&certified_people=4&advanced_certified_people=1&customer_references=10&qbrs_per_year=four");
+        let (status, _, page) = f.post_form(&session, &format!("{path}/facts"), &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains(r#"id="sourced_revenue_12m-error""#) && page.contains("four&#39; is not a whole number"));
+        assert!(page.contains(r#"value="lots""#), "typed text is kept");
+        let good = format!(
+            "csrf_token={csrf}&sourced_revenue_12m=380000&certified_people=4&advanced_certified_people=2&customer_references=10&qbrs_per_year=4&executive_sponsor=vp&co_marketing_per_year=2&ipp_score=70"
+        );
+        let (status, _, _) = f.post_form(&session, &format!("{path}/facts"), &good).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&session, &path).await;
+        assert!(page.contains("Qualifies today for <b>Silver</b>"), "evaluated with the new facts");
+        assert!(page.contains("$120,000 more closed-won revenue and 1 more certified person to reach Gold."));
+        let (_, body) = f.api(Some(f.token(Role::PartnerUser)), Method::GET, &format!("/api/v1/partners/{}/evaluation", f.partner_a), None).await;
+        let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(report["qualifies_for"], "Silver", "the partner sees its own standing");
+        assert_eq!(report["program_version"], 0);
+        let (status, _) = f.api(Some(f.token(Role::PartnerManager)), Method::PUT, &format!("/api/v1/partners/{}/facts", f.partner_a), Some(r#"{"ipp_score":300}"#)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, body) = f.api(Some(f.token(Role::Admin)), Method::GET, &format!("/api/v1/partners/{}/facts", f.partner_a), None).await;
+        assert!(body.contains("\"ipp_score\":70"), "a refused update changed nothing: {body}");
     })
     .await;
 }

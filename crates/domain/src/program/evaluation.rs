@@ -215,3 +215,125 @@ pub fn keeps_tier(program: &Program, index: usize, facts: &PartnerFacts) -> bool
             .all(|c| c.met)
     })
 }
+
+/// Facts as typed into a form or sent to the API, before checking.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct FactsInput {
+    /// Trailing-12-month partner-sourced closed-won revenue, e.g. "380000" or "380000.50".
+    pub sourced_revenue_12m: String,
+    pub certified_people: i64,
+    pub advanced_certified_people: i64,
+    pub customer_references: i64,
+    pub qbrs_per_year: i64,
+    /// none, vp or c_level
+    pub executive_sponsor: String,
+    pub co_marketing_per_year: i64,
+    /// 0-100
+    pub ipp_score: i64,
+}
+
+impl FactsInput {
+    pub fn validate(&self) -> Result<PartnerFacts, Vec<crate::FieldError>> {
+        let mut v = crate::Validation::new();
+        let revenue_text = self.sourced_revenue_12m.trim().replace([',', '_'], "");
+        let revenue = if revenue_text.is_empty() {
+            Decimal::ZERO
+        } else {
+            match revenue_text.parse::<Decimal>() {
+                Ok(amount) if amount < Decimal::ZERO => {
+                    v.add("sourced_revenue_12m", "cannot be negative");
+                    Decimal::ZERO
+                }
+                Ok(amount) if amount.scale() > 2 => {
+                    v.add("sourced_revenue_12m", "at most 2 decimal places");
+                    Decimal::ZERO
+                }
+                Ok(amount) if amount > Decimal::from(1_000_000_000_000_i64) => {
+                    v.add("sourced_revenue_12m", "is implausibly large");
+                    Decimal::ZERO
+                }
+                Ok(amount) => amount,
+                Err(_) => {
+                    v.add(
+                        "sourced_revenue_12m",
+                        format!(
+                            "'{}' is not an amount like 380000 or 380000.50",
+                            self.sourced_revenue_12m.trim()
+                        ),
+                    );
+                    Decimal::ZERO
+                }
+            }
+        };
+        let mut count = |field: &str, value: i64, max: i64| -> u32 {
+            if !(0..=max).contains(&value) {
+                v.add(field, format!("must be between 0 and {max}"));
+                0
+            } else {
+                value as u32
+            }
+        };
+        let certified_people = count("certified_people", self.certified_people, 100_000);
+        let advanced_certified_people = count(
+            "advanced_certified_people",
+            self.advanced_certified_people,
+            100_000,
+        );
+        let customer_references = count("customer_references", self.customer_references, 100_000);
+        let qbrs_per_year = count("qbrs_per_year", self.qbrs_per_year, 366);
+        let co_marketing_per_year =
+            count("co_marketing_per_year", self.co_marketing_per_year, 10_000);
+        let ipp_score = count("ipp_score", self.ipp_score, 100);
+        if advanced_certified_people > certified_people {
+            v.add(
+                "advanced_certified_people",
+                "cannot exceed certified people (advanced certifications count among them)",
+            );
+        }
+        let executive_sponsor = match self.executive_sponsor.trim() {
+            "" | "none" => None,
+            "vp" => Some(SponsorLevel::Vp),
+            "c_level" => Some(SponsorLevel::CLevel),
+            other => {
+                v.add(
+                    "executive_sponsor",
+                    format!("'{other}' is not one of: none, vp, c_level"),
+                );
+                None
+            }
+        };
+        v.into_result()?;
+        Ok(PartnerFacts {
+            sourced_revenue_12m: revenue,
+            certified_people,
+            advanced_certified_people,
+            customer_references,
+            qbrs_per_year,
+            executive_sponsor,
+            co_marketing_per_year,
+            ipp_score,
+        })
+    }
+}
+
+impl PartnerFacts {
+    /// The facts as they would be typed again, to fill a form.
+    pub fn to_input(&self) -> FactsInput {
+        FactsInput {
+            sourced_revenue_12m: self.sourced_revenue_12m.normalize().to_string(),
+            certified_people: self.certified_people.into(),
+            advanced_certified_people: self.advanced_certified_people.into(),
+            customer_references: self.customer_references.into(),
+            qbrs_per_year: self.qbrs_per_year.into(),
+            executive_sponsor: match self.executive_sponsor {
+                Some(SponsorLevel::Vp) => "vp",
+                Some(SponsorLevel::CLevel) => "c_level",
+                _ => "none",
+            }
+            .into(),
+            co_marketing_per_year: self.co_marketing_per_year.into(),
+            ipp_score: self.ipp_score.into(),
+        }
+    }
+}

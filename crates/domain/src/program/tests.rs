@@ -349,6 +349,47 @@ mod evaluation {
         assert!(!keeps_tier(&program, 2, &facts));
     }
 
+    #[test]
+    fn facts_input_names_every_bad_field() {
+        use crate::program::evaluation::FactsInput;
+        let input = FactsInput {
+            sourced_revenue_12m: "lots".into(),
+            certified_people: -1,
+            advanced_certified_people: 2,
+            ipp_score: 101,
+            executive_sponsor: "ceo".into(),
+            ..Default::default()
+        };
+        let fields: Vec<String> = input
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "sourced_revenue_12m",
+                "certified_people",
+                "ipp_score",
+                "advanced_certified_people",
+                "executive_sponsor"
+            ]
+        );
+        let ok = FactsInput {
+            sourced_revenue_12m: "380,000.50".into(),
+            certified_people: 4,
+            executive_sponsor: "vp".into(),
+            ..Default::default()
+        };
+        let facts = ok.validate().unwrap();
+        assert_eq!(
+            facts.sourced_revenue_12m,
+            "380000.50".parse::<Decimal>().unwrap()
+        );
+        assert_eq!(facts.to_input().validate().unwrap(), facts, "round trip");
+    }
+
     fn facts_strategy() -> impl Strategy<Value = PartnerFacts> {
         (
             0u64..3_000_000,
