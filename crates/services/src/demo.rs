@@ -177,6 +177,25 @@ fn event_id(at: OffsetDateTime) -> Uuid {
     Uuid::new_v7(ts)
 }
 
+/// Facts that roughly match the partner's tier: some partners sit comfortably, some are
+/// close to the next tier, some have slipped below their own — as in a real book.
+fn demo_facts(i: usize, tier: Tier) -> store::facts::FactsRow {
+    let level = Tier::ALL.iter().position(|t| *t == tier).unwrap_or(0) as i64;
+    let wobble = (i as i64 * 37) % 7 - 2;
+    let revenue = [0, 40_000, 180_000, 620_000, 1_300_000][level as usize] + wobble * 30_000;
+    let certified = [0, 1, 3, 5, 8][level as usize] + wobble.clamp(-1, 2);
+    store::facts::FactsRow {
+        sourced_revenue_12m_minor: revenue.max(0) * 100,
+        certified_people: certified.max(0),
+        advanced_certified_people: (certified / 2).max(0),
+        customer_references: [0, 2, 6, 11, 16][level as usize],
+        qbrs_per_year: [0, 1, 2, 4, 12][level as usize],
+        executive_sponsor: ["none", "none", "none", "vp", "c_level"][level as usize].into(),
+        co_marketing_per_year: [0, 0, 1, 2, 4][level as usize],
+        ipp_score: 40 + level * 10 + wobble * 3,
+    }
+}
+
 impl Services {
     /// Fills an empty database with the demo program. Returns false when it was already there.
     pub async fn seed_demo(&self) -> Result<bool> {
@@ -354,6 +373,7 @@ impl Services {
             }
             let last_change = events.iter().map(|e| e.at).max().unwrap_or(created);
             store::partners::set_stage(&mut tx, id, stage, last_change).await?;
+            store::facts::upsert(&mut tx, id, &demo_facts(i, tier), last_change).await?;
             for e in &events {
                 store::audit::insert(&mut tx, e).await?;
             }
