@@ -325,7 +325,7 @@ impl Services {
                 .into_iter()
                 .flatten()
                 .map(|c| CriterionView {
-                    criterion: c.criterion.replace('_', " "),
+                    criterion: evaluation::criterion_label(c.criterion).to_owned(),
                     required: c.required.clone(),
                     actual: c.actual.clone(),
                     met: c.met,

@@ -170,6 +170,21 @@ pub fn check_criteria(
     ]
 }
 
+/// How a criterion is called on screen.
+pub fn criterion_label(criterion: &str) -> &'static str {
+    match criterion {
+        "sourced_revenue_12m" => "Partner-sourced closed-won revenue, last 12 months",
+        "certified_people" => "Certified people",
+        "advanced_certified_people" => "People with an advanced certification",
+        "customer_references" => "Customer references",
+        "qbrs_per_year" => "QBRs in the last 12 months",
+        "executive_sponsor" => "Executive sponsor",
+        "co_marketing_per_year" => "Co-marketing activities in the last 12 months",
+        "min_ipp_score" => "IPP fit score",
+        _ => "Other criterion",
+    }
+}
+
 /// Joins shortfalls the way people write lists: "a, b and c".
 fn sentence(parts: &[String]) -> String {
     match parts {
