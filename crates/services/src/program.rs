@@ -165,6 +165,28 @@ impl Services {
         Ok(versions)
     }
 
+    /// How many partners sit in each tier of the program in force, lowest tier first.
+    pub async fn tier_distribution(&self, actor: &Actor) -> Result<Vec<(String, i64)>> {
+        require(actor.is_internal(), "the tier distribution is internal")?;
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.read().await?;
+        let counts = store::partners::tier_counts(&mut tx).await?;
+        tx.commit().await?;
+        Ok(program
+            .tiers
+            .iter()
+            .map(|t| {
+                (
+                    t.name.clone(),
+                    counts
+                        .iter()
+                        .find(|(key, _)| *key == t.key)
+                        .map_or(0, |(_, n)| *n),
+                )
+            })
+            .collect())
+    }
+
     /// The program in force now and its version number (0 = the shipped default).
     pub async fn program_in_force(&self) -> Result<(i64, Program)> {
         let mut tx = self.db.read().await?;
@@ -248,6 +270,39 @@ pub struct TierReport {
     pub gap: Option<String>,
     /// The next tier's criteria (the top tier's when there is none above).
     pub criteria: Vec<CriterionView>,
+    /// What the current tier gives the partner: (benefit, value).
+    pub benefits: Vec<(String, String)>,
+}
+
+fn benefit_list(benefits: &domain::program::Benefits, currency: &str) -> Vec<(String, String)> {
+    let coverage = match benefits.partner_manager {
+        domain::program::Coverage::None => "none",
+        domain::program::Coverage::Shared => "shared",
+        domain::program::Coverage::Dedicated => "dedicated",
+    };
+    vec![
+        (
+            "Discount".into(),
+            format!("{}%", benefits.discount_percent.normalize()),
+        ),
+        (
+            "Market development funds per year".into(),
+            evaluation::money(benefits.mdf_per_year, currency),
+        ),
+        (
+            "Deal registration protection".into(),
+            format!("{} days", benefits.deal_protection_days),
+        ),
+        (
+            "Support response".into(),
+            format!("within {} hours", benefits.support_response_hours),
+        ),
+        ("Partner manager".into(), coverage.into()),
+        (
+            "Portal sections".into(),
+            benefits.portal_sections.join(", "),
+        ),
+    ]
 }
 
 impl Services {
@@ -319,6 +374,9 @@ impl Services {
                 .as_ref()
                 .map(|(i, _)| program.tiers[*i].name.clone()),
             gap: result.next.map(|(_, sentence)| sentence),
+            benefits: current
+                .map(|i| benefit_list(&program.tiers[i].benefits, &program.currency))
+                .unwrap_or_default(),
             criteria: result
                 .tiers
                 .get(shown)

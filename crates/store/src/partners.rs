@@ -334,3 +334,18 @@ pub async fn count(tx: &mut Tx) -> Result<i64> {
         .await?
         .n)
 }
+
+/// How many active (not archived) partners sit in each tier, by tier key.
+pub async fn tier_counts(tx: &mut Tx) -> Result<Vec<(String, i64)>> {
+    #[derive(sqlx::FromRow)]
+    struct TierCount {
+        tier: String,
+        n: i64,
+    }
+    let rows: Vec<TierCount> = tx
+        .all(Sql::new(
+            "SELECT tier, COUNT(*) AS n FROM partners WHERE archived_at IS NULL GROUP BY tier",
+        ))
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.tier, r.n)).collect())
+}

@@ -1710,6 +1710,7 @@ struct ProgramPage {
     layout: Layout,
     csrf_token: String,
     in_force: i64,
+    distribution: Vec<(String, i64)>,
     versions: Vec<services::program::ProgramVersion>,
     can_apply: bool,
     source: String,
@@ -1738,6 +1739,11 @@ async fn program_view(state: &AppState, auth: &PageAuth, form: ProgramForm) -> P
         .program_in_force()
         .await
         .map_err(service_error)?;
+    let distribution = state
+        .services
+        .tier_distribution(&auth.actor)
+        .await
+        .map_err(service_error)?;
     let status = if form.errors.is_empty() {
         StatusCode::OK
     } else {
@@ -1751,6 +1757,7 @@ async fn program_view(state: &AppState, auth: &PageAuth, form: ProgramForm) -> P
         layout: Layout::signed_in("Partner program", auth),
         csrf_token: auth.csrf_token.clone(),
         in_force,
+        distribution,
         can_apply: auth.actor.role == Role::Admin,
         source: form.source.unwrap_or(latest),
         effective_from: form.effective_from,

@@ -559,6 +559,10 @@ async fn program_versions_through_the_portal() {
         let (session, csrf) = f.sign_in("admin@vendor.test").await;
         let (_, _, page) = f.page(&session, "/program").await;
         assert!(page.contains("The shipped default program is in force"));
+        assert!(
+            page.contains("<tr><td>Registered</td><td>2</td></tr>"),
+            "both fixture partners are Registered"
+        );
         let bad = domain::program::DEFAULT_PROGRAM.replacen(
             "mdf_per_year = 10000",
             "mdf_per_yr = 10000",
@@ -659,6 +663,7 @@ async fn tier_evaluation_on_the_partner_page() {
         let (_, _, page) = f.page(&session, &path).await;
         assert!(page.contains("Qualifies today for <b>Silver</b>"), "evaluated with the new facts");
         assert!(page.contains("$120,000 more closed-won revenue and 1 more certified person to reach Gold."));
+        assert!(page.contains("<dt>Deal registration protection</dt><dd>0 days</dd>"), "the current tier's benefits are listed");
         let (_, body) = f.api(Some(f.token(Role::PartnerUser)), Method::GET, &format!("/api/v1/partners/{}/evaluation", f.partner_a), None).await;
         let report: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(report["qualifies_for"], "Silver", "the partner sees its own standing");

@@ -41,7 +41,8 @@ pub struct Evaluation {
     pub next: Option<(usize, String)>,
 }
 
-fn money(amount: Decimal, currency: &str) -> String {
+/// An amount as people read it: "$120,000", "€5,000", "CHF 1,200".
+pub fn money(amount: Decimal, currency: &str) -> String {
     let rounded = amount.round().to_string();
     let (sign, digits) = rounded
         .strip_prefix('-')
