@@ -146,6 +146,14 @@ enum ProgramAction {
 
 #[derive(Subcommand)]
 enum BenchWhat {
+    /// Tier evaluation (pure engine, shipped program) over generated partners.
+    Tiers {
+        #[arg(long, default_value_t = 10_000)]
+        partners: usize,
+        /// Full passes; the best is reported.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
     /// Partner list latency (search, filters, deep pages) on a generated book of partners.
     Partners {
         /// Where to generate; a fresh temporary SQLite file when omitted.
@@ -322,6 +330,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 version.version,
                 version.effective_from.date()
             );
+            Ok(())
+        }
+        Command::Bench {
+            what: BenchWhat::Tiers { partners, rounds },
+        } => {
+            let (elapsed, counts) = services::bench::bench_tier_evaluation(partners, rounds);
+            println!("evaluated {partners} partners in {elapsed:.2?} (best of {rounds} passes)");
+            for (tier, n) in counts {
+                println!("  {tier:<12} {n}");
+            }
             Ok(())
         }
         Command::Bench {

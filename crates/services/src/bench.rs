@@ -205,9 +205,65 @@ impl Services {
     }
 }
 
+/// Facts of generated partner number `i`, spread over every tier.
+pub fn generated_facts(i: usize) -> domain::program::evaluation::PartnerFacts {
+    use domain::program::SponsorLevel;
+    let spread = (i * 7919) % 1000;
+    domain::program::evaluation::PartnerFacts {
+        sourced_revenue_12m: rust_decimal::Decimal::from(spread as u64 * 1_500),
+        certified_people: (spread / 100) as u32,
+        advanced_certified_people: (spread / 300) as u32,
+        customer_references: (spread / 60) as u32,
+        qbrs_per_year: (spread / 80) as u32,
+        executive_sponsor: [None, Some(SponsorLevel::Vp), Some(SponsorLevel::CLevel)]
+            .get(spread / 400)
+            .copied()
+            .flatten(),
+        co_marketing_per_year: (spread / 200) as u32,
+        ipp_score: (spread / 10) as u32,
+    }
+}
+
+/// Evaluates `partners` generated partners against the shipped program `rounds` times and
+/// returns the time of one full pass (the best of the rounds) and how many landed in each tier.
+pub fn bench_tier_evaluation(partners: usize, rounds: usize) -> (Duration, Vec<(String, usize)>) {
+    let program = domain::program::parse(domain::program::DEFAULT_PROGRAM)
+        .0
+        .expect("the shipped program parses");
+    let facts: Vec<_> = (0..partners).map(generated_facts).collect();
+    let mut best = Duration::MAX;
+    let mut counts = vec![0usize; program.tiers.len()];
+    for _ in 0..rounds.max(1) {
+        counts.iter_mut().for_each(|c| *c = 0);
+        let started = Instant::now();
+        for f in &facts {
+            if let Some(tier) = domain::program::evaluation::evaluate(&program, f).qualifies_for {
+                counts[tier] += 1;
+            }
+        }
+        best = best.min(started.elapsed());
+    }
+    (
+        best,
+        program
+            .tiers
+            .iter()
+            .map(|t| t.name.clone())
+            .zip(counts)
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_facts_reach_every_tier() {
+        let (_, counts) = bench_tier_evaluation(1_000, 1);
+        assert_eq!(counts.iter().map(|(_, n)| n).sum::<usize>(), 1_000);
+        assert!(counts.iter().all(|(_, n)| *n > 0), "{counts:?}");
+    }
 
     #[test]
     fn generated_partners_are_valid_and_deterministic() {
