@@ -394,10 +394,7 @@ impl Services {
     ) -> Result<Contact> {
         let mut tx = self.db.write().await?;
         let partner = visible_partner(&mut tx, actor, partner_id).await?;
-        require(
-            actor.role.can_edit_contacts(),
-            "your role cannot edit contacts",
-        )?;
+        require_contact_editor(actor)?;
         let fields = input.validate().map_err(Error::Invalid)?;
         let id = Uuid::now_v7();
         let at = store::now();
@@ -434,10 +431,7 @@ impl Services {
     ) -> Result<Contact> {
         let mut tx = self.db.write().await?;
         let before = visible_contact(&mut tx, actor, id).await?;
-        require(
-            actor.role.can_edit_contacts(),
-            "your role cannot edit contacts",
-        )?;
+        require_contact_editor(actor)?;
         let fields = input.validate().map_err(Error::Invalid)?;
         let at = store::now();
         store::contacts::update(&mut tx, id, &fields, at).await?;
@@ -467,10 +461,7 @@ impl Services {
     pub async fn archive_contact(&self, actor: &Actor, id: Uuid) -> Result<Contact> {
         let mut tx = self.db.write().await?;
         let before = visible_contact(&mut tx, actor, id).await?;
-        require(
-            actor.role.can_edit_contacts(),
-            "your role cannot edit contacts",
-        )?;
+        require_contact_editor(actor)?;
         if before.archived_at.is_some() {
             return Err(Error::Conflict("the contact is already archived".into()));
         }
@@ -492,6 +483,13 @@ impl Services {
         tx.commit().await?;
         Ok(after)
     }
+}
+
+fn require_contact_editor(actor: &Actor) -> Result<()> {
+    require(
+        actor.role.can_edit_contacts(),
+        "your role cannot edit contacts",
+    )
 }
 
 async fn visible_contact(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<Contact> {

@@ -357,6 +357,5 @@ async fn partner_a_never_sees_partner_b_in_lists_or_timelines() {
                 .await;
             assert_eq!((random, random_body), (other, other_body));
         }
-        let _ = f.actor(Role::Admin);
     }
 }
