@@ -2,6 +2,9 @@
 //! problem reported with its line, column and a plain-language fix.
 
 pub mod evaluation;
+pub mod ipp;
+pub mod policy;
+pub mod scoring_3c4c;
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -103,6 +106,9 @@ pub struct Program {
     pub progression: Progression,
     /// Lowest first.
     pub tiers: Vec<TierDef>,
+    pub policies: policy::Policies,
+    pub ipp: ipp::Ipp,
+    pub scoring_3c4c: scoring_3c4c::Scoring3c4c,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +152,26 @@ struct RawFile {
     review: Review,
     progression: Progression,
     tiers: Spanned<Vec<Spanned<RawTier>>>,
+    #[serde(default)]
+    deal_registration: policy::DealRegistration,
+    #[serde(default)]
+    co_sell: policy::CoSell,
+    #[serde(default)]
+    mdf: policy::Mdf,
+    #[serde(default)]
+    commissions: policy::Commissions,
+    #[serde(default)]
+    slas: policy::Slas,
+    #[serde(default)]
+    raci: policy::RaciMatrix,
+    #[serde(default)]
+    targets: policy::Targets,
+    #[serde(default)]
+    health_score: policy::HealthScore,
+    #[serde(default)]
+    ipp: ipp::Ipp,
+    #[serde(default)]
+    scoring_3c4c: scoring_3c4c::Scoring3c4c,
 }
 
 #[derive(Deserialize)]
@@ -221,6 +247,84 @@ impl Locator<'_> {
             column,
             message,
             fix: fix.to_owned(),
+        }
+    }
+}
+
+/// Checks of the sections that are read into plain types: each problem is located by the
+/// dotted path of the value it concerns (`commissions.accelerators.2.multiplier`).
+pub(crate) struct Checks<'a> {
+    locate: Locator<'a>,
+    document: Option<Spanned<toml::de::DeTable<'a>>>,
+    issues: Vec<Issue>,
+}
+
+impl<'a> Checks<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            locate: Locator(text),
+            document: toml::de::DeTable::parse(text).ok(),
+            issues: Vec::new(),
+        }
+    }
+
+    /// Where the value at `path` is written, or the nearest enclosing table that is; None
+    /// when the file does not mention the section at all (the value is a shipped default).
+    fn span_of(&self, path: &str) -> Option<std::ops::Range<usize>> {
+        use toml::de::{DeTable, DeValue};
+        fn entry<'v, 'i>(table: &'v DeTable<'i>, key: &str) -> Option<&'v Spanned<DeValue<'i>>> {
+            table
+                .iter()
+                .find(|(k, _)| k.get_ref().as_ref() == key)
+                .map(|(_, v)| v)
+        }
+        let mut segments = path.split('.');
+        let mut current = entry(self.document.as_ref()?.get_ref(), segments.next()?)?;
+        for segment in segments {
+            let next = match current.get_ref() {
+                DeValue::Table(table) => entry(table, segment),
+                DeValue::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            match next {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        Some(current.span())
+    }
+
+    pub(crate) fn error(&mut self, path: &str, message: String, fix: &str) {
+        let issue = match self.span_of(path) {
+            Some(span) => self.locate.issue(Severity::Error, span, message, fix),
+            None => Issue {
+                severity: Severity::Error,
+                line: 1,
+                column: 1,
+                message: format!("{message} (a shipped default: the file does not set `{path}`)"),
+                fix: format!("{fix}; or write the section so it fits this program"),
+            },
+        };
+        self.issues.push(issue);
+    }
+
+    pub(crate) fn known_tier(&mut self, path: &str, key: &str, tiers: &[String]) {
+        if !tiers.iter().any(|t| t == key) {
+            self.error(
+                path,
+                format!("{path} names tier '{key}', which the program does not define"),
+                &format!("use one of the tier keys: {}", tiers.join(", ")),
+            );
+        }
+    }
+
+    pub(crate) fn weights_sum_to_100(&mut self, path: &str, sum: u32) {
+        if sum != 100 {
+            self.error(
+                path,
+                format!("the weights in {path} add up to {sum}, not 100"),
+                "adjust the weights so they add up to 100",
+            );
         }
     }
 }
@@ -573,6 +677,22 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         raws.push(tier);
     }
     issues.extend(warnings);
+    let policies = policy::Policies {
+        deal_registration: raw.deal_registration,
+        co_sell: raw.co_sell,
+        mdf: raw.mdf,
+        commissions: raw.commissions,
+        slas: raw.slas,
+        raci: raw.raci,
+        targets: raw.targets,
+        health_score: raw.health_score,
+    };
+    let tier_keys: Vec<String> = tiers.iter().map(|t| t.key.clone()).collect();
+    let mut checks = Checks::new(text);
+    policies.check(&mut checks, &tier_keys);
+    raw.ipp.check(&mut checks);
+    raw.scoring_3c4c.check(&mut checks);
+    issues.extend(checks.issues);
     issues.sort_by_key(|i| (i.line, i.column));
     let has_errors = issues.iter().any(|i| i.severity == Severity::Error);
     let program = (!has_errors).then(|| Program {
@@ -581,6 +701,9 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         review: raw.review,
         progression: raw.progression,
         tiers,
+        policies,
+        ipp: raw.ipp,
+        scoring_3c4c: raw.scoring_3c4c,
     });
     (program, issues)
 }

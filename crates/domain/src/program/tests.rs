@@ -178,8 +178,15 @@ fn keep_stricter_than_entry_is_an_error() {
 
 #[test]
 fn duplicate_keys_bad_currency_and_discounts_are_errors() {
-    let issue = only_error(&replace("key = \"gold\"", "key = \"silver\""));
-    assert!(issue.message.contains("used twice"));
+    let (program, issues) = parse(&replace("key = \"gold\"", "key = \"silver\""));
+    assert!(program.is_none());
+    assert!(issues[0].message.contains("used twice"), "{issues:?}");
+    assert!(
+        issues[1..]
+            .iter()
+            .all(|i| i.message.contains("names tier 'gold'")),
+        "the policies that named gold are reported too: {issues:?}"
+    );
     let issue = only_error(&replace("currency = \"USD\"", "currency = \"dollars\""));
     assert_eq!(issue.line, 9);
     let issue = only_error(&replace("discount_percent = 25", "discount_percent = 125"));
@@ -241,6 +248,372 @@ fn missing_section_is_reported() {
         "{:?}",
         issues
     );
+}
+
+#[test]
+fn shipped_policies_are_the_documented_defaults() {
+    let p = default_program();
+    assert_eq!(p.policies, policy::Policies::default());
+    assert_eq!(p.ipp, ipp::Ipp::default());
+    assert_eq!(p.scoring_3c4c, scoring_3c4c::Scoring3c4c::default());
+    let c = &p.policies.commissions;
+    assert_eq!(c.rate_percent_by_tier["gold"], Decimal::from(20));
+    assert_eq!(c.accelerator_for(Decimal::from(24_999)), Decimal::ONE);
+    assert_eq!(
+        c.accelerator_for(Decimal::from(25_000)),
+        Decimal::new(125, 2)
+    );
+    assert_eq!(
+        c.accelerator_for(Decimal::from(1_000_000)),
+        Decimal::from(2)
+    );
+    assert_eq!(p.policies.deal_registration.decision_sla_business_days, 2);
+    assert_eq!(p.policies.co_sell.required_above, Decimal::from(50_000));
+    assert_eq!(p.policies.mdf.min_pipeline_multiple, Decimal::from(5));
+    assert_eq!(p.policies.targets.deal_velocity_days, 45);
+    assert_eq!(
+        p.policies.raci.accountable("commission_payment"),
+        Some(policy::Team::PartnerManager)
+    );
+}
+
+#[test]
+fn policy_sections_may_be_left_out_or_written_in_part() {
+    let start = DEFAULT_PROGRAM.find("# ---- Policies").unwrap();
+    let (program, issues) = parse(&DEFAULT_PROGRAM[..start]);
+    assert!(issues.is_empty(), "{issues:?}");
+    let program = program.unwrap();
+    assert_eq!(program.policies, policy::Policies::default());
+    assert_eq!(program.ipp, ipp::Ipp::default());
+
+    let partial = format!(
+        "{}\n[mdf]\nmin_pipeline_multiple = 3\n",
+        &DEFAULT_PROGRAM[..start]
+    );
+    let program = parse(&partial).0.unwrap();
+    assert_eq!(program.policies.mdf.min_pipeline_multiple, Decimal::from(3));
+    assert_eq!(program.policies.mdf.submit_days_before_activity, 14);
+}
+
+#[test]
+fn auto_approval_covers_the_named_tier_and_those_above() {
+    let p = default_program();
+    let order: Vec<String> = p.tiers.iter().map(|t| t.key.clone()).collect();
+    let rules = &p.policies.deal_registration;
+    assert_eq!(rules.auto_approve_limit("silver", &order), None);
+    assert_eq!(
+        rules.auto_approve_limit("gold", &order),
+        Some(Decimal::from(50_000))
+    );
+    assert_eq!(
+        rules.auto_approve_limit("platinum", &order),
+        Some(Decimal::from(100_000))
+    );
+    assert_eq!(rules.auto_approve_limit("unknown", &order), None);
+}
+
+/// Each bad policy value is refused with the line it is written on.
+#[test]
+fn bad_policy_values_name_their_line() {
+    let cases: [(&str, &str, &str); 16] = [
+        (
+            "decision_sla_business_days = 2",
+            "decision_sla_business_days = 0",
+            "is 0",
+        ),
+        (
+            "expiry_warning_days = [14, 3]",
+            "expiry_warning_days = [3, 14]",
+            "largest to the smallest",
+        ),
+        (
+            "fuzzy_match_threshold = 0.85",
+            "fuzzy_match_threshold = 1.5",
+            "outside 0-1",
+        ),
+        (
+            "tier = \"gold\"\nbelow",
+            "tier = \"diamond\"\nbelow",
+            "names tier 'diamond'",
+        ),
+        (
+            "internal_rep_bonus_percent = 5",
+            "internal_rep_bonus_percent = 105",
+            "outside 0-100",
+        ),
+        (
+            "min_pipeline_multiple = 5",
+            "min_pipeline_multiple = -1",
+            "negative",
+        ),
+        (
+            "purposes = [\"event\", \"campaign\", \"collateral\", \"digital\"]",
+            "purposes = []",
+            "purposes is empty",
+        ),
+        ("silver = 15\n", "silver = 150\n", "outside 0-100"),
+        ("multiplier = 1.25", "multiplier = 0.5", "below 1"),
+        ("from = 50000", "from = 10000", "does not rise above"),
+        (
+            "pay_day_of_month = 15",
+            "pay_day_of_month = 31",
+            "not a day every month has",
+        ),
+        (
+            "escalate_to_executives_days = 14",
+            "escalate_to_executives_days = 3",
+            "after escalation to the VP",
+        ),
+        (
+            "deal_registration = { sales = \"A\", partner_manager = \"R\" }",
+            "deal_registration = { sales = \"A\", partner_manager = \"A\" }",
+            "2 accountable teams",
+        ),
+        (
+            "partner_nps = 50",
+            "partner_nps = 150",
+            "outside -100 to 100",
+        ),
+        ("revenue = 30", "revenue = 35", "add up to 105"),
+        ("go_from = 3.5", "go_from = 2.0", "bands must rise"),
+    ];
+    for (from, to, expected) in cases {
+        let text = replace(from, to);
+        let issue = only_error(&text);
+        assert!(issue.message.contains(expected), "{to}: {issue:?}");
+        let first_line = to.lines().next().unwrap();
+        let line = text[..text.find(to).unwrap()].matches('\n').count() + 1;
+        let lines_of_value = line..=line + to.lines().count();
+        assert!(
+            lines_of_value.contains(&issue.line)
+                || text
+                    .lines()
+                    .nth(issue.line - 1)
+                    .is_some_and(|l| l.starts_with('[')),
+            "{first_line}: reported at line {} ({issue:?})",
+            issue.line
+        );
+    }
+}
+
+#[test]
+fn ipp_and_3c4c_checks_name_their_line() {
+    let text = replace("weight = 10\n", "weight = 15\n");
+    let issue = only_error(&text);
+    assert!(issue.message.contains("add up to 105"), "{issue:?}");
+    assert_eq!(issue.line, line_of(&text, "[[ipp.categories]]"));
+
+    let text = replace("{ key = \"geography\"", "{ key = \"industry_segment\"");
+    let issue = only_error(&text);
+    assert!(issue.message.contains("used twice"), "{issue:?}");
+    assert_eq!(
+        issue.line,
+        line_of(&text, "{ key = \"industry_segment\", question = \"Covers")
+    );
+
+    let issue = only_error(&replace(
+        "min_score = 3\ncriteria = [\n  { key = \"industry",
+        "min_score = 7\ncriteria = [\n  { key = \"industry",
+    ));
+    assert!(issue.message.contains("outside 0-5"), "{issue:?}");
+
+    let text = replace("capability = 40", "capability = 50");
+    let issue = only_error(&text);
+    assert!(
+        issue.message.contains("weights_3c add up to 110"),
+        "{issue:?}"
+    );
+    let issue = only_error(&replace(
+        "[scoring_3c4c]\n",
+        "[scoring_3c4c]\nexcellent_from = 4.5\n",
+    ));
+    assert!(
+        issue.message.contains("unknown field `excellent_from`"),
+        "{issue:?}"
+    );
+}
+
+#[test]
+fn defaults_naming_missing_tiers_say_they_are_defaults() {
+    let start = DEFAULT_PROGRAM.find("# ---- Policies").unwrap();
+    let renamed = DEFAULT_PROGRAM[..start].replace("key = \"gold\"", "key = \"diamond\"");
+    let (program, issues) = parse(&renamed);
+    assert!(program.is_none());
+    assert!(
+        issues.iter().any(|i| i.message.contains(
+            "a shipped default: the file does not set `commissions.rate_percent_by_tier.gold`"
+        )),
+        "{issues:?}"
+    );
+}
+
+mod recruitment {
+    use super::*;
+    use ipp::{IppAnswers, IppVerdict, ipp_fit};
+    use scoring_3c4c::{Band, Scores, score};
+
+    fn all_scored(value: u8) -> IppAnswers {
+        let profile = ipp::Ipp::default();
+        IppAnswers {
+            scores: profile
+                .categories
+                .iter()
+                .flat_map(|c| c.criteria.iter().map(|k| (k.key.clone(), value)))
+                .collect(),
+            red_flags: Default::default(),
+        }
+    }
+
+    #[test]
+    fn fit_score_runs_from_0_to_100_with_contributions() {
+        let profile = ipp::Ipp::default();
+        let top = ipp_fit(&profile, &all_scored(5));
+        assert_eq!(top.score, Decimal::from(100));
+        assert_eq!(top.verdict, IppVerdict::Fit);
+        let sum: Decimal = top.criteria.iter().map(|c| c.contribution).sum();
+        assert!(
+            (sum - Decimal::from(100)).abs() < Decimal::new(5, 2),
+            "{sum}"
+        );
+        let geography = top.criteria.iter().find(|c| c.key == "geography").unwrap();
+        assert_eq!(
+            geography.max_contribution,
+            Decimal::new(667, 2),
+            "20 points over 3 criteria"
+        );
+
+        let mut answers = all_scored(3);
+        answers.scores.insert("deal_economics".into(), 0);
+        let result = ipp_fit(&profile, &answers);
+        assert_eq!(result.score, Decimal::from(54), "60 - 6 for economics");
+        assert_eq!(result.verdict, IppVerdict::Fit);
+    }
+
+    #[test]
+    fn a_must_have_category_below_its_minimum_is_not_a_fit() {
+        let profile = ipp::Ipp::default();
+        let mut answers = all_scored(5);
+        answers.scores.insert("integrations".into(), 0);
+        answers.scores.insert("certifications_delivery".into(), 5);
+        let result = ipp_fit(&profile, &answers);
+        assert_eq!(result.verdict, IppVerdict::BelowMinimum);
+        assert_eq!(
+            result.reasons,
+            ["Capability averages 2.5 of 5, below the minimum of 3"]
+        );
+        answers.scores.insert("integrations".into(), 1);
+        assert_eq!(
+            ipp_fit(&profile, &answers).verdict,
+            IppVerdict::Fit,
+            "3.0 meets 3"
+        );
+    }
+
+    #[test]
+    fn any_red_flag_disqualifies_and_says_why() {
+        let profile = ipp::Ipp::default();
+        let mut answers = all_scored(5);
+        answers.red_flags.insert("direct_competitor".into());
+        let result = ipp_fit(&profile, &answers);
+        assert_eq!(result.verdict, IppVerdict::Disqualified);
+        assert_eq!(result.score, Decimal::from(100), "the score still shows");
+        assert_eq!(result.reasons, ["red flag: Is a direct competitor"]);
+    }
+
+    #[test]
+    fn ipp_answers_are_validated_by_name() {
+        let profile = ipp::Ipp::default();
+        let mut answers = all_scored(6);
+        answers.scores.insert("charisma".into(), 2);
+        answers.red_flags.insert("too_big".into());
+        let errors = answers.validate(&profile).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert!(
+            fields.contains(&"charisma")
+                && fields.contains(&"too_big")
+                && fields.contains(&"geography"),
+            "{fields:?}"
+        );
+        assert!(all_scored(5).validate(&profile).is_ok());
+    }
+
+    #[test]
+    fn bands_follow_the_playbook_boundaries() {
+        let config = scoring_3c4c::Scoring3c4c::default();
+        let s = |capacity, capability, commitment, customers| Scores {
+            capacity,
+            capability,
+            commitment,
+            customers,
+        };
+        // 3C weights 30/40/30.
+        assert_eq!(score(&config, &s(4, 4, 3, None)).score, Decimal::new(37, 1));
+        assert_eq!(score(&config, &s(4, 4, 3, None)).band, Band::Go);
+        assert_eq!(
+            score(&config, &s(3, 3, 3, None)).band,
+            Band::Develop,
+            "3.0 is develop"
+        );
+        assert_eq!(
+            score(&config, &s(2, 3, 3, None)).band,
+            Band::Conditional,
+            "2.7"
+        );
+        assert_eq!(
+            score(&config, &s(3, 2, 3, None)).band,
+            Band::Conditional,
+            "2.6"
+        );
+        assert_eq!(score(&config, &s(2, 2, 3, None)).band, Band::NoGo, "2.3");
+        // 4C weights 25/30/25/20: 3*.25 + 4*.3 + 3*.25 + 4*.2 = 3.5 → go.
+        let four = score(&config, &s(3, 4, 3, Some(4)));
+        assert_eq!((four.score, four.band), (Decimal::new(350, 2), Band::Go));
+        // 3.45 shows as 3.45 and stays below go.
+        let mut custom = config.clone();
+        custom.weights_3c = scoring_3c4c::Weights3c {
+            capacity: 45,
+            capability: 55,
+            commitment: 0,
+        };
+        let edge = score(&custom, &s(3, 4, 0, None)); // 1.35 + 2.2 = 3.55
+        assert_eq!(edge.band, Band::Go);
+        custom.weights_3c = scoring_3c4c::Weights3c {
+            capacity: 55,
+            capability: 45,
+            commitment: 0,
+        };
+        let edge = score(&custom, &s(3, 4, 0, None)); // 1.65 + 1.8 = 3.45
+        assert_eq!(
+            (edge.score, edge.band),
+            (Decimal::new(345, 2), Band::Develop)
+        );
+        assert!(s(6, 0, 0, Some(9)).validate().is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn fit_score_stays_in_range_and_rises_with_any_score(scores in proptest::collection::vec(0u8..=5, 9), bump in 0usize..9) {
+            let profile = ipp::Ipp::default();
+            let keys: Vec<String> = profile.categories.iter().flat_map(|c| c.criteria.iter().map(|k| k.key.clone())).collect();
+            let answers = IppAnswers { scores: keys.iter().cloned().zip(scores.iter().copied()).collect(), red_flags: Default::default() };
+            let result = ipp_fit(&profile, &answers);
+            prop_assert!(result.score >= Decimal::ZERO && result.score <= Decimal::from(100));
+            let mut better = answers.clone();
+            let key = &keys[bump];
+            let current = better.scores[key];
+            better.scores.insert(key.clone(), (current + 1).min(5));
+            prop_assert!(ipp_fit(&profile, &better).score >= result.score);
+        }
+
+        #[test]
+        fn a_higher_c_never_lowers_the_band(capacity in 0u8..=5, capability in 0u8..=5, commitment in 0u8..=5, customers in proptest::option::of(0u8..=5)) {
+            let config = scoring_3c4c::Scoring3c4c::default();
+            let base = Scores { capacity, capability, commitment, customers };
+            let better = Scores { capacity: (capacity + 1).min(5), ..base };
+            let rank = |b: Band| [Band::NoGo, Band::Conditional, Band::Develop, Band::Go].iter().position(|x| *x == b).unwrap();
+            prop_assert!(rank(score(&config, &better).band) >= rank(score(&config, &base).band));
+        }
+    }
 }
 
 #[test]
