@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod partners;
 pub mod program;
+pub mod quarter;
 pub mod roles;
 pub mod users;
 pub mod validation;

@@ -103,6 +103,11 @@ enum Command {
         #[command(subcommand)]
         action: ProgramAction,
     },
+    /// Import data from CSV: every row is checked first; any bad row means nothing is written.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Measure PartnerOS on deterministic generated data.
     Bench {
         #[command(subcommand)]
@@ -141,6 +146,21 @@ enum ProgramAction {
         /// Why it changes, for the version history.
         #[arg(long, default_value = "")]
         note: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Tier facts by partner and quarter. Header: partner (id, domain or name), quarter
+    /// (2026-Q3) and any of sourced_revenue, qbrs, co_marketing, certified_people,
+    /// advanced_certified_people, customer_references, executive_sponsor, ipp_score.
+    Facts {
+        #[command(flatten)]
+        db: DbArgs,
+        file: std::path::PathBuf,
+        /// Check every row and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -332,6 +352,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Import {
+            what: ImportWhat::Facts { db, file, dry_run },
+        } => import_facts(&db.database_url, &file, dry_run).await,
         Command::Bench {
             what: BenchWhat::Tiers { partners, rounds },
         } => {
@@ -387,6 +410,55 @@ fn check_program(file: &std::path::Path) -> anyhow::Result<()> {
             )
         }
     }
+}
+
+async fn import_facts(url: &str, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let services = open_for_cli(url).await?;
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("importing {bar:40} {pos}/{len} rows ({eta} left)")
+            .expect("a valid template"),
+    );
+    let report = services
+        .import_facts(&Actor::system("cli"), &text, dry_run, &|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(e)))?;
+    bar.finish_and_clear();
+    for error in &report.errors {
+        println!(
+            "{}:{}: {}: {}",
+            file.display(),
+            error.line,
+            error.field,
+            error.message
+        );
+    }
+    if !report.errors.is_empty() {
+        bail!(
+            "{}: {} problem(s) in {} row(s); nothing was written",
+            file.display(),
+            report.errors.len(),
+            report.rows
+        );
+    }
+    let verb = if report.applied {
+        "imported"
+    } else {
+        "checked (dry run, nothing written)"
+    };
+    println!(
+        "{}: {verb} {} row(s) for {} partner(s): {} new quarter(s), {} updated",
+        file.display(),
+        report.rows,
+        report.partners,
+        report.created,
+        report.updated
+    );
+    Ok(())
 }
 
 async fn bench_partners(

@@ -8,7 +8,11 @@ use domain::audit::AuditEvent;
 use domain::partners::{
     ContactFields, GtmModel, LifecycleStage, PartnerFields, PartnerType, Region, Tier,
 };
+use domain::program::SponsorLevel;
+use domain::program::history::QuarterFacts;
+use domain::quarter::Quarter;
 use domain::roles::Role;
+use rust_decimal::Decimal;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -177,23 +181,40 @@ fn event_id(at: OffsetDateTime) -> Uuid {
     Uuid::new_v7(ts)
 }
 
-/// Facts that roughly match the partner's tier: some partners sit comfortably, some are
-/// close to the next tier, some have slipped below their own — as in a real book.
-fn demo_facts(i: usize, tier: Tier) -> store::facts::FactsRow {
-    let level = Tier::ALL.iter().position(|t| *t == tier).unwrap_or(0) as i64;
+/// Two years of quarterly facts that roughly match the partner's tier: some partners sit
+/// comfortably, some grow towards the next tier, some slip below their own — as in a real book.
+fn demo_history(i: usize, tier: Tier, now: Quarter) -> Vec<QuarterFacts> {
+    let level = Tier::ALL.iter().position(|t| *t == tier).unwrap_or(0);
     let wobble = (i as i64 * 37) % 7 - 2;
-    let revenue = [0, 40_000, 180_000, 620_000, 1_300_000][level as usize] + wobble * 30_000;
-    let certified = [0, 1, 3, 5, 8][level as usize] + wobble.clamp(-1, 2);
-    store::facts::FactsRow {
-        sourced_revenue_12m_minor: revenue.max(0) * 100,
-        certified_people: certified.max(0),
-        advanced_certified_people: (certified / 2).max(0),
-        customer_references: [0, 2, 6, 11, 16][level as usize],
-        qbrs_per_year: [0, 1, 2, 4, 12][level as usize],
-        executive_sponsor: ["none", "none", "none", "vp", "c_level"][level as usize].into(),
-        co_marketing_per_year: [0, 0, 1, 2, 4][level as usize],
-        ipp_score: 40 + level * 10 + wobble * 3,
-    }
+    let annual = [0, 40_000, 180_000, 620_000, 1_300_000][level] + wobble * 30_000;
+    let trend = [0, 1, -1][i % 3];
+    let certified = ([0, 1, 3, 5, 8][level] + wobble.clamp(-1, 2)).max(0) as u32;
+    let spread = |per_year: u32, k: u32| per_year / 4 + u32::from(k % 4 < per_year % 4);
+    now.trailing(8)
+        .into_iter()
+        .zip(0u32..)
+        .map(|(quarter, k)| {
+            let percent = 100 + trend * (i64::from(k) * 2 - 11) * 5;
+            let revenue = (annual.max(0) / 4 * percent / 100).max(0);
+            QuarterFacts {
+                quarter,
+                sourced_revenue: Decimal::from(revenue),
+                qbrs: spread([0, 1, 2, 4, 12][level], k),
+                co_marketing: spread([0, 0, 1, 2, 4][level], k),
+                certified_people: certified,
+                advanced_certified_people: certified / 2,
+                customer_references: [0, 2, 6, 11, 16][level],
+                executive_sponsor: [
+                    None,
+                    None,
+                    None,
+                    Some(SponsorLevel::Vp),
+                    Some(SponsorLevel::CLevel),
+                ][level],
+                ipp_score: (40 + level as i64 * 10 + wobble * 3) as u32,
+            }
+        })
+        .collect()
 }
 
 impl Services {
@@ -373,7 +394,10 @@ impl Services {
             }
             let last_change = events.iter().map(|e| e.at).max().unwrap_or(created);
             store::partners::set_stage(&mut tx, id, stage, last_change).await?;
-            store::facts::upsert(&mut tx, id, &demo_facts(i, tier), last_change).await?;
+            for quarter in demo_history(i, tier, crate::facts::current_quarter()) {
+                store::facts::upsert(&mut tx, id, &crate::facts::to_row(&quarter), last_change)
+                    .await?;
+            }
             for e in &events {
                 store::audit::insert(&mut tx, e).await?;
             }

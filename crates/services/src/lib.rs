@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod demo;
+pub mod facts;
 pub mod partners;
 pub mod program;
 pub mod users;

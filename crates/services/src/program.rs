@@ -207,45 +207,7 @@ impl Services {
 // ---- tier evaluation of one partner ----
 
 use domain::Choice;
-use domain::program::SponsorLevel;
-use domain::program::evaluation::{self, FactsInput, PartnerFacts};
-use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
-
-fn facts_from_row(row: store::facts::FactsRow) -> PartnerFacts {
-    let count = |n: i64| u32::try_from(n).unwrap_or(0);
-    PartnerFacts {
-        sourced_revenue_12m: Decimal::new(row.sourced_revenue_12m_minor, 2),
-        certified_people: count(row.certified_people),
-        advanced_certified_people: count(row.advanced_certified_people),
-        customer_references: count(row.customer_references),
-        qbrs_per_year: count(row.qbrs_per_year),
-        executive_sponsor: match row.executive_sponsor.as_str() {
-            "vp" => Some(SponsorLevel::Vp),
-            "c_level" => Some(SponsorLevel::CLevel),
-            _ => None,
-        },
-        co_marketing_per_year: count(row.co_marketing_per_year),
-        ipp_score: count(row.ipp_score),
-    }
-}
-
-fn row_from_facts(facts: &PartnerFacts) -> store::facts::FactsRow {
-    let input = facts.to_input();
-    store::facts::FactsRow {
-        sourced_revenue_12m_minor: (facts.sourced_revenue_12m * Decimal::ONE_HUNDRED)
-            .to_i64()
-            .unwrap_or(i64::MAX),
-        certified_people: input.certified_people,
-        advanced_certified_people: input.advanced_certified_people,
-        customer_references: input.customer_references,
-        qbrs_per_year: input.qbrs_per_year,
-        executive_sponsor: input.executive_sponsor,
-        co_marketing_per_year: input.co_marketing_per_year,
-        ipp_score: input.ipp_score,
-    }
-}
-
+use domain::program::evaluation;
 /// One criterion of the tier a partner is working towards.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct CriterionView {
@@ -260,6 +222,8 @@ pub struct CriterionView {
 pub struct TierReport {
     /// The program version used (0 = the shipped default).
     pub program_version: i64,
+    /// The quarter evaluated, on its trailing four quarters (e.g. "2026-Q4").
+    pub quarter: String,
     pub current_tier: String,
     /// The highest tier whose entry criteria the partner meets today.
     pub qualifies_for: Option<String>,
@@ -306,45 +270,6 @@ fn benefit_list(benefits: &domain::program::Benefits, currency: &str) -> Vec<(St
 }
 
 impl Services {
-    /// The facts the tier engine reads for a partner (all zero until entered).
-    pub async fn partner_facts(&self, actor: &Actor, partner_id: Uuid) -> Result<PartnerFacts> {
-        self.get_partner(actor, partner_id).await?;
-        let mut tx = self.db.read().await?;
-        let row = store::facts::get(&mut tx, partner_id).await?;
-        tx.commit().await?;
-        Ok(row.map(facts_from_row).unwrap_or_default())
-    }
-
-    /// Records a partner's facts by hand (until deals, certifications and QBRs supply them).
-    pub async fn set_partner_facts(
-        &self,
-        actor: &Actor,
-        partner_id: Uuid,
-        input: &FactsInput,
-    ) -> Result<PartnerFacts> {
-        let before = self.partner_facts(actor, partner_id).await?;
-        require(
-            actor.role.can_edit_partners(),
-            "only admins and partner managers record partner facts",
-        )?;
-        let facts = input.validate().map_err(Error::Invalid)?;
-        let at = store::now();
-        let mut tx = self.db.write().await?;
-        store::facts::upsert(&mut tx, partner_id, &row_from_facts(&facts), at).await?;
-        let change = Change {
-            partner_id: Some(partner_id),
-            entity_type: "partner_facts",
-            entity_id: partner_id,
-            action: "updated",
-            summary: "Tier facts recorded".into(),
-            before: crate::snapshot(&before.to_input()),
-            after: crate::snapshot(&facts.to_input()),
-        };
-        record(&mut tx, actor, at, change).await?;
-        tx.commit().await?;
-        Ok(facts)
-    }
-
     /// Evaluates a partner against the program in force, naming the version used.
     pub async fn evaluate_partner(&self, actor: &Actor, partner_id: Uuid) -> Result<TierReport> {
         let partner = self.get_partner(actor, partner_id).await?;
@@ -363,6 +288,7 @@ impl Services {
             .unwrap_or(0);
         Ok(TierReport {
             program_version,
+            quarter: crate::facts::current_quarter().to_string(),
             current_tier: current
                 .map(|i| program.tiers[i].name.clone())
                 .unwrap_or_else(|| partner.tier.as_str().to_owned()),

@@ -11,13 +11,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::audit::AuditEvent;
 use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
-use domain::program::evaluation::FactsInput;
+use domain::program::history::QuarterFactsInput;
 use domain::users::{NewUserInput, User};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use services::Page;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
+use services::facts::ImportReport;
 use services::partners::PartnerQuery;
 use services::program::{ProgramVersion, TierReport};
 use utoipa::OpenApi;
@@ -47,6 +48,10 @@ pub fn routes() -> Router<AppState> {
             get(partner_facts).put(set_partner_facts),
         )
         .route("/partners/{id}/evaluation", get(evaluate_partner))
+        .route(
+            "/facts/import",
+            post(import_facts).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
+        )
         .route("/contacts/{id}", get(get_contact).patch(update_contact))
         .route("/contacts/{id}/archive", post(archive_contact))
         .route("/audit", get(audit))
@@ -535,36 +540,77 @@ async fn apply_program(
     Ok((StatusCode::CREATED, Json(version)))
 }
 
-#[utoipa::path(get, path = "/api/v1/partners/{id}/facts", tag = "program", responses((status = 200, body = FactsInput), (status = 404, body = Problem)))]
+/// A partner's tier facts: every recorded quarter and the quarter evaluated today.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct FactsView {
+    /// The current quarter; the tier engine reads it and the three before it.
+    as_of: String,
+    /// Oldest first.
+    quarters: Vec<QuarterFactsInput>,
+}
+
+#[utoipa::path(get, path = "/api/v1/partners/{id}/facts", tag = "program", responses((status = 200, body = FactsView), (status = 404, body = Problem)))]
 async fn partner_facts(
     State(state): State<AppState>,
     auth: ApiAuth,
     Id(id): Id,
-) -> ApiResult<FactsInput> {
+) -> ApiResult<FactsView> {
+    let history = state.services.partner_history(&auth.actor, id).await?;
+    Ok(Json(FactsView {
+        as_of: services::facts::current_quarter().to_string(),
+        quarters: history.iter().map(|q| q.to_input()).collect(),
+    }))
+}
+
+#[utoipa::path(put, path = "/api/v1/partners/{id}/facts", tag = "program", request_body = QuarterFactsInput,
+    responses((status = 200, body = QuarterFactsInput), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn set_partner_facts(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<QuarterFactsInput>,
+) -> ApiResult<QuarterFactsInput> {
     Ok(Json(
         state
             .services
-            .partner_facts(&auth.actor, id)
+            .set_quarter_facts(&auth.actor, id, &input)
             .await?
             .to_input(),
     ))
 }
 
-#[utoipa::path(put, path = "/api/v1/partners/{id}/facts", tag = "program", request_body = FactsInput,
-    responses((status = 200, body = FactsInput), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn set_partner_facts(
+/// The largest CSV the import endpoint reads (a million rows of facts fit).
+pub(crate) const IMPORT_LIMIT_BYTES: usize = 256 * 1024 * 1024;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct ImportParams {
+    /// Check every row and report, writing nothing.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/facts/import", tag = "program", params(ImportParams),
+    request_body(content = String, content_type = "text/csv", description = "Header: partner, quarter and any of sourced_revenue, qbrs, co_marketing, certified_people, advanced_certified_people, customer_references, executive_sponsor, ipp_score"),
+    responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
+        (status = 422, body = ImportReport, description = "Bad rows, listed by line; nothing was written"),
+        (status = 403, body = Problem)))]
+async fn import_facts(
     State(state): State<AppState>,
     auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<FactsInput>,
-) -> ApiResult<FactsInput> {
-    Ok(Json(
-        state
-            .services
-            .set_partner_facts(&auth.actor, id, &input)
-            .await?
-            .to_input(),
-    ))
+    ApiQuery(params): ApiQuery<ImportParams>,
+    body: String,
+) -> Result<impl IntoResponse, Problem> {
+    let report = state
+        .services
+        .import_facts(&auth.actor, &body, params.dry_run, &|_, _| {})
+        .await?;
+    let status = if report.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(report)))
 }
 
 #[utoipa::path(get, path = "/api/v1/partners/{id}/evaluation", tag = "program", responses((status = 200, body = TierReport), (status = 404, body = Problem)))]
@@ -583,7 +629,7 @@ async fn evaluate_partner(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, evaluate_partner, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "admin"))
 )]

@@ -17,6 +17,7 @@ use domain::partners::{
     Contact, ContactInput, GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region,
     Tier,
 };
+use domain::program::history::QuarterFactsInput;
 use domain::roles::Role;
 use domain::users::{NewUserInput, User};
 use domain::{Choice, FieldError};
@@ -53,6 +54,14 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/enable", post(enable_user))
         .route("/audit", get(audit_page))
         .route("/program", get(program_page).post(apply_program))
+        .route(
+            "/facts/import",
+            get(facts_import_page)
+                .post(import_facts)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::IMPORT_LIMIT_BYTES,
+                )),
+        )
 }
 
 // ---- shared view helpers ----
@@ -827,8 +836,9 @@ struct PartnerPage {
     user_errors: Errors,
     stage_errors: Errors,
     report: services::program::TierReport,
-    facts: domain::program::evaluation::FactsInput,
+    facts: QuarterFactsInput,
     facts_errors: Errors,
+    history: Vec<QuarterFactsInput>,
     timeline: Vec<EventView>,
     older_link: Option<String>,
 }
@@ -841,14 +851,17 @@ struct PartnerPageForms {
     user_name: String,
     user_errors: Vec<FieldError>,
     stage_errors: Vec<FieldError>,
-    facts: Option<domain::program::evaluation::FactsInput>,
+    facts: Option<QuarterFactsInput>,
     facts_errors: Vec<FieldError>,
+    /// The quarter whose facts the form shows (`?quarter=`); the current one when empty.
+    quarter: String,
 }
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 struct TimelineParams {
     before: String,
+    quarter: String,
 }
 
 async fn partner_view(
@@ -892,13 +905,22 @@ async fn partner_view(
         .evaluate_partner(&auth.actor, id)
         .await
         .map_err(service_error)?;
+    let history = services
+        .partner_history(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
     let facts = match forms.facts {
         Some(typed) => typed,
-        None => services
-            .partner_facts(&auth.actor, id)
-            .await
-            .map_err(service_error)?
-            .to_input(),
+        None => {
+            let quarter = domain::quarter::Quarter::parse(&forms.quarter)
+                .unwrap_or_else(|_| services::facts::current_quarter());
+            history
+                .iter()
+                .find(|q| q.quarter == quarter)
+                .cloned()
+                .unwrap_or_else(|| domain::program::history::QuarterFacts::empty(quarter))
+                .to_input()
+        }
     };
     let view = PartnerPage {
         layout: Layout::signed_in(partner.display_name.clone(), auth),
@@ -938,6 +960,7 @@ async fn partner_view(
         report,
         facts,
         facts_errors: Errors::from(forms.facts_errors),
+        history: history.iter().rev().map(|q| q.to_input()).collect(),
         timeline: timeline
             .items
             .iter()
@@ -961,7 +984,11 @@ async fn partner_page(
     Path(id): Path<Uuid>,
     Query(q): Query<TimelineParams>,
 ) -> PageResult {
-    partner_view(&state, &auth, id, &q.before, PartnerPageForms::default()).await
+    let forms = PartnerPageForms {
+        quarter: q.quarter,
+        ..Default::default()
+    };
+    partner_view(&state, &auth, id, &q.before, forms).await
 }
 
 async fn change_stage(
@@ -1147,21 +1174,6 @@ async fn update_contact(
     }
 }
 
-/// Reads a whole-number form field; text that is not one is reported by field name.
-fn whole_number(form: &Form, field: &str, errors: &mut Vec<FieldError>) -> i64 {
-    let text = form.get(field);
-    match text.trim() {
-        "" => 0,
-        value => value.parse().unwrap_or_else(|_| {
-            errors.push(FieldError {
-                field: field.into(),
-                message: format!("'{value}' is not a whole number"),
-            });
-            0
-        }),
-    }
-}
-
 async fn set_partner_facts(
     State(state): State<AppState>,
     auth: PageAuth,
@@ -1170,36 +1182,22 @@ async fn set_partner_facts(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let mut errors = Vec::new();
-    let input = domain::program::evaluation::FactsInput {
-        sourced_revenue_12m: form.get("sourced_revenue_12m"),
-        certified_people: whole_number(&form, "certified_people", &mut errors),
-        advanced_certified_people: whole_number(&form, "advanced_certified_people", &mut errors),
-        customer_references: whole_number(&form, "customer_references", &mut errors),
-        qbrs_per_year: whole_number(&form, "qbrs_per_year", &mut errors),
+    let input = QuarterFactsInput {
+        quarter: form.get("quarter"),
+        sourced_revenue: form.get("sourced_revenue"),
+        qbrs: form.get("qbrs"),
+        co_marketing: form.get("co_marketing"),
+        certified_people: form.get("certified_people"),
+        advanced_certified_people: form.get("advanced_certified_people"),
+        customer_references: form.get("customer_references"),
         executive_sponsor: form.get("executive_sponsor"),
-        co_marketing_per_year: whole_number(&form, "co_marketing_per_year", &mut errors),
-        ipp_score: whole_number(&form, "ipp_score", &mut errors),
+        ipp_score: form.get("ipp_score"),
     };
-    let result = if errors.is_empty() {
-        state
-            .services
-            .set_partner_facts(&auth.actor, id, &input)
-            .await
-            .map(|_| ())
-    } else {
-        // Report the other fields' problems too, so one round trip shows everything.
-        let reported: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
-        errors.extend(
-            input
-                .validate()
-                .err()
-                .into_iter()
-                .flatten()
-                .filter(|e| !reported.contains(&e.field)),
-        );
-        Err(services::Error::Invalid(errors))
-    };
+    let result = state
+        .services
+        .set_quarter_facts(&auth.actor, id, &input)
+        .await
+        .map(|_| ());
     match result {
         Ok(()) => Ok(see_other(&format!("/partners/{id}#tier"))),
         Err(services::Error::Invalid(facts_errors)) => {
@@ -1713,6 +1711,7 @@ struct ProgramPage {
     distribution: Vec<(String, i64)>,
     versions: Vec<services::program::ProgramVersion>,
     can_apply: bool,
+    can_import: bool,
     source: String,
     effective_from: String,
     note: String,
@@ -1759,6 +1758,7 @@ async fn program_view(state: &AppState, auth: &PageAuth, form: ProgramForm) -> P
         in_force,
         distribution,
         can_apply: auth.actor.role == Role::Admin,
+        can_import: auth.actor.role.can_edit_partners(),
         source: form.source.unwrap_or(latest),
         effective_from: form.effective_from,
         note: form.note,
@@ -1817,4 +1817,69 @@ async fn apply_program(State(state): State<AppState>, auth: PageAuth, body: Byte
         }
         Err(other) => Err(service_error(other)),
     }
+}
+
+// ---- facts import ----
+
+#[derive(Template)]
+#[template(path = "facts_import.html")]
+struct FactsImportPage {
+    layout: Layout,
+    csrf_token: String,
+    csv: String,
+    report: Option<services::facts::ImportReport>,
+    errors: Errors,
+}
+
+fn facts_import_view(
+    auth: &PageAuth,
+    csv: String,
+    report: Option<services::facts::ImportReport>,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    if !(auth.actor.is_internal() && auth.actor.role.can_edit_partners()) {
+        return Err(service_error(services::Error::Forbidden(
+            "only admins and partner managers import partner facts".into(),
+        )));
+    }
+    let failed = !errors.is_empty() || report.as_ref().is_some_and(|r| !r.errors.is_empty());
+    let status = if failed {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let view = FactsImportPage {
+        layout: Layout::signed_in("Import tier facts", auth),
+        csrf_token: auth.csrf_token.clone(),
+        csv,
+        report,
+        errors: Errors::from(errors),
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn facts_import_page(auth: PageAuth) -> PageResult {
+    facts_import_view(&auth, String::new(), None, Vec::new())
+}
+
+async fn import_facts(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let csv = form.get("csv");
+    if csv.trim().is_empty() {
+        let error = FieldError {
+            field: "csv".into(),
+            message: "choose a file or paste the rows".into(),
+        };
+        return facts_import_view(&auth, csv, None, vec![error]);
+    }
+    let dry_run = form.get("action") != "import";
+    let report = state
+        .services
+        .import_facts(&auth.actor, &csv, dry_run, &|_, _| {})
+        .await
+        .map_err(service_error)?;
+    // After a successful import the form starts empty, so the same rows are not sent twice.
+    let csv = if report.applied { String::new() } else { csv };
+    facts_import_view(&auth, csv, Some(report), Vec::new())
 }

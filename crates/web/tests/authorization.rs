@@ -177,6 +177,66 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::GET,
+            format!("/api/v1/partners/{a}/facts"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/facts"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/partners/{a}/facts"),
+            Some(r#"{"certified_people":2}"#.into()),
+            Box::new(editor),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/partners/{b}/facts"),
+            Some(r#"{"certified_people":2}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{a}/evaluation"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/evaluation"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::POST,
+            "/api/v1/facts/import?dry_run=true".into(),
+            Some(format!("partner,quarter,certified_people\n{b},2026-Q1,2\n")),
+            Box::new(move |r| {
+                if r.is_internal() {
+                    editor(r)
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
+            Method::GET,
+            "/api/v1/program/versions".into(),
+            None,
+            Box::new(|r| if r.is_internal() { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::POST,
+            "/api/v1/program/versions".into(),
+            Some(r#"{"source":"not toml"}"#.into()),
+            Box::new(|r| if r == Role::Admin { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::GET,
             format!("/api/v1/contacts/{c}"),
             None,
             Box::new(|r| on_b(r, Allowed)),

@@ -238,6 +238,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/account/tokens".into(),
         "/account/time-zone".into(),
         "/program".into(),
+        "/facts/import".into(),
         format!("/account/tokens/{}/revoke", f.victim_token),
         "/users".into(),
         format!("/users/{victim}/disable"),
@@ -643,6 +644,60 @@ async fn program_versions_through_the_portal() {
     .await;
 }
 
+fn urlencode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn facts_import_checks_every_row_then_writes_all_or_nothing() {
+    each(|f| async move {
+        let token = f.token(Role::PartnerManager);
+        let a = f.partner_a;
+        let bad = format!("partner,quarter,sourced_revenue,certified_people\n{a},2026-Q1,100000,3\nnobody.example,2026-Q1,5,1\n{a},2026-Q2,lots,1\n");
+        let (status, body) = f.api(Some(token), Method::POST, "/api/v1/facts/import", Some(&bad)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(report["applied"], false);
+        let lines: Vec<(u64, String)> = report["errors"].as_array().unwrap().iter()
+            .map(|e| (e["line"].as_u64().unwrap(), e["field"].as_str().unwrap().to_owned())).collect();
+        assert_eq!(lines, [(3, "partner".to_owned()), (4, "sourced_revenue".to_owned())]);
+        let (_, body) = f.api(Some(token), Method::GET, &format!("/api/v1/partners/{a}/facts"), None).await;
+        assert!(body.contains("\"quarters\":[]"), "nothing written: {body}");
+
+        let good = format!("partner,quarter,sourced_revenue,certified_people\n{a},2026-Q1,100000,3\n{a},2026-Q2,\"50,000\",4\n");
+        let (status, body) = f.api(Some(token), Method::POST, "/api/v1/facts/import?dry_run=true", Some(&good)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("\"created\":2") && body.contains("\"applied\":false"), "{body}");
+        let (_, body) = f.api(Some(token), Method::GET, &format!("/api/v1/partners/{a}/facts"), None).await;
+        assert!(body.contains("\"quarters\":[]"), "a dry run writes nothing: {body}");
+        let (status, body) = f.api(Some(token), Method::POST, "/api/v1/facts/import", Some(&good)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("\"applied\":true") && body.contains("\"partners\":1"), "{body}");
+        let (_, body) = f.api(Some(token), Method::GET, &format!("/api/v1/partners/{a}/facts"), None).await;
+        let facts: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(facts["quarters"][1]["sourced_revenue"], "50000");
+
+        // The page: a dry run lists problems by line and keeps the text.
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let form = format!("csrf_token={csrf}&action=check&csv={}", urlencode(&bad));
+        let (status, _, page) = f.post_form(&session, "/facts/import", &form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("2 problem(s) in 3 row(s). Nothing was written."), "{page}");
+        assert!(page.contains("<td class=\"num\">3</td><td>partner</td><td>no partner with the id, website domain or name &#39;nobody.example&#39;</td>"), "{page}");
+        let update = format!("partner,quarter,customer_references\n{a},2026-Q2,7\n");
+        let form = format!("csrf_token={csrf}&action=import&csv={}", urlencode(&update));
+        let (status, _, page) = f.post_form(&session, "/facts/import", &form).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Imported 1 row(s) for 1 partner(s): 0 new quarter(s), 1 updated."), "{page}");
+        let (_, _, page) = f.page(&session, &format!("/partners/{a}")).await;
+        assert!(page.contains("Tier facts imported for 2026-Q2"), "the timeline shows the import");
+        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (status, _, _) = f.page(&user_session, "/facts/import").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn tier_evaluation_on_the_partner_page() {
     each(|f| async move {
@@ -650,28 +705,48 @@ async fn tier_evaluation_on_the_partner_page() {
         let path = format!("/partners/{}", f.partner_a);
         let (_, _, page) = f.page(&session, &path).await;
         assert!(page.contains("Qualifies today for <b>Registered</b>") && page.contains("to reach Bronze"));
-        let bad = format!("csrf_token={csrf}&sourced_revenue_12m=lots&certified_people=4&advanced_certified_people=1&customer_references=10&qbrs_per_year=four");
+        let bad = format!("csrf_token={csrf}&quarter=&sourced_revenue=lots&certified_people=4&advanced_certified_people=1&customer_references=10&qbrs=four");
         let (status, _, page) = f.post_form(&session, &format!("{path}/facts"), &bad).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(page.contains(r#"id="sourced_revenue_12m-error""#) && page.contains("four&#39; is not a whole number"));
-        assert!(page.contains(r#"value="lots""#), "typed text is kept");
+        assert!(page.contains(r#"id="sourced_revenue-error""#) && page.contains("four&#39; is not a whole number"));
+        assert!(page.contains(r#"value="lots""#) && page.contains(r#"value="four""#), "typed text is kept");
+        // Two quarters: the evaluation adds the revenue of the last four.
+        let now = services::facts::current_quarter();
+        let earlier = now.previous().previous();
         let good = format!(
-            "csrf_token={csrf}&sourced_revenue_12m=380000&certified_people=4&advanced_certified_people=2&customer_references=10&qbrs_per_year=4&executive_sponsor=vp&co_marketing_per_year=2&ipp_score=70"
+            "csrf_token={csrf}&quarter={earlier}&sourced_revenue=300000&certified_people=2&qbrs=2&co_marketing=1"
+        );
+        let (status, _, _) = f.post_form(&session, &format!("{path}/facts"), &good).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let good = format!(
+            "csrf_token={csrf}&quarter=&sourced_revenue=80000&certified_people=4&advanced_certified_people=2&customer_references=10&qbrs=2&executive_sponsor=vp&co_marketing=1&ipp_score=70"
         );
         let (status, _, _) = f.post_form(&session, &format!("{path}/facts"), &good).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, _, page) = f.page(&session, &path).await;
         assert!(page.contains("Qualifies today for <b>Silver</b>"), "evaluated with the new facts");
-        assert!(page.contains("$120,000 more closed-won revenue and 1 more certified person to reach Gold."));
+        assert!(page.contains("$120,000 more closed-won revenue and 1 more certified person to reach Gold."), "380,000 over two quarters");
+        assert!(page.contains(&format!("<td>{earlier}</td><td class=\"num\">300000</td>")), "history lists each quarter");
+        assert!(page.contains(&format!("Evaluated for {now} against program version 0")));
         assert!(page.contains("<dt>Deal registration protection</dt><dd>0 days</dd>"), "the current tier's benefits are listed");
+        let (_, _, page) = f.page(&session, &format!("{path}?quarter={earlier}")).await;
+        assert!(page.contains(&format!(r#"id="quarter" name="quarter" value="{earlier}""#)) && page.contains(r#"value="300000""#), "Edit loads that quarter");
         let (_, body) = f.api(Some(f.token(Role::PartnerUser)), Method::GET, &format!("/api/v1/partners/{}/evaluation", f.partner_a), None).await;
         let report: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(report["qualifies_for"], "Silver", "the partner sees its own standing");
         assert_eq!(report["program_version"], 0);
-        let (status, _) = f.api(Some(f.token(Role::PartnerManager)), Method::PUT, &format!("/api/v1/partners/{}/facts", f.partner_a), Some(r#"{"ipp_score":300}"#)).await;
+        assert_eq!(report["quarter"], now.to_string());
+        let (status, body) = f.api(Some(f.token(Role::PartnerManager)), Method::PUT, &format!("/api/v1/partners/{}/facts", f.partner_a), Some(r#"{"ipp_score":300}"#)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("\"field\":\"ipp_score\""), "{body}");
+        let (status, body) = f.api(Some(f.token(Role::PartnerManager)), Method::PUT, &format!("/api/v1/partners/{}/facts", f.partner_a), Some(r#"{"quarter":"last year"}"#)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("is not a quarter like 2026-Q3"), "{body}");
         let (_, body) = f.api(Some(f.token(Role::Admin)), Method::GET, &format!("/api/v1/partners/{}/facts", f.partner_a), None).await;
-        assert!(body.contains("\"ipp_score\":70"), "a refused update changed nothing: {body}");
+        let facts: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(facts["as_of"], now.to_string());
+        assert_eq!(facts["quarters"].as_array().unwrap().len(), 2);
+        assert_eq!(facts["quarters"][1]["ipp_score"], "70", "a refused update changed nothing: {body}");
     })
     .await;
 }

@@ -2,6 +2,7 @@
 //! problem reported with its line, column and a plain-language fix.
 
 pub mod evaluation;
+pub mod history;
 pub mod ipp;
 pub mod policy;
 pub mod scoring_3c4c;

@@ -1,0 +1,485 @@
+//! A partner's facts quarter by quarter, and the trailing-12-month view the tier engine reads.
+//! Flows (revenue, QBRs held, co-marketing activities) add up over the four quarters ending
+//! with the one evaluated; stocks (certified people, references, sponsor, IPP score) are the
+//! latest recorded on or before it, so a quarter without a row keeps the last known values.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::SponsorLevel;
+use super::evaluation::PartnerFacts;
+use crate::quarter::Quarter;
+use crate::{FieldError, Validation};
+
+/// Quarters in the trailing window the criteria are written for ("per year", "12 months").
+pub const WINDOW_QUARTERS: usize = 4;
+const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarterFacts {
+    pub quarter: Quarter,
+    /// Partner-sourced closed-won revenue booked in the quarter.
+    pub sourced_revenue: Decimal,
+    pub qbrs: u32,
+    pub co_marketing: u32,
+    pub certified_people: u32,
+    pub advanced_certified_people: u32,
+    pub customer_references: u32,
+    pub executive_sponsor: Option<SponsorLevel>,
+    pub ipp_score: u32,
+}
+
+impl QuarterFacts {
+    pub fn empty(quarter: Quarter) -> Self {
+        Self {
+            quarter,
+            sourced_revenue: Decimal::ZERO,
+            qbrs: 0,
+            co_marketing: 0,
+            certified_people: 0,
+            advanced_certified_people: 0,
+            customer_references: 0,
+            executive_sponsor: None,
+            ipp_score: 0,
+        }
+    }
+
+    /// The values as they would be typed again, to fill a form or show in an audit entry.
+    pub fn to_input(&self) -> QuarterFactsInput {
+        QuarterFactsInput {
+            quarter: self.quarter.to_string(),
+            sourced_revenue: self.sourced_revenue.normalize().to_string(),
+            qbrs: self.qbrs.to_string(),
+            co_marketing: self.co_marketing.to_string(),
+            certified_people: self.certified_people.to_string(),
+            advanced_certified_people: self.advanced_certified_people.to_string(),
+            customer_references: self.customer_references.to_string(),
+            executive_sponsor: sponsor_key(self.executive_sponsor).into(),
+            ipp_score: self.ipp_score.to_string(),
+        }
+    }
+
+    fn check_consistency(&self, v: &mut Validation) {
+        if self.advanced_certified_people > self.certified_people {
+            v.add(
+                "advanced_certified_people",
+                format!(
+                    "{} advanced exceeds {} certified people (advanced certifications count among them)",
+                    self.advanced_certified_people, self.certified_people
+                ),
+            );
+        }
+    }
+}
+
+pub fn sponsor_key(level: Option<SponsorLevel>) -> &'static str {
+    match level {
+        Some(SponsorLevel::Vp) => "vp",
+        Some(SponsorLevel::CLevel) => "c_level",
+        _ => "none",
+    }
+}
+
+/// What the tier engine sees for `quarter`: the trailing four quarters of `history`.
+pub fn facts_as_of(history: &[QuarterFacts], quarter: Quarter) -> PartnerFacts {
+    let window = quarter.trailing(WINDOW_QUARTERS);
+    let in_window = || history.iter().filter(|q| window.contains(&q.quarter));
+    let latest = history
+        .iter()
+        .filter(|q| q.quarter <= quarter)
+        .max_by_key(|q| q.quarter);
+    PartnerFacts {
+        sourced_revenue_12m: in_window().map(|q| q.sourced_revenue).sum(),
+        qbrs_per_year: in_window().map(|q| q.qbrs).sum(),
+        co_marketing_per_year: in_window().map(|q| q.co_marketing).sum(),
+        certified_people: latest.map_or(0, |q| q.certified_people),
+        advanced_certified_people: latest.map_or(0, |q| q.advanced_certified_people),
+        customer_references: latest.map_or(0, |q| q.customer_references),
+        executive_sponsor: latest.and_then(|q| q.executive_sponsor),
+        ipp_score: latest.map_or(0, |q| q.ipp_score),
+    }
+}
+
+// ---- reading values as people type them (forms, API, CSV) ----
+
+fn amount(text: &str) -> Result<Decimal, String> {
+    let cleaned = text.trim().replace([',', '_', ' '], "");
+    let cleaned = cleaned.trim_start_matches(['$', '€', '£']);
+    if cleaned.is_empty() {
+        return Ok(Decimal::ZERO);
+    }
+    match cleaned.parse::<Decimal>() {
+        Ok(a) if a < Decimal::ZERO => Err("cannot be negative".into()),
+        Ok(a) if a.scale() > 2 => Err("at most 2 decimal places".into()),
+        Ok(a) if a > Decimal::from(MAX_AMOUNT) => Err("is implausibly large".into()),
+        Ok(a) => Ok(a),
+        Err(_) => Err(format!(
+            "'{}' is not an amount like 380000 or 380000.50",
+            text.trim()
+        )),
+    }
+}
+
+fn count(text: &str, max: u32) -> Result<u32, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(0);
+    }
+    match text.parse::<i64>() {
+        Ok(n) if (0..=i64::from(max)).contains(&n) => Ok(n as u32),
+        Ok(_) => Err(format!("must be between 0 and {max}")),
+        Err(_) => Err(format!("'{text}' is not a whole number")),
+    }
+}
+
+fn sponsor(text: &str) -> Result<Option<SponsorLevel>, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "none" => Ok(None),
+        "vp" => Ok(Some(SponsorLevel::Vp)),
+        "c_level" | "c-level" => Ok(Some(SponsorLevel::CLevel)),
+        other => Err(format!("'{other}' is not one of: none, vp, c_level")),
+    }
+}
+
+/// The fields a quarter has, with what each may hold.
+const COUNT_FIELDS: [(&str, u32); 6] = [
+    ("qbrs", 100),
+    ("co_marketing", 10_000),
+    ("certified_people", 100_000),
+    ("advanced_certified_people", 100_000),
+    ("customer_references", 100_000),
+    ("ipp_score", 100),
+];
+
+/// Accepts `3` as well as `"3"` so API clients may send numbers while forms send text.
+fn number_or_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumberOrText {
+        Number(serde_json::Number),
+        Text(String),
+    }
+    Ok(match NumberOrText::deserialize(deserializer)? {
+        NumberOrText::Number(n) => n.to_string(),
+        NumberOrText::Text(t) => t,
+    })
+}
+
+/// One quarter's facts as typed into a form or sent to the API, before checking.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct QuarterFactsInput {
+    /// e.g. "2026-Q4"; empty means the current quarter.
+    pub quarter: String,
+    /// Partner-sourced closed-won revenue booked in the quarter, e.g. "120000" or "120000.50".
+    #[serde(deserialize_with = "number_or_text")]
+    pub sourced_revenue: String,
+    /// QBRs held in the quarter.
+    #[serde(deserialize_with = "number_or_text")]
+    #[schema(value_type = i64)]
+    pub qbrs: String,
+    /// Co-marketing activities run in the quarter.
+    #[serde(deserialize_with = "number_or_text")]
+    #[schema(value_type = i64)]
+    pub co_marketing: String,
+    /// People holding an active certification at the end of the quarter.
+    #[serde(deserialize_with = "number_or_text")]
+    #[schema(value_type = i64)]
+    pub certified_people: String,
+    #[serde(deserialize_with = "number_or_text")]
+    #[schema(value_type = i64)]
+    pub advanced_certified_people: String,
+    #[serde(deserialize_with = "number_or_text")]
+    #[schema(value_type = i64)]
+    pub customer_references: String,
+    /// none, vp or c_level
+    pub executive_sponsor: String,
+    /// 0-100
+    #[serde(deserialize_with = "number_or_text")]
+    #[schema(value_type = i64)]
+    pub ipp_score: String,
+}
+
+impl QuarterFactsInput {
+    fn field(&self, name: &str) -> &str {
+        match name {
+            "qbrs" => &self.qbrs,
+            "co_marketing" => &self.co_marketing,
+            "certified_people" => &self.certified_people,
+            "advanced_certified_people" => &self.advanced_certified_people,
+            "customer_references" => &self.customer_references,
+            "ipp_score" => &self.ipp_score,
+            "sourced_revenue" => &self.sourced_revenue,
+            "executive_sponsor" => &self.executive_sponsor,
+            _ => "",
+        }
+    }
+
+    /// Checks every field (all errors at once); an empty quarter means `default_quarter`.
+    pub fn validate(&self, default_quarter: Quarter) -> Result<QuarterFacts, Vec<FieldError>> {
+        let mut v = Validation::new();
+        let quarter = if self.quarter.trim().is_empty() {
+            default_quarter
+        } else {
+            Quarter::parse(&self.quarter).unwrap_or_else(|e| {
+                v.add("quarter", e);
+                default_quarter
+            })
+        };
+        let mut facts = QuarterFacts::empty(quarter);
+        for (name, text) in [
+            ("sourced_revenue", self.sourced_revenue.as_str()),
+            ("executive_sponsor", self.executive_sponsor.as_str()),
+        ]
+        .into_iter()
+        .chain(
+            COUNT_FIELDS
+                .iter()
+                .map(|(name, _)| (*name, self.field(name))),
+        ) {
+            if let Err(message) = facts.set(name, text) {
+                v.add(name, message);
+            }
+        }
+        if v.is_empty() {
+            facts.check_consistency(&mut v);
+        }
+        v.into_result()?;
+        Ok(facts)
+    }
+}
+
+impl QuarterFacts {
+    /// Sets one field from text; the name is one of the input's field names.
+    fn set(&mut self, name: &str, text: &str) -> Result<(), String> {
+        let max = |name: &str| {
+            COUNT_FIELDS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, m)| *m)
+        };
+        match name {
+            "sourced_revenue" => self.sourced_revenue = amount(text)?,
+            "executive_sponsor" => self.executive_sponsor = sponsor(text)?,
+            "qbrs" => self.qbrs = count(text, max(name).unwrap_or(0))?,
+            "co_marketing" => self.co_marketing = count(text, max(name).unwrap_or(0))?,
+            "certified_people" => self.certified_people = count(text, max(name).unwrap_or(0))?,
+            "advanced_certified_people" => {
+                self.advanced_certified_people = count(text, max(name).unwrap_or(0))?
+            }
+            "customer_references" => {
+                self.customer_references = count(text, max(name).unwrap_or(0))?
+            }
+            "ipp_score" => self.ipp_score = count(text, max(name).unwrap_or(0))?,
+            other => return Err(format!("'{other}' is not a facts field")),
+        }
+        Ok(())
+    }
+}
+
+// ---- CSV import ----
+
+/// A problem with one row (or the header, line 1) of an imported file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RowError {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}, {}: {}", self.line, self.field, self.message)
+    }
+}
+
+/// One data row: which partner and quarter, and the cells it sets (empty cells set nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactsRow {
+    pub line: u64,
+    /// A partner id, website domain or exact name, as written.
+    pub partner: String,
+    pub quarter: Quarter,
+    pub cells: Vec<(&'static str, String)>,
+}
+
+impl FactsRow {
+    /// The quarter after applying this row's cells to what was stored (or nothing).
+    pub fn apply(&self, stored: Option<&QuarterFacts>) -> Result<QuarterFacts, Vec<RowError>> {
+        let mut facts = stored
+            .cloned()
+            .unwrap_or_else(|| QuarterFacts::empty(self.quarter));
+        let mut errors = Vec::new();
+        for (name, text) in &self.cells {
+            if let Err(message) = facts.set(name, text) {
+                errors.push(RowError {
+                    line: self.line,
+                    field: (*name).into(),
+                    message,
+                });
+            }
+        }
+        if errors.is_empty() {
+            let mut v = Validation::new();
+            facts.check_consistency(&mut v);
+            if let Err(problems) = v.into_result() {
+                errors.extend(problems.into_iter().map(|p| RowError {
+                    line: self.line,
+                    field: p.field,
+                    message: p.message,
+                }));
+            }
+        }
+        if errors.is_empty() {
+            Ok(facts)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+pub const CSV_COLUMNS: [&str; 10] = [
+    "partner",
+    "quarter",
+    "sourced_revenue",
+    "qbrs",
+    "co_marketing",
+    "certified_people",
+    "advanced_certified_people",
+    "customer_references",
+    "executive_sponsor",
+    "ipp_score",
+];
+
+/// Reads a facts CSV: a header naming `partner`, `quarter` and any of the value columns, then
+/// one row per partner and quarter. Returns the rows that read cleanly and every problem by
+/// line, so a dry run can show them all.
+pub fn parse_facts_csv(text: &str) -> (Vec<FactsRow>, Vec<RowError>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut errors = Vec::new();
+    let header_error = |field: &str, message: String| RowError {
+        line: 1,
+        field: field.into(),
+        message,
+    };
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return (Vec::new(), vec![header_error("header", e.to_string())]),
+    };
+    let mut columns: Vec<&'static str> = Vec::new();
+    for name in headers.iter() {
+        let normalized = name.to_ascii_lowercase().replace([' ', '-'], "_");
+        match CSV_COLUMNS.iter().find(|c| **c == normalized) {
+            Some(column) if columns.contains(column) => {
+                errors.push(header_error(name, format!("column '{name}' appears twice")))
+            }
+            Some(column) => columns.push(column),
+            None => errors.push(header_error(
+                name,
+                format!(
+                    "unknown column '{name}'; the columns are: {}",
+                    CSV_COLUMNS.join(", ")
+                ),
+            )),
+        }
+    }
+    for required in ["partner", "quarter"] {
+        if !columns.contains(&required) {
+            errors.push(header_error(
+                required,
+                format!("the header has no '{required}' column"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return (Vec::new(), errors);
+    }
+    let mut rows: Vec<FactsRow> = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(RowError {
+                    line,
+                    field: "row".into(),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let cell = |name: &str| {
+            columns
+                .iter()
+                .position(|c| *c == name)
+                .and_then(|i| record.get(i))
+                .unwrap_or("")
+        };
+        let partner = cell("partner").to_owned();
+        if partner.is_empty() {
+            errors.push(RowError {
+                line,
+                field: "partner".into(),
+                message: "is required".into(),
+            });
+        }
+        let quarter = match Quarter::parse(cell("quarter")) {
+            Ok(q) => Some(q),
+            Err(message) => {
+                errors.push(RowError {
+                    line,
+                    field: "quarter".into(),
+                    message,
+                });
+                None
+            }
+        };
+        let (Some(quarter), false) = (quarter, partner.is_empty()) else {
+            continue;
+        };
+        if let Some(first) = seen.insert((partner.to_lowercase(), quarter), line) {
+            errors.push(RowError {
+                line,
+                field: "quarter".into(),
+                message: format!("{partner} {quarter} already appears on line {first}"),
+            });
+            continue;
+        }
+        let cells: Vec<(&'static str, String)> = columns
+            .iter()
+            .zip(record.iter())
+            .filter(|(c, value)| !matches!(**c, "partner" | "quarter") && !value.is_empty())
+            .map(|(c, value)| (*c, value.to_owned()))
+            .collect();
+        // Each cell is read now, so a dry run lists bad values even for partners it cannot
+        // find; consistency with the stored quarter is checked when the row is applied.
+        let mut scratch = QuarterFacts::empty(quarter);
+        let before = errors.len();
+        for (name, text) in &cells {
+            if let Err(message) = scratch.set(name, text) {
+                errors.push(RowError {
+                    line,
+                    field: (*name).into(),
+                    message,
+                });
+            }
+        }
+        if errors.len() == before {
+            rows.push(FactsRow {
+                line,
+                partner,
+                quarter,
+                cells,
+            });
+        }
+    }
+    (rows, errors)
+}

@@ -1,0 +1,272 @@
+//! The facts the tier engine reads, quarter by quarter: recorded by hand on a partner's page
+//! or imported from CSV (until deals, certifications and QBRs supply them).
+
+use std::collections::HashMap;
+
+use domain::program::SponsorLevel;
+use domain::program::evaluation::PartnerFacts;
+use domain::program::history::{self, QuarterFacts, QuarterFactsInput, RowError};
+use domain::quarter::Quarter;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use uuid::Uuid;
+
+use crate::{Actor, Change, Error, Result, Services, record, require};
+
+/// The quarter it is now (UTC).
+pub fn current_quarter() -> Quarter {
+    Quarter::containing(store::now().date())
+}
+
+pub(crate) fn from_row(row: &store::facts::QuarterRow) -> Result<QuarterFacts> {
+    let count = |n: i64| u32::try_from(n).unwrap_or(0);
+    Ok(QuarterFacts {
+        quarter: Quarter::parse(&row.quarter)
+            .map_err(|e| Error::Store(store::Error::Corrupt(format!("quarter: {e}"))))?,
+        sourced_revenue: Decimal::new(row.sourced_revenue_minor, 2),
+        qbrs: count(row.qbrs),
+        co_marketing: count(row.co_marketing),
+        certified_people: count(row.certified_people),
+        advanced_certified_people: count(row.advanced_certified_people),
+        customer_references: count(row.customer_references),
+        executive_sponsor: match row.executive_sponsor.as_str() {
+            "vp" => Some(SponsorLevel::Vp),
+            "c_level" => Some(SponsorLevel::CLevel),
+            _ => None,
+        },
+        ipp_score: count(row.ipp_score),
+    })
+}
+
+pub(crate) fn to_row(facts: &QuarterFacts) -> store::facts::QuarterRow {
+    store::facts::QuarterRow {
+        quarter: facts.quarter.to_string(),
+        sourced_revenue_minor: (facts.sourced_revenue * Decimal::ONE_HUNDRED)
+            .to_i64()
+            .unwrap_or(i64::MAX),
+        qbrs: facts.qbrs.into(),
+        co_marketing: facts.co_marketing.into(),
+        certified_people: facts.certified_people.into(),
+        advanced_certified_people: facts.advanced_certified_people.into(),
+        customer_references: facts.customer_references.into(),
+        executive_sponsor: history::sponsor_key(facts.executive_sponsor).into(),
+        ipp_score: facts.ipp_score.into(),
+    }
+}
+
+/// What an import did, or would do on a dry run.
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    /// Data rows read.
+    pub rows: usize,
+    pub partners: usize,
+    /// Partner-quarters that had no facts before.
+    pub created: usize,
+    pub updated: usize,
+    /// Every problem, by line; when there is any, nothing was written.
+    pub errors: Vec<RowError>,
+    /// True when the rows were stored (not a dry run, no errors).
+    pub applied: bool,
+}
+
+/// Finds partners by id, website domain or exact name (case-insensitive).
+struct PartnerDirectory {
+    by_key: HashMap<String, (Uuid, bool)>,
+}
+
+impl PartnerDirectory {
+    fn new(partners: &[domain::partners::Partner]) -> Self {
+        let mut by_key = HashMap::new();
+        for p in partners {
+            let entry = (p.id, p.archived_at.is_some());
+            by_key.insert(p.id.to_string(), entry);
+            for domain in &p.domains {
+                by_key.insert(domain.to_lowercase(), entry);
+            }
+            by_key.entry(p.display_name.to_lowercase()).or_insert(entry);
+            by_key.entry(p.legal_name.to_lowercase()).or_insert(entry);
+        }
+        Self { by_key }
+    }
+
+    fn find(&self, reference: &str) -> std::result::Result<Uuid, String> {
+        let key = reference.trim().to_lowercase();
+        let found = self
+            .by_key
+            .get(&key)
+            .or_else(|| self.by_key.get(&domain::partners::normalize_domain(&key)));
+        match found {
+            Some((_, true)) => Err(format!(
+                "partner '{reference}' is archived; restore it first"
+            )),
+            Some((id, false)) => Ok(*id),
+            None => Err(format!(
+                "no partner with the id, website domain or name '{reference}'"
+            )),
+        }
+    }
+}
+
+impl Services {
+    /// A partner's recorded quarters, oldest first.
+    pub async fn partner_history(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+    ) -> Result<Vec<QuarterFacts>> {
+        self.get_partner(actor, partner_id).await?;
+        let mut tx = self.db.read().await?;
+        let rows = store::facts::history(&mut tx, partner_id).await?;
+        tx.commit().await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// What the tier engine reads for a partner today: the trailing four quarters.
+    pub async fn partner_facts(&self, actor: &Actor, partner_id: Uuid) -> Result<PartnerFacts> {
+        let history = self.partner_history(actor, partner_id).await?;
+        Ok(history::facts_as_of(&history, current_quarter()))
+    }
+
+    /// Records one quarter of a partner's facts by hand (the current quarter when the input
+    /// names none).
+    pub async fn set_quarter_facts(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        input: &QuarterFactsInput,
+    ) -> Result<QuarterFacts> {
+        let history = self.partner_history(actor, partner_id).await?;
+        require(
+            actor.role.can_edit_partners(),
+            "only admins and partner managers record partner facts",
+        )?;
+        let facts = input.validate(current_quarter()).map_err(Error::Invalid)?;
+        let before = history.iter().find(|q| q.quarter == facts.quarter);
+        let at = store::now();
+        let mut tx = self.db.write().await?;
+        store::facts::upsert(&mut tx, partner_id, &to_row(&facts), at).await?;
+        let change = Change {
+            partner_id: Some(partner_id),
+            entity_type: "partner_facts",
+            entity_id: partner_id,
+            action: "updated",
+            summary: format!("Tier facts for {} recorded", facts.quarter),
+            before: before.and_then(|b| crate::snapshot(&b.to_input())),
+            after: crate::snapshot(&facts.to_input()),
+        };
+        record(&mut tx, actor, at, change).await?;
+        tx.commit().await?;
+        Ok(facts)
+    }
+
+    /// Imports facts from CSV (see `history::parse_facts_csv` for the columns). All or
+    /// nothing: any bad row means nothing is written, and every problem is reported by line.
+    /// A dry run reads and checks everything against the stored data and writes nothing.
+    pub async fn import_facts(
+        &self,
+        actor: &Actor,
+        csv: &str,
+        dry_run: bool,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<ImportReport> {
+        require(
+            actor.is_internal() && actor.role.can_edit_partners(),
+            "only admins and partner managers import partner facts",
+        )?;
+        let (rows, mut errors) = history::parse_facts_csv(csv);
+        let mut report = ImportReport {
+            rows: rows.len() + errors.iter().filter(|e| e.line > 1).count(),
+            ..ImportReport::default()
+        };
+        let mut tx = self.db.write().await?;
+        let partners = store::partners::list(
+            &mut tx,
+            &store::partners::PartnerFilter {
+                include_archived: true,
+                limit: i64::MAX,
+                ..Default::default()
+            },
+        )
+        .await?;
+        let directory = PartnerDirectory::new(&partners);
+        let earliest = rows.iter().map(|r| r.quarter).min();
+        let mut stored: HashMap<(Uuid, Quarter), QuarterFacts> = HashMap::new();
+        if let Some(earliest) = earliest {
+            for row in store::facts::all_since(&mut tx, &earliest.to_string()).await? {
+                let facts = from_row(&row.row)?;
+                stored.insert((row.partner_id, facts.quarter), facts);
+            }
+        }
+        let mut resolved = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match directory.find(&row.partner) {
+                Ok(id) => resolved.push((id, row)),
+                Err(message) => errors.push(RowError {
+                    line: row.line,
+                    field: "partner".into(),
+                    message,
+                }),
+            }
+        }
+        let mut merged = Vec::with_capacity(resolved.len());
+        let mut seen = HashMap::new();
+        for (id, row) in resolved {
+            if let Some(first) = seen.insert((id, row.quarter), row.line) {
+                errors.push(RowError {
+                    line: row.line,
+                    field: "partner".into(),
+                    message: format!(
+                        "names the same partner and quarter as line {first} (by another id, domain or name)"
+                    ),
+                });
+                continue;
+            }
+            let before = stored.get(&(id, row.quarter));
+            match row.apply(before) {
+                Ok(facts) => merged.push((id, before.cloned(), facts)),
+                Err(problems) => errors.extend(problems),
+            }
+        }
+        errors.sort_by_key(|e| e.line);
+        report.errors = errors;
+        report.partners = merged
+            .iter()
+            .map(|(id, _, _)| id)
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        report.created = merged.iter().filter(|(_, b, _)| b.is_none()).count();
+        report.updated = merged.len() - report.created;
+        if !report.errors.is_empty() || dry_run {
+            return Ok(report);
+        }
+        let at = store::now();
+        let total = merged.len();
+        let mut quarters_by_partner: HashMap<Uuid, Vec<String>> = HashMap::new();
+        for (done, (id, _, facts)) in merged.iter().enumerate() {
+            store::facts::upsert(&mut tx, *id, &to_row(facts), at).await?;
+            quarters_by_partner
+                .entry(*id)
+                .or_default()
+                .push(facts.quarter.to_string());
+            if done % 500 == 0 {
+                progress(done, total);
+            }
+        }
+        for (id, quarters) in quarters_by_partner {
+            let change = Change {
+                partner_id: Some(id),
+                entity_type: "partner_facts",
+                entity_id: id,
+                action: "imported",
+                summary: format!("Tier facts imported for {}", quarters.join(", ")),
+                before: None,
+                after: None,
+            };
+            record(&mut tx, actor, at, change).await?;
+        }
+        progress(total, total);
+        tx.commit().await?;
+        report.applied = true;
+        Ok(report)
+    }
+}
