@@ -464,3 +464,76 @@ fn program_init_and_check() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn import_facts_dry_run_then_import() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let url = db.url.as_str();
+    let services = services::Services::new(db.db.clone(), services::Config::default());
+    db.db.migrate().await.unwrap();
+    let input = domain::partners::PartnerInput {
+        legal_name: "Acme Integrators Ltd".into(),
+        domains: vec!["acme.example".into()],
+        partner_type: "si".into(),
+        gtm_model: "co_sell".into(),
+        ..Default::default()
+    };
+    let system = services::Actor::system("test");
+    let acme = services.create_partner(&system, &input).await.unwrap().id;
+    let dir = std::env::temp_dir().join(format!("partneros-import-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("facts.csv");
+    let path = file.to_str().unwrap();
+
+    std::fs::write(
+        &file,
+        "partner,quarter,sourced_revenue\nacme.example,2026-Q1,lots\nghost.example,2026-Q1,5\n",
+    )
+    .unwrap();
+    let out = run(&["import", "facts", "--database-url", url, path], "");
+    let report = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        report.contains(&format!(
+            "{path}:2: sourced_revenue: 'lots' is not an amount"
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("{path}:3: partner: no partner")),
+        "{report}"
+    );
+    assert!(
+        report.contains("2 problem(s) in 2 row(s); nothing was written"),
+        "{report}"
+    );
+
+    std::fs::write(&file, "partner,quarter,sourced_revenue,certified_people\nacme.example,2026-Q1,120000,3\nAcme Integrators Ltd,2026-Q2,80000,3\n").unwrap();
+    let out = run(
+        &["import", "facts", "--database-url", url, path, "--dry-run"],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "checked (dry run, nothing written) 2 row(s) for 1 partner(s): 2 new quarter(s)"
+        ),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        services
+            .partner_history(&system, acme)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let out = run(&["import", "facts", "--database-url", url, path], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("imported 2 row(s)"), "{}", text(&out));
+    assert_eq!(
+        services.partner_history(&system, acme).await.unwrap().len(),
+        2
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -703,3 +703,130 @@ async fn program_versions_activation_and_effective_dates() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn quarterly_facts_feed_the_trailing_evaluation() {
+    use domain::program::history::QuarterFactsInput;
+    each_backend(|w| async move {
+        let s = &w.services;
+        let now = services::facts::current_quarter();
+        let quarter =
+            |q: domain::quarter::Quarter, revenue: &str, certified: &str| QuarterFactsInput {
+                quarter: q.to_string(),
+                sourced_revenue: revenue.into(),
+                certified_people: certified.into(),
+                customer_references: "5".into(),
+                qbrs: "1".into(),
+                ..Default::default()
+            };
+        // Five quarters back falls out of the window; the last four add up.
+        let old = now.previous().previous().previous().previous();
+        s.set_quarter_facts(&w.manager, w.partner_a, &quarter(old, "900000", "1"))
+            .await
+            .unwrap();
+        s.set_quarter_facts(
+            &w.manager,
+            w.partner_a,
+            &quarter(now.previous(), "60000", "3"),
+        )
+        .await
+        .unwrap();
+        s.set_quarter_facts(&w.manager, w.partner_a, &quarter(now, "50000", ""))
+            .await
+            .unwrap();
+        let facts = s.partner_facts(&w.a_user, w.partner_a).await.unwrap();
+        assert_eq!(
+            facts.sourced_revenue_12m,
+            rust_decimal::Decimal::from(110_000)
+        );
+        assert_eq!(facts.qbrs_per_year, 2);
+        assert_eq!(
+            facts.certified_people, 0,
+            "the current quarter's count is what was recorded: 0"
+        );
+        let report = s.evaluate_partner(&w.a_user, w.partner_a).await.unwrap();
+        assert_eq!(report.quarter, now.to_string());
+        assert_eq!(
+            s.partner_history(&w.manager, w.partner_a)
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+        assert!(matches!(
+            s.set_quarter_facts(&w.a_admin, w.partner_a, &quarter(now, "1", "1"))
+                .await,
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            s.partner_history(&w.a_user, w.partner_b).await,
+            Err(Error::NotFound)
+        ));
+        let events = s
+            .partner_timeline(&w.manager, w.partner_a, "", None)
+            .await
+            .unwrap();
+        assert!(
+            events
+                .items
+                .iter()
+                .any(|e| e.summary == format!("Tier facts for {now} recorded"))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn facts_import_resolves_partners_and_is_all_or_nothing() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let no_progress = |_: usize, _: usize| {};
+        let a = w.partner_a;
+        // By id, by domain (any spelling) and by name; stored values not in the file remain.
+        let seed = format!("partner,quarter,certified_people,advanced_certified_people\n{a},2026-Q1,4,2\n");
+        assert!(s.import_facts(&w.manager, &seed, false, &no_progress).await.unwrap().applied);
+        let csv = "partner,quarter,sourced_revenue\nhttps://www.Alpha.com/,2026-Q1,1000\nBravo,2026-Q2,\"$2,500.50\"\n";
+        let report = s.import_facts(&w.manager, csv, false, &no_progress).await.unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!((report.rows, report.partners, report.created, report.updated), (2, 2, 1, 1));
+        let alpha = s.partner_history(&w.manager, a).await.unwrap();
+        assert_eq!((alpha[0].certified_people, alpha[0].advanced_certified_people), (4, 2));
+        assert_eq!(alpha[0].sourced_revenue, rust_decimal::Decimal::from(1000));
+        let bravo = s.partner_history(&w.manager, w.partner_b).await.unwrap();
+        assert_eq!(bravo[0].sourced_revenue, "2500.50".parse().unwrap());
+
+        // One bad row (inconsistent with what is stored) and the same partner twice under two
+        // names: nothing of the file is written.
+        let csv = format!("partner,quarter,certified_people,sourced_revenue\n{a},2026-Q3,9,1\nalpha.com,2026-Q1,1,\nAlpha,2026-Q3,9,\n");
+        let report = s.import_facts(&w.manager, &csv, false, &no_progress).await.unwrap();
+        assert!(!report.applied);
+        let found: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            [
+                "line 3, advanced_certified_people: 2 advanced exceeds 1 certified people (advanced certifications count among them)".to_owned(),
+                "line 4, partner: names the same partner and quarter as line 2 (by another id, domain or name)".to_owned(),
+            ]
+        );
+        assert_eq!(s.partner_history(&w.manager, a).await.unwrap().len(), 1, "nothing written");
+
+        s.archive_partner(&w.manager, w.partner_b).await.unwrap();
+        let report = s
+            .import_facts(&w.manager, "partner,quarter,qbrs\nbravo.com,2026-Q3,1\n", false, &no_progress)
+            .await
+            .unwrap();
+        assert_eq!(report.errors[0].message, "partner 'bravo.com' is archived; restore it first");
+        for actor in [&w.executive, &w.a_admin, &w.a_user] {
+            assert!(matches!(
+                s.import_facts(actor, "partner,quarter\n", true, &no_progress).await,
+                Err(Error::Forbidden(_))
+            ));
+        }
+        let audit = s
+            .audit_log(&w.admin, &services::audit::AuditQuery { action: "imported".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(audit.items.len(), 3, "one event per partner per import");
+    })
+    .await;
+}

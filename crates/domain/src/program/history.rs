@@ -404,10 +404,21 @@ pub fn parse_facts_csv(text: &str) -> (Vec<FactsRow>, Vec<RowError>) {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!(
+                        "has {len} cells but the header has {expected_len}; put values containing commas in double quotes"
+                    ),
+                    csv::ErrorKind::Utf8 { .. } => {
+                        "is not UTF-8 text; save the file as UTF-8 CSV".into()
+                    }
+                    _ => e.to_string(),
+                };
                 errors.push(RowError {
                     line,
                     field: "row".into(),
-                    message: e.to_string(),
+                    message,
                 });
                 continue;
             }

@@ -983,7 +983,10 @@ mod quarterly_history {
             "{errors:?}"
         );
         let (_, errors) = parse_facts_csv("partner,quarter\nacme.com,2026-Q1,extra\n");
-        assert_eq!(errors[0].line, 2, "{errors:?}");
+        assert_eq!(
+            errors[0].to_string(),
+            "line 2, row: has 3 cells but the header has 2; put values containing commas in double quotes"
+        );
     }
 
     #[test]
