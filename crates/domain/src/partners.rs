@@ -50,17 +50,6 @@ choice_enum! {
     }
 }
 
-choice_enum! {
-    /// The program tiers shipped by default; the program issue makes them configurable.
-    Tier {
-        Registered => ("registered", "Registered"),
-        Bronze => ("bronze", "Bronze"),
-        Silver => ("silver", "Silver"),
-        Gold => ("gold", "Gold"),
-        Platinum => ("platinum", "Platinum"),
-    }
-}
-
 impl LifecycleStage {
     /// The stages a partner may move to from this one.
     ///
@@ -153,7 +142,8 @@ pub struct PartnerFields {
     pub gtm_model: GtmModel,
     pub regions: Vec<Region>,
     pub industries: Vec<String>,
-    pub tier: Tier,
+    /// A tier key of the program (`registered`, `gold`, …).
+    pub tier: String,
     pub stage: LifecycleStage,
     pub owner_id: Option<uuid::Uuid>,
     pub our_exec_sponsor: String,
@@ -177,7 +167,9 @@ pub fn normalize_domain(raw: &str) -> String {
 }
 
 impl PartnerInput {
-    pub fn validate(&self) -> Result<PartnerFields, Vec<FieldError>> {
+    /// Checks every field; `tiers` are the program's tier keys, lowest first (an empty tier
+    /// means the lowest).
+    pub fn validate(&self, tiers: &[String]) -> Result<PartnerFields, Vec<FieldError>> {
         let mut v = Validation::new();
         let legal_name = v.text("legal_name", &self.legal_name, true, MAX_NAME);
         let mut display_name = v.text("display_name", &self.display_name, false, MAX_NAME);
@@ -224,10 +216,20 @@ impl PartnerInput {
         if industries.len() > MAX_INDUSTRIES {
             v.add("industries", format!("at most {MAX_INDUSTRIES} industries"));
         }
-        let tier = if self.tier.trim().is_empty() {
-            Some(Tier::Registered)
-        } else {
-            v.choice::<Tier>("tier", &self.tier)
+        let tier = match self.tier.trim().to_ascii_lowercase() {
+            key if key.is_empty() => tiers.first().cloned().unwrap_or_default(),
+            key if tiers.contains(&key) => key,
+            _ => {
+                v.add(
+                    "tier",
+                    format!(
+                        "'{}' is not a tier of the program; choose one of: {}",
+                        self.tier.trim(),
+                        tiers.join(", ")
+                    ),
+                );
+                String::new()
+            }
         };
         let stage = if self.stage.trim().is_empty() {
             Some(LifecycleStage::Prospect)
@@ -251,7 +253,7 @@ impl PartnerInput {
             gtm_model: gtm_model.expect("validated"),
             regions,
             industries,
-            tier: tier.expect("validated"),
+            tier,
             stage: stage.expect("validated"),
             owner_id: self.owner_id,
             our_exec_sponsor,
@@ -321,13 +323,17 @@ mod tests {
         }
     }
 
+    fn tiers() -> Vec<String> {
+        ["registered", "bronze", "gold"].map(String::from).to_vec()
+    }
+
     #[test]
     fn valid_partner_gets_defaults_and_normalised_domains() {
-        let fields = valid_input().validate().unwrap();
+        let fields = valid_input().validate(&tiers()).unwrap();
         assert_eq!(fields.display_name, "Northwind Consulting GmbH");
         assert_eq!(fields.domains, vec!["northwind.de"]);
         assert_eq!(fields.regions, vec![Region::Emea]);
-        assert_eq!(fields.tier, Tier::Registered);
+        assert_eq!(fields.tier, "registered");
         assert_eq!(fields.stage, LifecycleStage::Prospect);
     }
 
@@ -342,7 +348,7 @@ mod tests {
             tier: "diamond".into(),
             ..Default::default()
         };
-        let errors = input.validate().unwrap_err();
+        let errors = input.validate(&tiers()).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -464,7 +470,8 @@ pub struct Partner {
     pub gtm_model: GtmModel,
     pub regions: Vec<Region>,
     pub industries: Vec<String>,
-    pub tier: Tier,
+    /// A tier key of the program in force when it was set.
+    pub tier: String,
     pub stage: LifecycleStage,
     pub owner_id: Option<uuid::Uuid>,
     pub owner_name: Option<String>,
@@ -490,7 +497,7 @@ impl Partner {
             gtm_model: self.gtm_model.to_string(),
             regions: self.regions.iter().map(ToString::to_string).collect(),
             industries: self.industries.clone(),
-            tier: self.tier.to_string(),
+            tier: self.tier.clone(),
             stage: self.stage.to_string(),
             owner_id: self.owner_id,
             our_exec_sponsor: self.our_exec_sponsor.clone(),

@@ -4,7 +4,7 @@
 use crate::partners::PartnerQuery;
 use crate::{Actor, Result, Services};
 use domain::Choice;
-use domain::partners::{GtmModel, LifecycleStage, PartnerFields, PartnerType, Region, Tier};
+use domain::partners::{GtmModel, LifecycleStage, PartnerFields, PartnerType, Region};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -65,7 +65,7 @@ pub fn generated_partner(i: usize) -> PartnerFields {
         // Independent of the name, so no region clusters at one end of the alphabet.
         regions: vec![Region::ALL[(i / 3 + i / 17) % Region::ALL.len()]],
         industries: vec!["Manufacturing".into()],
-        tier: Tier::ALL[(i / 5) % Tier::ALL.len()],
+        tier: ["registered", "bronze", "silver", "gold", "platinum"][(i / 5) % 5].into(),
         stage: LifecycleStage::ALL[(i / 11) % LifecycleStage::ALL.len()],
         owner_id: None,
         our_exec_sponsor: String::new(),
@@ -277,7 +277,12 @@ mod tests {
                 gtm_model: fields.gtm_model.to_string(),
                 ..Default::default()
             };
-            assert!(input.validate().is_ok(), "{fields:?}");
+            assert!(
+                input
+                    .validate(&domain::program::shipped().tier_keys())
+                    .is_ok(),
+                "{fields:?}"
+            );
         }
     }
 }

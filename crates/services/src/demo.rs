@@ -6,7 +6,7 @@ use crate::{Result, Services};
 use domain::Choice;
 use domain::audit::AuditEvent;
 use domain::partners::{
-    ContactFields, GtmModel, LifecycleStage, PartnerFields, PartnerType, Region, Tier,
+    ContactFields, GtmModel, LifecycleStage, PartnerFields, PartnerType, Region,
 };
 use domain::program::SponsorLevel;
 use domain::program::history::QuarterFacts;
@@ -181,10 +181,14 @@ fn event_id(at: OffsetDateTime) -> Uuid {
     Uuid::new_v7(ts)
 }
 
+/// A tier above Registered for working partners, cycling through all of them.
+fn demo_tier_level(i: usize) -> usize {
+    1 + (i * 7) % 4
+}
+
 /// Two years of quarterly facts that roughly match the partner's tier: some partners sit
 /// comfortably, some grow towards the next tier, some slip below their own — as in a real book.
-fn demo_history(i: usize, tier: Tier, now: Quarter) -> Vec<QuarterFacts> {
-    let level = Tier::ALL.iter().position(|t| *t == tier).unwrap_or(0);
+fn demo_history(i: usize, level: usize, now: Quarter) -> Vec<QuarterFacts> {
     let wobble = (i as i64 * 37) % 7 - 2;
     let annual = [0, 40_000, 180_000, 620_000, 1_300_000][level] + wobble * 30_000;
     let trend = [0, 1, -1][i % 3];
@@ -249,12 +253,16 @@ impl Services {
             .map(|u| (u.0, u.2))
             .collect();
 
+        let shipped = domain::program::shipped();
+        let tier_keys = shipped.tier_keys();
+        let tier_names: Vec<&str> = shipped.tiers.iter().map(|t| t.name.as_str()).collect();
         let mut partner_ids = Vec::new();
         for (i, name) in NAMES.iter().enumerate() {
             let stage = LifecycleStage::ALL[i % LifecycleStage::ALL.len()];
-            let tier = match stage {
-                LifecycleStage::Prospect | LifecycleStage::Recruiting => Tier::Registered,
-                _ => Tier::ALL[1 + (i * 7) % (Tier::ALL.len() - 1)],
+            // Index into the shipped tiers: Registered, Bronze, Silver, Gold, Platinum.
+            let level = match stage {
+                LifecycleStage::Prospect | LifecycleStage::Recruiting => 0,
+                _ => demo_tier_level(i),
             };
             let slug: String = name
                 .to_lowercase()
@@ -284,15 +292,15 @@ impl Services {
                     INDUSTRIES[i % INDUSTRIES.len()].into(),
                     INDUSTRIES[(i + 3) % INDUSTRIES.len()].into(),
                 ],
-                tier,
+                tier: tier_keys[level].clone(),
                 stage,
                 owner_id: Some(manager),
-                our_exec_sponsor: if tier >= Tier::Gold {
+                our_exec_sponsor: if level >= 3 {
                     "Eva Executive (CRO)".into()
                 } else {
                     String::new()
                 },
-                partner_exec_sponsor: if tier >= Tier::Silver {
+                partner_exec_sponsor: if level >= 2 {
                     format!(
                         "{} {}, VP Alliances",
                         FIRST[i % FIRST.len()],
@@ -348,7 +356,7 @@ impl Services {
                 "created",
                 format!(
                     "Partner {name} created in stage Prospect, tier {}",
-                    tier.label()
+                    tier_names[level]
                 ),
             )];
             for (step, pair) in stages.windows(2).enumerate() {
@@ -394,7 +402,7 @@ impl Services {
             }
             let last_change = events.iter().map(|e| e.at).max().unwrap_or(created);
             store::partners::set_stage(&mut tx, id, stage, last_change).await?;
-            for quarter in demo_history(i, tier, crate::facts::current_quarter()) {
+            for quarter in demo_history(i, level, crate::facts::current_quarter()) {
                 store::facts::upsert(&mut tx, id, &crate::facts::to_row(&quarter), last_change)
                     .await?;
             }
@@ -431,12 +439,10 @@ mod tests {
             .map(|i| LifecycleStage::ALL[i % LifecycleStage::ALL.len()])
             .collect();
         assert_eq!(stages.len(), LifecycleStage::ALL.len());
-        let tiers: std::collections::HashSet<_> = (0..NAMES.len())
-            .map(|i| Tier::ALL[1 + (i * 7) % (Tier::ALL.len() - 1)])
-            .collect();
+        let tiers: std::collections::HashSet<_> = (0..NAMES.len()).map(demo_tier_level).collect();
         assert_eq!(
             tiers.len(),
-            Tier::ALL.len() - 1,
+            domain::program::shipped().tiers.len() - 1,
             "every tier above Registered"
         );
     }

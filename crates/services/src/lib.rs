@@ -141,11 +141,20 @@ impl Default for Config {
 pub struct Services {
     pub db: Db,
     pub config: Config,
+    /// Parsed program versions by number. A version never changes once stored, so servers
+    /// sharing a database stay consistent with only this per-process cache.
+    programs: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<domain::program::Program>>>,
+    >,
 }
 
 impl Services {
     pub fn new(db: Db, config: Config) -> Services {
-        Services { db, config }
+        Services {
+            db,
+            config,
+            programs: Default::default(),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use base64::Engine;
 use domain::Choice;
 use domain::FieldError;
 use domain::partners::{
-    Contact, ContactInput, LifecycleStage, Partner, PartnerInput, PartnerType, Region, Tier,
+    Contact, ContactInput, LifecycleStage, Partner, PartnerInput, PartnerType, Region,
 };
 use store::Tx;
 use store::partners::{PartnerAfter, PartnerFilter, PartnerSort};
@@ -96,10 +96,25 @@ fn parse_sort(text: &str) -> Option<PartnerSort> {
 
 impl PartnerQuery {
     /// Turns the request into a store filter, naming every bad parameter.
-    pub fn to_filter(&self) -> std::result::Result<PartnerFilter, Vec<FieldError>> {
+    /// `tiers` are the program's tier keys.
+    pub fn to_filter(
+        &self,
+        tiers: &[String],
+    ) -> std::result::Result<PartnerFilter, Vec<FieldError>> {
         let mut v = domain::Validation::new();
         let optional = |text: &str| (!text.trim().is_empty()).then_some(text.trim().to_owned());
-        let tier = optional(&self.tier).and_then(|t| v.choice::<Tier>("tier", &t));
+        let tier = optional(&self.tier).and_then(|t| {
+            let key = t.to_ascii_lowercase();
+            if tiers.contains(&key) {
+                Some(key)
+            } else {
+                v.add(
+                    "tier",
+                    format!("'{t}' is not a tier; choose one of: {}", tiers.join(", ")),
+                );
+                None
+            }
+        });
         let stage = optional(&self.stage).and_then(|t| v.choice::<LifecycleStage>("stage", &t));
         let partner_type =
             optional(&self.partner_type).and_then(|t| v.choice::<PartnerType>("type", &t));
@@ -181,7 +196,10 @@ impl Services {
         actor: &Actor,
         query: &PartnerQuery,
     ) -> Result<Page<Partner>> {
-        let mut filter = query.to_filter().map_err(Error::Invalid)?;
+        let (_, program) = self.program_in_force().await?;
+        let mut filter = query
+            .to_filter(&program.tier_keys())
+            .map_err(Error::Invalid)?;
         if !actor.is_internal() {
             filter.only_partner = Some(actor.partner_id.ok_or(Error::NotFound)?);
         }
@@ -210,7 +228,10 @@ impl Services {
             actor.role.can_edit_partners(),
             "only admins and partner managers create partners",
         )?;
-        let fields = input.validate().map_err(Error::Invalid)?;
+        let (_, program) = self.program_in_force().await?;
+        let fields = input
+            .validate(&program.tier_keys())
+            .map_err(Error::Invalid)?;
         if fields.stage == LifecycleStage::Exited {
             return Err(Error::field(
                 "stage",
@@ -234,7 +255,7 @@ impl Services {
                 "Partner {} created in stage {}, tier {}",
                 partner.display_name,
                 partner.stage.label(),
-                partner.tier.label()
+                program.tier_name(&partner.tier)
             ),
             before: None,
             after: snapshot(&partner),
@@ -257,9 +278,22 @@ impl Services {
             actor.role.can_edit_partners(),
             "only admins and partner managers edit partners",
         )?;
-        let mut fields = input.validate().map_err(Error::Invalid)?;
+        let (_, program) = self.program_in_force().await?;
+        let mut tiers = program.tier_keys();
+        if !tiers.contains(&before.tier) {
+            tiers.push(before.tier.clone());
+        }
+        let mut fields = input.validate(&tiers).map_err(Error::Invalid)?;
         if input.stage.trim().is_empty() {
             fields.stage = before.stage;
+        }
+        if input.tier.trim().is_empty() {
+            fields.tier = before.tier.clone();
+        } else if fields.tier != before.tier {
+            return Err(Error::field(
+                "tier",
+                "the tier changes only through a tier decision: approve a proposal or override it with a reason",
+            ));
         }
         check_owner(&mut tx, fields.owner_id).await?;
         let at = store::now();
@@ -564,7 +598,7 @@ mod tests {
             ..Default::default()
         };
         let fields: Vec<String> = query
-            .to_filter()
+            .to_filter(&["registered".to_owned(), "gold".to_owned()])
             .unwrap_err()
             .into_iter()
             .map(|e| e.field)

@@ -4,6 +4,7 @@
 use crate::{Actor, Change, Error, Result, Services, record, require};
 use domain::FieldError;
 use domain::program::{self, Program, Severity};
+use std::sync::Arc;
 use store::program::ProgramVersionRow;
 use uuid::Uuid;
 
@@ -106,8 +107,22 @@ impl Services {
             },
         };
         v.into_result().map_err(Error::Invalid)?;
-        check(source)?;
+        let program = check(source)?;
         let mut tx = self.db.write().await?;
+        let orphaned: Vec<FieldError> = store::partners::tier_counts(&mut tx)
+            .await?
+            .into_iter()
+            .filter(|(key, _)| program.tier_index(key).is_none())
+            .map(|(key, n)| FieldError {
+                field: "source".into(),
+                message: format!(
+                    "{n} partner(s) hold tier '{key}', which this program does not define; keep the key (rename the tier with `name`) or move those partners first"
+                ),
+            })
+            .collect();
+        if !orphaned.is_empty() {
+            return Err(Error::Invalid(orphaned));
+        }
         let previous = store::program::latest_version_number(&mut tx).await?;
         let previous_source = match store::program::get(&mut tx, previous).await? {
             Some(row) => row.source,
@@ -188,25 +203,45 @@ impl Services {
     }
 
     /// The program in force now and its version number (0 = the shipped default).
-    pub async fn program_in_force(&self) -> Result<(i64, Program)> {
+    pub async fn program_in_force(&self) -> Result<(i64, Arc<Program>)> {
         let mut tx = self.db.read().await?;
-        let row = store::program::in_force(&mut tx, store::now()).await?;
+        let version = store::program::in_force_version(&mut tx, store::now()).await?;
+        if let Some(program) = self.cached_program(version) {
+            return Ok((version, program));
+        }
+        let source = match version {
+            0 => program::DEFAULT_PROGRAM.to_owned(),
+            n => {
+                store::program::get(&mut tx, n)
+                    .await?
+                    .ok_or(Error::NotFound)?
+                    .source
+            }
+        };
         tx.commit().await?;
-        let (version, source) = row
-            .map(|r| (r.version, r.source))
-            .unwrap_or((0, program::DEFAULT_PROGRAM.to_owned()));
-        let program = program::parse(&source).0.ok_or_else(|| {
+        let program = Arc::new(program::parse(&source).0.ok_or_else(|| {
             Error::Store(store::Error::Corrupt(format!(
                 "program version {version} no longer parses"
             )))
-        })?;
+        })?);
+        self.programs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(version, program.clone());
         Ok((version, program))
+    }
+
+    fn cached_program(&self, version: i64) -> Option<Arc<Program>> {
+        self.programs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&version)
+            .cloned()
     }
 }
 
 // ---- tier evaluation of one partner ----
 
-use domain::Choice;
 use domain::program::evaluation;
 /// One criterion of the tier a partner is working towards.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]

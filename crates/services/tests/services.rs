@@ -121,7 +121,7 @@ async fn partner_crud_with_audit_and_timeline() {
         let created = s.create_partner(&w.manager, &input).await.unwrap();
         assert_eq!(created.owner_name.as_deref(), Some("pm@vendor.test"));
         input.notes = "Strong in DACH".into();
-        input.tier = "silver".into();
+        input.regions = vec!["apac".into()];
         let updated = s
             .update_partner(&w.manager, created.id, &input)
             .await
@@ -152,7 +152,7 @@ async fn partner_crud_with_audit_and_timeline() {
             ]
         );
         assert!(timeline[2].summary.contains("kick-off booked"));
-        assert!(timeline[3].summary.contains("notes") && timeline[3].summary.contains("tier"));
+        assert!(timeline[3].summary.contains("notes") && timeline[3].summary.contains("regions"));
         assert_eq!(timeline[3].actor_label, "pm@vendor.test");
         let log = s
             .audit_log(
@@ -827,6 +827,58 @@ async fn facts_import_resolves_partners_and_is_all_or_nothing() {
             .await
             .unwrap();
         assert_eq!(audit.items.len(), 3, "one event per partner per import");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tiers_are_program_keys_and_change_only_by_decision() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let mut input = partner_input("Delta");
+        input.tier = "Gold".into();
+        let delta = s.create_partner(&w.manager, &input).await.unwrap();
+        assert_eq!(delta.tier, "gold", "keys are matched case-insensitively and stored lower-case");
+        input.tier = "diamond".into();
+        match s.create_partner(&w.manager, &input).await {
+            Err(Error::Invalid(errors)) => assert_eq!(
+                errors[0].message,
+                "'diamond' is not a tier of the program; choose one of: registered, bronze, silver, gold, platinum"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let fresh = s.create_partner(&w.manager, &partner_input("Echo")).await.unwrap();
+        assert_eq!(fresh.tier, "registered", "the lowest tier by default");
+
+        let mut edit = delta.to_input();
+        edit.notes = "edited".into();
+        assert_eq!(s.update_partner(&w.manager, delta.id, &edit).await.unwrap().tier, "gold");
+        edit.tier = "platinum".into();
+        match s.update_partner(&w.manager, delta.id, &edit).await {
+            Err(Error::Invalid(errors)) => {
+                assert_eq!(errors[0].field, "tier");
+                assert!(errors[0].message.contains("only through a tier decision"));
+            }
+            other => panic!("{other:?}"),
+        }
+
+        // A program that drops a tier partners hold is refused, naming the tier.
+        let default = domain::program::DEFAULT_PROGRAM;
+        let renamed = default.replacen("key = \"gold\"", "key = \"diamond\"", 1).replace(
+            "[commissions.rate_percent_by_tier]\nbronze = 10\nsilver = 15\ngold = 20",
+            "[commissions.rate_percent_by_tier]\nbronze = 10\nsilver = 15\ndiamond = 20",
+        ).replacen("tier = \"gold\"\nbelow", "tier = \"diamond\"\nbelow", 1);
+        assert!(domain::program::parse(&renamed).0.is_some(), "{:?}", domain::program::parse(&renamed).1);
+        match s.apply_program(&w.admin, &renamed, "", "").await {
+            Err(Error::Invalid(errors)) => assert!(
+                errors[0].message.starts_with("1 partner(s) hold tier 'gold', which this program does not define"),
+                "{errors:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let query = PartnerQuery { tier: "GOLD".into(), ..Default::default() };
+        let page = s.list_partners(&w.manager, &query).await.unwrap();
+        assert_eq!(page.items.len(), 1);
     })
     .await;
 }

@@ -38,7 +38,7 @@ impl PartnerRow {
             gtm_model: choice("gtm_model", &self.gtm_model)?,
             regions: json_list("regions", &self.regions)?,
             industries: json_list("industries", &self.industries)?,
-            tier: choice("tier", &self.tier)?,
+            tier: self.tier,
             stage: choice("stage", &self.stage)?,
             owner_id: self.owner_id,
             owner_name: self.owner_name,
@@ -91,7 +91,7 @@ pub async fn insert(
         fields.gtm_model.to_string(),
         to_json(&fields.regions),
         to_json(&fields.industries),
-        fields.tier.to_string(),
+        &fields.tier,
         fields.stage.to_string(),
         fields.owner_id,
         &fields.our_exec_sponsor,
@@ -124,7 +124,7 @@ pub async fn update(
         fields.gtm_model.to_string(),
         to_json(&fields.regions),
         to_json(&fields.industries),
-        fields.tier.to_string(),
+        &fields.tier,
         fields.owner_id,
         &fields.our_exec_sponsor,
         &fields.partner_exec_sponsor,
@@ -197,7 +197,8 @@ pub enum PartnerAfter {
 pub struct PartnerFilter {
     /// Matches names and domains, case-insensitively.
     pub search: Option<String>,
-    pub tier: Option<domain::partners::Tier>,
+    /// A tier key.
+    pub tier: Option<String>,
     pub stage: Option<domain::partners::LifecycleStage>,
     pub partner_type: Option<domain::partners::PartnerType>,
     pub region: Option<domain::partners::Region>,
@@ -247,8 +248,8 @@ pub async fn list(tx: &mut Tx, filter: &PartnerFilter) -> Result<Vec<Partner>> {
                 .push(" ESCAPE '\\'");
         }
     }
-    if let Some(tier) = filter.tier {
-        query.push(" AND p.tier = ").push_bind(tier.to_string());
+    if let Some(tier) = &filter.tier {
+        query.push(" AND p.tier = ").push_bind(tier);
     }
     if let Some(stage) = filter.stage {
         query.push(" AND p.stage = ").push_bind(stage.to_string());

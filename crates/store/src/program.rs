@@ -57,6 +57,20 @@ pub async fn in_force(tx: &mut Tx, at: OffsetDateTime) -> Result<Option<ProgramV
     tx.optional(query).await
 }
 
+/// The number of the version in force at `at` (0 when none: the shipped default).
+pub async fn in_force_version(tx: &mut Tx, at: OffsetDateTime) -> Result<i64> {
+    #[derive(sqlx::FromRow)]
+    struct Version {
+        version: i64,
+    }
+    let mut query = Sql::new("SELECT version FROM program_versions WHERE effective_from <= ");
+    query.push_bind(at).push(" ORDER BY version DESC LIMIT 1");
+    Ok(tx
+        .optional::<Version>(query)
+        .await?
+        .map_or(0, |v| v.version))
+}
+
 pub async fn get(tx: &mut Tx, version: i64) -> Result<Option<ProgramVersionRow>> {
     let mut query = Sql::new(SELECT);
     query.push(" WHERE version = ").push_bind(version);

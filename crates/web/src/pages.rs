@@ -15,7 +15,6 @@ use axum::routing::{get, post};
 use domain::audit::AuditEvent;
 use domain::partners::{
     Contact, ContactInput, GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region,
-    Tier,
 };
 use domain::program::history::QuarterFactsInput;
 use domain::roles::Role;
@@ -124,6 +123,19 @@ pub struct Opt {
     pub value: String,
     pub label: String,
     pub selected: bool,
+}
+
+/// The program's tiers as choices, lowest first.
+fn tier_options(program: &domain::program::Program, selected: &str) -> Vec<Opt> {
+    program
+        .tiers
+        .iter()
+        .map(|t| Opt {
+            value: t.key.clone(),
+            label: t.name.clone(),
+            selected: t.key == selected,
+        })
+        .collect()
 }
 
 fn options<T: Choice>(selected: &[String]) -> Vec<Opt> {
@@ -438,7 +450,7 @@ pub struct PartnerRow {
     pub id: Uuid,
     pub name: String,
     pub domains: String,
-    pub tier: &'static str,
+    pub tier: String,
     pub stage: &'static str,
     pub partner_type: &'static str,
     pub regions: String,
@@ -449,12 +461,16 @@ pub struct PartnerRow {
 }
 
 impl PartnerRow {
-    fn from(p: &Partner, zone: &jiff::tz::TimeZone) -> PartnerRow {
+    fn from(
+        p: &Partner,
+        program: &domain::program::Program,
+        zone: &jiff::tz::TimeZone,
+    ) -> PartnerRow {
         PartnerRow {
             id: p.id,
             name: p.display_name.clone(),
             domains: p.domains.join(", "),
-            tier: p.tier.label(),
+            tier: program.tier_name(&p.tier).to_owned(),
             stage: p.stage.label(),
             partner_type: p.partner_type.label(),
             regions: p
@@ -535,11 +551,16 @@ async fn partner_list(
     } else {
         Vec::new()
     };
+    let (_, program) = state
+        .services
+        .program_in_force()
+        .await
+        .map_err(service_error)?;
     let one = |v: &String| vec![v.clone()];
     let view = PartnerListPage {
         layout: Layout::signed_in("Partners", &auth),
         q: query.q.clone(),
-        tiers: options::<Tier>(&one(&query.tier)),
+        tiers: tier_options(&program, &query.tier),
         stages: options::<LifecycleStage>(&one(&query.stage)),
         types: options::<PartnerType>(&one(&query.partner_type)),
         regions: options::<Region>(&one(&query.region)),
@@ -568,7 +589,7 @@ async fn partner_list(
         rows: page
             .items
             .iter()
-            .map(|p| PartnerRow::from(p, &auth.zone()))
+            .map(|p| PartnerRow::from(p, &program, &auth.zone()))
             .collect(),
         next_link: page
             .next_cursor
@@ -597,6 +618,8 @@ struct PartnerFormPage {
     models: Vec<Opt>,
     regions: Vec<Opt>,
     tiers: Vec<Opt>,
+    /// On edit: the tier's name (it changes through tier decisions, not this form).
+    current_tier: String,
     stages: Vec<Opt>,
     owners: Vec<Opt>,
     errors: Errors,
@@ -615,6 +638,11 @@ async fn partner_form(
         .await
         .map_err(service_error)?;
     let owner = input.owner_id.map(|id| id.to_string()).unwrap_or_default();
+    let (_, program) = state
+        .services
+        .program_in_force()
+        .await
+        .map_err(service_error)?;
     let stage_choices: Vec<Opt> = match partner {
         Some(p) => {
             let mut allowed = vec![p.stage];
@@ -653,7 +681,10 @@ async fn partner_form(
         types: options::<PartnerType>(std::slice::from_ref(&input.partner_type)),
         models: options::<GtmModel>(std::slice::from_ref(&input.gtm_model)),
         regions: options::<Region>(&input.regions),
-        tiers: options::<Tier>(std::slice::from_ref(&input.tier)),
+        tiers: tier_options(&program, &input.tier),
+        current_tier: partner
+            .map(|p| program.tier_name(&p.tier).to_owned())
+            .unwrap_or_default(),
         stages: stage_choices,
         owners: owners
             .iter()
@@ -905,6 +936,7 @@ async fn partner_view(
         .evaluate_partner(&auth.actor, id)
         .await
         .map_err(service_error)?;
+    let (_, program) = services.program_in_force().await.map_err(service_error)?;
     let history = services
         .partner_history(&auth.actor, id)
         .await
@@ -925,7 +957,7 @@ async fn partner_view(
     let view = PartnerPage {
         layout: Layout::signed_in(partner.display_name.clone(), auth),
         csrf_token: auth.csrf_token.clone(),
-        p: PartnerRow::from(&partner, &auth.zone()),
+        p: PartnerRow::from(&partner, &program, &auth.zone()),
         legal_name: partner.legal_name.clone(),
         gtm_model: partner.gtm_model.label(),
         industries: partner.industries.join(", "),

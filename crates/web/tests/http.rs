@@ -517,7 +517,7 @@ async fn every_form_post_does_its_job() {
         ok(post(format!("/partners/{a}/stage"), token("stage=recruiting&note=kick-off")).await);
         ok(post(format!("/partners/{a}/archive"), token("")).await);
         ok(post(format!("/partners/{a}/restore"), token("")).await);
-        let edit = token("legal_name=Alpha+Ltd&display_name=Alpha&partner_type=si&gtm_model=resell&tier=gold&stage=recruiting");
+        let edit = token("legal_name=Alpha+Ltd&display_name=Alpha&partner_type=si&gtm_model=resell&stage=recruiting");
         ok(post(format!("/partners/{a}"), edit).await);
         ok(post(format!("/partners/{a}/users"), token("name=Ola&email=ola%40alpha.com&role=partner_admin&password=a+long+enough+password")).await);
         ok(post("/users".into(), token("name=Sid&email=sid%40vendor.test&role=sales&password=a+long+enough+password")).await);
@@ -530,7 +530,7 @@ async fn every_form_post_does_its_job() {
         ok(post(format!("/users/{}/disable", f.victim_b), token("")).await);
         ok(post(format!("/users/{}/enable", f.victim_b), token("")).await);
         let partner = f.services.get_partner(admin, a).await.unwrap();
-        assert_eq!((partner.display_name.as_str(), partner.tier.to_string()), ("Alpha", "gold".to_owned()));
+        assert_eq!((partner.display_name.as_str(), partner.gtm_model.to_string()), ("Alpha", "resell".to_owned()));
         let users = f.services.list_users(admin).await.unwrap();
         assert!(users.iter().any(|u| u.email == "ola@alpha.com" && u.partner_id == Some(a)));
         assert!(users.iter().any(|u| u.email == "sid@vendor.test" && u.partner_id.is_none()));

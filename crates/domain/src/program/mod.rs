@@ -112,6 +112,30 @@ pub struct Program {
     pub scoring_3c4c: scoring_3c4c::Scoring3c4c,
 }
 
+impl Program {
+    /// The tier keys, lowest first.
+    pub fn tier_keys(&self) -> Vec<String> {
+        self.tiers.iter().map(|t| t.key.clone()).collect()
+    }
+
+    pub fn tier_index(&self, key: &str) -> Option<usize> {
+        self.tiers.iter().position(|t| t.key == key)
+    }
+
+    /// The tier's name; a key the program no longer defines is shown as it is.
+    pub fn tier_name<'a>(&'a self, key: &'a str) -> &'a str {
+        self.tier_index(key)
+            .map_or(key, |i| self.tiers[i].name.as_str())
+    }
+}
+
+/// The shipped default program, parsed (a test keeps it free of errors).
+pub fn shipped() -> Program {
+    parse(DEFAULT_PROGRAM)
+        .0
+        .expect("the shipped program parses without errors")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
     Error,
