@@ -5,6 +5,7 @@ pub mod evaluation;
 pub mod history;
 pub mod ipp;
 pub mod policy;
+pub mod progression;
 pub mod scoring_3c4c;
 
 use rust_decimal::Decimal;

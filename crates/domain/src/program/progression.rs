@@ -1,0 +1,239 @@
+//! When a partner should move between tiers (DOMAIN.md §1, `[progression]`): an upgrade is
+//! proposed after qualifying for a higher tier in enough consecutive quarters; a downgrade
+//! starts with a notice and a remediation period when the partner stays below its tier's keep
+//! criteria (or a certification lapses), and is proposed only if remediation fails. A manager
+//! decides every proposal; at most `max_open_proposals_per_period` arise per partner per quarter.
+
+use time::{Date, Duration};
+
+use super::Program;
+use super::evaluation::{check_criteria, evaluate, keeps_tier};
+use super::history::{QuarterFacts, facts_as_of};
+use crate::quarter::Quarter;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposalKind {
+    Upgrade,
+    Downgrade,
+}
+
+/// A proposal still in play for the partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Active {
+    /// A downgrade notice: the partner may recover until `remediation_until`.
+    Notice { remediation_until: Date },
+    /// Waiting for a manager's decision.
+    Open { kind: ProposalKind, to: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct Situation<'a> {
+    pub program: &'a Program,
+    /// The partner's tier as an index into the program's tiers.
+    pub current: usize,
+    pub history: &'a [QuarterFacts],
+    pub quarter: Quarter,
+    pub today: Date,
+    pub active: Option<Active>,
+    /// Proposals (of any outcome) already raised for this partner in `quarter`.
+    pub raised_this_period: u32,
+}
+
+/// What the evaluation job does for one partner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Nothing {
+        why: String,
+    },
+    ProposeUpgrade {
+        to: usize,
+        why: String,
+    },
+    /// Tell the partner, with what it must fix (the improvement plan) and by when.
+    StartNotice {
+        to: usize,
+        notice_until: Date,
+        remediation_until: Date,
+        why: String,
+    },
+    /// Remediation is over and the partner is still short: a manager now decides.
+    ProposeDowngrade {
+        to: usize,
+        why: String,
+    },
+    /// The partner met its tier's keep criteria again: the notice ends.
+    Recovered {
+        why: String,
+    },
+    /// An open proposal no longer fits the facts.
+    Withdraw {
+        why: String,
+    },
+}
+
+fn quarters_list(quarters: &[Quarter]) -> String {
+    let names: Vec<String> = quarters.iter().map(ToString::to_string).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// What the partner lacks to keep its tier in `quarter`, in words.
+fn keep_shortfall(s: &Situation, quarter: Quarter) -> String {
+    let tier = &s.program.tiers[s.current];
+    let facts = facts_as_of(s.history, quarter);
+    let missing: Vec<String> = check_criteria(&tier.keep, &facts, &s.program.currency)
+        .into_iter()
+        .filter_map(|c| c.shortfall)
+        .collect();
+    missing.join(", ")
+}
+
+/// The highest tier below the current one whose keep criteria the partner meets now.
+fn downgrade_target(s: &Situation) -> usize {
+    let facts = facts_as_of(s.history, s.quarter);
+    (0..s.current)
+        .rev()
+        .find(|i| keeps_tier(s.program, *i, &facts))
+        .unwrap_or(0)
+}
+
+fn keeps_current(s: &Situation, quarter: Quarter) -> bool {
+    keeps_tier(s.program, s.current, &facts_as_of(s.history, quarter))
+}
+
+/// A certification lapse: certified (or advanced) people now below the tier's keep criteria.
+fn certification_lapse(s: &Situation) -> bool {
+    let keep = &s.program.tiers[s.current].keep;
+    let facts = facts_as_of(s.history, s.quarter);
+    facts.certified_people < keep.certified_people
+        || facts.advanced_certified_people < keep.advanced_certified_people
+}
+
+pub fn next_action(s: &Situation) -> Action {
+    let policy = &s.program.progression;
+    let name = |i: usize| s.program.tiers[i].name.as_str();
+    match s.active {
+        Some(Active::Notice { remediation_until }) => {
+            if keeps_current(s, s.quarter) {
+                return Action::Recovered {
+                    why: format!(
+                        "meets {}'s keep criteria again in {}",
+                        name(s.current),
+                        s.quarter
+                    ),
+                };
+            }
+            if s.today >= remediation_until {
+                let to = downgrade_target(s);
+                return Action::ProposeDowngrade {
+                    to,
+                    why: format!(
+                        "still below {}'s keep criteria after remediation ended {remediation_until}: {}",
+                        name(s.current),
+                        keep_shortfall(s, s.quarter)
+                    ),
+                };
+            }
+            return Action::Nothing {
+                why: format!("in remediation until {remediation_until}"),
+            };
+        }
+        Some(Active::Open { kind, to }) => {
+            let facts = facts_as_of(s.history, s.quarter);
+            let still_fits = match kind {
+                ProposalKind::Upgrade => evaluate(s.program, &facts)
+                    .qualifies_for
+                    .is_some_and(|q| q >= to),
+                ProposalKind::Downgrade => !keeps_tier(s.program, s.current, &facts),
+            };
+            return if still_fits {
+                Action::Nothing {
+                    why: "a proposal awaits a decision".into(),
+                }
+            } else {
+                Action::Withdraw {
+                    why: match kind {
+                        ProposalKind::Upgrade => {
+                            format!("no longer qualifies for {} in {}", name(to), s.quarter)
+                        }
+                        ProposalKind::Downgrade => format!(
+                            "meets {}'s keep criteria again in {}",
+                            name(s.current),
+                            s.quarter
+                        ),
+                    },
+                }
+            };
+        }
+        None => {}
+    }
+    if s.raised_this_period >= policy.max_open_proposals_per_period {
+        return Action::Nothing {
+            why: format!("already had a tier proposal in {}", s.quarter),
+        };
+    }
+
+    let window = s.quarter.trailing(policy.upgrade_after_quarters as usize);
+    let consistently = window
+        .iter()
+        .map(|q| evaluate(s.program, &facts_as_of(s.history, *q)).qualifies_for)
+        .min()
+        .flatten();
+    if let Some(to) = consistently
+        && to > s.current
+    {
+        return Action::ProposeUpgrade {
+            to,
+            why: format!(
+                "qualified for {} in {} ({} consecutive quarter(s), on trailing 12 months)",
+                name(to),
+                quarters_list(&window),
+                window.len()
+            ),
+        };
+    }
+
+    if s.current == 0 {
+        return Action::Nothing {
+            why: "in the lowest tier".into(),
+        };
+    }
+    let window = s.quarter.trailing(policy.downgrade_after_quarters as usize);
+    let below_throughout = window.iter().all(|q| !keeps_current(s, *q));
+    let lapse = policy.certification_lapse_triggers_downgrade && certification_lapse(s);
+    if below_throughout || lapse {
+        let trigger = if below_throughout {
+            format!(
+                "below {}'s keep criteria in {}",
+                name(s.current),
+                quarters_list(&window)
+            )
+        } else {
+            format!(
+                "certification lapse below {}'s requirement",
+                name(s.current)
+            )
+        };
+        return Action::StartNotice {
+            to: downgrade_target(s),
+            notice_until: s.today + Duration::days(policy.downgrade_notice_days.into()),
+            remediation_until: s.today
+                + Duration::days(
+                    policy
+                        .remediation_days
+                        .max(policy.downgrade_notice_days)
+                        .into(),
+                ),
+            why: format!(
+                "{trigger}; to keep the tier: {}",
+                keep_shortfall(s, s.quarter)
+            ),
+        };
+    }
+    Action::Nothing {
+        why: format!("stays in {}", name(s.current)),
+    }
+}
