@@ -7,8 +7,10 @@ pub mod auth;
 pub mod bench;
 pub mod demo;
 pub mod facts;
+pub mod jobs;
 pub mod partners;
 pub mod program;
+pub mod tiers;
 pub mod users;
 
 use domain::FieldError;

@@ -882,3 +882,304 @@ async fn tiers_are_program_keys_and_change_only_by_decision() {
     })
     .await;
 }
+
+/// Records `revenue` as partner-sourced revenue in each of the last `quarters` quarters, with
+/// the other criteria at Silver's level.
+async fn silver_quarters(
+    s: &Services,
+    by: &Actor,
+    partner: uuid::Uuid,
+    quarters: usize,
+    revenue: &str,
+    certified: &str,
+) {
+    let now = services::facts::current_quarter();
+    for q in now.trailing(quarters) {
+        let input = domain::program::history::QuarterFactsInput {
+            quarter: q.to_string(),
+            sourced_revenue: revenue.into(),
+            certified_people: certified.into(),
+            advanced_certified_people: "1".into(),
+            customer_references: "5".into(),
+            qbrs: "1".into(),
+            ..Default::default()
+        };
+        s.set_quarter_facts(by, partner, &input).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn tier_evaluation_proposes_and_managers_decide() {
+    use services::tiers::Decision;
+    each_backend(|w| async move {
+        let s = &w.services;
+        let mut input = partner_input("Gamma");
+        input.tier = "bronze".into();
+        let gamma = s.create_partner(&w.manager, &input).await.unwrap().id;
+        silver_quarters(s, &w.manager, gamma, 3, "60000", "3").await;
+        input = partner_input("Hotel");
+        input.tier = "gold".into();
+        let hotel = s.create_partner(&w.manager, &input).await.unwrap().id;
+        silver_quarters(s, &w.manager, hotel, 2, "10000", "3").await;
+
+        let job = s.run_tier_evaluation_now(&w.manager).await.unwrap();
+        assert_eq!(job.status, "done", "{job:?}");
+        assert!(
+            job.result
+                .contains("1 upgrade(s) proposed, 1 downgrade notice(s)"),
+            "{}",
+            job.result
+        );
+        assert_eq!(job.requested_by, "pm@vendor.test");
+        let queue = s.tier_proposals(&w.manager, "").await.unwrap();
+        let upgrade = queue.iter().find(|p| p.partner_id == gamma).unwrap();
+        assert_eq!(
+            (
+                upgrade.kind.as_str(),
+                upgrade.status.as_str(),
+                upgrade.from_tier.as_str(),
+                upgrade.to_tier.as_str()
+            ),
+            ("upgrade", "open", "Bronze", "Silver")
+        );
+        assert!(
+            upgrade.reason.starts_with("qualified for Silver in "),
+            "{}",
+            upgrade.reason
+        );
+        let notice = queue.iter().find(|p| p.partner_id == hotel).unwrap();
+        assert_eq!(
+            (
+                notice.kind.as_str(),
+                notice.status.as_str(),
+                notice.to_tier.as_str()
+            ),
+            ("downgrade", "notice", "Bronze")
+        );
+        assert!(notice.remediation_until.is_some() && notice.notice_until.is_some());
+
+        // Running again changes nothing: one proposal in play per partner.
+        let again = s.run_tier_evaluation_now(&w.manager).await.unwrap();
+        assert!(
+            again
+                .result
+                .contains("0 upgrade(s) proposed, 0 downgrade notice(s)"),
+            "{}",
+            again.result
+        );
+        assert_eq!(
+            s.tier_proposals(&w.executive, "in_play")
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+
+        // Nobody outside admins and partner managers decides; partners never see the queue.
+        for actor in [&w.executive, &w.a_admin] {
+            assert!(matches!(
+                s.decide_proposal(actor, upgrade.id, Decision::Approve, "", "")
+                    .await,
+                Err(Error::Forbidden(_))
+            ));
+        }
+        assert!(matches!(
+            s.tier_proposals(&w.a_user, "").await,
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            s.partner_proposals(&w.a_user, gamma).await,
+            Err(Error::NotFound)
+        ));
+
+        let approved = s
+            .decide_proposal(&w.manager, upgrade.id, Decision::Approve, "", "well earned")
+            .await
+            .unwrap();
+        assert_eq!(approved.status, "approved");
+        assert_eq!(
+            s.get_partner(&w.manager, gamma).await.unwrap().tier,
+            "silver"
+        );
+        let timeline = s
+            .partner_timeline(&w.manager, gamma, "", None)
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(
+            timeline[0].summary,
+            "Tier changed from Bronze to Silver: well earned"
+        );
+        assert_eq!(
+            timeline[1].summary,
+            "Upgrade to Silver approved (well earned)"
+        );
+        assert!(
+            matches!(
+                s.decide_proposal(
+                    &w.manager,
+                    upgrade.id,
+                    Decision::Reject,
+                    "",
+                    "changed my mind"
+                )
+                .await,
+                Err(Error::Conflict(_))
+            ),
+            "a decided proposal stays decided"
+        );
+
+        // A notice cannot be approved during remediation; reject and override need a reason.
+        assert!(matches!(
+            s.decide_proposal(&w.manager, notice.id, Decision::Approve, "", "")
+                .await,
+            Err(Error::Conflict(_))
+        ));
+        match s
+            .decide_proposal(&w.manager, notice.id, Decision::Reject, "", " ")
+            .await
+        {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "note"),
+            other => panic!("{other:?}"),
+        }
+        match s
+            .decide_proposal(&w.manager, notice.id, Decision::Override, "diamond", "x")
+            .await
+        {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "tier"),
+            other => panic!("{other:?}"),
+        }
+        let overridden = s
+            .decide_proposal(
+                &w.manager,
+                notice.id,
+                Decision::Override,
+                "silver",
+                "strategic account, soft landing",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (overridden.status.as_str(), overridden.final_tier.as_deref()),
+            ("overridden", Some("Silver"))
+        );
+        assert_eq!(
+            s.get_partner(&w.manager, hotel).await.unwrap().tier,
+            "silver"
+        );
+
+        // Manual tier decisions: a reason is required; the one-per-period rule then holds.
+        match s.set_tier_manually(&w.manager, gamma, "gold", "").await {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "note"),
+            other => panic!("{other:?}"),
+        }
+        let manual = s
+            .set_tier_manually(&w.manager, gamma, "gold", "board decision")
+            .await
+            .unwrap();
+        assert_eq!(
+            (manual.kind.as_str(), manual.status.as_str()),
+            ("manual", "overridden")
+        );
+        assert_eq!(s.get_partner(&w.manager, gamma).await.unwrap().tier, "gold");
+        let decided = s.tier_proposals(&w.manager, "decided").await.unwrap();
+        assert_eq!(decided.len(), 3);
+        let third = s.run_tier_evaluation_now(&w.manager).await.unwrap();
+        assert!(
+            third.result.contains("0 downgrade notice(s)"),
+            "gamma had its proposals this quarter: {}",
+            third.result
+        );
+        let runs = s.tier_evaluation_runs(&w.executive).await.unwrap();
+        assert_eq!(runs.len(), 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn scheduled_evaluation_runs_once_per_period() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let now = store::now();
+        assert!(s.schedule_jobs(now).await.unwrap());
+        assert!(
+            !s.schedule_jobs(now).await.unwrap(),
+            "the same day is queued once"
+        );
+        assert_eq!(s.run_due_jobs(now).await.unwrap(), 1);
+        assert_eq!(s.run_due_jobs(now).await.unwrap(), 0);
+        let runs = s.tier_evaluation_runs(&w.admin).await.unwrap();
+        assert_eq!(
+            (runs[0].status.as_str(), runs[0].requested_by.as_str()),
+            ("done", "schedule")
+        );
+        assert!(
+            s.schedule_jobs(now + time::Duration::days(1))
+                .await
+                .unwrap(),
+            "the next day is a new period"
+        );
+        assert_eq!(
+            services::jobs::schedule_key(
+                domain::program::Cadence::Weekly,
+                time::macros::datetime!(2027-01-01 0:00 UTC)
+            ),
+            "evaluate_tiers:2026-W53"
+        );
+        assert_eq!(
+            services::jobs::schedule_key(
+                domain::program::Cadence::Monthly,
+                time::macros::datetime!(2027-01-01 0:00 UTC)
+            ),
+            "evaluate_tiers:2027-01"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_servers_never_claim_the_same_job() {
+    let db = TestDb::new(Backend::Postgres).await;
+    let now = store::now();
+    let mut tx = db.db.write().await.unwrap();
+    for key in ["a", "b"] {
+        store::jobs::enqueue(&mut tx, "evaluate_tiers", key, now, "test", now)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    // Two transactions claim while both are open, as two servers would.
+    let mut first = db.db.write().await.unwrap();
+    let mut second = db.db.write().await.unwrap();
+    let lease = now + time::Duration::minutes(15);
+    let one = store::jobs::claim(&mut first, now, lease)
+        .await
+        .unwrap()
+        .unwrap();
+    let two = store::jobs::claim(&mut second, now, lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        one.id, two.id,
+        "SKIP LOCKED hands the second server the other job"
+    );
+    first.commit().await.unwrap();
+    second.commit().await.unwrap();
+    let mut third = db.db.write().await.unwrap();
+    assert!(
+        store::jobs::claim(&mut third, now, lease)
+            .await
+            .unwrap()
+            .is_none(),
+        "both are leased"
+    );
+    let later = lease + time::Duration::seconds(1);
+    assert!(
+        store::jobs::claim(&mut third, later, later + time::Duration::minutes(15))
+            .await
+            .unwrap()
+            .is_some(),
+        "an expired lease is taken over"
+    );
+}

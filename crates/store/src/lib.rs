@@ -6,8 +6,10 @@ pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod facts;
+pub mod jobs;
 pub mod partners;
 pub mod program;
+pub mod proposals;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;

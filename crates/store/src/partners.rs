@@ -151,6 +151,17 @@ pub async fn set_stage(
     Ok(())
 }
 
+pub async fn set_tier(tx: &mut Tx, id: Uuid, tier: &str, at: OffsetDateTime) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE partners SET tier = $2, updated_at = $3 WHERE id = $1",
+        id,
+        tier,
+        at
+    ))
+    .await?;
+    Ok(())
+}
+
 pub async fn set_archived(
     tx: &mut Tx,
     id: Uuid,

@@ -1,0 +1,141 @@
+//! Scheduled and on-demand background work. Every server ticks the scheduler; the jobs table
+//! makes each scheduled run happen once per period and each job run on one server only.
+
+use domain::program::Cadence;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::{Actor, Error, Result, Services, require};
+
+pub const EVALUATE_TIERS: &str = "evaluate_tiers";
+/// How long a claimed job may run before another server takes it over.
+const LEASE: Duration = Duration::minutes(15);
+const MAX_ATTEMPTS: i64 = 3;
+
+/// A job run as people read it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct JobView {
+    pub id: Uuid,
+    pub kind: String,
+    /// queued, running, done or failed.
+    pub status: String,
+    pub requested_by: String,
+    pub attempts: i64,
+    /// What it did (done) or why it failed.
+    pub result: String,
+    pub error: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub finished_at: Option<OffsetDateTime>,
+}
+
+impl From<store::jobs::JobRow> for JobView {
+    fn from(row: store::jobs::JobRow) -> Self {
+        JobView {
+            id: row.id,
+            kind: row.kind,
+            status: row.status,
+            requested_by: row.requested_by,
+            attempts: row.attempts,
+            result: row.result,
+            error: row.error,
+            created_at: row.created_at,
+            finished_at: row.finished_at,
+        }
+    }
+}
+
+/// The scheduled run's key for the period `now` falls in, per the program's review cadence.
+pub fn schedule_key(cadence: Cadence, now: OffsetDateTime) -> String {
+    let date = now.date();
+    let period = match cadence {
+        Cadence::Daily => date.to_string(),
+        Cadence::Weekly => {
+            let (year, week, _) = date.to_iso_week_date();
+            format!("{year}-W{week:02}")
+        }
+        Cadence::Monthly => format!("{}-{:02}", date.year(), u8::from(date.month())),
+    };
+    format!("{EVALUATE_TIERS}:{period}")
+}
+
+impl Services {
+    /// Queues this period's scheduled tier evaluation if it is not queued yet.
+    pub async fn schedule_jobs(&self, now: OffsetDateTime) -> Result<bool> {
+        let (_, program) = self.program_in_force().await?;
+        let key = schedule_key(program.review.evaluation, now);
+        let mut tx = self.db.write().await?;
+        let queued =
+            store::jobs::enqueue(&mut tx, EVALUATE_TIERS, &key, now, "schedule", now).await?;
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// Claims and runs due jobs one at a time until none is left; returns how many ran.
+    pub async fn run_due_jobs(&self, now: OffsetDateTime) -> Result<usize> {
+        let mut ran = 0;
+        loop {
+            let mut tx = self.db.write().await?;
+            let claimed = store::jobs::claim(&mut tx, now, now + LEASE).await?;
+            tx.commit().await?;
+            let Some(job) = claimed else {
+                return Ok(ran);
+            };
+            ran += 1;
+            let outcome = match job.kind.as_str() {
+                EVALUATE_TIERS => {
+                    let actor = Actor::system(&format!("tier evaluation, {}", job.requested_by));
+                    self.evaluate_all_tiers(&actor)
+                        .await
+                        .map(|summary| summary.to_string())
+                }
+                other => Err(Error::Conflict(format!("unknown job kind '{other}'"))),
+            };
+            let finished = store::now();
+            let mut tx = self.db.write().await?;
+            match outcome {
+                Ok(result) => store::jobs::finish(&mut tx, job.id, &result, finished).await?,
+                Err(e) => {
+                    tracing::error!(job = %job.id, kind = %job.kind, error = %e, "job failed");
+                    let retry = (job.attempts < MAX_ATTEMPTS)
+                        .then(|| finished + Duration::minutes(5 * job.attempts));
+                    store::jobs::fail(&mut tx, job.id, &e.to_string(), retry, finished).await?;
+                }
+            }
+            tx.commit().await?;
+        }
+    }
+
+    /// Runs the tier evaluation now, on behalf of `actor`, through the jobs table (so it is
+    /// listed with the scheduled runs), and returns the finished job.
+    pub async fn run_tier_evaluation_now(&self, actor: &Actor) -> Result<JobView> {
+        require(
+            actor.is_internal() && actor.role.can_edit_partners(),
+            "only admins and partner managers run the tier evaluation",
+        )?;
+        let now = store::now();
+        let key = format!("{EVALUATE_TIERS}:manual:{}", Uuid::now_v7());
+        let mut tx = self.db.write().await?;
+        store::jobs::enqueue(&mut tx, EVALUATE_TIERS, &key, now, &actor.label, now).await?;
+        tx.commit().await?;
+        self.run_due_jobs(now).await?;
+        let mut tx = self.db.read().await?;
+        let job = store::jobs::recent(&mut tx, EVALUATE_TIERS, 20)
+            .await?
+            .into_iter()
+            .find(|j| j.dedup_key == key)
+            .ok_or(Error::NotFound)?;
+        tx.commit().await?;
+        Ok(job.into())
+    }
+
+    /// The latest tier evaluation runs, newest first. Internal users only.
+    pub async fn tier_evaluation_runs(&self, actor: &Actor) -> Result<Vec<JobView>> {
+        require(actor.is_internal(), "tier evaluation runs are internal")?;
+        let mut tx = self.db.read().await?;
+        let jobs = store::jobs::recent(&mut tx, EVALUATE_TIERS, 20).await?;
+        tx.commit().await?;
+        Ok(jobs.into_iter().map(JobView::from).collect())
+    }
+}

@@ -1,0 +1,131 @@
+//! Background jobs shared by every server. A job is claimed by exactly one server: PostgreSQL
+//! skips rows another server has locked; SQLite has a single writer. A claim whose lock expired
+//! (its server died) is taken over.
+
+use crate::{Backend, Result, Sql, Tx, sql};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub dedup_key: String,
+    /// queued, running, done or failed.
+    pub status: String,
+    pub run_after: OffsetDateTime,
+    pub attempts: i64,
+    pub started_at: Option<OffsetDateTime>,
+    pub finished_at: Option<OffsetDateTime>,
+    pub result: String,
+    pub error: String,
+    pub requested_by: String,
+    pub created_at: OffsetDateTime,
+}
+
+const COLUMNS: &str = "id, kind, dedup_key, status, run_after, attempts, started_at, finished_at, result, error, \
+     requested_by, created_at";
+
+/// Queues a job unless one with the same `dedup_key` exists. Returns whether it was queued.
+pub async fn enqueue(
+    tx: &mut Tx,
+    kind: &str,
+    dedup_key: &str,
+    run_after: OffsetDateTime,
+    requested_by: &str,
+    at: OffsetDateTime,
+) -> Result<bool> {
+    let queued = tx
+        .execute(sql!(
+            "INSERT INTO jobs (id, kind, dedup_key, status, run_after, attempts, requested_by, created_at) \
+             VALUES ($1, $2, $3, 'queued', $4, 0, $5, $6) ON CONFLICT (dedup_key) DO NOTHING",
+            Uuid::now_v7(),
+            kind,
+            dedup_key,
+            run_after,
+            requested_by,
+            at,
+        ))
+        .await?;
+    Ok(queued == 1)
+}
+
+/// Claims the next due job (or one whose claim expired) until `lock_until`.
+pub async fn claim(
+    tx: &mut Tx,
+    now: OffsetDateTime,
+    lock_until: OffsetDateTime,
+) -> Result<Option<JobRow>> {
+    let skip_locked = match tx.backend() {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let mut query = sql!(
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = $1, locked_until = $2 \
+         WHERE id = (SELECT id FROM jobs WHERE (status = 'queued' AND run_after <= $1) \
+         OR (status = 'running' AND locked_until < $1) ORDER BY run_after, id LIMIT 1",
+        now,
+        lock_until,
+    );
+    query.push(skip_locked);
+    query.push(") RETURNING ");
+    query.push(COLUMNS);
+    tx.optional(query).await
+}
+
+pub async fn finish(tx: &mut Tx, id: Uuid, result: &str, at: OffsetDateTime) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE jobs SET status = 'done', finished_at = $2, locked_until = NULL, result = $3, error = '' WHERE id = $1",
+        id,
+        at,
+        result,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Records a failure: the job runs again at `retry_at`, or is given up when that is None.
+pub async fn fail(
+    tx: &mut Tx,
+    id: Uuid,
+    error: &str,
+    retry_at: Option<OffsetDateTime>,
+    at: OffsetDateTime,
+) -> Result<()> {
+    let (status, run_after) = match retry_at {
+        Some(retry) => ("queued", Some(retry)),
+        None => ("failed", None),
+    };
+    tx.execute(sql!(
+        "UPDATE jobs SET status = $2, run_after = COALESCE($3, run_after), finished_at = $4, locked_until = NULL, \
+         error = $5 WHERE id = $1",
+        id,
+        status,
+        run_after,
+        at,
+        error,
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<JobRow>> {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(COLUMNS)
+        .push(" FROM jobs WHERE id = ")
+        .push_bind(id);
+    tx.optional(query).await
+}
+
+/// The latest jobs of a kind, newest first.
+pub async fn recent(tx: &mut Tx, kind: &str, limit: i64) -> Result<Vec<JobRow>> {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(COLUMNS)
+        .push(" FROM jobs WHERE kind = ")
+        .push_bind(kind)
+        .push(" ORDER BY created_at DESC, id DESC LIMIT ")
+        .push_bind(limit);
+    tx.all(query).await
+}
