@@ -58,6 +58,10 @@ struct ServeArgs {
     /// Sign out sessions idle for this many minutes.
     #[arg(long, env = "PARTNEROS_SESSION_IDLE_MINUTES", default_value_t = 480)]
     session_idle_minutes: i64,
+    /// How often this server looks for due background jobs (the scheduled tier evaluation);
+    /// 0 turns background jobs off on this server.
+    #[arg(long, env = "PARTNEROS_JOBS_INTERVAL_SECONDS", default_value_t = 60)]
+    jobs_interval_seconds: u64,
 }
 
 #[derive(Subcommand)]
@@ -528,8 +532,32 @@ async fn open_for_cli(url: &str) -> anyhow::Result<Services> {
     Ok(Services::new(db, services::Config::default()))
 }
 
+/// Ticks the scheduler and runs due jobs until the process stops. Every server may run this:
+/// the jobs table hands each job to one of them.
+async fn run_jobs(services: Services, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        ticks.tick().await;
+        let now = store::now();
+        if let Err(e) = services.schedule_jobs(now).await {
+            tracing::error!(error = %e, "scheduling jobs failed");
+        }
+        match services.run_due_jobs(now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(jobs = n, "background jobs ran"),
+            Err(e) => tracing::error!(error = %e, "running jobs failed"),
+        }
+    }
+}
+
 async fn serve(services: Services, server: &ServeArgs) -> anyhow::Result<()> {
     let db = services.db.clone();
+    let jobs = (server.jobs_interval_seconds > 0).then(|| {
+        tokio::spawn(run_jobs(
+            services.clone(),
+            std::time::Duration::from_secs(server.jobs_interval_seconds),
+        ))
+    });
     let state = web::AppState {
         services,
         secure_cookies: server.secure_cookies,
@@ -545,6 +573,9 @@ async fn serve(services: Services, server: &ServeArgs) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    if let Some(jobs) = jobs {
+        jobs.abort();
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -19,8 +19,10 @@ use services::Page;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
 use services::facts::ImportReport;
+use services::jobs::JobView;
 use services::partners::PartnerQuery;
 use services::program::{ProgramVersion, TierReport};
+use services::tiers::{Decision, TierProposal};
 use utoipa::OpenApi;
 use uuid::Uuid;
 
@@ -48,6 +50,14 @@ pub fn routes() -> Router<AppState> {
             get(partner_facts).put(set_partner_facts),
         )
         .route("/partners/{id}/evaluation", get(evaluate_partner))
+        .route("/partners/{id}/tier-proposals", get(partner_proposals))
+        .route("/partners/{id}/tier", post(set_tier))
+        .route("/tier-proposals", get(tier_proposals))
+        .route("/tier-proposals/{id}/decision", post(decide_proposal))
+        .route(
+            "/tier-evaluations",
+            get(tier_evaluation_runs).post(run_tier_evaluation),
+        )
         .route(
             "/facts/import",
             post(import_facts).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
@@ -624,14 +634,138 @@ async fn evaluate_partner(
     ))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct ProposalQuery {
+    /// in_play (default: notices and open proposals) or decided (the latest 100).
+    #[serde(default)]
+    status: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/tier-proposals", tag = "tiers", params(ProposalQuery),
+    responses((status = 200, body = [TierProposal]), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn tier_proposals(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(query): ApiQuery<ProposalQuery>,
+) -> ApiResult<Vec<TierProposal>> {
+    Ok(Json(
+        state
+            .services
+            .tier_proposals(&auth.actor, &query.status)
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/partners/{id}/tier-proposals", tag = "tiers",
+    responses((status = 200, body = [TierProposal]), (status = 404, body = Problem)))]
+async fn partner_proposals(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Vec<TierProposal>> {
+    Ok(Json(
+        state.services.partner_proposals(&auth.actor, id).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct DecisionInput {
+    /// approve, reject or override
+    decision: String,
+    /// The tier key to put the partner in (override only).
+    #[serde(default)]
+    tier: String,
+    /// Why; required to reject or override.
+    #[serde(default)]
+    note: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/tier-proposals/{id}/decision", tag = "tiers", request_body = DecisionInput,
+    responses((status = 200, body = TierProposal), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "Already decided, or in remediation"), (status = 422, body = Problem)))]
+async fn decide_proposal(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<DecisionInput>,
+) -> ApiResult<TierProposal> {
+    let decision = parse_decision(&input.decision)?;
+    Ok(Json(
+        state
+            .services
+            .decide_proposal(&auth.actor, id, decision, &input.tier, &input.note)
+            .await?,
+    ))
+}
+
+pub(crate) fn parse_decision(text: &str) -> Result<Decision, services::Error> {
+    match text.trim() {
+        "approve" => Ok(Decision::Approve),
+        "reject" => Ok(Decision::Reject),
+        "override" => Ok(Decision::Override),
+        other => Err(services::Error::field(
+            "decision",
+            format!("'{other}' is not one of: approve, reject, override"),
+        )),
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct TierInput {
+    /// A tier key of the program in force.
+    tier: String,
+    /// Why (required).
+    #[serde(default)]
+    note: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/tier", tag = "tiers", request_body = TierInput,
+    responses((status = 200, body = TierProposal, description = "Recorded as a decided manual proposal"),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn set_tier(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<TierInput>,
+) -> ApiResult<TierProposal> {
+    Ok(Json(
+        state
+            .services
+            .set_tier_manually(&auth.actor, id, &input.tier, &input.note)
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/tier-evaluations", tag = "tiers",
+    responses((status = 200, body = JobView, description = "The finished run"), (status = 403, body = Problem)))]
+async fn run_tier_evaluation(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<JobView> {
+    Ok(Json(
+        state.services.run_tier_evaluation_now(&auth.actor).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/tier-evaluations", tag = "tiers",
+    responses((status = 200, body = [JobView]), (status = 403, body = Problem)))]
+async fn tier_evaluation_runs(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Vec<JobView>> {
+    Ok(Json(
+        state.services.tier_evaluation_runs(&auth.actor).await?,
+    ))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
-    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "admin"))
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "admin"))
 )]
 struct ApiDoc;
 

@@ -53,6 +53,10 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/enable", post(enable_user))
         .route("/audit", get(audit_page))
         .route("/program", get(program_page).post(apply_program))
+        .route("/tiers", get(tiers_page))
+        .route("/tiers/evaluate", post(run_tier_evaluation))
+        .route("/tiers/{id}/decide", post(decide_proposal))
+        .route("/partners/{id}/tier", post(set_partner_tier))
         .route(
             "/facts/import",
             get(facts_import_page)
@@ -869,6 +873,9 @@ struct PartnerPage {
     report: services::program::TierReport,
     facts: QuarterFactsInput,
     facts_errors: Errors,
+    tier_errors: Errors,
+    tier_choices: Vec<Opt>,
+    proposals: Vec<services::tiers::TierProposal>,
     history: Vec<QuarterFactsInput>,
     timeline: Vec<EventView>,
     older_link: Option<String>,
@@ -884,6 +891,7 @@ struct PartnerPageForms {
     stage_errors: Vec<FieldError>,
     facts: Option<QuarterFactsInput>,
     facts_errors: Vec<FieldError>,
+    tier_errors: Vec<FieldError>,
     /// The quarter whose facts the form shows (`?quarter=`); the current one when empty.
     quarter: String,
 }
@@ -931,12 +939,17 @@ async fn partner_view(
     let has_errors = !(forms.contact_errors.is_empty()
         && forms.user_errors.is_empty()
         && forms.stage_errors.is_empty()
-        && forms.facts_errors.is_empty());
+        && forms.facts_errors.is_empty()
+        && forms.tier_errors.is_empty());
     let report = services
         .evaluate_partner(&auth.actor, id)
         .await
         .map_err(service_error)?;
     let (_, program) = services.program_in_force().await.map_err(service_error)?;
+    let proposals = services
+        .partner_proposals(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
     let history = services
         .partner_history(&auth.actor, id)
         .await
@@ -992,6 +1005,9 @@ async fn partner_view(
         report,
         facts,
         facts_errors: Errors::from(forms.facts_errors),
+        tier_errors: Errors::from(forms.tier_errors),
+        tier_choices: tier_options(&program, &partner.tier),
+        proposals,
         history: history.iter().rev().map(|q| q.to_input()).collect(),
         timeline: timeline
             .items
@@ -1914,4 +1930,200 @@ async fn import_facts(State(state): State<AppState>, auth: PageAuth, body: Bytes
     // After a successful import the form starts empty, so the same rows are not sent twice.
     let csv = if report.applied { String::new() } else { csv };
     facts_import_view(&auth, csv, Some(report), Vec::new())
+}
+
+// ---- tier proposals ----
+
+#[derive(Template)]
+#[template(path = "tiers.html")]
+struct TiersPage {
+    layout: Layout,
+    csrf_token: String,
+    notice: Option<String>,
+    errors: Vec<String>,
+    cadence: &'static str,
+    can_decide: bool,
+    tiers: Vec<Opt>,
+    in_play: Vec<services::tiers::TierProposal>,
+    decided: Vec<services::tiers::TierProposal>,
+    distribution: Vec<(String, i64)>,
+    runs: Vec<(String, services::jobs::JobView)>,
+}
+
+async fn tiers_view(
+    state: &AppState,
+    auth: &PageAuth,
+    notice: Option<String>,
+    errors: Vec<String>,
+) -> PageResult {
+    let services = &state.services;
+    let actor = &auth.actor;
+    let in_play = services
+        .tier_proposals(actor, "in_play")
+        .await
+        .map_err(service_error)?;
+    let decided = services
+        .tier_proposals(actor, "decided")
+        .await
+        .map_err(service_error)?;
+    let distribution = services
+        .tier_distribution(actor)
+        .await
+        .map_err(service_error)?;
+    let runs = services
+        .tier_evaluation_runs(actor)
+        .await
+        .map_err(service_error)?;
+    let (_, program) = services.program_in_force().await.map_err(service_error)?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = TiersPage {
+        layout: Layout::signed_in("Tiers", auth),
+        csrf_token: auth.csrf_token.clone(),
+        notice,
+        errors,
+        cadence: match program.review.evaluation {
+            domain::program::Cadence::Daily => "daily",
+            domain::program::Cadence::Weekly => "weekly",
+            domain::program::Cadence::Monthly => "monthly",
+        },
+        can_decide: actor.role.can_edit_partners(),
+        tiers: tier_options(&program, ""),
+        in_play,
+        decided,
+        distribution,
+        runs: runs
+            .into_iter()
+            .map(|r| (fmt_time(&r.created_at, &auth.zone()), r))
+            .collect(),
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn tiers_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    tiers_view(&state, &auth, None, Vec::new()).await
+}
+
+async fn run_tier_evaluation(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    body: Bytes,
+) -> PageResult {
+    auth.verify_csrf(&Form::parse(&body).csrf())?;
+    let job = state
+        .services
+        .run_tier_evaluation_now(&auth.actor)
+        .await
+        .map_err(service_error)?;
+    let notice = if job.error.is_empty() {
+        format!("Evaluation finished: {}.", job.result)
+    } else {
+        format!("Evaluation failed: {}.", job.error)
+    };
+    tiers_view(&state, &auth, Some(notice), Vec::new()).await
+}
+
+async fn decide_proposal(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let result = match crate::api::parse_decision(&form.get("decision")) {
+        Ok(decision) => {
+            state
+                .services
+                .decide_proposal(
+                    &auth.actor,
+                    id,
+                    decision,
+                    &form.get("tier"),
+                    &form.get("note"),
+                )
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(p) => {
+            let notice = format!(
+                "{}: {} {} → {} {}.",
+                p.partner_name,
+                p.kind,
+                p.from_tier,
+                p.final_tier.as_deref().unwrap_or(&p.to_tier),
+                p.status
+            );
+            tiers_view(&state, &auth, Some(notice), Vec::new()).await
+        }
+        Err(services::Error::Invalid(errors)) => {
+            let messages = errors
+                .into_iter()
+                .map(|e| {
+                    let field = if e.field == "note" {
+                        "reason"
+                    } else {
+                        e.field.as_str()
+                    };
+                    format!("{field}: {}", e.message)
+                })
+                .collect();
+            tiers_view(&state, &auth, None, messages).await
+        }
+        Err(services::Error::Conflict(why)) => tiers_view(&state, &auth, None, vec![why]).await,
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn set_partner_tier(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    match state
+        .services
+        .set_tier_manually(&auth.actor, id, &form.get("tier"), &form.get("note"))
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}#tier"))),
+        Err(services::Error::Invalid(tier_errors)) => {
+            partner_view(
+                &state,
+                &auth,
+                id,
+                "",
+                PartnerPageForms {
+                    tier_errors,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(services::Error::Conflict(why)) => {
+            let tier_errors = vec![FieldError {
+                field: "tier".into(),
+                message: why,
+            }];
+            partner_view(
+                &state,
+                &auth,
+                id,
+                "",
+                PartnerPageForms {
+                    tier_errors,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(other) => Err(service_error(other)),
+    }
 }

@@ -225,6 +225,60 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::GET,
+            format!("/api/v1/partners/{a}/tier-proposals"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/tier-proposals"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/tier"),
+            Some(r#"{"tier":"silver","note":"matrix"}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::GET,
+            "/api/v1/tier-proposals".into(),
+            None,
+            Box::new(|r| if r.is_internal() { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tier-proposals/{}/decision", f.decision_b),
+            Some(r#"{"decision":"reject","note":"matrix"}"#.into()),
+            Box::new(move |r| {
+                if r.is_internal() {
+                    editor(r)
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
+            Method::GET,
+            "/api/v1/tier-evaluations".into(),
+            None,
+            Box::new(|r| if r.is_internal() { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::POST,
+            "/api/v1/tier-evaluations".into(),
+            None,
+            Box::new(move |r| {
+                if r.is_internal() {
+                    editor(r)
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
+            Method::GET,
             "/api/v1/program/versions".into(),
             None,
             Box::new(|r| if r.is_internal() { Allowed } else { Forbidden }),

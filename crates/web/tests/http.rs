@@ -239,6 +239,9 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/account/time-zone".into(),
         "/program".into(),
         "/facts/import".into(),
+        "/tiers/evaluate".into(),
+        format!("/tiers/{}/decide", f.decision_b),
+        format!("/partners/{a}/tier"),
         format!("/account/tokens/{}/revoke", f.victim_token),
         "/users".into(),
         format!("/users/{victim}/disable"),
@@ -561,8 +564,8 @@ async fn program_versions_through_the_portal() {
         let (_, _, page) = f.page(&session, "/program").await;
         assert!(page.contains("The shipped default program is in force"));
         assert!(
-            page.contains("<tr><td>Registered</td><td>2</td></tr>"),
-            "both fixture partners are Registered"
+            page.contains("<tr><td>Registered</td><td>1</td></tr><tr><td>Bronze</td><td>1</td></tr>"),
+            "the fixture partners by tier"
         );
         let bad = domain::program::DEFAULT_PROGRAM.replacen(
             "mdf_per_year = 10000",
@@ -747,6 +750,132 @@ async fn tier_evaluation_on_the_partner_page() {
         assert_eq!(facts["as_of"], now.to_string());
         assert_eq!(facts["quarters"].as_array().unwrap().len(), 2);
         assert_eq!(facts["quarters"][1]["ipp_score"], "70", "a refused update changed nothing: {body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tier_queue_decisions_and_the_partners_view() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let a = f.partner_a;
+        // Partner A (Registered) records Bronze-level facts for the last two quarters.
+        let now = services::facts::current_quarter();
+        for q in now.trailing(2) {
+            let form = format!(
+                "csrf_token={csrf}&quarter={q}&certified_people=1&customer_references=1&qbrs=1"
+            );
+            let (status, _, _) = f
+                .post_form(&session, &format!("/partners/{a}/facts"), &form)
+                .await;
+            assert_eq!(status, StatusCode::SEE_OTHER);
+        }
+        let (status, _, page) = f
+            .post_form(&session, "/tiers/evaluate", &format!("csrf_token={csrf}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("Evaluation finished: ") && page.contains("1 upgrade(s) proposed"),
+            "{page}"
+        );
+        assert!(
+            page.contains("Upgrade Registered → <b>Bronze</b>"),
+            "{page}"
+        );
+        let proposal = f
+            .services
+            .tier_proposals(f.actor(Role::Admin), "")
+            .await
+            .unwrap()[0]
+            .id;
+
+        // The partner sees the proposal on its own page, without internal controls.
+        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (_, _, own) = f.page(&user_session, &format!("/partners/{a}")).await;
+        assert!(
+            own.contains("Upgrade to Bronze proposed</b>: qualified for Bronze"),
+            "{own}"
+        );
+        assert!(!own.contains("tier queue") && !own.contains("Change the tier"));
+        let (status, _, _) = f.page(&user_session, "/tiers").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // A reject without a reason is refused on the page; then approved.
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                &format!("/tiers/{proposal}/decide"),
+                &format!("csrf_token={csrf}&decision=reject&note="),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.contains("reason: is required") && page.contains("Nothing was changed."),
+            "{page}"
+        );
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                &format!("/tiers/{proposal}/decide"),
+                &format!("csrf_token={csrf}&decision=approve&note="),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("Alpha Ltd: upgrade Registered → Bronze approved."),
+            "{page}"
+        );
+        assert!(page.contains("No proposals wait for a decision."));
+        let (_, _, own) = f.page(&user_session, &format!("/partners/{a}")).await;
+        assert!(own.contains("Current tier: <b>Bronze</b>"), "{own}");
+
+        // A manual change needs a reason and names the field.
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                &format!("/partners/{a}/tier"),
+                &format!("csrf_token={csrf}&tier=gold&note="),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains(r#"id="tier-note-error""#), "{page}");
+        let (status, _, _) = f
+            .post_form(
+                &session,
+                &format!("/partners/{a}/tier"),
+                &format!("csrf_token={csrf}&tier=gold&note=strategic+bet"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&session, &format!("/partners/{a}")).await;
+        assert!(
+            page.contains("Tier changed from Bronze to Gold: strategic bet"),
+            "the timeline shows it"
+        );
+
+        let (_, body) = f
+            .api(
+                Some(f.token(Role::Executive)),
+                Method::GET,
+                "/api/v1/tier-proposals?status=decided",
+                None,
+            )
+            .await;
+        let decided: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(decided.as_array().unwrap().len(), 3, "{body}");
+        let (status, body) = f
+            .api(
+                Some(f.token(Role::PartnerManager)),
+                Method::POST,
+                &format!("/api/v1/tier-proposals/{proposal}/decision"),
+                Some(r#"{"decision":"maybe"}"#),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("not one of: approve, reject, override"),
+            "{body}"
+        );
     })
     .await;
 }

@@ -27,6 +27,8 @@ pub struct Fixture {
     pub contact_b: Uuid,
     pub victim_b: Uuid,
     pub victim_token: Uuid,
+    /// A decided (manual) tier proposal of partner B.
+    pub decision_b: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -68,6 +70,11 @@ impl Fixture {
             .id;
         let partner_b = services
             .create_partner(&admin, &partner_input("Bravo"))
+            .await
+            .unwrap()
+            .id;
+        let decision_b = services
+            .set_tier_manually(&admin, partner_b, "bronze", "signed as a reseller")
             .await
             .unwrap()
             .id;
@@ -129,6 +136,7 @@ impl Fixture {
             contact_b,
             victim_b: victim.id,
             victim_token: victim_token.id,
+            decision_b,
             users,
         }
     }
