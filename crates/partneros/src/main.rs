@@ -139,6 +139,13 @@ enum ProgramAction {
     },
     /// Check a program file; every problem is reported with its line, column and a fix.
     Check { file: std::path::PathBuf },
+    /// Show, against live data, who would move up or down under a program file and what it
+    /// would commit in benefits; nothing is stored.
+    Simulate {
+        #[command(flatten)]
+        db: DbArgs,
+        file: std::path::PathBuf,
+    },
     /// Check a program file and store it as the next program version (never when it has errors).
     Apply {
         #[command(flatten)]
@@ -331,6 +338,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             action: ProgramAction::Check { file },
         } => check_program(&file),
         Command::Program {
+            action: ProgramAction::Simulate { db, file },
+        } => simulate_program(&db.database_url, &file).await,
+        Command::Program {
             action:
                 ProgramAction::Apply {
                     db,
@@ -414,6 +424,56 @@ fn check_program(file: &std::path::Path) -> anyhow::Result<()> {
             )
         }
     }
+}
+
+async fn simulate_program(url: &str, file: &std::path::Path) -> anyhow::Result<()> {
+    let source =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let services = open_for_cli(url).await?;
+    let started = std::time::Instant::now();
+    let report = services
+        .simulate_program(&Actor::system("cli"), &source)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(e)))?;
+    let elapsed = started.elapsed();
+    for warning in &report.warnings {
+        println!("{}:{warning}", file.display());
+    }
+    println!(
+        "{} partners evaluated for {} under program version {} and under {}:",
+        report.partners,
+        report.quarter,
+        report.program_version,
+        file.display()
+    );
+    println!(
+        "  {} would move up, {} down, {} reclassified, {} unchanged",
+        report.moves_up, report.moves_down, report.reclassified, report.unchanged
+    );
+    println!(
+        "  discount exposure {} → {} ({})",
+        report.current.discount_exposure,
+        report.proposed.discount_exposure,
+        report.discount_exposure_change
+    );
+    println!(
+        "  MDF allocation    {} → {} ({})",
+        report.current.mdf_allocation, report.proposed.mdf_allocation, report.mdf_allocation_change
+    );
+    if !report.moves.is_empty() {
+        println!(
+            "{:<40} {:<14} {:<14} {:<14} {}",
+            "partner", "current tier", "qualifies now", "would qualify", "move"
+        );
+        for m in &report.moves {
+            println!(
+                "{:<40} {:<14} {:<14} {:<14} {}",
+                m.partner_name, m.current_tier, m.from, m.to, m.direction
+            );
+        }
+    }
+    println!("simulated in {elapsed:.2?}; nothing was stored");
+    Ok(())
 }
 
 async fn import_facts(url: &str, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {

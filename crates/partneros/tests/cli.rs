@@ -535,5 +535,53 @@ async fn import_facts_dry_run_then_import() {
         services.partner_history(&system, acme).await.unwrap().len(),
         2
     );
+
+    // What-if against that data: nothing is stored, the summary and timing are printed.
+    let proposed = dir.join("proposed.toml");
+    std::fs::write(
+        &proposed,
+        domain::program::DEFAULT_PROGRAM.replacen(
+            "discount_percent = 10",
+            "discount_percent = 12",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "program",
+            "simulate",
+            "--database-url",
+            url,
+            proposed.to_str().unwrap(),
+        ],
+        "",
+    );
+    let report = text(&out);
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("1 partners evaluated for ") && report.contains("would move up"),
+        "{report}"
+    );
+    assert!(
+        report.contains("discount exposure") && report.contains("nothing was stored"),
+        "{report}"
+    );
+    std::fs::write(&proposed, "[program]\nname = 1\n").unwrap();
+    let out = run(
+        &[
+            "program",
+            "simulate",
+            "--database-url",
+            url,
+            proposed.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(
+        !out.status.success() && text(&out).contains("line 2"),
+        "{}",
+        text(&out)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -49,7 +49,7 @@ fn to_version(row: ProgramVersionRow, previous_source: &str) -> ProgramVersion {
 }
 
 /// Every error of a program file as field errors naming its line, for forms and the API.
-fn check(source: &str) -> Result<Program> {
+pub(crate) fn check(source: &str) -> Result<Program> {
     let (program, issues) = program::parse(source);
     program.ok_or_else(|| {
         Error::Invalid(

@@ -121,6 +121,33 @@ fn kind_of(row: &ProposalRow) -> ProposalKind {
     }
 }
 
+/// Every active partner with its quarterly facts from `oldest` on: what program-wide
+/// evaluations read, in two queries.
+pub(crate) async fn active_book(
+    tx: &mut store::Tx,
+    oldest: domain::quarter::Quarter,
+) -> Result<(
+    Vec<domain::partners::Partner>,
+    HashMap<Uuid, Vec<QuarterFacts>>,
+)> {
+    let partners = store::partners::list(
+        tx,
+        &store::partners::PartnerFilter {
+            limit: i64::MAX,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut histories: HashMap<Uuid, Vec<QuarterFacts>> = HashMap::new();
+    for row in store::facts::all_since(tx, &oldest.to_string()).await? {
+        histories
+            .entry(row.partner_id)
+            .or_default()
+            .push(crate::facts::from_row(&row.row)?);
+    }
+    Ok((partners, histories))
+}
+
 /// A proposal in play, closed without a manager (the partner recovered, or it no longer fits).
 fn closed(
     active: Option<&ProposalRow>,
@@ -159,21 +186,7 @@ impl Services {
         let quarter = crate::facts::current_quarter();
         let oldest = quarter.trailing(8 + program.progression.upgrade_after_quarters as usize)[0];
         let mut tx = self.db.write().await?;
-        let partners = store::partners::list(
-            &mut tx,
-            &store::partners::PartnerFilter {
-                limit: i64::MAX,
-                ..Default::default()
-            },
-        )
-        .await?;
-        let mut histories: HashMap<Uuid, Vec<QuarterFacts>> = HashMap::new();
-        for row in store::facts::all_since(&mut tx, &oldest.to_string()).await? {
-            histories
-                .entry(row.partner_id)
-                .or_default()
-                .push(crate::facts::from_row(&row.row)?);
-        }
+        let (partners, histories) = active_book(&mut tx, oldest).await?;
         let mut in_play: HashMap<Uuid, ProposalRow> = HashMap::new();
         let mut raised: HashMap<Uuid, u32> = HashMap::new();
         for row in store::proposals::in_play_or_raised_in(&mut tx, &quarter.to_string()).await? {
@@ -573,4 +586,136 @@ async fn change_tier(
         },
     )
     .await
+}
+
+/// One partner who would change tier under a proposed program.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SimulatedMove {
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    pub current_tier: String,
+    /// The tier it qualifies for under the program in force ("none" below the first tier).
+    pub from: String,
+    pub to: String,
+    /// up, down or reclassified (its tier does not exist in the proposed program).
+    pub direction: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CommitmentView {
+    pub discount_exposure: String,
+    pub mdf_allocation: String,
+    /// (tier, partners)
+    pub by_tier: Vec<(String, usize)>,
+}
+
+/// The what-if result: nothing is stored.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SimulationReport {
+    pub program_version: i64,
+    pub quarter: String,
+    pub partners: usize,
+    pub moves_up: usize,
+    pub moves_down: usize,
+    pub reclassified: usize,
+    pub unchanged: usize,
+    pub moves: Vec<SimulatedMove>,
+    pub current: CommitmentView,
+    pub proposed: CommitmentView,
+    pub discount_exposure_change: String,
+    pub mdf_allocation_change: String,
+    /// Warnings the checker raised on the proposed file.
+    pub warnings: Vec<String>,
+}
+
+fn signed_money(amount: rust_decimal::Decimal, currency: &str) -> String {
+    let text = domain::program::evaluation::money(amount.abs(), currency);
+    if amount.is_sign_negative() && !amount.is_zero() {
+        format!("−{text}")
+    } else {
+        format!("+{text}")
+    }
+}
+
+impl Services {
+    /// Evaluates every active partner under the program in force and under `source`, without
+    /// storing anything. Internal users only; a file with errors is refused by line.
+    pub async fn simulate_program(&self, actor: &Actor, source: &str) -> Result<SimulationReport> {
+        require(actor.is_internal(), "the program simulation is internal")?;
+        let proposed = crate::program::check(source)?;
+        let warnings = domain::program::parse(source)
+            .1
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let (version, current) = self.program_in_force().await?;
+        let quarter = crate::facts::current_quarter();
+        let mut tx = self.db.read().await?;
+        let (partners, histories) = active_book(&mut tx, quarter.trailing(4)[0]).await?;
+        tx.commit().await?;
+        let empty = Vec::new();
+        let book: Vec<domain::program::simulation::SimPartner> = partners
+            .iter()
+            .map(|p| domain::program::simulation::SimPartner {
+                name: p.display_name.clone(),
+                facts: domain::program::history::facts_as_of(
+                    histories.get(&p.id).unwrap_or(&empty),
+                    quarter,
+                ),
+            })
+            .collect();
+        let result = domain::program::simulation::simulate(&current, &proposed, &book);
+        use domain::program::simulation::Direction;
+        let count = |d: Direction| result.moves.iter().filter(|m| m.direction == d).count();
+        let currency = &proposed.currency;
+        let commitment =
+            |c: &domain::program::simulation::Commitment, currency: &str| CommitmentView {
+                discount_exposure: domain::program::evaluation::money(
+                    c.discount_exposure,
+                    currency,
+                ),
+                mdf_allocation: domain::program::evaluation::money(c.mdf_allocation, currency),
+                by_tier: c.by_tier.clone(),
+            };
+        Ok(SimulationReport {
+            program_version: version,
+            quarter: quarter.to_string(),
+            partners: partners.len(),
+            moves_up: count(Direction::Up),
+            moves_down: count(Direction::Down),
+            reclassified: count(Direction::Reclassified),
+            unchanged: result.unchanged,
+            moves: result
+                .moves
+                .iter()
+                .map(|m| {
+                    let p = &partners[m.partner];
+                    SimulatedMove {
+                        partner_id: p.id,
+                        partner_name: p.display_name.clone(),
+                        current_tier: current.tier_name(&p.tier).to_owned(),
+                        from: m.from.clone().unwrap_or_else(|| "none".into()),
+                        to: m.to.clone().unwrap_or_else(|| "none".into()),
+                        direction: match m.direction {
+                            Direction::Up => "up",
+                            Direction::Down => "down",
+                            Direction::Reclassified => "reclassified",
+                        }
+                        .into(),
+                    }
+                })
+                .collect(),
+            discount_exposure_change: signed_money(
+                result.proposed.discount_exposure - result.current.discount_exposure,
+                currency,
+            ),
+            mdf_allocation_change: signed_money(
+                result.proposed.mdf_allocation - result.current.mdf_allocation,
+                currency,
+            ),
+            current: commitment(&result.current, &current.currency),
+            proposed: commitment(&result.proposed, currency),
+            warnings,
+        })
+    }
 }

@@ -1183,3 +1183,51 @@ async fn two_servers_never_claim_the_same_job() {
         "an expired lease is taken over"
     );
 }
+
+#[tokio::test]
+async fn simulation_shows_moves_and_benefit_changes_without_storing() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        // Alpha: 120K over the last two quarters with Silver's other criteria.
+        silver_quarters(s, &w.manager, w.partner_a, 2, "60000", "3").await;
+        let default = domain::program::DEFAULT_PROGRAM;
+        let stricter = default.replacen(
+            "sourced_revenue_12m = 100000",
+            "sourced_revenue_12m = 150000",
+            1,
+        );
+        let report = s.simulate_program(&w.executive, &stricter).await.unwrap();
+        assert_eq!(
+            (report.partners, report.moves_down, report.moves_up),
+            (2, 1, 0)
+        );
+        let m = &report.moves[0];
+        assert_eq!(
+            (
+                m.partner_name.as_str(),
+                m.from.as_str(),
+                m.to.as_str(),
+                m.direction.as_str()
+            ),
+            ("Alpha", "Silver", "Bronze", "down")
+        );
+        assert_eq!(report.discount_exposure_change, "−$6,000");
+        assert_eq!(report.mdf_allocation_change, "−$10,000");
+        assert_eq!(report.program_version, 0);
+        assert!(
+            s.program_versions(&w.admin).await.unwrap().is_empty(),
+            "nothing activated"
+        );
+        match s.simulate_program(&w.admin, "[program]\nname = 1").await {
+            Err(Error::Invalid(errors)) => {
+                assert!(errors[0].message.starts_with("line 2"), "{errors:?}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            s.simulate_program(&w.a_admin, default).await,
+            Err(Error::Forbidden(_))
+        ));
+    })
+    .await;
+}

@@ -22,7 +22,7 @@ use services::facts::ImportReport;
 use services::jobs::JobView;
 use services::partners::PartnerQuery;
 use services::program::{ProgramVersion, TierReport};
-use services::tiers::{Decision, TierProposal};
+use services::tiers::{Decision, SimulationReport, TierProposal};
 use utoipa::OpenApi;
 use uuid::Uuid;
 
@@ -69,6 +69,7 @@ pub fn routes() -> Router<AppState> {
             "/program/versions",
             get(program_versions).post(apply_program),
         )
+        .route("/program/simulations", post(simulate_program))
         .route("/users", get(list_users).post(create_user))
         .route("/users/{id}/disable", post(disable_user))
         .route("/users/{id}/enable", post(enable_user))
@@ -634,6 +635,29 @@ async fn evaluate_partner(
     ))
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SimulationInput {
+    /// The proposed program.toml.
+    source: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/program/simulations", tag = "program", request_body = SimulationInput,
+    responses((status = 200, body = SimulationReport, description = "Who would move and the change in committed benefits; nothing is stored"),
+        (status = 403, body = Problem), (status = 422, body = Problem, description = "The file's errors, by line")))]
+async fn simulate_program(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(input): ApiJson<SimulationInput>,
+) -> ApiResult<SimulationReport> {
+    Ok(Json(
+        state
+            .services
+            .simulate_program(&auth.actor, &input.source)
+            .await?,
+    ))
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 struct ProposalQuery {
@@ -763,7 +787,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "admin"))
 )]

@@ -53,6 +53,10 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/enable", post(enable_user))
         .route("/audit", get(audit_page))
         .route("/program", get(program_page).post(apply_program))
+        .route(
+            "/program/simulate",
+            get(simulate_page).post(simulate_program),
+        )
         .route("/tiers", get(tiers_page))
         .route("/tiers/evaluate", post(run_tier_evaluation))
         .route("/tiers/{id}/decide", post(decide_proposal))
@@ -2123,6 +2127,73 @@ async fn set_partner_tier(
                 },
             )
             .await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+// ---- what-if simulation ----
+
+#[derive(Template)]
+#[template(path = "program_simulate.html")]
+struct SimulatePage {
+    layout: Layout,
+    csrf_token: String,
+    source: String,
+    source_errors: Vec<String>,
+    report: Option<services::tiers::SimulationReport>,
+}
+
+async fn simulate_view(
+    state: &AppState,
+    auth: &PageAuth,
+    source: Option<String>,
+    report: Option<services::tiers::SimulationReport>,
+    source_errors: Vec<String>,
+) -> PageResult {
+    let source = match source {
+        Some(text) => text,
+        None => state
+            .services
+            .program_versions(&auth.actor)
+            .await
+            .map_err(service_error)?
+            .first()
+            .map(|v| v.source.clone())
+            .unwrap_or_else(|| domain::program::DEFAULT_PROGRAM.to_owned()),
+    };
+    let status = if source_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = SimulatePage {
+        layout: Layout::signed_in("What if: simulate a program change", auth),
+        csrf_token: auth.csrf_token.clone(),
+        source,
+        source_errors,
+        report,
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn simulate_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    simulate_view(&state, &auth, None, None, Vec::new()).await
+}
+
+async fn simulate_program(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let source = form.get("source");
+    match state.services.simulate_program(&auth.actor, &source).await {
+        Ok(report) => simulate_view(&state, &auth, Some(source), Some(report), Vec::new()).await,
+        Err(services::Error::Invalid(errors)) => {
+            let messages = errors.into_iter().map(|e| e.message).collect();
+            simulate_view(&state, &auth, Some(source), None, messages).await
         }
         Err(other) => Err(service_error(other)),
     }

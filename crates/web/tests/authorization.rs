@@ -278,6 +278,15 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             }),
         ),
         (
+            Method::POST,
+            "/api/v1/program/simulations".into(),
+            Some(format!(
+                r#"{{"source":{}}}"#,
+                serde_json::to_string(domain::program::DEFAULT_PROGRAM).unwrap()
+            )),
+            Box::new(|r| if r.is_internal() { Allowed } else { Forbidden }),
+        ),
+        (
             Method::GET,
             "/api/v1/program/versions".into(),
             None,

@@ -240,6 +240,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/program".into(),
         "/facts/import".into(),
         "/tiers/evaluate".into(),
+        "/program/simulate".into(),
         format!("/tiers/{}/decide", f.decision_b),
         format!("/partners/{a}/tier"),
         format!("/account/tokens/{}/revoke", f.victim_token),
@@ -564,7 +565,9 @@ async fn program_versions_through_the_portal() {
         let (_, _, page) = f.page(&session, "/program").await;
         assert!(page.contains("The shipped default program is in force"));
         assert!(
-            page.contains("<tr><td>Registered</td><td>1</td></tr><tr><td>Bronze</td><td>1</td></tr>"),
+            page.contains(
+                "<tr><td>Registered</td><td>1</td></tr><tr><td>Bronze</td><td>1</td></tr>"
+            ),
             "the fixture partners by tier"
         );
         let bad = domain::program::DEFAULT_PROGRAM.replacen(
@@ -876,6 +879,37 @@ async fn tier_queue_decisions_and_the_partners_view() {
             body.contains("not one of: approve, reject, override"),
             "{body}"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn what_if_simulation_page_and_api() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("executive@test.example").await;
+        let (status, _, page) = f.page(&session, "/program/simulate").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("[[tiers]]"), "the form starts from the program in force");
+        // Lowering Bronze's bar to nothing moves both partners (no facts yet) up to it.
+        let easier = domain::program::DEFAULT_PROGRAM.replacen("certified_people = 1\ncustomer_references = 1\nqbrs_per_year = 1\n", "", 1);
+        let form = format!("csrf_token={csrf}&source={}", urlencode(&easier));
+        let (status, _, page) = f.post_form(&session, "/program/simulate", &form).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(page.contains("2 partners: <b>2</b> would move up"), "{page}");
+        assert!(page.contains(">Alpha Ltd</a></td><td>Registered</td><td>Registered</td><td>Bronze</td><td>up</td>"), "{page}");
+        let bad = format!("csrf_token={csrf}&source={}", urlencode("[program]\nname = 1\n"));
+        let (status, _, page) = f.post_form(&session, "/program/simulate", &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("line 2"), "{page}");
+        let body = format!(r#"{{"source":{}}}"#, serde_json::to_string(&easier).unwrap());
+        let (status, body) = f.api(Some(f.token(Role::Finance)), Method::POST, "/api/v1/program/simulations", Some(&body)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(report["moves_up"], 2);
+        assert_eq!(report["discount_exposure_change"], "+$0", "no revenue yet");
+        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (status, _, _) = f.page(&user_session, "/program/simulate").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
     })
     .await;
 }

@@ -7,6 +7,7 @@ pub mod ipp;
 pub mod policy;
 pub mod progression;
 pub mod scoring_3c4c;
+pub mod simulation;
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
