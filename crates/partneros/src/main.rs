@@ -462,8 +462,8 @@ async fn simulate_program(url: &str, file: &std::path::Path) -> anyhow::Result<(
     );
     if !report.moves.is_empty() {
         println!(
-            "{:<40} {:<14} {:<14} {:<14} {}",
-            "partner", "current tier", "qualifies now", "would qualify", "move"
+            "{:<40} {:<14} {:<14} {:<14} move",
+            "partner", "current tier", "qualifies now", "would qualify"
         );
         for m in &report.moves {
             println!(
