@@ -185,6 +185,15 @@ enum BenchWhat {
         #[arg(long, default_value_t = 5)]
         rounds: usize,
     },
+    /// The tier evaluation job and `program simulate` end to end, on a database filled with
+    /// generated partners and eight quarters of facts each.
+    Program {
+        /// Where to generate; a fresh temporary SQLite file when omitted.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 10_000)]
+        partners: usize,
+    },
     /// Partner list latency (search, filters, deep pages) on a generated book of partners.
     Partners {
         /// Where to generate; a fresh temporary SQLite file when omitted.
@@ -372,13 +381,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             what: BenchWhat::Tiers { partners, rounds },
         } => {
-            let (elapsed, counts) = services::bench::bench_tier_evaluation(partners, rounds);
-            println!("evaluated {partners} partners in {elapsed:.2?} (best of {rounds} passes)");
-            for (tier, n) in counts {
+            let bench = services::bench::bench_tier_evaluation(partners, rounds);
+            println!(
+                "{partners} partners × 8 quarters, best of {rounds} passes (pure engine, shipped program):"
+            );
+            println!(
+                "  evaluate (trailing facts + tier + progression policy): {:.2?}, {} partner(s) due a proposal",
+                bench.evaluate, bench.actions
+            );
+            println!(
+                "  simulate (Silver asks one more certified person):       {:.2?}, {} partner(s) would move",
+                bench.simulate, bench.moves
+            );
+            for (tier, n) in bench.counts {
                 println!("  {tier:<12} {n}");
             }
             Ok(())
         }
+        Command::Bench {
+            what:
+                BenchWhat::Program {
+                    database_url,
+                    partners,
+                },
+        } => bench_program(database_url, partners).await,
         Command::Bench {
             what:
                 BenchWhat::Partners {
@@ -525,6 +551,63 @@ async fn import_facts(url: &str, file: &std::path::Path, dry_run: bool) -> anyho
     Ok(())
 }
 
+async fn bench_program(database_url: Option<String>, partners: usize) -> anyhow::Result<()> {
+    let temp = std::env::temp_dir().join(format!("partneros-bench-{}.db", uuid::Uuid::now_v7()));
+    let url = database_url.unwrap_or_else(|| format!("sqlite://{}", temp.display()));
+    let services = open_for_cli(&url).await?;
+    let bar = indicatif::ProgressBar::new(partners as u64).with_style(
+        indicatif::ProgressStyle::with_template(
+            "generating {bar:40} {pos}/{len} partners with 8 quarters each ({eta} left)",
+        )
+        .expect("a valid template"),
+    );
+    let started = std::time::Instant::now();
+    services
+        .generate_partners(partners, true, |done| bar.set_position(done as u64))
+        .await
+        .map_err(describe)?;
+    bar.finish_and_clear();
+    println!(
+        "generated {partners} partners × 8 quarters in {:.1?} on {url}",
+        started.elapsed()
+    );
+    let actor = Actor::system("bench");
+    // Silver asks one more certified person (the first `certified_people = 3` is its entry).
+    let stricter = domain::program::DEFAULT_PROGRAM.replacen(
+        "certified_people = 3",
+        "certified_people = 4",
+        1,
+    );
+    for run in 1..=2 {
+        let started = std::time::Instant::now();
+        let report = services
+            .simulate_program(&actor, &stricter)
+            .await
+            .map_err(describe)?;
+        println!(
+            "program simulate, run {run}: {:.2?} ({} would move)",
+            started.elapsed(),
+            report.moves.len()
+        );
+    }
+    for run in 1..=2 {
+        let started = std::time::Instant::now();
+        let summary = services
+            .evaluate_all_tiers(&actor)
+            .await
+            .map_err(describe)?;
+        println!(
+            "tier evaluation job, run {run}: {:.2?} ({summary})",
+            started.elapsed()
+        );
+    }
+    services.db.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", temp.display()));
+    }
+    Ok(())
+}
+
 async fn bench_partners(
     database_url: Option<String>,
     partners: usize,
@@ -541,7 +624,7 @@ async fn bench_partners(
     );
     let started = std::time::Instant::now();
     services
-        .generate_partners(partners, |done| bar.set_position(done as u64))
+        .generate_partners(partners, false, |done| bar.set_position(done as u64))
         .await
         .map_err(describe)?;
     bar.finish_and_clear();

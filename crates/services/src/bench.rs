@@ -5,6 +5,9 @@ use crate::partners::PartnerQuery;
 use crate::{Actor, Result, Services};
 use domain::Choice;
 use domain::partners::{GtmModel, LifecycleStage, PartnerFields, PartnerType, Region};
+use domain::program::history::{QuarterFacts, facts_as_of};
+use domain::program::simulation::{SimPartner, simulate};
+use domain::quarter::Quarter;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -91,17 +94,30 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 impl Services {
     /// Adds `count` generated partners (numbered from the current count, so running twice
     /// extends the book), calling `progress` with the number written so far.
-    pub async fn generate_partners(&self, count: usize, progress: impl Fn(usize)) -> Result<()> {
+    /// With `history`, each partner also gets eight quarters of tier facts.
+    pub async fn generate_partners(
+        &self,
+        count: usize,
+        history: bool,
+        progress: impl Fn(usize),
+    ) -> Result<()> {
         let mut tx = self.db.read().await?;
         let start = store::partners::count(&mut tx).await? as usize;
         tx.commit().await?;
         let at = store::now();
+        let now = crate::facts::current_quarter();
         let mut written = 0;
         while written < count {
             let mut tx = self.db.write().await?;
             for i in written..(written + BATCH).min(count) {
-                store::partners::insert(&mut tx, Uuid::now_v7(), &generated_partner(start + i), at)
-                    .await?;
+                let id = Uuid::now_v7();
+                store::partners::insert(&mut tx, id, &generated_partner(start + i), at).await?;
+                if history {
+                    for quarter in generated_history(start + i, now) {
+                        store::facts::upsert(&mut tx, id, &crate::facts::to_row(&quarter), at)
+                            .await?;
+                    }
+                }
             }
             tx.commit().await?;
             written = (written + BATCH).min(count);
@@ -224,34 +240,114 @@ pub fn generated_facts(i: usize) -> domain::program::evaluation::PartnerFacts {
     }
 }
 
-/// Evaluates `partners` generated partners against the shipped program `rounds` times and
-/// returns the time of one full pass (the best of the rounds) and how many landed in each tier.
-pub fn bench_tier_evaluation(partners: usize, rounds: usize) -> (Duration, Vec<(String, usize)>) {
-    let program = domain::program::parse(domain::program::DEFAULT_PROGRAM)
-        .0
-        .expect("the shipped program parses");
-    let facts: Vec<_> = (0..partners).map(generated_facts).collect();
-    let mut best = Duration::MAX;
-    let mut counts = vec![0usize; program.tiers.len()];
+/// Eight quarters of facts for generated partner `i`, ending with `now`, whose trailing
+/// twelve months roughly match [`generated_facts`]: growing, flat and shrinking partners.
+pub fn generated_history(i: usize, now: Quarter) -> Vec<QuarterFacts> {
+    let target = generated_facts(i);
+    let trend: i64 = [0, 1, -1][i % 3];
+    let spread = |per_year: u32, k: u32| per_year / 4 + u32::from(k % 4 < per_year % 4);
+    now.trailing(8)
+        .into_iter()
+        .zip(0u32..)
+        .map(|(quarter, k)| {
+            let percent = 100 + trend * (i64::from(k) * 2 - 11) * 4;
+            QuarterFacts {
+                quarter,
+                sourced_revenue: target.sourced_revenue_12m / rust_decimal::Decimal::from(4)
+                    * rust_decimal::Decimal::from(percent)
+                    / rust_decimal::Decimal::ONE_HUNDRED,
+                qbrs: spread(target.qbrs_per_year, k),
+                co_marketing: spread(target.co_marketing_per_year, k),
+                certified_people: target.certified_people,
+                advanced_certified_people: target.advanced_certified_people,
+                customer_references: target.customer_references,
+                executive_sponsor: target.executive_sponsor,
+                ipp_score: target.ipp_score,
+            }
+        })
+        .collect()
+}
+
+/// Pure-engine timings over generated partners with eight quarters each.
+pub struct TierBench {
+    /// One pass: trailing facts, tier evaluation and the progression policy per partner.
+    pub evaluate: Duration,
+    /// One what-if over the same book (Silver asks one more certified person).
+    pub simulate: Duration,
+    /// Partners per tier qualified for today.
+    pub counts: Vec<(String, usize)>,
+    /// Partners for whom the policy would raise or advance a proposal.
+    pub actions: usize,
+    pub moves: usize,
+}
+
+/// Evaluates `partners` generated partners (eight quarters each) against the shipped program
+/// `rounds` times; the best pass of each measurement is reported.
+pub fn bench_tier_evaluation(partners: usize, rounds: usize) -> TierBench {
+    use domain::program::progression::{Action, Situation, next_action};
+    let program = domain::program::shipped();
+    let mut stricter = program.clone();
+    stricter.tiers[2].entry.certified_people += 1;
+    let now = crate::facts::current_quarter();
+    let today = store::now().date();
+    let histories: Vec<Vec<QuarterFacts>> =
+        (0..partners).map(|i| generated_history(i, now)).collect();
+    let tiers: Vec<usize> = (0..partners)
+        .map(|i| (i / 5) % program.tiers.len())
+        .collect();
+    let mut best = TierBench {
+        evaluate: Duration::MAX,
+        simulate: Duration::MAX,
+        counts: Vec::new(),
+        actions: 0,
+        moves: 0,
+    };
     for _ in 0..rounds.max(1) {
-        counts.iter_mut().for_each(|c| *c = 0);
+        let mut counts = vec![0usize; program.tiers.len()];
+        let mut actions = 0;
         let started = Instant::now();
-        for f in &facts {
-            if let Some(tier) = domain::program::evaluation::evaluate(&program, f).qualifies_for {
+        for (history, current) in histories.iter().zip(&tiers) {
+            let facts = facts_as_of(history, now);
+            if let Some(tier) =
+                domain::program::evaluation::evaluate(&program, &facts).qualifies_for
+            {
                 counts[tier] += 1;
             }
+            let situation = Situation {
+                program: &program,
+                current: *current,
+                history,
+                quarter: now,
+                today,
+                active: None,
+                raised_this_period: 0,
+            };
+            if !matches!(next_action(&situation), Action::Nothing { .. }) {
+                actions += 1;
+            }
         }
-        best = best.min(started.elapsed());
-    }
-    (
-        best,
-        program
+        best.evaluate = best.evaluate.min(started.elapsed());
+        best.actions = actions;
+        best.counts = program
             .tiers
             .iter()
             .map(|t| t.name.clone())
             .zip(counts)
-            .collect(),
-    )
+            .collect();
+
+        let started = Instant::now();
+        let book: Vec<SimPartner> = histories
+            .iter()
+            .map(|h| SimPartner {
+                name: String::new(),
+                facts: facts_as_of(h, now),
+            })
+            .collect();
+        let result = simulate(&program, &stricter, &book);
+        best.simulate = best.simulate.min(started.elapsed());
+        best.moves = result.moves.len();
+    }
+    best
 }
 
 #[cfg(test)]
@@ -259,10 +355,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn generated_facts_reach_every_tier() {
-        let (_, counts) = bench_tier_evaluation(1_000, 1);
+    fn generated_histories_reach_every_tier_and_raise_proposals() {
+        let bench = bench_tier_evaluation(1_000, 1);
+        let counts = &bench.counts;
         assert_eq!(counts.iter().map(|(_, n)| n).sum::<usize>(), 1_000);
         assert!(counts.iter().all(|(_, n)| *n > 0), "{counts:?}");
+        assert!(bench.actions > 0 && bench.moves > 0);
+        let now = crate::facts::current_quarter();
+        assert_eq!(
+            generated_history(7, now),
+            generated_history(7, now),
+            "deterministic"
+        );
+        assert_eq!(generated_history(7, now).len(), 8);
     }
 
     #[test]
