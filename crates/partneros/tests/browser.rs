@@ -332,6 +332,91 @@ async fn portal_in_a_real_browser() {
             client.find(Locator::Css("#stage-change")).await.is_err(),
             "partner users cannot change stages"
         );
+        click_and_wait(&client, ".me button").await;
+
+        // The partner manager imports two quarters of facts through the file picker, runs the
+        // evaluation, approves the upgrade; the partner then sees its new tier.
+        sign_in(&client, base, "pm@vendor.test").await;
+        let now = services::facts::current_quarter();
+        let csv =
+            std::env::temp_dir().join(format!("partneros-facts-{}.csv", uuid::Uuid::now_v7()));
+        std::fs::write(
+            &csv,
+            format!(
+                "partner,quarter,certified_people,customer_references,qbrs\nAlpha Integrators,{},1,1,1\nalpha integrators,{now},1,1,0\n",
+                now.previous()
+            ),
+        )
+        .unwrap();
+        client.goto(&format!("{base}/facts/import")).await.unwrap();
+        client
+            .find(Locator::Css("#csv-file"))
+            .await
+            .unwrap()
+            .send_keys(csv.to_str().unwrap())
+            .await
+            .unwrap();
+        let mut loaded = String::new();
+        for _ in 0..100 {
+            loaded = client
+                .find(Locator::Css("#csv"))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            if !loaded.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert!(
+            loaded.starts_with("partner,quarter"),
+            "the file fills the text area: {loaded}"
+        );
+        click_and_wait(&client, "button[value=check]").await;
+        assert!(
+            text_of(&client, "#import-result")
+                .await
+                .contains("Checked: ready to import 2 row(s)")
+        );
+        click_and_wait(&client, "button[value=import]").await;
+        assert!(
+            text_of(&client, "#import-result")
+                .await
+                .starts_with("Imported 2 row(s)")
+        );
+        std::fs::remove_file(&csv).unwrap();
+        client.goto(&format!("{base}/tiers")).await.unwrap();
+        click_and_wait(&client, "#in-play form button[type=submit]").await;
+        assert!(
+            text_of(&client, "#tiers-notice")
+                .await
+                .contains("1 upgrade(s) proposed")
+        );
+        screenshot(&client, &format!("{backend:?}-tier-queue")).await;
+        fill(&client, "#queue input[name=note]", "two good quarters").await;
+        click_and_wait(&client, "#queue button[value=approve]").await;
+        assert!(
+            text_of(&client, "#tiers-notice")
+                .await
+                .contains("upgrade Registered → Bronze approved"),
+            "{}",
+            text_of(&client, "#tiers-notice").await
+        );
+        click_and_wait(&client, ".me button").await;
+        sign_in(&client, base, "rep@alpha.test").await;
+        client
+            .goto(&format!("{base}/partners/{}", server.partner_a))
+            .await
+            .unwrap();
+        assert!(
+            text_of(&client, "#tier-summary")
+                .await
+                .contains("Current tier: Bronze")
+        );
+        screenshot(&client, &format!("{backend:?}-partner-tier")).await;
 
         client.close().await.unwrap();
     }
