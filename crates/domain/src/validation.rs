@@ -168,6 +168,24 @@ pub fn is_valid_domain(value: &str) -> bool {
             .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
+/// Accepts `3` as well as `"3"` so API clients may send numbers while forms send text.
+pub fn number_or_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<String, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum NumberOrText {
+        Number(serde_json::Number),
+        Text(String),
+    }
+    Ok(
+        match <NumberOrText as serde::Deserialize>::deserialize(deserializer)? {
+            NumberOrText::Number(n) => n.to_string(),
+            NumberOrText::Text(t) => t,
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ pub mod facts;
 pub mod jobs;
 pub mod partners;
 pub mod program;
+pub mod recruitment;
 pub mod tiers;
 pub mod users;
 

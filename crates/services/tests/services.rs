@@ -1231,3 +1231,141 @@ async fn simulation_shows_moves_and_benefit_changes_without_storing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn ipp_assessments_feed_the_ipp_criterion_and_3c4c_history_is_shared_on_request() {
+    use domain::program::ipp::{IppInput, IppVerdict};
+    use domain::program::scoring_3c4c::{Band, EvaluationInput};
+    each_backend(|w| async move {
+        let s = &w.services;
+        let all = |score: &str| IppInput {
+            scores: [
+                "industry_segment",
+                "geography",
+                "customer_overlap",
+                "certifications_delivery",
+                "integrations",
+                "gtm_fit",
+                "commitment_signals",
+                "cultural_fit",
+                "deal_economics",
+            ]
+            .iter()
+            .map(|k| ((*k).to_owned(), score.to_owned()))
+            .collect(),
+            ..Default::default()
+        };
+        let assessed = s
+            .assess_ipp(&w.manager, w.partner_a, &all("4"))
+            .await
+            .unwrap();
+        assert_eq!(assessed.result.score, rust_decimal::Decimal::from(80));
+        assert_eq!(assessed.result.verdict, IppVerdict::Fit);
+        let facts = s.partner_facts(&w.manager, w.partner_a).await.unwrap();
+        assert_eq!(
+            facts.ipp_score, 80,
+            "the tier criterion reads the latest IPP score"
+        );
+        let mut flagged = all("5");
+        flagged.red_flags = vec!["direct_competitor".into()];
+        let result = s
+            .assess_ipp(&w.manager, w.partner_a, &flagged)
+            .await
+            .unwrap()
+            .result;
+        assert_eq!(result.verdict, IppVerdict::Disqualified);
+        assert_eq!(result.reasons, ["red flag: Is a direct competitor"]);
+        let mut bad = all("9");
+        bad.scores.insert("charisma".into(), "2".into());
+        match s.assess_ipp(&w.manager, w.partner_a, &bad).await {
+            Err(Error::Invalid(errors)) => assert!(
+                errors.iter().any(|e| e.field == "charisma")
+                    && errors.iter().any(|e| e.field == "geography"),
+                "{errors:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            s.ipp_assessments(&w.executive, w.partner_a)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(
+            matches!(
+                s.ipp_assessments(&w.a_admin, w.partner_a).await,
+                Err(Error::Forbidden(_))
+            ),
+            "internal only"
+        );
+        assert!(matches!(
+            s.assess_ipp(&w.executive, w.partner_a, &all("3")).await,
+            Err(Error::Forbidden(_))
+        ));
+
+        let gap = EvaluationInput {
+            capacity: "2".into(),
+            capability: "4".into(),
+            commitment: "3".into(),
+            ..Default::default()
+        };
+        match s.evaluate_3c4c(&w.manager, w.partner_a, &gap).await {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "action_plan"),
+            other => panic!("{other:?}"),
+        }
+        let first = s
+            .evaluate_3c4c(
+                &w.manager,
+                w.partner_a,
+                &EvaluationInput {
+                    action_plan: "Two more SEs by Q2 (Ana)".into(),
+                    ..gap
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (first.score.as_str(), first.band),
+            ("3.10", Band::Develop),
+            "0.6 + 1.6 + 0.9"
+        );
+        let second = s
+            .evaluate_3c4c(
+                &w.manager,
+                w.partner_a,
+                &EvaluationInput {
+                    capacity: "4".into(),
+                    capability: "4".into(),
+                    commitment: "4".into(),
+                    customers: "3".into(),
+                    shared: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!((second.score.as_str(), second.band), ("3.80", Band::Go));
+        let seen_by_partner = s.evaluations_3c4c(&w.a_user, w.partner_a).await.unwrap();
+        assert_eq!(seen_by_partner.len(), 1, "only the shared one");
+        s.share_3c4c(&w.manager, first.id, true).await.unwrap();
+        assert_eq!(
+            s.evaluations_3c4c(&w.a_user, w.partner_a)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(matches!(
+            s.share_3c4c(&w.a_admin, first.id, false).await,
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            s.evaluations_3c4c(&w.a_user, w.partner_b).await,
+            Err(Error::NotFound)
+        ));
+        let history = s.evaluations_3c4c(&w.manager, w.partner_a).await.unwrap();
+        assert_eq!(history[0].id, second.id, "newest first");
+    })
+    .await;
+}

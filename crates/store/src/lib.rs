@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod partners;
 pub mod program;
 pub mod proposals;
+pub mod recruitment;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;

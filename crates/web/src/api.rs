@@ -12,6 +12,8 @@ use axum::{Json, Router};
 use domain::audit::AuditEvent;
 use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
 use domain::program::history::QuarterFactsInput;
+use domain::program::ipp::IppInput;
+use domain::program::scoring_3c4c::EvaluationInput;
 use domain::users::{NewUserInput, User};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -22,6 +24,7 @@ use services::facts::ImportReport;
 use services::jobs::JobView;
 use services::partners::PartnerQuery;
 use services::program::{ProgramVersion, TierReport};
+use services::recruitment::{Evaluation3c4c, IppAssessment};
 use services::tiers::{Decision, SimulationReport, TierProposal};
 use utoipa::OpenApi;
 use uuid::Uuid;
@@ -52,6 +55,15 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/evaluation", get(evaluate_partner))
         .route("/partners/{id}/tier-proposals", get(partner_proposals))
         .route("/partners/{id}/tier", post(set_tier))
+        .route(
+            "/partners/{id}/ipp-assessments",
+            get(ipp_assessments).post(assess_ipp),
+        )
+        .route(
+            "/partners/{id}/3c4c-evaluations",
+            get(evaluations_3c4c).post(evaluate_3c4c),
+        )
+        .route("/3c4c-evaluations/{id}/share", post(share_3c4c))
         .route("/tier-proposals", get(tier_proposals))
         .route("/tier-proposals/{id}/decision", post(decide_proposal))
         .route(
@@ -635,6 +647,77 @@ async fn evaluate_partner(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/partners/{id}/ipp-assessments", tag = "recruitment",
+    responses((status = 200, body = [IppAssessment]), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn ipp_assessments(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Vec<IppAssessment>> {
+    Ok(Json(state.services.ipp_assessments(&auth.actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/ipp-assessments", tag = "recruitment", request_body = IppInput,
+    responses((status = 201, body = IppAssessment), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn assess_ipp(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<IppInput>,
+) -> Result<impl IntoResponse, Problem> {
+    let assessment = state.services.assess_ipp(&auth.actor, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(assessment)))
+}
+
+#[utoipa::path(get, path = "/api/v1/partners/{id}/3c4c-evaluations", tag = "recruitment",
+    responses((status = 200, body = [Evaluation3c4c], description = "Partner users see only those shared with them"), (status = 404, body = Problem)))]
+async fn evaluations_3c4c(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Vec<Evaluation3c4c>> {
+    Ok(Json(
+        state.services.evaluations_3c4c(&auth.actor, id).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/3c4c-evaluations", tag = "recruitment", request_body = EvaluationInput,
+    responses((status = 201, body = Evaluation3c4c), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn evaluate_3c4c(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<EvaluationInput>,
+) -> Result<impl IntoResponse, Problem> {
+    let evaluation = state
+        .services
+        .evaluate_3c4c(&auth.actor, id, &input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(evaluation)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ShareInput {
+    shared: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/3c4c-evaluations/{id}/share", tag = "recruitment", request_body = ShareInput,
+    responses((status = 200, body = Evaluation3c4c), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn share_3c4c(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<ShareInput>,
+) -> ApiResult<Evaluation3c4c> {
+    Ok(Json(
+        state
+            .services
+            .share_3c4c(&auth.actor, id, input.shared)
+            .await?,
+    ))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SimulationInput {
@@ -787,9 +870,9 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
-    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "admin"))
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "admin"))
 )]
 struct ApiDoc;
 

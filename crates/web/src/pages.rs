@@ -61,6 +61,9 @@ pub fn routes() -> Router<AppState> {
         .route("/tiers/evaluate", post(run_tier_evaluation))
         .route("/tiers/{id}/decide", post(decide_proposal))
         .route("/partners/{id}/tier", post(set_partner_tier))
+        .route("/partners/{id}/ipp", post(assess_ipp))
+        .route("/partners/{id}/3c4c", post(evaluate_3c4c))
+        .route("/3c4c/{id}/share", post(share_3c4c))
         .route(
             "/facts/import",
             get(facts_import_page)
@@ -880,9 +883,71 @@ struct PartnerPage {
     tier_errors: Errors,
     tier_choices: Vec<Opt>,
     proposals: Vec<services::tiers::TierProposal>,
+    internal: bool,
+    /// Internal users only.
+    ipp_history: Vec<services::recruitment::IppAssessment>,
+    ipp_profile: domain::program::ipp::Ipp,
+    ipp_input: domain::program::ipp::IppInput,
+    ipp_errors: Errors,
+    evaluations: Vec<services::recruitment::Evaluation3c4c>,
+    evaluation_input: domain::program::scoring_3c4c::EvaluationInput,
+    evaluation_errors: Errors,
     history: Vec<QuarterFactsInput>,
     timeline: Vec<EventView>,
     older_link: Option<String>,
+}
+
+impl PartnerPage {
+    /// The score typed for an IPP criterion ("" when not scored).
+    fn ipp_score(&self, key: &str) -> &str {
+        self.ipp_input.scores.get(key).map_or("", String::as_str)
+    }
+
+    fn ipp_flagged(&self, key: &str) -> bool {
+        self.ipp_input.red_flags.iter().any(|f| f == key)
+    }
+
+    /// The four Cs of the evaluation form: (field, label, typed score, notes field, notes).
+    fn evaluation_fields(&self) -> [(&'static str, &'static str, &str, &'static str, &str); 4] {
+        let e = &self.evaluation_input;
+        [
+            (
+                "capacity",
+                "Capacity (people, finances, reach)",
+                &e.capacity,
+                "capacity_notes",
+                &e.capacity_notes,
+            ),
+            (
+                "capability",
+                "Capability (certifications, deployments, integrations)",
+                &e.capability,
+                "capability_notes",
+                &e.capability_notes,
+            ),
+            (
+                "commitment",
+                "Commitment (pipeline, planning, sponsorship)",
+                &e.commitment,
+                "commitment_notes",
+                &e.commitment_notes,
+            ),
+            (
+                "customers",
+                "Customers (optional 4th C: book in our ICP, references)",
+                &e.customers,
+                "customers_notes",
+                &e.customers_notes,
+            ),
+        ]
+    }
+
+    /// A 0–5 score as a share of the bar's width, in percent.
+    fn bar(score: &str) -> u32 {
+        score
+            .parse::<f64>()
+            .map_or(0, |s| (s / 5.0 * 100.0).round().clamp(0.0, 100.0) as u32)
+    }
 }
 
 #[derive(Default)]
@@ -896,6 +961,10 @@ struct PartnerPageForms {
     facts: Option<QuarterFactsInput>,
     facts_errors: Vec<FieldError>,
     tier_errors: Vec<FieldError>,
+    ipp: Option<domain::program::ipp::IppInput>,
+    ipp_errors: Vec<FieldError>,
+    evaluation: Option<domain::program::scoring_3c4c::EvaluationInput>,
+    evaluation_errors: Vec<FieldError>,
     /// The quarter whose facts the form shows (`?quarter=`); the current one when empty.
     quarter: String,
 }
@@ -944,7 +1013,9 @@ async fn partner_view(
         && forms.user_errors.is_empty()
         && forms.stage_errors.is_empty()
         && forms.facts_errors.is_empty()
-        && forms.tier_errors.is_empty());
+        && forms.tier_errors.is_empty()
+        && forms.ipp_errors.is_empty()
+        && forms.evaluation_errors.is_empty());
     let report = services
         .evaluate_partner(&auth.actor, id)
         .await
@@ -952,6 +1023,18 @@ async fn partner_view(
     let (_, program) = services.program_in_force().await.map_err(service_error)?;
     let proposals = services
         .partner_proposals(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let ipp_history = if auth.actor.is_internal() {
+        services
+            .ipp_assessments(&auth.actor, id)
+            .await
+            .map_err(service_error)?
+    } else {
+        Vec::new()
+    };
+    let evaluations = services
+        .evaluations_3c4c(&auth.actor, id)
         .await
         .map_err(service_error)?;
     let history = services
@@ -1012,6 +1095,14 @@ async fn partner_view(
         tier_errors: Errors::from(forms.tier_errors),
         tier_choices: tier_options(&program, &partner.tier),
         proposals,
+        internal: auth.actor.is_internal(),
+        ipp_history,
+        ipp_profile: program.ipp.clone(),
+        ipp_input: forms.ipp.unwrap_or_default(),
+        ipp_errors: Errors::from(forms.ipp_errors),
+        evaluations,
+        evaluation_input: forms.evaluation.unwrap_or_default(),
+        evaluation_errors: Errors::from(forms.evaluation_errors),
         history: history.iter().rev().map(|q| q.to_input()).collect(),
         timeline: timeline
             .items
@@ -2197,4 +2288,94 @@ async fn simulate_program(
         }
         Err(other) => Err(service_error(other)),
     }
+}
+
+// ---- qualification: IPP and 3C/4C ----
+
+async fn assess_ipp(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = domain::program::ipp::IppInput {
+        scores: form
+            .0
+            .iter()
+            .filter_map(|(name, values)| {
+                let key = name.strip_prefix("score.")?;
+                Some((key.to_owned(), values.first().cloned().unwrap_or_default()))
+            })
+            .collect(),
+        red_flags: form.all("red_flag"),
+        notes: form.get("notes"),
+    };
+    match state.services.assess_ipp(&auth.actor, id, &input).await {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}#qualification"))),
+        Err(services::Error::Invalid(ipp_errors)) => {
+            let forms = PartnerPageForms {
+                ipp: Some(input),
+                ipp_errors,
+                ..Default::default()
+            };
+            partner_view(&state, &auth, id, "", forms).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn evaluate_3c4c(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = domain::program::scoring_3c4c::EvaluationInput {
+        capacity: form.get("capacity"),
+        capability: form.get("capability"),
+        commitment: form.get("commitment"),
+        customers: form.get("customers"),
+        capacity_notes: form.get("capacity_notes"),
+        capability_notes: form.get("capability_notes"),
+        commitment_notes: form.get("commitment_notes"),
+        customers_notes: form.get("customers_notes"),
+        summary: form.get("summary"),
+        action_plan: form.get("action_plan"),
+        shared: form.get("shared") == "on",
+    };
+    match state.services.evaluate_3c4c(&auth.actor, id, &input).await {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}#qualification"))),
+        Err(services::Error::Invalid(evaluation_errors)) => {
+            let forms = PartnerPageForms {
+                evaluation: Some(input),
+                evaluation_errors,
+                ..Default::default()
+            };
+            partner_view(&state, &auth, id, "", forms).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn share_3c4c(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let evaluation = state
+        .services
+        .share_3c4c(&auth.actor, id, form.get("shared") == "true")
+        .await
+        .map_err(service_error)?;
+    Ok(see_other(&format!(
+        "/partners/{}#qualification",
+        evaluation.partner_id
+    )))
 }

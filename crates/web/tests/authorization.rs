@@ -278,6 +278,54 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             }),
         ),
         (
+            Method::GET,
+            format!("/api/v1/partners/{b}/ipp-assessments"),
+            None,
+            Box::new(|r| on_b(r, if r.is_internal() { Allowed } else { Forbidden })),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{a}/ipp-assessments"),
+            None,
+            Box::new(|r| if r.is_internal() { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/ipp-assessments"),
+            Some(r#"{"scores":{"geography":"4"}}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{a}/3c4c-evaluations"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/3c4c-evaluations"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/3c4c-evaluations"),
+            Some(r#"{"capacity":4,"capability":4,"commitment":4}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/3c4c-evaluations/{}/share", f.evaluation_b),
+            Some(r#"{"shared":false}"#.into()),
+            Box::new(move |r| {
+                if r.is_internal() {
+                    editor(r)
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
             Method::POST,
             "/api/v1/program/simulations".into(),
             Some(format!(

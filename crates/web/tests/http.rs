@@ -241,6 +241,9 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/facts/import".into(),
         "/tiers/evaluate".into(),
         "/program/simulate".into(),
+        format!("/partners/{a}/ipp"),
+        format!("/partners/{a}/3c4c"),
+        format!("/3c4c/{}/share", f.evaluation_b),
         format!("/tiers/{}/decide", f.decision_b),
         format!("/partners/{a}/tier"),
         format!("/account/tokens/{}/revoke", f.victim_token),
@@ -910,6 +913,43 @@ async fn what_if_simulation_page_and_api() {
         let (user_session, _) = f.sign_in("partner_user@test.example").await;
         let (status, _, _) = f.page(&user_session, "/program/simulate").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn qualification_forms_ipp_and_3c4c() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let a = f.partner_a;
+        let path = format!("/partners/{a}");
+        let bad = format!("csrf_token={csrf}&score.geography=7&score.gtm_fit=4&red_flag=poor_nps");
+        let (status, _, page) = f.post_form(&session, &format!("{path}/ipp"), &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("score 7 is above 5") && page.contains("Nothing was saved"), "{page}");
+        assert!(page.contains(r#"value="poor_nps" checked"#), "the typed answers are kept");
+        let good = format!("csrf_token={csrf}&score.geography=4&score.gtm_fit=5&score.industry_segment=3&notes=met+at+summit");
+        let (status, _, _) = f.post_form(&session, &format!("{path}/ipp"), &good).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&session, &path).await;
+        assert!(page.contains(r#"<p id="ipp-latest">Fit <b>"#), "{page}");
+        assert!(page.contains("below a category minimum") && page.contains("Capability averages 0 of 5"), "{page}");
+
+        let gap = format!("csrf_token={csrf}&capacity=2&capability=4&commitment=3&summary=keen");
+        let (status, _, page) = f.post_form(&session, &format!("{path}/3c4c"), &gap).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains(r#"id="ev-action_plan-error""#), "{page}");
+        let ok = format!("{gap}&action_plan=hire+two+SEs&shared=on");
+        let (status, _, _) = f.post_form(&session, &format!("{path}/3c4c"), &ok).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&session, &path).await;
+        assert!(page.contains("</span> 3.10</td><td>Develop</td>"), "{page}");
+
+        // The partner's own user sees the shared evaluation but never the IPP assessment.
+        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (_, _, own) = f.page(&user_session, &path).await;
+        assert!(own.contains("</span> 3.10</td><td>Develop</td>") && own.contains("hire two SEs"), "{own}");
+        assert!(!own.contains("Ideal Partner Profile") && !own.contains("ipp-form") && !own.contains("evaluation-form"));
     })
     .await;
 }

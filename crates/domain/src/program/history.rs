@@ -4,7 +4,7 @@
 //! latest recorded on or before it, so a quarter without a row keeps the last known values.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 use super::SponsorLevel;
 use super::evaluation::PartnerFacts;
@@ -151,20 +151,6 @@ const COUNT_FIELDS: [(&str, u32); 6] = [
     ("ipp_score", 100),
 ];
 
-/// Accepts `3` as well as `"3"` so API clients may send numbers while forms send text.
-fn number_or_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum NumberOrText {
-        Number(serde_json::Number),
-        Text(String),
-    }
-    Ok(match NumberOrText::deserialize(deserializer)? {
-        NumberOrText::Number(n) => n.to_string(),
-        NumberOrText::Text(t) => t,
-    })
-}
-
 /// One quarter's facts as typed into a form or sent to the API, before checking.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -172,30 +158,30 @@ pub struct QuarterFactsInput {
     /// e.g. "2026-Q4"; empty means the current quarter.
     pub quarter: String,
     /// Partner-sourced closed-won revenue booked in the quarter, e.g. "120000" or "120000.50".
-    #[serde(deserialize_with = "number_or_text")]
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
     pub sourced_revenue: String,
     /// QBRs held in the quarter.
-    #[serde(deserialize_with = "number_or_text")]
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
     #[schema(value_type = i64)]
     pub qbrs: String,
     /// Co-marketing activities run in the quarter.
-    #[serde(deserialize_with = "number_or_text")]
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
     #[schema(value_type = i64)]
     pub co_marketing: String,
     /// People holding an active certification at the end of the quarter.
-    #[serde(deserialize_with = "number_or_text")]
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
     #[schema(value_type = i64)]
     pub certified_people: String,
-    #[serde(deserialize_with = "number_or_text")]
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
     #[schema(value_type = i64)]
     pub advanced_certified_people: String,
-    #[serde(deserialize_with = "number_or_text")]
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
     #[schema(value_type = i64)]
     pub customer_references: String,
     /// none, vp or c_level
     pub executive_sponsor: String,
     /// 0-100
-    #[serde(deserialize_with = "number_or_text")]
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
     #[schema(value_type = i64)]
     pub ipp_score: String,
 }

@@ -32,7 +32,7 @@ pub struct IppCategory {
     pub criteria: Vec<IppCriterion>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RedFlag {
     pub key: String,
@@ -209,7 +209,7 @@ impl Ipp {
 }
 
 /// What an evaluator recorded: a 0–5 score per criterion key and the red flags that apply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub struct IppAnswers {
     pub scores: BTreeMap<String, u8>,
     pub red_flags: BTreeSet<String>,
@@ -245,7 +245,7 @@ impl IppAnswers {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct CriterionContribution {
     pub category: String,
     pub key: String,
@@ -257,7 +257,7 @@ pub struct CriterionContribution {
     pub max_contribution: Decimal,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct CategoryResult {
     pub key: String,
     pub name: String,
@@ -268,7 +268,8 @@ pub struct CategoryResult {
     pub below_minimum: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum IppVerdict {
     Fit,
     /// A category with a minimum did not reach it.
@@ -277,7 +278,7 @@ pub enum IppVerdict {
     Disqualified,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct IppResult {
     /// 0–100, one decimal.
     pub score: Decimal,
@@ -358,5 +359,49 @@ pub fn ipp_fit(ipp: &Ipp, answers: &IppAnswers) -> IppResult {
         criteria,
         red_flags,
         reasons,
+    }
+}
+
+/// An IPP assessment as typed into the form or sent to the API: a score per criterion key
+/// (0–5; empty or absent = not scored), the red flags that apply, and notes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct IppInput {
+    pub scores: BTreeMap<String, String>,
+    pub red_flags: Vec<String>,
+    pub notes: String,
+}
+
+impl IppInput {
+    /// Checks every score and flag against the profile, naming each bad one.
+    pub fn validate(&self, ipp: &Ipp) -> Result<(IppAnswers, String), Vec<FieldError>> {
+        let mut v = Validation::new();
+        let mut answers = IppAnswers::default();
+        for (key, text) in &self.scores {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            match text.parse::<u8>() {
+                Ok(score) => {
+                    answers.scores.insert(key.clone(), score);
+                }
+                Err(_) => v.add(key, format!("'{text}' is not a score from 0 to 5")),
+            }
+        }
+        answers.red_flags = self
+            .red_flags
+            .iter()
+            .map(|f| f.trim().to_owned())
+            .filter(|f| !f.is_empty())
+            .collect();
+        let notes = v.text("notes", &self.notes, false, 4_000);
+        if let Err(errors) = answers.validate(ipp) {
+            for e in errors {
+                v.add(&e.field, e.message);
+            }
+        }
+        v.into_result()?;
+        Ok((answers, notes))
     }
 }

@@ -8,6 +8,8 @@ use super::Checks;
 use crate::{FieldError, Validation};
 
 pub const MAX_SCORE: u8 = 5;
+/// A C scored below this is a gap the action plan must address.
+pub const GAP_BELOW: u8 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -194,5 +196,105 @@ pub fn score(config: &Scoring3c4c, scores: &Scores) -> Outcome {
     Outcome {
         score: exact.round_dp(2),
         band,
+    }
+}
+
+/// A 3C/4C evaluation as typed into the form or sent to the API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct EvaluationInput {
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
+    #[schema(value_type = i64)]
+    pub capacity: String,
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
+    #[schema(value_type = i64)]
+    pub capability: String,
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
+    #[schema(value_type = i64)]
+    pub commitment: String,
+    /// Empty for a 3C evaluation.
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
+    #[schema(value_type = Option<i64>)]
+    pub customers: String,
+    pub capacity_notes: String,
+    pub capability_notes: String,
+    pub commitment_notes: String,
+    pub customers_notes: String,
+    /// Highlights and concerns.
+    pub summary: String,
+    /// What closes the gaps, with owners and dates.
+    pub action_plan: String,
+    /// Visible (read-only) to the partner's users.
+    pub shared: bool,
+}
+
+/// A checked evaluation, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct EvaluationFields {
+    pub scores: Scores,
+    pub capacity_notes: String,
+    pub capability_notes: String,
+    pub commitment_notes: String,
+    pub customers_notes: String,
+    pub summary: String,
+    pub action_plan: String,
+    pub shared: bool,
+}
+
+impl EvaluationInput {
+    pub fn validate(&self) -> Result<EvaluationFields, Vec<FieldError>> {
+        let mut v = Validation::new();
+        let mut score = |field: &str, text: &str, required: bool| -> Option<u8> {
+            let text = text.trim();
+            if text.is_empty() {
+                if required {
+                    v.add(field, "is required (0 to 5)");
+                }
+                return None;
+            }
+            match text.parse::<u8>() {
+                Ok(s) if s <= MAX_SCORE => Some(s),
+                _ => {
+                    v.add(field, format!("'{text}' is not a score from 0 to 5"));
+                    None
+                }
+            }
+        };
+        let capacity = score("capacity", &self.capacity, true);
+        let capability = score("capability", &self.capability, true);
+        let commitment = score("commitment", &self.commitment, true);
+        let customers = score("customers", &self.customers, false);
+        let capacity_notes = v.text("capacity_notes", &self.capacity_notes, false, 4_000);
+        let capability_notes = v.text("capability_notes", &self.capability_notes, false, 4_000);
+        let commitment_notes = v.text("commitment_notes", &self.commitment_notes, false, 4_000);
+        let customers_notes = v.text("customers_notes", &self.customers_notes, false, 4_000);
+        let summary = v.text("summary", &self.summary, false, 4_000);
+        let action_plan = v.text("action_plan", &self.action_plan, false, 8_000);
+        let gap = [capacity, capability, commitment, customers]
+            .iter()
+            .flatten()
+            .any(|s| *s < GAP_BELOW);
+        if gap && action_plan.is_empty() {
+            v.add(
+                "action_plan",
+                format!("is required when a C scores below {GAP_BELOW}: say what closes the gap, who and by when"),
+            );
+        }
+        v.into_result()?;
+        Ok(EvaluationFields {
+            scores: Scores {
+                capacity: capacity.unwrap_or_default(),
+                capability: capability.unwrap_or_default(),
+                commitment: commitment.unwrap_or_default(),
+                customers,
+            },
+            capacity_notes,
+            capability_notes,
+            commitment_notes,
+            customers_notes,
+            summary,
+            action_plan,
+            shared: self.shared,
+        })
     }
 }

@@ -29,6 +29,8 @@ pub struct Fixture {
     pub victim_token: Uuid,
     /// A decided (manual) tier proposal of partner B.
     pub decision_b: Uuid,
+    /// A 3C evaluation of partner B, not shared.
+    pub evaluation_b: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -75,6 +77,17 @@ impl Fixture {
             .id;
         let decision_b = services
             .set_tier_manually(&admin, partner_b, "bronze", "signed as a reseller")
+            .await
+            .unwrap()
+            .id;
+        let evaluation = domain::program::scoring_3c4c::EvaluationInput {
+            capacity: "4".into(),
+            capability: "4".into(),
+            commitment: "4".into(),
+            ..Default::default()
+        };
+        let evaluation_b = services
+            .evaluate_3c4c(&admin, partner_b, &evaluation)
             .await
             .unwrap()
             .id;
@@ -137,6 +150,7 @@ impl Fixture {
             victim_b: victim.id,
             victim_token: victim_token.id,
             decision_b,
+            evaluation_b,
             users,
         }
     }

@@ -1,0 +1,311 @@
+//! Qualifying partners and prospects: Ideal Partner Profile assessments (whose score feeds the
+//! tier criterion `min_ipp_score`) and 3C/4C evaluations, kept as history, shareable with the
+//! partner.
+
+use domain::program::ipp::{IppInput, IppResult, ipp_fit};
+use domain::program::scoring_3c4c::{self, Band, EvaluationFields, EvaluationInput};
+use rust_decimal::prelude::ToPrimitive;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Actor, Change, Error, Result, Services, record, require};
+
+/// One IPP assessment with its computed fit.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct IppAssessment {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub result: IppResult,
+    pub notes: String,
+    pub program_version: i64,
+    pub assessed_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// One 3C/4C evaluation.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Evaluation3c4c {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    #[serde(flatten)]
+    pub fields: EvaluationFields,
+    /// Weighted 0–5.
+    pub score: String,
+    pub band: Band,
+    pub program_version: i64,
+    pub evaluated_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Store(store::Error::Corrupt(format!("{what}: {e}")))
+}
+
+fn to_evaluation(row: store::recruitment::Evaluation3c4cRow) -> Result<Evaluation3c4c> {
+    let score = |n: i64| u8::try_from(n).map_err(|e| corrupt("3C/4C score", e));
+    Ok(Evaluation3c4c {
+        id: row.id,
+        partner_id: row.partner_id,
+        fields: EvaluationFields {
+            scores: scoring_3c4c::Scores {
+                capacity: score(row.capacity)?,
+                capability: score(row.capability)?,
+                commitment: score(row.commitment)?,
+                customers: row.customers.map(score).transpose()?,
+            },
+            capacity_notes: row.capacity_notes,
+            capability_notes: row.capability_notes,
+            commitment_notes: row.commitment_notes,
+            customers_notes: row.customers_notes,
+            summary: row.summary,
+            action_plan: row.action_plan,
+            shared: row.shared,
+        },
+        score: row.score,
+        band: serde_json::from_value(serde_json::Value::String(row.band))
+            .map_err(|e| corrupt("3C/4C band", e))?,
+        program_version: row.program_version,
+        evaluated_by: row.created_by_label,
+        created_at: row.created_at,
+    })
+}
+
+fn require_editor(actor: &Actor) -> Result<()> {
+    require(
+        actor.is_internal() && actor.role.can_edit_partners(),
+        "only admins and partner managers assess partners",
+    )
+}
+
+impl Services {
+    /// A partner's IPP assessments, newest first. Internal users only: assessments name red
+    /// flags the partner is not meant to read.
+    pub async fn ipp_assessments(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+    ) -> Result<Vec<IppAssessment>> {
+        self.get_partner(actor, partner_id).await?;
+        require(actor.is_internal(), "IPP assessments are internal")?;
+        let mut tx = self.db.read().await?;
+        let rows = store::recruitment::ipp_for_partner(&mut tx, partner_id).await?;
+        tx.commit().await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(IppAssessment {
+                    id: row.id,
+                    partner_id: row.partner_id,
+                    result: serde_json::from_str(&row.result)
+                        .map_err(|e| corrupt("IPP result", e))?,
+                    notes: row.notes,
+                    program_version: row.program_version,
+                    assessed_by: row.created_by_label,
+                    created_at: row.created_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Scores a partner (or prospect) against the Ideal Partner Profile of the program in
+    /// force. The score (rounded) becomes the current quarter's IPP score, which the tier
+    /// criterion `min_ipp_score` reads.
+    pub async fn assess_ipp(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        input: &IppInput,
+    ) -> Result<IppAssessment> {
+        self.get_partner(actor, partner_id).await?;
+        require_editor(actor)?;
+        let (version, program) = self.program_in_force().await?;
+        let (answers, notes) = input.validate(&program.ipp).map_err(Error::Invalid)?;
+        let result = ipp_fit(&program.ipp, &answers);
+        let now = store::now();
+        let quarter = crate::facts::current_quarter();
+        let mut tx = self.db.write().await?;
+        let row = store::recruitment::IppRow {
+            id: Uuid::now_v7(),
+            partner_id,
+            answers: serde_json::to_string(&answers).map_err(|e| corrupt("IPP answers", e))?,
+            result: serde_json::to_string(&result).map_err(|e| corrupt("IPP result", e))?,
+            score: result.score.to_string(),
+            verdict: serde_json::to_value(result.verdict)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            notes: notes.clone(),
+            program_version: version,
+            created_by_label: actor.label.clone(),
+            created_at: now,
+        };
+        store::recruitment::insert_ipp(&mut tx, &row).await?;
+        let mut facts = store::facts::history(&mut tx, partner_id)
+            .await?
+            .iter()
+            .map(crate::facts::from_row)
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .find(|q| q.quarter == quarter)
+            .unwrap_or_else(|| domain::program::history::QuarterFacts::empty(quarter));
+        facts.ipp_score = result.score.round().to_u32().unwrap_or(0);
+        store::facts::upsert(&mut tx, partner_id, &crate::facts::to_row(&facts), now).await?;
+        let mut summary = format!("IPP fit assessed: {} of 100", result.score);
+        if !result.reasons.is_empty() {
+            summary.push_str(&format!(" — {}", result.reasons.join("; ")));
+        }
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(partner_id),
+                entity_type: "ipp_assessment",
+                entity_id: row.id,
+                action: "created",
+                summary,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(IppAssessment {
+            id: row.id,
+            partner_id,
+            result,
+            notes,
+            program_version: version,
+            assessed_by: actor.label.clone(),
+            created_at: now,
+        })
+    }
+
+    /// A partner's 3C/4C evaluations, newest first; the partner's own users see only those
+    /// shared with them.
+    pub async fn evaluations_3c4c(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+    ) -> Result<Vec<Evaluation3c4c>> {
+        self.get_partner(actor, partner_id).await?;
+        let mut tx = self.db.read().await?;
+        let rows =
+            store::recruitment::evaluations_for_partner(&mut tx, partner_id, !actor.is_internal())
+                .await?;
+        tx.commit().await?;
+        rows.into_iter().map(to_evaluation).collect()
+    }
+
+    pub async fn evaluate_3c4c(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        input: &EvaluationInput,
+    ) -> Result<Evaluation3c4c> {
+        self.get_partner(actor, partner_id).await?;
+        require_editor(actor)?;
+        let fields = input.validate().map_err(Error::Invalid)?;
+        let (version, program) = self.program_in_force().await?;
+        let outcome = scoring_3c4c::score(&program.scoring_3c4c, &fields.scores);
+        let now = store::now();
+        let s = &fields.scores;
+        let row = store::recruitment::Evaluation3c4cRow {
+            id: Uuid::now_v7(),
+            partner_id,
+            capacity: s.capacity.into(),
+            capability: s.capability.into(),
+            commitment: s.commitment.into(),
+            customers: s.customers.map(i64::from),
+            capacity_notes: fields.capacity_notes.clone(),
+            capability_notes: fields.capability_notes.clone(),
+            commitment_notes: fields.commitment_notes.clone(),
+            customers_notes: fields.customers_notes.clone(),
+            summary: fields.summary.clone(),
+            action_plan: fields.action_plan.clone(),
+            score: outcome.score.to_string(),
+            band: serde_json::to_value(outcome.band)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            shared: fields.shared,
+            program_version: version,
+            created_by_label: actor.label.clone(),
+            created_at: now,
+        };
+        let mut tx = self.db.write().await?;
+        store::recruitment::insert_evaluation(&mut tx, &row).await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(partner_id),
+                entity_type: "evaluation_3c4c",
+                entity_id: row.id,
+                action: "created",
+                summary: format!(
+                    "{} evaluation: {} of 5, {}{}",
+                    if s.customers.is_some() { "4C" } else { "3C" },
+                    outcome.score,
+                    outcome.band.label(),
+                    if fields.shared {
+                        " (shared with the partner)"
+                    } else {
+                        ""
+                    }
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        to_evaluation(row)
+    }
+
+    /// Shares an evaluation with the partner's users (read-only) or stops sharing it.
+    pub async fn share_3c4c(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        shared: bool,
+    ) -> Result<Evaluation3c4c> {
+        require_editor(actor)?;
+        let now = store::now();
+        let mut tx = self.db.write().await?;
+        let mut row = store::recruitment::get_evaluation(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if row.shared != shared {
+            store::recruitment::set_shared(&mut tx, id, shared).await?;
+            row.shared = shared;
+            record(
+                &mut tx,
+                actor,
+                now,
+                Change {
+                    partner_id: Some(row.partner_id),
+                    entity_type: "evaluation_3c4c",
+                    entity_id: id,
+                    action: if shared { "shared" } else { "unshared" },
+                    summary: format!(
+                        "3C/4C evaluation of {} {}",
+                        row.created_at.date(),
+                        if shared {
+                            "shared with the partner"
+                        } else {
+                            "no longer shared"
+                        }
+                    ),
+                    before: None,
+                    after: None,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        to_evaluation(row)
+    }
+}

@@ -1,0 +1,145 @@
+//! Ideal Partner Profile assessments and 3C/4C evaluations: append-only history per partner.
+
+use crate::{Result, Sql, Tx, sql};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct IppRow {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    /// JSON: the scores and red flags answered.
+    pub answers: String,
+    /// JSON: the computed result (score, verdict, contributions, reasons).
+    pub result: String,
+    /// 0–100, one decimal.
+    pub score: String,
+    pub verdict: String,
+    pub notes: String,
+    pub program_version: i64,
+    pub created_by_label: String,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn insert_ipp(tx: &mut Tx, row: &IppRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO ipp_assessments (id, partner_id, answers, result, score, verdict, notes, program_version, \
+         created_by_label, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        row.id,
+        row.partner_id,
+        &row.answers,
+        &row.result,
+        &row.score,
+        &row.verdict,
+        &row.notes,
+        row.program_version,
+        &row.created_by_label,
+        row.created_at,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A partner's assessments, newest first.
+pub async fn ipp_for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<IppRow>> {
+    let mut query = Sql::new(
+        "SELECT id, partner_id, answers, result, score, verdict, notes, program_version, created_by_label, \
+         created_at FROM ipp_assessments WHERE partner_id = ",
+    );
+    query
+        .push_bind(partner_id)
+        .push(" ORDER BY created_at DESC, id DESC");
+    tx.all(query).await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Evaluation3c4cRow {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub capacity: i64,
+    pub capability: i64,
+    pub commitment: i64,
+    pub customers: Option<i64>,
+    pub capacity_notes: String,
+    pub capability_notes: String,
+    pub commitment_notes: String,
+    pub customers_notes: String,
+    pub summary: String,
+    pub action_plan: String,
+    /// Weighted 0–5, two decimals.
+    pub score: String,
+    pub band: String,
+    pub shared: bool,
+    pub program_version: i64,
+    pub created_by_label: String,
+    pub created_at: OffsetDateTime,
+}
+
+const EVALUATION_COLUMNS: &str = "id, partner_id, capacity, capability, commitment, customers, capacity_notes, \
+     capability_notes, commitment_notes, customers_notes, summary, action_plan, score, band, shared, program_version, \
+     created_by_label, created_at";
+
+pub async fn insert_evaluation(tx: &mut Tx, row: &Evaluation3c4cRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO evaluations_3c4c (id, partner_id, capacity, capability, commitment, customers, capacity_notes, \
+         capability_notes, commitment_notes, customers_notes, summary, action_plan, score, band, shared, program_version, \
+         created_by_label, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+        row.id,
+        row.partner_id,
+        row.capacity,
+        row.capability,
+        row.commitment,
+        row.customers,
+        &row.capacity_notes,
+        &row.capability_notes,
+        &row.commitment_notes,
+        &row.customers_notes,
+        &row.summary,
+        &row.action_plan,
+        &row.score,
+        &row.band,
+        row.shared,
+        row.program_version,
+        &row.created_by_label,
+        row.created_at,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A partner's evaluations, newest first; only the shared ones when `shared_only`.
+pub async fn evaluations_for_partner(
+    tx: &mut Tx,
+    partner_id: Uuid,
+    shared_only: bool,
+) -> Result<Vec<Evaluation3c4cRow>> {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(EVALUATION_COLUMNS)
+        .push(" FROM evaluations_3c4c WHERE partner_id = ")
+        .push_bind(partner_id);
+    if shared_only {
+        query.push(" AND shared = ").push_bind(true);
+    }
+    query.push(" ORDER BY created_at DESC, id DESC");
+    tx.all(query).await
+}
+
+pub async fn get_evaluation(tx: &mut Tx, id: Uuid) -> Result<Option<Evaluation3c4cRow>> {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(EVALUATION_COLUMNS)
+        .push(" FROM evaluations_3c4c WHERE id = ")
+        .push_bind(id);
+    tx.optional(query).await
+}
+
+pub async fn set_shared(tx: &mut Tx, id: Uuid, shared: bool) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE evaluations_3c4c SET shared = $2 WHERE id = $1",
+        id,
+        shared
+    ))
+    .await?;
+    Ok(())
+}
