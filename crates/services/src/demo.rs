@@ -190,32 +190,37 @@ fn demo_tier_level(i: usize) -> usize {
 /// comfortably, some grow towards the next tier, some slip below their own — as in a real book.
 fn demo_history(i: usize, level: usize, now: Quarter) -> Vec<QuarterFacts> {
     let wobble = (i as i64 * 37) % 7 - 2;
-    let annual = [0, 40_000, 180_000, 620_000, 1_300_000][level] + wobble * 30_000;
     let trend = [0, 1, -1][i % 3];
-    let certified = ([0, 1, 3, 5, 8][level] + wobble.clamp(-1, 2)).max(0) as u32;
+    // Every sixth working partner has performed at the next tier's level for five quarters:
+    // the evaluation proposes its upgrade.
+    let rising = i % 6 == 3 && (1..4).contains(&level);
     let spread = |per_year: u32, k: u32| per_year / 4 + u32::from(k % 4 < per_year % 4);
     now.trailing(8)
         .into_iter()
         .zip(0u32..)
         .map(|(quarter, k)| {
+            let at = if rising && k >= 3 { level + 1 } else { level };
+            let wobble = if rising { 1 } else { wobble };
+            let annual = [0, 40_000, 180_000, 620_000, 1_300_000][at] + wobble * 30_000;
+            let certified = ([0, 1, 3, 5, 8][at] + wobble.clamp(-1, 2)).max(0) as u32;
             let percent = 100 + trend * (i64::from(k) * 2 - 11) * 5;
             let revenue = (annual.max(0) / 4 * percent / 100).max(0);
             QuarterFacts {
                 quarter,
                 sourced_revenue: Decimal::from(revenue),
-                qbrs: spread([0, 1, 2, 4, 12][level], k),
-                co_marketing: spread([0, 0, 1, 2, 4][level], k),
+                qbrs: spread([0, 1, 2, 4, 12][at], k),
+                co_marketing: spread([0, 0, 1, 2, 4][at], k),
                 certified_people: certified,
                 advanced_certified_people: certified / 2,
-                customer_references: [0, 2, 6, 11, 16][level],
+                customer_references: [0, 2, 6, 11, 16][at],
                 executive_sponsor: [
                     None,
                     None,
                     None,
                     Some(SponsorLevel::Vp),
                     Some(SponsorLevel::CLevel),
-                ][level],
-                ipp_score: (40 + level as i64 * 10 + wobble * 3) as u32,
+                ][at],
+                ipp_score: (40 + at as i64 * 10 + wobble * 3) as u32,
             }
         })
         .collect()
@@ -424,7 +429,63 @@ impl Services {
             store::users::insert(&mut tx, &row, now - Duration::days(60)).await?;
         }
         tx.commit().await?;
+        self.seed_demo_qualification(&partner_ids).await?;
         Ok(true)
+    }
+
+    /// Qualification records and a first tier evaluation, so the Tiers queue and the partner
+    /// pages show the program at work.
+    async fn seed_demo_qualification(&self, partner_ids: &[Uuid]) -> Result<()> {
+        use domain::program::ipp::IppInput;
+        use domain::program::scoring_3c4c::EvaluationInput;
+        let pm = crate::Actor::system("demo: partner manager");
+        let (_, program) = self.program_in_force().await?;
+        let keys: Vec<String> = program
+            .ipp
+            .categories
+            .iter()
+            .flat_map(|c| c.criteria.iter().map(|k| k.key.clone()))
+            .collect();
+        for (n, id) in partner_ids.iter().enumerate().take(12) {
+            let input = IppInput {
+                scores: keys
+                    .iter()
+                    .enumerate()
+                    .map(|(k, key)| (key.clone(), ((n + k) % 4 + 2).to_string()))
+                    .collect(),
+                red_flags: if n == 5 {
+                    vec!["channel_conflict_history".into()]
+                } else {
+                    Vec::new()
+                },
+                notes: "Discovery call and reference checks".into(),
+            };
+            self.assess_ipp(&pm, *id, &input).await?;
+            for (round, lift) in [(0u8, 0u8), (1, 1)] {
+                let score = |base: usize| (((n + base) % 3) as u8 + 2 + lift).min(5).to_string();
+                let evaluation = EvaluationInput {
+                    capacity: score(0),
+                    capability: score(1),
+                    commitment: score(2),
+                    customers: if n % 2 == 0 { score(1) } else { String::new() },
+                    summary: [
+                        "Strong delivery bench",
+                        "Growing fast in EMEA",
+                        "Keen, still early",
+                    ][n % 3]
+                        .into(),
+                    action_plan:
+                        "Certify two more engineers and run a joint pipeline review this quarter"
+                            .into(),
+                    shared: round == 1 && n % 2 == 0,
+                    ..Default::default()
+                };
+                self.evaluate_3c4c(&pm, *id, &evaluation).await?;
+            }
+        }
+        self.evaluate_all_tiers(&crate::Actor::system("demo: tier evaluation"))
+            .await?;
+        Ok(())
     }
 }
 
