@@ -223,11 +223,28 @@ pub fn evaluate(program: &Program, facts: &PartnerFacts) -> Evaluation {
     }
 }
 
+/// Whether `facts` meet every one of `criteria`: the same answer as [`check_criteria`]
+/// without the explanations, for program-wide runs.
+pub fn meets(criteria: &Criteria, facts: &PartnerFacts) -> bool {
+    facts.sourced_revenue_12m >= criteria.sourced_revenue_12m
+        && facts.certified_people >= criteria.certified_people
+        && facts.advanced_certified_people >= criteria.advanced_certified_people
+        && facts.customer_references >= criteria.customer_references
+        && facts.qbrs_per_year >= criteria.qbrs_per_year
+        && facts.executive_sponsor.unwrap_or(SponsorLevel::None) >= criteria.executive_sponsor
+        && facts.co_marketing_per_year >= criteria.co_marketing_per_year
+        && facts.ipp_score >= criteria.min_ipp_score
+}
+
+/// The highest tier whose entry criteria `facts` meet (as [`evaluate`] finds it).
+pub fn qualifies_for(program: &Program, facts: &PartnerFacts) -> Option<usize> {
+    program.tiers.iter().rposition(|t| meets(&t.entry, facts))
+}
+
 /// Whether the partner still meets the keep criteria of the tier at `index`.
 pub fn keeps_tier(program: &Program, index: usize, facts: &PartnerFacts) -> bool {
-    program.tiers.get(index).is_some_and(|tier| {
-        check_criteria(&tier.keep, facts, &program.currency)
-            .iter()
-            .all(|c| c.met)
-    })
+    program
+        .tiers
+        .get(index)
+        .is_some_and(|tier| meets(&tier.keep, facts))
 }

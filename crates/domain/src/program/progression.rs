@@ -7,7 +7,7 @@
 use time::{Date, Duration};
 
 use super::Program;
-use super::evaluation::{check_criteria, evaluate, keeps_tier};
+use super::evaluation::{check_criteria, keeps_tier, qualifies_for};
 use super::history::{QuarterFacts, facts_as_of};
 use crate::quarter::Quarter;
 
@@ -144,9 +144,7 @@ pub fn next_action(s: &Situation) -> Action {
         Some(Active::Open { kind, to }) => {
             let facts = facts_as_of(s.history, s.quarter);
             let still_fits = match kind {
-                ProposalKind::Upgrade => evaluate(s.program, &facts)
-                    .qualifies_for
-                    .is_some_and(|q| q >= to),
+                ProposalKind::Upgrade => qualifies_for(s.program, &facts).is_some_and(|q| q >= to),
                 ProposalKind::Downgrade => !keeps_tier(s.program, s.current, &facts),
             };
             return if still_fits {
@@ -179,7 +177,7 @@ pub fn next_action(s: &Situation) -> Action {
     let window = s.quarter.trailing(policy.upgrade_after_quarters as usize);
     let consistently = window
         .iter()
-        .map(|q| evaluate(s.program, &facts_as_of(s.history, *q)).qualifies_for)
+        .map(|q| qualifies_for(s.program, &facts_as_of(s.history, *q)))
         .min()
         .flatten();
     if let Some(to) = consistently

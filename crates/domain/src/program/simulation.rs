@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use super::evaluation::{PartnerFacts, evaluate};
+use super::evaluation::{PartnerFacts, qualifies_for};
 use super::policy::MdfBudgetBasis;
 use super::{Program, TierDef};
 
@@ -86,8 +86,8 @@ pub fn simulate(current: &Program, proposed: &Program, partners: &[SimPartner]) 
     let mut now_placed = Vec::with_capacity(partners.len());
     let mut new_placed = Vec::with_capacity(partners.len());
     for (i, partner) in partners.iter().enumerate() {
-        let before = evaluate(current, &partner.facts).qualifies_for;
-        let after = evaluate(proposed, &partner.facts).qualifies_for;
+        let before = qualifies_for(current, &partner.facts);
+        let after = qualifies_for(proposed, &partner.facts);
         now_placed.push((before, &partner.facts));
         new_placed.push((after, &partner.facts));
         let before_key = before.map(|b| current.tiers[b].key.as_str());

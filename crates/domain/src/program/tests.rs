@@ -767,6 +767,19 @@ mod evaluation {
         }
 
         #[test]
+        fn the_fast_path_agrees_with_the_explained_evaluation(facts in facts_strategy()) {
+            let program = default_program();
+            prop_assert_eq!(
+                crate::program::evaluation::qualifies_for(&program, &facts),
+                evaluate(&program, &facts).qualifies_for
+            );
+            for tier in &program.tiers {
+                let explained = crate::program::evaluation::check_criteria(&tier.keep, &facts, "USD").iter().all(|c| c.met);
+                prop_assert_eq!(crate::program::evaluation::meets(&tier.keep, &facts), explained);
+            }
+        }
+
+        #[test]
         fn evaluation_is_deterministic(facts in facts_strategy()) {
             let program = default_program();
             prop_assert_eq!(evaluate(&program, &facts), evaluate(&program, &facts));
