@@ -82,8 +82,12 @@ pub fn sponsor_key(level: Option<SponsorLevel>) -> &'static str {
 
 /// What the tier engine sees for `quarter`: the trailing four quarters of `history`.
 pub fn facts_as_of(history: &[QuarterFacts], quarter: Quarter) -> PartnerFacts {
-    let window = quarter.trailing(WINDOW_QUARTERS);
-    let in_window = || history.iter().filter(|q| window.contains(&q.quarter));
+    let first = (1..WINDOW_QUARTERS).fold(quarter, |q, _| q.previous());
+    let in_window = || {
+        history
+            .iter()
+            .filter(move |q| first <= q.quarter && q.quarter <= quarter)
+    };
     let latest = history
         .iter()
         .filter(|q| q.quarter <= quarter)
