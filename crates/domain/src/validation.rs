@@ -186,6 +186,17 @@ pub fn number_or_text<'de, D: serde::Deserializer<'de>>(
     )
 }
 
+/// A map whose values may be numbers or text (see [`number_or_text`]).
+pub fn map_of_number_or_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<std::collections::BTreeMap<String, String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Value(#[serde(deserialize_with = "number_or_text")] String);
+    let map: std::collections::BTreeMap<String, Value> =
+        serde::Deserialize::deserialize(deserializer)?;
+    Ok(map.into_iter().map(|(k, v)| (k, v.0)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -237,6 +237,7 @@ pub fn generated_facts(i: usize) -> domain::program::evaluation::PartnerFacts {
             .flatten(),
         co_marketing_per_year: (spread / 200) as u32,
         ipp_score: (spread / 10) as u32,
+        certifications: [("sales_foundation".to_owned(), (spread / 100) as u32)].into(),
     }
 }
 
@@ -263,6 +264,7 @@ pub fn generated_history(i: usize, now: Quarter) -> Vec<QuarterFacts> {
                 customer_references: target.customer_references,
                 executive_sponsor: target.executive_sponsor,
                 ipp_score: target.ipp_score,
+                certifications: target.certifications.clone(),
             }
         })
         .collect()

@@ -221,6 +221,13 @@ fn demo_history(i: usize, level: usize, now: Quarter) -> Vec<QuarterFacts> {
                     Some(SponsorLevel::CLevel),
                 ][at],
                 ipp_score: (40 + at as i64 * 10 + wobble * 3) as u32,
+                certifications: [
+                    ("sales_foundation".to_owned(), certified - certified / 2),
+                    ("technical_advanced".to_owned(), certified / 2),
+                ]
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .collect(),
             }
         })
         .collect()

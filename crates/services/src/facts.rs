@@ -35,6 +35,8 @@ pub(crate) fn from_row(row: &store::facts::QuarterRow) -> Result<QuarterFacts> {
             _ => None,
         },
         ipp_score: count(row.ipp_score),
+        certifications: serde_json::from_str(&row.certifications)
+            .map_err(|e| Error::Store(store::Error::Corrupt(format!("certifications: {e}"))))?,
     })
 }
 
@@ -51,6 +53,8 @@ pub(crate) fn to_row(facts: &QuarterFacts) -> store::facts::QuarterRow {
         customer_references: facts.customer_references.into(),
         executive_sponsor: history::sponsor_key(facts.executive_sponsor).into(),
         ipp_score: facts.ipp_score.into(),
+        certifications: serde_json::to_string(&facts.certifications)
+            .expect("a map of counts serialises"),
     }
 }
 
@@ -140,7 +144,15 @@ impl Services {
             actor.role.can_edit_partners(),
             "only admins and partner managers record partner facts",
         )?;
-        let facts = input.validate(current_quarter()).map_err(Error::Invalid)?;
+        let (_, program) = self.program_in_force().await?;
+        let catalog: Vec<String> = program
+            .certifications
+            .iter()
+            .map(|c| c.key.clone())
+            .collect();
+        let facts = input
+            .validate(current_quarter(), &catalog)
+            .map_err(Error::Invalid)?;
         let before = history.iter().find(|q| q.quarter == facts.quarter);
         let at = store::now();
         let mut tx = self.db.write().await?;
@@ -173,7 +185,13 @@ impl Services {
             actor.is_internal() && actor.role.can_edit_partners(),
             "only admins and partner managers import partner facts",
         )?;
-        let (rows, mut errors) = history::parse_facts_csv(csv);
+        let (_, program) = self.program_in_force().await?;
+        let catalog: Vec<String> = program
+            .certifications
+            .iter()
+            .map(|c| c.key.clone())
+            .collect();
+        let (rows, mut errors) = history::parse_facts_csv(csv, &catalog);
         let mut report = ImportReport {
             rows: rows.len() + errors.iter().filter(|e| e.line > 1).count(),
             ..ImportReport::default()

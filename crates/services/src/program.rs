@@ -344,7 +344,12 @@ impl Services {
                 .into_iter()
                 .flatten()
                 .map(|c| CriterionView {
-                    criterion: evaluation::criterion_label(c.criterion).to_owned(),
+                    criterion: match &c.subject {
+                        Some(subject) => {
+                            format!("{} {subject}", evaluation::criterion_label(c.criterion))
+                        }
+                        None => evaluation::criterion_label(c.criterion).to_owned(),
+                    },
                     required: c.required.clone(),
                     actual: c.actual.clone(),
                     met: c.met,

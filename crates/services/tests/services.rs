@@ -792,6 +792,14 @@ async fn facts_import_resolves_partners_and_is_all_or_nothing() {
         let alpha = s.partner_history(&w.manager, a).await.unwrap();
         assert_eq!((alpha[0].certified_people, alpha[0].advanced_certified_people), (4, 2));
         assert_eq!(alpha[0].sourced_revenue, rust_decimal::Decimal::from(1000));
+        let certs = "partner,quarter,cert.sales_advanced\nalpha.com,2026-Q1,2\n";
+        assert!(s.import_facts(&w.manager, certs, false, &no_progress).await.unwrap().applied);
+        let alpha = s.partner_history(&w.manager, a).await.unwrap();
+        assert_eq!(alpha[0].certifications["sales_advanced"], 2);
+        assert_eq!(alpha[0].certified_people, 4, "other values stay");
+        let unknown = "partner,quarter,cert.wizardry\nalpha.com,2026-Q1,2\n";
+        let report = s.import_facts(&w.manager, unknown, true, &no_progress).await.unwrap();
+        assert!(report.errors[0].message.starts_with("'wizardry' is not a certification of the program"));
         let bravo = s.partner_history(&w.manager, w.partner_b).await.unwrap();
         assert_eq!(bravo[0].sourced_revenue, "2500.50".parse().unwrap());
 
@@ -826,7 +834,7 @@ async fn facts_import_resolves_partners_and_is_all_or_nothing() {
             .audit_log(&w.admin, &services::audit::AuditQuery { action: "imported".into(), ..Default::default() })
             .await
             .unwrap();
-        assert_eq!(audit.items.len(), 3, "one event per partner per import");
+        assert_eq!(audit.items.len(), 4, "one event per partner per import");
     })
     .await;
 }

@@ -17,6 +17,8 @@ pub struct QuarterRow {
     pub customer_references: i64,
     pub executive_sponsor: String,
     pub ipp_score: i64,
+    /// JSON object: certification key → people.
+    pub certifications: String,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -27,7 +29,7 @@ pub struct PartnerQuarterRow {
 }
 
 const COLUMNS: &str = "quarter, sourced_revenue_minor, qbrs, co_marketing, certified_people, \
-     advanced_certified_people, customer_references, executive_sponsor, ipp_score";
+     advanced_certified_people, customer_references, executive_sponsor, ipp_score, certifications";
 
 /// A partner's quarters, oldest first.
 pub async fn history(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<QuarterRow>> {
@@ -58,11 +60,11 @@ pub async fn upsert(
 ) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO partner_quarter_facts (partner_id, quarter, sourced_revenue_minor, qbrs, co_marketing, \
-         certified_people, advanced_certified_people, customer_references, executive_sponsor, ipp_score, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         certified_people, advanced_certified_people, customer_references, executive_sponsor, ipp_score, updated_at, \
+         certifications) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (partner_id, quarter) DO UPDATE SET sourced_revenue_minor = $3, qbrs = $4, co_marketing = $5, \
          certified_people = $6, advanced_certified_people = $7, customer_references = $8, executive_sponsor = $9, \
-         ipp_score = $10, updated_at = $11",
+         ipp_score = $10, updated_at = $11, certifications = $12",
         partner_id,
         &row.quarter,
         row.sourced_revenue_minor,
@@ -74,6 +76,7 @@ pub async fn upsert(
         &row.executive_sponsor,
         row.ipp_score,
         at,
+        &row.certifications,
     ))
     .await?;
     Ok(())

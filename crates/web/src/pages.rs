@@ -884,6 +884,8 @@ struct PartnerPage {
     tier_choices: Vec<Opt>,
     proposals: Vec<services::tiers::TierProposal>,
     internal: bool,
+    /// (key, name) of each certification of the program.
+    catalog: Vec<(String, String)>,
     /// Internal users only.
     ipp_history: Vec<services::recruitment::IppAssessment>,
     ipp_profile: domain::program::ipp::Ipp,
@@ -898,6 +900,31 @@ struct PartnerPage {
 }
 
 impl PartnerPage {
+    /// The count typed or stored for a certification ("" when none).
+    fn cert_count(&self, key: &str) -> &str {
+        self.facts
+            .certifications
+            .get(key)
+            .map_or("", String::as_str)
+    }
+
+    /// A quarter's certification counts in words: "Sales — Foundation 2, …".
+    fn cert_summary(&self, quarter: &QuarterFactsInput) -> String {
+        quarter
+            .certifications
+            .iter()
+            .map(|(key, n)| {
+                let name = self
+                    .catalog
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or(key.as_str(), |(_, name)| name.as_str());
+                format!("{name} {n}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The score typed for an IPP criterion ("" when not scored).
     fn ipp_score(&self, key: &str) -> &str {
         self.ipp_input.scores.get(key).map_or("", String::as_str)
@@ -1096,6 +1123,11 @@ async fn partner_view(
         tier_choices: tier_options(&program, &partner.tier),
         proposals,
         internal: auth.actor.is_internal(),
+        catalog: program
+            .certifications
+            .iter()
+            .map(|c| (c.key.clone(), c.name.clone()))
+            .collect(),
         ipp_history,
         ipp_profile: program.ipp.clone(),
         ipp_input: forms.ipp.unwrap_or_default(),
@@ -1335,6 +1367,14 @@ async fn set_partner_facts(
         customer_references: form.get("customer_references"),
         executive_sponsor: form.get("executive_sponsor"),
         ipp_score: form.get("ipp_score"),
+        certifications: form
+            .0
+            .iter()
+            .filter_map(|(name, values)| {
+                let key = name.strip_prefix(domain::program::history::CERT_PREFIX)?;
+                Some((key.to_owned(), values.first().cloned().unwrap_or_default()))
+            })
+            .collect(),
     };
     let result = state
         .services

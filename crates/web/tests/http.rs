@@ -728,7 +728,7 @@ async fn tier_evaluation_on_the_partner_page() {
         let (status, _, _) = f.post_form(&session, &format!("{path}/facts"), &good).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let good = format!(
-            "csrf_token={csrf}&quarter=&sourced_revenue=80000&certified_people=4&advanced_certified_people=2&customer_references=10&qbrs=2&executive_sponsor=vp&co_marketing=1&ipp_score=70"
+            "csrf_token={csrf}&quarter=&sourced_revenue=80000&certified_people=4&advanced_certified_people=2&customer_references=10&qbrs=2&executive_sponsor=vp&co_marketing=1&ipp_score=70&cert.technical_advanced=2"
         );
         let (status, _, _) = f.post_form(&session, &format!("{path}/facts"), &good).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
@@ -737,6 +737,7 @@ async fn tier_evaluation_on_the_partner_page() {
         assert!(page.contains("$120,000 more closed-won revenue and 1 more certified person to reach Gold."), "380,000 over two quarters");
         assert!(page.contains(&format!("<td>{earlier}</td><td class=\"num\">300000</td>")), "history lists each quarter");
         assert!(page.contains(&format!("Evaluated for {now} against program version 0")));
+        assert!(page.contains("<td>Technical — Advanced 2</td>"), "certification counts are listed");
         assert!(page.contains("<dt>Deal registration protection</dt><dd>0 days</dd>"), "the current tier's benefits are listed");
         let (_, _, page) = f.page(&session, &format!("{path}?quarter={earlier}")).await;
         assert!(page.contains(&format!(r#"id="quarter" name="quarter" value="{earlier}""#)) && page.contains(r#"value="300000""#), "Edit loads that quarter");

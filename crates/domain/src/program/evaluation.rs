@@ -17,12 +17,16 @@ pub struct PartnerFacts {
     pub executive_sponsor: Option<SponsorLevel>,
     pub co_marketing_per_year: u32,
     pub ipp_score: u32,
+    /// People holding each certification, by catalog key.
+    pub certifications: std::collections::BTreeMap<String, u32>,
 }
 
 /// One criterion of one tier, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CriterionCheck {
     pub criterion: &'static str,
+    /// For a certification criterion: the certification's name.
+    pub subject: Option<String>,
     pub required: String,
     pub actual: String,
     pub met: bool,
@@ -81,6 +85,7 @@ fn check_count(
     let missing = required.saturating_sub(actual);
     CriterionCheck {
         criterion,
+        subject: None,
         required: required.to_string(),
         actual: actual.to_string(),
         met,
@@ -89,18 +94,20 @@ fn check_count(
     }
 }
 
-/// Checks every entry criterion of `tier` against `facts`.
+/// Checks every one of `criteria` (of `program`) against `facts`.
 pub fn check_criteria(
     criteria: &Criteria,
     facts: &PartnerFacts,
-    currency: &str,
+    program: &Program,
 ) -> Vec<CriterionCheck> {
+    let currency = program.currency.as_str();
     let revenue_met = facts.sourced_revenue_12m >= criteria.sourced_revenue_12m;
     let sponsor_actual = facts.executive_sponsor.unwrap_or(SponsorLevel::None);
     let sponsor_met = sponsor_actual >= criteria.executive_sponsor;
-    vec![
+    let mut checks = vec![
         CriterionCheck {
             criterion: "sourced_revenue_12m",
+            subject: None,
             required: money(criteria.sourced_revenue_12m, currency),
             actual: money(facts.sourced_revenue_12m, currency),
             met: revenue_met,
@@ -144,6 +151,7 @@ pub fn check_criteria(
         ),
         CriterionCheck {
             criterion: "executive_sponsor",
+            subject: None,
             required: sponsor_name(Some(criteria.executive_sponsor)).into(),
             actual: sponsor_name(facts.executive_sponsor).into(),
             met: sponsor_met,
@@ -168,7 +176,21 @@ pub fn check_criteria(
             "point of IPP score",
             "points of IPP score",
         ),
-    ]
+    ];
+    for (key, required) in &criteria.certifications {
+        let name = program
+            .certifications
+            .iter()
+            .find(|c| &c.key == key)
+            .map_or(key.as_str(), |c| c.name.as_str());
+        let one = format!("person certified in {name}");
+        let many = format!("people certified in {name}");
+        let actual = facts.certifications.get(key).copied().unwrap_or(0);
+        let mut check = check_count("certification", *required, actual, &one, &many);
+        check.subject = Some(name.to_owned());
+        checks.push(check);
+    }
+    checks
 }
 
 /// How a criterion is called on screen.
@@ -182,6 +204,7 @@ pub fn criterion_label(criterion: &str) -> &'static str {
         "executive_sponsor" => "Executive sponsor",
         "co_marketing_per_year" => "Co-marketing activities in the last 12 months",
         "min_ipp_score" => "IPP fit score",
+        "certification" => "People certified in",
         _ => "Other criterion",
     }
 }
@@ -200,7 +223,7 @@ pub fn evaluate(program: &Program, facts: &PartnerFacts) -> Evaluation {
     let tiers: Vec<Vec<CriterionCheck>> = program
         .tiers
         .iter()
-        .map(|t| check_criteria(&t.entry, facts, &program.currency))
+        .map(|t| check_criteria(&t.entry, facts, program))
         .collect();
     let qualifies_for = tiers
         .iter()
@@ -234,6 +257,10 @@ pub fn meets(criteria: &Criteria, facts: &PartnerFacts) -> bool {
         && facts.executive_sponsor.unwrap_or(SponsorLevel::None) >= criteria.executive_sponsor
         && facts.co_marketing_per_year >= criteria.co_marketing_per_year
         && facts.ipp_score >= criteria.min_ipp_score
+        && criteria
+            .certifications
+            .iter()
+            .all(|(key, n)| facts.certifications.get(key).copied().unwrap_or(0) >= *n)
 }
 
 /// The highest tier whose entry criteria `facts` meet (as [`evaluate`] finds it).

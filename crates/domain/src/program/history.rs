@@ -3,6 +3,8 @@
 //! with the one evaluated; stocks (certified people, references, sponsor, IPP score) are the
 //! latest recorded on or before it, so a quarter without a row keeps the last known values.
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +29,8 @@ pub struct QuarterFacts {
     pub customer_references: u32,
     pub executive_sponsor: Option<SponsorLevel>,
     pub ipp_score: u32,
+    /// People holding each certification at quarter end, by catalog key.
+    pub certifications: BTreeMap<String, u32>,
 }
 
 impl QuarterFacts {
@@ -41,6 +45,7 @@ impl QuarterFacts {
             customer_references: 0,
             executive_sponsor: None,
             ipp_score: 0,
+            certifications: BTreeMap::new(),
         }
     }
 
@@ -56,6 +61,11 @@ impl QuarterFacts {
             customer_references: self.customer_references.to_string(),
             executive_sponsor: sponsor_key(self.executive_sponsor).into(),
             ipp_score: self.ipp_score.to_string(),
+            certifications: self
+                .certifications
+                .iter()
+                .map(|(k, n)| (k.clone(), n.to_string()))
+                .collect(),
         }
     }
 
@@ -101,6 +111,7 @@ pub fn facts_as_of(history: &[QuarterFacts], quarter: Quarter) -> PartnerFacts {
         customer_references: latest.map_or(0, |q| q.customer_references),
         executive_sponsor: latest.and_then(|q| q.executive_sponsor),
         ipp_score: latest.map_or(0, |q| q.ipp_score),
+        certifications: latest.map(|q| q.certifications.clone()).unwrap_or_default(),
     }
 }
 
@@ -143,6 +154,16 @@ fn sponsor(text: &str) -> Result<Option<SponsorLevel>, String> {
         "c_level" | "c-level" => Ok(Some(SponsorLevel::CLevel)),
         other => Err(format!("'{other}' is not one of: none, vp, c_level")),
     }
+}
+
+/// How a certification count is named in forms and CSV headers: `cert.sales_advanced`.
+pub const CERT_PREFIX: &str = "cert.";
+
+fn not_in_catalog(key: &str, catalog: &[String]) -> String {
+    format!(
+        "'{key}' is not a certification of the program; the catalog has: {}",
+        catalog.join(", ")
+    )
 }
 
 /// The fields a quarter has, with what each may hold.
@@ -188,6 +209,10 @@ pub struct QuarterFactsInput {
     #[serde(deserialize_with = "crate::validation::number_or_text")]
     #[schema(value_type = i64)]
     pub ipp_score: String,
+    /// People holding each certification at quarter end, by catalog key (empty = 0).
+    #[serde(deserialize_with = "crate::validation::map_of_number_or_text")]
+    #[schema(value_type = BTreeMap<String, i64>)]
+    pub certifications: BTreeMap<String, String>,
 }
 
 impl QuarterFactsInput {
@@ -205,8 +230,13 @@ impl QuarterFactsInput {
         }
     }
 
-    /// Checks every field (all errors at once); an empty quarter means `default_quarter`.
-    pub fn validate(&self, default_quarter: Quarter) -> Result<QuarterFacts, Vec<FieldError>> {
+    /// Checks every field (all errors at once); an empty quarter means `default_quarter`;
+    /// `catalog` holds the certification keys of the program.
+    pub fn validate(
+        &self,
+        default_quarter: Quarter,
+        catalog: &[String],
+    ) -> Result<QuarterFacts, Vec<FieldError>> {
         let mut v = Validation::new();
         let quarter = if self.quarter.trim().is_empty() {
             default_quarter
@@ -229,6 +259,17 @@ impl QuarterFactsInput {
         ) {
             if let Err(message) = facts.set(name, text) {
                 v.add(name, message);
+            }
+        }
+        for (key, text) in &self.certifications {
+            let field = format!("{CERT_PREFIX}{key}");
+            let result = if catalog.contains(key) {
+                facts.set(&field, text)
+            } else {
+                Err(not_in_catalog(key, catalog))
+            };
+            if let Err(message) = result {
+                v.add(&field, message);
             }
         }
         if v.is_empty() {
@@ -261,7 +302,17 @@ impl QuarterFacts {
                 self.customer_references = count(text, max(name).unwrap_or(0))?
             }
             "ipp_score" => self.ipp_score = count(text, max(name).unwrap_or(0))?,
-            other => return Err(format!("'{other}' is not a facts field")),
+            other => match other.strip_prefix(CERT_PREFIX) {
+                Some(key) => {
+                    let n = count(text, 100_000)?;
+                    if n == 0 {
+                        self.certifications.remove(key);
+                    } else {
+                        self.certifications.insert(key.to_owned(), n);
+                    }
+                }
+                None => return Err(format!("'{other}' is not a facts field")),
+            },
         }
         Ok(())
     }
@@ -290,7 +341,8 @@ pub struct FactsRow {
     /// A partner id, website domain or exact name, as written.
     pub partner: String,
     pub quarter: Quarter,
-    pub cells: Vec<(&'static str, String)>,
+    /// (column, text): the columns of `CSV_COLUMNS` or `cert.<key>`.
+    pub cells: Vec<(String, String)>,
 }
 
 impl FactsRow {
@@ -304,7 +356,7 @@ impl FactsRow {
             if let Err(message) = facts.set(name, text) {
                 errors.push(RowError {
                     line: self.line,
-                    field: (*name).into(),
+                    field: name.clone(),
                     message,
                 });
             }
@@ -344,7 +396,7 @@ pub const CSV_COLUMNS: [&str; 10] = [
 /// Reads a facts CSV: a header naming `partner`, `quarter` and any of the value columns, then
 /// one row per partner and quarter. Returns the rows that read cleanly and every problem by
 /// line, so a dry run can show them all.
-pub fn parse_facts_csv(text: &str) -> (Vec<FactsRow>, Vec<RowError>) {
+pub fn parse_facts_csv(text: &str, catalog: &[String]) -> (Vec<FactsRow>, Vec<RowError>) {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
@@ -359,25 +411,36 @@ pub fn parse_facts_csv(text: &str) -> (Vec<FactsRow>, Vec<RowError>) {
         Ok(h) => h.clone(),
         Err(e) => return (Vec::new(), vec![header_error("header", e.to_string())]),
     };
-    let mut columns: Vec<&'static str> = Vec::new();
+    let mut columns: Vec<String> = Vec::new();
     for name in headers.iter() {
         let normalized = name.to_ascii_lowercase().replace([' ', '-'], "_");
-        match CSV_COLUMNS.iter().find(|c| **c == normalized) {
-            Some(column) if columns.contains(column) => {
+        let column = match normalized.strip_prefix(CERT_PREFIX) {
+            Some(key) if catalog.iter().any(|k| k == key) => Some(normalized.clone()),
+            Some(key) => {
+                errors.push(header_error(name, not_in_catalog(key, catalog)));
+                continue;
+            }
+            None => CSV_COLUMNS
+                .iter()
+                .find(|c| **c == normalized)
+                .map(|c| (*c).to_owned()),
+        };
+        match column {
+            Some(column) if columns.contains(&column) => {
                 errors.push(header_error(name, format!("column '{name}' appears twice")))
             }
             Some(column) => columns.push(column),
             None => errors.push(header_error(
                 name,
                 format!(
-                    "unknown column '{name}'; the columns are: {}",
+                    "unknown column '{name}'; the columns are: {}, and cert.<key> for each certification",
                     CSV_COLUMNS.join(", ")
                 ),
             )),
         }
     }
     for required in ["partner", "quarter"] {
-        if !columns.contains(&required) {
+        if !columns.iter().any(|c| c == required) {
             errors.push(header_error(
                 required,
                 format!("the header has no '{required}' column"),
@@ -454,11 +517,11 @@ pub fn parse_facts_csv(text: &str) -> (Vec<FactsRow>, Vec<RowError>) {
             });
             continue;
         }
-        let cells: Vec<(&'static str, String)> = columns
+        let cells: Vec<(String, String)> = columns
             .iter()
             .zip(record.iter())
-            .filter(|(c, value)| !matches!(**c, "partner" | "quarter") && !value.is_empty())
-            .map(|(c, value)| (*c, value.to_owned()))
+            .filter(|(c, value)| !matches!(c.as_str(), "partner" | "quarter") && !value.is_empty())
+            .map(|(c, value)| (c.clone(), value.to_owned()))
             .collect();
         // Each cell is read now, so a dry run lists bad values even for partners it cannot
         // find; consistency with the stored quarter is checked when the row is applied.
@@ -468,7 +531,7 @@ pub fn parse_facts_csv(text: &str) -> (Vec<FactsRow>, Vec<RowError>) {
             if let Err(message) = scratch.set(name, text) {
                 errors.push(RowError {
                     line,
-                    field: (*name).into(),
+                    field: name.clone(),
                     message,
                 });
             }

@@ -1,6 +1,7 @@
 //! The partner program as code: `program.toml` parsed into plain types, checked, and every
 //! problem reported with its line, column and a plain-language fix.
 
+pub mod certifications;
 pub mod evaluation;
 pub mod history;
 pub mod ipp;
@@ -59,6 +60,8 @@ pub struct Criteria {
     pub executive_sponsor: SponsorLevel,
     pub co_marketing_per_year: u32,
     pub min_ipp_score: u32,
+    /// People holding each certification of the catalog (by key).
+    pub certifications: std::collections::BTreeMap<String, u32>,
 }
 
 /// What a tier gives the partner.
@@ -109,6 +112,7 @@ pub struct Program {
     pub progression: Progression,
     /// Lowest first.
     pub tiers: Vec<TierDef>,
+    pub certifications: Vec<certifications::Certification>,
     pub policies: policy::Policies,
     pub ipp: ipp::Ipp,
     pub scoring_3c4c: scoring_3c4c::Scoring3c4c,
@@ -179,6 +183,8 @@ struct RawFile {
     review: Review,
     progression: Progression,
     tiers: Spanned<Vec<Spanned<RawTier>>>,
+    #[serde(default = "certifications::default_catalog")]
+    certifications: Vec<certifications::Certification>,
     #[serde(default)]
     deal_registration: policy::DealRegistration,
     #[serde(default)]
@@ -230,6 +236,7 @@ struct RawCriteria {
     executive_sponsor: Option<Spanned<SponsorLevel>>,
     co_marketing_per_year: Option<Spanned<u32>>,
     min_ipp_score: Option<Spanned<u32>>,
+    certifications: Option<std::collections::BTreeMap<String, Spanned<u32>>>,
 }
 
 #[derive(Deserialize)]
@@ -385,6 +392,7 @@ impl RawCriteria {
             executive_sponsor: SponsorLevel::None,
             co_marketing_per_year: 0,
             min_ipp_score: 0,
+            certifications: Default::default(),
         };
         let base = base.unwrap_or(&zero);
         Criteria {
@@ -420,6 +428,14 @@ impl RawCriteria {
                 .min_ipp_score
                 .as_ref()
                 .map_or(base.min_ipp_score, |v| *v.get_ref()),
+            // A keep table's certifications override the entry's one by one.
+            certifications: {
+                let mut merged = base.certifications.clone();
+                for (key, count) in self.certifications.iter().flatten() {
+                    merged.insert(key.clone(), *count.get_ref());
+                }
+                merged
+            },
         }
     }
 }
@@ -598,6 +614,45 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
                 "advanced certifications count among certified people; raise certified_people",
             );
         }
+        let catalog_keys: Vec<&str> = raw.certifications.iter().map(|c| c.key.as_str()).collect();
+        let keep_raw = tier.keep.as_ref().map(|k| k.get_ref());
+        for (table, raw_criteria) in [("entry", Some(&tier.entry)), ("keep", keep_raw)] {
+            for (cert, count) in raw_criteria
+                .and_then(|r| r.certifications.as_ref())
+                .into_iter()
+                .flatten()
+            {
+                if !catalog_keys.contains(&cert.as_str()) {
+                    error(
+                        count.span(),
+                        format!(
+                            "tier {key}: {table}.certifications names '{cert}', which is not in the certification catalog"
+                        ),
+                        &format!(
+                            "use one of the catalog's keys ({}) or add it under [[certifications]]",
+                            catalog_keys.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        for (cert, keep_count) in &keep.certifications {
+            let entry_count = entry.certifications.get(cert).copied().unwrap_or(0);
+            if *keep_count > entry_count {
+                let span = keep_raw
+                    .and_then(|k| k.certifications.as_ref())
+                    .and_then(|m| m.get(cert))
+                    .map(|c| c.span())
+                    .unwrap_or(spanned.span());
+                error(
+                    span,
+                    format!(
+                        "tier {key}: keep.certifications.{cert} ({keep_count}) is stricter than entry ({entry_count})"
+                    ),
+                    "keep criteria must be at most the entry criteria",
+                );
+            }
+        }
         if entry.min_ipp_score > 100 {
             error(
                 tier.entry
@@ -649,6 +704,27 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
                             below.key
                         ),
                         "list tiers from lowest to highest; each tier's entry criteria must be at least those of the tier before",
+                    );
+                }
+            }
+            for (cert, below_count) in &below.entry.certifications {
+                if !catalog_keys.contains(&cert.as_str()) {
+                    continue; // reported once, as not in the catalog
+                }
+                let count = entry.certifications.get(cert).copied().unwrap_or(0);
+                if count < *below_count {
+                    error(
+                        tier.entry
+                            .certifications
+                            .as_ref()
+                            .and_then(|m| m.get(cert))
+                            .map(|c| c.span())
+                            .unwrap_or(spanned.span()),
+                        format!(
+                            "tiers out of order: {key} asks for {count} people with {cert}, fewer than {} below it asks ({below_count})",
+                            below.key
+                        ),
+                        "a higher tier must ask at least what the tier below asks",
                     );
                 }
             }
@@ -716,6 +792,7 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
     };
     let tier_keys: Vec<String> = tiers.iter().map(|t| t.key.clone()).collect();
     let mut checks = Checks::new(text);
+    certifications::check(&raw.certifications, &mut checks);
     policies.check(&mut checks, &tier_keys);
     raw.ipp.check(&mut checks);
     raw.scoring_3c4c.check(&mut checks);
@@ -728,6 +805,7 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         review: raw.review,
         progression: raw.progression,
         tiers,
+        certifications: raw.certifications,
         policies,
         ipp: raw.ipp,
         scoring_3c4c: raw.scoring_3c4c,

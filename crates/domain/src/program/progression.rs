@@ -84,7 +84,7 @@ fn quarters_list(quarters: &[Quarter]) -> String {
 fn keep_shortfall(s: &Situation, quarter: Quarter) -> String {
     let tier = &s.program.tiers[s.current];
     let facts = facts_as_of(s.history, quarter);
-    let missing: Vec<String> = check_criteria(&tier.keep, &facts, &s.program.currency)
+    let missing: Vec<String> = check_criteria(&tier.keep, &facts, s.program)
         .into_iter()
         .filter_map(|c| c.shortfall)
         .collect();

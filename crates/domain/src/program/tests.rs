@@ -251,6 +251,93 @@ fn missing_section_is_reported() {
 }
 
 #[test]
+fn certification_criteria_name_catalog_keys_and_are_evaluated() {
+    assert_eq!(
+        default_program().certifications,
+        certifications::default_catalog()
+    );
+    let gold_entry = "executive_sponsor = \"vp\"\nco_marketing_per_year = 2\n";
+    let plat_entry = "executive_sponsor = \"c_level\"\nco_marketing_per_year = 4\n";
+    let with = |entry: &str, text: &str, count: u32| {
+        text.replacen(
+            entry,
+            &format!("{entry}certifications = {{ technical_advanced = {count} }}\n"),
+            1,
+        )
+    };
+    let text = with(plat_entry, &with(gold_entry, DEFAULT_PROGRAM, 2), 2);
+    let program = parse(&text).0.unwrap();
+    assert_eq!(
+        program.tiers[3].entry.certifications["technical_advanced"],
+        2
+    );
+    assert_eq!(
+        program.tiers[3].keep.certifications["technical_advanced"], 2,
+        "keep inherits"
+    );
+
+    let unknown = replace(
+        gold_entry,
+        &format!("{gold_entry}certifications = {{ wizardry = 2 }}\n"),
+    );
+    let issue = only_error(&unknown);
+    assert_eq!(issue.line, line_of(&unknown, "certifications = { wizardry"));
+    assert!(
+        issue
+            .message
+            .contains("names 'wizardry', which is not in the certification catalog"),
+        "{issue:?}"
+    );
+    assert!(issue.fix.contains("sales_foundation"), "{issue:?}");
+
+    // Platinum (above) asks nothing of it: out of order.
+    let (_, issues) = parse(&text);
+    assert!(
+        issues.iter().all(|i| i.severity == Severity::Warning),
+        "{issues:?}"
+    );
+    let lower = with(plat_entry, &with(gold_entry, DEFAULT_PROGRAM, 2), 1);
+    let issue = only_error(&lower);
+    assert!(
+        issue.message.contains(
+            "platinum asks for 1 people with technical_advanced, fewer than gold below it asks (2)"
+        ),
+        "{issue:?}"
+    );
+
+    let facts = crate::program::evaluation::PartnerFacts {
+        sourced_revenue_12m: Decimal::from(600_000),
+        certified_people: 5,
+        advanced_certified_people: 2,
+        customer_references: 10,
+        qbrs_per_year: 4,
+        executive_sponsor: Some(SponsorLevel::Vp),
+        co_marketing_per_year: 2,
+        certifications: [("technical_advanced".to_owned(), 1)].into(),
+        ..Default::default()
+    };
+    let result = crate::program::evaluation::evaluate(&program, &facts);
+    assert_eq!(
+        result.qualifies_for,
+        Some(2),
+        "Silver: Gold needs 2 technical advanced"
+    );
+    assert_eq!(
+        result.next.unwrap().1,
+        "1 more person certified in Technical — Advanced to reach Gold"
+    );
+    assert_eq!(
+        crate::program::evaluation::qualifies_for(&program, &facts),
+        Some(2)
+    );
+
+    let bad_catalog = replace("pass_mark_percent = 70", "pass_mark_percent = 170");
+    assert!(only_error(&bad_catalog).message.contains("outside 1-100"));
+    let twice = replace("key = \"sales_advanced\"", "key = \"sales_foundation\"");
+    assert!(only_error(&twice).message.contains("is used twice"));
+}
+
+#[test]
 fn shipped_policies_are_the_documented_defaults() {
     let p = default_program();
     assert_eq!(p.policies, policy::Policies::default());
@@ -641,6 +728,7 @@ mod evaluation {
             executive_sponsor: Some(SponsorLevel::Vp),
             co_marketing_per_year: 2,
             ipp_score: 70,
+            certifications: Default::default(),
         }
     }
 
@@ -694,6 +782,7 @@ mod evaluation {
             executive_sponsor: Some(SponsorLevel::CLevel),
             co_marketing_per_year: 4,
             ipp_score: 90,
+            certifications: Default::default(),
         };
         let evaluation = evaluate(&program, &top);
         assert_eq!(evaluation.qualifies_for, Some(4));
@@ -745,6 +834,7 @@ mod evaluation {
                         ][sponsor],
                         co_marketing_per_year: co_marketing,
                         ipp_score: ipp,
+                        certifications: [("sales_advanced".to_owned(), certified / 2)].into(),
                     }
                 },
             )
@@ -770,7 +860,7 @@ mod evaluation {
                 evaluate(&program, &facts).qualifies_for
             );
             for tier in &program.tiers {
-                let explained = crate::program::evaluation::check_criteria(&tier.keep, &facts, "USD").iter().all(|c| c.met);
+                let explained = crate::program::evaluation::check_criteria(&tier.keep, &facts, &program).iter().all(|c| c.met);
                 prop_assert_eq!(crate::program::evaluation::meets(&tier.keep, &facts), explained);
             }
         }
@@ -813,6 +903,13 @@ proptest! {
 
 mod quarterly_history {
     use super::*;
+
+    fn catalog() -> Vec<String> {
+        certifications::default_catalog()
+            .into_iter()
+            .map(|c| c.key)
+            .collect()
+    }
     use crate::program::evaluation::PartnerFacts;
     use crate::quarter::Quarter;
     use history::*;
@@ -876,7 +973,7 @@ mod quarterly_history {
             executive_sponsor: "ceo".into(),
             ..Default::default()
         };
-        let errors = input.validate(q("2026-Q4")).unwrap_err();
+        let errors = input.validate(q("2026-Q4"), &catalog()).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -898,7 +995,9 @@ mod quarterly_history {
             advanced_certified_people: "2".into(),
             ..Default::default()
         };
-        let errors = too_many_advanced.validate(q("2026-Q4")).unwrap_err();
+        let errors = too_many_advanced
+            .validate(q("2026-Q4"), &catalog())
+            .unwrap_err();
         assert_eq!(errors[0].field, "advanced_certified_people");
 
         let ok = QuarterFactsInput {
@@ -907,7 +1006,7 @@ mod quarterly_history {
             executive_sponsor: "VP".into(),
             ..Default::default()
         };
-        let facts = ok.validate(q("2026-Q4")).unwrap();
+        let facts = ok.validate(q("2026-Q4"), &catalog()).unwrap();
         assert_eq!(
             facts.quarter,
             q("2026-Q4"),
@@ -918,7 +1017,7 @@ mod quarterly_history {
             "380000.50".parse::<Decimal>().unwrap()
         );
         assert_eq!(
-            facts.to_input().validate(q("2020-Q1")).unwrap(),
+            facts.to_input().validate(q("2020-Q1"), &catalog()).unwrap(),
             facts,
             "round trip"
         );
@@ -930,7 +1029,7 @@ mod quarterly_history {
             r#"{"quarter":"2026-Q3","sourced_revenue":120000.5,"certified_people":3,"qbrs":"1"}"#,
         )
         .unwrap();
-        let facts = input.validate(q("2026-Q4")).unwrap();
+        let facts = input.validate(q("2026-Q4"), &catalog()).unwrap();
         assert_eq!(facts.certified_people, 3);
         assert_eq!(
             facts.sourced_revenue,
@@ -948,13 +1047,13 @@ mod quarterly_history {
                     initech.io,2026-Q9,5,1\n\
                     initech.io,2026-Q2,lots,x\n\
                     acme.com,2026-q3,1,1\n";
-        let (rows, errors) = parse_facts_csv(text);
+        let (rows, errors) = parse_facts_csv(text, &catalog());
         assert_eq!(rows.len(), 2, "{rows:?}");
         assert_eq!(
             rows[0].cells,
             [
-                ("sourced_revenue", "120,000".to_owned()),
-                ("certified_people", "3".to_owned())
+                ("sourced_revenue".to_owned(), "120,000".to_owned()),
+                ("certified_people".to_owned(), "3".to_owned())
             ]
         );
         assert!(rows[1].cells.is_empty(), "empty cells set nothing");
@@ -972,9 +1071,57 @@ mod quarterly_history {
     }
 
     #[test]
+    fn certification_counts_come_from_forms_and_csv_columns() {
+        let input = QuarterFactsInput {
+            certifications: [
+                ("sales_advanced".to_owned(), "2".to_owned()),
+                ("wizardry".to_owned(), "1".to_owned()),
+            ]
+            .into(),
+            ..Default::default()
+        };
+        let errors = input.validate(q("2026-Q4"), &catalog()).unwrap_err();
+        assert_eq!(errors[0].field, "cert.wizardry");
+        assert!(
+            errors[0]
+                .message
+                .starts_with("'wizardry' is not a certification of the program")
+        );
+        let input = QuarterFactsInput {
+            certifications: [("sales_advanced".to_owned(), "2".to_owned())].into(),
+            ..Default::default()
+        };
+        let facts = input.validate(q("2026-Q4"), &catalog()).unwrap();
+        assert_eq!(facts.certifications["sales_advanced"], 2);
+        assert_eq!(
+            facts_as_of(std::slice::from_ref(&facts), q("2027-Q1")).certifications["sales_advanced"],
+            2,
+            "a stock carries forward"
+        );
+        let json: QuarterFactsInput =
+            serde_json::from_str(r#"{"certifications":{"sales_advanced":3}}"#).unwrap();
+        assert_eq!(json.certifications["sales_advanced"], "3");
+
+        let (rows, errors) = parse_facts_csv(
+            "partner,quarter,cert.technical_expert\nacme.com,2026-Q3,2\n",
+            &catalog(),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let applied = rows[0].apply(None).unwrap();
+        assert_eq!(applied.certifications["technical_expert"], 2);
+        let (_, errors) = parse_facts_csv("partner,quarter,cert.wizardry\n", &catalog());
+        assert_eq!(
+            (errors[0].line, errors[0].field.as_str()),
+            (1, "cert.wizardry")
+        );
+    }
+
+    #[test]
     fn csv_header_problems_are_reported_on_line_1() {
-        let (rows, errors) =
-            parse_facts_csv("partner,revenue,quarter,quarter\nacme.com,1,2026-Q1,2026-Q1\n");
+        let (rows, errors) = parse_facts_csv(
+            "partner,revenue,quarter,quarter\nacme.com,1,2026-Q1,2026-Q1\n",
+            &catalog(),
+        );
         assert!(rows.is_empty());
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors.iter().all(|e| e.line == 1));
@@ -984,14 +1131,14 @@ mod quarterly_history {
                 .contains("unknown column 'revenue'; the columns are: partner, quarter")
         );
         assert!(errors[1].message.contains("appears twice"));
-        let (_, errors) = parse_facts_csv("name,quarter\n");
+        let (_, errors) = parse_facts_csv("name,quarter\n", &catalog());
         assert!(
             errors
                 .iter()
                 .any(|e| e.message == "the header has no 'partner' column"),
             "{errors:?}"
         );
-        let (_, errors) = parse_facts_csv("partner,quarter\nacme.com,2026-Q1,extra\n");
+        let (_, errors) = parse_facts_csv("partner,quarter\nacme.com,2026-Q1,extra\n", &catalog());
         assert_eq!(
             errors[0].to_string(),
             "line 2, row: has 3 cells but the header has 2; put values containing commas in double quotes"
@@ -1008,7 +1155,7 @@ mod quarterly_history {
             line: 9,
             partner: "acme.com".into(),
             quarter: q("2026-Q3"),
-            cells: vec![("sourced_revenue", "500".into())],
+            cells: vec![("sourced_revenue".into(), "500".into())],
         };
         let merged = row.apply(Some(&stored)).unwrap();
         assert_eq!(merged.sourced_revenue, Decimal::from(500));
@@ -1021,7 +1168,7 @@ mod quarterly_history {
             (3, 2, 1)
         );
         let lowering = FactsRow {
-            cells: vec![("certified_people", "1".into())],
+            cells: vec![("certified_people".into(), "1".into())],
             ..row
         };
         let errors = lowering.apply(Some(&stored)).unwrap_err();
@@ -1032,7 +1179,7 @@ mod quarterly_history {
     proptest! {
         #[test]
         fn csv_parsing_never_panics(text in "\\PC{0,300}") {
-            let _ = parse_facts_csv(&text);
+            let _ = parse_facts_csv(&text, &catalog());
         }
 
         #[test]
