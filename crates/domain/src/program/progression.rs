@@ -112,6 +112,25 @@ fn certification_lapse(s: &Situation) -> bool {
         || facts.advanced_certified_people < keep.advanced_certified_people
 }
 
+/// Missed QBRs: the tier's keep criteria expect one every `4 / qbrs_per_year` quarters; none
+/// held across the last `missed_qbrs_before_downgrade` such intervals is that many missed.
+fn missed_qbrs(s: &Situation) -> Option<u32> {
+    let missed = s.program.progression.missed_qbrs_before_downgrade;
+    let per_year = s.program.tiers[s.current].keep.qbrs_per_year;
+    if missed == 0 || per_year == 0 {
+        return None;
+    }
+    let interval = (4 / per_year).max(1);
+    let span = s.quarter.trailing((interval * missed) as usize);
+    let held: u32 = s
+        .history
+        .iter()
+        .filter(|q| span.contains(&q.quarter))
+        .map(|q| q.qbrs)
+        .sum();
+    (held == 0).then_some(missed)
+}
+
 pub fn next_action(s: &Situation) -> Action {
     let policy = &s.program.progression;
     let name = |i: usize| s.program.tiers[i].name.as_str();
@@ -202,18 +221,27 @@ pub fn next_action(s: &Situation) -> Action {
     let window = s.quarter.trailing(policy.downgrade_after_quarters as usize);
     let below_throughout = window.iter().all(|q| !keeps_current(s, *q));
     let lapse = policy.certification_lapse_triggers_downgrade && certification_lapse(s);
-    if below_throughout || lapse {
+    let missed = missed_qbrs(s);
+    if below_throughout || lapse || missed.is_some() {
         let trigger = if below_throughout {
             format!(
                 "below {}'s keep criteria in {}",
                 name(s.current),
                 quarters_list(&window)
             )
-        } else {
+        } else if lapse {
             format!(
                 "certification lapse below {}'s requirement",
                 name(s.current)
             )
+        } else {
+            format!("{} QBRs missed in a row", missed.unwrap_or_default())
+        };
+        let shortfall = keep_shortfall(s, s.quarter);
+        let plan = if shortfall.is_empty() {
+            "hold the next QBR".to_owned()
+        } else {
+            shortfall
         };
         return Action::StartNotice {
             to: downgrade_target(s),
@@ -225,10 +253,7 @@ pub fn next_action(s: &Situation) -> Action {
                         .max(policy.downgrade_notice_days)
                         .into(),
                 ),
-            why: format!(
-                "{trigger}; to keep the tier: {}",
-                keep_shortfall(s, s.quarter)
-            ),
+            why: format!("{trigger}; to keep the tier: {plan}"),
         };
     }
     Action::Nothing {

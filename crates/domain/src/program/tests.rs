@@ -332,9 +332,14 @@ fn certification_criteria_name_catalog_keys_and_are_evaluated() {
     );
 
     let bad_catalog = replace("pass_mark_percent = 70", "pass_mark_percent = 170");
-    assert!(only_error(&bad_catalog).message.contains("outside 1-100"));
+    let issue = only_error(&bad_catalog);
+    assert!(issue.message.contains("outside 1-100"), "{issue:?}");
+    assert_eq!(issue.line, line_of(&bad_catalog, "pass_mark_percent = 170"));
     let twice = replace("key = \"sales_advanced\"", "key = \"sales_foundation\"");
-    assert!(only_error(&twice).message.contains("is used twice"));
+    let issue = only_error(&twice);
+    assert!(issue.message.contains("is used twice"), "{issue:?}");
+    let second = twice.rfind("key = \"sales_foundation\"").unwrap();
+    assert_eq!(issue.line, twice[..second].matches('\n').count() + 1);
 }
 
 #[test]
@@ -1397,6 +1402,45 @@ mod progression_policy {
         lenient.progression.certification_lapse_triggers_downgrade = false;
         assert!(matches!(
             next_action(&situation(&lenient, 2, &history)),
+            Action::Nothing { .. }
+        ));
+    }
+
+    #[test]
+    fn missed_qbrs_start_the_notice() {
+        let program = default_program();
+        // Gold keeps 4 QBRs a year: one a quarter. None in the last two quarters is two missed,
+        // even though the trailing year still shows enough (four held earlier).
+        let mut history: Vec<QuarterFacts> = now()
+            .trailing(4)
+            .into_iter()
+            .map(|q| QuarterFacts {
+                sourced_revenue: Decimal::from(200_000),
+                qbrs: 2,
+                certified_people: 5,
+                advanced_certified_people: 2,
+                customer_references: 10,
+                executive_sponsor: Some(SponsorLevel::Vp),
+                co_marketing: 1,
+                ..QuarterFacts::empty(q)
+            })
+            .collect();
+        assert!(matches!(
+            next_action(&situation(&program, 3, &history)),
+            Action::Nothing { .. }
+        ));
+        history[2].qbrs = 0;
+        history[3].qbrs = 0;
+        match next_action(&situation(&program, 3, &history)) {
+            Action::StartNotice { why, .. } => {
+                assert!(why.starts_with("2 QBRs missed in a row"), "{why}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut patient = program.clone();
+        patient.progression.missed_qbrs_before_downgrade = 3;
+        assert!(matches!(
+            next_action(&situation(&patient, 3, &history)),
             Action::Nothing { .. }
         ));
     }
