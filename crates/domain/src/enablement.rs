@@ -101,7 +101,7 @@ pub fn counts(held: &[Held], catalog: &[Certification], today: Date) -> Counts {
     let mut by_certification: BTreeMap<String, BTreeSet<uuid::Uuid>> = BTreeMap::new();
     for h in held
         .iter()
-        .filter(|h| status(h, today, 0) != Status::Expired)
+        .filter(|h| h.earned_on <= today && status(h, today, 0) != Status::Expired)
     {
         let Some(cert) = catalog.iter().find(|c| c.key == h.certification) else {
             continue;
@@ -122,6 +122,41 @@ pub fn counts(held: &[Held], catalog: &[Certification], today: Date) -> Counts {
             .into_iter()
             .map(|(k, p)| (k, p.len() as u32))
             .collect(),
+    }
+}
+
+/// Replaces the certification counts of `history` with what `held` says at the end of each
+/// quarter (or `today` for the current one), so the tier engine reads the records instead of
+/// typed-in counts. The current quarter gets a row if it has none, carrying the latest
+/// recorded values of the other stocks and no flows.
+pub fn apply_to_history(
+    history: &mut Vec<crate::program::history::QuarterFacts>,
+    held: &[Held],
+    catalog: &[Certification],
+    today: Date,
+) {
+    use crate::quarter::Quarter;
+    let current = Quarter::containing(today);
+    if !history.iter().any(|q| q.quarter == current) {
+        let mut row = history
+            .iter()
+            .filter(|q| q.quarter < current)
+            .max_by_key(|q| q.quarter)
+            .cloned()
+            .unwrap_or_else(|| crate::program::history::QuarterFacts::empty(current));
+        row.quarter = current;
+        row.sourced_revenue = Decimal::ZERO;
+        row.qbrs = 0;
+        row.co_marketing = 0;
+        history.push(row);
+        history.sort_by_key(|q| q.quarter);
+    }
+    for quarter in history.iter_mut() {
+        let as_of = quarter.quarter.last_day().min(today);
+        let c = counts(held, catalog, as_of);
+        quarter.certified_people = c.certified_people;
+        quarter.advanced_certified_people = c.advanced_certified_people;
+        quarter.certifications = c.by_certification;
     }
 }
 
@@ -232,6 +267,45 @@ mod tests {
         assert_eq!(c.by_certification["sales_foundation"], 2);
         assert!(!c.by_certification.contains_key("technical_expert"));
         assert!(passes(&catalog[1], Decimal::from(80)) && !passes(&catalog[1], Decimal::from(79)));
+    }
+
+    #[test]
+    fn records_replace_typed_counts_quarter_by_quarter() {
+        use crate::program::history::{QuarterFacts, facts_as_of};
+        use crate::quarter::Quarter;
+        let catalog = default_catalog();
+        let today = date!(2026 - 11 - 27);
+        let q = |text: &str| Quarter::parse(text).unwrap();
+        let mut history = vec![QuarterFacts {
+            certified_people: 9,
+            customer_references: 5,
+            sourced_revenue: Decimal::from(100),
+            ..QuarterFacts::empty(q("2026-Q2"))
+        }];
+        let records = vec![
+            held(1, "sales_foundation", date!(2026 - 05 - 10)),
+            held(2, "technical_advanced", date!(2026 - 10 - 01)),
+        ];
+        apply_to_history(&mut history, &records, &catalog, today);
+        assert_eq!(history.len(), 2, "the current quarter gets a row");
+        assert_eq!(
+            (
+                history[0].certified_people,
+                history[0].advanced_certified_people
+            ),
+            (1, 0),
+            "as of 30 June"
+        );
+        let now = &history[1];
+        assert_eq!(
+            (now.certified_people, now.advanced_certified_people),
+            (2, 1)
+        );
+        assert_eq!(now.customer_references, 5, "other stocks carry over");
+        assert_eq!(now.sourced_revenue, Decimal::ZERO, "flows do not");
+        let facts = facts_as_of(&history, q("2026-Q4"));
+        assert_eq!(facts.sourced_revenue_12m, Decimal::from(100));
+        assert_eq!(facts.certifications["technical_advanced"], 1);
     }
 
     proptest! {

@@ -74,6 +74,10 @@ impl Quarter {
         Date::from_calendar_date(self.year, month, 1).unwrap_or(Date::MIN)
     }
 
+    pub fn last_day(self) -> Date {
+        self.next().first_day().previous_day().unwrap_or(Date::MAX)
+    }
+
     /// Reads "2026-Q3", "2026 Q3", "2026q3" or "Q3 2026".
     pub fn parse(text: &str) -> Result<Self, String> {
         let cleaned: String = text
@@ -127,6 +131,8 @@ mod tests {
         assert_eq!(q1.previous().to_string(), "2026-Q4");
         assert_eq!(q1.previous().next(), q1);
         assert_eq!(q1.first_day(), date!(2027 - 01 - 01));
+        assert_eq!(q1.last_day(), date!(2027 - 03 - 31));
+        assert_eq!(q1.previous().last_day(), date!(2026 - 12 - 31));
         assert_eq!(
             Quarter::new(2026, 3).unwrap().first_day(),
             date!(2026 - 07 - 01)
