@@ -160,6 +160,192 @@ pub fn apply_to_history(
     }
 }
 
+/// One completion from an LMS export, read and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub line: u64,
+    /// A partner id, website domain or exact name.
+    pub partner: String,
+    pub email: String,
+    /// For people not yet known: the contact to create.
+    pub name: String,
+    pub certification: String,
+    pub earned_on: Date,
+    pub score: Decimal,
+}
+
+pub const COMPLETION_COLUMNS: [&str; 6] =
+    ["partner", "email", "name", "certification", "date", "score"];
+
+/// Reads completions (`partner,email,name,certification,date,score`; `name` optional):
+/// the certification by key or name, a date (YYYY-MM-DD) not after `today`, a score that
+/// passes. Returns the good rows and every problem by line.
+pub fn parse_completions_csv(
+    text: &str,
+    catalog: &[Certification],
+    today: Date,
+) -> (Vec<Completion>, Vec<crate::program::history::RowError>) {
+    use crate::program::history::RowError;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let error = |line: u64, field: &str, message: String| RowError {
+        line,
+        field: field.into(),
+        message,
+    };
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|h| h.to_ascii_lowercase()).collect(),
+        Err(e) => return (Vec::new(), vec![error(1, "header", e.to_string())]),
+    };
+    let mut errors = Vec::new();
+    for h in &headers {
+        if !COMPLETION_COLUMNS.contains(&h.as_str()) {
+            errors.push(error(
+                1,
+                h,
+                format!(
+                    "unknown column '{h}'; the columns are: {}",
+                    COMPLETION_COLUMNS.join(", ")
+                ),
+            ));
+        }
+    }
+    for required in ["partner", "email", "certification", "date", "score"] {
+        if !headers.iter().any(|h| h == required) {
+            errors.push(error(
+                1,
+                required,
+                format!("the header has no '{required}' column"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return (Vec::new(), errors);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let mut rows = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(error(
+                    e.position().map_or(0, |p| p.line()),
+                    "row",
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let cell = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| record.get(i))
+                .unwrap_or("")
+                .to_owned()
+        };
+        let before = errors.len();
+        let partner = cell("partner");
+        if partner.is_empty() {
+            errors.push(error(line, "partner", "is required".into()));
+        }
+        let email = cell("email").to_ascii_lowercase();
+        if !crate::validation::is_valid_email(&email) {
+            errors.push(error(
+                line,
+                "email",
+                format!("'{email}' is not a valid email address"),
+            ));
+        }
+        let wanted = cell("certification");
+        let cert = catalog
+            .iter()
+            .find(|c| c.key == wanted || c.name.eq_ignore_ascii_case(&wanted));
+        if cert.is_none() {
+            let keys: Vec<&str> = catalog.iter().map(|c| c.key.as_str()).collect();
+            errors.push(error(
+                line,
+                "certification",
+                format!("'{wanted}' is not in the catalog ({})", keys.join(", ")),
+            ));
+        }
+        let date_text = cell("date");
+        let earned_on = match Date::parse(&date_text, format) {
+            Ok(d) if d > today => {
+                errors.push(error(line, "date", format!("{d} is in the future")));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(error(
+                    line,
+                    "date",
+                    format!("'{date_text}' is not a date like 2026-03-31"),
+                ));
+                None
+            }
+        };
+        let score_text = cell("score");
+        let score = match score_text.trim_end_matches('%').parse::<Decimal>() {
+            Ok(s) if s < Decimal::ZERO || s > Decimal::ONE_HUNDRED => {
+                errors.push(error(line, "score", format!("{s} is outside 0-100")));
+                None
+            }
+            Ok(s) => Some(s),
+            Err(_) => {
+                errors.push(error(
+                    line,
+                    "score",
+                    format!("'{score_text}' is not a percentage"),
+                ));
+                None
+            }
+        };
+        if let (Some(cert), Some(score)) = (cert, score)
+            && !passes(cert, score)
+        {
+            errors.push(error(
+                line,
+                "score",
+                format!(
+                    "{score}% is below the pass mark of {}% for {}: not a completion",
+                    cert.pass_mark_percent, cert.name
+                ),
+            ));
+        }
+        if errors.len() > before {
+            continue;
+        }
+        let (Some(cert), Some(earned_on), Some(score)) = (cert, earned_on, score) else {
+            continue;
+        };
+        if let Some(first) = seen.insert((email.clone(), cert.key.clone(), earned_on), line) {
+            errors.push(error(
+                line,
+                "email",
+                format!("the same completion is on line {first}"),
+            ));
+            continue;
+        }
+        rows.push(Completion {
+            line,
+            partner,
+            email,
+            name: cell("name"),
+            certification: cert.key.clone(),
+            earned_on,
+            score,
+        });
+    }
+    (rows, errors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,7 +494,50 @@ mod tests {
         assert_eq!(facts.certifications["technical_advanced"], 1);
     }
 
+    #[test]
+    fn completions_csv_reports_every_bad_row() {
+        let catalog = default_catalog();
+        let today = date!(2026 - 11 - 27);
+        let text = "partner,email,name,certification,date,score\n\
+                    acme.com,Ana@Acme.com,Ana,sales_foundation,2026-03-01,82\n\
+                    acme.com,bo@acme.com,,Technical — Advanced,2026-04-01,85%\n\
+                    acme.com,not-an-email,,sales_foundation,2026-03-01,90\n\
+                    acme.com,cy@acme.com,,wizardry,2026-13-01,abc\n\
+                    acme.com,di@acme.com,,technical_advanced,2026-03-01,79\n\
+                    acme.com,ed@acme.com,,sales_foundation,2027-01-01,90\n\
+                    acme.com,ana@acme.com,,sales_foundation,2026-03-01,95\n";
+        let (rows, errors) = parse_completions_csv(text, &catalog, today);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].email.as_str(), rows[1].certification.as_str()),
+            ("ana@acme.com", "technical_advanced")
+        );
+        let found: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            [
+                "line 4, email: 'not-an-email' is not a valid email address",
+                "line 5, certification: 'wizardry' is not in the catalog (sales_foundation, sales_advanced, sales_expert, technical_foundation, technical_advanced, technical_expert)",
+                "line 5, date: '2026-13-01' is not a date like 2026-03-31",
+                "line 5, score: 'abc' is not a percentage",
+                "line 6, score: 79% is below the pass mark of 80% for Technical — Advanced: not a completion",
+                "line 7, date: 2027-01-01 is in the future",
+                "line 8, email: the same completion is on line 2",
+            ]
+        );
+        let (_, errors) = parse_completions_csv("email,certification\n", &catalog, today);
+        assert!(
+            errors.iter().all(|e| e.line == 1) && errors.len() == 3,
+            "{errors:?}"
+        );
+    }
+
     proptest! {
+        #[test]
+        fn completion_parsing_never_panics(text in "\\PC{0,300}") {
+            let _ = parse_completions_csv(&text, &default_catalog(), date!(2026 - 11 - 27));
+        }
+
         #[test]
         fn expiry_never_comes_before_earning_and_adding_months_is_monotone(
             days in 0i64..40_000, months in 0u32..60

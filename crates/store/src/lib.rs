@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod certifications;
 pub mod contacts;
 pub mod facts;
 pub mod jobs;

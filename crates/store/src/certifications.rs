@@ -1,0 +1,75 @@
+//! Certifications people of partner organisations hold.
+
+use crate::{Result, Sql, Tx, sql};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RecordRow {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub contact_id: Uuid,
+    pub contact_name: String,
+    pub contact_email: Option<String>,
+    /// A catalog key.
+    pub certification: String,
+    /// 'YYYY-MM-DD'.
+    pub earned_on: String,
+    pub expires_on: Option<String>,
+    /// Percent.
+    pub score: String,
+    pub retired: i64,
+    pub source: String,
+}
+
+pub struct NewRecord<'a> {
+    pub partner_id: Uuid,
+    pub contact_id: Uuid,
+    pub certification: &'a str,
+    pub earned_on: &'a str,
+    pub expires_on: Option<&'a str>,
+    pub score: &'a str,
+    pub source: &'a str,
+}
+
+/// Records a certification; returns false when the person already holds it from that date.
+pub async fn insert(tx: &mut Tx, record: &NewRecord<'_>, at: OffsetDateTime) -> Result<bool> {
+    let written = tx
+        .execute(sql!(
+            "INSERT INTO certification_records (id, partner_id, contact_id, certification, earned_on, expires_on, score, \
+             source, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (contact_id, certification, earned_on) DO NOTHING",
+            Uuid::now_v7(),
+            record.partner_id,
+            record.contact_id,
+            record.certification,
+            record.earned_on,
+            record.expires_on,
+            record.score,
+            record.source,
+            at,
+        ))
+        .await?;
+    Ok(written == 1)
+}
+
+const SELECT: &str = "SELECT r.id, r.partner_id, r.contact_id, c.name AS contact_name, c.email AS contact_email, \
+     r.certification, r.earned_on, r.expires_on, r.score, r.retired, r.source \
+     FROM certification_records r JOIN contacts c ON c.id = r.contact_id";
+
+/// A partner's records, by person then newest first.
+pub async fn for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<RecordRow>> {
+    let mut query = Sql::new(SELECT);
+    query
+        .push(" WHERE r.partner_id = ")
+        .push_bind(partner_id)
+        .push(" ORDER BY c.name, r.earned_on DESC, r.id");
+    tx.all(query).await
+}
+
+/// Every record (for program-wide tier evaluations), grouped by partner.
+pub async fn all(tx: &mut Tx) -> Result<Vec<RecordRow>> {
+    let mut query = Sql::new(SELECT);
+    query.push(" ORDER BY r.partner_id, r.id");
+    tx.all(query).await
+}
