@@ -162,6 +162,17 @@ enum ProgramAction {
 
 #[derive(Subcommand)]
 enum ImportWhat {
+    /// Certification completions as an LMS exports them. Header: partner (id, domain or name),
+    /// email, name (for people not yet contacts), certification (key or name), date
+    /// (YYYY-MM-DD), score (percent).
+    Certifications {
+        #[command(flatten)]
+        db: DbArgs,
+        file: std::path::PathBuf,
+        /// Check every row and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Tier facts by partner and quarter. Header: partner (id, domain or name), quarter
     /// (2026-Q3) and any of sourced_revenue, qbrs, co_marketing, certified_people,
     /// advanced_certified_people, customer_references, executive_sponsor, ipp_score.
@@ -378,6 +389,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             what: ImportWhat::Facts { db, file, dry_run },
         } => import_facts(&db.database_url, &file, dry_run).await,
+        Command::Import {
+            what: ImportWhat::Certifications { db, file, dry_run },
+        } => import_certifications(&db.database_url, &file, dry_run).await,
         Command::Bench {
             what: BenchWhat::Tiers { partners, rounds },
         } => {
@@ -502,22 +516,33 @@ async fn simulate_program(url: &str, file: &std::path::Path) -> anyhow::Result<(
     Ok(())
 }
 
-async fn import_facts(url: &str, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+async fn import_certifications(
+    url: &str,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let services = open_for_cli(url).await?;
-    let bar = indicatif::ProgressBar::new(0).with_style(
-        indicatif::ProgressStyle::with_template("importing {bar:40} {pos}/{len} rows ({eta} left)")
-            .expect("a valid template"),
-    );
     let report = services
-        .import_facts(&Actor::system("cli"), &text, dry_run, &|done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        })
+        .import_certifications(&Actor::system("cli"), &text, dry_run)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(e)))?;
-    bar.finish_and_clear();
+    print_import_report(
+        file,
+        &report,
+        "certification(s) recorded",
+        "already on record",
+    )
+}
+
+/// Prints an import's problems (FILE:LINE: column: message) or its summary.
+fn print_import_report(
+    file: &std::path::Path,
+    report: &services::facts::ImportReport,
+    created: &str,
+    updated: &str,
+) -> anyhow::Result<()> {
     for error in &report.errors {
         println!(
             "{}:{}: {}: {}",
@@ -541,7 +566,7 @@ async fn import_facts(url: &str, file: &std::path::Path, dry_run: bool) -> anyho
         "checked (dry run, nothing written)"
     };
     println!(
-        "{}: {verb} {} row(s) for {} partner(s): {} new quarter(s), {} updated",
+        "{}: {verb} {} row(s) for {} partner(s): {} {created}, {} {updated}",
         file.display(),
         report.rows,
         report.partners,
@@ -549,6 +574,25 @@ async fn import_facts(url: &str, file: &std::path::Path, dry_run: bool) -> anyho
         report.updated
     );
     Ok(())
+}
+
+async fn import_facts(url: &str, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let services = open_for_cli(url).await?;
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("importing {bar:40} {pos}/{len} rows ({eta} left)")
+            .expect("a valid template"),
+    );
+    let report = services
+        .import_facts(&Actor::system("cli"), &text, dry_run, &|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(e)))?;
+    bar.finish_and_clear();
+    print_import_report(file, &report, "new quarter(s)", "updated")
 }
 
 async fn bench_program(database_url: Option<String>, partners: usize) -> anyhow::Result<()> {

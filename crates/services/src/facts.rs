@@ -74,12 +74,12 @@ pub struct ImportReport {
 }
 
 /// Finds partners by id, website domain or exact name (case-insensitive).
-struct PartnerDirectory {
+pub(crate) struct PartnerDirectory {
     by_key: HashMap<String, (Uuid, bool)>,
 }
 
 impl PartnerDirectory {
-    fn new(partners: &[domain::partners::Partner]) -> Self {
+    pub(crate) fn new(partners: &[domain::partners::Partner]) -> Self {
         let mut by_key = HashMap::new();
         for p in partners {
             let entry = (p.id, p.archived_at.is_some());
@@ -93,7 +93,7 @@ impl PartnerDirectory {
         Self { by_key }
     }
 
-    fn find(&self, reference: &str) -> std::result::Result<Uuid, String> {
+    pub(crate) fn find(&self, reference: &str) -> std::result::Result<Uuid, String> {
         let key = reference.trim().to_lowercase();
         let found = self
             .by_key
@@ -112,17 +112,22 @@ impl PartnerDirectory {
 }
 
 impl Services {
-    /// A partner's recorded quarters, oldest first.
+    /// A partner's quarters, oldest first; once it has certification records, their counts
+    /// replace the typed ones (and the current quarter is always present).
     pub async fn partner_history(
         &self,
         actor: &Actor,
         partner_id: Uuid,
     ) -> Result<Vec<QuarterFacts>> {
         self.get_partner(actor, partner_id).await?;
+        let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let rows = store::facts::history(&mut tx, partner_id).await?;
+        let records = store::certifications::for_partner(&mut tx, partner_id).await?;
         tx.commit().await?;
-        rows.iter().map(from_row).collect()
+        let mut history = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        crate::enablement::with_records(&mut history, &records, &program)?;
+        Ok(history)
     }
 
     /// What the tier engine reads for a partner today: the trailing four quarters.

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod demo;
+pub mod enablement;
 pub mod facts;
 pub mod jobs;
 pub mod partners;

@@ -126,6 +126,7 @@ fn kind_of(row: &ProposalRow) -> ProposalKind {
 pub(crate) async fn active_book(
     tx: &mut store::Tx,
     oldest: domain::quarter::Quarter,
+    program: &Program,
 ) -> Result<(
     Vec<domain::partners::Partner>,
     HashMap<Uuid, Vec<QuarterFacts>>,
@@ -144,6 +145,14 @@ pub(crate) async fn active_book(
             .entry(row.partner_id)
             .or_default()
             .push(crate::facts::from_row(&row.row)?);
+    }
+    let mut records: HashMap<Uuid, Vec<store::certifications::RecordRow>> = HashMap::new();
+    for row in store::certifications::all(tx).await? {
+        records.entry(row.partner_id).or_default().push(row);
+    }
+    for (partner_id, rows) in &records {
+        let history = histories.entry(*partner_id).or_default();
+        crate::enablement::with_records(history, rows, program)?;
     }
     Ok((partners, histories))
 }
@@ -186,7 +195,7 @@ impl Services {
         let quarter = crate::facts::current_quarter();
         let oldest = quarter.trailing(8 + program.progression.upgrade_after_quarters as usize)[0];
         let mut tx = self.db.write().await?;
-        let (partners, histories) = active_book(&mut tx, oldest).await?;
+        let (partners, histories) = active_book(&mut tx, oldest, &program).await?;
         let mut in_play: HashMap<Uuid, ProposalRow> = HashMap::new();
         let mut raised: HashMap<Uuid, u32> = HashMap::new();
         for row in store::proposals::in_play_or_raised_in(&mut tx, &quarter.to_string()).await? {
@@ -651,7 +660,7 @@ impl Services {
         let (version, current) = self.program_in_force().await?;
         let quarter = crate::facts::current_quarter();
         let mut tx = self.db.read().await?;
-        let (partners, histories) = active_book(&mut tx, quarter.trailing(4)[0]).await?;
+        let (partners, histories) = active_book(&mut tx, quarter.trailing(4)[0], &current).await?;
         tx.commit().await?;
         let empty = Vec::new();
         let book: Vec<domain::program::simulation::SimPartner> = partners

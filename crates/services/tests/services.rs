@@ -1377,3 +1377,49 @@ async fn ipp_assessments_feed_the_ipp_criterion_and_3c4c_history_is_shared_on_re
     })
     .await;
 }
+
+#[tokio::test]
+async fn certification_completions_import_creates_contacts_and_feed_the_tier_engine() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let today = store::now().date();
+        let recent = (today - time::Duration::days(30)).to_string();
+        let old = (today - time::Duration::days(400)).to_string();
+        let csv = format!(
+            "partner,email,name,certification,date,score\n\
+             alpha.com,ana@alpha.com,Ana Alves,sales_foundation,{recent},82\n\
+             Alpha,BO@alpha.com,,Technical — Advanced,{recent},91\n\
+             alpha.com,cy@alpha.com,Cy,sales_foundation,{old},75\n"
+        );
+        let dry = s.import_certifications(&w.manager, &csv, true).await.unwrap();
+        assert!(dry.errors.is_empty(), "{:?}", dry.errors);
+        assert_eq!((dry.created, dry.applied), (3, false));
+        assert!(s.certification_records(&w.manager, w.partner_a).await.unwrap().is_empty(), "a dry run writes nothing");
+        let done = s.import_certifications(&w.manager, &csv, false).await.unwrap();
+        assert!(done.applied);
+        let again = s.import_certifications(&w.manager, &csv, false).await.unwrap();
+        assert_eq!((again.created, again.updated), (0, 3), "re-importing is a no-op");
+
+        let records = s.certification_records(&w.a_user, w.partner_a).await.unwrap();
+        assert_eq!(records.len(), 3);
+        let cy = records.iter().find(|r| r.person == "Cy").unwrap();
+        assert_eq!(cy.status, domain::enablement::Status::Expired);
+        let contacts = s.list_contacts(&w.manager, w.partner_a, false).await.unwrap();
+        assert!(contacts.iter().any(|c| c.name == "bo" && c.email.as_deref() == Some("bo@alpha.com")), "unknown people become contacts");
+
+        // The engine now counts the two valid certifications instead of typed numbers.
+        let facts = s.partner_facts(&w.manager, w.partner_a).await.unwrap();
+        assert_eq!((facts.certified_people, facts.advanced_certified_people), (2, 1));
+        assert_eq!(facts.certifications["technical_advanced"], 1);
+
+        let bad = "partner,email,certification,date,score\nalpha.com,di@alpha.com,sales_advanced,2026-01-01,60\nnobody.example,ed@x.com,sales_foundation,2026-01-01,90\n";
+        let report = s.import_certifications(&w.manager, bad, false).await.unwrap();
+        assert!(!report.applied);
+        let found: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(found[0], "line 2, score: 60% is below the pass mark of 80% for Sales — Advanced: not a completion");
+        assert!(found[1].starts_with("line 3, partner: no partner"), "{found:?}");
+        assert!(matches!(s.import_certifications(&w.a_admin, bad, true).await, Err(Error::Forbidden(_))));
+        assert!(matches!(s.certification_records(&w.a_user, w.partner_b).await, Err(Error::NotFound)));
+    })
+    .await;
+}

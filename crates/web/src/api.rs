@@ -20,6 +20,7 @@ use serde::de::DeserializeOwned;
 use services::Page;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
+use services::enablement::CertificationView;
 use services::facts::ImportReport;
 use services::jobs::JobView;
 use services::partners::PartnerQuery;
@@ -64,6 +65,12 @@ pub fn routes() -> Router<AppState> {
             get(evaluations_3c4c).post(evaluate_3c4c),
         )
         .route("/3c4c-evaluations/{id}/share", post(share_3c4c))
+        .route("/partners/{id}/certifications", get(certification_records))
+        .route(
+            "/certifications/import",
+            post(import_certifications)
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
+        )
         .route("/tier-proposals", get(tier_proposals))
         .route("/tier-proposals/{id}/decision", post(decide_proposal))
         .route(
@@ -718,6 +725,44 @@ async fn share_3c4c(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/partners/{id}/certifications", tag = "enablement",
+    responses((status = 200, body = [CertificationView]), (status = 404, body = Problem)))]
+async fn certification_records(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Vec<CertificationView>> {
+    Ok(Json(
+        state
+            .services
+            .certification_records(&auth.actor, id)
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/certifications/import", tag = "enablement", params(ImportParams),
+    request_body(content = String, content_type = "text/csv", description = "Header: partner, email, name (optional), certification, date, score"),
+    responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
+        (status = 422, body = ImportReport, description = "Bad rows, listed by line; nothing was written"),
+        (status = 403, body = Problem)))]
+async fn import_certifications(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(params): ApiQuery<ImportParams>,
+    body: String,
+) -> Result<impl IntoResponse, Problem> {
+    let report = state
+        .services
+        .import_certifications(&auth.actor, &body, params.dry_run)
+        .await?;
+    let status = if report.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(report)))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SimulationInput {
@@ -870,9 +915,9 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, import_certifications, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
-    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "admin"))
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "admin"))
 )]
 struct ApiDoc;
 

@@ -884,6 +884,7 @@ struct PartnerPage {
     tier_choices: Vec<Opt>,
     proposals: Vec<services::tiers::TierProposal>,
     internal: bool,
+    certifications: Vec<services::enablement::CertificationView>,
     /// (key, name) of each certification of the program.
     catalog: Vec<(String, String)>,
     /// Internal users only.
@@ -1064,6 +1065,10 @@ async fn partner_view(
         .evaluations_3c4c(&auth.actor, id)
         .await
         .map_err(service_error)?;
+    let certifications = services
+        .certification_records(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
     let history = services
         .partner_history(&auth.actor, id)
         .await
@@ -1123,6 +1128,7 @@ async fn partner_view(
         tier_choices: tier_options(&program, &partner.tier),
         proposals,
         internal: auth.actor.is_internal(),
+        certifications,
         catalog: program
             .certifications
             .iter()

@@ -326,6 +326,32 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             }),
         ),
         (
+            Method::GET,
+            format!("/api/v1/partners/{a}/certifications"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/certifications"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::POST,
+            "/api/v1/certifications/import?dry_run=true".into(),
+            Some(format!(
+                "partner,email,certification,date,score\n{b},x@bravo.com,sales_foundation,2026-01-01,90\n"
+            )),
+            Box::new(move |r| {
+                if r.is_internal() {
+                    editor(r)
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
             Method::POST,
             "/api/v1/program/simulations".into(),
             Some(format!(
