@@ -567,6 +567,49 @@ async fn import_facts_dry_run_then_import() {
         report.contains("discount exposure") && report.contains("nothing was stored"),
         "{report}"
     );
+    // Certification completions: a bad row is reported by line; then imported.
+    let completions = dir.join("completions.csv");
+    std::fs::write(&completions, "partner,email,certification,date,score\nacme.example,ana@acme.example,sales_foundation,2026-01-15,55\n").unwrap();
+    let out = run(
+        &[
+            "import",
+            "certifications",
+            "--database-url",
+            url,
+            completions.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(
+        !out.status.success() && text(&out).contains(":2: score: 55% is below the pass mark"),
+        "{}",
+        text(&out)
+    );
+    std::fs::write(&completions, "partner,email,certification,date,score\nacme.example,ana@acme.example,sales_foundation,2026-01-15,85\n").unwrap();
+    let out = run(
+        &[
+            "import",
+            "certifications",
+            "--database-url",
+            url,
+            completions.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(
+        out.status.success() && text(&out).contains("1 certification(s) recorded"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        services
+            .certification_records(&system, acme)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
     std::fs::write(&proposed, "[program]\nname = 1\n").unwrap();
     let out = run(
         &[

@@ -72,6 +72,14 @@ pub fn routes() -> Router<AppState> {
                     crate::api::IMPORT_LIMIT_BYTES,
                 )),
         )
+        .route(
+            "/certifications/import",
+            get(certifications_import_page)
+                .post(import_certifications)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::IMPORT_LIMIT_BYTES,
+                )),
+        )
 }
 
 // ---- shared view helpers ----
@@ -2008,27 +2016,62 @@ async fn apply_program(State(state): State<AppState>, auth: PageAuth, body: Byte
     }
 }
 
-// ---- facts import ----
+// ---- CSV imports (tier facts, certification completions) ----
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ImportKind {
+    Facts,
+    Certifications,
+}
+
+impl ImportKind {
+    fn path(self) -> &'static str {
+        match self {
+            ImportKind::Facts => "/facts/import",
+            ImportKind::Certifications => "/certifications/import",
+        }
+    }
+    fn title(self) -> &'static str {
+        match self {
+            ImportKind::Facts => "Import tier facts",
+            ImportKind::Certifications => "Import certifications",
+        }
+    }
+    fn created(self) -> &'static str {
+        match self {
+            ImportKind::Facts => "new quarter(s)",
+            ImportKind::Certifications => "certification(s) recorded",
+        }
+    }
+    fn updated(self) -> &'static str {
+        match self {
+            ImportKind::Facts => "updated",
+            ImportKind::Certifications => "already on record",
+        }
+    }
+}
 
 #[derive(Template)]
-#[template(path = "facts_import.html")]
-struct FactsImportPage {
+#[template(path = "import.html")]
+struct ImportPage {
     layout: Layout,
     csrf_token: String,
+    kind: ImportKind,
     csv: String,
     report: Option<services::facts::ImportReport>,
     errors: Errors,
 }
 
-fn facts_import_view(
+fn import_view(
     auth: &PageAuth,
+    kind: ImportKind,
     csv: String,
     report: Option<services::facts::ImportReport>,
     errors: Vec<FieldError>,
 ) -> PageResult {
     if !(auth.actor.is_internal() && auth.actor.role.can_edit_partners()) {
         return Err(service_error(services::Error::Forbidden(
-            "only admins and partner managers import partner facts".into(),
+            "only admins and partner managers import data".into(),
         )));
     }
     let failed = !errors.is_empty() || report.as_ref().is_some_and(|r| !r.errors.is_empty());
@@ -2037,9 +2080,10 @@ fn facts_import_view(
     } else {
         StatusCode::OK
     };
-    let view = FactsImportPage {
-        layout: Layout::signed_in("Import tier facts", auth),
+    let view = ImportPage {
+        layout: Layout::signed_in(kind.title(), auth),
         csrf_token: auth.csrf_token.clone(),
+        kind,
         csv,
         report,
         errors: Errors::from(errors),
@@ -2048,11 +2092,38 @@ fn facts_import_view(
 }
 
 async fn facts_import_page(auth: PageAuth) -> PageResult {
-    facts_import_view(&auth, String::new(), None, Vec::new())
+    import_view(&auth, ImportKind::Facts, String::new(), None, Vec::new())
+}
+
+async fn certifications_import_page(auth: PageAuth) -> PageResult {
+    import_view(
+        &auth,
+        ImportKind::Certifications,
+        String::new(),
+        None,
+        Vec::new(),
+    )
 }
 
 async fn import_facts(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
-    let form = Form::parse(&body);
+    run_import(&state, &auth, ImportKind::Facts, &body).await
+}
+
+async fn import_certifications(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    body: Bytes,
+) -> PageResult {
+    run_import(&state, &auth, ImportKind::Certifications, &body).await
+}
+
+async fn run_import(
+    state: &AppState,
+    auth: &PageAuth,
+    kind: ImportKind,
+    body: &Bytes,
+) -> PageResult {
+    let form = Form::parse(body);
     auth.verify_csrf(&form.csrf())?;
     let csv = form.get("csv");
     if csv.trim().is_empty() {
@@ -2060,17 +2131,27 @@ async fn import_facts(State(state): State<AppState>, auth: PageAuth, body: Bytes
             field: "csv".into(),
             message: "choose a file or paste the rows".into(),
         };
-        return facts_import_view(&auth, csv, None, vec![error]);
+        return import_view(auth, kind, csv, None, vec![error]);
     }
     let dry_run = form.get("action") != "import";
-    let report = state
-        .services
-        .import_facts(&auth.actor, &csv, dry_run, &|_, _| {})
-        .await
-        .map_err(service_error)?;
+    let report = match kind {
+        ImportKind::Facts => {
+            state
+                .services
+                .import_facts(&auth.actor, &csv, dry_run, &|_, _| {})
+                .await
+        }
+        ImportKind::Certifications => {
+            state
+                .services
+                .import_certifications(&auth.actor, &csv, dry_run)
+                .await
+        }
+    }
+    .map_err(service_error)?;
     // After a successful import the form starts empty, so the same rows are not sent twice.
     let csv = if report.applied { String::new() } else { csv };
-    facts_import_view(&auth, csv, Some(report), Vec::new())
+    import_view(auth, kind, csv, Some(report), Vec::new())
 }
 
 // ---- tier proposals ----

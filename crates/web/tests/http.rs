@@ -239,6 +239,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/account/time-zone".into(),
         "/program".into(),
         "/facts/import".into(),
+        "/certifications/import".into(),
         "/tiers/evaluate".into(),
         "/program/simulate".into(),
         format!("/partners/{a}/ipp"),
@@ -951,6 +952,34 @@ async fn qualification_forms_ipp_and_3c4c() {
         let (_, _, own) = f.page(&user_session, &path).await;
         assert!(own.contains("</span> 3.10</td><td>Develop</td>") && own.contains("hire two SEs"), "{own}");
         assert!(!own.contains("Ideal Partner Profile") && !own.contains("ipp-form") && !own.contains("evaluation-form"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn certification_import_page_and_records_on_the_partner_page() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let a = f.partner_a;
+        let (status, _, page) = f.page(&session, "/certifications/import").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Import certification completions from CSV"));
+        let day = (store::now().date() - time::Duration::days(10)).to_string();
+        let csv = format!("partner,email,name,certification,date,score\n{a},ana@alpha.com,Ana Alves,technical_advanced,{day},88\n{a},bo@alpha.com,,sales_foundation,{day},50\n");
+        let form = format!("csrf_token={csrf}&action=check&csv={}", urlencode(&csv));
+        let (status, _, page) = f.post_form(&session, "/certifications/import", &form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("below the pass mark of 70%"), "{page}");
+        let good: String = csv.lines().take(2).map(|l| format!("{l}\n")).collect();
+        let form = format!("csrf_token={csrf}&action=import&csv={}", urlencode(&good));
+        let (status, _, page) = f.post_form(&session, "/certifications/import", &form).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(page.contains("Imported 1 row(s) for 1 partner(s): 1 certification(s) recorded, 0 already on record."), "{page}");
+        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (_, _, own) = f.page(&user_session, &format!("/partners/{a}")).await;
+        assert!(own.contains("<td>Ana Alves</td><td>Technical — Advanced</td>"), "{own}");
+        let (status, _, _) = f.page(&user_session, "/certifications/import").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
     })
     .await;
 }
