@@ -160,6 +160,43 @@ pub fn apply_to_history(
     }
 }
 
+/// Whether the certifications expiring within `horizon_days` would take a partner that keeps
+/// its tier today below that tier's keep criteria; says how when so. `history` already has
+/// the records applied.
+pub fn tier_at_risk(
+    program: &crate::program::Program,
+    current_tier: usize,
+    history: &[crate::program::history::QuarterFacts],
+    held: &[Held],
+    today: Date,
+    horizon_days: u32,
+) -> Option<String> {
+    use crate::program::evaluation::keeps_tier;
+    let quarter = crate::quarter::Quarter::containing(today);
+    let now = crate::program::history::facts_as_of(history, quarter);
+    if !keeps_tier(program, current_tier, &now) {
+        return None;
+    }
+    let until = today + time::Duration::days(horizon_days.into());
+    let later = counts(held, &program.certifications, until);
+    let mut then = now.clone();
+    then.certified_people = later.certified_people;
+    then.advanced_certified_people = later.advanced_certified_people;
+    then.certifications = later.by_certification;
+    if keeps_tier(program, current_tier, &then) {
+        return None;
+    }
+    let tier = &program.tiers[current_tier];
+    Some(format!(
+        "tier at risk: certifications expiring by {until} would leave {} certified people ({} advanced); {} keeps {} ({} advanced)",
+        then.certified_people,
+        then.advanced_certified_people,
+        tier.name,
+        tier.keep.certified_people,
+        tier.keep.advanced_certified_people
+    ))
+}
+
 /// One completion from an LMS export, read and checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completion {
@@ -492,6 +529,40 @@ mod tests {
         let facts = facts_as_of(&history, q("2026-Q4"));
         assert_eq!(facts.sourced_revenue_12m, Decimal::from(100));
         assert_eq!(facts.certifications["technical_advanced"], 1);
+    }
+
+    #[test]
+    fn expiries_that_would_drop_a_partner_below_its_tier_put_it_at_risk() {
+        use crate::program::history::QuarterFacts;
+        let program = crate::program::shipped();
+        let today = date!(2026 - 11 - 27);
+        // Bronze keeps 1 certified person; the only one's certification expires in 20 days.
+        let records = vec![held(1, "sales_foundation", date!(2025 - 12 - 17))];
+        let mut history = vec![QuarterFacts {
+            customer_references: 1,
+            qbrs: 1,
+            ..QuarterFacts::empty(crate::quarter::Quarter::containing(today))
+        }];
+        apply_to_history(&mut history, &records, &program.certifications, today);
+        let risk = tier_at_risk(&program, 1, &history, &records, today, 30).unwrap();
+        assert_eq!(
+            risk,
+            "tier at risk: certifications expiring by 2026-12-27 would leave 0 certified people (0 advanced); Bronze keeps 1 (0 advanced)"
+        );
+        assert_eq!(
+            tier_at_risk(&program, 1, &history, &records, today, 7),
+            None,
+            "not within a week"
+        );
+        let renewed = vec![
+            records[0].clone(),
+            held(1, "sales_foundation", date!(2026 - 11 - 01)),
+        ];
+        assert_eq!(
+            tier_at_risk(&program, 1, &history, &renewed, today, 30),
+            None,
+            "renewed in time"
+        );
     }
 
     #[test]

@@ -61,13 +61,24 @@ pub fn schedule_key(cadence: Cadence, now: OffsetDateTime) -> String {
 }
 
 impl Services {
-    /// Queues this period's scheduled tier evaluation if it is not queued yet.
+    /// Queues this period's scheduled tier evaluation and today's certification expiry run
+    /// unless they are queued already; returns whether the tier evaluation was queued.
     pub async fn schedule_jobs(&self, now: OffsetDateTime) -> Result<bool> {
         let (_, program) = self.program_in_force().await?;
         let key = schedule_key(program.review.evaluation, now);
+        let expiry_key = format!("{}:{}", crate::enablement::CERTIFICATION_EXPIRY, now.date());
         let mut tx = self.db.write().await?;
         let queued =
             store::jobs::enqueue(&mut tx, EVALUATE_TIERS, &key, now, "schedule", now).await?;
+        store::jobs::enqueue(
+            &mut tx,
+            crate::enablement::CERTIFICATION_EXPIRY,
+            &expiry_key,
+            now,
+            "schedule",
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(queued)
     }
@@ -89,6 +100,10 @@ impl Services {
                     self.evaluate_all_tiers(&actor)
                         .await
                         .map(|summary| summary.to_string())
+                }
+                crate::enablement::CERTIFICATION_EXPIRY => {
+                    self.run_certification_expiry(&Actor::system("certification expiry"))
+                        .await
                 }
                 other => Err(Error::Conflict(format!("unknown job kind '{other}'"))),
             };

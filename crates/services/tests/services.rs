@@ -1114,7 +1114,11 @@ async fn scheduled_evaluation_runs_once_per_period() {
             !s.schedule_jobs(now).await.unwrap(),
             "the same day is queued once"
         );
-        assert_eq!(s.run_due_jobs(now).await.unwrap(), 1);
+        assert_eq!(
+            s.run_due_jobs(now).await.unwrap(),
+            2,
+            "the tier evaluation and the certification expiry run"
+        );
         assert_eq!(s.run_due_jobs(now).await.unwrap(), 0);
         let runs = s.tier_evaluation_runs(&w.admin).await.unwrap();
         assert_eq!(
@@ -1420,6 +1424,47 @@ async fn certification_completions_import_creates_contacts_and_feed_the_tier_eng
         assert!(found[1].starts_with("line 3, partner: no partner"), "{found:?}");
         assert!(matches!(s.import_certifications(&w.a_admin, bad, true).await, Err(Error::Forbidden(_))));
         assert!(matches!(s.certification_records(&w.a_user, w.partner_b).await, Err(Error::NotFound)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn expiry_reminders_once_per_offset_tier_at_risk_and_major_releases() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let mut input = partner_input("Juliet");
+        input.tier = "bronze".into();
+        let juliet = s.create_partner(&w.manager, &input).await.unwrap().id;
+        // Bronze keeps 1 certified person, 1 reference, 1 QBR a year.
+        let facts = domain::program::history::QuarterFactsInput {
+            customer_references: "1".into(),
+            qbrs: "1".into(),
+            ..Default::default()
+        };
+        s.set_quarter_facts(&w.manager, juliet, &facts).await.unwrap();
+        let today = store::now().date();
+        let earned = domain::enablement::add_months(today, 0) - time::Duration::days(365 - 20);
+        let csv = format!("partner,email,certification,date,score\njuliet.com,kim@juliet.com,sales_foundation,{earned},90\n");
+        assert!(s.import_certifications(&w.manager, &csv, false).await.unwrap().applied);
+        let records = s.certification_records(&w.manager, juliet).await.unwrap();
+        assert_eq!(records[0].status, domain::enablement::Status::Expiring);
+
+        let system = Actor::system("test expiry");
+        let result = s.run_certification_expiry(&system).await.unwrap();
+        assert_eq!(result, "1 renewal reminder(s), 1 partner(s) with their tier at risk");
+        let again = s.run_certification_expiry(&system).await.unwrap();
+        assert_eq!(again, "0 renewal reminder(s), 0 partner(s) with their tier at risk", "one reminder per offset");
+        let timeline = s.partner_timeline(&w.a_user, w.partner_a, "", None).await.unwrap();
+        assert!(timeline.items.iter().all(|e| e.action != "renewal_reminder"), "other partners hear nothing");
+        let timeline = s.partner_timeline(&w.manager, juliet, "", None).await.unwrap().items;
+        assert!(timeline.iter().any(|e| e.summary.starts_with("Renewal reminder: kim's Sales — Foundation expires on ") && e.summary.ends_with("(30-day reminder)")), "{timeline:?}");
+        assert!(timeline.iter().any(|e| e.action == "tier_at_risk" && e.summary.contains("Bronze keeps 1")));
+
+        assert!(matches!(s.declare_major_release(&w.manager, "v5").await, Err(Error::Forbidden(_))));
+        assert_eq!(s.declare_major_release(&w.admin, "v5").await.unwrap(), 1);
+        let records = s.certification_records(&w.manager, juliet).await.unwrap();
+        assert_eq!(records[0].status, domain::enablement::Status::Expired, "retired by the release");
+        assert_eq!(s.partner_facts(&w.manager, juliet).await.unwrap().certified_people, 0);
     })
     .await;
 }

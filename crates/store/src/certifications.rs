@@ -19,6 +19,8 @@ pub struct RecordRow {
     /// Percent.
     pub score: String,
     pub retired: i64,
+    /// The last renewal reminder sent (days before expiry).
+    pub last_reminder: Option<i64>,
     pub source: String,
 }
 
@@ -54,7 +56,7 @@ pub async fn insert(tx: &mut Tx, record: &NewRecord<'_>, at: OffsetDateTime) -> 
 }
 
 const SELECT: &str = "SELECT r.id, r.partner_id, r.contact_id, c.name AS contact_name, c.email AS contact_email, \
-     r.certification, r.earned_on, r.expires_on, r.score, r.retired, r.source \
+     r.certification, r.earned_on, r.expires_on, r.score, r.retired, r.last_reminder, r.source \
      FROM certification_records r JOIN contacts c ON c.id = r.contact_id";
 
 /// A partner's records, by person then newest first.
@@ -72,4 +74,32 @@ pub async fn all(tx: &mut Tx) -> Result<Vec<RecordRow>> {
     let mut query = Sql::new(SELECT);
     query.push(" ORDER BY r.partner_id, r.id");
     tx.all(query).await
+}
+
+pub async fn set_last_reminder(tx: &mut Tx, id: Uuid, days_before: i64) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE certification_records SET last_reminder = $2 WHERE id = $1",
+        id,
+        days_before
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Retires every valid certification of the given catalog keys (a major release).
+pub async fn retire(tx: &mut Tx, certifications: &[String]) -> Result<u64> {
+    let mut query = Sql::new(
+        "UPDATE certification_records SET retired = 1 WHERE retired = 0 AND certification IN (",
+    );
+    for (i, key) in certifications.iter().enumerate() {
+        if i > 0 {
+            query.push(", ");
+        }
+        query.push_bind(key.as_str());
+    }
+    query.push(")");
+    if certifications.is_empty() {
+        return Ok(0);
+    }
+    tx.execute(query).await
 }

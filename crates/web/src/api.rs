@@ -71,6 +71,7 @@ pub fn routes() -> Router<AppState> {
             post(import_certifications)
                 .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
+        .route("/releases", post(declare_major_release))
         .route("/tier-proposals", get(tier_proposals))
         .route("/tier-proposals/{id}/decision", post(decide_proposal))
         .route(
@@ -765,6 +766,34 @@ async fn import_certifications(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+struct ReleaseInput {
+    /// The release's name, e.g. "v5.0".
+    release: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct ReleaseOutcome {
+    /// Certifications retired (their holders must renew).
+    retired: u64,
+}
+
+#[utoipa::path(post, path = "/api/v1/releases", tag = "enablement", request_body = ReleaseInput,
+    responses((status = 200, body = ReleaseOutcome, description = "Every certification that expires on a major release is retired"),
+        (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn declare_major_release(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(input): ApiJson<ReleaseInput>,
+) -> ApiResult<ReleaseOutcome> {
+    let retired = state
+        .services
+        .declare_major_release(&auth.actor, &input.release)
+        .await?;
+    Ok(Json(ReleaseOutcome { retired }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 struct SimulationInput {
     /// The proposed program.toml.
     source: String,
@@ -915,7 +944,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, import_certifications, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, import_certifications, declare_major_release, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "admin"))
 )]

@@ -353,6 +353,12 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::POST,
+            "/api/v1/releases".into(),
+            Some(r#"{"release":"v5"}"#.into()),
+            Box::new(|r| if r == Role::Admin { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::POST,
             "/api/v1/program/simulations".into(),
             Some(format!(
                 r#"{{"source":{}}}"#,

@@ -202,6 +202,8 @@ struct RawFile {
     #[serde(default)]
     health_score: policy::HealthScore,
     #[serde(default)]
+    enablement: policy::Enablement,
+    #[serde(default)]
     ipp: ipp::Ipp,
     #[serde(default)]
     scoring_3c4c: scoring_3c4c::Scoring3c4c,
@@ -789,6 +791,7 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         raci: raw.raci,
         targets: raw.targets,
         health_score: raw.health_score,
+        enablement: raw.enablement,
     };
     let tier_keys: Vec<String> = tiers.iter().map(|t| t.key.clone()).collect();
     let mut checks = Checks::new(text);

@@ -856,6 +856,38 @@ impl HealthScore {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Enablement {
+    /// Days before a certification expires when the person and their partner are reminded.
+    pub reminder_days: Vec<u32>,
+}
+
+impl Default for Enablement {
+    fn default() -> Self {
+        Self {
+            reminder_days: vec![90, 30, 7],
+        }
+    }
+}
+
+impl Enablement {
+    fn check(&self, checks: &mut Checks) {
+        if self.reminder_days.is_empty() || !self.reminder_days.windows(2).all(|w| w[0] > w[1]) {
+            checks.error(
+                "enablement.reminder_days",
+                "enablement.reminder_days must list at least one day, from the largest to the smallest".into(),
+                "write them as e.g. [90, 30, 7]",
+            );
+        }
+    }
+
+    /// From this many days before expiry a certification shows as expiring.
+    pub fn expiring_within(&self) -> u32 {
+        self.reminder_days.first().copied().unwrap_or(0)
+    }
+}
+
 /// Every policy section, as read from the file or defaulted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Policies {
@@ -867,6 +899,7 @@ pub struct Policies {
     pub raci: RaciMatrix,
     pub targets: Targets,
     pub health_score: HealthScore,
+    pub enablement: Enablement,
 }
 
 impl Policies {
@@ -879,5 +912,6 @@ impl Policies {
         self.raci.check(checks);
         self.targets.check(checks);
         self.health_score.check(checks);
+        self.enablement.check(checks);
     }
 }
