@@ -197,6 +197,53 @@ pub fn tier_at_risk(
     ))
 }
 
+/// Whether a partner's people pass a gate on `today`, and why not in words a partner reads.
+pub fn gate_status(
+    gate: &crate::program::policy::Gate,
+    held: &[Held],
+    catalog: &[Certification],
+    today: Date,
+) -> Result<(), String> {
+    let people: BTreeSet<uuid::Uuid> = held
+        .iter()
+        .filter(|h| h.earned_on <= today && status(h, today, 0) != Status::Expired)
+        .filter(|h| {
+            catalog.iter().any(|c| {
+                c.key == h.certification
+                    && gate.track.is_none_or(|t| c.track == t)
+                    && gate.min_level.is_none_or(|l| c.level >= l)
+            })
+        })
+        .map(|h| h.person)
+        .collect();
+    if people.len() as u32 >= gate.min_people {
+        return Ok(());
+    }
+    let track = match gate.track {
+        Some(crate::program::certifications::Track::Sales) => "sales ",
+        Some(crate::program::certifications::Track::Technical) => "technical ",
+        None => "",
+    };
+    let level = match gate.min_level {
+        Some(Level::Foundation) | None => "",
+        Some(Level::Advanced) => " at advanced level or above",
+        Some(Level::Expert) => " at expert level",
+    };
+    let need = if gate.min_people == 1 {
+        format!("one active {track}certification{level}")
+    } else {
+        format!(
+            "{} people with an active {track}certification{level}",
+            gate.min_people
+        )
+    };
+    Err(format!(
+        "to {} your organisation needs {need}; it has {}",
+        gate.action.label(),
+        people.len()
+    ))
+}
+
 /// One completion from an LMS export, read and checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completion {
@@ -562,6 +609,40 @@ mod tests {
             tier_at_risk(&program, 1, &history, &renewed, today, 30),
             None,
             "renewed in time"
+        );
+    }
+
+    #[test]
+    fn gates_explain_themselves_when_they_block() {
+        use crate::program::policy::Enablement;
+        let gates = Enablement::default().gates;
+        let catalog = default_catalog();
+        let today = date!(2026 - 11 - 27);
+        let technical = vec![held(1, "technical_expert", date!(2026 - 06 - 01))];
+        assert_eq!(
+            gate_status(&gates[0], &technical, &catalog, today),
+            Err("to register deals your organisation needs one active sales certification; it has 0".into())
+        );
+        assert_eq!(
+            gate_status(&gates[1], &technical, &catalog, today),
+            Ok(()),
+            "any certification opens MDF"
+        );
+        let sales = vec![held(2, "sales_foundation", date!(2026 - 06 - 01))];
+        assert_eq!(gate_status(&gates[0], &sales, &catalog, today), Ok(()));
+        let expired = vec![held(2, "sales_foundation", date!(2025 - 06 - 01))];
+        assert!(
+            gate_status(&gates[0], &expired, &catalog, today).is_err(),
+            "an expired one does not count"
+        );
+        let strict = crate::program::policy::Gate {
+            min_people: 2,
+            min_level: Some(Level::Advanced),
+            ..gates[0].clone()
+        };
+        assert_eq!(
+            gate_status(&strict, &sales, &catalog, today),
+            Err("to register deals your organisation needs 2 people with an active sales certification at advanced level or above; it has 0".into())
         );
     }
 

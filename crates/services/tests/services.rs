@@ -1460,6 +1460,12 @@ async fn expiry_reminders_once_per_offset_tier_at_risk_and_major_releases() {
         assert!(timeline.iter().any(|e| e.summary.starts_with("Renewal reminder: kim's Sales — Foundation expires on ") && e.summary.ends_with("(30-day reminder)")), "{timeline:?}");
         assert!(timeline.iter().any(|e| e.action == "tier_at_risk" && e.summary.contains("Bronze keeps 1")));
 
+        let gates = s.eligibility(&w.a_user, w.partner_a).await.unwrap();
+        assert!(!gates[0].allowed, "Alpha has no sales certification");
+        assert_eq!(gates[0].reason.as_deref(), Some("to register deals your organisation needs one active sales certification; it has 0"));
+        let gates = s.eligibility(&w.manager, juliet).await.unwrap();
+        assert!(gates.iter().all(|g| g.allowed), "Juliet's sales foundation opens both gates");
+        assert!(matches!(s.eligibility(&w.a_user, juliet).await, Err(Error::NotFound)));
         assert!(matches!(s.declare_major_release(&w.manager, "v5").await, Err(Error::Forbidden(_))));
         assert_eq!(s.declare_major_release(&w.admin, "v5").await.unwrap(), 1);
         let records = s.certification_records(&w.manager, juliet).await.unwrap();

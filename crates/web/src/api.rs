@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use services::Page;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
-use services::enablement::CertificationView;
+use services::enablement::{CertificationView, GateView};
 use services::facts::ImportReport;
 use services::jobs::JobView;
 use services::partners::PartnerQuery;
@@ -72,6 +72,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route("/releases", post(declare_major_release))
+        .route("/partners/{id}/eligibility", get(eligibility))
         .route("/tier-proposals", get(tier_proposals))
         .route("/tier-proposals/{id}/decision", post(decide_proposal))
         .route(
@@ -764,6 +765,16 @@ async fn import_certifications(
     Ok((status, Json(report)))
 }
 
+#[utoipa::path(get, path = "/api/v1/partners/{id}/eligibility", tag = "enablement",
+    responses((status = 200, body = [GateView]), (status = 404, body = Problem)))]
+async fn eligibility(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Vec<GateView>> {
+    Ok(Json(state.services.eligibility(&auth.actor, id).await?))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ReleaseInput {
@@ -944,7 +955,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, import_certifications, declare_major_release, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, import_certifications, declare_major_release, eligibility, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "admin"))
 )]

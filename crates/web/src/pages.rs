@@ -893,6 +893,7 @@ struct PartnerPage {
     proposals: Vec<services::tiers::TierProposal>,
     internal: bool,
     certifications: Vec<services::enablement::CertificationView>,
+    gates: Vec<services::enablement::GateView>,
     /// (key, name) of each certification of the program.
     catalog: Vec<(String, String)>,
     /// Internal users only.
@@ -1077,6 +1078,10 @@ async fn partner_view(
         .certification_records(&auth.actor, id)
         .await
         .map_err(service_error)?;
+    let gates = services
+        .eligibility(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
     let history = services
         .partner_history(&auth.actor, id)
         .await
@@ -1137,6 +1142,7 @@ async fn partner_view(
         proposals,
         internal: auth.actor.is_internal(),
         certifications,
+        gates,
         catalog: program
             .certifications
             .iter()

@@ -352,6 +352,18 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             }),
         ),
         (
+            Method::GET,
+            format!("/api/v1/partners/{a}/eligibility"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/eligibility"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
             Method::POST,
             "/api/v1/releases".into(),
             Some(r#"{"release":"v5"}"#.into()),

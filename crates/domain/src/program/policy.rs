@@ -856,17 +856,63 @@ impl HealthScore {
     }
 }
 
+/// What a partner must hold before it may do something (deal registration, MDF requests).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    /// deal_registration | mdf_request
+    pub action: GatedAction,
+    /// People with an active certification matching `track` and `min_level`.
+    pub min_people: u32,
+    #[serde(default)]
+    pub track: Option<super::certifications::Track>,
+    #[serde(default)]
+    pub min_level: Option<super::certifications::Level>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GatedAction {
+    DealRegistration,
+    MdfRequest,
+}
+
+impl GatedAction {
+    pub fn label(self) -> &'static str {
+        match self {
+            GatedAction::DealRegistration => "register deals",
+            GatedAction::MdfRequest => "request MDF",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Enablement {
     /// Days before a certification expires when the person and their partner are reminded.
     pub reminder_days: Vec<u32>,
+    pub gates: Vec<Gate>,
 }
 
 impl Default for Enablement {
     fn default() -> Self {
+        use super::certifications::Track;
         Self {
             reminder_days: vec![90, 30, 7],
+            gates: vec![
+                Gate {
+                    action: GatedAction::DealRegistration,
+                    min_people: 1,
+                    track: Some(Track::Sales),
+                    min_level: None,
+                },
+                Gate {
+                    action: GatedAction::MdfRequest,
+                    min_people: 1,
+                    track: None,
+                    min_level: None,
+                },
+            ],
         }
     }
 }
