@@ -405,6 +405,26 @@ async fn portal_in_a_real_browser() {
             "{}",
             text_of(&client, "#tiers-notice").await
         );
+
+        // Certification completions pasted into the import page; the partner then sees them
+        // and its eligibility.
+        let day = (store::now().date() - time::Duration::days(5)).to_string();
+        client
+            .goto(&format!("{base}/certifications/import"))
+            .await
+            .unwrap();
+        fill(
+            &client,
+            "#csv",
+            &format!("partner,email,name,certification,date,score\nAlpha Integrators,ana@alpha.test,Ana Alves,sales_foundation,{day},84\n"),
+        )
+        .await;
+        click_and_wait(&client, "button[value=import]").await;
+        assert!(
+            text_of(&client, "#import-result")
+                .await
+                .contains("1 certification(s) recorded")
+        );
         click_and_wait(&client, ".me button").await;
         sign_in(&client, base, "rep@alpha.test").await;
         client
@@ -415,6 +435,16 @@ async fn portal_in_a_real_browser() {
             text_of(&client, "#tier-summary")
                 .await
                 .contains("Current tier: Bronze")
+        );
+        assert!(
+            text_of(&client, "#certification-records")
+                .await
+                .contains("Ana Alves")
+        );
+        assert!(
+            text_of(&client, "#eligibility")
+                .await
+                .contains("May register deals.")
         );
         screenshot(&client, &format!("{backend:?}-partner-tier")).await;
 
