@@ -5,6 +5,7 @@ pub mod certifications;
 pub mod evaluation;
 pub mod history;
 pub mod ipp;
+pub mod onboarding;
 pub mod policy;
 pub mod progression;
 pub mod scoring_3c4c;
@@ -113,6 +114,7 @@ pub struct Program {
     /// Lowest first.
     pub tiers: Vec<TierDef>,
     pub certifications: Vec<certifications::Certification>,
+    pub onboarding: onboarding::Onboarding,
     pub policies: policy::Policies,
     pub ipp: ipp::Ipp,
     pub scoring_3c4c: scoring_3c4c::Scoring3c4c,
@@ -185,6 +187,8 @@ struct RawFile {
     tiers: Spanned<Vec<Spanned<RawTier>>>,
     #[serde(default = "certifications::default_catalog")]
     certifications: Vec<certifications::Certification>,
+    #[serde(default)]
+    onboarding: onboarding::Onboarding,
     #[serde(default)]
     deal_registration: policy::DealRegistration,
     #[serde(default)]
@@ -369,6 +373,8 @@ impl<'a> Checks<'a> {
 fn fix_for(message: &str) -> &'static str {
     if message.contains("unknown field") {
         "remove this key or correct its spelling to one of the keys listed"
+    } else if message.contains("untagged enum Owner") {
+        "write one of the teams (sales, marketing, product, finance, legal, customer_success, partner_manager, executive) or \"partner\""
     } else if message.contains("unknown variant") {
         "use one of the values listed"
     } else if message.contains("missing field") {
@@ -796,6 +802,7 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
     let tier_keys: Vec<String> = tiers.iter().map(|t| t.key.clone()).collect();
     let mut checks = Checks::new(text);
     certifications::check(&raw.certifications, &mut checks);
+    raw.onboarding.check(&mut checks);
     policies.check(&mut checks, &tier_keys);
     raw.ipp.check(&mut checks);
     raw.scoring_3c4c.check(&mut checks);
@@ -809,6 +816,7 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         progression: raw.progression,
         tiers,
         certifications: raw.certifications,
+        onboarding: raw.onboarding,
         policies,
         ipp: raw.ipp,
         scoring_3c4c: raw.scoring_3c4c,

@@ -343,6 +343,55 @@ fn certification_criteria_name_catalog_keys_and_are_evaluated() {
 }
 
 #[test]
+fn onboarding_template_builds_a_dated_checklist() {
+    use onboarding::*;
+    use time::macros::date;
+    let p = default_program();
+    assert_eq!(p.onboarding, Onboarding::default());
+    let start = date!(2026 - 11 - 02);
+    let list = checklist(&p.onboarding, start);
+    assert_eq!(list.len(), 17);
+    assert_eq!(list[0].due_on, start, "Day 0 first");
+    let first_deal = list.iter().find(|i| i.key == "first_deal").unwrap();
+    assert_eq!(first_deal.due_on, date!(2027 - 01 - 01));
+    assert_eq!(
+        first_deal.completes_when,
+        Some(Observed::FirstDealRegistered)
+    );
+    assert_eq!(first_deal.owner, Owner::Partner(PartnerSide::Partner));
+    assert!(
+        !overdue(first_deal, false, date!(2027 - 01 - 01)),
+        "due today is not overdue"
+    );
+    assert!(overdue(first_deal, false, date!(2027 - 01 - 02)));
+    assert!(!overdue(first_deal, true, date!(2027 - 06 - 01)));
+    assert_eq!(
+        health_checks_due(&p.onboarding, start, date!(2026 - 12 - 02), &[]),
+        [30]
+    );
+    assert_eq!(
+        health_checks_due(&p.onboarding, start, date!(2027 - 02 - 01), &[30]),
+        [60, 90]
+    );
+
+    let text = replace("key = \"msa_signed\"", "key = \"nda_signed\"");
+    let issue = only_error(&text);
+    assert!(
+        issue
+            .message
+            .contains("onboarding item key 'nda_signed' is used twice"),
+        "{issue:?}"
+    );
+    let second = text.rfind("key = \"nda_signed\"").unwrap();
+    assert_eq!(issue.line, text[..second].matches('\n').count() + 1);
+    let issue = only_error(&replace("owner = \"product\"", "owner = \"janitor\""));
+    assert!(
+        issue.message.contains("did not match any variant"),
+        "{issue:?}"
+    );
+}
+
+#[test]
 fn shipped_policies_are_the_documented_defaults() {
     let p = default_program();
     assert_eq!(p.policies, policy::Policies::default());

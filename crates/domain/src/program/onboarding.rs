@@ -1,0 +1,324 @@
+//! The onboarding checklist template (seed 002, DOMAIN.md §4): what a partner and our teams
+//! do after signing, who owns each item, when it is due, what evidence closes it and which
+//! items the system can observe and close itself.
+
+use serde::Deserialize;
+use time::{Date, Duration};
+
+use super::Checks;
+use super::policy::Team;
+
+/// Who ticks an item: one of our teams (from the RACI) or the partner's own people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Owner {
+    Team(Team),
+    Partner(PartnerSide),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerSide {
+    Partner,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    None,
+    File,
+    Link,
+}
+
+/// Facts the system observes that complete an item on their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Observed {
+    FirstDealRegistered,
+    SalesCertificationEarned,
+    FirstQbrScheduled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemTemplate {
+    pub key: String,
+    /// legal, portal, training, gtm, comms, marketing or first_opportunity (free text).
+    pub phase: String,
+    pub title: String,
+    pub owner: Owner,
+    /// Days after the start of onboarding when it is due (Day 0 = 0, Week 1 = 7, …).
+    pub due_days: u32,
+    #[serde(default = "no_evidence")]
+    pub evidence: Evidence,
+    #[serde(default)]
+    pub completes_when: Option<Observed>,
+}
+
+fn no_evidence() -> Evidence {
+    Evidence::None
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Onboarding {
+    /// Days after the start when a health check (on track / at risk / off track) is due.
+    pub health_check_days: Vec<u32>,
+    pub items: Vec<ItemTemplate>,
+}
+
+impl Default for Onboarding {
+    fn default() -> Self {
+        use Owner::{Partner as P, Team as T};
+        use PartnerSide::Partner;
+        use Team::*;
+        let item = |key: &str,
+                    phase: &str,
+                    title: &str,
+                    owner: Owner,
+                    due_days: u32,
+                    evidence: Evidence,
+                    completes_when: Option<Observed>| ItemTemplate {
+            key: key.into(),
+            phase: phase.into(),
+            title: title.into(),
+            owner,
+            due_days,
+            evidence,
+            completes_when,
+        };
+        Self {
+            health_check_days: vec![30, 60, 90],
+            items: vec![
+                item(
+                    "nda_signed",
+                    "legal",
+                    "NDA signed",
+                    T(PartnerManager),
+                    0,
+                    Evidence::File,
+                    None,
+                ),
+                item(
+                    "msa_signed",
+                    "legal",
+                    "MSA signed",
+                    T(PartnerManager),
+                    0,
+                    Evidence::File,
+                    None,
+                ),
+                item(
+                    "program_agreement_signed",
+                    "legal",
+                    "Partner program agreement signed",
+                    T(PartnerManager),
+                    0,
+                    Evidence::File,
+                    None,
+                ),
+                item(
+                    "portal_login",
+                    "portal",
+                    "Portal login working",
+                    P(Partner),
+                    0,
+                    Evidence::None,
+                    None,
+                ),
+                item(
+                    "sandbox_account",
+                    "portal",
+                    "Demo/sandbox account provisioned",
+                    T(Product),
+                    7,
+                    Evidence::Link,
+                    None,
+                ),
+                item(
+                    "kickoff_session",
+                    "training",
+                    "First enablement session held",
+                    T(PartnerManager),
+                    7,
+                    Evidence::None,
+                    None,
+                ),
+                item(
+                    "resources_shared",
+                    "training",
+                    "Training resources shared",
+                    T(Marketing),
+                    7,
+                    Evidence::Link,
+                    None,
+                ),
+                item(
+                    "sales_certified",
+                    "training",
+                    "Sales certification earned",
+                    P(Partner),
+                    30,
+                    Evidence::None,
+                    Some(Observed::SalesCertificationEarned),
+                ),
+                item(
+                    "target_accounts",
+                    "gtm",
+                    "ICP / target account list exchanged",
+                    P(Partner),
+                    30,
+                    Evidence::File,
+                    None,
+                ),
+                item(
+                    "joint_gtm_plan",
+                    "gtm",
+                    "Joint GTM planning session",
+                    T(PartnerManager),
+                    30,
+                    Evidence::None,
+                    None,
+                ),
+                item(
+                    "welcome_email",
+                    "comms",
+                    "Welcome email from the executive sponsor",
+                    T(Executive),
+                    7,
+                    Evidence::None,
+                    None,
+                ),
+                item(
+                    "manager_introduced",
+                    "comms",
+                    "Partner manager introduced",
+                    T(PartnerManager),
+                    7,
+                    Evidence::None,
+                    None,
+                ),
+                item(
+                    "shared_channel",
+                    "comms",
+                    "Shared Slack/Teams channel",
+                    P(Partner),
+                    7,
+                    Evidence::Link,
+                    None,
+                ),
+                item(
+                    "starter_kit",
+                    "marketing",
+                    "Marketing starter kit sent",
+                    T(Marketing),
+                    30,
+                    Evidence::None,
+                    None,
+                ),
+                item(
+                    "logo_on_site",
+                    "marketing",
+                    "Partner logo on our website",
+                    T(Marketing),
+                    60,
+                    Evidence::Link,
+                    None,
+                ),
+                item(
+                    "first_deal",
+                    "first_opportunity",
+                    "First deal registered",
+                    P(Partner),
+                    60,
+                    Evidence::None,
+                    Some(Observed::FirstDealRegistered),
+                ),
+                item(
+                    "first_qbr",
+                    "first_opportunity",
+                    "First QBR scheduled",
+                    T(PartnerManager),
+                    90,
+                    Evidence::None,
+                    Some(Observed::FirstQbrScheduled),
+                ),
+            ],
+        }
+    }
+}
+
+impl Onboarding {
+    pub(super) fn check(&self, checks: &mut Checks) {
+        for (i, item) in self.items.iter().enumerate() {
+            if self.items[..i].iter().any(|other| other.key == item.key) {
+                checks.error(
+                    &format!("onboarding.items.{i}.key"),
+                    format!("onboarding item key '{}' is used twice", item.key),
+                    "give every checklist item its own key",
+                );
+            }
+            if item.title.trim().is_empty() {
+                checks.error(
+                    &format!("onboarding.items.{i}.title"),
+                    format!("onboarding item '{}' has no title", item.key),
+                    "say what has to be done",
+                );
+            }
+        }
+        if !self.health_check_days.windows(2).all(|w| w[0] < w[1]) {
+            checks.error(
+                "onboarding.health_check_days",
+                "onboarding.health_check_days must rise, without repeats".into(),
+                "write them as e.g. [30, 60, 90]",
+            );
+        }
+    }
+}
+
+/// One item of a partner's checklist, as created from the template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistItem {
+    pub key: String,
+    pub title: String,
+    pub owner: Owner,
+    pub due_on: Date,
+    pub completes_when: Option<Observed>,
+}
+
+/// The checklist for a partner whose onboarding started on `start`, in due order.
+pub fn checklist(template: &Onboarding, start: Date) -> Vec<ChecklistItem> {
+    let mut items: Vec<ChecklistItem> = template
+        .items
+        .iter()
+        .map(|t| ChecklistItem {
+            key: t.key.clone(),
+            title: t.title.clone(),
+            owner: t.owner,
+            due_on: start + Duration::days(t.due_days.into()),
+            completes_when: t.completes_when,
+        })
+        .collect();
+    items.sort_by_key(|i| i.due_on);
+    items
+}
+
+/// Overdue: not done and its due day has passed.
+pub fn overdue(item: &ChecklistItem, done: bool, today: Date) -> bool {
+    !done && today > item.due_on
+}
+
+/// The health checks (days after start) due by `today` and not yet recorded.
+pub fn health_checks_due(
+    template: &Onboarding,
+    start: Date,
+    today: Date,
+    recorded: &[u32],
+) -> Vec<u32> {
+    template
+        .health_check_days
+        .iter()
+        .copied()
+        .filter(|day| start + Duration::days((*day).into()) <= today && !recorded.contains(day))
+        .collect()
+}
