@@ -414,6 +414,9 @@ impl Services {
             }
             let last_change = events.iter().map(|e| e.at).max().unwrap_or(created);
             store::partners::set_stage(&mut tx, id, stage, last_change).await?;
+            if stage == LifecycleStage::Onboarding {
+                crate::onboarding::start(&mut tx, &shipped, id, last_change).await?;
+            }
             for quarter in demo_history(i, level, crate::facts::current_quarter()) {
                 store::facts::upsert(&mut tx, id, &crate::facts::to_row(&quarter), last_change)
                     .await?;

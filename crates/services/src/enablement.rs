@@ -18,7 +18,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Store(store::Error::Corrupt(format!("{what}: {e}")))
 }
 
-fn held(row: &store::certifications::RecordRow) -> Result<Held> {
+pub(crate) fn held(row: &store::certifications::RecordRow) -> Result<Held> {
     Ok(Held {
         person: row.contact_id,
         certification: row.certification.clone(),

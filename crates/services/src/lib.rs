@@ -9,6 +9,7 @@ pub mod demo;
 pub mod enablement;
 pub mod facts;
 pub mod jobs;
+pub mod onboarding;
 pub mod partners;
 pub mod program;
 pub mod recruitment;

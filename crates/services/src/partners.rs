@@ -261,8 +261,18 @@ impl Services {
             after: snapshot(&partner),
         };
         record(&mut tx, actor, at, change).await?;
+        self.start_onboarding_if_entered(&mut tx, &partner).await?;
         tx.commit().await?;
         Ok(partner)
+    }
+
+    /// A partner now in onboarding gets its checklist (kept if it had one).
+    async fn start_onboarding_if_entered(&self, tx: &mut Tx, partner: &Partner) -> Result<()> {
+        if partner.stage != LifecycleStage::Onboarding {
+            return Ok(());
+        }
+        let (_, program) = self.program_in_force().await?;
+        crate::onboarding::start(tx, &program, partner.id, store::now()).await
     }
 
     /// Saves edited fields; a different `stage` goes through the lifecycle rules as a stage change.
@@ -328,6 +338,7 @@ impl Services {
         }
         if fields.stage != before.stage {
             after = move_stage(&mut tx, actor, after, fields.stage, "").await?;
+            self.start_onboarding_if_entered(&mut tx, &after).await?;
         }
         tx.commit().await?;
         Ok(after)
@@ -351,6 +362,7 @@ impl Services {
         let note = v.text("note", note, false, 2_000);
         v.into_result().map_err(Error::Invalid)?;
         let partner = move_stage(&mut tx, actor, partner, stage.expect("validated"), &note).await?;
+        self.start_onboarding_if_entered(&mut tx, &partner).await?;
         tx.commit().await?;
         Ok(partner)
     }

@@ -1474,3 +1474,69 @@ async fn expiry_reminders_once_per_offset_tier_at_risk_and_major_releases() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn onboarding_checklist_is_created_on_entry_and_ticked_by_its_owners() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let a = w.partner_a;
+        assert!(s.onboarding_checklist(&w.manager, a).await.unwrap().items.is_empty());
+        s.change_partner_stage(&w.manager, a, "recruiting", "").await.unwrap();
+        s.change_partner_stage(&w.manager, a, "onboarding", "signed").await.unwrap();
+        let list = s.onboarding_checklist(&w.a_user, a).await.unwrap();
+        assert_eq!(list.items.len(), 17);
+        assert_eq!((list.open, list.overdue), (17, 0));
+        let item = |key: &str| list.items.iter().find(|i| i.key == key).unwrap().clone();
+        assert!(item("portal_login").can_tick && !item("nda_signed").can_tick, "partners tick their own items only");
+
+        s.tick_onboarding_item(&w.a_user, item("portal_login").id, true, "").await.unwrap();
+        assert!(matches!(s.tick_onboarding_item(&w.a_user, item("nda_signed").id, true, "x").await, Err(Error::Forbidden(_))));
+        match s.tick_onboarding_item(&w.manager, item("nda_signed").id, true, " ").await {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].message, "this item needs a file as evidence"),
+            other => panic!("{other:?}"),
+        }
+        s.tick_onboarding_item(&w.manager, item("nda_signed").id, true, "nda-alpha.pdf").await.unwrap();
+        let list = s.onboarding_checklist(&w.manager, a).await.unwrap();
+        assert_eq!(list.open, 15);
+        let nda = list.items.iter().find(|i| i.key == "nda_signed").unwrap();
+        assert_eq!((nda.evidence.as_str(), nda.done_by.as_deref()), ("nda-alpha.pdf", Some("pm@vendor.test")));
+
+        // A sales certification on record completes "Sales certification earned" by itself.
+        let day = (store::now().date() - time::Duration::days(3)).to_string();
+        let csv = format!("partner,email,certification,date,score\nalpha.com,ana@alpha.com,sales_foundation,{day},90\n");
+        s.import_certifications(&w.manager, &csv, false).await.unwrap();
+        let list = s.onboarding_checklist(&w.manager, a).await.unwrap();
+        let cert = list.items.iter().find(|i| i.key == "sales_certified").unwrap();
+        assert!(cert.done && cert.observed && !cert.can_tick);
+
+        assert!(matches!(s.tick_onboarding_item(&w.a_user, nda.id, false, "").await, Err(Error::Forbidden(_))), "a team item is reopened by the team");
+
+        // Another organisation's items are invisible.
+        s.change_partner_stage(&w.manager, w.partner_b, "recruiting", "").await.unwrap();
+        s.change_partner_stage(&w.manager, w.partner_b, "onboarding", "").await.unwrap();
+        let theirs = s.onboarding_checklist(&w.manager, w.partner_b).await.unwrap();
+        let login_b = theirs.items.iter().find(|i| i.key == "portal_login").unwrap().id;
+        assert!(matches!(s.tick_onboarding_item(&w.a_user, login_b, true, "").await, Err(Error::NotFound)));
+        assert!(matches!(s.onboarding_checklist(&w.a_user, w.partner_b).await, Err(Error::NotFound)));
+
+        // Health checks: the program's days only, a note unless on track, once per day.
+        match s.record_health_check(&w.manager, a, 45, "sideways", "").await {
+            Err(Error::Invalid(errors)) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["day", "status", "note"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        match s.record_health_check(&w.manager, a, 30, "at_risk", "").await {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "note"),
+            other => panic!("{other:?}"),
+        }
+        s.record_health_check(&w.manager, a, 30, "at_risk", "no pipeline yet").await.unwrap();
+        assert!(matches!(s.record_health_check(&w.manager, a, 30, "on_track", "").await, Err(Error::Conflict(_))));
+        assert!(matches!(s.record_health_check(&w.a_admin, a, 60, "on_track", "").await, Err(Error::Forbidden(_))));
+        let list = s.onboarding_checklist(&w.a_user, a).await.unwrap();
+        assert_eq!(list.health_checks[0].status, "at_risk");
+        assert!(list.health_checks_due.is_empty(), "day 30 has not come yet for a checklist started today");
+    })
+    .await;
+}

@@ -23,6 +23,7 @@ use services::auth::ApiToken;
 use services::enablement::{CertificationView, GateView};
 use services::facts::ImportReport;
 use services::jobs::JobView;
+use services::onboarding::Checklist;
 use services::partners::PartnerQuery;
 use services::program::{ProgramVersion, TierReport};
 use services::recruitment::{Evaluation3c4c, IppAssessment};
@@ -72,6 +73,9 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route("/releases", post(declare_major_release))
+        .route("/partners/{id}/onboarding", get(onboarding_checklist))
+        .route("/partners/{id}/health-checks", post(record_health_check))
+        .route("/onboarding-items/{id}", post(tick_onboarding_item))
         .route("/partners/{id}/eligibility", get(eligibility))
         .route("/tier-proposals", get(tier_proposals))
         .route("/tier-proposals/{id}/decision", post(decide_proposal))
@@ -775,6 +779,69 @@ async fn eligibility(
     Ok(Json(state.services.eligibility(&auth.actor, id).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/partners/{id}/onboarding", tag = "enablement",
+    responses((status = 200, body = Checklist), (status = 404, body = Problem)))]
+async fn onboarding_checklist(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Checklist> {
+    Ok(Json(
+        state.services.onboarding_checklist(&auth.actor, id).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct TickInput {
+    done: bool,
+    /// A link or file reference, required to close items that ask for evidence.
+    #[serde(default)]
+    evidence: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/onboarding-items/{id}", tag = "enablement", request_body = TickInput,
+    responses((status = 204, description = "Ticked or reopened"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn tick_onboarding_item(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<TickInput>,
+) -> Result<StatusCode, Problem> {
+    state
+        .services
+        .tick_onboarding_item(&auth.actor, id, input.done, &input.evidence)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct HealthCheckInput {
+    /// 30, 60 or 90 (the program's health_check_days).
+    day: u32,
+    /// on_track, at_risk or off_track
+    status: String,
+    /// Required unless on track.
+    #[serde(default)]
+    note: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/health-checks", tag = "enablement", request_body = HealthCheckInput,
+    responses((status = 204, description = "Recorded"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn record_health_check(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<HealthCheckInput>,
+) -> Result<StatusCode, Problem> {
+    state
+        .services
+        .record_health_check(&auth.actor, id, input.day, &input.status, &input.note)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ReleaseInput {
@@ -955,7 +1022,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, import_certifications, declare_major_release, eligibility, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "admin"))
 )]

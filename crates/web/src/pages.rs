@@ -64,6 +64,8 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/ipp", post(assess_ipp))
         .route("/partners/{id}/3c4c", post(evaluate_3c4c))
         .route("/3c4c/{id}/share", post(share_3c4c))
+        .route("/onboarding-items/{id}/tick", post(tick_onboarding_item))
+        .route("/partners/{id}/health-checks", post(record_health_check))
         .route(
             "/facts/import",
             get(facts_import_page)
@@ -894,6 +896,8 @@ struct PartnerPage {
     internal: bool,
     certifications: Vec<services::enablement::CertificationView>,
     gates: Vec<services::enablement::GateView>,
+    onboarding: services::onboarding::Checklist,
+    onboarding_errors: Vec<String>,
     /// (key, name) of each certification of the program.
     catalog: Vec<(String, String)>,
     /// Internal users only.
@@ -1002,6 +1006,7 @@ struct PartnerPageForms {
     ipp_errors: Vec<FieldError>,
     evaluation: Option<domain::program::scoring_3c4c::EvaluationInput>,
     evaluation_errors: Vec<FieldError>,
+    onboarding_errors: Vec<String>,
     /// The quarter whose facts the form shows (`?quarter=`); the current one when empty.
     quarter: String,
 }
@@ -1052,7 +1057,8 @@ async fn partner_view(
         && forms.facts_errors.is_empty()
         && forms.tier_errors.is_empty()
         && forms.ipp_errors.is_empty()
-        && forms.evaluation_errors.is_empty());
+        && forms.evaluation_errors.is_empty()
+        && forms.onboarding_errors.is_empty());
     let report = services
         .evaluate_partner(&auth.actor, id)
         .await
@@ -1080,6 +1086,10 @@ async fn partner_view(
         .map_err(service_error)?;
     let gates = services
         .eligibility(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let onboarding = services
+        .onboarding_checklist(&auth.actor, id)
         .await
         .map_err(service_error)?;
     let history = services
@@ -1143,6 +1153,8 @@ async fn partner_view(
         internal: auth.actor.is_internal(),
         certifications,
         gates,
+        onboarding,
+        onboarding_errors: forms.onboarding_errors,
         catalog: program
             .certifications
             .iter()
@@ -2511,4 +2523,67 @@ async fn share_3c4c(
         "/partners/{}#qualification",
         evaluation.partner_id
     )))
+}
+
+// ---- onboarding ----
+
+/// Shows the partner page again with the onboarding section's problems, or the error page.
+async fn onboarding_result(
+    state: &AppState,
+    auth: &PageAuth,
+    partner_id: Uuid,
+    result: services::Result<()>,
+) -> PageResult {
+    let onboarding_errors = match result {
+        Ok(()) => return Ok(see_other(&format!("/partners/{partner_id}#onboarding"))),
+        Err(services::Error::Invalid(errors)) => errors
+            .into_iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect(),
+        Err(services::Error::Conflict(why)) => vec![why],
+        Err(other) => return Err(service_error(other)),
+    };
+    let forms = PartnerPageForms {
+        onboarding_errors,
+        ..Default::default()
+    };
+    partner_view(state, auth, partner_id, "", forms).await
+}
+
+async fn tick_onboarding_item(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let partner_id = Uuid::parse_str(&form.get("partner_id"))
+        .map_err(|_| service_error(services::Error::NotFound))?;
+    let result = state
+        .services
+        .tick_onboarding_item(
+            &auth.actor,
+            id,
+            form.get("done") == "true",
+            &form.get("evidence"),
+        )
+        .await;
+    onboarding_result(&state, &auth, partner_id, result).await
+}
+
+async fn record_health_check(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let day = form.get("day").parse::<u32>().unwrap_or(0);
+    let result = state
+        .services
+        .record_health_check(&auth.actor, id, day, &form.get("status"), &form.get("note"))
+        .await;
+    onboarding_result(&state, &auth, id, result).await
 }

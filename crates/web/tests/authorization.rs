@@ -364,6 +364,30 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Box::new(|r| on_b(r, Allowed)),
         ),
         (
+            Method::GET,
+            format!("/api/v1/partners/{a}/onboarding"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/onboarding"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/onboarding-items/{}", f.onboarding_item_b),
+            Some(r#"{"done":false}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/health-checks"),
+            Some(r#"{"day":30,"status":"on_track"}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
             Method::POST,
             "/api/v1/releases".into(),
             Some(r#"{"release":"v5"}"#.into()),

@@ -240,6 +240,8 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/program".into(),
         "/facts/import".into(),
         "/certifications/import".into(),
+        format!("/onboarding-items/{}/tick", f.onboarding_item_b),
+        format!("/partners/{}/health-checks", f.partner_b),
         "/tiers/evaluate".into(),
         "/program/simulate".into(),
         format!("/partners/{a}/ipp"),
@@ -980,6 +982,66 @@ async fn certification_import_page_and_records_on_the_partner_page() {
         assert!(own.contains("<td>Ana Alves</td><td>Technical — Advanced</td>"), "{own}");
         let (status, _, _) = f.page(&user_session, "/certifications/import").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn onboarding_checklist_on_the_partner_page() {
+    each(|f| async move {
+        let b = f.partner_b;
+        // Partner B's own portal user ticks its item; the list shows who did it.
+        let (admin_session, admin_csrf) = f.sign_in("admin@vendor.test").await;
+        let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}")).await;
+        assert!(
+            page.contains(r#"<section class="card" id="onboarding">"#)
+                && page.contains("17 item(s) open"),
+            "{page}"
+        );
+        let form = format!("csrf_token={admin_csrf}&partner_id={b}&done=true&evidence=");
+        let (status, _, _) = f
+            .post_form(
+                &admin_session,
+                &format!("/onboarding-items/{}/tick", f.onboarding_item_b),
+                &form,
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}")).await;
+        assert!(
+            page.contains("16 item(s) open") && page.contains("done (admin@vendor.test)"),
+            "{page}"
+        );
+        let nda = f
+            .services
+            .onboarding_checklist(f.actor(Role::Admin), b)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|i| i.key == "nda_signed")
+            .unwrap()
+            .id;
+        let form = format!("csrf_token={admin_csrf}&partner_id={b}&done=true&evidence=");
+        let (status, _, page) = f
+            .post_form(
+                &admin_session,
+                &format!("/onboarding-items/{nda}/tick"),
+                &form,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.contains("evidence: this item needs a file as evidence")
+                && page.contains("Nothing was changed."),
+            "{page}"
+        );
+        // Partner A's people never see B's checklist.
+        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (_, _, own) = f
+            .page(&user_session, &format!("/partners/{}", f.partner_a))
+            .await;
+        assert!(!own.contains(r#"id="onboarding""#), "A is not onboarding");
     })
     .await;
 }

@@ -22,6 +22,36 @@ pub enum PartnerSide {
     Partner,
 }
 
+impl Owner {
+    /// How it is stored and shown: a team key or "partner".
+    pub fn key(self) -> &'static str {
+        match self {
+            Owner::Team(team) => team.key(),
+            Owner::Partner(_) => "partner",
+        }
+    }
+}
+
+impl Evidence {
+    pub fn key(self) -> &'static str {
+        match self {
+            Evidence::None => "none",
+            Evidence::File => "file",
+            Evidence::Link => "link",
+        }
+    }
+}
+
+impl Observed {
+    pub fn key(self) -> &'static str {
+        match self {
+            Observed::FirstDealRegistered => "first_deal_registered",
+            Observed::SalesCertificationEarned => "sales_certification_earned",
+            Observed::FirstQbrScheduled => "first_qbr_scheduled",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
@@ -280,7 +310,9 @@ impl Onboarding {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChecklistItem {
     pub key: String,
+    pub phase: String,
     pub title: String,
+    pub evidence: Evidence,
     pub owner: Owner,
     pub due_on: Date,
     pub completes_when: Option<Observed>,
@@ -293,7 +325,9 @@ pub fn checklist(template: &Onboarding, start: Date) -> Vec<ChecklistItem> {
         .iter()
         .map(|t| ChecklistItem {
             key: t.key.clone(),
+            phase: t.phase.clone(),
             title: t.title.clone(),
+            evidence: t.evidence,
             owner: t.owner,
             due_on: start + Duration::days(t.due_days.into()),
             completes_when: t.completes_when,

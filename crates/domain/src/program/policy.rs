@@ -622,6 +622,21 @@ pub enum Team {
     Executive,
 }
 
+impl Team {
+    pub fn key(self) -> &'static str {
+        match self {
+            Team::Sales => "sales",
+            Team::Marketing => "marketing",
+            Team::Product => "product",
+            Team::Finance => "finance",
+            Team::Legal => "legal",
+            Team::CustomerSuccess => "customer_success",
+            Team::PartnerManager => "partner_manager",
+            Team::Executive => "executive",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum Raci {
     #[serde(rename = "R")]

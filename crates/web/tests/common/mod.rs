@@ -31,6 +31,8 @@ pub struct Fixture {
     pub decision_b: Uuid,
     /// A 3C evaluation of partner B, not shared.
     pub evaluation_b: Uuid,
+    /// An item of partner B's onboarding checklist owned by the partner ("portal_login").
+    pub onboarding_item_b: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -89,6 +91,23 @@ impl Fixture {
         let evaluation_b = services
             .evaluate_3c4c(&admin, partner_b, &evaluation)
             .await
+            .unwrap()
+            .id;
+        services
+            .change_partner_stage(&admin, partner_b, "recruiting", "")
+            .await
+            .unwrap();
+        services
+            .change_partner_stage(&admin, partner_b, "onboarding", "")
+            .await
+            .unwrap();
+        let onboarding_item_b = services
+            .onboarding_checklist(&admin, partner_b)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|i| i.key == "portal_login")
             .unwrap()
             .id;
         let contact = ContactInput {
@@ -151,6 +170,7 @@ impl Fixture {
             victim_token: victim_token.id,
             decision_b,
             evaluation_b,
+            onboarding_item_b,
             users,
         }
     }

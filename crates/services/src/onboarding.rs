@@ -1,0 +1,309 @@
+//! Onboarding checklists: created from the program's template when a partner enters
+//! onboarding; items ticked by their owners (our teams, or the partner's own people for
+//! "partner" items); items the system observes show as done by themselves; 30/60/90-day
+//! health checks recorded by partner managers.
+
+use domain::program::Program;
+use domain::program::onboarding::{self, Observed};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Actor, Change, Error, Result, Services, record, require};
+
+const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// Creates the partner's checklist from the program's template (items it has already are
+/// kept as they are), dated from `at`.
+pub(crate) async fn start(
+    tx: &mut store::Tx,
+    program: &Program,
+    partner_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<()> {
+    for item in onboarding::checklist(&program.onboarding, at.date()) {
+        let row = store::onboarding::ItemRow {
+            id: Uuid::now_v7(),
+            partner_id,
+            key: item.key,
+            phase: item.phase,
+            title: item.title,
+            owner: item.owner.key().into(),
+            due_on: item.due_on.to_string(),
+            evidence_kind: item.evidence.key().into(),
+            completes_when: item.completes_when.map(|o| o.key().to_owned()),
+            done_at: None,
+            done_by: None,
+            evidence: String::new(),
+        };
+        store::onboarding::insert_item(tx, &row, at).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ChecklistItemView {
+    pub id: Uuid,
+    pub key: String,
+    pub phase: String,
+    pub title: String,
+    /// A team (sales, marketing, product, finance, legal, customer_success, partner_manager,
+    /// executive) or "partner".
+    pub owner: String,
+    pub due_on: String,
+    /// none, file or link
+    pub evidence_kind: String,
+    pub evidence: String,
+    pub done: bool,
+    /// Done because the system observed it (e.g. a sales certification on record).
+    pub observed: bool,
+    pub done_by: Option<String>,
+    pub overdue: bool,
+    /// Whether the asking user may tick or untick it.
+    pub can_tick: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct HealthCheckView {
+    pub day: i64,
+    /// on_track, at_risk or off_track
+    pub status: String,
+    pub note: String,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Checklist {
+    pub items: Vec<ChecklistItemView>,
+    pub open: usize,
+    pub overdue: usize,
+    pub health_checks: Vec<HealthCheckView>,
+    /// Health-check days (after the start) due and not recorded yet.
+    pub health_checks_due: Vec<u32>,
+}
+
+fn may_tick(actor: &Actor, owner: &str) -> bool {
+    (actor.is_internal() && actor.role.can_edit_partners())
+        || (owner == "partner" && actor.role.is_partner_side())
+}
+
+pub const HEALTH_STATUSES: [&str; 3] = ["on_track", "at_risk", "off_track"];
+
+impl Services {
+    /// A partner's onboarding checklist (empty until it enters onboarding).
+    pub async fn onboarding_checklist(&self, actor: &Actor, partner_id: Uuid) -> Result<Checklist> {
+        self.get_partner(actor, partner_id).await?;
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.read().await?;
+        let rows = store::onboarding::items(&mut tx, partner_id).await?;
+        let checks = store::onboarding::health_checks(&mut tx, partner_id).await?;
+        let records = store::certifications::for_partner(&mut tx, partner_id).await?;
+        tx.commit().await?;
+        let today = store::now().date();
+        let sales_certified = {
+            let gate = domain::program::policy::Gate {
+                action: domain::program::policy::GatedAction::DealRegistration,
+                min_people: 1,
+                track: Some(domain::program::certifications::Track::Sales),
+                min_level: None,
+            };
+            let held: Vec<domain::enablement::Held> = records
+                .iter()
+                .map(crate::enablement::held)
+                .collect::<Result<_>>()?;
+            domain::enablement::gate_status(&gate, &held, &program.certifications, today).is_ok()
+        };
+        let items: Vec<ChecklistItemView> = rows
+            .into_iter()
+            .map(|row| {
+                let observed = row.done_at.is_none()
+                    && row.completes_when.as_deref()
+                        == Some(Observed::SalesCertificationEarned.key())
+                    && sales_certified;
+                let done = row.done_at.is_some() || observed;
+                let due = time::Date::parse(&row.due_on, DATE).unwrap_or(today);
+                ChecklistItemView {
+                    can_tick: may_tick(actor, &row.owner) && !observed,
+                    overdue: !done && today > due,
+                    id: row.id,
+                    key: row.key,
+                    phase: row.phase,
+                    title: row.title,
+                    owner: row.owner,
+                    due_on: row.due_on,
+                    evidence_kind: row.evidence_kind,
+                    evidence: row.evidence,
+                    done,
+                    observed,
+                    done_by: if observed {
+                        Some("observed".into())
+                    } else {
+                        row.done_by
+                    },
+                }
+            })
+            .collect();
+        let start = items
+            .iter()
+            .filter_map(|i| time::Date::parse(&i.due_on, DATE).ok())
+            .min();
+        let recorded: Vec<u32> = checks
+            .iter()
+            .filter_map(|c| u32::try_from(c.day).ok())
+            .collect();
+        Ok(Checklist {
+            open: items.iter().filter(|i| !i.done).count(),
+            overdue: items.iter().filter(|i| i.overdue).count(),
+            health_checks_due: start
+                .map(|s| onboarding::health_checks_due(&program.onboarding, s, today, &recorded))
+                .unwrap_or_default(),
+            health_checks: checks
+                .into_iter()
+                .map(|c| HealthCheckView {
+                    day: c.day,
+                    status: c.status,
+                    note: c.note,
+                    recorded_by: c.recorded_by,
+                })
+                .collect(),
+            items,
+        })
+    }
+
+    /// Ticks (or unticks) an item. Partner users tick their own "partner" items; admins and
+    /// partner managers tick any.
+    pub async fn tick_onboarding_item(
+        &self,
+        actor: &Actor,
+        item_id: Uuid,
+        done: bool,
+        evidence: &str,
+    ) -> Result<()> {
+        let mut tx = self.db.write().await?;
+        let item = store::onboarding::item(&mut tx, item_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if !actor.sees_partner(item.partner_id) {
+            return Err(Error::NotFound);
+        }
+        require(
+            may_tick(actor, &item.owner),
+            "this item is ticked by its owner",
+        )?;
+        let mut v = domain::Validation::new();
+        let evidence = v.text("evidence", evidence, false, 2_000);
+        if done && item.evidence_kind != "none" && evidence.is_empty() {
+            v.add(
+                "evidence",
+                format!("this item needs a {} as evidence", item.evidence_kind),
+            );
+        }
+        v.into_result().map_err(Error::Invalid)?;
+        let now = store::now();
+        let by = actor.label.clone();
+        store::onboarding::set_done(
+            &mut tx,
+            item_id,
+            done.then_some((now, by.as_str())),
+            &evidence,
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(item.partner_id),
+                entity_type: "onboarding_item",
+                entity_id: item_id,
+                action: if done { "done" } else { "reopened" },
+                summary: format!(
+                    "Onboarding: {} {}",
+                    item.title,
+                    if done { "done" } else { "reopened" }
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(Error::from)
+    }
+
+    /// Records a 30/60/90-day health check. Admins and partner managers only.
+    pub async fn record_health_check(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        day: u32,
+        status: &str,
+        note: &str,
+    ) -> Result<()> {
+        self.get_partner(actor, partner_id).await?;
+        require(
+            actor.is_internal() && actor.role.can_edit_partners(),
+            "only admins and partner managers record health checks",
+        )?;
+        let (_, program) = self.program_in_force().await?;
+        let mut v = domain::Validation::new();
+        if !program.onboarding.health_check_days.contains(&day) {
+            v.add(
+                "day",
+                format!(
+                    "day {day} is not a health check of the program ({:?})",
+                    program.onboarding.health_check_days
+                ),
+            );
+        }
+        if !HEALTH_STATUSES.contains(&status) {
+            v.add(
+                "status",
+                format!("'{status}' is not one of: on_track, at_risk, off_track"),
+            );
+        }
+        let note = v.text("note", note, status != "on_track", 2_000);
+        v.into_result().map_err(Error::Invalid)?;
+        let now = store::now();
+        let mut tx = self.db.write().await?;
+        if !store::onboarding::insert_health_check(
+            &mut tx,
+            partner_id,
+            day.into(),
+            status,
+            &note,
+            &actor.label,
+            now,
+        )
+        .await?
+        {
+            return Err(Error::Conflict(format!(
+                "the day-{day} health check is recorded already"
+            )));
+        }
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(partner_id),
+                entity_type: "onboarding",
+                entity_id: partner_id,
+                action: "health_check",
+                summary: format!(
+                    "Day-{day} health check: {}{}",
+                    status.replace('_', " "),
+                    if note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {note}")
+                    }
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

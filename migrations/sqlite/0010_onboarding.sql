@@ -1,0 +1,28 @@
+-- Onboarding checklists, created from the program's template when a partner enters
+-- onboarding, and the 30/60/90-day health checks. Dates are 'YYYY-MM-DD'.
+CREATE TABLE onboarding_items (
+    id BLOB PRIMARY KEY NOT NULL,
+    partner_id BLOB NOT NULL REFERENCES partners (id),
+    key TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    title TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    evidence_kind TEXT NOT NULL,
+    completes_when TEXT,
+    done_at TEXT,
+    done_by TEXT,
+    evidence TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    UNIQUE (partner_id, key)
+);
+CREATE TABLE onboarding_health_checks (
+    id BLOB PRIMARY KEY NOT NULL,
+    partner_id BLOB NOT NULL REFERENCES partners (id),
+    day INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    recorded_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (partner_id, day)
+);
