@@ -77,6 +77,8 @@ pub struct Checklist {
     pub items: Vec<ChecklistItemView>,
     pub open: usize,
     pub overdue: usize,
+    /// Open items the partner's own people are to do.
+    pub waiting_on_partner: usize,
     pub health_checks: Vec<HealthCheckView>,
     /// Health-check days (after the start) due and not recorded yet.
     pub health_checks_due: Vec<u32>,
@@ -153,6 +155,10 @@ impl Services {
             .collect();
         Ok(Checklist {
             open: items.iter().filter(|i| !i.done).count(),
+            waiting_on_partner: items
+                .iter()
+                .filter(|i| !i.done && i.owner == "partner")
+                .count(),
             overdue: items.iter().filter(|i| i.overdue).count(),
             health_checks_due: start
                 .map(|s| onboarding::health_checks_due(&program.onboarding, s, today, &recorded))

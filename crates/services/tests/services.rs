@@ -1485,7 +1485,7 @@ async fn onboarding_checklist_is_created_on_entry_and_ticked_by_its_owners() {
         s.change_partner_stage(&w.manager, a, "onboarding", "signed").await.unwrap();
         let list = s.onboarding_checklist(&w.a_user, a).await.unwrap();
         assert_eq!(list.items.len(), 17);
-        assert_eq!((list.open, list.overdue), (17, 0));
+        assert_eq!((list.open, list.overdue, list.waiting_on_partner), (17, 0, 5));
         let item = |key: &str| list.items.iter().find(|i| i.key == key).unwrap().clone();
         assert!(item("portal_login").can_tick && !item("nda_signed").can_tick, "partners tick their own items only");
 

@@ -1009,7 +1009,8 @@ async fn onboarding_checklist_on_the_partner_page() {
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}")).await;
         assert!(
-            page.contains("16 item(s) open") && page.contains("done (admin@vendor.test)"),
+            page.contains("16 item(s) open; 4 wait on the partner.")
+                && page.contains("done (admin@vendor.test)"),
             "{page}"
         );
         let nda = f
