@@ -121,16 +121,7 @@ impl Services {
             ..ImportReport::default()
         };
         let mut tx = self.db.write().await?;
-        let partners = store::partners::list(
-            &mut tx,
-            &store::partners::PartnerFilter {
-                include_archived: true,
-                limit: i64::MAX,
-                ..Default::default()
-            },
-        )
-        .await?;
-        let directory = PartnerDirectory::new(&partners);
+        let directory = PartnerDirectory::load(&mut tx).await?;
         let mut resolved = Vec::new();
         for row in &rows {
             match directory.find(&row.partner) {

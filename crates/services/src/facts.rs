@@ -79,7 +79,21 @@ pub(crate) struct PartnerDirectory {
 }
 
 impl PartnerDirectory {
-    pub(crate) fn new(partners: &[domain::partners::Partner]) -> Self {
+    /// Every partner, archived ones included (so a row naming one says it is archived).
+    pub(crate) async fn load(tx: &mut store::Tx) -> Result<Self> {
+        let partners = store::partners::list(
+            tx,
+            &store::partners::PartnerFilter {
+                include_archived: true,
+                limit: i64::MAX,
+                ..Default::default()
+            },
+        )
+        .await?;
+        Ok(Self::new(&partners))
+    }
+
+    fn new(partners: &[domain::partners::Partner]) -> Self {
         let mut by_key = HashMap::new();
         for p in partners {
             let entry = (p.id, p.archived_at.is_some());
@@ -150,11 +164,7 @@ impl Services {
             "only admins and partner managers record partner facts",
         )?;
         let (_, program) = self.program_in_force().await?;
-        let catalog: Vec<String> = program
-            .certifications
-            .iter()
-            .map(|c| c.key.clone())
-            .collect();
+        let catalog = program.certification_keys();
         let facts = input
             .validate(current_quarter(), &catalog)
             .map_err(Error::Invalid)?;
@@ -191,27 +201,14 @@ impl Services {
             "only admins and partner managers import partner facts",
         )?;
         let (_, program) = self.program_in_force().await?;
-        let catalog: Vec<String> = program
-            .certifications
-            .iter()
-            .map(|c| c.key.clone())
-            .collect();
+        let catalog = program.certification_keys();
         let (rows, mut errors) = history::parse_facts_csv(csv, &catalog);
         let mut report = ImportReport {
             rows: rows.len() + errors.iter().filter(|e| e.line > 1).count(),
             ..ImportReport::default()
         };
         let mut tx = self.db.write().await?;
-        let partners = store::partners::list(
-            &mut tx,
-            &store::partners::PartnerFilter {
-                include_archived: true,
-                limit: i64::MAX,
-                ..Default::default()
-            },
-        )
-        .await?;
-        let directory = PartnerDirectory::new(&partners);
+        let directory = PartnerDirectory::load(&mut tx).await?;
         let earliest = rows.iter().map(|r| r.quarter).min();
         let mut stored: HashMap<(Uuid, Quarter), QuarterFacts> = HashMap::new();
         if let Some(earliest) = earliest {

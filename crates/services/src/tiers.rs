@@ -182,6 +182,21 @@ pub enum Decision {
     Override,
 }
 
+impl Decision {
+    /// Reads "approve", "reject" or "override", naming the field when it is none of them.
+    pub fn parse(text: &str) -> Result<Decision> {
+        match text.trim() {
+            "approve" => Ok(Decision::Approve),
+            "reject" => Ok(Decision::Reject),
+            "override" => Ok(Decision::Override),
+            other => Err(Error::field(
+                "decision",
+                format!("'{other}' is not one of: approve, reject, override"),
+            )),
+        }
+    }
+}
+
 impl Services {
     /// Evaluates every active partner against the progression policy of the program in force
     /// and raises, advances or closes proposals. Never changes a tier itself.

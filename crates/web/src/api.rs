@@ -950,25 +950,13 @@ async fn decide_proposal(
     Id(id): Id,
     ApiJson(input): ApiJson<DecisionInput>,
 ) -> ApiResult<TierProposal> {
-    let decision = parse_decision(&input.decision)?;
+    let decision = Decision::parse(&input.decision)?;
     Ok(Json(
         state
             .services
             .decide_proposal(&auth.actor, id, decision, &input.tier, &input.note)
             .await?,
     ))
-}
-
-pub(crate) fn parse_decision(text: &str) -> Result<Decision, services::Error> {
-    match text.trim() {
-        "approve" => Ok(Decision::Approve),
-        "reject" => Ok(Decision::Reject),
-        "override" => Ok(Decision::Override),
-        other => Err(services::Error::field(
-            "decision",
-            format!("'{other}' is not one of: approve, reject, override"),
-        )),
-    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -2274,7 +2274,7 @@ async fn decide_proposal(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let result = match crate::api::parse_decision(&form.get("decision")) {
+    let result = match services::tiers::Decision::parse(&form.get("decision")) {
         Ok(decision) => {
             state
                 .services

@@ -126,6 +126,11 @@ impl Program {
         self.tiers.iter().map(|t| t.key.clone()).collect()
     }
 
+    /// The certification catalog's keys.
+    pub fn certification_keys(&self) -> Vec<String> {
+        self.certifications.iter().map(|c| c.key.clone()).collect()
+    }
+
     pub fn tier_index(&self, key: &str) -> Option<usize> {
         self.tiers.iter().position(|t| t.key == key)
     }
