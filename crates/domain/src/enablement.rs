@@ -25,10 +25,26 @@ pub struct Held {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// Enrolled, requirements not all met yet (no record earned).
+    InProgress,
     Active,
     /// Active, expiring within the first reminder offset.
     Expiring,
     Expired,
+    /// Superseded by a later record of the same certification for the same person.
+    Renewed,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::InProgress => "in progress",
+            Status::Active => "active",
+            Status::Expiring => "expiring",
+            Status::Expired => "expired",
+            Status::Renewed => "renewed",
+        }
+    }
 }
 
 /// `months` after `date`, on the same day of the month or the month's last day (a
@@ -61,6 +77,53 @@ pub fn status(held: &Held, today: Date, warn_days: u32) -> Status {
         Some(expires) if today > expires => Status::Expired,
         Some(expires) if (expires - today).whole_days() <= i64::from(warn_days) => Status::Expiring,
         _ => Status::Active,
+    }
+}
+
+/// The state of one record among all the records of its partner: a record the person has
+/// earned again since (on or before `today`) is renewed; otherwise as [`status`].
+pub fn status_among(held: &Held, all: &[Held], today: Date, warn_days: u32) -> Status {
+    let renewed = all.iter().any(|other| {
+        other.person == held.person
+            && other.certification == held.certification
+            && other.earned_on > held.earned_on
+            && other.earned_on <= today
+    });
+    if renewed {
+        Status::Renewed
+    } else {
+        status(held, today, warn_days)
+    }
+}
+
+/// How far one person is along a learning path: steps held and valid on `today`, and the
+/// first step still to earn.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct PathProgress {
+    pub done: usize,
+    pub total: usize,
+    /// The catalog key of the next certification to earn; None when the path is complete.
+    pub next: Option<String>,
+}
+
+pub fn path_progress(
+    path: &crate::program::policy::LearningPath,
+    person: uuid::Uuid,
+    held: &[Held],
+    today: Date,
+) -> PathProgress {
+    let holds = |step: &String| {
+        held.iter().any(|h| {
+            h.person == person
+                && &h.certification == step
+                && h.earned_on <= today
+                && status(h, today, 0) != Status::Expired
+        })
+    };
+    PathProgress {
+        done: path.steps.iter().filter(|step| holds(step)).count(),
+        total: path.steps.len(),
+        next: path.steps.iter().find(|step| !holds(step)).cloned(),
     }
 }
 
@@ -242,6 +305,104 @@ pub fn gate_status(
         gate.action.label(),
         people.len()
     ))
+}
+
+/// A certification record entered by hand (a completion the LMS export missed, or one
+/// earned elsewhere), as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordInput {
+    pub contact_id: String,
+    /// A catalog key.
+    pub certification: String,
+    /// YYYY-MM-DD, not in the future.
+    pub earned_on: String,
+    /// Percent; must reach the certification's pass mark.
+    pub score: String,
+    /// A link or file reference showing the result.
+    #[serde(default)]
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidRecord {
+    pub contact_id: uuid::Uuid,
+    pub certification: Certification,
+    pub earned_on: Date,
+    pub expires_on: Option<Date>,
+    pub score: Decimal,
+    pub evidence: String,
+}
+
+impl RecordInput {
+    pub fn validate(
+        &self,
+        catalog: &[Certification],
+        today: Date,
+    ) -> Result<ValidRecord, Vec<crate::validation::FieldError>> {
+        let mut v = crate::validation::Validation::new();
+        let contact_id = uuid::Uuid::parse_str(self.contact_id.trim()).ok();
+        if contact_id.is_none() {
+            v.add("contact_id", "choose the person who earned it");
+        }
+        let certification = catalog.iter().find(|c| c.key == self.certification.trim());
+        if certification.is_none() {
+            let keys: Vec<&str> = catalog.iter().map(|c| c.key.as_str()).collect();
+            v.add(
+                "certification",
+                format!("choose one of: {}", keys.join(", ")),
+            );
+        }
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let earned_on = match Date::parse(self.earned_on.trim(), format) {
+            Ok(d) if d > today => {
+                v.add("earned_on", format!("{d} is in the future"));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) => {
+                v.add("earned_on", "must be a date like 2026-03-31");
+                None
+            }
+        };
+        let score = match self.score.trim().trim_end_matches('%').parse::<Decimal>() {
+            Ok(s) if s < Decimal::ZERO || s > Decimal::ONE_HUNDRED => {
+                v.add("score", "must be between 0 and 100");
+                None
+            }
+            Ok(s) => Some(s),
+            Err(_) => {
+                v.add("score", "must be a percentage like 85");
+                None
+            }
+        };
+        if let (Some(cert), Some(score)) = (certification, score)
+            && !passes(cert, score)
+        {
+            v.add(
+                "score",
+                format!(
+                    "{score}% is below the pass mark of {}% for {}",
+                    cert.pass_mark_percent, cert.name
+                ),
+            );
+        }
+        let evidence = v.text("evidence", &self.evidence, false, 2_000);
+        v.into_result()?;
+        let (Some(contact_id), Some(certification), Some(earned_on), Some(score)) =
+            (contact_id, certification, earned_on, score)
+        else {
+            unreachable!("every missing part added an error")
+        };
+        Ok(ValidRecord {
+            contact_id,
+            expires_on: expiry(certification, earned_on),
+            certification: certification.clone(),
+            earned_on,
+            score,
+            evidence,
+        })
+    }
 }
 
 /// One completion from an LMS export, read and checked.
@@ -447,6 +608,104 @@ mod tests {
             expires_on: expiry(c, earned_on),
             retired: false,
         }
+    }
+
+    #[test]
+    fn a_record_earned_again_is_renewed_only_once_the_new_one_is_earned() {
+        let old = held(1, "sales_foundation", date!(2025 - 12 - 01));
+        let new = held(1, "sales_foundation", date!(2026 - 11 - 20));
+        let other_person = held(2, "sales_foundation", date!(2026 - 11 - 25));
+        let other_cert = held(1, "sales_advanced", date!(2026 - 11 - 25));
+        let all = [old.clone(), new.clone(), other_person, other_cert];
+        let today = date!(2026 - 11 - 27);
+        assert_eq!(status_among(&old, &all, today, 90), Status::Renewed);
+        assert_eq!(status_among(&new, &all, today, 90), Status::Active);
+        assert_eq!(
+            status_among(&old, &all, date!(2026 - 11 - 19), 90),
+            Status::Expiring,
+            "the day before the renewal it is still the one that counts"
+        );
+        let alone = [
+            old.clone(),
+            held(2, "sales_foundation", date!(2026 - 11 - 20)),
+        ];
+        assert_eq!(status_among(&old, &alone, today, 90), Status::Expiring);
+        assert_eq!(Status::Renewed.label(), "renewed");
+    }
+
+    #[test]
+    fn learning_path_progress_counts_valid_steps_and_names_the_next() {
+        let path = crate::program::policy::Enablement::default().learning_paths[0].clone();
+        assert_eq!(path.steps[0], "sales_foundation");
+        let person = uuid::Uuid::from_u128(1);
+        let today = date!(2026 - 11 - 27);
+        let none = path_progress(&path, person, &[], today);
+        assert_eq!((none.done, none.total), (0, 3));
+        assert_eq!(none.next.as_deref(), Some("sales_foundation"));
+        let records = [
+            held(1, "sales_foundation", date!(2026 - 01 - 10)),
+            held(1, "sales_advanced", date!(2026 - 06 - 10)),
+            held(2, "sales_expert", date!(2026 - 06 - 10)),
+        ];
+        let two = path_progress(&path, person, &records, today);
+        assert_eq!((two.done, two.next.as_deref()), (2, Some("sales_expert")));
+        let later = path_progress(&path, person, &records, date!(2027 - 01 - 11));
+        assert_eq!(
+            (later.done, later.next.as_deref()),
+            (1, Some("sales_foundation")),
+            "an expired step has to be earned again"
+        );
+        let before = path_progress(&path, person, &records, date!(2026 - 01 - 09));
+        assert_eq!(before.done, 0, "not earned yet on that day");
+    }
+
+    #[test]
+    fn a_hand_entered_record_names_every_bad_field() {
+        let catalog = default_catalog();
+        let today = date!(2026 - 11 - 27);
+        let good = RecordInput {
+            contact_id: uuid::Uuid::from_u128(7).to_string(),
+            certification: "sales_advanced".into(),
+            earned_on: "2026-11-27".into(),
+            score: "80%".into(),
+            evidence: " https://lms.example/cert/1 ".into(),
+        };
+        let record = good.validate(&catalog, today).unwrap();
+        assert_eq!(record.expires_on, Some(date!(2027 - 11 - 27)));
+        assert_eq!(record.evidence, "https://lms.example/cert/1");
+        let fields = |input: RecordInput| -> Vec<String> {
+            input
+                .validate(&catalog, today)
+                .unwrap_err()
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        let bad = RecordInput {
+            contact_id: "someone".into(),
+            certification: "sales_guru".into(),
+            earned_on: "2026-11-28".into(),
+            score: "120".into(),
+            evidence: String::new(),
+        };
+        assert_eq!(
+            fields(bad),
+            ["contact_id", "certification", "earned_on", "score"]
+        );
+        let below = RecordInput {
+            score: "79.9".into(),
+            ..good.clone()
+        };
+        let errors = below.validate(&catalog, today).unwrap_err();
+        assert!(
+            errors[0].message.contains("below the pass mark of 80%"),
+            "{errors:?}"
+        );
+        let undated = RecordInput {
+            earned_on: "27/11/2026".into(),
+            ..good
+        };
+        assert_eq!(fields(undated), ["earned_on"]);
     }
 
     #[test]

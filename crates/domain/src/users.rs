@@ -101,9 +101,39 @@ pub fn check_time_zone(name: &str) -> Result<String, String> {
     }
 }
 
+/// The calendar day it is at `at` in the time zone `zone` (UTC when the name is unknown):
+/// "expires today" and "overdue" are judged on the reader's own calendar.
+pub fn today_in(zone: &str, at: time::OffsetDateTime) -> time::Date {
+    let zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let offset_seconds = jiff::Timestamp::from_second(at.unix_timestamp())
+        .map(|t| zone.to_offset(t).seconds())
+        .unwrap_or(0);
+    (at + time::Duration::seconds(offset_seconds.into())).date()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn today_is_the_day_on_the_readers_calendar() {
+        use time::macros::datetime;
+        let late_utc = datetime!(2027-02-28 23:30 UTC);
+        assert_eq!(
+            today_in("UTC", late_utc),
+            time::macros::date!(2027 - 02 - 28)
+        );
+        assert_eq!(
+            today_in("Pacific/Auckland", late_utc),
+            time::macros::date!(2027 - 03 - 01)
+        );
+        assert_eq!(
+            today_in("America/Los_Angeles", datetime!(2028-03-01 03:00 UTC)),
+            time::macros::date!(2028 - 02 - 29),
+            "a leap day in Los Angeles while it is already March in UTC"
+        );
+        assert_eq!(today_in("Not/AZone", late_utc), late_utc.date());
+    }
 
     fn input(role: &str, partner: bool) -> NewUserInput {
         NewUserInput {

@@ -32,12 +32,10 @@ pub(crate) fn held(row: &store::certifications::RecordRow) -> Result<Held> {
     })
 }
 
-/// The first renewal reminder offset: from then on a certification shows as expiring.
-const EXPIRING_WITHIN_DAYS: u32 = 90;
-
 /// One certification one person holds, as people read it.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct CertificationView {
+    pub id: Uuid,
     pub contact_id: Uuid,
     pub person: String,
     pub email: Option<String>,
@@ -47,6 +45,9 @@ pub struct CertificationView {
     pub expires_on: Option<String>,
     pub score: String,
     pub status: Status,
+    pub evidence: String,
+    /// import or manual
+    pub source: String,
 }
 
 /// Replaces typed certification counts in `history` with the partner's records, if any.
@@ -75,11 +76,14 @@ impl Services {
         let mut tx = self.db.read().await?;
         let rows = store::certifications::for_partner(&mut tx, partner_id).await?;
         tx.commit().await?;
-        let today = store::now().date();
+        let today = actor.today();
+        let warn_days = program.policies.enablement.expiring_within();
+        let all: Vec<Held> = rows.iter().map(held).collect::<Result<_>>()?;
         rows.iter()
-            .map(|row| {
-                let h = held(row)?;
+            .zip(&all)
+            .map(|(row, h)| {
                 Ok(CertificationView {
+                    id: row.id,
                     contact_id: row.contact_id,
                     person: row.contact_name.clone(),
                     email: row.contact_email.clone(),
@@ -92,10 +96,88 @@ impl Services {
                     earned_on: row.earned_on.clone(),
                     expires_on: row.expires_on.clone(),
                     score: row.score.clone(),
-                    status: enablement::status(&h, today, EXPIRING_WITHIN_DAYS),
+                    status: enablement::status_among(h, &all, today, warn_days),
+                    evidence: row.evidence.clone(),
+                    source: row.source.clone(),
                 })
             })
             .collect()
+    }
+
+    /// Records a certification by hand for one of the partner's people (admins and partner
+    /// managers: partners cannot certify themselves). Ends the person's enrollment in it.
+    pub async fn record_certification(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        input: &enablement::RecordInput,
+    ) -> Result<CertificationView> {
+        self.get_partner(actor, partner_id).await?;
+        require(
+            actor.is_internal() && actor.role.can_edit_partners(),
+            "only admins and partner managers record certifications",
+        )?;
+        let (_, program) = self.program_in_force().await?;
+        let valid = input
+            .validate(&program.certifications, actor.today())
+            .map_err(Error::Invalid)?;
+        let now = store::now();
+        let mut tx = self.db.write().await?;
+        let contact = store::contacts::get(&mut tx, valid.contact_id)
+            .await?
+            .filter(|c| c.partner_id == partner_id && c.archived_at.is_none())
+            .ok_or_else(|| Error::field("contact_id", "is not one of this partner's people"))?;
+        let earned_on = valid.earned_on.to_string();
+        let expires_on = valid.expires_on.map(|d| d.to_string());
+        let row = store::certifications::NewRecord {
+            partner_id,
+            contact_id: contact.id,
+            certification: &valid.certification.key,
+            earned_on: &earned_on,
+            expires_on: expires_on.as_deref(),
+            score: &valid.score.to_string(),
+            source: "manual",
+            evidence: &valid.evidence,
+        };
+        if !store::certifications::insert(&mut tx, &row, now).await? {
+            return Err(Error::field(
+                "earned_on",
+                format!(
+                    "{} already has {} from {earned_on} on record",
+                    contact.name, valid.certification.name
+                ),
+            ));
+        }
+        store::certifications::end_enrollment(&mut tx, contact.id, &valid.certification.key)
+            .await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(partner_id),
+                entity_type: "certification",
+                entity_id: contact.id,
+                action: "earned",
+                summary: format!(
+                    "{} earned {} on {earned_on} ({}%), recorded by hand",
+                    contact.name, valid.certification.name, valid.score
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.certification_records(actor, partner_id)
+            .await?
+            .into_iter()
+            .find(|c| {
+                c.contact_id == contact.id
+                    && c.certification == valid.certification.key
+                    && c.earned_on == earned_on
+            })
+            .ok_or(Error::NotFound)
     }
 
     /// Imports completions from an LMS export (`partner,email,name,certification,date,score`).
@@ -207,8 +289,11 @@ impl Services {
                 expires_on: expires.as_deref(),
                 score: &row.score.to_string(),
                 source: "import",
+                evidence: "",
             };
             if store::certifications::insert(&mut tx, &record_row, now).await? {
+                store::certifications::end_enrollment(&mut tx, contact_id, &row.certification)
+                    .await?;
                 report.created += 1;
                 record(
                     &mut tx,
@@ -401,7 +486,7 @@ impl Services {
         let rows = store::certifications::for_partner(&mut tx, partner_id).await?;
         tx.commit().await?;
         let held: Vec<Held> = rows.iter().map(held).collect::<Result<_>>()?;
-        let today = store::now().date();
+        let today = actor.today();
         Ok(program
             .policies
             .enablement

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod enablement;
 pub mod facts;
 pub mod jobs;
+pub mod learning;
 pub mod onboarding;
 pub mod partners;
 pub mod program;
@@ -55,6 +56,11 @@ impl Actor {
             partner_id: user.partner_id,
             time_zone: user.time_zone.clone(),
         }
+    }
+
+    /// Today's date on this actor's calendar.
+    pub fn today(&self) -> time::Date {
+        domain::users::today_in(&self.time_zone, store::now())
     }
 
     pub fn is_internal(&self) -> bool {

@@ -46,6 +46,8 @@ pub struct ChecklistItemView {
     pub id: Uuid,
     pub key: String,
     pub phase: String,
+    /// The enablement roadmap stage: Day 0, Week 1, Month 1, Month 2 or Q1–Q2.
+    pub stage: String,
     pub title: String,
     /// A team (sales, marketing, product, finance, legal, customer_success, partner_manager,
     /// executive) or "partner".
@@ -100,9 +102,14 @@ impl Services {
         let rows = store::onboarding::items(&mut tx, partner_id).await?;
         let checks = store::onboarding::health_checks(&mut tx, partner_id).await?;
         let records = store::certifications::for_partner(&mut tx, partner_id).await?;
+        let facts = store::facts::history(&mut tx, partner_id).await?;
         tx.commit().await?;
-        let today = store::now().date();
-        let sales_certified = {
+        let today = actor.today();
+        let start = rows
+            .iter()
+            .filter_map(|i| time::Date::parse(&i.due_on, DATE).ok())
+            .min();
+        let observations = {
             let gate = domain::program::policy::Gate {
                 action: domain::program::policy::GatedAction::DealRegistration,
                 min_people: 1,
@@ -113,18 +120,41 @@ impl Services {
                 .iter()
                 .map(crate::enablement::held)
                 .collect::<Result<_>>()?;
-            domain::enablement::gate_status(&gate, &held, &program.certifications, today).is_ok()
+            let since = start
+                .map(|s| domain::quarter::Quarter::containing(s).to_string())
+                .unwrap_or_default();
+            onboarding::ObservedFacts {
+                sales_certified: domain::enablement::gate_status(
+                    &gate,
+                    &held,
+                    &program.certifications,
+                    today,
+                )
+                .is_ok(),
+                qbrs: facts
+                    .iter()
+                    .filter(|q| q.quarter >= since)
+                    .map(|q| u64::try_from(q.qbrs).unwrap_or(0))
+                    .sum(),
+                ..onboarding::ObservedFacts::default()
+            }
         };
         let items: Vec<ChecklistItemView> = rows
             .into_iter()
             .map(|row| {
                 let observed = row.done_at.is_none()
-                    && row.completes_when.as_deref()
-                        == Some(Observed::SalesCertificationEarned.key())
-                    && sales_certified;
+                    && row
+                        .completes_when
+                        .as_deref()
+                        .and_then(Observed::parse)
+                        .is_some_and(|kind| onboarding::observed_complete(kind, &observations));
                 let done = row.done_at.is_some() || observed;
                 let due = time::Date::parse(&row.due_on, DATE).unwrap_or(today);
                 ChecklistItemView {
+                    stage: start
+                        .map(|s| onboarding::roadmap_stage((due - s).whole_days()))
+                        .unwrap_or("Day 0")
+                        .to_owned(),
                     can_tick: may_tick(actor, &row.owner) && !observed,
                     overdue: !done && today > due,
                     id: row.id,
@@ -145,10 +175,6 @@ impl Services {
                 }
             })
             .collect();
-        let start = items
-            .iter()
-            .filter_map(|i| time::Date::parse(&i.due_on, DATE).ok())
-            .min();
         let recorded: Vec<u32> = checks
             .iter()
             .filter_map(|c| u32::try_from(c.day).ok())

@@ -1484,8 +1484,8 @@ async fn onboarding_checklist_is_created_on_entry_and_ticked_by_its_owners() {
         s.change_partner_stage(&w.manager, a, "recruiting", "").await.unwrap();
         s.change_partner_stage(&w.manager, a, "onboarding", "signed").await.unwrap();
         let list = s.onboarding_checklist(&w.a_user, a).await.unwrap();
-        assert_eq!(list.items.len(), 17);
-        assert_eq!((list.open, list.overdue, list.waiting_on_partner), (17, 0, 5));
+        assert_eq!(list.items.len(), 23);
+        assert_eq!((list.open, list.overdue, list.waiting_on_partner), (23, 0, 8));
         let item = |key: &str| list.items.iter().find(|i| i.key == key).unwrap().clone();
         assert!(item("portal_login").can_tick && !item("nda_signed").can_tick, "partners tick their own items only");
 
@@ -1497,7 +1497,11 @@ async fn onboarding_checklist_is_created_on_entry_and_ticked_by_its_owners() {
         }
         s.tick_onboarding_item(&w.manager, item("nda_signed").id, true, "nda-alpha.pdf").await.unwrap();
         let list = s.onboarding_checklist(&w.manager, a).await.unwrap();
-        assert_eq!(list.open, 15);
+        assert_eq!(list.open, 21);
+        let stages: Vec<(&str, &str)> = list.items.iter().map(|i| (i.key.as_str(), i.stage.as_str())).collect();
+        for expected in [("nda_signed", "Day 0"), ("kickoff_session", "Week 1"), ("sales_certified", "Month 1"), ("first_deal", "Month 2"), ("bootcamp", "Q1–Q2")] {
+            assert!(stages.contains(&expected), "{expected:?} in {stages:?}");
+        }
         let nda = list.items.iter().find(|i| i.key == "nda_signed").unwrap();
         assert_eq!((nda.evidence.as_str(), nda.done_by.as_deref()), ("nda-alpha.pdf", Some("pm@vendor.test")));
 
@@ -1508,6 +1512,13 @@ async fn onboarding_checklist_is_created_on_entry_and_ticked_by_its_owners() {
         let list = s.onboarding_checklist(&w.manager, a).await.unwrap();
         let cert = list.items.iter().find(|i| i.key == "sales_certified").unwrap();
         assert!(cert.done && cert.observed && !cert.can_tick);
+
+        // A QBR recorded in this quarter's facts completes "First QBR scheduled".
+        let qbr = |list: &services::onboarding::Checklist| list.items.iter().find(|i| i.key == "first_qbr").unwrap().done;
+        assert!(!qbr(&list));
+        let facts = domain::program::history::QuarterFactsInput { qbrs: "1".into(), ..Default::default() };
+        s.set_quarter_facts(&w.manager, a, &facts).await.unwrap();
+        assert!(qbr(&s.onboarding_checklist(&w.a_user, a).await.unwrap()));
 
         assert!(matches!(s.tick_onboarding_item(&w.a_user, nda.id, false, "").await, Err(Error::Forbidden(_))), "a team item is reopened by the team");
 
@@ -1537,6 +1548,228 @@ async fn onboarding_checklist_is_created_on_entry_and_ticked_by_its_owners() {
         let list = s.onboarding_checklist(&w.a_user, a).await.unwrap();
         assert_eq!(list.health_checks[0].status, "at_risk");
         assert!(list.health_checks_due.is_empty(), "day 30 has not come yet for a checklist started today");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn certifications_by_hand_enrollments_and_learning_paths() {
+    use domain::enablement::{RecordInput, Status};
+    each_backend(|w| async move {
+        let s = &w.services;
+        let a = w.partner_a;
+        let ana = s
+            .add_contact(
+                &w.manager,
+                a,
+                &ContactInput {
+                    name: "Ana".into(),
+                    email: "ana@alpha.com".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+        let bea = s
+            .add_contact(
+                &w.manager,
+                w.partner_b,
+                &ContactInput {
+                    name: "Bea".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .id;
+
+        // People work towards a certification; the partner's own people may enroll them.
+        let enrollment = s
+            .enroll(&w.a_user, a, &ana.to_string(), "sales_foundation")
+            .await
+            .unwrap();
+        match s
+            .enroll(&w.a_user, a, &ana.to_string(), "sales_foundation")
+            .await
+        {
+            Err(Error::Invalid(errors)) => assert_eq!(
+                errors[0].message,
+                "Ana is already working towards Sales — Foundation"
+            ),
+            other => panic!("{other:?}"),
+        }
+        match s.enroll(&w.a_user, a, &bea.to_string(), "sales_guru").await {
+            Err(Error::Invalid(errors)) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["certification"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            matches!(
+                s.enroll(&w.a_user, a, &bea.to_string(), "sales_foundation")
+                    .await,
+                Err(Error::Invalid(_))
+            ),
+            "another partner's person"
+        );
+        assert!(matches!(
+            s.enroll(&w.a_user, w.partner_b, &bea.to_string(), "sales_foundation")
+                .await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.enroll(&w.executive, a, &ana.to_string(), "sales_advanced")
+                .await,
+            Err(Error::Forbidden(_))
+        ));
+        s.tick_requirement(&w.a_user, enrollment, "Mock pitch", true)
+            .await
+            .unwrap();
+        s.tick_requirement(&w.a_user, enrollment, "Training attended", true)
+            .await
+            .unwrap();
+        match s
+            .tick_requirement(&w.a_user, enrollment, "Juggling", true)
+            .await
+        {
+            Err(Error::Invalid(errors)) => assert!(
+                errors[0]
+                    .message
+                    .starts_with("choose one of: Training attended"),
+                "{errors:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let learning = s.learning(&w.a_admin, a).await.unwrap();
+        assert!(learning.can_manage);
+        let e = &learning.enrollments[0];
+        assert_eq!(e.status, Status::InProgress);
+        let met: Vec<&str> = e
+            .requirements
+            .iter()
+            .filter(|r| r.done)
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(met, ["Training attended", "Mock pitch"], "in catalog order");
+        s.tick_requirement(&w.manager, enrollment, "Mock pitch", false)
+            .await
+            .unwrap();
+        let other_manager_view = s.learning(&w.manager, a).await.unwrap();
+        assert_eq!(
+            other_manager_view.enrollments[0]
+                .requirements
+                .iter()
+                .filter(|r| r.done)
+                .count(),
+            1
+        );
+        assert!(!s.learning(&w.executive, a).await.unwrap().can_manage);
+        let b_user = user(
+            s,
+            &w.admin,
+            "user@bravo.test",
+            "partner_user",
+            Some(w.partner_b),
+        )
+        .await;
+        assert!(matches!(
+            s.tick_requirement(&b_user, enrollment, "Mock pitch", true)
+                .await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(s.learning(&b_user, a).await, Err(Error::NotFound)));
+
+        // Recorded by hand (partner managers only): the enrollment ends, the path moves on.
+        let today = store::now().date();
+        let input = RecordInput {
+            contact_id: ana.to_string(),
+            certification: "sales_foundation".into(),
+            earned_on: (today - time::Duration::days(400)).to_string(),
+            score: "88".into(),
+            evidence: "https://lms.example/ana/1".into(),
+        };
+        assert!(
+            matches!(
+                s.record_certification(&w.a_admin, a, &input).await,
+                Err(Error::Forbidden(_))
+            ),
+            "partners cannot certify themselves"
+        );
+        let first = s.record_certification(&w.manager, a, &input).await.unwrap();
+        assert_eq!(
+            (first.status, first.source.as_str(), first.evidence.as_str()),
+            (Status::Expired, "manual", "https://lms.example/ana/1")
+        );
+        match s.record_certification(&w.manager, a, &input).await {
+            Err(Error::Invalid(errors)) => assert!(
+                errors[0]
+                    .message
+                    .starts_with("Ana already has Sales — Foundation from"),
+                "{errors:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let renewal = RecordInput {
+            earned_on: today.to_string(),
+            ..input.clone()
+        };
+        s.record_certification(&w.manager, a, &renewal)
+            .await
+            .unwrap();
+        let records = s.certification_records(&w.a_user, a).await.unwrap();
+        let statuses: Vec<Status> = records.iter().map(|r| r.status).collect();
+        assert_eq!(
+            statuses,
+            [Status::Active, Status::Renewed],
+            "newest first; the older one was renewed"
+        );
+        let learning = s.learning(&w.a_user, a).await.unwrap();
+        assert!(
+            learning.enrollments.is_empty(),
+            "earning it ends the enrollment"
+        );
+        let path = learning
+            .paths
+            .iter()
+            .find(|p| p.contact_id == ana && p.path == "sales_path")
+            .unwrap();
+        assert_eq!(
+            (
+                path.progress.done,
+                path.progress.total,
+                path.next_name.as_deref()
+            ),
+            (1, 3, Some("Sales — Advanced"))
+        );
+        let not_theirs = RecordInput {
+            contact_id: bea.to_string(),
+            ..renewal.clone()
+        };
+        match s.record_certification(&w.manager, a, &not_theirs).await {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "contact_id"),
+            other => panic!("{other:?}"),
+        }
+        let future = RecordInput {
+            earned_on: (today + time::Duration::days(2)).to_string(),
+            ..renewal
+        };
+        match s.record_certification(&w.manager, a, &future).await {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "earned_on"),
+            other => panic!("{other:?}"),
+        }
+        let timeline = s
+            .partner_timeline(&w.a_user, a, "", None)
+            .await
+            .unwrap()
+            .items;
+        assert!(timeline.iter().any(|e| e.action == "enrolled"));
+        assert!(
+            timeline
+                .iter()
+                .any(|e| e.summary.contains("recorded by hand"))
+        );
     })
     .await;
 }

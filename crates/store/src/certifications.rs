@@ -22,6 +22,7 @@ pub struct RecordRow {
     /// The last renewal reminder sent (days before expiry).
     pub last_reminder: Option<i64>,
     pub source: String,
+    pub evidence: String,
 }
 
 pub struct NewRecord<'a> {
@@ -32,6 +33,7 @@ pub struct NewRecord<'a> {
     pub expires_on: Option<&'a str>,
     pub score: &'a str,
     pub source: &'a str,
+    pub evidence: &'a str,
 }
 
 /// Records a certification; returns false when the person already holds it from that date.
@@ -39,7 +41,7 @@ pub async fn insert(tx: &mut Tx, record: &NewRecord<'_>, at: OffsetDateTime) -> 
     let written = tx
         .execute(sql!(
             "INSERT INTO certification_records (id, partner_id, contact_id, certification, earned_on, expires_on, score, \
-             source, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             source, evidence, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
              ON CONFLICT (contact_id, certification, earned_on) DO NOTHING",
             Uuid::now_v7(),
             record.partner_id,
@@ -49,6 +51,7 @@ pub async fn insert(tx: &mut Tx, record: &NewRecord<'_>, at: OffsetDateTime) -> 
             record.expires_on,
             record.score,
             record.source,
+            record.evidence,
             at,
         ))
         .await?;
@@ -56,7 +59,7 @@ pub async fn insert(tx: &mut Tx, record: &NewRecord<'_>, at: OffsetDateTime) -> 
 }
 
 const SELECT: &str = "SELECT r.id, r.partner_id, r.contact_id, c.name AS contact_name, c.email AS contact_email, \
-     r.certification, r.earned_on, r.expires_on, r.score, r.retired, r.last_reminder, r.source \
+     r.certification, r.earned_on, r.expires_on, r.score, r.retired, r.last_reminder, r.source, r.evidence \
      FROM certification_records r JOIN contacts c ON c.id = r.contact_id";
 
 /// A partner's records, by person then newest first.
@@ -102,4 +105,86 @@ pub async fn retire(tx: &mut Tx, certifications: &[String]) -> Result<u64> {
         return Ok(0);
     }
     tx.execute(query).await
+}
+
+/// A person working towards a certification.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EnrollmentRow {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub contact_id: Uuid,
+    pub contact_name: String,
+    pub certification: String,
+    pub started_on: String,
+    /// JSON list of the catalog requirement texts met so far.
+    pub requirements_done: String,
+}
+
+const SELECT_ENROLLMENT: &str = "SELECT e.id, e.partner_id, e.contact_id, c.name AS contact_name, e.certification, \
+     e.started_on, e.requirements_done FROM certification_enrollments e JOIN contacts c ON c.id = e.contact_id";
+
+/// Enrolls a person; returns false when they are already working towards it.
+pub async fn enroll(
+    tx: &mut Tx,
+    partner_id: Uuid,
+    contact_id: Uuid,
+    certification: &str,
+    at: OffsetDateTime,
+) -> Result<bool> {
+    let written = tx
+        .execute(sql!(
+            "INSERT INTO certification_enrollments (id, partner_id, contact_id, certification, started_on, \
+             requirements_done, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, '[]', $6, $6) \
+             ON CONFLICT (contact_id, certification) DO NOTHING",
+            Uuid::now_v7(),
+            partner_id,
+            contact_id,
+            certification,
+            at.date().to_string(),
+            at,
+        ))
+        .await?;
+    Ok(written == 1)
+}
+
+pub async fn enrollments_for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<EnrollmentRow>> {
+    let mut query = Sql::new(SELECT_ENROLLMENT);
+    query
+        .push(" WHERE e.partner_id = ")
+        .push_bind(partner_id)
+        .push(" ORDER BY c.name, e.certification");
+    tx.all(query).await
+}
+
+pub async fn enrollment(tx: &mut Tx, id: Uuid) -> Result<Option<EnrollmentRow>> {
+    let mut query = Sql::new(SELECT_ENROLLMENT);
+    query.push(" WHERE e.id = ").push_bind(id);
+    tx.optional(query).await
+}
+
+pub async fn set_requirements_done(
+    tx: &mut Tx,
+    id: Uuid,
+    requirements_done: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE certification_enrollments SET requirements_done = $2, updated_at = $3 WHERE id = $1",
+        id,
+        requirements_done,
+        at
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Ends a person's enrollment in a certification they have now earned.
+pub async fn end_enrollment(tx: &mut Tx, contact_id: Uuid, certification: &str) -> Result<()> {
+    tx.execute(sql!(
+        "DELETE FROM certification_enrollments WHERE contact_id = $1 AND certification = $2",
+        contact_id,
+        certification
+    ))
+    .await?;
+    Ok(())
 }

@@ -10,19 +10,21 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::audit::AuditEvent;
+use domain::enablement::RecordInput;
 use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
 use domain::program::history::QuarterFactsInput;
 use domain::program::ipp::IppInput;
 use domain::program::scoring_3c4c::EvaluationInput;
 use domain::users::{NewUserInput, User};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use services::Page;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
 use services::enablement::{CertificationView, GateView};
 use services::facts::ImportReport;
 use services::jobs::JobView;
+use services::learning::Learning;
 use services::onboarding::Checklist;
 use services::partners::PartnerQuery;
 use services::program::{ProgramVersion, TierReport};
@@ -66,7 +68,13 @@ pub fn routes() -> Router<AppState> {
             get(evaluations_3c4c).post(evaluate_3c4c),
         )
         .route("/3c4c-evaluations/{id}/share", post(share_3c4c))
-        .route("/partners/{id}/certifications", get(certification_records))
+        .route(
+            "/partners/{id}/certifications",
+            get(certification_records).post(record_certification),
+        )
+        .route("/partners/{id}/learning", get(learning))
+        .route("/partners/{id}/enrollments", post(enroll))
+        .route("/enrollments/{id}/requirements", post(tick_requirement))
         .route(
             "/certifications/import",
             post(import_certifications)
@@ -746,6 +754,78 @@ async fn certification_records(
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/partners/{id}/certifications", tag = "enablement", request_body = RecordInput,
+    responses((status = 201, body = CertificationView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn record_certification(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<RecordInput>,
+) -> Result<impl IntoResponse, Problem> {
+    let view = state
+        .services
+        .record_certification(&auth.actor, id, &input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[utoipa::path(get, path = "/api/v1/partners/{id}/learning", tag = "enablement",
+    responses((status = 200, body = Learning), (status = 404, body = Problem)))]
+async fn learning(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Learning> {
+    Ok(Json(state.services.learning(&auth.actor, id).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct EnrollInput {
+    contact_id: String,
+    /// A catalog key.
+    certification: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct Created {
+    id: Uuid,
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/enrollments", tag = "enablement", request_body = EnrollInput,
+    responses((status = 201, body = Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn enroll(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<EnrollInput>,
+) -> Result<impl IntoResponse, Problem> {
+    let enrollment = state
+        .services
+        .enroll(&auth.actor, id, &input.contact_id, &input.certification)
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: enrollment })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct RequirementInput {
+    /// One of the certification's requirements, as the catalog words it.
+    requirement: String,
+    done: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/enrollments/{id}/requirements", tag = "enablement", request_body = RequirementInput,
+    responses((status = 204, description = "Marked met or reopened"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn tick_requirement(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<RequirementInput>,
+) -> Result<StatusCode, Problem> {
+    state
+        .services
+        .tick_requirement(&auth.actor, id, &input.requirement, input.done)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(post, path = "/api/v1/certifications/import", tag = "enablement", params(ImportParams),
     request_body(content = String, content_type = "text/csv", description = "Header: partner, email, name (optional), certification, date, score"),
     responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
@@ -1010,7 +1090,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "admin"))
 )]

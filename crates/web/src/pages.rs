@@ -66,6 +66,9 @@ pub fn routes() -> Router<AppState> {
         .route("/3c4c/{id}/share", post(share_3c4c))
         .route("/onboarding-items/{id}/tick", post(tick_onboarding_item))
         .route("/partners/{id}/health-checks", post(record_health_check))
+        .route("/partners/{id}/certifications", post(record_certification))
+        .route("/partners/{id}/enrollments", post(enroll))
+        .route("/enrollments/{id}/requirements", post(tick_requirement))
         .route(
             "/facts/import",
             get(facts_import_page)
@@ -898,6 +901,8 @@ struct PartnerPage {
     gates: Vec<services::enablement::GateView>,
     onboarding: services::onboarding::Checklist,
     onboarding_errors: Vec<String>,
+    learning: services::learning::Learning,
+    certification_errors: Vec<String>,
     /// (key, name) of each certification of the program.
     catalog: Vec<(String, String)>,
     /// Internal users only.
@@ -1007,6 +1012,7 @@ struct PartnerPageForms {
     evaluation: Option<domain::program::scoring_3c4c::EvaluationInput>,
     evaluation_errors: Vec<FieldError>,
     onboarding_errors: Vec<String>,
+    certification_errors: Vec<String>,
     /// The quarter whose facts the form shows (`?quarter=`); the current one when empty.
     quarter: String,
 }
@@ -1058,7 +1064,8 @@ async fn partner_view(
         && forms.tier_errors.is_empty()
         && forms.ipp_errors.is_empty()
         && forms.evaluation_errors.is_empty()
-        && forms.onboarding_errors.is_empty());
+        && forms.onboarding_errors.is_empty()
+        && forms.certification_errors.is_empty());
     let report = services
         .evaluate_partner(&auth.actor, id)
         .await
@@ -1090,6 +1097,10 @@ async fn partner_view(
         .map_err(service_error)?;
     let onboarding = services
         .onboarding_checklist(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let learning = services
+        .learning(&auth.actor, id)
         .await
         .map_err(service_error)?;
     let history = services
@@ -1155,6 +1166,8 @@ async fn partner_view(
         gates,
         onboarding,
         onboarding_errors: forms.onboarding_errors,
+        learning,
+        certification_errors: forms.certification_errors,
         catalog: program
             .certifications
             .iter()
@@ -2525,17 +2538,30 @@ async fn share_3c4c(
     )))
 }
 
-// ---- onboarding ----
+// ---- onboarding and certifications ----
 
-/// Shows the partner page again with the onboarding section's problems, or the error page.
-async fn onboarding_result(
+/// A section of the partner page whose small forms report their problems as a list.
+#[derive(Clone, Copy)]
+enum Section {
+    Onboarding,
+    Certifications,
+}
+
+/// Goes back to the section of the partner page, or shows the page again with the
+/// section's problems, or the error page.
+async fn section_result<T>(
     state: &AppState,
     auth: &PageAuth,
     partner_id: Uuid,
-    result: services::Result<()>,
+    section: Section,
+    result: services::Result<T>,
 ) -> PageResult {
-    let onboarding_errors = match result {
-        Ok(()) => return Ok(see_other(&format!("/partners/{partner_id}#onboarding"))),
+    let anchor = match section {
+        Section::Onboarding => "onboarding",
+        Section::Certifications => "certifications",
+    };
+    let errors = match result {
+        Ok(_) => return Ok(see_other(&format!("/partners/{partner_id}#{anchor}"))),
         Err(services::Error::Invalid(errors)) => errors
             .into_iter()
             .map(|e| format!("{}: {}", e.field, e.message))
@@ -2543,11 +2569,85 @@ async fn onboarding_result(
         Err(services::Error::Conflict(why)) => vec![why],
         Err(other) => return Err(service_error(other)),
     };
-    let forms = PartnerPageForms {
-        onboarding_errors,
-        ..Default::default()
+    let forms = match section {
+        Section::Onboarding => PartnerPageForms {
+            onboarding_errors: errors,
+            ..Default::default()
+        },
+        Section::Certifications => PartnerPageForms {
+            certification_errors: errors,
+            ..Default::default()
+        },
     };
     partner_view(state, auth, partner_id, "", forms).await
+}
+
+/// The partner a small form acts for, from its hidden `partner_id` field.
+fn form_partner(form: &Form) -> Result<Uuid, Response> {
+    Uuid::parse_str(&form.get("partner_id")).map_err(|_| service_error(services::Error::NotFound))
+}
+
+async fn record_certification(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = domain::enablement::RecordInput {
+        contact_id: form.get("contact_id"),
+        certification: form.get("certification"),
+        earned_on: form.get("earned_on"),
+        score: form.get("score"),
+        evidence: form.get("evidence"),
+    };
+    let result = state
+        .services
+        .record_certification(&auth.actor, id, &input)
+        .await;
+    section_result(&state, &auth, id, Section::Certifications, result).await
+}
+
+async fn enroll(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let result = state
+        .services
+        .enroll(
+            &auth.actor,
+            id,
+            &form.get("contact_id"),
+            &form.get("certification"),
+        )
+        .await;
+    section_result(&state, &auth, id, Section::Certifications, result).await
+}
+
+async fn tick_requirement(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let partner_id = form_partner(&form)?;
+    let result = state
+        .services
+        .tick_requirement(
+            &auth.actor,
+            id,
+            &form.get("requirement"),
+            form.get("done") == "true",
+        )
+        .await;
+    section_result(&state, &auth, partner_id, Section::Certifications, result).await
 }
 
 async fn tick_onboarding_item(
@@ -2558,8 +2658,7 @@ async fn tick_onboarding_item(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let partner_id = Uuid::parse_str(&form.get("partner_id"))
-        .map_err(|_| service_error(services::Error::NotFound))?;
+    let partner_id = form_partner(&form)?;
     let result = state
         .services
         .tick_onboarding_item(
@@ -2569,7 +2668,7 @@ async fn tick_onboarding_item(
             &form.get("evidence"),
         )
         .await;
-    onboarding_result(&state, &auth, partner_id, result).await
+    section_result(&state, &auth, partner_id, Section::Onboarding, result).await
 }
 
 async fn record_health_check(
@@ -2585,5 +2684,5 @@ async fn record_health_check(
         .services
         .record_health_check(&auth.actor, id, day, &form.get("status"), &form.get("note"))
         .await;
-    onboarding_result(&state, &auth, id, result).await
+    section_result(&state, &auth, id, Section::Onboarding, result).await
 }

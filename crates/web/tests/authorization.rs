@@ -339,6 +339,68 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::POST,
+            format!("/api/v1/partners/{a}/certifications"),
+            Some(format!(
+                r#"{{"contact_id":"{c}","certification":"technical_expert","earned_on":"2026-01-01","score":"90"}}"#
+            )),
+            Box::new(move |r| {
+                if r.is_internal() {
+                    editor(r)
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/certifications"),
+            Some(format!(
+                r#"{{"contact_id":"{c}","certification":"technical_expert","earned_on":"2026-01-01","score":"90"}}"#
+            )),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{a}/learning"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/learning"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{a}/enrollments"),
+            Some(format!(
+                r#"{{"contact_id":"{c}","certification":"sales_advanced"}}"#
+            )),
+            Box::new(move |r| {
+                if r.is_partner_side() {
+                    Allowed
+                } else {
+                    editor(r)
+                }
+            }),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/enrollments"),
+            Some(format!(
+                r#"{{"contact_id":"{c}","certification":"sales_advanced"}}"#
+            )),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/enrollments/{}/requirements", f.enrollment_b),
+            Some(r#"{"requirement":"Mock pitch","done":true}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
             "/api/v1/certifications/import?dry_run=true".into(),
             Some(format!(
                 "partner,email,certification,date,score\n{b},x@bravo.com,sales_foundation,2026-01-01,90\n"

@@ -242,6 +242,9 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/certifications/import".into(),
         format!("/onboarding-items/{}/tick", f.onboarding_item_b),
         format!("/partners/{}/health-checks", f.partner_b),
+        format!("/partners/{a}/certifications"),
+        format!("/partners/{a}/enrollments"),
+        format!("/enrollments/{}/requirements", f.enrollment_b),
         "/tiers/evaluate".into(),
         "/program/simulate".into(),
         format!("/partners/{a}/ipp"),
@@ -987,6 +990,46 @@ async fn certification_import_page_and_records_on_the_partner_page() {
 }
 
 #[tokio::test]
+async fn certifications_by_hand_and_learning_on_the_partner_page() {
+    each(|f| async move {
+        let b = f.partner_b;
+        let c = f.contact_b;
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let (_, _, page) = f.page(&session, &format!("/partners/{b}")).await;
+        assert!(page.contains(r#"id="record-certification""#) && page.contains(r#"id="enroll-form""#), "{page}");
+        assert!(page.contains("Sales — Foundation <small>(in progress)</small>"), "{page}");
+        let form = format!("csrf_token={csrf}&partner_id={b}&requirement=Mock+pitch&done=true");
+        let (status, _, _) = f.post_form(&session, &format!("/enrollments/{}/requirements", f.enrollment_b), &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&session, &format!("/partners/{b}")).await;
+        assert!(page.contains("Reopen: Mock pitch for Bea Bravo"), "{page}");
+
+        let form = format!("csrf_token={csrf}&contact_id={c}&certification=sales_foundation&earned_on=2999-01-01&score=50&evidence=");
+        let (status, _, page) = f.post_form(&session, &format!("/partners/{b}/certifications"), &form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains(r#"id="certification-errors""#) && page.contains("earned_on: 2999-01-01 is in the future") && page.contains("score: 50% is below the pass mark of 70%"), "{page}");
+        let day = (store::now().date() - time::Duration::days(5)).to_string();
+        let form = format!("csrf_token={csrf}&contact_id={c}&certification=sales_foundation&earned_on={day}&score=90&evidence=https%3A%2F%2Flms.example%2Fbea");
+        let (status, _, _) = f.post_form(&session, &format!("/partners/{b}/certifications"), &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&session, &format!("/partners/{b}")).await;
+        assert!(page.contains(r#"<a href="https://lms.example/bea" rel="noopener noreferrer">link</a> <small>(manual)</small>"#), "{page}");
+        assert!(page.contains("Nobody is working towards a certification."), "earning it ended the enrollment");
+        assert!(page.contains("<td>Bea Bravo</td><td>Sales path</td><td class=\"num\">1/3</td><td>Sales — Advanced</td>"), "{page}");
+
+        // Partner people enroll their own colleagues but do not record certifications.
+        let (user_session, user_csrf) = f.sign_in("partner_user@test.example").await;
+        let a = f.partner_a;
+        let (_, _, own) = f.page(&user_session, &format!("/partners/{a}")).await;
+        assert!(!own.contains(r#"id="record-certification""#));
+        let form = format!("csrf_token={user_csrf}&contact_id={c}&certification=sales_foundation&earned_on={day}&score=90");
+        let (status, _, _) = f.post_form(&user_session, &format!("/partners/{b}/certifications"), &form).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "B's page does not exist for A");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn onboarding_checklist_on_the_partner_page() {
     each(|f| async move {
         let b = f.partner_b;
@@ -995,7 +1038,7 @@ async fn onboarding_checklist_on_the_partner_page() {
         let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}")).await;
         assert!(
             page.contains(r#"<section class="card" id="onboarding">"#)
-                && page.contains("17 item(s) open"),
+                && page.contains("23 item(s) open"),
             "{page}"
         );
         let form = format!("csrf_token={admin_csrf}&partner_id={b}&done=true&evidence=");
@@ -1009,7 +1052,7 @@ async fn onboarding_checklist_on_the_partner_page() {
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}")).await;
         assert!(
-            page.contains("16 item(s) open; 4 wait on the partner.")
+            page.contains("22 item(s) open; 7 wait on the partner.")
                 && page.contains("done (admin@vendor.test)"),
             "{page}"
         );

@@ -808,7 +808,8 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
     let mut checks = Checks::new(text);
     certifications::check(&raw.certifications, &mut checks);
     raw.onboarding.check(&mut checks);
-    policies.check(&mut checks, &tier_keys);
+    let certification_keys: Vec<&str> = raw.certifications.iter().map(|c| c.key.as_str()).collect();
+    policies.check(&mut checks, &tier_keys, &certification_keys);
     raw.ipp.check(&mut checks);
     raw.scoring_3c4c.check(&mut checks);
     issues.extend(checks.issues);

@@ -46,6 +46,7 @@ impl Observed {
     pub fn key(self) -> &'static str {
         match self {
             Observed::FirstDealRegistered => "first_deal_registered",
+            Observed::FirstDealWon => "first_deal_won",
             Observed::SalesCertificationEarned => "sales_certification_earned",
             Observed::FirstQbrScheduled => "first_qbr_scheduled",
         }
@@ -65,6 +66,7 @@ pub enum Evidence {
 #[serde(rename_all = "snake_case")]
 pub enum Observed {
     FirstDealRegistered,
+    FirstDealWon,
     SalesCertificationEarned,
     FirstQbrScheduled,
 }
@@ -273,6 +275,60 @@ impl Default for Onboarding {
                     Evidence::None,
                     Some(Observed::FirstQbrScheduled),
                 ),
+                item(
+                    "joint_pipeline_review",
+                    "gtm",
+                    "Joint pipeline review",
+                    T(PartnerManager),
+                    60,
+                    Evidence::None,
+                    None,
+                ),
+                item(
+                    "first_demo",
+                    "first_opportunity",
+                    "First customer demo given",
+                    P(Partner),
+                    60,
+                    Evidence::Link,
+                    None,
+                ),
+                item(
+                    "product_updates",
+                    "training",
+                    "Quarterly product update attended",
+                    T(Product),
+                    90,
+                    Evidence::None,
+                    None,
+                ),
+                item(
+                    "bootcamp",
+                    "training",
+                    "Partner bootcamp completed",
+                    P(Partner),
+                    180,
+                    Evidence::None,
+                    None,
+                ),
+                item(
+                    "joint_event",
+                    "marketing",
+                    "Joint event or webinar held",
+                    T(Marketing),
+                    180,
+                    Evidence::Link,
+                    None,
+                ),
+                item(
+                    "first_joint_win",
+                    "first_opportunity",
+                    "First joint win",
+                    P(Partner),
+                    180,
+                    Evidence::None,
+                    Some(Observed::FirstDealWon),
+                ),
             ],
         }
     }
@@ -335,6 +391,50 @@ pub fn checklist(template: &Onboarding, start: Date) -> Vec<ChecklistItem> {
         .collect();
     items.sort_by_key(|i| i.due_on);
     items
+}
+
+/// What the system knows about a partner that can complete checklist items by itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ObservedFacts {
+    pub sales_certified: bool,
+    pub deals_registered: u64,
+    pub deals_won: u64,
+    /// QBRs recorded in the partner's quarterly facts since onboarding started.
+    pub qbrs: u64,
+}
+
+/// Whether what the system observed completes an item of this kind.
+pub fn observed_complete(kind: Observed, facts: &ObservedFacts) -> bool {
+    match kind {
+        Observed::SalesCertificationEarned => facts.sales_certified,
+        Observed::FirstDealRegistered => facts.deals_registered > 0,
+        Observed::FirstDealWon => facts.deals_won > 0,
+        Observed::FirstQbrScheduled => facts.qbrs > 0,
+    }
+}
+
+impl Observed {
+    pub fn parse(key: &str) -> Option<Observed> {
+        [
+            Observed::FirstDealRegistered,
+            Observed::FirstDealWon,
+            Observed::SalesCertificationEarned,
+            Observed::FirstQbrScheduled,
+        ]
+        .into_iter()
+        .find(|o| o.key() == key)
+    }
+}
+
+/// The enablement roadmap stage (seed 002) an item due `due_days` after the start falls in.
+pub fn roadmap_stage(due_days: i64) -> &'static str {
+    match due_days {
+        ..=0 => "Day 0",
+        1..=7 => "Week 1",
+        8..=30 => "Month 1",
+        31..=60 => "Month 2",
+        _ => "Q1–Q2",
+    }
 }
 
 /// Overdue: not done and its due day has passed.

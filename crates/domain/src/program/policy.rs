@@ -901,12 +901,24 @@ impl GatedAction {
     }
 }
 
+/// An ordered series of certifications a person works through (e.g. sales foundation, then
+/// advanced, then expert).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LearningPath {
+    pub key: String,
+    pub name: String,
+    /// Certification catalog keys, in the order they are earned.
+    pub steps: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Enablement {
     /// Days before a certification expires when the person and their partner are reminded.
     pub reminder_days: Vec<u32>,
     pub gates: Vec<Gate>,
+    pub learning_paths: Vec<LearningPath>,
 }
 
 impl Default for Enablement {
@@ -928,12 +940,57 @@ impl Default for Enablement {
                     min_level: None,
                 },
             ],
+            learning_paths: ["sales", "technical"]
+                .into_iter()
+                .map(|track| LearningPath {
+                    key: format!("{track}_path"),
+                    name: format!("{}{} path", track[..1].to_uppercase(), &track[1..]),
+                    steps: ["foundation", "advanced", "expert"]
+                        .iter()
+                        .map(|level| format!("{track}_{level}"))
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }
 
 impl Enablement {
-    fn check(&self, checks: &mut Checks) {
+    fn check(&self, checks: &mut Checks, certification_keys: &[&str]) {
+        for (i, path) in self.learning_paths.iter().enumerate() {
+            if self.learning_paths[..i].iter().any(|p| p.key == path.key) {
+                checks.error(
+                    &format!("enablement.learning_paths.{i}.key"),
+                    format!("learning path key '{}' is used twice", path.key),
+                    "give every learning path its own key",
+                );
+            }
+            if path.steps.is_empty() {
+                checks.error(
+                    &format!("enablement.learning_paths.{i}.steps"),
+                    format!("learning path '{}' has no steps", path.key),
+                    "list the certification keys to earn, in order",
+                );
+            }
+            for (j, step) in path.steps.iter().enumerate() {
+                if !certification_keys.contains(&step.as_str()) {
+                    checks.error(
+                        &format!("enablement.learning_paths.{i}.steps.{j}"),
+                        format!(
+                            "learning path '{}' names certification '{step}', which is not in the catalog",
+                            path.key
+                        ),
+                        &format!("use one of: {}", certification_keys.join(", ")),
+                    );
+                } else if path.steps[..j].contains(step) {
+                    checks.error(
+                        &format!("enablement.learning_paths.{i}.steps.{j}"),
+                        format!("learning path '{}' lists '{step}' twice", path.key),
+                        "list each certification once",
+                    );
+                }
+            }
+        }
         if self.reminder_days.is_empty() || !self.reminder_days.windows(2).all(|w| w[0] > w[1]) {
             checks.error(
                 "enablement.reminder_days",
@@ -964,7 +1021,7 @@ pub struct Policies {
 }
 
 impl Policies {
-    pub(super) fn check(&self, checks: &mut Checks, tiers: &[String]) {
+    pub(super) fn check(&self, checks: &mut Checks, tiers: &[String], certification_keys: &[&str]) {
         self.deal_registration.check(checks, tiers);
         self.co_sell.check(checks);
         self.mdf.check(checks);
@@ -973,6 +1030,6 @@ impl Policies {
         self.raci.check(checks);
         self.targets.check(checks);
         self.health_score.check(checks);
-        self.enablement.check(checks);
+        self.enablement.check(checks, certification_keys);
     }
 }

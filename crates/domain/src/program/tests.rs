@@ -335,7 +335,11 @@ fn certification_criteria_name_catalog_keys_and_are_evaluated() {
     let issue = only_error(&bad_catalog);
     assert!(issue.message.contains("outside 1-100"), "{issue:?}");
     assert_eq!(issue.line, line_of(&bad_catalog, "pass_mark_percent = 170"));
-    let twice = replace("key = \"sales_advanced\"", "key = \"sales_foundation\"");
+    let twice = replace("key = \"sales_expert\"", "key = \"sales_foundation\"").replacen(
+        "steps = [\"sales_foundation\", \"sales_advanced\", \"sales_expert\"]",
+        "steps = [\"sales_foundation\", \"sales_advanced\"]",
+        1,
+    );
     let issue = only_error(&twice);
     assert!(issue.message.contains("is used twice"), "{issue:?}");
     let second = twice.rfind("key = \"sales_foundation\"").unwrap();
@@ -350,7 +354,9 @@ fn onboarding_template_builds_a_dated_checklist() {
     assert_eq!(p.onboarding, Onboarding::default());
     let start = date!(2026 - 11 - 02);
     let list = checklist(&p.onboarding, start);
-    assert_eq!(list.len(), 17);
+    assert_eq!(list.len(), 23);
+    let win = list.iter().find(|i| i.key == "first_joint_win").unwrap();
+    assert_eq!(win.completes_when, Some(Observed::FirstDealWon));
     assert_eq!(list[0].due_on, start, "Day 0 first");
     let first_deal = list.iter().find(|i| i.key == "first_deal").unwrap();
     assert_eq!(first_deal.due_on, date!(2027 - 01 - 01));
@@ -388,6 +394,87 @@ fn onboarding_template_builds_a_dated_checklist() {
     assert!(
         issue.message.contains("did not match any variant"),
         "{issue:?}"
+    );
+}
+
+#[test]
+fn roadmap_stages_follow_the_seed_and_observations_complete_items() {
+    use onboarding::*;
+    let stages: Vec<&str> = [0, 7, 8, 30, 31, 60, 90, 180]
+        .into_iter()
+        .map(roadmap_stage)
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "Day 0", "Week 1", "Month 1", "Month 1", "Month 2", "Month 2", "Q1–Q2", "Q1–Q2"
+        ]
+    );
+    let nothing = ObservedFacts::default();
+    let kinds = [
+        Observed::FirstDealRegistered,
+        Observed::FirstDealWon,
+        Observed::SalesCertificationEarned,
+        Observed::FirstQbrScheduled,
+    ];
+    for kind in kinds {
+        assert!(!observed_complete(kind, &nothing), "{kind:?}");
+        assert_eq!(Observed::parse(kind.key()), Some(kind));
+    }
+    let registered = ObservedFacts {
+        deals_registered: 1,
+        ..nothing
+    };
+    assert!(observed_complete(
+        Observed::FirstDealRegistered,
+        &registered
+    ));
+    assert!(!observed_complete(Observed::FirstDealWon, &registered));
+    assert!(observed_complete(
+        Observed::FirstDealWon,
+        &ObservedFacts {
+            deals_won: 1,
+            ..nothing
+        }
+    ));
+    assert!(observed_complete(
+        Observed::FirstQbrScheduled,
+        &ObservedFacts { qbrs: 1, ..nothing }
+    ));
+    assert!(observed_complete(
+        Observed::SalesCertificationEarned,
+        &ObservedFacts {
+            sales_certified: true,
+            ..nothing
+        }
+    ));
+    assert_eq!(Observed::parse("nonsense"), None);
+}
+
+#[test]
+fn learning_paths_name_catalog_certifications() {
+    let p = default_program();
+    assert_eq!(p.policies.enablement.learning_paths.len(), 2);
+    let text = replace(
+        "steps = [\"sales_foundation\", \"sales_advanced\", \"sales_expert\"]",
+        "steps = [\"sales_foundation\", \"sales_guru\"]",
+    );
+    let issue = only_error(&text);
+    assert!(
+        issue
+            .message
+            .contains("learning path 'sales_path' names certification 'sales_guru'"),
+        "{issue:?}"
+    );
+    assert_eq!(issue.line, line_of(&text, "\"sales_guru\"]"));
+    let twice = replace(
+        "steps = [\"sales_foundation\", \"sales_advanced\", \"sales_expert\"]",
+        "steps = [\"sales_foundation\", \"sales_foundation\"]",
+    );
+    assert!(
+        only_error(&twice)
+            .message
+            .contains("lists 'sales_foundation' twice")
     );
 }
 

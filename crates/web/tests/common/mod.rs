@@ -33,6 +33,8 @@ pub struct Fixture {
     pub evaluation_b: Uuid,
     /// An item of partner B's onboarding checklist owned by the partner ("portal_login").
     pub onboarding_item_b: Uuid,
+    /// Partner B's contact working towards the sales foundation certification.
+    pub enrollment_b: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -120,6 +122,15 @@ impl Fixture {
             .await
             .unwrap()
             .id;
+        let enrollment_b = services
+            .enroll(
+                &admin,
+                partner_b,
+                &contact_b.to_string(),
+                "sales_foundation",
+            )
+            .await
+            .unwrap();
         let victim = services
             .create_user(
                 &admin,
@@ -171,6 +182,7 @@ impl Fixture {
             decision_b,
             evaluation_b,
             onboarding_item_b,
+            enrollment_b,
             users,
         }
     }
