@@ -9,6 +9,7 @@ use domain::program::history::{QuarterFacts, RowError};
 use uuid::Uuid;
 
 use crate::facts::{ImportReport, PartnerDirectory};
+use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record, require};
 
 const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
@@ -368,6 +369,10 @@ impl Services {
                     .iter()
                     .find(|c| c.key == row.certification)
                     .map_or(row.certification.as_str(), |c| c.name.as_str());
+                let summary = format!(
+                    "Renewal reminder: {}'s {name} expires on {expires} ({due}-day reminder)",
+                    row.contact_name
+                );
                 record(
                     &mut tx,
                     actor,
@@ -377,13 +382,28 @@ impl Services {
                         entity_type: "certification",
                         entity_id: row.contact_id,
                         action: "renewal_reminder",
-                        summary: format!(
-                            "Renewal reminder: {}'s {name} expires on {expires} ({due}-day reminder)",
-                            row.contact_name
-                        ),
+                        summary: summary.clone(),
                         before: None,
                         after: None,
                     },
+                )
+                .await?;
+                let mut recipients = notifications::partner_admins(&mut tx, partner.id).await?;
+                recipients.extend(
+                    notifications::person(&mut tx, partner.id, row.contact_email.as_deref())
+                        .await?,
+                );
+                let link = format!("/partners/{}#certifications", partner.id);
+                notifications::notify(
+                    &mut tx,
+                    &recipients,
+                    &store::notifications::NewNotification {
+                        partner_id: Some(partner.id),
+                        kind: "renewal_reminder",
+                        message: &summary,
+                        link: &link,
+                    },
+                    now,
                 )
                 .await?;
                 reminders += 1;
@@ -403,6 +423,7 @@ impl Services {
                 program.policies.enablement.expiring_within(),
             ) {
                 at_risk += 1;
+                let summary = format!("{}: {risk}", partner.display_name);
                 record(
                     &mut tx,
                     actor,
@@ -412,10 +433,24 @@ impl Services {
                         entity_type: "partner",
                         entity_id: partner.id,
                         action: "tier_at_risk",
-                        summary: format!("{}: {risk}", partner.display_name),
+                        summary: summary.clone(),
                         before: None,
                         after: None,
                     },
+                )
+                .await?;
+                let team = notifications::partner_team(&mut tx, partner.owner_id).await?;
+                let link = format!("/partners/{}#certifications", partner.id);
+                notifications::notify(
+                    &mut tx,
+                    &team,
+                    &store::notifications::NewNotification {
+                        partner_id: Some(partner.id),
+                        kind: "tier_at_risk",
+                        message: &summary,
+                        link: &link,
+                    },
+                    now,
                 )
                 .await?;
             }

@@ -10,6 +10,7 @@ pub mod enablement;
 pub mod facts;
 pub mod jobs;
 pub mod learning;
+pub mod notifications;
 pub mod onboarding;
 pub mod partners;
 pub mod program;

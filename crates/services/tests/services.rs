@@ -1449,9 +1449,37 @@ async fn expiry_reminders_once_per_offset_tier_at_risk_and_major_releases() {
         let records = s.certification_records(&w.manager, juliet).await.unwrap();
         assert_eq!(records[0].status, domain::enablement::Status::Expiring);
 
+        let juliet_admin = user(s, &w.admin, "admin@juliet.com", "partner_admin", Some(juliet)).await;
+        let kim = user(s, &juliet_admin, "kim@juliet.com", "partner_user", Some(juliet)).await;
         let system = Actor::system("test expiry");
         let result = s.run_certification_expiry(&system).await.unwrap();
         assert_eq!(result, "1 renewal reminder(s), 1 partner(s) with their tier at risk");
+
+        // The person and their partner admin are reminded; our partner managers hear of the risk.
+        use services::notifications::NotificationQuery;
+        let unread = NotificationQuery { unread: true, ..Default::default() };
+        for person in [&kim, &juliet_admin] {
+            let mine = s.notifications(person, &unread).await.unwrap().items;
+            assert_eq!(mine.len(), 1, "{mine:?}");
+            assert_eq!(mine[0].kind, "renewal_reminder");
+            assert_eq!(mine[0].link, format!("/partners/{juliet}#certifications"));
+        }
+        let managers = s.notifications(&w.manager, &unread).await.unwrap().items;
+        assert_eq!(managers.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(), ["tier_at_risk"]);
+        assert!(s.notifications(&w.a_admin, &unread).await.unwrap().items.is_empty(), "other partners hear nothing");
+        assert_eq!(s.unread_notifications(&kim).await.unwrap(), 1);
+        let theirs = [managers[0].id];
+        assert_eq!(s.mark_notifications_read(&kim, Some(&theirs)).await.unwrap(), 0, "another person's notification is untouched");
+        assert_eq!(s.unread_notifications(&w.manager).await.unwrap(), 1);
+        assert_eq!(s.mark_notifications_read(&kim, None).await.unwrap(), 1);
+        assert_eq!(s.unread_notifications(&kim).await.unwrap(), 0);
+        let all = s.notifications(&kim, &NotificationQuery::default()).await.unwrap().items;
+        assert!(all.len() == 1 && all[0].read);
+        let bad = NotificationQuery { cursor: "nope".into(), limit: Some(0), ..Default::default() };
+        match s.notifications(&kim, &bad).await {
+            Err(Error::Invalid(errors)) => assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["limit", "cursor"]),
+            other => panic!("{other:?}"),
+        }
         let again = s.run_certification_expiry(&system).await.unwrap();
         assert_eq!(again, "0 renewal reminder(s), 0 partner(s) with their tier at risk", "one reminder per offset");
         let timeline = s.partner_timeline(&w.a_user, w.partner_a, "", None).await.unwrap();

@@ -8,6 +8,7 @@ pub mod certifications;
 pub mod contacts;
 pub mod facts;
 pub mod jobs;
+pub mod notifications;
 pub mod onboarding;
 pub mod partners;
 pub mod program;

@@ -151,6 +151,28 @@ pub async fn list(tx: &mut Tx, only_partner: Option<Uuid>) -> Result<Vec<User>> 
         .collect()
 }
 
+/// Enabled accounts with `role`, of one partner organisation or (None) internal ones.
+pub async fn active_with_role(
+    tx: &mut Tx,
+    role: domain::roles::Role,
+    partner_id: Option<Uuid>,
+) -> Result<Vec<User>> {
+    let mut query = Sql::new(SELECT);
+    query
+        .push(" WHERE disabled_at IS NULL AND role = ")
+        .push_bind(role.to_string());
+    match partner_id {
+        Some(partner) => query.push(" AND partner_id = ").push_bind(partner),
+        None => query.push(" AND partner_id IS NULL"),
+    };
+    query.push(" ORDER BY email");
+    tx.all::<UserRow>(query)
+        .await?
+        .into_iter()
+        .map(UserRow::into_user)
+        .collect()
+}
+
 pub async fn count(tx: &mut Tx) -> Result<i64> {
     #[derive(sqlx::FromRow)]
     struct Count {

@@ -138,6 +138,8 @@ pub struct PageAuth {
     pub user: domain::users::User,
     pub csrf_token: String,
     pub session_token: String,
+    /// Shown in the navigation.
+    pub unread_notifications: i64,
 }
 
 impl FromRequestParts<AppState> for PageAuth {
@@ -160,16 +162,23 @@ impl FromRequestParts<AppState> for PageAuth {
         let Some(token) = cookie(parts, SESSION_COOKIE).map(str::to_owned) else {
             return Err(to_login());
         };
-        match state.services.session(&token).await {
-            Ok(session) => Ok(PageAuth {
-                actor: session.actor,
-                user: session.user,
-                csrf_token: session.csrf_token,
-                session_token: token,
-            }),
-            Err(services::Error::Unauthenticated) => Err(to_login()),
-            Err(other) => Err(Problem::from(other).into_response()),
-        }
+        let session = match state.services.session(&token).await {
+            Ok(session) => session,
+            Err(services::Error::Unauthenticated) => return Err(to_login()),
+            Err(other) => return Err(Problem::from(other).into_response()),
+        };
+        let unread_notifications = state
+            .services
+            .unread_notifications(&session.actor)
+            .await
+            .map_err(|e| Problem::from(e).into_response())?;
+        Ok(PageAuth {
+            actor: session.actor,
+            user: session.user,
+            csrf_token: session.csrf_token,
+            session_token: token,
+            unread_notifications,
+        })
     }
 }
 

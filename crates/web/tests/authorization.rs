@@ -56,6 +56,18 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Box::new(|_| Allowed),
         ),
         (
+            Method::GET,
+            "/api/v1/me/notifications?unread=true".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::POST,
+            "/api/v1/me/notifications/read".into(),
+            Some("{}".into()),
+            Box::new(|_| Allowed),
+        ),
+        (
             Method::POST,
             "/api/v1/me/password".into(),
             Some(r#"{"current_password":"wrong","new_password":"whatever long"}"#.into()),

@@ -242,6 +242,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/certifications/import".into(),
         format!("/onboarding-items/{}/tick", f.onboarding_item_b),
         format!("/partners/{}/health-checks", f.partner_b),
+        "/notifications/read".into(),
         format!("/partners/{a}/certifications"),
         format!("/partners/{a}/enrollments"),
         format!("/enrollments/{}/requirements", f.enrollment_b),
@@ -294,6 +295,8 @@ async fn pages_by_role() {
     let pages: Vec<(String, ExpectedStatus)> = vec![
         ("/partners".into(), |_| StatusCode::OK),
         ("/account".into(), |_| StatusCode::OK),
+        ("/notifications".into(), |_| StatusCode::OK),
+        ("/notifications?unread=true".into(), |_| StatusCode::OK),
         (format!("/partners/{a}"), |_| StatusCode::OK),
         (format!("/partners/{b}"), |r| {
             if r.is_partner_side() {
@@ -1025,6 +1028,30 @@ async fn certifications_by_hand_and_learning_on_the_partner_page() {
         let form = format!("csrf_token={user_csrf}&contact_id={c}&certification=sales_foundation&earned_on={day}&score=90");
         let (status, _, _) = f.post_form(&user_session, &format!("/partners/{b}/certifications"), &form).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "B's page does not exist for A");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn notifications_are_counted_listed_and_marked_read() {
+    each(|f| async move {
+        let a = f.partner_a;
+        let day = (store::now().date() - time::Duration::days(365 - 5)).to_string();
+        let csv = format!("partner,email,certification,date,score\n{a},partner_admin@test.example,sales_foundation,{day},90\n");
+        f.services.import_certifications(f.actor(Role::Admin), &csv, false).await.unwrap();
+        f.services.run_certification_expiry(&services::Actor::system("test")).await.unwrap();
+        let (session, csrf) = f.sign_in("partner_admin@test.example").await;
+        let (_, _, page) = f.page(&session, "/partners").await;
+        assert!(page.contains(r#"<span class="badge" aria-label="1 unread">1</span>"#), "{page}");
+        let (_, _, list) = f.page(&session, "/notifications").await;
+        assert!(list.contains("Renewal reminder: partner_admin&#39;s Sales — Foundation expires on"), "{list}");
+        assert!(list.contains(&format!(r#"href="/partners/{a}#certifications""#)), "{list}");
+        let (status, _, _) = f.post_form(&session, "/notifications/read", &format!("csrf_token={csrf}")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&session, "/notifications?unread=true").await;
+        assert!(page.contains("Nothing to tell you.") && !page.contains(r#"class="badge""#), "{page}");
+        let (status, _, _) = f.post_form(&session, "/notifications/read", &format!("csrf_token={csrf}&id=not-an-id")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
     })
     .await;
 }

@@ -1,0 +1,175 @@
+//! Notifications: what the system tells one person (a renewal reminder to the certified
+//! person and their partner admins, a tier at risk to the partner's manager, …), listed on
+//! the person's notifications page and counted in the navigation until read.
+
+use store::notifications::NewNotification;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{Actor, DEFAULT_PAGE, Error, MAX_PAGE, Page, Result, Services};
+use domain::roles::Role;
+
+/// Sends one notification to each of `users` (each once).
+pub(crate) async fn notify(
+    tx: &mut store::Tx,
+    users: &[Uuid],
+    notification: &NewNotification<'_>,
+    at: OffsetDateTime,
+) -> Result<()> {
+    let mut sent = std::collections::HashSet::new();
+    for user in users {
+        if sent.insert(*user) {
+            store::notifications::insert(tx, *user, notification, at).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The enabled partner admins of a partner organisation.
+pub(crate) async fn partner_admins(tx: &mut store::Tx, partner_id: Uuid) -> Result<Vec<Uuid>> {
+    Ok(
+        store::users::active_with_role(tx, Role::PartnerAdmin, Some(partner_id))
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect(),
+    )
+}
+
+/// The portal account of one of the partner's people, found by email.
+pub(crate) async fn person(
+    tx: &mut store::Tx,
+    partner_id: Uuid,
+    email: Option<&str>,
+) -> Result<Option<Uuid>> {
+    let Some(email) = email else {
+        return Ok(None);
+    };
+    Ok(store::users::get_by_email(tx, email)
+        .await?
+        .filter(|u| u.partner_id == Some(partner_id) && u.disabled_at.is_none())
+        .map(|u| u.id))
+}
+
+/// Who looks after a partner on our side: its owner, or every partner manager when it has
+/// none.
+pub(crate) async fn partner_team(tx: &mut store::Tx, owner: Option<Uuid>) -> Result<Vec<Uuid>> {
+    if let Some(owner) = owner
+        && store::users::get(tx, owner)
+            .await?
+            .is_some_and(|u| u.disabled_at.is_none())
+    {
+        return Ok(vec![owner]);
+    }
+    Ok(
+        store::users::active_with_role(tx, Role::PartnerManager, None)
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect(),
+    )
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct NotificationView {
+    pub id: Uuid,
+    pub partner_id: Option<Uuid>,
+    /// renewal_reminder, tier_at_risk, …
+    pub kind: String,
+    pub message: String,
+    /// A portal path to what it is about.
+    pub link: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    pub read: bool,
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationQuery {
+    /// Only unread ones.
+    pub unread: bool,
+    /// The `next_cursor` of the previous page.
+    pub cursor: String,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+impl Services {
+    /// The asking person's notifications, newest first.
+    pub async fn notifications(
+        &self,
+        actor: &Actor,
+        query: &NotificationQuery,
+    ) -> Result<Page<NotificationView>> {
+        let mut v = domain::Validation::new();
+        let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            v.add("limit", format!("must be between 1 and {MAX_PAGE}"));
+        }
+        let cursor = query.cursor.trim();
+        let before = if cursor.is_empty() {
+            None
+        } else {
+            Uuid::parse_str(cursor)
+                .map_err(|_| v.add("cursor", format!("'{cursor}' is not an id")))
+                .ok()
+        };
+        v.into_result().map_err(Error::Invalid)?;
+        let Some(user) = actor.user_id else {
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            });
+        };
+        let mut tx = self.db.read().await?;
+        let rows = store::notifications::list(&mut tx, user, query.unread, before, limit).await?;
+        tx.commit().await?;
+        let next_cursor = (rows.len() as i64 == limit)
+            .then(|| rows.last().map(|n| n.id.to_string()))
+            .flatten();
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|n| NotificationView {
+                    id: n.id,
+                    partner_id: n.partner_id,
+                    kind: n.kind,
+                    message: n.message,
+                    link: n.link,
+                    created_at: n.created_at,
+                    read: n.read_at.is_some(),
+                })
+                .collect(),
+            next_cursor,
+        })
+    }
+
+    /// How many of the asking person's notifications are unread.
+    pub async fn unread_notifications(&self, actor: &Actor) -> Result<i64> {
+        let Some(user) = actor.user_id else {
+            return Ok(0);
+        };
+        let mut tx = self.db.read().await?;
+        let n = store::notifications::unread_count(&mut tx, user).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Marks the asking person's notifications read: the given ones, or all when None.
+    /// Another person's notification ids are ignored.
+    pub async fn mark_notifications_read(
+        &self,
+        actor: &Actor,
+        ids: Option<&[Uuid]>,
+    ) -> Result<u64> {
+        let Some(user) = actor.user_id else {
+            return Ok(0);
+        };
+        let mut tx = self.db.write().await?;
+        let n = store::notifications::mark_read(&mut tx, user, ids, store::now()).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}

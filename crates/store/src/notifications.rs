@@ -1,0 +1,107 @@
+//! Notifications: what the system tells one person, read or unread.
+
+use crate::{Result, Sql, Tx, sql};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NotificationRow {
+    pub id: Uuid,
+    pub partner_id: Option<Uuid>,
+    pub kind: String,
+    pub message: String,
+    pub link: String,
+    pub created_at: OffsetDateTime,
+    pub read_at: Option<OffsetDateTime>,
+}
+
+pub struct NewNotification<'a> {
+    pub partner_id: Option<Uuid>,
+    pub kind: &'a str,
+    pub message: &'a str,
+    /// A portal path to what it is about, e.g. "/partners/{id}#certifications".
+    pub link: &'a str,
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    user_id: Uuid,
+    notification: &NewNotification<'_>,
+    at: OffsetDateTime,
+) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO notifications (id, user_id, partner_id, kind, message, link, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        Uuid::now_v7(),
+        user_id,
+        notification.partner_id,
+        notification.kind,
+        notification.message,
+        notification.link,
+        at,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// One person's notifications, newest first, after the cursor `before` (an id).
+pub async fn list(
+    tx: &mut Tx,
+    user_id: Uuid,
+    unread_only: bool,
+    before: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<NotificationRow>> {
+    let mut query = Sql::new(
+        "SELECT id, partner_id, kind, message, link, created_at, read_at FROM notifications WHERE user_id = ",
+    );
+    query.push_bind(user_id);
+    if unread_only {
+        query.push(" AND read_at IS NULL");
+    }
+    if let Some(before) = before {
+        query.push(" AND id < ").push_bind(before);
+    }
+    query.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
+    tx.all(query).await
+}
+
+#[derive(sqlx::FromRow)]
+struct Count {
+    n: i64,
+}
+
+pub async fn unread_count(tx: &mut Tx, user_id: Uuid) -> Result<i64> {
+    let mut query =
+        Sql::new("SELECT COUNT(*) AS n FROM notifications WHERE read_at IS NULL AND user_id = ");
+    query.push_bind(user_id);
+    Ok(tx.one::<Count>(query).await?.n)
+}
+
+/// Marks the given notifications (all of them when `ids` is None) of one person read.
+pub async fn mark_read(
+    tx: &mut Tx,
+    user_id: Uuid,
+    ids: Option<&[Uuid]>,
+    at: OffsetDateTime,
+) -> Result<u64> {
+    let mut query = Sql::new("UPDATE notifications SET read_at = ");
+    query
+        .push_bind(at)
+        .push(" WHERE read_at IS NULL AND user_id = ")
+        .push_bind(user_id);
+    if let Some(ids) = ids {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        query.push(" AND id IN (");
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                query.push(", ");
+            }
+            query.push_bind(*id);
+        }
+        query.push(")");
+    }
+    tx.execute(query).await
+}
