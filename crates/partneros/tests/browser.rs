@@ -130,6 +130,12 @@ async fn start_server(backend: store::Backend) -> Server {
         )
         .await
         .unwrap();
+    for stage in ["recruiting", "onboarding"] {
+        services
+            .change_partner_stage(&pm, partner_a, stage, "signed")
+            .await
+            .unwrap();
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let app = web::router(web::AppState {
@@ -447,6 +453,64 @@ async fn portal_in_a_real_browser() {
                 .contains("May register deals.")
         );
         screenshot(&client, &format!("{backend:?}-partner-tier")).await;
+
+        // The partner ticks its own onboarding item; the checklist says what still waits on it.
+        assert!(
+            text_of(&client, "#onboarding-summary")
+                .await
+                .contains("22 item(s) open; 7 wait on you"),
+            "{}",
+            text_of(&client, "#onboarding-summary").await
+        );
+        click_and_wait(&client, "#checklist tr[data-key=portal_login] button").await;
+        assert!(
+            text_of(&client, "#checklist tr[data-key=portal_login]")
+                .await
+                .contains("done (rep@alpha.test)")
+        );
+        assert!(
+            text_of(&client, "#onboarding-summary")
+                .await
+                .contains("21 item(s) open; 6 wait on you")
+        );
+        assert!(
+            text_of(&client, "#checklist tr[data-key=sales_certified]")
+                .await
+                .contains("done (observed)"),
+            "Ana's sales certification completes it"
+        );
+        assert!(
+            client
+                .find(Locator::Css("#checklist tr[data-key=nda_signed] button"))
+                .await
+                .is_err(),
+            "team items are not the partner's to tick"
+        );
+
+        // Ana starts the next step of her learning path and meets a requirement.
+        assert!(
+            text_of(&client, "#learning-paths")
+                .await
+                .contains("Ana Alves Sales path 1/3 Sales — Advanced")
+        );
+        select(&client, "#en-cert", "sales_advanced").await;
+        click_and_wait(&client, "#enroll-form button").await;
+        click_and_wait(
+            &client,
+            r#"#enrollments button[aria-label="Mark met: Mock pitch for Ana Alves"]"#,
+        )
+        .await;
+        assert!(
+            client
+                .find(Locator::Css(
+                    r#"#enrollments button[aria-label="Reopen: Mock pitch for Ana Alves"]"#
+                ))
+                .await
+                .is_ok(),
+            "{}",
+            text_of(&client, "#enrollments").await
+        );
+        screenshot(&client, &format!("{backend:?}-onboarding-and-learning")).await;
 
         client.close().await.unwrap();
     }

@@ -396,6 +396,27 @@ fn demo_twice_neither_duplicates_nor_fails() {
     let first = Server::start(&["demo", "--database-url", &url]);
     let partners = count_partners(&first);
     assert!(partners >= 40, "{partners} demo partners");
+    // The portal partner's admin has a renewal reminder; its people are certified and learning.
+    let session = first.sign_in("admin@northwind.example", services::demo::DEMO_PASSWORD);
+    let cookie_header = format!("partneros_session={session}");
+    let get = |path: &str| -> serde_json::Value {
+        let (_, _, body) = http(first.1, "GET", path, &[("cookie", &cookie_header)], "");
+        serde_json::from_str(&body).unwrap()
+    };
+    let notifications = get("/api/v1/me/notifications?unread=true");
+    assert_eq!(
+        notifications["items"][0]["kind"], "renewal_reminder",
+        "{notifications}"
+    );
+    let me = get("/api/v1/me");
+    let northwind = me["partner_id"].as_str().unwrap().to_owned();
+    let records = get(&format!("/api/v1/partners/{northwind}/certifications"));
+    assert!(records.as_array().unwrap().len() >= 2, "{records}");
+    let learning = get(&format!("/api/v1/partners/{northwind}/learning"));
+    assert_eq!(
+        learning["enrollments"][0]["status"], "in_progress",
+        "{learning}"
+    );
     let (clean, out) = first.stop();
     assert!(clean);
     assert!(

@@ -493,7 +493,73 @@ impl Services {
                 self.evaluate_3c4c(&pm, *id, &evaluation).await?;
             }
         }
+        self.seed_demo_enablement(&partner_ids[..2]).await?;
         self.evaluate_all_tiers(&crate::Actor::system("demo: tier evaluation"))
+            .await?;
+        Ok(())
+    }
+
+    /// Certification records for the two portal partners (matching their latest facts, or two
+    /// sales certifications when those have none; one expires within a month, so a renewal
+    /// reminder goes out), an enrollment under way, and the first expiry run.
+    async fn seed_demo_enablement(&self, partner_ids: &[Uuid]) -> Result<()> {
+        let pm = crate::Actor::system("demo: partner manager");
+        let today = store::now().date();
+        let mut csv = String::from("partner,email,name,certification,date,score\n");
+        for (n, id) in partner_ids.iter().enumerate() {
+            let partner = self.get_partner(&pm, *id).await?;
+            let domain = partner.domains.first().cloned().unwrap_or_default();
+            let latest = self
+                .partner_history(&pm, *id)
+                .await?
+                .pop()
+                .map(|q| q.certifications)
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| [("sales_foundation".to_owned(), 2)].into());
+            let mut person = 0;
+            for (certification, count) in latest {
+                for _ in 0..count {
+                    let days_ago = [340, 40, 120, 200, 280, 75, 160, 240][(person + n) % 8];
+                    let earned = today - Duration::days(days_ago);
+                    let first = FIRST[(person * 3 + n * 7) % FIRST.len()];
+                    let last = LAST[(person + n * 2) % LAST.len()];
+                    let name = format!("{first} {last}");
+                    let email = format!("{first}.{last}.{person}@{domain}")
+                        .to_lowercase()
+                        .replace(['é', 'í', 'á'], "e");
+                    csv.push_str(&format!(
+                        "{id},{email},{name},{certification},{earned},{}\n",
+                        82 + (person * 3) % 15
+                    ));
+                    person += 1;
+                }
+            }
+        }
+        let report = self.import_certifications(&pm, &csv, false).await?;
+        if !report.errors.is_empty() {
+            return Err(crate::Error::Conflict(format!(
+                "demo certifications: {:?}",
+                report.errors
+            )));
+        }
+        if let Some(first) = partner_ids.first() {
+            let learning = self.learning(&pm, *first).await?;
+            if let Some(path) = learning.paths.iter().find(|p| p.path == "sales_path") {
+                let next = path
+                    .progress
+                    .next
+                    .clone()
+                    .unwrap_or_else(|| "sales_advanced".into());
+                let enrollment = self
+                    .enroll(&pm, *first, &path.contact_id.to_string(), &next)
+                    .await?;
+                for requirement in ["Training attended", "10-question quiz"] {
+                    self.tick_requirement(&pm, enrollment, requirement, true)
+                        .await?;
+                }
+            }
+        }
+        self.run_certification_expiry(&crate::Actor::system("demo: certification expiry"))
             .await?;
         Ok(())
     }
