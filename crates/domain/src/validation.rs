@@ -136,6 +136,27 @@ macro_rules! choice_enum {
 }
 
 /// A pragmatic address check: one `@`, a non-empty local part, and a valid domain name.
+/// The name of an uploaded file without any folder a browser or client put in front of it
+/// ("C:\\fakepath\\nda.pdf" → "nda.pdf"), checked: present, at most 200 characters, no control
+/// characters.
+pub fn clean_filename(name: &str) -> Result<String, String> {
+    let base = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    if base.is_empty() || base == "." || base == ".." {
+        Err("the file needs a name".into())
+    } else if base.chars().count() > 200 {
+        Err("the file name must be at most 200 characters".into())
+    } else if base.chars().any(char::is_control) {
+        Err("the file name must not contain control characters".into())
+    } else {
+        Ok(base)
+    }
+}
+
 pub fn is_valid_email(value: &str) -> bool {
     if value.len() > 254 || value.chars().any(char::is_whitespace) {
         return false;
@@ -200,6 +221,24 @@ pub fn map_of_number_or_text<'de, D: serde::Deserializer<'de>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uploaded_file_names_lose_their_folders() {
+        assert_eq!(
+            clean_filename("C:\\fakepath\\NDA signed.pdf").unwrap(),
+            "NDA signed.pdf"
+        );
+        assert_eq!(clean_filename("../../etc/passwd").unwrap(), "passwd");
+        assert_eq!(
+            clean_filename(" contrat-été.pdf ").unwrap(),
+            "contrat-été.pdf"
+        );
+        assert!(clean_filename("").is_err());
+        assert!(clean_filename("folder/").is_err());
+        assert!(clean_filename("..").is_err());
+        assert!(clean_filename("a\u{7}.pdf").is_err());
+        assert!(clean_filename(&"x".repeat(201)).is_err());
+    }
 
     #[test]
     fn emails() {

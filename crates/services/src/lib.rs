@@ -2,6 +2,7 @@
 //! CLI layer, what that actor may see and change. Each change is one transaction that also
 //! writes its audit event.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod bench;

@@ -1801,3 +1801,90 @@ async fn certifications_by_hand_enrollments_and_learning_paths() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn attachments_are_kept_per_partner_and_checked() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let a = w.partner_a;
+        let pdf = b"%PDF-1.4 signed by both parties";
+        let file = s
+            .upload_attachment(
+                &w.a_user,
+                a,
+                "C:\\fakepath\\NDA signed.pdf",
+                "application/pdf",
+                pdf,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (file.filename.as_str(), file.size_bytes),
+            ("NDA signed.pdf", pdf.len() as i64)
+        );
+        assert_eq!(
+            file.url,
+            format!("/attachments/{}/NDA%20signed.pdf", file.id)
+        );
+        assert_eq!(file.sha256.len(), 64);
+        let (meta, data) = s.download_attachment(&w.manager, file.id).await.unwrap();
+        assert_eq!(
+            (meta.content_type.as_str(), data.as_slice()),
+            ("application/pdf", &pdf[..])
+        );
+        let b_user = user(
+            s,
+            &w.admin,
+            "user@bravo.test",
+            "partner_user",
+            Some(w.partner_b),
+        )
+        .await;
+        assert!(matches!(
+            s.download_attachment(&b_user, file.id).await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.upload_attachment(&b_user, a, "x.pdf", "", pdf).await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.upload_attachment(&w.executive, a, "x.pdf", "", pdf).await,
+            Err(Error::Forbidden(_))
+        ));
+        match s.upload_attachment(&w.manager, a, "", "", b"").await {
+            Err(Error::Invalid(errors)) => {
+                let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+                assert_eq!(messages, ["the file needs a name", "is empty"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let too_big = vec![0u8; services::attachments::MAX_ATTACHMENT_BYTES + 1];
+        match s
+            .upload_attachment(&w.manager, a, "big.bin", "", &too_big)
+            .await
+        {
+            Err(Error::Invalid(errors)) => {
+                assert_eq!(errors[0].message, "is 10.0 MB; files may be at most 10 MB")
+            }
+            other => panic!("{other:?}"),
+        }
+        let untyped = s
+            .upload_attachment(&w.manager, a, "notes.txt", " ", b"hello")
+            .await
+            .unwrap();
+        assert_eq!(untyped.content_type, "application/octet-stream");
+        let timeline = s
+            .partner_timeline(&w.a_user, a, "", None)
+            .await
+            .unwrap()
+            .items;
+        assert!(
+            timeline
+                .iter()
+                .any(|e| e.summary == "NDA signed.pdf attached (31 bytes)"),
+            "{timeline:?}"
+        );
+    })
+    .await;
+}

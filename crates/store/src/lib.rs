@@ -2,6 +2,7 @@
 //! statement written in the subset both accept (`$1` placeholders) to a [`Tx`], and the
 //! store binds it for whichever backend is connected. No business rules live here.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod certifications;
@@ -187,6 +188,7 @@ macro_rules! bind_all {
                 Arg::Int(v) => query.bind(v),
                 Arg::Bool(v) => query.bind(v),
                 Arg::Time(v) => query.bind(v),
+                Arg::Bytes(v) => query.bind(v),
             };
         }
         query

@@ -10,6 +10,7 @@ pub enum Arg {
     Int(Option<i64>),
     Bool(Option<bool>),
     Time(Option<time::OffsetDateTime>),
+    Bytes(Option<Vec<u8>>),
 }
 
 macro_rules! arg_from {
@@ -32,6 +33,8 @@ arg_from!(Text, &str);
 arg_from!(Int, i64);
 arg_from!(Bool, bool);
 arg_from!(Time, time::OffsetDateTime);
+arg_from!(Bytes, Vec<u8>);
+arg_from!(Bytes, &[u8]);
 
 impl From<&String> for Arg {
     fn from(value: &String) -> Self {

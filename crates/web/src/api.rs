@@ -19,6 +19,7 @@ use domain::users::{NewUserInput, User};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use services::Page;
+use services::attachments::AttachmentView;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
 use services::enablement::{CertificationView, GateView};
@@ -76,6 +77,13 @@ pub fn routes() -> Router<AppState> {
             get(certification_records).post(record_certification),
         )
         .route("/partners/{id}/learning", get(learning))
+        .route(
+            "/partners/{id}/attachments",
+            post(upload_attachment).layer(axum::extract::DefaultBodyLimit::max(
+                services::attachments::MAX_ATTACHMENT_BYTES + 1,
+            )),
+        )
+        .route("/attachments/{id}", get(download_attachment))
         .route("/partners/{id}/enrollments", post(enroll))
         .route("/enrollments/{id}/requirements", post(tick_requirement))
         .route(
@@ -809,6 +817,46 @@ async fn record_certification(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct UploadParams {
+    /// The file's name, e.g. "nda-signed.pdf".
+    filename: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/attachments", tag = "enablement", params(UploadParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, at most 10 MB; its Content-Type is kept"),
+    responses((status = 201, body = AttachmentView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, description = "Larger than 10 MB"), (status = 422, body = Problem)))]
+async fn upload_attachment(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiQuery(params): ApiQuery<UploadParams>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<impl IntoResponse, Problem> {
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let view = state
+        .services
+        .upload_attachment(&auth.actor, id, &params.filename, content_type, &body)
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "enablement",
+    responses((status = 200, description = "The file, as a download"), (status = 404, body = Problem)))]
+async fn download_attachment(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> Result<axum::response::Response, Problem> {
+    let (meta, data) = state.services.download_attachment(&auth.actor, id).await?;
+    Ok(crate::pages::attachment_response(&meta, data))
+}
+
 #[utoipa::path(get, path = "/api/v1/partners/{id}/learning", tag = "enablement",
     responses((status = 200, body = Learning), (status = 404, body = Problem)))]
 async fn learning(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Learning> {
@@ -1130,7 +1178,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_notifications, read_notifications, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "admin"))
 )]

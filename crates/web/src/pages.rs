@@ -64,11 +64,19 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/ipp", post(assess_ipp))
         .route("/partners/{id}/3c4c", post(evaluate_3c4c))
         .route("/3c4c/{id}/share", post(share_3c4c))
-        .route("/onboarding-items/{id}/tick", post(tick_onboarding_item))
+        .route(
+            "/onboarding-items/{id}/tick",
+            post(tick_onboarding_item).layer(upload_limit()),
+        )
         .route("/partners/{id}/health-checks", post(record_health_check))
+        .route("/attachments/{id}", get(download_attachment))
+        .route("/attachments/{id}/{name}", get(download_attachment))
         .route("/notifications", get(notifications_page))
         .route("/notifications/read", post(read_notifications))
-        .route("/partners/{id}/certifications", post(record_certification))
+        .route(
+            "/partners/{id}/certifications",
+            post(record_certification).layer(upload_limit()),
+        )
         .route("/partners/{id}/enrollments", post(enroll))
         .route("/enrollments/{id}/requirements", post(tick_requirement))
         .route(
@@ -265,6 +273,114 @@ type PageResult = Result<Response, Response>;
 
 /// A submitted form, keeping repeated fields (check boxes) together.
 struct Form(HashMap<String, Vec<String>>);
+
+fn percent_encoding_decode(text: &str) -> String {
+    form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// Forms that may carry a file accept one attachment and the form around it.
+fn upload_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(services::attachments::MAX_ATTACHMENT_BYTES + 64 * 1024)
+}
+
+/// A file sent with a multipart form.
+struct Upload {
+    filename: String,
+    content_type: String,
+    data: Bytes,
+}
+
+/// A form posted either url-encoded or as multipart (when it carries a file): its fields,
+/// and the file of the field `file_field` when one was chosen.
+struct FormWithFile {
+    form: Form,
+    file: Option<Upload>,
+}
+
+impl FormWithFile {
+    async fn read(request: axum::extract::Request, file_field: &str) -> Result<Self, Response> {
+        use axum::extract::FromRequest;
+        let is_multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let bad = |why: String| error_page(StatusCode::BAD_REQUEST, &why);
+        if !is_multipart {
+            let body = Bytes::from_request(request, &())
+                .await
+                .map_err(|e| bad(e.to_string()))?;
+            return Ok(FormWithFile {
+                form: Form::parse(&body),
+                file: None,
+            });
+        }
+        let mut multipart = axum::extract::Multipart::from_request(request, &())
+            .await
+            .map_err(|e| bad(e.to_string()))?;
+        let mut fields: HashMap<String, Vec<String>> = HashMap::new();
+        let mut file = None;
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|e| bad(format!("the upload was cut short: {e}")))?
+        {
+            let name = field.name().unwrap_or("").to_owned();
+            if name == file_field {
+                let filename = field.file_name().unwrap_or("").to_owned();
+                let content_type = field.content_type().unwrap_or("").to_owned();
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|e| bad(format!("the upload was cut short: {e}")))?;
+                if !filename.is_empty() || !data.is_empty() {
+                    file = Some(Upload {
+                        filename,
+                        content_type,
+                        data,
+                    });
+                }
+            } else {
+                let value = field
+                    .text()
+                    .await
+                    .map_err(|e| bad(format!("the form was cut short: {e}")))?;
+                fields.entry(name).or_default().push(value);
+            }
+        }
+        Ok(FormWithFile {
+            form: Form(fields),
+            file,
+        })
+    }
+}
+
+/// The evidence a small form gives: the uploaded file (stored first, as the partner's
+/// attachment) or else the typed text.
+async fn evidence_of(
+    state: &AppState,
+    auth: &PageAuth,
+    partner_id: Uuid,
+    sent: &FormWithFile,
+) -> services::Result<String> {
+    match &sent.file {
+        Some(file) => Ok(state
+            .services
+            .upload_attachment(
+                &auth.actor,
+                partner_id,
+                &file.filename,
+                &file.content_type,
+                &file.data,
+            )
+            .await?
+            .url),
+        None => Ok(sent.form.get("evidence")),
+    }
+}
 
 impl Form {
     fn parse(body: &Bytes) -> Form {
@@ -923,6 +1039,25 @@ struct PartnerPage {
 }
 
 impl PartnerPage {
+    /// Whether evidence is something to follow: an attached file or a web address.
+    fn is_link(evidence: &str) -> bool {
+        evidence.starts_with("/attachments/")
+            || evidence.starts_with("https://")
+            || evidence.starts_with("http://")
+    }
+
+    /// How evidence reads: an attached file by its name, a link as "link", text as itself.
+    fn evidence_label(evidence: &str) -> String {
+        match evidence.strip_prefix("/attachments/") {
+            Some(rest) => rest
+                .split_once('/')
+                .map(|(_, name)| percent_encoding_decode(name))
+                .unwrap_or_else(|| "file".into()),
+            None if Self::is_link(evidence) => "link".into(),
+            None => evidence.to_owned(),
+        }
+    }
+
     /// The count typed or stored for a certification ("" when none).
     fn cert_count(&self, key: &str) -> &str {
         self.facts
@@ -2677,21 +2812,37 @@ async fn record_certification(
     State(state): State<AppState>,
     auth: PageAuth,
     Path(id): Path<Uuid>,
-    body: Bytes,
+    request: axum::extract::Request,
 ) -> PageResult {
-    let form = Form::parse(&body);
+    let sent = FormWithFile::read(request, "evidence_file").await?;
+    let form = &sent.form;
     auth.verify_csrf(&form.csrf())?;
-    let input = domain::enablement::RecordInput {
+    let mut input = domain::enablement::RecordInput {
         contact_id: form.get("contact_id"),
         certification: form.get("certification"),
         earned_on: form.get("earned_on"),
         score: form.get("score"),
-        evidence: form.get("evidence"),
+        evidence: String::new(),
     };
-    let result = state
+    let (_, program) = state
         .services
-        .record_certification(&auth.actor, id, &input)
-        .await;
+        .program_in_force()
+        .await
+        .map_err(service_error)?;
+    // Check the record before storing its file, so a refused record leaves no orphan upload.
+    let result = match input.validate(&program.certifications, auth.actor.today()) {
+        Err(errors) => Err(services::Error::Invalid(errors)),
+        Ok(_) => match evidence_of(&state, &auth, id, &sent).await {
+            Ok(evidence) => {
+                input.evidence = evidence;
+                state
+                    .services
+                    .record_certification(&auth.actor, id, &input)
+                    .await
+            }
+            Err(e) => Err(e),
+        },
+    };
     section_result(&state, &auth, id, Section::Certifications, result).await
 }
 
@@ -2740,21 +2891,77 @@ async fn tick_onboarding_item(
     State(state): State<AppState>,
     auth: PageAuth,
     Path(id): Path<Uuid>,
-    body: Bytes,
+    request: axum::extract::Request,
 ) -> PageResult {
-    let form = Form::parse(&body);
+    let sent = FormWithFile::read(request, "evidence_file").await?;
+    let form = &sent.form;
     auth.verify_csrf(&form.csrf())?;
-    let partner_id = form_partner(&form)?;
-    let result = state
-        .services
-        .tick_onboarding_item(
-            &auth.actor,
-            id,
-            form.get("done") == "true",
-            &form.get("evidence"),
-        )
-        .await;
+    let partner_id = form_partner(form)?;
+    let done = form.get("done") == "true";
+    let result = match evidence_of(&state, &auth, partner_id, &sent).await {
+        Ok(evidence) => {
+            state
+                .services
+                .tick_onboarding_item(&auth.actor, id, done, &evidence)
+                .await
+        }
+        Err(e) => Err(e),
+    };
     section_result(&state, &auth, partner_id, Section::Onboarding, result).await
+}
+
+/// A file attached to a partner, for whoever may see the partner. Served as a download,
+/// never rendered inline, so an uploaded page cannot run in the portal's origin.
+async fn download_attachment(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(params): Path<Vec<(String, String)>>,
+) -> PageResult {
+    let id = params
+        .iter()
+        .find(|(k, _)| k == "id")
+        .and_then(|(_, v)| Uuid::parse_str(v).ok())
+        .ok_or_else(|| service_error(services::Error::NotFound))?;
+    let (meta, data) = state
+        .services
+        .download_attachment(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    Ok(attachment_response(&meta, data))
+}
+
+pub(crate) fn attachment_response(
+    meta: &services::attachments::AttachmentView,
+    data: Vec<u8>,
+) -> Response {
+    let ascii_name: String = meta
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(meta.filename.as_bytes()).collect();
+    (
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
+                    encoded.replace('+', "%20")
+                ),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
+        ],
+        data,
+    )
+        .into_response()
 }
 
 async fn record_health_check(

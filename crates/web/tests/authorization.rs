@@ -372,6 +372,30 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Box::new(move |r| on_b(r, editor(r))),
         ),
         (
+            Method::POST,
+            format!("/api/v1/partners/{a}/attachments?filename=proof.pdf"),
+            Some("%PDF-1.4 proof".into()),
+            Box::new(move |r| {
+                if r.is_partner_side() {
+                    Allowed
+                } else {
+                    editor(r)
+                }
+            }),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/attachments?filename=proof.pdf"),
+            Some("%PDF-1.4 proof".into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/attachments/{}", f.attachment_b),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
             Method::GET,
             format!("/api/v1/partners/{a}/learning"),
             None,

@@ -1107,12 +1107,40 @@ async fn onboarding_checklist_on_the_partner_page() {
                 && page.contains("Nothing was changed."),
             "{page}"
         );
-        // Partner A's people never see B's checklist.
+        // A file as evidence: sent with the form, stored as B's attachment, linked by name.
+        let boundary = "----partneros-test";
+        let multipart = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{admin_csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"partner_id\"\r\n\r\n{b}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"done\"\r\n\r\ntrue\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"evidence_file\"; filename=\"NDA Bravo.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 signed\r\n\
+             --{boundary}--\r\n"
+        );
+        let request = axum::http::Request::post(format!("/onboarding-items/{nda}/tick"))
+            .header("cookie", format!("partneros_session={admin_session}"))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(axum::body::Body::from(multipart))
+            .unwrap();
+        let (status, _, _) = f.send(request).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}")).await;
+        let link_start = page.find(r#"<a href="/attachments/"#).expect("a link to the file");
+        let link = &page[link_start + 9..];
+        let link = &link[..link.find('"').unwrap()];
+        assert!(link.ends_with("/NDA%20Bravo.pdf") && page.contains(">NDA Bravo.pdf</a>"), "{link}");
+        let (status, headers, body) = f.page(&admin_session, link).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "%PDF-1.4 signed"));
+        assert_eq!(headers["content-disposition"], "attachment; filename=\"NDA Bravo.pdf\"; filename*=UTF-8''NDA%20Bravo.pdf");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+
+        // Partner A's people never see B's checklist, nor its files.
         let (user_session, _) = f.sign_in("partner_user@test.example").await;
         let (_, _, own) = f
             .page(&user_session, &format!("/partners/{}", f.partner_a))
             .await;
         assert!(!own.contains(r#"id="onboarding""#), "A is not onboarding");
+        let (status, _, _) = f.page(&user_session, link).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
     })
     .await;
 }

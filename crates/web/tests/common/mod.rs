@@ -35,6 +35,8 @@ pub struct Fixture {
     pub onboarding_item_b: Uuid,
     /// Partner B's contact working towards the sales foundation certification.
     pub enrollment_b: Uuid,
+    /// A file attached to partner B.
+    pub attachment_b: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -131,6 +133,17 @@ impl Fixture {
             )
             .await
             .unwrap();
+        let attachment_b = services
+            .upload_attachment(
+                &admin,
+                partner_b,
+                "nda-bravo.pdf",
+                "application/pdf",
+                b"%PDF-1.4 signed",
+            )
+            .await
+            .unwrap()
+            .id;
         let victim = services
             .create_user(
                 &admin,
@@ -183,6 +196,7 @@ impl Fixture {
             evaluation_b,
             onboarding_item_b,
             enrollment_b,
+            attachment_b,
             users,
         }
     }
