@@ -1,0 +1,6 @@
+//! Deal registration (DOMAIN.md §5): who registered which customer, whether it conflicts
+//! with another partner's registration, the direct pipeline or an existing customer, and
+//! what the program's policy decides.
+
+pub mod conflicts;
+pub mod matching;
