@@ -188,6 +188,19 @@ enum ImportWhat {
 
 #[derive(Subcommand)]
 enum BenchWhat {
+    /// The conflict check of one new registration against a generated book of registrations
+    /// and customer accounts (pure engine, in memory; p50/p99 of single checks).
+    Conflicts {
+        #[arg(long, default_value_t = 1_000_000)]
+        registrations: usize,
+        #[arg(long, default_value_t = 200_000)]
+        customers: usize,
+        #[arg(long, default_value_t = 10_000)]
+        partners: usize,
+        /// New registrations checked.
+        #[arg(long, default_value_t = 20_000)]
+        checks: usize,
+    },
     /// Tier evaluation (pure engine, shipped program) over generated partners.
     Tiers {
         #[arg(long, default_value_t = 10_000)]
@@ -392,6 +405,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             what: ImportWhat::Certifications { db, file, dry_run },
         } => import_certifications(&db.database_url, &file, dry_run).await,
+        Command::Bench {
+            what:
+                BenchWhat::Conflicts {
+                    registrations,
+                    customers,
+                    partners,
+                    checks,
+                },
+        } => {
+            let bench = services::bench::conflicts::bench_conflicts(
+                registrations,
+                customers,
+                partners,
+                checks,
+            );
+            println!(
+                "{} known customers ({registrations} registrations by {partners} partners, {customers} customer accounts), indexed in {:.2?}{}",
+                bench.known,
+                bench.build,
+                bench
+                    .memory
+                    .map(|b| format!(", {} MB resident", b / 1_048_576))
+                    .unwrap_or_default()
+            );
+            println!(
+                "conflict check of one new registration ({} checks): p50 {:.1?}, p99 {:.1?}, max {:.1?}",
+                bench.checks, bench.p50, bench.p99, bench.max
+            );
+            let [clear, review, registered] = bench.verdicts;
+            println!(
+                "  verdicts: {clear} clear, {review} needs review, {registered} already registered"
+            );
+            Ok(())
+        }
         Command::Bench {
             what: BenchWhat::Tiers { partners, rounds },
         } => {

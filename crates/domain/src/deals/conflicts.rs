@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use time::Date;
 use uuid::Uuid;
 
-use super::matching::{CustomerKey, Likeness, likeness, skeleton};
+use super::matching::{CustomerKey, Likeness, likeness_of, skeleton};
 use crate::program::policy::DealRegistration;
 
 /// Where a known customer comes from.
@@ -19,50 +19,56 @@ pub enum Source {
     /// approved and protected.
     Registration {
         partner_id: Uuid,
-        reference: String,
+        reference: Box<str>,
         registered_on: Date,
         /// Set once approved.
         protected_until: Option<Date>,
     },
     /// An opportunity of our direct sales team.
-    DirectOpportunity { reference: String, owner: String },
+    DirectOpportunity {
+        reference: Box<str>,
+        owner: Box<str>,
+    },
     /// An existing customer account.
-    Customer { account: String },
+    Customer { account: Box<str> },
 }
 
+/// A customer we know, held compactly (the name as written stays in the database).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Known {
     pub id: Uuid,
-    /// The name as written, for explanations.
-    pub display_name: String,
-    pub key: CustomerKey,
+    /// Normalised, as [`CustomerKey::name`].
+    pub name: Box<str>,
+    pub domain: Option<Box<str>>,
     pub source: Source,
+}
+
+impl Known {
+    pub fn new(id: Uuid, name: &str, website: &str, source: Source) -> Known {
+        let key = CustomerKey::new(name, website);
+        Known {
+            id,
+            name: key.name.into(),
+            domain: key.domain.map(Into::into),
+            source,
+        }
+    }
+
+    pub fn key(&self) -> CustomerKey {
+        CustomerKey {
+            name: self.name.to_string(),
+            domain: self.domain.as_deref().map(str::to_owned),
+        }
+    }
 }
 
 /// A word-skeleton key whose entries exceed this many is too common ("traders",
 /// "solutions") to narrow anything down; the check skips it.
 const MAX_FUZZY_POSTINGS: usize = 200;
 
-enum Postings {
-    One(u32),
-    Many(Vec<u32>),
-}
-
-impl Postings {
-    fn push(&mut self, slot: u32) {
-        match self {
-            Postings::One(first) => *self = Postings::Many(vec![*first, slot]),
-            Postings::Many(all) => all.push(slot),
-        }
-    }
-
-    fn as_slice(&self) -> &[u32] {
-        match self {
-            Postings::One(one) => std::slice::from_ref(one),
-            Postings::Many(all) => all,
-        }
-    }
-}
+/// A posting value below this is the one slot holding the key; from it on, it points into
+/// the lists of keys held by several slots.
+const SHARED: u32 = 1 << 31;
 
 #[derive(Hash)]
 enum IndexKey<'a> {
@@ -71,28 +77,30 @@ enum IndexKey<'a> {
     Skeleton(&'a str),
 }
 
-fn hash_of(key: IndexKey<'_>) -> u64 {
+/// 32 bits keep the index small; a collision only adds a candidate that the comparison
+/// rules out.
+fn hash_of(key: IndexKey<'_>) -> u32 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     key.hash(&mut hasher);
-    hasher.finish()
+    let h = hasher.finish();
+    (h ^ (h >> 32)) as u32
 }
 
 /// The lookup keys of a customer: its domain, its name, and the skeletons of its words
-/// and of its name without spaces (for misspellings).
-fn keys(key: &CustomerKey) -> Vec<(u64, bool)> {
+/// and of its name without spaces (for misspellings). The flag marks the fuzzy ones.
+fn keys(name: &str, domain: Option<&str>) -> Vec<(u32, bool)> {
     let mut out = Vec::new();
-    if let Some(domain) = &key.domain {
+    if let Some(domain) = domain {
         out.push((hash_of(IndexKey::Domain(domain)), false));
     }
-    if !key.name.is_empty() {
-        out.push((hash_of(IndexKey::Name(&key.name)), false));
-        let mut skeletons: Vec<String> = key
-            .name
+    if !name.is_empty() {
+        out.push((hash_of(IndexKey::Name(name)), false));
+        let mut skeletons: Vec<String> = name
             .split(' ')
             .filter(|w| w.chars().count() >= 3)
             .map(skeleton)
             .collect();
-        skeletons.push(skeleton(&key.name.replace(' ', "")));
+        skeletons.push(skeleton(&name.replace(' ', "")));
         skeletons.sort_unstable();
         skeletons.dedup();
         out.extend(
@@ -104,13 +112,14 @@ fn keys(key: &CustomerKey) -> Vec<(u64, bool)> {
     out
 }
 
-/// Every known customer, looked up by domain, name and misspelling. Keys are 64-bit hashes:
-/// a collision only adds a candidate, which the comparison then rules out.
+/// Every known customer, looked up by domain, name and misspelling.
 #[derive(Default)]
 pub struct ConflictIndex {
     entries: Vec<Option<Known>>,
     slots: HashMap<Uuid, u32>,
-    postings: HashMap<u64, Postings>,
+    /// Key → its one slot, or SHARED + the index of its list in `shared`.
+    postings: HashMap<u32, u32>,
+    shared: Vec<Vec<u32>>,
 }
 
 impl ConflictIndex {
@@ -131,11 +140,17 @@ impl ConflictIndex {
     pub fn insert(&mut self, known: Known) {
         self.remove(known.id);
         let slot = self.entries.len() as u32;
-        for (key, _) in keys(&known.key) {
+        for (key, _) in keys(&known.name, known.domain.as_deref()) {
             match self.postings.get_mut(&key) {
-                Some(postings) => postings.push(slot),
+                Some(value) if *value >= SHARED => {
+                    self.shared[(*value - SHARED) as usize].push(slot)
+                }
+                Some(value) => {
+                    self.shared.push(vec![*value, slot]);
+                    *value = SHARED + (self.shared.len() - 1) as u32;
+                }
                 None => {
-                    self.postings.insert(key, Postings::One(slot));
+                    self.postings.insert(key, slot);
                 }
             }
         }
@@ -161,21 +176,32 @@ impl ConflictIndex {
     /// name, or the same domain or name), with why.
     pub fn matches(&self, key: &CustomerKey, threshold: u32) -> Vec<(&Known, Likeness)> {
         let mut candidates: Vec<u32> = Vec::new();
-        for (hash, fuzzy) in keys(key) {
-            if let Some(postings) = self.postings.get(&hash) {
-                let slots = postings.as_slice();
-                if fuzzy && slots.len() > MAX_FUZZY_POSTINGS {
-                    continue;
+        for (hash, fuzzy) in keys(&key.name, key.domain.as_deref()) {
+            let slots = match self.postings.get(&hash) {
+                None => continue,
+                Some(value) if *value >= SHARED => {
+                    self.shared[(*value - SHARED) as usize].as_slice()
                 }
-                candidates.extend_from_slice(slots);
+                Some(value) => std::slice::from_ref(value),
+            };
+            if fuzzy && slots.len() > MAX_FUZZY_POSTINGS {
+                continue;
             }
+            candidates.extend_from_slice(slots);
         }
         candidates.sort_unstable();
         candidates.dedup();
         candidates
             .into_iter()
             .filter_map(|slot| self.entries[slot as usize].as_ref())
-            .filter_map(|known| likeness(key, &known.key, threshold).map(|l| (known, l)))
+            .filter_map(|known| {
+                likeness_of(
+                    (&key.name, key.domain.as_deref()),
+                    (&known.name, known.domain.as_deref()),
+                    threshold,
+                )
+                .map(|l| (known, l))
+            })
             .collect()
     }
 }
@@ -330,7 +356,7 @@ pub fn check(
                 score: likeness.score(),
                 likeness,
                 verdict,
-                explanation: format!("{} (\"{}\")", explanation, known.display_name),
+                explanation,
             })
         })
         .collect();
@@ -370,17 +396,17 @@ mod tests {
         days_ago: i64,
         protected: Option<Date>,
     ) -> Known {
-        Known {
-            id: Uuid::from_u128(id),
-            display_name: name.into(),
-            key: CustomerKey::new(name, site),
-            source: Source::Registration {
+        Known::new(
+            Uuid::from_u128(id),
+            name,
+            site,
+            Source::Registration {
                 partner_id: partner(by),
-                reference: format!("DR-{id}"),
+                reference: format!("DR-{id}").into(),
                 registered_on: TODAY - time::Duration::days(days_ago),
                 protected_until: protected,
             },
-        }
+        )
     }
 
     fn run(
@@ -425,7 +451,7 @@ mod tests {
         assert_eq!(result.verdict, Verdict::AlreadyRegistered);
         assert_eq!(
             result.findings[0].explanation,
-            "same domain acme.com as DR-1017, registered 12 days earlier by another partner, protected until 2027-01-30 (\"Acme Corp\")"
+            "same domain acme.com as DR-1017, registered 12 days earlier by another partner, protected until 2027-01-30"
         );
         assert_eq!(result.findings[0].partner_id, Some(partner(2)));
         assert_eq!(
@@ -448,7 +474,7 @@ mod tests {
         assert!(
             result.findings[0]
                 .explanation
-                .ends_with("by another partner, not yet approved (\"Acme Corp\")"),
+                .ends_with("by another partner, not yet approved"),
             "{:?}",
             result.findings
         );
@@ -508,29 +534,29 @@ mod tests {
     fn a_direct_relationship_wins_when_the_policy_says_so() {
         let policy = DealRegistration::default();
         let direct = [
-            Known {
-                id: Uuid::from_u128(7),
-                display_name: "Initech".into(),
-                key: CustomerKey::new("Initech", "initech.com"),
-                source: Source::DirectOpportunity {
+            Known::new(
+                Uuid::from_u128(7),
+                "Initech",
+                "initech.com",
+                Source::DirectOpportunity {
                     reference: "OPP-77".into(),
                     owner: "Sam Sales".into(),
                 },
-            },
-            Known {
-                id: Uuid::from_u128(8),
-                display_name: "Globex Inc".into(),
-                key: CustomerKey::new("Globex Inc", "globex.com"),
-                source: Source::Customer {
+            ),
+            Known::new(
+                Uuid::from_u128(8),
+                "Globex Inc",
+                "globex.com",
+                Source::Customer {
                     account: "ACC-12".into(),
                 },
-            },
+            ),
         ];
         let result = run(&policy, &direct, 1, "Initech LLC", "");
         assert_eq!(result.verdict, Verdict::AlreadyRegistered);
         assert_eq!(
             result.findings[0].explanation,
-            "same name as opportunity OPP-77 (direct pipeline, owner Sam Sales) (\"Initech\")"
+            "same name as opportunity OPP-77 (direct pipeline, owner Sam Sales)"
         );
         let customer = run(&policy, &direct, 1, "Globex Europe", "eu.globex.com");
         assert_eq!(customer.verdict, Verdict::AlreadyRegistered);
@@ -630,7 +656,7 @@ mod tests {
             for k in &known {
                 index.insert(k.clone());
             }
-            let result = check(&DealRegistration::default(), &index, partner(99), Some(mine.id), &mine.key, TODAY);
+            let result = check(&DealRegistration::default(), &index, partner(99), Some(mine.id), &mine.key(), TODAY);
             prop_assert!(result.findings.iter().all(|f| f.id != mine.id));
         }
 

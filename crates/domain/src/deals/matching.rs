@@ -245,19 +245,35 @@ impl Likeness {
 /// Whether `a` and `b` look like the same customer, and why; names must be at least
 /// `threshold` percent alike to count as similar.
 pub fn likeness(a: &CustomerKey, b: &CustomerKey, threshold: u32) -> Option<Likeness> {
-    if let (Some(x), Some(y)) = (&a.domain, &b.domain)
+    likeness_of(
+        (&a.name, a.domain.as_deref()),
+        (&b.name, b.domain.as_deref()),
+        threshold,
+    )
+}
+
+/// [`likeness`] of two (normalised name, registrable domain) pairs.
+pub fn likeness_of(
+    (a_name, a_domain): (&str, Option<&str>),
+    (b_name, b_domain): (&str, Option<&str>),
+    threshold: u32,
+) -> Option<Likeness> {
+    if let (Some(x), Some(y)) = (a_domain, b_domain)
         && x == y
     {
-        return Some(Likeness::SameDomain { domain: x.clone() });
+        return Some(Likeness::SameDomain { domain: x.into() });
     }
-    let percent = name_similarity(&a.name, &b.name);
     // Two websites that differ make an equal name only a likeness (Acme in the US and an
     // unrelated Acme in the UK): a person decides.
-    let different_sites = a.domain.is_some() && b.domain.is_some();
-    if !a.name.is_empty() && a.name == b.name && !different_sites {
+    let different_sites = a_domain.is_some() && b_domain.is_some();
+    if !a_name.is_empty() && a_name == b_name && !different_sites {
         return Some(Likeness::SameName);
     }
-    (!a.name.is_empty() && percent >= threshold).then_some(Likeness::SimilarName { percent })
+    if a_name.is_empty() {
+        return None;
+    }
+    let percent = name_similarity(a_name, b_name);
+    (percent >= threshold).then_some(Likeness::SimilarName { percent })
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use domain::quarter::Quarter;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
+pub mod conflicts;
+
 const WORDS: &[&str] = &[
     "Acme",
     "Northwind",
