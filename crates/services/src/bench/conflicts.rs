@@ -59,7 +59,7 @@ pub fn generated_customer(c: usize) -> (String, String) {
     let form = FORMS[c % FORMS.len()];
     let tld = TLDS[(c / 3) % TLDS.len()];
     let name = format!("{distinctive} {kind} {form}").trim().to_owned();
-    let site = if c % 4 == 0 {
+    let site = if c.is_multiple_of(4) {
         String::new()
     } else {
         format!(
