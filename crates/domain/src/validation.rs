@@ -189,6 +189,29 @@ pub fn is_valid_domain(value: &str) -> bool {
             .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
+/// The largest amount of money anyone types (a trillion).
+const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
+/// An amount of money as people type it ("380,000", "$380000.50"); None when empty.
+pub fn amount(text: &str) -> Result<Option<rust_decimal::Decimal>, String> {
+    use rust_decimal::Decimal;
+    let cleaned = text.trim().replace([',', '_', ' '], "");
+    let cleaned = cleaned.trim_start_matches(['$', '€', '£']);
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    match cleaned.parse::<Decimal>() {
+        Ok(a) if a < Decimal::ZERO => Err("cannot be negative".into()),
+        Ok(a) if a.scale() > 2 => Err("at most 2 decimal places".into()),
+        Ok(a) if a > Decimal::from(MAX_AMOUNT) => Err("is implausibly large".into()),
+        Ok(a) => Ok(Some(a)),
+        Err(_) => Err(format!(
+            "'{}' is not an amount like 380000 or 380000.50",
+            text.trim()
+        )),
+    }
+}
+
 /// Accepts `3` as well as `"3"` so API clients may send numbers while forms send text.
 pub fn number_or_text<'de, D: serde::Deserializer<'de>>(
     deserializer: D,

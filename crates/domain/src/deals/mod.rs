@@ -4,3 +4,4 @@
 
 pub mod conflicts;
 pub mod matching;
+pub mod registration;

@@ -15,7 +15,6 @@ use crate::{FieldError, Validation};
 
 /// Quarters in the trailing window the criteria are written for ("per year", "12 months").
 pub const WINDOW_QUARTERS: usize = 4;
-const MAX_AMOUNT: i64 = 1_000_000_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuarterFacts {
@@ -116,24 +115,6 @@ pub fn facts_as_of(history: &[QuarterFacts], quarter: Quarter) -> PartnerFacts {
 }
 
 // ---- reading values as people type them (forms, API, CSV) ----
-
-fn amount(text: &str) -> Result<Decimal, String> {
-    let cleaned = text.trim().replace([',', '_', ' '], "");
-    let cleaned = cleaned.trim_start_matches(['$', '€', '£']);
-    if cleaned.is_empty() {
-        return Ok(Decimal::ZERO);
-    }
-    match cleaned.parse::<Decimal>() {
-        Ok(a) if a < Decimal::ZERO => Err("cannot be negative".into()),
-        Ok(a) if a.scale() > 2 => Err("at most 2 decimal places".into()),
-        Ok(a) if a > Decimal::from(MAX_AMOUNT) => Err("is implausibly large".into()),
-        Ok(a) => Ok(a),
-        Err(_) => Err(format!(
-            "'{}' is not an amount like 380000 or 380000.50",
-            text.trim()
-        )),
-    }
-}
 
 fn count(text: &str, max: u32) -> Result<u32, String> {
     let text = text.trim();
@@ -290,7 +271,9 @@ impl QuarterFacts {
                 .map(|(_, m)| *m)
         };
         match name {
-            "sourced_revenue" => self.sourced_revenue = amount(text)?,
+            "sourced_revenue" => {
+                self.sourced_revenue = crate::validation::amount(text)?.unwrap_or_default()
+            }
             "executive_sponsor" => self.executive_sponsor = sponsor(text)?,
             "qbrs" => self.qbrs = count(text, max(name).unwrap_or(0))?,
             "co_marketing" => self.co_marketing = count(text, max(name).unwrap_or(0))?,

@@ -1,0 +1,587 @@
+//! A deal registration (DOMAIN.md §5, seed 002): its fields as a partner types them, its
+//! states and the moves between them, and the dates the policy sets (decision due, protected
+//! until, extensions).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, Weekday};
+
+use crate::choice_enum;
+use crate::validation::{Choice, FieldError, Validation};
+
+choice_enum! {
+    /// Where a registration is in its life.
+    Status {
+        Draft => ("draft", "Draft"),
+        Submitted => ("submitted", "Submitted"),
+        MoreInfoRequested => ("more_info_requested", "More information requested"),
+        Approved => ("approved", "Approved"),
+        Rejected => ("rejected", "Rejected"),
+        Won => ("won", "Won"),
+        Lost => ("lost", "Lost"),
+        Expired => ("expired", "Expired"),
+    }
+}
+
+choice_enum! {
+    /// The sales stage (seed 002).
+    Stage {
+        Discovery => ("discovery", "Discovery"),
+        Demo => ("demo", "Demo"),
+        Proposal => ("proposal", "Proposal"),
+        Negotiation => ("negotiation", "Negotiation"),
+    }
+}
+
+choice_enum! {
+    /// The forecast category of the pipeline tracker.
+    ForecastCategory {
+        Pipeline => ("pipeline", "Pipeline"),
+        BestCase => ("best_case", "Best case"),
+        Commit => ("commit", "Commit"),
+    }
+}
+
+impl Stage {
+    /// The policy's view of the stage, for co-sell rules.
+    pub fn policy_stage(self) -> crate::program::policy::DealStage {
+        use crate::program::policy::DealStage as P;
+        match self {
+            Stage::Discovery => P::Discovery,
+            Stage::Demo => P::Demo,
+            Stage::Proposal => P::Proposal,
+            Stage::Negotiation => P::Negotiation,
+        }
+    }
+}
+
+impl Status {
+    /// Open: the customer is claimed and other partners' registrations of it conflict.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Status::Submitted | Status::MoreInfoRequested | Status::Approved
+        )
+    }
+
+    /// The states a registration may move to from this one (DOMAIN.md §5).
+    pub fn next(self) -> &'static [Status] {
+        use Status::*;
+        match self {
+            Draft => &[Submitted],
+            Submitted => &[Approved, Rejected, MoreInfoRequested],
+            MoreInfoRequested => &[Submitted, Rejected],
+            Approved => &[Won, Lost, Expired],
+            Rejected | Won | Lost | Expired => &[],
+        }
+    }
+
+    /// Whether `to` follows this state; the refusal names the moves there are.
+    pub fn check_move(self, to: Status) -> Result<(), String> {
+        if self.next().contains(&to) {
+            return Ok(());
+        }
+        let possible: Vec<&str> = self.next().iter().map(|s| s.label()).collect();
+        Err(if possible.is_empty() {
+            format!(
+                "a registration that is {} does not change any more",
+                self.label().to_lowercase()
+            )
+        } else {
+            format!(
+                "a registration that is {} can only become: {}",
+                self.label().to_lowercase(),
+                possible.join(", ")
+            )
+        })
+    }
+}
+
+/// A registration as typed in the portal or sent to the API.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DealInput {
+    pub customer_name: String,
+    /// The customer's website (any form: acme.com, https://www.acme.com/…).
+    pub website: String,
+    pub industry: String,
+    pub region: String,
+    /// Annual contract value, in `currency`.
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
+    pub deal_size: String,
+    /// ISO 4217, e.g. USD; the program's currency when empty.
+    pub currency: String,
+    /// YYYY-MM-DD
+    pub expected_close: String,
+    pub use_case: String,
+    pub pain_points: String,
+    /// discovery, demo, proposal or negotiation
+    pub stage: String,
+    /// Percent, 0–100.
+    #[serde(deserialize_with = "crate::validation::number_or_text")]
+    pub probability: String,
+    pub risks: String,
+    pub competitor: String,
+    /// The partner's salesperson on the deal.
+    pub partner_rep: String,
+}
+
+/// A registration's fields, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DealFields {
+    pub customer_name: String,
+    pub website: String,
+    pub industry: String,
+    pub region: crate::partners::Region,
+    pub deal_size: Decimal,
+    pub currency: String,
+    pub expected_close: Date,
+    pub use_case: String,
+    pub pain_points: String,
+    pub stage: Stage,
+    pub probability: u8,
+    pub risks: String,
+    pub competitor: String,
+    pub partner_rep: String,
+}
+
+const SHORT: usize = 200;
+const LONG: usize = 4_000;
+
+impl DealInput {
+    /// Checks every field, naming each problem; `today` bounds the expected close (not in
+    /// the past, at most three years ahead) and `currency` is the program's, used when the
+    /// input names none.
+    pub fn validate(&self, today: Date, currency: &str) -> Result<DealFields, Vec<FieldError>> {
+        let mut v = Validation::new();
+        let customer_name = v.text("customer_name", &self.customer_name, true, SHORT);
+        if !customer_name.is_empty()
+            && super::matching::normalize_company_name(&customer_name).is_empty()
+        {
+            v.add("customer_name", "must contain letters or digits");
+        }
+        let website = v.text("website", &self.website, false, SHORT);
+        if !website.is_empty() && super::matching::registrable_domain(&website).is_none() {
+            v.add(
+                "website",
+                format!("'{website}' is not a website like acme.com"),
+            );
+        }
+        let industry = v.text("industry", &self.industry, true, SHORT);
+        let region = v.choice("region", &self.region);
+        let deal_size = match crate::validation::amount(&self.deal_size) {
+            Ok(Some(a)) if a > Decimal::ZERO => Some(a),
+            Ok(_) => {
+                v.add("deal_size", "is required and must be more than 0");
+                None
+            }
+            Err(e) => {
+                v.add("deal_size", e);
+                None
+            }
+        };
+        let currency = match self.currency.trim() {
+            "" => currency.to_owned(),
+            c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
+                c.to_ascii_uppercase()
+            }
+            c => {
+                v.add(
+                    "currency",
+                    format!("'{c}' is not a three-letter currency code like USD"),
+                );
+                String::new()
+            }
+        };
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let expected_close = match Date::parse(self.expected_close.trim(), format) {
+            Ok(d) if d < today => {
+                v.add("expected_close", format!("{d} is in the past"));
+                None
+            }
+            Ok(d) if d > today + Duration::days(3 * 366) => {
+                v.add("expected_close", "is more than three years away");
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) if self.expected_close.trim().is_empty() => {
+                v.add("expected_close", "is required, e.g. 2027-03-31");
+                None
+            }
+            Err(_) => {
+                v.add(
+                    "expected_close",
+                    format!(
+                        "'{}' is not a date like 2027-03-31",
+                        self.expected_close.trim()
+                    ),
+                );
+                None
+            }
+        };
+        let use_case = v.text("use_case", &self.use_case, true, LONG);
+        let pain_points = v.text("pain_points", &self.pain_points, false, LONG);
+        let stage = v.choice("stage", &self.stage);
+        let probability = match self.probability.trim().trim_end_matches('%').parse::<u8>() {
+            Ok(p) if p <= 100 => Some(p),
+            _ if self.probability.trim().is_empty() => {
+                v.add("probability", "is required (0-100)");
+                None
+            }
+            _ => {
+                v.add("probability", "must be a whole percentage from 0 to 100");
+                None
+            }
+        };
+        let risks = v.text("risks", &self.risks, false, LONG);
+        let competitor = v.text("competitor", &self.competitor, false, SHORT);
+        let partner_rep = v.text("partner_rep", &self.partner_rep, true, SHORT);
+        v.into_result()?;
+        let (Some(region), Some(deal_size), Some(expected_close), Some(stage), Some(probability)) =
+            (region, deal_size, expected_close, stage, probability)
+        else {
+            unreachable!("every missing part added an error")
+        };
+        Ok(DealFields {
+            customer_name,
+            website,
+            industry,
+            region,
+            deal_size,
+            currency,
+            expected_close,
+            use_case,
+            pain_points,
+            stage,
+            probability,
+            risks,
+            competitor,
+            partner_rep,
+        })
+    }
+}
+
+/// `days` business days (Monday to Friday) after `from`: a registration submitted on Friday
+/// with a two-day SLA is due on Tuesday.
+pub fn add_business_days(from: Date, days: u32) -> Date {
+    let mut date = from;
+    let mut left = days;
+    while left > 0 {
+        date += Duration::days(1);
+        if !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            left -= 1;
+        }
+    }
+    date
+}
+
+/// Whether the decision is overdue on `today` (due day passed, still undecided).
+pub fn decision_overdue(status: Status, due: Date, today: Date) -> bool {
+    matches!(status, Status::Submitted) && today > due
+}
+
+/// The last protected day of a registration approved on `approved_on` for a partner whose
+/// tier protects deals `protection_days` days.
+pub fn protected_until(approved_on: Date, protection_days: u32) -> Date {
+    approved_on + Duration::days(protection_days.into())
+}
+
+/// Whether a registration may be auto-approved: the policy's limit for the partner's tier
+/// (and those above it) exceeds the deal size, and the conflict check found nothing.
+pub fn auto_approves(
+    policy: &crate::program::policy::DealRegistration,
+    tier: &str,
+    tier_order: &[String],
+    deal_size: Decimal,
+    verdict: super::conflicts::Verdict,
+) -> bool {
+    verdict == super::conflicts::Verdict::Clear
+        && policy
+            .auto_approve_limit(tier, tier_order)
+            .is_some_and(|limit| deal_size < limit)
+}
+
+/// Whether another extension may be requested: approved, still protected, fewer than the
+/// policy's extensions used.
+pub fn may_request_extension(
+    status: Status,
+    protected_until: Option<Date>,
+    extensions_used: u32,
+    max_extensions: u32,
+    today: Date,
+) -> Result<(), String> {
+    if status != Status::Approved {
+        return Err("only an approved registration can be extended".into());
+    }
+    if protected_until.is_none_or(|until| until < today) {
+        return Err("the protection has already ended".into());
+    }
+    if extensions_used >= max_extensions {
+        return Err(format!(
+            "the program allows {max_extensions} extension(s) and {extensions_used} have been used"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the deal must be co-sold: partner-sourced (when the policy says so) or above the
+/// policy's size.
+pub fn co_sell_required(
+    policy: &crate::program::policy::CoSell,
+    partner_sourced: bool,
+    deal_size: Decimal,
+) -> bool {
+    (partner_sourced && policy.required_when_partner_sourced) || deal_size > policy.required_above
+}
+
+/// Whether moving to `stage` needs a logged joint call first (a stage past the policy's).
+pub fn joint_call_needed(policy: &crate::program::policy::CoSell, stage: Stage) -> bool {
+    stage.policy_stage() > policy.joint_call_required_after
+}
+
+/// Σ value × probability, rounded to cents.
+pub fn weighted_value(deal_size: Decimal, probability: u8) -> Decimal {
+    (deal_size * Decimal::from(probability) / Decimal::ONE_HUNDRED).round_dp(2)
+}
+
+/// Registration to close, in days.
+pub fn velocity_days(registered_on: Date, closed_on: Date) -> i64 {
+    (closed_on - registered_on).whole_days()
+}
+
+/// The human reference of registration number `n`.
+pub fn reference(n: i64) -> String {
+    format!("DR-{n}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deals::conflicts::Verdict;
+    use crate::program::policy::{CoSell, DealRegistration};
+    use time::macros::date;
+
+    fn input() -> DealInput {
+        DealInput {
+            customer_name: "Acme Corp".into(),
+            website: "https://www.acme.com".into(),
+            industry: "Manufacturing".into(),
+            region: "emea".into(),
+            deal_size: "48,000".into(),
+            currency: "".into(),
+            expected_close: "2027-02-15".into(),
+            use_case: "Replace the legacy ERP connector".into(),
+            pain_points: "Manual reconciliation".into(),
+            stage: "discovery".into(),
+            probability: "30".into(),
+            risks: String::new(),
+            competitor: "Globex".into(),
+            partner_rep: "Ana Alves".into(),
+        }
+    }
+
+    const TODAY: Date = date!(2026 - 11 - 27);
+
+    #[test]
+    fn a_complete_registration_is_accepted() {
+        let fields = input().validate(TODAY, "USD").unwrap();
+        assert_eq!(fields.deal_size, Decimal::from(48_000));
+        assert_eq!(fields.currency, "USD");
+        assert_eq!(fields.stage, Stage::Discovery);
+        assert_eq!(fields.probability, 30);
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let bad = DealInput {
+            customer_name: " , . ".into(),
+            website: "not a site".into(),
+            industry: String::new(),
+            region: "mars".into(),
+            deal_size: "-5".into(),
+            currency: "dollars".into(),
+            expected_close: "2026-11-26".into(),
+            use_case: String::new(),
+            stage: "closing".into(),
+            probability: "120".into(),
+            partner_rep: String::new(),
+            ..input()
+        };
+        let fields: Vec<String> = bad
+            .validate(TODAY, "USD")
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "customer_name",
+                "website",
+                "industry",
+                "region",
+                "deal_size",
+                "currency",
+                "expected_close",
+                "use_case",
+                "stage",
+                "probability",
+                "partner_rep"
+            ]
+        );
+        let far = DealInput {
+            expected_close: "2031-01-01".into(),
+            ..input()
+        };
+        assert_eq!(
+            far.validate(TODAY, "USD").unwrap_err()[0].message,
+            "is more than three years away"
+        );
+        let zero = DealInput {
+            deal_size: "0".into(),
+            ..input()
+        };
+        assert_eq!(
+            zero.validate(TODAY, "USD").unwrap_err()[0].field,
+            "deal_size"
+        );
+    }
+
+    #[test]
+    fn states_move_only_as_the_seed_says() {
+        use Status::*;
+        assert!(Draft.check_move(Submitted).is_ok());
+        assert!(Submitted.check_move(Approved).is_ok());
+        assert!(MoreInfoRequested.check_move(Submitted).is_ok());
+        assert!(Approved.check_move(Expired).is_ok());
+        assert_eq!(
+            Submitted.check_move(Won).unwrap_err(),
+            "a registration that is submitted can only become: Approved, Rejected, More information requested"
+        );
+        assert_eq!(
+            Lost.check_move(Approved).unwrap_err(),
+            "a registration that is lost does not change any more"
+        );
+        for status in Status::ALL {
+            assert_eq!(
+                status.is_open(),
+                matches!(status, Submitted | MoreInfoRequested | Approved)
+            );
+            assert!(
+                !status.next().contains(status),
+                "{status:?} never moves to itself"
+            );
+        }
+    }
+
+    #[test]
+    fn business_days_skip_weekends() {
+        // 2026-11-27 is a Friday.
+        assert_eq!(TODAY.weekday(), Weekday::Friday);
+        assert_eq!(add_business_days(TODAY, 2), date!(2026 - 12 - 01));
+        assert_eq!(
+            add_business_days(date!(2026 - 11 - 28), 1),
+            date!(2026 - 11 - 30),
+            "Saturday"
+        );
+        assert_eq!(
+            add_business_days(date!(2026 - 11 - 23), 2),
+            date!(2026 - 11 - 25)
+        );
+        assert_eq!(add_business_days(TODAY, 0), TODAY);
+        let due = add_business_days(TODAY, 2);
+        assert!(!decision_overdue(Status::Submitted, due, due));
+        assert!(decision_overdue(
+            Status::Submitted,
+            due,
+            due + Duration::days(1)
+        ));
+        assert!(!decision_overdue(
+            Status::Approved,
+            due,
+            due + Duration::days(9)
+        ));
+    }
+
+    #[test]
+    fn protection_extension_and_auto_approval() {
+        assert_eq!(protected_until(TODAY, 90), date!(2027 - 02 - 25));
+        let policy = DealRegistration::default();
+        let tiers: Vec<String> = ["registered", "bronze", "silver", "gold", "platinum"]
+            .map(String::from)
+            .to_vec();
+        let size = Decimal::from(49_999);
+        assert!(auto_approves(&policy, "gold", &tiers, size, Verdict::Clear));
+        assert!(
+            !auto_approves(
+                &policy,
+                "gold",
+                &tiers,
+                Decimal::from(50_000),
+                Verdict::Clear
+            ),
+            "strictly below"
+        );
+        assert!(auto_approves(
+            &policy,
+            "platinum",
+            &tiers,
+            Decimal::from(99_999),
+            Verdict::Clear
+        ));
+        assert!(!auto_approves(
+            &policy,
+            "silver",
+            &tiers,
+            Decimal::from(10),
+            Verdict::Clear
+        ));
+        assert!(
+            !auto_approves(&policy, "gold", &tiers, size, Verdict::NeedsReview),
+            "a conflict always goes to a person"
+        );
+        let until = Some(TODAY + Duration::days(5));
+        assert!(may_request_extension(Status::Approved, until, 0, 1, TODAY).is_ok());
+        assert_eq!(
+            may_request_extension(Status::Approved, until, 1, 1, TODAY).unwrap_err(),
+            "the program allows 1 extension(s) and 1 have been used"
+        );
+        assert!(may_request_extension(Status::Submitted, until, 0, 1, TODAY).is_err());
+        assert!(
+            may_request_extension(
+                Status::Approved,
+                Some(TODAY - Duration::days(1)),
+                0,
+                1,
+                TODAY
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn co_sell_joint_calls_and_pipeline_figures() {
+        let policy = CoSell::default();
+        assert!(co_sell_required(&policy, true, Decimal::from(10)));
+        assert!(
+            !co_sell_required(&policy, false, Decimal::from(50_000)),
+            "over, not at, the threshold"
+        );
+        assert!(co_sell_required(&policy, false, Decimal::from(50_001)));
+        assert!(!joint_call_needed(&policy, Stage::Discovery));
+        assert!(joint_call_needed(&policy, Stage::Demo));
+        assert_eq!(
+            weighted_value(Decimal::from(48_000), 30),
+            Decimal::from(14_400)
+        );
+        assert_eq!(
+            weighted_value(Decimal::new(1_000_01, 2), 33),
+            Decimal::new(330_00, 2)
+        );
+        assert_eq!(
+            velocity_days(date!(2026 - 10 - 01), date!(2026 - 11 - 15)),
+            45
+        );
+        assert_eq!(reference(1042), "DR-1042");
+    }
+}
