@@ -575,8 +575,8 @@ mod tests {
             Decimal::from(14_400)
         );
         assert_eq!(
-            weighted_value(Decimal::new(1_000_01, 2), 33),
-            Decimal::new(330_00, 2)
+            weighted_value(Decimal::new(100_001, 2), 33),
+            Decimal::new(33_000, 2)
         );
         assert_eq!(
             velocity_days(date!(2026 - 10 - 01), date!(2026 - 11 - 15)),
