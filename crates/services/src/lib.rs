@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod bench;
+pub mod deals;
 pub mod demo;
 pub mod enablement;
 pub mod facts;
@@ -159,6 +160,8 @@ pub struct Services {
     programs: std::sync::Arc<
         std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<domain::program::Program>>>,
     >,
+    /// This process's conflict index, kept up to date from the database.
+    conflicts: std::sync::Arc<deals::ConflictCache>,
 }
 
 impl Services {
@@ -167,6 +170,7 @@ impl Services {
             db,
             config,
             programs: Default::default(),
+            conflicts: Default::default(),
         }
     }
 }

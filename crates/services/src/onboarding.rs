@@ -103,6 +103,7 @@ impl Services {
         let checks = store::onboarding::health_checks(&mut tx, partner_id).await?;
         let records = store::certifications::for_partner(&mut tx, partner_id).await?;
         let facts = store::facts::history(&mut tx, partner_id).await?;
+        let deals = store::deals::counts(&mut tx, partner_id).await?;
         tx.commit().await?;
         let today = actor.today();
         let start = rows
@@ -136,7 +137,8 @@ impl Services {
                     .filter(|q| q.quarter >= since)
                     .map(|q| u64::try_from(q.qbrs).unwrap_or(0))
                     .sum(),
-                ..onboarding::ObservedFacts::default()
+                deals_registered: u64::try_from(deals.registered).unwrap_or(0),
+                deals_won: u64::try_from(deals.won).unwrap_or(0),
             }
         };
         let items: Vec<ChecklistItemView> = rows

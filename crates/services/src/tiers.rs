@@ -154,6 +154,13 @@ pub(crate) async fn active_book(
         let history = histories.entry(*partner_id).or_default();
         crate::enablement::with_records(history, rows, program)?;
     }
+    let mut won: HashMap<Uuid, Vec<store::deals::WonRow>> = HashMap::new();
+    for row in store::deals::won(tx, None, &program.currency).await? {
+        won.entry(row.partner_id).or_default().push(row);
+    }
+    for (partner_id, rows) in &won {
+        crate::deals::with_won_deals(histories.entry(*partner_id).or_default(), rows)?;
+    }
     Ok((partners, histories))
 }
 

@@ -1888,3 +1888,330 @@ async fn attachments_are_kept_per_partner_and_checked() {
     })
     .await;
 }
+
+/// Gives a partner one active sales certification, so it passes the deal-registration gate.
+async fn certify(s: &Services, by: &Actor, partner: uuid::Uuid, email: &str) {
+    let day = (store::now().date() - time::Duration::days(10)).to_string();
+    let csv = format!(
+        "partner,email,certification,date,score\n{partner},{email},sales_foundation,{day},90\n"
+    );
+    assert!(
+        s.import_certifications(by, &csv, false)
+            .await
+            .unwrap()
+            .applied
+    );
+}
+
+fn deal_input(customer: &str, website: &str, size: &str) -> domain::deals::registration::DealInput {
+    domain::deals::registration::DealInput {
+        customer_name: customer.into(),
+        website: website.into(),
+        industry: "Manufacturing".into(),
+        region: "emea".into(),
+        deal_size: size.into(),
+        expected_close: (store::now().date() + time::Duration::days(60)).to_string(),
+        use_case: "ERP integration".into(),
+        stage: "discovery".into(),
+        probability: "40".into(),
+        partner_rep: "Ana".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn deal_registration_conflicts_decisions_and_revenue() {
+    use domain::deals::conflicts::Verdict;
+    use domain::deals::registration::Status;
+    use services::deals::{ActivityInput, DealClose, DealDecision, DealQuery, PipelineInput};
+    each_backend(|w| async move {
+        let s = &w.services;
+        let (a, b) = (w.partner_a, w.partner_b);
+        let b_admin = user(s, &w.admin, "admin@bravo.test", "partner_admin", Some(b)).await;
+
+        // The eligibility gate explains itself.
+        match s
+            .register_deal(
+                &w.a_user,
+                a,
+                &deal_input("Acme Corp", "acme.com", "80000"),
+                true,
+            )
+            .await
+        {
+            Err(Error::Forbidden(why)) => assert_eq!(
+                why,
+                "to register deals your organisation needs one active sales certification; it has 0"
+            ),
+            other => panic!("{other:?}"),
+        }
+        certify(s, &w.manager, a, "ana@alpha.com").await;
+        certify(s, &w.manager, b, "bo@bravo.com").await;
+
+        match s
+            .register_deal(&w.a_user, a, &deal_input("", "nope", "-1"), true)
+            .await
+        {
+            Err(Error::Invalid(errors)) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["customer_name", "website", "deal_size"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let first = s
+            .register_deal(
+                &w.a_user,
+                a,
+                &deal_input("Acme Corp", "https://www.acme.com", "80000"),
+                true,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (first.status, first.conflict_verdict),
+            (Status::Submitted, Verdict::Clear)
+        );
+        assert!(first.reference.starts_with("DR-10"), "{}", first.reference);
+        assert!(
+            first.conflict_findings.is_none(),
+            "partners never see findings"
+        );
+        assert!(first.decision_due.is_some() && !first.decision_overdue);
+        assert!(matches!(
+            s.register_deal(&w.a_user, b, &deal_input("X", "", "1"), true)
+                .await,
+            Err(Error::NotFound)
+        ));
+
+        // Another partner registering the same customer is told only "needs review" (pending).
+        let preview = s
+            .preview_conflicts(&b_admin, b, "ACME Corporation", "acme.com")
+            .await
+            .unwrap();
+        assert_eq!(
+            (preview.verdict, preview.findings.len()),
+            (Verdict::NeedsReview, 0)
+        );
+        let internal = s
+            .preview_conflicts(&w.manager, b, "ACME Corporation", "acme.com")
+            .await
+            .unwrap();
+        assert!(
+            internal.findings[0].explanation.starts_with(&format!(
+                "same domain acme.com as {}, registered the same day by another partner",
+                first.reference
+            )),
+            "{:?}",
+            internal.findings
+        );
+
+        // Approved: protected for Alpha's tier window; now B is told "already registered".
+        match s
+            .decide_deal(
+                &w.manager,
+                first.id,
+                &DealDecision {
+                    decision: "reject".into(),
+                    note: " ".into(),
+                },
+            )
+            .await
+        {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "note"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            s.decide_deal(
+                &w.a_admin,
+                first.id,
+                &DealDecision {
+                    decision: "approve".into(),
+                    note: String::new()
+                }
+            )
+            .await,
+            Err(Error::Forbidden(_))
+        ));
+        let approved = s
+            .decide_deal(
+                &w.manager,
+                first.id,
+                &DealDecision {
+                    decision: "approve".into(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(approved.status, Status::Approved);
+        assert!(approved.protected_until.is_some());
+        match s
+            .decide_deal(
+                &w.manager,
+                first.id,
+                &DealDecision {
+                    decision: "approve".into(),
+                    note: String::new(),
+                },
+            )
+            .await
+        {
+            Err(Error::Conflict(why)) => assert!(
+                why.starts_with("a registration that is approved can only become"),
+                "{why}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let second = s
+            .register_deal(
+                &b_admin,
+                b,
+                &deal_input("Acme", "shop.acme.com", "20000"),
+                true,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            second.conflict_verdict,
+            Verdict::NeedsReview,
+            "registered the same day: a tie goes to review"
+        );
+        let as_manager = s.deal(&w.manager, second.id).await.unwrap();
+        assert_eq!(as_manager.conflict_findings.unwrap().len(), 1);
+        assert!(
+            matches!(s.deal(&w.a_user, second.id).await, Err(Error::NotFound)),
+            "A never sees B's registration"
+        );
+        let mine = s.deals(&w.a_user, &DealQuery::default()).await.unwrap();
+        assert_eq!(
+            mine.items.iter().map(|d| d.id).collect::<Vec<_>>(),
+            [first.id]
+        );
+        let all = s
+            .deals(
+                &w.manager,
+                &DealQuery {
+                    status: "submitted".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(all.items.len(), 1);
+        assert!(matches!(
+            s.deals(
+                &w.manager,
+                &DealQuery {
+                    status: "bogus".into(),
+                    ..Default::default()
+                }
+            )
+            .await,
+            Err(Error::Invalid(_))
+        ));
+
+        // Co-sell: 80k is over the threshold, so moving past discovery needs a joint call.
+        let pipeline = PipelineInput {
+            stage: "demo".into(),
+            probability: "60".into(),
+            forecast_category: "best_case".into(),
+            next_action: "Demo to CFO".into(),
+            next_action_on: String::new(),
+            next_action_owner: "Ana".into(),
+            blockers: String::new(),
+        };
+        match s.update_pipeline(&w.a_user, first.id, &pipeline).await {
+            Err(Error::Invalid(errors)) => assert_eq!(
+                errors[0].message,
+                "this deal is co-sold: log a joint call before moving it to Demo"
+            ),
+            other => panic!("{other:?}"),
+        }
+        s.log_activity(
+            &w.a_user,
+            first.id,
+            &ActivityInput {
+                kind: "call".into(),
+                joint: true,
+                note: "Joint discovery call".into(),
+                occurred_on: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        let moved = s
+            .update_pipeline(&w.a_user, first.id, &pipeline)
+            .await
+            .unwrap();
+        assert_eq!(
+            (moved.stage.as_str(), moved.weighted_value),
+            ("demo", rust_decimal::Decimal::from(48_000))
+        );
+        assert_eq!(
+            s.deal_activities(&w.manager, first.id).await.unwrap().len(),
+            1
+        );
+
+        // Won: the revenue feeds the tier engine in place of typed figures; the checklist sees it.
+        let won = s
+            .close_deal(
+                &w.a_user,
+                first.id,
+                &DealClose {
+                    outcome: "won".into(),
+                    amount: "75000".into(),
+                    closed_on: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(won.status, Status::Won);
+        assert_eq!(
+            s.partner_facts(&w.manager, a)
+                .await
+                .unwrap()
+                .sourced_revenue_12m,
+            rust_decimal::Decimal::from(75_000)
+        );
+        let again = s
+            .preview_conflicts(&b_admin, b, "Acme", "acme.com")
+            .await
+            .unwrap();
+        assert_eq!(
+            again.verdict,
+            Verdict::Clear,
+            "a closed registration no longer claims the customer"
+        );
+        let timeline = s
+            .partner_timeline(&w.a_user, a, "", None)
+            .await
+            .unwrap()
+            .items;
+        assert!(
+            timeline.iter().any(|e| e.summary.contains("won on")),
+            "{timeline:?}"
+        );
+        let team = s
+            .notifications(&w.manager, &Default::default())
+            .await
+            .unwrap()
+            .items;
+        assert!(
+            team.iter()
+                .any(|n| n.kind == "deal_registration"
+                    && n.message.contains("needs a conflict review")),
+            "{team:?}"
+        );
+        let told = s
+            .notifications(&w.a_admin, &Default::default())
+            .await
+            .unwrap()
+            .items;
+        assert!(
+            told.iter()
+                .any(|n| n.message.contains("approved, protected until")),
+            "{told:?}"
+        );
+    })
+    .await;
+}

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod certifications;
 pub mod contacts;
+pub mod deals;
 pub mod facts;
 pub mod jobs;
 pub mod notifications;

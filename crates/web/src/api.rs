@@ -10,6 +10,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::audit::AuditEvent;
+use domain::deals::conflicts::ConflictCheck;
+use domain::deals::registration::DealInput;
 use domain::enablement::RecordInput;
 use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
 use domain::program::history::QuarterFactsInput;
@@ -22,6 +24,9 @@ use services::Page;
 use services::attachments::AttachmentView;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
+use services::deals::{
+    ActivityInput, ActivityView, DealClose, DealDecision, DealQuery, DealView, PipelineInput,
+};
 use services::enablement::{CertificationView, GateView};
 use services::facts::ImportReport;
 use services::jobs::JobView;
@@ -77,6 +82,18 @@ pub fn routes() -> Router<AppState> {
             get(certification_records).post(record_certification),
         )
         .route("/partners/{id}/learning", get(learning))
+        .route("/partners/{id}/deals", post(register_deal))
+        .route("/partners/{id}/conflict-check", get(conflict_check))
+        .route("/deals", get(list_deals))
+        .route("/deals/{id}", get(get_deal))
+        .route("/deals/{id}/submit", post(submit_deal))
+        .route("/deals/{id}/decision", post(decide_deal))
+        .route("/deals/{id}/close", post(close_deal))
+        .route("/deals/{id}/pipeline", axum::routing::put(update_pipeline))
+        .route(
+            "/deals/{id}/activities",
+            get(deal_activities).post(log_activity),
+        )
         .route(
             "/partners/{id}/attachments",
             post(upload_attachment).layer(axum::extract::DefaultBodyLimit::max(
@@ -857,6 +874,147 @@ async fn download_attachment(
     Ok(crate::pages::attachment_response(&meta, data))
 }
 
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+struct RegisterParams {
+    /// Save as a draft instead of submitting it.
+    draft: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/deals", tag = "deals", params(RegisterParams), request_body = DealInput,
+    responses((status = 201, body = DealView, description = "Registered; `conflict_verdict` says clear, needs_review or already_registered"),
+        (status = 403, body = Problem, description = "Not allowed, or an eligibility gate blocks (the detail says what is missing)"),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn register_deal(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiQuery(params): ApiQuery<RegisterParams>,
+    ApiJson(input): ApiJson<DealInput>,
+) -> Result<impl IntoResponse, Problem> {
+    let deal = state
+        .services
+        .register_deal(&auth.actor, id, &input, !params.draft)
+        .await?;
+    Ok((StatusCode::CREATED, Json(deal)))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+struct ConflictParams {
+    customer_name: String,
+    website: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/partners/{id}/conflict-check", tag = "deals", params(ConflictParams),
+    responses((status = 200, body = ConflictCheck, description = "What a registration of this customer would be told now; findings only for internal users"),
+        (status = 404, body = Problem)))]
+async fn conflict_check(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiQuery(params): ApiQuery<ConflictParams>,
+) -> ApiResult<ConflictCheck> {
+    Ok(Json(
+        state
+            .services
+            .preview_conflicts(&auth.actor, id, &params.customer_name, &params.website)
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/deals", tag = "deals", params(DealQuery),
+    responses((status = 200, body = Page<DealView>), (status = 422, body = Problem)))]
+async fn list_deals(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(q): ApiQuery<DealQuery>,
+) -> ApiResult<Page<DealView>> {
+    Ok(Json(state.services.deals(&auth.actor, &q).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/deals/{id}", tag = "deals",
+    responses((status = 200, body = DealView), (status = 404, body = Problem)))]
+async fn get_deal(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<DealView> {
+    Ok(Json(state.services.deal(&auth.actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/deals/{id}/submit", tag = "deals",
+    responses((status = 200, body = DealView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn submit_deal(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<DealView> {
+    Ok(Json(state.services.submit_deal(&auth.actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/deals/{id}/decision", tag = "deals", request_body = DealDecision,
+    responses((status = 200, body = DealView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn decide_deal(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<DealDecision>,
+) -> ApiResult<DealView> {
+    Ok(Json(
+        state.services.decide_deal(&auth.actor, id, &input).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/deals/{id}/close", tag = "deals", request_body = DealClose,
+    responses((status = 200, body = DealView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn close_deal(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<DealClose>,
+) -> ApiResult<DealView> {
+    Ok(Json(
+        state.services.close_deal(&auth.actor, id, &input).await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/deals/{id}/pipeline", tag = "deals", request_body = PipelineInput,
+    responses((status = 200, body = DealView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn update_pipeline(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<PipelineInput>,
+) -> ApiResult<DealView> {
+    Ok(Json(
+        state
+            .services
+            .update_pipeline(&auth.actor, id, &input)
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/deals/{id}/activities", tag = "deals",
+    responses((status = 200, body = [ActivityView]), (status = 404, body = Problem)))]
+async fn deal_activities(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Vec<ActivityView>> {
+    Ok(Json(state.services.deal_activities(&auth.actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/deals/{id}/activities", tag = "deals", request_body = ActivityInput,
+    responses((status = 201, body = ActivityView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn log_activity(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<ActivityInput>,
+) -> Result<impl IntoResponse, Problem> {
+    let activity = state.services.log_activity(&auth.actor, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(activity)))
+}
+
 #[utoipa::path(get, path = "/api/v1/partners/{id}/learning", tag = "enablement",
     responses((status = 200, body = Learning), (status = 404, body = Problem)))]
 async fn learning(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Learning> {
@@ -1178,9 +1336,9 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_notifications, read_notifications, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, submit_deal, decide_deal, close_deal, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
-    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "admin"))
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]
 struct ApiDoc;
 

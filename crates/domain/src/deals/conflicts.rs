@@ -208,7 +208,16 @@ impl ConflictIndex {
 
 /// What the submitting partner is told: nothing about anyone else.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -228,7 +237,7 @@ impl Verdict {
 }
 
 /// One match, as partner managers read it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Finding {
     /// The matching registration, opportunity or account.
     pub id: Uuid,

@@ -219,7 +219,7 @@ impl CustomerKey {
 }
 
 /// Why two customers look like the same one, strongest first.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Likeness {
     SameDomain { domain: String },

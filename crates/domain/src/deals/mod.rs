@@ -5,3 +5,4 @@
 pub mod conflicts;
 pub mod matching;
 pub mod registration;
+pub mod revenue;

@@ -1,0 +1,1218 @@
+//! Deal registration: partners register deals (portal or API), each submission is checked
+//! for channel conflict against the other partners' open registrations, the direct pipeline
+//! and existing customers; partner managers decide within the SLA; approved registrations
+//! are protected for the partner's tier's window. A partner only ever learns "clear",
+//! "needs review" or "already registered" about anyone else.
+
+use domain::deals::conflicts::{self, ConflictIndex, Known, Source, Verdict};
+use domain::deals::matching::CustomerKey;
+use domain::deals::registration::{self, DealInput, Status};
+use domain::program::Program;
+use domain::validation::Choice;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use store::deals::{ConflictRow, DealRow};
+use time::Date;
+use uuid::Uuid;
+
+use crate::notifications;
+use crate::{Actor, Change, Error, Result, Services, record, require, snapshot};
+
+const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+fn date(text: &str) -> Result<Date> {
+    Date::parse(text, DATE)
+        .map_err(|e| Error::Store(store::Error::Corrupt(format!("date '{text}': {e}"))))
+}
+
+fn minor(amount: Decimal) -> i64 {
+    (amount * Decimal::ONE_HUNDRED).to_i64().unwrap_or(i64::MAX)
+}
+
+fn money(minor: i64) -> Decimal {
+    Decimal::new(minor, 2)
+}
+
+/// The conflict index of this process and the last change it has seen. Every write that
+/// changes what the index holds takes the next change number under the counter's row lock,
+/// so catching up is "change_no > last".
+pub struct ConflictCache {
+    state: tokio::sync::Mutex<CacheState>,
+}
+
+impl std::fmt::Debug for ConflictCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConflictCache")
+    }
+}
+
+impl Default for ConflictCache {
+    fn default() -> Self {
+        ConflictCache {
+            state: tokio::sync::Mutex::new(CacheState {
+                index: ConflictIndex::new(),
+                last_change: 0,
+            }),
+        }
+    }
+}
+
+struct CacheState {
+    index: ConflictIndex,
+    last_change: i64,
+}
+
+fn known(row: &ConflictRow) -> Option<Known> {
+    let source = match row.kind.as_str() {
+        "registration" => {
+            let status = Status::parse(&row.status)?;
+            if !status.is_open() {
+                return None;
+            }
+            Source::Registration {
+                partner_id: row.partner_id?,
+                reference: format!("DR-{}", row.reference).into(),
+                registered_on: row
+                    .registered_on
+                    .as_deref()
+                    .and_then(|d| Date::parse(d, DATE).ok())?,
+                protected_until: row
+                    .protected_until
+                    .as_deref()
+                    .and_then(|d| Date::parse(d, DATE).ok()),
+            }
+        }
+        "opportunity" if row.status == "open" => Source::DirectOpportunity {
+            reference: row.reference.as_str().into(),
+            owner: row.owner.as_str().into(),
+        },
+        "account" => Source::Customer {
+            account: row.reference.as_str().into(),
+        },
+        _ => return None,
+    };
+    Some(Known::new(row.id, &row.name, &row.website, source))
+}
+
+async fn catch_up(tx: &mut store::Tx, state: &mut CacheState) -> Result<()> {
+    for row in store::deals::conflict_changes(tx, state.last_change).await? {
+        match known(&row) {
+            Some(k) => state.index.insert(k),
+            None => state.index.remove(row.id),
+        }
+        state.last_change = state.last_change.max(row.change_no);
+    }
+    Ok(())
+}
+
+/// A registration as its reader may see it: partners never see conflict findings.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct DealView {
+    pub id: Uuid,
+    /// DR-1042
+    pub reference: String,
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    pub status: Status,
+    pub customer_name: String,
+    pub website: String,
+    pub industry: String,
+    pub region: String,
+    pub deal_size: Decimal,
+    pub currency: String,
+    pub expected_close: String,
+    pub use_case: String,
+    pub pain_points: String,
+    pub stage: String,
+    pub probability: i64,
+    pub weighted_value: Decimal,
+    pub risks: String,
+    pub competitor: String,
+    pub partner_rep: String,
+    pub partner_sourced: bool,
+    pub registered_on: String,
+    pub decision_due: Option<String>,
+    /// Submitted and not decided by the due day.
+    pub decision_overdue: bool,
+    pub decision_note: String,
+    pub protected_until: Option<String>,
+    pub extensions_used: i64,
+    /// What the partner was told.
+    pub conflict_verdict: Verdict,
+    /// Internal users only.
+    pub conflict_findings: Option<Vec<conflicts::Finding>>,
+    pub co_sell_required: bool,
+    pub forecast_category: String,
+    pub next_action: String,
+    pub next_action_on: Option<String>,
+    pub next_action_owner: String,
+    pub blockers: String,
+    pub closed_on: Option<String>,
+    pub closed_amount: Option<Decimal>,
+}
+
+fn verdict_of(text: &str) -> Verdict {
+    match text {
+        "needs_review" => Verdict::NeedsReview,
+        "already_registered" => Verdict::AlreadyRegistered,
+        _ => Verdict::Clear,
+    }
+}
+
+fn verdict_key(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Clear => "clear",
+        Verdict::NeedsReview => "needs_review",
+        Verdict::AlreadyRegistered => "already_registered",
+    }
+}
+
+impl Services {
+    fn deal_view(
+        &self,
+        actor: &Actor,
+        program: &Program,
+        row: &DealRow,
+        partner_name: &str,
+    ) -> Result<DealView> {
+        let today = actor.today();
+        let status = Status::parse(&row.status).ok_or_else(|| {
+            Error::Store(store::Error::Corrupt(format!("status '{}'", row.status)))
+        })?;
+        let due = row.decision_due.as_deref().map(date).transpose()?;
+        let deal_size = money(row.deal_size_minor);
+        Ok(DealView {
+            id: row.id,
+            reference: registration::reference(row.number),
+            partner_id: row.partner_id,
+            partner_name: partner_name.to_owned(),
+            status,
+            customer_name: row.customer_name.clone(),
+            website: row.website.clone(),
+            industry: row.industry.clone(),
+            region: row.region.clone(),
+            deal_size,
+            currency: row.currency.clone(),
+            expected_close: row.expected_close.clone(),
+            use_case: row.use_case.clone(),
+            pain_points: row.pain_points.clone(),
+            stage: row.stage.clone(),
+            probability: row.probability,
+            weighted_value: registration::weighted_value(
+                deal_size,
+                u8::try_from(row.probability).unwrap_or(0),
+            ),
+            risks: row.risks.clone(),
+            competitor: row.competitor.clone(),
+            partner_rep: row.partner_rep.clone(),
+            partner_sourced: row.partner_sourced != 0,
+            registered_on: row.registered_on.clone(),
+            decision_due: row.decision_due.clone(),
+            decision_overdue: due.is_some_and(|d| registration::decision_overdue(status, d, today)),
+            decision_note: row.decision_note.clone(),
+            protected_until: row.protected_until.clone(),
+            extensions_used: row.extensions_used,
+            conflict_verdict: verdict_of(&row.conflict_verdict),
+            conflict_findings: if actor.is_internal() {
+                Some(serde_json::from_str(&row.conflict_findings).unwrap_or_default())
+            } else {
+                None
+            },
+            co_sell_required: registration::co_sell_required(
+                &program.policies.co_sell,
+                row.partner_sourced != 0,
+                deal_size,
+            ),
+            forecast_category: row.forecast_category.clone(),
+            next_action: row.next_action.clone(),
+            next_action_on: row.next_action_on.clone(),
+            next_action_owner: row.next_action_owner.clone(),
+            blockers: row.blockers.clone(),
+            closed_on: row.closed_on.clone(),
+            closed_amount: row.closed_amount_minor.map(money),
+        })
+    }
+
+    /// The conflict check of a customer for a partner, as a preview on the form: what the
+    /// partner would be told, and (for internal users) why. Nothing is stored.
+    pub async fn preview_conflicts(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        customer_name: &str,
+        website: &str,
+    ) -> Result<conflicts::ConflictCheck> {
+        self.get_partner(actor, partner_id).await?;
+        let (_, program) = self.program_in_force().await?;
+        let key = CustomerKey::new(customer_name, website);
+        if key.name.is_empty() && key.domain.is_none() {
+            return Ok(conflicts::ConflictCheck {
+                verdict: Verdict::Clear,
+                findings: Vec::new(),
+            });
+        }
+        let mut state = self.conflicts.state.lock().await;
+        let mut tx = self.db.read().await?;
+        catch_up(&mut tx, &mut state).await?;
+        tx.commit().await?;
+        let mut result = conflicts::check(
+            &program.policies.deal_registration,
+            &state.index,
+            partner_id,
+            None,
+            &key,
+            actor.today(),
+        );
+        if !actor.is_internal() {
+            result.findings.clear();
+        }
+        Ok(result)
+    }
+
+    /// Registers a deal for a partner: as a draft, or submitted (conflict-checked, then
+    /// auto-approved when the policy allows, else waiting for a decision). Partner users
+    /// register for their own organisation; admins and partner managers for any partner.
+    pub async fn register_deal(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        input: &DealInput,
+        submit: bool,
+    ) -> Result<DealView> {
+        let partner = self.get_partner(actor, partner_id).await?;
+        require(
+            actor.role.is_partner_side() || actor.role.can_edit_partners(),
+            "only the partner's people and partner managers register deals",
+        )?;
+        if partner.archived_at.is_some() {
+            return Err(Error::Conflict(
+                "an archived partner cannot register deals".into(),
+            ));
+        }
+        let gate = self
+            .eligibility(actor, partner_id)
+            .await?
+            .into_iter()
+            .find(|g| g.action == domain::program::policy::GatedAction::DealRegistration);
+        if let Some(gate) = gate.filter(|g| !g.allowed) {
+            return Err(Error::Forbidden(gate.reason.unwrap_or_default()));
+        }
+        let (_, program) = self.program_in_force().await?;
+        let today = actor.today();
+        let fields = input
+            .validate(today, &program.currency)
+            .map_err(Error::Invalid)?;
+        let now = store::now();
+        let key = CustomerKey::new(&fields.customer_name, &fields.website);
+        let mut row = DealRow {
+            id: Uuid::now_v7(),
+            number: 0,
+            partner_id,
+            created_by: actor.label.clone(),
+            status: Status::Draft.as_str().into(),
+            customer_name: fields.customer_name.clone(),
+            name_key: key.name.clone(),
+            website: fields.website.clone(),
+            domain: key.domain.clone(),
+            industry: fields.industry.clone(),
+            region: fields.region.as_str().into(),
+            deal_size_minor: minor(fields.deal_size),
+            currency: fields.currency.clone(),
+            expected_close: fields.expected_close.to_string(),
+            use_case: fields.use_case.clone(),
+            pain_points: fields.pain_points.clone(),
+            stage: fields.stage.as_str().into(),
+            probability: fields.probability.into(),
+            risks: fields.risks.clone(),
+            competitor: fields.competitor.clone(),
+            partner_rep: fields.partner_rep.clone(),
+            partner_sourced: 1,
+            ae_user_id: None,
+            se_user_id: None,
+            deal_desk_review: 0,
+            registered_on: today.to_string(),
+            submitted_at: None,
+            decision_due: None,
+            decided_at: None,
+            decided_by: None,
+            decision_note: String::new(),
+            protected_until: None,
+            extensions_used: 0,
+            extension_reason: String::new(),
+            last_warning: None,
+            conflict_verdict: "clear".into(),
+            conflict_findings: "[]".into(),
+            forecast_category: "pipeline".into(),
+            next_action: String::new(),
+            next_action_on: None,
+            next_action_owner: String::new(),
+            blockers: String::new(),
+            last_activity_at: None,
+            closed_on: None,
+            closed_amount_minor: None,
+            change_no: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut state = self.conflicts.state.lock().await;
+        let mut tx = self.db.write().await?;
+        row.change_no = store::deals::next(&mut tx, "conflict_change").await?;
+        row.number = store::deals::next(&mut tx, "deal_registration").await?;
+        let mut case = None;
+        if submit {
+            catch_up(&mut tx, &mut state).await?;
+            case = self.submit_row(&mut row, &program, &partner, &state.index, today, now)?;
+        }
+        store::deals::insert(&mut tx, &row).await?;
+        self.after_submit(&mut tx, actor, &row, case, &partner.display_name, now)
+            .await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(partner_id),
+                entity_type: "deal_registration",
+                entity_id: row.id,
+                action: if submit { "submitted" } else { "drafted" },
+                summary: format!(
+                    "{} {} for {} ({} {}): {}",
+                    registration::reference(row.number),
+                    if submit { "registered" } else { "drafted" },
+                    row.customer_name,
+                    fields.deal_size,
+                    row.currency,
+                    Status::parse(&row.status).map_or("", |s| s.label())
+                ),
+                before: None,
+                after: snapshot(&fields),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        if let Some(k) = known(&conflict_row(&row)) {
+            state.index.insert(k);
+        }
+        state.last_change = state.last_change.max(row.change_no);
+        drop(state);
+        self.deal_view(actor, &program, &row, &partner.display_name)
+    }
+
+    /// Runs the conflict check and the policy on a registration being submitted; returns
+    /// the conflict case to open when it is not clear.
+    fn submit_row(
+        &self,
+        row: &mut DealRow,
+        program: &Program,
+        partner: &domain::partners::Partner,
+        index: &ConflictIndex,
+        today: Date,
+        now: time::OffsetDateTime,
+    ) -> Result<Option<store::deals::CaseRow>> {
+        let policy = &program.policies.deal_registration;
+        let key = CustomerKey {
+            name: row.name_key.clone(),
+            domain: row.domain.clone(),
+        };
+        let check = conflicts::check(policy, index, row.partner_id, Some(row.id), &key, today);
+        row.submitted_at = Some(now);
+        row.conflict_verdict = verdict_key(check.verdict).into();
+        row.conflict_findings = serde_json::to_string(&check.findings)
+            .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?;
+        let size = money(row.deal_size_minor);
+        if registration::auto_approves(
+            policy,
+            &partner.tier,
+            &program.tier_keys(),
+            size,
+            check.verdict,
+        ) {
+            row.status = Status::Approved.as_str().into();
+            row.decided_at = Some(now);
+            row.decided_by = Some("auto-approval".into());
+            row.decision_note = format!(
+                "auto-approved: {} registrations below the limit",
+                partner.tier
+            );
+            row.protected_until = Some(
+                registration::protected_until(today, protection_days(program, &partner.tier))
+                    .to_string(),
+            );
+        } else {
+            row.status = Status::Submitted.as_str().into();
+            row.decision_due = Some(
+                registration::add_business_days(today, policy.decision_sla_business_days)
+                    .to_string(),
+            );
+        }
+        Ok(
+            (check.verdict != Verdict::Clear).then(|| store::deals::CaseRow {
+                id: Uuid::now_v7(),
+                deal_id: row.id,
+                verdict: verdict_key(check.verdict).into(),
+                findings: row.conflict_findings.clone(),
+                status: "open".into(),
+                outcome: String::new(),
+                note: String::new(),
+                resolved_by: None,
+                resolved_at: None,
+                created_at: now,
+            }),
+        )
+    }
+
+    /// The conflict case, the notifications to the partner's team and, for a first
+    /// registration, nothing more: the onboarding checklist observes it by itself.
+    async fn after_submit(
+        &self,
+        tx: &mut store::Tx,
+        actor: &Actor,
+        row: &DealRow,
+        case: Option<store::deals::CaseRow>,
+        partner_name: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<()> {
+        if row.status == Status::Draft.as_str() {
+            return Ok(());
+        }
+        let reference = registration::reference(row.number);
+        let owner = store::partners::get(tx, row.partner_id)
+            .await?
+            .and_then(|p| p.owner_id);
+        let team = notifications::partner_team(tx, owner).await?;
+        let link = format!("/deals/{}", row.id);
+        let message = match (&case, row.status.as_str()) {
+            (Some(case), _) => format!(
+                "{reference} ({}, {partner_name}) needs a conflict review: {}",
+                row.customer_name,
+                case.verdict.replace('_', " ")
+            ),
+            (None, "approved") => format!(
+                "{reference} ({}, {partner_name}) was auto-approved",
+                row.customer_name
+            ),
+            _ => format!(
+                "{reference} ({}, {partner_name}) waits for your decision by {}",
+                row.customer_name,
+                row.decision_due.as_deref().unwrap_or("")
+            ),
+        };
+        notifications::notify(
+            tx,
+            &team,
+            &store::notifications::NewNotification {
+                partner_id: Some(row.partner_id),
+                kind: "deal_registration",
+                message: &message,
+                link: &link,
+            },
+            now,
+        )
+        .await?;
+        if let Some(case) = case {
+            store::deals::upsert_case(tx, &case).await?;
+            record(
+                tx,
+                actor,
+                now,
+                Change {
+                    partner_id: Some(row.partner_id),
+                    entity_type: "conflict_case",
+                    entity_id: case.id,
+                    action: "opened",
+                    summary: format!(
+                        "Conflict case opened for {reference}: {}",
+                        case.verdict.replace('_', " ")
+                    ),
+                    before: None,
+                    after: None,
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+fn protection_days(program: &Program, tier: &str) -> u32 {
+    program
+        .tier_index(tier)
+        .map_or(30, |i| program.tiers[i].benefits.deal_protection_days)
+}
+
+fn conflict_row(row: &DealRow) -> ConflictRow {
+    ConflictRow {
+        id: row.id,
+        kind: "registration".into(),
+        reference: row.number.to_string(),
+        name: row.customer_name.clone(),
+        website: row.website.clone(),
+        partner_id: Some(row.partner_id),
+        status: row.status.clone(),
+        registered_on: Some(row.registered_on.clone()),
+        protected_until: row.protected_until.clone(),
+        owner: String::new(),
+        change_no: row.change_no,
+    }
+}
+
+/// Which registrations to list.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct DealQuery {
+    /// Only these states (comma-separated: submitted,approved,…).
+    pub status: String,
+    /// Only this partner's (internal users).
+    pub partner: String,
+    /// Customer name contains.
+    pub q: String,
+    /// The `next_cursor` of the previous page.
+    pub cursor: String,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// A partner manager's decision on a submitted registration.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DealDecision {
+    /// approve, reject or more_info
+    pub decision: String,
+    /// The reason (required to reject) or the question (required to ask for more).
+    pub note: String,
+}
+
+/// The outcome of an approved registration.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DealClose {
+    /// won or lost
+    pub outcome: String,
+    /// The closed amount (won deals; the registered size when empty).
+    #[serde(deserialize_with = "domain::validation::number_or_text")]
+    pub amount: String,
+    /// YYYY-MM-DD; today when empty.
+    pub closed_on: String,
+}
+
+/// An activity logged on a deal.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActivityInput {
+    /// call, meeting, demo, email or note
+    pub kind: String,
+    /// A call or meeting with both our team and the partner on it.
+    pub joint: bool,
+    pub note: String,
+    /// YYYY-MM-DD; today when empty.
+    pub occurred_on: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ActivityView {
+    pub id: Uuid,
+    pub kind: String,
+    pub joint: bool,
+    pub note: String,
+    pub occurred_on: String,
+    pub by: String,
+    pub by_partner: bool,
+}
+
+pub const ACTIVITY_KINDS: [&str; 5] = ["call", "meeting", "demo", "email", "note"];
+
+/// The pipeline tracker's fields of a deal.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PipelineInput {
+    /// discovery, demo, proposal or negotiation
+    pub stage: String,
+    #[serde(deserialize_with = "domain::validation::number_or_text")]
+    pub probability: String,
+    /// pipeline, best_case or commit
+    pub forecast_category: String,
+    pub next_action: String,
+    /// YYYY-MM-DD
+    pub next_action_on: String,
+    pub next_action_owner: String,
+    pub blockers: String,
+}
+
+fn parse_day(v: &mut domain::Validation, field: &str, text: &str, today: Date) -> Option<Date> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(today);
+    }
+    match Date::parse(text, DATE) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            v.add(field, format!("'{text}' is not a date like 2027-03-31"));
+            None
+        }
+    }
+}
+
+impl Services {
+    /// A registration the actor may see (another organisation's: not found).
+    async fn visible_deal(&self, tx: &mut store::Tx, actor: &Actor, id: Uuid) -> Result<DealRow> {
+        store::deals::get(tx, id)
+            .await?
+            .filter(|row| actor.sees_partner(row.partner_id))
+            .ok_or(Error::NotFound)
+    }
+
+    async fn partner_name(&self, tx: &mut store::Tx, partner_id: Uuid) -> Result<String> {
+        Ok(store::partners::get(tx, partner_id)
+            .await?
+            .map(|p| p.display_name)
+            .unwrap_or_default())
+    }
+
+    pub async fn deal(&self, actor: &Actor, id: Uuid) -> Result<DealView> {
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.read().await?;
+        let row = self.visible_deal(&mut tx, actor, id).await?;
+        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        tx.commit().await?;
+        self.deal_view(actor, &program, &row, &name)
+    }
+
+    /// Registrations, newest first: a partner's people see their organisation's only.
+    pub async fn deals(&self, actor: &Actor, query: &DealQuery) -> Result<crate::Page<DealView>> {
+        let mut v = domain::Validation::new();
+        let limit = query.limit.unwrap_or(crate::DEFAULT_PAGE);
+        if !(1..=crate::MAX_PAGE).contains(&limit) {
+            v.add(
+                "limit",
+                format!("must be between 1 and {}", crate::MAX_PAGE),
+            );
+        }
+        let mut statuses = Vec::new();
+        for s in query
+            .status
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match Status::parse(s) {
+                Some(status) => statuses.push(status.as_str().to_owned()),
+                None => v.add(
+                    "status",
+                    format!(
+                        "'{s}' is not one of: {}",
+                        Status::ALL
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+            }
+        }
+        let partner = match query.partner.trim() {
+            "" => None,
+            p => Uuid::parse_str(p)
+                .map_err(|_| v.add("partner", format!("'{p}' is not a partner id")))
+                .ok(),
+        };
+        let before = match query.cursor.trim() {
+            "" => None,
+            c => c
+                .parse::<i64>()
+                .map_err(|_| v.add("cursor", format!("'{c}' is not a cursor")))
+                .ok(),
+        };
+        v.into_result().map_err(Error::Invalid)?;
+        let partner_id = if actor.is_internal() {
+            partner
+        } else {
+            Some(actor.partner_id.ok_or(Error::NotFound)?)
+        };
+        let filter = store::deals::DealFilter {
+            partner_id,
+            statuses,
+            search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
+            before_number: before,
+            limit,
+        };
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.read().await?;
+        let rows = store::deals::list(&mut tx, &filter).await?;
+        let mut names = std::collections::HashMap::new();
+        for row in &rows {
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(row.partner_id) {
+                slot.insert(self.partner_name(&mut tx, row.partner_id).await?);
+            }
+        }
+        tx.commit().await?;
+        let next_cursor = (rows.len() as i64 == limit)
+            .then(|| rows.last().map(|r| r.number.to_string()))
+            .flatten();
+        Ok(crate::Page {
+            items: rows
+                .iter()
+                .map(|row| self.deal_view(actor, &program, row, &names[&row.partner_id]))
+                .collect::<Result<_>>()?,
+            next_cursor,
+        })
+    }
+
+    /// Writes a changed registration with a new change number, audits it and brings this
+    /// process's conflict index up to date.
+    async fn save_deal(
+        &self,
+        mut tx: store::Tx,
+        actor: &Actor,
+        before: &DealRow,
+        mut row: DealRow,
+        action: &str,
+        summary: String,
+    ) -> Result<DealRow> {
+        let now = store::now();
+        row.change_no = store::deals::next(&mut tx, "conflict_change").await?;
+        row.updated_at = now;
+        store::deals::update(&mut tx, &row).await?;
+        let brief = |r: &DealRow| {
+            serde_json::json!({
+                "status": r.status,
+                "stage": r.stage,
+                "probability": r.probability,
+                "protected_until": r.protected_until,
+                "decision_note": r.decision_note,
+            })
+        };
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(row.partner_id),
+                entity_type: "deal_registration",
+                entity_id: row.id,
+                action,
+                summary,
+                before: Some(brief(before)),
+                after: Some(brief(&row)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let mut state = self.conflicts.state.lock().await;
+        match known(&conflict_row(&row)) {
+            Some(k) => state.index.insert(k),
+            None => state.index.remove(row.id),
+        }
+        Ok(row)
+    }
+
+    /// Submits a draft, or a registration sent back for more information, with a fresh
+    /// conflict check.
+    pub async fn submit_deal(&self, actor: &Actor, id: Uuid) -> Result<DealView> {
+        let (_, program) = self.program_in_force().await?;
+        let today = actor.today();
+        let now = store::now();
+        let mut state = self.conflicts.state.lock().await;
+        let mut tx = self.db.write().await?;
+        let before = self.visible_deal(&mut tx, actor, id).await?;
+        require(
+            actor.role.is_partner_side() || actor.role.can_edit_partners(),
+            "only the partner's people and partner managers submit registrations",
+        )?;
+        let status = Status::parse(&before.status).unwrap_or(Status::Draft);
+        status
+            .check_move(Status::Submitted)
+            .map_err(Error::Conflict)?;
+        let partner = store::partners::get(&mut tx, before.partner_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let mut row = before.clone();
+        row.change_no = store::deals::next(&mut tx, "conflict_change").await?;
+        catch_up(&mut tx, &mut state).await?;
+        let case = self.submit_row(&mut row, &program, &partner, &state.index, today, now)?;
+        row.updated_at = now;
+        store::deals::update(&mut tx, &row).await?;
+        self.after_submit(&mut tx, actor, &row, case, &partner.display_name, now)
+            .await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(row.partner_id),
+                entity_type: "deal_registration",
+                entity_id: row.id,
+                action: "submitted",
+                summary: format!(
+                    "{} submitted: {}",
+                    registration::reference(row.number),
+                    Status::parse(&row.status).map_or("", |s| s.label())
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        if let Some(k) = known(&conflict_row(&row)) {
+            state.index.insert(k);
+        }
+        drop(state);
+        self.deal_view(actor, &program, &row, &partner.display_name)
+    }
+
+    /// Approves (protected for the partner's tier's window), rejects (with a reason) or asks
+    /// for more information. Resolves the registration's conflict case with the decision.
+    pub async fn decide_deal(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        decision: &DealDecision,
+    ) -> Result<DealView> {
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.write().await?;
+        let before = self.visible_deal(&mut tx, actor, id).await?;
+        require(
+            actor.is_internal() && actor.role.can_edit_partners(),
+            "only admins and partner managers decide registrations",
+        )?;
+        let mut v = domain::Validation::new();
+        let note = v.text("note", &decision.note, false, 2_000);
+        let to = match decision.decision.trim() {
+            "approve" => Some(Status::Approved),
+            "reject" => Some(Status::Rejected),
+            "more_info" => Some(Status::MoreInfoRequested),
+            other => {
+                v.add(
+                    "decision",
+                    format!("'{other}' is not one of: approve, reject, more_info"),
+                );
+                None
+            }
+        };
+        if matches!(to, Some(Status::Rejected)) && note.is_empty() {
+            v.add("note", "give the partner the reason for rejecting");
+        }
+        if matches!(to, Some(Status::MoreInfoRequested)) && note.is_empty() {
+            v.add("note", "say what information is missing");
+        }
+        v.into_result().map_err(Error::Invalid)?;
+        let to = to.expect("validated");
+        let status = Status::parse(&before.status).unwrap_or(Status::Draft);
+        status.check_move(to).map_err(Error::Conflict)?;
+        let partner = store::partners::get(&mut tx, before.partner_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let now = store::now();
+        let today = actor.today();
+        let mut row = before.clone();
+        row.status = to.as_str().into();
+        row.decided_at = Some(now);
+        row.decided_by = Some(actor.label.clone());
+        row.decision_note = note.clone();
+        if to == Status::Approved {
+            row.protected_until = Some(
+                registration::protected_until(today, protection_days(&program, &partner.tier))
+                    .to_string(),
+            );
+        }
+        if let Some(mut case) = store::deals::case_for_deal(&mut tx, id)
+            .await?
+            .filter(|c| c.status == "open")
+            && to != Status::MoreInfoRequested
+        {
+            case.status = "resolved".into();
+            case.outcome = to.as_str().into();
+            case.note = note.clone();
+            case.resolved_by = Some(actor.label.clone());
+            case.resolved_at = Some(now);
+            store::deals::upsert_case(&mut tx, &case).await?;
+        }
+        let reference = registration::reference(row.number);
+        let message = match to {
+            Status::Approved => format!(
+                "{reference} ({}) approved, protected until {}",
+                row.customer_name,
+                row.protected_until.as_deref().unwrap_or("")
+            ),
+            Status::Rejected => format!("{reference} ({}) rejected: {note}", row.customer_name),
+            _ => format!(
+                "{reference} ({}): more information requested: {note}",
+                row.customer_name
+            ),
+        };
+        let admins = notifications::partner_admins(&mut tx, row.partner_id).await?;
+        let link = format!("/deals/{id}");
+        notifications::notify(
+            &mut tx,
+            &admins,
+            &store::notifications::NewNotification {
+                partner_id: Some(row.partner_id),
+                kind: "deal_decision",
+                message: &message,
+                link: &link,
+            },
+            now,
+        )
+        .await?;
+        let row = self
+            .save_deal(tx, actor, &before, row, to.as_str(), message)
+            .await?;
+        self.deal_view(actor, &program, &row, &partner.display_name)
+    }
+
+    /// Records an approved registration as won or lost. Won deals count as the partner's
+    /// sourced revenue in the quarter they closed.
+    pub async fn close_deal(&self, actor: &Actor, id: Uuid, input: &DealClose) -> Result<DealView> {
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.write().await?;
+        let before = self.visible_deal(&mut tx, actor, id).await?;
+        require(
+            actor.role.is_partner_side() || actor.role.can_edit_partners(),
+            "only the partner's people and partner managers close deals",
+        )?;
+        let today = actor.today();
+        let mut v = domain::Validation::new();
+        let to = match input.outcome.trim() {
+            "won" => Some(Status::Won),
+            "lost" => Some(Status::Lost),
+            other => {
+                v.add("outcome", format!("'{other}' is not one of: won, lost"));
+                None
+            }
+        };
+        let amount = match domain::validation::amount(&input.amount) {
+            Ok(a) => a,
+            Err(e) => {
+                v.add("amount", e);
+                None
+            }
+        };
+        let closed_on = parse_day(&mut v, "closed_on", &input.closed_on, today);
+        if let Some(d) = closed_on.filter(|d| *d > today) {
+            v.add("closed_on", format!("{d} is in the future"));
+        }
+        v.into_result().map_err(Error::Invalid)?;
+        let (Some(to), Some(closed_on)) = (to, closed_on) else {
+            unreachable!("validated")
+        };
+        Status::parse(&before.status)
+            .unwrap_or(Status::Draft)
+            .check_move(to)
+            .map_err(Error::Conflict)?;
+        let mut row = before.clone();
+        row.status = to.as_str().into();
+        row.closed_on = Some(closed_on.to_string());
+        row.closed_amount_minor =
+            (to == Status::Won).then(|| amount.map_or(row.deal_size_minor, minor));
+        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let summary = format!(
+            "{} ({}) {} on {closed_on}",
+            registration::reference(row.number),
+            row.customer_name,
+            to.label().to_lowercase()
+        );
+        let row = self
+            .save_deal(tx, actor, &before, row, to.as_str(), summary)
+            .await?;
+        self.deal_view(actor, &program, &row, &name)
+    }
+
+    /// Logs a call, meeting, demo, email or note on a deal (its partner's people and our
+    /// internal editors).
+    pub async fn log_activity(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &ActivityInput,
+    ) -> Result<ActivityView> {
+        let mut tx = self.db.write().await?;
+        let deal = self.visible_deal(&mut tx, actor, id).await?;
+        require(
+            actor.role.is_partner_side()
+                || actor.role.can_edit_partners()
+                || actor.role == domain::roles::Role::Sales,
+            "only the partner's people, partner managers and sales log activities",
+        )?;
+        let mut v = domain::Validation::new();
+        let kind = input.kind.trim();
+        if !ACTIVITY_KINDS.contains(&kind) {
+            v.add(
+                "kind",
+                format!("'{kind}' is not one of: {}", ACTIVITY_KINDS.join(", ")),
+            );
+        }
+        let note = v.text("note", &input.note, true, 4_000);
+        let occurred_on = parse_day(&mut v, "occurred_on", &input.occurred_on, actor.today());
+        if let Some(d) = occurred_on.filter(|d| *d > actor.today()) {
+            v.add("occurred_on", format!("{d} is in the future"));
+        }
+        v.into_result().map_err(Error::Invalid)?;
+        let now = store::now();
+        let row = store::deals::ActivityRow {
+            id: Uuid::now_v7(),
+            deal_id: id,
+            kind: kind.to_owned(),
+            joint: i64::from(input.joint && matches!(kind, "call" | "meeting" | "demo")),
+            note,
+            occurred_on: occurred_on.expect("validated").to_string(),
+            by_label: actor.label.clone(),
+            by_partner: i64::from(actor.role.is_partner_side()),
+            created_at: now,
+        };
+        store::deals::insert_activity(&mut tx, &row).await?;
+        let mut deal_after = deal.clone();
+        deal_after.last_activity_at = Some(now);
+        deal_after.updated_at = now;
+        store::deals::update(&mut tx, &deal_after).await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(deal.partner_id),
+                entity_type: "deal_registration",
+                entity_id: deal.id,
+                action: "activity",
+                summary: format!(
+                    "{}: {}{} logged",
+                    registration::reference(deal.number),
+                    if row.joint == 1 { "joint " } else { "" },
+                    row.kind
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(activity_view(row))
+    }
+
+    pub async fn deal_activities(&self, actor: &Actor, id: Uuid) -> Result<Vec<ActivityView>> {
+        let mut tx = self.db.read().await?;
+        self.visible_deal(&mut tx, actor, id).await?;
+        let rows = store::deals::activities(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(rows.into_iter().map(activity_view).collect())
+    }
+
+    /// Updates the pipeline tracker's fields. Moving a co-sold deal past the policy's stage
+    /// needs a logged joint call first.
+    pub async fn update_pipeline(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &PipelineInput,
+    ) -> Result<DealView> {
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.write().await?;
+        let before = self.visible_deal(&mut tx, actor, id).await?;
+        require(
+            actor.role.is_partner_side() || actor.role.can_edit_partners(),
+            "only the partner's people and partner managers update the pipeline",
+        )?;
+        if !Status::parse(&before.status).is_some_and(Status::is_open) {
+            return Err(Error::Conflict(
+                "only an open registration is tracked in the pipeline".into(),
+            ));
+        }
+        let mut v = domain::Validation::new();
+        let stage: Option<registration::Stage> = v.choice("stage", &input.stage);
+        let probability = match input.probability.trim().trim_end_matches('%').parse::<u8>() {
+            Ok(p) if p <= 100 => Some(p),
+            _ => {
+                v.add("probability", "must be a whole percentage from 0 to 100");
+                None
+            }
+        };
+        let forecast: Option<registration::ForecastCategory> =
+            v.choice("forecast_category", &input.forecast_category);
+        let next_action = v.text("next_action", &input.next_action, false, 500);
+        let next_action_on = match input.next_action_on.trim() {
+            "" => None,
+            text => match Date::parse(text, DATE) {
+                Ok(d) => Some(d.to_string()),
+                Err(_) => {
+                    v.add(
+                        "next_action_on",
+                        format!("'{text}' is not a date like 2027-03-31"),
+                    );
+                    None
+                }
+            },
+        };
+        let owner = v.text("next_action_owner", &input.next_action_owner, false, 200);
+        let blockers = v.text("blockers", &input.blockers, false, 2_000);
+        if let Some(stage) = stage {
+            let co_sold = registration::co_sell_required(
+                &program.policies.co_sell,
+                before.partner_sourced != 0,
+                money(before.deal_size_minor),
+            );
+            if co_sold && registration::joint_call_needed(&program.policies.co_sell, stage) {
+                let joint = store::deals::activities(&mut tx, id)
+                    .await?
+                    .iter()
+                    .any(|a| a.joint == 1);
+                if !joint {
+                    v.add(
+                        "stage",
+                        format!(
+                            "this deal is co-sold: log a joint call before moving it to {}",
+                            stage.label()
+                        ),
+                    );
+                }
+            }
+        }
+        v.into_result().map_err(Error::Invalid)?;
+        let mut row = before.clone();
+        row.stage = stage.expect("validated").as_str().into();
+        row.probability = probability.expect("validated").into();
+        row.forecast_category = forecast.expect("validated").as_str().into();
+        row.next_action = next_action;
+        row.next_action_on = next_action_on;
+        row.next_action_owner = owner;
+        row.blockers = blockers;
+        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let summary = format!(
+            "{} pipeline: {}, {}%, {}",
+            registration::reference(row.number),
+            row.stage,
+            row.probability,
+            row.forecast_category
+        );
+        let row = self
+            .save_deal(tx, actor, &before, row, "pipeline_updated", summary)
+            .await?;
+        self.deal_view(actor, &program, &row, &name)
+    }
+}
+
+fn activity_view(row: store::deals::ActivityRow) -> ActivityView {
+    ActivityView {
+        id: row.id,
+        kind: row.kind,
+        joint: row.joint != 0,
+        note: row.note,
+        occurred_on: row.occurred_on,
+        by: row.by_label,
+        by_partner: row.by_partner != 0,
+    }
+}
+
+/// Replaces typed sourced revenue in `history` with the partner's won deals (in the
+/// program's currency), once it has any.
+pub(crate) fn with_won_deals(
+    history: &mut Vec<domain::program::history::QuarterFacts>,
+    won: &[store::deals::WonRow],
+) -> Result<()> {
+    let won: Vec<(Date, Decimal)> = won
+        .iter()
+        .map(|w| Ok((date(&w.closed_on)?, money(w.closed_amount_minor))))
+        .collect::<Result<_>>()?;
+    domain::deals::revenue::apply_to_history(history, &won);
+    Ok(())
+}

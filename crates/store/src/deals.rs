@@ -1,0 +1,597 @@
+//! Deal registrations, their activities, the direct pipeline and customer accounts, and
+//! the conflict cases partner managers resolve.
+
+use crate::{Result, Sql, Tx, sql};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// One registration as stored (money in minor units, dates 'YYYY-MM-DD').
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DealRow {
+    pub id: Uuid,
+    pub number: i64,
+    pub partner_id: Uuid,
+    pub created_by: String,
+    pub status: String,
+    pub customer_name: String,
+    pub name_key: String,
+    pub website: String,
+    pub domain: Option<String>,
+    pub industry: String,
+    pub region: String,
+    pub deal_size_minor: i64,
+    pub currency: String,
+    pub expected_close: String,
+    pub use_case: String,
+    pub pain_points: String,
+    pub stage: String,
+    pub probability: i64,
+    pub risks: String,
+    pub competitor: String,
+    pub partner_rep: String,
+    pub partner_sourced: i64,
+    pub ae_user_id: Option<Uuid>,
+    pub se_user_id: Option<Uuid>,
+    pub deal_desk_review: i64,
+    pub registered_on: String,
+    pub submitted_at: Option<OffsetDateTime>,
+    pub decision_due: Option<String>,
+    pub decided_at: Option<OffsetDateTime>,
+    pub decided_by: Option<String>,
+    pub decision_note: String,
+    pub protected_until: Option<String>,
+    pub extensions_used: i64,
+    pub extension_reason: String,
+    pub last_warning: Option<i64>,
+    pub conflict_verdict: String,
+    pub conflict_findings: String,
+    pub forecast_category: String,
+    pub next_action: String,
+    pub next_action_on: Option<String>,
+    pub next_action_owner: String,
+    pub blockers: String,
+    pub last_activity_at: Option<OffsetDateTime>,
+    pub closed_on: Option<String>,
+    pub closed_amount_minor: Option<i64>,
+    pub change_no: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+const COLUMNS: &str = "id, number, partner_id, created_by, status, customer_name, name_key, website, domain, \
+     industry, region, deal_size_minor, currency, expected_close, use_case, pain_points, stage, \
+     probability, risks, competitor, partner_rep, partner_sourced, ae_user_id, se_user_id, \
+     deal_desk_review, registered_on, submitted_at, decision_due, decided_at, decided_by, \
+     decision_note, protected_until, extensions_used, extension_reason, last_warning, \
+     conflict_verdict, conflict_findings, forecast_category, next_action, next_action_on, \
+     next_action_owner, blockers, last_activity_at, closed_on, closed_amount_minor, change_no, \
+     created_at, updated_at";
+
+/// The next value of a counter (registration numbers, change numbers). Taking it locks the
+/// counter's row until the transaction ends, so values commit in order.
+pub async fn next(tx: &mut Tx, counter: &str) -> Result<i64> {
+    #[derive(sqlx::FromRow)]
+    struct Value {
+        value: i64,
+    }
+    Ok(tx
+        .one::<Value>(sql!(
+            "UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value",
+            counter
+        ))
+        .await?
+        .value)
+}
+
+pub async fn insert(tx: &mut Tx, row: &DealRow) -> Result<()> {
+    let mut query = Sql::new("INSERT INTO deal_registrations (");
+    query.push(COLUMNS).push(") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48)");
+    let query = query
+        .arg(row.id)
+        .arg(row.number)
+        .arg(row.partner_id)
+        .arg(&row.created_by)
+        .arg(&row.status)
+        .arg(&row.customer_name)
+        .arg(&row.name_key)
+        .arg(&row.website)
+        .arg(row.domain.as_ref())
+        .arg(&row.industry)
+        .arg(&row.region)
+        .arg(row.deal_size_minor)
+        .arg(&row.currency)
+        .arg(&row.expected_close)
+        .arg(&row.use_case)
+        .arg(&row.pain_points)
+        .arg(&row.stage)
+        .arg(row.probability)
+        .arg(&row.risks)
+        .arg(&row.competitor)
+        .arg(&row.partner_rep)
+        .arg(row.partner_sourced)
+        .arg(row.ae_user_id)
+        .arg(row.se_user_id)
+        .arg(row.deal_desk_review)
+        .arg(&row.registered_on)
+        .arg(row.submitted_at)
+        .arg(row.decision_due.as_ref())
+        .arg(row.decided_at)
+        .arg(row.decided_by.as_ref())
+        .arg(&row.decision_note)
+        .arg(row.protected_until.as_ref())
+        .arg(row.extensions_used)
+        .arg(&row.extension_reason)
+        .arg(row.last_warning)
+        .arg(&row.conflict_verdict)
+        .arg(&row.conflict_findings)
+        .arg(&row.forecast_category)
+        .arg(&row.next_action)
+        .arg(row.next_action_on.as_ref())
+        .arg(&row.next_action_owner)
+        .arg(&row.blockers)
+        .arg(row.last_activity_at)
+        .arg(row.closed_on.as_ref())
+        .arg(row.closed_amount_minor)
+        .arg(row.change_no)
+        .arg(row.created_at)
+        .arg(row.updated_at);
+    tx.execute(query).await?;
+    Ok(())
+}
+
+/// Writes every changeable column of a registration.
+pub async fn update(tx: &mut Tx, row: &DealRow) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE deal_registrations SET status = $2, customer_name = $3, name_key = $4, website = $5, domain = $6, industry = $7, \
+         region = $8, deal_size_minor = $9, currency = $10, expected_close = $11, use_case = $12, \
+         pain_points = $13, stage = $14, probability = $15, risks = $16, competitor = $17, \
+         partner_rep = $18, partner_sourced = $19, ae_user_id = $20, se_user_id = $21, \
+         deal_desk_review = $22, registered_on = $23, submitted_at = $24, decision_due = $25, \
+         decided_at = $26, decided_by = $27, decision_note = $28, protected_until = $29, \
+         extensions_used = $30, extension_reason = $31, last_warning = $32, conflict_verdict = $33, \
+         conflict_findings = $34, forecast_category = $35, next_action = $36, next_action_on = $37, \
+         next_action_owner = $38, blockers = $39, last_activity_at = $40, closed_on = $41, \
+         closed_amount_minor = $42, change_no = $43, updated_at = $44 WHERE id = $1",
+        row.id,
+        &row.status,
+        &row.customer_name,
+        &row.name_key,
+        &row.website,
+        row.domain.as_ref(),
+        &row.industry,
+        &row.region,
+        row.deal_size_minor,
+        &row.currency,
+        &row.expected_close,
+        &row.use_case,
+        &row.pain_points,
+        &row.stage,
+        row.probability,
+        &row.risks,
+        &row.competitor,
+        &row.partner_rep,
+        row.partner_sourced,
+        row.ae_user_id,
+        row.se_user_id,
+        row.deal_desk_review,
+        &row.registered_on,
+        row.submitted_at,
+        row.decision_due.as_ref(),
+        row.decided_at,
+        row.decided_by.as_ref(),
+        &row.decision_note,
+        row.protected_until.as_ref(),
+        row.extensions_used,
+        &row.extension_reason,
+        row.last_warning,
+        &row.conflict_verdict,
+        &row.conflict_findings,
+        &row.forecast_category,
+        &row.next_action,
+        row.next_action_on.as_ref(),
+        &row.next_action_owner,
+        &row.blockers,
+        row.last_activity_at,
+        row.closed_on.as_ref(),
+        row.closed_amount_minor,
+        row.change_no,
+        row.updated_at,
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<DealRow>> {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(COLUMNS)
+        .push(" FROM deal_registrations WHERE id = ")
+        .push_bind(id);
+    tx.optional(query).await
+}
+
+pub async fn get_by_number(tx: &mut Tx, number: i64) -> Result<Option<DealRow>> {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(COLUMNS)
+        .push(" FROM deal_registrations WHERE number = ")
+        .push_bind(number);
+    tx.optional(query).await
+}
+
+/// Which registrations to list, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct DealFilter {
+    pub partner_id: Option<Uuid>,
+    pub statuses: Vec<String>,
+    /// Customer name or reference contains this (case-insensitive).
+    pub search: Option<String>,
+    /// Registrations numbered below this (the keyset cursor).
+    pub before_number: Option<i64>,
+    pub limit: i64,
+}
+
+pub async fn list(tx: &mut Tx, filter: &DealFilter) -> Result<Vec<DealRow>> {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(COLUMNS)
+        .push(" FROM deal_registrations WHERE 1 = 1");
+    if let Some(partner) = filter.partner_id {
+        query.push(" AND partner_id = ").push_bind(partner);
+    }
+    if !filter.statuses.is_empty() {
+        query.push(" AND status IN (");
+        for (i, status) in filter.statuses.iter().enumerate() {
+            if i > 0 {
+                query.push(", ");
+            }
+            query.push_bind(status.as_str());
+        }
+        query.push(")");
+    }
+    if let Some(search) = &filter.search {
+        let pattern = format!("%{}%", search.to_lowercase());
+        query
+            .push(" AND (LOWER(customer_name) LIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR name_key LIKE ")
+            .push_bind(pattern)
+            .push(")");
+    }
+    if let Some(before) = filter.before_number {
+        query.push(" AND number < ").push_bind(before);
+    }
+    query
+        .push(" ORDER BY number DESC LIMIT ")
+        .push_bind(filter.limit);
+    tx.all(query).await
+}
+
+/// Every registration of a partner (or all), for pipeline views.
+pub async fn all_for(tx: &mut Tx, partner_id: Option<Uuid>) -> Result<Vec<DealRow>> {
+    let mut query = Sql::new("SELECT ");
+    query.push(COLUMNS).push(" FROM deal_registrations");
+    if let Some(partner) = partner_id {
+        query.push(" WHERE partner_id = ").push_bind(partner);
+    }
+    query.push(" ORDER BY number");
+    tx.all(query).await
+}
+
+/// What the conflict index holds of a registration, a direct opportunity or an account.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ConflictRow {
+    pub id: Uuid,
+    /// registration, opportunity or account
+    pub kind: String,
+    pub reference: String,
+    pub name: String,
+    pub website: String,
+    /// registrations: its partner
+    pub partner_id: Option<Uuid>,
+    /// registrations: open or closed; opportunities: open, won or lost; accounts: active
+    pub status: String,
+    pub registered_on: Option<String>,
+    pub protected_until: Option<String>,
+    pub owner: String,
+    pub change_no: i64,
+}
+
+/// Every registration, opportunity and account changed after `change_no` (all with 0).
+pub async fn conflict_changes(tx: &mut Tx, after: i64) -> Result<Vec<ConflictRow>> {
+    let registrations = sql!(
+        "SELECT id, 'registration' AS kind, CAST(number AS TEXT) AS reference, customer_name AS name, website, \
+         partner_id, status, registered_on, protected_until, '' AS owner, change_no \
+         FROM deal_registrations WHERE change_no > $1 ORDER BY change_no",
+        after
+    );
+    let opportunities = sql!(
+        "SELECT id, 'opportunity' AS kind, reference, customer_name AS name, website, NULL AS partner_id, status, \
+         NULL AS registered_on, NULL AS protected_until, owner, change_no \
+         FROM direct_opportunities WHERE change_no > $1 ORDER BY change_no",
+        after
+    );
+    let accounts = sql!(
+        "SELECT id, 'account' AS kind, account AS reference, name, website, NULL AS partner_id, 'active' AS status, \
+         NULL AS registered_on, NULL AS protected_until, owner, change_no \
+         FROM customer_accounts WHERE change_no > $1 ORDER BY change_no",
+        after
+    );
+    let mut rows: Vec<ConflictRow> = tx.all(registrations).await?;
+    rows.extend(tx.all::<ConflictRow>(opportunities).await?);
+    rows.extend(tx.all::<ConflictRow>(accounts).await?);
+    rows.sort_by_key(|r| r.change_no);
+    Ok(rows)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ActivityRow {
+    pub id: Uuid,
+    pub deal_id: Uuid,
+    /// call, meeting, demo, email or note
+    pub kind: String,
+    /// A call or meeting with both sides on it.
+    pub joint: i64,
+    pub note: String,
+    pub occurred_on: String,
+    pub by_label: String,
+    pub by_partner: i64,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn insert_activity(tx: &mut Tx, row: &ActivityRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO deal_activities (id, deal_id, kind, joint, note, occurred_on, by_label, by_partner, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        row.id,
+        row.deal_id,
+        &row.kind,
+        row.joint,
+        &row.note,
+        &row.occurred_on,
+        &row.by_label,
+        row.by_partner,
+        row.created_at,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A registration's activities, newest first.
+pub async fn activities(tx: &mut Tx, deal_id: Uuid) -> Result<Vec<ActivityRow>> {
+    tx.all(sql!(
+        "SELECT id, deal_id, kind, joint, note, occurred_on, by_label, by_partner, created_at \
+         FROM deal_activities WHERE deal_id = $1 ORDER BY occurred_on DESC, id DESC",
+        deal_id
+    ))
+    .await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseRow {
+    pub id: Uuid,
+    pub deal_id: Uuid,
+    pub verdict: String,
+    /// JSON list of the findings.
+    pub findings: String,
+    /// open or resolved
+    pub status: String,
+    pub outcome: String,
+    pub note: String,
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}
+
+const CASE_COLUMNS: &str =
+    "id, deal_id, verdict, findings, status, outcome, note, resolved_by, resolved_at, created_at";
+
+/// Opens the registration's conflict case, or brings its findings up to date.
+pub async fn upsert_case(tx: &mut Tx, row: &CaseRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO conflict_cases (id, deal_id, verdict, findings, status, outcome, note, resolved_by, resolved_at, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (deal_id) DO UPDATE SET verdict = excluded.verdict, findings = excluded.findings, \
+         status = excluded.status, outcome = excluded.outcome, note = excluded.note, \
+         resolved_by = excluded.resolved_by, resolved_at = excluded.resolved_at",
+        row.id,
+        row.deal_id,
+        &row.verdict,
+        &row.findings,
+        &row.status,
+        &row.outcome,
+        &row.note,
+        row.resolved_by.as_ref(),
+        row.resolved_at,
+        row.created_at,
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn case_for_deal(tx: &mut Tx, deal_id: Uuid) -> Result<Option<CaseRow>> {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(CASE_COLUMNS)
+        .push(" FROM conflict_cases WHERE deal_id = ")
+        .push_bind(deal_id);
+    tx.optional(query).await
+}
+
+pub async fn open_cases(tx: &mut Tx) -> Result<Vec<CaseRow>> {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(CASE_COLUMNS)
+        .push(" FROM conflict_cases WHERE status = 'open' ORDER BY created_at, id");
+    tx.all(query).await
+}
+
+/// A direct opportunity or customer account as imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectRow {
+    pub reference: String,
+    pub name: String,
+    pub name_key: String,
+    pub website: String,
+    pub domain: Option<String>,
+    pub owner: String,
+    /// Opportunities only.
+    pub stage: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// Opportunities: open, won or lost.
+    pub status: String,
+}
+
+/// Adds or updates a direct opportunity by its reference; returns whether it was new.
+pub async fn upsert_opportunity(
+    tx: &mut Tx,
+    row: &DirectRow,
+    change_no: i64,
+    at: OffsetDateTime,
+) -> Result<bool> {
+    let existing = tx
+        .optional::<IdOnly>(sql!(
+            "SELECT id FROM direct_opportunities WHERE reference = $1",
+            &row.reference
+        ))
+        .await?;
+    match existing {
+        Some(IdOnly { id }) => {
+            tx.execute(sql!(
+                "UPDATE direct_opportunities SET customer_name = $2, name_key = $3, website = $4, domain = $5, \
+                 owner = $6, stage = $7, amount_minor = $8, currency = $9, status = $10, change_no = $11, \
+                 updated_at = $12 WHERE id = $1",
+                id,
+                &row.name,
+                &row.name_key,
+                &row.website,
+                row.domain.as_ref(),
+                &row.owner,
+                &row.stage,
+                row.amount_minor,
+                &row.currency,
+                &row.status,
+                change_no,
+                at,
+            ))
+            .await?;
+            Ok(false)
+        }
+        None => {
+            tx.execute(sql!(
+                "INSERT INTO direct_opportunities (id, reference, customer_name, name_key, website, domain, owner, stage, \
+                 amount_minor, currency, status, change_no, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+                Uuid::now_v7(),
+                &row.reference,
+                &row.name,
+                &row.name_key,
+                &row.website,
+                row.domain.as_ref(),
+                &row.owner,
+                &row.stage,
+                row.amount_minor,
+                &row.currency,
+                &row.status,
+                change_no,
+                at,
+            ))
+            .await?;
+            Ok(true)
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct IdOnly {
+    id: Uuid,
+}
+
+/// Adds or updates a customer account by its account reference; returns whether it was new.
+pub async fn upsert_account(
+    tx: &mut Tx,
+    row: &DirectRow,
+    change_no: i64,
+    at: OffsetDateTime,
+) -> Result<bool> {
+    let existing = tx
+        .optional::<IdOnly>(sql!(
+            "SELECT id FROM customer_accounts WHERE account = $1",
+            &row.reference
+        ))
+        .await?;
+    match existing {
+        Some(IdOnly { id }) => {
+            tx.execute(sql!(
+                "UPDATE customer_accounts SET name = $2, name_key = $3, website = $4, domain = $5, owner = $6, \
+                 change_no = $7, updated_at = $8 WHERE id = $1",
+                id,
+                &row.name,
+                &row.name_key,
+                &row.website,
+                row.domain.as_ref(),
+                &row.owner,
+                change_no,
+                at,
+            ))
+            .await?;
+            Ok(false)
+        }
+        None => {
+            tx.execute(sql!(
+                "INSERT INTO customer_accounts (id, account, name, name_key, website, domain, owner, change_no, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+                Uuid::now_v7(),
+                &row.reference,
+                &row.name,
+                &row.name_key,
+                &row.website,
+                row.domain.as_ref(),
+                &row.owner,
+                change_no,
+                at,
+            ))
+            .await?;
+            Ok(true)
+        }
+    }
+}
+
+/// A won registration's revenue.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WonRow {
+    pub partner_id: Uuid,
+    pub closed_on: String,
+    pub closed_amount_minor: i64,
+    pub currency: String,
+}
+
+/// Won registrations in `currency` (of one partner, or all), for the tier engine.
+pub async fn won(tx: &mut Tx, partner_id: Option<Uuid>, currency: &str) -> Result<Vec<WonRow>> {
+    let mut query = Sql::new(
+        "SELECT partner_id, closed_on, closed_amount_minor, currency FROM deal_registrations \
+         WHERE status = 'won' AND closed_on IS NOT NULL AND closed_amount_minor IS NOT NULL AND currency = ",
+    );
+    query.push_bind(currency);
+    if let Some(partner) = partner_id {
+        query.push(" AND partner_id = ").push_bind(partner);
+    }
+    tx.all(query).await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct DealCounts {
+    pub registered: i64,
+    pub won: i64,
+}
+
+/// How many registrations a partner has submitted (anything but drafts) and won.
+pub async fn counts(tx: &mut Tx, partner_id: Uuid) -> Result<DealCounts> {
+    tx.one(sql!(
+        "SELECT COUNT(*) AS registered, COALESCE(SUM(CASE WHEN status = 'won' THEN 1 ELSE 0 END), 0) AS won \
+         FROM deal_registrations WHERE partner_id = $1 AND status <> 'draft'",
+        partner_id
+    ))
+    .await
+}
