@@ -290,19 +290,14 @@ impl Services {
                 "an archived partner cannot register deals".into(),
             ));
         }
-        let gate = self
-            .eligibility(actor, partner_id)
-            .await?
-            .into_iter()
-            .find(|g| g.action == domain::program::policy::GatedAction::DealRegistration);
-        if let Some(gate) = gate.filter(|g| !g.allowed) {
-            return Err(Error::Forbidden(gate.reason.unwrap_or_default()));
-        }
         let (_, program) = self.program_in_force().await?;
         let today = actor.today();
         let fields = input
             .validate(today, &program.currency)
             .map_err(Error::Invalid)?;
+        if submit {
+            self.require_registration_gate(actor, partner_id).await?;
+        }
         let now = store::now();
         let key = CustomerKey::new(&fields.customer_name, &fields.website);
         let mut row = DealRow {
@@ -397,6 +392,20 @@ impl Services {
         state.last_change = state.last_change.max(row.change_no);
         drop(state);
         self.deal_view(actor, &program, &row, &partner.display_name)
+    }
+
+    /// The program's eligibility gate for submitting registrations (drafts are not gated),
+    /// refusing with what the partner is missing.
+    async fn require_registration_gate(&self, actor: &Actor, partner_id: Uuid) -> Result<()> {
+        let gate = self
+            .eligibility(actor, partner_id)
+            .await?
+            .into_iter()
+            .find(|g| g.action == domain::program::policy::GatedAction::DealRegistration);
+        match gate.filter(|g| !g.allowed) {
+            Some(gate) => Err(Error::Forbidden(gate.reason.unwrap_or_default())),
+            None => Ok(()),
+        }
     }
 
     /// Runs the conflict check and the policy on a registration being submitted; returns
@@ -813,13 +822,15 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let today = actor.today();
         let now = store::now();
-        let mut state = self.conflicts.state.lock().await;
-        let mut tx = self.db.write().await?;
-        let before = self.visible_deal(&mut tx, actor, id).await?;
+        let partner_id = self.deal(actor, id).await?.partner_id;
         require(
             actor.role.is_partner_side() || actor.role.can_edit_partners(),
             "only the partner's people and partner managers submit registrations",
         )?;
+        self.require_registration_gate(actor, partner_id).await?;
+        let mut state = self.conflicts.state.lock().await;
+        let mut tx = self.db.write().await?;
+        let before = self.visible_deal(&mut tx, actor, id).await?;
         let status = Status::parse(&before.status).unwrap_or(Status::Draft);
         status
             .check_move(Status::Submitted)

@@ -6,6 +6,7 @@
 
 mod api;
 mod auth;
+mod deal_pages;
 mod pages;
 mod problem;
 
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
             get(|| static_file("text/javascript", include_str!("../static/app.js"))),
         )
         .merge(pages::routes())
+        .merge(deal_pages::routes())
         .nest("/api/v1", api::routes())
         .layer(axum::middleware::from_fn(auth::origin_check))
         .layer(

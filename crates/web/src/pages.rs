@@ -116,7 +116,7 @@ pub struct Nav {
 }
 
 impl Layout {
-    fn signed_in(title: impl Into<String>, auth: &PageAuth) -> Layout {
+    pub(crate) fn signed_in(title: impl Into<String>, auth: &PageAuth) -> Layout {
         let role = auth.actor.role;
         Layout {
             title: title.into(),
@@ -138,7 +138,7 @@ impl Layout {
 pub struct Errors(HashMap<String, String>);
 
 impl Errors {
-    fn from(errors: Vec<FieldError>) -> Errors {
+    pub(crate) fn from(errors: Vec<FieldError>) -> Errors {
         let mut map: HashMap<String, String> = HashMap::new();
         for e in errors {
             map.entry(e.field)
@@ -201,7 +201,7 @@ pub fn iso_time(at: &time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-fn render(template: impl Template) -> Response {
+pub(crate) fn render(template: impl Template) -> Response {
     match template.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -234,7 +234,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
 }
 
 /// Maps a service error to a page (validation errors are handled by each form instead).
-fn service_error(err: services::Error) -> Response {
+pub(crate) fn service_error(err: services::Error) -> Response {
     use services::Error::*;
     match err {
         NotFound => error_page(
@@ -269,10 +269,10 @@ fn service_error(err: services::Error) -> Response {
     }
 }
 
-type PageResult = Result<Response, Response>;
+pub(crate) type PageResult = Result<Response, Response>;
 
 /// A submitted form, keeping repeated fields (check boxes) together.
-struct Form(HashMap<String, Vec<String>>);
+pub(crate) struct Form(HashMap<String, Vec<String>>);
 
 fn percent_encoding_decode(text: &str) -> String {
     form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
@@ -383,7 +383,7 @@ async fn evidence_of(
 }
 
 impl Form {
-    fn parse(body: &Bytes) -> Form {
+    pub(crate) fn parse(body: &Bytes) -> Form {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for (key, value) in form_urlencoded::parse(body) {
             map.entry(key.into_owned())
@@ -392,7 +392,7 @@ impl Form {
         }
         Form(map)
     }
-    fn get(&self, name: &str) -> String {
+    pub(crate) fn get(&self, name: &str) -> String {
         self.0
             .get(name)
             .and_then(|v| v.first())
@@ -410,13 +410,13 @@ impl Form {
             .filter(|s| !s.is_empty())
             .collect()
     }
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         self.get("csrf_token")
     }
 }
 
 /// A list page's query string; when it cannot be read at all, the defaults and why.
-fn query_or_errors<Q: Default>(
+pub(crate) fn query_or_errors<Q: Default>(
     query: Result<Query<Q>, axum::extract::rejection::QueryRejection>,
     field: &str,
 ) -> (Q, Vec<FieldError>) {
@@ -433,7 +433,7 @@ fn query_or_errors<Q: Default>(
 }
 
 /// A list page's results; bad filters become messages above an empty list, not an error page.
-fn page_or_errors<T>(
+pub(crate) fn page_or_errors<T>(
     result: services::Result<services::Page<T>>,
     errors: &mut Vec<FieldError>,
 ) -> Result<services::Page<T>, Response> {
@@ -450,7 +450,7 @@ fn page_or_errors<T>(
     }
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 

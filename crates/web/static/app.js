@@ -15,3 +15,34 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Deal registration: while the customer is typed, ask the server whether registering it now
+// would be clear, go to review or find it already registered (never who registered it).
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("deal-form");
+  const preview = document.getElementById("conflict-preview");
+  if (!form || !preview) return;
+  const fields = ["customer_name", "website", "partner_id"].map((id) => document.getElementById(id));
+  let timer;
+  const check = async () => {
+    const [name, website, partner] = fields.map((f) => (f ? f.value.trim() : ""));
+    if (!partner || (!name && !website)) { preview.textContent = ""; return; }
+    const query = new URLSearchParams({ customer_name: name, website });
+    const response = await fetch(`/api/v1/partners/${encodeURIComponent(partner)}/conflict-check?${query}`, { credentials: "same-origin" });
+    if (!response.ok) { preview.textContent = ""; return; }
+    const result = await response.json();
+    const words = { clear: "Clear: no one else has registered this customer.", needs_review: "Needs review: a partner manager will look at this registration.", already_registered: "Already registered: this customer is taken." };
+    preview.textContent = words[result.verdict] || "";
+    preview.dataset.verdict = result.verdict;
+    for (const finding of result.findings || []) {
+      const line = document.createElement("small");
+      line.textContent = ` ${finding.explanation}.`;
+      preview.append(document.createElement("br"), line);
+    }
+  };
+  for (const field of fields) {
+    if (field) field.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 250); });
+    if (field && field.tagName === "SELECT") field.addEventListener("change", check);
+  }
+  check();
+});

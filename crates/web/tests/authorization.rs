@@ -48,6 +48,9 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     };
     let partner_json =
         r#"{"legal_name":"New Co","partner_type":"si","gtm_model":"co_sell"}"#.to_owned();
+    let deal = f.deal_b;
+    let deal_json =
+        serde_json::to_string(&common::deal_input("Matrix Co", "matrix.example.com")).unwrap();
     vec![
         (
             Method::GET,
@@ -394,6 +397,84 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             format!("/api/v1/attachments/{}", f.attachment_b),
             None,
             Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{a}/deals?draft=true"),
+            Some(deal_json.clone()),
+            Box::new(move |r| {
+                if r.is_partner_side() {
+                    Allowed
+                } else {
+                    editor(r)
+                }
+            }),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/deals?draft=true"),
+            Some(deal_json.clone()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{a}/conflict-check?customer_name=Bravo%20Customer"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/conflict-check?customer_name=Bravo%20Customer"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::GET,
+            "/api/v1/deals?status=submitted".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/deals/{deal}"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/deals/{deal}/activities"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/deals/{deal}/activities"),
+            Some(r#"{"kind":"note","note":"Called the buyer"}"#.into()),
+            Box::new(move |r| on_b(r, if r == Role::Sales { Allowed } else { editor(r) })),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/deals/{deal}/pipeline"),
+            Some(r#"{"stage":"discovery","probability":40,"forecast_category":"pipeline"}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/deals/{deal}/submit"),
+            None,
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/deals/{deal}/close"),
+            Some(r#"{"outcome":"lost"}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/deals/{deal}/decision"),
+            Some(r#"{"decision":"more_info","note":"Which subsidiary?"}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
         ),
         (
             Method::GET,

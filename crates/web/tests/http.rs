@@ -243,6 +243,12 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         format!("/onboarding-items/{}/tick", f.onboarding_item_b),
         format!("/partners/{}/health-checks", f.partner_b),
         "/notifications/read".into(),
+        "/deals".into(),
+        format!("/deals/{}/submit", f.deal_b),
+        format!("/deals/{}/decision", f.deal_b),
+        format!("/deals/{}/close", f.deal_b),
+        format!("/deals/{}/pipeline", f.deal_b),
+        format!("/deals/{}/activities", f.deal_b),
         format!("/partners/{a}/certifications"),
         format!("/partners/{a}/enrollments"),
         format!("/enrollments/{}/requirements", f.enrollment_b),
@@ -296,6 +302,14 @@ async fn pages_by_role() {
         ("/partners".into(), |_| StatusCode::OK),
         ("/account".into(), |_| StatusCode::OK),
         ("/notifications".into(), |_| StatusCode::OK),
+        ("/deals".into(), |_| StatusCode::OK),
+        ("/deals/new".into(), |r| {
+            if r.is_partner_side() || r.can_edit_partners() {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }),
         ("/notifications?unread=true".into(), |_| StatusCode::OK),
         (format!("/partners/{a}"), |_| StatusCode::OK),
         (format!("/partners/{b}"), |r| {
@@ -1033,6 +1047,68 @@ async fn certifications_by_hand_and_learning_on_the_partner_page() {
 }
 
 #[tokio::test]
+async fn deal_registration_pages_from_form_to_protection() {
+    each(|f| async move {
+        let (a, b) = (f.partner_a, f.partner_b);
+        // Partner A has no sales certification yet: the form says what is missing, keeps the input.
+        let (session, csrf) = f.sign_in("partner_admin@test.example").await;
+        let expected_close = (store::now().date() + time::Duration::days(30)).to_string();
+        let form = |customer: &str, site: &str, action: &str| {
+            format!("csrf_token={csrf}&customer_name={}&website={site}&industry=Retail&region=emea&deal_size=30000&expected_close={expected_close}&use_case=Sync&stage=discovery&probability=25&partner_rep=Pat&action={action}", urlencode(customer))
+        };
+        let (status, _, page) = f.post_form(&session, "/deals", &form("Bravo Customer", "bravo-customer.de", "submit")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("to register deals your organisation needs one active sales certification; it has 0") && page.contains(r#"value="Bravo Customer""#), "{page}");
+        // A draft needs no certification.
+        let (status, headers, _) = f.post_form(&session, "/deals", &form("Draft Co", "", "draft")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let draft = headers["location"].to_str().unwrap().to_owned();
+        let (_, _, page) = f.page(&session, &draft).await;
+        assert!(page.contains(r#"<b id="deal-status">Draft</b>"#), "{page}");
+        let (status, _, page) = f.post_form(&session, "/deals", &form("", "not a site", "submit")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("Nothing was registered.") && page.contains("&#39;not a site&#39; is not a website like acme.com"), "{page}");
+
+        // Certified, A registers B's customer: the conflict check tells A only the verdict.
+        let day = (store::now().date() - time::Duration::days(2)).to_string();
+        let csv = format!("partner,email,certification,date,score\n{a},pat@alpha.com,sales_foundation,{day},90\n");
+        f.services.import_certifications(f.actor(Role::Admin), &csv, false).await.unwrap();
+        let token = f.token(Role::PartnerAdmin).to_owned();
+        let (status, body) = f.api(Some(&token), Method::GET, &format!("/api/v1/partners/{a}/conflict-check?customer_name=Bravo%20Customer&website=www.bravo-customer.de"), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, r#"{"verdict":"needs_review","findings":[]}"#, "no names, references or counts");
+        let (status, headers, _) = f.post_form(&session, "/deals", &form("Bravo Customer", "bravo-customer.de", "submit")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let mine = headers["location"].to_str().unwrap().to_owned();
+        let (_, _, page) = f.page(&session, &mine).await;
+        assert!(page.contains(r#"<b id="conflict-verdict">needs review</b>"#) && !page.contains("conflict-findings") && !page.contains("Bravo Resellers"), "{page}");
+
+        // The partner manager sees why, and decides on the page.
+        let (pm, pm_csrf) = f.sign_in("partner_manager@test.example").await;
+        let (_, _, page) = f.page(&pm, &mine).await;
+        assert!(page.contains(r#"id="conflict-findings""#) && page.contains("same domain bravo-customer.de as DR-"), "{page}");
+        let (status, _, page) = f.post_form(&pm, &format!("{mine}/decision"), &format!("csrf_token={pm_csrf}&decision=reject&note=")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("note: give the partner the reason for rejecting"), "{page}");
+        let deal_b = f.deal_b;
+        let (status, _, _) = f.post_form(&pm, &format!("/deals/{deal_b}/decision"), &format!("csrf_token={pm_csrf}&decision=approve&note=First+to+register")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&pm, &format!("/deals/{deal_b}")).await;
+        assert!(page.contains(r#"<span id="protected-until">protected until "#), "{page}");
+        let (status, _, _) = f.post_form(&pm, &format!("{mine}/decision"), &format!("csrf_token={pm_csrf}&decision=reject&note=Bravo+registered+first")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&session, &mine).await;
+        assert!(page.contains(r#"<b id="deal-status">Rejected</b>"#) && page.contains("Bravo registered first"), "{page}");
+        let (_, _, list) = f.page(&session, "/deals").await;
+        assert!(list.contains("Draft Co") && !list.contains("Bravo Resellers"), "A lists its own registrations only: {list}");
+        let (status, _, _) = f.page(&session, &format!("/deals/{deal_b}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let _ = b;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn notifications_are_counted_listed_and_marked_read() {
     each(|f| async move {
         let a = f.partner_a;
@@ -1065,9 +1141,15 @@ async fn onboarding_checklist_on_the_partner_page() {
         let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}")).await;
         assert!(
             page.contains(r#"<section class="card" id="onboarding">"#)
-                && page.contains("23 item(s) open"),
+                && page.contains("21 item(s) open"),
             "{page}"
         );
+        // B's submitted registration and its sales certification complete two items by themselves.
+        for key in ["first_deal", "sales_certified"] {
+            let row = &page[page.find(&format!(r#"data-key="{key}""#)).unwrap()..];
+            let row = &row[..row.find("</tr>").unwrap()];
+            assert!(row.contains("done (observed)"), "{key}: {row}");
+        }
         let form = format!("csrf_token={admin_csrf}&partner_id={b}&done=true&evidence=");
         let (status, _, _) = f
             .post_form(
@@ -1079,7 +1161,7 @@ async fn onboarding_checklist_on_the_partner_page() {
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}")).await;
         assert!(
-            page.contains("22 item(s) open; 7 wait on the partner.")
+            page.contains("20 item(s) open; 5 wait on the partner.")
                 && page.contains("done (admin@vendor.test)"),
             "{page}"
         );

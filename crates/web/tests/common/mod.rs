@@ -37,6 +37,9 @@ pub struct Fixture {
     pub enrollment_b: Uuid,
     /// A file attached to partner B.
     pub attachment_b: Uuid,
+    /// A submitted deal registration of partner B (which holds a sales certification; A does
+    /// not, so A's people can draft registrations but not submit them).
+    pub deal_b: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -47,6 +50,23 @@ pub fn partner_input(name: &str) -> PartnerInput {
         domains: vec![format!("{}.com", name.to_lowercase())],
         partner_type: "reseller".into(),
         gtm_model: "resell".into(),
+        ..Default::default()
+    }
+}
+
+/// A complete registration of `customer`.
+pub fn deal_input(customer: &str, website: &str) -> domain::deals::registration::DealInput {
+    domain::deals::registration::DealInput {
+        customer_name: customer.into(),
+        website: website.into(),
+        industry: "Retail".into(),
+        region: "emea".into(),
+        deal_size: "20000".into(),
+        expected_close: (store::now().date() + time::Duration::days(45)).to_string(),
+        use_case: "Stock sync".into(),
+        stage: "discovery".into(),
+        probability: "30".into(),
+        partner_rep: "Rep".into(),
         ..Default::default()
     }
 }
@@ -144,6 +164,24 @@ impl Fixture {
             .await
             .unwrap()
             .id;
+        let day = (store::now().date() - time::Duration::days(3)).to_string();
+        let completions = format!(
+            "partner,email,certification,date,score\n{partner_b},bo@bravo.com,sales_foundation,{day},90\n"
+        );
+        services
+            .import_certifications(&admin, &completions, false)
+            .await
+            .unwrap();
+        let deal_b = services
+            .register_deal(
+                &admin,
+                partner_b,
+                &deal_input("Bravo Customer GmbH", "bravo-customer.de"),
+                true,
+            )
+            .await
+            .unwrap()
+            .id;
         let victim = services
             .create_user(
                 &admin,
@@ -197,6 +235,7 @@ impl Fixture {
             onboarding_item_b,
             enrollment_b,
             attachment_b,
+            deal_b,
             users,
         }
     }

@@ -1,0 +1,394 @@
+//! The deal registration pages: the list, the registration form with its live conflict
+//! preview, and a registration's page with decisions, pipeline, activities and outcome.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use domain::deals::registration::{DealInput, ForecastCategory, Stage, Status};
+use domain::partners::Region;
+use domain::validation::Choice;
+use services::deals::{
+    ActivityInput, ActivityView, DealClose, DealDecision, DealQuery, DealView, PipelineInput,
+};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::pages::{
+    Errors, Form, Layout, Opt, PageResult, page_or_errors, query_or_errors, render, see_other,
+    service_error,
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/deals", get(deal_list).post(register_deal))
+        .route("/deals/new", get(new_deal))
+        .route("/deals/{id}", get(deal_page))
+        .route("/deals/{id}/submit", post(submit_deal))
+        .route("/deals/{id}/decision", post(decide_deal))
+        .route("/deals/{id}/close", post(close_deal))
+        .route("/deals/{id}/pipeline", post(update_pipeline))
+        .route("/deals/{id}/activities", post(log_activity))
+}
+
+fn options<T: Choice>(selected: &str) -> Vec<Opt> {
+    T::ALL
+        .iter()
+        .map(|c| Opt {
+            value: c.as_str().into(),
+            label: c.label().into(),
+            selected: c.as_str() == selected,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "deals.html")]
+struct DealsPage {
+    layout: Layout,
+    rows: Vec<DealView>,
+    q: String,
+    statuses: Vec<Opt>,
+    errors: Errors,
+    next_link: Option<String>,
+    can_register: bool,
+}
+
+async fn deal_list(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    query: Result<Query<DealQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
+    let (query, mut errors) = query_or_errors(query, "limit");
+    let page = page_or_errors(state.services.deals(&auth.actor, &query).await, &mut errors)?;
+    let next_link = page.next_cursor.map(|cursor| {
+        let mut pairs = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("status", &query.status),
+            ("q", &query.q),
+            ("partner", &query.partner),
+        ] {
+            if !v.is_empty() {
+                pairs.append_pair(k, v);
+            }
+        }
+        pairs.append_pair("cursor", &cursor);
+        format!("/deals?{}", pairs.finish())
+    });
+    let role = auth.actor.role;
+    let view = DealsPage {
+        layout: Layout::signed_in("Deal registrations", &auth),
+        rows: page.items,
+        q: query.q.clone(),
+        statuses: options::<Status>(&query.status),
+        errors: Errors::from(errors),
+        next_link,
+        can_register: role.is_partner_side() || role.can_edit_partners(),
+    };
+    Ok(render(view))
+}
+
+#[derive(Template)]
+#[template(path = "deal_form.html")]
+struct DealForm {
+    layout: Layout,
+    csrf_token: String,
+    input: DealInput,
+    errors: Errors,
+    /// Internal users choose the partner; partner users register for their own.
+    partners: Vec<Opt>,
+    partner_id: String,
+    regions: Vec<Opt>,
+    stages: Vec<Opt>,
+    /// A gate or other refusal, shown above the form.
+    problem: Option<String>,
+}
+
+async fn deal_form(
+    state: &AppState,
+    auth: &PageAuth,
+    input: DealInput,
+    partner_id: String,
+    errors: Vec<domain::FieldError>,
+    problem: Option<String>,
+) -> PageResult {
+    let partners = if auth.actor.is_internal() {
+        let query = services::partners::PartnerQuery {
+            limit: Some(services::MAX_PAGE),
+            ..Default::default()
+        };
+        state
+            .services
+            .list_partners(&auth.actor, &query)
+            .await
+            .map_err(service_error)?
+            .items
+            .into_iter()
+            .map(|p| Opt {
+                selected: p.id.to_string() == partner_id,
+                value: p.id.to_string(),
+                label: p.display_name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let status = if errors.is_empty() && problem.is_none() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = DealForm {
+        layout: Layout::signed_in("Register a deal", auth),
+        csrf_token: auth.csrf_token.clone(),
+        regions: options::<Region>(&input.region),
+        stages: options::<Stage>(if input.stage.is_empty() {
+            "discovery"
+        } else {
+            &input.stage
+        }),
+        input,
+        errors: Errors::from(errors),
+        partners,
+        partner_id,
+        problem,
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn new_deal(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    let role = auth.actor.role;
+    if !(role.is_partner_side() || role.can_edit_partners()) {
+        return Err(service_error(services::Error::Forbidden(
+            "only the partner's people and partner managers register deals".into(),
+        )));
+    }
+    let partner_id = auth
+        .actor
+        .partner_id
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let input = DealInput {
+        probability: "20".into(),
+        ..Default::default()
+    };
+    deal_form(&state, &auth, input, partner_id, Vec::new(), None).await
+}
+
+fn deal_input(form: &Form) -> DealInput {
+    DealInput {
+        customer_name: form.get("customer_name"),
+        website: form.get("website"),
+        industry: form.get("industry"),
+        region: form.get("region"),
+        deal_size: form.get("deal_size"),
+        currency: form.get("currency"),
+        expected_close: form.get("expected_close"),
+        use_case: form.get("use_case"),
+        pain_points: form.get("pain_points"),
+        stage: form.get("stage"),
+        probability: form.get("probability"),
+        risks: form.get("risks"),
+        competitor: form.get("competitor"),
+        partner_rep: form.get("partner_rep"),
+    }
+}
+
+async fn register_deal(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = deal_input(&form);
+    let partner_text = match auth.actor.partner_id {
+        Some(own) => own.to_string(),
+        None => form.get("partner_id"),
+    };
+    let Ok(partner_id) = Uuid::parse_str(&partner_text) else {
+        let error = domain::FieldError {
+            field: "partner_id".into(),
+            message: "choose the partner".into(),
+        };
+        return deal_form(&state, &auth, input, partner_text, vec![error], None).await;
+    };
+    let submit = form.get("action") != "draft";
+    match state
+        .services
+        .register_deal(&auth.actor, partner_id, &input, submit)
+        .await
+    {
+        Ok(deal) => Ok(see_other(&format!("/deals/{}", deal.id))),
+        Err(services::Error::Invalid(errors)) => {
+            deal_form(&state, &auth, input, partner_text, errors, None).await
+        }
+        // The role may register, so the refusal is an eligibility gate: say what is missing.
+        Err(services::Error::Forbidden(why))
+            if auth.actor.role.is_partner_side() || auth.actor.role.can_edit_partners() =>
+        {
+            deal_form(&state, &auth, input, partner_text, Vec::new(), Some(why)).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "deal.html")]
+struct DealPage {
+    layout: Layout,
+    csrf_token: String,
+    d: DealView,
+    activities: Vec<ActivityView>,
+    can_decide: bool,
+    can_work: bool,
+    stages: Vec<Opt>,
+    forecasts: Vec<Opt>,
+    errors: Vec<String>,
+}
+
+async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<String>) -> PageResult {
+    let d = state
+        .services
+        .deal(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let activities = state
+        .services
+        .deal_activities(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let role = auth.actor.role;
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = DealPage {
+        layout: Layout::signed_in(format!("{} · {}", d.reference, d.customer_name), auth),
+        csrf_token: auth.csrf_token.clone(),
+        can_decide: auth.actor.is_internal()
+            && role.can_edit_partners()
+            && matches!(d.status, Status::Submitted),
+        can_work: role.is_partner_side() || role.can_edit_partners(),
+        stages: options::<Stage>(&d.stage),
+        forecasts: options::<ForecastCategory>(&d.forecast_category),
+        d,
+        activities,
+        errors,
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn deal_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+) -> PageResult {
+    deal_view(&state, &auth, id, Vec::new()).await
+}
+
+/// Back to the registration's page, or the page again with what was wrong.
+async fn deal_result<T>(
+    state: &AppState,
+    auth: &PageAuth,
+    id: Uuid,
+    result: services::Result<T>,
+) -> PageResult {
+    let errors = match result {
+        Ok(_) => return Ok(see_other(&format!("/deals/{id}"))),
+        Err(services::Error::Invalid(errors)) => errors
+            .into_iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect(),
+        Err(services::Error::Conflict(why)) => vec![why],
+        Err(other) => return Err(service_error(other)),
+    };
+    deal_view(state, auth, id, errors).await
+}
+
+async fn submit_deal(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let result = state.services.submit_deal(&auth.actor, id).await;
+    deal_result(&state, &auth, id, result).await
+}
+
+async fn decide_deal(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let decision = DealDecision {
+        decision: form.get("decision"),
+        note: form.get("note"),
+    };
+    let result = state.services.decide_deal(&auth.actor, id, &decision).await;
+    deal_result(&state, &auth, id, result).await
+}
+
+async fn close_deal(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = DealClose {
+        outcome: form.get("outcome"),
+        amount: form.get("amount"),
+        closed_on: form.get("closed_on"),
+    };
+    let result = state.services.close_deal(&auth.actor, id, &input).await;
+    deal_result(&state, &auth, id, result).await
+}
+
+async fn update_pipeline(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = PipelineInput {
+        stage: form.get("stage"),
+        probability: form.get("probability"),
+        forecast_category: form.get("forecast_category"),
+        next_action: form.get("next_action"),
+        next_action_on: form.get("next_action_on"),
+        next_action_owner: form.get("next_action_owner"),
+        blockers: form.get("blockers"),
+    };
+    let result = state
+        .services
+        .update_pipeline(&auth.actor, id, &input)
+        .await;
+    deal_result(&state, &auth, id, result).await
+}
+
+async fn log_activity(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = ActivityInput {
+        kind: form.get("kind"),
+        joint: form.get("joint") == "on",
+        note: form.get("note"),
+        occurred_on: form.get("occurred_on"),
+    };
+    let result = state.services.log_activity(&auth.actor, id, &input).await;
+    deal_result(&state, &auth, id, result).await
+}
