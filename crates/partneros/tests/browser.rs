@@ -130,6 +130,38 @@ async fn start_server(backend: store::Backend) -> Server {
         )
         .await
         .unwrap();
+    // Bravo holds a sales certification and a registration for Globex, approved today.
+    let day = (store::now().date() - time::Duration::days(3)).to_string();
+    services
+        .import_certifications(
+            &pm,
+            &format!("partner,email,certification,date,score\n{partner_b},bo@bravo.test,sales_foundation,{day},90\n"),
+            false,
+        )
+        .await
+        .unwrap();
+    let globex = domain::deals::registration::DealInput {
+        customer_name: "Globex Industries".into(),
+        website: "globex.example".into(),
+        industry: "Manufacturing".into(),
+        region: "emea".into(),
+        deal_size: "30000".into(),
+        expected_close: (store::now().date() + time::Duration::days(40)).to_string(),
+        use_case: "Plant monitoring".into(),
+        stage: "discovery".into(),
+        probability: "30".into(),
+        partner_rep: "Bo".into(),
+        ..Default::default()
+    };
+    let globex = services
+        .register_deal(&pm, partner_b, &globex, true)
+        .await
+        .unwrap();
+    let approve = services::deals::DealDecision {
+        decision: "approve".into(),
+        note: String::new(),
+    };
+    services.decide_deal(&pm, globex.id, &approve).await.unwrap();
     for stage in ["recruiting", "onboarding"] {
         services
             .change_partner_stage(&pm, partner_a, stage, "signed")
@@ -209,6 +241,19 @@ async fn text_of(client: &Client, css: &str) -> String {
             client.source().await.unwrap()
         ),
     }
+}
+
+/// Waits (up to five seconds) for a script to put `text` into the element.
+async fn wait_for_text(client: &Client, css: &str, text: &str) {
+    for _ in 0..200 {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && element.text().await.unwrap_or_default().contains(text)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{css} never said '{text}': '{}'", text_of(client, css).await);
 }
 
 async fn sign_in(client: &Client, base: &str, email: &str) {
@@ -511,6 +556,53 @@ async fn portal_in_a_real_browser() {
             text_of(&client, "#enrollments").await
         );
         screenshot(&client, &format!("{backend:?}-onboarding-and-learning")).await;
+
+        // The partner registers a deal: the preview flags a customer someone else has, then
+        // clears the one it registers.
+        client.goto(&format!("{base}/deals/new")).await.unwrap();
+        fill(&client, "#customer_name", "Globex Industries Inc.").await;
+        wait_for_text(&client, "#conflict-preview", "Needs review").await;
+        assert!(!text_of(&client, "#conflict-preview").await.contains("Bravo"));
+        fill(&client, "#customer_name", "Contoso Retail").await;
+        fill(&client, "#website", "www.contoso-retail.example").await;
+        wait_for_text(&client, "#conflict-preview", "Clear").await;
+        fill(&client, "#industry", "Retail").await;
+        select(&client, "#region", "emea").await;
+        fill(&client, "#deal_size", "42000").await;
+        let close = (store::now().date() + time::Duration::days(30)).to_string();
+        client
+            .execute(
+                "document.getElementById('expected_close').value = arguments[0]",
+                vec![serde_json::json!(close)],
+            )
+            .await
+            .unwrap();
+        fill(&client, "#use_case", "Store stock sync").await;
+        fill(&client, "#partner_rep", "Rep Alpha").await;
+        screenshot(&client, &format!("{backend:?}-deal-form")).await;
+        click_and_wait(&client, "button[value=submit]").await;
+        assert_eq!(text_of(&client, "#deal-status").await, "Submitted");
+        assert_eq!(text_of(&client, "#conflict-verdict").await, "clear");
+        let deal_url = client.current_url().await.unwrap().to_string();
+
+        // The partner manager approves it; the partner sees it protected.
+        click_and_wait(&client, ".me button").await;
+        sign_in(&client, base, "pm@vendor.test").await;
+        client.goto(&format!("{base}/deals?status=submitted")).await.unwrap();
+        assert!(text_of(&client, "#deals").await.contains("Contoso Retail"));
+        client.goto(&deal_url).await.unwrap();
+        click_and_wait(&client, "#decision button[value=approve]").await;
+        assert_eq!(text_of(&client, "#deal-status").await, "Approved");
+        click_and_wait(&client, ".me button").await;
+        sign_in(&client, base, "rep@alpha.test").await;
+        client.goto(&deal_url).await.unwrap();
+        assert_eq!(text_of(&client, "#deal-status").await, "Approved");
+        assert!(
+            text_of(&client, "#protected-until")
+                .await
+                .starts_with("protected until ")
+        );
+        screenshot(&client, &format!("{backend:?}-deal-protected")).await;
 
         client.close().await.unwrap();
     }
