@@ -161,7 +161,10 @@ async fn start_server(backend: store::Backend) -> Server {
         decision: "approve".into(),
         note: String::new(),
     };
-    services.decide_deal(&pm, globex.id, &approve).await.unwrap();
+    services
+        .decide_deal(&pm, globex.id, &approve)
+        .await
+        .unwrap();
     for stage in ["recruiting", "onboarding"] {
         services
             .change_partner_stage(&pm, partner_a, stage, "signed")
@@ -253,7 +256,10 @@ async fn wait_for_text(client: &Client, css: &str, text: &str) {
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    panic!("{css} never said '{text}': '{}'", text_of(client, css).await);
+    panic!(
+        "{css} never said '{text}': '{}'",
+        text_of(client, css).await
+    );
 }
 
 async fn sign_in(client: &Client, base: &str, email: &str) {
@@ -562,7 +568,11 @@ async fn portal_in_a_real_browser() {
         client.goto(&format!("{base}/deals/new")).await.unwrap();
         fill(&client, "#customer_name", "Globex Industries Inc.").await;
         wait_for_text(&client, "#conflict-preview", "Needs review").await;
-        assert!(!text_of(&client, "#conflict-preview").await.contains("Bravo"));
+        assert!(
+            !text_of(&client, "#conflict-preview")
+                .await
+                .contains("Bravo")
+        );
         fill(&client, "#customer_name", "Contoso Retail").await;
         fill(&client, "#website", "www.contoso-retail.example").await;
         wait_for_text(&client, "#conflict-preview", "Clear").await;
@@ -588,7 +598,10 @@ async fn portal_in_a_real_browser() {
         // The partner manager approves it; the partner sees it protected.
         click_and_wait(&client, ".me button").await;
         sign_in(&client, base, "pm@vendor.test").await;
-        client.goto(&format!("{base}/deals?status=submitted")).await.unwrap();
+        client
+            .goto(&format!("{base}/deals?status=submitted"))
+            .await
+            .unwrap();
         assert!(text_of(&client, "#deals").await.contains("Contoso Retail"));
         client.goto(&deal_url).await.unwrap();
         click_and_wait(&client, "#decision button[value=approve]").await;

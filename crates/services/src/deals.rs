@@ -138,6 +138,8 @@ pub struct DealView {
     pub decision_note: String,
     pub protected_until: Option<String>,
     pub extensions_used: i64,
+    /// The reason of an extension request waiting for a decision.
+    pub extension_requested: Option<String>,
     /// What the partner was told.
     pub conflict_verdict: Verdict,
     /// Internal users only.
@@ -213,6 +215,7 @@ impl Services {
             decision_note: row.decision_note.clone(),
             protected_until: row.protected_until.clone(),
             extensions_used: row.extensions_used,
+            extension_requested: Some(row.extension_reason.clone()).filter(|r| !r.is_empty()),
             conflict_verdict: verdict_of(&row.conflict_verdict),
             conflict_findings: if actor.is_internal() {
                 Some(serde_json::from_str(&row.conflict_findings).unwrap_or_default())
@@ -1226,4 +1229,262 @@ pub(crate) fn with_won_deals(
         .collect::<Result<_>>()?;
     domain::deals::revenue::apply_to_history(history, &won);
     Ok(())
+}
+
+pub const DEAL_SWEEP: &str = "deal_registration_sweep";
+
+impl Services {
+    /// The daily sweep: protections that ended expire, partners are warned before their
+    /// protection ends (at the policy's days, once each), and undecided registrations past
+    /// their decision SLA are flagged to the partner's team once.
+    pub async fn run_deal_sweep(&self, actor: &Actor) -> Result<String> {
+        let (_, program) = self.program_in_force().await?;
+        let policy = &program.policies.deal_registration;
+        let now = store::now();
+        let today = now.date();
+        let mut state = self.conflicts.state.lock().await;
+        let mut tx = self.db.write().await?;
+        let filter = store::deals::DealFilter {
+            statuses: vec!["approved".into(), "submitted".into()],
+            limit: i64::MAX,
+            ..Default::default()
+        };
+        let rows = store::deals::list(&mut tx, &filter).await?;
+        let (mut expired, mut warned, mut overdue) = (0, 0, 0);
+        let mut changed = Vec::new();
+        for before in rows {
+            let reference = registration::reference(before.number);
+            let mut row = before.clone();
+            let (recipients, kind, message) = if before.status == "approved" {
+                let Some(until) = before.protected_until.as_deref().map(date).transpose()? else {
+                    continue;
+                };
+                if until < today {
+                    row.status = Status::Expired.as_str().into();
+                    expired += 1;
+                    (
+                        notifications::partner_admins(&mut tx, row.partner_id).await?,
+                        "deal_expired",
+                        format!(
+                            "{reference} ({}): protection ended on {until}",
+                            row.customer_name
+                        ),
+                    )
+                } else {
+                    let last = row.last_warning.and_then(|d| u32::try_from(d).ok());
+                    let Some(days) = domain::enablement::reminder_due(
+                        until,
+                        today,
+                        &policy.expiry_warning_days,
+                        last,
+                    ) else {
+                        continue;
+                    };
+                    row.last_warning = Some(days.into());
+                    warned += 1;
+                    (
+                        notifications::partner_admins(&mut tx, row.partner_id).await?,
+                        "deal_expiring",
+                        format!(
+                            "{reference} ({}): protection ends on {until}; request an extension or close it",
+                            row.customer_name
+                        ),
+                    )
+                }
+            } else {
+                let Some(due) = before.decision_due.as_deref().map(date).transpose()? else {
+                    continue;
+                };
+                if !registration::decision_overdue(Status::Submitted, due, today)
+                    || before.last_warning.is_some()
+                {
+                    continue;
+                }
+                // On a submitted registration, last_warning marks the overdue flag as sent.
+                row.last_warning = Some(0);
+                overdue += 1;
+                let owner = store::partners::get(&mut tx, row.partner_id)
+                    .await?
+                    .and_then(|p| p.owner_id);
+                (
+                    notifications::partner_team(&mut tx, owner).await?,
+                    "deal_decision_overdue",
+                    format!(
+                        "{reference} ({}): the decision was due on {due}",
+                        row.customer_name
+                    ),
+                )
+            };
+            row.change_no = store::deals::next(&mut tx, "conflict_change").await?;
+            row.updated_at = now;
+            store::deals::update(&mut tx, &row).await?;
+            let link = format!("/deals/{}", row.id);
+            notifications::notify(
+                &mut tx,
+                &recipients,
+                &store::notifications::NewNotification {
+                    partner_id: Some(row.partner_id),
+                    kind,
+                    message: &message,
+                    link: &link,
+                },
+                now,
+            )
+            .await?;
+            record(
+                &mut tx,
+                actor,
+                now,
+                Change {
+                    partner_id: Some(row.partner_id),
+                    entity_type: "deal_registration",
+                    entity_id: row.id,
+                    action: kind,
+                    summary: message,
+                    before: None,
+                    after: None,
+                },
+            )
+            .await?;
+            changed.push(row);
+        }
+        tx.commit().await?;
+        for row in &changed {
+            match known(&conflict_row(row)) {
+                Some(k) => state.index.insert(k),
+                None => state.index.remove(row.id),
+            }
+        }
+        Ok(format!(
+            "{expired} protection(s) expired, {warned} expiry warning(s), {overdue} overdue decision(s) flagged"
+        ))
+    }
+
+    /// Asks for more protection time on an approved registration (the policy limits how
+    /// many extensions a registration gets).
+    pub async fn request_extension(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        reason: &str,
+    ) -> Result<DealView> {
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.write().await?;
+        let before = self.visible_deal(&mut tx, actor, id).await?;
+        require(
+            actor.role.is_partner_side() || actor.role.can_edit_partners(),
+            "only the partner's people and partner managers request extensions",
+        )?;
+        let mut v = domain::Validation::new();
+        let reason = v.text("reason", reason, true, 1_000);
+        v.into_result().map_err(Error::Invalid)?;
+        let policy = &program.policies.deal_registration;
+        registration::may_request_extension(
+            Status::parse(&before.status).unwrap_or(Status::Draft),
+            before.protected_until.as_deref().map(date).transpose()?,
+            u32::try_from(before.extensions_used).unwrap_or(u32::MAX),
+            policy.max_extensions,
+            actor.today(),
+        )
+        .map_err(Error::Conflict)?;
+        if !before.extension_reason.is_empty() {
+            return Err(Error::Conflict(
+                "an extension request is already waiting for a decision".into(),
+            ));
+        }
+        let mut row = before.clone();
+        row.extension_reason = reason.clone();
+        let owner = store::partners::get(&mut tx, row.partner_id)
+            .await?
+            .and_then(|p| p.owner_id);
+        let team = notifications::partner_team(&mut tx, owner).await?;
+        let message = format!(
+            "{} ({}): extension requested: {reason}",
+            registration::reference(row.number),
+            row.customer_name
+        );
+        let link = format!("/deals/{id}");
+        notifications::notify(
+            &mut tx,
+            &team,
+            &store::notifications::NewNotification {
+                partner_id: Some(row.partner_id),
+                kind: "deal_extension",
+                message: &message,
+                link: &link,
+            },
+            store::now(),
+        )
+        .await?;
+        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let row = self
+            .save_deal(tx, actor, &before, row, "extension_requested", message)
+            .await?;
+        self.deal_view(actor, &program, &row, &name)
+    }
+
+    /// Grants (the policy's extension days more) or refuses a requested extension.
+    pub async fn decide_extension(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        approve: bool,
+    ) -> Result<DealView> {
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.write().await?;
+        let before = self.visible_deal(&mut tx, actor, id).await?;
+        require(
+            actor.is_internal() && actor.role.can_edit_partners(),
+            "only admins and partner managers decide extensions",
+        )?;
+        if before.extension_reason.is_empty() {
+            return Err(Error::Conflict("no extension has been requested".into()));
+        }
+        let mut row = before.clone();
+        row.extension_reason = String::new();
+        let reference = registration::reference(row.number);
+        let message = if approve {
+            let until = before
+                .protected_until
+                .as_deref()
+                .map(date)
+                .transpose()?
+                .unwrap_or(actor.today());
+            let extended = until
+                + time::Duration::days(program.policies.deal_registration.extension_days.into());
+            row.protected_until = Some(extended.to_string());
+            row.extensions_used += 1;
+            row.last_warning = None;
+            format!(
+                "{reference} ({}): extension granted, protected until {extended}",
+                row.customer_name
+            )
+        } else {
+            format!("{reference} ({}): extension refused", row.customer_name)
+        };
+        let admins = notifications::partner_admins(&mut tx, row.partner_id).await?;
+        let link = format!("/deals/{id}");
+        notifications::notify(
+            &mut tx,
+            &admins,
+            &store::notifications::NewNotification {
+                partner_id: Some(row.partner_id),
+                kind: "deal_extension",
+                message: &message,
+                link: &link,
+            },
+            store::now(),
+        )
+        .await?;
+        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let action = if approve {
+            "extension_granted"
+        } else {
+            "extension_refused"
+        };
+        let row = self
+            .save_deal(tx, actor, &before, row, action, message)
+            .await?;
+        self.deal_view(actor, &program, &row, &name)
+    }
 }

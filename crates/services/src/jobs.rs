@@ -62,7 +62,8 @@ pub fn schedule_key(cadence: Cadence, now: OffsetDateTime) -> String {
 
 impl Services {
     /// Queues this period's scheduled tier evaluation and today's certification expiry run
-    /// unless they are queued already; returns whether the tier evaluation was queued.
+    /// and deal registration sweep unless they are queued already; returns whether the tier
+    /// evaluation was queued.
     pub async fn schedule_jobs(&self, now: OffsetDateTime) -> Result<bool> {
         let (_, program) = self.program_in_force().await?;
         let key = schedule_key(program.review.evaluation, now);
@@ -74,6 +75,16 @@ impl Services {
             &mut tx,
             crate::enablement::CERTIFICATION_EXPIRY,
             &expiry_key,
+            now,
+            "schedule",
+            now,
+        )
+        .await?;
+        let sweep_key = format!("{}:{}", crate::deals::DEAL_SWEEP, now.date());
+        store::jobs::enqueue(
+            &mut tx,
+            crate::deals::DEAL_SWEEP,
+            &sweep_key,
             now,
             "schedule",
             now,
@@ -103,6 +114,10 @@ impl Services {
                 }
                 crate::enablement::CERTIFICATION_EXPIRY => {
                     self.run_certification_expiry(&Actor::system("certification expiry"))
+                        .await
+                }
+                crate::deals::DEAL_SWEEP => {
+                    self.run_deal_sweep(&Actor::system("deal registration sweep"))
                         .await
                 }
                 other => Err(Error::Conflict(format!("unknown job kind '{other}'"))),

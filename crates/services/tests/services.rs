@@ -1116,8 +1116,8 @@ async fn scheduled_evaluation_runs_once_per_period() {
         );
         assert_eq!(
             s.run_due_jobs(now).await.unwrap(),
-            2,
-            "the tier evaluation and the certification expiry run"
+            3,
+            "the tier evaluation, the certification expiry run and the deal registration sweep"
         );
         assert_eq!(s.run_due_jobs(now).await.unwrap(), 0);
         let runs = s.tier_evaluation_runs(&w.admin).await.unwrap();
@@ -2212,6 +2212,141 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
                 .any(|n| n.message.contains("approved, protected until")),
             "{told:?}"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn deal_sweep_expires_warns_flags_and_extensions_extend() {
+    use services::deals::DealDecision;
+    each_backend(|w| async move {
+        let s = &w.services;
+        let a = w.partner_a;
+        certify(s, &w.manager, a, "ana@alpha.com").await;
+        let approve = DealDecision {
+            decision: "approve".into(),
+            note: String::new(),
+        };
+        let today = store::now().date();
+        let set = |id: uuid::Uuid, change: Box<dyn Fn(&mut store::deals::DealRow) + Send>| {
+            let db = s.db.clone();
+            async move {
+                let mut tx = db.write().await.unwrap();
+                let mut row = store::deals::get(&mut tx, id).await.unwrap().unwrap();
+                change(&mut row);
+                store::deals::update(&mut tx, &row).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+        };
+        let ending = s
+            .register_deal(&w.a_user, a, &deal_input("Ending Co", "", "1000"), true)
+            .await
+            .unwrap();
+        s.decide_deal(&w.manager, ending.id, &approve)
+            .await
+            .unwrap();
+        let warned = s
+            .register_deal(&w.a_user, a, &deal_input("Warned Co", "", "1000"), true)
+            .await
+            .unwrap();
+        s.decide_deal(&w.manager, warned.id, &approve)
+            .await
+            .unwrap();
+        let late = s
+            .register_deal(&w.a_user, a, &deal_input("Late Co", "", "1000"), true)
+            .await
+            .unwrap();
+        let yesterday = (today - time::Duration::days(1)).to_string();
+        let in_three = (today + time::Duration::days(3)).to_string();
+        set(
+            ending.id,
+            Box::new(move |r| r.protected_until = Some(yesterday.clone())),
+        )
+        .await;
+        set(
+            warned.id,
+            Box::new(move |r| r.protected_until = Some(in_three.clone())),
+        )
+        .await;
+        let due = (today - time::Duration::days(1)).to_string();
+        set(
+            late.id,
+            Box::new(move |r| r.decision_due = Some(due.clone())),
+        )
+        .await;
+
+        let system = Actor::system("test sweep");
+        assert_eq!(
+            s.run_deal_sweep(&system).await.unwrap(),
+            "1 protection(s) expired, 1 expiry warning(s), 1 overdue decision(s) flagged"
+        );
+        assert_eq!(
+            s.run_deal_sweep(&system).await.unwrap(),
+            "0 protection(s) expired, 0 expiry warning(s), 0 overdue decision(s) flagged",
+            "each once"
+        );
+        assert_eq!(
+            s.deal(&w.manager, ending.id).await.unwrap().status,
+            domain::deals::registration::Status::Expired
+        );
+        assert!(s.deal(&w.manager, late.id).await.unwrap().decision_overdue);
+        let told = s
+            .notifications(&w.a_admin, &Default::default())
+            .await
+            .unwrap()
+            .items;
+        assert!(
+            told.iter()
+                .any(|n| n.kind == "deal_expiring" && n.message.contains("Warned Co")),
+            "{told:?}"
+        );
+        assert!(told.iter().any(|n| n.kind == "deal_expired"));
+        let team = s
+            .notifications(&w.manager, &Default::default())
+            .await
+            .unwrap()
+            .items;
+        assert!(
+            team.iter()
+                .any(|n| n.kind == "deal_decision_overdue" && n.message.contains("Late Co"))
+        );
+
+        // One extension (the default policy), granted by a partner manager.
+        match s.request_extension(&w.a_user, warned.id, "").await {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "reason"),
+            other => panic!("{other:?}"),
+        }
+        s.request_extension(&w.a_user, warned.id, "Procurement needs two more weeks")
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.request_extension(&w.a_user, warned.id, "again").await,
+            Err(Error::Conflict(_))
+        ));
+        assert!(matches!(
+            s.decide_extension(&w.a_admin, warned.id, true).await,
+            Err(Error::Forbidden(_))
+        ));
+        let extended = s
+            .decide_extension(&w.manager, warned.id, true)
+            .await
+            .unwrap();
+        assert_eq!(
+            extended.protected_until,
+            Some((today + time::Duration::days(33)).to_string())
+        );
+        assert_eq!(extended.extensions_used, 1);
+        match s.request_extension(&w.a_user, warned.id, "More").await {
+            Err(Error::Conflict(why)) => assert_eq!(
+                why,
+                "the program allows 1 extension(s) and 1 have been used"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            s.request_extension(&w.a_user, ending.id, "Too late").await,
+            Err(Error::Conflict(_))
+        ));
     })
     .await;
 }

@@ -89,6 +89,8 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}/submit", post(submit_deal))
         .route("/deals/{id}/decision", post(decide_deal))
         .route("/deals/{id}/close", post(close_deal))
+        .route("/deals/{id}/extension", post(request_extension))
+        .route("/deals/{id}/extension/decision", post(decide_extension))
         .route("/deals/{id}/pipeline", axum::routing::put(update_pipeline))
         .route(
             "/deals/{id}/activities",
@@ -977,6 +979,50 @@ async fn close_deal(
     ))
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ExtensionInput {
+    reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/deals/{id}/extension", tag = "deals", request_body = ExtensionInput,
+    responses((status = 200, body = DealView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem, description = "Not approved, protection over, or no extension left"), (status = 422, body = Problem)))]
+async fn request_extension(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<ExtensionInput>,
+) -> ApiResult<DealView> {
+    Ok(Json(
+        state
+            .services
+            .request_extension(&auth.actor, id, &input.reason)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ExtensionDecision {
+    approve: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/deals/{id}/extension/decision", tag = "deals", request_body = ExtensionDecision,
+    responses((status = 200, body = DealView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn decide_extension(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<ExtensionDecision>,
+) -> ApiResult<DealView> {
+    Ok(Json(
+        state
+            .services
+            .decide_extension(&auth.actor, id, input.approve)
+            .await?,
+    ))
+}
+
 #[utoipa::path(put, path = "/api/v1/deals/{id}/pipeline", tag = "deals", request_body = PipelineInput,
     responses((status = 200, body = DealView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn update_pipeline(
@@ -1336,7 +1382,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_notifications, read_notifications, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, submit_deal, decide_deal, close_deal, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, submit_deal, decide_deal, close_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

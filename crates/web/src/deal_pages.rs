@@ -30,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}/submit", post(submit_deal))
         .route("/deals/{id}/decision", post(decide_deal))
         .route("/deals/{id}/close", post(close_deal))
+        .route("/deals/{id}/extension", post(request_extension))
+        .route("/deals/{id}/extension/decision", post(decide_extension))
         .route("/deals/{id}/pipeline", post(update_pipeline))
         .route("/deals/{id}/activities", post(log_activity))
 }
@@ -240,6 +242,8 @@ struct DealPage {
     d: DealView,
     activities: Vec<ActivityView>,
     can_decide: bool,
+    /// Admins and partner managers: decide extension requests.
+    can_manage: bool,
     can_work: bool,
     stages: Vec<Opt>,
     forecasts: Vec<Opt>,
@@ -269,6 +273,7 @@ async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<Stri
         can_decide: auth.actor.is_internal()
             && role.can_edit_partners()
             && matches!(d.status, Status::Submitted),
+        can_manage: auth.actor.is_internal() && role.can_edit_partners(),
         can_work: role.is_partner_side() || role.can_edit_partners(),
         stages: options::<Stage>(&d.stage),
         forecasts: options::<ForecastCategory>(&d.forecast_category),
@@ -390,5 +395,35 @@ async fn log_activity(
         occurred_on: form.get("occurred_on"),
     };
     let result = state.services.log_activity(&auth.actor, id, &input).await;
+    deal_result(&state, &auth, id, result).await
+}
+
+async fn request_extension(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let result = state
+        .services
+        .request_extension(&auth.actor, id, &form.get("reason"))
+        .await;
+    deal_result(&state, &auth, id, result).await
+}
+
+async fn decide_extension(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let result = state
+        .services
+        .decide_extension(&auth.actor, id, form.get("approve") == "true")
+        .await;
     deal_result(&state, &auth, id, result).await
 }

@@ -466,6 +466,18 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::POST,
+            format!("/api/v1/deals/{deal}/extension"),
+            Some(r#"{"reason":"Procurement"}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/deals/{deal}/extension/decision"),
+            Some(r#"{"approve":true}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
             format!("/api/v1/deals/{deal}/close"),
             Some(r#"{"outcome":"lost"}"#.into()),
             Box::new(move |r| on_b(r, editor(r))),
