@@ -173,6 +173,27 @@ enum ImportWhat {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Our direct sales pipeline, for channel-conflict detection. Header: reference,
+    /// customer, and any of website, owner, stage, amount, currency, status (open, won,
+    /// lost). A known reference is updated.
+    Opportunities {
+        #[command(flatten)]
+        db: DbArgs,
+        file: std::path::PathBuf,
+        /// Check every row and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Our existing customer accounts, for channel-conflict detection. Header: account,
+    /// name, and any of website, owner. A known account is updated.
+    Accounts {
+        #[command(flatten)]
+        db: DbArgs,
+        file: std::path::PathBuf,
+        /// Check every row and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Tier facts by partner and quarter. Header: partner (id, domain or name), quarter
     /// (2026-Q3) and any of sourced_revenue, qbrs, co_marketing, certified_people,
     /// advanced_certified_people, customer_references, executive_sponsor, ipp_score.
@@ -405,6 +426,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             what: ImportWhat::Certifications { db, file, dry_run },
         } => import_certifications(&db.database_url, &file, dry_run).await,
+        Command::Import {
+            what: ImportWhat::Opportunities { db, file, dry_run },
+        } => {
+            import_direct(
+                &db.database_url,
+                &file,
+                dry_run,
+                domain::deals::direct::DirectKind::Opportunities,
+            )
+            .await
+        }
+        Command::Import {
+            what: ImportWhat::Accounts { db, file, dry_run },
+        } => {
+            import_direct(
+                &db.database_url,
+                &file,
+                dry_run,
+                domain::deals::direct::DirectKind::Accounts,
+            )
+            .await
+        }
         Command::Bench {
             what:
                 BenchWhat::Conflicts {
@@ -581,6 +624,26 @@ async fn import_certifications(
         "certification(s) recorded",
         "already on record",
     )
+}
+
+async fn import_direct(
+    url: &str,
+    file: &std::path::Path,
+    dry_run: bool,
+    kind: domain::deals::direct::DirectKind,
+) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let services = open_for_cli(url).await?;
+    let report = services
+        .import_direct(&Actor::system("cli"), kind, &text, dry_run)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(e)))?;
+    let created = match kind {
+        domain::deals::direct::DirectKind::Opportunities => "new opportunity(ies)",
+        domain::deals::direct::DirectKind::Accounts => "new account(s)",
+    };
+    print_import_report(file, &report, created, "updated")
 }
 
 /// Prints an import's problems (FILE:LINE: column: message) or its summary.

@@ -1488,3 +1488,94 @@ impl Services {
         self.deal_view(actor, &program, &row, &name)
     }
 }
+
+impl Services {
+    /// Imports the direct pipeline or the customer accounts (CSV, by reference: a known
+    /// reference is updated). All or nothing; a dry run checks every row and writes
+    /// nothing. Admins, partner managers and sales.
+    pub async fn import_direct(
+        &self,
+        actor: &Actor,
+        kind: domain::deals::direct::DirectKind,
+        csv: &str,
+        dry_run: bool,
+    ) -> Result<crate::facts::ImportReport> {
+        use domain::deals::direct::DirectKind;
+        require(
+            actor.role.can_edit_partners() || actor.role == domain::roles::Role::Sales,
+            "only admins, partner managers and sales import the direct pipeline and customer accounts",
+        )?;
+        let (_, program) = self.program_in_force().await?;
+        let (rows, errors) = domain::deals::direct::parse_csv(csv, kind, &program.currency);
+        let mut report = crate::facts::ImportReport {
+            rows: rows.len() + errors.iter().filter(|e| e.line > 1).count(),
+            errors,
+            ..Default::default()
+        };
+        if !report.errors.is_empty() {
+            return Ok(report);
+        }
+        let now = store::now();
+        let mut tx = self.db.write().await?;
+        // One change number for the whole file: it commits or not as one, and every
+        // server's next conflict check catches up with it from the database.
+        let change_no = store::deals::next(&mut tx, "conflict_change").await?;
+        for row in &rows {
+            let stored = store::deals::DirectRow {
+                reference: row.reference.clone(),
+                name: row.name.clone(),
+                name_key: row.name_key.clone(),
+                website: row.website.clone(),
+                domain: row.domain.clone(),
+                owner: row.owner.clone(),
+                stage: row.stage.clone(),
+                amount_minor: minor(row.amount),
+                currency: row.currency.clone(),
+                status: row.status.clone(),
+            };
+            let created = match kind {
+                DirectKind::Opportunities => {
+                    store::deals::upsert_opportunity(&mut tx, &stored, change_no, now).await?
+                }
+                DirectKind::Accounts => {
+                    store::deals::upsert_account(&mut tx, &stored, change_no, now).await?
+                }
+            };
+            if created {
+                report.created += 1;
+            } else {
+                report.updated += 1;
+            }
+        }
+        let what = match kind {
+            DirectKind::Opportunities => "direct opportunities",
+            DirectKind::Accounts => "customer accounts",
+        };
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: None,
+                entity_type: "import",
+                entity_id: Uuid::now_v7(),
+                action: "imported",
+                summary: format!(
+                    "{} {what} imported ({} new, {} updated)",
+                    rows.len(),
+                    report.created,
+                    report.updated
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        if dry_run {
+            return Ok(report);
+        }
+        tx.commit().await?;
+        report.applied = true;
+        Ok(report)
+    }
+}

@@ -2350,3 +2350,41 @@ async fn deal_sweep_expires_warns_flags_and_extensions_extend() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_direct_pipeline_and_customer_accounts_win_conflicts() {
+    use domain::deals::conflicts::Verdict;
+    use domain::deals::direct::DirectKind;
+    each_backend(|w| async move {
+        let s = &w.services;
+        let a = w.partner_a;
+        certify(s, &w.manager, a, "ana@alpha.com").await;
+        let bad = "reference,customer,website\nOPP-1,,initech\n";
+        let report = s.import_direct(&w.manager, DirectKind::Opportunities, bad, false).await.unwrap();
+        assert!(!report.applied);
+        assert_eq!(report.errors.iter().map(ToString::to_string).collect::<Vec<_>>(), ["line 2, customer: is required", "line 2, website: 'initech' is not a website like acme.com"]);
+        let opportunities = "reference,customer,website,owner,stage,amount,status\nOPP-77,Initech LLC,initech.com,Sam Sales,Proposal,90000,open\nOPP-78,Lost Co,,Sam,Demo,1,lost\n";
+        let dry = s.import_direct(&w.manager, DirectKind::Opportunities, opportunities, true).await.unwrap();
+        assert_eq!((dry.created, dry.applied), (2, false));
+        assert_eq!(s.preview_conflicts(&w.a_user, a, "Initech", "").await.unwrap().verdict, Verdict::Clear, "a dry run writes nothing");
+        assert!(s.import_direct(&w.manager, DirectKind::Opportunities, opportunities, false).await.unwrap().applied);
+        let again = s.import_direct(&w.manager, DirectKind::Opportunities, opportunities, false).await.unwrap();
+        assert_eq!((again.created, again.updated), (0, 2), "by reference");
+        let accounts = "account,name,website,owner\nACC-12,Globex Inc,globex.com,Sam\n";
+        assert!(s.import_direct(&w.admin, DirectKind::Accounts, accounts, false).await.unwrap().applied);
+        assert!(matches!(s.import_direct(&w.a_admin, DirectKind::Accounts, accounts, true).await, Err(Error::Forbidden(_))));
+        assert!(matches!(s.import_direct(&w.executive, DirectKind::Accounts, accounts, true).await, Err(Error::Forbidden(_))));
+
+        let check = s.preview_conflicts(&w.manager, a, "Initech", "www.initech.com").await.unwrap();
+        assert_eq!(check.verdict, Verdict::AlreadyRegistered);
+        assert!(check.findings[0].explanation.contains("opportunity OPP-77 (direct pipeline, owner Sam Sales)"), "{:?}", check.findings);
+        assert_eq!(s.preview_conflicts(&w.a_user, a, "Lost Co", "").await.unwrap().verdict, Verdict::Clear, "only open opportunities conflict");
+        let deal = s.register_deal(&w.a_user, a, &deal_input("Globex Europe", "eu.globex.com", "5000"), true).await.unwrap();
+        assert_eq!(deal.conflict_verdict, Verdict::AlreadyRegistered, "an existing customer");
+        // Closing the opportunity frees the customer.
+        let closed = "reference,customer,website,status\nOPP-77,Initech LLC,initech.com,won\n";
+        s.import_direct(&w.manager, DirectKind::Opportunities, closed, false).await.unwrap();
+        assert_eq!(s.preview_conflicts(&w.a_user, a, "Initech", "initech.com").await.unwrap().verdict, Verdict::Clear);
+    })
+    .await;
+}

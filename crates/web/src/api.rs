@@ -85,6 +85,15 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/deals", post(register_deal))
         .route("/partners/{id}/conflict-check", get(conflict_check))
         .route("/deals", get(list_deals))
+        .route(
+            "/direct-opportunities/import",
+            post(import_opportunities)
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
+        )
+        .route(
+            "/customer-accounts/import",
+            post(import_accounts).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
+        )
         .route("/deals/{id}", get(get_deal))
         .route("/deals/{id}/submit", post(submit_deal))
         .route("/deals/{id}/decision", post(decide_deal))
@@ -1118,6 +1127,62 @@ async fn tick_requirement(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The answer to an import: 200 when checked or written, 422 with every bad row.
+fn import_response(report: ImportReport) -> impl IntoResponse {
+    let status = if report.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, Json(report))
+}
+
+#[utoipa::path(post, path = "/api/v1/direct-opportunities/import", tag = "deals", params(ImportParams),
+    request_body(content = String, content_type = "text/csv", description = "Header: reference, customer, and any of website, owner, stage, amount, currency, status (open, won, lost)"),
+    responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
+        (status = 422, body = ImportReport, description = "Bad rows, listed by line; nothing was written"),
+        (status = 403, body = Problem)))]
+async fn import_opportunities(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(params): ApiQuery<ImportParams>,
+    body: String,
+) -> Result<impl IntoResponse, Problem> {
+    let report = state
+        .services
+        .import_direct(
+            &auth.actor,
+            domain::deals::direct::DirectKind::Opportunities,
+            &body,
+            params.dry_run,
+        )
+        .await?;
+    Ok(import_response(report))
+}
+
+#[utoipa::path(post, path = "/api/v1/customer-accounts/import", tag = "deals", params(ImportParams),
+    request_body(content = String, content_type = "text/csv", description = "Header: account, name, and any of website, owner"),
+    responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
+        (status = 422, body = ImportReport, description = "Bad rows, listed by line; nothing was written"),
+        (status = 403, body = Problem)))]
+async fn import_accounts(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(params): ApiQuery<ImportParams>,
+    body: String,
+) -> Result<impl IntoResponse, Problem> {
+    let report = state
+        .services
+        .import_direct(
+            &auth.actor,
+            domain::deals::direct::DirectKind::Accounts,
+            &body,
+            params.dry_run,
+        )
+        .await?;
+    Ok(import_response(report))
+}
+
 #[utoipa::path(post, path = "/api/v1/certifications/import", tag = "enablement", params(ImportParams),
     request_body(content = String, content_type = "text/csv", description = "Header: partner, email, name (optional), certification, date, score"),
     responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
@@ -1382,7 +1447,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_notifications, read_notifications, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, submit_deal, decide_deal, close_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -57,6 +57,7 @@ struct DealsPage {
     errors: Errors,
     next_link: Option<String>,
     can_register: bool,
+    can_import: bool,
 }
 
 async fn deal_list(
@@ -89,6 +90,7 @@ async fn deal_list(
         errors: Errors::from(errors),
         next_link,
         can_register: role.is_partner_side() || role.can_edit_partners(),
+        can_import: role.can_edit_partners() || role == domain::roles::Role::Sales,
     };
     Ok(render(view))
 }

@@ -88,6 +88,20 @@ pub fn routes() -> Router<AppState> {
                 )),
         )
         .route(
+            "/direct-opportunities/import",
+            get(opportunities_import_page)
+                .post(import_opportunities)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::IMPORT_LIMIT_BYTES,
+                )),
+        )
+        .route(
+            "/customer-accounts/import",
+            get(accounts_import_page).post(import_accounts).layer(
+                axum::extract::DefaultBodyLimit::max(crate::api::IMPORT_LIMIT_BYTES),
+            ),
+        )
+        .route(
             "/certifications/import",
             get(certifications_import_page)
                 .post(import_certifications)
@@ -2274,6 +2288,8 @@ async fn apply_program(State(state): State<AppState>, auth: PageAuth, body: Byte
 enum ImportKind {
     Facts,
     Certifications,
+    Opportunities,
+    Accounts,
 }
 
 impl ImportKind {
@@ -2281,24 +2297,31 @@ impl ImportKind {
         match self {
             ImportKind::Facts => "/facts/import",
             ImportKind::Certifications => "/certifications/import",
+            ImportKind::Opportunities => "/direct-opportunities/import",
+            ImportKind::Accounts => "/customer-accounts/import",
         }
     }
     fn title(self) -> &'static str {
         match self {
             ImportKind::Facts => "Import tier facts",
             ImportKind::Certifications => "Import certifications",
+            ImportKind::Opportunities => "Import the direct pipeline",
+            ImportKind::Accounts => "Import customer accounts",
         }
     }
     fn created(self) -> &'static str {
         match self {
             ImportKind::Facts => "new quarter(s)",
             ImportKind::Certifications => "certification(s) recorded",
+            ImportKind::Opportunities => "new opportunity(ies)",
+            ImportKind::Accounts => "new account(s)",
         }
     }
     fn updated(self) -> &'static str {
         match self {
             ImportKind::Facts => "updated",
             ImportKind::Certifications => "already on record",
+            ImportKind::Opportunities | ImportKind::Accounts => "updated",
         }
     }
 }
@@ -2321,9 +2344,12 @@ fn import_view(
     report: Option<services::facts::ImportReport>,
     errors: Vec<FieldError>,
 ) -> PageResult {
-    if !(auth.actor.is_internal() && auth.actor.role.can_edit_partners()) {
+    let direct = matches!(kind, ImportKind::Opportunities | ImportKind::Accounts);
+    let allowed = auth.actor.is_internal()
+        && (auth.actor.role.can_edit_partners() || (direct && auth.actor.role == Role::Sales));
+    if !allowed {
         return Err(service_error(services::Error::Forbidden(
-            "only admins and partner managers import data".into(),
+            "only admins and partner managers (and sales, for the direct pipeline and accounts) import data".into(),
         )));
     }
     let failed = !errors.is_empty() || report.as_ref().is_some_and(|r| !r.errors.is_empty());
@@ -2355,6 +2381,32 @@ async fn certifications_import_page(auth: PageAuth) -> PageResult {
         None,
         Vec::new(),
     )
+}
+
+async fn opportunities_import_page(auth: PageAuth) -> PageResult {
+    import_view(
+        &auth,
+        ImportKind::Opportunities,
+        String::new(),
+        None,
+        Vec::new(),
+    )
+}
+
+async fn accounts_import_page(auth: PageAuth) -> PageResult {
+    import_view(&auth, ImportKind::Accounts, String::new(), None, Vec::new())
+}
+
+async fn import_opportunities(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    body: Bytes,
+) -> PageResult {
+    run_import(&state, &auth, ImportKind::Opportunities, &body).await
+}
+
+async fn import_accounts(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    run_import(&state, &auth, ImportKind::Accounts, &body).await
 }
 
 async fn import_facts(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
@@ -2397,6 +2449,17 @@ async fn run_import(
             state
                 .services
                 .import_certifications(&auth.actor, &csv, dry_run)
+                .await
+        }
+        ImportKind::Opportunities | ImportKind::Accounts => {
+            let which = if kind == ImportKind::Opportunities {
+                domain::deals::direct::DirectKind::Opportunities
+            } else {
+                domain::deals::direct::DirectKind::Accounts
+            };
+            state
+                .services
+                .import_direct(&auth.actor, which, &csv, dry_run)
                 .await
         }
     }

@@ -429,6 +429,34 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Box::new(|r| on_b(r, Allowed)),
         ),
         (
+            Method::POST,
+            "/api/v1/direct-opportunities/import?dry_run=true".into(),
+            Some("reference,customer\nOPP-1,Initech\n".into()),
+            Box::new(move |r| {
+                if r == Role::Sales {
+                    Allowed
+                } else if r.is_internal() {
+                    editor(r)
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
+            Method::POST,
+            "/api/v1/customer-accounts/import?dry_run=true".into(),
+            Some("account,name\nACC-1,Globex\n".into()),
+            Box::new(move |r| {
+                if r == Role::Sales {
+                    Allowed
+                } else if r.is_internal() {
+                    editor(r)
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
             Method::GET,
             "/api/v1/deals?status=submitted".into(),
             None,

@@ -244,6 +244,8 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         format!("/partners/{}/health-checks", f.partner_b),
         "/notifications/read".into(),
         "/deals".into(),
+        "/direct-opportunities/import".into(),
+        "/customer-accounts/import".into(),
         format!("/deals/{}/submit", f.deal_b),
         format!("/deals/{}/decision", f.deal_b),
         format!("/deals/{}/close", f.deal_b),
@@ -305,6 +307,13 @@ async fn pages_by_role() {
         ("/account".into(), |_| StatusCode::OK),
         ("/notifications".into(), |_| StatusCode::OK),
         ("/deals".into(), |_| StatusCode::OK),
+        ("/direct-opportunities/import".into(), |r| {
+            if r.can_edit_partners() || r == Role::Sales {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }),
         ("/deals/new".into(), |r| {
             if r.is_partner_side() || r.can_edit_partners() {
                 StatusCode::OK

@@ -3,6 +3,7 @@
 //! what the program's policy decides.
 
 pub mod conflicts;
+pub mod direct;
 pub mod matching;
 pub mod registration;
 pub mod revenue;

@@ -1,0 +1,292 @@
+//! Our own side of conflict detection, imported from CSV: the direct sales pipeline and the
+//! customer accounts we already have. Rows are read and checked here; every problem is
+//! reported by line and column.
+
+use rust_decimal::Decimal;
+
+use super::matching::{normalize_company_name, registrable_domain};
+use crate::program::history::RowError;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectKind {
+    /// reference, customer, website, owner, stage, amount, currency, status
+    Opportunities,
+    /// account, name, website, owner
+    Accounts,
+}
+
+impl DirectKind {
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            DirectKind::Opportunities => &[
+                "reference",
+                "customer",
+                "website",
+                "owner",
+                "stage",
+                "amount",
+                "currency",
+                "status",
+            ],
+            DirectKind::Accounts => &["account", "name", "website", "owner"],
+        }
+    }
+
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            DirectKind::Opportunities => &["reference", "customer"],
+            DirectKind::Accounts => &["account", "name"],
+        }
+    }
+}
+
+/// One row, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectRecord {
+    pub line: u64,
+    pub reference: String,
+    pub name: String,
+    /// Normalised company name.
+    pub name_key: String,
+    pub website: String,
+    pub domain: Option<String>,
+    pub owner: String,
+    pub stage: String,
+    pub amount: Decimal,
+    pub currency: String,
+    /// Opportunities: open, won or lost (open when empty).
+    pub status: String,
+}
+
+/// Reads a direct-pipeline or customer-account export. Unknown columns, missing required
+/// columns, empty required cells, bad websites, amounts and statuses and repeated references
+/// are reported by line.
+pub fn parse_csv(
+    text: &str,
+    kind: DirectKind,
+    currency: &str,
+) -> (Vec<DirectRecord>, Vec<RowError>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let error = |line: u64, field: &str, message: String| RowError {
+        line,
+        field: field.into(),
+        message,
+    };
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|h| h.to_ascii_lowercase()).collect(),
+        Err(e) => return (Vec::new(), vec![error(1, "header", e.to_string())]),
+    };
+    let mut errors = Vec::new();
+    for h in &headers {
+        if !kind.columns().contains(&h.as_str()) {
+            errors.push(error(
+                1,
+                h,
+                format!(
+                    "unknown column '{h}'; the columns are: {}",
+                    kind.columns().join(", ")
+                ),
+            ));
+        }
+    }
+    for required in kind.required() {
+        if !headers.iter().any(|h| h == required) {
+            errors.push(error(
+                1,
+                required,
+                format!("the header has no '{required}' column"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return (Vec::new(), errors);
+    }
+    let position = |name: &str| headers.iter().position(|h| h == name);
+    let columns: Vec<Option<usize>> = kind.columns().iter().map(|c| position(c)).collect();
+    let mut rows = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                errors.push(error(
+                    e.position().map_or(0, |p| p.line()),
+                    "row",
+                    e.to_string(),
+                ));
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let cell = |i: usize| columns[i].and_then(|c| record.get(c)).unwrap_or("");
+        let before = errors.len();
+        let reference = cell(0).to_owned();
+        let name = cell(1).to_owned();
+        let required = kind.required();
+        if reference.is_empty() {
+            errors.push(error(line, required[0], "is required".into()));
+        } else if reference.chars().count() > 100 {
+            errors.push(error(
+                line,
+                required[0],
+                "must be at most 100 characters".into(),
+            ));
+        }
+        let name_key = normalize_company_name(&name);
+        if name.is_empty() {
+            errors.push(error(line, required[1], "is required".into()));
+        } else if name.chars().count() > 200 || name_key.is_empty() {
+            errors.push(error(
+                line,
+                required[1],
+                format!("'{name}' is not a company name"),
+            ));
+        }
+        let website = cell(2).to_owned();
+        let domain = registrable_domain(&website);
+        if !website.is_empty() && domain.is_none() {
+            errors.push(error(
+                line,
+                "website",
+                format!("'{website}' is not a website like acme.com"),
+            ));
+        }
+        let owner = cell(3).to_owned();
+        let (stage, amount, record_currency, status) = if kind == DirectKind::Opportunities {
+            let amount = match crate::validation::amount(cell(5)) {
+                Ok(a) => a.unwrap_or_default(),
+                Err(e) => {
+                    errors.push(error(line, "amount", e));
+                    Decimal::ZERO
+                }
+            };
+            let c = cell(6);
+            let record_currency = if c.is_empty() {
+                currency.to_owned()
+            } else if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) {
+                c.to_ascii_uppercase()
+            } else {
+                errors.push(error(
+                    line,
+                    "currency",
+                    format!("'{c}' is not a currency code like USD"),
+                ));
+                String::new()
+            };
+            let status = match cell(7).to_ascii_lowercase().as_str() {
+                "" | "open" => "open",
+                "won" => "won",
+                "lost" => "lost",
+                other => {
+                    errors.push(error(
+                        line,
+                        "status",
+                        format!("'{other}' is not one of: open, won, lost"),
+                    ));
+                    ""
+                }
+            };
+            (
+                cell(4).to_owned(),
+                amount,
+                record_currency,
+                status.to_owned(),
+            )
+        } else {
+            (
+                String::new(),
+                Decimal::ZERO,
+                currency.to_owned(),
+                "active".to_owned(),
+            )
+        };
+        if errors.len() > before {
+            continue;
+        }
+        if let Some(first) = seen.insert(reference.clone(), line) {
+            errors.push(error(
+                line,
+                required[0],
+                format!("'{reference}' is also on line {first}"),
+            ));
+            continue;
+        }
+        rows.push(DirectRecord {
+            line,
+            reference,
+            name,
+            name_key,
+            website,
+            domain,
+            owner,
+            stage,
+            amount,
+            currency: record_currency,
+            status,
+        });
+    }
+    (rows, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opportunities_are_read_and_every_bad_cell_reported() {
+        let text = "reference,customer,website,owner,stage,amount,currency,status\n\
+                    OPP-1,Initech LLC,www.initech.com,Sam Sales,Proposal,\"120,000\",,open\n\
+                    OPP-2,,initech,Sam,Demo,-5,dollars,maybe\n\
+                    OPP-1,Globex,globex.com,Sam,Demo,10,EUR,won\n";
+        let (rows, errors) = parse_csv(text, DirectKind::Opportunities, "USD");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].name_key, "initech");
+        assert_eq!(rows[0].domain.as_deref(), Some("initech.com"));
+        assert_eq!(rows[0].amount, Decimal::from(120_000));
+        assert_eq!(rows[0].currency, "USD");
+        let found: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            [
+                "line 3, customer: is required",
+                "line 3, website: 'initech' is not a website like acme.com",
+                "line 3, amount: cannot be negative",
+                "line 3, currency: 'dollars' is not a currency code like USD",
+                "line 3, status: 'maybe' is not one of: open, won, lost",
+                "line 4, reference: 'OPP-1' is also on line 2",
+            ]
+        );
+    }
+
+    #[test]
+    fn accounts_need_their_columns() {
+        let (rows, errors) = parse_csv(
+            "account,name,website\nACC-1,Globex Inc,globex.com\n",
+            DirectKind::Accounts,
+            "USD",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            (rows[0].reference.as_str(), rows[0].status.as_str()),
+            ("ACC-1", "active")
+        );
+        let (_, errors) = parse_csv("acct,name,colour\n", DirectKind::Accounts, "USD");
+        let found: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            [
+                "line 1, acct: unknown column 'acct'; the columns are: account, name, website, owner",
+                "line 1, colour: unknown column 'colour'; the columns are: account, name, website, owner",
+                "line 1, account: the header has no 'account' column",
+            ]
+        );
+    }
+}
