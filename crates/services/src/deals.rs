@@ -298,9 +298,13 @@ impl Services {
         let fields = input
             .validate(today, &program.currency)
             .map_err(Error::Invalid)?;
-        if submit {
-            self.require_registration_gate(actor, partner_id).await?;
-        }
+        let team = if submit {
+            self.require_registration_gate(&program, partner_id, today)
+                .await?;
+            self.partner_team_of(&partner).await?
+        } else {
+            Vec::new()
+        };
         let now = store::now();
         let key = CustomerKey::new(&fields.customer_name, &fields.website);
         let mut row = DealRow {
@@ -355,16 +359,23 @@ impl Services {
         };
         let mut state = self.conflicts.state.lock().await;
         let mut tx = self.db.write().await?;
-        row.change_no = store::deals::next(&mut tx, "conflict_change").await?;
-        row.number = store::deals::next(&mut tx, "deal_registration").await?;
+        (row.number, row.change_no) = store::deals::next_number_and_change(&mut tx).await?;
         let mut case = None;
         if submit {
             catch_up(&mut tx, &mut state).await?;
             case = self.submit_row(&mut row, &program, &partner, &state.index, today, now)?;
         }
         store::deals::insert(&mut tx, &row).await?;
-        self.after_submit(&mut tx, actor, &row, case, &partner.display_name, now)
-            .await?;
+        self.after_submit(
+            &mut tx,
+            actor,
+            &row,
+            case,
+            &partner.display_name,
+            &team,
+            now,
+        )
+        .await?;
         record(
             &mut tx,
             actor,
@@ -399,16 +410,38 @@ impl Services {
 
     /// The program's eligibility gate for submitting registrations (drafts are not gated),
     /// refusing with what the partner is missing.
-    async fn require_registration_gate(&self, actor: &Actor, partner_id: Uuid) -> Result<()> {
-        let gate = self
-            .eligibility(actor, partner_id)
-            .await?
-            .into_iter()
-            .find(|g| g.action == domain::program::policy::GatedAction::DealRegistration);
-        match gate.filter(|g| !g.allowed) {
-            Some(gate) => Err(Error::Forbidden(gate.reason.unwrap_or_default())),
-            None => Ok(()),
-        }
+    async fn require_registration_gate(
+        &self,
+        program: &Program,
+        partner_id: Uuid,
+        today: Date,
+    ) -> Result<()> {
+        let Some(gate) = program
+            .policies
+            .enablement
+            .gates
+            .iter()
+            .find(|g| g.action == domain::program::policy::GatedAction::DealRegistration)
+        else {
+            return Ok(());
+        };
+        let mut tx = self.db.read().await?;
+        let rows = store::certifications::for_partner(&mut tx, partner_id).await?;
+        tx.commit().await?;
+        let held: Vec<domain::enablement::Held> = rows
+            .iter()
+            .map(crate::enablement::held)
+            .collect::<Result<_>>()?;
+        domain::enablement::gate_status(gate, &held, &program.certifications, today)
+            .map_err(Error::Forbidden)
+    }
+
+    /// Who on our side hears of a partner's registrations (read before the write).
+    async fn partner_team_of(&self, partner: &domain::partners::Partner) -> Result<Vec<Uuid>> {
+        let mut tx = self.db.read().await?;
+        let team = notifications::partner_team(&mut tx, partner.owner_id).await?;
+        tx.commit().await?;
+        Ok(team)
     }
 
     /// Runs the conflict check and the policy on a registration being submitted; returns
@@ -476,6 +509,7 @@ impl Services {
 
     /// The conflict case, the notifications to the partner's team and, for a first
     /// registration, nothing more: the onboarding checklist observes it by itself.
+    #[allow(clippy::too_many_arguments)]
     async fn after_submit(
         &self,
         tx: &mut store::Tx,
@@ -483,16 +517,13 @@ impl Services {
         row: &DealRow,
         case: Option<store::deals::CaseRow>,
         partner_name: &str,
+        team: &[Uuid],
         now: time::OffsetDateTime,
     ) -> Result<()> {
         if row.status == Status::Draft.as_str() {
             return Ok(());
         }
         let reference = registration::reference(row.number);
-        let owner = store::partners::get(tx, row.partner_id)
-            .await?
-            .and_then(|p| p.owner_id);
-        let team = notifications::partner_team(tx, owner).await?;
         let link = format!("/deals/{}", row.id);
         let message = match (&case, row.status.as_str()) {
             (Some(case), _) => format!(
@@ -512,7 +543,7 @@ impl Services {
         };
         notifications::notify(
             tx,
-            &team,
+            team,
             &store::notifications::NewNotification {
                 partner_id: Some(row.partner_id),
                 kind: "deal_registration",
@@ -830,7 +861,12 @@ impl Services {
             actor.role.is_partner_side() || actor.role.can_edit_partners(),
             "only the partner's people and partner managers submit registrations",
         )?;
-        self.require_registration_gate(actor, partner_id).await?;
+        self.require_registration_gate(&program, partner_id, today)
+            .await?;
+        let team = {
+            let partner = self.get_partner(actor, partner_id).await?;
+            self.partner_team_of(&partner).await?
+        };
         let mut state = self.conflicts.state.lock().await;
         let mut tx = self.db.write().await?;
         let before = self.visible_deal(&mut tx, actor, id).await?;
@@ -847,8 +883,16 @@ impl Services {
         let case = self.submit_row(&mut row, &program, &partner, &state.index, today, now)?;
         row.updated_at = now;
         store::deals::update(&mut tx, &row).await?;
-        self.after_submit(&mut tx, actor, &row, case, &partner.display_name, now)
-            .await?;
+        self.after_submit(
+            &mut tx,
+            actor,
+            &row,
+            case,
+            &partner.display_name,
+            &team,
+            now,
+        )
+        .await?;
         record(
             &mut tx,
             actor,

@@ -83,6 +83,28 @@ pub async fn next(tx: &mut Tx, counter: &str) -> Result<i64> {
         .value)
 }
 
+/// A new registration's number and change number, in one statement.
+pub async fn next_number_and_change(tx: &mut Tx) -> Result<(i64, i64)> {
+    #[derive(sqlx::FromRow)]
+    struct Counter {
+        name: String,
+        value: i64,
+    }
+    let rows: Vec<Counter> = tx
+        .all(sql!(
+            "UPDATE counters SET value = value + 1 \
+             WHERE name IN ('deal_registration', 'conflict_change') RETURNING name, value"
+        ))
+        .await?;
+    let value = |name: &str| {
+        rows.iter()
+            .find(|c| c.name == name)
+            .map(|c| c.value)
+            .ok_or_else(|| crate::Error::Corrupt(format!("counter '{name}' is missing")))
+    };
+    Ok((value("deal_registration")?, value("conflict_change")?))
+}
+
 pub async fn insert(tx: &mut Tx, row: &DealRow) -> Result<()> {
     let mut query = Sql::new("INSERT INTO deal_registrations (");
     query.push(COLUMNS).push(") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48)");
@@ -299,29 +321,18 @@ pub struct ConflictRow {
 
 /// Every registration, opportunity and account changed after `change_no` (all with 0).
 pub async fn conflict_changes(tx: &mut Tx, after: i64) -> Result<Vec<ConflictRow>> {
-    let registrations = sql!(
+    // One statement: it runs inside every submission's write transaction.
+    tx.all(sql!(
         "SELECT id, 'registration' AS kind, CAST(number AS TEXT) AS reference, customer_name AS name, website, \
          partner_id, status, registered_on, protected_until, '' AS owner, change_no \
-         FROM deal_registrations WHERE change_no > $1 ORDER BY change_no",
-        after
-    );
-    let opportunities = sql!(
-        "SELECT id, 'opportunity' AS kind, reference, customer_name AS name, website, NULL AS partner_id, status, \
-         NULL AS registered_on, NULL AS protected_until, owner, change_no \
-         FROM direct_opportunities WHERE change_no > $1 ORDER BY change_no",
-        after
-    );
-    let accounts = sql!(
-        "SELECT id, 'account' AS kind, account AS reference, name, website, NULL AS partner_id, 'active' AS status, \
-         NULL AS registered_on, NULL AS protected_until, owner, change_no \
+         FROM deal_registrations WHERE change_no > $1 \
+         UNION ALL SELECT id, 'opportunity', reference, customer_name, website, NULL, status, NULL, NULL, owner, \
+         change_no FROM direct_opportunities WHERE change_no > $1 \
+         UNION ALL SELECT id, 'account', account, name, website, NULL, 'active', NULL, NULL, owner, change_no \
          FROM customer_accounts WHERE change_no > $1 ORDER BY change_no",
         after
-    );
-    let mut rows: Vec<ConflictRow> = tx.all(registrations).await?;
-    rows.extend(tx.all::<ConflictRow>(opportunities).await?);
-    rows.extend(tx.all::<ConflictRow>(accounts).await?);
-    rows.sort_by_key(|r| r.change_no);
-    Ok(rows)
+    ))
+    .await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

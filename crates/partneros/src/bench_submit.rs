@@ -1,0 +1,191 @@
+//! `partneros bench submit`: deal registrations submitted over HTTP, end to end (bearer
+//! token, validation, eligibility gate, conflict check, audit, notification), against a
+//! server in this process on a fresh database.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use services::{Actor, Services};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+pub struct SubmitBench {
+    pub requests: usize,
+    pub elapsed: Duration,
+    pub p50: Duration,
+    pub p99: Duration,
+    pub known_before: usize,
+}
+
+/// Sets up a partner (certified, with an API token), optionally preloads `preload`
+/// registrations, then sends `requests` registrations over `connections` keep-alive
+/// connections.
+pub async fn run(
+    services: Services,
+    requests: usize,
+    connections: usize,
+    preload: usize,
+) -> anyhow::Result<SubmitBench> {
+    let system = Actor::system("bench");
+    let partner = services
+        .create_partner(
+            &system,
+            &domain::partners::PartnerInput {
+                legal_name: "Bench Partner Ltd".into(),
+                domains: vec!["bench-partner.example".into()],
+                partner_type: "si".into(),
+                gtm_model: "co_sell".into(),
+                tier: "silver".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = services
+        .create_user(
+            &system,
+            &domain::users::NewUserInput {
+                email: "bench@bench-partner.example".into(),
+                name: "Bench".into(),
+                role: "partner_admin".into(),
+                partner_id: Some(partner.id),
+                password: "a long enough password".into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let actor = Actor::from_user(&user);
+    let (_, token) = services
+        .create_api_token(&actor, "bench")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let day = (store::now().date() - time::Duration::days(5)).to_string();
+    services
+        .import_certifications(
+            &system,
+            &format!(
+                "partner,email,certification,date,score\n{},rep@bench-partner.example,sales_foundation,{day},90\n",
+                partner.id
+            ),
+            false,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for i in 0..preload {
+        let (name, site) = services::bench::conflicts::generated_customer(1_000_000 + i);
+        services
+            .register_deal(&actor, partner.id, &input(&name, &site), true)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let app = web::router(web::AppState {
+        services,
+        secure_cookies: false,
+        trust_proxy: false,
+    });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+
+    let started = Instant::now();
+    let per = requests.div_ceil(connections.max(1));
+    let mut tasks = Vec::new();
+    for c in 0..connections.max(1) {
+        let from = c * per;
+        let to = ((c + 1) * per).min(requests);
+        let token = token.clone();
+        let path = format!("/api/v1/partners/{}/deals", partner.id);
+        tasks.push(tokio::spawn(async move {
+            client(address, &token, &path, from..to).await
+        }));
+    }
+    let mut times = Vec::with_capacity(requests);
+    for task in tasks {
+        times.extend(task.await??);
+    }
+    let elapsed = started.elapsed();
+    times.sort_unstable();
+    let pick = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+    Ok(SubmitBench {
+        requests: times.len(),
+        elapsed,
+        p50: pick(0.5),
+        p99: pick(0.99),
+        known_before: preload,
+    })
+}
+
+fn input(name: &str, site: &str) -> domain::deals::registration::DealInput {
+    domain::deals::registration::DealInput {
+        customer_name: name.into(),
+        website: site.into(),
+        industry: "Retail".into(),
+        region: "emea".into(),
+        deal_size: "24000".into(),
+        expected_close: (store::now().date() + time::Duration::days(60)).to_string(),
+        use_case: "Benchmark".into(),
+        stage: "discovery".into(),
+        probability: "30".into(),
+        partner_rep: "Bench".into(),
+        ..Default::default()
+    }
+}
+
+/// One keep-alive HTTP/1.1 connection sending registrations of generated customers.
+async fn client(
+    address: SocketAddr,
+    token: &str,
+    path: &str,
+    customers: std::ops::Range<usize>,
+) -> anyhow::Result<Vec<Duration>> {
+    let stream = tokio::net::TcpStream::connect(address).await?;
+    stream.set_nodelay(true)?;
+    let (read, mut write) = stream.into_split();
+    let mut read = BufReader::new(read);
+    let mut times = Vec::with_capacity(customers.len());
+    let mut line = String::new();
+    for c in customers {
+        let (name, site) = services::bench::conflicts::generated_customer(c);
+        let body = serde_json::to_string(&input(&name, &site))?;
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let sent = Instant::now();
+        write.write_all(request.as_bytes()).await?;
+        line.clear();
+        read.read_line(&mut line).await?;
+        let status = line.split(' ').nth(1).unwrap_or("").to_owned();
+        let mut length = 0usize;
+        loop {
+            line.clear();
+            read.read_line(&mut line).await?;
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().context("content-length")?;
+            }
+        }
+        let mut response = vec![0; length];
+        read.read_exact(&mut response).await?;
+        times.push(sent.elapsed());
+        if status != "201" {
+            bail!(
+                "registration {c} answered {status}: {}",
+                String::from_utf8_lossy(&response)
+            );
+        }
+    }
+    Ok(times)
+}
