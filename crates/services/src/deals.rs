@@ -1399,8 +1399,22 @@ impl Services {
                 None => state.index.remove(row.id),
             }
         }
+        drop(state);
+        let quarter = domain::quarter::Quarter::containing(today);
+        let snapshot = if today == quarter.last_day()
+            && !self
+                .forecast_snapshots(actor)
+                .await?
+                .iter()
+                .any(|s| s.taken_on == today.to_string())
+        {
+            self.take_forecast_snapshot(actor).await?;
+            format!(", the {quarter} forecast snapshot taken")
+        } else {
+            String::new()
+        };
         Ok(format!(
-            "{expired} protection(s) expired, {warned} expiry warning(s), {overdue} overdue decision(s) flagged"
+            "{expired} protection(s) expired, {warned} expiry warning(s), {overdue} overdue decision(s) flagged{snapshot}"
         ))
     }
 
@@ -1621,5 +1635,149 @@ impl Services {
         tx.commit().await?;
         report.applied = true;
         Ok(report)
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SnapshotView {
+    pub id: Uuid,
+    /// The quarter it was taken in, e.g. 2026-Q2.
+    pub quarter: String,
+    pub taken_on: String,
+    pub taken_by: String,
+    pub summary: domain::deals::pipeline::PipelineSummary,
+}
+
+impl Services {
+    /// The pipeline: a partner's people see their organisation's; internal users the whole
+    /// program or one partner's.
+    pub async fn pipeline(
+        &self,
+        actor: &Actor,
+        partner: Option<Uuid>,
+    ) -> Result<domain::deals::pipeline::PipelineSummary> {
+        let partner = if actor.is_internal() {
+            partner
+        } else {
+            let own = actor.partner_id.ok_or(Error::NotFound)?;
+            if partner.is_some_and(|p| p != own) {
+                return Err(Error::NotFound);
+            }
+            Some(own)
+        };
+        if let Some(id) = partner {
+            self.get_partner(actor, id).await?;
+        }
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.read().await?;
+        let rows = store::deals::all_for(&mut tx, partner).await?;
+        let mut partners = std::collections::HashMap::new();
+        for row in &rows {
+            if let std::collections::hash_map::Entry::Vacant(slot) = partners.entry(row.partner_id)
+            {
+                let p = store::partners::get(&mut tx, row.partner_id).await?;
+                slot.insert(p.map(|p| (p.display_name, p.tier)).unwrap_or_default());
+            }
+        }
+        tx.commit().await?;
+        let deals = rows
+            .iter()
+            .map(|row| {
+                let (name, tier) = &partners[&row.partner_id];
+                let registered_on = date(&row.registered_on)?;
+                Ok(domain::deals::pipeline::PipelineDeal {
+                    partner: name.clone(),
+                    tier: program
+                        .tier_index(tier)
+                        .map_or(tier.clone(), |i| program.tiers[i].name.clone()),
+                    status: Status::parse(&row.status).unwrap_or(Status::Draft),
+                    deal_size: money(row.deal_size_minor),
+                    probability: u8::try_from(row.probability).unwrap_or(0),
+                    expected_close: date(&row.expected_close)?,
+                    registered_on,
+                    closed_on: row.closed_on.as_deref().map(date).transpose()?,
+                    closed_amount: row.closed_amount_minor.map(money),
+                    last_touched: row
+                        .last_activity_at
+                        .map_or(registered_on, |at| at.date())
+                        .max(registered_on),
+                    forecast_category: row.forecast_category.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(domain::deals::pipeline::summarize(
+            &deals,
+            actor.today(),
+            program.policies.targets.deal_velocity_days,
+            program.policies.targets.stale_deal_days,
+        ))
+    }
+
+    /// Stores the program-wide pipeline as it stands (admins and partner managers; the daily
+    /// sweep takes one on each quarter's last day).
+    pub async fn take_forecast_snapshot(&self, actor: &Actor) -> Result<SnapshotView> {
+        require(
+            actor.is_internal() && actor.role.can_edit_partners(),
+            "only admins and partner managers take forecast snapshots",
+        )?;
+        let summary = self.pipeline(actor, None).await?;
+        let now = store::now();
+        let row = store::deals::SnapshotRow {
+            id: Uuid::now_v7(),
+            quarter: domain::quarter::Quarter::containing(now.date()).to_string(),
+            taken_on: now.date().to_string(),
+            taken_by: actor.label.clone(),
+            summary: serde_json::to_string(&summary)
+                .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?,
+            created_at: now,
+        };
+        let mut tx = self.db.write().await?;
+        store::deals::insert_snapshot(&mut tx, &row).await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: None,
+                entity_type: "forecast_snapshot",
+                entity_id: row.id,
+                action: "taken",
+                summary: format!(
+                    "Forecast snapshot for {}: {} open deals, {} weighted",
+                    row.quarter, summary.open.deals, summary.open.weighted
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(SnapshotView {
+            id: row.id,
+            quarter: row.quarter,
+            taken_on: row.taken_on,
+            taken_by: row.taken_by,
+            summary,
+        })
+    }
+
+    /// Forecast snapshots, newest first (internal users).
+    pub async fn forecast_snapshots(&self, actor: &Actor) -> Result<Vec<SnapshotView>> {
+        require(actor.is_internal(), "forecast snapshots are internal")?;
+        let mut tx = self.db.read().await?;
+        let rows = store::deals::snapshots(&mut tx).await?;
+        tx.commit().await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(SnapshotView {
+                    summary: serde_json::from_str(&row.summary)
+                        .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?,
+                    id: row.id,
+                    quarter: row.quarter,
+                    taken_on: row.taken_on,
+                    taken_by: row.taken_by,
+                })
+            })
+            .collect()
     }
 }

@@ -2212,6 +2212,42 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
                 .any(|n| n.message.contains("approved, protected until")),
             "{told:?}"
         );
+
+        // The pipeline: partners see their own, managers the program; snapshots keep it.
+        let mine = s.pipeline(&w.a_user, None).await.unwrap();
+        assert_eq!(
+            (mine.open.deals, mine.won.deals, mine.won.value),
+            (0, 1, rust_decimal::Decimal::from(75_000))
+        );
+        assert_eq!(
+            mine.velocity_days,
+            Some(rust_decimal::Decimal::ZERO),
+            "registered and won the same day"
+        );
+        assert!(matches!(
+            s.pipeline(&w.a_user, Some(b)).await,
+            Err(Error::NotFound)
+        ));
+        let program = s.pipeline(&w.manager, None).await.unwrap();
+        assert_eq!(
+            (program.open.deals, program.open.weighted),
+            (1, rust_decimal::Decimal::from(8_000))
+        );
+        assert_eq!(program.by_partner.keys().collect::<Vec<_>>(), ["Bravo"]);
+        assert!(matches!(
+            s.take_forecast_snapshot(&w.a_admin).await,
+            Err(Error::Forbidden(_))
+        ));
+        let snapshot = s.take_forecast_snapshot(&w.manager).await.unwrap();
+        assert_eq!(snapshot.summary, program);
+        assert_eq!(
+            s.forecast_snapshots(&w.executive).await.unwrap()[0].id,
+            snapshot.id
+        );
+        assert!(matches!(
+            s.forecast_snapshots(&w.a_user).await,
+            Err(Error::Forbidden(_))
+        ));
     })
     .await;
 }

@@ -606,3 +606,38 @@ pub async fn counts(tx: &mut Tx, partner_id: Uuid) -> Result<DealCounts> {
     ))
     .await
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SnapshotRow {
+    pub id: Uuid,
+    pub quarter: String,
+    pub taken_on: String,
+    pub taken_by: String,
+    /// The pipeline summary as JSON.
+    pub summary: String,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn insert_snapshot(tx: &mut Tx, row: &SnapshotRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO forecast_snapshots (id, quarter, taken_on, taken_by, summary, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        row.id,
+        &row.quarter,
+        &row.taken_on,
+        &row.taken_by,
+        &row.summary,
+        row.created_at,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Snapshots, newest first.
+pub async fn snapshots(tx: &mut Tx) -> Result<Vec<SnapshotRow>> {
+    tx.all(Sql::new(
+        "SELECT id, quarter, taken_on, taken_by, summary, created_at FROM forecast_snapshots \
+         ORDER BY taken_on DESC, created_at DESC",
+    ))
+    .await
+}

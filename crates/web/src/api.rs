@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::audit::AuditEvent;
 use domain::deals::conflicts::ConflictCheck;
+use domain::deals::pipeline::PipelineSummary;
 use domain::deals::registration::DealInput;
 use domain::enablement::RecordInput;
 use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
@@ -26,6 +27,7 @@ use services::audit::AuditQuery;
 use services::auth::ApiToken;
 use services::deals::{
     ActivityInput, ActivityView, DealClose, DealDecision, DealQuery, DealView, PipelineInput,
+    SnapshotView,
 };
 use services::enablement::{CertificationView, GateView};
 use services::facts::ImportReport;
@@ -85,6 +87,11 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/deals", post(register_deal))
         .route("/partners/{id}/conflict-check", get(conflict_check))
         .route("/deals", get(list_deals))
+        .route("/pipeline", get(pipeline))
+        .route(
+            "/pipeline/snapshots",
+            get(forecast_snapshots).post(take_forecast_snapshot),
+        )
         .route(
             "/direct-opportunities/import",
             post(import_opportunities)
@@ -936,6 +943,45 @@ async fn conflict_check(
     ))
 }
 
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+struct PipelineParams {
+    /// One partner's pipeline (internal users; partners always see their own).
+    partner: Option<Uuid>,
+}
+
+#[utoipa::path(get, path = "/api/v1/pipeline", tag = "deals", params(PipelineParams),
+    responses((status = 200, body = PipelineSummary), (status = 404, body = Problem)))]
+async fn pipeline(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(params): ApiQuery<PipelineParams>,
+) -> ApiResult<PipelineSummary> {
+    Ok(Json(
+        state.services.pipeline(&auth.actor, params.partner).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/pipeline/snapshots", tag = "deals",
+    responses((status = 200, body = [SnapshotView]), (status = 403, body = Problem)))]
+async fn forecast_snapshots(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Vec<SnapshotView>> {
+    Ok(Json(state.services.forecast_snapshots(&auth.actor).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/pipeline/snapshots", tag = "deals",
+    responses((status = 201, body = SnapshotView), (status = 403, body = Problem)))]
+async fn take_forecast_snapshot(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> Result<impl IntoResponse, Problem> {
+    let snapshot = state.services.take_forecast_snapshot(&auth.actor).await?;
+    Ok((StatusCode::CREATED, Json(snapshot)))
+}
+
 #[utoipa::path(get, path = "/api/v1/deals", tag = "deals", params(DealQuery),
     responses((status = 200, body = Page<DealView>), (status = 422, body = Problem)))]
 async fn list_deals(
@@ -1447,7 +1493,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_notifications, read_notifications, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, pipeline, forecast_snapshots, take_forecast_snapshot, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

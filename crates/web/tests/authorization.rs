@@ -458,6 +458,36 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::GET,
+            "/api/v1/pipeline".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/pipeline?partner={b}"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::GET,
+            "/api/v1/pipeline/snapshots".into(),
+            None,
+            Box::new(|r| if r.is_internal() { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::POST,
+            "/api/v1/pipeline/snapshots".into(),
+            None,
+            Box::new(move |r| {
+                if r.is_internal() {
+                    editor(r)
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
+            Method::GET,
             "/api/v1/deals?status=submitted".into(),
             None,
             Box::new(|_| Allowed),

@@ -246,6 +246,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/deals".into(),
         "/direct-opportunities/import".into(),
         "/customer-accounts/import".into(),
+        "/pipeline/snapshots".into(),
         format!("/deals/{}/submit", f.deal_b),
         format!("/deals/{}/decision", f.deal_b),
         format!("/deals/{}/close", f.deal_b),
@@ -307,6 +308,7 @@ async fn pages_by_role() {
         ("/account".into(), |_| StatusCode::OK),
         ("/notifications".into(), |_| StatusCode::OK),
         ("/deals".into(), |_| StatusCode::OK),
+        ("/pipeline".into(), |_| StatusCode::OK),
         ("/direct-opportunities/import".into(), |r| {
             if r.can_edit_partners() || r == Role::Sales {
                 StatusCode::OK

@@ -5,5 +5,6 @@
 pub mod conflicts;
 pub mod direct;
 pub mod matching;
+pub mod pipeline;
 pub mod registration;
 pub mod revenue;
