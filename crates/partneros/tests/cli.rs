@@ -404,14 +404,26 @@ fn demo_twice_neither_duplicates_nor_fails() {
         serde_json::from_str(&body).unwrap()
     };
     let notifications = get("/api/v1/me/notifications?unread=true");
-    assert_eq!(
-        notifications["items"][0]["kind"], "renewal_reminder",
+    let kinds: Vec<&str> = notifications["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"renewal_reminder") && kinds.contains(&"deal_decision"),
         "{notifications}"
     );
     let me = get("/api/v1/me");
     let northwind = me["partner_id"].as_str().unwrap().to_owned();
     let records = get(&format!("/api/v1/partners/{northwind}/certifications"));
     assert!(records.as_array().unwrap().len() >= 2, "{records}");
+    let deals = get("/api/v1/deals");
+    let items = deals["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5, "Northwind's own registrations only: {deals}");
+    assert!(items.iter().all(|d| d["conflict_findings"].is_null()));
+    let pipeline = get("/api/v1/pipeline");
+    assert_eq!(pipeline["won"]["deals"], 2, "{pipeline}");
     let learning = get(&format!("/api/v1/partners/{northwind}/learning"));
     assert_eq!(
         learning["enrollments"][0]["status"], "in_progress",

@@ -182,6 +182,12 @@ fn event_id(at: OffsetDateTime) -> Uuid {
 }
 
 /// A tier above Registered for working partners, cycling through all of them.
+/// Partner `i`'s lifecycle stage: every stage occurs, and the two portal partners (0 and
+/// 1) are active and growing, so their people see a working partnership.
+fn demo_stage(i: usize) -> LifecycleStage {
+    LifecycleStage::ALL[(i + 3) % LifecycleStage::ALL.len()]
+}
+
 fn demo_tier_level(i: usize) -> usize {
     1 + (i * 7) % 4
 }
@@ -270,7 +276,7 @@ impl Services {
         let tier_names: Vec<&str> = shipped.tiers.iter().map(|t| t.name.as_str()).collect();
         let mut partner_ids = Vec::new();
         for (i, name) in NAMES.iter().enumerate() {
-            let stage = LifecycleStage::ALL[i % LifecycleStage::ALL.len()];
+            let stage = demo_stage(i);
             // Index into the shipped tiers: Registered, Bronze, Silver, Gold, Platinum.
             let level = match stage {
                 LifecycleStage::Prospect | LifecycleStage::Recruiting => 0,
@@ -494,8 +500,168 @@ impl Services {
             }
         }
         self.seed_demo_enablement(&partner_ids[..2]).await?;
+        self.seed_demo_deals(&partner_ids[..2]).await?;
         self.evaluate_all_tiers(&crate::Actor::system("demo: tier evaluation"))
             .await?;
+        Ok(())
+    }
+
+    /// Deal registrations of the two portal partners in every state, our direct pipeline
+    /// and customer accounts, a conflict waiting for review and two won deals.
+    async fn seed_demo_deals(&self, partner_ids: &[Uuid]) -> Result<()> {
+        use crate::deals::{ActivityInput, DealClose, DealDecision, PipelineInput};
+        use domain::deals::direct::DirectKind;
+        let pm = crate::Actor::system("demo: partner manager");
+        self.import_direct(
+            &pm,
+            DirectKind::Opportunities,
+            "reference,customer,website,owner,stage,amount,currency,status\n\
+             OPP-2041,Initech Holdings,initech.example,Sam Sales,Proposal,180000,USD,open\n\
+             OPP-2042,Umbrella Pharma,umbrella-pharma.example,Sam Sales,Demo,95000,USD,open\n\
+             OPP-1988,Vandelay Imports,vandelay.example,Sam Sales,Closed,40000,USD,won\n",
+            false,
+        )
+        .await?;
+        self.import_direct(
+            &pm,
+            DirectKind::Accounts,
+            "account,name,website,owner\nACC-118,Globex Corporation,globex.example,Sam Sales\n\
+             ACC-119,Soylent Foods,soylent.example,Sam Sales\n",
+            false,
+        )
+        .await?;
+        let today = store::now().date();
+        let deal = |customer: &str, website: &str, size: u32, probability: u8, close_in: i64| {
+            domain::deals::registration::DealInput {
+                customer_name: customer.into(),
+                website: website.into(),
+                industry: "Manufacturing".into(),
+                region: "emea".into(),
+                deal_size: size.to_string(),
+                expected_close: (today + Duration::days(close_in)).to_string(),
+                use_case: "Connect the plant systems to the ERP".into(),
+                pain_points: "Manual re-keying between systems".into(),
+                stage: "discovery".into(),
+                probability: probability.to_string(),
+                competitor: "Contoso Integrate".into(),
+                partner_rep: "Ravi Northwind".into(),
+                ..Default::default()
+            }
+        };
+        let decide = |decision: &str, note: &str| DealDecision {
+            decision: decision.into(),
+            note: note.into(),
+        };
+        let (north, blue) = (partner_ids[0], partner_ids[1]);
+        let mut registered = Vec::new();
+        for (customer, website, size, probability, close_in) in [
+            ("Acme Tools GmbH", "acme-tools.example", 48_000, 40, 35),
+            (
+                "Stark Logistics",
+                "stark-logistics.example",
+                120_000,
+                30,
+                70,
+            ),
+            ("Wayne Foods", "waynefoods.example", 36_000, 60, 20),
+            ("Hooli Retail", "hooli-retail.example", 64_000, 20, 100),
+            ("Tyrell Energy", "tyrell.example", 22_000, 50, 45),
+        ] {
+            registered.push(
+                self.register_deal(
+                    &pm,
+                    north,
+                    &deal(customer, website, size, probability, close_in),
+                    true,
+                )
+                .await?,
+            );
+        }
+        // Approved, one moved on with a joint call, two won.
+        for d in registered[..4]
+            .iter()
+            .filter(|d| d.status == domain::deals::registration::Status::Submitted)
+        {
+            self.decide_deal(&pm, d.id, &decide("approve", "")).await?;
+        }
+        self.log_activity(
+            &pm,
+            registered[1].id,
+            &ActivityInput {
+                kind: "call".into(),
+                joint: true,
+                note: "Joint discovery call with the COO".into(),
+                occurred_on: String::new(),
+            },
+        )
+        .await?;
+        self.update_pipeline(
+            &pm,
+            registered[1].id,
+            &PipelineInput {
+                stage: "demo".into(),
+                probability: "50".into(),
+                forecast_category: "best_case".into(),
+                next_action: "Demo the plant connector".into(),
+                next_action_on: (today + Duration::days(6)).to_string(),
+                next_action_owner: "Ravi Northwind".into(),
+                blockers: String::new(),
+            },
+        )
+        .await?;
+        for (d, amount) in [(&registered[2], "36000"), (&registered[3], "58000")] {
+            self.close_deal(
+                &pm,
+                d.id,
+                &DealClose {
+                    outcome: "won".into(),
+                    amount: amount.into(),
+                    closed_on: String::new(),
+                },
+            )
+            .await?;
+        }
+        // Registered some weeks ago, so velocity and staleness read like a real book.
+        let mut tx = self.db.write().await?;
+        for (d, days) in registered.iter().zip([12, 40, 38, 52, 3]) {
+            if let Some(mut row) = store::deals::get(&mut tx, d.id).await? {
+                row.registered_on = (today - Duration::days(days)).to_string();
+                store::deals::update(&mut tx, &row).await?;
+            }
+        }
+        tx.commit().await?;
+        // Bluepeak registers Northwind's customer (review), one of our direct opportunities
+        // (already registered) and one of its own.
+        self.register_deal(
+            &pm,
+            blue,
+            &deal("ACME Tools", "www.acme-tools.example", 30_000, 30, 40),
+            true,
+        )
+        .await?;
+        self.register_deal(
+            &pm,
+            blue,
+            &deal("Initech", "initech.example", 75_000, 20, 60),
+            true,
+        )
+        .await?;
+        let own = self
+            .register_deal(
+                &pm,
+                blue,
+                &deal("Cyberdyne Labs", "cyberdyne.example", 150_000, 30, 25),
+                true,
+            )
+            .await?;
+        if own.status == domain::deals::registration::Status::Submitted {
+            self.decide_deal(
+                &pm,
+                own.id,
+                &decide("more_info", "Which business unit is buying?"),
+            )
+            .await?;
+        }
         Ok(())
     }
 
@@ -573,7 +739,7 @@ mod tests {
     fn demo_covers_every_tier_type_region_and_stage() {
         assert!(NAMES.len() >= 40);
         let stages: std::collections::HashSet<_> = (0..NAMES.len())
-            .map(|i| LifecycleStage::ALL[i % LifecycleStage::ALL.len()])
+            .map(demo_stage)
             .collect();
         assert_eq!(stages.len(), LifecycleStage::ALL.len());
         let tiers: std::collections::HashSet<_> = (0..NAMES.len()).map(demo_tier_level).collect();
