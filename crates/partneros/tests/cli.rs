@@ -420,7 +420,11 @@ fn demo_twice_neither_duplicates_nor_fails() {
     assert!(records.as_array().unwrap().len() >= 2, "{records}");
     let deals = get("/api/v1/deals");
     let items = deals["items"].as_array().unwrap();
-    assert_eq!(items.len(), 5, "Northwind's own registrations only: {deals}");
+    assert_eq!(
+        items.len(),
+        5,
+        "Northwind's own registrations only: {deals}"
+    );
     assert!(items.iter().all(|d| d["conflict_findings"].is_null()));
     let pipeline = get("/api/v1/pipeline");
     assert_eq!(pipeline["won"]["deals"], 2, "{pipeline}");

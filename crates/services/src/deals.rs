@@ -283,11 +283,25 @@ impl Services {
         input: &DealInput,
         submit: bool,
     ) -> Result<DealView> {
-        let partner = self.get_partner(actor, partner_id).await?;
         require(
             actor.role.is_partner_side() || actor.role.can_edit_partners(),
             "only the partner's people and partner managers register deals",
         )?;
+        self.create_registration(actor, partner_id, input, submit, true)
+            .await
+    }
+
+    /// Stores a registration (submitted: gated when `gated`, conflict-checked, perhaps
+    /// auto-approved). Accepted leads come through here ungated: sales took them.
+    pub(crate) async fn create_registration(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        input: &DealInput,
+        submit: bool,
+        gated: bool,
+    ) -> Result<DealView> {
+        let partner = self.get_partner(actor, partner_id).await?;
         if partner.archived_at.is_some() {
             return Err(Error::Conflict(
                 "an archived partner cannot register deals".into(),
@@ -299,8 +313,10 @@ impl Services {
             .validate(today, &program.currency)
             .map_err(Error::Invalid)?;
         let team = if submit {
-            self.require_registration_gate(&program, partner_id, today)
-                .await?;
+            if gated {
+                self.require_registration_gate(&program, partner_id, today)
+                    .await?;
+            }
             self.partner_team_of(&partner).await?
         } else {
             Vec::new()
@@ -1400,6 +1416,7 @@ impl Services {
             }
         }
         drop(state);
+        let late_leads = self.flag_overdue_leads(actor).await?;
         let quarter = domain::quarter::Quarter::containing(today);
         let snapshot = if today == quarter.last_day()
             && !self
@@ -1414,7 +1431,7 @@ impl Services {
             String::new()
         };
         Ok(format!(
-            "{expired} protection(s) expired, {warned} expiry warning(s), {overdue} overdue decision(s) flagged{snapshot}"
+            "{expired} protection(s) expired, {warned} expiry warning(s), {overdue} overdue decision(s) flagged, {late_leads} overdue lead(s) flagged{snapshot}"
         ))
     }
 

@@ -738,9 +738,7 @@ mod tests {
     #[test]
     fn demo_covers_every_tier_type_region_and_stage() {
         assert!(NAMES.len() >= 40);
-        let stages: std::collections::HashSet<_> = (0..NAMES.len())
-            .map(demo_stage)
-            .collect();
+        let stages: std::collections::HashSet<_> = (0..NAMES.len()).map(demo_stage).collect();
         assert_eq!(stages.len(), LifecycleStage::ALL.len());
         let tiers: std::collections::HashSet<_> = (0..NAMES.len()).map(demo_tier_level).collect();
         assert_eq!(

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod enablement;
 pub mod facts;
 pub mod jobs;
+pub mod leads;
 pub mod learning;
 pub mod notifications;
 pub mod onboarding;

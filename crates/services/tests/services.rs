@@ -2314,11 +2314,11 @@ async fn deal_sweep_expires_warns_flags_and_extensions_extend() {
         let system = Actor::system("test sweep");
         assert_eq!(
             s.run_deal_sweep(&system).await.unwrap(),
-            "1 protection(s) expired, 1 expiry warning(s), 1 overdue decision(s) flagged"
+            "1 protection(s) expired, 1 expiry warning(s), 1 overdue decision(s) flagged, 0 overdue lead(s) flagged"
         );
         assert_eq!(
             s.run_deal_sweep(&system).await.unwrap(),
-            "0 protection(s) expired, 0 expiry warning(s), 0 overdue decision(s) flagged",
+            "0 protection(s) expired, 0 expiry warning(s), 0 overdue decision(s) flagged, 0 overdue lead(s) flagged",
             "each once"
         );
         assert_eq!(
@@ -2421,6 +2421,174 @@ async fn the_direct_pipeline_and_customer_accounts_win_conflicts() {
         let closed = "reference,customer,website,status\nOPP-77,Initech LLC,initech.com,won\n";
         s.import_direct(&w.manager, DirectKind::Opportunities, closed, false).await.unwrap();
         assert_eq!(s.preview_conflicts(&w.a_user, a, "Initech", "initech.com").await.unwrap().verdict, Verdict::Clear);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
+    use domain::deals::leads::LeadInput;
+    each_backend(|w| async move {
+        let s = &w.services;
+        let (a, b) = (w.partner_a, w.partner_b);
+        let sales = user(s, &w.admin, "sales@vendor.test", "sales", None).await;
+        let input = LeadInput {
+            company: "Initech".into(),
+            website: "initech.example".into(),
+            contact_name: "Bill Lumbergh".into(),
+            contact_email: "bill@initech.example".into(),
+            need: "TPS report automation".into(),
+            estimated_value: "40000".into(),
+            currency: String::new(),
+        };
+        match s
+            .submit_lead(
+                &w.a_user,
+                a,
+                &LeadInput {
+                    company: String::new(),
+                    ..input.clone()
+                },
+            )
+            .await
+        {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "company"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            s.submit_lead(&w.a_user, b, &input).await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.submit_lead(&sales, a, &input).await,
+            Err(Error::Forbidden(_))
+        ));
+        // No certification needed: a lead is not a registration.
+        let lead = s.submit_lead(&w.a_user, a, &input).await.unwrap();
+        assert!(lead.reference.starts_with("L-1"));
+        assert_eq!(
+            (
+                lead.status.as_str(),
+                lead.overdue,
+                lead.counts_against_quota
+            ),
+            ("submitted", false, false)
+        );
+        assert!(
+            s.notifications(&sales, &Default::default())
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .any(|n| n.kind == "lead")
+        );
+        assert!(matches!(
+            s.accept_lead(&w.a_admin, lead.id).await,
+            Err(Error::Forbidden(_))
+        ));
+        let b_user = user(s, &w.admin, "user@bravo.test", "partner_user", Some(b)).await;
+        assert!(matches!(
+            s.accept_lead(&b_user, lead.id).await,
+            Err(Error::NotFound)
+        ));
+        assert!(s.leads(&b_user, None, None).await.unwrap().is_empty());
+
+        let accepted = s.accept_lead(&sales, lead.id).await.unwrap();
+        assert_eq!(accepted.status, "accepted");
+        let deal = s.deal(&w.a_user, accepted.deal_id.unwrap()).await.unwrap();
+        assert_eq!(
+            (deal.status, deal.customer_name.as_str()),
+            (domain::deals::registration::Status::Approved, "Initech")
+        );
+        assert!(deal.partner_sourced && deal.protected_until.is_some());
+        assert!(matches!(
+            s.accept_lead(&sales, lead.id).await,
+            Err(Error::Conflict(_))
+        ));
+
+        let second = s
+            .submit_lead(
+                &w.a_user,
+                a,
+                &LeadInput {
+                    company: "Globex".into(),
+                    website: String::new(),
+                    ..input.clone()
+                },
+            )
+            .await
+            .unwrap();
+        match s.reject_lead(&sales, second.id, " ").await {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "reason"),
+            other => panic!("{other:?}"),
+        }
+        let rejected = s
+            .reject_lead(&sales, second.id, "Already in talks with our team")
+            .await
+            .unwrap();
+        assert_eq!(
+            (rejected.status.as_str(), rejected.rejection_reason.as_str()),
+            ("rejected", "Already in talks with our team")
+        );
+        let mine = s.leads(&w.a_user, None, None).await.unwrap();
+        assert_eq!(mine.len(), 2);
+        assert_eq!(
+            s.leads(&w.manager, None, Some("accepted"))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(matches!(
+            s.leads(&w.manager, None, Some("maybe")).await,
+            Err(Error::Invalid(_))
+        ));
+        let told = s
+            .notifications(&w.a_admin, &Default::default())
+            .await
+            .unwrap()
+            .items;
+        assert!(told.iter().any(|n| {
+            n.message
+                .ends_with("rejected by sales: Already in talks with our team")
+        }));
+
+        // Past its SLA, a waiting lead is flagged once.
+        let late = s
+            .submit_lead(
+                &w.a_user,
+                a,
+                &LeadInput {
+                    company: "Late Corp".into(),
+                    website: String::new(),
+                    ..input
+                },
+            )
+            .await
+            .unwrap();
+        let mut tx = s.db.write().await.unwrap();
+        tx.execute(store::sql!(
+            "UPDATE leads SET accept_by = $2 WHERE id = $1",
+            late.id,
+            store::now() - time::Duration::hours(1)
+        ))
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let system = Actor::system("test sweep");
+        assert!(
+            s.run_deal_sweep(&system)
+                .await
+                .unwrap()
+                .contains("1 overdue lead(s) flagged")
+        );
+        assert!(
+            s.run_deal_sweep(&system)
+                .await
+                .unwrap()
+                .contains("0 overdue lead(s) flagged")
+        );
+        assert!(s.leads(&sales, None, Some("submitted")).await.unwrap()[0].overdue);
     })
     .await;
 }

@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::audit::AuditEvent;
 use domain::deals::conflicts::ConflictCheck;
+use domain::deals::leads::LeadInput;
 use domain::deals::pipeline::PipelineSummary;
 use domain::deals::registration::DealInput;
 use domain::enablement::RecordInput;
@@ -32,6 +33,7 @@ use services::deals::{
 use services::enablement::{CertificationView, GateView};
 use services::facts::ImportReport;
 use services::jobs::JobView;
+use services::leads::LeadView;
 use services::learning::Learning;
 use services::notifications::{NotificationQuery, NotificationView};
 use services::onboarding::Checklist;
@@ -88,6 +90,10 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/conflict-check", get(conflict_check))
         .route("/deals", get(list_deals))
         .route("/pipeline", get(pipeline))
+        .route("/leads", get(list_leads))
+        .route("/partners/{id}/leads", post(submit_lead))
+        .route("/leads/{id}/accept", post(accept_lead))
+        .route("/leads/{id}/reject", post(reject_lead))
         .route(
             "/pipeline/snapshots",
             get(forecast_snapshots).post(take_forecast_snapshot),
@@ -946,6 +952,75 @@ async fn conflict_check(
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
+struct LeadParams {
+    /// One partner's leads (internal users).
+    partner: Option<Uuid>,
+    /// submitted, accepted or rejected
+    status: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/leads", tag = "deals", params(LeadParams),
+    responses((status = 200, body = [LeadView]), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn list_leads(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(params): ApiQuery<LeadParams>,
+) -> ApiResult<Vec<LeadView>> {
+    Ok(Json(
+        state
+            .services
+            .leads(&auth.actor, params.partner, params.status.as_deref())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/partners/{id}/leads", tag = "deals", request_body = LeadInput,
+    responses((status = 201, body = LeadView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn submit_lead(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<LeadInput>,
+) -> Result<impl IntoResponse, Problem> {
+    let lead = state.services.submit_lead(&auth.actor, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(lead)))
+}
+
+#[utoipa::path(post, path = "/api/v1/leads/{id}/accept", tag = "deals",
+    responses((status = 200, body = LeadView, description = "Accepted: `deal_id` is the approved registration credited to the partner"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn accept_lead(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<LeadView> {
+    Ok(Json(state.services.accept_lead(&auth.actor, id).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct RejectInput {
+    reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/leads/{id}/reject", tag = "deals", request_body = RejectInput,
+    responses((status = 200, body = LeadView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn reject_lead(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<RejectInput>,
+) -> ApiResult<LeadView> {
+    Ok(Json(
+        state
+            .services
+            .reject_lead(&auth.actor, id, &input.reason)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
 struct PipelineParams {
     /// One partner's pipeline (internal users; partners always see their own).
     partner: Option<Uuid>,
@@ -1493,7 +1568,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_notifications, read_notifications, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, pipeline, forecast_snapshots, take_forecast_snapshot, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -27,6 +27,9 @@ pub fn routes() -> Router<AppState> {
         .route("/deals", get(deal_list).post(register_deal))
         .route("/deals/new", get(new_deal))
         .route("/pipeline", get(pipeline_page))
+        .route("/leads", get(leads_page).post(submit_lead))
+        .route("/leads/{id}/accept", post(accept_lead))
+        .route("/leads/{id}/reject", post(reject_lead))
         .route("/pipeline/snapshots", post(take_snapshot))
         .route("/deals/{id}", get(deal_page))
         .route("/deals/{id}/submit", post(submit_deal))
@@ -503,4 +506,161 @@ async fn take_snapshot(State(state): State<AppState>, auth: PageAuth, body: Byte
         .await
         .map_err(service_error)?;
     Ok(see_other("/pipeline#snapshots"))
+}
+
+#[derive(Template)]
+#[template(path = "leads.html")]
+struct LeadsPage {
+    layout: Layout,
+    csrf_token: String,
+    rows: Vec<services::leads::LeadView>,
+    input: domain::deals::leads::LeadInput,
+    errors: Errors,
+    problems: Vec<String>,
+    /// Partner users submit for their organisation; partner managers choose.
+    partners: Vec<Opt>,
+    can_submit: bool,
+    can_decide: bool,
+}
+
+async fn leads_view(
+    state: &AppState,
+    auth: &PageAuth,
+    input: domain::deals::leads::LeadInput,
+    errors: Vec<domain::FieldError>,
+    problems: Vec<String>,
+) -> PageResult {
+    let rows = state
+        .services
+        .leads(&auth.actor, None, None)
+        .await
+        .map_err(service_error)?;
+    let role = auth.actor.role;
+    let partners = if auth.actor.is_internal() && role.can_edit_partners() {
+        let query = services::partners::PartnerQuery {
+            limit: Some(services::MAX_PAGE),
+            ..Default::default()
+        };
+        state
+            .services
+            .list_partners(&auth.actor, &query)
+            .await
+            .map_err(service_error)?
+            .items
+            .into_iter()
+            .map(|p| Opt {
+                value: p.id.to_string(),
+                label: p.display_name,
+                selected: false,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let status = if errors.is_empty() && problems.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = LeadsPage {
+        layout: Layout::signed_in("Leads", auth),
+        csrf_token: auth.csrf_token.clone(),
+        rows,
+        input,
+        errors: Errors::from(errors),
+        problems,
+        partners,
+        can_submit: role.is_partner_side() || role.can_edit_partners(),
+        can_decide: auth.actor.is_internal()
+            && (role.can_edit_partners() || role == domain::roles::Role::Sales),
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn leads_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    leads_view(&state, &auth, Default::default(), Vec::new(), Vec::new()).await
+}
+
+async fn submit_lead(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = domain::deals::leads::LeadInput {
+        company: form.get("company"),
+        website: form.get("website"),
+        contact_name: form.get("contact_name"),
+        contact_email: form.get("contact_email"),
+        need: form.get("need"),
+        estimated_value: form.get("estimated_value"),
+        currency: form.get("currency"),
+    };
+    let partner = match auth.actor.partner_id {
+        Some(own) => Some(own),
+        None => Uuid::parse_str(&form.get("partner_id")).ok(),
+    };
+    let Some(partner) = partner else {
+        let error = domain::FieldError {
+            field: "partner_id".into(),
+            message: "choose the partner".into(),
+        };
+        return leads_view(&state, &auth, input, vec![error], Vec::new()).await;
+    };
+    match state
+        .services
+        .submit_lead(&auth.actor, partner, &input)
+        .await
+    {
+        Ok(_) => Ok(see_other("/leads")),
+        Err(services::Error::Invalid(errors)) => {
+            leads_view(&state, &auth, input, errors, Vec::new()).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn lead_decision<T>(
+    state: &AppState,
+    auth: &PageAuth,
+    result: services::Result<T>,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(see_other("/leads")),
+        Err(services::Error::Invalid(errors)) => {
+            let problems = errors
+                .into_iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect();
+            leads_view(state, auth, Default::default(), Vec::new(), problems).await
+        }
+        Err(services::Error::Conflict(why)) => {
+            leads_view(state, auth, Default::default(), Vec::new(), vec![why]).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn accept_lead(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let result = state.services.accept_lead(&auth.actor, id).await;
+    lead_decision(&state, &auth, result).await
+}
+
+async fn reject_lead(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let result = state
+        .services
+        .reject_lead(&auth.actor, id, &form.get("reason"))
+        .await;
+    lead_decision(&state, &auth, result).await
 }

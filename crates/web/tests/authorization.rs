@@ -49,6 +49,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     let partner_json =
         r#"{"legal_name":"New Co","partner_type":"si","gtm_model":"co_sell"}"#.to_owned();
     let deal = f.deal_b;
+    let lead_json = r#"{"company":"Matrix Lead","contact_name":"Kim","contact_email":"kim@matrix-lead.example","need":"Pilot"}"#.to_owned();
     let deal_json =
         serde_json::to_string(&common::deal_input("Matrix Co", "matrix.example.com")).unwrap();
     vec![
@@ -455,6 +456,48 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
                     Forbidden
                 }
             }),
+        ),
+        (
+            Method::GET,
+            "/api/v1/leads".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/leads?partner={b}"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{a}/leads"),
+            Some(lead_json.clone()),
+            Box::new(move |r| {
+                if r.is_partner_side() {
+                    Allowed
+                } else {
+                    editor(r)
+                }
+            }),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/partners/{b}/leads"),
+            Some(lead_json.clone()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/leads/{}/reject", f.lead_b),
+            Some(r#"{"reason":"Not a fit"}"#.into()),
+            Box::new(move |r| on_b(r, if r == Role::Sales { Allowed } else { editor(r) })),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/leads/{}/accept", f.lead_b),
+            None,
+            Box::new(move |r| on_b(r, if r == Role::Sales { Allowed } else { editor(r) })),
         ),
         (
             Method::GET,

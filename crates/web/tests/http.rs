@@ -247,6 +247,9 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/direct-opportunities/import".into(),
         "/customer-accounts/import".into(),
         "/pipeline/snapshots".into(),
+        "/leads".into(),
+        format!("/leads/{}/accept", f.lead_b),
+        format!("/leads/{}/reject", f.lead_b),
         format!("/deals/{}/submit", f.deal_b),
         format!("/deals/{}/decision", f.deal_b),
         format!("/deals/{}/close", f.deal_b),
@@ -309,6 +312,7 @@ async fn pages_by_role() {
         ("/notifications".into(), |_| StatusCode::OK),
         ("/deals".into(), |_| StatusCode::OK),
         ("/pipeline".into(), |_| StatusCode::OK),
+        ("/leads".into(), |_| StatusCode::OK),
         ("/direct-opportunities/import".into(), |r| {
             if r.can_edit_partners() || r == Role::Sales {
                 StatusCode::OK

@@ -4,6 +4,7 @@
 
 pub mod conflicts;
 pub mod direct;
+pub mod leads;
 pub mod matching;
 pub mod pipeline;
 pub mod registration;

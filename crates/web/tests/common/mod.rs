@@ -40,6 +40,8 @@ pub struct Fixture {
     /// A submitted deal registration of partner B (which holds a sales certification; A does
     /// not, so A's people can draft registrations but not submit them).
     pub deal_b: Uuid,
+    /// A lead partner B handed over, waiting for sales.
+    pub lead_b: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -182,6 +184,18 @@ impl Fixture {
             .await
             .unwrap()
             .id;
+        let lead = domain::deals::leads::LeadInput {
+            company: "Bravo Prospect".into(),
+            contact_name: "Pat".into(),
+            contact_email: "pat@bravo-prospect.example".into(),
+            need: "A pilot".into(),
+            ..Default::default()
+        };
+        let lead_b = services
+            .submit_lead(&admin, partner_b, &lead)
+            .await
+            .unwrap()
+            .id;
         let victim = services
             .create_user(
                 &admin,
@@ -236,6 +250,7 @@ impl Fixture {
             enrollment_b,
             attachment_b,
             deal_b,
+            lead_b,
             users,
         }
     }

@@ -1,0 +1,413 @@
+//! Partner-sourced leads: a partner hands a prospect to our sales team, which accepts it
+//! within the SLA (it becomes an approved registration credited to the partner) or rejects
+//! it with a reason. Leads never count against the internal rep's quota.
+
+use domain::deals::leads::{self, LeadInput};
+use domain::deals::registration::{DealInput, Status};
+use domain::roles::Role;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::notifications;
+use crate::{Actor, Change, Error, Result, Services, record, require};
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct LeadView {
+    pub id: Uuid,
+    /// L-101
+    pub reference: String,
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    pub company: String,
+    pub website: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub need: String,
+    pub estimated_value: Decimal,
+    pub currency: String,
+    /// submitted, accepted or rejected
+    pub status: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub accept_by: time::OffsetDateTime,
+    /// Still waiting past its acceptance SLA.
+    pub overdue: bool,
+    pub rejection_reason: String,
+    /// The registration an accepted lead became.
+    pub deal_id: Option<Uuid>,
+    /// Always false: partner-sourced leads are tracked apart from direct pipeline.
+    pub counts_against_quota: bool,
+}
+
+fn may_decide(actor: &Actor) -> bool {
+    actor.is_internal() && (actor.role.can_edit_partners() || actor.role == Role::Sales)
+}
+
+impl Services {
+    fn lead_view(&self, row: store::deals::LeadRow, partner_name: String) -> LeadView {
+        LeadView {
+            id: row.id,
+            reference: leads::reference(row.number),
+            partner_id: row.partner_id,
+            partner_name,
+            company: row.company,
+            website: row.website,
+            contact_name: row.contact_name,
+            contact_email: row.contact_email,
+            need: row.need,
+            estimated_value: Decimal::new(row.estimated_value_minor, 2),
+            currency: row.currency,
+            overdue: row.status == "submitted" && store::now() > row.accept_by,
+            status: row.status,
+            accept_by: row.accept_by,
+            rejection_reason: row.rejection_reason,
+            deal_id: row.deal_id,
+            counts_against_quota: row.counts_against_quota != 0,
+        }
+    }
+
+    /// A partner hands a lead to sales (its people for their organisation; partner managers
+    /// for any partner).
+    pub async fn submit_lead(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        input: &LeadInput,
+    ) -> Result<LeadView> {
+        let partner = self.get_partner(actor, partner_id).await?;
+        require(
+            actor.role.is_partner_side() || actor.role.can_edit_partners(),
+            "only the partner's people and partner managers submit leads",
+        )?;
+        let (_, program) = self.program_in_force().await?;
+        let fields = input.validate(&program.currency).map_err(Error::Invalid)?;
+        let now = store::now();
+        let mut tx = self.db.write().await?;
+        let row = store::deals::LeadRow {
+            id: Uuid::now_v7(),
+            number: store::deals::next(&mut tx, "lead").await?,
+            partner_id,
+            submitted_by: actor.label.clone(),
+            company: fields.company.clone(),
+            website: fields.website.clone(),
+            contact_name: fields.contact_name.clone(),
+            contact_email: fields.contact_email.clone(),
+            need: fields.need.clone(),
+            estimated_value_minor: (fields.estimated_value * Decimal::ONE_HUNDRED)
+                .try_into()
+                .unwrap_or(i64::MAX),
+            currency: fields.currency.clone(),
+            status: "submitted".into(),
+            accept_by: leads::accept_by(now, program.policies.slas.lead_acceptance_hours),
+            overdue_flagged: 0,
+            decided_at: None,
+            decided_by: None,
+            rejection_reason: String::new(),
+            deal_id: None,
+            counts_against_quota: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        store::deals::insert_lead(&mut tx, &row).await?;
+        let mut recipients: Vec<Uuid> = store::users::active_with_role(&mut tx, Role::Sales, None)
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect();
+        recipients.extend(notifications::partner_team(&mut tx, partner.owner_id).await?);
+        let message = format!(
+            "{} from {}: {} ({}), accept or reject by {}",
+            leads::reference(row.number),
+            partner.display_name,
+            row.company,
+            row.need.chars().take(80).collect::<String>(),
+            row.accept_by.date()
+        );
+        notifications::notify(
+            &mut tx,
+            &recipients,
+            &store::notifications::NewNotification {
+                partner_id: Some(partner_id),
+                kind: "lead",
+                message: &message,
+                link: "/leads",
+            },
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(partner_id),
+                entity_type: "lead",
+                entity_id: row.id,
+                action: "submitted",
+                summary: format!(
+                    "{} submitted: {}",
+                    leads::reference(row.number),
+                    row.company
+                ),
+                before: None,
+                after: crate::snapshot(&fields),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(self.lead_view(row, partner.display_name))
+    }
+
+    /// Leads, newest first: partners see their own; internal users all (or one partner's).
+    pub async fn leads(
+        &self,
+        actor: &Actor,
+        partner: Option<Uuid>,
+        status: Option<&str>,
+    ) -> Result<Vec<LeadView>> {
+        if let Some(s) = status
+            && !["submitted", "accepted", "rejected"].contains(&s)
+        {
+            return Err(Error::field(
+                "status",
+                format!("'{s}' is not one of: submitted, accepted, rejected"),
+            ));
+        }
+        let partner = if actor.is_internal() {
+            partner
+        } else {
+            let own = actor.partner_id.ok_or(Error::NotFound)?;
+            if partner.is_some_and(|p| p != own) {
+                return Err(Error::NotFound);
+            }
+            Some(own)
+        };
+        let mut tx = self.db.read().await?;
+        let rows = store::deals::leads(&mut tx, partner, status, crate::MAX_PAGE).await?;
+        let mut views = Vec::with_capacity(rows.len());
+        for row in rows {
+            let name = store::partners::get(&mut tx, row.partner_id)
+                .await?
+                .map(|p| p.display_name)
+                .unwrap_or_default();
+            views.push(self.lead_view(row, name));
+        }
+        tx.commit().await?;
+        Ok(views)
+    }
+
+    async fn visible_lead(&self, actor: &Actor, id: Uuid) -> Result<store::deals::LeadRow> {
+        let mut tx = self.db.read().await?;
+        let row = store::deals::lead(&mut tx, id)
+            .await?
+            .filter(|l| actor.sees_partner(l.partner_id))
+            .ok_or(Error::NotFound)?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Sales accepts a lead: it becomes an approved registration credited to the partner.
+    pub async fn accept_lead(&self, actor: &Actor, id: Uuid) -> Result<LeadView> {
+        let lead = self.visible_lead(actor, id).await?;
+        require(
+            may_decide(actor),
+            "only sales and partner managers accept leads",
+        )?;
+        if lead.status != "submitted" {
+            return Err(Error::Conflict(format!(
+                "this lead is already {}",
+                lead.status
+            )));
+        }
+        let partner = self.get_partner(actor, lead.partner_id).await?;
+        let today = actor.today();
+        let input = DealInput {
+            customer_name: lead.company.clone(),
+            website: lead.website.clone(),
+            industry: "Not given (from a lead)".into(),
+            region: partner
+                .regions
+                .first()
+                .map_or("north_america", |r| domain::validation::Choice::as_str(r))
+                .into(),
+            deal_size: Decimal::new(lead.estimated_value_minor, 2)
+                .max(Decimal::ONE)
+                .to_string(),
+            currency: lead.currency.clone(),
+            expected_close: (today + time::Duration::days(90)).to_string(),
+            use_case: lead.need.clone(),
+            stage: "discovery".into(),
+            probability: "10".into(),
+            partner_rep: lead.submitted_by.clone(),
+            ..Default::default()
+        };
+        let deal = self
+            .create_registration(actor, lead.partner_id, &input, true, false)
+            .await?;
+        if deal.status == Status::Submitted {
+            let approve = crate::deals::DealDecision {
+                decision: "approve".into(),
+                note: format!("accepted lead {}", leads::reference(lead.number)),
+            };
+            // Sales may accept without deciding registrations: the system approves for them.
+            self.decide_deal(&Actor::system("lead acceptance"), deal.id, &approve)
+                .await?;
+        }
+        self.decide_lead(
+            actor,
+            lead,
+            "accepted",
+            String::new(),
+            Some(deal.id),
+            partner.display_name,
+        )
+        .await
+    }
+
+    /// Sales rejects a lead, saying why.
+    pub async fn reject_lead(&self, actor: &Actor, id: Uuid, reason: &str) -> Result<LeadView> {
+        let lead = self.visible_lead(actor, id).await?;
+        require(
+            may_decide(actor),
+            "only sales and partner managers reject leads",
+        )?;
+        let mut v = domain::Validation::new();
+        let reason = v.text("reason", reason, true, 1_000);
+        v.into_result().map_err(Error::Invalid)?;
+        if lead.status != "submitted" {
+            return Err(Error::Conflict(format!(
+                "this lead is already {}",
+                lead.status
+            )));
+        }
+        let name = self.get_partner(actor, lead.partner_id).await?.display_name;
+        self.decide_lead(actor, lead, "rejected", reason, None, name)
+            .await
+    }
+
+    async fn decide_lead(
+        &self,
+        actor: &Actor,
+        mut lead: store::deals::LeadRow,
+        status: &str,
+        reason: String,
+        deal_id: Option<Uuid>,
+        partner_name: String,
+    ) -> Result<LeadView> {
+        let now = store::now();
+        lead.status = status.into();
+        lead.decided_at = Some(now);
+        lead.decided_by = Some(actor.label.clone());
+        lead.rejection_reason = reason.clone();
+        lead.deal_id = deal_id;
+        lead.updated_at = now;
+        let mut tx = self.db.write().await?;
+        store::deals::update_lead(&mut tx, &lead).await?;
+        let message = if status == "accepted" {
+            format!(
+                "{} ({}) accepted by sales",
+                leads::reference(lead.number),
+                lead.company
+            )
+        } else {
+            format!(
+                "{} ({}) rejected by sales: {reason}",
+                leads::reference(lead.number),
+                lead.company
+            )
+        };
+        let admins = notifications::partner_admins(&mut tx, lead.partner_id).await?;
+        notifications::notify(
+            &mut tx,
+            &admins,
+            &store::notifications::NewNotification {
+                partner_id: Some(lead.partner_id),
+                kind: "lead",
+                message: &message,
+                link: "/leads",
+            },
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(lead.partner_id),
+                entity_type: "lead",
+                entity_id: lead.id,
+                action: status,
+                summary: message,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(self.lead_view(lead, partner_name))
+    }
+}
+
+impl Services {
+    /// Tells sales and the partner's team, once, about leads past their acceptance SLA.
+    pub(crate) async fn flag_overdue_leads(&self, actor: &Actor) -> Result<usize> {
+        let now = store::now();
+        let mut tx = self.db.write().await?;
+        let waiting = store::deals::leads(&mut tx, None, Some("submitted"), i64::MAX).await?;
+        let mut flagged = 0;
+        for mut lead in waiting
+            .into_iter()
+            .filter(|l| l.overdue_flagged == 0 && now > l.accept_by)
+        {
+            lead.overdue_flagged = 1;
+            lead.updated_at = now;
+            store::deals::update_lead(&mut tx, &lead).await?;
+            let owner = store::partners::get(&mut tx, lead.partner_id)
+                .await?
+                .and_then(|p| p.owner_id);
+            let mut recipients: Vec<Uuid> =
+                store::users::active_with_role(&mut tx, Role::Sales, None)
+                    .await?
+                    .into_iter()
+                    .map(|u| u.id)
+                    .collect();
+            recipients.extend(notifications::partner_team(&mut tx, owner).await?);
+            let message = format!(
+                "{} ({}) is past its acceptance SLA ({})",
+                leads::reference(lead.number),
+                lead.company,
+                lead.accept_by.date()
+            );
+            notifications::notify(
+                &mut tx,
+                &recipients,
+                &store::notifications::NewNotification {
+                    partner_id: Some(lead.partner_id),
+                    kind: "lead_overdue",
+                    message: &message,
+                    link: "/leads",
+                },
+                now,
+            )
+            .await?;
+            record(
+                &mut tx,
+                actor,
+                now,
+                Change {
+                    partner_id: Some(lead.partner_id),
+                    entity_type: "lead",
+                    entity_id: lead.id,
+                    action: "overdue",
+                    summary: message,
+                    before: None,
+                    after: None,
+                },
+            )
+            .await?;
+            flagged += 1;
+        }
+        tx.commit().await?;
+        Ok(flagged)
+    }
+}
