@@ -2213,6 +2213,46 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
             "{told:?}"
         );
 
+        // Our AE and SE, and the deal-desk flag: internal only.
+        use services::deals::AssignmentInput;
+        let bad = AssignmentInput {
+            ae_user_id: "nobody".into(),
+            se_user_id: w.a_user.user_id.unwrap().to_string(),
+            deal_desk_review: true,
+        };
+        match s.assign_deal(&w.manager, first.id, &bad).await {
+            Err(Error::Invalid(errors)) => assert_eq!(
+                errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>(),
+                [
+                    "'nobody' is not a user id",
+                    "must be an active internal user"
+                ]
+            ),
+            other => panic!("{other:?}"),
+        }
+        let good = AssignmentInput {
+            ae_user_id: w.manager.user_id.unwrap().to_string(),
+            se_user_id: String::new(),
+            deal_desk_review: true,
+        };
+        assert!(matches!(
+            s.assign_deal(&w.a_admin, first.id, &good).await,
+            Err(Error::Forbidden(_))
+        ));
+        let assigned = s.assign_deal(&w.manager, first.id, &good).await.unwrap();
+        assert_eq!(
+            (assigned.ae_user_id, assigned.deal_desk_review),
+            (w.manager.user_id, true)
+        );
+        let seen_by_partner = s.deal(&w.a_user, first.id).await.unwrap();
+        assert_eq!(
+            (seen_by_partner.ae_user_id, seen_by_partner.deal_desk_review),
+            (None, false)
+        );
+
         // The pipeline: partners see their own, managers the program; snapshots keep it.
         let mine = s.pipeline(&w.a_user, None).await.unwrap();
         assert_eq!(

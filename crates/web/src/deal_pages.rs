@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}/submit", post(submit_deal))
         .route("/deals/{id}/decision", post(decide_deal))
         .route("/deals/{id}/close", post(close_deal))
+        .route("/deals/{id}/assignment", post(assign_deal))
         .route("/deals/{id}/extension", post(request_extension))
         .route("/deals/{id}/extension/decision", post(decide_extension))
         .route("/deals/{id}/pipeline", post(update_pipeline))
@@ -255,6 +256,9 @@ struct DealPage {
     stages: Vec<Opt>,
     forecasts: Vec<Opt>,
     errors: Vec<String>,
+    /// Internal users who may be assigned as AE or SE (editors only), the assigned selected.
+    ae_people: Vec<Opt>,
+    se_people: Vec<Opt>,
 }
 
 async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<String>) -> PageResult {
@@ -269,6 +273,33 @@ async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<Stri
         .await
         .map_err(service_error)?;
     let role = auth.actor.role;
+    let people: Vec<Opt> = if auth.actor.is_internal() && role.can_edit_partners() {
+        state
+            .services
+            .assignable_people(&auth.actor)
+            .await
+            .map_err(service_error)?
+            .into_iter()
+            .map(|(id, label)| Opt {
+                value: id.to_string(),
+                label,
+                selected: false,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mark = |chosen: Option<Uuid>| -> Vec<Opt> {
+        people
+            .iter()
+            .map(|p| Opt {
+                value: p.value.clone(),
+                label: p.label.clone(),
+                selected: chosen.is_some_and(|id| id.to_string() == p.value),
+            })
+            .collect()
+    };
+    let (ae_people, se_people) = (mark(d.ae_user_id), mark(d.se_user_id));
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -287,6 +318,8 @@ async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<Stri
         d,
         activities,
         errors,
+        ae_people,
+        se_people,
     };
     Ok((status, render(view)).into_response())
 }
@@ -663,4 +696,21 @@ async fn reject_lead(
         .reject_lead(&auth.actor, id, &form.get("reason"))
         .await;
     lead_decision(&state, &auth, result).await
+}
+
+async fn assign_deal(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = services::deals::AssignmentInput {
+        ae_user_id: form.get("ae_user_id"),
+        se_user_id: form.get("se_user_id"),
+        deal_desk_review: form.get("deal_desk_review") == "on",
+    };
+    let result = state.services.assign_deal(&auth.actor, id, &input).await;
+    deal_result(&state, &auth, id, result).await
 }

@@ -579,6 +579,12 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::POST,
+            format!("/api/v1/deals/{deal}/assignment"),
+            Some(r#"{"deal_desk_review":true}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
+            Method::POST,
             format!("/api/v1/deals/{deal}/close"),
             Some(r#"{"outcome":"lost"}"#.into()),
             Box::new(move |r| on_b(r, editor(r))),

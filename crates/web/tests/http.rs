@@ -253,6 +253,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         format!("/deals/{}/submit", f.deal_b),
         format!("/deals/{}/decision", f.deal_b),
         format!("/deals/{}/close", f.deal_b),
+        format!("/deals/{}/assignment", f.deal_b),
         format!("/deals/{}/extension", f.deal_b),
         format!("/deals/{}/extension/decision", f.deal_b),
         format!("/deals/{}/pipeline", f.deal_b),
