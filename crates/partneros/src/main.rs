@@ -175,6 +175,19 @@ enum ImportWhat {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Deal registrations with their history (another PRM's export, or this one's). Header:
+    /// reference (optional: DR-1042 updates that registration), partner (id, domain or name),
+    /// customer_name, website, industry, region, deal_size, currency, expected_close,
+    /// use_case, pain_points, stage, probability, risks, competitor, partner_rep, status,
+    /// registered_on, protected_until, closed_on, closed_amount.
+    Deals {
+        #[command(flatten)]
+        db: DbArgs,
+        file: std::path::PathBuf,
+        /// Check every row and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Our direct sales pipeline, for channel-conflict detection. Header: reference,
     /// customer, and any of website, owner, stage, amount, currency, status (open, won,
     /// lost). A known reference is updated.
@@ -211,6 +224,17 @@ enum ImportWhat {
 
 #[derive(Subcommand)]
 enum BenchWhat {
+    /// Imports a generated CSV of registrations (deterministic) into a fresh database,
+    /// end to end: read, checked, partners resolved, written in one transaction.
+    Import {
+        /// Where to import; a fresh temporary SQLite file when omitted.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 1_000_000)]
+        registrations: usize,
+        #[arg(long, default_value_t = 1_000)]
+        partners: usize,
+    },
     /// Deal registrations submitted over HTTP end to end (token, validation, eligibility,
     /// conflict check, audit), on a fresh database; prints the sustained rate.
     Submit {
@@ -446,6 +470,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             what: ImportWhat::Certifications { db, file, dry_run },
         } => import_certifications(&db.database_url, &file, dry_run).await,
         Command::Import {
+            what: ImportWhat::Deals { db, file, dry_run },
+        } => import_deals(&db.database_url, &file, dry_run).await,
+        Command::Import {
             what: ImportWhat::Opportunities { db, file, dry_run },
         } => {
             import_direct(
@@ -501,6 +528,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Bench {
+            what:
+                BenchWhat::Import {
+                    database_url,
+                    registrations,
+                    partners,
+                },
+        } => bench_import(database_url, registrations, partners).await,
         Command::Bench {
             what:
                 BenchWhat::Submit {
@@ -673,6 +708,32 @@ async fn import_certifications(
     )
 }
 
+async fn import_deals(url: &str, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let services = open_for_cli(url).await?;
+    let bar = rows_bar(&text);
+    let report = services
+        .import_deals(&Actor::system("cli"), &text, dry_run, &|done| {
+            bar.set_position(done)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(e)))?;
+    bar.finish_and_clear();
+    print_import_report(file, &report, "new registration(s)", "updated")
+}
+
+/// A progress bar over the data rows of a CSV text.
+fn rows_bar(text: &str) -> indicatif::ProgressBar {
+    let rows = text.lines().count().saturating_sub(1) as u64;
+    indicatif::ProgressBar::new(rows).with_style(
+        indicatif::ProgressStyle::with_template(
+            "writing {bar:40} {pos}/{len} rows ({per_sec}, {eta} left)",
+        )
+        .expect("a valid template"),
+    )
+}
+
 async fn import_direct(
     url: &str,
     file: &std::path::Path,
@@ -750,6 +811,48 @@ async fn import_facts(url: &str, file: &std::path::Path, dry_run: bool) -> anyho
         .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(e)))?;
     bar.finish_and_clear();
     print_import_report(file, &report, "new quarter(s)", "updated")
+}
+
+async fn bench_import(
+    database_url: Option<String>,
+    registrations: usize,
+    partners: usize,
+) -> anyhow::Result<()> {
+    let temp = std::env::temp_dir().join(format!("partneros-bench-{}.db", uuid::Uuid::now_v7()));
+    let url = database_url.unwrap_or_else(|| format!("sqlite://{}", temp.display()));
+    let services = open_for_cli(&url).await?;
+    services
+        .generate_partners(partners, false, |_| {})
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let csv = services::bench::conflicts::generated_deals_csv(registrations, partners);
+    println!(
+        "{registrations} registrations of {partners} partners, {} MB of CSV",
+        csv.len() / 1_048_576
+    );
+    let bar = rows_bar(&csv);
+    let started = std::time::Instant::now();
+    let report = services
+        .import_deals(&Actor::system("bench"), &csv, false, &|done| {
+            bar.set_position(done)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    let elapsed = started.elapsed();
+    if !report.applied {
+        bail!("the import was refused: {:?}", report.errors.first());
+    }
+    println!(
+        "imported {} registrations in {:.2?} ({:.0} rows/s), checked and written in one transaction",
+        report.created,
+        elapsed,
+        report.created as f64 / elapsed.as_secs_f64()
+    );
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", temp.display()));
+    }
+    Ok(())
 }
 
 async fn bench_program(database_url: Option<String>, partners: usize) -> anyhow::Result<()> {

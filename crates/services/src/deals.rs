@@ -329,57 +329,7 @@ impl Services {
             Vec::new()
         };
         let now = store::now();
-        let key = CustomerKey::new(&fields.customer_name, &fields.website);
-        let mut row = DealRow {
-            id: Uuid::now_v7(),
-            number: 0,
-            partner_id,
-            created_by: actor.label.clone(),
-            status: Status::Draft.as_str().into(),
-            customer_name: fields.customer_name.clone(),
-            name_key: key.name.clone(),
-            website: fields.website.clone(),
-            domain: key.domain.clone(),
-            industry: fields.industry.clone(),
-            region: fields.region.as_str().into(),
-            deal_size_minor: minor(fields.deal_size),
-            currency: fields.currency.clone(),
-            expected_close: fields.expected_close.to_string(),
-            use_case: fields.use_case.clone(),
-            pain_points: fields.pain_points.clone(),
-            stage: fields.stage.as_str().into(),
-            probability: fields.probability.into(),
-            risks: fields.risks.clone(),
-            competitor: fields.competitor.clone(),
-            partner_rep: fields.partner_rep.clone(),
-            partner_sourced: 1,
-            ae_user_id: None,
-            se_user_id: None,
-            deal_desk_review: 0,
-            registered_on: today.to_string(),
-            submitted_at: None,
-            decision_due: None,
-            decided_at: None,
-            decided_by: None,
-            decision_note: String::new(),
-            protected_until: None,
-            extensions_used: 0,
-            extension_reason: String::new(),
-            last_warning: None,
-            conflict_verdict: "clear".into(),
-            conflict_findings: "[]".into(),
-            forecast_category: "pipeline".into(),
-            next_action: String::new(),
-            next_action_on: None,
-            next_action_owner: String::new(),
-            blockers: String::new(),
-            last_activity_at: None,
-            closed_on: None,
-            closed_amount_minor: None,
-            change_no: 0,
-            created_at: now,
-            updated_at: now,
-        };
+        let mut row = draft_row(partner_id, &fields, &actor.label, today, now);
         let mut state = self.conflicts.state.lock().await;
         let mut tx = self.db.write().await?;
         (row.number, row.change_no) = store::deals::next_number_and_change(&mut tx).await?;
@@ -598,6 +548,67 @@ impl Services {
             .await?;
         }
         Ok(())
+    }
+}
+
+/// A new registration of `fields` as a draft, numbered and change-numbered by the caller.
+fn draft_row(
+    partner_id: Uuid,
+    fields: &registration::DealFields,
+    created_by: &str,
+    registered_on: Date,
+    now: time::OffsetDateTime,
+) -> DealRow {
+    let key = CustomerKey::new(&fields.customer_name, &fields.website);
+    DealRow {
+        id: Uuid::now_v7(),
+        number: 0,
+        partner_id,
+        created_by: created_by.to_owned(),
+        status: Status::Draft.as_str().into(),
+        customer_name: fields.customer_name.clone(),
+        name_key: key.name,
+        website: fields.website.clone(),
+        domain: key.domain,
+        industry: fields.industry.clone(),
+        region: fields.region.as_str().into(),
+        deal_size_minor: minor(fields.deal_size),
+        currency: fields.currency.clone(),
+        expected_close: fields.expected_close.to_string(),
+        use_case: fields.use_case.clone(),
+        pain_points: fields.pain_points.clone(),
+        stage: fields.stage.as_str().into(),
+        probability: fields.probability.into(),
+        risks: fields.risks.clone(),
+        competitor: fields.competitor.clone(),
+        partner_rep: fields.partner_rep.clone(),
+        partner_sourced: 1,
+        ae_user_id: None,
+        se_user_id: None,
+        deal_desk_review: 0,
+        registered_on: registered_on.to_string(),
+        submitted_at: None,
+        decision_due: None,
+        decided_at: None,
+        decided_by: None,
+        decision_note: String::new(),
+        protected_until: None,
+        extensions_used: 0,
+        extension_reason: String::new(),
+        last_warning: None,
+        conflict_verdict: "clear".into(),
+        conflict_findings: "[]".into(),
+        forecast_category: "pipeline".into(),
+        next_action: String::new(),
+        next_action_on: None,
+        next_action_owner: String::new(),
+        blockers: String::new(),
+        last_activity_at: None,
+        closed_on: None,
+        closed_amount_minor: None,
+        change_no: 0,
+        created_at: now,
+        updated_at: now,
     }
 }
 
@@ -1895,5 +1906,308 @@ impl Services {
             .filter(|u| u.role.is_internal() && u.disabled_at.is_none())
             .map(|u| (u.id, format!("{} ({})", u.name, u.role.label())))
             .collect())
+    }
+}
+
+/// Problems listed in one import report at most; the count says how many there were.
+const MAX_REPORTED_ERRORS: usize = 1_000;
+
+impl Services {
+    /// Imports registrations with their history (a migration from another PRM, or an export
+    /// of this one): every row is checked first — fields, partner, status, dates, repeated
+    /// references — and if any is wrong nothing is written. A reference already in use
+    /// updates that registration; a row without one gets a new reference. Imported rows are
+    /// not conflict-checked (they happened already) but conflict with what comes after.
+    /// `progress` is called with the rows written so far.
+    pub async fn import_deals(
+        &self,
+        actor: &Actor,
+        csv_text: &str,
+        dry_run: bool,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<crate::facts::ImportReport> {
+        use domain::deals::csv_io;
+        use domain::program::history::RowError;
+        require(
+            actor.is_internal() && actor.role.can_edit_partners(),
+            "only admins and partner managers import registrations",
+        )?;
+        let (_, program) = self.program_in_force().await?;
+        let today = actor.today();
+        let reader = || {
+            csv::ReaderBuilder::new()
+                .trim(csv::Trim::All)
+                .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes())
+        };
+        let mut report = crate::facts::ImportReport::default();
+        let mut first = reader();
+        let columns = match first.headers() {
+            Ok(h) => match csv_io::header(h) {
+                Ok(columns) => columns,
+                Err(errors) => {
+                    report.errors = errors;
+                    return Ok(report);
+                }
+            },
+            Err(e) => {
+                report.errors = vec![RowError {
+                    line: 1,
+                    field: "header".into(),
+                    message: e.to_string(),
+                }];
+                return Ok(report);
+            }
+        };
+        let mut read_tx = self.db.read().await?;
+        let directory = crate::facts::PartnerDirectory::load(&mut read_tx).await?;
+        read_tx.commit().await?;
+        // First pass: check everything, keep nothing but the problems.
+        let mut problems = 0usize;
+        let mut partners = std::collections::HashSet::new();
+        let mut references = std::collections::HashMap::new();
+        let mut record = csv::StringRecord::new();
+        let mut note = |report: &mut crate::facts::ImportReport, error: RowError| {
+            problems += 1;
+            if report.errors.len() < MAX_REPORTED_ERRORS {
+                report.errors.push(error);
+            }
+        };
+        loop {
+            match first.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    note(
+                        &mut report,
+                        RowError {
+                            line,
+                            field: "row".into(),
+                            message: e.to_string(),
+                        },
+                    );
+                    continue;
+                }
+            }
+            if record.iter().all(str::is_empty) {
+                continue;
+            }
+            report.rows += 1;
+            let line = record.position().map_or(0, |p| p.line());
+            match csv_io::row(&record, &columns, today, &program.currency) {
+                Ok(deal) => {
+                    if let Some(n) = deal.reference
+                        && let Some(line) = references.insert(n, deal.line)
+                    {
+                        note(
+                            &mut report,
+                            RowError {
+                                line: deal.line,
+                                field: "reference".into(),
+                                message: format!("DR-{n} is also on line {line}"),
+                            },
+                        );
+                    }
+                }
+                Err(errors) => {
+                    for e in errors {
+                        note(&mut report, e);
+                    }
+                }
+            }
+            let partner = csv_io::cell(&record, &columns, "partner");
+            if !partner.is_empty() {
+                match directory.find(partner) {
+                    Ok(id) => {
+                        partners.insert(id);
+                    }
+                    Err(message) => note(
+                        &mut report,
+                        RowError {
+                            line,
+                            field: "partner".into(),
+                            message,
+                        },
+                    ),
+                }
+            }
+        }
+        report.partners = partners.len();
+        if problems > MAX_REPORTED_ERRORS {
+            report.errors.push(RowError {
+                line: 0,
+                field: "file".into(),
+                message: format!(
+                    "{problems} problems in all; the first {MAX_REPORTED_ERRORS} are listed"
+                ),
+            });
+        }
+        if !report.errors.is_empty() {
+            return Ok(report);
+        }
+        // Second pass: write it all in one transaction.
+        let now = store::now();
+        let mut tx = self.db.write().await?;
+        let change_no = store::deals::next(&mut tx, "conflict_change").await?;
+        // New rows without a reference are numbered after every reference in the file.
+        if let Some(top) = references.keys().max() {
+            store::deals::raise_counter(&mut tx, "deal_registration", *top).await?;
+        }
+        let existing: std::collections::HashSet<i64> =
+            store::deals::numbers(&mut tx).await?.into_iter().collect();
+        let unnumbered = report.rows - references.len();
+        let mut next_number =
+            store::deals::reserve(&mut tx, "deal_registration", unnumbered as i64).await?;
+        let mut batch = Vec::with_capacity(1_000);
+        let mut written = 0u64;
+        let mut highest = 0i64;
+        let mut second = reader();
+        while second
+            .read_record(&mut record)
+            .map_err(|e| Error::field("row", e.to_string()))?
+        {
+            if record.iter().all(str::is_empty) {
+                continue;
+            }
+            let deal = csv_io::row(&record, &columns, today, &program.currency)
+                .map_err(|_| Error::Conflict("the file changed while it was imported".into()))?;
+            let partner_id = directory
+                .find(&deal.partner)
+                .map_err(|m| Error::field("partner", m))?;
+            let mut row = draft_row(
+                partner_id,
+                &deal.fields,
+                &actor.label,
+                deal.registered_on,
+                now,
+            );
+            row.status = deal.status.as_str().into();
+            row.protected_until = deal.protected_until.map(|d| d.to_string());
+            row.closed_on = deal.closed_on.map(|d| d.to_string());
+            row.closed_amount_minor = deal
+                .closed_amount
+                .map(minor)
+                .or((deal.status == Status::Won).then_some(row.deal_size_minor));
+            row.submitted_at = (deal.status != Status::Draft).then_some(now);
+            row.change_no = change_no;
+            match deal.reference {
+                Some(n) if existing.contains(&n) => {
+                    let current = store::deals::get_by_number(&mut tx, n)
+                        .await?
+                        .ok_or(Error::NotFound)?;
+                    row.id = current.id;
+                    row.number = n;
+                    row.created_at = current.created_at;
+                    store::deals::update(&mut tx, &row).await?;
+                    report.updated += 1;
+                }
+                reference => {
+                    row.number = match reference {
+                        Some(n) => n,
+                        None => {
+                            next_number += 1;
+                            next_number - 1
+                        }
+                    };
+                    highest = highest.max(row.number);
+                    batch.push(row);
+                    report.created += 1;
+                    if batch.len() == batch.capacity() {
+                        store::deals::insert_many(&mut tx, &batch).await?;
+                        batch.clear();
+                    }
+                }
+            }
+            written += 1;
+            if written.is_multiple_of(10_000) {
+                progress(written);
+            }
+        }
+        store::deals::insert_many(&mut tx, &batch).await?;
+        store::deals::raise_counter(&mut tx, "deal_registration", highest).await?;
+        progress(written);
+        crate::record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: None,
+                entity_type: "import",
+                entity_id: Uuid::now_v7(),
+                action: "imported",
+                summary: format!(
+                    "{} registrations imported ({} new, {} updated)",
+                    report.rows, report.created, report.updated
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        if dry_run {
+            return Ok(report);
+        }
+        tx.commit().await?;
+        report.applied = true;
+        Ok(report)
+    }
+
+    /// Registrations as CSV (the columns [`Services::import_deals`] reads): partners get
+    /// their own, internal users all.
+    pub async fn export_deals(&self, actor: &Actor) -> Result<String> {
+        use domain::deals::csv_io::COLUMNS;
+        let partner = if actor.is_internal() {
+            None
+        } else {
+            Some(actor.partner_id.ok_or(Error::NotFound)?)
+        };
+        let mut tx = self.db.read().await?;
+        let rows = store::deals::all_for(&mut tx, partner).await?;
+        let mut domains = std::collections::HashMap::new();
+        for row in &rows {
+            if let std::collections::hash_map::Entry::Vacant(slot) = domains.entry(row.partner_id) {
+                let p = store::partners::get(&mut tx, row.partner_id).await?;
+                slot.insert(
+                    p.and_then(|p| p.domains.first().cloned())
+                        .unwrap_or_else(|| row.partner_id.to_string()),
+                );
+            }
+        }
+        tx.commit().await?;
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let fail = |e: csv::Error| Error::Store(store::Error::Corrupt(e.to_string()));
+        out.write_record(COLUMNS).map_err(fail)?;
+        for row in &rows {
+            out.write_record([
+                registration::reference(row.number).as_str(),
+                &domains[&row.partner_id],
+                &row.customer_name,
+                &row.website,
+                &row.industry,
+                &row.region,
+                &money(row.deal_size_minor).to_string(),
+                &row.currency,
+                &row.expected_close,
+                &row.use_case,
+                &row.pain_points,
+                &row.stage,
+                &row.probability.to_string(),
+                &row.risks,
+                &row.competitor,
+                &row.partner_rep,
+                &row.status,
+                &row.registered_on,
+                row.protected_until.as_deref().unwrap_or(""),
+                row.closed_on.as_deref().unwrap_or(""),
+                &row.closed_amount_minor
+                    .map(|m| money(m).to_string())
+                    .unwrap_or_default(),
+            ])
+            .map_err(fail)?;
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?;
+        String::from_utf8(bytes).map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))
     }
 }

@@ -2632,3 +2632,51 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn registrations_export_and_import_round_trip_all_or_nothing() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let a = w.partner_a;
+        certify(s, &w.manager, a, "ana@alpha.com").await;
+        let deal = s.register_deal(&w.a_user, a, &deal_input("Acme Corp", "acme.com", "80000"), true).await.unwrap();
+        s.register_deal(&w.a_user, a, &deal_input("Draft Co", "", "1000"), false).await.unwrap();
+        let exported = s.export_deals(&w.manager).await.unwrap();
+        assert!(exported.starts_with("reference,partner,customer_name,website"), "{exported}");
+        assert!(exported.contains(&format!("{},alpha.com,Acme Corp,acme.com", deal.reference)), "{exported}");
+        assert_eq!(s.export_deals(&w.a_user).await.unwrap(), exported, "A's people export their own");
+        let b_user = user(s, &w.admin, "user@bravo.test", "partner_user", Some(w.partner_b)).await;
+        assert_eq!(s.export_deals(&b_user).await.unwrap().lines().count(), 1, "only the header for B");
+
+        // The export imports again unchanged: same references, updated in place.
+        let again = s.import_deals(&w.manager, &exported, false, &|_| {}).await.unwrap();
+        assert!(again.errors.is_empty(), "{:?}", again.errors);
+        assert_eq!((again.rows, again.created, again.updated, again.applied), (2, 0, 2, true));
+        assert_eq!(s.export_deals(&w.manager).await.unwrap(), exported);
+
+        // Another PRM's history: new references, won deals count as revenue.
+        let today = store::now().date();
+        let closed = (today - time::Duration::days(20)).to_string();
+        let registered = (today - time::Duration::days(60)).to_string();
+        let history = format!(
+            "partner,customer_name,website,industry,region,deal_size,expected_close,use_case,stage,probability,partner_rep,status,registered_on,closed_on,closed_amount\n\
+             alpha.com,Old Win Ltd,oldwin.example,Retail,emea,30000,{closed},Sync,negotiation,90,Ana,won,{registered},{closed},28000\n"
+        );
+        let bad = format!("{history}nobody.example,X,,Retail,emea,1,{closed},Sync,demo,10,Ana,won,{registered},,\n");
+        let refused = s.import_deals(&w.manager, &bad, false, &|_| {}).await.unwrap();
+        assert!(!refused.applied);
+        let found: Vec<String> = refused.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(found, ["line 3, closed_on: a won registration needs the day it closed", "line 3, partner: no partner with the id, website domain or name 'nobody.example'"]);
+        assert_eq!(s.deals(&w.manager, &Default::default()).await.unwrap().items.len(), 2, "nothing written");
+        let dry = s.import_deals(&w.manager, &history, true, &|_| {}).await.unwrap();
+        assert_eq!((dry.created, dry.applied), (1, false));
+        let done = s.import_deals(&w.manager, &history, false, &|_| {}).await.unwrap();
+        assert_eq!((done.created, done.applied), (1, true));
+        assert_eq!(s.partner_facts(&w.manager, a).await.unwrap().sourced_revenue_12m, rust_decimal::Decimal::from(28_000));
+        let newest = &s.deals(&w.manager, &Default::default()).await.unwrap().items[0];
+        assert_eq!(newest.customer_name, "Old Win Ltd");
+        assert!(newest.reference > deal.reference, "numbered after the others");
+        assert!(matches!(s.import_deals(&w.a_admin, &history, true, &|_| {}).await, Err(Error::Forbidden(_))));
+    })
+    .await;
+}

@@ -83,6 +83,23 @@ pub async fn next(tx: &mut Tx, counter: &str) -> Result<i64> {
         .value)
 }
 
+/// Reserves `count` consecutive values of a counter; returns the first.
+pub async fn reserve(tx: &mut Tx, counter: &str, count: i64) -> Result<i64> {
+    #[derive(sqlx::FromRow)]
+    struct Value {
+        value: i64,
+    }
+    let last = tx
+        .one::<Value>(sql!(
+            "UPDATE counters SET value = value + $2 WHERE name = $1 RETURNING value",
+            counter,
+            count
+        ))
+        .await?
+        .value;
+    Ok(last - count + 1)
+}
+
 /// A new registration's number and change number, in one statement.
 pub async fn next_number_and_change(tx: &mut Tx) -> Result<(i64, i64)> {
     #[derive(sqlx::FromRow)]
@@ -158,6 +175,114 @@ pub async fn insert(tx: &mut Tx, row: &DealRow) -> Result<()> {
         .arg(row.created_at)
         .arg(row.updated_at);
     tx.execute(query).await?;
+    Ok(())
+}
+
+/// Inserts many registrations, a few hundred per statement (imports).
+pub async fn insert_many(tx: &mut Tx, rows: &[DealRow]) -> Result<()> {
+    const PER_STATEMENT: usize = 200;
+    let width = COLUMNS.split(',').count();
+    // SQLite looks numbered parameters up by name, one linear scan each: a statement with
+    // thousands of `$n` costs quadratic time to bind. Plain `?` in order binds in one pass.
+    let positional = tx.backend() == crate::Backend::Sqlite;
+    for chunk in rows.chunks(PER_STATEMENT) {
+        let mut text = format!("INSERT INTO deal_registrations ({COLUMNS}) VALUES ");
+        for (r, _) in chunk.iter().enumerate() {
+            if r > 0 {
+                text.push_str(", ");
+            }
+            text.push('(');
+            for c in 0..width {
+                if c > 0 {
+                    text.push_str(", ");
+                }
+                if positional {
+                    text.push('?');
+                } else {
+                    text.push_str(&format!("${}", r * width + c + 1));
+                }
+            }
+            text.push(')');
+        }
+        let mut query = Sql::new(&text);
+        for row in chunk {
+            query = query
+                .arg(row.id)
+                .arg(row.number)
+                .arg(row.partner_id)
+                .arg(&row.created_by)
+                .arg(&row.status)
+                .arg(&row.customer_name)
+                .arg(&row.name_key)
+                .arg(&row.website)
+                .arg(row.domain.as_ref())
+                .arg(&row.industry)
+                .arg(&row.region)
+                .arg(row.deal_size_minor)
+                .arg(&row.currency)
+                .arg(&row.expected_close)
+                .arg(&row.use_case)
+                .arg(&row.pain_points)
+                .arg(&row.stage)
+                .arg(row.probability)
+                .arg(&row.risks)
+                .arg(&row.competitor)
+                .arg(&row.partner_rep)
+                .arg(row.partner_sourced)
+                .arg(row.ae_user_id)
+                .arg(row.se_user_id)
+                .arg(row.deal_desk_review)
+                .arg(&row.registered_on)
+                .arg(row.submitted_at)
+                .arg(row.decision_due.as_ref())
+                .arg(row.decided_at)
+                .arg(row.decided_by.as_ref())
+                .arg(&row.decision_note)
+                .arg(row.protected_until.as_ref())
+                .arg(row.extensions_used)
+                .arg(&row.extension_reason)
+                .arg(row.last_warning)
+                .arg(&row.conflict_verdict)
+                .arg(&row.conflict_findings)
+                .arg(&row.forecast_category)
+                .arg(&row.next_action)
+                .arg(row.next_action_on.as_ref())
+                .arg(&row.next_action_owner)
+                .arg(&row.blockers)
+                .arg(row.last_activity_at)
+                .arg(row.closed_on.as_ref())
+                .arg(row.closed_amount_minor)
+                .arg(row.change_no)
+                .arg(row.created_at)
+                .arg(row.updated_at);
+        }
+        tx.execute(query).await?;
+    }
+    Ok(())
+}
+
+/// Every registration number in use.
+pub async fn numbers(tx: &mut Tx) -> Result<Vec<i64>> {
+    #[derive(sqlx::FromRow)]
+    struct Number {
+        number: i64,
+    }
+    Ok(tx
+        .all::<Number>(Sql::new("SELECT number FROM deal_registrations"))
+        .await?
+        .into_iter()
+        .map(|n| n.number)
+        .collect())
+}
+
+/// Moves a counter to at least `value` (after importing rows that carry their numbers).
+pub async fn raise_counter(tx: &mut Tx, counter: &str, value: i64) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE counters SET value = $2 WHERE name = $1 AND value < $2",
+        counter,
+        value
+    ))
+    .await?;
     Ok(())
 }
 

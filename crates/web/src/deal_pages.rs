@@ -64,6 +64,7 @@ struct DealsPage {
     next_link: Option<String>,
     can_register: bool,
     can_import: bool,
+    can_edit: bool,
 }
 
 async fn deal_list(
@@ -97,6 +98,7 @@ async fn deal_list(
         next_link,
         can_register: role.is_partner_side() || role.can_edit_partners(),
         can_import: role.can_edit_partners() || role == domain::roles::Role::Sales,
+        can_edit: auth.actor.is_internal() && role.can_edit_partners(),
     };
     Ok(render(view))
 }

@@ -88,6 +88,15 @@ pub fn routes() -> Router<AppState> {
                 )),
         )
         .route(
+            "/deals/import",
+            get(deals_import_page)
+                .post(import_deals)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::IMPORT_LIMIT_BYTES,
+                )),
+        )
+        .route("/deals/export.csv", get(export_deals))
+        .route(
             "/direct-opportunities/import",
             get(opportunities_import_page)
                 .post(import_opportunities)
@@ -2290,6 +2299,7 @@ enum ImportKind {
     Certifications,
     Opportunities,
     Accounts,
+    Deals,
 }
 
 impl ImportKind {
@@ -2299,6 +2309,7 @@ impl ImportKind {
             ImportKind::Certifications => "/certifications/import",
             ImportKind::Opportunities => "/direct-opportunities/import",
             ImportKind::Accounts => "/customer-accounts/import",
+            ImportKind::Deals => "/deals/import",
         }
     }
     fn title(self) -> &'static str {
@@ -2307,6 +2318,7 @@ impl ImportKind {
             ImportKind::Certifications => "Import certifications",
             ImportKind::Opportunities => "Import the direct pipeline",
             ImportKind::Accounts => "Import customer accounts",
+            ImportKind::Deals => "Import deal registrations",
         }
     }
     fn created(self) -> &'static str {
@@ -2315,13 +2327,14 @@ impl ImportKind {
             ImportKind::Certifications => "certification(s) recorded",
             ImportKind::Opportunities => "new opportunity(ies)",
             ImportKind::Accounts => "new account(s)",
+            ImportKind::Deals => "new registration(s)",
         }
     }
     fn updated(self) -> &'static str {
         match self {
             ImportKind::Facts => "updated",
             ImportKind::Certifications => "already on record",
-            ImportKind::Opportunities | ImportKind::Accounts => "updated",
+            ImportKind::Opportunities | ImportKind::Accounts | ImportKind::Deals => "updated",
         }
     }
 }
@@ -2381,6 +2394,23 @@ async fn certifications_import_page(auth: PageAuth) -> PageResult {
         None,
         Vec::new(),
     )
+}
+
+async fn deals_import_page(auth: PageAuth) -> PageResult {
+    import_view(&auth, ImportKind::Deals, String::new(), None, Vec::new())
+}
+
+async fn import_deals(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    run_import(&state, &auth, ImportKind::Deals, &body).await
+}
+
+async fn export_deals(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    let csv = state
+        .services
+        .export_deals(&auth.actor)
+        .await
+        .map_err(service_error)?;
+    Ok(csv_download("registrations.csv", csv))
 }
 
 async fn opportunities_import_page(auth: PageAuth) -> PageResult {
@@ -2449,6 +2479,12 @@ async fn run_import(
             state
                 .services
                 .import_certifications(&auth.actor, &csv, dry_run)
+                .await
+        }
+        ImportKind::Deals => {
+            state
+                .services
+                .import_deals(&auth.actor, &csv, dry_run, &|_| {})
                 .await
         }
         ImportKind::Opportunities | ImportKind::Accounts => {
@@ -2991,6 +3027,21 @@ async fn download_attachment(
         .await
         .map_err(service_error)?;
     Ok(attachment_response(&meta, data))
+}
+
+/// A CSV file to save.
+pub(crate) fn csv_download(filename: &str, csv: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response()
 }
 
 pub(crate) fn attachment_response(

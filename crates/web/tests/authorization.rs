@@ -500,6 +500,24 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Box::new(move |r| on_b(r, if r == Role::Sales { Allowed } else { editor(r) })),
         ),
         (
+            Method::POST,
+            "/api/v1/deals/import?dry_run=true".into(),
+            Some("partner,customer_name\nalpha.com,X\n".into()),
+            Box::new(move |r| {
+                if r.is_internal() {
+                    editor(r)
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
+            Method::GET,
+            "/api/v1/deals/export".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
             Method::GET,
             "/api/v1/pipeline".into(),
             None,

@@ -248,6 +248,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/customer-accounts/import".into(),
         "/pipeline/snapshots".into(),
         "/leads".into(),
+        "/deals/import".into(),
         format!("/leads/{}/accept", f.lead_b),
         format!("/leads/{}/reject", f.lead_b),
         format!("/deals/{}/submit", f.deal_b),
@@ -314,6 +315,14 @@ async fn pages_by_role() {
         ("/deals".into(), |_| StatusCode::OK),
         ("/pipeline".into(), |_| StatusCode::OK),
         ("/leads".into(), |_| StatusCode::OK),
+        ("/deals/export.csv".into(), |_| StatusCode::OK),
+        ("/deals/import".into(), |r| {
+            if r.can_edit_partners() {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }),
         ("/direct-opportunities/import".into(), |r| {
             if r.can_edit_partners() || r == Role::Sales {
                 StatusCode::OK

@@ -3,6 +3,7 @@
 //! what the program's policy decides.
 
 pub mod conflicts;
+pub mod csv_io;
 pub mod direct;
 pub mod leads;
 pub mod matching;

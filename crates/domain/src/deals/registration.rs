@@ -153,6 +153,16 @@ impl DealInput {
     /// the past, at most three years ahead) and `currency` is the program's, used when the
     /// input names none.
     pub fn validate(&self, today: Date, currency: &str) -> Result<DealFields, Vec<FieldError>> {
+        self.check(Some(today), currency)
+    }
+
+    /// As [`DealInput::validate`], for a registration imported with its history: the
+    /// expected close may lie in the past.
+    pub fn validate_imported(&self, currency: &str) -> Result<DealFields, Vec<FieldError>> {
+        self.check(None, currency)
+    }
+
+    fn check(&self, today: Option<Date>, currency: &str) -> Result<DealFields, Vec<FieldError>> {
         let mut v = Validation::new();
         let customer_name = v.text("customer_name", &self.customer_name, true, SHORT);
         if !customer_name.is_empty()
@@ -195,11 +205,11 @@ impl DealInput {
         };
         let format = time::macros::format_description!("[year]-[month]-[day]");
         let expected_close = match Date::parse(self.expected_close.trim(), format) {
-            Ok(d) if d < today => {
+            Ok(d) if today.is_some_and(|today| d < today) => {
                 v.add("expected_close", format!("{d} is in the past"));
                 None
             }
-            Ok(d) if d > today + Duration::days(3 * 366) => {
+            Ok(d) if today.is_some_and(|today| d > today + Duration::days(3 * 366)) => {
                 v.add("expected_close", "is more than three years away");
                 None
             }

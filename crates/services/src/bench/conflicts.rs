@@ -128,6 +128,44 @@ pub fn generated_query(q: usize, known: usize) -> CustomerKey {
     }
 }
 
+/// A CSV of `registrations` generated registrations (the import's columns) by the first
+/// `partners` generated partners, referenced by their website domains.
+pub fn generated_deals_csv(registrations: usize, partners: usize) -> String {
+    let mut out = String::with_capacity(registrations * 200);
+    out.push_str(
+        "partner,customer_name,website,industry,region,deal_size,expected_close,use_case,stage,probability,partner_rep,status,registered_on,protected_until,closed_on\n",
+    );
+    let today = store::now().date();
+    let statuses = ["submitted", "approved", "won", "lost", "expired"];
+    for i in 0..registrations {
+        let partner = super::generated_partner(i % partners.max(1));
+        let (name, site) = generated_customer(i);
+        let status = statuses[i % statuses.len()];
+        let registered = today - time::Duration::days((i % 300) as i64);
+        let protected = if status == "approved" {
+            (today + time::Duration::days(30)).to_string()
+        } else {
+            String::new()
+        };
+        let closed = if status == "won" {
+            (registered + time::Duration::days(40))
+                .min(today)
+                .to_string()
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "{},\"{name}\",{site},Retail,emea,{},{},Stock sync,discovery,{},Rep {},{status},{registered},{protected},{closed}\n",
+            partner.domains[0],
+            10_000 + (i % 90) * 1_000,
+            registered + time::Duration::days(60),
+            (i % 9) * 10 + 10,
+            i % 50,
+        ));
+    }
+    out
+}
+
 pub struct ConflictBench {
     pub known: usize,
     pub build: Duration,
