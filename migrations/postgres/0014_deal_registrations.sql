@@ -8,9 +8,18 @@ CREATE TABLE counters (
 );
 INSERT INTO counters (name, value) VALUES ('deal_registration', 1000), ('conflict_change', 0);
 
+-- Per-installation secrets, created on first use (the reference permutation's key).
+CREATE TABLE settings (
+    name TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
+
 CREATE TABLE deal_registrations (
     id UUID PRIMARY KEY NOT NULL,
     number BIGINT NOT NULL UNIQUE,
+    -- What people see (DR-4821937): a keyed permutation of number, so references say
+    -- nothing about how many registrations others made.
+    reference TEXT NOT NULL UNIQUE,
     partner_id UUID NOT NULL REFERENCES partners (id),
     created_by TEXT NOT NULL,
     status TEXT NOT NULL,

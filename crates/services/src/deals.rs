@@ -72,7 +72,7 @@ fn known(row: &ConflictRow) -> Option<Known> {
             }
             Source::Registration {
                 partner_id: row.partner_id?,
-                reference: format!("DR-{}", row.reference).into(),
+                reference: row.reference.as_str().into(),
                 registered_on: row
                     .registered_on
                     .as_deref()
@@ -175,6 +175,21 @@ fn verdict_key(verdict: Verdict) -> &'static str {
 }
 
 impl Services {
+    /// The installation's secret for human references, created on first use.
+    pub(crate) async fn reference_key(&self) -> Result<Vec<u8>> {
+        if let Some(key) = self.reference_key.get() {
+            return Ok(key.clone());
+        }
+        let mut fresh = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut fresh);
+        let fresh: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+        let mut tx = self.db.write().await?;
+        let stored = store::deals::setting_or_create(&mut tx, "reference_key", &fresh).await?;
+        tx.commit().await?;
+        let key = stored.into_bytes();
+        Ok(self.reference_key.get_or_init(|| key).clone())
+    }
+
     fn deal_view(
         &self,
         actor: &Actor,
@@ -190,7 +205,7 @@ impl Services {
         let deal_size = money(row.deal_size_minor);
         Ok(DealView {
             id: row.id,
-            reference: registration::reference(row.number),
+            reference: row.reference.clone(),
             partner_id: row.partner_id,
             partner_name: partner_name.to_owned(),
             status,
@@ -329,10 +344,12 @@ impl Services {
             Vec::new()
         };
         let now = store::now();
+        let key = self.reference_key().await?;
         let mut row = draft_row(partner_id, &fields, &actor.label, today, now);
         let mut state = self.conflicts.state.lock().await;
         let mut tx = self.db.write().await?;
         (row.number, row.change_no) = store::deals::next_number_and_change(&mut tx).await?;
+        row.reference = registration::reference(row.number, &key);
         let mut case = None;
         if submit {
             catch_up(&mut tx, &mut state).await?;
@@ -360,7 +377,7 @@ impl Services {
                 action: if submit { "submitted" } else { "drafted" },
                 summary: format!(
                     "{} {} for {} ({} {}): {}",
-                    registration::reference(row.number),
+                    row.reference.clone(),
                     if submit { "registered" } else { "drafted" },
                     row.customer_name,
                     fields.deal_size,
@@ -496,7 +513,7 @@ impl Services {
         if row.status == Status::Draft.as_str() {
             return Ok(());
         }
-        let reference = registration::reference(row.number);
+        let reference = row.reference.clone();
         let link = format!("/deals/{}", row.id);
         let message = match (&case, row.status.as_str()) {
             (Some(case), _) => format!(
@@ -559,10 +576,11 @@ fn draft_row(
     registered_on: Date,
     now: time::OffsetDateTime,
 ) -> DealRow {
-    let key = CustomerKey::new(&fields.customer_name, &fields.website);
+    let key = fields.key.clone();
     DealRow {
         id: Uuid::now_v7(),
         number: 0,
+        reference: String::new(),
         partner_id,
         created_by: created_by.to_owned(),
         status: Status::Draft.as_str().into(),
@@ -622,7 +640,7 @@ fn conflict_row(row: &DealRow) -> ConflictRow {
     ConflictRow {
         id: row.id,
         kind: "registration".into(),
-        reference: row.number.to_string(),
+        reference: row.reference.clone(),
         name: row.customer_name.clone(),
         website: row.website.clone(),
         partner_id: Some(row.partner_id),
@@ -796,8 +814,7 @@ impl Services {
         };
         let before = match query.cursor.trim() {
             "" => None,
-            c => c
-                .parse::<i64>()
+            c => Uuid::parse_str(c)
                 .map_err(|_| v.add("cursor", format!("'{c}' is not a cursor")))
                 .ok(),
         };
@@ -811,7 +828,7 @@ impl Services {
             partner_id,
             statuses,
             search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
-            before_number: before,
+            before_id: before,
             limit,
         };
         let (_, program) = self.program_in_force().await?;
@@ -825,7 +842,7 @@ impl Services {
         }
         tx.commit().await?;
         let next_cursor = (rows.len() as i64 == limit)
-            .then(|| rows.last().map(|r| r.number.to_string()))
+            .then(|| rows.last().map(|r| r.id.to_string()))
             .flatten();
         Ok(crate::Page {
             items: rows
@@ -938,7 +955,7 @@ impl Services {
                 action: "submitted",
                 summary: format!(
                     "{} submitted: {}",
-                    registration::reference(row.number),
+                    row.reference.clone(),
                     Status::parse(&row.status).map_or("", |s| s.label())
                 ),
                 before: None,
@@ -1021,7 +1038,7 @@ impl Services {
             case.resolved_at = Some(now);
             store::deals::upsert_case(&mut tx, &case).await?;
         }
-        let reference = registration::reference(row.number);
+        let reference = row.reference.clone();
         let message = match to {
             Status::Approved => format!(
                 "{reference} ({}) approved, protected until {}",
@@ -1101,7 +1118,7 @@ impl Services {
         let name = self.partner_name(&mut tx, row.partner_id).await?;
         let summary = format!(
             "{} ({}) {} on {closed_on}",
-            registration::reference(row.number),
+            row.reference.clone(),
             row.customer_name,
             to.label().to_lowercase()
         );
@@ -1169,7 +1186,7 @@ impl Services {
                 action: "activity",
                 summary: format!(
                     "{}: {}{} logged",
-                    registration::reference(deal.number),
+                    deal.reference.clone(),
                     if row.joint == 1 { "joint " } else { "" },
                     row.kind
                 ),
@@ -1271,7 +1288,7 @@ impl Services {
         let name = self.partner_name(&mut tx, row.partner_id).await?;
         let summary = format!(
             "{} pipeline: {}, {}%, {}",
-            registration::reference(row.number),
+            row.reference.clone(),
             row.stage,
             row.probability,
             row.forecast_category
@@ -1331,7 +1348,7 @@ impl Services {
         let (mut expired, mut warned, mut overdue) = (0, 0, 0);
         let mut changed = Vec::new();
         for before in rows {
-            let reference = registration::reference(before.number);
+            let reference = before.reference.clone();
             let mut row = before.clone();
             let (recipients, kind, message) = if before.status == "approved" {
                 let Some(until) = before.protected_until.as_deref().map(date).transpose()? else {
@@ -1493,7 +1510,7 @@ impl Services {
         let team = notifications::partner_team(&mut tx, owner).await?;
         let message = format!(
             "{} ({}): extension requested: {reason}",
-            registration::reference(row.number),
+            row.reference.clone(),
             row.customer_name
         );
         let link = format!("/deals/{id}");
@@ -1535,7 +1552,7 @@ impl Services {
         }
         let mut row = before.clone();
         row.extension_reason = String::new();
-        let reference = registration::reference(row.number);
+        let reference = row.reference.clone();
         let message = if approve {
             let until = before
                 .protected_until
@@ -1876,7 +1893,7 @@ impl Services {
         let name = self.partner_name(&mut tx, row.partner_id).await?;
         let summary = format!(
             "{}: AE and SE assigned{}",
-            registration::reference(row.number),
+            row.reference.clone(),
             if input.deal_desk_review {
                 ", flagged for deal-desk review"
             } else {
@@ -1960,6 +1977,10 @@ impl Services {
         };
         let mut read_tx = self.db.read().await?;
         let directory = crate::facts::PartnerDirectory::load(&mut read_tx).await?;
+        let known: std::collections::HashSet<String> = store::deals::references(&mut read_tx)
+            .await?
+            .into_iter()
+            .collect();
         read_tx.commit().await?;
         // First pass: check everything, keep nothing but the problems.
         let mut problems = 0usize;
@@ -1996,17 +2017,28 @@ impl Services {
             let line = record.position().map_or(0, |p| p.line());
             match csv_io::row(&record, &columns, today, &program.currency) {
                 Ok(deal) => {
-                    if let Some(n) = deal.reference
-                        && let Some(line) = references.insert(n, deal.line)
-                    {
-                        note(
-                            &mut report,
-                            RowError {
-                                line: deal.line,
-                                field: "reference".into(),
-                                message: format!("DR-{n} is also on line {line}"),
-                            },
-                        );
+                    if let Some(reference) = deal.reference {
+                        if !known.contains(&reference) {
+                            note(
+                                &mut report,
+                                RowError {
+                                    line: deal.line,
+                                    field: "reference".into(),
+                                    message: format!(
+                                        "there is no registration {reference}; leave the reference empty to add a new one"
+                                    ),
+                                },
+                            );
+                        } else if let Some(line) = references.insert(reference.clone(), deal.line) {
+                            note(
+                                &mut report,
+                                RowError {
+                                    line: deal.line,
+                                    field: "reference".into(),
+                                    message: format!("{reference} is also on line {line}"),
+                                },
+                            );
+                        }
                     }
                 }
                 Err(errors) => {
@@ -2047,20 +2079,14 @@ impl Services {
         }
         // Second pass: write it all in one transaction.
         let now = store::now();
+        let key = self.reference_key().await?;
         let mut tx = self.db.write().await?;
         let change_no = store::deals::next(&mut tx, "conflict_change").await?;
-        // New rows without a reference are numbered after every reference in the file.
-        if let Some(top) = references.keys().max() {
-            store::deals::raise_counter(&mut tx, "deal_registration", *top).await?;
-        }
-        let existing: std::collections::HashSet<i64> =
-            store::deals::numbers(&mut tx).await?.into_iter().collect();
         let unnumbered = report.rows - references.len();
         let mut next_number =
             store::deals::reserve(&mut tx, "deal_registration", unnumbered as i64).await?;
         let mut batch = Vec::with_capacity(1_000);
         let mut written = 0u64;
-        let mut highest = 0i64;
         let mut second = reader();
         while second
             .read_record(&mut record)
@@ -2090,26 +2116,22 @@ impl Services {
                 .or((deal.status == Status::Won).then_some(row.deal_size_minor));
             row.submitted_at = (deal.status != Status::Draft).then_some(now);
             row.change_no = change_no;
-            match deal.reference {
-                Some(n) if existing.contains(&n) => {
-                    let current = store::deals::get_by_number(&mut tx, n)
+            match &deal.reference {
+                Some(reference) => {
+                    let current = store::deals::get_by_reference(&mut tx, reference)
                         .await?
                         .ok_or(Error::NotFound)?;
                     row.id = current.id;
-                    row.number = n;
+                    row.number = current.number;
+                    row.reference = current.reference;
                     row.created_at = current.created_at;
                     store::deals::update(&mut tx, &row).await?;
                     report.updated += 1;
                 }
-                reference => {
-                    row.number = match reference {
-                        Some(n) => n,
-                        None => {
-                            next_number += 1;
-                            next_number - 1
-                        }
-                    };
-                    highest = highest.max(row.number);
+                None => {
+                    row.number = next_number;
+                    row.reference = registration::reference(next_number, &key);
+                    next_number += 1;
                     batch.push(row);
                     report.created += 1;
                     if batch.len() == batch.capacity() {
@@ -2124,7 +2146,6 @@ impl Services {
             }
         }
         store::deals::insert_many(&mut tx, &batch).await?;
-        store::deals::raise_counter(&mut tx, "deal_registration", highest).await?;
         progress(written);
         crate::record(
             &mut tx,
@@ -2179,7 +2200,7 @@ impl Services {
         out.write_record(COLUMNS).map_err(fail)?;
         for row in &rows {
             out.write_record([
-                registration::reference(row.number).as_str(),
+                row.reference.clone().as_str(),
                 &domains[&row.partner_id],
                 &row.customer_name,
                 &row.website,

@@ -46,7 +46,7 @@ impl Services {
     fn lead_view(&self, row: store::deals::LeadRow, partner_name: String) -> LeadView {
         LeadView {
             id: row.id,
-            reference: leads::reference(row.number),
+            reference: row.reference.clone(),
             partner_id: row.partner_id,
             partner_name,
             company: row.company,
@@ -81,10 +81,13 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let fields = input.validate(&program.currency).map_err(Error::Invalid)?;
         let now = store::now();
+        let key = self.reference_key().await?;
         let mut tx = self.db.write().await?;
+        let number = store::deals::next(&mut tx, "lead").await?;
         let row = store::deals::LeadRow {
             id: Uuid::now_v7(),
-            number: store::deals::next(&mut tx, "lead").await?,
+            number,
+            reference: leads::reference(number, &key),
             partner_id,
             submitted_by: actor.label.clone(),
             company: fields.company.clone(),
@@ -116,7 +119,7 @@ impl Services {
         recipients.extend(notifications::partner_team(&mut tx, partner.owner_id).await?);
         let message = format!(
             "{} from {}: {} ({}), accept or reject by {}",
-            leads::reference(row.number),
+            row.reference.clone(),
             partner.display_name,
             row.company,
             row.need.chars().take(80).collect::<String>(),
@@ -143,11 +146,7 @@ impl Services {
                 entity_type: "lead",
                 entity_id: row.id,
                 action: "submitted",
-                summary: format!(
-                    "{} submitted: {}",
-                    leads::reference(row.number),
-                    row.company
-                ),
+                summary: format!("{} submitted: {}", row.reference.clone(), row.company),
                 before: None,
                 after: crate::snapshot(&fields),
             },
@@ -246,7 +245,7 @@ impl Services {
         if deal.status == Status::Submitted {
             let approve = crate::deals::DealDecision {
                 decision: "approve".into(),
-                note: format!("accepted lead {}", leads::reference(lead.number)),
+                note: format!("accepted lead {}", lead.reference.clone()),
             };
             // Sales may accept without deciding registrations: the system approves for them.
             self.decide_deal(&Actor::system("lead acceptance"), deal.id, &approve)
@@ -305,13 +304,13 @@ impl Services {
         let message = if status == "accepted" {
             format!(
                 "{} ({}) accepted by sales",
-                leads::reference(lead.number),
+                lead.reference.clone(),
                 lead.company
             )
         } else {
             format!(
                 "{} ({}) rejected by sales: {reason}",
-                leads::reference(lead.number),
+                lead.reference.clone(),
                 lead.company
             )
         };
@@ -374,7 +373,7 @@ impl Services {
             recipients.extend(notifications::partner_team(&mut tx, owner).await?);
             let message = format!(
                 "{} ({}) is past its acceptance SLA ({})",
-                leads::reference(lead.number),
+                lead.reference.clone(),
                 lead.company,
                 lead.accept_by.date()
             );

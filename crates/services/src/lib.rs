@@ -163,6 +163,8 @@ pub struct Services {
     >,
     /// This process's conflict index, kept up to date from the database.
     conflicts: std::sync::Arc<deals::ConflictCache>,
+    /// The installation's key for human references (loaded once from the database).
+    reference_key: std::sync::Arc<std::sync::OnceLock<Vec<u8>>>,
 }
 
 impl Services {
@@ -172,6 +174,7 @@ impl Services {
             config,
             programs: Default::default(),
             conflicts: Default::default(),
+            reference_key: Default::default(),
         }
     }
 }

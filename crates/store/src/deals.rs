@@ -10,6 +10,7 @@ use uuid::Uuid;
 pub struct DealRow {
     pub id: Uuid,
     pub number: i64,
+    pub reference: String,
     pub partner_id: Uuid,
     pub created_by: String,
     pub status: String,
@@ -58,7 +59,7 @@ pub struct DealRow {
     pub updated_at: OffsetDateTime,
 }
 
-const COLUMNS: &str = "id, number, partner_id, created_by, status, customer_name, name_key, website, domain, \
+const COLUMNS: &str = "id, number, reference, partner_id, created_by, status, customer_name, name_key, website, domain, \
      industry, region, deal_size_minor, currency, expected_close, use_case, pain_points, stage, \
      probability, risks, competitor, partner_rep, partner_sourced, ae_user_id, se_user_id, \
      deal_desk_review, registered_on, submitted_at, decision_due, decided_at, decided_by, \
@@ -124,10 +125,11 @@ pub async fn next_number_and_change(tx: &mut Tx) -> Result<(i64, i64)> {
 
 pub async fn insert(tx: &mut Tx, row: &DealRow) -> Result<()> {
     let mut query = Sql::new("INSERT INTO deal_registrations (");
-    query.push(COLUMNS).push(") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48)");
+    query.push(COLUMNS).push(") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49)");
     let query = query
         .arg(row.id)
         .arg(row.number)
+        .arg(&row.reference)
         .arg(row.partner_id)
         .arg(&row.created_by)
         .arg(&row.status)
@@ -209,6 +211,7 @@ pub async fn insert_many(tx: &mut Tx, rows: &[DealRow]) -> Result<()> {
             query = query
                 .arg(row.id)
                 .arg(row.number)
+                .arg(&row.reference)
                 .arg(row.partner_id)
                 .arg(&row.created_by)
                 .arg(&row.status)
@@ -261,29 +264,18 @@ pub async fn insert_many(tx: &mut Tx, rows: &[DealRow]) -> Result<()> {
     Ok(())
 }
 
-/// Every registration number in use.
-pub async fn numbers(tx: &mut Tx) -> Result<Vec<i64>> {
+/// Every registration reference in use.
+pub async fn references(tx: &mut Tx) -> Result<Vec<String>> {
     #[derive(sqlx::FromRow)]
-    struct Number {
-        number: i64,
+    struct Reference {
+        reference: String,
     }
     Ok(tx
-        .all::<Number>(Sql::new("SELECT number FROM deal_registrations"))
+        .all::<Reference>(Sql::new("SELECT reference FROM deal_registrations"))
         .await?
         .into_iter()
-        .map(|n| n.number)
+        .map(|n| n.reference)
         .collect())
-}
-
-/// Moves a counter to at least `value` (after importing rows that carry their numbers).
-pub async fn raise_counter(tx: &mut Tx, counter: &str, value: i64) -> Result<()> {
-    tx.execute(sql!(
-        "UPDATE counters SET value = $2 WHERE name = $1 AND value < $2",
-        counter,
-        value
-    ))
-    .await?;
-    Ok(())
 }
 
 /// Writes every changeable column of a registration.
@@ -357,13 +349,31 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<DealRow>> {
     tx.optional(query).await
 }
 
-pub async fn get_by_number(tx: &mut Tx, number: i64) -> Result<Option<DealRow>> {
+pub async fn get_by_reference(tx: &mut Tx, reference: &str) -> Result<Option<DealRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(COLUMNS)
-        .push(" FROM deal_registrations WHERE number = ")
-        .push_bind(number);
+        .push(" FROM deal_registrations WHERE reference = ")
+        .push_bind(reference);
     tx.optional(query).await
+}
+
+/// A per-installation secret, created with `value` unless it exists already.
+pub async fn setting_or_create(tx: &mut Tx, name: &str, value: &str) -> Result<String> {
+    tx.execute(sql!(
+        "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        name,
+        value
+    ))
+    .await?;
+    #[derive(sqlx::FromRow)]
+    struct Value {
+        value: String,
+    }
+    Ok(tx
+        .one::<Value>(sql!("SELECT value FROM settings WHERE name = $1", name))
+        .await?
+        .value)
 }
 
 /// Which registrations to list, newest first.
@@ -373,8 +383,8 @@ pub struct DealFilter {
     pub statuses: Vec<String>,
     /// Customer name or reference contains this (case-insensitive).
     pub search: Option<String>,
-    /// Registrations numbered below this (the keyset cursor).
-    pub before_number: Option<i64>,
+    /// Registrations created before this one (the keyset cursor: ids are time-ordered).
+    pub before_id: Option<Uuid>,
     pub limit: i64,
 }
 
@@ -405,11 +415,11 @@ pub async fn list(tx: &mut Tx, filter: &DealFilter) -> Result<Vec<DealRow>> {
             .push_bind(pattern)
             .push(")");
     }
-    if let Some(before) = filter.before_number {
-        query.push(" AND number < ").push_bind(before);
+    if let Some(before) = filter.before_id {
+        query.push(" AND id < ").push_bind(before);
     }
     query
-        .push(" ORDER BY number DESC LIMIT ")
+        .push(" ORDER BY id DESC LIMIT ")
         .push_bind(filter.limit);
     tx.all(query).await
 }
@@ -448,7 +458,7 @@ pub struct ConflictRow {
 pub async fn conflict_changes(tx: &mut Tx, after: i64) -> Result<Vec<ConflictRow>> {
     // One statement: it runs inside every submission's write transaction.
     tx.all(sql!(
-        "SELECT id, 'registration' AS kind, CAST(number AS TEXT) AS reference, customer_name AS name, website, \
+        "SELECT id, 'registration' AS kind, reference, customer_name AS name, website, \
          partner_id, status, registered_on, protected_until, '' AS owner, change_no \
          FROM deal_registrations WHERE change_no > $1 \
          UNION ALL SELECT id, 'opportunity', reference, customer_name, website, NULL, status, NULL, NULL, owner, \
@@ -771,6 +781,7 @@ pub async fn snapshots(tx: &mut Tx) -> Result<Vec<SnapshotRow>> {
 pub struct LeadRow {
     pub id: Uuid,
     pub number: i64,
+    pub reference: String,
     pub partner_id: Uuid,
     pub submitted_by: String,
     pub company: String,
@@ -793,18 +804,19 @@ pub struct LeadRow {
     pub updated_at: OffsetDateTime,
 }
 
-const LEAD_COLUMNS: &str = "id, number, partner_id, submitted_by, company, website, contact_name, contact_email, need, \
+const LEAD_COLUMNS: &str = "id, number, reference, partner_id, submitted_by, company, website, contact_name, contact_email, need, \
      estimated_value_minor, currency, status, accept_by, overdue_flagged, decided_at, decided_by, rejection_reason, \
      deal_id, counts_against_quota, created_at, updated_at";
 
 pub async fn insert_lead(tx: &mut Tx, row: &LeadRow) -> Result<()> {
     let mut query = Sql::new("INSERT INTO leads (");
     query.push(LEAD_COLUMNS).push(
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
     );
     let query = query
         .arg(row.id)
         .arg(row.number)
+        .arg(&row.reference)
         .arg(row.partner_id)
         .arg(&row.submitted_by)
         .arg(&row.company)
@@ -870,6 +882,6 @@ pub async fn leads(
     if let Some(status) = status {
         query.push(" AND status = ").push_bind(status);
     }
-    query.push(" ORDER BY number DESC LIMIT ").push_bind(limit);
+    query.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
     tx.all(query).await
 }

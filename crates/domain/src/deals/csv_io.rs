@@ -51,8 +51,8 @@ const REQUIRED: [&str; 11] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvDeal {
     pub line: u64,
-    /// DR-1042 or 1042: an existing registration to update; none for a new one.
-    pub reference: Option<i64>,
+    /// An existing registration to update (as exported, e.g. DR-4821937); none for a new one.
+    pub reference: Option<String>,
     /// A partner id, website domain or exact name.
     pub partner: String,
     pub fields: DealFields,
@@ -150,17 +150,21 @@ pub fn row(
         competitor: cell("competitor"),
         partner_rep: cell("partner_rep"),
     };
-    let mut errors: Vec<RowError> = match input.validate_imported(currency) {
-        Ok(_) => Vec::new(),
-        Err(fields) => fields
-            .into_iter()
-            .map(|e| RowError {
-                line,
-                field: e.field,
-                message: e.message,
-            })
-            .collect(),
-    };
+    let (checked, mut errors): (Option<DealFields>, Vec<RowError>) =
+        match input.validate_imported(currency) {
+            Ok(fields) => (Some(fields), Vec::new()),
+            Err(fields) => (
+                None,
+                fields
+                    .into_iter()
+                    .map(|e| RowError {
+                        line,
+                        field: e.field,
+                        message: e.message,
+                    })
+                    .collect(),
+            ),
+        };
     let mut error = |field: &str, message: String| {
         errors.push(RowError {
             line,
@@ -172,19 +176,7 @@ pub fn row(
     if partner.is_empty() {
         error("partner", "is required".into());
     }
-    let reference = match cell("reference").trim_start_matches("DR-") {
-        "" => None,
-        text => match text.parse::<i64>() {
-            Ok(n) if n > 0 => Some(n),
-            _ => {
-                error(
-                    "reference",
-                    format!("'{}' is not a reference like DR-1042", cell("reference")),
-                );
-                None
-            }
-        },
-    };
+    let reference = Some(cell("reference")).filter(|r| !r.is_empty());
     let status_text = cell("status");
     let status = Status::parse(&status_text);
     if status.is_none() {
@@ -231,9 +223,7 @@ pub fn row(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let fields = input
-        .validate_imported(currency)
-        .expect("checked above without errors");
+    let fields = checked.expect("no errors, so the fields were checked");
     Ok(CsvDeal {
         line,
         reference,
@@ -268,7 +258,10 @@ mod tests {
                     ,alpha.com,Globex,,Retail,mars,0,someday,,closing,200,,maybe,2030-01-01,,\n";
         let rows = read(text);
         let good = rows[0].as_ref().unwrap();
-        assert_eq!((good.reference, good.status), (Some(1042), Status::Won));
+        assert_eq!(
+            (good.reference.as_deref(), good.status),
+            (Some("DR-1042"), Status::Won)
+        );
         assert_eq!(good.closed_amount, Some(Decimal::from(45_000)));
         assert_eq!(
             good.fields.expected_close,

@@ -90,9 +90,10 @@ pub fn accept_by(at: OffsetDateTime, sla_hours: u32) -> OffsetDateTime {
     at + Duration::hours(sla_hours.into())
 }
 
-/// The human reference of lead number `n`.
-pub fn reference(n: i64) -> String {
-    format!("L-{n}")
+/// The human reference of lead number `n` in the installation keyed `key`.
+pub fn reference(n: i64, key: &[u8]) -> String {
+    let n = u32::try_from(n).unwrap_or(u32::MAX) % super::references::CAPACITY;
+    format!("L-{}", super::references::scramble(n, key, 2))
 }
 
 #[cfg(test)]
@@ -145,6 +146,6 @@ mod tests {
             accept_by(datetime!(2026-11-27 17:00 UTC), 48),
             datetime!(2026-11-29 17:00 UTC)
         );
-        assert_eq!(reference(101), "L-101");
+        assert!(reference(101, b"k").starts_with("L-"));
     }
 }

@@ -8,5 +8,6 @@ pub mod direct;
 pub mod leads;
 pub mod matching;
 pub mod pipeline;
+pub mod references;
 pub mod registration;
 pub mod revenue;

@@ -131,6 +131,9 @@ pub struct DealInput {
 pub struct DealFields {
     pub customer_name: String,
     pub website: String,
+    /// What the conflict check compares: the normalised name and the registrable domain.
+    #[serde(skip)]
+    pub key: super::matching::CustomerKey,
     pub industry: String,
     pub region: crate::partners::Region,
     pub deal_size: Decimal,
@@ -165,13 +168,12 @@ impl DealInput {
     fn check(&self, today: Option<Date>, currency: &str) -> Result<DealFields, Vec<FieldError>> {
         let mut v = Validation::new();
         let customer_name = v.text("customer_name", &self.customer_name, true, SHORT);
-        if !customer_name.is_empty()
-            && super::matching::normalize_company_name(&customer_name).is_empty()
-        {
+        let website = v.text("website", &self.website, false, SHORT);
+        let key = super::matching::CustomerKey::new(&customer_name, &website);
+        if !customer_name.is_empty() && key.name.is_empty() {
             v.add("customer_name", "must contain letters or digits");
         }
-        let website = v.text("website", &self.website, false, SHORT);
-        if !website.is_empty() && super::matching::registrable_domain(&website).is_none() {
+        if !website.is_empty() && key.domain.is_none() {
             v.add(
                 "website",
                 format!("'{website}' is not a website like acme.com"),
@@ -255,6 +257,7 @@ impl DealInput {
         Ok(DealFields {
             customer_name,
             website,
+            key,
             industry,
             region,
             deal_size,
@@ -359,9 +362,10 @@ pub fn velocity_days(registered_on: Date, closed_on: Date) -> i64 {
     (closed_on - registered_on).whole_days()
 }
 
-/// The human reference of registration number `n`.
-pub fn reference(n: i64) -> String {
-    format!("DR-{n}")
+/// The human reference of registration number `n` in the installation keyed `key`.
+pub fn reference(n: i64, key: &[u8]) -> String {
+    let n = u32::try_from(n).unwrap_or(u32::MAX) % super::references::CAPACITY;
+    format!("DR-{}", super::references::scramble(n, key, 1))
 }
 
 #[cfg(test)]
@@ -592,6 +596,7 @@ mod tests {
             velocity_days(date!(2026 - 10 - 01), date!(2026 - 11 - 15)),
             45
         );
-        assert_eq!(reference(1042), "DR-1042");
+        let (a, b) = (reference(1042, b"k"), reference(1043, b"k"));
+        assert!(a.starts_with("DR-") && b.starts_with("DR-") && a != b);
     }
 }
