@@ -663,6 +663,8 @@ pub struct DealQuery {
     pub partner: String,
     /// Customer name contains.
     pub q: String,
+    /// Only registrations with an open conflict case (internal users): the review queue.
+    pub conflicts: bool,
     /// The `next_cursor` of the previous page.
     pub cursor: String,
     /// Page size, 1–200 (default 50).
@@ -829,6 +831,7 @@ impl Services {
             statuses,
             search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
             before_id: before,
+            open_conflicts: query.conflicts && actor.is_internal(),
             limit,
         };
         let (_, program) = self.program_in_force().await?;

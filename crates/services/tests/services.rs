@@ -2110,6 +2110,41 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
             Err(Error::Invalid(_))
         ));
 
+        // The review queue: registrations with an open conflict case (internal users only).
+        let queue = s
+            .deals(
+                &w.manager,
+                &DealQuery {
+                    conflicts: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            queue.items.iter().map(|d| d.id).collect::<Vec<_>>(),
+            [second.id]
+        );
+        let theirs = s
+            .deals(
+                &b_admin,
+                &DealQuery {
+                    conflicts: true,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            theirs.items.len(),
+            s.deals(&b_admin, &DealQuery::default())
+                .await
+                .unwrap()
+                .items
+                .len(),
+            "the queue filter means nothing to partners: they list their own"
+        );
+
         // Co-sell: 80k is over the threshold, so moving past discovery needs a joint call.
         let pipeline = PipelineInput {
             stage: "demo".into(),

@@ -385,6 +385,8 @@ pub struct DealFilter {
     pub search: Option<String>,
     /// Registrations created before this one (the keyset cursor: ids are time-ordered).
     pub before_id: Option<Uuid>,
+    /// Only registrations whose conflict case is open.
+    pub open_conflicts: bool,
     pub limit: i64,
 }
 
@@ -417,6 +419,9 @@ pub async fn list(tx: &mut Tx, filter: &DealFilter) -> Result<Vec<DealRow>> {
     }
     if let Some(before) = filter.before_id {
         query.push(" AND id < ").push_bind(before);
+    }
+    if filter.open_conflicts {
+        query.push(" AND id IN (SELECT deal_id FROM conflict_cases WHERE status = 'open')");
     }
     query
         .push(" ORDER BY id DESC LIMIT ")

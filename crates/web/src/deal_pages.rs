@@ -65,6 +65,8 @@ struct DealsPage {
     can_register: bool,
     can_import: bool,
     can_edit: bool,
+    internal: bool,
+    conflicts: bool,
 }
 
 async fn deal_list(
@@ -85,6 +87,9 @@ async fn deal_list(
                 pairs.append_pair(k, v);
             }
         }
+        if query.conflicts {
+            pairs.append_pair("conflicts", "true");
+        }
         pairs.append_pair("cursor", &cursor);
         format!("/deals?{}", pairs.finish())
     });
@@ -99,6 +104,8 @@ async fn deal_list(
         can_register: role.is_partner_side() || role.can_edit_partners(),
         can_import: role.can_edit_partners() || role == domain::roles::Role::Sales,
         can_edit: auth.actor.is_internal() && role.can_edit_partners(),
+        internal: auth.actor.is_internal(),
+        conflicts: query.conflicts,
     };
     Ok(render(view))
 }
