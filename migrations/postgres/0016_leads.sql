@@ -5,7 +5,7 @@ INSERT INTO counters (name, value) VALUES ('lead', 100);
 CREATE TABLE leads (
     id UUID PRIMARY KEY NOT NULL,
     number BIGINT NOT NULL UNIQUE,
-    reference TEXT NOT NULL UNIQUE,
+    reference TEXT NOT NULL,
     partner_id UUID NOT NULL REFERENCES partners (id),
     submitted_by TEXT NOT NULL,
     company TEXT NOT NULL,

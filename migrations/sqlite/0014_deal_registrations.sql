@@ -18,8 +18,9 @@ CREATE TABLE deal_registrations (
     id BLOB PRIMARY KEY NOT NULL,
     number BIGINT NOT NULL UNIQUE,
     -- What people see (DR-4821937): a keyed permutation of number, so references say
-    -- nothing about how many registrations others made.
-    reference TEXT NOT NULL UNIQUE,
+    -- nothing about how many registrations others made. Unique because number is; looked
+    -- up through number (the permutation inverts), so it needs no index of its own.
+    reference TEXT NOT NULL,
     partner_id BLOB NOT NULL REFERENCES partners (id),
     created_by TEXT NOT NULL,
     status TEXT NOT NULL,

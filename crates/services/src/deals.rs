@@ -1980,11 +1980,12 @@ impl Services {
         };
         let mut read_tx = self.db.read().await?;
         let directory = crate::facts::PartnerDirectory::load(&mut read_tx).await?;
-        let known: std::collections::HashSet<String> = store::deals::references(&mut read_tx)
+        let known: std::collections::HashSet<i64> = store::deals::numbers(&mut read_tx)
             .await?
             .into_iter()
             .collect();
         read_tx.commit().await?;
+        let key = self.reference_key().await?;
         // First pass: check everything, keep nothing but the problems.
         let mut problems = 0usize;
         let mut partners = std::collections::HashSet::new();
@@ -2021,7 +2022,8 @@ impl Services {
             match csv_io::row(&record, &columns, today, &program.currency) {
                 Ok(deal) => {
                     if let Some(reference) = deal.reference {
-                        if !known.contains(&reference) {
+                        let number = registration::number_of(&reference, &key);
+                        if !number.is_some_and(|n| known.contains(&n)) {
                             note(
                                 &mut report,
                                 RowError {
@@ -2082,7 +2084,6 @@ impl Services {
         }
         // Second pass: write it all in one transaction.
         let now = store::now();
-        let key = self.reference_key().await?;
         let mut tx = self.db.write().await?;
         let change_no = store::deals::next(&mut tx, "conflict_change").await?;
         let unnumbered = report.rows - references.len();
@@ -2121,7 +2122,8 @@ impl Services {
             row.change_no = change_no;
             match &deal.reference {
                 Some(reference) => {
-                    let current = store::deals::get_by_reference(&mut tx, reference)
+                    let number = registration::number_of(reference, &key).ok_or(Error::NotFound)?;
+                    let current = store::deals::get_by_number(&mut tx, number)
                         .await?
                         .ok_or(Error::NotFound)?;
                     row.id = current.id;

@@ -264,17 +264,17 @@ pub async fn insert_many(tx: &mut Tx, rows: &[DealRow]) -> Result<()> {
     Ok(())
 }
 
-/// Every registration reference in use.
-pub async fn references(tx: &mut Tx) -> Result<Vec<String>> {
+/// Every registration number in use.
+pub async fn numbers(tx: &mut Tx) -> Result<Vec<i64>> {
     #[derive(sqlx::FromRow)]
-    struct Reference {
-        reference: String,
+    struct Number {
+        number: i64,
     }
     Ok(tx
-        .all::<Reference>(Sql::new("SELECT reference FROM deal_registrations"))
+        .all::<Number>(Sql::new("SELECT number FROM deal_registrations"))
         .await?
         .into_iter()
-        .map(|n| n.reference)
+        .map(|n| n.number)
         .collect())
 }
 
@@ -349,12 +349,12 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<DealRow>> {
     tx.optional(query).await
 }
 
-pub async fn get_by_reference(tx: &mut Tx, reference: &str) -> Result<Option<DealRow>> {
+pub async fn get_by_number(tx: &mut Tx, number: i64) -> Result<Option<DealRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(COLUMNS)
-        .push(" FROM deal_registrations WHERE reference = ")
-        .push_bind(reference);
+        .push(" FROM deal_registrations WHERE number = ")
+        .push_bind(number);
     tx.optional(query).await
 }
 

@@ -362,6 +362,14 @@ pub fn velocity_days(registered_on: Date, closed_on: Date) -> i64 {
     (closed_on - registered_on).whole_days()
 }
 
+/// The registration number a reference (DR-4821937) stands for, in the installation keyed
+/// `key`; None when it is not a reference.
+pub fn number_of(reference: &str, key: &[u8]) -> Option<i64> {
+    let scrambled: u32 = reference.trim().strip_prefix("DR-")?.parse().ok()?;
+    (scrambled < super::references::CAPACITY)
+        .then(|| super::references::unscramble(scrambled, key, 1).into())
+}
+
 /// The human reference of registration number `n` in the installation keyed `key`.
 pub fn reference(n: i64, key: &[u8]) -> String {
     let n = u32::try_from(n).unwrap_or(u32::MAX) % super::references::CAPACITY;
@@ -598,5 +606,8 @@ mod tests {
         );
         let (a, b) = (reference(1042, b"k"), reference(1043, b"k"));
         assert!(a.starts_with("DR-") && b.starts_with("DR-") && a != b);
+        assert_eq!(number_of(&a, b"k"), Some(1042));
+        assert_eq!(number_of("DR-x", b"k"), None);
+        assert_eq!(number_of("1042", b"k"), None);
     }
 }
