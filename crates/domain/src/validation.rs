@@ -78,6 +78,23 @@ impl Validation {
         self.optional_email(field, value).unwrap_or_default()
     }
 
+    /// A three-letter currency code (upper-cased); `default` when empty.
+    pub fn currency(&mut self, field: &str, value: &str, default: &str) -> String {
+        match value.trim() {
+            "" => default.to_owned(),
+            c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
+                c.to_ascii_uppercase()
+            }
+            c => {
+                self.add(
+                    field,
+                    format!("'{c}' is not a three-letter currency code like USD"),
+                );
+                String::new()
+            }
+        }
+    }
+
     /// Parses a value against a closed set of choices, naming the allowed ones on error.
     pub fn choice<T: Choice>(&mut self, field: &str, value: &str) -> Option<T> {
         let value = value.trim();

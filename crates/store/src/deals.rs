@@ -124,60 +124,7 @@ pub async fn next_number_and_change(tx: &mut Tx) -> Result<(i64, i64)> {
 }
 
 pub async fn insert(tx: &mut Tx, row: &DealRow) -> Result<()> {
-    let mut query = Sql::new("INSERT INTO deal_registrations (");
-    query.push(COLUMNS).push(") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $49)");
-    let query = query
-        .arg(row.id)
-        .arg(row.number)
-        .arg(&row.reference)
-        .arg(row.partner_id)
-        .arg(&row.created_by)
-        .arg(&row.status)
-        .arg(&row.customer_name)
-        .arg(&row.name_key)
-        .arg(&row.website)
-        .arg(row.domain.as_ref())
-        .arg(&row.industry)
-        .arg(&row.region)
-        .arg(row.deal_size_minor)
-        .arg(&row.currency)
-        .arg(&row.expected_close)
-        .arg(&row.use_case)
-        .arg(&row.pain_points)
-        .arg(&row.stage)
-        .arg(row.probability)
-        .arg(&row.risks)
-        .arg(&row.competitor)
-        .arg(&row.partner_rep)
-        .arg(row.partner_sourced)
-        .arg(row.ae_user_id)
-        .arg(row.se_user_id)
-        .arg(row.deal_desk_review)
-        .arg(&row.registered_on)
-        .arg(row.submitted_at)
-        .arg(row.decision_due.as_ref())
-        .arg(row.decided_at)
-        .arg(row.decided_by.as_ref())
-        .arg(&row.decision_note)
-        .arg(row.protected_until.as_ref())
-        .arg(row.extensions_used)
-        .arg(&row.extension_reason)
-        .arg(row.last_warning)
-        .arg(&row.conflict_verdict)
-        .arg(&row.conflict_findings)
-        .arg(&row.forecast_category)
-        .arg(&row.next_action)
-        .arg(row.next_action_on.as_ref())
-        .arg(&row.next_action_owner)
-        .arg(&row.blockers)
-        .arg(row.last_activity_at)
-        .arg(row.closed_on.as_ref())
-        .arg(row.closed_amount_minor)
-        .arg(row.change_no)
-        .arg(row.created_at)
-        .arg(row.updated_at);
-    tx.execute(query).await?;
-    Ok(())
+    insert_many(tx, std::slice::from_ref(row)).await
 }
 
 /// Inserts many registrations, a few hundred per statement (imports).

@@ -59,19 +59,7 @@ impl LeadInput {
                 Decimal::ZERO
             }
         };
-        let currency = match self.currency.trim() {
-            "" => currency.to_owned(),
-            c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
-                c.to_ascii_uppercase()
-            }
-            c => {
-                v.add(
-                    "currency",
-                    format!("'{c}' is not a three-letter currency code like USD"),
-                );
-                String::new()
-            }
-        };
+        let currency = v.currency("currency", &self.currency, currency);
         v.into_result()?;
         Ok(LeadFields {
             company,

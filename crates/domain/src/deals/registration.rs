@@ -192,19 +192,7 @@ impl DealInput {
                 None
             }
         };
-        let currency = match self.currency.trim() {
-            "" => currency.to_owned(),
-            c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
-                c.to_ascii_uppercase()
-            }
-            c => {
-                v.add(
-                    "currency",
-                    format!("'{c}' is not a three-letter currency code like USD"),
-                );
-                String::new()
-            }
-        };
+        let currency = v.currency("currency", &self.currency, currency);
         let format = time::macros::format_description!("[year]-[month]-[day]");
         let expected_close = match Date::parse(self.expected_close.trim(), format) {
             Ok(d) if today.is_some_and(|today| d < today) => {
