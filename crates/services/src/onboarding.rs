@@ -166,7 +166,21 @@ impl Services {
                     owner: row.owner,
                     due_on: row.due_on,
                     evidence_kind: row.evidence_kind,
-                    evidence: row.evidence,
+                    // An observed item links to what the system saw.
+                    evidence: match row.completes_when.as_deref().and_then(Observed::parse) {
+                        Some(kind) if observed => match kind {
+                            Observed::FirstDealRegistered | Observed::FirstDealWon => {
+                                format!("/deals?partner={partner_id}")
+                            }
+                            Observed::SalesCertificationEarned => {
+                                format!("/partners/{partner_id}#certifications")
+                            }
+                            Observed::FirstQbrScheduled => {
+                                format!("/partners/{partner_id}#tier")
+                            }
+                        },
+                        _ => row.evidence,
+                    },
                     done,
                     observed,
                     done_by: if observed {

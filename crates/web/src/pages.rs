@@ -1065,6 +1065,8 @@ impl PartnerPage {
     /// Whether evidence is something to follow: an attached file or a web address.
     fn is_link(evidence: &str) -> bool {
         evidence.starts_with("/attachments/")
+            || evidence.starts_with("/deals")
+            || evidence.starts_with("/partners/")
             || evidence.starts_with("https://")
             || evidence.starts_with("http://")
     }
@@ -1076,6 +1078,8 @@ impl PartnerPage {
                 .split_once('/')
                 .map(|(_, name)| percent_encoding_decode(name))
                 .unwrap_or_else(|| "file".into()),
+            None if evidence.starts_with("/deals") => "registrations".into(),
+            None if evidence.starts_with("/partners/") => "on record".into(),
             None if Self::is_link(evidence) => "link".into(),
             None => evidence.to_owned(),
         }

@@ -1176,6 +1176,7 @@ async fn onboarding_checklist_on_the_partner_page() {
             let row = &page[page.find(&format!(r#"data-key="{key}""#)).unwrap()..];
             let row = &row[..row.find("</tr>").unwrap()];
             assert!(row.contains("done (observed)"), "{key}: {row}");
+            assert!(row.contains(r#"<a href="/"#), "an observed item links to its evidence: {row}");
         }
         let form = format!("csrf_token={admin_csrf}&partner_id={b}&done=true&evidence=");
         let (status, _, _) = f
