@@ -2119,6 +2119,8 @@ impl Services {
                 .map(minor)
                 .or((deal.status == Status::Won).then_some(row.deal_size_minor));
             row.submitted_at = (deal.status != Status::Draft).then_some(now);
+            // History carries its close as its last touch: imported wins keep their credit.
+            row.last_activity_at = deal.closed_on.map(|d| d.midnight().assume_utc());
             row.change_no = change_no;
             match &deal.reference {
                 Some(reference) => {

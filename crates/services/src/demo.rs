@@ -610,6 +610,18 @@ impl Services {
         )
         .await?;
         for (d, amount) in [(&registered[2], "36000"), (&registered[3], "58000")] {
+            // The partner gets credit only with logged activity (the co-sell policy).
+            self.log_activity(
+                &pm,
+                d.id,
+                &ActivityInput {
+                    kind: "meeting".into(),
+                    joint: true,
+                    note: "Joint proposal walkthrough".into(),
+                    occurred_on: String::new(),
+                },
+            )
+            .await?;
             self.close_deal(
                 &pm,
                 d.id,

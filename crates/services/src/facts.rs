@@ -138,7 +138,13 @@ impl Services {
         let mut tx = self.db.read().await?;
         let rows = store::facts::history(&mut tx, partner_id).await?;
         let records = store::certifications::for_partner(&mut tx, partner_id).await?;
-        let won = store::deals::won(&mut tx, Some(partner_id), &program.currency).await?;
+        let won = store::deals::won(
+            &mut tx,
+            Some(partner_id),
+            &program.currency,
+            program.policies.co_sell.credit_requires_logged_activity,
+        )
+        .await?;
         tx.commit().await?;
         let mut history = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
         crate::enablement::with_records(&mut history, &records, &program)?;

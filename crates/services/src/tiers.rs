@@ -155,7 +155,8 @@ pub(crate) async fn active_book(
         crate::enablement::with_records(history, rows, program)?;
     }
     let mut won: HashMap<Uuid, Vec<store::deals::WonRow>> = HashMap::new();
-    for row in store::deals::won(tx, None, &program.currency).await? {
+    let credited = program.policies.co_sell.credit_requires_logged_activity;
+    for row in store::deals::won(tx, None, &program.currency, credited).await? {
         won.entry(row.partner_id).or_default().push(row);
     }
     for (partner_id, rows) in &won {

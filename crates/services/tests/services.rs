@@ -2208,6 +2208,41 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
                 .sourced_revenue_12m,
             rust_decimal::Decimal::from(75_000)
         );
+        // No credit without logged activity: a second win with none leaves the revenue as it is.
+        let quiet = s
+            .register_deal(&w.a_user, a, &deal_input("Quiet Win", "", "9000"), true)
+            .await
+            .unwrap();
+        if quiet.status == domain::deals::registration::Status::Submitted {
+            s.decide_deal(
+                &w.manager,
+                quiet.id,
+                &DealDecision {
+                    decision: "approve".into(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        s.close_deal(
+            &w.a_user,
+            quiet.id,
+            &DealClose {
+                outcome: "won".into(),
+                amount: String::new(),
+                closed_on: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            s.partner_facts(&w.manager, a)
+                .await
+                .unwrap()
+                .sourced_revenue_12m,
+            rust_decimal::Decimal::from(75_000)
+        );
         let again = s
             .preview_conflicts(&b_admin, b, "Acme", "acme.com")
             .await
@@ -2319,7 +2354,8 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
         let mine = s.pipeline(&w.a_user, None).await.unwrap();
         assert_eq!(
             (mine.open.deals, mine.won.deals, mine.won.value),
-            (0, 1, rust_decimal::Decimal::from(75_000))
+            (0, 2, rust_decimal::Decimal::from(84_000)),
+            "the pipeline counts every win; the tier engine only credited ones"
         );
         assert_eq!(
             mine.velocity_days,

@@ -666,12 +666,22 @@ pub struct WonRow {
 }
 
 /// Won registrations in `currency` (of one partner, or all), for the tier engine.
-pub async fn won(tx: &mut Tx, partner_id: Option<Uuid>, currency: &str) -> Result<Vec<WonRow>> {
+/// With `logged_activity_only`, only deals with an activity logged on them count (the
+/// co-sell policy's "no credit without logged activity").
+pub async fn won(
+    tx: &mut Tx,
+    partner_id: Option<Uuid>,
+    currency: &str,
+    logged_activity_only: bool,
+) -> Result<Vec<WonRow>> {
     let mut query = Sql::new(
         "SELECT partner_id, closed_on, closed_amount_minor, currency FROM deal_registrations \
          WHERE status = 'won' AND closed_on IS NOT NULL AND closed_amount_minor IS NOT NULL AND currency = ",
     );
     query.push_bind(currency);
+    if logged_activity_only {
+        query.push(" AND last_activity_at IS NOT NULL");
+    }
     if let Some(partner) = partner_id {
         query.push(" AND partner_id = ").push_bind(partner);
     }
