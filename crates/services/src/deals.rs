@@ -2239,3 +2239,49 @@ impl Services {
         String::from_utf8(bytes).map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))
     }
 }
+
+impl Services {
+    /// The direct pipeline or the customer accounts as CSV, in the columns their import
+    /// reads (internal users).
+    pub async fn export_direct(
+        &self,
+        actor: &Actor,
+        kind: domain::deals::direct::DirectKind,
+    ) -> Result<String> {
+        use domain::deals::direct::DirectKind;
+        require(
+            actor.is_internal(),
+            "the direct pipeline and accounts are internal",
+        )?;
+        let mut tx = self.db.read().await?;
+        let rows = match kind {
+            DirectKind::Opportunities => store::deals::opportunities(&mut tx).await?,
+            DirectKind::Accounts => store::deals::accounts(&mut tx).await?,
+        };
+        tx.commit().await?;
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let fail = |e: csv::Error| Error::Store(store::Error::Corrupt(e.to_string()));
+        out.write_record(kind.columns()).map_err(fail)?;
+        for row in &rows {
+            let amount = money(row.amount_minor).to_string();
+            let cells: Vec<&str> = match kind {
+                DirectKind::Opportunities => vec![
+                    &row.reference,
+                    &row.name,
+                    &row.website,
+                    &row.owner,
+                    &row.stage,
+                    &amount,
+                    &row.currency,
+                    &row.status,
+                ],
+                DirectKind::Accounts => vec![&row.reference, &row.name, &row.website, &row.owner],
+            };
+            out.write_record(cells).map_err(fail)?;
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?;
+        String::from_utf8(bytes).map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))
+    }
+}

@@ -2549,6 +2549,15 @@ async fn the_direct_pipeline_and_customer_accounts_win_conflicts() {
         assert!(matches!(s.import_direct(&w.a_admin, DirectKind::Accounts, accounts, true).await, Err(Error::Forbidden(_))));
         assert!(matches!(s.import_direct(&w.executive, DirectKind::Accounts, accounts, true).await, Err(Error::Forbidden(_))));
 
+        // The exports import again unchanged.
+        for kind in [DirectKind::Opportunities, DirectKind::Accounts] {
+            let exported = s.export_direct(&w.manager, kind).await.unwrap();
+            let again = s.import_direct(&w.manager, kind, &exported, false).await.unwrap();
+            assert!(again.errors.is_empty() && again.created == 0 && again.updated > 0, "{kind:?}: {again:?}\n{exported}");
+            assert_eq!(s.export_direct(&w.manager, kind).await.unwrap(), exported);
+        }
+        assert!(matches!(s.export_direct(&w.a_admin, DirectKind::Accounts).await, Err(Error::Forbidden(_))));
+
         let check = s.preview_conflicts(&w.manager, a, "Initech", "www.initech.com").await.unwrap();
         assert_eq!(check.verdict, Verdict::AlreadyRegistered);
         assert!(check.findings[0].explanation.contains("opportunity OPP-77 (direct pipeline, owner Sam Sales)"), "{:?}", check.findings);
@@ -2690,6 +2699,18 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
             n.message
                 .ends_with("rejected by sales: Already in talks with our team")
         }));
+
+        let csv = s.export_leads(&w.a_user).await.unwrap();
+        assert_eq!(csv.lines().count(), 3, "A's two leads: {csv}");
+        assert!(
+            csv.contains("Already in talks with our team") && csv.contains(",false\n"),
+            "{csv}"
+        );
+        assert_eq!(
+            s.export_leads(&b_user).await.unwrap().lines().count(),
+            1,
+            "B sees none of A's"
+        );
 
         // Past its SLA, a waiting lead is flagged once.
         let late = s

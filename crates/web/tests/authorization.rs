@@ -519,6 +519,24 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::GET,
+            "/api/v1/direct-opportunities/export".into(),
+            None,
+            Box::new(|r| if r.is_internal() { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::GET,
+            "/api/v1/customer-accounts/export".into(),
+            None,
+            Box::new(|r| if r.is_internal() { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::GET,
+            "/api/v1/leads/export".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
             "/api/v1/pipeline".into(),
             None,
             Box::new(|_| Allowed),

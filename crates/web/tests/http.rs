@@ -315,6 +315,14 @@ async fn pages_by_role() {
         ("/deals".into(), |_| StatusCode::OK),
         ("/pipeline".into(), |_| StatusCode::OK),
         ("/leads".into(), |_| StatusCode::OK),
+        ("/leads/export.csv".into(), |_| StatusCode::OK),
+        ("/customer-accounts/export.csv".into(), |r| {
+            if r.is_internal() {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }),
         ("/deals/export.csv".into(), |_| StatusCode::OK),
         ("/deals/import".into(), |r| {
             if r.can_edit_partners() {
