@@ -119,12 +119,11 @@ CREATE TABLE customer_accounts (
 );
 CREATE INDEX customer_accounts_change ON customer_accounts (change_no);
 
--- A registration the conflict check did not clear: a case a partner manager resolves.
+-- A registration the conflict check did not clear: a case a partner manager resolves. What
+-- was found stays on the registration (conflict_verdict, conflict_findings).
 CREATE TABLE conflict_cases (
     id BLOB PRIMARY KEY NOT NULL,
     deal_id BLOB NOT NULL UNIQUE REFERENCES deal_registrations (id),
-    verdict TEXT NOT NULL,
-    findings TEXT NOT NULL,
     status TEXT NOT NULL,
     outcome TEXT NOT NULL DEFAULT '',
     note TEXT NOT NULL DEFAULT '',

@@ -443,28 +443,11 @@ pub fn parse_completions_csv(
         Ok(h) => h.iter().map(|h| h.to_ascii_lowercase()).collect(),
         Err(e) => return (Vec::new(), vec![error(1, "header", e.to_string())]),
     };
-    let mut errors = Vec::new();
-    for h in &headers {
-        if !COMPLETION_COLUMNS.contains(&h.as_str()) {
-            errors.push(error(
-                1,
-                h,
-                format!(
-                    "unknown column '{h}'; the columns are: {}",
-                    COMPLETION_COLUMNS.join(", ")
-                ),
-            ));
-        }
-    }
-    for required in ["partner", "email", "certification", "date", "score"] {
-        if !headers.iter().any(|h| h == required) {
-            errors.push(error(
-                1,
-                required,
-                format!("the header has no '{required}' column"),
-            ));
-        }
-    }
+    let mut errors = crate::program::history::header_errors(
+        &headers,
+        &COMPLETION_COLUMNS,
+        &["partner", "email", "certification", "date", "score"],
+    );
     if !errors.is_empty() {
         return (Vec::new(), errors);
     }

@@ -485,8 +485,6 @@ impl Services {
             (check.verdict != Verdict::Clear).then(|| store::deals::CaseRow {
                 id: Uuid::now_v7(),
                 deal_id: row.id,
-                verdict: verdict_key(check.verdict).into(),
-                findings: row.conflict_findings.clone(),
                 status: "open".into(),
                 outcome: String::new(),
                 note: String::new(),
@@ -516,10 +514,10 @@ impl Services {
         let reference = row.reference.clone();
         let link = format!("/deals/{}", row.id);
         let message = match (&case, row.status.as_str()) {
-            (Some(case), _) => format!(
+            (Some(_), _) => format!(
                 "{reference} ({}, {partner_name}) needs a conflict review: {}",
                 row.customer_name,
-                case.verdict.replace('_', " ")
+                row.conflict_verdict.replace('_', " ")
             ),
             (None, "approved") => format!(
                 "{reference} ({}, {partner_name}) was auto-approved",
@@ -556,7 +554,7 @@ impl Services {
                     action: "opened",
                     summary: format!(
                         "Conflict case opened for {reference}: {}",
-                        case.verdict.replace('_', " ")
+                        row.conflict_verdict.replace('_', " ")
                     ),
                     before: None,
                     after: None,

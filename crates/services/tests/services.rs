@@ -2386,6 +2386,30 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
             s.forecast_snapshots(&w.a_user).await,
             Err(Error::Forbidden(_))
         ));
+        // Deciding a registration resolves its conflict case: it leaves the review queue.
+        s.decide_deal(
+            &w.manager,
+            second.id,
+            &DealDecision {
+                decision: "reject".into(),
+                note: "Acme is Alpha's, registered first".into(),
+            },
+        )
+        .await
+        .unwrap();
+        assert!(
+            s.deals(
+                &w.manager,
+                &DealQuery {
+                    conflicts: true,
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+        );
     })
     .await;
 }

@@ -469,9 +469,6 @@ pub async fn activities(tx: &mut Tx, deal_id: Uuid) -> Result<Vec<ActivityRow>> 
 pub struct CaseRow {
     pub id: Uuid,
     pub deal_id: Uuid,
-    pub verdict: String,
-    /// JSON list of the findings.
-    pub findings: String,
     /// open or resolved
     pub status: String,
     pub outcome: String,
@@ -482,20 +479,17 @@ pub struct CaseRow {
 }
 
 const CASE_COLUMNS: &str =
-    "id, deal_id, verdict, findings, status, outcome, note, resolved_by, resolved_at, created_at";
+    "id, deal_id, status, outcome, note, resolved_by, resolved_at, created_at";
 
-/// Opens the registration's conflict case, or brings its findings up to date.
+/// Opens the registration's conflict case, or records its resolution.
 pub async fn upsert_case(tx: &mut Tx, row: &CaseRow) -> Result<()> {
     tx.execute(sql!(
-        "INSERT INTO conflict_cases (id, deal_id, verdict, findings, status, outcome, note, resolved_by, resolved_at, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         ON CONFLICT (deal_id) DO UPDATE SET verdict = excluded.verdict, findings = excluded.findings, \
-         status = excluded.status, outcome = excluded.outcome, note = excluded.note, \
-         resolved_by = excluded.resolved_by, resolved_at = excluded.resolved_at",
+        "INSERT INTO conflict_cases (id, deal_id, status, outcome, note, resolved_by, resolved_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (deal_id) DO UPDATE SET status = excluded.status, outcome = excluded.outcome, \
+         note = excluded.note, resolved_by = excluded.resolved_by, resolved_at = excluded.resolved_at",
         row.id,
         row.deal_id,
-        &row.verdict,
-        &row.findings,
         &row.status,
         &row.outcome,
         &row.note,
@@ -514,14 +508,6 @@ pub async fn case_for_deal(tx: &mut Tx, deal_id: Uuid) -> Result<Option<CaseRow>
         .push(" FROM conflict_cases WHERE deal_id = ")
         .push_bind(deal_id);
     tx.optional(query).await
-}
-
-pub async fn open_cases(tx: &mut Tx) -> Result<Vec<CaseRow>> {
-    let mut query = Sql::new("SELECT ");
-    query
-        .push(CASE_COLUMNS)
-        .push(" FROM conflict_cases WHERE status = 'open' ORDER BY created_at, id");
-    tx.all(query).await
 }
 
 /// A direct opportunity or customer account as imported.

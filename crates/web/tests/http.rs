@@ -1084,7 +1084,7 @@ async fn certifications_by_hand_and_learning_on_the_partner_page() {
 #[tokio::test]
 async fn deal_registration_pages_from_form_to_protection() {
     each(|f| async move {
-        let (a, b) = (f.partner_a, f.partner_b);
+        let a = f.partner_a;
         // Partner A has no sales certification yet: the form says what is missing, keeps the input.
         let (session, csrf) = f.sign_in("partner_admin@test.example").await;
         let expected_close = (store::now().date() + time::Duration::days(30)).to_string();
@@ -1138,7 +1138,6 @@ async fn deal_registration_pages_from_form_to_protection() {
         assert!(list.contains("Draft Co") && !list.contains("Bravo Resellers"), "A lists its own registrations only: {list}");
         let (status, _, _) = f.page(&session, &format!("/deals/{deal_b}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        let _ = b;
     })
     .await;
 }

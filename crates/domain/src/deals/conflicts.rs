@@ -166,12 +166,6 @@ impl ConflictIndex {
         }
     }
 
-    pub fn get(&self, id: Uuid) -> Option<&Known> {
-        self.slots
-            .get(&id)
-            .and_then(|slot| self.entries[*slot as usize].as_ref())
-    }
-
     /// The known customers that look like `key` (at least `threshold` percent alike by
     /// name, or the same domain or name), with why.
     pub fn matches(&self, key: &CustomerKey, threshold: u32) -> Vec<(&Known, Likeness)> {

@@ -69,28 +69,7 @@ pub fn header(headers: &csv::StringRecord) -> Result<Vec<Option<usize>>, Vec<Row
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
-    let mut errors = Vec::new();
-    for h in &names {
-        if !COLUMNS.contains(&h.as_str()) {
-            errors.push(RowError {
-                line: 1,
-                field: h.clone(),
-                message: format!(
-                    "unknown column '{h}'; the columns are: {}",
-                    COLUMNS.join(", ")
-                ),
-            });
-        }
-    }
-    for required in REQUIRED {
-        if !names.iter().any(|h| h == required) {
-            errors.push(RowError {
-                line: 1,
-                field: required.into(),
-                message: format!("the header has no '{required}' column"),
-            });
-        }
-    }
+    let errors = crate::program::history::header_errors(&names, &COLUMNS, &REQUIRED);
     if errors.is_empty() {
         Ok(COLUMNS
             .iter()

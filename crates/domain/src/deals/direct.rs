@@ -79,28 +79,8 @@ pub fn parse_csv(
         Ok(h) => h.iter().map(|h| h.to_ascii_lowercase()).collect(),
         Err(e) => return (Vec::new(), vec![error(1, "header", e.to_string())]),
     };
-    let mut errors = Vec::new();
-    for h in &headers {
-        if !kind.columns().contains(&h.as_str()) {
-            errors.push(error(
-                1,
-                h,
-                format!(
-                    "unknown column '{h}'; the columns are: {}",
-                    kind.columns().join(", ")
-                ),
-            ));
-        }
-    }
-    for required in kind.required() {
-        if !headers.iter().any(|h| h == required) {
-            errors.push(error(
-                1,
-                required,
-                format!("the header has no '{required}' column"),
-            ));
-        }
-    }
+    let mut errors =
+        crate::program::history::header_errors(&headers, kind.columns(), kind.required());
     if !errors.is_empty() {
         return (Vec::new(), errors);
     }

@@ -111,7 +111,10 @@ pub fn summarize(
             summary.won.value += amount;
             summary.won.weighted += amount;
             if let Some(closed) = deal.closed_on {
-                won_days.push((closed - deal.registered_on).whole_days());
+                won_days.push(super::registration::velocity_days(
+                    deal.registered_on,
+                    closed,
+                ));
             }
         }
     }

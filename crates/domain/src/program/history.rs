@@ -311,6 +311,31 @@ pub struct RowError {
     pub message: String,
 }
 
+/// The problems of a CSV header (lower-cased names): columns not in `columns`, and `required`
+/// ones missing, each reported on line 1.
+pub fn header_errors(headers: &[String], columns: &[&str], required: &[&str]) -> Vec<RowError> {
+    let unknown = headers
+        .iter()
+        .filter(|h| !columns.contains(&h.as_str()))
+        .map(|h| RowError {
+            line: 1,
+            field: h.clone(),
+            message: format!(
+                "unknown column '{h}'; the columns are: {}",
+                columns.join(", ")
+            ),
+        });
+    let missing = required
+        .iter()
+        .filter(|r| !headers.iter().any(|h| h == *r))
+        .map(|r| RowError {
+            line: 1,
+            field: (*r).into(),
+            message: format!("the header has no '{r}' column"),
+        });
+    unknown.chain(missing).collect()
+}
+
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "line {}, {}: {}", self.line, self.field, self.message)
