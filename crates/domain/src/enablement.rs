@@ -353,7 +353,7 @@ impl RecordInput {
                 format!("choose one of: {}", keys.join(", ")),
             );
         }
-        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let format = crate::validation::DATE_FORMAT;
         let earned_on = match Date::parse(self.earned_on.trim(), format) {
             Ok(d) if d > today => {
                 v.add("earned_on", format!("{d} is in the future"));
@@ -451,7 +451,7 @@ pub fn parse_completions_csv(
     if !errors.is_empty() {
         return (Vec::new(), errors);
     }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let format = crate::validation::DATE_FORMAT;
     let mut rows = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for record in reader.records() {

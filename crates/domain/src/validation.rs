@@ -2,6 +2,10 @@
 
 use serde::Serialize;
 
+/// Dates as people and CSV files write them: 2026-12-31.
+pub const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
 /// One problem with one input field, phrased for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {

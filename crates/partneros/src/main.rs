@@ -199,6 +199,18 @@ enum ImportWhat {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Partner leads (referrals) with their history, in the export's columns: partner,
+    /// company, contact_name, contact_email, need, and any of reference (updates that lead),
+    /// website, estimated_value, currency, status, accept_by, rejection_reason,
+    /// counts_against_quota.
+    Leads {
+        #[command(flatten)]
+        db: DbArgs,
+        file: std::path::PathBuf,
+        /// Check every row and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Our existing customer accounts, for channel-conflict detection. Header: account,
     /// name, and any of website, owner. A known account is updated.
     Accounts {
@@ -472,6 +484,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             what: ImportWhat::Deals { db, file, dry_run },
         } => import_deals(&db.database_url, &file, dry_run).await,
+        Command::Import {
+            what: ImportWhat::Leads { db, file, dry_run },
+        } => import_leads(&db.database_url, &file, dry_run).await,
         Command::Import {
             what: ImportWhat::Opportunities { db, file, dry_run },
         } => {
@@ -752,6 +767,17 @@ async fn import_direct(
         domain::deals::direct::DirectKind::Accounts => "new account(s)",
     };
     print_import_report(file, &report, created, "updated")
+}
+
+async fn import_leads(url: &str, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let services = open_for_cli(url).await?;
+    let report = services
+        .import_leads(&Actor::system("cli"), &text, dry_run)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(e)))?;
+    print_import_report(file, &report, "new lead(s)", "updated")
 }
 
 /// Prints an import's problems (FILE:LINE: column: message) or its summary.

@@ -19,14 +19,15 @@ use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record, require, snapshot};
 
 const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
+    domain::validation::DATE_FORMAT;
 
 fn date(text: &str) -> Result<Date> {
     Date::parse(text, DATE)
         .map_err(|e| Error::Store(store::Error::Corrupt(format!("date '{text}': {e}"))))
 }
 
-fn minor(amount: Decimal) -> i64 {
+/// An amount in minor units (cents), as stored.
+pub(crate) fn minor(amount: Decimal) -> i64 {
     (amount * Decimal::ONE_HUNDRED).to_i64().unwrap_or(i64::MAX)
 }
 
@@ -2189,16 +2190,7 @@ impl Services {
         };
         let mut tx = self.db.read().await?;
         let rows = store::deals::all_for(&mut tx, partner).await?;
-        let mut domains = std::collections::HashMap::new();
-        for row in &rows {
-            if let std::collections::hash_map::Entry::Vacant(slot) = domains.entry(row.partner_id) {
-                let p = store::partners::get(&mut tx, row.partner_id).await?;
-                slot.insert(
-                    p.and_then(|p| p.domains.first().cloned())
-                        .unwrap_or_else(|| row.partner_id.to_string()),
-                );
-            }
-        }
+        let domains = partner_csv_names(&mut tx, rows.iter().map(|r| r.partner_id)).await?;
         tx.commit().await?;
         let mut out = csv::Writer::from_writer(Vec::new());
         let fail = |e: csv::Error| Error::Store(store::Error::Corrupt(e.to_string()));
@@ -2282,4 +2274,24 @@ impl Services {
             .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?;
         String::from_utf8(bytes).map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))
     }
+}
+
+/// How CSV exports name partners so their imports find them again: the first website
+/// domain (the id when a partner has none).
+pub(crate) async fn partner_csv_names(
+    tx: &mut store::Tx,
+    ids: impl Iterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>> {
+    let mut names = std::collections::HashMap::new();
+    for id in ids {
+        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
+            let partner = store::partners::get(tx, id).await?;
+            slot.insert(
+                partner
+                    .and_then(|p| p.domains.first().cloned())
+                    .unwrap_or_else(|| id.to_string()),
+            );
+        }
+    }
+    Ok(names)
 }

@@ -13,7 +13,7 @@ use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record, require};
 
 const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
+    domain::validation::DATE_FORMAT;
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Store(store::Error::Corrupt(format!("{what}: {e}")))

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::{Actor, Change, Error, Result, Services, record, require};
 
 const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
+    domain::validation::DATE_FORMAT;
 
 /// Creates the partner's checklist from the program's template (items it has already are
 /// kept as they are), dated from `at`.

@@ -2777,6 +2777,85 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
 }
 
 #[tokio::test]
+async fn leads_export_and_import_round_trip_all_or_nothing() {
+    use domain::deals::leads::LeadInput;
+    each_backend(|w| async move {
+        let s = &w.services;
+        let a = w.partner_a;
+        let input = LeadInput {
+            company: "Initech".into(),
+            website: "initech.com".into(),
+            contact_name: "Bill Lumbergh".into(),
+            contact_email: "bill@initech.com".into(),
+            need: "TPS reports, \"urgently\"".into(),
+            estimated_value: "40000".into(),
+            currency: String::new(),
+        };
+        let lead = s.submit_lead(&w.a_user, a, &input).await.unwrap();
+        let exported = s.export_leads(&w.manager).await.unwrap();
+        assert!(exported.contains(&format!("{},alpha.com,Initech", lead.reference)), "{exported}");
+
+        // The export imports again unchanged: updated in place, nothing new.
+        let again = s.import_leads(&w.manager, &exported, false).await.unwrap();
+        assert!(again.errors.is_empty(), "{:?}", again.errors);
+        assert_eq!((again.rows, again.created, again.updated, again.applied), (1, 0, 1, true));
+        assert_eq!(s.export_leads(&w.manager).await.unwrap(), exported);
+
+        // History from elsewhere: a rejected lead and an edit of the known one.
+        let header = domain::deals::leads::CSV_COLUMNS.join(",");
+        let history = format!(
+            "{header}\n{},alpha.com,Initech Corp,initech.com,Bill Lumbergh,bill@initech.com,TPS reports,45000,USD,submitted,,,false\n\
+             ,Alpha,Globex,globex.com,Hank Scorpio,hank@globex.com,Doomsday device,10000,EUR,rejected,2026-01-10,in talks already,\n",
+            lead.reference
+        );
+        let checked = s.import_leads(&w.manager, &history, true).await.unwrap();
+        assert!(checked.errors.is_empty(), "{:?}", checked.errors);
+        assert_eq!((checked.created, checked.updated, checked.applied), (1, 1, false));
+        assert_eq!(s.export_leads(&w.manager).await.unwrap(), exported, "a dry run writes nothing");
+        let unread_before = s.unread_notifications(&w.manager).await.unwrap();
+        let done = s.import_leads(&w.manager, &history, false).await.unwrap();
+        assert_eq!((done.created, done.updated, done.applied), (1, 1, true));
+        assert_eq!(s.unread_notifications(&w.manager).await.unwrap(), unread_before, "history is not news");
+        let all = s.leads(&w.manager, Some(a), None).await.unwrap();
+        let globex = all.iter().find(|l| l.company == "Globex").unwrap();
+        assert_eq!(
+            (globex.status.as_str(), globex.rejection_reason.as_str(), globex.currency.as_str(), globex.overdue),
+            ("rejected", "in talks already", "EUR", false)
+        );
+        let edited = all.iter().find(|l| l.id == lead.id).unwrap();
+        assert_eq!((edited.company.as_str(), edited.estimated_value), ("Initech Corp", rust_decimal::Decimal::from(45_000)));
+
+        // One bad row and nothing is written; every problem is named by line.
+        let before = s.export_leads(&w.manager).await.unwrap();
+        let bad = format!(
+            "{header}\n,alpha.com,Umbrella,umbrella.com,Alice,alice@umbrella.com,Vaccines,1,,submitted,,,\n\
+             L-1,alpha.com,Hooli,hooli.com,Gavin,gavin@hooli.com,Search,1,,submitted,,,\n\
+             {},bravo.com,Initech,initech.com,Bill,bill@initech.com,TPS,1,,submitted,,,\n\
+             ,nobody.example,Pied Piper,,Richard,richard@pp.com,Compression,1,,submitted,,,\n",
+            lead.reference
+        );
+        let refused = s.import_leads(&w.manager, &bad, false).await.unwrap();
+        let found: Vec<String> = refused.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            [
+                "line 3, reference: there is no lead L-1; leave the reference empty to add a new one".to_owned(),
+                format!("line 4, partner: {} belongs to another partner; a lead cannot move between partners", lead.reference),
+                "line 5, partner: no partner with the id, website domain or name 'nobody.example'".to_owned(),
+            ]
+        );
+        assert!(!refused.applied);
+        assert_eq!(s.export_leads(&w.manager).await.unwrap(), before, "all or nothing");
+
+        // Partners and sales do not import leads.
+        for who in [&w.a_admin, &w.a_user] {
+            assert!(matches!(s.import_leads(who, &history, true).await, Err(Error::Forbidden(_))));
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn registrations_export_and_import_round_trip_all_or_nothing() {
     each_backend(|w| async move {
         let s = &w.services;

@@ -788,11 +788,13 @@ pub async fn insert_lead(tx: &mut Tx, row: &LeadRow) -> Result<()> {
     Ok(())
 }
 
-/// Writes a lead's decision and flags.
+/// Writes a lead: its details (imports edit them), decision and flags.
 pub async fn update_lead(tx: &mut Tx, row: &LeadRow) -> Result<()> {
     tx.execute(sql!(
         "UPDATE leads SET status = $2, overdue_flagged = $3, decided_at = $4, decided_by = $5, \
-         rejection_reason = $6, deal_id = $7, updated_at = $8 WHERE id = $1",
+         rejection_reason = $6, deal_id = $7, updated_at = $8, company = $9, website = $10, \
+         contact_name = $11, contact_email = $12, need = $13, estimated_value_minor = $14, \
+         currency = $15, accept_by = $16 WHERE id = $1",
         row.id,
         &row.status,
         row.overdue_flagged,
@@ -801,6 +803,14 @@ pub async fn update_lead(tx: &mut Tx, row: &LeadRow) -> Result<()> {
         &row.rejection_reason,
         row.deal_id,
         row.updated_at,
+        &row.company,
+        &row.website,
+        &row.contact_name,
+        &row.contact_email,
+        &row.need,
+        row.estimated_value_minor,
+        &row.currency,
+        row.accept_by,
     ))
     .await?;
     Ok(())

@@ -97,6 +97,10 @@ pub fn routes() -> Router<AppState> {
         .route("/direct-opportunities/export", get(export_opportunities))
         .route("/customer-accounts/export", get(export_accounts))
         .route("/leads/export", get(export_leads))
+        .route(
+            "/leads/import",
+            post(import_leads).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
+        )
         .route("/pipeline", get(pipeline))
         .route("/leads", get(list_leads))
         .route("/partners/{id}/leads", post(submit_lead))
@@ -1347,6 +1351,24 @@ async fn export_leads(
     Ok(crate::pages::csv_download("leads.csv", csv))
 }
 
+#[utoipa::path(post, path = "/api/v1/leads/import", tag = "deals", params(ImportParams),
+    request_body(content = String, content_type = "text/csv", description = "The export's columns: partner, company, contact_name, contact_email, need, and any of reference (updates that lead), website, estimated_value, currency, status (submitted, accepted, rejected), accept_by, rejection_reason, counts_against_quota (false)"),
+    responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
+        (status = 422, body = ImportReport, description = "Bad rows, listed by line; nothing was written"),
+        (status = 403, body = Problem)))]
+async fn import_leads(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(params): ApiQuery<ImportParams>,
+    body: String,
+) -> Result<impl IntoResponse, Problem> {
+    let report = state
+        .services
+        .import_leads(&auth.actor, &body, params.dry_run)
+        .await?;
+    Ok(import_response(report))
+}
+
 #[utoipa::path(post, path = "/api/v1/direct-opportunities/import", tag = "deals", params(ImportParams),
     request_body(content = String, content_type = "text/csv", description = "Header: reference, customer, and any of website, owner, stage, amount, currency, status (open, won, lost)"),
     responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
@@ -1657,7 +1679,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_notifications, read_notifications, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, export_deals, export_opportunities, export_accounts, export_leads, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, export_deals, export_opportunities, export_accounts, export_leads, import_leads, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -569,6 +569,7 @@ struct LeadsPage {
     partners: Vec<Opt>,
     can_submit: bool,
     can_decide: bool,
+    may_import: bool,
 }
 
 async fn leads_view(
@@ -621,6 +622,7 @@ async fn leads_view(
         can_submit: role.is_partner_side() || role.can_edit_partners(),
         can_decide: auth.actor.is_internal()
             && (role.can_edit_partners() || role == domain::roles::Role::Sales),
+        may_import: auth.actor.is_internal() && role.can_edit_partners(),
     };
     Ok((status, render(view)).into_response())
 }

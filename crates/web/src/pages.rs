@@ -97,6 +97,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/deals/export.csv", get(export_deals))
         .route(
+            "/leads/import",
+            get(leads_import_page)
+                .post(import_leads)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::IMPORT_LIMIT_BYTES,
+                )),
+        )
+        .route(
             "/direct-opportunities/import",
             get(opportunities_import_page)
                 .post(import_opportunities)
@@ -2304,6 +2312,7 @@ enum ImportKind {
     Opportunities,
     Accounts,
     Deals,
+    Leads,
 }
 
 impl ImportKind {
@@ -2314,6 +2323,7 @@ impl ImportKind {
             ImportKind::Opportunities => "/direct-opportunities/import",
             ImportKind::Accounts => "/customer-accounts/import",
             ImportKind::Deals => "/deals/import",
+            ImportKind::Leads => "/leads/import",
         }
     }
     fn title(self) -> &'static str {
@@ -2323,6 +2333,7 @@ impl ImportKind {
             ImportKind::Opportunities => "Import the direct pipeline",
             ImportKind::Accounts => "Import customer accounts",
             ImportKind::Deals => "Import deal registrations",
+            ImportKind::Leads => "Import partner leads",
         }
     }
     fn created(self) -> &'static str {
@@ -2332,13 +2343,17 @@ impl ImportKind {
             ImportKind::Opportunities => "new opportunity(ies)",
             ImportKind::Accounts => "new account(s)",
             ImportKind::Deals => "new registration(s)",
+            ImportKind::Leads => "new lead(s)",
         }
     }
     fn updated(self) -> &'static str {
         match self {
             ImportKind::Facts => "updated",
             ImportKind::Certifications => "already on record",
-            ImportKind::Opportunities | ImportKind::Accounts | ImportKind::Deals => "updated",
+            ImportKind::Opportunities
+            | ImportKind::Accounts
+            | ImportKind::Deals
+            | ImportKind::Leads => "updated",
         }
     }
 }
@@ -2406,6 +2421,14 @@ async fn deals_import_page(auth: PageAuth) -> PageResult {
 
 async fn import_deals(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     run_import(&state, &auth, ImportKind::Deals, &body).await
+}
+
+async fn leads_import_page(auth: PageAuth) -> PageResult {
+    import_view(&auth, ImportKind::Leads, String::new(), None, Vec::new())
+}
+
+async fn import_leads(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    run_import(&state, &auth, ImportKind::Leads, &body).await
 }
 
 async fn export_deals(State(state): State<AppState>, auth: PageAuth) -> PageResult {
@@ -2489,6 +2512,12 @@ async fn run_import(
             state
                 .services
                 .import_deals(&auth.actor, &csv, dry_run, &|_| {})
+                .await
+        }
+        ImportKind::Leads => {
+            state
+                .services
+                .import_leads(&auth.actor, &csv, dry_run)
                 .await
         }
         ImportKind::Opportunities | ImportKind::Accounts => {

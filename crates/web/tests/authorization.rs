@@ -512,6 +512,18 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             }),
         ),
         (
+            Method::POST,
+            "/api/v1/leads/import?dry_run=true".into(),
+            Some("partner,company,contact_name,contact_email,need\nalpha.com,Initech,Bill,bill@initech.com,Reports\n".into()),
+            Box::new(move |r| {
+                if r.is_internal() {
+                    editor(r)
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
             Method::GET,
             "/api/v1/deals/export".into(),
             None,

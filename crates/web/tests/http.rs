@@ -249,6 +249,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/pipeline/snapshots".into(),
         "/leads".into(),
         "/deals/import".into(),
+        "/leads/import".into(),
         format!("/leads/{}/accept", f.lead_b),
         format!("/leads/{}/reject", f.lead_b),
         format!("/deals/{}/submit", f.deal_b),
@@ -324,6 +325,13 @@ async fn pages_by_role() {
             }
         }),
         ("/deals/export.csv".into(), |_| StatusCode::OK),
+        ("/leads/import".into(), |r| {
+            if r.can_edit_partners() {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }),
         ("/deals/import".into(), |r| {
             if r.can_edit_partners() {
                 StatusCode::OK

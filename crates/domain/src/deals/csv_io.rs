@@ -85,10 +85,7 @@ fn date(text: &str) -> Result<Option<Date>, String> {
     if text.is_empty() {
         return Ok(None);
     }
-    Date::parse(
-        text,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
+    Date::parse(text, crate::validation::DATE_FORMAT)
     .map(Some)
     .map_err(|_| format!("'{text}' is not a date like 2027-03-31"))
 }

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
+use crate::program::history::RowError;
 use crate::validation::{FieldError, Validation};
 
 /// A lead as a partner types it.
@@ -73,6 +74,189 @@ impl LeadInput {
     }
 }
 
+/// The columns of a leads CSV, in the order the export writes them.
+pub const CSV_COLUMNS: &[&str] = &[
+    "reference",
+    "partner",
+    "company",
+    "website",
+    "contact_name",
+    "contact_email",
+    "need",
+    "estimated_value",
+    "currency",
+    "status",
+    "accept_by",
+    "rejection_reason",
+    "counts_against_quota",
+];
+
+const CSV_REQUIRED: &[&str] = &["partner", "company", "contact_name", "contact_email", "need"];
+
+/// Where a lead stands.
+pub const STATUSES: &[&str] = &["submitted", "accepted", "rejected"];
+
+/// One row of a leads CSV, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadRecord {
+    pub line: u64,
+    /// A lead to update; a new one when `None`.
+    pub reference: Option<String>,
+    /// The partner as written (id, domain or name); the caller resolves it.
+    pub partner: String,
+    pub fields: LeadFields,
+    pub status: &'static str,
+    /// The end of this day (UTC) is the acceptance deadline; the SLA from now when `None`.
+    pub accept_by: Option<time::Date>,
+    pub rejection_reason: String,
+}
+
+/// Reads a leads CSV (the export's columns). Every bad cell is reported by line and column:
+/// the lead's own checks, statuses, dates, a rejection without a reason, a lead claimed to
+/// count against quota, and references repeated in the file.
+pub fn parse_csv(text: &str, currency: &str) -> (Vec<LeadRecord>, Vec<RowError>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let error = |line: u64, field: &str, message: String| RowError {
+        line,
+        field: field.into(),
+        message,
+    };
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|h| h.to_ascii_lowercase()).collect(),
+        Err(e) => return (Vec::new(), vec![error(1, "header", e.to_string())]),
+    };
+    let mut errors = crate::program::history::header_errors(&headers, CSV_COLUMNS, CSV_REQUIRED);
+    if !errors.is_empty() {
+        return (Vec::new(), errors);
+    }
+    let mut rows = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                errors.push(error(
+                    e.position().map_or(0, |p| p.line()),
+                    "row",
+                    e.to_string(),
+                ));
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let cell = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| record.get(i))
+                .unwrap_or("")
+        };
+        let before = errors.len();
+        let input = LeadInput {
+            company: cell("company").into(),
+            website: cell("website").into(),
+            contact_name: cell("contact_name").into(),
+            contact_email: cell("contact_email").into(),
+            need: cell("need").into(),
+            estimated_value: cell("estimated_value").into(),
+            currency: cell("currency").into(),
+        };
+        let fields = input.validate(currency).map_err(|found| {
+            errors.extend(
+                found
+                    .into_iter()
+                    .map(|e| error(line, &e.field, e.message)),
+            );
+        });
+        let status = match STATUSES
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(cell("status")))
+        {
+            Some(s) => *s,
+            None if cell("status").is_empty() => "submitted",
+            None => {
+                errors.push(error(
+                    line,
+                    "status",
+                    format!("'{}' is not one of: {}", cell("status"), STATUSES.join(", ")),
+                ));
+                "submitted"
+            }
+        };
+        let accept_by = match cell("accept_by") {
+            "" => None,
+            text => time::Date::parse(text, crate::validation::DATE_FORMAT)
+                .map_err(|_| {
+                    errors.push(error(
+                        line,
+                        "accept_by",
+                        format!("'{text}' is not a date like 2026-12-31"),
+                    ));
+                })
+                .ok(),
+        };
+        let rejection_reason = cell("rejection_reason").to_owned();
+        if status == "rejected" && rejection_reason.is_empty() {
+            errors.push(error(
+                line,
+                "rejection_reason",
+                "a rejected lead needs the reason it was rejected".into(),
+            ));
+        } else if status != "rejected" && !rejection_reason.is_empty() {
+            errors.push(error(
+                line,
+                "rejection_reason",
+                format!("only rejected leads have a rejection reason (this one is {status})"),
+            ));
+        }
+        if !matches!(
+            cell("counts_against_quota").to_ascii_lowercase().as_str(),
+            "" | "false" | "no" | "0"
+        ) {
+            errors.push(error(
+                line,
+                "counts_against_quota",
+                "partner-sourced leads never count against the internal rep's quota".into(),
+            ));
+        }
+        let partner = cell("partner").to_owned();
+        if partner.is_empty() {
+            errors.push(error(line, "partner", "is required".into()));
+        }
+        let reference = Some(cell("reference").to_owned()).filter(|r| !r.is_empty());
+        if let Some(reference) = &reference
+            && let Some(first) = seen.insert(reference.clone(), line)
+        {
+            errors.push(error(
+                line,
+                "reference",
+                format!("{reference} is also on line {first}"),
+            ));
+        }
+        let Ok(fields) = fields else { continue };
+        if errors.len() > before {
+            continue;
+        }
+        rows.push(LeadRecord {
+            line,
+            reference,
+            partner,
+            fields,
+            status,
+            accept_by,
+            rejection_reason,
+        });
+    }
+    (rows, errors)
+}
+
 /// When sales must have accepted or rejected a lead submitted at `at`.
 pub fn accept_by(at: OffsetDateTime, sla_hours: u32) -> OffsetDateTime {
     at + Duration::hours(sla_hours.into())
@@ -135,5 +319,43 @@ mod tests {
             datetime!(2026-11-29 17:00 UTC)
         );
         assert!(reference(101, b"k").starts_with("L-"));
+    }
+
+    #[test]
+    fn a_leads_csv_reports_every_bad_cell_by_line() {
+        let text = "reference,partner,company,website,contact_name,contact_email,need,estimated_value,currency,status,accept_by,rejection_reason,counts_against_quota\n\
+                    L-1,northwind.example,Initech,initech.com,Bill,bill@initech.com,TPS reports,\"40,000\",,submitted,2026-12-01,,false\n\
+                    ,Northwind,Globex,globex.com,Hank,hank@globex.com,Doomsday device,10,EUR,Rejected,,too early,\n\
+                    L-1,,,nope,Ann,ann,Need,-1,dollars,lost,tomorrow,,true\n\
+                    ,Northwind,Umbrella,,Alice,alice@umbrella.com,Vaccines,,,rejected,,,\n\
+                    ,Northwind,Soylent,,Sol,sol@soylent.com,Food,,,accepted,,bad taste,\n";
+        let (rows, errors) = parse_csv(text, "USD");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].reference.as_deref(), Some("L-1"));
+        assert_eq!(rows[0].fields.estimated_value, Decimal::from(40_000));
+        assert_eq!(rows[0].fields.currency, "USD");
+        assert_eq!(rows[0].accept_by, Some(time::macros::date!(2026 - 12 - 01)));
+        assert_eq!((rows[1].status, rows[1].reference.clone()), ("rejected", None));
+        let found: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            [
+                "line 4, company: is required",
+                "line 4, website: 'nope' is not a website like acme.com",
+                "line 4, contact_email: 'ann' is not a valid email address",
+                "line 4, estimated_value: cannot be negative",
+                "line 4, currency: 'dollars' is not a three-letter currency code like USD",
+                "line 4, status: 'lost' is not one of: submitted, accepted, rejected",
+                "line 4, accept_by: 'tomorrow' is not a date like 2026-12-31",
+                "line 4, counts_against_quota: partner-sourced leads never count against the internal rep's quota",
+                "line 4, partner: is required",
+                "line 4, reference: L-1 is also on line 2",
+                "line 5, rejection_reason: a rejected lead needs the reason it was rejected",
+                "line 6, rejection_reason: only rejected leads have a rejection reason (this one is accepted)",
+            ]
+        );
+        let (_, header) = parse_csv("company,colour\nX,red\n", "USD");
+        assert_eq!(header[0].field, "colour");
+        assert!(header.iter().any(|e| e.field == "partner" && e.line == 1));
     }
 }

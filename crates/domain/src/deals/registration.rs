@@ -193,7 +193,7 @@ impl DealInput {
             }
         };
         let currency = v.currency("currency", &self.currency, currency);
-        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let format = crate::validation::DATE_FORMAT;
         let expected_close = match Date::parse(self.expected_close.trim(), format) {
             Ok(d) if today.is_some_and(|today| d < today) => {
                 v.add("expected_close", format!("{d} is in the past"));
