@@ -486,11 +486,14 @@ impl Services {
             (check.verdict != Verdict::Clear).then(|| store::deals::CaseRow {
                 id: Uuid::now_v7(),
                 deal_id: row.id,
-                status: "open".into(),
+                status: domain::deals::cases::Stage::Open.as_str().into(),
                 outcome: String::new(),
                 note: String::new(),
+                investigating_at: None,
+                investigated_by: None,
                 resolved_by: None,
                 resolved_at: None,
+                escalation_level: 0,
                 created_at: now,
             }),
         )
@@ -752,14 +755,14 @@ fn parse_day(v: &mut domain::Validation, field: &str, text: &str, today: Date) -
 
 impl Services {
     /// A registration the actor may see (another organisation's: not found).
-    async fn visible_deal(&self, tx: &mut store::Tx, actor: &Actor, id: Uuid) -> Result<DealRow> {
+    pub(crate) async fn visible_deal(&self, tx: &mut store::Tx, actor: &Actor, id: Uuid) -> Result<DealRow> {
         store::deals::get(tx, id)
             .await?
             .filter(|row| actor.sees_partner(row.partner_id))
             .ok_or(Error::NotFound)
     }
 
-    async fn partner_name(&self, tx: &mut store::Tx, partner_id: Uuid) -> Result<String> {
+    pub(crate) async fn partner_name(&self, tx: &mut store::Tx, partner_id: Uuid) -> Result<String> {
         Ok(store::partners::get(tx, partner_id)
             .await?
             .map(|p| p.display_name)
@@ -1030,11 +1033,17 @@ impl Services {
         }
         if let Some(mut case) = store::deals::case_for_deal(&mut tx, id)
             .await?
-            .filter(|c| c.status == "open")
+            .filter(|c| c.status != domain::deals::cases::Stage::Resolved.as_str())
             && to != Status::MoreInfoRequested
         {
-            case.status = "resolved".into();
-            case.outcome = to.as_str().into();
+            // Deciding a registration still under review settles its case the same way.
+            let outcome = if to == Status::Approved {
+                domain::deals::cases::Outcome::RegistrationWins
+            } else {
+                domain::deals::cases::Outcome::OtherPartyWins
+            };
+            case.status = domain::deals::cases::Stage::Resolved.as_str().into();
+            case.outcome = outcome.as_str().into();
             case.note = note.clone();
             case.resolved_by = Some(actor.label.clone());
             case.resolved_at = Some(now);
@@ -1454,6 +1463,7 @@ impl Services {
         }
         drop(state);
         let late_leads = self.flag_overdue_leads(actor).await?;
+        let escalated = self.escalate_conflict_cases(actor).await?;
         let quarter = domain::quarter::Quarter::containing(today);
         let snapshot = if today == quarter.last_day()
             && !self
@@ -1468,7 +1478,7 @@ impl Services {
             String::new()
         };
         Ok(format!(
-            "{expired} protection(s) expired, {warned} expiry warning(s), {overdue} overdue decision(s) flagged, {late_leads} overdue lead(s) flagged{snapshot}"
+            "{expired} protection(s) expired, {warned} expiry warning(s), {overdue} overdue decision(s) flagged, {late_leads} overdue lead(s) flagged, {escalated} conflict case(s) escalated{snapshot}"
         ))
     }
 

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod bench;
+pub mod conflict_cases;
 pub mod deals;
 pub mod demo;
 pub mod enablement;

@@ -368,7 +368,7 @@ pub async fn list(tx: &mut Tx, filter: &DealFilter) -> Result<Vec<DealRow>> {
         query.push(" AND id < ").push_bind(before);
     }
     if filter.open_conflicts {
-        query.push(" AND id IN (SELECT deal_id FROM conflict_cases WHERE status = 'open')");
+        query.push(" AND id IN (SELECT deal_id FROM conflict_cases WHERE status <> 'resolved')");
     }
     query
         .push(" ORDER BY id DESC LIMIT ")
@@ -469,35 +469,45 @@ pub async fn activities(tx: &mut Tx, deal_id: Uuid) -> Result<Vec<ActivityRow>> 
 pub struct CaseRow {
     pub id: Uuid,
     pub deal_id: Uuid,
-    /// open or resolved
+    /// open, investigating or resolved
     pub status: String,
     pub outcome: String,
     pub note: String,
+    pub investigating_at: Option<OffsetDateTime>,
+    pub investigated_by: Option<String>,
     pub resolved_by: Option<String>,
     pub resolved_at: Option<OffsetDateTime>,
+    /// The escalation level already announced (0 partner manager, 1 VP, 2 executives).
+    pub escalation_level: i64,
     pub created_at: OffsetDateTime,
 }
 
-const CASE_COLUMNS: &str =
-    "id, deal_id, status, outcome, note, resolved_by, resolved_at, created_at";
+const CASE_COLUMNS: &str = "id, deal_id, status, outcome, note, investigating_at, investigated_by, \
+     resolved_by, resolved_at, escalation_level, created_at";
 
-/// Opens the registration's conflict case, or records its resolution.
+/// Opens the registration's conflict case, or records how it is worked and resolved.
 pub async fn upsert_case(tx: &mut Tx, row: &CaseRow) -> Result<()> {
-    tx.execute(sql!(
-        "INSERT INTO conflict_cases (id, deal_id, status, outcome, note, resolved_by, resolved_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+    let mut query = Sql::new("INSERT INTO conflict_cases (");
+    query.push(CASE_COLUMNS).push(
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          ON CONFLICT (deal_id) DO UPDATE SET status = excluded.status, outcome = excluded.outcome, \
-         note = excluded.note, resolved_by = excluded.resolved_by, resolved_at = excluded.resolved_at",
-        row.id,
-        row.deal_id,
-        &row.status,
-        &row.outcome,
-        &row.note,
-        row.resolved_by.as_ref(),
-        row.resolved_at,
-        row.created_at,
-    ))
-    .await?;
+         note = excluded.note, investigating_at = excluded.investigating_at, \
+         investigated_by = excluded.investigated_by, resolved_by = excluded.resolved_by, \
+         resolved_at = excluded.resolved_at, escalation_level = excluded.escalation_level",
+    );
+    let query = query
+        .arg(row.id)
+        .arg(row.deal_id)
+        .arg(&row.status)
+        .arg(&row.outcome)
+        .arg(&row.note)
+        .arg(row.investigating_at)
+        .arg(row.investigated_by.as_ref())
+        .arg(row.resolved_by.as_ref())
+        .arg(row.resolved_at)
+        .arg(row.escalation_level)
+        .arg(row.created_at);
+    tx.execute(query).await?;
     Ok(())
 }
 
@@ -508,6 +518,15 @@ pub async fn case_for_deal(tx: &mut Tx, deal_id: Uuid) -> Result<Option<CaseRow>
         .push(" FROM conflict_cases WHERE deal_id = ")
         .push_bind(deal_id);
     tx.optional(query).await
+}
+
+/// Every case not resolved yet, oldest first.
+pub async fn unresolved_cases(tx: &mut Tx) -> Result<Vec<CaseRow>> {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(CASE_COLUMNS)
+        .push(" FROM conflict_cases WHERE status <> 'resolved' ORDER BY created_at");
+    tx.all(query).await
 }
 
 /// A direct opportunity or customer account as imported.

@@ -33,6 +33,7 @@ use services::deals::{
 use services::enablement::{CertificationView, GateView};
 use services::facts::ImportReport;
 use services::jobs::JobView;
+use services::conflict_cases::{CaseAction, CaseView};
 use services::leads::LeadView;
 use services::learning::Learning;
 use services::notifications::{NotificationQuery, NotificationView};
@@ -94,6 +95,10 @@ pub fn routes() -> Router<AppState> {
             post(import_deals).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route("/deals/export", get(export_deals))
+        .route(
+            "/deals/{id}/conflict-case",
+            get(conflict_case).post(work_conflict_case),
+        )
         .route("/direct-opportunities/export", get(export_opportunities))
         .route("/customer-accounts/export", get(export_accounts))
         .route("/leads/export", get(export_leads))
@@ -1351,6 +1356,34 @@ async fn export_leads(
     Ok(crate::pages::csv_download("leads.csv", csv))
 }
 
+#[utoipa::path(get, path = "/api/v1/deals/{id}/conflict-case", tag = "deals", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Option<CaseView>, description = "The registration's conflict case with its deadlines, lateness and escalation level; null when its check was clear"),
+        (status = 403, body = Problem, description = "Partners never see conflict cases"), (status = 404, body = Problem)))]
+async fn conflict_case(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Option<CaseView>>, Problem> {
+    Ok(Json(state.services.conflict_case(&auth.actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/deals/{id}/conflict-case", tag = "deals", params(("id" = Uuid, Path)), request_body = CaseAction,
+    responses((status = 200, body = CaseView), (status = 422, body = Problem, description = "Bad action, outcome or a resolution without a note"),
+        (status = 409, body = Problem, description = "No case, or already resolved"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn work_conflict_case(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<CaseAction>,
+) -> Result<Json<CaseView>, Problem> {
+    Ok(Json(
+        state
+            .services
+            .work_conflict_case(&auth.actor, id, &input)
+            .await?,
+    ))
+}
+
 #[utoipa::path(post, path = "/api/v1/leads/import", tag = "deals", params(ImportParams),
     request_body(content = String, content_type = "text/csv", description = "The export's columns: partner, company, contact_name, contact_email, need, and any of reference (updates that lead), website, estimated_value, currency, status (submitted, accepted, rejected), accept_by, rejection_reason, counts_against_quota (false)"),
     responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
@@ -1679,7 +1712,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_notifications, read_notifications, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, export_deals, export_opportunities, export_accounts, export_leads, import_leads, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, export_deals, export_opportunities, export_accounts, export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

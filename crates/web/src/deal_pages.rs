@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}", get(deal_page))
         .route("/deals/{id}/submit", post(submit_deal))
         .route("/deals/{id}/decision", post(decide_deal))
+        .route("/deals/{id}/conflict-case", post(work_conflict_case))
         .route("/deals/{id}/close", post(close_deal))
         .route("/deals/{id}/assignment", post(assign_deal))
         .route("/deals/{id}/extension", post(request_extension))
@@ -274,6 +275,19 @@ struct DealPage {
     /// Internal users who may be assigned as AE or SE (editors only), the assigned selected.
     ae_people: Vec<Opt>,
     se_people: Vec<Opt>,
+    /// Internal users: the registration's conflict case, its times in the reader's zone.
+    case: Option<CaseCard>,
+    outcomes: Vec<Opt>,
+}
+
+struct CaseCard {
+    c: services::conflict_cases::CaseView,
+    opened: String,
+    investigate_by: String,
+    resolve_by: String,
+    vp_from: String,
+    executives_from: String,
+    resolved: Option<String>,
 }
 
 async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<String>) -> PageResult {
@@ -315,6 +329,26 @@ async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<Stri
             .collect()
     };
     let (ae_people, se_people) = (mark(d.ae_user_id), mark(d.se_user_id));
+    let case = if auth.actor.is_internal() {
+        let zone = auth.zone();
+        let at = |t: &time::OffsetDateTime| crate::pages::fmt_time(t, &zone);
+        state
+            .services
+            .conflict_case(&auth.actor, id)
+            .await
+            .map_err(service_error)?
+            .map(|c| CaseCard {
+                opened: at(&c.opened_at),
+                investigate_by: at(&c.deadlines.investigate_by),
+                resolve_by: at(&c.deadlines.resolve_by),
+                vp_from: at(&c.deadlines.vp_from),
+                executives_from: at(&c.deadlines.executives_from),
+                resolved: c.resolved_at.as_ref().map(at),
+                c,
+            })
+    } else {
+        None
+    };
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -335,6 +369,8 @@ async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<Stri
         errors,
         ae_people,
         se_people,
+        case,
+        outcomes: options::<domain::deals::cases::Outcome>(""),
     };
     Ok((status, render(view)).into_response())
 }
@@ -391,6 +427,26 @@ async fn decide_deal(
         note: form.get("note"),
     };
     let result = state.services.decide_deal(&auth.actor, id, &decision).await;
+    deal_result(&state, &auth, id, result).await
+}
+
+async fn work_conflict_case(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let action = services::conflict_cases::CaseAction {
+        action: form.get("action"),
+        outcome: form.get("outcome"),
+        note: form.get("note"),
+    };
+    let result = state
+        .services
+        .work_conflict_case(&auth.actor, id, &action)
+        .await;
     deal_result(&state, &auth, id, result).await
 }
 

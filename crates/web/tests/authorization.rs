@@ -638,6 +638,18 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Box::new(move |r| on_b(r, editor(r))),
         ),
         (
+            Method::GET,
+            format!("/api/v1/deals/{deal}/conflict-case"),
+            None,
+            Box::new(move |r| on_b(r, Allowed)),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/deals/{deal}/conflict-case"),
+            Some(r#"{"action":"investigate"}"#.into()),
+            Box::new(move |r| on_b(r, editor(r))),
+        ),
+        (
             Method::POST,
             format!("/api/v1/deals/{deal}/decision"),
             Some(r#"{"decision":"more_info","note":"Which subsidiary?"}"#.into()),

@@ -254,6 +254,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         format!("/leads/{}/reject", f.lead_b),
         format!("/deals/{}/submit", f.deal_b),
         format!("/deals/{}/decision", f.deal_b),
+        format!("/deals/{}/conflict-case", f.deal_b),
         format!("/deals/{}/close", f.deal_b),
         format!("/deals/{}/assignment", f.deal_b),
         format!("/deals/{}/extension", f.deal_b),
@@ -1130,6 +1131,18 @@ async fn deal_registration_pages_from_form_to_protection() {
         let (pm, pm_csrf) = f.sign_in("partner_manager@test.example").await;
         let (_, _, page) = f.page(&pm, &mine).await;
         assert!(page.contains(r#"id="conflict-findings""#) && page.contains("same domain bravo-customer.de as DR-"), "{page}");
+        assert!(page.contains(r#"<b id="case-stage">Open</b>"#) && page.contains("Resolve by"), "{page}");
+        let (_, _, partner_page) = f.page(&session, &mine).await;
+        assert!(!partner_page.contains("conflict-case"), "partners never see the case: {partner_page}");
+        let (status, _, _) = f.post_form(&pm, &format!("{mine}/conflict-case"), &format!("csrf_token={pm_csrf}&action=investigate")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, _, page) = f.post_form(&pm, &format!("{mine}/conflict-case"), &format!("csrf_token={pm_csrf}&action=resolve&outcome=other_party_wins&note=")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("note: say what was found and agreed") && page.contains(r#"<b id="case-stage">Investigating</b>"#), "{page}");
+        let (status, _, _) = f.post_form(&pm, &format!("{mine}/conflict-case"), &format!("csrf_token={pm_csrf}&action=resolve&outcome=other_party_wins&note=Bravo+was+first")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, page) = f.page(&pm, &mine).await;
+        assert!(page.contains(r#"<b id="case-stage">Resolved</b>"#) && page.contains("The earlier registration or our direct team keeps the customer"), "{page}");
         let (status, _, page) = f.post_form(&pm, &format!("{mine}/decision"), &format!("csrf_token={pm_csrf}&decision=reject&note=")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("note: give the partner the reason for rejecting"), "{page}");

@@ -2,6 +2,7 @@
 //! with another partner's registration, the direct pipeline or an existing customer, and
 //! what the program's policy decides.
 
+pub mod cases;
 pub mod conflicts;
 pub mod csv_io;
 pub mod direct;

@@ -1,0 +1,279 @@
+//! Conflict cases as partner managers work them: a registration that is not clear opens one
+//! at submission (identified); a manager starts investigating and resolves it with a
+//! recorded outcome, within the program's SLAs. Unresolved cases climb the escalation
+//! ladder (the daily deal sweep announces each step once). Cases are internal: partners only
+//! ever see their registration's verdict and decision.
+
+use domain::deals::cases::{self, Deadlines, Lateness, Level, Outcome, Stage};
+use domain::roles::Role;
+use domain::validation::Choice;
+use uuid::Uuid;
+
+use crate::notifications;
+use crate::{Actor, Change, Error, Result, Services, record, require};
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CaseView {
+    pub id: Uuid,
+    pub deal_id: Uuid,
+    /// The registration's reference (DR-…).
+    pub reference: String,
+    pub customer_name: String,
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    /// needs_review or already_registered
+    pub verdict: String,
+    pub stage: Stage,
+    pub outcome: Option<Outcome>,
+    pub note: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub opened_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub investigating_at: Option<time::OffsetDateTime>,
+    pub investigated_by: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub resolved_at: Option<time::OffsetDateTime>,
+    pub resolved_by: Option<String>,
+    pub deadlines: Deadlines,
+    pub lateness: Lateness,
+    /// Who an unresolved case has reached now.
+    pub level: Level,
+}
+
+/// What a partner manager does with a case.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaseAction {
+    /// investigate or resolve
+    pub action: String,
+    /// When resolving: registration_wins, other_party_wins, co_sell or not_a_conflict.
+    pub outcome: String,
+    /// Required when resolving: what was found and agreed.
+    pub note: String,
+}
+
+fn stage_of(row: &store::deals::CaseRow) -> Result<Stage> {
+    Stage::parse(&row.status).ok_or_else(|| {
+        Error::Store(store::Error::Corrupt(format!(
+            "conflict case status '{}'",
+            row.status
+        )))
+    })
+}
+
+impl Services {
+    fn case_view(
+        &self,
+        slas: &domain::program::policy::Slas,
+        case: &store::deals::CaseRow,
+        deal: &store::deals::DealRow,
+        partner_name: String,
+    ) -> Result<CaseView> {
+        let stage = stage_of(case)?;
+        let deadlines = cases::deadlines(case.created_at, slas);
+        let now = store::now();
+        Ok(CaseView {
+            id: case.id,
+            deal_id: deal.id,
+            reference: deal.reference.clone(),
+            customer_name: deal.customer_name.clone(),
+            partner_id: deal.partner_id,
+            partner_name,
+            verdict: deal.conflict_verdict.clone(),
+            stage,
+            outcome: Outcome::parse(&case.outcome),
+            note: case.note.clone(),
+            opened_at: case.created_at,
+            investigating_at: case.investigating_at,
+            investigated_by: case.investigated_by.clone(),
+            resolved_at: case.resolved_at,
+            resolved_by: case.resolved_by.clone(),
+            deadlines,
+            lateness: cases::lateness(stage, &deadlines, now),
+            level: cases::escalation_level(stage, &deadlines, now),
+        })
+    }
+
+    /// The conflict case of a registration (`None` when its check was clear). Internal
+    /// users only.
+    pub async fn conflict_case(&self, actor: &Actor, deal_id: Uuid) -> Result<Option<CaseView>> {
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.read().await?;
+        let deal = self.visible_deal(&mut tx, actor, deal_id).await?;
+        require(actor.is_internal(), "conflict cases are internal")?;
+        let case = store::deals::case_for_deal(&mut tx, deal_id).await?;
+        let name = self.partner_name(&mut tx, deal.partner_id).await?;
+        tx.commit().await?;
+        case.map(|c| self.case_view(&program.policies.slas, &c, &deal, name))
+            .transpose()
+    }
+
+    /// Starts investigating a case, or resolves it with an outcome and a note. Admins and
+    /// partner managers. The registration's own decision stays a separate step.
+    pub async fn work_conflict_case(
+        &self,
+        actor: &Actor,
+        deal_id: Uuid,
+        input: &CaseAction,
+    ) -> Result<CaseView> {
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.write().await?;
+        let deal = self.visible_deal(&mut tx, actor, deal_id).await?;
+        require(
+            actor.is_internal() && actor.role.can_edit_partners(),
+            "only admins and partner managers work conflict cases",
+        )?;
+        let mut case = store::deals::case_for_deal(&mut tx, deal_id)
+            .await?
+            .ok_or_else(|| {
+                Error::Conflict(format!(
+                    "{} has no conflict case: its check was clear",
+                    deal.reference
+                ))
+            })?;
+        let mut v = domain::Validation::new();
+        let note = v.text("note", &input.note, false, 2_000);
+        let (to, outcome) = match input.action.trim() {
+            "investigate" => (Some(Stage::Investigating), None),
+            "resolve" => {
+                let outcome = v.choice::<Outcome>("outcome", &input.outcome);
+                if note.is_empty() {
+                    v.add("note", "say what was found and agreed");
+                }
+                (Some(Stage::Resolved), outcome)
+            }
+            other => {
+                v.add(
+                    "action",
+                    format!("'{other}' is not one of: investigate, resolve"),
+                );
+                (None, None)
+            }
+        };
+        v.into_result().map_err(Error::Invalid)?;
+        let to = to.expect("validated");
+        cases::check_move(stage_of(&case)?, to).map_err(Error::Conflict)?;
+        let now = store::now();
+        let summary = match outcome {
+            None => {
+                case.investigating_at = Some(now);
+                case.investigated_by = Some(actor.label.clone());
+                if !note.is_empty() {
+                    case.note = note;
+                }
+                format!("Conflict case of {}: investigating", deal.reference)
+            }
+            Some(outcome) => {
+                case.outcome = outcome.as_str().into();
+                case.note = note;
+                case.resolved_at = Some(now);
+                case.resolved_by = Some(actor.label.clone());
+                format!(
+                    "Conflict case of {} resolved: {}",
+                    deal.reference,
+                    outcome.label()
+                )
+            }
+        };
+        case.status = to.as_str().into();
+        store::deals::upsert_case(&mut tx, &case).await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(deal.partner_id),
+                entity_type: "conflict_case",
+                entity_id: case.id,
+                action: to.as_str(),
+                summary,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        let name = self.partner_name(&mut tx, deal.partner_id).await?;
+        tx.commit().await?;
+        self.case_view(&program.policies.slas, &case, &deal, name)
+    }
+
+    /// Moves unresolved cases up the ladder (VP after `escalate_to_vp_days`, executives
+    /// after `escalate_to_executives_days`), telling each level once: the VP step goes to the
+    /// administrators (who own the program), the executive step to the executives.
+    pub(crate) async fn escalate_conflict_cases(&self, actor: &Actor) -> Result<usize> {
+        let (_, program) = self.program_in_force().await?;
+        let now = store::now();
+        let mut tx = self.db.write().await?;
+        let mut escalated = 0;
+        for mut case in store::deals::unresolved_cases(&mut tx).await? {
+            let deadlines = cases::deadlines(case.created_at, &program.policies.slas);
+            let level = cases::escalation_level(stage_of(&case)?, &deadlines, now);
+            if level.rank() <= case.escalation_level {
+                continue;
+            }
+            case.escalation_level = level.rank();
+            store::deals::upsert_case(&mut tx, &case).await?;
+            let Some(deal) = store::deals::get(&mut tx, case.deal_id).await? else {
+                continue;
+            };
+            let role = if level == Level::Executives {
+                Role::Executive
+            } else {
+                Role::Admin
+            };
+            let mut recipients: Vec<Uuid> = store::users::active_with_role(&mut tx, role, None)
+                .await?
+                .into_iter()
+                .map(|u| u.id)
+                .collect();
+            let owner = store::partners::get(&mut tx, deal.partner_id)
+                .await?
+                .and_then(|p| p.owner_id);
+            recipients.extend(notifications::partner_team(&mut tx, owner).await?);
+            recipients.sort_unstable();
+            recipients.dedup();
+            let days = (now - case.created_at).whole_days();
+            let message = format!(
+                "Conflict case of {} ({}) unresolved for {days} days: escalated to the {}",
+                deal.reference,
+                deal.customer_name,
+                if level == Level::Executives {
+                    "executives"
+                } else {
+                    "VP"
+                }
+            );
+            let link = format!("/deals/{}", deal.id);
+            notifications::notify(
+                &mut tx,
+                &recipients,
+                &store::notifications::NewNotification {
+                    partner_id: Some(deal.partner_id),
+                    kind: "conflict_escalated",
+                    message: &message,
+                    link: &link,
+                },
+                now,
+            )
+            .await?;
+            record(
+                &mut tx,
+                actor,
+                now,
+                Change {
+                    partner_id: Some(deal.partner_id),
+                    entity_type: "conflict_case",
+                    entity_id: case.id,
+                    action: "escalated",
+                    summary: message,
+                    before: None,
+                    after: None,
+                },
+            )
+            .await?;
+            escalated += 1;
+        }
+        tx.commit().await?;
+        Ok(escalated)
+    }
+}
