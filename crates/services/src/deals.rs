@@ -478,7 +478,11 @@ impl Services {
         } else {
             row.status = Status::Submitted.as_str().into();
             row.decision_due = Some(
-                registration::add_business_days(today, policy.decision_sla_business_days)
+                registration::add_business_days(
+                    today,
+                    policy.decision_sla_business_days,
+                    &policy.holidays,
+                )
                     .to_string(),
             );
         }

@@ -92,6 +92,34 @@ pub struct DealRegistration {
     /// Name similarity (0-1) from which two customers are treated as possibly the same.
     pub fuzzy_match_threshold: Decimal,
     pub auto_approve: Vec<AutoApproveRule>,
+    /// Days that are not business days (besides weekends) for the decision SLA.
+    #[serde(deserialize_with = "holiday_dates")]
+    pub holidays: Vec<time::Date>,
+}
+
+/// Holidays as TOML dates (2026-12-25) or strings ("2026-12-25").
+fn holiday_dates<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<time::Date>, D::Error> {
+    use serde::de::Error;
+    let values = Vec::<toml::Value>::deserialize(deserializer)?;
+    values
+        .iter()
+        .map(|value| {
+            let text = match value {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => {
+                    d.to_string()
+                }
+                other => other.to_string(),
+            };
+            time::Date::parse(&text, crate::validation::DATE_FORMAT).map_err(|_| {
+                D::Error::custom(format!(
+                    "holiday {text} is not a date like 2026-12-25"
+                ))
+            })
+        })
+        .collect()
 }
 
 impl Default for DealRegistration {
@@ -114,6 +142,7 @@ impl Default for DealRegistration {
                     below_deal_size: dec(100_000),
                 },
             ],
+            holidays: Vec::new(),
         }
     }
 }

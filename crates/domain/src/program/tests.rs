@@ -524,6 +524,20 @@ fn policy_sections_may_be_left_out_or_written_in_part() {
 }
 
 #[test]
+fn holidays_are_toml_dates_or_strings() {
+    let text = replace("holidays = []", "holidays = [2026-12-25, \"2027-01-01\"]");
+    let (program, issues) = parse(&text);
+    assert!(issues.is_empty(), "{issues:?}");
+    assert_eq!(
+        program.unwrap().policies.deal_registration.holidays,
+        [
+            time::macros::date!(2026 - 12 - 25),
+            time::macros::date!(2027 - 01 - 01)
+        ]
+    );
+}
+
+#[test]
 fn auto_approval_covers_the_named_tier_and_those_above() {
     let p = default_program();
     let order: Vec<String> = p.tiers.iter().map(|t| t.key.clone()).collect();
@@ -543,7 +557,12 @@ fn auto_approval_covers_the_named_tier_and_those_above() {
 /// Each bad policy value is refused with the line it is written on.
 #[test]
 fn bad_policy_values_name_their_line() {
-    let cases: [(&str, &str, &str); 16] = [
+    let cases: [(&str, &str, &str); 17] = [
+        (
+            "holidays = []",
+            "holidays = [2026-12-25, \"2026-13-01\"]",
+            "holiday 2026-13-01 is not a date like 2026-12-25",
+        ),
         (
             "decision_sla_business_days = 2",
             "decision_sla_business_days = 0",
