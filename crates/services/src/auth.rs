@@ -12,6 +12,43 @@ use uuid::Uuid;
 /// API tokens start with this so they are recognisable in logs and secret scanners.
 pub const TOKEN_PREFIX: &str = "pos_";
 
+/// How long a bearer token's owner is remembered without asking the database: machines
+/// calling the API thousands of times a second need no lookup per call. Revoking a token or
+/// changing its owner takes effect at once in this process and within this time on other
+/// servers sharing the database.
+const TOKEN_MEMORY: std::time::Duration = std::time::Duration::from_secs(5);
+/// Tokens remembered at most (the memory starts over beyond it).
+const TOKENS_REMEMBERED: usize = 10_000;
+
+/// Recently seen bearer tokens (by hash) and whom they stand for.
+#[derive(Debug, Default)]
+pub(crate) struct TokenMemory(
+    std::sync::Mutex<std::collections::HashMap<String, (Actor, std::time::Instant)>>,
+);
+
+impl TokenMemory {
+    fn recall(&self, hash: &str) -> Option<Actor> {
+        let known = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        known
+            .get(hash)
+            .filter(|(_, at)| at.elapsed() < TOKEN_MEMORY)
+            .map(|(actor, _)| actor.clone())
+    }
+
+    fn remember(&self, hash: String, actor: Actor) {
+        let mut known = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if known.len() >= TOKENS_REMEMBERED {
+            known.clear();
+        }
+        known.insert(hash, (actor, std::time::Instant::now()));
+    }
+
+    /// After a token is revoked or an account changes: ask the database again.
+    pub(crate) fn forget_all(&self) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
 pub fn hash_password(password: &str) -> String {
     Argon2::default()
         .hash_password(password.as_bytes())
@@ -328,6 +365,7 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         tx.commit().await?;
+        self.tokens.forget_all();
         Ok(row.into())
     }
 
@@ -336,8 +374,12 @@ impl Services {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Err(Error::Unauthenticated);
         }
+        let hash = sha256_hex(secret);
+        if let Some(actor) = self.tokens.recall(&hash) {
+            return Ok(actor);
+        }
         let mut tx = self.db.read().await?;
-        let row = store::auth::api_token_by_hash(&mut tx, &sha256_hex(secret))
+        let row = store::auth::api_token_by_hash(&mut tx, &hash)
             .await?
             .ok_or(Error::Unauthenticated)?;
         let user = store::users::get(&mut tx, row.user_id)
@@ -356,6 +398,8 @@ impl Services {
             store::auth::touch_api_token(&mut tx, row.id, now).await?;
             tx.commit().await?;
         }
-        Ok(Actor::from_user(&user))
+        let actor = Actor::from_user(&user);
+        self.tokens.remember(hash, actor.clone());
+        Ok(actor)
     }
 }

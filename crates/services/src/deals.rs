@@ -40,6 +40,8 @@ fn money(minor: i64) -> Decimal {
 /// so catching up is "change_no > last".
 pub struct ConflictCache {
     state: tokio::sync::Mutex<CacheState>,
+    /// Registrations waiting to be written (see `create_registration`).
+    queue: std::sync::Mutex<Vec<Queued>>,
 }
 
 impl std::fmt::Debug for ConflictCache {
@@ -55,6 +57,7 @@ impl Default for ConflictCache {
                 index: ConflictIndex::new(),
                 last_change: 0,
             }),
+            queue: std::sync::Mutex::new(Vec::new()),
         }
     }
 }
@@ -316,6 +319,11 @@ impl Services {
 
     /// Stores a registration (submitted: gated when `gated`, conflict-checked, perhaps
     /// auto-approved). Accepted leads come through here ungated: sales took them.
+    ///
+    /// Registrations are written in groups (group commit): each is validated here, queued,
+    /// and whoever holds the conflict index next writes everything queued by then in one
+    /// transaction — checked in arrival order, so a group sees its own earlier members. A
+    /// burst of submissions costs one commit instead of one each.
     pub(crate) async fn create_registration(
         &self,
         actor: &Actor,
@@ -324,79 +332,214 @@ impl Services {
         submit: bool,
         gated: bool,
     ) -> Result<DealView> {
-        let partner = self.get_partner(actor, partner_id).await?;
-        if partner.archived_at.is_some() {
-            return Err(Error::Conflict(
-                "an archived partner cannot register deals".into(),
-            ));
+        if !actor.sees_partner(partner_id) {
+            return Err(Error::NotFound);
         }
         let (_, program) = self.program_in_force().await?;
-        let today = actor.today();
         let fields = input
-            .validate(today, &program.currency)
+            .validate(actor.today(), &program.currency)
             .map_err(Error::Invalid)?;
-        let team = if submit {
-            if gated {
-                self.require_registration_gate(&program, partner_id, today)
-                    .await?;
-            }
-            self.partner_team_of(&partner).await?
-        } else {
-            Vec::new()
-        };
-        let now = store::now();
-        let key = self.reference_key().await?;
-        let mut row = draft_row(partner_id, &fields, &actor.label, today, now);
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.conflicts
+            .queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Queued {
+                actor: actor.clone(),
+                partner_id,
+                fields,
+                submit,
+                gated,
+                reply,
+            });
+        // A task of its own, so a caller that goes away cannot abandon the others' writes.
+        let services = self.clone();
+        tokio::spawn(async move { services.write_queued_registrations().await });
+        answer.await.map_err(|_| {
+            Error::Store(store::Error::Corrupt(
+                "the registration writer stopped before answering".into(),
+            ))
+        })?
+    }
+
+    /// Writes every queued registration: together when they all fit one transaction, else
+    /// one by one so each gets its own answer.
+    async fn write_queued_registrations(&self) {
         let mut state = self.conflicts.state.lock().await;
+        let batch = std::mem::take(&mut *self.conflicts.queue.lock().unwrap_or_else(|p| p.into_inner()));
+        if batch.is_empty() {
+            return;
+        }
+        if batch.len() > 1 {
+            match self.write_registrations(&mut state, &batch).await {
+                Ok(results) => {
+                    for (item, result) in batch.into_iter().zip(results) {
+                        let _ = item.reply.send(result);
+                    }
+                    return;
+                }
+                Err(error) => tracing::warn!(%error, size = batch.len(), "a group of registrations failed; writing them one by one"),
+            }
+        }
+        for item in batch {
+            let result = self
+                .write_registrations(&mut state, std::slice::from_ref(&item))
+                .await
+                .and_then(|mut results| results.remove(0));
+            let _ = item.reply.send(result);
+        }
+    }
+
+    /// One transaction for a group of registrations. The outer error fails the whole group
+    /// (nothing written); the inner results are each registration's own answer.
+    async fn write_registrations(
+        &self,
+        state: &mut CacheState,
+        batch: &[Queued],
+    ) -> Result<Vec<Result<DealView>>> {
+        let (_, program) = self.program_in_force().await?;
+        let key = self.reference_key().await?;
+        let now = store::now();
         let mut tx = self.db.write().await?;
-        (row.number, row.change_no) = store::deals::next_number_and_change(&mut tx).await?;
-        row.reference = registration::reference(row.number, &key);
-        let mut case = None;
-        if submit {
-            catch_up(&mut tx, &mut state).await?;
-            case = self.submit_row(&mut row, &program, &partner, &state.index, today, now)?;
+        let gate = program
+            .policies
+            .enablement
+            .gates
+            .iter()
+            .find(|g| g.action == domain::program::policy::GatedAction::DealRegistration);
+        let mut partners: std::collections::HashMap<Uuid, Option<BatchPartner>> =
+            std::collections::HashMap::new();
+        for item in batch {
+            if partners.contains_key(&item.partner_id) {
+                continue;
+            }
+            let loaded = match store::partners::get(&mut tx, item.partner_id).await? {
+                None => None,
+                Some(partner) => {
+                    let team = notifications::partner_team(&mut tx, partner.owner_id).await?;
+                    let held = if gate.is_some() {
+                        store::certifications::for_partner(&mut tx, partner.id)
+                            .await?
+                            .iter()
+                            .map(crate::enablement::held)
+                            .collect::<Result<_>>()?
+                    } else {
+                        Vec::new()
+                    };
+                    Some(BatchPartner {
+                        partner,
+                        team,
+                        held,
+                    })
+                }
+            };
+            partners.insert(item.partner_id, loaded);
         }
-        store::deals::insert(&mut tx, &row).await?;
-        self.after_submit(
-            &mut tx,
-            actor,
-            &row,
-            case,
-            &partner.display_name,
-            &team,
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: Some(partner_id),
-                entity_type: "deal_registration",
-                entity_id: row.id,
-                action: if submit { "submitted" } else { "drafted" },
-                summary: format!(
-                    "{} {} for {} ({} {}): {}",
-                    row.reference.clone(),
-                    if submit { "registered" } else { "drafted" },
-                    row.customer_name,
-                    fields.deal_size,
-                    row.currency,
-                    Status::parse(&row.status).map_or("", |s| s.label())
-                ),
-                before: None,
-                after: snapshot(&fields),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        if let Some(k) = known(&conflict_row(&row)) {
-            state.index.insert(k);
+        let mut results: Vec<Option<Result<DealView>>> = Vec::with_capacity(batch.len());
+        let mut accepted = Vec::new();
+        for (i, item) in batch.iter().enumerate() {
+            let refusal = match &partners[&item.partner_id] {
+                None => Some(Error::NotFound),
+                Some(p) if p.partner.archived_at.is_some() => Some(Error::Conflict(
+                    "an archived partner cannot register deals".into(),
+                )),
+                Some(p) => gate
+                    .filter(|_| item.submit && item.gated)
+                    .and_then(|gate| {
+                        domain::enablement::gate_status(
+                            gate,
+                            &p.held,
+                            &program.certifications,
+                            item.actor.today(),
+                        )
+                        .err()
+                    })
+                    .map(Error::Forbidden),
+            };
+            results.push(refusal.map(Err));
+            if results[i].is_none() {
+                accepted.push(i);
+            }
         }
-        state.last_change = state.last_change.max(row.change_no);
-        drop(state);
-        self.deal_view(actor, &program, &row, &partner.display_name)
+        if accepted.is_empty() {
+            return Ok(results.into_iter().map(|r| r.expect("refused")).collect());
+        }
+        let count = i64::try_from(accepted.len()).unwrap_or(i64::MAX);
+        let (first_number, first_change) =
+            store::deals::reserve_numbers_and_changes(&mut tx, count).await?;
+        catch_up(&mut tx, state).await?;
+        let mut rows = Vec::with_capacity(accepted.len());
+        let mut effects = Effects::default();
+        let mut indexed = Vec::new();
+        let built = (|| -> Result<()> {
+            for (n, &i) in accepted.iter().enumerate() {
+                let item = &batch[i];
+                let p = partners[&item.partner_id].as_ref().expect("accepted");
+                let today = item.actor.today();
+                let mut row = draft_row(item.partner_id, &item.fields, &item.actor.label, today, now);
+                let offset = i64::try_from(n).unwrap_or(i64::MAX);
+                row.number = first_number + offset;
+                row.change_no = first_change + offset;
+                row.reference = registration::reference(row.number, &key);
+                let case = if item.submit {
+                    self.submit_row(&mut row, &program, &p.partner, &state.index, today, now)?
+                } else {
+                    None
+                };
+                if let Some(k) = known(&conflict_row(&row)) {
+                    state.index.insert(k);
+                    indexed.push(row.id);
+                }
+                effects.registered(&item.actor, &row, case, &p.partner.display_name, &p.team, now);
+                effects.events.push(crate::audit_event(
+                    &item.actor,
+                    now,
+                    Change {
+                        partner_id: Some(row.partner_id),
+                        entity_type: "deal_registration",
+                        entity_id: row.id,
+                        action: if item.submit { "submitted" } else { "drafted" },
+                        summary: format!(
+                            "{} {} for {} ({} {}): {}",
+                            row.reference,
+                            if item.submit { "registered" } else { "drafted" },
+                            row.customer_name,
+                            item.fields.deal_size,
+                            row.currency,
+                            Status::parse(&row.status).map_or("", |s| s.label())
+                        ),
+                        before: None,
+                        after: snapshot(&item.fields),
+                    },
+                ));
+                rows.push(row);
+            }
+            Ok(())
+        })();
+        let written = match built {
+            Ok(()) => async {
+                store::deals::insert_many(&mut tx, &rows).await?;
+                effects.write(&mut tx, now).await?;
+                tx.commit().await?;
+                Ok::<_, Error>(())
+            }
+            .await,
+            Err(e) => Err(e),
+        };
+        if let Err(error) = written {
+            // Nothing was stored: the index forgets what this group added to it.
+            for id in indexed {
+                state.index.remove(id);
+            }
+            return Err(error);
+        }
+        state.last_change = state.last_change.max(first_change + count - 1);
+        for (row, &i) in rows.iter().zip(&accepted) {
+            let item = &batch[i];
+            let p = partners[&item.partner_id].as_ref().expect("accepted");
+            results[i] = Some(self.deal_view(&item.actor, &program, row, &p.partner.display_name));
+        }
+        Ok(results.into_iter().map(|r| r.expect("answered")).collect())
     }
 
     /// The program's eligibility gate for submitting registrations (drafts are not gated),
@@ -425,14 +568,6 @@ impl Services {
             .collect::<Result<_>>()?;
         domain::enablement::gate_status(gate, &held, &program.certifications, today)
             .map_err(Error::Forbidden)
-    }
-
-    /// Who on our side hears of a partner's registrations (read before the write).
-    async fn partner_team_of(&self, partner: &domain::partners::Partner) -> Result<Vec<Uuid>> {
-        let mut tx = self.db.read().await?;
-        let team = notifications::partner_team(&mut tx, partner.owner_id).await?;
-        tx.commit().await?;
-        Ok(team)
     }
 
     /// Runs the conflict check and the policy on a registration being submitted; returns
@@ -503,24 +638,52 @@ impl Services {
         )
     }
 
-    /// The conflict case, the notifications to the partner's team and, for a first
-    /// registration, nothing more: the onboarding checklist observes it by itself.
-    #[allow(clippy::too_many_arguments)]
-    async fn after_submit(
-        &self,
-        tx: &mut store::Tx,
+}
+
+/// A registration waiting to be written with others in one transaction.
+struct Queued {
+    actor: Actor,
+    partner_id: Uuid,
+    fields: registration::DealFields,
+    submit: bool,
+    gated: bool,
+    reply: tokio::sync::oneshot::Sender<Result<DealView>>,
+}
+
+/// A partner of a group being registered: the record, who on our side hears of its
+/// registrations, and the certifications its eligibility gate reads.
+struct BatchPartner {
+    partner: domain::partners::Partner,
+    team: Vec<Uuid>,
+    held: Vec<domain::enablement::Held>,
+}
+
+/// What registrations write besides themselves — the partner team's notifications, the
+/// conflict cases and the audit events — collected so a group writes each kind at once.
+#[derive(Default)]
+struct Effects {
+    /// (recipient, partner, message, link)
+    notices: Vec<(Uuid, Uuid, String, String)>,
+    cases: Vec<store::deals::CaseRow>,
+    events: Vec<domain::audit::AuditEvent>,
+}
+
+impl Effects {
+    /// A registration was submitted (drafts tell nobody): its team hears of it, and a
+    /// conflict that is not clear opens its case.
+    fn registered(
+        &mut self,
         actor: &Actor,
         row: &DealRow,
         case: Option<store::deals::CaseRow>,
         partner_name: &str,
         team: &[Uuid],
         now: time::OffsetDateTime,
-    ) -> Result<()> {
+    ) {
         if row.status == Status::Draft.as_str() {
-            return Ok(());
+            return;
         }
-        let reference = row.reference.clone();
-        let link = format!("/deals/{}", row.id);
+        let reference = &row.reference;
         let message = match (&case, row.status.as_str()) {
             (Some(_), _) => format!(
                 "{reference} ({}, {partner_name}) needs a conflict review: {}",
@@ -537,22 +700,14 @@ impl Services {
                 row.decision_due.as_deref().unwrap_or("")
             ),
         };
-        notifications::notify(
-            tx,
-            team,
-            &store::notifications::NewNotification {
-                partner_id: Some(row.partner_id),
-                kind: "deal_registration",
-                message: &message,
-                link: &link,
-            },
-            now,
-        )
-        .await?;
+        let link = format!("/deals/{}", row.id);
+        let mut told = std::collections::HashSet::new();
+        for user in team.iter().filter(|u| told.insert(**u)) {
+            self.notices
+                .push((*user, row.partner_id, message.clone(), link.clone()));
+        }
         if let Some(case) = case {
-            store::deals::upsert_case(tx, &case).await?;
-            record(
-                tx,
+            self.events.push(crate::audit_event(
                 actor,
                 now,
                 Change {
@@ -567,9 +722,33 @@ impl Services {
                     before: None,
                     after: None,
                 },
-            )
-            .await?;
+            ));
+            self.cases.push(case);
         }
+    }
+
+    async fn write(&self, tx: &mut store::Tx, now: time::OffsetDateTime) -> Result<()> {
+        let notices: Vec<store::notifications::NewNotification> = self
+            .notices
+            .iter()
+            .map(|(_, partner, message, link)| store::notifications::NewNotification {
+                partner_id: Some(*partner),
+                kind: "deal_registration",
+                message,
+                link,
+            })
+            .collect();
+        let addressed: Vec<(Uuid, &store::notifications::NewNotification)> = self
+            .notices
+            .iter()
+            .zip(&notices)
+            .map(|((user, ..), notice)| (*user, notice))
+            .collect();
+        store::notifications::insert_many(tx, &addressed, now).await?;
+        for case in &self.cases {
+            store::deals::upsert_case(tx, case).await?;
+        }
+        store::audit::insert_many(tx, &self.events).await?;
         Ok(())
     }
 }
@@ -923,10 +1102,6 @@ impl Services {
         )?;
         self.require_registration_gate(&program, partner_id, today)
             .await?;
-        let team = {
-            let partner = self.get_partner(actor, partner_id).await?;
-            self.partner_team_of(&partner).await?
-        };
         let mut state = self.conflicts.state.lock().await;
         let mut tx = self.db.write().await?;
         let before = self.visible_deal(&mut tx, actor, id).await?;
@@ -937,24 +1112,16 @@ impl Services {
         let partner = store::partners::get(&mut tx, before.partner_id)
             .await?
             .ok_or(Error::NotFound)?;
+        let team = notifications::partner_team(&mut tx, partner.owner_id).await?;
         let mut row = before.clone();
         row.change_no = store::deals::next(&mut tx, "conflict_change").await?;
         catch_up(&mut tx, &mut state).await?;
         let case = self.submit_row(&mut row, &program, &partner, &state.index, today, now)?;
         row.updated_at = now;
         store::deals::update(&mut tx, &row).await?;
-        self.after_submit(
-            &mut tx,
-            actor,
-            &row,
-            case,
-            &partner.display_name,
-            &team,
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
+        let mut effects = Effects::default();
+        effects.registered(actor, &row, case, &partner.display_name, &team, now);
+        effects.events.push(crate::audit_event(
             actor,
             now,
             Change {
@@ -964,18 +1131,19 @@ impl Services {
                 action: "submitted",
                 summary: format!(
                     "{} submitted: {}",
-                    row.reference.clone(),
+                    row.reference,
                     Status::parse(&row.status).map_or("", |s| s.label())
                 ),
                 before: None,
                 after: None,
             },
-        )
-        .await?;
+        ));
+        effects.write(&mut tx, now).await?;
         tx.commit().await?;
         if let Some(k) = known(&conflict_row(&row)) {
             state.index.insert(k);
         }
+        state.last_change = state.last_change.max(row.change_no);
         drop(state);
         self.deal_view(actor, &program, &row, &partner.display_name)
     }

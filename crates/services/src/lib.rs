@@ -166,6 +166,10 @@ pub struct Services {
     conflicts: std::sync::Arc<deals::ConflictCache>,
     /// The installation's key for human references (loaded once from the database).
     reference_key: std::sync::Arc<std::sync::OnceLock<Vec<u8>>>,
+    /// Bearer tokens recently seen, so API calls need no lookup each.
+    tokens: std::sync::Arc<auth::TokenMemory>,
+    /// The program version in force, remembered for a moment.
+    in_force: std::sync::Arc<program::InForce>,
 }
 
 impl Services {
@@ -176,6 +180,8 @@ impl Services {
             programs: Default::default(),
             conflicts: Default::default(),
             reference_key: Default::default(),
+            tokens: Default::default(),
+            in_force: Default::default(),
         }
     }
 }
@@ -195,14 +201,9 @@ pub(crate) fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
     Some(serde_json::to_value(value).expect("records serialise to JSON"))
 }
 
-/// Writes the audit event of `change` inside the caller's transaction.
-pub(crate) async fn record(
-    tx: &mut Tx,
-    actor: &Actor,
-    at: time::OffsetDateTime,
-    change: Change<'_>,
-) -> Result<()> {
-    let event = AuditEvent {
+/// The audit event of `change`, for writing with others ([`store::audit::insert_many`]).
+pub(crate) fn audit_event(actor: &Actor, at: time::OffsetDateTime, change: Change<'_>) -> AuditEvent {
+    AuditEvent {
         id: Uuid::now_v7(),
         at,
         actor_id: actor.user_id,
@@ -214,8 +215,17 @@ pub(crate) async fn record(
         summary: change.summary,
         before: change.before,
         after: change.after,
-    };
-    store::audit::insert(tx, &event).await?;
+    }
+}
+
+/// Writes the audit event of `change` inside the caller's transaction.
+pub(crate) async fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    at: time::OffsetDateTime,
+    change: Change<'_>,
+) -> Result<()> {
+    store::audit::insert(tx, &audit_event(actor, at, change)).await?;
     Ok(())
 }
 

@@ -17,11 +17,12 @@ pub(crate) async fn notify(
     at: OffsetDateTime,
 ) -> Result<()> {
     let mut sent = std::collections::HashSet::new();
-    for user in users {
-        if sent.insert(*user) {
-            store::notifications::insert(tx, *user, notification, at).await?;
-        }
-    }
+    let addressed: Vec<(Uuid, &NewNotification)> = users
+        .iter()
+        .filter(|user| sent.insert(**user))
+        .map(|user| (*user, notification))
+        .collect();
+    store::notifications::insert_many(tx, &addressed, at).await?;
     Ok(())
 }
 

@@ -160,6 +160,7 @@ impl Services {
         };
         record(&mut tx, actor, now, change).await?;
         tx.commit().await?;
+        self.in_force.forget();
         Ok(version)
     }
 
@@ -204,8 +205,14 @@ impl Services {
 
     /// The program in force now and its version number (0 = the shipped default).
     pub async fn program_in_force(&self) -> Result<(i64, Arc<Program>)> {
+        if let Some(version) = self.in_force.recall()
+            && let Some(program) = self.cached_program(version)
+        {
+            return Ok((version, program));
+        }
         let mut tx = self.db.read().await?;
         let version = store::program::in_force_version(&mut tx, store::now()).await?;
+        self.in_force.remember(version);
         if let Some(program) = self.cached_program(version) {
             return Ok((version, program));
         }
@@ -356,5 +363,31 @@ impl Services {
                 })
                 .collect(),
         })
+    }
+}
+
+/// Which program version is in force, remembered for a moment: every request reads the
+/// program, and versions change rarely. Activating a version takes effect at once in this
+/// process, and within this time on other servers and at a future version's effective time.
+const IN_FORCE_MEMORY: std::time::Duration = std::time::Duration::from_secs(1);
+
+#[derive(Debug, Default)]
+pub(crate) struct InForce(std::sync::Mutex<Option<(i64, std::time::Instant)>>);
+
+impl InForce {
+    fn recall(&self) -> Option<i64> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .filter(|(_, at)| at.elapsed() < IN_FORCE_MEMORY)
+            .map(|(version, _)| version)
+    }
+
+    fn remember(&self, version: i64) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some((version, std::time::Instant::now()));
+    }
+
+    fn forget(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 }

@@ -165,6 +165,7 @@ impl Services {
         };
         record(&mut tx, actor, at, change).await?;
         tx.commit().await?;
+        self.tokens.forget_all();
         Ok(after)
     }
 
@@ -226,6 +227,7 @@ impl Services {
         };
         record(&mut tx, actor, at, change).await?;
         tx.commit().await?;
+        self.tokens.forget_all();
         Ok(after)
     }
 

@@ -1,6 +1,6 @@
 //! The audit log: one row per change, written in the same transaction as the change.
 
-use crate::{Result, Sql, Tx, sql};
+use crate::{Result, Sql, Tx};
 use domain::audit::AuditEvent;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -40,22 +40,34 @@ impl From<AuditRow> for AuditEvent {
 }
 
 pub async fn insert(tx: &mut Tx, event: &AuditEvent) -> Result<()> {
-    tx.execute(sql!(
-        "INSERT INTO audit_events (id, at, actor_id, actor_label, partner_id, entity_type, entity_id, action, summary, \
-         before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        event.id,
-        event.at,
-        event.actor_id,
-        &event.actor_label,
-        event.partner_id,
-        &event.entity_type,
-        event.entity_id,
-        &event.action,
-        &event.summary,
-        event.before.as_ref().map(|v| v.to_string()),
-        event.after.as_ref().map(|v| v.to_string()),
-    ))
-    .await?;
+    insert_many(tx, std::slice::from_ref(event)).await
+}
+
+/// Writes many events in a few statements (a batch of registrations, an import).
+pub async fn insert_many(tx: &mut Tx, events: &[AuditEvent]) -> Result<()> {
+    const COLUMNS: &str = "id, at, actor_id, actor_label, partner_id, entity_type, entity_id, action, summary, \
+         before_json, after_json";
+    for chunk in events.chunks(500) {
+        let mut query = Sql::new(&format!(
+            "INSERT INTO audit_events ({COLUMNS}) VALUES {}",
+            crate::values_list(tx.backend(), 11, chunk.len())
+        ));
+        for event in chunk {
+            query = query
+                .arg(event.id)
+                .arg(event.at)
+                .arg(event.actor_id)
+                .arg(&event.actor_label)
+                .arg(event.partner_id)
+                .arg(&event.entity_type)
+                .arg(event.entity_id)
+                .arg(&event.action)
+                .arg(&event.summary)
+                .arg(event.before.as_ref().map(|v| v.to_string()))
+                .arg(event.after.as_ref().map(|v| v.to_string()));
+        }
+        tx.execute(query).await?;
+    }
     Ok(())
 }
 

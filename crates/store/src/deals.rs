@@ -101,8 +101,9 @@ pub async fn reserve(tx: &mut Tx, counter: &str, count: i64) -> Result<i64> {
     Ok(last - count + 1)
 }
 
-/// A new registration's number and change number, in one statement.
-pub async fn next_number_and_change(tx: &mut Tx) -> Result<(i64, i64)> {
+/// Reserves `count` registration numbers and as many change numbers, in one statement;
+/// returns the first of each.
+pub async fn reserve_numbers_and_changes(tx: &mut Tx, count: i64) -> Result<(i64, i64)> {
     #[derive(sqlx::FromRow)]
     struct Counter {
         name: String,
@@ -110,17 +111,18 @@ pub async fn next_number_and_change(tx: &mut Tx) -> Result<(i64, i64)> {
     }
     let rows: Vec<Counter> = tx
         .all(sql!(
-            "UPDATE counters SET value = value + 1 \
-             WHERE name IN ('deal_registration', 'conflict_change') RETURNING name, value"
+            "UPDATE counters SET value = value + $1 \
+             WHERE name IN ('deal_registration', 'conflict_change') RETURNING name, value",
+            count
         ))
         .await?;
-    let value = |name: &str| {
+    let first = |name: &str| {
         rows.iter()
             .find(|c| c.name == name)
-            .map(|c| c.value)
+            .map(|c| c.value - count + 1)
             .ok_or_else(|| crate::Error::Corrupt(format!("counter '{name}' is missing")))
     };
-    Ok((value("deal_registration")?, value("conflict_change")?))
+    Ok((first("deal_registration")?, first("conflict_change")?))
 }
 
 pub async fn insert(tx: &mut Tx, row: &DealRow) -> Result<()> {
@@ -131,29 +133,11 @@ pub async fn insert(tx: &mut Tx, row: &DealRow) -> Result<()> {
 pub async fn insert_many(tx: &mut Tx, rows: &[DealRow]) -> Result<()> {
     const PER_STATEMENT: usize = 200;
     let width = COLUMNS.split(',').count();
-    // SQLite looks numbered parameters up by name, one linear scan each: a statement with
-    // thousands of `$n` costs quadratic time to bind. Plain `?` in order binds in one pass.
-    let positional = tx.backend() == crate::Backend::Sqlite;
     for chunk in rows.chunks(PER_STATEMENT) {
-        let mut text = format!("INSERT INTO deal_registrations ({COLUMNS}) VALUES ");
-        for (r, _) in chunk.iter().enumerate() {
-            if r > 0 {
-                text.push_str(", ");
-            }
-            text.push('(');
-            for c in 0..width {
-                if c > 0 {
-                    text.push_str(", ");
-                }
-                if positional {
-                    text.push('?');
-                } else {
-                    text.push_str(&format!("${}", r * width + c + 1));
-                }
-            }
-            text.push(')');
-        }
-        let mut query = Sql::new(&text);
+        let mut query = Sql::new(&format!(
+            "INSERT INTO deal_registrations ({COLUMNS}) VALUES {}",
+            crate::values_list(tx.backend(), width, chunk.len())
+        ));
         for row in chunk {
             query = query
                 .arg(row.id)

@@ -21,7 +21,7 @@ mod sql;
 pub mod testing;
 pub mod users;
 
-pub use sql::{Arg, Sql};
+pub use sql::{Arg, Sql, values_list};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{

@@ -1,6 +1,6 @@
 //! Notifications: what the system tells one person, read or unread.
 
-use crate::{Result, Sql, Tx, sql};
+use crate::{Result, Sql, Tx};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -29,18 +29,32 @@ pub async fn insert(
     notification: &NewNotification<'_>,
     at: OffsetDateTime,
 ) -> Result<()> {
-    tx.execute(sql!(
-        "INSERT INTO notifications (id, user_id, partner_id, kind, message, link, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        Uuid::now_v7(),
-        user_id,
-        notification.partner_id,
-        notification.kind,
-        notification.message,
-        notification.link,
-        at,
-    ))
-    .await?;
+    insert_many(tx, &[(user_id, notification)], at).await
+}
+
+/// Writes many notifications (recipient, what) in a few statements.
+pub async fn insert_many(
+    tx: &mut Tx,
+    notifications: &[(Uuid, &NewNotification<'_>)],
+    at: OffsetDateTime,
+) -> Result<()> {
+    for chunk in notifications.chunks(500) {
+        let mut query = Sql::new(&format!(
+            "INSERT INTO notifications (id, user_id, partner_id, kind, message, link, created_at) VALUES {}",
+            crate::values_list(tx.backend(), 7, chunk.len())
+        ));
+        for (user_id, notification) in chunk {
+            query = query
+                .arg(Uuid::now_v7())
+                .arg(*user_id)
+                .arg(notification.partner_id)
+                .arg(notification.kind)
+                .arg(notification.message)
+                .arg(notification.link)
+                .arg(at);
+        }
+        tx.execute(query).await?;
+    }
     Ok(())
 }
 

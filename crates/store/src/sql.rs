@@ -87,6 +87,28 @@ impl Sql {
     }
 }
 
+/// The `VALUES` list of a multi-row insert: `rows` tuples of `width` placeholders, bound in
+/// order. SQLite gets plain `?`: it looks numbered parameters up by name, one linear scan
+/// each, so a statement with thousands of `$n` binds in quadratic time.
+pub fn values_list(backend: crate::Backend, width: usize, rows: usize) -> String {
+    let mut text = String::with_capacity(rows * width * 4);
+    for r in 0..rows {
+        text.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..width {
+            if c > 0 {
+                text.push_str(", ");
+            }
+            if backend == crate::Backend::Sqlite {
+                text.push('?');
+            } else {
+                text.push_str(&format!("${}", r * width + c + 1));
+            }
+        }
+        text.push(')');
+    }
+    text
+}
+
 /// `sql!("… $1 … $2", a, b)` builds a [`Sql`] with its arguments in order.
 #[macro_export]
 macro_rules! sql {
@@ -98,6 +120,15 @@ macro_rules! sql {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_lists_number_postgres_placeholders_across_rows() {
+        assert_eq!(
+            values_list(crate::Backend::Postgres, 2, 2),
+            "($1, $2), ($3, $4)"
+        );
+        assert_eq!(values_list(crate::Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
+    }
 
     #[test]
     fn push_bind_numbers_placeholders_after_existing_args() {
