@@ -352,6 +352,9 @@ fn init_logging(format: LogFormat, quiet: bool) {
 }
 
 /// Errors end the process with one readable message (and exit code 1), never a backtrace.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()

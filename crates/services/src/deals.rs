@@ -40,8 +40,8 @@ fn money(minor: i64) -> Decimal {
 /// so catching up is "change_no > last".
 pub struct ConflictCache {
     state: tokio::sync::Mutex<CacheState>,
-    /// Registrations waiting to be written (see `create_registration`).
-    queue: std::sync::Mutex<Vec<Queued>>,
+    /// Where registrations wait to be written (see `create_registration`).
+    writer: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedSender<Queued>>>,
 }
 
 impl std::fmt::Debug for ConflictCache {
@@ -57,7 +57,7 @@ impl Default for ConflictCache {
                 index: ConflictIndex::new(),
                 last_change: 0,
             }),
-            queue: std::sync::Mutex::new(Vec::new()),
+            writer: std::sync::Mutex::new(None),
         }
     }
 }
@@ -340,21 +340,33 @@ impl Services {
             .validate(actor.today(), &program.currency)
             .map_err(Error::Invalid)?;
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.conflicts
-            .queue
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Queued {
-                actor: actor.clone(),
-                partner_id,
-                fields,
-                submit,
-                gated,
-                reply,
-            });
-        // A task of its own, so a caller that goes away cannot abandon the others' writes.
-        let services = self.clone();
-        tokio::spawn(async move { services.write_queued_registrations().await });
+        let mut queued = Queued {
+            actor: actor.clone(),
+            partner_id,
+            fields,
+            submit,
+            gated,
+            reply,
+        };
+        {
+            let mut writer = self
+                .conflicts
+                .writer
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            // The writer lives on the runtime that started it; when that runtime has ended
+            // (a CLI command, a test), the next registration starts another.
+            for _ in 0..2 {
+                let sender = writer.get_or_insert_with(|| self.start_registration_writer());
+                match sender.send(queued) {
+                    Ok(()) => break,
+                    Err(tokio::sync::mpsc::error::SendError(back)) => {
+                        queued = back;
+                        *writer = None;
+                    }
+                }
+            }
+        }
         answer.await.map_err(|_| {
             Error::Store(store::Error::Corrupt(
                 "the registration writer stopped before answering".into(),
@@ -362,14 +374,31 @@ impl Services {
         })?
     }
 
-    /// Writes every queued registration: together when they all fit one transaction, else
-    /// one by one so each gets its own answer.
-    async fn write_queued_registrations(&self) {
+    /// The task that writes queued registrations, a group at a time. It runs apart from
+    /// the requests, so a caller that goes away cannot abandon the others' writes.
+    fn start_registration_writer(&self) -> tokio::sync::mpsc::UnboundedSender<Queued> {
+        const MAX_GROUP: usize = 256;
+        let (sender, mut queue) = tokio::sync::mpsc::unbounded_channel::<Queued>();
+        let services = self.clone();
+        tokio::spawn(async move {
+            while let Some(first) = queue.recv().await {
+                let mut group = vec![first];
+                while group.len() < MAX_GROUP {
+                    match queue.try_recv() {
+                        Ok(next) => group.push(next),
+                        Err(_) => break,
+                    }
+                }
+                services.write_group(group).await;
+            }
+        });
+        sender
+    }
+
+    /// Writes a group of queued registrations: together when they all fit one transaction,
+    /// else one by one so each gets its own answer.
+    async fn write_group(&self, batch: Vec<Queued>) {
         let mut state = self.conflicts.state.lock().await;
-        let batch = std::mem::take(&mut *self.conflicts.queue.lock().unwrap_or_else(|p| p.into_inner()));
-        if batch.is_empty() {
-            return;
-        }
         if batch.len() > 1 {
             match self.write_registrations(&mut state, &batch).await {
                 Ok(results) => {
@@ -2266,6 +2295,7 @@ impl Services {
         // Second pass: write it all in one transaction.
         let now = store::now();
         let mut tx = self.db.write().await?;
+        tx.bulk_cache(true).await?;
         let change_no = store::deals::next(&mut tx, "conflict_change").await?;
         let unnumbered = report.rows - references.len();
         let mut next_number =
@@ -2353,6 +2383,7 @@ impl Services {
             },
         )
         .await?;
+        tx.bulk_cache(false).await?;
         if dry_run {
             return Ok(report);
         }

@@ -71,6 +71,13 @@ impl<T> Record for T where
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
+/// Page cache of each SQLite connection, MiB (SQLite's default is 2): every connection of
+/// the pool keeps its own, so this times the pool size bounds the memory they take.
+const SQLITE_CACHE_MIB: i64 = 16;
+/// Page cache of the connection doing a bulk write (imports of a million registrations):
+/// index maintenance on large tables then stays in memory.
+const SQLITE_BULK_CACHE_MIB: i64 = 256;
+
 /// A connection pool to the configured database.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -97,9 +104,10 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                // 64 MB of page cache per connection instead of SQLite's 2 MB: index
-                // maintenance on large tables (imports, a million registrations) stays in memory.
-                .pragma("cache_size", "-65536");
+                .pragma("cache_size", format!("-{}", SQLITE_CACHE_MIB * 1024))
+                // Statement journals (each statement of a transaction may roll back alone) in
+                // memory rather than a temporary file: a bulk insert wrote every page twice.
+                .pragma("temp_store", "memory");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(options)
@@ -281,6 +289,22 @@ impl Tx {
                 .map(|r| r.rows_affected()),
         };
         done.map_err(Error::from_sqlx)
+    }
+
+    /// Gives this SQLite connection the large page cache of a bulk write, or (`false`) the
+    /// usual one back — before committing, so the pool does not keep the large one.
+    /// PostgreSQL manages its own memory: nothing to do.
+    pub async fn bulk_cache(&mut self, on: bool) -> Result<()> {
+        if self.backend() == Backend::Sqlite {
+            let mib = if on {
+                SQLITE_BULK_CACHE_MIB
+            } else {
+                SQLITE_CACHE_MIB
+            };
+            self.execute(Sql::new(&format!("PRAGMA cache_size = -{}", mib * 1024)))
+                .await?;
+        }
+        Ok(())
     }
 
     /// Commits a transaction; for a single-statement connection there is nothing to commit.

@@ -174,14 +174,29 @@ pub fn skeleton(word: &str) -> String {
 /// shared words are; names with different numbers of words are compared without spaces
 /// ("AdventureWorks" / "Adventure Works").
 pub fn name_similarity(a: &str, b: &str) -> u32 {
+    similarity_from(a, b, 0)
+}
+
+/// [`name_similarity`] when only results of at least `floor` matter: a pair of words whose
+/// lengths alone keep them below it is not compared letter by letter (the edit distance is
+/// at least the difference in length). Results of `floor` or more are exact; below it, the
+/// value is only known to be below.
+fn similarity_from(a: &str, b: &str, floor: u32) -> u32 {
     if a == b {
         return 100;
     }
     if a.is_empty() || b.is_empty() {
         return 0;
     }
-    let percent =
-        |x: &str, y: &str| (strsim::normalized_damerau_levenshtein(x, y) * 100.0).floor() as u32;
+    let percent = |x: &str, y: &str| {
+        let (lx, ly) = (x.chars().count(), y.chars().count());
+        let longest = lx.max(ly);
+        let bound = 100 * (longest - lx.abs_diff(ly)) / longest.max(1);
+        if (bound as u32) < floor {
+            return bound as u32;
+        }
+        (strsim::normalized_damerau_levenshtein(x, y) * 100.0).floor() as u32
+    };
     let wa: Vec<&str> = a.split(' ').collect();
     let wb: Vec<&str> = b.split(' ').collect();
     if wa.len() != wb.len() {
@@ -272,7 +287,7 @@ pub fn likeness_of(
     if a_name.is_empty() {
         return None;
     }
-    let percent = name_similarity(a_name, b_name);
+    let percent = similarity_from(a_name, b_name, threshold);
     (percent >= threshold).then_some(Likeness::SimilarName { percent })
 }
 
@@ -504,6 +519,16 @@ mod tests {
             prop_assert_eq!(ab, name_similarity(&b, &a));
             prop_assert!(ab <= 100);
             prop_assert_eq!(name_similarity(&a, &a), 100);
+        }
+
+        #[test]
+        fn skipping_hopeless_pairs_never_changes_a_match(a in "[a-z]{1,9}( [a-z]{1,9}){0,2}", b in "[a-z]{1,9}( [a-z]{1,9}){0,2}", floor in 0u32..=100) {
+            let exact = name_similarity(&a, &b);
+            let quick = similarity_from(&a, &b, floor);
+            prop_assert_eq!(exact >= floor, quick >= floor);
+            if exact >= floor {
+                prop_assert_eq!(exact, quick);
+            }
         }
 
         #[test]
