@@ -15,6 +15,10 @@ pub struct SubmitBench {
     pub p50: Duration,
     pub p99: Duration,
     pub known_before: usize,
+    /// Registrations written per transaction, on average (group commit).
+    pub per_commit: f64,
+    /// Requests per second the same client gets from a route that does nothing.
+    pub http_floor: f64,
 }
 
 /// Sets up a partner (certified, with an API token), optionally preloads `preload`
@@ -79,10 +83,11 @@ pub async fn run(
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
 
+    let before = services.registration_groups();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let app = web::router(web::AppState {
-        services,
+        services: services.clone(),
         secure_cookies: false,
         trust_proxy: false,
     });
@@ -94,23 +99,34 @@ pub async fn run(
         .await
     });
 
-    let started = Instant::now();
-    let per = requests.div_ceil(connections.max(1));
-    let mut tasks = Vec::new();
-    for c in 0..connections.max(1) {
-        let from = c * per;
-        let to = ((c + 1) * per).min(requests);
-        let token = token.clone();
-        let path = format!("/api/v1/partners/{}/deals", partner.id);
-        tasks.push(tokio::spawn(async move {
-            client(address, &token, &path, from..to).await
-        }));
-    }
-    let mut times = Vec::with_capacity(requests);
-    for task in tasks {
-        times.extend(task.await??);
-    }
-    let elapsed = started.elapsed();
+    // What HTTP alone costs here: the same client and connections on a route that does
+    // nothing, so the figure below can be read against this machine.
+    let (floor_elapsed, _) = load(
+        address,
+        requests,
+        connections,
+        |_| Ok("GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n".to_owned()),
+        "200",
+    )
+    .await?;
+    let path = format!("/api/v1/partners/{}/deals", partner.id);
+    let (elapsed, mut times) = load(
+        address,
+        requests,
+        connections,
+        move |c| {
+            let (name, site) = services::bench::conflicts::generated_customer(c);
+            let body = serde_json::to_string(&input(&name, &site))?;
+            Ok(format!(
+                "POST {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ))
+        },
+        "201",
+    )
+    .await?;
+    let after = services.registration_groups();
+    let per_commit = (after.1 - before.1) as f64 / (after.0 - before.0).max(1) as f64;
     times.sort_unstable();
     let pick = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
     Ok(SubmitBench {
@@ -119,6 +135,8 @@ pub async fn run(
         p50: pick(0.5),
         p99: pick(0.99),
         known_before: preload,
+        per_commit,
+        http_floor: requests as f64 / floor_elapsed.as_secs_f64(),
     })
 }
 
@@ -138,31 +156,27 @@ fn input(name: &str, site: &str) -> domain::deals::registration::DealInput {
     }
 }
 
-/// One keep-alive HTTP/1.1 connection sending registrations of generated customers.
+/// One keep-alive HTTP/1.1 connection sending `request(i)` for each `i` in `range` and
+/// expecting `status` back.
 async fn client(
     address: SocketAddr,
-    token: &str,
-    path: &str,
-    customers: std::ops::Range<usize>,
+    range: std::ops::Range<usize>,
+    request: impl Fn(usize) -> anyhow::Result<String>,
+    status: &str,
 ) -> anyhow::Result<Vec<Duration>> {
     let stream = tokio::net::TcpStream::connect(address).await?;
     stream.set_nodelay(true)?;
     let (read, mut write) = stream.into_split();
     let mut read = BufReader::new(read);
-    let mut times = Vec::with_capacity(customers.len());
+    let mut times = Vec::with_capacity(range.len());
     let mut line = String::new();
-    for c in customers {
-        let (name, site) = services::bench::conflicts::generated_customer(c);
-        let body = serde_json::to_string(&input(&name, &site))?;
-        let request = format!(
-            "POST {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
+    for i in range {
+        let request = request(i)?;
         let sent = Instant::now();
         write.write_all(request.as_bytes()).await?;
         line.clear();
         read.read_line(&mut line).await?;
-        let status = line.split(' ').nth(1).unwrap_or("").to_owned();
+        let answered = line.split(' ').nth(1).unwrap_or("").to_owned();
         let mut length = 0usize;
         loop {
             line.clear();
@@ -180,12 +194,38 @@ async fn client(
         let mut response = vec![0; length];
         read.read_exact(&mut response).await?;
         times.push(sent.elapsed());
-        if status != "201" {
+        if answered != status {
             bail!(
-                "registration {c} answered {status}: {}",
+                "request {i} answered {answered}: {}",
                 String::from_utf8_lossy(&response)
             );
         }
     }
     Ok(times)
+}
+
+/// Runs `clients` connections splitting `0..requests` between them; returns the elapsed
+/// time and every request's latency.
+async fn load(
+    address: SocketAddr,
+    requests: usize,
+    clients: usize,
+    request: impl Fn(usize) -> anyhow::Result<String> + Clone + Send + 'static,
+    status: &'static str,
+) -> anyhow::Result<(Duration, Vec<Duration>)> {
+    let started = Instant::now();
+    let per = requests.div_ceil(clients.max(1));
+    let mut tasks = Vec::new();
+    for c in 0..clients.max(1) {
+        let range = (c * per)..((c + 1) * per).min(requests);
+        let request = request.clone();
+        tasks.push(tokio::spawn(async move {
+            client(address, range, request, status).await
+        }));
+    }
+    let mut times = Vec::with_capacity(requests);
+    for task in tasks {
+        times.extend(task.await??);
+    }
+    Ok((started.elapsed(), times))
 }

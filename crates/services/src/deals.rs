@@ -42,6 +42,9 @@ pub struct ConflictCache {
     state: tokio::sync::Mutex<CacheState>,
     /// Where registrations wait to be written (see `create_registration`).
     writer: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedSender<Queued>>>,
+    /// Groups written and the registrations in them, for benchmarks.
+    groups: std::sync::atomic::AtomicU64,
+    grouped: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for ConflictCache {
@@ -58,6 +61,8 @@ impl Default for ConflictCache {
                 last_change: 0,
             }),
             writer: std::sync::Mutex::new(None),
+            groups: Default::default(),
+            grouped: Default::default(),
         }
     }
 }
@@ -398,6 +403,11 @@ impl Services {
     /// Writes a group of queued registrations: together when they all fit one transaction,
     /// else one by one so each gets its own answer.
     async fn write_group(&self, batch: Vec<Queued>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.conflicts.groups.fetch_add(1, Relaxed);
+        self.conflicts
+            .grouped
+            .fetch_add(batch.len() as u64, Relaxed);
         let mut state = self.conflicts.state.lock().await;
         if batch.len() > 1 {
             match self.write_registrations(&mut state, &batch).await {
@@ -407,7 +417,9 @@ impl Services {
                     }
                     return;
                 }
-                Err(error) => tracing::warn!(%error, size = batch.len(), "a group of registrations failed; writing them one by one"),
+                Err(error) => {
+                    tracing::warn!(%error, size = batch.len(), "a group of registrations failed; writing them one by one")
+                }
             }
         }
         for item in batch {
@@ -505,7 +517,8 @@ impl Services {
                 let item = &batch[i];
                 let p = partners[&item.partner_id].as_ref().expect("accepted");
                 let today = item.actor.today();
-                let mut row = draft_row(item.partner_id, &item.fields, &item.actor.label, today, now);
+                let mut row =
+                    draft_row(item.partner_id, &item.fields, &item.actor.label, today, now);
                 let offset = i64::try_from(n).unwrap_or(i64::MAX);
                 row.number = first_number + offset;
                 row.change_no = first_change + offset;
@@ -519,7 +532,14 @@ impl Services {
                     state.index.insert(k);
                     indexed.push(row.id);
                 }
-                effects.registered(&item.actor, &row, case, &p.partner.display_name, &p.team, now);
+                effects.registered(
+                    &item.actor,
+                    &row,
+                    case,
+                    &p.partner.display_name,
+                    &p.team,
+                    now,
+                );
                 effects.events.push(crate::audit_event(
                     &item.actor,
                     now,
@@ -546,13 +566,15 @@ impl Services {
             Ok(())
         })();
         let written = match built {
-            Ok(()) => async {
-                store::deals::insert_many(&mut tx, &rows).await?;
-                effects.write(&mut tx, now).await?;
-                tx.commit().await?;
-                Ok::<_, Error>(())
+            Ok(()) => {
+                async {
+                    store::deals::insert_many(&mut tx, &rows).await?;
+                    effects.write(&mut tx, now).await?;
+                    tx.commit().await?;
+                    Ok::<_, Error>(())
+                }
+                .await
             }
-            .await,
             Err(e) => Err(e),
         };
         if let Err(error) = written {
@@ -569,6 +591,16 @@ impl Services {
             results[i] = Some(self.deal_view(&item.actor, &program, row, &p.partner.display_name));
         }
         Ok(results.into_iter().map(|r| r.expect("answered")).collect())
+    }
+
+    /// How many groups the registration writer has written, and how many registrations
+    /// they held (their ratio is the work one commit does).
+    pub fn registration_groups(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (
+            self.conflicts.groups.load(Relaxed),
+            self.conflicts.grouped.load(Relaxed),
+        )
     }
 
     /// The program's eligibility gate for submitting registrations (drafts are not gated),
@@ -647,7 +679,7 @@ impl Services {
                     policy.decision_sla_business_days,
                     &policy.holidays,
                 )
-                    .to_string(),
+                .to_string(),
             );
         }
         Ok(
@@ -666,7 +698,6 @@ impl Services {
             }),
         )
     }
-
 }
 
 /// A registration waiting to be written with others in one transaction.
@@ -760,12 +791,14 @@ impl Effects {
         let notices: Vec<store::notifications::NewNotification> = self
             .notices
             .iter()
-            .map(|(_, partner, message, link)| store::notifications::NewNotification {
-                partner_id: Some(*partner),
-                kind: "deal_registration",
-                message,
-                link,
-            })
+            .map(
+                |(_, partner, message, link)| store::notifications::NewNotification {
+                    partner_id: Some(*partner),
+                    kind: "deal_registration",
+                    message,
+                    link,
+                },
+            )
             .collect();
         let addressed: Vec<(Uuid, &store::notifications::NewNotification)> = self
             .notices
@@ -967,14 +1000,23 @@ fn parse_day(v: &mut domain::Validation, field: &str, text: &str, today: Date) -
 
 impl Services {
     /// A registration the actor may see (another organisation's: not found).
-    pub(crate) async fn visible_deal(&self, tx: &mut store::Tx, actor: &Actor, id: Uuid) -> Result<DealRow> {
+    pub(crate) async fn visible_deal(
+        &self,
+        tx: &mut store::Tx,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<DealRow> {
         store::deals::get(tx, id)
             .await?
             .filter(|row| actor.sees_partner(row.partner_id))
             .ok_or(Error::NotFound)
     }
 
-    pub(crate) async fn partner_name(&self, tx: &mut store::Tx, partner_id: Uuid) -> Result<String> {
+    pub(crate) async fn partner_name(
+        &self,
+        tx: &mut store::Tx,
+        partner_id: Uuid,
+    ) -> Result<String> {
         Ok(store::partners::get(tx, partner_id)
             .await?
             .map(|p| p.display_name)

@@ -556,9 +556,15 @@ impl Services {
                     estimated_value_minor: minor(fields.estimated_value),
                     currency: fields.currency.clone(),
                     accept_by,
-                    decided_at: if decided { lead.decided_at.or(Some(now)) } else { None },
+                    decided_at: if decided {
+                        lead.decided_at.or(Some(now))
+                    } else {
+                        None
+                    },
                     decided_by: if decided {
-                        lead.decided_by.clone().or_else(|| Some(actor.label.clone()))
+                        lead.decided_by
+                            .clone()
+                            .or_else(|| Some(actor.label.clone()))
                     } else {
                         None
                     },

@@ -202,7 +202,11 @@ pub(crate) fn snapshot<T: Serialize>(value: &T) -> Option<serde_json::Value> {
 }
 
 /// The audit event of `change`, for writing with others ([`store::audit::insert_many`]).
-pub(crate) fn audit_event(actor: &Actor, at: time::OffsetDateTime, change: Change<'_>) -> AuditEvent {
+pub(crate) fn audit_event(
+    actor: &Actor,
+    at: time::OffsetDateTime,
+    change: Change<'_>,
+) -> AuditEvent {
     AuditEvent {
         id: Uuid::now_v7(),
         at,

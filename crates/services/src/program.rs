@@ -384,7 +384,8 @@ impl InForce {
     }
 
     fn remember(&self, version: i64) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some((version, std::time::Instant::now()));
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((version, std::time::Instant::now()));
     }
 
     fn forget(&self) {

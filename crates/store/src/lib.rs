@@ -81,7 +81,11 @@ const SQLITE_BULK_CACHE_MIB: i64 = 256;
 /// A connection pool to the configured database.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(sqlx::SqlitePool),
+    /// Reads go to a pool; writes to a connection of their own.
+    Sqlite {
+        read: sqlx::SqlitePool,
+        write: sqlx::SqlitePool,
+    },
     Postgres(sqlx::PgPool),
 }
 
@@ -108,11 +112,19 @@ impl Db {
                 // Statement journals (each statement of a transaction may roll back alone) in
                 // memory rather than a temporary file: a bulk insert wrote every page twice.
                 .pragma("temp_store", "memory");
-            let pool = SqlitePoolOptions::new()
+            let read = SqlitePoolOptions::new()
                 .max_connections(8)
+                .connect_with(options.clone())
+                .await?;
+            // SQLite has one writer at a time anyway. Giving writes a connection of their own
+            // keeps its page cache: a connection that sees another one's commit drops its
+            // whole cache, so writes rotating over the pool started cold every time.
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(60))
                 .connect_with(options)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite { read, write })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -128,7 +140,7 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite { .. } => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
@@ -136,7 +148,7 @@ impl Db {
     /// Creates or upgrades the schema; safe to run from several servers at once.
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
@@ -146,7 +158,7 @@ impl Db {
     /// (`BEGIN IMMEDIATE`) so concurrent writers wait instead of failing mid-way.
     pub async fn write(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -156,7 +168,7 @@ impl Db {
     /// statements use [`Db::write`].
     pub async fn read(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(pool) => Tx::SqliteSingle(pool.acquire().await?),
+            Db::Sqlite { read, .. } => Tx::SqliteSingle(read.acquire().await?),
             Db::Postgres(pool) => Tx::PostgresSingle(pool.acquire().await?),
         })
     }
@@ -170,7 +182,10 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(pool) => pool.close().await,
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
             Db::Postgres(pool) => pool.close().await,
         }
     }

@@ -26,6 +26,7 @@ use services::Page;
 use services::attachments::AttachmentView;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
+use services::conflict_cases::{CaseAction, CaseView};
 use services::deals::{
     ActivityInput, ActivityView, AssignmentInput, DealClose, DealDecision, DealQuery, DealView,
     PipelineInput, SnapshotView,
@@ -33,7 +34,6 @@ use services::deals::{
 use services::enablement::{CertificationView, GateView};
 use services::facts::ImportReport;
 use services::jobs::JobView;
-use services::conflict_cases::{CaseAction, CaseView};
 use services::leads::LeadView;
 use services::learning::Learning;
 use services::notifications::{NotificationQuery, NotificationView};

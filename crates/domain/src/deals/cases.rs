@@ -8,8 +8,8 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use crate::choice_enum;
-use crate::validation::Choice;
 use crate::program::policy::Slas;
+use crate::validation::Choice;
 
 choice_enum! {
     /// How a conflict case ended.
@@ -139,7 +139,10 @@ mod tests {
         assert_eq!(d.investigate_by, datetime!(2026-11-04 09:00 UTC));
         assert_eq!(d.resolve_by, datetime!(2026-11-05 09:00 UTC));
         let at = |t| escalation_level(Stage::Investigating, &d, t);
-        assert_eq!(at(datetime!(2026-11-09 08:59:59 UTC)), Level::PartnerManager);
+        assert_eq!(
+            at(datetime!(2026-11-09 08:59:59 UTC)),
+            Level::PartnerManager
+        );
         assert_eq!(at(datetime!(2026-11-09 09:00 UTC)), Level::Vp);
         assert_eq!(at(datetime!(2026-11-16 08:59:59 UTC)), Level::Vp);
         assert_eq!(at(datetime!(2026-11-16 09:00 UTC)), Level::Executives);

@@ -86,8 +86,8 @@ fn date(text: &str) -> Result<Option<Date>, String> {
         return Ok(None);
     }
     Date::parse(text, crate::validation::DATE_FORMAT)
-    .map(Some)
-    .map_err(|_| format!("'{text}' is not a date like 2027-03-31"))
+        .map(Some)
+        .map_err(|_| format!("'{text}' is not a date like 2027-03-31"))
 }
 
 /// The trimmed value of column `name` in a data row ("" when the file has no such column).

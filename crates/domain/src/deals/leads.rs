@@ -91,7 +91,13 @@ pub const CSV_COLUMNS: &[&str] = &[
     "counts_against_quota",
 ];
 
-const CSV_REQUIRED: &[&str] = &["partner", "company", "contact_name", "contact_email", "need"];
+const CSV_REQUIRED: &[&str] = &[
+    "partner",
+    "company",
+    "contact_name",
+    "contact_email",
+    "need",
+];
 
 /// Where a lead stands.
 pub const STATUSES: &[&str] = &["submitted", "accepted", "rejected"];
@@ -169,11 +175,7 @@ pub fn parse_csv(text: &str, currency: &str) -> (Vec<LeadRecord>, Vec<RowError>)
             currency: cell("currency").into(),
         };
         let fields = input.validate(currency).map_err(|found| {
-            errors.extend(
-                found
-                    .into_iter()
-                    .map(|e| error(line, &e.field, e.message)),
-            );
+            errors.extend(found.into_iter().map(|e| error(line, &e.field, e.message)));
         });
         let status = match STATUSES
             .iter()
@@ -185,7 +187,11 @@ pub fn parse_csv(text: &str, currency: &str) -> (Vec<LeadRecord>, Vec<RowError>)
                 errors.push(error(
                     line,
                     "status",
-                    format!("'{}' is not one of: {}", cell("status"), STATUSES.join(", ")),
+                    format!(
+                        "'{}' is not one of: {}",
+                        cell("status"),
+                        STATUSES.join(", ")
+                    ),
                 ));
                 "submitted"
             }
@@ -335,7 +341,10 @@ mod tests {
         assert_eq!(rows[0].fields.estimated_value, Decimal::from(40_000));
         assert_eq!(rows[0].fields.currency, "USD");
         assert_eq!(rows[0].accept_by, Some(time::macros::date!(2026 - 12 - 01)));
-        assert_eq!((rows[1].status, rows[1].reference.clone()), ("rejected", None));
+        assert_eq!(
+            (rows[1].status, rows[1].reference.clone()),
+            ("rejected", None)
+        );
         let found: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             found,

@@ -504,7 +504,10 @@ mod tests {
         assert_eq!(add_business_days(TODAY, 0, &[]), TODAY);
         // Monday off: Friday's two days end on Wednesday; a holiday on a weekend changes nothing.
         let holidays = [date!(2026 - 11 - 30), date!(2026 - 11 - 29)];
-        assert_eq!(add_business_days(TODAY, 2, &holidays), date!(2026 - 12 - 02));
+        assert_eq!(
+            add_business_days(TODAY, 2, &holidays),
+            date!(2026 - 12 - 02)
+        );
         assert_eq!(
             add_business_days(date!(2026 - 12 - 24), 1, &[date!(2026 - 12 - 25)]),
             date!(2026 - 12 - 28),
