@@ -387,6 +387,8 @@ impl Services {
         let services = self.clone();
         tokio::spawn(async move {
             while let Some(first) = queue.recv().await {
+                // Let requests being handled right now join this group.
+                tokio::task::yield_now().await;
                 let mut group = vec![first];
                 while group.len() < MAX_GROUP {
                     match queue.try_recv() {
