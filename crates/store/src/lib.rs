@@ -76,7 +76,7 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migr
 const SQLITE_CACHE_MIB: i64 = 16;
 /// Page cache of the connection doing a bulk write (imports of a million registrations):
 /// index maintenance on large tables then stays in memory.
-const SQLITE_BULK_CACHE_MIB: i64 = 256;
+const SQLITE_BULK_CACHE_MIB: i64 = 64;
 
 /// A connection pool to the configured database.
 #[derive(Clone, Debug)]
