@@ -23,15 +23,6 @@ pub struct NewNotification<'a> {
     pub link: &'a str,
 }
 
-pub async fn insert(
-    tx: &mut Tx,
-    user_id: Uuid,
-    notification: &NewNotification<'_>,
-    at: OffsetDateTime,
-) -> Result<()> {
-    insert_many(tx, &[(user_id, notification)], at).await
-}
-
 /// Writes many notifications (recipient, what) in a few statements.
 pub async fn insert_many(
     tx: &mut Tx,
