@@ -221,17 +221,10 @@ impl Services {
             } else {
                 Role::Admin
             };
-            let mut recipients: Vec<Uuid> = store::users::active_with_role(&mut tx, role, None)
-                .await?
-                .into_iter()
-                .map(|u| u.id)
-                .collect();
             let owner = store::partners::get(&mut tx, deal.partner_id)
                 .await?
                 .and_then(|p| p.owner_id);
-            recipients.extend(notifications::partner_team(&mut tx, owner).await?);
-            recipients.sort_unstable();
-            recipients.dedup();
+            let recipients = notifications::role_and_partner_team(&mut tx, role, owner).await?;
             let days = (now - case.created_at).whole_days();
             let message = format!(
                 "Conflict case of {} ({}) unresolved for {days} days: escalated to the {}",

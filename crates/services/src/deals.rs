@@ -1281,12 +1281,7 @@ impl Services {
             .filter(|c| c.status != domain::deals::cases::Stage::Resolved.as_str())
             && to != Status::MoreInfoRequested
         {
-            // Deciding a registration still under review settles its case the same way.
-            let outcome = if to == Status::Approved {
-                domain::deals::cases::Outcome::RegistrationWins
-            } else {
-                domain::deals::cases::Outcome::OtherPartyWins
-            };
+            let outcome = domain::deals::cases::outcome_of_decision(to == Status::Approved);
             case.status = domain::deals::cases::Stage::Resolved.as_str().into();
             case.outcome = outcome.as_str().into();
             case.note = note.clone();

@@ -110,12 +110,8 @@ impl Services {
             updated_at: now,
         };
         store::deals::insert_lead(&mut tx, &row).await?;
-        let mut recipients: Vec<Uuid> = store::users::active_with_role(&mut tx, Role::Sales, None)
-            .await?
-            .into_iter()
-            .map(|u| u.id)
-            .collect();
-        recipients.extend(notifications::partner_team(&mut tx, partner.owner_id).await?);
+        let recipients =
+            notifications::role_and_partner_team(&mut tx, Role::Sales, partner.owner_id).await?;
         let message = format!(
             "{} from {}: {} ({}), accept or reject by {}",
             row.reference.clone(),
@@ -363,13 +359,8 @@ impl Services {
             let owner = store::partners::get(&mut tx, lead.partner_id)
                 .await?
                 .and_then(|p| p.owner_id);
-            let mut recipients: Vec<Uuid> =
-                store::users::active_with_role(&mut tx, Role::Sales, None)
-                    .await?
-                    .into_iter()
-                    .map(|u| u.id)
-                    .collect();
-            recipients.extend(notifications::partner_team(&mut tx, owner).await?);
+            let recipients =
+                notifications::role_and_partner_team(&mut tx, Role::Sales, owner).await?;
             let message = format!(
                 "{} ({}) is past its acceptance SLA ({})",
                 lead.reference.clone(),

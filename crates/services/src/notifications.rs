@@ -37,6 +37,22 @@ pub(crate) async fn partner_admins(tx: &mut store::Tx, partner_id: Uuid) -> Resu
     )
 }
 
+/// Everyone active in an internal `role`, and who looks after the partner (its owner, or
+/// every partner manager): who hears of leads, overdue leads and escalated conflicts.
+pub(crate) async fn role_and_partner_team(
+    tx: &mut store::Tx,
+    role: Role,
+    owner: Option<Uuid>,
+) -> Result<Vec<Uuid>> {
+    let mut recipients: Vec<Uuid> = store::users::active_with_role(tx, role, None)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    recipients.extend(partner_team(tx, owner).await?);
+    Ok(recipients)
+}
+
 /// The portal account of one of the partner's people, found by email.
 pub(crate) async fn person(
     tx: &mut store::Tx,

@@ -2410,6 +2410,19 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
             .items
             .is_empty()
         );
+        let settled = s
+            .conflict_case(&w.manager, second.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (settled.stage, settled.outcome, settled.note.as_str()),
+            (
+                domain::deals::cases::Stage::Resolved,
+                Some(domain::deals::cases::Outcome::OtherPartyWins),
+                "Acme is Alpha's, registered first"
+            )
+        );
     })
     .await;
 }

@@ -111,6 +111,16 @@ pub fn escalation_level(stage: Stage, deadlines: &Deadlines, now: OffsetDateTime
     }
 }
 
+/// How a registration's decision settles its case when nobody resolved it first: an
+/// approval keeps the customer with the registering partner, a rejection with the other side.
+pub fn outcome_of_decision(approved: bool) -> Outcome {
+    if approved {
+        Outcome::RegistrationWins
+    } else {
+        Outcome::OtherPartyWins
+    }
+}
+
 /// The stage a case may move to from `from`, or why not.
 pub fn check_move(from: Stage, to: Stage) -> Result<(), String> {
     match (from, to) {
@@ -185,6 +195,12 @@ mod tests {
             lateness(Stage::Resolved, &d, after_resolve),
             Lateness::default()
         );
+    }
+
+    #[test]
+    fn a_decision_settles_an_open_case_for_its_side() {
+        assert_eq!(outcome_of_decision(true), Outcome::RegistrationWins);
+        assert_eq!(outcome_of_decision(false), Outcome::OtherPartyWins);
     }
 
     #[test]
