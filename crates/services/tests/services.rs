@@ -3009,3 +3009,60 @@ async fn registrations_export_and_import_round_trip_all_or_nothing() {
     })
     .await;
 }
+
+/// The definitions of the registrations table's indexes, as the database states them.
+async fn registration_indexes(s: &Services) -> Vec<String> {
+    #[derive(sqlx::FromRow)]
+    struct Index {
+        definition: String,
+    }
+    let query = match s.db.backend() {
+        Backend::Sqlite => {
+            "SELECT sql AS definition FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deal_registrations' AND sql IS NOT NULL ORDER BY name"
+        }
+        Backend::Postgres => {
+            "SELECT indexdef AS definition FROM pg_indexes WHERE tablename = 'deal_registrations' ORDER BY indexname"
+        }
+    };
+    let mut tx = s.db.read().await.unwrap();
+    let found: Vec<Index> = tx.all(store::Sql::new(query)).await.unwrap();
+    tx.commit().await.unwrap();
+    found.into_iter().map(|i| i.definition).collect()
+}
+
+#[tokio::test]
+async fn a_big_registrations_file_loads_in_bulk_and_keeps_the_indexes() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let indexes = registration_indexes(s).await;
+        assert!(indexes.len() >= 3, "{indexes:?}");
+        let today = store::now().date();
+        let mut file = String::from("partner,customer_name,industry,region,deal_size,expected_close,use_case,stage,probability,partner_rep,status\n");
+        for i in 0..services::deal_import::BULK_LINES {
+            file.push_str(&format!("alpha.com,Customer {i},Retail,emea,1000,{today},Sync,discovery,10,Ana,submitted\n"));
+        }
+        let done = s.import_deals(&w.manager, &file, false, &|_| {}).await.unwrap();
+        assert!(done.errors.is_empty(), "{:?}", done.errors);
+        assert_eq!((done.created, done.applied), (services::deal_import::BULK_LINES, true));
+        assert_eq!(registration_indexes(s).await, indexes, "built again as the migrations define them");
+
+        // A bad last row: nothing of the file is kept, and the indexes are all there.
+        file.push_str(&format!("alpha.com,Bad Row,Retail,emea,1000,{today},Sync,discovery,10,Ana,maybe\n"));
+        let refused = s.import_deals(&w.manager, &file, false, &|_| {}).await.unwrap();
+        assert!(!refused.applied);
+        assert_eq!((refused.created, refused.errors.len()), (0, 1), "{:?}", refused.errors);
+        assert_eq!(registration_indexes(s).await, indexes);
+        let query = services::deals::DealQuery { limit: Some(1), ..Default::default() };
+        let newest = &s.deals(&w.manager, &query).await.unwrap().items[0];
+        assert_eq!(newest.customer_name, format!("Customer {}", services::deal_import::BULK_LINES - 1));
+        let mut tx = s.db.read().await.unwrap();
+        #[derive(sqlx::FromRow)]
+        struct Count {
+            n: i64,
+        }
+        let count: Count = tx.one(store::Sql::new("SELECT COUNT(*) AS n FROM deal_registrations")).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(count.n as usize, services::deal_import::BULK_LINES);
+    })
+    .await;
+}

@@ -68,6 +68,24 @@ const COLUMNS: &str = "id, number, reference, partner_id, created_by, status, cu
      next_action_owner, blockers, last_activity_at, closed_on, closed_amount_minor, change_no, \
      created_at, updated_at";
 
+/// Registrations in one multi-row insert: as many as SQLite's 32,766 bound parameters allow
+/// (PostgreSQL allows 65,535), because each statement journals every page it touches
+/// before changing it, and a bigger statement touches each page once for more rows.
+pub const ROWS_PER_INSERT: usize = 32_766 / column_count(COLUMNS);
+
+const fn column_count(columns: &str) -> usize {
+    let bytes = columns.as_bytes();
+    let mut count = 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b',' {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
+}
+
 /// The next value of a counter (registration numbers, change numbers). Taking it locks the
 /// counter's row until the transaction ends, so values commit in order.
 pub async fn next(tx: &mut Tx, counter: &str) -> Result<i64> {
@@ -129,11 +147,10 @@ pub async fn insert(tx: &mut Tx, row: &DealRow) -> Result<()> {
     insert_many(tx, std::slice::from_ref(row)).await
 }
 
-/// Inserts many registrations, a few hundred per statement (imports).
+/// Inserts many registrations, [`ROWS_PER_INSERT`] per statement (imports, group commits).
 pub async fn insert_many(tx: &mut Tx, rows: &[DealRow]) -> Result<()> {
-    const PER_STATEMENT: usize = 200;
-    let width = COLUMNS.split(',').count();
-    for chunk in rows.chunks(PER_STATEMENT) {
+    let width = column_count(COLUMNS);
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut query = Sql::new(&format!(
             "INSERT INTO deal_registrations ({COLUMNS}) VALUES {}",
             crate::values_list(tx.backend(), width, chunk.len())

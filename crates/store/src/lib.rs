@@ -322,6 +322,44 @@ impl Tx {
         Ok(())
     }
 
+    /// Sets the secondary indexes of `table` aside for a bulk load and returns the statements
+    /// that build them again ([`Tx::build_indexes`], in the same transaction): rows are then
+    /// appended, and each index is built once from sorted keys instead of taking a million
+    /// inserts at random places. SQLite only — readers keep their snapshot, and a rollback
+    /// brings the indexes back. PostgreSQL keeps its indexes: dropping one would lock the
+    /// table against every reader until the load commits.
+    pub async fn set_indexes_aside(&mut self, table: &str) -> Result<Vec<String>> {
+        if self.backend() != Backend::Sqlite {
+            return Ok(Vec::new());
+        }
+        #[derive(sqlx::FromRow)]
+        struct Index {
+            name: String,
+            sql: String,
+        }
+        // Indexes behind PRIMARY KEY and UNIQUE have no SQL of their own: they stay.
+        let indexes: Vec<Index> = self
+            .all(crate::sql!(
+                "SELECT name, sql FROM sqlite_master \
+                 WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL ORDER BY name",
+                table
+            ))
+            .await?;
+        for index in &indexes {
+            self.execute(Sql::new(&format!("DROP INDEX \"{}\"", index.name)))
+                .await?;
+        }
+        Ok(indexes.into_iter().map(|i| i.sql).collect())
+    }
+
+    /// Builds the indexes [`Tx::set_indexes_aside`] dropped.
+    pub async fn build_indexes(&mut self, statements: Vec<String>) -> Result<()> {
+        for statement in statements {
+            self.execute(Sql::new(&statement)).await?;
+        }
+        Ok(())
+    }
+
     /// Commits a transaction; for a single-statement connection there is nothing to commit.
     pub async fn commit(self) -> Result<()> {
         match self {
