@@ -127,6 +127,9 @@ impl Services {
             return Ok(report);
         };
         if !report.errors.is_empty() {
+            // Dropped unfinished: rolled back, indexes and all; the connection gets its
+            // usual cache back first.
+            tx.bulk_cache(false).await?;
             return Ok(report);
         }
         tx.build_indexes(indexes_aside).await?;
