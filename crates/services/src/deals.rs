@@ -1973,27 +1973,34 @@ impl Services {
             self.get_partner(actor, id).await?;
         }
         let (_, program) = self.program_in_force().await?;
+        let summed: Vec<&str> = Status::ALL
+            .iter()
+            .filter(|s| s.is_open() || **s == Status::Won)
+            .map(|s| s.as_str())
+            .collect();
         let mut tx = self.db.read().await?;
-        let rows = store::deals::all_for(&mut tx, partner).await?;
-        let mut partners = std::collections::HashMap::new();
-        for row in &rows {
-            if let std::collections::hash_map::Entry::Vacant(slot) = partners.entry(row.partner_id)
-            {
-                let p = store::partners::get(&mut tx, row.partner_id).await?;
-                slot.insert(p.map(|p| (p.display_name, p.tier)).unwrap_or_default());
-            }
-        }
+        let rows = store::deals::pipeline_rows(&mut tx, partner, &summed).await?;
+        // Each partner's name and the name of its tier in the program in force.
+        let partners: std::collections::HashMap<Uuid, (String, String)> =
+            partners_by_id(&mut tx, rows.iter().map(|r| r.partner_id))
+                .await?
+                .into_iter()
+                .map(|(id, p)| {
+                    let tier = program
+                        .tier_index(&p.tier)
+                        .map_or(p.tier.clone(), |i| program.tiers[i].name.clone());
+                    (id, (p.display_name, tier))
+                })
+                .collect();
         tx.commit().await?;
         let deals = rows
             .iter()
             .map(|row| {
-                let (name, tier) = &partners[&row.partner_id];
+                let (name, tier) = partners.get(&row.partner_id).cloned().unwrap_or_default();
                 let registered_on = date(&row.registered_on)?;
                 Ok(domain::deals::pipeline::PipelineDeal {
-                    partner: name.clone(),
-                    tier: program
-                        .tier_index(tier)
-                        .map_or(tier.clone(), |i| program.tiers[i].name.clone()),
+                    partner: name,
+                    tier,
                     status: Status::parse(&row.status).unwrap_or(Status::Draft),
                     deal_size: money(row.deal_size_minor),
                     probability: u8::try_from(row.probability).unwrap_or(0),
@@ -2282,16 +2289,28 @@ pub(crate) async fn partner_csv_names(
     tx: &mut store::Tx,
     ids: impl Iterator<Item = Uuid>,
 ) -> Result<std::collections::HashMap<Uuid, String>> {
-    let mut names = std::collections::HashMap::new();
-    for id in ids {
-        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
-            let partner = store::partners::get(tx, id).await?;
-            slot.insert(
-                partner
-                    .and_then(|p| p.domains.first().cloned())
-                    .unwrap_or_else(|| id.to_string()),
-            );
-        }
-    }
-    Ok(names)
+    Ok(partners_by_id(tx, ids)
+        .await?
+        .into_iter()
+        .map(|(id, p)| {
+            let name = p.domains.first().cloned().unwrap_or_else(|| id.to_string());
+            (id, name)
+        })
+        .collect())
+}
+
+/// The partners `ids` name, each read once.
+async fn partners_by_id(
+    tx: &mut store::Tx,
+    ids: impl Iterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, domain::partners::Partner>> {
+    let ids: Vec<Uuid> = ids
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .collect();
+    Ok(store::partners::get_many(tx, &ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
 }

@@ -388,6 +388,46 @@ pub async fn all_for(tx: &mut Tx, partner_id: Option<Uuid>) -> Result<Vec<DealRo
     tx.all(query).await
 }
 
+/// What the pipeline sums of one registration.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PipelineRow {
+    pub partner_id: Uuid,
+    pub status: String,
+    pub deal_size_minor: i64,
+    pub probability: i64,
+    pub expected_close: String,
+    pub registered_on: String,
+    pub closed_on: Option<String>,
+    pub closed_amount_minor: Option<i64>,
+    pub last_activity_at: Option<OffsetDateTime>,
+    pub forecast_category: String,
+}
+
+/// The registrations in `statuses` of a partner (or all), with only what the pipeline sums:
+/// a program of a million registrations reads a tenth of their bytes.
+pub async fn pipeline_rows(
+    tx: &mut Tx,
+    partner_id: Option<Uuid>,
+    statuses: &[&str],
+) -> Result<Vec<PipelineRow>> {
+    let mut query = Sql::new(
+        "SELECT partner_id, status, deal_size_minor, probability, expected_close, registered_on, \
+         closed_on, closed_amount_minor, last_activity_at, forecast_category \
+         FROM deal_registrations WHERE status IN (",
+    );
+    for (i, status) in statuses.iter().enumerate() {
+        if i > 0 {
+            query.push(", ");
+        }
+        query.push_bind(*status);
+    }
+    query.push(")");
+    if let Some(partner) = partner_id {
+        query.push(" AND partner_id = ").push_bind(partner);
+    }
+    tx.all(query).await
+}
+
 /// What the conflict index holds of a registration, a direct opportunity or an account.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ConflictRow {

@@ -187,6 +187,26 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<Partner>> {
         .transpose()
 }
 
+/// The partners with these ids (those that exist), a thousand per query.
+pub async fn get_many(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<Partner>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1_000) {
+        let mut query = Sql::new(SELECT);
+        query.push(" WHERE p.id IN (");
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                query.push(", ");
+            }
+            query.push_bind(*id);
+        }
+        query.push(")");
+        for row in tx.all::<PartnerRow>(query).await? {
+            found.push(row.into_partner()?);
+        }
+    }
+    Ok(found)
+}
+
 /// How a partner list is ordered; every order ends with the id so pages never overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PartnerSort {
