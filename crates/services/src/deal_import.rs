@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::deals::{draft_row, minor};
 use crate::facts::{ImportReport, PartnerDirectory};
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Error, Result, Services, require};
 
 /// Problems listed in one import report at most; the count says how many there were.
 const MAX_REPORTED_ERRORS: usize = 1_000;
@@ -98,7 +98,7 @@ impl Services {
             now: store::now(),
             change_no,
             next_number: first_number,
-            storing: tx.is_some(),
+            writes: tx.is_some(),
             problems: 0,
             partners: HashSet::new(),
             references: HashMap::new(),
@@ -134,24 +134,9 @@ impl Services {
         }
         tx.build_indexes(indexes_aside).await?;
         store::deals::reserve(&mut tx, "deal_registration", report.created as i64).await?;
-        record(
-            &mut tx,
-            actor,
-            store::now(),
-            Change {
-                partner_id: None,
-                entity_type: "import",
-                entity_id: Uuid::now_v7(),
-                action: "imported",
-                summary: format!(
-                    "{} registrations imported ({} new, {} updated)",
-                    report.rows, report.created, report.updated
-                ),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        report
+            .record(&mut tx, actor, store::now(), "registrations")
+            .await?;
         tx.bulk_cache(false).await?;
         tx.commit().await?;
         report.applied = true;
@@ -231,8 +216,8 @@ struct DealImport<'a> {
     now: OffsetDateTime,
     change_no: i64,
     next_number: i64,
-    /// Rows are built for storing until the first problem (never in a dry run).
-    storing: bool,
+    /// Whether rows are built for storing (not in a dry run); none after the first problem.
+    writes: bool,
     problems: usize,
     partners: HashSet<Uuid>,
     /// Where each reference was seen first.
@@ -259,7 +244,6 @@ impl DealImport<'_> {
                 }),
             }
             if self.problems > 0 {
-                self.storing = false;
                 *batch = Batch::default();
             }
         }
@@ -273,7 +257,7 @@ impl DealImport<'_> {
         }
     }
 
-    /// Checks one data row; the row to store, while storing.
+    /// Checks one data row; the row to store while the import writes and all is well.
     fn row(&mut self, record: &csv::StringRecord) -> Option<DealRow> {
         if record.iter().all(str::is_empty) {
             return None;
@@ -296,7 +280,7 @@ impl DealImport<'_> {
             Some(_) => self.report.updated += 1,
             None => self.report.created += 1,
         }
-        let partner_id = partner_id.filter(|_| self.storing && self.problems == 0)?;
+        let partner_id = partner_id.filter(|_| self.writes && self.problems == 0)?;
         let mut row = draft_row(
             partner_id,
             &deal.fields,

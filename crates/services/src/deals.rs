@@ -1913,26 +1913,7 @@ impl Services {
             DirectKind::Opportunities => "direct opportunities",
             DirectKind::Accounts => "customer accounts",
         };
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: None,
-                entity_type: "import",
-                entity_id: Uuid::now_v7(),
-                action: "imported",
-                summary: format!(
-                    "{} {what} imported ({} new, {} updated)",
-                    rows.len(),
-                    report.created,
-                    report.updated
-                ),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        report.record(&mut tx, actor, now, what).await?;
         if dry_run {
             return Ok(report);
         }
@@ -1975,7 +1956,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let summed: Vec<&str> = Status::ALL
             .iter()
-            .filter(|s| s.is_open() || **s == Status::Won)
+            .filter(|s| domain::deals::pipeline::counts(**s))
             .map(|s| s.as_str())
             .collect();
         let mut tx = self.db.read().await?;

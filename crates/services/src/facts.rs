@@ -73,6 +73,37 @@ pub struct ImportReport {
     pub applied: bool,
 }
 
+impl ImportReport {
+    /// The audit event of an import of `what` (e.g. "leads"), in its transaction.
+    pub(crate) async fn record(
+        &self,
+        tx: &mut store::Tx,
+        actor: &Actor,
+        at: time::OffsetDateTime,
+        what: &str,
+    ) -> Result<()> {
+        let summary = format!(
+            "{} {what} imported ({} new, {} updated)",
+            self.rows, self.created, self.updated
+        );
+        record(
+            tx,
+            actor,
+            at,
+            Change {
+                partner_id: None,
+                entity_type: "import",
+                entity_id: Uuid::now_v7(),
+                action: "imported",
+                summary,
+                before: None,
+                after: None,
+            },
+        )
+        .await
+    }
+}
+
 /// Finds partners by id, website domain or exact name (case-insensitive).
 pub(crate) struct PartnerDirectory {
     by_key: HashMap<String, (Uuid, bool)>,

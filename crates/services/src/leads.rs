@@ -601,24 +601,7 @@ impl Services {
                 report.created += 1;
             }
         }
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: None,
-                entity_type: "import",
-                entity_id: Uuid::now_v7(),
-                action: "imported",
-                summary: format!(
-                    "{} leads imported ({} new, {} updated)",
-                    report.rows, report.created, report.updated
-                ),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        report.record(&mut tx, actor, now, "leads").await?;
         if dry_run {
             return Ok(report);
         }

@@ -3010,13 +3010,13 @@ async fn registrations_export_and_import_round_trip_all_or_nothing() {
     .await;
 }
 
-/// The definitions of the registrations table's indexes, as the database states them.
-async fn registration_indexes(s: &Services) -> Vec<String> {
+/// The definitions of the registrations table's indexes, as `tx` sees them.
+async fn indexes_in(tx: &mut store::Tx) -> Vec<String> {
     #[derive(sqlx::FromRow)]
     struct Index {
         definition: String,
     }
-    let query = match s.db.backend() {
+    let query = match tx.backend() {
         Backend::Sqlite => {
             "SELECT sql AS definition FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deal_registrations' AND sql IS NOT NULL ORDER BY name"
         }
@@ -3024,10 +3024,16 @@ async fn registration_indexes(s: &Services) -> Vec<String> {
             "SELECT indexdef AS definition FROM pg_indexes WHERE tablename = 'deal_registrations' ORDER BY indexname"
         }
     };
-    let mut tx = s.db.read().await.unwrap();
     let found: Vec<Index> = tx.all(store::Sql::new(query)).await.unwrap();
-    tx.commit().await.unwrap();
     found.into_iter().map(|i| i.definition).collect()
+}
+
+/// The definitions of the registrations table's indexes, as committed.
+async fn registration_indexes(s: &Services) -> Vec<String> {
+    let mut tx = s.db.read().await.unwrap();
+    let found = indexes_in(&mut tx).await;
+    tx.commit().await.unwrap();
+    found
 }
 
 #[tokio::test]
@@ -3036,6 +3042,21 @@ async fn a_big_registrations_file_loads_in_bulk_and_keeps_the_indexes() {
         let s = &w.services;
         let indexes = registration_indexes(s).await;
         assert!(indexes.len() >= 3, "{indexes:?}");
+        // Set aside inside a transaction (SQLite only), and back when it rolls back.
+        let mut tx = s.db.write().await.unwrap();
+        let aside = tx.set_indexes_aside("deal_registrations").await.unwrap();
+        match s.db.backend() {
+            Backend::Sqlite => {
+                assert_eq!(aside, indexes);
+                assert!(indexes_in(&mut tx).await.is_empty());
+            }
+            Backend::Postgres => {
+                assert!(aside.is_empty(), "PostgreSQL keeps its indexes");
+                assert_eq!(indexes_in(&mut tx).await, indexes);
+            }
+        }
+        drop(tx);
+        assert_eq!(registration_indexes(s).await, indexes, "a rollback brings them back");
         let today = store::now().date();
         let mut file = String::from("partner,customer_name,industry,region,deal_size,expected_close,use_case,stage,probability,partner_rep,status\n");
         for i in 0..services::deal_import::BULK_LINES {

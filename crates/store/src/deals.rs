@@ -347,14 +347,9 @@ pub async fn list(tx: &mut Tx, filter: &DealFilter) -> Result<Vec<DealRow>> {
         query.push(" AND partner_id = ").push_bind(partner);
     }
     if !filter.statuses.is_empty() {
-        query.push(" AND status IN (");
-        for (i, status) in filter.statuses.iter().enumerate() {
-            if i > 0 {
-                query.push(", ");
-            }
-            query.push_bind(status.as_str());
-        }
-        query.push(")");
+        query
+            .push(" AND status IN ")
+            .push_bind_list(filter.statuses.iter());
     }
     if let Some(search) = &filter.search {
         let pattern = format!("%{}%", search.to_lowercase());
@@ -413,15 +408,9 @@ pub async fn pipeline_rows(
     let mut query = Sql::new(
         "SELECT partner_id, status, deal_size_minor, probability, expected_close, registered_on, \
          closed_on, closed_amount_minor, last_activity_at, forecast_category \
-         FROM deal_registrations WHERE status IN (",
+         FROM deal_registrations WHERE status IN ",
     );
-    for (i, status) in statuses.iter().enumerate() {
-        if i > 0 {
-            query.push(", ");
-        }
-        query.push_bind(*status);
-    }
-    query.push(")");
+    query.push_bind_list(statuses.iter().copied());
     if let Some(partner) = partner_id {
         query.push(" AND partner_id = ").push_bind(partner);
     }

@@ -99,14 +99,9 @@ pub async fn mark_read(
         if ids.is_empty() {
             return Ok(0);
         }
-        query.push(" AND id IN (");
-        for (i, id) in ids.iter().enumerate() {
-            if i > 0 {
-                query.push(", ");
-            }
-            query.push_bind(*id);
-        }
-        query.push(")");
+        query
+            .push(" AND id IN ")
+            .push_bind_list(ids.iter().copied());
     }
     tx.execute(query).await
 }

@@ -192,14 +192,9 @@ pub async fn get_many(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<Partner>> {
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(1_000) {
         let mut query = Sql::new(SELECT);
-        query.push(" WHERE p.id IN (");
-        for (i, id) in chunk.iter().enumerate() {
-            if i > 0 {
-                query.push(", ");
-            }
-            query.push_bind(*id);
-        }
-        query.push(")");
+        query
+            .push(" WHERE p.id IN ")
+            .push_bind_list(chunk.iter().copied());
         for row in tx.all::<PartnerRow>(query).await? {
             found.push(row.into_partner()?);
         }

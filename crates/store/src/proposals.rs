@@ -112,15 +112,10 @@ pub async fn with_status(
     limit: i64,
 ) -> Result<Vec<ProposalWithPartner>> {
     let mut query = Sql::new(SELECT);
-    query.push(" WHERE t.status IN (");
-    for (i, status) in statuses.iter().enumerate() {
-        if i > 0 {
-            query.push(", ");
-        }
-        query.push_bind(*status);
-    }
     query
-        .push(") ORDER BY t.created_at, t.id LIMIT ")
+        .push(" WHERE t.status IN ")
+        .push_bind_list(statuses.iter().copied())
+        .push(" ORDER BY t.created_at, t.id LIMIT ")
         .push_bind(limit);
     tx.all(query).await
 }

@@ -81,6 +81,22 @@ impl Sql {
         self
     }
 
+    /// Appends `(…)` with a bound placeholder for each value: the list of an `IN`.
+    pub fn push_bind_list<T: Into<Arg>>(
+        &mut self,
+        values: impl IntoIterator<Item = T>,
+    ) -> &mut Self {
+        self.text.push('(');
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.push_bind(value);
+        }
+        self.text.push(')');
+        self
+    }
+
     pub(crate) fn into_parts(self) -> (SqlStr, Vec<Arg>) {
         // Safe: the text is assembled only from literals; every value is a bound argument.
         (AssertSqlSafe(self.text).into_sql_str(), self.args)

@@ -66,6 +66,11 @@ pub struct PipelineSummary {
     pub stale_after_days: u32,
 }
 
+/// The registrations the pipeline sums: open ones and won ones; the rest it ignores.
+pub fn counts(status: Status) -> bool {
+    status.is_open() || status == Status::Won
+}
+
 /// Sums the pipeline on `today`.
 pub fn summarize(
     deals: &[PipelineDeal],
@@ -150,6 +155,21 @@ mod tests {
             closed_amount: None,
             last_touched: date!(2026 - 11 - 20),
             forecast_category: "pipeline".into(),
+        }
+    }
+
+    #[test]
+    fn the_statuses_it_counts_are_exactly_those_it_sums() {
+        use crate::validation::Choice;
+        for &status in Status::ALL {
+            let summary = summarize(
+                &[deal("Alpha", status, 1_000, 50, date!(2027 - 01 - 15))],
+                date!(2026 - 11 - 27),
+                45,
+                30,
+            );
+            let summed = summary.open.deals + summary.won.deals > 0;
+            assert_eq!(counts(status), summed, "{status:?}");
         }
     }
 
