@@ -131,6 +131,7 @@ impl Services {
                     deal.reference
                 ))
             })?;
+        let read = case.clone();
         let mut v = domain::Validation::new();
         let note = v.text("note", &input.note, false, 2_000);
         let (to, outcome) = match input.action.trim() {
@@ -176,7 +177,7 @@ impl Services {
             }
         };
         case.status = to.as_str().into();
-        store::deals::upsert_case(&mut tx, &case).await?;
+        store::deals::update_case(&mut tx, &case, &read).await?;
         record(
             &mut tx,
             actor,
@@ -211,8 +212,9 @@ impl Services {
             if level.rank() <= case.escalation_level {
                 continue;
             }
+            let read = case.clone();
             case.escalation_level = level.rank();
-            store::deals::upsert_case(&mut tx, &case).await?;
+            store::deals::update_case(&mut tx, &case, &read).await?;
             let Some(deal) = store::deals::get(&mut tx, case.deal_id).await? else {
                 continue;
             };

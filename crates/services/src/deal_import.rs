@@ -195,7 +195,7 @@ impl Batch {
             row.id = current.id;
             row.reference = current.reference;
             row.created_at = current.created_at;
-            store::deals::update(tx, &row).await?;
+            store::deals::update(tx, &row, current.change_no).await?;
         }
         store::deals::insert_many(tx, &self.new).await?;
         self.new.clear();

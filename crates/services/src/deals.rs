@@ -1128,7 +1128,7 @@ impl Services {
         let now = store::now();
         row.change_no = store::deals::next(&mut tx, "conflict_change").await?;
         row.updated_at = now;
-        store::deals::update(&mut tx, &row).await?;
+        store::deals::update(&mut tx, &row, before.change_no).await?;
         let brief = |r: &DealRow| {
             serde_json::json!({
                 "status": r.status,
@@ -1191,7 +1191,7 @@ impl Services {
         catch_up(&mut tx, &mut state).await?;
         let case = self.submit_row(&mut row, &program, &partner, &state.index, today, now)?;
         row.updated_at = now;
-        store::deals::update(&mut tx, &row).await?;
+        store::deals::update(&mut tx, &row, before.change_no).await?;
         let mut effects = Effects::default();
         effects.registered(actor, &row, case, &partner.display_name, &team, now);
         effects.events.push(crate::audit_event(
@@ -1281,13 +1281,14 @@ impl Services {
             .filter(|c| c.status != domain::deals::cases::Stage::Resolved.as_str())
             && to != Status::MoreInfoRequested
         {
+            let read = case.clone();
             let outcome = domain::deals::cases::outcome_of_decision(to == Status::Approved);
             case.status = domain::deals::cases::Stage::Resolved.as_str().into();
             case.outcome = outcome.as_str().into();
             case.note = note.clone();
             case.resolved_by = Some(actor.label.clone());
             case.resolved_at = Some(now);
-            store::deals::upsert_case(&mut tx, &case).await?;
+            store::deals::update_case(&mut tx, &case, &read).await?;
         }
         let reference = row.reference.clone();
         let message = match to {
@@ -1425,7 +1426,8 @@ impl Services {
         let mut deal_after = deal.clone();
         deal_after.last_activity_at = Some(now);
         deal_after.updated_at = now;
-        store::deals::update(&mut tx, &deal_after).await?;
+        deal_after.change_no = store::deals::next(&mut tx, "conflict_change").await?;
+        store::deals::update(&mut tx, &deal_after, deal.change_no).await?;
         record(
             &mut tx,
             actor,
@@ -1661,9 +1663,10 @@ impl Services {
                     ),
                 )
             };
+            let read = row.change_no;
             row.change_no = store::deals::next(&mut tx, "conflict_change").await?;
             row.updated_at = now;
-            store::deals::update(&mut tx, &row).await?;
+            store::deals::update(&mut tx, &row, read).await?;
             let link = format!("/deals/{}", row.id);
             notifications::notify(
                 &mut tx,

@@ -419,7 +419,8 @@ impl Services {
                 ));
             }
             let last_change = events.iter().map(|e| e.at).max().unwrap_or(created);
-            store::partners::set_stage(&mut tx, id, stage, last_change).await?;
+            store::partners::set_stage(&mut tx, id, LifecycleStage::Prospect, stage, last_change)
+                .await?;
             if stage == LifecycleStage::Onboarding {
                 crate::onboarding::start(&mut tx, &shipped, id, last_change).await?;
             }
@@ -638,7 +639,7 @@ impl Services {
         for (d, days) in registered.iter().zip([12, 40, 38, 52, 3]) {
             if let Some(mut row) = store::deals::get(&mut tx, d.id).await? {
                 row.registered_on = (today - Duration::days(days)).to_string();
-                store::deals::update(&mut tx, &row).await?;
+                store::deals::update(&mut tx, &row, row.change_no).await?;
             }
         }
         tx.commit().await?;

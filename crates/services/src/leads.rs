@@ -200,19 +200,49 @@ impl Services {
     }
 
     /// Sales accepts a lead: it becomes an approved registration credited to the partner.
+    /// The lead is claimed first, so of racing deciders exactly one creates a registration.
     pub async fn accept_lead(&self, actor: &Actor, id: Uuid) -> Result<LeadView> {
         let lead = self.visible_lead(actor, id).await?;
         require(
             may_decide(actor),
             "only sales and partner managers accept leads",
         )?;
-        if lead.status != "submitted" {
-            return Err(Error::Conflict(format!(
-                "this lead is already {}",
-                lead.status
-            )));
-        }
         let partner = self.get_partner(actor, lead.partner_id).await?;
+        let mut tx = self.db.write().await?;
+        let claimed = settle_lead(&mut tx, actor, id, "accepted", String::new()).await?;
+        tx.commit().await?;
+        let deal = match self.registration_from_lead(actor, &claimed, &partner).await {
+            Ok(deal) => deal,
+            Err(e) => {
+                // Nothing was announced yet: hand the lead back so it can be decided again.
+                let mut back = claimed.clone();
+                back.status = "submitted".into();
+                back.decided_at = None;
+                back.decided_by = None;
+                back.updated_at = store::now();
+                let mut tx = self.db.write().await?;
+                store::deals::update_lead(&mut tx, &back, claimed.updated_at).await?;
+                tx.commit().await?;
+                return Err(e);
+            }
+        };
+        let mut accepted = claimed.clone();
+        accepted.deal_id = Some(deal.id);
+        accepted.updated_at = store::now();
+        let mut tx = self.db.write().await?;
+        store::deals::update_lead(&mut tx, &accepted, claimed.updated_at).await?;
+        announce_lead(&mut tx, actor, &accepted).await?;
+        tx.commit().await?;
+        Ok(self.lead_view(accepted, partner.display_name))
+    }
+
+    /// The approved registration, credited to the partner, that an accepted lead becomes.
+    async fn registration_from_lead(
+        &self,
+        actor: &Actor,
+        lead: &store::deals::LeadRow,
+        partner: &domain::partners::Partner,
+    ) -> Result<crate::deals::DealView> {
         let today = actor.today();
         let input = DealInput {
             customer_name: lead.company.clone(),
@@ -237,24 +267,16 @@ impl Services {
         let deal = self
             .create_registration(actor, lead.partner_id, &input, true, false)
             .await?;
-        if deal.status == Status::Submitted {
-            let approve = crate::deals::DealDecision {
-                decision: "approve".into(),
-                note: format!("accepted lead {}", lead.reference.clone()),
-            };
-            // Sales may accept without deciding registrations: the system approves for them.
-            self.decide_deal(&Actor::system("lead acceptance"), deal.id, &approve)
-                .await?;
+        if deal.status != Status::Submitted {
+            return Ok(deal);
         }
-        self.decide_lead(
-            actor,
-            lead,
-            "accepted",
-            String::new(),
-            Some(deal.id),
-            partner.display_name,
-        )
-        .await
+        let approve = crate::deals::DealDecision {
+            decision: "approve".into(),
+            note: format!("accepted lead {}", lead.reference),
+        };
+        // Sales may accept without deciding registrations: the system approves for them.
+        self.decide_deal(&Actor::system("lead acceptance"), deal.id, &approve)
+            .await
     }
 
     /// Sales rejects a lead, saying why.
@@ -267,79 +289,85 @@ impl Services {
         let mut v = domain::Validation::new();
         let reason = v.text("reason", reason, true, 1_000);
         v.into_result().map_err(Error::Invalid)?;
-        if lead.status != "submitted" {
-            return Err(Error::Conflict(format!(
-                "this lead is already {}",
-                lead.status
-            )));
-        }
         let name = self.get_partner(actor, lead.partner_id).await?.display_name;
-        self.decide_lead(actor, lead, "rejected", reason, None, name)
-            .await
-    }
-
-    async fn decide_lead(
-        &self,
-        actor: &Actor,
-        mut lead: store::deals::LeadRow,
-        status: &str,
-        reason: String,
-        deal_id: Option<Uuid>,
-        partner_name: String,
-    ) -> Result<LeadView> {
-        let now = store::now();
-        lead.status = status.into();
-        lead.decided_at = Some(now);
-        lead.decided_by = Some(actor.label.clone());
-        lead.rejection_reason = reason.clone();
-        lead.deal_id = deal_id;
-        lead.updated_at = now;
         let mut tx = self.db.write().await?;
-        store::deals::update_lead(&mut tx, &lead).await?;
-        let message = if status == "accepted" {
-            format!(
-                "{} ({}) accepted by sales",
-                lead.reference.clone(),
-                lead.company
-            )
-        } else {
-            format!(
-                "{} ({}) rejected by sales: {reason}",
-                lead.reference.clone(),
-                lead.company
-            )
-        };
-        let admins = notifications::partner_admins(&mut tx, lead.partner_id).await?;
-        notifications::notify(
-            &mut tx,
-            &admins,
-            &store::notifications::NewNotification {
-                partner_id: Some(lead.partner_id),
-                kind: "lead",
-                message: &message,
-                link: "/leads",
-            },
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: Some(lead.partner_id),
-                entity_type: "lead",
-                entity_id: lead.id,
-                action: status,
-                summary: message,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        let rejected = settle_lead(&mut tx, actor, id, "rejected", reason).await?;
+        announce_lead(&mut tx, actor, &rejected).await?;
         tx.commit().await?;
-        Ok(self.lead_view(lead, partner_name))
+        Ok(self.lead_view(rejected, name))
     }
+}
+
+/// Decides a lead still submitted, as read inside `tx`: of racing deciders one writes, the
+/// others get a conflict and cause nothing.
+async fn settle_lead(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    id: Uuid,
+    status: &str,
+    reason: String,
+) -> Result<store::deals::LeadRow> {
+    let mut lead = store::deals::lead(tx, id).await?.ok_or(Error::NotFound)?;
+    if lead.status != "submitted" {
+        return Err(Error::Conflict(format!(
+            "this lead is already {}",
+            lead.status
+        )));
+    }
+    let read = lead.updated_at;
+    let now = store::now();
+    lead.status = status.into();
+    lead.decided_at = Some(now);
+    lead.decided_by = Some(actor.label.clone());
+    lead.rejection_reason = reason;
+    lead.updated_at = now;
+    store::deals::update_lead(tx, &lead, read).await?;
+    Ok(lead)
+}
+
+/// Tells the partner's admins how their lead was decided, and audits it.
+async fn announce_lead(
+    tx: &mut store::Tx,
+    actor: &Actor,
+    lead: &store::deals::LeadRow,
+) -> Result<()> {
+    let now = lead.updated_at;
+    let message = if lead.status == "accepted" {
+        format!("{} ({}) accepted by sales", lead.reference, lead.company)
+    } else {
+        format!(
+            "{} ({}) rejected by sales: {}",
+            lead.reference, lead.company, lead.rejection_reason
+        )
+    };
+    let admins = notifications::partner_admins(tx, lead.partner_id).await?;
+    notifications::notify(
+        tx,
+        &admins,
+        &store::notifications::NewNotification {
+            partner_id: Some(lead.partner_id),
+            kind: "lead",
+            message: &message,
+            link: "/leads",
+        },
+        now,
+    )
+    .await?;
+    record(
+        tx,
+        actor,
+        now,
+        Change {
+            partner_id: Some(lead.partner_id),
+            entity_type: "lead",
+            entity_id: lead.id,
+            action: &lead.status,
+            summary: message,
+            before: None,
+            after: None,
+        },
+    )
+    .await
 }
 
 impl Services {
@@ -353,9 +381,10 @@ impl Services {
             .into_iter()
             .filter(|l| l.overdue_flagged == 0 && now > l.accept_by)
         {
+            let read = lead.updated_at;
             lead.overdue_flagged = 1;
             lead.updated_at = now;
-            store::deals::update_lead(&mut tx, &lead).await?;
+            store::deals::update_lead(&mut tx, &lead, read).await?;
             let owner = store::partners::get(&mut tx, lead.partner_id)
                 .await?
                 .and_then(|p| p.owner_id);
@@ -593,8 +622,8 @@ impl Services {
                     }
                 }
             };
-            if known.is_some() {
-                store::deals::update_lead(&mut tx, &lead).await?;
+            if let Some(read) = known {
+                store::deals::update_lead(&mut tx, &lead, read.updated_at).await?;
                 report.updated += 1;
             } else {
                 store::deals::insert_lead(&mut tx, &lead).await?;

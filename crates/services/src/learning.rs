@@ -242,6 +242,12 @@ impl Services {
             ));
         };
         let mut met = requirements_done(&enrollment.requirements_done)?;
+        if met.contains(requirement) == done {
+            return Err(Error::Conflict(format!(
+                "'{requirement}' is already {}",
+                if done { "met" } else { "open" }
+            )));
+        }
         met.retain(|r| r != requirement);
         if done {
             met.push(requirement.clone());
@@ -249,7 +255,14 @@ impl Services {
         met.sort_by_key(|r| requirements.iter().position(|x| x == r));
         let text = serde_json::to_string(&met)
             .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?;
-        store::certifications::set_requirements_done(&mut tx, enrollment.id, &text, now).await?;
+        store::certifications::set_requirements_done(
+            &mut tx,
+            enrollment.id,
+            &text,
+            now,
+            &enrollment.requirements_done,
+        )
+        .await?;
         record(
             &mut tx,
             actor,

@@ -104,6 +104,9 @@ impl From<store::Error> for Error {
             store::Error::Duplicate(what) => {
                 Error::Conflict(format!("a record with the same {what} already exists"))
             }
+            store::Error::Changed(what) => Error::Conflict(format!(
+                "this {what} was changed by someone else meanwhile; reload it and try again"
+            )),
             other => Error::Store(other),
         }
     }

@@ -238,6 +238,18 @@ impl Services {
             may_tick(actor, &item.owner),
             "this item is ticked by its owner",
         )?;
+        // What the system observes (certifications held, a first joint win) is never claimed.
+        require(
+            item.completes_when.is_none(),
+            "this item is ticked by the system when it sees the records behind it",
+        )?;
+        if done == item.done_at.is_some() {
+            return Err(Error::Conflict(format!(
+                "'{}' is already {}",
+                item.title,
+                if done { "done" } else { "open" }
+            )));
+        }
         let mut v = domain::Validation::new();
         let evidence = v.text("evidence", evidence, false, 2_000);
         if done && item.evidence_kind != "none" && evidence.is_empty() {
@@ -254,6 +266,7 @@ impl Services {
             item_id,
             done.then_some((now, by.as_str())),
             &evidence,
+            item.done_at,
         )
         .await?;
         record(

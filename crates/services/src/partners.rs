@@ -553,12 +553,19 @@ async fn move_stage(
     to: LifecycleStage,
     note: &str,
 ) -> Result<Partner> {
+    // Someone else moved it first (or a repeated click): a conflict, not a bad request.
+    if partner.stage == to {
+        return Err(Error::Conflict(format!(
+            "the partner is already in stage {}",
+            to.label()
+        )));
+    }
     partner
         .stage
         .check_transition(to)
         .map_err(|e| Error::Invalid(vec![e]))?;
     let at = store::now();
-    store::partners::set_stage(tx, partner.id, to, at).await?;
+    store::partners::set_stage(tx, partner.id, partner.stage, to, at).await?;
     let after = store::partners::get(tx, partner.id)
         .await?
         .ok_or(Error::NotFound)?;

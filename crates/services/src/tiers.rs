@@ -340,10 +340,11 @@ impl Services {
                         )
                     }
                 };
-            if is_new {
-                store::proposals::insert(&mut tx, &row).await?;
-            } else {
-                store::proposals::update(&mut tx, &row).await?;
+            match active_row {
+                Some(read) if !is_new => {
+                    store::proposals::update(&mut tx, &row, &read.status).await?
+                }
+                _ => store::proposals::insert(&mut tx, &row).await?,
             }
             let change = Change {
                 partner_id: Some(partner.id),
@@ -464,7 +465,7 @@ impl Services {
         row.decided_at = Some(now);
         row.decision_note = note.clone();
         row.updated_at = now;
-        store::proposals::update(&mut tx, &row).await?;
+        store::proposals::update(&mut tx, &row, &found.proposal.status).await?;
         let kind = if row.kind == "upgrade" {
             "Upgrade"
         } else {
@@ -531,13 +532,14 @@ impl Services {
                     program.tier_keys().join(", ")
                 ),
             );
-        } else if tier == partner.tier {
-            v.add(
-                "tier",
-                format!("the partner is already {}", program.tier_name(&tier)),
-            );
         }
         v.into_result().map_err(Error::Invalid)?;
+        if tier == partner.tier {
+            return Err(Error::Conflict(format!(
+                "the partner is already {}",
+                program.tier_name(&tier)
+            )));
+        }
         let now = store::now();
         let mut tx = self.db.write().await?;
         if let Some(active) = store::proposals::for_partner(&mut tx, partner_id)
@@ -594,7 +596,7 @@ async fn change_tier(
     note: &str,
     now: OffsetDateTime,
 ) -> Result<()> {
-    store::partners::set_tier(tx, partner.id, tier, now).await?;
+    store::partners::set_tier(tx, partner.id, &partner.tier, tier, now).await?;
     let mut summary = format!(
         "Tier changed from {} to {}",
         program.tier_name(&partner.tier),

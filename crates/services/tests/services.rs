@@ -7,110 +7,8 @@ use services::{Actor, Config, Error, Services};
 use store::Backend;
 use store::testing::{BACKENDS, TestDb};
 
-struct World {
-    services: Services,
-    admin: Actor,
-    manager: Actor,
-    executive: Actor,
-    partner_a: uuid::Uuid,
-    partner_b: uuid::Uuid,
-    a_admin: Actor,
-    a_user: Actor,
-}
-
-fn partner_input(name: &str) -> PartnerInput {
-    PartnerInput {
-        legal_name: format!("{name} Ltd"),
-        display_name: name.into(),
-        domains: vec![format!("{}.com", name.to_lowercase().replace(' ', ""))],
-        partner_type: "si".into(),
-        gtm_model: "co_sell".into(),
-        regions: vec!["emea".into()],
-        ..Default::default()
-    }
-}
-
-async fn user(
-    services: &Services,
-    by: &Actor,
-    email: &str,
-    role: &str,
-    partner: Option<uuid::Uuid>,
-) -> Actor {
-    let input = NewUserInput {
-        email: email.into(),
-        name: email.into(),
-        role: role.into(),
-        partner_id: partner,
-        password: "a long enough password".into(),
-    };
-    Actor::from_user(&services.create_user(by, &input).await.unwrap())
-}
-
-async fn world(backend: Backend) -> (TestDb, World) {
-    let db = TestDb::new(backend).await;
-    let config = Config {
-        max_failures_per_account: 3,
-        max_failures_per_ip: 5,
-        ..Config::default()
-    };
-    let services = Services::new(db.db.clone(), config);
-    let system = Actor::system("test");
-    let admin = user(&services, &system, "admin@vendor.test", "admin", None).await;
-    let manager = user(&services, &admin, "pm@vendor.test", "partner_manager", None).await;
-    let executive = user(&services, &admin, "exec@vendor.test", "executive", None).await;
-    let partner_a = services
-        .create_partner(&manager, &partner_input("Alpha"))
-        .await
-        .unwrap()
-        .id;
-    let partner_b = services
-        .create_partner(&manager, &partner_input("Bravo"))
-        .await
-        .unwrap()
-        .id;
-    let a_admin = user(
-        &services,
-        &admin,
-        "admin@alpha.test",
-        "partner_admin",
-        Some(partner_a),
-    )
-    .await;
-    let a_user = user(
-        &services,
-        &a_admin,
-        "user@alpha.test",
-        "partner_user",
-        Some(partner_a),
-    )
-    .await;
-    (
-        db,
-        World {
-            services,
-            admin,
-            manager,
-            executive,
-            partner_a,
-            partner_b,
-            a_admin,
-            a_user,
-        },
-    )
-}
-
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(World) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for backend in BACKENDS {
-        let (db, world) = world(backend).await;
-        test(world).await;
-        drop(db);
-    }
-}
+mod common;
+use common::*;
 
 #[tokio::test]
 async fn partner_crud_with_audit_and_timeline() {
@@ -1890,35 +1788,6 @@ async fn attachments_are_kept_per_partner_and_checked() {
 }
 
 /// Gives a partner one active sales certification, so it passes the deal-registration gate.
-async fn certify(s: &Services, by: &Actor, partner: uuid::Uuid, email: &str) {
-    let day = (store::now().date() - time::Duration::days(10)).to_string();
-    let csv = format!(
-        "partner,email,certification,date,score\n{partner},{email},sales_foundation,{day},90\n"
-    );
-    assert!(
-        s.import_certifications(by, &csv, false)
-            .await
-            .unwrap()
-            .applied
-    );
-}
-
-fn deal_input(customer: &str, website: &str, size: &str) -> domain::deals::registration::DealInput {
-    domain::deals::registration::DealInput {
-        customer_name: customer.into(),
-        website: website.into(),
-        industry: "Manufacturing".into(),
-        region: "emea".into(),
-        deal_size: size.into(),
-        expected_close: (store::now().date() + time::Duration::days(60)).to_string(),
-        use_case: "ERP integration".into(),
-        stage: "discovery".into(),
-        probability: "40".into(),
-        partner_rep: "Ana".into(),
-        ..Default::default()
-    }
-}
-
 #[tokio::test]
 async fn deal_registration_conflicts_decisions_and_revenue() {
     use domain::deals::conflicts::Verdict;
@@ -2539,7 +2408,7 @@ async fn deal_sweep_expires_warns_flags_and_extensions_extend() {
                 let mut tx = db.write().await.unwrap();
                 let mut row = store::deals::get(&mut tx, id).await.unwrap().unwrap();
                 change(&mut row);
-                store::deals::update(&mut tx, &row).await.unwrap();
+                store::deals::update(&mut tx, &row, row.change_no).await.unwrap();
                 tx.commit().await.unwrap();
             }
         };

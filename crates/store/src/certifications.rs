@@ -162,20 +162,26 @@ pub async fn enrollment(tx: &mut Tx, id: Uuid) -> Result<Option<EnrollmentRow>> 
     tx.optional(query).await
 }
 
+/// Records which requirements are met, provided they are still those read
+/// (`read_requirements_done`), else [`crate::Error::Changed`].
 pub async fn set_requirements_done(
     tx: &mut Tx,
     id: Uuid,
     requirements_done: &str,
     at: OffsetDateTime,
+    read_requirements_done: &str,
 ) -> Result<()> {
-    tx.execute(sql!(
-        "UPDATE certification_enrollments SET requirements_done = $2, updated_at = $3 WHERE id = $1",
-        id,
-        requirements_done,
-        at
-    ))
-    .await?;
-    Ok(())
+    let rows = tx
+        .execute(sql!(
+            "UPDATE certification_enrollments SET requirements_done = $2, updated_at = $3 \
+             WHERE id = $1 AND requirements_done = $4",
+            id,
+            requirements_done,
+            at,
+            read_requirements_done
+        ))
+        .await?;
+    crate::changed_one(rows, "enrollment")
 }
 
 /// Ends a person's enrollment in a certification they have now earned.

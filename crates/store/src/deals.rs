@@ -226,9 +226,10 @@ pub async fn numbers(tx: &mut Tx) -> Result<Vec<i64>> {
         .collect())
 }
 
-/// Writes every changeable column of a registration.
-pub async fn update(tx: &mut Tx, row: &DealRow) -> Result<()> {
-    tx.execute(sql!(
+/// Writes every changeable column of a registration, provided it still carries the change
+/// number it was read with (every write takes a new one): otherwise [`crate::Error::Changed`].
+pub async fn update(tx: &mut Tx, row: &DealRow, read_change_no: i64) -> Result<()> {
+    let rows = tx.execute(sql!(
         "UPDATE deal_registrations SET status = $2, customer_name = $3, name_key = $4, website = $5, domain = $6, industry = $7, \
          region = $8, deal_size_minor = $9, currency = $10, expected_close = $11, use_case = $12, \
          pain_points = $13, stage = $14, probability = $15, risks = $16, competitor = $17, \
@@ -238,7 +239,7 @@ pub async fn update(tx: &mut Tx, row: &DealRow) -> Result<()> {
          extensions_used = $30, extension_reason = $31, last_warning = $32, conflict_verdict = $33, \
          conflict_findings = $34, forecast_category = $35, next_action = $36, next_action_on = $37, \
          next_action_owner = $38, blockers = $39, last_activity_at = $40, closed_on = $41, \
-         closed_amount_minor = $42, change_no = $43, updated_at = $44 WHERE id = $1",
+         closed_amount_minor = $42, change_no = $43, updated_at = $44 WHERE id = $1 AND change_no = $45",
         row.id,
         &row.status,
         &row.customer_name,
@@ -283,9 +284,10 @@ pub async fn update(tx: &mut Tx, row: &DealRow) -> Result<()> {
         row.closed_amount_minor,
         row.change_no,
         row.updated_at,
+        read_change_no,
     ))
     .await?;
-    Ok(())
+    crate::changed_one(rows, "registration")
 }
 
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<DealRow>> {
@@ -514,6 +516,30 @@ pub struct CaseRow {
 
 const CASE_COLUMNS: &str = "id, deal_id, status, outcome, note, investigating_at, investigated_by, \
      resolved_by, resolved_at, escalation_level, created_at";
+
+/// Records how a conflict case is worked, resolved or escalated — provided it still has the
+/// stage and escalation level it was read with, else [`crate::Error::Changed`].
+pub async fn update_case(tx: &mut Tx, row: &CaseRow, read: &CaseRow) -> Result<()> {
+    let rows = tx
+        .execute(sql!(
+            "UPDATE conflict_cases SET status = $2, outcome = $3, note = $4, investigating_at = $5, \
+             investigated_by = $6, resolved_by = $7, resolved_at = $8, escalation_level = $9 \
+             WHERE id = $1 AND status = $10 AND escalation_level = $11",
+            row.id,
+            &row.status,
+            &row.outcome,
+            &row.note,
+            row.investigating_at,
+            row.investigated_by.as_ref(),
+            row.resolved_by.as_ref(),
+            row.resolved_at,
+            row.escalation_level,
+            &read.status,
+            read.escalation_level,
+        ))
+        .await?;
+    crate::changed_one(rows, "conflict case")
+}
 
 /// Opens the registration's conflict case, or records how it is worked and resolved.
 pub async fn upsert_case(tx: &mut Tx, row: &CaseRow) -> Result<()> {
@@ -837,32 +863,39 @@ pub async fn insert_lead(tx: &mut Tx, row: &LeadRow) -> Result<()> {
     Ok(())
 }
 
-/// Writes a lead: its details (imports edit them), decision and flags.
-pub async fn update_lead(tx: &mut Tx, row: &LeadRow) -> Result<()> {
-    tx.execute(sql!(
-        "UPDATE leads SET status = $2, overdue_flagged = $3, decided_at = $4, decided_by = $5, \
+/// Writes a lead: its details (imports edit them), decision and flags — provided nobody
+/// wrote it since it was read (`read_updated_at`), else [`crate::Error::Changed`].
+pub async fn update_lead(
+    tx: &mut Tx,
+    row: &LeadRow,
+    read_updated_at: OffsetDateTime,
+) -> Result<()> {
+    let rows = tx
+        .execute(sql!(
+            "UPDATE leads SET status = $2, overdue_flagged = $3, decided_at = $4, decided_by = $5, \
          rejection_reason = $6, deal_id = $7, updated_at = $8, company = $9, website = $10, \
          contact_name = $11, contact_email = $12, need = $13, estimated_value_minor = $14, \
-         currency = $15, accept_by = $16 WHERE id = $1",
-        row.id,
-        &row.status,
-        row.overdue_flagged,
-        row.decided_at,
-        row.decided_by.as_ref(),
-        &row.rejection_reason,
-        row.deal_id,
-        row.updated_at,
-        &row.company,
-        &row.website,
-        &row.contact_name,
-        &row.contact_email,
-        &row.need,
-        row.estimated_value_minor,
-        &row.currency,
-        row.accept_by,
-    ))
-    .await?;
-    Ok(())
+         currency = $15, accept_by = $16 WHERE id = $1 AND updated_at = $17",
+            row.id,
+            &row.status,
+            row.overdue_flagged,
+            row.decided_at,
+            row.decided_by.as_ref(),
+            &row.rejection_reason,
+            row.deal_id,
+            row.updated_at,
+            &row.company,
+            &row.website,
+            &row.contact_name,
+            &row.contact_email,
+            &row.need,
+            row.estimated_value_minor,
+            &row.currency,
+            row.accept_by,
+            read_updated_at,
+        ))
+        .await?;
+    crate::changed_one(rows, "lead")
 }
 
 pub async fn lead(tx: &mut Tx, id: Uuid) -> Result<Option<LeadRow>> {

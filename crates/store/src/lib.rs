@@ -37,6 +37,10 @@ pub enum Error {
     UnsupportedUrl(String),
     #[error("a record with the same {0} already exists")]
     Duplicate(String),
+    /// A conditional write matched no row: another writer changed the record since it was
+    /// read. The caller's transaction must not commit.
+    #[error("the {0} was changed by someone else meanwhile")]
+    Changed(&'static str),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
@@ -368,6 +372,16 @@ impl Tx {
             Tx::SqliteSingle(_) | Tx::PostgresSingle(_) => {}
         }
         Ok(())
+    }
+}
+
+/// Turns the row count of a conditional write (`… WHERE id = $1 AND <state read> = $n`)
+/// into [`Error::Changed`] when another writer got there first.
+pub fn changed_one(rows: u64, what: &'static str) -> Result<()> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(Error::Changed(what))
     }
 }
 

@@ -65,21 +65,27 @@ pub async fn item(tx: &mut Tx, id: Uuid) -> Result<Option<ItemRow>> {
     tx.optional(query).await
 }
 
+/// Ticks or unticks an item, provided it is still as it was read (`read_done_at`), else
+/// [`crate::Error::Changed`].
 pub async fn set_done(
     tx: &mut Tx,
     id: Uuid,
     done: Option<(OffsetDateTime, &str)>,
     evidence: &str,
+    read_done_at: Option<OffsetDateTime>,
 ) -> Result<()> {
-    tx.execute(sql!(
-        "UPDATE onboarding_items SET done_at = $2, done_by = $3, evidence = $4 WHERE id = $1",
-        id,
-        done.map(|(at, _)| at),
-        done.map(|(_, by)| by),
-        evidence,
-    ))
-    .await?;
-    Ok(())
+    let rows = tx
+        .execute(sql!(
+            "UPDATE onboarding_items SET done_at = $2, done_by = $3, evidence = $4 \
+             WHERE id = $1 AND done_at IS NOT DISTINCT FROM $5",
+            id,
+            done.map(|(at, _)| at),
+            done.map(|(_, by)| by),
+            evidence,
+            read_done_at,
+        ))
+        .await?;
+    crate::changed_one(rows, "onboarding item")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

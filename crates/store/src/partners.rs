@@ -135,31 +135,46 @@ pub async fn update(
     Ok(())
 }
 
+/// Moves a partner from lifecycle stage `from` to `to`; [`crate::Error::Changed`] when it is
+/// no longer in `from`.
 pub async fn set_stage(
     tx: &mut Tx,
     id: Uuid,
-    stage: domain::partners::LifecycleStage,
+    from: domain::partners::LifecycleStage,
+    to: domain::partners::LifecycleStage,
     at: OffsetDateTime,
 ) -> Result<()> {
-    tx.execute(sql!(
-        "UPDATE partners SET stage = $2, updated_at = $3 WHERE id = $1",
-        id,
-        stage.to_string(),
-        at
-    ))
-    .await?;
-    Ok(())
+    let rows = tx
+        .execute(sql!(
+            "UPDATE partners SET stage = $2, updated_at = $3 WHERE id = $1 AND stage = $4",
+            id,
+            to.to_string(),
+            at,
+            from.to_string()
+        ))
+        .await?;
+    crate::changed_one(rows, "partner's stage")
 }
 
-pub async fn set_tier(tx: &mut Tx, id: Uuid, tier: &str, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!(
-        "UPDATE partners SET tier = $2, updated_at = $3 WHERE id = $1",
-        id,
-        tier,
-        at
-    ))
-    .await?;
-    Ok(())
+/// Moves a partner from tier `from` to `to`; [`crate::Error::Changed`] when it no longer
+/// holds `from`.
+pub async fn set_tier(
+    tx: &mut Tx,
+    id: Uuid,
+    from: &str,
+    to: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
+    let rows = tx
+        .execute(sql!(
+            "UPDATE partners SET tier = $2, updated_at = $3 WHERE id = $1 AND tier = $4",
+            id,
+            to,
+            at,
+            from
+        ))
+        .await?;
+    crate::changed_one(rows, "partner's tier")
 }
 
 pub async fn set_archived(

@@ -69,11 +69,13 @@ pub async fn insert(tx: &mut Tx, row: &ProposalRow) -> Result<()> {
     Ok(())
 }
 
-/// Writes a proposal's changeable parts (status, target, reason, decision).
-pub async fn update(tx: &mut Tx, row: &ProposalRow) -> Result<()> {
-    tx.execute(sql!(
+/// Writes a proposal's changeable parts (status, target, reason, decision), provided it still
+/// has the status it was read with (`read_status`), else [`crate::Error::Changed`].
+pub async fn update(tx: &mut Tx, row: &ProposalRow, read_status: &str) -> Result<()> {
+    let rows = tx.execute(sql!(
         "UPDATE tier_proposals SET status = $2, to_tier = $3, final_tier = $4, reason = $5, decided_by = $6, \
-         decided_by_label = $7, decided_at = $8, decision_note = $9, updated_at = $10 WHERE id = $1",
+         decided_by_label = $7, decided_at = $8, decision_note = $9, updated_at = $10 \
+         WHERE id = $1 AND status = $11",
         row.id,
         &row.status,
         &row.to_tier,
@@ -84,9 +86,10 @@ pub async fn update(tx: &mut Tx, row: &ProposalRow) -> Result<()> {
         row.decided_at,
         &row.decision_note,
         row.updated_at,
+        read_status,
     ))
     .await?;
-    Ok(())
+    crate::changed_one(rows, "tier proposal")
 }
 
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<ProposalWithPartner>> {
