@@ -31,7 +31,7 @@ pub(crate) fn minor(amount: Decimal) -> i64 {
     (amount * Decimal::ONE_HUNDRED).to_i64().unwrap_or(i64::MAX)
 }
 
-fn money(minor: i64) -> Decimal {
+pub(crate) fn money(minor: i64) -> Decimal {
     Decimal::new(minor, 2)
 }
 
@@ -199,7 +199,7 @@ impl Services {
         Ok(self.reference_key.get_or_init(|| key).clone())
     }
 
-    fn deal_view(
+    pub(crate) fn deal_view(
         &self,
         actor: &Actor,
         program: &Program,
@@ -965,6 +965,11 @@ pub struct ActivityView {
     pub occurred_on: String,
     pub by: String,
     pub by_partner: bool,
+    /// Who of ours confirmed a partner's activity.
+    pub confirmed_by: Option<String>,
+    /// Logged by our people or confirmed by them: counts for deal credit and the co-sell
+    /// joint-call rule.
+    pub counts_for_credit: bool,
 }
 
 pub const ACTIVITY_KINDS: [&str; 5] = ["call", "meeting", "demo", "email", "note"];
@@ -1116,7 +1121,7 @@ impl Services {
 
     /// Writes a changed registration with a new change number, audits it and brings this
     /// process's conflict index up to date.
-    async fn save_deal(
+    pub(crate) async fn save_deal(
         &self,
         mut tx: store::Tx,
         actor: &Actor,
@@ -1350,6 +1355,9 @@ impl Services {
                 None
             }
         };
+        if to == Some(Status::Won) && amount.is_some_and(|a| a <= Decimal::ZERO) {
+            v.add("amount", "a won deal's amount must be more than 0");
+        }
         let closed_on = parse_day(&mut v, "closed_on", &input.closed_on, today);
         if let Some(d) = closed_on.filter(|d| *d > today) {
             v.add("closed_on", format!("{d} is in the future"));
@@ -1362,6 +1370,10 @@ impl Services {
             .unwrap_or(Status::Draft)
             .check_move(to)
             .map_err(Error::Conflict)?;
+        if to == Status::Won {
+            crate::deal_credit::require_joint_call_to_win(&mut tx, &program, &before).await?;
+            crate::deal_credit::record_win(&mut tx, actor, &before).await?;
+        }
         let mut row = before.clone();
         row.status = to.as_str().into();
         row.closed_on = Some(closed_on.to_string());
@@ -1421,6 +1433,7 @@ impl Services {
             by_label: actor.label.clone(),
             by_partner: i64::from(actor.role.is_partner_side()),
             created_at: now,
+            confirmed_by: None,
         };
         store::deals::insert_activity(&mut tx, &row).await?;
         let mut deal_after = deal.clone();
@@ -1514,11 +1527,7 @@ impl Services {
                 money(before.deal_size_minor),
             );
             if co_sold && registration::joint_call_needed(&program.policies.co_sell, stage) {
-                let joint = store::deals::activities(&mut tx, id)
-                    .await?
-                    .iter()
-                    .any(|a| a.joint == 1);
-                if !joint {
+                if !crate::deal_credit::has_joint_call(&mut tx, id).await? {
                     v.add(
                         "stage",
                         format!(
@@ -1553,7 +1562,7 @@ impl Services {
     }
 }
 
-fn activity_view(row: store::deals::ActivityRow) -> ActivityView {
+pub(crate) fn activity_view(row: store::deals::ActivityRow) -> ActivityView {
     ActivityView {
         id: row.id,
         kind: row.kind,
@@ -1562,6 +1571,11 @@ fn activity_view(row: store::deals::ActivityRow) -> ActivityView {
         occurred_on: row.occurred_on,
         by: row.by_label,
         by_partner: row.by_partner != 0,
+        counts_for_credit: registration::activity_counts(
+            row.by_partner != 0,
+            row.confirmed_by.is_some(),
+        ),
+        confirmed_by: row.confirmed_by,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod conflict_cases;
+pub mod deal_credit;
 pub mod deal_import;
 pub mod deals;
 pub mod demo;

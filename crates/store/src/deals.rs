@@ -467,6 +467,8 @@ pub struct ActivityRow {
     pub by_label: String,
     pub by_partner: i64,
     pub created_at: OffsetDateTime,
+    /// The internal user who confirmed a partner's joint activity.
+    pub confirmed_by: Option<String>,
 }
 
 pub async fn insert_activity(tx: &mut Tx, row: &ActivityRow) -> Result<()> {
@@ -490,11 +492,56 @@ pub async fn insert_activity(tx: &mut Tx, row: &ActivityRow) -> Result<()> {
 /// A registration's activities, newest first.
 pub async fn activities(tx: &mut Tx, deal_id: Uuid) -> Result<Vec<ActivityRow>> {
     tx.all(sql!(
-        "SELECT id, deal_id, kind, joint, note, occurred_on, by_label, by_partner, created_at \
-         FROM deal_activities WHERE deal_id = $1 ORDER BY occurred_on DESC, id DESC",
+        "SELECT id, deal_id, kind, joint, note, occurred_on, by_label, by_partner, created_at, \
+         confirmed_by FROM deal_activities WHERE deal_id = $1 ORDER BY occurred_on DESC, id DESC",
         deal_id
     ))
     .await
+}
+
+/// An internal user confirms a partner's joint activity; [`crate::Error::Changed`] when it was
+/// confirmed already (or is not that deal's).
+pub async fn confirm_activity(tx: &mut Tx, deal_id: Uuid, id: Uuid, by: &str) -> Result<()> {
+    let rows = tx
+        .execute(sql!(
+            "UPDATE deal_activities SET confirmed_by = $3 \
+             WHERE id = $1 AND deal_id = $2 AND confirmed_by IS NULL",
+            id,
+            deal_id,
+            by
+        ))
+        .await?;
+    crate::changed_one(rows, "activity")
+}
+
+/// Records who confirmed a won registration; a second confirmation is
+/// [`crate::Error::Changed`].
+pub async fn confirm_win(tx: &mut Tx, deal_id: Uuid, by: &str, at: OffsetDateTime) -> Result<()> {
+    let rows = tx
+        .execute(sql!(
+            "INSERT INTO win_confirmations (deal_id, confirmed_by, confirmed_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (deal_id) DO NOTHING",
+            deal_id,
+            by,
+            at
+        ))
+        .await?;
+    crate::changed_one(rows, "won registration")
+}
+
+/// Who confirmed a registration's win, if anyone has.
+pub async fn win_confirmation(tx: &mut Tx, deal_id: Uuid) -> Result<Option<WinConfirmation>> {
+    tx.optional(sql!(
+        "SELECT confirmed_by, confirmed_at FROM win_confirmations WHERE deal_id = $1",
+        deal_id
+    ))
+    .await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WinConfirmation {
+    pub confirmed_by: String,
+    pub confirmed_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -735,13 +782,19 @@ pub async fn won(
     currency: &str,
     logged_activity_only: bool,
 ) -> Result<Vec<WonRow>> {
+    // Only wins an internal user confirmed, and (co-sell policy) only deals with activity an
+    // internal user logged or confirmed: a partner's own word feeds no tier.
     let mut query = Sql::new(
-        "SELECT partner_id, closed_on, closed_amount_minor, currency FROM deal_registrations \
-         WHERE status = 'won' AND closed_on IS NOT NULL AND closed_amount_minor IS NOT NULL AND currency = ",
+        "SELECT partner_id, closed_on, closed_amount_minor, currency FROM deal_registrations d \
+         WHERE status = 'won' AND closed_on IS NOT NULL AND closed_amount_minor IS NOT NULL \
+         AND EXISTS (SELECT 1 FROM win_confirmations c WHERE c.deal_id = d.id) AND currency = ",
     );
     query.push_bind(currency);
     if logged_activity_only {
-        query.push(" AND last_activity_at IS NOT NULL");
+        query.push(
+            " AND EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id \
+             AND (a.by_partner = 0 OR a.confirmed_by IS NOT NULL))",
+        );
     }
     if let Some(partner) = partner_id {
         query.push(" AND partner_id = ").push_bind(partner);

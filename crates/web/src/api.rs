@@ -27,6 +27,7 @@ use services::attachments::AttachmentView;
 use services::audit::AuditQuery;
 use services::auth::ApiToken;
 use services::conflict_cases::{CaseAction, CaseView};
+use services::deal_credit::WinConfirmationInput;
 use services::deals::{
     ActivityInput, ActivityView, AssignmentInput, DealClose, DealDecision, DealQuery, DealView,
     PipelineInput, SnapshotView,
@@ -128,6 +129,11 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}/submit", post(submit_deal))
         .route("/deals/{id}/decision", post(decide_deal))
         .route("/deals/{id}/close", post(close_deal))
+        .route("/deals/{id}/win-confirmation", post(confirm_win))
+        .route(
+            "/deals/{id}/activities/{activity}/confirmation",
+            post(confirm_activity),
+        )
         .route("/deals/{id}/assignment", post(assign_deal))
         .route("/deals/{id}/extension", post(request_extension))
         .route("/deals/{id}/extension/decision", post(decide_extension))
@@ -1127,6 +1133,41 @@ async fn close_deal(
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/deals/{id}/win-confirmation", tag = "deals", request_body = WinConfirmationInput,
+    responses((status = 200, body = DealView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn confirm_win(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(input): ApiJson<WinConfirmationInput>,
+) -> ApiResult<DealView> {
+    Ok(Json(
+        state.services.confirm_win(&auth.actor, id, &input).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/deals/{id}/activities/{activity}/confirmation", tag = "deals",
+    responses((status = 200, body = ActivityView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn confirm_activity(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ids: Result<Path<(Uuid, Uuid)>, axum::extract::rejection::PathRejection>,
+) -> ApiResult<ActivityView> {
+    let Ok(Path((deal, activity))) = ids else {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "no such activity",
+        ));
+    };
+    Ok(Json(
+        state
+            .services
+            .confirm_activity(&auth.actor, deal, activity)
+            .await?,
+    ))
+}
+
 #[utoipa::path(post, path = "/api/v1/deals/{id}/assignment", tag = "deals", request_body = AssignmentInput,
     responses((status = 200, body = DealView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn assign_deal(
@@ -1712,7 +1753,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_notifications, read_notifications, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, export_deals, export_opportunities, export_accounts, export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, export_deals, export_opportunities, export_accounts, export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

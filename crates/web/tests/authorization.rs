@@ -638,6 +638,15 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Box::new(move |r| on_b(r, editor(r))),
         ),
         (
+            Method::POST,
+            format!("/api/v1/deals/{deal}/win-confirmation"),
+            Some("{}".into()),
+            Box::new(|r| {
+                let confirms = [Role::Admin, Role::PartnerManager, Role::Sales];
+                on_b(r, if confirms.contains(&r) { Allowed } else { Forbidden })
+            }),
+        ),
+        (
             Method::GET,
             format!("/api/v1/deals/{deal}/conflict-case"),
             None,

@@ -338,6 +338,19 @@ pub fn co_sell_required(
     (partner_sourced && policy.required_when_partner_sourced) || deal_size > policy.required_above
 }
 
+/// Whether an activity counts towards deal credit and the co-sell joint-call rule: one our
+/// own people logged, or a partner's that one of them confirmed. A partner's own word never
+/// earns its credit.
+pub fn activity_counts(by_partner: bool, confirmed_by_us: bool) -> bool {
+    !by_partner || confirmed_by_us
+}
+
+/// Whether winning a deal needs a joint call first: a win passes every stage, so the policy's
+/// joint-call stage is always behind it when the deal is co-sold.
+pub fn joint_call_needed_to_win(policy: &crate::program::policy::CoSell) -> bool {
+    joint_call_needed(policy, Stage::Negotiation)
+}
+
 /// Whether moving to `stage` needs a logged joint call first (a stage past the policy's).
 pub fn joint_call_needed(policy: &crate::program::policy::CoSell, stage: Stage) -> bool {
     stage.policy_stage() > policy.joint_call_required_after
@@ -593,6 +606,13 @@ mod tests {
         );
         assert!(co_sell_required(&policy, false, Decimal::from(50_001)));
         assert!(!joint_call_needed(&policy, Stage::Discovery));
+        assert!(joint_call_needed_to_win(&policy));
+        assert!(activity_counts(false, false), "ours");
+        assert!(!activity_counts(true, false), "the partner's own word");
+        assert!(
+            activity_counts(true, true),
+            "the partner's, confirmed by us"
+        );
         assert!(joint_call_needed(&policy, Stage::Demo));
         assert_eq!(
             weighted_value(Decimal::from(48_000), 30),

@@ -1,0 +1,198 @@
+//! What a partner may report but only we confirm. A partner closes its registration as won and
+//! logs joint calls; the win (and its amount) feeds the tier engine, and later payouts, only
+//! once an internal user has confirmed it, and a partner's joint call counts for credit and
+//! for the co-sell rule only when one of our people logged or confirmed it.
+
+use domain::deals::registration::{self, Status};
+use domain::program::Program;
+use domain::roles::Role;
+use domain::validation::Choice;
+use rust_decimal::Decimal;
+use store::deals::DealRow;
+use uuid::Uuid;
+
+use crate::deals::{ActivityView, DealView, activity_view, minor, money};
+use crate::notifications;
+use crate::{Actor, Change, Error, Result, Services, record, require};
+
+/// What an internal user confirms of a won registration.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct WinConfirmationInput {
+    /// The confirmed amount; the amount the partner reported when empty.
+    #[serde(deserialize_with = "domain::validation::number_or_text")]
+    pub amount: String,
+}
+
+/// Our people who confirm wins and partners' joint activities.
+fn may_confirm(actor: &Actor) -> bool {
+    actor.is_internal() && (actor.role.can_edit_partners() || actor.role == Role::Sales)
+}
+
+/// Whether the deal has a joint call (or meeting, demo) that counts: ours, or confirmed by us.
+pub(crate) async fn has_joint_call(tx: &mut store::Tx, deal_id: Uuid) -> Result<bool> {
+    Ok(store::deals::activities(tx, deal_id)
+        .await?
+        .iter()
+        .any(|a| {
+            a.joint == 1
+                && registration::activity_counts(a.by_partner != 0, a.confirmed_by.is_some())
+        }))
+}
+
+/// A co-sold deal is won only after a joint call that counts: winning passes every stage.
+pub(crate) async fn require_joint_call_to_win(
+    tx: &mut store::Tx,
+    program: &Program,
+    deal: &DealRow,
+) -> Result<()> {
+    let policy = &program.policies.co_sell;
+    let co_sold = registration::co_sell_required(
+        policy,
+        deal.partner_sourced != 0,
+        money(deal.deal_size_minor),
+    );
+    if co_sold
+        && registration::joint_call_needed_to_win(policy)
+        && !has_joint_call(tx, deal.id).await?
+    {
+        return Err(Error::field(
+            "outcome",
+            "this deal is co-sold: a joint call with our team must be on record (logged or \
+             confirmed by us) before it is won",
+        ));
+    }
+    Ok(())
+}
+
+/// A win closed by one of our people is confirmed at once; a partner's report waits for us,
+/// and the partner's team is told.
+pub(crate) async fn record_win(tx: &mut store::Tx, actor: &Actor, deal: &DealRow) -> Result<()> {
+    let now = store::now();
+    if may_confirm(actor) {
+        return Ok(store::deals::confirm_win(tx, deal.id, &actor.label, now).await?);
+    }
+    let owner = store::partners::get(tx, deal.partner_id)
+        .await?
+        .and_then(|p| p.owner_id);
+    let team = notifications::partner_team(tx, owner).await?;
+    let message = format!(
+        "{} ({}) reported won: confirm the win and its amount",
+        deal.reference, deal.customer_name
+    );
+    let link = format!("/deals/{}", deal.id);
+    notifications::notify(
+        tx,
+        &team,
+        &store::notifications::NewNotification {
+            partner_id: Some(deal.partner_id),
+            kind: "win_reported",
+            message: &message,
+            link: &link,
+        },
+        now,
+    )
+    .await
+}
+
+impl Services {
+    /// One of our people confirms a partner's reported win, with its amount: from now on it
+    /// is the partner's sourced revenue.
+    pub async fn confirm_win(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &WinConfirmationInput,
+    ) -> Result<DealView> {
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.write().await?;
+        let before = self.visible_deal(&mut tx, actor, id).await?;
+        require(
+            may_confirm(actor),
+            "only admins, partner managers and sales confirm wins",
+        )?;
+        let amount =
+            domain::validation::amount(&input.amount).map_err(|e| Error::field("amount", e))?;
+        if amount.is_some_and(|a| a <= Decimal::ZERO) {
+            return Err(Error::field(
+                "amount",
+                "a won deal's amount must be more than 0",
+            ));
+        }
+        if before.status != Status::Won.as_str() {
+            return Err(Error::Conflict(format!(
+                "only a won registration is confirmed; {} is {}",
+                before.reference, before.status
+            )));
+        }
+        require_joint_call_to_win(&mut tx, &program, &before).await?;
+        store::deals::confirm_win(&mut tx, id, &actor.label, store::now()).await?;
+        let mut row = before.clone();
+        if let Some(amount) = amount {
+            row.closed_amount_minor = Some(minor(amount));
+        }
+        let summary = format!(
+            "{} ({}): win confirmed at {} {}",
+            row.reference,
+            row.customer_name,
+            money(row.closed_amount_minor.unwrap_or_default()),
+            row.currency
+        );
+        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let row = self
+            .save_deal(tx, actor, &before, row, "win_confirmed", summary)
+            .await?;
+        self.deal_view(actor, &program, &row, &name)
+    }
+
+    /// One of our people confirms they took part in a partner's logged activity, so it counts
+    /// for credit and for the co-sell joint-call rule.
+    pub async fn confirm_activity(
+        &self,
+        actor: &Actor,
+        deal_id: Uuid,
+        activity_id: Uuid,
+    ) -> Result<ActivityView> {
+        let mut tx = self.db.write().await?;
+        let deal = self.visible_deal(&mut tx, actor, deal_id).await?;
+        require(
+            may_confirm(actor),
+            "only admins, partner managers and sales confirm activities",
+        )?;
+        let activity = store::deals::activities(&mut tx, deal_id)
+            .await?
+            .into_iter()
+            .find(|a| a.id == activity_id)
+            .ok_or(Error::NotFound)?;
+        if activity.by_partner == 0 {
+            return Err(Error::Conflict(
+                "our own activities count without confirmation".into(),
+            ));
+        }
+        store::deals::confirm_activity(&mut tx, deal_id, activity_id, &actor.label).await?;
+        let now = store::now();
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(deal.partner_id),
+                entity_type: "deal_registration",
+                entity_id: deal.id,
+                action: "activity_confirmed",
+                summary: format!(
+                    "{}: {}'s {} of {} confirmed",
+                    deal.reference, activity.by_label, activity.kind, activity.occurred_on
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(activity_view(store::deals::ActivityRow {
+            confirmed_by: Some(actor.label.clone()),
+            ..activity
+        }))
+    }
+}

@@ -1,0 +1,152 @@
+//! Nothing that feeds a tier is self-declared: a partner reports a win and logs joint calls,
+//! and only our people confirm them — on SQLite and on PostgreSQL.
+
+use rust_decimal::Decimal;
+use services::Error;
+use services::deal_credit::WinConfirmationInput;
+use services::deals::{ActivityInput, DealClose, DealDecision};
+
+mod common;
+use common::*;
+
+fn won(amount: &str) -> DealClose {
+    DealClose {
+        outcome: "won".into(),
+        amount: amount.into(),
+        closed_on: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_partners_win_and_joint_call_count_only_once_we_confirm_them() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let a = w.partner_a;
+        certify(s, &w.manager, a, "ana@alpha.com").await;
+        let deal = s
+            .register_deal(
+                &w.a_user,
+                a,
+                &deal_input("Acme Corp", "acme.com", "80000"),
+                true,
+            )
+            .await
+            .unwrap();
+        let approve = DealDecision {
+            decision: "approve".into(),
+            note: String::new(),
+        };
+        s.decide_deal(&w.manager, deal.id, &approve).await.unwrap();
+        let revenue = || async {
+            s.partner_facts(&w.manager, a)
+                .await
+                .unwrap()
+                .sourced_revenue_12m
+        };
+
+        // Partner-sourced, so co-sold: no win without a joint call that counts.
+        let co_sold = "this deal is co-sold: a joint call with our team must be on record \
+                       (logged or confirmed by us) before it is won";
+        match s.close_deal(&w.a_user, deal.id, &won("5000000")).await {
+            Err(Error::Invalid(e)) => assert_eq!(
+                (e[0].field.as_str(), e[0].message.as_str()),
+                ("outcome", co_sold)
+            ),
+            other => panic!("{other:?}"),
+        }
+        let call = ActivityInput {
+            kind: "call".into(),
+            joint: true,
+            note: "joint discovery call".into(),
+            ..Default::default()
+        };
+        let logged = s.log_activity(&w.a_user, deal.id, &call).await.unwrap();
+        assert!(!logged.counts_for_credit, "the partner's own word");
+        match s.close_deal(&w.a_user, deal.id, &won("5000000")).await {
+            Err(Error::Invalid(e)) => assert_eq!(e[0].message, co_sold),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            s.confirm_activity(&w.a_admin, deal.id, logged.id).await,
+            Err(Error::Forbidden(_))
+        ));
+        let confirmed = s
+            .confirm_activity(&w.manager, deal.id, logged.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                confirmed.counts_for_credit,
+                confirmed.confirmed_by.as_deref()
+            ),
+            (true, Some("pm@vendor.test"))
+        );
+        assert!(matches!(
+            s.confirm_activity(&w.manager, deal.id, logged.id).await,
+            Err(Error::Conflict(_))
+        ));
+
+        match s.close_deal(&w.a_user, deal.id, &won("0")).await {
+            Err(Error::Invalid(e)) => assert_eq!(
+                (e[0].field.as_str(), e[0].message.as_str()),
+                ("amount", "a won deal's amount must be more than 0")
+            ),
+            other => panic!("{other:?}"),
+        }
+        // The partner reports $5,000,000: it is won, and feeds nothing until we confirm it.
+        let reported = s
+            .close_deal(&w.a_user, deal.id, &won("5000000"))
+            .await
+            .unwrap();
+        assert_eq!(reported.status, domain::deals::registration::Status::Won);
+        assert_eq!(revenue().await, Decimal::ZERO);
+        let waiting = s
+            .notifications(&w.manager, &Default::default())
+            .await
+            .unwrap();
+        assert!(
+            waiting.items.iter().any(|n| n.kind == "win_reported"),
+            "the partner manager is asked to confirm"
+        );
+
+        let confirm = WinConfirmationInput {
+            amount: "120000".into(),
+        };
+        assert!(matches!(
+            s.confirm_win(&w.a_admin, deal.id, &confirm).await,
+            Err(Error::Forbidden(_))
+        ));
+        s.confirm_win(&w.manager, deal.id, &confirm).await.unwrap();
+        assert_eq!(revenue().await, Decimal::from(120_000));
+        assert!(matches!(
+            s.confirm_win(&w.manager, deal.id, &confirm).await,
+            Err(Error::Conflict(_))
+        ));
+
+        // A win one of ours records is confirmed at once.
+        let second = s
+            .register_deal(
+                &w.a_user,
+                a,
+                &deal_input("Globex", "globex.com", "30000"),
+                true,
+            )
+            .await
+            .unwrap();
+        s.decide_deal(&w.manager, second.id, &approve)
+            .await
+            .unwrap();
+        let ours = ActivityInput {
+            kind: "meeting".into(),
+            joint: true,
+            note: "QBR".into(),
+            ..Default::default()
+        };
+        s.log_activity(&w.manager, second.id, &ours).await.unwrap();
+        s.close_deal(&w.manager, second.id, &won("30000"))
+            .await
+            .unwrap();
+        assert_eq!(revenue().await, Decimal::from(150_000));
+    })
+    .await;
+}
