@@ -18,6 +18,66 @@ pub struct AuditEvent {
     pub after: Option<serde_json::Value>,
 }
 
+/// The events a partner's own people see on its timeline, by entity type and action; every
+/// other event (IPP and 3C/4C assessments, conflict cases, proposals, deal-desk assignments,
+/// our activity notes, health checks, typed facts, imports) is internal. An allowlist, so an
+/// event added later stays internal until someone decides its summary is fit for partners.
+/// The summaries of these events carry no internal notes.
+pub const PARTNER_TIMELINE: &[(&str, &[&str])] = &[
+    (
+        "partner",
+        &[
+            "created",
+            "updated",
+            "stage_changed",
+            "tier_changed",
+            "archived",
+            "restored",
+        ],
+    ),
+    ("contact", &["created", "updated", "archived"]),
+    (
+        "certification",
+        &[
+            "earned",
+            "enrolled",
+            "requirement_met",
+            "requirement_reopened",
+            "renewal_reminder",
+        ],
+    ),
+    (
+        "deal_registration",
+        &[
+            "drafted",
+            "submitted",
+            "approved",
+            "rejected",
+            "more_info_requested",
+            "won",
+            "lost",
+            "expired",
+            "extension_requested",
+            "extension_granted",
+            "extension_refused",
+            "win_confirmed",
+            "activity_confirmed",
+        ],
+    ),
+    ("lead", &["submitted", "accepted", "rejected"]),
+    ("onboarding_item", &["done", "reopened"]),
+    ("attachment", &["uploaded"]),
+    ("user", &["created", "disabled", "enabled", "updated"]),
+];
+
+/// `entity_type:action` keys of [`PARTNER_TIMELINE`], as storage filters on them.
+pub fn partner_timeline_keys() -> Vec<String> {
+    PARTNER_TIMELINE
+        .iter()
+        .flat_map(|(entity, actions)| actions.iter().map(move |a| format!("{entity}:{a}")))
+        .collect()
+}
+
 /// The names of the top-level fields whose values differ between two JSON objects.
 pub fn changed_fields(before: &serde_json::Value, after: &serde_json::Value) -> Vec<String> {
     let (Some(before), Some(after)) = (before.as_object(), after.as_object()) else {

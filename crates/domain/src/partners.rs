@@ -477,6 +477,8 @@ pub struct Partner {
     pub owner_name: Option<String>,
     pub our_exec_sponsor: String,
     pub partner_exec_sponsor: String,
+    /// Internal: left out of what a partner's own people receive.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub notes: String,
     #[serde(with = "time::serde::rfc3339::option")]
     pub archived_at: Option<time::OffsetDateTime>,
@@ -488,6 +490,12 @@ pub struct Partner {
 
 impl Partner {
     /// The editable fields, as they would be re-submitted unchanged.
+    /// The record as the partner's own people receive it: our internal notes left out.
+    pub fn as_seen_by_partner(mut self) -> Partner {
+        self.notes = String::new();
+        self
+    }
+
     pub fn to_input(&self) -> PartnerInput {
         PartnerInput {
             legal_name: self.legal_name.clone(),

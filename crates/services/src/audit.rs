@@ -69,6 +69,7 @@ impl AuditQuery {
             until: parse_date(&mut v, "until", &self.until),
             before_id: parse_id(&mut v, "cursor", &self.cursor),
             limit,
+            only_kinds: None,
         };
         v.into_result().map_err(Error::Invalid)?;
         Ok(filter)
@@ -113,10 +114,14 @@ impl Services {
         };
         let mut filter = query.to_filter()?;
         filter.partner_id = Some(partner_id);
+        if !actor.is_internal() {
+            filter.only_kinds = Some(domain::audit::partner_timeline_keys());
+        }
         let mut tx = self.db.read().await?;
         let mut items = store::audit::list(&mut tx, &filter).await?;
         tx.commit().await?;
         if !actor.is_internal() {
+            // The before/after values may hold internal notes: a partner reads what happened.
             for event in &mut items {
                 event.before = None;
                 event.after = None;

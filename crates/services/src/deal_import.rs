@@ -109,7 +109,7 @@ impl Services {
         loop {
             let write = async {
                 match tx.as_mut() {
-                    Some(tx) => writing.store(tx).await,
+                    Some(tx) => writing.store(tx, &actor.label).await,
                     None => Ok(()),
                 }
             };
@@ -186,8 +186,10 @@ impl Batch {
         self.new.len() + self.updates.len() >= store::deals::ROWS_PER_INSERT
     }
 
-    /// Writes the batch and empties it.
-    async fn store(&mut self, tx: &mut store::Tx) -> Result<()> {
+    /// Writes the batch and empties it. An import is our own record (the CRM's), so the wins
+    /// it brings are confirmed by the importer.
+    async fn store(&mut self, tx: &mut store::Tx, importer: &str) -> Result<()> {
+        let mut won: Vec<Uuid> = Vec::new();
         for mut row in self.updates.drain(..) {
             let current = store::deals::get_by_number(tx, row.number)
                 .await?
@@ -196,8 +198,18 @@ impl Batch {
             row.reference = current.reference;
             row.created_at = current.created_at;
             store::deals::update(tx, &row, current.change_no).await?;
+            if row.status == Status::Won.as_str() {
+                won.push(row.id);
+            }
         }
         store::deals::insert_many(tx, &self.new).await?;
+        won.extend(
+            self.new
+                .iter()
+                .filter(|row| row.status == Status::Won.as_str())
+                .map(|row| row.id),
+        );
+        store::deals::confirm_wins(tx, &won, importer, store::now()).await?;
         self.new.clear();
         Ok(())
     }

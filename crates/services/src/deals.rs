@@ -1470,7 +1470,13 @@ impl Services {
         self.visible_deal(&mut tx, actor, id).await?;
         let rows = store::deals::activities(&mut tx, id).await?;
         tx.commit().await?;
-        Ok(rows.into_iter().map(activity_view).collect())
+        // Our own calls, emails and notes about a deal are internal; the partner sees what
+        // its people logged and the joint activities both sides were on.
+        Ok(rows
+            .into_iter()
+            .filter(|a| actor.is_internal() || a.by_partner != 0 || a.joint != 0)
+            .map(activity_view)
+            .collect())
     }
 
     /// Updates the pipeline tracker's fields. Moving a co-sold deal past the policy's stage

@@ -184,6 +184,26 @@ impl Services {
     }
 
     /// What the tier engine reads for a partner today: the trailing four quarters.
+    /// A partner's quarters as the asking user may read them, oldest first: the IPP score
+    /// (our judgement) is left out for the partner's own people.
+    pub async fn partner_quarters(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+    ) -> Result<Vec<domain::program::history::QuarterFactsInput>> {
+        let history = self.partner_history(actor, partner_id).await?;
+        Ok(history
+            .iter()
+            .map(|q| {
+                let mut shown = q.to_input();
+                if !actor.is_internal() {
+                    shown.ipp_score = String::new();
+                }
+                shown
+            })
+            .collect())
+    }
+
     pub async fn partner_facts(&self, actor: &Actor, partner_id: Uuid) -> Result<PartnerFacts> {
         let history = self.partner_history(actor, partner_id).await?;
         Ok(history::facts_as_of(&history, current_quarter()))

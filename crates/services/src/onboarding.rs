@@ -203,10 +203,13 @@ impl Services {
                 .count(),
             overdue: items.iter().filter(|i| i.overdue).count(),
             health_checks_due: start
+                .filter(|_| actor.is_internal())
                 .map(|s| onboarding::health_checks_due(&program.onboarding, s, today, &recorded))
                 .unwrap_or_default(),
+            // Health checks are our judgement of the partner: never part of its own view.
             health_checks: checks
                 .into_iter()
+                .filter(|_| actor.is_internal())
                 .map(|c| HealthCheckView {
                     day: c.day,
                     status: c.status,

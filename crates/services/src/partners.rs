@@ -204,8 +204,11 @@ impl Services {
             filter.only_partner = Some(actor.partner_id.ok_or(Error::NotFound)?);
         }
         let mut tx = self.db.read().await?;
-        let items = store::partners::list(&mut tx, &filter).await?;
+        let mut items = store::partners::list(&mut tx, &filter).await?;
         tx.commit().await?;
+        if !actor.is_internal() {
+            items = items.into_iter().map(Partner::as_seen_by_partner).collect();
+        }
         let next_cursor = (items.len() as i64 == filter.limit)
             .then(|| {
                 items
@@ -220,7 +223,11 @@ impl Services {
         let mut tx = self.db.read().await?;
         let partner = visible_partner(&mut tx, actor, id).await?;
         tx.commit().await?;
-        Ok(partner)
+        Ok(if actor.is_internal() {
+            partner
+        } else {
+            partner.as_seen_by_partner()
+        })
     }
 
     pub async fn create_partner(&self, actor: &Actor, input: &PartnerInput) -> Result<Partner> {
@@ -569,14 +576,12 @@ async fn move_stage(
     let after = store::partners::get(tx, partner.id)
         .await?
         .ok_or(Error::NotFound)?;
-    let mut summary = format!(
+    let summary = format!(
         "Stage changed from {} to {}",
         partner.stage.label(),
         to.label()
     );
-    if !note.is_empty() {
-        summary.push_str(&format!(": {note}"));
-    }
+    // The note is ours: it goes with the values partners never read, not in the summary.
     let change = Change {
         partner_id: Some(partner.id),
         entity_type: "partner",
@@ -584,7 +589,7 @@ async fn move_stage(
         action: "stage_changed",
         summary,
         before: Some(serde_json::json!({ "stage": partner.stage })),
-        after: Some(serde_json::json!({ "stage": to })),
+        after: Some(serde_json::json!({ "stage": to, "note": note })),
     };
     record(tx, actor, at, change).await?;
     Ok(after)

@@ -597,14 +597,12 @@ async fn change_tier(
     now: OffsetDateTime,
 ) -> Result<()> {
     store::partners::set_tier(tx, partner.id, &partner.tier, tier, now).await?;
-    let mut summary = format!(
+    let summary = format!(
         "Tier changed from {} to {}",
         program.tier_name(&partner.tier),
         program.tier_name(tier)
     );
-    if !note.is_empty() {
-        summary.push_str(&format!(": {note}"));
-    }
+    // The decision's note is ours: kept with the values partners never read.
     record(
         tx,
         actor,
@@ -616,7 +614,7 @@ async fn change_tier(
             action: "tier_changed",
             summary,
             before: crate::snapshot(&serde_json::json!({ "tier": partner.tier })),
-            after: crate::snapshot(&serde_json::json!({ "tier": tier })),
+            after: crate::snapshot(&serde_json::json!({ "tier": tier, "note": note })),
         },
     )
     .await

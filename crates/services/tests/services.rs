@@ -2043,6 +2043,11 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
         )
         .await
         .unwrap();
+        // The partner's own word is not enough: one of ours confirms the joint call.
+        let call = s.deal_activities(&w.manager, first.id).await.unwrap()[0].id;
+        s.confirm_activity(&w.manager, first.id, call)
+            .await
+            .unwrap();
         let moved = s
             .update_pipeline(&w.a_user, first.id, &pipeline)
             .await
@@ -2070,6 +2075,9 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
             .await
             .unwrap();
         assert_eq!(won.status, Status::Won);
+        // The partner reported it; it counts once one of ours confirms it.
+        let confirm = services::deal_credit::WinConfirmationInput::default();
+        s.confirm_win(&w.manager, first.id, &confirm).await.unwrap();
         assert_eq!(
             s.partner_facts(&w.manager, a)
                 .await
@@ -2094,17 +2102,16 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
             .await
             .unwrap();
         }
-        s.close_deal(
-            &w.a_user,
-            quiet.id,
-            &DealClose {
-                outcome: "won".into(),
-                amount: String::new(),
-                closed_on: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+        // A co-sold deal without a joint call is not won at all (from discovery straight to won).
+        let quietly = DealClose {
+            outcome: "won".into(),
+            amount: String::new(),
+            closed_on: String::new(),
+        };
+        match s.close_deal(&w.a_user, quiet.id, &quietly).await {
+            Err(Error::Invalid(e)) => assert_eq!(e[0].field, "outcome"),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(
             s.partner_facts(&w.manager, a)
                 .await
@@ -2223,8 +2230,8 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
         let mine = s.pipeline(&w.a_user, None).await.unwrap();
         assert_eq!(
             (mine.open.deals, mine.won.deals, mine.won.value),
-            (0, 2, rust_decimal::Decimal::from(84_000)),
-            "the pipeline counts every win; the tier engine only credited ones"
+            (1, 1, rust_decimal::Decimal::from(75_000)),
+            "the quiet deal stays open: it was never won"
         );
         assert_eq!(
             mine.velocity_days,
@@ -2238,9 +2245,13 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
         let program = s.pipeline(&w.manager, None).await.unwrap();
         assert_eq!(
             (program.open.deals, program.open.weighted),
-            (1, rust_decimal::Decimal::from(8_000))
+            (2, rust_decimal::Decimal::from(11_600)),
+            "Bravo's 8,000 and Alpha's quiet deal (9,000 at 40 %)"
         );
-        assert_eq!(program.by_partner.keys().collect::<Vec<_>>(), ["Bravo"]);
+        assert_eq!(
+            program.by_partner.keys().collect::<Vec<_>>(),
+            ["Alpha", "Bravo"]
+        );
         assert!(matches!(
             s.take_forecast_snapshot(&w.a_admin).await,
             Err(Error::Forbidden(_))

@@ -83,6 +83,8 @@ pub struct AuditFilter {
     /// Newest first: continue with events older than this id (ids are time-ordered).
     pub before_id: Option<Uuid>,
     pub limit: i64,
+    /// Only events whose `entity_type:action` is one of these (a partner's view).
+    pub only_kinds: Option<Vec<String>>,
 }
 
 pub async fn list(tx: &mut Tx, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
@@ -115,6 +117,17 @@ pub async fn list(tx: &mut Tx, filter: &AuditFilter) -> Result<Vec<AuditEvent>> 
     }
     if let Some(before) = filter.before_id {
         query.push(" AND id < ").push_bind(before);
+    }
+    match &filter.only_kinds {
+        Some(kinds) if kinds.is_empty() => {
+            query.push(" AND 1 = 0");
+        }
+        Some(kinds) => {
+            query
+                .push(" AND entity_type || ':' || action IN ")
+                .push_bind_list(kinds.iter().map(String::as_str));
+        }
+        None => {}
     }
     query
         .push(" ORDER BY id DESC LIMIT ")

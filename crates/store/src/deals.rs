@@ -529,6 +529,29 @@ pub async fn confirm_win(tx: &mut Tx, deal_id: Uuid, by: &str, at: OffsetDateTim
     crate::changed_one(rows, "won registration")
 }
 
+/// Confirms the wins of many registrations at once (a CRM import is our record of them);
+/// wins confirmed before stay as they were.
+pub async fn confirm_wins(
+    tx: &mut Tx,
+    deal_ids: &[Uuid],
+    by: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
+    // Three parameters a row: well within SQLite's 32,766 per statement.
+    for chunk in deal_ids.chunks(5_000) {
+        let mut query = Sql::new(&format!(
+            "INSERT INTO win_confirmations (deal_id, confirmed_by, confirmed_at) VALUES {} \
+             ON CONFLICT (deal_id) DO NOTHING",
+            crate::values_list(tx.backend(), 3, chunk.len())
+        ));
+        for id in chunk {
+            query = query.arg(*id).arg(by).arg(at);
+        }
+        tx.execute(query).await?;
+    }
+    Ok(())
+}
+
 /// Who confirmed a registration's win, if anyone has.
 pub async fn win_confirmation(tx: &mut Tx, deal_id: Uuid) -> Result<Option<WinConfirmation>> {
     tx.optional(sql!(
@@ -791,9 +814,12 @@ pub async fn won(
     );
     query.push_bind(currency);
     if logged_activity_only {
+        // An imported deal carries its last activity from our CRM and none logged here.
         query.push(
-            " AND EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id \
-             AND (a.by_partner = 0 OR a.confirmed_by IS NOT NULL))",
+            " AND (EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id \
+             AND (a.by_partner = 0 OR a.confirmed_by IS NOT NULL)) \
+             OR (last_activity_at IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id)))",
         );
     }
     if let Some(partner) = partner_id {

@@ -712,10 +712,9 @@ async fn partner_facts(
     auth: ApiAuth,
     Id(id): Id,
 ) -> ApiResult<FactsView> {
-    let history = state.services.partner_history(&auth.actor, id).await?;
     Ok(Json(FactsView {
         as_of: services::facts::current_quarter().to_string(),
-        quarters: history.iter().map(|q| q.to_input()).collect(),
+        quarters: state.services.partner_quarters(&auth.actor, id).await?,
     }))
 }
 

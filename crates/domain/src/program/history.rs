@@ -186,8 +186,12 @@ pub struct QuarterFactsInput {
     pub customer_references: String,
     /// none, vp or c_level
     pub executive_sponsor: String,
-    /// 0-100
-    #[serde(deserialize_with = "crate::validation::number_or_text")]
+    /// 0-100; internal (the Ideal Partner Profile is our judgement), so absent from what a
+    /// partner's own people receive.
+    #[serde(
+        deserialize_with = "crate::validation::number_or_text",
+        skip_serializing_if = "String::is_empty"
+    )]
     #[schema(value_type = i64)]
     pub ipp_score: String,
     /// People holding each certification at quarter end, by catalog key (empty = 0).
