@@ -490,6 +490,19 @@ pub struct Partner {
 
 impl Partner {
     /// The editable fields, as they would be re-submitted unchanged.
+    /// Why the partner takes no part in the program any more — archived or exited — if so.
+    /// Such a partner's people lose portal access, and it registers nothing and keeps no
+    /// tier benefits; its records stay for us.
+    pub fn out_of_program(&self) -> Option<&'static str> {
+        if self.archived_at.is_some() {
+            Some("archived")
+        } else if self.stage == LifecycleStage::Exited {
+            Some("exited")
+        } else {
+            None
+        }
+    }
+
     /// The record as the partner's own people receive it: our internal notes left out.
     pub fn as_seen_by_partner(mut self) -> Partner {
         self.notes = String::new();

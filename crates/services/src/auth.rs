@@ -167,8 +167,14 @@ impl Services {
                 false
             }
         };
+        let out_of_program = match user.as_ref().and_then(|u| u.partner_id) {
+            Some(partner) => store::partners::get(&mut tx, partner)
+                .await?
+                .is_some_and(|p| p.out_of_program().is_some()),
+            None => false,
+        };
         let user = match user {
-            Some(user) if verified && user.disabled_at.is_none() => user,
+            Some(user) if verified && user.disabled_at.is_none() && !out_of_program => user,
             _ => {
                 store::auth::record_login_failure(&mut tx, &account_key, now).await?;
                 store::auth::record_login_failure(&mut tx, &ip_key, now).await?;

@@ -483,8 +483,8 @@ impl Services {
         for (i, item) in batch.iter().enumerate() {
             let refusal = match &partners[&item.partner_id] {
                 None => Some(Error::NotFound),
-                Some(p) if p.partner.archived_at.is_some() => Some(Error::Conflict(
-                    "an archived partner cannot register deals".into(),
+                Some(p) if let Some(why) = p.partner.out_of_program() => Some(Error::Conflict(
+                    format!("{} is {why}: it registers no deals", p.partner.display_name),
                 )),
                 Some(p) => gate
                     .filter(|_| item.submit && item.gated)
@@ -1190,6 +1190,12 @@ impl Services {
         let partner = store::partners::get(&mut tx, before.partner_id)
             .await?
             .ok_or(Error::NotFound)?;
+        if let Some(why) = partner.out_of_program() {
+            return Err(Error::Conflict(format!(
+                "{} is {why}: it registers no deals",
+                partner.display_name
+            )));
+        }
         let team = notifications::partner_team(&mut tx, partner.owner_id).await?;
         let mut row = before.clone();
         row.change_no = store::deals::next(&mut tx, "conflict_change").await?;

@@ -75,6 +75,12 @@ impl Services {
         input: &LeadInput,
     ) -> Result<LeadView> {
         let partner = self.get_partner(actor, partner_id).await?;
+        if let Some(why) = partner.out_of_program() {
+            return Err(Error::Conflict(format!(
+                "{} is {why}: it submits no leads",
+                partner.display_name
+            )));
+        }
         require(
             actor.role.is_partner_side() || actor.role.can_edit_partners(),
             "only the partner's people and partner managers submit leads",

@@ -371,6 +371,8 @@ impl Services {
         let partner = move_stage(&mut tx, actor, partner, stage.expect("validated"), &note).await?;
         self.start_onboarding_if_entered(&mut tx, &partner).await?;
         tx.commit().await?;
+        // Tokens ended by an exit must not live on in this process's memory.
+        self.tokens.forget_all();
         Ok(partner)
     }
 
@@ -402,7 +404,11 @@ impl Services {
             }));
         }
         let at = store::now();
-        store::partners::set_archived(&mut tx, id, archive.then_some(at), at).await?;
+        store::partners::set_archived(&mut tx, id, before.archived_at, archive.then_some(at), at)
+            .await?;
+        if archive {
+            store::auth::end_partner_access(&mut tx, id, at).await?;
+        }
         let after = store::partners::get(&mut tx, id)
             .await?
             .ok_or(Error::NotFound)?;
@@ -422,6 +428,7 @@ impl Services {
         };
         record(&mut tx, actor, at, change).await?;
         tx.commit().await?;
+        self.tokens.forget_all();
         Ok(after)
     }
 
@@ -534,6 +541,7 @@ impl Services {
         };
         record(&mut tx, actor, at, change).await?;
         tx.commit().await?;
+        self.tokens.forget_all();
         Ok(after)
     }
 }
@@ -573,6 +581,9 @@ async fn move_stage(
         .map_err(|e| Error::Invalid(vec![e]))?;
     let at = store::now();
     store::partners::set_stage(tx, partner.id, partner.stage, to, at).await?;
+    if to == LifecycleStage::Exited {
+        store::auth::end_partner_access(tx, partner.id, at).await?;
+    }
     let after = store::partners::get(tx, partner.id)
         .await?
         .ok_or(Error::NotFound)?;

@@ -194,3 +194,21 @@ pub async fn delete_old_login_failures(tx: &mut Tx, before: OffsetDateTime) -> R
     ))
     .await
 }
+
+/// Ends every session and API token of a partner organisation's people at once (archived or
+/// exited: no more portal access).
+pub async fn end_partner_access(tx: &mut Tx, partner_id: Uuid, at: OffsetDateTime) -> Result<()> {
+    tx.execute(sql!(
+        "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE partner_id = $1)",
+        partner_id
+    ))
+    .await?;
+    tx.execute(sql!(
+        "UPDATE api_tokens SET revoked_at = $2 WHERE revoked_at IS NULL \
+         AND user_id IN (SELECT id FROM users WHERE partner_id = $1)",
+        partner_id,
+        at
+    ))
+    .await?;
+    Ok(())
+}

@@ -177,20 +177,26 @@ pub async fn set_tier(
     crate::changed_one(rows, "partner's tier")
 }
 
+/// Archives or restores a partner, provided it is still as read (`read_archived_at`), else
+/// [`crate::Error::Changed`].
 pub async fn set_archived(
     tx: &mut Tx,
     id: Uuid,
+    read_archived_at: Option<OffsetDateTime>,
     archived_at: Option<OffsetDateTime>,
     at: OffsetDateTime,
 ) -> Result<()> {
-    tx.execute(sql!(
-        "UPDATE partners SET archived_at = $2, updated_at = $3 WHERE id = $1",
-        id,
-        archived_at,
-        at
-    ))
-    .await?;
-    Ok(())
+    let rows = tx
+        .execute(sql!(
+            "UPDATE partners SET archived_at = $2, updated_at = $3 \
+             WHERE id = $1 AND archived_at IS NOT DISTINCT FROM $4",
+            id,
+            archived_at,
+            at,
+            read_archived_at
+        ))
+        .await?;
+    crate::changed_one(rows, "partner")
 }
 
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<Partner>> {

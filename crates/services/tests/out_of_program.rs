@@ -1,0 +1,102 @@
+//! An archived or exited partner takes no part in the program: its people lose portal
+//! access at once and it registers nothing, while its records stay for us — on SQLite and
+//! on PostgreSQL.
+
+use domain::deals::leads::LeadInput;
+use services::Error;
+
+mod common;
+use common::*;
+
+const PASSWORD: &str = "a long enough password";
+
+fn lead() -> LeadInput {
+    LeadInput {
+        company: "Initech".into(),
+        website: "initech.example".into(),
+        contact_name: "Bill Lumbergh".into(),
+        contact_email: "bill@initech.example".into(),
+        need: "TPS report automation".into(),
+        estimated_value: "40000".into(),
+        currency: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn an_exited_or_archived_partner_loses_access_and_registers_nothing() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let (a, b) = (w.partner_a, w.partner_b);
+        certify(s, &w.manager, a, "ana@alpha.com").await;
+        let session = s
+            .sign_in("admin@alpha.test", PASSWORD, "10.0.0.1", None)
+            .await
+            .unwrap()
+            .token;
+        let (_, secret) = s.create_api_token(&w.a_admin, "CRM sync").await.unwrap();
+        s.token_actor(&secret).await.unwrap();
+
+        s.change_partner_stage(&w.manager, a, "exited", "contract ended")
+            .await
+            .unwrap();
+        assert!(
+            matches!(s.token_actor(&secret).await, Err(Error::Unauthenticated)),
+            "the token ended"
+        );
+        assert!(
+            matches!(s.session(&session).await, Err(Error::Unauthenticated)),
+            "the session ended"
+        );
+        assert!(
+            s.sign_in("admin@alpha.test", PASSWORD, "10.0.0.1", None)
+                .await
+                .is_err(),
+            "no new sign-in"
+        );
+        match s
+            .register_deal(
+                &w.manager,
+                a,
+                &deal_input("Acme Corp", "acme.com", "80000"),
+                true,
+            )
+            .await
+        {
+            Err(Error::Conflict(why)) => assert_eq!(why, "Alpha is exited: it registers no deals"),
+            other => panic!("{other:?}"),
+        }
+        match s.submit_lead(&w.manager, a, &lead()).await {
+            Err(Error::Conflict(why)) => assert_eq!(why, "Alpha is exited: it submits no leads"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            s.get_partner(&w.manager, a).await.unwrap().display_name,
+            "Alpha",
+            "its record stays for us"
+        );
+
+        // Archiving does the same to Bravo's people.
+        let b_admin = user(s, &w.admin, "admin@bravo.test", "partner_admin", Some(b)).await;
+        let (_, secret) = s.create_api_token(&b_admin, "CRM sync").await.unwrap();
+        s.archive_partner(&w.manager, b).await.unwrap();
+        assert!(matches!(
+            s.token_actor(&secret).await,
+            Err(Error::Unauthenticated)
+        ));
+        assert!(
+            s.sign_in("admin@bravo.test", PASSWORD, "10.0.0.2", None)
+                .await
+                .is_err()
+        );
+        match s.submit_lead(&w.manager, b, &lead()).await {
+            Err(Error::Conflict(why)) => assert_eq!(why, "Bravo is archived: it submits no leads"),
+            other => panic!("{other:?}"),
+        }
+        // Restored, its people sign in again.
+        s.restore_partner(&w.manager, b).await.unwrap();
+        s.sign_in("admin@bravo.test", PASSWORD, "10.0.0.2", None)
+            .await
+            .unwrap();
+    })
+    .await;
+}
