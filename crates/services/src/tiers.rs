@@ -39,6 +39,8 @@ pub struct TierProposal {
     pub decided_by: Option<String>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub decided_at: Option<OffsetDateTime>,
+    /// Internal: absent from what a partner's own people receive.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub decision_note: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -394,7 +396,17 @@ impl Services {
         let mut tx = self.db.read().await?;
         let rows = store::proposals::for_partner(&mut tx, partner_id).await?;
         tx.commit().await?;
-        Ok(rows.into_iter().map(|r| view(r, &program)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| view(r, &program))
+            .map(|mut proposal| {
+                // Why a manager decided as they did is ours; the partner sees the decision.
+                if !actor.is_internal() {
+                    proposal.decision_note = String::new();
+                }
+                proposal
+            })
+            .collect())
     }
 
     /// A manager's decision on a proposal in play. Approving moves the partner to the proposed
