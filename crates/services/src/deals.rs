@@ -991,10 +991,10 @@ fn parse_day(v: &mut domain::Validation, field: &str, text: &str, today: Date) -
     if text.is_empty() {
         return Some(today);
     }
-    match Date::parse(text, DATE) {
+    match domain::validation::date(text) {
         Ok(d) => Some(d),
-        Err(_) => {
-            v.add(field, format!("'{text}' is not a date like 2027-03-31"));
+        Err(e) => {
+            v.add(field, e);
             None
         }
     }
@@ -1342,7 +1342,7 @@ impl Services {
                 None
             }
         };
-        let amount = match domain::validation::amount(&input.amount) {
+        let amount = match domain::money::amount(&input.amount, Some(&before.currency)) {
             Ok(a) => a,
             Err(e) => {
                 v.add("amount", e);
@@ -1492,13 +1492,10 @@ impl Services {
         let next_action = v.text("next_action", &input.next_action, false, 500);
         let next_action_on = match input.next_action_on.trim() {
             "" => None,
-            text => match Date::parse(text, DATE) {
+            text => match domain::validation::date(text) {
                 Ok(d) => Some(d.to_string()),
-                Err(_) => {
-                    v.add(
-                        "next_action_on",
-                        format!("'{text}' is not a date like 2027-03-31"),
-                    );
+                Err(e) => {
+                    v.add("next_action_on", e);
                     None
                 }
             },
