@@ -670,7 +670,7 @@ async fn program_versions_activation_and_effective_dates() {
         assert_eq!(v1.version, 1);
         assert!(v1.diff.contains("+currency = \"EUR\""));
         let later = s
-            .apply_program(&w.admin, default, "2999-12-31", "back to dollars")
+            .apply_program(&w.admin, default, "2099-12-31", "back to dollars")
             .await
             .unwrap();
         assert_eq!(later.version, 2);

@@ -40,7 +40,11 @@ impl LeadInput {
     pub fn validate(&self, currency: &str) -> Result<LeadFields, Vec<FieldError>> {
         let mut v = Validation::new();
         let company = v.name("company", &self.company, true, 200);
-        if !company.is_empty() && super::matching::normalize_company_name(&company).is_empty() {
+        // A blank-looking name already has its error from the name rule.
+        if !company.is_empty()
+            && super::matching::normalize_company_name(&company).is_empty()
+            && crate::validation::name_problem(&company).is_none()
+        {
             v.add("company", "must contain letters or digits");
         }
         let website = v.text("website", &self.website, false, 200);

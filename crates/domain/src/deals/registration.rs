@@ -170,7 +170,11 @@ impl DealInput {
         let customer_name = v.name("customer_name", &self.customer_name, true, SHORT);
         let website = v.text("website", &self.website, false, SHORT);
         let key = super::matching::CustomerKey::new(&customer_name, &website);
-        if !customer_name.is_empty() && key.name.is_empty() {
+        // A blank-looking name already has its error from the name rule.
+        if !customer_name.is_empty()
+            && key.name.is_empty()
+            && crate::validation::name_problem(&customer_name).is_none()
+        {
             v.add("customer_name", "must contain letters or digits");
         }
         if !website.is_empty() && key.domain.is_none() {
