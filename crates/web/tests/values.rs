@@ -127,3 +127,70 @@ async fn amounts_currencies_dates_and_names_are_read_one_way_over_the_api_and_cs
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_partner_is_told_needs_review_for_our_customers_and_previews_120_times_an_hour() {
+    each(|f| async move {
+        let admin = f.actor(Role::Admin);
+        let a = f.partner_a;
+        let accounts = "account,name,website\nACC-9,Zeta Industries,zeta-industries.com\n";
+        f.services
+            .import_direct(admin, domain::deals::direct::DirectKind::Accounts, accounts, false)
+            .await
+            .unwrap();
+        let partner = f.token(Role::PartnerAdmin);
+        let preview = format!("/api/v1/partners/{a}/conflict-check?customer_name=Zeta%20Industries&website=zeta-industries.com");
+
+        // Our customer: internal users read "already registered", the partner "needs review".
+        let (status, body) = f.api(Some(partner), Method::GET, &preview, None).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, r#"{"verdict":"needs_review","findings":[]}"#));
+        let (_, body) = f.api(Some(f.token(Role::Admin)), Method::GET, &preview, None).await;
+        assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["verdict"], "already_registered");
+
+        // Submitting it tells the partner the same, on the registration and its timeline.
+        let day = (store::now().date() - time::Duration::days(2)).to_string();
+        let certified = format!("partner,email,certification,date,score\n{a},pat@alpha.com,sales_foundation,{day},90\n");
+        f.services.import_certifications(admin, &certified, false).await.unwrap();
+        let expected_close = (store::now().date() + time::Duration::days(30)).to_string();
+        let deal = json!({
+            "customer_name": "Zeta Industries", "website": "zeta-industries.com", "industry": "Retail",
+            "region": "emea", "deal_size": "90000", "expected_close": expected_close, "use_case": "Sync",
+            "stage": "discovery", "probability": "20", "partner_rep": "Pat"
+        });
+        let (status, body) = f.api(Some(partner), Method::POST, &format!("/api/v1/partners/{a}/deals"), Some(&deal.to_string())).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let registered: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(registered["conflict_verdict"], "needs_review");
+        let id = registered["id"].as_str().unwrap();
+        let (_, body) = f.api(Some(partner), Method::GET, &format!("/api/v1/deals/{id}"), None).await;
+        assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["conflict_verdict"], "needs_review");
+        let (_, body) = f.api(Some(f.token(Role::PartnerManager)), Method::GET, &format!("/api/v1/deals/{id}"), None).await;
+        assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["conflict_verdict"], "already_registered");
+        let (_, timeline) = f.api(Some(partner), Method::GET, &format!("/api/v1/partners/{a}/timeline"), None).await;
+        assert!(timeline.contains("Conflict case opened for") && !timeline.contains("already registered"), "{timeline}");
+
+        // 120 previews an hour for the whole organisation: one used above, 119 more, then 429.
+        for _ in 0..119 {
+            let (status, _) = f.api(Some(f.token(Role::PartnerUser)), Method::GET, &preview, None).await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        let request = Request::get(&preview)
+            .header("authorization", format!("Bearer {partner}"))
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, body) = f.send(request).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+        let wait: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=3600).contains(&wait), "{wait}");
+        let problem: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(problem["detail"], format!("too many attempts; try again in {wait} seconds"));
+        let (status, _) = f.api(Some(f.token(Role::PartnerUser)), Method::GET, &preview, None).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the allowance is the organisation's");
+        let (status, _) = f.api(Some(f.token(Role::PartnerManager)), Method::GET, &preview, None).await;
+        assert_eq!(status, StatusCode::OK, "internal users are not counted");
+        let other = format!("/api/v1/partners/{}/conflict-check?customer_name=Zeta%20Industries", f.partner_b);
+        let (status, _) = f.api(Some(partner), Method::GET, &other, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "another partner's preview stays hidden, not throttled");
+    })
+    .await;
+}
