@@ -353,15 +353,14 @@ impl RecordInput {
                 format!("choose one of: {}", keys.join(", ")),
             );
         }
-        let format = crate::validation::DATE_FORMAT;
-        let earned_on = match Date::parse(self.earned_on.trim(), format) {
+        let earned_on = match crate::validation::date(&self.earned_on) {
             Ok(d) if d > today => {
                 v.add("earned_on", format!("{d} is in the future"));
                 None
             }
             Ok(d) => Some(d),
-            Err(_) => {
-                v.add("earned_on", "must be a date like 2026-03-31");
+            Err(e) => {
+                v.add("earned_on", e);
                 None
             }
         };
@@ -451,7 +450,6 @@ pub fn parse_completions_csv(
     if !errors.is_empty() {
         return (Vec::new(), errors);
     }
-    let format = crate::validation::DATE_FORMAT;
     let mut rows = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for record in reader.records() {
@@ -491,6 +489,14 @@ pub fn parse_completions_csv(
                 format!("'{email}' is not a valid email address"),
             ));
         }
+        // The name becomes a contact's when the person is new to the partner.
+        let name = cell("name");
+        if let Some(problem) = Some(name.trim())
+            .filter(|n| !n.is_empty())
+            .and_then(crate::validation::name_problem)
+        {
+            errors.push(error(line, "name", problem.into()));
+        }
         let wanted = cell("certification");
         let cert = catalog
             .iter()
@@ -504,18 +510,14 @@ pub fn parse_completions_csv(
             ));
         }
         let date_text = cell("date");
-        let earned_on = match Date::parse(&date_text, format) {
+        let earned_on = match crate::validation::date(&date_text) {
             Ok(d) if d > today => {
                 errors.push(error(line, "date", format!("{d} is in the future")));
                 None
             }
             Ok(d) => Some(d),
-            Err(_) => {
-                errors.push(error(
-                    line,
-                    "date",
-                    format!("'{date_text}' is not a date like 2026-03-31"),
-                ));
+            Err(e) => {
+                errors.push(error(line, "date", e));
                 None
             }
         };
@@ -565,7 +567,7 @@ pub fn parse_completions_csv(
             line,
             partner,
             email,
-            name: cell("name"),
+            name,
             certification: cert.key.clone(),
             earned_on,
             score,
@@ -912,7 +914,7 @@ mod tests {
             [
                 "line 4, email: 'not-an-email' is not a valid email address",
                 "line 5, certification: 'wizardry' is not in the catalog (sales_foundation, sales_advanced, sales_expert, technical_foundation, technical_advanced, technical_expert)",
-                "line 5, date: '2026-13-01' is not a date like 2026-03-31",
+                "line 5, date: '2026-13-01' is not a date like 2027-03-31",
                 "line 5, score: 'abc' is not a percentage",
                 "line 6, score: 79% is below the pass mark of 80% for Technical — Advanced: not a completion",
                 "line 7, date: 2027-01-01 is in the future",

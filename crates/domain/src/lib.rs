@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod deals;
 pub mod enablement;
+pub mod money;
 pub mod partners;
 pub mod program;
 pub mod quarter;

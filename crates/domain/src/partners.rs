@@ -171,8 +171,8 @@ impl PartnerInput {
     /// means the lowest).
     pub fn validate(&self, tiers: &[String]) -> Result<PartnerFields, Vec<FieldError>> {
         let mut v = Validation::new();
-        let legal_name = v.text("legal_name", &self.legal_name, true, MAX_NAME);
-        let mut display_name = v.text("display_name", &self.display_name, false, MAX_NAME);
+        let legal_name = v.name("legal_name", &self.legal_name, true, MAX_NAME);
+        let mut display_name = v.name("display_name", &self.display_name, false, MAX_NAME);
         if display_name.is_empty() {
             display_name = legal_name.clone();
         }
@@ -285,7 +285,7 @@ pub struct ContactFields {
 impl ContactInput {
     pub fn validate(&self) -> Result<ContactFields, Vec<FieldError>> {
         let mut v = Validation::new();
-        let name = v.text("name", &self.name, true, MAX_SHORT);
+        let name = v.name("name", &self.name, true, MAX_SHORT);
         let role = v.text("role", &self.role, false, MAX_SHORT);
         let email = v.optional_email("email", &self.email);
         let phone = v.text("phone", &self.phone, false, 40);
@@ -367,6 +367,36 @@ mod tests {
                 .contains("'reseler' is not one of: si, technology")
         );
         assert!(errors[3].message.starts_with("is required"));
+    }
+
+    #[test]
+    fn partner_and_contact_names_refuse_direction_overrides_and_blanks() {
+        let messages = |errors: Vec<FieldError>| -> Vec<(String, String)> {
+            errors.into_iter().map(|e| (e.field, e.message)).collect()
+        };
+        let partner = PartnerInput {
+            legal_name: "\u{200B}\u{200C}".into(),
+            display_name: "Northwind\u{202E}dnihtroN".into(),
+            ..valid_input()
+        };
+        let contact = ContactInput {
+            name: "\u{FEFF}\u{2060}".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            messages(partner.validate(&tiers()).unwrap_err()),
+            [
+                ("legal_name".into(), "must contain a visible character".into()),
+                (
+                    "display_name".into(),
+                    "must not contain characters that change the text direction (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F)".into()
+                )
+            ]
+        );
+        assert_eq!(
+            messages(contact.validate().unwrap_err()),
+            [("name".into(), "must contain a visible character".into())]
+        );
     }
 
     #[test]

@@ -12,8 +12,9 @@ pub struct Quarter {
 }
 
 impl Quarter {
+    /// A quarter of a year in [`crate::validation::YEARS`], like every date people type.
     pub fn new(year: i32, number: u8) -> Option<Self> {
-        ((1..=4).contains(&number) && (1970..=9999).contains(&year))
+        ((1..=4).contains(&number) && crate::validation::YEARS.contains(&year))
             .then_some(Self { year, number })
     }
 
@@ -93,11 +94,18 @@ impl Quarter {
         } else {
             cleaned.split_once('Q').unwrap_or(("", ""))
         };
+        let years = &crate::validation::YEARS;
         match (year.parse::<i32>(), number.parse::<u8>()) {
-            (Ok(year), Ok(number)) => Quarter::new(year, number),
-            _ => None,
+            (Ok(year), Ok(1..=4)) if !years.contains(&year) => Err(format!(
+                "'{}' is outside the years {}-{}",
+                text.trim(),
+                years.start(),
+                years.end()
+            )),
+            (Ok(year), Ok(number)) => Quarter::new(year, number)
+                .ok_or_else(|| format!("'{}' is not a quarter like 2026-Q3", text.trim())),
+            _ => Err(format!("'{}' is not a quarter like 2026-Q3", text.trim())),
         }
-        .ok_or_else(|| format!("'{}' is not a quarter like 2026-Q3", text.trim()))
     }
 }
 
@@ -150,6 +158,15 @@ mod tests {
                 "{text}"
             );
         }
+        assert_eq!(Quarter::parse("1970-Q1").unwrap().to_string(), "1970-Q1");
+        assert_eq!(Quarter::parse("2100-Q4").unwrap().to_string(), "2100-Q4");
+        for (text, error) in [
+            ("9999-Q4", "'9999-Q4' is outside the years 1970-2100"),
+            ("1969-Q4", "'1969-Q4' is outside the years 1970-2100"),
+            ("Q1 2101", "'Q1 2101' is outside the years 1970-2100"),
+        ] {
+            assert_eq!(Quarter::parse(text).unwrap_err(), error);
+        }
         for text in [
             "2026-Q5",
             "2026",
@@ -169,7 +186,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn display_and_parse_round_trip(year in 1971i32..9998, number in 1u8..=4) {
+        fn display_and_parse_round_trip(year in 1971i32..2100, number in 1u8..=4) {
             let q = Quarter::new(year, number).unwrap();
             prop_assert_eq!(Quarter::parse(&q.to_string()).unwrap(), q);
             prop_assert!(q.previous() < q && q < q.next());

@@ -46,7 +46,7 @@ impl NewUserInput {
     pub fn validate(&self) -> Result<NewUser, Vec<FieldError>> {
         let mut v = Validation::new();
         let email = v.email("email", &self.email);
-        let name = v.text("name", &self.name, true, 120);
+        let name = v.name("name", &self.name, true, 120);
         let role = v.choice::<Role>("role", &self.role);
         if let Some(role) = role {
             match (role.is_partner_side(), self.partner_id) {
@@ -142,6 +142,28 @@ mod tests {
             role: role.into(),
             partner_id: partner.then(uuid::Uuid::now_v7),
             password: "correct horse battery".into(),
+        }
+    }
+
+    #[test]
+    fn user_names_need_a_visible_character_and_keep_their_direction() {
+        for (name, message) in [
+            ("\u{200B}", "must contain a visible character"),
+            (
+                "Pat\u{2066}",
+                "must not contain characters that change the text direction (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F)",
+            ),
+        ] {
+            let errors = NewUserInput {
+                name: name.into(),
+                ..input("sales", false)
+            }
+            .validate()
+            .unwrap_err();
+            assert_eq!(
+                (errors[0].field.as_str(), errors[0].message.as_str()),
+                ("name", message)
+            );
         }
     }
 

@@ -82,21 +82,30 @@ impl Validation {
         self.optional_email(field, value).unwrap_or_default()
     }
 
-    /// A three-letter currency code (upper-cased); `default` when empty.
+    /// A currency of the active ISO 4217 list (upper-cased, see [`crate::money::currency`]);
+    /// `default` when empty.
     pub fn currency(&mut self, field: &str, value: &str, default: &str) -> String {
-        match value.trim() {
-            "" => default.to_owned(),
-            c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
-                c.to_ascii_uppercase()
-            }
-            c => {
-                self.add(
-                    field,
-                    format!("'{c}' is not a three-letter currency code like USD"),
-                );
-                String::new()
-            }
+        if value.trim().is_empty() {
+            return default.to_owned();
         }
+        crate::money::currency(value).unwrap_or_else(|message| {
+            self.add(field, message);
+            String::new()
+        })
+    }
+
+    /// A name of a person, an organisation or a customer: [`Validation::text`] plus
+    /// [`name_problem`].
+    pub fn name(&mut self, field: &str, value: &str, required: bool, max: usize) -> String {
+        let before = self.errors.len();
+        let name = self.text(field, value, required, max);
+        if self.errors.len() == before
+            && !name.is_empty()
+            && let Some(problem) = name_problem(&name)
+        {
+            self.add(field, problem);
+        }
+        name
     }
 
     /// Parses a value against a closed set of choices, naming the allowed ones on error.
@@ -156,10 +165,9 @@ macro_rules! choice_enum {
     };
 }
 
-/// A pragmatic address check: one `@`, a non-empty local part, and a valid domain name.
 /// The name of an uploaded file without any folder a browser or client put in front of it
 /// ("C:\\fakepath\\nda.pdf" → "nda.pdf"), checked: present, at most 200 characters, no control
-/// characters.
+/// characters, and [`name_problem`].
 pub fn clean_filename(name: &str) -> Result<String, String> {
     let base = name
         .rsplit(['/', '\\'])
@@ -173,11 +181,14 @@ pub fn clean_filename(name: &str) -> Result<String, String> {
         Err("the file name must be at most 200 characters".into())
     } else if base.chars().any(char::is_control) {
         Err("the file name must not contain control characters".into())
+    } else if let Some(problem) = name_problem(&base) {
+        Err(format!("the file name {problem}"))
     } else {
         Ok(base)
     }
 }
 
+/// A pragmatic address check: one `@`, a non-empty local part, and a valid domain name.
 pub fn is_valid_email(value: &str) -> bool {
     if value.len() > 254 || value.chars().any(char::is_whitespace) {
         return false;
@@ -210,26 +221,68 @@ pub fn is_valid_domain(value: &str) -> bool {
             .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
-/// The largest amount of money anyone types (a trillion).
-const MAX_AMOUNT: i64 = 1_000_000_000_000;
+/// The years a date or quarter anyone types may fall in. Business dates outside them are
+/// typing mistakes ("0000-01-01", "9999-Q4") that would otherwise sit in sums, sorts and
+/// deadlines for ever.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=2100;
 
-/// An amount of money as people type it ("380,000", "$380000.50"); None when empty.
-pub fn amount(text: &str) -> Result<Option<rust_decimal::Decimal>, String> {
-    use rust_decimal::Decimal;
-    let cleaned = text.trim().replace([',', '_', ' '], "");
-    let cleaned = cleaned.trim_start_matches(['$', '€', '£']);
-    if cleaned.is_empty() {
-        return Ok(None);
-    }
-    match cleaned.parse::<Decimal>() {
-        Ok(a) if a < Decimal::ZERO => Err("cannot be negative".into()),
-        Ok(a) if a.scale() > 2 => Err("at most 2 decimal places".into()),
-        Ok(a) if a > Decimal::from(MAX_AMOUNT) => Err("is implausibly large".into()),
-        Ok(a) => Ok(Some(a)),
-        Err(_) => Err(format!(
-            "'{}' is not an amount like 380000 or 380000.50",
-            text.trim()
+/// A date written 2026-12-31 within [`YEARS`]; every date parser of input goes through here.
+pub fn date(text: &str) -> Result<time::Date, String> {
+    let text = text.trim();
+    match time::Date::parse(text, DATE_FORMAT) {
+        Ok(d) if YEARS.contains(&d.year()) => Ok(d),
+        Ok(_) => Err(format!(
+            "'{text}' is outside the years {}-{}",
+            YEARS.start(),
+            YEARS.end()
         )),
+        Err(_) => Err(format!("'{text}' is not a date like 2027-03-31")),
+    }
+}
+
+/// Characters that reorder the text around them (bidi embeddings, overrides, isolates and
+/// marks): in a name they make "Acme\u{202E}gpj.exe" show as "Acmeexe.jpg", so a record
+/// or file can pose as another.
+fn reorders_text(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that show nothing on their own: spaces, zero-width characters, invisible
+/// operators, fillers, variation selectors.
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || reorders_text(c)
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200D}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+        )
+}
+
+/// The one rule for names (partners, contacts, customers, companies, users) and file names:
+/// nothing that reorders the text and at least one visible character, so a name can neither
+/// disguise itself nor look blank. `None` when the name is fine.
+pub fn name_problem(name: &str) -> Option<&'static str> {
+    if name.chars().any(reorders_text) {
+        Some(
+            "must not contain characters that change the text direction (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F)",
+        )
+    } else if name.chars().all(invisible) {
+        Some("must contain a visible character")
+    } else {
+        None
     }
 }
 
@@ -282,6 +335,115 @@ mod tests {
         assert!(clean_filename("..").is_err());
         assert!(clean_filename("a\u{7}.pdf").is_err());
         assert!(clean_filename(&"x".repeat(201)).is_err());
+        assert_eq!(
+            clean_filename("invoice\u{202E}fdp.exe").unwrap_err(),
+            "the file name must not contain characters that change the text direction (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F)"
+        );
+        assert_eq!(
+            clean_filename("\u{200B}\u{FEFF}").unwrap_err(),
+            "the file name must contain a visible character"
+        );
+    }
+
+    #[test]
+    fn names_refuse_direction_overrides_and_need_a_visible_character() {
+        for fine in [
+            "Acme",
+            "Ana Alves",
+            "Müller GmbH",
+            "شركة أكمي",
+            "株式会社アクメ",
+            "A\u{200D}B",
+        ] {
+            assert_eq!(name_problem(fine), None, "{fine}");
+        }
+        for reordering in [
+            "Acme\u{202E}gpj.exe",
+            "\u{202A}Acme",
+            "Acme\u{202B}",
+            "Acme\u{202C}",
+            "Acme\u{202D}",
+            "Acme\u{2066}x\u{2069}",
+            "Acme\u{2067}",
+            "Acme\u{2068}",
+            "Acme\u{200E}",
+            "Acme\u{200F}",
+        ] {
+            assert_eq!(
+                name_problem(reordering),
+                Some(
+                    "must not contain characters that change the text direction (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F)"
+                ),
+                "{reordering:?}"
+            );
+        }
+        for blank in [
+            "\u{200B}",
+            "\u{200C}",
+            "\u{200D}",
+            "\u{FEFF}",
+            "\u{2060}",
+            "\u{200B} \u{3164}",
+            "\u{00AD}",
+        ] {
+            assert_eq!(
+                name_problem(blank),
+                Some("must contain a visible character"),
+                "{blank:?}"
+            );
+        }
+        let mut v = Validation::new();
+        assert_eq!(v.name("legal_name", " Acme ", true, 200), "Acme");
+        v.name("legal_name", "\u{200B}", true, 200);
+        v.name("display_name", "", false, 200);
+        assert_eq!(
+            v.into_result().unwrap_err(),
+            [FieldError {
+                field: "legal_name".into(),
+                message: "must contain a visible character".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn dates_lie_between_1970_and_2100() {
+        assert_eq!(date(" 2026-12-31 ").unwrap().to_string(), "2026-12-31");
+        assert_eq!(date("1970-01-01").unwrap().to_string(), "1970-01-01");
+        assert_eq!(date("2100-12-31").unwrap().to_string(), "2100-12-31");
+        assert_eq!(
+            date("0000-01-01").unwrap_err(),
+            "'0000-01-01' is outside the years 1970-2100"
+        );
+        assert_eq!(
+            date("9999-12-31").unwrap_err(),
+            "'9999-12-31' is outside the years 1970-2100"
+        );
+        assert_eq!(
+            date("1969-12-31").unwrap_err(),
+            "'1969-12-31' is outside the years 1970-2100"
+        );
+        assert_eq!(
+            date("31/12/2026").unwrap_err(),
+            "'31/12/2026' is not a date like 2027-03-31"
+        );
+    }
+
+    #[test]
+    fn currencies_come_from_iso_4217_or_the_default() {
+        let mut v = Validation::new();
+        assert_eq!(v.currency("currency", "", "EUR"), "EUR");
+        assert_eq!(v.currency("currency", "jpy", "EUR"), "JPY");
+        v.currency("currency", "XXX", "EUR");
+        v.currency("currency", "BTC", "EUR");
+        let errors = v.into_result().unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "'XXX' is not a currency of ISO 4217 like USD, EUR or JPY"
+        );
+        assert_eq!(
+            errors[1].message,
+            "'BTC' is not a currency of ISO 4217 like USD, EUR or JPY"
+        );
     }
 
     #[test]

@@ -32,11 +32,10 @@ fn parse_date(v: &mut domain::Validation, field: &str, text: &str) -> Option<tim
     if text.is_empty() {
         return None;
     }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    match time::Date::parse(text, format) {
+    match domain::validation::date(text) {
         Ok(date) => Some(date.midnight().assume_utc()),
-        Err(_) => {
-            v.add(field, format!("'{text}' is not a date like 2026-01-31"));
+        Err(e) => {
+            v.add(field, e);
             None
         }
     }

@@ -111,8 +111,8 @@ impl Services {
             may_confirm(actor),
             "only admins, partner managers and sales confirm wins",
         )?;
-        let amount =
-            domain::validation::amount(&input.amount).map_err(|e| Error::field("amount", e))?;
+        let amount = domain::money::amount(&input.amount, Some(&before.currency))
+            .map_err(|e| Error::field("amount", e))?;
         if amount.is_some_and(|a| a <= Decimal::ZERO) {
             return Err(Error::field(
                 "amount",

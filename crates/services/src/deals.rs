@@ -244,7 +244,10 @@ impl Services {
             protected_until: row.protected_until.clone(),
             extensions_used: row.extensions_used,
             extension_requested: Some(row.extension_reason.clone()).filter(|r| !r.is_empty()),
-            conflict_verdict: verdict_of(&row.conflict_verdict),
+            conflict_verdict: match verdict_of(&row.conflict_verdict) {
+                verdict if actor.is_internal() => verdict,
+                verdict => verdict.for_partner(),
+            },
             conflict_findings: if actor.is_internal() {
                 Some(serde_json::from_str(&row.conflict_findings).unwrap_or_default())
             } else {
@@ -269,7 +272,8 @@ impl Services {
     }
 
     /// The conflict check of a customer for a partner, as a preview on the form: what the
-    /// partner would be told, and (for internal users) why. Nothing is stored.
+    /// partner would be told, and (for internal users) why. Nothing is stored but the
+    /// partner's count of previews this hour, which is limited.
     pub async fn preview_conflicts(
         &self,
         actor: &Actor,
@@ -278,6 +282,7 @@ impl Services {
         website: &str,
     ) -> Result<conflicts::ConflictCheck> {
         self.get_partner(actor, partner_id).await?;
+        self.count_conflict_preview(actor, partner_id).await?;
         let (_, program) = self.program_in_force().await?;
         let key = CustomerKey::new(customer_name, website);
         if key.name.is_empty() && key.domain.is_none() {
@@ -290,7 +295,7 @@ impl Services {
         let mut tx = self.db.read().await?;
         catch_up(&mut tx, &mut state).await?;
         tx.commit().await?;
-        let mut result = conflicts::check(
+        let result = conflicts::check(
             &program.policies.deal_registration,
             &state.index,
             partner_id,
@@ -298,10 +303,11 @@ impl Services {
             &key,
             actor.today(),
         );
-        if !actor.is_internal() {
-            result.findings.clear();
-        }
-        Ok(result)
+        Ok(if actor.is_internal() {
+            result
+        } else {
+            result.for_partner()
+        })
     }
 
     /// Registers a deal for a partner: as a draft, or submitted (conflict-checked, then
@@ -777,10 +783,9 @@ impl Effects {
                     entity_type: "conflict_case",
                     entity_id: case.id,
                     action: "opened",
-                    summary: format!(
-                        "Conflict case opened for {reference}: {}",
-                        row.conflict_verdict.replace('_', " ")
-                    ),
+                    // On the partner's timeline too: the verdict stays on the registration,
+                    // where partners read only their own version of it.
+                    summary: format!("Conflict case opened for {reference}"),
                     before: None,
                     after: None,
                 },
@@ -996,10 +1001,10 @@ fn parse_day(v: &mut domain::Validation, field: &str, text: &str, today: Date) -
     if text.is_empty() {
         return Some(today);
     }
-    match Date::parse(text, DATE) {
+    match domain::validation::date(text) {
         Ok(d) => Some(d),
-        Err(_) => {
-            v.add(field, format!("'{text}' is not a date like 2027-03-31"));
+        Err(e) => {
+            v.add(field, e);
             None
         }
     }
@@ -1354,7 +1359,7 @@ impl Services {
                 None
             }
         };
-        let amount = match domain::validation::amount(&input.amount) {
+        let amount = match domain::money::amount(&input.amount, Some(&before.currency)) {
             Ok(a) => a,
             Err(e) => {
                 v.add("amount", e);
@@ -1519,13 +1524,10 @@ impl Services {
         let next_action = v.text("next_action", &input.next_action, false, 500);
         let next_action_on = match input.next_action_on.trim() {
             "" => None,
-            text => match Date::parse(text, DATE) {
+            text => match domain::validation::date(text) {
                 Ok(d) => Some(d.to_string()),
-                Err(_) => {
-                    v.add(
-                        "next_action_on",
-                        format!("'{text}' is not a date like 2027-03-31"),
-                    );
+                Err(e) => {
+                    v.add("next_action_on", e);
                     None
                 }
             },

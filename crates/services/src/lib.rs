@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod conflict_cases;
+mod conflict_previews;
 pub mod deal_credit;
 pub mod deal_import;
 pub mod deals;
@@ -93,7 +94,7 @@ pub enum Error {
     Unauthenticated,
     #[error("{0}")]
     Conflict(String),
-    #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
     #[error(transparent)]
     Store(store::Error),

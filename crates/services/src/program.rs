@@ -87,21 +87,15 @@ impl Services {
         let now = store::now();
         let effective = match effective_from.trim() {
             "" => Some(now),
-            text => match time::Date::parse(
-                text,
-                time::macros::format_description!("[year]-[month]-[day]"),
-            ) {
+            text => match domain::validation::date(text) {
                 Ok(date) if date < now.date() => {
                     v.add("effective_from", "cannot be in the past");
                     None
                 }
                 Ok(date) if date == now.date() => Some(now),
                 Ok(date) => Some(date.midnight().assume_utc()),
-                Err(_) => {
-                    v.add(
-                        "effective_from",
-                        format!("'{text}' is not a date like 2027-01-01"),
-                    );
+                Err(e) => {
+                    v.add("effective_from", e);
                     None
                 }
             },

@@ -568,7 +568,7 @@ async fn program_versions_activation_and_effective_dates() {
         assert_eq!(v1.version, 1);
         assert!(v1.diff.contains("+currency = \"EUR\""));
         let later = s
-            .apply_program(&w.admin, default, "2999-12-31", "back to dollars")
+            .apply_program(&w.admin, default, "2099-12-31", "back to dollars")
             .await
             .unwrap();
         assert_eq!(later.version, 2);
@@ -2574,7 +2574,8 @@ async fn the_direct_pipeline_and_customer_accounts_win_conflicts() {
         assert!(check.findings[0].explanation.contains("opportunity OPP-77 (direct pipeline, owner Sam Sales)"), "{:?}", check.findings);
         assert_eq!(s.preview_conflicts(&w.a_user, a, "Lost Co", "").await.unwrap().verdict, Verdict::Clear, "only open opportunities conflict");
         let deal = s.register_deal(&w.a_user, a, &deal_input("Globex Europe", "eu.globex.com", "5000"), true).await.unwrap();
-        assert_eq!(deal.conflict_verdict, Verdict::AlreadyRegistered, "an existing customer");
+        assert_eq!(deal.conflict_verdict, Verdict::NeedsReview, "an existing customer, as the partner reads it");
+        assert_eq!(s.deal(&w.manager, deal.id).await.unwrap().conflict_verdict, Verdict::AlreadyRegistered);
         // Closing the opportunity frees the customer.
         let closed = "reference,customer,website,status\nOPP-77,Initech LLC,initech.com,won\n";
         s.import_direct(&w.manager, DirectKind::Opportunities, closed, false).await.unwrap();

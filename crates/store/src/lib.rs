@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod notifications;
 pub mod onboarding;
 pub mod partners;
+pub mod previews;
 pub mod program;
 pub mod proposals;
 pub mod recruitment;

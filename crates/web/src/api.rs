@@ -930,7 +930,7 @@ struct RegisterParams {
 }
 
 #[utoipa::path(post, path = "/api/v1/partners/{id}/deals", tag = "deals", params(RegisterParams), request_body = DealInput,
-    responses((status = 201, body = DealView, description = "Registered; `conflict_verdict` says clear, needs_review or already_registered"),
+    responses((status = 201, body = DealView, description = "Registered; `conflict_verdict` says clear or needs_review (internal users also see already_registered)"),
         (status = 403, body = Problem, description = "Not allowed, or an eligibility gate blocks (the detail says what is missing)"),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn register_deal(
@@ -956,8 +956,9 @@ struct ConflictParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/partners/{id}/conflict-check", tag = "deals", params(ConflictParams),
-    responses((status = 200, body = ConflictCheck, description = "What a registration of this customer would be told now; findings only for internal users"),
-        (status = 404, body = Problem)))]
+    responses((status = 200, body = ConflictCheck, description = "What a registration of this customer would be told now: clear or needs_review for partners; already_registered and findings only for internal users"),
+        (status = 404, body = Problem),
+        (status = 429, body = Problem, description = "The partner organisation used its 120 previews this hour; `Retry-After` says when the next hour starts")))]
 async fn conflict_check(
     State(state): State<AppState>,
     auth: ApiAuth,

@@ -17,7 +17,8 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Deal registration: while the customer is typed, ask the server whether registering it now
-// would be clear, go to review or find it already registered (never who registered it).
+// would be clear or go to review (never who or what it matched). The server allows each
+// partner a limited number of these checks an hour.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("deal-form");
   const preview = document.getElementById("conflict-preview");
@@ -29,8 +30,14 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!partner || (!name && !website)) { preview.textContent = ""; return; }
     const query = new URLSearchParams({ customer_name: name, website });
     const response = await fetch(`/api/v1/partners/${encodeURIComponent(partner)}/conflict-check?${query}`, { credentials: "same-origin" });
+    if (response.status === 429) {
+      preview.textContent = "No more checks this hour; the registration is still checked when you submit it.";
+      preview.dataset.verdict = "";
+      return;
+    }
     if (!response.ok) { preview.textContent = ""; return; }
     const result = await response.json();
+    // Partners are told clear or needs review; internal users also see already registered.
     const words = { clear: "Clear: no one else has registered this customer.", needs_review: "Needs review: a partner manager will look at this registration.", already_registered: "Already registered: this customer is taken." };
     preview.textContent = words[result.verdict] || "";
     preview.dataset.verdict = result.verdict;

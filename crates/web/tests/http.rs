@@ -686,7 +686,7 @@ async fn program_versions_through_the_portal() {
                 &session,
                 "/program",
                 &format!(
-                    "csrf_token={csrf}&effective_from=2999-01-01&source={}",
+                    "csrf_token={csrf}&effective_from=2099-01-01&source={}",
                     urlenc(&good)
                 ),
             )
@@ -695,7 +695,7 @@ async fn program_versions_through_the_portal() {
         let (_, _, page) = f.page(&session, "/program").await;
         assert!(
             page.contains("Version 1 is in force")
-                && page.contains("Version 2 — in force from 2999-01-01")
+                && page.contains("Version 2 — in force from 2099-01-01")
         );
         let (status, body) = f
             .api(
@@ -1065,10 +1065,10 @@ async fn certifications_by_hand_and_learning_on_the_partner_page() {
         let (_, _, page) = f.page(&session, &format!("/partners/{b}")).await;
         assert!(page.contains("Reopen: Mock pitch for Bea Bravo"), "{page}");
 
-        let form = format!("csrf_token={csrf}&contact_id={c}&certification=sales_foundation&earned_on=2999-01-01&score=50&evidence=");
+        let form = format!("csrf_token={csrf}&contact_id={c}&certification=sales_foundation&earned_on=2099-01-01&score=50&evidence=");
         let (status, _, page) = f.post_form(&session, &format!("/partners/{b}/certifications"), &form).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(page.contains(r#"id="certification-errors""#) && page.contains("earned_on: 2999-01-01 is in the future") && page.contains("score: 50% is below the pass mark of 70%"), "{page}");
+        assert!(page.contains(r#"id="certification-errors""#) && page.contains("earned_on: 2099-01-01 is in the future") && page.contains("score: 50% is below the pass mark of 70%"), "{page}");
         let day = (store::now().date() - time::Duration::days(5)).to_string();
         let form = format!("csrf_token={csrf}&contact_id={c}&certification=sales_foundation&earned_on={day}&score=90&evidence=https%3A%2F%2Flms.example%2Fbea");
         let (status, _, _) = f.post_form(&session, &format!("/partners/{b}/certifications"), &form).await;

@@ -228,6 +228,17 @@ impl Verdict {
             Verdict::AlreadyRegistered => "already registered",
         }
     }
+
+    /// What the registering partner is told: clear, or needs review. "Already registered"
+    /// would say we know the customer firmly (our account, our direct pipeline, another
+    /// partner's protected deal), so probe by probe a partner could list our customers;
+    /// a partner manager looks at every registration that is not clear either way.
+    pub fn for_partner(self) -> Verdict {
+        match self {
+            Verdict::Clear => Verdict::Clear,
+            Verdict::NeedsReview | Verdict::AlreadyRegistered => Verdict::NeedsReview,
+        }
+    }
 }
 
 /// One match, as partner managers read it.
@@ -251,6 +262,16 @@ pub struct ConflictCheck {
     pub verdict: Verdict,
     /// Internal only: never shown to the submitting partner.
     pub findings: Vec<Finding>,
+}
+
+impl ConflictCheck {
+    /// The check as a partner may read it: the partner's verdict, no findings.
+    pub fn for_partner(self) -> ConflictCheck {
+        ConflictCheck {
+            verdict: self.verdict.for_partner(),
+            findings: Vec::new(),
+        }
+    }
 }
 
 fn describe(likeness: &Likeness, what: &str) -> String {
@@ -531,6 +552,67 @@ mod tests {
             run(&policy, &lapsed, 1, "Acme", "acme.com").verdict,
             Verdict::NeedsReview
         );
+    }
+
+    #[test]
+    fn partners_read_our_customers_and_protected_deals_alike_as_needs_review() {
+        let policy = DealRegistration::default();
+        let known = [
+            Known::new(
+                Uuid::from_u128(8),
+                "Globex Inc",
+                "globex.com",
+                Source::Customer {
+                    account: "ACC-12".into(),
+                },
+            ),
+            Known::new(
+                Uuid::from_u128(7),
+                "Initech",
+                "initech.com",
+                Source::DirectOpportunity {
+                    reference: "OPP-77".into(),
+                    owner: "Sam Sales".into(),
+                },
+            ),
+            registration(
+                1017,
+                2,
+                "Acme Corp",
+                "acme.com",
+                12,
+                Some(date!(2027 - 01 - 30)),
+            ),
+            registration(1018, 2, "Hooli", "hooli.com", 0, None),
+        ];
+        let told = |name: &str, site: &str| {
+            let internal = run(&policy, &known, 1, name, site);
+            (internal.verdict, internal.for_partner())
+        };
+        let needs_review = ConflictCheck {
+            verdict: Verdict::NeedsReview,
+            findings: Vec::new(),
+        };
+        for (name, site) in [
+            ("Globex", "globex.com"),
+            ("Initech", ""),
+            ("Acme", "acme.com"),
+        ] {
+            assert_eq!(
+                told(name, site),
+                (Verdict::AlreadyRegistered, needs_review.clone()),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            told("Hooli", "hooli.com"),
+            (Verdict::NeedsReview, needs_review)
+        );
+        let clear = ConflictCheck {
+            verdict: Verdict::Clear,
+            findings: Vec::new(),
+        };
+        assert_eq!(told("Umbrella", "umbrella.com"), (Verdict::Clear, clear));
     }
 
     #[test]

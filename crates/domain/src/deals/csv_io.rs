@@ -85,9 +85,7 @@ fn date(text: &str) -> Result<Option<Date>, String> {
     if text.is_empty() {
         return Ok(None);
     }
-    Date::parse(text, crate::validation::DATE_FORMAT)
-        .map(Some)
-        .map_err(|_| format!("'{text}' is not a date like 2027-03-31"))
+    crate::validation::date(text).map(Some)
 }
 
 /// The trimmed value of column `name` in a data row ("" when the file has no such column).
@@ -172,7 +170,8 @@ pub fn row(
     let registered_on = dated("registered_on").unwrap_or(today);
     let protected_until = dated("protected_until");
     let closed_on = dated("closed_on");
-    let closed_amount = match crate::validation::amount(&cell("closed_amount")) {
+    let row_currency = checked.as_ref().map(|f| f.currency.as_str());
+    let closed_amount = match crate::money::amount(&cell("closed_amount"), row_currency) {
         Ok(a) => a,
         Err(e) => {
             error("closed_amount", e);

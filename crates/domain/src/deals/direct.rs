@@ -129,6 +129,8 @@ pub fn parse_csv(
                 required[1],
                 format!("'{name}' is not a company name"),
             ));
+        } else if let Some(problem) = crate::validation::name_problem(&name) {
+            errors.push(error(line, required[1], problem.into()));
         }
         let website = cell(2).to_owned();
         let domain = registrable_domain(&website);
@@ -141,25 +143,21 @@ pub fn parse_csv(
         }
         let owner = cell(3).to_owned();
         let (stage, amount, record_currency, status) = if kind == DirectKind::Opportunities {
-            let amount = match crate::validation::amount(cell(5)) {
+            let c = cell(6);
+            let record_currency = if c.is_empty() {
+                currency.to_owned()
+            } else {
+                crate::money::currency(c).unwrap_or_else(|e| {
+                    errors.push(error(line, "currency", e));
+                    String::new()
+                })
+            };
+            let amount = match crate::money::amount(cell(5), Some(&record_currency)) {
                 Ok(a) => a.unwrap_or_default(),
                 Err(e) => {
                     errors.push(error(line, "amount", e));
                     Decimal::ZERO
                 }
-            };
-            let c = cell(6);
-            let record_currency = if c.is_empty() {
-                currency.to_owned()
-            } else if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) {
-                c.to_ascii_uppercase()
-            } else {
-                errors.push(error(
-                    line,
-                    "currency",
-                    format!("'{c}' is not a currency code like USD"),
-                ));
-                String::new()
             };
             let status = match cell(7).to_ascii_lowercase().as_str() {
                 "" | "open" => "open",
@@ -225,7 +223,11 @@ mod tests {
         let text = "reference,customer,website,owner,stage,amount,currency,status\n\
                     OPP-1,Initech LLC,www.initech.com,Sam Sales,Proposal,\"120,000\",,open\n\
                     OPP-2,,initech,Sam,Demo,-5,dollars,maybe\n\
-                    OPP-1,Globex,globex.com,Sam,Demo,10,EUR,won\n";
+                    OPP-1,Globex,globex.com,Sam,Demo,10,EUR,won\n\
+                    OPP-5,Hooli,hooli.com,Sam,Demo,\"12,34\",EUR,open\n\
+                    OPP-6,Hooli KK,hooli.jp,Sam,Demo,1500.50,JPY,open\n\
+                    OPP-7,Hooli UK,hooli.co.uk,Sam,Demo,10,XXX,open\n\
+                    OPP-8,Hooli\u{202E}moc,hooli.de,Sam,Demo,10,EUR,open\n";
         let (rows, errors) = parse_csv(text, DirectKind::Opportunities, "USD");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].name_key, "initech");
@@ -238,10 +240,14 @@ mod tests {
             [
                 "line 3, customer: is required",
                 "line 3, website: 'initech' is not a website like acme.com",
+                "line 3, currency: 'dollars' is not a currency of ISO 4217 like USD, EUR or JPY",
                 "line 3, amount: cannot be negative",
-                "line 3, currency: 'dollars' is not a currency code like USD",
                 "line 3, status: 'maybe' is not one of: open, won, lost",
                 "line 4, reference: 'OPP-1' is also on line 2",
+                "line 5, amount: '12,34' is not an amount: write decimals after a point (12.34); a comma only separates thousands, as in 1,234.50",
+                "line 6, amount: JPY amounts have no decimals",
+                "line 7, currency: 'XXX' is not a currency of ISO 4217 like USD, EUR or JPY",
+                "line 8, customer: must not contain characters that change the text direction (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F)",
             ]
         );
     }

@@ -39,8 +39,12 @@ pub struct LeadFields {
 impl LeadInput {
     pub fn validate(&self, currency: &str) -> Result<LeadFields, Vec<FieldError>> {
         let mut v = Validation::new();
-        let company = v.text("company", &self.company, true, 200);
-        if !company.is_empty() && super::matching::normalize_company_name(&company).is_empty() {
+        let company = v.name("company", &self.company, true, 200);
+        // A blank-looking name already has its error from the name rule.
+        if !company.is_empty()
+            && super::matching::normalize_company_name(&company).is_empty()
+            && crate::validation::name_problem(&company).is_none()
+        {
             v.add("company", "must contain letters or digits");
         }
         let website = v.text("website", &self.website, false, 200);
@@ -50,17 +54,17 @@ impl LeadInput {
                 format!("'{website}' is not a website like acme.com"),
             );
         }
-        let contact_name = v.text("contact_name", &self.contact_name, true, 200);
+        let contact_name = v.name("contact_name", &self.contact_name, true, 200);
         let contact_email = v.email("contact_email", &self.contact_email);
         let need = v.text("need", &self.need, true, 4_000);
-        let estimated_value = match crate::validation::amount(&self.estimated_value) {
+        let currency = v.currency("currency", &self.currency, currency);
+        let estimated_value = match crate::money::amount(&self.estimated_value, Some(&currency)) {
             Ok(a) => a.unwrap_or_default(),
             Err(e) => {
                 v.add("estimated_value", e);
                 Decimal::ZERO
             }
         };
-        let currency = v.currency("currency", &self.currency, currency);
         v.into_result()?;
         Ok(LeadFields {
             company,
@@ -198,14 +202,8 @@ pub fn parse_csv(text: &str, currency: &str) -> (Vec<LeadRecord>, Vec<RowError>)
         };
         let accept_by = match cell("accept_by") {
             "" => None,
-            text => time::Date::parse(text, crate::validation::DATE_FORMAT)
-                .map_err(|_| {
-                    errors.push(error(
-                        line,
-                        "accept_by",
-                        format!("'{text}' is not a date like 2026-12-31"),
-                    ));
-                })
+            text => crate::validation::date(text)
+                .map_err(|e| errors.push(error(line, "accept_by", e)))
                 .ok(),
         };
         let rejection_reason = cell("rejection_reason").to_owned();
@@ -352,10 +350,10 @@ mod tests {
                 "line 4, company: is required",
                 "line 4, website: 'nope' is not a website like acme.com",
                 "line 4, contact_email: 'ann' is not a valid email address",
+                "line 4, currency: 'dollars' is not a currency of ISO 4217 like USD, EUR or JPY",
                 "line 4, estimated_value: cannot be negative",
-                "line 4, currency: 'dollars' is not a three-letter currency code like USD",
                 "line 4, status: 'lost' is not one of: submitted, accepted, rejected",
-                "line 4, accept_by: 'tomorrow' is not a date like 2026-12-31",
+                "line 4, accept_by: 'tomorrow' is not a date like 2027-03-31",
                 "line 4, counts_against_quota: partner-sourced leads never count against the internal rep's quota",
                 "line 4, partner: is required",
                 "line 4, reference: L-1 is also on line 2",

@@ -9,6 +9,7 @@ pub mod direct;
 pub mod leads;
 pub mod matching;
 pub mod pipeline;
+pub mod previews;
 pub mod references;
 pub mod registration;
 pub mod revenue;

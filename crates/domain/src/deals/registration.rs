@@ -167,10 +167,14 @@ impl DealInput {
 
     fn check(&self, today: Option<Date>, currency: &str) -> Result<DealFields, Vec<FieldError>> {
         let mut v = Validation::new();
-        let customer_name = v.text("customer_name", &self.customer_name, true, SHORT);
+        let customer_name = v.name("customer_name", &self.customer_name, true, SHORT);
         let website = v.text("website", &self.website, false, SHORT);
         let key = super::matching::CustomerKey::new(&customer_name, &website);
-        if !customer_name.is_empty() && key.name.is_empty() {
+        // A blank-looking name already has its error from the name rule.
+        if !customer_name.is_empty()
+            && key.name.is_empty()
+            && crate::validation::name_problem(&customer_name).is_none()
+        {
             v.add("customer_name", "must contain letters or digits");
         }
         if !website.is_empty() && key.domain.is_none() {
@@ -181,7 +185,8 @@ impl DealInput {
         }
         let industry = v.text("industry", &self.industry, true, SHORT);
         let region = v.choice("region", &self.region);
-        let deal_size = match crate::validation::amount(&self.deal_size) {
+        let currency = v.currency("currency", &self.currency, currency);
+        let deal_size = match crate::money::amount(&self.deal_size, Some(&currency)) {
             Ok(Some(a)) if a > Decimal::ZERO => Some(a),
             Ok(_) => {
                 v.add("deal_size", "is required and must be more than 0");
@@ -192,9 +197,7 @@ impl DealInput {
                 None
             }
         };
-        let currency = v.currency("currency", &self.currency, currency);
-        let format = crate::validation::DATE_FORMAT;
-        let expected_close = match Date::parse(self.expected_close.trim(), format) {
+        let expected_close = match crate::validation::date(&self.expected_close) {
             Ok(d) if today.is_some_and(|today| d < today) => {
                 v.add("expected_close", format!("{d} is in the past"));
                 None
@@ -208,14 +211,8 @@ impl DealInput {
                 v.add("expected_close", "is required, e.g. 2027-03-31");
                 None
             }
-            Err(_) => {
-                v.add(
-                    "expected_close",
-                    format!(
-                        "'{}' is not a date like 2027-03-31",
-                        self.expected_close.trim()
-                    ),
-                );
+            Err(e) => {
+                v.add("expected_close", e);
                 None
             }
         };
@@ -235,7 +232,7 @@ impl DealInput {
         };
         let risks = v.text("risks", &self.risks, false, LONG);
         let competitor = v.text("competitor", &self.competitor, false, SHORT);
-        let partner_rep = v.text("partner_rep", &self.partner_rep, true, SHORT);
+        let partner_rep = v.name("partner_rep", &self.partner_rep, true, SHORT);
         v.into_result()?;
         let (Some(region), Some(deal_size), Some(expected_close), Some(stage), Some(probability)) =
             (region, deal_size, expected_close, stage, probability)
@@ -446,8 +443,8 @@ mod tests {
                 "website",
                 "industry",
                 "region",
-                "deal_size",
                 "currency",
+                "deal_size",
                 "expected_close",
                 "use_case",
                 "stage",
@@ -470,6 +467,78 @@ mod tests {
         assert_eq!(
             zero.validate(TODAY, "USD").unwrap_err()[0].field,
             "deal_size"
+        );
+    }
+
+    #[test]
+    fn amounts_dates_currencies_and_names_follow_the_shared_rules() {
+        let refused = |input: DealInput| -> Vec<(String, String)> {
+            input
+                .validate_imported("USD")
+                .unwrap_err()
+                .into_iter()
+                .map(|e| (e.field, e.message))
+                .collect()
+        };
+        let pair = |field: &str, message: &str| vec![(field.to_owned(), message.to_owned())];
+        assert_eq!(
+            refused(DealInput {
+                deal_size: "12,34".into(),
+                ..input()
+            }),
+            pair(
+                "deal_size",
+                "'12,34' is not an amount: write decimals after a point (12.34); a comma only separates thousands, as in 1,234.50"
+            )
+        );
+        assert_eq!(
+            refused(DealInput {
+                deal_size: "1500000.50".into(),
+                currency: "JPY".into(),
+                ..input()
+            }),
+            pair("deal_size", "JPY amounts have no decimals")
+        );
+        assert_eq!(
+            refused(DealInput {
+                currency: "XXX".into(),
+                ..input()
+            }),
+            pair(
+                "currency",
+                "'XXX' is not a currency of ISO 4217 like USD, EUR or JPY"
+            )
+        );
+        assert_eq!(
+            refused(DealInput {
+                expected_close: "0000-01-01".into(),
+                ..input()
+            }),
+            pair(
+                "expected_close",
+                "'0000-01-01' is outside the years 1970-2100"
+            )
+        );
+        assert_eq!(
+            refused(DealInput {
+                customer_name: "Acme\u{202E}".into(),
+                ..input()
+            }),
+            pair(
+                "customer_name",
+                "must not contain characters that change the text direction (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F)"
+            )
+        );
+        let fine = DealInput {
+            deal_size: "1,250,000".into(),
+            currency: "jpy".into(),
+            ..input()
+        }
+        .validate_imported("USD")
+        .unwrap();
+        assert_eq!(
+            (fine.deal_size, fine.currency.as_str()),
+            (Decimal::from(1_250_000), "JPY")
         );
     }
 

@@ -276,7 +276,7 @@ impl QuarterFacts {
         };
         match name {
             "sourced_revenue" => {
-                self.sourced_revenue = crate::validation::amount(text)?.unwrap_or_default()
+                self.sourced_revenue = crate::money::amount(text, None)?.unwrap_or_default()
             }
             "executive_sponsor" => self.executive_sponsor = sponsor(text)?,
             "qbrs" => self.qbrs = count(text, max(name).unwrap_or(0))?,

@@ -539,11 +539,13 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
     };
 
     let currency = raw.program.currency.get_ref();
-    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+    // The code exactly as ISO 4217 writes it: the file is the program's record, not a form
+    // to tidy, so "usd" is refused too.
+    if crate::money::minor_units(currency).is_none() {
         error(
             raw.program.currency.span(),
-            format!("currency '{currency}' is not an ISO 4217 code"),
-            "write three capital letters, e.g. \"USD\" or \"EUR\"",
+            format!("currency '{currency}' is not an ISO 4217 currency"),
+            "write the capital three-letter code of a currency in use, e.g. \"USD\" or \"EUR\"",
         );
     }
     if raw.progression.upgrade_after_quarters == 0 || raw.progression.downgrade_after_quarters == 0

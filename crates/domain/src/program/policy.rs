@@ -111,9 +111,7 @@ fn holiday_dates<'de, D: serde::Deserializer<'de>>(
                 toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
                 other => other.to_string(),
             };
-            time::Date::parse(&text, crate::validation::DATE_FORMAT).map_err(|_| {
-                D::Error::custom(format!("holiday {text} is not a date like 2026-12-25"))
-            })
+            crate::validation::date(&text).map_err(|e| D::Error::custom(format!("holiday {e}")))
         })
         .collect()
 }

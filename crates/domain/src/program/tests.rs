@@ -189,6 +189,14 @@ fn duplicate_keys_bad_currency_and_discounts_are_errors() {
     );
     let issue = only_error(&replace("currency = \"USD\"", "currency = \"dollars\""));
     assert_eq!(issue.line, 9);
+    for code in ["XXX", "XAU", "BTC", "usd"] {
+        let issue = only_error(&replace(
+            "currency = \"USD\"",
+            &format!("currency = \"{code}\""),
+        ));
+        let expected = format!("currency '{code}' is not an ISO 4217 currency");
+        assert_eq!((issue.line, issue.column, issue.message), (9, 12, expected));
+    }
     let issue = only_error(&replace("discount_percent = 25", "discount_percent = 125"));
     assert!(issue.message.contains("outside 0-100"));
     let issue = only_error(&replace(
@@ -557,11 +565,16 @@ fn auto_approval_covers_the_named_tier_and_those_above() {
 /// Each bad policy value is refused with the line it is written on.
 #[test]
 fn bad_policy_values_name_their_line() {
-    let cases: [(&str, &str, &str); 17] = [
+    let cases: [(&str, &str, &str); 18] = [
         (
             "holidays = []",
             "holidays = [2026-12-25, \"2026-13-01\"]",
-            "holiday 2026-13-01 is not a date like 2026-12-25",
+            "holiday '2026-13-01' is not a date like 2027-03-31",
+        ),
+        (
+            "holidays = []",
+            "holidays = [9999-12-25]",
+            "holiday '9999-12-25' is outside the years 1970-2100",
         ),
         (
             "decision_sla_business_days = 2",

@@ -1,0 +1,181 @@
+//! Money as people type it, the same in forms, the API and CSV files: amounts with a decimal
+//! point, in a currency of the active ISO 4217 list.
+
+use iso_currency::Currency;
+use rust_decimal::Decimal;
+
+/// The largest amount of money anyone types (a trillion).
+const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
+/// Amounts are stored in hundredths (`deal_size_minor` and the like), so no amount may have
+/// more than two decimals even where the currency has three minor units (BHD, KWD).
+const STORED_DECIMALS: u32 = 2;
+
+/// The currency of an ISO 4217 code if it is one people pay in: funds (BOV, CLF), precious
+/// metals (XAU), units of account (XDR, XBA…), the testing and "no currency" codes (XTS,
+/// XXX) and superseded currencies (HRK) are refused, so nobody registers a deal in them.
+fn active(code: &str) -> Option<Currency> {
+    Currency::from_code(code).filter(|c| c.flags().is_empty())
+}
+
+/// How many decimals an amount in this currency has (`JPY` 0, `USD` 2, `KWD` 3); `None` for
+/// a code that is not an active currency.
+pub fn minor_units(code: &str) -> Option<u32> {
+    active(code).and_then(|c| c.exponent()).map(u32::from)
+}
+
+/// A currency code as typed (any case, spaces around), upper-cased; refused unless it is on
+/// the active ISO 4217 list.
+pub fn currency(text: &str) -> Result<String, String> {
+    let code = text.trim().to_ascii_uppercase();
+    match active(&code) {
+        Some(_) => Ok(code),
+        None => Err(format!(
+            "'{}' is not a currency of ISO 4217 like USD, EUR or JPY",
+            text.trim()
+        )),
+    }
+}
+
+/// An amount of money as people type it; `None` when empty. One way to write it: digits
+/// with a decimal point (`380000.50`), optionally a leading `$`, `€` or `£`, and commas only
+/// as thousands separators between groups of exactly three digits (`1,234.50`). A comma can
+/// therefore never be a decimal comma: "12,34" is refused rather than read as 1234. With a
+/// known `currency`, the decimals may not exceed its minor units (none for JPY).
+pub fn amount(text: &str, currency: Option<&str>) -> Result<Option<Decimal>, String> {
+    let typed = text.trim();
+    let bare = typed.trim_start_matches(['$', '€', '£']).trim_start();
+    if bare.is_empty() {
+        return Ok(None);
+    }
+    if bare.starts_with('-') {
+        return Err("cannot be negative".into());
+    }
+    let (whole, fraction) = match bare.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (bare, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    let grouped = digits(first)
+        && (!whole.contains(',') || first.len() <= 3)
+        && groups.all(|g| g.len() == 3 && digits(g));
+    if !grouped || fraction.is_some_and(|f| !digits(f)) {
+        return Err(if typed.contains(',') {
+            format!(
+                "'{typed}' is not an amount: write decimals after a point (12.34); a comma only separates thousands, as in 1,234.50"
+            )
+        } else {
+            format!("'{typed}' is not an amount like 380000 or 380000.50")
+        });
+    }
+    let value: Decimal = format!(
+        "{}{}",
+        whole.replace(',', ""),
+        fraction.map_or(String::new(), |f| format!(".{f}"))
+    )
+    .parse()
+    .map_err(|_| "is implausibly large".to_owned())?;
+    let allowed = currency
+        .and_then(minor_units)
+        .map_or(STORED_DECIMALS, |units| units.min(STORED_DECIMALS));
+    let decimals = fraction.map_or(0, str::len);
+    if decimals > allowed as usize {
+        return Err(match (allowed, currency) {
+            (0, Some(code)) => format!("{code} amounts have no decimals"),
+            (_, Some(code)) => format!("{code} amounts have at most {allowed} decimals"),
+            (_, None) => format!("at most {allowed} decimals"),
+        });
+    }
+    if value > Decimal::from(MAX_AMOUNT) {
+        return Err("is implausibly large".into());
+    }
+    Ok(Some(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn amounts_have_a_decimal_point_and_commas_only_between_thousands() {
+        let ok = |text: &str| amount(text, None).unwrap().unwrap();
+        assert_eq!(ok("380000"), dec("380000"));
+        assert_eq!(ok("380000.50"), dec("380000.50"));
+        assert_eq!(ok("$380,000.50"), dec("380000.50"));
+        assert_eq!(ok("120,000"), dec("120000"));
+        assert_eq!(ok("1,234,567.8"), dec("1234567.8"));
+        assert_eq!(ok(" € 12 "), dec("12"));
+        assert_eq!(ok("0.5"), dec("0.5"));
+        assert_eq!(amount("  ", None).unwrap(), None);
+        assert_eq!(
+            amount("12,34", None).unwrap_err(),
+            "'12,34' is not an amount: write decimals after a point (12.34); a comma only separates thousands, as in 1,234.50"
+        );
+        for bad in [
+            "1,2345", "1234,567", ",123", "1,234,56", "12,34.5", "1.234,50",
+        ] {
+            assert!(
+                amount(bad, None)
+                    .unwrap_err()
+                    .contains("a comma only separates thousands"),
+                "{bad}"
+            );
+        }
+        for bad in ["12.", ".5", "1 234", "1_234", "1e5", "12.3.4", "abc", "+5"] {
+            assert_eq!(
+                amount(bad, None).unwrap_err(),
+                format!("'{bad}' is not an amount like 380000 or 380000.50"),
+            );
+        }
+        assert_eq!(amount("-5", None).unwrap_err(), "cannot be negative");
+        assert_eq!(amount("12.345", None).unwrap_err(), "at most 2 decimals");
+        assert_eq!(
+            amount("1000000000001", None).unwrap_err(),
+            "is implausibly large"
+        );
+    }
+
+    #[test]
+    fn decimals_fit_the_currency() {
+        assert_eq!(amount("1500", Some("JPY")).unwrap(), Some(dec("1500")));
+        assert_eq!(
+            amount("1500.50", Some("JPY")).unwrap_err(),
+            "JPY amounts have no decimals"
+        );
+        assert_eq!(amount("12.34", Some("USD")).unwrap(), Some(dec("12.34")));
+        assert_eq!(
+            amount("12.345", Some("USD")).unwrap_err(),
+            "USD amounts have at most 2 decimals"
+        );
+        // Three minor units, but amounts are stored in hundredths.
+        assert_eq!(
+            amount("1.125", Some("KWD")).unwrap_err(),
+            "KWD amounts have at most 2 decimals"
+        );
+    }
+
+    #[test]
+    fn currencies_are_the_active_iso_4217_ones() {
+        assert_eq!(currency(" usd ").unwrap(), "USD");
+        assert_eq!(currency("JPY").unwrap(), "JPY");
+        assert_eq!(minor_units("USD"), Some(2));
+        assert_eq!(minor_units("JPY"), Some(0));
+        assert_eq!(minor_units("KWD"), Some(3));
+        for bad in [
+            "XXX", "XTS", "XAU", "XAG", "XPT", "XPD", "XDR", "XSU", "XUA", "XBA", "XBB", "XBC",
+            "XBD", "BOV", "CLF", "HRK", "BTC", "ZZZ", "US", "dollars", "",
+        ] {
+            assert_eq!(minor_units(bad), None, "{bad}");
+            assert_eq!(
+                currency(bad).unwrap_err(),
+                format!("'{bad}' is not a currency of ISO 4217 like USD, EUR or JPY"),
+            );
+        }
+    }
+}
