@@ -2,6 +2,7 @@
 //! Nothing here performs IO; every rule is unit-tested without a database or HTTP.
 
 pub mod audit;
+pub mod csv_cell;
 pub mod deals;
 pub mod enablement;
 pub mod money;

@@ -1,5 +1,6 @@
 //! `partneros`: the command line. It parses arguments and calls services; nothing more.
 
+mod bench_export;
 mod bench_submit;
 
 use anyhow::{Context, bail};
@@ -262,6 +263,19 @@ enum BenchWhat {
         /// partners, imported), so every check runs against a book.
         #[arg(long, default_value_t = 0)]
         preload: usize,
+    },
+    /// Concurrent CSV exports of a generated book of registrations over HTTP on a fresh
+    /// database, while a client calls GET /api/v1/me: export times, that client's latency
+    /// and the process's peak resident memory.
+    Export {
+        /// Where to run; a fresh temporary SQLite file when omitted.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 200_000)]
+        registrations: usize,
+        /// Exports running at once.
+        #[arg(long, default_value_t = 8)]
+        concurrent: usize,
     },
     /// The conflict check of one new registration against a generated book of registrations
     /// and customer accounts (pure engine, in memory; p50/p99 of single checks).
@@ -583,6 +597,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", temp.display()));
             }
+            Ok(())
+        }
+        Command::Bench {
+            what:
+                BenchWhat::Export {
+                    database_url,
+                    registrations,
+                    concurrent,
+                },
+        } => {
+            let temp =
+                std::env::temp_dir().join(format!("partneros-bench-{}.db", uuid::Uuid::now_v7()));
+            let url = database_url.unwrap_or_else(|| format!("sqlite://{}", temp.display()));
+            let services = open_for_cli(&url).await?;
+            let result = bench_export::run(services, registrations, concurrent).await;
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", temp.display()));
+            }
+            bench_export::print(&result?);
             Ok(())
         }
         Command::Bench {

@@ -437,50 +437,6 @@ impl Services {
 }
 
 impl Services {
-    /// Leads as CSV: partners get their own, internal users all.
-    pub async fn export_leads(&self, actor: &Actor) -> Result<String> {
-        let partner = if actor.is_internal() {
-            None
-        } else {
-            Some(actor.partner_id.ok_or(Error::NotFound)?)
-        };
-        let mut tx = self.db.read().await?;
-        let rows = store::deals::leads(&mut tx, partner, None, i64::MAX).await?;
-        let names =
-            crate::deals::partner_csv_names(&mut tx, rows.iter().map(|r| r.partner_id)).await?;
-        tx.commit().await?;
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let fail = |e: csv::Error| Error::Store(store::Error::Corrupt(e.to_string()));
-        out.write_record(leads::CSV_COLUMNS).map_err(fail)?;
-        for row in &rows {
-            let value = Decimal::new(row.estimated_value_minor, 2).to_string();
-            let accept_by = row.accept_by.date().to_string();
-            let quota = (row.counts_against_quota != 0).to_string();
-            out.write_record([
-                row.reference.as_str(),
-                &names[&row.partner_id],
-                &row.company,
-                &row.website,
-                &row.contact_name,
-                &row.contact_email,
-                &row.need,
-                &value,
-                &row.currency,
-                &row.status,
-                &accept_by,
-                &row.rejection_reason,
-                &quota,
-            ])
-            .map_err(fail)?;
-        }
-        let bytes = out
-            .into_inner()
-            .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?;
-        String::from_utf8(bytes).map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))
-    }
-}
-
-impl Services {
     /// Imports leads (the export's columns): a known reference updates that lead, a row
     /// without one adds a lead. Every row is checked first — fields, partner, status,
     /// references — and if any is wrong nothing is written; a dry run writes nothing either.

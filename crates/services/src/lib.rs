@@ -13,6 +13,7 @@ pub mod deal_import;
 pub mod deals;
 pub mod demo;
 pub mod enablement;
+pub mod exports;
 pub mod facts;
 pub mod jobs;
 pub mod leads;

@@ -10,6 +10,15 @@ use store::testing::{BACKENDS, TestDb};
 mod common;
 use common::*;
 
+/// An export's whole file, read chunk by chunk as the web layer streams it.
+async fn text(mut export: services::exports::CsvExport) -> String {
+    let mut file = Vec::new();
+    while let Some(chunk) = export.next_chunk().await.unwrap() {
+        file.extend(chunk);
+    }
+    String::from_utf8(file).unwrap()
+}
+
 #[tokio::test]
 async fn partner_crud_with_audit_and_timeline() {
     each_backend(|w| async move {
@@ -2562,10 +2571,10 @@ async fn the_direct_pipeline_and_customer_accounts_win_conflicts() {
 
         // The exports import again unchanged.
         for kind in [DirectKind::Opportunities, DirectKind::Accounts] {
-            let exported = s.export_direct(&w.manager, kind).await.unwrap();
+            let exported = text(s.export_direct(&w.manager, kind).await.unwrap()).await;
             let again = s.import_direct(&w.manager, kind, &exported, false).await.unwrap();
             assert!(again.errors.is_empty() && again.created == 0 && again.updated > 0, "{kind:?}: {again:?}\n{exported}");
-            assert_eq!(s.export_direct(&w.manager, kind).await.unwrap(), exported);
+            assert_eq!(text(s.export_direct(&w.manager, kind).await.unwrap()).await, exported);
         }
         assert!(matches!(s.export_direct(&w.a_admin, DirectKind::Accounts).await, Err(Error::Forbidden(_))));
 
@@ -2712,14 +2721,17 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
                 .ends_with("rejected by sales: Already in talks with our team")
         }));
 
-        let csv = s.export_leads(&w.a_user).await.unwrap();
+        let csv = text(s.export_leads(&w.a_user).await.unwrap()).await;
         assert_eq!(csv.lines().count(), 3, "A's two leads: {csv}");
         assert!(
             csv.contains("Already in talks with our team") && csv.contains(",false\n"),
             "{csv}"
         );
         assert_eq!(
-            s.export_leads(&b_user).await.unwrap().lines().count(),
+            text(s.export_leads(&b_user).await.unwrap())
+                .await
+                .lines()
+                .count(),
             1,
             "B sees none of A's"
         );
@@ -2780,14 +2792,14 @@ async fn leads_export_and_import_round_trip_all_or_nothing() {
             currency: String::new(),
         };
         let lead = s.submit_lead(&w.a_user, a, &input).await.unwrap();
-        let exported = s.export_leads(&w.manager).await.unwrap();
+        let exported = text(s.export_leads(&w.manager).await.unwrap()).await;
         assert!(exported.contains(&format!("{},alpha.com,Initech", lead.reference)), "{exported}");
 
         // The export imports again unchanged: updated in place, nothing new.
         let again = s.import_leads(&w.manager, &exported, false).await.unwrap();
         assert!(again.errors.is_empty(), "{:?}", again.errors);
         assert_eq!((again.rows, again.created, again.updated, again.applied), (1, 0, 1, true));
-        assert_eq!(s.export_leads(&w.manager).await.unwrap(), exported);
+        assert_eq!(text(s.export_leads(&w.manager).await.unwrap()).await, exported);
 
         // History from elsewhere: a rejected lead and an edit of the known one.
         let header = domain::deals::leads::CSV_COLUMNS.join(",");
@@ -2799,7 +2811,7 @@ async fn leads_export_and_import_round_trip_all_or_nothing() {
         let checked = s.import_leads(&w.manager, &history, true).await.unwrap();
         assert!(checked.errors.is_empty(), "{:?}", checked.errors);
         assert_eq!((checked.created, checked.updated, checked.applied), (1, 1, false));
-        assert_eq!(s.export_leads(&w.manager).await.unwrap(), exported, "a dry run writes nothing");
+        assert_eq!(text(s.export_leads(&w.manager).await.unwrap()).await, exported, "a dry run writes nothing");
         let unread_before = s.unread_notifications(&w.manager).await.unwrap();
         let done = s.import_leads(&w.manager, &history, false).await.unwrap();
         assert_eq!((done.created, done.updated, done.applied), (1, 1, true));
@@ -2814,7 +2826,7 @@ async fn leads_export_and_import_round_trip_all_or_nothing() {
         assert_eq!((edited.company.as_str(), edited.estimated_value), ("Initech Corp", rust_decimal::Decimal::from(45_000)));
 
         // One bad row and nothing is written; every problem is named by line.
-        let before = s.export_leads(&w.manager).await.unwrap();
+        let before = text(s.export_leads(&w.manager).await.unwrap()).await;
         let bad = format!(
             "{header}\n,alpha.com,Umbrella,umbrella.com,Alice,alice@umbrella.com,Vaccines,1,,submitted,,,\n\
              L-1,alpha.com,Hooli,hooli.com,Gavin,gavin@hooli.com,Search,1,,submitted,,,\n\
@@ -2833,7 +2845,7 @@ async fn leads_export_and_import_round_trip_all_or_nothing() {
             ]
         );
         assert!(!refused.applied);
-        assert_eq!(s.export_leads(&w.manager).await.unwrap(), before, "all or nothing");
+        assert_eq!(text(s.export_leads(&w.manager).await.unwrap()).await, before, "all or nothing");
 
         // Partners and sales do not import leads.
         for who in [&w.a_admin, &w.a_user] {
@@ -2851,18 +2863,18 @@ async fn registrations_export_and_import_round_trip_all_or_nothing() {
         certify(s, &w.manager, a, "ana@alpha.com").await;
         let deal = s.register_deal(&w.a_user, a, &deal_input("Acme Corp", "acme.com", "80000"), true).await.unwrap();
         s.register_deal(&w.a_user, a, &deal_input("Draft Co", "", "1000"), false).await.unwrap();
-        let exported = s.export_deals(&w.manager).await.unwrap();
+        let exported = text(s.export_deals(&w.manager).await.unwrap()).await;
         assert!(exported.starts_with("reference,partner,customer_name,website"), "{exported}");
         assert!(exported.contains(&format!("{},alpha.com,Acme Corp,acme.com", deal.reference)), "{exported}");
-        assert_eq!(s.export_deals(&w.a_user).await.unwrap(), exported, "A's people export their own");
+        assert_eq!(text(s.export_deals(&w.a_user).await.unwrap()).await, exported, "A's people export their own");
         let b_user = user(s, &w.admin, "user@bravo.test", "partner_user", Some(w.partner_b)).await;
-        assert_eq!(s.export_deals(&b_user).await.unwrap().lines().count(), 1, "only the header for B");
+        assert_eq!(text(s.export_deals(&b_user).await.unwrap()).await.lines().count(), 1, "only the header for B");
 
         // The export imports again unchanged: same references, updated in place.
         let again = s.import_deals(&w.manager, &exported, false, &|_| {}).await.unwrap();
         assert!(again.errors.is_empty(), "{:?}", again.errors);
         assert_eq!((again.rows, again.created, again.updated, again.applied), (2, 0, 2, true));
-        assert_eq!(s.export_deals(&w.manager).await.unwrap(), exported);
+        assert_eq!(text(s.export_deals(&w.manager).await.unwrap()).await, exported);
 
         // Another PRM's history: new references, won deals count as revenue.
         let today = store::now().date();

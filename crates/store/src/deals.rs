@@ -374,17 +374,6 @@ pub async fn list(tx: &mut Tx, filter: &DealFilter) -> Result<Vec<DealRow>> {
     tx.all(query).await
 }
 
-/// Every registration of a partner (or all), for pipeline views.
-pub async fn all_for(tx: &mut Tx, partner_id: Option<Uuid>) -> Result<Vec<DealRow>> {
-    let mut query = Sql::new("SELECT ");
-    query.push(COLUMNS).push(" FROM deal_registrations");
-    if let Some(partner) = partner_id {
-        query.push(" WHERE partner_id = ").push_bind(partner);
-    }
-    query.push(" ORDER BY number");
-    tx.all(query).await
-}
-
 /// What the pipeline sums of one registration.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PipelineRow {
@@ -1003,35 +992,4 @@ pub async fn leads(
     }
     query.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
     tx.all(query).await
-}
-
-/// A direct opportunity or customer account as stored, for exports.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct DirectExportRow {
-    pub reference: String,
-    pub name: String,
-    pub website: String,
-    pub owner: String,
-    pub stage: String,
-    pub amount_minor: i64,
-    pub currency: String,
-    pub status: String,
-}
-
-/// Every direct opportunity, by reference.
-pub async fn opportunities(tx: &mut Tx) -> Result<Vec<DirectExportRow>> {
-    tx.all(Sql::new(
-        "SELECT reference, customer_name AS name, website, owner, stage, amount_minor, currency, status \
-         FROM direct_opportunities ORDER BY reference",
-    ))
-    .await
-}
-
-/// Every customer account, by account reference.
-pub async fn accounts(tx: &mut Tx) -> Result<Vec<DirectExportRow>> {
-    tx.all(Sql::new(
-        "SELECT account AS reference, name, website, owner, '' AS stage, CAST(0 AS BIGINT) AS amount_minor, '' AS currency, \
-         'active' AS status FROM customer_accounts ORDER BY account",
-    ))
-    .await
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod certifications;
 pub mod contacts;
 pub mod deals;
+pub mod exports;
 pub mod facts;
 pub mod jobs;
 pub mod notifications;

@@ -95,14 +95,10 @@ pub fn routes() -> Router<AppState> {
             "/deals/import",
             post(import_deals).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
-        .route("/deals/export", get(export_deals))
         .route(
             "/deals/{id}/conflict-case",
             get(conflict_case).post(work_conflict_case),
         )
-        .route("/direct-opportunities/export", get(export_opportunities))
-        .route("/customer-accounts/export", get(export_accounts))
-        .route("/leads/export", get(export_leads))
         .route(
             "/leads/import",
             post(import_leads).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
@@ -1348,55 +1344,6 @@ async fn import_deals(
     Ok(import_response(report))
 }
 
-#[utoipa::path(get, path = "/api/v1/deals/export", tag = "deals",
-    responses((status = 200, content_type = "text/csv", body = String, description = "Every registration the caller may see, in the import's columns")))]
-async fn export_deals(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-) -> Result<impl IntoResponse, Problem> {
-    let csv = state.services.export_deals(&auth.actor).await?;
-    Ok(crate::pages::csv_download("registrations.csv", csv))
-}
-
-#[utoipa::path(get, path = "/api/v1/direct-opportunities/export", tag = "deals",
-    responses((status = 200, content_type = "text/csv", body = String, description = "The direct pipeline in its import's columns"), (status = 403, body = Problem)))]
-async fn export_opportunities(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-) -> Result<impl IntoResponse, Problem> {
-    let csv = state
-        .services
-        .export_direct(
-            &auth.actor,
-            domain::deals::direct::DirectKind::Opportunities,
-        )
-        .await?;
-    Ok(crate::pages::csv_download("direct-opportunities.csv", csv))
-}
-
-#[utoipa::path(get, path = "/api/v1/customer-accounts/export", tag = "deals",
-    responses((status = 200, content_type = "text/csv", body = String, description = "The customer accounts in their import's columns"), (status = 403, body = Problem)))]
-async fn export_accounts(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-) -> Result<impl IntoResponse, Problem> {
-    let csv = state
-        .services
-        .export_direct(&auth.actor, domain::deals::direct::DirectKind::Accounts)
-        .await?;
-    Ok(crate::pages::csv_download("customer-accounts.csv", csv))
-}
-
-#[utoipa::path(get, path = "/api/v1/leads/export", tag = "deals",
-    responses((status = 200, content_type = "text/csv", body = String, description = "Every lead the caller may see")))]
-async fn export_leads(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-) -> Result<impl IntoResponse, Problem> {
-    let csv = state.services.export_leads(&auth.actor).await?;
-    Ok(crate::pages::csv_download("leads.csv", csv))
-}
-
 #[utoipa::path(get, path = "/api/v1/deals/{id}/conflict-case", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = Option<CaseView>, description = "The registration's conflict case with its deadlines, lateness and escalation level; null when its check was clear"),
         (status = 403, body = Problem, description = "Partners never see conflict cases"), (status = 404, body = Problem)))]
@@ -1753,7 +1700,7 @@ async fn tier_evaluation_runs(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     paths(me, update_me, change_password, list_notifications, read_notifications, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner,
         change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact,
-        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, export_deals, export_opportunities, export_accounts, export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+        timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, audit, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -28,12 +28,6 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/new", get(new_deal))
         .route("/pipeline", get(pipeline_page))
         .route("/leads", get(leads_page).post(submit_lead))
-        .route("/leads/export.csv", get(export_leads))
-        .route(
-            "/direct-opportunities/export.csv",
-            get(export_opportunities),
-        )
-        .route("/customer-accounts/export.csv", get(export_accounts))
         .route("/leads/{id}/accept", post(accept_lead))
         .route("/leads/{id}/reject", post(reject_lead))
         .route("/pipeline/snapshots", post(take_snapshot))
@@ -786,43 +780,4 @@ async fn assign_deal(
     };
     let result = state.services.assign_deal(&auth.actor, id, &input).await;
     deal_result(&state, &auth, id, result).await
-}
-
-async fn export_leads(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    let csv = state
-        .services
-        .export_leads(&auth.actor)
-        .await
-        .map_err(service_error)?;
-    Ok(crate::pages::csv_download("leads.csv", csv))
-}
-
-async fn export_direct(
-    state: &AppState,
-    auth: &PageAuth,
-    kind: domain::deals::direct::DirectKind,
-    filename: &str,
-) -> PageResult {
-    let csv = state
-        .services
-        .export_direct(&auth.actor, kind)
-        .await
-        .map_err(service_error)?;
-    Ok(crate::pages::csv_download(filename, csv))
-}
-
-async fn export_opportunities(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    use domain::deals::direct::DirectKind;
-    export_direct(
-        &state,
-        &auth,
-        DirectKind::Opportunities,
-        "direct-opportunities.csv",
-    )
-    .await
-}
-
-async fn export_accounts(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    use domain::deals::direct::DirectKind;
-    export_direct(&state, &auth, DirectKind::Accounts, "customer-accounts.csv").await
 }

@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod deal_pages;
+mod exports;
 mod pages;
 mod problem;
 
@@ -42,7 +43,8 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(pages::routes())
         .merge(deal_pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(exports::page_routes())
+        .nest("/api/v1", api::routes().merge(exports::api_routes()))
         .layer(axum::middleware::from_fn(auth::origin_check))
         .layer(
             tower_http::trace::TraceLayer::new_for_http()

@@ -95,7 +95,6 @@ pub fn routes() -> Router<AppState> {
                     crate::api::IMPORT_LIMIT_BYTES,
                 )),
         )
-        .route("/deals/export.csv", get(export_deals))
         .route(
             "/leads/import",
             get(leads_import_page)
@@ -2431,15 +2430,6 @@ async fn import_leads(State(state): State<AppState>, auth: PageAuth, body: Bytes
     run_import(&state, &auth, ImportKind::Leads, &body).await
 }
 
-async fn export_deals(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    let csv = state
-        .services
-        .export_deals(&auth.actor)
-        .await
-        .map_err(service_error)?;
-    Ok(csv_download("registrations.csv", csv))
-}
-
 async fn opportunities_import_page(auth: PageAuth) -> PageResult {
     import_view(
         &auth,
@@ -3060,21 +3050,6 @@ async fn download_attachment(
         .await
         .map_err(service_error)?;
     Ok(attachment_response(&meta, data))
-}
-
-/// A CSV file to save.
-pub(crate) fn csv_download(filename: &str, csv: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        csv,
-    )
-        .into_response()
 }
 
 pub(crate) fn attachment_response(

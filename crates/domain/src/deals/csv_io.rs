@@ -88,15 +88,18 @@ fn date(text: &str) -> Result<Option<Date>, String> {
     crate::validation::date(text).map(Some)
 }
 
-/// The trimmed value of column `name` in a data row ("" when the file has no such column).
+/// The trimmed value of column `name` in a data row ("" when the file has no such column),
+/// without the quote our exports put before formula-like cells.
 pub fn cell<'r>(record: &'r csv::StringRecord, columns: &[Option<usize>], name: &str) -> &'r str {
-    COLUMNS
-        .iter()
-        .position(|c| *c == name)
-        .and_then(|i| columns[i])
-        .and_then(|i| record.get(i))
-        .unwrap_or("")
-        .trim()
+    crate::csv_cell::restore(
+        COLUMNS
+            .iter()
+            .position(|c| *c == name)
+            .and_then(|i| columns[i])
+            .and_then(|i| record.get(i))
+            .unwrap_or("")
+            .trim(),
+    )
 }
 
 /// Checks one data row; `today` is the registration day of rows that give none.

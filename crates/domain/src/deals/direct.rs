@@ -106,7 +106,10 @@ pub fn parse_csv(
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let cell = |i: usize| columns[i].and_then(|c| record.get(c)).unwrap_or("");
+        // Without the quote our exports put before formula-like cells.
+        let cell = |i: usize| {
+            crate::csv_cell::restore(columns[i].and_then(|c| record.get(c)).unwrap_or(""))
+        };
         let before = errors.len();
         let reference = cell(0).to_owned();
         let name = cell(1).to_owned();

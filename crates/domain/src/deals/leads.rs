@@ -161,12 +161,15 @@ pub fn parse_csv(text: &str, currency: &str) -> (Vec<LeadRecord>, Vec<RowError>)
         if record.iter().all(str::is_empty) {
             continue;
         }
+        // Without the quote our exports put before formula-like cells.
         let cell = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h == name)
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
+            crate::csv_cell::restore(
+                headers
+                    .iter()
+                    .position(|h| h == name)
+                    .and_then(|i| record.get(i))
+                    .unwrap_or(""),
+            )
         };
         let before = errors.len();
         let input = LeadInput {
