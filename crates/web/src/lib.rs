@@ -9,6 +9,7 @@ mod auth;
 mod deal_pages;
 mod pages;
 mod problem;
+mod server;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -17,6 +18,7 @@ use axum::routing::get;
 use services::Services;
 
 pub use api::openapi_document;
+pub use server::{Limits, serve};
 
 /// What every handler shares.
 #[derive(Clone)]
