@@ -9,6 +9,7 @@ mod auth;
 mod deal_pages;
 mod pages;
 mod problem;
+mod security;
 mod server;
 
 use axum::Router;
@@ -31,7 +32,7 @@ pub struct AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route(
@@ -44,8 +45,9 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(pages::routes())
         .merge(deal_pages::routes())
-        .nest("/api/v1", api::routes())
-        .layer(axum::middleware::from_fn(auth::origin_check))
+        .nest("/api/v1", security::api_headers(api::routes()))
+        .layer(axum::middleware::from_fn(auth::origin_check));
+    security::headers(app)
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(

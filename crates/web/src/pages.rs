@@ -1161,13 +1161,6 @@ impl PartnerPage {
             ),
         ]
     }
-
-    /// A 0–5 score as a share of the bar's width, in percent.
-    fn bar(score: &str) -> u32 {
-        score
-            .parse::<f64>()
-            .map_or(0, |s| (s / 5.0 * 100.0).round().clamp(0.0, 100.0) as u32)
-    }
 }
 
 #[derive(Default)]
