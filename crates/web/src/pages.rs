@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::{self, PageAuth};
+use crate::security;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -497,14 +498,6 @@ struct LoginPage {
     error: Option<String>,
 }
 
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_owned()
-    } else {
-        "/partners".into()
-    }
-}
-
 fn login_form(
     state: &AppState,
     status: StatusCode,
@@ -519,7 +512,7 @@ fn login_form(
             nav: None,
         },
         email,
-        next: safe_next(&next),
+        next: security::safe_next(&next),
         csrf_token: csrf_token.clone(),
         error,
     };
@@ -561,7 +554,7 @@ async fn login(State(state): State<AppState>, parts: Parts, body: Bytes) -> Resp
         Ok(session) => {
             let cookie = auth::set_cookie(&state, auth::SESSION_COOKIE, &session.token, None);
             let clear = auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, "", Some(0));
-            let mut response = see_other(&safe_next(&next));
+            let mut response = see_other(&security::safe_next(&next));
             response.headers_mut().append(
                 header::SET_COOKIE,
                 cookie.parse().expect("cookie is a header value"),

@@ -1,4 +1,5 @@
-//! Response headers that tell browsers what our pages may do.
+//! Response headers that tell browsers what our pages may do, and the checks on values that
+//! come back to us in redirects.
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -45,4 +46,38 @@ where
     // Our URLs carry record ids and search terms; other sites learn none of them. Same-origin
     // requests keep theirs (and their Origin header, which the CSRF check reads).
     keep_or(router, header::REFERRER_POLICY, "same-origin")
+}
+
+/// Where to go after signing in: a path on this site, or the start page. Anything else (other
+/// sites, `//host`, backslashes, spaces or control characters such as CR/LF, which cannot go
+/// into a `Location` header) is dropped.
+pub fn safe_next(next: &str) -> String {
+    let same_site = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+        && next.parse::<axum::http::uri::PathAndQuery>().is_ok();
+    if same_site { next.into() } else { "/".into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_on_this_site_or_the_start_page() {
+        assert_eq!(safe_next("/partners?q=a%20b"), "/partners?q=a%20b");
+        for bad in [
+            "",
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "/partners\r\nSet-Cookie: x=1",
+            "/partners\n",
+            "/a b",
+            "/caf\u{e9}",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
 }

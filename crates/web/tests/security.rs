@@ -1,4 +1,4 @@
-//! What browsers are told about our pages.
+//! What browsers are told about our pages, and where a sign-in may send the browser next.
 
 mod common;
 
@@ -7,6 +7,38 @@ use axum::http::{Request, StatusCode};
 use common::*;
 use domain::roles::Role;
 use store::Backend;
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// The sign-in form's cookie and token, to post it many times.
+async fn login_form(f: &Fixture) -> (String, String) {
+    let (_, headers, body) = f
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    (
+        cookie_value(&headers, "partneros_login"),
+        hidden_csrf(&body),
+    )
+}
+
+fn sign_in_request(
+    form: &(String, String),
+    email: &str,
+    password: &str,
+    next: &str,
+) -> Request<Body> {
+    let (cookie, csrf) = form;
+    Request::post("/login")
+        .header("content-type", FORM)
+        .header("cookie", format!("partneros_login={cookie}"))
+        .body(Body::from(format!(
+            "csrf_token={csrf}&email={}&password={}&next={}",
+            urlenc(email),
+            urlenc(password),
+            urlenc(next)
+        )))
+        .unwrap()
+}
 
 fn header<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> &'a str {
     headers
@@ -84,4 +116,31 @@ async fn pages_have_no_inline_script_style_or_handler() {
             "{forbidden} would be refused by the CSP"
         );
     }
+}
+
+#[tokio::test]
+async fn a_next_that_is_not_a_path_here_goes_to_the_start_page() {
+    let f = Fixture::new(Backend::Sqlite).await;
+    let form = login_form(&f).await;
+    for next in [
+        "/partners\r\nSet-Cookie: stolen=1",
+        "/partners\n",
+        "https://evil.example/",
+        "//evil.example/",
+    ] {
+        let (status, headers, _) = f
+            .send(sign_in_request(&form, "admin@vendor.test", PASSWORD, next))
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(header(&headers, "location"), "/", "{next:?}");
+    }
+    let (_, headers, _) = f
+        .send(sign_in_request(
+            &form,
+            "admin@vendor.test",
+            PASSWORD,
+            "/deals?q=a%20b",
+        ))
+        .await;
+    assert_eq!(header(&headers, "location"), "/deals?q=a%20b");
 }
