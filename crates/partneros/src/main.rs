@@ -54,7 +54,8 @@ struct ServeArgs {
     /// Mark cookies Secure (set this when users reach PartnerOS over HTTPS).
     #[arg(long, env = "PARTNEROS_SECURE_COOKIES")]
     secure_cookies: bool,
-    /// Take client addresses from X-Forwarded-For (only behind a trusted reverse proxy).
+    /// Take client addresses from X-Forwarded-For, its rightmost entry (only behind a trusted
+    /// reverse proxy, which must append the address it saw).
     #[arg(long, env = "PARTNEROS_TRUST_PROXY")]
     trust_proxy: bool,
     /// Answer 408 to a request not answered within this many seconds (uploads included).

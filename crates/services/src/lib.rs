@@ -20,6 +20,7 @@ pub mod onboarding;
 pub mod partners;
 pub mod program;
 pub mod recruitment;
+mod throttle;
 pub mod tiers;
 pub mod users;
 
@@ -92,7 +93,7 @@ pub enum Error {
     Unauthenticated,
     #[error("{0}")]
     Conflict(String),
-    #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
+    #[error("too many failed attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
     #[error(transparent)]
     Store(store::Error),
@@ -136,10 +137,17 @@ pub struct Page<T> {
 pub struct Config {
     /// A session unused for this long is signed out.
     pub session_idle: Duration,
-    /// Failed sign-ins counted over this window.
+    /// Failed sign-ins (and bad bearer tokens) counted over this window.
     pub login_window: Duration,
+    /// An account with this many failures in the window is locked until the oldest leaves it,
+    /// even for the right password.
     pub max_failures_per_account: i64,
-    pub max_failures_per_ip: i64,
+    /// Failures from one client address before it must wait between attempts.
+    pub free_failures_per_ip: i64,
+    /// The first wait; it doubles with every further failure from the address.
+    pub ip_delay_base: Duration,
+    /// The longest wait an address is given (see `throttle`).
+    pub ip_delay_max: Duration,
 }
 
 impl Default for Config {
@@ -148,7 +156,9 @@ impl Default for Config {
             session_idle: Duration::hours(8),
             login_window: Duration::minutes(15),
             max_failures_per_account: 5,
-            max_failures_per_ip: 30,
+            free_failures_per_ip: 10,
+            ip_delay_base: Duration::seconds(1),
+            ip_delay_max: Duration::seconds(60),
         }
     }
 }

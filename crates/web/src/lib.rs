@@ -27,7 +27,8 @@ pub struct AppState {
     pub services: Services,
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    /// Take the client address from the rightmost `X-Forwarded-For` entry, the one our own
+    /// proxy added (only behind a trusted proxy).
     pub trust_proxy: bool,
 }
 

@@ -279,9 +279,15 @@ pub(crate) fn service_error(err: services::Error) -> Response {
         ),
         Unauthenticated => Redirect::to("/login").into_response(),
         Conflict(why) => error_page(StatusCode::CONFLICT, &why),
-        RateLimited { retry_after_secs } => error_page(
-            StatusCode::TOO_MANY_REQUESTS,
-            &format!("Too many attempts; try again in {retry_after_secs} seconds."),
+        RateLimited { retry_after_secs } => security::retry_after(
+            error_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!(
+                    "Too many attempts; try again in {}.",
+                    security::wait_text(retry_after_secs)
+                ),
+            ),
+            retry_after_secs,
         ),
         Invalid(errors) => error_page(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -530,7 +536,7 @@ async fn login_page(State(state): State<AppState>, Query(q): Query<NextParam>) -
     login_form(&state, StatusCode::OK, String::new(), q.next, None)
 }
 
-async fn login(State(state): State<AppState>, parts: Parts, body: Bytes) -> Response {
+async fn login(State(state): State<AppState>, mut parts: Parts, body: Bytes) -> Response {
     let form = Form::parse(&body);
     let email = form.get("email");
     let next = form.get("next");
@@ -544,7 +550,7 @@ async fn login(State(state): State<AppState>, parts: Parts, body: Bytes) -> Resp
             Some("The sign-in form expired. Please try again.".into()),
         );
     }
-    let ip = auth::client_ip(&parts, &state);
+    let ip = auth::client_ip(&mut parts, &state).await;
     let previous = auth::cookie(&parts, auth::SESSION_COOKIE);
     match state
         .services
@@ -579,16 +585,18 @@ async fn login(State(state): State<AppState>, parts: Parts, body: Bytes) -> Resp
                 Some(capitalise(&message)),
             )
         }
-        Err(services::Error::RateLimited { retry_after_secs }) => login_form(
-            &state,
-            StatusCode::TOO_MANY_REQUESTS,
-            email,
-            next,
-            Some(format!(
-                "Too many failed sign-ins. Try again in {} minutes.",
-                retry_after_secs.div_ceil(60)
-            )),
-        ),
+        Err(services::Error::RateLimited { retry_after_secs }) => {
+            let wait = security::wait_text(retry_after_secs);
+            let text = format!("Too many failed sign-ins. Try again in {wait}.");
+            let page = login_form(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                email,
+                next,
+                Some(text),
+            );
+            security::retry_after(page, retry_after_secs)
+        }
         Err(other) => service_error(other),
     }
 }

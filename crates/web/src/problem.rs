@@ -16,6 +16,9 @@ pub struct Problem {
     /// Field-level validation messages.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Seconds to wait before trying again, sent as `Retry-After`.
+    #[serde(skip)]
+    pub retry_after_secs: Option<u64>,
 }
 
 impl Problem {
@@ -26,6 +29,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after_secs: None,
         }
     }
 }
@@ -38,6 +42,11 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(secs) = self.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()
@@ -70,11 +79,14 @@ impl From<services::Error> for Problem {
                 "sign in or send an API token as 'Authorization: Bearer pos_…'",
             ),
             Conflict(why) => Problem::new(StatusCode::CONFLICT, "conflict", why),
-            RateLimited { retry_after_secs } => Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate-limited",
-                format!("too many failed sign-ins; try again in {retry_after_secs} seconds"),
-            ),
+            RateLimited { retry_after_secs } => Problem {
+                retry_after_secs: Some(retry_after_secs),
+                ..Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate-limited",
+                    format!("too many failed attempts; try again in {retry_after_secs} seconds"),
+                )
+            },
             Store(e) => {
                 tracing::error!(error = %e, "storage failure");
                 Problem::new(

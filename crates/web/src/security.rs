@@ -3,6 +3,7 @@
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::Response;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Pages load scripts, styles, images and fonts only from this site: no inline script, style
@@ -59,9 +60,33 @@ pub fn safe_next(next: &str) -> String {
     if same_site { next.into() } else { "/".into() }
 }
 
+/// A throttled answer tells when to come back.
+pub fn retry_after(mut response: Response, secs: u64) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    response
+}
+
+/// "45 seconds", "15 minutes": a wait in words.
+pub fn wait_text(secs: u64) -> String {
+    match secs {
+        1 => "1 second".into(),
+        0..60 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{safe_next, wait_text};
+
+    #[test]
+    fn waits_read_in_seconds_then_minutes() {
+        assert_eq!(wait_text(1), "1 second");
+        assert_eq!(wait_text(59), "59 seconds");
+        assert_eq!(wait_text(61), "2 minutes");
+    }
 
     #[test]
     fn next_is_a_path_on_this_site_or_the_start_page() {

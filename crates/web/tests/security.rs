@@ -1,12 +1,14 @@
-//! What browsers are told about our pages, and where a sign-in may send the browser next.
+//! What browsers are told about our pages, how failed attempts are slowed, and where a
+//! sign-in may send the browser next.
 
 mod common;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Method, Request, StatusCode};
 use common::*;
 use domain::roles::Role;
 use store::Backend;
+use tower::ServiceExt;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -114,6 +116,159 @@ async fn pages_have_no_inline_script_style_or_handler() {
         assert!(
             !html.contains(forbidden),
             "{forbidden} would be refused by the CSP"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_rightmost_forwarded_address_is_throttled() {
+    let f = Fixture::new(Backend::Sqlite).await;
+    let router = web::router(web::AppState {
+        services: f.services.clone(),
+        secure_cookies: false,
+        trust_proxy: true,
+    });
+    let form = login_form(&f).await;
+    let mut statuses = Vec::new();
+    for i in 0..40 {
+        let mut request = sign_in_request(&form, &format!("nobody{i}@x.test"), "wrong", "/");
+        // The client writes whatever it likes first; our proxy appends what it saw.
+        request.headers_mut().insert(
+            "x-forwarded-for",
+            format!("10.{i}.0.1, 203.0.113.7").parse().unwrap(),
+        );
+        let response = router.clone().oneshot(request).await.unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(response.headers().contains_key("retry-after"));
+        }
+        statuses.push(response.status());
+    }
+    assert_eq!(
+        statuses[..10],
+        [StatusCode::UNAUTHORIZED; 10],
+        "ten free failures"
+    );
+    let answered = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    // Each wait is a second or more; only a machine stalling that long lets one more through.
+    assert!(answered <= 12, "then the address waits: {statuses:?}");
+    assert_eq!(statuses[39], StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_throttled_sign_in_says_when_to_retry() {
+    let f = Fixture::new(Backend::Sqlite).await;
+    let form = login_form(&f).await;
+    for _ in 0..5 {
+        let (status, _, _) = f
+            .send(sign_in_request(&form, "admin@vendor.test", "wrong", "/"))
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, headers, body) = f
+        .send(sign_in_request(&form, "admin@vendor.test", PASSWORD, "/"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the account is locked"
+    );
+    let wait: u64 = header(&headers, "retry-after").parse().unwrap();
+    assert!(
+        (890..=900).contains(&wait),
+        "until the first failure is 15 minutes old: {wait}"
+    );
+    assert!(body.contains("Try again in 15 minutes"), "{body}");
+}
+
+#[tokio::test]
+async fn bad_bearer_tokens_are_throttled() {
+    let f = Fixture::new(Backend::Sqlite).await;
+    let good = f.token(Role::PartnerManager).to_owned();
+    assert_eq!(
+        f.api(Some(&good), Method::GET, "/api/v1/me", None).await.0,
+        StatusCode::OK
+    );
+    for i in 0..10 {
+        let (status, _) = f
+            .api(
+                Some(&format!("pos_guess{i}")),
+                Method::GET,
+                "/api/v1/me",
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "failure {i} is free");
+    }
+    // The first wait is a second: the next guess is refused unless the machine stalls that long.
+    let mut refused = None;
+    for i in 10..13 {
+        let request = Request::get("/api/v1/me")
+            .header("authorization", format!("Bearer pos_guess{i}"))
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, _) = f.send(request).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(header(&headers, "retry-after").parse::<u64>().unwrap());
+            break;
+        }
+    }
+    let wait = refused.expect("bad tokens past the free ones are refused");
+    assert!((1..=4).contains(&wait), "{wait}");
+    assert_eq!(
+        f.api(Some(&good), Method::GET, "/api/v1/me", None).await.0,
+        StatusCode::OK,
+        "a good token is not held up"
+    );
+}
+
+#[tokio::test]
+async fn password_change_and_reset_end_api_tokens() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let f = Fixture::new(backend).await;
+        let own = f.token(Role::PartnerManager).to_owned();
+        let (status, body) = f
+            .api(
+                Some(&own),
+                Method::POST,
+                "/api/v1/me/password",
+                Some(&format!(
+                    r#"{{"current_password":"{PASSWORD}","new_password":"a brand new password"}}"#
+                )),
+            )
+            .await;
+        assert!(status.is_success(), "{status} {body}");
+        let (status, _) = f.api(Some(&own), Method::GET, "/api/v1/me", None).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{backend:?}: changed password"
+        );
+
+        let theirs = f.token(Role::Executive).to_owned();
+        assert_eq!(
+            f.api(Some(&theirs), Method::GET, "/api/v1/me", None)
+                .await
+                .0,
+            StatusCode::OK
+        );
+        let id = f.actor(Role::Executive).user_id.unwrap();
+        let (status, body) = f
+            .api(
+                Some(f.token(Role::Admin)),
+                Method::POST,
+                &format!("/api/v1/users/{id}/reset-password"),
+                Some(r#"{"password":"reset by the admin"}"#),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, _) = f.api(Some(&theirs), Method::GET, "/api/v1/me", None).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{backend:?}: reset password"
         );
     }
 }
