@@ -55,9 +55,13 @@ struct ServeArgs {
     /// Mark cookies Secure (set this when users reach PartnerOS over HTTPS).
     #[arg(long, env = "PARTNEROS_SECURE_COOKIES")]
     secure_cookies: bool,
-    /// Take client addresses from X-Forwarded-For (only behind a trusted reverse proxy).
+    /// Take client addresses from X-Forwarded-For, its rightmost entry (only behind a trusted
+    /// reverse proxy, which must append the address it saw).
     #[arg(long, env = "PARTNEROS_TRUST_PROXY")]
     trust_proxy: bool,
+    /// Answer 408 to a request not answered within this many seconds (uploads included).
+    #[arg(long, env = "PARTNEROS_REQUEST_TIMEOUT_SECONDS", default_value_t = 60)]
+    request_timeout_seconds: u64,
     /// Sign out sessions idle for this many minutes.
     #[arg(long, env = "PARTNEROS_SESSION_IDLE_MINUTES", default_value_t = 480)]
     session_idle_minutes: i64,
@@ -1079,12 +1083,12 @@ async fn serve(services: Services, server: &ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", server.listen))?;
     tracing::info!(address = %server.listen, "PartnerOS listening");
-    axum::serve(
-        listener,
-        web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let limits = web::Limits {
+        request_timeout: std::time::Duration::from_secs(server.request_timeout_seconds),
+        // Headers are a few hundred bytes: only a stalling client needs longer.
+        header_read_timeout: std::time::Duration::from_secs(10),
+    };
+    web::serve(listener, web::router(state), limits, shutdown_signal()).await?;
     if let Some(jobs) = jobs {
         jobs.abort();
     }

@@ -254,6 +254,14 @@ async fn init_and_user_commands() {
             .status
             .success()
         );
+        let services = services::Services::new(db.db.clone(), services::Config::default());
+        let system = services::Actor::system("test");
+        let pm = services
+            .find_user_by_email(&system, "pm@example.com")
+            .await
+            .unwrap();
+        let pm = services::Actor::from_user(&pm);
+        let (_, token) = services.create_api_token(&pm, "laptop").await.unwrap();
         let out = run(
             &[
                 "user",
@@ -266,6 +274,13 @@ async fn init_and_user_commands() {
             "a brand new password\n",
         );
         assert!(out.status.success(), "{}", text(&out));
+        assert!(
+            matches!(
+                services.token_actor(&token, "1").await,
+                Err(services::Error::Unauthenticated)
+            ),
+            "the reset revoked the API token"
+        );
         let out = run(
             &[
                 "user",

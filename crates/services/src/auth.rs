@@ -1,6 +1,6 @@
 //! Signing in and out, server-side sessions, password changes and personal API tokens.
 
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::{Actor, Change, Error, Result, Services, record, throttle};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -73,6 +73,44 @@ fn dummy_verify(password: &str) {
     verify_password(password, hash);
 }
 
+/// Argon2 takes tens of milliseconds of CPU on purpose: on the async workers it would stall
+/// every other request on the same thread, so it runs on tokio's blocking threads. Each run
+/// also takes 19 MiB, so no more run at once than there are cores (more would not finish
+/// sooner): a burst of sign-ins queues instead of taking the memory.
+async fn on_blocking_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    });
+    let _slot = slots
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+}
+
+/// Checks a password against a stored hash (or, with none, spends the same effort anyway).
+async fn password_matches(password: &str, hash: Option<String>) -> bool {
+    let password = password.to_owned();
+    on_blocking_thread(move || match hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            dummy_verify(&password);
+            false
+        }
+    })
+    .await
+}
+
+/// [`hash_password`] off the async workers; call it before opening a write transaction.
+pub(crate) async fn hash_password_blocking(password: &str) -> String {
+    let password = password.to_owned();
+    on_blocking_thread(move || hash_password(&password)).await
+}
+
 fn random_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
@@ -131,8 +169,8 @@ impl From<store::auth::ApiTokenRow> for ApiToken {
 
 impl Services {
     /// Checks the password and opens a new session (a new id every time: no fixation).
-    /// Failures are counted per account and per client address; over the limit, sign-in is
-    /// refused without checking the password.
+    /// Failures are counted per account and per client address (see `throttle`); while either
+    /// must wait, sign-in is refused without checking the password.
     pub async fn sign_in(
         &self,
         email: &str,
@@ -145,27 +183,28 @@ impl Services {
         let ip_key = format!("ip:{client_ip}");
         let now = store::now();
         let since = now - self.config.login_window;
-        let retry_after_secs = self.config.login_window.whole_seconds().unsigned_abs();
 
+        // The attempt is recorded as a failure before the password is checked, and taken back
+        // once it proves right: parallel guesses each see the others, yet the slow check runs
+        // after this short transaction has committed, never holding the write lock.
         let mut tx = self.db.write().await?;
-        if store::auth::login_failures_since(&mut tx, &account_key, since).await?
-            >= self.config.max_failures_per_account
-            || store::auth::login_failures_since(&mut tx, &ip_key, since).await?
-                >= self.config.max_failures_per_ip
+        let account_failures =
+            store::auth::login_failures_since(&mut tx, &account_key, since).await?;
+        let ip_failures = store::auth::login_failures_since(&mut tx, &ip_key, since).await?;
+        if let Some(wait) = throttle::account_wait(&account_failures, &self.config, now)
+            .or_else(|| throttle::address_wait(&ip_failures, &self.config, now))
         {
-            return Err(Error::RateLimited { retry_after_secs });
+            return Err(Error::RateLimited {
+                retry_after_secs: throttle::retry_after_secs(wait),
+            });
         }
+        store::auth::record_login_failure(&mut tx, &account_key, now).await?;
+        store::auth::record_login_failure(&mut tx, &ip_key, now).await?;
+        store::auth::delete_old_login_failures(&mut tx, since).await?;
         let user = store::users::get_by_email(&mut tx, &email).await?;
         let hash = match &user {
             Some(user) => store::users::password_hash(&mut tx, user.id).await?,
             None => None,
-        };
-        let verified = match &hash {
-            Some(hash) => verify_password(password, hash),
-            None => {
-                dummy_verify(password);
-                false
-            }
         };
         let out_of_program = match user.as_ref().and_then(|u| u.partner_id) {
             Some(partner) => store::partners::get(&mut tx, partner)
@@ -173,20 +212,21 @@ impl Services {
                 .is_some_and(|p| p.out_of_program().is_some()),
             None => false,
         };
+        tx.commit().await?;
+
+        let verified = password_matches(password, hash).await;
         let user = match user {
             Some(user) if verified && user.disabled_at.is_none() && !out_of_program => user,
             _ => {
-                store::auth::record_login_failure(&mut tx, &account_key, now).await?;
-                store::auth::record_login_failure(&mut tx, &ip_key, now).await?;
-                store::auth::delete_old_login_failures(&mut tx, since).await?;
-                tx.commit().await?;
                 return Err(Error::Invalid(vec![domain::FieldError {
                     field: "email".into(),
                     message: "email or password is not correct (or the account is disabled)".into(),
                 }]));
             }
         };
+        let mut tx = self.db.write().await?;
         store::auth::clear_login_failures(&mut tx, &account_key).await?;
+        store::auth::delete_login_failure(&mut tx, &ip_key, now).await?;
         if let Some(old) = replaces {
             store::auth::delete_session(&mut tx, &sha256_hex(old)).await?;
         }
@@ -242,8 +282,9 @@ impl Services {
         Ok(())
     }
 
-    /// Changes the actor's own password after checking the current one. Every session of the
-    /// account ends; with `new_session`, a fresh one is opened for the caller.
+    /// Changes the actor's own password after checking the current one. Every session and
+    /// API token of the account ends (whoever learnt the old password may have made some);
+    /// with `new_session`, a fresh session is opened for the caller.
     pub async fn change_own_password(
         &self,
         actor: &Actor,
@@ -254,23 +295,40 @@ impl Services {
         let user_id = actor.user_id.ok_or(Error::Forbidden(
             "the system account has no password".into(),
         ))?;
-        let mut tx = self.db.write().await?;
+        let mut tx = self.db.read().await?;
         let hash = store::users::password_hash(&mut tx, user_id)
             .await?
             .ok_or(Error::NotFound)?;
-        if !verify_password(current, &hash) {
+        tx.commit().await?;
+        if !password_matches(current, Some(hash.clone())).await {
             return Err(Error::field("current_password", "is not correct"));
         }
         domain::users::check_password(new).map_err(|m| Error::field("new_password", m))?;
+        let new_hash = hash_password_blocking(new).await;
+        let mut tx = self.db.write().await?;
+        // Checked outside this transaction: it must still be the password that was checked.
+        if store::users::password_hash(&mut tx, user_id)
+            .await?
+            .as_deref()
+            != Some(hash.as_str())
+        {
+            return Err(Error::Conflict(
+                "the password was changed meanwhile; sign in again with the new one".into(),
+            ));
+        }
         let at = store::now();
-        store::users::set_password_hash(&mut tx, user_id, &hash_password(new), at).await?;
+        store::users::set_password_hash(&mut tx, user_id, &new_hash, at).await?;
         store::auth::delete_user_sessions(&mut tx, user_id).await?;
+        let revoked = store::auth::revoke_user_api_tokens(&mut tx, user_id, at).await?;
         let change = Change {
             partner_id: actor.partner_id,
             entity_type: "user",
             entity_id: user_id,
             action: "password_changed",
-            summary: format!("{} changed their password", actor.label),
+            summary: format!(
+                "{} changed their password ({revoked} API tokens revoked)",
+                actor.label
+            ),
             before: None,
             after: None,
         };
@@ -292,6 +350,7 @@ impl Services {
             None
         };
         tx.commit().await?;
+        self.tokens.forget_all();
         Ok(session)
     }
 
@@ -376,16 +435,48 @@ impl Services {
     }
 
     /// The actor behind a bearer token, or `Unauthenticated` when unknown, revoked or disabled.
-    pub async fn token_actor(&self, secret: &str) -> Result<Actor> {
-        if !secret.starts_with(TOKEN_PREFIX) {
-            return Err(Error::Unauthenticated);
-        }
+    /// Bad tokens are failures of the client address (key `token:ADDRESS`) and, past the free
+    /// ones, answered `RateLimited` for a growing wait as sign-ins are. A good token is never
+    /// held up: guessing one is hopeless (256 random bits), the limit is against the noise.
+    pub async fn token_actor(&self, secret: &str, client_ip: &str) -> Result<Actor> {
         let hash = sha256_hex(secret);
         if let Some(actor) = self.tokens.recall(&hash) {
             return Ok(actor);
         }
+        let now = store::now();
+        match self.lookup_token(secret, &hash, now).await {
+            Err(Error::Unauthenticated) => {}
+            found => return found,
+        }
+        let key = format!("token:{client_ip}");
+        let since = now - self.config.login_window;
+        // Read apart from the write: a flood of bad tokens is answered without the writer.
         let mut tx = self.db.read().await?;
-        let row = store::auth::api_token_by_hash(&mut tx, &hash)
+        let failures = store::auth::login_failures_since(&mut tx, &key, since).await?;
+        tx.commit().await?;
+        if let Some(wait) = throttle::address_wait(&failures, &self.config, now) {
+            return Err(Error::RateLimited {
+                retry_after_secs: throttle::retry_after_secs(wait),
+            });
+        }
+        let mut tx = self.db.write().await?;
+        store::auth::record_login_failure(&mut tx, &key, now).await?;
+        store::auth::delete_old_login_failures(&mut tx, since).await?;
+        tx.commit().await?;
+        Err(Error::Unauthenticated)
+    }
+
+    async fn lookup_token(
+        &self,
+        secret: &str,
+        hash: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<Actor> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Err(Error::Unauthenticated);
+        }
+        let mut tx = self.db.read().await?;
+        let row = store::auth::api_token_by_hash(&mut tx, hash)
             .await?
             .ok_or(Error::Unauthenticated)?;
         let user = store::users::get(&mut tx, row.user_id)
@@ -395,7 +486,6 @@ impl Services {
         if row.revoked_at.is_some() || user.disabled_at.is_some() {
             return Err(Error::Unauthenticated);
         }
-        let now = store::now();
         if row
             .last_used_at
             .is_none_or(|at| now - at > time::Duration::minutes(1))
@@ -405,7 +495,7 @@ impl Services {
             tx.commit().await?;
         }
         let actor = Actor::from_user(&user);
-        self.tokens.remember(hash, actor.clone());
+        self.tokens.remember(hash.to_owned(), actor.clone());
         Ok(actor)
     }
 }

@@ -23,6 +23,7 @@ pub mod onboarding;
 pub mod partners;
 pub mod program;
 pub mod recruitment;
+mod throttle;
 pub mod tiers;
 pub mod users;
 
@@ -142,10 +143,17 @@ pub struct Page<T> {
 pub struct Config {
     /// A session unused for this long is signed out.
     pub session_idle: Duration,
-    /// Failed sign-ins counted over this window.
+    /// Failed sign-ins (and bad bearer tokens) counted over this window.
     pub login_window: Duration,
+    /// An account with this many failures in the window is locked until the oldest leaves it,
+    /// even for the right password.
     pub max_failures_per_account: i64,
-    pub max_failures_per_ip: i64,
+    /// Failures from one client address before it must wait between attempts.
+    pub free_failures_per_ip: i64,
+    /// The first wait; it doubles with every further failure from the address.
+    pub ip_delay_base: Duration,
+    /// The longest wait an address is given (see `throttle`).
+    pub ip_delay_max: Duration,
 }
 
 impl Default for Config {
@@ -154,7 +162,9 @@ impl Default for Config {
             session_idle: Duration::hours(8),
             login_window: Duration::minutes(15),
             max_failures_per_account: 5,
-            max_failures_per_ip: 30,
+            free_failures_per_ip: 10,
+            ip_delay_base: Duration::seconds(1),
+            ip_delay_max: Duration::seconds(60),
         }
     }
 }

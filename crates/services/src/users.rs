@@ -1,6 +1,6 @@
 //! Accounts: admins manage everyone, partner admins manage the accounts of their own org.
 
-use crate::auth::hash_password;
+use crate::auth::hash_password_blocking;
 use crate::{Actor, Change, Error, Result, Services, record, require, snapshot};
 use domain::Choice;
 use domain::users::{NewUserInput, User};
@@ -39,6 +39,8 @@ impl Services {
                 "you can only add accounts to your own organisation",
             ));
         }
+        // Hashed before the write transaction: it holds the database's single writer.
+        let hash = hash_password_blocking(&new.password).await;
         let mut tx = self.db.write().await?;
         if let Some(partner_id) = new.partner_id
             && store::partners::get(&mut tx, partner_id).await?.is_none()
@@ -56,7 +58,6 @@ impl Services {
         }
         let id = Uuid::now_v7();
         let at = store::now();
-        let hash = hash_password(&new.password);
         let row = store::users::NewUserRow {
             id,
             email: &new.email,
@@ -169,25 +170,36 @@ impl Services {
         Ok(after)
     }
 
-    /// Sets a new password for someone else's account and signs it out everywhere.
+    /// Sets a new password for someone else's account and signs it out everywhere: its
+    /// sessions end and its API tokens are revoked.
     pub async fn reset_password(&self, actor: &Actor, id: Uuid, password: &str) -> Result<User> {
+        let mut tx = self.db.read().await?;
+        managed_user(&mut tx, actor, id).await?;
+        tx.commit().await?;
+        domain::users::check_password(password).map_err(|m| Error::field("password", m))?;
+        // Hashed before the write transaction: it holds the database's single writer.
+        let hash = hash_password_blocking(password).await;
         let mut tx = self.db.write().await?;
         let user = managed_user(&mut tx, actor, id).await?;
-        domain::users::check_password(password).map_err(|m| Error::field("password", m))?;
         let at = store::now();
-        store::users::set_password_hash(&mut tx, id, &hash_password(password), at).await?;
+        store::users::set_password_hash(&mut tx, id, &hash, at).await?;
         store::auth::delete_user_sessions(&mut tx, id).await?;
+        let revoked = store::auth::revoke_user_api_tokens(&mut tx, id, at).await?;
         let change = Change {
             partner_id: user.partner_id,
             entity_type: "user",
             entity_id: id,
             action: "password_reset",
-            summary: format!("Password of {} reset", user.email),
+            summary: format!(
+                "Password of {} reset ({revoked} API tokens revoked)",
+                user.email
+            ),
             before: None,
             after: None,
         };
         record(&mut tx, actor, at, change).await?;
         tx.commit().await?;
+        self.tokens.forget_all();
         Ok(user)
     }
 

@@ -34,13 +34,16 @@ async fn an_exited_or_archived_partner_loses_access_and_registers_nothing() {
             .unwrap()
             .token;
         let (_, secret) = s.create_api_token(&w.a_admin, "CRM sync").await.unwrap();
-        s.token_actor(&secret).await.unwrap();
+        s.token_actor(&secret, "10.0.0.1").await.unwrap();
 
         s.change_partner_stage(&w.manager, a, "exited", "contract ended")
             .await
             .unwrap();
         assert!(
-            matches!(s.token_actor(&secret).await, Err(Error::Unauthenticated)),
+            matches!(
+                s.token_actor(&secret, "10.0.0.1").await,
+                Err(Error::Unauthenticated)
+            ),
             "the token ended"
         );
         assert!(
@@ -80,7 +83,7 @@ async fn an_exited_or_archived_partner_loses_access_and_registers_nothing() {
         let (_, secret) = s.create_api_token(&b_admin, "CRM sync").await.unwrap();
         s.archive_partner(&w.manager, b).await.unwrap();
         assert!(matches!(
-            s.token_actor(&secret).await,
+            s.token_actor(&secret, "10.0.0.1").await,
             Err(Error::Unauthenticated)
         ));
         assert!(

@@ -426,7 +426,31 @@ async fn sign_in_sessions_and_throttling() {
                 .await,
                 Err(Error::RateLimited { .. })
             ),
-            "the address is locked after 5 failures"
+            "the address must wait after 5 failures"
+        );
+        let Err(Error::RateLimited { retry_after_secs }) = s
+            .sign_in("exec@vendor.test", "wrong", "10.0.0.2", None)
+            .await
+        else {
+            panic!("a throttled address gets no answer about the password");
+        };
+        assert_eq!(retry_after_secs, 1, "the wait, rounded up to a second");
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        s.sign_in(
+            "exec@vendor.test",
+            "a long enough password",
+            "10.0.0.2",
+            None,
+        )
+        .await
+        .expect("after the wait, the right password signs in from that address");
+        assert!(
+            matches!(
+                s.sign_in("pm@vendor.test", "a long enough password", "10.0.0.9", None)
+                    .await,
+                Err(Error::RateLimited { .. })
+            ),
+            "the account itself stays locked for the window"
         );
         assert!(
             s.sign_in(
@@ -490,6 +514,11 @@ async fn idle_sessions_expire_and_disabled_accounts_are_signed_out() {
 async fn passwords_and_api_tokens() {
     each_backend(|w| async move {
         let s = &w.services;
+        let (_, before_change) = s.create_api_token(&w.manager, "laptop").await.unwrap();
+        let (_, before_reset) = s.create_api_token(&w.executive, "laptop").await.unwrap();
+        for secret in [&before_change, &before_reset] {
+            assert!(s.token_actor(secret, "1").await.is_ok(), "remembered now");
+        }
         let err = s
             .change_own_password(&w.manager, "wrong", "another long password", false)
             .await
@@ -507,6 +536,13 @@ async fn passwords_and_api_tokens() {
             .unwrap();
         assert!(s.session(&fresh.token).await.is_ok());
         assert!(
+            matches!(
+                s.token_actor(&before_change, "1").await,
+                Err(Error::Unauthenticated)
+            ),
+            "a password change ends the API tokens made before it"
+        );
+        assert!(
             s.sign_in("pm@vendor.test", "another long password", "1", None)
                 .await
                 .is_ok()
@@ -514,7 +550,7 @@ async fn passwords_and_api_tokens() {
         let (token, secret) = s.create_api_token(&w.manager, "CI export").await.unwrap();
         assert!(secret.starts_with("pos_"));
         assert_eq!(
-            s.token_actor(&secret).await.unwrap().user_id,
+            s.token_actor(&secret, "1").await.unwrap().user_id,
             w.manager.user_id
         );
         assert!(matches!(
@@ -523,12 +559,19 @@ async fn passwords_and_api_tokens() {
         ));
         s.revoke_api_token(&w.manager, token.id).await.unwrap();
         assert!(matches!(
-            s.token_actor(&secret).await,
+            s.token_actor(&secret, "1").await,
             Err(Error::Unauthenticated)
         ));
         s.reset_password(&w.admin, w.executive.user_id.unwrap(), "reset by admin 123")
             .await
             .unwrap();
+        assert!(
+            matches!(
+                s.token_actor(&before_reset, "1").await,
+                Err(Error::Unauthenticated)
+            ),
+            "an admin's reset ends the API tokens too"
+        );
         assert!(
             s.sign_in("exec@vendor.test", "reset by admin 123", "1", None)
                 .await

@@ -143,6 +143,16 @@ pub async fn touch_api_token(tx: &mut Tx, id: Uuid, at: OffsetDateTime) -> Resul
     Ok(())
 }
 
+/// Revokes every token of a user still in use (password changed or reset); how many.
+pub async fn revoke_user_api_tokens(tx: &mut Tx, user_id: Uuid, at: OffsetDateTime) -> Result<u64> {
+    tx.execute(sql!(
+        "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+        user_id,
+        at
+    ))
+    .await
+}
+
 pub async fn revoke_api_token(tx: &mut Tx, id: Uuid, at: OffsetDateTime) -> Result<()> {
     tx.execute(sql!(
         "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
@@ -163,19 +173,36 @@ pub async fn record_login_failure(tx: &mut Tx, key: &str, at: OffsetDateTime) ->
     Ok(())
 }
 
-pub async fn login_failures_since(tx: &mut Tx, key: &str, since: OffsetDateTime) -> Result<i64> {
+/// When `key` failed since `since`, oldest first. The throttle stops recording long before
+/// this list grows: a few dozen rows at most.
+pub async fn login_failures_since(
+    tx: &mut Tx,
+    key: &str,
+    since: OffsetDateTime,
+) -> Result<Vec<OffsetDateTime>> {
     #[derive(sqlx::FromRow)]
-    struct Count {
-        n: i64,
+    struct Failure {
+        failed_at: OffsetDateTime,
     }
-    Ok(tx
-        .one::<Count>(sql!(
-            "SELECT COUNT(*) AS n FROM login_failures WHERE throttle_key = $1 AND failed_at >= $2",
+    let rows: Vec<Failure> = tx
+        .all(sql!(
+            "SELECT failed_at FROM login_failures WHERE throttle_key = $1 AND failed_at >= $2 ORDER BY failed_at",
             key,
             since
         ))
-        .await?
-        .n)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.failed_at).collect())
+}
+
+/// Takes back one failure recorded ahead of a check that then succeeded.
+pub async fn delete_login_failure(tx: &mut Tx, key: &str, at: OffsetDateTime) -> Result<()> {
+    tx.execute(sql!(
+        "DELETE FROM login_failures WHERE throttle_key = $1 AND failed_at = $2",
+        key,
+        at
+    ))
+    .await?;
+    Ok(())
 }
 
 pub async fn clear_login_failures(tx: &mut Tx, key: &str) -> Result<()> {

@@ -273,7 +273,7 @@ pub struct PasswordChange {
 }
 
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = PasswordChange,
-    responses((status = 204, description = "Changed; every session of the account has ended"), (status = 422, body = Problem)))]
+    responses((status = 204, description = "Changed; every session and API token of the account has ended"), (status = 422, body = Problem)))]
 async fn change_password(
     State(state): State<AppState>,
     auth: ApiAuth,

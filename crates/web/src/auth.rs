@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_client_ip::RightmostXForwardedFor;
 use services::Actor;
 
 pub const SESSION_COOKIE: &str = "partneros_session";
@@ -47,15 +48,15 @@ pub fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-pub fn client_ip(parts: &Parts, state: &AppState) -> String {
+/// The client's address for rate limits. Behind `--trust-proxy` it is the rightmost
+/// `X-Forwarded-For` entry: the one our proxy appended, whereas every entry to its left came
+/// from the client and could be anything. Without that header: the connection's address.
+pub async fn client_ip(parts: &mut Parts, state: &AppState) -> String {
     if state.trust_proxy
-        && let Some(forwarded) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-        && let Some(first) = forwarded.split(',').next()
+        && let Ok(RightmostXForwardedFor(ip)) =
+            RightmostXForwardedFor::from_request_parts(parts, state).await
     {
-        return first.trim().to_owned();
+        return ip.to_string();
     }
     parts
         .extensions
@@ -106,8 +107,10 @@ impl FromRequestParts<AppState> for ApiAuth {
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .unwrap_or("")
-                .trim();
-            let actor = services.token_actor(secret).await?;
+                .trim()
+                .to_owned();
+            let ip = client_ip(parts, state).await;
+            let actor = services.token_actor(&secret, &ip).await?;
             return Ok(ApiAuth { actor });
         }
         let token = cookie(parts, SESSION_COOKIE).ok_or(services::Error::Unauthenticated)?;

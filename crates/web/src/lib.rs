@@ -10,6 +10,8 @@ mod deal_pages;
 mod exports;
 mod pages;
 mod problem;
+mod security;
+mod server;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -18,6 +20,7 @@ use axum::routing::get;
 use services::Services;
 
 pub use api::openapi_document;
+pub use server::{Limits, serve};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -25,12 +28,13 @@ pub struct AppState {
     pub services: Services,
     /// Mark cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    /// Take the client address from the rightmost `X-Forwarded-For` entry, the one our own
+    /// proxy added (only behind a trusted proxy).
     pub trust_proxy: bool,
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route(
@@ -44,8 +48,12 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(deal_pages::routes())
         .merge(exports::page_routes())
-        .nest("/api/v1", api::routes().merge(exports::api_routes()))
-        .layer(axum::middleware::from_fn(auth::origin_check))
+        .nest(
+            "/api/v1",
+            security::api_headers(api::routes().merge(exports::api_routes())),
+        )
+        .layer(axum::middleware::from_fn(auth::origin_check));
+    security::headers(app)
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(

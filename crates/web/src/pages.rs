@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::{self, PageAuth};
+use crate::security;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -277,9 +278,15 @@ pub(crate) fn service_error(err: services::Error) -> Response {
         ),
         Unauthenticated => Redirect::to("/login").into_response(),
         Conflict(why) => error_page(StatusCode::CONFLICT, &why),
-        RateLimited { retry_after_secs } => error_page(
-            StatusCode::TOO_MANY_REQUESTS,
-            &format!("Too many attempts; try again in {retry_after_secs} seconds."),
+        RateLimited { retry_after_secs } => security::retry_after(
+            error_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!(
+                    "Too many attempts; try again in {}.",
+                    security::wait_text(retry_after_secs)
+                ),
+            ),
+            retry_after_secs,
         ),
         Invalid(errors) => error_page(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -496,14 +503,6 @@ struct LoginPage {
     error: Option<String>,
 }
 
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_owned()
-    } else {
-        "/partners".into()
-    }
-}
-
 fn login_form(
     state: &AppState,
     status: StatusCode,
@@ -518,7 +517,7 @@ fn login_form(
             nav: None,
         },
         email,
-        next: safe_next(&next),
+        next: security::safe_next(&next),
         csrf_token: csrf_token.clone(),
         error,
     };
@@ -536,7 +535,7 @@ async fn login_page(State(state): State<AppState>, Query(q): Query<NextParam>) -
     login_form(&state, StatusCode::OK, String::new(), q.next, None)
 }
 
-async fn login(State(state): State<AppState>, parts: Parts, body: Bytes) -> Response {
+async fn login(State(state): State<AppState>, mut parts: Parts, body: Bytes) -> Response {
     let form = Form::parse(&body);
     let email = form.get("email");
     let next = form.get("next");
@@ -550,7 +549,7 @@ async fn login(State(state): State<AppState>, parts: Parts, body: Bytes) -> Resp
             Some("The sign-in form expired. Please try again.".into()),
         );
     }
-    let ip = auth::client_ip(&parts, &state);
+    let ip = auth::client_ip(&mut parts, &state).await;
     let previous = auth::cookie(&parts, auth::SESSION_COOKIE);
     match state
         .services
@@ -560,7 +559,7 @@ async fn login(State(state): State<AppState>, parts: Parts, body: Bytes) -> Resp
         Ok(session) => {
             let cookie = auth::set_cookie(&state, auth::SESSION_COOKIE, &session.token, None);
             let clear = auth::set_cookie(&state, auth::LOGIN_CSRF_COOKIE, "", Some(0));
-            let mut response = see_other(&safe_next(&next));
+            let mut response = see_other(&security::safe_next(&next));
             response.headers_mut().append(
                 header::SET_COOKIE,
                 cookie.parse().expect("cookie is a header value"),
@@ -585,16 +584,18 @@ async fn login(State(state): State<AppState>, parts: Parts, body: Bytes) -> Resp
                 Some(capitalise(&message)),
             )
         }
-        Err(services::Error::RateLimited { retry_after_secs }) => login_form(
-            &state,
-            StatusCode::TOO_MANY_REQUESTS,
-            email,
-            next,
-            Some(format!(
-                "Too many failed sign-ins. Try again in {} minutes.",
-                retry_after_secs.div_ceil(60)
-            )),
-        ),
+        Err(services::Error::RateLimited { retry_after_secs }) => {
+            let wait = security::wait_text(retry_after_secs);
+            let text = format!("Too many failed sign-ins. Try again in {wait}.");
+            let page = login_form(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                email,
+                next,
+                Some(text),
+            );
+            security::retry_after(page, retry_after_secs)
+        }
         Err(other) => service_error(other),
     }
 }
@@ -1159,13 +1160,6 @@ impl PartnerPage {
                 &e.customers_notes,
             ),
         ]
-    }
-
-    /// A 0–5 score as a share of the bar's width, in percent.
-    fn bar(score: &str) -> u32 {
-        score
-            .parse::<f64>()
-            .map_or(0, |s| (s / 5.0 * 100.0).round().clamp(0.0, 100.0) as u32)
     }
 }
 

@@ -16,9 +16,9 @@ pub struct Problem {
     /// Field-level validation messages.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
-    /// Seconds a rate-limited client waits, sent as `Retry-After`.
+    /// Seconds to wait before trying again, sent as `Retry-After`.
     #[serde(skip)]
-    pub retry_after: Option<u64>,
+    pub retry_after_secs: Option<u64>,
 }
 
 impl Problem {
@@ -29,7 +29,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
-            retry_after: None,
+            retry_after_secs: None,
         }
     }
 }
@@ -42,7 +42,7 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let Some(secs) = self.retry_after {
+        if let Some(secs) = self.retry_after_secs {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
@@ -80,7 +80,7 @@ impl From<services::Error> for Problem {
             ),
             Conflict(why) => Problem::new(StatusCode::CONFLICT, "conflict", why),
             RateLimited { retry_after_secs } => Problem {
-                retry_after: Some(retry_after_secs),
+                retry_after_secs: Some(retry_after_secs),
                 ..Problem::new(
                     StatusCode::TOO_MANY_REQUESTS,
                     "rate-limited",

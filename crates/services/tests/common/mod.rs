@@ -52,7 +52,9 @@ pub async fn world(backend: Backend) -> (TestDb, World) {
     let db = TestDb::new(backend).await;
     let config = Config {
         max_failures_per_account: 3,
-        max_failures_per_ip: 5,
+        free_failures_per_ip: 5,
+        ip_delay_base: time::Duration::milliseconds(300),
+        ip_delay_max: time::Duration::milliseconds(600),
         ..Config::default()
     };
     let services = Services::new(db.db.clone(), config);
