@@ -183,7 +183,6 @@ impl Services {
         Ok(history)
     }
 
-    /// What the tier engine reads for a partner today: the trailing four quarters.
     /// A partner's quarters as the asking user may read them, oldest first: the IPP score
     /// (our judgement) is left out for the partner's own people.
     pub async fn partner_quarters(
@@ -204,6 +203,7 @@ impl Services {
             .collect())
     }
 
+    /// What the tier engine reads for a partner today: the trailing four quarters.
     pub async fn partner_facts(&self, actor: &Actor, partner_id: Uuid) -> Result<PartnerFacts> {
         let history = self.partner_history(actor, partner_id).await?;
         Ok(history::facts_as_of(&history, current_quarter()))
