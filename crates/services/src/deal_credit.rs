@@ -24,8 +24,16 @@ pub struct WinConfirmationInput {
     pub amount: String,
 }
 
-/// Our people who confirm wins and partners' joint activities.
-fn may_confirm(actor: &Actor) -> bool {
+/// Where a won registration stands: confirmed by us (and by whom, for our people), or waiting.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct WinStatus {
+    pub confirmed: bool,
+    /// Who of ours confirmed it (internal readers only).
+    pub confirmed_by: Option<String>,
+}
+
+/// Our people who confirm wins and partners' joint activities (pages ask this too).
+pub fn may_confirm(actor: &Actor) -> bool {
     actor.is_internal() && (actor.role.can_edit_partners() || actor.role == Role::Sales)
 }
 
@@ -96,6 +104,23 @@ pub(crate) async fn record_win(tx: &mut store::Tx, actor: &Actor, deal: &DealRow
 }
 
 impl Services {
+    /// Whether a won registration's win is confirmed; `None` when it is not won.
+    pub async fn win_status(&self, actor: &Actor, id: Uuid) -> Result<Option<WinStatus>> {
+        let mut tx = self.db.read().await?;
+        let deal = self.visible_deal(&mut tx, actor, id).await?;
+        if deal.status != Status::Won.as_str() {
+            return Ok(None);
+        }
+        let confirmation = store::deals::win_confirmation(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(Some(WinStatus {
+            confirmed: confirmation.is_some(),
+            confirmed_by: confirmation
+                .filter(|_| actor.is_internal())
+                .map(|c| c.confirmed_by),
+        }))
+    }
+
     /// One of our people confirms a partner's reported win, with its amount: from now on it
     /// is the partner's sourced revenue.
     pub async fn confirm_win(

@@ -2079,7 +2079,7 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
         match s.update_pipeline(&w.a_user, first.id, &pipeline).await {
             Err(Error::Invalid(errors)) => assert_eq!(
                 errors[0].message,
-                "this deal is co-sold: log a joint call before moving it to Demo"
+                "this deal is co-sold: a joint call with our team (logged or confirmed by us) must be on record before it moves to Demo"
             ),
             other => panic!("{other:?}"),
         }

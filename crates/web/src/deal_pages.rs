@@ -272,6 +272,10 @@ struct DealPage {
     /// Internal users: the registration's conflict case, its times in the reader's zone.
     case: Option<CaseCard>,
     outcomes: Vec<Opt>,
+    /// A won registration: whether we confirmed the win.
+    win: Option<services::deal_credit::WinStatus>,
+    /// Our people who confirm wins and partners' joint calls.
+    can_confirm: bool,
 }
 
 struct CaseCard {
@@ -356,6 +360,12 @@ async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<Stri
             && matches!(d.status, Status::Submitted),
         can_manage: auth.actor.is_internal() && role.can_edit_partners(),
         can_work: role.is_partner_side() || role.can_edit_partners(),
+        win: state
+            .services
+            .win_status(&auth.actor, id)
+            .await
+            .map_err(service_error)?,
+        can_confirm: services::deal_credit::may_confirm(&auth.actor),
         stages: options::<Stage>(&d.stage),
         forecasts: options::<ForecastCategory>(&d.forecast_category),
         d,
@@ -378,7 +388,7 @@ async fn deal_page(
 }
 
 /// Back to the registration's page, or the page again with what was wrong.
-async fn deal_result<T>(
+pub(crate) async fn deal_result<T>(
     state: &AppState,
     auth: &PageAuth,
     id: Uuid,

@@ -6,6 +6,7 @@
 
 mod api;
 mod auth;
+mod deal_credit_pages;
 mod deal_pages;
 mod exports;
 mod pages;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(pages::routes())
         .merge(deal_pages::routes())
+        .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
         .nest(
             "/api/v1",
