@@ -144,7 +144,8 @@ impl Services {
             }));
         }
         let at = store::now();
-        store::users::set_disabled(&mut tx, id, disabled.then_some(at), at).await?;
+        store::users::set_disabled(&mut tx, id, before.disabled_at, disabled.then_some(at), at)
+            .await?;
         if disabled {
             store::auth::delete_user_sessions(&mut tx, id).await?;
         }

@@ -196,6 +196,14 @@ async fn registrations_are_decided_closed_and_their_cases_worked_once() {
 
         let approved = s.deal(&w.manager, deal.id).await.unwrap();
         if approved.status == domain::deals::registration::Status::Approved {
+            // Co-sold (partner-sourced): a joint call of ours comes before the win.
+            let call = services::deals::ActivityInput {
+                kind: "call".into(),
+                joint: true,
+                note: "joint call".into(),
+                ..Default::default()
+            };
+            s.log_activity(&w.manager, deal.id, &call).await.unwrap();
             let winners = race(|_| {
                 let (s, who, id) = (s.clone(), w.manager.clone(), deal.id);
                 async move {
@@ -276,6 +284,52 @@ async fn stages_tiers_onboarding_items_and_requirements_change_once() {
         })
         .await;
         assert_eq!(winners, 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn accounts_tokens_and_shared_evaluations_change_once() {
+    use domain::program::scoring_3c4c::EvaluationInput;
+    each_backend(|w| async move {
+        let s = &w.services;
+        let target = w.a_user.user_id.unwrap();
+        let winners = race(|_| {
+            let (s, who) = (s.clone(), w.admin.clone());
+            async move { s.set_user_disabled(&who, target, true).await }
+        })
+        .await;
+        assert_eq!(winners, 1);
+        assert_eq!(audited(s, &w.admin, "user", "disabled").await, 1);
+
+        let (token, _) = s.create_api_token(&w.manager, "laptop").await.unwrap();
+        let winners = race(|_| {
+            let (s, who) = (s.clone(), w.manager.clone());
+            async move { s.revoke_api_token(&who, token.id).await }
+        })
+        .await;
+        assert_eq!(winners, 1);
+        assert_eq!(audited(s, &w.admin, "api_token", "revoked").await, 1);
+
+        let input = EvaluationInput {
+            capacity: "3".into(),
+            capability: "4".into(),
+            commitment: "3".into(),
+            ..Default::default()
+        };
+        let evaluation = s
+            .evaluate_3c4c(&w.manager, w.partner_a, &input)
+            .await
+            .unwrap();
+        let winners = race(|_| {
+            let (s, who) = (s.clone(), w.manager.clone());
+            async move { s.share_3c4c(&who, evaluation.id, true).await }
+        })
+        .await;
+        // A share repeated after the first has landed changes nothing and says so quietly;
+        // racers that read "unshared" with it lose.
+        assert!(winners >= 1);
+        assert_eq!(audited(s, &w.admin, "evaluation_3c4c", "shared").await, 1);
     })
     .await;
 }

@@ -153,14 +153,16 @@ pub async fn revoke_user_api_tokens(tx: &mut Tx, user_id: Uuid, at: OffsetDateTi
     .await
 }
 
+/// Revokes a token; [`crate::Error::Changed`] when it was revoked meanwhile.
 pub async fn revoke_api_token(tx: &mut Tx, id: Uuid, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!(
-        "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-        id,
-        at
-    ))
-    .await?;
-    Ok(())
+    let rows = tx
+        .execute(sql!(
+            "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+            id,
+            at
+        ))
+        .await?;
+    crate::changed_one(rows, "token")
 }
 
 pub async fn record_login_failure(tx: &mut Tx, key: &str, at: OffsetDateTime) -> Result<()> {

@@ -134,12 +134,15 @@ pub async fn get_evaluation(tx: &mut Tx, id: Uuid) -> Result<Option<Evaluation3c
     tx.optional(query).await
 }
 
+/// Shares an evaluation with the partner or withdraws it; [`crate::Error::Changed`] when
+/// someone else did so first.
 pub async fn set_shared(tx: &mut Tx, id: Uuid, shared: bool) -> Result<()> {
-    tx.execute(sql!(
-        "UPDATE evaluations_3c4c SET shared = $2 WHERE id = $1",
-        id,
-        shared
-    ))
-    .await?;
-    Ok(())
+    let rows = tx
+        .execute(sql!(
+            "UPDATE evaluations_3c4c SET shared = $2 WHERE id = $1 AND shared <> $2",
+            id,
+            shared
+        ))
+        .await?;
+    crate::changed_one(rows, "evaluation")
 }

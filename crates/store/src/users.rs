@@ -121,20 +121,26 @@ pub async fn set_time_zone(
     Ok(())
 }
 
+/// Disables or enables an account, provided it is still as read (`read_disabled_at`), else
+/// [`crate::Error::Changed`].
 pub async fn set_disabled(
     tx: &mut Tx,
     id: Uuid,
+    read_disabled_at: Option<OffsetDateTime>,
     disabled_at: Option<OffsetDateTime>,
     at: OffsetDateTime,
 ) -> Result<()> {
-    tx.execute(sql!(
-        "UPDATE users SET disabled_at = $2, updated_at = $3 WHERE id = $1",
-        id,
-        disabled_at,
-        at
-    ))
-    .await?;
-    Ok(())
+    let rows = tx
+        .execute(sql!(
+            "UPDATE users SET disabled_at = $2, updated_at = $3 \
+             WHERE id = $1 AND disabled_at IS NOT DISTINCT FROM $4",
+            id,
+            disabled_at,
+            at,
+            read_disabled_at
+        ))
+        .await?;
+    crate::changed_one(rows, "account")
 }
 
 /// Accounts, optionally only those of one partner organisation, ordered by email.

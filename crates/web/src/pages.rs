@@ -1004,6 +1004,9 @@ pub struct EventView {
     pub when_iso: String,
     pub who: String,
     pub summary: String,
+    /// The note recorded with the change (stage, tier): only in what services hand to our
+    /// own readers, with the event's values.
+    pub note: Option<String>,
 }
 
 impl EventView {
@@ -1013,6 +1016,13 @@ impl EventView {
             when_iso: iso_time(&e.at),
             who: e.actor_label.clone(),
             summary: e.summary.clone(),
+            note: e
+                .after
+                .as_ref()
+                .and_then(|after| after.get("note"))
+                .and_then(|note| note.as_str())
+                .filter(|note| !note.is_empty())
+                .map(str::to_owned),
         }
     }
 }
