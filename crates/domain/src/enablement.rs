@@ -491,10 +491,7 @@ pub fn parse_completions_csv(
         }
         // The name becomes a contact's when the person is new to the partner.
         let name = cell("name");
-        if let Some(problem) = Some(name.trim())
-            .filter(|n| !n.is_empty())
-            .and_then(crate::validation::name_problem)
-        {
+        if let Some(problem) = crate::validation::name_problem(name.trim()) {
             errors.push(error(line, "name", problem.into()));
         }
         let wanted = cell("certification");
@@ -897,7 +894,7 @@ mod tests {
         let text = "partner,email,name,certification,date,score\n\
                     acme.com,Ana@Acme.com,Ana,sales_foundation,2026-03-01,82\n\
                     acme.com,bo@acme.com,,Technical — Advanced,2026-04-01,85%\n\
-                    acme.com,not-an-email,,sales_foundation,2026-03-01,90\n\
+                    acme.com,not-an-email,\u{200B},sales_foundation,2026-03-01,90\n\
                     acme.com,cy@acme.com,,wizardry,2026-13-01,abc\n\
                     acme.com,di@acme.com,,technical_advanced,2026-03-01,79\n\
                     acme.com,ed@acme.com,,sales_foundation,2027-01-01,90\n\
@@ -913,6 +910,7 @@ mod tests {
             found,
             [
                 "line 4, email: 'not-an-email' is not a valid email address",
+                "line 4, name: must contain a visible character",
                 "line 5, certification: 'wizardry' is not in the catalog (sales_foundation, sales_advanced, sales_expert, technical_foundation, technical_advanced, technical_expert)",
                 "line 5, date: '2026-13-01' is not a date like 2027-03-31",
                 "line 5, score: 'abc' is not a percentage",

@@ -100,7 +100,6 @@ impl Validation {
         let before = self.errors.len();
         let name = self.text(field, value, required, max);
         if self.errors.len() == before
-            && !name.is_empty()
             && let Some(problem) = name_problem(&name)
         {
             self.add(field, problem);
@@ -273,13 +272,14 @@ fn invisible(c: char) -> bool {
 
 /// The one rule for names (partners, contacts, customers, companies, users) and file names:
 /// nothing that reorders the text and at least one visible character, so a name can neither
-/// disguise itself nor look blank. `None` when the name is fine.
+/// disguise itself nor look blank. `None` when the name is fine; an empty name is left to
+/// the caller, for whom it may be optional.
 pub fn name_problem(name: &str) -> Option<&'static str> {
     if name.chars().any(reorders_text) {
         Some(
             "must not contain characters that change the text direction (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F)",
         )
-    } else if name.chars().all(invisible) {
+    } else if !name.is_empty() && name.chars().all(invisible) {
         Some("must contain a visible character")
     } else {
         None
@@ -354,6 +354,7 @@ mod tests {
             "شركة أكمي",
             "株式会社アクメ",
             "A\u{200D}B",
+            "",
         ] {
             assert_eq!(name_problem(fine), None, "{fine}");
         }

@@ -225,7 +225,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let catalog = program.certification_keys();
         let facts = input
-            .validate(current_quarter(), &catalog)
+            .validate(current_quarter(), &catalog, &program.currency)
             .map_err(Error::Invalid)?;
         let before = history.iter().find(|q| q.quarter == facts.quarter);
         let at = store::now();
@@ -261,7 +261,7 @@ impl Services {
         )?;
         let (_, program) = self.program_in_force().await?;
         let catalog = program.certification_keys();
-        let (rows, mut errors) = history::parse_facts_csv(csv, &catalog);
+        let (rows, mut errors) = history::parse_facts_csv(csv, &catalog, &program.currency);
         let mut report = ImportReport {
             rows: rows.len() + errors.iter().filter(|e| e.line > 1).count(),
             ..ImportReport::default()
@@ -301,7 +301,7 @@ impl Services {
                 continue;
             }
             let before = stored.get(&(id, row.quarter));
-            match row.apply(before) {
+            match row.apply(before, &program.currency) {
                 Ok(facts) => merged.push((id, before.cloned(), facts)),
                 Err(problems) => errors.extend(problems),
             }

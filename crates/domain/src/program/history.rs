@@ -216,11 +216,12 @@ impl QuarterFactsInput {
     }
 
     /// Checks every field (all errors at once); an empty quarter means `default_quarter`;
-    /// `catalog` holds the certification keys of the program.
+    /// `catalog` holds the certification keys of the program and `currency` its currency.
     pub fn validate(
         &self,
         default_quarter: Quarter,
         catalog: &[String],
+        currency: &str,
     ) -> Result<QuarterFacts, Vec<FieldError>> {
         let mut v = Validation::new();
         let quarter = if self.quarter.trim().is_empty() {
@@ -242,14 +243,14 @@ impl QuarterFactsInput {
                 .iter()
                 .map(|(name, _)| (*name, self.field(name))),
         ) {
-            if let Err(message) = facts.set(name, text) {
+            if let Err(message) = facts.set(name, text, currency) {
                 v.add(name, message);
             }
         }
         for (key, text) in &self.certifications {
             let field = format!("{CERT_PREFIX}{key}");
             let result = if catalog.contains(key) {
-                facts.set(&field, text)
+                facts.set(&field, text, currency)
             } else {
                 Err(not_in_catalog(key, catalog))
             };
@@ -266,8 +267,9 @@ impl QuarterFactsInput {
 }
 
 impl QuarterFacts {
-    /// Sets one field from text; the name is one of the input's field names.
-    fn set(&mut self, name: &str, text: &str) -> Result<(), String> {
+    /// Sets one field from text; the name is one of the input's field names and amounts
+    /// are in `currency`, the program's.
+    fn set(&mut self, name: &str, text: &str, currency: &str) -> Result<(), String> {
         let max = |name: &str| {
             COUNT_FIELDS
                 .iter()
@@ -276,7 +278,8 @@ impl QuarterFacts {
         };
         match name {
             "sourced_revenue" => {
-                self.sourced_revenue = crate::money::amount(text, None)?.unwrap_or_default()
+                self.sourced_revenue =
+                    crate::money::amount(text, Some(currency))?.unwrap_or_default()
             }
             "executive_sponsor" => self.executive_sponsor = sponsor(text)?,
             "qbrs" => self.qbrs = count(text, max(name).unwrap_or(0))?,
@@ -358,14 +361,19 @@ pub struct FactsRow {
 }
 
 impl FactsRow {
-    /// The quarter after applying this row's cells to what was stored (or nothing).
-    pub fn apply(&self, stored: Option<&QuarterFacts>) -> Result<QuarterFacts, Vec<RowError>> {
+    /// The quarter after applying this row's cells to what was stored (or nothing), amounts
+    /// in the program's `currency`.
+    pub fn apply(
+        &self,
+        stored: Option<&QuarterFacts>,
+        currency: &str,
+    ) -> Result<QuarterFacts, Vec<RowError>> {
         let mut facts = stored
             .cloned()
             .unwrap_or_else(|| QuarterFacts::empty(self.quarter));
         let mut errors = Vec::new();
         for (name, text) in &self.cells {
-            if let Err(message) = facts.set(name, text) {
+            if let Err(message) = facts.set(name, text, currency) {
                 errors.push(RowError {
                     line: self.line,
                     field: name.clone(),
@@ -407,8 +415,12 @@ pub const CSV_COLUMNS: [&str; 10] = [
 
 /// Reads a facts CSV: a header naming `partner`, `quarter` and any of the value columns, then
 /// one row per partner and quarter. Returns the rows that read cleanly and every problem by
-/// line, so a dry run can show them all.
-pub fn parse_facts_csv(text: &str, catalog: &[String]) -> (Vec<FactsRow>, Vec<RowError>) {
+/// line, so a dry run can show them all. Amounts are in the program's `currency`.
+pub fn parse_facts_csv(
+    text: &str,
+    catalog: &[String],
+    currency: &str,
+) -> (Vec<FactsRow>, Vec<RowError>) {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
@@ -540,7 +552,7 @@ pub fn parse_facts_csv(text: &str, catalog: &[String]) -> (Vec<FactsRow>, Vec<Ro
         let mut scratch = QuarterFacts::empty(quarter);
         let before = errors.len();
         for (name, text) in &cells {
-            if let Err(message) = scratch.set(name, text) {
+            if let Err(message) = scratch.set(name, text, currency) {
                 errors.push(RowError {
                     line,
                     field: name.clone(),

@@ -1146,7 +1146,7 @@ mod quarterly_history {
             executive_sponsor: "ceo".into(),
             ..Default::default()
         };
-        let errors = input.validate(q("2026-Q4"), &catalog()).unwrap_err();
+        let errors = input.validate(q("2026-Q4"), &catalog(), "USD").unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -1163,13 +1163,19 @@ mod quarterly_history {
             errors[3].message.contains("'two' is not a whole number"),
             "{errors:?}"
         );
+        let yen = QuarterFactsInput {
+            sourced_revenue: "120,000.50".into(),
+            ..Default::default()
+        };
+        let errors = yen.validate(q("2026-Q4"), &catalog(), "JPY").unwrap_err();
+        assert_eq!(errors[0].message, "JPY amounts have no decimals");
         let too_many_advanced = QuarterFactsInput {
             certified_people: "1".into(),
             advanced_certified_people: "2".into(),
             ..Default::default()
         };
         let errors = too_many_advanced
-            .validate(q("2026-Q4"), &catalog())
+            .validate(q("2026-Q4"), &catalog(), "USD")
             .unwrap_err();
         assert_eq!(errors[0].field, "advanced_certified_people");
 
@@ -1179,7 +1185,7 @@ mod quarterly_history {
             executive_sponsor: "VP".into(),
             ..Default::default()
         };
-        let facts = ok.validate(q("2026-Q4"), &catalog()).unwrap();
+        let facts = ok.validate(q("2026-Q4"), &catalog(), "USD").unwrap();
         assert_eq!(
             facts.quarter,
             q("2026-Q4"),
@@ -1190,7 +1196,10 @@ mod quarterly_history {
             "380000.50".parse::<Decimal>().unwrap()
         );
         assert_eq!(
-            facts.to_input().validate(q("2020-Q1"), &catalog()).unwrap(),
+            facts
+                .to_input()
+                .validate(q("2020-Q1"), &catalog(), "USD")
+                .unwrap(),
             facts,
             "round trip"
         );
@@ -1202,7 +1211,7 @@ mod quarterly_history {
             r#"{"quarter":"2026-Q3","sourced_revenue":120000.5,"certified_people":3,"qbrs":"1"}"#,
         )
         .unwrap();
-        let facts = input.validate(q("2026-Q4"), &catalog()).unwrap();
+        let facts = input.validate(q("2026-Q4"), &catalog(), "USD").unwrap();
         assert_eq!(facts.certified_people, 3);
         assert_eq!(
             facts.sourced_revenue,
@@ -1220,7 +1229,7 @@ mod quarterly_history {
                     initech.io,2026-Q9,5,1\n\
                     initech.io,2026-Q2,lots,x\n\
                     acme.com,2026-q3,1,1\n";
-        let (rows, errors) = parse_facts_csv(text, &catalog());
+        let (rows, errors) = parse_facts_csv(text, &catalog(), "USD");
         assert_eq!(rows.len(), 2, "{rows:?}");
         assert_eq!(
             rows[0].cells,
@@ -1253,7 +1262,7 @@ mod quarterly_history {
             .into(),
             ..Default::default()
         };
-        let errors = input.validate(q("2026-Q4"), &catalog()).unwrap_err();
+        let errors = input.validate(q("2026-Q4"), &catalog(), "USD").unwrap_err();
         assert_eq!(errors[0].field, "cert.wizardry");
         assert!(
             errors[0]
@@ -1264,7 +1273,7 @@ mod quarterly_history {
             certifications: [("sales_advanced".to_owned(), "2".to_owned())].into(),
             ..Default::default()
         };
-        let facts = input.validate(q("2026-Q4"), &catalog()).unwrap();
+        let facts = input.validate(q("2026-Q4"), &catalog(), "USD").unwrap();
         assert_eq!(facts.certifications["sales_advanced"], 2);
         assert_eq!(
             facts_as_of(std::slice::from_ref(&facts), q("2027-Q1")).certifications["sales_advanced"],
@@ -1278,11 +1287,12 @@ mod quarterly_history {
         let (rows, errors) = parse_facts_csv(
             "partner,quarter,cert.technical_expert\nacme.com,2026-Q3,2\n",
             &catalog(),
+            "USD",
         );
         assert!(errors.is_empty(), "{errors:?}");
-        let applied = rows[0].apply(None).unwrap();
+        let applied = rows[0].apply(None, "USD").unwrap();
         assert_eq!(applied.certifications["technical_expert"], 2);
-        let (_, errors) = parse_facts_csv("partner,quarter,cert.wizardry\n", &catalog());
+        let (_, errors) = parse_facts_csv("partner,quarter,cert.wizardry\n", &catalog(), "USD");
         assert_eq!(
             (errors[0].line, errors[0].field.as_str()),
             (1, "cert.wizardry")
@@ -1294,6 +1304,7 @@ mod quarterly_history {
         let (rows, errors) = parse_facts_csv(
             "partner,revenue,quarter,quarter\nacme.com,1,2026-Q1,2026-Q1\n",
             &catalog(),
+            "USD",
         );
         assert!(rows.is_empty());
         assert_eq!(errors.len(), 2, "{errors:?}");
@@ -1304,14 +1315,18 @@ mod quarterly_history {
                 .contains("unknown column 'revenue'; the columns are: partner, quarter")
         );
         assert!(errors[1].message.contains("appears twice"));
-        let (_, errors) = parse_facts_csv("name,quarter\n", &catalog());
+        let (_, errors) = parse_facts_csv("name,quarter\n", &catalog(), "USD");
         assert!(
             errors
                 .iter()
                 .any(|e| e.message == "the header has no 'partner' column"),
             "{errors:?}"
         );
-        let (_, errors) = parse_facts_csv("partner,quarter\nacme.com,2026-Q1,extra\n", &catalog());
+        let (_, errors) = parse_facts_csv(
+            "partner,quarter\nacme.com,2026-Q1,extra\n",
+            &catalog(),
+            "USD",
+        );
         assert_eq!(
             errors[0].to_string(),
             "line 2, row: has 3 cells but the header has 2; put values containing commas in double quotes"
@@ -1330,7 +1345,7 @@ mod quarterly_history {
             quarter: q("2026-Q3"),
             cells: vec![("sourced_revenue".into(), "500".into())],
         };
-        let merged = row.apply(Some(&stored)).unwrap();
+        let merged = row.apply(Some(&stored), "USD").unwrap();
         assert_eq!(merged.sourced_revenue, Decimal::from(500));
         assert_eq!(
             (
@@ -1344,7 +1359,7 @@ mod quarterly_history {
             cells: vec![("certified_people".into(), "1".into())],
             ..row
         };
-        let errors = lowering.apply(Some(&stored)).unwrap_err();
+        let errors = lowering.apply(Some(&stored), "USD").unwrap_err();
         assert_eq!(errors[0].line, 9);
         assert_eq!(errors[0].field, "advanced_certified_people");
     }
@@ -1352,7 +1367,7 @@ mod quarterly_history {
     proptest! {
         #[test]
         fn csv_parsing_never_panics(text in "\\PC{0,300}") {
-            let _ = parse_facts_csv(&text, &catalog());
+            let _ = parse_facts_csv(&text, &catalog(), "USD");
         }
 
         #[test]
