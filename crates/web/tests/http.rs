@@ -1011,12 +1011,12 @@ async fn qualification_forms_ipp_and_3c4c() {
         let (status, _, _) = f.post_form(&session, &format!("{path}/3c4c"), &ok).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, _, page) = f.page(&session, &path).await;
-        assert!(page.contains("</span> 3.10</td><td>Develop</td>"), "{page}");
+        assert!(page.contains("</meter> 3.10</td><td>Develop</td>"), "{page}");
 
         // The partner's own user sees the shared evaluation but never the IPP assessment.
         let (user_session, _) = f.sign_in("partner_user@test.example").await;
         let (_, _, own) = f.page(&user_session, &path).await;
-        assert!(own.contains("</span> 3.10</td><td>Develop</td>") && own.contains("hire two SEs"), "{own}");
+        assert!(own.contains("</meter> 3.10</td><td>Develop</td>") && own.contains("hire two SEs"), "{own}");
         assert!(!own.contains("Ideal Partner Profile") && !own.contains("ipp-form") && !own.contains("evaluation-form"));
     })
     .await;
