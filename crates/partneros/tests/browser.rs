@@ -5,7 +5,6 @@ use domain::partners::PartnerInput;
 use domain::users::NewUserInput;
 use fantoccini::{Client, ClientBuilder, Locator};
 use services::{Actor, Config, Services};
-use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use store::testing::{BACKENDS, TestDb};
@@ -178,13 +177,12 @@ async fn start_server(backend: store::Backend) -> Server {
         secure_cookies: false,
         trust_proxy: false,
     });
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-    });
+    // The server `partneros serve` runs, timeouts included, so pages are tried as shipped.
+    let limits = web::Limits {
+        request_timeout: std::time::Duration::from_secs(60),
+        header_read_timeout: std::time::Duration::from_secs(10),
+    };
+    tokio::spawn(web::serve(listener, app, limits, std::future::pending()));
     Server {
         _db: db,
         url,
