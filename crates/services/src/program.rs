@@ -272,6 +272,8 @@ pub struct TierReport {
     pub criteria: Vec<CriterionView>,
     /// What the current tier gives the partner: (benefit, value).
     pub benefits: Vec<(String, String)>,
+    /// Why the partner keeps no benefits (archived or exited), if so.
+    pub out_of_program: Option<String>,
 }
 
 fn benefit_list(benefits: &domain::program::Benefits, currency: &str) -> Vec<(String, String)> {
@@ -336,9 +338,17 @@ impl Services {
                 .as_ref()
                 .map(|(i, _)| program.tiers[*i].name.clone()),
             gap: result.next.map(|(_, sentence)| sentence),
+            // A partner out of the program (archived, exited) keeps no tier benefits.
             benefits: current
+                .filter(|_| partner.out_of_program().is_none())
                 .map(|i| benefit_list(&program.tiers[i].benefits, &program.currency))
                 .unwrap_or_default(),
+            out_of_program: partner.out_of_program().map(|why| {
+                format!(
+                    "{} is {why}: it keeps no tier benefits",
+                    partner.display_name
+                )
+            }),
             criteria: result
                 .tiers
                 .get(shown)
@@ -352,7 +362,12 @@ impl Services {
                         None => evaluation::criterion_label(c.criterion).to_owned(),
                     },
                     required: c.required.clone(),
-                    actual: c.actual.clone(),
+                    // The IPP fit is our judgement: a partner learns whether it is met.
+                    actual: if c.criterion == "min_ipp_score" && !actor.is_internal() {
+                        "assessed by us".into()
+                    } else {
+                        c.actual.clone()
+                    },
                     met: c.met,
                 })
                 .collect(),

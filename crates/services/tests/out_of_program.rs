@@ -36,9 +36,25 @@ async fn an_exited_or_archived_partner_loses_access_and_registers_nothing() {
         let (_, secret) = s.create_api_token(&w.a_admin, "CRM sync").await.unwrap();
         s.token_actor(&secret, "10.0.0.1").await.unwrap();
 
+        s.set_tier_manually(&w.manager, a, "gold", "strategic")
+            .await
+            .unwrap();
+        assert!(
+            !s.evaluate_partner(&w.manager, a)
+                .await
+                .unwrap()
+                .benefits
+                .is_empty()
+        );
         s.change_partner_stage(&w.manager, a, "exited", "contract ended")
             .await
             .unwrap();
+        let report = s.evaluate_partner(&w.manager, a).await.unwrap();
+        assert!(report.benefits.is_empty(), "no tier benefits once exited");
+        assert_eq!(
+            report.out_of_program.as_deref(),
+            Some("Alpha is exited: it keeps no tier benefits")
+        );
         assert!(
             matches!(
                 s.token_actor(&secret, "10.0.0.1").await,
