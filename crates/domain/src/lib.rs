@@ -7,6 +7,7 @@ pub mod deals;
 pub mod enablement;
 pub mod money;
 pub mod partners;
+pub mod permissions;
 pub mod program;
 pub mod quarter;
 pub mod roles;

@@ -1,11 +1,12 @@
 //! Files attached as evidence (a signed NDA, a certificate): uploaded by partner managers or
 //! the partner's own people, downloaded by whoever may see the partner.
 
+use domain::permissions::Action;
 use sha2::{Digest, Sha256};
 use store::attachments::AttachmentMeta;
 use uuid::Uuid;
 
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Change, Error, Result, Services, record};
 
 /// The largest file accepted.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -50,11 +51,6 @@ pub fn attachment_url(id: Uuid, filename: &str) -> String {
     format!("/attachments/{id}/{name}")
 }
 
-/// Internal editors for any partner; a partner's own people for their organisation.
-fn may_attach(actor: &Actor) -> bool {
-    actor.role.can_edit_partners() || actor.role.is_partner_side()
-}
-
 impl Services {
     /// Stores a file for a partner.
     pub async fn upload_attachment(
@@ -66,10 +62,7 @@ impl Services {
         data: &[u8],
     ) -> Result<AttachmentView> {
         self.get_partner(actor, partner_id).await?;
-        require(
-            may_attach(actor),
-            "only partner managers and the partner's own people attach files",
-        )?;
+        actor.require(Action::WorkEnablement)?;
         let mut v = domain::Validation::new();
         let filename = domain::validation::clean_filename(filename)
             .map_err(|message| v.add("file", message))

@@ -1,7 +1,8 @@
 //! Reading the audit trail: the admin's audit log and each partner's timeline.
 
-use crate::{Actor, DEFAULT_PAGE, Error, MAX_PAGE, Page, Result, Services, require};
+use crate::{Actor, DEFAULT_PAGE, Error, MAX_PAGE, Page, Result, Services};
 use domain::audit::AuditEvent;
+use domain::permissions::Action;
 use store::audit::AuditFilter;
 use uuid::Uuid;
 
@@ -85,10 +86,7 @@ fn page(items: Vec<AuditEvent>, limit: i64) -> Page<AuditEvent> {
 impl Services {
     /// The whole audit log, newest first, for admins.
     pub async fn audit_log(&self, actor: &Actor, query: &AuditQuery) -> Result<Page<AuditEvent>> {
-        require(
-            actor.role.can_read_audit_log(),
-            "only admins read the audit log",
-        )?;
+        actor.require(Action::ReadAuditLog)?;
         let filter = query.to_filter()?;
         let mut tx = self.db.read().await?;
         let items = store::audit::list(&mut tx, &filter).await?;

@@ -5,12 +5,13 @@
 //! ever see their registration's verdict and decision.
 
 use domain::deals::cases::{self, Deadlines, Lateness, Level, Outcome, Stage};
+use domain::permissions::Action;
 use domain::roles::Role;
 use domain::validation::Choice;
 use uuid::Uuid;
 
 use crate::notifications;
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Change, Error, Result, Services, record};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct CaseView {
@@ -100,7 +101,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let deal = self.visible_deal(&mut tx, actor, deal_id).await?;
-        require(actor.is_internal(), "conflict cases are internal")?;
+        actor.require(Action::ReadInternal)?;
         let case = store::deals::case_for_deal(&mut tx, deal_id).await?;
         let name = self.partner_name(&mut tx, deal.partner_id).await?;
         tx.commit().await?;
@@ -119,10 +120,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.write().await?;
         let deal = self.visible_deal(&mut tx, actor, deal_id).await?;
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers work conflict cases",
-        )?;
+        actor.require(Action::ManageDeals)?;
         let mut case = store::deals::case_for_deal(&mut tx, deal_id)
             .await?
             .ok_or_else(|| {

@@ -4,8 +4,8 @@
 //! for the co-sell rule only when one of our people logged or confirmed it.
 
 use domain::deals::registration::{self, Status};
+use domain::permissions::Action;
 use domain::program::Program;
-use domain::roles::Role;
 use domain::validation::Choice;
 use rust_decimal::Decimal;
 use store::deals::DealRow;
@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::deals::{ActivityView, DealView, activity_view, minor, money};
 use crate::notifications;
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Change, Error, Result, Services, record};
 
 /// What an internal user confirms of a won registration.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -30,11 +30,6 @@ pub struct WinStatus {
     pub confirmed: bool,
     /// Who of ours confirmed it (internal readers only).
     pub confirmed_by: Option<String>,
-}
-
-/// Our people who confirm wins and partners' joint activities (pages ask this too).
-pub fn may_confirm(actor: &Actor) -> bool {
-    actor.is_internal() && (actor.role.can_edit_partners() || actor.role == Role::Sales)
 }
 
 /// Whether the deal has a joint call (or meeting, demo) that counts: ours, or confirmed by us.
@@ -77,7 +72,7 @@ pub(crate) async fn require_joint_call_to_win(
 /// and the partner's team is told.
 pub(crate) async fn record_win(tx: &mut store::Tx, actor: &Actor, deal: &DealRow) -> Result<()> {
     let now = store::now();
-    if may_confirm(actor) {
+    if actor.may(Action::ConfirmCredit) {
         return Ok(store::deals::confirm_win(tx, deal.id, &actor.label, now).await?);
     }
     let owner = store::partners::get(tx, deal.partner_id)
@@ -132,10 +127,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.write().await?;
         let before = self.visible_deal(&mut tx, actor, id).await?;
-        require(
-            may_confirm(actor),
-            "only admins, partner managers and sales confirm wins",
-        )?;
+        actor.require(Action::ConfirmCredit)?;
         let amount = domain::money::amount(&input.amount, Some(&before.currency))
             .map_err(|e| Error::field("amount", e))?;
         if amount.is_some_and(|a| a <= Decimal::ZERO) {
@@ -180,10 +172,7 @@ impl Services {
     ) -> Result<ActivityView> {
         let mut tx = self.db.write().await?;
         let deal = self.visible_deal(&mut tx, actor, deal_id).await?;
-        require(
-            may_confirm(actor),
-            "only admins, partner managers and sales confirm activities",
-        )?;
+        actor.require(Action::ConfirmCredit)?;
         let activity = store::deals::activities(&mut tx, deal_id)
             .await?
             .into_iter()

@@ -1,6 +1,7 @@
 //! Importing registrations with their history from CSV (a migration from another PRM, or an
 //! export of this one), checked row by row and written all or nothing.
 
+use domain::permissions::Action;
 use std::collections::{HashMap, HashSet};
 
 use domain::deals::csv_io;
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 use crate::deals::{draft_row, minor};
 use crate::facts::{ImportReport, PartnerDirectory};
-use crate::{Actor, Error, Result, Services, require};
+use crate::{Actor, Error, Result, Services};
 
 /// Problems listed in one import report at most; the count says how many there were.
 const MAX_REPORTED_ERRORS: usize = 1_000;
@@ -31,10 +32,7 @@ impl Services {
         dry_run: bool,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ImportReport> {
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers import registrations",
-        )?;
+        actor.require(Action::ManageDeals)?;
         let (_, program) = self.program_in_force().await?;
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)

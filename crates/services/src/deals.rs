@@ -7,6 +7,7 @@
 use domain::deals::conflicts::{self, ConflictIndex, Known, Source, Verdict};
 use domain::deals::matching::CustomerKey;
 use domain::deals::registration::{self, DealInput, Status};
+use domain::permissions::Action;
 use domain::program::Program;
 use domain::validation::Choice;
 use rust_decimal::Decimal;
@@ -16,7 +17,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::notifications;
-use crate::{Actor, Change, Error, Result, Services, record, require, snapshot};
+use crate::{Actor, Change, Error, Result, Services, record, snapshot};
 
 const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
     domain::validation::DATE_FORMAT;
@@ -320,10 +321,7 @@ impl Services {
         input: &DealInput,
         submit: bool,
     ) -> Result<DealView> {
-        require(
-            actor.role.is_partner_side() || actor.role.can_edit_partners(),
-            "only the partner's people and partner managers register deals",
-        )?;
+        actor.require(Action::WorkDeals)?;
         self.create_registration(actor, partner_id, input, submit, true)
             .await
     }
@@ -1179,10 +1177,7 @@ impl Services {
         let today = actor.today();
         let now = store::now();
         let partner_id = self.deal(actor, id).await?.partner_id;
-        require(
-            actor.role.is_partner_side() || actor.role.can_edit_partners(),
-            "only the partner's people and partner managers submit registrations",
-        )?;
+        actor.require(Action::WorkDeals)?;
         self.require_registration_gate(&program, partner_id, today)
             .await?;
         let mut state = self.conflicts.state.lock().await;
@@ -1248,10 +1243,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.write().await?;
         let before = self.visible_deal(&mut tx, actor, id).await?;
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers decide registrations",
-        )?;
+        actor.require(Action::ManageDeals)?;
         let mut v = domain::Validation::new();
         let note = v.text("note", &decision.note, false, 2_000);
         let to = match decision.decision.trim() {
@@ -1345,10 +1337,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.write().await?;
         let before = self.visible_deal(&mut tx, actor, id).await?;
-        require(
-            actor.role.is_partner_side() || actor.role.can_edit_partners(),
-            "only the partner's people and partner managers close deals",
-        )?;
+        actor.require(Action::WorkDeals)?;
         let today = actor.today();
         let mut v = domain::Validation::new();
         let to = match input.outcome.trim() {
@@ -1413,12 +1402,7 @@ impl Services {
     ) -> Result<ActivityView> {
         let mut tx = self.db.write().await?;
         let deal = self.visible_deal(&mut tx, actor, id).await?;
-        require(
-            actor.role.is_partner_side()
-                || actor.role.can_edit_partners()
-                || actor.role == domain::roles::Role::Sales,
-            "only the partner's people, partner managers and sales log activities",
-        )?;
+        actor.require(Action::LogDealActivity)?;
         let mut v = domain::Validation::new();
         let kind = input.kind.trim();
         if !ACTIVITY_KINDS.contains(&kind) {
@@ -1501,10 +1485,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.write().await?;
         let before = self.visible_deal(&mut tx, actor, id).await?;
-        require(
-            actor.role.is_partner_side() || actor.role.can_edit_partners(),
-            "only the partner's people and partner managers update the pipeline",
-        )?;
+        actor.require(Action::WorkDeals)?;
         if !Status::parse(&before.status).is_some_and(Status::is_open) {
             return Err(Error::Conflict(
                 "only an open registration is tracked in the pipeline".into(),
@@ -1766,10 +1747,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.write().await?;
         let before = self.visible_deal(&mut tx, actor, id).await?;
-        require(
-            actor.role.is_partner_side() || actor.role.can_edit_partners(),
-            "only the partner's people and partner managers request extensions",
-        )?;
+        actor.require(Action::WorkDeals)?;
         let mut v = domain::Validation::new();
         let reason = v.text("reason", reason, true, 1_000);
         v.into_result().map_err(Error::Invalid)?;
@@ -1828,10 +1806,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.write().await?;
         let before = self.visible_deal(&mut tx, actor, id).await?;
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers decide extensions",
-        )?;
+        actor.require(Action::ManageDeals)?;
         if before.extension_reason.is_empty() {
             return Err(Error::Conflict("no extension has been requested".into()));
         }
@@ -1896,10 +1871,7 @@ impl Services {
         dry_run: bool,
     ) -> Result<crate::facts::ImportReport> {
         use domain::deals::direct::DirectKind;
-        require(
-            actor.role.can_edit_partners() || actor.role == domain::roles::Role::Sales,
-            "only admins, partner managers and sales import the direct pipeline and customer accounts",
-        )?;
+        actor.require(Action::ImportDirectPipeline)?;
         let (_, program) = self.program_in_force().await?;
         let (rows, errors) = domain::deals::direct::parse_csv(csv, kind, &program.currency);
         let mut report = crate::facts::ImportReport {
@@ -2041,10 +2013,7 @@ impl Services {
     /// Stores the program-wide pipeline as it stands (admins and partner managers; the daily
     /// sweep takes one on each quarter's last day).
     pub async fn take_forecast_snapshot(&self, actor: &Actor) -> Result<SnapshotView> {
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers take forecast snapshots",
-        )?;
+        actor.require(Action::ManageDeals)?;
         let summary = self.pipeline(actor, None).await?;
         let now = store::now();
         let row = store::deals::SnapshotRow {
@@ -2088,7 +2057,7 @@ impl Services {
 
     /// Forecast snapshots, newest first (internal users).
     pub async fn forecast_snapshots(&self, actor: &Actor) -> Result<Vec<SnapshotView>> {
-        require(actor.is_internal(), "forecast snapshots are internal")?;
+        actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let rows = store::deals::snapshots(&mut tx).await?;
         tx.commit().await?;
@@ -2130,10 +2099,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.write().await?;
         let before = self.visible_deal(&mut tx, actor, id).await?;
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers assign AEs and SEs",
-        )?;
+        actor.require(Action::ManageDeals)?;
         let mut v = domain::Validation::new();
         let mut person = |field: &str, text: &str| -> Option<Uuid> {
             let text = text.trim();
@@ -2184,10 +2150,7 @@ impl Services {
     /// Our active internal people, as (id, "Name (Role)"), for assigning AEs and SEs
     /// (admins and partner managers).
     pub async fn assignable_people(&self, actor: &Actor) -> Result<Vec<(Uuid, String)>> {
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers assign AEs and SEs",
-        )?;
+        actor.require(Action::ManageDeals)?;
         let mut tx = self.db.read().await?;
         let users = store::users::list(&mut tx, None).await?;
         tx.commit().await?;

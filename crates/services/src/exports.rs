@@ -11,6 +11,7 @@
 //! Every cell goes through [`CsvPage`], which neutralises formula-like cells
 //! ([`domain::csv_cell`]); the imports take the neutralisation off again.
 
+use domain::permissions::Action;
 use std::collections::HashMap;
 
 use domain::deals::direct::DirectKind;
@@ -18,7 +19,7 @@ use rust_decimal::Decimal;
 use store::exports::{DealExportRow, DirectExportRow, LeadExportRow};
 use uuid::Uuid;
 
-use crate::{Actor, Error, Result, Services, require};
+use crate::{Actor, Error, Result, Services};
 
 /// Rows per query and per chunk: large enough that the queries cost little next to the
 /// formatting, small enough that a chunk is a few hundred kilobytes.
@@ -78,10 +79,7 @@ impl Services {
     /// The direct pipeline or the customer accounts as CSV, in the columns their import
     /// reads (internal users).
     pub async fn export_direct(&self, actor: &Actor, kind: DirectKind) -> Result<CsvExport> {
-        require(
-            actor.is_internal(),
-            "the direct pipeline and accounts are internal",
-        )?;
+        actor.require(Action::ReadInternal)?;
         let table = Table::Direct { kind, after: None };
         CsvExport::start(self, table, kind.columns()).await
     }

@@ -1,11 +1,12 @@
 //! Scheduled and on-demand background work. Every server ticks the scheduler; the jobs table
 //! makes each scheduled run happen once per period and each job run on one server only.
 
+use domain::permissions::Action;
 use domain::program::Cadence;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Actor, Error, Result, Services, require};
+use crate::{Actor, Error, Result, Services};
 
 pub const EVALUATE_TIERS: &str = "evaluate_tiers";
 /// How long a claimed job may run before another server takes it over.
@@ -140,10 +141,7 @@ impl Services {
     /// Runs the tier evaluation now, on behalf of `actor`, through the jobs table (so it is
     /// listed with the scheduled runs), and returns the finished job.
     pub async fn run_tier_evaluation_now(&self, actor: &Actor) -> Result<JobView> {
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers run the tier evaluation",
-        )?;
+        actor.require(Action::RunTierProgram)?;
         let now = store::now();
         let key = format!("{EVALUATE_TIERS}:manual:{}", Uuid::now_v7());
         let mut tx = self.db.write().await?;
@@ -162,7 +160,7 @@ impl Services {
 
     /// The latest tier evaluation runs, newest first. Internal users only.
     pub async fn tier_evaluation_runs(&self, actor: &Actor) -> Result<Vec<JobView>> {
-        require(actor.is_internal(), "tier evaluation runs are internal")?;
+        actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let jobs = store::jobs::recent(&mut tx, EVALUATE_TIERS, 20).await?;
         tx.commit().await?;

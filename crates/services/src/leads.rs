@@ -4,13 +4,14 @@
 
 use domain::deals::leads::{self, LeadInput};
 use domain::deals::registration::{DealInput, Status};
+use domain::permissions::Action;
 use domain::roles::Role;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::deals::minor;
 use crate::notifications;
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Change, Error, Result, Services, record};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct LeadView {
@@ -37,10 +38,6 @@ pub struct LeadView {
     pub deal_id: Option<Uuid>,
     /// Always false: partner-sourced leads are tracked apart from direct pipeline.
     pub counts_against_quota: bool,
-}
-
-fn may_decide(actor: &Actor) -> bool {
-    actor.is_internal() && (actor.role.can_edit_partners() || actor.role == Role::Sales)
 }
 
 impl Services {
@@ -81,10 +78,7 @@ impl Services {
                 partner.display_name
             )));
         }
-        require(
-            actor.role.is_partner_side() || actor.role.can_edit_partners(),
-            "only the partner's people and partner managers submit leads",
-        )?;
+        actor.require(Action::WorkDeals)?;
         let (_, program) = self.program_in_force().await?;
         let fields = input.validate(&program.currency).map_err(Error::Invalid)?;
         let now = store::now();
@@ -209,10 +203,7 @@ impl Services {
     /// The lead is claimed first, so of racing deciders exactly one creates a registration.
     pub async fn accept_lead(&self, actor: &Actor, id: Uuid) -> Result<LeadView> {
         let lead = self.visible_lead(actor, id).await?;
-        require(
-            may_decide(actor),
-            "only sales and partner managers accept leads",
-        )?;
+        actor.require(Action::DecideLeads)?;
         let partner = self.get_partner(actor, lead.partner_id).await?;
         let mut tx = self.db.write().await?;
         let claimed = settle_lead(&mut tx, actor, id, "accepted", String::new()).await?;
@@ -288,10 +279,7 @@ impl Services {
     /// Sales rejects a lead, saying why.
     pub async fn reject_lead(&self, actor: &Actor, id: Uuid, reason: &str) -> Result<LeadView> {
         let lead = self.visible_lead(actor, id).await?;
-        require(
-            may_decide(actor),
-            "only sales and partner managers reject leads",
-        )?;
+        actor.require(Action::DecideLeads)?;
         let mut v = domain::Validation::new();
         let reason = v.text("reason", reason, true, 1_000);
         v.into_result().map_err(Error::Invalid)?;
@@ -447,10 +435,7 @@ impl Services {
         csv: &str,
         dry_run: bool,
     ) -> Result<crate::facts::ImportReport> {
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers import leads",
-        )?;
+        actor.require(Action::ManageDeals)?;
         let (_, program) = self.program_in_force().await?;
         let (rows, mut errors) = leads::parse_csv(csv, &program.currency);
         let mut tx = self.db.read().await?;

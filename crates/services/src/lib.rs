@@ -77,6 +77,21 @@ impl Actor {
         self.role.is_internal()
     }
 
+    /// Whether this actor's role may do `action` (the one permission table); pages ask this
+    /// to offer a form, services call [`Actor::require`].
+    pub fn may(&self, action: domain::permissions::Action) -> bool {
+        action.allows(self.role)
+    }
+
+    /// Refuses (403) unless this actor's role may do `action`.
+    pub fn require(&self, action: domain::permissions::Action) -> Result<()> {
+        if self.may(action) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(action.refusal()))
+        }
+    }
+
     /// Whether this actor may see the records of a partner organisation at all.
     pub fn sees_partner(&self, partner_id: Uuid) -> bool {
         self.is_internal() || self.partner_id == Some(partner_id)

@@ -3,6 +3,7 @@
 //! "partner" items); items the system observes show as done by themselves; 30/60/90-day
 //! health checks recorded by partner managers.
 
+use domain::permissions::Action;
 use domain::program::Program;
 use domain::program::onboarding::{self, Observed};
 use time::OffsetDateTime;
@@ -304,10 +305,7 @@ impl Services {
         note: &str,
     ) -> Result<()> {
         self.get_partner(actor, partner_id).await?;
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers record health checks",
-        )?;
+        actor.require(Action::RunTierProgram)?;
         let (_, program) = self.program_in_force().await?;
         let mut v = domain::Validation::new();
         if !program.onboarding.health_check_days.contains(&day) {

@@ -1,7 +1,7 @@
 //! Partner organisations and their contacts: list, view, create, edit, lifecycle, archive.
 
 use crate::{
-    Actor, Change, DEFAULT_PAGE, Error, MAX_PAGE, Page, Result, Services, record, require, snapshot,
+    Actor, Change, DEFAULT_PAGE, Error, MAX_PAGE, Page, Result, Services, record, snapshot,
 };
 use base64::Engine;
 use domain::Choice;
@@ -9,6 +9,7 @@ use domain::FieldError;
 use domain::partners::{
     Contact, ContactInput, LifecycleStage, Partner, PartnerInput, PartnerType, Region,
 };
+use domain::permissions::Action;
 use store::Tx;
 use store::partners::{PartnerAfter, PartnerFilter, PartnerSort};
 use uuid::Uuid;
@@ -231,10 +232,7 @@ impl Services {
     }
 
     pub async fn create_partner(&self, actor: &Actor, input: &PartnerInput) -> Result<Partner> {
-        require(
-            actor.role.can_edit_partners(),
-            "only admins and partner managers create partners",
-        )?;
+        actor.require(Action::ManagePartners)?;
         let (_, program) = self.program_in_force().await?;
         let fields = input
             .validate(&program.tier_keys())
@@ -291,10 +289,7 @@ impl Services {
     ) -> Result<Partner> {
         let mut tx = self.db.write().await?;
         let before = visible_partner(&mut tx, actor, id).await?;
-        require(
-            actor.role.can_edit_partners(),
-            "only admins and partner managers edit partners",
-        )?;
+        actor.require(Action::ManagePartners)?;
         let (_, program) = self.program_in_force().await?;
         let mut tiers = program.tier_keys();
         if !tiers.contains(&before.tier) {
@@ -360,10 +355,7 @@ impl Services {
     ) -> Result<Partner> {
         let mut tx = self.db.write().await?;
         let partner = visible_partner(&mut tx, actor, id).await?;
-        require(
-            actor.role.can_edit_partners(),
-            "only admins and partner managers change a partner's stage",
-        )?;
+        actor.require(Action::ManagePartners)?;
         let mut v = domain::Validation::new();
         let stage = v.choice::<LifecycleStage>("stage", stage);
         let note = v.text("note", note, false, 2_000);
@@ -392,10 +384,7 @@ impl Services {
     ) -> Result<Partner> {
         let mut tx = self.db.write().await?;
         let before = visible_partner(&mut tx, actor, id).await?;
-        require(
-            actor.role.can_edit_partners(),
-            "only admins and partner managers archive partners",
-        )?;
+        actor.require(Action::ManagePartners)?;
         if before.archived_at.is_some() == archive {
             return Err(Error::Conflict(if archive {
                 "the partner is already archived".into()
@@ -547,10 +536,7 @@ impl Services {
 }
 
 fn require_contact_editor(actor: &Actor) -> Result<()> {
-    require(
-        actor.role.can_edit_contacts(),
-        "your role cannot edit contacts",
-    )
+    actor.require(Action::EditContacts)
 }
 
 async fn visible_contact(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<Contact> {

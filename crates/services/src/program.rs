@@ -1,8 +1,9 @@
 //! Versions of the partner program: checking and activating program.toml, and which version
 //! is in force. A file with errors is never stored.
 
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Change, Error, Result, Services, record};
 use domain::FieldError;
+use domain::permissions::Action;
 use domain::program::{self, Program, Severity};
 use std::sync::Arc;
 use store::program::ProgramVersionRow;
@@ -78,10 +79,7 @@ impl Services {
         effective_from: &str,
         note: &str,
     ) -> Result<ProgramVersion> {
-        require(
-            actor.role == domain::roles::Role::Admin,
-            "only admins activate program versions",
-        )?;
+        actor.require(Action::ActivateProgram)?;
         let mut v = domain::Validation::new();
         let note = v.text("note", note, false, 500);
         let now = store::now();
@@ -160,7 +158,7 @@ impl Services {
 
     /// All versions, newest first, each with its diff. Internal users only.
     pub async fn program_versions(&self, actor: &Actor) -> Result<Vec<ProgramVersion>> {
-        require(actor.is_internal(), "the program definition is internal")?;
+        actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let rows = store::program::list(&mut tx).await?;
         tx.commit().await?;
@@ -177,7 +175,7 @@ impl Services {
 
     /// How many partners sit in each tier of the program in force, lowest tier first.
     pub async fn tier_distribution(&self, actor: &Actor) -> Result<Vec<(String, i64)>> {
-        require(actor.is_internal(), "the tier distribution is internal")?;
+        actor.require(Action::ReadInternal)?;
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let counts = store::partners::tier_counts(&mut tx).await?;

@@ -1,18 +1,16 @@
 //! Accounts: admins manage everyone, partner admins manage the accounts of their own org.
 
 use crate::auth::hash_password_blocking;
-use crate::{Actor, Change, Error, Result, Services, record, require, snapshot};
+use crate::{Actor, Change, Error, Result, Services, record, snapshot};
 use domain::Choice;
+use domain::permissions::Action;
 use domain::users::{NewUserInput, User};
 use store::Tx;
 use uuid::Uuid;
 
 /// Loads an account the actor may manage; others' accounts are "not found".
 async fn managed_user(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<User> {
-    require(
-        actor.role.can_manage_users(),
-        "your role cannot manage accounts",
-    )?;
+    actor.require(Action::ManageUsers)?;
     let user = store::users::get(tx, id).await?.ok_or(Error::NotFound)?;
     if actor.role.is_partner_side() && user.partner_id != actor.partner_id {
         return Err(Error::NotFound);
@@ -22,10 +20,7 @@ async fn managed_user(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<User> {
 
 impl Services {
     pub async fn create_user(&self, actor: &Actor, input: &NewUserInput) -> Result<User> {
-        require(
-            actor.role.can_manage_users(),
-            "your role cannot manage accounts",
-        )?;
+        actor.require(Action::ManageUsers)?;
         let new = input.validate().map_err(Error::Invalid)?;
         if !actor.role.assignable_roles().contains(&new.role) {
             return Err(Error::field(
@@ -90,10 +85,7 @@ impl Services {
 
     /// Accounts the actor manages: all for admins, their own org's for partner admins.
     pub async fn list_users(&self, actor: &Actor) -> Result<Vec<User>> {
-        require(
-            actor.role.can_manage_users(),
-            "your role cannot manage accounts",
-        )?;
+        actor.require(Action::ManageUsers)?;
         let only = if actor.role.is_partner_side() {
             Some(actor.partner_id.ok_or(Error::NotFound)?)
         } else {
@@ -107,7 +99,7 @@ impl Services {
 
     /// Partner managers and admins, who may own partner relationships.
     pub async fn list_partner_owners(&self, actor: &Actor) -> Result<Vec<User>> {
-        require(actor.is_internal(), "only internal users see the team")?;
+        actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let users = store::users::list(&mut tx, None).await?;
         tx.commit().await?;

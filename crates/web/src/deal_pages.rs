@@ -9,6 +9,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::deals::registration::{DealInput, ForecastCategory, Stage, Status};
 use domain::partners::Region;
+use domain::permissions::Action;
 use domain::validation::Choice;
 use services::deals::{
     ActivityInput, ActivityView, DealClose, DealDecision, DealQuery, DealView, PipelineInput,
@@ -94,7 +95,6 @@ async fn deal_list(
         pairs.append_pair("cursor", &cursor);
         format!("/deals?{}", pairs.finish())
     });
-    let role = auth.actor.role;
     let view = DealsPage {
         layout: Layout::signed_in("Deal registrations", &auth),
         rows: page.items,
@@ -102,10 +102,10 @@ async fn deal_list(
         statuses: options::<Status>(&query.status),
         errors: Errors::from(errors),
         next_link,
-        can_register: role.is_partner_side() || role.can_edit_partners(),
-        can_import: role.can_edit_partners() || role == domain::roles::Role::Sales,
-        can_edit: auth.actor.is_internal() && role.can_edit_partners(),
-        internal: auth.actor.is_internal(),
+        can_register: auth.actor.may(Action::WorkDeals),
+        can_import: auth.actor.may(Action::ImportDirectPipeline),
+        can_edit: auth.actor.may(Action::ManageDeals),
+        internal: auth.actor.may(Action::ReadInternal),
         conflicts: query.conflicts,
     };
     Ok(render(view))
@@ -135,7 +135,7 @@ async fn deal_form(
     errors: Vec<domain::FieldError>,
     problem: Option<String>,
 ) -> PageResult {
-    let partners = if auth.actor.is_internal() {
+    let partners = if auth.actor.may(Action::ReadInternal) {
         let query = services::partners::PartnerQuery {
             limit: Some(services::MAX_PAGE),
             ..Default::default()
@@ -180,8 +180,7 @@ async fn deal_form(
 }
 
 async fn new_deal(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    let role = auth.actor.role;
-    if !(role.is_partner_side() || role.can_edit_partners()) {
+    if !auth.actor.may(Action::WorkDeals) {
         return Err(service_error(services::Error::Forbidden(
             "only the partner's people and partner managers register deals".into(),
         )));
@@ -243,9 +242,7 @@ async fn register_deal(State(state): State<AppState>, auth: PageAuth, body: Byte
             deal_form(&state, &auth, input, partner_text, errors, None).await
         }
         // The role may register, so the refusal is an eligibility gate: say what is missing.
-        Err(services::Error::Forbidden(why))
-            if auth.actor.role.is_partner_side() || auth.actor.role.can_edit_partners() =>
-        {
+        Err(services::Error::Forbidden(why)) if auth.actor.may(Action::WorkDeals) => {
             deal_form(&state, &auth, input, partner_text, Vec::new(), Some(why)).await
         }
         Err(other) => Err(service_error(other)),
@@ -299,8 +296,7 @@ async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<Stri
         .deal_activities(&auth.actor, id)
         .await
         .map_err(service_error)?;
-    let role = auth.actor.role;
-    let people: Vec<Opt> = if auth.actor.is_internal() && role.can_edit_partners() {
+    let people: Vec<Opt> = if auth.actor.may(Action::ManageDeals) {
         state
             .services
             .assignable_people(&auth.actor)
@@ -327,7 +323,7 @@ async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<Stri
             .collect()
     };
     let (ae_people, se_people) = (mark(d.ae_user_id), mark(d.se_user_id));
-    let case = if auth.actor.is_internal() {
+    let case = if auth.actor.may(Action::ReadInternal) {
         let zone = auth.zone();
         let at = |t: &time::OffsetDateTime| crate::pages::fmt_time(t, &zone);
         state
@@ -355,17 +351,15 @@ async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<Stri
     let view = DealPage {
         layout: Layout::signed_in(format!("{} · {}", d.reference, d.customer_name), auth),
         csrf_token: auth.csrf_token.clone(),
-        can_decide: auth.actor.is_internal()
-            && role.can_edit_partners()
-            && matches!(d.status, Status::Submitted),
-        can_manage: auth.actor.is_internal() && role.can_edit_partners(),
-        can_work: role.is_partner_side() || role.can_edit_partners(),
+        can_decide: auth.actor.may(Action::ManageDeals) && matches!(d.status, Status::Submitted),
+        can_manage: auth.actor.may(Action::ManageDeals),
+        can_work: auth.actor.may(Action::WorkDeals),
         win: state
             .services
             .win_status(&auth.actor, id)
             .await
             .map_err(service_error)?,
-        can_confirm: services::deal_credit::may_confirm(&auth.actor),
+        can_confirm: auth.actor.may(Action::ConfirmCredit),
         stages: options::<Stage>(&d.stage),
         forecasts: options::<ForecastCategory>(&d.forecast_category),
         d,
@@ -572,7 +566,7 @@ async fn pipeline_page(
         .pipeline(&auth.actor, partner)
         .await
         .map_err(service_error)?;
-    let snapshots = if auth.actor.is_internal() {
+    let snapshots = if auth.actor.may(Action::ReadInternal) {
         state
             .services
             .forecast_snapshots(&auth.actor)
@@ -591,13 +585,13 @@ async fn pipeline_page(
         ("Forecast category", rows(&s.by_forecast)),
         ("Tier", rows(&s.by_tier)),
     ];
-    if auth.actor.is_internal() {
+    if auth.actor.may(Action::ReadInternal) {
         sections.push(("Partner", rows(&s.by_partner)));
     }
     let view = PipelinePage {
         layout: Layout::signed_in("Pipeline", &auth),
         csrf_token: auth.csrf_token.clone(),
-        can_snapshot: auth.actor.is_internal() && auth.actor.role.can_edit_partners(),
+        can_snapshot: auth.actor.may(Action::ManageDeals),
         s,
         snapshots,
         sections,
@@ -644,8 +638,7 @@ async fn leads_view(
         .leads(&auth.actor, None, None)
         .await
         .map_err(service_error)?;
-    let role = auth.actor.role;
-    let partners = if auth.actor.is_internal() && role.can_edit_partners() {
+    let partners = if auth.actor.may(Action::ManagePartners) {
         let query = services::partners::PartnerQuery {
             limit: Some(services::MAX_PAGE),
             ..Default::default()
@@ -679,10 +672,9 @@ async fn leads_view(
         errors: Errors::from(errors),
         problems,
         partners,
-        can_submit: role.is_partner_side() || role.can_edit_partners(),
-        can_decide: auth.actor.is_internal()
-            && (role.can_edit_partners() || role == domain::roles::Role::Sales),
-        may_import: auth.actor.is_internal() && role.can_edit_partners(),
+        can_submit: auth.actor.may(Action::WorkDeals),
+        can_decide: auth.actor.may(Action::DecideLeads),
+        may_import: auth.actor.may(Action::ManageDeals),
     };
     Ok((status, render(view)).into_response())
 }

@@ -17,6 +17,7 @@ use domain::audit::AuditEvent;
 use domain::partners::{
     Contact, ContactInput, GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region,
 };
+use domain::permissions::Action;
 use domain::program::history::QuarterFactsInput;
 use domain::roles::Role;
 use domain::users::{NewUserInput, User};
@@ -155,9 +156,9 @@ impl Layout {
                 user_name: auth.user.name.clone(),
                 role: role.label(),
                 csrf_token: auth.csrf_token.clone(),
-                internal: role.is_internal(),
-                manages_users: role.can_manage_users(),
-                admin: role.can_read_audit_log(),
+                internal: Action::ReadInternal.allows(role),
+                manages_users: Action::ManageUsers.allows(role),
+                admin: Action::ReadAuditLog.allows(role),
                 unread_notifications: auth.unread_notifications,
             }),
         }
@@ -717,7 +718,7 @@ async fn partner_list(
         state.services.list_partners(&auth.actor, &query).await,
         &mut errors,
     )?;
-    let owners = if auth.actor.is_internal() {
+    let owners = if auth.actor.may(Action::ReadInternal) {
         state
             .services
             .list_partner_owners(&auth.actor)
@@ -771,8 +772,8 @@ async fn partner_list(
             .map(|c| format!("/partners?{}", query_string(&query, &c))),
         first_link: (!query.cursor.is_empty())
             .then(|| format!("/partners?{}", query_string(&query, ""))),
-        can_create: auth.actor.role.can_edit_partners(),
-        show_filters: auth.actor.is_internal(),
+        can_create: auth.actor.may(Action::ManagePartners),
+        show_filters: auth.actor.may(Action::ReadInternal),
         errors: Errors::from(errors),
     };
     Ok(render(view))
@@ -881,7 +882,7 @@ async fn partner_form(
 }
 
 async fn new_partner(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    if !auth.actor.role.can_edit_partners() {
+    if !auth.actor.may(Action::ManagePartners) {
         return Err(service_error(services::Error::Forbidden(
             "only admins and partner managers create partners".into(),
         )));
@@ -958,7 +959,7 @@ async fn edit_partner(
         .get_partner(&auth.actor, id)
         .await
         .map_err(service_error)?;
-    if !auth.actor.role.can_edit_partners() {
+    if !auth.actor.may(Action::ManagePartners) {
         return Err(service_error(services::Error::Forbidden(
             "only admins and partner managers edit partners".into(),
         )));
@@ -1221,8 +1222,7 @@ async fn partner_view(
         .partner_timeline(&auth.actor, id, before, Some(25))
         .await
         .map_err(service_error)?;
-    let role = auth.actor.role;
-    let can_add_users = role.can_manage_users();
+    let can_add_users = auth.actor.may(Action::ManageUsers);
     let portal_users = if can_add_users {
         services
             .list_users(&auth.actor)
@@ -1252,7 +1252,7 @@ async fn partner_view(
         .partner_proposals(&auth.actor, id)
         .await
         .map_err(service_error)?;
-    let ipp_history = if auth.actor.is_internal() {
+    let ipp_history = if auth.actor.may(Action::ReadInternal) {
         services
             .ipp_assessments(&auth.actor, id)
             .await
@@ -1306,11 +1306,8 @@ async fn partner_view(
         industries: partner.industries.join(", "),
         our_exec_sponsor: partner.our_exec_sponsor.clone(),
         partner_exec_sponsor: partner.partner_exec_sponsor.clone(),
-        notes: if role.is_internal() {
-            partner.notes.clone()
-        } else {
-            String::new()
-        },
+        // Services leave our notes out of what partners receive.
+        notes: partner.notes.clone(),
         contacts,
         next_stages: partner
             .stage
@@ -1322,8 +1319,8 @@ async fn partner_view(
                 selected: false,
             })
             .collect(),
-        can_edit: role.can_edit_partners(),
-        can_edit_contacts: role.can_edit_contacts(),
+        can_edit: auth.actor.may(Action::ManagePartners),
+        can_edit_contacts: auth.actor.may(Action::EditContacts),
         can_add_users,
         portal_users,
         contact: forms.contact,
@@ -1338,7 +1335,7 @@ async fn partner_view(
         tier_errors: Errors::from(forms.tier_errors),
         tier_choices: tier_options(&program, &partner.tier),
         proposals,
-        internal: auth.actor.is_internal(),
+        internal: auth.actor.may(Action::ReadInternal),
         certifications,
         gates,
         onboarding,
@@ -1526,7 +1523,7 @@ async fn edit_contact(
         .get_contact(&auth.actor, id)
         .await
         .map_err(service_error)?;
-    if !auth.actor.role.can_edit_contacts() {
+    if !auth.actor.may(Action::EditContacts) {
         return Err(service_error(services::Error::Forbidden(
             "your role cannot edit contacts".into(),
         )));
@@ -2244,8 +2241,8 @@ async fn program_view(state: &AppState, auth: &PageAuth, form: ProgramForm) -> P
         csrf_token: auth.csrf_token.clone(),
         in_force,
         distribution,
-        can_apply: auth.actor.role == Role::Admin,
-        can_import: auth.actor.role.can_edit_partners(),
+        can_apply: auth.actor.may(Action::ActivateProgram),
+        can_import: auth.actor.may(Action::RunTierProgram),
         source: form.source.unwrap_or(latest),
         effective_from: form.effective_from,
         note: form.note,
@@ -2380,8 +2377,11 @@ fn import_view(
     errors: Vec<FieldError>,
 ) -> PageResult {
     let direct = matches!(kind, ImportKind::Opportunities | ImportKind::Accounts);
-    let allowed = auth.actor.is_internal()
-        && (auth.actor.role.can_edit_partners() || (direct && auth.actor.role == Role::Sales));
+    let allowed = auth.actor.may(if direct {
+        Action::ImportDirectPipeline
+    } else {
+        Action::RunTierProgram
+    });
     if !allowed {
         return Err(service_error(services::Error::Forbidden(
             "only admins and partner managers (and sales, for the direct pipeline and accounts) import data".into(),
@@ -2590,7 +2590,7 @@ async fn tiers_view(
             domain::program::Cadence::Weekly => "weekly",
             domain::program::Cadence::Monthly => "monthly",
         },
-        can_decide: actor.role.can_edit_partners(),
+        can_decide: actor.may(Action::RunTierProgram),
         tiers: tier_options(&program, ""),
         in_play,
         decided,

@@ -1,0 +1,148 @@
+//! Who may do what: one table of actions and the roles allowed each. Services enforce it
+//! (`Actor::require`), pages ask it (`Actor::may`) to show a form or not, and the
+//! authorization tests state the same sets literally. The own-organisation rule sits beside
+//! it: a partner's people act only on their own organisation's records, and another
+//! organisation's records are reported as not found.
+
+use crate::roles::Role::{self, *};
+use crate::validation::Choice;
+
+/// Something a user does, named for the duty rather than the endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read what is ours only: the program definition, the tier queue and runs, the direct
+    /// pipeline, conflict cases, IPP assessments, forecast snapshots, the team.
+    ReadInternal,
+    ReadAuditLog,
+    ActivateProgram,
+    DeclareMajorRelease,
+    /// Create, edit, move along the lifecycle and archive partner records.
+    ManagePartners,
+    EditContacts,
+    ManageUsers,
+    /// Tier facts by hand or import, tier runs and decisions, IPP and 3C/4C assessments,
+    /// certifications by hand or import, onboarding health checks.
+    RunTierProgram,
+    /// Register, submit, work (pipeline, extensions) and close a partner's registrations;
+    /// hand over leads.
+    WorkDeals,
+    LogDealActivity,
+    /// Decide registrations and extensions, work conflict cases, assign our AE and SE,
+    /// take forecast snapshots, import registrations and leads.
+    ManageDeals,
+    /// Accept or reject partners' leads.
+    DecideLeads,
+    /// Confirm partners' reported wins and joint activities (they then count for credit).
+    ConfirmCredit,
+    ImportDirectPipeline,
+    /// Attach files, enroll people and tick their learning requirements.
+    WorkEnablement,
+}
+
+/// The whole table, literal: the roles allowed each action.
+const TABLE: &[(Action, &[Role])] = &[
+    (
+        Action::ReadInternal,
+        &[Admin, PartnerManager, Sales, Marketing, Finance, Executive],
+    ),
+    (Action::ReadAuditLog, &[Admin]),
+    (Action::ActivateProgram, &[Admin]),
+    (Action::DeclareMajorRelease, &[Admin]),
+    (Action::ManagePartners, &[Admin, PartnerManager]),
+    (Action::EditContacts, &[Admin, PartnerManager, PartnerAdmin]),
+    (Action::ManageUsers, &[Admin, PartnerAdmin]),
+    (Action::RunTierProgram, &[Admin, PartnerManager]),
+    (
+        Action::WorkDeals,
+        &[Admin, PartnerManager, PartnerAdmin, PartnerUser],
+    ),
+    (
+        Action::LogDealActivity,
+        &[Admin, PartnerManager, Sales, PartnerAdmin, PartnerUser],
+    ),
+    (Action::ManageDeals, &[Admin, PartnerManager]),
+    (Action::DecideLeads, &[Admin, PartnerManager, Sales]),
+    (Action::ConfirmCredit, &[Admin, PartnerManager, Sales]),
+    (
+        Action::ImportDirectPipeline,
+        &[Admin, PartnerManager, Sales],
+    ),
+    (
+        Action::WorkEnablement,
+        &[Admin, PartnerManager, PartnerAdmin, PartnerUser],
+    ),
+];
+
+impl Action {
+    /// The roles allowed this action.
+    pub fn roles(self) -> &'static [Role] {
+        TABLE
+            .iter()
+            .find(|(action, _)| *action == self)
+            .map_or(&[], |(_, roles)| roles)
+    }
+
+    pub fn allows(self, role: Role) -> bool {
+        self.roles().contains(&role)
+    }
+
+    /// What a refused user is told: who may, in words.
+    pub fn refusal(self) -> String {
+        let roles: Vec<&str> = self.roles().iter().map(|r| r.label()).collect();
+        format!("this needs one of these roles: {}", roles.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_its_row_once() {
+        use Action::*;
+        let all = [
+            ReadInternal,
+            ReadAuditLog,
+            ActivateProgram,
+            DeclareMajorRelease,
+            ManagePartners,
+            EditContacts,
+            ManageUsers,
+            RunTierProgram,
+            WorkDeals,
+            LogDealActivity,
+            ManageDeals,
+            DecideLeads,
+            ConfirmCredit,
+            ImportDirectPipeline,
+            WorkEnablement,
+        ];
+        assert_eq!(TABLE.len(), all.len());
+        for action in all {
+            assert_eq!(
+                TABLE.iter().filter(|(a, _)| *a == action).count(),
+                1,
+                "{action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn partners_never_do_our_work_and_executives_only_read() {
+        for (action, roles) in TABLE {
+            if *action != Action::ReadInternal {
+                assert!(!roles.contains(&Executive), "{action:?}");
+            }
+        }
+        assert!(!Action::ReadInternal.allows(PartnerAdmin));
+        assert!(
+            !Action::ConfirmCredit.allows(PartnerAdmin),
+            "partners never confirm their own credit"
+        );
+        assert_eq!(
+            Action::DecideLeads.refusal(),
+            "this needs one of these roles: Administrator, Partner manager, Sales"
+        );
+        assert_eq!(Role::ALL.len(), 8);
+    }
+}
