@@ -1540,16 +1540,17 @@ impl Services {
                 before.partner_sourced != 0,
                 money(before.deal_size_minor),
             );
-            if co_sold && registration::joint_call_needed(&program.policies.co_sell, stage) {
-                if !crate::deal_credit::has_joint_call(&mut tx, id).await? {
-                    v.add(
-                        "stage",
-                        format!(
-                            "this deal is co-sold: log a joint call before moving it to {}",
-                            stage.label()
-                        ),
-                    );
-                }
+            if co_sold
+                && registration::joint_call_needed(&program.policies.co_sell, stage)
+                && !crate::deal_credit::has_joint_call(&mut tx, id).await?
+            {
+                v.add(
+                    "stage",
+                    format!(
+                        "this deal is co-sold: log a joint call before moving it to {}",
+                        stage.label()
+                    ),
+                );
             }
         }
         v.into_result().map_err(Error::Invalid)?;
