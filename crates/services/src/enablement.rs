@@ -232,10 +232,16 @@ impl Services {
             let contact_id = match contacts.get(&key) {
                 Some(id) => *id,
                 None => {
+                    // Whoever typed the contact's address (or an older version that kept its
+                    // case) must not make the person a second contact.
                     let known = store::contacts::list_for_partner(&mut tx, *partner_id, false)
                         .await?
                         .into_iter()
-                        .find(|c| c.email.as_deref() == Some(row.email.as_str()));
+                        .find(|c| {
+                            c.email
+                                .as_deref()
+                                .is_some_and(|e| domain::partners::same_email(e, &row.email))
+                        });
                     let id = match known {
                         Some(contact) => contact.id,
                         None => {
