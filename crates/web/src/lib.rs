@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod deal_pages;
 mod exports;
+mod fact_pages;
 mod pages;
 mod problem;
 mod security;
@@ -48,9 +49,14 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(deal_pages::routes())
         .merge(exports::page_routes())
+        .merge(fact_pages::page_routes())
         .nest(
             "/api/v1",
-            security::api_headers(api::routes().merge(exports::api_routes())),
+            security::api_headers(
+                api::routes()
+                    .merge(exports::api_routes())
+                    .merge(fact_pages::api_routes()),
+            ),
         )
         .layer(axum::middleware::from_fn(auth::origin_check));
     security::headers(app)

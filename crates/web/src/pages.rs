@@ -1064,7 +1064,7 @@ struct PartnerPage {
     evaluations: Vec<services::recruitment::Evaluation3c4c>,
     evaluation_input: domain::program::scoring_3c4c::EvaluationInput,
     evaluation_errors: Errors,
-    history: Vec<QuarterFactsInput>,
+    history: Vec<services::facts::QuarterView>,
     timeline: Vec<EventView>,
     older_link: Option<String>,
 }
@@ -1271,7 +1271,7 @@ async fn partner_view(
         .await
         .map_err(service_error)?;
     let history = services
-        .partner_history(&auth.actor, id)
+        .partner_quarters(&auth.actor, id)
         .await
         .map_err(service_error)?;
     let facts = match forms.facts {
@@ -1281,10 +1281,11 @@ async fn partner_view(
                 .unwrap_or_else(|_| services::facts::current_quarter());
             history
                 .iter()
-                .find(|q| q.quarter == quarter)
-                .cloned()
-                .unwrap_or_else(|| domain::program::history::QuarterFacts::empty(quarter))
-                .to_input()
+                .find(|q| q.facts.quarter == quarter.to_string())
+                .map(|q| q.facts.clone())
+                .unwrap_or_else(|| {
+                    domain::program::history::QuarterFacts::empty(quarter).to_input()
+                })
         }
     };
     let view = PartnerPage {
@@ -1347,7 +1348,7 @@ async fn partner_view(
         evaluations,
         evaluation_input: forms.evaluation.unwrap_or_default(),
         evaluation_errors: Errors::from(forms.evaluation_errors),
-        history: history.iter().rev().map(|q| q.to_input()).collect(),
+        history: history.into_iter().rev().collect(),
         timeline: timeline
             .items
             .iter()

@@ -37,6 +37,9 @@ pub struct Situation<'a> {
     pub active: Option<Active>,
     /// Proposals (of any outcome) already raised for this partner in `quarter`.
     pub raised_this_period: u32,
+    /// Why no upgrade may be proposed (an IPP red flag nobody overrode, see
+    /// `sources::upgrade_block`); downgrades go on regardless.
+    pub upgrade_block: Option<&'a str>,
 }
 
 /// What the evaluation job does for one partner.
@@ -202,6 +205,11 @@ pub fn next_action(s: &Situation) -> Action {
     if let Some(to) = consistently
         && to > s.current
     {
+        if let Some(block) = s.upgrade_block {
+            return Action::Nothing {
+                why: format!("qualifies for {}, but {block}", name(to)),
+            };
+        }
         return Action::ProposeUpgrade {
             to,
             why: format!(

@@ -1412,6 +1412,7 @@ mod progression_policy {
             today: TODAY,
             active: None,
             raised_this_period: 0,
+            upgrade_block: None,
         }
     }
 
@@ -1422,6 +1423,31 @@ mod progression_policy {
             .into_iter()
             .map(|q| quarter(q, 60_000, 1, 3))
             .collect()
+    }
+
+    #[test]
+    fn a_red_flag_stops_upgrade_proposals_not_downgrades() {
+        let program = default_program();
+        let three = silver_for(3);
+        let blocked = Situation {
+            upgrade_block: Some("the IPP assessment of 2026-10-02 found a disqualifying red flag"),
+            ..situation(&program, 1, &three)
+        };
+        assert_eq!(
+            next_action(&blocked),
+            Action::Nothing {
+                why: "qualifies for Silver, but the IPP assessment of 2026-10-02 found a disqualifying red flag".into()
+            }
+        );
+        let empty: Vec<QuarterFacts> = Vec::new();
+        let gold_without_facts = Situation {
+            upgrade_block: Some("flagged"),
+            ..situation(&program, 3, &empty)
+        };
+        assert!(
+            matches!(next_action(&gold_without_facts), Action::StartNotice { .. }),
+            "downgrades go on"
+        );
     }
 
     #[test]
