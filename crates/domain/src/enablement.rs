@@ -226,20 +226,15 @@ pub fn tier_at_risk(
 }
 
 /// Whether a partner's people pass a gate on `today`, and why not in words a partner reads.
-/// `certified` is what [`crate::program::sources::certified_as_of`] says counts today.
+/// `certified` is what [`crate::sources::certified_as_of`] says counts today.
 pub fn gate_status(
     gate: &crate::program::policy::Gate,
-    certified: crate::program::sources::Certified,
+    certified: crate::sources::Certified,
     catalog: &[Certification],
     today: Date,
 ) -> Result<(), String> {
-    let people = crate::program::sources::people_meeting(
-        certified,
-        catalog,
-        gate.track,
-        gate.min_level,
-        today,
-    );
+    let people =
+        crate::sources::people_meeting(certified, catalog, gate.track, gate.min_level, today);
     if people >= gate.min_people {
         return Ok(());
     }
@@ -756,12 +751,12 @@ mod tests {
             qbrs: 1,
             ..QuarterFacts::empty(crate::quarter::Quarter::containing(today))
         }];
-        let recorded = crate::program::sources::Recorded {
+        let recorded = crate::sources::Recorded {
             certifications: &records,
             ..Default::default()
         };
         let history: Vec<QuarterFacts> =
-            crate::program::sources::derive(&typed, &recorded, &program.certifications, today)
+            crate::sources::derive(&typed, &recorded, &program.certifications, today)
                 .into_iter()
                 .map(|s| s.facts)
                 .collect();
@@ -793,7 +788,7 @@ mod tests {
         let catalog = default_catalog();
         let today = date!(2026 - 11 - 27);
         let technical = [held(1, "technical_expert", date!(2026 - 06 - 01))];
-        let technical = crate::program::sources::Certified::Records(&technical);
+        let technical = crate::sources::Certified::Records(&technical);
         assert_eq!(
             gate_status(&gates[0], technical, &catalog, today),
             Err("to register deals your organisation needs one active sales certification; it has 0".into())
@@ -804,13 +799,13 @@ mod tests {
             "any certification opens MDF"
         );
         let sales = [held(2, "sales_foundation", date!(2026 - 06 - 01))];
-        let sales = crate::program::sources::Certified::Records(&sales);
+        let sales = crate::sources::Certified::Records(&sales);
         assert_eq!(gate_status(&gates[0], sales, &catalog, today), Ok(()));
         let expired = [held(2, "sales_foundation", date!(2025 - 06 - 01))];
         assert!(
             gate_status(
                 &gates[0],
-                crate::program::sources::Certified::Records(&expired),
+                crate::sources::Certified::Records(&expired),
                 &catalog,
                 today
             )

@@ -10,6 +10,7 @@ pub mod partners;
 pub mod program;
 pub mod quarter;
 pub mod roles;
+pub mod sources;
 pub mod users;
 pub mod validation;
 

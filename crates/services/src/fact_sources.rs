@@ -1,6 +1,6 @@
 //! One source for each fact: everything recorded about a partner that the tier engine,
 //! the gates, the notices and the partner page read, loaded here and only here, and merged
-//! with the typed quarters by `domain::program::sources::derive`.
+//! with the typed quarters by `domain::sources::derive`.
 
 use std::collections::HashMap;
 
@@ -8,7 +8,7 @@ use domain::enablement::Held;
 use domain::program::Program;
 use domain::program::history::QuarterFacts;
 use domain::program::ipp::IppResult;
-use domain::program::sources::{self, Assessed, Certified, Recorded, Sourced};
+use domain::sources::{self, Assessed, Certified, Recorded, Sourced};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use time::Date;

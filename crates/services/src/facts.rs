@@ -79,7 +79,18 @@ pub struct QuarterView {
 }
 
 impl QuarterView {
-    fn of(q: &domain::program::sources::Sourced, internal: bool) -> Self {
+    /// What the facts form shows for `quarter` of `quarters` (zeros when it has no row).
+    pub fn form(quarters: &[QuarterView], quarter: Quarter) -> QuarterFactsInput {
+        quarters
+            .iter()
+            .find(|q| q.facts.quarter == quarter.to_string())
+            .map_or_else(
+                || QuarterFacts::empty(quarter).to_input(),
+                |q| q.facts.clone(),
+            )
+    }
+
+    fn of(q: &domain::sources::Sourced, internal: bool) -> Self {
         let mut facts = q.facts.to_input();
         let mut ipp_source = q.sources.ipp_score.to_string();
         if !internal {
@@ -203,7 +214,7 @@ impl Services {
         &self,
         actor: &Actor,
         partner_id: Uuid,
-    ) -> Result<Vec<domain::program::sources::Sourced>> {
+    ) -> Result<Vec<domain::sources::Sourced>> {
         self.get_partner(actor, partner_id).await?;
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;

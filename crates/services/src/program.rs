@@ -280,7 +280,7 @@ pub struct TierReport {
 /// The figures of `facts` in words, each with its source.
 fn source_lines(
     facts: &domain::program::evaluation::PartnerFacts,
-    sources: &domain::program::sources::SourcesAsOf,
+    sources: &domain::sources::SourcesAsOf,
     currency: &str,
     internal: bool,
 ) -> Vec<String> {
@@ -347,7 +347,7 @@ impl Services {
             &history.iter().map(|s| s.facts.clone()).collect::<Vec<_>>(),
             quarter,
         );
-        let sources = domain::program::sources::sources_as_of(&history, quarter);
+        let sources = domain::sources::sources_as_of(&history, quarter);
         let (program_version, program) = self.program_in_force().await?;
         let result = evaluation::evaluate(&program, &facts);
         let current = program

@@ -576,8 +576,7 @@ async fn require_may_move(
 ) -> Result<()> {
     let records = crate::fact_sources::PartnerRecords::assessments_only(tx, partner.id).await?;
     let block = records.upgrade_block(store::now().date());
-    domain::program::sources::may_move(program, &partner.tier, to, block.as_deref())
-        .map_err(Error::Conflict)
+    domain::sources::may_move(program, &partner.tier, to, block.as_deref()).map_err(Error::Conflict)
 }
 
 /// Moves a partner to `tier`, with a timeline and audit event.

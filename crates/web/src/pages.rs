@@ -1279,13 +1279,7 @@ async fn partner_view(
         None => {
             let quarter = domain::quarter::Quarter::parse(&forms.quarter)
                 .unwrap_or_else(|_| services::facts::current_quarter());
-            history
-                .iter()
-                .find(|q| q.facts.quarter == quarter.to_string())
-                .map(|q| q.facts.clone())
-                .unwrap_or_else(|| {
-                    domain::program::history::QuarterFacts::empty(quarter).to_input()
-                })
+            services::facts::QuarterView::form(&history, quarter)
         }
     };
     let view = PartnerPage {

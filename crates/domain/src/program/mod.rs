@@ -10,7 +10,6 @@ pub mod policy;
 pub mod progression;
 pub mod scoring_3c4c;
 pub mod simulation;
-pub mod sources;
 
 use rust_decimal::Decimal;
 use serde::Deserialize;

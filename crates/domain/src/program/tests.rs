@@ -1426,31 +1426,6 @@ mod progression_policy {
     }
 
     #[test]
-    fn a_red_flag_stops_upgrade_proposals_not_downgrades() {
-        let program = default_program();
-        let three = silver_for(3);
-        let blocked = Situation {
-            upgrade_block: Some("the IPP assessment of 2026-10-02 found a disqualifying red flag"),
-            ..situation(&program, 1, &three)
-        };
-        assert_eq!(
-            next_action(&blocked),
-            Action::Nothing {
-                why: "qualifies for Silver, but the IPP assessment of 2026-10-02 found a disqualifying red flag".into()
-            }
-        );
-        let empty: Vec<QuarterFacts> = Vec::new();
-        let gold_without_facts = Situation {
-            upgrade_block: Some("flagged"),
-            ..situation(&program, 3, &empty)
-        };
-        assert!(
-            matches!(next_action(&gold_without_facts), Action::StartNotice { .. }),
-            "downgrades go on"
-        );
-    }
-
-    #[test]
     fn upgrade_after_two_consecutive_qualifying_quarters() {
         let program = default_program();
         // One quarter of 60K: 60K trailing, below Silver's 100K; two quarters: 120K in both? No —

@@ -9,10 +9,10 @@ use std::collections::BTreeSet;
 use rust_decimal::Decimal;
 use time::Date;
 
-use super::Program;
-use super::certifications::{Certification, Level};
-use super::history::QuarterFacts;
 use crate::enablement::{self, Held};
+use crate::program::Program;
+use crate::program::certifications::{Certification, Level};
+use crate::program::history::QuarterFacts;
 use crate::quarter::Quarter;
 
 /// Where a number came from.
@@ -112,7 +112,7 @@ pub fn certified_as_of<'a>(
 pub fn people_meeting(
     certified: Certified,
     catalog: &[Certification],
-    track: Option<super::certifications::Track>,
+    track: Option<crate::program::certifications::Track>,
     min_level: Option<Level>,
     today: Date,
 ) -> u32 {
@@ -261,7 +261,7 @@ pub struct SourcesAsOf {
 }
 
 pub fn sources_as_of(rows: &[Sourced], quarter: Quarter) -> SourcesAsOf {
-    let window = quarter.trailing(super::history::WINDOW_QUARTERS);
+    let window = quarter.trailing(crate::program::history::WINDOW_QUARTERS);
     let mut revenue: Vec<Source> = Vec::new();
     for row in rows.iter().filter(|r| window.contains(&r.facts.quarter)) {
         if !revenue.contains(&row.sources.sourced_revenue) {
