@@ -188,41 +188,6 @@ pub fn counts(held: &[Held], catalog: &[Certification], today: Date) -> Counts {
     }
 }
 
-/// Replaces the certification counts of `history` with what `held` says at the end of each
-/// quarter (or `today` for the current one), so the tier engine reads the records instead of
-/// typed-in counts. The current quarter gets a row if it has none, carrying the latest
-/// recorded values of the other stocks and no flows.
-pub fn apply_to_history(
-    history: &mut Vec<crate::program::history::QuarterFacts>,
-    held: &[Held],
-    catalog: &[Certification],
-    today: Date,
-) {
-    use crate::quarter::Quarter;
-    let current = Quarter::containing(today);
-    if !history.iter().any(|q| q.quarter == current) {
-        let mut row = history
-            .iter()
-            .filter(|q| q.quarter < current)
-            .max_by_key(|q| q.quarter)
-            .cloned()
-            .unwrap_or_else(|| crate::program::history::QuarterFacts::empty(current));
-        row.quarter = current;
-        row.sourced_revenue = Decimal::ZERO;
-        row.qbrs = 0;
-        row.co_marketing = 0;
-        history.push(row);
-        history.sort_by_key(|q| q.quarter);
-    }
-    for quarter in history.iter_mut() {
-        let as_of = quarter.quarter.last_day().min(today);
-        let c = counts(held, catalog, as_of);
-        quarter.certified_people = c.certified_people;
-        quarter.advanced_certified_people = c.advanced_certified_people;
-        quarter.certifications = c.by_certification;
-    }
-}
-
 /// Whether the certifications expiring within `horizon_days` would take a partner that keeps
 /// its tier today below that tier's keep criteria; says how when so. `history` already has
 /// the records applied.
@@ -261,25 +226,16 @@ pub fn tier_at_risk(
 }
 
 /// Whether a partner's people pass a gate on `today`, and why not in words a partner reads.
+/// `certified` is what [`crate::sources::certified_as_of`] says counts today.
 pub fn gate_status(
     gate: &crate::program::policy::Gate,
-    held: &[Held],
+    certified: crate::sources::Certified,
     catalog: &[Certification],
     today: Date,
 ) -> Result<(), String> {
-    let people: BTreeSet<uuid::Uuid> = held
-        .iter()
-        .filter(|h| h.earned_on <= today && status(h, today, 0) != Status::Expired)
-        .filter(|h| {
-            catalog.iter().any(|c| {
-                c.key == h.certification
-                    && gate.track.is_none_or(|t| c.track == t)
-                    && gate.min_level.is_none_or(|l| c.level >= l)
-            })
-        })
-        .map(|h| h.person)
-        .collect();
-    if people.len() as u32 >= gate.min_people {
+    let people =
+        crate::sources::people_meeting(certified, catalog, gate.track, gate.min_level, today);
+    if people >= gate.min_people {
         return Ok(());
     }
     let track = match gate.track {
@@ -303,7 +259,7 @@ pub fn gate_status(
     Err(format!(
         "to {} your organisation needs {need}; it has {}",
         gate.action.label(),
-        people.len()
+        people
     ))
 }
 
@@ -781,57 +737,26 @@ mod tests {
     }
 
     #[test]
-    fn records_replace_typed_counts_quarter_by_quarter() {
-        use crate::program::history::{QuarterFacts, facts_as_of};
-        use crate::quarter::Quarter;
-        let catalog = default_catalog();
-        let today = date!(2026 - 11 - 27);
-        let q = |text: &str| Quarter::parse(text).unwrap();
-        let mut history = vec![QuarterFacts {
-            certified_people: 9,
-            customer_references: 5,
-            sourced_revenue: Decimal::from(100),
-            ..QuarterFacts::empty(q("2026-Q2"))
-        }];
-        let records = vec![
-            held(1, "sales_foundation", date!(2026 - 05 - 10)),
-            held(2, "technical_advanced", date!(2026 - 10 - 01)),
-        ];
-        apply_to_history(&mut history, &records, &catalog, today);
-        assert_eq!(history.len(), 2, "the current quarter gets a row");
-        assert_eq!(
-            (
-                history[0].certified_people,
-                history[0].advanced_certified_people
-            ),
-            (1, 0),
-            "as of 30 June"
-        );
-        let now = &history[1];
-        assert_eq!(
-            (now.certified_people, now.advanced_certified_people),
-            (2, 1)
-        );
-        assert_eq!(now.customer_references, 5, "other stocks carry over");
-        assert_eq!(now.sourced_revenue, Decimal::ZERO, "flows do not");
-        let facts = facts_as_of(&history, q("2026-Q4"));
-        assert_eq!(facts.sourced_revenue_12m, Decimal::from(100));
-        assert_eq!(facts.certifications["technical_advanced"], 1);
-    }
-
-    #[test]
     fn expiries_that_would_drop_a_partner_below_its_tier_put_it_at_risk() {
         use crate::program::history::QuarterFacts;
         let program = crate::program::shipped();
         let today = date!(2026 - 11 - 27);
         // Bronze keeps 1 certified person; the only one's certification expires in 20 days.
         let records = vec![held(1, "sales_foundation", date!(2025 - 12 - 17))];
-        let mut history = vec![QuarterFacts {
+        let typed = vec![QuarterFacts {
             customer_references: 1,
             qbrs: 1,
             ..QuarterFacts::empty(crate::quarter::Quarter::containing(today))
         }];
-        apply_to_history(&mut history, &records, &program.certifications, today);
+        let recorded = crate::sources::Recorded {
+            certifications: &records,
+            ..Default::default()
+        };
+        let history: Vec<QuarterFacts> =
+            crate::sources::derive(&typed, &recorded, &program.certifications, today)
+                .into_iter()
+                .map(|s| s.facts)
+                .collect();
         let risk = tier_at_risk(&program, 1, &history, &records, today, 30).unwrap();
         assert_eq!(
             risk,
@@ -859,21 +784,29 @@ mod tests {
         let gates = Enablement::default().gates;
         let catalog = default_catalog();
         let today = date!(2026 - 11 - 27);
-        let technical = vec![held(1, "technical_expert", date!(2026 - 06 - 01))];
+        let technical = [held(1, "technical_expert", date!(2026 - 06 - 01))];
+        let technical = crate::sources::Certified::Records(&technical);
         assert_eq!(
-            gate_status(&gates[0], &technical, &catalog, today),
+            gate_status(&gates[0], technical, &catalog, today),
             Err("to register deals your organisation needs one active sales certification; it has 0".into())
         );
         assert_eq!(
-            gate_status(&gates[1], &technical, &catalog, today),
+            gate_status(&gates[1], technical, &catalog, today),
             Ok(()),
             "any certification opens MDF"
         );
-        let sales = vec![held(2, "sales_foundation", date!(2026 - 06 - 01))];
-        assert_eq!(gate_status(&gates[0], &sales, &catalog, today), Ok(()));
-        let expired = vec![held(2, "sales_foundation", date!(2025 - 06 - 01))];
+        let sales = [held(2, "sales_foundation", date!(2026 - 06 - 01))];
+        let sales = crate::sources::Certified::Records(&sales);
+        assert_eq!(gate_status(&gates[0], sales, &catalog, today), Ok(()));
+        let expired = [held(2, "sales_foundation", date!(2025 - 06 - 01))];
         assert!(
-            gate_status(&gates[0], &expired, &catalog, today).is_err(),
+            gate_status(
+                &gates[0],
+                crate::sources::Certified::Records(&expired),
+                &catalog,
+                today
+            )
+            .is_err(),
             "an expired one does not count"
         );
         let strict = crate::program::policy::Gate {
@@ -882,7 +815,7 @@ mod tests {
             ..gates[0].clone()
         };
         assert_eq!(
-            gate_status(&strict, &sales, &catalog, today),
+            gate_status(&strict, sales, &catalog, today),
             Err("to register deals your organisation needs 2 people with an active sales certification at advanced level or above; it has 0".into())
         );
     }

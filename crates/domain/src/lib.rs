@@ -11,6 +11,7 @@ pub mod permissions;
 pub mod program;
 pub mod quarter;
 pub mod roles;
+pub mod sources;
 pub mod users;
 pub mod validation;
 

@@ -151,6 +151,12 @@ pub struct PartnerFields {
     pub notes: String,
 }
 
+/// Whether two email addresses name the same person: the case of an address and the spaces
+/// around it are how it was typed, not who it is.
+pub fn same_email(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
 /// Lower-cases a domain and strips what people paste around it (scheme, www., path).
 pub fn normalize_domain(raw: &str) -> String {
     let lower = raw.trim().to_ascii_lowercase();
@@ -397,6 +403,18 @@ mod tests {
             messages(contact.validate().unwrap_err()),
             [("name".into(), "must contain a visible character".into())]
         );
+    }
+
+    #[test]
+    fn the_same_email_whatever_its_case_and_spaces() {
+        assert!(same_email(
+            " Ana.Schmidt@Alpha.com ",
+            "ana.schmidt@alpha.com"
+        ));
+        assert!(!same_email(
+            "ana.schmidt@alpha.com",
+            "ana.schmidt.0@alpha.com"
+        ));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use store::deals::{ConflictRow, DealRow};
 use time::Date;
 use uuid::Uuid;
 
+use crate::fact_sources::PartnerRecords;
 use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record, snapshot};
 
@@ -464,19 +465,14 @@ impl Services {
                 None => None,
                 Some(partner) => {
                     let team = notifications::partner_team(&mut tx, partner.owner_id).await?;
-                    let held = if gate.is_some() {
-                        store::certifications::for_partner(&mut tx, partner.id)
-                            .await?
-                            .iter()
-                            .map(crate::enablement::held)
-                            .collect::<Result<_>>()?
-                    } else {
-                        Vec::new()
+                    let records = match gate {
+                        Some(_) => PartnerRecords::certified_only(&mut tx, partner.id).await?,
+                        None => PartnerRecords::default(),
                     };
                     Some(BatchPartner {
                         partner,
                         team,
-                        held,
+                        records,
                     })
                 }
             };
@@ -493,11 +489,13 @@ impl Services {
                 Some(p) => gate
                     .filter(|_| item.submit && item.gated)
                     .and_then(|gate| {
+                        let today = item.actor.today();
+                        let certified = p.records.certified(today);
                         domain::enablement::gate_status(
                             gate,
-                            &p.held,
+                            certified,
                             &program.certifications,
-                            item.actor.today(),
+                            today,
                         )
                         .err()
                     })
@@ -627,13 +625,10 @@ impl Services {
             return Ok(());
         };
         let mut tx = self.db.read().await?;
-        let rows = store::certifications::for_partner(&mut tx, partner_id).await?;
+        let records = PartnerRecords::certified_only(&mut tx, partner_id).await?;
         tx.commit().await?;
-        let held: Vec<domain::enablement::Held> = rows
-            .iter()
-            .map(crate::enablement::held)
-            .collect::<Result<_>>()?;
-        domain::enablement::gate_status(gate, &held, &program.certifications, today)
+        let certified = records.certified(today);
+        domain::enablement::gate_status(gate, certified, &program.certifications, today)
             .map_err(Error::Forbidden)
     }
 
@@ -717,11 +712,11 @@ struct Queued {
 }
 
 /// A partner of a group being registered: the record, who on our side hears of its
-/// registrations, and the certifications its eligibility gate reads.
+/// registrations, and the certified people its eligibility gate reads.
 struct BatchPartner {
     partner: domain::partners::Partner,
     team: Vec<Uuid>,
-    held: Vec<domain::enablement::Held>,
+    records: PartnerRecords,
 }
 
 /// What registrations write besides themselves — the partner team's notifications, the
@@ -1574,20 +1569,6 @@ pub(crate) fn activity_view(row: store::deals::ActivityRow) -> ActivityView {
         ),
         confirmed_by: row.confirmed_by,
     }
-}
-
-/// Replaces typed sourced revenue in `history` with the partner's won deals (in the
-/// program's currency), once it has any.
-pub(crate) fn with_won_deals(
-    history: &mut Vec<domain::program::history::QuarterFacts>,
-    won: &[store::deals::WonRow],
-) -> Result<()> {
-    let won: Vec<(Date, Decimal)> = won
-        .iter()
-        .map(|w| Ok((date(&w.closed_on)?, money(w.closed_amount_minor))))
-        .collect::<Result<_>>()?;
-    domain::deals::revenue::apply_to_history(history, &won);
-    Ok(())
 }
 
 pub const DEAL_SWEEP: &str = "deal_registration_sweep";

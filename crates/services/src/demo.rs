@@ -695,17 +695,35 @@ impl Services {
                 .map(|q| q.certifications)
                 .filter(|c| !c.is_empty())
                 .unwrap_or_else(|| [("sales_foundation".to_owned(), 2)].into());
+            // The partner's own contacts are certified first (by their addresses, so the
+            // import finds them); only then does the LMS bring people new to us, under names
+            // no contact has.
+            let contacts = self.list_contacts(&pm, *id, false).await?;
+            let mut newcomers = (0..FIRST.len() * LAST.len())
+                .map(|k| {
+                    let (first, last) =
+                        (FIRST[(k * 3 + n * 7) % FIRST.len()], LAST[k % LAST.len()]);
+                    (format!("{first} {last}"), k)
+                })
+                .filter(|(name, _)| contacts.iter().all(|c| c.name != *name));
             let mut person = 0;
             for (certification, count) in latest {
                 for _ in 0..count {
                     let days_ago = [340, 40, 120, 200, 280, 75, 160, 240][(person + n) % 8];
                     let earned = today - Duration::days(days_ago);
-                    let first = FIRST[(person * 3 + n * 7) % FIRST.len()];
-                    let last = LAST[(person + n * 2) % LAST.len()];
-                    let name = format!("{first} {last}");
-                    let email = format!("{first}.{last}.{person}@{domain}")
-                        .to_lowercase()
-                        .replace(['é', 'í', 'á'], "e");
+                    let (name, email) = match contacts
+                        .get(person)
+                        .and_then(|c| c.email.clone().map(|email| (c.name.clone(), email)))
+                    {
+                        Some(known) => known,
+                        None => {
+                            let (name, k) = newcomers.next().unwrap_or_default();
+                            let email = format!("{}.{k}@{domain}", name.replace(' ', "."))
+                                .to_lowercase()
+                                .replace(['é', 'í', 'á'], "e");
+                            (name, email)
+                        }
+                    };
                     csv.push_str(&format!(
                         "{id},{email},{name},{certification},{earned},{}\n",
                         82 + (person * 3) % 15

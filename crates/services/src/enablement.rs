@@ -1,11 +1,11 @@
 //! Certifications partners' people hold: imported from LMS exports, listed per partner, and
-//! read by the tier engine in place of typed-in counts once a partner has any.
+//! read by the tier engine and the gates in place of typed-in counts wherever they reach
+//! (`crate::fact_sources`).
 
 use std::collections::HashMap;
 
 use domain::enablement::{self, Held, Status};
-use domain::program::Program;
-use domain::program::history::{QuarterFacts, RowError};
+use domain::program::history::RowError;
 use uuid::Uuid;
 
 use crate::facts::{ImportReport, PartnerDirectory};
@@ -49,20 +49,6 @@ pub struct CertificationView {
     pub evidence: String,
     /// import or manual
     pub source: String,
-}
-
-/// Replaces typed certification counts in `history` with the partner's records, if any.
-pub(crate) fn with_records(
-    history: &mut Vec<QuarterFacts>,
-    records: &[store::certifications::RecordRow],
-    program: &Program,
-) -> Result<()> {
-    if records.is_empty() {
-        return Ok(());
-    }
-    let held: Vec<Held> = records.iter().map(held).collect::<Result<_>>()?;
-    enablement::apply_to_history(history, &held, &program.certifications, store::now().date());
-    Ok(())
 }
 
 impl Services {
@@ -232,10 +218,16 @@ impl Services {
             let contact_id = match contacts.get(&key) {
                 Some(id) => *id,
                 None => {
+                    // Whoever typed the contact's address (or an older version that kept its
+                    // case) must not make the person a second contact.
                     let known = store::contacts::list_for_partner(&mut tx, *partner_id, false)
                         .await?
                         .into_iter()
-                        .find(|c| c.email.as_deref() == Some(row.email.as_str()));
+                        .find(|c| {
+                            c.email
+                                .as_deref()
+                                .is_some_and(|e| domain::partners::same_email(e, &row.email))
+                        });
                     let id = match known {
                         Some(contact) => contact.id,
                         None => {
@@ -338,10 +330,12 @@ impl Services {
         let now = store::now();
         let today = now.date();
         let offsets = &program.policies.enablement.reminder_days;
-        let quarter = crate::facts::current_quarter();
         let mut tx = self.db.write().await?;
-        let (partners, histories) =
-            crate::tiers::active_book(&mut tx, quarter.trailing(4)[0], &program).await?;
+        let crate::fact_sources::Book {
+            partners,
+            histories,
+            ..
+        } = crate::fact_sources::active_book(&mut tx, &program).await?;
         let records = store::certifications::all(&mut tx).await?;
         let mut by_partner: HashMap<Uuid, Vec<&store::certifications::RecordRow>> = HashMap::new();
         for row in &records {
@@ -518,17 +512,19 @@ impl Services {
         self.get_partner(actor, partner_id).await?;
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
-        let rows = store::certifications::for_partner(&mut tx, partner_id).await?;
+        let records =
+            crate::fact_sources::PartnerRecords::certified_only(&mut tx, partner_id).await?;
         tx.commit().await?;
-        let held: Vec<Held> = rows.iter().map(held).collect::<Result<_>>()?;
         let today = actor.today();
+        let certified = records.certified(today);
         Ok(program
             .policies
             .enablement
             .gates
             .iter()
             .map(|gate| {
-                let status = enablement::gate_status(gate, &held, &program.certifications, today);
+                let status =
+                    enablement::gate_status(gate, certified, &program.certifications, today);
                 GateView {
                     action: gate.action,
                     allowed: status.is_ok(),

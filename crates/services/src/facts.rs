@@ -1,5 +1,5 @@
-//! The facts the tier engine reads, quarter by quarter: recorded by hand on a partner's page
-//! or imported from CSV (until deals, certifications and QBRs supply them).
+//! The facts the tier engine reads, quarter by quarter: typed on a partner's page or imported
+//! from CSV, and replaced by records wherever records reach (`crate::fact_sources`).
 
 use std::collections::HashMap;
 
@@ -55,6 +55,56 @@ pub(crate) fn to_row(facts: &QuarterFacts) -> store::facts::QuarterRow {
         ipp_score: facts.ipp_score.into(),
         certifications: serde_json::to_string(&facts.certifications)
             .expect("a map of counts serialises"),
+    }
+}
+
+/// Where a quarter's numbers came from: "typed", "records", "won deals" or "assessment of
+/// 2026-10-02".
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct SourcesView {
+    pub sourced_revenue: String,
+    /// Certified people, advanced ones and people per certification.
+    pub certified_people: String,
+    /// Internal: absent from what a partner's own people receive.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ipp_score: String,
+}
+
+/// One quarter of a partner's facts as people read them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct QuarterView {
+    #[serde(flatten)]
+    pub facts: QuarterFactsInput,
+    pub sources: SourcesView,
+}
+
+impl QuarterView {
+    /// What the facts form shows for `quarter` of `quarters` (zeros when it has no row).
+    pub fn form(quarters: &[QuarterView], quarter: Quarter) -> QuarterFactsInput {
+        quarters
+            .iter()
+            .find(|q| q.facts.quarter == quarter.to_string())
+            .map_or_else(
+                || QuarterFacts::empty(quarter).to_input(),
+                |q| q.facts.clone(),
+            )
+    }
+
+    fn of(q: &domain::sources::Sourced, internal: bool) -> Self {
+        let mut facts = q.facts.to_input();
+        let mut ipp_source = q.sources.ipp_score.to_string();
+        if !internal {
+            facts.ipp_score = String::new();
+            ipp_source = String::new();
+        }
+        QuarterView {
+            facts,
+            sources: SourcesView {
+                sourced_revenue: q.sources.sourced_revenue.to_string(),
+                certified_people: q.sources.certified_people.to_string(),
+                ipp_score: ipp_source,
+            },
+        }
     }
 }
 
@@ -157,49 +207,45 @@ impl PartnerDirectory {
 }
 
 impl Services {
-    /// A partner's quarters, oldest first; once it has certification records, their counts
-    /// replace the typed ones (and the current quarter is always present).
+    /// A partner's quarters, oldest first, with the source of each number: records
+    /// (certifications, confirmed wins, IPP assessments) wherever they reach, typed values
+    /// elsewhere (the current quarter is present once anything is recorded).
+    pub(crate) async fn sourced_history(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+    ) -> Result<Vec<domain::sources::Sourced>> {
+        self.get_partner(actor, partner_id).await?;
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.read().await?;
+        let records =
+            crate::fact_sources::PartnerRecords::load(&mut tx, partner_id, &program).await?;
+        tx.commit().await?;
+        Ok(records.derive(&program, store::now().date()))
+    }
+
+    /// A partner's quarters as the tier engine reads them, oldest first.
     pub async fn partner_history(
         &self,
         actor: &Actor,
         partner_id: Uuid,
     ) -> Result<Vec<QuarterFacts>> {
-        self.get_partner(actor, partner_id).await?;
-        let (_, program) = self.program_in_force().await?;
-        let mut tx = self.db.read().await?;
-        let rows = store::facts::history(&mut tx, partner_id).await?;
-        let records = store::certifications::for_partner(&mut tx, partner_id).await?;
-        let won = store::deals::won(
-            &mut tx,
-            Some(partner_id),
-            &program.currency,
-            program.policies.co_sell.credit_requires_logged_activity,
-        )
-        .await?;
-        tx.commit().await?;
-        let mut history = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-        crate::enablement::with_records(&mut history, &records, &program)?;
-        crate::deals::with_won_deals(&mut history, &won)?;
-        Ok(history)
+        let history = self.sourced_history(actor, partner_id).await?;
+        Ok(history.into_iter().map(|s| s.facts).collect())
     }
 
-    /// A partner's quarters as the asking user may read them, oldest first: the IPP score
-    /// (our judgement) is left out for the partner's own people.
+    /// A partner's quarters as the asking user may read them, oldest first, each number with
+    /// its source: the IPP score and where it came from (our judgement) are left out for the
+    /// partner's own people.
     pub async fn partner_quarters(
         &self,
         actor: &Actor,
         partner_id: Uuid,
-    ) -> Result<Vec<domain::program::history::QuarterFactsInput>> {
-        let history = self.partner_history(actor, partner_id).await?;
+    ) -> Result<Vec<QuarterView>> {
+        let history = self.sourced_history(actor, partner_id).await?;
         Ok(history
             .iter()
-            .map(|q| {
-                let mut shown = q.to_input();
-                if !actor.is_internal() {
-                    shown.ipp_score = String::new();
-                }
-                shown
-            })
+            .map(|q| QuarterView::of(q, actor.is_internal()))
             .collect())
     }
 

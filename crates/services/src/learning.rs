@@ -1,7 +1,7 @@
 //! Learning paths and enrollments: people working towards certifications, the catalog
 //! requirements they have met, and how far each person is along each learning path.
 
-use domain::enablement::{self, Held, PathProgress, Status};
+use domain::enablement::{self, PathProgress, Status};
 use uuid::Uuid;
 
 use crate::{Actor, Change, Error, Result, Services, record, require};
@@ -66,13 +66,9 @@ impl Services {
         let mut tx = self.db.read().await?;
         let enrollments =
             store::certifications::enrollments_for_partner(&mut tx, partner_id).await?;
-        let records = store::certifications::for_partner(&mut tx, partner_id).await?;
+        let held = crate::fact_sources::held_by(&mut tx, partner_id).await?;
         let people = store::contacts::list_for_partner(&mut tx, partner_id, false).await?;
         tx.commit().await?;
-        let held: Vec<Held> = records
-            .iter()
-            .map(crate::enablement::held)
-            .collect::<Result<_>>()?;
         let today = actor.today();
         let name_of = |key: &str| {
             program

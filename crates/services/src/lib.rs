@@ -14,6 +14,7 @@ pub mod deals;
 pub mod demo;
 pub mod enablement;
 pub mod exports;
+mod fact_sources;
 pub mod facts;
 pub mod jobs;
 pub mod leads;

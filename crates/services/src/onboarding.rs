@@ -102,7 +102,8 @@ impl Services {
         let mut tx = self.db.read().await?;
         let rows = store::onboarding::items(&mut tx, partner_id).await?;
         let checks = store::onboarding::health_checks(&mut tx, partner_id).await?;
-        let records = store::certifications::for_partner(&mut tx, partner_id).await?;
+        let records =
+            crate::fact_sources::PartnerRecords::certified_only(&mut tx, partner_id).await?;
         let facts = store::facts::history(&mut tx, partner_id).await?;
         let deals = store::deals::counts(&mut tx, partner_id).await?;
         tx.commit().await?;
@@ -118,17 +119,14 @@ impl Services {
                 track: Some(domain::program::certifications::Track::Sales),
                 min_level: None,
             };
-            let held: Vec<domain::enablement::Held> = records
-                .iter()
-                .map(crate::enablement::held)
-                .collect::<Result<_>>()?;
             let since = start
                 .map(|s| domain::quarter::Quarter::containing(s).to_string())
                 .unwrap_or_default();
             onboarding::ObservedFacts {
+                // The registration gate's own reading of who is certified.
                 sales_certified: domain::enablement::gate_status(
                     &gate,
-                    &held,
+                    records.certified(today),
                     &program.certifications,
                     today,
                 )

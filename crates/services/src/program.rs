@@ -272,6 +272,38 @@ pub struct TierReport {
     pub benefits: Vec<(String, String)>,
     /// Why the partner keeps no benefits (archived or exited), if so.
     pub out_of_program: Option<String>,
+    /// The figures read with where each came from, e.g. "3 certified people, 1 advanced
+    /// (records)", "revenue $120,000 in 12 months (won deals)"; the IPP score's only for us.
+    pub sources: Vec<String>,
+}
+
+/// The figures of `facts` in words, each with its source.
+fn source_lines(
+    facts: &domain::program::evaluation::PartnerFacts,
+    sources: &domain::sources::SourcesAsOf,
+    currency: &str,
+    internal: bool,
+) -> Vec<String> {
+    let revenue: Vec<String> = sources
+        .sourced_revenue
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let mut lines = vec![
+        format!(
+            "revenue {} in 12 months ({})",
+            evaluation::money(facts.sourced_revenue_12m, currency),
+            revenue.join(" and ")
+        ),
+        format!(
+            "{} certified people, {} advanced ({})",
+            facts.certified_people, facts.advanced_certified_people, sources.certified_people
+        ),
+    ];
+    if internal {
+        lines.push(format!("IPP {} ({})", facts.ipp_score, sources.ipp_score));
+    }
+    lines
 }
 
 fn benefit_list(benefits: &domain::program::Benefits, currency: &str) -> Vec<(String, String)> {
@@ -309,7 +341,13 @@ impl Services {
     /// Evaluates a partner against the program in force, naming the version used.
     pub async fn evaluate_partner(&self, actor: &Actor, partner_id: Uuid) -> Result<TierReport> {
         let partner = self.get_partner(actor, partner_id).await?;
-        let facts = self.partner_facts(actor, partner_id).await?;
+        let history = self.sourced_history(actor, partner_id).await?;
+        let quarter = crate::facts::current_quarter();
+        let facts = domain::program::history::facts_as_of(
+            &history.iter().map(|s| s.facts.clone()).collect::<Vec<_>>(),
+            quarter,
+        );
+        let sources = domain::sources::sources_as_of(&history, quarter);
         let (program_version, program) = self.program_in_force().await?;
         let result = evaluation::evaluate(&program, &facts);
         let current = program
@@ -324,7 +362,8 @@ impl Services {
             .unwrap_or(0);
         Ok(TierReport {
             program_version,
-            quarter: crate::facts::current_quarter().to_string(),
+            quarter: quarter.to_string(),
+            sources: source_lines(&facts, &sources, &program.currency, actor.is_internal()),
             current_tier: current
                 .map(|i| program.tiers[i].name.clone())
                 .unwrap_or_else(|| partner.tier.as_str().to_owned()),
@@ -352,6 +391,8 @@ impl Services {
                 .get(shown)
                 .into_iter()
                 .flatten()
+                // The IPP score is our judgement: its criterion is ours to read.
+                .filter(|c| actor.is_internal() || c.criterion != "min_ipp_score")
                 .map(|c| CriterionView {
                     criterion: match &c.subject {
                         Some(subject) => {

@@ -1,10 +1,10 @@
-//! Qualifying partners and prospects: Ideal Partner Profile assessments (whose score feeds the
-//! tier criterion `min_ipp_score`) and 3C/4C evaluations, kept as history, shareable with the
+//! Qualifying partners and prospects: Ideal Partner Profile assessments (the latest one's
+//! score is the partner's IPP score from its day on, and a red flag in it blocks upgrades until
+//! overridden with a reason) and 3C/4C evaluations, kept as history, shareable with the
 //! partner.
 
 use domain::program::ipp::{IppInput, IppResult, ipp_fit};
 use domain::program::scoring_3c4c::{self, Band, EvaluationFields, EvaluationInput};
-use rust_decimal::prelude::ToPrimitive;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -21,6 +21,30 @@ pub struct IppAssessment {
     pub assessed_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// Why its red flags no longer block upgrades ('' = they do, if it has any).
+    pub red_flag_override: String,
+    pub red_flag_overridden_by: String,
+}
+
+impl IppAssessment {
+    fn of(row: store::recruitment::IppRow) -> Result<Self> {
+        Ok(IppAssessment {
+            id: row.id,
+            partner_id: row.partner_id,
+            result: serde_json::from_str(&row.result).map_err(|e| corrupt("IPP result", e))?,
+            notes: row.notes,
+            program_version: row.program_version,
+            assessed_by: row.created_by_label,
+            created_at: row.created_at,
+            red_flag_override: row.red_flag_override,
+            red_flag_overridden_by: row.red_flag_overridden_by,
+        })
+    }
+
+    /// A red flag stands in the way of upgrades until someone overrides it.
+    pub fn may_override(&self) -> bool {
+        !self.result.red_flags.is_empty() && self.red_flag_override.is_empty()
+    }
 }
 
 /// One 3C/4C evaluation.
@@ -92,25 +116,12 @@ impl Services {
         let mut tx = self.db.read().await?;
         let rows = store::recruitment::ipp_for_partner(&mut tx, partner_id).await?;
         tx.commit().await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(IppAssessment {
-                    id: row.id,
-                    partner_id: row.partner_id,
-                    result: serde_json::from_str(&row.result)
-                        .map_err(|e| corrupt("IPP result", e))?,
-                    notes: row.notes,
-                    program_version: row.program_version,
-                    assessed_by: row.created_by_label,
-                    created_at: row.created_at,
-                })
-            })
-            .collect()
+        rows.into_iter().map(IppAssessment::of).collect()
     }
 
     /// Scores a partner (or prospect) against the Ideal Partner Profile of the program in
-    /// force. The score (rounded) becomes the current quarter's IPP score, which the tier
-    /// criterion `min_ipp_score` reads.
+    /// force. The tier engine reads the latest assessment's score (rounded) as the partner's
+    /// IPP score from its day on (`fact_sources`); nothing is copied into the typed facts.
     pub async fn assess_ipp(
         &self,
         actor: &Actor,
@@ -123,7 +134,6 @@ impl Services {
         let (answers, notes) = input.validate(&program.ipp).map_err(Error::Invalid)?;
         let result = ipp_fit(&program.ipp, &answers);
         let now = store::now();
-        let quarter = crate::facts::current_quarter();
         let mut tx = self.db.write().await?;
         let row = store::recruitment::IppRow {
             id: Uuid::now_v7(),
@@ -139,18 +149,10 @@ impl Services {
             program_version: version,
             created_by_label: actor.label.clone(),
             created_at: now,
+            red_flag_override: String::new(),
+            red_flag_overridden_by: String::new(),
         };
         store::recruitment::insert_ipp(&mut tx, &row).await?;
-        let mut facts = store::facts::history(&mut tx, partner_id)
-            .await?
-            .iter()
-            .map(crate::facts::from_row)
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .find(|q| q.quarter == quarter)
-            .unwrap_or_else(|| domain::program::history::QuarterFacts::empty(quarter));
-        facts.ipp_score = result.score.round().to_u32().unwrap_or(0);
-        store::facts::upsert(&mut tx, partner_id, &crate::facts::to_row(&facts), now).await?;
         let mut summary = format!("IPP fit assessed: {} of 100", result.score);
         if !result.reasons.is_empty() {
             summary.push_str(&format!(" — {}", result.reasons.join("; ")));
@@ -179,7 +181,66 @@ impl Services {
             program_version: version,
             assessed_by: actor.label.clone(),
             created_at: now,
+            red_flag_override: String::new(),
+            red_flag_overridden_by: String::new(),
         })
+    }
+
+    /// Lets a partner move up despite the red flags of an assessment, for a reason (a
+    /// competitor's unit we partner with anyway, a conflict settled). Once per assessment; a
+    /// later assessment with red flags needs its own override.
+    pub async fn override_ipp_red_flag(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        reason: &str,
+    ) -> Result<IppAssessment> {
+        require_editor(actor)?;
+        let mut v = domain::Validation::new();
+        let reason = v.text("reason", reason, true, 2_000);
+        v.into_result().map_err(Error::Invalid)?;
+        let now = store::now();
+        let mut tx = self.db.write().await?;
+        let row = store::recruitment::ipp_by_id(&mut tx, assessment_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let mut assessment = IppAssessment::of(row)?;
+        if assessment.result.red_flags.is_empty() {
+            return Err(Error::Conflict(
+                "this assessment found no red flag to override".into(),
+            ));
+        }
+        store::recruitment::override_red_flag(&mut tx, assessment_id, &reason, &actor.label)
+            .await?;
+        let flags: Vec<&str> = assessment
+            .result
+            .red_flags
+            .iter()
+            .map(|f| f.label.as_str())
+            .collect();
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(assessment.partner_id),
+                entity_type: "ipp_assessment",
+                entity_id: assessment_id,
+                action: "red_flag_overridden",
+                summary: format!(
+                    "IPP red flag of {} overridden ({}): {reason}",
+                    assessment.created_at.date(),
+                    flags.join(", ")
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        assessment.red_flag_override = reason;
+        assessment.red_flag_overridden_by = actor.label.clone();
+        Ok(assessment)
     }
 
     /// A partner's 3C/4C evaluations, newest first; the partner's own users see only those

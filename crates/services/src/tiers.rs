@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use domain::program::Program;
-use domain::program::history::QuarterFacts;
 use domain::program::progression::{self, Action, Active, ProposalKind, Situation};
 use store::proposals::{ProposalRow, ProposalWithPartner};
 use time::OffsetDateTime;
@@ -123,50 +122,6 @@ fn kind_of(row: &ProposalRow) -> ProposalKind {
     }
 }
 
-/// Every active partner with its quarterly facts from `oldest` on: what program-wide
-/// evaluations read, in two queries.
-pub(crate) async fn active_book(
-    tx: &mut store::Tx,
-    oldest: domain::quarter::Quarter,
-    program: &Program,
-) -> Result<(
-    Vec<domain::partners::Partner>,
-    HashMap<Uuid, Vec<QuarterFacts>>,
-)> {
-    let partners = store::partners::list(
-        tx,
-        &store::partners::PartnerFilter {
-            limit: i64::MAX,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let mut histories: HashMap<Uuid, Vec<QuarterFacts>> = HashMap::new();
-    for row in store::facts::all_since(tx, &oldest.to_string()).await? {
-        histories
-            .entry(row.partner_id)
-            .or_default()
-            .push(crate::facts::from_row(&row.row)?);
-    }
-    let mut records: HashMap<Uuid, Vec<store::certifications::RecordRow>> = HashMap::new();
-    for row in store::certifications::all(tx).await? {
-        records.entry(row.partner_id).or_default().push(row);
-    }
-    for (partner_id, rows) in &records {
-        let history = histories.entry(*partner_id).or_default();
-        crate::enablement::with_records(history, rows, program)?;
-    }
-    let mut won: HashMap<Uuid, Vec<store::deals::WonRow>> = HashMap::new();
-    let credited = program.policies.co_sell.credit_requires_logged_activity;
-    for row in store::deals::won(tx, None, &program.currency, credited).await? {
-        won.entry(row.partner_id).or_default().push(row);
-    }
-    for (partner_id, rows) in &won {
-        crate::deals::with_won_deals(histories.entry(*partner_id).or_default(), rows)?;
-    }
-    Ok((partners, histories))
-}
-
 /// A proposal in play, closed without a manager (the partner recovered, or it no longer fits).
 fn closed(
     active: Option<&ProposalRow>,
@@ -218,9 +173,12 @@ impl Services {
         let (version, program) = self.program_in_force().await?;
         let now = store::now();
         let quarter = crate::facts::current_quarter();
-        let oldest = quarter.trailing(8 + program.progression.upgrade_after_quarters as usize)[0];
         let mut tx = self.db.write().await?;
-        let (partners, histories) = active_book(&mut tx, oldest, &program).await?;
+        let crate::fact_sources::Book {
+            partners,
+            histories,
+            upgrade_blocks,
+        } = crate::fact_sources::active_book(&mut tx, &program).await?;
         let mut in_play: HashMap<Uuid, ProposalRow> = HashMap::new();
         let mut raised: HashMap<Uuid, u32> = HashMap::new();
         for row in store::proposals::in_play_or_raised_in(&mut tx, &quarter.to_string()).await? {
@@ -261,6 +219,7 @@ impl Services {
                 today: now.date(),
                 active,
                 raised_this_period: raised.get(&partner.id).copied().unwrap_or(0),
+                upgrade_block: upgrade_blocks.get(&partner.id).map(String::as_str),
             };
             let new_proposal = |kind: &str, status: &str, to: usize, why: &str| ProposalRow {
                 id: Uuid::now_v7(),
@@ -463,6 +422,14 @@ impl Services {
         let partner = store::partners::get(&mut tx, row.partner_id)
             .await?
             .ok_or(Error::NotFound)?;
+        if decision != Decision::Reject {
+            let to = if decision == Decision::Override {
+                &tier
+            } else {
+                &row.to_tier
+            };
+            require_may_move(&mut tx, &program, &partner, to).await?;
+        }
         let (status, new_tier, verb) = match decision {
             Decision::Approve => ("approved", Some(row.to_tier.clone()), "approved"),
             Decision::Reject => ("rejected", None, "rejected"),
@@ -585,6 +552,7 @@ impl Services {
             created_at: now,
             updated_at: now,
         };
+        require_may_move(&mut tx, &program, &partner, &tier).await?;
         store::proposals::insert(&mut tx, &row).await?;
         change_tier(&mut tx, actor, &program, &partner, &tier, &reason, now).await?;
         tx.commit().await?;
@@ -596,6 +564,19 @@ impl Services {
             &program,
         ))
     }
+}
+
+/// Refuses to move a partner up while an IPP red flag nobody overrode stands (read in the
+/// deciding transaction, so an assessment made meanwhile counts).
+async fn require_may_move(
+    tx: &mut store::Tx,
+    program: &Program,
+    partner: &domain::partners::Partner,
+    to: &str,
+) -> Result<()> {
+    let records = crate::fact_sources::PartnerRecords::assessments_only(tx, partner.id).await?;
+    let block = records.upgrade_block(store::now().date());
+    domain::sources::may_move(program, &partner.tier, to, block.as_deref()).map_err(Error::Conflict)
 }
 
 /// Moves a partner to `tier`, with a timeline and audit event.
@@ -695,8 +676,9 @@ impl Services {
         let (version, current) = self.program_in_force().await?;
         let quarter = crate::facts::current_quarter();
         let mut tx = self.db.read().await?;
-        let (partners, histories) = active_book(&mut tx, quarter.trailing(4)[0], &current).await?;
+        let book = crate::fact_sources::active_book(&mut tx, &current).await?;
         tx.commit().await?;
+        let (partners, histories) = (book.partners, book.histories);
         let empty = Vec::new();
         let book: Vec<domain::program::simulation::SimPartner> = partners
             .iter()

@@ -19,6 +19,9 @@ pub struct IppRow {
     pub program_version: i64,
     pub created_by_label: String,
     pub created_at: OffsetDateTime,
+    /// Why a disqualifying red flag was overridden ('' = not overridden).
+    pub red_flag_override: String,
+    pub red_flag_overridden_by: String,
 }
 
 pub async fn insert_ipp(tx: &mut Tx, row: &IppRow) -> Result<()> {
@@ -40,16 +43,45 @@ pub async fn insert_ipp(tx: &mut Tx, row: &IppRow) -> Result<()> {
     Ok(())
 }
 
+const SELECT_IPP: &str = "SELECT id, partner_id, answers, result, score, verdict, notes, program_version, \
+     created_by_label, created_at, red_flag_override, red_flag_overridden_by FROM ipp_assessments";
+
 /// A partner's assessments, newest first.
 pub async fn ipp_for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<IppRow>> {
-    let mut query = Sql::new(
-        "SELECT id, partner_id, answers, result, score, verdict, notes, program_version, created_by_label, \
-         created_at FROM ipp_assessments WHERE partner_id = ",
-    );
+    let mut query = Sql::new(SELECT_IPP);
     query
+        .push(" WHERE partner_id = ")
         .push_bind(partner_id)
         .push(" ORDER BY created_at DESC, id DESC");
     tx.all(query).await
+}
+
+pub async fn ipp_by_id(tx: &mut Tx, id: Uuid) -> Result<Option<IppRow>> {
+    let mut query = Sql::new(SELECT_IPP);
+    query.push(" WHERE id = ").push_bind(id);
+    tx.optional(query).await
+}
+
+/// Every assessment (for program-wide tier evaluations), grouped by partner, newest first.
+pub async fn all_ipp(tx: &mut Tx) -> Result<Vec<IppRow>> {
+    let mut query = Sql::new(SELECT_IPP);
+    query.push(" ORDER BY partner_id, created_at DESC, id DESC");
+    tx.all(query).await
+}
+
+/// Overrides an assessment's red flags with a reason, once: [`crate::Error::Changed`] when it
+/// already was.
+pub async fn override_red_flag(tx: &mut Tx, id: Uuid, reason: &str, by: &str) -> Result<()> {
+    let rows = tx
+        .execute(sql!(
+            "UPDATE ipp_assessments SET red_flag_override = $2, red_flag_overridden_by = $3 \
+             WHERE id = $1 AND red_flag_override = ''",
+            id,
+            reason,
+            by
+        ))
+        .await?;
+    crate::changed_one(rows, "IPP assessment")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

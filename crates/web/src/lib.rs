@@ -9,6 +9,7 @@ mod auth;
 mod deal_credit_pages;
 mod deal_pages;
 mod exports;
+mod fact_pages;
 mod pages;
 mod problem;
 mod security;
@@ -50,9 +51,14 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_pages::routes())
         .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
+        .merge(fact_pages::page_routes())
         .nest(
             "/api/v1",
-            security::api_headers(api::routes().merge(exports::api_routes())),
+            security::api_headers(
+                api::routes()
+                    .merge(exports::api_routes())
+                    .merge(fact_pages::api_routes()),
+            ),
         )
         .layer(axum::middleware::from_fn(auth::origin_check));
     security::headers(app)

@@ -1075,7 +1075,7 @@ struct PartnerPage {
     evaluations: Vec<services::recruitment::Evaluation3c4c>,
     evaluation_input: domain::program::scoring_3c4c::EvaluationInput,
     evaluation_errors: Errors,
-    history: Vec<QuarterFactsInput>,
+    history: Vec<services::facts::QuarterView>,
     timeline: Vec<EventView>,
     older_link: Option<String>,
 }
@@ -1281,7 +1281,7 @@ async fn partner_view(
         .await
         .map_err(service_error)?;
     let history = services
-        .partner_history(&auth.actor, id)
+        .partner_quarters(&auth.actor, id)
         .await
         .map_err(service_error)?;
     let facts = match forms.facts {
@@ -1289,12 +1289,7 @@ async fn partner_view(
         None => {
             let quarter = domain::quarter::Quarter::parse(&forms.quarter)
                 .unwrap_or_else(|_| services::facts::current_quarter());
-            history
-                .iter()
-                .find(|q| q.quarter == quarter)
-                .cloned()
-                .unwrap_or_else(|| domain::program::history::QuarterFacts::empty(quarter))
-                .to_input()
+            services::facts::QuarterView::form(&history, quarter)
         }
     };
     let view = PartnerPage {
@@ -1354,7 +1349,7 @@ async fn partner_view(
         evaluations,
         evaluation_input: forms.evaluation.unwrap_or_default(),
         evaluation_errors: Errors::from(forms.evaluation_errors),
-        history: history.iter().rev().map(|q| q.to_input()).collect(),
+        history: history.into_iter().rev().collect(),
         timeline: timeline
             .items
             .iter()

@@ -803,7 +803,7 @@ async fn tier_evaluation_on_the_partner_page() {
         let (_, _, page) = f.page(&session, &path).await;
         assert!(page.contains("Qualifies today for <b>Silver</b>"), "evaluated with the new facts");
         assert!(page.contains("$120,000 more closed-won revenue and 1 more certified person to reach Gold."), "380,000 over two quarters");
-        assert!(page.contains(&format!("<td>{earlier}</td><td class=\"num\">300000</td>")), "history lists each quarter");
+        assert!(page.contains(&format!("<td>{earlier}</td><td class=\"num\">300000 <small>(typed)</small></td>")), "history lists each quarter");
         assert!(page.contains(&format!("Evaluated for {now} against program version 0")));
         assert!(page.contains("<td>Technical — Advanced 2</td>"), "certification counts are listed");
         assert!(page.contains("<dt>Deal registration protection</dt><dd>0 days</dd>"), "the current tier's benefits are listed");

@@ -12,4 +12,3 @@ pub mod pipeline;
 pub mod previews;
 pub mod references;
 pub mod registration;
-pub mod revenue;

@@ -37,6 +37,9 @@ pub struct Situation<'a> {
     pub active: Option<Active>,
     /// Proposals (of any outcome) already raised for this partner in `quarter`.
     pub raised_this_period: u32,
+    /// Why no upgrade may be proposed (an IPP red flag nobody overrode, see
+    /// `sources::upgrade_block`); downgrades go on regardless.
+    pub upgrade_block: Option<&'a str>,
 }
 
 /// What the evaluation job does for one partner.
@@ -202,6 +205,11 @@ pub fn next_action(s: &Situation) -> Action {
     if let Some(to) = consistently
         && to > s.current
     {
+        if let Some(block) = s.upgrade_block {
+            return Action::Nothing {
+                why: format!("qualifies for {}, but {block}", name(to)),
+            };
+        }
         return Action::ProposeUpgrade {
             to,
             why: format!(
@@ -258,5 +266,57 @@ pub fn next_action(s: &Situation) -> Action {
     }
     Action::Nothing {
         why: format!("stays in {}", name(s.current)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_red_flag_stops_upgrade_proposals_not_downgrades() {
+        let program = super::super::shipped();
+        let today = time::macros::date!(2026 - 11 - 27);
+        let quarter = Quarter::containing(today);
+        // Silver-level facts for the last three quarters: qualified in two consecutive ones.
+        let history: Vec<QuarterFacts> = quarter
+            .trailing(3)
+            .into_iter()
+            .map(|q| QuarterFacts {
+                sourced_revenue: rust_decimal::Decimal::from(60_000),
+                qbrs: 1,
+                certified_people: 3,
+                advanced_certified_people: 1,
+                customer_references: 5,
+                ..QuarterFacts::empty(q)
+            })
+            .collect();
+        let situation = |current, upgrade_block| Situation {
+            program: &program,
+            current,
+            history: &history,
+            quarter,
+            today,
+            active: None,
+            raised_this_period: 0,
+            upgrade_block,
+        };
+        assert!(matches!(
+            next_action(&situation(1, None)),
+            Action::ProposeUpgrade { to: 2, .. }
+        ));
+        assert_eq!(
+            next_action(&situation(1, Some("the IPP assessment of 2026-10-02 found a disqualifying red flag"))),
+            Action::Nothing {
+                why: "qualifies for Silver, but the IPP assessment of 2026-10-02 found a disqualifying red flag".into()
+            }
+        );
+        assert!(
+            matches!(
+                next_action(&situation(4, Some("flagged"))),
+                Action::StartNotice { .. }
+            ),
+            "downgrades go on"
+        );
     }
 }

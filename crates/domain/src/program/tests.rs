@@ -1427,6 +1427,7 @@ mod progression_policy {
             today: TODAY,
             active: None,
             raised_this_period: 0,
+            upgrade_block: None,
         }
     }
 

@@ -324,6 +324,7 @@ pub fn bench_tier_evaluation(partners: usize, rounds: usize) -> TierBench {
                 today,
                 active: None,
                 raised_this_period: 0,
+                upgrade_block: None,
             };
             if !matches!(next_action(&situation), Action::Nothing { .. }) {
                 actions += 1;
