@@ -4,6 +4,8 @@
 use iso_currency::Currency;
 use rust_decimal::Decimal;
 
+pub mod rates;
+
 /// The largest amount of money anyone types (a trillion).
 const MAX_AMOUNT: i64 = 1_000_000_000_000;
 
@@ -94,6 +96,27 @@ pub fn amount(text: &str, currency: Option<&str>) -> Result<Option<Decimal>, Str
     Ok(Some(value))
 }
 
+/// An amount with commas between thousands, as people read it: `10,000,000`, `1,234.5`.
+pub fn grouped(amount: Decimal) -> String {
+    let text = amount.to_string();
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, format!(".{fraction}")),
+        None => (text, String::new()),
+    };
+    let mut out = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    format!("{sign}{out}{fraction}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +162,15 @@ mod tests {
             amount("1000000000001", None).unwrap_err(),
             "is implausibly large"
         );
+    }
+
+    #[test]
+    fn amounts_read_with_commas_between_thousands() {
+        assert_eq!(grouped(dec("10000000")), "10,000,000");
+        assert_eq!(grouped(dec("490000")), "490,000");
+        assert_eq!(grouped(dec("1234.50")), "1,234.50");
+        assert_eq!(grouped(dec("999")), "999");
+        assert_eq!(grouped(dec("-1000")), "-1,000");
     }
 
     #[test]

@@ -3,8 +3,52 @@
 use rust_decimal::Decimal;
 use time::Date;
 
+use crate::money::rates::{Rates, convert};
 use crate::program::history::QuarterFacts;
 use crate::quarter::Quarter;
+
+/// One won deal as revenue: closed on, amount, currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Win {
+    pub closed_on: Date,
+    pub amount: Decimal,
+    pub currency: String,
+}
+
+/// Won deals of one currency that no revenue counts, for want of a rate on their close date.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct NotCounted {
+    pub currency: String,
+    pub deals: usize,
+    /// e.g. "2 won deals in EUR not counted: no EUR rate".
+    pub note: String,
+}
+
+/// The wins in the program currency of `rates` (each converted at its close date's rate,
+/// rounded once), and those that cannot be, per currency: they are left out of revenue and
+/// said so, never silently.
+pub fn in_program_currency(wins: &[Win], rates: &Rates) -> (Vec<(Date, Decimal)>, Vec<NotCounted>) {
+    let mut counted = Vec::new();
+    let mut missing: std::collections::BTreeMap<&str, usize> = Default::default();
+    for win in wins {
+        match convert(win.amount, &win.currency, win.closed_on, rates) {
+            Ok(converted) => counted.push((win.closed_on, converted.amount)),
+            Err(_) => *missing.entry(&win.currency).or_default() += 1,
+        }
+    }
+    let not_counted = missing
+        .into_iter()
+        .map(|(currency, deals)| NotCounted {
+            currency: currency.to_owned(),
+            deals,
+            note: format!(
+                "{deals} won {} in {currency} not counted: no {currency} rate",
+                if deals == 1 { "deal" } else { "deals" }
+            ),
+        })
+        .collect();
+    (counted, not_counted)
+}
 
 /// Replaces the typed-in sourced revenue of `history` with the sum of the partner's won
 /// deals closed in each quarter, once it has any; quarters with wins but no row get one
@@ -70,5 +114,59 @@ mod tests {
         assert_eq!(history[1].quarter, Quarter::parse("2026-Q4").unwrap());
         assert_eq!(history[1].sourced_revenue, Decimal::from(25_000));
         assert_eq!(history[1].customer_references, 4, "stocks carry over");
+    }
+
+    #[test]
+    fn wins_in_other_currencies_count_at_their_close_dates_rate_or_are_named() {
+        use crate::money::rates::Rate;
+        let win = |closed_on, amount: i64, currency: &str| Win {
+            closed_on,
+            amount: Decimal::from(amount),
+            currency: currency.into(),
+        };
+        let rates = Rates::new(
+            "USD",
+            [
+                Rate {
+                    currency: "EUR".into(),
+                    effective_on: date!(2026 - 01 - 01),
+                    rate: Decimal::new(105, 2),
+                },
+                Rate {
+                    currency: "EUR".into(),
+                    effective_on: date!(2026 - 07 - 01),
+                    rate: Decimal::new(110, 2),
+                },
+            ],
+        );
+        let wins = [
+            win(date!(2026 - 06 - 30), 40_000, "USD"),
+            win(date!(2026 - 06 - 30), 10_000, "EUR"),
+            win(date!(2026 - 07 - 01), 10_000, "EUR"),
+            win(date!(2025 - 12 - 31), 10_000, "EUR"),
+            win(date!(2026 - 08 - 01), 5_000_000, "JPY"),
+            win(date!(2026 - 08 - 02), 7_000_000, "JPY"),
+        ];
+        let (counted, not_counted) = in_program_currency(&wins, &rates);
+        assert_eq!(
+            counted,
+            [
+                (date!(2026 - 06 - 30), Decimal::from(40_000)),
+                // 10,000 × 1.05 the day before July's rate; × 1.10 from its day.
+                (date!(2026 - 06 - 30), Decimal::from(10_500)),
+                (date!(2026 - 07 - 01), Decimal::from(11_000)),
+            ]
+        );
+        assert_eq!(
+            not_counted
+                .iter()
+                .map(|n| n.note.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "1 won deal in EUR not counted: no EUR rate",
+                "2 won deals in JPY not counted: no JPY rate",
+            ],
+            "the EUR win before the first EUR rate, and the yen"
+        );
     }
 }
