@@ -96,8 +96,11 @@ pub fn amount(text: &str, currency: Option<&str>) -> Result<Option<Decimal>, Str
     Ok(Some(value))
 }
 
-/// An amount with commas between thousands, as people read it: `10,000,000`, `1,234.5`.
-pub fn grouped(amount: Decimal) -> String {
+/// An amount of `currency` as people read it: its decimals (as stored: at most two) and
+/// commas between thousands, `JPY 10,000,000`, `USD 1,234.50`.
+pub fn grouped(amount: Decimal, currency: &str) -> String {
+    let mut amount = amount;
+    amount.rescale(minor_units(currency).map_or(STORED_DECIMALS, |u| u.min(STORED_DECIMALS)));
     let text = amount.to_string();
     let (sign, text) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -165,12 +168,12 @@ mod tests {
     }
 
     #[test]
-    fn amounts_read_with_commas_between_thousands() {
-        assert_eq!(grouped(dec("10000000")), "10,000,000");
-        assert_eq!(grouped(dec("490000")), "490,000");
-        assert_eq!(grouped(dec("1234.50")), "1,234.50");
-        assert_eq!(grouped(dec("999")), "999");
-        assert_eq!(grouped(dec("-1000")), "-1,000");
+    fn amounts_read_with_their_currencys_decimals_and_commas_between_thousands() {
+        assert_eq!(grouped(dec("10000000.00"), "JPY"), "10,000,000");
+        assert_eq!(grouped(dec("490000"), "USD"), "490,000.00");
+        assert_eq!(grouped(dec("1234.5"), "EUR"), "1,234.50");
+        assert_eq!(grouped(dec("999"), "JPY"), "999");
+        assert_eq!(grouped(dec("-1000"), "JPY"), "-1,000");
     }
 
     #[test]

@@ -172,10 +172,13 @@ impl Services {
         let won = store::deals::won(
             &mut tx,
             Some(partner_id),
-            &program.currency,
             program.policies.co_sell.credit_requires_logged_activity,
         )
         .await?;
+        // Wins in other currencies count at their close date's rate; those without one are
+        // named on the partner's page (`Services::wins_not_counted`).
+        let rates = crate::rates::rates_into(&mut tx, &program).await?;
+        let (won, _) = crate::rates::wins_in_program_currency(won, &rates)?;
         tx.commit().await?;
         let mut history = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
         crate::enablement::with_records(&mut history, &records, &program)?;

@@ -158,11 +158,18 @@ pub(crate) async fn active_book(
     }
     let mut won: HashMap<Uuid, Vec<store::deals::WonRow>> = HashMap::new();
     let credited = program.policies.co_sell.credit_requires_logged_activity;
-    for row in store::deals::won(tx, None, &program.currency, credited).await? {
+    for row in store::deals::won(tx, None, credited).await? {
         won.entry(row.partner_id).or_default().push(row);
     }
-    for (partner_id, rows) in &won {
-        crate::deals::with_won_deals(histories.entry(*partner_id).or_default(), rows)?;
+    // Wins in other currencies at their close date's rate; each partner's page names those
+    // without one (`Services::wins_not_counted`).
+    let rates = crate::rates::rates_into(tx, program).await?;
+    for (partner_id, rows) in won {
+        let (rows, not_counted) = crate::rates::wins_in_program_currency(rows, &rates)?;
+        for missing in not_counted {
+            tracing::warn!(partner = %partner_id, "{}", missing.note);
+        }
+        crate::deals::with_won_deals(histories.entry(partner_id).or_default(), &rows)?;
     }
     Ok((partners, histories))
 }

@@ -229,7 +229,7 @@ fn unconverted_note(currency: &str, apart: &Unconverted) -> String {
     .map(|(n, value, what)| {
         format!(
             "{currency} {} in {n} {what} {}",
-            crate::money::grouped(*value),
+            crate::money::grouped(*value, currency),
             deals(*n)
         )
     })
@@ -376,7 +376,7 @@ mod tests {
         );
         assert_eq!(
             s.unconverted["EUR"].note,
-            "EUR 20,000 in 1 won deal — no EUR rate"
+            "EUR 20,000.00 in 1 won deal — no EUR rate"
         );
         assert_eq!(s.currency, "USD");
         assert!(s.rates_used.is_empty());

@@ -24,18 +24,23 @@ pub struct NotCounted {
     pub note: String,
 }
 
-/// The wins in the program currency of `rates` (each converted at its close date's rate,
-/// rounded once), and those that cannot be, per currency: they are left out of revenue and
-/// said so, never silently.
-pub fn in_program_currency(wins: &[Win], rates: &Rates) -> (Vec<(Date, Decimal)>, Vec<NotCounted>) {
-    let mut counted = Vec::new();
+/// What each win counts for in the program currency of `rates` (converted at its close
+/// date's rate, rounded once; `None` without a rate), and the wins that count for nothing,
+/// per currency: they are left out of revenue and said so, never silently.
+pub fn in_program_currency(wins: &[Win], rates: &Rates) -> (Vec<Option<Decimal>>, Vec<NotCounted>) {
     let mut missing: std::collections::BTreeMap<&str, usize> = Default::default();
-    for win in wins {
-        match convert(win.amount, &win.currency, win.closed_on, rates) {
-            Ok(converted) => counted.push((win.closed_on, converted.amount)),
-            Err(_) => *missing.entry(&win.currency).or_default() += 1,
-        }
-    }
+    let amounts = wins
+        .iter()
+        .map(
+            |win| match convert(win.amount, &win.currency, win.closed_on, rates) {
+                Ok(converted) => Some(converted.amount),
+                Err(_) => {
+                    *missing.entry(&win.currency).or_default() += 1;
+                    None
+                }
+            },
+        )
+        .collect();
     let not_counted = missing
         .into_iter()
         .map(|(currency, deals)| NotCounted {
@@ -47,7 +52,7 @@ pub fn in_program_currency(wins: &[Win], rates: &Rates) -> (Vec<(Date, Decimal)>
             ),
         })
         .collect();
-    (counted, not_counted)
+    (amounts, not_counted)
 }
 
 /// Replaces the typed-in sourced revenue of `history` with the sum of the partner's won
@@ -151,10 +156,13 @@ mod tests {
         assert_eq!(
             counted,
             [
-                (date!(2026 - 06 - 30), Decimal::from(40_000)),
+                Some(Decimal::from(40_000)),
                 // 10,000 × 1.05 the day before July's rate; × 1.10 from its day.
-                (date!(2026 - 06 - 30), Decimal::from(10_500)),
-                (date!(2026 - 07 - 01), Decimal::from(11_000)),
+                Some(Decimal::from(10_500)),
+                Some(Decimal::from(11_000)),
+                None,
+                None,
+                None,
             ]
         );
         assert_eq!(

@@ -95,10 +95,12 @@ pub struct NoRate {
 
 /// `amount` of `from` in the program currency of `rates` on `on`: multiplied by the latest
 /// rate effective on or before `on`, rounded once (half to even) to the program currency's
-/// minor units. An amount already in the program currency needs no rate (it is only rounded
+/// minor units (at most two, as amounts are stored in hundredths). An amount already in the program currency needs no rate (it is only rounded
 /// the same way, which changes nothing for an amount as typed).
 pub fn convert(amount: Decimal, from: &str, on: Date, rates: &Rates) -> Result<Converted, NoRate> {
-    let decimals = super::minor_units(&rates.to_currency).unwrap_or(2);
+    let decimals = super::minor_units(&rates.to_currency)
+        .unwrap_or(super::STORED_DECIMALS)
+        .min(super::STORED_DECIMALS);
     if from == rates.to_currency {
         return Ok(Converted {
             amount: amount.round_dp_with_strategy(decimals, ROUNDING),
