@@ -11,6 +11,7 @@ mod deal_pages;
 mod exports;
 mod pages;
 mod problem;
+mod rates;
 mod security;
 mod server;
 
@@ -50,9 +51,14 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_pages::routes())
         .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
+        .merge(rates::page_routes())
         .nest(
             "/api/v1",
-            security::api_headers(api::routes().merge(exports::api_routes())),
+            security::api_headers(
+                api::routes()
+                    .merge(exports::api_routes())
+                    .merge(rates::api_routes()),
+            ),
         )
         .layer(axum::middleware::from_fn(auth::origin_check));
     security::headers(app)

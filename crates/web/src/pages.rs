@@ -1065,6 +1065,8 @@ struct PartnerPage {
     evaluation_input: domain::program::scoring_3c4c::EvaluationInput,
     evaluation_errors: Errors,
     history: Vec<QuarterFactsInput>,
+    /// Won deals its revenue leaves out for want of a rate, per currency.
+    wins_not_counted: Vec<domain::deals::revenue::NotCounted>,
     timeline: Vec<EventView>,
     older_link: Option<String>,
 }
@@ -1348,6 +1350,10 @@ async fn partner_view(
         evaluation_input: forms.evaluation.unwrap_or_default(),
         evaluation_errors: Errors::from(forms.evaluation_errors),
         history: history.iter().rev().map(|q| q.to_input()).collect(),
+        wins_not_counted: services
+            .wins_not_counted(&auth.actor, id)
+            .await
+            .map_err(service_error)?,
         timeline: timeline
             .items
             .iter()
