@@ -4,6 +4,8 @@
 use iso_currency::Currency;
 use rust_decimal::Decimal;
 
+pub mod rates;
+
 /// The largest amount of money anyone types (a trillion).
 const MAX_AMOUNT: i64 = 1_000_000_000_000;
 
@@ -94,6 +96,30 @@ pub fn amount(text: &str, currency: Option<&str>) -> Result<Option<Decimal>, Str
     Ok(Some(value))
 }
 
+/// An amount of `currency` as people read it: its decimals (as stored: at most two) and
+/// commas between thousands, `JPY 10,000,000`, `USD 1,234.50`.
+pub fn grouped(amount: Decimal, currency: &str) -> String {
+    let mut amount = amount;
+    amount.rescale(minor_units(currency).map_or(STORED_DECIMALS, |u| u.min(STORED_DECIMALS)));
+    let text = amount.to_string();
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, format!(".{fraction}")),
+        None => (text, String::new()),
+    };
+    let mut out = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    format!("{sign}{out}{fraction}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +165,15 @@ mod tests {
             amount("1000000000001", None).unwrap_err(),
             "is implausibly large"
         );
+    }
+
+    #[test]
+    fn amounts_read_with_their_currencys_decimals_and_commas_between_thousands() {
+        assert_eq!(grouped(dec("10000000.00"), "JPY"), "10,000,000");
+        assert_eq!(grouped(dec("490000"), "USD"), "490,000.00");
+        assert_eq!(grouped(dec("1234.5"), "EUR"), "1,234.50");
+        assert_eq!(grouped(dec("999"), "JPY"), "999");
+        assert_eq!(grouped(dec("-1000"), "JPY"), "-1,000");
     }
 
     #[test]

@@ -43,6 +43,11 @@ impl Role {
         matches!(self, Role::Admin | Role::PartnerAdmin)
     }
 
+    /// Who may import exchange rates: admins and finance (every internal user reads them).
+    pub fn can_import_rates(self) -> bool {
+        matches!(self, Role::Admin | Role::Finance)
+    }
+
     pub fn can_read_audit_log(self) -> bool {
         self == Role::Admin
     }

@@ -2,6 +2,7 @@
 
 mod bench_export;
 mod bench_submit;
+mod rates_cli;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -219,6 +220,17 @@ enum ImportWhat {
     /// Our existing customer accounts, for channel-conflict detection. Header: account,
     /// name, and any of website, owner. A known account is updated.
     Accounts {
+        #[command(flatten)]
+        db: DbArgs,
+        file: std::path::PathBuf,
+        /// Check every row and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Exchange rates into the program currency. Header: currency, rate, effective_on
+    /// (1 currency = rate units of the program currency from that day, YYYY-MM-DD). A rate
+    /// for a currency and day already stored is replaced.
+    Rates {
         #[command(flatten)]
         db: DbArgs,
         file: std::path::PathBuf,
@@ -500,6 +512,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             what: ImportWhat::Facts { db, file, dry_run },
         } => import_facts(&db.database_url, &file, dry_run).await,
+        Command::Import {
+            what: ImportWhat::Rates { db, file, dry_run },
+        } => rates_cli::import_rates(&db.database_url, &file, dry_run).await,
         Command::Import {
             what: ImportWhat::Certifications { db, file, dry_run },
         } => import_certifications(&db.database_url, &file, dry_run).await,
@@ -1042,7 +1057,7 @@ async fn open(url: &str, server: &ServeArgs) -> anyhow::Result<Services> {
     Ok(Services::new(db, config))
 }
 
-async fn open_for_cli(url: &str) -> anyhow::Result<Services> {
+pub(crate) async fn open_for_cli(url: &str) -> anyhow::Result<Services> {
     let db = connect(url).await?;
     db.migrate().await.context("migrating the schema")?;
     Ok(Services::new(db, services::Config::default()))
@@ -1128,7 +1143,7 @@ fn read_password(from_stdin: bool, prompt: &str) -> anyhow::Result<String> {
 }
 
 /// Turns a service error into a message naming the field at fault.
-fn describe(err: services::Error) -> anyhow::Error {
+pub(crate) fn describe(err: services::Error) -> anyhow::Error {
     match err {
         services::Error::Invalid(errors) => {
             anyhow::anyhow!(

@@ -680,3 +680,57 @@ async fn import_facts_dry_run_then_import() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn import_rates_dry_run_then_import() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let url = db.url.as_str();
+    let services = services::Services::new(db.db.clone(), services::Config::default());
+    db.db.migrate().await.unwrap();
+    let system = services::Actor::system("test");
+    let dir = std::env::temp_dir().join(format!("partneros-rates-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("rates.csv");
+    let path = file.to_str().unwrap();
+
+    std::fs::write(
+        &file,
+        "currency,rate,effective_on\nJPY,0.0067,2026-11-01\nEUR,-1,2026-11-01\n",
+    )
+    .unwrap();
+    let out = run(&["import", "rates", "--database-url", url, path], "");
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains(&format!(
+            "{path}:3: rate: '-1' is not a rate like 0.0067 or 1.0825"
+        )),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("1 problem(s) in 2 row(s); nothing was written"));
+
+    std::fs::write(&file, "currency,rate,effective_on\nJPY,0.0067,2026-11-01\n").unwrap();
+    let out = run(
+        &["import", "rates", "--database-url", url, path, "--dry-run"],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("checked (dry run, nothing written) 1 rate(s): 1 new"),
+        "{}",
+        text(&out)
+    );
+    assert!(services.exchange_rates(&system).await.unwrap().is_empty());
+    let out = run(&["import", "rates", "--database-url", url, path], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let stored = services.exchange_rates(&system).await.unwrap();
+    assert_eq!(
+        (
+            stored.len(),
+            stored[0].rate.as_str(),
+            stored[0].imported_by.as_str()
+        ),
+        (1, "0.0067", "system (cli)")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -23,7 +23,7 @@ use crate::{Actor, Change, Error, Result, Services, record, snapshot};
 const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
     domain::validation::DATE_FORMAT;
 
-fn date(text: &str) -> Result<Date> {
+pub(crate) fn date(text: &str) -> Result<Date> {
     Date::parse(text, DATE)
         .map_err(|e| Error::Store(store::Error::Corrupt(format!("date '{text}': {e}"))))
 }
@@ -1947,6 +1947,7 @@ impl Services {
             .collect();
         let mut tx = self.db.read().await?;
         let rows = store::deals::pipeline_rows(&mut tx, partner, &summed).await?;
+        let rates = crate::rates::rates_into(&mut tx, &program).await?;
         // Each partner's name and the name of its tier in the program in force.
         let partners: std::collections::HashMap<Uuid, (String, String)> =
             partners_by_id(&mut tx, rows.iter().map(|r| r.partner_id))
@@ -1970,6 +1971,7 @@ impl Services {
                     tier,
                     status: Status::parse(&row.status).unwrap_or(Status::Draft),
                     deal_size: money(row.deal_size_minor),
+                    currency: row.currency.clone(),
                     probability: u8::try_from(row.probability).unwrap_or(0),
                     expected_close: date(&row.expected_close)?,
                     registered_on,
@@ -1988,6 +1990,7 @@ impl Services {
             actor.today(),
             program.policies.targets.deal_velocity_days,
             program.policies.targets.stale_deal_days,
+            &rates,
         ))
     }
 

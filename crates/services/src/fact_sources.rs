@@ -63,16 +63,17 @@ impl PartnerRecords {
         program: &Program,
     ) -> Result<Self> {
         let mut records = Self::certified_only(tx, partner_id).await?;
-        records.won = store::deals::won(
+        let won_rows = store::deals::won(
             tx,
             Some(partner_id),
-            &program.currency,
             program.policies.co_sell.credit_requires_logged_activity,
         )
-        .await?
-        .iter()
-        .map(won)
-        .collect::<Result<_>>()?;
+        .await?;
+        // Wins in other currencies count at their close date's rate; those without one are
+        // named on the partner's page (`Services::wins_not_counted`).
+        let rates = crate::rates::rates_into(tx, program).await?;
+        let (won_rows, _) = crate::rates::wins_in_program_currency(won_rows, &rates)?;
+        records.won = won_rows.iter().map(won).collect::<Result<_>>()?;
         records.assessed = store::recruitment::ipp_for_partner(tx, partner_id)
             .await?
             .iter()
@@ -124,7 +125,15 @@ impl PartnerRecords {
             all.entry(row.partner_id).or_default().held.push(held);
         }
         let credited = program.policies.co_sell.credit_requires_logged_activity;
-        for row in store::deals::won(tx, None, &program.currency, credited).await? {
+        let rates = crate::rates::rates_into(tx, program).await?;
+        let (won_rows, not_counted) = crate::rates::wins_in_program_currency(
+            store::deals::won(tx, None, credited).await?,
+            &rates,
+        )?;
+        for missing in not_counted {
+            tracing::warn!("{}", missing.note);
+        }
+        for row in won_rows {
             all.entry(row.partner_id).or_default().won.push(won(&row)?);
         }
         for row in store::recruitment::all_ipp(tx).await? {

@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod onboarding;
 pub mod partners;
 pub mod program;
+pub mod rates;
 pub mod recruitment;
 mod throttle;
 pub mod tiers;

@@ -380,6 +380,8 @@ pub struct PipelineRow {
     pub partner_id: Uuid,
     pub status: String,
     pub deal_size_minor: i64,
+    /// Of the deal size and the closed amount.
+    pub currency: String,
     pub probability: i64,
     pub expected_close: String,
     pub registered_on: String,
@@ -397,7 +399,7 @@ pub async fn pipeline_rows(
     statuses: &[&str],
 ) -> Result<Vec<PipelineRow>> {
     let mut query = Sql::new(
-        "SELECT partner_id, status, deal_size_minor, probability, expected_close, registered_on, \
+        "SELECT partner_id, status, deal_size_minor, currency, probability, expected_close, registered_on, \
          closed_on, closed_amount_minor, last_activity_at, forecast_category \
          FROM deal_registrations WHERE status IN ",
     );
@@ -785,13 +787,12 @@ pub struct WonRow {
     pub currency: String,
 }
 
-/// Won registrations in `currency` (of one partner, or all), for the tier engine.
-/// With `logged_activity_only`, only deals with an activity logged on them count (the
-/// co-sell policy's "no credit without logged activity").
+/// Won registrations in every currency (of one partner, or all), for the tier engine, which
+/// converts them to the program currency. With `logged_activity_only`, only deals with an
+/// activity logged on them count (the co-sell policy's "no credit without logged activity").
 pub async fn won(
     tx: &mut Tx,
     partner_id: Option<Uuid>,
-    currency: &str,
     logged_activity_only: bool,
 ) -> Result<Vec<WonRow>> {
     // Only wins an internal user confirmed, and (co-sell policy) only deals with activity an
@@ -799,9 +800,8 @@ pub async fn won(
     let mut query = Sql::new(
         "SELECT partner_id, closed_on, closed_amount_minor, currency FROM deal_registrations d \
          WHERE status = 'won' AND closed_on IS NOT NULL AND closed_amount_minor IS NOT NULL \
-         AND EXISTS (SELECT 1 FROM win_confirmations c WHERE c.deal_id = d.id) AND currency = ",
+         AND EXISTS (SELECT 1 FROM win_confirmations c WHERE c.deal_id = d.id)",
     );
-    query.push_bind(currency);
     if logged_activity_only {
         // An imported deal carries its last activity from our CRM and none logged here.
         query.push(

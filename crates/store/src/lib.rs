@@ -17,6 +17,7 @@ pub mod partners;
 pub mod previews;
 pub mod program;
 pub mod proposals;
+pub mod rates;
 pub mod recruitment;
 mod sql;
 #[cfg(feature = "testing")]

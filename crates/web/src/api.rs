@@ -700,6 +700,8 @@ struct FactsView {
     as_of: String,
     /// Oldest first, each number with its source (records, won deals, an assessment, typed).
     quarters: Vec<services::facts::QuarterView>,
+    /// Won deals the revenue leaves out for want of a rate, per currency.
+    wins_not_counted: Vec<domain::deals::revenue::NotCounted>,
 }
 
 #[utoipa::path(get, path = "/api/v1/partners/{id}/facts", tag = "program", responses((status = 200, body = FactsView), (status = 404, body = Problem)))]
@@ -711,6 +713,7 @@ async fn partner_facts(
     Ok(Json(FactsView {
         as_of: services::facts::current_quarter().to_string(),
         quarters: state.services.partner_quarters(&auth.actor, id).await?,
+        wins_not_counted: state.services.wins_not_counted(&auth.actor, id).await?,
     }))
 }
 
@@ -1708,7 +1711,9 @@ struct ApiDoc;
 
 /// The OpenAPI 3.1 description of this API.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::rates::RatesDoc::openapi());
+    doc
 }
 
 async fn openapi_json() -> impl IntoResponse {

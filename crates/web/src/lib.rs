@@ -12,6 +12,7 @@ mod exports;
 mod fact_pages;
 mod pages;
 mod problem;
+mod rates;
 mod security;
 mod server;
 
@@ -52,12 +53,14 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
         .merge(fact_pages::page_routes())
+        .merge(rates::page_routes())
         .nest(
             "/api/v1",
             security::api_headers(
                 api::routes()
                     .merge(exports::api_routes())
-                    .merge(fact_pages::api_routes()),
+                    .merge(fact_pages::api_routes())
+                    .merge(rates::api_routes()),
             ),
         )
         .layer(axum::middleware::from_fn(auth::origin_check));

@@ -1076,6 +1076,8 @@ struct PartnerPage {
     evaluation_input: domain::program::scoring_3c4c::EvaluationInput,
     evaluation_errors: Errors,
     history: Vec<services::facts::QuarterView>,
+    /// Won deals its revenue leaves out for want of a rate, per currency.
+    wins_not_counted: Vec<domain::deals::revenue::NotCounted>,
     timeline: Vec<EventView>,
     older_link: Option<String>,
 }
@@ -1350,6 +1352,10 @@ async fn partner_view(
         evaluation_input: forms.evaluation.unwrap_or_default(),
         evaluation_errors: Errors::from(forms.evaluation_errors),
         history: history.into_iter().rev().collect(),
+        wins_not_counted: services
+            .wins_not_counted(&auth.actor, id)
+            .await
+            .map_err(service_error)?,
         timeline: timeline
             .items
             .iter()

@@ -574,6 +574,31 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::GET,
+            "/api/v1/rates".into(),
+            None,
+            Box::new(|r| {
+                let reads = [
+                    Role::Admin,
+                    Role::PartnerManager,
+                    Role::Sales,
+                    Role::Marketing,
+                    Role::Finance,
+                    Role::Executive,
+                ];
+                if reads.contains(&r) { Allowed } else { Forbidden }
+            }),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rates/import?dry_run=true".into(),
+            Some("currency,rate,effective_on\nEUR,1.0825,2026-01-01\n".into()),
+            Box::new(|r| {
+                let imports = [Role::Admin, Role::Finance];
+                if imports.contains(&r) { Allowed } else { Forbidden }
+            }),
+        ),
+        (
+            Method::GET,
             "/api/v1/pipeline/snapshots".into(),
             None,
             Box::new(|r| if INTERNAL.contains(&r) { Allowed } else { Forbidden }),

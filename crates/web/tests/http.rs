@@ -248,6 +248,7 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         "/direct-opportunities/import".into(),
         "/customer-accounts/import".into(),
         "/pipeline/snapshots".into(),
+        "/rates".into(),
         "/leads".into(),
         "/deals/import".into(),
         "/leads/import".into(),
@@ -317,6 +318,13 @@ async fn pages_by_role() {
         ("/notifications".into(), |_| StatusCode::OK),
         ("/deals".into(), |_| StatusCode::OK),
         ("/pipeline".into(), |_| StatusCode::OK),
+        ("/rates".into(), |r| {
+            if r.is_internal() {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        }),
         ("/leads".into(), |_| StatusCode::OK),
         ("/leads/export.csv".into(), |_| StatusCode::OK),
         ("/customer-accounts/export.csv".into(), |r| {

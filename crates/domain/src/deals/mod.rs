@@ -12,3 +12,4 @@ pub mod pipeline;
 pub mod previews;
 pub mod references;
 pub mod registration;
+pub mod revenue;

@@ -1,0 +1,60 @@
+//! Exchange rates into the program currency, as finance imports them.
+
+use time::OffsetDateTime;
+
+use crate::{Result, Tx, sql};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RateRow {
+    pub currency: String,
+    pub to_currency: String,
+    /// 'YYYY-MM-DD'.
+    pub effective_on: String,
+    /// Exact decimal text.
+    pub rate: String,
+    pub imported_by: String,
+    pub imported_at: OffsetDateTime,
+}
+
+/// The rates into `to_currency`, by currency and date (newest first).
+pub async fn into(tx: &mut Tx, to_currency: &str) -> Result<Vec<RateRow>> {
+    tx.all(sql!(
+        "SELECT currency, to_currency, effective_on, rate, imported_by, imported_at \
+         FROM exchange_rates WHERE to_currency = $1 ORDER BY currency, effective_on DESC",
+        to_currency
+    ))
+    .await
+}
+
+/// Stores a rate; one already stored for the same currencies and day is replaced. True when
+/// it is new.
+pub async fn upsert(tx: &mut Tx, row: &RateRow) -> Result<bool> {
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        found: i64,
+    }
+    let existed = tx
+        .one::<Found>(sql!(
+            "SELECT COUNT(*) AS found FROM exchange_rates \
+             WHERE to_currency = $1 AND currency = $2 AND effective_on = $3",
+            &row.to_currency,
+            &row.currency,
+            &row.effective_on
+        ))
+        .await?
+        .found
+        > 0;
+    tx.execute(sql!(
+        "INSERT INTO exchange_rates (currency, to_currency, effective_on, rate, imported_by, imported_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (to_currency, currency, effective_on) \
+         DO UPDATE SET rate = $4, imported_by = $5, imported_at = $6",
+        &row.currency,
+        &row.to_currency,
+        &row.effective_on,
+        &row.rate,
+        &row.imported_by,
+        row.imported_at
+    ))
+    .await?;
+    Ok(!existed)
+}
