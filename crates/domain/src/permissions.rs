@@ -35,6 +35,8 @@ pub enum Action {
     /// Confirm partners' reported wins and joint activities (they then count for credit).
     ConfirmCredit,
     ImportDirectPipeline,
+    /// Import the exchange rates every converted figure uses.
+    ImportRates,
     /// Attach files, enroll people and tick their learning requirements.
     WorkEnablement,
 }

@@ -25,33 +25,6 @@ impl Role {
         !self.is_partner_side()
     }
 
-    /// Internal roles that may create and edit partner records and their contacts.
-    pub fn can_edit_partners(self) -> bool {
-        matches!(self, Role::Admin | Role::PartnerManager)
-    }
-
-    /// Who may edit contacts: partner managers for any partner, partner admins for their own org.
-    pub fn can_edit_contacts(self) -> bool {
-        matches!(
-            self,
-            Role::Admin | Role::PartnerManager | Role::PartnerAdmin
-        )
-    }
-
-    /// Admins manage all accounts; partner admins manage the accounts of their own org.
-    pub fn can_manage_users(self) -> bool {
-        matches!(self, Role::Admin | Role::PartnerAdmin)
-    }
-
-    /// Who may import exchange rates: admins and finance (every internal user reads them).
-    pub fn can_import_rates(self) -> bool {
-        matches!(self, Role::Admin | Role::Finance)
-    }
-
-    pub fn can_read_audit_log(self) -> bool {
-        self == Role::Admin
-    }
-
     /// The roles an account with this role may hand out.
     pub fn assignable_roles(self) -> &'static [Role] {
         match self {
@@ -74,12 +47,6 @@ mod tests {
         }
         assert!(Role::PartnerUser.is_partner_side());
         assert!(Role::Executive.is_internal());
-    }
-
-    #[test]
-    fn executives_are_read_only() {
-        let r = Role::Executive;
-        assert!(!r.can_edit_partners() && !r.can_edit_contacts() && !r.can_manage_users());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! read by the tier engine and the gates in place of typed-in counts wherever they reach
 //! (`crate::fact_sources`).
 
+use domain::permissions::Action;
 use std::collections::HashMap;
 
 use domain::enablement::{self, Held, Status};
@@ -10,7 +11,7 @@ use uuid::Uuid;
 
 use crate::facts::{ImportReport, PartnerDirectory};
 use crate::notifications;
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Change, Error, Result, Services, record};
 
 const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
     domain::validation::DATE_FORMAT;
@@ -100,10 +101,7 @@ impl Services {
         input: &enablement::RecordInput,
     ) -> Result<CertificationView> {
         self.get_partner(actor, partner_id).await?;
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers record certifications",
-        )?;
+        actor.require(Action::RunTierProgram)?;
         let (_, program) = self.program_in_force().await?;
         let valid = input
             .validate(&program.certifications, actor.today())
@@ -177,10 +175,7 @@ impl Services {
         csv: &str,
         dry_run: bool,
     ) -> Result<ImportReport> {
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers import certifications",
-        )?;
+        actor.require(Action::RunTierProgram)?;
         let (_, program) = self.program_in_force().await?;
         let now = store::now();
         let (rows, mut errors) =
@@ -458,10 +453,7 @@ impl Services {
     /// Declares a major product release: every valid certification that expires on a major
     /// release is retired (its holders must renew). Admins only.
     pub async fn declare_major_release(&self, actor: &Actor, release: &str) -> Result<u64> {
-        require(
-            actor.role == domain::roles::Role::Admin,
-            "only admins declare a major release",
-        )?;
+        actor.require(Action::DeclareMajorRelease)?;
         let mut v = domain::Validation::new();
         let release = v.text("release", release, true, 100);
         v.into_result().map_err(Error::Invalid)?;

@@ -1,6 +1,7 @@
 //! The facts the tier engine reads, quarter by quarter: typed on a partner's page or imported
 //! from CSV, and replaced by records wherever records reach (`crate::fact_sources`).
 
+use domain::permissions::Action;
 use std::collections::HashMap;
 
 use domain::program::SponsorLevel;
@@ -11,7 +12,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
 
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Change, Error, Result, Services, record};
 
 /// The quarter it is now (UTC).
 pub fn current_quarter() -> Quarter {
@@ -264,10 +265,7 @@ impl Services {
         input: &QuarterFactsInput,
     ) -> Result<QuarterFacts> {
         let history = self.partner_history(actor, partner_id).await?;
-        require(
-            actor.role.can_edit_partners(),
-            "only admins and partner managers record partner facts",
-        )?;
+        actor.require(Action::RunTierProgram)?;
         let (_, program) = self.program_in_force().await?;
         let catalog = program.certification_keys();
         let facts = input
@@ -301,10 +299,7 @@ impl Services {
         dry_run: bool,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<ImportReport> {
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers import partner facts",
-        )?;
+        actor.require(Action::RunTierProgram)?;
         let (_, program) = self.program_in_force().await?;
         let catalog = program.certification_keys();
         let (rows, mut errors) = history::parse_facts_csv(csv, &catalog, &program.currency);

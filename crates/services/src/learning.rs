@@ -2,9 +2,10 @@
 //! requirements they have met, and how far each person is along each learning path.
 
 use domain::enablement::{self, PathProgress, Status};
+use domain::permissions::Action;
 use uuid::Uuid;
 
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Change, Error, Result, Services, record};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct RequirementView {
@@ -49,10 +50,6 @@ pub struct Learning {
 }
 
 /// Internal editors for any partner; a partner's own people for their organisation.
-fn may_manage(actor: &Actor) -> bool {
-    actor.role.can_edit_partners() || actor.role.is_partner_side()
-}
-
 fn requirements_done(text: &str) -> Result<Vec<String>> {
     serde_json::from_str(text)
         .map_err(|e| Error::Store(store::Error::Corrupt(format!("requirements_done: {e}"))))
@@ -130,7 +127,7 @@ impl Services {
         Ok(Learning {
             enrollments,
             paths,
-            can_manage: may_manage(actor),
+            can_manage: actor.may(Action::WorkEnablement),
         })
     }
 
@@ -143,10 +140,7 @@ impl Services {
         certification: &str,
     ) -> Result<Uuid> {
         self.get_partner(actor, partner_id).await?;
-        require(
-            may_manage(actor),
-            "only partner managers and the partner's own people enroll people",
-        )?;
+        actor.require(Action::WorkEnablement)?;
         let (_, program) = self.program_in_force().await?;
         let mut v = domain::Validation::new();
         let contact_id = Uuid::parse_str(contact_id.trim()).ok();
@@ -218,10 +212,7 @@ impl Services {
             .await?
             .filter(|e| actor.sees_partner(e.partner_id))
             .ok_or(Error::NotFound)?;
-        require(
-            may_manage(actor),
-            "only partner managers and the partner's own people tick requirements",
-        )?;
+        actor.require(Action::WorkEnablement)?;
         let requirements = program
             .certifications
             .iter()

@@ -88,7 +88,7 @@ pub struct Checklist {
 }
 
 fn may_tick(actor: &Actor, owner: &str) -> bool {
-    (actor.is_internal() && actor.role.can_edit_partners())
+    actor.may(domain::permissions::Action::ManagePartners)
         || (owner == "partner" && actor.role.is_partner_side())
 }
 

@@ -182,7 +182,9 @@ async fn check_owner(tx: &mut Tx, owner_id: Option<Uuid>) -> Result<()> {
         return Ok(());
     };
     match store::users::get(tx, owner_id).await? {
-        Some(user) if user.disabled_at.is_none() && user.role.can_edit_partners() => Ok(()),
+        Some(user) if user.disabled_at.is_none() && Action::ManagePartners.allows(user.role) => {
+            Ok(())
+        }
         Some(_) => Err(Error::field(
             "owner_id",
             "the owner must be an active partner manager or admin",

@@ -4,12 +4,13 @@
 
 use domain::deals::revenue::{NotCounted, Win};
 use domain::money::rates::{Rate, Rates};
+use domain::permissions::Action;
 use domain::program::Program;
 use domain::program::history::RowError;
 use uuid::Uuid;
 
 use crate::deals::{date, minor, money};
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Change, Error, Result, Services, record};
 
 /// A stored rate: 1 `currency` = `rate` `to_currency` from `effective_on` on.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -93,7 +94,7 @@ pub(crate) fn wins_in_program_currency(
 impl Services {
     /// The stored rates into the program currency, by currency, newest first (internal users).
     pub async fn exchange_rates(&self, actor: &Actor) -> Result<Vec<RateView>> {
-        require(actor.is_internal(), "exchange rates are internal")?;
+        actor.require(Action::ReadInternal)?;
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let rows = store::rates::into(&mut tx, &program.currency).await?;
@@ -120,10 +121,7 @@ impl Services {
         csv: &str,
         dry_run: bool,
     ) -> Result<RatesImportReport> {
-        require(
-            actor.is_internal() && actor.role.can_import_rates(),
-            "only admins and finance import exchange rates",
-        )?;
+        actor.require(Action::ImportRates)?;
         let (_, program) = self.program_in_force().await?;
         let (rows, errors) = domain::money::rates::parse_csv(csv, &program.currency);
         let mut report = RatesImportReport {

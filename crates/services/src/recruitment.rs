@@ -3,12 +3,13 @@
 //! overridden with a reason) and 3C/4C evaluations, kept as history, shareable with the
 //! partner.
 
+use domain::permissions::Action;
 use domain::program::ipp::{IppInput, IppResult, ipp_fit};
 use domain::program::scoring_3c4c::{self, Band, EvaluationFields, EvaluationInput};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Change, Error, Result, Services, record};
 
 /// One IPP assessment with its computed fit.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -97,10 +98,7 @@ fn to_evaluation(row: store::recruitment::Evaluation3c4cRow) -> Result<Evaluatio
 }
 
 fn require_editor(actor: &Actor) -> Result<()> {
-    require(
-        actor.is_internal() && actor.role.can_edit_partners(),
-        "only admins and partner managers assess partners",
-    )
+    actor.require(Action::RunTierProgram)
 }
 
 impl Services {
@@ -112,7 +110,7 @@ impl Services {
         partner_id: Uuid,
     ) -> Result<Vec<IppAssessment>> {
         self.get_partner(actor, partner_id).await?;
-        require(actor.is_internal(), "IPP assessments are internal")?;
+        actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let rows = store::recruitment::ipp_for_partner(&mut tx, partner_id).await?;
         tx.commit().await?;

@@ -1,6 +1,7 @@
 //! Tier proposals: the evaluation of every partner against the progression policy, the queue
 //! of proposals, and managers' decisions — the only way a partner's tier changes.
 
+use domain::permissions;
 use std::collections::HashMap;
 
 use domain::program::Program;
@@ -9,7 +10,7 @@ use store::proposals::{ProposalRow, ProposalWithPartner};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Actor, Change, Error, Result, Services, record, require};
+use crate::{Actor, Change, Error, Result, Services, record};
 
 /// A tier proposal as people read it.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -166,10 +167,7 @@ impl Services {
     /// Evaluates every active partner against the progression policy of the program in force
     /// and raises, advances or closes proposals. Never changes a tier itself.
     pub async fn evaluate_all_tiers(&self, actor: &Actor) -> Result<EvaluationSummary> {
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers run the tier evaluation",
-        )?;
+        actor.require(permissions::Action::RunTierProgram)?;
         let (version, program) = self.program_in_force().await?;
         let now = store::now();
         let quarter = crate::facts::current_quarter();
@@ -325,7 +323,7 @@ impl Services {
     /// The proposals queue: those in play (`status` empty or "in_play"), or the latest
     /// decided ones ("decided"). Internal users only.
     pub async fn tier_proposals(&self, actor: &Actor, status: &str) -> Result<Vec<TierProposal>> {
-        require(actor.is_internal(), "the tier proposals queue is internal")?;
+        actor.require(permissions::Action::ReadInternal)?;
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let rows = match status.trim() {
@@ -379,10 +377,7 @@ impl Services {
         tier: &str,
         note: &str,
     ) -> Result<TierProposal> {
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers decide tier proposals",
-        )?;
+        actor.require(permissions::Action::RunTierProgram)?;
         let (_, program) = self.program_in_force().await?;
         let mut v = domain::Validation::new();
         let note = v.text("note", note, decision != Decision::Approve, 2_000);
@@ -495,10 +490,7 @@ impl Services {
         reason: &str,
     ) -> Result<TierProposal> {
         let partner = self.get_partner(actor, partner_id).await?;
-        require(
-            actor.is_internal() && actor.role.can_edit_partners(),
-            "only admins and partner managers change a partner's tier",
-        )?;
+        actor.require(permissions::Action::RunTierProgram)?;
         let (version, program) = self.program_in_force().await?;
         let mut v = domain::Validation::new();
         let reason = v.text("note", reason, true, 2_000);
@@ -666,7 +658,7 @@ impl Services {
     /// Evaluates every active partner under the program in force and under `source`, without
     /// storing anything. Internal users only; a file with errors is refused by line.
     pub async fn simulate_program(&self, actor: &Actor, source: &str) -> Result<SimulationReport> {
-        require(actor.is_internal(), "the program simulation is internal")?;
+        actor.require(permissions::Action::ReadInternal)?;
         let proposed = crate::program::check(source)?;
         let warnings = domain::program::parse(source)
             .1

@@ -105,7 +105,7 @@ impl Services {
         tx.commit().await?;
         Ok(users
             .into_iter()
-            .filter(|u| u.role.can_edit_partners() && u.disabled_at.is_none())
+            .filter(|u| Action::ManagePartners.allows(u.role) && u.disabled_at.is_none())
             .collect())
     }
 

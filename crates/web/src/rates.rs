@@ -115,7 +115,7 @@ async fn view(
         csrf_token: auth.csrf_token.clone(),
         currency: program.currency.clone(),
         rates,
-        can_import: auth.actor.role.can_import_rates(),
+        can_import: auth.actor.may(domain::permissions::Action::ImportRates),
         csv,
         report,
     };

@@ -336,28 +336,35 @@ async fn pages_by_role() {
         }),
         ("/deals/export.csv".into(), |_| StatusCode::OK),
         ("/leads/import".into(), |r| {
-            if r.can_edit_partners() {
+            if [Role::Admin, Role::PartnerManager].contains(&r) {
                 StatusCode::OK
             } else {
                 StatusCode::FORBIDDEN
             }
         }),
         ("/deals/import".into(), |r| {
-            if r.can_edit_partners() {
+            if [Role::Admin, Role::PartnerManager].contains(&r) {
                 StatusCode::OK
             } else {
                 StatusCode::FORBIDDEN
             }
         }),
         ("/direct-opportunities/import".into(), |r| {
-            if r.can_edit_partners() || r == Role::Sales {
+            if [Role::Admin, Role::PartnerManager, Role::Sales].contains(&r) {
                 StatusCode::OK
             } else {
                 StatusCode::FORBIDDEN
             }
         }),
         ("/deals/new".into(), |r| {
-            if r.is_partner_side() || r.can_edit_partners() {
+            if [
+                Role::Admin,
+                Role::PartnerManager,
+                Role::PartnerAdmin,
+                Role::PartnerUser,
+            ]
+            .contains(&r)
+            {
                 StatusCode::OK
             } else {
                 StatusCode::FORBIDDEN
@@ -373,7 +380,7 @@ async fn pages_by_role() {
             }
         }),
         ("/partners/new".into(), |r| {
-            if r.can_edit_partners() {
+            if [Role::Admin, Role::PartnerManager].contains(&r) {
                 StatusCode::OK
             } else {
                 StatusCode::FORBIDDEN
@@ -381,11 +388,11 @@ async fn pages_by_role() {
         }),
         (format!("/partners/{b}/edit"), |r| match r {
             r if r.is_partner_side() => StatusCode::NOT_FOUND,
-            r if r.can_edit_partners() => StatusCode::OK,
+            r if [Role::Admin, Role::PartnerManager].contains(&r) => StatusCode::OK,
             _ => StatusCode::FORBIDDEN,
         }),
         ("/users".into(), |r| {
-            if r.can_manage_users() {
+            if [Role::Admin, Role::PartnerAdmin].contains(&r) {
                 StatusCode::OK
             } else {
                 StatusCode::FORBIDDEN
