@@ -19,7 +19,7 @@ use crate::{Actor, Change, Error, Result, Services, record};
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct WinConfirmationInput {
-    /// The confirmed amount; the amount the partner reported when empty.
+    /// The amount we confirm (required: the partner's reported figure is not taken as read).
     #[serde(deserialize_with = "domain::validation::number_or_text")]
     pub amount: String,
 }
@@ -130,7 +130,18 @@ impl Services {
         actor.require(Action::ConfirmCredit)?;
         let amount = domain::money::amount(&input.amount, Some(&before.currency))
             .map_err(|e| Error::field("amount", e))?;
-        if amount.is_some_and(|a| a <= Decimal::ZERO) {
+        // We confirm an amount we name ourselves: the partner's figure is never taken as read.
+        let Some(amount) = amount else {
+            return Err(Error::field(
+                "amount",
+                format!(
+                    "type the amount we confirm (the partner reported {} {})",
+                    money(before.closed_amount_minor.unwrap_or_default()),
+                    before.currency
+                ),
+            ));
+        };
+        if amount <= Decimal::ZERO {
             return Err(Error::field(
                 "amount",
                 "a won deal's amount must be more than 0",
@@ -142,12 +153,16 @@ impl Services {
                 before.reference, before.status
             )));
         }
+        if let Some(done) = store::deals::win_confirmation(&mut tx, id).await? {
+            return Err(Error::Conflict(format!(
+                "this win is already confirmed (by {})",
+                done.confirmed_by
+            )));
+        }
         require_joint_call_to_win(&mut tx, &program, &before).await?;
         store::deals::confirm_win(&mut tx, id, &actor.label, store::now()).await?;
         let mut row = before.clone();
-        if let Some(amount) = amount {
-            row.closed_amount_minor = Some(minor(amount));
-        }
+        row.closed_amount_minor = Some(minor(amount));
         let summary = format!(
             "{} ({}): win confirmed at {} {}",
             row.reference,

@@ -109,6 +109,16 @@ async fn a_partners_win_and_joint_call_count_only_once_we_confirm_them() {
             "the partner manager is asked to confirm"
         );
 
+        match s
+            .confirm_win(&w.manager, deal.id, &WinConfirmationInput::default())
+            .await
+        {
+            Err(Error::Invalid(e)) => assert_eq!(
+                e[0].message,
+                "type the amount we confirm (the partner reported 5000000.00 USD)"
+            ),
+            other => panic!("{other:?}"),
+        }
         let confirm = WinConfirmationInput {
             amount: "120000".into(),
         };
