@@ -174,7 +174,9 @@ impl Services {
         let row = self
             .save_deal(tx, actor, &before, row, "win_confirmed", summary)
             .await?;
-        self.deal_view(actor, &program, &row, &name)
+        let mut view = self.deal_view(actor, &program, &row, &name)?;
+        view.win_confirmed = Some(true);
+        Ok(view)
     }
 
     /// One of our people confirms they took part in a partner's logged activity, so it counts

@@ -163,6 +163,9 @@ pub struct DealView {
     pub blockers: String,
     pub closed_on: Option<String>,
     pub closed_amount: Option<Decimal>,
+    /// Won registrations: whether one of our people confirmed the win (and so its amount);
+    /// only then does it count as the partner's revenue. Absent for other states.
+    pub win_confirmed: Option<bool>,
     /// Internal users only: our account executive and solutions engineer.
     pub ae_user_id: Option<Uuid>,
     pub se_user_id: Option<Uuid>,
@@ -267,6 +270,9 @@ impl Services {
             blockers: row.blockers.clone(),
             closed_on: row.closed_on.clone(),
             closed_amount: row.closed_amount_minor.map(money),
+            // Known by the callers that read confirmations (`deal`, `deals`, closing,
+            // confirming); a won view built elsewhere says "not confirmed".
+            win_confirmed: (status == Status::Won).then_some(false),
             ae_user_id: row.ae_user_id.filter(|_| actor.is_internal()),
             se_user_id: row.se_user_id.filter(|_| actor.is_internal()),
             deal_desk_review: row.deal_desk_review != 0 && actor.is_internal(),
@@ -1033,8 +1039,11 @@ impl Services {
         let mut tx = self.db.read().await?;
         let row = self.visible_deal(&mut tx, actor, id).await?;
         let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let confirmed = store::deals::confirmed_wins(&mut tx, &[row.id]).await?;
         tx.commit().await?;
-        self.deal_view(actor, &program, &row, &name)
+        let mut view = self.deal_view(actor, &program, &row, &name)?;
+        with_confirmation(&mut view, &confirmed);
+        Ok(view)
     }
 
     /// Registrations, newest first: a partner's people see their organisation's only.
@@ -1104,6 +1113,12 @@ impl Services {
                 slot.insert(self.partner_name(&mut tx, row.partner_id).await?);
             }
         }
+        let won: Vec<Uuid> = rows
+            .iter()
+            .filter(|r| r.status == Status::Won.as_str())
+            .map(|r| r.id)
+            .collect();
+        let confirmed = store::deals::confirmed_wins(&mut tx, &won).await?;
         tx.commit().await?;
         let next_cursor = (rows.len() as i64 == limit)
             .then(|| rows.last().map(|r| r.id.to_string()))
@@ -1111,7 +1126,11 @@ impl Services {
         Ok(crate::Page {
             items: rows
                 .iter()
-                .map(|row| self.deal_view(actor, &program, row, &names[&row.partner_id]))
+                .map(|row| {
+                    let mut view = self.deal_view(actor, &program, row, &names[&row.partner_id])?;
+                    with_confirmation(&mut view, &confirmed);
+                    Ok(view)
+                })
                 .collect::<Result<_>>()?,
             next_cursor,
         })
@@ -1384,7 +1403,11 @@ impl Services {
         let row = self
             .save_deal(tx, actor, &before, row, to.as_str(), summary)
             .await?;
-        self.deal_view(actor, &program, &row, &name)
+        let mut view = self.deal_view(actor, &program, &row, &name)?;
+        if view.win_confirmed.is_some() {
+            view.win_confirmed = Some(actor.may(domain::permissions::Action::ConfirmCredit));
+        }
+        Ok(view)
     }
 
     /// Logs a call, meeting, demo, email or note on a deal (its partner's people and our
@@ -1551,6 +1574,13 @@ impl Services {
             .save_deal(tx, actor, &before, row, "pipeline_updated", summary)
             .await?;
         self.deal_view(actor, &program, &row, &name)
+    }
+}
+
+/// Marks a won view confirmed when its registration is among `confirmed`.
+pub(crate) fn with_confirmation(view: &mut DealView, confirmed: &std::collections::HashSet<Uuid>) {
+    if view.win_confirmed.is_some() {
+        view.win_confirmed = Some(confirmed.contains(&view.id));
     }
 }
 

@@ -99,6 +99,11 @@ async fn a_partners_win_and_joint_call_count_only_once_we_confirm_them() {
             .await
             .unwrap();
         assert_eq!(reported.status, domain::deals::registration::Status::Won);
+        assert_eq!(
+            reported.win_confirmed,
+            Some(false),
+            "the API says it waits for us"
+        );
         assert_eq!(revenue().await, Decimal::ZERO);
         let waiting = s
             .notifications(&w.manager, &Default::default())
@@ -126,7 +131,15 @@ async fn a_partners_win_and_joint_call_count_only_once_we_confirm_them() {
             s.confirm_win(&w.a_admin, deal.id, &confirm).await,
             Err(Error::Forbidden(_))
         ));
-        s.confirm_win(&w.manager, deal.id, &confirm).await.unwrap();
+        let confirmed = s.confirm_win(&w.manager, deal.id, &confirm).await.unwrap();
+        assert_eq!(
+            (confirmed.win_confirmed, confirmed.closed_amount),
+            (Some(true), Some(Decimal::from(120_000)))
+        );
+        assert_eq!(
+            s.deal(&w.a_user, deal.id).await.unwrap().win_confirmed,
+            Some(true)
+        );
         assert_eq!(revenue().await, Decimal::from(120_000));
         assert!(matches!(
             s.confirm_win(&w.manager, deal.id, &confirm).await,
@@ -153,10 +166,28 @@ async fn a_partners_win_and_joint_call_count_only_once_we_confirm_them() {
             ..Default::default()
         };
         s.log_activity(&w.manager, second.id, &ours).await.unwrap();
+        assert_eq!(
+            s.deal(&w.manager, second.id).await.unwrap().win_confirmed,
+            None,
+            "not won yet"
+        );
         s.close_deal(&w.manager, second.id, &won("30000"))
             .await
             .unwrap();
         assert_eq!(revenue().await, Decimal::from(150_000));
+        let listed: Vec<Option<bool>> = s
+            .deals(&w.manager, &Default::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|d| d.win_confirmed)
+            .collect();
+        assert_eq!(
+            listed,
+            [Some(true), Some(true)],
+            "both wins confirmed, in the list too"
+        );
     })
     .await;
 }

@@ -543,6 +543,28 @@ pub async fn confirm_wins(
     Ok(())
 }
 
+/// Which of these registrations have a confirmed win (one query).
+pub async fn confirmed_wins(
+    tx: &mut Tx,
+    deal_ids: &[Uuid],
+) -> Result<std::collections::HashSet<Uuid>> {
+    if deal_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    #[derive(sqlx::FromRow)]
+    struct Confirmed {
+        deal_id: Uuid,
+    }
+    let mut query = Sql::new("SELECT deal_id FROM win_confirmations WHERE deal_id IN ");
+    query.push_bind_list(deal_ids.iter().copied());
+    Ok(tx
+        .all::<Confirmed>(query)
+        .await?
+        .into_iter()
+        .map(|c| c.deal_id)
+        .collect())
+}
+
 /// Who confirmed a registration's win, if anyone has.
 pub async fn win_confirmation(tx: &mut Tx, deal_id: Uuid) -> Result<Option<WinConfirmation>> {
     tx.optional(sql!(
