@@ -65,19 +65,10 @@ async fn notified(s: &Services, who: &Actor, kind: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_lead_is_accepted_or_rejected_once() {
-    use domain::deals::leads::LeadInput;
     each_backend(|w| async move {
         let s = &w.services;
         let sales = user(s, &w.admin, "sales@vendor.test", "sales", None).await;
-        let input = LeadInput {
-            company: "Initech".into(),
-            website: "initech.example".into(),
-            contact_name: "Bill Lumbergh".into(),
-            contact_email: "bill@initech.example".into(),
-            need: "TPS report automation".into(),
-            estimated_value: "40000".into(),
-            currency: String::new(),
-        };
+        let input = lead_input();
         let lead = s.submit_lead(&w.a_user, w.partner_a, &input).await.unwrap();
         // Two internal users, half accepting and half rejecting.
         let winners = race(|i| {

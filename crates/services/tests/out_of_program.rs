@@ -2,25 +2,12 @@
 //! access at once and it registers nothing, while its records stay for us — on SQLite and
 //! on PostgreSQL.
 
-use domain::deals::leads::LeadInput;
 use services::Error;
 
 mod common;
 use common::*;
 
 const PASSWORD: &str = "a long enough password";
-
-fn lead() -> LeadInput {
-    LeadInput {
-        company: "Initech".into(),
-        website: "initech.example".into(),
-        contact_name: "Bill Lumbergh".into(),
-        contact_email: "bill@initech.example".into(),
-        need: "TPS report automation".into(),
-        estimated_value: "40000".into(),
-        currency: String::new(),
-    }
-}
 
 #[tokio::test]
 async fn an_exited_or_archived_partner_loses_access_and_registers_nothing() {
@@ -84,7 +71,7 @@ async fn an_exited_or_archived_partner_loses_access_and_registers_nothing() {
             Err(Error::Conflict(why)) => assert_eq!(why, "Alpha is exited: it registers no deals"),
             other => panic!("{other:?}"),
         }
-        match s.submit_lead(&w.manager, a, &lead()).await {
+        match s.submit_lead(&w.manager, a, &lead_input()).await {
             Err(Error::Conflict(why)) => assert_eq!(why, "Alpha is exited: it submits no leads"),
             other => panic!("{other:?}"),
         }
@@ -107,7 +94,7 @@ async fn an_exited_or_archived_partner_loses_access_and_registers_nothing() {
                 .await
                 .is_err()
         );
-        match s.submit_lead(&w.manager, b, &lead()).await {
+        match s.submit_lead(&w.manager, b, &lead_input()).await {
             Err(Error::Conflict(why)) => assert_eq!(why, "Bravo is archived: it submits no leads"),
             other => panic!("{other:?}"),
         }

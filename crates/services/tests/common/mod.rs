@@ -147,3 +147,16 @@ pub fn deal_input(
         ..Default::default()
     }
 }
+
+/// A lead a partner hands to our sales team.
+pub fn lead_input() -> domain::deals::leads::LeadInput {
+    domain::deals::leads::LeadInput {
+        company: "Initech".into(),
+        website: "initech.example".into(),
+        contact_name: "Bill Lumbergh".into(),
+        contact_email: "bill@initech.example".into(),
+        need: "TPS report automation".into(),
+        estimated_value: "40000".into(),
+        currency: String::new(),
+    }
+}
