@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use store::deals::DealRow;
 use uuid::Uuid;
 
+use crate::deal_view::{ViewFacts, deal_view, size_in_program_currency};
 use crate::deals::{ActivityView, DealView, activity_view, minor, money};
 use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record};
@@ -48,12 +49,13 @@ pub(crate) async fn require_joint_call_to_win(
     tx: &mut store::Tx,
     program: &Program,
     deal: &DealRow,
+    today: time::Date,
 ) -> Result<()> {
     let policy = &program.policies.co_sell;
     let co_sold = registration::co_sell_required(
         policy,
         deal.partner_sourced != 0,
-        money(deal.deal_size_minor),
+        size_in_program_currency(deal, &crate::rates::rates_into(tx, program).await?, today),
     );
     if co_sold
         && registration::joint_call_needed_to_win(policy)
@@ -159,7 +161,7 @@ impl Services {
                 done.confirmed_by
             )));
         }
-        require_joint_call_to_win(&mut tx, &program, &before).await?;
+        require_joint_call_to_win(&mut tx, &program, &before, actor.today()).await?;
         store::deals::confirm_win(&mut tx, id, &actor.label, store::now()).await?;
         let mut row = before.clone();
         row.closed_amount_minor = Some(minor(amount));
@@ -170,13 +172,11 @@ impl Services {
             money(row.closed_amount_minor.unwrap_or_default()),
             row.currency
         );
-        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
         let row = self
             .save_deal(tx, actor, &before, row, "win_confirmed", summary)
             .await?;
-        let mut view = self.deal_view(actor, &program, &row, &name)?;
-        view.win_confirmed = Some(true);
-        Ok(view)
+        deal_view(actor, &program, &facts, &row)
     }
 
     /// One of our people confirms they took part in a partner's logged activity, so it counts

@@ -7,6 +7,7 @@
 use domain::deals::conflicts::{self, ConflictIndex, Known, Source, Verdict};
 use domain::deals::matching::CustomerKey;
 use domain::deals::registration::{self, DealInput, Status};
+use domain::money::rates::Rates;
 use domain::permissions::Action;
 use domain::program::Program;
 use domain::validation::Choice;
@@ -16,6 +17,7 @@ use store::deals::{ConflictRow, DealRow};
 use time::Date;
 use uuid::Uuid;
 
+use crate::deal_view::{ViewFacts, deal_view, size_in_program_currency};
 use crate::fact_sources::PartnerRecords;
 use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record, snapshot};
@@ -172,7 +174,7 @@ pub struct DealView {
     pub deal_desk_review: bool,
 }
 
-fn verdict_of(text: &str) -> Verdict {
+pub(crate) fn verdict_of(text: &str) -> Verdict {
     match text {
         "needs_review" => Verdict::NeedsReview,
         "already_registered" => Verdict::AlreadyRegistered,
@@ -202,81 +204,6 @@ impl Services {
         tx.commit().await?;
         let key = stored.into_bytes();
         Ok(self.reference_key.get_or_init(|| key).clone())
-    }
-
-    pub(crate) fn deal_view(
-        &self,
-        actor: &Actor,
-        program: &Program,
-        row: &DealRow,
-        partner_name: &str,
-    ) -> Result<DealView> {
-        let today = actor.today();
-        let status = Status::parse(&row.status).ok_or_else(|| {
-            Error::Store(store::Error::Corrupt(format!("status '{}'", row.status)))
-        })?;
-        let due = row.decision_due.as_deref().map(date).transpose()?;
-        let deal_size = money(row.deal_size_minor);
-        Ok(DealView {
-            id: row.id,
-            reference: row.reference.clone(),
-            partner_id: row.partner_id,
-            partner_name: partner_name.to_owned(),
-            status,
-            customer_name: row.customer_name.clone(),
-            website: row.website.clone(),
-            industry: row.industry.clone(),
-            region: row.region.clone(),
-            deal_size,
-            currency: row.currency.clone(),
-            expected_close: row.expected_close.clone(),
-            use_case: row.use_case.clone(),
-            pain_points: row.pain_points.clone(),
-            stage: row.stage.clone(),
-            probability: row.probability,
-            weighted_value: registration::weighted_value(
-                deal_size,
-                u8::try_from(row.probability).unwrap_or(0),
-            ),
-            risks: row.risks.clone(),
-            competitor: row.competitor.clone(),
-            partner_rep: row.partner_rep.clone(),
-            partner_sourced: row.partner_sourced != 0,
-            registered_on: row.registered_on.clone(),
-            decision_due: row.decision_due.clone(),
-            decision_overdue: due.is_some_and(|d| registration::decision_overdue(status, d, today)),
-            decision_note: row.decision_note.clone(),
-            protected_until: row.protected_until.clone(),
-            extensions_used: row.extensions_used,
-            extension_requested: Some(row.extension_reason.clone()).filter(|r| !r.is_empty()),
-            conflict_verdict: match verdict_of(&row.conflict_verdict) {
-                verdict if actor.is_internal() => verdict,
-                verdict => verdict.for_partner(),
-            },
-            conflict_findings: if actor.is_internal() {
-                Some(serde_json::from_str(&row.conflict_findings).unwrap_or_default())
-            } else {
-                None
-            },
-            co_sell_required: registration::co_sell_required(
-                &program.policies.co_sell,
-                row.partner_sourced != 0,
-                deal_size,
-            ),
-            forecast_category: row.forecast_category.clone(),
-            next_action: row.next_action.clone(),
-            next_action_on: row.next_action_on.clone(),
-            next_action_owner: row.next_action_owner.clone(),
-            blockers: row.blockers.clone(),
-            closed_on: row.closed_on.clone(),
-            closed_amount: row.closed_amount_minor.map(money),
-            // Known by the callers that read confirmations (`deal`, `deals`, closing,
-            // confirming); a won view built elsewhere says "not confirmed".
-            win_confirmed: (status == Status::Won).then_some(false),
-            ae_user_id: row.ae_user_id.filter(|_| actor.is_internal()),
-            se_user_id: row.se_user_id.filter(|_| actor.is_internal()),
-            deal_desk_review: row.deal_desk_review != 0 && actor.is_internal(),
-        })
     }
 
     /// The conflict check of a customer for a partner, as a preview on the form: what the
@@ -515,6 +442,15 @@ impl Services {
         if accepted.is_empty() {
             return Ok(results.into_iter().map(|r| r.expect("refused")).collect());
         }
+        let facts = ViewFacts {
+            names: partners
+                .iter()
+                .filter_map(|(id, p)| Some((*id, p.as_ref()?.partner.display_name.clone())))
+                .collect(),
+            // New registrations: none is won yet.
+            confirmed: Default::default(),
+            rates: crate::rates::rates_into(&mut tx, &program).await?,
+        };
         let count = i64::try_from(accepted.len()).unwrap_or(i64::MAX);
         let (first_number, first_change) =
             store::deals::reserve_numbers_and_changes(&mut tx, count).await?;
@@ -534,7 +470,15 @@ impl Services {
                 row.change_no = first_change + offset;
                 row.reference = registration::reference(row.number, &key);
                 let case = if item.submit {
-                    self.submit_row(&mut row, &program, &p.partner, &state.index, today, now)?
+                    Self::submit_row(
+                        &mut row,
+                        &program,
+                        &p.partner,
+                        &facts.rates,
+                        &state.index,
+                        today,
+                        now,
+                    )?
                 } else {
                     None
                 };
@@ -596,9 +540,7 @@ impl Services {
         }
         state.last_change = state.last_change.max(first_change + count - 1);
         for (row, &i) in rows.iter().zip(&accepted) {
-            let item = &batch[i];
-            let p = partners[&item.partner_id].as_ref().expect("accepted");
-            results[i] = Some(self.deal_view(&item.actor, &program, row, &p.partner.display_name));
+            results[i] = Some(deal_view(&batch[i].actor, &program, &facts, row));
         }
         Ok(results.into_iter().map(|r| r.expect("answered")).collect())
     }
@@ -641,10 +583,10 @@ impl Services {
     /// Runs the conflict check and the policy on a registration being submitted; returns
     /// the conflict case to open when it is not clear.
     fn submit_row(
-        &self,
         row: &mut DealRow,
         program: &Program,
         partner: &domain::partners::Partner,
+        rates: &Rates,
         index: &ConflictIndex,
         today: Date,
         now: time::OffsetDateTime,
@@ -659,12 +601,11 @@ impl Services {
         row.conflict_verdict = verdict_key(check.verdict).into();
         row.conflict_findings = serde_json::to_string(&check.findings)
             .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?;
-        let size = money(row.deal_size_minor);
         if registration::auto_approves(
             policy,
             &partner.tier,
             &program.tier_keys(),
-            size,
+            size_in_program_currency(row, rates, today),
             check.verdict,
         ) {
             row.status = Status::Approved.as_str().into();
@@ -1038,12 +979,9 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let row = self.visible_deal(&mut tx, actor, id).await?;
-        let name = self.partner_name(&mut tx, row.partner_id).await?;
-        let confirmed = store::deals::confirmed_wins(&mut tx, &[row.id]).await?;
+        let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
         tx.commit().await?;
-        let mut view = self.deal_view(actor, &program, &row, &name)?;
-        with_confirmation(&mut view, &confirmed);
-        Ok(view)
+        deal_view(actor, &program, &facts, &row)
     }
 
     /// Registrations, newest first: a partner's people see their organisation's only.
@@ -1107,18 +1045,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let rows = store::deals::list(&mut tx, &filter).await?;
-        let mut names = std::collections::HashMap::new();
-        for row in &rows {
-            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(row.partner_id) {
-                slot.insert(self.partner_name(&mut tx, row.partner_id).await?);
-            }
-        }
-        let won: Vec<Uuid> = rows
-            .iter()
-            .filter(|r| r.status == Status::Won.as_str())
-            .map(|r| r.id)
-            .collect();
-        let confirmed = store::deals::confirmed_wins(&mut tx, &won).await?;
+        let facts = ViewFacts::load(&mut tx, &program, &rows.iter().collect::<Vec<_>>()).await?;
         tx.commit().await?;
         let next_cursor = (rows.len() as i64 == limit)
             .then(|| rows.last().map(|r| r.id.to_string()))
@@ -1126,11 +1053,7 @@ impl Services {
         Ok(crate::Page {
             items: rows
                 .iter()
-                .map(|row| {
-                    let mut view = self.deal_view(actor, &program, row, &names[&row.partner_id])?;
-                    with_confirmation(&mut view, &confirmed);
-                    Ok(view)
-                })
+                .map(|row| deal_view(actor, &program, &facts, row))
                 .collect::<Result<_>>()?,
             next_cursor,
         })
@@ -1211,10 +1134,19 @@ impl Services {
             )));
         }
         let team = notifications::partner_team(&mut tx, partner.owner_id).await?;
+        let facts = ViewFacts::load(&mut tx, &program, &[&before]).await?;
         let mut row = before.clone();
         row.change_no = store::deals::next(&mut tx, "conflict_change").await?;
         catch_up(&mut tx, &mut state).await?;
-        let case = self.submit_row(&mut row, &program, &partner, &state.index, today, now)?;
+        let case = Self::submit_row(
+            &mut row,
+            &program,
+            &partner,
+            &facts.rates,
+            &state.index,
+            today,
+            now,
+        )?;
         row.updated_at = now;
         store::deals::update(&mut tx, &row, before.change_no).await?;
         let mut effects = Effects::default();
@@ -1243,7 +1175,7 @@ impl Services {
         }
         state.last_change = state.last_change.max(row.change_no);
         drop(state);
-        self.deal_view(actor, &program, &row, &partner.display_name)
+        deal_view(actor, &program, &facts, &row)
     }
 
     /// Approves (protected for the partner's tier's window), rejects (with a reason) or asks
@@ -1339,10 +1271,11 @@ impl Services {
             now,
         )
         .await?;
+        let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
         let row = self
             .save_deal(tx, actor, &before, row, to.as_str(), message)
             .await?;
-        self.deal_view(actor, &program, &row, &partner.display_name)
+        deal_view(actor, &program, &facts, &row)
     }
 
     /// Records an approved registration as won or lost. Won deals count as the partner's
@@ -1385,7 +1318,8 @@ impl Services {
             .check_move(to)
             .map_err(Error::Conflict)?;
         if to == Status::Won {
-            crate::deal_credit::require_joint_call_to_win(&mut tx, &program, &before).await?;
+            crate::deal_credit::require_joint_call_to_win(&mut tx, &program, &before, today)
+                .await?;
             crate::deal_credit::record_win(&mut tx, actor, &before).await?;
         }
         let mut row = before.clone();
@@ -1393,7 +1327,7 @@ impl Services {
         row.closed_on = Some(closed_on.to_string());
         row.closed_amount_minor =
             (to == Status::Won).then(|| amount.map_or(row.deal_size_minor, minor));
-        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
         let summary = format!(
             "{} ({}) {} on {closed_on}",
             row.reference.clone(),
@@ -1403,11 +1337,7 @@ impl Services {
         let row = self
             .save_deal(tx, actor, &before, row, to.as_str(), summary)
             .await?;
-        let mut view = self.deal_view(actor, &program, &row, &name)?;
-        if view.win_confirmed.is_some() {
-            view.win_confirmed = Some(actor.may(domain::permissions::Action::ConfirmCredit));
-        }
-        Ok(view)
+        deal_view(actor, &program, &facts, &row)
     }
 
     /// Logs a call, meeting, demo, email or note on a deal (its partner's people and our
@@ -1537,7 +1467,11 @@ impl Services {
             let co_sold = registration::co_sell_required(
                 &program.policies.co_sell,
                 before.partner_sourced != 0,
-                money(before.deal_size_minor),
+                size_in_program_currency(
+                    &before,
+                    &crate::rates::rates_into(&mut tx, &program).await?,
+                    actor.today(),
+                ),
             );
             if co_sold
                 && registration::joint_call_needed(&program.policies.co_sell, stage)
@@ -1562,7 +1496,7 @@ impl Services {
         row.next_action_on = next_action_on;
         row.next_action_owner = owner;
         row.blockers = blockers;
-        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
         let summary = format!(
             "{} pipeline: {}, {}%, {}",
             row.reference.clone(),
@@ -1573,14 +1507,7 @@ impl Services {
         let row = self
             .save_deal(tx, actor, &before, row, "pipeline_updated", summary)
             .await?;
-        self.deal_view(actor, &program, &row, &name)
-    }
-}
-
-/// Marks a won view confirmed when its registration is among `confirmed`.
-pub(crate) fn with_confirmation(view: &mut DealView, confirmed: &std::collections::HashSet<Uuid>) {
-    if view.win_confirmed.is_some() {
-        view.win_confirmed = Some(confirmed.contains(&view.id));
+        deal_view(actor, &program, &facts, &row)
     }
 }
 
@@ -1800,11 +1727,11 @@ impl Services {
             store::now(),
         )
         .await?;
-        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
         let row = self
             .save_deal(tx, actor, &before, row, "extension_requested", message)
             .await?;
-        self.deal_view(actor, &program, &row, &name)
+        deal_view(actor, &program, &facts, &row)
     }
 
     /// Grants (the policy's extension days more) or refuses a requested extension.
@@ -1857,7 +1784,7 @@ impl Services {
             store::now(),
         )
         .await?;
-        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
         let action = if approve {
             "extension_granted"
         } else {
@@ -1866,7 +1793,7 @@ impl Services {
         let row = self
             .save_deal(tx, actor, &before, row, action, message)
             .await?;
-        self.deal_view(actor, &program, &row, &name)
+        deal_view(actor, &program, &facts, &row)
     }
 }
 
@@ -2143,7 +2070,7 @@ impl Services {
         row.ae_user_id = ae;
         row.se_user_id = se;
         row.deal_desk_review = i64::from(input.deal_desk_review);
-        let name = self.partner_name(&mut tx, row.partner_id).await?;
+        let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
         let summary = format!(
             "{}: AE and SE assigned{}",
             row.reference.clone(),
@@ -2156,7 +2083,7 @@ impl Services {
         let row = self
             .save_deal(tx, actor, &before, row, "assigned", summary)
             .await?;
-        self.deal_view(actor, &program, &row, &name)
+        deal_view(actor, &program, &facts, &row)
     }
 }
 

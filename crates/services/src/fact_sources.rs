@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use domain::deals::revenue::NotCounted;
 use domain::enablement::Held;
 use domain::program::Program;
 use domain::program::history::QuarterFacts;
@@ -53,6 +54,8 @@ pub(crate) struct PartnerRecords {
     held: Vec<Held>,
     won: Vec<(Date, Decimal)>,
     assessed: Vec<Assessed>,
+    /// Won deals left out of `won` for want of a rate, per currency (filled by `load_all`).
+    not_counted: Vec<NotCounted>,
 }
 
 impl PartnerRecords {
@@ -126,15 +129,15 @@ impl PartnerRecords {
         }
         let credited = program.policies.co_sell.credit_requires_logged_activity;
         let rates = crate::rates::rates_into(tx, program).await?;
-        let (won_rows, not_counted) = crate::rates::wins_in_program_currency(
-            store::deals::won(tx, None, credited).await?,
-            &rates,
-        )?;
-        for missing in not_counted {
-            tracing::warn!("{}", missing.note);
+        let mut won_by_partner: HashMap<Uuid, Vec<store::deals::WonRow>> = HashMap::new();
+        for row in store::deals::won(tx, None, credited).await? {
+            won_by_partner.entry(row.partner_id).or_default().push(row);
         }
-        for row in won_rows {
-            all.entry(row.partner_id).or_default().won.push(won(&row)?);
+        for (partner_id, rows) in won_by_partner {
+            let (counted, not_counted) = crate::rates::wins_in_program_currency(rows, &rates)?;
+            let records = all.entry(partner_id).or_default();
+            records.won = counted.iter().map(won).collect::<Result<_>>()?;
+            records.not_counted = not_counted;
         }
         for row in store::recruitment::all_ipp(tx).await? {
             let assessed = assessed(&row)?;
@@ -173,6 +176,8 @@ pub(crate) struct Book {
     pub partners: Vec<domain::partners::Partner>,
     pub histories: HashMap<Uuid, Vec<QuarterFacts>>,
     pub upgrade_blocks: HashMap<Uuid, String>,
+    /// Why a partner's downgrade waits: won deals its revenue cannot count yet.
+    pub downgrade_holds: HashMap<Uuid, String>,
 }
 
 pub(crate) async fn active_book(tx: &mut store::Tx, program: &Program) -> Result<Book> {
@@ -187,16 +192,29 @@ pub(crate) async fn active_book(tx: &mut store::Tx, program: &Program) -> Result
     let today = store::now().date();
     let mut histories = HashMap::new();
     let mut upgrade_blocks = HashMap::new();
+    let mut downgrade_holds = HashMap::new();
     for (partner_id, records) in PartnerRecords::load_all(tx, program).await? {
         let derived = records.derive(program, today);
         histories.insert(partner_id, derived.into_iter().map(|s| s.facts).collect());
         if let Some(block) = records.upgrade_block(today) {
             upgrade_blocks.insert(partner_id, block);
         }
+        if !records.not_counted.is_empty() {
+            let notes: Vec<&str> = records
+                .not_counted
+                .iter()
+                .map(|n| n.note.as_str())
+                .collect();
+            downgrade_holds.insert(
+                partner_id,
+                format!("{}; import the rates before deciding", notes.join(", ")),
+            );
+        }
     }
     Ok(Book {
         partners,
         histories,
         upgrade_blocks,
+        downgrade_holds,
     })
 }

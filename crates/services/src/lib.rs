@@ -10,6 +10,7 @@ pub mod conflict_cases;
 mod conflict_previews;
 pub mod deal_credit;
 pub mod deal_import;
+mod deal_view;
 pub mod deals;
 pub mod demo;
 pub mod enablement;

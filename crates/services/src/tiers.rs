@@ -88,6 +88,8 @@ pub struct EvaluationSummary {
     pub withdrawn: usize,
     /// Partners whose tier key the program no longer defines.
     pub skipped: usize,
+    /// Downgrades not started or proposed because won deals lack a rate, each with why.
+    pub downgrades_held: Vec<String>,
 }
 
 impl std::fmt::Display for EvaluationSummary {
@@ -106,6 +108,9 @@ impl std::fmt::Display for EvaluationSummary {
         )?;
         if self.skipped > 0 {
             write!(f, ", {} skipped (unknown tier)", self.skipped)?;
+        }
+        for held in &self.downgrades_held {
+            write!(f, "; downgrade held for {held}")?;
         }
         Ok(())
     }
@@ -176,6 +181,7 @@ impl Services {
             partners,
             histories,
             upgrade_blocks,
+            downgrade_holds,
         } = crate::fact_sources::active_book(&mut tx, &program).await?;
         let mut in_play: HashMap<Uuid, ProposalRow> = HashMap::new();
         let mut raised: HashMap<Uuid, u32> = HashMap::new();
@@ -218,6 +224,7 @@ impl Services {
                 active,
                 raised_this_period: raised.get(&partner.id).copied().unwrap_or(0),
                 upgrade_block: upgrade_blocks.get(&partner.id).map(String::as_str),
+                downgrade_hold: downgrade_holds.get(&partner.id).map(String::as_str),
             };
             let new_proposal = |kind: &str, status: &str, to: usize, why: &str| ProposalRow {
                 id: Uuid::now_v7(),
@@ -242,6 +249,12 @@ impl Services {
             let (row, action_name, summary_text, is_new) =
                 match progression::next_action(&situation) {
                     Action::Nothing { .. } => continue,
+                    Action::DowngradeHeld { why } => {
+                        summary
+                            .downgrades_held
+                            .push(format!("{}: {why}", partner.display_name));
+                        continue;
+                    }
                     Action::ProposeUpgrade { to, why } => {
                         summary.upgrades_proposed += 1;
                         let text = format!("Upgrade to {} proposed: {why}", program.tiers[to].name);

@@ -189,3 +189,106 @@ async fn rates_are_imported_by_admins_and_finance_all_or_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn auto_approval_limits_compare_deal_sizes_in_the_program_currency() {
+    each_backend(|w| async move {
+        use domain::deals::registration::Status;
+        let s = &w.services;
+        let a = w.partner_a;
+        certify(s, &w.manager, a, "ana@alpha.com").await;
+        s.set_tier_manually(&w.manager, a, "gold", "approved at the QBR")
+            .await
+            .unwrap();
+        let user = &w.a_user;
+        let register = |customer: &'static str, size: &'static str, currency: &'static str| {
+            let input = domain::deals::registration::DealInput {
+                currency: currency.into(),
+                ..deal_input(
+                    customer,
+                    &format!("{}.example", customer.to_lowercase()),
+                    size,
+                )
+            };
+            async move { s.register_deal(user, a, &input, true).await.unwrap() }
+        };
+        // Gold registrations below USD 50,000 are approved at once.
+        assert_eq!(
+            register("Dollar", "49000", "USD").await.status,
+            Status::Approved
+        );
+        // No EUR rate: the size in dollars is unknown, so a person decides.
+        assert_eq!(
+            register("Unknown", "100", "EUR").await.status,
+            Status::Submitted
+        );
+
+        let yesterday = store::now().date() - time::Duration::days(1);
+        s.import_rates(
+            &w.admin,
+            &format!("currency,rate,effective_on\nEUR,1.5,{yesterday}\n"),
+            false,
+        )
+        .await
+        .unwrap();
+        // EUR 40,000 × 1.5 = USD 60,000: over the limit, though 40,000 is under it.
+        assert_eq!(
+            register("Large", "40000", "EUR").await.status,
+            Status::Submitted
+        );
+        // EUR 30,000 × 1.5 = USD 45,000: under it.
+        assert_eq!(
+            register("Small", "30000", "EUR").await.status,
+            Status::Approved
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_tier_job_holds_a_downgrade_while_won_deals_lack_a_rate() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let today = store::now().date();
+        let closed = today - time::Duration::days(20);
+        let registered = closed - time::Duration::days(30);
+        // Signed as Gold (a tier decision this quarter would use up its one proposal).
+        let input = domain::partners::PartnerInput {
+            tier: "gold".into(),
+            ..partner_input("Echo")
+        };
+        let echo = s.create_partner(&w.manager, &input).await.unwrap().id;
+        import(
+            s,
+            &[format!("echo.com,Euro GmbH,Retail,emea,10000,EUR,{closed},Sync,discovery,100,Ana,won,{registered},{closed},10000\n")],
+        )
+        .await;
+        let run = s.evaluate_all_tiers(&w.manager).await.unwrap();
+        assert_eq!(run.notices_started, 0);
+        assert_eq!(run.downgrades_held.len(), 1, "{:?}", run.downgrades_held);
+        assert!(
+            run.downgrades_held[0].starts_with("Echo: below Gold's keep criteria in "),
+            "{}",
+            run.downgrades_held[0]
+        );
+        assert!(
+            run.downgrades_held[0]
+                .ends_with(", but 1 won deal in EUR not counted: no EUR rate; import the rates before deciding"),
+            "{}",
+            run.downgrades_held[0]
+        );
+        assert!(s.partner_proposals(&w.manager, echo).await.unwrap().is_empty());
+
+        // With the rate, EUR 10,000 counts and is still short of Gold: the notice starts.
+        s.import_rates(
+            &w.admin,
+            &format!("currency,rate,effective_on\nEUR,1.1,{}\n", closed - time::Duration::days(1)),
+            false,
+        )
+        .await
+        .unwrap();
+        let run = s.evaluate_all_tiers(&w.manager).await.unwrap();
+        assert_eq!((run.notices_started, run.downgrades_held.len()), (1, 0));
+    })
+    .await;
+}

@@ -289,17 +289,22 @@ pub fn protected_until(approved_on: Date, protection_days: u32) -> Date {
 
 /// Whether a registration may be auto-approved: the policy's limit for the partner's tier
 /// (and those above it) exceeds the deal size, and the conflict check found nothing.
+/// `size_in_program_currency` is the deal size converted at today's rate (limits are in the
+/// program currency); a size without a rate (`None`) is never auto-approved: a person
+/// decides.
 pub fn auto_approves(
     policy: &crate::program::policy::DealRegistration,
     tier: &str,
     tier_order: &[String],
-    deal_size: Decimal,
+    size_in_program_currency: Option<Decimal>,
     verdict: super::conflicts::Verdict,
 ) -> bool {
     verdict == super::conflicts::Verdict::Clear
-        && policy
-            .auto_approve_limit(tier, tier_order)
-            .is_some_and(|limit| deal_size < limit)
+        && size_in_program_currency.is_some_and(|size| {
+            policy
+                .auto_approve_limit(tier, tier_order)
+                .is_some_and(|limit| size < limit)
+        })
 }
 
 /// Whether another extension may be requested: approved, still protected, fewer than the
@@ -326,13 +331,15 @@ pub fn may_request_extension(
 }
 
 /// Whether the deal must be co-sold: partner-sourced (when the policy says so) or above the
-/// policy's size.
+/// policy's size (in the program currency). A size without a rate (`None`) counts as above
+/// it: a deal of unknown size in our currency is not let past the co-sell rule.
 pub fn co_sell_required(
     policy: &crate::program::policy::CoSell,
     partner_sourced: bool,
-    deal_size: Decimal,
+    size_in_program_currency: Option<Decimal>,
 ) -> bool {
-    (partner_sourced && policy.required_when_partner_sourced) || deal_size > policy.required_above
+    (partner_sourced && policy.required_when_partner_sourced)
+        || size_in_program_currency.is_none_or(|size| size > policy.required_above)
 }
 
 /// Whether an activity counts towards deal credit and the co-sell joint-call rule: one our
@@ -616,14 +623,18 @@ mod tests {
         let tiers: Vec<String> = ["registered", "bronze", "silver", "gold", "platinum"]
             .map(String::from)
             .to_vec();
-        let size = Decimal::from(49_999);
+        let size = Some(Decimal::from(49_999));
         assert!(auto_approves(&policy, "gold", &tiers, size, Verdict::Clear));
+        assert!(
+            !auto_approves(&policy, "gold", &tiers, None, Verdict::Clear),
+            "a size without a rate goes to a person"
+        );
         assert!(
             !auto_approves(
                 &policy,
                 "gold",
                 &tiers,
-                Decimal::from(50_000),
+                Some(Decimal::from(50_000)),
                 Verdict::Clear
             ),
             "strictly below"
@@ -632,14 +643,14 @@ mod tests {
             &policy,
             "platinum",
             &tiers,
-            Decimal::from(99_999),
+            Some(Decimal::from(99_999)),
             Verdict::Clear
         ));
         assert!(!auto_approves(
             &policy,
             "silver",
             &tiers,
-            Decimal::from(10),
+            Some(Decimal::from(10)),
             Verdict::Clear
         ));
         assert!(
@@ -668,12 +679,20 @@ mod tests {
     #[test]
     fn co_sell_joint_calls_and_pipeline_figures() {
         let policy = CoSell::default();
-        assert!(co_sell_required(&policy, true, Decimal::from(10)));
+        assert!(co_sell_required(&policy, true, Some(Decimal::from(10))));
         assert!(
-            !co_sell_required(&policy, false, Decimal::from(50_000)),
+            !co_sell_required(&policy, false, Some(Decimal::from(50_000))),
             "over, not at, the threshold"
         );
-        assert!(co_sell_required(&policy, false, Decimal::from(50_001)));
+        assert!(co_sell_required(
+            &policy,
+            false,
+            Some(Decimal::from(50_001))
+        ));
+        assert!(
+            co_sell_required(&policy, false, None),
+            "a size without a rate is not let past the rule"
+        );
         assert!(!joint_call_needed(&policy, Stage::Discovery));
         assert!(joint_call_needed_to_win(&policy));
         assert!(activity_counts(false, false), "ours");

@@ -40,6 +40,10 @@ pub struct Situation<'a> {
     /// Why no upgrade may be proposed (an IPP red flag nobody overrode, see
     /// `sources::upgrade_block`); downgrades go on regardless.
     pub upgrade_block: Option<&'a str>,
+    /// Why the partner's revenue is incomplete (won deals in a currency without a rate, see
+    /// `deals::revenue::in_program_currency`): no downgrade is started or proposed on figures
+    /// that leave wins out; upgrades and recoveries go on.
+    pub downgrade_hold: Option<&'a str>,
 }
 
 /// What the evaluation job does for one partner.
@@ -70,6 +74,11 @@ pub enum Action {
     },
     /// An open proposal no longer fits the facts.
     Withdraw {
+        why: String,
+    },
+    /// A downgrade would start or be proposed, but the partner's revenue leaves wins out
+    /// (see `Situation::downgrade_hold`): nothing happens until it is complete.
+    DowngradeHeld {
         why: String,
     },
 }
@@ -149,6 +158,11 @@ pub fn next_action(s: &Situation) -> Action {
                 };
             }
             if s.today >= remediation_until {
+                if let Some(hold) = s.downgrade_hold {
+                    return Action::DowngradeHeld {
+                        why: format!("remediation ended {remediation_until}, but {hold}"),
+                    };
+                }
                 let to = downgrade_target(s);
                 return Action::ProposeDowngrade {
                     to,
@@ -245,6 +259,11 @@ pub fn next_action(s: &Situation) -> Action {
         } else {
             format!("{} QBRs missed in a row", missed.unwrap_or_default())
         };
+        if let Some(hold) = s.downgrade_hold {
+            return Action::DowngradeHeld {
+                why: format!("{trigger}, but {hold}"),
+            };
+        }
         let shortfall = keep_shortfall(s, s.quarter);
         let plan = if shortfall.is_empty() {
             "hold the next QBR".to_owned()
@@ -300,6 +319,7 @@ mod tests {
             active: None,
             raised_this_period: 0,
             upgrade_block,
+            downgrade_hold: None,
         };
         assert!(matches!(
             next_action(&situation(1, None)),
@@ -317,6 +337,45 @@ mod tests {
                 Action::StartNotice { .. }
             ),
             "downgrades go on"
+        );
+    }
+
+    #[test]
+    fn wins_left_out_for_want_of_a_rate_hold_downgrades_not_upgrades() {
+        let program = super::super::shipped();
+        let today = time::macros::date!(2026 - 11 - 27);
+        let quarter = Quarter::containing(today);
+        let history: Vec<QuarterFacts> = quarter
+            .trailing(3)
+            .into_iter()
+            .map(QuarterFacts::empty)
+            .collect();
+        let hold = "1 won deal in EUR not counted: no EUR rate";
+        let situation = |active| Situation {
+            program: &program,
+            current: 4,
+            history: &history,
+            quarter,
+            today,
+            active,
+            raised_this_period: 0,
+            upgrade_block: None,
+            downgrade_hold: Some(hold),
+        };
+        assert_eq!(
+            next_action(&situation(None)),
+            Action::DowngradeHeld {
+                why: format!("below Platinum's keep criteria in 2026-Q3 and 2026-Q4, but {hold}")
+            }
+        );
+        let ended = time::macros::date!(2026 - 11 - 01);
+        assert_eq!(
+            next_action(&situation(Some(Active::Notice {
+                remediation_until: ended
+            }))),
+            Action::DowngradeHeld {
+                why: format!("remediation ended {ended}, but {hold}")
+            }
         );
     }
 }

@@ -1428,6 +1428,7 @@ mod progression_policy {
             active: None,
             raised_this_period: 0,
             upgrade_block: None,
+            downgrade_hold: None,
         }
     }
 

@@ -325,6 +325,7 @@ pub fn bench_tier_evaluation(partners: usize, rounds: usize) -> TierBench {
                 active: None,
                 raised_this_period: 0,
                 upgrade_block: None,
+                downgrade_hold: None,
             };
             if !matches!(next_action(&situation), Action::Nothing { .. }) {
                 actions += 1;

@@ -1,0 +1,134 @@
+//! A registration as its reader sees it: the view and what it reads besides the row.
+
+use std::collections::{HashMap, HashSet};
+
+use domain::deals::registration::{self, Status};
+use domain::money::rates::{self, Rates};
+use domain::program::Program;
+use domain::validation::Choice;
+use rust_decimal::Decimal;
+use store::deals::DealRow;
+use time::Date;
+use uuid::Uuid;
+
+use crate::deals::{DealView, date, money, verdict_of};
+use crate::{Actor, Error, Result};
+
+/// What registration views read besides their rows, loaded in the transaction that read or
+/// wrote the rows, so a view never guesses: partner names, which wins one of ours confirmed,
+/// and the rates that put deal sizes in the program currency.
+pub(crate) struct ViewFacts {
+    pub names: HashMap<Uuid, String>,
+    pub confirmed: HashSet<Uuid>,
+    pub rates: Rates,
+}
+
+impl ViewFacts {
+    pub(crate) async fn load(
+        tx: &mut store::Tx,
+        program: &Program,
+        rows: &[&DealRow],
+    ) -> Result<ViewFacts> {
+        let mut names = HashMap::new();
+        for row in rows {
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(row.partner_id) {
+                let name = store::partners::get(tx, row.partner_id).await?;
+                slot.insert(name.map(|p| p.display_name).unwrap_or_default());
+            }
+        }
+        let won: Vec<Uuid> = rows
+            .iter()
+            .filter(|r| r.status == Status::Won.as_str())
+            .map(|r| r.id)
+            .collect();
+        Ok(ViewFacts {
+            names,
+            confirmed: store::deals::confirmed_wins(tx, &won).await?,
+            rates: crate::rates::rates_into(tx, program).await?,
+        })
+    }
+}
+
+/// The deal size in the program currency at `on`'s rate; `None` without a rate. Policy
+/// limits (auto-approval, co-sell) are in the program currency and compare with this.
+pub(crate) fn size_in_program_currency(row: &DealRow, rates: &Rates, on: Date) -> Option<Decimal> {
+    rates::convert(money(row.deal_size_minor), &row.currency, on, rates)
+        .ok()
+        .map(|c| c.amount)
+}
+
+/// A registration as `actor` may see it.
+pub(crate) fn deal_view(
+    actor: &Actor,
+    program: &Program,
+    facts: &ViewFacts,
+    row: &DealRow,
+) -> Result<DealView> {
+    let today = actor.today();
+    let status = Status::parse(&row.status)
+        .ok_or_else(|| Error::Store(store::Error::Corrupt(format!("status '{}'", row.status))))?;
+    let due = row.decision_due.as_deref().map(date).transpose()?;
+    let deal_size = money(row.deal_size_minor);
+    Ok(DealView {
+        id: row.id,
+        reference: row.reference.clone(),
+        partner_id: row.partner_id,
+        partner_name: facts
+            .names
+            .get(&row.partner_id)
+            .cloned()
+            .unwrap_or_default(),
+        status,
+        customer_name: row.customer_name.clone(),
+        website: row.website.clone(),
+        industry: row.industry.clone(),
+        region: row.region.clone(),
+        deal_size,
+        currency: row.currency.clone(),
+        expected_close: row.expected_close.clone(),
+        use_case: row.use_case.clone(),
+        pain_points: row.pain_points.clone(),
+        stage: row.stage.clone(),
+        probability: row.probability,
+        weighted_value: registration::weighted_value(
+            deal_size,
+            u8::try_from(row.probability).unwrap_or(0),
+        ),
+        risks: row.risks.clone(),
+        competitor: row.competitor.clone(),
+        partner_rep: row.partner_rep.clone(),
+        partner_sourced: row.partner_sourced != 0,
+        registered_on: row.registered_on.clone(),
+        decision_due: row.decision_due.clone(),
+        decision_overdue: due.is_some_and(|d| registration::decision_overdue(status, d, today)),
+        decision_note: row.decision_note.clone(),
+        protected_until: row.protected_until.clone(),
+        extensions_used: row.extensions_used,
+        extension_requested: Some(row.extension_reason.clone()).filter(|r| !r.is_empty()),
+        conflict_verdict: match verdict_of(&row.conflict_verdict) {
+            verdict if actor.is_internal() => verdict,
+            verdict => verdict.for_partner(),
+        },
+        conflict_findings: if actor.is_internal() {
+            Some(serde_json::from_str(&row.conflict_findings).unwrap_or_default())
+        } else {
+            None
+        },
+        co_sell_required: registration::co_sell_required(
+            &program.policies.co_sell,
+            row.partner_sourced != 0,
+            size_in_program_currency(row, &facts.rates, today),
+        ),
+        forecast_category: row.forecast_category.clone(),
+        next_action: row.next_action.clone(),
+        next_action_on: row.next_action_on.clone(),
+        next_action_owner: row.next_action_owner.clone(),
+        blockers: row.blockers.clone(),
+        closed_on: row.closed_on.clone(),
+        closed_amount: row.closed_amount_minor.map(money),
+        win_confirmed: (status == Status::Won).then(|| facts.confirmed.contains(&row.id)),
+        ae_user_id: row.ae_user_id.filter(|_| actor.is_internal()),
+        se_user_id: row.se_user_id.filter(|_| actor.is_internal()),
+        deal_desk_review: row.deal_desk_review != 0 && actor.is_internal(),
+    })
+}
