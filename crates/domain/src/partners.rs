@@ -74,6 +74,12 @@ impl LifecycleStage {
         self.next_stages().contains(&to)
     }
 
+    /// Whether entering this stage ends the partner's portal access: every session and API
+    /// token of its people, at once. Such a move needs a stated reason.
+    pub fn ends_access(self) -> bool {
+        self == LifecycleStage::Exited
+    }
+
     /// Checks a stage change, explaining which moves are possible when it is refused.
     pub fn check_transition(self, to: LifecycleStage) -> Result<(), FieldError> {
         if self == to {
@@ -536,16 +542,31 @@ pub struct Partner {
     pub updated_at: time::OffsetDateTime,
 }
 
+/// Why a partner takes no part in the program any more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutOfProgram {
+    Archived,
+    Exited,
+}
+
+impl std::fmt::Display for OutOfProgram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OutOfProgram::Archived => "archived",
+            OutOfProgram::Exited => "exited",
+        })
+    }
+}
+
 impl Partner {
-    /// The editable fields, as they would be re-submitted unchanged.
     /// Why the partner takes no part in the program any more — archived or exited — if so.
     /// Such a partner's people lose portal access, and it registers nothing and keeps no
     /// tier benefits; its records stay for us.
-    pub fn out_of_program(&self) -> Option<&'static str> {
+    pub fn out_of_program(&self) -> Option<OutOfProgram> {
         if self.archived_at.is_some() {
-            Some("archived")
+            Some(OutOfProgram::Archived)
         } else if self.stage == LifecycleStage::Exited {
-            Some("exited")
+            Some(OutOfProgram::Exited)
         } else {
             None
         }

@@ -20,6 +20,46 @@ pub struct User {
     pub disabled_at: Option<time::OffsetDateTime>,
 }
 
+/// Whether an account lets its holder in now, and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    Active,
+    /// The account itself is disabled.
+    Disabled,
+    /// Its partner is archived: nobody of it signs in.
+    PartnerArchived,
+    /// Its partner has exited the program: nobody of it signs in.
+    PartnerExited,
+}
+
+impl Access {
+    /// `partner_out`: why the account's partner is out of the program, if it is.
+    pub fn of(user: &User, partner_out: Option<crate::partners::OutOfProgram>) -> Access {
+        use crate::partners::OutOfProgram;
+        match (user.disabled_at, partner_out) {
+            (Some(_), _) => Access::Disabled,
+            (None, Some(OutOfProgram::Archived)) => Access::PartnerArchived,
+            (None, Some(OutOfProgram::Exited)) => Access::PartnerExited,
+            (None, None) => Access::Active,
+        }
+    }
+
+    pub fn lets_in(self) -> bool {
+        self == Access::Active
+    }
+
+    /// In words, for the list of users.
+    pub fn label(self) -> &'static str {
+        match self {
+            Access::Active => "active",
+            Access::Disabled => "disabled",
+            Access::PartnerArchived => "no access: its partner is archived",
+            Access::PartnerExited => "no access: its partner has exited the program",
+        }
+    }
+}
+
 /// A new account as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -114,6 +154,34 @@ pub fn today_in(zone: &str, at: time::OffsetDateTime) -> time::Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_of_a_partner_out_of_the_program_lets_nobody_in() {
+        use crate::partners::OutOfProgram;
+        let mut user = User {
+            id: uuid::Uuid::nil(),
+            email: "ana@alpha.test".into(),
+            name: "Ana".into(),
+            role: Role::PartnerUser,
+            partner_id: Some(uuid::Uuid::nil()),
+            time_zone: "UTC".into(),
+            disabled_at: None,
+        };
+        assert_eq!(Access::of(&user, None), Access::Active);
+        assert_eq!(
+            Access::of(&user, Some(OutOfProgram::Exited)).label(),
+            "no access: its partner has exited the program"
+        );
+        assert_eq!(
+            Access::of(&user, Some(OutOfProgram::Archived)).label(),
+            "no access: its partner is archived"
+        );
+        user.disabled_at = Some(time::OffsetDateTime::UNIX_EPOCH);
+        assert_eq!(
+            Access::of(&user, Some(OutOfProgram::Exited)),
+            Access::Disabled
+        );
+    }
 
     #[test]
     fn today_is_the_day_on_the_readers_calendar() {

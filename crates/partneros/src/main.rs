@@ -1183,17 +1183,19 @@ async fn user_command(services: &Services, action: UserAction) -> anyhow::Result
             println!("created {} ({})", user.email, user.role);
         }
         UserAction::List => {
-            for user in services.list_users(&actor).await.map_err(describe)? {
-                let status = if user.disabled_at.is_some() {
-                    "disabled"
-                } else {
-                    "active"
-                };
+            for entry in services.list_users(&actor).await.map_err(describe)? {
+                let user = &entry.user;
                 let org = user
                     .partner_id
                     .map(|p| p.to_string())
                     .unwrap_or_else(|| "internal".into());
-                println!("{:<36} {:<16} {:<8} {}", user.email, user.role, status, org);
+                println!(
+                    "{:<36} {:<16} {:<36} {}",
+                    user.email,
+                    user.role,
+                    org,
+                    entry.access.label()
+                );
             }
         }
         UserAction::Disable { email } => {

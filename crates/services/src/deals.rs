@@ -1905,8 +1905,9 @@ impl Services {
         let mut tx = self.db.read().await?;
         let rows = store::deals::pipeline_rows(&mut tx, partner, &summed).await?;
         let rates = crate::rates::rates_into(&mut tx, &program).await?;
-        // Each partner's name and the name of its tier in the program in force.
-        let partners: std::collections::HashMap<Uuid, (String, String)> =
+        // Each partner's name, the name of its tier in the program in force, and whether it
+        // is out of the program.
+        let partners: std::collections::HashMap<Uuid, (String, String, bool)> =
             partners_by_id(&mut tx, rows.iter().map(|r| r.partner_id))
                 .await?
                 .into_iter()
@@ -1914,14 +1915,16 @@ impl Services {
                     let tier = program
                         .tier_index(&p.tier)
                         .map_or(p.tier.clone(), |i| program.tiers[i].name.clone());
-                    (id, (p.display_name, tier))
+                    let out = p.out_of_program().is_some();
+                    (id, (p.display_name, tier, out))
                 })
                 .collect();
         tx.commit().await?;
         let deals = rows
             .iter()
             .map(|row| {
-                let (name, tier) = partners.get(&row.partner_id).cloned().unwrap_or_default();
+                let (name, tier, partner_out_of_program) =
+                    partners.get(&row.partner_id).cloned().unwrap_or_default();
                 let registered_on = date(&row.registered_on)?;
                 Ok(domain::deals::pipeline::PipelineDeal {
                     partner: name,
@@ -1939,6 +1942,7 @@ impl Services {
                         .map_or(registered_on, |at| at.date())
                         .max(registered_on),
                     forecast_category: row.forecast_category.clone(),
+                    partner_out_of_program,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

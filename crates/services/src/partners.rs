@@ -361,6 +361,12 @@ impl Services {
         let mut v = domain::Validation::new();
         let stage = v.choice::<LifecycleStage>("stage", stage);
         let note = v.text("note", note, false, 2_000);
+        if stage.is_some_and(LifecycleStage::ends_access) && note.is_empty() {
+            v.add(
+                "note",
+                "say why the partner exits: its people lose portal access at once",
+            );
+        }
         v.into_result().map_err(Error::Invalid)?;
         let partner = move_stage(&mut tx, actor, partner, stage.expect("validated"), &note).await?;
         self.start_onboarding_if_entered(&mut tx, &partner).await?;
@@ -569,7 +575,7 @@ async fn move_stage(
         .map_err(|e| Error::Invalid(vec![e]))?;
     let at = store::now();
     store::partners::set_stage(tx, partner.id, partner.stage, to, at).await?;
-    if to == LifecycleStage::Exited {
+    if to.ends_access() {
         store::auth::end_partner_access(tx, partner.id, at).await?;
     }
     let after = store::partners::get(tx, partner.id)

@@ -4,9 +4,18 @@ use crate::auth::hash_password_blocking;
 use crate::{Actor, Change, Error, Result, Services, record, snapshot};
 use domain::Choice;
 use domain::permissions::Action;
-use domain::users::{NewUserInput, User};
+use domain::users::{Access, NewUserInput, User};
+use std::collections::HashMap;
 use store::Tx;
 use uuid::Uuid;
+
+/// An account in the list of users, with whether it lets its holder in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct UserEntry {
+    #[serde(flatten)]
+    pub user: User,
+    pub access: Access,
+}
 
 /// Loads an account the actor may manage; others' accounts are "not found".
 async fn managed_user(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<User> {
@@ -84,7 +93,7 @@ impl Services {
     }
 
     /// Accounts the actor manages: all for admins, their own org's for partner admins.
-    pub async fn list_users(&self, actor: &Actor) -> Result<Vec<User>> {
+    pub async fn list_users(&self, actor: &Actor) -> Result<Vec<UserEntry>> {
         actor.require(Action::ManageUsers)?;
         let only = if actor.role.is_partner_side() {
             Some(actor.partner_id.ok_or(Error::NotFound)?)
@@ -93,8 +102,26 @@ impl Services {
         };
         let mut tx = self.db.read().await?;
         let users = store::users::list(&mut tx, only).await?;
+        let mut out_of_program = HashMap::new();
+        for partner_id in users.iter().filter_map(|u| u.partner_id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                out_of_program.entry(partner_id)
+            {
+                let partner = store::partners::get(&mut tx, partner_id).await?;
+                slot.insert(partner.and_then(|p| p.out_of_program()));
+            }
+        }
         tx.commit().await?;
-        Ok(users)
+        Ok(users
+            .into_iter()
+            .map(|user| {
+                let out = user.partner_id.and_then(|p| out_of_program[&p]);
+                UserEntry {
+                    access: Access::of(&user, out),
+                    user,
+                }
+            })
+            .collect())
     }
 
     /// Partner managers and admins, who may own partner relationships.

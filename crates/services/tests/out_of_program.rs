@@ -33,9 +33,50 @@ async fn an_exited_or_archived_partner_loses_access_and_registers_nothing() {
                 .benefits
                 .is_empty()
         );
+        // An open registration, then the exit, which needs a reason.
+        s.register_deal(
+            &w.manager,
+            a,
+            &deal_input("Open Co", "open.example", "30000"),
+            true,
+        )
+        .await
+        .unwrap();
+        match s.change_partner_stage(&w.manager, a, "exited", " ").await {
+            Err(Error::Invalid(errors)) => assert_eq!(
+                (errors[0].field.as_str(), errors[0].message.as_str()),
+                (
+                    "note",
+                    "say why the partner exits: its people lose portal access at once"
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
         s.change_partner_stage(&w.manager, a, "exited", "contract ended")
             .await
             .unwrap();
+        let access: Vec<(String, domain::users::Access)> = s
+            .list_users(&w.admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|u| (u.user.email, u.access))
+            .collect();
+        use domain::users::Access::{Active, PartnerExited};
+        assert_eq!(
+            access,
+            [
+                ("admin@alpha.test".to_owned(), PartnerExited),
+                ("admin@vendor.test".to_owned(), Active),
+                ("exec@vendor.test".to_owned(), Active),
+                ("pm@vendor.test".to_owned(), Active),
+                ("user@alpha.test".to_owned(), PartnerExited),
+            ]
+        );
+        // Its open registration leaves the open pipeline and is named apart.
+        let pipeline = s.pipeline(&w.manager, None).await.unwrap();
+        assert_eq!(pipeline.open.deals, 0);
+        assert_eq!(pipeline.out_of_program["Alpha"].deals, 1);
         let report = s.evaluate_partner(&w.manager, a).await.unwrap();
         assert!(report.benefits.is_empty(), "no tier benefits once exited");
         assert_eq!(

@@ -314,7 +314,7 @@ async fn partner_users_see_and_change_only_their_org() {
         ));
         // partner admins manage their own org's accounts only
         let users = s.list_users(&w.a_admin).await.unwrap();
-        assert!(users.iter().all(|u| u.partner_id == Some(w.partner_a)));
+        assert!(users.iter().all(|u| u.user.partner_id == Some(w.partner_a)));
         let into_b = NewUserInput {
             email: "x@bravo.test".into(),
             name: "X".into(),

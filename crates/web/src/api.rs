@@ -600,8 +600,11 @@ async fn audit(
     Ok(Json(state.services.audit_log(&auth.actor, &q).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, body = Vec<User>), (status = 403, body = Problem)))]
-async fn list_users(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<Vec<User>> {
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, body = Vec<services::users::UserEntry>), (status = 403, body = Problem)))]
+async fn list_users(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+) -> ApiResult<Vec<services::users::UserEntry>> {
     Ok(Json(state.services.list_users(&auth.actor).await?))
 }
 

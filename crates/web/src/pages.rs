@@ -20,7 +20,7 @@ use domain::partners::{
 use domain::permissions::Action;
 use domain::program::history::QuarterFactsInput;
 use domain::roles::Role;
-use domain::users::{NewUserInput, User};
+use domain::users::NewUserInput;
 use domain::{Choice, FieldError};
 use services::audit::AuditQuery;
 use services::partners::PartnerQuery;
@@ -1042,10 +1042,12 @@ struct PartnerPage {
     notes: String,
     contacts: Vec<Contact>,
     next_stages: Vec<Opt>,
+    /// One of the next stages ends the partner's access: the form asks to confirm it.
+    may_end_access: bool,
     can_edit: bool,
     can_edit_contacts: bool,
     can_add_users: bool,
-    portal_users: Vec<User>,
+    portal_users: Vec<services::users::UserEntry>,
     contact: ContactInput,
     contact_errors: Errors,
     user_email: String,
@@ -1231,7 +1233,7 @@ async fn partner_view(
             .await
             .map_err(service_error)?
             .into_iter()
-            .filter(|u| u.partner_id == Some(id))
+            .filter(|u| u.user.partner_id == Some(id))
             .collect()
     } else {
         Vec::new()
@@ -1316,6 +1318,7 @@ async fn partner_view(
                 selected: false,
             })
             .collect(),
+        may_end_access: partner.stage.next_stages().iter().any(|s| s.ends_access()),
         can_edit: auth.actor.may(Action::ManagePartners),
         can_edit_contacts: auth.actor.may(Action::EditContacts),
         can_add_users,
@@ -1394,11 +1397,22 @@ async fn change_stage(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    match state
-        .services
-        .change_partner_stage(&auth.actor, id, &form.get("stage"), &form.get("note"))
-        .await
-    {
+    let ends_access =
+        LifecycleStage::parse(form.get("stage").trim()).is_some_and(LifecycleStage::ends_access);
+    let changed = if ends_access && form.get("confirm_exit") != "yes" {
+        Err(services::Error::Invalid(vec![FieldError {
+            field: "confirm_exit".into(),
+            message: "tick the box to confirm: every sign-in and API token of this partner's \
+                      people ends at once"
+                .into(),
+        }]))
+    } else {
+        state
+            .services
+            .change_partner_stage(&auth.actor, id, &form.get("stage"), &form.get("note"))
+            .await
+    };
+    match changed {
         Ok(_) => Ok(see_other(&format!("/partners/{id}"))),
         Err(services::Error::Invalid(stage_errors)) => {
             partner_view(
@@ -1924,6 +1938,8 @@ pub struct UserView {
     pub role: &'static str,
     pub partner_link: Option<String>,
     pub disabled: bool,
+    /// Whether the account lets its holder in, in words.
+    pub access: &'static str,
     pub is_me: bool,
 }
 
@@ -1955,14 +1971,18 @@ async fn users_view(
         csrf_token: auth.csrf_token.clone(),
         users: users
             .iter()
-            .map(|u| UserView {
-                id: u.id,
-                email: u.email.clone(),
-                name: u.name.clone(),
-                role: u.role.label(),
-                partner_link: u.partner_id.map(|p| format!("/partners/{p}")),
-                disabled: u.disabled_at.is_some(),
-                is_me: Some(u.id) == auth.actor.user_id,
+            .map(|entry| {
+                let u = &entry.user;
+                UserView {
+                    id: u.id,
+                    email: u.email.clone(),
+                    name: u.name.clone(),
+                    role: u.role.label(),
+                    partner_link: u.partner_id.map(|p| format!("/partners/{p}")),
+                    disabled: u.disabled_at.is_some(),
+                    access: entry.access.label(),
+                    is_me: Some(u.id) == auth.actor.user_id,
+                }
             })
             .collect(),
         roles: assignable

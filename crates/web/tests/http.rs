@@ -622,8 +622,8 @@ async fn every_form_post_does_its_job() {
         let partner = f.services.get_partner(admin, a).await.unwrap();
         assert_eq!((partner.display_name.as_str(), partner.gtm_model.to_string()), ("Alpha", "resell".to_owned()));
         let users = f.services.list_users(admin).await.unwrap();
-        assert!(users.iter().any(|u| u.email == "ola@alpha.com" && u.partner_id == Some(a)));
-        assert!(users.iter().any(|u| u.email == "sid@vendor.test" && u.partner_id.is_none()));
+        assert!(users.iter().any(|u| u.user.email == "ola@alpha.com" && u.user.partner_id == Some(a)));
+        assert!(users.iter().any(|u| u.user.email == "sid@vendor.test" && u.user.partner_id.is_none()));
         assert!(f.services.list_api_tokens(admin).await.unwrap().iter().any(|t| t.name == "Export" && t.revoked_at.is_some()));
         let timeline = f.services.partner_timeline(admin, a, "", None).await.unwrap().items;
         let actions: Vec<&str> = timeline.iter().map(|e| e.action.as_str()).collect();
@@ -1295,6 +1295,41 @@ async fn onboarding_checklist_on_the_partner_page() {
         assert!(!own.contains(r#"id="onboarding""#), "A is not onboarding");
         let (status, _, _) = f.page(&user_session, link).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn exiting_a_partner_on_its_page_asks_to_confirm_and_the_users_list_says_why_its_people_are_out()
+ {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("admin@vendor.test").await;
+        let a = f.partner_a;
+        let path = format!("/partners/{a}/stage");
+        let exit = format!("csrf_token={csrf}&stage=exited&note=contract+ended");
+        let (status, _, page) = f.post_form(&session, &path, &exit).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains(r#"id="confirm-exit-error""#), "{page}");
+        let admin = f.actor(Role::Admin);
+        let partner = f.services.get_partner(admin, a).await.unwrap();
+        assert!(
+            partner.out_of_program().is_none(),
+            "not exited without the box"
+        );
+        let (_, _, users) = f.page(&session, "/users").await;
+        assert!(!users.contains("no access"));
+
+        let (status, _, _) = f
+            .post_form(&session, &path, &format!("{exit}&confirm_exit=yes"))
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, users) = f.page(&session, "/users").await;
+        assert!(
+            users.contains("no access: its partner has exited the program"),
+            "{users}"
+        );
+        let (_, _, page) = f.page(&session, &format!("/partners/{a}")).await;
+        assert!(page.contains("no access: its partner has exited the program"));
     })
     .await;
 }

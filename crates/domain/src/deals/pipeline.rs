@@ -34,6 +34,8 @@ pub struct PipelineDeal {
     /// The last activity logged, or the registration day when none.
     pub last_touched: Date,
     pub forecast_category: String,
+    /// The partner is archived or has exited: nobody of it works the deal any more.
+    pub partner_out_of_program: bool,
 }
 
 #[derive(
@@ -114,6 +116,10 @@ pub struct PipelineSummary {
     /// Deals left out of the figures for want of a rate, by currency.
     #[serde(default)]
     pub unconverted: BTreeMap<String, Unconverted>,
+    /// Open registrations of partners out of the program (archived, exited), by partner:
+    /// not in the open figures, waiting to be handed over or closed.
+    #[serde(default)]
+    pub out_of_program: BTreeMap<String, Line>,
 }
 
 /// The registrations the pipeline sums: open ones and won ones; the rest it ignores.
@@ -165,6 +171,14 @@ pub fn summarize(
                 apart.open_value += deal.deal_size;
                 continue;
             };
+            if deal.partner_out_of_program {
+                summary
+                    .out_of_program
+                    .entry(deal.partner.clone())
+                    .or_default()
+                    .add(line);
+                continue;
+            }
             summary.open.add(line);
             let quarter = Quarter::containing(deal.expected_close).to_string();
             summary.by_quarter.entry(quarter).or_default().add(line);
@@ -268,7 +282,45 @@ mod tests {
             closed_amount: None,
             last_touched: date!(2026 - 11 - 20),
             forecast_category: "pipeline".into(),
+            partner_out_of_program: false,
         }
+    }
+
+    #[test]
+    fn open_deals_of_a_partner_out_of_the_program_are_set_apart_its_wins_still_count() {
+        let close = date!(2027 - 01 - 15);
+        let exited = |status, size| PipelineDeal {
+            partner_out_of_program: true,
+            closed_on: (status == Status::Won).then_some(date!(2026 - 11 - 01)),
+            ..deal("Echo", status, size, 50, close)
+        };
+        let summary = summarize(
+            &[
+                deal("Alpha", Status::Approved, 10_000, 50, close),
+                exited(Status::Approved, 30_000),
+                exited(Status::Submitted, 2_000),
+                exited(Status::Won, 7_000),
+            ],
+            date!(2026 - 11 - 27),
+            45,
+            30,
+            &dollars(),
+        );
+        assert_eq!(
+            (summary.open.deals, summary.open.value),
+            (1, Decimal::from(10_000))
+        );
+        assert!(!summary.by_partner.contains_key("Echo"));
+        let apart = &summary.out_of_program["Echo"];
+        // 30,000 × 50 % + 2,000 × 50 % = 16,000.
+        assert_eq!(
+            (apart.deals, apart.value, apart.weighted),
+            (2, Decimal::from(32_000), Decimal::from(16_000))
+        );
+        assert_eq!(
+            (summary.won.deals, summary.won.value),
+            (1, Decimal::from(7_000))
+        );
     }
 
     #[test]
