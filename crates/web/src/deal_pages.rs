@@ -665,7 +665,7 @@ async fn leads_view(
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
     let view = LeadsPage {
-        layout: Layout::signed_in("Leads", auth),
+        layout: Layout::signed_in("Partner-sourced leads", auth),
         csrf_token: auth.csrf_token.clone(),
         rows,
         input,
