@@ -19,8 +19,8 @@ pub struct AuditEvent {
 }
 
 /// The events a partner's own people see on its timeline, by entity type and action; every
-/// other event (IPP and 3C/4C assessments, conflict cases, proposals, deal-desk assignments,
-/// our activity notes, health checks, typed facts, imports) is internal. An allowlist, so an
+/// other event (IPP assessments, 3C/4C results until shared, conflict cases, proposals,
+/// deal-desk assignments, our activities, health checks, typed facts, imports) is internal. An allowlist, so an
 /// event added later stays internal until someone decides its summary is fit for partners.
 /// The summaries of these events carry no internal notes.
 pub const PARTNER_TIMELINE: &[(&str, &[&str])] = &[
@@ -62,8 +62,10 @@ pub const PARTNER_TIMELINE: &[(&str, &[&str])] = &[
             "extension_refused",
             "win_confirmed",
             "activity_confirmed",
+            "activity_reported",
         ],
     ),
+    ("evaluation_3c4c", &["shared", "unshared"]),
     ("lead", &["submitted", "accepted", "rejected"]),
     ("onboarding_item", &["done", "reopened"]),
     ("attachment", &["uploaded"]),

@@ -116,12 +116,26 @@ impl Services {
         }
         let mut tx = self.db.read().await?;
         let mut items = store::audit::list(&mut tx, &filter).await?;
+        let colleagues: std::collections::HashSet<Uuid> = if actor.is_internal() {
+            Default::default()
+        } else {
+            store::users::list(&mut tx, Some(partner_id))
+                .await?
+                .into_iter()
+                .map(|u| u.id)
+                .collect()
+        };
         tx.commit().await?;
         if !actor.is_internal() {
-            // The before/after values may hold internal notes: a partner reads what happened.
             for event in &mut items {
+                // The before/after values may hold internal notes: a partner reads what
+                // happened, and who of its own did it; our people are the team.
                 event.before = None;
                 event.after = None;
+                if !event.actor_id.is_some_and(|id| colleagues.contains(&id)) {
+                    event.actor_id = None;
+                    event.actor_label = crate::deals::OUR_TEAM.into();
+                }
             }
         }
         Ok(page(items, filter.limit))

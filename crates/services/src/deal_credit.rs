@@ -221,9 +221,12 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
-        Ok(activity_view(store::deals::ActivityRow {
-            confirmed_by: Some(actor.label.clone()),
-            ..activity
-        }))
+        Ok(activity_view(
+            store::deals::ActivityRow {
+                confirmed_by: Some(actor.label.clone()),
+                ..activity
+            },
+            actor,
+        ))
     }
 }

@@ -1392,7 +1392,12 @@ impl Services {
                 partner_id: Some(deal.partner_id),
                 entity_type: "deal_registration",
                 entity_id: deal.id,
-                action: "activity",
+                // A partner's own report may show on its timeline; ours stays internal.
+                action: if actor.role.is_partner_side() {
+                    "activity_reported"
+                } else {
+                    "activity"
+                },
                 summary: format!(
                     "{}: {}{} logged",
                     deal.reference.clone(),
@@ -1405,7 +1410,7 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
-        Ok(activity_view(row))
+        Ok(activity_view(row, actor))
     }
 
     pub async fn deal_activities(&self, actor: &Actor, id: Uuid) -> Result<Vec<ActivityView>> {
@@ -1418,7 +1423,7 @@ impl Services {
         Ok(rows
             .into_iter()
             .filter(|a| actor.is_internal() || a.by_partner != 0 || a.joint != 0)
-            .map(activity_view)
+            .map(|row| activity_view(row, actor))
             .collect())
     }
 
@@ -1511,20 +1516,38 @@ impl Services {
     }
 }
 
-pub(crate) fn activity_view(row: store::deals::ActivityRow) -> ActivityView {
+/// How a partner's people see one of ours: as the team, not by name or address.
+pub const OUR_TEAM: &str = "our team";
+
+/// An activity as `reader` may see it. A partner's people read our joint activities
+/// without our note, and our people as [`OUR_TEAM`].
+pub(crate) fn activity_view(row: store::deals::ActivityRow, reader: &Actor) -> ActivityView {
+    let by_partner = row.by_partner != 0;
+    let ours_for_partner = !by_partner && !reader.is_internal();
     ActivityView {
         id: row.id,
         kind: row.kind,
         joint: row.joint != 0,
-        note: row.note,
+        note: if ours_for_partner {
+            String::new()
+        } else {
+            row.note
+        },
         occurred_on: row.occurred_on,
-        by: row.by_label,
-        by_partner: row.by_partner != 0,
-        counts_for_credit: registration::activity_counts(
-            row.by_partner != 0,
-            row.confirmed_by.is_some(),
-        ),
-        confirmed_by: row.confirmed_by,
+        by: if ours_for_partner {
+            OUR_TEAM.into()
+        } else {
+            row.by_label
+        },
+        by_partner,
+        counts_for_credit: registration::activity_counts(by_partner, row.confirmed_by.is_some()),
+        confirmed_by: row.confirmed_by.map(|who| {
+            if reader.is_internal() {
+                who
+            } else {
+                OUR_TEAM.into()
+            }
+        }),
     }
 }
 

@@ -320,6 +320,10 @@ impl Services {
             },
         )
         .await?;
+        if row.shared {
+            // The partner's timeline shows the sharing, never the creation.
+            record(&mut tx, actor, now, sharing_change(&row)).await?;
+        }
         tx.commit().await?;
         to_evaluation(row)
     }
@@ -340,31 +344,30 @@ impl Services {
         if row.shared != shared {
             store::recruitment::set_shared(&mut tx, id, shared).await?;
             row.shared = shared;
-            record(
-                &mut tx,
-                actor,
-                now,
-                Change {
-                    partner_id: Some(row.partner_id),
-                    entity_type: "evaluation_3c4c",
-                    entity_id: id,
-                    action: if shared { "shared" } else { "unshared" },
-                    summary: format!(
-                        "3C/4C evaluation of {} {}",
-                        row.created_at.date(),
-                        if shared {
-                            "shared with the partner"
-                        } else {
-                            "no longer shared"
-                        }
-                    ),
-                    before: None,
-                    after: None,
-                },
-            )
-            .await?;
+            record(&mut tx, actor, now, sharing_change(&row)).await?;
         }
         tx.commit().await?;
         to_evaluation(row)
+    }
+}
+
+/// The event of an evaluation's sharing starting or ending, as its partner may read it.
+fn sharing_change(row: &store::recruitment::Evaluation3c4cRow) -> Change<'static> {
+    Change {
+        partner_id: Some(row.partner_id),
+        entity_type: "evaluation_3c4c",
+        entity_id: row.id,
+        action: if row.shared { "shared" } else { "unshared" },
+        summary: format!(
+            "3C/4C evaluation of {} {}",
+            row.created_at.date(),
+            if row.shared {
+                "shared with the partner"
+            } else {
+                "no longer shared"
+            }
+        ),
+        before: None,
+        after: None,
     }
 }

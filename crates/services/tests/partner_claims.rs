@@ -191,3 +191,130 @@ async fn a_partners_win_and_joint_call_count_only_once_we_confirm_them() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_partner_reads_its_own_reports_and_shared_results_and_our_people_as_the_team() {
+    each_backend(|w| async move {
+        use domain::program::scoring_3c4c::EvaluationInput;
+        let s = &w.services;
+        let a = w.partner_a;
+        certify(s, &w.manager, a, "ana@alpha.com").await;
+        let deal = s
+            .register_deal(
+                &w.manager,
+                a,
+                &deal_input("Globex", "globex.example", "20000"),
+                true,
+            )
+            .await
+            .unwrap();
+        let call = |note: &str| ActivityInput {
+            kind: "call".into(),
+            joint: true,
+            note: note.into(),
+            ..Default::default()
+        };
+        s.log_activity(&w.a_user, deal.id, &call("their discovery call"))
+            .await
+            .unwrap();
+        s.log_activity(&w.manager, deal.id, &call("budget looks thin to me"))
+            .await
+            .unwrap();
+        let scores = EvaluationInput {
+            capacity: "2".into(),
+            capability: "2".into(),
+            commitment: "1".into(),
+            action_plan: "joint plan with Ana by March".into(),
+            ..Default::default()
+        };
+        s.evaluate_3c4c(&w.manager, a, &scores).await.unwrap();
+        let shared = EvaluationInput {
+            shared: true,
+            ..scores
+        };
+        s.evaluate_3c4c(&w.manager, a, &shared).await.unwrap();
+
+        let timeline = s
+            .partner_timeline(&w.a_user, a, "", Some(100))
+            .await
+            .unwrap()
+            .items;
+        let seen: Vec<(&str, &str, &str)> = timeline
+            .iter()
+            .map(|e| {
+                (
+                    e.entity_type.as_str(),
+                    e.action.as_str(),
+                    e.actor_label.as_str(),
+                )
+            })
+            .filter(|(entity, _, _)| ["deal_registration", "evaluation_3c4c"].contains(entity))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("evaluation_3c4c", "shared", "our team"),
+                ("deal_registration", "activity_reported", "user@alpha.test"),
+                ("deal_registration", "submitted", "our team"),
+            ]
+        );
+        let today = store::now().date();
+        assert_eq!(
+            timeline[0].summary,
+            format!("3C/4C evaluation of {today} shared with the partner")
+        );
+        assert!(
+            timeline
+                .iter()
+                .all(|e| !e.actor_label.ends_with("@vendor.test")),
+            "no address of ours"
+        );
+        // Our people read everything, with names.
+        let ours = s
+            .partner_timeline(&w.manager, a, "", Some(100))
+            .await
+            .unwrap()
+            .items;
+        assert!(
+            ours.iter()
+                .any(|e| e.action == "activity" && e.actor_label == "pm@vendor.test")
+        );
+
+        let read = |who| async move {
+            s.deal_activities(who, deal.id)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|a| (a.by, a.note))
+                .collect::<Vec<_>>()
+        };
+        let mut for_partner = read(&w.a_user).await;
+        for_partner.sort();
+        assert_eq!(
+            for_partner,
+            [
+                ("our team".to_owned(), String::new()),
+                (
+                    "user@alpha.test".to_owned(),
+                    "their discovery call".to_owned()
+                ),
+            ]
+        );
+        let mut for_us = read(&w.manager).await;
+        for_us.sort();
+        assert_eq!(
+            for_us,
+            [
+                (
+                    "pm@vendor.test".to_owned(),
+                    "budget looks thin to me".to_owned()
+                ),
+                (
+                    "user@alpha.test".to_owned(),
+                    "their discovery call".to_owned()
+                ),
+            ]
+        );
+    })
+    .await;
+}
