@@ -742,6 +742,7 @@ pub(crate) const IMPORT_LIMIT_BYTES: usize = 256 * 1024 * 1024;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ImportParams {
     /// Check every row and report, writing nothing.
     #[serde(default)]
@@ -1591,6 +1592,7 @@ async fn simulate_program(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ProposalQuery {
     /// in_play (default: notices and open proposals) or decided (the latest 100).
     #[serde(default)]
