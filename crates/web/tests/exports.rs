@@ -78,3 +78,56 @@ async fn exports_stream_and_no_cell_runs_as_a_formula() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_export_that_fails_after_its_first_bytes_ends_in_an_error_not_a_short_file() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    for backend in BACKENDS {
+        let f = Fixture::new(backend).await;
+        // More registrations than one page of the export holds.
+        let close = store::now().date() + time::Duration::days(30);
+        let mut file = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status\n".to_owned();
+        for n in 0..=services::exports::PAGE_ROWS {
+            file.push_str(&format!(
+                "alpha.com,Customer {n},Retail,emea,1000,USD,{close},Sync,discovery,10,Ana,submitted\n"
+            ));
+        }
+        let report = f
+            .services
+            .import_deals(&services::Actor::system("test"), &file, false, &|_| {})
+            .await
+            .unwrap();
+        assert!(report.applied, "{:?}", report.errors);
+
+        let request = Request::get("/api/v1/deals/export")
+            .header(
+                "authorization",
+                format!("Bearer {}", f.token(Role::PartnerManager)),
+            )
+            .body(Body::empty())
+            .unwrap();
+        let response = f.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let mut body = response.into_body();
+        let first = body.frame().await.unwrap().unwrap().into_data().unwrap();
+        let first = String::from_utf8_lossy(&first);
+        assert!(
+            first.contains("Customer 0,"),
+            "the header and the first page: {first:.200}"
+        );
+
+        // The table goes away under the download: the rest must fail, not end cleanly.
+        let mut tx = f.services.db.write().await.unwrap();
+        tx.execute(store::Sql::new(
+            "ALTER TABLE deal_registrations RENAME TO deal_registrations_gone",
+        ))
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert!(
+            body.collect().await.is_err(),
+            "a cut-short download reads as an error"
+        );
+    }
+}

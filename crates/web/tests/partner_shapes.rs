@@ -281,12 +281,12 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
     internal.extend([secret("our-call"), "deal-desk".into()]);
     own.push(deal_customer);
 
-    // Won, after a joint call (the partner sees that one), and confirmed at once because one
-    // of ours recorded the win: who confirmed it is ours.
+    // Won, after a joint call (the partner sees that it happened, not our note on it), and
+    // confirmed at once because one of ours recorded the win: who confirmed it is ours.
     let joint = ActivityInput {
         kind: "call".into(),
         joint: true,
-        note: mine("joint-call"),
+        note: secret("joint-call"),
         ..Default::default()
     };
     s.log_activity(pm, deal.id, &joint).await.unwrap();
@@ -295,8 +295,11 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         ..Default::default()
     };
     s.close_deal(&confirmer, deal.id, &close).await.unwrap();
-    internal.push(format!("confirmed by {}", confirmer.label));
-    own.push(mine("joint-call"));
+    internal.extend([
+        format!("confirmed by {}", confirmer.label),
+        confirmer.label.clone(),
+        secret("joint-call"),
+    ]);
 
     own.push(partner.to_string());
     for id in [
