@@ -20,6 +20,9 @@ pub struct Held {
     pub expires_on: Option<Date>,
     /// Set when a major release retired it.
     pub retired: bool,
+    /// The day the person left the partner (their contact archived): from then on the
+    /// certification counts for nothing there and no reminder goes out for it.
+    pub left_on: Option<Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -33,6 +36,8 @@ pub enum Status {
     Expired,
     /// Superseded by a later record of the same certification for the same person.
     Renewed,
+    /// Its holder has left the partner.
+    Left,
 }
 
 impl Status {
@@ -43,7 +48,13 @@ impl Status {
             Status::Expiring => "expiring",
             Status::Expired => "expired",
             Status::Renewed => "renewed",
+            Status::Left => "holder left",
         }
+    }
+
+    /// Whether a certification in this state counts (for tiers, gates and learning paths).
+    pub fn is_valid(self) -> bool {
+        matches!(self, Status::Active | Status::Expiring)
     }
 }
 
@@ -73,6 +84,7 @@ pub fn passes(certification: &Certification, score: Decimal) -> bool {
 /// It is valid through its expiry day and expired from the day after.
 pub fn status(held: &Held, today: Date, warn_days: u32) -> Status {
     match held.expires_on {
+        _ if held.left_on.is_some_and(|left| today >= left) => Status::Left,
         _ if held.retired => Status::Expired,
         Some(expires) if today > expires => Status::Expired,
         Some(expires) if (expires - today).whole_days() <= i64::from(warn_days) => Status::Expiring,
@@ -117,7 +129,7 @@ pub fn path_progress(
             h.person == person
                 && &h.certification == step
                 && h.earned_on <= today
-                && status(h, today, 0) != Status::Expired
+                && status(h, today, 0).is_valid()
         })
     };
     PathProgress {
@@ -164,7 +176,7 @@ pub fn counts(held: &[Held], catalog: &[Certification], today: Date) -> Counts {
     let mut by_certification: BTreeMap<String, BTreeSet<uuid::Uuid>> = BTreeMap::new();
     for h in held
         .iter()
-        .filter(|h| h.earned_on <= today && status(h, today, 0) != Status::Expired)
+        .filter(|h| h.earned_on <= today && status(h, today, 0).is_valid())
     {
         let Some(cert) = catalog.iter().find(|c| c.key == h.certification) else {
             continue;
@@ -545,6 +557,7 @@ mod tests {
             earned_on,
             expires_on: expiry(c, earned_on),
             retired: false,
+            left_on: None,
         }
     }
 
@@ -690,6 +703,17 @@ mod tests {
             Status::Active,
             "91 days before"
         );
+        let left = Held {
+            left_on: Some(date!(2026 - 06 - 15)),
+            ..h.clone()
+        };
+        assert_eq!(status(&left, date!(2026 - 06 - 14), 90), Status::Active);
+        assert_eq!(
+            status(&left, date!(2026 - 06 - 15), 90),
+            Status::Left,
+            "counts for nothing from the day they left"
+        );
+        assert!(!Status::Left.is_valid());
         let retired = Held { retired: true, ..h };
         assert_eq!(status(&retired, date!(2026 - 01 - 01), 90), Status::Expired);
     }

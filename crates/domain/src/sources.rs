@@ -122,10 +122,7 @@ pub fn people_meeting(
     match certified {
         Certified::Records(held) => held
             .iter()
-            .filter(|h| {
-                h.earned_on <= today
-                    && enablement::status(h, today, 0) != enablement::Status::Expired
-            })
+            .filter(|h| h.earned_on <= today && enablement::status(h, today, 0).is_valid())
             .filter(|h| {
                 catalog
                     .iter()
@@ -331,6 +328,7 @@ mod tests {
             earned_on,
             expires_on: enablement::expiry(c, earned_on),
             retired: false,
+            left_on: None,
         }
     }
 

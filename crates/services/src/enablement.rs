@@ -31,6 +31,7 @@ pub(crate) fn held(row: &store::certifications::RecordRow) -> Result<Held> {
             .map(|d| time::Date::parse(d, DATE).map_err(|e| corrupt("expires_on", e)))
             .transpose()?,
         retired: row.retired != 0,
+        left_on: row.contact_archived_at.map(|at| at.date()),
     })
 }
 
@@ -345,7 +346,9 @@ impl Services {
             let mut reminded = false;
             for row in rows {
                 let h = held(row)?;
-                let Some(expires) = h.expires_on.filter(|_| !h.retired) else {
+                // Nothing to renew once retired, or once its holder has left the partner.
+                let left = enablement::status(&h, today, 0) == enablement::Status::Left;
+                let Some(expires) = h.expires_on.filter(|_| !h.retired && !left) else {
                     continue;
                 };
                 let last = row.last_reminder.and_then(|d| u32::try_from(d).ok());

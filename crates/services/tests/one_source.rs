@@ -339,3 +339,30 @@ async fn an_import_finds_a_person_by_email_whatever_its_case_and_learning_paths_
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_person_who_left_the_partner_counts_for_nothing_from_that_day() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let a = w.partner_a;
+        certify(s, &w.manager, a, "ana@alpha.com").await;
+        assert!(s.eligibility(&w.manager, a).await.unwrap()[0].allowed);
+        let records = s.certification_records(&w.manager, a).await.unwrap();
+        s.archive_contact(&w.manager, records[0].contact_id)
+            .await
+            .unwrap();
+
+        let records = s.certification_records(&w.manager, a).await.unwrap();
+        assert_eq!(records[0].status, domain::enablement::Status::Left);
+        let gates = s.eligibility(&w.manager, a).await.unwrap();
+        assert_eq!(
+            gates[0].reason.as_deref(),
+            Some(
+                "to register deals your organisation needs one active sales certification; it has 0"
+            )
+        );
+        let facts = s.partner_facts(&w.manager, a).await.unwrap();
+        assert_eq!(facts.certified_people, 0);
+    })
+    .await;
+}

@@ -11,6 +11,8 @@ pub struct RecordRow {
     pub contact_id: Uuid,
     pub contact_name: String,
     pub contact_email: Option<String>,
+    /// When the person left the partner (their contact was archived).
+    pub contact_archived_at: Option<OffsetDateTime>,
     /// A catalog key.
     pub certification: String,
     /// 'YYYY-MM-DD'.
@@ -59,7 +61,7 @@ pub async fn insert(tx: &mut Tx, record: &NewRecord<'_>, at: OffsetDateTime) -> 
 }
 
 const SELECT: &str = "SELECT r.id, r.partner_id, r.contact_id, c.name AS contact_name, c.email AS contact_email, \
-     r.certification, r.earned_on, r.expires_on, r.score, r.retired, r.last_reminder, r.source, r.evidence \
+     c.archived_at AS contact_archived_at, r.certification, r.earned_on, r.expires_on, r.score, r.retired, r.last_reminder, r.source, r.evidence \
      FROM certification_records r JOIN contacts c ON c.id = r.contact_id";
 
 /// A partner's records, by person then newest first.
