@@ -76,6 +76,39 @@ impl Action {
     }
 }
 
+/// The own-organisation rule: our people see every partner's records, a partner's people
+/// only their own organisation's (`own`).
+pub fn sees_partner(role: Role, own: Option<uuid::Uuid>, partner: uuid::Uuid) -> bool {
+    role.is_internal() || own == Some(partner)
+}
+
+/// Who ticks an onboarding item by hand: those who manage partners any item, a partner's
+/// people the items the partner owns. Observed items are ticked by the system alone (the
+/// service refuses them before asking this).
+pub fn may_tick_onboarding_item(role: Role, owner: &str) -> bool {
+    Action::ManagePartners.allows(role) || (owner == "partner" && role.is_partner_side())
+}
+
+/// The roles an account with `role` may give the accounts it creates: an admin any, a
+/// partner admin its organisation's two.
+pub fn assignable_roles(role: Role) -> &'static [Role] {
+    match role {
+        Admin => Role::ALL,
+        PartnerAdmin => &[PartnerAdmin, PartnerUser],
+        _ => &[],
+    }
+}
+
+/// The roles offered on the list of users: those of the creator's own side (a partner's
+/// people are added from their partner's page).
+pub fn assignable_on_users_list(role: Role) -> Vec<Role> {
+    assignable_roles(role)
+        .iter()
+        .copied()
+        .filter(|r| r.is_partner_side() == role.is_partner_side())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +150,35 @@ mod tests {
             "this needs one of these roles: Administrator, Partner manager, Sales"
         );
         assert_eq!(Action::ImportRates.roles(), [Admin, Finance]);
+    }
+
+    #[test]
+    fn the_per_record_rules() {
+        let (alpha, bravo) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+        assert!(sees_partner(Sales, None, bravo));
+        assert!(sees_partner(PartnerUser, Some(alpha), alpha));
+        assert!(!sees_partner(PartnerAdmin, Some(alpha), bravo));
+        assert!(
+            !sees_partner(PartnerUser, None, alpha),
+            "no organisation, nothing"
+        );
+
+        assert!(may_tick_onboarding_item(PartnerManager, "marketing"));
+        assert!(may_tick_onboarding_item(PartnerUser, "partner"));
+        assert!(!may_tick_onboarding_item(PartnerAdmin, "partner_manager"));
+        assert!(!may_tick_onboarding_item(Sales, "partner"));
+
+        assert_eq!(assignable_roles(PartnerAdmin), [PartnerAdmin, PartnerUser]);
+        assert!(assignable_roles(PartnerUser).is_empty());
+        assert!(assignable_roles(PartnerManager).is_empty());
+        assert_eq!(assignable_roles(Admin).len(), 8);
+        assert_eq!(
+            assignable_on_users_list(Admin),
+            [Admin, PartnerManager, Sales, Marketing, Finance, Executive]
+        );
+        assert_eq!(
+            assignable_on_users_list(PartnerAdmin),
+            [PartnerAdmin, PartnerUser]
+        );
     }
 }

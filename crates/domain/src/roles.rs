@@ -24,15 +24,6 @@ impl Role {
     pub fn is_internal(self) -> bool {
         !self.is_partner_side()
     }
-
-    /// The roles an account with this role may hand out.
-    pub fn assignable_roles(self) -> &'static [Role] {
-        match self {
-            Role::Admin => <Role as crate::validation::Choice>::ALL,
-            Role::PartnerAdmin => &[Role::PartnerAdmin, Role::PartnerUser],
-            _ => &[],
-        }
-    }
 }
 
 #[cfg(test)]
@@ -47,18 +38,6 @@ mod tests {
         }
         assert!(Role::PartnerUser.is_partner_side());
         assert!(Role::Executive.is_internal());
-    }
-
-    #[test]
-    fn partner_admin_assigns_only_partner_roles() {
-        assert!(
-            Role::PartnerAdmin
-                .assignable_roles()
-                .iter()
-                .all(|r| r.is_partner_side())
-        );
-        assert!(Role::PartnerUser.assignable_roles().is_empty());
-        assert!(Role::PartnerManager.assignable_roles().is_empty());
     }
 
     #[test]

@@ -97,7 +97,7 @@ impl Actor {
 
     /// Whether this actor may see the records of a partner organisation at all.
     pub fn sees_partner(&self, partner_id: Uuid) -> bool {
-        self.is_internal() || self.partner_id == Some(partner_id)
+        domain::permissions::sees_partner(self.role, self.partner_id, partner_id)
     }
 }
 

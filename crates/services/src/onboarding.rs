@@ -87,11 +87,6 @@ pub struct Checklist {
     pub health_checks_due: Vec<u32>,
 }
 
-fn may_tick(actor: &Actor, owner: &str) -> bool {
-    actor.may(domain::permissions::Action::ManagePartners)
-        || (owner == "partner" && actor.role.is_partner_side())
-}
-
 pub const HEALTH_STATUSES: [&str; 3] = ["on_track", "at_risk", "off_track"];
 
 impl Services {
@@ -156,7 +151,8 @@ impl Services {
                         .map(|s| onboarding::roadmap_stage((due - s).whole_days()))
                         .unwrap_or("Day 0")
                         .to_owned(),
-                    can_tick: may_tick(actor, &row.owner) && !observed,
+                    can_tick: domain::permissions::may_tick_onboarding_item(actor.role, &row.owner)
+                        && !observed,
                     overdue: !done && today > due,
                     id: row.id,
                     key: row.key,
@@ -237,7 +233,7 @@ impl Services {
             return Err(Error::NotFound);
         }
         require(
-            may_tick(actor, &item.owner),
+            domain::permissions::may_tick_onboarding_item(actor.role, &item.owner),
             "this item is ticked by its owner",
         )?;
         // What the system observes (certifications held, a first joint win) is never claimed.

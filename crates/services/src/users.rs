@@ -31,7 +31,7 @@ impl Services {
     pub async fn create_user(&self, actor: &Actor, input: &NewUserInput) -> Result<User> {
         actor.require(Action::ManageUsers)?;
         let new = input.validate().map_err(Error::Invalid)?;
-        if !actor.role.assignable_roles().contains(&new.role) {
+        if !domain::permissions::assignable_roles(actor.role).contains(&new.role) {
             return Err(Error::field(
                 "role",
                 format!("you cannot create accounts with role {}", new.role.as_str()),

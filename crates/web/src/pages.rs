@@ -1955,12 +1955,7 @@ async fn users_view(
         .await
         .map_err(service_error)?;
     let role = auth.actor.role;
-    let assignable: Vec<Role> = role
-        .assignable_roles()
-        .iter()
-        .copied()
-        .filter(|r| r.is_partner_side() == role.is_partner_side())
-        .collect();
+    let assignable = domain::permissions::assignable_on_users_list(role);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
