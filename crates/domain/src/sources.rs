@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use rust_decimal::Decimal;
 use time::Date;
 
-use crate::enablement::{self, Held};
+use crate::enablement::held::{self as enablement, Held};
 use crate::program::Program;
 use crate::program::certifications::{Certification, Level};
 use crate::program::history::QuarterFacts;
