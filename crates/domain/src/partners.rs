@@ -5,7 +5,7 @@ use crate::validation::{Choice, FieldError, Validation, is_valid_domain};
 use serde::{Deserialize, Serialize};
 
 choice_enum! {
-    /// What kind of business the partner is (seed 002).
+    /// What kind of business the partner is.
     PartnerType {
         SystemsIntegrator => ("si", "Systems integrator"),
         Technology => ("technology", "ISV / technology"),
@@ -37,7 +37,7 @@ choice_enum! {
 }
 
 choice_enum! {
-    /// Where a partner stands in its relationship with us (DOMAIN.md §2).
+    /// Where a partner stands in its relationship with us.
     LifecycleStage {
         Prospect => ("prospect", "Prospect"),
         Recruiting => ("recruiting", "Recruiting"),

@@ -1,4 +1,4 @@
-//! Deal registration (DOMAIN.md §5): who registered which customer, whether it conflicts
+//! Deal registration: who registered which customer, whether it conflicts
 //! with another partner's registration, the direct pipeline or an existing customer, and
 //! what the program's policy decides.
 

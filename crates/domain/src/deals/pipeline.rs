@@ -1,4 +1,4 @@
-//! The pipeline tracker's figures (DOMAIN.md §5): weighted pipeline (Σ value × probability)
+//! The pipeline tracker's figures: weighted pipeline (Σ value × probability)
 //! by quarter of expected close, by tier and by partner; deal velocity (registration to
 //! close) against the target; stale deals (no activity for the policy's days).
 //!

@@ -1,4 +1,4 @@
-//! A deal registration (DOMAIN.md §5, seed 002): its fields as a partner types them, its
+//! A deal registration: its fields as a partner types them, its
 //! states and the moves between them, and the dates the policy sets (decision due, protected
 //! until, extensions).
 
@@ -24,7 +24,7 @@ choice_enum! {
 }
 
 choice_enum! {
-    /// The sales stage (seed 002).
+    /// The sales stage.
     Stage {
         Discovery => ("discovery", "Discovery"),
         Demo => ("demo", "Demo"),
@@ -64,7 +64,7 @@ impl Status {
         )
     }
 
-    /// The states a registration may move to from this one (DOMAIN.md §5).
+    /// The states a registration may move to from this one.
     pub fn next(self) -> &'static [Status] {
         use Status::*;
         match self {

@@ -1,4 +1,4 @@
-//! The certification catalog (seed 002, DOMAIN.md §4): what partners' people can be certified
+//! The certification catalog: what partners' people can be certified
 //! in. Tier criteria may ask for a number of people holding a given certification; the
 //! enablement features read the same catalog for requirements, pass marks and validity.
 

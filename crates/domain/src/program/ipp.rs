@@ -1,4 +1,4 @@
-//! The Ideal Partner Profile (seed 002, DOMAIN.md §3): weighted categories of criteria, each
+//! The Ideal Partner Profile: weighted categories of criteria, each
 //! criterion scored 0–5 by whoever qualifies the partner, and hard red flags. The fit score
 //! runs 0–100 and names what each criterion contributed; any red flag disqualifies.
 

@@ -1,4 +1,4 @@
-//! The onboarding checklist template (seed 002, DOMAIN.md §4): what a partner and our teams
+//! The onboarding checklist template: what a partner and our teams
 //! do after signing, who owns each item, when it is due, what evidence closes it and which
 //! items the system can observe and close itself.
 
@@ -426,7 +426,7 @@ impl Observed {
     }
 }
 
-/// The enablement roadmap stage (seed 002) an item due `due_days` after the start falls in.
+/// The enablement roadmap stage an item due `due_days` after the start falls in.
 pub fn roadmap_stage(due_days: i64) -> &'static str {
     match due_days {
         ..=0 => "Day 0",

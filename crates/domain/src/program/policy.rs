@@ -1,6 +1,6 @@
 //! The policy sections of `program.toml` that the deal-registration, co-sell, MDF, commission,
 //! SLA, RACI and metric features read. Each section may be left out or written in part: what
-//! is not written takes the playbooks' default (DOMAIN.md §5–9), so every default lives here
+//! is not written takes the playbooks' default, so every default lives here
 //! and in `default_program.toml`, and a test keeps the two equal.
 
 use std::collections::BTreeMap;
@@ -60,7 +60,7 @@ fn rising(checks: &mut Checks, path: &str, field: &str, values: &[Decimal]) {
     }
 }
 
-/// Deal stages in sales order (DOMAIN.md §5); closed stages are outcomes, not steps.
+/// Deal stages in sales order; closed stages are outcomes, not steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DealStage {
@@ -631,7 +631,7 @@ impl Slas {
     }
 }
 
-/// Teams named in the RACI matrix (seed 000's stakeholder map).
+/// Teams named in the RACI matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Team {
@@ -673,7 +673,7 @@ pub enum Raci {
 }
 
 /// Who does what for each partner activity: activity key → team → R/A/C/I. Without an R the
-/// accountable team does the work itself (seed 000's contract review).
+/// accountable team does the work itself.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
 pub struct RaciMatrix(pub BTreeMap<String, BTreeMap<Team, Raci>>);

@@ -1,4 +1,4 @@
-//! When a partner should move between tiers (DOMAIN.md §1, `[progression]`): an upgrade is
+//! When a partner should move between tiers (`[progression]`): an upgrade is
 //! proposed after qualifying for a higher tier in enough consecutive quarters; a downgrade
 //! starts with a notice and a remediation period when the partner stays below its tier's keep
 //! criteria (or a certification lapses), and is proposed only if remediation fails. A manager

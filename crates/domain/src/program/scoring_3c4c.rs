@@ -1,4 +1,4 @@
-//! 3C/4C partner evaluation (seed 002, DOMAIN.md §3): Capacity, Capability, Commitment and
+//! 3C/4C partner evaluation: Capacity, Capability, Commitment and
 //! optionally Customers, each scored 0–5, weighted, and placed in a decision band.
 
 use rust_decimal::Decimal;
