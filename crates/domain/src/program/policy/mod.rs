@@ -1,0 +1,48 @@
+//! The policy sections of `program.toml` that the deal-registration, co-sell, MDF, commission,
+//! SLA, RACI and metric features read. Each section may be left out or written in part: what
+//! is not written takes the playbooks' default, so every default lives here
+//! and in `default_program.toml`, and a test keeps the two equal.
+
+use super::Checks;
+
+mod checks;
+
+mod alignment;
+mod deals;
+mod enablement;
+mod insight;
+mod money;
+
+pub use alignment::*;
+pub use deals::*;
+pub use enablement::*;
+pub use insight::*;
+pub use money::*;
+
+/// Every policy section, as read from the file or defaulted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Policies {
+    pub deal_registration: DealRegistration,
+    pub co_sell: CoSell,
+    pub mdf: Mdf,
+    pub commissions: Commissions,
+    pub slas: Slas,
+    pub raci: RaciMatrix,
+    pub targets: Targets,
+    pub health_score: HealthScore,
+    pub enablement: Enablement,
+}
+
+impl Policies {
+    pub(super) fn check(&self, checks: &mut Checks, tiers: &[String], certification_keys: &[&str]) {
+        self.deal_registration.check(checks, tiers);
+        self.co_sell.check(checks);
+        self.mdf.check(checks);
+        self.commissions.check(checks, tiers);
+        self.slas.check(checks);
+        self.raci.check(checks);
+        self.targets.check(checks);
+        self.health_score.check(checks);
+        self.enablement.check(checks, certification_keys);
+    }
+}
