@@ -1,0 +1,691 @@
+//! Reading `program.toml`: the file as written (with positions), located problems with a fix
+//! for each, and the checked [`Program`] when there is no error.
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in a program file, located and explained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub severity: Severity,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+    pub fix: String,
+}
+
+impl std::fmt::Display for Issue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}: {kind}: {}\n  fix: {}",
+            self.line, self.column, self.message, self.fix
+        )
+    }
+}
+
+// ---- the file as written, with positions ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    program: RawInfo,
+    review: Review,
+    progression: Progression,
+    tiers: Spanned<Vec<Spanned<RawTier>>>,
+    #[serde(default = "certifications::default_catalog")]
+    certifications: Vec<certifications::Certification>,
+    #[serde(default)]
+    onboarding: onboarding::Onboarding,
+    #[serde(default)]
+    deal_registration: policy::DealRegistration,
+    #[serde(default)]
+    co_sell: policy::CoSell,
+    #[serde(default)]
+    mdf: policy::Mdf,
+    #[serde(default)]
+    commissions: policy::Commissions,
+    #[serde(default)]
+    slas: policy::Slas,
+    #[serde(default)]
+    raci: policy::RaciMatrix,
+    #[serde(default)]
+    targets: policy::Targets,
+    #[serde(default)]
+    health_score: policy::HealthScore,
+    #[serde(default)]
+    enablement: policy::Enablement,
+    #[serde(default)]
+    ipp: ipp::Ipp,
+    #[serde(default)]
+    scoring_3c4c: scoring_3c4c::Scoring3c4c,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInfo {
+    name: String,
+    currency: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTier {
+    key: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    entry: RawCriteria,
+    keep: Option<Spanned<RawCriteria>>,
+    benefits: RawBenefits,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields, default)]
+struct RawCriteria {
+    sourced_revenue_12m: Option<Spanned<Decimal>>,
+    certified_people: Option<Spanned<u32>>,
+    advanced_certified_people: Option<Spanned<u32>>,
+    customer_references: Option<Spanned<u32>>,
+    qbrs_per_year: Option<Spanned<u32>>,
+    executive_sponsor: Option<Spanned<SponsorLevel>>,
+    co_marketing_per_year: Option<Spanned<u32>>,
+    min_ipp_score: Option<Spanned<u32>>,
+    certifications: Option<std::collections::BTreeMap<String, Spanned<u32>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBenefits {
+    discount_percent: Spanned<Decimal>,
+    mdf_per_year: Spanned<Decimal>,
+    deal_protection_days: u32,
+    support_response_hours: u32,
+    partner_manager: Coverage,
+    #[serde(default)]
+    portal_sections: Vec<String>,
+}
+
+/// Turns byte offsets into 1-based line and column.
+struct Locator<'a>(&'a str);
+
+impl Locator<'_> {
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let before = &self.0[..offset.min(self.0.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
+        (line, column)
+    }
+
+    fn issue(
+        &self,
+        severity: Severity,
+        span: std::ops::Range<usize>,
+        message: String,
+        fix: &str,
+    ) -> Issue {
+        let (line, column) = self.at(span.start);
+        Issue {
+            severity,
+            line,
+            column,
+            message,
+            fix: fix.to_owned(),
+        }
+    }
+}
+
+/// Checks of the sections that are read into plain types: each problem is located by the
+/// dotted path of the value it concerns (`commissions.accelerators.2.multiplier`).
+pub(crate) struct Checks<'a> {
+    locate: Locator<'a>,
+    document: Option<Spanned<toml::de::DeTable<'a>>>,
+    issues: Vec<Issue>,
+}
+
+impl<'a> Checks<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            locate: Locator(text),
+            document: toml::de::DeTable::parse(text).ok(),
+            issues: Vec::new(),
+        }
+    }
+
+    /// Where the value at `path` is written, or the nearest enclosing table that is; None
+    /// when the file does not mention the section at all (the value is a shipped default).
+    fn span_of(&self, path: &str) -> Option<std::ops::Range<usize>> {
+        use toml::de::{DeTable, DeValue};
+        fn entry<'v, 'i>(table: &'v DeTable<'i>, key: &str) -> Option<&'v Spanned<DeValue<'i>>> {
+            table
+                .iter()
+                .find(|(k, _)| k.get_ref().as_ref() == key)
+                .map(|(_, v)| v)
+        }
+        let mut segments = path.split('.');
+        let mut current = entry(self.document.as_ref()?.get_ref(), segments.next()?)?;
+        for segment in segments {
+            let next = match current.get_ref() {
+                DeValue::Table(table) => entry(table, segment),
+                DeValue::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            match next {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        Some(current.span())
+    }
+
+    pub(crate) fn error(&mut self, path: &str, message: String, fix: &str) {
+        let issue = match self.span_of(path) {
+            Some(span) => self.locate.issue(Severity::Error, span, message, fix),
+            None => Issue {
+                severity: Severity::Error,
+                line: 1,
+                column: 1,
+                message: format!("{message} (a shipped default: the file does not set `{path}`)"),
+                fix: format!("{fix}; or write the section so it fits this program"),
+            },
+        };
+        self.issues.push(issue);
+    }
+
+    pub(crate) fn known_tier(&mut self, path: &str, key: &str, tiers: &[String]) {
+        if !tiers.iter().any(|t| t == key) {
+            self.error(
+                path,
+                format!("{path} names tier '{key}', which the program does not define"),
+                &format!("use one of the tier keys: {}", tiers.join(", ")),
+            );
+        }
+    }
+
+    pub(crate) fn weights_sum_to_100(&mut self, path: &str, sum: u32) {
+        if sum != 100 {
+            self.error(
+                path,
+                format!("the weights in {path} add up to {sum}, not 100"),
+                "adjust the weights so they add up to 100",
+            );
+        }
+    }
+}
+
+/// A plain-language fix for what the TOML reader refused.
+fn fix_for(message: &str) -> &'static str {
+    if message.contains("unknown field") {
+        "remove this key or correct its spelling to one of the keys listed"
+    } else if message.contains("untagged enum Owner") {
+        "write one of the teams (sales, marketing, product, finance, legal, customer_success, partner_manager, executive) or \"partner\""
+    } else if message.contains("unknown variant") {
+        "use one of the values listed"
+    } else if message.contains("missing field") {
+        "add the missing key to this table (`partneros program init` writes a complete example)"
+    } else if message.contains("invalid type") {
+        "write the value as the type named: numbers without quotes, text in quotes, lists in [ ]"
+    } else if message.contains("duplicate key") {
+        "keep one of the two keys"
+    } else {
+        "check the TOML syntax on this line (quotes, brackets, `key = value`)"
+    }
+}
+
+impl RawCriteria {
+    /// Criteria with unset values taken from `base` (keep defaults to entry) or zero.
+    fn resolve(&self, base: Option<&Criteria>) -> Criteria {
+        let zero = Criteria {
+            sourced_revenue_12m: Decimal::ZERO,
+            certified_people: 0,
+            advanced_certified_people: 0,
+            customer_references: 0,
+            qbrs_per_year: 0,
+            executive_sponsor: SponsorLevel::None,
+            co_marketing_per_year: 0,
+            min_ipp_score: 0,
+            certifications: Default::default(),
+        };
+        let base = base.unwrap_or(&zero);
+        Criteria {
+            sourced_revenue_12m: self
+                .sourced_revenue_12m
+                .as_ref()
+                .map_or(base.sourced_revenue_12m, |v| *v.get_ref()),
+            certified_people: self
+                .certified_people
+                .as_ref()
+                .map_or(base.certified_people, |v| *v.get_ref()),
+            advanced_certified_people: self
+                .advanced_certified_people
+                .as_ref()
+                .map_or(base.advanced_certified_people, |v| *v.get_ref()),
+            customer_references: self
+                .customer_references
+                .as_ref()
+                .map_or(base.customer_references, |v| *v.get_ref()),
+            qbrs_per_year: self
+                .qbrs_per_year
+                .as_ref()
+                .map_or(base.qbrs_per_year, |v| *v.get_ref()),
+            executive_sponsor: self
+                .executive_sponsor
+                .as_ref()
+                .map_or(base.executive_sponsor, |v| *v.get_ref()),
+            co_marketing_per_year: self
+                .co_marketing_per_year
+                .as_ref()
+                .map_or(base.co_marketing_per_year, |v| *v.get_ref()),
+            min_ipp_score: self
+                .min_ipp_score
+                .as_ref()
+                .map_or(base.min_ipp_score, |v| *v.get_ref()),
+            // A keep table's certifications override the entry's one by one.
+            certifications: {
+                let mut merged = base.certifications.clone();
+                for (key, count) in self.certifications.iter().flatten() {
+                    merged.insert(key.clone(), *count.get_ref());
+                }
+                merged
+            },
+        }
+    }
+}
+
+/// Each criterion by name, its value as a comparable number, and where it was written.
+fn criteria_values(
+    c: &Criteria,
+    raw: &RawCriteria,
+) -> Vec<(&'static str, Decimal, Option<std::ops::Range<usize>>)> {
+    let span = |v: &Option<Spanned<u32>>| v.as_ref().map(|s| s.span());
+    vec![
+        (
+            "sourced_revenue_12m",
+            c.sourced_revenue_12m,
+            raw.sourced_revenue_12m.as_ref().map(|s| s.span()),
+        ),
+        (
+            "certified_people",
+            c.certified_people.into(),
+            span(&raw.certified_people),
+        ),
+        (
+            "advanced_certified_people",
+            c.advanced_certified_people.into(),
+            span(&raw.advanced_certified_people),
+        ),
+        (
+            "customer_references",
+            c.customer_references.into(),
+            span(&raw.customer_references),
+        ),
+        (
+            "qbrs_per_year",
+            c.qbrs_per_year.into(),
+            span(&raw.qbrs_per_year),
+        ),
+        (
+            "executive_sponsor",
+            (c.executive_sponsor as u32).into(),
+            raw.executive_sponsor.as_ref().map(|s| s.span()),
+        ),
+        (
+            "co_marketing_per_year",
+            c.co_marketing_per_year.into(),
+            span(&raw.co_marketing_per_year),
+        ),
+        (
+            "min_ipp_score",
+            c.min_ipp_score.into(),
+            span(&raw.min_ipp_score),
+        ),
+    ]
+}
+
+fn benefits_differing(a: &Benefits, b: &Benefits) -> usize {
+    [
+        a.discount_percent != b.discount_percent,
+        a.mdf_per_year != b.mdf_per_year,
+        a.deal_protection_days != b.deal_protection_days,
+        a.support_response_hours != b.support_response_hours,
+        a.partner_manager != b.partner_manager,
+        a.portal_sections != b.portal_sections,
+    ]
+    .iter()
+    .filter(|d| **d)
+    .count()
+}
+
+/// Parses and checks a program file. Returns the program when it has no errors (warnings
+/// may remain), and every issue found either way, in file order.
+pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
+    let locate = Locator(text);
+    let raw: RawFile = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim().replace('\n', " ");
+            let fix = fix_for(&message);
+            return (
+                None,
+                vec![locate.issue(Severity::Error, span, message, fix)],
+            );
+        }
+    };
+    let mut issues = Vec::new();
+    let mut error = |span: std::ops::Range<usize>, message: String, fix: &str| {
+        issues.push(locate.issue(Severity::Error, span, message, fix))
+    };
+
+    let currency = raw.program.currency.get_ref();
+    // The code exactly as ISO 4217 writes it: the file is the program's record, not a form
+    // to tidy, so "usd" is refused too.
+    if crate::money::minor_units(currency).is_none() {
+        error(
+            raw.program.currency.span(),
+            format!("currency '{currency}' is not an ISO 4217 currency"),
+            "write the capital three-letter code of a currency in use, e.g. \"USD\" or \"EUR\"",
+        );
+    }
+    if raw.progression.upgrade_after_quarters == 0 || raw.progression.downgrade_after_quarters == 0
+    {
+        error(
+            0..0,
+            "progression: upgrade_after_quarters and downgrade_after_quarters must be at least 1"
+                .into(),
+            "set them to 1 or more (the default is 2)",
+        );
+    }
+    if raw.tiers.get_ref().is_empty() {
+        error(
+            raw.tiers.span(),
+            "the program has no tiers".into(),
+            "add at least one [[tiers]] table",
+        );
+    }
+
+    let mut tiers: Vec<TierDef> = Vec::new();
+    let mut raws: Vec<&RawTier> = Vec::new();
+    let mut warnings = Vec::new();
+    for spanned in raw.tiers.get_ref() {
+        let tier = spanned.get_ref();
+        let key = tier.key.get_ref();
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            error(
+                tier.key.span(),
+                format!("tier key '{key}' must be lower-case letters, digits or _"),
+                "use a short lower-case key such as \"gold\"",
+            );
+        }
+        if tiers.iter().any(|t| &t.key == key) {
+            error(
+                tier.key.span(),
+                format!("tier key '{key}' is used twice"),
+                "give every tier its own key",
+            );
+        }
+        let entry = tier.entry.resolve(None);
+        let keep = tier
+            .keep
+            .as_ref()
+            .map(|k| k.get_ref().resolve(Some(&entry)))
+            .unwrap_or_else(|| entry.clone());
+        for ((name, entry_value, _), (_, keep_value, span)) in criteria_values(&entry, &tier.entry)
+            .into_iter()
+            .zip(criteria_values(
+                &keep,
+                tier.keep
+                    .as_ref()
+                    .map(|k| k.get_ref())
+                    .unwrap_or(&RawCriteria::default()),
+            ))
+        {
+            if keep_value > entry_value {
+                error(
+                    span.unwrap_or(spanned.span()),
+                    format!(
+                        "tier {key}: keep.{name} ({keep_value}) is stricter than entry.{name} ({entry_value})"
+                    ),
+                    "keep criteria must be at most the entry criteria; lower the keep value or raise the entry value",
+                );
+            }
+        }
+        if entry.advanced_certified_people > entry.certified_people {
+            error(
+                tier.entry
+                    .advanced_certified_people
+                    .as_ref()
+                    .map(|s| s.span())
+                    .unwrap_or(spanned.span()),
+                format!(
+                    "tier {key}: {} advanced certified people but only {} certified people",
+                    entry.advanced_certified_people, entry.certified_people
+                ),
+                "advanced certifications count among certified people; raise certified_people",
+            );
+        }
+        let catalog_keys: Vec<&str> = raw.certifications.iter().map(|c| c.key.as_str()).collect();
+        let keep_raw = tier.keep.as_ref().map(|k| k.get_ref());
+        for (table, raw_criteria) in [("entry", Some(&tier.entry)), ("keep", keep_raw)] {
+            for (cert, count) in raw_criteria
+                .and_then(|r| r.certifications.as_ref())
+                .into_iter()
+                .flatten()
+            {
+                if !catalog_keys.contains(&cert.as_str()) {
+                    error(
+                        count.span(),
+                        format!(
+                            "tier {key}: {table}.certifications names '{cert}', which is not in the certification catalog"
+                        ),
+                        &format!(
+                            "use one of the catalog's keys ({}) or add it under [[certifications]]",
+                            catalog_keys.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        for (cert, keep_count) in &keep.certifications {
+            let entry_count = entry.certifications.get(cert).copied().unwrap_or(0);
+            if *keep_count > entry_count {
+                let span = keep_raw
+                    .and_then(|k| k.certifications.as_ref())
+                    .and_then(|m| m.get(cert))
+                    .map(|c| c.span())
+                    .unwrap_or(spanned.span());
+                error(
+                    span,
+                    format!(
+                        "tier {key}: keep.certifications.{cert} ({keep_count}) is stricter than entry ({entry_count})"
+                    ),
+                    "keep criteria must be at most the entry criteria",
+                );
+            }
+        }
+        if entry.min_ipp_score > 100 {
+            error(
+                tier.entry
+                    .min_ipp_score
+                    .as_ref()
+                    .map(|s| s.span())
+                    .unwrap_or(spanned.span()),
+                format!(
+                    "tier {key}: min_ipp_score {} is above 100",
+                    entry.min_ipp_score
+                ),
+                "IPP scores run from 0 to 100",
+            );
+        }
+        let b = &tier.benefits;
+        let discount = *b.discount_percent.get_ref();
+        if discount < Decimal::ZERO || discount > Decimal::ONE_HUNDRED {
+            error(
+                b.discount_percent.span(),
+                format!("tier {key}: discount_percent {discount} is outside 0-100"),
+                "write the discount as a percentage, e.g. 15 for 15 %",
+            );
+        }
+        if *b.mdf_per_year.get_ref() < Decimal::ZERO {
+            error(
+                b.mdf_per_year.span(),
+                format!("tier {key}: mdf_per_year is negative"),
+                "write 0 for no MDF",
+            );
+        }
+        let benefits = Benefits {
+            discount_percent: discount,
+            mdf_per_year: *b.mdf_per_year.get_ref(),
+            deal_protection_days: b.deal_protection_days,
+            support_response_hours: b.support_response_hours,
+            partner_manager: b.partner_manager,
+            portal_sections: b.portal_sections.clone(),
+        };
+        if let (Some(below), Some(below_raw)) = (tiers.last(), raws.last()) {
+            for ((name, value, span), (_, below_value, _)) in criteria_values(&entry, &tier.entry)
+                .into_iter()
+                .zip(criteria_values(&below.entry, &below_raw.entry))
+            {
+                if value < below_value {
+                    error(
+                        span.unwrap_or(spanned.span()),
+                        format!(
+                            "tiers out of order: {key} asks for {name} {value}, less than {} below it asks ({below_value})",
+                            below.key
+                        ),
+                        "list tiers from lowest to highest; each tier's entry criteria must be at least those of the tier before",
+                    );
+                }
+            }
+            for (cert, below_count) in &below.entry.certifications {
+                if !catalog_keys.contains(&cert.as_str()) {
+                    continue; // reported once, as not in the catalog
+                }
+                let count = entry.certifications.get(cert).copied().unwrap_or(0);
+                if count < *below_count {
+                    error(
+                        tier.entry
+                            .certifications
+                            .as_ref()
+                            .and_then(|m| m.get(cert))
+                            .map(|c| c.span())
+                            .unwrap_or(spanned.span()),
+                        format!(
+                            "tiers out of order: {key} asks for {count} people with {cert}, fewer than {} below it asks ({below_count})",
+                            below.key
+                        ),
+                        "a higher tier must ask at least what the tier below asks",
+                    );
+                }
+            }
+            let worse = [
+                (
+                    "discount_percent",
+                    benefits.discount_percent < below.benefits.discount_percent,
+                ),
+                (
+                    "mdf_per_year",
+                    benefits.mdf_per_year < below.benefits.mdf_per_year,
+                ),
+                (
+                    "deal_protection_days",
+                    benefits.deal_protection_days < below.benefits.deal_protection_days,
+                ),
+                (
+                    "support_response_hours",
+                    benefits.support_response_hours > below.benefits.support_response_hours,
+                ),
+                (
+                    "partner_manager",
+                    benefits.partner_manager < below.benefits.partner_manager,
+                ),
+            ];
+            for (name, is_worse) in worse {
+                if is_worse {
+                    warnings.push(locate.issue(
+                        Severity::Warning,
+                        tier.key.span(),
+                        format!("tier {key} offers less {name} than {} below it", below.key),
+                        "a higher tier should never give less than a lower one; check the order of tiers or this value",
+                    ));
+                }
+            }
+            let differing = benefits_differing(&benefits, &below.benefits);
+            if differing < 3 {
+                warnings.push(locate.issue(
+                    Severity::Warning,
+                    tier.key.span(),
+                    format!("tier {key} differs from {} in only {differing} benefit(s)", below.key),
+                    "make each tier differ from the one below in at least 3 benefits, or partners will not see why to move up",
+                ));
+            }
+        }
+        tiers.push(TierDef {
+            key: key.clone(),
+            name: tier.name.clone(),
+            entry,
+            keep,
+            benefits,
+        });
+        raws.push(tier);
+    }
+    issues.extend(warnings);
+    let policies = policy::Policies {
+        deal_registration: raw.deal_registration,
+        co_sell: raw.co_sell,
+        mdf: raw.mdf,
+        commissions: raw.commissions,
+        slas: raw.slas,
+        raci: raw.raci,
+        targets: raw.targets,
+        health_score: raw.health_score,
+        enablement: raw.enablement,
+    };
+    let tier_keys: Vec<String> = tiers.iter().map(|t| t.key.clone()).collect();
+    let mut checks = Checks::new(text);
+    certifications::check(&raw.certifications, &mut checks);
+    raw.onboarding.check(&mut checks);
+    let certification_keys: Vec<&str> = raw.certifications.iter().map(|c| c.key.as_str()).collect();
+    policies.check(&mut checks, &tier_keys, &certification_keys);
+    raw.ipp.check(&mut checks);
+    raw.scoring_3c4c.check(&mut checks);
+    issues.extend(checks.issues);
+    issues.sort_by_key(|i| (i.line, i.column));
+    let has_errors = issues.iter().any(|i| i.severity == Severity::Error);
+    let program = (!has_errors).then(|| Program {
+        name: raw.program.name,
+        currency: currency.clone(),
+        review: raw.review,
+        progression: raw.progression,
+        tiers,
+        certifications: raw.certifications,
+        onboarding: raw.onboarding,
+        policies,
+        ipp: raw.ipp,
+        scoring_3c4c: raw.scoring_3c4c,
+    });
+    (program, issues)
+}
