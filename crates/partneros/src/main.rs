@@ -7,6 +7,7 @@ mod rates_cli;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use domain::users::NewUserInput;
+use partneros::startup::{self, ServerOptions};
 use services::{Actor, Services};
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -405,14 +406,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     init_logging(cli.log_format, matches!(cli.command, Command::Bench { .. }));
     match cli.command {
         Command::Serve { db, server } => {
-            let services = open(&db.database_url, &server).await?;
-            serve(services, &server).await
+            let services = startup::open(&db.database_url, server.config()).await?;
+            let listener = startup::listen(server.listen).await?;
+            println!("PartnerOS listening on http://{}", listener.local_addr()?);
+            serve(services, listener, &server).await
         }
         Command::Demo {
             database_url,
             server,
         } => {
-            let services = open(&database_url, &server).await?;
+            let services = startup::open(&database_url, server.config()).await?;
+            let listener = startup::listen(server.listen).await?;
             let seeded = services.seed_demo().await?;
             println!(
                 "PartnerOS demo {} on {database_url}",
@@ -424,13 +428,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             println!(
                 "Open http://{}/ and sign in with any of these (password: {}):",
-                server.listen,
+                listener.local_addr()?,
                 services::demo::DEMO_PASSWORD
             );
             for (email, _, role, _) in services::demo::DEMO_USERS {
                 println!("  {email:<32} {}", domain::Choice::label(role));
             }
-            serve(services, &server).await
+            serve(services, listener, &server).await
         }
         Command::Migrate { db } => {
             let db = connect(&db.database_url).await?;
@@ -1047,85 +1051,43 @@ async fn connect(url: &str) -> anyhow::Result<store::Db> {
         .with_context(|| format!("cannot open the database {url}"))
 }
 
-async fn open(url: &str, server: &ServeArgs) -> anyhow::Result<Services> {
-    let db = connect(url).await?;
-    db.migrate().await.context("migrating the schema")?;
-    let config = services::Config {
-        session_idle: time::Duration::minutes(server.session_idle_minutes),
-        ..Default::default()
-    };
-    Ok(Services::new(db, config))
-}
-
 pub(crate) async fn open_for_cli(url: &str) -> anyhow::Result<Services> {
-    let db = connect(url).await?;
-    db.migrate().await.context("migrating the schema")?;
-    Ok(Services::new(db, services::Config::default()))
+    startup::open(url, services::Config::default()).await
 }
 
-/// Ticks the scheduler and runs due jobs until the process stops. Every server may run this:
-/// the jobs table hands each job to one of them.
-async fn run_jobs(services: Services, every: std::time::Duration) {
-    let mut ticks = tokio::time::interval(every);
-    loop {
-        ticks.tick().await;
-        let now = store::now();
-        if let Err(e) = services.schedule_jobs(now).await {
-            tracing::error!(error = %e, "scheduling jobs failed");
+impl ServeArgs {
+    fn config(&self) -> services::Config {
+        services::Config {
+            session_idle: time::Duration::minutes(self.session_idle_minutes),
+            ..Default::default()
         }
-        match services.run_due_jobs(now).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(jobs = n, "background jobs ran"),
-            Err(e) => tracing::error!(error = %e, "running jobs failed"),
+    }
+
+    fn options(&self) -> ServerOptions {
+        ServerOptions {
+            secure_cookies: self.secure_cookies,
+            trust_proxy: self.trust_proxy,
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds),
+            jobs_every: (self.jobs_interval_seconds > 0)
+                .then(|| std::time::Duration::from_secs(self.jobs_interval_seconds)),
         }
     }
 }
 
-async fn serve(services: Services, server: &ServeArgs) -> anyhow::Result<()> {
-    let db = services.db.clone();
-    let jobs = (server.jobs_interval_seconds > 0).then(|| {
-        tokio::spawn(run_jobs(
-            services.clone(),
-            std::time::Duration::from_secs(server.jobs_interval_seconds),
-        ))
-    });
-    let state = web::AppState {
+/// Binds, says where (the address actually bound: `--listen 127.0.0.1:0` takes any free
+/// port), and serves until Ctrl-C or SIGTERM.
+async fn serve(
+    services: Services,
+    listener: tokio::net::TcpListener,
+    server: &ServeArgs,
+) -> anyhow::Result<()> {
+    startup::serve(
         services,
-        secure_cookies: server.secure_cookies,
-        trust_proxy: server.trust_proxy,
-    };
-    let listener = tokio::net::TcpListener::bind(server.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", server.listen))?;
-    tracing::info!(address = %server.listen, "PartnerOS listening");
-    let limits = web::Limits {
-        request_timeout: std::time::Duration::from_secs(server.request_timeout_seconds),
-        // Headers are a few hundred bytes: only a stalling client needs longer.
-        header_read_timeout: std::time::Duration::from_secs(10),
-    };
-    web::serve(listener, web::router(state), limits, shutdown_signal()).await?;
-    if let Some(jobs) = jobs {
-        jobs.abort();
-    }
-    db.close().await;
-    tracing::info!("stopped");
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
-    tracing::info!("shutting down: finishing open requests");
+        listener,
+        &server.options(),
+        startup::shutdown_signal(),
+    )
+    .await
 }
 
 fn read_password(from_stdin: bool, prompt: &str) -> anyhow::Result<String> {

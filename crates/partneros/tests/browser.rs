@@ -173,19 +173,20 @@ async fn start_server(backend: store::Backend) -> Server {
             .await
             .unwrap();
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    // The server `partneros serve` runs, timeouts included, so pages are tried as shipped;
+    // on any free port, read back.
+    let listener = partneros::startup::listen(([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = web::router(web::AppState {
-        services: services.clone(),
-        secure_cookies: false,
-        trust_proxy: false,
-    });
-    // The server `partneros serve` runs, timeouts included, so pages are tried as shipped.
-    let limits = web::Limits {
-        request_timeout: std::time::Duration::from_secs(60),
-        header_read_timeout: std::time::Duration::from_secs(10),
+    let options = partneros::startup::ServerOptions {
+        jobs_every: None,
+        ..Default::default()
     };
-    tokio::spawn(web::serve(listener, app, limits, std::future::pending()));
+    let serving = services.clone();
+    tokio::spawn(async move {
+        partneros::startup::serve(serving, listener, &options, std::future::pending()).await
+    });
     Server {
         _db: db,
         services,

@@ -69,29 +69,37 @@ fn cookie(head: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no cookie {name} in\n{head}"))
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Server(Child, u16);
+/// A running `partneros serve` or `demo`: the process, the port it bound, and what it
+/// printed before it said where.
+struct Server(Child, u16, String);
 
 impl Server {
+    /// Starts it on any free port (`--listen 127.0.0.1:0`) and reads the bound address from
+    /// what it prints, so no port is guessed and raced for.
     fn start(args: &[&str]) -> Server {
-        let port = free_port();
-        let listen = format!("127.0.0.1:{port}");
         let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--listen", &listen]);
-        let child = Command::new(BIN)
+        all.extend(["--listen", "127.0.0.1:0"]);
+        let mut child = Command::new(BIN)
             .args(&all)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let server = Server(child, port);
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut printed = String::new();
+        let port = loop {
+            let mut line = String::new();
+            if std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() == 0 {
+                panic!("partneros {args:?} ended before saying where it listens:\n{printed}");
+            }
+            printed.push_str(&line);
+            if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                break digits.parse::<u16>().unwrap();
+            }
+        };
+        child.stdout = Some(stdout.into_inner());
+        let server = Server(child, port, printed);
         for _ in 0..300 {
             if TcpStream::connect(("127.0.0.1", port)).is_ok()
                 && http(port, "GET", "/readyz", &[], "").0 == 200
@@ -103,14 +111,14 @@ impl Server {
         panic!("partneros {args:?} did not become ready");
     }
 
-    /// Sends SIGTERM and returns how the process ended and what it printed.
+    /// Sends SIGTERM and returns how the process ended and everything it printed.
     fn stop(mut self) -> (bool, String) {
         Command::new("kill")
             .args(["-TERM", &self.0.id().to_string()])
             .status()
             .unwrap();
         let status = self.0.wait().unwrap();
-        let mut out = String::new();
+        let mut out = std::mem::take(&mut self.2);
         self.0
             .stdout
             .take()
