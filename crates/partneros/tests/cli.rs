@@ -71,7 +71,12 @@ fn cookie(head: &str, name: &str) -> String {
 
 /// A running `partneros serve` or `demo`: the process, the port it bound, and what it
 /// printed before it said where.
-struct Server(Child, u16, String);
+struct Server(
+    Child,
+    u16,
+    String,
+    std::io::BufReader<std::process::ChildStdout>,
+);
 
 impl Server {
     /// Starts it on any free port (`--listen 127.0.0.1:0`) and reads the bound address from
@@ -98,8 +103,7 @@ impl Server {
                 break digits.parse::<u16>().unwrap();
             }
         };
-        child.stdout = Some(stdout.into_inner());
-        let server = Server(child, port, printed);
+        let server = Server(child, port, printed, stdout);
         for _ in 0..300 {
             if TcpStream::connect(("127.0.0.1", port)).is_ok()
                 && http(port, "GET", "/readyz", &[], "").0 == 200
@@ -119,12 +123,7 @@ impl Server {
             .unwrap();
         let status = self.0.wait().unwrap();
         let mut out = std::mem::take(&mut self.2);
-        self.0
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut out)
-            .unwrap();
+        self.3.read_to_string(&mut out).unwrap();
         (status.success(), out)
     }
 

@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use services::Actor;
 
-use crate::{describe, open_for_cli};
+use super::common::{describe, open_for_cli};
 
 /// Imports a rates file (all or nothing) and prints every problem as FILE:LINE: column:
 /// message, or what was (or, in a dry run, would be) stored.
