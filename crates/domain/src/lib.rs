@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod csv_cell;
+pub mod csv_import;
 pub mod deals;
 pub mod enablement;
 pub mod money;

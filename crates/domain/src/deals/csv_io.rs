@@ -65,11 +65,11 @@ pub struct CsvDeal {
 
 /// Reads the header; the column positions, or every problem with it.
 pub fn header(headers: &csv::StringRecord) -> Result<Vec<Option<usize>>, Vec<RowError>> {
-    let names: Vec<String> = headers
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    let errors = crate::program::history::header_errors(&names, &COLUMNS, &REQUIRED);
+    let names: Vec<String> = headers.iter().map(crate::csv_import::column_key).collect();
+    let errors = crate::csv_import::header_errors(
+        &names,
+        &crate::csv_import::Columns::new(&COLUMNS, &REQUIRED),
+    );
     if errors.is_empty() {
         Ok(COLUMNS
             .iter()

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::matching::{normalize_company_name, registrable_domain};
-use crate::program::history::RowError;
+use crate::csv_import::{Columns, RowError, read_rows};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,153 +67,109 @@ pub fn parse_csv(
     kind: DirectKind,
     currency: &str,
 ) -> (Vec<DirectRecord>, Vec<RowError>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let error = |line: u64, field: &str, message: String| RowError {
-        line,
-        field: field.into(),
-        message,
-    };
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|h| h.to_ascii_lowercase()).collect(),
-        Err(e) => return (Vec::new(), vec![error(1, "header", e.to_string())]),
-    };
-    let mut errors =
-        crate::program::history::header_errors(&headers, kind.columns(), kind.required());
-    if !errors.is_empty() {
-        return (Vec::new(), errors);
-    }
-    let position = |name: &str| headers.iter().position(|h| h == name);
-    let columns: Vec<Option<usize>> = kind.columns().iter().map(|c| position(c)).collect();
     let mut rows = Vec::new();
     let mut seen = std::collections::HashMap::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                errors.push(error(
-                    e.position().map_or(0, |p| p.line()),
-                    "row",
-                    e.to_string(),
-                ));
-                continue;
+    let errors = read_rows(
+        text,
+        &Columns::new(kind.columns(), kind.required()),
+        |row, errors| {
+            let line = row.line;
+            let columns = kind.columns();
+            let cell = |i: usize| row.cell(columns[i]);
+            let before = errors.len();
+            let reference = cell(0).to_owned();
+            let name = cell(1).to_owned();
+            let required = kind.required();
+            if reference.is_empty() {
+                errors.push(row.error(required[0], "is required"));
+            } else if reference.chars().count() > 100 {
+                errors.push(row.error(required[0], "must be at most 100 characters"));
             }
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        // Without the quote our exports put before formula-like cells.
-        let cell = |i: usize| {
-            crate::csv_cell::restore(columns[i].and_then(|c| record.get(c)).unwrap_or(""))
-        };
-        let before = errors.len();
-        let reference = cell(0).to_owned();
-        let name = cell(1).to_owned();
-        let required = kind.required();
-        if reference.is_empty() {
-            errors.push(error(line, required[0], "is required".into()));
-        } else if reference.chars().count() > 100 {
-            errors.push(error(
-                line,
-                required[0],
-                "must be at most 100 characters".into(),
-            ));
-        }
-        let name_key = normalize_company_name(&name);
-        if name.is_empty() {
-            errors.push(error(line, required[1], "is required".into()));
-        } else if name.chars().count() > 200 || name_key.is_empty() {
-            errors.push(error(
-                line,
-                required[1],
-                format!("'{name}' is not a company name"),
-            ));
-        } else if let Some(problem) = crate::validation::name_problem(&name) {
-            errors.push(error(line, required[1], problem.into()));
-        }
-        let website = cell(2).to_owned();
-        let domain = registrable_domain(&website);
-        if !website.is_empty() && domain.is_none() {
-            errors.push(error(
-                line,
-                "website",
-                format!("'{website}' is not a website like acme.com"),
-            ));
-        }
-        let owner = cell(3).to_owned();
-        let (stage, amount, record_currency, status) = if kind == DirectKind::Opportunities {
-            let c = cell(6);
-            let record_currency = if c.is_empty() {
-                currency.to_owned()
+            let name_key = normalize_company_name(&name);
+            if name.is_empty() {
+                errors.push(row.error(required[1], "is required"));
+            } else if name.chars().count() > 200 || name_key.is_empty() {
+                errors.push(row.error(required[1], format!("'{name}' is not a company name")));
+            } else if let Some(problem) = crate::validation::name_problem(&name) {
+                errors.push(row.error(required[1], problem));
+            }
+            let website = cell(2).to_owned();
+            let domain = registrable_domain(&website);
+            if !website.is_empty() && domain.is_none() {
+                errors.push(row.error(
+                    "website",
+                    format!("'{website}' is not a website like acme.com"),
+                ));
+            }
+            let owner = cell(3).to_owned();
+            let (stage, amount, record_currency, status) = if kind == DirectKind::Opportunities {
+                let c = cell(6);
+                let record_currency = if c.is_empty() {
+                    currency.to_owned()
+                } else {
+                    crate::money::currency(c).unwrap_or_else(|e| {
+                        errors.push(row.error("currency", e));
+                        String::new()
+                    })
+                };
+                let amount = match crate::money::amount(cell(5), Some(&record_currency)) {
+                    Ok(a) => a.unwrap_or_default(),
+                    Err(e) => {
+                        errors.push(row.error("amount", e));
+                        Decimal::ZERO
+                    }
+                };
+                let status = match cell(7).to_ascii_lowercase().as_str() {
+                    "" | "open" => "open",
+                    "won" => "won",
+                    "lost" => "lost",
+                    other => {
+                        errors.push(row.error(
+                            "status",
+                            format!("'{other}' is not one of: open, won, lost"),
+                        ));
+                        ""
+                    }
+                };
+                (
+                    cell(4).to_owned(),
+                    amount,
+                    record_currency,
+                    status.to_owned(),
+                )
             } else {
-                crate::money::currency(c).unwrap_or_else(|e| {
-                    errors.push(error(line, "currency", e));
-                    String::new()
-                })
+                (
+                    String::new(),
+                    Decimal::ZERO,
+                    currency.to_owned(),
+                    "active".to_owned(),
+                )
             };
-            let amount = match crate::money::amount(cell(5), Some(&record_currency)) {
-                Ok(a) => a.unwrap_or_default(),
-                Err(e) => {
-                    errors.push(error(line, "amount", e));
-                    Decimal::ZERO
-                }
-            };
-            let status = match cell(7).to_ascii_lowercase().as_str() {
-                "" | "open" => "open",
-                "won" => "won",
-                "lost" => "lost",
-                other => {
-                    errors.push(error(
-                        line,
-                        "status",
-                        format!("'{other}' is not one of: open, won, lost"),
-                    ));
-                    ""
-                }
-            };
-            (
-                cell(4).to_owned(),
-                amount,
-                record_currency,
-                status.to_owned(),
-            )
-        } else {
-            (
-                String::new(),
-                Decimal::ZERO,
-                currency.to_owned(),
-                "active".to_owned(),
-            )
-        };
-        if errors.len() > before {
-            continue;
-        }
-        if let Some(first) = seen.insert(reference.clone(), line) {
-            errors.push(error(
+            if errors.len() > before {
+                return;
+            }
+            if let Some(first) = seen.insert(reference.clone(), line) {
+                errors.push(row.error(
+                    required[0],
+                    format!("'{reference}' is also on line {first}"),
+                ));
+                return;
+            }
+            rows.push(DirectRecord {
                 line,
-                required[0],
-                format!("'{reference}' is also on line {first}"),
-            ));
-            continue;
-        }
-        rows.push(DirectRecord {
-            line,
-            reference,
-            name,
-            name_key,
-            website,
-            domain,
-            owner,
-            stage,
-            amount,
-            currency: record_currency,
-            status,
-        });
-    }
+                reference,
+                name,
+                name_key,
+                website,
+                domain,
+                owner,
+                stage,
+                amount,
+                currency: record_currency,
+                status,
+            });
+        },
+    );
     (rows, errors)
 }
 

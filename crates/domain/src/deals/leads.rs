@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-use crate::program::history::RowError;
+use crate::csv_import::{Columns, RowError, read_rows};
 use crate::validation::{FieldError, Validation};
 
 /// A lead as a partner types it.
@@ -125,142 +125,97 @@ pub struct LeadRecord {
 /// the lead's own checks, statuses, dates, a rejection without a reason, a lead claimed to
 /// count against quota, and references repeated in the file.
 pub fn parse_csv(text: &str, currency: &str) -> (Vec<LeadRecord>, Vec<RowError>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let error = |line: u64, field: &str, message: String| RowError {
-        line,
-        field: field.into(),
-        message,
-    };
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|h| h.to_ascii_lowercase()).collect(),
-        Err(e) => return (Vec::new(), vec![error(1, "header", e.to_string())]),
-    };
-    let mut errors = crate::program::history::header_errors(&headers, CSV_COLUMNS, CSV_REQUIRED);
-    if !errors.is_empty() {
-        return (Vec::new(), errors);
-    }
     let mut rows = Vec::new();
     let mut seen = std::collections::HashMap::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                errors.push(error(
-                    e.position().map_or(0, |p| p.line()),
-                    "row",
-                    e.to_string(),
+    let errors = read_rows(
+        text,
+        &Columns::new(CSV_COLUMNS, CSV_REQUIRED),
+        |row, errors| {
+            let line = row.line;
+            let cell = |name: &str| row.cell(name);
+            let before = errors.len();
+            let input = LeadInput {
+                company: cell("company").into(),
+                website: cell("website").into(),
+                contact_name: cell("contact_name").into(),
+                contact_email: cell("contact_email").into(),
+                need: cell("need").into(),
+                estimated_value: cell("estimated_value").into(),
+                currency: cell("currency").into(),
+            };
+            let fields = input.validate(currency).map_err(|found| {
+                errors.extend(found.into_iter().map(|e| row.error(&e.field, e.message)));
+            });
+            let status = match STATUSES
+                .iter()
+                .find(|s| s.eq_ignore_ascii_case(cell("status")))
+            {
+                Some(s) => *s,
+                None if cell("status").is_empty() => "submitted",
+                None => {
+                    errors.push(row.error(
+                        "status",
+                        format!(
+                            "'{}' is not one of: {}",
+                            cell("status"),
+                            STATUSES.join(", ")
+                        ),
+                    ));
+                    "submitted"
+                }
+            };
+            let accept_by = match cell("accept_by") {
+                "" => None,
+                text => crate::validation::date(text)
+                    .map_err(|e| errors.push(row.error("accept_by", e)))
+                    .ok(),
+            };
+            let rejection_reason = cell("rejection_reason").to_owned();
+            if status == "rejected" && rejection_reason.is_empty() {
+                errors.push(row.error(
+                    "rejection_reason",
+                    "a rejected lead needs the reason it was rejected",
                 ));
-                continue;
-            }
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        // Without the quote our exports put before formula-like cells.
-        let cell = |name: &str| {
-            crate::csv_cell::restore(
-                headers
-                    .iter()
-                    .position(|h| h == name)
-                    .and_then(|i| record.get(i))
-                    .unwrap_or(""),
-            )
-        };
-        let before = errors.len();
-        let input = LeadInput {
-            company: cell("company").into(),
-            website: cell("website").into(),
-            contact_name: cell("contact_name").into(),
-            contact_email: cell("contact_email").into(),
-            need: cell("need").into(),
-            estimated_value: cell("estimated_value").into(),
-            currency: cell("currency").into(),
-        };
-        let fields = input.validate(currency).map_err(|found| {
-            errors.extend(found.into_iter().map(|e| error(line, &e.field, e.message)));
-        });
-        let status = match STATUSES
-            .iter()
-            .find(|s| s.eq_ignore_ascii_case(cell("status")))
-        {
-            Some(s) => *s,
-            None if cell("status").is_empty() => "submitted",
-            None => {
-                errors.push(error(
-                    line,
-                    "status",
-                    format!(
-                        "'{}' is not one of: {}",
-                        cell("status"),
-                        STATUSES.join(", ")
-                    ),
+            } else if status != "rejected" && !rejection_reason.is_empty() {
+                errors.push(row.error(
+                    "rejection_reason",
+                    format!("only rejected leads have a rejection reason (this one is {status})"),
                 ));
-                "submitted"
             }
-        };
-        let accept_by = match cell("accept_by") {
-            "" => None,
-            text => crate::validation::date(text)
-                .map_err(|e| errors.push(error(line, "accept_by", e)))
-                .ok(),
-        };
-        let rejection_reason = cell("rejection_reason").to_owned();
-        if status == "rejected" && rejection_reason.is_empty() {
-            errors.push(error(
+            if !matches!(
+                cell("counts_against_quota").to_ascii_lowercase().as_str(),
+                "" | "false" | "no" | "0"
+            ) {
+                errors.push(row.error(
+                    "counts_against_quota",
+                    "partner-sourced leads never count against the internal rep's quota",
+                ));
+            }
+            let partner = cell("partner").to_owned();
+            if partner.is_empty() {
+                errors.push(row.error("partner", "is required"));
+            }
+            let reference = Some(cell("reference").to_owned()).filter(|r| !r.is_empty());
+            if let Some(reference) = &reference
+                && let Some(first) = seen.insert(reference.clone(), line)
+            {
+                errors.push(row.error("reference", format!("{reference} is also on line {first}")));
+            }
+            let Ok(fields) = fields else { return };
+            if errors.len() > before {
+                return;
+            }
+            rows.push(LeadRecord {
                 line,
-                "rejection_reason",
-                "a rejected lead needs the reason it was rejected".into(),
-            ));
-        } else if status != "rejected" && !rejection_reason.is_empty() {
-            errors.push(error(
-                line,
-                "rejection_reason",
-                format!("only rejected leads have a rejection reason (this one is {status})"),
-            ));
-        }
-        if !matches!(
-            cell("counts_against_quota").to_ascii_lowercase().as_str(),
-            "" | "false" | "no" | "0"
-        ) {
-            errors.push(error(
-                line,
-                "counts_against_quota",
-                "partner-sourced leads never count against the internal rep's quota".into(),
-            ));
-        }
-        let partner = cell("partner").to_owned();
-        if partner.is_empty() {
-            errors.push(error(line, "partner", "is required".into()));
-        }
-        let reference = Some(cell("reference").to_owned()).filter(|r| !r.is_empty());
-        if let Some(reference) = &reference
-            && let Some(first) = seen.insert(reference.clone(), line)
-        {
-            errors.push(error(
-                line,
-                "reference",
-                format!("{reference} is also on line {first}"),
-            ));
-        }
-        let Ok(fields) = fields else { continue };
-        if errors.len() > before {
-            continue;
-        }
-        rows.push(LeadRecord {
-            line,
-            reference,
-            partner,
-            fields,
-            status,
-            accept_by,
-            rejection_reason,
-        });
-    }
+                reference,
+                partner,
+                fields,
+                status,
+                accept_by,
+                rejection_reason,
+            });
+        },
+    );
     (rows, errors)
 }
 

@@ -3,6 +3,8 @@
 //! What each held certification is worth on a day is in [`held`].
 
 pub mod held;
+
+use crate::csv_import::{Columns, RowError, read_rows};
 pub use held::*;
 
 use rust_decimal::Decimal;
@@ -263,71 +265,29 @@ pub fn parse_completions_csv(
     text: &str,
     catalog: &[Certification],
     today: Date,
-) -> (Vec<Completion>, Vec<crate::program::history::RowError>) {
-    use crate::program::history::RowError;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let error = |line: u64, field: &str, message: String| RowError {
-        line,
-        field: field.into(),
-        message,
-    };
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|h| h.to_ascii_lowercase()).collect(),
-        Err(e) => return (Vec::new(), vec![error(1, "header", e.to_string())]),
-    };
-    let mut errors = crate::program::history::header_errors(
-        &headers,
+) -> (Vec<Completion>, Vec<RowError>) {
+    let mut rows = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    let columns = Columns::new(
         &COMPLETION_COLUMNS,
         &["partner", "email", "certification", "date", "score"],
     );
-    if !errors.is_empty() {
-        return (Vec::new(), errors);
-    }
-    let mut rows = Vec::new();
-    let mut seen = std::collections::HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(error(
-                    e.position().map_or(0, |p| p.line()),
-                    "row",
-                    e.to_string(),
-                ));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let cell = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h == name)
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .to_owned()
-        };
+    let errors = read_rows(text, &columns, |row, errors| {
+        let line = row.line;
+        let cell = |name: &str| row.cell(name).to_owned();
         let before = errors.len();
         let partner = cell("partner");
         if partner.is_empty() {
-            errors.push(error(line, "partner", "is required".into()));
+            errors.push(row.error("partner", "is required"));
         }
         let email = cell("email").to_ascii_lowercase();
         if !crate::validation::is_valid_email(&email) {
-            errors.push(error(
-                line,
-                "email",
-                format!("'{email}' is not a valid email address"),
-            ));
+            errors.push(row.error("email", format!("'{email}' is not a valid email address")));
         }
         // The name becomes a contact's when the person is new to the partner.
         let name = cell("name");
         if let Some(problem) = crate::validation::name_problem(name.trim()) {
-            errors.push(error(line, "name", problem.into()));
+            errors.push(row.error("name", problem));
         }
         let wanted = cell("certification");
         let cert = catalog
@@ -335,8 +295,7 @@ pub fn parse_completions_csv(
             .find(|c| c.key == wanted || c.name.eq_ignore_ascii_case(&wanted));
         if cert.is_none() {
             let keys: Vec<&str> = catalog.iter().map(|c| c.key.as_str()).collect();
-            errors.push(error(
-                line,
+            errors.push(row.error(
                 "certification",
                 format!("'{wanted}' is not in the catalog ({})", keys.join(", ")),
             ));
@@ -344,36 +303,31 @@ pub fn parse_completions_csv(
         let date_text = cell("date");
         let earned_on = match crate::validation::date(&date_text) {
             Ok(d) if d > today => {
-                errors.push(error(line, "date", format!("{d} is in the future")));
+                errors.push(row.error("date", format!("{d} is in the future")));
                 None
             }
             Ok(d) => Some(d),
             Err(e) => {
-                errors.push(error(line, "date", e));
+                errors.push(row.error("date", e));
                 None
             }
         };
         let score_text = cell("score");
         let score = match score_text.trim_end_matches('%').parse::<Decimal>() {
             Ok(s) if s < Decimal::ZERO || s > Decimal::ONE_HUNDRED => {
-                errors.push(error(line, "score", format!("{s} is outside 0-100")));
+                errors.push(row.error("score", format!("{s} is outside 0-100")));
                 None
             }
             Ok(s) => Some(s),
             Err(_) => {
-                errors.push(error(
-                    line,
-                    "score",
-                    format!("'{score_text}' is not a percentage"),
-                ));
+                errors.push(row.error("score", format!("'{score_text}' is not a percentage")));
                 None
             }
         };
         if let (Some(cert), Some(score)) = (cert, score)
             && !passes(cert, score)
         {
-            errors.push(error(
-                line,
+            errors.push(row.error(
                 "score",
                 format!(
                     "{score}% is below the pass mark of {}% for {}: not a completion",
@@ -382,18 +336,14 @@ pub fn parse_completions_csv(
             ));
         }
         if errors.len() > before {
-            continue;
+            return;
         }
         let (Some(cert), Some(earned_on), Some(score)) = (cert, earned_on, score) else {
-            continue;
+            return;
         };
         if let Some(first) = seen.insert((email.clone(), cert.key.clone(), earned_on), line) {
-            errors.push(error(
-                line,
-                "email",
-                format!("the same completion is on line {first}"),
-            ));
-            continue;
+            errors.push(row.error("email", format!("the same completion is on line {first}")));
+            return;
         }
         rows.push(Completion {
             line,
@@ -404,7 +354,7 @@ pub fn parse_completions_csv(
             earned_on,
             score,
         });
-    }
+    });
     (rows, errors)
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use rust_decimal::{Decimal, RoundingStrategy};
 use time::Date;
 
-use crate::program::history::RowError;
+use crate::csv_import::{Columns, RowError, read_rows};
 
 /// The columns of a rates file: 1 `currency` = `rate` units of the program currency from
 /// `effective_on` on.
@@ -151,50 +151,14 @@ pub fn rate(text: &str) -> Result<Decimal, String> {
 /// reported by line and column. Rows for the program currency itself, and a second rate for
 /// the same currency and day, are refused.
 pub fn parse_csv(text: &str, to_currency: &str) -> (Vec<RateRow>, Vec<RowError>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let error = |line: u64, field: &str, message: String| RowError {
-        line,
-        field: field.into(),
-        message,
-    };
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|h| h.to_ascii_lowercase()).collect(),
-        Err(e) => return (Vec::new(), vec![error(1, "header", e.to_string())]),
-    };
-    let mut errors = crate::program::history::header_errors(&headers, &COLUMNS, &COLUMNS);
-    if !errors.is_empty() {
-        return (Vec::new(), errors);
-    }
-    let position = |name: &str| headers.iter().position(|h| h == name).unwrap_or(0);
-    let [currency_at, rate_at, date_at] = COLUMNS.map(position);
     let mut rows = Vec::new();
     let mut seen: BTreeMap<(String, Date), u64> = BTreeMap::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                errors.push(error(
-                    e.position().map_or(0, |p| p.line()),
-                    "row",
-                    e.to_string(),
-                ));
-                continue;
-            }
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let cell = |i: usize| record.get(i).unwrap_or("");
+    let errors = read_rows(text, &Columns::new(&COLUMNS, &COLUMNS), |row, errors| {
+        let line = row.line;
         let before = errors.len();
-        let currency = match super::currency(cell(currency_at)) {
+        let currency = match super::currency(row.cell("currency")) {
             Ok(code) if code == to_currency => {
-                errors.push(error(
-                    line,
+                errors.push(row.error(
                     "currency",
                     format!("{code} is the program currency: it needs no rate"),
                 ));
@@ -202,20 +166,19 @@ pub fn parse_csv(text: &str, to_currency: &str) -> (Vec<RateRow>, Vec<RowError>)
             }
             Ok(code) => Some(code),
             Err(message) => {
-                errors.push(error(line, "currency", message));
+                errors.push(row.error("currency", message));
                 None
             }
         };
-        let value = rate(cell(rate_at))
-            .map_err(|message| errors.push(error(line, "rate", message)))
+        let value = rate(row.cell("rate"))
+            .map_err(|message| errors.push(row.error("rate", message)))
             .ok();
-        let effective_on = crate::validation::date(cell(date_at))
-            .map_err(|message| errors.push(error(line, "effective_on", message)))
+        let effective_on = crate::validation::date(row.cell("effective_on"))
+            .map_err(|message| errors.push(row.error("effective_on", message)))
             .ok();
         if let (Some(currency), Some(rate), Some(effective_on)) = (currency, value, effective_on) {
             if let Some(first) = seen.insert((currency.clone(), effective_on), line) {
-                errors.push(error(
-                    line,
+                errors.push(row.error(
                     "effective_on",
                     format!("{currency} already has a rate for {effective_on} on line {first}"),
                 ));
@@ -230,7 +193,7 @@ pub fn parse_csv(text: &str, to_currency: &str) -> (Vec<RateRow>, Vec<RowError>)
                 });
             }
         }
-    }
+    });
     (rows, errors)
 }
 

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+pub use crate::csv_import::RowError;
+use crate::csv_import::{Columns, read_rows};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -310,45 +312,6 @@ impl QuarterFacts {
 
 // ---- CSV import ----
 
-/// A problem with one row (or the header, line 1) of an imported file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct RowError {
-    pub line: u64,
-    pub field: String,
-    pub message: String,
-}
-
-/// The problems of a CSV header (lower-cased names): columns not in `columns`, and `required`
-/// ones missing, each reported on line 1.
-pub fn header_errors(headers: &[String], columns: &[&str], required: &[&str]) -> Vec<RowError> {
-    let unknown = headers
-        .iter()
-        .filter(|h| !columns.contains(&h.as_str()))
-        .map(|h| RowError {
-            line: 1,
-            field: h.clone(),
-            message: format!(
-                "unknown column '{h}'; the columns are: {}",
-                columns.join(", ")
-            ),
-        });
-    let missing = required
-        .iter()
-        .filter(|r| !headers.iter().any(|h| h == *r))
-        .map(|r| RowError {
-            line: 1,
-            field: (*r).into(),
-            message: format!("the header has no '{r}' column"),
-        });
-    unknown.chain(missing).collect()
-}
-
-impl std::fmt::Display for RowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}, {}: {}", self.line, self.field, self.message)
-    }
-}
-
 /// One data row: which partner and quarter, and the cells it sets (empty cells set nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactsRow {
@@ -421,131 +384,49 @@ pub fn parse_facts_csv(
     catalog: &[String],
     currency: &str,
 ) -> (Vec<FactsRow>, Vec<RowError>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let mut errors = Vec::new();
-    let header_error = |field: &str, message: String| RowError {
-        line: 1,
-        field: field.into(),
-        message,
-    };
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return (Vec::new(), vec![header_error("header", e.to_string())]),
-    };
-    let mut columns: Vec<String> = Vec::new();
-    for name in headers.iter() {
-        let normalized = name.to_ascii_lowercase().replace([' ', '-'], "_");
-        let column = match normalized.strip_prefix(CERT_PREFIX) {
-            Some(key) if catalog.iter().any(|k| k == key) => Some(normalized.clone()),
-            Some(key) => {
-                errors.push(header_error(name, not_in_catalog(key, catalog)));
-                continue;
+    let certification = |column: &str| {
+        column.strip_prefix(CERT_PREFIX).map(|key| {
+            if catalog.iter().any(|k| k == key) {
+                Ok(())
+            } else {
+                Err(not_in_catalog(key, catalog))
             }
-            None => CSV_COLUMNS
-                .iter()
-                .find(|c| **c == normalized)
-                .map(|c| (*c).to_owned()),
-        };
-        match column {
-            Some(column) if columns.contains(&column) => {
-                errors.push(header_error(name, format!("column '{name}' appears twice")))
-            }
-            Some(column) => columns.push(column),
-            None => errors.push(header_error(
-                name,
-                format!(
-                    "unknown column '{name}'; the columns are: {}, and cert.<key> for each certification",
-                    CSV_COLUMNS.join(", ")
-                ),
-            )),
-        }
-    }
-    for required in ["partner", "quarter"] {
-        if !columns.iter().any(|c| c == required) {
-            errors.push(header_error(
-                required,
-                format!("the header has no '{required}' column"),
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return (Vec::new(), errors);
-    }
+        })
+    };
+    let described = format!(
+        "{}, and cert.<key> for each certification",
+        CSV_COLUMNS.join(", ")
+    );
+    let columns = Columns {
+        extra: Some(&certification),
+        described: Some(&described),
+        ..Columns::new(&CSV_COLUMNS, &["partner", "quarter"])
+    };
     let mut rows: Vec<FactsRow> = Vec::new();
     let mut seen = std::collections::HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => format!(
-                        "has {len} cells but the header has {expected_len}; put values containing commas in double quotes"
-                    ),
-                    csv::ErrorKind::Utf8 { .. } => {
-                        "is not UTF-8 text; save the file as UTF-8 CSV".into()
-                    }
-                    _ => e.to_string(),
-                };
-                errors.push(RowError {
-                    line,
-                    field: "row".into(),
-                    message,
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let cell = |name: &str| {
-            columns
-                .iter()
-                .position(|c| *c == name)
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-        };
-        let partner = cell("partner").to_owned();
+    let errors = read_rows(text, &columns, |row, errors| {
+        let line = row.line;
+        let partner = row.cell("partner").to_owned();
         if partner.is_empty() {
-            errors.push(RowError {
-                line,
-                field: "partner".into(),
-                message: "is required".into(),
-            });
+            errors.push(row.error("partner", "is required"));
         }
-        let quarter = match Quarter::parse(cell("quarter")) {
-            Ok(q) => Some(q),
-            Err(message) => {
-                errors.push(RowError {
-                    line,
-                    field: "quarter".into(),
-                    message,
-                });
-                None
-            }
-        };
+        let quarter = Quarter::parse(row.cell("quarter"))
+            .map_err(|message| errors.push(row.error("quarter", message)))
+            .ok();
         let (Some(quarter), false) = (quarter, partner.is_empty()) else {
-            continue;
+            return;
         };
         if let Some(first) = seen.insert((partner.to_lowercase(), quarter), line) {
-            errors.push(RowError {
-                line,
-                field: "quarter".into(),
-                message: format!("{partner} {quarter} already appears on line {first}"),
-            });
-            continue;
+            errors.push(row.error(
+                "quarter",
+                format!("{partner} {quarter} already appears on line {first}"),
+            ));
+            return;
         }
-        let cells: Vec<(String, String)> = columns
-            .iter()
-            .zip(record.iter())
-            .filter(|(c, value)| !matches!(c.as_str(), "partner" | "quarter") && !value.is_empty())
-            .map(|(c, value)| (c.clone(), value.to_owned()))
+        let cells: Vec<(String, String)> = row
+            .cells()
+            .filter(|(c, value)| !matches!(*c, "partner" | "quarter") && !value.is_empty())
+            .map(|(c, value)| (c.to_owned(), value.to_owned()))
             .collect();
         // Each cell is read now, so a dry run lists bad values even for partners it cannot
         // find; consistency with the stored quarter is checked when the row is applied.
@@ -553,11 +434,7 @@ pub fn parse_facts_csv(
         let before = errors.len();
         for (name, text) in &cells {
             if let Err(message) = scratch.set(name, text, currency) {
-                errors.push(RowError {
-                    line,
-                    field: name.clone(),
-                    message,
-                });
+                errors.push(row.error(name, message));
             }
         }
         if errors.len() == before {
@@ -568,6 +445,6 @@ pub fn parse_facts_csv(
                 cells,
             });
         }
-    }
+    });
     (rows, errors)
 }
