@@ -39,16 +39,33 @@ pub fn currency(text: &str) -> Result<String, String> {
     }
 }
 
+/// The currency symbols an amount may start with, when they are its currency's (`$` for
+/// dollars, `€`, `£`, `¥`).
+const SYMBOLS: [char; 4] = ['$', '€', '£', '¥'];
+
 /// An amount of money as people type it; `None` when empty. One way to write it: digits
-/// with a decimal point (`380000.50`), optionally a leading `$`, `€` or `£`, and commas only
+/// with a decimal point (`380000.50`), optionally one leading symbol of its own currency
+/// (`$` for USD, `€` for EUR; never `€` on a USD amount), and commas only
 /// as thousands separators between groups of exactly three digits (`1,234.50`). A comma can
 /// therefore never be a decimal comma: "12,34" is refused rather than read as 1234. With a
 /// known `currency`, the decimals may not exceed its minor units (none for JPY).
 pub fn amount(text: &str, currency: Option<&str>) -> Result<Option<Decimal>, String> {
     let typed = text.trim();
-    let bare = typed.trim_start_matches(['$', '€', '£']).trim_start();
+    let (symbol, bare) = match typed.chars().next() {
+        Some(c) if SYMBOLS.contains(&c) => (Some(c), typed[c.len_utf8()..].trim_start()),
+        _ => (None, typed),
+    };
     if bare.is_empty() {
         return Ok(None);
+    }
+    if let (Some(symbol), Some(code)) = (symbol, currency) {
+        let its_own =
+            Currency::from_code(code).is_some_and(|c| c.symbol().symbol == symbol.to_string());
+        if !its_own {
+            return Err(format!(
+                "'{typed}' is written with {symbol}, but the amount is in {code}: write the number alone, as in 380000.50"
+            ));
+        }
     }
     if bare.starts_with('-') {
         return Err("cannot be negative".into());
@@ -86,6 +103,11 @@ pub fn amount(text: &str, currency: Option<&str>) -> Result<Option<Decimal>, Str
     if decimals > allowed as usize {
         return Err(match (allowed, currency) {
             (0, Some(code)) => format!("{code} amounts have no decimals"),
+            (_, Some(code)) if minor_units(code).is_some_and(|units| units > STORED_DECIMALS) => {
+                format!(
+                    "{code} amounts have at most {allowed} decimals here (amounts are kept in hundredths)"
+                )
+            }
             (_, Some(code)) => format!("{code} amounts have at most {allowed} decimals"),
             (_, None) => format!("at most {allowed} decimals"),
         });
@@ -184,6 +206,19 @@ mod tests {
             "JPY amounts have no decimals"
         );
         assert_eq!(amount("12.34", Some("USD")).unwrap(), Some(dec("12.34")));
+        assert_eq!(amount("$12.34", Some("USD")).unwrap(), Some(dec("12.34")));
+        assert_eq!(amount("¥1,000", Some("JPY")).unwrap(), Some(dec("1000")));
+        assert_eq!(amount("€ 100", Some("EUR")).unwrap(), Some(dec("100")));
+        assert_eq!(
+            amount("€100", Some("USD")).unwrap_err(),
+            "'€100' is written with €, but the amount is in USD: write the number alone, as in 380000.50"
+        );
+        assert!(amount("$100", Some("EUR")).is_err());
+        assert!(amount("£5", Some("JPY")).is_err());
+        assert_eq!(
+            amount("$$100", Some("USD")).unwrap_err(),
+            "'$$100' is not an amount like 380000 or 380000.50"
+        );
         assert_eq!(
             amount("12.345", Some("USD")).unwrap_err(),
             "USD amounts have at most 2 decimals"
@@ -191,7 +226,7 @@ mod tests {
         // Three minor units, but amounts are stored in hundredths.
         assert_eq!(
             amount("1.125", Some("KWD")).unwrap_err(),
-            "KWD amounts have at most 2 decimals"
+            "KWD amounts have at most 2 decimals here (amounts are kept in hundredths)"
         );
     }
 

@@ -228,6 +228,10 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=2100;
 /// A date written 2026-12-31 within [`YEARS`]; every date parser of input goes through here.
 pub fn date(text: &str) -> Result<time::Date, String> {
     let text = text.trim();
+    // The format reads a signed year ("+2027-01-05"); a date is written with digits only.
+    if !text.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!("'{text}' is not a date like 2027-03-31"));
+    }
     match time::Date::parse(text, DATE_FORMAT) {
         Ok(d) if YEARS.contains(&d.year()) => Ok(d),
         Ok(_) => Err(format!(
@@ -411,6 +415,10 @@ mod tests {
         assert_eq!(date(" 2026-12-31 ").unwrap().to_string(), "2026-12-31");
         assert_eq!(date("1970-01-01").unwrap().to_string(), "1970-01-01");
         assert_eq!(date("2100-12-31").unwrap().to_string(), "2100-12-31");
+        assert_eq!(
+            date("+2027-01-05").unwrap_err(),
+            "'+2027-01-05' is not a date like 2027-03-31"
+        );
         assert_eq!(
             date("0000-01-01").unwrap_err(),
             "'0000-01-01' is outside the years 1970-2100"
