@@ -187,20 +187,15 @@ pub fn clean_filename(name: &str) -> Result<String, String> {
     }
 }
 
-/// A pragmatic address check: one `@`, a non-empty local part, and a valid domain name.
+/// An address as RFC 5322 writes it (the `email_address` crate), without a display name or
+/// an IP literal, whose domain is a host name with at least two labels.
 pub fn is_valid_email(value: &str) -> bool {
-    if value.len() > 254 || value.chars().any(char::is_whitespace) {
-        return false;
-    }
-    match value.rsplit_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && local.len() <= 64
-                && !local.contains('@')
-                && is_valid_domain(domain)
-        }
-        None => false,
-    }
+    let options = email_address::Options::default()
+        .without_display_text()
+        .without_domain_literal();
+    value.len() <= 254
+        && email_address::EmailAddress::parse_with_options(value, options)
+            .is_ok_and(|address| is_valid_domain(address.domain()))
 }
 
 /// A DNS host name with at least two labels, each 1–63 letters, digits or inner hyphens.
@@ -468,6 +463,11 @@ mod tests {
             "a b@acme.com",
             "ana@-acme.com",
             "ana@acme..com",
+            "ana..b@acme.com",
+            ".ana@acme.com",
+            "ana@[10.0.0.1]",
+            "Ana <ana@acme.com>",
+            "ana@acme.com\n",
         ] {
             assert!(!is_valid_email(bad), "{bad} should be rejected");
         }
