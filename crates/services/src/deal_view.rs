@@ -11,7 +11,8 @@ use store::deals::DealRow;
 use time::Date;
 use uuid::Uuid;
 
-use crate::deals::{DealView, date, money, verdict_of};
+use crate::convert::{date, money};
+use crate::deals::{DealView, verdict_of};
 use crate::{Actor, Error, Result};
 
 /// What registration views read besides their rows, loaded in the transaction that read or

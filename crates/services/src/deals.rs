@@ -12,32 +12,15 @@ use domain::permissions::Action;
 use domain::program::Program;
 use domain::validation::Choice;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use store::deals::{ConflictRow, DealRow};
 use time::Date;
 use uuid::Uuid;
 
+use crate::convert::{DATE, date, minor, money};
 use crate::deal_view::{ViewFacts, deal_view, size_in_program_currency};
 use crate::fact_sources::PartnerRecords;
 use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record, snapshot};
-
-const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    domain::validation::DATE_FORMAT;
-
-pub(crate) fn date(text: &str) -> Result<Date> {
-    Date::parse(text, DATE)
-        .map_err(|e| Error::Store(store::Error::Corrupt(format!("date '{text}': {e}"))))
-}
-
-/// An amount in minor units (cents), as stored.
-pub(crate) fn minor(amount: Decimal) -> i64 {
-    (amount * Decimal::ONE_HUNDRED).to_i64().unwrap_or(i64::MAX)
-}
-
-pub(crate) fn money(minor: i64) -> Decimal {
-    Decimal::new(minor, 2)
-}
 
 /// The conflict index of this process and the last change it has seen. Every write that
 /// changes what the index holds takes the next change number under the counter's row lock,
@@ -1830,12 +1813,12 @@ impl Services {
         kind: domain::deals::direct::DirectKind,
         csv: &str,
         dry_run: bool,
-    ) -> Result<crate::facts::ImportReport> {
+    ) -> Result<crate::imports::ImportReport> {
         use domain::deals::direct::DirectKind;
         actor.require(Action::ImportDirectPipeline)?;
         let (_, program) = self.program_in_force().await?;
         let (rows, errors) = domain::deals::direct::parse_csv(csv, kind, &program.currency);
-        let mut report = crate::facts::ImportReport {
+        let mut report = crate::imports::ImportReport {
             rows: rows.len() + errors.iter().filter(|e| e.line > 1).count(),
             errors,
             ..Default::default()

@@ -424,7 +424,7 @@ impl Services {
             if stage == LifecycleStage::Onboarding {
                 crate::onboarding::start(&mut tx, &shipped, id, last_change).await?;
             }
-            for quarter in demo_history(i, level, crate::facts::current_quarter()) {
+            for quarter in demo_history(i, level, crate::clock::current_quarter()) {
                 store::facts::upsert(&mut tx, id, &crate::facts::to_row(&quarter), last_change)
                     .await?;
             }

@@ -9,31 +9,10 @@ use domain::enablement::{self, Held, Status};
 use domain::program::history::RowError;
 use uuid::Uuid;
 
-use crate::facts::{ImportReport, PartnerDirectory};
+use crate::fact_sources::held;
+use crate::imports::{ImportReport, PartnerDirectory};
 use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record};
-
-const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    domain::validation::DATE_FORMAT;
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Store(store::Error::Corrupt(format!("{what}: {e}")))
-}
-
-pub(crate) fn held(row: &store::certifications::RecordRow) -> Result<Held> {
-    Ok(Held {
-        person: row.contact_id,
-        certification: row.certification.clone(),
-        earned_on: time::Date::parse(&row.earned_on, DATE).map_err(|e| corrupt("earned_on", e))?,
-        expires_on: row
-            .expires_on
-            .as_deref()
-            .map(|d| time::Date::parse(d, DATE).map_err(|e| corrupt("expires_on", e)))
-            .transpose()?,
-        retired: row.retired != 0,
-        left_on: row.contact_archived_at.map(|at| at.date()),
-    })
-}
 
 /// One certification one person holds, as people read it.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]

@@ -12,12 +12,12 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
 
+use crate::imports::PartnerDirectory;
 use crate::{Actor, Change, Error, Result, Services, record};
 
-/// The quarter it is now (UTC).
-pub fn current_quarter() -> Quarter {
-    Quarter::containing(store::now().date())
-}
+// Their old home: callers outside the crate name them here.
+pub use crate::clock::current_quarter;
+pub use crate::imports::ImportReport;
 
 pub(crate) fn from_row(row: &store::facts::QuarterRow) -> Result<QuarterFacts> {
     let count = |n: i64| u32::try_from(n).unwrap_or(0);
@@ -105,104 +105,6 @@ impl QuarterView {
                 certified_people: q.sources.certified_people.to_string(),
                 ipp_score: ipp_source,
             },
-        }
-    }
-}
-
-/// What an import did, or would do on a dry run.
-#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
-pub struct ImportReport {
-    /// Data rows read.
-    pub rows: usize,
-    pub partners: usize,
-    /// Partner-quarters that had no facts before.
-    pub created: usize,
-    pub updated: usize,
-    /// Every problem, by line; when there is any, nothing was written.
-    pub errors: Vec<RowError>,
-    /// True when the rows were stored (not a dry run, no errors).
-    pub applied: bool,
-}
-
-impl ImportReport {
-    /// The audit event of an import of `what` (e.g. "leads"), in its transaction.
-    pub(crate) async fn record(
-        &self,
-        tx: &mut store::Tx,
-        actor: &Actor,
-        at: time::OffsetDateTime,
-        what: &str,
-    ) -> Result<()> {
-        let summary = format!(
-            "{} {what} imported ({} new, {} updated)",
-            self.rows, self.created, self.updated
-        );
-        record(
-            tx,
-            actor,
-            at,
-            Change {
-                partner_id: None,
-                entity_type: "import",
-                entity_id: Uuid::now_v7(),
-                action: "imported",
-                summary,
-                before: None,
-                after: None,
-            },
-        )
-        .await
-    }
-}
-
-/// Finds partners by id, website domain or exact name (case-insensitive).
-pub(crate) struct PartnerDirectory {
-    by_key: HashMap<String, (Uuid, bool)>,
-}
-
-impl PartnerDirectory {
-    /// Every partner, archived ones included (so a row naming one says it is archived).
-    pub(crate) async fn load(tx: &mut store::Tx) -> Result<Self> {
-        let partners = store::partners::list(
-            tx,
-            &store::partners::PartnerFilter {
-                include_archived: true,
-                limit: i64::MAX,
-                ..Default::default()
-            },
-        )
-        .await?;
-        Ok(Self::new(&partners))
-    }
-
-    fn new(partners: &[domain::partners::Partner]) -> Self {
-        let mut by_key = HashMap::new();
-        for p in partners {
-            let entry = (p.id, p.archived_at.is_some());
-            by_key.insert(p.id.to_string(), entry);
-            for domain in &p.domains {
-                by_key.insert(domain.to_lowercase(), entry);
-            }
-            by_key.entry(p.display_name.to_lowercase()).or_insert(entry);
-            by_key.entry(p.legal_name.to_lowercase()).or_insert(entry);
-        }
-        Self { by_key }
-    }
-
-    pub(crate) fn find(&self, reference: &str) -> std::result::Result<Uuid, String> {
-        let key = reference.trim().to_lowercase();
-        let found = self
-            .by_key
-            .get(&key)
-            .or_else(|| self.by_key.get(&domain::partners::normalize_domain(&key)));
-        match found {
-            Some((_, true)) => Err(format!(
-                "partner '{reference}' is archived; restore it first"
-            )),
-            Some((id, false)) => Ok(*id),
-            None => Err(format!(
-                "no partner with the id, website domain or name '{reference}'"
-            )),
         }
     }
 }

@@ -9,7 +9,7 @@ use domain::roles::Role;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::deals::minor;
+use crate::convert::minor;
 use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record};
 
@@ -434,12 +434,12 @@ impl Services {
         actor: &Actor,
         csv: &str,
         dry_run: bool,
-    ) -> Result<crate::facts::ImportReport> {
+    ) -> Result<crate::imports::ImportReport> {
         actor.require(Action::ManageDeals)?;
         let (_, program) = self.program_in_force().await?;
         let (rows, mut errors) = leads::parse_csv(csv, &program.currency);
         let mut tx = self.db.read().await?;
-        let directory = crate::facts::PartnerDirectory::load(&mut tx).await?;
+        let directory = crate::imports::PartnerDirectory::load(&mut tx).await?;
         let existing: std::collections::HashMap<String, store::deals::LeadRow> =
             store::deals::leads(&mut tx, None, None, i64::MAX)
                 .await?
@@ -491,7 +491,7 @@ impl Services {
             resolved.push((row, partner, known));
         }
         errors.sort_by_key(|e| e.line);
-        let mut report = crate::facts::ImportReport {
+        let mut report = crate::imports::ImportReport {
             rows: resolved.len() + errors.iter().filter(|e| e.line > 1).count(),
             partners: partners.len(),
             errors,

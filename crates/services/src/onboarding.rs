@@ -9,10 +9,8 @@ use domain::program::onboarding::{self, Observed};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::convert::DATE;
 use crate::{Actor, Change, Error, Result, Services, record, require};
-
-const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    domain::validation::DATE_FORMAT;
 
 /// Creates the partner's checklist from the program's template (items it has already are
 /// kept as they are), dated from `at`.

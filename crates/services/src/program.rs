@@ -342,7 +342,7 @@ impl Services {
     pub async fn evaluate_partner(&self, actor: &Actor, partner_id: Uuid) -> Result<TierReport> {
         let partner = self.get_partner(actor, partner_id).await?;
         let history = self.sourced_history(actor, partner_id).await?;
-        let quarter = crate::facts::current_quarter();
+        let quarter = crate::clock::current_quarter();
         let facts = domain::program::history::facts_as_of(
             &history.iter().map(|s| s.facts.clone()).collect::<Vec<_>>(),
             quarter,

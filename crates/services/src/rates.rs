@@ -9,7 +9,7 @@ use domain::program::Program;
 use domain::program::history::RowError;
 use uuid::Uuid;
 
-use crate::deals::{date, minor, money};
+use crate::convert::{date, minor, money};
 use crate::{Actor, Change, Error, Result, Services, record};
 
 /// A stored rate: 1 `currency` = `rate` `to_currency` from `effective_on` on.

@@ -9,6 +9,7 @@ use domain::program::scoring_3c4c::{self, Band, EvaluationFields, EvaluationInpu
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::convert::corrupt;
 use crate::{Actor, Change, Error, Result, Services, record};
 
 /// One IPP assessment with its computed fit.
@@ -62,10 +63,6 @@ pub struct Evaluation3c4c {
     pub evaluated_by: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
-}
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Store(store::Error::Corrupt(format!("{what}: {e}")))
 }
 
 fn to_evaluation(row: store::recruitment::Evaluation3c4cRow) -> Result<Evaluation3c4c> {

@@ -175,7 +175,7 @@ impl Services {
         actor.require(permissions::Action::RunTierProgram)?;
         let (version, program) = self.program_in_force().await?;
         let now = store::now();
-        let quarter = crate::facts::current_quarter();
+        let quarter = crate::clock::current_quarter();
         let mut tx = self.db.write().await?;
         let crate::fact_sources::Book {
             partners,
@@ -545,7 +545,7 @@ impl Services {
             from_tier: partner.tier.clone(),
             to_tier: tier.clone(),
             final_tier: Some(tier.clone()),
-            period: crate::facts::current_quarter().to_string(),
+            period: crate::clock::current_quarter().to_string(),
             reason: "set by a manager".into(),
             program_version: version,
             notice_until: None,
@@ -679,7 +679,7 @@ impl Services {
             .map(ToString::to_string)
             .collect();
         let (version, current) = self.program_in_force().await?;
-        let quarter = crate::facts::current_quarter();
+        let quarter = crate::clock::current_quarter();
         let mut tx = self.db.read().await?;
         let book = crate::fact_sources::active_book(&mut tx, &current).await?;
         tx.commit().await?;

@@ -107,7 +107,7 @@ impl Services {
         let start = store::partners::count(&mut tx).await? as usize;
         tx.commit().await?;
         let at = store::now();
-        let now = crate::facts::current_quarter();
+        let now = crate::clock::current_quarter();
         let mut written = 0;
         while written < count {
             let mut tx = self.db.write().await?;
@@ -293,7 +293,7 @@ pub fn bench_tier_evaluation(partners: usize, rounds: usize) -> TierBench {
     let program = domain::program::shipped();
     let mut stricter = program.clone();
     stricter.tiers[2].entry.certified_people += 1;
-    let now = crate::facts::current_quarter();
+    let now = crate::clock::current_quarter();
     let today = store::now().date();
     let histories: Vec<Vec<QuarterFacts>> =
         (0..partners).map(|i| generated_history(i, now)).collect();
@@ -366,7 +366,7 @@ mod tests {
         assert_eq!(counts.iter().map(|(_, n)| n).sum::<usize>(), 1_000);
         assert!(counts.iter().all(|(_, n)| *n > 0), "{counts:?}");
         assert!(bench.actions > 0 && bench.moves > 0);
-        let now = crate::facts::current_quarter();
+        let now = crate::clock::current_quarter();
         assert_eq!(
             generated_history(7, now),
             generated_history(7, now),
