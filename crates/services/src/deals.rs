@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::convert::{DATE, date, minor, money};
 use crate::deal_view::{ViewFacts, deal_view, size_in_program_currency};
-use crate::fact_sources::PartnerRecords;
+use crate::facts::sources::PartnerRecords;
 use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record, snapshot};
 

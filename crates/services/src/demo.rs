@@ -425,8 +425,13 @@ impl Services {
                 crate::onboarding::start(&mut tx, &shipped, id, last_change).await?;
             }
             for quarter in demo_history(i, level, crate::clock::current_quarter()) {
-                store::facts::upsert(&mut tx, id, &crate::facts::to_row(&quarter), last_change)
-                    .await?;
+                store::facts::upsert(
+                    &mut tx,
+                    id,
+                    &crate::facts::rows::to_row(&quarter),
+                    last_change,
+                )
+                .await?;
             }
             for e in &events {
                 store::audit::insert(&mut tx, e).await?;

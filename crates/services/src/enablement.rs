@@ -1,6 +1,6 @@
 //! Certifications partners' people hold: imported from LMS exports, listed per partner, and
 //! read by the tier engine and the gates in place of typed-in counts wherever they reach
-//! (`crate::fact_sources`).
+//! (`crate::facts::sources`).
 
 use domain::permissions::Action;
 use std::collections::HashMap;
@@ -9,7 +9,7 @@ use domain::enablement::{self, Held, Status};
 use domain::program::history::RowError;
 use uuid::Uuid;
 
-use crate::fact_sources::held;
+use crate::facts::sources::held;
 use crate::imports::{ImportReport, PartnerDirectory};
 use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record};
@@ -306,11 +306,11 @@ impl Services {
         let today = now.date();
         let offsets = &program.policies.enablement.reminder_days;
         let mut tx = self.db.write().await?;
-        let crate::fact_sources::Book {
+        let crate::facts::sources::Book {
             partners,
             histories,
             ..
-        } = crate::fact_sources::active_book(&mut tx, &program).await?;
+        } = crate::facts::sources::active_book(&mut tx, &program).await?;
         let records = store::certifications::all(&mut tx).await?;
         let mut by_partner: HashMap<Uuid, Vec<&store::certifications::RecordRow>> = HashMap::new();
         for row in &records {
@@ -487,7 +487,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let records =
-            crate::fact_sources::PartnerRecords::certified_only(&mut tx, partner_id).await?;
+            crate::facts::sources::PartnerRecords::certified_only(&mut tx, partner_id).await?;
         tx.commit().await?;
         let today = actor.today();
         let certified = records.certified(today);

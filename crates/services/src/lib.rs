@@ -17,7 +17,6 @@ pub mod deals;
 pub mod demo;
 pub mod enablement;
 pub mod exports;
-mod fact_sources;
 pub mod facts;
 mod imports;
 pub mod jobs;

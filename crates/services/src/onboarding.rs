@@ -96,7 +96,7 @@ impl Services {
         let rows = store::onboarding::items(&mut tx, partner_id).await?;
         let checks = store::onboarding::health_checks(&mut tx, partner_id).await?;
         let records =
-            crate::fact_sources::PartnerRecords::certified_only(&mut tx, partner_id).await?;
+            crate::facts::sources::PartnerRecords::certified_only(&mut tx, partner_id).await?;
         let facts = store::facts::history(&mut tx, partner_id).await?;
         let deals = store::deals::counts(&mut tx, partner_id).await?;
         tx.commit().await?;

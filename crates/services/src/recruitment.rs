@@ -116,7 +116,7 @@ impl Services {
 
     /// Scores a partner (or prospect) against the Ideal Partner Profile of the program in
     /// force. The tier engine reads the latest assessment's score (rounded) as the partner's
-    /// IPP score from its day on (`fact_sources`); nothing is copied into the typed facts.
+    /// IPP score from its day on (`facts::sources`); nothing is copied into the typed facts.
     pub async fn assess_ipp(
         &self,
         actor: &Actor,

@@ -177,12 +177,12 @@ impl Services {
         let now = store::now();
         let quarter = crate::clock::current_quarter();
         let mut tx = self.db.write().await?;
-        let crate::fact_sources::Book {
+        let crate::facts::sources::Book {
             partners,
             histories,
             upgrade_blocks,
             downgrade_holds,
-        } = crate::fact_sources::active_book(&mut tx, &program).await?;
+        } = crate::facts::sources::active_book(&mut tx, &program).await?;
         let mut in_play: HashMap<Uuid, ProposalRow> = HashMap::new();
         let mut raised: HashMap<Uuid, u32> = HashMap::new();
         for row in store::proposals::in_play_or_raised_in(&mut tx, &quarter.to_string()).await? {
@@ -579,7 +579,7 @@ async fn require_may_move(
     partner: &domain::partners::Partner,
     to: &str,
 ) -> Result<()> {
-    let records = crate::fact_sources::PartnerRecords::assessments_only(tx, partner.id).await?;
+    let records = crate::facts::sources::PartnerRecords::assessments_only(tx, partner.id).await?;
     let block = records.upgrade_block(store::now().date());
     domain::sources::may_move(program, &partner.tier, to, block.as_deref()).map_err(Error::Conflict)
 }
@@ -681,7 +681,7 @@ impl Services {
         let (version, current) = self.program_in_force().await?;
         let quarter = crate::clock::current_quarter();
         let mut tx = self.db.read().await?;
-        let book = crate::fact_sources::active_book(&mut tx, &current).await?;
+        let book = crate::facts::sources::active_book(&mut tx, &current).await?;
         tx.commit().await?;
         let (partners, histories) = (book.partners, book.histories);
         let empty = Vec::new();

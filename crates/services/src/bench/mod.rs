@@ -116,8 +116,13 @@ impl Services {
                 store::partners::insert(&mut tx, id, &generated_partner(start + i), at).await?;
                 if history {
                     for quarter in generated_history(start + i, now) {
-                        store::facts::upsert(&mut tx, id, &crate::facts::to_row(&quarter), at)
-                            .await?;
+                        store::facts::upsert(
+                            &mut tx,
+                            id,
+                            &crate::facts::rows::to_row(&quarter),
+                            at,
+                        )
+                        .await?;
                     }
                 }
             }

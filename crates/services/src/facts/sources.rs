@@ -102,7 +102,7 @@ impl PartnerRecords {
         let typed = store::facts::history(tx, partner_id)
             .await?
             .iter()
-            .map(crate::facts::from_row)
+            .map(crate::facts::rows::from_row)
             .collect::<Result<_>>()?;
         Ok(Self {
             typed,
@@ -132,7 +132,7 @@ impl PartnerRecords {
         // Every typed quarter, not just the window evaluated: a quarter added for a record
         // carries the stocks of the typed quarter before it, however old, as on the page.
         for row in store::facts::all_since(tx, "").await? {
-            let facts = crate::facts::from_row(&row.row)?;
+            let facts = crate::facts::rows::from_row(&row.row)?;
             all.entry(row.partner_id).or_default().typed.push(facts);
         }
         for row in store::certifications::all(tx).await? {
