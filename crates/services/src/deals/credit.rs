@@ -12,7 +12,7 @@ use store::deals::DealRow;
 use uuid::Uuid;
 
 use crate::convert::{minor, money};
-use crate::deal_view::{ViewFacts, deal_view, size_in_program_currency};
+use crate::deals::view::{ViewFacts, deal_view, size_in_program_currency};
 use crate::deals::{ActivityView, DealView, activity_view};
 use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record};

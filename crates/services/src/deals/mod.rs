@@ -4,6 +4,10 @@
 //! are protected for the partner's tier's window. A partner only ever learns "clear",
 //! "needs review" or "already registered" about anyone else.
 
+pub mod credit;
+pub mod import;
+mod view;
+
 use domain::deals::conflicts::{self, ConflictIndex, Known, Source, Verdict};
 use domain::deals::matching::CustomerKey;
 use domain::deals::registration::{self, DealInput, Status};
@@ -17,7 +21,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::convert::{DATE, date, minor, money};
-use crate::deal_view::{ViewFacts, deal_view, size_in_program_currency};
+use crate::deals::view::{ViewFacts, deal_view, size_in_program_currency};
 use crate::facts::sources::PartnerRecords;
 use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record, snapshot};
@@ -1301,9 +1305,9 @@ impl Services {
             .check_move(to)
             .map_err(Error::Conflict)?;
         if to == Status::Won {
-            crate::deal_credit::require_joint_call_to_win(&mut tx, &program, &before, today)
+            crate::deals::credit::require_joint_call_to_win(&mut tx, &program, &before, today)
                 .await?;
-            crate::deal_credit::record_win(&mut tx, actor, &before).await?;
+            crate::deals::credit::record_win(&mut tx, actor, &before).await?;
         }
         let mut row = before.clone();
         row.status = to.as_str().into();
@@ -1463,7 +1467,7 @@ impl Services {
             );
             if co_sold
                 && registration::joint_call_needed(&program.policies.co_sell, stage)
-                && !crate::deal_credit::has_joint_call(&mut tx, id).await?
+                && !crate::deals::credit::has_joint_call(&mut tx, id).await?
             {
                 v.add(
                     "stage",
