@@ -32,3 +32,23 @@ pub(crate) fn money(minor: i64) -> Decimal {
 pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Store(store::Error::Corrupt(format!("{what}: {e}")))
 }
+
+/// The day a form names (`field`), or `today` when it names none.
+pub(crate) fn parse_day(
+    v: &mut domain::Validation,
+    field: &str,
+    text: &str,
+    today: Date,
+) -> Option<Date> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(today);
+    }
+    match domain::validation::date(text) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            v.add(field, e);
+            None
+        }
+    }
+}

@@ -22,6 +22,7 @@ pub mod learning;
 pub mod notifications;
 pub mod onboarding;
 pub mod partners;
+mod pipeline;
 pub mod program;
 pub mod rates;
 pub mod recruitment;

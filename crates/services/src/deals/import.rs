@@ -13,7 +13,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::convert::minor;
-use crate::deals::draft_row;
+use crate::deals::writer::draft_row;
 use crate::imports::{ImportReport, PartnerDirectory};
 use crate::{Actor, Error, Result, Services};
 
