@@ -8,7 +8,6 @@ pub mod auth;
 pub mod bench;
 mod clock;
 pub mod conflict_cases;
-mod conflict_previews;
 mod convert;
 pub mod deals;
 pub mod demo;
