@@ -17,7 +17,6 @@ pub mod facts;
 mod imports;
 pub mod jobs;
 pub mod leads;
-pub mod learning;
 pub mod notifications;
 pub mod onboarding;
 pub mod partners;
@@ -29,8 +28,9 @@ mod throttle;
 pub mod tiers;
 pub mod users;
 
-// The old homes of two parts of deals: callers outside the crate name them here.
+// The old homes of parts of features: callers outside the crate name them here.
 pub use deals::{credit as deal_credit, import as deal_import};
+pub use enablement::learning;
 
 use domain::FieldError;
 use domain::audit::AuditEvent;
