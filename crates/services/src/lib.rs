@@ -18,7 +18,6 @@ mod imports;
 pub mod jobs;
 pub mod leads;
 pub mod notifications;
-pub mod onboarding;
 pub mod partners;
 mod pipeline;
 pub mod program;
@@ -31,6 +30,7 @@ pub mod users;
 // The old homes of parts of features: callers outside the crate name them here.
 pub use deals::{credit as deal_credit, import as deal_import};
 pub use enablement::learning;
+pub use partners::onboarding;
 
 use domain::FieldError;
 use domain::audit::AuditEvent;
