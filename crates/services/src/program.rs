@@ -9,9 +9,6 @@ use std::sync::Arc;
 use store::program::ProgramVersionRow;
 use uuid::Uuid;
 
-// Its old home: where a partner stands is the tiers' (`crate::tiers::report`).
-pub use crate::tiers::report::{CriterionView, TierReport};
-
 /// A stored program version, with what changed since the one before it.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ProgramVersion {
@@ -240,6 +237,43 @@ impl Services {
             .get(&version)
             .cloned()
     }
+}
+
+// ---- where a partner stands: filled by `Services::evaluate_partner` (`crate::tiers::report`) ----
+
+/// One criterion of the tier a partner is working towards.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CriterionView {
+    pub criterion: String,
+    pub required: String,
+    pub actual: String,
+    pub met: bool,
+}
+
+/// Where a partner stands in the program, and why (`Services::evaluate_partner`).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TierReport {
+    /// The program version used (0 = the shipped default).
+    pub program_version: i64,
+    /// The quarter evaluated, on its trailing four quarters (e.g. "2026-Q4").
+    pub quarter: String,
+    pub current_tier: String,
+    /// The highest tier whose entry criteria the partner meets today.
+    pub qualifies_for: Option<String>,
+    /// Whether the partner meets the keep criteria of its current tier.
+    pub keeps_current_tier: bool,
+    pub next_tier: Option<String>,
+    /// What it takes to reach the next tier, in words.
+    pub gap: Option<String>,
+    /// The next tier's criteria (the top tier's when there is none above).
+    pub criteria: Vec<CriterionView>,
+    /// What the current tier gives the partner: (benefit, value).
+    pub benefits: Vec<(String, String)>,
+    /// Why the partner keeps no benefits (archived or exited), if so.
+    pub out_of_program: Option<String>,
+    /// The figures read with where each came from, e.g. "3 certified people, 1 advanced
+    /// (records)", "revenue $120,000 in 12 months (won deals)"; the IPP score's only for us.
+    pub sources: Vec<String>,
 }
 
 /// Which program version is in force, remembered for a moment: every request reads the

@@ -6,10 +6,9 @@
 
 mod evaluation;
 mod proposals;
-pub(crate) mod report;
+mod report;
 mod simulation;
 
 pub use evaluation::EvaluationSummary;
 pub use proposals::{Decision, TierProposal};
-pub use report::{CriterionView, TierReport};
 pub use simulation::{CommitmentView, SimulatedMove, SimulationReport};
