@@ -23,7 +23,6 @@ mod pipeline;
 pub mod program;
 pub mod rates;
 pub mod recruitment;
-mod throttle;
 pub mod tiers;
 pub mod users;
 
