@@ -24,6 +24,7 @@ pub mod exports;
 pub mod facts;
 pub mod jobs;
 pub mod leads;
+pub mod onboarding;
 pub mod partners;
 pub mod pipeline;
 pub mod program;
@@ -39,7 +40,6 @@ pub mod demo;
 // The old homes of parts of features: callers outside the crate name them here.
 pub use deals::{credit as deal_credit, import as deal_import};
 pub use enablement::learning;
-pub use partners::onboarding;
 
 use domain::FieldError;
 use domain::audit::AuditEvent;

@@ -422,7 +422,7 @@ impl Services {
             store::partners::set_stage(&mut tx, id, LifecycleStage::Prospect, stage, last_change)
                 .await?;
             if stage == LifecycleStage::Onboarding {
-                crate::partners::onboarding::start(&mut tx, &shipped, id, last_change).await?;
+                crate::partners::start_onboarding(&mut tx, &shipped, id, last_change).await?;
             }
             for quarter in demo_history(i, level, crate::clock::current_quarter()) {
                 store::facts::upsert(

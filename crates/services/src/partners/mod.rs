@@ -1,12 +1,14 @@
 //! Partners: the organisations (`organisations`: list, view, create, edit, lifecycle stage,
-//! archive), how a list is asked for (`query`), their contacts (`contacts`), and the
-//! onboarding checklist a partner gets on entering onboarding (`onboarding`).
+//! archive; a partner entering onboarding gets its checklist), how a list is asked for
+//! (`query`), and their contacts (`contacts`). Nearly every feature asks `get_partner` (the
+//! access check); partners ask none of them back.
 //!
 //! This file is the feature's face: the code lives in the files beside it.
 
 mod contacts;
-pub mod onboarding;
 mod organisations;
 mod query;
 
 pub use query::PartnerQuery;
+
+pub(crate) use organisations::start_onboarding;

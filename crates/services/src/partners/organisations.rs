@@ -3,7 +3,9 @@
 use domain::Choice;
 use domain::partners::{LifecycleStage, Partner, PartnerInput};
 use domain::permissions::Action;
+use domain::program::Program;
 use store::Tx;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::partners::query::{PartnerQuery, encode_cursor};
@@ -119,7 +121,7 @@ impl Services {
             return Ok(());
         }
         let (_, program) = self.program_in_force().await?;
-        crate::partners::onboarding::start(tx, &program, partner.id, store::now()).await
+        start_onboarding(tx, &program, partner.id, store::now()).await
     }
 
     /// Saves edited fields; a different `stage` goes through the lifecycle rules as a stage change.
@@ -268,6 +270,35 @@ impl Services {
         self.tokens.forget_all();
         Ok(after)
     }
+}
+
+/// Creates the onboarding checklist of a partner entering onboarding from the program's
+/// template (items it has already are kept as they are), dated from `at`. The checklist is
+/// worked in `crate::onboarding`.
+pub(crate) async fn start_onboarding(
+    tx: &mut store::Tx,
+    program: &Program,
+    partner_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<()> {
+    for item in domain::program::onboarding::checklist(&program.onboarding, at.date()) {
+        let row = store::onboarding::ItemRow {
+            id: Uuid::now_v7(),
+            partner_id,
+            key: item.key,
+            phase: item.phase,
+            title: item.title,
+            owner: item.owner.key().into(),
+            due_on: item.due_on.to_string(),
+            evidence_kind: item.evidence.key().into(),
+            completes_when: item.completes_when.map(|o| o.key().to_owned()),
+            done_at: None,
+            done_by: None,
+            evidence: String::new(),
+        };
+        store::onboarding::insert_item(tx, &row, at).await?;
+    }
+    Ok(())
 }
 
 async fn move_stage(
