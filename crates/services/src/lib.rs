@@ -1,34 +1,45 @@
 //! PartnerOS use cases. Every call takes an [`Actor`] and decides here, not in the web or
 //! CLI layer, what that actor may see and change. Each change is one transaction that also
 //! writes its audit event.
+//!
+//! One folder or file per feature, each holding its own `impl Services` blocks
+//! (`Services::close_deal` is in `deals/`). A folder's `mod.rs` is its face: what callers
+//! outside name. Shared rooms import no feature; a feature uses another one way only, never
+//! back. Where is what: `docs/design.md`, "The services crate".
 
+// Shared rooms: they import no feature, so every feature may use them.
+mod clock;
+mod convert;
+mod imports;
+pub mod notifications;
+
+// Features.
 pub mod attachments;
 pub mod audit;
 pub mod auth;
-pub mod bench;
 pub mod conflict_cases;
-mod conflict_previews;
-pub mod deal_credit;
-pub mod deal_import;
-mod deal_view;
 pub mod deals;
-pub mod demo;
 pub mod enablement;
 pub mod exports;
-mod fact_sources;
 pub mod facts;
 pub mod jobs;
 pub mod leads;
-pub mod learning;
-pub mod notifications;
 pub mod onboarding;
 pub mod partners;
+pub mod pipeline;
 pub mod program;
 pub mod rates;
 pub mod recruitment;
-mod throttle;
 pub mod tiers;
 pub mod users;
+
+// Tools: benchmarks on generated data, and the demo program.
+pub mod bench;
+pub mod demo;
+
+// The old homes of parts of features: callers outside the crate name them here.
+pub use deals::{credit as deal_credit, import as deal_import};
+pub use enablement::learning;
 
 use domain::FieldError;
 use domain::audit::AuditEvent;
@@ -170,7 +181,7 @@ pub struct Config {
     pub free_failures_per_ip: i64,
     /// The first wait; it doubles with every further failure from the address.
     pub ip_delay_base: Duration,
-    /// The longest wait an address is given (see `throttle`).
+    /// The longest wait an address is given (see `auth::throttle`).
     pub ip_delay_max: Duration,
 }
 

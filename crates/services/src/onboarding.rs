@@ -1,46 +1,14 @@
 //! Onboarding checklists: created from the program's template when a partner enters
-//! onboarding; items ticked by their owners (our teams, or the partner's own people for
+//! onboarding (`partners::start_onboarding`, part of the stage change); items ticked by their owners (our teams, or the partner's own people for
 //! "partner" items); items the system observes show as done by themselves; 30/60/90-day
 //! health checks recorded by partner managers.
 
 use domain::permissions::Action;
-use domain::program::Program;
 use domain::program::onboarding::{self, Observed};
-use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::convert::DATE;
 use crate::{Actor, Change, Error, Result, Services, record, require};
-
-const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    domain::validation::DATE_FORMAT;
-
-/// Creates the partner's checklist from the program's template (items it has already are
-/// kept as they are), dated from `at`.
-pub(crate) async fn start(
-    tx: &mut store::Tx,
-    program: &Program,
-    partner_id: Uuid,
-    at: OffsetDateTime,
-) -> Result<()> {
-    for item in onboarding::checklist(&program.onboarding, at.date()) {
-        let row = store::onboarding::ItemRow {
-            id: Uuid::now_v7(),
-            partner_id,
-            key: item.key,
-            phase: item.phase,
-            title: item.title,
-            owner: item.owner.key().into(),
-            due_on: item.due_on.to_string(),
-            evidence_kind: item.evidence.key().into(),
-            completes_when: item.completes_when.map(|o| o.key().to_owned()),
-            done_at: None,
-            done_by: None,
-            evidence: String::new(),
-        };
-        store::onboarding::insert_item(tx, &row, at).await?;
-    }
-    Ok(())
-}
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ChecklistItemView {
@@ -98,7 +66,7 @@ impl Services {
         let rows = store::onboarding::items(&mut tx, partner_id).await?;
         let checks = store::onboarding::health_checks(&mut tx, partner_id).await?;
         let records =
-            crate::fact_sources::PartnerRecords::certified_only(&mut tx, partner_id).await?;
+            crate::facts::sources::PartnerRecords::certified_only(&mut tx, partner_id).await?;
         let facts = store::facts::history(&mut tx, partner_id).await?;
         let deals = store::deals::counts(&mut tx, partner_id).await?;
         tx.commit().await?;

@@ -9,7 +9,7 @@ use domain::program::Program;
 use domain::program::history::RowError;
 use uuid::Uuid;
 
-use crate::deals::{date, minor, money};
+use crate::convert::{date, minor, money};
 use crate::{Actor, Change, Error, Result, Services, record};
 
 /// A stored rate: 1 `currency` = `rate` `to_currency` from `effective_on` on.
@@ -59,7 +59,7 @@ pub(crate) async fn rates_into(tx: &mut store::Tx, program: &Program) -> Result<
     Ok(Rates::new(&program.currency, rates))
 }
 
-/// The conversion step before `deals::with_won_deals`: each win in the program currency at
+/// The conversion step before wins count (`facts::sources`): each win in the program currency at
 /// its close date's rate (rounded once); wins without a rate are left out and returned, per
 /// currency, for the partner's page to name.
 pub(crate) fn wins_in_program_currency(

@@ -9,6 +9,7 @@ use domain::program::scoring_3c4c::{self, Band, EvaluationFields, EvaluationInpu
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::convert::corrupt;
 use crate::{Actor, Change, Error, Result, Services, record};
 
 /// One IPP assessment with its computed fit.
@@ -64,10 +65,6 @@ pub struct Evaluation3c4c {
     pub created_at: OffsetDateTime,
 }
 
-fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Store(store::Error::Corrupt(format!("{what}: {e}")))
-}
-
 fn to_evaluation(row: store::recruitment::Evaluation3c4cRow) -> Result<Evaluation3c4c> {
     let score = |n: i64| u8::try_from(n).map_err(|e| corrupt("3C/4C score", e));
     Ok(Evaluation3c4c {
@@ -119,7 +116,7 @@ impl Services {
 
     /// Scores a partner (or prospect) against the Ideal Partner Profile of the program in
     /// force. The tier engine reads the latest assessment's score (rounded) as the partner's
-    /// IPP score from its day on (`fact_sources`); nothing is copied into the typed facts.
+    /// IPP score from its day on (`facts::sources`); nothing is copied into the typed facts.
     pub async fn assess_ipp(
         &self,
         actor: &Actor,

@@ -1,6 +1,6 @@
 //! Accounts: admins manage everyone, partner admins manage the accounts of their own org.
 
-use crate::auth::hash_password_blocking;
+use crate::auth::passwords::hash_password_blocking;
 use crate::{Actor, Change, Error, Result, Services, record, snapshot};
 use domain::Choice;
 use domain::permissions::Action;

@@ -8,6 +8,9 @@ use domain::deals::matching::CustomerKey;
 use domain::program::policy::DealRegistration;
 use uuid::Uuid;
 
+use crate::bench::generated::generated_partner;
+use crate::bench::measure::percentile;
+
 const SYLLABLES: &[&str] = &[
     "vel", "mor", "ka", "tri", "lon", "zen", "qua", "dor", "fi", "nex", "ar", "bel", "cor", "dan",
     "el", "gar", "hol", "is", "jun", "kel", "lum", "mar", "nor", "ost", "pal", "rin", "sol", "tor",
@@ -138,7 +141,7 @@ pub fn generated_deals_csv(registrations: usize, partners: usize) -> String {
     let today = store::now().date();
     let statuses = ["submitted", "approved", "won", "lost", "expired"];
     for i in 0..registrations {
-        let partner = super::generated_partner(i % partners.max(1));
+        let partner = generated_partner(i % partners.max(1));
         let (name, site) = generated_customer(i);
         let status = statuses[i % statuses.len()];
         let registered = today - time::Duration::days((i % 300) as i64);
@@ -221,8 +224,8 @@ pub fn bench_conflicts(
         known: index.len(),
         build,
         memory,
-        p50: super::percentile(&times, 0.50),
-        p99: super::percentile(&times, 0.99),
+        p50: percentile(&times, 0.50),
+        p99: percentile(&times, 0.99),
         max: times.last().copied().unwrap_or_default(),
         checks,
         verdicts,

@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use domain::deals::conflicts::{self, Verdict};
 use domain::deals::registration::{self, Status};
 use domain::money::rates::{self, Rates};
 use domain::program::Program;
@@ -11,8 +12,71 @@ use store::deals::DealRow;
 use time::Date;
 use uuid::Uuid;
 
-use crate::deals::{DealView, date, money, verdict_of};
+use crate::convert::{date, money};
 use crate::{Actor, Error, Result};
+
+/// A registration as its reader may see it: partners never see conflict findings.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct DealView {
+    pub id: Uuid,
+    /// DR-1042
+    pub reference: String,
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    pub status: Status,
+    pub customer_name: String,
+    pub website: String,
+    pub industry: String,
+    pub region: String,
+    pub deal_size: Decimal,
+    pub currency: String,
+    pub expected_close: String,
+    pub use_case: String,
+    pub pain_points: String,
+    pub stage: String,
+    pub probability: i64,
+    pub weighted_value: Decimal,
+    pub risks: String,
+    pub competitor: String,
+    pub partner_rep: String,
+    pub partner_sourced: bool,
+    pub registered_on: String,
+    pub decision_due: Option<String>,
+    /// Submitted and not decided by the due day.
+    pub decision_overdue: bool,
+    pub decision_note: String,
+    pub protected_until: Option<String>,
+    pub extensions_used: i64,
+    /// The reason of an extension request waiting for a decision.
+    pub extension_requested: Option<String>,
+    /// What the partner was told.
+    pub conflict_verdict: Verdict,
+    /// Internal users only.
+    pub conflict_findings: Option<Vec<conflicts::Finding>>,
+    pub co_sell_required: bool,
+    pub forecast_category: String,
+    pub next_action: String,
+    pub next_action_on: Option<String>,
+    pub next_action_owner: String,
+    pub blockers: String,
+    pub closed_on: Option<String>,
+    pub closed_amount: Option<Decimal>,
+    /// Won registrations: whether one of our people confirmed the win (and so its amount);
+    /// only then does it count as the partner's revenue. Absent for other states.
+    pub win_confirmed: Option<bool>,
+    /// Internal users only: our account executive and solutions engineer.
+    pub ae_user_id: Option<Uuid>,
+    pub se_user_id: Option<Uuid>,
+    pub deal_desk_review: bool,
+}
+
+fn verdict_of(text: &str) -> Verdict {
+    match text {
+        "needs_review" => Verdict::NeedsReview,
+        "already_registered" => Verdict::AlreadyRegistered,
+        _ => Verdict::Clear,
+    }
+}
 
 /// What registration views read besides their rows, loaded in the transaction that read or
 /// wrote the rows, so a view never guesses: partner names, which wins one of ours confirmed,

@@ -1,16 +1,13 @@
 //! Conflict cases as partner managers work them: a registration that is not clear opens one
 //! at submission (identified); a manager starts investigating and resolves it with a
-//! recorded outcome, within the program's SLAs. Unresolved cases climb the escalation
-//! ladder (the daily deal sweep announces each step once). Cases are internal: partners only
-//! ever see their registration's verdict and decision.
+//! recorded outcome, within the program's SLAs. Cases are internal: partners only ever see
+//! their registration's verdict and decision.
 
 use domain::deals::cases::{self, Deadlines, Lateness, Level, Outcome, Stage};
 use domain::permissions::Action;
-use domain::roles::Role;
 use domain::validation::Choice;
 use uuid::Uuid;
 
-use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -53,7 +50,7 @@ pub struct CaseAction {
     pub note: String,
 }
 
-fn stage_of(row: &store::deals::CaseRow) -> Result<Stage> {
+pub(super) fn stage_of(row: &store::deals::CaseRow) -> Result<Stage> {
     Stage::parse(&row.status).ok_or_else(|| {
         Error::Store(store::Error::Corrupt(format!(
             "conflict case status '{}'",
@@ -194,79 +191,5 @@ impl Services {
         let name = self.partner_name(&mut tx, deal.partner_id).await?;
         tx.commit().await?;
         self.case_view(&program.policies.slas, &case, &deal, name)
-    }
-
-    /// Moves unresolved cases up the ladder (VP after `escalate_to_vp_days`, executives
-    /// after `escalate_to_executives_days`), telling each level once: the VP step goes to the
-    /// administrators (who own the program), the executive step to the executives.
-    pub(crate) async fn escalate_conflict_cases(&self, actor: &Actor) -> Result<usize> {
-        let (_, program) = self.program_in_force().await?;
-        let now = store::now();
-        let mut tx = self.db.write().await?;
-        let mut escalated = 0;
-        for mut case in store::deals::unresolved_cases(&mut tx).await? {
-            let deadlines = cases::deadlines(case.created_at, &program.policies.slas);
-            let level = cases::escalation_level(stage_of(&case)?, &deadlines, now);
-            if level.rank() <= case.escalation_level {
-                continue;
-            }
-            let read = case.clone();
-            case.escalation_level = level.rank();
-            store::deals::update_case(&mut tx, &case, &read).await?;
-            let Some(deal) = store::deals::get(&mut tx, case.deal_id).await? else {
-                continue;
-            };
-            let role = if level == Level::Executives {
-                Role::Executive
-            } else {
-                Role::Admin
-            };
-            let owner = store::partners::get(&mut tx, deal.partner_id)
-                .await?
-                .and_then(|p| p.owner_id);
-            let recipients = notifications::role_and_partner_team(&mut tx, role, owner).await?;
-            let days = (now - case.created_at).whole_days();
-            let message = format!(
-                "Conflict case of {} ({}) unresolved for {days} days: escalated to the {}",
-                deal.reference,
-                deal.customer_name,
-                if level == Level::Executives {
-                    "executives"
-                } else {
-                    "VP"
-                }
-            );
-            let link = format!("/deals/{}", deal.id);
-            notifications::notify(
-                &mut tx,
-                &recipients,
-                &store::notifications::NewNotification {
-                    partner_id: Some(deal.partner_id),
-                    kind: "conflict_escalated",
-                    message: &message,
-                    link: &link,
-                },
-                now,
-            )
-            .await?;
-            record(
-                &mut tx,
-                actor,
-                now,
-                Change {
-                    partner_id: Some(deal.partner_id),
-                    entity_type: "conflict_case",
-                    entity_id: case.id,
-                    action: "escalated",
-                    summary: message,
-                    before: None,
-                    after: None,
-                },
-            )
-            .await?;
-            escalated += 1;
-        }
-        tx.commit().await?;
-        Ok(escalated)
     }
 }

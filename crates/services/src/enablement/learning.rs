@@ -63,7 +63,7 @@ impl Services {
         let mut tx = self.db.read().await?;
         let enrollments =
             store::certifications::enrollments_for_partner(&mut tx, partner_id).await?;
-        let held = crate::fact_sources::held_by(&mut tx, partner_id).await?;
+        let held = crate::facts::sources::held_by(&mut tx, partner_id).await?;
         let people = store::contacts::list_for_partner(&mut tx, partner_id, false).await?;
         tx.commit().await?;
         let today = actor.today();

@@ -12,8 +12,9 @@ use store::deals::DealRow;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::deals::{draft_row, minor};
-use crate::facts::{ImportReport, PartnerDirectory};
+use crate::convert::minor;
+use crate::deals::writer::draft_row;
+use crate::imports::{ImportReport, PartnerDirectory};
 use crate::{Actor, Error, Result, Services};
 
 /// Problems listed in one import report at most; the count says how many there were.

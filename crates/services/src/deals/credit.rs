@@ -11,8 +11,10 @@ use rust_decimal::Decimal;
 use store::deals::DealRow;
 use uuid::Uuid;
 
-use crate::deal_view::{ViewFacts, deal_view, size_in_program_currency};
-use crate::deals::{ActivityView, DealView, activity_view, minor, money};
+use crate::convert::{minor, money};
+use crate::deals::activities::{ActivityView, activity_view};
+use crate::deals::view::DealView;
+use crate::deals::view::{ViewFacts, deal_view, size_in_program_currency};
 use crate::notifications;
 use crate::{Actor, Change, Error, Result, Services, record};
 

@@ -15,11 +15,8 @@ use rust_decimal::prelude::ToPrimitive;
 use time::Date;
 use uuid::Uuid;
 
-use crate::{Error, Result};
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Store(store::Error::Corrupt(format!("{what}: {e}")))
-}
+use crate::Result;
+use crate::convert::{DATE, corrupt, money};
 
 pub(crate) fn assessed(row: &store::recruitment::IppRow) -> Result<Assessed> {
     let result: IppResult =
@@ -33,9 +30,24 @@ pub(crate) fn assessed(row: &store::recruitment::IppRow) -> Result<Assessed> {
 }
 
 fn won(row: &store::deals::WonRow) -> Result<(Date, Decimal)> {
-    let closed = Date::parse(&row.closed_on, domain::validation::DATE_FORMAT)
-        .map_err(|e| corrupt("closed_on", e))?;
-    Ok((closed, crate::deals::money(row.closed_amount_minor)))
+    let closed = Date::parse(&row.closed_on, DATE).map_err(|e| corrupt("closed_on", e))?;
+    Ok((closed, money(row.closed_amount_minor)))
+}
+
+/// A certification record as the rules read it.
+pub(crate) fn held(row: &store::certifications::RecordRow) -> Result<Held> {
+    Ok(Held {
+        person: row.contact_id,
+        certification: row.certification.clone(),
+        earned_on: Date::parse(&row.earned_on, DATE).map_err(|e| corrupt("earned_on", e))?,
+        expires_on: row
+            .expires_on
+            .as_deref()
+            .map(|d| Date::parse(d, DATE).map_err(|e| corrupt("expires_on", e)))
+            .transpose()?,
+        retired: row.retired != 0,
+        left_on: row.contact_archived_at.map(|at| at.date()),
+    })
 }
 
 /// A partner's certification records, as every reader of them gets them.
@@ -43,7 +55,7 @@ pub(crate) async fn held_by(tx: &mut store::Tx, partner_id: Uuid) -> Result<Vec<
     store::certifications::for_partner(tx, partner_id)
         .await?
         .iter()
-        .map(crate::enablement::held)
+        .map(held)
         .collect()
 }
 
@@ -90,7 +102,7 @@ impl PartnerRecords {
         let typed = store::facts::history(tx, partner_id)
             .await?
             .iter()
-            .map(crate::facts::from_row)
+            .map(crate::facts::rows::from_row)
             .collect::<Result<_>>()?;
         Ok(Self {
             typed,
@@ -120,11 +132,11 @@ impl PartnerRecords {
         // Every typed quarter, not just the window evaluated: a quarter added for a record
         // carries the stocks of the typed quarter before it, however old, as on the page.
         for row in store::facts::all_since(tx, "").await? {
-            let facts = crate::facts::from_row(&row.row)?;
+            let facts = crate::facts::rows::from_row(&row.row)?;
             all.entry(row.partner_id).or_default().typed.push(facts);
         }
         for row in store::certifications::all(tx).await? {
-            let held = crate::enablement::held(&row)?;
+            let held = held(&row)?;
             all.entry(row.partner_id).or_default().held.push(held);
         }
         let credited = program.policies.co_sell.credit_requires_logged_activity;

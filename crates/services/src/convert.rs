@@ -1,0 +1,54 @@
+//! Stored text and numbers to the domain's values and back: dates as stored (YYYY-MM-DD),
+//! amounts in minor units (cents), and the error a row that does not read gives. A shared
+//! room: it imports no feature, so every feature may use it.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use time::Date;
+
+use crate::{Error, Result};
+
+/// How dates are stored and typed: YYYY-MM-DD.
+pub(crate) const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
+    domain::validation::DATE_FORMAT;
+
+/// A stored date; one that does not read is a corrupt row.
+pub(crate) fn date(text: &str) -> Result<Date> {
+    Date::parse(text, DATE)
+        .map_err(|e| Error::Store(store::Error::Corrupt(format!("date '{text}': {e}"))))
+}
+
+/// An amount in minor units (cents), as stored.
+pub(crate) fn minor(amount: Decimal) -> i64 {
+    (amount * Decimal::ONE_HUNDRED).to_i64().unwrap_or(i64::MAX)
+}
+
+/// A stored amount in minor units (cents) as a decimal amount.
+pub(crate) fn money(minor: i64) -> Decimal {
+    Decimal::new(minor, 2)
+}
+
+/// A stored value (`what`) that does not read.
+pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Store(store::Error::Corrupt(format!("{what}: {e}")))
+}
+
+/// The day a form names (`field`), or `today` when it names none.
+pub(crate) fn parse_day(
+    v: &mut domain::Validation,
+    field: &str,
+    text: &str,
+    today: Date,
+) -> Option<Date> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(today);
+    }
+    match domain::validation::date(text) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            v.add(field, e);
+            None
+        }
+    }
+}

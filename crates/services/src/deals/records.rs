@@ -1,0 +1,203 @@
+//! Finding, listing and saving registrations: what the actor may see, newest first, and every
+//! change written with its change number so this process's conflict index follows it.
+
+use domain::deals::registration::Status;
+use domain::validation::Choice;
+use store::deals::DealRow;
+use uuid::Uuid;
+
+use crate::deals::cache::{conflict_row, known};
+use crate::deals::view::{DealView, ViewFacts, deal_view};
+use crate::{Actor, Change, Error, Result, Services, record};
+
+/// Which registrations to list.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct DealQuery {
+    /// Only these states (comma-separated: submitted,approved,…).
+    pub status: String,
+    /// Only this partner's (internal users).
+    pub partner: String,
+    /// Customer name contains.
+    pub q: String,
+    /// Only registrations with an open conflict case (internal users): the review queue.
+    pub conflicts: bool,
+    /// The `next_cursor` of the previous page.
+    pub cursor: String,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+impl Services {
+    /// The installation's secret for human references, created on first use.
+    pub(crate) async fn reference_key(&self) -> Result<Vec<u8>> {
+        if let Some(key) = self.reference_key.get() {
+            return Ok(key.clone());
+        }
+        let mut fresh = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut fresh);
+        let fresh: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+        let mut tx = self.db.write().await?;
+        let stored = store::deals::setting_or_create(&mut tx, "reference_key", &fresh).await?;
+        tx.commit().await?;
+        let key = stored.into_bytes();
+        Ok(self.reference_key.get_or_init(|| key).clone())
+    }
+
+    /// A registration the actor may see (another organisation's: not found).
+    pub(crate) async fn visible_deal(
+        &self,
+        tx: &mut store::Tx,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<DealRow> {
+        store::deals::get(tx, id)
+            .await?
+            .filter(|row| actor.sees_partner(row.partner_id))
+            .ok_or(Error::NotFound)
+    }
+
+    pub(crate) async fn partner_name(
+        &self,
+        tx: &mut store::Tx,
+        partner_id: Uuid,
+    ) -> Result<String> {
+        Ok(store::partners::get(tx, partner_id)
+            .await?
+            .map(|p| p.display_name)
+            .unwrap_or_default())
+    }
+
+    pub async fn deal(&self, actor: &Actor, id: Uuid) -> Result<DealView> {
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.read().await?;
+        let row = self.visible_deal(&mut tx, actor, id).await?;
+        let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
+        tx.commit().await?;
+        deal_view(actor, &program, &facts, &row)
+    }
+
+    /// Registrations, newest first: a partner's people see their organisation's only.
+    pub async fn deals(&self, actor: &Actor, query: &DealQuery) -> Result<crate::Page<DealView>> {
+        let mut v = domain::Validation::new();
+        let limit = query.limit.unwrap_or(crate::DEFAULT_PAGE);
+        if !(1..=crate::MAX_PAGE).contains(&limit) {
+            v.add(
+                "limit",
+                format!("must be between 1 and {}", crate::MAX_PAGE),
+            );
+        }
+        let mut statuses = Vec::new();
+        for s in query
+            .status
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match Status::parse(s) {
+                Some(status) => statuses.push(status.as_str().to_owned()),
+                None => v.add(
+                    "status",
+                    format!(
+                        "'{s}' is not one of: {}",
+                        Status::ALL
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+            }
+        }
+        let partner = match query.partner.trim() {
+            "" => None,
+            p => Uuid::parse_str(p)
+                .map_err(|_| v.add("partner", format!("'{p}' is not a partner id")))
+                .ok(),
+        };
+        let before = match query.cursor.trim() {
+            "" => None,
+            c => Uuid::parse_str(c)
+                .map_err(|_| v.add("cursor", format!("'{c}' is not a cursor")))
+                .ok(),
+        };
+        v.into_result().map_err(Error::Invalid)?;
+        let partner_id = if actor.is_internal() {
+            partner
+        } else {
+            Some(actor.partner_id.ok_or(Error::NotFound)?)
+        };
+        let filter = store::deals::DealFilter {
+            partner_id,
+            statuses,
+            search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
+            before_id: before,
+            open_conflicts: query.conflicts && actor.is_internal(),
+            limit,
+        };
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.read().await?;
+        let rows = store::deals::list(&mut tx, &filter).await?;
+        let facts = ViewFacts::load(&mut tx, &program, &rows.iter().collect::<Vec<_>>()).await?;
+        tx.commit().await?;
+        let next_cursor = (rows.len() as i64 == limit)
+            .then(|| rows.last().map(|r| r.id.to_string()))
+            .flatten();
+        Ok(crate::Page {
+            items: rows
+                .iter()
+                .map(|row| deal_view(actor, &program, &facts, row))
+                .collect::<Result<_>>()?,
+            next_cursor,
+        })
+    }
+
+    /// Writes a changed registration with a new change number, audits it and brings this
+    /// process's conflict index up to date.
+    pub(crate) async fn save_deal(
+        &self,
+        mut tx: store::Tx,
+        actor: &Actor,
+        before: &DealRow,
+        mut row: DealRow,
+        action: &str,
+        summary: String,
+    ) -> Result<DealRow> {
+        let now = store::now();
+        row.change_no = store::deals::next(&mut tx, "conflict_change").await?;
+        row.updated_at = now;
+        store::deals::update(&mut tx, &row, before.change_no).await?;
+        let brief = |r: &DealRow| {
+            serde_json::json!({
+                "status": r.status,
+                "stage": r.stage,
+                "probability": r.probability,
+                "protected_until": r.protected_until,
+                "decision_note": r.decision_note,
+            })
+        };
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(row.partner_id),
+                entity_type: "deal_registration",
+                entity_id: row.id,
+                action,
+                summary,
+                before: Some(brief(before)),
+                after: Some(brief(&row)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        let mut state = self.conflicts.state.lock().await;
+        match known(&conflict_row(&row)) {
+            Some(k) => state.index.insert(k),
+            None => state.index.remove(row.id),
+        }
+        Ok(row)
+    }
+}

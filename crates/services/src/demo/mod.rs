@@ -1,0 +1,10 @@
+//! The demo program: a deterministic, realistic partner book with a few months of history,
+//! so a first look at PartnerOS shows what it does. Seeding twice changes nothing.
+//!
+//! This file is the feature's face: the book (`book`) and what its partners did (`activity`)
+//! live in the files beside it.
+
+mod activity;
+mod book;
+
+pub use book::{DEMO_PASSWORD, DEMO_USERS};
