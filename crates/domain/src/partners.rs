@@ -572,6 +572,10 @@ impl Partner {
         }
     }
 
+    /// The fields of the record that are ours alone (left out of what partners receive, and
+    /// of the edits their timeline tells them about).
+    pub const INTERNAL_FIELDS: &[&str] = &["notes"];
+
     /// The record as the partner's own people receive it: our internal notes left out.
     pub fn as_seen_by_partner(mut self) -> Partner {
         self.notes = String::new();

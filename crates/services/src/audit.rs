@@ -134,7 +134,7 @@ impl Services {
                 event.after = None;
                 if !event.actor_id.is_some_and(|id| colleagues.contains(&id)) {
                     event.actor_id = None;
-                    event.actor_label = crate::deals::OUR_TEAM.into();
+                    event.actor_label = crate::names::OUR_TEAM.into();
                 }
             }
         }

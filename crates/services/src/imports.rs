@@ -57,6 +57,9 @@ impl ImportReport {
 /// Finds partners by id, website domain or exact name (case-insensitive).
 pub(crate) struct PartnerDirectory {
     by_key: HashMap<String, (Uuid, bool)>,
+    /// Partners out of the program (exited; archived ones are refused outright), with
+    /// what to say about them: "Northwind is exited".
+    out_of_program: HashMap<Uuid, String>,
 }
 
 impl PartnerDirectory {
@@ -76,7 +79,11 @@ impl PartnerDirectory {
 
     fn new(partners: &[domain::partners::Partner]) -> Self {
         let mut by_key = HashMap::new();
+        let mut out_of_program = HashMap::new();
         for p in partners {
+            if let Some(why) = p.out_of_program() {
+                out_of_program.insert(p.id, format!("{} is {why}", p.display_name));
+            }
             let entry = (p.id, p.archived_at.is_some());
             by_key.insert(p.id.to_string(), entry);
             for domain in &p.domains {
@@ -85,7 +92,16 @@ impl PartnerDirectory {
             by_key.entry(p.display_name.to_lowercase()).or_insert(entry);
             by_key.entry(p.legal_name.to_lowercase()).or_insert(entry);
         }
-        Self { by_key }
+        Self {
+            by_key,
+            out_of_program,
+        }
+    }
+
+    /// Why the partner takes no part in the program, if so ("Northwind is exited"): imports
+    /// bring it history, never new open work.
+    pub(crate) fn out_of_program(&self, id: Uuid) -> Option<&str> {
+        self.out_of_program.get(&id).map(String::as_str)
     }
 
     pub(crate) fn find(&self, reference: &str) -> std::result::Result<Uuid, String> {

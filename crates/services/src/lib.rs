@@ -11,6 +11,7 @@
 mod clock;
 mod convert;
 mod imports;
+pub mod names;
 pub mod notifications;
 
 // Features.

@@ -69,6 +69,7 @@ impl Services {
             crate::facts::sources::PartnerRecords::certified_only(&mut tx, partner_id).await?;
         let facts = store::facts::history(&mut tx, partner_id).await?;
         let deals = store::deals::counts(&mut tx, partner_id).await?;
+        let names = crate::names::Names::load(&mut tx, actor, partner_id).await?;
         tx.commit().await?;
         let today = actor.today();
         let start = rows
@@ -149,7 +150,7 @@ impl Services {
                     done_by: if observed {
                         Some("observed".into())
                     } else {
-                        row.done_by
+                        row.done_by.map(|who| names.show(who))
                     },
                 }
             })

@@ -87,6 +87,7 @@ impl Services {
                         .max(registered_on),
                     forecast_category: row.forecast_category.clone(),
                     partner_out_of_program,
+                    win_confirmed: row.win_confirmed != 0,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -251,7 +251,13 @@ impl Services {
             store::recruitment::evaluations_for_partner(&mut tx, partner_id, !actor.is_internal())
                 .await?;
         tx.commit().await?;
-        rows.into_iter().map(to_evaluation).collect()
+        rows.into_iter()
+            .map(|row| {
+                let mut evaluation = to_evaluation(row)?;
+                evaluation.evaluated_by = crate::names::ours(actor, evaluation.evaluated_by);
+                Ok(evaluation)
+            })
+            .collect()
     }
 
     pub async fn evaluate_3c4c(

@@ -147,3 +147,82 @@ async fn an_exited_or_archived_partner_loses_access_and_registers_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_exited_partner_gets_no_new_work_by_import_or_decision() {
+    each_backend(|w| async move {
+        use domain::deals::registration::Status;
+        let s = &w.services;
+        let a = w.partner_a;
+        certify(s, &w.manager, a, "ana@alpha.com").await;
+        let pending = s
+            .register_deal(&w.manager, a, &deal_input("Pending Co", "pending.example", "30000"), true)
+            .await
+            .unwrap();
+        assert_eq!(pending.status, Status::Submitted);
+        // A stale page chose "paused" while Alpha was still "prospect": refused, not applied.
+        s.change_partner_stage(&w.manager, a, "recruiting", "signed")
+            .await
+            .unwrap();
+        match s
+            .change_partner_stage_from(&w.manager, a, "prospect", "paused", "")
+            .await
+        {
+            Err(Error::Conflict(why)) => assert_eq!(
+                why,
+                "this partner was changed by someone else meanwhile: it is now Recruiting; reload it and choose again"
+            ),
+            other => panic!("{other:?}"),
+        }
+        s.change_partner_stage_from(&w.manager, a, "recruiting", "exited", "contract ended")
+            .await
+            .unwrap();
+
+        let approve = services::deals::DealDecision {
+            decision: "approve".into(),
+            note: String::new(),
+        };
+        match s.decide_deal(&w.manager, pending.id, &approve).await {
+            Err(Error::Conflict(why)) => {
+                assert_eq!(why, "Alpha is exited: its registrations can only be rejected")
+            }
+            other => panic!("{other:?}"),
+        }
+        let reject = services::deals::DealDecision {
+            decision: "reject".into(),
+            note: "the partner has left the program".into(),
+        };
+        s.decide_deal(&w.manager, pending.id, &reject).await.unwrap();
+
+        let today = store::now().date();
+        let header = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status,registered_on,closed_on,closed_amount\n";
+        let open = format!("{header}alpha.com,Open Co,Retail,emea,1000,USD,{},Sync,discovery,10,Ana,submitted,{today},,\n", today + time::Duration::days(30));
+        let report = s
+            .import_deals(&services::Actor::system("test"), &open, false, &|_| {})
+            .await
+            .unwrap();
+        assert!(!report.applied);
+        assert_eq!(
+            report
+                .errors
+                .iter()
+                .map(|e| format!("{}:{}: {}", e.line, e.field, e.message))
+                .collect::<Vec<_>>(),
+            ["2:status: Alpha is exited: it registers no deals; only its closed registrations (won, lost, rejected, expired) can be imported"]
+        );
+        let history = format!("{header}alpha.com,Old Co,Retail,emea,1000,USD,{today},Sync,discovery,100,Ana,won,{},{today},1000\n", today - time::Duration::days(40));
+        let report = s
+            .import_deals(&services::Actor::system("test"), &history, false, &|_| {})
+            .await
+            .unwrap();
+        assert!(report.applied, "history still comes in: {:?}", report.errors);
+
+        let leads = format!("partner,company,contact_name,contact_email,need,estimated_value,status\nalpha.com,Initech,Bill,bill@initech.example,TPS,1000,submitted\n");
+        let report = s.import_leads(&w.manager, &leads, false).await.unwrap();
+        assert_eq!(
+            report.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
+            ["Alpha is exited: it submits no leads; only its accepted or rejected leads can be imported"]
+        );
+    })
+    .await;
+}

@@ -93,6 +93,25 @@ async fn a_partners_win_and_joint_call_count_only_once_we_confirm_them() {
             ),
             other => panic!("{other:?}"),
         }
+        // A win is dated between the registration and today.
+        let back_dated = DealClose {
+            closed_on: "2020-01-01".into(),
+            ..won("5000000")
+        };
+        match s.close_deal(&w.a_user, deal.id, &back_dated).await {
+            Err(Error::Invalid(e)) => assert_eq!(
+                (e[0].field.as_str(), e[0].message.as_str()),
+                (
+                    "closed_on",
+                    format!(
+                        "2020-01-01 is before the deal was registered ({})",
+                        store::now().date()
+                    )
+                    .as_str()
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
         // The partner reports $5,000,000: it is won, and feeds nothing until we confirm it.
         let reported = s
             .close_deal(&w.a_user, deal.id, &won("5000000"))
@@ -105,6 +124,13 @@ async fn a_partners_win_and_joint_call_count_only_once_we_confirm_them() {
             "the API says it waits for us"
         );
         assert_eq!(revenue().await, Decimal::ZERO);
+        let pipeline = s.pipeline(&w.manager, None).await.unwrap();
+        assert_eq!(
+            (pipeline.won.deals, pipeline.won_unconfirmed.deals),
+            (0, 1),
+            "the pipeline's won figure waits for us too"
+        );
+        assert_eq!(pipeline.won_unconfirmed.value, Decimal::from(5_000_000));
         let waiting = s
             .notifications(&w.manager, &Default::default())
             .await
@@ -141,6 +167,11 @@ async fn a_partners_win_and_joint_call_count_only_once_we_confirm_them() {
             Some(true)
         );
         assert_eq!(revenue().await, Decimal::from(120_000));
+        let pipeline = s.pipeline(&w.manager, None).await.unwrap();
+        assert_eq!(
+            (pipeline.won.value, pipeline.won_unconfirmed.deals),
+            (Decimal::from(120_000), 0)
+        );
         assert!(matches!(
             s.confirm_win(&w.manager, deal.id, &confirm).await,
             Err(Error::Conflict(_))
@@ -234,11 +265,60 @@ async fn a_partner_reads_its_own_reports_and_shared_results_and_our_people_as_th
         };
         s.evaluate_3c4c(&w.manager, a, &shared).await.unwrap();
 
+        // Our people tick an onboarding item, decide a tier and note something about Alpha.
+        for stage in ["recruiting", "onboarding"] {
+            s.change_partner_stage(&w.manager, a, stage, "signed")
+                .await
+                .unwrap();
+        }
+        let item = s
+            .onboarding_checklist(&w.manager, a)
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|i| i.can_tick && i.owner != "partner" && i.evidence_kind != "file")
+            .unwrap();
+        s.tick_onboarding_item(&w.manager, item.id, true, "https://drive.example/msa")
+            .await
+            .unwrap();
+        s.set_tier_manually(&w.manager, a, "bronze", "signed as Bronze")
+            .await
+            .unwrap();
+        let partner = s.get_partner(&w.manager, a).await.unwrap();
+        let noted = domain::partners::PartnerInput {
+            notes: "slow to answer; watch the renewal".into(),
+            ..partner.to_input()
+        };
+        s.update_partner(&w.manager, a, &noted).await.unwrap();
+
+        let checklist = s.onboarding_checklist(&w.a_user, a).await.unwrap();
+        let ticked = checklist.items.iter().find(|i| i.id == item.id).unwrap();
+        assert_eq!(ticked.done_by.as_deref(), Some("our team"));
+        let proposals = s.partner_proposals(&w.a_user, a).await.unwrap();
+        assert_eq!(proposals[0].decided_by.as_deref(), Some("our team"));
+        let evaluations = s.evaluations_3c4c(&w.a_user, a).await.unwrap();
+        assert_eq!(
+            evaluations
+                .iter()
+                .map(|e| e.evaluated_by.as_str())
+                .collect::<Vec<_>>(),
+            ["our team"],
+            "the shared one only, by our team"
+        );
+        let ours = s.onboarding_checklist(&w.manager, a).await.unwrap();
+        let ticked = ours.items.iter().find(|i| i.id == item.id).unwrap();
+        assert_eq!(ticked.done_by.as_deref(), Some("pm@vendor.test"));
+
         let timeline = s
             .partner_timeline(&w.a_user, a, "", Some(100))
             .await
             .unwrap()
             .items;
+        assert!(
+            !timeline.iter().any(|e| e.summary.contains("notes")),
+            "an edit of our notes is ours"
+        );
         let seen: Vec<(&str, &str, &str)> = timeline
             .iter()
             .map(|e| {
@@ -259,8 +339,12 @@ async fn a_partner_reads_its_own_reports_and_shared_results_and_our_people_as_th
             ]
         );
         let today = store::now().date();
+        let shared_event = timeline
+            .iter()
+            .find(|e| e.entity_type == "evaluation_3c4c")
+            .unwrap();
         assert_eq!(
-            timeline[0].summary,
+            shared_event.summary,
             format!("3C/4C evaluation of {today} shared with the partner")
         );
         assert!(
@@ -278,6 +362,10 @@ async fn a_partner_reads_its_own_reports_and_shared_results_and_our_people_as_th
         assert!(
             ours.iter()
                 .any(|e| e.action == "activity" && e.actor_label == "pm@vendor.test")
+        );
+        assert!(
+            ours.iter().any(|e| e.action == "internal_fields_updated"
+                && e.summary == "Partner Alpha edited: notes")
         );
 
         let read = |who| async move {

@@ -389,6 +389,8 @@ pub struct PipelineRow {
     pub closed_amount_minor: Option<i64>,
     pub last_activity_at: Option<OffsetDateTime>,
     pub forecast_category: String,
+    /// 1 when one of ours confirmed the win (a won registration only).
+    pub win_confirmed: i64,
 }
 
 /// The registrations in `statuses` of a partner (or all), with only what the pipeline sums:
@@ -399,13 +401,15 @@ pub async fn pipeline_rows(
     statuses: &[&str],
 ) -> Result<Vec<PipelineRow>> {
     let mut query = Sql::new(
-        "SELECT partner_id, status, deal_size_minor, currency, probability, expected_close, registered_on, \
-         closed_on, closed_amount_minor, last_activity_at, forecast_category \
-         FROM deal_registrations WHERE status IN ",
+        "SELECT d.partner_id, d.status, d.deal_size_minor, d.currency, d.probability, d.expected_close, \
+         d.registered_on, d.closed_on, d.closed_amount_minor, d.last_activity_at, d.forecast_category, \
+         CAST(CASE WHEN w.deal_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS win_confirmed \
+         FROM deal_registrations d LEFT JOIN win_confirmations w ON w.deal_id = d.id \
+         WHERE d.status IN ",
     );
     query.push_bind_list(statuses.iter().copied());
     if let Some(partner) = partner_id {
-        query.push(" AND partner_id = ").push_bind(partner);
+        query.push(" AND d.partner_id = ").push_bind(partner);
     }
     tx.all(query).await
 }

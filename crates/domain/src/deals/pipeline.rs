@@ -36,6 +36,8 @@ pub struct PipelineDeal {
     pub forecast_category: String,
     /// The partner is archived or has exited: nobody of it works the deal any more.
     pub partner_out_of_program: bool,
+    /// A won deal one of ours confirmed; a partner's own report of a win is not revenue yet.
+    pub win_confirmed: bool,
 }
 
 #[derive(
@@ -101,6 +103,9 @@ pub struct PipelineSummary {
     /// pipeline, best_case, commit
     pub by_forecast: BTreeMap<String, Line>,
     pub won: Line,
+    /// Wins partners reported that none of ours has confirmed yet: not in `won`.
+    #[serde(default)]
+    pub won_unconfirmed: Line,
     /// Average days from registration to close over won deals; None without any.
     pub velocity_days: Option<Decimal>,
     pub velocity_target_days: u32,
@@ -197,6 +202,12 @@ pub fn summarize(
                 .entry(deal.forecast_category.clone())
                 .or_default()
                 .add(line);
+        } else if deal.status == Status::Won && !deal.win_confirmed {
+            let amount = deal.closed_amount.unwrap_or(deal.deal_size);
+            let on = deal.closed_on.unwrap_or(today);
+            if let Some(line) = converted(amount, amount, &deal.currency, on) {
+                summary.won_unconfirmed.add(line);
+            }
         } else if deal.status == Status::Won {
             if let Some(closed) = deal.closed_on {
                 won_days.push(super::registration::velocity_days(
@@ -283,7 +294,35 @@ mod tests {
             last_touched: date!(2026 - 11 - 20),
             forecast_category: "pipeline".into(),
             partner_out_of_program: false,
+            win_confirmed: true,
         }
+    }
+
+    #[test]
+    fn a_win_counts_once_one_of_ours_confirmed_it() {
+        let close = date!(2027 - 01 - 15);
+        let won = |size, confirmed| PipelineDeal {
+            closed_on: Some(date!(2026 - 11 - 11)),
+            win_confirmed: confirmed,
+            ..deal("Alpha", Status::Won, size, 100, close)
+        };
+        let summary = summarize(
+            &[won(7_000, true), won(999_999_999, false)],
+            date!(2026 - 11 - 27),
+            45,
+            30,
+            &dollars(),
+        );
+        assert_eq!(
+            (summary.won.deals, summary.won.value),
+            (1, Decimal::from(7_000))
+        );
+        assert_eq!(
+            (summary.won_unconfirmed.deals, summary.won_unconfirmed.value),
+            (1, Decimal::from(999_999_999))
+        );
+        // 2026-10-01 to 2026-11-11: the confirmed win's 41 days alone.
+        assert_eq!(summary.velocity_days, Some(Decimal::from(41)));
     }
 
     #[test]

@@ -330,6 +330,21 @@ pub fn may_request_extension(
     Ok(())
 }
 
+/// What is wrong with closing a deal registered on `registered_on` on `closed_on`, if
+/// anything: a close lies between the registration and today (a back-dated win would make
+/// velocity negative and move revenue into quarters before the deal existed).
+pub fn close_date_problem(closed_on: Date, registered_on: Date, today: Date) -> Option<String> {
+    if closed_on > today {
+        Some(format!("{closed_on} is in the future"))
+    } else if closed_on < registered_on {
+        Some(format!(
+            "{closed_on} is before the deal was registered ({registered_on})"
+        ))
+    } else {
+        None
+    }
+}
+
 /// Whether the deal must be co-sold: partner-sourced (when the policy says so) or above the
 /// policy's size (in the program currency). A size without a rate (`None`) counts as above
 /// it: a deal of unknown size in our currency is not let past the co-sell rule.
@@ -673,6 +688,21 @@ mod tests {
                 TODAY
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn a_deal_closes_between_its_registration_and_today() {
+        let registered = date!(2026 - 11 - 01);
+        assert_eq!(close_date_problem(registered, registered, TODAY), None);
+        assert_eq!(close_date_problem(TODAY, registered, TODAY), None);
+        assert_eq!(
+            close_date_problem(date!(2020 - 01 - 01), registered, TODAY).as_deref(),
+            Some("2020-01-01 is before the deal was registered (2026-11-01)")
+        );
+        assert_eq!(
+            close_date_problem(TODAY + Duration::days(1), registered, TODAY).as_deref(),
+            Some("2026-11-28 is in the future")
         );
     }
 

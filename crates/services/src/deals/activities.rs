@@ -39,8 +39,7 @@ pub struct ActivityView {
 
 pub const ACTIVITY_KINDS: [&str; 5] = ["call", "meeting", "demo", "email", "note"];
 
-/// How a partner's people see one of ours: as the team, not by name or address.
-pub const OUR_TEAM: &str = "our team";
+pub use crate::names::OUR_TEAM;
 
 impl Services {
     /// Logs a call, meeting, demo, email or note on a deal (its partner's people and our

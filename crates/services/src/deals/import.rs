@@ -286,6 +286,19 @@ impl DealImport<'_> {
         };
         let existing = deal.as_ref().and_then(|deal| self.existing(deal));
         let partner_id = self.partner(record, line);
+        if let (Some(id), Some(deal)) = (partner_id, &deal)
+            && (deal.status.is_open() || deal.status == Status::Draft)
+            && let Some(why) = self.directory.out_of_program(id)
+        {
+            let message = format!(
+                "{why}: it registers no deals; only its closed registrations (won, lost, rejected, expired) can be imported"
+            );
+            self.note(RowError {
+                line,
+                field: "status".into(),
+                message,
+            });
+        }
         let deal = deal?;
         match existing {
             Some(_) => self.report.updated += 1,

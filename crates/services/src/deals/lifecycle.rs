@@ -77,6 +77,14 @@ impl Services {
         let partner = store::partners::get(&mut tx, before.partner_id)
             .await?
             .ok_or(Error::NotFound)?;
+        if to != Status::Rejected
+            && let Some(why) = partner.out_of_program()
+        {
+            return Err(Error::Conflict(format!(
+                "{} is {why}: its registrations can only be rejected",
+                partner.display_name
+            )));
+        }
         let now = store::now();
         let today = actor.today();
         let mut row = before.clone();
@@ -166,8 +174,14 @@ impl Services {
             v.add("amount", "a won deal's amount must be more than 0");
         }
         let closed_on = parse_day(&mut v, "closed_on", &input.closed_on, today);
-        if let Some(d) = closed_on.filter(|d| *d > today) {
-            v.add("closed_on", format!("{d} is in the future"));
+        if let Some(problem) =
+            closed_on
+                .zip(date(&before.registered_on).ok())
+                .and_then(|(closed, registered)| {
+                    registration::close_date_problem(closed, registered, today)
+                })
+        {
+            v.add("closed_on", problem);
         }
         v.into_result().map_err(Error::Invalid)?;
         let (Some(to), Some(closed_on)) = (to, closed_on) else {
@@ -273,6 +287,15 @@ impl Services {
         actor.require(Action::ManageDeals)?;
         if before.extension_reason.is_empty() {
             return Err(Error::Conflict("no extension has been requested".into()));
+        }
+        if approve
+            && let Some(partner) = store::partners::get(&mut tx, before.partner_id).await?
+            && let Some(why) = partner.out_of_program()
+        {
+            return Err(Error::Conflict(format!(
+                "{} is {why}: its protection is not extended",
+                partner.display_name
+            )));
         }
         let mut row = before.clone();
         row.extension_reason = String::new();

@@ -70,6 +70,18 @@ impl Services {
                     }
                 },
             };
+            if row.status == "submitted"
+                && let Some(why) = directory.out_of_program(partner)
+            {
+                errors.push(domain::program::history::RowError {
+                    line: row.line,
+                    field: "status".into(),
+                    message: format!(
+                        "{why}: it submits no leads; only its accepted or rejected leads can be imported"
+                    ),
+                });
+                continue;
+            }
             partners.insert(partner);
             resolved.push((row, partner, known));
         }

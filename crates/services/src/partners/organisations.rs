@@ -166,16 +166,25 @@ impl Services {
             .filter(|f| !matches!(f.as_str(), "updated_at" | "owner_name"))
             .collect();
         if !edited.is_empty() {
-            let names: Vec<&str> = edited.iter().map(|f| f.as_str()).collect();
+            // An edit of our own fields only is ours: the partner's timeline shows edits of
+            // what it can see, and names only those.
+            let (ours, shared): (Vec<&str>, Vec<&str>) = edited
+                .iter()
+                .map(|f| f.as_str())
+                .partition(|f| Partner::INTERNAL_FIELDS.contains(f));
             let change = Change {
                 partner_id: Some(id),
                 entity_type: "partner",
                 entity_id: id,
-                action: "updated",
+                action: if shared.is_empty() {
+                    "internal_fields_updated"
+                } else {
+                    "updated"
+                },
                 summary: format!(
                     "Partner {} edited: {}",
                     after.display_name,
-                    names.join(", ")
+                    if shared.is_empty() { ours } else { shared }.join(", ")
                 ),
                 before: snapshot(&before),
                 after: snapshot(&after),
@@ -197,10 +206,35 @@ impl Services {
         stage: &str,
         note: &str,
     ) -> Result<Partner> {
+        self.change_partner_stage_from(actor, id, "", stage, note)
+            .await
+    }
+
+    /// Moves a partner along its lifecycle only if it is still in stage `from` (the stage
+    /// the reader chose from; empty: whatever it is in now). A choice made on a page that
+    /// someone else's move made stale is refused (409), never applied to the new stage.
+    pub async fn change_partner_stage_from(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        from: &str,
+        stage: &str,
+        note: &str,
+    ) -> Result<Partner> {
         let mut tx = self.db.write().await?;
         let partner = visible_partner(&mut tx, actor, id).await?;
         actor.require(Action::ManagePartners)?;
         let mut v = domain::Validation::new();
+        let from = match from.trim() {
+            "" => None,
+            _ => v.choice::<LifecycleStage>("from", from),
+        };
+        if from.is_some_and(|seen| seen != partner.stage) {
+            return Err(Error::Conflict(format!(
+                "this partner was changed by someone else meanwhile: it is now {}; reload it and choose again",
+                partner.stage.label()
+            )));
+        }
         let stage = v.choice::<LifecycleStage>("stage", stage);
         let note = v.text("note", note, false, 2_000);
         if stage.is_some_and(LifecycleStage::ends_access) && note.is_empty() {

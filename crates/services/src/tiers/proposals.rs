@@ -134,9 +134,13 @@ impl Services {
             .into_iter()
             .map(|r| view(r, &program))
             .map(|mut proposal| {
-                // Why a manager decided as they did is ours; the partner sees the decision.
+                // Why a manager decided as they did is ours; the partner sees the decision,
+                // made by our team.
                 if !actor.is_internal() {
                     proposal.decision_note = String::new();
+                    proposal.decided_by = proposal
+                        .decided_by
+                        .map(|who| crate::names::ours(actor, who));
                 }
                 proposal
             })
