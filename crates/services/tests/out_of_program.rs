@@ -217,8 +217,8 @@ async fn an_exited_partner_gets_no_new_work_by_import_or_decision() {
             .unwrap();
         assert!(report.applied, "history still comes in: {:?}", report.errors);
 
-        let leads = format!("partner,company,contact_name,contact_email,need,estimated_value,status\nalpha.com,Initech,Bill,bill@initech.example,TPS,1000,submitted\n");
-        let report = s.import_leads(&w.manager, &leads, false).await.unwrap();
+        let leads = "partner,company,contact_name,contact_email,need,estimated_value,status\nalpha.com,Initech,Bill,bill@initech.example,TPS,1000,submitted\n";
+        let report = s.import_leads(&w.manager, leads, false).await.unwrap();
         assert_eq!(
             report.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
             ["Alpha is exited: it submits no leads; only its accepted or rejected leads can be imported"]
