@@ -60,6 +60,23 @@ impl Access {
     }
 }
 
+/// Why `email` may not be a partner's person's address, if so: one at a domain our own
+/// people's addresses use would let a partner's account pass for one of ours.
+pub fn partner_address_problem<'a>(
+    email: &str,
+    our_domains: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let domain = email.rsplit_once('@')?.1.to_ascii_lowercase();
+    our_domains
+        .into_iter()
+        .any(|ours| ours.eq_ignore_ascii_case(&domain))
+        .then(|| {
+            format!(
+                "addresses at {domain} are ours: a partner's people sign in with an address of their own organisation"
+            )
+        })
+}
+
 /// A new account as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -154,6 +171,19 @@ pub fn today_in(zone: &str, at: time::OffsetDateTime) -> time::Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partners_person_never_has_one_of_our_addresses() {
+        let ours = ["vendor.test", "vendor.example"];
+        assert_eq!(partner_address_problem("ana@alpha.com", ours), None);
+        assert_eq!(
+            partner_address_problem("CEO@Vendor.Test", ours).as_deref(),
+            Some(
+                "addresses at vendor.test are ours: a partner's people sign in with an address of their own organisation"
+            )
+        );
+        assert_eq!(partner_address_problem("x@sub.vendor.test", ours), None);
+    }
 
     #[test]
     fn an_account_of_a_partner_out_of_the_program_lets_nobody_in() {

@@ -51,13 +51,29 @@ impl Services {
         {
             return Err(Error::field("partner_id", "no such partner"));
         }
+        if new.role.is_partner_side() {
+            let users = store::users::list(&mut tx, None).await?;
+            let ours = users
+                .iter()
+                .filter(|u| u.role.is_internal())
+                .filter_map(|u| u.email.rsplit_once('@').map(|(_, domain)| domain));
+            if let Some(problem) = domain::users::partner_address_problem(&new.email, ours) {
+                return Err(Error::field("email", problem));
+            }
+        }
         if store::users::get_by_email(&mut tx, &new.email)
             .await?
             .is_some()
         {
+            // A partner admin learns no more about accounts beyond its organisation than
+            // that this address is not available.
             return Err(Error::field(
                 "email",
-                "an account with this email already exists",
+                if actor.role.is_partner_side() {
+                    "this address cannot be used for a new account"
+                } else {
+                    "an account with this email already exists"
+                },
             ));
         }
         let id = Uuid::now_v7();

@@ -3033,3 +3033,41 @@ async fn a_big_registrations_file_loads_in_bulk_and_keeps_the_indexes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_partner_admin_cannot_make_an_account_pass_for_one_of_ours() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let input = |email: &str| domain::users::NewUserInput {
+            email: email.into(),
+            name: "Priya Patel".into(),
+            role: "partner_user".into(),
+            partner_id: Some(w.partner_a),
+            password: "a long enough password".into(),
+        };
+        let refused = |result: services::Result<domain::users::User>| match result {
+            Err(Error::Invalid(e)) => (e[0].field.clone(), e[0].message.clone()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            refused(s.create_user(&w.a_admin, &input("ceo@vendor.test")).await),
+            (
+                "email".to_owned(),
+                "addresses at vendor.test are ours: a partner's people sign in with an address of their own organisation".to_owned()
+            )
+        );
+        // Another organisation's address: not available, without saying whose it is.
+        user(s, &w.admin, "bo@bravo.test", "partner_user", Some(w.partner_b)).await;
+        assert_eq!(
+            refused(s.create_user(&w.a_admin, &input("bo@bravo.test")).await),
+            (
+                "email".to_owned(),
+                "this address cannot be used for a new account".to_owned()
+            )
+        );
+        s.create_user(&w.a_admin, &input("priya@alpha.test"))
+            .await
+            .unwrap();
+    })
+    .await;
+}
