@@ -2,10 +2,11 @@
 
 use crate::AppState;
 use crate::auth::ApiAuth;
+use crate::extract::{ApiJson, ApiQuery, IMPORT_LIMIT_BYTES, Id, merge_patch};
 use crate::problem::Problem;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use crate::respond::ApiResult;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -20,7 +21,6 @@ use domain::program::history::QuarterFactsInput;
 use domain::program::ipp::IppInput;
 use domain::program::scoring_3c4c::EvaluationInput;
 use domain::users::{NewUserInput, User};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use services::Page;
 use services::attachments::AttachmentView;
@@ -45,8 +45,6 @@ use services::recruitment::{Evaluation3c4c, IppAssessment};
 use services::tiers::{Decision, SimulationReport, TierProposal};
 use utoipa::OpenApi;
 use uuid::Uuid;
-
-type ApiResult<T> = Result<Json<T>, Problem>;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -182,60 +180,6 @@ pub fn routes() -> Router<AppState> {
         .fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
         })
-}
-
-/// A JSON body whose rejection is a problem+json naming what was wrong.
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = Problem;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(Problem::new(
-                rejection.status(),
-                "malformed-body",
-                rejection.body_text(),
-            )),
-        }
-    }
-}
-
-/// Query parameters whose rejection is a problem+json.
-pub struct ApiQuery<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
-            Err(rejection) => Err(Problem::new(
-                StatusCode::BAD_REQUEST,
-                "malformed-query",
-                rejection.body_text(),
-            )),
-        }
-    }
-}
-
-/// A path id that is not a UUID cannot name anything: 404, like any unknown id.
-pub struct Id(pub Uuid);
-
-impl<S: Send + Sync> FromRequestParts<S> for Id {
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
-        match Path::<Uuid>::from_request_parts(parts, state).await {
-            Ok(Path(id)) => Ok(Id(id)),
-            Err(_) => Err(Problem::new(
-                StatusCode::NOT_FOUND,
-                "not-found",
-                "no such record",
-            )),
-        }
-    }
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", responses((status = 200, body = User), (status = 401, body = Problem)))]
@@ -403,26 +347,6 @@ async fn get_partner(
     Id(id): Id,
 ) -> ApiResult<Partner> {
     Ok(Json(state.services.get_partner(&auth.actor, id).await?))
-}
-
-/// Overlays the fields present in `patch` on `current`; unknown fields are refused by name.
-fn merge_patch<T: serde::Serialize + DeserializeOwned>(
-    current: &T,
-    patch: serde_json::Value,
-) -> Result<T, Problem> {
-    let serde_json::Value::Object(changes) = patch else {
-        return Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "malformed-body",
-            "the body must be a JSON object of the fields to change",
-        ));
-    };
-    let mut merged = serde_json::to_value(current).expect("inputs serialise");
-    if let serde_json::Value::Object(fields) = &mut merged {
-        fields.extend(changes);
-    }
-    serde_json::from_value(merged)
-        .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed-body", e.to_string()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/partners/{id}", tag = "partners", request_body(content = PartnerInput, description = "Only the fields to change"),
@@ -737,9 +661,6 @@ async fn set_partner_facts(
     ))
 }
 
-/// The largest CSV the import endpoint reads (a million rows of facts fit).
-pub(crate) const IMPORT_LIMIT_BYTES: usize = 256 * 1024 * 1024;
-
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -921,7 +842,7 @@ async fn download_attachment(
     Id(id): Id,
 ) -> Result<axum::response::Response, Problem> {
     let (meta, data) = state.services.download_attachment(&auth.actor, id).await?;
-    Ok(crate::pages::attachment_response(&meta, data))
+    Ok(crate::respond::attachment_response(&meta, data))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]

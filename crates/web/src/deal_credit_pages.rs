@@ -11,7 +11,8 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::deal_pages::deal_result;
-use crate::pages::{Form, PageResult};
+use crate::extract::Form;
+use crate::respond::PageResult;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -18,10 +18,9 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::pages::{
-    Errors, Form, Layout, Opt, PageResult, page_or_errors, query_or_errors, render, see_other,
-    service_error,
-};
+use crate::extract::{Form, query_or_errors};
+use crate::layout::{Errors, Layout, Opt};
+use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -96,7 +95,7 @@ async fn deal_list(
         format!("/deals?{}", pairs.finish())
     });
     let view = DealsPage {
-        layout: Layout::signed_in("Deal registrations", &auth),
+        layout: auth.layout("Deal registrations"),
         rows: page.items,
         q: query.q.clone(),
         statuses: options::<Status>(&query.status),
@@ -162,7 +161,7 @@ async fn deal_form(
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
     let view = DealForm {
-        layout: Layout::signed_in("Register a deal", auth),
+        layout: auth.layout("Register a deal"),
         csrf_token: auth.csrf_token.clone(),
         regions: options::<Region>(&input.region),
         stages: options::<Stage>(if input.stage.is_empty() {
@@ -325,7 +324,7 @@ async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<Stri
     let (ae_people, se_people) = (mark(d.ae_user_id), mark(d.se_user_id));
     let case = if auth.actor.may(Action::ReadInternal) {
         let zone = auth.zone();
-        let at = |t: &time::OffsetDateTime| crate::pages::fmt_time(t, &zone);
+        let at = |t: &time::OffsetDateTime| crate::layout::fmt_time(t, &zone);
         state
             .services
             .conflict_case(&auth.actor, id)
@@ -349,7 +348,7 @@ async fn deal_view(state: &AppState, auth: &PageAuth, id: Uuid, errors: Vec<Stri
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
     let view = DealPage {
-        layout: Layout::signed_in(format!("{} · {}", d.reference, d.customer_name), auth),
+        layout: auth.layout(format!("{} · {}", d.reference, d.customer_name)),
         csrf_token: auth.csrf_token.clone(),
         can_decide: auth.actor.may(Action::ManageDeals) && matches!(d.status, Status::Submitted),
         can_manage: auth.actor.may(Action::ManageDeals),
@@ -589,7 +588,7 @@ async fn pipeline_page(
         sections.push(("Partner", rows(&s.by_partner)));
     }
     let view = PipelinePage {
-        layout: Layout::signed_in("Pipeline", &auth),
+        layout: auth.layout("Pipeline"),
         csrf_token: auth.csrf_token.clone(),
         can_snapshot: auth.actor.may(Action::ManageDeals),
         s,
@@ -665,7 +664,7 @@ async fn leads_view(
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
     let view = LeadsPage {
-        layout: Layout::signed_in("Partner-sourced leads", auth),
+        layout: auth.layout("Partner-sourced leads"),
         csrf_token: auth.csrf_token.clone(),
         rows,
         input,

@@ -3,19 +3,15 @@
 //! failure after it ends the download early (the body is cut, so the client sees an
 //! incomplete transfer, never a shorter file that looks complete) and is logged here.
 
-use axum::Router;
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use domain::deals::direct::DirectKind;
-use services::exports::CsvExport;
-
 use crate::AppState;
 use crate::auth::{ApiAuth, PageAuth};
-use crate::pages::{PageResult, service_error};
 use crate::problem::Problem;
+use crate::respond::{PageResult, csv_download, service_error};
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use domain::deals::direct::DirectKind;
 
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
@@ -35,32 +31,6 @@ pub fn page_routes() -> Router<AppState> {
         .route("/customer-accounts/export.csv", get(accounts_file))
 }
 
-/// `export` as a CSV file to save, sent as it is read.
-fn download(filename: &'static str, export: CsvExport) -> Response {
-    let chunks = futures_util::stream::unfold(Some(export), move |export| async move {
-        let mut export = export?;
-        match export.next_chunk().await {
-            Ok(Some(chunk)) => Some((Ok(chunk), Some(export))),
-            Ok(None) => None,
-            Err(e) => {
-                tracing::error!(error = %e, filename, "CSV export failed after its first bytes; the download was cut short");
-                Some((Err(e), None))
-            }
-        }
-    });
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        Body::from_stream(chunks),
-    )
-        .into_response()
-}
-
 #[utoipa::path(get, path = "/api/v1/deals/export", tag = "deals",
     responses((status = 200, content_type = "text/csv", body = String, description = "Every registration the caller may see, in the import's columns, streamed; cells a spreadsheet would run as formulas start with '")))]
 pub(crate) async fn export_deals(
@@ -68,7 +38,7 @@ pub(crate) async fn export_deals(
     auth: ApiAuth,
 ) -> Result<Response, Problem> {
     let export = state.services.export_deals(&auth.actor).await?;
-    Ok(download("registrations.csv", export))
+    Ok(csv_download("registrations.csv", export))
 }
 
 #[utoipa::path(get, path = "/api/v1/direct-opportunities/export", tag = "deals",
@@ -81,7 +51,7 @@ pub(crate) async fn export_opportunities(
         .services
         .export_direct(&auth.actor, DirectKind::Opportunities)
         .await?;
-    Ok(download("direct-opportunities.csv", export))
+    Ok(csv_download("direct-opportunities.csv", export))
 }
 
 #[utoipa::path(get, path = "/api/v1/customer-accounts/export", tag = "deals",
@@ -94,7 +64,7 @@ pub(crate) async fn export_accounts(
         .services
         .export_direct(&auth.actor, DirectKind::Accounts)
         .await?;
-    Ok(download("customer-accounts.csv", export))
+    Ok(csv_download("customer-accounts.csv", export))
 }
 
 #[utoipa::path(get, path = "/api/v1/leads/export", tag = "deals",
@@ -104,7 +74,7 @@ pub(crate) async fn export_leads(
     auth: ApiAuth,
 ) -> Result<Response, Problem> {
     let export = state.services.export_leads(&auth.actor).await?;
-    Ok(download("leads.csv", export))
+    Ok(csv_download("leads.csv", export))
 }
 
 async fn deals_file(State(state): State<AppState>, auth: PageAuth) -> PageResult {
@@ -113,7 +83,7 @@ async fn deals_file(State(state): State<AppState>, auth: PageAuth) -> PageResult
         .export_deals(&auth.actor)
         .await
         .map_err(service_error)?;
-    Ok(download("registrations.csv", export))
+    Ok(csv_download("registrations.csv", export))
 }
 
 async fn leads_file(State(state): State<AppState>, auth: PageAuth) -> PageResult {
@@ -122,7 +92,7 @@ async fn leads_file(State(state): State<AppState>, auth: PageAuth) -> PageResult
         .export_leads(&auth.actor)
         .await
         .map_err(service_error)?;
-    Ok(download("leads.csv", export))
+    Ok(csv_download("leads.csv", export))
 }
 
 async fn direct_file(
@@ -136,7 +106,7 @@ async fn direct_file(
         .export_direct(&auth.actor, kind)
         .await
         .map_err(service_error)?;
-    Ok(download(filename, export))
+    Ok(csv_download(filename, export))
 }
 
 async fn opportunities_file(State(state): State<AppState>, auth: PageAuth) -> PageResult {

@@ -10,10 +10,10 @@ use services::recruitment::IppAssessment;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::api::{ApiJson, Id};
 use crate::auth::{ApiAuth, PageAuth};
-use crate::pages::{Form, PageResult, see_other, service_error};
+use crate::extract::{ApiJson, Form, Id};
 use crate::problem::Problem;
+use crate::respond::{PageResult, see_other, service_error};
 
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {

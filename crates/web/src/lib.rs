@@ -5,36 +5,38 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
-mod auth;
-mod deal_credit_pages;
-mod deal_pages;
-mod exports;
-mod fact_pages;
-mod pages;
-mod problem;
-mod rates;
-mod security;
-mod server;
 
+mod auth;
+
+mod deal_credit_pages;
+
+mod deal_pages;
+
+mod exports;
+mod extract;
+
+mod fact_pages;
+mod layout;
+
+mod pages;
+
+mod problem;
+
+mod rates;
+mod respond;
+
+mod security;
+
+mod server;
+mod state;
+
+pub use api::openapi_document;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use services::Services;
-
-pub use api::openapi_document;
 pub use server::{Limits, serve};
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    pub services: Services,
-    /// Mark cookies `Secure` (set when served over HTTPS).
-    pub secure_cookies: bool,
-    /// Take the client address from the rightmost `X-Forwarded-For` entry, the one our own
-    /// proxy added (only behind a trusted proxy).
-    pub trust_proxy: bool,
-}
+pub use state::AppState;
 
 pub fn router(state: AppState) -> Router {
     let app = Router::new()

@@ -4,6 +4,11 @@
 
 use crate::AppState;
 use crate::auth::{self, PageAuth};
+use crate::extract::{Form, FormWithFile, IMPORT_LIMIT_BYTES, query_or_errors, upload_limit};
+use crate::layout::{Errors, EventView, Layout, Opt, fmt_time, iso_time, options, tier_options};
+use crate::respond::{
+    PageResult, attachment_response, page_or_errors, render, see_other, service_error,
+};
 use crate::security;
 use askama::Template;
 use axum::Router;
@@ -11,9 +16,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use domain::audit::AuditEvent;
 use domain::partners::{
     Contact, ContactInput, GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region,
 };
@@ -24,7 +28,6 @@ use domain::users::NewUserInput;
 use domain::{Choice, FieldError};
 use services::audit::AuditQuery;
 use services::partners::PartnerQuery;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
@@ -85,315 +88,47 @@ pub fn routes() -> Router<AppState> {
             "/facts/import",
             get(facts_import_page)
                 .post(import_facts)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::api::IMPORT_LIMIT_BYTES,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route(
             "/deals/import",
             get(deals_import_page)
                 .post(import_deals)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::api::IMPORT_LIMIT_BYTES,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route(
             "/leads/import",
             get(leads_import_page)
                 .post(import_leads)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::api::IMPORT_LIMIT_BYTES,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route(
             "/direct-opportunities/import",
             get(opportunities_import_page)
                 .post(import_opportunities)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::api::IMPORT_LIMIT_BYTES,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route(
             "/customer-accounts/import",
-            get(accounts_import_page).post(import_accounts).layer(
-                axum::extract::DefaultBodyLimit::max(crate::api::IMPORT_LIMIT_BYTES),
-            ),
+            get(accounts_import_page)
+                .post(import_accounts)
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route(
             "/certifications/import",
             get(certifications_import_page)
                 .post(import_certifications)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::api::IMPORT_LIMIT_BYTES,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
 }
 
 // ---- shared view helpers ----
-
-/// What the page frame needs: the title and, when signed in, the navigation.
-pub struct Layout {
-    pub title: String,
-    pub nav: Option<Nav>,
-}
-
-pub struct Nav {
-    pub user_name: String,
-    pub role: &'static str,
-    pub csrf_token: String,
-    pub internal: bool,
-    pub manages_users: bool,
-    pub admin: bool,
-    pub unread_notifications: i64,
-}
-
-impl Layout {
-    pub(crate) fn signed_in(title: impl Into<String>, auth: &PageAuth) -> Layout {
-        let role = auth.actor.role;
-        Layout {
-            title: title.into(),
-            nav: Some(Nav {
-                user_name: auth.user.name.clone(),
-                role: role.label(),
-                csrf_token: auth.csrf_token.clone(),
-                internal: Action::ReadInternal.allows(role),
-                manages_users: Action::ManageUsers.allows(role),
-                admin: Action::ReadAuditLog.allows(role),
-                unread_notifications: auth.unread_notifications,
-            }),
-        }
-    }
-}
-
-/// Field errors by field name, for showing each next to its input.
-#[derive(Default)]
-pub struct Errors(HashMap<String, String>);
-
-impl Errors {
-    pub(crate) fn from(errors: Vec<FieldError>) -> Errors {
-        let mut map: HashMap<String, String> = HashMap::new();
-        for e in errors {
-            map.entry(e.field)
-                .and_modify(|m| m.push_str(&format!("; {}", e.message)))
-                .or_insert(e.message);
-        }
-        Errors(map)
-    }
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
-    }
-    pub fn any(&self) -> bool {
-        !self.0.is_empty()
-    }
-}
-
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-/// The program's tiers as choices, lowest first.
-fn tier_options(program: &domain::program::Program, selected: &str) -> Vec<Opt> {
-    program
-        .tiers
-        .iter()
-        .map(|t| Opt {
-            value: t.key.clone(),
-            label: t.name.clone(),
-            selected: t.key == selected,
-        })
-        .collect()
-}
-
-fn options<T: Choice>(selected: &[String]) -> Vec<Opt> {
-    T::ALL
-        .iter()
-        .map(|c| Opt {
-            value: c.as_str().into(),
-            label: c.label().into(),
-            selected: selected.iter().any(|s| s == c.as_str()),
-        })
-        .collect()
-}
-
-/// A time as the reader reads it: in their own time zone, with its abbreviation.
-pub fn fmt_time(at: &time::OffsetDateTime, zone: &jiff::tz::TimeZone) -> String {
-    match jiff::Timestamp::from_nanosecond(at.unix_timestamp_nanos()) {
-        Ok(timestamp) => timestamp
-            .to_zoned_datetime(zone.clone())
-            .strftime("%Y-%m-%d %H:%M %Z")
-            .to_string(),
-        Err(_) => iso_time(at),
-    }
-}
-
-pub fn iso_time(at: &time::OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
-pub(crate) fn render(template: impl Template) -> Response {
-    match template.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the page could not be rendered",
-            )
-                .into_response()
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    layout: Layout,
-    message: String,
-}
-
-pub fn error_page(status: StatusCode, message: &str) -> Response {
-    let page = ErrorPage {
-        layout: Layout {
-            title: status.canonical_reason().unwrap_or("Error").into(),
-            nav: None,
-        },
-        message: message.into(),
-    };
-    (status, render(page)).into_response()
-}
-
-/// Maps a service error to a page (validation errors are handled by each form instead).
-pub(crate) fn service_error(err: services::Error) -> Response {
-    use services::Error::*;
-    match err {
-        NotFound => error_page(
-            StatusCode::NOT_FOUND,
-            "There is no such record, or it is not yours to see.",
-        ),
-        Forbidden(why) => error_page(
-            StatusCode::FORBIDDEN,
-            &format!("You cannot do this: {why}."),
-        ),
-        Unauthenticated => Redirect::to("/login").into_response(),
-        Conflict(why) => error_page(StatusCode::CONFLICT, &why),
-        RateLimited { retry_after_secs } => security::retry_after(
-            error_page(
-                StatusCode::TOO_MANY_REQUESTS,
-                &format!(
-                    "Too many attempts; try again in {}.",
-                    security::wait_text(retry_after_secs)
-                ),
-            ),
-            retry_after_secs,
-        ),
-        Invalid(errors) => error_page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        Store(e) => {
-            tracing::error!(error = %e, "storage failure");
-            error_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side; nothing was changed.",
-            )
-        }
-    }
-}
-
-pub(crate) type PageResult = Result<Response, Response>;
-
-/// A submitted form, keeping repeated fields (check boxes) together.
-pub(crate) struct Form(HashMap<String, Vec<String>>);
 
 fn percent_encoding_decode(text: &str) -> String {
     form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default()
-}
-
-/// Forms that may carry a file accept one attachment and the form around it.
-fn upload_limit() -> axum::extract::DefaultBodyLimit {
-    axum::extract::DefaultBodyLimit::max(services::attachments::MAX_ATTACHMENT_BYTES + 64 * 1024)
-}
-
-/// A file sent with a multipart form.
-struct Upload {
-    filename: String,
-    content_type: String,
-    data: Bytes,
-}
-
-/// A form posted either url-encoded or as multipart (when it carries a file): its fields,
-/// and the file of the field `file_field` when one was chosen.
-struct FormWithFile {
-    form: Form,
-    file: Option<Upload>,
-}
-
-impl FormWithFile {
-    async fn read(request: axum::extract::Request, file_field: &str) -> Result<Self, Response> {
-        use axum::extract::FromRequest;
-        let is_multipart = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
-        let bad = |why: String| error_page(StatusCode::BAD_REQUEST, &why);
-        if !is_multipart {
-            let body = Bytes::from_request(request, &())
-                .await
-                .map_err(|e| bad(e.to_string()))?;
-            return Ok(FormWithFile {
-                form: Form::parse(&body),
-                file: None,
-            });
-        }
-        let mut multipart = axum::extract::Multipart::from_request(request, &())
-            .await
-            .map_err(|e| bad(e.to_string()))?;
-        let mut fields: HashMap<String, Vec<String>> = HashMap::new();
-        let mut file = None;
-        while let Some(field) = multipart
-            .next_field()
-            .await
-            .map_err(|e| bad(format!("the upload was cut short: {e}")))?
-        {
-            let name = field.name().unwrap_or("").to_owned();
-            if name == file_field {
-                let filename = field.file_name().unwrap_or("").to_owned();
-                let content_type = field.content_type().unwrap_or("").to_owned();
-                let data = field
-                    .bytes()
-                    .await
-                    .map_err(|e| bad(format!("the upload was cut short: {e}")))?;
-                if !filename.is_empty() || !data.is_empty() {
-                    file = Some(Upload {
-                        filename,
-                        content_type,
-                        data,
-                    });
-                }
-            } else {
-                let value = field
-                    .text()
-                    .await
-                    .map_err(|e| bad(format!("the form was cut short: {e}")))?;
-                fields.entry(name).or_default().push(value);
-            }
-        }
-        Ok(FormWithFile {
-            form: Form(fields),
-            file,
-        })
-    }
 }
 
 /// The evidence a small form gives: the uploaded file (stored first, as the partner's
@@ -418,78 +153,6 @@ async fn evidence_of(
             .url),
         None => Ok(sent.form.get("evidence")),
     }
-}
-
-impl Form {
-    pub(crate) fn parse(body: &Bytes) -> Form {
-        let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for (key, value) in form_urlencoded::parse(body) {
-            map.entry(key.into_owned())
-                .or_default()
-                .push(value.into_owned());
-        }
-        Form(map)
-    }
-    pub(crate) fn get(&self, name: &str) -> String {
-        self.0
-            .get(name)
-            .and_then(|v| v.first())
-            .cloned()
-            .unwrap_or_default()
-    }
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0.get(name).cloned().unwrap_or_default()
-    }
-    /// A text box holding a list separated by commas or new lines.
-    fn list(&self, name: &str) -> Vec<String> {
-        self.get(name)
-            .split([',', '\n'])
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect()
-    }
-    pub(crate) fn csrf(&self) -> String {
-        self.get("csrf_token")
-    }
-}
-
-/// A list page's query string; when it cannot be read at all, the defaults and why.
-pub(crate) fn query_or_errors<Q: Default>(
-    query: Result<Query<Q>, axum::extract::rejection::QueryRejection>,
-    field: &str,
-) -> (Q, Vec<FieldError>) {
-    match query {
-        Ok(Query(query)) => (query, Vec::new()),
-        Err(rejection) => (
-            Q::default(),
-            vec![FieldError {
-                field: field.into(),
-                message: rejection.body_text(),
-            }],
-        ),
-    }
-}
-
-/// A list page's results; bad filters become messages above an empty list, not an error page.
-pub(crate) fn page_or_errors<T>(
-    result: services::Result<services::Page<T>>,
-    errors: &mut Vec<FieldError>,
-) -> Result<services::Page<T>, Response> {
-    match result {
-        Ok(page) => Ok(page),
-        Err(services::Error::Invalid(e)) => {
-            errors.extend(e);
-            Ok(services::Page {
-                items: Vec::new(),
-                next_cursor: None,
-            })
-        }
-        Err(other) => Err(service_error(other)),
-    }
-}
-
-pub(crate) fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
 }
 
 // ---- sign in / out ----
@@ -734,7 +397,7 @@ async fn partner_list(
         .map_err(service_error)?;
     let one = |v: &String| vec![v.clone()];
     let view = PartnerListPage {
-        layout: Layout::signed_in("Partners", &auth),
+        layout: auth.layout("Partners"),
         q: query.q.clone(),
         tiers: tier_options(&program, &query.tier),
         stages: options::<LifecycleStage>(&one(&query.stage)),
@@ -838,11 +501,10 @@ async fn partner_form(
             .collect(),
     };
     let view = PartnerFormPage {
-        layout: Layout::signed_in(
+        layout: auth.layout(
             partner
                 .map(|p| format!("Edit {}", p.display_name))
                 .unwrap_or_else(|| "New partner".into()),
-            auth,
         ),
         action: partner
             .map(|p| format!("/partners/{}", p.id))
@@ -997,34 +659,6 @@ async fn update_partner(
             partner_form(&state, &auth, Some(&partner), input, errors).await
         }
         Err(other) => Err(service_error(other)),
-    }
-}
-
-pub struct EventView {
-    pub when: String,
-    pub when_iso: String,
-    pub who: String,
-    pub summary: String,
-    /// The note recorded with the change (stage, tier): only in what services hand to our
-    /// own readers, with the event's values.
-    pub note: Option<String>,
-}
-
-impl EventView {
-    fn from(e: &AuditEvent, zone: &jiff::tz::TimeZone) -> EventView {
-        EventView {
-            when: fmt_time(&e.at, zone),
-            when_iso: iso_time(&e.at),
-            who: e.actor_label.clone(),
-            summary: e.summary.clone(),
-            note: e
-                .after
-                .as_ref()
-                .and_then(|after| after.get("note"))
-                .and_then(|note| note.as_str())
-                .filter(|note| !note.is_empty())
-                .map(str::to_owned),
-        }
     }
 }
 
@@ -1297,7 +931,7 @@ async fn partner_view(
         }
     };
     let view = PartnerPage {
-        layout: Layout::signed_in(partner.display_name.clone(), auth),
+        layout: auth.layout(partner.display_name.clone()),
         csrf_token: auth.csrf_token.clone(),
         p: PartnerRow::from(&partner, &program, &auth.zone()),
         legal_name: partner.legal_name.clone(),
@@ -1518,7 +1152,7 @@ fn contact_form(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let view = ContactFormPage {
-        layout: Layout::signed_in(format!("Edit {}", contact.name), auth),
+        layout: auth.layout(format!("Edit {}", contact.name)),
         csrf_token: auth.csrf_token.clone(),
         contact_id: contact.id,
         partner_id: contact.partner_id,
@@ -1601,14 +1235,7 @@ async fn set_partner_facts(
         customer_references: form.get("customer_references"),
         executive_sponsor: form.get("executive_sponsor"),
         ipp_score: form.get("ipp_score"),
-        certifications: form
-            .0
-            .iter()
-            .filter_map(|(name, values)| {
-                let key = name.strip_prefix(domain::program::history::CERT_PREFIX)?;
-                Some((key.to_owned(), values.first().cloned().unwrap_or_default()))
-            })
-            .collect(),
+        certifications: form.prefixed(domain::program::history::CERT_PREFIX),
     };
     let result = state
         .services
@@ -1737,7 +1364,7 @@ async fn account_view(state: &AppState, auth: &PageAuth, forms: AccountForms) ->
         && forms.token_errors.is_empty()
         && forms.zone_errors.is_empty());
     let view = AccountPage {
-        layout: Layout::signed_in("Your account", auth),
+        layout: auth.layout("Your account"),
         csrf_token: auth.csrf_token.clone(),
         email: auth.user.email.clone(),
         tokens: tokens
@@ -1962,7 +1589,7 @@ async fn users_view(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let view = UsersPage {
-        layout: Layout::signed_in("Users", auth),
+        layout: auth.layout("Users"),
         csrf_token: auth.csrf_token.clone(),
         users: users
             .iter()
@@ -2108,7 +1735,7 @@ async fn notifications_page(
         )
     });
     let view = NotificationsPage {
-        layout: Layout::signed_in("Notifications", &auth),
+        layout: auth.layout("Notifications"),
         csrf_token: auth.csrf_token.clone(),
         unread_only: query.unread,
         any_unread: page.items.iter().any(|n| !n.read),
@@ -2192,7 +1819,7 @@ async fn audit_page(
         })
         .collect();
     Ok(render(AuditPage {
-        layout: Layout::signed_in("Audit log", &auth),
+        layout: auth.layout("Audit log"),
         query,
         events,
         next_link,
@@ -2253,7 +1880,7 @@ async fn program_view(state: &AppState, auth: &PageAuth, form: ProgramForm) -> P
         .map(|v| v.source.clone())
         .unwrap_or_else(|| domain::program::DEFAULT_PROGRAM.to_owned());
     let view = ProgramPage {
-        layout: Layout::signed_in("Partner program", auth),
+        layout: auth.layout("Partner program"),
         csrf_token: auth.csrf_token.clone(),
         in_force,
         distribution,
@@ -2410,7 +2037,7 @@ fn import_view(
         StatusCode::OK
     };
     let view = ImportPage {
-        layout: Layout::signed_in(kind.title(), auth),
+        layout: auth.layout(kind.title()),
         csrf_token: auth.csrf_token.clone(),
         kind,
         csv,
@@ -2597,7 +2224,7 @@ async fn tiers_view(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let view = TiersPage {
-        layout: Layout::signed_in("Tiers", auth),
+        layout: auth.layout("Tiers"),
         csrf_token: auth.csrf_token.clone(),
         notice,
         errors,
@@ -2780,7 +2407,7 @@ async fn simulate_view(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let view = SimulatePage {
-        layout: Layout::signed_in("What if: simulate a program change", auth),
+        layout: auth.layout("What if: simulate a program change"),
         csrf_token: auth.csrf_token.clone(),
         source,
         source_errors,
@@ -2822,14 +2449,7 @@ async fn assess_ipp(
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
     let input = domain::program::ipp::IppInput {
-        scores: form
-            .0
-            .iter()
-            .filter_map(|(name, values)| {
-                let key = name.strip_prefix("score.")?;
-                Some((key.to_owned(), values.first().cloned().unwrap_or_default()))
-            })
-            .collect(),
+        scores: form.prefixed("score."),
         red_flags: form.all("red_flag"),
         notes: form.get("notes"),
     };
@@ -3070,40 +2690,6 @@ async fn download_attachment(
         .await
         .map_err(service_error)?;
     Ok(attachment_response(&meta, data))
-}
-
-pub(crate) fn attachment_response(
-    meta: &services::attachments::AttachmentView,
-    data: Vec<u8>,
-) -> Response {
-    let ascii_name: String = meta
-        .filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = form_urlencoded::byte_serialize(meta.filename.as_bytes()).collect();
-    (
-        [
-            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
-                    encoded.replace('+', "%20")
-                ),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
-        ],
-        data,
-    )
-        .into_response()
 }
 
 async fn record_health_check(

@@ -13,10 +13,11 @@ use services::rates::{RateView, RatesImportReport};
 use utoipa::OpenApi;
 
 use crate::AppState;
-use crate::api::{ApiQuery, IMPORT_LIMIT_BYTES};
 use crate::auth::{ApiAuth, PageAuth};
-use crate::pages::{Form, Layout, PageResult, render, service_error};
+use crate::extract::{ApiQuery, Form, IMPORT_LIMIT_BYTES};
+use crate::layout::Layout;
 use crate::problem::Problem;
+use crate::respond::{PageResult, render, service_error};
 
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
@@ -111,7 +112,7 @@ async fn view(
         StatusCode::OK
     };
     let page = RatesPage {
-        layout: Layout::signed_in("Exchange rates", auth),
+        layout: auth.layout("Exchange rates"),
         csrf_token: auth.csrf_token.clone(),
         currency: program.currency.clone(),
         rates,
