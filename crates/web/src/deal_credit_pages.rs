@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::deal_pages::deal_result;
+use crate::deal_page::deal_result;
 use crate::extract::Form;
 use crate::respond::PageResult;
 

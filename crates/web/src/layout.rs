@@ -118,3 +118,15 @@ impl EventView {
         }
     }
 }
+
+/// The choices of `T` for a select, `selected` chosen.
+pub(crate) fn select_one<T: Choice>(selected: &str) -> Vec<Opt> {
+    T::ALL
+        .iter()
+        .map(|c| Opt {
+            value: c.as_str().into(),
+            label: c.label().into(),
+            selected: c.as_str() == selected,
+        })
+        .collect()
+}

@@ -9,6 +9,7 @@ mod api;
 mod auth;
 
 mod deal_credit_pages;
+mod deal_page;
 
 mod deal_pages;
 
@@ -19,6 +20,7 @@ mod fact_pages;
 mod layout;
 
 mod pages;
+mod partner_page;
 
 mod problem;
 
