@@ -48,7 +48,6 @@ use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/openapi.json", get(openapi_json))
         .route("/me", get(me).patch(update_me))
         .route("/me/password", post(change_password))
         .route("/me/tokens", get(list_tokens).post(create_token))
@@ -1633,15 +1632,4 @@ async fn tier_evaluation_runs(
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]
-struct ApiDoc;
-
-/// The OpenAPI 3.1 description of this API.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let mut doc = ApiDoc::openapi();
-    doc.merge(crate::rates::RatesDoc::openapi());
-    doc
-}
-
-async fn openapi_json() -> impl IntoResponse {
-    Json(openapi_document())
-}
+pub(crate) struct ApiDoc;

@@ -5,38 +5,30 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
-
 mod auth;
-
 mod deal_credit_pages;
 mod deal_page;
-
 mod deal_pages;
-
 mod exports;
 mod extract;
-
 mod fact_pages;
 mod layout;
-
 mod pages;
 mod partner_page;
-
 mod problem;
-
 mod rates;
 mod respond;
-
 mod security;
-
 mod server;
 mod state;
 
-pub use api::openapi_document;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
 pub use server::{Limits, serve};
 pub use state::AppState;
 
@@ -57,15 +49,10 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
         .merge(fact_pages::page_routes())
-        .merge(rates::page_routes())
+        .merge(rates::pages::router())
         .nest(
             "/api/v1",
-            security::api_headers(
-                api::routes()
-                    .merge(exports::api_routes())
-                    .merge(fact_pages::api_routes())
-                    .merge(rates::api_routes()),
-            ),
+            security::api_headers(api_routes().split_for_parts().0),
         )
         .layer(axum::middleware::from_fn(auth::origin_check));
     security::headers(app)
@@ -79,6 +66,29 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .with_state(state)
+}
+
+/// Every endpoint under `/api/v1`. Each feature's API router documents what it routes, so the
+/// OpenAPI document cannot miss an endpoint or describe one that is not there.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/openapi.json", get(openapi_json))
+        .merge(rates::api::router())
+        .merge(OpenApiRouter::from(
+            api::routes()
+                .merge(exports::api_routes())
+                .merge(fact_pages::api_routes()),
+        ))
+}
+
+/// The OpenAPI 3.1 description of the API.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, paths) = api_routes().split_for_parts();
+    api::ApiDoc::openapi().nest("/api/v1", paths)
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    axum::Json(openapi_document())
 }
 
 async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
