@@ -5,6 +5,7 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod audit;
 mod auth;
 mod deal_credit_pages;
 mod deal_page;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(exports::page_routes())
         .merge(fact_pages::page_routes())
         .merge(rates::pages::router())
+        .merge(audit::pages::router())
         .nest(
             "/api/v1",
             security::api_headers(api_routes().split_for_parts().0),
@@ -74,6 +76,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(audit::api::router())
         .merge(OpenApiRouter::from(
             api::routes()
                 .merge(exports::api_routes())

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::{self, PageAuth};
 use crate::extract::{Form, FormWithFile, IMPORT_LIMIT_BYTES, query_or_errors, upload_limit};
-use crate::layout::{Errors, EventView, Layout, Opt, fmt_time, options, tier_options};
+use crate::layout::{Errors, Layout, Opt, fmt_time, options, tier_options};
 use crate::partner_page::{
     PartnerPageForms, PartnerRow, Section, evidence_of, form_partner, partner_view, section_result,
 };
@@ -29,7 +29,6 @@ use domain::program::history::QuarterFactsInput;
 use domain::roles::Role;
 use domain::users::NewUserInput;
 use domain::{Choice, FieldError};
-use services::audit::AuditQuery;
 use services::partners::PartnerQuery;
 use uuid::Uuid;
 
@@ -59,7 +58,6 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(users_page).post(create_user))
         .route("/users/{id}/disable", post(disable_user))
         .route("/users/{id}/enable", post(enable_user))
-        .route("/audit", get(audit_page))
         .route("/program", get(program_page).post(apply_program))
         .route(
             "/program/simulate",
@@ -1267,24 +1265,6 @@ async fn enable_user(
 // ---- audit log (admins) ----
 
 #[derive(Template)]
-#[template(path = "audit.html")]
-struct AuditPage {
-    layout: Layout,
-    query: AuditQuery,
-    events: Vec<AuditRowView>,
-    next_link: Option<String>,
-    errors: Errors,
-}
-
-pub struct AuditRowView {
-    pub event: EventView,
-    pub entity: String,
-    pub action: String,
-    pub partner_link: Option<String>,
-    pub changes: Vec<domain::audit::FieldChange>,
-}
-
-#[derive(Template)]
 #[template(path = "notifications.html")]
 struct NotificationsPage {
     layout: Layout,
@@ -1364,57 +1344,6 @@ async fn read_notifications(
         .await
         .map_err(service_error)?;
     Ok(see_other("/notifications"))
-}
-
-async fn audit_page(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
-) -> PageResult {
-    let (query, mut errors) = query_or_errors(query, "limit");
-    let page = page_or_errors(
-        state.services.audit_log(&auth.actor, &query).await,
-        &mut errors,
-    )?;
-    let next_link = page.next_cursor.map(|cursor| {
-        let mut pairs = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("partner", &query.partner),
-            ("actor", &query.actor),
-            ("entity_type", &query.entity_type),
-            ("action", &query.action),
-            ("since", &query.since),
-            ("until", &query.until),
-        ] {
-            if !v.is_empty() {
-                pairs.append_pair(k, v);
-            }
-        }
-        pairs.append_pair("cursor", &cursor);
-        format!("/audit?{}", pairs.finish())
-    });
-    let zone = auth.zone();
-    let events = page
-        .items
-        .iter()
-        .map(|e| AuditRowView {
-            event: EventView::from(e, &zone),
-            entity: format!("{} {}", e.entity_type, e.entity_id),
-            action: e.action.clone(),
-            partner_link: e.partner_id.map(|p| format!("/partners/{p}")),
-            changes: match (&e.before, &e.after) {
-                (Some(b), Some(a)) => domain::audit::field_changes(b, a),
-                _ => Vec::new(),
-            },
-        })
-        .collect();
-    Ok(render(AuditPage {
-        layout: auth.layout("Audit log"),
-        query,
-        events,
-        next_link,
-        errors: Errors::from(errors),
-    }))
 }
 
 // ---- the partner program definition ----
