@@ -36,7 +36,6 @@ use services::facts::ImportReport;
 use services::jobs::JobView;
 use services::leads::LeadView;
 use services::learning::Learning;
-use services::notifications::{NotificationQuery, NotificationView};
 use services::onboarding::Checklist;
 use services::partners::PartnerQuery;
 use services::program::{ProgramVersion, TierReport};
@@ -50,8 +49,6 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(me).patch(update_me))
         .route("/me/password", post(change_password))
         .route("/me/tokens", get(list_tokens).post(create_token))
-        .route("/me/notifications", get(list_notifications))
-        .route("/me/notifications/read", post(read_notifications))
         .route("/me/tokens/{id}", axum::routing::delete(revoke_token))
         .route("/partners", get(list_partners).post(create_partner))
         .route("/partners/{id}", get(get_partner).patch(update_partner))
@@ -230,43 +227,6 @@ async fn change_password(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "account", params(NotificationQuery),
-    responses((status = 200, body = Page<NotificationView>), (status = 422, body = Problem)))]
-async fn list_notifications(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiQuery(q): ApiQuery<NotificationQuery>,
-) -> ApiResult<Page<NotificationView>> {
-    Ok(Json(state.services.notifications(&auth.actor, &q).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct ReadInput {
-    /// The notifications to mark read; leave out (or null) to mark all of them read.
-    #[serde(default)]
-    ids: Option<Vec<Uuid>>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-struct ReadResult {
-    marked: u64,
-}
-
-#[utoipa::path(post, path = "/api/v1/me/notifications/read", tag = "account", request_body = ReadInput,
-    responses((status = 200, body = ReadResult)))]
-async fn read_notifications(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiJson(input): ApiJson<ReadInput>,
-) -> ApiResult<ReadResult> {
-    let marked = state
-        .services
-        .mark_notifications_read(&auth.actor, input.ids.as_deref())
-        .await?;
-    Ok(Json(ReadResult { marked }))
 }
 
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "account", responses((status = 200, body = Vec<ApiToken>)))]
@@ -1615,7 +1575,7 @@ async fn tier_evaluation_runs(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(me, update_me, change_password, list_notifications, read_notifications, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+    paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

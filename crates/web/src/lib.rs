@@ -14,6 +14,7 @@ mod exports;
 mod extract;
 mod fact_pages;
 mod layout;
+mod notifications;
 mod pages;
 mod partner_page;
 mod problem;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(exports::page_routes())
         .merge(fact_pages::page_routes())
         .merge(rates::pages::router())
+        .merge(notifications::pages::router())
         .merge(audit::pages::router())
         .nest(
             "/api/v1",
@@ -76,6 +78,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(notifications::api::router())
         .merge(audit::api::router())
         .merge(OpenApiRouter::from(
             api::routes()
