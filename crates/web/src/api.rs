@@ -20,7 +20,7 @@ use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
 use domain::program::history::QuarterFactsInput;
 use domain::program::ipp::IppInput;
 use domain::program::scoring_3c4c::EvaluationInput;
-use domain::users::{NewUserInput, User};
+use domain::users::User;
 use serde::{Deserialize, Serialize};
 use services::Page;
 use services::attachments::AttachmentView;
@@ -167,10 +167,6 @@ pub fn routes() -> Router<AppState> {
             get(program_versions).post(apply_program),
         )
         .route("/program/simulations", post(simulate_program))
-        .route("/users", get(list_users).post(create_user))
-        .route("/users/{id}/disable", post(disable_user))
-        .route("/users/{id}/enable", post(enable_user))
-        .route("/users/{id}/reset-password", post(reset_password))
         .fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
         })
@@ -468,67 +464,6 @@ async fn timeline(
         state
             .services
             .partner_timeline(&auth.actor, id, &q.cursor, q.limit)
-            .await?,
-    ))
-}
-
-#[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, body = Vec<services::users::UserEntry>), (status = 403, body = Problem)))]
-async fn list_users(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-) -> ApiResult<Vec<services::users::UserEntry>> {
-    Ok(Json(state.services.list_users(&auth.actor).await?))
-}
-
-#[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUserInput, responses((status = 201, body = User), (status = 422, body = Problem)))]
-async fn create_user(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiJson(input): ApiJson<NewUserInput>,
-) -> Result<impl IntoResponse, Problem> {
-    Ok((
-        StatusCode::CREATED,
-        Json(state.services.create_user(&auth.actor, &input).await?),
-    ))
-}
-
-#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "admin", responses((status = 200, body = User)))]
-async fn disable_user(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<User> {
-    Ok(Json(
-        state
-            .services
-            .set_user_disabled(&auth.actor, id, true)
-            .await?,
-    ))
-}
-
-#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "admin", responses((status = 200, body = User)))]
-async fn enable_user(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<User> {
-    Ok(Json(
-        state
-            .services
-            .set_user_disabled(&auth.actor, id, false)
-            .await?,
-    ))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordReset {
-    pub password: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/users/{id}/reset-password", tag = "admin", request_body = PasswordReset, responses((status = 200, body = User)))]
-async fn reset_password(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(body): ApiJson<PasswordReset>,
-) -> ApiResult<User> {
-    Ok(Json(
-        state
-            .services
-            .reset_password(&auth.actor, id, &body.password)
             .await?,
     ))
 }
@@ -1575,7 +1510,7 @@ async fn tier_evaluation_runs(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, program_versions, apply_program, list_users, create_user, disable_user, enable_user, reset_password),
+    paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, program_versions, apply_program),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -23,6 +23,7 @@ mod respond;
 mod security;
 mod server;
 mod state;
+mod users;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(exports::page_routes())
         .merge(fact_pages::page_routes())
         .merge(rates::pages::router())
+        .merge(users::pages::router())
         .merge(notifications::pages::router())
         .merge(audit::pages::router())
         .nest(
@@ -78,6 +80,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(users::api::router())
         .merge(notifications::api::router())
         .merge(audit::api::router())
         .merge(OpenApiRouter::from(

@@ -27,7 +27,6 @@ use domain::partners::{
 use domain::permissions::Action;
 use domain::program::history::QuarterFactsInput;
 use domain::roles::Role;
-use domain::users::NewUserInput;
 use domain::{Choice, FieldError};
 use services::partners::PartnerQuery;
 use uuid::Uuid;
@@ -45,7 +44,6 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/archive", post(archive_partner))
         .route("/partners/{id}/restore", post(restore_partner))
         .route("/partners/{id}/contacts", post(add_contact))
-        .route("/partners/{id}/users", post(add_portal_user))
         .route("/partners/{id}/facts", post(set_partner_facts))
         .route("/contacts/{id}", post(update_contact))
         .route("/contacts/{id}/edit", get(edit_contact))
@@ -55,9 +53,6 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens", post(create_token))
         .route("/account/time-zone", post(set_time_zone))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
-        .route("/users", get(users_page).post(create_user))
-        .route("/users/{id}/disable", post(disable_user))
-        .route("/users/{id}/enable", post(enable_user))
         .route("/program", get(program_page).post(apply_program))
         .route(
             "/program/simulate",
@@ -866,42 +861,6 @@ async fn archive_contact(
     )))
 }
 
-async fn add_portal_user(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input = NewUserInput {
-        email: form.get("email"),
-        name: form.get("name"),
-        role: form.get("role"),
-        partner_id: Some(id),
-        password: form.get("password"),
-    };
-    match state.services.create_user(&auth.actor, &input).await {
-        Ok(_) => Ok(see_other(&format!("/partners/{id}#users"))),
-        Err(services::Error::Invalid(user_errors)) => {
-            partner_view(
-                &state,
-                &auth,
-                id,
-                "",
-                PartnerPageForms {
-                    user_email: input.email,
-                    user_name: input.name,
-                    user_errors,
-                    ..Default::default()
-                },
-            )
-            .await
-        }
-        Err(other) => Err(service_error(other)),
-    }
-}
-
 // ---- account: password and API tokens ----
 
 #[derive(Template)]
@@ -1130,135 +1089,6 @@ async fn revoke_token(
 }
 
 // ---- users (admins: everyone; partner admins: their org) ----
-
-#[derive(Template)]
-#[template(path = "users.html")]
-struct UsersPage {
-    layout: Layout,
-    csrf_token: String,
-    users: Vec<UserView>,
-    roles: Vec<Opt>,
-    email: String,
-    name: String,
-    errors: Errors,
-    partner_side: bool,
-}
-
-pub struct UserView {
-    pub id: Uuid,
-    pub email: String,
-    pub name: String,
-    pub role: &'static str,
-    pub partner_link: Option<String>,
-    pub disabled: bool,
-    /// Whether the account lets its holder in, in words.
-    pub access: &'static str,
-    pub is_me: bool,
-}
-
-async fn users_view(
-    state: &AppState,
-    auth: &PageAuth,
-    input: NewUserInput,
-    errors: Vec<FieldError>,
-) -> PageResult {
-    let users = state
-        .services
-        .list_users(&auth.actor)
-        .await
-        .map_err(service_error)?;
-    let role = auth.actor.role;
-    let assignable = domain::permissions::assignable_on_users_list(role);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let view = UsersPage {
-        layout: auth.layout("Users"),
-        csrf_token: auth.csrf_token.clone(),
-        users: users
-            .iter()
-            .map(|entry| {
-                let u = &entry.user;
-                UserView {
-                    id: u.id,
-                    email: u.email.clone(),
-                    name: u.name.clone(),
-                    role: u.role.label(),
-                    partner_link: u.partner_id.map(|p| format!("/partners/{p}")),
-                    disabled: u.disabled_at.is_some(),
-                    access: entry.access.label(),
-                    is_me: Some(u.id) == auth.actor.user_id,
-                }
-            })
-            .collect(),
-        roles: assignable
-            .iter()
-            .map(|r| Opt {
-                value: r.as_str().into(),
-                label: r.label().into(),
-                selected: input.role == r.as_str(),
-            })
-            .collect(),
-        email: input.email,
-        name: input.name,
-        errors: Errors::from(errors),
-        partner_side: role.is_partner_side(),
-    };
-    Ok((status, render(view)).into_response())
-}
-
-async fn users_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    users_view(&state, &auth, NewUserInput::default(), Vec::new()).await
-}
-
-async fn create_user(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input = NewUserInput {
-        email: form.get("email"),
-        name: form.get("name"),
-        role: form.get("role"),
-        partner_id: auth.actor.partner_id,
-        password: form.get("password"),
-    };
-    match state.services.create_user(&auth.actor, &input).await {
-        Ok(_) => Ok(see_other("/users")),
-        Err(services::Error::Invalid(errors)) => users_view(&state, &auth, input, errors).await,
-        Err(other) => Err(service_error(other)),
-    }
-}
-
-async fn disable_user(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    auth.verify_csrf(&Form::parse(&body).csrf())?;
-    state
-        .services
-        .set_user_disabled(&auth.actor, id, true)
-        .await
-        .map_err(service_error)?;
-    Ok(see_other("/users"))
-}
-
-async fn enable_user(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    auth.verify_csrf(&Form::parse(&body).csrf())?;
-    state
-        .services
-        .set_user_disabled(&auth.actor, id, false)
-        .await
-        .map_err(service_error)?;
-    Ok(see_other("/users"))
-}
 
 // ---- audit log (admins) ----
 
