@@ -20,11 +20,9 @@ use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
 use domain::program::history::QuarterFactsInput;
 use domain::program::ipp::IppInput;
 use domain::program::scoring_3c4c::EvaluationInput;
-use domain::users::User;
 use serde::{Deserialize, Serialize};
 use services::Page;
 use services::attachments::AttachmentView;
-use services::auth::ApiToken;
 use services::conflict_cases::{CaseAction, CaseView};
 use services::deal_credit::WinConfirmationInput;
 use services::deals::{
@@ -46,10 +44,6 @@ use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/me", get(me).patch(update_me))
-        .route("/me/password", post(change_password))
-        .route("/me/tokens", get(list_tokens).post(create_token))
-        .route("/me/tokens/{id}", axum::routing::delete(revoke_token))
         .route("/partners", get(list_partners).post(create_partner))
         .route("/partners/{id}", get(get_partner).patch(update_partner))
         .route("/partners/{id}/stage", post(change_stage))
@@ -170,102 +164,6 @@ pub fn routes() -> Router<AppState> {
         .fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
         })
-}
-
-#[utoipa::path(get, path = "/api/v1/me", tag = "account", responses((status = 200, body = User), (status = 401, body = Problem)))]
-async fn me(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<User> {
-    Ok(Json(state.services.current_user(&auth.actor).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AccountChange {
-    /// IANA time zone name the portal shows times in, e.g. "Europe/Berlin".
-    pub time_zone: String,
-}
-
-#[utoipa::path(patch, path = "/api/v1/me", tag = "account", request_body = AccountChange,
-    responses((status = 200, body = User), (status = 422, body = Problem)))]
-async fn update_me(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiJson(body): ApiJson<AccountChange>,
-) -> ApiResult<User> {
-    Ok(Json(
-        state
-            .services
-            .set_own_time_zone(&auth.actor, &body.time_zone)
-            .await?,
-    ))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordChange {
-    pub current_password: String,
-    pub new_password: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = PasswordChange,
-    responses((status = 204, description = "Changed; every session and API token of the account has ended"), (status = 422, body = Problem)))]
-async fn change_password(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiJson(body): ApiJson<PasswordChange>,
-) -> Result<StatusCode, Problem> {
-    state
-        .services
-        .change_own_password(
-            &auth.actor,
-            &body.current_password,
-            &body.new_password,
-            false,
-        )
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "account", responses((status = 200, body = Vec<ApiToken>)))]
-async fn list_tokens(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<Vec<ApiToken>> {
-    Ok(Json(state.services.list_api_tokens(&auth.actor).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewToken {
-    /// What the token is for, e.g. "CRM sync".
-    pub name: String,
-}
-
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct CreatedToken {
-    pub token: ApiToken,
-    /// The secret, shown this once. Send it as `Authorization: Bearer <secret>`.
-    pub secret: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "account", request_body = NewToken, responses((status = 201, body = CreatedToken)))]
-async fn create_token(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiJson(body): ApiJson<NewToken>,
-) -> Result<impl IntoResponse, Problem> {
-    let (token, secret) = state
-        .services
-        .create_api_token(&auth.actor, &body.name)
-        .await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
-}
-
-#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "account", responses((status = 200, body = ApiToken), (status = 404, body = Problem)))]
-async fn revoke_token(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<ApiToken> {
-    Ok(Json(
-        state.services.revoke_api_token(&auth.actor, id).await?,
-    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/partners", tag = "partners", params(PartnerQuery),
@@ -1510,7 +1408,7 @@ async fn tier_evaluation_runs(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(me, update_me, change_password, list_tokens, create_token, revoke_token, list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, program_versions, apply_program),
+    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, program_versions, apply_program),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -4,6 +4,7 @@
 // Handlers return `Result<Response, Response>`: both arms are responses, boxing one gains nothing.
 #![allow(clippy::result_large_err)]
 
+mod account;
 mod api;
 mod audit;
 mod auth;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(exports::page_routes())
         .merge(fact_pages::page_routes())
         .merge(rates::pages::router())
+        .merge(account::pages::router())
         .merge(users::pages::router())
         .merge(notifications::pages::router())
         .merge(audit::pages::router())
@@ -80,6 +82,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(account::api::router())
         .merge(users::api::router())
         .merge(notifications::api::router())
         .merge(audit::api::router())
