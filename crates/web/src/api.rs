@@ -36,9 +36,9 @@ use services::leads::LeadView;
 use services::learning::Learning;
 use services::onboarding::Checklist;
 use services::partners::PartnerQuery;
-use services::program::{ProgramVersion, TierReport};
+use services::program::TierReport;
 use services::recruitment::{Evaluation3c4c, IppAssessment};
-use services::tiers::{Decision, SimulationReport, TierProposal};
+use services::tiers::{Decision, TierProposal};
 use utoipa::OpenApi;
 use uuid::Uuid;
 
@@ -156,11 +156,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/contacts/{id}", get(get_contact).patch(update_contact))
         .route("/contacts/{id}/archive", post(archive_contact))
-        .route(
-            "/program/versions",
-            get(program_versions).post(apply_program),
-        )
-        .route("/program/simulations", post(simulate_program))
         .fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
         })
@@ -364,41 +359,6 @@ async fn timeline(
             .partner_timeline(&auth.actor, id, &q.cursor, q.limit)
             .await?,
     ))
-}
-
-#[utoipa::path(get, path = "/api/v1/program/versions", tag = "program",
-    responses((status = 200, body = Vec<ProgramVersion>), (status = 403, body = Problem)))]
-async fn program_versions(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-) -> ApiResult<Vec<ProgramVersion>> {
-    Ok(Json(state.services.program_versions(&auth.actor).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewProgramVersion {
-    /// The whole program.toml text.
-    pub source: String,
-    /// YYYY-MM-DD (UTC); today when empty.
-    #[serde(default)]
-    pub effective_from: String,
-    #[serde(default)]
-    pub note: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/program/versions", tag = "program", request_body = NewProgramVersion,
-    responses((status = 201, body = ProgramVersion), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn apply_program(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiJson(body): ApiJson<NewProgramVersion>,
-) -> Result<impl IntoResponse, Problem> {
-    let version = state
-        .services
-        .apply_program(&auth.actor, &body.source, &body.effective_from, &body.note)
-        .await?;
-    Ok((StatusCode::CREATED, Json(version)))
 }
 
 /// A partner's tier facts: every recorded quarter and the quarter evaluated today.
@@ -1269,29 +1229,6 @@ async fn declare_major_release(
     Ok(Json(ReleaseOutcome { retired }))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct SimulationInput {
-    /// The proposed program.toml.
-    source: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/program/simulations", tag = "program", request_body = SimulationInput,
-    responses((status = 200, body = SimulationReport, description = "Who would move and the change in committed benefits; nothing is stored"),
-        (status = 403, body = Problem), (status = 422, body = Problem, description = "The file's errors, by line")))]
-async fn simulate_program(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiJson(input): ApiJson<SimulationInput>,
-) -> ApiResult<SimulationReport> {
-    Ok(Json(
-        state
-            .services
-            .simulate_program(&auth.actor, &input.source)
-            .await?,
-    ))
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -1408,7 +1345,7 @@ async fn tier_evaluation_runs(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, simulate_program, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check, program_versions, apply_program),
+    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

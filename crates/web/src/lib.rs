@@ -19,6 +19,7 @@ mod notifications;
 mod pages;
 mod partner_page;
 mod problem;
+mod program;
 mod rates;
 mod respond;
 mod security;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(exports::page_routes())
         .merge(fact_pages::page_routes())
         .merge(rates::pages::router())
+        .merge(program::pages::router())
         .merge(account::pages::router())
         .merge(users::pages::router())
         .merge(notifications::pages::router())
@@ -82,6 +84,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(program::api::router())
         .merge(account::api::router())
         .merge(users::api::router())
         .merge(notifications::api::router())
