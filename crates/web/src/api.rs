@@ -31,14 +31,11 @@ use services::deals::{
 };
 use services::enablement::{CertificationView, GateView};
 use services::facts::ImportReport;
-use services::jobs::JobView;
 use services::leads::LeadView;
 use services::learning::Learning;
 use services::onboarding::Checklist;
 use services::partners::PartnerQuery;
-use services::program::TierReport;
 use services::recruitment::{Evaluation3c4c, IppAssessment};
-use services::tiers::{Decision, TierProposal};
 use utoipa::OpenApi;
 use uuid::Uuid;
 
@@ -58,9 +55,6 @@ pub fn routes() -> Router<AppState> {
             "/partners/{id}/facts",
             get(partner_facts).put(set_partner_facts),
         )
-        .route("/partners/{id}/evaluation", get(evaluate_partner))
-        .route("/partners/{id}/tier-proposals", get(partner_proposals))
-        .route("/partners/{id}/tier", post(set_tier))
         .route(
             "/partners/{id}/ipp-assessments",
             get(ipp_assessments).post(assess_ipp),
@@ -144,12 +138,6 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/health-checks", post(record_health_check))
         .route("/onboarding-items/{id}", post(tick_onboarding_item))
         .route("/partners/{id}/eligibility", get(eligibility))
-        .route("/tier-proposals", get(tier_proposals))
-        .route("/tier-proposals/{id}/decision", post(decide_proposal))
-        .route(
-            "/tier-evaluations",
-            get(tier_evaluation_runs).post(run_tier_evaluation),
-        )
         .route(
             "/facts/import",
             post(import_facts).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
@@ -432,17 +420,6 @@ async fn import_facts(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, Json(report)))
-}
-
-#[utoipa::path(get, path = "/api/v1/partners/{id}/evaluation", tag = "program", responses((status = 200, body = TierReport), (status = 404, body = Problem)))]
-async fn evaluate_partner(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<TierReport> {
-    Ok(Json(
-        state.services.evaluate_partner(&auth.actor, id).await?,
-    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/partners/{id}/ipp-assessments", tag = "recruitment",
@@ -1229,123 +1206,10 @@ async fn declare_major_release(
     Ok(Json(ReleaseOutcome { retired }))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct ProposalQuery {
-    /// in_play (default: notices and open proposals) or decided (the latest 100).
-    #[serde(default)]
-    status: String,
-}
-
-#[utoipa::path(get, path = "/api/v1/tier-proposals", tag = "tiers", params(ProposalQuery),
-    responses((status = 200, body = [TierProposal]), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn tier_proposals(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiQuery(query): ApiQuery<ProposalQuery>,
-) -> ApiResult<Vec<TierProposal>> {
-    Ok(Json(
-        state
-            .services
-            .tier_proposals(&auth.actor, &query.status)
-            .await?,
-    ))
-}
-
-#[utoipa::path(get, path = "/api/v1/partners/{id}/tier-proposals", tag = "tiers",
-    responses((status = 200, body = [TierProposal]), (status = 404, body = Problem)))]
-async fn partner_proposals(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<Vec<TierProposal>> {
-    Ok(Json(
-        state.services.partner_proposals(&auth.actor, id).await?,
-    ))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct DecisionInput {
-    /// approve, reject or override
-    decision: String,
-    /// The tier key to put the partner in (override only).
-    #[serde(default)]
-    tier: String,
-    /// Why; required to reject or override.
-    #[serde(default)]
-    note: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/tier-proposals/{id}/decision", tag = "tiers", request_body = DecisionInput,
-    responses((status = 200, body = TierProposal), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "Already decided, or in remediation"), (status = 422, body = Problem)))]
-async fn decide_proposal(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<DecisionInput>,
-) -> ApiResult<TierProposal> {
-    let decision = Decision::parse(&input.decision)?;
-    Ok(Json(
-        state
-            .services
-            .decide_proposal(&auth.actor, id, decision, &input.tier, &input.note)
-            .await?,
-    ))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct TierInput {
-    /// A tier key of the program in force.
-    tier: String,
-    /// Why (required).
-    #[serde(default)]
-    note: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/tier", tag = "tiers", request_body = TierInput,
-    responses((status = 200, body = TierProposal, description = "Recorded as a decided manual proposal"),
-        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn set_tier(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<TierInput>,
-) -> ApiResult<TierProposal> {
-    Ok(Json(
-        state
-            .services
-            .set_tier_manually(&auth.actor, id, &input.tier, &input.note)
-            .await?,
-    ))
-}
-
-#[utoipa::path(post, path = "/api/v1/tier-evaluations", tag = "tiers",
-    responses((status = 200, body = JobView, description = "The finished run"), (status = 403, body = Problem)))]
-async fn run_tier_evaluation(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<JobView> {
-    Ok(Json(
-        state.services.run_tier_evaluation_now(&auth.actor).await?,
-    ))
-}
-
-#[utoipa::path(get, path = "/api/v1/tier-evaluations", tag = "tiers",
-    responses((status = 200, body = [JobView]), (status = 403, body = Problem)))]
-async fn tier_evaluation_runs(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-) -> ApiResult<Vec<JobView>> {
-    Ok(Json(
-        state.services.tier_evaluation_runs(&auth.actor).await?,
-    ))
-}
-
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, partner_facts, set_partner_facts, import_facts, evaluate_partner, partner_proposals, set_tier, tier_proposals, decide_proposal, run_tier_evaluation, tier_evaluation_runs, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check),
+    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, partner_facts, set_partner_facts, import_facts, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

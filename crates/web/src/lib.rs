@@ -25,6 +25,7 @@ mod respond;
 mod security;
 mod server;
 mod state;
+mod tiers;
 mod users;
 
 use axum::Router;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(exports::page_routes())
         .merge(fact_pages::page_routes())
         .merge(rates::pages::router())
+        .merge(tiers::pages::router())
         .merge(program::pages::router())
         .merge(account::pages::router())
         .merge(users::pages::router())
@@ -84,6 +86,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(tiers::api::router())
         .merge(program::api::router())
         .merge(account::api::router())
         .merge(users::api::router())
