@@ -17,7 +17,6 @@ use domain::deals::pipeline::PipelineSummary;
 use domain::deals::registration::DealInput;
 use domain::enablement::RecordInput;
 use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
-use domain::program::history::QuarterFactsInput;
 use domain::program::ipp::IppInput;
 use domain::program::scoring_3c4c::EvaluationInput;
 use serde::{Deserialize, Serialize};
@@ -51,10 +50,6 @@ pub fn routes() -> Router<AppState> {
             get(list_contacts).post(add_contact),
         )
         .route("/partners/{id}/timeline", get(timeline))
-        .route(
-            "/partners/{id}/facts",
-            get(partner_facts).put(set_partner_facts),
-        )
         .route(
             "/partners/{id}/ipp-assessments",
             get(ipp_assessments).post(assess_ipp),
@@ -346,47 +341,6 @@ async fn timeline(
             .services
             .partner_timeline(&auth.actor, id, &q.cursor, q.limit)
             .await?,
-    ))
-}
-
-/// A partner's tier facts: every recorded quarter and the quarter evaluated today.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-struct FactsView {
-    /// The current quarter; the tier engine reads it and the three before it.
-    as_of: String,
-    /// Oldest first, each number with its source (records, won deals, an assessment, typed).
-    quarters: Vec<services::facts::QuarterView>,
-    /// Won deals the revenue leaves out for want of a rate, per currency.
-    wins_not_counted: Vec<domain::deals::revenue::NotCounted>,
-}
-
-#[utoipa::path(get, path = "/api/v1/partners/{id}/facts", tag = "program", responses((status = 200, body = FactsView), (status = 404, body = Problem)))]
-async fn partner_facts(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<FactsView> {
-    Ok(Json(FactsView {
-        as_of: services::facts::current_quarter().to_string(),
-        quarters: state.services.partner_quarters(&auth.actor, id).await?,
-        wins_not_counted: state.services.wins_not_counted(&auth.actor, id).await?,
-    }))
-}
-
-#[utoipa::path(put, path = "/api/v1/partners/{id}/facts", tag = "program", request_body = QuarterFactsInput,
-    responses((status = 200, body = QuarterFactsInput), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn set_partner_facts(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<QuarterFactsInput>,
-) -> ApiResult<QuarterFactsInput> {
-    Ok(Json(
-        state
-            .services
-            .set_quarter_facts(&auth.actor, id, &input)
-            .await?
-            .to_input(),
     ))
 }
 
@@ -1209,7 +1163,7 @@ async fn declare_major_release(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, partner_facts, set_partner_facts, import_facts, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check),
+    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, import_facts, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

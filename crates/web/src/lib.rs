@@ -14,6 +14,7 @@ mod deal_pages;
 mod exports;
 mod extract;
 mod fact_pages;
+mod facts;
 mod layout;
 mod notifications;
 mod pages;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(exports::page_routes())
         .merge(fact_pages::page_routes())
         .merge(rates::pages::router())
+        .merge(facts::pages::router())
         .merge(tiers::pages::router())
         .merge(program::pages::router())
         .merge(account::pages::router())
@@ -86,6 +88,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(facts::api::router())
         .merge(tiers::api::router())
         .merge(program::api::router())
         .merge(account::api::router())

@@ -23,7 +23,6 @@ use domain::partners::{
     Contact, ContactInput, GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region,
 };
 use domain::permissions::Action;
-use domain::program::history::QuarterFactsInput;
 use domain::roles::Role;
 use domain::{Choice, FieldError};
 use services::partners::PartnerQuery;
@@ -40,7 +39,6 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/archive", post(archive_partner))
         .route("/partners/{id}/restore", post(restore_partner))
         .route("/partners/{id}/contacts", post(add_contact))
-        .route("/partners/{id}/facts", post(set_partner_facts))
         .route("/contacts/{id}", post(update_contact))
         .route("/contacts/{id}/edit", get(edit_contact))
         .route("/contacts/{id}/archive", post(archive_contact))
@@ -649,51 +647,6 @@ async fn update_contact(
                 .await
                 .map_err(service_error)?;
             Ok(contact_form(&auth, &contact, input, errors))
-        }
-        Err(other) => Err(service_error(other)),
-    }
-}
-
-async fn set_partner_facts(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input = QuarterFactsInput {
-        quarter: form.get("quarter"),
-        sourced_revenue: form.get("sourced_revenue"),
-        qbrs: form.get("qbrs"),
-        co_marketing: form.get("co_marketing"),
-        certified_people: form.get("certified_people"),
-        advanced_certified_people: form.get("advanced_certified_people"),
-        customer_references: form.get("customer_references"),
-        executive_sponsor: form.get("executive_sponsor"),
-        ipp_score: form.get("ipp_score"),
-        certifications: form.prefixed(domain::program::history::CERT_PREFIX),
-    };
-    let result = state
-        .services
-        .set_quarter_facts(&auth.actor, id, &input)
-        .await
-        .map(|_| ());
-    match result {
-        Ok(()) => Ok(see_other(&format!("/partners/{id}#tier"))),
-        Err(services::Error::Invalid(facts_errors)) => {
-            partner_view(
-                &state,
-                &auth,
-                id,
-                "",
-                PartnerPageForms {
-                    facts: Some(input),
-                    facts_errors,
-                    ..Default::default()
-                },
-            )
-            .await
         }
         Err(other) => Err(service_error(other)),
     }
