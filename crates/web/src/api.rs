@@ -17,8 +17,6 @@ use domain::deals::pipeline::PipelineSummary;
 use domain::deals::registration::DealInput;
 use domain::enablement::RecordInput;
 use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
-use domain::program::ipp::IppInput;
-use domain::program::scoring_3c4c::EvaluationInput;
 use serde::{Deserialize, Serialize};
 use services::Page;
 use services::attachments::AttachmentView;
@@ -34,7 +32,6 @@ use services::leads::LeadView;
 use services::learning::Learning;
 use services::onboarding::Checklist;
 use services::partners::PartnerQuery;
-use services::recruitment::{Evaluation3c4c, IppAssessment};
 use utoipa::OpenApi;
 use uuid::Uuid;
 
@@ -50,15 +47,6 @@ pub fn routes() -> Router<AppState> {
             get(list_contacts).post(add_contact),
         )
         .route("/partners/{id}/timeline", get(timeline))
-        .route(
-            "/partners/{id}/ipp-assessments",
-            get(ipp_assessments).post(assess_ipp),
-        )
-        .route(
-            "/partners/{id}/3c4c-evaluations",
-            get(evaluations_3c4c).post(evaluate_3c4c),
-        )
-        .route("/3c4c-evaluations/{id}/share", post(share_3c4c))
         .route(
             "/partners/{id}/certifications",
             get(certification_records).post(record_certification),
@@ -374,77 +362,6 @@ async fn import_facts(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, Json(report)))
-}
-
-#[utoipa::path(get, path = "/api/v1/partners/{id}/ipp-assessments", tag = "recruitment",
-    responses((status = 200, body = [IppAssessment]), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn ipp_assessments(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<Vec<IppAssessment>> {
-    Ok(Json(state.services.ipp_assessments(&auth.actor, id).await?))
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/ipp-assessments", tag = "recruitment", request_body = IppInput,
-    responses((status = 201, body = IppAssessment), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn assess_ipp(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<IppInput>,
-) -> Result<impl IntoResponse, Problem> {
-    let assessment = state.services.assess_ipp(&auth.actor, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(assessment)))
-}
-
-#[utoipa::path(get, path = "/api/v1/partners/{id}/3c4c-evaluations", tag = "recruitment",
-    responses((status = 200, body = [Evaluation3c4c], description = "Partner users see only those shared with them"), (status = 404, body = Problem)))]
-async fn evaluations_3c4c(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<Vec<Evaluation3c4c>> {
-    Ok(Json(
-        state.services.evaluations_3c4c(&auth.actor, id).await?,
-    ))
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/3c4c-evaluations", tag = "recruitment", request_body = EvaluationInput,
-    responses((status = 201, body = Evaluation3c4c), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn evaluate_3c4c(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<EvaluationInput>,
-) -> Result<impl IntoResponse, Problem> {
-    let evaluation = state
-        .services
-        .evaluate_3c4c(&auth.actor, id, &input)
-        .await?;
-    Ok((StatusCode::CREATED, Json(evaluation)))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct ShareInput {
-    shared: bool,
-}
-
-#[utoipa::path(post, path = "/api/v1/3c4c-evaluations/{id}/share", tag = "recruitment", request_body = ShareInput,
-    responses((status = 200, body = Evaluation3c4c), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn share_3c4c(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<ShareInput>,
-) -> ApiResult<Evaluation3c4c> {
-    Ok(Json(
-        state
-            .services
-            .share_3c4c(&auth.actor, id, input.shared)
-            .await?,
-    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/partners/{id}/certifications", tag = "enablement",
@@ -1163,7 +1080,7 @@ async fn declare_major_release(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, import_facts, ipp_assessments, assess_ipp, crate::fact_pages::override_red_flag, evaluations_3c4c, evaluate_3c4c, share_3c4c, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check),
+    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, import_facts, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

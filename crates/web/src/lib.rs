@@ -13,7 +13,6 @@ mod deal_page;
 mod deal_pages;
 mod exports;
 mod extract;
-mod fact_pages;
 mod facts;
 mod layout;
 mod notifications;
@@ -22,6 +21,7 @@ mod partner_page;
 mod problem;
 mod program;
 mod rates;
+mod recruitment;
 mod respond;
 mod security;
 mod server;
@@ -55,8 +55,8 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_pages::routes())
         .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
-        .merge(fact_pages::page_routes())
         .merge(rates::pages::router())
+        .merge(recruitment::pages::router())
         .merge(facts::pages::router())
         .merge(tiers::pages::router())
         .merge(program::pages::router())
@@ -88,6 +88,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(recruitment::api::router())
         .merge(facts::api::router())
         .merge(tiers::api::router())
         .merge(program::api::router())
@@ -96,9 +97,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(notifications::api::router())
         .merge(audit::api::router())
         .merge(OpenApiRouter::from(
-            api::routes()
-                .merge(exports::api_routes())
-                .merge(fact_pages::api_routes()),
+            api::routes().merge(exports::api_routes()),
         ))
 }
 
