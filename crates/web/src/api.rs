@@ -30,7 +30,6 @@ use services::enablement::{CertificationView, GateView};
 use services::facts::ImportReport;
 use services::leads::LeadView;
 use services::learning::Learning;
-use services::onboarding::Checklist;
 use services::partners::PartnerQuery;
 use utoipa::OpenApi;
 use uuid::Uuid;
@@ -117,9 +116,6 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route("/releases", post(declare_major_release))
-        .route("/partners/{id}/onboarding", get(onboarding_checklist))
-        .route("/partners/{id}/health-checks", post(record_health_check))
-        .route("/onboarding-items/{id}", post(tick_onboarding_item))
         .route("/partners/{id}/eligibility", get(eligibility))
         .route(
             "/facts/import",
@@ -986,69 +982,6 @@ async fn eligibility(
     Ok(Json(state.services.eligibility(&auth.actor, id).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/partners/{id}/onboarding", tag = "enablement",
-    responses((status = 200, body = Checklist), (status = 404, body = Problem)))]
-async fn onboarding_checklist(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<Checklist> {
-    Ok(Json(
-        state.services.onboarding_checklist(&auth.actor, id).await?,
-    ))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct TickInput {
-    done: bool,
-    /// A link or file reference, required to close items that ask for evidence.
-    #[serde(default)]
-    evidence: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/onboarding-items/{id}", tag = "enablement", request_body = TickInput,
-    responses((status = 204, description = "Ticked or reopened"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn tick_onboarding_item(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<TickInput>,
-) -> Result<StatusCode, Problem> {
-    state
-        .services
-        .tick_onboarding_item(&auth.actor, id, input.done, &input.evidence)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct HealthCheckInput {
-    /// 30, 60 or 90 (the program's health_check_days).
-    day: u32,
-    /// on_track, at_risk or off_track
-    status: String,
-    /// Required unless on track.
-    #[serde(default)]
-    note: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/health-checks", tag = "enablement", request_body = HealthCheckInput,
-    responses((status = 204, description = "Recorded"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn record_health_check(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<HealthCheckInput>,
-) -> Result<StatusCode, Problem> {
-    state
-        .services
-        .record_health_check(&auth.actor, id, input.day, &input.status, &input.note)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ReleaseInput {
@@ -1080,7 +1013,7 @@ async fn declare_major_release(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, import_facts, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility, onboarding_checklist, tick_onboarding_item, record_health_check),
+    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, import_facts, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -16,6 +16,7 @@ mod extract;
 mod facts;
 mod layout;
 mod notifications;
+mod onboarding;
 mod pages;
 mod partner_page;
 mod problem;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
         .merge(rates::pages::router())
+        .merge(onboarding::pages::router())
         .merge(recruitment::pages::router())
         .merge(facts::pages::router())
         .merge(tiers::pages::router())
@@ -88,6 +90,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(onboarding::api::router())
         .merge(recruitment::api::router())
         .merge(facts::api::router())
         .merge(tiers::api::router())

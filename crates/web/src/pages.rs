@@ -42,11 +42,6 @@ pub fn routes() -> Router<AppState> {
         .route("/contacts/{id}", post(update_contact))
         .route("/contacts/{id}/edit", get(edit_contact))
         .route("/contacts/{id}/archive", post(archive_contact))
-        .route(
-            "/onboarding-items/{id}/tick",
-            post(tick_onboarding_item).layer(upload_limit()),
-        )
-        .route("/partners/{id}/health-checks", post(record_health_check))
         .route("/attachments/{id}", get(download_attachment))
         .route("/attachments/{id}/{name}", get(download_attachment))
         .route(
@@ -991,29 +986,6 @@ async fn tick_requirement(
     section_result(&state, &auth, partner_id, Section::Certifications, result).await
 }
 
-async fn tick_onboarding_item(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    request: axum::extract::Request,
-) -> PageResult {
-    let sent = FormWithFile::read(request, "evidence_file").await?;
-    let form = &sent.form;
-    auth.verify_csrf(&form.csrf())?;
-    let partner_id = form_partner(form)?;
-    let done = form.get("done") == "true";
-    let result = match evidence_of(&state, &auth, partner_id, &sent).await {
-        Ok(evidence) => {
-            state
-                .services
-                .tick_onboarding_item(&auth.actor, id, done, &evidence)
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    section_result(&state, &auth, partner_id, Section::Onboarding, result).await
-}
-
 /// A file attached to a partner, for whoever may see the partner. Served as a download,
 /// never rendered inline, so an uploaded page cannot run in the portal's origin.
 async fn download_attachment(
@@ -1032,20 +1004,4 @@ async fn download_attachment(
         .await
         .map_err(service_error)?;
     Ok(attachment_response(&meta, data))
-}
-
-async fn record_health_check(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let day = form.get("day").parse::<u32>().unwrap_or(0);
-    let result = state
-        .services
-        .record_health_check(&auth.actor, id, day, &form.get("status"), &form.get("note"))
-        .await;
-    section_result(&state, &auth, id, Section::Onboarding, result).await
 }
