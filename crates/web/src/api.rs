@@ -15,9 +15,8 @@ use domain::deals::conflicts::ConflictCheck;
 use domain::deals::leads::LeadInput;
 use domain::deals::pipeline::PipelineSummary;
 use domain::deals::registration::DealInput;
-use domain::enablement::RecordInput;
 use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use services::Page;
 use services::attachments::AttachmentView;
 use services::conflict_cases::{CaseAction, CaseView};
@@ -26,10 +25,8 @@ use services::deals::{
     ActivityInput, ActivityView, AssignmentInput, DealClose, DealDecision, DealQuery, DealView,
     PipelineInput, SnapshotView,
 };
-use services::enablement::{CertificationView, GateView};
 use services::facts::ImportReport;
 use services::leads::LeadView;
-use services::learning::Learning;
 use services::partners::PartnerQuery;
 use utoipa::OpenApi;
 use uuid::Uuid;
@@ -46,11 +43,6 @@ pub fn routes() -> Router<AppState> {
             get(list_contacts).post(add_contact),
         )
         .route("/partners/{id}/timeline", get(timeline))
-        .route(
-            "/partners/{id}/certifications",
-            get(certification_records).post(record_certification),
-        )
-        .route("/partners/{id}/learning", get(learning))
         .route("/partners/{id}/deals", post(register_deal))
         .route("/partners/{id}/conflict-check", get(conflict_check))
         .route("/deals", get(list_deals))
@@ -108,15 +100,11 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/attachments/{id}", get(download_attachment))
-        .route("/partners/{id}/enrollments", post(enroll))
-        .route("/enrollments/{id}/requirements", post(tick_requirement))
         .route(
             "/certifications/import",
             post(import_certifications)
                 .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
-        .route("/releases", post(declare_major_release))
-        .route("/partners/{id}/eligibility", get(eligibility))
         .route(
             "/facts/import",
             post(import_facts).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
@@ -358,36 +346,6 @@ async fn import_facts(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, Json(report)))
-}
-
-#[utoipa::path(get, path = "/api/v1/partners/{id}/certifications", tag = "enablement",
-    responses((status = 200, body = [CertificationView]), (status = 404, body = Problem)))]
-async fn certification_records(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<Vec<CertificationView>> {
-    Ok(Json(
-        state
-            .services
-            .certification_records(&auth.actor, id)
-            .await?,
-    ))
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/certifications", tag = "enablement", request_body = RecordInput,
-    responses((status = 201, body = CertificationView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn record_certification(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<RecordInput>,
-) -> Result<impl IntoResponse, Problem> {
-    let view = state
-        .services
-        .record_certification(&auth.actor, id, &input)
-        .await?;
-    Ok((StatusCode::CREATED, Json(view)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -772,63 +730,6 @@ async fn log_activity(
     Ok((StatusCode::CREATED, Json(activity)))
 }
 
-#[utoipa::path(get, path = "/api/v1/partners/{id}/learning", tag = "enablement",
-    responses((status = 200, body = Learning), (status = 404, body = Problem)))]
-async fn learning(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<Learning> {
-    Ok(Json(state.services.learning(&auth.actor, id).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct EnrollInput {
-    contact_id: String,
-    /// A catalog key.
-    certification: String,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-struct Created {
-    id: Uuid,
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/enrollments", tag = "enablement", request_body = EnrollInput,
-    responses((status = 201, body = Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn enroll(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<EnrollInput>,
-) -> Result<impl IntoResponse, Problem> {
-    let enrollment = state
-        .services
-        .enroll(&auth.actor, id, &input.contact_id, &input.certification)
-        .await?;
-    Ok((StatusCode::CREATED, Json(Created { id: enrollment })))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct RequirementInput {
-    /// One of the certification's requirements, as the catalog words it.
-    requirement: String,
-    done: bool,
-}
-
-#[utoipa::path(post, path = "/api/v1/enrollments/{id}/requirements", tag = "enablement", request_body = RequirementInput,
-    responses((status = 204, description = "Marked met or reopened"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn tick_requirement(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<RequirementInput>,
-) -> Result<StatusCode, Problem> {
-    state
-        .services
-        .tick_requirement(&auth.actor, id, &input.requirement, input.done)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 /// The answer to an import: 200 when checked or written, 422 with every bad row.
 fn import_response(report: ImportReport) -> impl IntoResponse {
     let status = if report.errors.is_empty() {
@@ -972,48 +873,10 @@ async fn import_certifications(
     Ok((status, Json(report)))
 }
 
-#[utoipa::path(get, path = "/api/v1/partners/{id}/eligibility", tag = "enablement",
-    responses((status = 200, body = [GateView]), (status = 404, body = Problem)))]
-async fn eligibility(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<Vec<GateView>> {
-    Ok(Json(state.services.eligibility(&auth.actor, id).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct ReleaseInput {
-    /// The release's name, e.g. "v5.0".
-    release: String,
-}
-
-#[derive(serde::Serialize, utoipa::ToSchema)]
-struct ReleaseOutcome {
-    /// Certifications retired (their holders must renew).
-    retired: u64,
-}
-
-#[utoipa::path(post, path = "/api/v1/releases", tag = "enablement", request_body = ReleaseInput,
-    responses((status = 200, body = ReleaseOutcome, description = "Every certification that expires on a major release is retired"),
-        (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn declare_major_release(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiJson(input): ApiJson<ReleaseInput>,
-) -> ApiResult<ReleaseOutcome> {
-    let retired = state
-        .services
-        .declare_major_release(&auth.actor, &input.release)
-        .await?;
-    Ok(Json(ReleaseOutcome { retired }))
-}
-
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, import_facts, certification_records, record_certification, learning, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, enroll, tick_requirement, import_certifications, declare_major_release, eligibility),
+    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, import_facts, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, import_certifications),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -11,6 +11,7 @@ mod auth;
 mod deal_credit_pages;
 mod deal_page;
 mod deal_pages;
+mod enablement;
 mod exports;
 mod extract;
 mod facts;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
         .merge(rates::pages::router())
+        .merge(enablement::pages::router())
         .merge(onboarding::pages::router())
         .merge(recruitment::pages::router())
         .merge(facts::pages::router())
@@ -90,6 +92,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(enablement::api::router())
         .merge(onboarding::api::router())
         .merge(recruitment::api::router())
         .merge(facts::api::router())

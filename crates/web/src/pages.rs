@@ -4,11 +4,9 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::{Form, FormWithFile, IMPORT_LIMIT_BYTES, query_or_errors, upload_limit};
+use crate::extract::{Form, IMPORT_LIMIT_BYTES, query_or_errors};
 use crate::layout::{Errors, Layout, Opt, options, tier_options};
-use crate::partner_page::{
-    PartnerPageForms, PartnerRow, Section, evidence_of, form_partner, partner_view, section_result,
-};
+use crate::partner_page::{PartnerPageForms, PartnerRow, partner_view};
 use crate::respond::{
     PageResult, attachment_response, page_or_errors, render, see_other, service_error,
 };
@@ -44,12 +42,6 @@ pub fn routes() -> Router<AppState> {
         .route("/contacts/{id}/archive", post(archive_contact))
         .route("/attachments/{id}", get(download_attachment))
         .route("/attachments/{id}/{name}", get(download_attachment))
-        .route(
-            "/partners/{id}/certifications",
-            post(record_certification).layer(upload_limit()),
-        )
-        .route("/partners/{id}/enrollments", post(enroll))
-        .route("/enrollments/{id}/requirements", post(tick_requirement))
         .route(
             "/facts/import",
             get(facts_import_page)
@@ -906,85 +898,6 @@ async fn run_import(
 // ---- qualification: IPP and 3C/4C ----
 
 // ---- onboarding and certifications ----
-
-async fn record_certification(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    request: axum::extract::Request,
-) -> PageResult {
-    let sent = FormWithFile::read(request, "evidence_file").await?;
-    let form = &sent.form;
-    auth.verify_csrf(&form.csrf())?;
-    let mut input = domain::enablement::RecordInput {
-        contact_id: form.get("contact_id"),
-        certification: form.get("certification"),
-        earned_on: form.get("earned_on"),
-        score: form.get("score"),
-        evidence: String::new(),
-    };
-    let (_, program) = state
-        .services
-        .program_in_force()
-        .await
-        .map_err(service_error)?;
-    // Check the record before storing its file, so a refused record leaves no orphan upload.
-    let result = match input.validate(&program.certifications, auth.actor.today()) {
-        Err(errors) => Err(services::Error::Invalid(errors)),
-        Ok(_) => match evidence_of(&state, &auth, id, &sent).await {
-            Ok(evidence) => {
-                input.evidence = evidence;
-                state
-                    .services
-                    .record_certification(&auth.actor, id, &input)
-                    .await
-            }
-            Err(e) => Err(e),
-        },
-    };
-    section_result(&state, &auth, id, Section::Certifications, result).await
-}
-
-async fn enroll(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let result = state
-        .services
-        .enroll(
-            &auth.actor,
-            id,
-            &form.get("contact_id"),
-            &form.get("certification"),
-        )
-        .await;
-    section_result(&state, &auth, id, Section::Certifications, result).await
-}
-
-async fn tick_requirement(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let partner_id = form_partner(&form)?;
-    let result = state
-        .services
-        .tick_requirement(
-            &auth.actor,
-            id,
-            &form.get("requirement"),
-            form.get("done") == "true",
-        )
-        .await;
-    section_result(&state, &auth, partner_id, Section::Certifications, result).await
-}
 
 /// A file attached to a partner, for whoever may see the partner. Served as a download,
 /// never rendered inline, so an uploaded page cannot run in the portal's origin.
