@@ -18,7 +18,6 @@ use domain::deals::registration::DealInput;
 use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
 use serde::Deserialize;
 use services::Page;
-use services::attachments::AttachmentView;
 use services::conflict_cases::{CaseAction, CaseView};
 use services::deal_credit::WinConfirmationInput;
 use services::deals::{
@@ -93,13 +92,6 @@ pub fn routes() -> Router<AppState> {
             "/deals/{id}/activities",
             get(deal_activities).post(log_activity),
         )
-        .route(
-            "/partners/{id}/attachments",
-            post(upload_attachment).layer(axum::extract::DefaultBodyLimit::max(
-                services::attachments::MAX_ATTACHMENT_BYTES + 1,
-            )),
-        )
-        .route("/attachments/{id}", get(download_attachment))
         .route(
             "/certifications/import",
             post(import_certifications)
@@ -346,46 +338,6 @@ async fn import_facts(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, Json(report)))
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct UploadParams {
-    /// The file's name, e.g. "nda-signed.pdf".
-    filename: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/attachments", tag = "enablement", params(UploadParams),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, at most 10 MB; its Content-Type is kept"),
-    responses((status = 201, body = AttachmentView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, description = "Larger than 10 MB"), (status = 422, body = Problem)))]
-async fn upload_attachment(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiQuery(params): ApiQuery<UploadParams>,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
-) -> Result<impl IntoResponse, Problem> {
-    let content_type = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let view = state
-        .services
-        .upload_attachment(&auth.actor, id, &params.filename, content_type, &body)
-        .await?;
-    Ok((StatusCode::CREATED, Json(view)))
-}
-
-#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "enablement",
-    responses((status = 200, description = "The file, as a download"), (status = 404, body = Problem)))]
-async fn download_attachment(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> Result<axum::response::Response, Problem> {
-    let (meta, data) = state.services.download_attachment(&auth.actor, id).await?;
-    Ok(crate::respond::attachment_response(&meta, data))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -876,7 +828,7 @@ async fn import_certifications(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, import_facts, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, upload_attachment, download_attachment, import_certifications),
+    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, import_facts, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, import_certifications),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -6,6 +6,7 @@
 
 mod account;
 mod api;
+mod attachments;
 mod audit;
 mod auth;
 mod deal_credit_pages;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
         .merge(rates::pages::router())
+        .merge(attachments::pages::router())
         .merge(enablement::pages::router())
         .merge(onboarding::pages::router())
         .merge(recruitment::pages::router())
@@ -92,6 +94,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(attachments::api::router())
         .merge(enablement::api::router())
         .merge(onboarding::api::router())
         .merge(recruitment::api::router())

@@ -7,9 +7,7 @@ use crate::auth::PageAuth;
 use crate::extract::{Form, IMPORT_LIMIT_BYTES, query_or_errors};
 use crate::layout::{Errors, Layout, Opt, options, tier_options};
 use crate::partner_page::{PartnerPageForms, PartnerRow, partner_view};
-use crate::respond::{
-    PageResult, attachment_response, page_or_errors, render, see_other, service_error,
-};
+use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -40,8 +38,6 @@ pub fn routes() -> Router<AppState> {
         .route("/contacts/{id}", post(update_contact))
         .route("/contacts/{id}/edit", get(edit_contact))
         .route("/contacts/{id}/archive", post(archive_contact))
-        .route("/attachments/{id}", get(download_attachment))
-        .route("/attachments/{id}/{name}", get(download_attachment))
         .route(
             "/facts/import",
             get(facts_import_page)
@@ -898,23 +894,3 @@ async fn run_import(
 // ---- qualification: IPP and 3C/4C ----
 
 // ---- onboarding and certifications ----
-
-/// A file attached to a partner, for whoever may see the partner. Served as a download,
-/// never rendered inline, so an uploaded page cannot run in the portal's origin.
-async fn download_attachment(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(params): Path<Vec<(String, String)>>,
-) -> PageResult {
-    let id = params
-        .iter()
-        .find(|(k, _)| k == "id")
-        .and_then(|(_, v)| Uuid::parse_str(v).ok())
-        .ok_or_else(|| service_error(services::Error::NotFound))?;
-    let (meta, data) = state
-        .services
-        .download_attachment(&auth.actor, id)
-        .await
-        .map_err(service_error)?;
-    Ok(attachment_response(&meta, data))
-}
