@@ -15,7 +15,7 @@ use domain::deals::conflicts::ConflictCheck;
 use domain::deals::leads::LeadInput;
 use domain::deals::pipeline::PipelineSummary;
 use domain::deals::registration::DealInput;
-use domain::partners::{Contact, ContactInput, Partner, PartnerInput};
+use domain::partners::{Partner, PartnerInput};
 use serde::Deserialize;
 use services::Page;
 use services::conflict_cases::{CaseAction, CaseView};
@@ -37,10 +37,6 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/stage", post(change_stage))
         .route("/partners/{id}/archive", post(archive_partner))
         .route("/partners/{id}/restore", post(restore_partner))
-        .route(
-            "/partners/{id}/contacts",
-            get(list_contacts).post(add_contact),
-        )
         .route("/partners/{id}/timeline", get(timeline))
         .route("/partners/{id}/deals", post(register_deal))
         .route("/partners/{id}/conflict-check", get(conflict_check))
@@ -101,8 +97,6 @@ pub fn routes() -> Router<AppState> {
             "/facts/import",
             post(import_facts).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
-        .route("/contacts/{id}", get(get_contact).patch(update_contact))
-        .route("/contacts/{id}/archive", post(archive_contact))
         .fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
         })
@@ -202,85 +196,6 @@ async fn restore_partner(
     Id(id): Id,
 ) -> ApiResult<Partner> {
     Ok(Json(state.services.restore_partner(&auth.actor, id).await?))
-}
-
-#[derive(Deserialize, Default, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct ArchivedParam {
-    /// Include archived records.
-    pub archived: bool,
-}
-
-#[utoipa::path(get, path = "/api/v1/partners/{id}/contacts", tag = "contacts", params(ArchivedParam), responses((status = 200, body = Vec<Contact>)))]
-async fn list_contacts(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiQuery(q): ApiQuery<ArchivedParam>,
-) -> ApiResult<Vec<Contact>> {
-    Ok(Json(
-        state
-            .services
-            .list_contacts(&auth.actor, id, q.archived)
-            .await?,
-    ))
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/contacts", tag = "contacts", request_body = ContactInput,
-    responses((status = 201, body = Contact), (status = 422, body = Problem)))]
-async fn add_contact(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<ContactInput>,
-) -> Result<impl IntoResponse, Problem> {
-    Ok((
-        StatusCode::CREATED,
-        Json(state.services.add_contact(&auth.actor, id, &input).await?),
-    ))
-}
-
-#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", responses((status = 200, body = Contact), (status = 404, body = Problem)))]
-async fn get_contact(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<Contact> {
-    Ok(Json(state.services.get_contact(&auth.actor, id).await?))
-}
-
-#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", request_body(content = ContactInput, description = "Only the fields to change"),
-    responses((status = 200, body = Contact), (status = 422, body = Problem)))]
-async fn update_contact(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(patch): ApiJson<serde_json::Value>,
-) -> ApiResult<Contact> {
-    let current = state.services.get_contact(&auth.actor, id).await?;
-    let as_input = ContactInput {
-        name: current.name,
-        role: current.role,
-        email: current.email.unwrap_or_default(),
-        phone: current.phone,
-    };
-    let input: ContactInput = merge_patch(&as_input, patch)?;
-    Ok(Json(
-        state
-            .services
-            .update_contact(&auth.actor, id, &input)
-            .await?,
-    ))
-}
-
-#[utoipa::path(post, path = "/api/v1/contacts/{id}/archive", tag = "contacts", responses((status = 200, body = Contact)))]
-async fn archive_contact(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<Contact> {
-    Ok(Json(state.services.archive_contact(&auth.actor, id).await?))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -828,7 +743,7 @@ async fn import_certifications(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, list_contacts, add_contact, get_contact, update_contact, archive_contact, timeline, import_facts, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, import_certifications),
+    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, timeline, import_facts, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, import_certifications),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -9,6 +9,7 @@ mod api;
 mod attachments;
 mod audit;
 mod auth;
+mod contacts;
 mod deal_credit_pages;
 mod deal_page;
 mod deal_pages;
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
         .merge(rates::pages::router())
+        .merge(contacts::pages::router())
         .merge(attachments::pages::router())
         .merge(enablement::pages::router())
         .merge(onboarding::pages::router())
@@ -94,6 +96,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(contacts::api::router())
         .merge(attachments::api::router())
         .merge(enablement::api::router())
         .merge(onboarding::api::router())
