@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::ApiAuth;
-use crate::extract::{ApiJson, ApiQuery, IMPORT_LIMIT_BYTES, Id, merge_patch};
+use crate::extract::{ApiJson, ApiQuery, IMPORT_LIMIT_BYTES, Id};
 use crate::problem::Problem;
 use crate::respond::ApiResult;
 use axum::extract::{Path, State};
@@ -10,12 +10,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::audit::AuditEvent;
 use domain::deals::conflicts::ConflictCheck;
 use domain::deals::leads::LeadInput;
 use domain::deals::pipeline::PipelineSummary;
 use domain::deals::registration::DealInput;
-use domain::partners::{Partner, PartnerInput};
 use serde::Deserialize;
 use services::Page;
 use services::conflict_cases::{CaseAction, CaseView};
@@ -26,18 +24,11 @@ use services::deals::{
 };
 use services::facts::ImportReport;
 use services::leads::LeadView;
-use services::partners::PartnerQuery;
 use utoipa::OpenApi;
 use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/partners", get(list_partners).post(create_partner))
-        .route("/partners/{id}", get(get_partner).patch(update_partner))
-        .route("/partners/{id}/stage", post(change_stage))
-        .route("/partners/{id}/archive", post(archive_partner))
-        .route("/partners/{id}/restore", post(restore_partner))
-        .route("/partners/{id}/timeline", get(timeline))
         .route("/partners/{id}/deals", post(register_deal))
         .route("/partners/{id}/conflict-check", get(conflict_check))
         .route("/deals", get(list_deals))
@@ -100,127 +91,6 @@ pub fn routes() -> Router<AppState> {
         .fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
         })
-}
-
-#[utoipa::path(get, path = "/api/v1/partners", tag = "partners", params(PartnerQuery),
-    responses((status = 200, body = Page<Partner>), (status = 422, body = Problem)))]
-async fn list_partners(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiQuery(query): ApiQuery<PartnerQuery>,
-) -> ApiResult<Page<Partner>> {
-    Ok(Json(
-        state.services.list_partners(&auth.actor, &query).await?,
-    ))
-}
-
-#[utoipa::path(post, path = "/api/v1/partners", tag = "partners", request_body = PartnerInput,
-    responses((status = 201, body = Partner), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create_partner(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiJson(input): ApiJson<PartnerInput>,
-) -> Result<impl IntoResponse, Problem> {
-    Ok((
-        StatusCode::CREATED,
-        Json(state.services.create_partner(&auth.actor, &input).await?),
-    ))
-}
-
-#[utoipa::path(get, path = "/api/v1/partners/{id}", tag = "partners", responses((status = 200, body = Partner), (status = 404, body = Problem)))]
-async fn get_partner(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<Partner> {
-    Ok(Json(state.services.get_partner(&auth.actor, id).await?))
-}
-
-#[utoipa::path(patch, path = "/api/v1/partners/{id}", tag = "partners", request_body(content = PartnerInput, description = "Only the fields to change"),
-    responses((status = 200, body = Partner), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn update_partner(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(patch): ApiJson<serde_json::Value>,
-) -> ApiResult<Partner> {
-    let current = state.services.get_partner(&auth.actor, id).await?;
-    let input: PartnerInput = merge_patch(&current.to_input(), patch)?;
-    Ok(Json(
-        state
-            .services
-            .update_partner(&auth.actor, id, &input)
-            .await?,
-    ))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StageChange {
-    /// The stage to move to.
-    pub stage: String,
-    /// Why, for the timeline.
-    #[serde(default)]
-    pub note: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/stage", tag = "partners", request_body = StageChange,
-    responses((status = 200, body = Partner), (status = 422, body = Problem)))]
-async fn change_stage(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(body): ApiJson<StageChange>,
-) -> ApiResult<Partner> {
-    Ok(Json(
-        state
-            .services
-            .change_partner_stage(&auth.actor, id, &body.stage, &body.note)
-            .await?,
-    ))
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/archive", tag = "partners", responses((status = 200, body = Partner), (status = 409, body = Problem)))]
-async fn archive_partner(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<Partner> {
-    Ok(Json(state.services.archive_partner(&auth.actor, id).await?))
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/restore", tag = "partners", responses((status = 200, body = Partner), (status = 409, body = Problem)))]
-async fn restore_partner(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<Partner> {
-    Ok(Json(state.services.restore_partner(&auth.actor, id).await?))
-}
-
-#[derive(Deserialize, Default, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// The `next_cursor` of the previous page.
-    pub cursor: String,
-    /// Page size, 1–200 (default 50).
-    pub limit: Option<i64>,
-}
-
-#[utoipa::path(get, path = "/api/v1/partners/{id}/timeline", tag = "partners", params(PageParams), responses((status = 200, body = Page<AuditEvent>)))]
-async fn timeline(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiQuery(q): ApiQuery<PageParams>,
-) -> ApiResult<Page<AuditEvent>> {
-    Ok(Json(
-        state
-            .services
-            .partner_timeline(&auth.actor, id, &q.cursor, q.limit)
-            .await?,
-    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -743,7 +613,7 @@ async fn import_certifications(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(list_partners, create_partner, get_partner, update_partner, change_stage, archive_partner, restore_partner, timeline, import_facts, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, import_certifications),
+    paths(import_facts, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, import_certifications),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

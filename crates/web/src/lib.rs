@@ -22,6 +22,7 @@ mod notifications;
 mod onboarding;
 mod pages;
 mod partner_page;
+mod partners;
 mod problem;
 mod program;
 mod rates;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
         .merge(rates::pages::router())
+        .merge(partners::pages::router())
         .merge(contacts::pages::router())
         .merge(attachments::pages::router())
         .merge(enablement::pages::router())
@@ -96,6 +98,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(partners::api::router())
         .merge(contacts::api::router())
         .merge(attachments::api::router())
         .merge(enablement::api::router())
