@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::ApiAuth;
-use crate::extract::{ApiJson, ApiQuery, IMPORT_LIMIT_BYTES, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use crate::problem::Problem;
 use crate::respond::ApiResult;
 use axum::extract::{Path, State};
@@ -22,7 +22,6 @@ use services::deals::{
     ActivityInput, ActivityView, AssignmentInput, DealClose, DealDecision, DealQuery, DealView,
     PipelineInput, SnapshotView,
 };
-use services::facts::ImportReport;
 use services::leads::LeadView;
 use utoipa::OpenApi;
 use uuid::Uuid;
@@ -33,16 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/conflict-check", get(conflict_check))
         .route("/deals", get(list_deals))
         .route(
-            "/deals/import",
-            post(import_deals).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
-        )
-        .route(
             "/deals/{id}/conflict-case",
             get(conflict_case).post(work_conflict_case),
-        )
-        .route(
-            "/leads/import",
-            post(import_leads).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route("/pipeline", get(pipeline))
         .route("/leads", get(list_leads))
@@ -52,15 +43,6 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/pipeline/snapshots",
             get(forecast_snapshots).post(take_forecast_snapshot),
-        )
-        .route(
-            "/direct-opportunities/import",
-            post(import_opportunities)
-                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
-        )
-        .route(
-            "/customer-accounts/import",
-            post(import_accounts).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route("/deals/{id}", get(get_deal))
         .route("/deals/{id}/submit", post(submit_deal))
@@ -79,50 +61,9 @@ pub fn routes() -> Router<AppState> {
             "/deals/{id}/activities",
             get(deal_activities).post(log_activity),
         )
-        .route(
-            "/certifications/import",
-            post(import_certifications)
-                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
-        )
-        .route(
-            "/facts/import",
-            post(import_facts).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
-        )
         .fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
         })
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct ImportParams {
-    /// Check every row and report, writing nothing.
-    #[serde(default)]
-    dry_run: bool,
-}
-
-#[utoipa::path(post, path = "/api/v1/facts/import", tag = "program", params(ImportParams),
-    request_body(content = String, content_type = "text/csv", description = "Header: partner, quarter and any of sourced_revenue, qbrs, co_marketing, certified_people, advanced_certified_people, customer_references, executive_sponsor, ipp_score"),
-    responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
-        (status = 422, body = ImportReport, description = "Bad rows, listed by line; nothing was written"),
-        (status = 403, body = Problem)))]
-async fn import_facts(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiQuery(params): ApiQuery<ImportParams>,
-    body: String,
-) -> Result<impl IntoResponse, Problem> {
-    let report = state
-        .services
-        .import_facts(&auth.actor, &body, params.dry_run, &|_, _| {})
-        .await?;
-    let status = if report.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Json(report)))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -467,34 +408,6 @@ async fn log_activity(
     Ok((StatusCode::CREATED, Json(activity)))
 }
 
-/// The answer to an import: 200 when checked or written, 422 with every bad row.
-fn import_response(report: ImportReport) -> impl IntoResponse {
-    let status = if report.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    (status, Json(report))
-}
-
-#[utoipa::path(post, path = "/api/v1/deals/import", tag = "deals", params(ImportParams),
-    request_body(content = String, content_type = "text/csv", description = "The columns of GET /api/v1/deals/export; reference is optional (it updates that registration)"),
-    responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
-        (status = 422, body = ImportReport, description = "Bad rows, listed by line; nothing was written"),
-        (status = 403, body = Problem)))]
-async fn import_deals(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiQuery(params): ApiQuery<ImportParams>,
-    body: String,
-) -> Result<impl IntoResponse, Problem> {
-    let report = state
-        .services
-        .import_deals(&auth.actor, &body, params.dry_run, &|_| {})
-        .await?;
-    Ok(import_response(report))
-}
-
 #[utoipa::path(get, path = "/api/v1/deals/{id}/conflict-case", tag = "deals", params(("id" = Uuid, Path)),
     responses((status = 200, body = Option<CaseView>, description = "The registration's conflict case with its deadlines, lateness and escalation level; null when its check was clear"),
         (status = 403, body = Problem, description = "Partners never see conflict cases"), (status = 404, body = Problem)))]
@@ -523,97 +436,10 @@ async fn work_conflict_case(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/leads/import", tag = "deals", params(ImportParams),
-    request_body(content = String, content_type = "text/csv", description = "The export's columns: partner, company, contact_name, contact_email, need, and any of reference (updates that lead), website, estimated_value, currency, status (submitted, accepted, rejected), accept_by, rejection_reason, counts_against_quota (false)"),
-    responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
-        (status = 422, body = ImportReport, description = "Bad rows, listed by line; nothing was written"),
-        (status = 403, body = Problem)))]
-async fn import_leads(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiQuery(params): ApiQuery<ImportParams>,
-    body: String,
-) -> Result<impl IntoResponse, Problem> {
-    let report = state
-        .services
-        .import_leads(&auth.actor, &body, params.dry_run)
-        .await?;
-    Ok(import_response(report))
-}
-
-#[utoipa::path(post, path = "/api/v1/direct-opportunities/import", tag = "deals", params(ImportParams),
-    request_body(content = String, content_type = "text/csv", description = "Header: reference, customer, and any of website, owner, stage, amount, currency, status (open, won, lost)"),
-    responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
-        (status = 422, body = ImportReport, description = "Bad rows, listed by line; nothing was written"),
-        (status = 403, body = Problem)))]
-async fn import_opportunities(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiQuery(params): ApiQuery<ImportParams>,
-    body: String,
-) -> Result<impl IntoResponse, Problem> {
-    let report = state
-        .services
-        .import_direct(
-            &auth.actor,
-            domain::deals::direct::DirectKind::Opportunities,
-            &body,
-            params.dry_run,
-        )
-        .await?;
-    Ok(import_response(report))
-}
-
-#[utoipa::path(post, path = "/api/v1/customer-accounts/import", tag = "deals", params(ImportParams),
-    request_body(content = String, content_type = "text/csv", description = "Header: account, name, and any of website, owner"),
-    responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
-        (status = 422, body = ImportReport, description = "Bad rows, listed by line; nothing was written"),
-        (status = 403, body = Problem)))]
-async fn import_accounts(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiQuery(params): ApiQuery<ImportParams>,
-    body: String,
-) -> Result<impl IntoResponse, Problem> {
-    let report = state
-        .services
-        .import_direct(
-            &auth.actor,
-            domain::deals::direct::DirectKind::Accounts,
-            &body,
-            params.dry_run,
-        )
-        .await?;
-    Ok(import_response(report))
-}
-
-#[utoipa::path(post, path = "/api/v1/certifications/import", tag = "enablement", params(ImportParams),
-    request_body(content = String, content_type = "text/csv", description = "Header: partner, email, name (optional), certification, date, score"),
-    responses((status = 200, body = ImportReport, description = "Imported, or checked on a dry run"),
-        (status = 422, body = ImportReport, description = "Bad rows, listed by line; nothing was written"),
-        (status = 403, body = Problem)))]
-async fn import_certifications(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiQuery(params): ApiQuery<ImportParams>,
-    body: String,
-) -> Result<impl IntoResponse, Problem> {
-    let report = state
-        .services
-        .import_certifications(&auth.actor, &body, params.dry_run)
-        .await?;
-    let status = if report.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Json(report)))
-}
-
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(import_facts, register_deal, conflict_check, list_deals, get_deal, import_deals, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, import_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, import_opportunities, import_accounts, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity, import_certifications),
+    paths(register_deal, conflict_check, list_deals, get_deal, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

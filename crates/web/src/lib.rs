@@ -17,10 +17,10 @@ mod enablement;
 mod exports;
 mod extract;
 mod facts;
+mod imports;
 mod layout;
 mod notifications;
 mod onboarding;
-mod pages;
 mod partner_page;
 mod partners;
 mod problem;
@@ -56,11 +56,11 @@ pub fn router(state: AppState) -> Router {
             "/static/app.js",
             get(|| static_file("text/javascript", include_str!("../static/app.js"))),
         )
-        .merge(pages::routes())
         .merge(deal_pages::routes())
         .merge(deal_credit_pages::routes())
         .merge(exports::page_routes())
         .merge(rates::pages::router())
+        .merge(imports::pages::router())
         .merge(partners::pages::router())
         .merge(contacts::pages::router())
         .merge(attachments::pages::router())
@@ -98,6 +98,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(imports::api::router())
         .merge(partners::api::router())
         .merge(contacts::api::router())
         .merge(attachments::api::router())

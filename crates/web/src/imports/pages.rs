@@ -1,6 +1,4 @@
-//! The portal: server-rendered pages that work without JavaScript. Every form posts its
-//! session's CSRF token; a form with errors comes back with the messages next to the fields
-//! and everything typed kept.
+//! The import page, one for each kind of CSV: paste or choose a file, check it, then import.
 
 use crate::AppState;
 use crate::auth::PageAuth;
@@ -17,12 +15,18 @@ use axum::routing::get;
 use domain::FieldError;
 use domain::permissions::Action;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/facts/import",
             get(facts_import_page)
                 .post(import_facts)
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
+        )
+        .route(
+            "/certifications/import",
+            get(certifications_import_page)
+                .post(import_certifications)
                 .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route(
@@ -49,29 +53,7 @@ pub fn routes() -> Router<AppState> {
                 .post(import_accounts)
                 .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
-        .route(
-            "/certifications/import",
-            get(certifications_import_page)
-                .post(import_certifications)
-                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
-        )
 }
-
-// ---- shared view helpers ----
-
-// ---- sign in / out ----
-
-// ---- partners ----
-
-// ---- account: password and API tokens ----
-
-// ---- users (admins: everyone; partner admins: their org) ----
-
-// ---- audit log (admins) ----
-
-// ---- the partner program definition ----
-
-// ---- CSV imports (tier facts, certification completions) ----
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ImportKind {
@@ -127,7 +109,7 @@ impl ImportKind {
 }
 
 #[derive(Template)]
-#[template(path = "import.html")]
+#[template(path = "imports/import.html")]
 struct ImportPage {
     layout: Layout,
     csrf_token: String,
@@ -176,6 +158,10 @@ async fn facts_import_page(auth: PageAuth) -> PageResult {
     import_view(&auth, ImportKind::Facts, String::new(), None, Vec::new())
 }
 
+async fn import_facts(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    run_import(&state, &auth, ImportKind::Facts, &body).await
+}
+
 async fn certifications_import_page(auth: PageAuth) -> PageResult {
     import_view(
         &auth,
@@ -184,6 +170,14 @@ async fn certifications_import_page(auth: PageAuth) -> PageResult {
         None,
         Vec::new(),
     )
+}
+
+async fn import_certifications(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    body: Bytes,
+) -> PageResult {
+    run_import(&state, &auth, ImportKind::Certifications, &body).await
 }
 
 async fn deals_import_page(auth: PageAuth) -> PageResult {
@@ -212,10 +206,6 @@ async fn opportunities_import_page(auth: PageAuth) -> PageResult {
     )
 }
 
-async fn accounts_import_page(auth: PageAuth) -> PageResult {
-    import_view(&auth, ImportKind::Accounts, String::new(), None, Vec::new())
-}
-
 async fn import_opportunities(
     State(state): State<AppState>,
     auth: PageAuth,
@@ -224,20 +214,12 @@ async fn import_opportunities(
     run_import(&state, &auth, ImportKind::Opportunities, &body).await
 }
 
+async fn accounts_import_page(auth: PageAuth) -> PageResult {
+    import_view(&auth, ImportKind::Accounts, String::new(), None, Vec::new())
+}
+
 async fn import_accounts(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     run_import(&state, &auth, ImportKind::Accounts, &body).await
-}
-
-async fn import_facts(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
-    run_import(&state, &auth, ImportKind::Facts, &body).await
-}
-
-async fn import_certifications(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    body: Bytes,
-) -> PageResult {
-    run_import(&state, &auth, ImportKind::Certifications, &body).await
 }
 
 async fn run_import(
@@ -299,11 +281,3 @@ async fn run_import(
     let csv = if report.applied { String::new() } else { csv };
     import_view(auth, kind, csv, Some(report), Vec::new())
 }
-
-// ---- tier proposals ----
-
-// ---- what-if simulation ----
-
-// ---- qualification: IPP and 3C/4C ----
-
-// ---- onboarding and certifications ----
