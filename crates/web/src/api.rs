@@ -439,7 +439,7 @@ async fn work_conflict_case(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(register_deal, conflict_check, list_deals, get_deal, crate::exports::export_deals, crate::exports::export_opportunities, crate::exports::export_accounts, crate::exports::export_leads, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity),
+    paths(register_deal, conflict_check, list_deals, get_deal, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

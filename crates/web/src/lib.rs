@@ -58,8 +58,8 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(deal_pages::routes())
         .merge(deal_credit_pages::routes())
-        .merge(exports::page_routes())
         .merge(rates::pages::router())
+        .merge(exports::pages::router())
         .merge(imports::pages::router())
         .merge(partners::pages::router())
         .merge(contacts::pages::router())
@@ -98,6 +98,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(exports::api::router())
         .merge(imports::api::router())
         .merge(partners::api::router())
         .merge(contacts::api::router())
@@ -112,9 +113,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(users::api::router())
         .merge(notifications::api::router())
         .merge(audit::api::router())
-        .merge(OpenApiRouter::from(
-            api::routes().merge(exports::api_routes()),
-        ))
+        .merge(OpenApiRouter::from(api::routes()))
 }
 
 /// The OpenAPI 3.1 description of the API.
