@@ -11,7 +11,6 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::deals::conflicts::ConflictCheck;
-use domain::deals::leads::LeadInput;
 use domain::deals::pipeline::PipelineSummary;
 use domain::deals::registration::DealInput;
 use serde::Deserialize;
@@ -22,7 +21,6 @@ use services::deals::{
     ActivityInput, ActivityView, AssignmentInput, DealClose, DealDecision, DealQuery, DealView,
     PipelineInput, SnapshotView,
 };
-use services::leads::LeadView;
 use utoipa::OpenApi;
 use uuid::Uuid;
 
@@ -36,10 +34,6 @@ pub fn routes() -> Router<AppState> {
             get(conflict_case).post(work_conflict_case),
         )
         .route("/pipeline", get(pipeline))
-        .route("/leads", get(list_leads))
-        .route("/partners/{id}/leads", post(submit_lead))
-        .route("/leads/{id}/accept", post(accept_lead))
-        .route("/leads/{id}/reject", post(reject_lead))
         .route(
             "/pipeline/snapshots",
             get(forecast_snapshots).post(take_forecast_snapshot),
@@ -114,75 +108,6 @@ async fn conflict_check(
         state
             .services
             .preview_conflicts(&auth.actor, id, &params.customer_name, &params.website)
-            .await?,
-    ))
-}
-
-#[derive(Deserialize, Default, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-struct LeadParams {
-    /// One partner's leads (internal users).
-    partner: Option<Uuid>,
-    /// submitted, accepted or rejected
-    status: Option<String>,
-}
-
-#[utoipa::path(get, path = "/api/v1/leads", tag = "deals", params(LeadParams),
-    responses((status = 200, body = [LeadView]), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn list_leads(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiQuery(params): ApiQuery<LeadParams>,
-) -> ApiResult<Vec<LeadView>> {
-    Ok(Json(
-        state
-            .services
-            .leads(&auth.actor, params.partner, params.status.as_deref())
-            .await?,
-    ))
-}
-
-#[utoipa::path(post, path = "/api/v1/partners/{id}/leads", tag = "deals", request_body = LeadInput,
-    responses((status = 201, body = LeadView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn submit_lead(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<LeadInput>,
-) -> Result<impl IntoResponse, Problem> {
-    let lead = state.services.submit_lead(&auth.actor, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(lead)))
-}
-
-#[utoipa::path(post, path = "/api/v1/leads/{id}/accept", tag = "deals",
-    responses((status = 200, body = LeadView, description = "Accepted: `deal_id` is the approved registration credited to the partner"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn accept_lead(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-) -> ApiResult<LeadView> {
-    Ok(Json(state.services.accept_lead(&auth.actor, id).await?))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct RejectInput {
-    reason: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/leads/{id}/reject", tag = "deals", request_body = RejectInput,
-    responses((status = 200, body = LeadView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn reject_lead(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<RejectInput>,
-) -> ApiResult<LeadView> {
-    Ok(Json(
-        state
-            .services
-            .reject_lead(&auth.actor, id, &input.reason)
             .await?,
     ))
 }
@@ -439,7 +364,7 @@ async fn work_conflict_case(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(register_deal, conflict_check, list_deals, get_deal, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, list_leads, submit_lead, accept_lead, reject_lead, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity),
+    paths(register_deal, conflict_check, list_deals, get_deal, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -19,6 +19,7 @@ mod extract;
 mod facts;
 mod imports;
 mod layout;
+mod leads;
 mod notifications;
 mod onboarding;
 mod partner_page;
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_pages::routes())
         .merge(deal_credit_pages::routes())
         .merge(rates::pages::router())
+        .merge(leads::pages::router())
         .merge(exports::pages::router())
         .merge(imports::pages::router())
         .merge(partners::pages::router())
@@ -98,6 +100,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(leads::api::router())
         .merge(exports::api::router())
         .merge(imports::api::router())
         .merge(partners::api::router())
