@@ -11,7 +11,6 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::deals::conflicts::ConflictCheck;
-use domain::deals::pipeline::PipelineSummary;
 use domain::deals::registration::DealInput;
 use serde::Deserialize;
 use services::Page;
@@ -19,7 +18,6 @@ use services::conflict_cases::{CaseAction, CaseView};
 use services::deal_credit::WinConfirmationInput;
 use services::deals::{
     ActivityInput, ActivityView, AssignmentInput, DealClose, DealDecision, DealQuery, DealView,
-    PipelineInput, SnapshotView,
 };
 use utoipa::OpenApi;
 use uuid::Uuid;
@@ -33,11 +31,6 @@ pub fn routes() -> Router<AppState> {
             "/deals/{id}/conflict-case",
             get(conflict_case).post(work_conflict_case),
         )
-        .route("/pipeline", get(pipeline))
-        .route(
-            "/pipeline/snapshots",
-            get(forecast_snapshots).post(take_forecast_snapshot),
-        )
         .route("/deals/{id}", get(get_deal))
         .route("/deals/{id}/submit", post(submit_deal))
         .route("/deals/{id}/decision", post(decide_deal))
@@ -50,7 +43,6 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}/assignment", post(assign_deal))
         .route("/deals/{id}/extension", post(request_extension))
         .route("/deals/{id}/extension/decision", post(decide_extension))
-        .route("/deals/{id}/pipeline", axum::routing::put(update_pipeline))
         .route(
             "/deals/{id}/activities",
             get(deal_activities).post(log_activity),
@@ -110,45 +102,6 @@ async fn conflict_check(
             .preview_conflicts(&auth.actor, id, &params.customer_name, &params.website)
             .await?,
     ))
-}
-
-#[derive(Deserialize, Default, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-struct PipelineParams {
-    /// One partner's pipeline (internal users; partners always see their own).
-    partner: Option<Uuid>,
-}
-
-#[utoipa::path(get, path = "/api/v1/pipeline", tag = "deals", params(PipelineParams),
-    responses((status = 200, body = PipelineSummary), (status = 404, body = Problem)))]
-async fn pipeline(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    ApiQuery(params): ApiQuery<PipelineParams>,
-) -> ApiResult<PipelineSummary> {
-    Ok(Json(
-        state.services.pipeline(&auth.actor, params.partner).await?,
-    ))
-}
-
-#[utoipa::path(get, path = "/api/v1/pipeline/snapshots", tag = "deals",
-    responses((status = 200, body = [SnapshotView]), (status = 403, body = Problem)))]
-async fn forecast_snapshots(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-) -> ApiResult<Vec<SnapshotView>> {
-    Ok(Json(state.services.forecast_snapshots(&auth.actor).await?))
-}
-
-#[utoipa::path(post, path = "/api/v1/pipeline/snapshots", tag = "deals",
-    responses((status = 201, body = SnapshotView), (status = 403, body = Problem)))]
-async fn take_forecast_snapshot(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-) -> Result<impl IntoResponse, Problem> {
-    let snapshot = state.services.take_forecast_snapshot(&auth.actor).await?;
-    Ok((StatusCode::CREATED, Json(snapshot)))
 }
 
 #[utoipa::path(get, path = "/api/v1/deals", tag = "deals", params(DealQuery),
@@ -295,22 +248,6 @@ async fn decide_extension(
     ))
 }
 
-#[utoipa::path(put, path = "/api/v1/deals/{id}/pipeline", tag = "deals", request_body = PipelineInput,
-    responses((status = 200, body = DealView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn update_pipeline(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Id(id): Id,
-    ApiJson(input): ApiJson<PipelineInput>,
-) -> ApiResult<DealView> {
-    Ok(Json(
-        state
-            .services
-            .update_pipeline(&auth.actor, id, &input)
-            .await?,
-    ))
-}
-
 #[utoipa::path(get, path = "/api/v1/deals/{id}/activities", tag = "deals",
     responses((status = 200, body = [ActivityView]), (status = 404, body = Problem)))]
 async fn deal_activities(
@@ -364,7 +301,7 @@ async fn work_conflict_case(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(register_deal, conflict_check, list_deals, get_deal, conflict_case, work_conflict_case, pipeline, forecast_snapshots, take_forecast_snapshot, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, update_pipeline, deal_activities, log_activity),
+    paths(register_deal, conflict_check, list_deals, get_deal, conflict_case, work_conflict_case, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, deal_activities, log_activity),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

@@ -17,15 +17,13 @@ use domain::deals::registration::{DealInput, Stage, Status};
 use domain::partners::Region;
 use domain::permissions::Action;
 use domain::validation::Choice;
-use services::deals::{ActivityInput, DealClose, DealDecision, DealQuery, DealView, PipelineInput};
+use services::deals::{ActivityInput, DealClose, DealDecision, DealQuery, DealView};
 use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/deals", get(deal_list).post(register_deal))
         .route("/deals/new", get(new_deal))
-        .route("/pipeline", get(pipeline_page))
-        .route("/pipeline/snapshots", post(take_snapshot))
         .route("/deals/{id}", get(deal_page))
         .route("/deals/{id}/submit", post(submit_deal))
         .route("/deals/{id}/decision", post(decide_deal))
@@ -34,7 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}/assignment", post(assign_deal))
         .route("/deals/{id}/extension", post(request_extension))
         .route("/deals/{id}/extension/decision", post(decide_extension))
-        .route("/deals/{id}/pipeline", post(update_pipeline))
         .route("/deals/{id}/activities", post(log_activity))
 }
 
@@ -305,30 +302,6 @@ async fn close_deal(
     deal_result(&state, &auth, id, result).await
 }
 
-async fn update_pipeline(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input = PipelineInput {
-        stage: form.get("stage"),
-        probability: form.get("probability"),
-        forecast_category: form.get("forecast_category"),
-        next_action: form.get("next_action"),
-        next_action_on: form.get("next_action_on"),
-        next_action_owner: form.get("next_action_owner"),
-        blockers: form.get("blockers"),
-    };
-    let result = state
-        .services
-        .update_pipeline(&auth.actor, id, &input)
-        .await;
-    deal_result(&state, &auth, id, result).await
-}
-
 async fn log_activity(
     State(state): State<AppState>,
     auth: PageAuth,
@@ -375,79 +348,6 @@ async fn decide_extension(
         .decide_extension(&auth.actor, id, form.get("approve") == "true")
         .await;
     deal_result(&state, &auth, id, result).await
-}
-
-#[derive(Template)]
-#[template(path = "pipeline.html")]
-struct PipelinePage {
-    layout: Layout,
-    csrf_token: String,
-    s: domain::deals::pipeline::PipelineSummary,
-    snapshots: Vec<services::deals::SnapshotView>,
-    can_snapshot: bool,
-    /// (label, rows) of the breakdowns.
-    sections: Vec<(&'static str, Vec<(String, domain::deals::pipeline::Line)>)>,
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct PipelineParams {
-    partner: String,
-}
-
-async fn pipeline_page(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Query(params): Query<PipelineParams>,
-) -> PageResult {
-    let partner = Uuid::parse_str(params.partner.trim()).ok();
-    let s = state
-        .services
-        .pipeline(&auth.actor, partner)
-        .await
-        .map_err(service_error)?;
-    let snapshots = if auth.actor.may(Action::ReadInternal) {
-        state
-            .services
-            .forecast_snapshots(&auth.actor)
-            .await
-            .map_err(service_error)?
-    } else {
-        Vec::new()
-    };
-    let rows = |map: &std::collections::BTreeMap<String, domain::deals::pipeline::Line>| {
-        map.iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect::<Vec<_>>()
-    };
-    let mut sections = vec![
-        ("Quarter of expected close", rows(&s.by_quarter)),
-        ("Forecast category", rows(&s.by_forecast)),
-        ("Tier", rows(&s.by_tier)),
-    ];
-    if auth.actor.may(Action::ReadInternal) {
-        sections.push(("Partner", rows(&s.by_partner)));
-    }
-    let view = PipelinePage {
-        layout: auth.layout("Pipeline"),
-        csrf_token: auth.csrf_token.clone(),
-        can_snapshot: auth.actor.may(Action::ManageDeals),
-        s,
-        snapshots,
-        sections,
-    };
-    Ok(render(view))
-}
-
-async fn take_snapshot(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    state
-        .services
-        .take_forecast_snapshot(&auth.actor)
-        .await
-        .map_err(service_error)?;
-    Ok(see_other("/pipeline#snapshots"))
 }
 
 async fn assign_deal(

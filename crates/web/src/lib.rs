@@ -24,6 +24,7 @@ mod notifications;
 mod onboarding;
 mod partner_page;
 mod partners;
+mod pipeline;
 mod problem;
 mod program;
 mod rates;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_pages::routes())
         .merge(deal_credit_pages::routes())
         .merge(rates::pages::router())
+        .merge(pipeline::pages::router())
         .merge(leads::pages::router())
         .merge(exports::pages::router())
         .merge(imports::pages::router())
@@ -100,6 +102,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(pipeline::api::router())
         .merge(leads::api::router())
         .merge(exports::api::router())
         .merge(imports::api::router())
