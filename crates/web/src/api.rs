@@ -14,7 +14,6 @@ use domain::deals::conflicts::ConflictCheck;
 use domain::deals::registration::DealInput;
 use serde::Deserialize;
 use services::Page;
-use services::conflict_cases::{CaseAction, CaseView};
 use services::deal_credit::WinConfirmationInput;
 use services::deals::{
     ActivityInput, ActivityView, AssignmentInput, DealClose, DealDecision, DealQuery, DealView,
@@ -27,10 +26,6 @@ pub fn routes() -> Router<AppState> {
         .route("/partners/{id}/deals", post(register_deal))
         .route("/partners/{id}/conflict-check", get(conflict_check))
         .route("/deals", get(list_deals))
-        .route(
-            "/deals/{id}/conflict-case",
-            get(conflict_case).post(work_conflict_case),
-        )
         .route("/deals/{id}", get(get_deal))
         .route("/deals/{id}/submit", post(submit_deal))
         .route("/deals/{id}/decision", post(decide_deal))
@@ -270,38 +265,10 @@ async fn log_activity(
     Ok((StatusCode::CREATED, Json(activity)))
 }
 
-#[utoipa::path(get, path = "/api/v1/deals/{id}/conflict-case", tag = "deals", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Option<CaseView>, description = "The registration's conflict case with its deadlines, lateness and escalation level; null when its check was clear"),
-        (status = 403, body = Problem, description = "Partners never see conflict cases"), (status = 404, body = Problem)))]
-async fn conflict_case(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Path(id): Path<Uuid>,
-) -> Result<Json<Option<CaseView>>, Problem> {
-    Ok(Json(state.services.conflict_case(&auth.actor, id).await?))
-}
-
-#[utoipa::path(post, path = "/api/v1/deals/{id}/conflict-case", tag = "deals", params(("id" = Uuid, Path)), request_body = CaseAction,
-    responses((status = 200, body = CaseView), (status = 422, body = Problem, description = "Bad action, outcome or a resolution without a note"),
-        (status = 409, body = Problem, description = "No case, or already resolved"), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn work_conflict_case(
-    State(state): State<AppState>,
-    auth: ApiAuth,
-    Path(id): Path<Uuid>,
-    ApiJson(input): ApiJson<CaseAction>,
-) -> Result<Json<CaseView>, Problem> {
-    Ok(Json(
-        state
-            .services
-            .work_conflict_case(&auth.actor, id, &input)
-            .await?,
-    ))
-}
-
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
-    paths(register_deal, conflict_check, list_deals, get_deal, conflict_case, work_conflict_case, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, deal_activities, log_activity),
+    paths(register_deal, conflict_check, list_deals, get_deal, submit_deal, decide_deal, close_deal, confirm_win, confirm_activity, assign_deal, request_extension, decide_extension, deal_activities, log_activity),
     components(schemas(Problem, domain::FieldError)),
     tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
 )]

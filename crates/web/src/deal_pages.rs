@@ -27,7 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route("/deals/{id}", get(deal_page))
         .route("/deals/{id}/submit", post(submit_deal))
         .route("/deals/{id}/decision", post(decide_deal))
-        .route("/deals/{id}/conflict-case", post(work_conflict_case))
         .route("/deals/{id}/close", post(close_deal))
         .route("/deals/{id}/assignment", post(assign_deal))
         .route("/deals/{id}/extension", post(request_extension))
@@ -262,26 +261,6 @@ async fn decide_deal(
         note: form.get("note"),
     };
     let result = state.services.decide_deal(&auth.actor, id, &decision).await;
-    deal_result(&state, &auth, id, result).await
-}
-
-async fn work_conflict_case(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let action = services::conflict_cases::CaseAction {
-        action: form.get("action"),
-        outcome: form.get("outcome"),
-        note: form.get("note"),
-    };
-    let result = state
-        .services
-        .work_conflict_case(&auth.actor, id, &action)
-        .await;
     deal_result(&state, &auth, id, result).await
 }
 

@@ -9,6 +9,7 @@ mod api;
 mod attachments;
 mod audit;
 mod auth;
+mod conflict_cases;
 mod contacts;
 mod deal_credit_pages;
 mod deal_page;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deal_pages::routes())
         .merge(deal_credit_pages::routes())
         .merge(rates::pages::router())
+        .merge(conflict_cases::pages::router())
         .merge(pipeline::pages::router())
         .merge(leads::pages::router())
         .merge(exports::pages::router())
@@ -102,6 +104,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/openapi.json", get(openapi_json))
         .merge(rates::api::router())
+        .merge(conflict_cases::api::router())
         .merge(pipeline::api::router())
         .merge(leads::api::router())
         .merge(exports::api::router())
