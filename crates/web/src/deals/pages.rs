@@ -1,5 +1,6 @@
-//! The deal registration pages: the list, the registration form with its live conflict
-//! preview, and a registration's page with decisions, pipeline, activities and outcome.
+//! The registrations list, the registration form, and the registration page's forms:
+//! submit, decide, assign, extend, log an activity, close, and confirm a win or a joint
+//! activity for credit.
 
 use crate::AppState;
 use crate::auth::PageAuth;
@@ -17,25 +18,31 @@ use domain::deals::registration::{DealInput, Stage, Status};
 use domain::partners::Region;
 use domain::permissions::Action;
 use domain::validation::Choice;
+use services::deal_credit::WinConfirmationInput;
 use services::deals::{ActivityInput, DealClose, DealDecision, DealQuery, DealView};
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/deals", get(deal_list).post(register_deal))
         .route("/deals/new", get(new_deal))
         .route("/deals/{id}", get(deal_page))
         .route("/deals/{id}/submit", post(submit_deal))
         .route("/deals/{id}/decision", post(decide_deal))
-        .route("/deals/{id}/close", post(close_deal))
         .route("/deals/{id}/assignment", post(assign_deal))
         .route("/deals/{id}/extension", post(request_extension))
         .route("/deals/{id}/extension/decision", post(decide_extension))
         .route("/deals/{id}/activities", post(log_activity))
+        .route("/deals/{id}/close", post(close_deal))
+        .route("/deals/{id}/win-confirmation", post(confirm_win))
+        .route(
+            "/deals/{id}/activities/{activity}/confirmation",
+            post(confirm_activity),
+        )
 }
 
 #[derive(Template)]
-#[template(path = "deals.html")]
+#[template(path = "deals/deals.html")]
 struct DealsPage {
     layout: Layout,
     rows: Vec<DealView>,
@@ -91,7 +98,7 @@ async fn deal_list(
 }
 
 #[derive(Template)]
-#[template(path = "deal_form.html")]
+#[template(path = "deals/deal_form.html")]
 struct DealForm {
     layout: Layout,
     csrf_token: String,
@@ -264,7 +271,7 @@ async fn decide_deal(
     deal_result(&state, &auth, id, result).await
 }
 
-async fn close_deal(
+async fn assign_deal(
     State(state): State<AppState>,
     auth: PageAuth,
     Path(id): Path<Uuid>,
@@ -272,30 +279,12 @@ async fn close_deal(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = DealClose {
-        outcome: form.get("outcome"),
-        amount: form.get("amount"),
-        closed_on: form.get("closed_on"),
+    let input = services::deals::AssignmentInput {
+        ae_user_id: form.get("ae_user_id"),
+        se_user_id: form.get("se_user_id"),
+        deal_desk_review: form.get("deal_desk_review") == "on",
     };
-    let result = state.services.close_deal(&auth.actor, id, &input).await;
-    deal_result(&state, &auth, id, result).await
-}
-
-async fn log_activity(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input = ActivityInput {
-        kind: form.get("kind"),
-        joint: form.get("joint") == "on",
-        note: form.get("note"),
-        occurred_on: form.get("occurred_on"),
-    };
-    let result = state.services.log_activity(&auth.actor, id, &input).await;
+    let result = state.services.assign_deal(&auth.actor, id, &input).await;
     deal_result(&state, &auth, id, result).await
 }
 
@@ -329,7 +318,7 @@ async fn decide_extension(
     deal_result(&state, &auth, id, result).await
 }
 
-async fn assign_deal(
+async fn log_activity(
     State(state): State<AppState>,
     auth: PageAuth,
     Path(id): Path<Uuid>,
@@ -337,11 +326,59 @@ async fn assign_deal(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = services::deals::AssignmentInput {
-        ae_user_id: form.get("ae_user_id"),
-        se_user_id: form.get("se_user_id"),
-        deal_desk_review: form.get("deal_desk_review") == "on",
+    let input = ActivityInput {
+        kind: form.get("kind"),
+        joint: form.get("joint") == "on",
+        note: form.get("note"),
+        occurred_on: form.get("occurred_on"),
     };
-    let result = state.services.assign_deal(&auth.actor, id, &input).await;
+    let result = state.services.log_activity(&auth.actor, id, &input).await;
+    deal_result(&state, &auth, id, result).await
+}
+
+async fn close_deal(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = DealClose {
+        outcome: form.get("outcome"),
+        amount: form.get("amount"),
+        closed_on: form.get("closed_on"),
+    };
+    let result = state.services.close_deal(&auth.actor, id, &input).await;
+    deal_result(&state, &auth, id, result).await
+}
+
+async fn confirm_win(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = WinConfirmationInput {
+        amount: form.get("amount"),
+    };
+    let result = state.services.confirm_win(&auth.actor, id, &input).await;
+    deal_result(&state, &auth, id, result).await
+}
+
+async fn confirm_activity(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path((id, activity)): Path<(Uuid, Uuid)>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let result = state
+        .services
+        .confirm_activity(&auth.actor, id, activity)
+        .await;
     deal_result(&state, &auth, id, result).await
 }
