@@ -2,6 +2,7 @@
 //! defences (same-origin check, per-session form token, API header token).
 
 use crate::AppState;
+use crate::layout::{Layout, Nav};
 use crate::problem::Problem;
 use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -9,6 +10,8 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_client_ip::RightmostXForwardedFor;
+use domain::Choice;
+use domain::permissions::Action;
 use services::Actor;
 
 pub const SESSION_COOKIE: &str = "partneros_session";
@@ -186,6 +189,23 @@ impl FromRequestParts<AppState> for PageAuth {
 }
 
 impl PageAuth {
+    /// The frame of a page for this person: the title, and the navigation their role may use.
+    pub fn layout(&self, title: impl Into<String>) -> Layout {
+        let role = self.actor.role;
+        Layout {
+            title: title.into(),
+            nav: Some(Nav {
+                user_name: self.user.name.clone(),
+                role: role.label(),
+                csrf_token: self.csrf_token.clone(),
+                internal: Action::ReadInternal.allows(role),
+                manages_users: Action::ManageUsers.allows(role),
+                admin: Action::ReadAuditLog.allows(role),
+                unread_notifications: self.unread_notifications,
+            }),
+        }
+    }
+
     /// The signed-in user's time zone (UTC when their stored one is unknown).
     pub fn zone(&self) -> jiff::tz::TimeZone {
         jiff::tz::TimeZone::get(&self.user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC)
@@ -196,7 +216,7 @@ impl PageAuth {
         if same_secret(submitted, &self.csrf_token) {
             Ok(())
         } else {
-            Err(crate::pages::error_page(
+            Err(crate::respond::error_page(
                 StatusCode::FORBIDDEN,
                 "This form has expired or did not come from PartnerOS. Go back, reload the page and try again.",
             ))

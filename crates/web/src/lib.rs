@@ -1,40 +1,61 @@
 //! PartnerOS over HTTP: the server-rendered portal and the JSON API `/api/v1`.
 //! Handlers translate HTTP to service calls and back; rules and authorization live in `services`.
+//!
+//! The crate is read by feature: each feature is a folder with its portal pages (`pages.rs`,
+//! server-rendered, working without JavaScript) and its API (`api.rs`), each exposing a
+//! `router()` that this file merges. Pages post forms carrying the session's CSRF token; a
+//! form with errors comes back with the messages next to its fields and everything typed kept.
+//! What several features need lives in shared rooms beside them. Features use shared rooms and
+//! never each other; shared rooms never use a feature (`scripts/check_cycles.rs` refuses any
+//! import circle). docs/design.md has the map.
 
 // Handlers return `Result<Response, Response>`: both arms are responses, boxing one gains nothing.
 #![allow(clippy::result_large_err)]
 
-mod api;
-mod auth;
-mod deal_credit_pages;
-mod deal_pages;
+// Features.
+mod account;
+mod attachments;
+mod audit;
+mod conflict_cases;
+mod contacts;
+mod deals;
+mod enablement;
 mod exports;
-mod fact_pages;
-mod pages;
-mod problem;
+mod facts;
+mod imports;
+mod leads;
+mod notifications;
+mod onboarding;
+mod partners;
+mod pipeline;
+mod program;
 mod rates;
+mod recruitment;
+mod tiers;
+mod users;
+
+// Shared rooms.
+mod auth;
+mod deal_page;
+mod extract;
+mod layout;
+mod partner_page;
+mod problem;
+mod respond;
 mod security;
 mod server;
+mod state;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use services::Services;
+use problem::Problem;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
-pub use api::openapi_document;
 pub use server::{Limits, serve};
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState {
-    pub services: Services,
-    /// Mark cookies `Secure` (set when served over HTTPS).
-    pub secure_cookies: bool,
-    /// Take the client address from the rightmost `X-Forwarded-For` entry, the one our own
-    /// proxy added (only behind a trusted proxy).
-    pub trust_proxy: bool,
-}
+pub use state::AppState;
 
 pub fn router(state: AppState) -> Router {
     let app = Router::new()
@@ -48,20 +69,29 @@ pub fn router(state: AppState) -> Router {
             "/static/app.js",
             get(|| static_file("text/javascript", include_str!("../static/app.js"))),
         )
-        .merge(pages::routes())
-        .merge(deal_pages::routes())
-        .merge(deal_credit_pages::routes())
-        .merge(exports::page_routes())
-        .merge(fact_pages::page_routes())
-        .merge(rates::page_routes())
+        .merge(account::pages::router())
+        .merge(attachments::pages::router())
+        .merge(audit::pages::router())
+        .merge(conflict_cases::pages::router())
+        .merge(contacts::pages::router())
+        .merge(deals::pages::router())
+        .merge(enablement::pages::router())
+        .merge(exports::pages::router())
+        .merge(facts::pages::router())
+        .merge(imports::pages::router())
+        .merge(leads::pages::router())
+        .merge(notifications::pages::router())
+        .merge(onboarding::pages::router())
+        .merge(partners::pages::router())
+        .merge(pipeline::pages::router())
+        .merge(program::pages::router())
+        .merge(rates::pages::router())
+        .merge(recruitment::pages::router())
+        .merge(tiers::pages::router())
+        .merge(users::pages::router())
         .nest(
             "/api/v1",
-            security::api_headers(
-                api::routes()
-                    .merge(exports::api_routes())
-                    .merge(fact_pages::api_routes())
-                    .merge(rates::api_routes()),
-            ),
+            security::api_headers(api_routes().split_for_parts().0),
         )
         .layer(axum::middleware::from_fn(auth::origin_check));
     security::headers(app)
@@ -75,6 +105,55 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .with_state(state)
+}
+
+/// Every endpoint under `/api/v1`. Each feature's API router documents what it routes, so the
+/// OpenAPI document cannot miss an endpoint or describe one that is not there.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/openapi.json", get(openapi_json))
+        .merge(account::api::router())
+        .merge(attachments::api::router())
+        .merge(audit::api::router())
+        .merge(conflict_cases::api::router())
+        .merge(contacts::api::router())
+        .merge(deals::api::router())
+        .merge(enablement::api::router())
+        .merge(exports::api::router())
+        .merge(facts::api::router())
+        .merge(imports::api::router())
+        .merge(leads::api::router())
+        .merge(notifications::api::router())
+        .merge(onboarding::api::router())
+        .merge(partners::api::router())
+        .merge(pipeline::api::router())
+        .merge(program::api::router())
+        .merge(rates::api::router())
+        .merge(recruitment::api::router())
+        .merge(tiers::api::router())
+        .merge(users::api::router())
+        .fallback(|| async {
+            Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
+        })
+}
+
+/// What the document says besides its paths, which come from [`api_routes`].
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
+    components(schemas(Problem, domain::FieldError)),
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
+)]
+struct ApiDoc;
+
+/// The OpenAPI 3.1 description of the API.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, paths) = api_routes().split_for_parts();
+    ApiDoc::openapi().nest("/api/v1", paths)
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    axum::Json(openapi_document())
 }
 
 async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {

@@ -490,8 +490,10 @@ fn closing_paren(text: &str, from: usize) -> usize {
     panic!("unbalanced parentheses after byte {from}");
 }
 
-/// Every GET route the web crate registers, read from its `.route("…", …)` calls: API routes
-/// (those of `api.rs` and of any `fn api_routes`, served under `/api/v1`) and pages.
+/// Every GET route the web crate registers with `.route("…", …)`: API routes (those of an
+/// `api.rs` and of any `fn api_routes`, served under `/api/v1`) and pages. The API's routes
+/// registered through utoipa-axum's `routes!(…)` are not read here: each is routed at the path
+/// of its OpenAPI operation, so it is in the document by construction.
 fn registered_get_routes() -> (BTreeSet<String>, BTreeSet<String>) {
     let mut files = Vec::new();
     source_files(
@@ -541,7 +543,7 @@ fn registered_get_routes() -> (BTreeSet<String>, BTreeSet<String>) {
         }
     }
     assert!(
-        api.contains("/api/v1/partners/{id}") && pages.contains("/partners/{id}"),
+        api.contains("/api/v1/openapi.json") && pages.contains("/partners/{id}"),
         "the route reader finds the routes it should: api {api:?}, pages {pages:?}"
     );
     (api, pages)

@@ -1,0 +1,164 @@
+//! A deal registration's page: the registration, its decisions, pipeline, activities, outcome,
+//! confirmations for credit and (for our people) its conflict case. The features whose forms
+//! sit on it (`deals`, `pipeline`, `conflict_cases`) answer through [`deal_result`]: back to
+//! the page, or the page again with what was wrong.
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::layout::{Layout, Opt, fmt_time, select_one};
+use crate::respond::{PageResult, render, see_other, service_error};
+use askama::Template;
+use axum::response::IntoResponse;
+use domain::Choice;
+use domain::deals::registration::{ForecastCategory, Stage, Status};
+use domain::permissions::Action;
+use services::deals::{ActivityView, DealView};
+use uuid::Uuid;
+
+#[derive(Template)]
+#[template(path = "deal.html")]
+struct DealPage {
+    layout: Layout,
+    csrf_token: String,
+    d: DealView,
+    activities: Vec<ActivityView>,
+    can_decide: bool,
+    /// Admins and partner managers: decide extension requests.
+    can_manage: bool,
+    can_work: bool,
+    stages: Vec<Opt>,
+    forecasts: Vec<Opt>,
+    errors: Vec<String>,
+    /// Internal users who may be assigned as AE or SE (editors only), the assigned selected.
+    ae_people: Vec<Opt>,
+    se_people: Vec<Opt>,
+    /// Internal users: the registration's conflict case, its times in the reader's zone.
+    case: Option<CaseCard>,
+    outcomes: Vec<Opt>,
+    /// A won registration: whether we confirmed the win.
+    win: Option<services::deal_credit::WinStatus>,
+    /// Our people who confirm wins and partners' joint calls.
+    can_confirm: bool,
+}
+
+struct CaseCard {
+    c: services::conflict_cases::CaseView,
+    opened: String,
+    investigate_by: String,
+    resolve_by: String,
+    vp_from: String,
+    executives_from: String,
+    resolved: Option<String>,
+}
+
+pub(crate) async fn deal_view(
+    state: &AppState,
+    auth: &PageAuth,
+    id: Uuid,
+    errors: Vec<String>,
+) -> PageResult {
+    let d = state
+        .services
+        .deal(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let activities = state
+        .services
+        .deal_activities(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let people: Vec<Opt> = if auth.actor.may(Action::ManageDeals) {
+        state
+            .services
+            .assignable_people(&auth.actor)
+            .await
+            .map_err(service_error)?
+            .into_iter()
+            .map(|(id, label)| Opt {
+                value: id.to_string(),
+                label,
+                selected: false,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mark = |chosen: Option<Uuid>| -> Vec<Opt> {
+        people
+            .iter()
+            .map(|p| Opt {
+                value: p.value.clone(),
+                label: p.label.clone(),
+                selected: chosen.is_some_and(|id| id.to_string() == p.value),
+            })
+            .collect()
+    };
+    let (ae_people, se_people) = (mark(d.ae_user_id), mark(d.se_user_id));
+    let case = if auth.actor.may(Action::ReadInternal) {
+        let zone = auth.zone();
+        let at = |t: &time::OffsetDateTime| fmt_time(t, &zone);
+        state
+            .services
+            .conflict_case(&auth.actor, id)
+            .await
+            .map_err(service_error)?
+            .map(|c| CaseCard {
+                opened: at(&c.opened_at),
+                investigate_by: at(&c.deadlines.investigate_by),
+                resolve_by: at(&c.deadlines.resolve_by),
+                vp_from: at(&c.deadlines.vp_from),
+                executives_from: at(&c.deadlines.executives_from),
+                resolved: c.resolved_at.as_ref().map(at),
+                c,
+            })
+    } else {
+        None
+    };
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = DealPage {
+        layout: auth.layout(format!("{} · {}", d.reference, d.customer_name)),
+        csrf_token: auth.csrf_token.clone(),
+        can_decide: auth.actor.may(Action::ManageDeals) && matches!(d.status, Status::Submitted),
+        can_manage: auth.actor.may(Action::ManageDeals),
+        can_work: auth.actor.may(Action::WorkDeals),
+        win: state
+            .services
+            .win_status(&auth.actor, id)
+            .await
+            .map_err(service_error)?,
+        can_confirm: auth.actor.may(Action::ConfirmCredit),
+        stages: select_one::<Stage>(&d.stage),
+        forecasts: select_one::<ForecastCategory>(&d.forecast_category),
+        d,
+        activities,
+        errors,
+        ae_people,
+        se_people,
+        case,
+        outcomes: select_one::<domain::deals::cases::Outcome>(""),
+    };
+    Ok((status, render(view)).into_response())
+}
+
+/// Back to the registration's page, or the page again with what was wrong.
+pub(crate) async fn deal_result<T>(
+    state: &AppState,
+    auth: &PageAuth,
+    id: Uuid,
+    result: services::Result<T>,
+) -> PageResult {
+    let errors = match result {
+        Ok(_) => return Ok(see_other(&format!("/deals/{id}"))),
+        Err(services::Error::Invalid(errors)) => errors
+            .into_iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect(),
+        Err(services::Error::Conflict(why)) => vec![why],
+        Err(other) => return Err(service_error(other)),
+    };
+    deal_view(state, auth, id, errors).await
+}

@@ -1,0 +1,236 @@
+//! What handlers read from a request: API bodies, queries and ids whose rejections are
+//! problem+json, the portal's forms (url-encoded, or multipart with a file), list pages' query
+//! strings, and the body limits of imports and uploads.
+
+use crate::problem::Problem;
+use crate::respond::error_page;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use domain::FieldError;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// A JSON body whose rejection is a problem+json naming what was wrong.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(Problem::new(
+                rejection.status(),
+                "malformed-body",
+                rejection.body_text(),
+            )),
+        }
+    }
+}
+
+/// Query parameters whose rejection is a problem+json.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed-query",
+                rejection.body_text(),
+            )),
+        }
+    }
+}
+
+/// A path id that is not a UUID cannot name anything: 404, like any unknown id.
+pub struct Id(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match Path::<Uuid>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(Id(id)),
+            Err(_) => Err(Problem::new(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "no such record",
+            )),
+        }
+    }
+}
+
+/// Overlays the fields present in `patch` on `current`; unknown fields are refused by name.
+pub(crate) fn merge_patch<T: serde::Serialize + DeserializeOwned>(
+    current: &T,
+    patch: serde_json::Value,
+) -> Result<T, Problem> {
+    let serde_json::Value::Object(changes) = patch else {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-body",
+            "the body must be a JSON object of the fields to change",
+        ));
+    };
+    let mut merged = serde_json::to_value(current).expect("inputs serialise");
+    if let serde_json::Value::Object(fields) = &mut merged {
+        fields.extend(changes);
+    }
+    serde_json::from_value(merged)
+        .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed-body", e.to_string()))
+}
+
+/// The largest CSV the import endpoint reads (a million rows of facts fit).
+pub(crate) const IMPORT_LIMIT_BYTES: usize = 256 * 1024 * 1024;
+
+/// A submitted form, keeping repeated fields (check boxes) together.
+pub(crate) struct Form(HashMap<String, Vec<String>>);
+
+impl Form {
+    pub(crate) fn parse(body: &Bytes) -> Form {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (key, value) in form_urlencoded::parse(body) {
+            map.entry(key.into_owned())
+                .or_default()
+                .push(value.into_owned());
+        }
+        Form(map)
+    }
+    pub(crate) fn get(&self, name: &str) -> String {
+        self.0
+            .get(name)
+            .and_then(|v| v.first())
+            .cloned()
+            .unwrap_or_default()
+    }
+    pub(crate) fn all(&self, name: &str) -> Vec<String> {
+        self.0.get(name).cloned().unwrap_or_default()
+    }
+    /// A text box holding a list separated by commas or new lines.
+    pub(crate) fn list(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .split([',', '\n'])
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+    /// The first value of each field named `prefix…`, by the rest of its name.
+    pub(crate) fn prefixed<C: FromIterator<(String, String)>>(&self, prefix: &str) -> C {
+        self.0
+            .iter()
+            .filter_map(|(name, values)| {
+                let key = name.strip_prefix(prefix)?;
+                Some((key.to_owned(), values.first().cloned().unwrap_or_default()))
+            })
+            .collect()
+    }
+    pub(crate) fn csrf(&self) -> String {
+        self.get("csrf_token")
+    }
+}
+
+/// A list page's query string; when it cannot be read at all, the defaults and why.
+pub(crate) fn query_or_errors<Q: Default>(
+    query: Result<Query<Q>, axum::extract::rejection::QueryRejection>,
+    field: &str,
+) -> (Q, Vec<FieldError>) {
+    match query {
+        Ok(Query(query)) => (query, Vec::new()),
+        Err(rejection) => (
+            Q::default(),
+            vec![FieldError {
+                field: field.into(),
+                message: rejection.body_text(),
+            }],
+        ),
+    }
+}
+
+/// Forms that may carry a file accept one attachment and the form around it.
+pub(crate) fn upload_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(services::attachments::MAX_ATTACHMENT_BYTES + 64 * 1024)
+}
+
+/// A file sent with a multipart form.
+pub(crate) struct Upload {
+    pub(crate) filename: String,
+    pub(crate) content_type: String,
+    pub(crate) data: Bytes,
+}
+
+/// A form posted either url-encoded or as multipart (when it carries a file): its fields,
+/// and the file of the field `file_field` when one was chosen.
+pub(crate) struct FormWithFile {
+    pub(crate) form: Form,
+    pub(crate) file: Option<Upload>,
+}
+
+impl FormWithFile {
+    pub(crate) async fn read(
+        request: axum::extract::Request,
+        file_field: &str,
+    ) -> Result<Self, Response> {
+        use axum::extract::FromRequest;
+        let is_multipart = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let bad = |why: String| error_page(StatusCode::BAD_REQUEST, &why);
+        if !is_multipart {
+            let body = Bytes::from_request(request, &())
+                .await
+                .map_err(|e| bad(e.to_string()))?;
+            return Ok(FormWithFile {
+                form: Form::parse(&body),
+                file: None,
+            });
+        }
+        let mut multipart = axum::extract::Multipart::from_request(request, &())
+            .await
+            .map_err(|e| bad(e.to_string()))?;
+        let mut fields: HashMap<String, Vec<String>> = HashMap::new();
+        let mut file = None;
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|e| bad(format!("the upload was cut short: {e}")))?
+        {
+            let name = field.name().unwrap_or("").to_owned();
+            if name == file_field {
+                let filename = field.file_name().unwrap_or("").to_owned();
+                let content_type = field.content_type().unwrap_or("").to_owned();
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|e| bad(format!("the upload was cut short: {e}")))?;
+                if !filename.is_empty() || !data.is_empty() {
+                    file = Some(Upload {
+                        filename,
+                        content_type,
+                        data,
+                    });
+                }
+            } else {
+                let value = field
+                    .text()
+                    .await
+                    .map_err(|e| bad(format!("the form was cut short: {e}")))?;
+                fields.entry(name).or_default().push(value);
+            }
+        }
+        Ok(FormWithFile {
+            form: Form(fields),
+            file,
+        })
+    }
+}

@@ -1,0 +1,62 @@
+//! The partner page's form for a quarter's tier facts.
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::extract::Form;
+use crate::partner_page::{PartnerPageForms, partner_view};
+use crate::respond::{PageResult, see_other, service_error};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::routing::post;
+use domain::program::history::QuarterFactsInput;
+use uuid::Uuid;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/partners/{id}/facts", post(set_partner_facts))
+}
+
+async fn set_partner_facts(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = QuarterFactsInput {
+        quarter: form.get("quarter"),
+        sourced_revenue: form.get("sourced_revenue"),
+        qbrs: form.get("qbrs"),
+        co_marketing: form.get("co_marketing"),
+        certified_people: form.get("certified_people"),
+        advanced_certified_people: form.get("advanced_certified_people"),
+        customer_references: form.get("customer_references"),
+        executive_sponsor: form.get("executive_sponsor"),
+        ipp_score: form.get("ipp_score"),
+        certifications: form.prefixed(domain::program::history::CERT_PREFIX),
+    };
+    let result = state
+        .services
+        .set_quarter_facts(&auth.actor, id, &input)
+        .await
+        .map(|_| ());
+    match result {
+        Ok(()) => Ok(see_other(&format!("/partners/{id}#tier"))),
+        Err(services::Error::Invalid(facts_errors)) => {
+            partner_view(
+                &state,
+                &auth,
+                id,
+                "",
+                PartnerPageForms {
+                    facts: Some(input),
+                    facts_errors,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}

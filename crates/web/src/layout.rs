@@ -1,0 +1,132 @@
+//! The page frame and the small view pieces pages share: [`Layout`] (title and navigation),
+//! field [`Errors`], select [`Opt`]ions, times in the reader's zone and timeline rows.
+//! Plain data: it uses no other module of this crate (a signed-in page's layout comes from
+//! [`crate::auth::PageAuth::layout`]).
+
+use domain::audit::AuditEvent;
+use domain::{Choice, FieldError};
+use std::collections::HashMap;
+
+/// What the page frame needs: the title and, when signed in, the navigation.
+pub struct Layout {
+    pub title: String,
+    pub nav: Option<Nav>,
+}
+
+pub struct Nav {
+    pub user_name: String,
+    pub role: &'static str,
+    pub csrf_token: String,
+    pub internal: bool,
+    pub manages_users: bool,
+    pub admin: bool,
+    pub unread_notifications: i64,
+}
+
+/// Field errors by field name, for showing each next to its input.
+#[derive(Default)]
+pub struct Errors(HashMap<String, String>);
+
+impl Errors {
+    pub(crate) fn from(errors: Vec<FieldError>) -> Errors {
+        let mut map: HashMap<String, String> = HashMap::new();
+        for e in errors {
+            map.entry(e.field)
+                .and_modify(|m| m.push_str(&format!("; {}", e.message)))
+                .or_insert(e.message);
+        }
+        Errors(map)
+    }
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The program's tiers as choices, lowest first.
+pub(crate) fn tier_options(program: &domain::program::Program, selected: &str) -> Vec<Opt> {
+    program
+        .tiers
+        .iter()
+        .map(|t| Opt {
+            value: t.key.clone(),
+            label: t.name.clone(),
+            selected: t.key == selected,
+        })
+        .collect()
+}
+
+pub(crate) fn options<T: Choice>(selected: &[String]) -> Vec<Opt> {
+    T::ALL
+        .iter()
+        .map(|c| Opt {
+            value: c.as_str().into(),
+            label: c.label().into(),
+            selected: selected.iter().any(|s| s == c.as_str()),
+        })
+        .collect()
+}
+
+/// A time as the reader reads it: in their own time zone, with its abbreviation.
+pub fn fmt_time(at: &time::OffsetDateTime, zone: &jiff::tz::TimeZone) -> String {
+    match jiff::Timestamp::from_nanosecond(at.unix_timestamp_nanos()) {
+        Ok(timestamp) => timestamp
+            .to_zoned_datetime(zone.clone())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string(),
+        Err(_) => iso_time(at),
+    }
+}
+
+pub fn iso_time(at: &time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+pub struct EventView {
+    pub when: String,
+    pub when_iso: String,
+    pub who: String,
+    pub summary: String,
+    /// The note recorded with the change (stage, tier): only in what services hand to our
+    /// own readers, with the event's values.
+    pub note: Option<String>,
+}
+
+impl EventView {
+    pub(crate) fn from(e: &AuditEvent, zone: &jiff::tz::TimeZone) -> EventView {
+        EventView {
+            when: fmt_time(&e.at, zone),
+            when_iso: iso_time(&e.at),
+            who: e.actor_label.clone(),
+            summary: e.summary.clone(),
+            note: e
+                .after
+                .as_ref()
+                .and_then(|after| after.get("note"))
+                .and_then(|note| note.as_str())
+                .filter(|note| !note.is_empty())
+                .map(str::to_owned),
+        }
+    }
+}
+
+/// The choices of `T` for a select, `selected` chosen.
+pub(crate) fn select_one<T: Choice>(selected: &str) -> Vec<Opt> {
+    T::ALL
+        .iter()
+        .map(|c| Opt {
+            value: c.as_str().into(),
+            label: c.label().into(),
+            selected: c.as_str() == selected,
+        })
+        .collect()
+}

@@ -1,0 +1,179 @@
+//! The leads page: the list, the form to submit one, and accepting or rejecting.
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::extract::Form;
+use crate::layout::{Errors, Layout, Opt};
+use crate::respond::{PageResult, render, see_other, service_error};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use domain::permissions::Action;
+use uuid::Uuid;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/leads", get(leads_page).post(submit_lead))
+        .route("/leads/{id}/accept", post(accept_lead))
+        .route("/leads/{id}/reject", post(reject_lead))
+}
+
+#[derive(Template)]
+#[template(path = "leads/leads.html")]
+struct LeadsPage {
+    layout: Layout,
+    csrf_token: String,
+    rows: Vec<services::leads::LeadView>,
+    input: domain::deals::leads::LeadInput,
+    errors: Errors,
+    problems: Vec<String>,
+    /// Partner users submit for their organisation; partner managers choose.
+    partners: Vec<Opt>,
+    can_submit: bool,
+    can_decide: bool,
+    may_import: bool,
+}
+
+async fn leads_view(
+    state: &AppState,
+    auth: &PageAuth,
+    input: domain::deals::leads::LeadInput,
+    errors: Vec<domain::FieldError>,
+    problems: Vec<String>,
+) -> PageResult {
+    let rows = state
+        .services
+        .leads(&auth.actor, None, None)
+        .await
+        .map_err(service_error)?;
+    let partners = if auth.actor.may(Action::ManagePartners) {
+        let query = services::partners::PartnerQuery {
+            limit: Some(services::MAX_PAGE),
+            ..Default::default()
+        };
+        state
+            .services
+            .list_partners(&auth.actor, &query)
+            .await
+            .map_err(service_error)?
+            .items
+            .into_iter()
+            .map(|p| Opt {
+                value: p.id.to_string(),
+                label: p.display_name,
+                selected: false,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let status = if errors.is_empty() && problems.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = LeadsPage {
+        layout: auth.layout("Partner-sourced leads"),
+        csrf_token: auth.csrf_token.clone(),
+        rows,
+        input,
+        errors: Errors::from(errors),
+        problems,
+        partners,
+        can_submit: auth.actor.may(Action::WorkDeals),
+        can_decide: auth.actor.may(Action::DecideLeads),
+        may_import: auth.actor.may(Action::ManageDeals),
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn leads_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    leads_view(&state, &auth, Default::default(), Vec::new(), Vec::new()).await
+}
+
+async fn submit_lead(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = domain::deals::leads::LeadInput {
+        company: form.get("company"),
+        website: form.get("website"),
+        contact_name: form.get("contact_name"),
+        contact_email: form.get("contact_email"),
+        need: form.get("need"),
+        estimated_value: form.get("estimated_value"),
+        currency: form.get("currency"),
+    };
+    let partner = match auth.actor.partner_id {
+        Some(own) => Some(own),
+        None => Uuid::parse_str(&form.get("partner_id")).ok(),
+    };
+    let Some(partner) = partner else {
+        let error = domain::FieldError {
+            field: "partner_id".into(),
+            message: "choose the partner".into(),
+        };
+        return leads_view(&state, &auth, input, vec![error], Vec::new()).await;
+    };
+    match state
+        .services
+        .submit_lead(&auth.actor, partner, &input)
+        .await
+    {
+        Ok(_) => Ok(see_other("/leads")),
+        Err(services::Error::Invalid(errors)) => {
+            leads_view(&state, &auth, input, errors, Vec::new()).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn lead_decision<T>(
+    state: &AppState,
+    auth: &PageAuth,
+    result: services::Result<T>,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(see_other("/leads")),
+        Err(services::Error::Invalid(errors)) => {
+            let problems = errors
+                .into_iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect();
+            leads_view(state, auth, Default::default(), Vec::new(), problems).await
+        }
+        Err(services::Error::Conflict(why)) => {
+            leads_view(state, auth, Default::default(), Vec::new(), vec![why]).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn accept_lead(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let result = state.services.accept_lead(&auth.actor, id).await;
+    lead_decision(&state, &auth, result).await
+}
+
+async fn reject_lead(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let result = state
+        .services
+        .reject_lead(&auth.actor, id, &form.get("reason"))
+        .await;
+    lead_decision(&state, &auth, result).await
+}

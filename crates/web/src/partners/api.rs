@@ -1,0 +1,150 @@
+//! Partners in the API: list, create, read, change, stage, archive and restore, timeline.
+
+use crate::AppState;
+use crate::auth::ApiAuth;
+use crate::extract::{ApiJson, ApiQuery, Id, merge_patch};
+use crate::problem::Problem;
+use crate::respond::ApiResult;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use domain::audit::AuditEvent;
+use domain::partners::{Partner, PartnerInput};
+use serde::Deserialize;
+use services::Page;
+use services::partners::PartnerQuery;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Routes under `/api/v1`, each with its OpenAPI path.
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_partners, create_partner))
+        .routes(routes!(get_partner, update_partner))
+        .routes(routes!(change_stage))
+        .routes(routes!(archive_partner))
+        .routes(routes!(restore_partner))
+        .routes(routes!(timeline))
+}
+
+#[utoipa::path(get, path = "/partners", tag = "partners", params(PartnerQuery),
+    responses((status = 200, body = Page<Partner>), (status = 422, body = Problem)))]
+async fn list_partners(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(query): ApiQuery<PartnerQuery>,
+) -> ApiResult<Page<Partner>> {
+    Ok(Json(
+        state.services.list_partners(&auth.actor, &query).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/partners", tag = "partners", request_body = PartnerInput,
+    responses((status = 201, body = Partner), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create_partner(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(input): ApiJson<PartnerInput>,
+) -> Result<impl IntoResponse, Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.services.create_partner(&auth.actor, &input).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/partners/{id}", tag = "partners", responses((status = 200, body = Partner), (status = 404, body = Problem)))]
+async fn get_partner(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Partner> {
+    Ok(Json(state.services.get_partner(&auth.actor, id).await?))
+}
+
+#[utoipa::path(patch, path = "/partners/{id}", tag = "partners", request_body(content = PartnerInput, description = "Only the fields to change"),
+    responses((status = 200, body = Partner), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_partner(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(patch): ApiJson<serde_json::Value>,
+) -> ApiResult<Partner> {
+    let current = state.services.get_partner(&auth.actor, id).await?;
+    let input: PartnerInput = merge_patch(&current.to_input(), patch)?;
+    Ok(Json(
+        state
+            .services
+            .update_partner(&auth.actor, id, &input)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageChange {
+    /// The stage to move to.
+    pub stage: String,
+    /// Why, for the timeline.
+    #[serde(default)]
+    pub note: String,
+}
+
+#[utoipa::path(post, path = "/partners/{id}/stage", tag = "partners", request_body = StageChange,
+    responses((status = 200, body = Partner), (status = 422, body = Problem)))]
+async fn change_stage(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiJson(body): ApiJson<StageChange>,
+) -> ApiResult<Partner> {
+    Ok(Json(
+        state
+            .services
+            .change_partner_stage(&auth.actor, id, &body.stage, &body.note)
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/partners/{id}/archive", tag = "partners", responses((status = 200, body = Partner), (status = 409, body = Problem)))]
+async fn archive_partner(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Partner> {
+    Ok(Json(state.services.archive_partner(&auth.actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/partners/{id}/restore", tag = "partners", responses((status = 200, body = Partner), (status = 409, body = Problem)))]
+async fn restore_partner(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<Partner> {
+    Ok(Json(state.services.restore_partner(&auth.actor, id).await?))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// The `next_cursor` of the previous page.
+    pub cursor: String,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/partners/{id}/timeline", tag = "partners", params(PageParams), responses((status = 200, body = Page<AuditEvent>)))]
+async fn timeline(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiQuery(q): ApiQuery<PageParams>,
+) -> ApiResult<Page<AuditEvent>> {
+    Ok(Json(
+        state
+            .services
+            .partner_timeline(&auth.actor, id, &q.cursor, q.limit)
+            .await?,
+    ))
+}

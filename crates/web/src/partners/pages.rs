@@ -1,0 +1,462 @@
+//! The partner list (the start page), the partner form, a partner's page and its stage,
+//! archive and restore buttons.
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::extract::{Form, query_or_errors};
+use crate::layout::{Errors, Layout, Opt, options, tier_options};
+use crate::partner_page::{PartnerPageForms, PartnerRow, partner_view};
+use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use domain::partners::{GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region};
+use domain::permissions::Action;
+use domain::roles::Role;
+use domain::{Choice, FieldError};
+use services::partners::PartnerQuery;
+use uuid::Uuid;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/partners") }))
+        .route("/partners", get(partner_list).post(create_partner))
+        .route("/partners/new", get(new_partner))
+        .route("/partners/{id}", get(partner_page).post(update_partner))
+        .route("/partners/{id}/edit", get(edit_partner))
+        .route("/partners/{id}/stage", post(change_stage))
+        .route("/partners/{id}/archive", post(archive_partner))
+        .route("/partners/{id}/restore", post(restore_partner))
+}
+
+#[derive(Template)]
+#[template(path = "partners/partners.html")]
+struct PartnerListPage {
+    layout: Layout,
+    q: String,
+    tiers: Vec<Opt>,
+    stages: Vec<Opt>,
+    types: Vec<Opt>,
+    regions: Vec<Opt>,
+    owners: Vec<Opt>,
+    sorts: Vec<Opt>,
+    archived: bool,
+    rows: Vec<PartnerRow>,
+    next_link: Option<String>,
+    first_link: Option<String>,
+    can_create: bool,
+    /// Partner users see only their own organisation: nothing to filter.
+    show_filters: bool,
+    errors: Errors,
+}
+
+fn query_string(query: &PartnerQuery, cursor: &str) -> String {
+    let mut pairs = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in [
+        ("q", &query.q),
+        ("tier", &query.tier),
+        ("stage", &query.stage),
+        ("type", &query.partner_type),
+        ("region", &query.region),
+        ("owner", &query.owner),
+        ("sort", &query.sort),
+    ] {
+        if !value.is_empty() {
+            pairs.append_pair(key, value);
+        }
+    }
+    if query.archived {
+        pairs.append_pair("archived", "true");
+    }
+    if !cursor.is_empty() {
+        pairs.append_pair("cursor", cursor);
+    }
+    pairs.finish()
+}
+
+async fn partner_list(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    query: Result<Query<PartnerQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
+    let (query, mut errors) = query_or_errors(query, "q");
+    let page = page_or_errors(
+        state.services.list_partners(&auth.actor, &query).await,
+        &mut errors,
+    )?;
+    let owners = if auth.actor.may(Action::ReadInternal) {
+        state
+            .services
+            .list_partner_owners(&auth.actor)
+            .await
+            .map_err(service_error)?
+    } else {
+        Vec::new()
+    };
+    let (_, program) = state
+        .services
+        .program_in_force()
+        .await
+        .map_err(service_error)?;
+    let one = |v: &String| vec![v.clone()];
+    let view = PartnerListPage {
+        layout: auth.layout("Partners"),
+        q: query.q.clone(),
+        tiers: tier_options(&program, &query.tier),
+        stages: options::<LifecycleStage>(&one(&query.stage)),
+        types: options::<PartnerType>(&one(&query.partner_type)),
+        regions: options::<Region>(&one(&query.region)),
+        owners: owners
+            .iter()
+            .map(|u| Opt {
+                value: u.id.to_string(),
+                label: u.name.clone(),
+                selected: query.owner == u.id.to_string(),
+            })
+            .collect(),
+        sorts: [
+            ("name", "Name A–Z"),
+            ("-name", "Name Z–A"),
+            ("-updated", "Recently updated"),
+            ("updated", "Least recently updated"),
+        ]
+        .iter()
+        .map(|(v, l)| Opt {
+            value: (*v).into(),
+            label: (*l).into(),
+            selected: query.sort == *v,
+        })
+        .collect(),
+        archived: query.archived,
+        rows: page
+            .items
+            .iter()
+            .map(|p| PartnerRow::from(p, &program, &auth.zone()))
+            .collect(),
+        next_link: page
+            .next_cursor
+            .map(|c| format!("/partners?{}", query_string(&query, &c))),
+        first_link: (!query.cursor.is_empty())
+            .then(|| format!("/partners?{}", query_string(&query, ""))),
+        can_create: auth.actor.may(Action::ManagePartners),
+        show_filters: auth.actor.may(Action::ReadInternal),
+        errors: Errors::from(errors),
+    };
+    Ok(render(view))
+}
+
+#[derive(Template)]
+#[template(path = "partners/partner_form.html")]
+struct PartnerFormPage {
+    layout: Layout,
+    action: String,
+    cancel: String,
+    is_new: bool,
+    csrf_token: String,
+    input: PartnerInput,
+    domains: String,
+    industries: String,
+    types: Vec<Opt>,
+    models: Vec<Opt>,
+    regions: Vec<Opt>,
+    tiers: Vec<Opt>,
+    /// On edit: the tier's name (it changes through tier decisions, not this form).
+    current_tier: String,
+    stages: Vec<Opt>,
+    owners: Vec<Opt>,
+    errors: Errors,
+}
+
+async fn partner_form(
+    state: &AppState,
+    auth: &PageAuth,
+    partner: Option<&Partner>,
+    input: PartnerInput,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let owners = state
+        .services
+        .list_partner_owners(&auth.actor)
+        .await
+        .map_err(service_error)?;
+    let owner = input.owner_id.map(|id| id.to_string()).unwrap_or_default();
+    let (_, program) = state
+        .services
+        .program_in_force()
+        .await
+        .map_err(service_error)?;
+    let stage_choices: Vec<Opt> = match partner {
+        Some(p) => {
+            let mut allowed = vec![p.stage];
+            allowed.extend_from_slice(p.stage.next_stages());
+            allowed
+                .iter()
+                .map(|s| Opt {
+                    value: s.as_str().into(),
+                    label: s.label().into(),
+                    selected: input.stage == s.as_str(),
+                })
+                .collect()
+        }
+        None => options::<LifecycleStage>(std::slice::from_ref(&input.stage))
+            .into_iter()
+            .filter(|o| o.value != "exited")
+            .collect(),
+    };
+    let view = PartnerFormPage {
+        layout: auth.layout(
+            partner
+                .map(|p| format!("Edit {}", p.display_name))
+                .unwrap_or_else(|| "New partner".into()),
+        ),
+        action: partner
+            .map(|p| format!("/partners/{}", p.id))
+            .unwrap_or_else(|| "/partners".into()),
+        cancel: partner
+            .map(|p| format!("/partners/{}", p.id))
+            .unwrap_or_else(|| "/partners".into()),
+        is_new: partner.is_none(),
+        csrf_token: auth.csrf_token.clone(),
+        domains: input.domains.join(", "),
+        industries: input.industries.join(", "),
+        types: options::<PartnerType>(std::slice::from_ref(&input.partner_type)),
+        models: options::<GtmModel>(std::slice::from_ref(&input.gtm_model)),
+        regions: options::<Region>(&input.regions),
+        tiers: tier_options(&program, &input.tier),
+        current_tier: partner
+            .map(|p| program.tier_name(&p.tier).to_owned())
+            .unwrap_or_default(),
+        stages: stage_choices,
+        owners: owners
+            .iter()
+            .map(|u| Opt {
+                value: u.id.to_string(),
+                label: u.name.clone(),
+                selected: owner == u.id.to_string(),
+            })
+            .collect(),
+        input,
+        errors: Errors::from(errors),
+    };
+    let status = if view.errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn new_partner(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    if !auth.actor.may(Action::ManagePartners) {
+        return Err(service_error(services::Error::Forbidden(
+            "only admins and partner managers create partners".into(),
+        )));
+    }
+    let input = PartnerInput {
+        tier: "registered".into(),
+        stage: "prospect".into(),
+        owner_id: auth
+            .actor
+            .user_id
+            .filter(|_| auth.actor.role == Role::PartnerManager),
+        ..Default::default()
+    };
+    partner_form(&state, &auth, None, input, Vec::new()).await
+}
+
+/// Reads the partner form; an owner that is not an id is reported like any other bad field.
+fn partner_input(form: &Form) -> (PartnerInput, Vec<FieldError>) {
+    let owner_text = form.get("owner_id");
+    let mut errors = Vec::new();
+    let owner_id = if owner_text.trim().is_empty() {
+        None
+    } else {
+        Uuid::parse_str(owner_text.trim())
+            .map_err(|_| {
+                errors.push(FieldError {
+                    field: "owner_id".into(),
+                    message: "choose an owner from the list".into(),
+                })
+            })
+            .ok()
+    };
+    let input = PartnerInput {
+        legal_name: form.get("legal_name"),
+        display_name: form.get("display_name"),
+        domains: form.list("domains"),
+        partner_type: form.get("partner_type"),
+        gtm_model: form.get("gtm_model"),
+        regions: form.all("regions"),
+        industries: form.list("industries"),
+        tier: form.get("tier"),
+        stage: form.get("stage"),
+        owner_id,
+        our_exec_sponsor: form.get("our_exec_sponsor"),
+        partner_exec_sponsor: form.get("partner_exec_sponsor"),
+        notes: form.get("notes"),
+    };
+    (input, errors)
+}
+
+async fn create_partner(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let (input, errors) = partner_input(&form);
+    if !errors.is_empty() {
+        return partner_form(&state, &auth, None, input, errors).await;
+    }
+    match state.services.create_partner(&auth.actor, &input).await {
+        Ok(partner) => Ok(see_other(&format!("/partners/{}", partner.id))),
+        Err(services::Error::Invalid(errors)) => {
+            partner_form(&state, &auth, None, input, errors).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn edit_partner(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+) -> PageResult {
+    let partner = state
+        .services
+        .get_partner(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    if !auth.actor.may(Action::ManagePartners) {
+        return Err(service_error(services::Error::Forbidden(
+            "only admins and partner managers edit partners".into(),
+        )));
+    }
+    partner_form(
+        &state,
+        &auth,
+        Some(&partner),
+        partner.to_input(),
+        Vec::new(),
+    )
+    .await
+}
+
+async fn update_partner(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let partner = state
+        .services
+        .get_partner(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let (input, errors) = partner_input(&form);
+    if !errors.is_empty() {
+        return partner_form(&state, &auth, Some(&partner), input, errors).await;
+    }
+    match state.services.update_partner(&auth.actor, id, &input).await {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}"))),
+        Err(services::Error::Invalid(errors)) => {
+            partner_form(&state, &auth, Some(&partner), input, errors).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct TimelineParams {
+    before: String,
+    quarter: String,
+}
+
+async fn partner_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    Query(q): Query<TimelineParams>,
+) -> PageResult {
+    let forms = PartnerPageForms {
+        quarter: q.quarter,
+        ..Default::default()
+    };
+    partner_view(&state, &auth, id, &q.before, forms).await
+}
+
+async fn change_stage(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let ends_access =
+        LifecycleStage::parse(form.get("stage").trim()).is_some_and(LifecycleStage::ends_access);
+    let changed = if ends_access && form.get("confirm_exit") != "yes" {
+        Err(services::Error::Invalid(vec![FieldError {
+            field: "confirm_exit".into(),
+            message: "tick the box to confirm: every sign-in and API token of this partner's \
+                      people ends at once"
+                .into(),
+        }]))
+    } else {
+        state
+            .services
+            .change_partner_stage(&auth.actor, id, &form.get("stage"), &form.get("note"))
+            .await
+    };
+    match changed {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}"))),
+        Err(services::Error::Invalid(stage_errors)) => {
+            partner_view(
+                &state,
+                &auth,
+                id,
+                "",
+                PartnerPageForms {
+                    stage_errors,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn archive_partner(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    auth.verify_csrf(&Form::parse(&body).csrf())?;
+    state
+        .services
+        .archive_partner(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    Ok(see_other(&format!("/partners/{id}")))
+}
+
+async fn restore_partner(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    auth.verify_csrf(&Form::parse(&body).csrf())?;
+    state
+        .services
+        .restore_partner(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    Ok(see_other(&format!("/partners/{id}")))
+}

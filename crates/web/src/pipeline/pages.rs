@@ -1,0 +1,120 @@
+//! The pipeline page with its snapshots, and the registration page's pipeline form.
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::deal_page::deal_result;
+use crate::extract::Form;
+use crate::layout::Layout;
+use crate::respond::{PageResult, render, see_other, service_error};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use domain::permissions::Action;
+use services::deals::PipelineInput;
+use uuid::Uuid;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/pipeline", get(pipeline_page))
+        .route("/pipeline/snapshots", post(take_snapshot))
+        .route("/deals/{id}/pipeline", post(update_pipeline))
+}
+
+#[derive(Template)]
+#[template(path = "pipeline/pipeline.html")]
+struct PipelinePage {
+    layout: Layout,
+    csrf_token: String,
+    s: domain::deals::pipeline::PipelineSummary,
+    snapshots: Vec<services::deals::SnapshotView>,
+    can_snapshot: bool,
+    /// (label, rows) of the breakdowns.
+    sections: Vec<(&'static str, Vec<(String, domain::deals::pipeline::Line)>)>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct PipelineParams {
+    partner: String,
+}
+
+async fn pipeline_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Query(params): Query<PipelineParams>,
+) -> PageResult {
+    let partner = Uuid::parse_str(params.partner.trim()).ok();
+    let s = state
+        .services
+        .pipeline(&auth.actor, partner)
+        .await
+        .map_err(service_error)?;
+    let snapshots = if auth.actor.may(Action::ReadInternal) {
+        state
+            .services
+            .forecast_snapshots(&auth.actor)
+            .await
+            .map_err(service_error)?
+    } else {
+        Vec::new()
+    };
+    let rows = |map: &std::collections::BTreeMap<String, domain::deals::pipeline::Line>| {
+        map.iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+    let mut sections = vec![
+        ("Quarter of expected close", rows(&s.by_quarter)),
+        ("Forecast category", rows(&s.by_forecast)),
+        ("Tier", rows(&s.by_tier)),
+    ];
+    if auth.actor.may(Action::ReadInternal) {
+        sections.push(("Partner", rows(&s.by_partner)));
+    }
+    let view = PipelinePage {
+        layout: auth.layout("Pipeline"),
+        csrf_token: auth.csrf_token.clone(),
+        can_snapshot: auth.actor.may(Action::ManageDeals),
+        s,
+        snapshots,
+        sections,
+    };
+    Ok(render(view))
+}
+
+async fn take_snapshot(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    state
+        .services
+        .take_forecast_snapshot(&auth.actor)
+        .await
+        .map_err(service_error)?;
+    Ok(see_other("/pipeline#snapshots"))
+}
+
+async fn update_pipeline(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = PipelineInput {
+        stage: form.get("stage"),
+        probability: form.get("probability"),
+        forecast_category: form.get("forecast_category"),
+        next_action: form.get("next_action"),
+        next_action_on: form.get("next_action_on"),
+        next_action_owner: form.get("next_action_owner"),
+        blockers: form.get("blockers"),
+    };
+    let result = state
+        .services
+        .update_pipeline(&auth.actor, id, &input)
+        .await;
+    deal_result(&state, &auth, id, result).await
+}

@@ -1,0 +1,124 @@
+//! The partner page's qualification forms: an IPP assessment, overriding its red flag, a 3C/4C
+//! evaluation and sharing it with the partner.
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::extract::Form;
+use crate::partner_page::{PartnerPageForms, partner_view};
+use crate::respond::{PageResult, see_other, service_error};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::routing::post;
+use uuid::Uuid;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/partners/{id}/ipp", post(assess_ipp))
+        .route("/partners/{id}/3c4c", post(evaluate_3c4c))
+        .route("/3c4c/{id}/share", post(share_3c4c))
+        .route(
+            "/ipp-assessments/{id}/red-flag-override",
+            post(override_red_flag_page),
+        )
+}
+
+async fn assess_ipp(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = domain::program::ipp::IppInput {
+        scores: form.prefixed("score."),
+        red_flags: form.all("red_flag"),
+        notes: form.get("notes"),
+    };
+    match state.services.assess_ipp(&auth.actor, id, &input).await {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}#qualification"))),
+        Err(services::Error::Invalid(ipp_errors)) => {
+            let forms = PartnerPageForms {
+                ipp: Some(input),
+                ipp_errors,
+                ..Default::default()
+            };
+            partner_view(&state, &auth, id, "", forms).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn evaluate_3c4c(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = domain::program::scoring_3c4c::EvaluationInput {
+        capacity: form.get("capacity"),
+        capability: form.get("capability"),
+        commitment: form.get("commitment"),
+        customers: form.get("customers"),
+        capacity_notes: form.get("capacity_notes"),
+        capability_notes: form.get("capability_notes"),
+        commitment_notes: form.get("commitment_notes"),
+        customers_notes: form.get("customers_notes"),
+        summary: form.get("summary"),
+        action_plan: form.get("action_plan"),
+        shared: form.get("shared") == "on",
+    };
+    match state.services.evaluate_3c4c(&auth.actor, id, &input).await {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}#qualification"))),
+        Err(services::Error::Invalid(evaluation_errors)) => {
+            let forms = PartnerPageForms {
+                evaluation: Some(input),
+                evaluation_errors,
+                ..Default::default()
+            };
+            partner_view(&state, &auth, id, "", forms).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn share_3c4c(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let evaluation = state
+        .services
+        .share_3c4c(&auth.actor, id, form.get("shared") == "true")
+        .await
+        .map_err(service_error)?;
+    Ok(see_other(&format!(
+        "/partners/{}#qualification",
+        evaluation.partner_id
+    )))
+}
+
+async fn override_red_flag_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let assessment = state
+        .services
+        .override_ipp_red_flag(&auth.actor, id, &form.get("reason"))
+        .await
+        .map_err(service_error)?;
+    Ok(see_other(&format!(
+        "/partners/{}#qualification",
+        assessment.partner_id
+    )))
+}

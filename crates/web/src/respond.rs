@@ -1,0 +1,180 @@
+//! How handlers answer: a page rendered into the frame, the error page for a service's refusal,
+//! a redirect after a form, a file to save (a CSV export streamed, an attachment) and the
+//! API's JSON.
+
+use crate::layout::Layout;
+use crate::problem::Problem;
+use crate::security;
+use askama::Template;
+use axum::Json;
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::FieldError;
+use services::exports::CsvExport;
+
+/// An API answer: the JSON, or a problem+json.
+pub(crate) type ApiResult<T> = Result<Json<T>, Problem>;
+
+/// `template` as the page's HTML (a template that fails is logged and answered with a 500).
+pub(crate) fn render(template: impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be rendered",
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    message: String,
+}
+
+/// The error page, in the frame without navigation.
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    let page = ErrorPage {
+        layout: Layout {
+            title: status.canonical_reason().unwrap_or("Error").into(),
+            nav: None,
+        },
+        message: message.into(),
+    };
+    (status, render(page)).into_response()
+}
+
+/// Maps a service error to a page (validation errors are handled by each form instead).
+pub(crate) fn service_error(err: services::Error) -> Response {
+    use services::Error::*;
+    match err {
+        NotFound => error_page(
+            StatusCode::NOT_FOUND,
+            "There is no such record, or it is not yours to see.",
+        ),
+        Forbidden(why) => error_page(
+            StatusCode::FORBIDDEN,
+            &format!("You cannot do this: {why}."),
+        ),
+        Unauthenticated => Redirect::to("/login").into_response(),
+        Conflict(why) => error_page(StatusCode::CONFLICT, &why),
+        RateLimited { retry_after_secs } => security::retry_after(
+            error_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!(
+                    "Too many attempts; try again in {}.",
+                    security::wait_text(retry_after_secs)
+                ),
+            ),
+            retry_after_secs,
+        ),
+        Invalid(errors) => error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Store(e) => {
+            tracing::error!(error = %e, "storage failure");
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side; nothing was changed.",
+            )
+        }
+    }
+}
+
+/// A page, or what answers instead of it (the error page, the sign-in redirect).
+pub(crate) type PageResult = Result<Response, Response>;
+
+/// A list page's results; bad filters become messages above an empty list, not an error page.
+pub(crate) fn page_or_errors<T>(
+    result: services::Result<services::Page<T>>,
+    errors: &mut Vec<FieldError>,
+) -> Result<services::Page<T>, Response> {
+    match result {
+        Ok(page) => Ok(page),
+        Err(services::Error::Invalid(e)) => {
+            errors.extend(e);
+            Ok(services::Page {
+                items: Vec::new(),
+                next_cursor: None,
+            })
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+pub(crate) fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// A partner's attached file as a download: never rendered inline (sandboxed, not sniffed),
+/// so an uploaded page cannot run in the portal's origin; its name kept for the save dialog.
+pub(crate) fn attachment_response(
+    meta: &services::attachments::AttachmentView,
+    data: Vec<u8>,
+) -> Response {
+    let ascii_name: String = meta
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(meta.filename.as_bytes()).collect();
+    (
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
+                    encoded.replace('+', "%20")
+                ),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
+        ],
+        data,
+    )
+        .into_response()
+}
+
+/// `export` as a CSV file to save, sent as it is read.
+pub(crate) fn csv_download(filename: &'static str, export: CsvExport) -> Response {
+    let chunks = futures_util::stream::unfold(Some(export), move |export| async move {
+        let mut export = export?;
+        match export.next_chunk().await {
+            Ok(Some(chunk)) => Some((Ok(chunk), Some(export))),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::error!(error = %e, filename, "CSV export failed after its first bytes; the download was cut short");
+                Some((Err(e), None))
+            }
+        }
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        Body::from_stream(chunks),
+    )
+        .into_response()
+}
