@@ -24,7 +24,7 @@ mod sql;
 pub mod testing;
 pub mod users;
 
-pub use sql::{Arg, Sql, values_list};
+pub use sql::{Arg, Backend, Sql, values_list};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
@@ -94,12 +94,6 @@ pub enum Db {
         write: sqlx::SqlitePool,
     },
     Postgres(sqlx::PgPool),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
 }
 
 impl Db {

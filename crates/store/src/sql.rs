@@ -103,10 +103,17 @@ impl Sql {
     }
 }
 
+/// The database a statement is written for, where their SQL differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
 /// The `VALUES` list of a multi-row insert: `rows` tuples of `width` placeholders, bound in
 /// order. SQLite gets plain `?`: it looks numbered parameters up by name, one linear scan
 /// each, so a statement with thousands of `$n` binds in quadratic time.
-pub fn values_list(backend: crate::Backend, width: usize, rows: usize) -> String {
+pub fn values_list(backend: Backend, width: usize, rows: usize) -> String {
     let mut text = String::with_capacity(rows * width * 4);
     for r in 0..rows {
         text.push_str(if r == 0 { "(" } else { ", (" });
@@ -114,7 +121,7 @@ pub fn values_list(backend: crate::Backend, width: usize, rows: usize) -> String
             if c > 0 {
                 text.push_str(", ");
             }
-            if backend == crate::Backend::Sqlite {
+            if backend == Backend::Sqlite {
                 text.push('?');
             } else {
                 text.push_str(&format!("${}", r * width + c + 1));
@@ -139,11 +146,8 @@ mod tests {
 
     #[test]
     fn values_lists_number_postgres_placeholders_across_rows() {
-        assert_eq!(
-            values_list(crate::Backend::Postgres, 2, 2),
-            "($1, $2), ($3, $4)"
-        );
-        assert_eq!(values_list(crate::Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
+        assert_eq!(values_list(Backend::Postgres, 2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(values_list(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
     }
 
     #[test]

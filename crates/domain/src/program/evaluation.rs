@@ -2,7 +2,7 @@
 //! A pure function of the program and the partner's facts, so the same inputs always give
 //! the same answer.
 
-use super::{Criteria, Program, SponsorLevel, TierDef};
+use super::model::{Criteria, Program, SponsorLevel, TierDef};
 use rust_decimal::Decimal;
 
 /// What is known about a partner, read through one interface whatever the source

@@ -10,8 +10,8 @@ use crate::csv_import::{Columns, read_rows};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::SponsorLevel;
 use super::evaluation::PartnerFacts;
+use super::model::SponsorLevel;
 use crate::quarter::Quarter;
 use crate::{FieldError, Validation};
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::Checks;
+use super::issues::Checks;
 use crate::{FieldError, Validation};
 
 pub const MAX_SCORE: u8 = 5;

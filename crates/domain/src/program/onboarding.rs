@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use time::{Date, Duration};
 
-use super::Checks;
+use super::issues::Checks;
 use super::policy::Team;
 
 /// Who ticks an item: one of our teams (from the RACI) or the partner's own people.

@@ -6,9 +6,9 @@
 
 use time::{Date, Duration};
 
-use super::Program;
 use super::evaluation::{check_criteria, keeps_tier, qualifies_for};
 use super::history::{QuarterFacts, facts_as_of};
+use super::model::Program;
 use crate::quarter::Quarter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn a_red_flag_stops_upgrade_proposals_not_downgrades() {
-        let program = super::super::shipped();
+        let program = super::super::parse::shipped();
         let today = time::macros::date!(2026 - 11 - 27);
         let quarter = Quarter::containing(today);
         // Silver-level facts for the last three quarters: qualified in two consecutive ones.
@@ -342,7 +342,7 @@ mod tests {
 
     #[test]
     fn wins_left_out_for_want_of_a_rate_hold_downgrades_not_upgrades() {
-        let program = super::super::shipped();
+        let program = super::super::parse::shipped();
         let today = time::macros::date!(2026 - 11 - 27);
         let quarter = Quarter::containing(today);
         let history: Vec<QuarterFacts> = quarter

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::Checks;
+use super::issues::Checks;
 use crate::{FieldError, Validation};
 
 pub const MAX_SCORE: u8 = 5;

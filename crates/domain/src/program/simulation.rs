@@ -6,8 +6,8 @@
 use rust_decimal::Decimal;
 
 use super::evaluation::{PartnerFacts, qualifies_for};
+use super::model::{Program, TierDef};
 use super::policy::MdfBudgetBasis;
-use super::{Program, TierDef};
 
 /// A partner as the simulation sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]

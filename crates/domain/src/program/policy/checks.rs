@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-pub(super) use crate::program::Checks;
+pub(super) use crate::program::issues::Checks;
 
 pub(super) fn dec(n: i64) -> Decimal {
     Decimal::from(n)

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::Checks;
+use super::checks::Checks;
 
 /// What a partner must hold before it may do something (deal registration, MDF requests).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -3,7 +3,7 @@
 //! is not written takes the playbooks' default, so every default lives here
 //! and in `default_program.toml`, and a test keeps the two equal.
 
-use super::Checks;
+use super::issues::Checks;
 
 mod checks;
 
