@@ -80,6 +80,13 @@ impl LifecycleStage {
         self == LifecycleStage::Exited
     }
 
+    /// What is missing from a move to this stage with `note`, if anything: a move that ends
+    /// access says why.
+    pub fn note_problem(self, note: &str) -> Option<&'static str> {
+        (self.ends_access() && note.trim().is_empty())
+            .then_some("say why the partner exits: its people lose portal access at once")
+    }
+
     /// Checks a stage change, explaining which moves are possible when it is refused.
     pub fn check_transition(self, to: LifecycleStage) -> Result<(), FieldError> {
         if self == to {

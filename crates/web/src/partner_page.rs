@@ -25,6 +25,8 @@ pub struct PartnerRow {
     pub domains: String,
     pub tier: String,
     pub stage: &'static str,
+    /// The stage's key, as a form sends it back.
+    pub stage_key: &'static str,
     pub partner_type: &'static str,
     pub regions: String,
     pub owner: String,
@@ -45,6 +47,7 @@ impl PartnerRow {
             domains: p.domains.join(", "),
             tier: program.tier_name(&p.tier).to_owned(),
             stage: p.stage.label(),
+            stage_key: p.stage.as_str(),
             partner_type: p.partner_type.label(),
             regions: p
                 .regions

@@ -107,7 +107,7 @@ async fn the_page_and_the_api_name_each_figures_source() {
             )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-        let (session, _) = f.sign_in("partner_user@test.example").await;
+        let (session, _) = f.sign_in("partner_user@alpha.example").await;
         let (_, _, page) = f.page(&session, &path).await;
         assert!(
             page.contains(

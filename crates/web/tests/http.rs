@@ -783,7 +783,7 @@ async fn facts_import_checks_every_row_then_writes_all_or_nothing() {
         assert!(page.contains("Imported 1 row(s) for 1 partner(s): 0 new quarter(s), 1 updated."), "{page}");
         let (_, _, page) = f.page(&session, &format!("/partners/{a}")).await;
         assert!(page.contains("Tier facts imported for 2026-Q2"), "the timeline shows the import");
-        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (user_session, _) = f.sign_in("partner_user@alpha.example").await;
         let (status, _, _) = f.page(&user_session, "/facts/import").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     })
@@ -880,7 +880,7 @@ async fn tier_queue_decisions_and_the_partners_view() {
             .id;
 
         // The partner sees the proposal on its own page, without internal controls.
-        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (user_session, _) = f.sign_in("partner_user@alpha.example").await;
         let (_, _, own) = f.page(&user_session, &format!("/partners/{a}")).await;
         assert!(
             own.contains("Upgrade to Bronze proposed</b>: qualified for Bronze"),
@@ -994,7 +994,7 @@ async fn what_if_simulation_page_and_api() {
         let report: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(report["moves_up"], 2);
         assert_eq!(report["discount_exposure_change"], "+$0", "no revenue yet");
-        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (user_session, _) = f.sign_in("partner_user@alpha.example").await;
         let (status, _, _) = f.page(&user_session, "/program/simulate").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     })
@@ -1030,7 +1030,7 @@ async fn qualification_forms_ipp_and_3c4c() {
         assert!(page.contains("</meter> 3.10</td><td>Develop</td>"), "{page}");
 
         // The partner's own user sees the shared evaluation but never the IPP assessment.
-        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (user_session, _) = f.sign_in("partner_user@alpha.example").await;
         let (_, _, own) = f.page(&user_session, &path).await;
         assert!(own.contains("</meter> 3.10</td><td>Develop</td>") && own.contains("hire two SEs"), "{own}");
         assert!(!own.contains("Ideal Partner Profile") && !own.contains("ipp-form") && !own.contains("evaluation-form"));
@@ -1057,7 +1057,7 @@ async fn certification_import_page_and_records_on_the_partner_page() {
         let (status, _, page) = f.post_form(&session, "/certifications/import", &form).await;
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(page.contains("Imported 1 row(s) for 1 partner(s): 1 certification(s) recorded, 0 already on record."), "{page}");
-        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (user_session, _) = f.sign_in("partner_user@alpha.example").await;
         let (_, _, own) = f.page(&user_session, &format!("/partners/{a}")).await;
         assert!(own.contains("<td>Ana Alves</td><td>Technical — Advanced</td>"), "{own}");
         let (status, _, _) = f.page(&user_session, "/certifications/import").await;
@@ -1095,7 +1095,7 @@ async fn certifications_by_hand_and_learning_on_the_partner_page() {
         assert!(page.contains("<td>Bea Bravo</td><td>Sales path</td><td class=\"num\">1/3</td><td>Sales — Advanced</td>"), "{page}");
 
         // Partner people enroll their own colleagues but do not record certifications.
-        let (user_session, user_csrf) = f.sign_in("partner_user@test.example").await;
+        let (user_session, user_csrf) = f.sign_in("partner_user@alpha.example").await;
         let a = f.partner_a;
         let (_, _, own) = f.page(&user_session, &format!("/partners/{a}")).await;
         assert!(!own.contains(r#"id="record-certification""#));
@@ -1111,7 +1111,7 @@ async fn deal_registration_pages_from_form_to_protection() {
     each(|f| async move {
         let a = f.partner_a;
         // Partner A has no sales certification yet: the form says what is missing, keeps the input.
-        let (session, csrf) = f.sign_in("partner_admin@test.example").await;
+        let (session, csrf) = f.sign_in("partner_admin@alpha.example").await;
         let expected_close = (store::now().date() + time::Duration::days(30)).to_string();
         let form = |customer: &str, site: &str, action: &str| {
             format!("csrf_token={csrf}&customer_name={}&website={site}&industry=Retail&region=emea&deal_size=30000&expected_close={expected_close}&use_case=Sync&stage=discovery&probability=25&partner_rep=Pat&action={action}", urlencode(customer))
@@ -1184,10 +1184,10 @@ async fn notifications_are_counted_listed_and_marked_read() {
     each(|f| async move {
         let a = f.partner_a;
         let day = (store::now().date() - time::Duration::days(365 - 5)).to_string();
-        let csv = format!("partner,email,certification,date,score\n{a},partner_admin@test.example,sales_foundation,{day},90\n");
+        let csv = format!("partner,email,certification,date,score\n{a},partner_admin@alpha.example,sales_foundation,{day},90\n");
         f.services.import_certifications(f.actor(Role::Admin), &csv, false).await.unwrap();
         f.services.run_certification_expiry(&services::Actor::system("test")).await.unwrap();
-        let (session, csrf) = f.sign_in("partner_admin@test.example").await;
+        let (session, csrf) = f.sign_in("partner_admin@alpha.example").await;
         let (_, _, page) = f.page(&session, "/partners").await;
         assert!(page.contains(r#"<span class="badge" aria-label="1 unread">1</span>"#), "{page}");
         let (_, _, list) = f.page(&session, "/notifications").await;
@@ -1288,7 +1288,7 @@ async fn onboarding_checklist_on_the_partner_page() {
         assert_eq!(headers["x-content-type-options"], "nosniff");
 
         // Partner A's people never see B's checklist, nor its files.
-        let (user_session, _) = f.sign_in("partner_user@test.example").await;
+        let (user_session, _) = f.sign_in("partner_user@alpha.example").await;
         let (_, _, own) = f
             .page(&user_session, &format!("/partners/{}", f.partner_a))
             .await;
@@ -1310,6 +1310,28 @@ async fn exiting_a_partner_on_its_page_asks_to_confirm_and_the_users_list_says_w
         let (status, _, page) = f.post_form(&session, &path, &exit).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains(r#"id="confirm-exit-error""#), "{page}");
+        // Neither box nor reason: both said at once.
+        let bare = format!("csrf_token={csrf}&stage=exited&note=");
+        let (status, _, page) = f.post_form(&session, &path, &bare).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.contains(r#"id="confirm-exit-error""#)
+                && page.contains("say why the partner exits"),
+            "{page}"
+        );
+        // The form carries the stage it was shown at; a stale one is refused.
+        let (_, _, shown) = f.page(&session, &format!("/partners/{a}")).await;
+        let from = shown
+            .split(r#"name="from" value=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned();
+        let stale = format!("csrf_token={csrf}&from=strategic&stage=paused&note=");
+        let (status, _, page) = f.post_form(&session, &path, &stale).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{page}");
+        assert!(page.contains("changed by someone else meanwhile"), "{page}");
+        let exit = format!("{exit}&from={from}");
         let admin = f.actor(Role::Admin);
         let partner = f.services.get_partner(admin, a).await.unwrap();
         assert!(

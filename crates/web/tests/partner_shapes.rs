@@ -704,7 +704,7 @@ async fn nothing_internal_reaches_a_partners_people() {
         // The pages, the same way.
         let own_pages = page_calls(&page_routes, &a);
         let other_pages = page_calls(&page_routes, &b);
-        for email in ["partner_admin@test.example", "partner_user@test.example"] {
+        for email in ["partner_admin@alpha.example", "partner_user@alpha.example"] {
             let (session, _) = f.sign_in(email).await;
             for call in &own_pages {
                 let (status, _, html) = f.page(&session, &call.uri).await;

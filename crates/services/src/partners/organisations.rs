@@ -237,11 +237,8 @@ impl Services {
         }
         let stage = v.choice::<LifecycleStage>("stage", stage);
         let note = v.text("note", note, false, 2_000);
-        if stage.is_some_and(LifecycleStage::ends_access) && note.is_empty() {
-            v.add(
-                "note",
-                "say why the partner exits: its people lose portal access at once",
-            );
+        if let Some(problem) = stage.and_then(|to| to.note_problem(&note)) {
+            v.add("note", problem);
         }
         v.into_result().map_err(Error::Invalid)?;
         let partner = move_stage(&mut tx, actor, partner, stage.expect("validated"), &note).await?;

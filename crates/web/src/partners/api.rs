@@ -85,13 +85,17 @@ async fn update_partner(
 pub struct StageChange {
     /// The stage to move to.
     pub stage: String,
-    /// Why, for the timeline.
+    /// Why, for the timeline (required when moving to exited).
     #[serde(default)]
     pub note: String,
+    /// The stage the caller chose from; when given and the partner has moved on since, the
+    /// change is refused (409) instead of applied to the stage someone else set.
+    #[serde(default)]
+    pub from: String,
 }
 
 #[utoipa::path(post, path = "/partners/{id}/stage", tag = "partners", request_body = StageChange,
-    responses((status = 200, body = Partner), (status = 422, body = Problem)))]
+    responses((status = 200, body = Partner), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn change_stage(
     State(state): State<AppState>,
     auth: ApiAuth,
@@ -101,7 +105,7 @@ async fn change_stage(
     Ok(Json(
         state
             .services
-            .change_partner_stage(&auth.actor, id, &body.stage, &body.note)
+            .change_partner_stage_from(&auth.actor, id, &body.from, &body.stage, &body.note)
             .await?,
     ))
 }

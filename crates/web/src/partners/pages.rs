@@ -397,21 +397,35 @@ async fn change_stage(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let ends_access =
-        LifecycleStage::parse(form.get("stage").trim()).is_some_and(LifecycleStage::ends_access);
-    let changed = if ends_access && form.get("confirm_exit") != "yes" {
-        Err(services::Error::Invalid(vec![FieldError {
-            field: "confirm_exit".into(),
-            message: "tick the box to confirm: every sign-in and API token of this partner's \
+    let to = LifecycleStage::parse(form.get("stage").trim());
+    let changed =
+        if to.is_some_and(LifecycleStage::ends_access) && form.get("confirm_exit") != "yes" {
+            let mut errors = vec![FieldError {
+                field: "confirm_exit".into(),
+                message: "tick the box to confirm: every sign-in and API token of this partner's \
                       people ends at once"
-                .into(),
-        }]))
-    } else {
-        state
-            .services
-            .change_partner_stage(&auth.actor, id, &form.get("stage"), &form.get("note"))
-            .await
-    };
+                    .into(),
+            }];
+            if let Some(problem) = to.and_then(|to| to.note_problem(&form.get("note"))) {
+                errors.push(FieldError {
+                    field: "note".into(),
+                    message: problem.into(),
+                });
+            }
+            Err(services::Error::Invalid(errors))
+        } else {
+            // The stage the form was shown at: someone else's move since makes it stale (409).
+            state
+                .services
+                .change_partner_stage_from(
+                    &auth.actor,
+                    id,
+                    &form.get("from"),
+                    &form.get("stage"),
+                    &form.get("note"),
+                )
+                .await
+        };
     match changed {
         Ok(_) => Ok(see_other(&format!("/partners/{id}"))),
         Err(services::Error::Invalid(stage_errors)) => {

@@ -221,7 +221,19 @@ impl Fixture {
                 let user = services
                     .create_user(
                         &admin,
-                        &new_user(format!("{}@test.example", role.as_str()), *role, partner),
+                        &new_user(
+                            format!(
+                                "{}@{}",
+                                role.as_str(),
+                                if role.is_partner_side() {
+                                    "alpha.example"
+                                } else {
+                                    "test.example"
+                                }
+                            ),
+                            *role,
+                            partner,
+                        ),
                     )
                     .await
                     .unwrap();
