@@ -54,6 +54,7 @@ async fn partner_crud_with_audit_and_timeline() {
                 "restored",
                 "archived",
                 "stage_changed",
+                "internal_fields_updated",
                 "updated",
                 "created"
             ]
@@ -67,7 +68,9 @@ async fn partner_crud_with_audit_and_timeline() {
             timeline[2].after.as_ref().unwrap()["note"],
             "kick-off booked"
         );
-        assert!(timeline[3].summary.contains("notes") && timeline[3].summary.contains("regions"));
+        // Our notes and what the partner can see are told apart: its timeline shows the second.
+        assert_eq!(timeline[3].summary, "Partner Charlie Systems edited: notes");
+        assert!(timeline[4].summary.contains("regions") && !timeline[4].summary.contains("notes"));
         assert_eq!(timeline[3].actor_label, "pm@vendor.test");
         let log = s
             .audit_log(
@@ -79,7 +82,7 @@ async fn partner_crud_with_audit_and_timeline() {
             )
             .await
             .unwrap();
-        assert_eq!(log.items.len(), 5);
+        assert_eq!(log.items.len(), 6);
     })
     .await;
 }

@@ -156,10 +156,11 @@ pub fn check_criteria(
             actual: sponsor_name(facts.executive_sponsor).into(),
             met: sponsor_met,
             shortfall: (!sponsor_met).then(|| {
-                format!(
-                    "an executive sponsor at {} level",
-                    sponsor_name(Some(criteria.executive_sponsor)).trim_start_matches("a ")
-                )
+                match criteria.executive_sponsor {
+                    SponsorLevel::CLevel => "a C-level executive as sponsor",
+                    _ => "an executive sponsor at VP level or above",
+                }
+                .to_owned()
             }),
         },
         check_count(

@@ -165,29 +165,40 @@ impl Services {
             .iter()
             .filter(|f| !matches!(f.as_str(), "updated_at" | "owner_name"))
             .collect();
-        if !edited.is_empty() {
-            // An edit of our own fields only is ours: the partner's timeline shows edits of
-            // what it can see, and names only those.
-            let (ours, shared): (Vec<&str>, Vec<&str>) = edited
-                .iter()
-                .map(|f| f.as_str())
-                .partition(|f| Partner::INTERNAL_FIELDS.contains(f));
+        // What partners can see and what is ours alone are told apart: the partner's timeline
+        // shows the first event, never the second (whose values only our people read).
+        let (ours, shared): (Vec<&str>, Vec<&str>) = edited
+            .iter()
+            .map(|f| f.as_str())
+            .partition(|f| Partner::INTERNAL_FIELDS.contains(f));
+        let (before_json, after_json) = (snapshot(&before), snapshot(&after));
+        for (action, names, keep_ours) in [
+            ("updated", shared, false),
+            ("internal_fields_updated", ours, true),
+        ] {
+            if names.is_empty() {
+                continue;
+            }
+            let part = |value: &Option<serde_json::Value>| {
+                value.as_ref().map(|v| {
+                    let mut object = v.as_object().cloned().unwrap_or_default();
+                    object
+                        .retain(|k, _| Partner::INTERNAL_FIELDS.contains(&k.as_str()) == keep_ours);
+                    serde_json::Value::Object(object)
+                })
+            };
             let change = Change {
                 partner_id: Some(id),
                 entity_type: "partner",
                 entity_id: id,
-                action: if shared.is_empty() {
-                    "internal_fields_updated"
-                } else {
-                    "updated"
-                },
+                action,
                 summary: format!(
                     "Partner {} edited: {}",
                     after.display_name,
-                    if shared.is_empty() { ours } else { shared }.join(", ")
+                    names.join(", ")
                 ),
-                before: snapshot(&before),
-                after: snapshot(&after),
+                before: part(&before_json),
+                after: part(&after_json),
             };
             record(&mut tx, actor, at, change).await?;
         }
