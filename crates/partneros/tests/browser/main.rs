@@ -1,0 +1,6 @@
+//! Browser tests: headless Debian Chromium driven through chromedriver against a real
+//! server, on SQLite and PostgreSQL. A missing browser fails with what to install.
+
+mod phone;
+mod portal;
+mod support;
