@@ -46,7 +46,7 @@ use domain::FieldError;
 use domain::audit::AuditEvent;
 use domain::roles::Role;
 use serde::Serialize;
-use store::{Db, Tx};
+use store::{Db, Write};
 use time::Duration;
 use uuid::Uuid;
 
@@ -271,7 +271,7 @@ pub(crate) fn audit_event(
 
 /// Writes the audit event of `change` inside the caller's transaction.
 pub(crate) async fn record(
-    tx: &mut Tx,
+    tx: &mut Write,
     actor: &Actor,
     at: time::OffsetDateTime,
     change: Change<'_>,

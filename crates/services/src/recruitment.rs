@@ -110,7 +110,7 @@ impl Services {
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let rows = store::recruitment::ipp_for_partner(&mut tx, partner_id).await?;
-        tx.commit().await?;
+        drop(tx);
         rows.into_iter().map(IppAssessment::of).collect()
     }
 
@@ -250,7 +250,7 @@ impl Services {
         let rows =
             store::recruitment::evaluations_for_partner(&mut tx, partner_id, !actor.is_internal())
                 .await?;
-        tx.commit().await?;
+        drop(tx);
         rows.into_iter()
             .map(|row| {
                 let mut evaluation = to_evaluation(row)?;

@@ -109,7 +109,7 @@ impl Services {
         };
         let mut tx = self.db.read().await?;
         let records = PartnerRecords::certified_only(&mut tx, partner_id).await?;
-        tx.commit().await?;
+        drop(tx);
         let certified = records.certified(today);
         domain::enablement::gate_status(gate, certified, &program.certifications, today)
             .map_err(Error::Forbidden)
@@ -251,7 +251,11 @@ impl Effects {
         }
     }
 
-    pub(super) async fn write(&self, tx: &mut store::Tx, now: time::OffsetDateTime) -> Result<()> {
+    pub(super) async fn write(
+        &self,
+        tx: &mut store::Write,
+        now: time::OffsetDateTime,
+    ) -> Result<()> {
         let notices: Vec<store::notifications::NewNotification> = self
             .notices
             .iter()

@@ -65,7 +65,7 @@ impl Services {
             store::certifications::enrollments_for_partner(&mut tx, partner_id).await?;
         let held = crate::facts::sources::held_by(&mut tx, partner_id).await?;
         let people = store::contacts::list_for_partner(&mut tx, partner_id, false).await?;
-        tx.commit().await?;
+        drop(tx);
         let today = actor.today();
         let name_of = |key: &str| {
             program
