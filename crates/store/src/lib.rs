@@ -22,7 +22,7 @@ pub mod proposals;
 pub mod rates;
 pub mod recruitment;
 mod sql;
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
 
@@ -457,4 +457,38 @@ fn json_list<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> Result
 /// Decodes an enum column stored by name.
 fn choice<T: domain::Choice>(column: &str, text: &str) -> Result<T> {
     T::parse(text).ok_or_else(|| Error::Corrupt(format!("{column}: unknown value '{text}'")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{BACKENDS, TestDb};
+
+    #[tokio::test]
+    async fn an_empty_in_list_matches_no_row_on_either_backend() {
+        for backend in BACKENDS {
+            let test = TestDb::new(backend).await;
+            let mut read = test.db.read().await.unwrap();
+            let ones = |values: Vec<i64>| {
+                let mut query =
+                    Sql::new("SELECT n FROM (SELECT CAST(1 AS BIGINT) AS n) AS t WHERE n IN ");
+                query.push_bind_list(values);
+                query
+            };
+            let found: Vec<(i64,)> = read.all(ones(vec![1, 2])).await.unwrap();
+            assert_eq!(found, [(1,)], "{backend:?}");
+            let found: Vec<(i64,)> = read.all(ones(Vec::new())).await.unwrap();
+            assert!(found.is_empty(), "{backend:?}");
+            // A uuid column takes the NULL of an empty list too (PostgreSQL types it).
+            let mut query = Sql::new("SELECT id FROM users WHERE id IN ");
+            query.push_bind_list(Vec::<uuid::Uuid>::new());
+            let found: Vec<(uuid::Uuid,)> = read.all(query).await.unwrap();
+            assert!(found.is_empty(), "{backend:?}");
+            // The two callers that do not check for an empty list themselves.
+            let rows = deals::pipeline_rows(&mut read, None, &[]).await.unwrap();
+            assert!(rows.is_empty(), "{backend:?}");
+            let rows = proposals::with_status(&mut read, &[], 10).await.unwrap();
+            assert!(rows.is_empty(), "{backend:?}");
+        }
+    }
 }
