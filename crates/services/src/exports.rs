@@ -214,18 +214,19 @@ impl CsvPage {
         for cell in cells {
             self.0
                 .write_field(domain::csv_cell::neutralise(cell).as_bytes())
-                .map_err(corrupt)?;
+                .map_err(csv_failed)?;
         }
-        self.0.write_record(None::<&[u8]>).map_err(corrupt)
+        self.0.write_record(None::<&[u8]>).map_err(csv_failed)
     }
 
     fn finish(self) -> Result<Vec<u8>> {
-        self.0.into_inner().map_err(|e| corrupt(e.into_error()))
+        self.0.into_inner().map_err(|e| csv_failed(e.into_error()))
     }
 }
 
-fn corrupt(e: impl std::fmt::Display) -> Error {
-    Error::Store(store::Error::Corrupt(e.to_string()))
+/// Writing CSV into memory failed: our failure, not bad stored data.
+fn csv_failed(e: impl std::fmt::Display) -> Error {
+    Error::Store(store::Error::Internal(format!("CSV: {e}")))
 }
 
 /// An amount in minor units as the imports read it.

@@ -112,7 +112,7 @@ impl Services {
             taken_on: now.date().to_string(),
             taken_by: actor.label.clone(),
             summary: serde_json::to_string(&summary)
-                .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?,
+                .map_err(|e| Error::Store(store::Error::Internal(e.to_string())))?,
             created_at: now,
         };
         let mut tx = self.db.write().await?;

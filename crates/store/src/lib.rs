@@ -46,8 +46,13 @@ pub enum Error {
     /// read. The caller's transaction must not commit.
     #[error("the {0} was changed by someone else meanwhile")]
     Changed(&'static str),
+    /// A stored value does not read back (a bad date, JSON or choice in a row).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// A failure of ours that is no stored data: a value that does not serialise, an
+    /// export that does not write, a background task that stopped.
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
@@ -423,9 +428,12 @@ impl Write {
         match (self.0).0 {
             Handle::Sqlite(tx) => tx.commit().await?,
             Handle::Postgres(tx) => tx.commit().await?,
-            // Only `Db::write` makes a `Write`, always around a transaction.
+            // Only `Db::write` makes a `Write`, always around a transaction; a caller that
+            // swapped a plain connection into one gets an error, not a silent no-op.
             Handle::SqliteSingle(_) | Handle::PostgresSingle(_) => {
-                unreachable!("a Write always holds a transaction")
+                return Err(Error::Internal(
+                    "a write handle without a transaction".into(),
+                ));
             }
         }
         Ok(())

@@ -135,7 +135,7 @@ impl Services {
         row.submitted_at = Some(now);
         row.conflict_verdict = verdict_key(check.verdict).into();
         row.conflict_findings = serde_json::to_string(&check.findings)
-            .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?;
+            .map_err(|e| Error::Store(store::Error::Internal(e.to_string())))?;
         if registration::auto_approves(
             policy,
             &partner.tier,

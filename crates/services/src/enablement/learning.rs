@@ -241,7 +241,7 @@ impl Services {
         }
         met.sort_by_key(|r| requirements.iter().position(|x| x == r));
         let text = serde_json::to_string(&met)
-            .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?;
+            .map_err(|e| Error::Store(store::Error::Internal(e.to_string())))?;
         store::certifications::set_requirements_done(
             &mut tx,
             enrollment.id,
