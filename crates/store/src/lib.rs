@@ -40,6 +40,8 @@ use std::time::Duration;
 pub enum Error {
     #[error("unsupported database URL '{0}': use sqlite://FILE or postgres://USER@HOST/DB")]
     UnsupportedUrl(String),
+    /// A unique key refused a row; it names the key's columns the same way on both
+    /// backends, `table.column` (`, `-separated when several), or else the constraint.
     #[error("a record with the same {0} already exists")]
     Duplicate(String),
     /// A conditional write matched no row: another writer changed the record since it was
@@ -64,10 +66,34 @@ impl Error {
         if let sqlx::Error::Database(db) = &err
             && db.is_unique_violation()
         {
-            return Error::Duplicate(db.constraint().unwrap_or("key").to_owned());
+            return Error::Duplicate(unique_key(db.as_ref()));
         }
         Error::Database(err)
     }
+}
+
+/// The columns of the unique key a statement violated, as `table.column, …`.
+fn unique_key(db: &dyn sqlx::error::DatabaseError) -> String {
+    // SQLite names no constraint, but its message lists the columns: "UNIQUE constraint
+    // failed: users.email".
+    if let Some(columns) = db.message().strip_prefix("UNIQUE constraint failed: ") {
+        return columns.to_owned();
+    }
+    // PostgreSQL names the table, and the columns in its detail: "Key (email)=(…) already
+    // exists." (never the value here: it may be personal data).
+    if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+        && let (Some(table), Some(detail)) = (pg.table(), pg.detail())
+        && let Some((columns, _)) = detail
+            .strip_prefix("Key (")
+            .and_then(|rest| rest.split_once(")=("))
+    {
+        return columns
+            .split(", ")
+            .map(|column| format!("{table}.{column}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    db.constraint().unwrap_or("key").to_owned()
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -497,6 +523,32 @@ mod tests {
             assert!(rows.is_empty(), "{backend:?}");
             let rows = proposals::with_status(&mut read, &[], 10).await.unwrap();
             assert!(rows.is_empty(), "{backend:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_unique_violation_names_its_columns_alike_on_both_backends() {
+        for backend in BACKENDS {
+            let test = TestDb::new(backend).await;
+            let mut write = test.db.write().await.unwrap();
+            let user = |id| users::NewUserRow {
+                id,
+                email: "ana@example.com",
+                name: "Ana",
+                role: domain::roles::Role::Admin,
+                partner_id: None,
+                password_hash: "x",
+            };
+            users::insert(&mut write, &user(uuid::Uuid::now_v7()), now())
+                .await
+                .unwrap();
+            let err = users::insert(&mut write, &user(uuid::Uuid::now_v7()), now())
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::Duplicate(key) if key == "users.email"),
+                "{backend:?}: {err:?}"
+            );
         }
     }
 }
