@@ -128,7 +128,6 @@ impl Services {
             .filter(|m| actor.sees_partner(m.partner_id))
             .ok_or(Error::NotFound)?;
         let data = store::attachments::data(&mut tx, id).await?;
-        tx.commit().await?;
         Ok((AttachmentView::from(&meta), data))
     }
 }

@@ -90,7 +90,6 @@ impl Services {
         let filter = query.to_filter()?;
         let mut tx = self.db.read().await?;
         let items = store::audit::list(&mut tx, &filter).await?;
-        tx.commit().await?;
         Ok(page(items, filter.limit))
     }
 
@@ -125,7 +124,7 @@ impl Services {
                 .map(|u| u.id)
                 .collect()
         };
-        tx.commit().await?;
+        drop(tx);
         if !actor.is_internal() {
             for event in &mut items {
                 // The before/after values may hold internal notes: a partner reads what

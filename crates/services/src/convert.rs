@@ -33,6 +33,11 @@ pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Store(store::Error::Corrupt(format!("{what}: {e}")))
 }
 
+/// A value of ours (`what`) that does not serialise for storing: no stored data is at fault.
+pub(crate) fn internal(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Store(store::Error::Internal(format!("{what}: {e}")))
+}
+
 /// The day a form names (`field`), or `today` when it names none.
 pub(crate) fn parse_day(
     v: &mut domain::Validation,
@@ -50,5 +55,27 @@ pub(crate) fn parse_day(
             v.add(field, e);
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_own_failures_are_not_reported_as_bad_stored_data() {
+        let err = internal("IPP answers", "key must be a string");
+        assert!(
+            matches!(&err, Error::Store(store::Error::Internal(m)) if m == "IPP answers: key must be a string")
+        );
+        assert_eq!(
+            err.to_string(),
+            "internal error: IPP answers: key must be a string"
+        );
+        let err = corrupt("closed_on", "bad month");
+        assert_eq!(
+            err.to_string(),
+            "stored data is invalid: closed_on: bad month"
+        );
     }
 }

@@ -134,7 +134,7 @@ impl CsvExport {
             Table::Deals { partner, after } => {
                 let rows = store::exports::deals_page(&mut tx, *partner, *after, PAGE_ROWS).await?;
                 learn_names(&mut tx, names, rows.iter().map(|r| r.partner_id)).await?;
-                tx.commit().await?;
+                drop(tx);
                 for row in &rows {
                     deal_row(out, row, &names[&row.partner_id])?;
                 }
@@ -145,7 +145,7 @@ impl CsvExport {
                 let rows =
                     store::exports::leads_page(&mut tx, *partner, *before, PAGE_ROWS).await?;
                 learn_names(&mut tx, names, rows.iter().map(|r| r.partner_id)).await?;
-                tx.commit().await?;
+                drop(tx);
                 for row in &rows {
                     lead_row(out, row, &names[&row.partner_id])?;
                 }
@@ -162,7 +162,7 @@ impl CsvExport {
                         store::exports::accounts_page(&mut tx, after.as_deref(), PAGE_ROWS).await?
                     }
                 };
-                tx.commit().await?;
+                drop(tx);
                 for row in &rows {
                     direct_row(out, row, *kind)?;
                 }
@@ -180,7 +180,7 @@ impl CsvExport {
 /// Adds the file names of the partners among `ids` not met before: the first website
 /// domain, so imports find them again (the id when a partner has none, or is gone).
 async fn learn_names(
-    tx: &mut store::Tx,
+    tx: &mut store::Read,
     names: &mut HashMap<Uuid, String>,
     ids: impl Iterator<Item = Uuid>,
 ) -> Result<()> {
@@ -214,18 +214,19 @@ impl CsvPage {
         for cell in cells {
             self.0
                 .write_field(domain::csv_cell::neutralise(cell).as_bytes())
-                .map_err(corrupt)?;
+                .map_err(csv_failed)?;
         }
-        self.0.write_record(None::<&[u8]>).map_err(corrupt)
+        self.0.write_record(None::<&[u8]>).map_err(csv_failed)
     }
 
     fn finish(self) -> Result<Vec<u8>> {
-        self.0.into_inner().map_err(|e| corrupt(e.into_error()))
+        self.0.into_inner().map_err(|e| csv_failed(e.into_error()))
     }
 }
 
-fn corrupt(e: impl std::fmt::Display) -> Error {
-    Error::Store(store::Error::Corrupt(e.to_string()))
+/// Writing CSV into memory failed: our failure, not bad stored data.
+fn csv_failed(e: impl std::fmt::Display) -> Error {
+    Error::Store(store::Error::Internal(format!("CSV: {e}")))
 }
 
 /// An amount in minor units as the imports read it.

@@ -27,7 +27,7 @@ impl ImportReport {
     /// The audit event of an import of `what` (e.g. "leads"), in its transaction.
     pub(crate) async fn record(
         &self,
-        tx: &mut store::Tx,
+        tx: &mut store::Write,
         actor: &Actor,
         at: time::OffsetDateTime,
         what: &str,
@@ -64,7 +64,7 @@ pub(crate) struct PartnerDirectory {
 
 impl PartnerDirectory {
     /// Every partner, archived ones included (so a row naming one says it is archived).
-    pub(crate) async fn load(tx: &mut store::Tx) -> Result<Self> {
+    pub(crate) async fn load(tx: &mut store::Read) -> Result<Self> {
         let partners = store::partners::list(
             tx,
             &store::partners::PartnerFilter {

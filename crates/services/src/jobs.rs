@@ -156,7 +156,6 @@ impl Services {
             .into_iter()
             .find(|j| j.dedup_key == key)
             .ok_or(Error::NotFound)?;
-        tx.commit().await?;
         Ok(job.into())
     }
 
@@ -165,7 +164,6 @@ impl Services {
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let jobs = store::jobs::recent(&mut tx, EVALUATE_TIERS, 20).await?;
-        tx.commit().await?;
         Ok(jobs.into_iter().map(JobView::from).collect())
     }
 }

@@ -46,7 +46,7 @@ use domain::FieldError;
 use domain::audit::AuditEvent;
 use domain::roles::Role;
 use serde::Serialize;
-use store::{Db, Tx};
+use store::{Db, Write};
 use time::Duration;
 use uuid::Uuid;
 
@@ -132,12 +132,26 @@ pub enum Error {
     Store(store::Error),
 }
 
+/// The unique keys a person can run into from a form, by the columns the store names
+/// ([`store::Error::Duplicate`]): the field to show the refusal at, and what to say. Services
+/// check these first; this answers the write that raced past the check.
+const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
+    // Worded as the partner-side check words it: a partner admin learns no more than that
+    // the address is not available.
+    (
+        "users.email",
+        "email",
+        "this address cannot be used for a new account",
+    ),
+];
+
 impl From<store::Error> for Error {
     fn from(err: store::Error) -> Self {
         match err {
-            store::Error::Duplicate(what) => {
-                Error::Conflict(format!("a record with the same {what} already exists"))
-            }
+            store::Error::Duplicate(key) => match UNIQUE_FIELDS.iter().find(|u| u.0 == key) {
+                Some((_, field, message)) => Error::field(field, *message),
+                None => Error::Conflict(format!("a record with the same {key} already exists")),
+            },
             store::Error::Changed(what) => Error::Conflict(format!(
                 "this {what} was changed by someone else meanwhile; reload it and try again"
             )),
@@ -271,7 +285,7 @@ pub(crate) fn audit_event(
 
 /// Writes the audit event of `change` inside the caller's transaction.
 pub(crate) async fn record(
-    tx: &mut Tx,
+    tx: &mut Write,
     actor: &Actor,
     at: time::OffsetDateTime,
     change: Change<'_>,
@@ -285,5 +299,31 @@ pub(crate) fn require(allowed: bool, what: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::Forbidden(what.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_known_unique_key_is_a_field_error_and_another_a_conflict() {
+        let err = Error::from(store::Error::Duplicate("users.email".into()));
+        match err {
+            Error::Invalid(errors) => {
+                assert_eq!(errors.len(), 1);
+                assert_eq!(errors[0].field, "email");
+                assert_eq!(
+                    errors[0].message,
+                    "this address cannot be used for a new account"
+                );
+            }
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        let err = Error::from(store::Error::Duplicate("leads.number".into()));
+        assert!(
+            matches!(&err, Error::Conflict(m) if m == "a record with the same leads.number already exists"),
+            "{err:?}"
+        );
     }
 }

@@ -22,7 +22,7 @@ pub(crate) enum Names {
 impl Names {
     /// What `reader` may see of the people of `partner_id`'s records.
     pub(crate) async fn load(
-        tx: &mut store::Tx,
+        tx: &mut store::Read,
         reader: &Actor,
         partner_id: Uuid,
     ) -> Result<Names> {

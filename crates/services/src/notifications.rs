@@ -11,7 +11,7 @@ use domain::roles::Role;
 
 /// Sends one notification to each of `users` (each once).
 pub(crate) async fn notify(
-    tx: &mut store::Tx,
+    tx: &mut store::Write,
     users: &[Uuid],
     notification: &NewNotification<'_>,
     at: OffsetDateTime,
@@ -27,7 +27,7 @@ pub(crate) async fn notify(
 }
 
 /// The enabled partner admins of a partner organisation.
-pub(crate) async fn partner_admins(tx: &mut store::Tx, partner_id: Uuid) -> Result<Vec<Uuid>> {
+pub(crate) async fn partner_admins(tx: &mut store::Read, partner_id: Uuid) -> Result<Vec<Uuid>> {
     Ok(
         store::users::active_with_role(tx, Role::PartnerAdmin, Some(partner_id))
             .await?
@@ -40,7 +40,7 @@ pub(crate) async fn partner_admins(tx: &mut store::Tx, partner_id: Uuid) -> Resu
 /// Everyone active in an internal `role`, and who looks after the partner (its owner, or
 /// every partner manager): who hears of leads, overdue leads and escalated conflicts.
 pub(crate) async fn role_and_partner_team(
-    tx: &mut store::Tx,
+    tx: &mut store::Read,
     role: Role,
     owner: Option<Uuid>,
 ) -> Result<Vec<Uuid>> {
@@ -55,7 +55,7 @@ pub(crate) async fn role_and_partner_team(
 
 /// The portal account of one of the partner's people, found by email.
 pub(crate) async fn person(
-    tx: &mut store::Tx,
+    tx: &mut store::Read,
     partner_id: Uuid,
     email: Option<&str>,
 ) -> Result<Option<Uuid>> {
@@ -70,7 +70,7 @@ pub(crate) async fn person(
 
 /// Who looks after a partner on our side: its owner, or every partner manager when it has
 /// none.
-pub(crate) async fn partner_team(tx: &mut store::Tx, owner: Option<Uuid>) -> Result<Vec<Uuid>> {
+pub(crate) async fn partner_team(tx: &mut store::Read, owner: Option<Uuid>) -> Result<Vec<Uuid>> {
     if let Some(owner) = owner
         && store::users::get(tx, owner)
             .await?
@@ -142,7 +142,7 @@ impl Services {
         };
         let mut tx = self.db.read().await?;
         let rows = store::notifications::list(&mut tx, user, query.unread, before, limit).await?;
-        tx.commit().await?;
+        drop(tx);
         let next_cursor = (rows.len() as i64 == limit)
             .then(|| rows.last().map(|n| n.id.to_string()))
             .flatten();
@@ -170,7 +170,6 @@ impl Services {
         };
         let mut tx = self.db.read().await?;
         let n = store::notifications::unread_count(&mut tx, user).await?;
-        tx.commit().await?;
         Ok(n)
     }
 

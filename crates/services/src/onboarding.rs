@@ -70,7 +70,7 @@ impl Services {
         let facts = store::facts::history(&mut tx, partner_id).await?;
         let deals = store::deals::counts(&mut tx, partner_id).await?;
         let names = crate::names::Names::load(&mut tx, actor, partner_id).await?;
-        tx.commit().await?;
+        drop(tx);
         let today = actor.today();
         let start = rows
             .iter()

@@ -63,7 +63,7 @@ impl Services {
                     (id, (p.display_name, tier, out))
                 })
                 .collect();
-        tx.commit().await?;
+        drop(tx);
         let deals = rows
             .iter()
             .map(|row| {
@@ -112,7 +112,7 @@ impl Services {
             taken_on: now.date().to_string(),
             taken_by: actor.label.clone(),
             summary: serde_json::to_string(&summary)
-                .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?,
+                .map_err(|e| Error::Store(store::Error::Internal(e.to_string())))?,
             created_at: now,
         };
         let mut tx = self.db.write().await?;
@@ -150,7 +150,7 @@ impl Services {
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let rows = store::deals::snapshots(&mut tx).await?;
-        tx.commit().await?;
+        drop(tx);
         rows.into_iter()
             .map(|row| {
                 Ok(SnapshotView {
@@ -168,7 +168,7 @@ impl Services {
 
 /// The partners `ids` name, each read once.
 async fn partners_by_id(
-    tx: &mut store::Tx,
+    tx: &mut store::Read,
     ids: impl Iterator<Item = Uuid>,
 ) -> Result<std::collections::HashMap<Uuid, domain::partners::Partner>> {
     let ids: Vec<Uuid> = ids

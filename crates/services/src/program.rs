@@ -161,7 +161,7 @@ impl Services {
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let rows = store::program::list(&mut tx).await?;
-        tx.commit().await?;
+        drop(tx);
         let mut versions = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
             let previous = rows
@@ -179,7 +179,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let counts = store::partners::tier_counts(&mut tx).await?;
-        tx.commit().await?;
+        drop(tx);
         Ok(program
             .tiers
             .iter()
@@ -217,7 +217,7 @@ impl Services {
                     .source
             }
         };
-        tx.commit().await?;
+        drop(tx);
         let program = Arc::new(program::parse(&source).0.ok_or_else(|| {
             Error::Store(store::Error::Corrupt(format!(
                 "program version {version} no longer parses"

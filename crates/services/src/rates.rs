@@ -42,7 +42,7 @@ pub struct RatesImportReport {
 }
 
 /// The rates into the program currency, as the conversion rule reads them.
-pub(crate) async fn rates_into(tx: &mut store::Tx, program: &Program) -> Result<Rates> {
+pub(crate) async fn rates_into(tx: &mut store::Read, program: &Program) -> Result<Rates> {
     let rows = store::rates::into(tx, &program.currency).await?;
     let rates = rows
         .into_iter()
@@ -98,7 +98,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let rows = store::rates::into(&mut tx, &program.currency).await?;
-        tx.commit().await?;
+        drop(tx);
         Ok(rows
             .into_iter()
             .map(|row| RateView {
@@ -138,7 +138,7 @@ impl Services {
         if !report.errors.is_empty() || dry_run {
             let mut tx = self.db.read().await?;
             let stored = store::rates::into(&mut tx, &program.currency).await?;
-            tx.commit().await?;
+            drop(tx);
             let known = |r: &Rate| {
                 stored.iter().any(|s| {
                     s.currency == r.currency && s.effective_on == r.effective_on.to_string()
@@ -205,7 +205,6 @@ impl Services {
         )
         .await?;
         let rates = rates_into(&mut tx, &program).await?;
-        tx.commit().await?;
         Ok(wins_in_program_currency(won, &rates)?.1)
     }
 }

@@ -9,7 +9,7 @@ use domain::program::scoring_3c4c::{self, Band, EvaluationFields, EvaluationInpu
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::convert::corrupt;
+use crate::convert::{corrupt, internal};
 use crate::{Actor, Change, Error, Result, Services, record};
 
 /// One IPP assessment with its computed fit.
@@ -110,7 +110,7 @@ impl Services {
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let rows = store::recruitment::ipp_for_partner(&mut tx, partner_id).await?;
-        tx.commit().await?;
+        drop(tx);
         rows.into_iter().map(IppAssessment::of).collect()
     }
 
@@ -133,8 +133,8 @@ impl Services {
         let row = store::recruitment::IppRow {
             id: Uuid::now_v7(),
             partner_id,
-            answers: serde_json::to_string(&answers).map_err(|e| corrupt("IPP answers", e))?,
-            result: serde_json::to_string(&result).map_err(|e| corrupt("IPP result", e))?,
+            answers: serde_json::to_string(&answers).map_err(|e| internal("IPP answers", e))?,
+            result: serde_json::to_string(&result).map_err(|e| internal("IPP result", e))?,
             score: result.score.to_string(),
             verdict: serde_json::to_value(result.verdict)
                 .ok()
@@ -250,7 +250,7 @@ impl Services {
         let rows =
             store::recruitment::evaluations_for_partner(&mut tx, partner_id, !actor.is_internal())
                 .await?;
-        tx.commit().await?;
+        drop(tx);
         rows.into_iter()
             .map(|row| {
                 let mut evaluation = to_evaluation(row)?;

@@ -6,7 +6,7 @@ use domain::Choice;
 use domain::permissions::Action;
 use domain::users::{Access, NewUserInput, User};
 use std::collections::HashMap;
-use store::Tx;
+use store::Read;
 use uuid::Uuid;
 
 /// An account in the list of users, with whether it lets its holder in.
@@ -18,7 +18,7 @@ pub struct UserEntry {
 }
 
 /// Loads an account the actor may manage; others' accounts are "not found".
-async fn managed_user(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<User> {
+async fn managed_user(tx: &mut Read, actor: &Actor, id: Uuid) -> Result<User> {
     actor.require(Action::ManageUsers)?;
     let user = store::users::get(tx, id).await?.ok_or(Error::NotFound)?;
     if actor.role.is_partner_side() && user.partner_id != actor.partner_id {
@@ -127,7 +127,7 @@ impl Services {
                 slot.insert(partner.and_then(|p| p.out_of_program()));
             }
         }
-        tx.commit().await?;
+        drop(tx);
         Ok(users
             .into_iter()
             .map(|user| {
@@ -145,7 +145,7 @@ impl Services {
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let users = store::users::list(&mut tx, None).await?;
-        tx.commit().await?;
+        drop(tx);
         Ok(users
             .into_iter()
             .filter(|u| Action::ManagePartners.allows(u.role) && u.disabled_at.is_none())
@@ -158,7 +158,6 @@ impl Services {
             .await?
             .ok_or(Error::NotFound)?;
         let user = managed_user(&mut tx, actor, user.id).await?;
-        tx.commit().await?;
         Ok(user)
     }
 
@@ -211,7 +210,7 @@ impl Services {
     pub async fn reset_password(&self, actor: &Actor, id: Uuid, password: &str) -> Result<User> {
         let mut tx = self.db.read().await?;
         managed_user(&mut tx, actor, id).await?;
-        tx.commit().await?;
+        drop(tx);
         domain::users::check_password(password).map_err(|m| Error::field("password", m))?;
         // Hashed before the write transaction: it holds the database's single writer.
         let hash = hash_password_blocking(password).await;
@@ -246,7 +245,6 @@ impl Services {
         let user = store::users::get(&mut tx, user_id)
             .await?
             .ok_or(Error::Unauthenticated)?;
-        tx.commit().await?;
         Ok(user)
     }
 
@@ -283,7 +281,6 @@ impl Services {
     pub async fn has_users(&self) -> Result<bool> {
         let mut tx = self.db.read().await?;
         let n = store::users::count(&mut tx).await?;
-        tx.commit().await?;
         Ok(n > 0)
     }
 }

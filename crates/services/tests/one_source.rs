@@ -109,7 +109,6 @@ async fn the_ipp_score_comes_from_the_assessment_and_every_figure_names_its_sour
         s.assess_ipp(&w.manager, a, &ipp("3", &[])).await.unwrap();
         let mut tx = s.db.read().await.unwrap();
         let typed = store::facts::history(&mut tx, a).await.unwrap();
-        tx.commit().await.unwrap();
         assert_eq!(typed.len(), 0, "the assessment is not copied into typed facts");
 
         // Typed after the assessment: revenue, certified people and an IPP score of 40.

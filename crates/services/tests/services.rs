@@ -2960,7 +2960,7 @@ async fn registrations_export_and_import_round_trip_all_or_nothing() {
 }
 
 /// The definitions of the registrations table's indexes, as `tx` sees them.
-async fn indexes_in(tx: &mut store::Tx) -> Vec<String> {
+async fn indexes_in(tx: &mut store::Read) -> Vec<String> {
     #[derive(sqlx::FromRow)]
     struct Index {
         definition: String,
@@ -2980,9 +2980,7 @@ async fn indexes_in(tx: &mut store::Tx) -> Vec<String> {
 /// The definitions of the registrations table's indexes, as committed.
 async fn registration_indexes(s: &Services) -> Vec<String> {
     let mut tx = s.db.read().await.unwrap();
-    let found = indexes_in(&mut tx).await;
-    tx.commit().await.unwrap();
-    found
+    indexes_in(&mut tx).await
 }
 
 #[tokio::test]
@@ -3031,7 +3029,6 @@ async fn a_big_registrations_file_loads_in_bulk_and_keeps_the_indexes() {
             n: i64,
         }
         let count: Count = tx.one(store::Sql::new("SELECT COUNT(*) AS n FROM deal_registrations")).await.unwrap();
-        tx.commit().await.unwrap();
         assert_eq!(count.n as usize, services::deal_import::BULK_LINES);
     })
     .await;

@@ -1,6 +1,6 @@
 //! Files attached as evidence, stored in the database.
 
-use crate::{Result, Sql, Tx, sql};
+use crate::{Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -21,7 +21,7 @@ struct Data {
     data: Vec<u8>,
 }
 
-pub async fn insert(tx: &mut Tx, meta: &AttachmentMeta, data: &[u8]) -> Result<()> {
+pub async fn insert(tx: &mut Write, meta: &AttachmentMeta, data: &[u8]) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO attachments (id, partner_id, filename, content_type, size_bytes, sha256, data, uploaded_by, \
          created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -39,7 +39,7 @@ pub async fn insert(tx: &mut Tx, meta: &AttachmentMeta, data: &[u8]) -> Result<(
     Ok(())
 }
 
-pub async fn meta(tx: &mut Tx, id: Uuid) -> Result<Option<AttachmentMeta>> {
+pub async fn meta(tx: &mut Read, id: Uuid) -> Result<Option<AttachmentMeta>> {
     let mut query = Sql::new(
         "SELECT id, partner_id, filename, content_type, size_bytes, sha256, uploaded_by, created_at \
          FROM attachments WHERE id = ",
@@ -48,7 +48,7 @@ pub async fn meta(tx: &mut Tx, id: Uuid) -> Result<Option<AttachmentMeta>> {
     tx.optional(query).await
 }
 
-pub async fn data(tx: &mut Tx, id: Uuid) -> Result<Vec<u8>> {
+pub async fn data(tx: &mut Read, id: Uuid) -> Result<Vec<u8>> {
     let mut query = Sql::new("SELECT data FROM attachments WHERE id = ");
     query.push_bind(id);
     Ok(tx.one::<Data>(query).await?.data)

@@ -1,6 +1,6 @@
 //! The audit log: one row per change, written in the same transaction as the change.
 
-use crate::{Result, Sql, Tx};
+use crate::{Read, Result, Sql, Write};
 use domain::audit::AuditEvent;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -39,12 +39,12 @@ impl From<AuditRow> for AuditEvent {
     }
 }
 
-pub async fn insert(tx: &mut Tx, event: &AuditEvent) -> Result<()> {
+pub async fn insert(tx: &mut Write, event: &AuditEvent) -> Result<()> {
     insert_many(tx, std::slice::from_ref(event)).await
 }
 
 /// Writes many events in a few statements (a batch of registrations, an import).
-pub async fn insert_many(tx: &mut Tx, events: &[AuditEvent]) -> Result<()> {
+pub async fn insert_many(tx: &mut Write, events: &[AuditEvent]) -> Result<()> {
     const COLUMNS: &str = "id, at, actor_id, actor_label, partner_id, entity_type, entity_id, action, summary, \
          before_json, after_json";
     for chunk in events.chunks(500) {
@@ -87,7 +87,7 @@ pub struct AuditFilter {
     pub only_kinds: Option<Vec<String>>,
 }
 
-pub async fn list(tx: &mut Tx, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
+pub async fn list(tx: &mut Read, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
     let mut query = Sql::new(
         "SELECT id, at, actor_id, actor_label, partner_id, entity_type, entity_id, action, summary, before_json, \
          after_json FROM audit_events WHERE 1 = 1",

@@ -1,7 +1,7 @@
 //! Server-side sessions, API tokens and the record of failed sign-ins.
 //! Secrets are never stored: only their SHA-256 hashes.
 
-use crate::{Result, Tx, sql};
+use crate::{Read, Result, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -13,7 +13,7 @@ pub struct SessionRow {
 }
 
 pub async fn insert_session(
-    tx: &mut Tx,
+    tx: &mut Write,
     token_hash: &str,
     user_id: Uuid,
     csrf_token: &str,
@@ -30,7 +30,7 @@ pub async fn insert_session(
     Ok(())
 }
 
-pub async fn get_session(tx: &mut Tx, token_hash: &str) -> Result<Option<SessionRow>> {
+pub async fn get_session(tx: &mut Read, token_hash: &str) -> Result<Option<SessionRow>> {
     tx.optional(sql!(
         "SELECT user_id, csrf_token, last_seen_at FROM sessions WHERE token_hash = $1",
         token_hash
@@ -38,7 +38,7 @@ pub async fn get_session(tx: &mut Tx, token_hash: &str) -> Result<Option<Session
     .await
 }
 
-pub async fn touch_session(tx: &mut Tx, token_hash: &str, at: OffsetDateTime) -> Result<()> {
+pub async fn touch_session(tx: &mut Write, token_hash: &str, at: OffsetDateTime) -> Result<()> {
     tx.execute(sql!(
         "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1",
         token_hash,
@@ -48,7 +48,7 @@ pub async fn touch_session(tx: &mut Tx, token_hash: &str, at: OffsetDateTime) ->
     Ok(())
 }
 
-pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> Result<()> {
+pub async fn delete_session(tx: &mut Write, token_hash: &str) -> Result<()> {
     tx.execute(sql!(
         "DELETE FROM sessions WHERE token_hash = $1",
         token_hash
@@ -58,13 +58,13 @@ pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> Result<()> {
 }
 
 /// Signs a user out everywhere (password reset, account disabled).
-pub async fn delete_user_sessions(tx: &mut Tx, user_id: Uuid) -> Result<()> {
+pub async fn delete_user_sessions(tx: &mut Write, user_id: Uuid) -> Result<()> {
     tx.execute(sql!("DELETE FROM sessions WHERE user_id = $1", user_id))
         .await?;
     Ok(())
 }
 
-pub async fn delete_idle_sessions(tx: &mut Tx, idle_since: OffsetDateTime) -> Result<u64> {
+pub async fn delete_idle_sessions(tx: &mut Write, idle_since: OffsetDateTime) -> Result<u64> {
     tx.execute(sql!(
         "DELETE FROM sessions WHERE last_seen_at < $1",
         idle_since
@@ -92,7 +92,7 @@ pub struct NewApiToken<'a> {
 }
 
 pub async fn insert_api_token(
-    tx: &mut Tx,
+    tx: &mut Write,
     token: &NewApiToken<'_>,
     at: OffsetDateTime,
 ) -> Result<()> {
@@ -112,19 +112,19 @@ pub async fn insert_api_token(
 const SELECT_TOKEN: &str =
     "SELECT id, user_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens";
 
-pub async fn api_token_by_hash(tx: &mut Tx, token_hash: &str) -> Result<Option<ApiTokenRow>> {
+pub async fn api_token_by_hash(tx: &mut Read, token_hash: &str) -> Result<Option<ApiTokenRow>> {
     let mut query = crate::Sql::new(SELECT_TOKEN);
     query.push(" WHERE token_hash = ").push_bind(token_hash);
     tx.optional(query).await
 }
 
-pub async fn api_token(tx: &mut Tx, id: Uuid) -> Result<Option<ApiTokenRow>> {
+pub async fn api_token(tx: &mut Read, id: Uuid) -> Result<Option<ApiTokenRow>> {
     let mut query = crate::Sql::new(SELECT_TOKEN);
     query.push(" WHERE id = ").push_bind(id);
     tx.optional(query).await
 }
 
-pub async fn api_tokens_of(tx: &mut Tx, user_id: Uuid) -> Result<Vec<ApiTokenRow>> {
+pub async fn api_tokens_of(tx: &mut Read, user_id: Uuid) -> Result<Vec<ApiTokenRow>> {
     let mut query = crate::Sql::new(SELECT_TOKEN);
     query
         .push(" WHERE user_id = ")
@@ -133,7 +133,7 @@ pub async fn api_tokens_of(tx: &mut Tx, user_id: Uuid) -> Result<Vec<ApiTokenRow
     tx.all(query).await
 }
 
-pub async fn touch_api_token(tx: &mut Tx, id: Uuid, at: OffsetDateTime) -> Result<()> {
+pub async fn touch_api_token(tx: &mut Write, id: Uuid, at: OffsetDateTime) -> Result<()> {
     tx.execute(sql!(
         "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",
         id,
@@ -144,7 +144,11 @@ pub async fn touch_api_token(tx: &mut Tx, id: Uuid, at: OffsetDateTime) -> Resul
 }
 
 /// Revokes every token of a user still in use (password changed or reset); how many.
-pub async fn revoke_user_api_tokens(tx: &mut Tx, user_id: Uuid, at: OffsetDateTime) -> Result<u64> {
+pub async fn revoke_user_api_tokens(
+    tx: &mut Write,
+    user_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<u64> {
     tx.execute(sql!(
         "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
         user_id,
@@ -154,7 +158,7 @@ pub async fn revoke_user_api_tokens(tx: &mut Tx, user_id: Uuid, at: OffsetDateTi
 }
 
 /// Revokes a token; [`crate::Error::Changed`] when it was revoked meanwhile.
-pub async fn revoke_api_token(tx: &mut Tx, id: Uuid, at: OffsetDateTime) -> Result<()> {
+pub async fn revoke_api_token(tx: &mut Write, id: Uuid, at: OffsetDateTime) -> Result<()> {
     let rows = tx
         .execute(sql!(
             "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
@@ -165,7 +169,7 @@ pub async fn revoke_api_token(tx: &mut Tx, id: Uuid, at: OffsetDateTime) -> Resu
     crate::changed_one(rows, "token")
 }
 
-pub async fn record_login_failure(tx: &mut Tx, key: &str, at: OffsetDateTime) -> Result<()> {
+pub async fn record_login_failure(tx: &mut Write, key: &str, at: OffsetDateTime) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO login_failures (throttle_key, failed_at) VALUES ($1, $2)",
         key,
@@ -178,7 +182,7 @@ pub async fn record_login_failure(tx: &mut Tx, key: &str, at: OffsetDateTime) ->
 /// When `key` failed since `since`, oldest first. The throttle stops recording long before
 /// this list grows: a few dozen rows at most.
 pub async fn login_failures_since(
-    tx: &mut Tx,
+    tx: &mut Read,
     key: &str,
     since: OffsetDateTime,
 ) -> Result<Vec<OffsetDateTime>> {
@@ -197,7 +201,7 @@ pub async fn login_failures_since(
 }
 
 /// Takes back one failure recorded ahead of a check that then succeeded.
-pub async fn delete_login_failure(tx: &mut Tx, key: &str, at: OffsetDateTime) -> Result<()> {
+pub async fn delete_login_failure(tx: &mut Write, key: &str, at: OffsetDateTime) -> Result<()> {
     tx.execute(sql!(
         "DELETE FROM login_failures WHERE throttle_key = $1 AND failed_at = $2",
         key,
@@ -207,7 +211,7 @@ pub async fn delete_login_failure(tx: &mut Tx, key: &str, at: OffsetDateTime) ->
     Ok(())
 }
 
-pub async fn clear_login_failures(tx: &mut Tx, key: &str) -> Result<()> {
+pub async fn clear_login_failures(tx: &mut Write, key: &str) -> Result<()> {
     tx.execute(sql!(
         "DELETE FROM login_failures WHERE throttle_key = $1",
         key
@@ -216,7 +220,7 @@ pub async fn clear_login_failures(tx: &mut Tx, key: &str) -> Result<()> {
     Ok(())
 }
 
-pub async fn delete_old_login_failures(tx: &mut Tx, before: OffsetDateTime) -> Result<u64> {
+pub async fn delete_old_login_failures(tx: &mut Write, before: OffsetDateTime) -> Result<u64> {
     tx.execute(sql!(
         "DELETE FROM login_failures WHERE failed_at < $1",
         before
@@ -226,7 +230,11 @@ pub async fn delete_old_login_failures(tx: &mut Tx, before: OffsetDateTime) -> R
 
 /// Ends every session and API token of a partner organisation's people at once (archived or
 /// exited: no more portal access).
-pub async fn end_partner_access(tx: &mut Tx, partner_id: Uuid, at: OffsetDateTime) -> Result<()> {
+pub async fn end_partner_access(
+    tx: &mut Write,
+    partner_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<()> {
     tx.execute(sql!(
         "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE partner_id = $1)",
         partner_id

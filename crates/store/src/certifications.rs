@@ -1,6 +1,6 @@
 //! Certifications people of partner organisations hold.
 
-use crate::{Result, Sql, Tx, sql};
+use crate::{Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -39,7 +39,7 @@ pub struct NewRecord<'a> {
 }
 
 /// Records a certification; returns false when the person already holds it from that date.
-pub async fn insert(tx: &mut Tx, record: &NewRecord<'_>, at: OffsetDateTime) -> Result<bool> {
+pub async fn insert(tx: &mut Write, record: &NewRecord<'_>, at: OffsetDateTime) -> Result<bool> {
     let written = tx
         .execute(sql!(
             "INSERT INTO certification_records (id, partner_id, contact_id, certification, earned_on, expires_on, score, \
@@ -65,7 +65,7 @@ const SELECT: &str = "SELECT r.id, r.partner_id, r.contact_id, c.name AS contact
      FROM certification_records r JOIN contacts c ON c.id = r.contact_id";
 
 /// A partner's records, by person then newest first.
-pub async fn for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<RecordRow>> {
+pub async fn for_partner(tx: &mut Read, partner_id: Uuid) -> Result<Vec<RecordRow>> {
     let mut query = Sql::new(SELECT);
     query
         .push(" WHERE r.partner_id = ")
@@ -75,13 +75,13 @@ pub async fn for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<RecordRow>
 }
 
 /// Every record (for program-wide tier evaluations), grouped by partner.
-pub async fn all(tx: &mut Tx) -> Result<Vec<RecordRow>> {
+pub async fn all(tx: &mut Read) -> Result<Vec<RecordRow>> {
     let mut query = Sql::new(SELECT);
     query.push(" ORDER BY r.partner_id, r.id");
     tx.all(query).await
 }
 
-pub async fn set_last_reminder(tx: &mut Tx, id: Uuid, days_before: i64) -> Result<()> {
+pub async fn set_last_reminder(tx: &mut Write, id: Uuid, days_before: i64) -> Result<()> {
     tx.execute(sql!(
         "UPDATE certification_records SET last_reminder = $2 WHERE id = $1",
         id,
@@ -92,7 +92,7 @@ pub async fn set_last_reminder(tx: &mut Tx, id: Uuid, days_before: i64) -> Resul
 }
 
 /// Retires every valid certification of the given catalog keys (a major release).
-pub async fn retire(tx: &mut Tx, certifications: &[String]) -> Result<u64> {
+pub async fn retire(tx: &mut Write, certifications: &[String]) -> Result<u64> {
     let mut query = Sql::new(
         "UPDATE certification_records SET retired = 1 WHERE retired = 0 AND certification IN (",
     );
@@ -127,7 +127,7 @@ const SELECT_ENROLLMENT: &str = "SELECT e.id, e.partner_id, e.contact_id, c.name
 
 /// Enrolls a person; returns false when they are already working towards it.
 pub async fn enroll(
-    tx: &mut Tx,
+    tx: &mut Write,
     partner_id: Uuid,
     contact_id: Uuid,
     certification: &str,
@@ -149,7 +149,10 @@ pub async fn enroll(
     Ok(written == 1)
 }
 
-pub async fn enrollments_for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<EnrollmentRow>> {
+pub async fn enrollments_for_partner(
+    tx: &mut Read,
+    partner_id: Uuid,
+) -> Result<Vec<EnrollmentRow>> {
     let mut query = Sql::new(SELECT_ENROLLMENT);
     query
         .push(" WHERE e.partner_id = ")
@@ -158,7 +161,7 @@ pub async fn enrollments_for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Ve
     tx.all(query).await
 }
 
-pub async fn enrollment(tx: &mut Tx, id: Uuid) -> Result<Option<EnrollmentRow>> {
+pub async fn enrollment(tx: &mut Read, id: Uuid) -> Result<Option<EnrollmentRow>> {
     let mut query = Sql::new(SELECT_ENROLLMENT);
     query.push(" WHERE e.id = ").push_bind(id);
     tx.optional(query).await
@@ -167,7 +170,7 @@ pub async fn enrollment(tx: &mut Tx, id: Uuid) -> Result<Option<EnrollmentRow>> 
 /// Records which requirements are met, provided they are still those read
 /// (`read_requirements_done`), else [`crate::Error::Changed`].
 pub async fn set_requirements_done(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     requirements_done: &str,
     at: OffsetDateTime,
@@ -187,7 +190,7 @@ pub async fn set_requirements_done(
 }
 
 /// Ends a person's enrollment in a certification they have now earned.
-pub async fn end_enrollment(tx: &mut Tx, contact_id: Uuid, certification: &str) -> Result<()> {
+pub async fn end_enrollment(tx: &mut Write, contact_id: Uuid, certification: &str) -> Result<()> {
     tx.execute(sql!(
         "DELETE FROM certification_enrollments WHERE contact_id = $1 AND certification = $2",
         contact_id,

@@ -1,6 +1,6 @@
 //! People at partner organisations.
 
-use crate::{Result, Tx, sql};
+use crate::{Read, Result, Write, sql};
 use domain::partners::{Contact, ContactFields};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -33,7 +33,7 @@ impl From<ContactRow> for Contact {
 const SELECT: &str = "SELECT id, partner_id, name, role, email, phone, archived_at FROM contacts";
 
 pub async fn insert(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     partner_id: Uuid,
     fields: &ContactFields,
@@ -55,7 +55,7 @@ pub async fn insert(
 }
 
 pub async fn update(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     fields: &ContactFields,
     at: OffsetDateTime,
@@ -74,7 +74,7 @@ pub async fn update(
 }
 
 pub async fn set_archived(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     archived_at: Option<OffsetDateTime>,
     at: OffsetDateTime,
@@ -89,14 +89,14 @@ pub async fn set_archived(
     Ok(())
 }
 
-pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<Contact>> {
+pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<Contact>> {
     let mut query = crate::Sql::new(SELECT);
     query.push(" WHERE id = ").push_bind(id);
     Ok(tx.optional::<ContactRow>(query).await?.map(Contact::from))
 }
 
 pub async fn list_for_partner(
-    tx: &mut Tx,
+    tx: &mut Read,
     partner_id: Uuid,
     include_archived: bool,
 ) -> Result<Vec<Contact>> {

@@ -1,7 +1,7 @@
 //! Deal registrations, their activities, the direct pipeline and customer accounts, and
 //! the conflict cases partner managers resolve.
 
-use crate::{Result, Sql, Tx, sql};
+use crate::{Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -88,7 +88,7 @@ const fn column_count(columns: &str) -> usize {
 
 /// The next value of a counter (registration numbers, change numbers). Taking it locks the
 /// counter's row until the transaction ends, so values commit in order.
-pub async fn next(tx: &mut Tx, counter: &str) -> Result<i64> {
+pub async fn next(tx: &mut Write, counter: &str) -> Result<i64> {
     #[derive(sqlx::FromRow)]
     struct Value {
         value: i64,
@@ -103,7 +103,7 @@ pub async fn next(tx: &mut Tx, counter: &str) -> Result<i64> {
 }
 
 /// Reserves `count` consecutive values of a counter; returns the first.
-pub async fn reserve(tx: &mut Tx, counter: &str, count: i64) -> Result<i64> {
+pub async fn reserve(tx: &mut Write, counter: &str, count: i64) -> Result<i64> {
     #[derive(sqlx::FromRow)]
     struct Value {
         value: i64,
@@ -121,7 +121,7 @@ pub async fn reserve(tx: &mut Tx, counter: &str, count: i64) -> Result<i64> {
 
 /// Reserves `count` registration numbers and as many change numbers, in one statement;
 /// returns the first of each.
-pub async fn reserve_numbers_and_changes(tx: &mut Tx, count: i64) -> Result<(i64, i64)> {
+pub async fn reserve_numbers_and_changes(tx: &mut Write, count: i64) -> Result<(i64, i64)> {
     #[derive(sqlx::FromRow)]
     struct Counter {
         name: String,
@@ -143,12 +143,12 @@ pub async fn reserve_numbers_and_changes(tx: &mut Tx, count: i64) -> Result<(i64
     Ok((first("deal_registration")?, first("conflict_change")?))
 }
 
-pub async fn insert(tx: &mut Tx, row: &DealRow) -> Result<()> {
+pub async fn insert(tx: &mut Write, row: &DealRow) -> Result<()> {
     insert_many(tx, std::slice::from_ref(row)).await
 }
 
 /// Inserts many registrations, [`ROWS_PER_INSERT`] per statement (imports, group commits).
-pub async fn insert_many(tx: &mut Tx, rows: &[DealRow]) -> Result<()> {
+pub async fn insert_many(tx: &mut Write, rows: &[DealRow]) -> Result<()> {
     let width = column_count(COLUMNS);
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut query = Sql::new(&format!(
@@ -213,7 +213,7 @@ pub async fn insert_many(tx: &mut Tx, rows: &[DealRow]) -> Result<()> {
 }
 
 /// Every registration number in use.
-pub async fn numbers(tx: &mut Tx) -> Result<Vec<i64>> {
+pub async fn numbers(tx: &mut Read) -> Result<Vec<i64>> {
     #[derive(sqlx::FromRow)]
     struct Number {
         number: i64,
@@ -228,7 +228,7 @@ pub async fn numbers(tx: &mut Tx) -> Result<Vec<i64>> {
 
 /// Writes every changeable column of a registration, provided it still carries the change
 /// number it was read with (every write takes a new one): otherwise [`crate::Error::Changed`].
-pub async fn update(tx: &mut Tx, row: &DealRow, read_change_no: i64) -> Result<()> {
+pub async fn update(tx: &mut Write, row: &DealRow, read_change_no: i64) -> Result<()> {
     let rows = tx.execute(sql!(
         "UPDATE deal_registrations SET status = $2, customer_name = $3, name_key = $4, website = $5, domain = $6, industry = $7, \
          region = $8, deal_size_minor = $9, currency = $10, expected_close = $11, use_case = $12, \
@@ -290,7 +290,7 @@ pub async fn update(tx: &mut Tx, row: &DealRow, read_change_no: i64) -> Result<(
     crate::changed_one(rows, "registration")
 }
 
-pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<DealRow>> {
+pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<DealRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(COLUMNS)
@@ -299,7 +299,7 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<DealRow>> {
     tx.optional(query).await
 }
 
-pub async fn get_by_number(tx: &mut Tx, number: i64) -> Result<Option<DealRow>> {
+pub async fn get_by_number(tx: &mut Read, number: i64) -> Result<Option<DealRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(COLUMNS)
@@ -309,7 +309,7 @@ pub async fn get_by_number(tx: &mut Tx, number: i64) -> Result<Option<DealRow>> 
 }
 
 /// A per-installation secret, created with `value` unless it exists already.
-pub async fn setting_or_create(tx: &mut Tx, name: &str, value: &str) -> Result<String> {
+pub async fn setting_or_create(tx: &mut Write, name: &str, value: &str) -> Result<String> {
     tx.execute(sql!(
         "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
         name,
@@ -340,7 +340,7 @@ pub struct DealFilter {
     pub limit: i64,
 }
 
-pub async fn list(tx: &mut Tx, filter: &DealFilter) -> Result<Vec<DealRow>> {
+pub async fn list(tx: &mut Read, filter: &DealFilter) -> Result<Vec<DealRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(COLUMNS)
@@ -396,7 +396,7 @@ pub struct PipelineRow {
 /// The registrations in `statuses` of a partner (or all), with only what the pipeline sums:
 /// a program of a million registrations reads a tenth of their bytes.
 pub async fn pipeline_rows(
-    tx: &mut Tx,
+    tx: &mut Read,
     partner_id: Option<Uuid>,
     statuses: &[&str],
 ) -> Result<Vec<PipelineRow>> {
@@ -434,7 +434,7 @@ pub struct ConflictRow {
 }
 
 /// Every registration, opportunity and account changed after `change_no` (all with 0).
-pub async fn conflict_changes(tx: &mut Tx, after: i64) -> Result<Vec<ConflictRow>> {
+pub async fn conflict_changes(tx: &mut Read, after: i64) -> Result<Vec<ConflictRow>> {
     // One statement: it runs inside every submission's write transaction.
     tx.all(sql!(
         "SELECT id, 'registration' AS kind, reference, customer_name AS name, website, \
@@ -466,7 +466,7 @@ pub struct ActivityRow {
     pub confirmed_by: Option<String>,
 }
 
-pub async fn insert_activity(tx: &mut Tx, row: &ActivityRow) -> Result<()> {
+pub async fn insert_activity(tx: &mut Write, row: &ActivityRow) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO deal_activities (id, deal_id, kind, joint, note, occurred_on, by_label, by_partner, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -485,7 +485,7 @@ pub async fn insert_activity(tx: &mut Tx, row: &ActivityRow) -> Result<()> {
 }
 
 /// A registration's activities, newest first.
-pub async fn activities(tx: &mut Tx, deal_id: Uuid) -> Result<Vec<ActivityRow>> {
+pub async fn activities(tx: &mut Read, deal_id: Uuid) -> Result<Vec<ActivityRow>> {
     tx.all(sql!(
         "SELECT id, deal_id, kind, joint, note, occurred_on, by_label, by_partner, created_at, \
          confirmed_by FROM deal_activities WHERE deal_id = $1 ORDER BY occurred_on DESC, id DESC",
@@ -496,7 +496,7 @@ pub async fn activities(tx: &mut Tx, deal_id: Uuid) -> Result<Vec<ActivityRow>> 
 
 /// An internal user confirms a partner's joint activity; [`crate::Error::Changed`] when it was
 /// confirmed already (or is not that deal's).
-pub async fn confirm_activity(tx: &mut Tx, deal_id: Uuid, id: Uuid, by: &str) -> Result<()> {
+pub async fn confirm_activity(tx: &mut Write, deal_id: Uuid, id: Uuid, by: &str) -> Result<()> {
     let rows = tx
         .execute(sql!(
             "UPDATE deal_activities SET confirmed_by = $3 \
@@ -511,7 +511,12 @@ pub async fn confirm_activity(tx: &mut Tx, deal_id: Uuid, id: Uuid, by: &str) ->
 
 /// Records who confirmed a won registration; a second confirmation is
 /// [`crate::Error::Changed`].
-pub async fn confirm_win(tx: &mut Tx, deal_id: Uuid, by: &str, at: OffsetDateTime) -> Result<()> {
+pub async fn confirm_win(
+    tx: &mut Write,
+    deal_id: Uuid,
+    by: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
     let rows = tx
         .execute(sql!(
             "INSERT INTO win_confirmations (deal_id, confirmed_by, confirmed_at) VALUES ($1, $2, $3) \
@@ -527,7 +532,7 @@ pub async fn confirm_win(tx: &mut Tx, deal_id: Uuid, by: &str, at: OffsetDateTim
 /// Confirms the wins of many registrations at once (a CRM import is our record of them);
 /// wins confirmed before stay as they were.
 pub async fn confirm_wins(
-    tx: &mut Tx,
+    tx: &mut Write,
     deal_ids: &[Uuid],
     by: &str,
     at: OffsetDateTime,
@@ -549,7 +554,7 @@ pub async fn confirm_wins(
 
 /// Which of these registrations have a confirmed win (one query).
 pub async fn confirmed_wins(
-    tx: &mut Tx,
+    tx: &mut Read,
     deal_ids: &[Uuid],
 ) -> Result<std::collections::HashSet<Uuid>> {
     if deal_ids.is_empty() {
@@ -570,7 +575,7 @@ pub async fn confirmed_wins(
 }
 
 /// Who confirmed a registration's win, if anyone has.
-pub async fn win_confirmation(tx: &mut Tx, deal_id: Uuid) -> Result<Option<WinConfirmation>> {
+pub async fn win_confirmation(tx: &mut Read, deal_id: Uuid) -> Result<Option<WinConfirmation>> {
     tx.optional(sql!(
         "SELECT confirmed_by, confirmed_at FROM win_confirmations WHERE deal_id = $1",
         deal_id
@@ -606,7 +611,7 @@ const CASE_COLUMNS: &str = "id, deal_id, status, outcome, note, investigating_at
 
 /// Records how a conflict case is worked, resolved or escalated — provided it still has the
 /// stage and escalation level it was read with, else [`crate::Error::Changed`].
-pub async fn update_case(tx: &mut Tx, row: &CaseRow, read: &CaseRow) -> Result<()> {
+pub async fn update_case(tx: &mut Write, row: &CaseRow, read: &CaseRow) -> Result<()> {
     let rows = tx
         .execute(sql!(
             "UPDATE conflict_cases SET status = $2, outcome = $3, note = $4, investigating_at = $5, \
@@ -629,7 +634,7 @@ pub async fn update_case(tx: &mut Tx, row: &CaseRow, read: &CaseRow) -> Result<(
 }
 
 /// Opens the registration's conflict case, or records how it is worked and resolved.
-pub async fn upsert_case(tx: &mut Tx, row: &CaseRow) -> Result<()> {
+pub async fn upsert_case(tx: &mut Write, row: &CaseRow) -> Result<()> {
     let mut query = Sql::new("INSERT INTO conflict_cases (");
     query.push(CASE_COLUMNS).push(
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
@@ -654,7 +659,7 @@ pub async fn upsert_case(tx: &mut Tx, row: &CaseRow) -> Result<()> {
     Ok(())
 }
 
-pub async fn case_for_deal(tx: &mut Tx, deal_id: Uuid) -> Result<Option<CaseRow>> {
+pub async fn case_for_deal(tx: &mut Read, deal_id: Uuid) -> Result<Option<CaseRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(CASE_COLUMNS)
@@ -664,7 +669,7 @@ pub async fn case_for_deal(tx: &mut Tx, deal_id: Uuid) -> Result<Option<CaseRow>
 }
 
 /// Every case not resolved yet, oldest first.
-pub async fn unresolved_cases(tx: &mut Tx) -> Result<Vec<CaseRow>> {
+pub async fn unresolved_cases(tx: &mut Read) -> Result<Vec<CaseRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(CASE_COLUMNS)
@@ -691,7 +696,7 @@ pub struct DirectRow {
 
 /// Adds or updates a direct opportunity by its reference; returns whether it was new.
 pub async fn upsert_opportunity(
-    tx: &mut Tx,
+    tx: &mut Write,
     row: &DirectRow,
     change_no: i64,
     at: OffsetDateTime,
@@ -756,7 +761,7 @@ struct IdOnly {
 
 /// Adds or updates a customer account by its account reference; returns whether it was new.
 pub async fn upsert_account(
-    tx: &mut Tx,
+    tx: &mut Write,
     row: &DirectRow,
     change_no: i64,
     at: OffsetDateTime,
@@ -817,7 +822,7 @@ pub struct WonRow {
 /// converts them to the program currency. With `logged_activity_only`, only deals with an
 /// activity logged on them count (the co-sell policy's "no credit without logged activity").
 pub async fn won(
-    tx: &mut Tx,
+    tx: &mut Read,
     partner_id: Option<Uuid>,
     logged_activity_only: bool,
 ) -> Result<Vec<WonRow>> {
@@ -850,7 +855,7 @@ pub struct DealCounts {
 }
 
 /// How many registrations a partner has submitted (anything but drafts) and won.
-pub async fn counts(tx: &mut Tx, partner_id: Uuid) -> Result<DealCounts> {
+pub async fn counts(tx: &mut Read, partner_id: Uuid) -> Result<DealCounts> {
     tx.one(sql!(
         "SELECT COUNT(*) AS registered, COALESCE(SUM(CASE WHEN status = 'won' THEN 1 ELSE 0 END), 0) AS won \
          FROM deal_registrations WHERE partner_id = $1 AND status <> 'draft'",
@@ -870,7 +875,7 @@ pub struct SnapshotRow {
     pub created_at: OffsetDateTime,
 }
 
-pub async fn insert_snapshot(tx: &mut Tx, row: &SnapshotRow) -> Result<()> {
+pub async fn insert_snapshot(tx: &mut Write, row: &SnapshotRow) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO forecast_snapshots (id, quarter, taken_on, taken_by, summary, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -886,7 +891,7 @@ pub async fn insert_snapshot(tx: &mut Tx, row: &SnapshotRow) -> Result<()> {
 }
 
 /// Snapshots, newest first.
-pub async fn snapshots(tx: &mut Tx) -> Result<Vec<SnapshotRow>> {
+pub async fn snapshots(tx: &mut Read) -> Result<Vec<SnapshotRow>> {
     tx.all(Sql::new(
         "SELECT id, quarter, taken_on, taken_by, summary, created_at FROM forecast_snapshots \
          ORDER BY taken_on DESC, created_at DESC",
@@ -925,7 +930,7 @@ const LEAD_COLUMNS: &str = "id, number, reference, partner_id, submitted_by, com
      estimated_value_minor, currency, status, accept_by, overdue_flagged, decided_at, decided_by, rejection_reason, \
      deal_id, counts_against_quota, created_at, updated_at";
 
-pub async fn insert_lead(tx: &mut Tx, row: &LeadRow) -> Result<()> {
+pub async fn insert_lead(tx: &mut Write, row: &LeadRow) -> Result<()> {
     let mut query = Sql::new("INSERT INTO leads (");
     query.push(LEAD_COLUMNS).push(
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
@@ -960,7 +965,7 @@ pub async fn insert_lead(tx: &mut Tx, row: &LeadRow) -> Result<()> {
 /// Writes a lead: its details (imports edit them), decision and flags — provided nobody
 /// wrote it since it was read (`read_updated_at`), else [`crate::Error::Changed`].
 pub async fn update_lead(
-    tx: &mut Tx,
+    tx: &mut Write,
     row: &LeadRow,
     read_updated_at: OffsetDateTime,
 ) -> Result<()> {
@@ -992,7 +997,7 @@ pub async fn update_lead(
     crate::changed_one(rows, "lead")
 }
 
-pub async fn lead(tx: &mut Tx, id: Uuid) -> Result<Option<LeadRow>> {
+pub async fn lead(tx: &mut Read, id: Uuid) -> Result<Option<LeadRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(LEAD_COLUMNS)
@@ -1003,7 +1008,7 @@ pub async fn lead(tx: &mut Tx, id: Uuid) -> Result<Option<LeadRow>> {
 
 /// Leads of one partner (or all), newest first, optionally only one status.
 pub async fn leads(
-    tx: &mut Tx,
+    tx: &mut Read,
     partner_id: Option<Uuid>,
     status: Option<&str>,
     limit: i64,

@@ -2,7 +2,7 @@
 //! query after the last row of the previous one, so an export of a million rows takes a
 //! pooled connection only while it reads a page, and only the columns it writes.
 
-use crate::{Result, Sql, Tx};
+use crate::{Read, Result, Sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -37,7 +37,7 @@ pub struct DealExportRow {
 
 /// Up to `limit` registrations of a partner (or all) numbered after `after`, by number.
 pub async fn deals_page(
-    tx: &mut Tx,
+    tx: &mut Read,
     partner_id: Option<Uuid>,
     after: Option<i64>,
     limit: i64,
@@ -80,7 +80,7 @@ pub struct LeadExportRow {
 
 /// Up to `limit` leads of a partner (or all) older than `before`, newest first.
 pub async fn leads_page(
-    tx: &mut Tx,
+    tx: &mut Read,
     partner_id: Option<Uuid>,
     before: Option<Uuid>,
     limit: i64,
@@ -116,7 +116,7 @@ pub struct DirectExportRow {
 
 /// Up to `limit` direct opportunities after reference `after`, by reference.
 pub async fn opportunities_page(
-    tx: &mut Tx,
+    tx: &mut Read,
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<DirectExportRow>> {
@@ -133,7 +133,7 @@ pub async fn opportunities_page(
 
 /// Up to `limit` customer accounts after account reference `after`, by account reference.
 pub async fn accounts_page(
-    tx: &mut Tx,
+    tx: &mut Read,
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<DirectExportRow>> {

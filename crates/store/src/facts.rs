@@ -1,7 +1,7 @@
 //! The facts the tier engine reads about each partner, one row per quarter (entered or
 //! imported until deals, certifications and QBRs supply them).
 
-use crate::{Result, Tx, sql};
+use crate::{Read, Result, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -32,7 +32,7 @@ const COLUMNS: &str = "quarter, sourced_revenue_minor, qbrs, co_marketing, certi
      advanced_certified_people, customer_references, executive_sponsor, ipp_score, certifications";
 
 /// A partner's quarters, oldest first.
-pub async fn history(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<QuarterRow>> {
+pub async fn history(tx: &mut Read, partner_id: Uuid) -> Result<Vec<QuarterRow>> {
     let mut query = sql!("SELECT ");
     query.push(COLUMNS);
     query.push(" FROM partner_quarter_facts WHERE partner_id = ");
@@ -43,7 +43,7 @@ pub async fn history(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<QuarterRow>> {
 
 /// Every partner's quarters from `from_quarter` on, grouped by partner and oldest first:
 /// what a program-wide evaluation reads in one pass.
-pub async fn all_since(tx: &mut Tx, from_quarter: &str) -> Result<Vec<PartnerQuarterRow>> {
+pub async fn all_since(tx: &mut Read, from_quarter: &str) -> Result<Vec<PartnerQuarterRow>> {
     let mut query = sql!("SELECT partner_id, ");
     query.push(COLUMNS);
     query.push(" FROM partner_quarter_facts WHERE quarter >= ");
@@ -53,7 +53,7 @@ pub async fn all_since(tx: &mut Tx, from_quarter: &str) -> Result<Vec<PartnerQua
 }
 
 pub async fn upsert(
-    tx: &mut Tx,
+    tx: &mut Write,
     partner_id: Uuid,
     row: &QuarterRow,
     at: OffsetDateTime,

@@ -2,7 +2,7 @@
 //! skips rows another server has locked; SQLite has a single writer. A claim whose lock expired
 //! (its server died) is taken over.
 
-use crate::{Backend, Result, Sql, Tx, sql};
+use crate::{Backend, Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -28,7 +28,7 @@ const COLUMNS: &str = "id, kind, dedup_key, status, run_after, attempts, started
 
 /// Queues a job unless one with the same `dedup_key` exists. Returns whether it was queued.
 pub async fn enqueue(
-    tx: &mut Tx,
+    tx: &mut Write,
     kind: &str,
     dedup_key: &str,
     run_after: OffsetDateTime,
@@ -52,7 +52,7 @@ pub async fn enqueue(
 
 /// Claims the next due job (or one whose claim expired) until `lock_until`.
 pub async fn claim(
-    tx: &mut Tx,
+    tx: &mut Write,
     now: OffsetDateTime,
     lock_until: OffsetDateTime,
 ) -> Result<Option<JobRow>> {
@@ -73,7 +73,7 @@ pub async fn claim(
     tx.optional(query).await
 }
 
-pub async fn finish(tx: &mut Tx, id: Uuid, result: &str, at: OffsetDateTime) -> Result<()> {
+pub async fn finish(tx: &mut Write, id: Uuid, result: &str, at: OffsetDateTime) -> Result<()> {
     tx.execute(sql!(
         "UPDATE jobs SET status = 'done', finished_at = $2, locked_until = NULL, result = $3, error = '' WHERE id = $1",
         id,
@@ -86,7 +86,7 @@ pub async fn finish(tx: &mut Tx, id: Uuid, result: &str, at: OffsetDateTime) -> 
 
 /// Records a failure: the job runs again at `retry_at`, or is given up when that is None.
 pub async fn fail(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     error: &str,
     retry_at: Option<OffsetDateTime>,
@@ -109,7 +109,7 @@ pub async fn fail(
     Ok(())
 }
 
-pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<JobRow>> {
+pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<JobRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(COLUMNS)
@@ -119,7 +119,7 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<JobRow>> {
 }
 
 /// The latest jobs of a kind, newest first.
-pub async fn recent(tx: &mut Tx, kind: &str, limit: i64) -> Result<Vec<JobRow>> {
+pub async fn recent(tx: &mut Read, kind: &str, limit: i64) -> Result<Vec<JobRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(COLUMNS)

@@ -1,6 +1,8 @@
 //! PartnerOS storage. One interface over SQLite and PostgreSQL: callers hand a [`Sql`]
-//! statement written in the subset both accept (`$1` placeholders) to a [`Tx`], and the
-//! store binds it for whichever backend is connected. No business rules live here.
+//! statement written in the subset both accept (`$1` placeholders) to a [`Read`] or a
+//! [`Write`], and the store binds it for whichever backend is connected. Reading functions
+//! take `&mut Read` (a `&mut Write` is one too); writing functions take `&mut Write`.
+//! No business rules live here.
 
 pub mod attachments;
 pub mod audit;
@@ -20,7 +22,7 @@ pub mod proposals;
 pub mod rates;
 pub mod recruitment;
 mod sql;
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
 
@@ -38,14 +40,21 @@ use std::time::Duration;
 pub enum Error {
     #[error("unsupported database URL '{0}': use sqlite://FILE or postgres://USER@HOST/DB")]
     UnsupportedUrl(String),
+    /// A unique key refused a row; it names the key's columns the same way on both
+    /// backends, `table.column` (`, `-separated when several), or else the constraint.
     #[error("a record with the same {0} already exists")]
     Duplicate(String),
     /// A conditional write matched no row: another writer changed the record since it was
     /// read. The caller's transaction must not commit.
     #[error("the {0} was changed by someone else meanwhile")]
     Changed(&'static str),
+    /// A stored value does not read back (a bad date, JSON or choice in a row).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// A failure of ours that is no stored data: a value that does not serialise, an
+    /// export that does not write, a background task that stopped.
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
@@ -57,10 +66,34 @@ impl Error {
         if let sqlx::Error::Database(db) = &err
             && db.is_unique_violation()
         {
-            return Error::Duplicate(db.constraint().unwrap_or("key").to_owned());
+            return Error::Duplicate(unique_key(db.as_ref()));
         }
         Error::Database(err)
     }
+}
+
+/// The columns of the unique key a statement violated, as `table.column, …`.
+fn unique_key(db: &dyn sqlx::error::DatabaseError) -> String {
+    // SQLite names no constraint, but its message lists the columns: "UNIQUE constraint
+    // failed: users.email".
+    if let Some(columns) = db.message().strip_prefix("UNIQUE constraint failed: ") {
+        return columns.to_owned();
+    }
+    // PostgreSQL names the table, and the columns in its detail: "Key (email)=(…) already
+    // exists." (never the value here: it may be personal data).
+    if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+        && let (Some(table), Some(detail)) = (pg.table(), pg.detail())
+        && let Some((columns, _)) = detail
+            .strip_prefix("Key (")
+            .and_then(|rest| rest.split_once(")=("))
+    {
+        return columns
+            .split(", ")
+            .map(|column| format!("{table}.{column}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    db.constraint().unwrap_or("key").to_owned()
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -157,28 +190,28 @@ impl Db {
 
     /// A transaction that will write. On SQLite it takes the write lock up front
     /// (`BEGIN IMMEDIATE`) so concurrent writers wait instead of failing mid-way.
-    pub async fn write(&self) -> Result<Tx> {
-        Ok(match self {
-            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+    pub async fn write(&self) -> Result<Write> {
+        Ok(Write(Read(match self {
+            Db::Sqlite { write, .. } => Handle::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Handle::Postgres(pool.begin().await?),
+        })))
     }
 
     /// A pooled connection for reading, without BEGIN/COMMIT round trips: each statement sees
     /// the data committed when it starts. Reads that must see one snapshot across several
     /// statements use [`Db::write`].
-    pub async fn read(&self) -> Result<Tx> {
-        Ok(match self {
-            Db::Sqlite { read, .. } => Tx::SqliteSingle(read.acquire().await?),
-            Db::Postgres(pool) => Tx::PostgresSingle(pool.acquire().await?),
-        })
+    pub async fn read(&self) -> Result<Read> {
+        Ok(Read(match self {
+            Db::Sqlite { read, .. } => Handle::SqliteSingle(read.acquire().await?),
+            Db::Postgres(pool) => Handle::PostgresSingle(pool.acquire().await?),
+        }))
     }
 
     /// Answers when the database accepts queries (for /readyz).
     pub async fn ping(&self) -> Result<()> {
-        let mut tx = self.read().await?;
-        tx.execute(Sql::new("SELECT 1")).await?;
-        tx.commit().await
+        let mut read = self.read().await?;
+        execute(read.conn(), Sql::new("SELECT 1")).await?;
+        Ok(())
     }
 
     pub async fn close(&self) {
@@ -192,13 +225,61 @@ impl Db {
     }
 }
 
-/// Where statements run: an open write transaction, or a plain pooled connection for reads. Dropped without `commit`, a
-/// transaction rolls back.
-pub enum Tx {
+/// Where reads run: a plain pooled connection ([`Db::read`]), or the view of a [`Write`]
+/// transaction through which that transaction reads (a `&mut Write` is a `&mut Read`). It
+/// has no `execute` and no `commit`: a write on a read handle does not compile.
+///
+/// ```compile_fail,E0599
+/// # async fn f(db: store::Db) -> store::Result<()> {
+/// let mut read = db.read().await?;
+/// read.execute(store::Sql::new("DELETE FROM sessions")).await?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// ```compile_fail,E0599
+/// # async fn f(db: store::Db) -> store::Result<()> {
+/// db.read().await?.commit().await?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// A write transaction reads through the same functions:
+///
+/// ```
+/// # async fn f(db: store::Db) -> store::Result<()> {
+/// async fn count(read: &mut store::Read) -> store::Result<(i64,)> {
+///     read.one(store::Sql::new("SELECT COUNT(*) FROM users")).await
+/// }
+/// let mut write = db.write().await?;
+/// count(&mut write).await?;
+/// write.commit().await
+/// # }
+/// ```
+pub struct Read(Handle);
+
+/// An open write transaction ([`Db::write`]): everything a [`Read`] does, plus
+/// [`Write::execute`] and [`Write::commit`]. Dropped without `commit`, it rolls back.
+pub struct Write(Read);
+
+enum Handle {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     Postgres(sqlx::Transaction<'static, Postgres>),
     SqliteSingle(sqlx::pool::PoolConnection<Sqlite>),
     PostgresSingle(sqlx::pool::PoolConnection<Postgres>),
+}
+
+impl std::ops::Deref for Write {
+    type Target = Read;
+    fn deref(&self) -> &Read {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Write {
+    fn deref_mut(&mut self) -> &mut Read {
+        &mut self.0
+    }
 }
 
 enum Conn<'a> {
@@ -223,20 +304,20 @@ macro_rules! bind_all {
     }};
 }
 
-impl Tx {
+impl Read {
     pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) | Tx::SqliteSingle(_) => Backend::Sqlite,
-            Tx::Postgres(_) | Tx::PostgresSingle(_) => Backend::Postgres,
+        match &self.0 {
+            Handle::Sqlite(_) | Handle::SqliteSingle(_) => Backend::Sqlite,
+            Handle::Postgres(_) | Handle::PostgresSingle(_) => Backend::Postgres,
         }
     }
 
     fn conn(&mut self) -> Conn<'_> {
-        match self {
-            Tx::Sqlite(tx) => Conn::Sqlite(tx),
-            Tx::SqliteSingle(conn) => Conn::Sqlite(conn),
-            Tx::Postgres(tx) => Conn::Postgres(tx),
-            Tx::PostgresSingle(conn) => Conn::Postgres(conn),
+        match &mut self.0 {
+            Handle::Sqlite(tx) => Conn::Sqlite(tx),
+            Handle::SqliteSingle(conn) => Conn::Sqlite(conn),
+            Handle::Postgres(tx) => Conn::Postgres(tx),
+            Handle::PostgresSingle(conn) => Conn::Postgres(conn),
         }
     }
 
@@ -290,21 +371,28 @@ impl Tx {
         };
         row.map_err(Error::from_sqlx)
     }
+}
 
+/// Runs a statement and returns the number of rows it changed.
+async fn execute(conn: Conn<'_>, sql: Sql) -> Result<u64> {
+    let (text, args) = sql.into_parts();
+    let done = match conn {
+        Conn::Sqlite(c) => bind_all!(sqlx::query::<Sqlite>(text), args)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()),
+        Conn::Postgres(c) => bind_all!(sqlx::query::<Postgres>(text), args)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()),
+    };
+    done.map_err(Error::from_sqlx)
+}
+
+impl Write {
     /// Runs a statement and returns the number of rows it changed.
     pub async fn execute(&mut self, sql: Sql) -> Result<u64> {
-        let (text, args) = sql.into_parts();
-        let done = match self.conn() {
-            Conn::Sqlite(c) => bind_all!(sqlx::query::<Sqlite>(text), args)
-                .execute(c)
-                .await
-                .map(|r| r.rows_affected()),
-            Conn::Postgres(c) => bind_all!(sqlx::query::<Postgres>(text), args)
-                .execute(c)
-                .await
-                .map(|r| r.rows_affected()),
-        };
-        done.map_err(Error::from_sqlx)
+        execute(self.0.conn(), sql).await
     }
 
     /// Gives this SQLite connection the large page cache of a bulk write, or (`false`) the
@@ -324,7 +412,7 @@ impl Tx {
     }
 
     /// Sets the secondary indexes of `table` aside for a bulk load and returns the statements
-    /// that build them again ([`Tx::build_indexes`], in the same transaction): rows are then
+    /// that build them again ([`Write::build_indexes`], in the same transaction): rows are then
     /// appended, and each index is built once from sorted keys instead of taking a million
     /// inserts at random places. SQLite only — readers keep their snapshot, and a rollback
     /// brings the indexes back. PostgreSQL keeps its indexes: dropping one would lock the
@@ -353,7 +441,7 @@ impl Tx {
         Ok(indexes.into_iter().map(|i| i.sql).collect())
     }
 
-    /// Builds the indexes [`Tx::set_indexes_aside`] dropped.
+    /// Builds the indexes [`Write::set_indexes_aside`] dropped.
     pub async fn build_indexes(&mut self, statements: Vec<String>) -> Result<()> {
         for statement in statements {
             self.execute(Sql::new(&statement)).await?;
@@ -361,12 +449,18 @@ impl Tx {
         Ok(())
     }
 
-    /// Commits a transaction; for a single-statement connection there is nothing to commit.
+    /// Commits the transaction.
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
-            Tx::SqliteSingle(_) | Tx::PostgresSingle(_) => {}
+        match (self.0).0 {
+            Handle::Sqlite(tx) => tx.commit().await?,
+            Handle::Postgres(tx) => tx.commit().await?,
+            // Only `Db::write` makes a `Write`, always around a transaction; a caller that
+            // swapped a plain connection into one gets an error, not a silent no-op.
+            Handle::SqliteSingle(_) | Handle::PostgresSingle(_) => {
+                return Err(Error::Internal(
+                    "a write handle without a transaction".into(),
+                ));
+            }
         }
         Ok(())
     }
@@ -397,4 +491,64 @@ fn json_list<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> Result
 /// Decodes an enum column stored by name.
 fn choice<T: domain::Choice>(column: &str, text: &str) -> Result<T> {
     T::parse(text).ok_or_else(|| Error::Corrupt(format!("{column}: unknown value '{text}'")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{BACKENDS, TestDb};
+
+    #[tokio::test]
+    async fn an_empty_in_list_matches_no_row_on_either_backend() {
+        for backend in BACKENDS {
+            let test = TestDb::new(backend).await;
+            let mut read = test.db.read().await.unwrap();
+            let ones = |values: Vec<i64>| {
+                let mut query =
+                    Sql::new("SELECT n FROM (SELECT CAST(1 AS BIGINT) AS n) AS t WHERE n IN ");
+                query.push_bind_list(values);
+                query
+            };
+            let found: Vec<(i64,)> = read.all(ones(vec![1, 2])).await.unwrap();
+            assert_eq!(found, [(1,)], "{backend:?}");
+            let found: Vec<(i64,)> = read.all(ones(Vec::new())).await.unwrap();
+            assert!(found.is_empty(), "{backend:?}");
+            // A uuid column takes the NULL of an empty list too (PostgreSQL types it).
+            let mut query = Sql::new("SELECT id FROM users WHERE id IN ");
+            query.push_bind_list(Vec::<uuid::Uuid>::new());
+            let found: Vec<(uuid::Uuid,)> = read.all(query).await.unwrap();
+            assert!(found.is_empty(), "{backend:?}");
+            // The two callers that do not check for an empty list themselves.
+            let rows = deals::pipeline_rows(&mut read, None, &[]).await.unwrap();
+            assert!(rows.is_empty(), "{backend:?}");
+            let rows = proposals::with_status(&mut read, &[], 10).await.unwrap();
+            assert!(rows.is_empty(), "{backend:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_unique_violation_names_its_columns_alike_on_both_backends() {
+        for backend in BACKENDS {
+            let test = TestDb::new(backend).await;
+            let mut write = test.db.write().await.unwrap();
+            let user = |id| users::NewUserRow {
+                id,
+                email: "ana@example.com",
+                name: "Ana",
+                role: domain::roles::Role::Admin,
+                partner_id: None,
+                password_hash: "x",
+            };
+            users::insert(&mut write, &user(uuid::Uuid::now_v7()), now())
+                .await
+                .unwrap();
+            let err = users::insert(&mut write, &user(uuid::Uuid::now_v7()), now())
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::Duplicate(key) if key == "users.email"),
+                "{backend:?}: {err:?}"
+            );
+        }
+    }
 }

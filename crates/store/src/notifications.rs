@@ -1,6 +1,6 @@
 //! Notifications: what the system tells one person, read or unread.
 
-use crate::{Result, Sql, Tx};
+use crate::{Read, Result, Sql, Write};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ pub struct NewNotification<'a> {
 
 /// Writes many notifications (recipient, what) in a few statements.
 pub async fn insert_many(
-    tx: &mut Tx,
+    tx: &mut Write,
     notifications: &[(Uuid, &NewNotification<'_>)],
     at: OffsetDateTime,
 ) -> Result<()> {
@@ -51,7 +51,7 @@ pub async fn insert_many(
 
 /// One person's notifications, newest first, after the cursor `before` (an id).
 pub async fn list(
-    tx: &mut Tx,
+    tx: &mut Read,
     user_id: Uuid,
     unread_only: bool,
     before: Option<Uuid>,
@@ -76,7 +76,7 @@ struct Count {
     n: i64,
 }
 
-pub async fn unread_count(tx: &mut Tx, user_id: Uuid) -> Result<i64> {
+pub async fn unread_count(tx: &mut Read, user_id: Uuid) -> Result<i64> {
     let mut query =
         Sql::new("SELECT COUNT(*) AS n FROM notifications WHERE read_at IS NULL AND user_id = ");
     query.push_bind(user_id);
@@ -85,7 +85,7 @@ pub async fn unread_count(tx: &mut Tx, user_id: Uuid) -> Result<i64> {
 
 /// Marks the given notifications (all of them when `ids` is None) of one person read.
 pub async fn mark_read(
-    tx: &mut Tx,
+    tx: &mut Write,
     user_id: Uuid,
     ids: Option<&[Uuid]>,
     at: OffsetDateTime,

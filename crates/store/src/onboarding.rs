@@ -1,6 +1,6 @@
 //! Onboarding checklists and health checks per partner.
 
-use crate::{Result, Sql, Tx, sql};
+use crate::{Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -26,7 +26,7 @@ const ITEM_COLUMNS: &str = "id, partner_id, key, phase, title, owner, due_on, ev
 
 /// Adds an item unless the partner's checklist has it already (re-entering onboarding keeps
 /// what was done).
-pub async fn insert_item(tx: &mut Tx, item: &ItemRow, at: OffsetDateTime) -> Result<()> {
+pub async fn insert_item(tx: &mut Write, item: &ItemRow, at: OffsetDateTime) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO onboarding_items (id, partner_id, key, phase, title, owner, due_on, evidence_kind, \
          completes_when, evidence, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10) \
@@ -46,7 +46,7 @@ pub async fn insert_item(tx: &mut Tx, item: &ItemRow, at: OffsetDateTime) -> Res
     Ok(())
 }
 
-pub async fn items(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<ItemRow>> {
+pub async fn items(tx: &mut Read, partner_id: Uuid) -> Result<Vec<ItemRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(ITEM_COLUMNS)
@@ -56,7 +56,7 @@ pub async fn items(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<ItemRow>> {
     tx.all(query).await
 }
 
-pub async fn item(tx: &mut Tx, id: Uuid) -> Result<Option<ItemRow>> {
+pub async fn item(tx: &mut Read, id: Uuid) -> Result<Option<ItemRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(ITEM_COLUMNS)
@@ -68,7 +68,7 @@ pub async fn item(tx: &mut Tx, id: Uuid) -> Result<Option<ItemRow>> {
 /// Ticks or unticks an item, provided it is still as it was read (`read_done_at`), else
 /// [`crate::Error::Changed`].
 pub async fn set_done(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     done: Option<(OffsetDateTime, &str)>,
     evidence: &str,
@@ -97,7 +97,7 @@ pub struct HealthCheckRow {
     pub created_at: OffsetDateTime,
 }
 
-pub async fn health_checks(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<HealthCheckRow>> {
+pub async fn health_checks(tx: &mut Read, partner_id: Uuid) -> Result<Vec<HealthCheckRow>> {
     let mut query = Sql::new(
         "SELECT day, status, note, recorded_by, created_at FROM onboarding_health_checks WHERE partner_id = ",
     );
@@ -107,7 +107,7 @@ pub async fn health_checks(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<HealthCh
 
 /// Records a health check; returns false when that day's check exists already.
 pub async fn insert_health_check(
-    tx: &mut Tx,
+    tx: &mut Write,
     partner_id: Uuid,
     day: i64,
     status: &str,

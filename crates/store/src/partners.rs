@@ -1,6 +1,6 @@
 //! Partner organisations.
 
-use crate::{Backend, Result, Sql, Tx, choice, json_list, sql};
+use crate::{Backend, Read, Result, Sql, Write, choice, json_list, sql};
 use domain::partners::{Partner, PartnerFields};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -72,7 +72,7 @@ fn search_text(fields: &PartnerFields) -> String {
 }
 
 pub async fn insert(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     fields: &PartnerFields,
     at: OffsetDateTime,
@@ -105,7 +105,7 @@ pub async fn insert(
 
 /// Stores every editable field (the stage changes only through [`set_stage`]).
 pub async fn update(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     fields: &PartnerFields,
     at: OffsetDateTime,
@@ -138,7 +138,7 @@ pub async fn update(
 /// Moves a partner from lifecycle stage `from` to `to`; [`crate::Error::Changed`] when it is
 /// no longer in `from`.
 pub async fn set_stage(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     from: domain::partners::LifecycleStage,
     to: domain::partners::LifecycleStage,
@@ -159,7 +159,7 @@ pub async fn set_stage(
 /// Moves a partner from tier `from` to `to`; [`crate::Error::Changed`] when it no longer
 /// holds `from`.
 pub async fn set_tier(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     from: &str,
     to: &str,
@@ -180,7 +180,7 @@ pub async fn set_tier(
 /// Archives or restores a partner, provided it is still as read (`read_archived_at`), else
 /// [`crate::Error::Changed`].
 pub async fn set_archived(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     read_archived_at: Option<OffsetDateTime>,
     archived_at: Option<OffsetDateTime>,
@@ -199,7 +199,7 @@ pub async fn set_archived(
     crate::changed_one(rows, "partner")
 }
 
-pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<Partner>> {
+pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<Partner>> {
     let mut query = Sql::new(SELECT);
     query.push(" WHERE p.id = ").push_bind(id);
     tx.optional::<PartnerRow>(query)
@@ -209,7 +209,7 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<Partner>> {
 }
 
 /// The partners with these ids (those that exist), a thousand per query.
-pub async fn get_many(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<Partner>> {
+pub async fn get_many(tx: &mut Read, ids: &[Uuid]) -> Result<Vec<Partner>> {
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(1_000) {
         let mut query = Sql::new(SELECT);
@@ -268,7 +268,7 @@ fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-pub async fn list(tx: &mut Tx, filter: &PartnerFilter) -> Result<Vec<Partner>> {
+pub async fn list(tx: &mut Read, filter: &PartnerFilter) -> Result<Vec<Partner>> {
     let mut query = Sql::new(SELECT);
     query.push(" WHERE 1 = 1");
     if !filter.include_archived {
@@ -372,7 +372,7 @@ pub fn after(partner: &Partner, sort: PartnerSort) -> PartnerAfter {
     }
 }
 
-pub async fn count(tx: &mut Tx) -> Result<i64> {
+pub async fn count(tx: &mut Read) -> Result<i64> {
     #[derive(sqlx::FromRow)]
     struct Count {
         n: i64,
@@ -384,7 +384,7 @@ pub async fn count(tx: &mut Tx) -> Result<i64> {
 }
 
 /// How many active (not archived) partners sit in each tier, by tier key.
-pub async fn tier_counts(tx: &mut Tx) -> Result<Vec<(String, i64)>> {
+pub async fn tier_counts(tx: &mut Read) -> Result<Vec<(String, i64)>> {
     #[derive(sqlx::FromRow)]
     struct TierCount {
         tier: String,

@@ -2,11 +2,11 @@
 
 use uuid::Uuid;
 
-use crate::{Result, Tx, sql};
+use crate::{Result, Write, sql};
 
 /// Counts one more conflict preview of a partner in `hour` and returns the hour's count so
 /// far. The first preview of an hour deletes the partner's earlier hours.
-pub async fn count(tx: &mut Tx, partner_id: Uuid, hour: i64) -> Result<i64> {
+pub async fn count(tx: &mut Write, partner_id: Uuid, hour: i64) -> Result<i64> {
     #[derive(sqlx::FromRow)]
     struct Count {
         previews: i64,

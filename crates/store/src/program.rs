@@ -1,6 +1,6 @@
 //! Stored versions of the partner program definition.
 
-use crate::{Result, Sql, Tx, sql};
+use crate::{Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ pub struct ProgramVersionRow {
 
 const SELECT: &str = "SELECT id, version, source, note, author_id, author_label, created_at, effective_from FROM program_versions";
 
-pub async fn insert(tx: &mut Tx, row: &ProgramVersionRow) -> Result<()> {
+pub async fn insert(tx: &mut Write, row: &ProgramVersionRow) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO program_versions (id, version, source, note, author_id, author_label, created_at, effective_from) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -35,7 +35,7 @@ pub async fn insert(tx: &mut Tx, row: &ProgramVersionRow) -> Result<()> {
     Ok(())
 }
 
-pub async fn latest_version_number(tx: &mut Tx) -> Result<i64> {
+pub async fn latest_version_number(tx: &mut Read) -> Result<i64> {
     #[derive(sqlx::FromRow)]
     struct Max {
         n: Option<i64>,
@@ -48,7 +48,7 @@ pub async fn latest_version_number(tx: &mut Tx) -> Result<i64> {
 }
 
 /// The version in force at `at`: the highest version already effective.
-pub async fn in_force(tx: &mut Tx, at: OffsetDateTime) -> Result<Option<ProgramVersionRow>> {
+pub async fn in_force(tx: &mut Read, at: OffsetDateTime) -> Result<Option<ProgramVersionRow>> {
     let mut query = Sql::new(SELECT);
     query
         .push(" WHERE effective_from <= ")
@@ -58,7 +58,7 @@ pub async fn in_force(tx: &mut Tx, at: OffsetDateTime) -> Result<Option<ProgramV
 }
 
 /// The number of the version in force at `at` (0 when none: the shipped default).
-pub async fn in_force_version(tx: &mut Tx, at: OffsetDateTime) -> Result<i64> {
+pub async fn in_force_version(tx: &mut Read, at: OffsetDateTime) -> Result<i64> {
     #[derive(sqlx::FromRow)]
     struct Version {
         version: i64,
@@ -71,14 +71,14 @@ pub async fn in_force_version(tx: &mut Tx, at: OffsetDateTime) -> Result<i64> {
         .map_or(0, |v| v.version))
 }
 
-pub async fn get(tx: &mut Tx, version: i64) -> Result<Option<ProgramVersionRow>> {
+pub async fn get(tx: &mut Read, version: i64) -> Result<Option<ProgramVersionRow>> {
     let mut query = Sql::new(SELECT);
     query.push(" WHERE version = ").push_bind(version);
     tx.optional(query).await
 }
 
 /// Every version, newest first.
-pub async fn list(tx: &mut Tx) -> Result<Vec<ProgramVersionRow>> {
+pub async fn list(tx: &mut Read) -> Result<Vec<ProgramVersionRow>> {
     tx.all(Sql::new(&format!("{SELECT} ORDER BY version DESC")))
         .await
 }

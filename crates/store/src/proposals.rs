@@ -1,6 +1,6 @@
 //! Tier proposals: upgrades and downgrades raised by the evaluation job, and managers' decisions.
 
-use crate::{Result, Sql, Tx, sql};
+use crate::{Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -41,7 +41,7 @@ const SELECT: &str = "SELECT t.id, t.partner_id, t.kind, t.status, t.from_tier, 
      t.decided_at, t.decision_note, t.created_at, t.updated_at, p.display_name AS partner_name \
      FROM tier_proposals t JOIN partners p ON p.id = t.partner_id";
 
-pub async fn insert(tx: &mut Tx, row: &ProposalRow) -> Result<()> {
+pub async fn insert(tx: &mut Write, row: &ProposalRow) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO tier_proposals (id, partner_id, kind, status, from_tier, to_tier, final_tier, period, reason, \
          program_version, notice_until, remediation_until, decided_by, decided_by_label, decided_at, decision_note, \
@@ -71,7 +71,7 @@ pub async fn insert(tx: &mut Tx, row: &ProposalRow) -> Result<()> {
 
 /// Writes a proposal's changeable parts (status, target, reason, decision), provided it still
 /// has the status it was read with (`read_status`), else [`crate::Error::Changed`].
-pub async fn update(tx: &mut Tx, row: &ProposalRow, read_status: &str) -> Result<()> {
+pub async fn update(tx: &mut Write, row: &ProposalRow, read_status: &str) -> Result<()> {
     let rows = tx.execute(sql!(
         "UPDATE tier_proposals SET status = $2, to_tier = $3, final_tier = $4, reason = $5, decided_by = $6, \
          decided_by_label = $7, decided_at = $8, decision_note = $9, updated_at = $10 \
@@ -92,14 +92,14 @@ pub async fn update(tx: &mut Tx, row: &ProposalRow, read_status: &str) -> Result
     crate::changed_one(rows, "tier proposal")
 }
 
-pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<ProposalWithPartner>> {
+pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<ProposalWithPartner>> {
     let mut query = Sql::new(SELECT);
     query.push(" WHERE t.id = ").push_bind(id);
     tx.optional(query).await
 }
 
 /// One partner's proposals, newest first.
-pub async fn for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<ProposalWithPartner>> {
+pub async fn for_partner(tx: &mut Read, partner_id: Uuid) -> Result<Vec<ProposalWithPartner>> {
     let mut query = Sql::new(SELECT);
     query
         .push(" WHERE t.partner_id = ")
@@ -110,7 +110,7 @@ pub async fn for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<ProposalWi
 
 /// Proposals in the given statuses, oldest first (the queue), at most `limit`.
 pub async fn with_status(
-    tx: &mut Tx,
+    tx: &mut Read,
     statuses: &[&str],
     limit: i64,
 ) -> Result<Vec<ProposalWithPartner>> {
@@ -124,7 +124,7 @@ pub async fn with_status(
 }
 
 /// Decided proposals, newest decision first.
-pub async fn recently_decided(tx: &mut Tx, limit: i64) -> Result<Vec<ProposalWithPartner>> {
+pub async fn recently_decided(tx: &mut Read, limit: i64) -> Result<Vec<ProposalWithPartner>> {
     let mut query = Sql::new(SELECT);
     query
         .push(" WHERE t.status NOT IN ('notice', 'open') ORDER BY t.updated_at DESC, t.id DESC LIMIT ")
@@ -133,7 +133,7 @@ pub async fn recently_decided(tx: &mut Tx, limit: i64) -> Result<Vec<ProposalWit
 }
 
 /// Every proposal in play or raised in `period`: what the evaluation job needs to know.
-pub async fn in_play_or_raised_in(tx: &mut Tx, period: &str) -> Result<Vec<ProposalRow>> {
+pub async fn in_play_or_raised_in(tx: &mut Read, period: &str) -> Result<Vec<ProposalRow>> {
     let mut query = Sql::new(
         "SELECT id, partner_id, kind, status, from_tier, to_tier, final_tier, period, reason, program_version, \
          notice_until, remediation_until, decided_by, decided_by_label, decided_at, decision_note, created_at, \

@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use crate::{Result, Tx, sql};
+use crate::{Read, Result, Write, sql};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RateRow {
@@ -17,7 +17,7 @@ pub struct RateRow {
 }
 
 /// The rates into `to_currency`, by currency and date (newest first).
-pub async fn into(tx: &mut Tx, to_currency: &str) -> Result<Vec<RateRow>> {
+pub async fn into(tx: &mut Read, to_currency: &str) -> Result<Vec<RateRow>> {
     tx.all(sql!(
         "SELECT currency, to_currency, effective_on, rate, imported_by, imported_at \
          FROM exchange_rates WHERE to_currency = $1 ORDER BY currency, effective_on DESC",
@@ -28,7 +28,7 @@ pub async fn into(tx: &mut Tx, to_currency: &str) -> Result<Vec<RateRow>> {
 
 /// Stores a rate; one already stored for the same currencies and day is replaced. True when
 /// it is new.
-pub async fn upsert(tx: &mut Tx, row: &RateRow) -> Result<bool> {
+pub async fn upsert(tx: &mut Write, row: &RateRow) -> Result<bool> {
     #[derive(sqlx::FromRow)]
     struct Found {
         found: i64,

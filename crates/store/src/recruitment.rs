@@ -1,6 +1,6 @@
 //! Ideal Partner Profile assessments and 3C/4C evaluations: append-only history per partner.
 
-use crate::{Result, Sql, Tx, sql};
+use crate::{Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -24,7 +24,7 @@ pub struct IppRow {
     pub red_flag_overridden_by: String,
 }
 
-pub async fn insert_ipp(tx: &mut Tx, row: &IppRow) -> Result<()> {
+pub async fn insert_ipp(tx: &mut Write, row: &IppRow) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO ipp_assessments (id, partner_id, answers, result, score, verdict, notes, program_version, \
          created_by_label, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -47,7 +47,7 @@ const SELECT_IPP: &str = "SELECT id, partner_id, answers, result, score, verdict
      created_by_label, created_at, red_flag_override, red_flag_overridden_by FROM ipp_assessments";
 
 /// A partner's assessments, newest first.
-pub async fn ipp_for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<IppRow>> {
+pub async fn ipp_for_partner(tx: &mut Read, partner_id: Uuid) -> Result<Vec<IppRow>> {
     let mut query = Sql::new(SELECT_IPP);
     query
         .push(" WHERE partner_id = ")
@@ -56,14 +56,14 @@ pub async fn ipp_for_partner(tx: &mut Tx, partner_id: Uuid) -> Result<Vec<IppRow
     tx.all(query).await
 }
 
-pub async fn ipp_by_id(tx: &mut Tx, id: Uuid) -> Result<Option<IppRow>> {
+pub async fn ipp_by_id(tx: &mut Read, id: Uuid) -> Result<Option<IppRow>> {
     let mut query = Sql::new(SELECT_IPP);
     query.push(" WHERE id = ").push_bind(id);
     tx.optional(query).await
 }
 
 /// Every assessment (for program-wide tier evaluations), grouped by partner, newest first.
-pub async fn all_ipp(tx: &mut Tx) -> Result<Vec<IppRow>> {
+pub async fn all_ipp(tx: &mut Read) -> Result<Vec<IppRow>> {
     let mut query = Sql::new(SELECT_IPP);
     query.push(" ORDER BY partner_id, created_at DESC, id DESC");
     tx.all(query).await
@@ -71,7 +71,7 @@ pub async fn all_ipp(tx: &mut Tx) -> Result<Vec<IppRow>> {
 
 /// Overrides an assessment's red flags with a reason, once: [`crate::Error::Changed`] when it
 /// already was.
-pub async fn override_red_flag(tx: &mut Tx, id: Uuid, reason: &str, by: &str) -> Result<()> {
+pub async fn override_red_flag(tx: &mut Write, id: Uuid, reason: &str, by: &str) -> Result<()> {
     let rows = tx
         .execute(sql!(
             "UPDATE ipp_assessments SET red_flag_override = $2, red_flag_overridden_by = $3 \
@@ -111,7 +111,7 @@ const EVALUATION_COLUMNS: &str = "id, partner_id, capacity, capability, commitme
      capability_notes, commitment_notes, customers_notes, summary, action_plan, score, band, shared, program_version, \
      created_by_label, created_at";
 
-pub async fn insert_evaluation(tx: &mut Tx, row: &Evaluation3c4cRow) -> Result<()> {
+pub async fn insert_evaluation(tx: &mut Write, row: &Evaluation3c4cRow) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO evaluations_3c4c (id, partner_id, capacity, capability, commitment, customers, capacity_notes, \
          capability_notes, commitment_notes, customers_notes, summary, action_plan, score, band, shared, program_version, \
@@ -141,7 +141,7 @@ pub async fn insert_evaluation(tx: &mut Tx, row: &Evaluation3c4cRow) -> Result<(
 
 /// A partner's evaluations, newest first; only the shared ones when `shared_only`.
 pub async fn evaluations_for_partner(
-    tx: &mut Tx,
+    tx: &mut Read,
     partner_id: Uuid,
     shared_only: bool,
 ) -> Result<Vec<Evaluation3c4cRow>> {
@@ -157,7 +157,7 @@ pub async fn evaluations_for_partner(
     tx.all(query).await
 }
 
-pub async fn get_evaluation(tx: &mut Tx, id: Uuid) -> Result<Option<Evaluation3c4cRow>> {
+pub async fn get_evaluation(tx: &mut Read, id: Uuid) -> Result<Option<Evaluation3c4cRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(EVALUATION_COLUMNS)
@@ -168,7 +168,7 @@ pub async fn get_evaluation(tx: &mut Tx, id: Uuid) -> Result<Option<Evaluation3c
 
 /// Shares an evaluation with the partner or withdraws it; [`crate::Error::Changed`] when
 /// someone else did so first.
-pub async fn set_shared(tx: &mut Tx, id: Uuid, shared: bool) -> Result<()> {
+pub async fn set_shared(tx: &mut Write, id: Uuid, shared: bool) -> Result<()> {
     let rows = tx
         .execute(sql!(
             "UPDATE evaluations_3c4c SET shared = $2 WHERE id = $1 AND shared <> $2",

@@ -81,17 +81,24 @@ impl Sql {
         self
     }
 
-    /// Appends `(…)` with a bound placeholder for each value: the list of an `IN`.
+    /// Appends `(…)` with a bound placeholder for each value: the list of an `IN`. An empty
+    /// list becomes `(NULL)`, which no value is `IN` (`IN ()` is a syntax error on
+    /// PostgreSQL); it is no list for a `NOT IN`, which `(NULL)` never satisfies either.
     pub fn push_bind_list<T: Into<Arg>>(
         &mut self,
         values: impl IntoIterator<Item = T>,
     ) -> &mut Self {
         self.text.push('(');
-        for (i, value) in values.into_iter().enumerate() {
-            if i > 0 {
+        let mut empty = true;
+        for value in values {
+            if !empty {
                 self.text.push_str(", ");
             }
             self.push_bind(value);
+            empty = false;
+        }
+        if empty {
+            self.text.push_str("NULL");
         }
         self.text.push(')');
         self
@@ -162,5 +169,20 @@ mod tests {
             "SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3"
         );
         assert_eq!(sql.args.len(), 3);
+    }
+
+    #[test]
+    fn bind_lists_number_their_placeholders_and_an_empty_one_matches_nothing() {
+        let mut sql = Sql::new("SELECT * FROM t WHERE a = $1 AND b IN ").arg("x");
+        sql.push_bind_list(["y", "z"]);
+        assert_eq!(sql.text, "SELECT * FROM t WHERE a = $1 AND b IN ($2, $3)");
+        assert_eq!(sql.args.len(), 3);
+
+        let mut sql = Sql::new("SELECT * FROM t WHERE b IN ");
+        sql.push_bind_list(Vec::<i64>::new())
+            .push(" AND c = ")
+            .push_bind(1_i64);
+        assert_eq!(sql.text, "SELECT * FROM t WHERE b IN (NULL) AND c = $1");
+        assert_eq!(sql.args.len(), 1);
     }
 }

@@ -1,6 +1,6 @@
 //! Accounts.
 
-use crate::{Result, Sql, Tx, choice, sql};
+use crate::{Read, Result, Sql, Write, choice, sql};
 use domain::users::User;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -41,7 +41,7 @@ pub struct NewUserRow<'a> {
     pub password_hash: &'a str,
 }
 
-pub async fn insert(tx: &mut Tx, user: &NewUserRow<'_>, at: OffsetDateTime) -> Result<()> {
+pub async fn insert(tx: &mut Write, user: &NewUserRow<'_>, at: OffsetDateTime) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO users (id, email, name, role, partner_id, password_hash, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -57,7 +57,7 @@ pub async fn insert(tx: &mut Tx, user: &NewUserRow<'_>, at: OffsetDateTime) -> R
     Ok(())
 }
 
-pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<User>> {
+pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<User>> {
     let mut query = Sql::new(SELECT);
     query.push(" WHERE id = ").push_bind(id);
     tx.optional::<UserRow>(query)
@@ -66,7 +66,7 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<User>> {
         .transpose()
 }
 
-pub async fn get_by_email(tx: &mut Tx, email: &str) -> Result<Option<User>> {
+pub async fn get_by_email(tx: &mut Read, email: &str) -> Result<Option<User>> {
     let mut query = Sql::new(SELECT);
     query
         .push(" WHERE email = ")
@@ -78,7 +78,7 @@ pub async fn get_by_email(tx: &mut Tx, email: &str) -> Result<Option<User>> {
 }
 
 /// The stored password hash of an account, for sign-in and password changes.
-pub async fn password_hash(tx: &mut Tx, id: Uuid) -> Result<Option<String>> {
+pub async fn password_hash(tx: &mut Read, id: Uuid) -> Result<Option<String>> {
     #[derive(sqlx::FromRow)]
     struct Hash {
         password_hash: String,
@@ -90,7 +90,7 @@ pub async fn password_hash(tx: &mut Tx, id: Uuid) -> Result<Option<String>> {
 }
 
 pub async fn set_password_hash(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     hash: &str,
     at: OffsetDateTime,
@@ -106,7 +106,7 @@ pub async fn set_password_hash(
 }
 
 pub async fn set_time_zone(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     time_zone: &str,
     at: OffsetDateTime,
@@ -124,7 +124,7 @@ pub async fn set_time_zone(
 /// Disables or enables an account, provided it is still as read (`read_disabled_at`), else
 /// [`crate::Error::Changed`].
 pub async fn set_disabled(
-    tx: &mut Tx,
+    tx: &mut Write,
     id: Uuid,
     read_disabled_at: Option<OffsetDateTime>,
     disabled_at: Option<OffsetDateTime>,
@@ -144,7 +144,7 @@ pub async fn set_disabled(
 }
 
 /// Accounts, optionally only those of one partner organisation, ordered by email.
-pub async fn list(tx: &mut Tx, only_partner: Option<Uuid>) -> Result<Vec<User>> {
+pub async fn list(tx: &mut Read, only_partner: Option<Uuid>) -> Result<Vec<User>> {
     let mut query = Sql::new(SELECT);
     if let Some(partner) = only_partner {
         query.push(" WHERE partner_id = ").push_bind(partner);
@@ -159,7 +159,7 @@ pub async fn list(tx: &mut Tx, only_partner: Option<Uuid>) -> Result<Vec<User>> 
 
 /// Enabled accounts with `role`, of one partner organisation or (None) internal ones.
 pub async fn active_with_role(
-    tx: &mut Tx,
+    tx: &mut Read,
     role: domain::roles::Role,
     partner_id: Option<Uuid>,
 ) -> Result<Vec<User>> {
@@ -179,7 +179,7 @@ pub async fn active_with_role(
         .collect()
 }
 
-pub async fn count(tx: &mut Tx) -> Result<i64> {
+pub async fn count(tx: &mut Read) -> Result<i64> {
     #[derive(sqlx::FromRow)]
     struct Count {
         n: i64,

@@ -110,7 +110,7 @@ impl Services {
         let user = store::users::get(&mut tx, session.user_id)
             .await?
             .ok_or(Error::Unauthenticated)?;
-        tx.commit().await?;
+        drop(tx);
         let idle = now - session.last_seen_at;
         if idle > self.config.session_idle || user.disabled_at.is_some() {
             let mut tx = self.db.write().await?;
@@ -155,7 +155,7 @@ impl Services {
         let hash = store::users::password_hash(&mut tx, user_id)
             .await?
             .ok_or(Error::NotFound)?;
-        tx.commit().await?;
+        drop(tx);
         if !password_matches(current, Some(hash.clone())).await {
             return Err(Error::field("current_password", "is not correct"));
         }

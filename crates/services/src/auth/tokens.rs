@@ -121,7 +121,6 @@ impl Services {
         };
         let mut tx = self.db.read().await?;
         let tokens = store::auth::api_tokens_of(&mut tx, user_id).await?;
-        tx.commit().await?;
         Ok(tokens.into_iter().map(ApiToken::from).collect())
     }
 
@@ -176,7 +175,7 @@ impl Services {
         // Read apart from the write: a flood of bad tokens is answered without the writer.
         let mut tx = self.db.read().await?;
         let failures = store::auth::login_failures_since(&mut tx, &key, since).await?;
-        tx.commit().await?;
+        drop(tx);
         if let Some(wait) = throttle::address_wait(&failures, &self.config, now) {
             return Err(Error::RateLimited {
                 retry_after_secs: throttle::retry_after_secs(wait),
@@ -205,7 +204,7 @@ impl Services {
         let user = store::users::get(&mut tx, row.user_id)
             .await?
             .ok_or(Error::Unauthenticated)?;
-        tx.commit().await?;
+        drop(tx);
         if row.revoked_at.is_some() || user.disabled_at.is_some() {
             return Err(Error::Unauthenticated);
         }

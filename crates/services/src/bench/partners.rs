@@ -24,7 +24,7 @@ impl Services {
     ) -> Result<()> {
         let mut tx = self.db.read().await?;
         let start = store::partners::count(&mut tx).await? as usize;
-        tx.commit().await?;
+        drop(tx);
         let at = store::now();
         let now = crate::clock::current_quarter();
         let mut written = 0;

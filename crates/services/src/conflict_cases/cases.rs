@@ -101,7 +101,7 @@ impl Services {
         actor.require(Action::ReadInternal)?;
         let case = store::deals::case_for_deal(&mut tx, deal_id).await?;
         let name = self.partner_name(&mut tx, deal.partner_id).await?;
-        tx.commit().await?;
+        drop(tx);
         case.map(|c| self.case_view(&program.policies.slas, &c, &deal, name))
             .transpose()
     }

@@ -34,7 +34,7 @@ impl Services {
         let mut state = self.conflicts.state.lock().await;
         let mut tx = self.db.read().await?;
         catch_up(&mut tx, &mut state).await?;
-        tx.commit().await?;
+        drop(tx);
         let result = conflicts::check(
             &program.policies.deal_registration,
             &state.index,

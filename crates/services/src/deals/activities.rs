@@ -119,7 +119,7 @@ impl Services {
         let mut tx = self.db.read().await?;
         self.visible_deal(&mut tx, actor, id).await?;
         let rows = store::deals::activities(&mut tx, id).await?;
-        tx.commit().await?;
+        drop(tx);
         // Our own calls, emails and notes about a deal are internal; the partner sees what
         // its people logged and the joint activities both sides were on.
         Ok(rows

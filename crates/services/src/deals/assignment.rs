@@ -83,7 +83,7 @@ impl Services {
         actor.require(Action::ManageDeals)?;
         let mut tx = self.db.read().await?;
         let users = store::users::list(&mut tx, None).await?;
-        tx.commit().await?;
+        drop(tx);
         Ok(users
             .into_iter()
             .filter(|u| u.role.is_internal() && u.disabled_at.is_none())

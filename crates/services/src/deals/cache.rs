@@ -92,7 +92,7 @@ pub(crate) fn known(row: &ConflictRow) -> Option<Known> {
     Some(Known::new(row.id, &row.name, &row.website, source))
 }
 
-pub(crate) async fn catch_up(tx: &mut store::Tx, state: &mut CacheState) -> Result<()> {
+pub(crate) async fn catch_up(tx: &mut store::Read, state: &mut CacheState) -> Result<()> {
     for row in store::deals::conflict_changes(tx, state.last_change).await? {
         match known(&row) {
             Some(k) => state.index.insert(k),

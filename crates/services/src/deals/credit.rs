@@ -36,7 +36,7 @@ pub struct WinStatus {
 }
 
 /// Whether the deal has a joint call (or meeting, demo) that counts: ours, or confirmed by us.
-pub(crate) async fn has_joint_call(tx: &mut store::Tx, deal_id: Uuid) -> Result<bool> {
+pub(crate) async fn has_joint_call(tx: &mut store::Read, deal_id: Uuid) -> Result<bool> {
     Ok(store::deals::activities(tx, deal_id)
         .await?
         .iter()
@@ -48,7 +48,7 @@ pub(crate) async fn has_joint_call(tx: &mut store::Tx, deal_id: Uuid) -> Result<
 
 /// A co-sold deal is won only after a joint call that counts: winning passes every stage.
 pub(crate) async fn require_joint_call_to_win(
-    tx: &mut store::Tx,
+    tx: &mut store::Read,
     program: &Program,
     deal: &DealRow,
     today: time::Date,
@@ -74,7 +74,7 @@ pub(crate) async fn require_joint_call_to_win(
 
 /// A win closed by one of our people is confirmed at once; a partner's report waits for us,
 /// and the partner's team is told.
-pub(crate) async fn record_win(tx: &mut store::Tx, actor: &Actor, deal: &DealRow) -> Result<()> {
+pub(crate) async fn record_win(tx: &mut store::Write, actor: &Actor, deal: &DealRow) -> Result<()> {
     let now = store::now();
     if actor.may(Action::ConfirmCredit) {
         return Ok(store::deals::confirm_win(tx, deal.id, &actor.label, now).await?);
@@ -111,7 +111,7 @@ impl Services {
             return Ok(None);
         }
         let confirmation = store::deals::win_confirmation(&mut tx, id).await?;
-        tx.commit().await?;
+        drop(tx);
         Ok(Some(WinStatus {
             confirmed: confirmation.is_some(),
             confirmed_by: confirmation

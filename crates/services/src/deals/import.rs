@@ -57,7 +57,7 @@ impl Services {
             .await?
             .into_iter()
             .collect();
-        read_tx.commit().await?;
+        drop(read_tx);
         let key = self.reference_key().await?;
         // One pass: each row is checked and, while every row so far was good, stored in the
         // import's transaction; the next batch is checked while the previous one is written.
@@ -187,7 +187,7 @@ impl Batch {
 
     /// Writes the batch and empties it. An import is our own record (the CRM's), so the wins
     /// it brings are confirmed by the importer.
-    async fn store(&mut self, tx: &mut store::Tx, importer: &str) -> Result<()> {
+    async fn store(&mut self, tx: &mut store::Write, importer: &str) -> Result<()> {
         let mut won: Vec<Uuid> = Vec::new();
         for mut row in self.updates.drain(..) {
             let current = store::deals::get_by_number(tx, row.number)

@@ -48,7 +48,7 @@ impl Services {
     /// A registration the actor may see (another organisation's: not found).
     pub(crate) async fn visible_deal(
         &self,
-        tx: &mut store::Tx,
+        tx: &mut store::Read,
         actor: &Actor,
         id: Uuid,
     ) -> Result<DealRow> {
@@ -60,7 +60,7 @@ impl Services {
 
     pub(crate) async fn partner_name(
         &self,
-        tx: &mut store::Tx,
+        tx: &mut store::Read,
         partner_id: Uuid,
     ) -> Result<String> {
         Ok(store::partners::get(tx, partner_id)
@@ -74,7 +74,7 @@ impl Services {
         let mut tx = self.db.read().await?;
         let row = self.visible_deal(&mut tx, actor, id).await?;
         let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
-        tx.commit().await?;
+        drop(tx);
         deal_view(actor, &program, &facts, &row)
     }
 
@@ -140,7 +140,7 @@ impl Services {
         let mut tx = self.db.read().await?;
         let rows = store::deals::list(&mut tx, &filter).await?;
         let facts = ViewFacts::load(&mut tx, &program, &rows.iter().collect::<Vec<_>>()).await?;
-        tx.commit().await?;
+        drop(tx);
         let next_cursor = (rows.len() as i64 == limit)
             .then(|| rows.last().map(|r| r.id.to_string()))
             .flatten();
@@ -157,7 +157,7 @@ impl Services {
     /// process's conflict index up to date.
     pub(crate) async fn save_deal(
         &self,
-        mut tx: store::Tx,
+        mut tx: store::Write,
         actor: &Actor,
         before: &DealRow,
         mut row: DealRow,

@@ -109,7 +109,7 @@ impl Services {
         };
         let mut tx = self.db.read().await?;
         let records = PartnerRecords::certified_only(&mut tx, partner_id).await?;
-        tx.commit().await?;
+        drop(tx);
         let certified = records.certified(today);
         domain::enablement::gate_status(gate, certified, &program.certifications, today)
             .map_err(Error::Forbidden)
@@ -135,7 +135,7 @@ impl Services {
         row.submitted_at = Some(now);
         row.conflict_verdict = verdict_key(check.verdict).into();
         row.conflict_findings = serde_json::to_string(&check.findings)
-            .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?;
+            .map_err(|e| Error::Store(store::Error::Internal(e.to_string())))?;
         if registration::auto_approves(
             policy,
             &partner.tier,
@@ -251,7 +251,11 @@ impl Effects {
         }
     }
 
-    pub(super) async fn write(&self, tx: &mut store::Tx, now: time::OffsetDateTime) -> Result<()> {
+    pub(super) async fn write(
+        &self,
+        tx: &mut store::Write,
+        now: time::OffsetDateTime,
+    ) -> Result<()> {
         let notices: Vec<store::notifications::NewNotification> = self
             .notices
             .iter()

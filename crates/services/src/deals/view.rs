@@ -89,7 +89,7 @@ pub(crate) struct ViewFacts {
 
 impl ViewFacts {
     pub(crate) async fn load(
-        tx: &mut store::Tx,
+        tx: &mut store::Read,
         program: &Program,
         rows: &[&DealRow],
     ) -> Result<ViewFacts> {

@@ -85,7 +85,7 @@ impl Services {
             }
         }
         answer.await.map_err(|_| {
-            Error::Store(store::Error::Corrupt(
+            Error::Store(store::Error::Internal(
                 "the registration writer stopped before answering".into(),
             ))
         })?

@@ -41,7 +41,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let rows = store::certifications::for_partner(&mut tx, partner_id).await?;
-        tx.commit().await?;
+        drop(tx);
         let today = actor.today();
         let warn_days = program.policies.enablement.expiring_within();
         let all: Vec<Held> = rows.iter().map(held).collect::<Result<_>>()?;

@@ -23,7 +23,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let records = PartnerRecords::certified_only(&mut tx, partner_id).await?;
-        tx.commit().await?;
+        drop(tx);
         let today = actor.today();
         let certified = records.certified(today);
         Ok(program

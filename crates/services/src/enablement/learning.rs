@@ -65,7 +65,7 @@ impl Services {
             store::certifications::enrollments_for_partner(&mut tx, partner_id).await?;
         let held = crate::facts::sources::held_by(&mut tx, partner_id).await?;
         let people = store::contacts::list_for_partner(&mut tx, partner_id, false).await?;
-        tx.commit().await?;
+        drop(tx);
         let today = actor.today();
         let name_of = |key: &str| {
             program
@@ -241,7 +241,7 @@ impl Services {
         }
         met.sort_by_key(|r| requirements.iter().position(|x| x == r));
         let text = serde_json::to_string(&met)
-            .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?;
+            .map_err(|e| Error::Store(store::Error::Internal(e.to_string())))?;
         store::certifications::set_requirements_done(
             &mut tx,
             enrollment.id,

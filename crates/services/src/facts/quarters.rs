@@ -75,7 +75,6 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let records = PartnerRecords::load(&mut tx, partner_id, &program).await?;
-        tx.commit().await?;
         Ok(records.derive(&program, store::now().date()))
     }
 

@@ -51,7 +51,7 @@ pub(crate) fn held(row: &store::certifications::RecordRow) -> Result<Held> {
 }
 
 /// A partner's certification records, as every reader of them gets them.
-pub(crate) async fn held_by(tx: &mut store::Tx, partner_id: Uuid) -> Result<Vec<Held>> {
+pub(crate) async fn held_by(tx: &mut store::Read, partner_id: Uuid) -> Result<Vec<Held>> {
     store::certifications::for_partner(tx, partner_id)
         .await?
         .iter()
@@ -73,7 +73,7 @@ pub(crate) struct PartnerRecords {
 impl PartnerRecords {
     /// Everything about one partner.
     pub(crate) async fn load(
-        tx: &mut store::Tx,
+        tx: &mut store::Read,
         partner_id: Uuid,
         program: &Program,
     ) -> Result<Self> {
@@ -98,7 +98,7 @@ impl PartnerRecords {
     }
 
     /// What the certified-people fact needs (gates read only that).
-    pub(crate) async fn certified_only(tx: &mut store::Tx, partner_id: Uuid) -> Result<Self> {
+    pub(crate) async fn certified_only(tx: &mut store::Read, partner_id: Uuid) -> Result<Self> {
         let typed = store::facts::history(tx, partner_id)
             .await?
             .iter()
@@ -112,7 +112,7 @@ impl PartnerRecords {
     }
 
     /// Only the IPP assessments (what decides whether an upgrade is blocked).
-    pub(crate) async fn assessments_only(tx: &mut store::Tx, partner_id: Uuid) -> Result<Self> {
+    pub(crate) async fn assessments_only(tx: &mut store::Read, partner_id: Uuid) -> Result<Self> {
         Ok(Self {
             assessed: store::recruitment::ipp_for_partner(tx, partner_id)
                 .await?
@@ -125,7 +125,7 @@ impl PartnerRecords {
 
     /// Every partner's, in one query per source.
     pub(crate) async fn load_all(
-        tx: &mut store::Tx,
+        tx: &mut store::Read,
         program: &Program,
     ) -> Result<HashMap<Uuid, Self>> {
         let mut all: HashMap<Uuid, Self> = HashMap::new();
@@ -192,7 +192,7 @@ pub(crate) struct Book {
     pub downgrade_holds: HashMap<Uuid, String>,
 }
 
-pub(crate) async fn active_book(tx: &mut store::Tx, program: &Program) -> Result<Book> {
+pub(crate) async fn active_book(tx: &mut store::Read, program: &Program) -> Result<Book> {
     let partners = store::partners::list(
         tx,
         &store::partners::PartnerFilter {

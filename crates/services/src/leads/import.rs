@@ -29,7 +29,7 @@ impl Services {
                 .into_iter()
                 .map(|l| (l.reference.clone(), l))
                 .collect();
-        tx.commit().await?;
+        drop(tx);
         let mut partners = std::collections::HashSet::new();
         let mut resolved = Vec::with_capacity(rows.len());
         for row in rows {

@@ -184,7 +184,6 @@ impl Services {
                 .unwrap_or_default();
             views.push(self.lead_view(row, name));
         }
-        tx.commit().await?;
         Ok(views)
     }
 
@@ -194,7 +193,6 @@ impl Services {
             .await?
             .filter(|l| actor.sees_partner(l.partner_id))
             .ok_or(Error::NotFound)?;
-        tx.commit().await?;
         Ok(row)
     }
 
@@ -294,7 +292,7 @@ impl Services {
 /// Decides a lead still submitted, as read inside `tx`: of racing deciders one writes, the
 /// others get a conflict and cause nothing.
 async fn settle_lead(
-    tx: &mut store::Tx,
+    tx: &mut store::Write,
     actor: &Actor,
     id: Uuid,
     status: &str,
@@ -320,7 +318,7 @@ async fn settle_lead(
 
 /// Tells the partner's admins how their lead was decided, and audits it.
 async fn announce_lead(
-    tx: &mut store::Tx,
+    tx: &mut store::Write,
     actor: &Actor,
     lead: &store::deals::LeadRow,
 ) -> Result<()> {

@@ -2,7 +2,7 @@
 
 use domain::partners::{Contact, ContactInput};
 use domain::permissions::Action;
-use store::Tx;
+use store::Read;
 use uuid::Uuid;
 
 use crate::partners::organisations::visible_partner;
@@ -19,7 +19,6 @@ impl Services {
         visible_partner(&mut tx, actor, partner_id).await?;
         let contacts =
             store::contacts::list_for_partner(&mut tx, partner_id, include_archived).await?;
-        tx.commit().await?;
         Ok(contacts)
     }
 
@@ -56,7 +55,6 @@ impl Services {
     pub async fn get_contact(&self, actor: &Actor, id: Uuid) -> Result<Contact> {
         let mut tx = self.db.read().await?;
         let contact = visible_contact(&mut tx, actor, id).await?;
-        tx.commit().await?;
         Ok(contact)
     }
 
@@ -127,7 +125,7 @@ fn require_contact_editor(actor: &Actor) -> Result<()> {
     actor.require(Action::EditContacts)
 }
 
-async fn visible_contact(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<Contact> {
+async fn visible_contact(tx: &mut Read, actor: &Actor, id: Uuid) -> Result<Contact> {
     let contact = store::contacts::get(tx, id).await?.ok_or(Error::NotFound)?;
     if !actor.sees_partner(contact.partner_id) {
         return Err(Error::NotFound);

@@ -4,7 +4,7 @@ use domain::Choice;
 use domain::partners::{LifecycleStage, Partner, PartnerInput};
 use domain::permissions::Action;
 use domain::program::Program;
-use store::Tx;
+use store::{Read, Write};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -12,14 +12,14 @@ use crate::partners::query::{PartnerQuery, encode_cursor};
 use crate::{Actor, Change, Error, Page, Result, Services, record, snapshot};
 
 /// Loads a partner the actor may see; anything else is "not found", so ids cannot be probed.
-pub(super) async fn visible_partner(tx: &mut Tx, actor: &Actor, id: Uuid) -> Result<Partner> {
+pub(super) async fn visible_partner(tx: &mut Read, actor: &Actor, id: Uuid) -> Result<Partner> {
     if !actor.sees_partner(id) {
         return Err(Error::NotFound);
     }
     store::partners::get(tx, id).await?.ok_or(Error::NotFound)
 }
 
-async fn check_owner(tx: &mut Tx, owner_id: Option<Uuid>) -> Result<()> {
+async fn check_owner(tx: &mut Read, owner_id: Option<Uuid>) -> Result<()> {
     let Some(owner_id) = owner_id else {
         return Ok(());
     };
@@ -50,7 +50,7 @@ impl Services {
         }
         let mut tx = self.db.read().await?;
         let mut items = store::partners::list(&mut tx, &filter).await?;
-        tx.commit().await?;
+        drop(tx);
         if !actor.is_internal() {
             items = items.into_iter().map(Partner::as_seen_by_partner).collect();
         }
@@ -67,7 +67,7 @@ impl Services {
     pub async fn get_partner(&self, actor: &Actor, id: Uuid) -> Result<Partner> {
         let mut tx = self.db.read().await?;
         let partner = visible_partner(&mut tx, actor, id).await?;
-        tx.commit().await?;
+        drop(tx);
         Ok(if actor.is_internal() {
             partner
         } else {
@@ -116,7 +116,7 @@ impl Services {
     }
 
     /// A partner now in onboarding gets its checklist (kept if it had one).
-    async fn start_onboarding_if_entered(&self, tx: &mut Tx, partner: &Partner) -> Result<()> {
+    async fn start_onboarding_if_entered(&self, tx: &mut Write, partner: &Partner) -> Result<()> {
         if partner.stage != LifecycleStage::Onboarding {
             return Ok(());
         }
@@ -318,7 +318,7 @@ impl Services {
 /// template (items it has already are kept as they are), dated from `at`. The checklist is
 /// worked in `crate::onboarding`.
 pub(crate) async fn start_onboarding(
-    tx: &mut store::Tx,
+    tx: &mut store::Write,
     program: &Program,
     partner_id: Uuid,
     at: OffsetDateTime,
@@ -344,7 +344,7 @@ pub(crate) async fn start_onboarding(
 }
 
 async fn move_stage(
-    tx: &mut Tx,
+    tx: &mut Write,
     actor: &Actor,
     partner: Partner,
     to: LifecycleStage,

@@ -115,7 +115,6 @@ impl Services {
                 ));
             }
         };
-        tx.commit().await?;
         Ok(rows.into_iter().map(|r| view(r, &program)).collect())
     }
 
@@ -129,7 +128,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let rows = store::proposals::for_partner(&mut tx, partner_id).await?;
-        tx.commit().await?;
+        drop(tx);
         Ok(rows
             .into_iter()
             .map(|r| view(r, &program))
@@ -342,7 +341,7 @@ impl Services {
 /// Refuses to move a partner up while an IPP red flag nobody overrode stands (read in the
 /// deciding transaction, so an assessment made meanwhile counts).
 async fn require_may_move(
-    tx: &mut store::Tx,
+    tx: &mut store::Read,
     program: &Program,
     partner: &domain::partners::Partner,
     to: &str,
@@ -354,7 +353,7 @@ async fn require_may_move(
 
 /// Moves a partner to `tier`, with a timeline and audit event.
 async fn change_tier(
-    tx: &mut store::Tx,
+    tx: &mut store::Write,
     actor: &Actor,
     program: &Program,
     partner: &domain::partners::Partner,

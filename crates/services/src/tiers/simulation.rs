@@ -70,7 +70,7 @@ impl Services {
         let quarter = crate::clock::current_quarter();
         let mut tx = self.db.read().await?;
         let book = crate::facts::sources::active_book(&mut tx, &current).await?;
-        tx.commit().await?;
+        drop(tx);
         let (partners, histories) = (book.partners, book.histories);
         let empty = Vec::new();
         let book: Vec<domain::program::simulation::SimPartner> = partners
