@@ -35,7 +35,11 @@ pub mod tiers;
 pub mod users;
 
 // Tools: benchmarks on generated data, and the demo program.
+// Demo data and benchmarks serve the `partneros` binary only: the library others link (the
+// web crate, the tests) carries them only when asked for with the `tools` feature.
+#[cfg(feature = "tools")]
 pub mod bench;
+#[cfg(feature = "tools")]
 pub mod demo;
 
 // The old homes of parts of features: callers outside the crate name them here.

@@ -11,4 +11,5 @@ mod query;
 
 pub use query::PartnerQuery;
 
+#[cfg(feature = "tools")]
 pub(crate) use organisations::start_onboarding;
