@@ -281,24 +281,36 @@ pub struct TierReport {
 /// process, and within this time on other servers and at a future version's effective time.
 const IN_FORCE_MEMORY: std::time::Duration = std::time::Duration::from_secs(1);
 
-#[derive(Debug, Default)]
-pub(crate) struct InForce(std::sync::Mutex<Option<(i64, std::time::Instant)>>);
+/// The version in force, remembered for `IN_FORCE_MEMORY` (moka expires it).
+pub(crate) struct InForce(moka::sync::Cache<(), i64>);
+
+impl Default for InForce {
+    fn default() -> Self {
+        InForce(
+            moka::sync::Cache::builder()
+                .max_capacity(1)
+                .time_to_live(IN_FORCE_MEMORY)
+                .build(),
+        )
+    }
+}
+
+impl std::fmt::Debug for InForce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("InForce").field(&self.0.get(&())).finish()
+    }
+}
 
 impl InForce {
     fn recall(&self) -> Option<i64> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .filter(|(_, at)| at.elapsed() < IN_FORCE_MEMORY)
-            .map(|(version, _)| version)
+        self.0.get(&())
     }
 
     fn remember(&self, version: i64) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((version, std::time::Instant::now()));
+        self.0.insert((), version);
     }
 
     fn forget(&self) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.0.invalidate(&());
     }
 }

@@ -18,34 +18,43 @@ pub const TOKEN_PREFIX: &str = "pos_";
 const TOKEN_MEMORY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Tokens remembered at most (the memory starts over beyond it).
-const TOKENS_REMEMBERED: usize = 10_000;
+const TOKENS_REMEMBERED: u64 = 10_000;
 
-/// Recently seen bearer tokens (by hash) and whom they stand for.
-#[derive(Debug, Default)]
-pub(crate) struct TokenMemory(
-    std::sync::Mutex<std::collections::HashMap<String, (Actor, std::time::Instant)>>,
-);
+/// Recently seen bearer tokens (by hash) and whom they stand for: each for `TOKEN_MEMORY`,
+/// at most `TOKENS_REMEMBERED` of them (moka evicts the least used).
+pub(crate) struct TokenMemory(moka::sync::Cache<String, Actor>);
+
+impl Default for TokenMemory {
+    fn default() -> Self {
+        TokenMemory(
+            moka::sync::Cache::builder()
+                .max_capacity(TOKENS_REMEMBERED)
+                .time_to_live(TOKEN_MEMORY)
+                .build(),
+        )
+    }
+}
+
+impl std::fmt::Debug for TokenMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("TokenMemory")
+            .field(&self.0.entry_count())
+            .finish()
+    }
+}
 
 impl TokenMemory {
     fn recall(&self, hash: &str) -> Option<Actor> {
-        let known = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        known
-            .get(hash)
-            .filter(|(_, at)| at.elapsed() < TOKEN_MEMORY)
-            .map(|(actor, _)| actor.clone())
+        self.0.get(hash)
     }
 
     fn remember(&self, hash: String, actor: Actor) {
-        let mut known = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if known.len() >= TOKENS_REMEMBERED {
-            known.clear();
-        }
-        known.insert(hash, (actor, std::time::Instant::now()));
+        self.0.insert(hash, actor);
     }
 
     /// After a token is revoked or an account changes: ask the database again.
     pub(crate) fn forget_all(&self) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.0.invalidate_all();
     }
 }
 
