@@ -48,10 +48,11 @@ pub async fn insert_many(tx: &mut Write, events: &[AuditEvent]) -> Result<()> {
     const COLUMNS: &str = "id, at, actor_id, actor_label, partner_id, entity_type, entity_id, action, summary, \
          before_json, after_json";
     for chunk in events.chunks(500) {
-        let mut query = Sql::new(&format!(
-            "INSERT INTO audit_events ({COLUMNS}) VALUES {}",
-            crate::values_list(tx.backend(), 11, chunk.len())
-        ));
+        let mut query = Sql::new("INSERT INTO audit_events (");
+        query
+            .push(COLUMNS)
+            .push(") VALUES ")
+            .push_values(tx.backend(), 11, chunk.len());
         for event in chunk {
             query = query
                 .arg(event.id)

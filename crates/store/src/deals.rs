@@ -151,10 +151,11 @@ pub async fn insert(tx: &mut Write, row: &DealRow) -> Result<()> {
 pub async fn insert_many(tx: &mut Write, rows: &[DealRow]) -> Result<()> {
     let width = column_count(COLUMNS);
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let mut query = Sql::new(&format!(
-            "INSERT INTO deal_registrations ({COLUMNS}) VALUES {}",
-            crate::values_list(tx.backend(), width, chunk.len())
-        ));
+        let mut query = Sql::new("INSERT INTO deal_registrations (");
+        query
+            .push(COLUMNS)
+            .push(") VALUES ")
+            .push_values(tx.backend(), width, chunk.len());
         for row in chunk {
             query = query
                 .arg(row.id)
@@ -539,11 +540,11 @@ pub async fn confirm_wins(
 ) -> Result<()> {
     // Three parameters a row: well within SQLite's 32,766 per statement.
     for chunk in deal_ids.chunks(5_000) {
-        let mut query = Sql::new(&format!(
-            "INSERT INTO win_confirmations (deal_id, confirmed_by, confirmed_at) VALUES {} \
-             ON CONFLICT (deal_id) DO NOTHING",
-            crate::values_list(tx.backend(), 3, chunk.len())
-        ));
+        let mut query =
+            Sql::new("INSERT INTO win_confirmations (deal_id, confirmed_by, confirmed_at) VALUES ");
+        query
+            .push_values(tx.backend(), 3, chunk.len())
+            .push(" ON CONFLICT (deal_id) DO NOTHING");
         for id in chunk {
             query = query.arg(*id).arg(by).arg(at);
         }

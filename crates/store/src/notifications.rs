@@ -30,10 +30,10 @@ pub async fn insert_many(
     at: OffsetDateTime,
 ) -> Result<()> {
     for chunk in notifications.chunks(500) {
-        let mut query = Sql::new(&format!(
-            "INSERT INTO notifications (id, user_id, partner_id, kind, message, link, created_at) VALUES {}",
-            crate::values_list(tx.backend(), 7, chunk.len())
-        ));
+        let mut query = Sql::new(
+            "INSERT INTO notifications (id, user_id, partner_id, kind, message, link, created_at) VALUES ",
+        );
+        query.push_values(tx.backend(), 7, chunk.len());
         for (user_id, notification) in chunk {
             query = query
                 .arg(Uuid::now_v7())

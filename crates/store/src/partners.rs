@@ -325,7 +325,9 @@ pub async fn list(tx: &mut Read, filter: &PartnerFilter) -> Result<Vec<Partner>>
                 ">"
             };
             query
-                .push(&format!(" AND (p.sort_name, p.id) {op} ("))
+                .push(" AND (p.sort_name, p.id) ")
+                .push(op)
+                .push(" (")
                 .push_bind(name.as_str())
                 .push(", ")
                 .push_bind(*id)
@@ -338,7 +340,9 @@ pub async fn list(tx: &mut Read, filter: &PartnerFilter) -> Result<Vec<Partner>>
                 ">"
             };
             query
-                .push(&format!(" AND (p.updated_at, p.id) {op} ("))
+                .push(" AND (p.updated_at, p.id) ")
+                .push(op)
+                .push(" (")
                 .push_bind(*at)
                 .push(", ")
                 .push_bind(*id)

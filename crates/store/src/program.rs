@@ -79,6 +79,7 @@ pub async fn get(tx: &mut Read, version: i64) -> Result<Option<ProgramVersionRow
 
 /// Every version, newest first.
 pub async fn list(tx: &mut Read) -> Result<Vec<ProgramVersionRow>> {
-    tx.all(Sql::new(&format!("{SELECT} ORDER BY version DESC")))
-        .await
+    let mut query = Sql::new(SELECT);
+    query.push(" ORDER BY version DESC");
+    tx.all(query).await
 }

@@ -55,9 +55,22 @@ pub struct Sql {
 }
 
 impl Sql {
-    pub fn new(text: &str) -> Self {
+    /// A statement from literal SQL: `&'static str`, so no value typed at run time can become
+    /// SQL text (values are bound: [`Sql::arg`], [`Sql::push_bind`]).
+    pub fn new(text: &'static str) -> Self {
         Sql {
             text: text.to_owned(),
+            args: Vec::new(),
+        }
+    }
+
+    /// The one escape hatch for SQL text made at run time: only text this program wrote
+    /// from its own constants (a pragma's number) or that the database itself gave back (an
+    /// index definition read from `sqlite_master` to rebuild it). Never anything a user typed.
+    /// Each call site says which.
+    pub fn trusted_text(text: String) -> Self {
+        Sql {
+            text,
             args: Vec::new(),
         }
     }
@@ -69,7 +82,7 @@ impl Sql {
     }
 
     /// Appends literal SQL (never user input: that goes through [`Sql::push_bind`]).
-    pub fn push(&mut self, text: &str) -> &mut Self {
+    pub fn push(&mut self, text: &'static str) -> &mut Self {
         self.text.push_str(text);
         self
     }
@@ -101,6 +114,14 @@ impl Sql {
             self.text.push_str("NULL");
         }
         self.text.push(')');
+        self
+    }
+
+    /// Appends the `VALUES` tuples of a multi-row insert, `rows` of `width` placeholders
+    /// (see [`values_list`]); the statement must have no argument bound before them.
+    pub fn push_values(&mut self, backend: Backend, width: usize, rows: usize) -> &mut Self {
+        debug_assert!(self.args.is_empty(), "values are numbered from $1");
+        self.text.push_str(&values_list(backend, width, rows));
         self
     }
 
