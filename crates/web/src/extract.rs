@@ -97,13 +97,8 @@ pub(crate) struct Form(HashMap<String, Vec<String>>);
 
 impl Form {
     pub(crate) fn parse(body: &Bytes) -> Form {
-        let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for (key, value) in form_urlencoded::parse(body) {
-            map.entry(key.into_owned())
-                .or_default()
-                .push(value.into_owned());
-        }
-        Form(map)
+        // Every field is a list of strings, so nothing in a url-encoded body fails to fit.
+        Form(serde_html_form::from_bytes(body).unwrap_or_default())
     }
     pub(crate) fn get(&self, name: &str) -> String {
         self.0
@@ -136,6 +131,13 @@ impl Form {
     pub(crate) fn csrf(&self) -> String {
         self.get("csrf_token")
     }
+}
+
+/// A form field read as its first value, as [`Form::get`] reads it (serde_html_form refuses a
+/// repeated field for a single value).
+pub(crate) fn first<'de, D: serde::Deserializer<'de>>(fields: D) -> Result<String, D::Error> {
+    let values = <Vec<String> as serde::Deserialize>::deserialize(fields)?;
+    Ok(values.into_iter().next().unwrap_or_default())
 }
 
 /// A list page's query string; when it cannot be read at all, the defaults and why.
@@ -232,5 +234,23 @@ impl FormWithFile {
             form: Form(fields),
             file,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Form;
+    use axum::body::Bytes;
+
+    #[test]
+    fn forms_keep_repeated_fields_and_decode_values() {
+        let form = Form::parse(&Bytes::from_static(
+            b"tags=a&tags=b+c&note=50%25+%2B+more&empty=&csrf_token=t",
+        ));
+        assert_eq!(form.all("tags"), ["a", "b c"]);
+        assert_eq!(form.get("note"), "50% + more");
+        assert_eq!(form.get("empty"), "");
+        assert_eq!(form.get("missing"), "");
+        assert_eq!(form.csrf(), "t");
     }
 }
