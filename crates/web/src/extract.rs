@@ -69,22 +69,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
-/// Overlays the fields present in `patch` on `current`; unknown fields are refused by name.
+/// Applies `patch` to `current` as a JSON merge patch (RFC 7396, by `json-patch`): fields
+/// present replace the current ones, `null` clears one back to its empty value; unknown fields
+/// are refused by name.
 pub(crate) fn merge_patch<T: serde::Serialize + DeserializeOwned>(
     current: &T,
     patch: serde_json::Value,
 ) -> Result<T, Problem> {
-    let serde_json::Value::Object(changes) = patch else {
+    if !patch.is_object() {
         return Err(Problem::new(
             StatusCode::BAD_REQUEST,
             "malformed-body",
             "the body must be a JSON object of the fields to change",
         ));
-    };
-    let mut merged = serde_json::to_value(current).expect("inputs serialise");
-    if let serde_json::Value::Object(fields) = &mut merged {
-        fields.extend(changes);
     }
+    let mut merged = serde_json::to_value(current).expect("inputs serialise");
+    json_patch::merge(&mut merged, &patch);
     serde_json::from_value(merged)
         .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed-body", e.to_string()))
 }
@@ -252,5 +252,40 @@ mod tests {
         assert_eq!(form.get("empty"), "");
         assert_eq!(form.get("missing"), "");
         assert_eq!(form.csrf(), "t");
+    }
+}
+
+#[cfg(test)]
+mod patch_tests {
+    use super::merge_patch;
+    use serde_json::json;
+
+    #[derive(serde::Serialize, serde::Deserialize, Default, Debug, PartialEq)]
+    #[serde(default, deny_unknown_fields)]
+    struct Input {
+        name: String,
+        notes: String,
+        tags: Vec<String>,
+    }
+
+    #[test]
+    fn patches_change_what_they_name_and_refuse_the_rest() {
+        let current = Input {
+            name: "A".into(),
+            notes: "n".into(),
+            tags: vec!["x".into()],
+        };
+        let merged: Input = merge_patch(&current, json!({"tags": ["y"], "notes": null})).unwrap();
+        assert_eq!(
+            merged,
+            Input {
+                name: "A".into(),
+                notes: String::new(),
+                tags: vec!["y".into()]
+            }
+        );
+        let unknown = merge_patch::<Input>(&current, json!({"nmae": "B"})).unwrap_err();
+        assert!(unknown.detail.contains("nmae"), "{}", unknown.detail);
+        assert!(merge_patch::<Input>(&current, json!(["name"])).is_err());
     }
 }
