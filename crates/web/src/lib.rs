@@ -35,6 +35,7 @@ mod tiers;
 mod users;
 
 // Shared rooms.
+mod api_doc;
 mod auth;
 mod deal_page;
 mod extract;
@@ -149,7 +150,9 @@ struct ApiDoc;
 /// The OpenAPI 3.1 description of the API.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let (_, paths) = api_routes().split_for_parts();
-    ApiDoc::openapi().nest("/api/v1", paths)
+    let mut doc = ApiDoc::openapi().nest("/api/v1", paths);
+    api_doc::complete(&mut doc);
+    doc
 }
 
 async fn openapi_json() -> impl IntoResponse {
