@@ -19,36 +19,40 @@ pub const SESSION_COOKIE: &str = "partneros_session";
 pub const LOGIN_CSRF_COOKIE: &str = "partneros_login";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// The value of the request's cookie `name`, from its `Cookie` headers.
 pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     parts
         .headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name_raw() == Some(name))
+        .and_then(|c| c.value_raw())
 }
 
+/// A `Set-Cookie` value: the whole site's, out of scripts' reach, sent on same-site requests
+/// and top-level navigations; `Secure` when served over TLS. `Max-Age=0` deletes it.
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> String {
-    let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    let mut cookie = cookie::Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax);
     if let Some(age) = max_age {
-        cookie.push_str(&format!("; Max-Age={age}"));
+        cookie = cookie.max_age(cookie::time::Duration::seconds(age));
     }
     if state.secure_cookies {
-        cookie.push_str("; Secure");
+        cookie = cookie.secure(true);
     }
-    cookie
+    cookie.to_string()
 }
 
-/// Compares secrets in time independent of where they differ.
+/// Compares secrets in time independent of where they differ (`subtle`'s constant-time
+/// equality; only the length, which is not secret, ends it early).
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    use subtle::ConstantTimeEq;
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 /// The client's address for rate limits. Behind `--trust-proxy` it is the rightmost
@@ -224,15 +228,17 @@ impl PageAuth {
     }
 }
 
+/// Everything but RFC 3986's unreserved characters and `/` is escaped: a path (with its query)
+/// becomes one query value that still reads as a path.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
 pub fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
 }
 
 #[cfg(test)]
@@ -245,6 +251,20 @@ mod tests {
         assert!(!same_secret("abc", "abd"));
         assert!(!same_secret("abc", "abcd"));
         assert!(!same_secret("", "a"));
+    }
+
+    #[test]
+    fn cookies_read_and_set() {
+        let parts = axum::http::Request::builder()
+            .header(header::COOKIE, "a=1; partneros_session=abc")
+            .header(header::COOKIE, "b=2")
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0;
+        assert_eq!(cookie(&parts, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&parts, "b"), Some("2"));
+        assert_eq!(cookie(&parts, "partneros"), None);
     }
 
     #[test]

@@ -69,22 +69,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
-/// Overlays the fields present in `patch` on `current`; unknown fields are refused by name.
+/// Applies `patch` to `current` as a JSON merge patch (RFC 7396, by `json-patch`): fields
+/// present replace the current ones, `null` clears one back to its empty value; unknown fields
+/// are refused by name.
 pub(crate) fn merge_patch<T: serde::Serialize + DeserializeOwned>(
     current: &T,
     patch: serde_json::Value,
 ) -> Result<T, Problem> {
-    let serde_json::Value::Object(changes) = patch else {
+    if !patch.is_object() {
         return Err(Problem::new(
             StatusCode::BAD_REQUEST,
             "malformed-body",
             "the body must be a JSON object of the fields to change",
         ));
-    };
-    let mut merged = serde_json::to_value(current).expect("inputs serialise");
-    if let serde_json::Value::Object(fields) = &mut merged {
-        fields.extend(changes);
     }
+    let mut merged = serde_json::to_value(current).expect("inputs serialise");
+    json_patch::merge(&mut merged, &patch);
     serde_json::from_value(merged)
         .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "malformed-body", e.to_string()))
 }
@@ -97,13 +97,8 @@ pub(crate) struct Form(HashMap<String, Vec<String>>);
 
 impl Form {
     pub(crate) fn parse(body: &Bytes) -> Form {
-        let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for (key, value) in form_urlencoded::parse(body) {
-            map.entry(key.into_owned())
-                .or_default()
-                .push(value.into_owned());
-        }
-        Form(map)
+        // Every field is a list of strings, so nothing in a url-encoded body fails to fit.
+        Form(serde_html_form::from_bytes(body).unwrap_or_default())
     }
     pub(crate) fn get(&self, name: &str) -> String {
         self.0
@@ -136,6 +131,13 @@ impl Form {
     pub(crate) fn csrf(&self) -> String {
         self.get("csrf_token")
     }
+}
+
+/// A form field read as its first value, as [`Form::get`] reads it (serde_html_form refuses a
+/// repeated field for a single value).
+pub(crate) fn first<'de, D: serde::Deserializer<'de>>(fields: D) -> Result<String, D::Error> {
+    let values = <Vec<String> as serde::Deserialize>::deserialize(fields)?;
+    Ok(values.into_iter().next().unwrap_or_default())
 }
 
 /// A list page's query string; when it cannot be read at all, the defaults and why.
@@ -232,5 +234,58 @@ impl FormWithFile {
             form: Form(fields),
             file,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Form;
+    use axum::body::Bytes;
+
+    #[test]
+    fn forms_keep_repeated_fields_and_decode_values() {
+        let form = Form::parse(&Bytes::from_static(
+            b"tags=a&tags=b+c&note=50%25+%2B+more&empty=&csrf_token=t",
+        ));
+        assert_eq!(form.all("tags"), ["a", "b c"]);
+        assert_eq!(form.get("note"), "50% + more");
+        assert_eq!(form.get("empty"), "");
+        assert_eq!(form.get("missing"), "");
+        assert_eq!(form.csrf(), "t");
+    }
+}
+
+#[cfg(test)]
+mod patch_tests {
+    use super::merge_patch;
+    use serde_json::json;
+
+    #[derive(serde::Serialize, serde::Deserialize, Default, Debug, PartialEq)]
+    #[serde(default, deny_unknown_fields)]
+    struct Input {
+        name: String,
+        notes: String,
+        tags: Vec<String>,
+    }
+
+    #[test]
+    fn patches_change_what_they_name_and_refuse_the_rest() {
+        let current = Input {
+            name: "A".into(),
+            notes: "n".into(),
+            tags: vec!["x".into()],
+        };
+        let merged: Input = merge_patch(&current, json!({"tags": ["y"], "notes": null})).unwrap();
+        assert_eq!(
+            merged,
+            Input {
+                name: "A".into(),
+                notes: String::new(),
+                tags: vec!["y".into()]
+            }
+        );
+        let unknown = merge_patch::<Input>(&current, json!({"nmae": "B"})).unwrap_err();
+        assert!(unknown.detail.contains("nmae"), "{}", unknown.detail);
+        assert!(merge_patch::<Input>(&current, json!(["name"])).is_err());
     }
 }

@@ -117,6 +117,13 @@ pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// RFC 8187's attr-chars less a few: every other byte of a `filename*` is escaped.
+const FILENAME_STAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// A partner's attached file as a download: never rendered inline (sandboxed, not sniffed),
 /// so an uploaded page cannot run in the portal's origin; its name kept for the save dialog.
 pub(crate) fn attachment_response(
@@ -134,16 +141,14 @@ pub(crate) fn attachment_response(
             }
         })
         .collect();
-    let encoded: String = form_urlencoded::byte_serialize(meta.filename.as_bytes()).collect();
+    // RFC 8187's ext-value: UTF-8, every byte but letters, digits and `-._~` escaped.
+    let encoded = percent_encoding::utf8_percent_encode(&meta.filename, FILENAME_STAR);
     (
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
-                    encoded.replace('+', "%20")
-                ),
+                format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"),
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),

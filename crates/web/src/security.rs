@@ -16,6 +16,16 @@ const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'sel
 /// API answers are data, never documents to render.
 const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
+/// The API docs (Swagger UI, served from our own files) run only their own scripts too; they
+/// fetch the OpenAPI document and, with "Try it out", call the API: all on this site, which
+/// `default-src 'self'` covers. `style-src` also allows inline styles: Swagger UI applies one
+/// that the pages' policy refuses (Chromium reports the violation), and a hash of it would
+/// break silently with the next Swagger UI. Styles cannot run code, and the page shows no
+/// user-entered data, only our own OpenAPI document.
+const DOCS_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// Sets `value` unless the handler set its own (attachments keep their `sandbox` policy).
 fn keep_or<S>(router: Router<S>, name: HeaderName, value: &'static str) -> Router<S>
 where
@@ -33,6 +43,14 @@ where
     S: Clone + Send + Sync + 'static,
 {
     keep_or(router, header::CONTENT_SECURITY_POLICY, API_POLICY)
+}
+
+/// The API docs' content policy; applied before [`headers`] so it wins there.
+pub fn docs_headers<S>(router: Router<S>) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    keep_or(router, header::CONTENT_SECURITY_POLICY, DOCS_POLICY)
 }
 
 /// The headers of every response.

@@ -96,6 +96,48 @@ async fn pages_and_api_answers_carry_security_headers() {
 }
 
 #[tokio::test]
+async fn the_api_docs_are_swagger_ui_from_this_site_with_their_own_policy() {
+    let f = Fixture::new(Backend::Sqlite).await;
+    let (session, _) = f.sign_in("admin@vendor.test").await;
+    let (_, _, nav) = f.page(&session, "/partners").await;
+    assert!(
+        nav.contains(r#"<a href="/api/docs/">API</a>"#),
+        "the portal links the docs"
+    );
+    let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    let (status, headers, _) = f.send(get("/api/docs")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+    let (status, headers, html) = f.send(get("/api/docs/")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("swagger-ui-bundle.js") && !html.contains("http"),
+        "{html}"
+    );
+    assert_eq!(
+        header(&headers, "content-security-policy"),
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'",
+        "scripts only from here; inline styles, which Swagger UI applies"
+    );
+    assert_eq!(header(&headers, "x-frame-options"), "DENY");
+    let (status, _, script) = f.send(get("/api/docs/swagger-initializer.js")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        script.contains(r#""url": "/api/v1/openapi.json""#)
+            && script.contains(r#""validatorUrl": "none""#),
+        "{script}"
+    );
+    let (status, headers, _) = f.send(get("/api/docs/swagger-ui-bundle.js")).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the viewer's files are served from the binary"
+    );
+    assert!(header(&headers, "content-type").contains("javascript"));
+}
+
+#[tokio::test]
 async fn pages_have_no_inline_script_style_or_handler() {
     let f = Fixture::new(Backend::Sqlite).await;
     let (session, _) = f.sign_in("admin@vendor.test").await;

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{self, PageAuth};
-use crate::extract::Form;
+use crate::extract::{Form, first};
 use crate::layout::{Errors, Layout, fmt_time};
 use crate::respond::{PageResult, render, see_other, service_error};
 use crate::security;
@@ -71,12 +71,31 @@ async fn login_page(State(state): State<AppState>, Query(q): Query<NextParam>) -
     login_form(&state, StatusCode::OK, String::new(), q.next, None)
 }
 
+/// The sign-in form as posted; a field missing (or a body that is no form) reads as empty, a
+/// repeated one as its first value.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct SignInForm {
+    #[serde(deserialize_with = "first")]
+    email: String,
+    #[serde(deserialize_with = "first")]
+    password: String,
+    #[serde(deserialize_with = "first")]
+    next: String,
+    #[serde(deserialize_with = "first")]
+    csrf_token: String,
+}
+
 async fn login(State(state): State<AppState>, mut parts: Parts, body: Bytes) -> Response {
-    let form = Form::parse(&body);
-    let email = form.get("email");
-    let next = form.get("next");
+    let form: SignInForm = serde_html_form::from_bytes(&body).unwrap_or_default();
+    let SignInForm {
+        email,
+        password,
+        next,
+        csrf_token,
+    } = form;
     let expected = auth::cookie(&parts, auth::LOGIN_CSRF_COOKIE).unwrap_or("");
-    if expected.is_empty() || !auth::same_secret(expected, &form.csrf()) {
+    if expected.is_empty() || !auth::same_secret(expected, &csrf_token) {
         return login_form(
             &state,
             StatusCode::FORBIDDEN,
@@ -89,7 +108,7 @@ async fn login(State(state): State<AppState>, mut parts: Parts, body: Bytes) -> 
     let previous = auth::cookie(&parts, auth::SESSION_COOKIE);
     match state
         .services
-        .sign_in(&email, &form.get("password"), &ip, previous)
+        .sign_in(&email, &password, &ip, previous)
         .await
     {
         Ok(session) => {
@@ -378,4 +397,28 @@ async fn revoke_token(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SignInForm;
+
+    #[test]
+    fn the_sign_in_form_reads_its_fields_by_name() {
+        let form: SignInForm = serde_html_form::from_bytes(
+            b"email=a%40b.test&password=p+w%26&next=%2Fdeals%3Fq%3D1&csrf_token=t&extra=1",
+        )
+        .unwrap();
+        assert_eq!(form.email, "a@b.test");
+        assert_eq!(form.password, "p w&");
+        assert_eq!(form.next, "/deals?q=1");
+        assert_eq!(form.csrf_token, "t");
+        let first: SignInForm = serde_html_form::from_bytes(b"email=x&email=y").unwrap();
+        assert_eq!(
+            first.email, "x",
+            "a repeated field reads as its first value"
+        );
+        let none: SignInForm = serde_html_form::from_bytes(b"").unwrap();
+        assert!(none.email.is_empty() && none.csrf_token.is_empty());
+    }
 }
