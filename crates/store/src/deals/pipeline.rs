@@ -1,0 +1,135 @@
+//! What the pipeline and tier revenue read of registrations, and forecast snapshots.
+
+use crate::{Read, Result, Sql, Write, sql};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// What the pipeline sums of one registration.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PipelineRow {
+    pub partner_id: Uuid,
+    pub status: String,
+    pub deal_size_minor: i64,
+    /// Of the deal size and the closed amount.
+    pub currency: String,
+    pub probability: i64,
+    pub expected_close: String,
+    pub registered_on: String,
+    pub closed_on: Option<String>,
+    pub closed_amount_minor: Option<i64>,
+    pub last_activity_at: Option<OffsetDateTime>,
+    pub forecast_category: String,
+    /// 1 when one of ours confirmed the win (a won registration only).
+    pub win_confirmed: i64,
+}
+
+/// The registrations in `statuses` of a partner (or all), with only what the pipeline sums:
+/// a program of a million registrations reads a tenth of their bytes.
+pub async fn pipeline_rows(
+    tx: &mut Read,
+    partner_id: Option<Uuid>,
+    statuses: &[&str],
+) -> Result<Vec<PipelineRow>> {
+    let mut query = Sql::new(
+        "SELECT d.partner_id, d.status, d.deal_size_minor, d.currency, d.probability, d.expected_close, \
+         d.registered_on, d.closed_on, d.closed_amount_minor, d.last_activity_at, d.forecast_category, \
+         CAST(CASE WHEN w.deal_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS win_confirmed \
+         FROM deal_registrations d LEFT JOIN win_confirmations w ON w.deal_id = d.id \
+         WHERE d.status IN ",
+    );
+    query.push_bind_list(statuses.iter().copied());
+    if let Some(partner) = partner_id {
+        query.push(" AND d.partner_id = ").push_bind(partner);
+    }
+    tx.all(query).await
+}
+
+/// A won registration's revenue.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WonRow {
+    pub partner_id: Uuid,
+    pub closed_on: String,
+    pub closed_amount_minor: i64,
+    pub currency: String,
+}
+
+/// Won registrations in every currency (of one partner, or all), for the tier engine, which
+/// converts them to the program currency. With `logged_activity_only`, only deals with an
+/// activity logged on them count (the co-sell policy's "no credit without logged activity").
+pub async fn won(
+    tx: &mut Read,
+    partner_id: Option<Uuid>,
+    logged_activity_only: bool,
+) -> Result<Vec<WonRow>> {
+    // Only wins an internal user confirmed, and (co-sell policy) only deals with activity an
+    // internal user logged or confirmed: a partner's own word feeds no tier.
+    let mut query = Sql::new(
+        "SELECT partner_id, closed_on, closed_amount_minor, currency FROM deal_registrations d \
+         WHERE status = 'won' AND closed_on IS NOT NULL AND closed_amount_minor IS NOT NULL \
+         AND EXISTS (SELECT 1 FROM win_confirmations c WHERE c.deal_id = d.id)",
+    );
+    if logged_activity_only {
+        // An imported deal carries its last activity from our CRM and none logged here.
+        query.push(
+            " AND (EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id \
+             AND (a.by_partner = 0 OR a.confirmed_by IS NOT NULL)) \
+             OR (last_activity_at IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id)))",
+        );
+    }
+    if let Some(partner) = partner_id {
+        query.push(" AND partner_id = ").push_bind(partner);
+    }
+    tx.all(query).await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct DealCounts {
+    pub registered: i64,
+    pub won: i64,
+}
+
+/// How many registrations a partner has submitted (anything but drafts) and won.
+pub async fn counts(tx: &mut Read, partner_id: Uuid) -> Result<DealCounts> {
+    tx.one(sql!(
+        "SELECT COUNT(*) AS registered, COALESCE(SUM(CASE WHEN status = 'won' THEN 1 ELSE 0 END), 0) AS won \
+         FROM deal_registrations WHERE partner_id = $1 AND status <> 'draft'",
+        partner_id
+    ))
+    .await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SnapshotRow {
+    pub id: Uuid,
+    pub quarter: String,
+    pub taken_on: String,
+    pub taken_by: String,
+    /// The pipeline summary as JSON.
+    pub summary: String,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn insert_snapshot(tx: &mut Write, row: &SnapshotRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO forecast_snapshots (id, quarter, taken_on, taken_by, summary, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        row.id,
+        &row.quarter,
+        &row.taken_on,
+        &row.taken_by,
+        &row.summary,
+        row.created_at,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Snapshots, newest first.
+pub async fn snapshots(tx: &mut Read) -> Result<Vec<SnapshotRow>> {
+    tx.all(Sql::new(
+        "SELECT id, quarter, taken_on, taken_by, summary, created_at FROM forecast_snapshots \
+         ORDER BY taken_on DESC, created_at DESC",
+    ))
+    .await
+}
