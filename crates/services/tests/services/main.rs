@@ -1,0 +1,28 @@
+//! Every service operation, on SQLite and on PostgreSQL.
+
+use domain::partners::{ContactInput, PartnerInput};
+use domain::users::NewUserInput;
+use services::partners::PartnerQuery;
+use services::{Actor, Config, Error, Services};
+use store::Backend;
+use store::testing::{BACKENDS, TestDb};
+
+#[path = "../common/mod.rs"]
+mod common;
+use common::*;
+
+mod accounts;
+mod books;
+mod deals;
+mod enablement;
+mod partners;
+mod program;
+
+/// An export's whole file, read chunk by chunk as the web layer streams it.
+async fn text(mut export: services::exports::CsvExport) -> String {
+    let mut file = Vec::new();
+    while let Some(chunk) = export.next_chunk().await.unwrap() {
+        file.extend(chunk);
+    }
+    String::from_utf8(file).unwrap()
+}
