@@ -328,6 +328,22 @@ impl ContactInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_the_api_returns_its_filters_take_back() {
+        assert_eq!(
+            serde_json::to_value(PartnerType::SystemsIntegrator).unwrap(),
+            "si"
+        );
+        for t in PartnerType::ALL {
+            let sent = serde_json::to_value(t).unwrap();
+            assert_eq!(PartnerType::parse(sent.as_str().unwrap()), Some(*t));
+        }
+        for m in GtmModel::ALL {
+            let sent = serde_json::to_value(m).unwrap();
+            assert_eq!(GtmModel::parse(sent.as_str().unwrap()), Some(*m));
+        }
+    }
     use proptest::prelude::*;
 
     fn valid_input() -> PartnerInput {

@@ -146,9 +146,9 @@ pub trait Choice: Sized + Copy + 'static {
 macro_rules! choice_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => ($key:literal, $label:literal)),+ $(,)? }) => {
         $(#[$meta])*
+        // Serialised as its key, so what the API returns is what its filters and inputs take.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[serde(rename = $key)] $variant),+ }
 
         impl $crate::validation::Choice for $name {
             const ALL: &'static [Self] = &[$(Self::$variant),+];
