@@ -125,7 +125,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// `(name, root file)` of each crate under `dir`, by name.
+/// `(name, root file)` of each crate under `dir`, by name (a package's binary beside its
+/// library is `<name>-bin`).
 fn workspace_crates(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     let mut crates = Vec::new();
     for entry in std::fs::read_dir(dir)? {
@@ -135,12 +136,17 @@ fn workspace_crates(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        for root in ["lib.rs", "main.rs"] {
-            let file = path.join("src").join(root);
-            if file.is_file() {
-                crates.push((name, file));
-                break;
+        // A package with both a library and a binary is two crates: each root is read.
+        let lib = path.join("src").join("lib.rs");
+        let main = path.join("src").join("main.rs");
+        match (lib.is_file(), main.is_file()) {
+            (true, true) => {
+                crates.push((format!("{name}-bin"), main));
+                crates.push((name, lib));
             }
+            (true, false) => crates.push((name, lib)),
+            (false, true) => crates.push((name, main)),
+            (false, false) => {}
         }
     }
     crates.sort();
