@@ -13,6 +13,7 @@ pub mod program;
 pub mod quarter;
 pub mod roles;
 pub mod sources;
+pub mod time_zone;
 pub mod users;
 pub mod validation;
 

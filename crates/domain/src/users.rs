@@ -150,22 +150,17 @@ pub fn check_time_zone(name: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("is required, e.g. Europe/Berlin or UTC".into());
     }
-    match jiff::tz::TimeZone::get(name) {
-        Ok(zone) => Ok(zone.iana_name().unwrap_or(name).to_owned()),
-        Err(_) => Err(format!(
-            "'{name}' is not a time zone name like Europe/Berlin or America/New_York"
-        )),
-    }
+    crate::time_zone::canonical_name(name)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            format!("'{name}' is not a time zone name like Europe/Berlin or America/New_York")
+        })
 }
 
 /// The calendar day it is at `at` in the time zone `zone` (UTC when the name is unknown):
 /// "expires today" and "overdue" are judged on the reader's own calendar.
 pub fn today_in(zone: &str, at: time::OffsetDateTime) -> time::Date {
-    let zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let offset_seconds = jiff::Timestamp::from_second(at.unix_timestamp())
-        .map(|t| zone.to_offset(t).seconds())
-        .unwrap_or(0);
-    (at + time::Duration::seconds(offset_seconds.into())).date()
+    crate::time_zone::TimeZone::named_or_utc(zone).today(at)
 }
 
 #[cfg(test)]

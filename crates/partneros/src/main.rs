@@ -122,23 +122,42 @@ enum Command {
     },
 }
 
+/// Logs to stderr, filtered by `PARTNEROS_LOG` ("info,sqlx=warn": a level, then
+/// `target=level` pairs); a filter that does not parse is reported and the default used.
 fn init_logging(format: LogFormat, quiet: bool) {
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let default = if quiet { "warn" } else { "info,sqlx=warn" };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PARTNEROS_LOG")
-        .unwrap_or_else(|_| default.into());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let default_filter = || {
+        default
+            .parse::<Targets>()
+            .expect("the default filter parses")
+    };
+    let (filter, problem) = match std::env::var("PARTNEROS_LOG") {
+        Ok(text) => match text.parse::<Targets>() {
+            Ok(filter) => (filter, None),
+            Err(e) => (
+                default_filter(),
+                Some(format!("PARTNEROS_LOG '{text}': {e}")),
+            ),
+        },
+        Err(_) => (default_filter(), None),
+    };
+    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr);
     match format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.finish().with(filter).init(),
+        LogFormat::Json => builder.json().finish().with(filter).init(),
+    }
+    if let Some(problem) = problem {
+        tracing::warn!("{problem}; logging with the default filter '{default}'");
     }
 }
 
-/// Errors end the process with one readable message (and exit code 1), never a backtrace.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Errors end the process with one readable message (and exit code 1), never a backtrace.
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()

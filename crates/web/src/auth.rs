@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_client_ip::RightmostXForwardedFor;
 use domain::Choice;
 use domain::permissions::Action;
+use domain::time_zone::TimeZone;
 use services::Actor;
 
 pub const SESSION_COOKIE: &str = "partneros_session";
@@ -211,8 +212,8 @@ impl PageAuth {
     }
 
     /// The signed-in user's time zone (UTC when their stored one is unknown).
-    pub fn zone(&self) -> jiff::tz::TimeZone {
-        jiff::tz::TimeZone::get(&self.user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC)
+    pub fn zone(&self) -> TimeZone {
+        TimeZone::named_or_utc(&self.user.time_zone)
     }
 
     /// Every form post carries the session's token; a mismatch changes nothing.

@@ -4,8 +4,10 @@
 //! [`crate::auth::PageAuth::layout`]).
 
 use domain::audit::AuditEvent;
+use domain::time_zone::TimeZone;
 use domain::{Choice, FieldError};
 use std::collections::HashMap;
+use time::macros::format_description;
 
 /// What the page frame needs: the title and, when signed in, the navigation.
 pub struct Layout {
@@ -76,12 +78,10 @@ pub(crate) fn options<T: Choice>(selected: &[String]) -> Vec<Opt> {
 }
 
 /// A time as the reader reads it: in their own time zone, with its abbreviation.
-pub fn fmt_time(at: &time::OffsetDateTime, zone: &jiff::tz::TimeZone) -> String {
-    match jiff::Timestamp::from_nanosecond(at.unix_timestamp_nanos()) {
-        Ok(timestamp) => timestamp
-            .to_zoned_datetime(zone.clone())
-            .strftime("%Y-%m-%d %H:%M %Z")
-            .to_string(),
+pub fn fmt_time(at: &time::OffsetDateTime, zone: &TimeZone) -> String {
+    let (local, abbreviation) = zone.local(*at);
+    match local.format(format_description!("[year]-[month]-[day] [hour]:[minute]")) {
+        Ok(text) => format!("{text} {abbreviation}"),
         Err(_) => iso_time(at),
     }
 }
@@ -102,7 +102,7 @@ pub struct EventView {
 }
 
 impl EventView {
-    pub(crate) fn from(e: &AuditEvent, zone: &jiff::tz::TimeZone) -> EventView {
+    pub(crate) fn from(e: &AuditEvent, zone: &TimeZone) -> EventView {
         EventView {
             when: fmt_time(&e.at, zone),
             when_iso: iso_time(&e.at),

@@ -39,7 +39,7 @@ impl PartnerRow {
     pub(crate) fn from(
         p: &Partner,
         program: &domain::program::Program,
-        zone: &jiff::tz::TimeZone,
+        zone: &domain::time_zone::TimeZone,
     ) -> PartnerRow {
         PartnerRow {
             id: p.id,

@@ -60,19 +60,14 @@ impl Status {
 /// `months` after `date`, on the same day of the month or the month's last day (a
 /// certification earned on 31 January with 1 month of validity expires on 28/29 February).
 pub fn add_months(date: Date, months: u32) -> Date {
-    // jiff's calendar arithmetic clamps to the month's last day, as the rule says.
-    let later = i16::try_from(date.year()).ok().and_then(|year| {
-        jiff::civil::Date::new(year, u8::from(date.month()) as i8, date.day() as i8)
-            .ok()?
-            .checked_add(jiff::Span::new().months(i64::from(months)))
-            .ok()
-    });
-    later
-        .and_then(|d| {
-            let month = Month::try_from(d.month() as u8).ok()?;
-            Date::from_calendar_date(d.year().into(), month, d.day() as u8).ok()
-        })
-        .unwrap_or(date)
+    let months_since_year_zero =
+        i64::from(date.year()) * 12 + i64::from(u8::from(date.month()) - 1) + i64::from(months);
+    let Ok(year) = i32::try_from(months_since_year_zero.div_euclid(12)) else {
+        return date;
+    };
+    let month = Month::January.nth_next(months_since_year_zero.rem_euclid(12) as u8);
+    let day = date.day().min(time::util::days_in_month(month, year));
+    Date::from_calendar_date(year, month, day).unwrap_or(date)
 }
 
 /// When a certification earned on `earned_on` expires (None: only a major release ends it).

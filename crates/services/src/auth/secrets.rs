@@ -2,7 +2,7 @@
 //! which they are stored (never the secret itself).
 
 use base64::Engine;
-use rand::RngCore;
+use rand::Rng;
 use sha2::{Digest, Sha256};
 
 pub(super) fn random_secret() -> String {

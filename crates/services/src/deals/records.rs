@@ -36,7 +36,7 @@ impl Services {
             return Ok(key.clone());
         }
         let mut fresh = [0u8; 32];
-        rand::RngCore::fill_bytes(&mut rand::rng(), &mut fresh);
+        rand::Rng::fill_bytes(&mut rand::rng(), &mut fresh);
         let fresh: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
         let mut tx = self.db.write().await?;
         let stored = store::deals::setting_or_create(&mut tx, "reference_key", &fresh).await?;

@@ -245,8 +245,8 @@ async fn account_view(state: &AppState, auth: &PageAuth, forms: AccountForms) ->
         time_zone: forms
             .time_zone
             .unwrap_or_else(|| auth.user.time_zone.clone()),
-        zones: jiff::tz::db()
-            .available()
+        zones: domain::time_zone::names()
+            .iter()
             .map(|name| name.to_string())
             .collect(),
         notice: forms.notice,
