@@ -109,9 +109,16 @@ pub fn assignable_on_users_list(role: Role) -> Vec<Role> {
         .collect()
 }
 
+/// Whether a new partner starts out owned by the person creating it: a partner manager
+/// creates the partners they will manage; an admin names the owner.
+pub fn owns_partners_created(role: Role) -> bool {
+    role == Role::PartnerManager
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Choice;
 
     const ALL: [Action; 16] = [
         Action::ReadInternal,
@@ -180,5 +187,15 @@ mod tests {
             assignable_on_users_list(PartnerAdmin),
             [PartnerAdmin, PartnerUser]
         );
+    }
+
+    #[test]
+    fn only_partner_managers_own_the_partners_they_create() {
+        let owners: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| owns_partners_created(*r))
+            .collect();
+        assert_eq!(owners, [PartnerManager]);
     }
 }

@@ -15,8 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use domain::partners::{GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region};
-use domain::permissions::Action;
-use domain::roles::Role;
+use domain::permissions::{self, Action};
 use domain::{Choice, FieldError};
 use services::partners::PartnerQuery;
 use uuid::Uuid;
@@ -262,7 +261,7 @@ async fn new_partner(State(state): State<AppState>, auth: PageAuth) -> PageResul
         owner_id: auth
             .actor
             .user_id
-            .filter(|_| auth.actor.role == Role::PartnerManager),
+            .filter(|_| permissions::owns_partners_created(auth.actor.role)),
         ..Default::default()
     };
     partner_form(&state, &auth, None, input, Vec::new()).await
