@@ -89,7 +89,7 @@ async fn dates_and_flags_read_back_typed_on_both_backends() {
             domain: Some("acme.example".into()),
             industry: "retail".into(),
             region: "emea".into(),
-            deal_size_minor: 1_000_00,
+            deal_size_minor: 100_000,
             currency: "EUR".into(),
             expected_close: date!(2026 - 03 - 31),
             use_case: String::new(),

@@ -104,8 +104,8 @@ pub(crate) fn conflict_row(row: &DealRow) -> ConflictRow {
         website: row.website.clone(),
         partner_id: Some(row.partner_id),
         status: row.status.clone(),
-        registered_on: Some(row.registered_on.clone()),
-        protected_until: row.protected_until.clone(),
+        registered_on: Some(row.registered_on),
+        protected_until: row.protected_until,
         owner: String::new(),
         change_no: row.change_no,
     }
