@@ -1,22 +1,12 @@
-//! Stored text and numbers to the domain's values and back: dates as stored (YYYY-MM-DD),
-//! amounts in minor units (cents), and the error a row that does not read gives. A shared
+//! Stored numbers to the domain's values and back: amounts in minor units (cents), and the
+//! error a row that does not read gives (dates and flags come typed from the store). A shared
 //! room: it imports no feature, so every feature may use it.
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use time::Date;
 
-use crate::{Error, Result};
-
-/// How dates are stored and typed: YYYY-MM-DD.
-pub(crate) const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    domain::validation::DATE_FORMAT;
-
-/// A stored date; one that does not read is a corrupt row.
-pub(crate) fn date(text: &str) -> Result<Date> {
-    Date::parse(text, DATE)
-        .map_err(|e| Error::Store(store::Error::Corrupt(format!("date '{text}': {e}"))))
-}
+use crate::Error;
 
 /// An amount in minor units (cents), as stored.
 pub(crate) fn minor(amount: Decimal) -> i64 {

@@ -238,6 +238,9 @@ fn deal_row(out: &mut CsvPage, row: &DealExportRow, partner: &str) -> Result<()>
     let size = money(row.deal_size_minor);
     let probability = row.probability.to_string();
     let closed_amount = row.closed_amount_minor.map(money).unwrap_or_default();
+    let day = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let expected_close = row.expected_close.to_string();
+    let registered_on = row.registered_on.to_string();
     out.row([
         row.reference.as_str(),
         partner,
@@ -247,7 +250,7 @@ fn deal_row(out: &mut CsvPage, row: &DealExportRow, partner: &str) -> Result<()>
         &row.region,
         &size,
         &row.currency,
-        &row.expected_close,
+        &expected_close,
         &row.use_case,
         &row.pain_points,
         &row.stage,
@@ -256,9 +259,9 @@ fn deal_row(out: &mut CsvPage, row: &DealExportRow, partner: &str) -> Result<()>
         &row.competitor,
         &row.partner_rep,
         &row.status,
-        &row.registered_on,
-        row.protected_until.as_deref().unwrap_or(""),
-        row.closed_on.as_deref().unwrap_or(""),
+        &registered_on,
+        &day(row.protected_until),
+        &day(row.closed_on),
         &closed_amount,
     ])
 }
@@ -266,7 +269,7 @@ fn deal_row(out: &mut CsvPage, row: &DealExportRow, partner: &str) -> Result<()>
 fn lead_row(out: &mut CsvPage, row: &LeadExportRow, partner: &str) -> Result<()> {
     let value = money(row.estimated_value_minor);
     let accept_by = row.accept_by.date().to_string();
-    let quota = (row.counts_against_quota != 0).to_string();
+    let quota = row.counts_against_quota.to_string();
     out.row([
         row.reference.as_str(),
         partner,

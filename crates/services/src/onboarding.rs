@@ -7,7 +7,6 @@ use domain::permissions::Action;
 use domain::program::onboarding::{self, Observed};
 use uuid::Uuid;
 
-use crate::convert::DATE;
 use crate::{Actor, Change, Error, Result, Services, record, require};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -72,10 +71,7 @@ impl Services {
         let names = crate::names::Names::load(&mut tx, actor, partner_id).await?;
         drop(tx);
         let today = actor.today();
-        let start = rows
-            .iter()
-            .filter_map(|i| time::Date::parse(&i.due_on, DATE).ok())
-            .min();
+        let start = rows.iter().map(|i| i.due_on).min();
         let observations = {
             let gate = domain::program::policy::Gate {
                 action: domain::program::policy::GatedAction::DealRegistration,
@@ -114,7 +110,7 @@ impl Services {
                         .and_then(Observed::parse)
                         .is_some_and(|kind| onboarding::observed_complete(kind, &observations));
                 let done = row.done_at.is_some() || observed;
-                let due = time::Date::parse(&row.due_on, DATE).unwrap_or(today);
+                let due = row.due_on;
                 ChecklistItemView {
                     stage: start
                         .map(|s| onboarding::roadmap_stage((due - s).whole_days()))
@@ -128,7 +124,7 @@ impl Services {
                     phase: row.phase,
                     title: row.title,
                     owner: row.owner,
-                    due_on: row.due_on,
+                    due_on: due.to_string(),
                     evidence_kind: row.evidence_kind,
                     // An observed item links to what the system saw.
                     evidence: match row.completes_when.as_deref().and_then(Observed::parse) {

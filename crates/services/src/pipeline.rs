@@ -7,7 +7,7 @@ use domain::permissions::Action;
 use domain::validation::Choice;
 use uuid::Uuid;
 
-use crate::convert::{date, money};
+use crate::convert::money;
 use crate::{Actor, Change, Error, Result, Services, record};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -69,17 +69,17 @@ impl Services {
             .map(|row| {
                 let (name, tier, partner_out_of_program) =
                     partners.get(&row.partner_id).cloned().unwrap_or_default();
-                let registered_on = date(&row.registered_on)?;
-                Ok(domain::deals::pipeline::PipelineDeal {
+                let registered_on = row.registered_on;
+                domain::deals::pipeline::PipelineDeal {
                     partner: name,
                     tier,
                     status: Status::parse(&row.status).unwrap_or(Status::Draft),
                     deal_size: money(row.deal_size_minor),
                     currency: row.currency.clone(),
                     probability: u8::try_from(row.probability).unwrap_or(0),
-                    expected_close: date(&row.expected_close)?,
+                    expected_close: row.expected_close,
                     registered_on,
-                    closed_on: row.closed_on.as_deref().map(date).transpose()?,
+                    closed_on: row.closed_on,
                     closed_amount: row.closed_amount_minor.map(money),
                     last_touched: row
                         .last_activity_at
@@ -87,10 +87,10 @@ impl Services {
                         .max(registered_on),
                     forecast_category: row.forecast_category.clone(),
                     partner_out_of_program,
-                    win_confirmed: row.win_confirmed != 0,
-                })
+                    win_confirmed: row.win_confirmed,
+                }
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Vec<_>>();
         Ok(domain::deals::pipeline::summarize(
             &deals,
             actor.today(),
@@ -109,7 +109,7 @@ impl Services {
         let row = store::deals::SnapshotRow {
             id: Uuid::now_v7(),
             quarter: domain::quarter::Quarter::containing(now.date()).to_string(),
-            taken_on: now.date().to_string(),
+            taken_on: now.date(),
             taken_by: actor.label.clone(),
             summary: serde_json::to_string(&summary)
                 .map_err(|e| Error::Store(store::Error::Internal(e.to_string())))?,
@@ -139,7 +139,7 @@ impl Services {
         Ok(SnapshotView {
             id: row.id,
             quarter: row.quarter,
-            taken_on: row.taken_on,
+            taken_on: row.taken_on.to_string(),
             taken_by: row.taken_by,
             summary,
         })
@@ -158,7 +158,7 @@ impl Services {
                         .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?,
                     id: row.id,
                     quarter: row.quarter,
-                    taken_on: row.taken_on,
+                    taken_on: row.taken_on.to_string(),
                     taken_by: row.taken_by,
                 })
             })

@@ -9,7 +9,7 @@ use domain::program::Program;
 use domain::program::history::RowError;
 use uuid::Uuid;
 
-use crate::convert::{date, minor, money};
+use crate::convert::{minor, money};
 use crate::{Actor, Change, Error, Result, Services, record};
 
 /// A stored rate: 1 `currency` = `rate` `to_currency` from `effective_on` on.
@@ -48,7 +48,7 @@ pub(crate) async fn rates_into(tx: &mut store::Read, program: &Program) -> Resul
         .into_iter()
         .map(|row| {
             Ok(Rate {
-                effective_on: date(&row.effective_on)?,
+                effective_on: row.effective_on,
                 rate: row.rate.parse().map_err(|e| {
                     Error::Store(store::Error::Corrupt(format!("rate '{}': {e}", row.rate)))
                 })?,
@@ -65,17 +65,15 @@ pub(crate) async fn rates_into(tx: &mut store::Read, program: &Program) -> Resul
 pub(crate) fn wins_in_program_currency(
     won: Vec<store::deals::WonRow>,
     rates: &Rates,
-) -> Result<(Vec<store::deals::WonRow>, Vec<NotCounted>)> {
+) -> (Vec<store::deals::WonRow>, Vec<NotCounted>) {
     let wins = won
         .iter()
-        .map(|w| {
-            Ok(Win {
-                closed_on: date(&w.closed_on)?,
-                amount: money(w.closed_amount_minor),
-                currency: w.currency.clone(),
-            })
+        .map(|w| Win {
+            closed_on: w.closed_on,
+            amount: money(w.closed_amount_minor),
+            currency: w.currency.clone(),
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Vec<_>>();
     let (amounts, not_counted) = domain::deals::revenue::in_program_currency(&wins, rates);
     let counted = won
         .into_iter()
@@ -88,7 +86,7 @@ pub(crate) fn wins_in_program_currency(
             })
         })
         .collect();
-    Ok((counted, not_counted))
+    (counted, not_counted)
 }
 
 impl Services {
@@ -104,7 +102,7 @@ impl Services {
             .map(|row| RateView {
                 currency: row.currency,
                 to_currency: row.to_currency,
-                effective_on: row.effective_on,
+                effective_on: row.effective_on.to_string(),
                 rate: row.rate,
                 imported_by: row.imported_by,
                 imported_at: row.imported_at,
@@ -140,9 +138,9 @@ impl Services {
             let stored = store::rates::into(&mut tx, &program.currency).await?;
             drop(tx);
             let known = |r: &Rate| {
-                stored.iter().any(|s| {
-                    s.currency == r.currency && s.effective_on == r.effective_on.to_string()
-                })
+                stored
+                    .iter()
+                    .any(|s| s.currency == r.currency && s.effective_on == r.effective_on)
             };
             report.updated = rows.iter().filter(|r| known(&r.rate)).count();
             report.created = rows.len() - report.updated;
@@ -154,7 +152,7 @@ impl Services {
             let stored = store::rates::RateRow {
                 currency: row.rate.currency.clone(),
                 to_currency: program.currency.clone(),
-                effective_on: row.rate.effective_on.to_string(),
+                effective_on: row.rate.effective_on,
                 rate: row.rate.rate.to_string(),
                 imported_by: actor.label.clone(),
                 imported_at: at,
@@ -205,6 +203,6 @@ impl Services {
         )
         .await?;
         let rates = rates_into(&mut tx, &program).await?;
-        Ok(wins_in_program_currency(won, &rates)?.1)
+        Ok(wins_in_program_currency(won, &rates).1)
     }
 }

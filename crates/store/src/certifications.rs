@@ -1,7 +1,7 @@
 //! Certifications people of partner organisations hold.
 
 use crate::{Read, Result, Sql, Write, sql};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -15,12 +15,11 @@ pub struct RecordRow {
     pub contact_archived_at: Option<OffsetDateTime>,
     /// A catalog key.
     pub certification: String,
-    /// 'YYYY-MM-DD'.
-    pub earned_on: String,
-    pub expires_on: Option<String>,
+    pub earned_on: Date,
+    pub expires_on: Option<Date>,
     /// Percent.
     pub score: String,
-    pub retired: i64,
+    pub retired: bool,
     /// The last renewal reminder sent (days before expiry).
     pub last_reminder: Option<i64>,
     pub source: String,
@@ -31,8 +30,8 @@ pub struct NewRecord<'a> {
     pub partner_id: Uuid,
     pub contact_id: Uuid,
     pub certification: &'a str,
-    pub earned_on: &'a str,
-    pub expires_on: Option<&'a str>,
+    pub earned_on: Date,
+    pub expires_on: Option<Date>,
     pub score: &'a str,
     pub source: &'a str,
     pub evidence: &'a str,
@@ -94,7 +93,7 @@ pub async fn set_last_reminder(tx: &mut Write, id: Uuid, days_before: i64) -> Re
 /// Retires every valid certification of the given catalog keys (a major release).
 pub async fn retire(tx: &mut Write, certifications: &[String]) -> Result<u64> {
     let mut query = Sql::new(
-        "UPDATE certification_records SET retired = 1 WHERE retired = 0 AND certification IN (",
+        "UPDATE certification_records SET retired = TRUE WHERE NOT retired AND certification IN (",
     );
     for (i, key) in certifications.iter().enumerate() {
         if i > 0 {
@@ -117,7 +116,7 @@ pub struct EnrollmentRow {
     pub contact_id: Uuid,
     pub contact_name: String,
     pub certification: String,
-    pub started_on: String,
+    pub started_on: Date,
     /// JSON list of the catalog requirement texts met so far.
     pub requirements_done: String,
 }
@@ -142,7 +141,7 @@ pub async fn enroll(
             partner_id,
             contact_id,
             certification,
-            at.date().to_string(),
+            at.date(),
             at,
         ))
         .await?;

@@ -3,11 +3,10 @@
 //! pooled connection only while it reads a page, and only the columns it writes.
 
 use crate::{Read, Result, Sql};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-/// What a registrations export writes of one registration (money in minor units, dates
-/// 'YYYY-MM-DD').
+/// What a registrations export writes of one registration (money in minor units).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DealExportRow {
     /// The keyset cursor: the export's order.
@@ -20,7 +19,7 @@ pub struct DealExportRow {
     pub region: String,
     pub deal_size_minor: i64,
     pub currency: String,
-    pub expected_close: String,
+    pub expected_close: Date,
     pub use_case: String,
     pub pain_points: String,
     pub stage: String,
@@ -29,9 +28,9 @@ pub struct DealExportRow {
     pub competitor: String,
     pub partner_rep: String,
     pub status: String,
-    pub registered_on: String,
-    pub protected_until: Option<String>,
-    pub closed_on: Option<String>,
+    pub registered_on: Date,
+    pub protected_until: Option<Date>,
+    pub closed_on: Option<Date>,
     pub closed_amount_minor: Option<i64>,
 }
 
@@ -75,7 +74,7 @@ pub struct LeadExportRow {
     pub status: String,
     pub accept_by: OffsetDateTime,
     pub rejection_reason: String,
-    pub counts_against_quota: i64,
+    pub counts_against_quota: bool,
 }
 
 /// Up to `limit` leads of a partner (or all) older than `before`, newest first.

@@ -297,6 +297,7 @@ macro_rules! bind_all {
                 Arg::Int(v) => query.bind(v),
                 Arg::Bool(v) => query.bind(v),
                 Arg::Time(v) => query.bind(v),
+                Arg::Date(v) => query.bind(v),
                 Arg::Bytes(v) => query.bind(v),
             };
         }

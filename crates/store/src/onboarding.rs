@@ -1,7 +1,7 @@
 //! Onboarding checklists and health checks per partner.
 
 use crate::{Read, Result, Sql, Write, sql};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -13,7 +13,7 @@ pub struct ItemRow {
     pub title: String,
     /// A RACI team key or "partner".
     pub owner: String,
-    pub due_on: String,
+    pub due_on: Date,
     pub evidence_kind: String,
     pub completes_when: Option<String>,
     pub done_at: Option<OffsetDateTime>,
@@ -37,7 +37,7 @@ pub async fn insert_item(tx: &mut Write, item: &ItemRow, at: OffsetDateTime) -> 
         &item.phase,
         &item.title,
         &item.owner,
-        &item.due_on,
+        item.due_on,
         &item.evidence_kind,
         item.completes_when.as_ref(),
         at,

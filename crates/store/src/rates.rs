@@ -1,6 +1,6 @@
 //! Exchange rates into the program currency, as finance imports them.
 
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use crate::{Read, Result, Write, sql};
 
@@ -8,8 +8,7 @@ use crate::{Read, Result, Write, sql};
 pub struct RateRow {
     pub currency: String,
     pub to_currency: String,
-    /// 'YYYY-MM-DD'.
-    pub effective_on: String,
+    pub effective_on: Date,
     /// Exact decimal text.
     pub rate: String,
     pub imported_by: String,
@@ -39,7 +38,7 @@ pub async fn upsert(tx: &mut Write, row: &RateRow) -> Result<bool> {
              WHERE to_currency = $1 AND currency = $2 AND effective_on = $3",
             &row.to_currency,
             &row.currency,
-            &row.effective_on
+            row.effective_on
         ))
         .await?
         .found
@@ -50,7 +49,7 @@ pub async fn upsert(tx: &mut Write, row: &RateRow) -> Result<bool> {
          DO UPDATE SET rate = $4, imported_by = $5, imported_at = $6",
         &row.currency,
         &row.to_currency,
-        &row.effective_on,
+        row.effective_on,
         &row.rate,
         &row.imported_by,
         row.imported_at

@@ -10,6 +10,7 @@ pub enum Arg {
     Int(Option<i64>),
     Bool(Option<bool>),
     Time(Option<time::OffsetDateTime>),
+    Date(Option<time::Date>),
     Bytes(Option<Vec<u8>>),
 }
 
@@ -33,6 +34,7 @@ arg_from!(Text, &str);
 arg_from!(Int, i64);
 arg_from!(Bool, bool);
 arg_from!(Time, time::OffsetDateTime);
+arg_from!(Date, time::Date);
 arg_from!(Bytes, Vec<u8>);
 arg_from!(Bytes, &[u8]);
 

@@ -56,3 +56,164 @@ async fn a_unique_violation_names_its_columns_alike_on_both_backends() {
         );
     }
 }
+
+#[tokio::test]
+async fn dates_and_flags_read_back_typed_on_both_backends() {
+    use time::macros::date;
+    for backend in BACKENDS {
+        let test = TestDb::new(backend).await;
+        let mut write = test.db.write().await.unwrap();
+        let at = now();
+        let partner_id = uuid::Uuid::now_v7();
+        write
+            .execute(sql!(
+                "INSERT INTO partners (id, legal_name, display_name, sort_name, search_text, \
+                 partner_type, gtm_model, tier, stage, created_at, updated_at) \
+                 VALUES ($1, 'Northwind', 'Northwind', 'northwind', 'northwind', 'si', 'resell', \
+                 'registered', 'active', $2, $2)",
+                partner_id,
+                at
+            ))
+            .await
+            .unwrap();
+        let row = deals::DealRow {
+            id: uuid::Uuid::now_v7(),
+            number: 1001,
+            reference: "DR-1".into(),
+            partner_id,
+            created_by: "ana".into(),
+            status: "approved".into(),
+            customer_name: "Acme".into(),
+            name_key: "acme".into(),
+            website: "acme.example".into(),
+            domain: Some("acme.example".into()),
+            industry: "retail".into(),
+            region: "emea".into(),
+            deal_size_minor: 100_000,
+            currency: "EUR".into(),
+            expected_close: date!(2026 - 03 - 31),
+            use_case: String::new(),
+            pain_points: String::new(),
+            stage: "qualified".into(),
+            probability: 40,
+            risks: String::new(),
+            competitor: String::new(),
+            partner_rep: String::new(),
+            partner_sourced: false,
+            ae_user_id: None,
+            se_user_id: None,
+            deal_desk_review: true,
+            registered_on: date!(2026 - 01 - 05),
+            submitted_at: Some(at),
+            decision_due: None,
+            decided_at: Some(at),
+            decided_by: Some("ana".into()),
+            decision_note: String::new(),
+            protected_until: Some(date!(2026 - 04 - 05)),
+            extensions_used: 0,
+            extension_reason: String::new(),
+            last_warning: None,
+            conflict_verdict: "clear".into(),
+            conflict_findings: "[]".into(),
+            forecast_category: "pipeline".into(),
+            next_action: String::new(),
+            next_action_on: None,
+            next_action_owner: String::new(),
+            blockers: String::new(),
+            last_activity_at: None,
+            closed_on: None,
+            closed_amount_minor: None,
+            change_no: 1,
+            created_at: at,
+            updated_at: at,
+        };
+        deals::insert(&mut write, &row).await.unwrap();
+        let read = deals::get(&mut write, row.id).await.unwrap().unwrap();
+        assert_eq!(read.expected_close, date!(2026 - 03 - 31), "{backend:?}");
+        assert_eq!(read.registered_on, date!(2026 - 01 - 05), "{backend:?}");
+        assert_eq!(
+            read.protected_until,
+            Some(date!(2026 - 04 - 05)),
+            "{backend:?}"
+        );
+        assert_eq!(read.decision_due, None, "{backend:?}");
+        assert!(!read.partner_sourced, "{backend:?}");
+        assert!(read.deal_desk_review, "{backend:?}");
+
+        write.commit().await.unwrap();
+
+        // Bound days and flags compare as days and flags.
+        let mut read = test.db.read().await.unwrap();
+        let before_april: (i64,) = read
+            .one(sql!(
+                "SELECT COUNT(*) FROM deal_registrations WHERE expected_close < $1 \
+                 AND partner_sourced = $2 AND deal_desk_review",
+                date!(2026 - 04 - 01),
+                false
+            ))
+            .await
+            .unwrap();
+        assert_eq!(before_april, (1,), "{backend:?}");
+        let after_april: (i64,) = read
+            .one(sql!(
+                "SELECT COUNT(*) FROM deal_registrations WHERE expected_close > $1",
+                date!(2026 - 04 - 01)
+            ))
+            .await
+            .unwrap();
+        assert_eq!(after_april, (0,), "{backend:?}");
+
+        match backend {
+            // No DATE type: 'YYYY-MM-DD' text (which sorts as days do) and 0/1.
+            Backend::Sqlite => {
+                let stored: (String, String, i64, i64) = read
+                    .one(Sql::new(
+                        "SELECT typeof(expected_close), expected_close, partner_sourced, \
+                         deal_desk_review FROM deal_registrations",
+                    ))
+                    .await
+                    .unwrap();
+                assert_eq!(stored, ("text".into(), "2026-03-31".into(), 0, 1));
+            }
+            Backend::Postgres => {
+                let types: Vec<(String, String, String)> = read
+                    .all(Sql::new(
+                        "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT), \
+                         CAST(data_type AS TEXT) FROM information_schema.columns \
+                         WHERE table_schema = current_schema() AND column_name IN ('expected_close', \
+                         'registered_on', 'decision_due', 'protected_until', 'next_action_on', \
+                         'closed_on', 'partner_sourced', 'deal_desk_review', 'occurred_on', 'joint', \
+                         'by_partner', 'overdue_flagged', 'counts_against_quota', 'earned_on', \
+                         'expires_on', 'retired', 'started_on', 'due_on', 'taken_on', 'effective_on') \
+                         ORDER BY 1, 2",
+                    ))
+                    .await
+                    .unwrap();
+                let expected = [
+                    ("certification_enrollments", "started_on", "date"),
+                    ("certification_records", "earned_on", "date"),
+                    ("certification_records", "expires_on", "date"),
+                    ("certification_records", "retired", "boolean"),
+                    ("deal_activities", "by_partner", "boolean"),
+                    ("deal_activities", "joint", "boolean"),
+                    ("deal_activities", "occurred_on", "date"),
+                    ("deal_registrations", "closed_on", "date"),
+                    ("deal_registrations", "deal_desk_review", "boolean"),
+                    ("deal_registrations", "decision_due", "date"),
+                    ("deal_registrations", "expected_close", "date"),
+                    ("deal_registrations", "next_action_on", "date"),
+                    ("deal_registrations", "partner_sourced", "boolean"),
+                    ("deal_registrations", "protected_until", "date"),
+                    ("deal_registrations", "registered_on", "date"),
+                    ("exchange_rates", "effective_on", "date"),
+                    ("forecast_snapshots", "taken_on", "date"),
+                    ("leads", "counts_against_quota", "boolean"),
+                    ("leads", "overdue_flagged", "boolean"),
+                    ("onboarding_items", "due_on", "date"),
+                ]
+                .map(|(t, c, d)| (t.to_owned(), c.to_owned(), d.to_owned()));
+                assert_eq!(types, expected);
+            }
+        }
+    }
+}

@@ -72,11 +72,11 @@ impl Services {
             id: Uuid::now_v7(),
             deal_id: id,
             kind: kind.to_owned(),
-            joint: i64::from(input.joint && matches!(kind, "call" | "meeting" | "demo")),
+            joint: input.joint && matches!(kind, "call" | "meeting" | "demo"),
             note,
-            occurred_on: occurred_on.expect("validated").to_string(),
+            occurred_on: occurred_on.expect("validated"),
             by_label: actor.label.clone(),
-            by_partner: i64::from(actor.role.is_partner_side()),
+            by_partner: actor.role.is_partner_side(),
             created_at: now,
             confirmed_by: None,
         };
@@ -103,7 +103,7 @@ impl Services {
                 summary: format!(
                     "{}: {}{} logged",
                     deal.reference.clone(),
-                    if row.joint == 1 { "joint " } else { "" },
+                    if row.joint { "joint " } else { "" },
                     row.kind
                 ),
                 before: None,
@@ -124,7 +124,7 @@ impl Services {
         // its people logged and the joint activities both sides were on.
         Ok(rows
             .into_iter()
-            .filter(|a| actor.is_internal() || a.by_partner != 0 || a.joint != 0)
+            .filter(|a| actor.is_internal() || a.by_partner || a.joint)
             .map(|row| activity_view(row, actor))
             .collect())
     }
@@ -133,18 +133,18 @@ impl Services {
 /// An activity as `reader` may see it. A partner's people read our joint activities
 /// without our note, and our people as [`OUR_TEAM`].
 pub(crate) fn activity_view(row: store::deals::ActivityRow, reader: &Actor) -> ActivityView {
-    let by_partner = row.by_partner != 0;
+    let by_partner = row.by_partner;
     let ours_for_partner = !by_partner && !reader.is_internal();
     ActivityView {
         id: row.id,
         kind: row.kind,
-        joint: row.joint != 0,
+        joint: row.joint,
         note: if ours_for_partner {
             String::new()
         } else {
             row.note
         },
-        occurred_on: row.occurred_on,
+        occurred_on: row.occurred_on.to_string(),
         by: if ours_for_partner {
             OUR_TEAM.into()
         } else {

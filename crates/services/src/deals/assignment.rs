@@ -60,7 +60,7 @@ impl Services {
         let mut row = before.clone();
         row.ae_user_id = ae;
         row.se_user_id = se;
-        row.deal_desk_review = i64::from(input.deal_desk_review);
+        row.deal_desk_review = input.deal_desk_review;
         let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
         let summary = format!(
             "{}: AE and SE assigned{}",

@@ -6,10 +6,8 @@ use domain::deals::conflicts::{ConflictIndex, Known, Source};
 use domain::deals::registration::{self, Status};
 use domain::validation::Choice;
 use store::deals::{ConflictRow, DealRow};
-use time::Date;
 use uuid::Uuid;
 
-use crate::convert::DATE;
 use crate::deals::view::DealView;
 use crate::{Actor, Result};
 
@@ -70,14 +68,8 @@ pub(crate) fn known(row: &ConflictRow) -> Option<Known> {
             Source::Registration {
                 partner_id: row.partner_id?,
                 reference: row.reference.as_str().into(),
-                registered_on: row
-                    .registered_on
-                    .as_deref()
-                    .and_then(|d| Date::parse(d, DATE).ok())?,
-                protected_until: row
-                    .protected_until
-                    .as_deref()
-                    .and_then(|d| Date::parse(d, DATE).ok()),
+                registered_on: row.registered_on?,
+                protected_until: row.protected_until,
             }
         }
         "opportunity" if row.status == "open" => Source::DirectOpportunity {
@@ -112,8 +104,8 @@ pub(crate) fn conflict_row(row: &DealRow) -> ConflictRow {
         website: row.website.clone(),
         partner_id: Some(row.partner_id),
         status: row.status.clone(),
-        registered_on: Some(row.registered_on.clone()),
-        protected_until: row.protected_until.clone(),
+        registered_on: Some(row.registered_on),
+        protected_until: row.protected_until,
         owner: String::new(),
         change_no: row.change_no,
     }

@@ -40,10 +40,7 @@ pub(crate) async fn has_joint_call(tx: &mut store::Read, deal_id: Uuid) -> Resul
     Ok(store::deals::activities(tx, deal_id)
         .await?
         .iter()
-        .any(|a| {
-            a.joint == 1
-                && registration::activity_counts(a.by_partner != 0, a.confirmed_by.is_some())
-        }))
+        .any(|a| a.joint && registration::activity_counts(a.by_partner, a.confirmed_by.is_some())))
 }
 
 /// A co-sold deal is won only after a joint call that counts: winning passes every stage.
@@ -56,7 +53,7 @@ pub(crate) async fn require_joint_call_to_win(
     let policy = &program.policies.co_sell;
     let co_sold = registration::co_sell_required(
         policy,
-        deal.partner_sourced != 0,
+        deal.partner_sourced,
         size_in_program_currency(deal, &crate::rates::rates_into(tx, program).await?, today),
     );
     if co_sold
@@ -197,7 +194,7 @@ impl Services {
             .into_iter()
             .find(|a| a.id == activity_id)
             .ok_or(Error::NotFound)?;
-        if activity.by_partner == 0 {
+        if !activity.by_partner {
             return Err(Error::Conflict(
                 "our own activities count without confirmation".into(),
             ));

@@ -313,8 +313,8 @@ impl DealImport<'_> {
             self.now,
         );
         row.status = deal.status.as_str().into();
-        row.protected_until = deal.protected_until.map(|d| d.to_string());
-        row.closed_on = deal.closed_on.map(|d| d.to_string());
+        row.protected_until = deal.protected_until;
+        row.closed_on = deal.closed_on;
         row.closed_amount_minor = deal
             .closed_amount
             .map(minor)

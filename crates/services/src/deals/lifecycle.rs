@@ -8,7 +8,7 @@ use domain::validation::Choice;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::convert::{date, minor, parse_day};
+use crate::convert::{minor, parse_day};
 use crate::deals::submission::protection_days;
 use crate::deals::view::{DealView, ViewFacts, deal_view};
 use crate::notifications;
@@ -93,10 +93,10 @@ impl Services {
         row.decided_by = Some(actor.label.clone());
         row.decision_note = note.clone();
         if to == Status::Approved {
-            row.protected_until = Some(
-                registration::protected_until(today, protection_days(&program, &partner.tier))
-                    .to_string(),
-            );
+            row.protected_until = Some(registration::protected_until(
+                today,
+                protection_days(&program, &partner.tier),
+            ));
         }
         if let Some(mut case) = store::deals::case_for_deal(&mut tx, id)
             .await?
@@ -117,7 +117,9 @@ impl Services {
             Status::Approved => format!(
                 "{reference} ({}) approved, protected until {}",
                 row.customer_name,
-                row.protected_until.as_deref().unwrap_or("")
+                row.protected_until
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
             ),
             Status::Rejected => format!("{reference} ({}) rejected: {note}", row.customer_name),
             _ => format!(
@@ -174,13 +176,9 @@ impl Services {
             v.add("amount", "a won deal's amount must be more than 0");
         }
         let closed_on = parse_day(&mut v, "closed_on", &input.closed_on, today);
-        if let Some(problem) =
-            closed_on
-                .zip(date(&before.registered_on).ok())
-                .and_then(|(closed, registered)| {
-                    registration::close_date_problem(closed, registered, today)
-                })
-        {
+        if let Some(problem) = closed_on.and_then(|closed| {
+            registration::close_date_problem(closed, before.registered_on, today)
+        }) {
             v.add("closed_on", problem);
         }
         v.into_result().map_err(Error::Invalid)?;
@@ -198,7 +196,7 @@ impl Services {
         }
         let mut row = before.clone();
         row.status = to.as_str().into();
-        row.closed_on = Some(closed_on.to_string());
+        row.closed_on = Some(closed_on);
         row.closed_amount_minor =
             (to == Status::Won).then(|| amount.map_or(row.deal_size_minor, minor));
         let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
@@ -232,7 +230,7 @@ impl Services {
         let policy = &program.policies.deal_registration;
         registration::may_request_extension(
             Status::parse(&before.status).unwrap_or(Status::Draft),
-            before.protected_until.as_deref().map(date).transpose()?,
+            before.protected_until,
             u32::try_from(before.extensions_used).unwrap_or(u32::MAX),
             policy.max_extensions,
             actor.today(),
@@ -301,15 +299,10 @@ impl Services {
         row.extension_reason = String::new();
         let reference = row.reference.clone();
         let message = if approve {
-            let until = before
-                .protected_until
-                .as_deref()
-                .map(date)
-                .transpose()?
-                .unwrap_or(actor.today());
+            let until = before.protected_until.unwrap_or(actor.today());
             let extended = until
                 + time::Duration::days(program.policies.deal_registration.extension_days.into());
-            row.protected_until = Some(extended.to_string());
+            row.protected_until = Some(extended);
             row.extensions_used += 1;
             row.last_warning = None;
             format!(

@@ -150,20 +150,17 @@ impl Services {
                 "auto-approved: {} registrations below the limit",
                 partner.tier
             );
-            row.protected_until = Some(
-                registration::protected_until(today, protection_days(program, &partner.tier))
-                    .to_string(),
-            );
+            row.protected_until = Some(registration::protected_until(
+                today,
+                protection_days(program, &partner.tier),
+            ));
         } else {
             row.status = Status::Submitted.as_str().into();
-            row.decision_due = Some(
-                registration::add_business_days(
-                    today,
-                    policy.decision_sla_business_days,
-                    &policy.holidays,
-                )
-                .to_string(),
-            );
+            row.decision_due = Some(registration::add_business_days(
+                today,
+                policy.decision_sla_business_days,
+                &policy.holidays,
+            ));
         }
         Ok(
             (check.verdict != Verdict::Clear).then(|| store::deals::CaseRow {
@@ -222,7 +219,7 @@ impl Effects {
             _ => format!(
                 "{reference} ({}, {partner_name}) waits for your decision by {}",
                 row.customer_name,
-                row.decision_due.as_deref().unwrap_or("")
+                row.decision_due.map(|d| d.to_string()).unwrap_or_default()
             ),
         };
         let link = format!("/deals/{}", row.id);

@@ -5,7 +5,6 @@
 use domain::deals::registration::{self, Status};
 use domain::validation::Choice;
 
-use crate::convert::date;
 use crate::deals::cache::{conflict_row, known};
 use crate::notifications;
 use crate::{Actor, Change, Result, Services, record};
@@ -39,7 +38,7 @@ impl Services {
             let reference = before.reference.clone();
             let mut row = before.clone();
             let (recipients, kind, message) = if before.status == "approved" {
-                let Some(until) = before.protected_until.as_deref().map(date).transpose()? else {
+                let Some(until) = before.protected_until else {
                     continue;
                 };
                 if until < today {
@@ -75,7 +74,7 @@ impl Services {
                     )
                 }
             } else {
-                let Some(due) = before.decision_due.as_deref().map(date).transpose()? else {
+                let Some(due) = before.decision_due else {
                     continue;
                 };
                 if !registration::decision_overdue(Status::Submitted, due, today)

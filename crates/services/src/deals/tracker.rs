@@ -59,7 +59,7 @@ impl Services {
         let next_action_on = match input.next_action_on.trim() {
             "" => None,
             text => match domain::validation::date(text) {
-                Ok(d) => Some(d.to_string()),
+                Ok(d) => Some(d),
                 Err(e) => {
                     v.add("next_action_on", e);
                     None
@@ -71,7 +71,7 @@ impl Services {
         if let Some(stage) = stage {
             let co_sold = registration::co_sell_required(
                 &program.policies.co_sell,
-                before.partner_sourced != 0,
+                before.partner_sourced,
                 size_in_program_currency(
                     &before,
                     &crate::rates::rates_into(&mut tx, &program).await?,

@@ -12,7 +12,7 @@ use store::deals::DealRow;
 use time::Date;
 use uuid::Uuid;
 
-use crate::convert::{date, money};
+use crate::convert::money;
 use crate::{Actor, Error, Result};
 
 /// A registration as its reader may see it: partners never see conflict findings.
@@ -131,7 +131,6 @@ pub(crate) fn deal_view(
     let today = actor.today();
     let status = Status::parse(&row.status)
         .ok_or_else(|| Error::Store(store::Error::Corrupt(format!("status '{}'", row.status))))?;
-    let due = row.decision_due.as_deref().map(date).transpose()?;
     let deal_size = money(row.deal_size_minor);
     Ok(DealView {
         id: row.id,
@@ -149,7 +148,7 @@ pub(crate) fn deal_view(
         region: row.region.clone(),
         deal_size,
         currency: row.currency.clone(),
-        expected_close: row.expected_close.clone(),
+        expected_close: row.expected_close.to_string(),
         use_case: row.use_case.clone(),
         pain_points: row.pain_points.clone(),
         stage: row.stage.clone(),
@@ -161,12 +160,14 @@ pub(crate) fn deal_view(
         risks: row.risks.clone(),
         competitor: row.competitor.clone(),
         partner_rep: row.partner_rep.clone(),
-        partner_sourced: row.partner_sourced != 0,
-        registered_on: row.registered_on.clone(),
-        decision_due: row.decision_due.clone(),
-        decision_overdue: due.is_some_and(|d| registration::decision_overdue(status, d, today)),
+        partner_sourced: row.partner_sourced,
+        registered_on: row.registered_on.to_string(),
+        decision_due: row.decision_due.map(|d| d.to_string()),
+        decision_overdue: row
+            .decision_due
+            .is_some_and(|d| registration::decision_overdue(status, d, today)),
         decision_note: row.decision_note.clone(),
-        protected_until: row.protected_until.clone(),
+        protected_until: row.protected_until.map(|d| d.to_string()),
         extensions_used: row.extensions_used,
         extension_requested: Some(row.extension_reason.clone()).filter(|r| !r.is_empty()),
         conflict_verdict: match verdict_of(&row.conflict_verdict) {
@@ -180,19 +181,19 @@ pub(crate) fn deal_view(
         },
         co_sell_required: registration::co_sell_required(
             &program.policies.co_sell,
-            row.partner_sourced != 0,
+            row.partner_sourced,
             size_in_program_currency(row, &facts.rates, today),
         ),
         forecast_category: row.forecast_category.clone(),
         next_action: row.next_action.clone(),
-        next_action_on: row.next_action_on.clone(),
+        next_action_on: row.next_action_on.map(|d| d.to_string()),
         next_action_owner: row.next_action_owner.clone(),
         blockers: row.blockers.clone(),
-        closed_on: row.closed_on.clone(),
+        closed_on: row.closed_on.map(|d| d.to_string()),
         closed_amount: row.closed_amount_minor.map(money),
         win_confirmed: (status == Status::Won).then(|| facts.confirmed.contains(&row.id)),
         ae_user_id: row.ae_user_id.filter(|_| actor.is_internal()),
         se_user_id: row.se_user_id.filter(|_| actor.is_internal()),
-        deal_desk_review: row.deal_desk_review != 0 && actor.is_internal(),
+        deal_desk_review: row.deal_desk_review && actor.is_internal(),
     })
 }

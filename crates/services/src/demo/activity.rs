@@ -196,7 +196,7 @@ impl Services {
         let mut tx = self.db.write().await?;
         for (d, days) in registered.iter().zip([12, 40, 38, 52, 3]) {
             if let Some(mut row) = store::deals::get(&mut tx, d.id).await? {
-                row.registered_on = (today - Duration::days(days)).to_string();
+                row.registered_on = today - Duration::days(days);
                 store::deals::update(&mut tx, &row, row.change_no).await?;
             }
         }

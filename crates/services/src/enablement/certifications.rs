@@ -44,7 +44,7 @@ impl Services {
         drop(tx);
         let today = actor.today();
         let warn_days = program.policies.enablement.expiring_within();
-        let all: Vec<Held> = rows.iter().map(held).collect::<Result<_>>()?;
+        let all: Vec<Held> = rows.iter().map(held).collect();
         rows.iter()
             .zip(&all)
             .map(|(row, h)| {
@@ -59,8 +59,8 @@ impl Services {
                         .iter()
                         .find(|c| c.key == row.certification)
                         .map_or(row.certification.clone(), |c| c.name.clone()),
-                    earned_on: row.earned_on.clone(),
-                    expires_on: row.expires_on.clone(),
+                    earned_on: row.earned_on.to_string(),
+                    expires_on: row.expires_on.map(|d| d.to_string()),
                     score: row.score.clone(),
                     status: enablement::status_among(h, &all, today, warn_days),
                     evidence: row.evidence.clone(),
@@ -90,14 +90,13 @@ impl Services {
             .await?
             .filter(|c| c.partner_id == partner_id && c.archived_at.is_none())
             .ok_or_else(|| Error::field("contact_id", "is not one of this partner's people"))?;
-        let earned_on = valid.earned_on.to_string();
-        let expires_on = valid.expires_on.map(|d| d.to_string());
+        let earned_on = valid.earned_on;
         let row = store::certifications::NewRecord {
             partner_id,
             contact_id: contact.id,
             certification: &valid.certification.key,
-            earned_on: &earned_on,
-            expires_on: expires_on.as_deref(),
+            earned_on,
+            expires_on: valid.expires_on,
             score: &valid.score.to_string(),
             source: "manual",
             evidence: &valid.evidence,
@@ -138,7 +137,7 @@ impl Services {
             .find(|c| {
                 c.contact_id == contact.id
                     && c.certification == valid.certification.key
-                    && c.earned_on == earned_on
+                    && c.earned_on == earned_on.to_string()
             })
             .ok_or(Error::NotFound)
     }
@@ -246,13 +245,12 @@ impl Services {
                 .iter()
                 .find(|c| c.key == row.certification)
                 .ok_or(Error::NotFound)?;
-            let expires = enablement::expiry(cert, row.earned_on).map(|d| d.to_string());
             let record_row = store::certifications::NewRecord {
                 partner_id: *partner_id,
                 contact_id,
                 certification: &row.certification,
-                earned_on: &row.earned_on.to_string(),
-                expires_on: expires.as_deref(),
+                earned_on: row.earned_on,
+                expires_on: enablement::expiry(cert, row.earned_on),
                 score: &row.score.to_string(),
                 source: "import",
                 evidence: "",

@@ -41,7 +41,7 @@ impl Services {
             };
             let mut reminded = false;
             for row in rows {
-                let h = held(row)?;
+                let h = held(row);
                 // Nothing to renew once retired, or once its holder has left the partner.
                 let left = enablement::status(&h, today, 0) == enablement::Status::Left;
                 let Some(expires) = h.expires_on.filter(|_| !h.retired && !left) else {
@@ -100,7 +100,7 @@ impl Services {
             let Some(current) = program.tier_index(&partner.tier).filter(|_| reminded) else {
                 continue;
             };
-            let held_all: Vec<Held> = rows.iter().map(|r| held(r)).collect::<Result<_>>()?;
+            let held_all: Vec<Held> = rows.iter().map(|r| held(r)).collect();
             let history = histories.get(&partner.id).unwrap_or(&empty);
             if let Some(risk) = enablement::tier_at_risk(
                 &program,

@@ -96,7 +96,7 @@ impl Services {
                     person: row.contact_name,
                     name: name_of(&row.certification),
                     certification: row.certification,
-                    started_on: row.started_on,
+                    started_on: row.started_on.to_string(),
                     requirements,
                     status: Status::InProgress,
                 })

@@ -16,7 +16,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::Result;
-use crate::convert::{DATE, corrupt, money};
+use crate::convert::{corrupt, money};
 
 pub(crate) fn assessed(row: &store::recruitment::IppRow) -> Result<Assessed> {
     let result: IppResult =
@@ -29,34 +29,29 @@ pub(crate) fn assessed(row: &store::recruitment::IppRow) -> Result<Assessed> {
     })
 }
 
-fn won(row: &store::deals::WonRow) -> Result<(Date, Decimal)> {
-    let closed = Date::parse(&row.closed_on, DATE).map_err(|e| corrupt("closed_on", e))?;
-    Ok((closed, money(row.closed_amount_minor)))
+fn won(row: &store::deals::WonRow) -> (Date, Decimal) {
+    (row.closed_on, money(row.closed_amount_minor))
 }
 
 /// A certification record as the rules read it.
-pub(crate) fn held(row: &store::certifications::RecordRow) -> Result<Held> {
-    Ok(Held {
+pub(crate) fn held(row: &store::certifications::RecordRow) -> Held {
+    Held {
         person: row.contact_id,
         certification: row.certification.clone(),
-        earned_on: Date::parse(&row.earned_on, DATE).map_err(|e| corrupt("earned_on", e))?,
-        expires_on: row
-            .expires_on
-            .as_deref()
-            .map(|d| Date::parse(d, DATE).map_err(|e| corrupt("expires_on", e)))
-            .transpose()?,
-        retired: row.retired != 0,
+        earned_on: row.earned_on,
+        expires_on: row.expires_on,
+        retired: row.retired,
         left_on: row.contact_archived_at.map(|at| at.date()),
-    })
+    }
 }
 
 /// A partner's certification records, as every reader of them gets them.
 pub(crate) async fn held_by(tx: &mut store::Read, partner_id: Uuid) -> Result<Vec<Held>> {
-    store::certifications::for_partner(tx, partner_id)
+    Ok(store::certifications::for_partner(tx, partner_id)
         .await?
         .iter()
         .map(held)
-        .collect()
+        .collect())
 }
 
 /// What is typed and recorded about one partner.
@@ -87,8 +82,8 @@ impl PartnerRecords {
         // Wins in other currencies count at their close date's rate; those without one are
         // named on the partner's page (`Services::wins_not_counted`).
         let rates = crate::rates::rates_into(tx, program).await?;
-        let (won_rows, _) = crate::rates::wins_in_program_currency(won_rows, &rates)?;
-        records.won = won_rows.iter().map(won).collect::<Result<_>>()?;
+        let (won_rows, _) = crate::rates::wins_in_program_currency(won_rows, &rates);
+        records.won = won_rows.iter().map(won).collect();
         records.assessed = store::recruitment::ipp_for_partner(tx, partner_id)
             .await?
             .iter()
@@ -136,7 +131,7 @@ impl PartnerRecords {
             all.entry(row.partner_id).or_default().typed.push(facts);
         }
         for row in store::certifications::all(tx).await? {
-            let held = held(&row)?;
+            let held = held(&row);
             all.entry(row.partner_id).or_default().held.push(held);
         }
         let credited = program.policies.co_sell.credit_requires_logged_activity;
@@ -146,9 +141,9 @@ impl PartnerRecords {
             won_by_partner.entry(row.partner_id).or_default().push(row);
         }
         for (partner_id, rows) in won_by_partner {
-            let (counted, not_counted) = crate::rates::wins_in_program_currency(rows, &rates)?;
+            let (counted, not_counted) = crate::rates::wins_in_program_currency(rows, &rates);
             let records = all.entry(partner_id).or_default();
-            records.won = counted.iter().map(won).collect::<Result<_>>()?;
+            records.won = counted.iter().map(won).collect();
             records.not_counted = not_counted;
         }
         for row in store::recruitment::all_ipp(tx).await? {

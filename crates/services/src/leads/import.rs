@@ -153,12 +153,12 @@ impl Services {
                         status: row.status.into(),
                         accept_by,
                         // History is not news: an imported lead past its SLA is not flagged.
-                        overdue_flagged: 1,
+                        overdue_flagged: true,
                         decided_at: decided.then_some(now),
                         decided_by: decided.then(|| actor.label.clone()),
                         rejection_reason: row.rejection_reason.clone(),
                         deal_id: None,
-                        counts_against_quota: 0,
+                        counts_against_quota: false,
                         created_at: now,
                         updated_at: now,
                     }

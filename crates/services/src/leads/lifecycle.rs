@@ -58,7 +58,7 @@ impl Services {
             accept_by: row.accept_by,
             rejection_reason: row.rejection_reason,
             deal_id: row.deal_id,
-            counts_against_quota: row.counts_against_quota != 0,
+            counts_against_quota: row.counts_against_quota,
         }
     }
 
@@ -99,12 +99,12 @@ impl Services {
             currency: fields.currency.clone(),
             status: "submitted".into(),
             accept_by: leads::accept_by(now, program.policies.slas.lead_acceptance_hours),
-            overdue_flagged: 0,
+            overdue_flagged: false,
             decided_at: None,
             decided_by: None,
             rejection_reason: String::new(),
             deal_id: None,
-            counts_against_quota: 0,
+            counts_against_quota: false,
             created_at: now,
             updated_at: now,
         };

@@ -15,10 +15,10 @@ impl Services {
         let mut flagged = 0;
         for mut lead in waiting
             .into_iter()
-            .filter(|l| l.overdue_flagged == 0 && now > l.accept_by)
+            .filter(|l| !l.overdue_flagged && now > l.accept_by)
         {
             let read = lead.updated_at;
-            lead.overdue_flagged = 1;
+            lead.overdue_flagged = true;
             lead.updated_at = now;
             store::deals::update_lead(&mut tx, &lead, read).await?;
             let owner = store::partners::get(&mut tx, lead.partner_id)

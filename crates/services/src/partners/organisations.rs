@@ -331,7 +331,7 @@ pub(crate) async fn start_onboarding(
             phase: item.phase,
             title: item.title,
             owner: item.owner.key().into(),
-            due_on: item.due_on.to_string(),
+            due_on: item.due_on,
             evidence_kind: item.evidence.key().into(),
             completes_when: item.completes_when.map(|o| o.key().to_owned()),
             done_at: None,

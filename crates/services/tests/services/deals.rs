@@ -658,22 +658,22 @@ async fn deal_sweep_expires_warns_flags_and_extensions_extend() {
             .register_deal(&w.a_user, a, &deal_input("Late Co", "", "1000"), true)
             .await
             .unwrap();
-        let yesterday = (today - time::Duration::days(1)).to_string();
-        let in_three = (today + time::Duration::days(3)).to_string();
+        let yesterday = today - time::Duration::days(1);
+        let in_three = today + time::Duration::days(3);
         set(
             ending.id,
-            Box::new(move |r| r.protected_until = Some(yesterday.clone())),
+            Box::new(move |r| r.protected_until = Some(yesterday)),
         )
         .await;
         set(
             warned.id,
-            Box::new(move |r| r.protected_until = Some(in_three.clone())),
+            Box::new(move |r| r.protected_until = Some(in_three)),
         )
         .await;
-        let due = (today - time::Duration::days(1)).to_string();
+        let due = today - time::Duration::days(1);
         set(
             late.id,
-            Box::new(move |r| r.decision_due = Some(due.clone())),
+            Box::new(move |r| r.decision_due = Some(due)),
         )
         .await;
 

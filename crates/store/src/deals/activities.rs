@@ -1,7 +1,7 @@
 //! Activities logged on registrations, and the wins and joint calls our people confirm.
 
 use crate::{Read, Result, Sql, Write, sql};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -11,11 +11,11 @@ pub struct ActivityRow {
     /// call, meeting, demo, email or note
     pub kind: String,
     /// A call or meeting with both sides on it.
-    pub joint: i64,
+    pub joint: bool,
     pub note: String,
-    pub occurred_on: String,
+    pub occurred_on: Date,
     pub by_label: String,
-    pub by_partner: i64,
+    pub by_partner: bool,
     pub created_at: OffsetDateTime,
     /// The internal user who confirmed a partner's joint activity.
     pub confirmed_by: Option<String>,
@@ -30,7 +30,7 @@ pub async fn insert_activity(tx: &mut Write, row: &ActivityRow) -> Result<()> {
         &row.kind,
         row.joint,
         &row.note,
-        &row.occurred_on,
+        row.occurred_on,
         &row.by_label,
         row.by_partner,
         row.created_at,

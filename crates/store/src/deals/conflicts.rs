@@ -1,7 +1,7 @@
 //! What the conflict index reads, and the conflict cases partner managers work.
 
 use crate::{Read, Result, Sql, Write, sql};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 /// What the conflict index holds of a registration, a direct opportunity or an account.
@@ -17,8 +17,8 @@ pub struct ConflictRow {
     pub partner_id: Option<Uuid>,
     /// registrations: open or closed; opportunities: open, won or lost; accounts: active
     pub status: String,
-    pub registered_on: Option<String>,
-    pub protected_until: Option<String>,
+    pub registered_on: Option<Date>,
+    pub protected_until: Option<Date>,
     pub owner: String,
     pub change_no: i64,
 }

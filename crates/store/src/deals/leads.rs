@@ -21,12 +21,12 @@ pub struct LeadRow {
     /// submitted, accepted or rejected
     pub status: String,
     pub accept_by: OffsetDateTime,
-    pub overdue_flagged: i64,
+    pub overdue_flagged: bool,
     pub decided_at: Option<OffsetDateTime>,
     pub decided_by: Option<String>,
     pub rejection_reason: String,
     pub deal_id: Option<Uuid>,
-    pub counts_against_quota: i64,
+    pub counts_against_quota: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }

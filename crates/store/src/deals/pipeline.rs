@@ -1,7 +1,7 @@
 //! What the pipeline and tier revenue read of registrations, and forecast snapshots.
 
 use crate::{Read, Result, Sql, Write, sql};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 /// What the pipeline sums of one registration.
@@ -13,14 +13,14 @@ pub struct PipelineRow {
     /// Of the deal size and the closed amount.
     pub currency: String,
     pub probability: i64,
-    pub expected_close: String,
-    pub registered_on: String,
-    pub closed_on: Option<String>,
+    pub expected_close: Date,
+    pub registered_on: Date,
+    pub closed_on: Option<Date>,
     pub closed_amount_minor: Option<i64>,
     pub last_activity_at: Option<OffsetDateTime>,
     pub forecast_category: String,
-    /// 1 when one of ours confirmed the win (a won registration only).
-    pub win_confirmed: i64,
+    /// One of ours confirmed the win (a won registration only).
+    pub win_confirmed: bool,
 }
 
 /// The registrations in `statuses` of a partner (or all), with only what the pipeline sums:
@@ -33,7 +33,7 @@ pub async fn pipeline_rows(
     let mut query = Sql::new(
         "SELECT d.partner_id, d.status, d.deal_size_minor, d.currency, d.probability, d.expected_close, \
          d.registered_on, d.closed_on, d.closed_amount_minor, d.last_activity_at, d.forecast_category, \
-         CAST(CASE WHEN w.deal_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS win_confirmed \
+         w.deal_id IS NOT NULL AS win_confirmed \
          FROM deal_registrations d LEFT JOIN win_confirmations w ON w.deal_id = d.id \
          WHERE d.status IN ",
     );
@@ -48,7 +48,7 @@ pub async fn pipeline_rows(
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct WonRow {
     pub partner_id: Uuid,
-    pub closed_on: String,
+    pub closed_on: Date,
     pub closed_amount_minor: i64,
     pub currency: String,
 }
@@ -72,7 +72,7 @@ pub async fn won(
         // An imported deal carries its last activity from our CRM and none logged here.
         query.push(
             " AND (EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id \
-             AND (a.by_partner = 0 OR a.confirmed_by IS NOT NULL)) \
+             AND (NOT a.by_partner OR a.confirmed_by IS NOT NULL)) \
              OR (last_activity_at IS NOT NULL \
              AND NOT EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id)))",
         );
@@ -103,7 +103,7 @@ pub async fn counts(tx: &mut Read, partner_id: Uuid) -> Result<DealCounts> {
 pub struct SnapshotRow {
     pub id: Uuid,
     pub quarter: String,
-    pub taken_on: String,
+    pub taken_on: Date,
     pub taken_by: String,
     /// The pipeline summary as JSON.
     pub summary: String,
@@ -116,7 +116,7 @@ pub async fn insert_snapshot(tx: &mut Write, row: &SnapshotRow) -> Result<()> {
          VALUES ($1, $2, $3, $4, $5, $6)",
         row.id,
         &row.quarter,
-        &row.taken_on,
+        row.taken_on,
         &row.taken_by,
         &row.summary,
         row.created_at,

@@ -1,10 +1,10 @@
 //! Deal registrations: their rows, numbers and change numbers, reading and writing them.
 
 use crate::{Read, Result, Sql, Write, sql};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-/// One registration as stored (money in minor units, dates 'YYYY-MM-DD').
+/// One registration as stored (money in minor units with its currency).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DealRow {
     pub id: Uuid,
@@ -21,7 +21,7 @@ pub struct DealRow {
     pub region: String,
     pub deal_size_minor: i64,
     pub currency: String,
-    pub expected_close: String,
+    pub expected_close: Date,
     pub use_case: String,
     pub pain_points: String,
     pub stage: String,
@@ -29,17 +29,17 @@ pub struct DealRow {
     pub risks: String,
     pub competitor: String,
     pub partner_rep: String,
-    pub partner_sourced: i64,
+    pub partner_sourced: bool,
     pub ae_user_id: Option<Uuid>,
     pub se_user_id: Option<Uuid>,
-    pub deal_desk_review: i64,
-    pub registered_on: String,
+    pub deal_desk_review: bool,
+    pub registered_on: Date,
     pub submitted_at: Option<OffsetDateTime>,
-    pub decision_due: Option<String>,
+    pub decision_due: Option<Date>,
     pub decided_at: Option<OffsetDateTime>,
     pub decided_by: Option<String>,
     pub decision_note: String,
-    pub protected_until: Option<String>,
+    pub protected_until: Option<Date>,
     pub extensions_used: i64,
     pub extension_reason: String,
     pub last_warning: Option<i64>,
@@ -47,11 +47,11 @@ pub struct DealRow {
     pub conflict_findings: String,
     pub forecast_category: String,
     pub next_action: String,
-    pub next_action_on: Option<String>,
+    pub next_action_on: Option<Date>,
     pub next_action_owner: String,
     pub blockers: String,
     pub last_activity_at: Option<OffsetDateTime>,
-    pub closed_on: Option<String>,
+    pub closed_on: Option<Date>,
     pub closed_amount_minor: Option<i64>,
     pub change_no: i64,
     pub created_at: OffsetDateTime,
@@ -171,7 +171,7 @@ pub async fn insert_many(tx: &mut Write, rows: &[DealRow]) -> Result<()> {
                 .arg(&row.region)
                 .arg(row.deal_size_minor)
                 .arg(&row.currency)
-                .arg(&row.expected_close)
+                .arg(row.expected_close)
                 .arg(&row.use_case)
                 .arg(&row.pain_points)
                 .arg(&row.stage)
@@ -183,13 +183,13 @@ pub async fn insert_many(tx: &mut Write, rows: &[DealRow]) -> Result<()> {
                 .arg(row.ae_user_id)
                 .arg(row.se_user_id)
                 .arg(row.deal_desk_review)
-                .arg(&row.registered_on)
+                .arg(row.registered_on)
                 .arg(row.submitted_at)
-                .arg(row.decision_due.as_ref())
+                .arg(row.decision_due)
                 .arg(row.decided_at)
                 .arg(row.decided_by.as_ref())
                 .arg(&row.decision_note)
-                .arg(row.protected_until.as_ref())
+                .arg(row.protected_until)
                 .arg(row.extensions_used)
                 .arg(&row.extension_reason)
                 .arg(row.last_warning)
@@ -197,11 +197,11 @@ pub async fn insert_many(tx: &mut Write, rows: &[DealRow]) -> Result<()> {
                 .arg(&row.conflict_findings)
                 .arg(&row.forecast_category)
                 .arg(&row.next_action)
-                .arg(row.next_action_on.as_ref())
+                .arg(row.next_action_on)
                 .arg(&row.next_action_owner)
                 .arg(&row.blockers)
                 .arg(row.last_activity_at)
-                .arg(row.closed_on.as_ref())
+                .arg(row.closed_on)
                 .arg(row.closed_amount_minor)
                 .arg(row.change_no)
                 .arg(row.created_at)
@@ -250,7 +250,7 @@ pub async fn update(tx: &mut Write, row: &DealRow, read_change_no: i64) -> Resul
         &row.region,
         row.deal_size_minor,
         &row.currency,
-        &row.expected_close,
+        row.expected_close,
         &row.use_case,
         &row.pain_points,
         &row.stage,
@@ -262,13 +262,13 @@ pub async fn update(tx: &mut Write, row: &DealRow, read_change_no: i64) -> Resul
         row.ae_user_id,
         row.se_user_id,
         row.deal_desk_review,
-        &row.registered_on,
+        row.registered_on,
         row.submitted_at,
-        row.decision_due.as_ref(),
+        row.decision_due,
         row.decided_at,
         row.decided_by.as_ref(),
         &row.decision_note,
-        row.protected_until.as_ref(),
+        row.protected_until,
         row.extensions_used,
         &row.extension_reason,
         row.last_warning,
@@ -276,11 +276,11 @@ pub async fn update(tx: &mut Write, row: &DealRow, read_change_no: i64) -> Resul
         &row.conflict_findings,
         &row.forecast_category,
         &row.next_action,
-        row.next_action_on.as_ref(),
+        row.next_action_on,
         &row.next_action_owner,
         &row.blockers,
         row.last_activity_at,
-        row.closed_on.as_ref(),
+        row.closed_on,
         row.closed_amount_minor,
         row.change_no,
         row.updated_at,
