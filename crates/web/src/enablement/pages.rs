@@ -31,13 +31,8 @@ async fn record_certification(
     let sent = FormWithFile::read(request, "evidence_file").await?;
     let form = &sent.form;
     auth.verify_csrf(&form.csrf())?;
-    let mut input = domain::enablement::RecordInput {
-        contact_id: form.get("contact_id"),
-        certification: form.get("certification"),
-        earned_on: form.get("earned_on"),
-        score: form.get("score"),
-        evidence: String::new(),
-    };
+    // The evidence (a link, or the file) is read once the record itself is known to be good.
+    let mut input: domain::enablement::RecordInput = form.input(&["evidence", "evidence_file"])?;
     let (_, program) = state
         .services
         .program_in_force()

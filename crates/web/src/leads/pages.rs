@@ -97,15 +97,8 @@ async fn leads_page(State(state): State<AppState>, auth: PageAuth) -> PageResult
 async fn submit_lead(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = domain::deals::leads::LeadInput {
-        company: form.get("company"),
-        website: form.get("website"),
-        contact_name: form.get("contact_name"),
-        contact_email: form.get("contact_email"),
-        need: form.get("need"),
-        estimated_value: form.get("estimated_value"),
-        currency: form.get("currency"),
-    };
+    // Whom the lead is for is read apart: our people choose the partner, its people are it.
+    let input: domain::deals::leads::LeadInput = form.input(&["partner_id"])?;
     let partner = match auth.actor.partner_id {
         Some(own) => Some(own),
         None => Uuid::parse_str(&form.get("partner_id")).ok(),

@@ -12,7 +12,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::partners::{GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region};
 use domain::permissions::Action;
@@ -268,8 +268,9 @@ async fn new_partner(State(state): State<AppState>, auth: PageAuth) -> PageResul
     partner_form(&state, &auth, None, input, Vec::new()).await
 }
 
-/// Reads the partner form; an owner that is not an id is reported like any other bad field.
-fn partner_input(form: &Form) -> (PartnerInput, Vec<FieldError>) {
+/// Reads the partner form; an owner that is not an id is reported like any other bad field
+/// (read apart, as serde would refuse the whole form).
+fn partner_input(form: &Form) -> Result<(PartnerInput, Vec<FieldError>), Response> {
     let owner_text = form.get("owner_id");
     let mut errors = Vec::new();
     let owner_id = if owner_text.trim().is_empty() {
@@ -285,27 +286,16 @@ fn partner_input(form: &Form) -> (PartnerInput, Vec<FieldError>) {
             .ok()
     };
     let input = PartnerInput {
-        legal_name: form.get("legal_name"),
-        display_name: form.get("display_name"),
-        domains: form.list("domains"),
-        partner_type: form.get("partner_type"),
-        gtm_model: form.get("gtm_model"),
-        regions: form.all("regions"),
-        industries: form.list("industries"),
-        tier: form.get("tier"),
-        stage: form.get("stage"),
         owner_id,
-        our_exec_sponsor: form.get("our_exec_sponsor"),
-        partner_exec_sponsor: form.get("partner_exec_sponsor"),
-        notes: form.get("notes"),
+        ..form.input(&["owner_id"])?
     };
-    (input, errors)
+    Ok((input, errors))
 }
 
 async fn create_partner(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let (input, errors) = partner_input(&form);
+    let (input, errors) = partner_input(&form)?;
     if !errors.is_empty() {
         return partner_form(&state, &auth, None, input, errors).await;
     }
@@ -356,7 +346,7 @@ async fn update_partner(
         .get_partner(&auth.actor, id)
         .await
         .map_err(service_error)?;
-    let (input, errors) = partner_input(&form);
+    let (input, errors) = partner_input(&form)?;
     if !errors.is_empty() {
         return partner_form(&state, &auth, Some(&partner), input, errors).await;
     }

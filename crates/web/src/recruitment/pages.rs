@@ -12,6 +12,9 @@ use axum::extract::{Path, State};
 use axum::routing::post;
 use uuid::Uuid;
 
+/// How the IPP form names a criterion's score: `score.KEY`.
+const SCORE_PREFIX: &str = "score.";
+
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/partners/{id}/ipp", post(assess_ipp))
@@ -31,10 +34,10 @@ async fn assess_ipp(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
+    // Scores come as one field per criterion (`score.KEY`), not one map.
     let input = domain::program::ipp::IppInput {
-        scores: form.prefixed("score."),
-        red_flags: form.all("red_flag"),
-        notes: form.get("notes"),
+        scores: form.prefixed(SCORE_PREFIX),
+        ..form.input(&[SCORE_PREFIX])?
     };
     match state.services.assess_ipp(&auth.actor, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/partners/{id}#qualification"))),
@@ -58,19 +61,7 @@ async fn evaluate_3c4c(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = domain::program::scoring_3c4c::EvaluationInput {
-        capacity: form.get("capacity"),
-        capability: form.get("capability"),
-        commitment: form.get("commitment"),
-        customers: form.get("customers"),
-        capacity_notes: form.get("capacity_notes"),
-        capability_notes: form.get("capability_notes"),
-        commitment_notes: form.get("commitment_notes"),
-        customers_notes: form.get("customers_notes"),
-        summary: form.get("summary"),
-        action_plan: form.get("action_plan"),
-        shared: form.get("shared") == "on",
-    };
+    let input: domain::program::scoring_3c4c::EvaluationInput = form.input(&[])?;
     match state.services.evaluate_3c4c(&auth.actor, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/partners/{id}#qualification"))),
         Err(services::Error::Invalid(evaluation_errors)) => {
