@@ -164,6 +164,31 @@ impl Form {
     }
 }
 
+/// An import page's form: the pasted (or chosen) CSV and the button pressed. Only `import`
+/// writes; the other button, like a form sent without one, checks the rows (a dry run).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct CsvImportForm {
+    #[serde(deserialize_with = "first")]
+    pub(crate) csrf_token: String,
+    #[serde(deserialize_with = "first")]
+    pub(crate) csv: String,
+    #[serde(deserialize_with = "first")]
+    action: String,
+}
+
+impl CsvImportForm {
+    /// Read from the body at once, not through [`Form`]: the CSV may be hundreds of megabytes,
+    /// copied once. Every field reads as text and other fields are ignored, so any url-encoded
+    /// body fits.
+    pub(crate) fn parse(body: &Bytes) -> CsvImportForm {
+        serde_html_form::from_bytes(body).unwrap_or_default()
+    }
+    pub(crate) fn dry_run(&self) -> bool {
+        self.action != "import"
+    }
+}
+
 /// A form field read as its first value, as [`Form::get`] reads it (serde_html_form refuses a
 /// repeated field for a single value).
 pub(crate) fn first<'de, D: serde::Deserializer<'de>>(fields: D) -> Result<String, D::Error> {

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::deal_page::{deal_result, deal_view};
+use crate::deals::api::{ExtensionDecision, ExtensionInput};
 use crate::extract::{Form, query_or_errors};
 use crate::layout::{Errors, Layout, Opt, select_one};
 use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
@@ -273,7 +274,7 @@ async fn request_extension(
     auth.verify_csrf(&form.csrf())?;
     let result = state
         .services
-        .request_extension(&auth.actor, id, &form.get("reason"))
+        .request_extension(&auth.actor, id, &form.input::<ExtensionInput>(&[])?.reason)
         .await;
     deal_result(&state, &auth, id, result).await
 }
@@ -288,7 +289,11 @@ async fn decide_extension(
     auth.verify_csrf(&form.csrf())?;
     let result = state
         .services
-        .decide_extension(&auth.actor, id, form.get("approve") == "true")
+        .decide_extension(
+            &auth.actor,
+            id,
+            form.input::<ExtensionDecision>(&[])?.approve,
+        )
         .await;
     deal_result(&state, &auth, id, result).await
 }

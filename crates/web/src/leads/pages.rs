@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
 use crate::layout::{Errors, Layout, Opt};
+use crate::leads::api::RejectInput;
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
@@ -166,7 +167,7 @@ async fn reject_lead(
     auth.verify_csrf(&form.csrf())?;
     let result = state
         .services
-        .reject_lead(&auth.actor, id, &form.get("reason"))
+        .reject_lead(&auth.actor, id, &form.input::<RejectInput>(&[])?.reason)
         .await;
     lead_decision(&state, &auth, result).await
 }

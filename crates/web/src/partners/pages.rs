@@ -6,6 +6,7 @@ use crate::auth::PageAuth;
 use crate::extract::{Form, query_or_errors};
 use crate::layout::{Errors, Layout, Opt, options, tier_options};
 use crate::partner_page::{PartnerPageForms, PartnerRow, partner_view};
+use crate::partners::api::StageChange;
 use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
@@ -387,35 +388,32 @@ async fn change_stage(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let to = LifecycleStage::parse(form.get("stage").trim());
-    let changed =
-        if to.is_some_and(LifecycleStage::ends_access) && form.get("confirm_exit") != "yes" {
-            let mut errors = vec![FieldError {
-                field: "confirm_exit".into(),
-                message: "tick the box to confirm: every sign-in and API token of this partner's \
+    // Confirming an exit is the page's own check box; the API's caller means what it sends.
+    let change: StageChange = form.input(&["confirm_exit"])?;
+    let to = LifecycleStage::parse(change.stage.trim());
+    let changed = if to.is_some_and(LifecycleStage::ends_access)
+        && form.get("confirm_exit") != "yes"
+    {
+        let mut errors = vec![FieldError {
+            field: "confirm_exit".into(),
+            message: "tick the box to confirm: every sign-in and API token of this partner's \
                       people ends at once"
-                    .into(),
-            }];
-            if let Some(problem) = to.and_then(|to| to.note_problem(&form.get("note"))) {
-                errors.push(FieldError {
-                    field: "note".into(),
-                    message: problem.into(),
-                });
-            }
-            Err(services::Error::Invalid(errors))
-        } else {
-            // The stage the form was shown at: someone else's move since makes it stale (409).
-            state
-                .services
-                .change_partner_stage_from(
-                    &auth.actor,
-                    id,
-                    &form.get("from"),
-                    &form.get("stage"),
-                    &form.get("note"),
-                )
-                .await
-        };
+                .into(),
+        }];
+        if let Some(problem) = to.and_then(|to| to.note_problem(&change.note)) {
+            errors.push(FieldError {
+                field: "note".into(),
+                message: problem.into(),
+            });
+        }
+        Err(services::Error::Invalid(errors))
+    } else {
+        // The stage the form was shown at: someone else's move since makes it stale (409).
+        state
+            .services
+            .change_partner_stage_from(&auth.actor, id, &change.from, &change.stage, &change.note)
+            .await
+    };
     match changed {
         Ok(_) => Ok(see_other(&format!("/partners/{id}"))),
         Err(services::Error::Invalid(stage_errors)) => {

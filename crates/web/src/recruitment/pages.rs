@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
 use crate::partner_page::{PartnerPageForms, partner_view};
+use crate::recruitment::api::{OverrideInput, ShareInput};
 use crate::respond::{PageResult, see_other, service_error};
 use axum::Router;
 use axum::body::Bytes;
@@ -86,7 +87,7 @@ async fn share_3c4c(
     auth.verify_csrf(&form.csrf())?;
     let evaluation = state
         .services
-        .share_3c4c(&auth.actor, id, form.get("shared") == "true")
+        .share_3c4c(&auth.actor, id, form.input::<ShareInput>(&[])?.shared)
         .await
         .map_err(service_error)?;
     Ok(see_other(&format!(
@@ -105,7 +106,7 @@ async fn override_red_flag_page(
     auth.verify_csrf(&form.csrf())?;
     let assessment = state
         .services
-        .override_ipp_red_flag(&auth.actor, id, &form.get("reason"))
+        .override_ipp_red_flag(&auth.actor, id, &form.input::<OverrideInput>(&[])?.reason)
         .await
         .map_err(service_error)?;
     Ok(see_other(&format!(
