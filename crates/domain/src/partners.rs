@@ -126,6 +126,7 @@ pub struct PartnerInput {
     /// The name people use; defaults to the legal name.
     pub display_name: String,
     /// Website domains, e.g. ["northwind.de"].
+    #[serde(deserialize_with = "crate::validation::list_or_text")]
     pub domains: Vec<String>,
     /// One of: si, technology, reseller, referral, oem, msp.
     pub partner_type: String,
@@ -133,6 +134,7 @@ pub struct PartnerInput {
     pub gtm_model: String,
     /// Any of: north_america, latin_america, emea, apac.
     pub regions: Vec<String>,
+    #[serde(deserialize_with = "crate::validation::list_or_text")]
     pub industries: Vec<String>,
     /// One of: registered, bronze, silver, gold, platinum.
     pub tier: String,

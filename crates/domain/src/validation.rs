@@ -314,6 +314,46 @@ pub fn map_of_number_or_text<'de, D: serde::Deserializer<'de>>(
     Ok(map.into_iter().map(|(k, v)| (k, v.0)).collect())
 }
 
+/// A check box: the API sends `true`/`false`; a form sends `on` when ticked (a box without a
+/// `value`) and nothing when not, so the field also needs `#[serde(default)]`.
+pub fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum BoolOrText {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(
+        match <BoolOrText as serde::Deserialize>::deserialize(deserializer)? {
+            BoolOrText::Bool(ticked) => ticked,
+            BoolOrText::Text(text) => text == "on",
+        },
+    )
+}
+
+/// A list: the API sends an array; a form sends one text box holding the items separated by
+/// commas or new lines (blank items dropped).
+pub fn list_or_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum ListOrText {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(
+        match <ListOrText as serde::Deserialize>::deserialize(deserializer)? {
+            ListOrText::List(items) => items,
+            ListOrText::Text(text) => text
+                .split([',', '\n'])
+                .map(|item| item.trim().to_owned())
+                .filter(|item| !item.is_empty())
+                .collect(),
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,6 +92,9 @@ pub(crate) fn merge_patch<T: serde::Serialize + DeserializeOwned>(
 /// The largest CSV the import endpoint reads (a million rows of facts fit).
 pub(crate) const IMPORT_LIMIT_BYTES: usize = 256 * 1024 * 1024;
 
+/// The field every portal form carries for the CSRF check (read by [`Form::csrf`]).
+const CSRF_FIELD: &str = "csrf_token";
+
 /// A submitted form, keeping repeated fields (check boxes) together.
 pub(crate) struct Form(HashMap<String, Vec<String>>);
 
@@ -107,17 +110,6 @@ impl Form {
             .cloned()
             .unwrap_or_default()
     }
-    pub(crate) fn all(&self, name: &str) -> Vec<String> {
-        self.0.get(name).cloned().unwrap_or_default()
-    }
-    /// A text box holding a list separated by commas or new lines.
-    pub(crate) fn list(&self, name: &str) -> Vec<String> {
-        self.get(name)
-            .split([',', '\n'])
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect()
-    }
     /// The first value of each field named `prefix…`, by the rest of its name.
     pub(crate) fn prefixed<C: FromIterator<(String, String)>>(&self, prefix: &str) -> C {
         self.0
@@ -129,7 +121,71 @@ impl Form {
             .collect()
     }
     pub(crate) fn csrf(&self) -> String {
-        self.get("csrf_token")
+        self.get(CSRF_FIELD)
+    }
+
+    /// The form read by serde_html_form into `T`, the service's input type (the JSON API's body
+    /// too), leaving out the CSRF token and the fields `read_apart` names: submit buttons and
+    /// ids the handler reads itself (a name ending in `.` leaves out every field so prefixed).
+    /// Values stay text for the service to check, so a bad number is still an error on its
+    /// field; a form that does not fit `T` at all (an unknown field where `T` refuses them, a
+    /// single field sent twice) is a 400 page naming the field.
+    pub(crate) fn input<T: DeserializeOwned>(&self, read_apart: &[&str]) -> Result<T, Response> {
+        let is_apart = |name: &str| {
+            name == CSRF_FIELD
+                || read_apart
+                    .iter()
+                    .any(|apart| match apart.strip_suffix('.') {
+                        Some(_) => name.starts_with(apart),
+                        None => name == *apart,
+                    })
+        };
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        for (name, values) in self.0.iter().filter(|(name, _)| !is_apart(name)) {
+            for value in values {
+                body.append_pair(name, value);
+            }
+        }
+        let body = body.finish();
+        serde_path_to_error::deserialize(serde_html_form::Deserializer::from_bytes(body.as_bytes()))
+            .map_err(|error| {
+                let field = error.path().to_string();
+                let why = match self.0.get(&field) {
+                    Some(values) if values.len() > 1 => "it was sent more than once".to_owned(),
+                    _ => error.inner().to_string(),
+                };
+                let message = if field == "." {
+                    format!("The form could not be read: {why}.")
+                } else {
+                    format!("The form's field {field} could not be read: {why}.")
+                };
+                error_page(StatusCode::BAD_REQUEST, &message)
+            })
+    }
+}
+
+/// An import page's form: the pasted (or chosen) CSV and the button pressed. Only `import`
+/// writes; the other button, like a form sent without one, checks the rows (a dry run).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct CsvImportForm {
+    #[serde(deserialize_with = "first")]
+    pub(crate) csrf_token: String,
+    #[serde(deserialize_with = "first")]
+    pub(crate) csv: String,
+    #[serde(deserialize_with = "first")]
+    action: String,
+}
+
+impl CsvImportForm {
+    /// Read from the body at once, not through [`Form`]: the CSV may be hundreds of megabytes,
+    /// copied once. Every field reads as text and other fields are ignored, so any url-encoded
+    /// body fits.
+    pub(crate) fn parse(body: &Bytes) -> CsvImportForm {
+        serde_html_form::from_bytes(body).unwrap_or_default()
+    }
+    pub(crate) fn dry_run(&self) -> bool {
+        self.action != "import"
     }
 }
 
@@ -242,16 +298,55 @@ mod tests {
     use super::Form;
     use axum::body::Bytes;
 
+    #[derive(serde::Deserialize, Default, Debug, PartialEq)]
+    #[serde(default, deny_unknown_fields)]
+    struct Input {
+        tags: Vec<String>,
+        note: String,
+        #[serde(deserialize_with = "domain::validation::checkbox")]
+        joint: bool,
+    }
+
+    fn form(body: &'static [u8]) -> Form {
+        Form::parse(&Bytes::from_static(body))
+    }
+
     #[test]
     fn forms_keep_repeated_fields_and_decode_values() {
-        let form = Form::parse(&Bytes::from_static(
-            b"tags=a&tags=b+c&note=50%25+%2B+more&empty=&csrf_token=t",
-        ));
-        assert_eq!(form.all("tags"), ["a", "b c"]);
+        let form = form(b"tags=a&tags=b+c&note=50%25+%2B+more&empty=&csrf_token=t");
         assert_eq!(form.get("note"), "50% + more");
         assert_eq!(form.get("empty"), "");
         assert_eq!(form.get("missing"), "");
         assert_eq!(form.csrf(), "t");
+        let input: Input = form.input(&["empty"]).unwrap();
+        assert_eq!(
+            input,
+            Input {
+                tags: vec!["a".into(), "b c".into()],
+                note: "50% + more".into(),
+                joint: false,
+            }
+        );
+    }
+
+    #[test]
+    fn check_boxes_read_as_ticked_when_on_and_unticked_when_absent() {
+        let ticked: Input = form(b"joint=on&csrf_token=t").input(&[]).unwrap();
+        assert!(ticked.joint);
+        let unticked: Input = form(b"note=x&csrf_token=t").input(&[]).unwrap();
+        assert!(!unticked.joint);
+        let api: Input = serde_json::from_str(r#"{"joint": true}"#).unwrap();
+        assert!(api.joint, "the API sends a JSON boolean");
+    }
+
+    #[test]
+    fn fields_read_apart_are_left_out_and_others_must_fit() {
+        let input: Input = form(b"note=x&action=draft&score.a=1&csrf_token=t")
+            .input(&["action", "score."])
+            .unwrap();
+        assert_eq!(input.note, "x");
+        assert!(form(b"note=x&action=draft").input::<Input>(&[]).is_err());
+        assert!(form(b"note=x&note=y").input::<Input>(&[]).is_err());
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::{Form, FormWithFile};
+use crate::extract::{Form, Upload};
 use crate::layout::{Errors, EventView, Layout, Opt, fmt_time, iso_time, tier_options};
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
@@ -458,9 +458,10 @@ pub(crate) async fn evidence_of(
     state: &AppState,
     auth: &PageAuth,
     partner_id: Uuid,
-    sent: &FormWithFile,
+    file: &Option<Upload>,
+    typed: &str,
 ) -> services::Result<String> {
-    match &sent.file {
+    match file {
         Some(file) => Ok(state
             .services
             .upload_attachment(
@@ -472,7 +473,7 @@ pub(crate) async fn evidence_of(
             )
             .await?
             .url),
-        None => Ok(sent.form.get("evidence")),
+        None => Ok(typed.to_owned()),
     }
 }
 

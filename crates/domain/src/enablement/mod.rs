@@ -147,7 +147,7 @@ pub fn gate_status(
 /// A certification record entered by hand (a completion the LMS export missed, or one
 /// earned elsewhere), as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct RecordInput {
     pub contact_id: String,
     /// A catalog key.
@@ -157,7 +157,6 @@ pub struct RecordInput {
     /// Percent; must reach the certification's pass mark.
     pub score: String,
     /// A link or file reference showing the result.
-    #[serde(default)]
     pub evidence: String,
 }
 

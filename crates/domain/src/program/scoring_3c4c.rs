@@ -225,6 +225,7 @@ pub struct EvaluationInput {
     /// What closes the gaps, with owners and dates.
     pub action_plan: String,
     /// Visible (read-only) to the partner's users.
+    #[serde(deserialize_with = "crate::validation::checkbox")]
     pub shared: bool,
 }
 

@@ -15,6 +15,7 @@ pub struct ActivityInput {
     /// call, meeting, demo, email or note
     pub kind: String,
     /// A call or meeting with both our team and the partner on it.
+    #[serde(deserialize_with = "domain::validation::checkbox")]
     pub joint: bool,
     pub note: String,
     /// YYYY-MM-DD; today when empty.

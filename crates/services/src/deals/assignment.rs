@@ -16,6 +16,7 @@ pub struct AssignmentInput {
     pub ae_user_id: String,
     /// The solutions engineer (an internal user's id), or empty for none.
     pub se_user_id: String,
+    #[serde(deserialize_with = "domain::validation::checkbox")]
     pub deal_desk_review: bool,
 }
 

@@ -2,6 +2,7 @@
 //! account page: password, time zone and API tokens.
 
 use crate::AppState;
+use crate::account::api::{AccountChange, NewToken, PasswordChange};
 use crate::auth::{self, PageAuth};
 use crate::extract::{Form, first};
 use crate::layout::{Errors, Layout, fmt_time};
@@ -266,8 +267,9 @@ async fn account_page(State(state): State<AppState>, auth: PageAuth) -> PageResu
 async fn change_password(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let new_password = form.get("new_password");
-    if new_password != form.get("confirm_password") {
+    // Typing the new password twice is the page's own check; the API takes it once.
+    let change: PasswordChange = form.input(&["confirm_password"])?;
+    if change.new_password != form.get("confirm_password") {
         let password_errors = vec![FieldError {
             field: "confirm_password".into(),
             message: "does not match the new password".into(),
@@ -286,8 +288,8 @@ async fn change_password(State(state): State<AppState>, auth: PageAuth, body: By
         .services
         .change_own_password(
             &auth.actor,
-            &form.get("current_password"),
-            &new_password,
+            &change.current_password,
+            &change.new_password,
             true,
         )
         .await
@@ -319,7 +321,7 @@ async fn change_password(State(state): State<AppState>, auth: PageAuth, body: By
 async fn set_time_zone(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let time_zone = form.get("time_zone");
+    let AccountChange { time_zone } = form.input(&[])?;
     match state
         .services
         .set_own_time_zone(&auth.actor, &time_zone)
@@ -347,7 +349,7 @@ async fn create_token(State(state): State<AppState>, auth: PageAuth, body: Bytes
     auth.verify_csrf(&form.csrf())?;
     match state
         .services
-        .create_api_token(&auth.actor, &form.get("name"))
+        .create_api_token(&auth.actor, &form.input::<NewToken>(&[])?.name)
         .await
     {
         Ok((_, secret)) => {

@@ -23,11 +23,7 @@ async fn work_conflict_case(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let action = services::conflict_cases::CaseAction {
-        action: form.get("action"),
-        outcome: form.get("outcome"),
-        note: form.get("note"),
-    };
+    let action: services::conflict_cases::CaseAction = form.input(&[])?;
     let result = state
         .services
         .work_conflict_case(&auth.actor, id, &action)

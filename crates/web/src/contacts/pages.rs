@@ -34,12 +34,7 @@ async fn add_contact(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let contact = ContactInput {
-        name: form.get("name"),
-        role: form.get("role"),
-        email: form.get("email"),
-        phone: form.get("phone"),
-    };
+    let contact: ContactInput = form.input(&[])?;
     match state.services.add_contact(&auth.actor, id, &contact).await {
         Ok(_) => Ok(see_other(&format!("/partners/{id}#contacts"))),
         Err(services::Error::Invalid(contact_errors)) => {
@@ -125,12 +120,7 @@ async fn update_contact(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = ContactInput {
-        name: form.get("name"),
-        role: form.get("role"),
-        email: form.get("email"),
-        phone: form.get("phone"),
-    };
+    let input: ContactInput = form.input(&[])?;
     match state.services.update_contact(&auth.actor, id, &input).await {
         Ok(contact) => Ok(see_other(&format!(
             "/partners/{}#contacts",

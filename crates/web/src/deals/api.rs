@@ -193,8 +193,8 @@ async fn assign_deal(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ExtensionInput {
-    reason: String,
+pub(crate) struct ExtensionInput {
+    pub(crate) reason: String,
 }
 
 #[utoipa::path(post, path = "/deals/{id}/extension", tag = "deals", request_body = ExtensionInput,
@@ -215,8 +215,8 @@ async fn request_extension(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ExtensionDecision {
-    approve: bool,
+pub(crate) struct ExtensionDecision {
+    pub(crate) approve: bool,
 }
 
 #[utoipa::path(post, path = "/deals/{id}/extension/decision", tag = "deals", request_body = ExtensionDecision,

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::deal_page::{deal_result, deal_view};
+use crate::deals::api::{ExtensionDecision, ExtensionInput};
 use crate::extract::{Form, query_or_errors};
 use crate::layout::{Errors, Layout, Opt, select_one};
 use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
@@ -183,29 +184,11 @@ async fn new_deal(State(state): State<AppState>, auth: PageAuth) -> PageResult {
     deal_form(&state, &auth, input, partner_id, Vec::new(), None).await
 }
 
-fn deal_input(form: &Form) -> DealInput {
-    DealInput {
-        customer_name: form.get("customer_name"),
-        website: form.get("website"),
-        industry: form.get("industry"),
-        region: form.get("region"),
-        deal_size: form.get("deal_size"),
-        currency: form.get("currency"),
-        expected_close: form.get("expected_close"),
-        use_case: form.get("use_case"),
-        pain_points: form.get("pain_points"),
-        stage: form.get("stage"),
-        probability: form.get("probability"),
-        risks: form.get("risks"),
-        competitor: form.get("competitor"),
-        partner_rep: form.get("partner_rep"),
-    }
-}
-
 async fn register_deal(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = deal_input(&form);
+    // Who registers for whom and which button was pressed are read apart from the deal itself.
+    let input: DealInput = form.input(&["partner_id", "action"])?;
     let partner_text = match auth.actor.partner_id {
         Some(own) => own.to_string(),
         None => form.get("partner_id"),
@@ -263,10 +246,7 @@ async fn decide_deal(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let decision = DealDecision {
-        decision: form.get("decision"),
-        note: form.get("note"),
-    };
+    let decision: DealDecision = form.input(&[])?;
     let result = state.services.decide_deal(&auth.actor, id, &decision).await;
     deal_result(&state, &auth, id, result).await
 }
@@ -279,11 +259,7 @@ async fn assign_deal(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = services::deals::AssignmentInput {
-        ae_user_id: form.get("ae_user_id"),
-        se_user_id: form.get("se_user_id"),
-        deal_desk_review: form.get("deal_desk_review") == "on",
-    };
+    let input: services::deals::AssignmentInput = form.input(&[])?;
     let result = state.services.assign_deal(&auth.actor, id, &input).await;
     deal_result(&state, &auth, id, result).await
 }
@@ -298,7 +274,7 @@ async fn request_extension(
     auth.verify_csrf(&form.csrf())?;
     let result = state
         .services
-        .request_extension(&auth.actor, id, &form.get("reason"))
+        .request_extension(&auth.actor, id, &form.input::<ExtensionInput>(&[])?.reason)
         .await;
     deal_result(&state, &auth, id, result).await
 }
@@ -313,7 +289,11 @@ async fn decide_extension(
     auth.verify_csrf(&form.csrf())?;
     let result = state
         .services
-        .decide_extension(&auth.actor, id, form.get("approve") == "true")
+        .decide_extension(
+            &auth.actor,
+            id,
+            form.input::<ExtensionDecision>(&[])?.approve,
+        )
         .await;
     deal_result(&state, &auth, id, result).await
 }
@@ -326,12 +306,7 @@ async fn log_activity(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = ActivityInput {
-        kind: form.get("kind"),
-        joint: form.get("joint") == "on",
-        note: form.get("note"),
-        occurred_on: form.get("occurred_on"),
-    };
+    let input: ActivityInput = form.input(&[])?;
     let result = state.services.log_activity(&auth.actor, id, &input).await;
     deal_result(&state, &auth, id, result).await
 }
@@ -344,11 +319,7 @@ async fn close_deal(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = DealClose {
-        outcome: form.get("outcome"),
-        amount: form.get("amount"),
-        closed_on: form.get("closed_on"),
-    };
+    let input: DealClose = form.input(&[])?;
     let result = state.services.close_deal(&auth.actor, id, &input).await;
     deal_result(&state, &auth, id, result).await
 }
@@ -361,9 +332,7 @@ async fn confirm_win(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = WinConfirmationInput {
-        amount: form.get("amount"),
-    };
+    let input: WinConfirmationInput = form.input(&[])?;
     let result = state.services.confirm_win(&auth.actor, id, &input).await;
     deal_result(&state, &auth, id, result).await
 }

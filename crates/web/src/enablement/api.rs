@@ -66,10 +66,10 @@ async fn learning(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> A
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct EnrollInput {
-    contact_id: String,
+pub(crate) struct EnrollInput {
+    pub(crate) contact_id: String,
     /// A catalog key.
-    certification: String,
+    pub(crate) certification: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -94,10 +94,10 @@ async fn enroll(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RequirementInput {
+pub(crate) struct RequirementInput {
     /// One of the certification's requirements, as the catalog words it.
-    requirement: String,
-    done: bool,
+    pub(crate) requirement: String,
+    pub(crate) done: bool,
 }
 
 #[utoipa::path(post, path = "/enrollments/{id}/requirements", tag = "enablement", request_body = RequirementInput,

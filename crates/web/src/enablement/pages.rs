@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
+use crate::enablement::api::{EnrollInput, RequirementInput};
 use crate::extract::{Form, FormWithFile, upload_limit};
 use crate::partner_page::{Section, evidence_of, form_partner, section_result};
 use crate::respond::{PageResult, service_error};
@@ -31,13 +32,7 @@ async fn record_certification(
     let sent = FormWithFile::read(request, "evidence_file").await?;
     let form = &sent.form;
     auth.verify_csrf(&form.csrf())?;
-    let mut input = domain::enablement::RecordInput {
-        contact_id: form.get("contact_id"),
-        certification: form.get("certification"),
-        earned_on: form.get("earned_on"),
-        score: form.get("score"),
-        evidence: String::new(),
-    };
+    let mut input: domain::enablement::RecordInput = form.input(&["evidence_file"])?;
     let (_, program) = state
         .services
         .program_in_force()
@@ -46,7 +41,7 @@ async fn record_certification(
     // Check the record before storing its file, so a refused record leaves no orphan upload.
     let result = match input.validate(&program.certifications, auth.actor.today()) {
         Err(errors) => Err(services::Error::Invalid(errors)),
-        Ok(_) => match evidence_of(&state, &auth, id, &sent).await {
+        Ok(_) => match evidence_of(&state, &auth, id, &sent.file, &input.evidence).await {
             Ok(evidence) => {
                 input.evidence = evidence;
                 state
@@ -68,13 +63,14 @@ async fn enroll(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
+    let enrollment: EnrollInput = form.input(&[])?;
     let result = state
         .services
         .enroll(
             &auth.actor,
             id,
-            &form.get("contact_id"),
-            &form.get("certification"),
+            &enrollment.contact_id,
+            &enrollment.certification,
         )
         .await;
     section_result(&state, &auth, id, Section::Certifications, result).await
@@ -89,14 +85,10 @@ async fn tick_requirement(
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
     let partner_id = form_partner(&form)?;
+    let tick: RequirementInput = form.input(&["partner_id"])?;
     let result = state
         .services
-        .tick_requirement(
-            &auth.actor,
-            id,
-            &form.get("requirement"),
-            form.get("done") == "true",
-        )
+        .tick_requirement(&auth.actor, id, &tick.requirement, tick.done)
         .await;
     section_result(&state, &auth, partner_id, Section::Certifications, result).await
 }

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::routing::post;
-use domain::program::history::QuarterFactsInput;
+use domain::program::history::{CERT_PREFIX, QuarterFactsInput};
 use uuid::Uuid;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -24,17 +24,10 @@ async fn set_partner_facts(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
+    // Certification counts come as one field per certification (`cert.KEY`), not one map.
     let input = QuarterFactsInput {
-        quarter: form.get("quarter"),
-        sourced_revenue: form.get("sourced_revenue"),
-        qbrs: form.get("qbrs"),
-        co_marketing: form.get("co_marketing"),
-        certified_people: form.get("certified_people"),
-        advanced_certified_people: form.get("advanced_certified_people"),
-        customer_references: form.get("customer_references"),
-        executive_sponsor: form.get("executive_sponsor"),
-        ipp_score: form.get("ipp_score"),
-        certifications: form.prefixed(domain::program::history::CERT_PREFIX),
+        certifications: form.prefixed(CERT_PREFIX),
+        ..form.input(&[CERT_PREFIX])?
     };
     let result = state
         .services

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::{Form, IMPORT_LIMIT_BYTES};
+use crate::extract::{CsvImportForm, IMPORT_LIMIT_BYTES};
 use crate::layout::{Errors, Layout};
 use crate::respond::{PageResult, render, service_error};
 use askama::Template;
@@ -228,9 +228,10 @@ async fn run_import(
     kind: ImportKind,
     body: &Bytes,
 ) -> PageResult {
-    let form = Form::parse(body);
-    auth.verify_csrf(&form.csrf())?;
-    let csv = form.get("csv");
+    let import = CsvImportForm::parse(body);
+    auth.verify_csrf(&import.csrf_token)?;
+    let dry_run = import.dry_run();
+    let csv = import.csv;
     if csv.trim().is_empty() {
         let error = FieldError {
             field: "csv".into(),
@@ -238,7 +239,6 @@ async fn run_import(
         };
         return import_view(auth, kind, csv, None, vec![error]);
     }
-    let dry_run = form.get("action") != "import";
     let report = match kind {
         ImportKind::Facts => {
             state

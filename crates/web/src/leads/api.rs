@@ -74,8 +74,8 @@ async fn accept_lead(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RejectInput {
-    reason: String,
+pub(crate) struct RejectInput {
+    pub(crate) reason: String,
 }
 
 #[utoipa::path(post, path = "/leads/{id}/reject", tag = "deals", request_body = RejectInput,

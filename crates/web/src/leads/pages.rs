@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
 use crate::layout::{Errors, Layout, Opt};
+use crate::leads::api::RejectInput;
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
@@ -97,15 +98,8 @@ async fn leads_page(State(state): State<AppState>, auth: PageAuth) -> PageResult
 async fn submit_lead(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = domain::deals::leads::LeadInput {
-        company: form.get("company"),
-        website: form.get("website"),
-        contact_name: form.get("contact_name"),
-        contact_email: form.get("contact_email"),
-        need: form.get("need"),
-        estimated_value: form.get("estimated_value"),
-        currency: form.get("currency"),
-    };
+    // Whom the lead is for is read apart: our people choose the partner, its people are it.
+    let input: domain::deals::leads::LeadInput = form.input(&["partner_id"])?;
     let partner = match auth.actor.partner_id {
         Some(own) => Some(own),
         None => Uuid::parse_str(&form.get("partner_id")).ok(),
@@ -173,7 +167,7 @@ async fn reject_lead(
     auth.verify_csrf(&form.csrf())?;
     let result = state
         .services
-        .reject_lead(&auth.actor, id, &form.get("reason"))
+        .reject_lead(&auth.actor, id, &form.input::<RejectInput>(&[])?.reason)
         .await;
     lead_decision(&state, &auth, result).await
 }

@@ -35,11 +35,11 @@ async fn onboarding_checklist(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TickInput {
-    done: bool,
+pub(crate) struct TickInput {
+    pub(crate) done: bool,
     /// A link or file reference, required to close items that ask for evidence.
     #[serde(default)]
-    evidence: String,
+    pub(crate) evidence: String,
 }
 
 #[utoipa::path(post, path = "/onboarding-items/{id}", tag = "enablement", request_body = TickInput,
@@ -59,14 +59,14 @@ async fn tick_onboarding_item(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct HealthCheckInput {
+pub(crate) struct HealthCheckInput {
     /// 30, 60 or 90 (the program's health_check_days).
-    day: u32,
+    pub(crate) day: u32,
     /// on_track, at_risk or off_track
-    status: String,
+    pub(crate) status: String,
     /// Required unless on track.
     #[serde(default)]
-    note: String,
+    pub(crate) note: String,
 }
 
 #[utoipa::path(post, path = "/partners/{id}/health-checks", tag = "enablement", request_body = HealthCheckInput,

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::{Form, FormWithFile, upload_limit};
+use crate::onboarding::api::{HealthCheckInput, TickInput};
 use crate::partner_page::{Section, evidence_of, form_partner, section_result};
 use crate::respond::PageResult;
 use axum::Router;
@@ -31,12 +32,12 @@ async fn tick_onboarding_item(
     let form = &sent.form;
     auth.verify_csrf(&form.csrf())?;
     let partner_id = form_partner(form)?;
-    let done = form.get("done") == "true";
-    let result = match evidence_of(&state, &auth, partner_id, &sent).await {
+    let tick: TickInput = form.input(&["partner_id", "evidence_file"])?;
+    let result = match evidence_of(&state, &auth, partner_id, &sent.file, &tick.evidence).await {
         Ok(evidence) => {
             state
                 .services
-                .tick_onboarding_item(&auth.actor, id, done, &evidence)
+                .tick_onboarding_item(&auth.actor, id, tick.done, &evidence)
                 .await
         }
         Err(e) => Err(e),
@@ -52,10 +53,10 @@ async fn record_health_check(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let day = form.get("day").parse::<u32>().unwrap_or(0);
+    let check: HealthCheckInput = form.input(&[])?;
     let result = state
         .services
-        .record_health_check(&auth.actor, id, day, &form.get("status"), &form.get("note"))
+        .record_health_check(&auth.actor, id, check.day, &check.status, &check.note)
         .await;
     section_result(&state, &auth, id, Section::Onboarding, result).await
 }

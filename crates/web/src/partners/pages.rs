@@ -6,13 +6,14 @@ use crate::auth::PageAuth;
 use crate::extract::{Form, query_or_errors};
 use crate::layout::{Errors, Layout, Opt, options, tier_options};
 use crate::partner_page::{PartnerPageForms, PartnerRow, partner_view};
+use crate::partners::api::StageChange;
 use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::partners::{GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region};
 use domain::permissions::{self, Action};
@@ -267,8 +268,9 @@ async fn new_partner(State(state): State<AppState>, auth: PageAuth) -> PageResul
     partner_form(&state, &auth, None, input, Vec::new()).await
 }
 
-/// Reads the partner form; an owner that is not an id is reported like any other bad field.
-fn partner_input(form: &Form) -> (PartnerInput, Vec<FieldError>) {
+/// Reads the partner form; an owner that is not an id is reported like any other bad field
+/// (read apart, as serde would refuse the whole form).
+fn partner_input(form: &Form) -> Result<(PartnerInput, Vec<FieldError>), Response> {
     let owner_text = form.get("owner_id");
     let mut errors = Vec::new();
     let owner_id = if owner_text.trim().is_empty() {
@@ -284,27 +286,16 @@ fn partner_input(form: &Form) -> (PartnerInput, Vec<FieldError>) {
             .ok()
     };
     let input = PartnerInput {
-        legal_name: form.get("legal_name"),
-        display_name: form.get("display_name"),
-        domains: form.list("domains"),
-        partner_type: form.get("partner_type"),
-        gtm_model: form.get("gtm_model"),
-        regions: form.all("regions"),
-        industries: form.list("industries"),
-        tier: form.get("tier"),
-        stage: form.get("stage"),
         owner_id,
-        our_exec_sponsor: form.get("our_exec_sponsor"),
-        partner_exec_sponsor: form.get("partner_exec_sponsor"),
-        notes: form.get("notes"),
+        ..form.input(&["owner_id"])?
     };
-    (input, errors)
+    Ok((input, errors))
 }
 
 async fn create_partner(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let (input, errors) = partner_input(&form);
+    let (input, errors) = partner_input(&form)?;
     if !errors.is_empty() {
         return partner_form(&state, &auth, None, input, errors).await;
     }
@@ -355,7 +346,7 @@ async fn update_partner(
         .get_partner(&auth.actor, id)
         .await
         .map_err(service_error)?;
-    let (input, errors) = partner_input(&form);
+    let (input, errors) = partner_input(&form)?;
     if !errors.is_empty() {
         return partner_form(&state, &auth, Some(&partner), input, errors).await;
     }
@@ -396,35 +387,32 @@ async fn change_stage(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let to = LifecycleStage::parse(form.get("stage").trim());
-    let changed =
-        if to.is_some_and(LifecycleStage::ends_access) && form.get("confirm_exit") != "yes" {
-            let mut errors = vec![FieldError {
-                field: "confirm_exit".into(),
-                message: "tick the box to confirm: every sign-in and API token of this partner's \
+    // Confirming an exit is the page's own check box; the API's caller means what it sends.
+    let change: StageChange = form.input(&["confirm_exit"])?;
+    let to = LifecycleStage::parse(change.stage.trim());
+    let changed = if to.is_some_and(LifecycleStage::ends_access)
+        && form.get("confirm_exit") != "yes"
+    {
+        let mut errors = vec![FieldError {
+            field: "confirm_exit".into(),
+            message: "tick the box to confirm: every sign-in and API token of this partner's \
                       people ends at once"
-                    .into(),
-            }];
-            if let Some(problem) = to.and_then(|to| to.note_problem(&form.get("note"))) {
-                errors.push(FieldError {
-                    field: "note".into(),
-                    message: problem.into(),
-                });
-            }
-            Err(services::Error::Invalid(errors))
-        } else {
-            // The stage the form was shown at: someone else's move since makes it stale (409).
-            state
-                .services
-                .change_partner_stage_from(
-                    &auth.actor,
-                    id,
-                    &form.get("from"),
-                    &form.get("stage"),
-                    &form.get("note"),
-                )
-                .await
-        };
+                .into(),
+        }];
+        if let Some(problem) = to.and_then(|to| to.note_problem(&change.note)) {
+            errors.push(FieldError {
+                field: "note".into(),
+                message: problem.into(),
+            });
+        }
+        Err(services::Error::Invalid(errors))
+    } else {
+        // The stage the form was shown at: someone else's move since makes it stale (409).
+        state
+            .services
+            .change_partner_stage_from(&auth.actor, id, &change.from, &change.stage, &change.note)
+            .await
+    };
     match changed {
         Ok(_) => Ok(see_other(&format!("/partners/{id}"))),
         Err(services::Error::Invalid(stage_errors)) => {

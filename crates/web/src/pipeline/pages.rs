@@ -103,15 +103,7 @@ async fn update_pipeline(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = PipelineInput {
-        stage: form.get("stage"),
-        probability: form.get("probability"),
-        forecast_category: form.get("forecast_category"),
-        next_action: form.get("next_action"),
-        next_action_on: form.get("next_action_on"),
-        next_action_owner: form.get("next_action_owner"),
-        blockers: form.get("blockers"),
-    };
+    let input: PipelineInput = form.input(&[])?;
     let result = state
         .services
         .update_pipeline(&auth.actor, id, &input)

@@ -59,9 +59,9 @@ async fn apply_program(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct SimulationInput {
+pub(crate) struct SimulationInput {
     /// The proposed program.toml.
-    source: String,
+    pub(crate) source: String,
 }
 
 #[utoipa::path(post, path = "/program/simulations", tag = "program", request_body = SimulationInput,

@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
 use crate::layout::{Errors, Layout};
+use crate::program::api::{NewProgramVersion, SimulationInput};
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
@@ -114,11 +115,11 @@ async fn program_page(State(state): State<AppState>, auth: PageAuth) -> PageResu
 async fn apply_program(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let (source, effective_from, note) = (
-        form.get("source"),
-        form.get("effective_from"),
-        form.get("note"),
-    );
+    let NewProgramVersion {
+        source,
+        effective_from,
+        note,
+    } = form.input(&[])?;
     match state
         .services
         .apply_program(&auth.actor, &source, &effective_from, &note)
@@ -196,7 +197,7 @@ async fn simulate_program(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let source = form.get("source");
+    let SimulationInput { source } = form.input(&[])?;
     match state.services.simulate_program(&auth.actor, &source).await {
         Ok(report) => simulate_view(&state, &auth, Some(source), Some(report), Vec::new()).await,
         Err(services::Error::Invalid(errors)) => {

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::Form;
+use crate::extract::CsvImportForm;
 use crate::layout::Layout;
 use crate::respond::{PageResult, render, service_error};
 use askama::Template;
@@ -69,14 +69,12 @@ async fn rates_page(State(state): State<AppState>, auth: PageAuth) -> PageResult
 }
 
 async fn import_page(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let csv = form.get("csv");
-    let dry_run = form.get("action") != "import";
+    let import = CsvImportForm::parse(&body);
+    auth.verify_csrf(&import.csrf_token)?;
     let report = state
         .services
-        .import_rates(&auth.actor, &csv, dry_run)
+        .import_rates(&auth.actor, &import.csv, import.dry_run())
         .await
         .map_err(service_error)?;
-    view(&state, &auth, csv, Some(report)).await
+    view(&state, &auth, import.csv, Some(report)).await
 }

@@ -76,8 +76,8 @@ async fn evaluate_3c4c(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ShareInput {
-    shared: bool,
+pub(crate) struct ShareInput {
+    pub(crate) shared: bool,
 }
 
 #[utoipa::path(post, path = "/3c4c-evaluations/{id}/share", tag = "recruitment", request_body = ShareInput,

@@ -5,12 +5,16 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
 use crate::partner_page::{PartnerPageForms, partner_view};
+use crate::recruitment::api::{OverrideInput, ShareInput};
 use crate::respond::{PageResult, see_other, service_error};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::routing::post;
 use uuid::Uuid;
+
+/// How the IPP form names a criterion's score: `score.KEY`.
+const SCORE_PREFIX: &str = "score.";
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -31,10 +35,10 @@ async fn assess_ipp(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
+    // Scores come as one field per criterion (`score.KEY`), not one map.
     let input = domain::program::ipp::IppInput {
-        scores: form.prefixed("score."),
-        red_flags: form.all("red_flag"),
-        notes: form.get("notes"),
+        scores: form.prefixed(SCORE_PREFIX),
+        ..form.input(&[SCORE_PREFIX])?
     };
     match state.services.assess_ipp(&auth.actor, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/partners/{id}#qualification"))),
@@ -58,19 +62,7 @@ async fn evaluate_3c4c(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let input = domain::program::scoring_3c4c::EvaluationInput {
-        capacity: form.get("capacity"),
-        capability: form.get("capability"),
-        commitment: form.get("commitment"),
-        customers: form.get("customers"),
-        capacity_notes: form.get("capacity_notes"),
-        capability_notes: form.get("capability_notes"),
-        commitment_notes: form.get("commitment_notes"),
-        customers_notes: form.get("customers_notes"),
-        summary: form.get("summary"),
-        action_plan: form.get("action_plan"),
-        shared: form.get("shared") == "on",
-    };
+    let input: domain::program::scoring_3c4c::EvaluationInput = form.input(&[])?;
     match state.services.evaluate_3c4c(&auth.actor, id, &input).await {
         Ok(_) => Ok(see_other(&format!("/partners/{id}#qualification"))),
         Err(services::Error::Invalid(evaluation_errors)) => {
@@ -95,7 +87,7 @@ async fn share_3c4c(
     auth.verify_csrf(&form.csrf())?;
     let evaluation = state
         .services
-        .share_3c4c(&auth.actor, id, form.get("shared") == "true")
+        .share_3c4c(&auth.actor, id, form.input::<ShareInput>(&[])?.shared)
         .await
         .map_err(service_error)?;
     Ok(see_other(&format!(
@@ -114,7 +106,7 @@ async fn override_red_flag_page(
     auth.verify_csrf(&form.csrf())?;
     let assessment = state
         .services
-        .override_ipp_red_flag(&auth.actor, id, &form.get("reason"))
+        .override_ipp_red_flag(&auth.actor, id, &form.input::<OverrideInput>(&[])?.reason)
         .await
         .map_err(service_error)?;
     Ok(see_other(&format!(

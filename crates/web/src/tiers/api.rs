@@ -74,15 +74,15 @@ async fn partner_proposals(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DecisionInput {
+pub(crate) struct DecisionInput {
     /// approve, reject or override
-    decision: String,
+    pub(crate) decision: String,
     /// The tier key to put the partner in (override only).
     #[serde(default)]
-    tier: String,
+    pub(crate) tier: String,
     /// Why; required to reject or override.
     #[serde(default)]
-    note: String,
+    pub(crate) note: String,
 }
 
 #[utoipa::path(post, path = "/tier-proposals/{id}/decision", tag = "tiers", request_body = DecisionInput,
@@ -105,12 +105,12 @@ async fn decide_proposal(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TierInput {
+pub(crate) struct TierInput {
     /// A tier key of the program in force.
-    tier: String,
+    pub(crate) tier: String,
     /// Why (required).
     #[serde(default)]
-    note: String,
+    pub(crate) note: String,
 }
 
 #[utoipa::path(post, path = "/partners/{id}/tier", tag = "tiers", request_body = TierInput,

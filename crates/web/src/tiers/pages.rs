@@ -7,6 +7,7 @@ use crate::extract::Form;
 use crate::layout::{Layout, Opt, fmt_time, tier_options};
 use crate::partner_page::{PartnerPageForms, partner_view};
 use crate::respond::{PageResult, render, see_other, service_error};
+use crate::tiers::api::{DecisionInput, TierInput};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -126,17 +127,12 @@ async fn decide_proposal(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let result = match services::tiers::Decision::parse(&form.get("decision")) {
+    let input: DecisionInput = form.input(&[])?;
+    let result = match services::tiers::Decision::parse(&input.decision) {
         Ok(decision) => {
             state
                 .services
-                .decide_proposal(
-                    &auth.actor,
-                    id,
-                    decision,
-                    &form.get("tier"),
-                    &form.get("note"),
-                )
+                .decide_proposal(&auth.actor, id, decision, &input.tier, &input.note)
                 .await
         }
         Err(e) => Err(e),
@@ -180,9 +176,10 @@ async fn set_partner_tier(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
+    let input: TierInput = form.input(&[])?;
     match state
         .services
-        .set_tier_manually(&auth.actor, id, &form.get("tier"), &form.get("note"))
+        .set_tier_manually(&auth.actor, id, &input.tier, &input.note)
         .await
     {
         Ok(_) => Ok(see_other(&format!("/partners/{id}#tier"))),

@@ -111,12 +111,10 @@ async fn users_page(State(state): State<AppState>, auth: PageAuth) -> PageResult
 async fn create_user(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
+    // A partner's own people add colleagues to their own organisation only.
     let input = NewUserInput {
-        email: form.get("email"),
-        name: form.get("name"),
-        role: form.get("role"),
         partner_id: auth.actor.partner_id,
-        password: form.get("password"),
+        ..form.input(&["partner_id"])?
     };
     match state.services.create_user(&auth.actor, &input).await {
         Ok(_) => Ok(see_other("/users")),
@@ -164,11 +162,8 @@ async fn add_portal_user(
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
     let input = NewUserInput {
-        email: form.get("email"),
-        name: form.get("name"),
-        role: form.get("role"),
         partner_id: Some(id),
-        password: form.get("password"),
+        ..form.input(&["partner_id"])?
     };
     match state.services.create_user(&auth.actor, &input).await {
         Ok(_) => Ok(see_other(&format!("/partners/{id}#users"))),

@@ -361,7 +361,7 @@ async fn qualification_forms_ipp_and_3c4c() {
         let (session, csrf) = f.sign_in("partner_manager@test.example").await;
         let a = f.partner_a;
         let path = format!("/partners/{a}");
-        let bad = format!("csrf_token={csrf}&score.geography=7&score.gtm_fit=4&red_flag=poor_nps");
+        let bad = format!("csrf_token={csrf}&score.geography=7&score.gtm_fit=4&red_flags=poor_nps");
         let (status, _, page) = f.post_form(&session, &format!("{path}/ipp"), &bad).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("score 7 is above 5") && page.contains("Nothing was saved"), "{page}");

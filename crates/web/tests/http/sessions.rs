@@ -306,6 +306,34 @@ async fn a_bad_form_keeps_input_and_shows_the_error_by_the_field() {
     .await;
 }
 
+/// Forms are read straight into the services' input types: a field the type does not know, or
+/// a single field sent twice, is refused as a whole with a 400 naming the field (nothing is
+/// guessed), while repeated check boxes still make a list.
+#[tokio::test]
+async fn a_form_with_an_unknown_field_or_a_repeated_single_field_is_a_400_naming_it() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let contacts = format!("/partners/{}/contacts", f.partner_a);
+        let unknown = format!("csrf_token={csrf}&name=Ann+Extra&nickname=Annie");
+        let (status, _, body) = f.post_form(&session, &contacts, &unknown).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body.contains("unknown field") && body.contains("nickname"), "{body}");
+        let repeated = format!("csrf_token={csrf}&name=Ann+Twice&name=Ann+Again");
+        let (status, _, body) = f.post_form(&session, &contacts, &repeated).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body.contains("field name could not be read: it was sent more than once"), "{body}");
+        let (_, page) = f.api(Some(f.token(Role::Admin)), Method::GET, &format!("/api/v1/partners/{}/contacts", f.partner_a), None).await;
+        assert!(!page.contains("Ann"), "nothing was stored: {page}");
+        let regions = format!("csrf_token={csrf}&legal_name=Two+Regions+Ltd&domains=two-regions.de&partner_type=si&gtm_model=co_sell&regions=emea&regions=apac");
+        let (status, headers, _) = f.post_form(&session, "/partners", &regions).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let location = headers["location"].to_str().unwrap().replace("/partners/", "/api/v1/partners/");
+        let (_, partner) = f.api(Some(f.token(Role::Admin)), Method::GET, &location, None).await;
+        assert!(partner.contains(r#""emea""#) && partner.contains(r#""apac""#), "{partner}");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn sign_in_cookies_rate_limit_expiry_and_sign_out() {
     let f = Fixture::new(store::Backend::Sqlite).await;
