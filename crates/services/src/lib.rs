@@ -8,9 +8,9 @@
 //! back. Where is what: `docs/design.md`, "The services crate".
 
 // Shared rooms: they import no feature, so every feature may use them.
-mod clock;
+pub mod clock;
 mod convert;
-mod imports;
+pub mod imports;
 pub mod names;
 pub mod notifications;
 
@@ -41,10 +41,6 @@ pub mod users;
 pub mod bench;
 #[cfg(feature = "tools")]
 pub mod demo;
-
-// The old homes of parts of features: callers outside the crate name them here.
-pub use deals::{credit as deal_credit, import as deal_import};
-pub use enablement::learning;
 
 use domain::FieldError;
 use domain::audit::AuditEvent;

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 use services::Error;
-use services::deal_credit::WinConfirmationInput;
+use services::deals::credit::WinConfirmationInput;
 use services::deals::{ActivityInput, DealClose, DealDecision};
 
 mod common;

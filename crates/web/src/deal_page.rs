@@ -36,7 +36,7 @@ struct DealPage {
     case: Option<CaseCard>,
     outcomes: Vec<Opt>,
     /// A won registration: whether we confirmed the win.
-    win: Option<services::deal_credit::WinStatus>,
+    win: Option<services::deals::credit::WinStatus>,
     /// Our people who confirm wins and partners' joint calls.
     can_confirm: bool,
 }

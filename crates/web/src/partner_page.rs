@@ -100,7 +100,7 @@ struct PartnerPage {
     gates: Vec<services::enablement::GateView>,
     onboarding: services::onboarding::Checklist,
     onboarding_errors: Vec<String>,
-    learning: services::learning::Learning,
+    learning: services::enablement::learning::Learning,
     certification_errors: Vec<String>,
     /// (key, name) of each certification of the program.
     catalog: Vec<(String, String)>,
@@ -321,7 +321,7 @@ pub(crate) async fn partner_view(
         Some(typed) => typed,
         None => {
             let quarter = domain::quarter::Quarter::parse(&forms.quarter)
-                .unwrap_or_else(|_| services::facts::current_quarter());
+                .unwrap_or_else(|_| services::clock::current_quarter());
             services::facts::QuarterView::form(&history, quarter)
         }
     };

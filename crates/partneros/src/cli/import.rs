@@ -197,7 +197,7 @@ async fn import_leads(url: &str, file: &std::path::Path, dry_run: bool) -> anyho
 /// Prints an import's problems (FILE:LINE: column: message) or its summary.
 fn print_import_report(
     file: &std::path::Path,
-    report: &services::facts::ImportReport,
+    report: &services::imports::ImportReport,
     created: &str,
     updated: &str,
 ) -> anyhow::Result<()> {

@@ -109,7 +109,7 @@ async fn portal_in_a_real_browser() {
         // The partner manager imports two quarters of facts through the file picker, runs the
         // evaluation, approves the upgrade; the partner then sees its new tier.
         sign_in(&client, base, "pm@vendor.test").await;
-        let now = services::facts::current_quarter();
+        let now = services::clock::current_quarter();
         let csv =
             std::env::temp_dir().join(format!("partneros-facts-{}.csv", uuid::Uuid::now_v7()));
         std::fs::write(

@@ -40,7 +40,7 @@ pub struct ActivityView {
 
 pub const ACTIVITY_KINDS: [&str; 5] = ["call", "meeting", "demo", "email", "note"];
 
-pub use crate::names::OUR_TEAM;
+use crate::names::OUR_TEAM;
 
 impl Services {
     /// Logs a call, meeting, demo, email or note on a deal (its partner's people and our

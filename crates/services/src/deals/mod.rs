@@ -32,7 +32,7 @@ mod tracker;
 pub(crate) mod view;
 mod writer;
 
-pub use activities::{ACTIVITY_KINDS, ActivityInput, ActivityView, OUR_TEAM};
+pub use activities::{ACTIVITY_KINDS, ActivityInput, ActivityView};
 pub use assignment::AssignmentInput;
 pub use cache::ConflictCache;
 pub use lifecycle::{DealClose, DealDecision};
@@ -42,4 +42,3 @@ pub use tracker::PipelineInput;
 pub use view::DealView;
 
 // Its old home: the pipeline is a feature of its own (`crate::pipeline`).
-pub use crate::pipeline::SnapshotView;

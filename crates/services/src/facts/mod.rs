@@ -11,7 +11,3 @@ pub(crate) mod rows;
 pub(crate) mod sources;
 
 pub use quarters::{QuarterView, SourcesView};
-
-// Their old home: callers outside the crate name them here.
-pub use crate::clock::current_quarter;
-pub use crate::imports::ImportReport;

@@ -407,12 +407,12 @@ async fn a_big_registrations_file_loads_in_bulk_and_keeps_the_indexes() {
         assert_eq!(registration_indexes(s).await, indexes, "a rollback brings them back");
         let today = store::now().date();
         let mut file = String::from("partner,customer_name,industry,region,deal_size,expected_close,use_case,stage,probability,partner_rep,status\n");
-        for i in 0..services::deal_import::BULK_LINES {
+        for i in 0..services::deals::import::BULK_LINES {
             file.push_str(&format!("alpha.com,Customer {i},Retail,emea,1000,{today},Sync,discovery,10,Ana,submitted\n"));
         }
         let done = s.import_deals(&w.manager, &file, false, &|_| {}).await.unwrap();
         assert!(done.errors.is_empty(), "{:?}", done.errors);
-        assert_eq!((done.created, done.applied), (services::deal_import::BULK_LINES, true));
+        assert_eq!((done.created, done.applied), (services::deals::import::BULK_LINES, true));
         assert_eq!(registration_indexes(s).await, indexes, "built again as the migrations define them");
 
         // A bad last row: nothing of the file is kept, and the indexes are all there.
@@ -423,14 +423,14 @@ async fn a_big_registrations_file_loads_in_bulk_and_keeps_the_indexes() {
         assert_eq!(registration_indexes(s).await, indexes);
         let query = services::deals::DealQuery { limit: Some(1), ..Default::default() };
         let newest = &s.deals(&w.manager, &query).await.unwrap().items[0];
-        assert_eq!(newest.customer_name, format!("Customer {}", services::deal_import::BULK_LINES - 1));
+        assert_eq!(newest.customer_name, format!("Customer {}", services::deals::import::BULK_LINES - 1));
         let mut tx = s.db.read().await.unwrap();
         #[derive(sqlx::FromRow)]
         struct Count {
             n: i64,
         }
         let count: Count = tx.one(store::Sql::new("SELECT COUNT(*) AS n FROM deal_registrations")).await.unwrap();
-        assert_eq!(count.n as usize, services::deal_import::BULK_LINES);
+        assert_eq!(count.n as usize, services::deals::import::BULK_LINES);
     })
     .await;
 }

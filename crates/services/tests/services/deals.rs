@@ -291,7 +291,7 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
             .unwrap();
         assert_eq!(won.status, Status::Won);
         // The partner reported it; it counts once one of ours confirms it.
-        let confirm = services::deal_credit::WinConfirmationInput {
+        let confirm = services::deals::credit::WinConfirmationInput {
             amount: "75000".into(),
         };
         s.confirm_win(&w.manager, first.id, &confirm).await.unwrap();

@@ -80,7 +80,7 @@ async fn quarterly_facts_feed_the_trailing_evaluation() {
     use domain::program::history::QuarterFactsInput;
     each_backend(|w| async move {
         let s = &w.services;
-        let now = services::facts::current_quarter();
+        let now = services::clock::current_quarter();
         let quarter =
             |q: domain::quarter::Quarter, revenue: &str, certified: &str| QuarterFactsInput {
                 quarter: q.to_string(),
@@ -272,7 +272,7 @@ async fn silver_quarters(
     revenue: &str,
     certified: &str,
 ) {
-    let now = services::facts::current_quarter();
+    let now = services::clock::current_quarter();
     for q in now.trailing(quarters) {
         let input = domain::program::history::QuarterFactsInput {
             quarter: q.to_string(),

@@ -13,7 +13,7 @@ use domain::deals::conflicts::ConflictCheck;
 use domain::deals::registration::DealInput;
 use serde::Deserialize;
 use services::Page;
-use services::deal_credit::WinConfirmationInput;
+use services::deals::credit::WinConfirmationInput;
 use services::deals::{
     ActivityInput, ActivityView, AssignmentInput, DealClose, DealDecision, DealQuery, DealView,
 };

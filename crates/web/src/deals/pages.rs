@@ -19,7 +19,7 @@ use domain::deals::registration::{DealInput, Stage, Status};
 use domain::partners::Region;
 use domain::permissions::Action;
 use domain::validation::Choice;
-use services::deal_credit::WinConfirmationInput;
+use services::deals::credit::WinConfirmationInput;
 use services::deals::{ActivityInput, DealClose, DealDecision, DealQuery, DealView};
 use uuid::Uuid;
 

@@ -34,7 +34,7 @@ async fn partner_facts(
     Id(id): Id,
 ) -> ApiResult<FactsView> {
     Ok(Json(FactsView {
-        as_of: services::facts::current_quarter().to_string(),
+        as_of: services::clock::current_quarter().to_string(),
         quarters: state.services.partner_quarters(&auth.actor, id).await?,
         wins_not_counted: state.services.wins_not_counted(&auth.actor, id).await?,
     }))

@@ -115,7 +115,7 @@ struct ImportPage {
     csrf_token: String,
     kind: ImportKind,
     csv: String,
-    report: Option<services::facts::ImportReport>,
+    report: Option<services::imports::ImportReport>,
     errors: Errors,
 }
 
@@ -123,7 +123,7 @@ fn import_view(
     auth: &PageAuth,
     kind: ImportKind,
     csv: String,
-    report: Option<services::facts::ImportReport>,
+    report: Option<services::imports::ImportReport>,
     errors: Vec<FieldError>,
 ) -> PageResult {
     let direct = matches!(kind, ImportKind::Opportunities | ImportKind::Accounts);

@@ -28,7 +28,7 @@ struct PipelinePage {
     layout: Layout,
     csrf_token: String,
     s: domain::deals::pipeline::PipelineSummary,
-    snapshots: Vec<services::deals::SnapshotView>,
+    snapshots: Vec<services::pipeline::SnapshotView>,
     can_snapshot: bool,
     /// (label, rows) of the breakdowns.
     sections: Vec<(&'static str, Vec<(String, domain::deals::pipeline::Line)>)>,

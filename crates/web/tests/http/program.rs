@@ -157,7 +157,7 @@ async fn tier_evaluation_on_the_partner_page() {
         assert!(page.contains(r#"id="sourced_revenue-error""#) && page.contains("four&#39; is not a whole number"));
         assert!(page.contains(r#"value="lots""#) && page.contains(r#"value="four""#), "typed text is kept");
         // Two quarters: the evaluation adds the revenue of the last four.
-        let now = services::facts::current_quarter();
+        let now = services::clock::current_quarter();
         let earlier = now.previous().previous();
         let good = format!(
             "csrf_token={csrf}&quarter={earlier}&sourced_revenue=300000&certified_people=2&qbrs=2&co_marketing=1"
@@ -204,7 +204,7 @@ async fn tier_queue_decisions_and_the_partners_view() {
         let (session, csrf) = f.sign_in("partner_manager@test.example").await;
         let a = f.partner_a;
         // Partner A (Registered) records Bronze-level facts for the last two quarters.
-        let now = services::facts::current_quarter();
+        let now = services::clock::current_quarter();
         for q in now.trailing(2) {
             let form = format!(
                 "csrf_token={csrf}&quarter={q}&certified_people=1&customer_references=1&qbrs=1"
