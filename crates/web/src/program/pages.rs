@@ -15,6 +15,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use domain::FieldError;
 use domain::permissions::Action;
+use services::PageRequest;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -53,9 +54,10 @@ struct ProgramForm {
 async fn program_view(state: &AppState, auth: &PageAuth, form: ProgramForm) -> PageResult {
     let versions = state
         .services
-        .program_versions(&auth.actor)
+        .program_versions(&auth.actor, &PageRequest::everything())
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let (in_force, _) = state
         .services
         .program_in_force()
@@ -163,9 +165,10 @@ async fn simulate_view(
         Some(text) => text,
         None => state
             .services
-            .program_versions(&auth.actor)
+            .program_versions(&auth.actor, &PageRequest::first(1))
             .await
             .map_err(service_error)?
+            .items
             .first()
             .map(|v| v.source.clone())
             .unwrap_or_else(|| domain::program::DEFAULT_PROGRAM.to_owned()),
