@@ -117,7 +117,7 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
             Err(Error::NotFound)
         ));
         assert!(
-            s.leads(&b_user, None, None, &services::PageRequest::everything())
+            s.leads(&b_user, None, None, &PageRequest::everything())
                 .await
                 .unwrap()
                 .items
@@ -162,7 +162,7 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
             ("rejected", "Already in talks with our team")
         );
         let mine = s
-            .leads(&w.a_user, None, None, &services::PageRequest::everything())
+            .leads(&w.a_user, None, None, &PageRequest::everything())
             .await
             .unwrap()
             .items;
@@ -172,7 +172,7 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
                 &w.manager,
                 None,
                 Some("accepted"),
-                &services::PageRequest::everything()
+                &PageRequest::everything()
             )
             .await
             .unwrap()
@@ -181,13 +181,8 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
             1
         );
         assert!(matches!(
-            s.leads(
-                &w.manager,
-                None,
-                Some("maybe"),
-                &services::PageRequest::everything()
-            )
-            .await,
+            s.leads(&w.manager, None, Some("maybe"), &PageRequest::everything())
+                .await,
             Err(Error::Invalid(_))
         ));
         let told = s
@@ -251,15 +246,10 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
                 .contains("0 overdue lead(s) flagged")
         );
         assert!(
-            s.leads(
-                &sales,
-                None,
-                Some("submitted"),
-                &services::PageRequest::everything()
-            )
-            .await
-            .unwrap()
-            .items[0]
+            s.leads(&sales, None, Some("submitted"), &PageRequest::everything())
+                .await
+                .unwrap()
+                .items[0]
                 .overdue
         );
     })
@@ -306,7 +296,7 @@ async fn leads_export_and_import_round_trip_all_or_nothing() {
         let done = s.import_leads(&w.manager, &history, false).await.unwrap();
         assert_eq!((done.created, done.updated, done.applied), (1, 1, true));
         assert_eq!(s.unread_notifications(&w.manager).await.unwrap(), unread_before, "history is not news");
-        let all = s.leads(&w.manager, Some(a), None, &services::PageRequest::everything()).await.unwrap().items;
+        let all = s.leads(&w.manager, Some(a), None, &PageRequest::everything()).await.unwrap().items;
         let globex = all.iter().find(|l| l.company == "Globex").unwrap();
         assert_eq!(
             (globex.status.as_str(), globex.rejection_reason.as_str(), globex.currency.as_str(), globex.overdue),

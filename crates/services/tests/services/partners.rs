@@ -188,13 +188,8 @@ async fn partner_users_see_and_change_only_their_org() {
             Err(Error::NotFound)
         ));
         assert!(matches!(
-            s.list_contacts(
-                &w.a_user,
-                w.partner_b,
-                false,
-                &services::PageRequest::everything()
-            )
-            .await,
+            s.list_contacts(&w.a_user, w.partner_b, false, &PageRequest::everything())
+                .await,
             Err(Error::NotFound)
         ));
         assert!(matches!(
@@ -278,28 +273,18 @@ async fn partner_users_see_and_change_only_their_org() {
         );
         s.archive_contact(&w.a_admin, added.id).await.unwrap();
         assert!(
-            s.list_contacts(
-                &w.a_admin,
-                w.partner_a,
-                false,
-                &services::PageRequest::everything()
-            )
-            .await
-            .unwrap()
-            .items
-            .is_empty()
+            s.list_contacts(&w.a_admin, w.partner_a, false, &PageRequest::everything())
+                .await
+                .unwrap()
+                .items
+                .is_empty()
         );
         assert_eq!(
-            s.list_contacts(
-                &w.a_admin,
-                w.partner_a,
-                true,
-                &services::PageRequest::everything()
-            )
-            .await
-            .unwrap()
-            .items
-            .len(),
+            s.list_contacts(&w.a_admin, w.partner_a, true, &PageRequest::everything())
+                .await
+                .unwrap()
+                .items
+                .len(),
             1
         );
         let timeline = s
@@ -318,7 +303,7 @@ async fn partner_users_see_and_change_only_their_org() {
         ));
         // partner admins manage their own org's accounts only
         let users = s
-            .list_users(&w.a_admin, &services::PageRequest::everything())
+            .list_users(&w.a_admin, &PageRequest::everything())
             .await
             .unwrap()
             .items;
@@ -373,8 +358,7 @@ async fn executives_read_but_never_write() {
             Err(Error::Forbidden(_))
         ));
         assert!(matches!(
-            s.list_users(&w.executive, &services::PageRequest::everything())
-                .await,
+            s.list_users(&w.executive, &PageRequest::everything()).await,
             Err(Error::Forbidden(_))
         ));
     })

@@ -30,7 +30,7 @@ async fn program_versions_activation_and_effective_dates() {
             Err(Error::Invalid(_))
         ));
         assert!(
-            s.program_versions(&w.admin, &services::PageRequest::everything())
+            s.program_versions(&w.admin, &PageRequest::everything())
                 .await
                 .unwrap()
                 .items
@@ -56,7 +56,7 @@ async fn program_versions_activation_and_effective_dates() {
             "a future version waits for its date"
         );
         let versions = s
-            .program_versions(&w.executive, &services::PageRequest::everything())
+            .program_versions(&w.executive, &PageRequest::everything())
             .await
             .unwrap()
             .items;
@@ -65,7 +65,7 @@ async fn program_versions_activation_and_effective_dates() {
             [2, 1]
         );
         assert!(matches!(
-            s.program_versions(&w.a_user, &services::PageRequest::everything())
+            s.program_versions(&w.a_user, &PageRequest::everything())
                 .await,
             Err(Error::Forbidden(_))
         ));
@@ -320,7 +320,7 @@ async fn tier_evaluation_proposes_and_managers_decide() {
         );
         assert_eq!(job.requested_by, "pm@vendor.test");
         let queue = s
-            .tier_proposals(&w.manager, "", &services::PageRequest::everything())
+            .tier_proposals(&w.manager, "", &PageRequest::everything())
             .await
             .unwrap()
             .items;
@@ -360,15 +360,11 @@ async fn tier_evaluation_proposes_and_managers_decide() {
             again.result
         );
         assert_eq!(
-            s.tier_proposals(
-                &w.executive,
-                "in_play",
-                &services::PageRequest::everything()
-            )
-            .await
-            .unwrap()
-            .items
-            .len(),
+            s.tier_proposals(&w.executive, "in_play", &PageRequest::everything())
+                .await
+                .unwrap()
+                .items
+                .len(),
             2
         );
 
@@ -381,12 +377,12 @@ async fn tier_evaluation_proposes_and_managers_decide() {
             ));
         }
         assert!(matches!(
-            s.tier_proposals(&w.a_user, "", &services::PageRequest::everything())
+            s.tier_proposals(&w.a_user, "", &PageRequest::everything())
                 .await,
             Err(Error::Forbidden(_))
         ));
         assert!(matches!(
-            s.partner_proposals(&w.a_user, gamma, &services::PageRequest::everything())
+            s.partner_proposals(&w.a_user, gamma, &PageRequest::everything())
                 .await,
             Err(Error::NotFound)
         ));
@@ -480,7 +476,7 @@ async fn tier_evaluation_proposes_and_managers_decide() {
         );
         assert_eq!(s.get_partner(&w.manager, gamma).await.unwrap().tier, "gold");
         let decided = s
-            .tier_proposals(&w.manager, "decided", &services::PageRequest::everything())
+            .tier_proposals(&w.manager, "decided", &PageRequest::everything())
             .await
             .unwrap()
             .items;
@@ -492,7 +488,7 @@ async fn tier_evaluation_proposes_and_managers_decide() {
             third.result
         );
         let runs = s
-            .tier_evaluation_runs(&w.executive, &services::PageRequest::everything())
+            .tier_evaluation_runs(&w.executive, &PageRequest::everything())
             .await
             .unwrap()
             .items;
@@ -518,7 +514,7 @@ async fn scheduled_evaluation_runs_once_per_period() {
         );
         assert_eq!(s.run_due_jobs(now).await.unwrap(), 0);
         let runs = s
-            .tier_evaluation_runs(&w.admin, &services::PageRequest::everything())
+            .tier_evaluation_runs(&w.admin, &PageRequest::everything())
             .await
             .unwrap()
             .items;
@@ -628,7 +624,7 @@ async fn simulation_shows_moves_and_benefit_changes_without_storing() {
         assert_eq!(report.mdf_allocation_change, "−$10,000");
         assert_eq!(report.program_version, 0);
         assert!(
-            s.program_versions(&w.admin, &services::PageRequest::everything())
+            s.program_versions(&w.admin, &PageRequest::everything())
                 .await
                 .unwrap()
                 .items
@@ -703,25 +699,17 @@ async fn ipp_assessments_feed_the_ipp_criterion_and_3c4c_history_is_shared_on_re
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            s.ipp_assessments(
-                &w.executive,
-                w.partner_a,
-                &services::PageRequest::everything()
-            )
-            .await
-            .unwrap()
-            .items
-            .len(),
+            s.ipp_assessments(&w.executive, w.partner_a, &PageRequest::everything())
+                .await
+                .unwrap()
+                .items
+                .len(),
             2
         );
         assert!(
             matches!(
-                s.ipp_assessments(
-                    &w.a_admin,
-                    w.partner_a,
-                    &services::PageRequest::everything()
-                )
-                .await,
+                s.ipp_assessments(&w.a_admin, w.partner_a, &PageRequest::everything())
+                    .await,
                 Err(Error::Forbidden(_))
             ),
             "internal only"
@@ -774,14 +762,14 @@ async fn ipp_assessments_feed_the_ipp_criterion_and_3c4c_history_is_shared_on_re
             .unwrap();
         assert_eq!((second.score.as_str(), second.band), ("3.80", Band::Go));
         let seen_by_partner = s
-            .evaluations_3c4c(&w.a_user, w.partner_a, &services::PageRequest::everything())
+            .evaluations_3c4c(&w.a_user, w.partner_a, &PageRequest::everything())
             .await
             .unwrap()
             .items;
         assert_eq!(seen_by_partner.len(), 1, "only the shared one");
         s.share_3c4c(&w.manager, first.id, true).await.unwrap();
         assert_eq!(
-            s.evaluations_3c4c(&w.a_user, w.partner_a, &services::PageRequest::everything())
+            s.evaluations_3c4c(&w.a_user, w.partner_a, &PageRequest::everything())
                 .await
                 .unwrap()
                 .items
@@ -793,16 +781,12 @@ async fn ipp_assessments_feed_the_ipp_criterion_and_3c4c_history_is_shared_on_re
             Err(Error::Forbidden(_))
         ));
         assert!(matches!(
-            s.evaluations_3c4c(&w.a_user, w.partner_b, &services::PageRequest::everything())
+            s.evaluations_3c4c(&w.a_user, w.partner_b, &PageRequest::everything())
                 .await,
             Err(Error::NotFound)
         ));
         let history = s
-            .evaluations_3c4c(
-                &w.manager,
-                w.partner_a,
-                &services::PageRequest::everything(),
-            )
+            .evaluations_3c4c(&w.manager, w.partner_a, &PageRequest::everything())
             .await
             .unwrap()
             .items;
