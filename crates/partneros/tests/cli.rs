@@ -439,7 +439,7 @@ fn demo_twice_neither_duplicates_nor_fails() {
     let me = get("/api/v1/me");
     let northwind = me["partner_id"].as_str().unwrap().to_owned();
     let records = get(&format!("/api/v1/partners/{northwind}/certifications"));
-    assert!(records.as_array().unwrap().len() >= 2, "{records}");
+    assert!(records["items"].as_array().unwrap().len() >= 2, "{records}");
     let deals = get("/api/v1/deals");
     let items = deals["items"].as_array().unwrap();
     assert_eq!(

@@ -92,7 +92,7 @@ pub async fn for_partner_after(
             .push_bind(&earned_on)
             .push(" AND r.id > ")
             .push_bind(id)
-            .push(")))");
+            .push("))))");
     }
     query
         .push(" ORDER BY c.name, r.earned_on DESC, r.id LIMIT ")

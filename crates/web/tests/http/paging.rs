@@ -189,3 +189,59 @@ async fn users_come_two_at_a_time_in_email_order() {
     })
     .await;
 }
+
+/// Every page of `path` one row at a time: `fields` of each row, in order, and how many pages
+/// it took.
+async fn one_at_a_time(
+    f: &Fixture,
+    token: &str,
+    path: &str,
+    fields: [&str; 2],
+) -> (Vec<String>, usize) {
+    let mut rows = Vec::new();
+    let mut pages = 0;
+    let mut url = format!("{path}?limit=1");
+    loop {
+        let (status, body) = f.api(Some(token), Method::GET, &url, None).await;
+        assert_eq!(status, StatusCode::OK, "{url}: {body}");
+        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+        pages += 1;
+        for item in page["items"].as_array().unwrap() {
+            rows.push(format!(
+                "{} {}",
+                item[fields[0]].as_str().unwrap(),
+                item[fields[1]].as_str().unwrap()
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(cursor) => url = format!("{path}?limit=1&cursor={cursor}"),
+            None => return (rows, pages),
+        }
+    }
+}
+
+#[tokio::test]
+async fn lists_ordered_up_one_key_and_down_another_page_in_that_order() {
+    each(|f| async move {
+        let admin = f.actor(Role::Admin);
+        let rates = "currency,rate,effective_on\nGBP,1.3,2026-01-01\nEUR,1.1,2026-01-01\nEUR,1.2,2026-02-01\n";
+        f.services.import_rates(admin, rates, false).await.unwrap();
+        let executive = f.token(Role::Executive);
+        let (rows, pages) = one_at_a_time(&f, executive, "/api/v1/rates", ["currency", "effective_on"]).await;
+        assert_eq!(rows, ["EUR 2026-02-01", "EUR 2026-01-01", "GBP 2026-01-01"], "by currency, newest first");
+        assert_eq!(pages, 4, "the third page is full, so a fourth, empty one ends the list");
+
+        let a = f.partner_a;
+        let completions = format!(
+            "partner,email,name,certification,date,score\n\
+             {a},bo@alpha.example,Bo Alpha,sales_foundation,2026-01-05,90\n\
+             {a},ann@alpha.example,Ann Alpha,technical_foundation,2025-12-20,90\n\
+             {a},ann@alpha.example,Ann Alpha,sales_foundation,2026-01-10,90\n"
+        );
+        f.services.import_certifications(admin, &completions, false).await.unwrap();
+        let path = format!("/api/v1/partners/{a}/certifications");
+        let (rows, _) = one_at_a_time(&f, f.token(Role::PartnerUser), &path, ["person", "earned_on"]).await;
+        assert_eq!(rows, ["Ann Alpha 2026-01-10", "Ann Alpha 2025-12-20", "Bo Alpha 2026-01-05"], "by person, newest first");
+    })
+    .await;
+}
