@@ -1,6 +1,6 @@
 //! Reading the audit trail: the admin's audit log and each partner's timeline.
 
-use crate::{Actor, DEFAULT_PAGE, Error, MAX_PAGE, Page, Result, Services};
+use crate::{Actor, Error, Page, PageRequest, Result, Services};
 use domain::audit::AuditEvent;
 use domain::permissions::Action;
 use store::audit::AuditFilter;
@@ -55,10 +55,7 @@ fn parse_id(v: &mut domain::Validation, field: &str, text: &str) -> Option<Uuid>
 impl AuditQuery {
     fn to_filter(&self) -> Result<AuditFilter> {
         let mut v = domain::Validation::new();
-        let limit = self.limit.unwrap_or(DEFAULT_PAGE);
-        if !(1..=MAX_PAGE).contains(&limit) {
-            v.add("limit", format!("must be between 1 and {}", MAX_PAGE));
-        }
+        let page = crate::paging::check::<Uuid>(&mut v, &self.cursor, self.limit);
         let filter = AuditFilter {
             partner_id: parse_id(&mut v, "partner", &self.partner),
             actor_id: parse_id(&mut v, "actor", &self.actor),
@@ -67,8 +64,8 @@ impl AuditQuery {
             action: Some(self.action.trim().to_owned()).filter(|s| !s.is_empty()),
             since: parse_date(&mut v, "since", &self.since),
             until: parse_date(&mut v, "until", &self.until),
-            before_id: parse_id(&mut v, "cursor", &self.cursor),
-            limit,
+            before_id: page.after,
+            limit: page.limit,
             only_kinds: None,
         };
         v.into_result().map_err(Error::Invalid)?;
@@ -77,10 +74,7 @@ impl AuditQuery {
 }
 
 fn page(items: Vec<AuditEvent>, limit: i64) -> Page<AuditEvent> {
-    let next_cursor = (items.len() as i64 == limit)
-        .then(|| items.last().map(|e| e.id.to_string()))
-        .flatten();
-    Page { items, next_cursor }
+    PageRequest::<Uuid>::first(limit).page(items, |e| e.id)
 }
 
 impl Services {

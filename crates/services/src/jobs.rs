@@ -8,7 +8,7 @@ use domain::program::Cadence;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Actor, Error, Result, Services};
+use crate::{Actor, Error, Page, PageRequest, Result, Services};
 
 pub const EVALUATE_TIERS: &str = "evaluate_tiers";
 /// How long a claimed job may run before another server takes it over.
@@ -151,7 +151,7 @@ impl Services {
         tx.commit().await?;
         self.run_due_jobs(now).await?;
         let mut tx = self.db.read().await?;
-        let job = store::jobs::recent(&mut tx, EVALUATE_TIERS, 20)
+        let job = store::jobs::recent(&mut tx, EVALUATE_TIERS, None, 20)
             .await?
             .into_iter()
             .find(|j| j.dedup_key == key)
@@ -159,12 +159,18 @@ impl Services {
         Ok(job.into())
     }
 
-    /// The latest tier evaluation runs, newest first. Internal users only.
-    pub async fn tier_evaluation_runs(&self, actor: &Actor) -> Result<Vec<JobView>> {
+    /// Tier evaluation runs, newest first. Internal users only.
+    pub async fn tier_evaluation_runs(
+        &self,
+        actor: &Actor,
+        page: &PageRequest<(OffsetDateTime, Uuid)>,
+    ) -> Result<Page<JobView>> {
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
-        let jobs = store::jobs::recent(&mut tx, EVALUATE_TIERS, 20).await?;
-        Ok(jobs.into_iter().map(JobView::from).collect())
+        let jobs = store::jobs::recent(&mut tx, EVALUATE_TIERS, page.after, page.limit).await?;
+        Ok(page
+            .page(jobs, |job| (job.created_at, job.id))
+            .map(JobView::from))
     }
 }
 
@@ -182,8 +188,9 @@ impl Services {
         let quarter = domain::quarter::Quarter::containing(today);
         let snapshot = if today == quarter.last_day()
             && !self
-                .forecast_snapshots(actor)
+                .forecast_snapshots(actor, &PageRequest::first(1))
                 .await?
+                .items
                 .iter()
                 .any(|s| s.taken_on == today.to_string())
         {

@@ -13,6 +13,7 @@ mod convert;
 pub mod imports;
 pub mod names;
 pub mod notifications;
+pub mod paging;
 
 // Features.
 pub mod attachments;
@@ -171,16 +172,7 @@ impl Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-pub const DEFAULT_PAGE: i64 = 50;
-pub const MAX_PAGE: i64 = 200;
-
-/// One page of results and where the next one starts.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-}
+pub use paging::{DEFAULT_PAGE, MAX_PAGE, Page, PageQuery, PageRequest};
 
 /// Security settings with production defaults; tests shorten them.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use store::notifications::NewNotification;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Actor, DEFAULT_PAGE, Error, MAX_PAGE, Page, Result, Services};
+use crate::{Actor, Page, PageQuery, Result, Services};
 use domain::roles::Role;
 
 /// Sends one notification to each of `users` (each once).
@@ -120,20 +120,11 @@ impl Services {
         actor: &Actor,
         query: &NotificationQuery,
     ) -> Result<Page<NotificationView>> {
-        let mut v = domain::Validation::new();
-        let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-        if !(1..=MAX_PAGE).contains(&limit) {
-            v.add("limit", format!("must be between 1 and {MAX_PAGE}"));
+        let page = PageQuery {
+            cursor: query.cursor.clone(),
+            limit: query.limit,
         }
-        let cursor = query.cursor.trim();
-        let before = if cursor.is_empty() {
-            None
-        } else {
-            Uuid::parse_str(cursor)
-                .map_err(|_| v.add("cursor", format!("'{cursor}' is not an id")))
-                .ok()
-        };
-        v.into_result().map_err(Error::Invalid)?;
+        .request::<Uuid>()?;
         let Some(user) = actor.user_id else {
             return Ok(Page {
                 items: Vec::new(),
@@ -141,26 +132,18 @@ impl Services {
             });
         };
         let mut tx = self.db.read().await?;
-        let rows = store::notifications::list(&mut tx, user, query.unread, before, limit).await?;
+        let rows =
+            store::notifications::list(&mut tx, user, query.unread, page.after, page.limit).await?;
         drop(tx);
-        let next_cursor = (rows.len() as i64 == limit)
-            .then(|| rows.last().map(|n| n.id.to_string()))
-            .flatten();
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(|n| NotificationView {
-                    id: n.id,
-                    partner_id: n.partner_id,
-                    kind: n.kind,
-                    message: n.message,
-                    link: n.link,
-                    created_at: n.created_at,
-                    read: n.read_at.is_some(),
-                })
-                .collect(),
-            next_cursor,
-        })
+        Ok(page.page(rows, |n| n.id).map(|n| NotificationView {
+            id: n.id,
+            partner_id: n.partner_id,
+            kind: n.kind,
+            message: n.message,
+            link: n.link,
+            created_at: n.created_at,
+            read: n.read_at.is_some(),
+        }))
     }
 
     /// How many of the asking person's notifications are unread.

@@ -5,10 +5,11 @@
 use domain::deals::registration::Status;
 use domain::permissions::Action;
 use domain::validation::Choice;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::convert::money;
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct SnapshotView {
@@ -146,13 +147,17 @@ impl Services {
     }
 
     /// Forecast snapshots, newest first (internal users).
-    pub async fn forecast_snapshots(&self, actor: &Actor) -> Result<Vec<SnapshotView>> {
+    pub async fn forecast_snapshots(
+        &self,
+        actor: &Actor,
+        page: &PageRequest<(time::Date, OffsetDateTime, Uuid)>,
+    ) -> Result<Page<SnapshotView>> {
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
-        let rows = store::deals::snapshots(&mut tx).await?;
+        let rows = store::deals::snapshots(&mut tx, page.after.clone(), page.limit).await?;
         drop(tx);
-        rows.into_iter()
-            .map(|row| {
+        page.page(rows, |row| (row.taken_on, row.created_at, row.id))
+            .try_map(|row| {
                 Ok(SnapshotView {
                     summary: serde_json::from_str(&row.summary)
                         .map_err(|e| Error::Store(store::Error::Corrupt(e.to_string())))?,
@@ -162,7 +167,6 @@ impl Services {
                     taken_by: row.taken_by,
                 })
             })
-            .collect()
     }
 }
 

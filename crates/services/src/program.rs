@@ -1,7 +1,7 @@
 //! Versions of the partner program: checking and activating program.toml, and which version
 //! is in force. A file with errors is never stored.
 
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 use domain::FieldError;
 use domain::permissions::Action;
 use domain::program::{self, Program, Severity};
@@ -156,21 +156,26 @@ impl Services {
         Ok(version)
     }
 
-    /// All versions, newest first, each with its diff. Internal users only.
-    pub async fn program_versions(&self, actor: &Actor) -> Result<Vec<ProgramVersion>> {
+    /// Versions, newest first, each with its diff. Internal users only.
+    pub async fn program_versions(
+        &self,
+        actor: &Actor,
+        page: &PageRequest<i64>,
+    ) -> Result<Page<ProgramVersion>> {
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
-        let rows = store::program::list(&mut tx).await?;
+        // One version more than the page: the last one's diff is against it.
+        let rows = store::program::list(&mut tx, page.after, page.limit.saturating_add(1)).await?;
         drop(tx);
         let mut versions = Vec::with_capacity(rows.len());
-        for (i, row) in rows.iter().enumerate() {
+        for (i, row) in rows.iter().enumerate().take(page.limit as usize) {
             let previous = rows
                 .get(i + 1)
                 .map(|r| r.source.as_str())
                 .unwrap_or(program::DEFAULT_PROGRAM);
             versions.push(to_version(row.clone(), previous));
         }
-        Ok(versions)
+        Ok(page.page(versions, |v| v.version))
     }
 
     /// How many partners sit in each tier of the program in force, lowest tier first.

@@ -10,7 +10,7 @@ use domain::program::history::RowError;
 use uuid::Uuid;
 
 use crate::convert::{minor, money};
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 /// A stored rate: 1 `currency` = `rate` `to_currency` from `effective_on` on.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -91,14 +91,20 @@ pub(crate) fn wins_in_program_currency(
 
 impl Services {
     /// The stored rates into the program currency, by currency, newest first (internal users).
-    pub async fn exchange_rates(&self, actor: &Actor) -> Result<Vec<RateView>> {
+    pub async fn exchange_rates(
+        &self,
+        actor: &Actor,
+        page: &PageRequest<(String, time::Date)>,
+    ) -> Result<Page<RateView>> {
         actor.require(Action::ReadInternal)?;
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
-        let rows = store::rates::into(&mut tx, &program.currency).await?;
+        let rows =
+            store::rates::into_after(&mut tx, &program.currency, page.after.clone(), page.limit)
+                .await?;
         drop(tx);
-        Ok(rows
-            .into_iter()
+        Ok(page
+            .page(rows, |row| (row.currency.clone(), row.effective_on))
             .map(|row| RateView {
                 currency: row.currency,
                 to_currency: row.to_currency,
@@ -106,8 +112,7 @@ impl Services {
                 rate: row.rate,
                 imported_by: row.imported_by,
                 imported_at: row.imported_at,
-            })
-            .collect())
+            }))
     }
 
     /// Imports rates into the program currency from CSV (`currency,rate,effective_on`):

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::convert::{corrupt, internal};
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 /// One IPP assessment with its computed fit.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -105,13 +105,17 @@ impl Services {
         &self,
         actor: &Actor,
         partner_id: Uuid,
-    ) -> Result<Vec<IppAssessment>> {
+        page: &PageRequest<(OffsetDateTime, Uuid)>,
+    ) -> Result<Page<IppAssessment>> {
         self.get_partner(actor, partner_id).await?;
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
-        let rows = store::recruitment::ipp_for_partner(&mut tx, partner_id).await?;
+        let rows =
+            store::recruitment::ipp_for_partner_before(&mut tx, partner_id, page.after, page.limit)
+                .await?;
         drop(tx);
-        rows.into_iter().map(IppAssessment::of).collect()
+        page.page(rows, |row| (row.created_at, row.id))
+            .try_map(IppAssessment::of)
     }
 
     /// Scores a partner (or prospect) against the Ideal Partner Profile of the program in
@@ -244,20 +248,25 @@ impl Services {
         &self,
         actor: &Actor,
         partner_id: Uuid,
-    ) -> Result<Vec<Evaluation3c4c>> {
+        page: &PageRequest<(OffsetDateTime, Uuid)>,
+    ) -> Result<Page<Evaluation3c4c>> {
         self.get_partner(actor, partner_id).await?;
         let mut tx = self.db.read().await?;
-        let rows =
-            store::recruitment::evaluations_for_partner(&mut tx, partner_id, !actor.is_internal())
-                .await?;
+        let rows = store::recruitment::evaluations_for_partner(
+            &mut tx,
+            partner_id,
+            !actor.is_internal(),
+            page.after,
+            page.limit,
+        )
+        .await?;
         drop(tx);
-        rows.into_iter()
-            .map(|row| {
+        page.page(rows, |row| (row.created_at, row.id))
+            .try_map(|row| {
                 let mut evaluation = to_evaluation(row)?;
                 evaluation.evaluated_by = crate::names::ours(actor, evaluation.evaluated_by);
                 Ok(evaluation)
             })
-            .collect()
     }
 
     pub async fn evaluate_3c4c(

@@ -1,7 +1,7 @@
 //! Accounts: admins manage everyone, partner admins manage the accounts of their own org.
 
 use crate::auth::passwords::hash_password_blocking;
-use crate::{Actor, Change, Error, Result, Services, record, snapshot};
+use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record, snapshot};
 use domain::Choice;
 use domain::permissions::Action;
 use domain::users::{Access, NewUserInput, User};
@@ -109,7 +109,11 @@ impl Services {
     }
 
     /// Accounts the actor manages: all for admins, their own org's for partner admins.
-    pub async fn list_users(&self, actor: &Actor) -> Result<Vec<UserEntry>> {
+    pub async fn list_users(
+        &self,
+        actor: &Actor,
+        page: &PageRequest<(String, Uuid)>,
+    ) -> Result<Page<UserEntry>> {
         actor.require(Action::ManageUsers)?;
         let only = if actor.role.is_partner_side() {
             Some(actor.partner_id.ok_or(Error::NotFound)?)
@@ -117,7 +121,7 @@ impl Services {
             None
         };
         let mut tx = self.db.read().await?;
-        let users = store::users::list(&mut tx, only).await?;
+        let users = store::users::list_after(&mut tx, only, page.after.clone(), page.limit).await?;
         let mut out_of_program = HashMap::new();
         for partner_id in users.iter().filter_map(|u| u.partner_id) {
             if let std::collections::hash_map::Entry::Vacant(slot) =
@@ -128,16 +132,15 @@ impl Services {
             }
         }
         drop(tx);
-        Ok(users
-            .into_iter()
+        Ok(page
+            .page(users, |user| (user.email.clone(), user.id))
             .map(|user| {
                 let out = user.partner_id.and_then(|p| out_of_program[&p]);
                 UserEntry {
                     access: Access::of(&user, out),
                     user,
                 }
-            })
-            .collect())
+            }))
     }
 
     /// Partner managers and admins, who may own partner relationships.

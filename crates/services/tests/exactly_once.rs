@@ -88,7 +88,11 @@ async fn a_lead_is_accepted_or_rejected_once() {
         })
         .await;
         assert_eq!(winners, 1);
-        let decided = s.leads(&w.manager, None, None).await.unwrap();
+        let decided = s
+            .leads(&w.manager, None, None, &services::PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         let registrations = s
             .deals(&w.manager, &Default::default())
             .await

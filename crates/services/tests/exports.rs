@@ -210,7 +210,11 @@ async fn formula_like_cells_are_neutralised_and_every_export_imports_again_uncha
         let again = s.import_leads(&w.manager, &exported, false).await.unwrap();
         assert!(again.errors.is_empty(), "{:?}", again.errors);
         assert_eq!((again.created, again.updated), (0, 1));
-        let lead = &s.leads(&w.manager, None, None).await.unwrap()[0];
+        let lead = &s
+            .leads(&w.manager, None, None, &services::PageRequest::everything())
+            .await
+            .unwrap()
+            .items[0];
         assert_eq!(
             (
                 lead.company.as_str(),

@@ -204,7 +204,7 @@ async fn a_disqualifying_red_flag_blocks_upgrades_until_overridden_with_a_reason
             .unwrap();
         let summary = s.evaluate_all_tiers(&w.manager).await.unwrap();
         assert_eq!(summary.upgrades_proposed, 1, "only Delta: {summary}");
-        assert!(s.partner_proposals(&w.manager, a).await.unwrap().is_empty());
+        assert!(s.partner_proposals(&w.manager, a, &services::PageRequest::everything()).await.unwrap().items.is_empty());
         let blocked = format!(
             "no upgrade to Gold: the IPP assessment of {} found a disqualifying red flag (Is a direct competitor); override it with a reason before any upgrade",
             today()
@@ -218,7 +218,7 @@ async fn a_disqualifying_red_flag_blocks_upgrades_until_overridden_with_a_reason
             .unwrap();
 
         // Delta's proposal was raised before its assessment found the red flag.
-        let proposal = s.partner_proposals(&w.manager, b).await.unwrap()[0].clone();
+        let proposal = s.partner_proposals(&w.manager, b, &services::PageRequest::everything()).await.unwrap().items[0].clone();
         assert_eq!((proposal.kind.as_str(), proposal.to_tier.as_str()), ("upgrade", "Gold"));
         let assessment = s
             .assess_ipp(&w.manager, b, &ipp("5", &["direct_competitor"]))
@@ -320,7 +320,7 @@ async fn an_import_finds_a_person_by_email_whatever_its_case_and_learning_paths_
         );
         let report = s.import_certifications(&w.manager, &csv, false).await.unwrap();
         assert_eq!((report.created, report.applied), (1, true));
-        let contacts = s.list_contacts(&w.manager, a, true).await.unwrap();
+        let contacts = s.list_contacts(&w.manager, a, true, &services::PageRequest::everything()).await.unwrap().items;
         assert_eq!(
             contacts.iter().map(|c| (c.id, c.name.as_str())).collect::<Vec<_>>(),
             [(ana, "Ana Schmidt")]
@@ -346,12 +346,20 @@ async fn a_person_who_left_the_partner_counts_for_nothing_from_that_day() {
         let a = w.partner_a;
         certify(s, &w.manager, a, "ana@alpha.com").await;
         assert!(s.eligibility(&w.manager, a).await.unwrap()[0].allowed);
-        let records = s.certification_records(&w.manager, a).await.unwrap();
+        let records = s
+            .certification_records(&w.manager, a, &services::PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         s.archive_contact(&w.manager, records[0].contact_id)
             .await
             .unwrap();
 
-        let records = s.certification_records(&w.manager, a).await.unwrap();
+        let records = s
+            .certification_records(&w.manager, a, &services::PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         assert_eq!(records[0].status, domain::enablement::Status::Left);
         let gates = s.eligibility(&w.manager, a).await.unwrap();
         assert_eq!(

@@ -56,9 +56,10 @@ async fn an_exited_or_archived_partner_loses_access_and_registers_nothing() {
             .await
             .unwrap();
         let access: Vec<(String, domain::users::Access)> = s
-            .list_users(&w.admin)
+            .list_users(&w.admin, &services::PageRequest::everything())
             .await
             .unwrap()
+            .items
             .into_iter()
             .map(|u| (u.user.email, u.access))
             .collect();

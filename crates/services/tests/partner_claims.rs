@@ -295,9 +295,17 @@ async fn a_partner_reads_its_own_reports_and_shared_results_and_our_people_as_th
         let checklist = s.onboarding_checklist(&w.a_user, a).await.unwrap();
         let ticked = checklist.items.iter().find(|i| i.id == item.id).unwrap();
         assert_eq!(ticked.done_by.as_deref(), Some("our team"));
-        let proposals = s.partner_proposals(&w.a_user, a).await.unwrap();
+        let proposals = s
+            .partner_proposals(&w.a_user, a, &services::PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         assert_eq!(proposals[0].decided_by.as_deref(), Some("our team"));
-        let evaluations = s.evaluations_3c4c(&w.a_user, a).await.unwrap();
+        let evaluations = s
+            .evaluations_3c4c(&w.a_user, a, &services::PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         assert_eq!(
             evaluations
                 .iter()
@@ -369,9 +377,10 @@ async fn a_partner_reads_its_own_reports_and_shared_results_and_our_people_as_th
         );
 
         let read = |who| async move {
-            s.deal_activities(who, deal.id)
+            s.deal_activities(who, deal.id, &services::PageRequest::everything())
                 .await
                 .unwrap()
+                .items
                 .into_iter()
                 .map(|a| (a.by, a.note))
                 .collect::<Vec<_>>()

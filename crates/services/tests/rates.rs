@@ -137,7 +137,7 @@ async fn rates_are_imported_by_admins_and_finance_all_or_nothing() {
                 who.label
             );
         }
-        assert!(matches!(s.exchange_rates(&w.a_user).await, Err(Error::Forbidden(_))));
+        assert!(matches!(s.exchange_rates(&w.a_user, &services::PageRequest::everything()).await, Err(Error::Forbidden(_))));
         assert!(matches!(
             s.wins_not_counted(&w.a_user, w.partner_b).await,
             Err(Error::NotFound)
@@ -146,7 +146,7 @@ async fn rates_are_imported_by_admins_and_finance_all_or_nothing() {
         // A dry run writes nothing.
         let dry = s.import_rates(&finance, good, true).await.unwrap();
         assert_eq!((dry.rows, dry.created, dry.applied), (1, 1, false));
-        assert!(s.exchange_rates(&w.executive).await.unwrap().is_empty());
+        assert!(s.exchange_rates(&w.executive, &services::PageRequest::everything()).await.unwrap().items.is_empty());
 
         // One bad row: nothing of the file is stored, every problem by line and column.
         let bad = "currency,rate,effective_on\nEUR,1.0825,2026-01-01\nJPY,0,2026-01-01\nXXX,1.5,2026-02-30\n";
@@ -165,7 +165,7 @@ async fn rates_are_imported_by_admins_and_finance_all_or_nothing() {
                 "4:effective_on: '2026-02-30' is not a date like 2027-03-31",
             ]
         );
-        assert!(s.exchange_rates(&w.executive).await.unwrap().is_empty());
+        assert!(s.exchange_rates(&w.executive, &services::PageRequest::everything()).await.unwrap().items.is_empty());
 
         // Imported, then the same day again: replaced, with who imported it.
         s.import_rates(&finance, good, false).await.unwrap();
@@ -174,7 +174,7 @@ async fn rates_are_imported_by_admins_and_finance_all_or_nothing() {
             .await
             .unwrap();
         assert_eq!((again.created, again.updated), (0, 1));
-        let stored = s.exchange_rates(&w.executive).await.unwrap();
+        let stored = s.exchange_rates(&w.executive, &services::PageRequest::everything()).await.unwrap().items;
         assert_eq!(stored.len(), 1);
         assert_eq!(
             (
@@ -277,7 +277,7 @@ async fn the_tier_job_holds_a_downgrade_while_won_deals_lack_a_rate() {
             "{}",
             run.downgrades_held[0]
         );
-        assert!(s.partner_proposals(&w.manager, echo).await.unwrap().is_empty());
+        assert!(s.partner_proposals(&w.manager, echo, &services::PageRequest::everything()).await.unwrap().items.is_empty());
 
         // With the rate, EUR 10,000 counts and is still short of Gold: the notice starts.
         s.import_rates(

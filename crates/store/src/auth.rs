@@ -124,12 +124,19 @@ pub async fn api_token(tx: &mut Read, id: Uuid) -> Result<Option<ApiTokenRow>> {
     tx.optional(query).await
 }
 
-pub async fn api_tokens_of(tx: &mut Read, user_id: Uuid) -> Result<Vec<ApiTokenRow>> {
+/// At most `limit` of an account's tokens, newest first, older than the token `before`.
+pub async fn api_tokens_of(
+    tx: &mut Read,
+    user_id: Uuid,
+    before: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<ApiTokenRow>> {
     let mut query = crate::Sql::new(SELECT_TOKEN);
-    query
-        .push(" WHERE user_id = ")
-        .push_bind(user_id)
-        .push(" ORDER BY id DESC");
+    query.push(" WHERE user_id = ").push_bind(user_id);
+    if let Some(before) = before {
+        query.push(" AND id < ").push_bind(before);
+    }
+    query.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
     tx.all(query).await
 }
 

@@ -65,11 +65,37 @@ const SELECT: &str = "SELECT r.id, r.partner_id, r.contact_id, c.name AS contact
 
 /// A partner's records, by person then newest first.
 pub async fn for_partner(tx: &mut Read, partner_id: Uuid) -> Result<Vec<RecordRow>> {
+    for_partner_after(tx, partner_id, None, i64::MAX).await
+}
+
+/// At most `limit` of a partner's records, by person then newest first (then id), after the
+/// record of `after` (person's name, earned_on, id).
+pub async fn for_partner_after(
+    tx: &mut Read,
+    partner_id: Uuid,
+    after: Option<(String, Date, Uuid)>,
+    limit: i64,
+) -> Result<Vec<RecordRow>> {
     let mut query = Sql::new(SELECT);
+    query.push(" WHERE r.partner_id = ").push_bind(partner_id);
+    if let Some((name, earned_on, id)) = after {
+        // Names ascend, days descend, ids ascend: no single row comparison fits.
+        query
+            .push(" AND (c.name > ")
+            .push_bind(&name)
+            .push(" OR (c.name = ")
+            .push_bind(&name)
+            .push(" AND (r.earned_on < ")
+            .push_bind(earned_on)
+            .push(" OR (r.earned_on = ")
+            .push_bind(earned_on)
+            .push(" AND r.id > ")
+            .push_bind(id)
+            .push("))))");
+    }
     query
-        .push(" WHERE r.partner_id = ")
-        .push_bind(partner_id)
-        .push(" ORDER BY c.name, r.earned_on DESC, r.id");
+        .push(" ORDER BY c.name, r.earned_on DESC, r.id LIMIT ")
+        .push_bind(limit);
     tx.all(query).await
 }
 

@@ -1,6 +1,6 @@
 //! People at partner organisations.
 
-use crate::{Read, Result, Write, sql};
+use crate::{Arg, Read, Result, Write, sql};
 use domain::partners::{Contact, ContactFields};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -100,12 +100,28 @@ pub async fn list_for_partner(
     partner_id: Uuid,
     include_archived: bool,
 ) -> Result<Vec<Contact>> {
+    list_for_partner_after(tx, partner_id, include_archived, None, i64::MAX).await
+}
+
+/// At most `limit` of a partner's contacts by name (then id), after `after` (name, id).
+pub async fn list_for_partner_after(
+    tx: &mut Read,
+    partner_id: Uuid,
+    include_archived: bool,
+    after: Option<(String, Uuid)>,
+    limit: i64,
+) -> Result<Vec<Contact>> {
     let mut query = crate::Sql::new(SELECT);
     query.push(" WHERE partner_id = ").push_bind(partner_id);
     if !include_archived {
         query.push(" AND archived_at IS NULL");
     }
-    query.push(" ORDER BY name, id");
+    if let Some((name, id)) = after {
+        query
+            .push(" AND (name, id) > ")
+            .push_bind_list::<Arg>([name.into(), id.into()]);
+    }
+    query.push(" ORDER BY name, id LIMIT ").push_bind(limit);
     Ok(tx
         .all::<ContactRow>(query)
         .await?

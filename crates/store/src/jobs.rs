@@ -2,7 +2,7 @@
 //! skips rows another server has locked; SQLite has a single writer. A claim whose lock expired
 //! (its server died) is taken over.
 
-use crate::{Backend, Read, Result, Sql, Write, sql};
+use crate::{Arg, Backend, Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -118,13 +118,25 @@ pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<JobRow>> {
     tx.optional(query).await
 }
 
-/// The latest jobs of a kind, newest first.
-pub async fn recent(tx: &mut Read, kind: &str, limit: i64) -> Result<Vec<JobRow>> {
+/// The latest jobs of a kind, newest first: at most `limit` created before `before`
+/// (created_at, id).
+pub async fn recent(
+    tx: &mut Read,
+    kind: &str,
+    before: Option<(OffsetDateTime, Uuid)>,
+    limit: i64,
+) -> Result<Vec<JobRow>> {
     let mut query = Sql::new("SELECT ");
     query
         .push(COLUMNS)
         .push(" FROM jobs WHERE kind = ")
-        .push_bind(kind)
+        .push_bind(kind);
+    if let Some((created_at, id)) = before {
+        query
+            .push(" AND (created_at, id) < ")
+            .push_bind_list::<Arg>([created_at.into(), id.into()]);
+    }
+    query
         .push(" ORDER BY created_at DESC, id DESC LIMIT ")
         .push_bind(limit);
     tx.all(query).await

@@ -77,9 +77,16 @@ pub async fn get(tx: &mut Read, version: i64) -> Result<Option<ProgramVersionRow
     tx.optional(query).await
 }
 
-/// Every version, newest first.
-pub async fn list(tx: &mut Read) -> Result<Vec<ProgramVersionRow>> {
+/// At most `limit` versions, newest first, older than version `before`.
+pub async fn list(
+    tx: &mut Read,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<ProgramVersionRow>> {
     let mut query = Sql::new(SELECT);
-    query.push(" ORDER BY version DESC");
+    if let Some(version) = before {
+        query.push(" WHERE version < ").push_bind(version);
+    }
+    query.push(" ORDER BY version DESC LIMIT ").push_bind(limit);
     tx.all(query).await
 }

@@ -1,6 +1,6 @@
 //! Tier proposals: upgrades and downgrades raised by the evaluation job, and managers' decisions.
 
-use crate::{Read, Result, Sql, Write, sql};
+use crate::{Arg, Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -100,34 +100,69 @@ pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<ProposalWithPartner>>
 
 /// One partner's proposals, newest first.
 pub async fn for_partner(tx: &mut Read, partner_id: Uuid) -> Result<Vec<ProposalWithPartner>> {
+    for_partner_before(tx, partner_id, None, i64::MAX).await
+}
+
+/// At most `limit` of one partner's proposals, newest first, older than `before`
+/// (created_at, id).
+pub async fn for_partner_before(
+    tx: &mut Read,
+    partner_id: Uuid,
+    before: Option<(OffsetDateTime, Uuid)>,
+    limit: i64,
+) -> Result<Vec<ProposalWithPartner>> {
     let mut query = Sql::new(SELECT);
+    query.push(" WHERE t.partner_id = ").push_bind(partner_id);
+    if let Some((created_at, id)) = before {
+        query
+            .push(" AND (t.created_at, t.id) < ")
+            .push_bind_list::<Arg>([created_at.into(), id.into()]);
+    }
     query
-        .push(" WHERE t.partner_id = ")
-        .push_bind(partner_id)
-        .push(" ORDER BY t.created_at DESC, t.id DESC");
+        .push(" ORDER BY t.created_at DESC, t.id DESC LIMIT ")
+        .push_bind(limit);
     tx.all(query).await
 }
 
-/// Proposals in the given statuses, oldest first (the queue), at most `limit`.
+/// Proposals in the given statuses, oldest first (the queue), at most `limit` after `after`
+/// (created_at, id).
 pub async fn with_status(
     tx: &mut Read,
     statuses: &[&str],
+    after: Option<(OffsetDateTime, Uuid)>,
     limit: i64,
 ) -> Result<Vec<ProposalWithPartner>> {
     let mut query = Sql::new(SELECT);
     query
         .push(" WHERE t.status IN ")
-        .push_bind_list(statuses.iter().copied())
+        .push_bind_list(statuses.iter().copied());
+    if let Some((created_at, id)) = after {
+        query
+            .push(" AND (t.created_at, t.id) > ")
+            .push_bind_list::<Arg>([created_at.into(), id.into()]);
+    }
+    query
         .push(" ORDER BY t.created_at, t.id LIMIT ")
         .push_bind(limit);
     tx.all(query).await
 }
 
-/// Decided proposals, newest decision first.
-pub async fn recently_decided(tx: &mut Read, limit: i64) -> Result<Vec<ProposalWithPartner>> {
+/// Decided proposals, newest decision first, at most `limit` decided before `before`
+/// (updated_at, id).
+pub async fn recently_decided(
+    tx: &mut Read,
+    before: Option<(OffsetDateTime, Uuid)>,
+    limit: i64,
+) -> Result<Vec<ProposalWithPartner>> {
     let mut query = Sql::new(SELECT);
+    query.push(" WHERE t.status NOT IN ('notice', 'open')");
+    if let Some((updated_at, id)) = before {
+        query
+            .push(" AND (t.updated_at, t.id) < ")
+            .push_bind_list::<Arg>([updated_at.into(), id.into()]);
+    }
     query
-        .push(" WHERE t.status NOT IN ('notice', 'open') ORDER BY t.updated_at DESC, t.id DESC LIMIT ")
+        .push(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ")
         .push_bind(limit);
     tx.all(query).await
 }

@@ -2,7 +2,7 @@
 
 use time::{Date, OffsetDateTime};
 
-use crate::{Read, Result, Write, sql};
+use crate::{Read, Result, Sql, Write, sql};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RateRow {
@@ -17,12 +17,37 @@ pub struct RateRow {
 
 /// The rates into `to_currency`, by currency and date (newest first).
 pub async fn into(tx: &mut Read, to_currency: &str) -> Result<Vec<RateRow>> {
-    tx.all(sql!(
+    into_after(tx, to_currency, None, i64::MAX).await
+}
+
+/// At most `limit` rates into `to_currency`, by currency and date (newest first), after the
+/// rate of `after` (currency, effective_on).
+pub async fn into_after(
+    tx: &mut Read,
+    to_currency: &str,
+    after: Option<(String, Date)>,
+    limit: i64,
+) -> Result<Vec<RateRow>> {
+    let mut query = Sql::new(
         "SELECT currency, to_currency, effective_on, rate, imported_by, imported_at \
-         FROM exchange_rates WHERE to_currency = $1 ORDER BY currency, effective_on DESC",
-        to_currency
-    ))
-    .await
+         FROM exchange_rates WHERE to_currency = ",
+    );
+    query.push_bind(to_currency);
+    if let Some((currency, effective_on)) = after {
+        // Currencies ascend and days descend, so no single row comparison fits.
+        query
+            .push(" AND (currency > ")
+            .push_bind(&currency)
+            .push(" OR (currency = ")
+            .push_bind(&currency)
+            .push(" AND effective_on < ")
+            .push_bind(effective_on)
+            .push("))");
+    }
+    query
+        .push(" ORDER BY currency, effective_on DESC LIMIT ")
+        .push_bind(limit);
+    tx.all(query).await
 }
 
 /// Stores a rate; one already stored for the same currencies and day is replaced. True when

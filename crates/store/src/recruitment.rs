@@ -1,6 +1,6 @@
 //! Ideal Partner Profile assessments and 3C/4C evaluations: append-only history per partner.
 
-use crate::{Read, Result, Sql, Write, sql};
+use crate::{Arg, Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -48,11 +48,27 @@ const SELECT_IPP: &str = "SELECT id, partner_id, answers, result, score, verdict
 
 /// A partner's assessments, newest first.
 pub async fn ipp_for_partner(tx: &mut Read, partner_id: Uuid) -> Result<Vec<IppRow>> {
+    ipp_for_partner_before(tx, partner_id, None, i64::MAX).await
+}
+
+/// At most `limit` of a partner's assessments, newest first, made before `before`
+/// (created_at, id).
+pub async fn ipp_for_partner_before(
+    tx: &mut Read,
+    partner_id: Uuid,
+    before: Option<(OffsetDateTime, Uuid)>,
+    limit: i64,
+) -> Result<Vec<IppRow>> {
     let mut query = Sql::new(SELECT_IPP);
+    query.push(" WHERE partner_id = ").push_bind(partner_id);
+    if let Some((created_at, id)) = before {
+        query
+            .push(" AND (created_at, id) < ")
+            .push_bind_list::<Arg>([created_at.into(), id.into()]);
+    }
     query
-        .push(" WHERE partner_id = ")
-        .push_bind(partner_id)
-        .push(" ORDER BY created_at DESC, id DESC");
+        .push(" ORDER BY created_at DESC, id DESC LIMIT ")
+        .push_bind(limit);
     tx.all(query).await
 }
 
@@ -144,6 +160,8 @@ pub async fn evaluations_for_partner(
     tx: &mut Read,
     partner_id: Uuid,
     shared_only: bool,
+    before: Option<(OffsetDateTime, Uuid)>,
+    limit: i64,
 ) -> Result<Vec<Evaluation3c4cRow>> {
     let mut query = Sql::new("SELECT ");
     query
@@ -153,7 +171,14 @@ pub async fn evaluations_for_partner(
     if shared_only {
         query.push(" AND shared = ").push_bind(true);
     }
-    query.push(" ORDER BY created_at DESC, id DESC");
+    if let Some((created_at, id)) = before {
+        query
+            .push(" AND (created_at, id) < ")
+            .push_bind_list::<Arg>([created_at.into(), id.into()]);
+    }
+    query
+        .push(" ORDER BY created_at DESC, id DESC LIMIT ")
+        .push_bind(limit);
     tx.all(query).await
 }
 

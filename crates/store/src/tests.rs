@@ -26,7 +26,9 @@ async fn an_empty_in_list_matches_no_row_on_either_backend() {
         // The two callers that do not check for an empty list themselves.
         let rows = deals::pipeline_rows(&mut read, None, &[]).await.unwrap();
         assert!(rows.is_empty(), "{backend:?}");
-        let rows = proposals::with_status(&mut read, &[], 10).await.unwrap();
+        let rows = proposals::with_status(&mut read, &[], None, 10)
+            .await
+            .unwrap();
         assert!(rows.is_empty(), "{backend:?}");
     }
 }

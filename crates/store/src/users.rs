@@ -1,6 +1,6 @@
 //! Accounts.
 
-use crate::{Read, Result, Sql, Write, choice, sql};
+use crate::{Arg, Read, Result, Sql, Write, choice, sql};
 use domain::users::User;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -145,11 +145,28 @@ pub async fn set_disabled(
 
 /// Accounts, optionally only those of one partner organisation, ordered by email.
 pub async fn list(tx: &mut Read, only_partner: Option<Uuid>) -> Result<Vec<User>> {
+    list_after(tx, only_partner, None, i64::MAX).await
+}
+
+/// At most `limit` accounts in email order (then id), after the account with `after`'s email
+/// and id.
+pub async fn list_after(
+    tx: &mut Read,
+    only_partner: Option<Uuid>,
+    after: Option<(String, Uuid)>,
+    limit: i64,
+) -> Result<Vec<User>> {
     let mut query = Sql::new(SELECT);
+    query.push(" WHERE 1 = 1");
     if let Some(partner) = only_partner {
-        query.push(" WHERE partner_id = ").push_bind(partner);
+        query.push(" AND partner_id = ").push_bind(partner);
     }
-    query.push(" ORDER BY email");
+    if let Some((email, id)) = after {
+        query
+            .push(" AND (email, id) > ")
+            .push_bind_list::<Arg>([email.into(), id.into()]);
+    }
+    query.push(" ORDER BY email, id LIMIT ").push_bind(limit);
     tx.all::<UserRow>(query)
         .await?
         .into_iter()

@@ -64,9 +64,10 @@ pub(crate) async fn deal_view(
         .map_err(service_error)?;
     let activities = state
         .services
-        .deal_activities(&auth.actor, id)
+        .deal_activities(&auth.actor, id, &services::PageRequest::everything())
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let people: Vec<Opt> = if auth.actor.may(Action::ManageDeals) {
         state
             .services

@@ -16,6 +16,7 @@ use domain::partners::{Contact, ContactInput, Partner};
 use domain::permissions::Action;
 use domain::program::history::QuarterFactsInput;
 use domain::{Choice, FieldError};
+use services::PageRequest;
 use uuid::Uuid;
 
 /// A partner as the partner list and the page's heading show it.
@@ -248,9 +249,10 @@ pub(crate) async fn partner_view(
         .await
         .map_err(service_error)?;
     let contacts = services
-        .list_contacts(&auth.actor, id, false)
+        .list_contacts(&auth.actor, id, false, &PageRequest::everything())
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let timeline = services
         .partner_timeline(&auth.actor, id, before, Some(25))
         .await
@@ -258,9 +260,10 @@ pub(crate) async fn partner_view(
     let can_add_users = auth.actor.may(Action::ManageUsers);
     let portal_users = if can_add_users {
         services
-            .list_users(&auth.actor)
+            .list_users(&auth.actor, &PageRequest::everything())
             .await
             .map_err(service_error)?
+            .items
             .into_iter()
             .filter(|u| u.user.partner_id == Some(id))
             .collect()
@@ -282,25 +285,29 @@ pub(crate) async fn partner_view(
         .map_err(service_error)?;
     let (_, program) = services.program_in_force().await.map_err(service_error)?;
     let proposals = services
-        .partner_proposals(&auth.actor, id)
+        .partner_proposals(&auth.actor, id, &PageRequest::everything())
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let ipp_history = if auth.actor.may(Action::ReadInternal) {
         services
-            .ipp_assessments(&auth.actor, id)
+            .ipp_assessments(&auth.actor, id, &PageRequest::everything())
             .await
             .map_err(service_error)?
+            .items
     } else {
         Vec::new()
     };
     let evaluations = services
-        .evaluations_3c4c(&auth.actor, id)
+        .evaluations_3c4c(&auth.actor, id, &PageRequest::everything())
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let certifications = services
-        .certification_records(&auth.actor, id)
+        .certification_records(&auth.actor, id, &PageRequest::everything())
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let gates = services
         .eligibility(&auth.actor, id)
         .await

@@ -65,7 +65,12 @@ pub async fn run(services: &Services, action: UserAction) -> anyhow::Result<()> 
             println!("created {} ({})", user.email, user.role);
         }
         UserAction::List => {
-            for entry in services.list_users(&actor).await.map_err(describe)? {
+            let everyone = services::PageRequest::everything();
+            let users = services
+                .list_users(&actor, &everyone)
+                .await
+                .map_err(describe)?;
+            for entry in users.items {
                 let user = &entry.user;
                 let org = user
                     .partner_id

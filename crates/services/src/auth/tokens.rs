@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::auth::secrets::{random_secret, sha256_hex};
 use crate::auth::throttle;
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 /// API tokens start with this so they are recognisable in logs and secret scanners.
 pub const TOKEN_PREFIX: &str = "pos_";
@@ -124,13 +124,18 @@ impl Services {
         Ok((row.into(), secret))
     }
 
-    pub async fn list_api_tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>> {
+    /// The actor's own tokens, newest first.
+    pub async fn list_api_tokens(
+        &self,
+        actor: &Actor,
+        page: &PageRequest<Uuid>,
+    ) -> Result<Page<ApiToken>> {
         let Some(user_id) = actor.user_id else {
-            return Ok(Vec::new());
+            return Ok(page.page(Vec::new(), |token| token.id));
         };
         let mut tx = self.db.read().await?;
-        let tokens = store::auth::api_tokens_of(&mut tx, user_id).await?;
-        Ok(tokens.into_iter().map(ApiToken::from).collect())
+        let tokens = store::auth::api_tokens_of(&mut tx, user_id, page.after, page.limit).await?;
+        Ok(page.page(tokens, |token| token.id).map(ApiToken::from))
     }
 
     /// Revokes one of the actor's own tokens (someone else's is "not found").

@@ -6,7 +6,7 @@ use domain::permissions::Action;
 use uuid::Uuid;
 
 use crate::convert::parse_day;
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 /// An activity logged on a deal.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -116,18 +116,30 @@ impl Services {
         Ok(activity_view(row, actor))
     }
 
-    pub async fn deal_activities(&self, actor: &Actor, id: Uuid) -> Result<Vec<ActivityView>> {
+    /// A registration's activities, newest first.
+    pub async fn deal_activities(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        page: &PageRequest<(time::Date, Uuid)>,
+    ) -> Result<Page<ActivityView>> {
         let mut tx = self.db.read().await?;
         self.visible_deal(&mut tx, actor, id).await?;
-        let rows = store::deals::activities(&mut tx, id).await?;
-        drop(tx);
         // Our own calls, emails and notes about a deal are internal; the partner sees what
         // its people logged and the joint activities both sides were on.
-        Ok(rows
-            .into_iter()
-            .filter(|a| actor.is_internal() || a.by_partner || a.joint)
-            .map(|row| activity_view(row, actor))
-            .collect())
+        let partner_side = !actor.is_internal();
+        let rows = store::deals::activities_before(
+            &mut tx,
+            id,
+            partner_side,
+            page.after.clone(),
+            page.limit,
+        )
+        .await?;
+        drop(tx);
+        Ok(page
+            .page(rows, |row| (row.occurred_on, row.id))
+            .map(|row| activity_view(row, actor)))
     }
 }
 

@@ -81,13 +81,7 @@ impl Services {
     /// Registrations, newest first: a partner's people see their organisation's only.
     pub async fn deals(&self, actor: &Actor, query: &DealQuery) -> Result<crate::Page<DealView>> {
         let mut v = domain::Validation::new();
-        let limit = query.limit.unwrap_or(crate::DEFAULT_PAGE);
-        if !(1..=crate::MAX_PAGE).contains(&limit) {
-            v.add(
-                "limit",
-                format!("must be between 1 and {}", crate::MAX_PAGE),
-            );
-        }
+        let page = crate::paging::check::<Uuid>(&mut v, &query.cursor, query.limit);
         let mut statuses = Vec::new();
         for s in query
             .status
@@ -116,12 +110,6 @@ impl Services {
                 .map_err(|_| v.add("partner", format!("'{p}' is not a partner id")))
                 .ok(),
         };
-        let before = match query.cursor.trim() {
-            "" => None,
-            c => Uuid::parse_str(c)
-                .map_err(|_| v.add("cursor", format!("'{c}' is not a cursor")))
-                .ok(),
-        };
         v.into_result().map_err(Error::Invalid)?;
         let partner_id = if actor.is_internal() {
             partner
@@ -132,25 +120,20 @@ impl Services {
             partner_id,
             statuses,
             search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
-            before_id: before,
+            before_id: page.after,
             open_conflicts: query.conflicts && actor.is_internal(),
-            limit,
+            limit: page.limit,
         };
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let rows = store::deals::list(&mut tx, &filter).await?;
         let facts = ViewFacts::load(&mut tx, &program, &rows.iter().collect::<Vec<_>>()).await?;
         drop(tx);
-        let next_cursor = (rows.len() as i64 == limit)
-            .then(|| rows.last().map(|r| r.id.to_string()))
-            .flatten();
-        Ok(crate::Page {
-            items: rows
-                .iter()
-                .map(|row| deal_view(actor, &program, &facts, row))
-                .collect::<Result<_>>()?,
-            next_cursor,
-        })
+        let views = rows
+            .iter()
+            .map(|row| deal_view(actor, &program, &facts, row))
+            .collect::<Result<_>>()?;
+        Ok(page.page(views, |view: &DealView| view.id))
     }
 
     /// Writes a changed registration with a new change number, audits it and brings this

@@ -256,7 +256,10 @@ impl Services {
             // The partner's own contacts are certified first (by their addresses, so the
             // import finds them); only then does the LMS bring people new to us, under names
             // no contact has.
-            let contacts = self.list_contacts(&pm, *id, false).await?;
+            let contacts = self
+                .list_contacts(&pm, *id, false, &crate::PageRequest::everything())
+                .await?
+                .items;
             let mut newcomers = (0..FIRST.len() * LAST.len())
                 .map(|k| {
                     let (first, last) =

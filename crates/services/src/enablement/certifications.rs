@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::facts::sources::held;
 use crate::imports::{ImportReport, PartnerDirectory};
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 /// One certification one person holds, as people read it.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -36,38 +36,49 @@ impl Services {
         &self,
         actor: &Actor,
         partner_id: Uuid,
-    ) -> Result<Vec<CertificationView>> {
+        page: &PageRequest<(String, time::Date, Uuid)>,
+    ) -> Result<Page<CertificationView>> {
         self.get_partner(actor, partner_id).await?;
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
-        let rows = store::certifications::for_partner(&mut tx, partner_id).await?;
+        let rows = store::certifications::for_partner_after(
+            &mut tx,
+            partner_id,
+            page.after.clone(),
+            page.limit,
+        )
+        .await?;
+        // Whether a record was renewed depends on the person's other records, which may
+        // sit on another page: the status reads all of the partner's.
+        let all = store::certifications::for_partner(&mut tx, partner_id).await?;
         drop(tx);
         let today = actor.today();
         let warn_days = program.policies.enablement.expiring_within();
-        let all: Vec<Held> = rows.iter().map(held).collect();
-        rows.iter()
-            .zip(&all)
-            .map(|(row, h)| {
-                Ok(CertificationView {
-                    id: row.id,
-                    contact_id: row.contact_id,
-                    person: row.contact_name.clone(),
-                    email: row.contact_email.clone(),
-                    certification: row.certification.clone(),
-                    name: program
-                        .certifications
-                        .iter()
-                        .find(|c| c.key == row.certification)
-                        .map_or(row.certification.clone(), |c| c.name.clone()),
-                    earned_on: row.earned_on.to_string(),
-                    expires_on: row.expires_on.map(|d| d.to_string()),
-                    score: row.score.clone(),
-                    status: enablement::status_among(h, &all, today, warn_days),
-                    evidence: row.evidence.clone(),
-                    source: row.source.clone(),
-                })
+        let all: Vec<Held> = all.iter().map(held).collect();
+        page.page(rows, |row| {
+            (row.contact_name.clone(), row.earned_on, row.id)
+        })
+        .try_map(|row| {
+            let h = held(&row);
+            Ok(CertificationView {
+                id: row.id,
+                contact_id: row.contact_id,
+                person: row.contact_name.clone(),
+                email: row.contact_email.clone(),
+                certification: row.certification.clone(),
+                name: program
+                    .certifications
+                    .iter()
+                    .find(|c| c.key == row.certification)
+                    .map_or(row.certification.clone(), |c| c.name.clone()),
+                earned_on: row.earned_on.to_string(),
+                expires_on: row.expires_on.map(|d| d.to_string()),
+                score: row.score.clone(),
+                status: enablement::status_among(&h, &all, today, warn_days),
+                evidence: row.evidence.clone(),
+                source: row.source.clone(),
             })
-            .collect()
+        })
     }
 
     /// Records a certification by hand for one of the partner's people (admins and partner
@@ -131,8 +142,9 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
-        self.certification_records(actor, partner_id)
+        self.certification_records(actor, partner_id, &PageRequest::everything())
             .await?
+            .items
             .into_iter()
             .find(|c| {
                 c.contact_id == contact.id

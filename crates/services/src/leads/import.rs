@@ -24,7 +24,7 @@ impl Services {
         let mut tx = self.db.read().await?;
         let directory = crate::imports::PartnerDirectory::load(&mut tx).await?;
         let existing: std::collections::HashMap<String, store::deals::LeadRow> =
-            store::deals::leads(&mut tx, None, None, i64::MAX)
+            store::deals::leads(&mut tx, None, None, None, i64::MAX)
                 .await?
                 .into_iter()
                 .map(|l| (l.reference.clone(), l))

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::convert::minor;
 use crate::notifications;
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct LeadView {
@@ -156,7 +156,8 @@ impl Services {
         actor: &Actor,
         partner: Option<Uuid>,
         status: Option<&str>,
-    ) -> Result<Vec<LeadView>> {
+        page: &PageRequest<Uuid>,
+    ) -> Result<Page<LeadView>> {
         if let Some(s) = status
             && !["submitted", "accepted", "rejected"].contains(&s)
         {
@@ -175,7 +176,7 @@ impl Services {
             Some(own)
         };
         let mut tx = self.db.read().await?;
-        let rows = store::deals::leads(&mut tx, partner, status, crate::MAX_PAGE).await?;
+        let rows = store::deals::leads(&mut tx, partner, status, page.after, page.limit).await?;
         let mut views = Vec::with_capacity(rows.len());
         for row in rows {
             let name = store::partners::get(&mut tx, row.partner_id)
@@ -184,7 +185,7 @@ impl Services {
                 .unwrap_or_default();
             views.push(self.lead_view(row, name));
         }
-        Ok(views)
+        Ok(page.page(views, |lead| lead.id))
     }
 
     async fn visible_lead(&self, actor: &Actor, id: Uuid) -> Result<store::deals::LeadRow> {

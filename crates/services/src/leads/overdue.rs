@@ -11,7 +11,7 @@ impl Services {
     pub(crate) async fn flag_overdue_leads(&self, actor: &Actor) -> Result<usize> {
         let now = store::now();
         let mut tx = self.db.write().await?;
-        let waiting = store::deals::leads(&mut tx, None, Some("submitted"), i64::MAX).await?;
+        let waiting = store::deals::leads(&mut tx, None, Some("submitted"), None, i64::MAX).await?;
         let mut flagged = 0;
         for mut lead in waiting
             .into_iter()

@@ -6,7 +6,7 @@ use store::Read;
 use uuid::Uuid;
 
 use crate::partners::organisations::visible_partner;
-use crate::{Actor, Change, Error, Result, Services, record, snapshot};
+use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record, snapshot};
 
 impl Services {
     pub async fn list_contacts(
@@ -14,12 +14,19 @@ impl Services {
         actor: &Actor,
         partner_id: Uuid,
         include_archived: bool,
-    ) -> Result<Vec<Contact>> {
+        page: &PageRequest<(String, Uuid)>,
+    ) -> Result<Page<Contact>> {
         let mut tx = self.db.read().await?;
         visible_partner(&mut tx, actor, partner_id).await?;
-        let contacts =
-            store::contacts::list_for_partner(&mut tx, partner_id, include_archived).await?;
-        Ok(contacts)
+        let contacts = store::contacts::list_for_partner_after(
+            &mut tx,
+            partner_id,
+            include_archived,
+            page.after.clone(),
+            page.limit,
+        )
+        .await?;
+        Ok(page.page(contacts, |c| (c.name.clone(), c.id)))
     }
 
     pub async fn add_contact(

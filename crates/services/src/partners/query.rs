@@ -1,13 +1,12 @@
 //! A partner list request as a user or client expresses it (filters, sort, cursor): plain
 //! text, validated here into the store's filter.
 
-use base64::Engine;
 use domain::FieldError;
 use domain::partners::{LifecycleStage, PartnerType, Region};
 use store::partners::{PartnerAfter, PartnerFilter, PartnerSort};
 use uuid::Uuid;
 
-use crate::{DEFAULT_PAGE, MAX_PAGE};
+use crate::paging::{self, FOREIGN_CURSOR};
 
 /// A partner list request as a user or client expresses it: plain text, validated here.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -59,16 +58,11 @@ pub(super) fn encode_cursor(after: &PartnerAfter) -> String {
         },
         PartnerAfter::Updated(v, id) => Cursor::Updated { v: *v, id: *id },
     };
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(serde_json::to_vec(&cursor).expect("cursor serialises"))
+    paging::encode(&cursor)
 }
 
 fn decode_cursor(text: &str, sort: PartnerSort) -> std::result::Result<PartnerAfter, String> {
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(text)
-        .map_err(|_| "is not a cursor this server issued".to_string())?;
-    let cursor: Cursor = serde_json::from_slice(&bytes)
-        .map_err(|_| "is not a cursor this server issued".to_string())?;
+    let cursor: Cursor = paging::decode(text).ok_or_else(|| FOREIGN_CURSOR.to_string())?;
     match (cursor, sort) {
         (Cursor::Name { v, id }, PartnerSort::Name | PartnerSort::NameDesc) => {
             Ok(PartnerAfter::Name(v, id))
@@ -139,10 +133,7 @@ impl PartnerQuery {
                 None
             }
         });
-        let limit = self.limit.unwrap_or(DEFAULT_PAGE);
-        if !(1..=MAX_PAGE).contains(&limit) {
-            v.add("limit", format!("must be between 1 and {MAX_PAGE}"));
-        }
+        let limit = crate::paging::check_limit(&mut v, self.limit);
         let search = optional(&self.q);
         if search.as_ref().is_some_and(|s| s.chars().count() > 200) {
             v.add("q", "must be at most 200 characters");

@@ -7,7 +7,7 @@ use store::proposals::{ProposalRow, ProposalWithPartner};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 /// A tier proposal as people read it.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -97,17 +97,27 @@ impl Decision {
 }
 
 impl Services {
-    /// The proposals queue: those in play (`status` empty or "in_play"), or the latest
-    /// decided ones ("decided"). Internal users only.
-    pub async fn tier_proposals(&self, actor: &Actor, status: &str) -> Result<Vec<TierProposal>> {
+    /// The proposals queue: those in play (`status` empty or "in_play"), oldest first, or the
+    /// decided ones ("decided"), newest decision first. Internal users only.
+    pub async fn tier_proposals(
+        &self,
+        actor: &Actor,
+        status: &str,
+        page: &PageRequest<(OffsetDateTime, Uuid)>,
+    ) -> Result<Page<TierProposal>> {
         actor.require(permissions::Action::ReadInternal)?;
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
+        let (after, limit) = (page.after, page.limit);
         let rows = match status.trim() {
-            "" | "in_play" => {
-                store::proposals::with_status(&mut tx, &["open", "notice"], 500).await?
-            }
-            "decided" => store::proposals::recently_decided(&mut tx, 100).await?,
+            "" | "in_play" => page.page(
+                store::proposals::with_status(&mut tx, &["open", "notice"], after, limit).await?,
+                |r| (r.proposal.created_at, r.proposal.id),
+            ),
+            "decided" => page.page(
+                store::proposals::recently_decided(&mut tx, after, limit).await?,
+                |r| (r.proposal.updated_at, r.proposal.id),
+            ),
             other => {
                 return Err(Error::field(
                     "status",
@@ -115,7 +125,7 @@ impl Services {
                 ));
             }
         };
-        Ok(rows.into_iter().map(|r| view(r, &program)).collect())
+        Ok(rows.map(|r| view(r, &program)))
     }
 
     /// One partner's proposals, newest first (partners see their own).
@@ -123,14 +133,17 @@ impl Services {
         &self,
         actor: &Actor,
         partner_id: Uuid,
-    ) -> Result<Vec<TierProposal>> {
+        page: &PageRequest<(OffsetDateTime, Uuid)>,
+    ) -> Result<Page<TierProposal>> {
         self.get_partner(actor, partner_id).await?;
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
-        let rows = store::proposals::for_partner(&mut tx, partner_id).await?;
+        let rows =
+            store::proposals::for_partner_before(&mut tx, partner_id, page.after, page.limit)
+                .await?;
         drop(tx);
-        Ok(rows
-            .into_iter()
+        Ok(page
+            .page(rows, |r| (r.proposal.created_at, r.proposal.id))
             .map(|r| view(r, &program))
             .map(|mut proposal| {
                 // Why a manager decided as they did is ours; the partner sees the decision,
@@ -142,8 +155,7 @@ impl Services {
                         .map(|who| crate::names::ours(actor, who));
                 }
                 proposal
-            })
-            .collect())
+            }))
     }
 
     /// A manager's decision on a proposal in play. Approving moves the partner to the proposed

@@ -116,7 +116,13 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
             s.accept_lead(&b_user, lead.id).await,
             Err(Error::NotFound)
         ));
-        assert!(s.leads(&b_user, None, None).await.unwrap().is_empty());
+        assert!(
+            s.leads(&b_user, None, None, &PageRequest::everything())
+                .await
+                .unwrap()
+                .items
+                .is_empty()
+        );
 
         let accepted = s.accept_lead(&sales, lead.id).await.unwrap();
         assert_eq!(accepted.status, "accepted");
@@ -155,17 +161,28 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
             (rejected.status.as_str(), rejected.rejection_reason.as_str()),
             ("rejected", "Already in talks with our team")
         );
-        let mine = s.leads(&w.a_user, None, None).await.unwrap();
+        let mine = s
+            .leads(&w.a_user, None, None, &PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         assert_eq!(mine.len(), 2);
         assert_eq!(
-            s.leads(&w.manager, None, Some("accepted"))
-                .await
-                .unwrap()
-                .len(),
+            s.leads(
+                &w.manager,
+                None,
+                Some("accepted"),
+                &PageRequest::everything()
+            )
+            .await
+            .unwrap()
+            .items
+            .len(),
             1
         );
         assert!(matches!(
-            s.leads(&w.manager, None, Some("maybe")).await,
+            s.leads(&w.manager, None, Some("maybe"), &PageRequest::everything())
+                .await,
             Err(Error::Invalid(_))
         ));
         let told = s
@@ -228,7 +245,13 @@ async fn partner_leads_are_accepted_or_rejected_by_sales_within_the_sla() {
                 .unwrap()
                 .contains("0 overdue lead(s) flagged")
         );
-        assert!(s.leads(&sales, None, Some("submitted")).await.unwrap()[0].overdue);
+        assert!(
+            s.leads(&sales, None, Some("submitted"), &PageRequest::everything())
+                .await
+                .unwrap()
+                .items[0]
+                .overdue
+        );
     })
     .await;
 }
@@ -273,7 +296,7 @@ async fn leads_export_and_import_round_trip_all_or_nothing() {
         let done = s.import_leads(&w.manager, &history, false).await.unwrap();
         assert_eq!((done.created, done.updated, done.applied), (1, 1, true));
         assert_eq!(s.unread_notifications(&w.manager).await.unwrap(), unread_before, "history is not news");
-        let all = s.leads(&w.manager, Some(a), None).await.unwrap();
+        let all = s.leads(&w.manager, Some(a), None, &PageRequest::everything()).await.unwrap().items;
         let globex = all.iter().find(|l| l.company == "Globex").unwrap();
         assert_eq!(
             (globex.status.as_str(), globex.rejection_reason.as_str(), globex.currency.as_str(), globex.overdue),

@@ -259,7 +259,7 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
         .await
         .unwrap();
         // The partner's own word is not enough: one of ours confirms the joint call.
-        let call = s.deal_activities(&w.manager, first.id).await.unwrap()[0].id;
+        let call = s.deal_activities(&w.manager, first.id, &PageRequest::everything()).await.unwrap().items[0].id;
         s.confirm_activity(&w.manager, first.id, call)
             .await
             .unwrap();
@@ -272,7 +272,7 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
             ("demo", rust_decimal::Decimal::from(48_000))
         );
         assert_eq!(
-            s.deal_activities(&w.manager, first.id).await.unwrap().len(),
+            s.deal_activities(&w.manager, first.id, &PageRequest::everything()).await.unwrap().items.len(),
             1
         );
 
@@ -476,11 +476,11 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
         let snapshot = s.take_forecast_snapshot(&w.manager).await.unwrap();
         assert_eq!(snapshot.summary, program);
         assert_eq!(
-            s.forecast_snapshots(&w.executive).await.unwrap()[0].id,
+            s.forecast_snapshots(&w.executive, &PageRequest::everything()).await.unwrap().items[0].id,
             snapshot.id
         );
         assert!(matches!(
-            s.forecast_snapshots(&w.a_user).await,
+            s.forecast_snapshots(&w.a_user, &PageRequest::everything()).await,
             Err(Error::Forbidden(_))
         ));
         // Deciding a registration resolves its conflict case: it leaves the review queue.

@@ -18,17 +18,17 @@ async fn certification_completions_import_creates_contacts_and_feed_the_tier_eng
         let dry = s.import_certifications(&w.manager, &csv, true).await.unwrap();
         assert!(dry.errors.is_empty(), "{:?}", dry.errors);
         assert_eq!((dry.created, dry.applied), (3, false));
-        assert!(s.certification_records(&w.manager, w.partner_a).await.unwrap().is_empty(), "a dry run writes nothing");
+        assert!(s.certification_records(&w.manager, w.partner_a, &PageRequest::everything()).await.unwrap().items.is_empty(), "a dry run writes nothing");
         let done = s.import_certifications(&w.manager, &csv, false).await.unwrap();
         assert!(done.applied);
         let again = s.import_certifications(&w.manager, &csv, false).await.unwrap();
         assert_eq!((again.created, again.updated), (0, 3), "re-importing is a no-op");
 
-        let records = s.certification_records(&w.a_user, w.partner_a).await.unwrap();
+        let records = s.certification_records(&w.a_user, w.partner_a, &PageRequest::everything()).await.unwrap().items;
         assert_eq!(records.len(), 3);
         let cy = records.iter().find(|r| r.person == "Cy").unwrap();
         assert_eq!(cy.status, domain::enablement::Status::Expired);
-        let contacts = s.list_contacts(&w.manager, w.partner_a, false).await.unwrap();
+        let contacts = s.list_contacts(&w.manager, w.partner_a, false, &PageRequest::everything()).await.unwrap().items;
         assert!(contacts.iter().any(|c| c.name == "bo" && c.email.as_deref() == Some("bo@alpha.com")), "unknown people become contacts");
 
         // The engine now counts the two valid certifications instead of typed numbers.
@@ -43,7 +43,7 @@ async fn certification_completions_import_creates_contacts_and_feed_the_tier_eng
         assert_eq!(found[0], "line 2, score: 60% is below the pass mark of 80% for Sales — Advanced: not a completion");
         assert!(found[1].starts_with("line 3, partner: no partner"), "{found:?}");
         assert!(matches!(s.import_certifications(&w.a_admin, bad, true).await, Err(Error::Forbidden(_))));
-        assert!(matches!(s.certification_records(&w.a_user, w.partner_b).await, Err(Error::NotFound)));
+        assert!(matches!(s.certification_records(&w.a_user, w.partner_b, &PageRequest::everything()).await, Err(Error::NotFound)));
     })
     .await;
 }
@@ -66,7 +66,7 @@ async fn expiry_reminders_once_per_offset_tier_at_risk_and_major_releases() {
         let earned = domain::enablement::add_months(today, 0) - time::Duration::days(365 - 20);
         let csv = format!("partner,email,certification,date,score\njuliet.com,kim@juliet.com,sales_foundation,{earned},90\n");
         assert!(s.import_certifications(&w.manager, &csv, false).await.unwrap().applied);
-        let records = s.certification_records(&w.manager, juliet).await.unwrap();
+        let records = s.certification_records(&w.manager, juliet, &PageRequest::everything()).await.unwrap().items;
         assert_eq!(records[0].status, domain::enablement::Status::Expiring);
 
         let juliet_admin = user(s, &w.admin, "admin@juliet.com", "partner_admin", Some(juliet)).await;
@@ -116,7 +116,7 @@ async fn expiry_reminders_once_per_offset_tier_at_risk_and_major_releases() {
         assert!(matches!(s.eligibility(&w.a_user, juliet).await, Err(Error::NotFound)));
         assert!(matches!(s.declare_major_release(&w.manager, "v5").await, Err(Error::Forbidden(_))));
         assert_eq!(s.declare_major_release(&w.admin, "v5").await.unwrap(), 1);
-        let records = s.certification_records(&w.manager, juliet).await.unwrap();
+        let records = s.certification_records(&w.manager, juliet, &PageRequest::everything()).await.unwrap().items;
         assert_eq!(records[0].status, domain::enablement::Status::Expired, "retired by the release");
         assert_eq!(s.partner_facts(&w.manager, juliet).await.unwrap().certified_people, 0);
     })
@@ -368,7 +368,11 @@ async fn certifications_by_hand_enrollments_and_learning_paths() {
         s.record_certification(&w.manager, a, &renewal)
             .await
             .unwrap();
-        let records = s.certification_records(&w.a_user, a).await.unwrap();
+        let records = s
+            .certification_records(&w.a_user, a, &PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         let statuses: Vec<Status> = records.iter().map(|r| r.status).collect();
         assert_eq!(
             statuses,

@@ -3,7 +3,7 @@
 use domain::partners::{ContactInput, PartnerInput};
 use domain::users::NewUserInput;
 use services::partners::PartnerQuery;
-use services::{Actor, Config, Error, Services};
+use services::{Actor, Config, Error, PageRequest, Services};
 use store::Backend;
 use store::testing::{BACKENDS, TestDb};
 

@@ -188,7 +188,8 @@ async fn partner_users_see_and_change_only_their_org() {
             Err(Error::NotFound)
         ));
         assert!(matches!(
-            s.list_contacts(&w.a_user, w.partner_b, false).await,
+            s.list_contacts(&w.a_user, w.partner_b, false, &PageRequest::everything())
+                .await,
             Err(Error::NotFound)
         ));
         assert!(matches!(
@@ -272,15 +273,17 @@ async fn partner_users_see_and_change_only_their_org() {
         );
         s.archive_contact(&w.a_admin, added.id).await.unwrap();
         assert!(
-            s.list_contacts(&w.a_admin, w.partner_a, false)
+            s.list_contacts(&w.a_admin, w.partner_a, false, &PageRequest::everything())
                 .await
                 .unwrap()
+                .items
                 .is_empty()
         );
         assert_eq!(
-            s.list_contacts(&w.a_admin, w.partner_a, true)
+            s.list_contacts(&w.a_admin, w.partner_a, true, &PageRequest::everything())
                 .await
                 .unwrap()
+                .items
                 .len(),
             1
         );
@@ -299,7 +302,11 @@ async fn partner_users_see_and_change_only_their_org() {
             Err(Error::Forbidden(_))
         ));
         // partner admins manage their own org's accounts only
-        let users = s.list_users(&w.a_admin).await.unwrap();
+        let users = s
+            .list_users(&w.a_admin, &PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         assert!(users.iter().all(|u| u.user.partner_id == Some(w.partner_a)));
         let into_b = NewUserInput {
             email: "x@bravo.test".into(),
@@ -351,7 +358,7 @@ async fn executives_read_but_never_write() {
             Err(Error::Forbidden(_))
         ));
         assert!(matches!(
-            s.list_users(&w.executive).await,
+            s.list_users(&w.executive, &PageRequest::everything()).await,
             Err(Error::Forbidden(_))
         ));
     })

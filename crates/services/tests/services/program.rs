@@ -30,7 +30,11 @@ async fn program_versions_activation_and_effective_dates() {
             Err(Error::Invalid(_))
         ));
         assert!(
-            s.program_versions(&w.admin).await.unwrap().is_empty(),
+            s.program_versions(&w.admin, &PageRequest::everything())
+                .await
+                .unwrap()
+                .items
+                .is_empty(),
             "nothing stored by refused attempts"
         );
         let euro = default.replacen("currency = \"USD\"", "currency = \"EUR\"", 1);
@@ -51,13 +55,18 @@ async fn program_versions_activation_and_effective_dates() {
             (1, "EUR"),
             "a future version waits for its date"
         );
-        let versions = s.program_versions(&w.executive).await.unwrap();
+        let versions = s
+            .program_versions(&w.executive, &PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         assert_eq!(
             versions.iter().map(|v| v.version).collect::<Vec<_>>(),
             [2, 1]
         );
         assert!(matches!(
-            s.program_versions(&w.a_user).await,
+            s.program_versions(&w.a_user, &PageRequest::everything())
+                .await,
             Err(Error::Forbidden(_))
         ));
         let log = s
@@ -310,7 +319,11 @@ async fn tier_evaluation_proposes_and_managers_decide() {
             job.result
         );
         assert_eq!(job.requested_by, "pm@vendor.test");
-        let queue = s.tier_proposals(&w.manager, "").await.unwrap();
+        let queue = s
+            .tier_proposals(&w.manager, "", &PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         let upgrade = queue.iter().find(|p| p.partner_id == gamma).unwrap();
         assert_eq!(
             (
@@ -347,9 +360,10 @@ async fn tier_evaluation_proposes_and_managers_decide() {
             again.result
         );
         assert_eq!(
-            s.tier_proposals(&w.executive, "in_play")
+            s.tier_proposals(&w.executive, "in_play", &PageRequest::everything())
                 .await
                 .unwrap()
+                .items
                 .len(),
             2
         );
@@ -363,11 +377,13 @@ async fn tier_evaluation_proposes_and_managers_decide() {
             ));
         }
         assert!(matches!(
-            s.tier_proposals(&w.a_user, "").await,
+            s.tier_proposals(&w.a_user, "", &PageRequest::everything())
+                .await,
             Err(Error::Forbidden(_))
         ));
         assert!(matches!(
-            s.partner_proposals(&w.a_user, gamma).await,
+            s.partner_proposals(&w.a_user, gamma, &PageRequest::everything())
+                .await,
             Err(Error::NotFound)
         ));
 
@@ -459,7 +475,11 @@ async fn tier_evaluation_proposes_and_managers_decide() {
             ("manual", "overridden")
         );
         assert_eq!(s.get_partner(&w.manager, gamma).await.unwrap().tier, "gold");
-        let decided = s.tier_proposals(&w.manager, "decided").await.unwrap();
+        let decided = s
+            .tier_proposals(&w.manager, "decided", &PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         assert_eq!(decided.len(), 3);
         let third = s.run_tier_evaluation_now(&w.manager).await.unwrap();
         assert!(
@@ -467,7 +487,11 @@ async fn tier_evaluation_proposes_and_managers_decide() {
             "gamma had its proposals this quarter: {}",
             third.result
         );
-        let runs = s.tier_evaluation_runs(&w.executive).await.unwrap();
+        let runs = s
+            .tier_evaluation_runs(&w.executive, &PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         assert_eq!(runs.len(), 3);
     })
     .await;
@@ -489,7 +513,11 @@ async fn scheduled_evaluation_runs_once_per_period() {
             "the tier evaluation, the certification expiry run and the deal registration sweep"
         );
         assert_eq!(s.run_due_jobs(now).await.unwrap(), 0);
-        let runs = s.tier_evaluation_runs(&w.admin).await.unwrap();
+        let runs = s
+            .tier_evaluation_runs(&w.admin, &PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         assert_eq!(
             (runs[0].status.as_str(), runs[0].requested_by.as_str()),
             ("done", "schedule")
@@ -596,7 +624,11 @@ async fn simulation_shows_moves_and_benefit_changes_without_storing() {
         assert_eq!(report.mdf_allocation_change, "−$10,000");
         assert_eq!(report.program_version, 0);
         assert!(
-            s.program_versions(&w.admin).await.unwrap().is_empty(),
+            s.program_versions(&w.admin, &PageRequest::everything())
+                .await
+                .unwrap()
+                .items
+                .is_empty(),
             "nothing activated"
         );
         match s.simulate_program(&w.admin, "[program]\nname = 1").await {
@@ -667,15 +699,17 @@ async fn ipp_assessments_feed_the_ipp_criterion_and_3c4c_history_is_shared_on_re
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            s.ipp_assessments(&w.executive, w.partner_a)
+            s.ipp_assessments(&w.executive, w.partner_a, &PageRequest::everything())
                 .await
                 .unwrap()
+                .items
                 .len(),
             2
         );
         assert!(
             matches!(
-                s.ipp_assessments(&w.a_admin, w.partner_a).await,
+                s.ipp_assessments(&w.a_admin, w.partner_a, &PageRequest::everything())
+                    .await,
                 Err(Error::Forbidden(_))
             ),
             "internal only"
@@ -727,13 +761,18 @@ async fn ipp_assessments_feed_the_ipp_criterion_and_3c4c_history_is_shared_on_re
             .await
             .unwrap();
         assert_eq!((second.score.as_str(), second.band), ("3.80", Band::Go));
-        let seen_by_partner = s.evaluations_3c4c(&w.a_user, w.partner_a).await.unwrap();
+        let seen_by_partner = s
+            .evaluations_3c4c(&w.a_user, w.partner_a, &PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         assert_eq!(seen_by_partner.len(), 1, "only the shared one");
         s.share_3c4c(&w.manager, first.id, true).await.unwrap();
         assert_eq!(
-            s.evaluations_3c4c(&w.a_user, w.partner_a)
+            s.evaluations_3c4c(&w.a_user, w.partner_a, &PageRequest::everything())
                 .await
                 .unwrap()
+                .items
                 .len(),
             2
         );
@@ -742,10 +781,15 @@ async fn ipp_assessments_feed_the_ipp_criterion_and_3c4c_history_is_shared_on_re
             Err(Error::Forbidden(_))
         ));
         assert!(matches!(
-            s.evaluations_3c4c(&w.a_user, w.partner_b).await,
+            s.evaluations_3c4c(&w.a_user, w.partner_b, &PageRequest::everything())
+                .await,
             Err(Error::NotFound)
         ));
-        let history = s.evaluations_3c4c(&w.manager, w.partner_a).await.unwrap();
+        let history = s
+            .evaluations_3c4c(&w.manager, w.partner_a, &PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
         assert_eq!(history[0].id, second.id, "newest first");
     })
     .await;

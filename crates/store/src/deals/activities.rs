@@ -1,6 +1,6 @@
 //! Activities logged on registrations, and the wins and joint calls our people confirm.
 
-use crate::{Read, Result, Sql, Write, sql};
+use crate::{Arg, Read, Result, Sql, Write, sql};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -41,12 +41,36 @@ pub async fn insert_activity(tx: &mut Write, row: &ActivityRow) -> Result<()> {
 
 /// A registration's activities, newest first.
 pub async fn activities(tx: &mut Read, deal_id: Uuid) -> Result<Vec<ActivityRow>> {
-    tx.all(sql!(
+    activities_before(tx, deal_id, false, None, i64::MAX).await
+}
+
+/// At most `limit` of a registration's activities, newest first (by day, then id), before
+/// `before` (occurred_on, id); `partner_side` keeps only those the partner's people logged
+/// or were on.
+pub async fn activities_before(
+    tx: &mut Read,
+    deal_id: Uuid,
+    partner_side: bool,
+    before: Option<(Date, Uuid)>,
+    limit: i64,
+) -> Result<Vec<ActivityRow>> {
+    let mut query = Sql::new(
         "SELECT id, deal_id, kind, joint, note, occurred_on, by_label, by_partner, created_at, \
-         confirmed_by FROM deal_activities WHERE deal_id = $1 ORDER BY occurred_on DESC, id DESC",
-        deal_id
-    ))
-    .await
+         confirmed_by FROM deal_activities WHERE deal_id = ",
+    );
+    query.push_bind(deal_id);
+    if partner_side {
+        query.push(" AND (by_partner OR joint)");
+    }
+    if let Some((occurred_on, id)) = before {
+        query
+            .push(" AND (occurred_on, id) < ")
+            .push_bind_list::<Arg>([occurred_on.into(), id.into()]);
+    }
+    query
+        .push(" ORDER BY occurred_on DESC, id DESC LIMIT ")
+        .push_bind(limit);
+    tx.all(query).await
 }
 
 /// An internal user confirms a partner's joint activity; [`crate::Error::Changed`] when it was

@@ -116,6 +116,7 @@ pub async fn leads(
     tx: &mut Read,
     partner_id: Option<Uuid>,
     status: Option<&str>,
+    before_id: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<LeadRow>> {
     let mut query = Sql::new("SELECT ");
@@ -125,6 +126,9 @@ pub async fn leads(
     }
     if let Some(status) = status {
         query.push(" AND status = ").push_bind(status);
+    }
+    if let Some(before) = before_id {
+        query.push(" AND id < ").push_bind(before);
     }
     query.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
     tx.all(query).await

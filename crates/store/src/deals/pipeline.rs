@@ -1,6 +1,6 @@
 //! What the pipeline and tier revenue read of registrations, and forecast snapshots.
 
-use crate::{Read, Result, Sql, Write, sql};
+use crate::{Arg, Read, Result, Sql, Write, sql};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -125,11 +125,23 @@ pub async fn insert_snapshot(tx: &mut Write, row: &SnapshotRow) -> Result<()> {
     Ok(())
 }
 
-/// Snapshots, newest first.
-pub async fn snapshots(tx: &mut Read) -> Result<Vec<SnapshotRow>> {
-    tx.all(Sql::new(
-        "SELECT id, quarter, taken_on, taken_by, summary, created_at FROM forecast_snapshots \
-         ORDER BY taken_on DESC, created_at DESC",
-    ))
-    .await
+/// At most `limit` snapshots, newest first (by day, then time taken, then id), before
+/// `before` (taken_on, created_at, id).
+pub async fn snapshots(
+    tx: &mut Read,
+    before: Option<(Date, OffsetDateTime, Uuid)>,
+    limit: i64,
+) -> Result<Vec<SnapshotRow>> {
+    let mut query = Sql::new(
+        "SELECT id, quarter, taken_on, taken_by, summary, created_at FROM forecast_snapshots",
+    );
+    if let Some((taken_on, created_at, id)) = before {
+        query
+            .push(" WHERE (taken_on, created_at, id) < ")
+            .push_bind_list::<Arg>([taken_on.into(), created_at.into(), id.into()]);
+    }
+    query
+        .push(" ORDER BY taken_on DESC, created_at DESC, id DESC LIMIT ")
+        .push_bind(limit);
+    tx.all(query).await
 }

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::ApiAuth;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use crate::problem::Problem;
 use crate::respond::ApiResult;
 use axum::Json;
@@ -12,6 +12,7 @@ use axum::response::IntoResponse;
 use domain::users::User;
 use serde::Deserialize;
 use services::auth::ApiToken;
+use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -77,9 +78,19 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/me/tokens", tag = "account", responses((status = 200, body = Vec<ApiToken>)))]
-async fn list_tokens(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<Vec<ApiToken>> {
-    Ok(Json(state.services.list_api_tokens(&auth.actor).await?))
+#[utoipa::path(get, path = "/me/tokens", tag = "account", params(PageQuery),
+    responses((status = 200, body = Page<ApiToken>, description = "Newest first"), (status = 422, body = Problem)))]
+async fn list_tokens(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<ApiToken>> {
+    Ok(Json(
+        state
+            .services
+            .list_api_tokens(&auth.actor, &page.request()?)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -214,9 +214,10 @@ async fn account_view(state: &AppState, auth: &PageAuth, forms: AccountForms) ->
     let zone = auth.zone();
     let tokens = state
         .services
-        .list_api_tokens(&auth.actor)
+        .list_api_tokens(&auth.actor, &services::PageRequest::everything())
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let has_errors = !(forms.password_errors.is_empty()
         && forms.token_errors.is_empty()
         && forms.zone_errors.is_empty());

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use domain::partners::{Contact, ContactInput};
 use serde::Deserialize;
+use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -30,17 +31,19 @@ pub struct ArchivedParam {
     pub archived: bool,
 }
 
-#[utoipa::path(get, path = "/partners/{id}/contacts", tag = "contacts", params(ArchivedParam), responses((status = 200, body = Vec<Contact>)))]
+#[utoipa::path(get, path = "/partners/{id}/contacts", tag = "contacts", params(ArchivedParam, PageQuery),
+    responses((status = 200, body = Page<Contact>, description = "By name"), (status = 422, body = Problem)))]
 async fn list_contacts(
     State(state): State<AppState>,
     auth: ApiAuth,
     Id(id): Id,
     ApiQuery(q): ApiQuery<ArchivedParam>,
-) -> ApiResult<Vec<Contact>> {
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<Contact>> {
     Ok(Json(
         state
             .services
-            .list_contacts(&auth.actor, id, q.archived)
+            .list_contacts(&auth.actor, id, q.archived, &page.request()?)
             .await?,
     ))
 }

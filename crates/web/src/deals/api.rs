@@ -12,11 +12,11 @@ use axum::response::IntoResponse;
 use domain::deals::conflicts::ConflictCheck;
 use domain::deals::registration::DealInput;
 use serde::Deserialize;
-use services::Page;
 use services::deals::credit::WinConfirmationInput;
 use services::deals::{
     ActivityInput, ActivityView, AssignmentInput, DealClose, DealDecision, DealQuery, DealView,
 };
+use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -235,14 +235,20 @@ async fn decide_extension(
     ))
 }
 
-#[utoipa::path(get, path = "/deals/{id}/activities", tag = "deals",
-    responses((status = 200, body = [ActivityView]), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/deals/{id}/activities", tag = "deals", params(PageQuery),
+    responses((status = 200, body = Page<ActivityView>, description = "Newest first"), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn deal_activities(
     State(state): State<AppState>,
     auth: ApiAuth,
     Id(id): Id,
-) -> ApiResult<Vec<ActivityView>> {
-    Ok(Json(state.services.deal_activities(&auth.actor, id).await?))
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<ActivityView>> {
+    Ok(Json(
+        state
+            .services
+            .deal_activities(&auth.actor, id, &page.request()?)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/deals/{id}/activities", tag = "deals", request_body = ActivityInput,

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::ApiAuth;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use crate::problem::Problem;
 use crate::respond::ApiResult;
 use axum::Json;
@@ -13,6 +13,7 @@ use domain::enablement::RecordInput;
 use serde::{Deserialize, Serialize};
 use services::enablement::learning::Learning;
 use services::enablement::{CertificationView, GateView};
+use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -28,17 +29,18 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(eligibility))
 }
 
-#[utoipa::path(get, path = "/partners/{id}/certifications", tag = "enablement",
-    responses((status = 200, body = [CertificationView]), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/partners/{id}/certifications", tag = "enablement", params(PageQuery),
+    responses((status = 200, body = Page<CertificationView>, description = "By person, newest first"), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn certification_records(
     State(state): State<AppState>,
     auth: ApiAuth,
     Id(id): Id,
-) -> ApiResult<Vec<CertificationView>> {
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<CertificationView>> {
     Ok(Json(
         state
             .services
-            .certification_records(&auth.actor, id)
+            .certification_records(&auth.actor, id, &page.request()?)
             .await?,
     ))
 }

@@ -12,6 +12,7 @@ use axum::response::IntoResponse;
 use domain::deals::leads::LeadInput;
 use serde::Deserialize;
 use services::leads::LeadView;
+use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -35,17 +36,23 @@ struct LeadParams {
     status: Option<String>,
 }
 
-#[utoipa::path(get, path = "/leads", tag = "deals", params(LeadParams),
-    responses((status = 200, body = [LeadView]), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/leads", tag = "deals", params(LeadParams, PageQuery),
+    responses((status = 200, body = Page<LeadView>), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn list_leads(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiQuery(params): ApiQuery<LeadParams>,
-) -> ApiResult<Vec<LeadView>> {
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<LeadView>> {
     Ok(Json(
         state
             .services
-            .leads(&auth.actor, params.partner, params.status.as_deref())
+            .leads(
+                &auth.actor,
+                params.partner,
+                params.status.as_deref(),
+                &page.request()?,
+            )
             .await?,
     ))
 }

@@ -9,7 +9,7 @@ use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::permissions::Action;
@@ -28,6 +28,7 @@ struct LeadsPage {
     layout: Layout,
     csrf_token: String,
     rows: Vec<services::leads::LeadView>,
+    next_link: Option<String>,
     input: domain::deals::leads::LeadInput,
     errors: Errors,
     problems: Vec<String>,
@@ -38,18 +39,34 @@ struct LeadsPage {
     may_import: bool,
 }
 
+/// The leads page, `MAX_PAGE` newest leads at a time from `cursor` ("" for the newest).
 async fn leads_view(
     state: &AppState,
     auth: &PageAuth,
+    cursor: &str,
     input: domain::deals::leads::LeadInput,
     errors: Vec<domain::FieldError>,
     problems: Vec<String>,
 ) -> PageResult {
+    let page = services::PageQuery {
+        cursor: cursor.to_owned(),
+        limit: Some(services::MAX_PAGE),
+    };
     let rows = state
         .services
-        .leads(&auth.actor, None, None)
+        .leads(
+            &auth.actor,
+            None,
+            None,
+            &page.request().map_err(service_error)?,
+        )
         .await
         .map_err(service_error)?;
+    let next_link = rows.next_cursor.map(|cursor| {
+        let mut pairs = form_urlencoded::Serializer::new(String::new());
+        pairs.append_pair("cursor", &cursor);
+        format!("/leads?{}", pairs.finish())
+    });
     let partners = if auth.actor.may(Action::ManagePartners) {
         let query = services::partners::PartnerQuery {
             limit: Some(services::MAX_PAGE),
@@ -79,7 +96,8 @@ async fn leads_view(
     let view = LeadsPage {
         layout: auth.layout("Partner-sourced leads"),
         csrf_token: auth.csrf_token.clone(),
-        rows,
+        rows: rows.items,
+        next_link,
         input,
         errors: Errors::from(errors),
         problems,
@@ -91,8 +109,19 @@ async fn leads_view(
     Ok((status, render(view)).into_response())
 }
 
-async fn leads_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    leads_view(&state, &auth, Default::default(), Vec::new(), Vec::new()).await
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct LeadsPageQuery {
+    cursor: String,
+}
+
+async fn leads_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Query(query): Query<LeadsPageQuery>,
+) -> PageResult {
+    let (input, errors, problems) = Default::default();
+    leads_view(&state, &auth, &query.cursor, input, errors, problems).await
 }
 
 async fn submit_lead(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
@@ -109,7 +138,7 @@ async fn submit_lead(State(state): State<AppState>, auth: PageAuth, body: Bytes)
             field: "partner_id".into(),
             message: "choose the partner".into(),
         };
-        return leads_view(&state, &auth, input, vec![error], Vec::new()).await;
+        return leads_view(&state, &auth, "", input, vec![error], Vec::new()).await;
     };
     match state
         .services
@@ -118,7 +147,7 @@ async fn submit_lead(State(state): State<AppState>, auth: PageAuth, body: Bytes)
     {
         Ok(_) => Ok(see_other("/leads")),
         Err(services::Error::Invalid(errors)) => {
-            leads_view(&state, &auth, input, errors, Vec::new()).await
+            leads_view(&state, &auth, "", input, errors, Vec::new()).await
         }
         Err(other) => Err(service_error(other)),
     }
@@ -136,10 +165,10 @@ async fn lead_decision<T>(
                 .into_iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
                 .collect();
-            leads_view(state, auth, Default::default(), Vec::new(), problems).await
+            leads_view(state, auth, "", Default::default(), Vec::new(), problems).await
         }
         Err(services::Error::Conflict(why)) => {
-            leads_view(state, auth, Default::default(), Vec::new(), vec![why]).await
+            leads_view(state, auth, "", Default::default(), Vec::new(), vec![why]).await
         }
         Err(other) => Err(service_error(other)),
     }

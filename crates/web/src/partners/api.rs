@@ -12,8 +12,8 @@ use axum::response::IntoResponse;
 use domain::audit::AuditEvent;
 use domain::partners::{Partner, PartnerInput};
 use serde::Deserialize;
-use services::Page;
 use services::partners::PartnerQuery;
+use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -128,22 +128,12 @@ async fn restore_partner(
     Ok(Json(state.services.restore_partner(&auth.actor, id).await?))
 }
 
-#[derive(Deserialize, Default, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// The `next_cursor` of the previous page.
-    pub cursor: String,
-    /// Page size, 1–200 (default 50).
-    pub limit: Option<i64>,
-}
-
-#[utoipa::path(get, path = "/partners/{id}/timeline", tag = "partners", params(PageParams), responses((status = 200, body = Page<AuditEvent>)))]
+#[utoipa::path(get, path = "/partners/{id}/timeline", tag = "partners", params(PageQuery), responses((status = 200, body = Page<AuditEvent>)))]
 async fn timeline(
     State(state): State<AppState>,
     auth: ApiAuth,
     Id(id): Id,
-    ApiQuery(q): ApiQuery<PageParams>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Page<AuditEvent>> {
     Ok(Json(
         state

@@ -13,6 +13,7 @@ use domain::deals::pipeline::PipelineSummary;
 use serde::Deserialize;
 use services::deals::{DealView, PipelineInput};
 use services::pipeline::SnapshotView;
+use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -45,13 +46,19 @@ async fn pipeline(
     ))
 }
 
-#[utoipa::path(get, path = "/pipeline/snapshots", tag = "deals",
-    responses((status = 200, body = [SnapshotView]), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/pipeline/snapshots", tag = "deals", params(PageQuery),
+    responses((status = 200, body = Page<SnapshotView>, description = "Newest first"), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn forecast_snapshots(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> ApiResult<Vec<SnapshotView>> {
-    Ok(Json(state.services.forecast_snapshots(&auth.actor).await?))
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<SnapshotView>> {
+    Ok(Json(
+        state
+            .services
+            .forecast_snapshots(&auth.actor, &page.request()?)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/pipeline/snapshots", tag = "deals",

@@ -54,9 +54,10 @@ async fn pipeline_page(
     let snapshots = if auth.actor.may(Action::ReadInternal) {
         state
             .services
-            .forecast_snapshots(&auth.actor)
+            .forecast_snapshots(&auth.actor, &services::PageRequest::everything())
             .await
             .map_err(service_error)?
+            .items
     } else {
         Vec::new()
     };

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::ApiAuth;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::problem::Problem;
 use crate::respond::ApiResult;
 use axum::Json;
@@ -12,6 +12,7 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 use services::program::ProgramVersion;
 use services::tiers::SimulationReport;
+use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -22,13 +23,19 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(simulate_program))
 }
 
-#[utoipa::path(get, path = "/program/versions", tag = "program",
-    responses((status = 200, body = Vec<ProgramVersion>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/program/versions", tag = "program", params(PageQuery),
+    responses((status = 200, body = Page<ProgramVersion>, description = "Newest first"), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn program_versions(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> ApiResult<Vec<ProgramVersion>> {
-    Ok(Json(state.services.program_versions(&auth.actor).await?))
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<ProgramVersion>> {
+    Ok(Json(
+        state
+            .services
+            .program_versions(&auth.actor, &page.request()?)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

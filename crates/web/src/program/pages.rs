@@ -16,6 +16,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use domain::FieldError;
 use domain::permissions::Action;
+use services::PageRequest;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -54,9 +55,10 @@ struct ProgramForm {
 async fn program_view(state: &AppState, auth: &PageAuth, form: ProgramForm) -> PageResult {
     let versions = state
         .services
-        .program_versions(&auth.actor)
+        .program_versions(&auth.actor, &PageRequest::everything())
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let (in_force, _) = state
         .services
         .program_in_force()
@@ -164,9 +166,10 @@ async fn simulate_view(
         Some(text) => text,
         None => state
             .services
-            .program_versions(&auth.actor)
+            .program_versions(&auth.actor, &PageRequest::first(1))
             .await
             .map_err(service_error)?
+            .items
             .first()
             .map(|v| v.source.clone())
             .unwrap_or_else(|| domain::program::DEFAULT_PROGRAM.to_owned()),

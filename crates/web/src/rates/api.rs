@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use services::rates::{RateView, RatesImportReport};
+use services::{Page, PageQuery};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
@@ -29,13 +30,19 @@ struct ImportParams {
     dry_run: bool,
 }
 
-#[utoipa::path(get, path = "/rates", tag = "program",
-    responses((status = 200, body = [RateView]), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/rates", tag = "program", params(PageQuery),
+    responses((status = 200, body = Page<RateView>, description = "By currency, newest first"), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn list_rates(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> Result<Json<Vec<RateView>>, Problem> {
-    Ok(Json(state.services.exchange_rates(&auth.actor).await?))
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<Page<RateView>>, Problem> {
+    Ok(Json(
+        state
+            .services
+            .exchange_rates(&auth.actor, &page.request()?)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/rates/import", tag = "program", params(ImportParams),

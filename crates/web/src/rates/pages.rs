@@ -39,9 +39,10 @@ async fn view(
 ) -> PageResult {
     let rates = state
         .services
-        .exchange_rates(&auth.actor)
+        .exchange_rates(&auth.actor, &services::PageRequest::everything())
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let (_, program) = state
         .services
         .program_in_force()

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::ApiAuth;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use crate::problem::Problem;
 use crate::respond::ApiResult;
 use axum::Json;
@@ -13,6 +13,7 @@ use domain::program::ipp::IppInput;
 use domain::program::scoring_3c4c::EvaluationInput;
 use serde::Deserialize;
 use services::recruitment::{Evaluation3c4c, IppAssessment};
+use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -25,14 +26,20 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(share_3c4c))
 }
 
-#[utoipa::path(get, path = "/partners/{id}/ipp-assessments", tag = "recruitment",
-    responses((status = 200, body = [IppAssessment]), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/partners/{id}/ipp-assessments", tag = "recruitment", params(PageQuery),
+    responses((status = 200, body = Page<IppAssessment>, description = "Newest first"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn ipp_assessments(
     State(state): State<AppState>,
     auth: ApiAuth,
     Id(id): Id,
-) -> ApiResult<Vec<IppAssessment>> {
-    Ok(Json(state.services.ipp_assessments(&auth.actor, id).await?))
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<IppAssessment>> {
+    Ok(Json(
+        state
+            .services
+            .ipp_assessments(&auth.actor, id, &page.request()?)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/partners/{id}/ipp-assessments", tag = "recruitment", request_body = IppInput,
@@ -47,15 +54,19 @@ async fn assess_ipp(
     Ok((StatusCode::CREATED, Json(assessment)))
 }
 
-#[utoipa::path(get, path = "/partners/{id}/3c4c-evaluations", tag = "recruitment",
-    responses((status = 200, body = [Evaluation3c4c], description = "Partner users see only those shared with them"), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/partners/{id}/3c4c-evaluations", tag = "recruitment", params(PageQuery),
+    responses((status = 200, body = Page<Evaluation3c4c>, description = "Newest first; partner users see only those shared with them"), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn evaluations_3c4c(
     State(state): State<AppState>,
     auth: ApiAuth,
     Id(id): Id,
-) -> ApiResult<Vec<Evaluation3c4c>> {
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<Evaluation3c4c>> {
     Ok(Json(
-        state.services.evaluations_3c4c(&auth.actor, id).await?,
+        state
+            .services
+            .evaluations_3c4c(&auth.actor, id, &page.request()?)
+            .await?,
     ))
 }
 

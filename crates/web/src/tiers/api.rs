@@ -11,6 +11,7 @@ use serde::Deserialize;
 use services::jobs::JobView;
 use services::program::TierReport;
 use services::tiers::{Decision, TierProposal};
+use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -40,35 +41,49 @@ async fn evaluate_partner(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct ProposalQuery {
-    /// in_play (default: notices and open proposals) or decided (the latest 100).
+    /// in_play (default: notices and open proposals, oldest first) or decided (newest
+    /// decision first).
     #[serde(default)]
     status: String,
+    /// The `next_cursor` of the previous page.
+    #[serde(default)]
+    cursor: String,
+    /// Page size, 1–200 (default 50).
+    limit: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/tier-proposals", tag = "tiers", params(ProposalQuery),
-    responses((status = 200, body = [TierProposal]), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<TierProposal>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn tier_proposals(
     State(state): State<AppState>,
     auth: ApiAuth,
     ApiQuery(query): ApiQuery<ProposalQuery>,
-) -> ApiResult<Vec<TierProposal>> {
+) -> ApiResult<Page<TierProposal>> {
+    let page = PageQuery {
+        cursor: query.cursor,
+        limit: query.limit,
+    };
     Ok(Json(
         state
             .services
-            .tier_proposals(&auth.actor, &query.status)
+            .tier_proposals(&auth.actor, &query.status, &page.request()?)
             .await?,
     ))
 }
 
-#[utoipa::path(get, path = "/partners/{id}/tier-proposals", tag = "tiers",
-    responses((status = 200, body = [TierProposal]), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/partners/{id}/tier-proposals", tag = "tiers", params(PageQuery),
+    responses((status = 200, body = Page<TierProposal>, description = "Newest first"), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn partner_proposals(
     State(state): State<AppState>,
     auth: ApiAuth,
     Id(id): Id,
-) -> ApiResult<Vec<TierProposal>> {
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<TierProposal>> {
     Ok(Json(
-        state.services.partner_proposals(&auth.actor, id).await?,
+        state
+            .services
+            .partner_proposals(&auth.actor, id, &page.request()?)
+            .await?,
     ))
 }
 
@@ -138,13 +153,17 @@ async fn run_tier_evaluation(State(state): State<AppState>, auth: ApiAuth) -> Ap
     ))
 }
 
-#[utoipa::path(get, path = "/tier-evaluations", tag = "tiers",
-    responses((status = 200, body = [JobView]), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/tier-evaluations", tag = "tiers", params(PageQuery),
+    responses((status = 200, body = Page<JobView>, description = "Newest first"), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn tier_evaluation_runs(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> ApiResult<Vec<JobView>> {
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<JobView>> {
     Ok(Json(
-        state.services.tier_evaluation_runs(&auth.actor).await?,
+        state
+            .services
+            .tier_evaluation_runs(&auth.actor, &page.request()?)
+            .await?,
     ))
 }

@@ -17,6 +17,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::FieldError;
 use domain::permissions::Action;
+use services::PageRequest;
 use uuid::Uuid;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -52,21 +53,25 @@ async fn tiers_view(
     let services = &state.services;
     let actor = &auth.actor;
     let in_play = services
-        .tier_proposals(actor, "in_play")
+        .tier_proposals(actor, "in_play", &PageRequest::everything())
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
+    // The page shows the latest decisions; older ones are in the API's later pages.
     let decided = services
-        .tier_proposals(actor, "decided")
+        .tier_proposals(actor, "decided", &PageRequest::first(100))
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let distribution = services
         .tier_distribution(actor)
         .await
         .map_err(service_error)?;
     let runs = services
-        .tier_evaluation_runs(actor)
+        .tier_evaluation_runs(actor, &PageRequest::first(20))
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let (_, program) = services.program_in_force().await.map_err(service_error)?;
     let status = if errors.is_empty() {
         StatusCode::OK

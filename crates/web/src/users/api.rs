@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::ApiAuth;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use crate::problem::Problem;
 use crate::respond::ApiResult;
 use axum::Json;
@@ -11,6 +11,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use domain::users::{NewUserInput, User};
 use serde::Deserialize;
+use services::users::UserEntry;
+use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,12 +25,19 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reset_password))
 }
 
-#[utoipa::path(get, path = "/users", tag = "admin", responses((status = 200, body = Vec<services::users::UserEntry>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/users", tag = "admin", params(PageQuery),
+    responses((status = 200, body = Page<UserEntry>, description = "Accounts in email order"), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn list_users(
     State(state): State<AppState>,
     auth: ApiAuth,
-) -> ApiResult<Vec<services::users::UserEntry>> {
-    Ok(Json(state.services.list_users(&auth.actor).await?))
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<UserEntry>> {
+    Ok(Json(
+        state
+            .services
+            .list_users(&auth.actor, &page.request()?)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/users", tag = "admin", request_body = NewUserInput, responses((status = 201, body = User), (status = 422, body = Problem)))]

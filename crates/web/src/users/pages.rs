@@ -16,6 +16,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::users::NewUserInput;
 use domain::{Choice, FieldError};
+use services::PageRequest;
 use uuid::Uuid;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -59,9 +60,10 @@ async fn users_view(
 ) -> PageResult {
     let users = state
         .services
-        .list_users(&auth.actor)
+        .list_users(&auth.actor, &PageRequest::everything())
         .await
-        .map_err(service_error)?;
+        .map_err(service_error)?
+        .items;
     let role = auth.actor.role;
     let assignable = domain::permissions::assignable_on_users_list(role);
     let status = if errors.is_empty() {

@@ -83,9 +83,10 @@ async fn program_versions_through_the_portal() {
         assert!(body.contains("\"field\":\"source\""), "{body}");
         assert_eq!(
             f.services
-                .program_versions(f.actor(Role::Admin))
+                .program_versions(f.actor(Role::Admin), &services::PageRequest::everything())
                 .await
                 .unwrap()
+                .items
                 .len(),
             2,
             "bad files are never stored"
@@ -228,9 +229,14 @@ async fn tier_queue_decisions_and_the_partners_view() {
         );
         let proposal = f
             .services
-            .tier_proposals(f.actor(Role::Admin), "")
+            .tier_proposals(
+                f.actor(Role::Admin),
+                "",
+                &services::PageRequest::everything(),
+            )
             .await
-            .unwrap()[0]
+            .unwrap()
+            .items[0]
             .id;
 
         // The partner sees the proposal on its own page, without internal controls.
@@ -306,7 +312,7 @@ async fn tier_queue_decisions_and_the_partners_view() {
             )
             .await;
         let decided: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(decided.as_array().unwrap().len(), 3, "{body}");
+        assert_eq!(decided["items"].as_array().unwrap().len(), 3, "{body}");
         let (status, body) = f
             .api(
                 Some(f.token(Role::PartnerManager)),
