@@ -154,7 +154,7 @@ impl Services {
     ) -> Result<Page<SnapshotView>> {
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
-        let rows = store::deals::snapshots(&mut tx, page.after.clone(), page.limit).await?;
+        let rows = store::deals::snapshots(&mut tx, page.after, page.limit).await?;
         drop(tx);
         page.page(rows, |row| (row.taken_on, row.created_at, row.id))
             .try_map(|row| {

@@ -132,7 +132,7 @@ impl Services {
             &mut tx,
             id,
             partner_side,
-            page.after.clone(),
+            page.after,
             page.limit,
         )
         .await?;
