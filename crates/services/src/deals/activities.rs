@@ -128,14 +128,9 @@ impl Services {
         // Our own calls, emails and notes about a deal are internal; the partner sees what
         // its people logged and the joint activities both sides were on.
         let partner_side = !actor.is_internal();
-        let rows = store::deals::activities_before(
-            &mut tx,
-            id,
-            partner_side,
-            page.after,
-            page.limit,
-        )
-        .await?;
+        let rows =
+            store::deals::activities_before(&mut tx, id, partner_side, page.after, page.limit)
+                .await?;
         drop(tx);
         Ok(page
             .page(rows, |row| (row.occurred_on, row.id))
