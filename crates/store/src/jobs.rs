@@ -2,7 +2,7 @@
 //! skips rows another server has locked; SQLite has a single writer. A claim whose lock expired
 //! (its server died) is taken over.
 
-use crate::{Arg, Backend, Read, Result, Sql, Write, sql};
+use crate::{Backend, Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -131,13 +131,6 @@ pub async fn recent(
         .push(COLUMNS)
         .push(" FROM jobs WHERE kind = ")
         .push_bind(kind);
-    if let Some((created_at, id)) = before {
-        query
-            .push(" AND (created_at, id) < ")
-            .push_bind_list::<Arg>([created_at.into(), id.into()]);
-    }
-    query
-        .push(" ORDER BY created_at DESC, id DESC LIMIT ")
-        .push_bind(limit);
+    query.newest_first_page(before, limit);
     tx.all(query).await
 }

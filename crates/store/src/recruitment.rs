@@ -1,6 +1,6 @@
 //! Ideal Partner Profile assessments and 3C/4C evaluations: append-only history per partner.
 
-use crate::{Arg, Read, Result, Sql, Write, sql};
+use crate::{Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -61,14 +61,7 @@ pub async fn ipp_for_partner_before(
 ) -> Result<Vec<IppRow>> {
     let mut query = Sql::new(SELECT_IPP);
     query.push(" WHERE partner_id = ").push_bind(partner_id);
-    if let Some((created_at, id)) = before {
-        query
-            .push(" AND (created_at, id) < ")
-            .push_bind_list::<Arg>([created_at.into(), id.into()]);
-    }
-    query
-        .push(" ORDER BY created_at DESC, id DESC LIMIT ")
-        .push_bind(limit);
+    query.newest_first_page(before, limit);
     tx.all(query).await
 }
 
@@ -171,14 +164,7 @@ pub async fn evaluations_for_partner(
     if shared_only {
         query.push(" AND shared = ").push_bind(true);
     }
-    if let Some((created_at, id)) = before {
-        query
-            .push(" AND (created_at, id) < ")
-            .push_bind_list::<Arg>([created_at.into(), id.into()]);
-    }
-    query
-        .push(" ORDER BY created_at DESC, id DESC LIMIT ")
-        .push_bind(limit);
+    query.newest_first_page(before, limit);
     tx.all(query).await
 }
 

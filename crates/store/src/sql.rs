@@ -119,6 +119,21 @@ impl Sql {
         self
     }
 
+    /// Ends a query over a table with `created_at` and `id` as one page, newest first: rows
+    /// before `before` (the last row of the previous page), at most `limit` of them.
+    pub fn newest_first_page(
+        &mut self,
+        before: Option<(time::OffsetDateTime, uuid::Uuid)>,
+        limit: i64,
+    ) -> &mut Self {
+        if let Some((created_at, id)) = before {
+            self.push(" AND (created_at, id) < ")
+                .push_bind_list::<Arg>([created_at.into(), id.into()]);
+        }
+        self.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+            .push_bind(limit)
+    }
+
     /// Appends the `VALUES` tuples of a multi-row insert, `rows` of `width` placeholders
     /// (see [`values_list`]); the statement must have no argument bound before them.
     pub fn push_values(&mut self, backend: Backend, width: usize, rows: usize) -> &mut Self {
