@@ -39,6 +39,7 @@ mod api_doc;
 mod auth;
 mod deal_page;
 mod extract;
+pub mod format;
 mod layout;
 mod partner_page;
 mod problem;
