@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod csv_cell;
 pub mod csv_import;
+pub mod dashboard;
 pub mod deals;
 pub mod enablement;
 pub mod money;
@@ -14,6 +15,7 @@ pub mod quarter;
 pub mod roles;
 pub mod sources;
 pub mod time_zone;
+pub mod tracker;
 pub mod users;
 pub mod validation;
 

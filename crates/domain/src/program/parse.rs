@@ -41,6 +41,10 @@ struct RawFile {
     #[serde(default)]
     enablement: policy::Enablement,
     #[serde(default)]
+    dashboard: policy::Dashboard,
+    #[serde(default)]
+    tracker: policy::Tracker,
+    #[serde(default)]
     ipp: ipp::Ipp,
     #[serde(default)]
     scoring_3c4c: scoring_3c4c::Scoring3c4c,
@@ -502,6 +506,8 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         targets: raw.targets,
         health_score: raw.health_score,
         enablement: raw.enablement,
+        dashboard: raw.dashboard,
+        tracker: raw.tracker,
     };
     let tier_keys: Vec<String> = tiers.iter().map(|t| t.key.clone()).collect();
     let mut checks = Checks::new(text);

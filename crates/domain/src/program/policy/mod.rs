@@ -12,12 +12,14 @@ mod deals;
 mod enablement;
 mod insight;
 mod money;
+mod reporting;
 
 pub use alignment::*;
 pub use deals::*;
 pub use enablement::*;
 pub use insight::*;
 pub use money::*;
+pub use reporting::*;
 
 /// Every policy section, as read from the file or defaulted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -31,6 +33,8 @@ pub struct Policies {
     pub targets: Targets,
     pub health_score: HealthScore,
     pub enablement: Enablement,
+    pub dashboard: Dashboard,
+    pub tracker: Tracker,
 }
 
 impl Policies {
@@ -44,5 +48,7 @@ impl Policies {
         self.targets.check(checks);
         self.health_score.check(checks);
         self.enablement.check(checks, certification_keys);
+        self.dashboard.check(checks);
+        self.tracker.check(checks);
     }
 }

@@ -565,7 +565,7 @@ fn auto_approval_covers_the_named_tier_and_those_above() {
 /// Each bad policy value is refused with the line it is written on.
 #[test]
 fn bad_policy_values_name_their_line() {
-    let cases: [(&str, &str, &str); 18] = [
+    let cases: [(&str, &str, &str); 22] = [
         (
             "holidays = []",
             "holidays = [2026-12-25, \"2026-13-01\"]",
@@ -636,6 +636,26 @@ fn bad_policy_values_name_their_line() {
         ),
         ("revenue = 30", "revenue = 35", "add up to 105"),
         ("go_from = 3.5", "go_from = 2.0", "bands must rise"),
+        (
+            "amber_within_percent = 10",
+            "amber_within_percent = 110",
+            "dashboard.amber_within_percent is 110, outside 0-100",
+        ),
+        (
+            "partner_revenue_per_quarter = 0",
+            "partner_revenue_per_quarter = -5",
+            "dashboard.partner_revenue_per_quarter is negative",
+        ),
+        (
+            "underperform_below_percent = 50",
+            "underperform_below_percent = 150",
+            "tracker.underperform_below_percent is 150, outside 0-100",
+        ),
+        (
+            "underperform_months = 2",
+            "underperform_months = 0",
+            "tracker.underperform_months is 0",
+        ),
     ];
     for (from, to, expected) in cases {
         let text = replace(from, to);
