@@ -32,6 +32,7 @@ pub mod pipeline;
 pub mod program;
 pub mod rates;
 pub mod recruitment;
+pub mod reports;
 pub mod tiers;
 pub mod users;
 
