@@ -3,8 +3,68 @@
 //! tier asks: the tier's 12-month sourced revenue to keep it, spread evenly over 12 months.
 
 use rust_decimal::{Decimal, RoundingStrategy};
+use time::{Date, Month};
 
 use crate::program::policy::Tracker;
+
+/// A calendar month, e.g. 2026-11.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth {
+    pub year: i32,
+    pub month: Month,
+}
+
+impl YearMonth {
+    pub fn of(day: Date) -> YearMonth {
+        YearMonth {
+            year: day.year(),
+            month: day.month(),
+        }
+    }
+
+    fn previous(self) -> YearMonth {
+        match self.month {
+            Month::January => YearMonth {
+                year: self.year - 1,
+                month: Month::December,
+            },
+            month => YearMonth {
+                year: self.year,
+                month: month.previous(),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, u8::from(self.month))
+    }
+}
+
+/// The last `n` complete months before `today`'s month, oldest first: the months a flag can
+/// judge (the month under way is not over yet).
+pub fn complete_months(today: Date, n: usize) -> Vec<YearMonth> {
+    let mut months = Vec::with_capacity(n);
+    let mut month = YearMonth::of(today);
+    for _ in 0..n {
+        month = month.previous();
+        months.push(month);
+    }
+    months.reverse();
+    months
+}
+
+/// Amounts summed into `months` by the day each fell on; days outside them are left out.
+pub fn by_month(amounts: &[(Date, Decimal)], months: &[YearMonth]) -> Vec<Decimal> {
+    let mut sums = vec![Decimal::ZERO; months.len()];
+    for (day, amount) in amounts {
+        if let Some(i) = months.iter().position(|m| *m == YearMonth::of(*day)) {
+            sums[i] += amount;
+        }
+    }
+    sums
+}
 
 /// The monthly revenue a tier asks of its partners, to the cent (half to even).
 pub fn monthly_pace(revenue_12m_to_keep: Decimal) -> Decimal {
@@ -41,6 +101,31 @@ mod tests {
 
     fn months(values: &[&str]) -> Vec<Decimal> {
         values.iter().map(|v| dec(v)).collect()
+    }
+
+    #[test]
+    fn complete_months_end_before_the_month_under_way_and_cross_years() {
+        use time::macros::date;
+        let months: Vec<String> = complete_months(date!(2027 - 02 - 15), 4)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(months, ["2026-10", "2026-11", "2026-12", "2027-01"]);
+        assert_eq!(complete_months(date!(2027 - 02 - 15), 0), vec![]);
+    }
+
+    #[test]
+    fn amounts_fall_into_their_month() {
+        use time::macros::date;
+        let months = complete_months(date!(2026 - 12 - 01), 2); // Oct, Nov
+        let wins = [
+            (date!(2026 - 10 - 01), dec("100")),
+            (date!(2026 - 10 - 31), dec("50.50")),
+            (date!(2026 - 11 - 30), dec("7")),
+            (date!(2026 - 09 - 30), dec("1000")), // before the window
+            (date!(2026 - 12 - 01), dec("1000")), // the month under way
+        ];
+        assert_eq!(by_month(&wins, &months), vec![dec("150.50"), dec("7")]);
     }
 
     #[test]

@@ -753,3 +753,96 @@ async fn import_rates_dry_run_then_import() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn report_tracker_as_csv_and_xlsx() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let url = db.url.as_str();
+    let services = services::Services::new(db.db.clone(), services::Config::default());
+    db.db.migrate().await.unwrap();
+    let system = services::Actor::system("test");
+    let partner = services
+        .create_partner(
+            &system,
+            &domain::partners::PartnerInput {
+                legal_name: "Alpha Ltd".into(),
+                domains: vec!["alpha.com".into()],
+                partner_type: "reseller".into(),
+                gtm_model: "resell".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    services
+        .set_tier_manually(&system, partner.id, "silver", "test")
+        .await
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("partneros-report-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let out = run(
+        &["report", "tracker", "--database-url", url, "--months", "2"],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    // No wins: two slow months against Silver's $6,250 pace.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "Partner,Tier,Partner manager,Monthly pace,Monthly pace currency,Won {older},Won {older} currency,Won {newer},Won {newer} currency,Total won,Total won currency,Underperforming\n",
+            older = month(2),
+            newer = month(1)
+        ) + "Alpha Ltd,Silver,,6250.00,USD,0.00,USD,0.00,USD,0.00,USD,yes\n"
+    );
+
+    let file = dir.join("tracker.xlsx");
+    let path = file.to_str().unwrap();
+    let out = run(
+        &[
+            "report",
+            "tracker",
+            "--database-url",
+            url,
+            "--format",
+            "xlsx",
+            "--output",
+            path,
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("1 row(s) written as xlsx"),
+        "{}",
+        text(&out)
+    );
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let sheet = book.worksheet_range("Performance tracker").unwrap();
+    assert_eq!(
+        sheet.get((1, 0)),
+        Some(&calamine::Data::String("Alpha Ltd".into()))
+    );
+
+    let out = run(
+        &["report", "tracker", "--database-url", url, "--months", "13"],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("months: must be between 1 and 12"),
+        "{}",
+        text(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The month `back` complete months ago, e.g. "2026-11".
+fn month(back: i64) -> String {
+    let mut day = store::now().date().replace_day(1).unwrap();
+    for _ in 0..back {
+        day = (day - time::Duration::days(1)).replace_day(1).unwrap();
+    }
+    format!("{:04}-{:02}", day.year(), u8::from(day.month()))
+}

@@ -34,6 +34,7 @@ pub mod rates;
 pub mod recruitment;
 pub mod reports;
 pub mod tiers;
+pub mod tracker;
 pub mod users;
 
 // Tools: benchmarks on generated data, and the demo program.

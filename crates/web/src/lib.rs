@@ -32,6 +32,7 @@ mod program;
 mod rates;
 mod recruitment;
 mod tiers;
+mod tracker;
 mod users;
 
 // Shared rooms.
@@ -90,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .merge(rates::pages::router())
         .merge(recruitment::pages::router())
         .merge(tiers::pages::router())
+        .merge(tracker::pages::router())
         .merge(users::pages::router())
         .nest(
             "/api/v1",
@@ -134,6 +136,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(rates::api::router())
         .merge(recruitment::api::router())
         .merge(tiers::api::router())
+        .merge(tracker::api::router())
         .merge(users::api::router())
         .fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND, "not-found", "no such API endpoint")
@@ -158,7 +161,7 @@ fn api_docs() -> Router<AppState> {
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     components(schemas(Problem, domain::FieldError)),
-    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"))
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"), (name = "insight"))
 )]
 struct ApiDoc;
 

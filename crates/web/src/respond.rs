@@ -183,3 +183,39 @@ pub(crate) fn csv_download(filename: &'static str, export: CsvExport) -> Respons
     )
         .into_response()
 }
+
+/// The `format` of a report download: `csv` or `xlsx`.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct FormatParam {
+    /// csv or xlsx
+    #[serde(default)]
+    pub format: String,
+}
+
+/// A report table as a file to save, named `stem.csv` or `stem.xlsx`; another format is a
+/// field error on `format`.
+pub(crate) fn report_download(
+    stem: &str,
+    format: &str,
+    table: &services::reports::Table,
+) -> Result<Response, services::Error> {
+    let Some(format) = services::reports::Format::parse(format) else {
+        return Err(services::Error::Invalid(vec![FieldError {
+            field: "format".into(),
+            message: "must be csv or xlsx".into(),
+        }]));
+    };
+    let bytes = format.write(table)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.{}\"", format.extension()),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

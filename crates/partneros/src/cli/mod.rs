@@ -7,4 +7,5 @@ pub mod common;
 pub mod import;
 pub mod program;
 mod rates;
+pub mod report;
 pub mod users;

@@ -29,6 +29,9 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>> {
         for (cell, money) in row.iter().zip(&money_columns) {
             match cell {
                 Cell::Money(amount, currency) => {
+                    // As many decimals as the currency has (as stored: at most two).
+                    let mut amount = *amount;
+                    amount.rescale(domain::money::minor_units(currency).unwrap_or(2).min(2));
                     record.push(amount.to_string());
                     record.push(currency.clone());
                 }

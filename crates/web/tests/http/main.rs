@@ -8,12 +8,14 @@ mod paging;
 mod partner_pages;
 mod program;
 mod sessions;
+mod tracker;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use common::{Fixture, hidden_csrf, urlenc};
 use domain::roles::Role;
 use store::testing::BACKENDS;
+use tower::ServiceExt;
 
 async fn each<F, Fut>(test: F)
 where

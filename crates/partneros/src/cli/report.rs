@@ -1,0 +1,108 @@
+//! `partneros report tracker [--months N] [--tier KEY] [--sort …] --format csv|xlsx
+//! [--output FILE]`: the portal's report tables from the shell, the same figures and the same
+//! files as the download links.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use services::Actor;
+use services::reports::{Format, Table};
+
+use super::common::{DbArgs, describe, open_for_cli};
+
+#[derive(Subcommand)]
+pub enum ReportWhat {
+    /// Every partner's monthly closed-won revenue against its tier's pace, with
+    /// underperformer flags (as the portal's /tracker).
+    Tracker {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// How many complete months, 1–12.
+        #[arg(long, default_value_t = 6)]
+        months: u32,
+        /// Only partners of this tier (its key).
+        #[arg(long, default_value = "")]
+        tier: String,
+        /// partner, tier, total, latest or flag (underperforming first).
+        #[arg(long, default_value = "partner")]
+        sort: String,
+        /// Largest (or last) first.
+        #[arg(long)]
+        desc: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Args)]
+pub struct OutputArgs {
+    #[arg(long, value_enum, default_value = "csv")]
+    format: ReportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+pub async fn run(what: ReportWhat) -> anyhow::Result<()> {
+    match what {
+        ReportWhat::Tracker {
+            db,
+            output,
+            months,
+            tier,
+            sort,
+            desc,
+        } => {
+            let services = open_for_cli(&db.database_url).await?;
+            let query = services::tracker::TrackerQuery {
+                months: Some(months),
+                tier,
+                sort,
+                order: if desc { "desc" } else { "asc" }.into(),
+                ..Default::default()
+            };
+            let table = services
+                .tracker_table(&Actor::system("cli"), &query)
+                .await
+                .map_err(describe)?;
+            write(&table, &output)
+        }
+    }
+}
+
+fn write(table: &Table, output: &OutputArgs) -> anyhow::Result<()> {
+    let format = match output.format {
+        ReportFormat::Csv => Format::Csv,
+        ReportFormat::Xlsx => Format::Xlsx,
+    };
+    let bytes = format.write(table).map_err(describe)?;
+    match &output.output {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!(
+                "{}: {} row(s) written as {}",
+                path.display(),
+                table.rows.len(),
+                format.extension()
+            );
+        }
+        None => {
+            let mut stdout = std::io::stdout();
+            if matches!(format, Format::Xlsx) && stdout.is_terminal() {
+                bail!(
+                    "an XLSX workbook is not text: name a file with --output, e.g. --output tracker.xlsx"
+                );
+            }
+            stdout.write_all(&bytes)?;
+        }
+    }
+    Ok(())
+}
