@@ -5,6 +5,7 @@ mod accounts_and_partners;
 #[path = "../common/mod.rs"]
 mod common;
 mod deals_and_leads;
+mod partner_sections;
 
 use axum::http::{Method, StatusCode};
 use common::Fixture;
