@@ -5,7 +5,8 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::layout::{Layout, Opt, fmt_time, select_one};
+use crate::format::moment;
+use crate::layout::{Layout, Opt, select_one};
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::response::IntoResponse;
@@ -97,7 +98,7 @@ pub(crate) async fn deal_view(
     let (ae_people, se_people) = (mark(d.ae_user_id), mark(d.se_user_id));
     let case = if auth.actor.may(Action::ReadInternal) {
         let zone = auth.zone();
-        let at = |t: &time::OffsetDateTime| fmt_time(t, &zone);
+        let at = |t: &time::OffsetDateTime| moment(t, &zone);
         state
             .services
             .conflict_case(&auth.actor, id)

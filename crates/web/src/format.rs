@@ -36,7 +36,18 @@ pub fn money(amount: &Decimal, currency: &str) -> String {
     };
     match SYMBOLS.iter().find(|(code, _)| *code == currency) {
         Some((_, symbol)) => format!("{sign}{symbol}{digits}"),
+        // Figures stored before their currency was recorded (old forecast snapshots).
+        None if currency.is_empty() => format!("{sign}{digits}"),
         None => format!("{sign}{currency} {digits}"),
+    }
+}
+
+/// An amount typed as text (a form's or a stored figure's, e.g. `120000`) with its currency;
+/// text that is no number is shown as it is.
+pub fn money_text(amount: &str, currency: &str) -> String {
+    match amount.trim().parse::<Decimal>() {
+        Ok(value) => money(&value, currency),
+        Err(_) => amount.to_owned(),
     }
 }
 
@@ -64,6 +75,26 @@ pub fn percent_of(part: &Decimal, whole: &Decimal) -> String {
 /// A count with its noun: `1 deal`, `2 deals`, `0 deals`, `1,200 deals`.
 pub fn count(n: &usize, singular: &str) -> String {
     count_with(n, singular, &format!("{singular}s"))
+}
+
+/// A measured quantity with its noun, at most one decimal: `1 day`, `12.5 days`.
+pub fn count_decimal(n: &Decimal, singular: &str) -> String {
+    let rounded = n
+        .round_dp_with_strategy(1, RoundingStrategy::MidpointNearestEven)
+        .normalize();
+    let noun = if rounded == Decimal::ONE {
+        singular.to_owned()
+    } else {
+        format!("{singular}s")
+    };
+    let digits = if rounded.fract().is_zero() {
+        domain::money::grouped(rounded, "JPY")
+    } else {
+        domain::money::grouped(rounded, "USD")
+            .trim_end_matches('0')
+            .to_owned()
+    };
+    format!("{digits} {noun}")
 }
 
 /// A count with a noun whose plural is not a plain `s`: `1 person`, `3 people`.
@@ -101,6 +132,15 @@ pub fn day(date: &Date) -> String {
     .unwrap_or_else(|_| date.to_string())
 }
 
+/// A day services hand over as ISO text (`2026-12-01`) as [`day`] writes it; text that is
+/// no day (a note such as "next major release") is shown as it is.
+pub fn day_text(text: &str) -> String {
+    match Date::parse(text, format_description!("[year]-[month]-[day]")) {
+        Ok(date) => day(&date),
+        Err(_) => text.to_owned(),
+    }
+}
+
 /// A moment in the reader's own time zone, with the zone's abbreviation:
 /// `1 Dec 2026 17:05 CET`.
 pub fn moment(at: &time::OffsetDateTime, zone: &TimeZone) -> String {
@@ -134,6 +174,7 @@ mod tests {
         assert_eq!(money(&dec("-1234.5"), "GBP"), "-£1,234.50");
         assert_eq!(money(&dec("0"), "USD"), "$0");
         assert_eq!(money(&dec("999"), "USD"), "$999");
+        assert_eq!(money(&dec("2500"), ""), "2,500");
     }
 
     #[test]
@@ -141,6 +182,8 @@ mod tests {
         assert_eq!(money_minor(&140_500_000, "USD"), "$1,405,000");
         assert_eq!(money_minor(&1_250_050, "EUR"), "€12,500.50");
         assert_eq!(money_minor(&5, "USD"), "$0.05");
+        assert_eq!(money_text("22500", "USD"), "$22,500");
+        assert_eq!(money_text("", "USD"), "");
     }
 
     #[test]
@@ -161,6 +204,10 @@ mod tests {
         assert_eq!(count(&1200, "deal"), "1,200 deals");
         assert_eq!(count_with(&1, "person", "people"), "1 person");
         assert_eq!(count_with(&3, "person", "people"), "3 people");
+        assert_eq!(count_decimal(&dec("1.0"), "day"), "1 day");
+        assert_eq!(count_decimal(&dec("12.54"), "day"), "12.5 days");
+        assert_eq!(count_decimal(&dec("1234.50"), "day"), "1,234.5 days");
+        assert_eq!(count_decimal(&dec("30"), "day"), "30 days");
     }
 
     #[test]
@@ -180,6 +227,8 @@ mod tests {
     #[test]
     fn days_and_moments_read_in_the_readers_zone() {
         assert_eq!(day(&date!(2026 - 12 - 01)), "1 Dec 2026");
+        assert_eq!(day_text("2027-03-11"), "11 Mar 2027");
+        assert_eq!(day_text("next major release"), "next major release");
         let berlin = TimeZone::named("Europe/Berlin").unwrap();
         assert_eq!(
             moment(&datetime!(2026-12-01 16:05 UTC), &berlin),

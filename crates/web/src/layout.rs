@@ -1,13 +1,12 @@
 //! The page frame and the small view pieces pages share: [`Layout`] (title and navigation),
-//! field [`Errors`], select [`Opt`]ions, times in the reader's zone and timeline rows.
-//! Plain data: it uses no other module of this crate (a signed-in page's layout comes from
-//! [`crate::auth::PageAuth::layout`]).
+//! field [`Errors`], select [`Opt`]ions and timeline rows (their times through
+//! [`crate::format`]). Plain data: it uses no other module of this crate but `format` (a
+//! signed-in page's layout comes from [`crate::auth::PageAuth::layout`]).
 
 use domain::audit::AuditEvent;
 use domain::time_zone::TimeZone;
 use domain::{Choice, FieldError};
 use std::collections::HashMap;
-use time::macros::format_description;
 
 /// What the page frame needs: the title and, when signed in, the navigation.
 pub struct Layout {
@@ -77,15 +76,6 @@ pub(crate) fn options<T: Choice>(selected: &[String]) -> Vec<Opt> {
         .collect()
 }
 
-/// A time as the reader reads it: in their own time zone, with its abbreviation.
-pub fn fmt_time(at: &time::OffsetDateTime, zone: &TimeZone) -> String {
-    let (local, abbreviation) = zone.local(*at);
-    match local.format(format_description!("[year]-[month]-[day] [hour]:[minute]")) {
-        Ok(text) => format!("{text} {abbreviation}"),
-        Err(_) => iso_time(at),
-    }
-}
-
 pub fn iso_time(at: &time::OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
@@ -104,7 +94,7 @@ pub struct EventView {
 impl EventView {
     pub(crate) fn from(e: &AuditEvent, zone: &TimeZone) -> EventView {
         EventView {
-            when: fmt_time(&e.at, zone),
+            when: crate::format::moment(&e.at, zone),
             when_iso: iso_time(&e.at),
             who: e.actor_label.clone(),
             summary: e.summary.clone(),

@@ -1,13 +1,15 @@
-//! A partner's page: the record, and a section for each thing kept about the partner (contacts,
-//! portal users, stage, tier and its facts, qualification, onboarding, certifications and
-//! learning, the timeline). The features whose forms sit on it (`partners`, `contacts`,
-//! `users`, `tiers`, `facts`, `recruitment`, `onboarding`, `enablement`) show it again through
-//! [`partner_view`] with their form's errors, or go back to their section.
+//! A partner's page, in sections with their own URLs ([`Tab`]): the record and its stage,
+//! tier and facts, evaluations (IPP, 3C/4C), onboarding, certifications and learning, contacts
+//! and portal users, the timeline. Each section loads only what it shows. The features whose
+//! forms sit on it (`partners`, `contacts`, `users`, `tiers`, `facts`, `recruitment`,
+//! `onboarding`, `enablement`) show their section again through [`partner_view`] with their
+//! form's errors, or go back to it.
 
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::{Form, Upload};
-use crate::layout::{Errors, EventView, Layout, Opt, fmt_time, iso_time, tier_options};
+use crate::format::moment;
+use crate::layout::{Errors, EventView, Layout, Opt, iso_time, select_one, tier_options};
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::http::StatusCode;
@@ -18,6 +20,60 @@ use domain::program::history::QuarterFactsInput;
 use domain::{Choice, FieldError};
 use services::PageRequest;
 use uuid::Uuid;
+
+/// A section of the partner page, each at its own URL under `/partners/{id}`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Tab {
+    Overview,
+    Tier,
+    Evaluations,
+    Onboarding,
+    Enablement,
+    Contacts,
+    Timeline,
+}
+
+impl Tab {
+    const ALL: [Tab; 7] = [
+        Tab::Overview,
+        Tab::Tier,
+        Tab::Evaluations,
+        Tab::Onboarding,
+        Tab::Enablement,
+        Tab::Contacts,
+        Tab::Timeline,
+    ];
+
+    /// The section's path after `/partners/{id}`.
+    pub(crate) fn path(&self) -> &'static str {
+        match self {
+            Tab::Overview => "",
+            Tab::Tier => "/tier",
+            Tab::Evaluations => "/evaluations",
+            Tab::Onboarding => "/onboarding",
+            Tab::Enablement => "/enablement",
+            Tab::Contacts => "/contacts",
+            Tab::Timeline => "/timeline",
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Tier => "Tier & facts",
+            Tab::Evaluations => "Evaluations",
+            Tab::Onboarding => "Onboarding",
+            Tab::Enablement => "Enablement",
+            Tab::Contacts => "Contacts",
+            Tab::Timeline => "Timeline",
+        }
+    }
+
+    /// Where the section is: `/partners/{id}/tier`.
+    pub(crate) fn url(self, partner: Uuid) -> String {
+        format!("/partners/{partner}{}", self.path())
+    }
+}
 
 /// A partner as the partner list and the page's heading show it.
 pub struct PartnerRow {
@@ -57,7 +113,7 @@ impl PartnerRow {
                 .collect::<Vec<_>>()
                 .join(", "),
             owner: p.owner_name.clone().unwrap_or_default(),
-            updated: fmt_time(&p.updated_at, zone),
+            updated: moment(&p.updated_at, zone),
             updated_iso: iso_time(&p.updated_at),
             archived: p.archived_at.is_some(),
         }
@@ -69,6 +125,8 @@ impl PartnerRow {
 struct PartnerPage {
     layout: Layout,
     csrf_token: String,
+    tab: Tab,
+    tabs: [Tab; 7],
     p: PartnerRow,
     legal_name: String,
     gtm_model: &'static str,
@@ -90,18 +148,21 @@ struct PartnerPage {
     user_name: String,
     user_errors: Errors,
     stage_errors: Errors,
-    report: services::program::TierReport,
+    /// The tier section's report (only there).
+    report: Option<services::program::TierReport>,
     facts: QuarterFactsInput,
     facts_errors: Errors,
+    /// The facts form is open: it has errors, or a quarter was chosen to edit.
+    facts_open: bool,
     tier_errors: Errors,
     tier_choices: Vec<Opt>,
     proposals: Vec<services::tiers::TierProposal>,
     internal: bool,
     certifications: Vec<services::enablement::CertificationView>,
     gates: Vec<services::enablement::GateView>,
-    onboarding: services::onboarding::Checklist,
+    onboarding: Option<services::onboarding::Checklist>,
     onboarding_errors: Vec<String>,
-    learning: services::enablement::learning::Learning,
+    learning: Option<services::enablement::learning::Learning>,
     certification_errors: Vec<String>,
     /// (key, name) of each certification of the program.
     catalog: Vec<(String, String)>,
@@ -114,6 +175,9 @@ struct PartnerPage {
     evaluation_input: domain::program::scoring_3c4c::EvaluationInput,
     evaluation_errors: Errors,
     history: Vec<services::facts::QuarterView>,
+    /// The program's currency, which typed revenue figures are in.
+    currency: String,
+    sponsor_choices: Vec<Opt>,
     /// Won deals its revenue leaves out for want of a rate, per currency.
     wins_not_counted: Vec<domain::deals::revenue::NotCounted>,
     timeline: Vec<EventView>,
@@ -240,27 +304,30 @@ pub(crate) async fn partner_view(
     state: &AppState,
     auth: &PageAuth,
     id: Uuid,
+    tab: Tab,
     before: &str,
     forms: PartnerPageForms,
 ) -> PageResult {
     let services = &state.services;
+    let actor = &auth.actor;
     let partner = services
-        .get_partner(&auth.actor, id)
+        .get_partner(actor, id)
         .await
         .map_err(service_error)?;
-    let contacts = services
-        .list_contacts(&auth.actor, id, false, &PageRequest::everything())
-        .await
-        .map_err(service_error)?
-        .items;
-    let timeline = services
-        .partner_timeline(&auth.actor, id, before, Some(25))
-        .await
-        .map_err(service_error)?;
-    let can_add_users = auth.actor.may(Action::ManageUsers);
-    let portal_users = if can_add_users {
+    let (_, program) = services.program_in_force().await.map_err(service_error)?;
+    let contacts = if matches!(tab, Tab::Contacts | Tab::Enablement) {
         services
-            .list_users(&auth.actor, &PageRequest::everything())
+            .list_contacts(actor, id, false, &PageRequest::everything())
+            .await
+            .map_err(service_error)?
+            .items
+    } else {
+        Vec::new()
+    };
+    let can_add_users = actor.may(Action::ManageUsers);
+    let portal_users = if can_add_users && tab == Tab::Contacts {
+        services
+            .list_users(actor, &PageRequest::everything())
             .await
             .map_err(service_error)?
             .items
@@ -279,51 +346,112 @@ pub(crate) async fn partner_view(
         && forms.evaluation_errors.is_empty()
         && forms.onboarding_errors.is_empty()
         && forms.certification_errors.is_empty());
-    let report = services
-        .evaluate_partner(&auth.actor, id)
-        .await
-        .map_err(service_error)?;
-    let (_, program) = services.program_in_force().await.map_err(service_error)?;
-    let proposals = services
-        .partner_proposals(&auth.actor, id, &PageRequest::everything())
-        .await
-        .map_err(service_error)?
-        .items;
-    let ipp_history = if auth.actor.may(Action::ReadInternal) {
+    let on_tier = tab == Tab::Tier;
+    let report = if on_tier {
+        Some(
+            services
+                .evaluate_partner(actor, id)
+                .await
+                .map_err(service_error)?,
+        )
+    } else {
+        None
+    };
+    let proposals = if on_tier {
         services
-            .ipp_assessments(&auth.actor, id, &PageRequest::everything())
+            .partner_proposals(actor, id, &PageRequest::everything())
             .await
             .map_err(service_error)?
             .items
     } else {
         Vec::new()
     };
-    let evaluations = services
-        .evaluations_3c4c(&auth.actor, id, &PageRequest::everything())
-        .await
-        .map_err(service_error)?
-        .items;
-    let certifications = services
-        .certification_records(&auth.actor, id, &PageRequest::everything())
-        .await
-        .map_err(service_error)?
-        .items;
-    let gates = services
-        .eligibility(&auth.actor, id)
-        .await
-        .map_err(service_error)?;
-    let onboarding = services
-        .onboarding_checklist(&auth.actor, id)
-        .await
-        .map_err(service_error)?;
-    let learning = services
-        .learning(&auth.actor, id)
-        .await
-        .map_err(service_error)?;
-    let history = services
-        .partner_quarters(&auth.actor, id)
-        .await
-        .map_err(service_error)?;
+    let history = if on_tier {
+        services
+            .partner_quarters(actor, id)
+            .await
+            .map_err(service_error)?
+    } else {
+        Vec::new()
+    };
+    let wins_not_counted = if on_tier {
+        services
+            .wins_not_counted(actor, id)
+            .await
+            .map_err(service_error)?
+    } else {
+        Vec::new()
+    };
+    let on_evaluations = tab == Tab::Evaluations;
+    let ipp_history = if on_evaluations && actor.may(Action::ReadInternal) {
+        services
+            .ipp_assessments(actor, id, &PageRequest::everything())
+            .await
+            .map_err(service_error)?
+            .items
+    } else {
+        Vec::new()
+    };
+    let evaluations = if on_evaluations {
+        services
+            .evaluations_3c4c(actor, id, &PageRequest::everything())
+            .await
+            .map_err(service_error)?
+            .items
+    } else {
+        Vec::new()
+    };
+    let on_enablement = tab == Tab::Enablement;
+    let certifications = if on_enablement {
+        services
+            .certification_records(actor, id, &PageRequest::everything())
+            .await
+            .map_err(service_error)?
+            .items
+    } else {
+        Vec::new()
+    };
+    let gates = if on_enablement {
+        services
+            .eligibility(actor, id)
+            .await
+            .map_err(service_error)?
+    } else {
+        Vec::new()
+    };
+    let learning = if on_enablement {
+        Some(services.learning(actor, id).await.map_err(service_error)?)
+    } else {
+        None
+    };
+    let onboarding = if tab == Tab::Onboarding {
+        Some(
+            services
+                .onboarding_checklist(actor, id)
+                .await
+                .map_err(service_error)?,
+        )
+    } else {
+        None
+    };
+    let (timeline, older_link) = if tab == Tab::Timeline {
+        let page = services
+            .partner_timeline(actor, id, before, Some(25))
+            .await
+            .map_err(service_error)?;
+        let zone = auth.zone();
+        (
+            page.items
+                .iter()
+                .map(|e| EventView::from(e, &zone))
+                .collect(),
+            page.next_cursor
+                .map(|c| format!("/partners/{id}/timeline?before={c}")),
+        )
+    } else {
+        (Vec::new(), None)
+    };
+    let facts_open = !forms.facts_errors.is_empty() || !forms.quarter.is_empty();
     let facts = match forms.facts {
         Some(typed) => typed,
         None => {
@@ -332,9 +460,12 @@ pub(crate) async fn partner_view(
             services::facts::QuarterView::form(&history, quarter)
         }
     };
+    let sponsor_choices = select_one::<domain::program::SponsorLevel>(&facts.executive_sponsor);
     let view = PartnerPage {
         layout: auth.layout(partner.display_name.clone()),
         csrf_token: auth.csrf_token.clone(),
+        tab,
+        tabs: Tab::ALL,
         p: PartnerRow::from(&partner, &program, &auth.zone()),
         legal_name: partner.legal_name.clone(),
         gtm_model: partner.gtm_model.label(),
@@ -355,8 +486,8 @@ pub(crate) async fn partner_view(
             })
             .collect(),
         may_end_access: partner.stage.next_stages().iter().any(|s| s.ends_access()),
-        can_edit: auth.actor.may(Action::ManagePartners),
-        can_edit_contacts: auth.actor.may(Action::EditContacts),
+        can_edit: actor.may(Action::ManagePartners),
+        can_edit_contacts: actor.may(Action::EditContacts),
         can_add_users,
         portal_users,
         contact: forms.contact,
@@ -368,10 +499,11 @@ pub(crate) async fn partner_view(
         report,
         facts,
         facts_errors: Errors::from(forms.facts_errors),
+        facts_open,
         tier_errors: Errors::from(forms.tier_errors),
         tier_choices: tier_options(&program, &partner.tier),
         proposals,
-        internal: auth.actor.may(Action::ReadInternal),
+        internal: actor.may(Action::ReadInternal),
         certifications,
         gates,
         onboarding,
@@ -391,18 +523,11 @@ pub(crate) async fn partner_view(
         evaluation_input: forms.evaluation.unwrap_or_default(),
         evaluation_errors: Errors::from(forms.evaluation_errors),
         history: history.into_iter().rev().collect(),
-        wins_not_counted: services
-            .wins_not_counted(&auth.actor, id)
-            .await
-            .map_err(service_error)?,
-        timeline: timeline
-            .items
-            .iter()
-            .map(|e| EventView::from(e, &auth.zone()))
-            .collect(),
-        older_link: timeline
-            .next_cursor
-            .map(|c| format!("/partners/{id}?before={c}#timeline")),
+        currency: program.currency.clone(),
+        sponsor_choices,
+        wins_not_counted,
+        timeline,
+        older_link,
     };
     let status = if has_errors {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -428,12 +553,12 @@ pub(crate) async fn section_result<T>(
     section: Section,
     result: services::Result<T>,
 ) -> PageResult {
-    let anchor = match section {
-        Section::Onboarding => "onboarding",
-        Section::Certifications => "certifications",
+    let tab = match section {
+        Section::Onboarding => Tab::Onboarding,
+        Section::Certifications => Tab::Enablement,
     };
     let errors = match result {
-        Ok(_) => return Ok(see_other(&format!("/partners/{partner_id}#{anchor}"))),
+        Ok(_) => return Ok(see_other(&tab.url(partner_id))),
         Err(services::Error::Invalid(errors)) => errors
             .into_iter()
             .map(|e| format!("{}: {}", e.field, e.message))
@@ -451,7 +576,7 @@ pub(crate) async fn section_result<T>(
             ..Default::default()
         },
     };
-    partner_view(state, auth, partner_id, "", forms).await
+    partner_view(state, auth, partner_id, tab, "", forms).await
 }
 
 /// The partner a small form acts for, from its hidden `partner_id` field.

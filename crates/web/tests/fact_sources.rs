@@ -41,17 +41,18 @@ async fn the_page_and_the_api_name_each_figures_source() {
 
         let path = format!("/partners/{a}");
         let (session, csrf) = f.sign_in("partner_manager@test.example").await;
-        let (_, _, page) = f.page(&session, &path).await;
+        let (_, _, page) = f.page(&session, &format!("{path}/tier")).await;
         let sources = format!(
             "Read from: revenue $50,000 in 12 months (typed); 2 certified people, 0 advanced (typed); IPP 60 (assessment of {today})."
         );
         assert!(page.contains(&sources), "{page}");
+        let (_, _, page) = f.page(&session, &format!("{path}/evaluations")).await;
         assert!(page.contains(r#"id="ipp-blocks""#), "{page}");
         let form = format!("csrf_token={csrf}&reason=a+settled+dispute");
         let override_path = format!("/ipp-assessments/{}/red-flag-override", assessment.id);
         let (status, _, _) = f.post_form(&session, &override_path, &form).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let (_, _, page) = f.page(&session, &path).await;
+        let (_, _, page) = f.page(&session, &format!("{path}/evaluations")).await;
         assert!(
             page.contains("Red flag overridden by partner_manager@test.example: a settled dispute"),
             "{page}"
@@ -108,20 +109,23 @@ async fn the_page_and_the_api_name_each_figures_source() {
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
         let (session, _) = f.sign_in("partner_user@alpha.example").await;
-        let (_, _, page) = f.page(&session, &path).await;
+        let (_, _, page) = f.page(&session, &format!("{path}/tier")).await;
         assert!(
             page.contains(
                 "Read from: revenue $50,000 in 12 months (typed); 2 certified people, 0 advanced (typed)."
             ),
             "{page}"
         );
-        for internal in [
-            "IPP 60",
-            "assessment of",
-            "<th class=\"num\">IPP</th>",
-            "red flag",
-        ] {
-            assert!(!page.contains(internal), "{internal} in {page}");
+        let (_, _, evaluations) = f.page(&session, &format!("{path}/evaluations")).await;
+        for page in [page, evaluations] {
+            for internal in [
+                "IPP 60",
+                "assessment of",
+                "<th class=\"num\">IPP</th>",
+                "red flag",
+            ] {
+                assert!(!page.contains(internal), "{internal} in {page}");
+            }
         }
     }
 }

@@ -51,7 +51,7 @@ async fn pipeline_and_partner_page_show_what_has_no_rate_and_the_rates_used() {
             "JPY 10,000,000 in 1 open deal — no JPY rate"
         );
         let (_, _, partner) = f
-            .page(&session, &format!("/partners/{}", f.partner_a))
+            .page(&session, &format!("/partners/{}/tier", f.partner_a))
             .await;
         assert!(
             partner.contains("1 won deal in EUR not counted: no EUR rate"),
@@ -84,7 +84,7 @@ async fn pipeline_and_partner_page_show_what_has_no_rate_and_the_rates_used() {
         );
         let (status, _, page) = f.post_form(&finance, "/rates", &form).await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        assert!(page.contains("Imported 2 rate(s): 2 new"), "{page}");
+        assert!(page.contains("Imported 2 rates: 2 new"), "{page}");
         assert!(page.contains("0.0067"));
         // A manager reads them but may not import.
         let (manager, manager_csrf) = f.sign_in("partner_manager@test.example").await;
@@ -100,14 +100,17 @@ async fn pipeline_and_partner_page_show_what_has_no_rate_and_the_rates_used() {
         let (_, _, page) = f.page(&session, "/pipeline").await;
         assert!(!page.contains("unconverted:"), "{page}");
         assert!(
-            page.contains(&format!("1 JPY = 0.0067 USD (from {today})")),
+            page.contains(&format!(
+                "1 JPY = 0.0067 USD (from {})",
+                web::format::day(&today)
+            )),
             "{page}"
         );
         // 20,000 × 1.10.
         assert!(page.contains("1 EUR = 1.1 USD"), "{page}");
-        assert!(page.contains("22000.00"), "{page}");
+        assert!(page.contains("Won: 1 deal worth $22,000"), "{page}");
         let (_, _, partner) = f
-            .page(&session, &format!("/partners/{}", f.partner_a))
+            .page(&session, &format!("/partners/{}/tier", f.partner_a))
             .await;
         assert!(!partner.contains("not counted"));
     }

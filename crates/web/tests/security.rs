@@ -172,7 +172,7 @@ async fn pages_have_no_inline_script_style_or_handler() {
     let (session, _) = f.sign_in("admin@vendor.test").await;
     // Partner B's page shows a 3C/4C evaluation, drawn with a bar.
     let (status, _, html) = f
-        .page(&session, &format!("/partners/{}", f.partner_b))
+        .page(&session, &format!("/partners/{}/evaluations", f.partner_b))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<meter"), "the 3C/4C score is drawn");

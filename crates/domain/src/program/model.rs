@@ -6,12 +6,13 @@ use serde::Deserialize;
 
 use super::{certifications, ipp, onboarding, policy, scoring_3c4c};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SponsorLevel {
-    None,
-    Vp,
-    CLevel,
+crate::choice_enum! {
+    /// The most senior executive sponsoring the partnership on the partner's side.
+    SponsorLevel {
+        None => ("none", "None"),
+        Vp => ("vp", "VP"),
+        CLevel => ("c_level", "C-level executive"),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]

@@ -4,8 +4,20 @@ use fantoccini::Client;
 use services::Actor;
 use store::testing::BACKENDS;
 
+/// The sections of the partner page after `/partners/{id}`.
+const PARTNER_SECTIONS: [&str; 7] = [
+    "",
+    "/tier",
+    "/evaluations",
+    "/onboarding",
+    "/enablement",
+    "/contacts",
+    "/timeline",
+];
+
 /// What is wrong with the page the browser shows, at the window's width: a page wider than the
-/// window (the reader scrolls sideways) or other than one h1.
+/// window (the reader scrolls sideways), other than one h1, or no "Skip to content" link as
+/// the first thing the keyboard reaches, leading to the main content.
 async fn layout_problems(client: &Client, page: &str) -> Vec<String> {
     let measured = client
         .execute(
@@ -14,7 +26,10 @@ async fn layout_problems(client: &Client, page: &str) -> Vec<String> {
                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
                          && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 0.5)
                .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''));
-             return [document.documentElement.scrollWidth, window.innerWidth, h1, wide];",
+             const first = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]');
+             const skip = first && first.textContent.trim() === 'Skip to content'
+               && first.getAttribute('href') === '#main' && !!document.querySelector('main#main');
+             return [document.documentElement.scrollWidth, window.innerWidth, h1, wide, skip];",
             vec![],
         )
         .await
@@ -32,12 +47,18 @@ async fn layout_problems(client: &Client, page: &str) -> Vec<String> {
     if h1.len() != 1 {
         problems.push(format!("{page}: {} h1 instead of one: {h1:?}", h1.len()));
     }
+    if measured[4] != serde_json::json!(true) {
+        problems.push(format!(
+            "{page}: the first focusable element is not a skip link to main#main"
+        ));
+    }
     problems
 }
 
 /// Every page an admin and a partner's user reach from the navigation, plus registrations,
-/// partner pages, the pipeline and the exchange rates, fits a phone: nothing makes the page
-/// scroll sideways (wide tables scroll in their own box), and each page has one h1.
+/// every section of the partner pages, the imports, the pipeline and the exchange rates, fits
+/// a phone: nothing makes the page scroll sideways (wide tables scroll in their own box), and
+/// each page has one h1 and a skip link.
 #[tokio::test]
 async fn pages_fit_a_phone_and_have_one_h1() {
     const PHONE: (u32, u32) = (390, 844);
@@ -110,26 +131,30 @@ async fn pages_fit_a_phone_and_have_one_h1() {
         );
 
         let globex = server.globex;
+        let sections = |partner: uuid::Uuid| {
+            PARTNER_SECTIONS
+                .iter()
+                .map(move |section| format!("/partners/{partner}{section}"))
+        };
+        let mut admin_pages = vec![
+            format!("/deals/{globex}"),
+            format!("/deals/{alpha_deal}"),
+            "/deals/new".to_string(),
+            "/partners/new".to_string(),
+            format!("/partners/{}/edit", server.partner_a),
+            "/facts/import".to_string(),
+            "/certifications/import".to_string(),
+            "/deals/import".to_string(),
+            "/leads/import".to_string(),
+            "/program/simulate".to_string(),
+        ];
+        admin_pages.extend(sections(server.partner_a));
+        admin_pages.extend(sections(server.partner_b));
+        let mut rep_pages = vec![format!("/deals/{alpha_deal}"), "/deals/new".to_string()];
+        rep_pages.extend(sections(server.partner_a));
         let people = [
-            (
-                "admin@vendor.test",
-                vec![
-                    format!("/deals/{globex}"),
-                    format!("/deals/{alpha_deal}"),
-                    format!("/partners/{}", server.partner_a),
-                    format!("/partners/{}", server.partner_b),
-                    "/deals/new".to_string(),
-                    "/partners/new".to_string(),
-                ],
-            ),
-            (
-                "rep@alpha.test",
-                vec![
-                    format!("/deals/{alpha_deal}"),
-                    format!("/partners/{}", server.partner_a),
-                    "/deals/new".to_string(),
-                ],
-            ),
+            ("admin@vendor.test", admin_pages),
+            ("rep@alpha.test", rep_pages),
         ];
         for (email, extra) in people {
             client.set_window_size(1280, 1000).await.unwrap();

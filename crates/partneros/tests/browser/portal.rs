@@ -49,6 +49,12 @@ async fn portal_in_a_real_browser() {
         fill(&client, "#domains", "nordlicht.de").await;
         click_and_wait(&client, "form.card button[type=submit]").await;
         assert_eq!(text_of(&client, "h1").await, "Nordlicht Software GmbH");
+        // Contacts are a section of the partner page, reached from its tab bar.
+        click_and_wait(&client, r#"nav.tabs a[href$="/contacts"]"#).await;
+        assert_eq!(
+            text_of(&client, r#"nav.tabs a[aria-current="page"]"#).await,
+            "Contacts"
+        );
         fill(&client, "#contact-name", "Jonas Larsen").await;
         fill(&client, "#contact-role", "Alliance lead").await;
         fill(&client, "#contact-email", "jonas@nordlicht.de").await;
@@ -67,6 +73,7 @@ async fn portal_in_a_real_browser() {
             "{rows}"
         );
         click_and_wait(&client, "#partners tbody a").await;
+        click_and_wait(&client, r#"nav.tabs a[href$="/timeline"]"#).await;
         let timeline = text_of(&client, "#timeline").await;
         assert!(
             timeline.contains("Partner Nordlicht Software GmbH created"),
@@ -151,13 +158,13 @@ async fn portal_in_a_real_browser() {
         assert!(
             text_of(&client, "#import-result")
                 .await
-                .contains("Checked: ready to import 2 row(s)")
+                .contains("Checked: ready to import 2 rows")
         );
         click_and_wait(&client, "button[value=import]").await;
         assert!(
             text_of(&client, "#import-result")
                 .await
-                .starts_with("Imported 2 row(s)")
+                .starts_with("Imported 2 rows")
         );
         std::fs::remove_file(&csv).unwrap();
         client.goto(&format!("{base}/tiers")).await.unwrap();
@@ -195,12 +202,12 @@ async fn portal_in_a_real_browser() {
         assert!(
             text_of(&client, "#import-result")
                 .await
-                .contains("1 certification(s) recorded")
+                .contains("1 certification recorded")
         );
         click_and_wait(&client, ".me button").await;
         sign_in(&client, base, "rep@alpha.test").await;
         client
-            .goto(&format!("{base}/partners/{}", server.partner_a))
+            .goto(&format!("{base}/partners/{}/tier", server.partner_a))
             .await
             .unwrap();
         assert!(
@@ -208,6 +215,10 @@ async fn portal_in_a_real_browser() {
                 .await
                 .contains("Current tier: Bronze")
         );
+        client
+            .goto(&format!("{base}/partners/{}/enablement", server.partner_a))
+            .await
+            .unwrap();
         assert!(
             text_of(&client, "#certification-records")
                 .await
@@ -221,10 +232,14 @@ async fn portal_in_a_real_browser() {
         screenshot(&client, &format!("{backend:?}-partner-tier")).await;
 
         // The partner ticks its own onboarding item; the checklist says what still waits on it.
+        client
+            .goto(&format!("{base}/partners/{}/onboarding", server.partner_a))
+            .await
+            .unwrap();
         assert!(
             text_of(&client, "#onboarding-summary")
                 .await
-                .contains("22 item(s) open; 7 wait on you"),
+                .contains("22 items open; 7 wait on you"),
             "{}",
             text_of(&client, "#onboarding-summary").await
         );
@@ -237,7 +252,7 @@ async fn portal_in_a_real_browser() {
         assert!(
             text_of(&client, "#onboarding-summary")
                 .await
-                .contains("21 item(s) open; 6 wait on you")
+                .contains("21 items open; 6 wait on you")
         );
         assert!(
             text_of(&client, "#checklist tr[data-key=sales_certified]")
@@ -254,6 +269,10 @@ async fn portal_in_a_real_browser() {
         );
 
         // Ana starts the next step of her learning path and meets a requirement.
+        client
+            .goto(&format!("{base}/partners/{}/enablement", server.partner_a))
+            .await
+            .unwrap();
         assert!(
             text_of(&client, "#learning-paths")
                 .await

@@ -5,7 +5,8 @@ use crate::AppState;
 use crate::account::api::{AccountChange, NewToken, PasswordChange};
 use crate::auth::{self, PageAuth};
 use crate::extract::{Form, first};
-use crate::layout::{Errors, Layout, fmt_time};
+use crate::format::moment;
+use crate::layout::{Errors, Layout};
 use crate::respond::{PageResult, render, see_other, service_error};
 use crate::security;
 use askama::Template;
@@ -231,11 +232,11 @@ async fn account_view(state: &AppState, auth: &PageAuth, forms: AccountForms) ->
                 id: t.id,
                 name: t.name.clone(),
                 prefix: t.prefix.clone(),
-                created: fmt_time(&t.created_at, &zone),
+                created: moment(&t.created_at, &zone),
                 last_used: t
                     .last_used_at
                     .as_ref()
-                    .map(|at| fmt_time(at, &zone))
+                    .map(|at| moment(at, &zone))
                     .unwrap_or_else(|| "never".into()),
                 revoked: t.revoked_at.is_some(),
             })

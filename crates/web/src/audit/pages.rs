@@ -66,7 +66,7 @@ async fn audit_page(
         .iter()
         .map(|e| AuditRowView {
             event: EventView::from(e, &zone),
-            entity: format!("{} {}", e.entity_type, e.entity_id),
+            entity: format!("{} {}", crate::format::words(&e.entity_type), e.entity_id),
             action: e.action.clone(),
             partner_link: e.partner_id.map(|p| format!("/partners/{p}")),
             changes: match (&e.before, &e.after) {

@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
 use crate::layout::{Errors, Layout};
-use crate::partner_page::{PartnerPageForms, partner_view};
+use crate::partner_page::{PartnerPageForms, Tab, partner_view};
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
@@ -36,12 +36,13 @@ async fn add_contact(
     auth.verify_csrf(&form.csrf())?;
     let contact: ContactInput = form.input(&[])?;
     match state.services.add_contact(&auth.actor, id, &contact).await {
-        Ok(_) => Ok(see_other(&format!("/partners/{id}#contacts"))),
+        Ok(_) => Ok(see_other(&format!("/partners/{id}/contacts"))),
         Err(services::Error::Invalid(contact_errors)) => {
             partner_view(
                 &state,
                 &auth,
                 id,
+                Tab::Contacts,
                 "",
                 PartnerPageForms {
                     contact,
@@ -123,7 +124,7 @@ async fn update_contact(
     let input: ContactInput = form.input(&[])?;
     match state.services.update_contact(&auth.actor, id, &input).await {
         Ok(contact) => Ok(see_other(&format!(
-            "/partners/{}#contacts",
+            "/partners/{}/contacts",
             contact.partner_id
         ))),
         Err(services::Error::Invalid(errors)) => {
@@ -151,7 +152,7 @@ async fn archive_contact(
         .await
         .map_err(service_error)?;
     Ok(see_other(&format!(
-        "/partners/{}#contacts",
+        "/partners/{}/contacts",
         contact.partner_id
     )))
 }

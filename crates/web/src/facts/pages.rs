@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
-use crate::partner_page::{PartnerPageForms, partner_view};
+use crate::partner_page::{PartnerPageForms, Tab, partner_view};
 use crate::respond::{PageResult, see_other, service_error};
 use axum::Router;
 use axum::body::Bytes;
@@ -35,12 +35,13 @@ async fn set_partner_facts(
         .await
         .map(|_| ());
     match result {
-        Ok(()) => Ok(see_other(&format!("/partners/{id}#tier"))),
+        Ok(()) => Ok(see_other(&format!("/partners/{id}/tier"))),
         Err(services::Error::Invalid(facts_errors)) => {
             partner_view(
                 &state,
                 &auth,
                 id,
+                Tab::Tier,
                 "",
                 PartnerPageForms {
                     facts: Some(input),

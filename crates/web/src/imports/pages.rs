@@ -86,15 +86,17 @@ impl ImportKind {
             ImportKind::Leads => "Import partner leads",
         }
     }
-    fn created(self) -> &'static str {
-        match self {
-            ImportKind::Facts => "new quarter(s)",
-            ImportKind::Certifications => "certification(s) recorded",
-            ImportKind::Opportunities => "new opportunity(ies)",
-            ImportKind::Accounts => "new account(s)",
-            ImportKind::Deals => "new registration(s)",
-            ImportKind::Leads => "new lead(s)",
-        }
+    /// What the import created, counted: "1 new quarter", "2 certifications recorded".
+    fn created(self, n: &usize) -> String {
+        let (singular, plural) = match self {
+            ImportKind::Facts => ("new quarter", "new quarters"),
+            ImportKind::Certifications => ("certification recorded", "certifications recorded"),
+            ImportKind::Opportunities => ("new opportunity", "new opportunities"),
+            ImportKind::Accounts => ("new account", "new accounts"),
+            ImportKind::Deals => ("new registration", "new registrations"),
+            ImportKind::Leads => ("new lead", "new leads"),
+        };
+        crate::format::count_with(n, singular, plural)
     }
     fn updated(self) -> &'static str {
         match self {

@@ -3,7 +3,8 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::{Form, query_or_errors};
-use crate::layout::{Errors, Layout, fmt_time};
+use crate::format::moment;
+use crate::layout::{Errors, Layout};
 use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
@@ -68,7 +69,7 @@ async fn notifications_page(
             .into_iter()
             .map(|n| NotificationRowView {
                 id: n.id,
-                when: fmt_time(&n.created_at, &zone),
+                when: moment(&n.created_at, &zone),
                 message: n.message,
                 link: n.link,
                 read: n.read,

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::{Form, query_or_errors};
 use crate::layout::{Errors, Layout, Opt, options, tier_options};
-use crate::partner_page::{PartnerPageForms, PartnerRow, partner_view};
+use crate::partner_page::{PartnerPageForms, PartnerRow, Tab, partner_view};
 use crate::partners::api::StageChange;
 use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
 use askama::Template;
@@ -14,7 +14,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use domain::partners::{GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region};
 use domain::permissions::{self, Action};
 use domain::{Choice, FieldError};
@@ -28,6 +28,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/partners/new", get(new_partner))
         .route("/partners/{id}", get(partner_page).post(update_partner))
         .route("/partners/{id}/edit", get(edit_partner))
+        .route("/partners/{id}/tier", section(Tab::Tier))
+        .route("/partners/{id}/evaluations", section(Tab::Evaluations))
+        .route("/partners/{id}/onboarding", section(Tab::Onboarding))
+        .route("/partners/{id}/enablement", section(Tab::Enablement))
+        .route("/partners/{id}/contacts", section(Tab::Contacts))
+        .route("/partners/{id}/timeline", section(Tab::Timeline))
         .route("/partners/{id}/stage", post(change_stage))
         .route("/partners/{id}/archive", post(archive_partner))
         .route("/partners/{id}/restore", post(restore_partner))
@@ -366,17 +372,48 @@ struct TimelineParams {
     quarter: String,
 }
 
+/// The partner page's overview. The page's older addresses still lead where they did: a
+/// quarter to edit opens the tier section, an older timeline page the timeline.
 async fn partner_page(
     State(state): State<AppState>,
     auth: PageAuth,
     Path(id): Path<Uuid>,
     Query(q): Query<TimelineParams>,
 ) -> PageResult {
+    let tab = if !q.quarter.is_empty() {
+        Tab::Tier
+    } else if !q.before.is_empty() {
+        Tab::Timeline
+    } else {
+        Tab::Overview
+    };
+    show_section(&state, &auth, id, tab, q).await
+}
+
+/// A section of the partner page at its own address.
+fn section(tab: Tab) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>,
+              auth: PageAuth,
+              Path(id): Path<Uuid>,
+              Query(q): Query<TimelineParams>| async move {
+            show_section(&state, &auth, id, tab, q).await
+        },
+    )
+}
+
+async fn show_section(
+    state: &AppState,
+    auth: &PageAuth,
+    id: Uuid,
+    tab: Tab,
+    q: TimelineParams,
+) -> PageResult {
     let forms = PartnerPageForms {
         quarter: q.quarter,
         ..Default::default()
     };
-    partner_view(&state, &auth, id, &q.before, forms).await
+    partner_view(state, auth, id, tab, &q.before, forms).await
 }
 
 async fn change_stage(
@@ -420,6 +457,7 @@ async fn change_stage(
                 &state,
                 &auth,
                 id,
+                Tab::Overview,
                 "",
                 PartnerPageForms {
                     stage_errors,

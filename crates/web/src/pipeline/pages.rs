@@ -11,6 +11,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
+use domain::deals::registration::ForecastCategory;
 use domain::permissions::Action;
 use services::deals::PipelineInput;
 use uuid::Uuid;
@@ -61,18 +62,34 @@ async fn pipeline_page(
     } else {
         Vec::new()
     };
-    let rows = |map: &std::collections::BTreeMap<String, domain::deals::pipeline::Line>| {
+    let (_, program) = state
+        .services
+        .program_in_force()
+        .await
+        .map_err(service_error)?;
+    // Rows are shown by their labels: forecast categories and tier keys are stored keys.
+    let rows = |map: &std::collections::BTreeMap<String, domain::deals::pipeline::Line>,
+                shown: &dyn Fn(&str) -> String| {
         map.iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .map(|(k, v)| (shown(k), v.clone()))
             .collect::<Vec<_>>()
     };
     let mut sections = vec![
-        ("Quarter of expected close", rows(&s.by_quarter)),
-        ("Forecast category", rows(&s.by_forecast)),
-        ("Tier", rows(&s.by_tier)),
+        (
+            "Quarter of expected close",
+            rows(&s.by_quarter, &|k| k.to_owned()),
+        ),
+        (
+            "Forecast category",
+            rows(&s.by_forecast, &crate::format::label::<ForecastCategory>),
+        ),
+        (
+            "Tier",
+            rows(&s.by_tier, &|k| program.tier_name(k).to_owned()),
+        ),
     ];
     if auth.actor.may(Action::ReadInternal) {
-        sections.push(("Partner", rows(&s.by_partner)));
+        sections.push(("Partner", rows(&s.by_partner, &|k| k.to_owned())));
     }
     let view = PipelinePage {
         layout: auth.layout("Pipeline"),

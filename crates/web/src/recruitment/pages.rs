@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
-use crate::partner_page::{PartnerPageForms, partner_view};
+use crate::partner_page::{PartnerPageForms, Tab, partner_view};
 use crate::recruitment::api::{OverrideInput, ShareInput};
 use crate::respond::{PageResult, see_other, service_error};
 use axum::Router;
@@ -41,14 +41,14 @@ async fn assess_ipp(
         ..form.input(&[SCORE_PREFIX])?
     };
     match state.services.assess_ipp(&auth.actor, id, &input).await {
-        Ok(_) => Ok(see_other(&format!("/partners/{id}#qualification"))),
+        Ok(_) => Ok(see_other(&format!("/partners/{id}/evaluations"))),
         Err(services::Error::Invalid(ipp_errors)) => {
             let forms = PartnerPageForms {
                 ipp: Some(input),
                 ipp_errors,
                 ..Default::default()
             };
-            partner_view(&state, &auth, id, "", forms).await
+            partner_view(&state, &auth, id, Tab::Evaluations, "", forms).await
         }
         Err(other) => Err(service_error(other)),
     }
@@ -64,14 +64,14 @@ async fn evaluate_3c4c(
     auth.verify_csrf(&form.csrf())?;
     let input: domain::program::scoring_3c4c::EvaluationInput = form.input(&[])?;
     match state.services.evaluate_3c4c(&auth.actor, id, &input).await {
-        Ok(_) => Ok(see_other(&format!("/partners/{id}#qualification"))),
+        Ok(_) => Ok(see_other(&format!("/partners/{id}/evaluations"))),
         Err(services::Error::Invalid(evaluation_errors)) => {
             let forms = PartnerPageForms {
                 evaluation: Some(input),
                 evaluation_errors,
                 ..Default::default()
             };
-            partner_view(&state, &auth, id, "", forms).await
+            partner_view(&state, &auth, id, Tab::Evaluations, "", forms).await
         }
         Err(other) => Err(service_error(other)),
     }
@@ -91,7 +91,7 @@ async fn share_3c4c(
         .await
         .map_err(service_error)?;
     Ok(see_other(&format!(
-        "/partners/{}#qualification",
+        "/partners/{}/evaluations",
         evaluation.partner_id
     )))
 }
@@ -110,7 +110,7 @@ async fn override_red_flag_page(
         .await
         .map_err(service_error)?;
     Ok(see_other(&format!(
-        "/partners/{}#qualification",
+        "/partners/{}/evaluations",
         assessment.partner_id
     )))
 }

@@ -4,8 +4,9 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
-use crate::layout::{Layout, Opt, fmt_time, tier_options};
-use crate::partner_page::{PartnerPageForms, partner_view};
+use crate::format::moment;
+use crate::layout::{Layout, Opt, tier_options};
+use crate::partner_page::{PartnerPageForms, Tab, partner_view};
 use crate::respond::{PageResult, render, see_other, service_error};
 use crate::tiers::api::{DecisionInput, TierInput};
 use askama::Template;
@@ -95,7 +96,7 @@ async fn tiers_view(
         distribution,
         runs: runs
             .into_iter()
-            .map(|r| (fmt_time(&r.created_at, &auth.zone()), r))
+            .map(|r| (moment(&r.created_at, &auth.zone()), r))
             .collect(),
     };
     Ok((status, render(view)).into_response())
@@ -187,12 +188,13 @@ async fn set_partner_tier(
         .set_tier_manually(&auth.actor, id, &input.tier, &input.note)
         .await
     {
-        Ok(_) => Ok(see_other(&format!("/partners/{id}#tier"))),
+        Ok(_) => Ok(see_other(&format!("/partners/{id}/tier"))),
         Err(services::Error::Invalid(tier_errors)) => {
             partner_view(
                 &state,
                 &auth,
                 id,
+                Tab::Tier,
                 "",
                 PartnerPageForms {
                     tier_errors,
@@ -210,6 +212,7 @@ async fn set_partner_tier(
                 &state,
                 &auth,
                 id,
+                Tab::Tier,
                 "",
                 PartnerPageForms {
                     tier_errors,

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
 use crate::layout::{Errors, Layout, Opt};
-use crate::partner_page::{PartnerPageForms, partner_view};
+use crate::partner_page::{PartnerPageForms, Tab, partner_view};
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
@@ -168,12 +168,13 @@ async fn add_portal_user(
         ..form.input(&["partner_id"])?
     };
     match state.services.create_user(&auth.actor, &input).await {
-        Ok(_) => Ok(see_other(&format!("/partners/{id}#users"))),
+        Ok(_) => Ok(see_other(&format!("/partners/{id}/contacts#users"))),
         Err(services::Error::Invalid(user_errors)) => {
             partner_view(
                 &state,
                 &auth,
                 id,
+                Tab::Contacts,
                 "",
                 PartnerPageForms {
                     user_email: input.email,

@@ -6,6 +6,7 @@ mod accounts_and_partners;
 mod common;
 mod deals_and_leads;
 mod insight;
+mod partner_sections;
 
 use axum::http::{Method, StatusCode};
 use common::Fixture;

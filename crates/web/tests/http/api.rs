@@ -39,7 +39,7 @@ async fn api_validation_is_field_level_problem_json_and_stores_nothing() {
         assert_eq!(status, StatusCode::OK);
         let (session, _) = f.sign_in("admin@vendor.test").await;
         let (_, _, audit) = f.page(&session, "/audit?entity_type=partner&action=internal_fields_updated").await;
-        assert!(audit.contains("<b>notes</b>: — → QBR booked"), "the audit log shows before and after");
+        assert!(audit.contains("<b>Notes</b>: — → QBR booked"), "the audit log shows before and after");
         assert_eq!(partner_count(&f).await, before);
         let (status, _) = f.api(Some(pm), Method::GET, "/api/v1/partners?limit=abc", None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);

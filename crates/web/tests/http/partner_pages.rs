@@ -20,9 +20,9 @@ async fn certification_import_page_and_records_on_the_partner_page() {
         let form = format!("csrf_token={csrf}&action=import&csv={}", urlencode(&good));
         let (status, _, page) = f.post_form(&session, "/certifications/import", &form).await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        assert!(page.contains("Imported 1 row(s) for 1 partner(s): 1 certification(s) recorded, 0 already on record."), "{page}");
+        assert!(page.contains("Imported 1 row for 1 partner: 1 certification recorded, 0 already on record."), "{page}");
         let (user_session, _) = f.sign_in("partner_user@alpha.example").await;
-        let (_, _, own) = f.page(&user_session, &format!("/partners/{a}")).await;
+        let (_, _, own) = f.page(&user_session, &format!("/partners/{a}/enablement")).await;
         assert!(own.contains("<td>Ana Alves</td><td>Technical — Advanced</td>"), "{own}");
         let (status, _, _) = f.page(&user_session, "/certifications/import").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
@@ -36,13 +36,13 @@ async fn certifications_by_hand_and_learning_on_the_partner_page() {
         let b = f.partner_b;
         let c = f.contact_b;
         let (session, csrf) = f.sign_in("partner_manager@test.example").await;
-        let (_, _, page) = f.page(&session, &format!("/partners/{b}")).await;
+        let (_, _, page) = f.page(&session, &format!("/partners/{b}/enablement")).await;
         assert!(page.contains(r#"id="record-certification""#) && page.contains(r#"id="enroll-form""#), "{page}");
         assert!(page.contains("Sales — Foundation <small>(in progress)</small>"), "{page}");
         let form = format!("csrf_token={csrf}&partner_id={b}&requirement=Mock+pitch&done=true");
         let (status, _, _) = f.post_form(&session, &format!("/enrollments/{}/requirements", f.enrollment_b), &form).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let (_, _, page) = f.page(&session, &format!("/partners/{b}")).await;
+        let (_, _, page) = f.page(&session, &format!("/partners/{b}/enablement")).await;
         assert!(page.contains("Reopen: Mock pitch for Bea Bravo"), "{page}");
 
         let form = format!("csrf_token={csrf}&contact_id={c}&certification=sales_foundation&earned_on=2099-01-01&score=50&evidence=");
@@ -53,15 +53,15 @@ async fn certifications_by_hand_and_learning_on_the_partner_page() {
         let form = format!("csrf_token={csrf}&contact_id={c}&certification=sales_foundation&earned_on={day}&score=90&evidence=https%3A%2F%2Flms.example%2Fbea");
         let (status, _, _) = f.post_form(&session, &format!("/partners/{b}/certifications"), &form).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let (_, _, page) = f.page(&session, &format!("/partners/{b}")).await;
-        assert!(page.contains(r#"<a href="https://lms.example/bea" rel="noopener noreferrer">link</a> <small>(manual)</small>"#), "{page}");
+        let (_, _, page) = f.page(&session, &format!("/partners/{b}/enablement")).await;
+        assert!(page.contains(r#"<a href="https://lms.example/bea" rel="noopener noreferrer">link</a> <small>(Manual)</small>"#), "{page}");
         assert!(page.contains("Nobody is working towards a certification."), "earning it ended the enrollment");
         assert!(page.contains("<td>Bea Bravo</td><td>Sales path</td><td class=\"num\">1/3</td><td>Sales — Advanced</td>"), "{page}");
 
         // Partner people enroll their own colleagues but do not record certifications.
         let (user_session, user_csrf) = f.sign_in("partner_user@alpha.example").await;
         let a = f.partner_a;
-        let (_, _, own) = f.page(&user_session, &format!("/partners/{a}")).await;
+        let (_, _, own) = f.page(&user_session, &format!("/partners/{a}/enablement")).await;
         assert!(!own.contains(r#"id="record-certification""#));
         let form = format!("csrf_token={user_csrf}&contact_id={c}&certification=sales_foundation&earned_on={day}&score=90");
         let (status, _, _) = f.post_form(&user_session, &format!("/partners/{b}/certifications"), &form).await;
@@ -173,10 +173,10 @@ async fn onboarding_checklist_on_the_partner_page() {
         let b = f.partner_b;
         // Partner B's own portal user ticks its item; the list shows who did it.
         let (admin_session, admin_csrf) = f.sign_in("admin@vendor.test").await;
-        let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}")).await;
+        let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}/onboarding")).await;
         assert!(
             page.contains(r#"<section class="card" id="onboarding">"#)
-                && page.contains("21 item(s) open"),
+                && page.contains("21 items open"),
             "{page}"
         );
         // B's submitted registration and its sales certification complete two items by themselves.
@@ -195,9 +195,9 @@ async fn onboarding_checklist_on_the_partner_page() {
             )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}")).await;
+        let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}/onboarding")).await;
         assert!(
-            page.contains("20 item(s) open; 5 wait on the partner.")
+            page.contains("20 items open; 5 wait on the partner.")
                 && page.contains("done (admin@vendor.test)"),
             "{page}"
         );
@@ -241,7 +241,7 @@ async fn onboarding_checklist_on_the_partner_page() {
             .unwrap();
         let (status, _, _) = f.send(request).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}")).await;
+        let (_, _, page) = f.page(&admin_session, &format!("/partners/{b}/onboarding")).await;
         let link_start = page.find(r#"<a href="/attachments/"#).expect("a link to the file");
         let link = &page[link_start + 9..];
         let link = &link[..link.find('"').unwrap()];
@@ -254,9 +254,9 @@ async fn onboarding_checklist_on_the_partner_page() {
         // Partner A's people never see B's checklist, nor its files.
         let (user_session, _) = f.sign_in("partner_user@alpha.example").await;
         let (_, _, own) = f
-            .page(&user_session, &format!("/partners/{}", f.partner_a))
+            .page(&user_session, &format!("/partners/{}/onboarding", f.partner_a))
             .await;
-        assert!(!own.contains(r#"id="onboarding""#), "A is not onboarding");
+        assert!(own.contains("No onboarding plan for this partner."), "A is not onboarding");
         let (status, _, _) = f.page(&user_session, link).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     })
@@ -314,7 +314,7 @@ async fn exiting_a_partner_on_its_page_asks_to_confirm_and_the_users_list_says_w
             users.contains("no access: its partner has exited the program"),
             "{users}"
         );
-        let (_, _, page) = f.page(&session, &format!("/partners/{a}")).await;
+        let (_, _, page) = f.page(&session, &format!("/partners/{a}/contacts")).await;
         assert!(page.contains("no access: its partner has exited the program"));
     })
     .await;

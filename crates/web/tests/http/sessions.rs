@@ -443,7 +443,7 @@ async fn times_are_shown_in_the_users_time_zone() {
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, _, page) = f
-            .page(&session, &format!("/partners/{}", f.partner_a))
+            .page(&session, &format!("/partners/{}/timeline", f.partner_a))
             .await;
         assert!(page.contains(" JST</time>"), "shown in Tokyo time");
         let (status, body) = f
