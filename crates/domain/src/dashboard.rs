@@ -6,6 +6,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::choice_enum;
+use crate::program::policy::Policies;
 
 choice_enum! {
     /// How a figure stands against its target.
@@ -63,9 +64,208 @@ fn one_decimal(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(1, RoundingStrategy::MidpointNearestEven)
 }
 
+/// What a success metric counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Percent,
+    Days,
+    /// In the program currency.
+    Money,
+    Score,
+}
+
+/// One of the program's success metrics against its target.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Metric {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub unit: Unit,
+    /// `None`: no records to compute it from ("no data yet").
+    pub actual: Option<Decimal>,
+    /// `None`: the program sets no target for it.
+    pub target: Option<Decimal>,
+    pub better: BetterWay,
+    pub rag: Option<Rag>,
+    /// How the figure was made, or why there is none.
+    pub note: String,
+}
+
+/// [`Better`] as the API writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BetterWay {
+    Higher,
+    Lower,
+}
+
+/// The counts and sums the success metrics are made of, for one period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Leads partners submitted in the last complete month and the month before it.
+    pub leads_last_month: u64,
+    pub leads_month_before: u64,
+    /// Average days from registration to close of the deals won in the period.
+    pub velocity_days: Option<Decimal>,
+    /// Confirmed partner-sourced closed-won revenue in the period, program currency.
+    pub partner_revenue: Decimal,
+    /// Our own closed-won revenue in the period; `None` while no direct revenue is recorded.
+    pub direct_revenue: Option<Decimal>,
+    /// How much of the period has passed (1 for a past period): the revenue target is
+    /// compared pro rata.
+    pub period_elapsed: Decimal,
+    /// Partners in the program a year before the period's end, and of them those still in.
+    pub partners_year_ago: u64,
+    pub partners_kept: u64,
+    /// Partners in the program, and of them those with at least one certified person.
+    pub partners_in_program: u64,
+    pub partners_enabled: u64,
+}
+
+/// The program's success metrics for `figures`, each against its target in program.toml.
+pub fn success_metrics(figures: &Figures, policies: &Policies) -> Vec<Metric> {
+    let (targets, dashboard) = (&policies.targets, &policies.dashboard);
+    let amber = dashboard.amber_within_percent;
+    let metric = |key,
+                  label,
+                  unit,
+                  actual: Option<Decimal>,
+                  target: Option<Decimal>,
+                  better,
+                  note: String| {
+        let rag = match (actual, target) {
+            (Some(actual), Some(target)) => Some(rag(actual, target, better, amber)),
+            _ => None,
+        };
+        Metric {
+            key,
+            label,
+            unit,
+            actual,
+            target,
+            better: match better {
+                Better::Higher => BetterWay::Higher,
+                Better::Lower => BetterWay::Lower,
+            },
+            rag,
+            note,
+        }
+    };
+    let leads = growth_percent(
+        Decimal::from(figures.leads_month_before),
+        Decimal::from(figures.leads_last_month),
+    );
+    let revenue_target = (dashboard.partner_revenue_per_quarter > Decimal::ZERO).then(|| {
+        (dashboard.partner_revenue_per_quarter * figures.period_elapsed)
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven)
+    });
+    let total_revenue = figures
+        .direct_revenue
+        .map(|direct| direct + figures.partner_revenue);
+    vec![
+        metric(
+            "partner_sourced_leads_growth",
+            "Partner-sourced leads, month over month",
+            Unit::Percent,
+            leads,
+            Some(targets.partner_sourced_leads_growth_mom_percent),
+            Better::Higher,
+            format!(
+                "{} last month after {} the month before",
+                figures.leads_last_month, figures.leads_month_before
+            ),
+        ),
+        metric(
+            "deal_velocity",
+            "Partner deal velocity (registration to close)",
+            Unit::Days,
+            figures.velocity_days,
+            Some(Decimal::from(targets.deal_velocity_days)),
+            Better::Lower,
+            "average over the deals won in the period".into(),
+        ),
+        metric(
+            "partner_revenue",
+            "Partner-sourced revenue",
+            Unit::Money,
+            Some(figures.partner_revenue),
+            revenue_target,
+            Better::Higher,
+            match revenue_target {
+                Some(_) if figures.period_elapsed < Decimal::ONE => {
+                    "against the quarter's target pro rata to the days gone".into()
+                }
+                Some(_) => "against the quarter's target".into(),
+                None => "no target set ([dashboard] partner_revenue_per_quarter)".into(),
+            },
+        ),
+        metric(
+            "sourced_revenue_share",
+            "Partner-sourced share of revenue",
+            Unit::Percent,
+            total_revenue.and_then(|total| share_percent(figures.partner_revenue, total)),
+            Some(targets.sourced_revenue_share_percent),
+            Better::Higher,
+            match figures.direct_revenue {
+                Some(_) => "partner-sourced over partner-sourced and direct".into(),
+                None => "no data yet: no direct revenue is recorded".into(),
+            },
+        ),
+        metric(
+            "partner_retention",
+            "Partner retention (12 months)",
+            Unit::Percent,
+            share_percent(
+                Decimal::from(figures.partners_kept),
+                Decimal::from(figures.partners_year_ago),
+            ),
+            Some(targets.partner_retention_percent),
+            Better::Higher,
+            format!(
+                "{} of {} partners in the program a year ago are still in it",
+                figures.partners_kept, figures.partners_year_ago
+            ),
+        ),
+        metric(
+            "enabled_partners",
+            "Enabled partners (a certified person or more)",
+            Unit::Percent,
+            share_percent(
+                Decimal::from(figures.partners_enabled),
+                Decimal::from(figures.partners_in_program),
+            ),
+            None,
+            Better::Higher,
+            format!(
+                "{} of {} partners in the program",
+                figures.partners_enabled, figures.partners_in_program
+            ),
+        ),
+        metric(
+            "escalation_resolution",
+            "Escalation resolution time",
+            Unit::Days,
+            None,
+            Some(Decimal::from(policies.slas.escalation_resolution_days)),
+            Better::Lower,
+            "no data yet: escalations are not recorded yet".into(),
+        ),
+        metric(
+            "internal_nps",
+            "Internal NPS",
+            Unit::Score,
+            None,
+            Some(Decimal::from(targets.internal_nps)),
+            Better::Higher,
+            "no data yet: no internal survey has been answered".into(),
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::program::policy::Dashboard;
 
     fn dec(text: &str) -> Decimal {
         text.parse().unwrap()
@@ -116,5 +316,105 @@ mod tests {
         assert_eq!(share_percent(dec("1"), dec("8")), Some(dec("12.5")));
         assert_eq!(share_percent(dec("1"), dec("6")), Some(dec("16.7")));
         assert_eq!(share_percent(dec("5"), dec("0")), None);
+    }
+
+    #[test]
+    fn success_metrics_worked_out_by_hand() {
+        let figures = Figures {
+            leads_last_month: 30,
+            leads_month_before: 25,
+            velocity_days: Some(dec("48")),
+            partner_revenue: dec("150000"),
+            direct_revenue: Some(dec("450000")),
+            period_elapsed: dec("0.5"),
+            partners_year_ago: 10,
+            partners_kept: 7,
+            partners_in_program: 20,
+            partners_enabled: 5,
+        };
+        let policies = Policies {
+            dashboard: Dashboard {
+                amber_within_percent: dec("10"),
+                partner_revenue_per_quarter: dec("400000"),
+            },
+            ..Default::default()
+        };
+        let metrics = success_metrics(&figures, &policies);
+        let got: Vec<_> = metrics
+            .iter()
+            .map(|m| (m.key, m.actual, m.target, m.rag))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                // 25 → 30 leads: +20 %, the target: green.
+                (
+                    "partner_sourced_leads_growth",
+                    Some(dec("20.0")),
+                    Some(dec("20")),
+                    Some(Rag::Green)
+                ),
+                // 48 days against 45; amber up to 49.5.
+                (
+                    "deal_velocity",
+                    Some(dec("48")),
+                    Some(dec("45")),
+                    Some(Rag::Amber)
+                ),
+                // Half the quarter gone: target $200,000; $150,000 is 25 % short: red.
+                (
+                    "partner_revenue",
+                    Some(dec("150000")),
+                    Some(dec("200000.00")),
+                    Some(Rag::Red)
+                ),
+                // 150,000 of 600,000 = 25 % against 30 %; amber from 27: red.
+                (
+                    "sourced_revenue_share",
+                    Some(dec("25.0")),
+                    Some(dec("30")),
+                    Some(Rag::Red)
+                ),
+                // 7 of 10 kept = 70 % against 80 %; amber from 72: red.
+                (
+                    "partner_retention",
+                    Some(dec("70.0")),
+                    Some(dec("80")),
+                    Some(Rag::Red)
+                ),
+                // 5 of 20 = 25 %, no target.
+                ("enabled_partners", Some(dec("25.0")), None, None),
+                ("escalation_resolution", None, Some(dec("5")), None),
+                ("internal_nps", None, Some(dec("7")), None),
+            ]
+        );
+        assert_eq!(metrics[0].note, "30 last month after 25 the month before");
+        assert_eq!(
+            metrics[2].note,
+            "against the quarter's target pro rata to the days gone"
+        );
+    }
+
+    #[test]
+    fn without_direct_revenue_or_a_revenue_target_there_is_no_colour() {
+        let figures = Figures {
+            partner_revenue: dec("1000"),
+            period_elapsed: dec("1"),
+            ..Default::default()
+        };
+        let metrics = success_metrics(&figures, &Policies::default());
+        let revenue = &metrics[2];
+        assert_eq!((revenue.target, revenue.rag), (None, None));
+        assert_eq!(
+            revenue.note,
+            "no target set ([dashboard] partner_revenue_per_quarter)"
+        );
+        let share = &metrics[3];
+        assert_eq!((share.actual, share.rag), (None, None));
+        assert_eq!(share.note, "no data yet: no direct revenue is recorded");
+        // No leads in either month: no growth to speak of.
+        assert_eq!(metrics[0].actual, None);
+        // Nobody a year ago: no retention figure.
+        assert_eq!(metrics[4].actual, None);
     }
 }
