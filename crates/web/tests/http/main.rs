@@ -4,6 +4,7 @@
 mod api;
 #[path = "../common/mod.rs"]
 mod common;
+mod homes;
 mod paging;
 mod partner_pages;
 mod program;
