@@ -6,7 +6,7 @@ use store::testing::BACKENDS;
 
 /// What is wrong with the page the browser shows, at the window's width: a page wider than the
 /// window (the reader scrolls sideways) or other than one h1.
-async fn layout_problems(client: &Client, page: &str) -> Vec<String> {
+pub(crate) async fn layout_problems(client: &Client, page: &str) -> Vec<String> {
     let measured = client
         .execute(
             "const h1 = [...document.querySelectorAll('h1')].map(h => h.textContent.trim());
