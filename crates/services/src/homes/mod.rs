@@ -29,7 +29,6 @@ use crate::{Actor, Error, Result, Services};
 /// The caller's home: a partner's people get the partner shape, our people the internal one.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 #[serde(tag = "shape", rename_all = "snake_case")]
-#[allow(clippy::large_enum_variant)]
 pub enum Home {
     Partner(PartnerHome),
     Internal(InternalHome),
