@@ -289,3 +289,51 @@ async fn partners_read_what_each_tier_asks_and_gives() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn what_waits_on_a_partner_is_on_its_home() {
+    each(|f| async move {
+        seed(&f).await;
+        let pm = f.actor(Role::PartnerManager);
+        let question = services::deals::DealDecision {
+            decision: "more_info".into(),
+            note: "Which warehouses are in scope?".into(),
+        };
+        let deal = f
+            .services
+            .decide_deal(pm, f.deal_b, &question)
+            .await
+            .unwrap();
+        // Earned 300 days ago and valid 12 months: it expires within the first reminder (90 days).
+        let earned = (store::now().date() - time::Duration::days(300)).to_string();
+        let completions = format!(
+            "partner,email,name,certification,date,score\n{},cy@bravo.com,Cy Bravo,sales_advanced,{earned},85\n",
+            f.partner_b
+        );
+        f.services
+            .import_certifications(f.actor(Role::Admin), &completions, false)
+            .await
+            .unwrap();
+        let (session, _) = f.sign_in("victim@bravo.com").await;
+        let (status, _, page) = f.page(&session, "/home").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page.contains(&format!(
+                r#"<a href="/deals/{}">{} Bravo Customer GmbH</a>: Which warehouses are in scope?"#,
+                f.deal_b, deal.reference
+            )),
+            "{page}"
+        );
+        assert!(page.contains(r#"<ul id="onboarding-due">"#), "{page}");
+        assert!(page.contains("<li>Cy Bravo: Sales — Advanced, expires "), "{page}");
+        assert!(
+            page.contains(r#"<a href="/deals?status=more_info_requested">More information requested: 1 registration</a>"#),
+            "{page}"
+        );
+        assert!(page.contains("Waiting for sales: 1 lead"), "{page}");
+        for absent in ["Alpha", "ALPHA-INTERNAL-NOTE", "BRAVO-INTERNAL-NOTE", "Nothing waits on you."] {
+            assert!(!page.contains(absent), "{absent} on B's home: {page}");
+        }
+    })
+    .await;
+}
