@@ -22,6 +22,7 @@ mod deals;
 mod enablement;
 mod exports;
 mod facts;
+mod homes;
 mod imports;
 mod leads;
 mod notifications;
@@ -81,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(enablement::pages::router())
         .merge(exports::pages::router())
         .merge(facts::pages::router())
+        .merge(homes::pages::router())
         .merge(imports::pages::router())
         .merge(leads::pages::router())
         .merge(notifications::pages::router())
@@ -126,6 +128,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(enablement::api::router())
         .merge(exports::api::router())
         .merge(facts::api::router())
+        .merge(homes::api::router())
         .merge(imports::api::router())
         .merge(leads::api::router())
         .merge(notifications::api::router())

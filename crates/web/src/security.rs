@@ -67,7 +67,7 @@ where
     keep_or(router, header::REFERRER_POLICY, "same-origin")
 }
 
-/// Where to go after signing in: a path on this site, or the start page. Anything else (other
+/// Where to go after signing in: a path on this site, or the reader's home. Anything else (other
 /// sites, `//host`, backslashes, spaces or control characters such as CR/LF, which cannot go
 /// into a `Location` header) is dropped.
 pub fn safe_next(next: &str) -> String {
@@ -75,7 +75,11 @@ pub fn safe_next(next: &str) -> String {
         && !next.starts_with("//")
         && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
         && next.parse::<axum::http::uri::PathAndQuery>().is_ok();
-    if same_site { next.into() } else { "/".into() }
+    if same_site {
+        next.into()
+    } else {
+        "/home".into()
+    }
 }
 
 /// A throttled answer tells when to come back.
@@ -120,7 +124,7 @@ mod tests {
             "/caf\u{e9}",
             "javascript:alert(1)",
         ] {
-            assert_eq!(safe_next(bad), "/", "{bad:?}");
+            assert_eq!(safe_next(bad), "/home", "{bad:?}");
         }
     }
 }

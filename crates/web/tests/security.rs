@@ -358,7 +358,7 @@ async fn a_next_that_is_not_a_path_here_goes_to_the_start_page() {
             .send(sign_in_request(&form, "admin@vendor.test", PASSWORD, next))
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{next:?}");
-        assert_eq!(header(&headers, "location"), "/", "{next:?}");
+        assert_eq!(header(&headers, "location"), "/home", "{next:?}");
     }
     let (_, headers, _) = f
         .send(sign_in_request(

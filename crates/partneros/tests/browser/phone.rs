@@ -18,7 +18,7 @@ const PARTNER_SECTIONS: [&str; 7] = [
 /// What is wrong with the page the browser shows, at the window's width: a page wider than the
 /// window (the reader scrolls sideways), other than one h1, or no "Skip to content" link as
 /// the first thing the keyboard reaches, leading to the main content.
-async fn layout_problems(client: &Client, page: &str) -> Vec<String> {
+pub(crate) async fn layout_problems(client: &Client, page: &str) -> Vec<String> {
     let measured = client
         .execute(
             "const h1 = [...document.querySelectorAll('h1')].map(h => h.textContent.trim());

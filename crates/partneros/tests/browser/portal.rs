@@ -89,6 +89,7 @@ async fn portal_in_a_real_browser() {
 
         // A partner user sees only their own organisation.
         sign_in(&client, base, "rep@alpha.test").await;
+        client.goto(&format!("{base}/partners")).await.unwrap();
         let rows = text_of(&client, "#partners tbody").await;
         assert!(rows.contains("Alpha Integrators"), "{rows}");
         assert!(

@@ -279,8 +279,8 @@ pub(crate) async fn sign_in(client: &Client, base: &str, email: &str) {
             .await
             .unwrap()
             .path()
-            .starts_with("/partners"),
-        "signed in"
+            .starts_with("/home"),
+        "signed in, at home"
     );
 }
 

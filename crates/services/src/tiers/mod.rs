@@ -11,4 +11,5 @@ mod simulation;
 
 pub use evaluation::EvaluationSummary;
 pub use proposals::{Decision, TierProposal};
+pub(crate) use report::{benefit_list, criterion_name};
 pub use simulation::{CommitmentView, SimulatedMove, SimulationReport};

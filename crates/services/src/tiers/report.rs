@@ -37,7 +37,19 @@ fn source_lines(
     lines
 }
 
-fn benefit_list(benefits: &domain::program::Benefits, currency: &str) -> Vec<(String, String)> {
+/// A criterion as people read it: "Certified people", "People certified in Sales — Advanced".
+pub(crate) fn criterion_name(check: &evaluation::CriterionCheck) -> String {
+    match &check.subject {
+        Some(subject) => format!("{} {subject}", evaluation::criterion_label(check.criterion)),
+        None => evaluation::criterion_label(check.criterion).to_owned(),
+    }
+}
+
+/// What a tier gives, in words: (benefit, value).
+pub(crate) fn benefit_list(
+    benefits: &domain::program::Benefits,
+    currency: &str,
+) -> Vec<(String, String)> {
     let coverage = match benefits.partner_manager {
         domain::program::Coverage::None => "none",
         domain::program::Coverage::Shared => "shared",
@@ -125,12 +137,7 @@ impl Services {
                 // The IPP score is our judgement: its criterion is ours to read.
                 .filter(|c| actor.is_internal() || c.criterion != "min_ipp_score")
                 .map(|c| CriterionView {
-                    criterion: match &c.subject {
-                        Some(subject) => {
-                            format!("{} {subject}", evaluation::criterion_label(c.criterion))
-                        }
-                        None => evaluation::criterion_label(c.criterion).to_owned(),
-                    },
+                    criterion: criterion_name(c),
                     required: c.required.clone(),
                     // The IPP fit is our judgement: a partner learns whether it is met.
                     actual: if c.criterion == "min_ipp_score" && !actor.is_internal() {

@@ -3,6 +3,7 @@
 
 mod activities;
 mod conflicts;
+mod counts;
 mod direct;
 mod leads;
 mod pipeline;
@@ -10,6 +11,7 @@ mod registrations;
 
 pub use activities::*;
 pub use conflicts::*;
+pub use counts::*;
 pub use direct::*;
 pub use leads::*;
 pub use pipeline::*;

@@ -1,4 +1,4 @@
-//! The partner list (the start page), the partner form, a partner's page and its stage,
+//! The partner list, the partner form, a partner's page and its stage,
 //! archive and restore buttons.
 
 use crate::AppState;
@@ -13,7 +13,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use domain::partners::{GtmModel, LifecycleStage, Partner, PartnerInput, PartnerType, Region};
 use domain::permissions::{self, Action};
@@ -23,7 +23,6 @@ use uuid::Uuid;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/partners") }))
         .route("/partners", get(partner_list).post(create_partner))
         .route("/partners/new", get(new_partner))
         .route("/partners/{id}", get(partner_page).post(update_partner))

@@ -7,6 +7,7 @@ mod common;
 mod deals_and_leads;
 mod insight;
 mod partner_sections;
+mod homes;
 
 use axum::http::{Method, StatusCode};
 use common::Fixture;
@@ -65,6 +66,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     let mut all = accounts_and_partners::endpoints(f);
     all.extend(deals_and_leads::endpoints(f));
     all.extend(insight::endpoints(f));
+    all.extend(homes::endpoints(f));
     all
 }
 

@@ -5,6 +5,7 @@ mod api;
 #[path = "../common/mod.rs"]
 mod common;
 mod formatting;
+mod homes;
 mod paging;
 mod partner_pages;
 mod program;

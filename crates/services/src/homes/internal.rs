@@ -1,0 +1,392 @@
+//! Our people's home, by role: a partner manager's partners and what waits on them, sales'
+//! decisions and wins, marketing's leads, finance's won revenue, and the program's headline
+//! figures for executives and admins. Each figure links to the list it counts.
+
+use domain::deals::registration::Status;
+use domain::permissions::Action;
+use domain::roles::Role;
+use domain::validation::Choice;
+use rust_decimal::Decimal;
+use time::{Date, Month, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::homes::figures::Figure;
+use crate::partners::PartnerQuery;
+use crate::{Actor, Result, Services};
+
+/// How many recent wins a home lists.
+const RECENT_WINS: i64 = 10;
+
+/// A partner a partner manager owns.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct OwnedPartner {
+    pub id: Uuid,
+    pub name: String,
+    pub tier: String,
+    pub stage: String,
+}
+
+/// A partner whose health score calls for attention. Filled by the health scores once they
+/// are computed; until then [`InternalHome::at_risk`] is `None` ("no data yet").
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AtRiskPartner {
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    /// 0–100.
+    pub score: u32,
+    /// healthy, at_risk or intervene
+    pub band: String,
+}
+
+/// An onboarding item of our team's that is past its day.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct OnboardingOverdue {
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    pub title: String,
+    pub due_on: String,
+}
+
+/// A won registration.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct RecentWin {
+    pub deal_id: Uuid,
+    pub reference: String,
+    pub partner_name: String,
+    pub customer_name: String,
+    pub amount: Decimal,
+    pub currency: String,
+    pub closed_on: Option<String>,
+}
+
+/// Our people's home: the sections their role works from (absent ones are not theirs).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct InternalHome {
+    /// The reader's role key.
+    pub role: String,
+    /// Partner managers: the partners they own (at most 200, by name).
+    pub my_partners: Option<Vec<OwnedPartner>>,
+    /// Partners whose health calls for attention; `None` until health scores exist.
+    pub at_risk: Option<Vec<AtRiskPartner>>,
+    /// What waits on the reader: decisions, overdue ones, cases, proposals, leads.
+    pub waiting: Vec<Figure>,
+    /// Partner managers: our team's onboarding items overdue at their partners.
+    pub onboarding_overdue: Vec<OnboardingOverdue>,
+    /// The figures the role reads: pipeline, revenue, leads, partners.
+    pub figures: Vec<Figure>,
+    /// Executives and admins: active partners in each tier, lowest first.
+    pub partners_by_tier: Vec<Figure>,
+    /// Won deals left out of the revenue figures for want of a rate, in words.
+    pub unconverted: Vec<String>,
+    /// The newest wins (of the partner manager's own partners).
+    pub recent_wins: Vec<RecentWin>,
+}
+
+fn count_of(counts: &[(String, i64)], status: &str) -> i64 {
+    counts
+        .iter()
+        .find(|(s, _)| s == status)
+        .map_or(0, |(_, n)| *n)
+}
+
+/// The first moment of `date`'s month and of the month before it (UTC).
+fn month_starts(date: Date) -> (OffsetDateTime, OffsetDateTime) {
+    let first = date.replace_day(1).expect("every month has a first day");
+    let previous = first
+        .previous_day()
+        .expect("1970–2100")
+        .replace_day(1)
+        .expect("day 1");
+    (
+        first.midnight().assume_utc(),
+        previous.midnight().assume_utc(),
+    )
+}
+
+/// The first moment of the month after `date`'s (UTC).
+fn next_month_start(date: Date) -> OffsetDateTime {
+    let (year, month) = match date.month() {
+        Month::December => (date.year() + 1, Month::January),
+        m => (date.year(), m.next()),
+    };
+    Date::from_calendar_date(year, month, 1)
+        .expect("day 1 exists")
+        .midnight()
+        .assume_utc()
+}
+
+impl Services {
+    pub(crate) async fn internal_home(&self, actor: &Actor) -> Result<InternalHome> {
+        actor.require(Action::ReadInternal)?;
+        let role = actor.role;
+        let today = actor.today();
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.read().await?;
+        let deal_counts = store::deals::deal_status_counts(&mut tx, None).await?;
+        let lead_counts = store::deals::lead_status_counts(&mut tx, None).await?;
+        let overdue = store::deals::decisions_overdue(&mut tx, today).await?;
+        let cases = store::deals::open_conflict_cases(&mut tx).await?;
+        let proposals = store::deals::proposals_in_play(&mut tx).await?;
+        drop(tx);
+        let deals = ("registration", "registrations");
+        let to_decide = Figure::count(
+            "registrations_to_decide",
+            "Registrations to decide",
+            count_of(&deal_counts, Status::Submitted.as_str()),
+            deals,
+            "/deals?status=submitted",
+        );
+        let overdue = Figure::count(
+            "decisions_overdue",
+            "Decisions past their SLA",
+            overdue,
+            deals,
+            "/deals?status=submitted",
+        );
+        let cases = Figure::count(
+            "open_conflict_cases",
+            "Open conflict cases",
+            cases,
+            ("case", "cases"),
+            "/deals?conflicts=true",
+        );
+        let proposals_open = Figure::count(
+            "tier_proposals_to_decide",
+            "Tier proposals to decide",
+            count_of(&proposals, "open"),
+            ("proposal", "proposals"),
+            "/tiers",
+        );
+        let leads_waiting = Figure::count(
+            "leads_waiting",
+            "Leads waiting for sales",
+            count_of(&lead_counts, "submitted"),
+            ("lead", "leads"),
+            "/leads",
+        );
+        let mut home = InternalHome {
+            role: role.as_str().into(),
+            my_partners: None,
+            at_risk: None,
+            waiting: Vec::new(),
+            onboarding_overdue: Vec::new(),
+            figures: Vec::new(),
+            partners_by_tier: Vec::new(),
+            unconverted: Vec::new(),
+            recent_wins: Vec::new(),
+        };
+        match role {
+            Role::PartnerManager => {
+                let owned = match actor.user_id {
+                    Some(me) => self.owned_partners(actor, me, "").await?,
+                    None => Vec::new(),
+                };
+                home.my_partners = Some(
+                    owned
+                        .iter()
+                        .map(|p| OwnedPartner {
+                            id: p.id,
+                            name: p.display_name.clone(),
+                            tier: program.tier_name(&p.tier).to_owned(),
+                            stage: p.stage.label().to_owned(),
+                        })
+                        .collect(),
+                );
+                home.waiting = vec![to_decide, overdue, proposals_open, cases];
+                if let Some(me) = actor.user_id {
+                    home.onboarding_overdue = self.onboarding_overdue(actor, me).await?;
+                    home.recent_wins = self.recent_wins(actor, Some(me)).await?;
+                }
+            }
+            Role::Sales => {
+                home.waiting = vec![leads_waiting, to_decide, cases];
+                home.recent_wins = self.recent_wins(actor, None).await?;
+            }
+            Role::Marketing => {
+                let (this_month, last_month) = month_starts(today);
+                let mut tx = self.db.read().await?;
+                let this = store::deals::leads_created_between(
+                    &mut tx,
+                    this_month,
+                    next_month_start(today),
+                )
+                .await?;
+                let last =
+                    store::deals::leads_created_between(&mut tx, last_month, this_month).await?;
+                drop(tx);
+                let leads = ("lead", "leads");
+                home.waiting = vec![leads_waiting];
+                home.figures = vec![
+                    Figure::count(
+                        "leads_this_month",
+                        "Partner-sourced leads this month",
+                        this,
+                        leads,
+                        "/leads",
+                    ),
+                    Figure::count(
+                        "leads_last_month",
+                        "Partner-sourced leads last month",
+                        last,
+                        leads,
+                        "/leads",
+                    ),
+                    Figure::count(
+                        "leads_accepted",
+                        "Leads accepted",
+                        count_of(&lead_counts, "accepted"),
+                        leads,
+                        "/leads",
+                    ),
+                ];
+            }
+            Role::Finance => {
+                self.won_this_quarter(actor, &mut home).await?;
+            }
+            Role::Admin | Role::Executive => {
+                home.waiting = vec![to_decide, overdue, proposals_open, cases];
+                let pipeline = self.pipeline(actor, None).await?;
+                home.figures.push(Figure::money(
+                    "open_pipeline",
+                    "Open pipeline",
+                    pipeline.open.value,
+                    &pipeline.currency,
+                    "/pipeline",
+                ));
+                home.figures.push(Figure::count(
+                    "open_registrations",
+                    "Open registrations",
+                    i64::try_from(pipeline.open.deals).unwrap_or(i64::MAX),
+                    deals,
+                    "/pipeline",
+                ));
+                self.won_this_quarter(actor, &mut home).await?;
+                home.figures.push(Figure::count(
+                    "downgrade_notices",
+                    "Partners in downgrade remediation",
+                    count_of(&proposals, "notice"),
+                    ("partner", "partners"),
+                    "/tiers",
+                ));
+                home.partners_by_tier = self
+                    .tier_distribution(actor)
+                    .await?
+                    .into_iter()
+                    .zip(&program.tiers)
+                    .map(|((name, n), tier)| {
+                        Figure::count(
+                            &tier.key,
+                            &name,
+                            n,
+                            ("partner", "partners"),
+                            &format!("/partners?tier={}", tier.key),
+                        )
+                    })
+                    .collect();
+            }
+            Role::PartnerAdmin | Role::PartnerUser => {}
+        }
+        Ok(home)
+    }
+
+    /// The partners `owner` owns (at most a page of 200, by name), in `stage` when given.
+    async fn owned_partners(
+        &self,
+        actor: &Actor,
+        owner: Uuid,
+        stage: &str,
+    ) -> Result<Vec<domain::partners::Partner>> {
+        Ok(self
+            .list_partners(
+                actor,
+                &PartnerQuery {
+                    owner: owner.to_string(),
+                    stage: stage.into(),
+                    limit: Some(crate::paging::MAX_PAGE),
+                    ..Default::default()
+                },
+            )
+            .await?
+            .items)
+    }
+
+    /// Our team's onboarding items past their day at the partners `owner` has in onboarding.
+    async fn onboarding_overdue(
+        &self,
+        actor: &Actor,
+        owner: Uuid,
+    ) -> Result<Vec<OnboardingOverdue>> {
+        let mut overdue = Vec::new();
+        for partner in self.owned_partners(actor, owner, "onboarding").await? {
+            let checklist = self.onboarding_checklist(actor, partner.id).await?;
+            overdue.extend(
+                checklist
+                    .items
+                    .into_iter()
+                    .filter(|i| i.overdue && i.owner == "partner_manager")
+                    .map(|i| OnboardingOverdue {
+                        partner_id: partner.id,
+                        partner_name: partner.display_name.clone(),
+                        title: i.title,
+                        due_on: i.due_on,
+                    }),
+            );
+        }
+        Ok(overdue)
+    }
+
+    /// The newest wins, of the partners `owner` owns or of all.
+    async fn recent_wins(&self, actor: &Actor, owner: Option<Uuid>) -> Result<Vec<RecentWin>> {
+        let mut tx = self.db.read().await?;
+        let ids = store::deals::newest_win_ids(&mut tx, owner, RECENT_WINS).await?;
+        drop(tx);
+        let mut wins = Vec::with_capacity(ids.len());
+        for id in ids {
+            let deal = self.deal(actor, id).await?;
+            wins.push(RecentWin {
+                deal_id: deal.id,
+                reference: deal.reference,
+                partner_name: deal.partner_name,
+                customer_name: deal.customer_name,
+                amount: deal.closed_amount.unwrap_or(deal.deal_size),
+                currency: deal.currency,
+                closed_on: deal.closed_on,
+            });
+        }
+        Ok(wins)
+    }
+
+    /// Confirmed wins closed this quarter, in the program currency at their close dates'
+    /// rates; wins without a rate are named apart.
+    async fn won_this_quarter(&self, actor: &Actor, home: &mut InternalHome) -> Result<()> {
+        actor.require(Action::ReadInternal)?;
+        let (_, program) = self.program_in_force().await?;
+        let quarter = crate::clock::current_quarter();
+        let mut tx = self.db.read().await?;
+        let won: Vec<store::deals::WonRow> = store::deals::won(&mut tx, None, false)
+            .await?
+            .into_iter()
+            .filter(|w| domain::quarter::Quarter::containing(w.closed_on) == quarter)
+            .collect();
+        let rates = crate::rates::rates_into(&mut tx, &program).await?;
+        drop(tx);
+        let (counted, not_counted) = crate::rates::wins_in_program_currency(won, &rates);
+        let total: i64 = counted.iter().map(|w| w.closed_amount_minor).sum();
+        home.figures.push(Figure::money(
+            "won_this_quarter",
+            &format!("Won in {quarter} (confirmed)"),
+            crate::convert::money(total),
+            &program.currency,
+            "/deals?status=won",
+        ));
+        home.figures.push(Figure::count(
+            "wins_this_quarter",
+            &format!("Deals won in {quarter}"),
+            i64::try_from(counted.len()).unwrap_or(i64::MAX),
+            ("deal", "deals"),
+            "/deals?status=won",
+        ));
+        home.unconverted = not_counted.into_iter().map(|n| n.note).collect();
+        Ok(())
+    }
+}

@@ -1,0 +1,121 @@
+//! Counts the home pages show: registrations and leads by state, decisions overdue, open
+//! conflict cases, tier proposals in play, leads handed over in a period, and the newest
+//! wins. Each is one count (or a short id list) over an index, so a home never loads the
+//! records it counts.
+
+use crate::{Read, Result, Sql, sql};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct StatusCount {
+    status: String,
+    n: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Count {
+    n: i64,
+}
+
+fn pairs(rows: Vec<StatusCount>) -> Vec<(String, i64)> {
+    rows.into_iter().map(|r| (r.status, r.n)).collect()
+}
+
+/// How many registrations sit in each state (of one partner, or all), by status key.
+pub async fn deal_status_counts(
+    tx: &mut Read,
+    partner_id: Option<Uuid>,
+) -> Result<Vec<(String, i64)>> {
+    let mut query = Sql::new("SELECT status, COUNT(*) AS n FROM deal_registrations WHERE 1 = 1");
+    if let Some(partner) = partner_id {
+        query.push(" AND partner_id = ").push_bind(partner);
+    }
+    query.push(" GROUP BY status");
+    Ok(pairs(tx.all(query).await?))
+}
+
+/// How many leads sit in each state (of one partner, or all), by status key.
+pub async fn lead_status_counts(
+    tx: &mut Read,
+    partner_id: Option<Uuid>,
+) -> Result<Vec<(String, i64)>> {
+    let mut query = Sql::new("SELECT status, COUNT(*) AS n FROM leads WHERE 1 = 1");
+    if let Some(partner) = partner_id {
+        query.push(" AND partner_id = ").push_bind(partner);
+    }
+    query.push(" GROUP BY status");
+    Ok(pairs(tx.all(query).await?))
+}
+
+/// Submitted registrations whose decision was due before `today`.
+pub async fn decisions_overdue(tx: &mut Read, today: Date) -> Result<i64> {
+    Ok(tx
+        .one::<Count>(sql!(
+            "SELECT COUNT(*) AS n FROM deal_registrations WHERE status = 'submitted' AND decision_due < $1",
+            today
+        ))
+        .await?
+        .n)
+}
+
+/// Conflict cases not resolved yet.
+pub async fn open_conflict_cases(tx: &mut Read) -> Result<i64> {
+    Ok(tx
+        .one::<Count>(Sql::new(
+            "SELECT COUNT(*) AS n FROM conflict_cases WHERE status <> 'resolved'",
+        ))
+        .await?
+        .n)
+}
+
+/// Leads handed over from `from` (inclusive) to `until` (exclusive).
+pub async fn leads_created_between(
+    tx: &mut Read,
+    from: OffsetDateTime,
+    until: OffsetDateTime,
+) -> Result<i64> {
+    Ok(tx
+        .one::<Count>(sql!(
+            "SELECT COUNT(*) AS n FROM leads WHERE created_at >= $1 AND created_at < $2",
+            from,
+            until
+        ))
+        .await?
+        .n)
+}
+
+/// Tier proposals in play by status: `open` (waiting for a decision) and `notice`
+/// (downgrades in remediation).
+pub async fn proposals_in_play(tx: &mut Read) -> Result<Vec<(String, i64)>> {
+    Ok(pairs(
+        tx.all(Sql::new(
+            "SELECT status, COUNT(*) AS n FROM tier_proposals WHERE status IN ('open', 'notice') GROUP BY status",
+        ))
+        .await?,
+    ))
+}
+
+#[derive(sqlx::FromRow)]
+struct Id {
+    id: Uuid,
+}
+
+/// The newest won registrations (by registration, newest first), of the partners `owner_id`
+/// owns or of every partner.
+pub async fn newest_win_ids(
+    tx: &mut Read,
+    owner_id: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Uuid>> {
+    let mut query = Sql::new("SELECT id FROM deal_registrations WHERE status = 'won'");
+    if let Some(owner) = owner_id {
+        query
+            .push(" AND partner_id IN (SELECT id FROM partners WHERE owner_id = ")
+            .push_bind(owner)
+            .push(")");
+    }
+    query.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
+    let rows: Vec<Id> = tx.all(query).await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
