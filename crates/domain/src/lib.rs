@@ -6,6 +6,7 @@ pub mod csv_cell;
 pub mod csv_import;
 pub mod deals;
 pub mod enablement;
+pub mod insight;
 pub mod money;
 pub mod partners;
 pub mod permissions;
