@@ -24,6 +24,7 @@ pub mod deals;
 pub mod enablement;
 pub mod exports;
 pub mod facts;
+pub mod insight;
 pub mod jobs;
 pub mod leads;
 pub mod onboarding;
