@@ -31,12 +31,14 @@ mod pipeline;
 mod program;
 mod rates;
 mod recruitment;
+mod scorecards;
 mod tiers;
 mod users;
 
 // Shared rooms.
 mod api_doc;
 mod auth;
+mod charts;
 mod deal_page;
 mod extract;
 pub mod format;
@@ -89,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .merge(program::pages::router())
         .merge(rates::pages::router())
         .merge(recruitment::pages::router())
+        .merge(scorecards::pages::router())
         .merge(tiers::pages::router())
         .merge(users::pages::router())
         .nest(
@@ -133,6 +136,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(program::api::router())
         .merge(rates::api::router())
         .merge(recruitment::api::router())
+        .merge(scorecards::api::router())
         .merge(tiers::api::router())
         .merge(users::api::router())
         .fallback(|| async {

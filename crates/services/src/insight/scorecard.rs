@@ -6,7 +6,7 @@ use domain::quarter::Quarter;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{Actor, Result, Services};
+use crate::{Actor, Error, Result, Services};
 
 /// What only our people see of a scorecard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -40,17 +40,22 @@ pub struct ScorecardView {
 }
 
 impl Services {
-    /// `partner`'s scorecard for `quarter` (this quarter when none), as `actor` may see it.
+    /// `partner`'s scorecard for `quarter` ("2026-Q3"; this quarter when empty), as `actor`
+    /// may see it.
     pub async fn scorecard(
         &self,
         actor: &Actor,
         partner_id: Uuid,
-        quarter: Option<Quarter>,
+        quarter: &str,
     ) -> Result<ScorecardView> {
         let partner = self.get_partner(actor, partner_id).await?;
-        let (version, program) = self.program_in_force().await?;
         let today = actor.today();
-        let quarter = quarter.unwrap_or_else(|| Quarter::containing(today));
+        let quarter = if quarter.trim().is_empty() {
+            Quarter::containing(today)
+        } else {
+            Quarter::parse(quarter).map_err(|e| Error::field("quarter", e))?
+        };
+        let (version, program) = self.program_in_force().await?;
         let ours = actor.may(Action::ReadInternal);
         let mut tx = self.db.read().await?;
         let (records, rates) =

@@ -60,7 +60,7 @@ async fn scorecards_show_the_records_and_partners_see_only_their_own_without_our
     each_backend(|w| async move {
         let s = &w.services;
         alpha_wins(&w).await;
-        let ours = s.scorecard(&w.manager, w.partner_a, None).await.unwrap();
+        let ours = s.scorecard(&w.manager, w.partner_a, "").await.unwrap();
         let f = &ours.figures;
         assert_eq!(
             (f.won, f.won_deals, f.arr),
@@ -83,17 +83,25 @@ async fn scorecards_show_the_records_and_partners_see_only_their_own_without_our
             "no assessment: no data yet"
         );
 
-        let theirs = s.scorecard(&w.a_user, w.partner_a, None).await.unwrap();
+        let theirs = s.scorecard(&w.a_user, w.partner_a, "").await.unwrap();
         assert_eq!(theirs.figures, ours.figures);
         assert!(
             theirs.internal.is_none(),
             "a partner's people never get our fields"
         );
         assert!(matches!(
-            s.scorecard(&w.a_user, w.partner_b, None).await,
+            s.scorecard(&w.a_user, w.partner_b, "").await,
             Err(Error::NotFound)
         ));
-        assert!(s.scorecard(&w.executive, w.partner_b, None).await.is_ok());
+        assert!(
+            s.scorecard(&w.executive, w.partner_b, "2025-Q4")
+                .await
+                .is_ok()
+        );
+        assert!(matches!(
+            s.scorecard(&w.executive, w.partner_b, "2025-Q5").await,
+            Err(Error::Invalid(e)) if e[0].field == "quarter"
+        ));
     })
     .await;
 }

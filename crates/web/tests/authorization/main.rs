@@ -5,6 +5,7 @@ mod accounts_and_partners;
 #[path = "../common/mod.rs"]
 mod common;
 mod deals_and_leads;
+mod insight;
 
 use axum::http::{Method, StatusCode};
 use common::Fixture;
@@ -62,6 +63,7 @@ fn editor(role: Role) -> Expect {
 fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     let mut all = accounts_and_partners::endpoints(f);
     all.extend(deals_and_leads::endpoints(f));
+    all.extend(insight::endpoints(f));
     all
 }
 
