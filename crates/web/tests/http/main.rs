@@ -7,6 +7,7 @@ mod common;
 mod paging;
 mod partner_pages;
 mod program;
+mod scorecards;
 mod sessions;
 
 use axum::body::Body;
