@@ -12,7 +12,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
-use super::Records;
+use super::records::Records;
 use super::scorecard::Wins;
 use crate::deals::registration::Status;
 use crate::enablement::held::counts;

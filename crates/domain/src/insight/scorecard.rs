@@ -7,7 +7,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use time::Date;
 
-use super::{ActivityKind, Commitment, Records};
+use super::records::{ActivityKind, Commitment, Records};
 use crate::deals::registration::Status;
 use crate::enablement::held::counts;
 use crate::money::rates::{Rates, convert};

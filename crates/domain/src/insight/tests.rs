@@ -7,6 +7,8 @@ use time::Date;
 use time::macros::date;
 
 use super::*;
+use crate::deals::registration::Status;
+use crate::enablement::Held;
 use crate::money::rates::{Rate, Rates};
 use crate::program::scoring_3c4c::Band as Band3c;
 use crate::program::{DEFAULT_PROGRAM, parse};
