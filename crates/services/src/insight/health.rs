@@ -89,8 +89,8 @@ impl Services {
         let (version, program) = self.program_in_force().await?;
         let today = actor.today();
         let mut tx = self.db.read().await?;
-        let (records, rates) =
-            super::records::load(&mut tx, &program, &partner, true, today).await?;
+        let records = super::records::load(&mut tx, &program, &partner, true, today).await?;
+        let rates = super::records::rates(&mut tx, &program).await?;
         let rows = store::insight::history(&mut tx, partner_id, page.after, page.limit).await?;
         drop(tx);
         let health = domain::insight::health(&program, &records, &rates, today);
@@ -125,11 +125,11 @@ impl Services {
             },
         )
         .await?;
+        let rates = super::records::rates(&mut tx, &program).await?;
         let now = store::now();
         let mut rows = Vec::with_capacity(partners.len());
         for partner in partners.iter().filter(|p| p.out_of_program().is_none()) {
-            let (records, rates) =
-                super::records::load(&mut tx, &program, partner, true, today).await?;
+            let records = super::records::load(&mut tx, &program, partner, true, today).await?;
             let health = domain::insight::health(&program, &records, &rates, today);
             rows.push(store::insight::HealthRow {
                 partner_id: partner.id,

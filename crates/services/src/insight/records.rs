@@ -13,15 +13,20 @@ use crate::Result;
 use crate::convert::{corrupt, money};
 use crate::facts::sources::{PartnerRecords, assessed, held_by};
 
+/// The rates into the program currency (read once for a run over every partner).
+pub(crate) async fn rates(tx: &mut store::Read, program: &Program) -> Result<Rates> {
+    crate::rates::rates_into(tx, program).await
+}
+
 /// What is recorded about `partner`; `ours` adds what only our people see (IPP assessments,
-/// unshared 3C/4C evaluations). Also the rates into the program currency.
+/// unshared 3C/4C evaluations).
 pub(crate) async fn load(
     tx: &mut store::Read,
     program: &Program,
     partner: &Partner,
     ours: bool,
     today: Date,
-) -> Result<(Records, Rates)> {
+) -> Result<Records> {
     let id = partner.id;
     let credit_needs_activity = program.policies.co_sell.credit_requires_logged_activity;
     let deals = store::insight::deals(tx, id)
@@ -113,7 +118,7 @@ pub(crate) async fn load(
             done: row.done_at.is_some(),
         })
         .collect();
-    let records = Records {
+    Ok(Records {
         tier: partner.tier.clone(),
         since: partner.created_at.date(),
         deals,
@@ -125,6 +130,5 @@ pub(crate) async fn load(
         assessments,
         commitments,
         onboarding,
-    };
-    Ok((records, crate::rates::rates_into(tx, program).await?))
+    })
 }

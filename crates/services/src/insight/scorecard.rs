@@ -58,8 +58,8 @@ impl Services {
         let (version, program) = self.program_in_force().await?;
         let ours = actor.may(Action::ReadInternal);
         let mut tx = self.db.read().await?;
-        let (records, rates) =
-            super::records::load(&mut tx, &program, &partner, ours, today).await?;
+        let records = super::records::load(&mut tx, &program, &partner, ours, today).await?;
+        let rates = super::records::rates(&mut tx, &program).await?;
         drop(tx);
         let card = domain::insight::scorecard(&program, &records, &rates, quarter, today);
         Ok(ScorecardView {
