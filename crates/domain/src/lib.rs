@@ -7,6 +7,7 @@ pub mod csv_import;
 pub mod dashboard;
 pub mod deals;
 pub mod enablement;
+pub mod insight;
 pub mod money;
 pub mod partners;
 pub mod permissions;

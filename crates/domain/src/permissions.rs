@@ -11,7 +11,9 @@ use crate::validation::Choice;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Read what is ours only: the program definition, the tier queue and runs, the direct
-    /// pipeline, conflict cases, IPP assessments, forecast snapshots, the team.
+    /// pipeline, conflict cases, IPP assessments, forecast snapshots, the team, partners'
+    /// health scores and early-risk flags (a management figure: a partner's people see
+    /// their scorecard, without its IPP fit and risks, and never their health score).
     ReadInternal,
     ReadAuditLog,
     ActivateProgram,

@@ -178,13 +178,15 @@ impl Services {
     /// The daily deal sweep: the registrations' part (`deals::sweep`: protections that ended
     /// expire or are warned about, undecided registrations past their SLA are flagged), then
     /// leads past their acceptance SLA are flagged, conflict cases climb their escalation
-    /// ladder, and on a quarter's last day the forecast snapshot is taken.
+    /// ladder, every partner's health score is recorded for the day, and on a quarter's
+    /// last day the forecast snapshot is taken.
     pub async fn run_deal_sweep(&self, actor: &Actor) -> Result<String> {
         let now = store::now();
         let today = now.date();
         let (expired, warned, overdue) = self.sweep_registrations(actor, now).await?;
         let late_leads = self.flag_overdue_leads(actor).await?;
         let escalated = self.escalate_conflict_cases(actor).await?;
+        let health = self.recompute_health(today).await?;
         let quarter = domain::quarter::Quarter::containing(today);
         let snapshot = if today == quarter.last_day()
             && !self
@@ -200,7 +202,7 @@ impl Services {
             String::new()
         };
         Ok(format!(
-            "{expired} protection(s) expired, {warned} expiry warning(s), {overdue} overdue decision(s) flagged, {late_leads} overdue lead(s) flagged, {escalated} conflict case(s) escalated{snapshot}"
+            "{expired} protection(s) expired, {warned} expiry warning(s), {overdue} overdue decision(s) flagged, {late_leads} overdue lead(s) flagged, {escalated} conflict case(s) escalated, {health} health score(s) recorded{snapshot}"
         ))
     }
 }

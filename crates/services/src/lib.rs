@@ -25,6 +25,7 @@ pub mod enablement;
 pub mod exports;
 pub mod facts;
 pub mod homes;
+pub mod insight;
 pub mod jobs;
 pub mod leads;
 pub mod onboarding;

@@ -161,6 +161,17 @@ impl CursorKey for i64 {
     }
 }
 
+/// Lists of one row a day (a partner's health history): the last day shown.
+impl CursorKey for time::Date {
+    fn to_cursor(&self) -> String {
+        self.to_string()
+    }
+
+    fn from_cursor(text: &str) -> Option<Self> {
+        domain::validation::date(text).ok()
+    }
+}
+
 /// Lists in another order: that key and what breaks its ties (the id), as URL-safe base64
 /// of their JSON.
 macro_rules! tuple_cursor {

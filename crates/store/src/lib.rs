@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod deals;
 pub mod exports;
 pub mod facts;
+pub mod insight;
 pub mod jobs;
 pub mod notifications;
 pub mod onboarding;

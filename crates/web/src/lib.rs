@@ -32,6 +32,7 @@ mod pipeline;
 mod program;
 mod rates;
 mod recruitment;
+mod scorecards;
 mod tiers;
 mod tracker;
 mod users;
@@ -39,6 +40,7 @@ mod users;
 // Shared rooms.
 mod api_doc;
 mod auth;
+mod charts;
 mod deal_page;
 mod extract;
 pub mod format;
@@ -92,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(program::pages::router())
         .merge(rates::pages::router())
         .merge(recruitment::pages::router())
+        .merge(scorecards::pages::router())
         .merge(tiers::pages::router())
         .merge(tracker::pages::router())
         .merge(users::pages::router())
@@ -138,6 +141,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(program::api::router())
         .merge(rates::api::router())
         .merge(recruitment::api::router())
+        .merge(scorecards::api::router())
         .merge(tiers::api::router())
         .merge(tracker::api::router())
         .merge(users::api::router())

@@ -680,11 +680,11 @@ async fn deal_sweep_expires_warns_flags_and_extensions_extend() {
         let system = Actor::system("test sweep");
         assert_eq!(
             s.run_deal_sweep(&system).await.unwrap(),
-            "1 protection(s) expired, 1 expiry warning(s), 1 overdue decision(s) flagged, 0 overdue lead(s) flagged, 0 conflict case(s) escalated"
+            "1 protection(s) expired, 1 expiry warning(s), 1 overdue decision(s) flagged, 0 overdue lead(s) flagged, 0 conflict case(s) escalated, 2 health score(s) recorded"
         );
         assert_eq!(
             s.run_deal_sweep(&system).await.unwrap(),
-            "0 protection(s) expired, 0 expiry warning(s), 0 overdue decision(s) flagged, 0 overdue lead(s) flagged, 0 conflict case(s) escalated",
+            "0 protection(s) expired, 0 expiry warning(s), 0 overdue decision(s) flagged, 0 overdue lead(s) flagged, 0 conflict case(s) escalated, 0 health score(s) recorded",
             "each once"
         );
         assert_eq!(

@@ -44,6 +44,14 @@ pub async fn pipeline_rows(
     tx.all(query).await
 }
 
+/// Whether registration `d` has the activity the co-sell policy asks before a win earns
+/// credit: one our people logged or confirmed. An imported deal carries its last activity
+/// from our CRM and none logged here.
+pub(crate) const CREDITED_ACTIVITY: &str = "(EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id \
+     AND (NOT a.by_partner OR a.confirmed_by IS NOT NULL)) \
+     OR (d.last_activity_at IS NOT NULL \
+     AND NOT EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id)))";
+
 /// A won registration's revenue.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct WonRow {
@@ -69,13 +77,7 @@ pub async fn won(
          AND EXISTS (SELECT 1 FROM win_confirmations c WHERE c.deal_id = d.id)",
     );
     if logged_activity_only {
-        // An imported deal carries its last activity from our CRM and none logged here.
-        query.push(
-            " AND (EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id \
-             AND (NOT a.by_partner OR a.confirmed_by IS NOT NULL)) \
-             OR (last_activity_at IS NOT NULL \
-             AND NOT EXISTS (SELECT 1 FROM deal_activities a WHERE a.deal_id = d.id)))",
-        );
+        query.push(" AND ").push(CREDITED_ACTIVITY);
     }
     if let Some(partner) = partner_id {
         query.push(" AND partner_id = ").push_bind(partner);

@@ -5,9 +5,9 @@ mod accounts_and_partners;
 #[path = "../common/mod.rs"]
 mod common;
 mod deals_and_leads;
+mod homes;
 mod insight;
 mod partner_sections;
-mod homes;
 
 use axum::http::{Method, StatusCode};
 use common::Fixture;

@@ -9,6 +9,7 @@ mod homes;
 mod paging;
 mod partner_pages;
 mod program;
+mod scorecards;
 mod sessions;
 mod tracker;
 

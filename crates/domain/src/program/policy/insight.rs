@@ -96,6 +96,12 @@ pub struct HealthScore {
     pub weights: HealthWeights,
     pub healthy_from: u32,
     pub at_risk_from: u32,
+    /// Engagement earns full marks with this many registrations, leads and counted
+    /// activities in the last 90 days (fewer score in proportion).
+    pub engagement_events_for_full_marks: u32,
+    /// Growth earns full marks at this much closed-won growth quarter on quarter (and none
+    /// at as much decline); no change scores 50.
+    pub growth_full_marks_percent: Decimal,
 }
 
 impl Default for HealthScore {
@@ -110,6 +116,8 @@ impl Default for HealthScore {
             },
             healthy_from: 80,
             at_risk_from: 50,
+            engagement_events_for_full_marks: 6,
+            growth_full_marks_percent: dec(20),
         }
     }
 }
@@ -129,6 +137,21 @@ impl HealthScore {
                     self.at_risk_from, self.healthy_from
                 ),
                 "make at_risk_from < healthy_from ≤ 100 (default 50 and 80)",
+            );
+        }
+        at_least_one(
+            checks,
+            "health_score.engagement_events_for_full_marks",
+            self.engagement_events_for_full_marks,
+        );
+        if self.growth_full_marks_percent <= Decimal::ZERO {
+            checks.error(
+                "health_score.growth_full_marks_percent",
+                format!(
+                    "health_score.growth_full_marks_percent is {}, not above 0",
+                    self.growth_full_marks_percent
+                ),
+                "the growth that earns full marks, e.g. 20 (percent quarter on quarter)",
             );
         }
     }
