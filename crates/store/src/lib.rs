@@ -21,6 +21,7 @@ pub mod program;
 pub mod proposals;
 pub mod rates;
 pub mod recruitment;
+pub mod rollups;
 mod sql;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -184,6 +185,10 @@ impl Db {
         match self {
             Db::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        let mut tx = self.write().await?;
+        if rollups::rebuild_when_asked(&mut tx).await? {
+            tx.commit().await?;
         }
         Ok(())
     }

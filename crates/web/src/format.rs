@@ -167,7 +167,10 @@ mod tests {
     fn stored_keys_read_as_their_labels() {
         use domain::deals::registration::{ForecastCategory, Status};
         assert_eq!(label::<ForecastCategory>("best_case"), "Best case");
-        assert_eq!(label::<Status>("more_info_requested"), "More information requested");
+        assert_eq!(
+            label::<Status>("more_info_requested"),
+            "More information requested"
+        );
         assert_eq!(label::<Status>("archived_key"), "Archived key");
         assert_eq!(words("best_case"), "Best case");
         assert_eq!(words("c-level"), "C level");

@@ -2,10 +2,15 @@
 //! by quarter of expected close, by tier and by partner; deal velocity (registration to
 //! close) against the target; stale deals (no activity for the policy's days).
 //!
-//! Amounts are added only in the program currency: each deal in another currency is
-//! converted at its dated rate (`money::rates::convert`: an open deal at today's rate, a won
-//! deal at its close date's), and a deal whose currency has no rate on that day is left out
-//! of every sum and listed per currency instead (`unconverted`).
+//! The figures are summed from groups of registrations (the store keeps them as rollups, see
+//! `docs/design.md`, "Rollups"): what one registration adds is [`contribution`], and
+//! [`summarize`] turns the groups into the figures.
+//!
+//! Amounts are added only in the program currency. Within each figure, the amounts of one
+//! currency that one rate converts (an open deal at today's rate, a won deal at its close
+//! date's, `money::rates::convert`) are added first; that sum is converted once and rounded
+//! once, half to even, to the program currency's minor units. A currency without a rate on
+//! the day is left out of every sum and listed per currency instead (`unconverted`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,28 +21,146 @@ use super::registration::Status;
 use crate::money::rates::{Rates, convert};
 use crate::quarter::Quarter;
 
-/// One registration as the pipeline reads it.
+/// One registration as the pipeline reads it (money in hundredths of its currency).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PipelineDeal {
-    pub partner: String,
-    pub tier: String,
+pub struct Registration {
     pub status: Status,
-    pub deal_size: Decimal,
-    /// The currency of `deal_size` and `closed_amount`.
+    pub deal_size_minor: i64,
+    /// The currency of the deal size and the closed amount.
     pub currency: String,
     pub probability: u8,
     pub expected_close: Date,
     pub registered_on: Date,
     pub closed_on: Option<Date>,
     /// What a won deal closed at.
-    pub closed_amount: Option<Decimal>,
-    /// The last activity logged, or the registration day when none.
-    pub last_touched: Date,
+    pub closed_amount_minor: Option<i64>,
+    /// The day of the last activity logged, if any.
+    pub last_activity_on: Option<Date>,
     pub forecast_category: String,
-    /// The partner is archived or has exited: nobody of it works the deal any more.
-    pub partner_out_of_program: bool,
     /// A won deal one of ours confirmed; a partner's own report of a win is not revenue yet.
     pub win_confirmed: bool,
+}
+
+/// What one registration adds to the pipeline's sums.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contribution {
+    Open(OpenPart),
+    Won(WonPart),
+}
+
+/// An open registration: one deal of its value and weighted value, in its quarter of
+/// expected close and forecast category, last touched on `touched_on`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenPart {
+    pub status: Status,
+    pub currency: String,
+    /// The quarter of expected close, e.g. "2027-Q1".
+    pub quarter: String,
+    pub forecast_category: String,
+    /// The last activity logged, or the registration day when none (or an earlier one).
+    pub touched_on: Date,
+    pub value_minor: i64,
+    /// Hundredths × percent: the weighted value exactly, in ten-thousandths.
+    pub weighted: i64,
+}
+
+/// A won registration: one deal of what it closed at, on its close day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WonPart {
+    pub currency: String,
+    /// A win without a close day (no path writes one) counts as closed on its registration day.
+    pub closed_on: Date,
+    pub confirmed: bool,
+    pub amount_minor: i64,
+    /// Days from registration to close, when it has a close day.
+    pub velocity_days: Option<i64>,
+}
+
+/// The registrations the pipeline sums: open ones and won ones; the rest it ignores.
+pub fn counts(status: Status) -> bool {
+    status.is_open() || status == Status::Won
+}
+
+/// What `deal` adds to the pipeline; None for what [`counts`] leaves out.
+pub fn contribution(deal: &Registration) -> Option<Contribution> {
+    if !counts(deal.status) {
+        return None;
+    }
+    if deal.status.is_open() {
+        return Some(Contribution::Open(OpenPart {
+            status: deal.status,
+            currency: deal.currency.clone(),
+            quarter: Quarter::containing(deal.expected_close).to_string(),
+            forecast_category: deal.forecast_category.clone(),
+            touched_on: deal
+                .last_activity_on
+                .map_or(deal.registered_on, |on| on.max(deal.registered_on)),
+            value_minor: deal.deal_size_minor,
+            weighted: deal.deal_size_minor * i64::from(deal.probability),
+        }));
+    }
+    Some(Contribution::Won(WonPart {
+        currency: deal.currency.clone(),
+        closed_on: deal.closed_on.unwrap_or(deal.registered_on),
+        confirmed: deal.win_confirmed,
+        amount_minor: deal.closed_amount_minor.unwrap_or(deal.deal_size_minor),
+        velocity_days: deal
+            .closed_on
+            .map(|closed| super::registration::velocity_days(deal.registered_on, closed)),
+    }))
+}
+
+/// Deals, their value and weighted value, in one currency (hundredths; weighted in
+/// hundredths × percent).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenSum {
+    pub deals: i64,
+    pub value_minor: i64,
+    pub weighted: i64,
+}
+
+/// The open registrations of one partner in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerOpen {
+    pub partner: String,
+    pub tier: String,
+    /// The partner is archived or has exited: nobody of it works the deals any more.
+    pub out_of_program: bool,
+    pub currency: String,
+    pub sum: OpenSum,
+}
+
+/// The open registrations of partners in the program with one quarter of expected close,
+/// forecast category and currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketOpen {
+    pub quarter: String,
+    pub forecast_category: String,
+    pub currency: String,
+    pub sum: OpenSum,
+}
+
+/// Won registrations of one currency, close day and confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WonSum {
+    pub currency: String,
+    pub closed_on: Date,
+    pub confirmed: bool,
+    pub deals: i64,
+    pub amount_minor: i64,
+    /// Of those, the wins with a close day, and their days from registration to close.
+    pub velocity_deals: i64,
+    pub velocity_days: i64,
+}
+
+/// The groups the pipeline is summed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Groups {
+    pub partners: Vec<PartnerOpen>,
+    pub buckets: Vec<BucketOpen>,
+    pub won: Vec<WonSum>,
+    /// Open registrations last touched `stale_after_days` days ago or earlier.
+    pub stale: usize,
 }
 
 #[derive(
@@ -47,14 +170,6 @@ pub struct Line {
     pub deals: usize,
     pub value: Decimal,
     pub weighted: Decimal,
-}
-
-impl Line {
-    fn add(&mut self, (value, weighted): (Decimal, Decimal)) {
-        self.deals += 1;
-        self.value += value;
-        self.weighted += weighted;
-    }
 }
 
 /// Deals of one currency that had no rate on their day: in no sum, shown apart.
@@ -127,14 +242,67 @@ pub struct PipelineSummary {
     pub out_of_program: BTreeMap<String, Line>,
 }
 
-/// The registrations the pipeline sums: open ones and won ones; the rest it ignores.
-pub fn counts(status: Status) -> bool {
-    status.is_open() || status == Status::Won
+/// The last day a registration may have been touched on `today` and still not count as
+/// stale after `stale_after_days` days without activity.
+pub fn stale_on_or_before(today: Date, stale_after_days: u32) -> Date {
+    today - time::Duration::days(i64::from(stale_after_days))
+}
+
+/// One figure's amounts before conversion: per currency and the day of the rate that
+/// converts them (None: the program currency), deals and exact sums in that currency.
+#[derive(Default)]
+struct Tally(BTreeMap<(String, Option<Date>), (Date, usize, Decimal, Decimal)>);
+
+impl Tally {
+    fn add(
+        &mut self,
+        key: (String, Option<Date>),
+        on: Date,
+        deals: i64,
+        value: Decimal,
+        weighted: Decimal,
+    ) {
+        let entry = self
+            .0
+            .entry(key)
+            .or_insert((on, 0, Decimal::ZERO, Decimal::ZERO));
+        entry.1 += usize::try_from(deals).unwrap_or(0);
+        entry.2 += value;
+        entry.3 += weighted;
+    }
+
+    /// Each currency's sums converted once, rounded once; the rates used noted.
+    fn line(&self, rates: &Rates, used: &mut BTreeSet<RateUsed>) -> Line {
+        let mut line = Line::default();
+        for ((currency, _), (on, deals, value, weighted)) in &self.0 {
+            let (Ok(value), Ok(weighted)) = (
+                convert(*value, currency, *on, rates),
+                convert(*weighted, currency, *on, rates),
+            ) else {
+                continue;
+            };
+            if let Some(effective_on) = value.rate_date {
+                used.insert(RateUsed {
+                    currency: currency.clone(),
+                    rate: value.rate,
+                    effective_on: effective_on.to_string(),
+                });
+            }
+            line.deals += deals;
+            line.value += value.amount;
+            line.weighted += weighted.amount;
+        }
+        line
+    }
+}
+
+fn hundredths(minor: i64) -> Decimal {
+    Decimal::new(minor, 2)
 }
 
 /// Sums the pipeline on `today`, in the currency of `rates` (the program's).
 pub fn summarize(
-    deals: &[PipelineDeal],
+    groups: &Groups,
     today: Date,
     velocity_target_days: u32,
     stale_after_days: u32,
@@ -143,97 +311,105 @@ pub fn summarize(
     let mut summary = PipelineSummary {
         velocity_target_days,
         stale_after_days,
+        stale: groups.stale,
         currency: rates.to_currency().to_owned(),
         ..Default::default()
     };
-    let mut used = BTreeSet::new();
-    // (value, weighted) in the program currency, each rounded once; None without a rate.
-    let mut converted = |amount: Decimal, weighted: Decimal, currency: &str, on: Date| {
-        let value = convert(amount, currency, on, rates).ok()?;
-        let weighted = convert(weighted, currency, on, rates).ok()?;
-        if let Some(effective_on) = value.rate_date {
-            used.insert(RateUsed {
-                currency: currency.to_owned(),
-                rate: value.rate,
-                effective_on: effective_on.to_string(),
-            });
+    // The rate that converts a currency on a day (None: the program currency), or no rate.
+    let rated = |currency: &str, on: Date| -> Option<(String, Option<Date>)> {
+        if currency == rates.to_currency() {
+            return Some((currency.to_owned(), None));
         }
-        Some((value.amount, weighted.amount))
+        rates
+            .on(currency, on)
+            .map(|(effective_on, _)| (currency.to_owned(), Some(effective_on)))
     };
-    let mut won_days = Vec::new();
-    for deal in deals {
-        if deal.status.is_open() {
-            if (today - deal.last_touched).whole_days() >= i64::from(stale_after_days) {
-                summary.stale += 1;
+    let mut open = Tally::default();
+    let mut by_tier: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_partner: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut out_of_program: BTreeMap<String, Tally> = BTreeMap::new();
+    for group in &groups.partners {
+        let sum = group.sum;
+        let (value, weighted) = (hundredths(sum.value_minor), Decimal::new(sum.weighted, 4));
+        let Some(key) = rated(&group.currency, today) else {
+            let apart = summary
+                .unconverted
+                .entry(group.currency.clone())
+                .or_default();
+            apart.open_deals += usize::try_from(sum.deals).unwrap_or(0);
+            apart.open_value += value;
+            continue;
+        };
+        let add = |tally: &mut Tally| tally.add(key.clone(), today, sum.deals, value, weighted);
+        if group.out_of_program {
+            add(out_of_program.entry(group.partner.clone()).or_default());
+            continue;
+        }
+        add(&mut open);
+        add(by_tier.entry(group.tier.clone()).or_default());
+        add(by_partner.entry(group.partner.clone()).or_default());
+    }
+    let mut by_quarter: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_forecast: BTreeMap<String, Tally> = BTreeMap::new();
+    for group in &groups.buckets {
+        let sum = group.sum;
+        let Some(key) = rated(&group.currency, today) else {
+            continue;
+        };
+        let (value, weighted) = (hundredths(sum.value_minor), Decimal::new(sum.weighted, 4));
+        for tally in [
+            by_quarter.entry(group.quarter.clone()).or_default(),
+            by_forecast
+                .entry(group.forecast_category.clone())
+                .or_default(),
+        ] {
+            tally.add(key.clone(), today, sum.deals, value, weighted);
+        }
+    }
+    let (mut won, mut won_unconfirmed) = (Tally::default(), Tally::default());
+    let (mut velocity_deals, mut velocity_days) = (0i64, 0i64);
+    for group in &groups.won {
+        let amount = hundredths(group.amount_minor);
+        let key = rated(&group.currency, group.closed_on);
+        if !group.confirmed {
+            if let Some(key) = key {
+                won_unconfirmed.add(key, group.closed_on, group.deals, amount, amount);
             }
-            let weighted = deal.deal_size * Decimal::from(deal.probability) / Decimal::ONE_HUNDRED;
-            let Some(line) = converted(deal.deal_size, weighted, &deal.currency, today) else {
+            continue;
+        }
+        velocity_deals += group.velocity_deals;
+        velocity_days += group.velocity_days;
+        match key {
+            Some(key) => won.add(key, group.closed_on, group.deals, amount, amount),
+            None => {
                 let apart = summary
                     .unconverted
-                    .entry(deal.currency.clone())
+                    .entry(group.currency.clone())
                     .or_default();
-                apart.open_deals += 1;
-                apart.open_value += deal.deal_size;
-                continue;
-            };
-            if deal.partner_out_of_program {
-                summary
-                    .out_of_program
-                    .entry(deal.partner.clone())
-                    .or_default()
-                    .add(line);
-                continue;
-            }
-            summary.open.add(line);
-            let quarter = Quarter::containing(deal.expected_close).to_string();
-            summary.by_quarter.entry(quarter).or_default().add(line);
-            summary
-                .by_tier
-                .entry(deal.tier.clone())
-                .or_default()
-                .add(line);
-            summary
-                .by_partner
-                .entry(deal.partner.clone())
-                .or_default()
-                .add(line);
-            summary
-                .by_forecast
-                .entry(deal.forecast_category.clone())
-                .or_default()
-                .add(line);
-        } else if deal.status == Status::Won && !deal.win_confirmed {
-            let amount = deal.closed_amount.unwrap_or(deal.deal_size);
-            let on = deal.closed_on.unwrap_or(today);
-            if let Some(line) = converted(amount, amount, &deal.currency, on) {
-                summary.won_unconfirmed.add(line);
-            }
-        } else if deal.status == Status::Won {
-            if let Some(closed) = deal.closed_on {
-                won_days.push(super::registration::velocity_days(
-                    deal.registered_on,
-                    closed,
-                ));
-            }
-            let amount = deal.closed_amount.unwrap_or(deal.deal_size);
-            let on = deal.closed_on.unwrap_or(today);
-            match converted(amount, amount, &deal.currency, on) {
-                Some(line) => summary.won.add(line),
-                None => {
-                    let apart = summary
-                        .unconverted
-                        .entry(deal.currency.clone())
-                        .or_default();
-                    apart.won_deals += 1;
-                    apart.won_value += amount;
-                }
+                apart.won_deals += usize::try_from(group.deals).unwrap_or(0);
+                apart.won_value += amount;
             }
         }
     }
-    if !won_days.is_empty() {
-        let total: i64 = won_days.iter().sum();
+    let mut used = BTreeSet::new();
+    summary.open = open.line(rates, &mut used);
+    let lines = |tallies: BTreeMap<String, Tally>, used: &mut BTreeSet<RateUsed>| {
+        tallies
+            .into_iter()
+            .map(|(key, tally)| (key, tally.line(rates, used)))
+            .filter(|(_, line)| line.deals > 0)
+            .collect::<BTreeMap<_, _>>()
+    };
+    summary.by_quarter = lines(by_quarter, &mut used);
+    summary.by_tier = lines(by_tier, &mut used);
+    summary.by_partner = lines(by_partner, &mut used);
+    summary.by_forecast = lines(by_forecast, &mut used);
+    summary.out_of_program = lines(out_of_program, &mut used);
+    summary.won = won.line(rates, &mut used);
+    summary.won_unconfirmed = won_unconfirmed.line(rates, &mut used);
+    if velocity_deals > 0 {
         summary.velocity_days =
-            Some((Decimal::from(total) / Decimal::from(won_days.len())).round_dp(1));
+            Some((Decimal::from(velocity_days) / Decimal::from(velocity_deals)).round_dp(1));
     }
     for (currency, apart) in &mut summary.unconverted {
         apart.note = unconverted_note(currency, apart);
@@ -266,7 +442,105 @@ fn unconverted_note(currency: &str, apart: &Unconverted) -> String {
 mod tests {
     use super::*;
     use crate::money::rates::Rate;
+    use rust_decimal::prelude::ToPrimitive;
     use time::macros::date;
+
+    /// One registration with its partner, as the tests write them.
+    #[derive(Debug, Clone)]
+    struct PipelineDeal {
+        partner: String,
+        tier: String,
+        status: Status,
+        deal_size: Decimal,
+        currency: String,
+        probability: u8,
+        expected_close: Date,
+        registered_on: Date,
+        closed_on: Option<Date>,
+        closed_amount: Option<Decimal>,
+        last_touched: Date,
+        forecast_category: String,
+        partner_out_of_program: bool,
+        win_confirmed: bool,
+    }
+
+    fn minor(amount: Decimal) -> i64 {
+        (amount * Decimal::ONE_HUNDRED).to_i64().unwrap()
+    }
+
+    /// The groups a store would keep of `deals`: each deal's contribution added to its
+    /// partner's line, its bucket and its won day, and counted stale by its last touch.
+    fn group(deals: &[PipelineDeal], today: Date, stale_after_days: u32) -> Groups {
+        let mut groups = Groups::default();
+        let stale_by = stale_on_or_before(today, stale_after_days);
+        for deal in deals {
+            let registration = Registration {
+                status: deal.status,
+                deal_size_minor: minor(deal.deal_size),
+                currency: deal.currency.clone(),
+                probability: deal.probability,
+                expected_close: deal.expected_close,
+                registered_on: deal.registered_on,
+                closed_on: deal.closed_on,
+                closed_amount_minor: deal.closed_amount.map(minor),
+                last_activity_on: Some(deal.last_touched),
+                forecast_category: deal.forecast_category.clone(),
+                win_confirmed: deal.win_confirmed,
+            };
+            match contribution(&registration) {
+                None => {}
+                Some(Contribution::Open(part)) => {
+                    let sum = OpenSum {
+                        deals: 1,
+                        value_minor: part.value_minor,
+                        weighted: part.weighted,
+                    };
+                    groups.stale += usize::from(part.touched_on <= stale_by);
+                    groups.partners.push(PartnerOpen {
+                        partner: deal.partner.clone(),
+                        tier: deal.tier.clone(),
+                        out_of_program: deal.partner_out_of_program,
+                        currency: part.currency.clone(),
+                        sum,
+                    });
+                    if !deal.partner_out_of_program {
+                        groups.buckets.push(BucketOpen {
+                            quarter: part.quarter,
+                            forecast_category: part.forecast_category,
+                            currency: part.currency,
+                            sum,
+                        });
+                    }
+                }
+                Some(Contribution::Won(part)) => groups.won.push(WonSum {
+                    currency: part.currency,
+                    closed_on: part.closed_on,
+                    confirmed: part.confirmed,
+                    deals: 1,
+                    amount_minor: part.amount_minor,
+                    velocity_deals: i64::from(part.velocity_days.is_some()),
+                    velocity_days: part.velocity_days.unwrap_or(0),
+                }),
+            }
+        }
+        groups
+    }
+
+    fn sum(
+        deals: &[PipelineDeal],
+        today: Date,
+        velocity_target_days: u32,
+        stale_after_days: u32,
+        rates: &Rates,
+    ) -> PipelineSummary {
+        summarize(
+            &group(deals, today, stale_after_days),
+            today,
+            velocity_target_days,
+            stale_after_days,
+            rates,
+        )
+    }
 
     /// Dollars, with no rate for anything else.
     fn dollars() -> Rates {
@@ -306,7 +580,7 @@ mod tests {
             win_confirmed: confirmed,
             ..deal("Alpha", Status::Won, size, 100, close)
         };
-        let summary = summarize(
+        let summary = sum(
             &[won(7_000, true), won(999_999_999, false)],
             date!(2026 - 11 - 27),
             45,
@@ -333,7 +607,7 @@ mod tests {
             closed_on: (status == Status::Won).then_some(date!(2026 - 11 - 01)),
             ..deal("Echo", status, size, 50, close)
         };
-        let summary = summarize(
+        let summary = sum(
             &[
                 deal("Alpha", Status::Approved, 10_000, 50, close),
                 exited(Status::Approved, 30_000),
@@ -366,7 +640,7 @@ mod tests {
     fn the_statuses_it_counts_are_exactly_those_it_sums() {
         use crate::validation::Choice;
         for &status in Status::ALL {
-            let summary = summarize(
+            let summary = sum(
                 &[deal("Alpha", status, 1_000, 50, date!(2027 - 01 - 15))],
                 date!(2026 - 11 - 27),
                 45,
@@ -406,7 +680,7 @@ mod tests {
             stale,
             won,
         ];
-        let s = summarize(&deals, today, 45, 30, &dollars());
+        let s = sum(&deals, today, 45, 30, &dollars());
         assert_eq!(
             (s.open.deals, s.open.value, s.open.weighted),
             (2, Decimal::from(110_000), Decimal::from(41_000))
@@ -422,10 +696,7 @@ mod tests {
         assert_eq!(s.won.value, Decimal::from(45_000), "what it closed at");
         assert_eq!(s.velocity_days, Some(Decimal::from(45)));
         assert_eq!(s.stale, 1, "30 days without activity");
-        assert_eq!(
-            summarize(&[], today, 45, 30, &dollars()).velocity_days,
-            None
-        );
+        assert_eq!(sum(&[], today, 45, 30, &dollars()).velocity_days, None);
     }
 
     #[test]
@@ -453,7 +724,7 @@ mod tests {
         let deals = [dollars_open, yen_open, euro_won];
 
         // Without rates: the yen and the euros are in no sum, and are listed per currency.
-        let s = summarize(&deals, today, 45, 30, &dollars());
+        let s = sum(&deals, today, 45, 30, &dollars());
         assert_eq!(
             (s.open.deals, s.open.value, s.open.weighted),
             (1, Decimal::from(490_000), Decimal::from(245_000)),
@@ -488,7 +759,7 @@ mod tests {
                 rate("EUR", date!(2026 - 07 - 01), "1.10"),
             ],
         );
-        let s = summarize(&deals, today, 45, 30, &rates);
+        let s = sum(&deals, today, 45, 30, &rates);
         // 490,000 + 10,000,000 × 0.0067 = 490,000 + 67,000; weighted half of each.
         assert_eq!(
             (s.open.deals, s.open.value, s.open.weighted),
@@ -505,5 +776,135 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["EUR 1.05 2026-01-01", "JPY 0.0067 2026-11-01"]
         );
+    }
+
+    #[test]
+    fn a_figure_converts_each_currency_and_rate_once_and_rounds_once() {
+        let today = date!(2026 - 11 - 27);
+        let euros = |size: &str| PipelineDeal {
+            deal_size: size.parse().unwrap(),
+            currency: "EUR".into(),
+            ..deal("Alpha", Status::Approved, 0, 50, date!(2027 - 01 - 15))
+        };
+        let rates = Rates::new(
+            "USD",
+            [Rate {
+                currency: "EUR".into(),
+                effective_on: date!(2026 - 01 - 01),
+                rate: "1.1".parse().unwrap(),
+            }],
+        );
+        let s = sum(
+            &[euros("10.01"), euros("10.01"), euros("10.01")],
+            today,
+            45,
+            30,
+            &rates,
+        );
+        // 30.03 × 1.1 = 33.033 → 33.03; weighted 15.015 × 1.1 = 16.5165 → 16.52 (each deal
+        // rounded alone would give 3 × 5.51 = 16.53).
+        assert_eq!(
+            (s.open.deals, s.open.value, s.open.weighted),
+            (3, "33.03".parse().unwrap(), "16.52".parse().unwrap())
+        );
+        assert_eq!(s.by_partner["Alpha"].weighted, "16.52".parse().unwrap());
+    }
+
+    #[test]
+    fn wins_converted_at_different_rates_are_rounded_apart() {
+        let today = date!(2026 - 11 - 27);
+        let won = |closed_on, amount: &str| PipelineDeal {
+            currency: "EUR".into(),
+            closed_on: Some(closed_on),
+            closed_amount: Some(amount.parse().unwrap()),
+            ..deal("Alpha", Status::Won, 1, 100, date!(2026 - 06 - 01))
+        };
+        let rate = |effective_on, rate: &str| Rate {
+            currency: "EUR".into(),
+            effective_on,
+            rate: rate.parse().unwrap(),
+        };
+        let rates = Rates::new(
+            "USD",
+            [
+                rate(date!(2026 - 01 - 01), "1.005"),
+                rate(date!(2026 - 11 - 01), "1.5"),
+            ],
+        );
+        let s = sum(
+            &[
+                won(date!(2026 - 10 - 02), "0.50"),
+                won(date!(2026 - 10 - 20), "0.50"),
+                won(date!(2026 - 11 - 10), "0.01"),
+            ],
+            today,
+            45,
+            30,
+            &rates,
+        );
+        // October's two at 1.005: 1.00 × 1.005 = 1.005 → 1.00 (half to even); November's at
+        // 1.5: 0.015 → 0.02. Won: 1.02 over 3 deals.
+        assert_eq!((s.won.deals, s.won.value), (3, "1.02".parse().unwrap()));
+        // Registered 2026-10-01: 1, 19 and 40 days, 20 on average.
+        assert_eq!(s.velocity_days, Some(Decimal::from(20)));
+    }
+
+    #[test]
+    fn a_registration_contributes_by_its_status() {
+        let registration = Registration {
+            status: Status::Approved,
+            deal_size_minor: 1_000_050,
+            currency: "USD".into(),
+            probability: 30,
+            expected_close: date!(2027 - 04 - 01),
+            registered_on: date!(2026 - 10 - 01),
+            closed_on: None,
+            closed_amount_minor: None,
+            last_activity_on: Some(date!(2026 - 09 - 30)),
+            forecast_category: "commit".into(),
+            win_confirmed: false,
+        };
+        assert_eq!(
+            contribution(&registration),
+            Some(Contribution::Open(OpenPart {
+                status: Status::Approved,
+                currency: "USD".into(),
+                quarter: "2027-Q2".into(),
+                forecast_category: "commit".into(),
+                // An activity dated before the registration touches nothing earlier.
+                touched_on: date!(2026 - 10 - 01),
+                value_minor: 1_000_050,
+                weighted: 30_001_500,
+            }))
+        );
+        let won = Registration {
+            status: Status::Won,
+            closed_on: Some(date!(2026 - 11 - 15)),
+            closed_amount_minor: Some(900_000),
+            win_confirmed: true,
+            ..registration.clone()
+        };
+        assert_eq!(
+            contribution(&won),
+            Some(Contribution::Won(WonPart {
+                currency: "USD".into(),
+                closed_on: date!(2026 - 11 - 15),
+                confirmed: true,
+                amount_minor: 900_000,
+                velocity_days: Some(45),
+            }))
+        );
+        for status in [
+            Status::Draft,
+            Status::Lost,
+            Status::Rejected,
+            Status::Expired,
+        ] {
+            let other = Registration {
+                status,
+                ..registration.clone()
+            };
+            assert_eq!(contribution(&other), None, "{status:?}");
+        }
     }
 }

@@ -1,46 +1,37 @@
-//! What the pipeline and tier revenue read of registrations, and forecast snapshots.
+//! What the pipeline's rollups and tier revenue read of registrations, and forecast snapshots.
 
 use crate::{Arg, Read, Result, Sql, Write, sql};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-/// What the pipeline sums of one registration.
+/// A registration with whether its win is confirmed.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct PipelineRow {
-    pub partner_id: Uuid,
-    pub status: String,
-    pub deal_size_minor: i64,
-    /// Of the deal size and the closed amount.
-    pub currency: String,
-    pub probability: i64,
-    pub expected_close: Date,
-    pub registered_on: Date,
-    pub closed_on: Option<Date>,
-    pub closed_amount_minor: Option<i64>,
-    pub last_activity_at: Option<OffsetDateTime>,
-    pub forecast_category: String,
-    /// One of ours confirmed the win (a won registration only).
+pub struct CountedRow {
+    #[sqlx(flatten)]
+    pub row: super::DealRow,
     pub win_confirmed: bool,
 }
 
-/// The registrations in `statuses` of a partner (or all), with only what the pipeline sums:
-/// a program of a million registrations reads a tenth of their bytes.
-pub async fn pipeline_rows(
+/// At most `limit` registrations in `statuses` after the id `after`, in id order, with
+/// whether their win is confirmed (the rollups' recomputation).
+pub async fn counted_page(
     tx: &mut Read,
-    partner_id: Option<Uuid>,
     statuses: &[&str],
-) -> Result<Vec<PipelineRow>> {
-    let mut query = Sql::new(
-        "SELECT d.partner_id, d.status, d.deal_size_minor, d.currency, d.probability, d.expected_close, \
-         d.registered_on, d.closed_on, d.closed_amount_minor, d.last_activity_at, d.forecast_category, \
-         w.deal_id IS NOT NULL AS win_confirmed \
-         FROM deal_registrations d LEFT JOIN win_confirmations w ON w.deal_id = d.id \
-         WHERE d.status IN ",
-    );
-    query.push_bind_list(statuses.iter().copied());
-    if let Some(partner) = partner_id {
-        query.push(" AND d.partner_id = ").push_bind(partner);
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<CountedRow>> {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(super::registrations::COLUMNS)
+        .push(
+            ", EXISTS (SELECT 1 FROM win_confirmations w WHERE w.deal_id = deal_registrations.id) \
+             AS win_confirmed FROM deal_registrations WHERE status IN ",
+        )
+        .push_bind_list(statuses.iter().copied());
+    if let Some(after) = after {
+        query.push(" AND id > ").push_bind(after);
     }
+    query.push(" ORDER BY id LIMIT ").push_bind(limit);
     tx.all(query).await
 }
 

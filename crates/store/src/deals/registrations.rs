@@ -58,7 +58,7 @@ pub struct DealRow {
     pub updated_at: OffsetDateTime,
 }
 
-const COLUMNS: &str = "id, number, reference, partner_id, created_by, status, customer_name, name_key, website, domain, \
+pub(super) const COLUMNS: &str = "id, number, reference, partner_id, created_by, status, customer_name, name_key, website, domain, \
      industry, region, deal_size_minor, currency, expected_close, use_case, pain_points, stage, \
      probability, risks, competitor, partner_rep, partner_sourced, ae_user_id, se_user_id, \
      deal_desk_review, registered_on, submitted_at, decision_due, decided_at, decided_by, \
@@ -209,7 +209,8 @@ pub async fn insert_many(tx: &mut Write, rows: &[DealRow]) -> Result<()> {
         }
         tx.execute(query).await?;
     }
-    Ok(())
+    let added: Vec<_> = rows.iter().map(|row| (None, Some((row, false)))).collect();
+    crate::rollups::registrations_changed(tx, &added).await
 }
 
 /// Every registration number in use.
@@ -228,7 +229,15 @@ pub async fn numbers(tx: &mut Read) -> Result<Vec<i64>> {
 
 /// Writes every changeable column of a registration, provided it still carries the change
 /// number it was read with (every write takes a new one): otherwise [`crate::Error::Changed`].
+/// The pipeline's rollups move from what the stored row added to what the new one adds.
 pub async fn update(tx: &mut Write, row: &DealRow, read_change_no: i64) -> Result<()> {
+    let Some(before) = get(tx, row.id)
+        .await?
+        .filter(|before| before.change_no == read_change_no)
+    else {
+        return Err(crate::Error::Changed("registration"));
+    };
+    let confirmed = super::win_confirmation(tx, row.id).await?.is_some();
     let rows = tx.execute(sql!(
         "UPDATE deal_registrations SET status = $2, customer_name = $3, name_key = $4, website = $5, domain = $6, industry = $7, \
          region = $8, deal_size_minor = $9, currency = $10, expected_close = $11, use_case = $12, \
@@ -287,7 +296,12 @@ pub async fn update(tx: &mut Write, row: &DealRow, read_change_no: i64) -> Resul
         read_change_no,
     ))
     .await?;
-    crate::changed_one(rows, "registration")
+    crate::changed_one(rows, "registration")?;
+    crate::rollups::registrations_changed(
+        tx,
+        &[(Some((&before, confirmed)), Some((row, confirmed)))],
+    )
+    .await
 }
 
 pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<DealRow>> {
