@@ -765,3 +765,6 @@ pub async fn row_counts(tx: &mut Read) -> Result<HashMap<&'static str, usize>> {
         ("pipeline_touched", stored.touched.len()),
     ]))
 }
+
+#[cfg(test)]
+mod tests;
