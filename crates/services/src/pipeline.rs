@@ -111,6 +111,13 @@ impl Services {
         ))
     }
 
+    /// Recomputes the pipeline's rollups from the registrations (one snapshot) and names every
+    /// stored row that differs, by table and key (`partneros check rollups`).
+    pub async fn check_rollups(&self) -> Result<Vec<String>> {
+        let mut tx = self.db.snapshot().await?;
+        Ok(store::rollups::check(&mut tx).await?)
+    }
+
     /// Stores the program-wide pipeline as it stands (admins and partner managers; the daily
     /// sweep takes one on each quarter's last day).
     pub async fn take_forecast_snapshot(&self, actor: &Actor) -> Result<SnapshotView> {

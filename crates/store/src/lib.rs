@@ -212,6 +212,19 @@ impl Db {
         }))
     }
 
+    /// A read-only transaction seeing one snapshot across its statements, without holding
+    /// writers up (SQLite's WAL; PostgreSQL's repeatable read): long checks that compare
+    /// tables with each other.
+    pub async fn snapshot(&self) -> Result<Read> {
+        Ok(Read(match self {
+            Db::Sqlite { read, .. } => Handle::Sqlite(read.begin().await?),
+            Db::Postgres(pool) => Handle::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        }))
+    }
+
     /// Answers when the database accepts queries (for /readyz).
     pub async fn ping(&self) -> Result<()> {
         let mut read = self.read().await?;

@@ -58,7 +58,7 @@ pub struct DealRow {
     pub updated_at: OffsetDateTime,
 }
 
-pub(super) const COLUMNS: &str = "id, number, reference, partner_id, created_by, status, customer_name, name_key, website, domain, \
+const COLUMNS: &str = "id, number, reference, partner_id, created_by, status, customer_name, name_key, website, domain, \
      industry, region, deal_size_minor, currency, expected_close, use_case, pain_points, stage, \
      probability, risks, competitor, partner_rep, partner_sourced, ae_user_id, se_user_id, \
      deal_desk_review, registered_on, submitted_at, decision_due, decided_at, decided_by, \

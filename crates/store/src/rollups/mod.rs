@@ -17,7 +17,7 @@ use domain::validation::Choice;
 use time::Date;
 use uuid::Uuid;
 
-use crate::deals::DealRow;
+use crate::deals::{CountedRow, DealRow};
 use crate::{Arg, Read, Result, Sql, Write, sql};
 
 /// Rows of one upsert statement: at most 9 values each, well within both backends' limits.
@@ -270,8 +270,8 @@ async fn upsert(
     Ok(())
 }
 
-/// What a stored registration adds to the pipeline, its win confirmed or not.
-fn part(row: &DealRow, win_confirmed: bool) -> Result<Option<Contribution>> {
+/// What a stored registration adds to the pipeline.
+fn part(row: &CountedRow) -> Result<Option<Contribution>> {
     let status = Status::parse(&row.status)
         .ok_or_else(|| crate::Error::Corrupt(format!("registration status {:?}", row.status)))?;
     Ok(contribution(&Registration {
@@ -285,7 +285,7 @@ fn part(row: &DealRow, win_confirmed: bool) -> Result<Option<Contribution>> {
         closed_amount_minor: row.closed_amount_minor,
         last_activity_on: row.last_activity_at.map(|at| at.date()),
         forecast_category: row.forecast_category.clone(),
-        win_confirmed,
+        win_confirmed: row.win_confirmed,
     }))
 }
 
@@ -302,7 +302,7 @@ pub async fn registrations_changed(
     for (before, after) in changes {
         for (version, sign) in [(before, -1), (after, 1)] {
             if let Some((row, confirmed)) = version
-                && let Some(part) = part(row, *confirmed)?
+                && let Some(part) = part(&CountedRow::of(row, *confirmed))?
             {
                 parts.push((row.partner_id, part, sign));
             }
@@ -383,35 +383,35 @@ pub async fn partner_state_changed(tx: &mut Write, partner_id: Uuid) -> Result<(
     rollups.write(tx).await
 }
 
-/// Every counted registration with its win confirmation, read in keyset pages.
+/// The rollups as the registrations make them: every counted registration read in keyset
+/// pages and added up, each partner's state read once.
 async fn recompute(tx: &mut Read) -> Result<Rollups> {
     let counted: Vec<&str> = Status::ALL
         .iter()
         .filter(|s| domain::deals::pipeline::counts(**s))
         .map(|s| s.as_str())
         .collect();
-    let mut parts = Vec::new();
+    let mut rollups = Rollups::default();
+    let mut out: HashMap<Uuid, bool> = HashMap::new();
     let mut after: Option<Uuid> = None;
     loop {
-        let rows = crate::deals::counted_page(tx, &counted, after, 50_000).await?;
+        let rows = crate::deals::counted_page(tx, &counted, after, 20_000).await?;
         let Some(last) = rows.last() else { break };
-        after = Some(last.row.id);
-        for counted in &rows {
-            if let Some(part) = part(&counted.row, counted.win_confirmed)? {
-                parts.push((counted.row.partner_id, part));
+        after = Some(last.id);
+        let unknown: Vec<Uuid> = rows
+            .iter()
+            .map(|row| row.partner_id)
+            .filter(|id| !out.contains_key(id))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let now_out = out_of_program(tx, &unknown).await?;
+        out.extend(unknown.into_iter().map(|id| (id, now_out.contains(&id))));
+        for row in &rows {
+            if let Some(part) = part(row)? {
+                rollups.add(row.partner_id, out[&row.partner_id], &part, 1);
             }
         }
-    }
-    let partners: Vec<Uuid> = parts
-        .iter()
-        .map(|(p, _)| *p)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let out = out_of_program(tx, &partners).await?;
-    let mut rollups = Rollups::default();
-    for (partner, part) in &parts {
-        rollups.add(*partner, out.contains(partner), part, 1);
     }
     rollups.drop_empty();
     Ok(rollups)
