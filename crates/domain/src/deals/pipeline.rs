@@ -248,36 +248,39 @@ pub fn stale_on_or_before(today: Date, stale_after_days: u32) -> Date {
     today - time::Duration::days(i64::from(stale_after_days))
 }
 
-/// One figure's amounts before conversion: per currency and the day of the rate that
-/// converts them (None: the program currency), deals and exact sums in that currency.
+/// A currency and the day of the rate that converts it (None: the program currency).
+type Rated = (String, Option<Date>);
+
+/// Deals and their exact sums in one currency, with a day whose rate converts them.
 #[derive(Default)]
-struct Tally(BTreeMap<(String, Option<Date>), (Date, usize, Decimal, Decimal)>);
+struct Sums {
+    on: Option<Date>,
+    deals: usize,
+    value: Decimal,
+    weighted: Decimal,
+}
+
+/// One figure's amounts before conversion, per currency and rate.
+#[derive(Default)]
+struct Tally(BTreeMap<Rated, Sums>);
 
 impl Tally {
-    fn add(
-        &mut self,
-        key: (String, Option<Date>),
-        on: Date,
-        deals: i64,
-        value: Decimal,
-        weighted: Decimal,
-    ) {
-        let entry = self
-            .0
-            .entry(key)
-            .or_insert((on, 0, Decimal::ZERO, Decimal::ZERO));
-        entry.1 += usize::try_from(deals).unwrap_or(0);
-        entry.2 += value;
-        entry.3 += weighted;
+    fn add(&mut self, key: Rated, on: Date, deals: i64, value: Decimal, weighted: Decimal) {
+        let sums = self.0.entry(key).or_default();
+        sums.on = Some(on);
+        sums.deals += usize::try_from(deals).unwrap_or(0);
+        sums.value += value;
+        sums.weighted += weighted;
     }
 
     /// Each currency's sums converted once, rounded once; the rates used noted.
     fn line(&self, rates: &Rates, used: &mut BTreeSet<RateUsed>) -> Line {
         let mut line = Line::default();
-        for ((currency, _), (on, deals, value, weighted)) in &self.0 {
+        for ((currency, _), sums) in &self.0 {
+            let Some(on) = sums.on else { continue };
             let (Ok(value), Ok(weighted)) = (
-                convert(*value, currency, *on, rates),
-                convert(*weighted, currency, *on, rates),
+                convert(sums.value, currency, on, rates),
+                convert(sums.weighted, currency, on, rates),
             ) else {
                 continue;
             };
@@ -288,7 +291,7 @@ impl Tally {
                     effective_on: effective_on.to_string(),
                 });
             }
-            line.deals += deals;
+            line.deals += sums.deals;
             line.value += value.amount;
             line.weighted += weighted.amount;
         }
@@ -316,7 +319,7 @@ pub fn summarize(
         ..Default::default()
     };
     // The rate that converts a currency on a day (None: the program currency), or no rate.
-    let rated = |currency: &str, on: Date| -> Option<(String, Option<Date>)> {
+    let rated = |currency: &str, on: Date| -> Option<Rated> {
         if currency == rates.to_currency() {
             return Some((currency.to_owned(), None));
         }
