@@ -115,7 +115,7 @@ impl Services {
     /// stored row that differs, by table and key (`partneros check rollups`).
     pub async fn check_rollups(&self) -> Result<Vec<String>> {
         let mut tx = self.db.snapshot().await?;
-        Ok(store::rollups::check(&mut tx).await?)
+        Ok(store::rollups::check::all(&mut tx).await?)
     }
 
     /// Stores the program-wide pipeline as it stands (admins and partner managers; the daily

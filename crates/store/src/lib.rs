@@ -186,10 +186,6 @@ impl Db {
             Db::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
-        let mut tx = self.write().await?;
-        if rollups::rebuild_when_asked(&mut tx).await? {
-            tx.commit().await?;
-        }
         Ok(())
     }
 

@@ -24,7 +24,9 @@ async fn an_empty_in_list_matches_no_row_on_either_backend() {
         let found: Vec<(uuid::Uuid,)> = read.all(query).await.unwrap();
         assert!(found.is_empty(), "{backend:?}");
         // The two callers that do not check for an empty list themselves.
-        let rows = deals::counted_page(&mut read, &[], None, 10).await.unwrap();
+        let rows = rollups::counted_page(&mut read, &[], None, 10)
+            .await
+            .unwrap();
         assert!(rows.is_empty(), "{backend:?}");
         let rows = proposals::with_status(&mut read, &[], None, 10)
             .await

@@ -106,17 +106,24 @@ pub async fn confirm_win(
         ))
         .await?;
     crate::changed_one(rows, "won registration")?;
-    let row = super::get(tx, deal_id)
+    let row = super::registrations::get(tx, deal_id)
         .await?
         .ok_or(crate::Error::Changed("won registration"))?;
-    crate::rollups::registrations_changed(tx, &[(Some((&row, false)), Some((&row, true)))]).await
+    crate::rollups::registrations_changed(
+        tx,
+        &[(
+            Some(super::registrations::counted(&row, false)),
+            Some(super::registrations::counted(&row, true)),
+        )],
+    )
+    .await
 }
 
 /// Confirms the wins of these registrations at once (a CRM import is our record of them);
 /// wins confirmed before stay as they were. `rows` are the registrations as stored.
 pub async fn confirm_wins(
     tx: &mut Write,
-    rows: &[&super::DealRow],
+    rows: &[&super::registrations::DealRow],
     by: &str,
     at: OffsetDateTime,
 ) -> Result<()> {
@@ -143,7 +150,12 @@ pub async fn confirm_wins(
         let changes: Vec<_> = chunk
             .iter()
             .filter(|row| confirmed.contains(&row.id))
-            .map(|row| (Some((*row, false)), Some((*row, true))))
+            .map(|row| {
+                (
+                    Some(super::registrations::counted(row, false)),
+                    Some(super::registrations::counted(row, true)),
+                )
+            })
             .collect();
         crate::rollups::registrations_changed(tx, &changes).await?;
     }

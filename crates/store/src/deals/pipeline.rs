@@ -1,69 +1,8 @@
-//! What the pipeline's rollups and tier revenue read of registrations, and forecast snapshots.
+//! What tier revenue reads of registrations, and forecast snapshots.
 
 use crate::{Arg, Read, Result, Sql, Write, sql};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-/// What the pipeline reads of a registration, with whether its win is confirmed.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct CountedRow {
-    pub id: Uuid,
-    pub partner_id: Uuid,
-    pub status: String,
-    pub deal_size_minor: i64,
-    /// Of the deal size and the closed amount.
-    pub currency: String,
-    pub probability: i64,
-    pub expected_close: Date,
-    pub registered_on: Date,
-    pub closed_on: Option<Date>,
-    pub closed_amount_minor: Option<i64>,
-    pub last_activity_at: Option<OffsetDateTime>,
-    pub forecast_category: String,
-    pub win_confirmed: bool,
-}
-
-impl CountedRow {
-    pub fn of(row: &super::DealRow, win_confirmed: bool) -> CountedRow {
-        CountedRow {
-            id: row.id,
-            partner_id: row.partner_id,
-            status: row.status.clone(),
-            deal_size_minor: row.deal_size_minor,
-            currency: row.currency.clone(),
-            probability: row.probability,
-            expected_close: row.expected_close,
-            registered_on: row.registered_on,
-            closed_on: row.closed_on,
-            closed_amount_minor: row.closed_amount_minor,
-            last_activity_at: row.last_activity_at,
-            forecast_category: row.forecast_category.clone(),
-            win_confirmed,
-        }
-    }
-}
-
-/// At most `limit` registrations in `statuses` after the id `after`, in id order, with only
-/// what the pipeline reads (the rollups' recomputation reads a tenth of each row's bytes).
-pub async fn counted_page(
-    tx: &mut Read,
-    statuses: &[&str],
-    after: Option<Uuid>,
-    limit: i64,
-) -> Result<Vec<CountedRow>> {
-    let mut query = Sql::new(
-        "SELECT id, partner_id, status, deal_size_minor, currency, probability, expected_close, \
-         registered_on, closed_on, closed_amount_minor, last_activity_at, forecast_category, \
-         EXISTS (SELECT 1 FROM win_confirmations w WHERE w.deal_id = deal_registrations.id) \
-         AS win_confirmed FROM deal_registrations WHERE status IN ",
-    );
-    query.push_bind_list(statuses.iter().copied());
-    if let Some(after) = after {
-        query.push(" AND id > ").push_bind(after);
-    }
-    query.push(" ORDER BY id LIMIT ").push_bind(limit);
-    tx.all(query).await
-}
 
 /// A won registration's revenue.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

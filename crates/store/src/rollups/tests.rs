@@ -284,7 +284,7 @@ async fn the_rollups_equal_their_recomputation_after_any_writes() {
                     run(&test.db, &mut taken, &ops).await;
                     *book.lock().unwrap() = taken;
                     let mut read = test.db.read().await.unwrap();
-                    let differences = super::check(&mut read).await.unwrap();
+                    let differences = super::check::all(&mut read).await.unwrap();
                     prop_assert!(differences.is_empty(), "{backend:?}: {differences:#?}");
                     Ok(())
                 })
@@ -316,7 +316,10 @@ async fn the_check_names_a_corrupted_row() {
         };
         run(&test.db, &mut book, &[Op::Register(0, open)]).await;
         let mut read = test.db.read().await.unwrap();
-        assert_eq!(super::check(&mut read).await.unwrap(), Vec::<String>::new());
+        assert_eq!(
+            super::check::all(&mut read).await.unwrap(),
+            Vec::<String>::new()
+        );
         drop(read);
         let mut tx = test.db.write().await.unwrap();
         tx.execute(sql!(
@@ -328,7 +331,7 @@ async fn the_check_names_a_corrupted_row() {
         tx.commit().await.unwrap();
         let mut read = test.db.read().await.unwrap();
         assert_eq!(
-            super::check(&mut read).await.unwrap(),
+            super::check::all(&mut read).await.unwrap(),
             [format!(
                 "pipeline_open ({alpha}, \"USD\", \"2026-Q1\", \"commit\", \"approved\"): \
                  stored (false, [2, 1000000, 40000000, 0]), \
