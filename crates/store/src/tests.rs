@@ -214,6 +214,8 @@ async fn dates_and_flags_read_back_typed_on_both_backends() {
                     ("leads", "counts_against_quota", "boolean"),
                     ("leads", "overdue_flagged", "boolean"),
                     ("onboarding_items", "due_on", "date"),
+                    ("pipeline_won", "closed_on", "date"),
+                    ("pipeline_won_program", "closed_on", "date"),
                 ]
                 .map(|(t, c, d)| (t.to_owned(), c.to_owned(), d.to_owned()));
                 assert_eq!(types, expected);
