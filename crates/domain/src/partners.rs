@@ -574,6 +574,19 @@ pub enum OutOfProgram {
     Exited,
 }
 
+impl OutOfProgram {
+    /// Whether a partner in `stage`, archived or not, is out of the program, and why.
+    pub fn of(stage: LifecycleStage, archived: bool) -> Option<OutOfProgram> {
+        if archived {
+            Some(OutOfProgram::Archived)
+        } else if stage == LifecycleStage::Exited {
+            Some(OutOfProgram::Exited)
+        } else {
+            None
+        }
+    }
+}
+
 impl std::fmt::Display for OutOfProgram {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -588,13 +601,7 @@ impl Partner {
     /// Such a partner's people lose portal access, and it registers nothing and keeps no
     /// tier benefits; its records stay for us.
     pub fn out_of_program(&self) -> Option<OutOfProgram> {
-        if self.archived_at.is_some() {
-            Some(OutOfProgram::Archived)
-        } else if self.stage == LifecycleStage::Exited {
-            Some(OutOfProgram::Exited)
-        } else {
-            None
-        }
+        OutOfProgram::of(self.stage, self.archived_at.is_some())
     }
 
     /// The fields of the record that are ours alone (left out of what partners receive, and

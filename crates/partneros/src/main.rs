@@ -118,6 +118,11 @@ enum Command {
         #[command(subcommand)]
         what: cli::report::ReportWhat,
     },
+    /// Verify what the database keeps as a cache against its sources.
+    Check {
+        #[command(subcommand)]
+        what: cli::check::CheckWhat,
+    },
     /// Manage accounts.
     User {
         #[command(flatten)]
@@ -247,6 +252,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { what } => cli::import::run(what).await,
         Command::Bench { what } => cli::bench::run(what).await,
         Command::Report { what } => cli::report::run(what).await,
+        Command::Check { what } => cli::check::run(what).await,
         Command::User { db, action } => {
             let services = open_for_cli(&db.database_url).await?;
             cli::users::run(&services, action).await

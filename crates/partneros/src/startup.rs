@@ -37,6 +37,9 @@ pub async fn open(url: &str, config: services::Config) -> anyhow::Result<Service
         .await
         .with_context(|| format!("cannot open the database {url}"))?;
     db.migrate().await.context("migrating the schema")?;
+    store::rollups::rebuild_when_asked(&db)
+        .await
+        .context("filling the pipeline's rollups")?;
     Ok(Services::new(db, config))
 }
 

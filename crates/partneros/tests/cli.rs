@@ -467,6 +467,13 @@ fn demo_twice_neither_duplicates_nor_fails() {
     assert_eq!(count_partners(&second), partners);
     let (clean, out) = second.stop();
     assert!(clean && out.contains("already present"), "{out}");
+    // Every write the demo made kept the pipeline's rollups exact.
+    let check = run(&["check", "rollups", "--database-url", &url], "");
+    assert!(
+        check.status.success() && text(&check).contains("rollups match"),
+        "{}",
+        text(&check)
+    );
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }

@@ -1,14 +1,15 @@
 //! The pipeline: open registrations summed with their probability, per partner and tier, in
-//! the program currency; and the forecast snapshots taken of it (by hand, and by the daily
-//! sweep on each quarter's last day).
+//! the program currency, read from the rollups (`store::rollups`) and summed by
+//! `domain::deals::pipeline::summarize`; and the forecast snapshots taken of it (by hand,
+//! and by the daily sweep on each quarter's last day).
 
+use domain::deals::pipeline;
 use domain::deals::registration::Status;
 use domain::permissions::Action;
 use domain::validation::Choice;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::convert::money;
 use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -42,63 +43,79 @@ impl Services {
             self.get_partner(actor, id).await?;
         }
         let (_, program) = self.program_in_force().await?;
-        let summed: Vec<&str> = Status::ALL
+        let open: Vec<&str> = Status::ALL
             .iter()
-            .filter(|s| domain::deals::pipeline::counts(**s))
+            .filter(|s| s.is_open())
             .map(|s| s.as_str())
             .collect();
+        let today = actor.today();
+        let targets = &program.policies.targets;
+        let stale_by = pipeline::stale_on_or_before(today, targets.stale_deal_days);
         let mut tx = self.db.read().await?;
-        let rows = store::deals::pipeline_rows(&mut tx, partner, &summed).await?;
+        let rows = store::rollups::groups(&mut tx, partner, stale_by, &open).await?;
         let rates = crate::rates::rates_into(&mut tx, &program).await?;
-        // Each partner's name, the name of its tier in the program in force, and whether it
-        // is out of the program.
-        let partners: std::collections::HashMap<Uuid, (String, String, bool)> =
-            partners_by_id(&mut tx, rows.iter().map(|r| r.partner_id))
-                .await?
-                .into_iter()
-                .map(|(id, p)| {
-                    let tier = program
-                        .tier_index(&p.tier)
-                        .map_or(p.tier.clone(), |i| program.tiers[i].name.clone());
-                    let out = p.out_of_program().is_some();
-                    (id, (p.display_name, tier, out))
-                })
-                .collect();
         drop(tx);
-        let deals = rows
-            .iter()
-            .map(|row| {
-                let (name, tier, partner_out_of_program) =
-                    partners.get(&row.partner_id).cloned().unwrap_or_default();
-                let registered_on = row.registered_on;
-                domain::deals::pipeline::PipelineDeal {
-                    partner: name,
-                    tier,
-                    status: Status::parse(&row.status).unwrap_or(Status::Draft),
-                    deal_size: money(row.deal_size_minor),
-                    currency: row.currency.clone(),
-                    probability: u8::try_from(row.probability).unwrap_or(0),
-                    expected_close: row.expected_close,
-                    registered_on,
-                    closed_on: row.closed_on,
-                    closed_amount: row.closed_amount_minor.map(money),
-                    last_touched: row
-                        .last_activity_at
-                        .map_or(registered_on, |at| at.date())
-                        .max(registered_on),
-                    forecast_category: row.forecast_category.clone(),
-                    partner_out_of_program,
-                    win_confirmed: row.win_confirmed,
-                }
-            })
-            .collect::<Vec<_>>();
-        Ok(domain::deals::pipeline::summarize(
-            &deals,
-            actor.today(),
-            program.policies.targets.deal_velocity_days,
-            program.policies.targets.stale_deal_days,
+        let tier_name = |key: &str| {
+            program
+                .tier_index(key)
+                .map_or(key.to_owned(), |i| program.tiers[i].name.clone())
+        };
+        let sum = |deals, value_minor, weighted| pipeline::OpenSum {
+            deals,
+            value_minor,
+            weighted,
+        };
+        let groups = pipeline::Groups {
+            partners: rows
+                .partners
+                .into_iter()
+                .map(|r| pipeline::PartnerOpen {
+                    tier: tier_name(&r.tier),
+                    partner: r.display_name,
+                    out_of_program: r.out_of_program != 0,
+                    currency: r.currency,
+                    sum: sum(r.deals, r.value_minor, r.weighted),
+                })
+                .collect(),
+            buckets: rows
+                .buckets
+                .into_iter()
+                .map(|r| pipeline::BucketOpen {
+                    quarter: r.quarter,
+                    forecast_category: r.forecast_category,
+                    currency: r.currency,
+                    sum: sum(r.deals, r.value_minor, r.weighted),
+                })
+                .collect(),
+            won: rows
+                .won
+                .into_iter()
+                .map(|r| pipeline::WonSum {
+                    currency: r.currency,
+                    closed_on: r.closed_on,
+                    confirmed: r.confirmed,
+                    deals: r.deals,
+                    amount_minor: r.amount_minor,
+                    velocity_deals: r.velocity_deals,
+                    velocity_days: r.velocity_days,
+                })
+                .collect(),
+            stale: usize::try_from(rows.stale).unwrap_or(0),
+        };
+        Ok(pipeline::summarize(
+            &groups,
+            today,
+            targets.deal_velocity_days,
+            targets.stale_deal_days,
             &rates,
         ))
+    }
+
+    /// Recomputes the pipeline's rollups from the registrations (one snapshot) and names every
+    /// stored row that differs, by table and key (`partneros check rollups`).
+    pub async fn check_rollups(&self) -> Result<Vec<String>> {
+        let mut tx = self.db.snapshot().await?;
+        Ok(store::rollups::check::all(&mut tx).await?)
     }
 
     /// Stores the program-wide pipeline as it stands (admins and partner managers; the daily
@@ -168,20 +185,4 @@ impl Services {
                 })
             })
     }
-}
-
-/// The partners `ids` name, each read once.
-async fn partners_by_id(
-    tx: &mut store::Read,
-    ids: impl Iterator<Item = Uuid>,
-) -> Result<std::collections::HashMap<Uuid, domain::partners::Partner>> {
-    let ids: Vec<Uuid> = ids
-        .collect::<std::collections::HashSet<_>>()
-        .into_iter()
-        .collect();
-    Ok(store::partners::get_many(tx, &ids)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect())
 }

@@ -22,6 +22,7 @@ pub mod program;
 pub mod proposals;
 pub mod rates;
 pub mod recruitment;
+pub mod rollups;
 mod sql;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -205,6 +206,19 @@ impl Db {
         Ok(Read(match self {
             Db::Sqlite { read, .. } => Handle::SqliteSingle(read.acquire().await?),
             Db::Postgres(pool) => Handle::PostgresSingle(pool.acquire().await?),
+        }))
+    }
+
+    /// A read-only transaction seeing one snapshot across its statements, without holding
+    /// writers up (SQLite's WAL; PostgreSQL's repeatable read): long checks that compare
+    /// tables with each other.
+    pub async fn snapshot(&self) -> Result<Read> {
+        Ok(Read(match self {
+            Db::Sqlite { read, .. } => Handle::Sqlite(read.begin().await?),
+            Db::Postgres(pool) => Handle::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
         }))
     }
 

@@ -153,7 +153,8 @@ pub async fn set_stage(
             from.to_string()
         ))
         .await?;
-    crate::changed_one(rows, "partner's stage")
+    crate::changed_one(rows, "partner's stage")?;
+    crate::rollups::partner_state_changed(tx, id).await
 }
 
 /// Moves a partner from tier `from` to `to`; [`crate::Error::Changed`] when it no longer
@@ -196,7 +197,8 @@ pub async fn set_archived(
             read_archived_at
         ))
         .await?;
-    crate::changed_one(rows, "partner")
+    crate::changed_one(rows, "partner")?;
+    crate::rollups::partner_state_changed(tx, id).await
 }
 
 pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<Partner>> {

@@ -24,7 +24,9 @@ async fn an_empty_in_list_matches_no_row_on_either_backend() {
         let found: Vec<(uuid::Uuid,)> = read.all(query).await.unwrap();
         assert!(found.is_empty(), "{backend:?}");
         // The two callers that do not check for an empty list themselves.
-        let rows = deals::pipeline_rows(&mut read, None, &[]).await.unwrap();
+        let rows = rollups::counted_page(&mut read, &[], None, 10)
+            .await
+            .unwrap();
         assert!(rows.is_empty(), "{backend:?}");
         let rows = proposals::with_status(&mut read, &[], None, 10)
             .await
@@ -212,6 +214,8 @@ async fn dates_and_flags_read_back_typed_on_both_backends() {
                     ("leads", "counts_against_quota", "boolean"),
                     ("leads", "overdue_flagged", "boolean"),
                     ("onboarding_items", "due_on", "date"),
+                    ("pipeline_won", "closed_on", "date"),
+                    ("pipeline_won_program", "closed_on", "date"),
                 ]
                 .map(|(t, c, d)| (t.to_owned(), c.to_owned(), d.to_owned()));
                 assert_eq!(types, expected);

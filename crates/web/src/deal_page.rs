@@ -133,7 +133,7 @@ pub(crate) async fn deal_view(
             .await
             .map_err(service_error)?,
         can_confirm: auth.actor.may(Action::ConfirmCredit),
-        stages: select_one::<Stage>(&d.stage),
+        stages: select_one::<Stage>(d.stage.as_deref().unwrap_or_default()),
         forecasts: select_one::<ForecastCategory>(&d.forecast_category),
         d,
         activities,

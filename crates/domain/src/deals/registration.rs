@@ -64,6 +64,12 @@ impl Status {
         )
     }
 
+    /// Decided for good (won, lost, rejected, expired): out of the pipeline, with no
+    /// pipeline stage and no weighted value.
+    pub fn is_closed(self) -> bool {
+        !self.is_open() && self != Status::Draft
+    }
+
     /// The states a registration may move to from this one.
     pub fn next(self) -> &'static [Status] {
         use Status::*;

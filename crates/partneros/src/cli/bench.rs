@@ -5,7 +5,7 @@ use clap::Subcommand;
 use services::Actor;
 
 use super::common::{describe, open_for_cli, rows_bar};
-use super::{bench_export, bench_submit};
+use super::{bench_dashboard, bench_export, bench_submit};
 
 #[derive(Subcommand)]
 pub enum BenchWhat {
@@ -78,6 +78,21 @@ pub enum BenchWhat {
         database_url: Option<String>,
         #[arg(long, default_value_t = 10_000)]
         partners: usize,
+    },
+    /// The pipeline summary (program-wide and one partner), cold (first call on a fresh
+    /// pool) and warm (p50/p99 server time), the rollup check's time and resident memory,
+    /// on a generated book (reused when the database holds one).
+    Dashboard {
+        /// Where to generate; a fresh temporary SQLite file when omitted.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 10_000)]
+        partners: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        registrations: usize,
+        /// Warm calls of each endpoint.
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
     },
     /// Partner list latency (search, filters, deep pages) on a generated book of partners.
     Partners {
@@ -201,6 +216,21 @@ pub async fn run(what: BenchWhat) -> anyhow::Result<()> {
             partners,
             iterations,
         } => bench_partners(database_url, partners, iterations).await,
+        BenchWhat::Dashboard {
+            database_url,
+            partners,
+            registrations,
+            rounds,
+        } => {
+            let temp =
+                std::env::temp_dir().join(format!("partneros-bench-{}.db", uuid::Uuid::now_v7()));
+            let url = database_url.unwrap_or_else(|| format!("sqlite://{}", temp.display()));
+            let result = bench_dashboard::run(&url, partners, registrations, rounds).await;
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", temp.display()));
+            }
+            result
+        }
     }
 }
 

@@ -1,8 +1,10 @@
 //! The commands of the `partneros` binary, one module each; `common` holds what they share.
 
 pub mod bench;
+mod bench_dashboard;
 mod bench_export;
 mod bench_submit;
+pub mod check;
 pub mod common;
 pub mod import;
 pub mod program;

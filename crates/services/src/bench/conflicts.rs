@@ -9,7 +9,7 @@ use domain::program::policy::DealRegistration;
 use uuid::Uuid;
 
 use crate::bench::generated::generated_partner;
-use crate::bench::measure::percentile;
+use crate::bench::measure::{percentile, resident_bytes};
 
 const SYLLABLES: &[&str] = &[
     "vel", "mor", "ka", "tri", "lon", "zen", "qua", "dor", "fi", "nex", "ar", "bel", "cor", "dan",
@@ -143,7 +143,15 @@ pub fn generated_deals_csv(registrations: usize, partners: usize) -> String {
     for i in 0..registrations {
         let partner = generated_partner(i % partners.max(1));
         let (name, site) = generated_customer(i);
-        let status = statuses[i % statuses.len()];
+        // An exited partner's registrations come in closed: it registers no new work.
+        let status = match statuses[i % statuses.len()] {
+            "submitted" | "approved"
+                if partner.stage == domain::partners::LifecycleStage::Exited =>
+            {
+                "lost"
+            }
+            status => status,
+        };
         let registered = today - time::Duration::days((i % 300) as i64);
         let protected = if status == "approved" {
             (today + time::Duration::days(30)).to_string()
@@ -180,12 +188,6 @@ pub struct ConflictBench {
     pub checks: usize,
     /// Verdicts over the checks: clear, needs review, already registered.
     pub verdicts: [usize; 3],
-}
-
-fn resident_bytes() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096)
 }
 
 /// Builds the generated book and times `checks` conflict checks against it (the policy

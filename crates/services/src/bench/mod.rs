@@ -2,15 +2,16 @@
 //! figures are comparable between runs and machines.
 //!
 //! This file is the folder's face: the generated data (`generated`), the timings
-//! (`measure`), the partner list (`partners`), the tier engine (`tiers`) and conflict checks
-//! (`conflicts`) live in the files beside it.
+//! (`measure`), the partner list (`partners`), the tier engine (`tiers`), conflict checks
+//! (`conflicts`) and the first figures people open (`dashboard`) live in the files beside it.
 
 pub mod conflicts;
+pub mod dashboard;
 mod generated;
 mod measure;
 mod partners;
 mod tiers;
 
 pub use generated::{generated_facts, generated_history, generated_partner};
-pub use measure::Timing;
+pub use measure::{Timing, resident_bytes};
 pub use tiers::{TierBench, bench_tier_evaluation};

@@ -188,7 +188,7 @@ impl Batch {
     /// Writes the batch and empties it. An import is our own record (the CRM's), so the wins
     /// it brings are confirmed by the importer.
     async fn store(&mut self, tx: &mut store::Write, importer: &str) -> Result<()> {
-        let mut won: Vec<Uuid> = Vec::new();
+        let mut updated = Vec::with_capacity(self.updates.len());
         for mut row in self.updates.drain(..) {
             let current = store::deals::get_by_number(tx, row.number)
                 .await?
@@ -197,17 +197,14 @@ impl Batch {
             row.reference = current.reference;
             row.created_at = current.created_at;
             store::deals::update(tx, &row, current.change_no).await?;
-            if row.status == Status::Won.as_str() {
-                won.push(row.id);
-            }
+            updated.push(row);
         }
         store::deals::insert_many(tx, &self.new).await?;
-        won.extend(
-            self.new
-                .iter()
-                .filter(|row| row.status == Status::Won.as_str())
-                .map(|row| row.id),
-        );
+        let won: Vec<&DealRow> = updated
+            .iter()
+            .chain(&self.new)
+            .filter(|row| row.status == Status::Won.as_str())
+            .collect();
         store::deals::confirm_wins(tx, &won, importer, store::now()).await?;
         self.new.clear();
         Ok(())

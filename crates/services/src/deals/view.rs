@@ -33,9 +33,12 @@ pub struct DealView {
     pub expected_close: String,
     pub use_case: String,
     pub pain_points: String,
-    pub stage: String,
+    /// The pipeline stage; none once the deal is closed (won, lost, rejected, expired).
+    pub stage: Option<String>,
     pub probability: i64,
-    pub weighted_value: Decimal,
+    /// Value × probability while the deal is open (submitted, waiting for information,
+    /// approved): a closed deal or a draft weighs nothing in the pipeline.
+    pub weighted_value: Option<Decimal>,
     pub risks: String,
     pub competitor: String,
     pub partner_rep: String,
@@ -151,12 +154,11 @@ pub(crate) fn deal_view(
         expected_close: row.expected_close.to_string(),
         use_case: row.use_case.clone(),
         pain_points: row.pain_points.clone(),
-        stage: row.stage.clone(),
+        stage: (!status.is_closed()).then(|| row.stage.clone()),
         probability: row.probability,
-        weighted_value: registration::weighted_value(
-            deal_size,
-            u8::try_from(row.probability).unwrap_or(0),
-        ),
+        weighted_value: status.is_open().then(|| {
+            registration::weighted_value(deal_size, u8::try_from(row.probability).unwrap_or(0))
+        }),
         risks: row.risks.clone(),
         competitor: row.competitor.clone(),
         partner_rep: row.partner_rep.clone(),

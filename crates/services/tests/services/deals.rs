@@ -268,8 +268,8 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
             .await
             .unwrap();
         assert_eq!(
-            (moved.stage.as_str(), moved.weighted_value),
-            ("demo", rust_decimal::Decimal::from(48_000))
+            (moved.stage.as_deref(), moved.weighted_value),
+            (Some("demo"), Some(rust_decimal::Decimal::from(48_000)))
         );
         assert_eq!(
             s.deal_activities(&w.manager, first.id, &PageRequest::everything()).await.unwrap().items.len(),
@@ -290,6 +290,8 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
             .await
             .unwrap();
         assert_eq!(won.status, Status::Won);
+        // Won, it leaves the open pipeline: no stage and no weighted value, here or on lists.
+        assert_eq!((won.stage.as_deref(), won.weighted_value), (None, None));
         // The partner reported it; it counts once one of ours confirms it.
         let confirm = services::deals::credit::WinConfirmationInput {
             amount: "75000".into(),

@@ -105,28 +105,59 @@ pub async fn confirm_win(
             at
         ))
         .await?;
-    crate::changed_one(rows, "won registration")
+    crate::changed_one(rows, "won registration")?;
+    let row = super::registrations::get(tx, deal_id)
+        .await?
+        .ok_or(crate::Error::Changed("won registration"))?;
+    crate::rollups::registrations_changed(
+        tx,
+        &[(
+            Some(super::registrations::counted(&row, false)),
+            Some(super::registrations::counted(&row, true)),
+        )],
+    )
+    .await
 }
 
-/// Confirms the wins of many registrations at once (a CRM import is our record of them);
-/// wins confirmed before stay as they were.
+/// Confirms the wins of these registrations at once (a CRM import is our record of them);
+/// wins confirmed before stay as they were. `rows` are the registrations as stored.
 pub async fn confirm_wins(
     tx: &mut Write,
-    deal_ids: &[Uuid],
+    rows: &[&super::registrations::DealRow],
     by: &str,
     at: OffsetDateTime,
 ) -> Result<()> {
+    #[derive(sqlx::FromRow)]
+    struct Confirmed {
+        deal_id: Uuid,
+    }
     // Three parameters a row: well within SQLite's 32,766 per statement.
-    for chunk in deal_ids.chunks(5_000) {
+    for chunk in rows.chunks(5_000) {
         let mut query =
             Sql::new("INSERT INTO win_confirmations (deal_id, confirmed_by, confirmed_at) VALUES ");
         query
             .push_values(tx.backend(), 3, chunk.len())
-            .push(" ON CONFLICT (deal_id) DO NOTHING");
-        for id in chunk {
-            query = query.arg(*id).arg(by).arg(at);
+            .push(" ON CONFLICT (deal_id) DO NOTHING RETURNING deal_id");
+        for row in chunk {
+            query = query.arg(row.id).arg(by).arg(at);
         }
-        tx.execute(query).await?;
+        let confirmed: std::collections::HashSet<Uuid> = tx
+            .all::<Confirmed>(query)
+            .await?
+            .into_iter()
+            .map(|c| c.deal_id)
+            .collect();
+        let changes: Vec<_> = chunk
+            .iter()
+            .filter(|row| confirmed.contains(&row.id))
+            .map(|row| {
+                (
+                    Some(super::registrations::counted(row, false)),
+                    Some(super::registrations::counted(row, true)),
+                )
+            })
+            .collect();
+        crate::rollups::registrations_changed(tx, &changes).await?;
     }
     Ok(())
 }

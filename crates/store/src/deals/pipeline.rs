@@ -1,48 +1,8 @@
-//! What the pipeline and tier revenue read of registrations, and forecast snapshots.
+//! What tier revenue reads of registrations, and forecast snapshots.
 
 use crate::{Arg, Read, Result, Sql, Write, sql};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-/// What the pipeline sums of one registration.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct PipelineRow {
-    pub partner_id: Uuid,
-    pub status: String,
-    pub deal_size_minor: i64,
-    /// Of the deal size and the closed amount.
-    pub currency: String,
-    pub probability: i64,
-    pub expected_close: Date,
-    pub registered_on: Date,
-    pub closed_on: Option<Date>,
-    pub closed_amount_minor: Option<i64>,
-    pub last_activity_at: Option<OffsetDateTime>,
-    pub forecast_category: String,
-    /// One of ours confirmed the win (a won registration only).
-    pub win_confirmed: bool,
-}
-
-/// The registrations in `statuses` of a partner (or all), with only what the pipeline sums:
-/// a program of a million registrations reads a tenth of their bytes.
-pub async fn pipeline_rows(
-    tx: &mut Read,
-    partner_id: Option<Uuid>,
-    statuses: &[&str],
-) -> Result<Vec<PipelineRow>> {
-    let mut query = Sql::new(
-        "SELECT d.partner_id, d.status, d.deal_size_minor, d.currency, d.probability, d.expected_close, \
-         d.registered_on, d.closed_on, d.closed_amount_minor, d.last_activity_at, d.forecast_category, \
-         w.deal_id IS NOT NULL AS win_confirmed \
-         FROM deal_registrations d LEFT JOIN win_confirmations w ON w.deal_id = d.id \
-         WHERE d.status IN ",
-    );
-    query.push_bind_list(statuses.iter().copied());
-    if let Some(partner) = partner_id {
-        query.push(" AND d.partner_id = ").push_bind(partner);
-    }
-    tx.all(query).await
-}
 
 /// Whether registration `d` has the activity the co-sell policy asks before a win earns
 /// credit: one our people logged or confirmed. An imported deal carries its last activity

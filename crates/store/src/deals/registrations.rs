@@ -1,5 +1,6 @@
 //! Deal registrations: their rows, numbers and change numbers, reading and writing them.
 
+use crate::rollups::CountedRow;
 use crate::{Read, Result, Sql, Write, sql};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -209,7 +210,30 @@ pub async fn insert_many(tx: &mut Write, rows: &[DealRow]) -> Result<()> {
         }
         tx.execute(query).await?;
     }
-    Ok(())
+    let added: Vec<_> = rows
+        .iter()
+        .map(|row| (None, Some(counted(row, false))))
+        .collect();
+    crate::rollups::registrations_changed(tx, &added).await
+}
+
+/// What the pipeline's rollups read of a registration, its win confirmed or not.
+pub(crate) fn counted(row: &DealRow, win_confirmed: bool) -> CountedRow {
+    CountedRow {
+        id: row.id,
+        partner_id: row.partner_id,
+        status: row.status.clone(),
+        deal_size_minor: row.deal_size_minor,
+        currency: row.currency.clone(),
+        probability: row.probability,
+        expected_close: row.expected_close,
+        registered_on: row.registered_on,
+        closed_on: row.closed_on,
+        closed_amount_minor: row.closed_amount_minor,
+        last_activity_at: row.last_activity_at,
+        forecast_category: row.forecast_category.clone(),
+        win_confirmed,
+    }
 }
 
 /// Every registration number in use.
@@ -228,7 +252,25 @@ pub async fn numbers(tx: &mut Read) -> Result<Vec<i64>> {
 
 /// Writes every changeable column of a registration, provided it still carries the change
 /// number it was read with (every write takes a new one): otherwise [`crate::Error::Changed`].
+/// The pipeline's rollups move from what the stored row added to what the new one adds.
 pub async fn update(tx: &mut Write, row: &DealRow, read_change_no: i64) -> Result<()> {
+    let Some(before) = get(tx, row.id)
+        .await?
+        .filter(|before| before.change_no == read_change_no)
+    else {
+        return Err(crate::Error::Changed("registration"));
+    };
+    #[derive(sqlx::FromRow)]
+    struct Confirmed {
+        n: i64,
+    }
+    let confirmed =
+        tx.one::<Confirmed>(sql!(
+            "SELECT COUNT(*) AS n FROM win_confirmations WHERE deal_id = $1",
+            row.id
+        ))
+        .await?
+        .n > 0;
     let rows = tx.execute(sql!(
         "UPDATE deal_registrations SET status = $2, customer_name = $3, name_key = $4, website = $5, domain = $6, industry = $7, \
          region = $8, deal_size_minor = $9, currency = $10, expected_close = $11, use_case = $12, \
@@ -287,7 +329,15 @@ pub async fn update(tx: &mut Write, row: &DealRow, read_change_no: i64) -> Resul
         read_change_no,
     ))
     .await?;
-    crate::changed_one(rows, "registration")
+    crate::changed_one(rows, "registration")?;
+    crate::rollups::registrations_changed(
+        tx,
+        &[(
+            Some(counted(&before, confirmed)),
+            Some(counted(row, confirmed)),
+        )],
+    )
+    .await
 }
 
 pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<DealRow>> {
