@@ -1,6 +1,6 @@
 //! A report table as CSV, for spreadsheets and accounting tools.
 
-use super::{Cell, Table};
+use super::table::{Cell, Table};
 use crate::{Error, Result};
 
 /// The table as CSV. Every money column is followed by a currency column (`Won`, `Won

@@ -5,7 +5,7 @@
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
-use super::{Cell, Table};
+use super::table::{Cell, Table};
 use crate::{Error, Result};
 
 /// A sheet name may have at most 31 characters and none of `[]:*?/\`.
