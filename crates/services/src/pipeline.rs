@@ -4,12 +4,13 @@
 //! and by the daily sweep on each quarter's last day).
 
 use domain::deals::pipeline;
-use domain::deals::registration::Status;
+use domain::deals::registration::{ForecastCategory, Status};
 use domain::permissions::Action;
 use domain::validation::Choice;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::reports::{Cell, Table};
 use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -111,6 +112,14 @@ impl Services {
         ))
     }
 
+    /// The pipeline page's breakdowns as one report table (downloads and `partneros report
+    /// pipeline`): a row per line with the breakdown it belongs to, in the program currency.
+    /// Who may read which partner's figures is [`Services::pipeline`]'s rule.
+    pub async fn pipeline_table(&self, actor: &Actor, partner: Option<Uuid>) -> Result<Table> {
+        let summary = self.pipeline(actor, partner).await?;
+        Ok(summary_table(&summary))
+    }
+
     /// Recomputes the pipeline's rollups from the registrations (one snapshot) and names every
     /// stored row that differs, by table and key (`partneros check rollups`).
     pub async fn check_rollups(&self) -> Result<Vec<String>> {
@@ -184,5 +193,61 @@ impl Services {
                     taken_by: row.taken_by,
                 })
             })
+    }
+}
+
+/// One row per line of `summary`, grouped as the page shows them; forecast categories by
+/// their labels.
+fn summary_table(summary: &pipeline::PipelineSummary) -> Table {
+    let currency = &summary.currency;
+    let row = |breakdown: &str, group: &str, line: &pipeline::Line| {
+        vec![
+            Cell::Text(breakdown.to_owned()),
+            Cell::Text(group.to_owned()),
+            Cell::Count(i64::try_from(line.deals).unwrap_or(i64::MAX)),
+            Cell::Money(line.value, currency.clone()),
+            Cell::Money(line.weighted, currency.clone()),
+        ]
+    };
+    let mut rows = vec![row(
+        "Open pipeline",
+        "All open registrations",
+        &summary.open,
+    )];
+    let forecast_label =
+        |key: &str| ForecastCategory::parse(key).map_or(key.to_owned(), |c| c.label().to_owned());
+    let breakdowns: [(
+        &str,
+        &std::collections::BTreeMap<String, pipeline::Line>,
+        bool,
+    ); 5] = [
+        ("Quarter of expected close", &summary.by_quarter, false),
+        ("Forecast category", &summary.by_forecast, true),
+        ("Tier", &summary.by_tier, false),
+        ("Partner", &summary.by_partner, false),
+        ("Out of the program", &summary.out_of_program, false),
+    ];
+    for (breakdown, lines, labelled) in breakdowns {
+        for (key, line) in lines {
+            let group = if labelled {
+                forecast_label(key)
+            } else {
+                key.clone()
+            };
+            rows.push(row(breakdown, &group, line));
+        }
+    }
+    rows.push(row("Won", "Confirmed by us", &summary.won));
+    rows.push(row(
+        "Won",
+        "Reported, not yet confirmed",
+        &summary.won_unconfirmed,
+    ));
+    Table {
+        title: "Pipeline".into(),
+        columns: ["Breakdown", "Group", "Deals", "Value", "Weighted value"]
+            .map(String::from)
+            .to_vec(),
+        rows,
     }
 }

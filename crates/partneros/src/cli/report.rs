@@ -1,6 +1,6 @@
 //! `partneros report tracker [--months N] [--tier KEY] [--sort …] --format csv|xlsx
-//! [--output FILE]`: the portal's report tables from the shell, the same figures and the same
-//! files as the download links.
+//! [--output FILE]` and `partneros report pipeline [--partner ID]`: the portal's report
+//! tables from the shell, the same figures and the same files as the download links.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -33,6 +33,17 @@ pub enum ReportWhat {
         /// Largest (or last) first.
         #[arg(long)]
         desc: bool,
+    },
+    /// The open pipeline by quarter, forecast category, tier and partner, and the won deals,
+    /// in the program currency (as the portal's /pipeline).
+    Pipeline {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// One partner's pipeline (its id) instead of the program's.
+        #[arg(long)]
+        partner: Option<uuid::Uuid>,
     },
 }
 
@@ -71,6 +82,18 @@ pub async fn run(what: ReportWhat) -> anyhow::Result<()> {
             };
             let table = services
                 .tracker_table(&Actor::system("cli"), &query)
+                .await
+                .map_err(describe)?;
+            write(&table, &output)
+        }
+        ReportWhat::Pipeline {
+            db,
+            output,
+            partner,
+        } => {
+            let services = open_for_cli(&db.database_url).await?;
+            let table = services
+                .pipeline_table(&Actor::system("cli"), partner)
                 .await
                 .map_err(describe)?;
             write(&table, &output)

@@ -4,11 +4,11 @@ use crate::AppState;
 use crate::auth::ApiAuth;
 use crate::extract::{ApiJson, ApiQuery, Id};
 use crate::problem::Problem;
-use crate::respond::ApiResult;
+use crate::respond::{ApiResult, FormatParam, report_download};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use domain::deals::pipeline::PipelineSummary;
 use serde::Deserialize;
 use services::deals::{DealView, PipelineInput};
@@ -22,6 +22,7 @@ use uuid::Uuid;
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(pipeline))
+        .routes(routes!(pipeline_export))
         .routes(routes!(forecast_snapshots, take_forecast_snapshot))
         .routes(routes!(update_pipeline))
 }
@@ -44,6 +45,21 @@ async fn pipeline(
     Ok(Json(
         state.services.pipeline(&auth.actor, params.partner).await?,
     ))
+}
+
+#[utoipa::path(get, path = "/pipeline/export", tag = "deals", params(FormatParam, PipelineParams),
+    responses((status = 200, content_type = "text/csv", description = "The pipeline's breakdowns, one row per line in the program currency, as CSV or XLSX (`format`)"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn pipeline_export(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(format): ApiQuery<FormatParam>,
+    ApiQuery(params): ApiQuery<PipelineParams>,
+) -> Result<Response, Problem> {
+    let table = state
+        .services
+        .pipeline_table(&auth.actor, params.partner)
+        .await?;
+    Ok(report_download("pipeline", &format.format, &table)?)
 }
 
 #[utoipa::path(get, path = "/pipeline/snapshots", tag = "deals", params(PageQuery),

@@ -5,7 +5,7 @@ use crate::auth::PageAuth;
 use crate::deal_page::deal_result;
 use crate::extract::Form;
 use crate::layout::Layout;
-use crate::respond::{PageResult, render, see_other, service_error};
+use crate::respond::{PageResult, render, report_download, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -19,6 +19,7 @@ use uuid::Uuid;
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/pipeline", get(pipeline_page))
+        .route("/pipeline/export", get(export))
         .route("/pipeline/snapshots", post(take_snapshot))
         .route("/deals/{id}/pipeline", post(update_pipeline))
 }
@@ -31,6 +32,9 @@ struct PipelinePage {
     s: domain::deals::pipeline::PipelineSummary,
     snapshots: Vec<services::pipeline::SnapshotView>,
     can_snapshot: bool,
+    /// The download links of these figures (the partner filter kept).
+    csv_link: String,
+    xlsx_link: String,
     /// (label, rows) of the breakdowns.
     sections: Vec<(&'static str, Vec<(String, domain::deals::pipeline::Line)>)>,
 }
@@ -47,6 +51,10 @@ async fn pipeline_page(
     Query(params): Query<PipelineParams>,
 ) -> PageResult {
     let partner = Uuid::parse_str(params.partner.trim()).ok();
+    let download = |format: &str| match partner {
+        Some(id) => format!("/pipeline/export?format={format}&partner={id}"),
+        None => format!("/pipeline/export?format={format}"),
+    };
     let s = state
         .services
         .pipeline(&auth.actor, partner)
@@ -95,11 +103,29 @@ async fn pipeline_page(
         layout: auth.layout("Pipeline"),
         csrf_token: auth.csrf_token.clone(),
         can_snapshot: auth.actor.may(Action::ManageDeals),
+        csv_link: download("csv"),
+        xlsx_link: download("xlsx"),
         s,
         snapshots,
         sections,
     };
     Ok(render(view))
+}
+
+/// The page's figures as a CSV or XLSX file (`format`), for the same partner filter.
+async fn export(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Query(format): Query<crate::respond::FormatParam>,
+    Query(params): Query<PipelineParams>,
+) -> PageResult {
+    let partner = Uuid::parse_str(params.partner.trim()).ok();
+    let table = state
+        .services
+        .pipeline_table(&auth.actor, partner)
+        .await
+        .map_err(service_error)?;
+    report_download("pipeline", &format.format, &table).map_err(service_error)
 }
 
 async fn take_snapshot(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {

@@ -114,6 +114,18 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::GET,
+            "/api/v1/pipeline/export?format=xlsx".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/pipeline/export?format=csv&partner={b}"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::GET,
             "/api/v1/rates".into(),
             None,
             Box::new(|r| {

@@ -8,6 +8,7 @@ mod formatting;
 mod homes;
 mod paging;
 mod partner_pages;
+mod pipeline;
 mod program;
 mod scorecards;
 mod sessions;
@@ -44,6 +45,9 @@ async fn partner_count(f: &Fixture) -> usize {
         .unwrap()
         .len()
 }
+
+/// The columns of a registrations import file (`Services::import_deals`).
+pub(crate) const DEALS_HEADER: &str = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status,registered_on,closed_on,closed_amount\n";
 
 /// The status a role should get for a page.
 type ExpectedStatus = fn(Role) -> StatusCode;

@@ -2,8 +2,6 @@
 
 use super::*;
 
-const DEALS_HEADER: &str = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status,registered_on,closed_on,closed_amount\n";
-
 #[tokio::test]
 async fn the_tracker_shows_money_with_its_currency_and_downloads_as_a_workbook() {
     each(|f| async move {
