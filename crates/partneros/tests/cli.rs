@@ -845,6 +845,122 @@ async fn report_tracker_as_csv_and_xlsx() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[tokio::test]
+async fn report_scorecard_by_name_as_csv_and_xlsx() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let url = db.url.as_str();
+    let services = services::Services::new(db.db.clone(), services::Config::default());
+    db.db.migrate().await.unwrap();
+    let system = services::Actor::system("test");
+    for name in ["Alpha Ltd", "Alpha Ltd 2"] {
+        services
+            .create_partner(
+                &system,
+                &domain::partners::PartnerInput {
+                    legal_name: name.into(),
+                    domains: vec![format!("{}.com", name.len())],
+                    partner_type: "reseller".into(),
+                    gtm_model: "resell".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let out = run(
+        &[
+            "report",
+            "scorecard",
+            "--database-url",
+            url,
+            "--partner",
+            "alpha ltd",
+            "--quarter",
+            "2026Q4",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let csv = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 9, "{csv}");
+    assert!(
+        lines[0].starts_with("Quarter,Won,Won currency,Won deals,ARR,ARR currency,")
+            && lines[0].ends_with(",Commitment band,IPP fit (of 100),Risks"),
+        "{csv}"
+    );
+    assert!(lines[1].starts_with("2025-Q1,0.00,USD,0,"), "{csv}");
+    assert!(lines[8].starts_with("2026-Q4,0.00,USD,0,"), "{csv}");
+
+    let dir = std::env::temp_dir().join(format!("partneros-scorecard-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("scorecard.xlsx");
+    let out = run(
+        &[
+            "report",
+            "scorecard",
+            "--database-url",
+            url,
+            "--partner",
+            "Alpha Ltd",
+            "--quarter",
+            "2026-Q4",
+            "--format",
+            "xlsx",
+            "--output",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("8 row(s) written as xlsx"),
+        "{}",
+        text(&out)
+    );
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let sheet = book.worksheet_range("Scorecard").unwrap();
+    assert_eq!(
+        sheet.get((8, 0)),
+        Some(&calamine::Data::String("2026-Q4".into()))
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let out = run(
+        &[
+            "report",
+            "scorecard",
+            "--database-url",
+            url,
+            "--partner",
+            "Nobody",
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("partner: no partner is named 'Nobody'"),
+        "{}",
+        text(&out)
+    );
+    let out = run(
+        &[
+            "report",
+            "scorecard",
+            "--database-url",
+            url,
+            "--partner",
+            "Alpha Ltd",
+            "--quarter",
+            "2026Q9",
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("quarter: "), "{}", text(&out));
+}
+
 /// The month `back` complete months ago, e.g. "2026-11".
 fn month(back: i64) -> String {
     let mut day = store::now().date().replace_day(1).unwrap();

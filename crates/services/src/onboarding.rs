@@ -133,10 +133,10 @@ impl Services {
                                 format!("/deals?partner={partner_id}")
                             }
                             Observed::SalesCertificationEarned => {
-                                format!("/partners/{partner_id}#certifications")
+                                format!("/partners/{partner_id}/enablement")
                             }
                             Observed::FirstQbrScheduled => {
-                                format!("/partners/{partner_id}#tier")
+                                format!("/partners/{partner_id}/tier")
                             }
                         },
                         _ => row.evidence,

@@ -19,7 +19,7 @@ pub struct NewNotification<'a> {
     pub partner_id: Option<Uuid>,
     pub kind: &'a str,
     pub message: &'a str,
-    /// A portal path to what it is about, e.g. "/partners/{id}#certifications".
+    /// A portal path to what it is about, e.g. "/partners/{id}/enablement".
     pub link: &'a str,
 }
 

@@ -75,6 +75,33 @@ impl Tab {
     }
 }
 
+/// A link of the partner's section bar.
+pub struct TabLink {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The section bar of a partner's pages: the sections of the partner page, then its
+/// scorecard and (ours only: partners never see a health score) its health page. `current`
+/// is the path after `/partners/{id}` of the page shown ("/scorecard").
+pub(crate) fn section_tabs(partner: Uuid, actor: &services::Actor, current: &str) -> Vec<TabLink> {
+    let mut pages: Vec<(&'static str, &'static str)> =
+        Tab::ALL.iter().map(|t| (t.path(), t.label())).collect();
+    pages.push(("/scorecard", "Scorecard"));
+    if actor.may(Action::ReadInternal) {
+        pages.push(("/health", "Health"));
+    }
+    pages
+        .into_iter()
+        .map(|(path, label)| TabLink {
+            href: format!("/partners/{partner}{path}"),
+            label,
+            current: path == current,
+        })
+        .collect()
+}
+
 /// A partner as the partner list and the page's heading show it.
 pub struct PartnerRow {
     pub id: Uuid,
@@ -126,7 +153,7 @@ struct PartnerPage {
     layout: Layout,
     csrf_token: String,
     tab: Tab,
-    tabs: [Tab; 7],
+    tabs: Vec<TabLink>,
     p: PartnerRow,
     legal_name: String,
     gtm_model: &'static str,
@@ -465,7 +492,7 @@ pub(crate) async fn partner_view(
         layout: auth.layout(partner.display_name.clone()),
         csrf_token: auth.csrf_token.clone(),
         tab,
-        tabs: Tab::ALL,
+        tabs: section_tabs(partner.id, actor, tab.path()),
         p: PartnerRow::from(&partner, &program, &auth.zone()),
         legal_name: partner.legal_name.clone(),
         gtm_model: partner.gtm_model.label(),

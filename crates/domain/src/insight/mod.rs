@@ -12,4 +12,4 @@ mod tests;
 
 pub use health::{Band, Component, ComponentKey, Flag, FlagKind, Health, health};
 pub use records::{Activity, ActivityKind, Commitment, Deal, Lead, OnboardingItem, Records};
-pub use scorecard::{Figures, Fit, Scorecard, Unconverted, scorecard};
+pub use scorecard::{Figures, Fit, Scorecard, TREND_QUARTERS, Unconverted, scorecard};

@@ -1,6 +1,7 @@
 //! `partneros report tracker [--months N] [--tier KEY] [--sort …] --format csv|xlsx
-//! [--output FILE]` and `partneros report pipeline [--partner ID]`: the portal's report
-//! tables from the shell, the same figures and the same files as the download links.
+//! [--output FILE]`, `partneros report pipeline [--partner ID|NAME]` and `partneros report
+//! scorecard --partner ID|NAME [--quarter 2026Q4] …`: the portal's report tables from the
+//! shell, the same figures and the same files as the download links.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -41,9 +42,24 @@ pub enum ReportWhat {
         db: DbArgs,
         #[command(flatten)]
         output: OutputArgs,
-        /// One partner's pipeline (its id) instead of the program's.
+        /// One partner's pipeline (its id, or its display name exactly, any case) instead of
+        /// the program's.
         #[arg(long)]
-        partner: Option<uuid::Uuid>,
+        partner: Option<String>,
+    },
+    /// A partner's scorecard: the eight quarters ending with `--quarter`, one row each (as
+    /// the download on its scorecard page, with our columns).
+    Scorecard {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// The partner's id, or its display name (exactly, any case).
+        #[arg(long)]
+        partner: String,
+        /// The last quarter, e.g. 2026Q4 or 2026-Q4; this quarter when absent.
+        #[arg(long, default_value = "")]
+        quarter: String,
     },
 }
 
@@ -92,12 +108,74 @@ pub async fn run(what: ReportWhat) -> anyhow::Result<()> {
             partner,
         } => {
             let services = open_for_cli(&db.database_url).await?;
+            let actor = Actor::system("cli");
+            let partner_id = match partner {
+                Some(name) => Some(partner_named(&services, &actor, &name).await?),
+                None => None,
+            };
             let table = services
-                .pipeline_table(&Actor::system("cli"), partner)
+                .pipeline_table(&actor, partner_id)
                 .await
                 .map_err(describe)?;
             write(&table, &output)
         }
+
+        ReportWhat::Scorecard {
+            db,
+            output,
+            partner,
+            quarter,
+        } => {
+            let services = open_for_cli(&db.database_url).await?;
+            let actor = Actor::system("cli");
+            let partner_id = partner_named(&services, &actor, &partner).await?;
+            let table = services
+                .scorecard_table(&actor, partner_id, &quarter)
+                .await
+                .map_err(describe)?;
+            write(&table, &output)
+        }
+    }
+}
+
+/// The partner `text` names: its id, or the one partner whose display name it is.
+async fn partner_named(
+    services: &services::Services,
+    actor: &Actor,
+    text: &str,
+) -> anyhow::Result<uuid::Uuid> {
+    if let Ok(id) = uuid::Uuid::parse_str(text.trim()) {
+        return Ok(id);
+    }
+    let found = services
+        .list_partners(
+            actor,
+            &services::partners::PartnerQuery {
+                q: text.trim().into(),
+                archived: true,
+                limit: Some(200),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(describe)?;
+    let named: Vec<_> = found
+        .items
+        .iter()
+        .filter(|p| p.display_name.eq_ignore_ascii_case(text.trim()))
+        .collect();
+    match named.as_slice() {
+        [one] => Ok(one.id),
+        [] => bail!("partner: no partner is named '{text}' (give its name exactly, or its id)"),
+        several => bail!(
+            "partner: {} partners are named '{text}'; give the id of one: {}",
+            several.len(),
+            several
+                .iter()
+                .map(|p| p.id.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

@@ -4,4 +4,5 @@
 mod homes;
 mod phone;
 mod portal;
+mod scorecards;
 mod support;

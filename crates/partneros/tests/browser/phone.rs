@@ -150,7 +150,15 @@ async fn pages_fit_a_phone_and_have_one_h1() {
         ];
         admin_pages.extend(sections(server.partner_a));
         admin_pages.extend(sections(server.partner_b));
-        let mut rep_pages = vec![format!("/deals/{alpha_deal}"), "/deals/new".to_string()];
+        for partner in [server.partner_a, server.partner_b] {
+            admin_pages.push(format!("/partners/{partner}/scorecard"));
+            admin_pages.push(format!("/partners/{partner}/health"));
+        }
+        let mut rep_pages = vec![
+            format!("/deals/{alpha_deal}"),
+            "/deals/new".to_string(),
+            format!("/partners/{}/scorecard", server.partner_a),
+        ];
         rep_pages.extend(sections(server.partner_a));
         let people = [
             ("admin@vendor.test", admin_pages),

@@ -81,7 +81,7 @@ impl Services {
                     notifications::person(&mut tx, partner.id, row.contact_email.as_deref())
                         .await?,
                 );
-                let link = format!("/partners/{}#certifications", partner.id);
+                let link = format!("/partners/{}/enablement", partner.id);
                 notifications::notify(
                     &mut tx,
                     &recipients,
@@ -128,7 +128,7 @@ impl Services {
                 )
                 .await?;
                 let team = notifications::partner_team(&mut tx, partner.owner_id).await?;
-                let link = format!("/partners/{}#certifications", partner.id);
+                let link = format!("/partners/{}/enablement", partner.id);
                 notifications::notify(
                     &mut tx,
                     &team,

@@ -10,6 +10,7 @@
 //! This file is the feature's face: the code lives in the files beside it.
 
 mod health;
+mod health_table;
 mod records;
 mod scorecard;
 

@@ -82,7 +82,7 @@ async fn expiry_reminders_once_per_offset_tier_at_risk_and_major_releases() {
             let mine = s.notifications(person, &unread).await.unwrap().items;
             assert_eq!(mine.len(), 1, "{mine:?}");
             assert_eq!(mine[0].kind, "renewal_reminder");
-            assert_eq!(mine[0].link, format!("/partners/{juliet}#certifications"));
+            assert_eq!(mine[0].link, format!("/partners/{juliet}/enablement"));
         }
         let managers = s.notifications(&w.manager, &unread).await.unwrap().items;
         assert_eq!(managers.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(), ["tier_at_risk"]);

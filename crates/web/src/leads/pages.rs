@@ -29,6 +29,9 @@ struct LeadsPage {
     csrf_token: String,
     rows: Vec<services::leads::LeadView>,
     next_link: Option<String>,
+    /// The status filter's choices, the one shown selected.
+    statuses: Vec<Opt>,
+    filter_errors: Errors,
     input: domain::deals::leads::LeadInput,
     errors: Errors,
     problems: Vec<String>,
@@ -39,34 +42,62 @@ struct LeadsPage {
     may_import: bool,
 }
 
-/// The leads page, `MAX_PAGE` newest leads at a time from `cursor` ("" for the newest).
+/// The leads page, `MAX_PAGE` newest leads at a time from the list's cursor ("" for the
+/// newest), of one status when the list names one.
 async fn leads_view(
     state: &AppState,
     auth: &PageAuth,
-    cursor: &str,
+    list: &LeadsPageQuery,
     input: domain::deals::leads::LeadInput,
     errors: Vec<domain::FieldError>,
     problems: Vec<String>,
 ) -> PageResult {
     let page = services::PageQuery {
-        cursor: cursor.to_owned(),
+        cursor: list.cursor.clone(),
         limit: Some(services::MAX_PAGE),
     };
-    let rows = state
+    let status = Some(list.status.trim()).filter(|s| !s.is_empty());
+    let (rows, filter_errors) = match state
         .services
         .leads(
             &auth.actor,
             None,
-            None,
+            status,
             &page.request().map_err(service_error)?,
         )
         .await
-        .map_err(service_error)?;
+    {
+        Ok(rows) => (rows, Vec::new()),
+        Err(services::Error::Invalid(bad)) => (
+            services::Page {
+                items: Vec::new(),
+                next_cursor: None,
+            },
+            bad,
+        ),
+        Err(other) => return Err(service_error(other)),
+    };
     let next_link = rows.next_cursor.map(|cursor| {
         let mut pairs = form_urlencoded::Serializer::new(String::new());
+        if let Some(status) = status {
+            pairs.append_pair("status", status);
+        }
         pairs.append_pair("cursor", &cursor);
         format!("/leads?{}", pairs.finish())
     });
+    let statuses = [
+        ("", "All"),
+        ("submitted", "Submitted"),
+        ("accepted", "Accepted"),
+        ("rejected", "Rejected"),
+    ]
+    .into_iter()
+    .map(|(value, label)| Opt {
+        value: value.into(),
+        label: label.into(),
+        selected: value == status.unwrap_or_default(),
+    })
+    .collect();
     let partners = if auth.actor.may(Action::ManagePartners) {
         let query = services::partners::PartnerQuery {
             limit: Some(services::MAX_PAGE),
@@ -88,7 +119,7 @@ async fn leads_view(
     } else {
         Vec::new()
     };
-    let status = if errors.is_empty() && problems.is_empty() {
+    let status = if errors.is_empty() && problems.is_empty() && filter_errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
@@ -98,6 +129,8 @@ async fn leads_view(
         csrf_token: auth.csrf_token.clone(),
         rows: rows.items,
         next_link,
+        statuses,
+        filter_errors: Errors::from(filter_errors),
         input,
         errors: Errors::from(errors),
         problems,
@@ -113,6 +146,8 @@ async fn leads_view(
 #[serde(default)]
 struct LeadsPageQuery {
     cursor: String,
+    /// submitted, accepted or rejected; every lead when empty.
+    status: String,
 }
 
 async fn leads_page(
@@ -121,7 +156,7 @@ async fn leads_page(
     Query(query): Query<LeadsPageQuery>,
 ) -> PageResult {
     let (input, errors, problems) = Default::default();
-    leads_view(&state, &auth, &query.cursor, input, errors, problems).await
+    leads_view(&state, &auth, &query, input, errors, problems).await
 }
 
 async fn submit_lead(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
@@ -138,7 +173,15 @@ async fn submit_lead(State(state): State<AppState>, auth: PageAuth, body: Bytes)
             field: "partner_id".into(),
             message: "choose the partner".into(),
         };
-        return leads_view(&state, &auth, "", input, vec![error], Vec::new()).await;
+        return leads_view(
+            &state,
+            &auth,
+            &Default::default(),
+            input,
+            vec![error],
+            Vec::new(),
+        )
+        .await;
     };
     match state
         .services
@@ -147,7 +190,15 @@ async fn submit_lead(State(state): State<AppState>, auth: PageAuth, body: Bytes)
     {
         Ok(_) => Ok(see_other("/leads")),
         Err(services::Error::Invalid(errors)) => {
-            leads_view(&state, &auth, "", input, errors, Vec::new()).await
+            leads_view(
+                &state,
+                &auth,
+                &Default::default(),
+                input,
+                errors,
+                Vec::new(),
+            )
+            .await
         }
         Err(other) => Err(service_error(other)),
     }
@@ -158,20 +209,24 @@ async fn lead_decision<T>(
     auth: &PageAuth,
     result: services::Result<T>,
 ) -> PageResult {
-    match result {
-        Ok(_) => Ok(see_other("/leads")),
-        Err(services::Error::Invalid(errors)) => {
-            let problems = errors
-                .into_iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect();
-            leads_view(state, auth, "", Default::default(), Vec::new(), problems).await
-        }
-        Err(services::Error::Conflict(why)) => {
-            leads_view(state, auth, "", Default::default(), Vec::new(), vec![why]).await
-        }
-        Err(other) => Err(service_error(other)),
-    }
+    let problems = match result {
+        Ok(_) => return Ok(see_other("/leads")),
+        Err(services::Error::Invalid(errors)) => errors
+            .into_iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect(),
+        Err(services::Error::Conflict(why)) => vec![why],
+        Err(other) => return Err(service_error(other)),
+    };
+    leads_view(
+        state,
+        auth,
+        &Default::default(),
+        Default::default(),
+        Vec::new(),
+        problems,
+    )
+    .await
 }
 
 async fn accept_lead(

@@ -4,9 +4,10 @@ use crate::AppState;
 use crate::auth::ApiAuth;
 use crate::extract::{ApiQuery, Id};
 use crate::problem::Problem;
-use crate::respond::ApiResult;
+use crate::respond::{ApiResult, FormatParam, report_download};
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use services::insight::{HealthView, PartnerHealth, ScorecardView};
 use services::{Page, PageQuery};
 use utoipa_axum::router::OpenApiRouter;
@@ -16,6 +17,7 @@ use utoipa_axum::routes;
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(partner_scorecard))
+        .routes(routes!(partner_scorecard_export))
         .routes(routes!(partner_health))
         .routes(routes!(partners_health))
 }
@@ -43,6 +45,23 @@ async fn partner_scorecard(
             .scorecard(&auth.actor, id, &params.quarter)
             .await?,
     ))
+}
+
+#[utoipa::path(get, path = "/partners/{id}/scorecard/export", tag = "partners", params(FormatParam, QuarterParams),
+    responses((status = 200, content_type = "text/csv", description = "The eight quarters ending with `quarter`, one row each, as CSV or XLSX (`format`); our columns only for our people"),
+        (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn partner_scorecard_export(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+    ApiQuery(format): ApiQuery<FormatParam>,
+    ApiQuery(params): ApiQuery<QuarterParams>,
+) -> Result<Response, Problem> {
+    let table = state
+        .services
+        .scorecard_table(&auth.actor, id, &params.quarter)
+        .await?;
+    Ok(report_download("scorecard", &format.format, &table)?)
 }
 
 #[utoipa::path(get, path = "/partners/{id}/health", tag = "partners", params(PageQuery),

@@ -6,14 +6,14 @@ use crate::auth::PageAuth;
 use crate::charts::{self, Point};
 use crate::format;
 use crate::layout::Layout;
-use crate::respond::{PageResult, render, service_error};
+use crate::partner_page::{TabLink, section_tabs};
+use crate::respond::{FormatParam, PageResult, render, report_download, service_error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use domain::insight::Figures;
-use domain::permissions::Action;
 use domain::quarter::Quarter;
 use rust_decimal::Decimal;
 use services::insight::{HealthDay, ScorecardView};
@@ -26,6 +26,8 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/partners/{id}/scorecard", get(scorecard_page))
         .route("/partners/{id}/health", get(health_page))
+        .route("/partners/{id}/scorecard/export", get(scorecard_export))
+        .route("/partners/{id}/health/export", get(health_export))
 }
 
 const NO_DATA: &str = "no data yet";
@@ -116,7 +118,7 @@ fn rows(card: &ScorecardView) -> Vec<Row> {
                 n(f.certified_people),
                 format::count_with(&n(f.people), "person", "people")
             ),
-            Some(format!("/partners/{id}#certifications")),
+            Some(format!("/partners/{id}/enablement")),
         ),
         row(
             "Co-selling activity",
@@ -150,7 +152,7 @@ fn rows(card: &ScorecardView) -> Vec<Row> {
                     .as_ref()
                     .map(|e| format!("evaluated {}", format::day(&e.on))),
             ),
-            Some(format!("/partners/{id}#evaluations")),
+            Some(format!("/partners/{id}/evaluations")),
         ),
     ];
     if let Some(internal) = &card.internal {
@@ -168,7 +170,7 @@ fn rows(card: &ScorecardView) -> Vec<Row> {
                     .as_ref()
                     .map(|fit| format!("assessed {}", format::day(&fit.on))),
             ),
-            Some(format!("/partners/{id}#ipp-latest")),
+            Some(format!("/partners/{id}/evaluations#ipp-latest")),
         ));
         rows.push(row(
             "Financial and competitive risk",
@@ -180,7 +182,7 @@ fn rows(card: &ScorecardView) -> Vec<Row> {
                 }
             })),
             "red flags of the latest IPP assessment".into(),
-            Some(format!("/partners/{id}#ipp-latest")),
+            Some(format!("/partners/{id}/evaluations#ipp-latest")),
         ));
     }
     rows
@@ -213,14 +215,15 @@ fn trend_row(f: &Figures, currency: &str) -> TrendRow {
 #[template(path = "scorecards/scorecard.html")]
 struct ScorecardPage {
     layout: Layout,
+    tabs: Vec<TabLink>,
     partner_id: Uuid,
+    quarter: String,
     rows: Vec<Row>,
     unconverted: Vec<String>,
     chart: String,
     trend: Vec<TrendRow>,
     previous: String,
     next: Option<String>,
-    sees_health: bool,
 }
 
 async fn scorecard_page(
@@ -251,7 +254,9 @@ async fn scorecard_page(
             "Scorecard of {}, {}",
             card.partner_name, card.quarter
         )),
+        tabs: section_tabs(id, &auth.actor, "/scorecard"),
         partner_id: id,
+        quarter: card.quarter.clone(),
         rows: rows(&card),
         unconverted: card
             .figures
@@ -268,7 +273,6 @@ async fn scorecard_page(
         previous: quarter.previous().to_string(),
         next: (quarter < Quarter::containing(auth.actor.today()))
             .then(|| quarter.next().to_string()),
-        sees_health: auth.actor.may(Action::ReadInternal),
     };
     Ok(render(page).into_response())
 }
@@ -300,6 +304,7 @@ fn score(day: &HealthDay) -> String {
 #[template(path = "scorecards/health.html")]
 struct HealthPage {
     layout: Layout,
+    tabs: Vec<TabLink>,
     partner_id: Uuid,
     score: String,
     components: Vec<ComponentRow>,
@@ -338,6 +343,7 @@ async fn health_page(
         .collect();
     let page = HealthPage {
         layout: auth.layout(format!("Health of {}", view.partner_name)),
+        tabs: section_tabs(id, &auth.actor, "/health"),
         partner_id: id,
         score: score(now),
         components: now
@@ -376,4 +382,35 @@ async fn health_page(
             .map(|cursor| format!("/partners/{id}/health?cursor={cursor}")),
     };
     Ok(render(page).into_response())
+}
+
+/// The scorecard's eight quarters as CSV or XLSX (`?format=`, `?quarter=` as the page).
+async fn scorecard_export(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    Query(format): Query<FormatParam>,
+    Query(params): Query<QuarterParams>,
+) -> PageResult {
+    let table = state
+        .services
+        .scorecard_table(&auth.actor, id, &params.quarter)
+        .await
+        .map_err(service_error)?;
+    report_download("scorecard", &format.format, &table).map_err(service_error)
+}
+
+/// The recorded health history as CSV or XLSX.
+async fn health_export(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    Query(format): Query<FormatParam>,
+) -> PageResult {
+    let table = state
+        .services
+        .health_table(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    report_download("health-history", &format.format, &table).map_err(service_error)
 }

@@ -34,6 +34,24 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::GET,
+            format!("/api/v1/partners/{a}/scorecard/export?format=csv"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{a}/scorecard/export?format=xlsx&quarter=2026Q2"),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/partners/{b}/scorecard/export?format=csv"),
+            None,
+            Box::new(|r| on_b(r, Allowed)),
+        ),
+        (
+            Method::GET,
             format!("/api/v1/partners/{a}/health"),
             None,
             Box::new(ours_only),

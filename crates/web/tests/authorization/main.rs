@@ -7,6 +7,7 @@ mod common;
 mod deals_and_leads;
 mod homes;
 mod insight;
+mod partner_downloads;
 mod partner_sections;
 
 use axum::http::{Method, StatusCode};

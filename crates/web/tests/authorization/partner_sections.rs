@@ -14,7 +14,7 @@ const SECTIONS: [&str; 7] = [
     "/timeline",
 ];
 
-fn email(role: Role) -> String {
+pub(super) fn email(role: Role) -> String {
     match role {
         Role::Admin => "admin@vendor.test".into(),
         role if PARTNER_SIDE.contains(&role) => {

@@ -6,6 +6,7 @@ mod api;
 mod common;
 mod formatting;
 mod homes;
+mod leads;
 mod paging;
 mod partner_pages;
 mod pipeline;

@@ -156,7 +156,7 @@ async fn notifications_are_counted_listed_and_marked_read() {
         assert!(page.contains(r#"<span class="badge" aria-label="1 unread">1</span>"#), "{page}");
         let (_, _, list) = f.page(&session, "/notifications").await;
         assert!(list.contains("Renewal reminder: partner_admin&#39;s Sales — Foundation expires on"), "{list}");
-        assert!(list.contains(&format!(r#"href="/partners/{a}#certifications""#)), "{list}");
+        assert!(list.contains(&format!(r#"href="/partners/{a}/enablement""#)), "{list}");
         let (status, _, _) = f.post_form(&session, "/notifications/read", &format!("csrf_token={csrf}")).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, _, page) = f.page(&session, "/notifications?unread=true").await;
