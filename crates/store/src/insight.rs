@@ -166,6 +166,19 @@ pub struct LatestRow {
     pub tier: String,
 }
 
+/// The scored partners of the run on `day`, with their names.
+fn scored(day: Date) -> Sql {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(HEALTH_COLUMNS)
+        .push(
+            ", p.display_name, p.tier FROM partner_health h JOIN partners p ON p.id = h.partner_id \
+             WHERE h.score IS NOT NULL AND h.computed_on = ",
+        )
+        .push_bind(day);
+    query
+}
+
 /// The scored partners of the run on `day`, lowest score first (then by id), after
 /// (score, id); only those in `band` when given.
 pub async fn scored_on(
@@ -175,14 +188,7 @@ pub async fn scored_on(
     after: Option<(i64, Uuid)>,
     limit: i64,
 ) -> Result<Vec<LatestRow>> {
-    let mut query = Sql::new("SELECT ");
-    query
-        .push(HEALTH_COLUMNS)
-        .push(
-            ", p.display_name, p.tier FROM partner_health h JOIN partners p ON p.id = h.partner_id \
-             WHERE h.score IS NOT NULL AND h.computed_on = ",
-        )
-        .push_bind(day);
+    let mut query = scored(day);
     if let Some(band) = band {
         query.push(" AND h.band = ").push_bind(band.to_owned());
     }
@@ -190,6 +196,28 @@ pub async fn scored_on(
         query
             .push(" AND (h.score, h.partner_id) > ")
             .push_bind_list::<Arg>([score.into(), id.into()]);
+    }
+    query
+        .push(" ORDER BY h.score, h.partner_id LIMIT ")
+        .push_bind(limit);
+    tx.all(query).await
+}
+
+/// The partners of the run on `day` in `bands`, worst first (by score, then id), at most
+/// `limit`; only those `owner` owns when given (through `partner_health_day`).
+pub async fn worst_on(
+    tx: &mut Read,
+    day: Date,
+    bands: &[&str],
+    owner: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<LatestRow>> {
+    let mut query = scored(day);
+    query
+        .push(" AND h.band IN ")
+        .push_bind_list(bands.iter().copied());
+    if let Some(owner) = owner {
+        query.push(" AND p.owner_id = ").push_bind(owner);
     }
     query
         .push(" ORDER BY h.score, h.partner_id LIMIT ")
