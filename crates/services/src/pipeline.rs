@@ -88,19 +88,7 @@ impl Services {
                     sum: sum(r.deals, r.value_minor, r.weighted),
                 })
                 .collect(),
-            won: rows
-                .won
-                .into_iter()
-                .map(|r| pipeline::WonSum {
-                    currency: r.currency,
-                    closed_on: r.closed_on,
-                    confirmed: r.confirmed,
-                    deals: r.deals,
-                    amount_minor: r.amount_minor,
-                    velocity_deals: r.velocity_deals,
-                    velocity_days: r.velocity_days,
-                })
-                .collect(),
+            won: rows.won,
             stale: usize::try_from(rows.stale).unwrap_or(0),
         };
         Ok(pipeline::summarize(

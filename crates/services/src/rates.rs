@@ -2,11 +2,13 @@
 //! them, and every figure that adds amounts in several currencies converts them with
 //! `domain::money::rates` or shows them apart.
 
+use domain::deals::pipeline::WonSum;
 use domain::deals::revenue::{NotCounted, Win};
 use domain::money::rates::{Rate, Rates};
 use domain::permissions::Action;
 use domain::program::Program;
 use domain::program::history::RowError;
+use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::convert::{minor, money};
@@ -85,6 +87,33 @@ pub(crate) fn wins_in_program_currency(
                 ..row
             })
         })
+        .collect();
+    (counted, not_counted)
+}
+
+/// The rollups' sums of wins (each tagged, e.g. with its partner) in the program currency:
+/// each sum converted once at its close day's rate and rounded once; sums without a rate
+/// are left out and their wins named per currency.
+pub(crate) fn won_sums_in_program_currency<T>(
+    sums: Vec<(T, WonSum)>,
+    rates: &Rates,
+) -> (Vec<(T, WonSum, Decimal)>, Vec<NotCounted>) {
+    let wins: Vec<(Win, usize)> = sums
+        .iter()
+        .map(|(_, sum)| {
+            let win = Win {
+                closed_on: sum.closed_on,
+                amount: money(sum.amount_minor),
+                currency: sum.currency.clone(),
+            };
+            (win, usize::try_from(sum.deals).unwrap_or(0))
+        })
+        .collect();
+    let (amounts, not_counted) = domain::deals::revenue::sums_in_program_currency(&wins, rates);
+    let counted = sums
+        .into_iter()
+        .zip(amounts)
+        .filter_map(|((tag, sum), amount)| amount.map(|amount| (tag, sum, amount)))
         .collect();
     (counted, not_counted)
 }

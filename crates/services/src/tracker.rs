@@ -2,16 +2,19 @@
 //! by month, against its tier's pace, flagged when it underperforms by the `[tracker]`
 //! policy (`domain::tracker`). The revenue is what feeds the tier: wins one of ours
 //! confirmed (with logged activity where the co-sell policy asks it), converted to the
-//! program currency at each close date's rate.
+//! program currency at each close date's rate. It reads the won rollups (`pipeline_won`)
+//! from the first month shown, less the few confirmed wins the co-sell policy gives no
+//! credit, so it never reads every won registration.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use domain::deals::pipeline::WonSum;
 use domain::permissions::Action;
 use domain::tracker::{YearMonth, complete_months, monthly_pace, underperforming};
 use rust_decimal::Decimal;
+use time::Date;
 use uuid::Uuid;
 
-use crate::convert::money;
 use crate::reports::{Cell, Table};
 use crate::{Actor, Error, Page, PageRequest, Result, Services};
 
@@ -178,23 +181,23 @@ impl Services {
             },
         )
         .await?;
-        let won = store::deals::won(
-            &mut tx,
-            None,
-            program.policies.co_sell.credit_requires_logged_activity,
-        )
-        .await?;
+        let first = checked.months.first().map_or(Date::MIN, |m| {
+            Date::from_calendar_date(m.year, m.month, 1).expect("every month has a first day")
+        });
+        let mut sums = store::rollups::wins(&mut tx, first).await?;
+        if program.policies.co_sell.credit_requires_logged_activity {
+            let uncredited = store::deals::uncredited_wins(&mut tx, first).await?;
+            sums = without(sums, uncredited);
+        }
         let rates = crate::rates::rates_into(&mut tx, &program).await?;
         drop(tx);
-        let (counted, not_counted) = crate::rates::wins_in_program_currency(won, &rates);
-        let first = checked.months.first().copied();
-        let mut wins: HashMap<Uuid, Vec<(time::Date, Decimal)>> = HashMap::new();
-        for win in counted {
-            if first.is_some_and(|month| YearMonth::of(win.closed_on) >= month) {
-                wins.entry(win.partner_id)
-                    .or_default()
-                    .push((win.closed_on, money(win.closed_amount_minor)));
-            }
+        let (counted, not_counted) = crate::rates::won_sums_in_program_currency(sums, &rates);
+        let mut wins: HashMap<Uuid, Vec<(Date, Decimal, usize)>> = HashMap::new();
+        for (partner, sum, amount) in counted {
+            let deals = usize::try_from(sum.deals).unwrap_or(0);
+            wins.entry(partner)
+                .or_default()
+                .push((sum.closed_on, amount, deals));
         }
         let rows = partners
             .into_iter()
@@ -204,15 +207,18 @@ impl Services {
                 let tier = rank.map(|i| &program.tiers[i]);
                 let pace = tier.map_or(Decimal::ZERO, |t| monthly_pace(t.keep.sourced_revenue_12m));
                 let of_partner = wins.get(&partner.id).map_or(&[][..], Vec::as_slice);
-                let won = domain::tracker::by_month(of_partner, &checked.months);
+                let amounts: Vec<(Date, Decimal)> =
+                    of_partner.iter().map(|(day, a, _)| (*day, *a)).collect();
+                let won = domain::tracker::by_month(&amounts, &checked.months);
                 let deals_won = checked
                     .months
                     .iter()
                     .map(|m| {
                         of_partner
                             .iter()
-                            .filter(|(day, _)| YearMonth::of(*day) == *m)
-                            .count()
+                            .filter(|(day, _, _)| YearMonth::of(*day) == *m)
+                            .map(|(_, _, n)| n)
+                            .sum()
                     })
                     .collect();
                 TrackerRow {
@@ -246,7 +252,30 @@ impl Services {
     }
 }
 
-fn check(query: &TrackerQuery, today: time::Date) -> Result<Checked> {
+/// The rollups' confirmed wins less the wins among them the co-sell policy gives no credit,
+/// per partner, currency and close day (each sum still converted once).
+fn without(
+    sums: Vec<(Uuid, WonSum)>,
+    uncredited: Vec<store::deals::WonRow>,
+) -> Vec<(Uuid, WonSum)> {
+    let mut by_key: BTreeMap<(Uuid, String, Date), WonSum> = sums
+        .into_iter()
+        .map(|(partner, sum)| ((partner, sum.currency.clone(), sum.closed_on), sum))
+        .collect();
+    for win in uncredited {
+        if let Some(sum) = by_key.get_mut(&(win.partner_id, win.currency, win.closed_on)) {
+            sum.deals -= 1;
+            sum.amount_minor -= win.closed_amount_minor;
+        }
+    }
+    by_key
+        .into_iter()
+        .filter(|(_, sum)| sum.deals > 0)
+        .map(|((partner, _, _), sum)| (partner, sum))
+        .collect()
+}
+
+fn check(query: &TrackerQuery, today: Date) -> Result<Checked> {
     let mut v = domain::Validation::new();
     let months = query.months.unwrap_or(DEFAULT_MONTHS);
     if !MONTHS.contains(&months) {

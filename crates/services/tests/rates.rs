@@ -2,22 +2,10 @@
 //! and won revenue converted at dated rates, and what has no rate shown apart, never added.
 
 use rust_decimal::Decimal;
-use services::{Actor, Error, Services};
+use services::Error;
 
 mod common;
 use common::*;
-
-const DEALS_HEADER: &str = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status,registered_on,closed_on,closed_amount\n";
-
-/// Imports registrations as a CRM brings them (wins confirmed at once).
-async fn import(s: &Services, rows: &[String]) {
-    let file = format!("{DEALS_HEADER}{}", rows.join(""));
-    let report = s
-        .import_deals(&Actor::system("test"), &file, false, &|_| {})
-        .await
-        .unwrap();
-    assert!(report.applied, "{:?}", report.errors);
-}
 
 fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
@@ -30,8 +18,7 @@ async fn yen_and_dollars_are_not_added_unconverted_in_the_pipeline() {
         let today = store::now().date();
         let close = today + time::Duration::days(30);
         let registered = today - time::Duration::days(5);
-        import(
-            s,
+        import_deals(s,
             &[
                 format!("alpha.com,Dollar Co,Retail,emea,490000,USD,{close},Sync,discovery,50,Ana,submitted,{registered},,\n"),
                 format!("bravo.com,Yen KK,Retail,apac,10000000,JPY,{close},Sync,discovery,50,Ken,submitted,{registered},,\n"),
@@ -89,8 +76,7 @@ async fn won_deals_in_other_currencies_count_at_their_close_dates_rate_or_are_na
         let today = store::now().date();
         let closed = today - time::Duration::days(20);
         let registered = closed - time::Duration::days(30);
-        import(
-            s,
+        import_deals(s,
             &[
                 format!("alpha.com,Dollar Co,Retail,emea,40000,USD,{closed},Sync,discovery,100,Ana,won,{registered},{closed},40000\n"),
                 format!("alpha.com,Euro GmbH,Retail,emea,10000,EUR,{closed},Sync,discovery,100,Ana,won,{registered},{closed},10000\n"),
@@ -258,8 +244,7 @@ async fn the_tier_job_holds_a_downgrade_while_won_deals_lack_a_rate() {
             ..partner_input("Echo")
         };
         let echo = s.create_partner(&w.manager, &input).await.unwrap().id;
-        import(
-            s,
+        import_deals(s,
             &[format!("echo.com,Euro GmbH,Retail,emea,10000,EUR,{closed},Sync,discovery,100,Ana,won,{registered},{closed},10000\n")],
         )
         .await;

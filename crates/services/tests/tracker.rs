@@ -3,23 +3,12 @@
 //! out by hand.
 
 use rust_decimal::Decimal;
+use services::Error;
 use services::reports::Cell;
 use services::tracker::TrackerQuery;
-use services::{Actor, Error, Services};
 
 mod common;
 use common::*;
-
-const DEALS_HEADER: &str = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status,registered_on,closed_on,closed_amount\n";
-
-async fn import(s: &Services, rows: &[String]) {
-    let file = format!("{DEALS_HEADER}{}", rows.join(""));
-    let report = s
-        .import_deals(&Actor::system("test"), &file, false, &|_| {})
-        .await
-        .unwrap();
-    assert!(report.applied, "{:?}", report.errors);
-}
 
 fn won(domain: &str, customer: &str, amount: &str, closed: time::Date) -> String {
     let registered = closed - time::Duration::days(10);
@@ -53,7 +42,7 @@ async fn two_slow_months_against_the_tiers_pace_flag_a_partner() {
                 .await
                 .unwrap();
         }
-        import(
+        import_deals(
             s,
             &[
                 won("alpha.com", "A1", "2000", month_before),
@@ -236,6 +225,68 @@ async fn the_tracker_is_for_our_people_and_refuses_bad_queries_by_name() {
                 other => panic!("{field}: {other:?}"),
             }
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_win_without_credited_activity_leaves_the_tracker() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let today = store::now().date();
+        let last_month = today.replace_day(1).unwrap() - time::Duration::days(1);
+        import_deals(
+            s,
+            &[
+                won("alpha.com", "Kept", "2000", last_month),
+                won("alpha.com", "Uncredited", "1000.50", last_month),
+            ],
+        )
+        .await;
+        let alpha = |view: services::tracker::TrackerView| {
+            let row = view
+                .rows
+                .items
+                .into_iter()
+                .find(|r| r.partner == "Alpha")
+                .unwrap();
+            (row.won, row.deals_won)
+        };
+        // Imported wins carry our CRM's last activity: both credited.
+        assert_eq!(
+            alpha(s.tracker(&w.manager, &query(1)).await.unwrap()),
+            (vec![dec("3000.50")], vec![2])
+        );
+        let deal = s
+            .deals(
+                &w.manager,
+                &services::deals::DealQuery {
+                    q: "Uncredited".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        // The partner's own note, unconfirmed: the co-sell policy (logged activity required,
+        // the default) gives the win no credit any more.
+        s.log_activity(
+            &w.a_user,
+            deal.id,
+            &services::deals::ActivityInput {
+                kind: "note".into(),
+                joint: false,
+                note: "Signed".into(),
+                occurred_on: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            alpha(s.tracker(&w.manager, &query(1)).await.unwrap()),
+            (vec![dec("2000")], vec![1])
+        );
     })
     .await;
 }

@@ -1,6 +1,6 @@
-//! What a partner's scorecard and health score read, per partner through the partner
-//! indexes (registrations, their activities, leads, people), and the health history
-//! (`partner_health`). The registration reads are the ones to move onto rollups.
+//! What partners' scorecards and health scores read, for one partner or a chunk of them
+//! through the partner indexes (registrations, their activities, leads, people, 3C/4C
+//! commitments, onboarding items), and the health history (`partner_health`).
 
 use crate::{Arg, Read, Result, Sql, Write, sql};
 use time::{Date, OffsetDateTime};
@@ -9,6 +9,7 @@ use uuid::Uuid;
 /// One registration as the scorecard reads it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DealFactsRow {
+    pub partner_id: Uuid,
     pub status: String,
     pub registered_on: Date,
     pub deal_size_minor: i64,
@@ -23,23 +24,36 @@ pub struct DealFactsRow {
     pub credited: bool,
 }
 
-/// A partner's registrations.
-pub async fn deals(tx: &mut Read, partner_id: Uuid) -> Result<Vec<DealFactsRow>> {
+/// Partners read per query by the readers below (bound parameters stay far below both
+/// backends' limits).
+pub const PARTNERS_PER_READ: usize = 500;
+
+/// `head` for the partners `ids` (at most [`PARTNERS_PER_READ`]): `head` ends with the
+/// partner column to compare.
+fn of_partners(head: &'static str, ids: &[Uuid]) -> Sql {
+    let mut query = Sql::new(head);
+    query.push(" IN ").push_bind_list(ids.iter().copied());
+    query
+}
+
+/// The registrations of the partners `ids` (through `deal_registrations_partner`).
+pub async fn deals(tx: &mut Read, ids: &[Uuid]) -> Result<Vec<DealFactsRow>> {
     let mut query = Sql::new(
-        "SELECT d.status, d.registered_on, d.deal_size_minor, d.currency, d.decided_at, d.closed_on, \
-         d.closed_amount_minor, d.protected_until, \
+        "SELECT d.partner_id, d.status, d.registered_on, d.deal_size_minor, d.currency, \
+         d.decided_at, d.closed_on, d.closed_amount_minor, d.protected_until, \
          EXISTS (SELECT 1 FROM win_confirmations w WHERE w.deal_id = d.id) AS win_confirmed, ",
     );
     query
         .push(crate::deals::CREDITED_ACTIVITY)
-        .push(" AS credited FROM deal_registrations d WHERE d.partner_id = ")
-        .push_bind(partner_id);
+        .push(" AS credited FROM deal_registrations d WHERE d.partner_id IN ")
+        .push_bind_list(ids.iter().copied());
     tx.all(query).await
 }
 
 /// An activity logged on one of a partner's registrations.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ActivityFactsRow {
+    pub partner_id: Uuid,
     pub occurred_on: Date,
     pub kind: String,
     pub joint: bool,
@@ -47,42 +61,89 @@ pub struct ActivityFactsRow {
     pub confirmed: bool,
 }
 
-pub async fn activities(tx: &mut Read, partner_id: Uuid) -> Result<Vec<ActivityFactsRow>> {
-    tx.all(sql!(
-        "SELECT a.occurred_on, a.kind, a.joint, a.by_partner, a.confirmed_by IS NOT NULL AS confirmed \
-         FROM deal_activities a JOIN deal_registrations d ON d.id = a.deal_id WHERE d.partner_id = $1",
-        partner_id
+pub async fn activities(tx: &mut Read, ids: &[Uuid]) -> Result<Vec<ActivityFactsRow>> {
+    tx.all(of_partners(
+        "SELECT d.partner_id, a.occurred_on, a.kind, a.joint, a.by_partner, \
+         a.confirmed_by IS NOT NULL AS confirmed \
+         FROM deal_activities a JOIN deal_registrations d ON d.id = a.deal_id WHERE d.partner_id",
+        ids,
     ))
     .await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LeadFactsRow {
+    pub partner_id: Uuid,
     pub status: String,
     pub created_at: OffsetDateTime,
     pub decided_at: Option<OffsetDateTime>,
 }
 
-pub async fn leads(tx: &mut Read, partner_id: Uuid) -> Result<Vec<LeadFactsRow>> {
-    tx.all(sql!(
-        "SELECT status, created_at, decided_at FROM leads WHERE partner_id = $1",
-        partner_id
+pub async fn leads(tx: &mut Read, ids: &[Uuid]) -> Result<Vec<LeadFactsRow>> {
+    tx.all(of_partners(
+        "SELECT partner_id, status, created_at, decided_at FROM leads WHERE partner_id",
+        ids,
     ))
     .await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PersonRow {
+    pub partner_id: Uuid,
     pub archived_at: Option<OffsetDateTime>,
 }
 
-/// A partner's people (contacts), with the moment each left.
-pub async fn people(tx: &mut Read, partner_id: Uuid) -> Result<Vec<PersonRow>> {
-    tx.all(sql!(
-        "SELECT archived_at FROM contacts WHERE partner_id = $1",
-        partner_id
+/// The partners' people (contacts), with the moment each left.
+pub async fn people(tx: &mut Read, ids: &[Uuid]) -> Result<Vec<PersonRow>> {
+    tx.all(of_partners(
+        "SELECT partner_id, archived_at FROM contacts WHERE partner_id",
+        ids,
     ))
     .await
+}
+
+/// A 3C/4C evaluation's commitment, as the scorecard reads it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CommitmentRow {
+    pub partner_id: Uuid,
+    pub commitment: i64,
+    pub band: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// The partners' 3C/4C evaluations, newest first; only the shared ones when `shared_only`.
+pub async fn commitments(
+    tx: &mut Read,
+    ids: &[Uuid],
+    shared_only: bool,
+) -> Result<Vec<CommitmentRow>> {
+    let mut query = of_partners(
+        "SELECT partner_id, commitment, band, created_at FROM evaluations_3c4c WHERE partner_id",
+        ids,
+    );
+    if shared_only {
+        query.push(" AND shared = ").push_bind(true);
+    }
+    query.push(" ORDER BY created_at DESC, id DESC");
+    tx.all(query).await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OnboardingFactsRow {
+    pub partner_id: Uuid,
+    pub title: String,
+    pub due_on: Date,
+    pub done_at: Option<OffsetDateTime>,
+}
+
+/// The partners' onboarding items, by day due.
+pub async fn onboarding(tx: &mut Read, ids: &[Uuid]) -> Result<Vec<OnboardingFactsRow>> {
+    let mut query = of_partners(
+        "SELECT partner_id, title, due_on, done_at FROM onboarding_items WHERE partner_id",
+        ids,
+    );
+    query.push(" ORDER BY due_on, key");
+    tx.all(query).await
 }
 
 /// A partner's health on one day.
@@ -166,6 +227,19 @@ pub struct LatestRow {
     pub tier: String,
 }
 
+/// The scored partners of the run on `day`, with their names.
+fn scored(day: Date) -> Sql {
+    let mut query = Sql::new("SELECT ");
+    query
+        .push(HEALTH_COLUMNS)
+        .push(
+            ", p.display_name, p.tier FROM partner_health h JOIN partners p ON p.id = h.partner_id \
+             WHERE h.score IS NOT NULL AND h.computed_on = ",
+        )
+        .push_bind(day);
+    query
+}
+
 /// The scored partners of the run on `day`, lowest score first (then by id), after
 /// (score, id); only those in `band` when given.
 pub async fn scored_on(
@@ -175,14 +249,7 @@ pub async fn scored_on(
     after: Option<(i64, Uuid)>,
     limit: i64,
 ) -> Result<Vec<LatestRow>> {
-    let mut query = Sql::new("SELECT ");
-    query
-        .push(HEALTH_COLUMNS)
-        .push(
-            ", p.display_name, p.tier FROM partner_health h JOIN partners p ON p.id = h.partner_id \
-             WHERE h.score IS NOT NULL AND h.computed_on = ",
-        )
-        .push_bind(day);
+    let mut query = scored(day);
     if let Some(band) = band {
         query.push(" AND h.band = ").push_bind(band.to_owned());
     }
@@ -190,6 +257,28 @@ pub async fn scored_on(
         query
             .push(" AND (h.score, h.partner_id) > ")
             .push_bind_list::<Arg>([score.into(), id.into()]);
+    }
+    query
+        .push(" ORDER BY h.score, h.partner_id LIMIT ")
+        .push_bind(limit);
+    tx.all(query).await
+}
+
+/// The partners of the run on `day` in `bands`, worst first (by score, then id), at most
+/// `limit`; only those `owner` owns when given (through `partner_health_day`).
+pub async fn worst_on(
+    tx: &mut Read,
+    day: Date,
+    bands: &[&str],
+    owner: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<LatestRow>> {
+    let mut query = scored(day);
+    query
+        .push(" AND h.band IN ")
+        .push_bind_list(bands.iter().copied());
+    if let Some(owner) = owner {
+        query.push(" AND p.owner_id = ").push_bind(owner);
     }
     query
         .push(" ORDER BY h.score, h.partner_id LIMIT ")

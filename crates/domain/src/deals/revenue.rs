@@ -27,14 +27,25 @@ pub struct NotCounted {
 /// date's rate, rounded once; `None` without a rate), and the wins that count for nothing,
 /// per currency: they are left out of revenue and said so, never silently.
 pub fn in_program_currency(wins: &[Win], rates: &Rates) -> (Vec<Option<Decimal>>, Vec<NotCounted>) {
+    let sums: Vec<(Win, usize)> = wins.iter().map(|w| (w.clone(), 1)).collect();
+    sums_in_program_currency(&sums, rates)
+}
+
+/// As [`in_program_currency`] for wins already added up per currency and close day (the
+/// rollups' sums): each sum of `n` wins is converted once and rounded once, and the wins of a
+/// sum without a rate are named as `n` deals.
+pub fn sums_in_program_currency(
+    sums: &[(Win, usize)],
+    rates: &Rates,
+) -> (Vec<Option<Decimal>>, Vec<NotCounted>) {
     let mut missing: std::collections::BTreeMap<&str, usize> = Default::default();
-    let amounts = wins
+    let amounts = sums
         .iter()
         .map(
-            |win| match convert(win.amount, &win.currency, win.closed_on, rates) {
+            |(win, n)| match convert(win.amount, &win.currency, win.closed_on, rates) {
                 Ok(converted) => Some(converted.amount),
                 Err(_) => {
-                    *missing.entry(&win.currency).or_default() += 1;
+                    *missing.entry(&win.currency).or_default() += n;
                     None
                 }
             },
@@ -113,6 +124,46 @@ mod tests {
                 "2 won deals in JPY not counted: no JPY rate",
             ],
             "the EUR win before the first EUR rate, and the yen"
+        );
+    }
+
+    #[test]
+    fn a_sum_of_wins_is_converted_once_and_its_wins_named_one_by_one() {
+        use crate::money::rates::Rate;
+        let rates = Rates::new(
+            "USD",
+            [Rate {
+                currency: "EUR".into(),
+                effective_on: date!(2026 - 01 - 01),
+                rate: Decimal::new(1_105, 3),
+            }],
+        );
+        let sum = |amount: &str, currency: &str, n| {
+            (
+                Win {
+                    closed_on: date!(2026 - 03 - 02),
+                    amount: amount.parse().unwrap(),
+                    currency: currency.into(),
+                },
+                n,
+            )
+        };
+        let (counted, not_counted) = sums_in_program_currency(
+            &[
+                sum("0.10", "EUR", 2),
+                sum("300", "GBP", 3),
+                sum("5", "GBP", 1),
+            ],
+            &rates,
+        );
+        // 0.10 × 1.105 = 0.1105, rounded once to 0.11 (two wins of 0.05 would make 0.06 each).
+        assert_eq!(counted, [Some(Decimal::new(11, 2)), None, None]);
+        assert_eq!(
+            not_counted
+                .iter()
+                .map(|n| (n.deals, n.note.as_str()))
+                .collect::<Vec<_>>(),
+            [(4, "4 won deals in GBP not counted: no GBP rate")]
         );
     }
 }

@@ -1,6 +1,6 @@
 //! `partneros bench dashboard`: the first figures people open (the pipeline summary,
 //! program-wide and for one partner), cold and warm, on a generated book; the rollup check's
-//! time; the process's resident memory idle and loaded.
+//! time; the daily health run's time; the process's resident memory idle and loaded.
 
 use anyhow::bail;
 use services::Actor;
@@ -87,6 +87,17 @@ pub async fn run(
     println!(
         "rollup check: {} difference(s), {:.2?}",
         differences.len(),
+        started.elapsed()
+    );
+    // The daily job's health run over every partner (a second run the same day writes
+    // nothing, but computes every score all the same).
+    let started = std::time::Instant::now();
+    let written = services
+        .recompute_health(store::now().date())
+        .await
+        .map_err(describe)?;
+    println!(
+        "health recompute: {written} partner(s) written, {:.2?}",
         started.elapsed()
     );
     println!(

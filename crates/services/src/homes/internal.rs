@@ -3,6 +3,7 @@
 //! figures for executives and admins. Each figure links to the list it counts.
 
 use domain::deals::registration::Status;
+use domain::insight::Band;
 use domain::permissions::Action;
 use domain::roles::Role;
 use domain::validation::Choice;
@@ -10,12 +11,15 @@ use rust_decimal::Decimal;
 use time::{Date, Month, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::convert::corrupt;
 use crate::homes::figures::Figure;
 use crate::partners::PartnerQuery;
 use crate::{Actor, Result, Services};
 
 /// How many recent wins a home lists.
 const RECENT_WINS: i64 = 10;
+/// How many partners at risk a home lists.
+const AT_RISK: i64 = 10;
 
 /// A partner a partner manager owns.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -26,8 +30,8 @@ pub struct OwnedPartner {
     pub stage: String,
 }
 
-/// A partner whose health score calls for attention. Filled by the health scores once they
-/// are computed; until then [`InternalHome::at_risk`] is `None` ("no data yet").
+/// A partner whose health score calls for attention (at risk or intervene) in the latest
+/// daily run; before the first run [`InternalHome::at_risk`] is `None` ("no data yet").
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct AtRiskPartner {
     pub partner_id: Uuid,
@@ -66,7 +70,9 @@ pub struct InternalHome {
     pub role: String,
     /// Partner managers: the partners they own (at most 200, by name).
     pub my_partners: Option<Vec<OwnedPartner>>,
-    /// Partners whose health calls for attention; `None` until health scores exist.
+    /// Partner managers (their own partners), executives and admins (all): partners at risk
+    /// or to intervene in the latest daily health run, worst first, at most 10; `None` before
+    /// the first run.
     pub at_risk: Option<Vec<AtRiskPartner>>,
     /// What waits on the reader: decisions, overdue ones, cases, proposals, leads.
     pub waiting: Vec<Figure>,
@@ -194,6 +200,7 @@ impl Services {
                 );
                 home.waiting = vec![to_decide, overdue, proposals_open, cases];
                 if let Some(me) = actor.user_id {
+                    home.at_risk = self.at_risk(Some(me)).await?;
                     home.onboarding_overdue = self.onboarding_overdue(actor, me).await?;
                     home.recent_wins = self.recent_wins(actor, Some(me)).await?;
                 }
@@ -245,6 +252,7 @@ impl Services {
             }
             Role::Admin | Role::Executive => {
                 home.waiting = vec![to_decide, overdue, proposals_open, cases];
+                home.at_risk = self.at_risk(None).await?;
                 let pipeline = self.pipeline(actor, None).await?;
                 home.figures.push(Figure::money(
                     "open_pipeline",
@@ -335,6 +343,34 @@ impl Services {
         Ok(overdue)
     }
 
+    /// The partners of the latest health run whose band calls for attention, worst first: of
+    /// `owner`, or all; `None` when no run ever recorded health.
+    async fn at_risk(&self, owner: Option<Uuid>) -> Result<Option<Vec<AtRiskPartner>>> {
+        let mut tx = self.db.read().await?;
+        let Some(day) = store::insight::latest_day(&mut tx).await? else {
+            return Ok(None);
+        };
+        let bands: Vec<&str> = Band::ALL
+            .into_iter()
+            .filter(|b| *b != Band::Healthy)
+            .map(Band::key)
+            .collect();
+        let rows = store::insight::worst_on(&mut tx, day, &bands, owner, AT_RISK).await?;
+        drop(tx);
+        rows.into_iter()
+            .map(|row| {
+                Ok(AtRiskPartner {
+                    partner_id: row.health.partner_id,
+                    partner_name: row.display_name,
+                    score: u32::try_from(row.health.score.unwrap_or_default())
+                        .map_err(|e| corrupt("health score", e))?,
+                    band: row.health.band.unwrap_or_default(),
+                })
+            })
+            .collect::<Result<_>>()
+            .map(Some)
+    }
+
     /// The newest wins, of the partners `owner` owns or of all.
     async fn recent_wins(&self, actor: &Actor, owner: Option<Uuid>) -> Result<Vec<RecentWin>> {
         let mut tx = self.db.read().await?;
@@ -356,33 +392,34 @@ impl Services {
         Ok(wins)
     }
 
-    /// Confirmed wins closed this quarter, in the program currency at their close dates'
-    /// rates; wins without a rate are named apart.
+    /// Confirmed wins closed this quarter (from `pipeline_won_program`), in the program
+    /// currency at their close dates' rates; wins without a rate are named apart.
     async fn won_this_quarter(&self, actor: &Actor, home: &mut InternalHome) -> Result<()> {
         actor.require(Action::ReadInternal)?;
         let (_, program) = self.program_in_force().await?;
         let quarter = crate::clock::current_quarter();
         let mut tx = self.db.read().await?;
-        let won: Vec<store::deals::WonRow> = store::deals::won(&mut tx, None, false)
+        let sums = store::rollups::program_wins(&mut tx, quarter.first_day(), quarter.last_day())
             .await?
             .into_iter()
-            .filter(|w| domain::quarter::Quarter::containing(w.closed_on) == quarter)
+            .map(|sum| ((), sum))
             .collect();
         let rates = crate::rates::rates_into(&mut tx, &program).await?;
         drop(tx);
-        let (counted, not_counted) = crate::rates::wins_in_program_currency(won, &rates);
-        let total: i64 = counted.iter().map(|w| w.closed_amount_minor).sum();
+        let (counted, not_counted) = crate::rates::won_sums_in_program_currency(sums, &rates);
+        let total: Decimal = counted.iter().map(|(_, _, amount)| amount).sum();
+        let deals: i64 = counted.iter().map(|(_, sum, _)| sum.deals).sum();
         home.figures.push(Figure::money(
             "won_this_quarter",
             &format!("Won in {quarter} (confirmed)"),
-            crate::convert::money(total),
+            total,
             &program.currency,
             "/deals?status=won",
         ));
         home.figures.push(Figure::count(
             "wins_this_quarter",
             &format!("Deals won in {quarter}"),
-            i64::try_from(counted.len()).unwrap_or(i64::MAX),
+            deals,
             ("deal", "deals"),
             "/deals?status=won",
         ));

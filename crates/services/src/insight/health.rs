@@ -114,6 +114,8 @@ impl Services {
 
     /// Computes every partner in the program's health on `today` and records it, once per
     /// partner and day (a second run the same day writes nothing); how many were written.
+    /// The records are read per source for all partners at once (`records::load_many`), not
+    /// per partner.
     pub async fn recompute_health(&self, today: Date) -> Result<usize> {
         let (version, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
@@ -126,11 +128,15 @@ impl Services {
         )
         .await?;
         let rates = super::records::rates(&mut tx, &program).await?;
+        let partners: Vec<_> = partners
+            .into_iter()
+            .filter(|p| p.out_of_program().is_none())
+            .collect();
+        let records = super::records::load_many(&mut tx, &program, &partners, today).await?;
         let now = store::now();
         let mut rows = Vec::with_capacity(partners.len());
-        for partner in partners.iter().filter(|p| p.out_of_program().is_none()) {
-            let records = super::records::load(&mut tx, &program, partner, true, today).await?;
-            let health = domain::insight::health(&program, &records, &rates, today);
+        for (partner, records) in partners.iter().zip(&records) {
+            let health = domain::insight::health(&program, records, &rates, today);
             rows.push(store::insight::HealthRow {
                 partner_id: partner.id,
                 computed_on: today,

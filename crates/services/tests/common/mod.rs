@@ -160,3 +160,16 @@ pub fn lead_input() -> domain::deals::leads::LeadInput {
         currency: String::new(),
     }
 }
+
+const DEALS_HEADER: &str = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status,registered_on,closed_on,closed_amount\n";
+
+/// Imports registrations as a CRM brings them (wins confirmed at once): CSV rows after the
+/// deals header.
+pub async fn import_deals(s: &Services, rows: &[String]) {
+    let file = format!("{DEALS_HEADER}{}", rows.join(""));
+    let report = s
+        .import_deals(&Actor::system("test"), &file, false, &|_| {})
+        .await
+        .unwrap();
+    assert!(report.applied, "{:?}", report.errors);
+}

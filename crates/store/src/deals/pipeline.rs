@@ -45,6 +45,24 @@ pub async fn won(
     tx.all(query).await
 }
 
+/// Confirmed wins closed on `from` or later that lack the activity the co-sell policy asks
+/// (through `deal_registrations_closed`): what the tracker takes out of the rollups'
+/// confirmed wins when the policy asks it.
+pub async fn uncredited_wins(tx: &mut Read, from: Date) -> Result<Vec<WonRow>> {
+    let mut query = Sql::new(
+        "SELECT partner_id, closed_on, closed_amount_minor, currency FROM deal_registrations d \
+         WHERE status = 'won' AND closed_on >= ",
+    );
+    query
+        .push_bind(from)
+        .push(
+            " AND closed_amount_minor IS NOT NULL \
+             AND EXISTS (SELECT 1 FROM win_confirmations c WHERE c.deal_id = d.id) AND NOT ",
+        )
+        .push(CREDITED_ACTIVITY);
+    tx.all(query).await
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct DealCounts {
     pub registered: i64,

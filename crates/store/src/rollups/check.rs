@@ -6,8 +6,17 @@ use std::collections::BTreeMap;
 use time::Date;
 use uuid::Uuid;
 
-use super::Rollups;
+use super::read::{PartnerWonStored, WonStored};
+use super::{Rollups, Sums, WonProgramKey};
 use crate::{Read, Result, Sql};
+
+/// A stored won row's key (without the partner) and sums, as [`Rollups`] keeps them.
+fn won_entry(r: WonStored) -> (WonProgramKey, Sums) {
+    (
+        (r.currency, r.closed_on, r.confirmed),
+        [r.deals, r.amount_minor, r.velocity_deals, r.velocity_days],
+    )
+}
 
 /// The rollups as stored, rows that add nothing left out.
 async fn stored(tx: &mut Read) -> Result<Rollups> {
@@ -33,27 +42,6 @@ async fn stored(tx: &mut Read) -> Result<Rollups> {
         deals: i64,
         value_minor: i64,
         weighted: i64,
-    }
-    #[derive(sqlx::FromRow)]
-    struct Won {
-        partner_id: Uuid,
-        currency: String,
-        closed_on: Date,
-        confirmed: bool,
-        deals: i64,
-        amount_minor: i64,
-        velocity_deals: i64,
-        velocity_days: i64,
-    }
-    #[derive(sqlx::FromRow)]
-    struct WonProgram {
-        currency: String,
-        closed_on: Date,
-        confirmed: bool,
-        deals: i64,
-        amount_minor: i64,
-        velocity_deals: i64,
-        velocity_days: i64,
     }
     #[derive(sqlx::FromRow)]
     struct Touched {
@@ -98,28 +86,26 @@ async fn stored(tx: &mut Read) -> Result<Rollups> {
         );
     }
     for r in tx
-        .all::<Won>(Sql::new(
+        .all::<PartnerWonStored>(Sql::new(
             "SELECT partner_id, currency, closed_on, confirmed, deals, amount_minor, \
              velocity_deals, velocity_days FROM pipeline_won",
         ))
         .await?
     {
-        rollups.won.insert(
-            (r.partner_id, r.currency, r.closed_on, r.confirmed),
-            [r.deals, r.amount_minor, r.velocity_deals, r.velocity_days],
-        );
+        let (key, sums) = won_entry(r.won);
+        rollups
+            .won
+            .insert((r.partner_id, key.0, key.1, key.2), sums);
     }
     for r in tx
-        .all::<WonProgram>(Sql::new(
+        .all::<WonStored>(Sql::new(
             "SELECT currency, closed_on, confirmed, deals, amount_minor, velocity_deals, \
              velocity_days FROM pipeline_won_program",
         ))
         .await?
     {
-        rollups.won_program.insert(
-            (r.currency, r.closed_on, r.confirmed),
-            [r.deals, r.amount_minor, r.velocity_deals, r.velocity_days],
-        );
+        let (key, sums) = won_entry(r);
+        rollups.won_program.insert(key, sums);
     }
     for r in tx
         .all::<Touched>(Sql::new("SELECT touched_on, deals FROM pipeline_touched"))

@@ -116,153 +116,115 @@ impl Rollups {
     /// Adds every change to the stored rollups: one upsert per table and 2,000 keys, rows
     /// whose change nets to nothing left alone.
     async fn write(self, tx: &mut Write) -> Result<()> {
-        let open: Vec<Vec<Arg>> = self
-            .open
-            .into_iter()
-            .filter(|(_, (_, s))| *s != [0; 4])
-            .map(
-                |((partner, currency, quarter, forecast, status), (out, s))| {
-                    vec![
-                        partner.into(),
-                        currency.into(),
-                        quarter.into(),
-                        forecast.into(),
-                        status.into(),
-                        out.into(),
-                        s[0].into(),
-                        s[1].into(),
-                        s[2].into(),
-                    ]
-                },
-            )
-            .collect();
-        upsert(
-            tx,
-            "INSERT INTO pipeline_open (partner_id, currency, quarter, forecast_category, status, \
-             out_of_program, deals, value_minor, weighted) VALUES ",
-            " ON CONFLICT (partner_id, currency, quarter, forecast_category, status) DO UPDATE SET \
-             deals = pipeline_open.deals + excluded.deals, \
-             value_minor = pipeline_open.value_minor + excluded.value_minor, \
-             weighted = pipeline_open.weighted + excluded.weighted",
-            open,
-        )
-        .await?;
-        let program = self
-            .open_program
-            .into_iter()
-            .filter(|(_, s)| *s != [0; 4])
-            .map(|((out, currency, quarter, forecast, status), s)| {
-                vec![
-                    out.into(),
+        let changed = |s: &Sums| *s != [0; 4];
+        let open = self.open.into_iter().filter(|(_, (_, s))| changed(s));
+        let open = open.map(
+            |((partner, currency, quarter, forecast, status), (out, s))| {
+                let key: [Arg; 4] = [
+                    partner.into(),
                     currency.into(),
                     quarter.into(),
                     forecast.into(),
-                    status.into(),
-                    s[0].into(),
-                    s[1].into(),
-                    s[2].into(),
-                ]
-            })
-            .collect();
-        upsert(
-            tx,
-            "INSERT INTO pipeline_open_program (out_of_program, currency, quarter, \
-             forecast_category, status, deals, value_minor, weighted) VALUES ",
-            " ON CONFLICT (out_of_program, currency, quarter, forecast_category, status) DO UPDATE \
-             SET deals = pipeline_open_program.deals + excluded.deals, \
-             value_minor = pipeline_open_program.value_minor + excluded.value_minor, \
-             weighted = pipeline_open_program.weighted + excluded.weighted",
-            program,
-        )
-        .await?;
-        let won = self
-            .won
-            .into_iter()
-            .filter(|(_, s)| *s != [0; 4])
-            .map(|((partner, currency, closed_on, confirmed), s)| {
-                vec![
-                    partner.into(),
-                    currency.into(),
-                    closed_on.into(),
-                    confirmed.into(),
-                    s[0].into(),
-                    s[1].into(),
-                    s[2].into(),
-                    s[3].into(),
-                ]
-            })
-            .collect();
-        upsert(
-            tx,
-            "INSERT INTO pipeline_won (partner_id, currency, closed_on, confirmed, deals, \
-             amount_minor, velocity_deals, velocity_days) VALUES ",
-            " ON CONFLICT (partner_id, currency, closed_on, confirmed) DO UPDATE SET \
-             deals = pipeline_won.deals + excluded.deals, \
-             amount_minor = pipeline_won.amount_minor + excluded.amount_minor, \
-             velocity_deals = pipeline_won.velocity_deals + excluded.velocity_deals, \
-             velocity_days = pipeline_won.velocity_days + excluded.velocity_days",
-            won,
-        )
-        .await?;
-        let won_program = self
-            .won_program
-            .into_iter()
-            .filter(|(_, s)| *s != [0; 4])
-            .map(|((currency, closed_on, confirmed), s)| {
-                vec![
-                    currency.into(),
-                    closed_on.into(),
-                    confirmed.into(),
-                    s[0].into(),
-                    s[1].into(),
-                    s[2].into(),
-                    s[3].into(),
-                ]
-            })
-            .collect();
-        upsert(
-            tx,
-            "INSERT INTO pipeline_won_program (currency, closed_on, confirmed, deals, \
-             amount_minor, velocity_deals, velocity_days) VALUES ",
-            " ON CONFLICT (currency, closed_on, confirmed) DO UPDATE SET \
-             deals = pipeline_won_program.deals + excluded.deals, \
-             amount_minor = pipeline_won_program.amount_minor + excluded.amount_minor, \
-             velocity_deals = pipeline_won_program.velocity_deals + excluded.velocity_deals, \
-             velocity_days = pipeline_won_program.velocity_days + excluded.velocity_days",
-            won_program,
-        )
-        .await?;
-        let touched = self
-            .touched
-            .into_iter()
-            .filter(|(_, n)| *n != 0)
-            .map(|(on, n)| vec![on.into(), n.into()])
-            .collect();
-        upsert(
-            tx,
-            "INSERT INTO pipeline_touched (touched_on, deals) VALUES ",
-            " ON CONFLICT (touched_on) DO UPDATE SET \
-             deals = pipeline_touched.deals + excluded.deals",
-            touched,
-        )
-        .await
+                ];
+                values(key.into_iter().chain([status.into(), out.into()]), &s[..3])
+            },
+        );
+        upsert(tx, &OPEN, open.collect()).await?;
+        let program = self.open_program.into_iter().filter(|(_, s)| changed(s));
+        let program = program.map(|((out, currency, quarter, forecast, status), s)| {
+            let key: [Arg; 4] = [out.into(), currency.into(), quarter.into(), forecast.into()];
+            values(key.into_iter().chain([status.into()]), &s[..3])
+        });
+        upsert(tx, &OPEN_PROGRAM, program.collect()).await?;
+        let won = self.won.into_iter().filter(|(_, s)| changed(s));
+        let won = won.map(|((partner, currency, closed_on, confirmed), s)| {
+            let key: [Arg; 4] = [
+                partner.into(),
+                currency.into(),
+                closed_on.into(),
+                confirmed.into(),
+            ];
+            values(key, &s)
+        });
+        upsert(tx, &WON, won.collect()).await?;
+        let program = self.won_program.into_iter().filter(|(_, s)| changed(s));
+        let program = program.map(|((currency, closed_on, confirmed), s)| {
+            let key: [Arg; 3] = [currency.into(), closed_on.into(), confirmed.into()];
+            values(key, &s)
+        });
+        upsert(tx, &WON_PROGRAM, program.collect()).await?;
+        let touched = self.touched.into_iter().filter(|(_, n)| *n != 0);
+        let touched = touched.map(|(on, n)| values([Arg::from(on)], &[n]));
+        upsert(tx, &TOUCHED, touched.collect()).await
     }
 }
 
-async fn upsert(
-    tx: &mut Write,
+/// A row's values: its key's, then its sums.
+fn values(key: impl IntoIterator<Item = Arg>, sums: &[i64]) -> Vec<Arg> {
+    key.into_iter()
+        .chain(sums.iter().map(|n| Arg::from(*n)))
+        .collect()
+}
+
+/// One table's delta upsert: the insert, and what a stored key adds up on conflict.
+struct Upsert {
     head: &'static str,
     tail: &'static str,
-    rows: Vec<Vec<Arg>>,
-) -> Result<()> {
+}
+
+const OPEN: Upsert = Upsert {
+    head: "INSERT INTO pipeline_open (partner_id, currency, quarter, forecast_category, status, \
+           out_of_program, deals, value_minor, weighted) VALUES ",
+    tail: " ON CONFLICT (partner_id, currency, quarter, forecast_category, status) DO UPDATE SET \
+           deals = pipeline_open.deals + excluded.deals, \
+           value_minor = pipeline_open.value_minor + excluded.value_minor, \
+           weighted = pipeline_open.weighted + excluded.weighted",
+};
+
+const OPEN_PROGRAM: Upsert = Upsert {
+    head: "INSERT INTO pipeline_open_program (out_of_program, currency, quarter, \
+           forecast_category, status, deals, value_minor, weighted) VALUES ",
+    tail: " ON CONFLICT (out_of_program, currency, quarter, forecast_category, status) DO UPDATE \
+           SET deals = pipeline_open_program.deals + excluded.deals, \
+           value_minor = pipeline_open_program.value_minor + excluded.value_minor, \
+           weighted = pipeline_open_program.weighted + excluded.weighted",
+};
+
+const WON: Upsert = Upsert {
+    head: "INSERT INTO pipeline_won (partner_id, currency, closed_on, confirmed, deals, \
+           amount_minor, velocity_deals, velocity_days) VALUES ",
+    tail: " ON CONFLICT (partner_id, currency, closed_on, confirmed) DO UPDATE SET \
+           deals = pipeline_won.deals + excluded.deals, \
+           amount_minor = pipeline_won.amount_minor + excluded.amount_minor, \
+           velocity_deals = pipeline_won.velocity_deals + excluded.velocity_deals, \
+           velocity_days = pipeline_won.velocity_days + excluded.velocity_days",
+};
+
+const WON_PROGRAM: Upsert = Upsert {
+    head: "INSERT INTO pipeline_won_program (currency, closed_on, confirmed, deals, \
+           amount_minor, velocity_deals, velocity_days) VALUES ",
+    tail: " ON CONFLICT (currency, closed_on, confirmed) DO UPDATE SET \
+           deals = pipeline_won_program.deals + excluded.deals, \
+           amount_minor = pipeline_won_program.amount_minor + excluded.amount_minor, \
+           velocity_deals = pipeline_won_program.velocity_deals + excluded.velocity_deals, \
+           velocity_days = pipeline_won_program.velocity_days + excluded.velocity_days",
+};
+
+const TOUCHED: Upsert = Upsert {
+    head: "INSERT INTO pipeline_touched (touched_on, deals) VALUES ",
+    tail: " ON CONFLICT (touched_on) DO UPDATE SET \
+           deals = pipeline_touched.deals + excluded.deals",
+};
+
+async fn upsert(tx: &mut Write, statement: &Upsert, rows: Vec<Vec<Arg>>) -> Result<()> {
     let Some(width) = rows.first().map(Vec::len) else {
         return Ok(());
     };
     for chunk in rows.chunks(ROWS_PER_UPSERT) {
-        let mut query = Sql::new(head);
+        let mut query = Sql::new(statement.head);
         query
             .push_values(tx.backend(), width, chunk.len())
-            .push(tail);
+            .push(statement.tail);
         for value in chunk.iter().flatten() {
             query = query.arg(value.clone());
         }
@@ -509,132 +471,8 @@ pub async fn rebuild_when_asked(db: &Db) -> Result<bool> {
     Ok(true)
 }
 
-/// The groups of one partner's open deals, or every partner's (`partner` None).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct PartnerOpenRow {
-    pub partner_id: Uuid,
-    pub display_name: String,
-    /// The partner's tier key.
-    pub tier: String,
-    pub currency: String,
-    /// 1 when filed as out of the program.
-    pub out_of_program: i64,
-    pub deals: i64,
-    pub value_minor: i64,
-    pub weighted: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct BucketRow {
-    pub quarter: String,
-    pub forecast_category: String,
-    pub currency: String,
-    pub deals: i64,
-    pub value_minor: i64,
-    pub weighted: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct WonRow {
-    pub currency: String,
-    pub closed_on: Date,
-    pub confirmed: bool,
-    pub deals: i64,
-    pub amount_minor: i64,
-    pub velocity_deals: i64,
-    pub velocity_days: i64,
-}
-
-/// What the pipeline is summed from, as the rollups hold it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Groups {
-    pub partners: Vec<PartnerOpenRow>,
-    /// Open deals of partners in the program.
-    pub buckets: Vec<BucketRow>,
-    pub won: Vec<WonRow>,
-    /// Open deals last touched on `stale_by` or earlier.
-    pub stale: i64,
-}
-
-/// The pipeline's groups, program-wide or of one partner; `open` names the open statuses
-/// (a partner's stale deals are counted from its registrations).
-pub async fn groups(
-    tx: &mut Read,
-    partner: Option<Uuid>,
-    stale_by: Date,
-    open: &[&str],
-) -> Result<Groups> {
-    #[derive(sqlx::FromRow)]
-    struct Count {
-        n: i64,
-    }
-    let mut partners = Sql::new(
-        "SELECT g.partner_id, p.display_name, p.tier, g.currency, g.out_of_program, g.deals, \
-         g.value_minor, g.weighted FROM (SELECT partner_id, currency, \
-         CAST(MAX(CASE WHEN out_of_program THEN 1 ELSE 0 END) AS BIGINT) AS out_of_program, \
-         CAST(SUM(deals) AS BIGINT) AS deals, CAST(SUM(value_minor) AS BIGINT) AS value_minor, \
-         CAST(SUM(weighted) AS BIGINT) AS weighted FROM pipeline_open",
-    );
-    let (buckets, won, stale) = match partner {
-        None => (
-            Sql::new(
-                "SELECT quarter, forecast_category, currency, CAST(SUM(deals) AS BIGINT) AS deals, \
-                 CAST(SUM(value_minor) AS BIGINT) AS value_minor, \
-                 CAST(SUM(weighted) AS BIGINT) AS weighted FROM pipeline_open_program \
-                 WHERE NOT out_of_program GROUP BY quarter, forecast_category, currency \
-                 HAVING SUM(deals) <> 0",
-            ),
-            Sql::new(
-                "SELECT currency, closed_on, confirmed, deals, amount_minor, velocity_deals, \
-                 velocity_days FROM pipeline_won_program WHERE deals <> 0",
-            ),
-            sql!(
-                "SELECT CAST(COALESCE(SUM(deals), 0) AS BIGINT) AS n FROM pipeline_touched \
-                 WHERE touched_on <= $1",
-                stale_by
-            ),
-        ),
-        Some(id) => {
-            partners.push(" WHERE partner_id = ").push_bind(id);
-            let mut stale = sql!(
-                "SELECT COUNT(*) AS n FROM deal_registrations WHERE partner_id = $1 \
-                 AND registered_on <= $2 AND (last_activity_at IS NULL OR last_activity_at < $3) \
-                 AND status IN ",
-                id,
-                stale_by,
-                (stale_by + time::Duration::DAY).midnight().assume_utc()
-            );
-            stale.push_bind_list(open.iter().copied());
-            (
-                sql!(
-                    "SELECT quarter, forecast_category, currency, CAST(SUM(deals) AS BIGINT) AS deals, \
-                     CAST(SUM(value_minor) AS BIGINT) AS value_minor, \
-                     CAST(SUM(weighted) AS BIGINT) AS weighted FROM pipeline_open \
-                     WHERE partner_id = $1 AND NOT out_of_program \
-                     GROUP BY quarter, forecast_category, currency HAVING SUM(deals) <> 0",
-                    id
-                ),
-                sql!(
-                    "SELECT currency, closed_on, confirmed, deals, amount_minor, velocity_deals, \
-                     velocity_days FROM pipeline_won WHERE partner_id = $1 AND deals <> 0",
-                    id
-                ),
-                stale,
-            )
-        }
-    };
-    partners.push(
-        " GROUP BY partner_id, currency HAVING SUM(deals) <> 0) g \
-         JOIN partners p ON p.id = g.partner_id",
-    );
-    Ok(Groups {
-        partners: tx.all(partners).await?,
-        buckets: tx.all(buckets).await?,
-        won: tx.all(won).await?,
-        stale: tx.one::<Count>(stale).await?.n,
-    })
-}
-
 pub mod check;
+mod read;
+pub use read::{BucketRow, Groups, PartnerOpenRow, groups, program_wins, wins};
 #[cfg(test)]
 mod tests;

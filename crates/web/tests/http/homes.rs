@@ -201,7 +201,7 @@ async fn every_internal_role_gets_its_home() {
             let home: serde_json::Value = serde_json::from_str(&body).unwrap();
             assert_eq!(home["shape"], "internal", "{role:?}");
             assert_eq!(home["role"], domain::Choice::as_str(&role));
-            assert!(home["at_risk"].is_null(), "health scores are not wired yet");
+            assert!(home["at_risk"].is_null(), "no health run yet");
         }
     })
     .await;
@@ -333,6 +333,98 @@ async fn what_waits_on_a_partner_is_on_its_home() {
         assert!(page.contains("Waiting for sales: 1 lead"), "{page}");
         for absent in ["Alpha", "ALPHA-INTERNAL-NOTE", "BRAVO-INTERNAL-NOTE", "Nothing waits on you."] {
             assert!(!page.contains(absent), "{absent} on B's home: {page}");
+        }
+    })
+    .await;
+}
+
+/// A health row of the daily run on `day`, as the job stores it.
+async fn health(f: &Fixture, partner: uuid::Uuid, day: time::Date, score: i64, band: &str) {
+    let mut tx = f._db.db.write().await.unwrap();
+    store::insight::insert_health(
+        &mut tx,
+        &store::insight::HealthRow {
+            partner_id: partner,
+            computed_on: day,
+            score: Some(score),
+            band: Some(band.into()),
+            components: "[]".into(),
+            flags: "[]".into(),
+            program_version: 1,
+            created_at: store::now(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn at_risk_partners_come_from_the_latest_health_run_worst_first() {
+    each(|f| async move {
+        seed(&f).await;
+        let admin = f.actor(Role::Admin);
+        let mut others = Vec::new();
+        for name in ["Charlie", "Delta"] {
+            let p = f
+                .services
+                .create_partner(admin, &common::partner_input(name))
+                .await
+                .unwrap();
+            others.push(p.id);
+        }
+        let today = store::now().date();
+        let yesterday = today - time::Duration::days(1);
+        // Yesterday's run is history: Alpha's 10 there is not today's.
+        health(&f, f.partner_a, yesterday, 10, "intervene").await;
+        health(&f, f.partner_a, today, 62, "at_risk").await;
+        health(&f, f.partner_b, today, 41, "intervene").await;
+        health(&f, others[0], today, 30, "intervene").await;
+        health(&f, others[1], today, 85, "healthy").await;
+
+        // The partner manager owns Alpha and Bravo; executives and admins see every partner.
+        let pm_list = [
+            format!(r#"<li><a href="/partners/{}/health">Bravo Ltd</a>: 41 of 100 (Intervene)</li>"#, f.partner_b),
+            format!(r#"<li><a href="/partners/{}/health">Alpha Ltd</a>: 62 of 100 (At risk)</li>"#, f.partner_a),
+        ];
+        let all = format!(
+            r#"<ol id="at-risk"><li><a href="/partners/{}/health">Charlie Ltd</a>: 30 of 100 (Intervene)</li>{}{}</ol>"#,
+            others[0], pm_list[0], pm_list[1]
+        );
+        let mine = format!(r#"<ol id="at-risk">{}{}</ol>"#, pm_list[0], pm_list[1]);
+        for (email, list) in [
+            ("partner_manager@test.example", &mine),
+            ("executive@test.example", &all),
+            ("admin@vendor.test", &all),
+        ] {
+            let (session, _) = f.sign_in(email).await;
+            let (status, _, page) = f.page(&session, "/home").await;
+            assert_eq!(status, StatusCode::OK, "{email}: {page}");
+            assert!(page.contains(list.as_str()), "{email}: {page}");
+            assert!(!page.contains("no data yet"), "{email}: {page}");
+        }
+        let (_, body) = f
+            .api(Some(f.token(Role::PartnerManager)), Method::GET, "/api/v1/home", None)
+            .await;
+        let home: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            home["at_risk"],
+            serde_json::json!([
+                {"partner_id": f.partner_b, "partner_name": "Bravo Ltd", "score": 41, "band": "intervene"},
+                {"partner_id": f.partner_a, "partner_name": "Alpha Ltd", "score": 62, "band": "at_risk"},
+            ])
+        );
+
+        // A partner's home says nothing of health, its own or another's.
+        let (session, _) = f.sign_in("partner_user@alpha.example").await;
+        let (_, _, page) = f.page(&session, "/home").await;
+        let (_, body) = f
+            .api(Some(f.token(Role::PartnerUser)), Method::GET, "/api/v1/home", None)
+            .await;
+        for text in [&page, &body] {
+            for absent in ["at_risk", "at-risk", "At risk", "Intervene", "62 of 100", "Charlie"] {
+                assert!(!text.contains(absent), "{absent} on a partner's home: {text}");
+            }
         }
     })
     .await;
