@@ -90,7 +90,10 @@ fn link(path: &str, query: &DashboardQuery, extra: &[(&str, &str)]) -> String {
             pairs.append_pair(key, value.trim());
         }
     }
-    format!("{path}?{}", pairs.finish())
+    match pairs.finish() {
+        pairs if pairs.is_empty() => path.to_owned(),
+        pairs => format!("{path}?{pairs}"),
+    }
 }
 
 /// The partner list with the dashboard's partner filters, and `changes` over them.
