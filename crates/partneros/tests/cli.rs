@@ -845,6 +845,111 @@ async fn report_tracker_as_csv_and_xlsx() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[tokio::test]
+async fn report_dashboard_as_csv_and_xlsx() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let url = db.url.as_str();
+    let services = services::Services::new(db.db.clone(), services::Config::default());
+    db.db.migrate().await.unwrap();
+    let system = services::Actor::system("test");
+    for (name, tier) in [
+        ("Alpha", "silver"),
+        ("Bravo", "silver"),
+        ("Charlie", "gold"),
+    ] {
+        let partner = services
+            .create_partner(
+                &system,
+                &domain::partners::PartnerInput {
+                    legal_name: format!("{name} Ltd"),
+                    domains: vec![format!("{}.com", name.to_lowercase())],
+                    partner_type: "reseller".into(),
+                    gtm_model: "resell".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        services
+            .set_tier_manually(&system, partner.id, tier, "test")
+            .await
+            .unwrap();
+    }
+    let dir = std::env::temp_dir().join(format!("partneros-report-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let out = run(
+        &[
+            "report",
+            "dashboard",
+            "--database-url",
+            url,
+            "--table",
+            "tiers",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Tier,Partners\nRegistered,0\nBronze,0\nSilver,2\nGold,1\nPlatinum,0\n"
+    );
+
+    let file = dir.join("dashboard.xlsx");
+    let path = file.to_str().unwrap();
+    let out = run(
+        &[
+            "report",
+            "dashboard",
+            "--database-url",
+            url,
+            "--tier",
+            "gold",
+            "--table",
+            "tiers",
+            "--format",
+            "xlsx",
+            "--output",
+            path,
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("5 row(s) written as xlsx"),
+        "{}",
+        text(&out)
+    );
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let sheet = book.worksheet_range("Partners per tier").unwrap();
+    assert_eq!(
+        sheet.get((4, 0)),
+        Some(&calamine::Data::String("Gold".into()))
+    );
+    assert_eq!(sheet.get((4, 1)), Some(&calamine::Data::Float(1.0)));
+    assert_eq!(sheet.get((3, 1)), Some(&calamine::Data::Float(0.0)));
+
+    let out = run(
+        &[
+            "report",
+            "dashboard",
+            "--database-url",
+            url,
+            "--quarter",
+            "2026Q5",
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("quarter: '2026Q5' is not a quarter"),
+        "{}",
+        text(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// The month `back` complete months ago, e.g. "2026-11".
 fn month(back: i64) -> String {
     let mut day = store::now().date().replace_day(1).unwrap();

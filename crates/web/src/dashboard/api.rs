@@ -47,14 +47,22 @@ async fn dashboard_export(
     ApiQuery(table): ApiQuery<TableParam>,
     ApiQuery(query): ApiQuery<DashboardQuery>,
 ) -> Result<Response, Problem> {
-    let which = DashboardTable::parse(&table.table)?;
-    let table = state
-        .services
-        .dashboard_table(&auth.actor, &query, which)
-        .await?;
-    Ok(report_download(
+    Ok(download(&state, &auth.actor, &table.table, &format.format, &query).await?)
+}
+
+/// One of the dashboard's tables as a file (the page's download and the API's).
+pub(crate) async fn download(
+    state: &AppState,
+    actor: &services::Actor,
+    table: &str,
+    format: &str,
+    query: &DashboardQuery,
+) -> Result<Response, services::Error> {
+    let which = DashboardTable::parse(table)?;
+    let table = state.services.dashboard_table(actor, query, which).await?;
+    report_download(
         &format!("dashboard-{}", which.key().replace('_', "-")),
-        &format.format,
+        format,
         &table,
-    )?)
+    )
 }

@@ -9,7 +9,7 @@ use crate::dashboard::api::TableParam;
 use crate::extract::query_or_errors;
 use crate::format;
 use crate::layout::{Errors, Layout, Opt, options, tier_options};
-use crate::respond::{FormatParam, PageResult, render, report_download, service_error};
+use crate::respond::{FormatParam, PageResult, render, service_error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -455,16 +455,7 @@ async fn export(
     Query(table): Query<TableParam>,
     Query(query): Query<DashboardQuery>,
 ) -> PageResult {
-    let which = DashboardTable::parse(&table.table).map_err(service_error)?;
-    let table = state
-        .services
-        .dashboard_table(&auth.actor, &query, which)
+    crate::dashboard::api::download(&state, &auth.actor, &table.table, &format.format, &query)
         .await
-        .map_err(service_error)?;
-    report_download(
-        &format!("dashboard-{}", which.key().replace('_', "-")),
-        &format.format,
-        &table,
-    )
-    .map_err(service_error)
+        .map_err(service_error)
 }
