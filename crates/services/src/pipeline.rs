@@ -22,6 +22,19 @@ pub struct SnapshotView {
     pub summary: domain::deals::pipeline::PipelineSummary,
 }
 
+/// A stored group of wins as the pipeline's sum reads it.
+pub(crate) fn won_sum(r: store::rollups::WonRow) -> pipeline::WonSum {
+    pipeline::WonSum {
+        currency: r.currency,
+        closed_on: r.closed_on,
+        confirmed: r.confirmed,
+        deals: r.deals,
+        amount_minor: r.amount_minor,
+        velocity_deals: r.velocity_deals,
+        velocity_days: r.velocity_days,
+    }
+}
+
 impl Services {
     /// The pipeline: a partner's people see their organisation's; internal users the whole
     /// program or one partner's.
@@ -87,19 +100,7 @@ impl Services {
                     sum: sum(r.deals, r.value_minor, r.weighted),
                 })
                 .collect(),
-            won: rows
-                .won
-                .into_iter()
-                .map(|r| pipeline::WonSum {
-                    currency: r.currency,
-                    closed_on: r.closed_on,
-                    confirmed: r.confirmed,
-                    deals: r.deals,
-                    amount_minor: r.amount_minor,
-                    velocity_deals: r.velocity_deals,
-                    velocity_days: r.velocity_days,
-                })
-                .collect(),
+            won: rows.won.into_iter().map(won_sum).collect(),
             stale: usize::try_from(rows.stale).unwrap_or(0),
         };
         Ok(pipeline::summarize(

@@ -217,18 +217,7 @@ impl Services {
         // currency converted at its close day's rate; velocity over the same wins.
         let won = pipeline::summarize(
             &pipeline::Groups {
-                won: won
-                    .into_iter()
-                    .map(|r| pipeline::WonSum {
-                        currency: r.currency,
-                        closed_on: r.closed_on,
-                        confirmed: r.confirmed,
-                        deals: r.deals,
-                        amount_minor: r.amount_minor,
-                        velocity_deals: r.velocity_deals,
-                        velocity_days: r.velocity_days,
-                    })
-                    .collect(),
+                won: won.into_iter().map(crate::pipeline::won_sum).collect(),
                 ..Default::default()
             },
             today,
