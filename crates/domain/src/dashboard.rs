@@ -5,8 +5,12 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use time::Date;
+
 use crate::choice_enum;
 use crate::program::policy::Policies;
+use crate::quarter::Quarter;
+use crate::tracker::{YearMonth, complete_months};
 
 choice_enum! {
     /// How a figure stands against its target.
@@ -262,6 +266,68 @@ pub fn success_metrics(figures: &Figures, policies: &Policies) -> Vec<Metric> {
     ]
 }
 
+/// The days a dashboard for a quarter judges on a day: the quarter up to that day, how much
+/// of it has passed, and the two months its lead growth compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub first: Date,
+    /// The quarter's last day, or the day of asking while it runs.
+    pub last: Date,
+    /// Days gone over the quarter's days, to four decimals (1 for a past quarter).
+    pub elapsed: Decimal,
+    /// The last complete month by `last`'s month, and the month before it.
+    pub last_month: YearMonth,
+    pub month_before: YearMonth,
+}
+
+/// The period of `quarter` on `today`; `None` for a quarter that has not begun.
+pub fn period(quarter: Quarter, today: Date) -> Option<Period> {
+    if quarter.first_day() > today {
+        return None;
+    }
+    let last = quarter.last_day().min(today);
+    let days = |to: Date| Decimal::from((to - quarter.first_day()).whole_days() + 1);
+    let elapsed = (days(last) / days(quarter.last_day()))
+        .round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven);
+    // A quarter that is over compares its own last month; one under way the last month over.
+    let months = if last == quarter.last_day() {
+        complete_months(quarter.next().first_day(), 2)
+    } else {
+        complete_months(today, 2)
+    };
+    Some(Period {
+        first: quarter.first_day(),
+        last,
+        elapsed,
+        last_month: months[1],
+        month_before: months[0],
+    })
+}
+
+/// A partner as retention reads it: the day it joined and whether it is in the program now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    pub joined_on: Date,
+    pub in_program: bool,
+}
+
+/// Retention over the year to `period_last`: the partners that had joined by the same day a
+/// year earlier, and of them those still in the program. Exit dates are not kept apart from
+/// the audit log, so a partner that has left counts as not kept whenever it left (also when
+/// it left before the year began), and "still in" is judged today, not on `period_last`.
+pub fn retention(members: &[Member], period_last: Date) -> (u64, u64) {
+    let year_ago = period_last
+        .replace_year(period_last.year() - 1)
+        .or_else(|_| {
+            // 29 February a year back: the 28th.
+            (period_last - time::Duration::days(1)).replace_year(period_last.year() - 1)
+        })
+        .unwrap_or(Date::MIN);
+    let base: Vec<&Member> = members.iter().filter(|m| m.joined_on <= year_ago).collect();
+    let kept = base.iter().filter(|m| m.in_program).count();
+    (base.len() as u64, kept as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,5 +482,54 @@ mod tests {
         assert_eq!(metrics[0].actual, None);
         // Nobody a year ago: no retention figure.
         assert_eq!(metrics[4].actual, None);
+    }
+
+    fn day(text: &str) -> Date {
+        Date::parse(text, &time::format_description::well_known::Iso8601::DATE).unwrap()
+    }
+
+    #[test]
+    fn a_running_quarter_counts_the_days_gone_and_compares_the_last_two_complete_months() {
+        // 2026-Q4 has 92 days; on 1 December 62 of them have begun (31 + 30 + 1): 62 / 92 = 0.67391… → 0.6739.
+        let p = period(Quarter::new(2026, 4).unwrap(), day("2026-12-01")).unwrap();
+        assert_eq!((p.first, p.last), (day("2026-10-01"), day("2026-12-01")));
+        assert_eq!(p.elapsed, dec("0.6739"));
+        assert_eq!(
+            (p.month_before.to_string(), p.last_month.to_string()),
+            ("2026-10".into(), "2026-11".into())
+        );
+    }
+
+    #[test]
+    fn a_past_quarter_is_whole_and_compares_its_own_last_months() {
+        let p = period(Quarter::new(2026, 3).unwrap(), day("2026-12-01")).unwrap();
+        assert_eq!((p.last, p.elapsed), (day("2026-09-30"), dec("1")));
+        assert_eq!(
+            (p.month_before.to_string(), p.last_month.to_string()),
+            ("2026-08".into(), "2026-09".into())
+        );
+        assert_eq!(
+            period(Quarter::new(2027, 1).unwrap(), day("2026-12-01")),
+            None
+        );
+    }
+
+    #[test]
+    fn retention_counts_the_partners_of_a_year_ago_still_in() {
+        let member = |joined: &str, in_program| Member {
+            joined_on: day(joined),
+            in_program,
+        };
+        let members = [
+            member("2025-01-10", true),  // a year in: kept
+            member("2025-12-31", true),  // joined on the day a year back: kept
+            member("2025-06-01", false), // left since (or before): not kept
+            member("2026-01-01", true),  // joined within the year: not counted
+            member("2026-03-01", false),
+        ];
+        assert_eq!(retention(&members, day("2026-12-31")), (3, 2));
+        // A year before 29 February is the 28th.
+        let leap = [member("2027-02-28", true), member("2027-03-01", true)];
+        assert_eq!(retention(&leap, day("2028-02-29")), (1, 1));
     }
 }

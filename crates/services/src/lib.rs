@@ -20,6 +20,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod conflict_cases;
+pub mod dashboard;
 pub mod deals;
 pub mod enablement;
 pub mod exports;

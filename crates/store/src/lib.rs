@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod certifications;
 pub mod contacts;
+pub mod dashboard;
 pub mod deals;
 pub mod exports;
 pub mod facts;

@@ -165,17 +165,19 @@ mod tests {
         }
     }
 
+    fn three(labels: [&str; 3], values: [i64; 3], shown: [&str; 3]) -> Vec<Point> {
+        (0..3)
+            .map(|i| point(labels[i], values[i], shown[i]))
+            .collect()
+    }
+
     #[test]
     fn a_trend_of_three_points_at_literal_coordinates() {
         // The plot runs x 64–464 and y 16–168: 0 at the bottom, 100 at the top, 50 between.
         let svg = trend(
             "won",
             "Won <per> quarter",
-            &[
-                point("Q1", 0, "$0"),
-                point("Q2", 50, "$50"),
-                point("Q3", 100, "$100"),
-            ],
+            &three(["Q1", "Q2", "Q3"], [0, 50, 100], ["$0", "$50", "$100"]),
         );
         assert_eq!(
             svg,
@@ -209,11 +211,11 @@ mod tests {
         let svg = bars(
             "bands",
             "Partners by band",
-            &[
-                point("Healthy", 4, "4 partners"),
-                point("At risk", 2, "2 partners"),
-                point("Intervene", 0, "0 partners"),
-            ],
+            &three(
+                ["Healthy", "At risk", "Intervene"],
+                [4, 2, 0],
+                ["4 partners", "2 partners", "0 partners"],
+            ),
         );
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 480 80\" role=\"img\" aria-labelledby=\"bands-title\"><title id=\"bands-title\">Partners by band</title>"));
         // The greatest value fills the 264 of bar room, half of it half.

@@ -18,6 +18,7 @@ mod attachments;
 mod audit;
 mod conflict_cases;
 mod contacts;
+mod dashboard;
 mod deals;
 mod enablement;
 mod exports;
@@ -80,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::pages::router())
         .merge(conflict_cases::pages::router())
         .merge(contacts::pages::router())
+        .merge(dashboard::pages::router())
         .merge(deals::pages::router())
         .merge(enablement::pages::router())
         .merge(exports::pages::router())
@@ -127,6 +129,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(audit::api::router())
         .merge(conflict_cases::api::router())
         .merge(contacts::api::router())
+        .merge(dashboard::api::router())
         .merge(deals::api::router())
         .merge(enablement::api::router())
         .merge(exports::api::router())

@@ -1,6 +1,7 @@
 //! `partneros report tracker [--months N] [--tier KEY] [--sort …] --format csv|xlsx
-//! [--output FILE]`, `partneros report pipeline [--partner ID|NAME]` and `partneros report
-//! scorecard --partner ID|NAME [--quarter 2026Q4] …`: the portal's report tables from the
+//! [--output FILE]`, `partneros report dashboard [--quarter 2026-Q4] [--tier KEY] [--region KEY]
+//! [--owner ID] [--table …]`, `partneros report pipeline [--partner ID|NAME]` and `partneros
+//! report scorecard --partner ID|NAME [--quarter 2026Q4] …`: the portal's report tables from the
 //! shell, the same figures and the same files as the download links.
 
 use std::io::{IsTerminal, Write};
@@ -34,6 +35,29 @@ pub enum ReportWhat {
         /// Largest (or last) first.
         #[arg(long)]
         desc: bool,
+    },
+    /// One of the program dashboard's tables (as the portal's /dashboard downloads).
+    Dashboard {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// The quarter, e.g. 2026-Q4 (default: the quarter under way).
+        #[arg(long, default_value = "")]
+        quarter: String,
+        /// Only partners of this tier (its key).
+        #[arg(long, default_value = "")]
+        tier: String,
+        /// Only partners covering this region (north_america, latin_america, emea, apac).
+        #[arg(long, default_value = "")]
+        region: String,
+        /// Only partners this user (id) manages.
+        #[arg(long, default_value = "")]
+        owner: String,
+        /// metrics, pipeline_by_tier, pipeline_by_type, pipeline_by_region,
+        /// pipeline_by_stage, tiers or health.
+        #[arg(long, default_value = "metrics")]
+        table: String,
     },
     /// The open pipeline by quarter, forecast category, tier and partner, and the won deals,
     /// in the program currency (as the portal's /pipeline).
@@ -98,6 +122,29 @@ pub async fn run(what: ReportWhat) -> anyhow::Result<()> {
             };
             let table = services
                 .tracker_table(&Actor::system("cli"), &query)
+                .await
+                .map_err(describe)?;
+            write(&table, &output)
+        }
+        ReportWhat::Dashboard {
+            db,
+            output,
+            quarter,
+            tier,
+            region,
+            owner,
+            table,
+        } => {
+            let services = open_for_cli(&db.database_url).await?;
+            let which = services::dashboard::DashboardTable::parse(&table).map_err(describe)?;
+            let query = services::dashboard::DashboardQuery {
+                quarter,
+                tier,
+                region,
+                owner,
+            };
+            let table = services
+                .dashboard_table(&Actor::system("cli"), &query, which)
                 .await
                 .map_err(describe)?;
             write(&table, &output)

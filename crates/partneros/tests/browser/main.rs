@@ -1,6 +1,7 @@
 //! Browser tests: headless Debian Chromium driven through chromedriver against a real
 //! server, on SQLite and PostgreSQL. A missing browser fails with what to install.
 
+mod dashboard;
 mod homes;
 mod phone;
 mod portal;

@@ -28,6 +28,19 @@ pub const ENDPOINTS: &[(&str, Call)] = &[
     ("pipeline, one partner", |s, at| {
         Box::pin(async move { s.pipeline(&at.actor, Some(at.partner)).await.map(drop) })
     }),
+    ("dashboard, program-wide", |s, at| {
+        Box::pin(async move {
+            s.dashboard(&at.actor, &crate::dashboard::DashboardQuery::default())
+                .await
+                .map(drop)
+        })
+    }),
+    ("partner home", |s, at| {
+        Box::pin(async move { s.partner_home(&at.actor, at.partner).await.map(drop) })
+    }),
+    ("internal home", |s, at| {
+        Box::pin(async move { s.home(&at.actor).await.map(drop) })
+    }),
 ];
 
 impl Services {

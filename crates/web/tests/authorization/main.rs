@@ -4,6 +4,7 @@
 mod accounts_and_partners;
 #[path = "../common/mod.rs"]
 mod common;
+mod dashboard;
 mod deals_and_leads;
 mod homes;
 mod insight;
@@ -68,6 +69,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     all.extend(deals_and_leads::endpoints(f));
     all.extend(insight::endpoints(f));
     all.extend(homes::endpoints(f));
+    all.extend(dashboard::endpoints(f));
     all
 }
 

@@ -4,6 +4,7 @@
 mod api;
 #[path = "../common/mod.rs"]
 mod common;
+mod dashboard;
 mod formatting;
 mod homes;
 mod leads;

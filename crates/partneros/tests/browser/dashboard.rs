@@ -1,0 +1,75 @@
+//! The program dashboard in a real browser: a chart with its numbers beside it, and the
+//! XLSX its link downloads, fetched with the page's session and read back.
+
+use super::support::*;
+use fantoccini::Locator;
+use store::testing::BACKENDS;
+
+#[tokio::test]
+async fn dashboard_in_a_real_browser() {
+    let driver = start_chromedriver().await;
+    for backend in BACKENDS {
+        let server = start_server(backend).await;
+        let base = &server.url;
+        let client = browser(&driver).await;
+        let admin = domain::users::NewUserInput {
+            email: "admin@vendor.test".into(),
+            name: "Ada Admin".into(),
+            role: "admin".into(),
+            partner_id: None,
+            password: PASSWORD.into(),
+        };
+        server
+            .services
+            .create_user(&services::Actor::system("browser-test"), &admin)
+            .await
+            .unwrap();
+        sign_in(&client, base, "admin@vendor.test").await;
+        client.goto(&format!("{base}/dashboard")).await.unwrap();
+        assert!(
+            text_of(&client, "h1")
+                .await
+                .starts_with("Program dashboard, ")
+        );
+        // The tier chart: an SVG image and the table of its numbers.
+        let svg = client
+            .find(Locator::Css("#tiers figure svg[role=img] title"))
+            .await
+            .unwrap();
+        assert_eq!(
+            svg.html(true).await.unwrap(),
+            "Partners in the program per tier"
+        );
+        let table = text_of(&client, "#tiers table").await;
+        assert!(table.contains("Registered"), "{table}");
+        let href = client
+            .find(Locator::Css("#tiers a[href*='format=xlsx']"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        // Same-origin fetch sends the session cookie; the bytes come back as numbers.
+        let bytes = client
+            .execute_async(
+                "const [href, done] = arguments; fetch(href).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));",
+                vec![serde_json::Value::String(href)],
+            )
+            .await
+            .unwrap();
+        let bytes: Vec<u8> = serde_json::from_value(bytes).unwrap();
+        use calamine::Reader;
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("Partners per tier").unwrap();
+        assert_eq!(
+            sheet.get((0, 0)),
+            Some(&calamine::Data::String("Tier".into()))
+        );
+        assert_eq!(
+            sheet.get((1, 0)),
+            Some(&calamine::Data::String("Registered".into()))
+        );
+        client.close().await.unwrap();
+    }
+}
