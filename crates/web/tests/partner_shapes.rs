@@ -391,6 +391,8 @@ fn query_value(name: &str, side: &Side, probe: &(String, String)) -> Option<Stri
         "deal" | "deal_id" => Some(side.deal.to_string()),
         "contact" | "contact_id" => Some(side.contact.to_string()),
         "limit" => Some("200".into()),
+        // Downloads as text, so their cells are searched like any other body.
+        "format" => Some("csv".into()),
         "customer_name" => Some(probe.0.clone()),
         "website" => Some(probe.1.clone()),
         _ => None,

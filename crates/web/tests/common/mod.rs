@@ -296,6 +296,23 @@ impl Fixture {
         (status, headers, String::from_utf8_lossy(&body).into_owned())
     }
 
+    /// A download that must succeed, opened as an XLSX workbook; `auth` is the request's
+    /// `cookie` or `authorization` header.
+    pub async fn workbook(
+        &self,
+        path: &str,
+        auth: (&str, String),
+    ) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
+        let request = Request::get(path)
+            .header(auth.0, auth.1)
+            .body(Body::empty())
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        calamine::Reader::new(std::io::Cursor::new(bytes.to_vec())).unwrap()
+    }
+
     /// An API call with a bearer token (or none).
     pub async fn api(
         &self,

@@ -59,24 +59,10 @@ async fn the_dashboard_shows_formatted_figures_with_charts_and_downloads() {
              Reseller / channel,1,2,24000.00,USD,7000.00,USD\n"
         );
 
-        let response = f
-            .router
-            .clone()
-            .oneshot(
-                Request::get("/dashboard/export?table=metrics&format=xlsx")
-                    .header("cookie", format!("partneros_session={session}"))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        let bytes = http_body_util::BodyExt::collect(response.into_body())
-            .await
-            .unwrap()
-            .to_bytes();
         use calamine::{Data, Reader};
-        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mut book = f
+            .workbook("/dashboard/export?table=metrics&format=xlsx", ("cookie", format!("partneros_session={session}")))
+            .await;
         let sheet = book.worksheet_range("Success metrics").unwrap();
         assert_eq!(sheet.get((0, 0)), Some(&Data::String("Metric".into())));
         assert_eq!(

@@ -21,7 +21,6 @@ use axum::http::{Method, Request, StatusCode};
 use common::{Fixture, hidden_csrf, urlenc};
 use domain::roles::Role;
 use store::testing::BACKENDS;
-use tower::ServiceExt;
 
 async fn each<F, Fut>(test: F)
 where
