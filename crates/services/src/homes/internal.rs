@@ -128,8 +128,10 @@ impl Services {
         let today = actor.today();
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
-        let deal_counts = store::deals::deal_status_counts(&mut tx, None).await?;
-        let lead_counts = store::deals::lead_status_counts(&mut tx, None).await?;
+        let submitted =
+            store::deals::open_registrations_in_status(&mut tx, Status::Submitted.as_str()).await?;
+        let leads_submitted = store::deals::leads_in_status(&mut tx, "submitted").await?;
+        let leads_accepted = store::deals::leads_in_status(&mut tx, "accepted").await?;
         let overdue = store::deals::decisions_overdue(&mut tx, today).await?;
         let cases = store::deals::open_conflict_cases(&mut tx).await?;
         let proposals = store::deals::proposals_in_play(&mut tx).await?;
@@ -138,7 +140,7 @@ impl Services {
         let to_decide = Figure::count(
             "registrations_to_decide",
             "Registrations to decide",
-            count_of(&deal_counts, Status::Submitted.as_str()),
+            submitted,
             deals,
             "/deals?status=submitted",
         );
@@ -166,7 +168,7 @@ impl Services {
         let leads_waiting = Figure::count(
             "leads_waiting",
             "Leads waiting for sales",
-            count_of(&lead_counts, "submitted"),
+            leads_submitted,
             ("lead", "leads"),
             "/leads",
         );
@@ -241,7 +243,7 @@ impl Services {
                     Figure::count(
                         "leads_accepted",
                         "Leads accepted",
-                        count_of(&lead_counts, "accepted"),
+                        leads_accepted,
                         leads,
                         "/leads",
                     ),

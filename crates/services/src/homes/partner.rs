@@ -163,8 +163,8 @@ impl Services {
             .await?
             .items;
         let mut tx = self.db.read().await?;
-        let deal_counts = store::deals::deal_status_counts(&mut tx, Some(partner_id)).await?;
-        let lead_counts = store::deals::lead_status_counts(&mut tx, Some(partner_id)).await?;
+        let deal_counts = store::deals::deal_status_counts(&mut tx, partner_id).await?;
+        let lead_counts = store::deals::lead_status_counts(&mut tx, partner_id).await?;
         let owner = match partner.owner_id {
             Some(id) => store::users::get(&mut tx, id)
                 .await?

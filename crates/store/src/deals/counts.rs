@@ -22,30 +22,49 @@ fn pairs(rows: Vec<StatusCount>) -> Vec<(String, i64)> {
     rows.into_iter().map(|r| (r.status, r.n)).collect()
 }
 
-/// How many registrations sit in each state (of one partner, or all), by status key.
-pub async fn deal_status_counts(
-    tx: &mut Read,
-    partner_id: Option<Uuid>,
-) -> Result<Vec<(String, i64)>> {
-    let mut query = Sql::new("SELECT status, COUNT(*) AS n FROM deal_registrations WHERE 1 = 1");
-    if let Some(partner) = partner_id {
-        query.push(" AND partner_id = ").push_bind(partner);
-    }
-    query.push(" GROUP BY status");
-    Ok(pairs(tx.all(query).await?))
+/// How many of one partner's registrations sit in each state, by status key.
+pub async fn deal_status_counts(tx: &mut Read, partner_id: Uuid) -> Result<Vec<(String, i64)>> {
+    Ok(pairs(
+        tx.all(sql!(
+            "SELECT status, COUNT(*) AS n FROM deal_registrations WHERE partner_id = $1 GROUP BY status",
+            partner_id
+        ))
+        .await?,
+    ))
 }
 
-/// How many leads sit in each state (of one partner, or all), by status key.
-pub async fn lead_status_counts(
-    tx: &mut Read,
-    partner_id: Option<Uuid>,
-) -> Result<Vec<(String, i64)>> {
-    let mut query = Sql::new("SELECT status, COUNT(*) AS n FROM leads WHERE 1 = 1");
-    if let Some(partner) = partner_id {
-        query.push(" AND partner_id = ").push_bind(partner);
-    }
-    query.push(" GROUP BY status");
-    Ok(pairs(tx.all(query).await?))
+/// How many of one partner's leads sit in each state, by status key.
+pub async fn lead_status_counts(tx: &mut Read, partner_id: Uuid) -> Result<Vec<(String, i64)>> {
+    Ok(pairs(
+        tx.all(sql!(
+            "SELECT status, COUNT(*) AS n FROM leads WHERE partner_id = $1 GROUP BY status",
+            partner_id
+        ))
+        .await?,
+    ))
+}
+
+/// How many of the program's leads are in `status` (through the leads' status index).
+pub async fn leads_in_status(tx: &mut Read, status: &str) -> Result<i64> {
+    Ok(tx
+        .one::<Count>(sql!(
+            "SELECT COUNT(*) AS n FROM leads WHERE status = $1",
+            status
+        ))
+        .await?
+        .n)
+}
+
+/// How many of the program's registrations are in the open state `status`, partners in and
+/// out of the program alike: read from the open pipeline's program rollup, not counted.
+pub async fn open_registrations_in_status(tx: &mut Read, status: &str) -> Result<i64> {
+    Ok(tx
+        .one::<Count>(sql!(
+            "SELECT CAST(COALESCE(SUM(deals), 0) AS BIGINT) AS n FROM pipeline_open_program WHERE status = $1",
+            status
+        ))
+        .await?
+        .n)
 }
 
 /// Submitted registrations whose decision was due before `today`.
