@@ -6,6 +6,7 @@ pub mod csv_cell;
 pub mod csv_import;
 pub mod dashboard;
 pub mod deals;
+pub mod display;
 pub mod enablement;
 pub mod insight;
 pub mod money;

@@ -5,6 +5,7 @@
 
 use domain::deals::pipeline;
 use domain::deals::registration::{ForecastCategory, Status};
+use domain::display;
 use domain::permissions::Action;
 use domain::validation::Choice;
 use time::OffsetDateTime;
@@ -142,8 +143,13 @@ impl Services {
                 entity_id: row.id,
                 action: "taken",
                 summary: format!(
-                    "Forecast snapshot for {}: {} open deals, {} weighted",
-                    row.quarter, summary.open.deals, summary.open.weighted
+                    "Forecast snapshot for {}: {}, {} weighted",
+                    row.quarter,
+                    display::count(
+                        i64::try_from(summary.open.deals).unwrap_or(i64::MAX),
+                        "open deal"
+                    ),
+                    display::money(summary.open.weighted, &summary.currency)
                 ),
                 before: None,
                 after: None,

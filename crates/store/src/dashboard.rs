@@ -73,13 +73,11 @@ pub struct OpenRow {
     pub weighted: i64,
 }
 
-/// Every in-program partner's open deals per currency (`pipeline_open`).
+/// Every in-program partner's open deals per currency (`pipeline_open_partner`).
 pub async fn open_by_partner(tx: &mut Read) -> Result<Vec<OpenRow>> {
     tx.all(Sql::new(
-        "SELECT partner_id, currency, CAST(SUM(deals) AS BIGINT) AS deals, \
-         CAST(SUM(value_minor) AS BIGINT) AS value_minor, CAST(SUM(weighted) AS BIGINT) AS weighted \
-         FROM pipeline_open WHERE NOT out_of_program GROUP BY partner_id, currency \
-         HAVING SUM(deals) <> 0",
+        "SELECT partner_id, currency, deals, value_minor, weighted FROM pipeline_open_partner \
+         WHERE NOT out_of_program AND deals <> 0",
     ))
     .await
 }

@@ -15,10 +15,10 @@ use time::{Date, Duration};
 use super::records::Records;
 use super::scorecard::Wins;
 use crate::deals::registration::Status;
+use crate::display::money_whole;
 use crate::enablement::held::counts;
 use crate::money::rates::Rates;
 use crate::program::Program;
-use crate::program::evaluation::money;
 use crate::quarter::Quarter;
 
 /// Days engagement looks back over.
@@ -155,7 +155,7 @@ fn revenue(
     let arr = wins.arr(Quarter::containing(today));
     let won = format!(
         "{} closed-won in the last four quarters",
-        money(arr, currency)
+        money_whole(arr, currency)
     );
     let Some(index) = program.tier_index(&records.tier) else {
         return (None, format!("{won}; its tier is not in the program"));
@@ -174,7 +174,7 @@ fn revenue(
     match target {
         Some((target, says)) => (
             Some(marks(arr, target)),
-            format!("{won}; {says} {}", money(target, currency)),
+            format!("{won}; {says} {}", money_whole(target, currency)),
         ),
         None => (
             None,
@@ -262,8 +262,8 @@ fn growth(program: &Program, wins: &Wins, today: Date) -> (Option<u32>, String) 
     let currency = &program.currency;
     let compared = format!(
         "{} closed-won in the four quarters to {last} against {} to {before}",
-        money(now, currency),
-        money(then, currency)
+        money_whole(now, currency),
+        money_whole(then, currency)
     );
     let full = program.policies.health_score.growth_full_marks_percent;
     if then.is_zero() {
@@ -325,8 +325,8 @@ fn flags(program: &Program, records: &Records, wins: &Wins, today: Date) -> Vec<
             message: format!(
                 "closed-won revenue fell {}% from {} in {before} to {} in {last_quarter}",
                 -change,
-                money(then, &program.currency),
-                money(now, &program.currency)
+                money_whole(then, &program.currency),
+                money_whole(now, &program.currency)
             ),
         });
     }

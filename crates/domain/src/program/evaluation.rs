@@ -3,6 +3,8 @@
 //! the same answer.
 
 use super::model::{Criteria, Program, SponsorLevel, TierDef};
+use crate::display::money_whole;
+use crate::validation::Choice;
 use rust_decimal::Decimal;
 
 /// What is known about a partner, read through one interface whatever the source
@@ -45,33 +47,9 @@ pub struct Evaluation {
     pub next: Option<(usize, String)>,
 }
 
-/// An amount as people read it: "$120,000", "€5,000", "CHF 1,200".
-pub fn money(amount: Decimal, currency: &str) -> String {
-    let rounded = amount.round().to_string();
-    let (sign, digits) = rounded
-        .strip_prefix('-')
-        .map_or(("", rounded.as_str()), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match currency {
-        "USD" => format!("{sign}${grouped}"),
-        "EUR" => format!("{sign}€{grouped}"),
-        "GBP" => format!("{sign}£{grouped}"),
-        other => format!("{sign}{other} {grouped}"),
-    }
-}
-
+/// "None", "VP", "C-level executive": the level's label, no sponsor reading as "None".
 fn sponsor_name(level: Option<SponsorLevel>) -> &'static str {
-    match level {
-        None | Some(SponsorLevel::None) => "none",
-        Some(SponsorLevel::Vp) => "a VP",
-        Some(SponsorLevel::CLevel) => "a C-level executive",
-    }
+    level.unwrap_or(SponsorLevel::None).label()
 }
 
 fn check_count(
@@ -108,13 +86,13 @@ pub fn check_criteria(
         CriterionCheck {
             criterion: "sourced_revenue_12m",
             subject: None,
-            required: money(criteria.sourced_revenue_12m, currency),
-            actual: money(facts.sourced_revenue_12m, currency),
+            required: money_whole(criteria.sourced_revenue_12m, currency),
+            actual: money_whole(facts.sourced_revenue_12m, currency),
             met: revenue_met,
             shortfall: (!revenue_met).then(|| {
                 format!(
                     "{} more closed-won revenue",
-                    money(
+                    money_whole(
                         criteria.sourced_revenue_12m - facts.sourced_revenue_12m,
                         currency
                     )

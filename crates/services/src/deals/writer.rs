@@ -277,12 +277,11 @@ impl Services {
                         entity_id: row.id,
                         action: if item.submit { "submitted" } else { "drafted" },
                         summary: format!(
-                            "{} {} for {} ({} {}): {}",
+                            "{} {} for {} ({}): {}",
                             row.reference,
                             if item.submit { "registered" } else { "drafted" },
                             row.customer_name,
-                            item.fields.deal_size,
-                            row.currency,
+                            domain::display::money_minor(row.deal_size_minor, &row.currency),
                             Status::parse(&row.status).map_or("", |s| s.label())
                         ),
                         before: None,

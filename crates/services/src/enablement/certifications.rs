@@ -133,8 +133,11 @@ impl Services {
                 entity_id: contact.id,
                 action: "earned",
                 summary: format!(
-                    "{} earned {} on {earned_on} ({}%), recorded by hand",
-                    contact.name, valid.certification.name, valid.score
+                    "{} earned {} on {} ({}%), recorded by hand",
+                    contact.name,
+                    valid.certification.name,
+                    domain::display::day(earned_on),
+                    valid.score
                 ),
                 before: None,
                 after: None,
@@ -282,7 +285,10 @@ impl Services {
                         action: "earned",
                         summary: format!(
                             "{} earned {} on {} ({}%)",
-                            row.email, cert.name, row.earned_on, row.score
+                            row.email,
+                            cert.name,
+                            domain::display::day(row.earned_on),
+                            row.score
                         ),
                         before: None,
                         after: None,

@@ -12,7 +12,7 @@ use crate::{Actor, Result, Services};
 pub struct Requirement {
     /// e.g. "Certified people", "People certified in Sales — Advanced".
     pub criterion: String,
-    /// e.g. "3", "$250,000", "a VP".
+    /// e.g. "3", "$250,000", "VP".
     pub required: String,
 }
 

@@ -23,7 +23,7 @@ fn source_lines(
     let mut lines = vec![
         format!(
             "revenue {} in 12 months ({})",
-            evaluation::money(facts.sourced_revenue_12m, currency),
+            domain::display::money_whole(facts.sourced_revenue_12m, currency),
             revenue.join(" and ")
         ),
         format!(
@@ -62,7 +62,7 @@ pub(crate) fn benefit_list(
         ),
         (
             "Market development funds per year".into(),
-            evaluation::money(benefits.mdf_per_year, currency),
+            domain::display::money_whole(benefits.mdf_per_year, currency),
         ),
         (
             "Deal registration protection".into(),

@@ -47,7 +47,7 @@ pub struct SimulationReport {
 }
 
 fn signed_money(amount: rust_decimal::Decimal, currency: &str) -> String {
-    let text = domain::program::evaluation::money(amount.abs(), currency);
+    let text = domain::display::money_whole(amount.abs(), currency);
     if amount.is_sign_negative() && !amount.is_zero() {
         format!("−{text}")
     } else {
@@ -89,11 +89,8 @@ impl Services {
         let currency = &proposed.currency;
         let commitment =
             |c: &domain::program::simulation::Commitment, currency: &str| CommitmentView {
-                discount_exposure: domain::program::evaluation::money(
-                    c.discount_exposure,
-                    currency,
-                ),
-                mdf_allocation: domain::program::evaluation::money(c.mdf_allocation, currency),
+                discount_exposure: domain::display::money_whole(c.discount_exposure, currency),
+                mdf_allocation: domain::display::money_whole(c.mdf_allocation, currency),
                 by_tier: c.by_tier.clone(),
             };
         Ok(SimulationReport {

@@ -33,6 +33,15 @@ async fn stored(tx: &mut Read) -> Result<Rollups> {
         weighted: i64,
     }
     #[derive(sqlx::FromRow)]
+    struct OpenPartner {
+        partner_id: Uuid,
+        currency: String,
+        out_of_program: bool,
+        deals: i64,
+        value_minor: i64,
+        weighted: i64,
+    }
+    #[derive(sqlx::FromRow)]
     struct Program {
         out_of_program: bool,
         currency: String,
@@ -64,6 +73,18 @@ async fn stored(tx: &mut Read) -> Result<Rollups> {
                 r.forecast_category,
                 r.status,
             ),
+            (r.out_of_program, [r.deals, r.value_minor, r.weighted, 0]),
+        );
+    }
+    for r in tx
+        .all::<OpenPartner>(Sql::new(
+            "SELECT partner_id, currency, out_of_program, deals, value_minor, weighted \
+             FROM pipeline_open_partner",
+        ))
+        .await?
+    {
+        rollups.open_partner.insert(
+            (r.partner_id, r.currency),
             (r.out_of_program, [r.deals, r.value_minor, r.weighted, 0]),
         );
     }
@@ -148,6 +169,12 @@ fn differences(stored: &Rollups, recomputed: &Rollups) -> Vec<String> {
     }
     let mut out = Vec::new();
     compare("pipeline_open", &stored.open, &recomputed.open, &mut out);
+    compare(
+        "pipeline_open_partner",
+        &stored.open_partner,
+        &recomputed.open_partner,
+        &mut out,
+    );
     compare(
         "pipeline_open_program",
         &stored.open_program,

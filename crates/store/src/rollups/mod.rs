@@ -25,6 +25,7 @@ use time::OffsetDateTime;
 const ROWS_PER_UPSERT: usize = 2_000;
 
 type OpenKey = (Uuid, String, String, String, String);
+type OpenPartnerKey = (Uuid, String);
 type ProgramKey = (bool, String, String, String, String);
 type WonKey = (Uuid, String, Date, bool);
 type WonProgramKey = (String, Date, bool);
@@ -37,6 +38,8 @@ type Sums = [i64; 4];
 pub struct Rollups {
     /// With the partner's out-of-program state, which every row of the partner repeats.
     open: BTreeMap<OpenKey, (bool, Sums)>,
+    /// `open` summed per partner and currency, with the same state.
+    open_partner: BTreeMap<OpenPartnerKey, (bool, Sums)>,
     open_program: BTreeMap<ProgramKey, Sums>,
     won: BTreeMap<WonKey, Sums>,
     won_program: BTreeMap<WonProgramKey, Sums>,
@@ -71,6 +74,12 @@ impl Rollups {
                         forecast.clone(),
                         status.clone(),
                     ))
+                    .or_insert((out_of_program, [0; 4]));
+                entry.0 = out_of_program;
+                add(&mut entry.1, sums, sign);
+                let entry = self
+                    .open_partner
+                    .entry((partner_id, currency.clone()))
                     .or_insert((out_of_program, [0; 4]));
                 entry.0 = out_of_program;
                 add(&mut entry.1, sums, sign);
@@ -130,6 +139,15 @@ impl Rollups {
             },
         );
         upsert(tx, &OPEN, open.collect()).await?;
+        let per_partner = self
+            .open_partner
+            .into_iter()
+            .filter(|(_, (_, s))| changed(s));
+        let per_partner = per_partner.map(|((partner, currency), (out, s))| {
+            let key: [Arg; 3] = [partner.into(), currency.into(), out.into()];
+            values(key, &s[..3])
+        });
+        upsert(tx, &OPEN_PARTNER, per_partner.collect()).await?;
         let program = self.open_program.into_iter().filter(|(_, s)| changed(s));
         let program = program.map(|((out, currency, quarter, forecast, status), s)| {
             let key: [Arg; 4] = [out.into(), currency.into(), quarter.into(), forecast.into()];
@@ -179,6 +197,15 @@ const OPEN: Upsert = Upsert {
            deals = pipeline_open.deals + excluded.deals, \
            value_minor = pipeline_open.value_minor + excluded.value_minor, \
            weighted = pipeline_open.weighted + excluded.weighted",
+};
+
+const OPEN_PARTNER: Upsert = Upsert {
+    head: "INSERT INTO pipeline_open_partner (partner_id, currency, out_of_program, deals, \
+           value_minor, weighted) VALUES ",
+    tail: " ON CONFLICT (partner_id, currency) DO UPDATE SET \
+           deals = pipeline_open_partner.deals + excluded.deals, \
+           value_minor = pipeline_open_partner.value_minor + excluded.value_minor, \
+           weighted = pipeline_open_partner.weighted + excluded.weighted",
 };
 
 const OPEN_PROGRAM: Upsert = Upsert {
@@ -373,6 +400,13 @@ pub async fn partner_state_changed(tx: &mut Write, partner_id: Uuid) -> Result<(
             now_out
         ))
         .await?;
+    tx.execute(sql!(
+        "UPDATE pipeline_open_partner SET out_of_program = $2 \
+         WHERE partner_id = $1 AND out_of_program <> $2",
+        partner_id,
+        now_out
+    ))
+    .await?;
     let mut rollups = Rollups::default();
     for row in moved {
         let sums = [row.deals, row.value_minor, row.weighted, 0];
@@ -436,6 +470,7 @@ async fn recompute(tx: &mut Read) -> Result<Rollups> {
 impl Rollups {
     fn drop_empty(&mut self) {
         self.open.retain(|_, (_, s)| *s != [0; 4]);
+        self.open_partner.retain(|_, (_, s)| *s != [0; 4]);
         self.open_program.retain(|_, s| *s != [0; 4]);
         self.won.retain(|_, s| *s != [0; 4]);
         self.won_program.retain(|_, s| *s != [0; 4]);
@@ -458,6 +493,7 @@ pub async fn rebuild_when_asked(db: &Db) -> Result<bool> {
     }
     for table in [
         "DELETE FROM pipeline_open",
+        "DELETE FROM pipeline_open_partner",
         "DELETE FROM pipeline_open_program",
         "DELETE FROM pipeline_won",
         "DELETE FROM pipeline_won_program",

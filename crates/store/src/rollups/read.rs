@@ -128,11 +128,10 @@ pub async fn groups(
         n: i64,
     }
     let mut partners = Sql::new(
-        "SELECT g.partner_id, p.display_name, p.tier, g.currency, g.out_of_program, g.deals, \
-         g.value_minor, g.weighted FROM (SELECT partner_id, currency, \
-         CAST(MAX(CASE WHEN out_of_program THEN 1 ELSE 0 END) AS BIGINT) AS out_of_program, \
-         CAST(SUM(deals) AS BIGINT) AS deals, CAST(SUM(value_minor) AS BIGINT) AS value_minor, \
-         CAST(SUM(weighted) AS BIGINT) AS weighted FROM pipeline_open",
+        "SELECT g.partner_id, p.display_name, p.tier, g.currency, \
+         CAST(CASE WHEN g.out_of_program THEN 1 ELSE 0 END AS BIGINT) AS out_of_program, \
+         g.deals, g.value_minor, g.weighted FROM pipeline_open_partner g \
+         JOIN partners p ON p.id = g.partner_id WHERE g.deals <> 0",
     );
     let (buckets, won, stale) = match partner {
         None => (
@@ -154,7 +153,7 @@ pub async fn groups(
             ),
         ),
         Some(id) => {
-            partners.push(" WHERE partner_id = ").push_bind(id);
+            partners.push(" AND g.partner_id = ").push_bind(id);
             let mut stale = sql!(
                 "SELECT COUNT(*) AS n FROM deal_registrations WHERE partner_id = $1 \
                  AND registered_on <= $2 AND (last_activity_at IS NULL OR last_activity_at < $3) \
@@ -182,10 +181,6 @@ pub async fn groups(
             )
         }
     };
-    partners.push(
-        " GROUP BY partner_id, currency HAVING SUM(deals) <> 0) g \
-         JOIN partners p ON p.id = g.partner_id",
-    );
     Ok(Groups {
         partners: tx.all(partners).await?,
         buckets: tx.all(buckets).await?,

@@ -328,15 +328,28 @@ async fn the_check_names_a_corrupted_row() {
         ))
         .await
         .unwrap();
+        tx.execute(sql!(
+            "UPDATE pipeline_open_partner SET weighted = 0 WHERE partner_id = $1",
+            alpha
+        ))
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let mut read = test.db.read().await.unwrap();
         assert_eq!(
             super::check::all(&mut read).await.unwrap(),
-            [format!(
-                "pipeline_open ({alpha}, \"USD\", \"2026-Q1\", \"commit\", \"approved\"): \
-                 stored (false, [2, 1000000, 40000000, 0]), \
-                 recomputed (false, [1, 1000000, 40000000, 0])"
-            )],
+            [
+                format!(
+                    "pipeline_open ({alpha}, \"USD\", \"2026-Q1\", \"commit\", \"approved\"): \
+                     stored (false, [2, 1000000, 40000000, 0]), \
+                     recomputed (false, [1, 1000000, 40000000, 0])"
+                ),
+                format!(
+                    "pipeline_open_partner ({alpha}, \"USD\"): \
+                     stored (false, [1, 1000000, 0, 0]), \
+                     recomputed (false, [1, 1000000, 40000000, 0])"
+                )
+            ],
             "{backend:?}"
         );
     }
