@@ -126,6 +126,10 @@ pub struct Figures {
     pub partners_enabled: u64,
 }
 
+fn number(n: u64) -> String {
+    crate::display::number(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
 /// The program's success metrics for `figures`, each against its target in program.toml.
 pub fn success_metrics(figures: &Figures, policies: &Policies) -> Vec<Metric> {
     let (targets, dashboard) = (&policies.targets, &policies.dashboard);
@@ -175,8 +179,9 @@ pub fn success_metrics(figures: &Figures, policies: &Policies) -> Vec<Metric> {
             Some(targets.partner_sourced_leads_growth_mom_percent),
             Better::Higher,
             format!(
-                "{} last month after {} the month before",
-                figures.leads_last_month, figures.leads_month_before
+                "{} last month after {} the month before (whole months in UTC)",
+                number(figures.leads_last_month),
+                number(figures.leads_month_before)
             ),
         ),
         metric(
@@ -186,7 +191,9 @@ pub fn success_metrics(figures: &Figures, policies: &Policies) -> Vec<Metric> {
             figures.velocity_days,
             Some(Decimal::from(targets.deal_velocity_days)),
             Better::Lower,
-            "average over the deals won in the period".into(),
+            "average over the wins closed in the period and confirmed by us; wins a partner \
+             reported that nobody has confirmed yet are not counted"
+                .into(),
         ),
         metric(
             "partner_revenue",
@@ -226,8 +233,11 @@ pub fn success_metrics(figures: &Figures, policies: &Policies) -> Vec<Metric> {
             Some(targets.partner_retention_percent),
             Better::Higher,
             format!(
-                "{} of {} partners in the program a year ago are still in it",
-                figures.partners_kept, figures.partners_year_ago
+                "{} of {} partners in the program a year ago are still in it; a partner that \
+                 has left counts as not kept (exit dates are not stored), and still in means in \
+                 the program today",
+                number(figures.partners_kept),
+                number(figures.partners_year_ago)
             ),
         ),
         metric(
@@ -242,7 +252,8 @@ pub fn success_metrics(figures: &Figures, policies: &Policies) -> Vec<Metric> {
             Better::Higher,
             format!(
                 "{} of {} partners in the program",
-                figures.partners_enabled, figures.partners_in_program
+                number(figures.partners_enabled),
+                number(figures.partners_in_program)
             ),
         ),
         metric(
@@ -454,7 +465,16 @@ mod tests {
                 ("internal_nps", None, Some(dec("7")), None),
             ]
         );
-        assert_eq!(metrics[0].note, "30 last month after 25 the month before");
+        assert_eq!(
+            metrics[0].note,
+            "30 last month after 25 the month before (whole months in UTC)"
+        );
+        assert_eq!(
+            metrics[4].note,
+            "7 of 10 partners in the program a year ago are still in it; a partner that has \
+             left counts as not kept (exit dates are not stored), and still in means in the \
+             program today"
+        );
         assert_eq!(
             metrics[2].note,
             "against the quarter's target pro rata to the days gone"

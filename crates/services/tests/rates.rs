@@ -36,7 +36,7 @@ async fn yen_and_dollars_are_not_added_unconverted_in_the_pipeline() {
         assert_eq!(p.currency, "USD");
         assert_eq!(
             p.unconverted["JPY"].note,
-            "JPY 10,000,000 in 1 open deal — no JPY rate"
+            "¥10,000,000 in 1 open deal — no JPY rate"
         );
         assert!(!p.by_partner.contains_key("Bravo"));
 

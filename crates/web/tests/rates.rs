@@ -33,10 +33,10 @@ async fn pipeline_and_partner_page_show_what_has_no_rate_and_the_rates_used() {
         let (status, _, page) = f.page(&session, "/pipeline").await;
         assert_eq!(status, StatusCode::OK);
         assert!(
-            page.contains("unconverted: JPY 10,000,000 in 1 open deal — no JPY rate"),
+            page.contains("unconverted: ¥10,000,000 in 1 open deal — no JPY rate"),
             "{page}"
         );
-        assert!(page.contains("unconverted: EUR 20,000.00 in 1 won deal — no EUR rate"));
+        assert!(page.contains("unconverted: €20,000 in 1 won deal — no EUR rate"));
         let (_, json) = f
             .api(
                 Some(f.token(Role::Executive)),
@@ -48,7 +48,7 @@ async fn pipeline_and_partner_page_show_what_has_no_rate_and_the_rates_used() {
         let summary: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(
             summary["unconverted"]["JPY"]["note"],
-            "JPY 10,000,000 in 1 open deal — no JPY rate"
+            "¥10,000,000 in 1 open deal — no JPY rate"
         );
         let (_, _, partner) = f
             .page(&session, &format!("/partners/{}/tier", f.partner_a))

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use domain::display;
 use domain::dashboard::{Figures, Member, retention, success_metrics};
 use domain::deals::pipeline::{self, Line};
 use domain::deals::registration::ForecastCategory;
@@ -229,8 +230,9 @@ impl Services {
             .iter()
             .map(|(currency, (deals, value))| {
                 format!(
-                    "{currency} {value} in {deals} open deal{} not counted: no {currency} rate",
-                    if *deals == 1 { "" } else { "s" }
+                    "{} in {} — no {currency} rate",
+                    display::money(*value, currency),
+                    display::count(*deals, "open deal")
                 )
             })
             .collect();
@@ -249,8 +251,8 @@ impl Services {
                     match convert(Decimal::new(minor, 2), &currency, on, &rates) {
                         Ok(converted) => sum += converted.amount,
                         Err(_) => notes_unconverted.push(format!(
-                            "{currency} {} of direct wins not counted: no {currency} rate",
-                            Decimal::new(minor, 2)
+                            "{} of direct wins — no {currency} rate",
+                            display::money_minor(minor, &currency)
                         )),
                     }
                 }
@@ -283,20 +285,11 @@ impl Services {
                 .filter(|(id, _)| certified.contains(id))
                 .count() as u64,
         };
-        let mut metrics = success_metrics(&figures, &program.policies);
-        for metric in &mut metrics {
-            if metric.key == "partner_retention" {
-                metric.note.push_str(
-                    "; a partner that has left counts as not kept (exit dates are not stored), \
-                     and still in means in the program today",
-                );
-            }
-        }
+        let metrics = success_metrics(&figures, &program.policies);
         let tiers = tier_counts(&program, in_program.iter().map(|(_, p)| p.tier.as_str()));
         let mut notes = vec![
             "Health bands are program-wide: the filters do not narrow them.".to_owned(),
             "The open pipeline is as it stands today: the quarter does not narrow it.".to_owned(),
-            "Leads compare whole months in UTC.".to_owned(),
         ];
         if direct_revenue.is_some() {
             notes.push(

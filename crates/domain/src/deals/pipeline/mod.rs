@@ -182,7 +182,7 @@ pub struct Unconverted {
     pub open_value: Decimal,
     pub won_deals: usize,
     pub won_value: Decimal,
-    /// e.g. "JPY 10,000,000 in 1 open deal — no JPY rate".
+    /// e.g. "¥10,000,000 in 1 open deal — no JPY rate".
     pub note: String,
 }
 
@@ -421,20 +421,19 @@ pub fn summarize(
     summary
 }
 
-/// "JPY 10,000,000 in 1 open deal — no JPY rate" (and the won ones, when any).
+/// "¥10,000,000 in 1 open deal — no JPY rate" (and the won ones, when any).
 fn unconverted_note(currency: &str, apart: &Unconverted) -> String {
-    let deals = |n: usize| if n == 1 { "deal" } else { "deals" };
     let parts: Vec<String> = [
-        (apart.open_deals, apart.open_value, "open"),
-        (apart.won_deals, apart.won_value, "won"),
+        (apart.open_deals, apart.open_value, "open deal"),
+        (apart.won_deals, apart.won_value, "won deal"),
     ]
     .iter()
     .filter(|(n, _, _)| *n > 0)
     .map(|(n, value, what)| {
         format!(
-            "{currency} {} in {n} {what} {}",
-            crate::money::grouped(*value, currency),
-            deals(*n)
+            "{} in {}",
+            crate::display::money(*value, currency),
+            crate::display::count(i64::try_from(*n).unwrap_or(i64::MAX), what)
         )
     })
     .collect();

@@ -287,11 +287,11 @@ fn other_currencies_are_converted_at_their_dated_rate_or_listed_apart() {
     assert_eq!((s.won.deals, s.won.value), (0, Decimal::ZERO));
     assert_eq!(
         s.unconverted["JPY"].note,
-        "JPY 10,000,000 in 1 open deal — no JPY rate"
+        "¥10,000,000 in 1 open deal — no JPY rate"
     );
     assert_eq!(
         s.unconverted["EUR"].note,
-        "EUR 20,000.00 in 1 won deal — no EUR rate"
+        "€20,000 in 1 won deal — no EUR rate"
     );
     assert_eq!(s.currency, "USD");
     assert!(s.rates_used.is_empty());
