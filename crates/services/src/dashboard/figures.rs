@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use domain::display;
 use domain::dashboard::{Figures, Member, retention, success_metrics};
 use domain::deals::pipeline::{self, Line};
 use domain::deals::registration::ForecastCategory;
+use domain::display;
 use domain::money::rates::{Rates, convert};
 use domain::partners::{LifecycleStage, OutOfProgram, PartnerType, Region};
 use domain::program::Program;
