@@ -315,28 +315,37 @@ pub fn period(quarter: Quarter, today: Date) -> Option<Period> {
     })
 }
 
-/// A partner as retention reads it: the day it joined and whether it is in the program now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Member {
-    pub joined_on: Date,
-    pub in_program: bool,
+/// The last day a partner may have joined to count in the retention of a period ending on
+/// `period_last`: the same day a year earlier (28 February for a 29th).
+pub fn retention_joined_by(period_last: Date) -> Date {
+    period_last
+        .replace_year(period_last.year() - 1)
+        .or_else(|_| (period_last - time::Duration::days(1)).replace_year(period_last.year() - 1))
+        .unwrap_or(Date::MIN)
 }
 
-/// Retention over the year to `period_last`: the partners that had joined by the same day a
-/// year earlier, and of them those still in the program. Exit dates are not kept apart from
-/// the audit log, so a partner that has left counts as not kept whenever it left (also when
-/// it left before the year began), and "still in" is judged today, not on `period_last`.
-pub fn retention(members: &[Member], period_last: Date) -> (u64, u64) {
-    let year_ago = period_last
-        .replace_year(period_last.year() - 1)
-        .or_else(|_| {
-            // 29 February a year back: the 28th.
-            (period_last - time::Duration::days(1)).replace_year(period_last.year() - 1)
-        })
-        .unwrap_or(Date::MIN);
-    let base: Vec<&Member> = members.iter().filter(|m| m.joined_on <= year_ago).collect();
-    let kept = base.iter().filter(|m| m.in_program).count();
-    (base.len() as u64, kept as u64)
+/// Partners alike for retention, counted: joined by [`retention_joined_by`] or not, in the
+/// program now or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cohort {
+    pub joined_by: bool,
+    pub in_program: bool,
+    pub partners: u64,
+}
+
+/// Retention over the year to a period's last day: the partners that had joined by the same
+/// day a year earlier, and of them those still in the program. Exit dates are not kept apart
+/// from the audit log, so a partner that has left counts as not kept whenever it left (also
+/// when it left before the year began), and "still in" is judged today, not on the period's
+/// last day.
+pub fn retention(cohorts: &[Cohort]) -> (u64, u64) {
+    let base = cohorts.iter().filter(|c| c.joined_by);
+    let kept = base
+        .clone()
+        .filter(|c| c.in_program)
+        .map(|c| c.partners)
+        .sum();
+    (base.map(|c| c.partners).sum(), kept)
 }
 
 #[cfg(test)]
@@ -536,20 +545,21 @@ mod tests {
 
     #[test]
     fn retention_counts_the_partners_of_a_year_ago_still_in() {
-        let member = |joined: &str, in_program| Member {
-            joined_on: day(joined),
-            in_program,
-        };
-        let members = [
-            member("2025-01-10", true),  // a year in: kept
-            member("2025-12-31", true),  // joined on the day a year back: kept
-            member("2025-06-01", false), // left since (or before): not kept
-            member("2026-01-01", true),  // joined within the year: not counted
-            member("2026-03-01", false),
-        ];
-        assert_eq!(retention(&members, day("2026-12-31")), (3, 2));
+        assert_eq!(retention_joined_by(day("2026-12-31")), day("2025-12-31"));
         // A year before 29 February is the 28th.
-        let leap = [member("2027-02-28", true), member("2027-03-01", true)];
-        assert_eq!(retention(&leap, day("2028-02-29")), (1, 1));
+        assert_eq!(retention_joined_by(day("2028-02-29")), day("2027-02-28"));
+        let cohort = |joined_by, in_program, partners| Cohort {
+            joined_by,
+            in_program,
+            partners,
+        };
+        let cohorts = [
+            cohort(true, true, 2),   // a year in and still in: kept
+            cohort(true, false, 1),  // left since (or before): not kept
+            cohort(false, true, 5),  // joined within the year: not counted
+            cohort(false, false, 1), // likewise
+        ];
+        assert_eq!(retention(&cohorts), (3, 2));
+        assert_eq!(retention(&[]), (0, 0));
     }
 }

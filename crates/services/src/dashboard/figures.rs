@@ -2,9 +2,9 @@
 //! program currency as the pipeline does (open deals at today's rate, wins at their close
 //! day's, each currency's sum converted once and rounded once).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
-use domain::dashboard::{Figures, Member, retention, success_metrics};
+use domain::dashboard::{Cohort, Figures, retention, success_metrics};
 use domain::deals::pipeline::{self, Line};
 use domain::deals::registration::ForecastCategory;
 use domain::display;
@@ -15,32 +15,27 @@ use domain::tracker::YearMonth;
 use domain::validation::Choice;
 use rust_decimal::Decimal;
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use super::check::Checked;
 use super::view::{DashboardView, Slice, StageCell, TierCount};
 use crate::{Error, Result, Services};
 
 /// Amounts per group and currency before conversion: deals, value and weighted value (in
-/// hundredths; weighted in hundredths × percent), and the partners counted.
-#[derive(Default)]
-struct Sums<K: Ord>(BTreeMap<(K, String), Group>);
+/// hundredths; weighted in hundredths × percent).
+struct Sums<K: Ord>(BTreeMap<(K, String), [i64; 3]>);
 
-#[derive(Default)]
-struct Group {
-    deals: i64,
-    value_minor: i64,
-    weighted: i64,
-    partners: HashSet<Uuid>,
+impl<K: Ord> Default for Sums<K> {
+    fn default() -> Self {
+        Sums(BTreeMap::new())
+    }
 }
 
 impl<K: Ord + Clone> Sums<K> {
-    fn add(&mut self, key: K, currency: &str, sums: [i64; 3], partner: Option<Uuid>) {
+    fn add(&mut self, key: K, currency: &str, sums: [i64; 3]) {
         let group = self.0.entry((key, currency.to_owned())).or_default();
-        group.deals += sums[0];
-        group.value_minor += sums[1];
-        group.weighted += sums[2];
-        group.partners.extend(partner);
+        for (total, n) in group.iter_mut().zip(sums) {
+            *total += n;
+        }
     }
 
     /// Each group's sums in the program currency on `on`; what has no rate is counted in
@@ -50,13 +45,13 @@ impl<K: Ord + Clone> Sums<K> {
         on: Date,
         rates: &Rates,
         unconverted: &mut BTreeMap<String, (i64, Decimal)>,
-    ) -> BTreeMap<K, (Line, usize)> {
-        let mut lines: BTreeMap<K, (Line, HashSet<Uuid>)> = BTreeMap::new();
-        for ((key, currency), group) in self.0 {
-            let (deals, value) = (group.deals, Decimal::new(group.value_minor, 2));
+    ) -> BTreeMap<K, Line> {
+        let mut lines: BTreeMap<K, Line> = BTreeMap::new();
+        for ((key, currency), [deals, value_minor, weighted]) in self.0 {
+            let value = Decimal::new(value_minor, 2);
             let (Ok(value), Ok(weighted)) = (
                 convert(value, &currency, on, rates),
-                convert(Decimal::new(group.weighted, 4), &currency, on, rates),
+                convert(Decimal::new(weighted, 4), &currency, on, rates),
             ) else {
                 let apart = unconverted.entry(currency).or_default();
                 apart.0 += deals;
@@ -64,15 +59,11 @@ impl<K: Ord + Clone> Sums<K> {
                 continue;
             };
             let line = lines.entry(key).or_default();
-            line.0.deals += usize::try_from(deals).unwrap_or(0);
-            line.0.value += value.amount;
-            line.0.weighted += weighted.amount;
-            line.1.extend(group.partners);
+            line.deals += usize::try_from(deals).unwrap_or(0);
+            line.value += value.amount;
+            line.weighted += weighted.amount;
         }
         lines
-            .into_iter()
-            .map(|(key, (line, partners))| (key, (line, partners.len())))
-            .collect()
     }
 }
 
@@ -87,31 +78,15 @@ fn corrupt(what: &str, key: &str) -> Error {
     Error::Store(store::Error::Corrupt(format!("{what} {key:?}")))
 }
 
-/// A partner as the dashboard groups it.
-struct Partner {
-    tier: String,
-    partner_type: String,
-    regions: Vec<String>,
-    owner: Option<Uuid>,
-    in_program: bool,
-    joined_on: Date,
-}
-
-fn partner(row: store::dashboard::PartnerRow) -> Result<(Uuid, Partner)> {
-    let stage = LifecycleStage::parse(&row.stage).ok_or_else(|| corrupt("stage", &row.stage))?;
-    let regions: Vec<String> =
-        serde_json::from_str(&row.regions).map_err(|_| corrupt("regions", &row.regions))?;
-    Ok((
-        row.id,
-        Partner {
-            in_program: OutOfProgram::of(stage, row.archived).is_none(),
-            tier: row.tier,
-            partner_type: row.partner_type,
-            regions,
-            owner: row.owner_id,
-            joined_on: row.created_at.date(),
-        },
-    ))
+/// The keys a kind of partner is counted under: its tier, its type, each of its regions
+/// ("" for none).
+fn kind_keys(kind: &store::dashboard::PartnerKind) -> Result<(String, String, Vec<String>)> {
+    let mut regions: Vec<String> =
+        serde_json::from_str(&kind.regions).map_err(|_| corrupt("regions", &kind.regions))?;
+    if regions.is_empty() {
+        regions.push(String::new());
+    }
+    Ok((kind.tier.clone(), kind.partner_type.clone(), regions))
 }
 
 impl Services {
@@ -129,9 +104,13 @@ impl Services {
         let quarter_until = (period.last + time::Duration::days(1))
             .midnight()
             .assume_utc();
+        let joined_by = (domain::dashboard::retention_joined_by(period.last)
+            + time::Duration::days(1))
+        .midnight()
+        .assume_utc();
         let mut tx = self.db.read().await?;
-        let partners = store::dashboard::partners(&mut tx).await?;
-        let open = store::dashboard::open_by_partner(&mut tx).await?;
+        let groups = store::dashboard::partner_groups(&mut tx, filter, joined_by, today).await?;
+        let (open, open_partners) = store::dashboard::open_by_kind(&mut tx, filter).await?;
         let buckets = store::dashboard::open_buckets(&mut tx, filter).await?;
         let won = store::dashboard::won_between(&mut tx, period.first, period.last, filter).await?;
         let (leads_before, leads_last) = store::dashboard::leads_in_two_months(
@@ -142,58 +121,53 @@ impl Services {
             filter,
         )
         .await?;
-        let certified: HashSet<Uuid> = store::dashboard::certified_partners(&mut tx, today)
-            .await?
-            .into_iter()
-            .collect();
         let direct = store::dashboard::direct_won(&mut tx, quarter_from, quarter_until).await?;
         let rates = crate::rates::rates_into(&mut tx, &program).await?;
         drop(tx);
 
-        let partners: HashMap<Uuid, Partner> = partners
-            .into_iter()
-            .map(partner)
-            .collect::<Result<HashMap<_, _>>>()?
-            .into_iter()
-            .filter(|(_, p)| {
-                filter.tier.as_ref().is_none_or(|t| *t == p.tier)
-                    && filter.region.as_ref().is_none_or(|r| p.regions.contains(r))
-                    && filter.owner.is_none_or(|o| p.owner == Some(o))
-            })
-            .collect();
         let mut unconverted: BTreeMap<String, (i64, Decimal)> = BTreeMap::new();
         let (mut by_tier, mut by_type, mut by_region) =
             (Sums::default(), Sums::default(), Sums::default());
         for row in &open {
-            let Some(p) = partners.get(&row.partner_id).filter(|p| p.in_program) else {
-                continue;
-            };
+            let (tier, partner_type, regions) = kind_keys(&row.kind)?;
             let sums = [row.deals, row.value_minor, row.weighted];
-            let who = Some(row.partner_id);
-            by_tier.add(p.tier.clone(), &row.currency, sums, who);
-            by_type.add(p.partner_type.clone(), &row.currency, sums, who);
-            if p.regions.is_empty() {
-                by_region.add(String::new(), &row.currency, sums, who);
-            }
-            for region in &p.regions {
-                by_region.add(region.clone(), &row.currency, sums, who);
+            by_tier.add(tier, &row.currency, sums);
+            by_type.add(partner_type, &row.currency, sums);
+            for region in regions {
+                by_region.add(region, &row.currency, sums);
             }
         }
+        // A partner is of one kind, so its kind's count adds it to each slice exactly once.
+        let mut partners_in: [BTreeMap<String, usize>; 3] = Default::default();
+        for row in &open_partners {
+            let (tier, partner_type, regions) = kind_keys(&row.kind)?;
+            let n = usize::try_from(row.partners).unwrap_or(0);
+            *partners_in[0].entry(tier).or_default() += n;
+            *partners_in[1].entry(partner_type).or_default() += n;
+            for region in regions {
+                *partners_in[2].entry(region).or_default() += n;
+            }
+        }
+        let [tier_partners, type_partners, region_partners] = partners_in;
         let mut by_stage = Sums::default();
         for row in &buckets {
             let key = (row.quarter.clone(), row.forecast_category.clone());
             let sums = [row.deals, row.value_minor, row.weighted];
-            by_stage.add(key, &row.currency, sums, None);
+            by_stage.add(key, &row.currency, sums);
         }
-        let tier_slices = slices(by_tier.convert(today, &rates, &mut unconverted), |key| {
-            tier_name(&program, key)
-        });
+        let tier_slices = slices(
+            by_tier.convert(today, &rates, &mut unconverted),
+            &tier_partners,
+            |key| tier_name(&program, key),
+        );
         let type_slices = slices(
             by_type.convert(today, &rates, &mut Default::default()),
+            &type_partners,
             |k| PartnerType::parse(k).map_or(k.to_owned(), |t| t.label().to_owned()),
         );
         let region_slices = slices(
             by_region.convert(today, &rates, &mut Default::default()),
+            &region_partners,
             |k| match Region::parse(k) {
                 Some(region) => region.label().to_owned(),
                 None if k.is_empty() => "No region".to_owned(),
@@ -203,7 +177,7 @@ impl Services {
         let stage = by_stage
             .convert(today, &rates, &mut Default::default())
             .into_iter()
-            .map(|((quarter, category), (line, _))| StageCell {
+            .map(|((quarter, category), line)| StageCell {
                 label: ForecastCategory::parse(&category)
                     .map_or(category.clone(), |c| c.label().to_owned()),
                 quarter,
@@ -260,16 +234,28 @@ impl Services {
             }
         };
 
-        let in_program: Vec<(&Uuid, &Partner)> =
-            partners.iter().filter(|(_, p)| p.in_program).collect();
-        let members: Vec<Member> = partners
-            .values()
-            .map(|p| Member {
-                joined_on: p.joined_on,
-                in_program: p.in_program,
-            })
-            .collect();
-        let (partners_year_ago, partners_kept) = retention(&members, period.last);
+        let mut cohorts = Vec::with_capacity(groups.len());
+        let mut in_program_tiers: BTreeMap<&str, usize> = BTreeMap::new();
+        let (mut partners_in_program, mut partners_enabled) = (0, 0);
+        for group in &groups {
+            let stage = LifecycleStage::parse(&group.stage)
+                .ok_or_else(|| corrupt("stage", &group.stage))?;
+            let in_program = OutOfProgram::of(stage, group.archived).is_none();
+            let partners = u64::try_from(group.partners).unwrap_or(0);
+            cohorts.push(Cohort {
+                joined_by: group.joined_before,
+                in_program,
+                partners,
+            });
+            if in_program {
+                *in_program_tiers.entry(&group.tier).or_default() += partners as usize;
+                partners_in_program += partners;
+                if group.certified {
+                    partners_enabled += partners;
+                }
+            }
+        }
+        let (partners_year_ago, partners_kept) = retention(&cohorts);
         let figures = Figures {
             leads_last_month: u64::try_from(leads_last).unwrap_or(0),
             leads_month_before: u64::try_from(leads_before).unwrap_or(0),
@@ -279,14 +265,11 @@ impl Services {
             period_elapsed: period.elapsed,
             partners_year_ago,
             partners_kept,
-            partners_in_program: in_program.len() as u64,
-            partners_enabled: in_program
-                .iter()
-                .filter(|(id, _)| certified.contains(id))
-                .count() as u64,
+            partners_in_program,
+            partners_enabled,
         };
         let metrics = success_metrics(&figures, &program.policies);
-        let tiers = tier_counts(&program, in_program.iter().map(|(_, p)| p.tier.as_str()));
+        let tiers = tier_counts(&program, in_program_tiers);
         let mut notes = vec![
             "Health bands are program-wide: the filters do not narrow them.".to_owned(),
             "The open pipeline is as it stands today: the quarter does not narrow it.".to_owned(),
@@ -321,14 +304,18 @@ fn tier_name(program: &Program, key: &str) -> String {
         .map_or(key.to_owned(), |i| program.tiers[i].name.clone())
 }
 
-/// Converted groups as slices, labelled, in key order.
-fn slices(lines: BTreeMap<String, (Line, usize)>, label: impl Fn(&str) -> String) -> Vec<Slice> {
+/// Converted groups as slices, labelled, in key order, with the partners counted per key.
+fn slices(
+    lines: BTreeMap<String, Line>,
+    partners: &BTreeMap<String, usize>,
+    label: impl Fn(&str) -> String,
+) -> Vec<Slice> {
     lines
         .into_iter()
-        .map(|(key, (line, partners))| Slice {
+        .map(|(key, line)| Slice {
             label: label(&key),
+            partners: partners.get(&key).copied().unwrap_or(0),
             key,
-            partners,
             deals: line.deals,
             value: line.value,
             weighted: line.weighted,
@@ -338,11 +325,7 @@ fn slices(lines: BTreeMap<String, (Line, usize)>, label: impl Fn(&str) -> String
 
 /// Partners per tier, the program's tiers lowest first (empty ones too), then keys the
 /// program no longer has.
-fn tier_counts<'a>(program: &Program, tiers: impl Iterator<Item = &'a str>) -> Vec<TierCount> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for tier in tiers {
-        *counts.entry(tier).or_default() += 1;
-    }
+fn tier_counts(program: &Program, mut counts: BTreeMap<&str, usize>) -> Vec<TierCount> {
     let mut out: Vec<TierCount> = program
         .tiers
         .iter()
