@@ -2,6 +2,7 @@
 //! decisions and wins, marketing's leads, finance's won revenue, and the program's headline
 //! figures for executives and admins. Each figure links to the list it counts.
 
+use domain::deals::pipeline;
 use domain::deals::registration::Status;
 use domain::insight::Band;
 use domain::permissions::Action;
@@ -255,22 +256,23 @@ impl Services {
             Role::Admin | Role::Executive => {
                 home.waiting = vec![to_decide, overdue, proposals_open, cases];
                 home.at_risk = self.at_risk(None).await?;
-                let pipeline = self.pipeline(actor, None).await?;
+                let (open, apart) = self.open_pipeline(today).await?;
                 home.figures.push(Figure::money(
                     "open_pipeline",
                     "Open pipeline",
-                    pipeline.open.value,
-                    &pipeline.currency,
+                    open.value,
+                    &program.currency,
                     "/pipeline",
                 ));
                 home.figures.push(Figure::count(
                     "open_registrations",
                     "Open registrations",
-                    i64::try_from(pipeline.open.deals).unwrap_or(i64::MAX),
+                    i64::try_from(open.deals).unwrap_or(i64::MAX),
                     deals,
                     "/pipeline",
                 ));
                 self.won_this_quarter(actor, &mut home).await?;
+                home.unconverted.extend(apart.into_values().map(|u| u.note));
                 home.figures.push(Figure::count(
                     "downgrade_notices",
                     "Partners in downgrade remediation",
@@ -392,6 +394,34 @@ impl Services {
             });
         }
         Ok(wins)
+    }
+
+    /// The program's open pipeline in its currency from the program rollup alone (the
+    /// pipeline page's `open` figure, without reading each partner's row).
+    async fn open_pipeline(
+        &self,
+        today: time::Date,
+    ) -> Result<(
+        pipeline::Line,
+        std::collections::BTreeMap<String, pipeline::Unconverted>,
+    )> {
+        let (_, program) = self.program_in_force().await?;
+        let mut tx = self.db.read().await?;
+        let sums: Vec<(String, pipeline::OpenSum)> = store::rollups::program_open(&mut tx)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let sum = pipeline::OpenSum {
+                    deals: row.deals,
+                    value_minor: row.value_minor,
+                    weighted: row.weighted,
+                };
+                (row.currency, sum)
+            })
+            .collect();
+        let rates = crate::rates::rates_into(&mut tx, &program).await?;
+        drop(tx);
+        Ok(pipeline::open_total(&sums, today, &rates))
     }
 
     /// Confirmed wins closed this quarter (from `pipeline_won_program`), in the program

@@ -510,6 +510,8 @@ pub async fn rebuild_when_asked(db: &Db) -> Result<bool> {
 pub mod check;
 mod read;
 pub(crate) use read::WonStored;
-pub use read::{BucketRow, Groups, PartnerOpenRow, groups, program_wins, wins};
+pub use read::{
+    BucketRow, CurrencyOpenRow, Groups, PartnerOpenRow, groups, program_open, program_wins, wins,
+};
 #[cfg(test)]
 mod tests;

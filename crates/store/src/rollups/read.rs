@@ -79,6 +79,27 @@ pub async fn program_wins(tx: &mut Read, from: Date, to: Date) -> Result<Vec<Won
         .collect())
 }
 
+/// The program's open deals in one currency (partners in the program only).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CurrencyOpenRow {
+    pub currency: String,
+    pub deals: i64,
+    pub value_minor: i64,
+    pub weighted: i64,
+}
+
+/// The program's open deals per currency, from `pipeline_open_program` alone (a row per
+/// currency).
+pub async fn program_open(tx: &mut Read) -> Result<Vec<CurrencyOpenRow>> {
+    tx.all(Sql::new(
+        "SELECT currency, CAST(SUM(deals) AS BIGINT) AS deals, \
+         CAST(SUM(value_minor) AS BIGINT) AS value_minor, \
+         CAST(SUM(weighted) AS BIGINT) AS weighted FROM pipeline_open_program \
+         WHERE NOT out_of_program GROUP BY currency HAVING SUM(deals) <> 0",
+    ))
+    .await
+}
+
 /// The groups of one partner's open deals, or every partner's (`partner` None).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PartnerOpenRow {

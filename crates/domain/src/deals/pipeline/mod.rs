@@ -303,6 +303,43 @@ fn hundredths(minor: i64) -> Decimal {
     Decimal::new(minor, 2)
 }
 
+/// The rate that converts a currency on a day (None: the program currency), or no rate.
+fn rated(rates: &Rates, currency: &str, on: Date) -> Option<Rated> {
+    if currency == rates.to_currency() {
+        return Some((currency.to_owned(), None));
+    }
+    rates
+        .on(currency, on)
+        .map(|(effective_on, _)| (currency.to_owned(), Some(effective_on)))
+}
+
+/// The program's open pipeline from its sums per currency (as `pipeline_open_program` holds
+/// them), in the currency of `rates` on `today`: the figure [`summarize`] reports as `open`,
+/// each currency converted once and rounded once; what has no rate apart, by currency.
+pub fn open_total(
+    sums: &[(String, OpenSum)],
+    today: Date,
+    rates: &Rates,
+) -> (Line, BTreeMap<String, Unconverted>) {
+    let mut open = Tally::default();
+    let mut apart: BTreeMap<String, Unconverted> = BTreeMap::new();
+    for (currency, sum) in sums {
+        let value = hundredths(sum.value_minor);
+        match rated(rates, currency, today) {
+            Some(key) => open.add(key, today, sum.deals, value, Decimal::new(sum.weighted, 4)),
+            None => {
+                let unconverted = apart.entry(currency.clone()).or_default();
+                unconverted.open_deals += usize::try_from(sum.deals).unwrap_or(0);
+                unconverted.open_value += value;
+            }
+        }
+    }
+    for (currency, unconverted) in &mut apart {
+        unconverted.note = unconverted_note(currency, unconverted);
+    }
+    (open.line(rates, &mut BTreeSet::new()), apart)
+}
+
 /// Sums the pipeline on `today`, in the currency of `rates` (the program's).
 pub fn summarize(
     groups: &Groups,
@@ -318,15 +355,7 @@ pub fn summarize(
         currency: rates.to_currency().to_owned(),
         ..Default::default()
     };
-    // The rate that converts a currency on a day (None: the program currency), or no rate.
-    let rated = |currency: &str, on: Date| -> Option<Rated> {
-        if currency == rates.to_currency() {
-            return Some((currency.to_owned(), None));
-        }
-        rates
-            .on(currency, on)
-            .map(|(effective_on, _)| (currency.to_owned(), Some(effective_on)))
-    };
+    let rated = |currency: &str, on: Date| rated(rates, currency, on);
     let mut open = Tally::default();
     let mut by_tier: BTreeMap<String, Tally> = BTreeMap::new();
     let mut by_partner: BTreeMap<String, Tally> = BTreeMap::new();

@@ -460,3 +460,42 @@ fn a_registration_contributes_by_its_status() {
         assert_eq!(contribution(&other), None, "{status:?}");
     }
 }
+
+#[test]
+fn the_program_total_from_sums_per_currency_is_the_summary_figure() {
+    let today = date!(2026 - 11 - 27);
+    let rates = Rates::new(
+        "USD",
+        [Rate {
+            currency: "EUR".into(),
+            effective_on: date!(2026 - 01 - 01),
+            rate: "1.1".parse().unwrap(),
+        }],
+    );
+    let open = |deals, value_minor, weighted| OpenSum {
+        deals,
+        value_minor,
+        weighted,
+    };
+    let sums = [
+        // $490,000 at 50 %: weighted in hundredths × percent.
+        ("USD".to_owned(), open(1, 49_000_000, 2_450_000_000)),
+        // €30.03 over three deals at 50 %: 33.033 → $33.03, weighted 16.5165 → $16.52.
+        ("EUR".to_owned(), open(3, 3_003, 150_150)),
+        ("JPY".to_owned(), open(1, 1_000_000_000, 50_000_000_000)),
+    ];
+    let (line, apart) = open_total(&sums, today, &rates);
+    assert_eq!(
+        (line.deals, line.value, line.weighted),
+        (
+            4,
+            "490033.03".parse().unwrap(),
+            "245016.52".parse().unwrap()
+        )
+    );
+    assert_eq!(apart.len(), 1);
+    assert_eq!(
+        apart["JPY"].note,
+        "¥10,000,000 in 1 open deal — no JPY rate"
+    );
+}
