@@ -75,16 +75,25 @@ pub struct OpenRow {
 
 /// Every in-program partner's open deals per currency (`pipeline_open_partner`).
 pub async fn open_by_partner(tx: &mut Read) -> Result<Vec<OpenRow>> {
-    tx.all(Sql::new(
+    tx.all(open_by_partner_query()).await
+}
+
+/// The statement of [`open_by_partner`] (its plan is checked in `crate::plans`).
+pub(crate) fn open_by_partner_query() -> Sql {
+    Sql::new(
         "SELECT partner_id, currency, deals, value_minor, weighted FROM pipeline_open_partner \
          WHERE NOT out_of_program AND deals <> 0",
-    ))
-    .await
+    )
 }
 
 /// Open deals in the program by quarter of expected close, forecast category and currency:
 /// `pipeline_open_program` program-wide, `pipeline_open` of the filtered partners otherwise.
 pub async fn open_buckets(tx: &mut Read, filter: &PartnerFilter) -> Result<Vec<BucketRow>> {
+    tx.all(open_buckets_query(filter)).await
+}
+
+/// The statement of [`open_buckets`] (its plan is checked in `crate::plans`).
+pub(crate) fn open_buckets_query(filter: &PartnerFilter) -> Sql {
     let mut query = if filter.is_empty() {
         Sql::new(
             "SELECT quarter, forecast_category, currency, CAST(SUM(deals) AS BIGINT) AS deals, \
@@ -103,7 +112,7 @@ pub async fn open_buckets(tx: &mut Read, filter: &PartnerFilter) -> Result<Vec<B
         query
     };
     query.push(" GROUP BY quarter, forecast_category, currency HAVING SUM(deals) <> 0");
-    tx.all(query).await
+    query
 }
 
 /// Wins closed from `first` to `last` (both inclusive) per currency, day and confirmation:
@@ -114,15 +123,20 @@ pub async fn won_between(
     last: Date,
     filter: &PartnerFilter,
 ) -> Result<Vec<WonSum>> {
-    let rows: Vec<WonStored> = if filter.is_empty() {
-        tx.all(sql!(
+    let rows: Vec<WonStored> = tx.all(won_between_query(first, last, filter)).await?;
+    Ok(rows.into_iter().map(WonSum::from).collect())
+}
+
+/// The statement of [`won_between`] (its plan is checked in `crate::plans`).
+pub(crate) fn won_between_query(first: Date, last: Date, filter: &PartnerFilter) -> Sql {
+    if filter.is_empty() {
+        sql!(
             "SELECT currency, closed_on, confirmed, deals, amount_minor, velocity_deals, \
                  velocity_days FROM pipeline_won_program \
                  WHERE closed_on >= $1 AND closed_on <= $2 AND deals <> 0",
             first,
             last
-        ))
-        .await?
+        )
     } else {
         let mut query = sql!(
             "SELECT w.currency, w.closed_on, w.confirmed, CAST(SUM(w.deals) AS BIGINT) AS deals, \
@@ -135,9 +149,8 @@ pub async fn won_between(
         );
         filter.push(&mut query);
         query.push(" GROUP BY w.currency, w.closed_on, w.confirmed HAVING SUM(w.deals) <> 0");
-        tx.all(query).await?
-    };
-    Ok(rows.into_iter().map(WonSum::from).collect())
+        query
+    }
 }
 
 /// Leads of the filtered partners created in `[from, middle)` and `[middle, until)`.
@@ -153,6 +166,18 @@ pub async fn leads_in_two_months(
         before: i64,
         last: i64,
     }
+    let query = leads_in_two_months_query(from, middle, until, filter);
+    let counts: Counts = tx.one(query).await?;
+    Ok((counts.before, counts.last))
+}
+
+/// The statement of [`leads_in_two_months`] (its plan is checked in `crate::plans`).
+pub(crate) fn leads_in_two_months_query(
+    from: OffsetDateTime,
+    middle: OffsetDateTime,
+    until: OffsetDateTime,
+    filter: &PartnerFilter,
+) -> Sql {
     let mut query = sql!(
         "SELECT CAST(COALESCE(SUM(CASE WHEN l.created_at < $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS before, \
          CAST(COALESCE(SUM(CASE WHEN l.created_at >= $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS last \
@@ -163,8 +188,7 @@ pub async fn leads_in_two_months(
         until
     );
     filter.push(&mut query);
-    let counts: Counts = tx.one(query).await?;
-    Ok((counts.before, counts.last))
+    query
 }
 
 /// The partners with at least one certified person on `today`: a record neither retired nor

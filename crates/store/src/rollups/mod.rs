@@ -512,4 +512,6 @@ mod read;
 pub(crate) use read::WonStored;
 pub use read::{BucketRow, Groups, PartnerOpenRow, groups, program_wins, wins};
 #[cfg(test)]
-mod tests;
+pub(crate) use read::{groups_queries, program_wins_query, wins_query};
+#[cfg(test)]
+pub(crate) mod tests;
