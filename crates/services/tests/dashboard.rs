@@ -4,23 +4,12 @@
 
 use domain::dashboard::Rag;
 use rust_decimal::Decimal;
+use services::Error;
 use services::dashboard::{DashboardQuery, DashboardTable, DashboardView};
 use services::reports::Cell;
-use services::{Actor, Error, Services};
 
 mod common;
 use common::*;
-
-const DEALS_HEADER: &str = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status,registered_on,closed_on,closed_amount\n";
-
-async fn import(s: &Services, rows: &[String]) {
-    let file = format!("{DEALS_HEADER}{}", rows.join(""));
-    let report = s
-        .import_deals(&Actor::system("test"), &file, false, &|_| {})
-        .await
-        .unwrap();
-    assert!(report.applied, "{:?}", report.errors);
-}
 
 fn won(
     domain: &str,
@@ -73,7 +62,7 @@ async fn a_small_program_worked_out_by_hand() {
             .unwrap();
         certify(s, &w.manager, w.partner_a, "ana@alpha.com").await;
         let days = time::Duration::days;
-        import(
+        import_deals(
             s,
             &[
                 // Won in the quarter: 10 and 30 days from registration to close.

@@ -62,6 +62,16 @@ pub async fn partner_groups(
     joined_before: OffsetDateTime,
     certified_on: Date,
 ) -> Result<Vec<PartnerGroup>> {
+    tx.all(partner_groups_query(filter, joined_before, certified_on))
+        .await
+}
+
+/// The statement of [`partner_groups`] (its plan is checked in `crate::plans`).
+pub(crate) fn partner_groups_query(
+    filter: &PartnerFilter,
+    joined_before: OffsetDateTime,
+    certified_on: Date,
+) -> Sql {
     let mut query = sql!(
         "SELECT p.tier, p.stage, p.archived_at IS NOT NULL AS archived, \
          p.created_at < $1 AS joined_before, \
@@ -73,7 +83,7 @@ pub async fn partner_groups(
     );
     filter.push(&mut query);
     query.push(" GROUP BY p.tier, p.stage, archived, joined_before, certified");
-    tx.all(query).await
+    query
 }
 
 /// What the dashboard slices the open pipeline by: a partner's tier, type and regions (the
@@ -114,6 +124,13 @@ pub async fn open_by_kind(
     tx: &mut Read,
     filter: &PartnerFilter,
 ) -> Result<(Vec<OpenByKind>, Vec<PartnersByKind>)> {
+    let (sums, partners) = open_by_kind_queries(filter);
+    Ok((tx.all(sums).await?, tx.all(partners).await?))
+}
+
+/// The statements of [`open_by_kind`]: the sums, then the partners (plans checked in
+/// `crate::plans`).
+pub(crate) fn open_by_kind_queries(filter: &PartnerFilter) -> (Sql, Sql) {
     let mut sums = Sql::new(
         "SELECT p.tier, p.partner_type, p.regions, o.currency, \
          CAST(SUM(o.deals) AS BIGINT) AS deals, CAST(SUM(o.value_minor) AS BIGINT) AS value_minor, \
@@ -129,12 +146,17 @@ pub async fn open_by_kind(
     partners.push(OPEN_OF_FILTERED);
     filter.push(&mut partners);
     partners.push(" GROUP BY p.tier, p.partner_type, p.regions");
-    Ok((tx.all(sums).await?, tx.all(partners).await?))
+    (sums, partners)
 }
 
 /// Open deals in the program by quarter of expected close, forecast category and currency:
 /// `pipeline_open_program` program-wide, `pipeline_open` of the filtered partners otherwise.
 pub async fn open_buckets(tx: &mut Read, filter: &PartnerFilter) -> Result<Vec<BucketRow>> {
+    tx.all(open_buckets_query(filter)).await
+}
+
+/// The statement of [`open_buckets`] (its plan is checked in `crate::plans`).
+pub(crate) fn open_buckets_query(filter: &PartnerFilter) -> Sql {
     let mut query = if filter.is_empty() {
         Sql::new(
             "SELECT quarter, forecast_category, currency, CAST(SUM(deals) AS BIGINT) AS deals, \
@@ -153,7 +175,7 @@ pub async fn open_buckets(tx: &mut Read, filter: &PartnerFilter) -> Result<Vec<B
         query
     };
     query.push(" GROUP BY quarter, forecast_category, currency HAVING SUM(deals) <> 0");
-    tx.all(query).await
+    query
 }
 
 /// Wins closed from `first` to `last` (both inclusive) per currency, day and confirmation:
@@ -164,15 +186,20 @@ pub async fn won_between(
     last: Date,
     filter: &PartnerFilter,
 ) -> Result<Vec<WonSum>> {
-    let rows: Vec<WonStored> = if filter.is_empty() {
-        tx.all(sql!(
+    let rows: Vec<WonStored> = tx.all(won_between_query(first, last, filter)).await?;
+    Ok(rows.into_iter().map(WonSum::from).collect())
+}
+
+/// The statement of [`won_between`] (its plan is checked in `crate::plans`).
+pub(crate) fn won_between_query(first: Date, last: Date, filter: &PartnerFilter) -> Sql {
+    if filter.is_empty() {
+        sql!(
             "SELECT currency, closed_on, confirmed, deals, amount_minor, velocity_deals, \
                  velocity_days FROM pipeline_won_program \
                  WHERE closed_on >= $1 AND closed_on <= $2 AND deals <> 0",
             first,
             last
-        ))
-        .await?
+        )
     } else {
         let mut query = sql!(
             "SELECT w.currency, w.closed_on, w.confirmed, CAST(SUM(w.deals) AS BIGINT) AS deals, \
@@ -185,9 +212,8 @@ pub async fn won_between(
         );
         filter.push(&mut query);
         query.push(" GROUP BY w.currency, w.closed_on, w.confirmed HAVING SUM(w.deals) <> 0");
-        tx.all(query).await?
-    };
-    Ok(rows.into_iter().map(WonSum::from).collect())
+        query
+    }
 }
 
 /// Leads of the filtered partners created in `[from, middle)` and `[middle, until)`.
@@ -203,6 +229,18 @@ pub async fn leads_in_two_months(
         before: i64,
         last: i64,
     }
+    let query = leads_in_two_months_query(from, middle, until, filter);
+    let counts: Counts = tx.one(query).await?;
+    Ok((counts.before, counts.last))
+}
+
+/// The statement of [`leads_in_two_months`] (its plan is checked in `crate::plans`).
+pub(crate) fn leads_in_two_months_query(
+    from: OffsetDateTime,
+    middle: OffsetDateTime,
+    until: OffsetDateTime,
+    filter: &PartnerFilter,
+) -> Sql {
     let mut query = sql!(
         "SELECT CAST(COALESCE(SUM(CASE WHEN l.created_at < $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS before, \
          CAST(COALESCE(SUM(CASE WHEN l.created_at >= $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS last \
@@ -213,8 +251,7 @@ pub async fn leads_in_two_months(
         until
     );
     filter.push(&mut query);
-    let counts: Counts = tx.one(query).await?;
-    Ok((counts.before, counts.last))
+    query
 }
 
 /// A direct opportunity won, with the day the import last changed it.

@@ -38,6 +38,11 @@ fn of_partners(head: &'static str, ids: &[Uuid]) -> Sql {
 
 /// The registrations of the partners `ids` (through `deal_registrations_partner`).
 pub async fn deals(tx: &mut Read, ids: &[Uuid]) -> Result<Vec<DealFactsRow>> {
+    tx.all(deals_query(ids)).await
+}
+
+/// The statement of [`deals`] (its plan is checked in `crate::plans`).
+pub(crate) fn deals_query(ids: &[Uuid]) -> Sql {
     let mut query = Sql::new(
         "SELECT d.partner_id, d.status, d.registered_on, d.deal_size_minor, d.currency, \
          d.decided_at, d.closed_on, d.closed_amount_minor, d.protected_until, \
@@ -47,7 +52,7 @@ pub async fn deals(tx: &mut Read, ids: &[Uuid]) -> Result<Vec<DealFactsRow>> {
         .push(crate::deals::CREDITED_ACTIVITY)
         .push(" AS credited FROM deal_registrations d WHERE d.partner_id IN ")
         .push_bind_list(ids.iter().copied());
-    tx.all(query).await
+    query
 }
 
 /// An activity logged on one of a partner's registrations.
@@ -62,13 +67,17 @@ pub struct ActivityFactsRow {
 }
 
 pub async fn activities(tx: &mut Read, ids: &[Uuid]) -> Result<Vec<ActivityFactsRow>> {
-    tx.all(of_partners(
+    tx.all(activities_query(ids)).await
+}
+
+/// The statement of [`activities`] (its plan is checked in `crate::plans`).
+pub(crate) fn activities_query(ids: &[Uuid]) -> Sql {
+    of_partners(
         "SELECT d.partner_id, a.occurred_on, a.kind, a.joint, a.by_partner, \
          a.confirmed_by IS NOT NULL AS confirmed \
          FROM deal_activities a JOIN deal_registrations d ON d.id = a.deal_id WHERE d.partner_id",
         ids,
-    ))
-    .await
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -80,11 +89,15 @@ pub struct LeadFactsRow {
 }
 
 pub async fn leads(tx: &mut Read, ids: &[Uuid]) -> Result<Vec<LeadFactsRow>> {
-    tx.all(of_partners(
+    tx.all(leads_query(ids)).await
+}
+
+/// The statement of [`leads`] (its plan is checked in `crate::plans`).
+pub(crate) fn leads_query(ids: &[Uuid]) -> Sql {
+    of_partners(
         "SELECT partner_id, status, created_at, decided_at FROM leads WHERE partner_id",
         ids,
-    ))
-    .await
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

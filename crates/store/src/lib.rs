@@ -517,4 +517,6 @@ fn choice<T: domain::Choice>(column: &str, text: &str) -> Result<T> {
 }
 
 #[cfg(test)]
+mod plans;
+#[cfg(test)]
 mod tests;

@@ -142,6 +142,14 @@ impl Sql {
         self
     }
 
+    /// The statement as SQLite's `EXPLAIN QUERY PLAN`, same text and binds: one row a step
+    /// of the plan it would run (`crate::plans`).
+    #[cfg(test)]
+    pub(crate) fn query_plan(mut self) -> Self {
+        self.text.insert_str(0, "EXPLAIN QUERY PLAN ");
+        self
+    }
+
     pub(crate) fn into_parts(self) -> (SqlStr, Vec<Arg>) {
         // Safe: the text is assembled only from literals; every value is a bound argument.
         (AssertSqlSafe(self.text).into_sql_str(), self.args)

@@ -66,70 +66,14 @@ async fn dates_and_flags_read_back_typed_on_both_backends() {
     use time::macros::date;
     for backend in BACKENDS {
         let test = TestDb::new(backend).await;
+        let partner_id = rollups::tests::partner(&test.db, "Northwind").await;
         let mut write = test.db.write().await.unwrap();
-        let at = now();
-        let partner_id = uuid::Uuid::now_v7();
-        write
-            .execute(sql!(
-                "INSERT INTO partners (id, legal_name, display_name, sort_name, search_text, \
-                 partner_type, gtm_model, tier, stage, created_at, updated_at) \
-                 VALUES ($1, 'Northwind', 'Northwind', 'northwind', 'northwind', 'si', 'resell', \
-                 'registered', 'active', $2, $2)",
-                partner_id,
-                at
-            ))
-            .await
-            .unwrap();
+        // Days, a set and an unset flag, an optional day set and one unset.
         let row = deals::DealRow {
-            id: uuid::Uuid::now_v7(),
-            number: 1001,
-            reference: "DR-1".into(),
-            partner_id,
-            created_by: "ana".into(),
             status: "approved".into(),
-            customer_name: "Acme".into(),
-            name_key: "acme".into(),
-            website: "acme.example".into(),
-            domain: Some("acme.example".into()),
-            industry: "retail".into(),
-            region: "emea".into(),
-            deal_size_minor: 100_000,
-            currency: "EUR".into(),
-            expected_close: date!(2026 - 03 - 31),
-            use_case: String::new(),
-            pain_points: String::new(),
-            stage: "qualified".into(),
-            probability: 40,
-            risks: String::new(),
-            competitor: String::new(),
-            partner_rep: String::new(),
-            partner_sourced: false,
-            ae_user_id: None,
-            se_user_id: None,
             deal_desk_review: true,
-            registered_on: date!(2026 - 01 - 05),
-            submitted_at: Some(at),
-            decision_due: None,
-            decided_at: Some(at),
-            decided_by: Some("ana".into()),
-            decision_note: String::new(),
             protected_until: Some(date!(2026 - 04 - 05)),
-            extensions_used: 0,
-            extension_reason: String::new(),
-            last_warning: None,
-            conflict_verdict: "clear".into(),
-            conflict_findings: "[]".into(),
-            forecast_category: "pipeline".into(),
-            next_action: String::new(),
-            next_action_on: None,
-            next_action_owner: String::new(),
-            blockers: String::new(),
-            last_activity_at: None,
-            closed_on: None,
-            closed_amount_minor: None,
-            change_no: 1,
-            created_at: at,
-            updated_at: at,
+            ..rollups::tests::registration(partner_id, 1001)
         };
         deals::insert(&mut write, &row).await.unwrap();
         let read = deals::get(&mut write, row.id).await.unwrap().unwrap();

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::format::moment;
 use crate::layout::{Layout, Opt, select_one};
-use crate::respond::{PageResult, render, see_other, service_error};
+use crate::respond::{PageResult, form_problems, render, see_other, service_error};
 use askama::Template;
 use axum::response::IntoResponse;
 use domain::Choice;
@@ -153,14 +153,8 @@ pub(crate) async fn deal_result<T>(
     id: Uuid,
     result: services::Result<T>,
 ) -> PageResult {
-    let errors = match result {
-        Ok(_) => return Ok(see_other(&format!("/deals/{id}"))),
-        Err(services::Error::Invalid(errors)) => errors
-            .into_iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect(),
-        Err(services::Error::Conflict(why)) => vec![why],
-        Err(other) => return Err(service_error(other)),
+    let Some(errors) = form_problems(result)? else {
+        return Ok(see_other(&format!("/deals/{id}")));
     };
     deal_view(state, auth, id, errors).await
 }

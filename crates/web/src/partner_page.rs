@@ -10,7 +10,7 @@ use crate::auth::PageAuth;
 use crate::extract::{Form, Upload};
 use crate::format::moment;
 use crate::layout::{Errors, EventView, Layout, Opt, iso_time, select_one, tier_options};
-use crate::respond::{PageResult, render, see_other, service_error};
+use crate::respond::{PageResult, form_problems, render, see_other, service_error};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -584,14 +584,8 @@ pub(crate) async fn section_result<T>(
         Section::Onboarding => Tab::Onboarding,
         Section::Certifications => Tab::Enablement,
     };
-    let errors = match result {
-        Ok(_) => return Ok(see_other(&tab.url(partner_id))),
-        Err(services::Error::Invalid(errors)) => errors
-            .into_iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect(),
-        Err(services::Error::Conflict(why)) => vec![why],
-        Err(other) => return Err(service_error(other)),
+    let Some(errors) = form_problems(result)? else {
+        return Ok(see_other(&tab.url(partner_id)));
     };
     let forms = match section {
         Section::Onboarding => PartnerPageForms {

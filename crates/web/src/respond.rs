@@ -92,6 +92,25 @@ pub(crate) fn service_error(err: services::Error) -> Response {
     }
 }
 
+/// What a form's action came to: `None` when it was done (the caller redirects), else what
+/// to show beside the form again (each invalid field as "field: message", a conflict's
+/// reason); any other refusal is its error page.
+pub(crate) fn form_problems<T>(
+    result: services::Result<T>,
+) -> Result<Option<Vec<String>>, Response> {
+    match result {
+        Ok(_) => Ok(None),
+        Err(services::Error::Invalid(errors)) => Ok(Some(
+            errors
+                .into_iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect(),
+        )),
+        Err(services::Error::Conflict(why)) => Ok(Some(vec![why])),
+        Err(other) => Err(service_error(other)),
+    }
+}
+
 /// A page, or what answers instead of it (the error page, the sign-in redirect).
 pub(crate) type PageResult = Result<Response, Response>;
 
@@ -193,20 +212,22 @@ pub(crate) struct FormatParam {
     pub format: String,
 }
 
-/// A report table as a file to save, named `stem.csv` or `stem.xlsx`; another format is a
-/// field error on `format`.
-pub(crate) fn report_download(
+/// A report table as a file to save, named `stem.csv` or `stem.xlsx`: every download of a
+/// report (page and API) answers through here. `table` is the service's build of it; its
+/// refusal answers first, then another format than csv or xlsx is a field error on `format`.
+pub(crate) async fn report_download(
     stem: &str,
     format: &str,
-    table: &services::reports::Table,
+    table: impl Future<Output = services::Result<services::reports::Table>>,
 ) -> Result<Response, services::Error> {
+    let table = table.await?;
     let Some(format) = services::reports::Format::parse(format) else {
         return Err(services::Error::Invalid(vec![FieldError {
             field: "format".into(),
             message: "must be csv or xlsx".into(),
         }]));
     };
-    let bytes = format.write(table)?;
+    let bytes = format.write(&table)?;
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),

@@ -42,25 +42,9 @@ async fn dashboard_in_a_real_browser() {
         );
         let table = text_of(&client, "#tiers table").await;
         assert!(table.contains("Registered"), "{table}");
-        let href = client
-            .find(Locator::Css("#tiers a[href*='format=xlsx']"))
-            .await
-            .unwrap()
-            .attr("href")
-            .await
-            .unwrap()
-            .unwrap();
-        // Same-origin fetch sends the session cookie; the bytes come back as numbers.
-        let bytes = client
-            .execute_async(
-                "const [href, done] = arguments; fetch(href).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));",
-                vec![serde_json::Value::String(href)],
-            )
-            .await
-            .unwrap();
-        let bytes: Vec<u8> = serde_json::from_value(bytes).unwrap();
         use calamine::Reader;
-        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut book =
+            workbook_behind(&client, Locator::Css("#tiers a[href*='format=xlsx']")).await;
         let sheet = book.worksheet_range("Partners per tier").unwrap();
         assert_eq!(
             sheet.get((0, 0)),

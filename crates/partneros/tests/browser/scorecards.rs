@@ -2,26 +2,6 @@ use super::support::*;
 use fantoccini::{Client, Locator};
 use store::testing::BACKENDS;
 
-/// The bytes at `path`, fetched by the page with its own session (as a click on a download
-/// link would), for reading a download back.
-async fn download(client: &Client, path: &str) -> Vec<u8> {
-    let bytes = client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             fetch(arguments[0]).then(r => r.arrayBuffer())
-               .then(b => done(Array.from(new Uint8Array(b))));",
-            vec![serde_json::json!(path)],
-        )
-        .await
-        .unwrap();
-    bytes
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| u8::try_from(b.as_u64().unwrap()).unwrap())
-        .collect()
-}
-
 /// Follows the link reading `text`.
 async fn follow(client: &Client, text: &str) {
     client
@@ -101,17 +81,8 @@ async fn scorecard_and_health_in_a_real_browser() {
                 .await
                 .is_err()
         );
-        let href = client
-            .find(Locator::LinkText("XLSX"))
-            .await
-            .unwrap()
-            .attr("href")
-            .await
-            .unwrap()
-            .unwrap();
-        let bytes = download(&client, &href).await;
         use calamine::{Data, Reader};
-        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut book = workbook_behind(&client, Locator::LinkText("XLSX")).await;
         let sheet = book.worksheet_range("Scorecard").unwrap();
         assert_eq!(sheet.get((0, 0)), Some(&Data::String("Quarter".into())));
         assert_eq!(sheet.height(), 9, "a header and eight quarters");

@@ -293,3 +293,30 @@ pub(crate) async fn screenshot(client: &Client, name: &str) {
     )
     .unwrap();
 }
+
+/// The XLSX workbook behind the download link `link`, fetched by the page with its own
+/// session (as a click on the link would) and opened for reading back.
+pub(crate) async fn workbook_behind(
+    client: &Client,
+    link: Locator<'_>,
+) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
+    let href = client
+        .find(link)
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let bytes = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0]).then(r => r.arrayBuffer())
+               .then(b => done(Array.from(new Uint8Array(b))));",
+            vec![serde_json::json!(href)],
+        )
+        .await
+        .unwrap();
+    let bytes: Vec<u8> = serde_json::from_value(bytes).unwrap();
+    calamine::Reader::new(std::io::Cursor::new(bytes)).unwrap()
+}

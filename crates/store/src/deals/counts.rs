@@ -24,24 +24,28 @@ fn pairs(rows: Vec<StatusCount>) -> Vec<(String, i64)> {
 
 /// How many of one partner's registrations sit in each state, by status key.
 pub async fn deal_status_counts(tx: &mut Read, partner_id: Uuid) -> Result<Vec<(String, i64)>> {
-    Ok(pairs(
-        tx.all(sql!(
-            "SELECT status, COUNT(*) AS n FROM deal_registrations WHERE partner_id = $1 GROUP BY status",
-            partner_id
-        ))
-        .await?,
-    ))
+    Ok(pairs(tx.all(deal_status_counts_query(partner_id)).await?))
+}
+
+/// The statement of [`deal_status_counts`] (its plan is checked in `crate::plans`).
+pub(crate) fn deal_status_counts_query(partner_id: Uuid) -> Sql {
+    sql!(
+        "SELECT status, COUNT(*) AS n FROM deal_registrations WHERE partner_id = $1 GROUP BY status",
+        partner_id
+    )
 }
 
 /// How many of one partner's leads sit in each state, by status key.
 pub async fn lead_status_counts(tx: &mut Read, partner_id: Uuid) -> Result<Vec<(String, i64)>> {
-    Ok(pairs(
-        tx.all(sql!(
-            "SELECT status, COUNT(*) AS n FROM leads WHERE partner_id = $1 GROUP BY status",
-            partner_id
-        ))
-        .await?,
-    ))
+    Ok(pairs(tx.all(lead_status_counts_query(partner_id)).await?))
+}
+
+/// The statement of [`lead_status_counts`] (its plan is checked in `crate::plans`).
+pub(crate) fn lead_status_counts_query(partner_id: Uuid) -> Sql {
+    sql!(
+        "SELECT status, COUNT(*) AS n FROM leads WHERE partner_id = $1 GROUP BY status",
+        partner_id
+    )
 }
 
 /// How many of the program's leads are in `status` (through the leads' status index).

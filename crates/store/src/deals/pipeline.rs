@@ -29,6 +29,11 @@ pub async fn won(
     partner_id: Option<Uuid>,
     logged_activity_only: bool,
 ) -> Result<Vec<WonRow>> {
+    tx.all(won_query(partner_id, logged_activity_only)).await
+}
+
+/// The statement of [`won`] (its plan is checked in `crate::plans`).
+pub(crate) fn won_query(partner_id: Option<Uuid>, logged_activity_only: bool) -> Sql {
     // Only wins an internal user confirmed, and (co-sell policy) only deals with activity an
     // internal user logged or confirmed: a partner's own word feeds no tier.
     let mut query = Sql::new(
@@ -42,7 +47,7 @@ pub async fn won(
     if let Some(partner) = partner_id {
         query.push(" AND partner_id = ").push_bind(partner);
     }
-    tx.all(query).await
+    query
 }
 
 /// Confirmed wins closed on `from` or later that lack the activity the co-sell policy asks

@@ -514,4 +514,6 @@ pub use read::{
     BucketRow, CurrencyOpenRow, Groups, PartnerOpenRow, groups, program_open, program_wins, wins,
 };
 #[cfg(test)]
-mod tests;
+pub(crate) use read::{groups_queries, program_wins_query, wins_query};
+#[cfg(test)]
+pub(crate) mod tests;

@@ -46,23 +46,38 @@ const WON_COLUMNS: &str =
 /// Every partner's confirmed wins closed on `from` or later, per partner, currency and close
 /// day (through `pipeline_won_closed`).
 pub async fn wins(tx: &mut Read, from: Date) -> Result<Vec<(Uuid, WonSum)>> {
-    let mut query = Sql::new("SELECT partner_id, ");
-    query
-        .push(WON_COLUMNS)
-        .push(" FROM pipeline_won WHERE closed_on >= ")
-        .push_bind(from)
-        .push(" AND confirmed AND deals <> 0");
     Ok(tx
-        .all::<PartnerWonStored>(query)
+        .all::<PartnerWonStored>(wins_query(from))
         .await?
         .into_iter()
         .map(|r| (r.partner_id, r.won.into()))
         .collect())
 }
 
+/// The statement of [`wins`] (its plan is checked in `crate::plans`).
+pub(crate) fn wins_query(from: Date) -> Sql {
+    let mut query = Sql::new("SELECT partner_id, ");
+    query
+        .push(WON_COLUMNS)
+        .push(" FROM pipeline_won WHERE closed_on >= ")
+        .push_bind(from)
+        .push(" AND confirmed AND deals <> 0");
+    query
+}
+
 /// The program's confirmed wins closed from `from` to `to` (both included), per currency and
 /// close day.
 pub async fn program_wins(tx: &mut Read, from: Date, to: Date) -> Result<Vec<WonSum>> {
+    Ok(tx
+        .all::<WonStored>(program_wins_query(from, to))
+        .await?
+        .into_iter()
+        .map(WonSum::from)
+        .collect())
+}
+
+/// The statement of [`program_wins`] (its plan is checked in `crate::plans`).
+pub(crate) fn program_wins_query(from: Date, to: Date) -> Sql {
     let mut query = Sql::new("SELECT ");
     query
         .push(WON_COLUMNS)
@@ -71,12 +86,7 @@ pub async fn program_wins(tx: &mut Read, from: Date, to: Date) -> Result<Vec<Won
         .push(" AND closed_on <= ")
         .push_bind(to)
         .push(" AND confirmed AND deals <> 0");
-    Ok(tx
-        .all::<WonStored>(query)
-        .await?
-        .into_iter()
-        .map(WonSum::from)
-        .collect())
+    query
 }
 
 /// The program's open deals in one currency (partners in the program only).
@@ -148,6 +158,34 @@ pub async fn groups(
     struct Count {
         n: i64,
     }
+    let queries = groups_queries(partner, stale_by, open);
+    Ok(Groups {
+        partners: tx.all(queries.partners).await?,
+        buckets: tx.all(queries.buckets).await?,
+        won: tx
+            .all::<WonStored>(queries.won)
+            .await?
+            .into_iter()
+            .map(WonSum::from)
+            .collect(),
+        stale: tx.one::<Count>(queries.stale).await?.n,
+    })
+}
+
+/// The statements of [`groups`], one a field of [`Groups`] (their plans are checked in
+/// `crate::plans`).
+pub(crate) struct GroupsQueries {
+    pub partners: Sql,
+    pub buckets: Sql,
+    pub won: Sql,
+    pub stale: Sql,
+}
+
+pub(crate) fn groups_queries(
+    partner: Option<Uuid>,
+    stale_by: Date,
+    open: &[&str],
+) -> GroupsQueries {
     let mut partners = Sql::new(
         "SELECT g.partner_id, p.display_name, p.tier, g.currency, \
          CAST(CASE WHEN g.out_of_program THEN 1 ELSE 0 END AS BIGINT) AS out_of_program, \
@@ -202,15 +240,10 @@ pub async fn groups(
             )
         }
     };
-    Ok(Groups {
-        partners: tx.all(partners).await?,
-        buckets: tx.all(buckets).await?,
-        won: tx
-            .all::<WonStored>(won)
-            .await?
-            .into_iter()
-            .map(WonSum::from)
-            .collect(),
-        stale: tx.one::<Count>(stale).await?.n,
-    })
+    GroupsQueries {
+        partners,
+        buckets,
+        won,
+        stale,
+    }
 }

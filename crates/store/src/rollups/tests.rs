@@ -10,7 +10,8 @@ use crate::deals::{self, DealRow};
 use crate::testing::{BACKENDS, TestDb};
 use crate::{Db, now, sql};
 
-async fn partner(db: &Db, name: &str) -> Uuid {
+/// A partner named `name`, committed (the store's own tests share it).
+pub(crate) async fn partner(db: &Db, name: &str) -> Uuid {
     let id = Uuid::now_v7();
     let mut tx = db.write().await.unwrap();
     tx.execute(sql!(
@@ -27,7 +28,8 @@ async fn partner(db: &Db, name: &str) -> Uuid {
     id
 }
 
-fn registration(partner_id: Uuid, number: i64) -> DealRow {
+/// A submitted registration of `partner_id` numbered `number`, not stored yet.
+pub(crate) fn registration(partner_id: Uuid, number: i64) -> DealRow {
     let at = now();
     DealRow {
         id: Uuid::now_v7(),

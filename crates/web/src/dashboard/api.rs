@@ -59,10 +59,7 @@ pub(crate) async fn download(
     query: &DashboardQuery,
 ) -> Result<Response, services::Error> {
     let which = DashboardTable::parse(table)?;
-    let table = state.services.dashboard_table(actor, query, which).await?;
-    report_download(
-        &format!("dashboard-{}", which.key().replace('_', "-")),
-        format,
-        &table,
-    )
+    let stem = format!("dashboard-{}", which.key().replace('_', "-"));
+    let table = state.services.dashboard_table(actor, query, which);
+    report_download(&stem, format, table).await
 }

@@ -5,7 +5,7 @@ use crate::auth::PageAuth;
 use crate::extract::Form;
 use crate::layout::{Errors, Layout, Opt};
 use crate::leads::api::RejectInput;
-use crate::respond::{PageResult, render, see_other, service_error};
+use crate::respond::{PageResult, form_problems, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -209,14 +209,8 @@ async fn lead_decision<T>(
     auth: &PageAuth,
     result: services::Result<T>,
 ) -> PageResult {
-    let problems = match result {
-        Ok(_) => return Ok(see_other("/leads")),
-        Err(services::Error::Invalid(errors)) => errors
-            .into_iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect(),
-        Err(services::Error::Conflict(why)) => vec![why],
-        Err(other) => return Err(service_error(other)),
+    let Some(problems) = form_problems(result)? else {
+        return Ok(see_other("/leads"));
     };
     leads_view(
         state,

@@ -55,11 +55,8 @@ async fn pipeline_export(
     ApiQuery(format): ApiQuery<FormatParam>,
     ApiQuery(params): ApiQuery<PipelineParams>,
 ) -> Result<Response, Problem> {
-    let table = state
-        .services
-        .pipeline_table(&auth.actor, params.partner)
-        .await?;
-    Ok(report_download("pipeline", &format.format, &table)?)
+    let table = state.services.pipeline_table(&auth.actor, params.partner);
+    Ok(report_download("pipeline", &format.format, table).await?)
 }
 
 #[utoipa::path(get, path = "/pipeline/snapshots", tag = "deals", params(PageQuery),

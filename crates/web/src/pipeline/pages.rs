@@ -120,12 +120,10 @@ async fn export(
     Query(params): Query<PipelineParams>,
 ) -> PageResult {
     let partner = Uuid::parse_str(params.partner.trim()).ok();
-    let table = state
-        .services
-        .pipeline_table(&auth.actor, partner)
+    let table = state.services.pipeline_table(&auth.actor, partner);
+    report_download("pipeline", &format.format, table)
         .await
-        .map_err(service_error)?;
-    report_download("pipeline", &format.format, &table).map_err(service_error)
+        .map_err(service_error)
 }
 
 async fn take_snapshot(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {

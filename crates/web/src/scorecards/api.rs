@@ -59,9 +59,8 @@ async fn partner_scorecard_export(
 ) -> Result<Response, Problem> {
     let table = state
         .services
-        .scorecard_table(&auth.actor, id, &params.quarter)
-        .await?;
-    Ok(report_download("scorecard", &format.format, &table)?)
+        .scorecard_table(&auth.actor, id, &params.quarter);
+    Ok(report_download("scorecard", &format.format, table).await?)
 }
 
 #[utoipa::path(get, path = "/partners/{id}/health", tag = "partners", params(PageQuery),

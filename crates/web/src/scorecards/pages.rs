@@ -394,10 +394,10 @@ async fn scorecard_export(
 ) -> PageResult {
     let table = state
         .services
-        .scorecard_table(&auth.actor, id, &params.quarter)
+        .scorecard_table(&auth.actor, id, &params.quarter);
+    report_download("scorecard", &format.format, table)
         .await
-        .map_err(service_error)?;
-    report_download("scorecard", &format.format, &table).map_err(service_error)
+        .map_err(service_error)
 }
 
 /// The recorded health history as CSV or XLSX.
@@ -407,10 +407,8 @@ async fn health_export(
     Path(id): Path<Uuid>,
     Query(format): Query<FormatParam>,
 ) -> PageResult {
-    let table = state
-        .services
-        .health_table(&auth.actor, id)
+    let table = state.services.health_table(&auth.actor, id);
+    report_download("health-history", &format.format, table)
         .await
-        .map_err(service_error)?;
-    report_download("health-history", &format.format, &table).map_err(service_error)
+        .map_err(service_error)
 }

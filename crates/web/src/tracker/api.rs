@@ -36,10 +36,6 @@ async fn tracker_export(
     ApiQuery(format): ApiQuery<FormatParam>,
     ApiQuery(query): ApiQuery<TrackerQuery>,
 ) -> Result<Response, Problem> {
-    let table = state.services.tracker_table(&auth.actor, &query).await?;
-    Ok(report_download(
-        "performance-tracker",
-        &format.format,
-        &table,
-    )?)
+    let table = state.services.tracker_table(&auth.actor, &query);
+    Ok(report_download("performance-tracker", &format.format, table).await?)
 }

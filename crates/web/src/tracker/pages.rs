@@ -171,10 +171,8 @@ async fn export(
     Query(format): Query<crate::respond::FormatParam>,
     Query(query): Query<TrackerQuery>,
 ) -> PageResult {
-    let table = state
-        .services
-        .tracker_table(&auth.actor, &query)
+    let table = state.services.tracker_table(&auth.actor, &query);
+    report_download("performance-tracker", &format.format, table)
         .await
-        .map_err(service_error)?;
-    report_download("performance-tracker", &format.format, &table).map_err(service_error)
+        .map_err(service_error)
 }

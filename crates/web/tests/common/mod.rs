@@ -18,6 +18,9 @@ use uuid::Uuid;
 
 pub const PASSWORD: &str = "a long enough password";
 
+/// The columns of a registrations import file (`Services::import_deals`).
+pub const DEALS_HEADER: &str = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status,registered_on,closed_on,closed_amount\n";
+
 pub struct Fixture {
     pub _db: TestDb,
     pub services: Services,
@@ -294,6 +297,16 @@ impl Fixture {
         let headers = response.headers().clone();
         let body = response.into_body().collect().await.unwrap().to_bytes();
         (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Imports a registrations `file` (header and rows) as the system, which must apply.
+    pub async fn import_deals(&self, file: &str) {
+        let report = self
+            .services
+            .import_deals(&Actor::system("test"), file, false, &|_| {})
+            .await
+            .unwrap();
+        assert!(report.applied, "{:?}", report.errors);
     }
 
     /// A download that must succeed, opened as an XLSX workbook; `auth` is the request's

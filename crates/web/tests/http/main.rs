@@ -18,7 +18,7 @@ mod tracker;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use common::{Fixture, hidden_csrf, urlenc};
+use common::{DEALS_HEADER, Fixture, hidden_csrf, urlenc};
 use domain::roles::Role;
 use store::testing::BACKENDS;
 
@@ -46,9 +46,6 @@ async fn partner_count(f: &Fixture) -> usize {
         .unwrap()
         .len()
 }
-
-/// The columns of a registrations import file (`Services::import_deals`).
-pub(crate) const DEALS_HEADER: &str = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status,registered_on,closed_on,closed_amount\n";
 
 /// The status a role should get for a page.
 type ExpectedStatus = fn(Role) -> StatusCode;
