@@ -302,3 +302,33 @@ async fn a_list_longer_than_a_sheet_is_refused_and_pointed_to_the_csv() {
         assert_eq!(status, StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn a_workbook_holds_every_page_of_its_list() {
+    for backend in BACKENDS {
+        let f = Fixture::new(backend).await;
+        // One more registration than a page of the export holds, beside the fixture's.
+        f.import_alpha_registrations(services::exports::PAGE_ROWS + 1)
+            .await;
+
+        let bearer = format!("Bearer {}", f.token(Role::Executive));
+        let (status, headers, body) = get(
+            &f.router,
+            "/api/v1/deals/export?format=xlsx",
+            ("authorization", bearer),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let size: usize = headers[header::CONTENT_LENGTH]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(size, body.len());
+        let range = sheet(&headers, body, "registrations.xlsx", "Registrations");
+        // The header, the fixture's registration and the 1,001 imported.
+        assert_eq!(range.get_size(), (1_003, 21));
+        assert_eq!(text(&range, (2, 2)), "Customer 0");
+        assert_eq!(text(&range, (1_002, 2)), "Customer 1000");
+    }
+}
