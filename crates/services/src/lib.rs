@@ -179,7 +179,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 pub use paging::{DEFAULT_PAGE, MAX_PAGE, Page, PageQuery, PageRequest};
 
-/// Security settings with production defaults; tests shorten them.
+/// Security settings and limits with production defaults; tests shorten them.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// A session unused for this long is signed out.
@@ -195,6 +195,9 @@ pub struct Config {
     pub ip_delay_base: Duration,
     /// The longest wait an address is given (see `auth::throttle`).
     pub ip_delay_max: Duration,
+    /// The rows an XLSX export's sheet may have, header included
+    /// ([`exports::XLSX_SHEET_ROWS`]); a longer list is refused.
+    pub xlsx_sheet_rows: u32,
 }
 
 impl Default for Config {
@@ -206,6 +209,7 @@ impl Default for Config {
             free_failures_per_ip: 10,
             ip_delay_base: Duration::seconds(1),
             ip_delay_max: Duration::seconds(60),
+            xlsx_sheet_rows: exports::XLSX_SHEET_ROWS,
         }
     }
 }

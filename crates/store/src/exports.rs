@@ -147,3 +147,40 @@ pub async fn accounts_page(
     query.push(" ORDER BY account LIMIT ").push_bind(limit);
     tx.all(query).await
 }
+
+/// A list an export reads, for [`rows_up_to`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportList {
+    Deals,
+    Leads,
+    Opportunities,
+    Accounts,
+}
+
+/// How many rows the export of `list` (a partner's, or all) would write, counted no further
+/// than `cap`: a limit check costs at most `cap` index entries, however long the list.
+pub async fn rows_up_to(
+    tx: &mut Read,
+    list: ExportList,
+    partner_id: Option<Uuid>,
+    cap: i64,
+) -> Result<i64> {
+    #[derive(sqlx::FromRow)]
+    struct Count {
+        n: i64,
+    }
+    let table = match list {
+        ExportList::Deals => "deal_registrations",
+        ExportList::Leads => "leads",
+        ExportList::Opportunities => "direct_opportunities",
+        ExportList::Accounts => "customer_accounts",
+    };
+    let mut query = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM ");
+    query.push(table);
+    if let Some(partner) = partner_id {
+        query.push(" WHERE partner_id = ").push_bind(partner);
+    }
+    query.push(" LIMIT ").push_bind(cap).push(") AS capped");
+    let count: Count = tx.one(query).await?;
+    Ok(count.n)
+}

@@ -1,5 +1,5 @@
 //! How handlers answer: a page rendered into the frame, the error page for a service's refusal,
-//! a redirect after a form, a file to save (a CSV export streamed, an attachment) and the
+//! a redirect after a form, a file to save (a report, an attachment) and the
 //! API's JSON.
 
 use crate::layout::Layout;
@@ -7,11 +7,9 @@ use crate::problem::Problem;
 use crate::security;
 use askama::Template;
 use axum::Json;
-use axum::body::Body;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::FieldError;
-use services::exports::CsvExport;
 
 /// An API answer: the JSON, or a problem+json.
 pub(crate) type ApiResult<T> = Result<Json<T>, Problem>;
@@ -173,32 +171,6 @@ pub(crate) fn attachment_response(
             (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
         ],
         data,
-    )
-        .into_response()
-}
-
-/// `export` as a CSV file to save, sent as it is read.
-pub(crate) fn csv_download(filename: &'static str, export: CsvExport) -> Response {
-    let chunks = futures_util::stream::unfold(Some(export), move |export| async move {
-        let mut export = export?;
-        match export.next_chunk().await {
-            Ok(Some(chunk)) => Some((Ok(chunk), Some(export))),
-            Ok(None) => None,
-            Err(e) => {
-                tracing::error!(error = %e, filename, "CSV export failed after its first bytes; the download was cut short");
-                Some((Err(e), None))
-            }
-        }
-    });
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        Body::from_stream(chunks),
     )
         .into_response()
 }

@@ -86,14 +86,8 @@ async fn an_export_that_fails_after_its_first_bytes_ends_in_an_error_not_a_short
     for backend in BACKENDS {
         let f = Fixture::new(backend).await;
         // More registrations than one page of the export holds.
-        let close = store::now().date() + time::Duration::days(30);
-        let mut file = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status\n".to_owned();
-        for n in 0..=services::exports::PAGE_ROWS {
-            file.push_str(&format!(
-                "alpha.com,Customer {n},Retail,emea,1000,USD,{close},Sync,discovery,10,Ana,submitted\n"
-            ));
-        }
-        f.import_deals(&file).await;
+        f.import_alpha_registrations(services::exports::PAGE_ROWS + 1)
+            .await;
 
         let request = Request::get("/api/v1/deals/export")
             .header(

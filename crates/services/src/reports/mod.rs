@@ -5,7 +5,7 @@
 
 mod csv_file;
 mod table;
-mod xlsx_file;
+pub(crate) mod xlsx_file;
 
 pub use csv_file::to_csv;
 pub use table::{Cell, Table};

@@ -1,63 +1,61 @@
-//! The portal's download links.
+//! The portal's download links: `/deals/export.csv`, `/deals/export.xlsx` and so on.
 
+use super::download;
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::respond::{PageResult, csv_download, service_error};
+use crate::respond::{PageResult, service_error};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use domain::deals::direct::DirectKind;
+use services::exports::ExportList::{self, Accounts, Deals, Leads, Opportunities};
+use services::reports::Format::{self, Csv, Xlsx};
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/deals/export.csv", get(deals_file))
-        .route("/leads/export.csv", get(leads_file))
-        .route("/direct-opportunities/export.csv", get(opportunities_file))
-        .route("/customer-accounts/export.csv", get(accounts_file))
+        .route(
+            "/deals/export.csv",
+            get(|state: State<AppState>, auth: PageAuth| file(state, auth, Deals, Csv)),
+        )
+        .route(
+            "/deals/export.xlsx",
+            get(|state: State<AppState>, auth: PageAuth| file(state, auth, Deals, Xlsx)),
+        )
+        .route(
+            "/leads/export.csv",
+            get(|state: State<AppState>, auth: PageAuth| file(state, auth, Leads, Csv)),
+        )
+        .route(
+            "/leads/export.xlsx",
+            get(|state: State<AppState>, auth: PageAuth| file(state, auth, Leads, Xlsx)),
+        )
+        .route(
+            "/direct-opportunities/export.csv",
+            get(|state: State<AppState>, auth: PageAuth| file(state, auth, Opportunities, Csv)),
+        )
+        .route(
+            "/direct-opportunities/export.xlsx",
+            get(|state: State<AppState>, auth: PageAuth| file(state, auth, Opportunities, Xlsx)),
+        )
+        .route(
+            "/customer-accounts/export.csv",
+            get(|state: State<AppState>, auth: PageAuth| file(state, auth, Accounts, Csv)),
+        )
+        .route(
+            "/customer-accounts/export.xlsx",
+            get(|state: State<AppState>, auth: PageAuth| file(state, auth, Accounts, Xlsx)),
+        )
 }
 
-async fn deals_file(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    let export = state
-        .services
-        .export_deals(&auth.actor)
-        .await
-        .map_err(service_error)?;
-    Ok(csv_download("registrations.csv", export))
-}
-
-async fn leads_file(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    let export = state
-        .services
-        .export_leads(&auth.actor)
-        .await
-        .map_err(service_error)?;
-    Ok(csv_download("leads.csv", export))
-}
-
-async fn direct_file(
-    state: &AppState,
-    auth: &PageAuth,
-    kind: DirectKind,
-    filename: &'static str,
+async fn file(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    list: ExportList,
+    format: Format,
 ) -> PageResult {
     let export = state
         .services
-        .export_direct(&auth.actor, kind)
+        .export(&auth.actor, list, format)
         .await
         .map_err(service_error)?;
-    Ok(csv_download(filename, export))
-}
-
-async fn opportunities_file(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    direct_file(
-        &state,
-        &auth,
-        DirectKind::Opportunities,
-        "direct-opportunities.csv",
-    )
-    .await
-}
-
-async fn accounts_file(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    direct_file(&state, &auth, DirectKind::Accounts, "customer-accounts.csv").await
+    Ok(download(list, export))
 }

@@ -84,7 +84,19 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::GET,
+            "/api/v1/deals/export?format=xlsx".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
             "/api/v1/direct-opportunities/export".into(),
+            None,
+            Box::new(|r| if INTERNAL.contains(&r) { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::GET,
+            "/api/v1/direct-opportunities/export?format=xlsx".into(),
             None,
             Box::new(|r| if INTERNAL.contains(&r) { Allowed } else { Forbidden }),
         ),
@@ -96,7 +108,19 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::GET,
+            "/api/v1/customer-accounts/export?format=xlsx".into(),
+            None,
+            Box::new(|r| if INTERNAL.contains(&r) { Allowed } else { Forbidden }),
+        ),
+        (
+            Method::GET,
             "/api/v1/leads/export".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            "/api/v1/leads/export?format=xlsx".into(),
             None,
             Box::new(|_| Allowed),
         ),

@@ -349,6 +349,19 @@ impl Fixture {
         (status, body)
     }
 
+    /// Imports `count` submitted registrations of partner A, `Customer 0` onwards, through
+    /// the registrations import.
+    pub async fn import_alpha_registrations(&self, count: i64) {
+        let close = store::now().date() + time::Duration::days(30);
+        let mut file = "partner,customer_name,industry,region,deal_size,currency,expected_close,use_case,stage,probability,partner_rep,status\n".to_owned();
+        for n in 0..count {
+            file.push_str(&format!(
+                "alpha.com,Customer {n},Retail,emea,1000,USD,{close},Sync,discovery,10,Ana,submitted\n"
+            ));
+        }
+        self.import_deals(&file).await;
+    }
+
     /// Signs in through the form; returns the session cookie and its CSRF token.
     pub async fn sign_in(&self, email: &str) -> (String, String) {
         let (_, headers, body) = self
