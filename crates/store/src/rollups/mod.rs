@@ -512,4 +512,4 @@ mod read;
 pub(crate) use read::WonStored;
 pub use read::{BucketRow, Groups, PartnerOpenRow, groups, program_wins, wins};
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -10,7 +10,7 @@ use crate::deals::{self, DealRow};
 use crate::testing::{BACKENDS, TestDb};
 use crate::{Db, now, sql};
 
-async fn partner(db: &Db, name: &str) -> Uuid {
+pub(crate) async fn partner(db: &Db, name: &str) -> Uuid {
     let id = Uuid::now_v7();
     let mut tx = db.write().await.unwrap();
     tx.execute(sql!(
@@ -27,7 +27,7 @@ async fn partner(db: &Db, name: &str) -> Uuid {
     id
 }
 
-fn registration(partner_id: Uuid, number: i64) -> DealRow {
+pub(crate) fn registration(partner_id: Uuid, number: i64) -> DealRow {
     let at = now();
     DealRow {
         id: Uuid::now_v7(),

@@ -460,3 +460,15 @@ fn a_registration_contributes_by_its_status() {
         assert_eq!(contribution(&other), None, "{status:?}");
     }
 }
+
+#[test]
+fn the_open_pipeline_counts_submitted_questioned_and_approved_registrations() {
+    assert_eq!(
+        open_statuses().collect::<Vec<_>>(),
+        [
+            Status::Submitted,
+            Status::MoreInfoRequested,
+            Status::Approved
+        ]
+    );
+}
