@@ -253,6 +253,10 @@ pub struct PartnerFilter {
     pub region: Option<domain::partners::Region>,
     pub owner_id: Option<Uuid>,
     pub include_archived: bool,
+    /// Only partners in the program: neither archived nor exited.
+    pub in_program: bool,
+    /// Only partners in this health band (its key) in the latest daily health run.
+    pub health_band: Option<String>,
     /// Limits the list to one organisation (a partner user's own).
     pub only_partner: Option<Uuid>,
     pub sort: PartnerSort,
@@ -315,6 +319,20 @@ pub async fn list(tx: &mut Read, filter: &PartnerFilter) -> Result<Vec<Partner>>
     }
     if let Some(owner) = filter.owner_id {
         query.push(" AND p.owner_id = ").push_bind(owner);
+    }
+    if filter.in_program {
+        query
+            .push(" AND p.archived_at IS NULL AND p.stage <> ")
+            .push_bind(domain::partners::LifecycleStage::Exited.to_string());
+    }
+    if let Some(band) = &filter.health_band {
+        query
+            .push(
+                " AND p.id IN (SELECT h.partner_id FROM partner_health h WHERE h.computed_on = \
+                 (SELECT MAX(computed_on) FROM partner_health) AND h.band = ",
+            )
+            .push_bind(band.as_str())
+            .push(")");
     }
     if let Some(partner) = filter.only_partner {
         query.push(" AND p.id = ").push_bind(partner);

@@ -11,6 +11,7 @@
 //! - `writer`: registering deals, written in groups (group commit)
 //! - `submission`: the conflict check and policy on submitting; submitting a draft
 //! - `records`: finding, listing and saving registrations
+//! - `query`: which registrations to list (the list's filters)
 //! - `view`: a registration as its reader may see it
 //! - `lifecycle`: deciding, closing, extending protection
 //! - `activities`, `tracker`, `assignment`: working a deal
@@ -25,6 +26,7 @@ pub mod credit;
 mod direct;
 pub mod import;
 mod lifecycle;
+mod query;
 mod records;
 mod submission;
 mod sweep;
@@ -36,7 +38,7 @@ pub use activities::{ACTIVITY_KINDS, ActivityInput, ActivityView};
 pub use assignment::AssignmentInput;
 pub use cache::ConflictCache;
 pub use lifecycle::{DealClose, DealDecision};
-pub use records::DealQuery;
+pub use query::DealQuery;
 pub use sweep::DEAL_SWEEP;
 pub use tracker::PipelineInput;
 pub use view::DealView;

@@ -1,33 +1,12 @@
 //! Finding, listing and saving registrations: what the actor may see, newest first, and every
 //! change written with its change number so this process's conflict index follows it.
 
-use domain::deals::registration::Status;
-use domain::validation::Choice;
 use store::deals::DealRow;
 use uuid::Uuid;
 
 use crate::deals::cache::{conflict_row, known};
 use crate::deals::view::{DealView, ViewFacts, deal_view};
 use crate::{Actor, Change, Error, Result, Services, record};
-
-/// Which registrations to list.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct DealQuery {
-    /// Only these states (comma-separated: submitted,approved,…).
-    pub status: String,
-    /// Only this partner's (internal users).
-    pub partner: String,
-    /// Customer name contains.
-    pub q: String,
-    /// Only registrations with an open conflict case (internal users): the review queue.
-    pub conflicts: bool,
-    /// The `next_cursor` of the previous page.
-    pub cursor: String,
-    /// Page size, 1–200 (default 50).
-    pub limit: Option<i64>,
-}
 
 impl Services {
     /// The installation's secret for human references, created on first use.
@@ -79,52 +58,17 @@ impl Services {
     }
 
     /// Registrations, newest first: a partner's people see their organisation's only.
-    pub async fn deals(&self, actor: &Actor, query: &DealQuery) -> Result<crate::Page<DealView>> {
-        let mut v = domain::Validation::new();
-        let page = crate::paging::check::<Uuid>(&mut v, &query.cursor, query.limit);
-        let mut statuses = Vec::new();
-        for s in query
-            .status
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            match Status::parse(s) {
-                Some(status) => statuses.push(status.as_str().to_owned()),
-                None => v.add(
-                    "status",
-                    format!(
-                        "'{s}' is not one of: {}",
-                        Status::ALL
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ),
-            }
-        }
-        let partner = match query.partner.trim() {
-            "" => None,
-            p => Uuid::parse_str(p)
-                .map_err(|_| v.add("partner", format!("'{p}' is not a partner id")))
-                .ok(),
-        };
-        v.into_result().map_err(Error::Invalid)?;
-        let partner_id = if actor.is_internal() {
-            partner
-        } else {
-            Some(actor.partner_id.ok_or(Error::NotFound)?)
-        };
-        let filter = store::deals::DealFilter {
-            partner_id,
-            statuses,
-            search: Some(query.q.trim().to_owned()).filter(|s| !s.is_empty()),
-            before_id: page.after,
-            open_conflicts: query.conflicts && actor.is_internal(),
-            limit: page.limit,
-        };
+    pub async fn deals(
+        &self,
+        actor: &Actor,
+        query: &crate::deals::DealQuery,
+    ) -> Result<crate::Page<DealView>> {
         let (_, program) = self.program_in_force().await?;
+        let filter = query.to_filter(actor, &program.tier_keys())?;
+        let page = crate::paging::PageRequest::<Uuid> {
+            after: filter.before_id,
+            limit: filter.limit,
+        };
         let mut tx = self.db.read().await?;
         let rows = store::deals::list(&mut tx, &filter).await?;
         let facts = ViewFacts::load(&mut tx, &program, &rows.iter().collect::<Vec<_>>()).await?;

@@ -7,7 +7,7 @@
 
 mod contacts;
 mod organisations;
-mod query;
+pub(crate) mod query;
 
 pub use query::PartnerQuery;
 

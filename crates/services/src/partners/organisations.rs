@@ -41,6 +41,11 @@ impl Services {
         actor: &Actor,
         query: &PartnerQuery,
     ) -> Result<Page<Partner>> {
+        if !actor.is_internal() && !query.health.trim().is_empty() {
+            return Err(Error::Forbidden(
+                "partner health is ours alone: partners cannot filter by it".into(),
+            ));
+        }
         let (_, program) = self.program_in_force().await?;
         let mut filter = query
             .to_filter(&program.tier_keys())

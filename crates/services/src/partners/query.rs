@@ -2,6 +2,7 @@
 //! text, validated here into the store's filter.
 
 use domain::FieldError;
+use domain::insight::Band;
 use domain::partners::{LifecycleStage, PartnerType, Region};
 use store::partners::{PartnerAfter, PartnerFilter, PartnerSort};
 use uuid::Uuid;
@@ -29,6 +30,12 @@ pub struct PartnerQuery {
     pub owner: String,
     /// Include archived partners.
     pub archived: bool,
+    /// Only partners in the program (neither archived nor exited), as the dashboard counts
+    /// them.
+    pub in_program: bool,
+    /// Only partners in this band of the latest daily health run: healthy, at_risk,
+    /// intervene (internal users; partners never see health).
+    pub health: String,
     /// name (default), -name, updated, -updated
     pub sort: String,
     /// The `next_cursor` of the previous page.
@@ -84,6 +91,23 @@ fn parse_sort(text: &str) -> Option<PartnerSort> {
     }
 }
 
+/// The program's tier key `text` names (any case), or None with the error on `tier`.
+pub(crate) fn tier_key(v: &mut domain::Validation, text: &str, tiers: &[String]) -> Option<String> {
+    let key = text.to_ascii_lowercase();
+    if tiers.contains(&key) {
+        Some(key)
+    } else {
+        v.add(
+            "tier",
+            format!(
+                "'{text}' is not a tier; choose one of: {}",
+                tiers.join(", ")
+            ),
+        );
+        None
+    }
+}
+
 impl PartnerQuery {
     /// Turns the request into a store filter, naming every bad parameter.
     /// `tiers` are the program's tier keys.
@@ -93,18 +117,7 @@ impl PartnerQuery {
     ) -> std::result::Result<PartnerFilter, Vec<FieldError>> {
         let mut v = domain::Validation::new();
         let optional = |text: &str| (!text.trim().is_empty()).then_some(text.trim().to_owned());
-        let tier = optional(&self.tier).and_then(|t| {
-            let key = t.to_ascii_lowercase();
-            if tiers.contains(&key) {
-                Some(key)
-            } else {
-                v.add(
-                    "tier",
-                    format!("'{t}' is not a tier; choose one of: {}", tiers.join(", ")),
-                );
-                None
-            }
-        });
+        let tier = optional(&self.tier).and_then(|t| tier_key(&mut v, &t, tiers));
         let stage = optional(&self.stage).and_then(|t| v.choice::<LifecycleStage>("stage", &t));
         let partner_type =
             optional(&self.partner_type).and_then(|t| v.choice::<PartnerType>("type", &t));
@@ -113,6 +126,17 @@ impl PartnerQuery {
             Ok(id) => Some(id),
             Err(_) => {
                 v.add("owner", format!("'{t}' is not a user id"));
+                None
+            }
+        });
+        let health_band = optional(&self.health).and_then(|h| match Band::parse(&h) {
+            Some(band) => Some(band.key().to_owned()),
+            None => {
+                let bands: Vec<&str> = Band::ALL.iter().map(|b| b.key()).collect();
+                v.add(
+                    "health",
+                    format!("'{h}' is not one of: {}", bands.join(", ")),
+                );
                 None
             }
         });
@@ -147,6 +171,8 @@ impl PartnerQuery {
             region,
             owner_id,
             include_archived: self.archived,
+            in_program: self.in_program,
+            health_band,
             only_partner: None,
             sort,
             after,
@@ -179,6 +205,7 @@ mod tests {
             sort: "size".into(),
             limit: Some(0),
             owner: "bob".into(),
+            health: "sickly".into(),
             ..Default::default()
         };
         let fields: Vec<String> = query
@@ -187,6 +214,6 @@ mod tests {
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, ["tier", "owner", "sort", "limit"]);
+        assert_eq!(fields, ["tier", "owner", "health", "sort", "limit"]);
     }
 }

@@ -6,6 +6,8 @@ mod conflicts;
 mod counts;
 mod direct;
 mod leads;
+#[cfg(test)]
+mod list_tests;
 mod pipeline;
 mod registrations;
 

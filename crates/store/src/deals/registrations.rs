@@ -387,7 +387,62 @@ pub struct DealFilter {
     pub before_id: Option<Uuid>,
     /// Only registrations whose conflict case is open.
     pub open_conflicts: bool,
+    /// Only registrations of partners like these.
+    pub partners: DealPartners,
+    /// Expected to close from the first day to the last (both inclusive).
+    pub closing_between: Option<(Date, Date)>,
+    /// A forecast category key.
+    pub forecast_category: Option<String>,
     pub limit: i64,
+}
+
+/// Which partners' registrations to list: of this tier, this type, covering this region,
+/// managed by this user, and only those in the program (neither archived nor exited) when
+/// `in_program`, as the pipeline's open figures count them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DealPartners {
+    pub tier: Option<String>,
+    pub partner_type: Option<String>,
+    pub region: Option<String>,
+    pub owner_id: Option<Uuid>,
+    pub in_program: bool,
+}
+
+impl DealPartners {
+    fn is_empty(&self) -> bool {
+        *self == DealPartners::default()
+    }
+
+    /// ` AND partner_id IN (…)` of the partners these attributes pick.
+    fn push(&self, query: &mut Sql) {
+        if self.is_empty() {
+            return;
+        }
+        query.push(" AND partner_id IN (SELECT p.id FROM partners p WHERE 1 = 1");
+        if let Some(tier) = &self.tier {
+            query.push(" AND p.tier = ").push_bind(tier.clone());
+        }
+        if let Some(partner_type) = &self.partner_type {
+            query
+                .push(" AND p.partner_type = ")
+                .push_bind(partner_type.clone());
+        }
+        if let Some(region) = &self.region {
+            // `regions` is a JSON list of keys; a key never holds a quote or a wildcard.
+            query
+                .push(" AND p.regions LIKE ")
+                .push_bind(format!("%\"{region}\"%"));
+        }
+        if let Some(owner) = self.owner_id {
+            query.push(" AND p.owner_id = ").push_bind(owner);
+        }
+        if self.in_program {
+            query
+                .push(" AND p.archived_at IS NULL AND p.stage <> ")
+                .push_bind(domain::partners::LifecycleStage::Exited.to_string());
+        }
+        query.push(")");
+    }
 }
 
 pub async fn list(tx: &mut Read, filter: &DealFilter) -> Result<Vec<DealRow>> {
@@ -417,6 +472,19 @@ pub async fn list(tx: &mut Read, filter: &DealFilter) -> Result<Vec<DealRow>> {
     }
     if filter.open_conflicts {
         query.push(" AND id IN (SELECT deal_id FROM conflict_cases WHERE status <> 'resolved')");
+    }
+    filter.partners.push(&mut query);
+    if let Some((first, last)) = filter.closing_between {
+        query
+            .push(" AND expected_close >= ")
+            .push_bind(first)
+            .push(" AND expected_close <= ")
+            .push_bind(last);
+    }
+    if let Some(category) = &filter.forecast_category {
+        query
+            .push(" AND forecast_category = ")
+            .push_bind(category.clone());
     }
     query
         .push(" ORDER BY id DESC LIMIT ")

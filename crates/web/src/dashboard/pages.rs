@@ -96,24 +96,37 @@ fn link(path: &str, query: &DashboardQuery, extra: &[(&str, &str)]) -> String {
     }
 }
 
-/// The partner list with the dashboard's partner filters, and `changes` over them.
-fn partners_link(query: &DashboardQuery, changes: &[(&str, &str)]) -> String {
-    let only = DashboardQuery {
-        quarter: String::new(),
-        ..query.clone()
-    };
-    let mut kept: Vec<(&str, &str)> = Vec::new();
+/// `path` with `first` pairs, then the dashboard's partner filters (tier, region, owner)
+/// unless `changes` sets them, then `changes`.
+fn filtered_link(
+    path: &str,
+    first: &[(&str, &str)],
+    query: &DashboardQuery,
+    changes: &[(&str, &str)],
+) -> String {
+    let mut pairs: Vec<(&str, &str)> = first.to_vec();
     for (key, value) in [
-        ("tier", only.tier.as_str()),
-        ("region", only.region.as_str()),
-        ("owner", only.owner.as_str()),
+        ("tier", query.tier.as_str()),
+        ("region", query.region.as_str()),
+        ("owner", query.owner.as_str()),
     ] {
         if !changes.iter().any(|(k, _)| *k == key) {
-            kept.push((key, value));
+            pairs.push((key, value));
         }
     }
-    kept.extend_from_slice(changes);
-    link("/partners", &DashboardQuery::default(), &kept)
+    pairs.extend_from_slice(changes);
+    link(path, &DashboardQuery::default(), &pairs)
+}
+
+/// The partner list with the dashboard's partner filters, and `changes` over them.
+fn partners_link(query: &DashboardQuery, changes: &[(&str, &str)]) -> String {
+    filtered_link("/partners", &[], query, changes)
+}
+
+/// The registration list of the open pipeline the dashboard sums (open states, partners in
+/// the program) with the dashboard's partner filters, and `changes` over them.
+fn open_deals_link(query: &DashboardQuery, changes: &[(&str, &str)]) -> String {
+    filtered_link("/deals", &[("open", "true")], query, changes)
 }
 
 fn figure(value: Option<Decimal>, unit: Unit, currency: &str) -> String {
@@ -157,15 +170,16 @@ fn card(metric: &Metric, currency: &str, query: &DashboardQuery) -> MetricCard {
     }
 }
 
-fn text(text: String) -> Linked {
-    Linked { text, href: None }
-}
-
-fn linked(text: String, href: &str) -> Linked {
-    Linked {
-        text,
-        href: Some(href.to_owned()),
-    }
+/// A table row whose every cell links to `href`: each figure of a row is summed from the
+/// same records.
+fn linked_row<const N: usize>(cells: [String; N], href: Option<String>) -> Vec<Linked> {
+    cells
+        .into_iter()
+        .map(|text| Linked {
+            text,
+            href: href.clone(),
+        })
+        .collect()
 }
 
 /// A pipeline chart: bars of the weighted value per group, the table with every figure.
@@ -176,7 +190,7 @@ fn pipeline_chart(
     slices: &[Slice],
     currency: &str,
     query: &DashboardQuery,
-    href: impl Fn(&Slice) -> String,
+    href: impl Fn(&Slice) -> Option<String>,
 ) -> ChartTable {
     let points: Vec<Point> = slices
         .iter()
@@ -189,14 +203,16 @@ fn pipeline_chart(
     let rows = slices
         .iter()
         .map(|s| {
-            let to = href(s);
-            vec![
-                linked(s.label.clone(), &to),
-                linked(format::count(&s.partners, "partner"), &to),
-                text(format::count(&s.deals, "deal")),
-                text(format::money(&s.value, currency)),
-                text(format::money(&s.weighted, currency)),
-            ]
+            linked_row(
+                [
+                    s.label.clone(),
+                    format::count(&s.partners, "partner"),
+                    format::count(&s.deals, "deal"),
+                    format::money(&s.value, currency),
+                    format::money(&s.weighted, currency),
+                ],
+                href(s),
+            )
         })
         .collect();
     chart_table(
@@ -265,15 +281,23 @@ fn charts_of(view: &DashboardView, query: &DashboardQuery) -> Vec<ChartTable> {
         view.pipeline_by_stage
             .iter()
             .map(|c| {
-                vec![
-                    text(c.quarter.clone()),
-                    text(c.label.clone()),
-                    // The deals list has no quarter or category filter: the pipeline page
-                    // shows both.
-                    linked(format::count(&c.deals, "deal"), "/pipeline"),
-                    text(format::money(&c.value, currency)),
-                    text(format::money(&c.weighted, currency)),
-                ]
+                let to = open_deals_link(
+                    query,
+                    &[
+                        ("close_quarter", &c.quarter),
+                        ("forecast", &c.forecast_category),
+                    ],
+                );
+                linked_row(
+                    [
+                        c.quarter.clone(),
+                        c.label.clone(),
+                        format::count(&c.deals, "deal"),
+                        format::money(&c.value, currency),
+                        format::money(&c.weighted, currency),
+                    ],
+                    Some(to),
+                )
             })
             .collect(),
         query,
@@ -300,11 +324,11 @@ fn charts_of(view: &DashboardView, query: &DashboardQuery) -> Vec<ChartTable> {
         view.tiers
             .iter()
             .map(|t| {
-                let to = partners_link(query, &[("tier", &t.key)]);
-                vec![
-                    linked(t.name.clone(), &to),
-                    linked(format::count(&t.partners, "partner"), &to),
-                ]
+                let to = partners_link(query, &[("tier", &t.key), ("in_program", "true")]);
+                linked_row(
+                    [t.name.clone(), format::count(&t.partners, "partner")],
+                    Some(to),
+                )
             })
             .collect(),
         query,
@@ -332,15 +356,20 @@ fn charts_of(view: &DashboardView, query: &DashboardQuery) -> Vec<ChartTable> {
         view.health
             .iter()
             .map(|b| {
-                // The partner list has no health filter: the internal home lists at-risk
-                // partners by name.
-                vec![
-                    text(band(b).to_owned()),
-                    linked(
-                        format::count(&usize::try_from(b.partners).unwrap_or(0), "partner"),
-                        "/home",
-                    ),
-                ]
+                let cells = [
+                    band(b).to_owned(),
+                    format::count(&usize::try_from(b.partners).unwrap_or(0), "partner"),
+                ];
+                // A band counts every partner of the latest run, archived since or not;
+                // partners no component had data for have no band to list them by.
+                let to = b.band.map(|band| {
+                    link(
+                        "/partners",
+                        &DashboardQuery::default(),
+                        &[("health", band.key()), ("archived", "true")],
+                    )
+                });
+                linked_row(cells, to)
             })
             .collect(),
         query,
@@ -354,7 +383,7 @@ fn charts_of(view: &DashboardView, query: &DashboardQuery) -> Vec<ChartTable> {
             &view.pipeline_by_tier,
             currency,
             query,
-            |s| partners_link(query, &[("tier", &s.key)]),
+            |s| Some(open_deals_link(query, &[("tier", &s.key)])),
         ),
         pipeline_chart(
             "pipeline-by-type",
@@ -363,7 +392,7 @@ fn charts_of(view: &DashboardView, query: &DashboardQuery) -> Vec<ChartTable> {
             &view.pipeline_by_type,
             currency,
             query,
-            |s| partners_link(query, &[("type", &s.key)]),
+            |s| Some(open_deals_link(query, &[("partner_type", &s.key)])),
         ),
         pipeline_chart(
             "pipeline-by-region",
@@ -372,7 +401,14 @@ fn charts_of(view: &DashboardView, query: &DashboardQuery) -> Vec<ChartTable> {
             &view.pipeline_by_region,
             currency,
             query,
-            |s| partners_link(query, &[("region", &s.key)]),
+            // A slice is the partners covering its region among those the dashboard's
+            // region filter keeps: the list filters by one region, so only the filter's own
+            // slice (or every slice, unfiltered) is linked; "No region" has no key to list.
+            |s| {
+                let filtered = query.region.trim();
+                (!s.key.is_empty() && (filtered.is_empty() || filtered == s.key))
+                    .then(|| open_deals_link(query, &[("region", &s.key)]))
+            },
         ),
         tiers,
         health,

@@ -92,7 +92,7 @@ async fn conflict_check(
 }
 
 #[utoipa::path(get, path = "/deals", tag = "deals", params(DealQuery),
-    responses((status = 200, body = Page<DealView>), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<DealView>), (status = 403, body = Problem, description = "A partner's people naming another partner"), (status = 422, body = Problem)))]
 async fn list_deals(
     State(state): State<AppState>,
     auth: ApiAuth,

@@ -7,7 +7,7 @@ use crate::auth::PageAuth;
 use crate::deal_page::{deal_result, deal_view};
 use crate::deals::api::{ExtensionDecision, ExtensionInput};
 use crate::extract::{Form, query_or_errors};
-use crate::layout::{Errors, Layout, Opt, select_one};
+use crate::layout::{Errors, Layout, Opt, select_one, tier_options};
 use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
@@ -15,8 +15,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use domain::deals::registration::{DealInput, Stage, Status};
-use domain::partners::Region;
+use domain::deals::registration::{DealInput, ForecastCategory, Stage, Status};
+use domain::partners::{PartnerType, Region};
 use domain::permissions::Action;
 use domain::validation::Choice;
 use services::deals::credit::WinConfirmationInput;
@@ -47,15 +47,19 @@ pub(crate) fn router() -> Router<AppState> {
 struct DealsPage {
     layout: Layout,
     rows: Vec<DealView>,
-    q: String,
+    query: DealQuery,
     statuses: Vec<Opt>,
+    tiers: Vec<Opt>,
+    partner_types: Vec<Opt>,
+    regions: Vec<Opt>,
+    owners: Vec<Opt>,
+    forecasts: Vec<Opt>,
     errors: Errors,
     next_link: Option<String>,
     can_register: bool,
     can_import: bool,
     can_edit: bool,
     internal: bool,
-    conflicts: bool,
 }
 
 async fn deal_list(
@@ -67,33 +71,48 @@ async fn deal_list(
     let page = page_or_errors(state.services.deals(&auth.actor, &query).await, &mut errors)?;
     let next_link = page.next_cursor.map(|cursor| {
         let mut pairs = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("status", &query.status),
-            ("q", &query.q),
-            ("partner", &query.partner),
-        ] {
-            if !v.is_empty() {
-                pairs.append_pair(k, v);
-            }
-        }
-        if query.conflicts {
-            pairs.append_pair("conflicts", "true");
-        }
+        pairs.extend_pairs(query.filter_pairs());
         pairs.append_pair("cursor", &cursor);
         format!("/deals?{}", pairs.finish())
     });
+    let internal = auth.actor.may(Action::ReadInternal);
+    let (_, program) = state
+        .services
+        .program_in_force()
+        .await
+        .map_err(service_error)?;
+    let owners = if internal {
+        state
+            .services
+            .list_partner_owners(&auth.actor)
+            .await
+            .map_err(service_error)?
+            .into_iter()
+            .map(|u| Opt {
+                selected: query.owner.trim() == u.id.to_string(),
+                value: u.id.to_string(),
+                label: u.name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let view = DealsPage {
         layout: auth.layout("Deal registrations"),
         rows: page.items,
-        q: query.q.clone(),
         statuses: select_one::<Status>(&query.status),
+        tiers: tier_options(&program, query.tier.trim()),
+        partner_types: select_one::<PartnerType>(query.partner_type.trim()),
+        regions: select_one::<Region>(query.region.trim()),
+        owners,
+        forecasts: select_one::<ForecastCategory>(query.forecast.trim()),
         errors: Errors::from(errors),
         next_link,
         can_register: auth.actor.may(Action::WorkDeals),
         can_import: auth.actor.may(Action::ImportDirectPipeline),
         can_edit: auth.actor.may(Action::ManageDeals),
-        internal: auth.actor.may(Action::ReadInternal),
-        conflicts: query.conflicts,
+        internal,
+        query,
     };
     Ok(render(view))
 }

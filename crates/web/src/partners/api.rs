@@ -29,7 +29,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 }
 
 #[utoipa::path(get, path = "/partners", tag = "partners", params(PartnerQuery),
-    responses((status = 200, body = Page<Partner>), (status = 422, body = Problem)))]
+    responses((status = 200, body = Page<Partner>), (status = 403, body = Problem, description = "A partner's people asking for health"), (status = 422, body = Problem)))]
 async fn list_partners(
     State(state): State<AppState>,
     auth: ApiAuth,

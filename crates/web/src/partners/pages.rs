@@ -50,6 +50,9 @@ struct PartnerListPage {
     owners: Vec<Opt>,
     sorts: Vec<Opt>,
     archived: bool,
+    in_program: bool,
+    /// The health bands to filter by (internal users).
+    health: Vec<Opt>,
     rows: Vec<PartnerRow>,
     next_link: Option<String>,
     first_link: Option<String>,
@@ -69,13 +72,19 @@ fn query_string(query: &PartnerQuery, cursor: &str) -> String {
         ("region", &query.region),
         ("owner", &query.owner),
         ("sort", &query.sort),
+        ("health", &query.health),
     ] {
         if !value.is_empty() {
             pairs.append_pair(key, value);
         }
     }
-    if query.archived {
-        pairs.append_pair("archived", "true");
+    for (key, on) in [
+        ("archived", query.archived),
+        ("in_program", query.in_program),
+    ] {
+        if on {
+            pairs.append_pair(key, "true");
+        }
     }
     if !cursor.is_empty() {
         pairs.append_pair("cursor", cursor);
@@ -137,6 +146,15 @@ async fn partner_list(
         })
         .collect(),
         archived: query.archived,
+        in_program: query.in_program,
+        health: domain::insight::Band::ALL
+            .iter()
+            .map(|band| Opt {
+                value: band.key().into(),
+                label: band.label().into(),
+                selected: query.health.trim() == band.key(),
+            })
+            .collect(),
         rows: page
             .items
             .iter()

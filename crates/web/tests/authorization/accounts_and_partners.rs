@@ -60,6 +60,18 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Box::new(|_| Allowed),
         ),
         (
+            Method::GET,
+            "/api/v1/partners?health=at_risk".into(),
+            None,
+            Box::new(|r| {
+                if INTERNAL.contains(&r) {
+                    Allowed
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
             Method::POST,
             "/api/v1/partners".into(),
             Some(partner_json),

@@ -199,6 +199,24 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         ),
         (
             Method::GET,
+            "/api/v1/deals?open=true&tier=bronze&partner_type=reseller&region=emea&close_quarter=2027-Q1&forecast=commit".into(),
+            None,
+            Box::new(|_| Allowed),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/deals?partner={}", f.partner_b),
+            None,
+            Box::new(|r| {
+                if INTERNAL.contains(&r) {
+                    Allowed
+                } else {
+                    Forbidden
+                }
+            }),
+        ),
+        (
+            Method::GET,
             format!("/api/v1/deals/{deal}"),
             None,
             Box::new(|r| on_b(r, Allowed)),

@@ -31,9 +31,9 @@ async fn the_dashboard_shows_formatted_figures_with_charts_and_downloads() {
         assert!(page.contains("No data yet"), "{page}");
         // Bravo, a reseller without a region: the fixture's $20,000 at 30 % ($6,000) and
         // $4,000 at 25 % ($1,000): $24,000, $7,000 weighted.
-        assert!(page.contains("<a href=\"/partners?type=reseller\">Reseller / channel</a></th><td class=\"num\"><a href=\"/partners?type=reseller\">1 partner</a></td><td class=\"num\">2 deals</td><td class=\"num\">$24,000</td><td class=\"num\">$7,000</td>"), "{page}");
+        assert!(page.contains("<a href=\"/deals?open=true&#38;partner_type=reseller\">Reseller / channel</a></th><td class=\"num\"><a href=\"/deals?open=true&#38;partner_type=reseller\">1 partner</a></td><td class=\"num\"><a href=\"/deals?open=true&#38;partner_type=reseller\">2 deals</a></td><td class=\"num\"><a href=\"/deals?open=true&#38;partner_type=reseller\">$24,000</a></td><td class=\"num\"><a href=\"/deals?open=true&#38;partner_type=reseller\">$7,000</a></td>"), "{page}");
         assert!(page.contains("No region"), "{page}");
-        assert!(page.contains("/partners?type=reseller"), "{page}");
+        assert!(page.contains("/deals?open=true&#38;partner_type=reseller"), "{page}");
         assert!(page.contains("<svg"), "{page}");
         assert!(page.contains("/dashboard/export?table=tiers&#38;format=xlsx"), "{page}");
 

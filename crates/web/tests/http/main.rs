@@ -5,6 +5,7 @@ mod api;
 #[path = "../common/mod.rs"]
 mod common;
 mod dashboard;
+mod deal_filters;
 mod formatting;
 mod homes;
 mod leads;

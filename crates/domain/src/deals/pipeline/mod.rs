@@ -20,6 +20,7 @@ use time::Date;
 use super::registration::Status;
 use crate::money::rates::{Rates, convert};
 use crate::quarter::Quarter;
+use crate::validation::Choice;
 
 /// One registration as the pipeline reads it (money in hundredths of its currency).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +80,12 @@ pub struct WonPart {
 /// The registrations the pipeline sums: open ones and won ones; the rest it ignores.
 pub fn counts(status: Status) -> bool {
     status.is_open() || status == Status::Won
+}
+
+/// The statuses the open pipeline counts (its figures, and the registration list's
+/// `open=true`), in the order of [`Status::ALL`].
+pub fn open_statuses() -> impl Iterator<Item = Status> {
+    Status::ALL.iter().copied().filter(|s| s.is_open())
 }
 
 /// What `deal` adds to the pipeline; None for what [`counts`] leaves out.

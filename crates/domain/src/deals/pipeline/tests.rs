@@ -499,3 +499,15 @@ fn the_program_total_from_sums_per_currency_is_the_summary_figure() {
         "¥10,000,000 in 1 open deal — no JPY rate"
     );
 }
+
+#[test]
+fn the_open_pipeline_counts_submitted_questioned_and_approved_registrations() {
+    assert_eq!(
+        open_statuses().collect::<Vec<_>>(),
+        [
+            Status::Submitted,
+            Status::MoreInfoRequested,
+            Status::Approved
+        ]
+    );
+}
