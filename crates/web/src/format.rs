@@ -48,9 +48,33 @@ pub fn count(n: &usize, singular: &str) -> String {
     display::count(as_i64(*n), singular)
 }
 
+/// A whole number a template holds, by value or through references (askama borrows what it
+/// passes, and loops over tuples hand out references already).
+pub trait Whole {
+    fn whole(&self) -> i64;
+}
+
+impl Whole for i64 {
+    fn whole(&self) -> i64 {
+        *self
+    }
+}
+
+impl Whole for usize {
+    fn whole(&self) -> i64 {
+        as_i64(*self)
+    }
+}
+
+impl<T: Whole + ?Sized> Whole for &T {
+    fn whole(&self) -> i64 {
+        (**self).whole()
+    }
+}
+
 /// A whole number with separators: `1,200`.
-pub fn number<N: Copy + TryInto<i64>>(n: &N) -> String {
-    display::number((*n).try_into().unwrap_or(i64::MAX))
+pub fn number(n: &impl Whole) -> String {
+    display::number(n.whole())
 }
 
 /// A measured quantity with its noun, at most one decimal: `1 day`, `12.5 days`.
@@ -131,6 +155,7 @@ mod tests {
         assert_eq!(count_with(&1, "person", "people"), "1 person");
         assert_eq!(count_decimal(&dec("12.54"), "day"), "12.5 days");
         assert_eq!(number(&12_345_i64), "12,345");
+        assert_eq!(number(&&1_234_567_usize), "1,234,567");
         assert_eq!(number(&7_usize), "7");
         assert_eq!(day(&date!(2026 - 12 - 01)), "1 Dec 2026");
     }

@@ -42,6 +42,11 @@ async fn dashboard_in_a_real_browser() {
         );
         let table = text_of(&client, "#tiers table").await;
         assert!(table.contains("Registered"), "{table}");
+        client.set_window_size(1280, 1000).await.unwrap();
+        screenshot(&client, &format!("{backend:?}-dashboard")).await;
+        client.set_window_size(390, 844).await.unwrap();
+        screenshot(&client, &format!("{backend:?}-dashboard-phone")).await;
+        client.set_window_size(1280, 1000).await.unwrap();
         use calamine::Reader;
         let mut book =
             workbook_behind(&client, Locator::Css("#tiers a[href*='format=xlsx']")).await;

@@ -78,6 +78,17 @@ fn corrupt(what: &str, key: &str) -> Error {
     Error::Store(store::Error::Corrupt(format!("{what} {key:?}")))
 }
 
+/// Runs `read` on a pooled connection of its own, so that the dashboard's reads run at once
+/// and it answers in the time of its slowest read, not their sum. Reads take no transaction
+/// anyway (`Db::read`), so reading apart loses no common snapshot.
+async fn apart<T>(
+    db: &store::Db,
+    read: impl AsyncFnOnce(&mut store::Read) -> Result<T>,
+) -> Result<T> {
+    let mut tx = db.read().await?;
+    read(&mut tx).await
+}
+
 /// The keys a kind of partner is counted under: its tier, its type, each of its regions
 /// ("" for none).
 fn kind_keys(kind: &store::dashboard::PartnerKind) -> Result<(String, String, Vec<String>)> {
@@ -108,22 +119,54 @@ impl Services {
             + time::Duration::days(1))
         .midnight()
         .assume_utc();
-        let mut tx = self.db.read().await?;
-        let groups = store::dashboard::partner_groups(&mut tx, filter, joined_by, today).await?;
-        let (open, open_partners) = store::dashboard::open_by_kind(&mut tx, filter).await?;
-        let buckets = store::dashboard::open_buckets(&mut tx, filter).await?;
-        let won = store::dashboard::won_between(&mut tx, period.first, period.last, filter).await?;
-        let (leads_before, leads_last) = store::dashboard::leads_in_two_months(
-            &mut tx,
-            month_start(period.month_before),
-            month_start(period.last_month),
-            next_month,
-            filter,
-        )
-        .await?;
-        let direct = store::dashboard::direct_won(&mut tx, quarter_from, quarter_until).await?;
-        let rates = crate::rates::rates_into(&mut tx, &program).await?;
-        drop(tx);
+        // Each read on a pooled connection of its own, all at once: the dashboard answers in
+        // the time of its slowest read, not their sum. Reads take no transaction anyway
+        // (`Db::read`), so running them apart loses no common snapshot.
+        let db = &self.db;
+        let (
+            groups,
+            (open, open_partners),
+            buckets,
+            won,
+            (leads_before, leads_last),
+            direct,
+            rates,
+        ) = tokio::try_join!(
+            apart(db, async |tx| Ok(store::dashboard::partner_groups(
+                tx, filter, joined_by, today
+            )
+            .await?)),
+            apart(db, async |tx| Ok(store::dashboard::open_by_kind(
+                tx, filter
+            )
+            .await?)),
+            apart(db, async |tx| Ok(store::dashboard::open_buckets(
+                tx, filter
+            )
+            .await?)),
+            apart(db, async |tx| Ok(store::dashboard::won_between(
+                tx,
+                period.first,
+                period.last,
+                filter
+            )
+            .await?)),
+            apart(db, async |tx| Ok(store::dashboard::leads_in_two_months(
+                tx,
+                month_start(period.month_before),
+                month_start(period.last_month),
+                next_month,
+                filter,
+            )
+            .await?)),
+            apart(db, async |tx| Ok(store::dashboard::direct_won(
+                tx,
+                quarter_from,
+                quarter_until
+            )
+            .await?)),
+            apart(db, async |tx| crate::rates::rates_into(tx, &program).await),
+        )?;
 
         let mut unconverted: BTreeMap<String, (i64, Decimal)> = BTreeMap::new();
         let (mut by_tier, mut by_type, mut by_region) =

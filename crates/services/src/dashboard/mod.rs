@@ -21,8 +21,11 @@ impl Services {
     pub async fn dashboard(&self, actor: &Actor, query: &DashboardQuery) -> Result<DashboardView> {
         actor.require(Action::ReadInternal)?;
         let checked = self.check_dashboard(query, actor.today()).await?;
-        let mut view = self.dashboard_figures(&checked, actor.today()).await?;
-        view.health = self.health_bands(actor).await?;
+        let (mut view, health) = tokio::try_join!(
+            self.dashboard_figures(&checked, actor.today()),
+            self.health_bands(actor)
+        )?;
+        view.health = health;
         Ok(view)
     }
 }
