@@ -68,6 +68,8 @@ impl Services {
             false => {
                 let mut tx = self.db.write().await?;
                 tx.bulk_cache(true).await?;
+                // One transaction to the end: the rollups are written once, at its commit.
+                tx.defer_rollups();
                 Some(tx)
             }
         };

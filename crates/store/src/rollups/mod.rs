@@ -35,7 +35,7 @@ type Sums = [i64; 4];
 
 /// Additions to the rollups, keyed as they are stored: every table's rows keyed exactly.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Rollups {
+pub(crate) struct Rollups {
     /// With the partner's out-of-program state, which every row of the partner repeats.
     open: BTreeMap<OpenKey, (bool, Sums)>,
     /// `open` summed per partner and currency, with the same state.
@@ -122,9 +122,35 @@ impl Rollups {
         }
     }
 
+    /// Adds `other`'s changes to these (a partner's state is the later one's).
+    fn merge(&mut self, other: Rollups) {
+        for (key, (out, sums)) in other.open {
+            let entry = self.open.entry(key).or_insert((out, [0; 4]));
+            entry.0 = out;
+            add(&mut entry.1, sums, 1);
+        }
+        for (key, (out, sums)) in other.open_partner {
+            let entry = self.open_partner.entry(key).or_insert((out, [0; 4]));
+            entry.0 = out;
+            add(&mut entry.1, sums, 1);
+        }
+        for (key, sums) in other.open_program {
+            add(self.open_program.entry(key).or_default(), sums, 1);
+        }
+        for (key, sums) in other.won {
+            add(self.won.entry(key).or_default(), sums, 1);
+        }
+        for (key, sums) in other.won_program {
+            add(self.won_program.entry(key).or_default(), sums, 1);
+        }
+        for (day, n) in other.touched {
+            *self.touched.entry(day).or_default() += n;
+        }
+    }
+
     /// Adds every change to the stored rollups: one upsert per table and 2,000 keys, rows
     /// whose change nets to nothing left alone.
-    async fn write(self, tx: &mut Write) -> Result<()> {
+    pub(crate) async fn write(self, tx: &mut Write) -> Result<()> {
         let changed = |s: &Sums| *s != [0; 4];
         let open = self.open.into_iter().filter(|(_, (_, s))| changed(s));
         let open = open.map(
@@ -307,7 +333,13 @@ pub async fn registrations_changed(
     for (partner, part, sign) in &parts {
         rollups.add(*partner, out.contains(partner), part, *sign);
     }
-    rollups.write(tx).await
+    match tx.deferred_rollups() {
+        Some(deferred) => {
+            deferred.merge(rollups);
+            Ok(())
+        }
+        None => rollups.write(tx).await,
+    }
 }
 
 /// Which of these partners are out of the program (archived or exited), a thousand per query.
@@ -380,6 +412,8 @@ pub async fn counted_page(
 /// re-recruited. The partner's rows carry the state they were filed under, so this moves
 /// exactly the rows filed under the other one.
 pub async fn partner_state_changed(tx: &mut Write, partner_id: Uuid) -> Result<()> {
+    // The rows moved below must hold every change made so far.
+    tx.flush_rollups().await?;
     let now_out = !out_of_program(tx, &[partner_id]).await?.is_empty();
     #[derive(sqlx::FromRow)]
     struct Moved {

@@ -177,8 +177,13 @@ struct Book {
     next_number: i64,
 }
 
-async fn run(db: &Db, book: &mut Book, ops: &[Op]) {
+/// Runs `ops` in one transaction; `deferred`: with the rollups written once at its commit
+/// (as an import does), else with each write.
+async fn run(db: &Db, book: &mut Book, ops: &[Op], deferred: bool) {
     let mut tx = db.write().await.unwrap();
+    if deferred {
+        tx.defer_rollups();
+    }
     for op in ops {
         match op {
             Op::Register(p, shape) => {
@@ -278,16 +283,20 @@ async fn the_rollups_equal_their_recomputation_after_any_writes() {
             ..Config::default()
         });
         let handle = tokio::runtime::Handle::current();
-        let result = runner.run(&proptest::collection::vec(op(), 1..12), |ops| {
+        let ops = (proptest::collection::vec(op(), 1..12), any::<bool>());
+        let result = runner.run(&ops, |(ops, deferred)| {
             tokio::task::block_in_place(|| {
                 handle.block_on(async {
                     // Taken out of its lock for the writes, put back after.
                     let mut taken = std::mem::take(&mut *book.lock().unwrap());
-                    run(&test.db, &mut taken, &ops).await;
+                    run(&test.db, &mut taken, &ops, deferred).await;
                     *book.lock().unwrap() = taken;
                     let mut read = test.db.read().await.unwrap();
                     let differences = super::check::all(&mut read).await.unwrap();
-                    prop_assert!(differences.is_empty(), "{backend:?}: {differences:#?}");
+                    prop_assert!(
+                        differences.is_empty(),
+                        "{backend:?}, deferred {deferred}: {differences:#?}"
+                    );
                     Ok(())
                 })
             })
@@ -316,7 +325,7 @@ async fn the_check_names_a_corrupted_row() {
             close_in: 30,
             touched_in: None,
         };
-        run(&test.db, &mut book, &[Op::Register(0, open)]).await;
+        run(&test.db, &mut book, &[Op::Register(0, open)], false).await;
         let mut read = test.db.read().await.unwrap();
         assert_eq!(
             super::check::all(&mut read).await.unwrap(),
@@ -353,6 +362,48 @@ async fn the_check_names_a_corrupted_row() {
                 )
             ],
             "{backend:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn deferred_rollups_are_written_once_at_the_commit() {
+    #[derive(sqlx::FromRow)]
+    struct Open {
+        deals: i64,
+        value_minor: i64,
+    }
+    for backend in BACKENDS {
+        let test = TestDb::new(backend).await;
+        let alpha = partner(&test.db, "Alpha").await;
+        let mut tx = test.db.write().await.unwrap();
+        tx.defer_rollups();
+        let rows = [registration(alpha, 1), registration(alpha, 2)];
+        for row in &rows {
+            deals::insert_many(&mut tx, std::slice::from_ref(row))
+                .await
+                .unwrap();
+        }
+        let read_open = || {
+            sql!(
+                "SELECT deals, value_minor FROM pipeline_open_partner WHERE partner_id = $1",
+                alpha
+            )
+        };
+        let before: Vec<Open> = tx.all(read_open()).await.unwrap();
+        assert!(before.is_empty(), "{backend:?}: written before the commit");
+        tx.commit().await.unwrap();
+        let mut read = test.db.read().await.unwrap();
+        let after: Open = read.one(read_open()).await.unwrap();
+        // Two submitted registrations of $1,000.00 each.
+        assert_eq!(
+            (after.deals, after.value_minor),
+            (2, 200_000),
+            "{backend:?}"
+        );
+        assert_eq!(
+            super::check::all(&mut read).await.unwrap(),
+            Vec::<String>::new()
         );
     }
 }
