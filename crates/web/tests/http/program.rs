@@ -10,7 +10,7 @@ async fn program_versions_through_the_portal() {
         assert!(page.contains("The shipped default program is in force"));
         assert!(
             page.contains(
-                "<tr><td>Registered</td><td>1</td></tr><tr><td>Bronze</td><td>1</td></tr>"
+                "<tr><td>Registered</td><td class=\"num\">1</td></tr><tr><td>Bronze</td><td class=\"num\">1</td></tr>"
             ),
             "the fixture partners by tier"
         );
