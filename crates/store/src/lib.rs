@@ -283,7 +283,7 @@ pub struct Read(Handle);
 /// [`Write::execute`] and [`Write::commit`]. Dropped without `commit`, it rolls back. The
 /// second field holds the rollups' changes while they are deferred to the commit
 /// ([`Write::defer_rollups`]).
-pub struct Write(Read, Option<Box<rollups::Rollups>>);
+pub struct Write(Read, Option<Box<rollups::changes::Rollups>>);
 
 enum Handle {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
@@ -490,7 +490,7 @@ impl Write {
     }
 
     /// The rollups' changes deferred so far, taken out to be added or written.
-    pub(crate) fn deferred_rollups(&mut self) -> Option<&mut rollups::Rollups> {
+    pub(crate) fn deferred_rollups(&mut self) -> Option<&mut rollups::changes::Rollups> {
         self.1.as_deref_mut()
     }
 

@@ -9,7 +9,7 @@
 //! files it under its keys and adds it as a delta (`n = n + excluded.n`), so concurrent
 //! writers on PostgreSQL add up instead of overwriting each other.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use domain::deals::pipeline::{Contribution, Registration, contribution};
 use domain::deals::registration::Status;
@@ -24,33 +24,9 @@ use time::OffsetDateTime;
 /// Rows of one upsert statement: at most 9 values each, well within both backends' limits.
 const ROWS_PER_UPSERT: usize = 2_000;
 
-type OpenKey = (Uuid, String, String, String, String);
-type OpenPartnerKey = (Uuid, String);
-type ProgramKey = (bool, String, String, String, String);
-type WonKey = (Uuid, String, Date, bool);
-type WonProgramKey = (String, Date, bool);
-
-/// Deals, value and weighted value (open); deals, amount, velocity deals and days (won).
-type Sums = [i64; 4];
-
-/// Additions to the rollups, keyed as they are stored: every table's rows keyed exactly.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub(crate) struct Rollups {
-    /// With the partner's out-of-program state, which every row of the partner repeats.
-    open: BTreeMap<OpenKey, (bool, Sums)>,
-    /// `open` summed per partner and currency, with the same state.
-    open_partner: BTreeMap<OpenPartnerKey, (bool, Sums)>,
-    open_program: BTreeMap<ProgramKey, Sums>,
-    won: BTreeMap<WonKey, Sums>,
-    won_program: BTreeMap<WonProgramKey, Sums>,
-    touched: BTreeMap<Date, i64>,
-}
-
-fn add(sums: &mut Sums, other: Sums, sign: i64) {
-    for (s, o) in sums.iter_mut().zip(other) {
-        *s += sign * o;
-    }
-}
+pub(crate) mod changes;
+pub(crate) use changes::Rollups;
+use changes::{Sums, WonProgramKey, add};
 
 impl Rollups {
     /// Adds (`sign` 1) or takes away (`sign` -1) what one registration of `partner_id`
