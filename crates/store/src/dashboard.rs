@@ -41,21 +41,54 @@ impl PartnerFilter {
     }
 }
 
-/// Partners alike in what the dashboard counts them by, counted: tier, lifecycle stage,
-/// archived or not, joined before a day, certified on a day.
+/// Partners of one tier and stage, counted whole and by what the dashboard asks of them:
+/// archived or not, joined before a day, certified.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PartnerGroup {
     pub tier: String,
     pub stage: String,
+    /// Every partner of the tier and stage, archived ones too.
+    pub partners: i64,
+    pub archived: i64,
+    /// Of `partners`, those that joined before the day asked.
+    pub joined_before: i64,
+    /// Of `archived`, those that joined before the day asked.
+    pub archived_joined_before: i64,
+    /// Partners not archived with at least one certified person: a record neither retired
+    /// nor expired.
+    pub certified: i64,
+}
+
+/// Partners of a [`PartnerGroup`] alike in being archived or not and in having joined before
+/// the day asked or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CohortCount {
     pub archived: bool,
     pub joined_before: bool,
-    /// At least one certified person: a record neither retired nor expired.
-    pub certified: bool,
     pub partners: i64,
 }
 
+impl PartnerGroup {
+    /// The group's partners in its four cohorts (archived or not × joined before or not).
+    pub fn cohorts(&self) -> [CohortCount; 4] {
+        let current = self.partners - self.archived;
+        let current_joined = self.joined_before - self.archived_joined_before;
+        let cohort = |archived, joined_before, partners| CohortCount {
+            archived,
+            joined_before,
+            partners,
+        };
+        [
+            cohort(false, true, current_joined),
+            cohort(false, false, current - current_joined),
+            cohort(true, true, self.archived_joined_before),
+            cohort(true, false, self.archived - self.archived_joined_before),
+        ]
+    }
+}
+
 /// The filtered partners (archived ones too: retention counts those that left) counted by
-/// [`PartnerGroup`]: a few dozen rows, whatever the number of partners.
+/// tier and stage ([`PartnerGroup`]): a few dozen rows, whatever the number of partners.
 pub async fn partner_groups(
     tx: &mut Read,
     filter: &PartnerFilter,
@@ -66,23 +99,29 @@ pub async fn partner_groups(
         .await
 }
 
-/// The statement of [`partner_groups`] (its plan is checked in `crate::plans`).
+/// The statement of [`partner_groups`] (its plan is checked in `crate::plans`): grouped by
+/// the leading columns of `partners_kind` and summed from its other columns, so that SQLite
+/// reads that index in order, without sorting and without visiting the partners' rows.
 pub(crate) fn partner_groups_query(
     filter: &PartnerFilter,
     joined_before: OffsetDateTime,
     certified_on: Date,
 ) -> Sql {
     let mut query = sql!(
-        "SELECT p.tier, p.stage, p.archived_at IS NOT NULL AS archived, \
-         p.created_at < $1 AS joined_before, \
-         EXISTS (SELECT 1 FROM certification_records c WHERE c.partner_id = p.id \
-         AND NOT c.retired AND (c.expires_on IS NULL OR c.expires_on >= $2)) AS certified, \
-         CAST(COUNT(*) AS BIGINT) AS partners FROM partners p WHERE 1 = 1",
+        "SELECT p.tier, p.stage, CAST(COUNT(*) AS BIGINT) AS partners, \
+         CAST(SUM(CASE WHEN p.archived_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS archived, \
+         CAST(SUM(CASE WHEN p.created_at < $1 THEN 1 ELSE 0 END) AS BIGINT) AS joined_before, \
+         CAST(SUM(CASE WHEN p.archived_at IS NOT NULL AND p.created_at < $1 THEN 1 ELSE 0 END) \
+         AS BIGINT) AS archived_joined_before, \
+         CAST(SUM(CASE WHEN p.archived_at IS NULL AND EXISTS (SELECT 1 FROM certification_records c \
+         WHERE c.partner_id = p.id AND NOT c.retired \
+         AND (c.expires_on IS NULL OR c.expires_on >= $2)) THEN 1 ELSE 0 END) AS BIGINT) AS certified \
+         FROM partners p WHERE 1 = 1",
         joined_before,
         certified_on
     );
     filter.push(&mut query);
-    query.push(" GROUP BY p.tier, p.stage, archived, joined_before, certified");
+    query.push(" GROUP BY p.tier, p.stage");
     query
 }
 
@@ -105,48 +144,35 @@ pub struct OpenByKind {
     pub deals: i64,
     pub value_minor: i64,
     pub weighted: i64,
-}
-
-/// How many in-program partners of one kind have open deals (in any currency).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct PartnersByKind {
-    #[sqlx(flatten)]
-    pub kind: PartnerKind,
+    /// The kind's partners whose first currency (by code) with open deals is this one: the
+    /// kind's rows add up to its partners with open deals, each counted once.
     pub partners: i64,
 }
 
-const OPEN_OF_FILTERED: &str = " FROM pipeline_open_partner o JOIN partners p ON p.id = o.partner_id \
-     WHERE NOT o.out_of_program AND o.deals <> 0";
-
 /// The filtered in-program partners' open deals (`pipeline_open_partner`) per kind of partner
-/// and currency, and how many partners of each kind have any: rows per kind, not per partner.
-pub async fn open_by_kind(
-    tx: &mut Read,
-    filter: &PartnerFilter,
-) -> Result<(Vec<OpenByKind>, Vec<PartnersByKind>)> {
-    let (sums, partners) = open_by_kind_queries(filter);
-    Ok((tx.all(sums).await?, tx.all(partners).await?))
+/// and currency, with how many partners of each kind have any: rows per kind, not per
+/// partner.
+pub async fn open_by_kind(tx: &mut Read, filter: &PartnerFilter) -> Result<Vec<OpenByKind>> {
+    tx.all(open_by_kind_query(filter)).await
 }
 
-/// The statements of [`open_by_kind`]: the sums, then the partners (plans checked in
-/// `crate::plans`).
-pub(crate) fn open_by_kind_queries(filter: &PartnerFilter) -> (Sql, Sql) {
-    let mut sums = Sql::new(
+/// The statement of [`open_by_kind`] (its plan is checked in `crate::plans`). It is driven
+/// from the rollup's rows, a few thousand, not from every partner: `CROSS JOIN` holds SQLite
+/// to that order (PostgreSQL plans as it sees fit).
+pub(crate) fn open_by_kind_query(filter: &PartnerFilter) -> Sql {
+    let mut query = Sql::new(
         "SELECT p.tier, p.partner_type, p.regions, o.currency, \
          CAST(SUM(o.deals) AS BIGINT) AS deals, CAST(SUM(o.value_minor) AS BIGINT) AS value_minor, \
-         CAST(SUM(o.weighted) AS BIGINT) AS weighted",
+         CAST(SUM(o.weighted) AS BIGINT) AS weighted, \
+         CAST(SUM(CASE WHEN EXISTS (SELECT 1 FROM pipeline_open_partner e \
+         WHERE e.partner_id = o.partner_id AND e.currency < o.currency AND e.deals <> 0 \
+         AND NOT e.out_of_program) THEN 0 ELSE 1 END) AS BIGINT) AS partners \
+         FROM pipeline_open_partner o CROSS JOIN partners p \
+         WHERE p.id = o.partner_id AND NOT o.out_of_program AND o.deals <> 0",
     );
-    sums.push(OPEN_OF_FILTERED);
-    filter.push(&mut sums);
-    sums.push(" GROUP BY p.tier, p.partner_type, p.regions, o.currency");
-    let mut partners = Sql::new(
-        "SELECT p.tier, p.partner_type, p.regions, \
-         CAST(COUNT(DISTINCT o.partner_id) AS BIGINT) AS partners",
-    );
-    partners.push(OPEN_OF_FILTERED);
-    filter.push(&mut partners);
-    partners.push(" GROUP BY p.tier, p.partner_type, p.regions");
-    (sums, partners)
+    filter.push(&mut query);
+    query.push(" GROUP BY p.tier, p.partner_type, p.regions, o.currency");
+    query
 }
 
 /// Open deals in the program by quarter of expected close, forecast category and currency:
@@ -291,4 +317,36 @@ pub async fn direct_won(
         ))
         .await?;
     Ok(Some(rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_splits_into_its_four_cohorts() {
+        let group = PartnerGroup {
+            tier: "gold".into(),
+            stage: "active".into(),
+            partners: 10,
+            archived: 3,
+            joined_before: 6,
+            archived_joined_before: 2,
+            certified: 4,
+        };
+        let split: Vec<(bool, bool, i64)> = group
+            .cohorts()
+            .iter()
+            .map(|c| (c.archived, c.joined_before, c.partners))
+            .collect();
+        assert_eq!(
+            split,
+            [
+                (false, true, 4),
+                (false, false, 3),
+                (true, true, 2),
+                (true, false, 1)
+            ]
+        );
+    }
 }

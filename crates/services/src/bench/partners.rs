@@ -49,10 +49,7 @@ impl Services {
             written = (written + BATCH).min(count);
             progress(written);
         }
-        // Fresh planner statistics, as autovacuum (PostgreSQL) or a daily ANALYZE would give.
-        let mut tx = self.db.write().await?;
-        tx.execute(store::Sql::new("ANALYZE partners")).await?;
-        tx.commit().await?;
+        self.db.refresh_statistics("partners").await?;
         Ok(())
     }
 

@@ -123,15 +123,7 @@ impl Services {
         // the time of its slowest read, not their sum. Reads take no transaction anyway
         // (`Db::read`), so running them apart loses no common snapshot.
         let db = &self.db;
-        let (
-            groups,
-            (open, open_partners),
-            buckets,
-            won,
-            (leads_before, leads_last),
-            direct,
-            rates,
-        ) = tokio::try_join!(
+        let (groups, open, buckets, won, (leads_before, leads_last), direct, rates) = tokio::try_join!(
             apart(db, async |tx| Ok(store::dashboard::partner_groups(
                 tx, filter, joined_by, today
             )
@@ -180,9 +172,10 @@ impl Services {
                 by_region.add(region, &row.currency, sums);
             }
         }
-        // A partner is of one kind, so its kind's count adds it to each slice exactly once.
+        // A partner is of one kind and counted in one of its rows, so its kind's count adds it
+        // to each slice exactly once.
         let mut partners_in: [BTreeMap<String, usize>; 3] = Default::default();
-        for row in &open_partners {
+        for row in &open {
             let (tier, partner_type, regions) = kind_keys(&row.kind)?;
             let n = usize::try_from(row.partners).unwrap_or(0);
             *partners_in[0].entry(tier).or_default() += n;
@@ -283,19 +276,23 @@ impl Services {
         for group in &groups {
             let stage = LifecycleStage::parse(&group.stage)
                 .ok_or_else(|| corrupt("stage", &group.stage))?;
-            let in_program = OutOfProgram::of(stage, group.archived).is_none();
-            let partners = u64::try_from(group.partners).unwrap_or(0);
-            cohorts.push(Cohort {
-                joined_by: group.joined_before,
-                in_program,
-                partners,
-            });
-            if in_program {
-                *in_program_tiers.entry(&group.tier).or_default() += partners as usize;
-                partners_in_program += partners;
-                if group.certified {
-                    partners_enabled += partners;
+            for cohort in group.cohorts() {
+                let in_program = OutOfProgram::of(stage, cohort.archived).is_none();
+                let partners = u64::try_from(cohort.partners).unwrap_or(0);
+                cohorts.push(Cohort {
+                    joined_by: cohort.joined_before,
+                    in_program,
+                    partners,
+                });
+                if in_program {
+                    *in_program_tiers.entry(&group.tier).or_default() += partners as usize;
+                    partners_in_program += partners;
                 }
+            }
+            // Certified partners are counted among those not archived: enabled if in the
+            // program at their stage.
+            if OutOfProgram::of(stage, false).is_none() {
+                partners_enabled += u64::try_from(group.certified).unwrap_or(0);
             }
         }
         let (partners_year_ago, partners_kept) = retention(&cohorts);

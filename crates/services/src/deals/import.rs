@@ -74,10 +74,9 @@ impl Services {
             }
         };
         let lines = csv_text.bytes().filter(|&b| b == b'\n').count();
+        let bulk = loads_in_bulk(lines, known.len());
         let indexes_aside = match tx.as_mut() {
-            Some(tx) if loads_in_bulk(lines, known.len()) => {
-                tx.set_indexes_aside("deal_registrations").await?
-            }
+            Some(tx) if bulk => tx.set_indexes_aside("deal_registrations").await?,
             _ => Vec::new(),
         };
         let (change_no, first_number) = match tx.as_mut() {
@@ -141,6 +140,14 @@ impl Services {
         tx.bulk_cache(false).await?;
         tx.commit().await?;
         report.applied = true;
+        if bulk {
+            self.db
+                .refresh_statistics(
+                    "deal_registrations, pipeline_open, pipeline_open_partner, \
+                     pipeline_open_program, pipeline_won, pipeline_won_program",
+                )
+                .await?;
+        }
         Ok(report)
     }
 }

@@ -159,6 +159,9 @@ impl Services {
             }
             tx.commit().await?;
         }
+        if written > 0 {
+            self.db.refresh_statistics("partner_health").await?;
+        }
         Ok(written)
     }
 
