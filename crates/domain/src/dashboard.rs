@@ -191,8 +191,7 @@ pub fn success_metrics(figures: &Figures, policies: &Policies) -> Vec<Metric> {
             figures.velocity_days,
             Some(Decimal::from(targets.deal_velocity_days)),
             Better::Lower,
-            "average over the wins closed in the period and confirmed by us; wins a partner \
-             reported that nobody has confirmed yet are not counted"
+            "average over the period's wins we confirmed; wins awaiting confirmation are left out"
                 .into(),
         ),
         metric(

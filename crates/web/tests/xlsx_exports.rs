@@ -62,6 +62,29 @@ async fn get(
     (status, headers, body.to_vec())
 }
 
+/// Signs `email` in, checks that the list page at `list` links its workbook, and downloads
+/// it: the session and the one sheet `name` of the file saved as `filename`.
+async fn portal_workbook(
+    f: &Fixture,
+    email: &str,
+    list: &str,
+    filename: &str,
+    name: &str,
+) -> (String, Range<Data>) {
+    let (session, _) = f.sign_in(email).await;
+    let (_, _, page) = f.page(&session, list).await;
+    let link = format!(r#"<a href="{list}/export.xlsx" download>Download XLSX</a>"#);
+    assert!(page.contains(&link), "{page}");
+    let (status, headers, body) = get(
+        &f.router,
+        &format!("{list}/export.xlsx"),
+        ("cookie", format!("partneros_session={session}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    (session, sheet(&headers, body, filename, name))
+}
+
 /// The one sheet of a downloaded workbook, after checking how it was sent.
 fn sheet(headers: &HeaderMap, body: Vec<u8>, filename: &str, name: &str) -> Range<Data> {
     assert_eq!(headers[header::CONTENT_TYPE], XLSX);
@@ -130,20 +153,14 @@ async fn registrations_download_as_a_workbook_to_whom_may_read_them() {
         assert_eq!(range.get_value((2, 12)), Some(&Data::Float(30.0)));
 
         // A partner's people get their own, from the list page's link.
-        let (session, _) = f.sign_in("partner_user@alpha.example").await;
-        let (_, _, list) = f.page(&session, "/deals").await;
-        assert!(
-            list.contains(r#"<a href="/deals/export.xlsx" download>Download XLSX</a>"#),
-            "{list}"
-        );
-        let (status, headers, body) = get(
-            &f.router,
-            "/deals/export.xlsx",
-            ("cookie", format!("partneros_session={session}")),
+        let (_, range) = portal_workbook(
+            &f,
+            "partner_user@alpha.example",
+            "/deals",
+            "registrations.xlsx",
+            "Registrations",
         )
         .await;
-        assert_eq!(status, StatusCode::OK);
-        let range = sheet(&headers, body, "registrations.xlsx", "Registrations");
         assert_eq!(range.get_size(), (2, 21));
         assert_eq!(column(&range, 2), ["Acme Stores"]);
         assert_eq!(range.get_value((1, 6)), Some(&Data::Float(1_405_000.5)));
@@ -187,20 +204,14 @@ async fn leads_download_as_a_workbook_to_whom_may_read_them() {
         assert_eq!(range.get_value((1, 7)), Some(&Data::Float(12_500.5)));
         assert_eq!(text(&range, (1, 8)), "EUR");
 
-        let (session, _) = f.sign_in("partner_admin@alpha.example").await;
-        let (_, _, list) = f.page(&session, "/leads").await;
-        assert!(
-            list.contains(r#"<a href="/leads/export.xlsx" download>Download XLSX</a>"#),
-            "{list}"
-        );
-        let (status, headers, body) = get(
-            &f.router,
-            "/leads/export.xlsx",
-            ("cookie", format!("partneros_session={session}")),
+        let (session, range) = portal_workbook(
+            &f,
+            "partner_admin@alpha.example",
+            "/leads",
+            "leads.xlsx",
+            "Leads",
         )
         .await;
-        assert_eq!(status, StatusCode::OK);
-        let range = sheet(&headers, body, "leads.xlsx", "Leads");
         assert_eq!(column(&range, 2), ["Alpha Prospect"]);
         assert_eq!(column(&range, 5), ["ada@alpha-prospect.example"]);
 

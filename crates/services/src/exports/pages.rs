@@ -124,12 +124,7 @@ impl Pages {
                 learn_names(&mut tx, names, rows.iter().map(|r| r.partner_id)).await?;
                 drop(tx);
                 *after = rows.last().map(|r| r.number).or(*after);
-                rows.into_iter()
-                    .map(|row| {
-                        let partner = names[&row.partner_id].clone();
-                        deal_cells(row, partner)
-                    })
-                    .collect()
+                named(rows, names, |r| r.partner_id, deal_cells)
             }
             Table::Leads { partner, before } => {
                 let rows =
@@ -137,12 +132,7 @@ impl Pages {
                 learn_names(&mut tx, names, rows.iter().map(|r| r.partner_id)).await?;
                 drop(tx);
                 *before = rows.last().map(|r| r.id).or(*before);
-                rows.into_iter()
-                    .map(|row| {
-                        let partner = names[&row.partner_id].clone();
-                        lead_cells(row, partner)
-                    })
-                    .collect()
+                named(rows, names, |r| r.partner_id, lead_cells)
             }
             Table::Direct { kind, after } => {
                 let rows = match kind {
@@ -200,6 +190,21 @@ async fn learn_names(
         names.entry(id).or_insert_with(|| id.to_string());
     }
     Ok(())
+}
+
+/// Each row's cells, given its partner's name (learnt by [`learn_names`]).
+fn named<R>(
+    rows: Vec<R>,
+    names: &HashMap<Uuid, String>,
+    partner_of: impl Fn(&R) -> Uuid,
+    cells: impl Fn(R, String) -> Vec<Cell>,
+) -> Vec<Vec<Cell>> {
+    rows.into_iter()
+        .map(|row| {
+            let partner = names[&partner_of(&row)].clone();
+            cells(row, partner)
+        })
+        .collect()
 }
 
 /// An amount in minor units, with the two decimals the imports read.

@@ -29,9 +29,11 @@ pub(crate) fn router() -> Router<AppState> {
 struct MetricCard {
     label: &'static str,
     actual: String,
-    target: String,
-    /// The standing in words ("On target", "No data yet"): never colour alone.
-    status: &'static str,
+    /// None when no target is set: the status says so.
+    target: Option<String>,
+    /// The standing in words ("On target", "No target"): never colour alone. None when there
+    /// is no figure: the figure itself says "No data yet".
+    status: Option<&'static str>,
     /// `rag-green`, `rag-amber`, `rag-red` or `rag-none`.
     class: &'static str,
     note: String,
@@ -154,11 +156,10 @@ fn card(metric: &Metric, currency: &str, query: &DashboardQuery) -> MetricCard {
     MetricCard {
         label: metric.label,
         actual: figure(metric.actual, metric.unit, currency),
-        target: match metric.target {
-            None => "No target".into(),
-            Some(t) => figure(Some(t), metric.unit, currency),
-        },
-        status: services::dashboard::status(metric),
+        target: metric
+            .target
+            .map(|t| figure(Some(t), metric.unit, currency)),
+        status: metric.actual.map(|_| services::dashboard::status(metric)),
         class: match metric.rag {
             Some(Rag::Green) => "rag-green",
             Some(Rag::Amber) => "rag-amber",

@@ -63,13 +63,7 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::GET,
             "/api/v1/partners?health=at_risk".into(),
             None,
-            Box::new(|r| {
-                if INTERNAL.contains(&r) {
-                    Allowed
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(ours_only),
         ),
         (
             Method::POST,
@@ -201,13 +195,7 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::POST,
             "/api/v1/facts/import?dry_run=true".into(),
             Some(format!("partner,quarter,certified_people\n{b},2026-Q1,2\n")),
-            Box::new(move |r| {
-                if INTERNAL.contains(&r) {
-                    editor(r)
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(editor),
         ),
         (
             Method::GET,
@@ -231,76 +219,37 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::GET,
             "/api/v1/tier-proposals".into(),
             None,
-            Box::new(|r| {
-                if INTERNAL.contains(&r) {
-                    Allowed
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(ours_only),
         ),
         (
             Method::POST,
             format!("/api/v1/tier-proposals/{}/decision", f.decision_b),
             Some(r#"{"decision":"reject","note":"matrix"}"#.into()),
-            Box::new(move |r| {
-                if INTERNAL.contains(&r) {
-                    editor(r)
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(editor),
         ),
         (
             Method::GET,
             "/api/v1/tier-evaluations".into(),
             None,
-            Box::new(|r| {
-                if INTERNAL.contains(&r) {
-                    Allowed
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(ours_only),
         ),
         (
             Method::POST,
             "/api/v1/tier-evaluations".into(),
             None,
-            Box::new(move |r| {
-                if INTERNAL.contains(&r) {
-                    editor(r)
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(editor),
         ),
         (
             Method::GET,
             format!("/api/v1/partners/{b}/ipp-assessments"),
             None,
-            Box::new(|r| {
-                on_b(
-                    r,
-                    if INTERNAL.contains(&r) {
-                        Allowed
-                    } else {
-                        Forbidden
-                    },
-                )
-            }),
+            Box::new(|r| on_b(r, ours_only(r))),
         ),
         (
             Method::GET,
             format!("/api/v1/partners/{a}/ipp-assessments"),
             None,
-            Box::new(|r| {
-                if INTERNAL.contains(&r) {
-                    Allowed
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(ours_only),
         ),
         (
             Method::POST,
@@ -330,13 +279,7 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::POST,
             format!("/api/v1/3c4c-evaluations/{}/share", f.evaluation_b),
             Some(r#"{"shared":false}"#.into()),
-            Box::new(move |r| {
-                if INTERNAL.contains(&r) {
-                    editor(r)
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(editor),
         ),
         (
             Method::GET,
@@ -356,13 +299,7 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Some(format!(
                 r#"{{"contact_id":"{c}","certification":"technical_expert","earned_on":"2026-01-01","score":"90"}}"#
             )),
-            Box::new(move |r| {
-                if INTERNAL.contains(&r) {
-                    editor(r)
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(editor),
         ),
         (
             Method::POST,

@@ -3,14 +3,6 @@
 
 use super::*;
 
-fn ours_only(role: Role) -> Expect {
-    if INTERNAL.contains(&role) {
-        Allowed
-    } else {
-        Forbidden
-    }
-}
-
 pub(super) fn endpoints(_: &Fixture) -> Vec<Endpoint> {
     [
         "/api/v1/dashboard",

@@ -56,25 +56,13 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::POST,
             "/api/v1/deals/import?dry_run=true".into(),
             Some("partner,customer_name\nalpha.com,X\n".into()),
-            Box::new(move |r| {
-                if INTERNAL.contains(&r) {
-                    editor(r)
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(editor),
         ),
         (
             Method::POST,
             "/api/v1/leads/import?dry_run=true".into(),
             Some("partner,company,contact_name,contact_email,need\nalpha.com,Initech,Bill,bill@initech.com,Reports\n".into()),
-            Box::new(move |r| {
-                if INTERNAL.contains(&r) {
-                    editor(r)
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(editor),
         ),
         (
             Method::GET,
@@ -92,25 +80,25 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::GET,
             "/api/v1/direct-opportunities/export".into(),
             None,
-            Box::new(|r| if INTERNAL.contains(&r) { Allowed } else { Forbidden }),
+            Box::new(ours_only),
         ),
         (
             Method::GET,
             "/api/v1/direct-opportunities/export?format=xlsx".into(),
             None,
-            Box::new(|r| if INTERNAL.contains(&r) { Allowed } else { Forbidden }),
+            Box::new(ours_only),
         ),
         (
             Method::GET,
             "/api/v1/customer-accounts/export".into(),
             None,
-            Box::new(|r| if INTERNAL.contains(&r) { Allowed } else { Forbidden }),
+            Box::new(ours_only),
         ),
         (
             Method::GET,
             "/api/v1/customer-accounts/export?format=xlsx".into(),
             None,
-            Box::new(|r| if INTERNAL.contains(&r) { Allowed } else { Forbidden }),
+            Box::new(ours_only),
         ),
         (
             Method::GET,
@@ -177,19 +165,13 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::GET,
             "/api/v1/pipeline/snapshots".into(),
             None,
-            Box::new(|r| if INTERNAL.contains(&r) { Allowed } else { Forbidden }),
+            Box::new(ours_only),
         ),
         (
             Method::POST,
             "/api/v1/pipeline/snapshots".into(),
             None,
-            Box::new(move |r| {
-                if INTERNAL.contains(&r) {
-                    editor(r)
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(editor),
         ),
         (
             Method::GET,
@@ -207,13 +189,7 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::GET,
             format!("/api/v1/deals?partner={}", f.partner_b),
             None,
-            Box::new(|r| {
-                if INTERNAL.contains(&r) {
-                    Allowed
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(ours_only),
         ),
         (
             Method::GET,
@@ -342,13 +318,7 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Some(format!(
                 "partner,email,certification,date,score\n{b},x@bravo.com,sales_foundation,2026-01-01,90\n"
             )),
-            Box::new(move |r| {
-                if INTERNAL.contains(&r) {
-                    editor(r)
-                } else {
-                    Forbidden
-                }
-            }),
+            Box::new(editor),
         ),
         (
             Method::GET,
@@ -399,13 +369,13 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
                 r#"{{"source":{}}}"#,
                 serde_json::to_string(domain::program::DEFAULT_PROGRAM).unwrap()
             )),
-            Box::new(|r| if INTERNAL.contains(&r) { Allowed } else { Forbidden }),
+            Box::new(ours_only),
         ),
         (
             Method::GET,
             "/api/v1/program/versions".into(),
             None,
-            Box::new(|r| if INTERNAL.contains(&r) { Allowed } else { Forbidden }),
+            Box::new(ours_only),
         ),
         (
             Method::POST,

@@ -55,6 +55,15 @@ fn on_b(role: Role, internal: Expect) -> Expect {
 /// An endpoint call and what each role should get from it.
 type Endpoint = (Method, String, Option<String>, Box<dyn Fn(Role) -> Expect>);
 
+/// Allowed to our people, forbidden to partners' people.
+fn ours_only(role: Role) -> Expect {
+    if INTERNAL.contains(&role) {
+        Allowed
+    } else {
+        Forbidden
+    }
+}
+
 /// Allowed to those who edit partners, forbidden to everyone else.
 fn editor(role: Role) -> Expect {
     if internal_editor(role) {

@@ -326,6 +326,16 @@ impl Fixture {
         calamine::Reader::new(std::io::Cursor::new(bytes.to_vec())).unwrap()
     }
 
+    /// Asserts that each `GET path` (its query included) is refused with a 422 naming
+    /// its field.
+    pub async fn assert_fields_refused(&self, token: &str, cases: &[(&str, &str)]) {
+        for (path, field) in cases {
+            let (status, body) = self.api(Some(token), Method::GET, path, None).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {body}");
+            assert!(body.contains(&format!("\"{field}\"")), "{path}: {body}");
+        }
+    }
+
     /// An API call with a bearer token (or none).
     pub async fn api(
         &self,

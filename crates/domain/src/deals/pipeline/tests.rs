@@ -106,6 +106,18 @@ fn dollars() -> Rates {
     Rates::new("USD", [])
 }
 
+/// Dollars, with one euro worth 1.1 dollars since 2026-01-01.
+fn euro_at_1_1() -> Rates {
+    Rates::new(
+        "USD",
+        [Rate {
+            currency: "EUR".into(),
+            effective_on: date!(2026 - 01 - 01),
+            rate: "1.1".parse().unwrap(),
+        }],
+    )
+}
+
 fn deal(partner: &str, status: Status, size: i64, probability: u8, close: Date) -> PipelineDeal {
     PipelineDeal {
         partner: partner.into(),
@@ -339,14 +351,7 @@ fn a_figure_converts_each_currency_and_rate_once_and_rounds_once() {
         currency: "EUR".into(),
         ..deal("Alpha", Status::Approved, 0, 50, date!(2027 - 01 - 15))
     };
-    let rates = Rates::new(
-        "USD",
-        [Rate {
-            currency: "EUR".into(),
-            effective_on: date!(2026 - 01 - 01),
-            rate: "1.1".parse().unwrap(),
-        }],
-    );
+    let rates = euro_at_1_1();
     let s = sum(
         &[euros("10.01"), euros("10.01"), euros("10.01")],
         today,
@@ -464,14 +469,7 @@ fn a_registration_contributes_by_its_status() {
 #[test]
 fn the_program_total_from_sums_per_currency_is_the_summary_figure() {
     let today = date!(2026 - 11 - 27);
-    let rates = Rates::new(
-        "USD",
-        [Rate {
-            currency: "EUR".into(),
-            effective_on: date!(2026 - 01 - 01),
-            rate: "1.1".parse().unwrap(),
-        }],
-    );
+    let rates = euro_at_1_1();
     let open = |deals, value_minor, weighted| OpenSum {
         deals,
         value_minor,
