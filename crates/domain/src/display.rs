@@ -113,6 +113,15 @@ pub fn day(date: Date) -> String {
     .unwrap_or_else(|_| date.to_string())
 }
 
+/// Items as a sentence lists them: `EMEA`, `EMEA and APAC`, `EMEA, APAC and LATAM`.
+pub fn list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +191,13 @@ mod tests {
         assert_eq!(words("c-level"), "C level");
         assert_eq!(words(""), "");
         assert_eq!(day(date!(2026 - 12 - 01)), "1 Dec 2026");
+    }
+
+    #[test]
+    fn lists_read_as_a_sentence() {
+        assert_eq!(list(&[]), "");
+        assert_eq!(list(&["EMEA"]), "EMEA");
+        assert_eq!(list(&["EMEA", "APAC"]), "EMEA and APAC");
+        assert_eq!(list(&["EMEA", "APAC", "LATAM"]), "EMEA, APAC and LATAM");
     }
 }

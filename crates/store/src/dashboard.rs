@@ -16,7 +16,7 @@ use crate::{Read, Result, Sql, sql};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PartnerFilter {
     pub tier: Option<String>,
-    pub region: Option<String>,
+    pub region: Option<domain::partners::RegionFilter>,
     pub owner: Option<Uuid>,
 }
 
@@ -30,10 +30,8 @@ impl PartnerFilter {
         if let Some(tier) = &self.tier {
             query.push(" AND p.tier = ").push_bind(tier.clone());
         }
-        if let Some(region) = &self.region {
-            query
-                .push(" AND p.regions LIKE ")
-                .push_bind(format!("%\"{region}\"%"));
+        if let Some(regions) = &self.region {
+            crate::partners::push_regions(query, regions);
         }
         if let Some(owner) = self.owner {
             query.push(" AND p.owner_id = ").push_bind(owner);

@@ -1,7 +1,8 @@
 //! Partner organisations.
 
 use crate::{Backend, Read, Result, Sql, Write, choice, json_list, sql};
-use domain::partners::{Partner, PartnerFields};
+use domain::Choice;
+use domain::partners::{Partner, PartnerFields, RegionFilter};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -250,13 +251,14 @@ pub struct PartnerFilter {
     pub tier: Option<String>,
     pub stage: Option<domain::partners::LifecycleStage>,
     pub partner_type: Option<domain::partners::PartnerType>,
-    pub region: Option<domain::partners::Region>,
+    pub region: Option<RegionFilter>,
     pub owner_id: Option<Uuid>,
     pub include_archived: bool,
     /// Only partners in the program: neither archived nor exited.
     pub in_program: bool,
-    /// Only partners in this health band (its key) in the latest daily health run.
-    pub health_band: Option<String>,
+    /// Only partners of the latest daily health run in this band (its key), or with no band
+    /// (`None`: no component had data).
+    pub health_band: Option<Option<String>>,
     /// Limits the list to one organisation (a partner user's own).
     pub only_partner: Option<Uuid>,
     pub sort: PartnerSort,
@@ -312,10 +314,8 @@ pub async fn list(tx: &mut Read, filter: &PartnerFilter) -> Result<Vec<Partner>>
             .push(" AND p.partner_type = ")
             .push_bind(partner_type.to_string());
     }
-    if let Some(region) = filter.region {
-        query
-            .push(" AND p.regions LIKE ")
-            .push_bind(format!("%\"{region}\"%"));
+    if let Some(regions) = &filter.region {
+        push_regions(&mut query, regions);
     }
     if let Some(owner) = filter.owner_id {
         query.push(" AND p.owner_id = ").push_bind(owner);
@@ -326,13 +326,15 @@ pub async fn list(tx: &mut Read, filter: &PartnerFilter) -> Result<Vec<Partner>>
             .push_bind(domain::partners::LifecycleStage::Exited.to_string());
     }
     if let Some(band) = &filter.health_band {
-        query
-            .push(
-                " AND p.id IN (SELECT h.partner_id FROM partner_health h WHERE h.computed_on = \
-                 (SELECT MAX(computed_on) FROM partner_health) AND h.band = ",
-            )
-            .push_bind(band.as_str())
-            .push(")");
+        query.push(
+            " AND p.id IN (SELECT h.partner_id FROM partner_health h WHERE h.computed_on = \
+             (SELECT MAX(computed_on) FROM partner_health) AND h.band",
+        );
+        match band {
+            Some(band) => query.push(" = ").push_bind(band.as_str()),
+            None => query.push(" IS NULL"),
+        };
+        query.push(")");
     }
     if let Some(partner) = filter.only_partner {
         query.push(" AND p.id = ").push_bind(partner);
@@ -420,4 +422,21 @@ pub async fn tier_counts(tx: &mut Read) -> Result<Vec<(String, i64)>> {
         ))
         .await?;
     Ok(rows.into_iter().map(|r| (r.tier, r.n)).collect())
+}
+
+/// ` AND …` keeping the partners (aliased `p`) that `filter` keeps by their regions: `regions`
+/// is the JSON list of keys as written, `[]` for none; a key never holds a quote or a wildcard.
+pub(crate) fn push_regions(query: &mut Sql, filter: &RegionFilter) {
+    match filter {
+        RegionFilter::NoRegion => {
+            query.push(" AND p.regions = '[]'");
+        }
+        RegionFilter::Covering(regions) => {
+            for region in regions {
+                query
+                    .push(" AND p.regions LIKE ")
+                    .push_bind(format!("%\"{}\"%", region.as_str()));
+            }
+        }
+    }
 }

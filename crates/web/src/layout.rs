@@ -76,6 +76,31 @@ pub(crate) fn options<T: Choice>(selected: &[String]) -> Vec<Opt> {
         .collect()
 }
 
+/// The choices of a region filter (`selected` as the query holds it): each region, "No
+/// region", and the regions a link combined ("EMEA and APAC"), so the form shows the filter
+/// in force.
+pub(crate) fn region_filter_options(selected: &str) -> Vec<Opt> {
+    use domain::partners::{NO_REGION, Region, RegionFilter};
+    let selected = selected.trim();
+    let mut choices = select_one::<Region>(selected);
+    choices.push(Opt {
+        value: NO_REGION.into(),
+        label: "No region".into(),
+        selected: selected == NO_REGION,
+    });
+    if let Ok(RegionFilter::Covering(regions)) = RegionFilter::parse(selected)
+        && regions.len() > 1
+    {
+        let labels: Vec<&str> = regions.iter().map(|r| r.label()).collect();
+        choices.push(Opt {
+            value: selected.into(),
+            label: domain::display::list(&labels),
+            selected: true,
+        });
+    }
+    choices
+}
+
 pub fn iso_time(at: &time::OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()

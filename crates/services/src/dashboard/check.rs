@@ -1,7 +1,7 @@
 //! The dashboard's query, checked: every bad field named.
 
+use domain::partners::RegionFilter;
 use domain::quarter::Quarter;
-use domain::validation::Choice;
 use uuid::Uuid;
 
 use super::view::DashboardQuery;
@@ -42,13 +42,9 @@ impl Services {
         {
             v.add("tier", "is not a tier of the program");
         }
-        let region = Some(query.region.trim()).filter(|r| !r.is_empty());
-        if region.is_some_and(|r| domain::partners::Region::parse(r).is_none()) {
-            v.add(
-                "region",
-                "must be north_america, latin_america, emea or apac",
-            );
-        }
+        let region = Some(query.region.trim())
+            .filter(|r| !r.is_empty())
+            .and_then(|r| RegionFilter::parse(r).map_err(|m| v.add("region", m)).ok());
         let owner = match query.owner.trim() {
             "" => None,
             text => match Uuid::parse_str(text) {
@@ -78,7 +74,7 @@ impl Services {
             period,
             filter: store::dashboard::PartnerFilter {
                 tier: tier.map(str::to_owned),
-                region: region.map(str::to_owned),
+                region,
                 owner,
             },
         })

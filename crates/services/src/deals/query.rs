@@ -4,7 +4,7 @@
 
 use domain::deals::pipeline;
 use domain::deals::registration::{ForecastCategory, Status};
-use domain::partners::{PartnerType, Region};
+use domain::partners::{PartnerType, RegionFilter};
 use domain::quarter::Quarter;
 use domain::validation::Choice;
 use store::deals::{DealFilter, DealPartners};
@@ -30,7 +30,8 @@ pub struct DealQuery {
     pub tier: String,
     /// Only partners of this type: si, technology, reseller, referral, oem, msp.
     pub partner_type: String,
-    /// Only partners covering this region: north_america, latin_america, emea, apac.
+    /// Only partners covering this region: north_america, latin_america, emea, apac; several
+    /// separated by commas (partners covering each), or `none` (partners covering no region).
     pub region: String,
     /// Only partners this user (id) manages.
     pub owner: String,
@@ -109,8 +110,7 @@ impl DealQuery {
             .and_then(|t| v.choice::<PartnerType>("partner_type", &t))
             .map(|t| t.as_str().to_owned());
         let region = optional(&self.region)
-            .and_then(|r| v.choice::<Region>("region", &r))
-            .map(|r| r.as_str().to_owned());
+            .and_then(|r| RegionFilter::parse(&r).map_err(|m| v.add("region", m)).ok());
         let owner_id = optional(&self.owner).and_then(|o| {
             Uuid::parse_str(&o)
                 .map_err(|_| v.add("owner", format!("'{o}' is not a user id")))
@@ -192,6 +192,7 @@ fn keys<T: Choice>() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::partners::Region;
     use domain::roles::Role;
     use time::macros::date;
 
@@ -244,7 +245,7 @@ mod tests {
             DealPartners {
                 tier: Some("gold".into()),
                 partner_type: Some("reseller".into()),
-                region: Some("emea".into()),
+                region: Some(RegionFilter::Covering(vec![Region::Emea])),
                 owner_id: None,
                 in_program: true,
             }

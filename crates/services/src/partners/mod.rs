@@ -9,7 +9,7 @@ mod contacts;
 mod organisations;
 pub(crate) mod query;
 
-pub use query::PartnerQuery;
+pub use query::{NO_BAND, PartnerQuery};
 
 #[cfg(feature = "tools")]
 pub(crate) use organisations::start_onboarding;

@@ -3,11 +3,14 @@
 
 use domain::FieldError;
 use domain::insight::Band;
-use domain::partners::{LifecycleStage, PartnerType, Region};
+use domain::partners::{LifecycleStage, PartnerType, RegionFilter};
 use store::partners::{PartnerAfter, PartnerFilter, PartnerSort};
 use uuid::Uuid;
 
 use crate::paging::{self, FOREIGN_CURSOR};
+
+/// The `health` filter of partners the latest daily run gave no band (no data yet).
+pub const NO_BAND: &str = "none";
 
 /// A partner list request as a user or client expresses it: plain text, validated here.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -24,7 +27,8 @@ pub struct PartnerQuery {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub partner_type: String,
-    /// north_america, latin_america, emea, apac
+    /// north_america, latin_america, emea, apac; several separated by commas (partners
+    /// covering each), or `none` (partners covering no region).
     pub region: String,
     /// The owning partner manager's user id.
     pub owner: String,
@@ -34,7 +38,7 @@ pub struct PartnerQuery {
     /// them.
     pub in_program: bool,
     /// Only partners in this band of the latest daily health run: healthy, at_risk,
-    /// intervene (internal users; partners never see health).
+    /// intervene, or `none` (scored with no data yet); internal users only.
     pub health: String,
     /// name (default), -name, updated, -updated
     pub sort: String,
@@ -121,7 +125,8 @@ impl PartnerQuery {
         let stage = optional(&self.stage).and_then(|t| v.choice::<LifecycleStage>("stage", &t));
         let partner_type =
             optional(&self.partner_type).and_then(|t| v.choice::<PartnerType>("type", &t));
-        let region = optional(&self.region).and_then(|t| v.choice::<Region>("region", &t));
+        let region = optional(&self.region)
+            .and_then(|r| RegionFilter::parse(&r).map_err(|m| v.add("region", m)).ok());
         let owner_id = optional(&self.owner).and_then(|t| match Uuid::parse_str(&t) {
             Ok(id) => Some(id),
             Err(_) => {
@@ -130,12 +135,13 @@ impl PartnerQuery {
             }
         });
         let health_band = optional(&self.health).and_then(|h| match Band::parse(&h) {
-            Some(band) => Some(band.key().to_owned()),
+            Some(band) => Some(Some(band.key().to_owned())),
+            None if h == NO_BAND => Some(None),
             None => {
                 let bands: Vec<&str> = Band::ALL.iter().map(|b| b.key()).collect();
                 v.add(
                     "health",
-                    format!("'{h}' is not one of: {}", bands.join(", ")),
+                    format!("'{h}' is not one of: {}, {NO_BAND}", bands.join(", ")),
                 );
                 None
             }

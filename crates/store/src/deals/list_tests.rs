@@ -1,6 +1,7 @@
 //! The registration list's filters on both backends: the partner's attributes, the days of
 //! expected close, the forecast category, and the open pipeline's partners in the program.
 
+use domain::partners::{Region, RegionFilter};
 use time::macros::date;
 use uuid::Uuid;
 
@@ -81,7 +82,7 @@ async fn registrations_filter_by_their_partner_close_day_and_forecast() {
             tier: Some("gold".into()),
             ..Default::default()
         };
-        let cases: [(DealFilter, &[&str]); 5] = [
+        let cases: [(DealFilter, &[&str]); 7] = [
             (
                 DealFilter {
                     partners: gold_partners.clone(),
@@ -112,13 +113,35 @@ async fn registrations_filter_by_their_partner_close_day_and_forecast() {
             (
                 DealFilter {
                     partners: DealPartners {
-                        region: Some("apac".into()),
+                        region: Some(RegionFilter::Covering(vec![Region::Apac])),
                         partner_type: Some("technology".into()),
                         ..Default::default()
                     },
                     ..Default::default()
                 },
                 &["First day of Q2", "Last day of Q1"],
+            ),
+            (
+                // Covering both EMEA and APAC: Gold Co, not Gone Co (EMEA alone).
+                DealFilter {
+                    partners: DealPartners {
+                        region: Some(RegionFilter::Covering(vec![Region::Emea, Region::Apac])),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                &["First day of Q2", "Last day of Q1"],
+            ),
+            (
+                // Covering no region (the default `[]`): Silver Co.
+                DealFilter {
+                    partners: DealPartners {
+                        region: Some(RegionFilter::NoRegion),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                &["Silver in Q1"],
             ),
             (
                 DealFilter {

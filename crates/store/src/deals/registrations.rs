@@ -403,7 +403,7 @@ pub struct DealFilter {
 pub struct DealPartners {
     pub tier: Option<String>,
     pub partner_type: Option<String>,
-    pub region: Option<String>,
+    pub region: Option<domain::partners::RegionFilter>,
     pub owner_id: Option<Uuid>,
     pub in_program: bool,
 }
@@ -427,11 +427,8 @@ impl DealPartners {
                 .push(" AND p.partner_type = ")
                 .push_bind(partner_type.clone());
         }
-        if let Some(region) = &self.region {
-            // `regions` is a JSON list of keys; a key never holds a quote or a wildcard.
-            query
-                .push(" AND p.regions LIKE ")
-                .push_bind(format!("%\"{region}\"%"));
+        if let Some(regions) = &self.region {
+            crate::partners::push_regions(query, regions);
         }
         if let Some(owner) = self.owner_id {
             query.push(" AND p.owner_id = ").push_bind(owner);

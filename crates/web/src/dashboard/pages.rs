@@ -8,14 +8,15 @@ use crate::charts::{self, Point};
 use crate::dashboard::api::TableParam;
 use crate::extract::query_or_errors;
 use crate::format;
-use crate::layout::{Errors, Layout, Opt, options, tier_options};
+use crate::layout::{Errors, Layout, Opt, region_filter_options, tier_options};
 use crate::respond::{FormatParam, PageResult, render, service_error};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
+use domain::Choice;
 use domain::dashboard::{Metric, Rag, Unit};
-use domain::partners::Region;
+use domain::partners::{NO_REGION, Region, RegionFilter};
 use rust_decimal::Decimal;
 use services::dashboard::{DashboardQuery, DashboardTable, DashboardView, Slice};
 
@@ -361,16 +362,16 @@ fn charts_of(view: &DashboardView, query: &DashboardQuery) -> Vec<ChartTable> {
                     band(b).to_owned(),
                     format::count(&usize::try_from(b.partners).unwrap_or(0), "partner"),
                 ];
-                // A band counts every partner of the latest run, archived since or not;
-                // partners no component had data for have no band to list them by.
-                let to = b.band.map(|band| {
-                    link(
-                        "/partners",
-                        &DashboardQuery::default(),
-                        &[("health", band.key()), ("archived", "true")],
-                    )
-                });
-                linked_row(cells, to)
+                // A band counts every partner of the latest run, archived since or not.
+                let band_key = b
+                    .band
+                    .map_or(services::partners::NO_BAND, |band| band.key());
+                let to = link(
+                    "/partners",
+                    &DashboardQuery::default(),
+                    &[("health", band_key), ("archived", "true")],
+                );
+                linked_row(cells, Some(to))
             })
             .collect(),
         query,
@@ -403,12 +404,14 @@ fn charts_of(view: &DashboardView, query: &DashboardQuery) -> Vec<ChartTable> {
             currency,
             query,
             // A slice is the partners covering its region among those the dashboard's
-            // region filter keeps: the list filters by one region, so only the filter's own
-            // slice (or every slice, unfiltered) is linked; "No region" has no key to list.
+            // region filter keeps (both regions: `emea,apac`), or those covering none.
             |s| {
-                let filtered = query.region.trim();
-                (!s.key.is_empty() && (filtered.is_empty() || filtered == s.key))
-                    .then(|| open_deals_link(query, &[("region", &s.key)]))
+                let regions = match (Region::parse(&s.key), RegionFilter::parse(&query.region)) {
+                    (None, _) => NO_REGION.to_owned(),
+                    (Some(region), Ok(filter)) => filter.and(region).to_query(),
+                    (Some(region), Err(_)) => region.as_str().to_owned(),
+                };
+                Some(open_deals_link(query, &[("region", &regions)]))
             },
         ),
         tiers,
@@ -445,7 +448,7 @@ async fn dashboard_page(
         errors: Errors::from(errors),
         quarter: query.quarter.clone(),
         tiers: tier_options(&program, &query.tier),
-        regions: options::<Region>(std::slice::from_ref(&query.region)),
+        regions: region_filter_options(&query.region),
         owners: owners
             .iter()
             .map(|u| Opt {

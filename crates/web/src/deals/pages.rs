@@ -7,7 +7,7 @@ use crate::auth::PageAuth;
 use crate::deal_page::{deal_result, deal_view};
 use crate::deals::api::{ExtensionDecision, ExtensionInput};
 use crate::extract::{Form, query_or_errors};
-use crate::layout::{Errors, Layout, Opt, select_one, tier_options};
+use crate::layout::{Errors, Layout, Opt, region_filter_options, select_one, tier_options};
 use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
@@ -103,7 +103,7 @@ async fn deal_list(
         statuses: select_one::<Status>(&query.status),
         tiers: tier_options(&program, query.tier.trim()),
         partner_types: select_one::<PartnerType>(query.partner_type.trim()),
-        regions: select_one::<Region>(query.region.trim()),
+        regions: region_filter_options(&query.region),
         owners,
         forecasts: select_one::<ForecastCategory>(query.forecast.trim()),
         errors: Errors::from(errors),

@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::{Form, query_or_errors};
-use crate::layout::{Errors, Layout, Opt, options, tier_options};
+use crate::layout::{Errors, Layout, Opt, options, region_filter_options, tier_options};
 use crate::partner_page::{PartnerPageForms, PartnerRow, Tab, partner_view};
 use crate::partners::api::StageChange;
 use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
@@ -123,7 +123,7 @@ async fn partner_list(
         tiers: tier_options(&program, &query.tier),
         stages: options::<LifecycleStage>(&one(&query.stage)),
         types: options::<PartnerType>(&one(&query.partner_type)),
-        regions: options::<Region>(&one(&query.region)),
+        regions: region_filter_options(&query.region),
         owners: owners
             .iter()
             .map(|u| Opt {
@@ -149,10 +149,12 @@ async fn partner_list(
         in_program: query.in_program,
         health: domain::insight::Band::ALL
             .iter()
-            .map(|band| Opt {
-                value: band.key().into(),
-                label: band.label().into(),
-                selected: query.health.trim() == band.key(),
+            .map(|band| (band.key(), band.label()))
+            .chain([(services::partners::NO_BAND, "No data yet")])
+            .map(|(key, label)| Opt {
+                value: key.into(),
+                label: label.into(),
+                selected: query.health.trim() == key,
             })
             .collect(),
         rows: page

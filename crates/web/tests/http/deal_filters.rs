@@ -40,7 +40,7 @@ async fn follow(f: &Fixture, token: &str, page: &str, href: &str) -> usize {
 
 /// Seeds, besides the fixture's Bravo (bronze, one open registration): Alpha (registered)
 /// with open registrations closing in the next quarter and the one after and a win;
-/// Charlie (gold, covering EMEA) with two open registrations in the next quarter, one in
+/// Charlie (gold, covering EMEA and APAC) with two open registrations in the next quarter, one in
 /// commit; Delta (registered, archived) with one open registration the dashboard leaves out.
 async fn seed(f: &Fixture) -> Quarter {
     let admin = f.actor(Role::Admin).clone();
@@ -49,7 +49,7 @@ async fn seed(f: &Fixture) -> Quarter {
         .create_partner(
             &admin,
             &domain::partners::PartnerInput {
-                regions: vec!["emea".into()],
+                regions: vec!["emea".into(), "apac".into()],
                 ..common::partner_input("Charlie")
             },
         )
@@ -168,6 +168,33 @@ async fn every_dashboard_figure_links_to_a_list_of_exactly_its_records() {
             follow(&f, token, &page, "/deals?open=true&region=emea").await,
             2
         );
+        // Alpha and Bravo cover no region: their three open ones.
+        let no_region = dashboard["pipeline_by_region"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == "")
+            .unwrap();
+        assert_eq!(no_region["deals"], 3);
+        assert_eq!(
+            follow(&f, token, &page, "/deals?open=true&region=none").await,
+            3
+        );
+        // Filtered to EMEA, the APAC slice is the partners covering both: Charlie's two.
+        let (_, _, emea_page) = f.page(&session, "/dashboard?region=emea").await;
+        assert_eq!(
+            follow(&f, token, &emea_page, "/deals?open=true&region=emea%2Capac").await,
+            2
+        );
+        assert!(
+            emea_page.contains("<option value=\"emea\" selected>"),
+            "{emea_page}"
+        );
+        let (_, _, both_page) = f.page(&session, "/deals?open=true&region=emea,apac").await;
+        assert!(
+            both_page.contains("<option value=\"emea,apac\" selected>EMEA and APAC</option>"),
+            "{both_page}"
+        );
 
         // By quarter of expected close and forecast category: the next quarter's commit is
         // Charlie Two alone; every cell's list counts its deals.
@@ -209,10 +236,10 @@ async fn every_dashboard_figure_links_to_a_list_of_exactly_its_records() {
         let bands = dashboard["health"].as_array().unwrap();
         let scored: u64 = bands.iter().map(|b| b["partners"].as_u64().unwrap()).sum();
         assert_eq!(scored, 3, "{bands:?}");
-        for band in bands.iter().filter(|b| !b["band"].is_null()) {
+        for band in bands {
             let href = format!(
                 "/partners?health={}&archived=true",
-                band["band"].as_str().unwrap()
+                band["band"].as_str().unwrap_or("none")
             );
             let listed = follow(&f, token, &page, &href).await;
             assert_eq!(listed as u64, band["partners"].as_u64().unwrap(), "{href}");

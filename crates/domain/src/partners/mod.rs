@@ -1,5 +1,9 @@
 //! Partner organisations: their classification, lifecycle and the validation of their records.
 
+mod filters;
+
+pub use filters::{NO_REGION, RegionFilter};
+
 use crate::choice_enum;
 use crate::validation::{Choice, FieldError, Validation, is_valid_domain};
 use serde::{Deserialize, Serialize};
