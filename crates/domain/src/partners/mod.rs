@@ -1,8 +1,8 @@
 //! Partner organisations: their classification, lifecycle and the validation of their records.
 
-mod filters;
+mod regions;
 
-pub use filters::{NO_REGION, RegionFilter};
+pub use regions::{NO_REGION, Region, RegionFilter};
 
 use crate::choice_enum;
 use crate::validation::{Choice, FieldError, Validation, is_valid_domain};
@@ -27,16 +27,6 @@ choice_enum! {
         Resell => ("resell", "Resell"),
         CoSell => ("co_sell", "Co-sell"),
         Oem => ("oem", "OEM"),
-    }
-}
-
-choice_enum! {
-    /// Sales regions a partner covers.
-    Region {
-        NorthAmerica => ("north_america", "North America"),
-        LatinAmerica => ("latin_america", "Latin America"),
-        Emea => ("emea", "EMEA"),
-        Apac => ("apac", "APAC"),
     }
 }
 

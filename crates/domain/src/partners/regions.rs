@@ -1,9 +1,19 @@
-//! What list filters keep of partners by the regions they cover: the partner list, the deal
-//! list and the dashboard take the same `region` text, so every region figure of the
-//! dashboard can link to exactly the records behind it.
+//! The sales regions a partner covers, and what list filters keep of partners by them: the
+//! partner list, the deal list and the dashboard take the same `region` text, so every region
+//! figure of the dashboard can link to exactly the records behind it.
 
-use super::Region;
+use crate::choice_enum;
 use crate::validation::Choice;
+
+choice_enum! {
+    /// Sales regions a partner covers.
+    Region {
+        NorthAmerica => ("north_america", "North America"),
+        LatinAmerica => ("latin_america", "Latin America"),
+        Emea => ("emea", "EMEA"),
+        Apac => ("apac", "APAC"),
+    }
+}
 
 /// Partners covering every one of some regions, or partners covering none.
 #[derive(Debug, Clone, PartialEq, Eq)]
