@@ -548,3 +548,22 @@ fn each_topic_reaches_its_executive() {
         );
     }
 }
+
+proptest::proptest! {
+    /// Over a year of London's clock changes: the working time added is the working time
+    /// counted, and adding in two steps lands where adding once does (which lets a pause
+    /// move a due instant on from where it was).
+    #[test]
+    fn adding_and_counting_working_time_agree(
+        start_minute in 0i64..366 * 24 * 60,
+        first in 0i64..10 * 8 * 60,
+        second in 0i64..10 * 8 * 60,
+    ) {
+        let london = in_zone("Europe/London");
+        let start = datetime!(2026-01-01 00:00 UTC) + Duration::minutes(start_minute);
+        let (first, second) = (Duration::minutes(first), Duration::minutes(second));
+        let end = london.add(start, first);
+        proptest::prop_assert_eq!(london.working_between(start, end), first);
+        proptest::prop_assert_eq!(london.add(end, second), london.add(start, first + second));
+    }
+}
