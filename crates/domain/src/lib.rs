@@ -1,6 +1,7 @@
 //! PartnerOS domain: the partner program's types and rules as plain data and plain functions.
 //! Nothing here performs IO; every rule is unit-tested without a database or HTTP.
 
+pub mod alignment;
 pub mod audit;
 pub mod csv_cell;
 pub mod csv_import;

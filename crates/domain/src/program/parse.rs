@@ -33,6 +33,10 @@ struct RawFile {
     #[serde(default)]
     slas: policy::Slas,
     #[serde(default)]
+    business_hours: policy::BusinessHours,
+    #[serde(default)]
+    escalation_paths: policy::EscalationPaths,
+    #[serde(default)]
     raci: policy::RaciMatrix,
     #[serde(default)]
     targets: policy::Targets,
@@ -502,6 +506,8 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         mdf: raw.mdf,
         commissions: raw.commissions,
         slas: raw.slas,
+        business_hours: raw.business_hours,
+        escalation_paths: raw.escalation_paths,
         raci: raw.raci,
         targets: raw.targets,
         health_score: raw.health_score,

@@ -1,7 +1,7 @@
 //! The policy sections of `program.toml` that the deal-registration, co-sell, MDF, commission,
-//! SLA, RACI and metric features read. Each section may be left out or written in part: what
-//! is not written takes the playbooks' default, so every default lives here
-//! and in `default_program.toml`, and a test keeps the two equal.
+//! SLA, business-hours, escalation, RACI and metric features read. Each section may be left
+//! out or written in part: what is not written takes the playbooks' default, so every default
+//! lives here and in `default_program.toml`, and a test keeps the two equal.
 
 use super::issues::Checks;
 
@@ -29,6 +29,8 @@ pub struct Policies {
     pub mdf: Mdf,
     pub commissions: Commissions,
     pub slas: Slas,
+    pub business_hours: BusinessHours,
+    pub escalation_paths: EscalationPaths,
     pub raci: RaciMatrix,
     pub targets: Targets,
     pub health_score: HealthScore,
@@ -44,6 +46,8 @@ impl Policies {
         self.mdf.check(checks);
         self.commissions.check(checks, tiers);
         self.slas.check(checks);
+        self.business_hours.check(checks);
+        self.escalation_paths.check(checks);
         self.raci.check(checks);
         self.targets.check(checks);
         self.health_score.check(checks);

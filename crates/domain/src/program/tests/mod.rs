@@ -725,6 +725,8 @@ fn defaults_naming_missing_tiers_say_they_are_defaults() {
 
 mod recruitment;
 
+mod alignment;
+
 #[test]
 fn diff_shows_changed_lines_only() {
     let changed = replace("discount_percent = 25", "discount_percent = 30");
