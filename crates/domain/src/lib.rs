@@ -16,6 +16,7 @@ pub mod program;
 pub mod quarter;
 pub mod roles;
 pub mod sources;
+pub mod teams;
 pub mod time_zone;
 pub mod tracker;
 pub mod users;
