@@ -5,7 +5,7 @@ use domain::permissions::Action;
 use domain::teams;
 use uuid::Uuid;
 
-use super::{MemberView, TeamView, team_of, user_view};
+use super::views::{MemberView, TeamView, member_view, team_of, user_view};
 use crate::{Actor, Change, Error, Result, Services, record};
 
 /// The account to add to a team.
@@ -166,7 +166,7 @@ impl Services {
                 members
                     .iter()
                     .find(|m| m.user_id == id)
-                    .map(super::member_view)
+                    .map(member_view)
                     .ok_or_else(|| {
                         Error::field(
                             "user_id",

@@ -7,29 +7,11 @@ use domain::teams::{self, StakeholderInput};
 use store::Read;
 use store::teams::{OpenItems, TeamRow};
 
-use super::{Champion, MemberView, StakeholderView, TeamView, member_counts, page_of, team_of};
+use super::views::{
+    Champion, Figure, StakeholderEntry, StakeholderView, TeamView, member_counts, member_view,
+    page_of, team_of,
+};
 use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
-
-/// One alignment figure of a team; `value` is absent where nothing records it yet (pages say
-/// "no data yet" rather than show a number nobody measured).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Figure {
-    /// members, open_onboarding_items, overdue_onboarding_items, open_escalations,
-    /// internal_nps
-    pub key: String,
-    pub label: String,
-    pub value: Option<i64>,
-}
-
-/// A team on the stakeholder map.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct StakeholderEntry {
-    pub key: String,
-    pub label: String,
-    pub lead: Option<MemberView>,
-    pub stakeholder: StakeholderView,
-    pub figures: Vec<Figure>,
-}
 
 /// What the audit log keeps of an entry before and after an edit.
 #[derive(serde::Serialize)]
@@ -129,7 +111,7 @@ impl Services {
                         members
                             .iter()
                             .find(|m| m.team == row.key && m.user_id == lead)
-                            .map(super::member_view)
+                            .map(member_view)
                     }),
                     stakeholder: view(row, champions[at].clone()),
                     figures: figures(team, counts.get(team.key()).copied().unwrap_or(0), &open),
