@@ -288,6 +288,8 @@ struct StakeholderForm {
     layout: Layout,
     csrf_token: String,
     team: TeamView,
+    /// When the saved entry was last edited, in the reader's time zone.
+    updated_at: String,
     input: StakeholderInput,
     people: Vec<Opt>,
     errors: Errors,
@@ -363,6 +365,11 @@ async fn stakeholder_view(
             selected: input.champion_user_id == p.user_id.to_string(),
         }))
         .collect(),
+        updated_at: team
+            .stakeholder
+            .updated_at
+            .map(|at| crate::format::moment(&at, &auth.zone()))
+            .unwrap_or_default(),
         team,
         input,
         errors: Errors::from(errors),

@@ -277,6 +277,7 @@ async fn the_stakeholder_map_keeps_both_editors_words_in_sight() {
         assert_eq!(status, StatusCode::CONFLICT);
         assert!(page.contains("id=\"conflict\""));
         assert!(page.contains("<dt>Decision maker</dt><dd>CMO</dd>"));
+        assert!(page.contains(" by partner_manager@test.example</dd>"), "who saved it");
         assert!(page.contains("value=\"VP Marketing\""));
 
         let (status, _, page) = f.page(&session, "/stakeholder-map").await;
