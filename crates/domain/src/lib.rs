@@ -17,6 +17,7 @@ pub mod program;
 pub mod quarter;
 pub mod roles;
 pub mod sources;
+pub mod teams;
 pub mod time_zone;
 pub mod tracker;
 pub mod users;

@@ -4,6 +4,7 @@
 //! it: a partner's people act only on their own organisation's records, and another
 //! organisation's records are reported as not found.
 
+use crate::program::policy::Team;
 use crate::roles::Role::{self, *};
 use crate::validation::Choice;
 
@@ -41,6 +42,10 @@ pub enum Action {
     ImportRates,
     /// Attach files, enroll people and tick their learning requirements.
     WorkEnablement,
+    /// Add our people to teams, take them off, name each team's lead.
+    ManageTeams,
+    /// Edit a team's entry on the stakeholder map.
+    EditStakeholderMap,
 }
 
 impl Action {
@@ -64,6 +69,8 @@ impl Action {
             Action::ImportDirectPipeline => &[Admin, PartnerManager, Sales],
             Action::ImportRates => &[Admin, Finance],
             Action::WorkEnablement => &[Admin, PartnerManager, PartnerAdmin, PartnerUser],
+            Action::ManageTeams => &[Admin],
+            Action::EditStakeholderMap => &[Admin, PartnerManager],
         }
     }
 
@@ -85,10 +92,13 @@ pub fn sees_partner(role: Role, own: Option<uuid::Uuid>, partner: uuid::Uuid) ->
 }
 
 /// Who ticks an onboarding item by hand: those who manage partners any item, a partner's
-/// people the items the partner owns. Observed items are ticked by the system alone (the
-/// service refuses them before asking this).
-pub fn may_tick_onboarding_item(role: Role, owner: &str) -> bool {
-    Action::ManagePartners.allows(role) || (owner == "partner" && role.is_partner_side())
+/// people the items the partner owns, our people the items of a team they are on (`teams`:
+/// the asker's teams). Observed items are ticked by the system alone (the service refuses
+/// them before asking this).
+pub fn may_tick_onboarding_item(role: Role, owner: &str, teams: &[Team]) -> bool {
+    Action::ManagePartners.allows(role)
+        || (owner == "partner" && role.is_partner_side())
+        || (role.is_internal() && teams.iter().any(|team| team.key() == owner))
 }
 
 /// The roles an account with `role` may give the accounts it creates: an admin any, a
@@ -122,7 +132,7 @@ mod tests {
     use super::*;
     use crate::Choice;
 
-    const ALL: [Action; 16] = [
+    const ALL: [Action; 18] = [
         Action::ReadInternal,
         Action::ReadAuditLog,
         Action::ActivateProgram,
@@ -139,6 +149,8 @@ mod tests {
         Action::ImportDirectPipeline,
         Action::ImportRates,
         Action::WorkEnablement,
+        Action::ManageTeams,
+        Action::EditStakeholderMap,
     ];
 
     #[test]
@@ -159,6 +171,8 @@ mod tests {
             "this needs one of these roles: Administrator, Partner manager, Sales"
         );
         assert_eq!(Action::ImportRates.roles(), [Admin, Finance]);
+        assert_eq!(Action::ManageTeams.roles(), [Admin]);
+        assert_eq!(Action::EditStakeholderMap.roles(), [Admin, PartnerManager]);
     }
 
     #[test]
@@ -172,10 +186,42 @@ mod tests {
             "no organisation, nothing"
         );
 
-        assert!(may_tick_onboarding_item(PartnerManager, "marketing"));
-        assert!(may_tick_onboarding_item(PartnerUser, "partner"));
-        assert!(!may_tick_onboarding_item(PartnerAdmin, "partner_manager"));
-        assert!(!may_tick_onboarding_item(Sales, "partner"));
+        assert!(may_tick_onboarding_item(PartnerManager, "marketing", &[]));
+        assert!(may_tick_onboarding_item(PartnerUser, "partner", &[]));
+        assert!(!may_tick_onboarding_item(
+            PartnerAdmin,
+            "partner_manager",
+            &[]
+        ));
+        assert!(!may_tick_onboarding_item(Sales, "partner", &[]));
+        // A team's own items: its members tick them, whatever their role; others do not.
+        assert!(may_tick_onboarding_item(
+            Marketing,
+            "marketing",
+            &[Team::Marketing]
+        ));
+        assert!(may_tick_onboarding_item(
+            Sales,
+            "marketing",
+            &[Team::Sales, Team::Marketing]
+        ));
+        assert!(!may_tick_onboarding_item(Marketing, "marketing", &[]));
+        assert!(!may_tick_onboarding_item(
+            Sales,
+            "marketing",
+            &[Team::Sales]
+        ));
+        assert!(!may_tick_onboarding_item(
+            Marketing,
+            "partner",
+            &[Team::Marketing]
+        ));
+        // A partner's people are never on our teams; were one listed, it would still not tick.
+        assert!(!may_tick_onboarding_item(
+            PartnerUser,
+            "marketing",
+            &[Team::Marketing]
+        ));
 
         assert_eq!(assignable_roles(PartnerAdmin), [PartnerAdmin, PartnerUser]);
         assert!(assignable_roles(PartnerUser).is_empty());

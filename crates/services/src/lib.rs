@@ -36,6 +36,7 @@ pub mod program;
 pub mod rates;
 pub mod recruitment;
 pub mod reports;
+pub mod teams;
 pub mod tiers;
 pub mod tracker;
 pub mod users;

@@ -69,6 +69,7 @@ impl Services {
         let facts = store::facts::history(&mut tx, partner_id).await?;
         let deals = store::deals::counts(&mut tx, partner_id).await?;
         let names = crate::names::Names::load(&mut tx, actor, partner_id).await?;
+        let teams = crate::teams::actor_teams(&mut tx, actor).await?;
         drop(tx);
         let today = actor.today();
         let start = rows.iter().map(|i| i.due_on).min();
@@ -116,8 +117,9 @@ impl Services {
                         .map(|s| onboarding::roadmap_stage((due - s).whole_days()))
                         .unwrap_or("Day 0")
                         .to_owned(),
-                    can_tick: domain::permissions::may_tick_onboarding_item(actor.role, &row.owner)
-                        && !observed,
+                    can_tick: domain::permissions::may_tick_onboarding_item(
+                        actor.role, &row.owner, &teams,
+                    ) && !observed,
                     overdue: !done && today > due,
                     id: row.id,
                     key: row.key,
@@ -181,8 +183,8 @@ impl Services {
         })
     }
 
-    /// Ticks (or unticks) an item. Partner users tick their own "partner" items; admins and
-    /// partner managers tick any.
+    /// Ticks (or unticks) an item. Partner users tick their own "partner" items, members of
+    /// a team that team's items; admins and partner managers tick any.
     pub async fn tick_onboarding_item(
         &self,
         actor: &Actor,
@@ -197,9 +199,16 @@ impl Services {
         if !actor.sees_partner(item.partner_id) {
             return Err(Error::NotFound);
         }
+        let teams = crate::teams::actor_teams(&mut tx, actor).await?;
         require(
-            domain::permissions::may_tick_onboarding_item(actor.role, &item.owner),
-            "this item is ticked by its owner",
+            domain::permissions::may_tick_onboarding_item(actor.role, &item.owner, &teams),
+            &format!(
+                "this item is ticked by its owner ({}), by partner managers or by administrators",
+                domain::teams::parse(&item.owner).map_or(
+                    "the partner's own people".to_owned(),
+                    |team| format!("members of the {} team", domain::teams::label(team))
+                )
+            ),
         )?;
         // What the system observes (certifications held, a first joint win) is never claimed.
         require(

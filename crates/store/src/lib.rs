@@ -25,6 +25,7 @@ pub mod rates;
 pub mod recruitment;
 pub mod rollups;
 mod sql;
+pub mod teams;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;

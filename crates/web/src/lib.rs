@@ -34,6 +34,7 @@ mod program;
 mod rates;
 mod recruitment;
 mod scorecards;
+mod teams;
 mod tiers;
 mod tracker;
 mod users;
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(rates::pages::router())
         .merge(recruitment::pages::router())
         .merge(scorecards::pages::router())
+        .merge(teams::pages::router())
         .merge(tiers::pages::router())
         .merge(tracker::pages::router())
         .merge(users::pages::router())
@@ -145,6 +147,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(rates::api::router())
         .merge(recruitment::api::router())
         .merge(scorecards::api::router())
+        .merge(teams::api::router())
         .merge(tiers::api::router())
         .merge(tracker::api::router())
         .merge(users::api::router())

@@ -76,6 +76,8 @@ impl Side {
             ("enrollments/{id}", id(self.enrollment)),
             ("users/{id}", id(self.user)),
             ("tokens/{id}", id(self.token)),
+            ("teams/{key}", "marketing".to_owned()),
+            ("members/{user_id}", id(self.user)),
         ])
     }
 }

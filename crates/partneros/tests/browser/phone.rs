@@ -147,6 +147,9 @@ async fn pages_fit_a_phone_and_have_one_h1() {
             "/deals/import".to_string(),
             "/leads/import".to_string(),
             "/program/simulate".to_string(),
+            "/stakeholder-map".to_string(),
+            "/teams/customer_success".to_string(),
+            "/teams/customer_success/stakeholder".to_string(),
         ];
         admin_pages.extend(sections(server.partner_a));
         admin_pages.extend(sections(server.partner_b));

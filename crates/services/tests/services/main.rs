@@ -18,6 +18,7 @@ mod enablement;
 mod insight;
 mod partners;
 mod program;
+mod teams;
 
 /// An export's whole file, read chunk by chunk as the web layer streams it.
 async fn text(mut export: services::exports::CsvExport) -> String {

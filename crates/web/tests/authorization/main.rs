@@ -10,6 +10,7 @@ mod homes;
 mod insight;
 mod partner_downloads;
 mod partner_sections;
+mod teams;
 
 use axum::http::{Method, StatusCode};
 use common::Fixture;
@@ -79,6 +80,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     all.extend(insight::endpoints(f));
     all.extend(homes::endpoints(f));
     all.extend(dashboard::endpoints(f));
+    all.extend(teams::endpoints(f));
     all
 }
 

@@ -15,6 +15,7 @@ mod pipeline;
 mod program;
 mod scorecards;
 mod sessions;
+mod teams;
 mod tracker;
 
 use axum::body::Body;
