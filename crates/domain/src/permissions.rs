@@ -41,6 +41,8 @@ pub enum Action {
     ImportRates,
     /// Attach files, enroll people and tick their learning requirements.
     WorkEnablement,
+    /// Read the outbox (every person's mail) and retry failed mail.
+    ManageMail,
 }
 
 impl Action {
@@ -64,6 +66,7 @@ impl Action {
             Action::ImportDirectPipeline => &[Admin, PartnerManager, Sales],
             Action::ImportRates => &[Admin, Finance],
             Action::WorkEnablement => &[Admin, PartnerManager, PartnerAdmin, PartnerUser],
+            Action::ManageMail => &[Admin],
         }
     }
 
@@ -122,7 +125,7 @@ mod tests {
     use super::*;
     use crate::Choice;
 
-    const ALL: [Action; 16] = [
+    const ALL: [Action; 17] = [
         Action::ReadInternal,
         Action::ReadAuditLog,
         Action::ActivateProgram,
@@ -139,6 +142,7 @@ mod tests {
         Action::ImportDirectPipeline,
         Action::ImportRates,
         Action::WorkEnablement,
+        Action::ManageMail,
     ];
 
     #[test]
@@ -159,6 +163,7 @@ mod tests {
             "this needs one of these roles: Administrator, Partner manager, Sales"
         );
         assert_eq!(Action::ImportRates.roles(), [Admin, Finance]);
+        assert_eq!(Action::ManageMail.roles(), [Admin]);
     }
 
     #[test]
