@@ -317,7 +317,8 @@ async fn settle_lead(
     Ok(lead)
 }
 
-/// Tells the partner's admins how their lead was decided, and audits it.
+/// Tells the partner's admins and the person who submitted the lead how it was decided, and
+/// audits it.
 async fn announce_lead(
     tx: &mut store::Write,
     actor: &Actor,
@@ -332,15 +333,17 @@ async fn announce_lead(
             lead.reference, lead.company, lead.rejection_reason
         )
     };
-    let admins = notifications::partner_admins(tx, lead.partner_id).await?;
+    let mut recipients = notifications::partner_admins(tx, lead.partner_id).await?;
+    recipients.extend(notifications::person(tx, lead.partner_id, Some(&lead.submitted_by)).await?);
+    let link = format!("/leads#lead-{}", lead.id);
     notifications::notify(
         tx,
-        &admins,
+        &recipients,
         &store::notifications::NewNotification {
             partner_id: Some(lead.partner_id),
             kind: "lead",
             message: &message,
-            link: "/leads",
+            link: &link,
         },
         now,
     )
