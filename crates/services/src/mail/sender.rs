@@ -14,6 +14,9 @@ use super::{MailState, SmtpSettings, TlsMode};
 use crate::{Error, Result, Services};
 use domain::Choice;
 
+/// Mails handed to the SMTP server at once, each on its own pooled connection: one
+/// connection waits a round trip (and often the server's delayed acknowledgement) per mail.
+const CONNECTIONS: usize = 8;
 /// How long a claimed mail is its sender's before another may take it over.
 const LEASE: Duration = Duration::minutes(5);
 /// The wait after the `attempt`th failed attempt, None when it was the last: four attempts
@@ -80,12 +83,31 @@ impl Services {
                 return Ok(run);
             }
             let mut outcomes = Vec::with_capacity(claimed.len());
-            for row in &claimed {
-                let outcome = match &setup {
-                    Ok((transport, from)) => self.deliver(transport, from, row).await,
-                    Err(e) => Err(e.clone()),
-                };
-                outcomes.push(outcome);
+            for group in claimed.chunks(CONNECTIONS) {
+                let mut sending = tokio::task::JoinSet::new();
+                for (i, row) in group.iter().enumerate() {
+                    let message = match &setup {
+                        Ok((transport, from)) => {
+                            self.message(from, row).map(|m| (transport.clone(), m))
+                        }
+                        Err(e) => Err(e.clone()),
+                    };
+                    sending.spawn(async move {
+                        let outcome = match message {
+                            Ok((transport, message)) => transport
+                                .send(message)
+                                .await
+                                .map(|_| ())
+                                .map_err(|e| e.to_string()),
+                            Err(e) => Err(e),
+                        };
+                        (i, outcome)
+                    });
+                }
+                let mut done: Vec<(usize, std::result::Result<(), String>)> =
+                    sending.join_all().await;
+                done.sort_by_key(|(i, _)| *i);
+                outcomes.extend(done.into_iter().map(|(_, outcome)| outcome));
             }
             let at = store::now();
             let mut tx = self.db.write().await?;
@@ -113,27 +135,17 @@ impl Services {
         }
     }
 
-    async fn deliver(
-        &self,
-        transport: &Transport,
-        from: &Mailbox,
-        row: &OutboxRow,
-    ) -> std::result::Result<(), String> {
+    fn message(&self, from: &Mailbox, row: &OutboxRow) -> std::result::Result<Message, String> {
         let to = row
             .recipient
             .parse::<Mailbox>()
             .map_err(|e| format!("the address '{}': {e}", row.recipient))?;
-        let message = Message::builder()
+        Message::builder()
             .from(from.clone())
             .to(to)
             .subject(&row.subject)
             .header(ContentType::TEXT_PLAIN)
             .body(self.body_of(row))
-            .map_err(|e| e.to_string())?;
-        transport
-            .send(message)
-            .await
-            .map(|_| ())
             .map_err(|e| e.to_string())
     }
 
