@@ -100,7 +100,7 @@ async fn run_jobs(services: Services, every: Duration) {
             Err(e) => tracing::error!(error = %e, "running jobs failed"),
         }
         match services.send_due_mail(now).await {
-            Ok(run) if run == services::mail::MailRun::default() => {}
+            Ok(run) if run == services::mail::sender::MailRun::default() => {}
             Ok(run) => tracing::info!(
                 sent = run.sent,
                 retrying = run.retrying,

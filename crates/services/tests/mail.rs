@@ -4,7 +4,8 @@
 //! SQLite and on PostgreSQL.
 
 use services::mail::receiver::Receiver;
-use services::mail::{MailRun, MailSettings, OutboxQuery, SmtpSettings, TlsMode};
+use services::mail::sender::MailRun;
+use services::mail::{MailSettings, OutboxQuery, SmtpSettings, TlsMode};
 use services::{Actor, Config, Error, Services};
 use time::Duration;
 

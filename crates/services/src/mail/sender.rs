@@ -10,7 +10,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use store::outbox::{NewMail, OutboxRow};
 use time::{Duration, OffsetDateTime};
 
-use super::{MailState, SmtpSettings, TlsMode};
+use super::settings::{MailState, SECURITY_KINDS, SmtpSettings, TlsMode};
 use crate::{Error, Result, Services};
 use domain::Choice;
 
@@ -156,7 +156,7 @@ impl Services {
             body.push_str("\n\nOpen it in PartnerOS: ");
             body.push_str(&self.absolute(&row.link));
         }
-        if !super::SECURITY_KINDS.contains(&row.kind.as_str()) {
+        if !SECURITY_KINDS.contains(&row.kind.as_str()) {
             body.push_str("\n\nHow you get these mails: ");
             body.push_str(&self.absolute("/account/mail"));
         }
