@@ -10,6 +10,8 @@ use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::{Choice, FieldError};
 use services::mail::{Delivery, MailState, OutboxQuery};
@@ -63,7 +65,12 @@ fn preference_view(
     saved: bool,
     errors: Vec<FieldError>,
 ) -> PageResult {
-    Ok(render(PreferencePage {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = PreferencePage {
         layout: auth.layout("Notifications by mail"),
         csrf_token: auth.csrf_token.clone(),
         chosen,
@@ -73,7 +80,8 @@ fn preference_view(
             .collect(),
         saved,
         errors: Errors::from(errors),
-    }))
+    };
+    Ok((status, render(view)).into_response())
 }
 
 async fn set_preference(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
@@ -137,6 +145,11 @@ async fn outbox_page(
         pairs.append_pair("cursor", &cursor);
         format!("/outbox?{}", pairs.finish())
     });
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let zone = auth.zone();
     let rows = page
         .items
@@ -154,7 +167,7 @@ async fn outbox_page(
             failed: m.state == MailState::Failed,
         })
         .collect();
-    Ok(render(OutboxPage {
+    let view = OutboxPage {
         layout: auth.layout("Outbox"),
         csrf_token: auth.csrf_token.clone(),
         query,
@@ -166,7 +179,8 @@ async fn outbox_page(
         next_link,
         smtp: state.services.config.mail.smtp.is_some(),
         errors: Errors::from(errors),
-    }))
+    };
+    Ok((status, render(view)).into_response())
 }
 
 async fn retry(
