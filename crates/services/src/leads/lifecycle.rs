@@ -119,6 +119,7 @@ impl Services {
             row.need.chars().take(80).collect::<String>(),
             row.accept_by.date()
         );
+        let link = format!("/leads#lead-{}", row.id);
         notifications::notify(
             &mut tx,
             &recipients,
@@ -126,7 +127,7 @@ impl Services {
                 partner_id: Some(partner_id),
                 kind: "lead",
                 message: &message,
-                link: "/leads",
+                link: &link,
             },
             now,
         )
