@@ -46,6 +46,8 @@ pub enum Action {
     ManageTeams,
     /// Edit a team's entry on the stakeholder map.
     EditStakeholderMap,
+    /// Read the outbox (every person's mail) and retry failed mail.
+    ManageMail,
 }
 
 impl Action {
@@ -71,6 +73,7 @@ impl Action {
             Action::WorkEnablement => &[Admin, PartnerManager, PartnerAdmin, PartnerUser],
             Action::ManageTeams => &[Admin],
             Action::EditStakeholderMap => &[Admin, PartnerManager],
+            Action::ManageMail => &[Admin],
         }
     }
 
@@ -132,7 +135,7 @@ mod tests {
     use super::*;
     use crate::Choice;
 
-    const ALL: [Action; 18] = [
+    const ALL: [Action; 19] = [
         Action::ReadInternal,
         Action::ReadAuditLog,
         Action::ActivateProgram,
@@ -151,6 +154,7 @@ mod tests {
         Action::WorkEnablement,
         Action::ManageTeams,
         Action::EditStakeholderMap,
+        Action::ManageMail,
     ];
 
     #[test]
@@ -173,6 +177,7 @@ mod tests {
         assert_eq!(Action::ImportRates.roles(), [Admin, Finance]);
         assert_eq!(Action::ManageTeams.roles(), [Admin]);
         assert_eq!(Action::EditStakeholderMap.roles(), [Admin, PartnerManager]);
+        assert_eq!(Action::ManageMail.roles(), [Admin]);
     }
 
     #[test]

@@ -58,6 +58,42 @@ struct ServeArgs {
     /// 0 turns background jobs off on this server.
     #[arg(long, env = "PARTNEROS_JOBS_INTERVAL_SECONDS", default_value_t = 60)]
     jobs_interval_seconds: u64,
+    /// The portal's address as people reach it; links in mails start with it.
+    #[arg(
+        long,
+        env = "PARTNEROS_PUBLIC_URL",
+        default_value = "http://localhost:8080"
+    )]
+    public_url: String,
+    /// The SMTP server mail leaves through; without it mail stays in the outbox.
+    #[arg(long, env = "PARTNEROS_SMTP_HOST")]
+    smtp_host: Option<String>,
+    #[arg(long, env = "PARTNEROS_SMTP_PORT", default_value_t = 587)]
+    smtp_port: u16,
+    #[arg(long, env = "PARTNEROS_SMTP_USERNAME")]
+    smtp_username: Option<String>,
+    #[arg(long, env = "PARTNEROS_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// The From address of every mail, e.g. "PartnerOS <partners@example.com>".
+    #[arg(
+        long,
+        env = "PARTNEROS_SMTP_FROM",
+        default_value = "PartnerOS <partneros@localhost>"
+    )]
+    smtp_from: String,
+    /// How the SMTP connection is secured.
+    #[arg(long, env = "PARTNEROS_SMTP_TLS", value_enum, default_value_t = SmtpTls::Starttls)]
+    smtp_tls: SmtpTls,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum SmtpTls {
+    /// Plain SMTP (a relay on the same host).
+    None,
+    /// STARTTLS upgrade (usually port 587).
+    Starttls,
+    /// TLS from the start (usually port 465).
+    Tls,
 }
 
 #[derive(Subcommand)]
@@ -264,6 +300,25 @@ impl ServeArgs {
     fn config(&self) -> services::Config {
         services::Config {
             session_idle: time::Duration::minutes(self.session_idle_minutes),
+            mail: services::mail::MailSettings {
+                smtp: self
+                    .smtp_host
+                    .clone()
+                    .map(|host| services::mail::SmtpSettings {
+                        host,
+                        port: self.smtp_port,
+                        username: self.smtp_username.clone(),
+                        password: self.smtp_password.clone(),
+                        from: self.smtp_from.clone(),
+                        tls: match self.smtp_tls {
+                            SmtpTls::None => services::mail::TlsMode::None,
+                            SmtpTls::Starttls => services::mail::TlsMode::StartTls,
+                            SmtpTls::Tls => services::mail::TlsMode::Tls,
+                        },
+                    }),
+                public_url: self.public_url.clone(),
+                ..Default::default()
+            },
             ..Default::default()
         }
     }

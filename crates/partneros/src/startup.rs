@@ -99,6 +99,16 @@ async fn run_jobs(services: Services, every: Duration) {
             Ok(n) => tracing::info!(jobs = n, "background jobs ran"),
             Err(e) => tracing::error!(error = %e, "running jobs failed"),
         }
+        match services.send_due_mail(now).await {
+            Ok(run) if run == services::mail::sender::MailRun::default() => {}
+            Ok(run) => tracing::info!(
+                sent = run.sent,
+                retrying = run.retrying,
+                failed = run.failed,
+                "mail sent"
+            ),
+            Err(e) => tracing::error!(error = %e, "sending mail failed"),
+        }
     }
 }
 

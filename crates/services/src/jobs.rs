@@ -93,6 +93,16 @@ impl Services {
             now,
         )
         .await?;
+        let digest_key = format!("{}:{}", crate::mail::MAIL_DIGEST, now.date());
+        store::jobs::enqueue(
+            &mut tx,
+            crate::mail::MAIL_DIGEST,
+            &digest_key,
+            now,
+            "schedule",
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(queued)
     }
@@ -123,6 +133,7 @@ impl Services {
                     self.run_deal_sweep(&Actor::system("deal registration sweep"))
                         .await
                 }
+                crate::mail::MAIL_DIGEST => self.send_mail_digest(store::now()).await,
                 other => Err(Error::Conflict(format!("unknown job kind '{other}'"))),
             };
             let finished = store::now();

@@ -29,6 +29,7 @@ pub mod homes;
 pub mod insight;
 pub mod jobs;
 pub mod leads;
+pub mod mail;
 pub mod onboarding;
 pub mod partners;
 pub mod pipeline;
@@ -199,6 +200,8 @@ pub struct Config {
     /// The rows an XLSX export's sheet may have, header included
     /// ([`exports::XLSX_SHEET_ROWS`]); a longer list is refused.
     pub xlsx_sheet_rows: u32,
+    /// SMTP and the portal's public address for links in mails.
+    pub mail: mail::MailSettings,
 }
 
 impl Default for Config {
@@ -211,6 +214,7 @@ impl Default for Config {
             ip_delay_base: Duration::seconds(1),
             ip_delay_max: Duration::seconds(60),
             xlsx_sheet_rows: exports::XLSX_SHEET_ROWS,
+            mail: mail::MailSettings::default(),
         }
     }
 }

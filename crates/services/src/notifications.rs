@@ -9,7 +9,8 @@ use uuid::Uuid;
 use crate::{Actor, Page, PageQuery, Result, Services};
 use domain::roles::Role;
 
-/// Sends one notification to each of `users` (each once).
+/// Sends one notification to each of `users` (each once), and queues its mail in the same
+/// transaction.
 pub(crate) async fn notify(
     tx: &mut store::Write,
     users: &[Uuid],
@@ -23,6 +24,16 @@ pub(crate) async fn notify(
         .map(|user| (*user, notification))
         .collect();
     store::notifications::insert_many(tx, &addressed, at).await?;
+    let users: Vec<Uuid> = addressed.iter().map(|(user, _)| *user).collect();
+    crate::mail::enqueue(
+        tx,
+        &users,
+        notification.kind,
+        notification.message,
+        notification.link,
+        at,
+    )
+    .await?;
     Ok(())
 }
 

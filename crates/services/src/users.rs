@@ -209,7 +209,8 @@ impl Services {
     }
 
     /// Sets a new password for someone else's account and signs it out everywhere: its
-    /// sessions end and its API tokens are revoked.
+    /// sessions end and its API tokens are revoked; its owner is told (by mail whatever
+    /// they chose: a security notice).
     pub async fn reset_password(&self, actor: &Actor, id: Uuid, password: &str) -> Result<User> {
         let mut tx = self.db.read().await?;
         managed_user(&mut tx, actor, id).await?;
@@ -236,6 +237,18 @@ impl Services {
             after: None,
         };
         record(&mut tx, actor, at, change).await?;
+        crate::notifications::notify(
+            &mut tx,
+            &[id],
+            &store::notifications::NewNotification {
+                partner_id: user.partner_id,
+                kind: "password_reset",
+                message: "Your PartnerOS password was reset by an administrator and you were signed out everywhere. If you did not ask for this, tell your administrator.",
+                link: "/account",
+            },
+            at,
+        )
+        .await?;
         tx.commit().await?;
         self.tokens.forget_all();
         Ok(user)

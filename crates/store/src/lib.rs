@@ -17,6 +17,7 @@ pub mod insight;
 pub mod jobs;
 pub mod notifications;
 pub mod onboarding;
+pub mod outbox;
 pub mod partners;
 pub mod previews;
 pub mod program;

@@ -26,6 +26,7 @@ mod facts;
 mod homes;
 mod imports;
 mod leads;
+mod mail;
 mod notifications;
 mod onboarding;
 mod partners;
@@ -90,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .merge(homes::pages::router())
         .merge(imports::pages::router())
         .merge(leads::pages::router())
+        .merge(mail::pages::router())
         .merge(notifications::pages::router())
         .merge(onboarding::pages::router())
         .merge(partners::pages::router())
@@ -139,6 +141,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(homes::api::router())
         .merge(imports::api::router())
         .merge(leads::api::router())
+        .merge(mail::api::router())
         .merge(notifications::api::router())
         .merge(onboarding::api::router())
         .merge(partners::api::router())

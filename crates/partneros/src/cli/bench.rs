@@ -5,7 +5,7 @@ use clap::Subcommand;
 use services::Actor;
 
 use super::common::{describe, open_for_cli, rows_bar};
-use super::{bench_dashboard, bench_export, bench_submit};
+use super::{bench_dashboard, bench_export, bench_mail, bench_submit};
 
 #[derive(Subcommand)]
 pub enum BenchWhat {
@@ -93,6 +93,15 @@ pub enum BenchWhat {
         /// Warm calls of each endpoint.
         #[arg(long, default_value_t = 200)]
         rounds: usize,
+    },
+    /// Mail delivery from the outbox to an in-process SMTP server: messages/s, the outbox's
+    /// size and resident memory.
+    Mail {
+        /// Where to run; a fresh temporary SQLite file when omitted.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 10_000)]
+        messages: usize,
     },
     /// Partner list latency (search, filters, deep pages) on a generated book of partners.
     Partners {
@@ -216,6 +225,10 @@ pub async fn run(what: BenchWhat) -> anyhow::Result<()> {
             partners,
             iterations,
         } => bench_partners(database_url, partners, iterations).await,
+        BenchWhat::Mail {
+            database_url,
+            messages,
+        } => bench_mail::run(database_url, messages).await,
         BenchWhat::Dashboard {
             database_url,
             partners,

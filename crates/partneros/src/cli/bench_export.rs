@@ -158,7 +158,7 @@ pub fn pick(times: &[Duration], p: f64) -> Duration {
 }
 
 /// This process's resident memory (Linux).
-fn rss() -> Option<u64> {
+pub(super) fn rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

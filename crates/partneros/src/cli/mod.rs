@@ -3,6 +3,7 @@
 pub mod bench;
 mod bench_dashboard;
 mod bench_export;
+mod bench_mail;
 mod bench_submit;
 pub mod check;
 pub mod common;

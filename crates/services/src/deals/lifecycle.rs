@@ -127,11 +127,13 @@ impl Services {
                 row.customer_name
             ),
         };
-        let admins = notifications::partner_admins(&mut tx, row.partner_id).await?;
+        let mut recipients = notifications::partner_admins(&mut tx, row.partner_id).await?;
+        recipients
+            .extend(notifications::person(&mut tx, row.partner_id, Some(&row.created_by)).await?);
         let link = format!("/deals/{id}");
         notifications::notify(
             &mut tx,
-            &admins,
+            &recipients,
             &store::notifications::NewNotification {
                 partner_id: Some(row.partner_id),
                 kind: "deal_decision",
@@ -312,11 +314,13 @@ impl Services {
         } else {
             format!("{reference} ({}): extension refused", row.customer_name)
         };
-        let admins = notifications::partner_admins(&mut tx, row.partner_id).await?;
+        let mut recipients = notifications::partner_admins(&mut tx, row.partner_id).await?;
+        recipients
+            .extend(notifications::person(&mut tx, row.partner_id, Some(&row.created_by)).await?);
         let link = format!("/deals/{id}");
         notifications::notify(
             &mut tx,
-            &admins,
+            &recipients,
             &store::notifications::NewNotification {
                 partner_id: Some(row.partner_id),
                 kind: "deal_extension",

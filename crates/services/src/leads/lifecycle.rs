@@ -119,6 +119,7 @@ impl Services {
             row.need.chars().take(80).collect::<String>(),
             row.accept_by.date()
         );
+        let link = format!("/leads#lead-{}", row.id);
         notifications::notify(
             &mut tx,
             &recipients,
@@ -126,7 +127,7 @@ impl Services {
                 partner_id: Some(partner_id),
                 kind: "lead",
                 message: &message,
-                link: "/leads",
+                link: &link,
             },
             now,
         )
@@ -317,7 +318,8 @@ async fn settle_lead(
     Ok(lead)
 }
 
-/// Tells the partner's admins how their lead was decided, and audits it.
+/// Tells the partner's admins and the person who submitted the lead how it was decided, and
+/// audits it.
 async fn announce_lead(
     tx: &mut store::Write,
     actor: &Actor,
@@ -332,15 +334,17 @@ async fn announce_lead(
             lead.reference, lead.company, lead.rejection_reason
         )
     };
-    let admins = notifications::partner_admins(tx, lead.partner_id).await?;
+    let mut recipients = notifications::partner_admins(tx, lead.partner_id).await?;
+    recipients.extend(notifications::person(tx, lead.partner_id, Some(&lead.submitted_by)).await?);
+    let link = format!("/leads#lead-{}", lead.id);
     notifications::notify(
         tx,
-        &admins,
+        &recipients,
         &store::notifications::NewNotification {
             partner_id: Some(lead.partner_id),
             kind: "lead",
             message: &message,
-            link: "/leads",
+            link: &link,
         },
         now,
     )

@@ -32,6 +32,7 @@ impl Services {
                 lead.company,
                 lead.accept_by.date()
             );
+            let link = format!("/leads#lead-{}", lead.id);
             notifications::notify(
                 &mut tx,
                 &recipients,
@@ -39,7 +40,7 @@ impl Services {
                     partner_id: Some(lead.partner_id),
                     kind: "lead_overdue",
                     message: &message,
-                    link: "/leads",
+                    link: &link,
                 },
                 now,
             )

@@ -509,8 +509,8 @@ async fn scheduled_evaluation_runs_once_per_period() {
         );
         assert_eq!(
             s.run_due_jobs(now).await.unwrap(),
-            3,
-            "the tier evaluation, the certification expiry run and the deal registration sweep"
+            4,
+            "the tier evaluation, the certification expiry run, the deal registration sweep and the mail digest"
         );
         assert_eq!(s.run_due_jobs(now).await.unwrap(), 0);
         let runs = s

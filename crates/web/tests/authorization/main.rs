@@ -8,6 +8,7 @@ mod dashboard;
 mod deals_and_leads;
 mod homes;
 mod insight;
+mod mail;
 mod partner_downloads;
 mod partner_sections;
 mod teams;
@@ -81,6 +82,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     all.extend(homes::endpoints(f));
     all.extend(dashboard::endpoints(f));
     all.extend(teams::endpoints(f));
+    all.extend(mail::endpoints(f));
     all
 }
 

@@ -9,6 +9,7 @@ mod deal_filters;
 mod formatting;
 mod homes;
 mod leads;
+mod mail;
 mod paging;
 mod partner_pages;
 mod pipeline;
