@@ -138,7 +138,13 @@ async fn the_raci_matrix_in_words_and_pages() {
             .collect();
         assert_eq!(
             rest,
-            ["deal_registration", "lead_handoff", "onboarding", "partner_sourcing"]
+            [
+                "deal_registration",
+                "integration_requests",
+                "lead_handoff",
+                "onboarding",
+                "partner_sourcing"
+            ]
         );
 
         let (session, _) = f.sign_in("finance@test.example").await;
