@@ -41,6 +41,10 @@ pub enum Action {
     ImportRates,
     /// Attach files, enroll people and tick their learning requirements.
     WorkEnablement,
+    /// Raise escalation cases and write in their log: a partner's people for their own
+    /// organisation (updates, confirming or reopening a resolution), our people for any
+    /// (acknowledging, working, resolving, internal notes and remediation actions).
+    WorkEscalations,
 }
 
 impl Action {
@@ -64,6 +68,15 @@ impl Action {
             Action::ImportDirectPipeline => &[Admin, PartnerManager, Sales],
             Action::ImportRates => &[Admin, Finance],
             Action::WorkEnablement => &[Admin, PartnerManager, PartnerAdmin, PartnerUser],
+            Action::WorkEscalations => &[
+                Admin,
+                PartnerManager,
+                Sales,
+                Marketing,
+                Finance,
+                PartnerAdmin,
+                PartnerUser,
+            ],
         }
     }
 
@@ -122,7 +135,7 @@ mod tests {
     use super::*;
     use crate::Choice;
 
-    const ALL: [Action; 16] = [
+    const ALL: [Action; 17] = [
         Action::ReadInternal,
         Action::ReadAuditLog,
         Action::ActivateProgram,
@@ -139,6 +152,7 @@ mod tests {
         Action::ImportDirectPipeline,
         Action::ImportRates,
         Action::WorkEnablement,
+        Action::WorkEscalations,
     ];
 
     #[test]
@@ -159,6 +173,11 @@ mod tests {
             "this needs one of these roles: Administrator, Partner manager, Sales"
         );
         assert_eq!(Action::ImportRates.roles(), [Admin, Finance]);
+        assert_eq!(
+            Action::WorkEscalations.refusal(),
+            "this needs one of these roles: Administrator, Partner manager, Sales, Marketing, \
+             Finance, Partner admin, Partner user"
+        );
     }
 
     #[test]

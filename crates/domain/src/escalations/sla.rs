@@ -11,6 +11,32 @@ use super::{State, Urgency};
 use crate::alignment::{BusinessCalendar, Pause, SlaClock, SlaState, escalation_targets};
 use crate::program::policy::Slas;
 
+crate::choice_enum! {
+    /// Where one clock stands, as lists filter and pages show it.
+    ClockState {
+        OnTrack => ("on_track", "On track"),
+        DueSoon => ("due_soon", "Due soon"),
+        Breached => ("breached", "Breached"),
+        Paused => ("paused", "Paused while waiting on the partner"),
+        Met => ("met", "Met"),
+        MetLate => ("met_late", "Met late"),
+    }
+}
+
+/// A clock's state and its due instant (none while paused: it moves when the pause ends).
+pub fn clock(state: &SlaState) -> (ClockState, Option<OffsetDateTime>) {
+    match *state {
+        SlaState::OnTrack { due_at, .. } => (ClockState::OnTrack, Some(due_at)),
+        SlaState::DueSoon { due_at, .. } => (ClockState::DueSoon, Some(due_at)),
+        SlaState::Breached { due_at, .. } => (ClockState::Breached, Some(due_at)),
+        SlaState::Paused { .. } => (ClockState::Paused, None),
+        SlaState::Met {
+            due_at, late: true, ..
+        } => (ClockState::MetLate, Some(due_at)),
+        SlaState::Met { due_at, .. } => (ClockState::Met, Some(due_at)),
+    }
+}
+
 /// One recorded move: the case became `to` at `at`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StateChange {

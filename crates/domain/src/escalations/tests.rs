@@ -351,3 +351,26 @@ fn the_time_a_case_sat_resolved_before_reopening_does_not_count() {
     );
     assert!(!closed.breached);
 }
+
+#[test]
+fn clocks_read_as_states_and_cases_by_their_number() {
+    let due = datetime!(2026-12-03 10:00 UTC);
+    assert_eq!(
+        clock(&SlaState::Met {
+            at: datetime!(2026-12-03 11:00 UTC),
+            due_at: due,
+            late: true
+        }),
+        (ClockState::MetLate, Some(due))
+    );
+    assert_eq!(
+        clock(&SlaState::Paused {
+            remaining: Duration::hours(3)
+        }),
+        (ClockState::Paused, None)
+    );
+    assert_eq!(reference(123), "ESC-000123");
+    assert_eq!(reference(1_234_567), "ESC-1234567");
+    assert!(!EntryKind::InternalNote.visible_to_partner());
+    assert!(EntryKind::Remediation.visible_to_partner());
+}
