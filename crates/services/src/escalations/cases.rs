@@ -100,12 +100,10 @@ impl Services {
     ) -> Result<Escalation> {
         let partner_side = !actor.is_internal();
         let entries = store::escalations::entries(tx, row.id, partner_side).await?;
-        let users = entries
-            .iter()
-            .filter_map(|e| e.author_id)
-            .chain([row.submitted_by])
-            .chain(row.owner_id);
-        let names = Names::load(tx, users, [row.partner_id]).await?;
+        let mut users: Vec<Uuid> = entries.iter().filter_map(|e| e.author_id).collect();
+        users.push(row.submitted_by);
+        users.extend(row.owner_id);
+        let names = Names::load(tx, &users, &[row.partner_id]).await?;
         if partner_side {
             return Ok(Escalation::Partners(PartnerCaseDetail {
                 case: views::partner_case_view(row)?,
@@ -131,6 +129,23 @@ impl Services {
                 .map(|e| views::entry_view(e, &names))
                 .collect::<Result<_>>()?,
         }))
+    }
+
+    /// Whom a case may be given to: our active people who work escalations, by name.
+    /// Admins and partner managers.
+    pub async fn escalation_owners(&self, actor: &Actor) -> Result<Vec<(Uuid, String)>> {
+        actor.require(Action::ManagePartners)?;
+        let mut tx = self.db.read().await?;
+        let mut owners = Vec::new();
+        for role in domain::roles::Role::ALL {
+            if role.is_internal() && Action::WorkEscalations.allows(*role) {
+                for user in store::users::active_with_role(&mut tx, *role, None).await? {
+                    owners.push((user.id, user.name));
+                }
+            }
+        }
+        owners.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(owners)
     }
 
     /// Raises a case: a partner's people for their own organisation, our people for any.

@@ -102,14 +102,10 @@ impl Services {
             let rows = store::escalations::cases(&mut tx, &filter, after, page.limit).await?;
             let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
             let changes = store::escalations::state_changes(&mut tx, &ids).await?;
-            let names = Names::load(
-                &mut tx,
-                rows.iter()
-                    .flat_map(|r| [Some(r.submitted_by), r.owner_id])
-                    .flatten(),
-                rows.iter().map(|r| r.partner_id),
-            )
-            .await?;
+            let mut users: Vec<Uuid> = rows.iter().map(|r| r.submitted_by).collect();
+            users.extend(rows.iter().filter_map(|r| r.owner_id));
+            let partners: Vec<Uuid> = rows.iter().map(|r| r.partner_id).collect();
+            let names = Names::load(&mut tx, &users, &partners).await?;
             for row in &rows {
                 let own: Vec<_> = changes
                     .iter()

@@ -180,20 +180,17 @@ pub(super) struct Names {
 }
 
 impl Names {
-    pub async fn load(
-        tx: &mut store::Read,
-        users: impl IntoIterator<Item = Uuid>,
-        partners: impl IntoIterator<Item = Uuid>,
-    ) -> Result<Names> {
+    pub async fn load(tx: &mut store::Read, users: &[Uuid], partners: &[Uuid]) -> Result<Names> {
         let mut names = Names::default();
         for id in users {
-            if let std::collections::hash_map::Entry::Vacant(slot) = names.users.entry(id) {
-                let user = store::users::get(tx, id).await?;
-                slot.insert(user.map(|u| u.name).unwrap_or_default());
+            if !names.users.contains_key(id) {
+                let user = store::users::get(tx, *id).await?;
+                names
+                    .users
+                    .insert(*id, user.map(|u| u.name).unwrap_or_default());
             }
         }
-        let partners: Vec<Uuid> = partners.into_iter().collect();
-        for partner in store::partners::get_many(tx, &partners).await? {
+        for partner in store::partners::get_many(tx, partners).await? {
             names.partners.insert(partner.id, partner.display_name);
         }
         Ok(names)

@@ -6,6 +6,7 @@ mod accounts_and_partners;
 mod common;
 mod dashboard;
 mod deals_and_leads;
+mod escalations;
 mod homes;
 mod insight;
 mod partner_downloads;
@@ -79,6 +80,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     all.extend(insight::endpoints(f));
     all.extend(homes::endpoints(f));
     all.extend(dashboard::endpoints(f));
+    all.extend(escalations::endpoints(f));
     all
 }
 
