@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod deals;
 pub mod display;
 pub mod enablement;
+pub mod escalations;
 pub mod insight;
 pub mod money;
 pub mod partners;

@@ -48,6 +48,10 @@ pub enum Action {
     EditStakeholderMap,
     /// Read the outbox (every person's mail) and retry failed mail.
     ManageMail,
+    /// Raise escalation cases and write in their log: a partner's people for their own
+    /// organisation (updates, confirming or reopening a resolution), our people for any
+    /// (acknowledging, working, resolving, internal notes and remediation actions).
+    WorkEscalations,
 }
 
 impl Action {
@@ -74,6 +78,15 @@ impl Action {
             Action::ManageTeams => &[Admin],
             Action::EditStakeholderMap => &[Admin, PartnerManager],
             Action::ManageMail => &[Admin],
+            Action::WorkEscalations => &[
+                Admin,
+                PartnerManager,
+                Sales,
+                Marketing,
+                Finance,
+                PartnerAdmin,
+                PartnerUser,
+            ],
         }
     }
 
@@ -135,7 +148,7 @@ mod tests {
     use super::*;
     use crate::Choice;
 
-    const ALL: [Action; 19] = [
+    const ALL: [Action; 20] = [
         Action::ReadInternal,
         Action::ReadAuditLog,
         Action::ActivateProgram,
@@ -155,6 +168,7 @@ mod tests {
         Action::ManageTeams,
         Action::EditStakeholderMap,
         Action::ManageMail,
+        Action::WorkEscalations,
     ];
 
     #[test]
@@ -178,6 +192,11 @@ mod tests {
         assert_eq!(Action::ManageTeams.roles(), [Admin]);
         assert_eq!(Action::EditStakeholderMap.roles(), [Admin, PartnerManager]);
         assert_eq!(Action::ManageMail.roles(), [Admin]);
+        assert_eq!(
+            Action::WorkEscalations.refusal(),
+            "this needs one of these roles: Administrator, Partner manager, Sales, Marketing, \
+             Finance, Partner admin, Partner user"
+        );
     }
 
     #[test]

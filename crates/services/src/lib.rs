@@ -23,6 +23,7 @@ pub mod conflict_cases;
 pub mod dashboard;
 pub mod deals;
 pub mod enablement;
+pub mod escalations;
 pub mod exports;
 pub mod facts;
 pub mod homes;

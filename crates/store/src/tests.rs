@@ -153,6 +153,8 @@ async fn dates_and_flags_read_back_typed_on_both_backends() {
                     ("deal_registrations", "partner_sourced", "boolean"),
                     ("deal_registrations", "protected_until", "date"),
                     ("deal_registrations", "registered_on", "date"),
+                    ("escalation_cases", "occurred_on", "date"),
+                    ("escalation_entries", "due_on", "date"),
                     ("exchange_rates", "effective_on", "date"),
                     ("forecast_snapshots", "taken_on", "date"),
                     ("leads", "counts_against_quota", "boolean"),

@@ -21,6 +21,7 @@ mod contacts;
 mod dashboard;
 mod deals;
 mod enablement;
+mod escalations;
 mod exports;
 mod facts;
 mod homes;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard::pages::router())
         .merge(deals::pages::router())
         .merge(enablement::pages::router())
+        .merge(escalations::pages::router())
         .merge(exports::pages::router())
         .merge(facts::pages::router())
         .merge(homes::pages::router())
@@ -136,6 +138,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(dashboard::api::router())
         .merge(deals::api::router())
         .merge(enablement::api::router())
+        .merge(escalations::api::router())
         .merge(exports::api::router())
         .merge(facts::api::router())
         .merge(homes::api::router())
@@ -177,7 +180,7 @@ fn api_docs() -> Router<AppState> {
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     components(schemas(Problem, domain::FieldError)),
-    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "admin"), (name = "insight"))
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "escalations"), (name = "admin"), (name = "insight"))
 )]
 struct ApiDoc;
 

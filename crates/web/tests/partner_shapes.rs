@@ -34,6 +34,7 @@ struct Side {
     attachment: Uuid,
     attachment_name: String,
     lead: Uuid,
+    escalation: Uuid,
     decision: Uuid,
     evaluation: Uuid,
     ipp: Uuid,
@@ -67,6 +68,7 @@ impl Side {
             ("attachments/{name}", self.attachment_name.clone()),
             ("leads/{id}", id(self.lead)),
             ("{lead_id}", id(self.lead)),
+            ("escalations/{id}", id(self.escalation)),
             ("tier-proposals/{id}", id(self.decision)),
             ("tiers/{id}", id(self.decision)),
             ("3c4c-evaluations/{id}", id(self.evaluation)),
@@ -235,7 +237,26 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         .find(|i| i.key == "portal_login")
         .unwrap()
         .id;
-    own.extend(["contact", "file", "lead"].map(mine));
+    // An escalation with our internal note beside an update the partner reads.
+    let raised = domain::escalations::Form {
+        issue: mine("escalation"),
+        category: "technical".into(),
+        urgency: "p3".into(),
+        occurred_on: "2026-01-05".into(),
+    };
+    let escalation = match s.submit_escalation(pm, partner, &raised).await.unwrap() {
+        services::escalations::Escalation::Ours(seen) => seen.case.id,
+        services::escalations::Escalation::Partners(seen) => seen.case.id,
+    };
+    let entry = |body: String| services::escalations::EntryInput { body };
+    s.post_escalation_note(pm, escalation, &entry(secret("escalation-note")))
+        .await
+        .unwrap();
+    s.post_escalation_update(pm, escalation, &entry(mine("escalation-update")))
+        .await
+        .unwrap();
+    internal.push(secret("escalation-note"));
+    own.extend(["contact", "file", "lead", "escalation", "escalation-update"].map(mine));
     own.push(attachment_name.clone());
 
     // A deal with our own call on it, our AE and a deal-desk flag (a sales certification
@@ -309,6 +330,7 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         contact,
         attachment,
         lead,
+        escalation,
         decision,
         onboarding_item,
         enrollment,
@@ -327,6 +349,7 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         attachment,
         attachment_name,
         lead,
+        escalation,
         decision,
         evaluation,
         ipp,

@@ -6,6 +6,7 @@ mod accounts_and_partners;
 mod common;
 mod dashboard;
 mod deals_and_leads;
+mod escalations;
 mod homes;
 mod insight;
 mod mail;
@@ -83,6 +84,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     all.extend(dashboard::endpoints(f));
     all.extend(teams::endpoints(f));
     all.extend(mail::endpoints(f));
+    all.extend(escalations::endpoints(f));
     all
 }
 

@@ -45,6 +45,8 @@ pub struct Fixture {
     pub deal_b: Uuid,
     /// A lead partner B handed over, waiting for sales.
     pub lead_b: Uuid,
+    /// An escalation case partner B's user raised.
+    pub escalation_b: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -215,6 +217,20 @@ impl Fixture {
             .create_api_token(&victim_actor, "victim")
             .await
             .unwrap();
+        let escalation = domain::escalations::Form {
+            issue: "Bravo's commission is missing".into(),
+            category: "commission_dispute".into(),
+            urgency: "p2".into(),
+            occurred_on: "2026-01-05".into(),
+        };
+        let escalation_b = match services
+            .submit_escalation(&victim_actor, partner_b, &escalation)
+            .await
+            .unwrap()
+        {
+            services::escalations::Escalation::Partners(seen) => seen.case.id,
+            services::escalations::Escalation::Ours(seen) => seen.case.id,
+        };
         let mut users = Vec::new();
         for role in Role::ALL {
             let actor = if *role == Role::Admin {
@@ -266,6 +282,7 @@ impl Fixture {
             attachment_b,
             deal_b,
             lead_b,
+            escalation_b,
             users,
         }
     }

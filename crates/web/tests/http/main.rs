@@ -6,6 +6,7 @@ mod api;
 mod common;
 mod dashboard;
 mod deal_filters;
+mod escalations;
 mod formatting;
 mod homes;
 mod leads;

@@ -1,0 +1,40 @@
+//! Escalation cases: a problem a partner or one of our people raises, worked by an owner
+//! through acknowledged, in progress and waiting on the partner to resolved, and closed only
+//! when the partner confirms. The case's recorded state changes are the one source of its
+//! SLA clocks: response and resolution due times are derived from them, never stored.
+
+mod input;
+mod sla;
+mod states;
+
+pub use input::{Form, Input, MAX_ISSUE, validate};
+pub use sla::{ClockState, SlaView, StateChange, clock, sla_view};
+pub use states::{Refusal, Side, State, Transition, next};
+
+pub use crate::program::policy::{EscalationCategory as Category, Urgency};
+
+crate::choice_enum! {
+    /// What a line of a case's log is: an update written to the partner or by them, our
+    /// people's internal note (never shown to the partner), a remediation action (something
+    /// someone will do, perhaps by a day; done once) or a move of the case.
+    EntryKind {
+        Update => ("update", "Update"),
+        InternalNote => ("internal_note", "Internal note"),
+        Remediation => ("remediation", "Remediation action"),
+        StateChange => ("state_change", "State change"),
+    }
+}
+
+impl EntryKind {
+    pub fn visible_to_partner(self) -> bool {
+        self != EntryKind::InternalNote
+    }
+}
+
+/// How a case is named to people: ESC-000123.
+pub fn reference(number: i64) -> String {
+    format!("ESC-{number:06}")
+}
+
+#[cfg(test)]
+mod tests;

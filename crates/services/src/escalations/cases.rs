@@ -1,0 +1,406 @@
+//! Raising a case, reading it, giving it to another owner, and moving it between states.
+
+use domain::escalations::{self, EntryKind, Form, Refusal, Side, State, Transition};
+use domain::permissions::Action;
+use domain::validation::Choice;
+use store::escalations::{CaseRow, EntryRow};
+use store::notifications::NewNotification;
+use uuid::Uuid;
+
+use super::views::{
+    self, CaseDetail, Escalation, Names, PartnerCaseDetail, calendar, side_of, state_of,
+};
+use crate::notifications::{notify, partner_team};
+use crate::{Actor, Change, Error, Result, Services, record};
+
+/// A move asked for.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Move {
+    /// acknowledge, start, wait_on_partner, resume, resolve (our people); confirm_closure,
+    /// reopen (the partner).
+    pub transition: String,
+    /// The case's version as last read: a case changed since is refused (409).
+    pub version: Option<i64>,
+    /// Said to the partner with the move (required when resolving or reopening).
+    pub message: String,
+}
+
+/// Another owner for a case.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Reassign {
+    pub owner_id: Option<Uuid>,
+    pub version: Option<i64>,
+}
+
+/// Loads a case the actor may see; anything else is "not found", so ids cannot be probed.
+pub(super) async fn visible_case(tx: &mut store::Read, actor: &Actor, id: Uuid) -> Result<CaseRow> {
+    store::escalations::case_by_id(tx, id)
+        .await?
+        .filter(|c| actor.sees_partner(c.partner_id))
+        .ok_or(Error::NotFound)
+}
+
+/// Refuses a write based on a case the writer saw at another version.
+pub(super) fn check_version(row: &CaseRow, version: Option<i64>) -> Result<()> {
+    match version {
+        Some(v) if v != row.version => Err(Error::Conflict(format!(
+            "{} was changed by someone else meanwhile: reload it and try again",
+            escalations::reference(row.number)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Writes one line of a case's log.
+pub(super) async fn log(
+    tx: &mut store::Write,
+    actor: &Actor,
+    case_id: Uuid,
+    kind: EntryKind,
+    body: String,
+    due_on: Option<time::Date>,
+    at: time::OffsetDateTime,
+) -> Result<()> {
+    let entry = EntryRow {
+        id: Uuid::now_v7(),
+        case_id,
+        kind: kind.as_str().into(),
+        body,
+        state: None,
+        due_on,
+        done_at: None,
+        author_id: actor.user_id,
+        visible_to_partner: kind.visible_to_partner(),
+        at,
+    };
+    store::escalations::insert_entry(tx, &entry).await?;
+    Ok(())
+}
+
+/// The link every notification of a case carries.
+pub(super) fn link(id: Uuid) -> String {
+    format!("/escalations/{id}")
+}
+
+impl Services {
+    /// A case as the actor's side sees it.
+    pub async fn escalation(&self, actor: &Actor, id: Uuid) -> Result<Escalation> {
+        let mut tx = self.db.read().await?;
+        let row = visible_case(&mut tx, actor, id).await?;
+        self.escalation_seen(&mut tx, actor, &row).await
+    }
+
+    pub(super) async fn escalation_seen(
+        &self,
+        tx: &mut store::Read,
+        actor: &Actor,
+        row: &CaseRow,
+    ) -> Result<Escalation> {
+        let partner_side = !actor.is_internal();
+        let entries = store::escalations::entries(tx, row.id, partner_side).await?;
+        let mut users: Vec<Uuid> = entries.iter().filter_map(|e| e.author_id).collect();
+        users.push(row.submitted_by);
+        users.extend(row.owner_id);
+        let names = Names::load(tx, &users, &[row.partner_id]).await?;
+        if partner_side {
+            return Ok(Escalation::Partners(PartnerCaseDetail {
+                case: views::partner_case_view(row)?,
+                entries: entries
+                    .iter()
+                    .map(|e| views::partner_entry_view(e, &names))
+                    .collect::<Result<_>>()?,
+            }));
+        }
+        let (_, program) = self.program_in_force().await?;
+        let case = views::case_view(
+            row,
+            &views::changes(&entries)?,
+            &program,
+            &calendar(&program)?,
+            &names,
+            store::now(),
+        )?;
+        Ok(Escalation::Ours(CaseDetail {
+            case,
+            entries: entries
+                .iter()
+                .map(|e| views::entry_view(e, &names))
+                .collect::<Result<_>>()?,
+        }))
+    }
+
+    /// Whom a case may be given to: our active people who work escalations, by name.
+    /// Admins and partner managers.
+    pub async fn escalation_owners(&self, actor: &Actor) -> Result<Vec<(Uuid, String)>> {
+        actor.require(Action::ManagePartners)?;
+        let mut tx = self.db.read().await?;
+        let mut owners = Vec::new();
+        for role in domain::roles::Role::ALL {
+            if role.is_internal() && Action::WorkEscalations.allows(*role) {
+                for user in store::users::active_with_role(&mut tx, *role, None).await? {
+                    owners.push((user.id, user.name));
+                }
+            }
+        }
+        owners.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(owners)
+    }
+
+    /// Raises a case: a partner's people for their own organisation, our people for any.
+    /// Its owner is the partner's manager, who is told (every partner manager is, while the
+    /// partner has none and the case waits to be given to someone).
+    pub async fn submit_escalation(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        form: &Form,
+    ) -> Result<Escalation> {
+        actor.require(Action::WorkEscalations)?;
+        let submitter = actor.user_id.ok_or_else(|| {
+            Error::Forbidden("a case is raised by a person, not by the system".into())
+        })?;
+        let mut tx = self.db.write().await?;
+        if !actor.sees_partner(partner_id) {
+            return Err(Error::NotFound);
+        }
+        let partner = store::partners::get(&mut tx, partner_id)
+            .await?
+            .ok_or_else(|| Error::field("partner_id", "no such partner"))?;
+        let input = escalations::validate(form, actor.today()).map_err(Error::Invalid)?;
+        let now = store::now();
+        let number = store::deals::next(&mut tx, "escalation_case").await?;
+        let row = CaseRow {
+            id: Uuid::now_v7(),
+            number,
+            partner_id,
+            submitted_by: submitter,
+            owner_id: partner.owner_id,
+            issue: input.issue,
+            category: input.category.as_str().into(),
+            urgency: input.urgency.as_str().into(),
+            occurred_on: input.occurred_on,
+            state: State::Open.as_str().into(),
+            version: 1,
+            first_response_at: None,
+            resolved_at: None,
+            closed_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        store::escalations::insert_case(&mut tx, &row).await?;
+        let reference = escalations::reference(number);
+        let summary = format!(
+            "{reference} raised for {}: {} {}",
+            partner.display_name,
+            input.urgency.label(),
+            input.category.label()
+        );
+        let told: Vec<Uuid> = partner_team(&mut tx, row.owner_id)
+            .await?
+            .into_iter()
+            .filter(|u| *u != submitter)
+            .collect();
+        {
+            let link = link(row.id);
+            notify(
+                &mut tx,
+                &told,
+                &NewNotification {
+                    partner_id: Some(partner_id),
+                    kind: "escalation",
+                    message: &summary,
+                    link: &link,
+                },
+                now,
+            )
+            .await?;
+        }
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(partner_id),
+                entity_type: "escalation_case",
+                entity_id: row.id,
+                action: "submit",
+                summary,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        let seen = self.escalation_seen(&mut tx, actor, &row).await?;
+        tx.commit().await?;
+        Ok(seen)
+    }
+
+    /// Gives a case to another of our people. Admins and partner managers.
+    pub async fn reassign_escalation(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &Reassign,
+    ) -> Result<Escalation> {
+        let mut tx = self.db.write().await?;
+        let row = visible_case(&mut tx, actor, id).await?;
+        actor.require(Action::ManagePartners)?;
+        let owner_id = input
+            .owner_id
+            .ok_or_else(|| Error::field("owner_id", "is required"))?;
+        let owner = store::users::get(&mut tx, owner_id)
+            .await?
+            .filter(|u| u.disabled_at.is_none() && Action::WorkEscalations.allows(u.role))
+            .filter(|u| u.role.is_internal())
+            .ok_or_else(|| {
+                Error::field(
+                    "owner_id",
+                    "the owner must be an active member of our team who works escalations",
+                )
+            })?;
+        check_version(&row, input.version)?;
+        let now = store::now();
+        store::escalations::reassign(&mut tx, row.id, row.version, owner_id, now).await?;
+        let reference = escalations::reference(row.number);
+        let summary = format!("{reference} given to {}", owner.name);
+        let link = link(row.id);
+        notify(
+            &mut tx,
+            &[owner_id],
+            &NewNotification {
+                partner_id: Some(row.partner_id),
+                kind: "escalation",
+                message: &format!("{reference} is now yours"),
+                link: &link,
+            },
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(row.partner_id),
+                entity_type: "escalation_case",
+                entity_id: row.id,
+                action: "reassign",
+                summary,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        let row = store::escalations::case_by_id(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let seen = self.escalation_seen(&mut tx, actor, &row).await?;
+        tx.commit().await?;
+        Ok(seen)
+    }
+
+    /// Moves a case: our people acknowledge, work, wait on the partner and resolve; the
+    /// partner confirms the resolution (closing the case) or reopens it.
+    pub async fn move_escalation(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &Move,
+    ) -> Result<Escalation> {
+        let mut tx = self.db.write().await?;
+        let read = visible_case(&mut tx, actor, id).await?;
+        actor.require(Action::WorkEscalations)?;
+        let mut v = domain::Validation::new();
+        let transition = v.choice::<Transition>("transition", &input.transition);
+        let message = v.text("message", &input.message, false, escalations::MAX_ISSUE);
+        if matches!(transition, Some(Transition::Resolve | Transition::Reopen))
+            && message.is_empty()
+        {
+            v.add("message", "say what was done, or what is still wrong");
+        }
+        v.into_result().map_err(Error::Invalid)?;
+        let transition = transition.expect("validated");
+        check_version(&read, input.version)?;
+        let to =
+            escalations::next(state_of(&read)?, transition, side_of(actor)).map_err(|refusal| {
+                match refusal {
+                    Refusal::NotYours { .. } => Error::Forbidden(refusal.to_string()),
+                    Refusal::NotFrom { .. } => Error::Conflict(refusal.to_string()),
+                }
+            })?;
+        let now = store::now();
+        let mut row = read.clone();
+        row.state = to.as_str().into();
+        row.updated_at = now;
+        match to {
+            State::Acknowledged => row.first_response_at = Some(now),
+            State::Resolved => row.resolved_at = Some(now),
+            State::Closed => row.closed_at = Some(now),
+            State::Reopened => row.resolved_at = None,
+            State::Open | State::InProgress | State::WaitingOnPartner => {}
+        }
+        store::escalations::change_state(&mut tx, &row, &read).await?;
+        let entry = EntryRow {
+            id: Uuid::now_v7(),
+            case_id: row.id,
+            kind: EntryKind::StateChange.as_str().into(),
+            body: message,
+            state: Some(to.as_str().into()),
+            due_on: None,
+            done_at: None,
+            author_id: actor.user_id,
+            visible_to_partner: true,
+            at: now,
+        };
+        store::escalations::insert_entry(&mut tx, &entry).await?;
+        let reference = escalations::reference(row.number);
+        let summary = format!("{reference}: {}", to.label());
+        let link = link(row.id);
+        // The partner hears when it is asked for something or to confirm; the owner hears
+        // every answer of the partner's.
+        let told: Vec<Uuid> = match side_of(actor) {
+            Side::Internal if matches!(to, State::WaitingOnPartner | State::Resolved) => {
+                vec![row.submitted_by]
+            }
+            Side::Internal => Vec::new(),
+            Side::Partner => partner_team(&mut tx, row.owner_id).await?,
+        };
+        let told: Vec<Uuid> = told
+            .into_iter()
+            .filter(|u| Some(*u) != actor.user_id)
+            .collect();
+        notify(
+            &mut tx,
+            &told,
+            &NewNotification {
+                partner_id: Some(row.partner_id),
+                kind: "escalation",
+                message: &summary,
+                link: &link,
+            },
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(row.partner_id),
+                entity_type: "escalation_case",
+                entity_id: row.id,
+                action: transition.as_str(),
+                summary,
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        row.version += 1;
+        let seen = self.escalation_seen(&mut tx, actor, &row).await?;
+        tx.commit().await?;
+        Ok(seen)
+    }
+}

@@ -1,0 +1,134 @@
+//! Lists of cases: our people filter every partner's by state, category, urgency, partner
+//! and breached clocks; a partner's people see their organisation's, in the partner shape.
+
+use domain::escalations::{Category, State, Urgency};
+use domain::permissions::Action;
+use domain::validation::Choice;
+use store::escalations::CaseFilter;
+use uuid::Uuid;
+
+use super::views::{self, Escalations, Names, calendar};
+use crate::paging::{PageRequest, check};
+use crate::{Actor, Error, Result, Services};
+
+/// A list request as a client or the filter form sends it; every filter may be empty.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct EscalationQuery {
+    /// A state, or several separated by commas.
+    pub state: String,
+    pub category: String,
+    /// p1…p4, or several separated by commas.
+    pub urgency: String,
+    /// Our people only: one partner's cases.
+    pub partner_id: String,
+    /// Our people only: "true" for cases with a clock breached or met late.
+    pub breached: String,
+    /// The `next_cursor` of the previous page.
+    pub cursor: String,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// Every choice of a comma-separated filter, checked.
+fn choices<T: Choice>(v: &mut domain::Validation, field: &str, text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .filter_map(|t| v.choice::<T>(field, t))
+        .map(|c| c.as_str().to_owned())
+        .collect()
+}
+
+impl Services {
+    pub async fn list_escalations(
+        &self,
+        actor: &Actor,
+        query: &EscalationQuery,
+    ) -> Result<Escalations> {
+        actor.require(Action::WorkEscalations).or_else(|refused| {
+            // Executives read every case; they never write in one.
+            actor.require(Action::ReadInternal).map_err(|_| refused)
+        })?;
+        let mut v = domain::Validation::new();
+        let mut filter = CaseFilter {
+            partner_id: None,
+            states: choices::<State>(&mut v, "state", &query.state),
+            categories: choices::<Category>(&mut v, "category", &query.category),
+            urgencies: choices::<Urgency>(&mut v, "urgency", &query.urgency),
+        };
+        let page: PageRequest<Uuid> = check(&mut v, &query.cursor, query.limit);
+        let breached = match query.breached.trim() {
+            "" | "false" => false,
+            "true" => true,
+            other => {
+                v.add("breached", format!("'{other}' is not one of: true, false"));
+                false
+            }
+        };
+        if !query.partner_id.trim().is_empty() {
+            match Uuid::parse_str(query.partner_id.trim()) {
+                Ok(id) => filter.partner_id = Some(id),
+                Err(_) => v.add("partner_id", "is not a partner id"),
+            }
+        }
+        v.into_result().map_err(Error::Invalid)?;
+        if !actor.is_internal() {
+            if breached || filter.partner_id.is_some_and(|p| !actor.sees_partner(p)) {
+                return Err(Error::Forbidden(
+                    "a partner's people list their own organisation's cases, without clocks".into(),
+                ));
+            }
+            filter.partner_id = Some(actor.partner_id.ok_or(Error::NotFound)?);
+        }
+        let mut tx = self.db.read().await?;
+        if !actor.is_internal() {
+            let rows = store::escalations::cases(&mut tx, &filter, page.after, page.limit).await?;
+            let items = rows
+                .iter()
+                .map(views::partner_case_view)
+                .collect::<Result<Vec<_>>>()?;
+            return Ok(Escalations::Partners(page.page(items, |c| c.id)));
+        }
+        let (_, program) = self.program_in_force().await?;
+        let calendar = calendar(&program)?;
+        let now = store::now();
+        // The breached filter reads on past cases that are not, batch by batch, until the
+        // page is full: clocks run on the business calendar, which SQL does not know.
+        let mut items = Vec::new();
+        let mut after = page.after;
+        loop {
+            let rows = store::escalations::cases(&mut tx, &filter, after, page.limit).await?;
+            let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+            let changes = store::escalations::state_changes(&mut tx, &ids).await?;
+            let mut users: Vec<Uuid> = rows.iter().map(|r| r.submitted_by).collect();
+            users.extend(rows.iter().filter_map(|r| r.owner_id));
+            let partners: Vec<Uuid> = rows.iter().map(|r| r.partner_id).collect();
+            let names = Names::load(&mut tx, &users, &partners).await?;
+            for row in &rows {
+                let own: Vec<_> = changes
+                    .iter()
+                    .filter(|c| c.case_id == row.id)
+                    .cloned()
+                    .collect();
+                let case = views::case_view(
+                    row,
+                    &views::changes(&own)?,
+                    &program,
+                    &calendar,
+                    &names,
+                    now,
+                )?;
+                if (!breached || case.breached) && (items.len() as i64) < page.limit {
+                    items.push(case);
+                }
+            }
+            after = rows.last().map(|r| r.id);
+            if (rows.len() as i64) < page.limit || items.len() as i64 == page.limit {
+                break;
+            }
+        }
+        Ok(Escalations::Ours(page.page(items, |c| c.id)))
+    }
+}

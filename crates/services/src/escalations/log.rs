@@ -1,0 +1,215 @@
+//! The communication log: updates both sides read, our people's internal notes, and
+//! remediation actions.
+
+use domain::escalations::{self, EntryKind};
+use domain::permissions::Action;
+use domain::validation::Choice;
+use store::notifications::NewNotification;
+use uuid::Uuid;
+
+use super::cases::{link, log, visible_case};
+use super::views::Escalation;
+use crate::notifications::{notify, partner_team};
+use crate::{Actor, Change, Error, Result, Services, record};
+
+/// An update or an internal note.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct EntryInput {
+    pub body: String,
+}
+
+/// A remediation action: what will be done, perhaps by a day.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActionInput {
+    pub body: String,
+    /// 2026-12-31, or empty for no due day.
+    pub due_on: String,
+}
+
+impl Services {
+    /// Writes an update to the case's log: from our people the partner's submitter is told,
+    /// from the partner the owner is.
+    pub async fn post_escalation_update(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &EntryInput,
+    ) -> Result<Escalation> {
+        self.write_entry(actor, id, EntryKind::Update, input).await
+    }
+
+    /// Writes an internal note, never shown to the partner. Our people only.
+    pub async fn post_escalation_note(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &EntryInput,
+    ) -> Result<Escalation> {
+        self.write_entry(actor, id, EntryKind::InternalNote, input)
+            .await
+    }
+
+    async fn write_entry(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        kind: EntryKind,
+        input: &EntryInput,
+    ) -> Result<Escalation> {
+        let mut tx = self.db.write().await?;
+        let row = visible_case(&mut tx, actor, id).await?;
+        actor.require(Action::WorkEscalations)?;
+        if kind != EntryKind::Update && !actor.is_internal() {
+            return Err(Error::Forbidden(
+                "only our people write internal notes".into(),
+            ));
+        }
+        let mut v = domain::Validation::new();
+        let body = v.text("body", &input.body, true, escalations::MAX_ISSUE);
+        v.into_result().map_err(Error::Invalid)?;
+        let now = store::now();
+        log(&mut tx, actor, row.id, kind, body, None, now).await?;
+        let reference = escalations::reference(row.number);
+        if kind == EntryKind::Update {
+            let told = if actor.is_internal() {
+                vec![row.submitted_by]
+            } else {
+                partner_team(&mut tx, row.owner_id).await?
+            };
+            let told: Vec<Uuid> = told
+                .into_iter()
+                .filter(|u| Some(*u) != actor.user_id)
+                .collect();
+            let link = link(row.id);
+            notify(
+                &mut tx,
+                &told,
+                &NewNotification {
+                    partner_id: Some(row.partner_id),
+                    kind: "escalation",
+                    message: &format!("{reference}: a new update"),
+                    link: &link,
+                },
+                now,
+            )
+            .await?;
+        }
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(row.partner_id),
+                entity_type: "escalation_case",
+                entity_id: row.id,
+                action: kind.as_str(),
+                summary: format!("{reference}: {}", kind.label().to_lowercase()),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        let seen = self.escalation_seen(&mut tx, actor, &row).await?;
+        tx.commit().await?;
+        Ok(seen)
+    }
+
+    /// Records a remediation action the partner sees. Our people only.
+    pub async fn add_escalation_action(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &ActionInput,
+    ) -> Result<Escalation> {
+        let mut tx = self.db.write().await?;
+        let row = visible_case(&mut tx, actor, id).await?;
+        actor.require(Action::WorkEscalations)?;
+        if !actor.is_internal() {
+            return Err(Error::Forbidden(
+                "remediation actions are set by our people".into(),
+            ));
+        }
+        let mut v = domain::Validation::new();
+        let body = v.text("body", &input.body, true, 1_000);
+        let due_on = if input.due_on.trim().is_empty() {
+            None
+        } else {
+            domain::validation::date(&input.due_on)
+                .map_err(|message| v.add("due_on", message))
+                .ok()
+        };
+        v.into_result().map_err(Error::Invalid)?;
+        let now = store::now();
+        log(
+            &mut tx,
+            actor,
+            row.id,
+            EntryKind::Remediation,
+            body,
+            due_on,
+            now,
+        )
+        .await?;
+        let reference = escalations::reference(row.number);
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(row.partner_id),
+                entity_type: "escalation_case",
+                entity_id: row.id,
+                action: "remediation",
+                summary: format!("{reference}: remediation action added"),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        let seen = self.escalation_seen(&mut tx, actor, &row).await?;
+        tx.commit().await?;
+        Ok(seen)
+    }
+
+    /// Marks a remediation action done, once (a second time is a 409). Our people only.
+    pub async fn complete_escalation_action(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        action_id: Uuid,
+    ) -> Result<Escalation> {
+        let mut tx = self.db.write().await?;
+        let row = visible_case(&mut tx, actor, id).await?;
+        actor.require(Action::WorkEscalations)?;
+        if !actor.is_internal() {
+            return Err(Error::Forbidden(
+                "remediation actions are ticked by our people".into(),
+            ));
+        }
+        let now = store::now();
+        store::escalations::mark_action_done(&mut tx, row.id, action_id, now).await?;
+        record(
+            &mut tx,
+            actor,
+            now,
+            Change {
+                partner_id: Some(row.partner_id),
+                entity_type: "escalation_case",
+                entity_id: row.id,
+                action: "remediation_done",
+                summary: format!(
+                    "{}: remediation action done",
+                    escalations::reference(row.number)
+                ),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        let seen = self.escalation_seen(&mut tx, actor, &row).await?;
+        tx.commit().await?;
+        Ok(seen)
+    }
+}

@@ -1,0 +1,20 @@
+//! Escalation cases: raised by a partner's people for their organisation or by ours for any
+//! partner, owned by one of our people (the partner's manager unless reassigned), worked
+//! through the states of `domain::escalations` and closed only by the partner's confirmation.
+//! A partner's people see the partner shapes (`Partner*`), built without internal notes or
+//! internal fields; our people see the full case with its SLA clocks.
+//!
+//! This file is the feature's face: the code lives in the files beside it.
+
+mod cases;
+mod list;
+mod log;
+mod views;
+
+pub use cases::{Move, Reassign};
+pub use list::EscalationQuery;
+pub use log::{ActionInput, EntryInput};
+pub use views::{
+    CaseDetail, CaseView, ClockView, EntryView, Escalation, Escalations, PartnerCaseDetail,
+    PartnerCaseView, PartnerEntryView,
+};

@@ -1,0 +1,302 @@
+//! What each side is shown of a case. The partner shapes are built from the partner-visible
+//! log only and carry no owner, SLA or internal field, so no page or API can leak them.
+
+use std::collections::HashMap;
+
+use domain::alignment::BusinessCalendar;
+use domain::escalations::{
+    self, Category, ClockState, EntryKind, Side, State, StateChange, Transition, Urgency,
+};
+use domain::program::Program;
+use domain::validation::Choice;
+use serde::Serialize;
+use store::escalations::{CaseRow, EntryRow};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::{Actor, Error, Page, Result};
+
+/// One SLA clock of a case.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ClockView {
+    pub state: ClockState,
+    /// Absent while paused: the due instant moves on when the pause ends.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub due_at: Option<OffsetDateTime>,
+}
+
+/// A case as our people see it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CaseView {
+    pub id: Uuid,
+    /// ESC-000123
+    pub reference: String,
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    pub submitted_by: String,
+    pub owner_id: Option<Uuid>,
+    pub owner_name: String,
+    pub issue: String,
+    pub category: Category,
+    pub urgency: Urgency,
+    pub occurred_on: Date,
+    pub state: State,
+    /// Send back with a move or a reassignment: a case changed meanwhile is refused (409).
+    pub version: i64,
+    pub first_response: ClockView,
+    pub resolution: ClockView,
+    /// A clock is breached or was met late.
+    pub breached: bool,
+    /// The moves our people may make now.
+    pub moves: Vec<Transition>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// A case as the partner's people see it: no owner, clocks or internal fields.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PartnerCaseView {
+    pub id: Uuid,
+    pub reference: String,
+    pub issue: String,
+    pub category: Category,
+    pub urgency: Urgency,
+    pub occurred_on: Date,
+    pub state: State,
+    pub version: i64,
+    /// The moves the partner may make now (confirm or reopen a resolved case).
+    pub moves: Vec<Transition>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// One line of the log as our people see it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EntryView {
+    pub id: Uuid,
+    pub kind: EntryKind,
+    pub body: String,
+    /// A state change: the state entered.
+    pub state: Option<State>,
+    pub due_on: Option<Date>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub done_at: Option<OffsetDateTime>,
+    pub author: String,
+    pub visible_to_partner: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// One line of the log as the partner sees it (internal notes are never read for them).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PartnerEntryView {
+    pub id: Uuid,
+    pub kind: EntryKind,
+    pub body: String,
+    pub state: Option<State>,
+    pub due_on: Option<Date>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub done_at: Option<OffsetDateTime>,
+    pub author: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CaseDetail {
+    pub case: CaseView,
+    pub entries: Vec<EntryView>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PartnerCaseDetail {
+    pub case: PartnerCaseView,
+    pub entries: Vec<PartnerEntryView>,
+}
+
+/// A case as the asking side sees it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Escalation {
+    Ours(CaseDetail),
+    Partners(PartnerCaseDetail),
+}
+
+/// A page of cases as the asking side sees them.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Escalations {
+    Ours(Page<CaseView>),
+    Partners(Page<PartnerCaseView>),
+}
+
+fn corrupt(what: &str, value: &str) -> Error {
+    Error::Store(store::Error::Corrupt(format!(
+        "escalation {what} '{value}'"
+    )))
+}
+
+pub(super) fn state_of(row: &CaseRow) -> Result<State> {
+    State::parse(&row.state).ok_or_else(|| corrupt("state", &row.state))
+}
+
+pub(super) fn side_of(actor: &Actor) -> Side {
+    if actor.is_internal() {
+        Side::Internal
+    } else {
+        Side::Partner
+    }
+}
+
+pub(super) fn calendar(program: &Program) -> Result<BusinessCalendar> {
+    BusinessCalendar::from_hours(&program.policies.business_hours)
+        .ok_or_else(|| corrupt("business hours", &program.policies.business_hours.time_zone))
+}
+
+/// The state changes of a case's log, for its clocks.
+pub(super) fn changes(entries: &[EntryRow]) -> Result<Vec<StateChange>> {
+    entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::StateChange.as_str())
+        .map(|e| {
+            let state = e.state.as_deref().unwrap_or_default();
+            Ok(StateChange {
+                at: e.at,
+                to: State::parse(state).ok_or_else(|| corrupt("state", state))?,
+            })
+        })
+        .collect()
+}
+
+/// Names of the people and partners a set of views mentions, read once.
+#[derive(Default)]
+pub(super) struct Names {
+    pub users: HashMap<Uuid, String>,
+    pub partners: HashMap<Uuid, String>,
+}
+
+impl Names {
+    pub async fn load(tx: &mut store::Read, users: &[Uuid], partners: &[Uuid]) -> Result<Names> {
+        let mut names = Names::default();
+        for id in users {
+            if !names.users.contains_key(id) {
+                let user = store::users::get(tx, *id).await?;
+                names
+                    .users
+                    .insert(*id, user.map(|u| u.name).unwrap_or_default());
+            }
+        }
+        for partner in store::partners::get_many(tx, partners).await? {
+            names.partners.insert(partner.id, partner.display_name);
+        }
+        Ok(names)
+    }
+
+    fn user(&self, id: Option<Uuid>) -> String {
+        id.and_then(|id| self.users.get(&id).cloned())
+            .unwrap_or_else(|| "PartnerOS".into())
+    }
+}
+
+pub(super) fn case_view(
+    row: &CaseRow,
+    changes: &[StateChange],
+    program: &Program,
+    calendar: &BusinessCalendar,
+    names: &Names,
+    now: OffsetDateTime,
+) -> Result<CaseView> {
+    let state = state_of(row)?;
+    let urgency = Urgency::parse(&row.urgency).ok_or_else(|| corrupt("urgency", &row.urgency))?;
+    let sla = escalations::sla_view(
+        row.created_at,
+        urgency,
+        changes,
+        &program.policies.slas,
+        calendar,
+        now,
+    );
+    let clock = |s| {
+        let (state, due_at) = escalations::clock(s);
+        ClockView { state, due_at }
+    };
+    Ok(CaseView {
+        id: row.id,
+        reference: escalations::reference(row.number),
+        partner_id: row.partner_id,
+        partner_name: names
+            .partners
+            .get(&row.partner_id)
+            .cloned()
+            .unwrap_or_default(),
+        submitted_by: names.user(Some(row.submitted_by)),
+        owner_id: row.owner_id,
+        owner_name: row
+            .owner_id
+            .map(|o| names.user(Some(o)))
+            .unwrap_or_default(),
+        issue: row.issue.clone(),
+        category: Category::parse(&row.category)
+            .ok_or_else(|| corrupt("category", &row.category))?,
+        urgency,
+        occurred_on: row.occurred_on,
+        state,
+        version: row.version,
+        first_response: clock(&sla.response),
+        resolution: clock(&sla.resolution),
+        breached: sla.breached,
+        moves: state.moves(Side::Internal),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+pub(super) fn partner_case_view(row: &CaseRow) -> Result<PartnerCaseView> {
+    let state = state_of(row)?;
+    Ok(PartnerCaseView {
+        id: row.id,
+        reference: escalations::reference(row.number),
+        issue: row.issue.clone(),
+        category: Category::parse(&row.category)
+            .ok_or_else(|| corrupt("category", &row.category))?,
+        urgency: Urgency::parse(&row.urgency).ok_or_else(|| corrupt("urgency", &row.urgency))?,
+        occurred_on: row.occurred_on,
+        state,
+        version: row.version,
+        moves: state.moves(Side::Partner),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+pub(super) fn entry_view(row: &EntryRow, names: &Names) -> Result<EntryView> {
+    Ok(EntryView {
+        id: row.id,
+        kind: EntryKind::parse(&row.kind).ok_or_else(|| corrupt("entry kind", &row.kind))?,
+        body: row.body.clone(),
+        state: row.state.as_deref().and_then(State::parse),
+        due_on: row.due_on,
+        done_at: row.done_at,
+        author: names.user(row.author_id),
+        visible_to_partner: row.visible_to_partner,
+        at: row.at,
+    })
+}
+
+pub(super) fn partner_entry_view(row: &EntryRow, names: &Names) -> Result<PartnerEntryView> {
+    let entry = entry_view(row, names)?;
+    Ok(PartnerEntryView {
+        id: entry.id,
+        kind: entry.kind,
+        body: entry.body,
+        state: entry.state,
+        due_on: entry.due_on,
+        done_at: entry.done_at,
+        author: entry.author,
+        at: entry.at,
+    })
+}

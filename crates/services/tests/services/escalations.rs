@@ -1,0 +1,527 @@
+//! Escalation cases through the services, on both backends.
+
+use super::*;
+use domain::escalations::{ClockState, EntryKind, Form, State, Transition};
+use services::escalations::{
+    CaseDetail, EntryInput, Escalation, EscalationQuery, Escalations, Move, PartnerCaseDetail,
+    Reassign,
+};
+use time::macros::datetime;
+
+fn form(issue: &str, category: &str, urgency: &str) -> Form {
+    Form {
+        issue: issue.into(),
+        category: category.into(),
+        urgency: urgency.into(),
+        occurred_on: "2026-11-30".into(),
+    }
+}
+
+fn ours(seen: Escalation) -> CaseDetail {
+    match seen {
+        Escalation::Ours(detail) => detail,
+        Escalation::Partners(_) => panic!("our people get our shape"),
+    }
+}
+
+fn theirs(seen: Escalation) -> PartnerCaseDetail {
+    match seen {
+        Escalation::Partners(detail) => detail,
+        Escalation::Ours(_) => panic!("a partner's people get the partner shape"),
+    }
+}
+
+fn step(transition: &str, version: Option<i64>, message: &str) -> Move {
+    Move {
+        transition: transition.into(),
+        version,
+        message: message.into(),
+    }
+}
+
+async fn notified(s: &Services, who: &Actor) -> Vec<(String, String)> {
+    s.notifications(who, &Default::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|n| n.kind == "escalation")
+        .map(|n| (n.message, n.link))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_partner_case_is_worked_to_a_closure_the_partner_confirms() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let raised = theirs(
+            s.submit_escalation(
+                &w.a_user,
+                w.partner_a,
+                &form("Q3 commission missing", "commission_dispute", "p2"),
+            )
+            .await
+            .unwrap(),
+        );
+        let id = raised.case.id;
+        assert_eq!(raised.case.reference, "ESC-000001");
+        assert_eq!(raised.case.state, State::Open);
+        assert_eq!(raised.case.moves, vec![]);
+        let link = format!("/escalations/{id}");
+        assert_eq!(
+            notified(s, &w.manager).await,
+            vec![(
+                "ESC-000001 raised for Alpha: P2 Commission dispute".to_string(),
+                link.clone()
+            )]
+        );
+
+        let seen = ours(s.escalation(&w.manager, id).await.unwrap());
+        assert_eq!(seen.case.owner_id, None, "Alpha has no manager yet");
+        let err = s
+            .reassign_escalation(
+                &w.a_admin,
+                id,
+                &Reassign {
+                    owner_id: w.manager.user_id,
+                    version: Some(1),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+        let err = s
+            .reassign_escalation(
+                &w.admin,
+                id,
+                &Reassign {
+                    owner_id: w.a_user.user_id,
+                    version: Some(1),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Invalid(e) if e[0].field == "owner_id"),
+            "{err:?}"
+        );
+        let seen = ours(
+            s.reassign_escalation(
+                &w.admin,
+                id,
+                &Reassign {
+                    owner_id: w.manager.user_id,
+                    version: Some(1),
+                },
+            )
+            .await
+            .unwrap(),
+        );
+        assert_eq!(seen.case.owner_name, "pm@vendor.test");
+        assert_eq!(seen.case.submitted_by, "user@alpha.test");
+        assert_eq!(seen.case.moves, vec![Transition::Acknowledge]);
+        assert_eq!(seen.case.version, 2);
+
+        let m = &w.manager;
+        s.move_escalation(m, id, &step("acknowledge", Some(2), ""))
+            .await
+            .unwrap();
+        s.move_escalation(m, id, &step("start", Some(3), ""))
+            .await
+            .unwrap();
+        let waiting = ours(
+            s.move_escalation(m, id, &step("wait_on_partner", Some(4), "Send the invoice"))
+                .await
+                .unwrap(),
+        );
+        assert_eq!(waiting.case.state, State::WaitingOnPartner);
+        assert_eq!(waiting.case.resolution.state, ClockState::Paused);
+        assert_eq!(waiting.case.resolution.due_at, None);
+        assert_eq!(waiting.case.first_response.state, ClockState::Met);
+        s.post_escalation_update(
+            &w.a_user,
+            id,
+            &EntryInput {
+                body: "Invoice INV-7 attached".into(),
+            },
+        )
+        .await
+        .unwrap();
+        s.move_escalation(m, id, &step("resume", Some(5), ""))
+            .await
+            .unwrap();
+        let err = s
+            .move_escalation(m, id, &step("resolve", Some(6), " "))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Invalid(e) if e[0].field == "message"
+                && e[0].message == "say what was done, or what is still wrong"),
+            "{err:?}"
+        );
+        s.move_escalation(m, id, &step("resolve", Some(6), "Paid in the December run"))
+            .await
+            .unwrap();
+
+        // Only the partner closes: our people are refused, the partner confirms.
+        let err = s
+            .move_escalation(m, id, &step("confirm_closure", None, ""))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Forbidden(m) if m == "only the partner may confirm the resolution and close a case"),
+            "{err:?}"
+        );
+        let closed = theirs(
+            s.move_escalation(&w.a_user, id, &step("confirm_closure", Some(7), ""))
+                .await
+                .unwrap(),
+        );
+        assert_eq!(closed.case.state, State::Closed);
+        assert_eq!(closed.case.version, 8);
+        let states: Vec<Option<State>> = closed
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::StateChange)
+            .map(|e| e.state)
+            .collect();
+        assert_eq!(
+            states,
+            [
+                State::Acknowledged,
+                State::InProgress,
+                State::WaitingOnPartner,
+                State::InProgress,
+                State::Resolved,
+                State::Closed
+            ]
+            .map(Some)
+        );
+        // The submitter heard of the wait and the resolution; the owner of the update and
+        // the closure.
+        assert_eq!(
+            notified(s, &w.a_user).await,
+            vec![
+                ("ESC-000001: Resolved, awaiting the partner's confirmation".to_string(), link.clone()),
+                ("ESC-000001: Waiting on partner".to_string(), link.clone()),
+            ]
+        );
+        assert_eq!(
+            notified(s, &w.manager).await,
+            vec![
+                ("ESC-000001: Closed".to_string(), link.clone()),
+                ("ESC-000001: a new update".to_string(), link.clone()),
+                ("ESC-000001 is now yours".to_string(), link.clone()),
+                (
+                    "ESC-000001 raised for Alpha: P2 Commission dispute".to_string(),
+                    link.clone()
+                ),
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_stale_or_racing_move_is_a_conflict() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let id = ours(
+            s.submit_escalation(&w.manager, w.partner_a, &form("Site down", "technical", "p1"))
+                .await
+                .unwrap(),
+        )
+        .case
+        .id;
+        let acknowledge = step("acknowledge", None, "");
+        let (first, second) = tokio::join!(
+            s.move_escalation(&w.manager, id, &acknowledge),
+            s.move_escalation(&w.admin, id, &acknowledge),
+        );
+        let outcomes = [first.is_ok(), second.is_ok()];
+        assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1, "{outcomes:?}");
+        let loser = if first.is_ok() { second } else { first };
+        assert!(
+            matches!(&loser, Err(Error::Conflict(m)) if m == "a case that is acknowledged cannot be moved by 'Acknowledge' (only from: open)"
+                || m == "the escalation case was changed by someone else meanwhile"),
+            "{loser:?}"
+        );
+        // A form read at version 1 is refused once the case moved on.
+        let err = s
+            .move_escalation(&w.admin, id, &step("start", Some(1), ""))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Conflict(m) if m == "ESC-000001 was changed by someone else meanwhile: reload it and try again"),
+            "{err:?}"
+        );
+        let detail = ours(s.escalation(&w.admin, id).await.unwrap());
+        let moves = detail
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::StateChange)
+            .count();
+        assert_eq!(moves, 1, "the loser wrote nothing");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn waiting_on_the_partner_moves_the_resolution_due_time() {
+    for backend in BACKENDS {
+        let (db, w) = world(backend).await;
+        let s = &w.services;
+        let mut ids = Vec::new();
+        for issue in ["paused", "never paused"] {
+            ids.push(
+                ours(
+                    s.submit_escalation(&w.manager, w.partner_a, &form(issue, "mdf", "p3"))
+                        .await
+                        .unwrap(),
+                )
+                .case
+                .id,
+            );
+        }
+        // Recorded history, Monday 2 November 2026 on (business hours 09–17 UTC): raised
+        // 10:00; resolution due after 40 working hours, Monday 9th 10:00. The first case
+        // waited on the partner Tuesday 3rd 09:00 to Thursday 5th 09:00 (16 working hours):
+        // due Wednesday 11th 10:00 instead. Both resolved Friday 6th 12:00.
+        let mut tx = db.db.write().await.unwrap();
+        for (n, id) in ids.iter().enumerate() {
+            let mut query =
+                store::Sql::new("UPDATE escalation_cases SET state = 'resolved', created_at = ");
+            query
+                .push_bind(datetime!(2026-11-02 10:00 UTC))
+                .push(" WHERE id = ")
+                .push_bind(*id);
+            tx.execute(query).await.unwrap();
+            let mut history = vec![
+                (datetime!(2026-11-02 11:00 UTC), "acknowledged"),
+                (datetime!(2026-11-02 11:30 UTC), "in_progress"),
+            ];
+            if n == 0 {
+                history.push((datetime!(2026-11-03 09:00 UTC), "waiting_on_partner"));
+                history.push((datetime!(2026-11-05 09:00 UTC), "in_progress"));
+            }
+            history.push((datetime!(2026-11-06 12:00 UTC), "resolved"));
+            for (at, state) in history {
+                store::escalations::insert_entry(
+                    &mut tx,
+                    &store::escalations::EntryRow {
+                        id: uuid::Uuid::now_v7(),
+                        case_id: *id,
+                        kind: "state_change".into(),
+                        body: String::new(),
+                        state: Some(state.into()),
+                        due_on: None,
+                        done_at: None,
+                        author_id: w.manager.user_id,
+                        visible_to_partner: true,
+                        at,
+                    },
+                )
+                .await
+                .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        let paused = ours(s.escalation(&w.manager, ids[0]).await.unwrap()).case;
+        assert_eq!(paused.resolution.state, ClockState::Met);
+        assert_eq!(
+            paused.resolution.due_at,
+            Some(datetime!(2026-11-11 10:00 UTC))
+        );
+        let straight = ours(s.escalation(&w.manager, ids[1]).await.unwrap()).case;
+        assert_eq!(straight.resolution.state, ClockState::Met);
+        assert_eq!(
+            straight.resolution.due_at,
+            Some(datetime!(2026-11-09 10:00 UTC))
+        );
+        // P3 answers in 24 working hours: Mon 7 + Tue 8 + Wed 8 + Thu 09–10.
+        assert_eq!(
+            straight.first_response.due_at,
+            Some(datetime!(2026-11-05 10:00 UTC))
+        );
+        assert!(!straight.breached);
+        drop(db);
+    }
+}
+
+#[tokio::test]
+async fn a_partner_never_reads_an_internal_note_nor_another_partners_case() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let id = theirs(
+            s.submit_escalation(
+                &w.a_admin,
+                w.partner_a,
+                &form("Lead stolen", "channel_conflict", "p3"),
+            )
+            .await
+            .unwrap(),
+        )
+        .case
+        .id;
+        s.post_escalation_note(
+            &w.manager,
+            id,
+            &EntryInput {
+                body: "Their AE is on a performance plan".into(),
+            },
+        )
+        .await
+        .unwrap();
+        s.post_escalation_update(
+            &w.manager,
+            id,
+            &EntryInput {
+                body: "We are looking into it".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let detail = theirs(s.escalation(&w.a_user, id).await.unwrap());
+        let bodies: Vec<&str> = detail.entries.iter().map(|e| e.body.as_str()).collect();
+        assert_eq!(bodies, ["We are looking into it"]);
+        let json = serde_json::to_string(&s.escalation(&w.a_user, id).await.unwrap()).unwrap();
+        assert!(!json.contains("performance plan"), "{json}");
+        assert!(!json.contains("owner"), "{json}");
+        let err = s
+            .post_escalation_note(&w.a_user, id, &EntryInput { body: "x".into() })
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+
+        let b_user = user(
+            s,
+            &w.admin,
+            "user@bravo.test",
+            "partner_user",
+            Some(w.partner_b),
+        )
+        .await;
+        assert!(matches!(
+            s.escalation(&b_user, id).await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.move_escalation(&b_user, id, &step("reopen", None, "x"))
+                .await,
+            Err(Error::NotFound)
+        ));
+        assert!(matches!(
+            s.submit_escalation(&b_user, w.partner_a, &form("x", "other", "p4"))
+                .await,
+            Err(Error::NotFound)
+        ));
+        match s
+            .list_escalations(&b_user, &EscalationQuery::default())
+            .await
+            .unwrap()
+        {
+            Escalations::Partners(page) => assert!(page.items.is_empty()),
+            Escalations::Ours(_) => panic!("partner shape"),
+        }
+        match s
+            .list_escalations(&w.a_user, &EscalationQuery::default())
+            .await
+            .unwrap()
+        {
+            Escalations::Partners(page) => {
+                assert_eq!(page.items.len(), 1);
+                assert_eq!(page.items[0].reference, "ESC-000001");
+            }
+            Escalations::Ours(_) => panic!("partner shape"),
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lists_filter_and_bad_input_names_its_field() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        for (issue, category, urgency) in [
+            ("a", "mdf", "p1"),
+            ("b", "technical", "p2"),
+            ("c", "technical", "p4"),
+        ] {
+            s.submit_escalation(&w.manager, w.partner_a, &form(issue, category, urgency))
+                .await
+                .unwrap();
+        }
+        s.submit_escalation(&w.manager, w.partner_b, &form("d", "technical", "p2"))
+            .await
+            .unwrap();
+        let executive = &w.executive;
+        let list = |query: EscalationQuery| async move {
+            match s.list_escalations(executive, &query).await.unwrap() {
+                Escalations::Ours(page) => page.items.into_iter().map(|c| c.issue).collect::<Vec<_>>(),
+                Escalations::Partners(_) => panic!("our shape"),
+            }
+        };
+        assert_eq!(list(EscalationQuery::default()).await, ["d", "c", "b", "a"]);
+        assert_eq!(
+            list(EscalationQuery {
+                category: "technical".into(),
+                urgency: "p2,p4".into(),
+                partner_id: w.partner_a.to_string(),
+                ..Default::default()
+            })
+            .await,
+            ["c", "b"]
+        );
+        assert_eq!(
+            list(EscalationQuery {
+                limit: Some(2),
+                ..Default::default()
+            })
+            .await,
+            ["d", "c"]
+        );
+        let err = s
+            .list_escalations(
+                &w.manager,
+                &EscalationQuery {
+                    state: "stuck".into(),
+                    breached: "maybe".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_err();
+        let Error::Invalid(errors) = err else {
+            panic!("{err:?}")
+        };
+        let fields: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                (
+                    "state",
+                    "'stuck' is not one of: open, acknowledged, in_progress, waiting_on_partner, resolved, closed, reopened"
+                ),
+                ("breached", "'maybe' is not one of: true, false"),
+            ]
+        );
+        let err = s
+            .submit_escalation(&w.a_user, w.partner_a, &Form::default())
+            .await
+            .unwrap_err();
+        let Error::Invalid(errors) = err else {
+            panic!("{err:?}")
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["issue", "category", "urgency", "occurred_on"]);
+        let err = s
+            .submit_escalation(&w.executive, w.partner_a, &form("x", "mdf", "p4"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+    })
+    .await;
+}

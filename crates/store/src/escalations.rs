@@ -1,0 +1,239 @@
+//! Escalation cases and their log. Every change of a case row is conditional on the state and
+//! version it was read with ([`crate::Error::Changed`] for the loser of a race).
+
+use crate::{Read, Result, Sql, Write, sql};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseRow {
+    pub id: Uuid,
+    /// Shown as ESC-000123.
+    pub number: i64,
+    pub partner_id: Uuid,
+    pub submitted_by: Uuid,
+    pub owner_id: Option<Uuid>,
+    pub issue: String,
+    pub category: String,
+    pub urgency: String,
+    pub occurred_on: Date,
+    pub state: String,
+    pub version: i64,
+    pub first_response_at: Option<OffsetDateTime>,
+    pub resolved_at: Option<OffsetDateTime>,
+    pub closed_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+const CASE_COLUMNS: &str = "SELECT id, number, partner_id, submitted_by, owner_id, issue, category, \
+     urgency, occurred_on, state, version, first_response_at, resolved_at, closed_at, created_at, \
+     updated_at FROM escalation_cases WHERE 1 = 1";
+
+/// Records a new case numbered from the 'escalation_case' counter (taken under its row lock).
+pub async fn insert_case(tx: &mut Write, row: &CaseRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO escalation_cases (id, number, partner_id, submitted_by, owner_id, issue, \
+         category, urgency, occurred_on, state, version, first_response_at, resolved_at, \
+         closed_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        row.id,
+        row.number,
+        row.partner_id,
+        row.submitted_by,
+        row.owner_id,
+        &row.issue,
+        &row.category,
+        &row.urgency,
+        row.occurred_on,
+        &row.state,
+        row.version,
+        row.first_response_at,
+        row.resolved_at,
+        row.closed_at,
+        row.created_at,
+        row.updated_at,
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn case_by_id(tx: &mut Read, id: Uuid) -> Result<Option<CaseRow>> {
+    let mut query = Sql::new(CASE_COLUMNS);
+    query.push(" AND id = ").push_bind(id);
+    tx.optional(query).await
+}
+
+/// Moves a case from the state and version in `read` to the state, response, resolution and
+/// closing instants in `row`, bumping its version.
+pub async fn change_state(tx: &mut Write, row: &CaseRow, read: &CaseRow) -> Result<()> {
+    let rows = tx
+        .execute(sql!(
+            "UPDATE escalation_cases SET state = $2, first_response_at = $3, resolved_at = $4, \
+             closed_at = $5, updated_at = $6, version = version + 1 \
+             WHERE id = $1 AND state = $7 AND version = $8",
+            row.id,
+            &row.state,
+            row.first_response_at,
+            row.resolved_at,
+            row.closed_at,
+            row.updated_at,
+            &read.state,
+            read.version,
+        ))
+        .await?;
+    crate::changed_one(rows, "escalation case")
+}
+
+/// Gives the case to another owner, provided nobody changed it since `version` was read.
+pub async fn reassign(
+    tx: &mut Write,
+    id: Uuid,
+    version: i64,
+    owner_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<()> {
+    let rows = tx
+        .execute(sql!(
+            "UPDATE escalation_cases SET owner_id = $2, updated_at = $3, version = version + 1 \
+             WHERE id = $1 AND version = $4",
+            id,
+            owner_id,
+            at,
+            version
+        ))
+        .await?;
+    crate::changed_one(rows, "escalation case")
+}
+
+/// Which cases a list shows; empty lists and None mean any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub partner_id: Option<Uuid>,
+    pub states: Vec<String>,
+    pub categories: Vec<String>,
+    pub urgencies: Vec<String>,
+}
+
+/// At most `limit` cases matching `filter`, newest first (by id: UUID v7), before `before`.
+pub async fn cases(
+    tx: &mut Read,
+    filter: &CaseFilter,
+    before: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<CaseRow>> {
+    let mut query = Sql::new(CASE_COLUMNS);
+    if let Some(partner_id) = filter.partner_id {
+        query.push(" AND partner_id = ").push_bind(partner_id);
+    }
+    if !filter.states.is_empty() {
+        query
+            .push(" AND state IN ")
+            .push_bind_list(filter.states.iter().map(String::as_str));
+    }
+    if !filter.categories.is_empty() {
+        query
+            .push(" AND category IN ")
+            .push_bind_list(filter.categories.iter().map(String::as_str));
+    }
+    if !filter.urgencies.is_empty() {
+        query
+            .push(" AND urgency IN ")
+            .push_bind_list(filter.urgencies.iter().map(String::as_str));
+    }
+    if let Some(before) = before {
+        query.push(" AND id < ").push_bind(before);
+    }
+    query.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
+    tx.all(query).await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EntryRow {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    /// update, internal_note, remediation or state_change
+    pub kind: String,
+    pub body: String,
+    /// state_change: the state the case entered.
+    pub state: Option<String>,
+    /// remediation: the day the action is due, if any.
+    pub due_on: Option<Date>,
+    /// remediation: when it was done.
+    pub done_at: Option<OffsetDateTime>,
+    /// None for the system's own entries.
+    pub author_id: Option<Uuid>,
+    pub visible_to_partner: bool,
+    pub at: OffsetDateTime,
+}
+
+const ENTRY_COLUMNS: &str = "SELECT id, case_id, kind, body, state, due_on, done_at, author_id, \
+     visible_to_partner, at FROM escalation_entries WHERE 1 = 1";
+
+pub async fn insert_entry(tx: &mut Write, row: &EntryRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO escalation_entries (id, case_id, kind, body, state, due_on, done_at, \
+         author_id, visible_to_partner, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        row.id,
+        row.case_id,
+        &row.kind,
+        &row.body,
+        row.state.as_deref(),
+        row.due_on,
+        row.done_at,
+        row.author_id,
+        row.visible_to_partner,
+        row.at,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A case's log in the order it was written; only what the partner sees when
+/// `partner_visible_only`, so internal notes never leave the database for a partner.
+pub async fn entries(
+    tx: &mut Read,
+    case_id: Uuid,
+    partner_visible_only: bool,
+) -> Result<Vec<EntryRow>> {
+    let mut query = Sql::new(ENTRY_COLUMNS);
+    query.push(" AND case_id = ").push_bind(case_id);
+    if partner_visible_only {
+        query.push(" AND visible_to_partner = ").push_bind(true);
+    }
+    query.push(" ORDER BY at, id");
+    tx.all(query).await
+}
+
+/// The state changes of several cases (the SLA clocks of a list page), per case in order.
+pub async fn state_changes(tx: &mut Read, case_ids: &[Uuid]) -> Result<Vec<EntryRow>> {
+    if case_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = Sql::new(ENTRY_COLUMNS);
+    query
+        .push(" AND kind = 'state_change' AND case_id IN ")
+        .push_bind_list(case_ids.iter().copied());
+    query.push(" ORDER BY case_id, at, id");
+    tx.all(query).await
+}
+
+/// Marks a remediation action of the case done, once: [`crate::Error::Changed`] when it
+/// already was (or is no action of that case).
+pub async fn mark_action_done(
+    tx: &mut Write,
+    case_id: Uuid,
+    entry_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<()> {
+    let rows = tx
+        .execute(sql!(
+            "UPDATE escalation_entries SET done_at = $3 \
+             WHERE id = $1 AND case_id = $2 AND kind = 'remediation' AND done_at IS NULL",
+            entry_id,
+            case_id,
+            at
+        ))
+        .await?;
+    crate::changed_one(rows, "remediation action")
+}
