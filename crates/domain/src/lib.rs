@@ -11,6 +11,7 @@ pub mod display;
 pub mod enablement;
 pub mod escalations;
 pub mod insight;
+pub mod mail;
 pub mod money;
 pub mod partners;
 pub mod permissions;

@@ -93,7 +93,13 @@ impl Services {
             now,
         )
         .await?;
-        let digest_key = format!("{}:{}", crate::mail::MAIL_DIGEST, now.date());
+        // Hourly: each person's digest leaves in their own morning (`domain::mail`).
+        let digest_key = format!(
+            "{}:{}T{:02}",
+            crate::mail::MAIL_DIGEST,
+            now.date(),
+            now.hour()
+        );
         store::jobs::enqueue(
             &mut tx,
             crate::mail::MAIL_DIGEST,

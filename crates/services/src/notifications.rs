@@ -183,3 +183,58 @@ impl Services {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+    use domain::users::NewUserInput;
+    use store::Backend;
+    use store::testing::TestDb;
+
+    /// The outbox is written in the change's transaction: a change that fails after telling
+    /// someone leaves neither the notification nor its mail behind.
+    #[tokio::test]
+    async fn a_rolled_back_change_tells_and_mails_nobody() {
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let test = TestDb::new(backend).await;
+            let services = Services::new(test.db.clone(), Config::default());
+            let input = NewUserInput {
+                email: "pm@vendor.test".into(),
+                name: "Pat Manager".into(),
+                role: "partner_manager".into(),
+                partner_id: None,
+                password: "a long enough password".into(),
+            };
+            let pm = services
+                .create_user(&Actor::system("test"), &input)
+                .await
+                .unwrap();
+            let lead = NewNotification {
+                partner_id: None,
+                kind: "lead_submitted",
+                message: "Lead L-000001 submitted",
+                link: "/leads",
+            };
+            let told = async |commit: bool| {
+                let mut tx = services.db.write().await.unwrap();
+                notify(&mut tx, &[pm.id], &lead, store::now())
+                    .await
+                    .unwrap();
+                if commit {
+                    tx.commit().await.unwrap();
+                }
+                let mut read = services.db.read().await.unwrap();
+                let unread = store::notifications::unread_count(&mut read, pm.id)
+                    .await
+                    .unwrap();
+                let queued = store::outbox::count_in_state(&mut read, "queued")
+                    .await
+                    .unwrap();
+                (unread, queued)
+            };
+            assert_eq!(told(false).await, (0, 0), "{backend:?}: rolled back");
+            assert_eq!(told(true).await, (1, 1), "{backend:?}: committed");
+        }
+    }
+}

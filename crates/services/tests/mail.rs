@@ -223,6 +223,9 @@ async fn off_mails_only_security_notices_and_digest_waits_for_the_digest_run() {
         let s = &w.services;
         s.set_mail_preference(&w.a_admin, "off").await.unwrap();
         s.set_mail_preference(&w.a_user, "digest").await.unwrap();
+        s.set_own_time_zone(&w.a_user, "America/Los_Angeles")
+            .await
+            .unwrap();
         assert!(matches!(
             s.set_mail_preference(&w.a_user, "weekly").await,
             Err(Error::Invalid(e)) if e[0].field == "delivery"
@@ -260,15 +263,24 @@ async fn off_mails_only_security_notices_and_digest_waits_for_the_digest_run() {
         assert_eq!(to("admin@alpha.test").len(), 1);
         assert_eq!(to("user@alpha.test").len(), 0, "digest mail waits");
 
+        // The reader is in Los Angeles (UTC-8 in winter, -7 in summer): tomorrow 13:00 UTC is
+        // 05:00 or 06:00 there, 16:00 UTC is 08:00 or 09:00 — their morning either way.
+        let tomorrow = store::now().date() + Duration::days(1);
+        let at = |hour| tomorrow.with_hms(hour, 0, 0).unwrap().assume_utc();
         assert_eq!(
-            server.send_mail_digest(store::now()).await.unwrap(),
+            server.send_mail_digest(at(13)).await.unwrap(),
+            "0 mails gathered into 0 digests",
+            "before seven on the reader's clock"
+        );
+        assert_eq!(
+            server.send_mail_digest(at(16)).await.unwrap(),
             "2 mails gathered into 1 digest"
         );
         assert_eq!(
-            server.send_mail_digest(store::now()).await.unwrap(),
+            server.send_mail_digest(at(17)).await.unwrap(),
             "0 mails gathered into 0 digests"
         );
-        server.send_due_mail(store::now()).await.unwrap();
+        server.send_due_mail(at(16)).await.unwrap();
         let digest = to("user@alpha.test");
         assert_eq!(digest.len(), 1);
         let data = &readable(&digest[0].data);

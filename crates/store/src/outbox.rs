@@ -252,6 +252,24 @@ pub async fn held(tx: &mut Read) -> Result<Vec<OutboxRow>> {
     tx.all(query).await
 }
 
+#[derive(sqlx::FromRow)]
+struct Written {
+    created_at: OffsetDateTime,
+}
+
+/// When the last digest to this address was written, if ever (read newest first along the
+/// address's index, so only mail since that digest is passed over).
+pub async fn last_digest_at(tx: &mut Read, recipient: &str) -> Result<Option<OffsetDateTime>> {
+    Ok(tx
+        .optional::<Written>(sql!(
+            "SELECT created_at FROM outbox WHERE recipient = $1 AND kind = 'digest' \
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+            recipient.to_owned()
+        ))
+        .await?
+        .map(|row| row.created_at))
+}
+
 /// Marks held mails as gathered into a digest; the count changed (fewer than asked: another
 /// digest run took some).
 pub async fn mark_digested(tx: &mut Write, ids: &[Uuid]) -> Result<u64> {

@@ -13,6 +13,7 @@ use time::{Duration, OffsetDateTime};
 use super::settings::{MailState, SECURITY_KINDS, SmtpSettings, TlsMode};
 use crate::{Error, Result, Services};
 use domain::Choice;
+use domain::time_zone::TimeZone;
 
 /// Mails handed to the SMTP server at once, each on its own pooled connection: one
 /// connection waits a round trip (and often the server's delayed acknowledgement) per mail.
@@ -171,14 +172,28 @@ impl Services {
         )
     }
 
-    /// Gathers each person's held mails into one digest mail, queued to leave with the next
-    /// send; returns what it did, for the jobs list.
+    /// Gathers the held mails of each person whose morning it is (`domain::mail::digest_due`
+    /// on their own time zone) into one digest mail, queued to leave with the next send;
+    /// returns what it did, for the jobs list.
     pub async fn send_mail_digest(&self, now: OffsetDateTime) -> Result<String> {
         let mut tx = self.db.write().await?;
         let held = store::outbox::held(&mut tx).await?;
         let mut people = 0;
+        let mut gathered = 0;
         for group in held.chunk_by(|a, b| a.user_id == b.user_id) {
             let first = &group[0];
+            let zone = match first.user_id {
+                Some(id) => store::users::get(&mut tx, id)
+                    .await?
+                    .map_or(TimeZone::UTC, |user| {
+                        TimeZone::named_or_utc(&user.time_zone)
+                    }),
+                None => TimeZone::UTC,
+            };
+            let last = store::outbox::last_digest_at(&mut tx, &first.recipient).await?;
+            if !domain::mail::digest_due(zone, now, last) {
+                continue;
+            }
             let lines: Vec<String> = group
                 .iter()
                 .map(|m| {
@@ -213,9 +228,10 @@ impl Services {
                 ));
             }
             people += 1;
+            gathered += group.len();
         }
         tx.commit().await?;
-        let gathered = domain::display::count(held.len() as i64, "mail");
+        let gathered = domain::display::count(gathered as i64, "mail");
         let digests = domain::display::count(people, "digest");
         Ok(format!("{gathered} gathered into {digests}"))
     }

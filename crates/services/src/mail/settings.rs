@@ -4,7 +4,7 @@ domain::choice_enum! {
     /// How a person wants their notifications mailed.
     Delivery {
         Immediately => ("immediately", "Immediately, one mail each"),
-        Digest => ("digest", "Once a day, in a digest"),
+        Digest => ("digest", "Once a day, in a digest from 07:00 your time"),
         Off => ("off", "Not by mail"),
     }
 }
