@@ -3,6 +3,7 @@
 
 use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 use domain::FieldError;
+use domain::alignment::BusinessCalendar;
 use domain::permissions::Action;
 use domain::program::{self, Program, Severity};
 use std::sync::Arc;
@@ -25,6 +26,14 @@ pub struct ProgramVersion {
     pub diff: String,
     /// Warnings the checker raised (a version with errors cannot exist).
     pub warnings: Vec<String>,
+}
+
+/// The calendar of `[business_hours]`: working days and hours, holidays, the zone. A checked
+/// program always has one; a stored program that does not is corrupt.
+pub(crate) fn business_calendar(program: &Program) -> Result<BusinessCalendar> {
+    let hours = &program.policies.business_hours;
+    BusinessCalendar::from_hours(hours)
+        .ok_or_else(|| crate::convert::corrupt("business hours of the program", &hours.time_zone))
 }
 
 fn warnings_of(source: &str) -> Vec<String> {

@@ -131,6 +131,21 @@ impl BusinessCalendar {
         }
     }
 
+    /// The day `days` working days after `from`, for targets counted in whole days (a
+    /// registration's decision): submitted on Friday with two days, due on Tuesday — on
+    /// Wednesday when Monday is a holiday.
+    pub fn add_working_days(&self, from: Date, days: u32) -> Date {
+        let mut date = from;
+        for _ in 0..days {
+            date += Duration::days(1);
+            // A calendar has a working weekday and finitely many holidays: this ends.
+            while !self.is_working_day(date) {
+                date += Duration::days(1);
+            }
+        }
+        date
+    }
+
     fn is_working_day(&self, day: Date) -> bool {
         self.working_days[usize::from(day.weekday().number_days_from_monday())]
             && !self.holidays.contains(&day)

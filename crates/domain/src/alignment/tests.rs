@@ -98,6 +98,42 @@ fn working_hours_skip_the_weekend() {
 }
 
 #[test]
+fn whole_working_days_skip_weekends_and_holidays() {
+    // 2026-11-27 is a Friday; its two working days end on Tuesday 1 December.
+    let friday = date!(2026 - 11 - 27);
+    assert_eq!(utc().add_working_days(friday, 2), date!(2026 - 12 - 01));
+    assert_eq!(utc().add_working_days(friday, 0), friday);
+    assert_eq!(
+        utc().add_working_days(date!(2026 - 11 - 28), 1),
+        date!(2026 - 11 - 30),
+        "from a Saturday"
+    );
+    // Monday off: Friday's two days end on Wednesday; a holiday on a Sunday changes nothing.
+    let monday_off = BusinessHours {
+        holidays: vec![date!(2026 - 11 - 30), date!(2026 - 11 - 29)],
+        ..BusinessHours::default()
+    };
+    let cal = BusinessCalendar::from_hours(&monday_off).unwrap();
+    assert_eq!(cal.add_working_days(friday, 2), date!(2026 - 12 - 02));
+    // A Sunday-to-Thursday week: Friday's two days end on Monday.
+    let gulf = BusinessCalendar::new(
+        TimeZone::UTC,
+        &[
+            Weekday::Sunday,
+            Weekday::Monday,
+            Weekday::Tuesday,
+            Weekday::Wednesday,
+            Weekday::Thursday,
+        ],
+        time!(08:00),
+        time!(16:00),
+        [],
+    )
+    .unwrap();
+    assert_eq!(gulf.add_working_days(friday, 2), date!(2026 - 11 - 30));
+}
+
+#[test]
 fn holidays_are_skipped() {
     // Christmas Day is a Friday, and the Monday after is off too.
     let hours_off = BusinessHours {

@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, Weekday};
+use time::{Date, Duration};
 
 use crate::choice_enum;
 use crate::validation::{Choice, FieldError, Validation};
@@ -263,23 +263,6 @@ impl DealInput {
             partner_rep,
         })
     }
-}
-
-/// `days` business days (Monday to Friday, not `holidays`) after `from`: a registration
-/// submitted on Friday with a two-day SLA is due on Tuesday (Wednesday when Monday is a
-/// holiday).
-pub fn add_business_days(from: Date, days: u32, holidays: &[Date]) -> Date {
-    let mut date = from;
-    let mut left = days;
-    while left > 0 {
-        date += Duration::days(1);
-        if !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
-            && !holidays.contains(&date)
-        {
-            left -= 1;
-        }
-    }
-    date
 }
 
 /// Whether the decision is overdue on `today` (due day passed, still undecided).
@@ -598,32 +581,8 @@ mod tests {
     }
 
     #[test]
-    fn business_days_skip_weekends_and_holidays() {
-        // 2026-11-27 is a Friday.
-        assert_eq!(TODAY.weekday(), Weekday::Friday);
-        assert_eq!(add_business_days(TODAY, 2, &[]), date!(2026 - 12 - 01));
-        assert_eq!(
-            add_business_days(date!(2026 - 11 - 28), 1, &[]),
-            date!(2026 - 11 - 30),
-            "Saturday"
-        );
-        assert_eq!(
-            add_business_days(date!(2026 - 11 - 23), 2, &[]),
-            date!(2026 - 11 - 25)
-        );
-        assert_eq!(add_business_days(TODAY, 0, &[]), TODAY);
-        // Monday off: Friday's two days end on Wednesday; a holiday on a weekend changes nothing.
-        let holidays = [date!(2026 - 11 - 30), date!(2026 - 11 - 29)];
-        assert_eq!(
-            add_business_days(TODAY, 2, &holidays),
-            date!(2026 - 12 - 02)
-        );
-        assert_eq!(
-            add_business_days(date!(2026 - 12 - 24), 1, &[date!(2026 - 12 - 25)]),
-            date!(2026 - 12 - 28),
-            "Christmas Friday, then the weekend"
-        );
-        let due = add_business_days(TODAY, 2, &[]);
+    fn a_decision_is_overdue_the_day_after_its_due_day() {
+        let due = date!(2026 - 12 - 01);
         assert!(!decision_overdue(Status::Submitted, due, due));
         assert!(decision_overdue(
             Status::Submitted,

@@ -113,10 +113,18 @@ impl<'a> Checks<'a> {
     }
 
     pub(crate) fn error(&mut self, path: &str, message: String, fix: &str) {
+        self.raise(Severity::Error, path, message, fix);
+    }
+
+    pub(crate) fn warning(&mut self, path: &str, message: String, fix: &str) {
+        self.raise(Severity::Warning, path, message, fix);
+    }
+
+    fn raise(&mut self, severity: Severity, path: &str, message: String, fix: &str) {
         let issue = match self.span_of(path) {
-            Some(span) => self.locate.issue(Severity::Error, span, message, fix),
+            Some(span) => self.locate.issue(severity, span, message, fix),
             None => Issue {
-                severity: Severity::Error,
+                severity,
                 line: 1,
                 column: 1,
                 message: format!("{message} (a shipped default: the file does not set `{path}`)"),

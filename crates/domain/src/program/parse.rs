@@ -500,13 +500,20 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         raws.push(tier);
     }
     issues.extend(warnings);
+    let mut deal_registration = raw.deal_registration;
+    let mut business_hours = raw.business_hours;
+    let moved_holidays = std::mem::take(&mut deal_registration.moved_holidays);
+    let holidays_moved = !moved_holidays.is_empty();
+    business_hours.holidays.extend(moved_holidays);
+    business_hours.holidays.sort();
+    business_hours.holidays.dedup();
     let policies = policy::Policies {
-        deal_registration: raw.deal_registration,
+        deal_registration,
         co_sell: raw.co_sell,
         mdf: raw.mdf,
         commissions: raw.commissions,
         slas: raw.slas,
-        business_hours: raw.business_hours,
+        business_hours,
         escalation_paths: raw.escalation_paths,
         raci: raw.raci,
         targets: raw.targets,
@@ -517,6 +524,15 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
     };
     let tier_keys: Vec<String> = tiers.iter().map(|t| t.key.clone()).collect();
     let mut checks = Checks::new(text);
+    if holidays_moved {
+        checks.warning(
+            "deal_registration.holidays",
+            "deal_registration.holidays is read as business_hours.holidays, the one list of \
+             days off"
+                .into(),
+            "move these dates to holidays under [business_hours]",
+        );
+    }
     certifications::check(&raw.certifications, &mut checks);
     raw.onboarding.check(&mut checks);
     let certification_keys: Vec<&str> = raw.certifications.iter().map(|c| c.key.as_str()).collect();

@@ -156,11 +156,10 @@ impl Services {
             ));
         } else {
             row.status = Status::Submitted.as_str().into();
-            row.decision_due = Some(registration::add_business_days(
-                today,
-                policy.decision_sla_business_days,
-                &policy.holidays,
-            ));
+            row.decision_due = Some(
+                crate::program::business_calendar(program)?
+                    .add_working_days(today, policy.decision_sla_business_days),
+            );
         }
         Ok(
             (check.verdict != Verdict::Clear).then(|| store::deals::CaseRow {

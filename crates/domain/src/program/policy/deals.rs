@@ -37,9 +37,12 @@ pub struct DealRegistration {
     /// Name similarity (0-1) from which two customers are treated as possibly the same.
     pub fuzzy_match_threshold: Decimal,
     pub auto_approve: Vec<AutoApproveRule>,
-    /// Days that are not business days (besides weekends) for the decision SLA.
-    #[serde(deserialize_with = "holiday_dates")]
-    pub holidays: Vec<time::Date>,
+    /// `holidays` of a program written before `[business_hours]` held the one list of days
+    /// off: still read, and moved there when the program is parsed (with a warning), so a
+    /// stored version keeps loading and the decision SLA and escalation clocks agree. Always
+    /// empty in a parsed program: read `business_hours.holidays`.
+    #[serde(rename = "holidays", deserialize_with = "holiday_dates")]
+    pub moved_holidays: Vec<time::Date>,
 }
 
 /// Holidays as TOML dates (2026-12-25) or strings ("2026-12-25").
@@ -81,7 +84,7 @@ impl Default for DealRegistration {
                     below_deal_size: dec(100_000),
                 },
             ],
-            holidays: Vec::new(),
+            moved_holidays: Vec::new(),
         }
     }
 }

@@ -531,15 +531,35 @@ fn policy_sections_may_be_left_out_or_written_in_part() {
     assert_eq!(program.policies.mdf.submit_days_before_activity, 14);
 }
 
+/// Programs written when deal registration kept its own days off still load: the dates join
+/// `[business_hours] holidays`, the one list, and a warning on their line says so.
 #[test]
-fn holidays_are_toml_dates_or_strings() {
-    let text = replace("holidays = []", "holidays = [2026-12-25, \"2027-01-01\"]");
+fn deal_registration_holidays_move_to_the_business_calendar() {
+    let decision = "decision_sla_business_days = 2";
+    let text = replace(
+        decision,
+        &format!("{decision}\nholidays = [\"2027-01-01\", 2026-12-25]"),
+    )
+    .replacen("holidays = []", "holidays = [2026-12-25, 2026-12-31]", 1);
     let (program, issues) = parse(&text);
-    assert!(issues.is_empty(), "{issues:?}");
+    let warnings: Vec<_> = issues
+        .iter()
+        .map(|i| (i.severity, i.line, i.message.as_str()))
+        .collect();
     assert_eq!(
-        program.unwrap().policies.deal_registration.holidays,
+        warnings,
+        [(
+            Severity::Warning,
+            line_of(&text, "holidays = [\"2027-01-01\""),
+            "deal_registration.holidays is read as business_hours.holidays, the one list of \
+             days off"
+        )]
+    );
+    assert_eq!(
+        program.unwrap().policies.business_hours.holidays,
         [
             time::macros::date!(2026 - 12 - 25),
+            time::macros::date!(2026 - 12 - 31),
             time::macros::date!(2027 - 01 - 01)
         ]
     );
