@@ -480,7 +480,7 @@ fn work_goes_to_the_responsible_teams_queue() {
             Activity::ContractReview,
             PartnerManager,
             PartnerManager,
-            vec![Sales, Marketing, Product, Finance],
+            vec![Sales, Marketing, Product, Finance, Legal],
         ),
         (
             Activity::IntegrationRequests,

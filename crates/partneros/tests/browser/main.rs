@@ -4,6 +4,7 @@
 mod dashboard;
 mod escalations;
 mod homes;
+mod mail_and_teams;
 mod phone;
 mod portal;
 mod scorecards;

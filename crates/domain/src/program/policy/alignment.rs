@@ -565,6 +565,8 @@ impl Default for RaciMatrix {
                     (Marketing, Consulted),
                     (Product, Consulted),
                     (Finance, Consulted),
+                    // The playbook's "all others consulted", and Legal approves agreements.
+                    (Legal, Consulted),
                     (PartnerManager, Accountable),
                 ],
             ),
