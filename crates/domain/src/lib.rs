@@ -23,5 +23,6 @@ pub mod time_zone;
 pub mod tracker;
 pub mod users;
 pub mod validation;
+pub mod work;
 
 pub use validation::{Choice, FieldError, Validation};
