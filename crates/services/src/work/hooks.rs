@@ -72,6 +72,34 @@ pub(crate) async fn open_item(
     Ok(row.id)
 }
 
+/// Opens the work item of a manual onboarding item one of our teams owns (the partner's own
+/// items and those the system observes are nobody's work here).
+pub(crate) async fn open_onboarding_work(
+    tx: &mut store::Write,
+    program: &Program,
+    item: &store::onboarding::ItemRow,
+    at: OffsetDateTime,
+) -> Result<()> {
+    let Some(team) = domain::teams::parse(&item.owner).filter(|_| item.completes_when.is_none())
+    else {
+        return Ok(());
+    };
+    open_item(
+        tx,
+        program,
+        Source {
+            kind: domain::work::WorkKind::Onboarding,
+            id: item.id,
+            partner_id: item.partner_id,
+            title: &item.title,
+            owner: Some(team),
+        },
+        at,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Closes the open item about a source, by the code path that finished the source; the
 /// conditional UPDATE makes the first finisher the one closer.
 pub(crate) async fn close_item(

@@ -13,7 +13,7 @@ mod my_work;
 mod sweep;
 mod views;
 
-pub(crate) use hooks::{close_item, open_item};
+pub(crate) use hooks::{Source, close_item, open_item, open_onboarding_work};
 pub use items::{AssignInput, CommentInput, TakeInput};
 pub use my_work::MyWorkQuery;
 pub use sweep::WorkSweep;
