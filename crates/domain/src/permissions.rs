@@ -303,7 +303,11 @@ mod tests {
         assert!(!may_comment_on_work(Finance, &route, &[Team::Legal]));
         assert!(!may_comment_on_work(Sales, &route, &[]));
         assert!(may_comment_on_work(Admin, &route, &[]));
-        assert!(!may_comment_on_work(PartnerAdmin, &route, &[Team::Marketing]));
+        assert!(!may_comment_on_work(
+            PartnerAdmin,
+            &route,
+            &[Team::Marketing]
+        ));
 
         assert!(may_take_work(Sales, &route, &[Team::Marketing]));
         assert!(!may_take_work(Sales, &route, &[Team::Sales]));

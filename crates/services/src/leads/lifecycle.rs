@@ -1,11 +1,11 @@
 //! A lead's way: a partner hands it to sales, which accepts it (it becomes an approved
 //! registration credited to the partner) or rejects it with a reason.
 
-use domain::work::WorkKind;
 use domain::deals::leads::{self, LeadInput};
 use domain::deals::registration::{DealInput, Status};
 use domain::permissions::Action;
 use domain::roles::Role;
+use domain::work::WorkKind;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 

@@ -4,7 +4,7 @@
 use domain::program::Program;
 use domain::program::policy::Team;
 use domain::validation::Choice;
-use domain::work::{WorkKind, Warned, route_of};
+use domain::work::{Warned, WorkKind, route_of};
 use time::OffsetDateTime;
 use uuid::Uuid;
 

@@ -43,12 +43,7 @@ struct Loaded {
     teams: Vec<Team>,
 }
 
-async fn load(
-    tx: &mut store::Read,
-    actor: &Actor,
-    program: &Program,
-    id: Uuid,
-) -> Result<Loaded> {
+async fn load(tx: &mut store::Read, actor: &Actor, program: &Program, id: Uuid) -> Result<Loaded> {
     actor.require(Action::ReadInternal)?;
     let row = store::work::get(tx, id).await?.ok_or(Error::NotFound)?;
     let queue = domain::teams::parse(&row.team).ok_or(Error::NotFound)?;
@@ -81,7 +76,8 @@ impl Services {
             .await?
             .and_then(|t| t.lead_user_id);
         let open = item.row.closed_at.is_none();
-        let can_assign = open && may_assign_work(actor.role, lead.is_some() && lead == actor.user_id);
+        let can_assign =
+            open && may_assign_work(actor.role, lead.is_some() && lead == actor.user_id);
         let members = if can_assign {
             store::teams::members(&mut tx, Some(item.queue.key()))
                 .await?
@@ -153,9 +149,9 @@ impl Services {
             "comments on this item are written by its responsible, accountable and consulted \
              teams; informed teams read them",
         )?;
-        let author = actor.user_id.ok_or_else(|| {
-            Error::Forbidden("comments are written by a signed-in person".into())
-        })?;
+        let author = actor
+            .user_id
+            .ok_or_else(|| Error::Forbidden("comments are written by a signed-in person".into()))?;
         let mut v = domain::Validation::new();
         let body = v.text("body", &input.body, true, 4_000);
         v.into_result().map_err(Error::Invalid)?;
@@ -187,7 +183,12 @@ impl Services {
 
     /// A member of the item's queue takes it for themselves; of two takers one wins, the
     /// other gets a 409.
-    pub async fn take_work(&self, actor: &Actor, id: Uuid, input: &TakeInput) -> Result<WorkItemView> {
+    pub async fn take_work(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &TakeInput,
+    ) -> Result<WorkItemView> {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.write().await?;
         let item = load(&mut tx, actor, &program, id).await?;
@@ -200,7 +201,8 @@ impl Services {
         )?;
         let me = actor.user_id.ok_or(Error::NotFound)?;
         store::work::assign(&mut tx, id, input.version, me, true).await?;
-        self.assigned(tx, actor, &program, item.row, me, "taken").await
+        self.assigned(tx, actor, &program, item.row, me, "taken")
+            .await
     }
 
     /// The queue's lead (or an admin) gives the item to a member of the queue.

@@ -75,7 +75,9 @@ impl Services {
         let kind = match query.kind.trim() {
             "" => None,
             ESCALATION => Some(ESCALATION.to_owned()),
-            other => v.choice::<WorkKind>("kind", other).map(|k| k.as_str().to_owned()),
+            other => v
+                .choice::<WorkKind>("kind", other)
+                .map(|k| k.as_str().to_owned()),
         };
         let sla = match query.sla.trim() {
             "" => None,
