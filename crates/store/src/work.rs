@@ -148,14 +148,15 @@ pub(crate) fn open_for_query(user: Uuid, teams: &[String]) -> Sql {
     query
 }
 
-/// Open items after `after` in id order, at most `limit` (the sweep's batches).
-pub async fn open_batch(tx: &mut Read, after: Option<Uuid>, limit: i64) -> Result<Vec<ItemRow>> {
-    tx.all(open_batch_query(after, limit)).await
+/// Open items a sweep may still warn about (every one but those warned of their breach),
+/// after `after` in id order, at most `limit`.
+pub async fn to_warn_batch(tx: &mut Read, after: Option<Uuid>, limit: i64) -> Result<Vec<ItemRow>> {
+    tx.all(to_warn_batch_query(after, limit)).await
 }
 
-pub(crate) fn open_batch_query(after: Option<Uuid>, limit: i64) -> Sql {
+pub(crate) fn to_warn_batch_query(after: Option<Uuid>, limit: i64) -> Sql {
     let mut query = Sql::new(ITEM);
-    query.push(" WHERE closed_at IS NULL");
+    query.push(" WHERE closed_at IS NULL AND warned <> 'breached'");
     if let Some(after) = after {
         query.push(" AND id > ").push_bind(after);
     }

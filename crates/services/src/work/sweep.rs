@@ -31,7 +31,7 @@ impl Services {
         let mut after: Option<Uuid> = None;
         loop {
             let mut read = self.db.read().await?;
-            let rows = store::work::open_batch(&mut read, after, BATCH).await?;
+            let rows = store::work::to_warn_batch(&mut read, after, BATCH).await?;
             drop(read);
             after = rows.last().map(|r| r.id);
             report.checked += rows.len() as u64;

@@ -484,7 +484,7 @@ pub fn hidden_csrf(html: &str) -> String {
 /// The open work item about `source`, read from the store.
 pub async fn work_about(db: &store::Db, source: Uuid) -> Uuid {
     let mut read = db.read().await.unwrap();
-    store::work::open_batch(&mut read, None, 10_000)
+    store::work::to_warn_batch(&mut read, None, 10_000)
         .await
         .unwrap()
         .into_iter()
