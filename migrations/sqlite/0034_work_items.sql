@@ -22,9 +22,11 @@ CREATE TABLE work_items (
 );
 CREATE UNIQUE INDEX work_items_open_source ON work_items (kind, source_id)
     WHERE closed_at IS NULL;
--- "My work" and the team figure read a team's open items, the sweep every open one in id
--- order (closed items pile up; none of these reads walks them).
-CREATE INDEX work_items_open ON work_items (id) WHERE closed_at IS NULL;
+-- "My work" and the team figure read a team's open items, the sweep in id order the open
+-- ones it may still warn about (closed items and breaches warned of pile up; no read walks
+-- them).
+CREATE INDEX work_items_to_warn ON work_items (id)
+    WHERE closed_at IS NULL AND warned <> 'breached';
 CREATE INDEX work_items_open_team ON work_items (team, id) WHERE closed_at IS NULL;
 CREATE INDEX work_items_open_assignee ON work_items (assignee_id, id) WHERE closed_at IS NULL;
 

@@ -296,7 +296,7 @@ async fn my_work_and_the_sla_sweep_read_open_items_through_the_open_indexes() {
         (
             "work::to_warn_batch",
             work::to_warn_batch_query(Some(me), 1_000),
-            &["SEARCH work_items USING INDEX work_items_open (id>?)"],
+            &["SEARCH work_items USING INDEX work_items_to_warn (id>?)"],
         ),
     ])
     .await;

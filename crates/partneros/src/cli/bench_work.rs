@@ -63,7 +63,7 @@ pub async fn sla_sweep(
             .enumerate()
         {
             println!(
-                "sla sweep run {}: {took:.2?} over {} open items ({} due-soon and {} breach warnings)",
+                "sla sweep run {}: {took:.2?}, {} of {items} open items still to warn about ({} due-soon and {} breach warnings)",
                 i + 1,
                 report.checked,
                 report.warned_due_soon,
