@@ -2,16 +2,11 @@
 //! in one transaction, the Accountable team told, comments by route, the take race, "My
 //! work", and SLA warnings sent once.
 
+use super::teams::member;
 use super::*;
 use domain::escalations::ClockState;
-use services::teams::{LeadInput, MemberInput};
+use services::teams::LeadInput;
 use services::work::{AssignInput, CommentInput, MyWorkQuery, TakeInput};
-
-fn member(actor: &Actor) -> MemberInput {
-    MemberInput {
-        user_id: actor.user_id.unwrap().to_string(),
-    }
-}
 
 async fn join(s: &Services, admin: &Actor, team: &str, who: &Actor) {
     s.add_team_member(admin, team, &member(who)).await.unwrap();

@@ -1,24 +1,8 @@
 //! Work items through the API and the portal: "My work" with its filters, the comment rule
 //! by the item's route, the take race, and the pages.
 
+use super::teams::{join, json};
 use super::*;
-
-fn json(body: &str) -> serde_json::Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
-}
-
-async fn join(f: &Fixture, team: &str, role: Role) {
-    let body = format!("{{\"user_id\":\"{}\"}}", f.actor(role).user_id.unwrap());
-    let (status, text) = f
-        .api(
-            Some(f.token(Role::Admin)),
-            Method::POST,
-            &format!("/api/v1/teams/{team}/members"),
-            Some(&body),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{text}");
-}
 
 async fn get(f: &Fixture, role: Role, path: &str) -> (StatusCode, serde_json::Value) {
     let (status, body) = f.api(Some(f.token(role)), Method::GET, path, None).await;
