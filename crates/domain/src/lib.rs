@@ -24,5 +24,6 @@ pub mod time_zone;
 pub mod tracker;
 pub mod users;
 pub mod validation;
+pub mod work;
 
 pub use validation::{Choice, FieldError, Validation};

@@ -4,6 +4,7 @@
 //! it: a partner's people act only on their own organisation's records, and another
 //! organisation's records are reported as not found.
 
+use crate::alignment::Route;
 use crate::program::policy::Team;
 use crate::roles::Role::{self, *};
 use crate::validation::Choice;
@@ -52,6 +53,9 @@ pub enum Action {
     /// organisation (updates, confirming or reopening a resolution), our people for any
     /// (acknowledging, working, resolving, internal notes and remediation actions).
     WorkEscalations,
+    /// Comment on and assign any work item, whatever its teams (a work item's own teams do
+    /// so through `may_comment_on_work` and `may_assign_work`).
+    OverseeWork,
 }
 
 impl Action {
@@ -87,6 +91,7 @@ impl Action {
                 PartnerAdmin,
                 PartnerUser,
             ],
+            Action::OverseeWork => &[Admin],
         }
     }
 
@@ -115,6 +120,26 @@ pub fn may_tick_onboarding_item(role: Role, owner: &str, teams: &[Team]) -> bool
     Action::ManagePartners.allows(role)
         || (owner == "partner" && role.is_partner_side())
         || (role.is_internal() && teams.iter().any(|team| team.key() == owner))
+}
+
+/// Who writes in a work item's comments: those who oversee work, and our people on a team
+/// its route lets comment (the Responsible, Accountable and Consulted teams). Informed teams
+/// and everyone else only read; a partner's people never see work items at all.
+pub fn may_comment_on_work(role: Role, route: &Route, teams: &[Team]) -> bool {
+    Action::OverseeWork.allows(role)
+        || (role.is_internal() && teams.iter().any(|team| route.may_comment(*team)))
+}
+
+/// Who gives a work item to a member of its queue: those who oversee work, and the queue
+/// team's lead (`lead_of_queue`). A member takes an item for themselves through
+/// `may_take_work`.
+pub fn may_assign_work(role: Role, lead_of_queue: bool) -> bool {
+    Action::OverseeWork.allows(role) || (role.is_internal() && lead_of_queue)
+}
+
+/// Who takes a work item for themselves: our people on its queue team.
+pub fn may_take_work(role: Role, route: &Route, teams: &[Team]) -> bool {
+    role.is_internal() && teams.contains(&route.queue)
 }
 
 /// The roles an account with `role` may give the accounts it creates: an admin any, a
@@ -148,7 +173,7 @@ mod tests {
     use super::*;
     use crate::Choice;
 
-    const ALL: [Action; 20] = [
+    const ALL: [Action; 21] = [
         Action::ReadInternal,
         Action::ReadAuditLog,
         Action::ActivateProgram,
@@ -169,6 +194,7 @@ mod tests {
         Action::EditStakeholderMap,
         Action::ManageMail,
         Action::WorkEscalations,
+        Action::OverseeWork,
     ];
 
     #[test]
@@ -259,6 +285,38 @@ mod tests {
             assignable_on_users_list(PartnerAdmin),
             [PartnerAdmin, PartnerUser]
         );
+    }
+
+    #[test]
+    fn who_comments_takes_and_assigns_work() {
+        // Onboarding's default row: marketing R, partner management A, sales, product and
+        // finance C; nobody I. Informed: a row that names legal I.
+        let route = Route {
+            queue: Team::Marketing,
+            accountable: Team::PartnerManager,
+            consulted: vec![Team::Sales, Team::Product, Team::Finance],
+            informed: vec![Team::Legal],
+        };
+        assert!(may_comment_on_work(Marketing, &route, &[Team::Marketing]));
+        assert!(may_comment_on_work(Sales, &route, &[Team::PartnerManager]));
+        assert!(may_comment_on_work(Finance, &route, &[Team::Finance]));
+        assert!(!may_comment_on_work(Finance, &route, &[Team::Legal]));
+        assert!(!may_comment_on_work(Sales, &route, &[]));
+        assert!(may_comment_on_work(Admin, &route, &[]));
+        assert!(!may_comment_on_work(
+            PartnerAdmin,
+            &route,
+            &[Team::Marketing]
+        ));
+
+        assert!(may_take_work(Sales, &route, &[Team::Marketing]));
+        assert!(!may_take_work(Sales, &route, &[Team::Sales]));
+        assert!(!may_take_work(PartnerUser, &route, &[Team::Marketing]));
+
+        assert!(may_assign_work(Marketing, true));
+        assert!(!may_assign_work(Marketing, false));
+        assert!(may_assign_work(Admin, false));
+        assert!(!may_assign_work(PartnerAdmin, true));
     }
 
     #[test]

@@ -87,10 +87,26 @@ pub async fn serve(
 /// Ticks the scheduler and runs due jobs until the process stops. Every server may run this:
 /// the jobs table hands each job to one of them.
 async fn run_jobs(services: Services, every: Duration) {
+    // Work items' SLA warnings: a few minutes' cadence is close enough for targets counted
+    // in hours and days, and each sweep reads every open item.
+    const SWEEP_WORK_EVERY: Duration = Duration::from_secs(5 * 60);
     let mut ticks = tokio::time::interval(every);
+    let mut work_swept: Option<tokio::time::Instant> = None;
     loop {
         ticks.tick().await;
         let now = store::now();
+        if work_swept.is_none_or(|at| at.elapsed() >= SWEEP_WORK_EVERY) {
+            work_swept = Some(tokio::time::Instant::now());
+            match services.sweep_work_items(now).await {
+                Ok(run) if run.warned_due_soon + run.warned_breached == 0 => {}
+                Ok(run) => tracing::info!(
+                    due_soon = run.warned_due_soon,
+                    breached = run.warned_breached,
+                    "work item SLA warnings sent"
+                ),
+                Err(e) => tracing::error!(error = %e, "sweeping work items failed"),
+            }
+        }
         if let Err(e) = services.schedule_jobs(now).await {
             tracing::error!(error = %e, "scheduling jobs failed");
         }

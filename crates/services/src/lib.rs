@@ -42,6 +42,7 @@ pub mod teams;
 pub mod tiers;
 pub mod tracker;
 pub mod users;
+pub mod work;
 
 // Tools: benchmarks on generated data, and the demo program.
 // Demo data and benchmarks serve the `partneros` binary only: the library others link (the

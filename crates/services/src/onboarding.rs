@@ -5,6 +5,7 @@
 
 use domain::permissions::Action;
 use domain::program::onboarding::{self, Observed};
+use domain::work::WorkKind;
 use uuid::Uuid;
 
 use crate::{Actor, Change, Error, Result, Services, record, require};
@@ -192,6 +193,7 @@ impl Services {
         done: bool,
         evidence: &str,
     ) -> Result<()> {
+        let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.write().await?;
         let item = store::onboarding::item(&mut tx, item_id)
             .await?
@@ -241,6 +243,12 @@ impl Services {
             item.done_at,
         )
         .await?;
+        // The tick finishes the team's work; unticking gives it back, its clock started anew.
+        if done {
+            crate::work::close_item(&mut tx, WorkKind::Onboarding, item_id, now, &by).await?;
+        } else {
+            crate::work::open_onboarding_work(&mut tx, &program, &item, now).await?;
+        }
         record(
             &mut tx,
             actor,

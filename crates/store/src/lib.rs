@@ -31,6 +31,7 @@ pub mod teams;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
+pub mod work;
 
 pub use sql::{Arg, Backend, Sql, values_list};
 

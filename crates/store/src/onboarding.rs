@@ -25,9 +25,10 @@ const ITEM_COLUMNS: &str = "id, partner_id, key, phase, title, owner, due_on, ev
      done_by, evidence";
 
 /// Adds an item unless the partner's checklist has it already (re-entering onboarding keeps
-/// what was done).
-pub async fn insert_item(tx: &mut Write, item: &ItemRow, at: OffsetDateTime) -> Result<()> {
-    tx.execute(sql!(
+/// what was done); false when it had.
+pub async fn insert_item(tx: &mut Write, item: &ItemRow, at: OffsetDateTime) -> Result<bool> {
+    let written = tx
+        .execute(sql!(
         "INSERT INTO onboarding_items (id, partner_id, key, phase, title, owner, due_on, evidence_kind, \
          completes_when, evidence, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10) \
          ON CONFLICT (partner_id, key) DO NOTHING",
@@ -43,7 +44,7 @@ pub async fn insert_item(tx: &mut Write, item: &ItemRow, at: OffsetDateTime) -> 
         at,
     ))
     .await?;
-    Ok(())
+    Ok(written == 1)
 }
 
 pub async fn items(tx: &mut Read, partner_id: Uuid) -> Result<Vec<ItemRow>> {

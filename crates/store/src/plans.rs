@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::dashboard::PartnerFilter;
 use crate::testing::TestDb;
-use crate::{Backend, Sql, dashboard, deals, insight, rollups};
+use crate::{Backend, Sql, dashboard, deals, insight, rollups, work};
 
 /// A statement by the name of the reader that runs it, and the steps its plan must hold.
 type Expected = (&'static str, Sql, &'static [&'static str]);
@@ -275,6 +275,28 @@ async fn the_program_reads_the_rollups_by_their_keys_and_scans_only_program_roll
                 "SEARCH p USING COVERING INDEX partners_kind (tier=?)",
                 "SEARCH l USING INDEX leads_partner_id (partner_id=?)",
             ],
+        ),
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn my_work_and_the_sla_sweep_read_open_items_through_the_open_indexes() {
+    let me = Uuid::now_v7();
+    let teams = ["sales".to_owned(), "marketing".to_owned()];
+    assert_plans(vec![
+        (
+            "work::open_for",
+            work::open_for_query(me, &teams),
+            &[
+                "SEARCH work_items USING INDEX work_items_open_assignee (assignee_id=?)",
+                "SEARCH work_items USING INDEX work_items_open_team (team=?)",
+            ],
+        ),
+        (
+            "work::to_warn_batch",
+            work::to_warn_batch_query(Some(me), 1_000),
+            &["SEARCH work_items USING INDEX work_items_to_warn (id>?)"],
         ),
     ])
     .await;

@@ -35,6 +35,7 @@ struct Side {
     attachment_name: String,
     lead: Uuid,
     escalation: Uuid,
+    work: Uuid,
     decision: Uuid,
     evaluation: Uuid,
     ipp: Uuid,
@@ -69,6 +70,7 @@ impl Side {
             ("leads/{id}", id(self.lead)),
             ("{lead_id}", id(self.lead)),
             ("escalations/{id}", id(self.escalation)),
+            ("work/{id}", id(self.work)),
             ("tier-proposals/{id}", id(self.decision)),
             ("tiers/{id}", id(self.decision)),
             ("3c4c-evaluations/{id}", id(self.evaluation)),
@@ -228,6 +230,13 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         ..Default::default()
     };
     let lead = s.submit_lead(pm, partner, &lead).await.unwrap().id;
+    // The work the lead opened for sales, with our comment: partners never see work items.
+    let work = f.work_about(lead).await;
+    let comment = services::work::CommentInput {
+        body: secret("work-comment"),
+    };
+    s.comment_on_work(admin, work, &comment).await.unwrap();
+    internal.extend([secret("work-comment"), work.to_string()]);
     let onboarding_item = s
         .onboarding_checklist(pm, partner)
         .await
@@ -350,6 +359,7 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         attachment_name,
         lead,
         escalation,
+        work,
         decision,
         evaluation,
         ipp,

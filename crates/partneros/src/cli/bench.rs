@@ -5,7 +5,7 @@ use clap::Subcommand;
 use services::Actor;
 
 use super::common::{describe, open_for_cli, rows_bar};
-use super::{bench_dashboard, bench_export, bench_mail, bench_submit};
+use super::{bench_dashboard, bench_export, bench_mail, bench_submit, bench_work};
 
 #[derive(Subcommand)]
 pub enum BenchWhat {
@@ -102,6 +102,27 @@ pub enum BenchWhat {
         database_url: Option<String>,
         #[arg(long, default_value_t = 10_000)]
         messages: usize,
+    },
+    /// "My work" (p50/p99 server time of its first page) for a person whose team holds
+    /// `items` open work items.
+    MyWork {
+        /// Where to generate; a fresh temporary SQLite file when omitted.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 10_000)]
+        items: usize,
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
+    },
+    /// The work items' SLA sweep over `items` open items: time per run.
+    SlaSweep {
+        /// Where to generate; a fresh temporary SQLite file when omitted.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 100_000)]
+        items: usize,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
     },
     /// Partner list latency (search, filters, deep pages) on a generated book of partners.
     Partners {
@@ -229,6 +250,16 @@ pub async fn run(what: BenchWhat) -> anyhow::Result<()> {
             database_url,
             messages,
         } => bench_mail::run(database_url, messages).await,
+        BenchWhat::MyWork {
+            database_url,
+            items,
+            rounds,
+        } => bench_work::my_work(database_url, items, rounds).await,
+        BenchWhat::SlaSweep {
+            database_url,
+            items,
+            runs,
+        } => bench_work::sla_sweep(database_url, items, runs).await,
         BenchWhat::Dashboard {
             database_url,
             partners,

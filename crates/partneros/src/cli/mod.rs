@@ -5,6 +5,7 @@ mod bench_dashboard;
 mod bench_export;
 mod bench_mail;
 mod bench_submit;
+mod bench_work;
 pub mod check;
 pub mod common;
 pub mod import;

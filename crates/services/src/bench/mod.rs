@@ -3,7 +3,7 @@
 //!
 //! This file is the folder's face: the generated data (`generated`), the timings
 //! (`measure`), the partner list (`partners`), the tier engine (`tiers`), conflict checks
-//! (`conflicts`) and the first figures people open (`dashboard`) live in the files beside it.
+//! (`conflicts`), the first figures people open (`dashboard`) and work queues (`work`) live in the files beside it.
 
 pub mod conflicts;
 pub mod dashboard;
@@ -11,6 +11,7 @@ mod generated;
 mod measure;
 mod partners;
 mod tiers;
+mod work;
 
 pub use generated::{generated_facts, generated_history, generated_partner};
 pub use measure::{Timing, resident_bytes};

@@ -143,6 +143,16 @@ impl Services {
             now,
         )
         .await?;
+        // Decided (or sent back to the partner): the review's work is done; a resubmission
+        // opens it anew.
+        crate::work::close_item(
+            &mut tx,
+            domain::work::WorkKind::DealRegistration,
+            id,
+            now,
+            &actor.label,
+        )
+        .await?;
         let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
         let row = self
             .save_deal(tx, actor, &before, row, to.as_str(), message)

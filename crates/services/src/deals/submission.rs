@@ -80,7 +80,7 @@ impl Services {
                 after: None,
             },
         ));
-        effects.write(&mut tx, now).await?;
+        effects.write(&mut tx, &program, now).await?;
         tx.commit().await?;
         if let Some(k) = known(&conflict_row(&row)) {
             state.index.insert(k);
@@ -187,6 +187,8 @@ pub(super) struct Effects {
     notices: Vec<(Uuid, Uuid, String, String)>,
     cases: Vec<store::deals::CaseRow>,
     pub(super) events: Vec<domain::audit::AuditEvent>,
+    /// Registrations waiting for a decision: (registration, partner, the work's title).
+    to_decide: Vec<(Uuid, Uuid, String)>,
 }
 
 impl Effects {
@@ -221,6 +223,13 @@ impl Effects {
                 row.decision_due.map(|d| d.to_string()).unwrap_or_default()
             ),
         };
+        if row.status == Status::Submitted.as_str() {
+            self.to_decide.push((
+                row.id,
+                row.partner_id,
+                format!("Decide {reference}: {}", row.customer_name),
+            ));
+        }
         let link = format!("/deals/{}", row.id);
         let mut told = std::collections::HashSet::new();
         for user in team.iter().filter(|u| told.insert(**u)) {
@@ -250,8 +259,24 @@ impl Effects {
     pub(super) async fn write(
         &self,
         tx: &mut store::Write,
+        program: &Program,
         now: time::OffsetDateTime,
     ) -> Result<()> {
+        for (id, partner_id, title) in &self.to_decide {
+            crate::work::open_item(
+                tx,
+                program,
+                crate::work::Source {
+                    kind: domain::work::WorkKind::DealRegistration,
+                    id: *id,
+                    partner_id: *partner_id,
+                    title,
+                    owner: None,
+                },
+                now,
+            )
+            .await?;
+        }
         let notices: Vec<store::notifications::NewNotification> = self
             .notices
             .iter()

@@ -296,7 +296,7 @@ impl Services {
             Ok(()) => {
                 async {
                     store::deals::insert_many(&mut tx, &rows).await?;
-                    effects.write(&mut tx, now).await?;
+                    effects.write(&mut tx, &program, now).await?;
                     tx.commit().await?;
                     Ok::<_, Error>(())
                 }

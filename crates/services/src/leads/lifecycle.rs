@@ -5,6 +5,7 @@ use domain::deals::leads::{self, LeadInput};
 use domain::deals::registration::{DealInput, Status};
 use domain::permissions::Action;
 use domain::roles::Role;
+use domain::work::WorkKind;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -109,6 +110,7 @@ impl Services {
             updated_at: now,
         };
         store::deals::insert_lead(&mut tx, &row).await?;
+        open_lead_work(&mut tx, &program, &row).await?;
         let recipients =
             notifications::role_and_partner_team(&mut tx, Role::Sales, partner.owner_id).await?;
         let message = format!(
@@ -216,8 +218,11 @@ impl Services {
                 back.decided_at = None;
                 back.decided_by = None;
                 back.updated_at = store::now();
+                let (_, program) = self.program_in_force().await?;
                 let mut tx = self.db.write().await?;
                 store::deals::update_lead(&mut tx, &back, claimed.updated_at).await?;
+                // Undecided again: its acceptance is sales' work again, its clock anew.
+                open_lead_work(&mut tx, &program, &back).await?;
                 tx.commit().await?;
                 return Err(e);
             }
@@ -315,7 +320,30 @@ async fn settle_lead(
     lead.rejection_reason = reason;
     lead.updated_at = now;
     store::deals::update_lead(tx, &lead, read).await?;
+    crate::work::close_item(tx, WorkKind::LeadHandoff, id, now, &actor.label).await?;
     Ok(lead)
+}
+
+/// A submitted lead is sales' work until it is accepted or rejected.
+async fn open_lead_work(
+    tx: &mut store::Write,
+    program: &domain::program::Program,
+    lead: &store::deals::LeadRow,
+) -> Result<()> {
+    crate::work::open_item(
+        tx,
+        program,
+        crate::work::Source {
+            kind: WorkKind::LeadHandoff,
+            id: lead.id,
+            partner_id: lead.partner_id,
+            title: &format!("Accept or reject {}: {}", lead.reference, lead.company),
+            owner: None,
+        },
+        lead.updated_at,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Tells the partner's admins and the person who submitted the lead how it was decided, and

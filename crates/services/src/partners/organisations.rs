@@ -343,7 +343,9 @@ pub(crate) async fn start_onboarding(
             done_by: None,
             evidence: String::new(),
         };
-        store::onboarding::insert_item(tx, &row, at).await?;
+        if store::onboarding::insert_item(tx, &row, at).await? {
+            crate::work::open_onboarding_work(tx, program, &row, at).await?;
+        }
     }
     Ok(())
 }

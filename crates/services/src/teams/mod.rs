@@ -13,7 +13,7 @@ mod stakeholders;
 mod views;
 
 pub use membership::{LeadInput, MemberInput};
-pub(crate) use views::actor_teams;
 pub use views::{
     Champion, Figure, MemberView, Part, RaciActivity, StakeholderEntry, StakeholderView, TeamView,
 };
+pub(crate) use views::{actor_teams, member_view};

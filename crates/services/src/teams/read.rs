@@ -5,7 +5,7 @@ use domain::teams;
 
 use super::stakeholders;
 use super::views::{
-    MemberView, RaciActivity, TeamView, member_view, page_of, part, team_of, user_view,
+    Figure, MemberView, RaciActivity, TeamView, member_view, page_of, part, team_of, user_view,
 };
 use crate::{Actor, Error, Page, PageRequest, Result, Services};
 
@@ -44,6 +44,7 @@ impl Services {
             .ok_or(Error::NotFound)?;
         let members = store::teams::members(&mut tx, Some(team.key())).await?;
         let open = store::teams::open_onboarding_items(&mut tx, actor.today()).await?;
+        let open_work = store::work::open_count(&mut tx, team.key()).await?;
         let champion = stakeholders::champion_of(&mut tx, &row).await?;
         drop(tx);
         let members: Vec<MemberView> = members.iter().map(member_view).collect();
@@ -57,7 +58,14 @@ impl Services {
                 .into_iter()
                 .map(|(activity, raci)| part(&activity, team, raci))
                 .collect(),
-            figures: stakeholders::figures(team, members.len(), &open),
+            figures: stakeholders::figures(team, members.len(), &open)
+                .into_iter()
+                .chain([Figure {
+                    key: "open_work_items".into(),
+                    label: "Open work items in its queue".into(),
+                    value: Some(open_work),
+                }])
+                .collect(),
             stakeholder: stakeholders::view(&row, champion),
             members,
         })

@@ -115,7 +115,7 @@ pub(super) fn team_of(key: &str) -> Result<Team> {
     teams::parse(key).ok_or(Error::NotFound)
 }
 
-pub(super) fn member_view(row: &store::teams::MemberRow) -> MemberView {
+pub(crate) fn member_view(row: &store::teams::MemberRow) -> MemberView {
     let role = domain::roles::Role::parse(&row.role);
     MemberView {
         user_id: row.user_id,

@@ -20,6 +20,7 @@ mod insight;
 mod partners;
 mod program;
 mod teams;
+mod work;
 
 /// An export's whole file, read chunk by chunk as the web layer streams it.
 async fn text(mut export: services::exports::CsvExport) -> String {

@@ -5,7 +5,7 @@ use super::*;
 use domain::teams::StakeholderInput;
 use services::teams::{LeadInput, MemberInput};
 
-fn member(actor: &Actor) -> MemberInput {
+pub(super) fn member(actor: &Actor) -> MemberInput {
     MemberInput {
         user_id: actor.user_id.unwrap().to_string(),
     }

@@ -13,6 +13,7 @@ mod mail;
 mod partner_downloads;
 mod partner_sections;
 mod teams;
+mod work;
 
 use axum::http::{Method, StatusCode};
 use common::Fixture;
@@ -85,6 +86,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     all.extend(teams::endpoints(f));
     all.extend(mail::endpoints(f));
     all.extend(escalations::endpoints(f));
+    all.extend(work::endpoints(f));
     all
 }
 

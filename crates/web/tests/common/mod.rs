@@ -47,6 +47,8 @@ pub struct Fixture {
     pub lead_b: Uuid,
     /// An escalation case partner B's user raised.
     pub escalation_b: Uuid,
+    /// The work item `lead_b` opened in the sales team's queue.
+    pub work_b: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -266,6 +268,7 @@ impl Fixture {
             secure_cookies: false,
             trust_proxy: false,
         };
+        let work_b = work_about(&db.db, lead_b).await;
         Fixture {
             _db: db,
             router: web::router(state),
@@ -283,8 +286,14 @@ impl Fixture {
             deal_b,
             lead_b,
             escalation_b,
+            work_b,
             users,
         }
+    }
+
+    /// The open work item about a source record (a lead, a registration, an onboarding item).
+    pub async fn work_about(&self, source: Uuid) -> Uuid {
+        work_about(&self._db.db, source).await
     }
 
     pub fn token(&self, role: Role) -> &str {
@@ -470,4 +479,16 @@ pub fn hidden_csrf(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
     let start = html.find(marker).expect("page has a CSRF field") + marker.len();
     html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The open work item about `source`, read from the store.
+pub async fn work_about(db: &store::Db, source: Uuid) -> Uuid {
+    let mut read = db.read().await.unwrap();
+    store::work::to_warn_batch(&mut read, None, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|item| item.source_id == source)
+        .expect("the source opened a work item")
+        .id
 }

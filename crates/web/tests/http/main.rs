@@ -19,6 +19,7 @@ mod scorecards;
 mod sessions;
 mod teams;
 mod tracker;
+mod work;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};

@@ -3,12 +3,12 @@
 
 use super::*;
 
-fn json(body: &str) -> serde_json::Value {
+pub(super) fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
 }
 
 /// Puts the fixture's user of `role` on `team` through the API, as the admin.
-async fn join(f: &Fixture, team: &str, role: Role) {
+pub(super) async fn join(f: &Fixture, team: &str, role: Role) {
     let body = format!("{{\"user_id\":\"{}\"}}", f.actor(role).user_id.unwrap());
     let (status, text) = f
         .api(

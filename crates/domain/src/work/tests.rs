@@ -1,0 +1,170 @@
+//! Work items' routes, due instants and warnings, every instant worked out by hand. December
+//! 2026: Wednesday the 2nd, Friday the 4th, Monday the 7th; the default calendar works
+//! Monday to Friday, 09:00–17:00 UTC (a working day of 8 hours).
+
+use time::Duration;
+use time::macros::datetime;
+
+use super::*;
+use crate::program::policy::{BusinessHours, Team};
+
+fn calendar() -> BusinessCalendar {
+    BusinessCalendar::from_hours(&BusinessHours::default()).unwrap()
+}
+
+#[test]
+fn each_kind_goes_to_its_responsible_team_and_tells_the_accountable_one() {
+    let policies = Policies::default();
+    let onboarding = route_of(&policies, WorkKind::Onboarding, None).unwrap();
+    assert_eq!(onboarding.queue, Team::Marketing);
+    assert_eq!(onboarding.accountable, Team::PartnerManager);
+    assert_eq!(
+        onboarding.consulted,
+        vec![Team::Sales, Team::Product, Team::Finance]
+    );
+    let deals = route_of(&policies, WorkKind::DealRegistration, None).unwrap();
+    assert_eq!(deals.queue, Team::PartnerManager);
+    assert_eq!(deals.accountable, Team::Sales);
+    let leads = route_of(&policies, WorkKind::LeadHandoff, None).unwrap();
+    assert_eq!(leads.queue, Team::Sales);
+    assert_eq!(leads.accountable, Team::Marketing);
+    assert_eq!(leads.consulted, vec![Team::PartnerManager]);
+}
+
+#[test]
+fn an_onboarding_item_owned_by_a_team_is_that_teams_work() {
+    let policies = Policies::default();
+    let route = route_of(&policies, WorkKind::Onboarding, Some(Team::Finance)).unwrap();
+    assert_eq!(route.queue, Team::Finance);
+    assert_eq!(route.accountable, Team::PartnerManager);
+}
+
+#[test]
+fn the_accountable_team_does_the_work_of_a_row_without_a_responsible_one() {
+    let mut policies = Policies::default();
+    policies
+        .raci
+        .0
+        .get_mut("deal_registration")
+        .unwrap()
+        .retain(|team, _| *team != Team::PartnerManager);
+    let route = route_of(&policies, WorkKind::DealRegistration, None).unwrap();
+    assert_eq!(route.queue, Team::Sales);
+    assert_eq!(route.accountable, Team::Sales);
+}
+
+#[test]
+fn a_registration_submitted_on_friday_afternoon_is_due_on_tuesday() {
+    // 2 working days = 16 h: Friday 15:00–17:00 (2 h), Monday (8 h), Tuesday 09:00–15:00.
+    let policies = Policies::default();
+    let created = datetime!(2026-12-04 15:00 UTC);
+    let state = sla_state(
+        WorkKind::DealRegistration,
+        created,
+        None,
+        &policies,
+        &calendar(),
+        datetime!(2026-12-07 12:00 UTC),
+    );
+    assert_eq!(
+        state,
+        SlaState::OnTrack {
+            due_at: datetime!(2026-12-08 15:00 UTC),
+            remaining: Duration::hours(11),
+        }
+    );
+}
+
+#[test]
+fn a_lead_counts_every_hour_of_the_weekend() {
+    // 48 calendar hours from Friday 15:00: Sunday 15:00.
+    let policies = Policies::default();
+    let state = sla_state(
+        WorkKind::LeadHandoff,
+        datetime!(2026-12-04 15:00 UTC),
+        None,
+        &policies,
+        &calendar(),
+        datetime!(2026-12-06 15:00:01 UTC),
+    );
+    assert_eq!(
+        state,
+        SlaState::Breached {
+            due_at: datetime!(2026-12-06 15:00 UTC),
+            late_by: Duration::SECOND,
+        }
+    );
+}
+
+#[test]
+fn an_onboarding_item_has_seven_working_days() {
+    // 56 working hours from Wednesday 2nd 10:00: 7 h that day, 8 h on Thursday, Friday and
+    // Monday to Thursday (48 h), 1 h on Friday 11th: 10:00.
+    let policies = Policies::default();
+    let state = sla_state(
+        WorkKind::Onboarding,
+        datetime!(2026-12-02 10:00 UTC),
+        Some(datetime!(2026-12-11 10:00 UTC)),
+        &policies,
+        &calendar(),
+        datetime!(2026-12-14 09:00 UTC),
+    );
+    assert_eq!(
+        state,
+        SlaState::Met {
+            at: datetime!(2026-12-11 10:00 UTC),
+            due_at: datetime!(2026-12-11 10:00 UTC),
+            late: false,
+        }
+    );
+}
+
+#[test]
+fn a_registration_is_due_soon_in_its_last_four_working_hours() {
+    // 25 % of 16 h = 4 h: from Tuesday 11:00 (due 15:00), inclusive.
+    let policies = Policies::default();
+    let at = |now| {
+        sla_state(
+            WorkKind::DealRegistration,
+            datetime!(2026-12-04 15:00 UTC),
+            None,
+            &policies,
+            &calendar(),
+            now,
+        )
+    };
+    assert!(matches!(
+        at(datetime!(2026-12-08 10:59 UTC)),
+        SlaState::OnTrack { .. }
+    ));
+    assert_eq!(
+        at(datetime!(2026-12-08 11:00 UTC)),
+        SlaState::DueSoon {
+            due_at: datetime!(2026-12-08 15:00 UTC),
+            remaining: Duration::hours(4),
+        }
+    );
+}
+
+#[test]
+fn each_warning_is_sent_once() {
+    let due_at = datetime!(2026-12-08 15:00 UTC);
+    let soon = SlaState::DueSoon {
+        due_at,
+        remaining: Duration::hours(1),
+    };
+    let late = SlaState::Breached {
+        due_at,
+        late_by: Duration::hours(1),
+    };
+    assert_eq!(warning_due(&soon, Warned::Nothing), Some(Warned::DueSoon));
+    assert_eq!(warning_due(&soon, Warned::DueSoon), None);
+    assert_eq!(warning_due(&late, Warned::Nothing), Some(Warned::Breached));
+    assert_eq!(warning_due(&late, Warned::DueSoon), Some(Warned::Breached));
+    assert_eq!(warning_due(&late, Warned::Breached), None);
+    let on_track = SlaState::OnTrack {
+        due_at,
+        remaining: Duration::hours(9),
+    };
+    assert_eq!(warning_due(&on_track, Warned::Nothing), None);
+}

@@ -1,0 +1,215 @@
+//! Work items and their comments. Every change of an item row is conditional on what was
+//! read ([`crate::Error::Changed`] for the loser of a race): closing on its being open,
+//! taking on its having no assignee, assigning on its version, warning on the warning sent.
+
+use crate::{Read, Result, Sql, Write, sql};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ItemRow {
+    pub id: Uuid,
+    /// onboarding, deal_registration or lead_handoff
+    pub kind: String,
+    /// The onboarding item, registration or lead the work is about.
+    pub source_id: Uuid,
+    pub partner_id: Uuid,
+    pub title: String,
+    /// The queue: a RACI team key.
+    pub team: String,
+    pub assignee_id: Option<Uuid>,
+    /// The last SLA warning sent: none, due_soon or breached.
+    pub warned: String,
+    pub version: i64,
+    pub created_at: OffsetDateTime,
+    pub closed_at: Option<OffsetDateTime>,
+    pub closed_by: Option<String>,
+}
+
+const ITEM: &str = "SELECT id, kind, source_id, partner_id, title, team, assignee_id, warned, \
+     version, created_at, closed_at, closed_by FROM work_items";
+
+pub async fn insert(tx: &mut Write, row: &ItemRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO work_items (id, kind, source_id, partner_id, title, team, assignee_id, \
+         warned, version, created_at, closed_at, closed_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        row.id,
+        &row.kind,
+        row.source_id,
+        row.partner_id,
+        &row.title,
+        &row.team,
+        row.assignee_id,
+        &row.warned,
+        row.version,
+        row.created_at,
+        row.closed_at,
+        row.closed_by.as_ref(),
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<ItemRow>> {
+    let mut query = Sql::new(ITEM);
+    query.push(" WHERE id = ").push_bind(id);
+    tx.optional(query).await
+}
+
+/// Closes the open item about `source_id`; false when there is none (the source was
+/// finished before, or began before work items were kept).
+pub async fn close_for_source(
+    tx: &mut Write,
+    kind: &str,
+    source_id: Uuid,
+    at: OffsetDateTime,
+    by: &str,
+) -> Result<bool> {
+    let rows = tx
+        .execute(sql!(
+            "UPDATE work_items SET closed_at = $3, closed_by = $4, version = version + 1 \
+             WHERE kind = $1 AND source_id = $2 AND closed_at IS NULL",
+            kind,
+            source_id,
+            at,
+            by,
+        ))
+        .await?;
+    Ok(rows == 1)
+}
+
+/// Gives the open item read at `version` to `assignee`; `unassigned_only` for a member
+/// taking it (the loser of two takers finds it taken).
+pub async fn assign(
+    tx: &mut Write,
+    id: Uuid,
+    version: i64,
+    assignee: Uuid,
+    unassigned_only: bool,
+) -> Result<()> {
+    let rows = if unassigned_only {
+        tx.execute(sql!(
+            "UPDATE work_items SET assignee_id = $2, version = version + 1 \
+             WHERE id = $1 AND version = $3 AND closed_at IS NULL AND assignee_id IS NULL",
+            id,
+            assignee,
+            version,
+        ))
+        .await?
+    } else {
+        tx.execute(sql!(
+            "UPDATE work_items SET assignee_id = $2, version = version + 1 \
+             WHERE id = $1 AND version = $3 AND closed_at IS NULL",
+            id,
+            assignee,
+            version,
+        ))
+        .await?
+    };
+    crate::changed_one(rows, "work item")
+}
+
+/// Records that the warning `to` was sent, provided the last one was `from`; false when a
+/// sweep running beside this one recorded it first (it sends, this one does not).
+pub async fn set_warned(tx: &mut Write, id: Uuid, from: &str, to: &str) -> Result<bool> {
+    let rows = tx
+        .execute(sql!(
+            "UPDATE work_items SET warned = $3 \
+             WHERE id = $1 AND warned = $2 AND closed_at IS NULL",
+            id,
+            from,
+            to,
+        ))
+        .await?;
+    Ok(rows == 1)
+}
+
+/// Every open item in one of `teams` or assigned to `user` ("My work"); sorted by the
+/// caller, whose order (the SLA's due instant) SQL does not know.
+pub async fn open_for(tx: &mut Read, user: Uuid, teams: &[String]) -> Result<Vec<ItemRow>> {
+    tx.all(open_for_query(user, teams)).await
+}
+
+pub(crate) fn open_for_query(user: Uuid, teams: &[String]) -> Sql {
+    // Two reads joined, each through its own partial index (SQLite plans an OR of the two
+    // as a scan); UNION drops the items both find.
+    let mut query = Sql::new(ITEM);
+    query
+        .push(" WHERE closed_at IS NULL AND assignee_id = ")
+        .push_bind(user);
+    if !teams.is_empty() {
+        query
+            .push(" UNION ")
+            .push(ITEM)
+            .push(" WHERE closed_at IS NULL AND team IN ")
+            .push_bind_list(teams.iter().map(String::as_str));
+    }
+    query
+}
+
+/// Open items a sweep may still warn about (every one but those warned of their breach),
+/// after `after` in id order, at most `limit`.
+pub async fn to_warn_batch(tx: &mut Read, after: Option<Uuid>, limit: i64) -> Result<Vec<ItemRow>> {
+    tx.all(to_warn_batch_query(after, limit)).await
+}
+
+pub(crate) fn to_warn_batch_query(after: Option<Uuid>, limit: i64) -> Sql {
+    let mut query = Sql::new(ITEM);
+    query.push(" WHERE closed_at IS NULL AND warned <> 'breached'");
+    if let Some(after) = after {
+        query.push(" AND id > ").push_bind(after);
+    }
+    query.push(" ORDER BY id LIMIT ").push_bind(limit);
+    query
+}
+
+/// How many open items a team's queue holds.
+pub async fn open_count(tx: &mut Read, team: &str) -> Result<i64> {
+    let mut query = Sql::new(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM work_items WHERE closed_at IS NULL AND team = ",
+    );
+    query.push_bind(team.to_owned());
+    Ok(tx.one::<(i64,)>(query).await?.0)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CommentRow {
+    pub id: Uuid,
+    pub item_id: Uuid,
+    pub author_id: Uuid,
+    pub author: String,
+    pub body: String,
+    pub at: OffsetDateTime,
+}
+
+pub async fn insert_comment(
+    tx: &mut Write,
+    item_id: Uuid,
+    author_id: Uuid,
+    body: &str,
+    at: OffsetDateTime,
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    tx.execute(sql!(
+        "INSERT INTO work_item_comments (id, item_id, author_id, body, at) \
+         VALUES ($1, $2, $3, $4, $5)",
+        id,
+        item_id,
+        author_id,
+        body,
+        at,
+    ))
+    .await?;
+    Ok(id)
+}
+
+/// An item's comments, oldest first, with their authors' names.
+pub async fn comments(tx: &mut Read, item_id: Uuid) -> Result<Vec<CommentRow>> {
+    let mut query = Sql::new(
+        "SELECT c.id, c.item_id, c.author_id, u.name AS author, c.body, c.at \
+         FROM work_item_comments c JOIN users u ON u.id = c.author_id WHERE c.item_id = ",
+    );
+    query.push_bind(item_id).push(" ORDER BY c.id");
+    tx.all(query).await
+}

@@ -1,0 +1,235 @@
+//! "My work" and a work item's page with its comments and the take and assign forms.
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::extract::Form;
+use crate::layout::{Errors, Layout, Opt};
+use crate::respond::{PageResult, render, see_other, service_error};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use domain::FieldError;
+use domain::time_zone::TimeZone;
+use domain::validation::Choice;
+use domain::work::WorkKind;
+use services::work::{
+    AssignInput, CommentInput, MyWorkEntry, MyWorkQuery, TakeInput, WorkItemDetail,
+};
+use uuid::Uuid;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/my-work", get(my_work_page))
+        .route("/work/{id}", get(item_page))
+        .route("/work/{id}/comments", post(comment))
+        .route("/work/{id}/take", post(take))
+        .route("/work/{id}/assign", post(assign))
+}
+
+/// A filter's choices: "any" first, then each (value, label).
+fn choices(chosen: &str, any: &str, each: &[(&str, &str)]) -> Vec<Opt> {
+    std::iter::once(("", any))
+        .chain(each.iter().copied())
+        .map(|(value, label)| Opt {
+            value: value.into(),
+            label: label.into(),
+            selected: value == chosen.trim(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "work/my_work.html")]
+struct MyWorkPage {
+    layout: Layout,
+    zone: TimeZone,
+    entries: Vec<MyWorkEntry>,
+    scopes: Vec<Opt>,
+    kinds: Vec<Opt>,
+    slas: Vec<Opt>,
+    filter_errors: Errors,
+    next_link: Option<String>,
+}
+
+async fn my_work_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Query(query): Query<MyWorkQuery>,
+) -> PageResult {
+    let (entries, next, errors) = match state.services.my_work(&auth.actor, &query).await {
+        Ok(page) => (page.items, page.next_cursor, Vec::new()),
+        Err(services::Error::Invalid(bad)) => (Vec::new(), None, bad),
+        Err(other) => return Err(service_error(other)),
+    };
+    let next_link = next.map(|cursor| {
+        let mut pairs = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("scope", &query.scope),
+            ("kind", &query.kind),
+            ("sla", &query.sla),
+        ] {
+            if !value.trim().is_empty() {
+                pairs.append_pair(key, value);
+            }
+        }
+        pairs.append_pair("cursor", &cursor);
+        format!("/my-work?{}", pairs.finish())
+    });
+    let mut kinds: Vec<(&str, &str)> = WorkKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.label()))
+        .collect();
+    kinds.push(("escalation", "Escalation case"));
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = MyWorkPage {
+        layout: auth.layout("My work"),
+        zone: auth.zone(),
+        entries,
+        scopes: choices(
+            &query.scope,
+            "Mine and my teams'",
+            &[("mine", "Assigned to me"), ("teams", "My teams' queues")],
+        ),
+        kinds: choices(&query.kind, "Any kind", &kinds),
+        slas: choices(
+            &query.sla,
+            "Any SLA state",
+            &[
+                ("breached", "Breached"),
+                ("due_soon", "Due soon"),
+                ("on_track", "On track"),
+                ("paused", "Paused"),
+            ],
+        ),
+        filter_errors: Errors::from(errors),
+        next_link,
+    };
+    Ok((status, render(view)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "work/item.html")]
+struct ItemPage {
+    layout: Layout,
+    zone: TimeZone,
+    csrf_token: String,
+    detail: WorkItemDetail,
+    /// The form that failed ("comment", "assign"), with its field errors.
+    failed: String,
+    errors: Errors,
+    problem: Option<String>,
+    body: String,
+}
+
+async fn item_view(
+    state: &AppState,
+    auth: &PageAuth,
+    id: Uuid,
+    failed: &str,
+    errors: Vec<FieldError>,
+    problem: Option<String>,
+    body: String,
+) -> PageResult {
+    let detail = state
+        .services
+        .work_item(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let status = if problem.is_some() {
+        StatusCode::CONFLICT
+    } else if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = ItemPage {
+        layout: auth.layout(detail.item.title.clone()),
+        zone: auth.zone(),
+        csrf_token: auth.csrf_token.clone(),
+        detail,
+        failed: failed.into(),
+        errors: Errors::from(errors),
+        problem,
+        body,
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn item_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+) -> PageResult {
+    item_view(&state, &auth, id, "", Vec::new(), None, String::new()).await
+}
+
+/// After a form on an item: back to it, or the item again with what went wrong.
+async fn after<T>(
+    state: &AppState,
+    auth: &PageAuth,
+    id: Uuid,
+    failed: &str,
+    body: String,
+    result: services::Result<T>,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/work/{id}"))),
+        Err(services::Error::Invalid(errors)) => {
+            item_view(state, auth, id, failed, errors, None, body).await
+        }
+        Err(services::Error::Conflict(why)) => {
+            item_view(state, auth, id, failed, Vec::new(), Some(why), body).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn comment(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input: CommentInput = form.input(&[])?;
+    let result = state
+        .services
+        .comment_on_work(&auth.actor, id, &input)
+        .await;
+    after(&state, &auth, id, "comment", input.body, result).await
+}
+
+async fn take(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input: TakeInput = form.input(&[])?;
+    let result = state.services.take_work(&auth.actor, id, &input).await;
+    after(&state, &auth, id, "take", String::new(), result).await
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input: AssignInput = form.input(&[])?;
+    let result = state.services.assign_work(&auth.actor, id, &input).await;
+    after(&state, &auth, id, "assign", String::new(), result).await
+}
