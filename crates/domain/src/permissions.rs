@@ -52,6 +52,9 @@ pub enum Action {
     /// organisation (updates, confirming or reopening a resolution), our people for any
     /// (acknowledging, working, resolving, internal notes and remediation actions).
     WorkEscalations,
+    /// Write or edit the post-resolution review of any escalation case (a case's owner
+    /// writes its own without it).
+    ReviewAnyEscalation,
 }
 
 impl Action {
@@ -78,6 +81,7 @@ impl Action {
             Action::ManageTeams => &[Admin],
             Action::EditStakeholderMap => &[Admin, PartnerManager],
             Action::ManageMail => &[Admin],
+            Action::ReviewAnyEscalation => &[Admin],
             Action::WorkEscalations => &[
                 Admin,
                 PartnerManager,
@@ -148,7 +152,7 @@ mod tests {
     use super::*;
     use crate::Choice;
 
-    const ALL: [Action; 20] = [
+    const ALL: [Action; 21] = [
         Action::ReadInternal,
         Action::ReadAuditLog,
         Action::ActivateProgram,
@@ -169,6 +173,7 @@ mod tests {
         Action::EditStakeholderMap,
         Action::ManageMail,
         Action::WorkEscalations,
+        Action::ReviewAnyEscalation,
     ];
 
     #[test]
@@ -192,6 +197,7 @@ mod tests {
         assert_eq!(Action::ManageTeams.roles(), [Admin]);
         assert_eq!(Action::EditStakeholderMap.roles(), [Admin, PartnerManager]);
         assert_eq!(Action::ManageMail.roles(), [Admin]);
+        assert_eq!(Action::ReviewAnyEscalation.roles(), [Admin]);
         assert_eq!(
             Action::WorkEscalations.refusal(),
             "this needs one of these roles: Administrator, Partner manager, Sales, Marketing, \
