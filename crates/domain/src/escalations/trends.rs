@@ -169,10 +169,21 @@ pub struct QuarterFigures {
     pub resolution_days: Spread,
     pub response_breaches: u64,
     pub resolution_breaches: u64,
+    /// Cases with either clock breached or met late (what the list's breached filter shows).
+    pub breached_cases: u64,
     /// Partners with two cases or more, most cases first (then by id, for a stable order).
     pub repeat_partners: Vec<(Uuid, u64)>,
     /// Resolved or closed cases without a review.
     pub reviews_missing: u64,
+}
+
+/// The instants a quarter's cases are submitted within: from the midnight its first day
+/// begins in the program's zone up to (not including) the next quarter's.
+pub fn bounds(quarter: Quarter, calendar: &BusinessCalendar) -> (OffsetDateTime, OffsetDateTime) {
+    (
+        calendar.day_start(quarter.first_day()),
+        calendar.day_start(quarter.next().first_day()),
+    )
 }
 
 /// The quarter a case belongs to: the one its submission day in the program's zone falls in.
@@ -229,6 +240,10 @@ pub fn quarter_figures(
         resolution_days: Spread::of(&resolution),
         response_breaches: measures.iter().filter(|m| m.response_breached).count() as u64,
         resolution_breaches: measures.iter().filter(|m| m.resolution_breached).count() as u64,
+        breached_cases: measures
+            .iter()
+            .filter(|m| m.response_breached || m.resolution_breached)
+            .count() as u64,
         repeat_partners,
         reviews_missing: mine
             .iter()
@@ -349,7 +364,13 @@ mod tests {
             quarter_of(datetime!(2026-09-30 23:59 UTC), &cal),
             Quarter::new(2026, 3).unwrap()
         );
-        assert_eq!(cal.day_start(q4.first_day()), datetime!(2026-10-01 00:00 UTC));
+        assert_eq!(
+            bounds(q4, &cal),
+            (
+                datetime!(2026-10-01 00:00 UTC),
+                datetime!(2027-01-01 00:00 UTC)
+            )
+        );
     }
 
     #[test]
@@ -438,8 +459,12 @@ mod tests {
             }
         );
         assert_eq!(
-            (figures.response_breaches, figures.resolution_breaches),
-            (2, 1)
+            (
+                figures.response_breaches,
+                figures.resolution_breaches,
+                figures.breached_cases
+            ),
+            (2, 1, 2)
         );
         assert_eq!(figures.repeat_partners, [(partner(1), 2)]);
         assert_eq!(figures.reviews_missing, 1);
