@@ -17,7 +17,7 @@ pub use cases::{Move, Reassign};
 pub use list::EscalationQuery;
 pub use log::{ActionInput, EntryInput};
 pub use review::{ReviewView, may_write_review};
-pub use trends::{QuarterTrend, TREND_QUARTERS, TrendsQuery, TrendsView};
+pub use trends::{KeyCount, QuarterTrend, TrendsQuery, TrendsView};
 pub use views::{
     CaseDetail, CaseView, ClockView, EntryView, Escalation, Escalations, PartnerCaseDetail,
     PartnerCaseView, PartnerEntryView,

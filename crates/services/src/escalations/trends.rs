@@ -19,7 +19,7 @@ use crate::reports::{Cell, Table};
 use crate::{Actor, Error, Result, Services};
 
 /// The quarters a trends page shows: the asked one and the three before it.
-pub const TREND_QUARTERS: usize = 4;
+const TREND_QUARTERS: usize = 4;
 
 /// Cases read a statement at a time.
 const BATCH: i64 = 500;
