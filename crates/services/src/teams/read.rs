@@ -44,6 +44,7 @@ impl Services {
             .ok_or(Error::NotFound)?;
         let members = store::teams::members(&mut tx, Some(team.key())).await?;
         let open = store::teams::open_onboarding_items(&mut tx, actor.today()).await?;
+        let escalations = store::teams::open_escalations(&mut tx).await?;
         let champion = stakeholders::champion_of(&mut tx, &row).await?;
         drop(tx);
         let members: Vec<MemberView> = members.iter().map(member_view).collect();
@@ -57,7 +58,7 @@ impl Services {
                 .into_iter()
                 .map(|(activity, raci)| part(&activity, team, raci))
                 .collect(),
-            figures: stakeholders::figures(team, members.len(), &open),
+            figures: stakeholders::figures(team, members.len(), &open, &escalations),
             stakeholder: stakeholders::view(&row, champion),
             members,
         })
