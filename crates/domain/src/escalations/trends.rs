@@ -85,14 +85,12 @@ pub fn measure(
         .filter(|_| over)
         .map(|resolved| {
             let clock = slas.escalation_resolution_clock;
-            let paused: Duration = spans_in(
-                &case.changes,
-                &[State::WaitingOnPartner, State::Resolved],
-            )
-            .iter()
-            .filter(|p| p.from < resolved.at)
-            .map(|p| calendar.between(clock, p.from, p.until.unwrap_or(resolved.at)))
-            .sum();
+            let paused: Duration =
+                spans_in(&case.changes, &[State::WaitingOnPartner, State::Resolved])
+                    .iter()
+                    .filter(|p| p.from < resolved.at)
+                    .map(|p| calendar.between(clock, p.from, p.until.unwrap_or(resolved.at)))
+                    .sum();
             calendar.between(clock, case.submitted_at, resolved.at) - paused
         });
     Measures {
@@ -273,7 +271,9 @@ mod tests {
     }
 
     fn moves(list: &[(OffsetDateTime, State)]) -> Vec<StateChange> {
-        list.iter().map(|&(at, to)| StateChange { at, to }).collect()
+        list.iter()
+            .map(|&(at, to)| StateChange { at, to })
+            .collect()
     }
 
     fn partner(n: u128) -> Uuid {

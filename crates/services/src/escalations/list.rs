@@ -3,8 +3,8 @@
 
 use domain::escalations::trends;
 use domain::escalations::{Category, State, Urgency};
-use domain::quarter::Quarter;
 use domain::permissions::Action;
+use domain::quarter::Quarter;
 use domain::validation::Choice;
 use store::escalations::CaseFilter;
 use uuid::Uuid;
@@ -94,7 +94,10 @@ impl Services {
         }
         v.into_result().map_err(Error::Invalid)?;
         if !actor.is_internal() {
-            if breached || filter.unreviewed || filter.partner_id.is_some_and(|p| !actor.sees_partner(p)) {
+            if breached
+                || filter.unreviewed
+                || filter.partner_id.is_some_and(|p| !actor.sees_partner(p))
+            {
                 return Err(Error::Forbidden(
                     "a partner's people list their own organisation's cases, without clocks".into(),
                 ));

@@ -39,9 +39,9 @@ fn require_reader(actor: &Actor) -> Result<()> {
     if !actor.is_internal() {
         return Err(Error::NotFound);
     }
-    actor.require(Action::WorkEscalations).or_else(|refused| {
-        actor.require(Action::ReadInternal).map_err(|_| refused)
-    })
+    actor
+        .require(Action::WorkEscalations)
+        .or_else(|refused| actor.require(Action::ReadInternal).map_err(|_| refused))
 }
 
 /// The case's owner writes its review, an admin any case's.
@@ -66,7 +66,11 @@ impl Services {
             .await?
             .map(|u| u.name)
             .unwrap_or_default();
-        Ok(Some(view(&row, escalations::reference(case.number), author)))
+        Ok(Some(view(
+            &row,
+            escalations::reference(case.number),
+            author,
+        )))
     }
 
     /// Writes a resolved or closed case's review, or edits it at the version last read.

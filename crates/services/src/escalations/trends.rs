@@ -182,7 +182,11 @@ impl Services {
     }
 
     /// A quarter's escalation trends with the three quarters before it. Our people.
-    pub async fn escalation_trends(&self, actor: &Actor, query: &TrendsQuery) -> Result<TrendsView> {
+    pub async fn escalation_trends(
+        &self,
+        actor: &Actor,
+        query: &TrendsQuery,
+    ) -> Result<TrendsView> {
         actor.require(Action::ReadInternal).or_else(|refused| {
             if actor.is_internal() {
                 actor.require(Action::WorkEscalations)

@@ -199,7 +199,10 @@ fn shown(view: &TrendsView) -> Shown {
             ),
             charts::trend(
                 "resolution-trend",
-                &format!("Median days to resolution, the four quarters to {}", view.quarter),
+                &format!(
+                    "Median days to resolution, the four quarters to {}",
+                    view.quarter
+                ),
                 &points(&|q| q.resolution_days.median, "day"),
             ),
         ],
@@ -220,7 +223,9 @@ fn shown(view: &TrendsView) -> Shown {
                 .collect()
         }),
         clocks: clocks_note(view),
-        previous: quarter.map(|q| q.previous().to_string()).unwrap_or_default(),
+        previous: quarter
+            .map(|q| q.previous().to_string())
+            .unwrap_or_default(),
     }
 }
 
@@ -273,7 +278,10 @@ async fn escalation_trends(
     ApiQuery(query): ApiQuery<TrendsQuery>,
 ) -> ApiResult<TrendsView> {
     Ok(Json(
-        state.services.escalation_trends(&auth.actor, &query).await?,
+        state
+            .services
+            .escalation_trends(&auth.actor, &query)
+            .await?,
     ))
 }
 
