@@ -140,17 +140,16 @@ async fn write_review(
 }
 
 #[utoipa::path(get, path = "/escalations/{id}/review", tag = "escalations",
-    responses((status = 200, body = ReviewView, description = "The case's post-resolution review (our people only)"),
-        (status = 404, body = Problem, description = "No such case, no review yet, or asked by a partner's people")))]
+    responses((status = 200, body = Option<ReviewView>, description = "The case's post-resolution review, null while none is written (our people only)"),
+        (status = 404, body = Problem, description = "No such case, or asked by a partner's people")))]
 async fn escalation_review(
     State(state): State<AppState>,
     auth: ApiAuth,
     Id(id): Id,
-) -> ApiResult<ReviewView> {
-    match state.services.escalation_review(&auth.actor, id).await? {
-        Some(review) => Ok(Json(review)),
-        None => Err(services::Error::NotFound.into()),
-    }
+) -> ApiResult<Option<ReviewView>> {
+    Ok(Json(
+        state.services.escalation_review(&auth.actor, id).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/escalations/{id}/review", tag = "escalations", request_body = ReviewForm,
