@@ -134,14 +134,9 @@ impl Services {
             let partners: Vec<Uuid> = rows.iter().map(|r| r.partner_id).collect();
             let names = Names::load(&mut tx, &users, &partners).await?;
             for row in &rows {
-                let own: Vec<_> = changes
-                    .iter()
-                    .filter(|c| c.case_id == row.id)
-                    .cloned()
-                    .collect();
                 let case = views::case_view(
                     row,
-                    &views::changes(&own)?,
+                    &views::changes_of(&changes, row.id)?,
                     &program,
                     &calendar,
                     &names,

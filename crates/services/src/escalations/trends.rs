@@ -3,7 +3,7 @@
 //! and which have a review; as a view, a report table, and the dashboard's resolution figure.
 
 use domain::escalations::trends::{self, CaseFacts, QuarterFigures, Spread};
-use domain::escalations::{Category, StateChange, Urgency};
+use domain::escalations::{Category, Urgency};
 use domain::permissions::Action;
 use domain::program::Program;
 use domain::program::policy::Clock;
@@ -14,7 +14,7 @@ use serde::Serialize;
 use store::escalations::CaseFilter;
 use uuid::Uuid;
 
-use super::views::{self, calendar};
+use super::views::{self, calendar, corrupt};
 use crate::reports::{Cell, Table};
 use crate::{Actor, Error, Result, Services};
 
@@ -99,12 +99,6 @@ pub struct TrendsView {
     pub resolution_target_days: u32,
 }
 
-fn corrupt(what: &str, value: &str) -> Error {
-    Error::Store(store::Error::Corrupt(format!(
-        "escalation {what} '{value}'"
-    )))
-}
-
 fn spread(s: Spread) -> SpreadView {
     SpreadView {
         cases: s.cases,
@@ -151,12 +145,7 @@ impl Services {
             let changes = store::escalations::state_changes(&mut tx, &ids).await?;
             let reviewed = store::escalation_reviews::reviewed(&mut tx, &ids).await?;
             for row in &rows {
-                let own: Vec<_> = changes
-                    .iter()
-                    .filter(|c| c.case_id == row.id)
-                    .cloned()
-                    .collect();
-                let changes: Vec<StateChange> = views::changes(&own)?;
+                let changes = views::changes_of(&changes, row.id)?;
                 facts.push(CaseFacts {
                     partner_id: row.partner_id,
                     category: Category::parse(&row.category)

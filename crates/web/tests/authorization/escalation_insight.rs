@@ -59,13 +59,7 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::GET,
             "/api/v1/escalations?unreviewed=true".into(),
             None,
-            Box::new(|role| {
-                if PARTNER_SIDE.contains(&role) {
-                    Forbidden
-                } else {
-                    Allowed
-                }
-            }),
+            Box::new(ours_only),
         ),
     ]
 }
