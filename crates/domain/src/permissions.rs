@@ -56,6 +56,9 @@ pub enum Action {
     /// Comment on and assign any work item, whatever its teams (a work item's own teams do
     /// so through `may_comment_on_work` and `may_assign_work`).
     OverseeWork,
+    /// Write or edit the post-resolution review of any escalation case (a case's owner
+    /// writes its own without it).
+    ReviewAnyEscalation,
 }
 
 impl Action {
@@ -82,6 +85,7 @@ impl Action {
             Action::ManageTeams => &[Admin],
             Action::EditStakeholderMap => &[Admin, PartnerManager],
             Action::ManageMail => &[Admin],
+            Action::ReviewAnyEscalation => &[Admin],
             Action::WorkEscalations => &[
                 Admin,
                 PartnerManager,
@@ -173,7 +177,7 @@ mod tests {
     use super::*;
     use crate::Choice;
 
-    const ALL: [Action; 21] = [
+    const ALL: [Action; 22] = [
         Action::ReadInternal,
         Action::ReadAuditLog,
         Action::ActivateProgram,
@@ -195,6 +199,7 @@ mod tests {
         Action::ManageMail,
         Action::WorkEscalations,
         Action::OverseeWork,
+        Action::ReviewAnyEscalation,
     ];
 
     #[test]
@@ -218,6 +223,7 @@ mod tests {
         assert_eq!(Action::ManageTeams.roles(), [Admin]);
         assert_eq!(Action::EditStakeholderMap.roles(), [Admin, PartnerManager]);
         assert_eq!(Action::ManageMail.roles(), [Admin]);
+        assert_eq!(Action::ReviewAnyEscalation.roles(), [Admin]);
         assert_eq!(
             Action::WorkEscalations.refusal(),
             "this needs one of these roles: Administrator, Partner manager, Sales, Marketing, \

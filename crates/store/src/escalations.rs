@@ -113,6 +113,11 @@ pub struct CaseFilter {
     pub states: Vec<String>,
     pub categories: Vec<String>,
     pub urgencies: Vec<String>,
+    /// Submitted at or after / before (a quarter of the trends).
+    pub submitted_from: Option<OffsetDateTime>,
+    pub submitted_before: Option<OffsetDateTime>,
+    /// Resolved or closed without a post-resolution review.
+    pub unreviewed: bool,
 }
 
 /// At most `limit` cases matching `filter`, newest first (by id: UUID v7), before `before`.
@@ -140,6 +145,18 @@ pub async fn cases(
         query
             .push(" AND urgency IN ")
             .push_bind_list(filter.urgencies.iter().map(String::as_str));
+    }
+    if let Some(from) = filter.submitted_from {
+        query.push(" AND created_at >= ").push_bind(from);
+    }
+    if let Some(until) = filter.submitted_before {
+        query.push(" AND created_at < ").push_bind(until);
+    }
+    if filter.unreviewed {
+        query.push(
+            " AND state IN ('resolved', 'closed') AND NOT EXISTS (SELECT 1 FROM \
+             escalation_reviews r WHERE r.case_id = escalation_cases.id)",
+        );
     }
     if let Some(before) = before {
         query.push(" AND id < ").push_bind(before);

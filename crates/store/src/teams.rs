@@ -197,3 +197,21 @@ pub async fn open_onboarding_items(tx: &mut Read, today: Date) -> Result<Vec<Ope
     ))
     .await
 }
+
+/// Open escalation cases (any state but closed: a resolved case waits on the partner's
+/// confirmation) owned by a team's members, per team; a case whose owner is on two teams
+/// counts for both.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TeamCount {
+    pub team: String,
+    pub open: i64,
+}
+
+pub async fn open_escalations(tx: &mut Read) -> Result<Vec<TeamCount>> {
+    tx.all(sql!(
+        "SELECT m.team, COUNT(*) AS open FROM team_members m \
+         JOIN escalation_cases c ON c.owner_id = m.user_id \
+         WHERE c.state <> 'closed' GROUP BY m.team ORDER BY m.team"
+    ))
+    .await
+}

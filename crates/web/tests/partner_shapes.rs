@@ -265,6 +265,27 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         .await
         .unwrap();
     internal.push(secret("escalation-note"));
+    // Resolved, with our post-resolution review of it.
+    for transition in ["acknowledge", "start", "resolve"] {
+        let step = services::escalations::Move {
+            transition: transition.into(),
+            version: None,
+            message: mine("escalation-resolution"),
+        };
+        s.move_escalation(pm, escalation, &step).await.unwrap();
+    }
+    let review = domain::escalations::ReviewForm {
+        what_happened: secret("review-what"),
+        root_cause: secret("review-cause"),
+        lessons: secret("review-lessons"),
+        prevention: secret("review-prevention"),
+        follow_ups: secret("review-follow-ups"),
+        version: None,
+    };
+    s.write_escalation_review(admin, escalation, &review)
+        .await
+        .unwrap();
+    internal.extend(["review-cause", "review-follow-ups"].map(secret));
     own.extend(["contact", "file", "lead", "escalation", "escalation-update"].map(mine));
     own.push(attachment_name.clone());
 

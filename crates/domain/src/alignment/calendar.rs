@@ -146,6 +146,16 @@ impl BusinessCalendar {
         date
     }
 
+    /// The local day `at` falls on in the calendar's zone.
+    pub fn day_of(&self, at: OffsetDateTime) -> Date {
+        self.zone.today(at)
+    }
+
+    /// The UTC instant a local day begins (its midnight) in the calendar's zone.
+    pub fn day_start(&self, day: Date) -> OffsetDateTime {
+        self.instant(day, Time::MIDNIGHT)
+    }
+
     fn is_working_day(&self, day: Date) -> bool {
         self.working_days[usize::from(day.weekday().number_days_from_monday())]
             && !self.holidays.contains(&day)

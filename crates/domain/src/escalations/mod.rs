@@ -4,10 +4,13 @@
 //! SLA clocks: response and resolution due times are derived from them, never stored.
 
 mod input;
+mod review;
 mod sla;
 mod states;
+pub mod trends;
 
 pub use input::{Form, Input, MAX_ISSUE, validate};
+pub use review::{MAX_REVIEW_FIELD, Review, ReviewForm, reviewable, validate_review};
 pub use sla::{ClockState, SlaView, StateChange, clock, sla_view};
 pub use states::{Refusal, Side, State, Transition, next};
 

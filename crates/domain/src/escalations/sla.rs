@@ -100,7 +100,7 @@ pub fn sla_view(
 }
 
 /// The stretches the case spent in any of `states`; the last one open while still there.
-fn spans_in(changes: &[StateChange], states: &[State]) -> Vec<Pause> {
+pub(super) fn spans_in(changes: &[StateChange], states: &[State]) -> Vec<Pause> {
     let mut pauses: Vec<Pause> = Vec::new();
     for change in changes {
         if let Some(open) = pauses.last_mut().filter(|p| p.until.is_none()) {

@@ -2,6 +2,7 @@
 //! server, on SQLite and PostgreSQL. A missing browser fails with what to install.
 
 mod dashboard;
+mod escalation_insight;
 mod escalations;
 mod homes;
 mod mail_and_teams;

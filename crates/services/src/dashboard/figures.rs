@@ -296,7 +296,11 @@ impl Services {
             }
         }
         let (partners_year_ago, partners_kept) = retention(&cohorts);
+        let escalations = self
+            .escalation_quarters(&program, &[checked.quarter])
+            .await?;
         let figures = Figures {
+            escalation_resolution_days: escalations.first().and_then(|q| q.resolution_days.median),
             leads_last_month: u64::try_from(leads_last).unwrap_or(0),
             leads_month_before: u64::try_from(leads_before).unwrap_or(0),
             velocity_days: won.velocity_days,

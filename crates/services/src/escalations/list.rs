@@ -1,8 +1,10 @@
 //! Lists of cases: our people filter every partner's by state, category, urgency, partner
 //! and breached clocks; a partner's people see their organisation's, in the partner shape.
 
+use domain::escalations::trends;
 use domain::escalations::{Category, State, Urgency};
 use domain::permissions::Action;
+use domain::quarter::Quarter;
 use domain::validation::Choice;
 use store::escalations::CaseFilter;
 use uuid::Uuid;
@@ -25,6 +27,10 @@ pub struct EscalationQuery {
     pub partner_id: String,
     /// Our people only: "true" for cases with a clock breached or met late.
     pub breached: String,
+    /// 2026-Q4: cases submitted in the quarter (by the day in the program's zone).
+    pub quarter: String,
+    /// Our people only: "true" for resolved or closed cases without a review.
+    pub unreviewed: String,
     /// The `next_cursor` of the previous page.
     pub cursor: String,
     /// Page size, 1–200 (default 50).
@@ -39,6 +45,18 @@ fn choices<T: Choice>(v: &mut domain::Validation, field: &str, text: &str) -> Ve
         .filter_map(|t| v.choice::<T>(field, t))
         .map(|c| c.as_str().to_owned())
         .collect()
+}
+
+/// A yes/no filter: "true", or "false" / empty.
+fn flag(v: &mut domain::Validation, field: &str, text: &str) -> bool {
+    match text.trim() {
+        "" | "false" => false,
+        "true" => true,
+        other => {
+            v.add(field, format!("'{other}' is not one of: true, false"));
+            false
+        }
+    }
 }
 
 impl Services {
@@ -57,15 +75,16 @@ impl Services {
             states: choices::<State>(&mut v, "state", &query.state),
             categories: choices::<Category>(&mut v, "category", &query.category),
             urgencies: choices::<Urgency>(&mut v, "urgency", &query.urgency),
+            ..Default::default()
         };
         let page: PageRequest<Uuid> = check(&mut v, &query.cursor, query.limit);
-        let breached = match query.breached.trim() {
-            "" | "false" => false,
-            "true" => true,
-            other => {
-                v.add("breached", format!("'{other}' is not one of: true, false"));
-                false
-            }
+        let breached = flag(&mut v, "breached", &query.breached);
+        filter.unreviewed = flag(&mut v, "unreviewed", &query.unreviewed);
+        let quarter = match query.quarter.trim() {
+            "" => None,
+            text => Quarter::parse(text)
+                .map_err(|message| v.add("quarter", message))
+                .ok(),
         };
         if !query.partner_id.trim().is_empty() {
             match Uuid::parse_str(query.partner_id.trim()) {
@@ -75,12 +94,20 @@ impl Services {
         }
         v.into_result().map_err(Error::Invalid)?;
         if !actor.is_internal() {
-            if breached || filter.partner_id.is_some_and(|p| !actor.sees_partner(p)) {
+            if breached
+                || filter.unreviewed
+                || filter.partner_id.is_some_and(|p| !actor.sees_partner(p))
+            {
                 return Err(Error::Forbidden(
                     "a partner's people list their own organisation's cases, without clocks".into(),
                 ));
             }
             filter.partner_id = Some(actor.partner_id.ok_or(Error::NotFound)?);
+        }
+        if let Some(quarter) = quarter {
+            let (_, program) = self.program_in_force().await?;
+            let (from, until) = trends::bounds(quarter, &calendar(&program)?);
+            (filter.submitted_from, filter.submitted_before) = (Some(from), Some(until));
         }
         let mut tx = self.db.read().await?;
         if !actor.is_internal() {
@@ -107,14 +134,9 @@ impl Services {
             let partners: Vec<Uuid> = rows.iter().map(|r| r.partner_id).collect();
             let names = Names::load(&mut tx, &users, &partners).await?;
             for row in &rows {
-                let own: Vec<_> = changes
-                    .iter()
-                    .filter(|c| c.case_id == row.id)
-                    .cloned()
-                    .collect();
                 let case = views::case_view(
                     row,
-                    &views::changes(&own)?,
+                    &views::changes_of(&changes, row.id)?,
                     &program,
                     &calendar,
                     &names,

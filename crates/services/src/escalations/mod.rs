@@ -9,11 +9,15 @@
 mod cases;
 mod list;
 mod log;
+mod review;
+mod trends;
 mod views;
 
 pub use cases::{Move, Reassign};
 pub use list::EscalationQuery;
 pub use log::{ActionInput, EntryInput};
+pub use review::{ReviewView, may_write_review};
+pub use trends::{KeyCount, QuarterTrend, TrendsQuery, TrendsView};
 pub use views::{
     CaseDetail, CaseView, ClockView, EntryView, Escalation, Escalations, PartnerCaseDetail,
     PartnerCaseView, PartnerEntryView,

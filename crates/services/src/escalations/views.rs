@@ -134,7 +134,7 @@ pub enum Escalations {
     Partners(Page<PartnerCaseView>),
 }
 
-fn corrupt(what: &str, value: &str) -> Error {
+pub(super) fn corrupt(what: &str, value: &str) -> Error {
     Error::Store(store::Error::Corrupt(format!(
         "escalation {what} '{value}'"
     )))
@@ -170,6 +170,16 @@ pub(super) fn changes(entries: &[EntryRow]) -> Result<Vec<StateChange>> {
             })
         })
         .collect()
+}
+
+/// The state changes of one case among several cases' (`store::escalations::state_changes`).
+pub(super) fn changes_of(all: &[EntryRow], case_id: Uuid) -> Result<Vec<StateChange>> {
+    let own: Vec<EntryRow> = all
+        .iter()
+        .filter(|c| c.case_id == case_id)
+        .cloned()
+        .collect();
+    changes(&own)
 }
 
 /// Names of the people and partners a set of views mentions, read once.

@@ -45,6 +45,7 @@ impl Services {
         let members = store::teams::members(&mut tx, Some(team.key())).await?;
         let open = store::teams::open_onboarding_items(&mut tx, actor.today()).await?;
         let open_work = store::work::open_count(&mut tx, team.key()).await?;
+        let escalations = store::teams::open_escalations(&mut tx).await?;
         let champion = stakeholders::champion_of(&mut tx, &row).await?;
         drop(tx);
         let members: Vec<MemberView> = members.iter().map(member_view).collect();
@@ -58,7 +59,7 @@ impl Services {
                 .into_iter()
                 .map(|(activity, raci)| part(&activity, team, raci))
                 .collect(),
-            figures: stakeholders::figures(team, members.len(), &open)
+            figures: stakeholders::figures(team, members.len(), &open, &escalations)
                 .into_iter()
                 .chain([Figure {
                     key: "open_work_items".into(),

@@ -5,7 +5,7 @@ use domain::permissions::Action;
 use domain::program::policy::Team;
 use domain::teams::{self, StakeholderInput};
 use store::Read;
-use store::teams::{OpenItems, TeamRow};
+use store::teams::{OpenItems, TeamCount, TeamRow};
 
 use super::views::{
     Champion, Figure, StakeholderEntry, StakeholderView, TeamView, member_counts, member_view,
@@ -52,9 +52,15 @@ pub(super) fn view(row: &TeamRow, champion: Option<Champion>) -> StakeholderView
     }
 }
 
-/// The figures recorded today for a team; escalations and the internal survey keep none yet.
-pub(super) fn figures(team: Team, members: usize, open: &[OpenItems]) -> Vec<Figure> {
+/// The figures recorded today for a team; the internal survey keeps none yet.
+pub(super) fn figures(
+    team: Team,
+    members: usize,
+    open: &[OpenItems],
+    escalations: &[TeamCount],
+) -> Vec<Figure> {
     let items = open.iter().find(|o| o.owner == team.key());
+    let cases = escalations.iter().find(|c| c.team == team.key());
     let figure = |key: &str, label: &str, value: Option<i64>| Figure {
         key: key.into(),
         label: label.into(),
@@ -76,7 +82,11 @@ pub(super) fn figures(team: Team, members: usize, open: &[OpenItems]) -> Vec<Fig
             "Overdue onboarding items",
             Some(items.map_or(0, |i| i.overdue)),
         ),
-        figure("open_escalations", "Open escalations", None),
+        figure(
+            "open_escalations",
+            "Open escalations",
+            Some(cases.map_or(0, |c| c.open)),
+        ),
         figure("internal_nps", "Internal NPS", None),
     ]
 }
@@ -93,6 +103,7 @@ impl Services {
         let rows = store::teams::all(&mut tx).await?;
         let members = store::teams::members(&mut tx, None).await?;
         let open = store::teams::open_onboarding_items(&mut tx, actor.today()).await?;
+        let escalations = store::teams::open_escalations(&mut tx).await?;
         let mut champions = Vec::with_capacity(rows.len());
         for row in &rows {
             champions.push(champion_of(&mut tx, row).await?);
@@ -114,7 +125,12 @@ impl Services {
                             .map(member_view)
                     }),
                     stakeholder: view(row, champions[at].clone()),
-                    figures: figures(team, counts.get(team.key()).copied().unwrap_or(0), &open),
+                    figures: figures(
+                        team,
+                        counts.get(team.key()).copied().unwrap_or(0),
+                        &open,
+                        &escalations,
+                    ),
                 })
             })
             .collect();

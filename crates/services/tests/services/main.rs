@@ -15,6 +15,7 @@ mod accounts;
 mod books;
 mod deals;
 mod enablement;
+mod escalation_insight;
 mod escalations;
 mod insight;
 mod partners;

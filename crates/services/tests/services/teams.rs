@@ -213,7 +213,7 @@ async fn a_teams_members_tick_its_onboarding_items_and_nobody_else_of_ours() {
                 ("members", Some(1)),
                 ("open_onboarding_items", Some(3)),
                 ("overdue_onboarding_items", Some(0)),
-                ("open_escalations", None),
+                ("open_escalations", Some(0)),
                 ("internal_nps", None),
             ]
         );

@@ -152,6 +152,11 @@ fn card(metric: &Metric, currency: &str, query: &DashboardQuery) -> MetricCard {
         }
         "partner_retention" => Some(partners_link(query, &[("archived", "true")])),
         "enabled_partners" => Some(partners_link(query, &[])),
+        "escalation_resolution" => Some(link(
+            "/escalations/trends",
+            &DashboardQuery::default(),
+            &[("quarter", query.quarter.trim())],
+        )),
         _ => None,
     };
     MetricCard {

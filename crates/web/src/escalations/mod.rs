@@ -4,3 +4,5 @@
 
 pub(crate) mod api;
 pub(crate) mod pages;
+pub(crate) mod review;
+pub(crate) mod trends;

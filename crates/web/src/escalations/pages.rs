@@ -66,6 +66,8 @@ struct ListPage {
     categories: Vec<Opt>,
     urgencies: Vec<Opt>,
     breached: bool,
+    quarter: String,
+    unreviewed: bool,
     filter_errors: Errors,
     next_link: Option<String>,
     can_submit: bool,
@@ -93,6 +95,8 @@ async fn list_page(
             ("urgency", &query.urgency),
             ("partner_id", &query.partner_id),
             ("breached", &query.breached),
+            ("quarter", &query.quarter),
+            ("unreviewed", &query.unreviewed),
         ] {
             if !value.trim().is_empty() {
                 pairs.append_pair(key, value);
@@ -116,6 +120,8 @@ async fn list_page(
         categories: options::<Category>(&query.category, "Any category"),
         urgencies: options::<Urgency>(&query.urgency, "Any urgency"),
         breached: query.breached.trim() == "true",
+        quarter: query.quarter.trim().to_owned(),
+        unreviewed: query.unreviewed.trim() == "true",
         filter_errors: Errors::from(errors),
         next_link,
         can_submit: auth.actor.may(Action::WorkEscalations),

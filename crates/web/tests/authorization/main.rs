@@ -6,6 +6,7 @@ mod accounts_and_partners;
 mod common;
 mod dashboard;
 mod deals_and_leads;
+mod escalation_insight;
 mod escalations;
 mod homes;
 mod insight;
@@ -87,6 +88,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     all.extend(mail::endpoints(f));
     all.extend(escalations::endpoints(f));
     all.extend(work::endpoints(f));
+    all.extend(escalation_insight::endpoints(f));
     all
 }
 

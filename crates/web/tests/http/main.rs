@@ -6,6 +6,7 @@ mod api;
 mod common;
 mod dashboard;
 mod deal_filters;
+mod escalation_insight;
 mod escalations;
 mod formatting;
 mod homes;
