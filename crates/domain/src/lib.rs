@@ -11,6 +11,7 @@ pub mod display;
 pub mod enablement;
 pub mod escalations;
 pub mod insight;
+pub mod integration_requests;
 pub mod money;
 pub mod partners;
 pub mod permissions;
