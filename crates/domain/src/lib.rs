@@ -12,6 +12,7 @@ pub mod enablement;
 pub mod escalations;
 pub mod insight;
 pub mod integration_requests;
+pub mod internal_nps;
 pub mod money;
 pub mod partners;
 pub mod permissions;

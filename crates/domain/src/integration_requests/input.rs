@@ -69,7 +69,10 @@ pub fn validate(form: &Form) -> Result<Input, Vec<FieldError>> {
     let description = v.text("description", &form.description, true, MAX_DESCRIPTION);
     let system = v.text("system", &form.system, true, MAX_TITLE);
     if form.customers.is_empty() {
-        v.add("customers", "name at least one customer who needs the integration");
+        v.add(
+            "customers",
+            "name at least one customer who needs the integration",
+        );
     }
     if form.customers.len() > MAX_CUSTOMERS {
         v.add(

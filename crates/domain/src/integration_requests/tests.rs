@@ -59,13 +59,23 @@ fn mixed_currencies_are_summed_per_currency_converted_once_and_never_added_witho
 #[test]
 fn the_rate_in_force_on_the_day_and_one_rounding_half_to_even() {
     // Before any rate: nothing converts.
-    let early = demand(&[ask(1, "Acme", "10", "EUR")], &rates(), date!(2025 - 12 - 31));
+    let early = demand(
+        &[ask(1, "Acme", "10", "EUR")],
+        &rates(),
+        date!(2025 - 12 - 31),
+    );
     assert_eq!(early.revenue, d("0"));
     assert_eq!(early.not_converted, vec![("EUR".to_owned(), d("10"))]);
     // 0.05 × 1.1 = 0.055 → 0.06 (half to even: 5 is odd, up); 0.15 × 1.1 = 0.165 → 0.16.
     let day = date!(2026 - 02 - 01);
-    assert_eq!(demand(&[ask(1, "A", "0.05", "EUR")], &rates(), day).revenue, d("0.06"));
-    assert_eq!(demand(&[ask(1, "A", "0.15", "EUR")], &rates(), day).revenue, d("0.16"));
+    assert_eq!(
+        demand(&[ask(1, "A", "0.05", "EUR")], &rates(), day).revenue,
+        d("0.06")
+    );
+    assert_eq!(
+        demand(&[ask(1, "A", "0.15", "EUR")], &rates(), day).revenue,
+        d("0.16")
+    );
     // Two asks of 0.05 EUR: summed first (0.10 × 1.1 = 0.11), not 0.06 + 0.06.
     let two = [ask(1, "A", "0.05", "EUR"), ask(2, "B", "0.05", "EUR")];
     assert_eq!(demand(&two, &rates(), day).revenue, d("0.11"));
@@ -175,10 +185,19 @@ fn a_good_request_reads_back_typed() {
 
 #[test]
 fn moves_and_final_states() {
-    assert_eq!(next(State::Submitted, Transition::Review), Ok(State::UnderReview));
-    assert_eq!(next(State::UnderReview, Transition::Plan), Ok(State::Planned));
+    assert_eq!(
+        next(State::Submitted, Transition::Review),
+        Ok(State::UnderReview)
+    );
+    assert_eq!(
+        next(State::UnderReview, Transition::Plan),
+        Ok(State::Planned)
+    );
     assert_eq!(next(State::Planned, Transition::Ship), Ok(State::Shipped));
-    assert_eq!(next(State::Submitted, Transition::Decline), Ok(State::Declined));
+    assert_eq!(
+        next(State::Submitted, Transition::Decline),
+        Ok(State::Declined)
+    );
     let refused = next(State::Submitted, Transition::Ship).unwrap_err();
     assert_eq!(
         refused.to_string(),
