@@ -50,7 +50,7 @@ pub fn period(day: Date, cadence: Cadence) -> Period {
         }
         Cadence::Monthly => {
             let starts_on = day.replace_day(1).expect("every month has a first day");
-            let days = time::util::days_in_year_month(day.year(), day.month());
+            let days = day.month().length(day.year());
             Period {
                 key: format!("{}-{:02}", day.year(), u8::from(day.month())),
                 starts_on,
