@@ -31,7 +31,6 @@ CREATE INDEX integration_requests_merged ON integration_requests (merged_into);
 CREATE TABLE integration_request_customers (
     id UUID PRIMARY KEY NOT NULL,
     request_id UUID NOT NULL REFERENCES integration_requests (id),
-    partner_id UUID NOT NULL REFERENCES partners (id),
     name TEXT NOT NULL,
     amount_minor BIGINT NOT NULL,
     currency TEXT NOT NULL,

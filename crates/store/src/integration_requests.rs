@@ -34,14 +34,13 @@ const REQUEST_COLUMNS: &str = "SELECT id, number, partner_id, submitted_by, titl
 pub struct CustomerRow {
     pub id: Uuid,
     pub request_id: Uuid,
-    pub partner_id: Uuid,
     pub name: String,
     pub amount_minor: i64,
     pub currency: String,
     pub deal_id: Option<Uuid>,
 }
 
-const CUSTOMER_COLUMNS: &str = "SELECT id, request_id, partner_id, name, amount_minor, currency, \
+const CUSTOMER_COLUMNS: &str = "SELECT id, request_id, name, amount_minor, currency, \
      deal_id FROM integration_request_customers WHERE 1 = 1";
 
 pub async fn insert(tx: &mut Write, row: &RequestRow, customers: &[CustomerRow]) -> Result<()> {
@@ -68,11 +67,10 @@ pub async fn insert(tx: &mut Write, row: &RequestRow, customers: &[CustomerRow])
     .await?;
     for c in customers {
         tx.execute(sql!(
-            "INSERT INTO integration_request_customers (id, request_id, partner_id, name, \
-             amount_minor, currency, deal_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO integration_request_customers (id, request_id, name, amount_minor, \
+             currency, deal_id) VALUES ($1, $2, $3, $4, $5, $6)",
             c.id,
             c.request_id,
-            c.partner_id,
             &c.name,
             c.amount_minor,
             &c.currency,
