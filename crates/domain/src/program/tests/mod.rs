@@ -565,7 +565,7 @@ fn auto_approval_covers_the_named_tier_and_those_above() {
 /// Each bad policy value is refused with the line it is written on.
 #[test]
 fn bad_policy_values_name_their_line() {
-    let cases: [(&str, &str, &str); 22] = [
+    let cases: [(&str, &str, &str); 24] = [
         (
             "holidays = []",
             "holidays = [2026-12-25, \"2026-13-01\"]",
@@ -655,6 +655,16 @@ fn bad_policy_values_name_their_line() {
             "underperform_months = 2",
             "underperform_months = 0",
             "tracker.underperform_months is 0",
+        ),
+        (
+            "internal_nps = 7 ",
+            "internal_nps = 10 ",
+            "targets.internal_nps is 10, outside 0 to 9",
+        ),
+        (
+            "cadence = \"quarterly\"",
+            "cadence = \"weekly\"",
+            "weekly",
         ),
     ];
     for (from, to, expected) in cases {
