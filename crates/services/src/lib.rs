@@ -29,6 +29,7 @@ pub mod facts;
 pub mod homes;
 pub mod insight;
 pub mod integration_requests;
+pub mod internal_nps;
 pub mod jobs;
 pub mod leads;
 pub mod mail;
