@@ -93,11 +93,7 @@ impl Services {
             now,
         )
         .await?;
-        let survey_key = format!(
-            "{}:{}",
-            crate::internal_nps::INTERNAL_NPS_ROUND,
-            now.date()
-        );
+        let survey_key = format!("{}:{}", crate::internal_nps::INTERNAL_NPS_ROUND, now.date());
         store::jobs::enqueue(
             &mut tx,
             crate::internal_nps::INTERNAL_NPS_ROUND,

@@ -7,9 +7,9 @@ use domain::validation::Choice;
 use uuid::Uuid;
 
 use super::views::{self, Context, IntegrationRequests, RequestView};
+use crate::convert::internal;
 use crate::paging::{PageRequest, check};
 use crate::rates::rates_into;
-use crate::convert::internal;
 use crate::{Actor, Error, Result, Services};
 
 /// A list request: the paging of the ranked list (or of a partner's own requests).
@@ -84,7 +84,10 @@ impl Services {
         let ranked = self.ranked_integration_requests(&mut tx, actor).await?;
         let items: Vec<RequestView> = ranked
             .into_iter()
-            .filter(|r| page.after.is_none_or(|after| r.rank.unwrap_or(0) as i64 > after))
+            .filter(|r| {
+                page.after
+                    .is_none_or(|after| r.rank.unwrap_or(0) as i64 > after)
+            })
             .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
             .collect();
         Ok(IntegrationRequests::Ours(
@@ -144,8 +147,12 @@ impl Services {
                 r.demand.currency.clone(),
                 not_converted.join("; "),
             ];
-            out.write_record(cells.iter().map(|c| domain::csv_cell::neutralise(c).into_owned()))
-                .map_err(csv_error)?;
+            out.write_record(
+                cells
+                    .iter()
+                    .map(|c| domain::csv_cell::neutralise(c).into_owned()),
+            )
+            .map_err(csv_error)?;
         }
         out.into_inner()
             .map_err(|e| internal("integration requests CSV", e))

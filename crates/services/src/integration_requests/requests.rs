@@ -90,18 +90,6 @@ fn link(id: Uuid) -> String {
     format!("/integration-requests/{id}")
 }
 
-/// The submitters of a request and of the duplicates merged into it.
-async fn submitters(tx: &mut store::Read, row: &RequestRow) -> Result<Vec<Uuid>> {
-    let mut told = vec![row.submitted_by];
-    told.extend(
-        store::integration_requests::merged_into(tx, &[row.id])
-            .await?
-            .iter()
-            .map(|m| m.submitted_by),
-    );
-    Ok(told)
-}
-
 impl Services {
     /// A request as the actor's side sees it.
     pub async fn integration_request(&self, actor: &Actor, id: Uuid) -> Result<IntegrationRequest> {
@@ -214,9 +202,7 @@ impl Services {
         );
         let (_, program) = self.program_in_force().await?;
         let mut told = Vec::new();
-        if let Some(route) =
-            routing::route(&program.policies.raci, Activity::IntegrationRequests)
-        {
+        if let Some(route) = routing::route(&program.policies.raci, Activity::IntegrationRequests) {
             for member in store::teams::members(&mut tx, Some(route.accountable.key())).await? {
                 if member.disabled_at.is_none() && member.user_id != submitter {
                     told.push(member.user_id);
@@ -299,25 +285,35 @@ impl Services {
         }
         row.updated_at = now;
         store::integration_requests::change(&mut tx, &row, &read).await?;
-        let reference = integration_requests::reference(row.number);
-        let summary = format!("{reference}: {}", to.label());
-        let told: Vec<Uuid> = submitters(&mut tx, &row)
-            .await?
-            .into_iter()
-            .filter(|u| Some(*u) != actor.user_id)
-            .collect();
-        notify(
-            &mut tx,
-            &told,
-            &NewNotification {
-                partner_id: Some(row.partner_id),
-                kind: "integration_request",
-                message: &summary,
-                link: &link(row.id),
-            },
-            now,
-        )
-        .await?;
+        let summary = format!(
+            "{}: {}",
+            integration_requests::reference(row.number),
+            to.label()
+        );
+        // Each submitter hears of their own request: a merged duplicate's by its own
+        // reference and link, so nobody learns another partner's request.
+        let duplicates = store::integration_requests::merged_into(&mut tx, &[row.id]).await?;
+        for request in std::iter::once(&row).chain(duplicates.iter()) {
+            if Some(request.submitted_by) == actor.user_id {
+                continue;
+            }
+            notify(
+                &mut tx,
+                &[request.submitted_by],
+                &NewNotification {
+                    partner_id: Some(request.partner_id),
+                    kind: "integration_request",
+                    message: &format!(
+                        "{}: {}",
+                        integration_requests::reference(request.number),
+                        to.label()
+                    ),
+                    link: &link(request.id),
+                },
+                now,
+            )
+            .await?;
+        }
         record(
             &mut tx,
             actor,

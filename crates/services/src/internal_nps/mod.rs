@@ -177,14 +177,16 @@ impl Services {
     /// Whether the asker has a round to answer: our people who have not answered the
     /// current period's round (the "survey open" prompt of the internal home).
     pub async fn internal_nps_prompt(&self, actor: &Actor) -> Result<bool> {
-        let Some(user) = actor.user_id.filter(|_| actor.may(Action::AnswerInternalNps)) else {
+        let Some(user) = actor
+            .user_id
+            .filter(|_| actor.may(Action::AnswerInternalNps))
+        else {
             return Ok(false);
         };
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let Some(round) =
-            store::internal_nps::round_of_period(&mut tx, &period_now(&program).key)
-                .await?
+            store::internal_nps::round_of_period(&mut tx, &period_now(&program).key).await?
         else {
             return Ok(false);
         };

@@ -17,6 +17,8 @@ mod deals;
 mod enablement;
 mod escalations;
 mod insight;
+mod integration_requests;
+mod internal_nps;
 mod partners;
 mod program;
 mod teams;

@@ -68,7 +68,10 @@ impl Targets {
         if !(-100..=100).contains(&self.partner_nps) {
             checks.error(
                 "targets.partner_nps",
-                format!("targets.partner_nps is {}, outside -100 to 100", self.partner_nps),
+                format!(
+                    "targets.partner_nps is {}, outside -100 to 100",
+                    self.partner_nps
+                ),
                 "a net promoter score runs from -100 to 100",
             );
         }

@@ -661,11 +661,7 @@ fn bad_policy_values_name_their_line() {
             "internal_nps = 10 ",
             "targets.internal_nps is 10, outside 0 to 9",
         ),
-        (
-            "cadence = \"quarterly\"",
-            "cadence = \"weekly\"",
-            "weekly",
-        ),
+        ("cadence = \"quarterly\"", "cadence = \"weekly\"", "weekly"),
     ];
     for (from, to, expected) in cases {
         let text = replace(from, to);
