@@ -7,9 +7,9 @@ use domain::validation::Choice;
 use uuid::Uuid;
 
 use super::views::{self, Context, IntegrationRequests, RequestView};
-use crate::convert::internal;
 use crate::paging::{PageRequest, check};
 use crate::rates::rates_into;
+use crate::reports::{Cell, Table};
 use crate::{Actor, Error, Result, Services};
 
 /// A list request: the paging of the ranked list (or of a partner's own requests).
@@ -22,21 +22,6 @@ pub struct RankingQuery {
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
 }
-
-/// The columns of the ranked list's CSV, in order.
-const CSV_COLUMNS: [&str; 11] = [
-    "rank",
-    "reference",
-    "title",
-    "system",
-    "state",
-    "partner",
-    "partners_asking",
-    "customers_asking",
-    "revenue_at_stake",
-    "currency",
-    "not_converted",
-];
 
 impl Services {
     /// Our people: every request not merged into another, ranked by revenue at stake in the
@@ -119,42 +104,52 @@ impl Services {
             .collect()
     }
 
-    /// The ranked list as CSV (our people only), every cell neutralised against formulas.
-    pub async fn integration_requests_csv(&self, actor: &Actor) -> Result<Vec<u8>> {
+    /// The ranked list as a report table (CSV or XLSX), our people only.
+    pub async fn integration_requests_table(&self, actor: &Actor) -> Result<Table> {
         actor.require(Action::ReadInternal)?;
         let mut tx = self.db.read().await?;
         let ranked = self.ranked_integration_requests(&mut tx, actor).await?;
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let csv_error = |e: csv::Error| internal("integration requests CSV", e);
-        out.write_record(CSV_COLUMNS).map_err(csv_error)?;
-        for r in &ranked {
-            let not_converted: Vec<String> = r
-                .demand
-                .not_converted
-                .iter()
-                .map(|(currency, sum)| format!("{currency} {sum}"))
-                .collect();
-            let cells = [
-                r.rank.unwrap_or(0).to_string(),
-                r.reference.clone(),
-                r.title.clone(),
-                r.system.clone(),
-                r.state.as_str().to_owned(),
-                r.partner_name.clone(),
-                r.demand.partners.to_string(),
-                r.demand.customers.to_string(),
-                format!("{:.2}", r.demand.revenue),
-                r.demand.currency.clone(),
-                not_converted.join("; "),
-            ];
-            out.write_record(
-                cells
+        let count = |n: usize| Cell::Count(i64::try_from(n).unwrap_or(i64::MAX));
+        let rows = ranked
+            .into_iter()
+            .map(|r| {
+                let not_converted: Vec<String> = r
+                    .demand
+                    .not_converted
                     .iter()
-                    .map(|c| domain::csv_cell::neutralise(c).into_owned()),
-            )
-            .map_err(csv_error)?;
-        }
-        out.into_inner()
-            .map_err(|e| internal("integration requests CSV", e))
+                    .map(|(currency, sum)| format!("{currency} {sum}"))
+                    .collect();
+                vec![
+                    count(r.rank.unwrap_or(0)),
+                    Cell::Text(r.reference),
+                    Cell::Text(r.title),
+                    Cell::Text(r.system),
+                    Cell::Text(r.state.label().to_owned()),
+                    Cell::Text(r.partner_name),
+                    count(r.demand.partners),
+                    count(r.demand.customers),
+                    Cell::Money(r.demand.revenue, r.demand.currency),
+                    Cell::Text(not_converted.join("; ")),
+                ]
+            })
+            .collect();
+        Ok(Table {
+            title: "Integration requests".into(),
+            columns: [
+                "Rank",
+                "Reference",
+                "Title",
+                "System",
+                "State",
+                "Partner",
+                "Partners asking",
+                "Customers asking",
+                "Revenue at stake",
+                "Not converted (no rate)",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+        })
     }
 }

@@ -255,13 +255,14 @@ async fn requests_rank_by_converted_revenue_and_duplicates_merge() {
             ]
         );
         // The ranked list's CSV: our people only.
-        let csv = String::from_utf8(s.integration_requests_csv(&w.admin).await.unwrap()).unwrap();
+        let table = s.integration_requests_table(&w.admin).await.unwrap();
+        let csv = String::from_utf8(services::reports::to_csv(&table).unwrap()).unwrap();
         assert_eq!(
             csv.lines().nth(1).unwrap(),
-            "1,INT-000002,SAP connector,Salesforce,declined,Bravo,2,3,32700.00,USD,"
+            "1,INT-000002,SAP connector,Salesforce,Declined,Bravo,2,3,32700.00,USD,"
         );
         assert!(matches!(
-            s.integration_requests_csv(&w.a_admin).await,
+            s.integration_requests_table(&w.a_admin).await,
             Err(Error::Forbidden(_))
         ));
     })
