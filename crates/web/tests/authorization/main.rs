@@ -9,6 +9,8 @@ mod deals_and_leads;
 mod escalations;
 mod homes;
 mod insight;
+mod integration_requests;
+mod internal_nps;
 mod mail;
 mod partner_downloads;
 mod partner_sections;
@@ -85,6 +87,8 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     all.extend(teams::endpoints(f));
     all.extend(mail::endpoints(f));
     all.extend(escalations::endpoints(f));
+    all.extend(integration_requests::endpoints(f));
+    all.extend(internal_nps::endpoints(f));
     all
 }
 

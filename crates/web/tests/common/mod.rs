@@ -47,6 +47,8 @@ pub struct Fixture {
     pub lead_b: Uuid,
     /// An escalation case partner B's user raised.
     pub escalation_b: Uuid,
+    /// An integration request partner B's user submitted.
+    pub integration_request_b: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -231,6 +233,25 @@ impl Fixture {
             services::escalations::Escalation::Partners(seen) => seen.case.id,
             services::escalations::Escalation::Ours(seen) => seen.case.id,
         };
+        let request = domain::integration_requests::Form {
+            title: "Bravo's Salesforce sync".into(),
+            description: "Accounts both ways".into(),
+            system: "Salesforce".into(),
+            customers: vec![domain::integration_requests::CustomerForm {
+                name: "Bravo's customer".into(),
+                amount: "5000".into(),
+                currency: "USD".into(),
+                deal_id: None,
+            }],
+        };
+        let integration_request_b = match services
+            .submit_integration_request(&victim_actor, partner_b, &request)
+            .await
+            .unwrap()
+        {
+            services::integration_requests::IntegrationRequest::Partners(seen) => seen.id,
+            services::integration_requests::IntegrationRequest::Ours(seen) => seen.id,
+        };
         let mut users = Vec::new();
         for role in Role::ALL {
             let actor = if *role == Role::Admin {
@@ -283,6 +304,7 @@ impl Fixture {
             deal_b,
             lead_b,
             escalation_b,
+            integration_request_b,
             users,
         }
     }
