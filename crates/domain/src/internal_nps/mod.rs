@@ -72,14 +72,18 @@ pub fn score(text: &str) -> Result<u8, String> {
     }
 }
 
-/// The mean of the answers to one decimal, half to even; None without answers.
+/// The mean of the answers to one decimal, half to even (written with it: 8.0); None
+/// without answers.
 pub fn mean(scores: &[u8]) -> Option<Decimal> {
     if scores.is_empty() {
         return None;
     }
     let sum: u32 = scores.iter().map(|s| u32::from(*s)).sum();
     let mean = Decimal::from(sum) / Decimal::from(scores.len() as u64);
-    Some(mean.round_dp_with_strategy(1, RoundingStrategy::MidpointNearestEven))
+    let mut mean = mean.round_dp_with_strategy(1, RoundingStrategy::MidpointNearestEven);
+    // Always one decimal, as shown: 8.0, not 8.
+    mean.rescale(1);
+    Some(mean)
 }
 
 /// A team's mean, only from [`MIN_ANSWERS`] answers on.

@@ -9,6 +9,7 @@ mod deal_filters;
 mod escalations;
 mod formatting;
 mod homes;
+mod integration_requests;
 mod leads;
 mod mail;
 mod paging;
