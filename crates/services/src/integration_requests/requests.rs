@@ -121,12 +121,12 @@ impl Services {
         let rates = rates_into(tx, &program).await?;
         let context = Context::load(tx, std::slice::from_ref(row), rates, actor.today()).await?;
         let demand = context.demand(row);
-        Ok(IntegrationRequest::Ours(context.view(
+        Ok(IntegrationRequest::Ours(Box::new(context.view(
             row,
             survivor.as_ref(),
             demand,
             None,
-        )?))
+        )?)))
     }
 
     /// Submits a request: a partner's people for their own organisation, those who manage

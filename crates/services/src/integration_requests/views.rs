@@ -91,15 +91,15 @@ pub struct PartnerRequestView {
 
 /// A request as the asker's side sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-#[serde(tag = "shape", content = "request", rename_all = "snake_case")]
+#[serde(untagged)]
 pub enum IntegrationRequest {
-    Ours(RequestView),
+    Ours(Box<RequestView>),
     Partners(PartnerRequestView),
 }
 
 /// A list of requests as the asker's side sees it: ours ranked by revenue at stake.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-#[serde(tag = "shape", content = "page", rename_all = "snake_case")]
+#[serde(untagged)]
 pub enum IntegrationRequests {
     Ours(Page<RequestView>),
     Partners(Page<PartnerRequestView>),
@@ -185,9 +185,9 @@ impl Context {
             .collect();
         let mut users = HashMap::new();
         for row in rows {
-            if !users.contains_key(&row.submitted_by) {
+            if let std::collections::hash_map::Entry::Vacant(name) = users.entry(row.submitted_by) {
                 let user = store::users::get(tx, row.submitted_by).await?;
-                users.insert(row.submitted_by, user.map(|u| u.name).unwrap_or_default());
+                name.insert(user.map(|u| u.name).unwrap_or_default());
             }
         }
         Ok(Context {

@@ -28,7 +28,7 @@ fn form(title: &str, customers: Vec<CustomerForm>) -> Form {
 
 fn ours(seen: IntegrationRequest) -> RequestView {
     match seen {
-        IntegrationRequest::Ours(view) => view,
+        IntegrationRequest::Ours(view) => *view,
         IntegrationRequest::Partners(_) => panic!("our people get our shape"),
     }
 }

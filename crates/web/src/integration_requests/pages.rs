@@ -270,7 +270,7 @@ async fn request_view(
     let (ours, theirs, title) = match seen {
         IntegrationRequest::Ours(r) => {
             let title = r.reference.clone();
-            (Some(r), None, title)
+            (Some(*r), None, title)
         }
         IntegrationRequest::Partners(r) => {
             let title = r.reference.clone();

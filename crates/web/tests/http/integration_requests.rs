@@ -102,14 +102,22 @@ async fn the_survey_is_answered_once_and_shows_no_names() {
     each(|f| async move {
         let (session, csrf) = f.sign_in("admin@vendor.test").await;
         let (status, _, page) = f
-            .post_form(&session, "/internal-nps/rounds", &format!("csrf_token={csrf}"))
+            .post_form(
+                &session,
+                "/internal-nps/rounds",
+                &format!("csrf_token={csrf}"),
+            )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
         let (status, _, page) = f.page(&session, "/internal-nps").await;
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(page.contains(r#"id="nps-form""#), "{page}");
         let (status, _, page) = f
-            .post_form(&session, "/internal-nps", &format!("csrf_token={csrf}&score=12"))
+            .post_form(
+                &session,
+                "/internal-nps",
+                &format!("csrf_token={csrf}&score=12"),
+            )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
         assert!(page.contains(r#"id="n-score-error""#), "{page}");
@@ -145,7 +153,10 @@ async fn the_survey_is_answered_once_and_shows_no_names() {
         let (_, _, page) = f.page(&session, "/internal-nps").await;
         assert!(page.contains("Score 8.0 from 3 answers"), "{page}");
         assert!(page.contains("<li>Fast answers</li>"), "{page}");
-        assert!(!page.contains("sales@test.example") && !page.contains("finance@test.example"), "{page}");
+        assert!(
+            !page.contains("sales@test.example") && !page.contains("finance@test.example"),
+            "{page}"
+        );
         assert!(!page.contains(r#"id="nps-form""#), "answered: no form");
     })
     .await;
