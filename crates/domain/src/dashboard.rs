@@ -124,6 +124,17 @@ pub struct Figures {
     /// Partners in the program, and of them those with at least one certified person.
     pub partners_in_program: u64,
     pub partners_enabled: u64,
+    /// The latest internal survey round's score, if anyone answered it.
+    pub internal_nps: Option<SurveyScore>,
+}
+
+/// A survey round's mean ([`crate::internal_nps::mean`]) and what it was made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyScore {
+    /// 2026-Q4 or 2026-12.
+    pub round: String,
+    pub answers: u64,
+    pub score: Decimal,
 }
 
 fn number(n: u64) -> String {
@@ -268,10 +279,17 @@ pub fn success_metrics(figures: &Figures, policies: &Policies) -> Vec<Metric> {
             "internal_nps",
             "Internal NPS",
             Unit::Score,
-            None,
+            figures.internal_nps.as_ref().map(|s| s.score),
             Some(Decimal::from(targets.internal_nps)),
             Better::Higher,
-            "no data yet: no internal survey has been answered".into(),
+            match &figures.internal_nps {
+                Some(s) => format!(
+                    "round {}: the mean of {} answers on 0-10, to one decimal (half to even)",
+                    s.round,
+                    number(s.answers)
+                ),
+                None => "no data yet: no internal survey has been answered".into(),
+            },
         ),
     ]
 }
@@ -416,6 +434,7 @@ mod tests {
             partners_kept: 7,
             partners_in_program: 20,
             partners_enabled: 5,
+            internal_nps: None,
         };
         let policies = Policies {
             dashboard: Dashboard {
@@ -486,6 +505,29 @@ mod tests {
         assert_eq!(
             metrics[2].note,
             "against the quarter's target pro rata to the days gone"
+        );
+    }
+
+    #[test]
+    fn the_internal_survey_scores_its_latest_round() {
+        let figures = Figures {
+            internal_nps: Some(SurveyScore {
+                round: "2026-Q4".into(),
+                answers: 3,
+                score: dec("6.5"),
+            }),
+            ..Default::default()
+        };
+        let metrics = success_metrics(&figures, &Policies::default());
+        let nps = metrics.iter().find(|m| m.key == "internal_nps").unwrap();
+        // 6.5 against 7 with amber within 10 % (6.3 and up): amber.
+        assert_eq!(
+            (nps.actual, nps.target, nps.rag),
+            (Some(dec("6.5")), Some(dec("7")), Some(Rag::Amber))
+        );
+        assert_eq!(
+            nps.note,
+            "round 2026-Q4: the mean of 3 answers on 0-10, to one decimal (half to even)"
         );
     }
 

@@ -296,6 +296,8 @@ impl Services {
             }
         }
         let (partners_year_ago, partners_kept) = retention(&cohorts);
+        let internal_nps =
+            apart(db, async |tx| crate::internal_nps::latest_score(tx).await).await?;
         let figures = Figures {
             leads_last_month: u64::try_from(leads_last).unwrap_or(0),
             leads_month_before: u64::try_from(leads_before).unwrap_or(0),
@@ -307,6 +309,7 @@ impl Services {
             partners_kept,
             partners_in_program,
             partners_enabled,
+            internal_nps,
         };
         let metrics = success_metrics(&figures, &program.policies);
         let tiers = tier_counts(&program, in_program_tiers);

@@ -123,6 +123,23 @@ pub(crate) fn team_scores(answers: &[AnswerRow]) -> Vec<TeamScore> {
         .collect()
 }
 
+/// The latest round's score for the dashboard, if anyone answered it.
+pub(crate) async fn latest_score(
+    tx: &mut store::Read,
+) -> Result<Option<domain::dashboard::SurveyScore>> {
+    let Some(round) = store::internal_nps::latest_rounds(tx, 1).await?.pop() else {
+        return Ok(None);
+    };
+    let answers = store::internal_nps::answers(tx, &[round.id]).await?;
+    Ok(
+        internal_nps::mean(&scores(&answers)).map(|score| domain::dashboard::SurveyScore {
+            round: round.period_key,
+            answers: answers.len() as u64,
+            score,
+        }),
+    )
+}
+
 impl Services {
     /// The survey's results and whether the asker still has to answer. Our people.
     pub async fn internal_nps(&self, actor: &Actor) -> Result<InternalNpsView> {
