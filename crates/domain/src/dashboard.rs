@@ -127,6 +127,17 @@ pub struct Figures {
     /// The median days to resolve the escalations submitted in the period and resolved, by
     /// the resolution clock (`escalations::trends`); `None` while none is.
     pub escalation_resolution_days: Option<Decimal>,
+    /// The latest internal survey round's score, if anyone answered it.
+    pub internal_nps: Option<SurveyScore>,
+}
+
+/// A survey round's mean ([`crate::internal_nps::mean`]) and what it was made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyScore {
+    /// 2026-Q4 or 2026-12.
+    pub round: String,
+    pub answers: u64,
+    pub score: Decimal,
 }
 
 fn number(n: u64) -> String {
@@ -278,10 +289,17 @@ pub fn success_metrics(figures: &Figures, policies: &Policies) -> Vec<Metric> {
             "internal_nps",
             "Internal NPS",
             Unit::Score,
-            None,
+            figures.internal_nps.as_ref().map(|s| s.score),
             Some(Decimal::from(targets.internal_nps)),
             Better::Higher,
-            "no data yet: no internal survey has been answered".into(),
+            match &figures.internal_nps {
+                Some(s) => format!(
+                    "round {}: the mean of {} answers on 0-10, to one decimal (half to even)",
+                    s.round,
+                    number(s.answers)
+                ),
+                None => "no data yet: no internal survey has been answered".into(),
+            },
         ),
     ]
 }
@@ -427,6 +445,7 @@ mod tests {
             partners_in_program: 20,
             partners_enabled: 5,
             escalation_resolution_days: Some(dec("5.4")),
+            internal_nps: None,
         };
         let policies = Policies {
             dashboard: Dashboard {
@@ -503,6 +522,29 @@ mod tests {
         assert_eq!(
             metrics[2].note,
             "against the quarter's target pro rata to the days gone"
+        );
+    }
+
+    #[test]
+    fn the_internal_survey_scores_its_latest_round() {
+        let figures = Figures {
+            internal_nps: Some(SurveyScore {
+                round: "2026-Q4".into(),
+                answers: 3,
+                score: dec("6.5"),
+            }),
+            ..Default::default()
+        };
+        let metrics = success_metrics(&figures, &Policies::default());
+        let nps = metrics.iter().find(|m| m.key == "internal_nps").unwrap();
+        // 6.5 against 7 with amber within 10 % (6.3 and up): amber.
+        assert_eq!(
+            (nps.actual, nps.target, nps.rag),
+            (Some(dec("6.5")), Some(dec("7")), Some(Rag::Amber))
+        );
+        assert_eq!(
+            nps.note,
+            "round 2026-Q4: the mean of 3 answers on 0-10, to one decimal (half to even)"
         );
     }
 

@@ -11,6 +11,8 @@ pub mod display;
 pub mod enablement;
 pub mod escalations;
 pub mod insight;
+pub mod integration_requests;
+pub mod internal_nps;
 pub mod mail;
 pub mod money;
 pub mod partners;

@@ -59,6 +59,17 @@ pub enum Action {
     /// Write or edit the post-resolution review of any escalation case (a case's owner
     /// writes its own without it).
     ReviewAnyEscalation,
+    /// Submit integration requests: a partner's people for their organisation, those who
+    /// manage partners on a partner's behalf.
+    SubmitIntegrationRequests,
+    /// Review integration requests (move, merge, write Product's internal note): only members
+    /// of the RACI row's Responsible or Accountable team, or an admin
+    /// ([`may_review_integration_requests`]).
+    ReviewIntegrationRequests,
+    /// Answer the internal NPS survey (once a round): our people only.
+    AnswerInternalNps,
+    /// Open a survey round by hand (the jobs loop opens them on the cadence).
+    OpenInternalNpsRound,
 }
 
 impl Action {
@@ -96,6 +107,16 @@ impl Action {
                 PartnerUser,
             ],
             Action::OverseeWork => &[Admin],
+            Action::SubmitIntegrationRequests => {
+                &[Admin, PartnerManager, PartnerAdmin, PartnerUser]
+            }
+            Action::ReviewIntegrationRequests => {
+                &[Admin, PartnerManager, Sales, Marketing, Finance]
+            }
+            Action::AnswerInternalNps => {
+                &[Admin, PartnerManager, Sales, Marketing, Finance, Executive]
+            }
+            Action::OpenInternalNpsRound => &[Admin],
         }
     }
 
@@ -146,6 +167,14 @@ pub fn may_take_work(role: Role, route: &Route, teams: &[Team]) -> bool {
     role.is_internal() && teams.contains(&route.queue)
 }
 
+/// Who reviews integration requests: an admin, or one of our people on a team the RACI
+/// row names Responsible or Accountable (`deciders`; `teams`: the asker's teams).
+pub fn may_review_integration_requests(role: Role, teams: &[Team], deciders: &[Team]) -> bool {
+    role == Admin
+        || (Action::ReviewIntegrationRequests.allows(role)
+            && teams.iter().any(|team| deciders.contains(team)))
+}
+
 /// The roles an account with `role` may give the accounts it creates: an admin any, a
 /// partner admin its organisation's two.
 pub fn assignable_roles(role: Role) -> &'static [Role] {
@@ -177,7 +206,7 @@ mod tests {
     use super::*;
     use crate::Choice;
 
-    const ALL: [Action; 22] = [
+    const ALL: [Action; 26] = [
         Action::ReadInternal,
         Action::ReadAuditLog,
         Action::ActivateProgram,
@@ -200,13 +229,17 @@ mod tests {
         Action::WorkEscalations,
         Action::OverseeWork,
         Action::ReviewAnyEscalation,
+        Action::SubmitIntegrationRequests,
+        Action::ReviewIntegrationRequests,
+        Action::AnswerInternalNps,
+        Action::OpenInternalNpsRound,
     ];
 
     #[test]
     fn partners_never_do_our_work_and_executives_only_read() {
         for action in ALL {
             assert!(!action.roles().is_empty(), "{action:?} has no roles");
-            if action != Action::ReadInternal {
+            if action != Action::ReadInternal && action != Action::AnswerInternalNps {
                 assert!(!action.allows(Executive), "{action:?}");
             }
         }
@@ -280,6 +313,30 @@ mod tests {
         ));
 
         assert_eq!(assignable_roles(PartnerAdmin), [PartnerAdmin, PartnerUser]);
+        // Integration requests: admins always; our people only on the deciding teams.
+        let deciders = [Team::PartnerManager, Team::Product];
+        assert!(may_review_integration_requests(Admin, &[], &deciders));
+        assert!(may_review_integration_requests(
+            Sales,
+            &[Team::Product],
+            &deciders
+        ));
+        assert!(!may_review_integration_requests(
+            Sales,
+            &[Team::Sales],
+            &deciders
+        ));
+        assert!(!may_review_integration_requests(
+            Executive,
+            &[Team::Product],
+            &deciders
+        ));
+        assert!(!may_review_integration_requests(
+            PartnerUser,
+            &[Team::Product],
+            &deciders
+        ));
+
         assert!(assignable_roles(PartnerUser).is_empty());
         assert!(assignable_roles(PartnerManager).is_empty());
         assert_eq!(assignable_roles(Admin).len(), 8);

@@ -100,6 +100,16 @@ impl Services {
             now.date(),
             now.hour()
         );
+        let survey_key = format!("{}:{}", crate::internal_nps::INTERNAL_NPS_ROUND, now.date());
+        store::jobs::enqueue(
+            &mut tx,
+            crate::internal_nps::INTERNAL_NPS_ROUND,
+            &survey_key,
+            now,
+            "schedule",
+            now,
+        )
+        .await?;
         store::jobs::enqueue(
             &mut tx,
             crate::mail::MAIL_DIGEST,
@@ -140,6 +150,7 @@ impl Services {
                         .await
                 }
                 crate::mail::MAIL_DIGEST => self.send_mail_digest(store::now()).await,
+                crate::internal_nps::INTERNAL_NPS_ROUND => self.open_due_internal_nps_round().await,
                 other => Err(Error::Conflict(format!("unknown job kind '{other}'"))),
             };
             let finished = store::now();

@@ -28,6 +28,8 @@ pub mod exports;
 pub mod facts;
 pub mod homes;
 pub mod insight;
+pub mod integration_requests;
+pub mod internal_nps;
 pub mod jobs;
 pub mod leads;
 pub mod mail;

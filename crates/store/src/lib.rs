@@ -16,6 +16,8 @@ pub mod escalations;
 pub mod exports;
 pub mod facts;
 pub mod insight;
+pub mod integration_requests;
+pub mod internal_nps;
 pub mod jobs;
 pub mod notifications;
 pub mod onboarding;

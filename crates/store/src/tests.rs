@@ -132,7 +132,8 @@ async fn dates_and_flags_read_back_typed_on_both_backends() {
                          'registered_on', 'decision_due', 'protected_until', 'next_action_on', \
                          'closed_on', 'partner_sourced', 'deal_desk_review', 'occurred_on', 'joint', \
                          'by_partner', 'overdue_flagged', 'counts_against_quota', 'earned_on', \
-                         'expires_on', 'retired', 'started_on', 'due_on', 'taken_on', 'effective_on') \
+                         'expires_on', 'retired', 'started_on', 'due_on', 'taken_on', 'effective_on', \
+                         'starts_on', 'ends_on') \
                          ORDER BY 1, 2",
                     ))
                     .await
@@ -157,6 +158,8 @@ async fn dates_and_flags_read_back_typed_on_both_backends() {
                     ("escalation_entries", "due_on", "date"),
                     ("exchange_rates", "effective_on", "date"),
                     ("forecast_snapshots", "taken_on", "date"),
+                    ("internal_nps_rounds", "ends_on", "date"),
+                    ("internal_nps_rounds", "starts_on", "date"),
                     ("leads", "counts_against_quota", "boolean"),
                     ("leads", "overdue_flagged", "boolean"),
                     ("onboarding_items", "due_on", "date"),

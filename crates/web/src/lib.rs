@@ -26,6 +26,8 @@ mod exports;
 mod facts;
 mod homes;
 mod imports;
+mod integration_requests;
+mod internal_nps;
 mod leads;
 mod mail;
 mod notifications;
@@ -92,6 +94,8 @@ pub fn router(state: AppState) -> Router {
         .merge(work::pages::router())
         .merge(escalations::review::router())
         .merge(escalations::trends::router())
+        .merge(integration_requests::pages::router())
+        .merge(internal_nps::pages::router())
         .merge(exports::pages::router())
         .merge(facts::pages::router())
         .merge(homes::pages::router())
@@ -146,6 +150,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(work::api::router())
         .merge(escalations::review::api_router())
         .merge(escalations::trends::api_router())
+        .merge(integration_requests::api::router())
+        .merge(internal_nps::api::router())
         .merge(exports::api::router())
         .merge(facts::api::router())
         .merge(homes::api::router())
@@ -187,7 +193,7 @@ fn api_docs() -> Router<AppState> {
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     components(schemas(Problem, domain::FieldError)),
-    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "escalations"), (name = "work"), (name = "admin"), (name = "insight"))
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "escalations"), (name = "work"), (name = "integration_requests"), (name = "internal_nps"), (name = "admin"), (name = "insight"))
 )]
 struct ApiDoc;
 

@@ -36,6 +36,7 @@ struct Side {
     lead: Uuid,
     escalation: Uuid,
     work: Uuid,
+    integration_request: Uuid,
     decision: Uuid,
     evaluation: Uuid,
     ipp: Uuid,
@@ -71,6 +72,7 @@ impl Side {
             ("{lead_id}", id(self.lead)),
             ("escalations/{id}", id(self.escalation)),
             ("work/{id}", id(self.work)),
+            ("integration-requests/{id}", id(self.integration_request)),
             ("tier-proposals/{id}", id(self.decision)),
             ("tiers/{id}", id(self.decision)),
             ("3c4c-evaluations/{id}", id(self.evaluation)),
@@ -289,6 +291,39 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
     own.extend(["contact", "file", "lead", "escalation", "escalation-update"].map(mine));
     own.push(attachment_name.clone());
 
+    // An integration request with Product's note on it (and, read by our people, the
+    // ranking's revenue); the customer and its amount are the partner's own.
+    let amount = if tag == "A" { "1111.11" } else { "2222.22" };
+    let asked = domain::integration_requests::Form {
+        title: mine("integration"),
+        description: "Sync both ways".into(),
+        system: "Salesforce".into(),
+        customers: vec![domain::integration_requests::CustomerForm {
+            name: mine("ir-customer"),
+            amount: amount.into(),
+            currency: "USD".into(),
+            deal_id: None,
+        }],
+    };
+    let integration_request = match s
+        .submit_integration_request(pm, partner, &asked)
+        .await
+        .unwrap()
+    {
+        services::integration_requests::IntegrationRequest::Ours(seen) => seen.id,
+        services::integration_requests::IntegrationRequest::Partners(seen) => seen.id,
+    };
+    let review = services::integration_requests::Move {
+        transition: "review".into(),
+        internal_note: secret("product-note"),
+        ..Default::default()
+    };
+    s.move_integration_request(admin, integration_request, &review)
+        .await
+        .unwrap();
+    internal.push(secret("product-note"));
+    own.extend([mine("integration"), mine("ir-customer"), amount.to_owned()]);
+
     // A deal with our own call on it, our AE and a deal-desk flag (a sales certification
     // first: registering needs one).
     let day = (store::now().date() - time::Duration::days(3)).to_string();
@@ -361,6 +396,7 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         attachment,
         lead,
         escalation,
+        integration_request,
         decision,
         onboarding_item,
         enrollment,
@@ -381,6 +417,7 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         lead,
         escalation,
         work,
+        integration_request,
         decision,
         evaluation,
         ipp,

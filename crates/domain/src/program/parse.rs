@@ -49,6 +49,8 @@ struct RawFile {
     #[serde(default)]
     tracker: policy::Tracker,
     #[serde(default)]
+    internal_nps: policy::InternalNps,
+    #[serde(default)]
     ipp: ipp::Ipp,
     #[serde(default)]
     scoring_3c4c: scoring_3c4c::Scoring3c4c,
@@ -521,6 +523,7 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         enablement: raw.enablement,
         dashboard: raw.dashboard,
         tracker: raw.tracker,
+        internal_nps: raw.internal_nps,
     };
     let tier_keys: Vec<String> = tiers.iter().map(|t| t.key.clone()).collect();
     let mut checks = Checks::new(text);

@@ -299,6 +299,8 @@ impl Services {
         let escalations = self
             .escalation_quarters(&program, &[checked.quarter])
             .await?;
+        let internal_nps =
+            apart(db, async |tx| crate::internal_nps::latest_score(tx).await).await?;
         let figures = Figures {
             escalation_resolution_days: escalations.first().and_then(|q| q.resolution_days.median),
             leads_last_month: u64::try_from(leads_last).unwrap_or(0),
@@ -311,6 +313,7 @@ impl Services {
             partners_kept,
             partners_in_program,
             partners_enabled,
+            internal_nps,
         };
         let metrics = success_metrics(&figures, &program.policies);
         let tiers = tier_counts(&program, in_program_tiers);

@@ -18,6 +18,8 @@ mod enablement;
 mod escalation_insight;
 mod escalations;
 mod insight;
+mod integration_requests;
+mod internal_nps;
 mod partners;
 mod program;
 mod teams;

@@ -509,8 +509,9 @@ async fn scheduled_evaluation_runs_once_per_period() {
         );
         assert_eq!(
             s.run_due_jobs(now).await.unwrap(),
-            4,
-            "the tier evaluation, the certification expiry run, the deal registration sweep and the mail digest"
+            5,
+            "the tier evaluation, the certification expiry run, the deal registration sweep, the \
+             internal survey round and the mail digest"
         );
         assert_eq!(s.run_due_jobs(now).await.unwrap(), 0);
         let runs = s

@@ -10,6 +10,8 @@ mod escalation_insight;
 mod escalations;
 mod homes;
 mod insight;
+mod integration_requests;
+mod internal_nps;
 mod mail;
 mod partner_downloads;
 mod partner_sections;
@@ -89,6 +91,8 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     all.extend(escalations::endpoints(f));
     all.extend(work::endpoints(f));
     all.extend(escalation_insight::endpoints(f));
+    all.extend(integration_requests::endpoints(f));
+    all.extend(internal_nps::endpoints(f));
     all
 }
 

@@ -49,6 +49,8 @@ pub struct Fixture {
     pub escalation_b: Uuid,
     /// The work item `lead_b` opened in the sales team's queue.
     pub work_b: Uuid,
+    /// An integration request partner B's user submitted.
+    pub integration_request_b: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -233,6 +235,25 @@ impl Fixture {
             services::escalations::Escalation::Partners(seen) => seen.case.id,
             services::escalations::Escalation::Ours(seen) => seen.case.id,
         };
+        let request = domain::integration_requests::Form {
+            title: "Bravo's Salesforce sync".into(),
+            description: "Accounts both ways".into(),
+            system: "Salesforce".into(),
+            customers: vec![domain::integration_requests::CustomerForm {
+                name: "Bravo's customer".into(),
+                amount: "5000".into(),
+                currency: "USD".into(),
+                deal_id: None,
+            }],
+        };
+        let integration_request_b = match services
+            .submit_integration_request(&victim_actor, partner_b, &request)
+            .await
+            .unwrap()
+        {
+            services::integration_requests::IntegrationRequest::Partners(seen) => seen.id,
+            services::integration_requests::IntegrationRequest::Ours(seen) => seen.id,
+        };
         let mut users = Vec::new();
         for role in Role::ALL {
             let actor = if *role == Role::Admin {
@@ -287,6 +308,7 @@ impl Fixture {
             lead_b,
             escalation_b,
             work_b,
+            integration_request_b,
             users,
         }
     }

@@ -14,6 +14,7 @@ pub struct Targets {
     pub sourced_revenue_share_percent: Decimal,
     pub partner_retention_percent: Decimal,
     pub partner_nps: i32,
+    /// The internal survey's mean (0–10) should end above this (the seed's "> 7").
     pub internal_nps: i32,
     /// A partner is active with a closed deal or registration within this many months.
     pub active_partner_months: u32,
@@ -64,17 +65,24 @@ impl Targets {
         ] {
             percent(checks, &format!("targets.{name}"), value);
         }
-        for (name, value) in [
-            ("partner_nps", self.partner_nps),
-            ("internal_nps", self.internal_nps),
-        ] {
-            if !(-100..=100).contains(&value) {
-                checks.error(
-                    &format!("targets.{name}"),
-                    format!("targets.{name} is {value}, outside -100 to 100"),
-                    "a net promoter score runs from -100 to 100",
-                );
-            }
+        if !(-100..=100).contains(&self.partner_nps) {
+            checks.error(
+                "targets.partner_nps",
+                format!(
+                    "targets.partner_nps is {}, outside -100 to 100",
+                    self.partner_nps
+                ),
+                "a net promoter score runs from -100 to 100",
+            );
+        }
+        // The internal survey's score is the mean of 0-10 answers (`domain::internal_nps`),
+        // which must end above the target: a target of 10 could never be met.
+        if !(0..=9).contains(&self.internal_nps) {
+            checks.error(
+                "targets.internal_nps",
+                format!("targets.internal_nps is {}, outside 0 to 9", self.internal_nps),
+                "the internal survey scores the mean of 0-10 answers, which must end above the target",
+            );
         }
         not_negative(checks, "targets.day30_pipeline", self.day30_pipeline);
     }

@@ -37,6 +37,7 @@ pub struct Policies {
     pub enablement: Enablement,
     pub dashboard: Dashboard,
     pub tracker: Tracker,
+    pub internal_nps: InternalNps,
 }
 
 impl Policies {

@@ -73,3 +73,20 @@ impl Tracker {
         );
     }
 }
+
+/// The internal NPS survey: how often a round opens. Its target is `targets.internal_nps`
+/// (one source for it), read on the survey's scale: the mean of 0–10 answers.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InternalNps {
+    /// quarterly or monthly.
+    pub cadence: crate::internal_nps::Cadence,
+}
+
+impl Default for InternalNps {
+    fn default() -> Self {
+        Self {
+            cadence: crate::internal_nps::Cadence::Quarterly,
+        }
+    }
+}

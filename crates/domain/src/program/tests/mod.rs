@@ -585,7 +585,7 @@ fn auto_approval_covers_the_named_tier_and_those_above() {
 /// Each bad policy value is refused with the line it is written on.
 #[test]
 fn bad_policy_values_name_their_line() {
-    let cases: [(&str, &str, &str); 22] = [
+    let cases: [(&str, &str, &str); 24] = [
         (
             "holidays = []",
             "holidays = [2026-12-25, \"2026-13-01\"]",
@@ -676,6 +676,12 @@ fn bad_policy_values_name_their_line() {
             "underperform_months = 0",
             "tracker.underperform_months is 0",
         ),
+        (
+            "internal_nps = 7 ",
+            "internal_nps = 10 ",
+            "targets.internal_nps is 10, outside 0 to 9",
+        ),
+        ("cadence = \"quarterly\"", "cadence = \"weekly\"", "weekly"),
     ];
     for (from, to, expected) in cases {
         let text = replace(from, to);

@@ -1,0 +1,111 @@
+//! The internal NPS page: the question with its answer form while the asker has not
+//! answered, and the round's aggregates (never who said what).
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::extract::Form;
+use crate::layout::{Errors, Layout};
+use crate::respond::{PageResult, render, see_other, service_error};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use domain::FieldError;
+use domain::permissions::Action;
+use services::internal_nps::{AnswerForm, InternalNpsView};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/internal-nps", get(survey_page).post(answer))
+        .route("/internal-nps/rounds", post(open_round))
+}
+
+#[derive(Template)]
+#[template(path = "internal_nps/survey.html")]
+struct SurveyPage {
+    layout: Layout,
+    csrf_token: String,
+    survey: InternalNpsView,
+    input: AnswerForm,
+    errors: Errors,
+    problems: Vec<String>,
+    may_open: bool,
+}
+
+async fn view(
+    state: &AppState,
+    auth: &PageAuth,
+    input: AnswerForm,
+    errors: Vec<FieldError>,
+    problems: Vec<String>,
+) -> PageResult {
+    let survey = state
+        .services
+        .internal_nps(&auth.actor)
+        .await
+        .map_err(service_error)?;
+    let status = if errors.is_empty() && problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = SurveyPage {
+        layout: auth.layout("Internal NPS"),
+        csrf_token: auth.csrf_token.clone(),
+        survey,
+        input,
+        errors: Errors::from(errors),
+        problems,
+        may_open: auth.actor.may(Action::OpenInternalNpsRound),
+    };
+    Ok((status, render(page)).into_response())
+}
+
+async fn survey_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    view(&state, &auth, AnswerForm::default(), Vec::new(), Vec::new()).await
+}
+
+async fn answer(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input = AnswerForm {
+        score: form.get("score"),
+        comment: form.get("comment"),
+    };
+    match state
+        .services
+        .answer_internal_nps(&auth.actor, &input)
+        .await
+    {
+        Ok(()) => Ok(see_other("/internal-nps")),
+        Err(services::Error::Invalid(errors)) => {
+            view(&state, &auth, input, errors, Vec::new()).await
+        }
+        Err(services::Error::Conflict(message)) => {
+            view(&state, &auth, input, Vec::new(), vec![message]).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn open_round(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    match state.services.open_internal_nps_round(&auth.actor).await {
+        Ok(_) => Ok(see_other("/internal-nps")),
+        Err(services::Error::Conflict(message)) => {
+            view(
+                &state,
+                &auth,
+                AnswerForm::default(),
+                Vec::new(),
+                vec![message],
+            )
+            .await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}

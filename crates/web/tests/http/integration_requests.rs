@@ -1,0 +1,163 @@
+//! Integration request and internal survey pages and API: field errors next to the fields
+//! (422), the loser of a race and a second answer refused (409), and the survey's results
+//! without names.
+
+use super::*;
+
+#[tokio::test]
+async fn a_request_is_submitted_with_field_errors_then_moved_once() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_user@alpha.example").await;
+        let (status, _, page) = f.page(&session, "/integration-requests/new").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(page.matches("<h1").count(), 1, "{page}");
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                "/integration-requests",
+                &format!(
+                    "csrf_token={csrf}&title=Sync&system=Salesforce&description=Both+ways\
+                     &customer_0_name=Acme&customer_0_amount=0&customer_0_currency=EUR"
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        let field = page.find(r#"id="c0-amount""#).unwrap();
+        let error = page
+            .find(r#"<p class="error" id="c0-amount-error">must be above zero</p>"#)
+            .unwrap();
+        let next = page.find(r#"id="c0-currency""#).unwrap();
+        assert!(field < error && error < next, "{page}");
+        assert!(page.contains(r#"aria-describedby="c0-amount-error""#), "{page}");
+
+        let (status, headers, page) = f
+            .post_form(
+                &session,
+                "/integration-requests",
+                &format!(
+                    "csrf_token={csrf}&title=Sync&system=Salesforce&description=Both+ways\
+                     &customer_0_name=Acme&customer_0_amount=1000&customer_0_currency=EUR"
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let request = headers["location"].to_str().unwrap().to_owned();
+        let id = request.trim_start_matches("/integration-requests/").to_owned();
+
+        // The API: a customer's error names its place in the list.
+        let (status, body) = f
+            .api(
+                Some(f.token(Role::PartnerUser)),
+                Method::POST,
+                &format!("/api/v1/partners/{}/integration-requests", f.partner_a),
+                Some(r#"{"title":"Sync","description":"x","system":"SAP","customers":[{"name":"Acme","amount":"10","currency":"EUR"},{"name":"Globex","amount":"5","currency":"XYZ"}]}"#),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.contains("customers[1].currency"), "{body}");
+
+        // The admin reviews it; a second move from the same version loses (409).
+        let admin = f.token(Role::Admin);
+        let path = format!("/api/v1/integration-requests/{id}/moves");
+        let review = r#"{"transition":"review","version":1,"internal_note":"Roadmap Q3"}"#;
+        let (status, body) = f.api(Some(admin), Method::POST, &path, Some(review)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = f.api(Some(admin), Method::POST, &path, Some(review)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, body) = f
+            .api(
+                Some(admin),
+                Method::POST,
+                &path,
+                Some(r#"{"transition":"decline"}"#),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.contains("reason"), "{body}");
+
+        // The partner's page shows the state, never the note.
+        let (status, _, page) = f.page(&session, &request).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(page.contains("Under review") && !page.contains("Roadmap Q3"), "{page}");
+        let (status, _, page) = f.page(&session, "/integration-requests").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(page.contains("Sync") && !page.contains("Revenue at stake"), "{page}");
+        // Ours: the ranking with its download.
+        let (admin_session, _) = f.sign_in("admin@vendor.test").await;
+        let (status, _, page) = f.page(&admin_session, "/integration-requests").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(page.contains("Revenue at stake"), "{page}");
+        let (status, headers, csv) = f
+            .page(&admin_session, "/integration-requests/ranking?format=csv")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+        assert!(csv.starts_with("Rank,Reference,Title"), "{csv}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_survey_is_answered_once_and_shows_no_names() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("admin@vendor.test").await;
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                "/internal-nps/rounds",
+                &format!("csrf_token={csrf}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let (status, _, page) = f.page(&session, "/internal-nps").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(page.contains(r#"id="nps-form""#), "{page}");
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                "/internal-nps",
+                &format!("csrf_token={csrf}&score=12"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(page.contains(r#"id="n-score-error""#), "{page}");
+        for role in [Role::Admin, Role::Sales, Role::Finance] {
+            let (status, body) = f
+                .api(
+                    Some(f.token(role)),
+                    Method::POST,
+                    "/api/v1/internal-nps/answers",
+                    Some(r#"{"score":8,"comment":"Fast answers"}"#),
+                )
+                .await;
+            assert_eq!(status, StatusCode::NO_CONTENT, "{role:?}: {body}");
+        }
+        let (status, body) = f
+            .api(
+                Some(f.token(Role::Sales)),
+                Method::POST,
+                "/api/v1/internal-nps/answers",
+                Some(r#"{"score":"9"}"#),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, body) = f
+            .api(
+                Some(f.token(Role::PartnerUser)),
+                Method::POST,
+                "/api/v1/internal-nps/answers",
+                Some(r#"{"score":"9"}"#),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let (_, _, page) = f.page(&session, "/internal-nps").await;
+        assert!(page.contains("Score 8.0 from 3 answers"), "{page}");
+        assert!(page.contains("<li>Fast answers</li>"), "{page}");
+        assert!(
+            !page.contains("sales@test.example") && !page.contains("finance@test.example"),
+            "{page}"
+        );
+        assert!(!page.contains(r#"id="nps-form""#), "answered: no form");
+    })
+    .await;
+}
