@@ -52,6 +52,11 @@ pub enum Action {
     /// organisation (updates, confirming or reopening a resolution), our people for any
     /// (acknowledging, working, resolving, internal notes and remediation actions).
     WorkEscalations,
+    /// Record the rhythm's meetings (weekly standup, monthly sync, quarterly executive
+    /// review), their decisions and action items, and tick any action item done. Executives
+    /// chair the quarterly review, so this is the one write they have; the rest of our
+    /// people read the meetings (`ReadInternal`) and tick their own action items.
+    RunMeetings,
 }
 
 impl Action {
@@ -87,6 +92,7 @@ impl Action {
                 PartnerAdmin,
                 PartnerUser,
             ],
+            Action::RunMeetings => &[Admin, PartnerManager, Executive],
         }
     }
 
@@ -148,7 +154,7 @@ mod tests {
     use super::*;
     use crate::Choice;
 
-    const ALL: [Action; 20] = [
+    const ALL: [Action; 21] = [
         Action::ReadInternal,
         Action::ReadAuditLog,
         Action::ActivateProgram,
@@ -169,13 +175,15 @@ mod tests {
         Action::EditStakeholderMap,
         Action::ManageMail,
         Action::WorkEscalations,
+        Action::RunMeetings,
     ];
 
     #[test]
     fn partners_never_do_our_work_and_executives_only_read() {
         for action in ALL {
             assert!(!action.roles().is_empty(), "{action:?} has no roles");
-            if action != Action::ReadInternal {
+            // Executives chair the quarterly review: recording its decisions is theirs.
+            if action != Action::ReadInternal && action != Action::RunMeetings {
                 assert!(!action.allows(Executive), "{action:?}");
             }
         }
@@ -192,6 +200,10 @@ mod tests {
         assert_eq!(Action::ManageTeams.roles(), [Admin]);
         assert_eq!(Action::EditStakeholderMap.roles(), [Admin, PartnerManager]);
         assert_eq!(Action::ManageMail.roles(), [Admin]);
+        assert_eq!(
+            Action::RunMeetings.roles(),
+            [Admin, PartnerManager, Executive]
+        );
         assert_eq!(
             Action::WorkEscalations.refusal(),
             "this needs one of these roles: Administrator, Partner manager, Sales, Marketing, \
