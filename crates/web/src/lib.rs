@@ -35,6 +35,7 @@ mod pipeline;
 mod program;
 mod rates;
 mod recruitment;
+mod rhythm;
 mod scorecards;
 mod teams;
 mod tiers;
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .merge(program::pages::router())
         .merge(rates::pages::router())
         .merge(recruitment::pages::router())
+        .merge(rhythm::pages::router())
         .merge(scorecards::pages::router())
         .merge(teams::pages::router())
         .merge(tiers::pages::router())
@@ -152,6 +154,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(program::api::router())
         .merge(rates::api::router())
         .merge(recruitment::api::router())
+        .merge(rhythm::api::router())
         .merge(scorecards::api::router())
         .merge(teams::api::router())
         .merge(tiers::api::router())
@@ -180,7 +183,7 @@ fn api_docs() -> Router<AppState> {
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     components(schemas(Problem, domain::FieldError)),
-    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "escalations"), (name = "admin"), (name = "insight"))
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "escalations"), (name = "meetings"), (name = "admin"), (name = "insight"))
 )]
 struct ApiDoc;
 
