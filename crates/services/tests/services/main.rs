@@ -19,6 +19,7 @@ mod escalations;
 mod insight;
 mod partners;
 mod program;
+mod rhythm;
 mod teams;
 
 /// An export's whole file, read chunk by chunk as the web layer streams it.
