@@ -12,6 +12,7 @@ mod insight;
 mod mail;
 mod partner_downloads;
 mod partner_sections;
+mod rhythm;
 mod teams;
 
 use axum::http::{Method, StatusCode};
@@ -85,6 +86,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     all.extend(teams::endpoints(f));
     all.extend(mail::endpoints(f));
     all.extend(escalations::endpoints(f));
+    all.extend(rhythm::endpoints(f));
     all
 }
 
