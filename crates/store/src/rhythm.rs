@@ -374,7 +374,11 @@ pub struct TierMoveRow {
 }
 
 /// Tier proposals approved or overridden from `first` to `last` that changed the tier.
-pub async fn tier_moves_between(tx: &mut Read, first: Date, last: Date) -> Result<Vec<TierMoveRow>> {
+pub async fn tier_moves_between(
+    tx: &mut Read,
+    first: Date,
+    last: Date,
+) -> Result<Vec<TierMoveRow>> {
     tx.all(sql!(
         "SELECT t.partner_id, p.display_name AS partner_name, t.from_tier, \
          COALESCE(t.final_tier, t.to_tier) AS to_tier, t.decided_at \

@@ -35,8 +35,14 @@ fn a_meeting_covers_its_week_from_monday_its_month_or_its_quarter() {
 #[test]
 fn a_pack_is_read_as_of_the_periods_last_day_or_today_while_it_runs() {
     let november = days(date!(2026 - 11 - 01), date!(2026 - 11 - 30));
-    assert_eq!(as_of(november, date!(2026 - 12 - 02)), date!(2026 - 11 - 30));
-    assert_eq!(as_of(november, date!(2026 - 11 - 12)), date!(2026 - 11 - 12));
+    assert_eq!(
+        as_of(november, date!(2026 - 12 - 02)),
+        date!(2026 - 11 - 30)
+    );
+    assert_eq!(
+        as_of(november, date!(2026 - 11 - 12)),
+        date!(2026 - 11 - 12)
+    );
 }
 
 #[test]
@@ -151,7 +157,10 @@ fn a_meeting_of_a_period_not_begun_is_refused_but_this_periods_is_taken() {
     };
     let refused = validate_meeting(&form("weekly_standup", "2026-12-07"), today).unwrap_err();
     assert_eq!(refused[0].field, "held_on");
-    assert_eq!(refused[0].message, "the period of 2026-12-07 has not begun yet");
+    assert_eq!(
+        refused[0].message,
+        "the period of 2026-12-07 has not begun yet"
+    );
     // Later this month: the month has begun.
     let taken = validate_meeting(&form("monthly_sync", "2026-12-20"), today).unwrap();
     assert_eq!(taken.kind, Kind::MonthlySync);

@@ -231,9 +231,7 @@ impl Services {
     }
 
     async fn meeting_row(&self, tx: &mut store::Read, id: Uuid) -> Result<MeetingRow> {
-        store::rhythm::meeting(tx, id)
-            .await?
-            .ok_or(Error::NotFound)
+        store::rhythm::meeting(tx, id).await?.ok_or(Error::NotFound)
     }
 
     /// Records a decision taken at a meeting.

@@ -107,8 +107,12 @@ impl Services {
     async fn standup(&self, as_of: Date) -> Result<Vec<Section>> {
         let (_, program) = self.program_in_force().await?;
         let stuck_days = program.policies.targets.stale_deal_days;
-        let in_flight = [Status::Submitted, Status::MoreInfoRequested, Status::Approved]
-            .map(|s| s.as_str());
+        let in_flight = [
+            Status::Submitted,
+            Status::MoreInfoRequested,
+            Status::Approved,
+        ]
+        .map(|s| s.as_str());
         let mut tx = self.db.read().await?;
         let deals = store::rhythm::deals_in_flight(&mut tx, &in_flight, as_of).await?;
         let onboarding = store::rhythm::overdue_onboarding(&mut tx, as_of).await?;
@@ -152,11 +156,9 @@ impl Services {
             None,
         ));
         let mut overdue = section("overdue", "Overdue", "Nothing is overdue.");
-        overdue.figures.push(figure(
-            "Onboarding items",
-            count(onboarding.len()),
-            None,
-        ));
+        overdue
+            .figures
+            .push(figure("Onboarding items", count(onboarding.len()), None));
         overdue.figures.push(figure(
             "Remediation actions of escalations",
             count(remediation.len()),
@@ -214,9 +216,8 @@ impl Services {
             .collect();
         velocity.figures.push(figure(
             "Median days from registration to close",
-            rhythm::median_days(&days).map_or("no data yet".into(), |m| {
-                display::count_decimal(m, "day")
-            }),
+            rhythm::median_days(&days)
+                .map_or("no data yet".into(), |m| display::count_decimal(m, "day")),
             None,
         ));
         velocity
@@ -371,7 +372,10 @@ impl Services {
             "Carried over",
             "No open action items from earlier meetings.",
         );
-        for item in candidates.iter().filter(|i| is_carried(i, kind, period, as_of)) {
+        for item in candidates
+            .iter()
+            .filter(|i| is_carried(i, kind, period, as_of))
+        {
             carried.lines.push(line(
                 item.body.clone(),
                 format!(
@@ -381,9 +385,11 @@ impl Services {
                 format!("/meetings/{}", item.meeting_id),
             ));
         }
-        carried
-            .figures
-            .push(figure("Open action items", count(carried.lines.len()), None));
+        carried.figures.push(figure(
+            "Open action items",
+            count(carried.lines.len()),
+            None,
+        ));
         Ok(carried)
     }
 }

@@ -73,9 +73,24 @@ async fn the_packs_count_a_hand_made_month_and_week() {
         let month_first = today.replace_day(1).unwrap();
         let rows = [
             // Won on the month's first day after 10, 30 and 40 days: the median is 30.
-            row("Ten Days", "won", month_first - Duration::days(10), Some(month_first)),
-            row("Thirty Days", "won", month_first - Duration::days(30), Some(month_first)),
-            row("Forty Days", "won", month_first - Duration::days(40), Some(month_first)),
+            row(
+                "Ten Days",
+                "won",
+                month_first - Duration::days(10),
+                Some(month_first),
+            ),
+            row(
+                "Thirty Days",
+                "won",
+                month_first - Duration::days(30),
+                Some(month_first),
+            ),
+            row(
+                "Forty Days",
+                "won",
+                month_first - Duration::days(40),
+                Some(month_first),
+            ),
             // Won the month before: not this month's velocity.
             row(
                 "Last Month",
@@ -104,7 +119,9 @@ async fn the_packs_count_a_hand_made_month_and_week() {
         let mut second = lead_input();
         second.company = "Globex".into();
         second.website = "globex.example".into();
-        s.submit_lead(&w.a_user, w.partner_a, &second).await.unwrap();
+        s.submit_lead(&w.a_user, w.partner_a, &second)
+            .await
+            .unwrap();
         s.archive_partner(&w.manager, w.partner_b).await.unwrap();
         s.submit_escalation(
             &w.a_user,
@@ -160,7 +177,10 @@ async fn the_packs_count_a_hand_made_month_and_week() {
             .unwrap();
         let weekly = s.meeting(&w.manager, id).await.unwrap();
         // Three imported, and the registration the accepted lead became (today's).
-        assert_eq!(figures(&weekly, "deals_in_flight"), [pair("Deals in flight", "4")]);
+        assert_eq!(
+            figures(&weekly, "deals_in_flight"),
+            [pair("Deals in flight", "4")]
+        );
         assert_eq!(
             figures(&weekly, "stuck_deals"),
             [pair("No change for 30 days or more", "2")]
@@ -188,7 +208,10 @@ async fn open_action_items_come_up_at_the_next_meeting_and_are_done_once() {
         let today = store::now().date();
         let last_week = today - Duration::days(7);
         let earlier = s
-            .create_meeting(&w.manager, &meeting("weekly_standup", last_week, &[&w.manager, &w.admin]))
+            .create_meeting(
+                &w.manager,
+                &meeting("weekly_standup", last_week, &[&w.manager, &w.admin]),
+            )
             .await
             .unwrap();
         let err = s
@@ -248,7 +271,11 @@ async fn open_action_items_come_up_at_the_next_meeting_and_are_done_once() {
             .collect();
         assert_eq!(told.len(), 1);
         assert_eq!(told[0].1, format!("/meetings/{earlier}"));
-        assert!(told[0].0.ends_with(&format!("due {today}: Call Alpha about the stuck deal")));
+        assert!(
+            told[0]
+                .0
+                .ends_with(&format!("due {today}: Call Alpha about the stuck deal"))
+        );
 
         let this_week = s
             .create_meeting(&w.manager, &meeting("weekly_standup", today, &[&w.manager]))

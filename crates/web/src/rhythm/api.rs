@@ -41,7 +41,9 @@ async fn list_meetings(
     auth: ApiAuth,
     ApiQuery(query): ApiQuery<MeetingQuery>,
 ) -> ApiResult<Page<MeetingSummary>> {
-    Ok(Json(state.services.list_meetings(&auth.actor, &query).await?))
+    Ok(Json(
+        state.services.list_meetings(&auth.actor, &query).await?,
+    ))
 }
 
 /// The meeting as read back, after a write.
@@ -63,7 +65,11 @@ async fn create_meeting(
 #[utoipa::path(get, path = "/meetings/{id}", tag = "meetings",
     responses((status = 200, body = MeetingDetail, description = "The meeting, its pack, decisions and action items"),
         (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn meeting(State(state): State<AppState>, auth: ApiAuth, Id(id): Id) -> ApiResult<MeetingDetail> {
+async fn meeting(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Id(id): Id,
+) -> ApiResult<MeetingDetail> {
     Ok(Json(detail(&state, &auth, id).await?))
 }
 

@@ -142,7 +142,12 @@ async fn new_view(
 async fn new_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
     let input = MeetingForm {
         held_on: auth.actor.today().to_string(),
-        attendees: auth.actor.user_id.map(|id| id.to_string()).into_iter().collect(),
+        attendees: auth
+            .actor
+            .user_id
+            .map(|id| id.to_string())
+            .into_iter()
+            .collect(),
         ..Default::default()
     };
     new_view(&state, &auth, input, Vec::new()).await

@@ -24,7 +24,10 @@ async fn a_meeting_is_recorded_through_the_form_with_errors_next_to_fields() {
             .unwrap();
         let held_field = page.find(r#"id="m-held-on""#).unwrap();
         assert!(kind_field < kind_error && kind_error < held_field, "{page}");
-        assert!(page.contains(r#"aria-describedby="m-kind-error""#), "{page}");
+        assert!(
+            page.contains(r#"aria-describedby="m-kind-error""#),
+            "{page}"
+        );
 
         let me = f.actor(Role::PartnerManager).user_id.unwrap();
         let (status, headers, page) = f
@@ -38,7 +41,10 @@ async fn a_meeting_is_recorded_through_the_form_with_errors_next_to_fields() {
         let location = headers["location"].to_str().unwrap().to_owned();
         let (status, _, page) = f.page(&session, &location).await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        assert!(page.contains("<h1>Monthly cross-functional sync, February 2026</h1>"), "{page}");
+        assert!(
+            page.contains("<h1>Monthly cross-functional sync, February 2026</h1>"),
+            "{page}"
+        );
         assert!(page.contains("Covers 2026-02-01 to 2026-02-28, read as of 2026-02-28."));
         assert!(page.contains(r#"id="pack-open_escalations""#), "{page}");
 
@@ -50,9 +56,15 @@ async fn a_meeting_is_recorded_through_the_form_with_errors_next_to_fields() {
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
-        assert!(page.contains(r#"<p class="error" id="a-due-error">is required</p>"#), "{page}");
+        assert!(
+            page.contains(r#"<p class="error" id="a-due-error">is required</p>"#),
+            "{page}"
+        );
         assert!(page.contains(r#"aria-describedby="a-due-error""#), "{page}");
-        assert!(page.contains("Chase Bravo</textarea>"), "what was typed is kept: {page}");
+        assert!(
+            page.contains("Chase Bravo</textarea>"),
+            "what was typed is kept: {page}"
+        );
 
         let (partner, _) = f.sign_in("partner_user@alpha.example").await;
         let (status, _, _) = f.page(&partner, "/meetings").await;
@@ -78,7 +90,10 @@ async fn the_pack_downloads_as_markdown_and_print_ready_html() {
             headers["content-disposition"],
             "attachment; filename=\"weekly_standup-2026-01-05.md\""
         );
-        assert!(text.starts_with("# Weekly partner standup, week of 2026-01-05\n"), "{text}");
+        assert!(
+            text.starts_with("# Weekly partner standup, week of 2026-01-05\n"),
+            "{text}"
+        );
         assert!(text.contains("\nCovers 2026-01-05 to 2026-01-11, read as of 2026-01-11.\n"));
         assert!(text.contains("\n## Carried over\n"), "{text}");
         assert!(
@@ -89,7 +104,10 @@ async fn the_pack_downloads_as_markdown_and_print_ready_html() {
         let (status, headers, html) = f
             .send(
                 Request::get(format!("/api/v1/meetings/{}/pack.html", f.meeting))
-                    .header("authorization", format!("Bearer {}", f.token(Role::Executive)))
+                    .header(
+                        "authorization",
+                        format!("Bearer {}", f.token(Role::Executive)),
+                    )
                     .body(Body::empty())
                     .unwrap(),
             )
@@ -118,7 +136,10 @@ async fn the_api_names_bad_fields_and_builds_the_quarterly_review() {
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert!(body.contains("\"held_on\"") && body.contains("\"attendees\""), "{body}");
+        assert!(
+            body.contains("\"held_on\"") && body.contains("\"attendees\""),
+            "{body}"
+        );
         let me = f.actor(Role::Executive).user_id.unwrap();
         let (status, body) = f
             .api(
@@ -132,14 +153,20 @@ async fn the_api_names_bad_fields_and_builds_the_quarterly_review() {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let detail: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(detail["pack"]["title"], "Quarterly executive review, 2026-Q1");
+        assert_eq!(
+            detail["pack"]["title"],
+            "Quarterly executive review, 2026-Q1"
+        );
         let keys: Vec<&str> = detail["pack"]["sections"]
             .as_array()
             .unwrap()
             .iter()
             .map(|s| s["key"].as_str().unwrap())
             .collect();
-        assert_eq!(keys, ["metrics", "tier_moves", "escalations", "carried_over"]);
+        assert_eq!(
+            keys,
+            ["metrics", "tier_moves", "escalations", "carried_over"]
+        );
         let metrics = &detail["pack"]["sections"][0]["figures"];
         assert!(!metrics.as_array().unwrap().is_empty(), "{metrics}");
         assert_eq!(metrics[0]["link"], "/dashboard?quarter=2026-Q1");
