@@ -4,7 +4,7 @@ use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use super::Kind;
+use super::period::{Kind, period};
 use crate::validation::{self, FieldError, Validation};
 
 /// A decision or an action item: a paragraph, not a document.
@@ -36,7 +36,7 @@ pub fn validate_meeting(form: &MeetingForm, today: Date) -> Result<MeetingInput,
     let kind = v.choice::<Kind>("kind", &form.kind);
     let held_on = required_date(&mut v, "held_on", &form.held_on);
     if let (Some(kind), Some(day)) = (kind, held_on)
-        && super::period(kind, day).first > today
+        && period(kind, day).first > today
     {
         v.add("held_on", format!("the period of {day} has not begun yet"));
     }
