@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
-use crate::layout::{Errors, Layout, Opt};
+use crate::layout::{Errors, Layout, Opt, select_one};
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
@@ -16,7 +16,6 @@ use axum::routing::{get, post};
 use domain::FieldError;
 use domain::permissions::Action;
 use domain::rhythm::{ActionForm, DecisionForm, Kind, MeetingForm};
-use domain::validation::Choice;
 use services::rhythm::{MeetingDetail, MeetingQuery, MeetingSummary};
 use uuid::Uuid;
 
@@ -37,15 +36,16 @@ pub(crate) fn router() -> Router<AppState> {
         )
 }
 
+/// The kinds of meeting as choices, after a first one for none (`any`).
 fn kinds(chosen: &str, any: &str) -> Vec<Opt> {
-    std::iter::once(("", any))
-        .chain(Kind::ALL.iter().map(|k| (k.as_str(), k.label())))
-        .map(|(value, label)| Opt {
-            value: value.into(),
-            label: label.into(),
-            selected: value == chosen.trim(),
-        })
-        .collect()
+    let chosen = chosen.trim();
+    std::iter::once(Opt {
+        value: String::new(),
+        label: any.into(),
+        selected: chosen.is_empty(),
+    })
+    .chain(select_one::<Kind>(chosen))
+    .collect()
 }
 
 fn status_of(errors: &[FieldError]) -> StatusCode {
@@ -275,12 +275,8 @@ async fn markdown(
     auth: PageAuth,
     Path(id): Path<Uuid>,
 ) -> PageResult {
-    let detail = state
-        .services
-        .meeting(&auth.actor, id)
-        .await
-        .map_err(service_error)?;
-    Ok(export::markdown_download(&detail))
+    let detail = state.services.meeting(&auth.actor, id).await;
+    Ok(export::markdown_download(&detail.map_err(service_error)?))
 }
 
 async fn print_html(
@@ -288,12 +284,8 @@ async fn print_html(
     auth: PageAuth,
     Path(id): Path<Uuid>,
 ) -> PageResult {
-    let detail = state
-        .services
-        .meeting(&auth.actor, id)
-        .await
-        .map_err(service_error)?;
-    Ok(export::html_download(&detail))
+    let detail = state.services.meeting(&auth.actor, id).await;
+    Ok(export::html_download(&detail.map_err(service_error)?))
 }
 
 /// After a form on a meeting: back to it, or the meeting again with what was wrong.
