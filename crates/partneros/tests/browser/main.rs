@@ -4,6 +4,7 @@
 mod dashboard;
 mod escalations;
 mod homes;
+mod meetings;
 mod phone;
 mod portal;
 mod scorecards;
