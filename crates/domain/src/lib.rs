@@ -19,6 +19,7 @@ pub mod partners;
 pub mod permissions;
 pub mod program;
 pub mod quarter;
+pub mod rhythm;
 pub mod roles;
 pub mod sources;
 pub mod teams;

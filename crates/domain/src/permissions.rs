@@ -70,6 +70,11 @@ pub enum Action {
     AnswerInternalNps,
     /// Open a survey round by hand (the jobs loop opens them on the cadence).
     OpenInternalNpsRound,
+    /// Record the rhythm's meetings (weekly standup, monthly sync, quarterly executive
+    /// review), their decisions and action items, and tick any action item done. Executives
+    /// chair the quarterly review, so this is the one write they have; the rest of our
+    /// people read the meetings (`ReadInternal`) and tick their own action items.
+    RunMeetings,
 }
 
 impl Action {
@@ -117,6 +122,7 @@ impl Action {
                 &[Admin, PartnerManager, Sales, Marketing, Finance, Executive]
             }
             Action::OpenInternalNpsRound => &[Admin],
+            Action::RunMeetings => &[Admin, PartnerManager, Executive],
         }
     }
 
@@ -206,7 +212,7 @@ mod tests {
     use super::*;
     use crate::Choice;
 
-    const ALL: [Action; 26] = [
+    const ALL: [Action; 27] = [
         Action::ReadInternal,
         Action::ReadAuditLog,
         Action::ActivateProgram,
@@ -233,13 +239,22 @@ mod tests {
         Action::ReviewIntegrationRequests,
         Action::AnswerInternalNps,
         Action::OpenInternalNpsRound,
+        Action::RunMeetings,
     ];
 
     #[test]
     fn partners_never_do_our_work_and_executives_only_read() {
         for action in ALL {
             assert!(!action.roles().is_empty(), "{action:?} has no roles");
-            if action != Action::ReadInternal && action != Action::AnswerInternalNps {
+            // Executives answer the internal survey and chair the quarterly review
+            // (recording its decisions is theirs).
+            if ![
+                Action::ReadInternal,
+                Action::AnswerInternalNps,
+                Action::RunMeetings,
+            ]
+            .contains(&action)
+            {
                 assert!(!action.allows(Executive), "{action:?}");
             }
         }
@@ -257,6 +272,10 @@ mod tests {
         assert_eq!(Action::EditStakeholderMap.roles(), [Admin, PartnerManager]);
         assert_eq!(Action::ManageMail.roles(), [Admin]);
         assert_eq!(Action::ReviewAnyEscalation.roles(), [Admin]);
+        assert_eq!(
+            Action::RunMeetings.roles(),
+            [Admin, PartnerManager, Executive]
+        );
         assert_eq!(
             Action::WorkEscalations.refusal(),
             "this needs one of these roles: Administrator, Partner manager, Sales, Marketing, \

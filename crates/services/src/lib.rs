@@ -40,6 +40,7 @@ pub mod program;
 pub mod rates;
 pub mod recruitment;
 pub mod reports;
+pub mod rhythm;
 pub mod teams;
 pub mod tiers;
 pub mod tracker;

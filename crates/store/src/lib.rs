@@ -28,6 +28,7 @@ pub mod program;
 pub mod proposals;
 pub mod rates;
 pub mod recruitment;
+pub mod rhythm;
 pub mod rollups;
 mod sql;
 pub mod teams;

@@ -133,7 +133,7 @@ async fn dates_and_flags_read_back_typed_on_both_backends() {
                          'closed_on', 'partner_sourced', 'deal_desk_review', 'occurred_on', 'joint', \
                          'by_partner', 'overdue_flagged', 'counts_against_quota', 'earned_on', \
                          'expires_on', 'retired', 'started_on', 'due_on', 'taken_on', 'effective_on', \
-                         'starts_on', 'ends_on') \
+                         'starts_on', 'ends_on', 'held_on') \
                          ORDER BY 1, 2",
                     ))
                     .await
@@ -162,6 +162,8 @@ async fn dates_and_flags_read_back_typed_on_both_backends() {
                     ("internal_nps_rounds", "starts_on", "date"),
                     ("leads", "counts_against_quota", "boolean"),
                     ("leads", "overdue_flagged", "boolean"),
+                    ("meeting_actions", "due_on", "date"),
+                    ("meetings", "held_on", "date"),
                     ("onboarding_items", "due_on", "date"),
                     ("pipeline_won", "closed_on", "date"),
                     ("pipeline_won_program", "closed_on", "date"),

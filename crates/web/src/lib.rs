@@ -37,6 +37,7 @@ mod pipeline;
 mod program;
 mod rates;
 mod recruitment;
+mod rhythm;
 mod scorecards;
 mod teams;
 mod tiers;
@@ -109,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .merge(program::pages::router())
         .merge(rates::pages::router())
         .merge(recruitment::pages::router())
+        .merge(rhythm::pages::router())
         .merge(scorecards::pages::router())
         .merge(teams::pages::router())
         .merge(tiers::pages::router())
@@ -165,6 +167,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(program::api::router())
         .merge(rates::api::router())
         .merge(recruitment::api::router())
+        .merge(rhythm::api::router())
         .merge(scorecards::api::router())
         .merge(teams::api::router())
         .merge(tiers::api::router())
@@ -193,7 +196,7 @@ fn api_docs() -> Router<AppState> {
 #[openapi(
     info(title = "PartnerOS API", description = "Partner relationship management. Authenticate with a personal API token: `Authorization: Bearer pos_…`. Errors are application/problem+json with field-level `errors`. Lists are keyset-paginated: pass `next_cursor` back as `cursor`."),
     components(schemas(Problem, domain::FieldError)),
-    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "escalations"), (name = "work"), (name = "integration_requests"), (name = "internal_nps"), (name = "admin"), (name = "insight"))
+    tags((name = "partners"), (name = "contacts"), (name = "account"), (name = "program"), (name = "tiers"), (name = "recruitment"), (name = "enablement"), (name = "deals"), (name = "escalations"), (name = "work"), (name = "integration_requests"), (name = "internal_nps"), (name = "meetings"), (name = "admin"), (name = "insight"))
 )]
 struct ApiDoc;
 

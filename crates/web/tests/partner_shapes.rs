@@ -37,6 +37,8 @@ struct Side {
     escalation: Uuid,
     work: Uuid,
     integration_request: Uuid,
+    /// One of our meetings, with a decision naming the partner: never a partner's to read.
+    meeting: Uuid,
     decision: Uuid,
     evaluation: Uuid,
     ipp: Uuid,
@@ -73,6 +75,7 @@ impl Side {
             ("escalations/{id}", id(self.escalation)),
             ("work/{id}", id(self.work)),
             ("integration-requests/{id}", id(self.integration_request)),
+            ("meetings/{id}", id(self.meeting)),
             ("tier-proposals/{id}", id(self.decision)),
             ("tiers/{id}", id(self.decision)),
             ("3c4c-evaluations/{id}", id(self.evaluation)),
@@ -405,8 +408,30 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
     ] {
         own.push(id.to_string());
     }
+    // A meeting of ours whose decision names the partner's deal.
+    let meeting = s
+        .create_meeting(
+            pm,
+            &domain::rhythm::MeetingForm {
+                kind: "weekly_standup".into(),
+                held_on: "2026-01-05".into(),
+                attendees: vec![pm.user_id.unwrap().to_string()],
+            },
+        )
+        .await
+        .unwrap();
+    s.add_meeting_decision(
+        pm,
+        meeting,
+        &domain::rhythm::DecisionForm {
+            text: secret("meeting-decision"),
+        },
+    )
+    .await
+    .unwrap();
+    internal.push(secret("meeting-decision"));
     // Records that are ours alone: even their ids stay with us.
-    internal.extend([activity, evaluation, ipp].map(|id| id.to_string()));
+    internal.extend([activity, evaluation, ipp, meeting].map(|id| id.to_string()));
     Side {
         partner,
         deal: deal.id,
@@ -418,6 +443,7 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         escalation,
         work,
         integration_request,
+        meeting,
         decision,
         evaluation,
         ipp,

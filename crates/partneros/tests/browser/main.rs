@@ -6,6 +6,7 @@ mod escalation_insight;
 mod escalations;
 mod homes;
 mod mail_and_teams;
+mod meetings;
 mod phone;
 mod portal;
 mod scorecards;

@@ -452,6 +452,10 @@ impl Services {
         }
         tx.commit().await?;
         self.seed_demo_qualification(&partner_ids).await?;
+        let first_of = |role: Role| user_ids.iter().find(|u| u.1 == role).map(|u| u.0);
+        if let (Some(pm), Some(admin)) = (first_of(Role::PartnerManager), first_of(Role::Admin)) {
+            self.seed_demo_meetings(pm, admin).await?;
+        }
         Ok(true)
     }
 }

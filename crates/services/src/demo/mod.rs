@@ -2,9 +2,10 @@
 //! so a first look at PartnerOS shows what it does. Seeding twice changes nothing.
 //!
 //! This file is the feature's face: the book (`book`) and what its partners did (`activity`)
-//! live in the files beside it.
+//! and the meetings of the communication rhythm (`meetings`) live in the files beside it.
 
 mod activity;
 mod book;
+mod meetings;
 
 pub use book::{DEMO_PASSWORD, DEMO_USERS};

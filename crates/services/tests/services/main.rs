@@ -22,6 +22,7 @@ mod integration_requests;
 mod internal_nps;
 mod partners;
 mod program;
+mod rhythm;
 mod teams;
 mod work;
 

@@ -15,6 +15,7 @@ mod internal_nps;
 mod mail;
 mod partner_downloads;
 mod partner_sections;
+mod rhythm;
 mod teams;
 mod work;
 
@@ -93,6 +94,7 @@ fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     all.extend(escalation_insight::endpoints(f));
     all.extend(integration_requests::endpoints(f));
     all.extend(internal_nps::endpoints(f));
+    all.extend(rhythm::endpoints(f));
     all
 }
 

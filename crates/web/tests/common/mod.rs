@@ -51,6 +51,9 @@ pub struct Fixture {
     pub work_b: Uuid,
     /// An integration request partner B's user submitted.
     pub integration_request_b: Uuid,
+    /// A weekly standup our admin recorded, with an open action item the admin owns.
+    pub meeting: Uuid,
+    pub meeting_action: Uuid,
     /// role → (actor, API token secret)
     pub users: Vec<(Role, Actor, String)>,
 }
@@ -284,6 +287,29 @@ impl Fixture {
             let (_, secret) = services.create_api_token(&actor, "tests").await.unwrap();
             users.push((*role, actor, secret));
         }
+        let meeting = services
+            .create_meeting(
+                &admin,
+                &domain::rhythm::MeetingForm {
+                    kind: "weekly_standup".into(),
+                    held_on: "2026-01-05".into(),
+                    attendees: vec![admin.user_id.unwrap().to_string()],
+                },
+            )
+            .await
+            .unwrap();
+        let meeting_action = services
+            .add_meeting_action(
+                &admin,
+                meeting,
+                &domain::rhythm::ActionForm {
+                    text: "Send Bravo the co-selling plan".into(),
+                    owner_id: admin.user_id.unwrap().to_string(),
+                    due_on: "2026-01-09".into(),
+                },
+            )
+            .await
+            .unwrap();
         let state = web::AppState {
             services: services.clone(),
             secure_cookies: false,
@@ -309,6 +335,8 @@ impl Fixture {
             escalation_b,
             work_b,
             integration_request_b,
+            meeting,
+            meeting_action,
             users,
         }
     }

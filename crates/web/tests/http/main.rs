@@ -17,6 +17,7 @@ mod paging;
 mod partner_pages;
 mod pipeline;
 mod program;
+mod rhythm;
 mod scorecards;
 mod sessions;
 mod teams;

@@ -1,0 +1,420 @@
+//! A meeting's pack, generated from the records as of its period: the one view model the
+//! page, the Markdown download and the print-ready HTML are rendered from. Every figure
+//! names the records behind it (a link, or the lines listed under it).
+
+use domain::deals::registration::{self, Status};
+use domain::display;
+use domain::escalations::{Category, State as CaseState, Urgency};
+use domain::rhythm::{self, ActionFacts, Kind, Period};
+use domain::validation::Choice;
+use store::rhythm::ActionWithOwner;
+use time::Date;
+
+use crate::dashboard::{DashboardQuery, DashboardTable};
+use crate::reports::Cell;
+use crate::{Actor, Result, Services};
+
+/// A meeting's pack.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Pack {
+    pub title: String,
+    pub kind: Kind,
+    pub period: Period,
+    /// The day the records are read as of: the period's last day, or today while it runs.
+    pub as_of: Date,
+    pub sections: Vec<Section>,
+}
+
+/// One heading of a pack: its figures, then the records listed under them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Section {
+    /// Stable, for anchors and tests: deals_in_flight, stuck_deals, overdue, carried_over,
+    /// leads, deal_velocity, churn, open_escalations, metrics, tier_moves, escalations.
+    pub key: String,
+    pub heading: String,
+    pub figures: Vec<Figure>,
+    pub lines: Vec<Line>,
+    /// Said when the section lists nothing.
+    pub empty: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    /// Where the records behind it are.
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Line {
+    pub text: String,
+    pub detail: String,
+    pub link: Option<String>,
+}
+
+fn section(key: &str, heading: &str, empty: &str) -> Section {
+    Section {
+        key: key.into(),
+        heading: heading.into(),
+        figures: Vec::new(),
+        lines: Vec::new(),
+        empty: empty.into(),
+    }
+}
+
+fn figure(label: impl Into<String>, value: impl Into<String>, link: Option<String>) -> Figure {
+    Figure {
+        label: label.into(),
+        value: value.into(),
+        link,
+    }
+}
+
+fn line(text: String, detail: String, link: String) -> Line {
+    Line {
+        text,
+        detail,
+        link: Some(link),
+    }
+}
+
+fn count(n: usize) -> String {
+    display::number(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+impl Services {
+    /// The pack of a meeting of `kind` held on `held_on`, read now.
+    pub(super) async fn pack(&self, actor: &Actor, kind: Kind, held_on: Date) -> Result<Pack> {
+        let period = rhythm::period(kind, held_on);
+        let as_of = rhythm::as_of(period, actor.today());
+        let mut sections = match kind {
+            Kind::WeeklyStandup => self.standup(as_of).await?,
+            Kind::MonthlySync => self.monthly_sync(period, as_of).await?,
+            Kind::QuarterlyReview => self.executive_review(actor, period).await?,
+        };
+        sections.push(self.carried_over(kind, period, as_of).await?);
+        Ok(Pack {
+            title: rhythm::title(kind, period),
+            kind,
+            period,
+            as_of,
+            sections,
+        })
+    }
+
+    /// Deals in flight, the stuck ones among them, and what is overdue.
+    async fn standup(&self, as_of: Date) -> Result<Vec<Section>> {
+        let (_, program) = self.program_in_force().await?;
+        let stuck_days = program.policies.targets.stale_deal_days;
+        let in_flight = [
+            Status::Submitted,
+            Status::MoreInfoRequested,
+            Status::Approved,
+        ]
+        .map(|s| s.as_str());
+        let mut tx = self.db.read().await?;
+        let deals = store::rhythm::deals_in_flight(&mut tx, &in_flight, as_of).await?;
+        let onboarding = store::rhythm::overdue_onboarding(&mut tx, as_of).await?;
+        let remediation = store::rhythm::overdue_remediation(&mut tx, as_of).await?;
+        drop(tx);
+        let mut flight = section("deals_in_flight", "Deals in flight", "No deals in flight.");
+        let mut stuck = section(
+            "stuck_deals",
+            "Stuck deals",
+            "No deal has gone without a change that long.",
+        );
+        for deal in &deals {
+            let status = Status::parse(&deal.status).map_or(deal.status.as_str(), |s| s.label());
+            let touched = deal
+                .last_activity_at
+                .map_or(deal.registered_on, |at| at.date().max(deal.registered_on));
+            let text = format!(
+                "{} · {} — {}",
+                deal.reference, deal.customer_name, deal.partner_name
+            );
+            let link = format!("/deals/{}", deal.id);
+            flight.lines.push(line(
+                text.clone(),
+                format!("{status}, registered {}", deal.registered_on),
+                link.clone(),
+            ));
+            if rhythm::is_stuck(touched, as_of, stuck_days) {
+                stuck
+                    .lines
+                    .push(line(text, format!("{status}, last change {touched}"), link));
+            }
+        }
+        flight.figures.push(figure(
+            "Deals in flight",
+            count(flight.lines.len()),
+            Some("/deals".into()),
+        ));
+        stuck.figures.push(figure(
+            format!("No change for {stuck_days} days or more"),
+            count(stuck.lines.len()),
+            None,
+        ));
+        let mut overdue = section("overdue", "Overdue", "Nothing is overdue.");
+        overdue
+            .figures
+            .push(figure("Onboarding items", count(onboarding.len()), None));
+        overdue.figures.push(figure(
+            "Remediation actions of escalations",
+            count(remediation.len()),
+            None,
+        ));
+        for item in onboarding {
+            overdue.lines.push(line(
+                format!("Onboarding: {} — {}", item.title, item.partner_name),
+                format!("due {}", item.due_on),
+                format!("/partners/{}/onboarding", item.record_id),
+            ));
+        }
+        for action in remediation {
+            overdue.lines.push(line(
+                format!(
+                    "{}: {} — {}",
+                    domain::escalations::reference(action.number),
+                    action.title,
+                    action.partner_name
+                ),
+                format!("due {}", action.due_on),
+                format!("/escalations/{}", action.record_id),
+            ));
+        }
+        Ok(vec![flight, stuck, overdue])
+    }
+
+    /// Partner-sourced leads, deal velocity, churn and open escalations of the month.
+    async fn monthly_sync(&self, period: Period, as_of: Date) -> Result<Vec<Section>> {
+        let mut tx = self.db.read().await?;
+        let leads = store::rhythm::lead_counts(&mut tx, period.first, as_of).await?;
+        let won = store::rhythm::won_between(&mut tx, period.first, as_of).await?;
+        let churned = store::rhythm::archived_between(&mut tx, period.first, as_of).await?;
+        let open = self.open_escalations(&mut tx).await?;
+        drop(tx);
+        let mut lead_section = section("leads", "Partner-sourced leads", "");
+        lead_section.figures.push(figure(
+            "Submitted",
+            display::number(leads.submitted),
+            Some("/leads".into()),
+        ));
+        lead_section.figures.push(figure(
+            "Accepted",
+            display::number(leads.accepted),
+            Some("/leads?status=accepted".into()),
+        ));
+        let mut velocity = section(
+            "deal_velocity",
+            "Deal velocity",
+            "No registration was won this month.",
+        );
+        let days: Vec<i64> = won
+            .iter()
+            .map(|d| registration::velocity_days(d.registered_on, d.closed_on))
+            .collect();
+        velocity.figures.push(figure(
+            "Median days from registration to close",
+            rhythm::median_days(&days)
+                .map_or("no data yet".into(), |m| display::count_decimal(m, "day")),
+            None,
+        ));
+        velocity
+            .figures
+            .push(figure("Deals won", count(won.len()), None));
+        for (deal, days) in won.iter().zip(&days) {
+            velocity.lines.push(line(
+                format!(
+                    "{} · {} — {}",
+                    deal.reference, deal.customer_name, deal.partner_name
+                ),
+                format!(
+                    "registered {}, won {}: {}",
+                    deal.registered_on,
+                    deal.closed_on,
+                    display::count(*days, "day")
+                ),
+                format!("/deals/{}", deal.id),
+            ));
+        }
+        let mut churn = section("churn", "Churn", "No partner was archived this month.");
+        churn
+            .figures
+            .push(figure("Partners archived", count(churned.len()), None));
+        for partner in churned {
+            churn.lines.push(line(
+                partner.display_name,
+                format!("archived {}", partner.archived_at.date()),
+                format!("/partners/{}", partner.id),
+            ));
+        }
+        Ok(vec![lead_section, velocity, churn, open])
+    }
+
+    /// Escalation cases not closed, by urgency (read through `store::escalations`).
+    async fn open_escalations(&self, tx: &mut store::Read) -> Result<Section> {
+        let filter = store::escalations::CaseFilter {
+            states: CaseState::ALL
+                .iter()
+                .filter(|s| **s != CaseState::Closed)
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+            ..Default::default()
+        };
+        let mut by_urgency = [0usize; 4];
+        let mut before = None;
+        loop {
+            let rows = store::escalations::cases(tx, &filter, before, 500).await?;
+            for row in &rows {
+                if let Some(i) = Urgency::ALL.iter().position(|u| u.as_str() == row.urgency) {
+                    by_urgency[i] += 1;
+                }
+            }
+            before = rows.last().map(|r| r.id);
+            if rows.len() < 500 {
+                break;
+            }
+        }
+        let mut open = section("open_escalations", "Open escalations", "");
+        for (urgency, n) in Urgency::ALL.iter().zip(by_urgency) {
+            open.figures.push(figure(
+                urgency.label(),
+                count(n),
+                Some(format!(
+                    "/escalations?urgency={}&state={}",
+                    urgency.as_str(),
+                    filter.states.join(",")
+                )),
+            ));
+        }
+        Ok(open)
+    }
+
+    /// The quarter's success metrics as the dashboard computes them, tier moves and the
+    /// escalations raised.
+    async fn executive_review(&self, actor: &Actor, period: Period) -> Result<Vec<Section>> {
+        let quarter = domain::quarter::Quarter::containing(period.first).to_string();
+        let query = DashboardQuery {
+            quarter: quarter.clone(),
+            ..Default::default()
+        };
+        let table = self
+            .dashboard_table(actor, &query, DashboardTable::Metrics)
+            .await?;
+        let mut metrics = section("metrics", "Program metrics", "");
+        let link = format!("/dashboard?quarter={quarter}");
+        for row in &table.rows {
+            let value = match (row.get(1), row.get(2)) {
+                (Some(actual), Some(Cell::Empty) | None) => cell_text(actual),
+                (Some(actual), Some(target)) => {
+                    format!("{} (target {})", cell_text(actual), cell_text(target))
+                }
+                _ => continue,
+            };
+            metrics.figures.push(figure(
+                row.first().map(cell_text).unwrap_or_default(),
+                value,
+                Some(link.clone()),
+            ));
+        }
+        let (_, program) = self.program_in_force().await?;
+        let tier_name = |key: &str| {
+            program
+                .tier_index(key)
+                .map_or(key.to_owned(), |i| program.tiers[i].name.clone())
+        };
+        let mut tx = self.db.read().await?;
+        let moves = store::rhythm::tier_moves_between(&mut tx, period.first, period.last).await?;
+        let raised =
+            store::rhythm::escalations_raised_by_category(&mut tx, period.first, period.last)
+                .await?;
+        drop(tx);
+        let mut tiers = section("tier_moves", "Tier moves", "No partner changed tier.");
+        tiers
+            .figures
+            .push(figure("Partners moved", count(moves.len()), None));
+        for step in moves {
+            tiers.lines.push(line(
+                format!(
+                    "{}: {} → {}",
+                    step.partner_name,
+                    tier_name(&step.from_tier),
+                    tier_name(&step.to_tier)
+                ),
+                format!("decided {}", step.decided_at.date()),
+                format!("/partners/{}", step.partner_id),
+            ));
+        }
+        let mut escalations = section("escalations", "Escalations raised", "");
+        for category in Category::ALL {
+            let n = raised
+                .iter()
+                .find(|r| r.key == category.as_str())
+                .map_or(0, |r| r.n);
+            escalations.figures.push(figure(
+                category.label(),
+                display::number(n),
+                Some(format!("/escalations?category={}", category.as_str())),
+            ));
+        }
+        Ok(vec![metrics, tiers, escalations])
+    }
+
+    /// The open action items of earlier meetings of the kind.
+    async fn carried_over(&self, kind: Kind, period: Period, as_of: Date) -> Result<Section> {
+        let mut tx = self.db.read().await?;
+        let candidates =
+            store::rhythm::carry_over_candidates(&mut tx, kind.as_str(), period.first).await?;
+        drop(tx);
+        let mut carried = section(
+            "carried_over",
+            "Carried over",
+            "No open action items from earlier meetings.",
+        );
+        for item in candidates
+            .iter()
+            .filter(|i| is_carried(i, kind, period, as_of))
+        {
+            carried.lines.push(line(
+                item.body.clone(),
+                format!(
+                    "{}, due {}, from the meeting of {}",
+                    item.owner_name, item.due_on, item.meeting_held_on
+                ),
+                format!("/meetings/{}", item.meeting_id),
+            ));
+        }
+        carried.figures.push(figure(
+            "Open action items",
+            count(carried.lines.len()),
+            None,
+        ));
+        Ok(carried)
+    }
+}
+
+fn is_carried(item: &ActionWithOwner, kind: Kind, period: Period, as_of: Date) -> bool {
+    let Some(item_kind) = Kind::parse(&item.meeting_kind) else {
+        return false;
+    };
+    let facts = ActionFacts {
+        meeting_first: rhythm::period(item_kind, item.meeting_held_on).first,
+        kind: item_kind,
+        done_on: item.done_at.map(|at| at.date()),
+    };
+    rhythm::carried_over(&facts, kind, period, as_of)
+}
+
+/// A report cell as a reader reads it.
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(text) => text.clone(),
+        Cell::Money(amount, currency) => display::money(*amount, currency),
+        Cell::Percent(value) => display::percent(*value),
+        Cell::Count(n) => display::number(*n),
+        Cell::Day(day) => day.to_string(),
+        Cell::Flag(flag) => if *flag { "yes" } else { "no" }.into(),
+        Cell::Empty => "no data yet".into(),
+    }
+}

@@ -1,0 +1,350 @@
+//! Meetings of the communication rhythm through the services, on both backends: packs of a
+//! hand-made data set, decisions and action items carried over and ticked once.
+
+use super::*;
+use domain::rhythm::{ActionForm, DecisionForm, MeetingForm};
+use services::audit::AuditQuery;
+use services::rhythm::{MeetingDetail, MeetingQuery, Section};
+use time::Duration;
+
+fn meeting(kind: &str, held_on: time::Date, attendees: &[&Actor]) -> MeetingForm {
+    MeetingForm {
+        kind: kind.into(),
+        held_on: held_on.to_string(),
+        attendees: attendees
+            .iter()
+            .map(|a| a.user_id.unwrap().to_string())
+            .collect(),
+    }
+}
+
+fn section<'a>(detail: &'a MeetingDetail, key: &str) -> &'a Section {
+    detail
+        .pack
+        .sections
+        .iter()
+        .find(|s| s.key == key)
+        .unwrap_or_else(|| panic!("no section {key}"))
+}
+
+/// Each figure of a section as (label, value).
+fn figures(detail: &MeetingDetail, key: &str) -> Vec<(String, String)> {
+    section(detail, key)
+        .figures
+        .iter()
+        .map(|f| (f.label.clone(), f.value.clone()))
+        .collect()
+}
+
+fn texts(detail: &MeetingDetail, key: &str) -> Vec<String> {
+    section(detail, key)
+        .lines
+        .iter()
+        .map(|l| l.text.clone())
+        .collect()
+}
+
+fn pair(label: &str, value: &str) -> (String, String) {
+    (label.into(), value.into())
+}
+
+const HEADER: &str = "partner,customer_name,website,industry,region,deal_size,expected_close,use_case,stage,probability,partner_rep,status,registered_on,closed_on,closed_amount,protected_until\n";
+
+/// One imported registration of Alpha's.
+fn row(customer: &str, status: &str, registered: time::Date, closed: Option<time::Date>) -> String {
+    let closed_text = closed.map(|d| d.to_string()).unwrap_or_default();
+    let expected = closed.unwrap_or(registered + Duration::days(90));
+    let amount = if closed.is_some() { "10000" } else { "" };
+    let protected = if status == "approved" {
+        (registered + Duration::days(90)).to_string()
+    } else {
+        String::new()
+    };
+    format!(
+        "alpha.com,{customer},,Retail,emea,10000,{expected},Sync,negotiation,50,Ana,{status},{registered},{closed_text},{amount},{protected}\n"
+    )
+}
+
+#[tokio::test]
+async fn the_packs_count_a_hand_made_month_and_week() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let today = store::now().date();
+        let month_first = today.replace_day(1).unwrap();
+        let rows = [
+            // Won on the month's first day after 10, 30 and 40 days: the median is 30.
+            row(
+                "Ten Days",
+                "won",
+                month_first - Duration::days(10),
+                Some(month_first),
+            ),
+            row(
+                "Thirty Days",
+                "won",
+                month_first - Duration::days(30),
+                Some(month_first),
+            ),
+            row(
+                "Forty Days",
+                "won",
+                month_first - Duration::days(40),
+                Some(month_first),
+            ),
+            // Won the month before: not this month's velocity.
+            row(
+                "Last Month",
+                "won",
+                month_first - Duration::days(50),
+                Some(month_first - Duration::DAY),
+            ),
+            // In flight: untouched for 40 days and exactly 30 (stale_deal_days) are stuck.
+            row("Forty Idle", "submitted", today - Duration::days(40), None),
+            row("Thirty Idle", "approved", today - Duration::days(30), None),
+            row("Fresh", "submitted", today, None),
+            // Closed lost: not in flight.
+            row("Gone", "lost", today - Duration::days(60), Some(today)),
+        ];
+        let file = format!("{HEADER}{}", rows.concat());
+        let report = s
+            .import_deals(&Actor::system("test"), &file, false, &|_| {})
+            .await
+            .unwrap();
+        assert!(report.applied, "{:?}", report.errors);
+        let lead = s
+            .submit_lead(&w.a_user, w.partner_a, &lead_input())
+            .await
+            .unwrap();
+        s.accept_lead(&w.manager, lead.id).await.unwrap();
+        let mut second = lead_input();
+        second.company = "Globex".into();
+        second.website = "globex.example".into();
+        s.submit_lead(&w.a_user, w.partner_a, &second)
+            .await
+            .unwrap();
+        s.archive_partner(&w.manager, w.partner_b).await.unwrap();
+        s.submit_escalation(
+            &w.a_user,
+            w.partner_a,
+            &domain::escalations::Form {
+                issue: "Portal down".into(),
+                category: "technical".into(),
+                urgency: "p2".into(),
+                occurred_on: today.to_string(),
+            },
+        )
+        .await
+        .unwrap();
+
+        let id = s
+            .create_meeting(&w.manager, &meeting("monthly_sync", today, &[&w.manager]))
+            .await
+            .unwrap();
+        let monthly = s.meeting(&w.executive, id).await.unwrap();
+        assert_eq!(
+            figures(&monthly, "leads"),
+            [pair("Submitted", "2"), pair("Accepted", "1")]
+        );
+        assert_eq!(
+            figures(&monthly, "deal_velocity"),
+            [
+                pair("Median days from registration to close", "30 days"),
+                pair("Deals won", "3")
+            ]
+        );
+        assert_eq!(
+            section(&monthly, "deal_velocity").lines[0].detail,
+            format!(
+                "registered {}, won {month_first}: 10 days",
+                month_first - Duration::days(10)
+            )
+        );
+        assert_eq!(figures(&monthly, "churn"), [pair("Partners archived", "1")]);
+        assert_eq!(texts(&monthly, "churn"), ["Bravo"]);
+        assert_eq!(
+            figures(&monthly, "open_escalations"),
+            [
+                pair("P1", "0"),
+                pair("P2", "1"),
+                pair("P3", "0"),
+                pair("P4", "0")
+            ]
+        );
+
+        let id = s
+            .create_meeting(&w.manager, &meeting("weekly_standup", today, &[&w.manager]))
+            .await
+            .unwrap();
+        let weekly = s.meeting(&w.manager, id).await.unwrap();
+        // Three imported, and the registration the accepted lead became (today's).
+        assert_eq!(
+            figures(&weekly, "deals_in_flight"),
+            [pair("Deals in flight", "4")]
+        );
+        assert_eq!(
+            figures(&weekly, "stuck_deals"),
+            [pair("No change for 30 days or more", "2")]
+        );
+        let stuck: Vec<String> = texts(&weekly, "stuck_deals")
+            .into_iter()
+            .map(|t| t.split(" · ").nth(1).unwrap().to_owned())
+            .collect();
+        assert_eq!(stuck, ["Forty Idle — Alpha", "Thirty Idle — Alpha"]);
+        assert_eq!(
+            figures(&weekly, "overdue"),
+            [
+                pair("Onboarding items", "0"),
+                pair("Remediation actions of escalations", "0")
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn open_action_items_come_up_at_the_next_meeting_and_are_done_once() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let today = store::now().date();
+        let last_week = today - Duration::days(7);
+        let earlier = s
+            .create_meeting(
+                &w.manager,
+                &meeting("weekly_standup", last_week, &[&w.manager, &w.admin]),
+            )
+            .await
+            .unwrap();
+        let err = s
+            .add_meeting_action(&w.manager, earlier, &ActionForm::default())
+            .await
+            .unwrap_err();
+        let fields: Vec<String> = match err {
+            Error::Invalid(errors) => errors.into_iter().map(|e| e.field).collect(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(fields, ["text", "owner_id", "due_on"]);
+        let err = s
+            .add_meeting_action(
+                &w.manager,
+                earlier,
+                &ActionForm {
+                    text: "Call Alpha".into(),
+                    owner_id: w.a_user.user_id.unwrap().to_string(),
+                    due_on: today.to_string(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Invalid(e) if e[0].field == "owner_id"),
+            "a partner's person owns no action item: {err:?}"
+        );
+        let action = s
+            .add_meeting_action(
+                &w.manager,
+                earlier,
+                &ActionForm {
+                    text: "Call Alpha about the stuck deal".into(),
+                    owner_id: w.admin.user_id.unwrap().to_string(),
+                    due_on: today.to_string(),
+                },
+            )
+            .await
+            .unwrap();
+        s.add_meeting_decision(
+            &w.manager,
+            earlier,
+            &DecisionForm {
+                text: "Alpha gets a co-selling push".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let told: Vec<(String, String)> = s
+            .notifications(&w.admin, &Default::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .filter(|n| n.kind == "meeting_action")
+            .map(|n| (n.message, n.link))
+            .collect();
+        assert_eq!(told.len(), 1);
+        assert_eq!(told[0].1, format!("/meetings/{earlier}"));
+        assert!(
+            told[0]
+                .0
+                .ends_with(&format!("due {today}: Call Alpha about the stuck deal"))
+        );
+
+        let this_week = s
+            .create_meeting(&w.manager, &meeting("weekly_standup", today, &[&w.manager]))
+            .await
+            .unwrap();
+        let monthly = s
+            .create_meeting(&w.manager, &meeting("monthly_sync", today, &[&w.manager]))
+            .await
+            .unwrap();
+        let carried = s.meeting(&w.manager, this_week).await.unwrap();
+        assert_eq!(
+            texts(&carried, "carried_over"),
+            ["Call Alpha about the stuck deal"]
+        );
+        let other_kind = s.meeting(&w.manager, monthly).await.unwrap();
+        assert!(texts(&other_kind, "carried_over").is_empty());
+
+        // Sales read meetings but tick only their own items.
+        let sales = user(s, &w.admin, "sales@vendor.test", "sales", None).await;
+        let err = s
+            .complete_meeting_action(&sales, earlier, action)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+        s.complete_meeting_action(&w.admin, earlier, action)
+            .await
+            .unwrap();
+        let err = s
+            .complete_meeting_action(&w.manager, earlier, action)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+        let audit = s
+            .audit_log(
+                &w.admin,
+                &AuditQuery {
+                    entity_type: "meeting_action".into(),
+                    action: "done".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(audit.items.len(), 1);
+        let settled = s.meeting(&w.manager, this_week).await.unwrap();
+        assert!(texts(&settled, "carried_over").is_empty());
+        let earlier = s.meeting(&w.manager, earlier).await.unwrap();
+        assert_eq!(earlier.decisions[0].text, "Alpha gets a co-selling push");
+        assert!(earlier.actions[0].done_at.is_some());
+
+        let page = s
+            .list_meetings(
+                &w.executive,
+                &MeetingQuery {
+                    kind: "weekly_standup".into(),
+                    limit: Some(1),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 1);
+        assert_eq!(page.items[0].id, this_week);
+        assert!(page.next_cursor.is_some());
+        let err = s
+            .list_meetings(&w.a_admin, &MeetingQuery::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+    })
+    .await;
+}

@@ -1,0 +1,414 @@
+//! Meetings of the communication rhythm, their decisions and action items, and the read-only
+//! queries their packs are made of (over registrations, leads, partners, onboarding items,
+//! escalation cases and tier proposals; nothing here writes those). An action item is done
+//! once: the UPDATE is conditional on it being open ([`crate::Error::Changed`] for the loser).
+
+use crate::{Read, Result, Sql, Write, sql};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+/// The first instant after `day` (UTC): timestamps before it fall on or before `day`.
+fn after(day: Date) -> OffsetDateTime {
+    (day + time::Duration::DAY).midnight().assume_utc()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MeetingRow {
+    pub id: Uuid,
+    /// weekly_standup, monthly_sync or quarterly_review
+    pub kind: String,
+    pub held_on: Date,
+    pub created_by: Uuid,
+    pub created_at: OffsetDateTime,
+}
+
+const MEETING_COLUMNS: &str =
+    "SELECT id, kind, held_on, created_by, created_at FROM meetings WHERE 1 = 1";
+
+pub async fn insert_meeting(tx: &mut Write, row: &MeetingRow, attendees: &[Uuid]) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO meetings (id, kind, held_on, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+        row.id,
+        &row.kind,
+        row.held_on,
+        row.created_by,
+        row.created_at,
+    ))
+    .await?;
+    for user_id in attendees {
+        tx.execute(sql!(
+            "INSERT INTO meeting_attendees (meeting_id, user_id) VALUES ($1, $2)",
+            row.id,
+            *user_id
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn meeting(tx: &mut Read, id: Uuid) -> Result<Option<MeetingRow>> {
+    let mut query = Sql::new(MEETING_COLUMNS);
+    query.push(" AND id = ").push_bind(id);
+    tx.optional(query).await
+}
+
+/// The meetings list's query: at most `limit` meetings (of `kind` if given), newest first
+/// (by id: UUID v7), before `before`.
+pub fn meetings_query(kind: Option<&str>, before: Option<Uuid>, limit: i64) -> Sql {
+    let mut query = Sql::new(MEETING_COLUMNS);
+    if let Some(kind) = kind {
+        query.push(" AND kind = ").push_bind(kind.to_owned());
+    }
+    if let Some(before) = before {
+        query.push(" AND id < ").push_bind(before);
+    }
+    query.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
+    query
+}
+
+pub async fn meetings(
+    tx: &mut Read,
+    kind: Option<&str>,
+    before: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<MeetingRow>> {
+    tx.all(meetings_query(kind, before, limit)).await
+}
+
+/// A person named on a meeting: an attendee, an owner.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A meeting's attendees, by name.
+pub async fn attendees(tx: &mut Read, meeting_id: Uuid) -> Result<Vec<PersonRow>> {
+    tx.all(sql!(
+        "SELECT u.id, u.name FROM meeting_attendees a JOIN users u ON u.id = a.user_id \
+         WHERE a.meeting_id = $1 ORDER BY u.name, u.id",
+        meeting_id
+    ))
+    .await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DecisionRow {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    pub body: String,
+    pub recorded_by: Uuid,
+    pub recorded_at: OffsetDateTime,
+}
+
+pub async fn insert_decision(tx: &mut Write, row: &DecisionRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO meeting_decisions (id, meeting_id, body, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+        row.id,
+        row.meeting_id,
+        &row.body,
+        row.recorded_by,
+        row.recorded_at,
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn decisions(tx: &mut Read, meeting_id: Uuid) -> Result<Vec<DecisionRow>> {
+    tx.all(sql!(
+        "SELECT id, meeting_id, body, recorded_by, recorded_at FROM meeting_decisions \
+         WHERE meeting_id = $1 ORDER BY recorded_at, id",
+        meeting_id
+    ))
+    .await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ActionRow {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    pub body: String,
+    pub owner_id: Uuid,
+    pub due_on: Date,
+    pub done_at: Option<OffsetDateTime>,
+    pub done_by: Option<Uuid>,
+    pub recorded_by: Uuid,
+    pub recorded_at: OffsetDateTime,
+}
+
+pub async fn insert_action(tx: &mut Write, row: &ActionRow) -> Result<()> {
+    tx.execute(sql!(
+        "INSERT INTO meeting_actions (id, meeting_id, body, owner_id, due_on, done_at, done_by, \
+         recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        row.id,
+        row.meeting_id,
+        &row.body,
+        row.owner_id,
+        row.due_on,
+        row.done_at,
+        row.done_by,
+        row.recorded_by,
+        row.recorded_at,
+    ))
+    .await?;
+    Ok(())
+}
+
+/// An action item with its owner's name and the meeting that recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ActionWithOwner {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    pub meeting_kind: String,
+    pub meeting_held_on: Date,
+    pub body: String,
+    pub owner_id: Uuid,
+    pub owner_name: String,
+    pub due_on: Date,
+    pub done_at: Option<OffsetDateTime>,
+}
+
+const ACTION_COLUMNS: &str = "SELECT a.id, a.meeting_id, m.kind AS meeting_kind, \
+     m.held_on AS meeting_held_on, a.body, a.owner_id, u.name AS owner_name, a.due_on, a.done_at \
+     FROM meeting_actions a JOIN meetings m ON m.id = a.meeting_id \
+     JOIN users u ON u.id = a.owner_id WHERE 1 = 1";
+
+pub async fn actions(tx: &mut Read, meeting_id: Uuid) -> Result<Vec<ActionWithOwner>> {
+    let mut query = Sql::new(ACTION_COLUMNS);
+    query.push(" AND a.meeting_id = ").push_bind(meeting_id);
+    query.push(" ORDER BY a.recorded_at, a.id");
+    tx.all(query).await
+}
+
+pub async fn action(tx: &mut Read, id: Uuid) -> Result<Option<ActionWithOwner>> {
+    let mut query = Sql::new(ACTION_COLUMNS);
+    query.push(" AND a.id = ").push_bind(id);
+    tx.optional(query).await
+}
+
+/// The action items that may come up again at a meeting of `kind` whose period begins on
+/// `period_first`: those of earlier meetings of the kind, still open or done on or after
+/// `period_first` (the carry-over rule, `domain::rhythm::carried_over`, settles which).
+pub async fn carry_over_candidates(
+    tx: &mut Read,
+    kind: &str,
+    period_first: Date,
+) -> Result<Vec<ActionWithOwner>> {
+    let mut query = Sql::new(ACTION_COLUMNS);
+    query
+        .push(" AND m.kind = ")
+        .push_bind(kind.to_owned())
+        .push(" AND m.held_on < ")
+        .push_bind(period_first)
+        .push(" AND (a.done_at IS NULL OR a.done_at >= ")
+        .push_bind(period_first.midnight().assume_utc())
+        .push(") ORDER BY a.due_on, a.id");
+    tx.all(query).await
+}
+
+/// Ticks an action item of the meeting done, once: [`crate::Error::Changed`] when it already
+/// was (or is no item of that meeting).
+pub async fn mark_action_done(
+    tx: &mut Write,
+    meeting_id: Uuid,
+    id: Uuid,
+    by: Uuid,
+    at: OffsetDateTime,
+) -> Result<()> {
+    let rows = tx
+        .execute(sql!(
+            "UPDATE meeting_actions SET done_at = $3, done_by = $4 \
+             WHERE id = $1 AND meeting_id = $2 AND done_at IS NULL",
+            id,
+            meeting_id,
+            at,
+            by
+        ))
+        .await?;
+    crate::changed_one(rows, "action item")
+}
+
+/// A deal in flight: submitted or approved, not closed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FlightRow {
+    pub id: Uuid,
+    pub reference: String,
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    pub customer_name: String,
+    pub status: String,
+    pub registered_on: Date,
+    pub last_activity_at: Option<OffsetDateTime>,
+}
+
+/// Registrations in `statuses` registered on or before `as_of`, oldest first.
+pub async fn deals_in_flight(
+    tx: &mut Read,
+    statuses: &[&str],
+    as_of: Date,
+) -> Result<Vec<FlightRow>> {
+    let mut query = sql!(
+        "SELECT d.id, d.reference, d.partner_id, p.display_name AS partner_name, \
+         d.customer_name, d.status, d.registered_on, d.last_activity_at \
+         FROM deal_registrations d JOIN partners p ON p.id = d.partner_id \
+         WHERE d.registered_on <= $1 AND d.status IN ",
+        as_of
+    );
+    query.push_bind_list(statuses.iter().copied());
+    query.push(" ORDER BY d.registered_on, d.number");
+    tx.all(query).await
+}
+
+/// Something overdue on the standup's agenda: an onboarding item or a remediation action.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OverdueRow {
+    pub id: Uuid,
+    /// The record the line links to: the partner (onboarding) or the escalation case.
+    pub record_id: Uuid,
+    /// The escalation case's number; 0 for onboarding items.
+    pub number: i64,
+    pub partner_name: String,
+    pub title: String,
+    pub due_on: Date,
+}
+
+/// Onboarding items due before `as_of` and not done by its end, of partners not archived.
+pub async fn overdue_onboarding(tx: &mut Read, as_of: Date) -> Result<Vec<OverdueRow>> {
+    tx.all(sql!(
+        "SELECT i.id, i.partner_id AS record_id, CAST(0 AS BIGINT) AS number, \
+         p.display_name AS partner_name, i.title, i.due_on \
+         FROM onboarding_items i JOIN partners p ON p.id = i.partner_id \
+         WHERE p.archived_at IS NULL AND i.due_on < $1 \
+         AND (i.done_at IS NULL OR i.done_at >= $2) ORDER BY i.due_on, i.id",
+        as_of,
+        after(as_of)
+    ))
+    .await
+}
+
+/// Escalation cases' remediation actions due before `as_of` and not done by its end.
+pub async fn overdue_remediation(tx: &mut Read, as_of: Date) -> Result<Vec<OverdueRow>> {
+    tx.all(sql!(
+        "SELECT e.id, e.case_id AS record_id, c.number, p.display_name AS partner_name, \
+         e.body AS title, e.due_on \
+         FROM escalation_entries e JOIN escalation_cases c ON c.id = e.case_id \
+         JOIN partners p ON p.id = c.partner_id \
+         WHERE e.kind = 'remediation' AND e.due_on < $1 \
+         AND (e.done_at IS NULL OR e.done_at >= $2) ORDER BY e.due_on, e.id",
+        as_of,
+        after(as_of)
+    ))
+    .await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct LeadCounts {
+    pub submitted: i64,
+    pub accepted: i64,
+}
+
+/// Leads partners submitted from `first` to `last`, and how many of them were accepted.
+pub async fn lead_counts(tx: &mut Read, first: Date, last: Date) -> Result<LeadCounts> {
+    tx.one(sql!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS submitted, \
+         CAST(COALESCE(SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         AS accepted FROM leads WHERE created_at >= $1 AND created_at < $2",
+        first.midnight().assume_utc(),
+        after(last)
+    ))
+    .await
+}
+
+/// A registration won in a period, for its velocity.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WonRow {
+    pub id: Uuid,
+    pub reference: String,
+    pub partner_name: String,
+    pub customer_name: String,
+    pub registered_on: Date,
+    pub closed_on: Date,
+}
+
+pub async fn won_between(tx: &mut Read, first: Date, last: Date) -> Result<Vec<WonRow>> {
+    tx.all(sql!(
+        "SELECT d.id, d.reference, p.display_name AS partner_name, d.customer_name, \
+         d.registered_on, d.closed_on FROM deal_registrations d \
+         JOIN partners p ON p.id = d.partner_id \
+         WHERE d.status = 'won' AND d.closed_on >= $1 AND d.closed_on <= $2 \
+         ORDER BY d.closed_on, d.number",
+        first,
+        last
+    ))
+    .await
+}
+
+/// A partner archived in a period.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChurnRow {
+    pub id: Uuid,
+    pub display_name: String,
+    pub archived_at: OffsetDateTime,
+}
+
+pub async fn archived_between(tx: &mut Read, first: Date, last: Date) -> Result<Vec<ChurnRow>> {
+    tx.all(sql!(
+        "SELECT id, display_name, archived_at FROM partners \
+         WHERE archived_at >= $1 AND archived_at < $2 ORDER BY archived_at, id",
+        first.midnight().assume_utc(),
+        after(last)
+    ))
+    .await
+}
+
+/// A tier move decided in a period.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TierMoveRow {
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    pub from_tier: String,
+    pub to_tier: String,
+    pub decided_at: OffsetDateTime,
+}
+
+/// Tier proposals approved or overridden from `first` to `last` that changed the tier.
+pub async fn tier_moves_between(
+    tx: &mut Read,
+    first: Date,
+    last: Date,
+) -> Result<Vec<TierMoveRow>> {
+    tx.all(sql!(
+        "SELECT t.partner_id, p.display_name AS partner_name, t.from_tier, \
+         COALESCE(t.final_tier, t.to_tier) AS to_tier, t.decided_at \
+         FROM tier_proposals t JOIN partners p ON p.id = t.partner_id \
+         WHERE t.status IN ('approved', 'overridden') AND t.decided_at >= $1 \
+         AND t.decided_at < $2 AND COALESCE(t.final_tier, t.to_tier) <> t.from_tier \
+         ORDER BY t.decided_at, t.id",
+        first.midnight().assume_utc(),
+        after(last)
+    ))
+    .await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct KeyCount {
+    pub key: String,
+    pub n: i64,
+}
+
+/// Escalation cases raised from `first` to `last`, per category.
+pub async fn escalations_raised_by_category(
+    tx: &mut Read,
+    first: Date,
+    last: Date,
+) -> Result<Vec<KeyCount>> {
+    tx.all(sql!(
+        "SELECT category AS key, CAST(COUNT(*) AS BIGINT) AS n FROM escalation_cases \
+         WHERE created_at >= $1 AND created_at < $2 GROUP BY category ORDER BY category",
+        first.midnight().assume_utc(),
+        after(last)
+    ))
+    .await
+}

@@ -1,0 +1,372 @@
+//! The meetings pages: the list (filtered by kind, paged), the form to record a meeting, and a
+//! meeting with its pack and the forms for decisions and action items; the pack's downloads.
+
+use crate::AppState;
+use crate::auth::PageAuth;
+use crate::extract::Form;
+use crate::layout::{Errors, Layout, Opt, select_one};
+use crate::respond::{PageResult, render, see_other, service_error};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use domain::FieldError;
+use domain::permissions::Action;
+use domain::rhythm::{ActionForm, DecisionForm, Kind, MeetingForm};
+use services::rhythm::{MeetingDetail, MeetingQuery, MeetingSummary};
+use uuid::Uuid;
+
+use super::export;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/meetings", get(list_page).post(create))
+        .route("/meetings/new", get(new_page))
+        .route("/meetings/{id}", get(meeting_page))
+        .route("/meetings/{id}/pack.md", get(markdown))
+        .route("/meetings/{id}/pack.html", get(print_html))
+        .route("/meetings/{id}/decisions", post(add_decision))
+        .route("/meetings/{id}/actions", post(add_action))
+        .route(
+            "/meetings/{id}/actions/{action_id}/done",
+            post(complete_action),
+        )
+}
+
+/// The kinds of meeting as choices, after a first one for none (`any`).
+fn kinds(chosen: &str, any: &str) -> Vec<Opt> {
+    let chosen = chosen.trim();
+    std::iter::once(Opt {
+        value: String::new(),
+        label: any.into(),
+        selected: chosen.is_empty(),
+    })
+    .chain(select_one::<Kind>(chosen))
+    .collect()
+}
+
+fn status_of(errors: &[FieldError]) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+#[derive(Template)]
+#[template(path = "rhythm/list.html")]
+struct ListPage {
+    layout: Layout,
+    meetings: Vec<MeetingSummary>,
+    kinds: Vec<Opt>,
+    filter_errors: Errors,
+    next_link: Option<String>,
+    may_run: bool,
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Query(query): Query<MeetingQuery>,
+) -> PageResult {
+    let (meetings, next, errors) = match state.services.list_meetings(&auth.actor, &query).await {
+        Ok(page) => (page.items, page.next_cursor, Vec::new()),
+        Err(services::Error::Invalid(bad)) => (Vec::new(), None, bad),
+        Err(other) => return Err(service_error(other)),
+    };
+    let next_link = next.map(|cursor| {
+        let mut pairs = form_urlencoded::Serializer::new(String::new());
+        if !query.kind.trim().is_empty() {
+            pairs.append_pair("kind", query.kind.trim());
+        }
+        pairs.append_pair("cursor", &cursor);
+        format!("/meetings?{}", pairs.finish())
+    });
+    let view = ListPage {
+        layout: auth.layout("Meetings"),
+        meetings,
+        kinds: kinds(&query.kind, "Every kind"),
+        next_link,
+        may_run: auth.actor.may(Action::RunMeetings),
+        filter_errors: Errors::from(errors.clone()),
+    };
+    Ok((status_of(&errors), render(view)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "rhythm/new.html")]
+struct NewPage {
+    layout: Layout,
+    csrf_token: String,
+    input: MeetingForm,
+    kinds: Vec<Opt>,
+    people: Vec<Opt>,
+    errors: Errors,
+}
+
+async fn new_view(
+    state: &AppState,
+    auth: &PageAuth,
+    input: MeetingForm,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    auth.actor
+        .require(Action::RunMeetings)
+        .map_err(service_error)?;
+    let people = state
+        .services
+        .meeting_people(&auth.actor)
+        .await
+        .map_err(service_error)?
+        .into_iter()
+        .map(|p| Opt {
+            selected: input.attendees.contains(&p.id.to_string()),
+            value: p.id.to_string(),
+            label: p.name,
+        })
+        .collect();
+    let view = NewPage {
+        layout: auth.layout("Record a meeting"),
+        csrf_token: auth.csrf_token.clone(),
+        kinds: kinds(&input.kind, "Choose…"),
+        input,
+        people,
+        errors: Errors::from(errors.clone()),
+    };
+    Ok((status_of(&errors), render(view)).into_response())
+}
+
+async fn new_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
+    let input = MeetingForm {
+        held_on: auth.actor.today().to_string(),
+        attendees: auth
+            .actor
+            .user_id
+            .map(|id| id.to_string())
+            .into_iter()
+            .collect(),
+        ..Default::default()
+    };
+    new_view(&state, &auth, input, Vec::new()).await
+}
+
+async fn create(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input: MeetingForm = form.input(&[])?;
+    match state.services.create_meeting(&auth.actor, &input).await {
+        Ok(id) => Ok(see_other(&format!("/meetings/{id}"))),
+        Err(services::Error::Invalid(errors)) => new_view(&state, &auth, input, errors).await,
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "rhythm/meeting.html")]
+struct MeetingPage {
+    layout: Layout,
+    csrf_token: String,
+    detail: MeetingDetail,
+    may_run: bool,
+    me: Option<Uuid>,
+    people: Vec<Opt>,
+    /// The form that failed ("decision" or "action"), its input and errors.
+    failed: String,
+    decision: DecisionForm,
+    action: ActionForm,
+    errors: Errors,
+    problems: Vec<String>,
+}
+
+impl MeetingPage {
+    /// Whether the "mark done" button shows: those who run meetings tick any item, our
+    /// people their own (the service asks the same).
+    fn may_tick(&self, owner: &Uuid) -> bool {
+        self.may_run || self.me.as_ref() == Some(owner)
+    }
+}
+
+struct Failed {
+    form: &'static str,
+    decision: DecisionForm,
+    action: ActionForm,
+    errors: Vec<FieldError>,
+    problems: Vec<String>,
+}
+
+impl Failed {
+    fn none() -> Failed {
+        Failed {
+            form: "",
+            decision: DecisionForm::default(),
+            action: ActionForm::default(),
+            errors: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+}
+
+async fn meeting_view(state: &AppState, auth: &PageAuth, id: Uuid, failed: Failed) -> PageResult {
+    let detail = state
+        .services
+        .meeting(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    let may_run = auth.actor.may(Action::RunMeetings);
+    let people = if may_run {
+        std::iter::once(Opt {
+            value: String::new(),
+            label: "Choose…".into(),
+            selected: failed.action.owner_id.is_empty(),
+        })
+        .chain(
+            state
+                .services
+                .meeting_people(&auth.actor)
+                .await
+                .map_err(service_error)?
+                .into_iter()
+                .map(|p| Opt {
+                    selected: failed.action.owner_id == p.id.to_string(),
+                    value: p.id.to_string(),
+                    label: p.name,
+                }),
+        )
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let status = if failed.errors.is_empty() && failed.problems.is_empty() {
+        StatusCode::OK
+    } else if failed.problems.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::CONFLICT
+    };
+    let view = MeetingPage {
+        layout: auth.layout(detail.meeting.title.clone()),
+        csrf_token: auth.csrf_token.clone(),
+        detail,
+        may_run,
+        me: auth.actor.user_id,
+        people,
+        failed: failed.form.into(),
+        decision: failed.decision,
+        action: failed.action,
+        errors: Errors::from(failed.errors),
+        problems: failed.problems,
+    };
+    Ok((status, render(view)).into_response())
+}
+
+async fn meeting_page(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+) -> PageResult {
+    meeting_view(&state, &auth, id, Failed::none()).await
+}
+
+async fn markdown(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+) -> PageResult {
+    let detail = state.services.meeting(&auth.actor, id).await;
+    Ok(export::markdown_download(&detail.map_err(service_error)?))
+}
+
+async fn print_html(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+) -> PageResult {
+    let detail = state.services.meeting(&auth.actor, id).await;
+    Ok(export::html_download(&detail.map_err(service_error)?))
+}
+
+/// After a form on a meeting: back to it, or the meeting again with what was wrong.
+async fn after<T>(
+    state: &AppState,
+    auth: &PageAuth,
+    id: Uuid,
+    mut failed: Failed,
+    result: services::Result<T>,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/meetings/{id}"))),
+        Err(services::Error::Invalid(errors)) => {
+            failed.errors = errors;
+            meeting_view(state, auth, id, failed).await
+        }
+        Err(services::Error::Conflict(why)) => {
+            failed.problems = vec![why];
+            meeting_view(state, auth, id, failed).await
+        }
+        Err(other) => Err(service_error(other)),
+    }
+}
+
+async fn add_decision(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input: DecisionForm = form.input(&[])?;
+    let result = state
+        .services
+        .add_meeting_decision(&auth.actor, id, &input)
+        .await;
+    let failed = Failed {
+        form: "decision",
+        decision: input,
+        ..Failed::none()
+    };
+    after(&state, &auth, id, failed, result).await
+}
+
+async fn add_action(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let input: ActionForm = form.input(&[])?;
+    let result = state
+        .services
+        .add_meeting_action(&auth.actor, id, &input)
+        .await;
+    let failed = Failed {
+        form: "action",
+        action: input,
+        ..Failed::none()
+    };
+    after(&state, &auth, id, failed, result).await
+}
+
+async fn complete_action(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path((id, action_id)): Path<(Uuid, Uuid)>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    let result = state
+        .services
+        .complete_meeting_action(&auth.actor, id, action_id)
+        .await;
+    let failed = Failed {
+        form: "done",
+        ..Failed::none()
+    };
+    after(&state, &auth, id, failed, result).await
+}

@@ -1,0 +1,178 @@
+//! Meetings through the portal and the API: the form's field errors next to the fields, the
+//! pack's Markdown and print-ready HTML downloads, the quarterly review's pack, and partners
+//! refused.
+
+use super::*;
+
+#[tokio::test]
+async fn a_meeting_is_recorded_through_the_form_with_errors_next_to_fields() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let (status, _, page) = f.page(&session, "/meetings/new").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                "/meetings",
+                &format!("csrf_token={csrf}&kind=daily&held_on=2099-01-01"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        let kind_field = page.find(r#"id="m-kind""#).unwrap();
+        let kind_error = page
+            .find(r#"<p class="error" id="m-kind-error">&#39;daily&#39; is not one of"#)
+            .unwrap();
+        let held_field = page.find(r#"id="m-held-on""#).unwrap();
+        assert!(kind_field < kind_error && kind_error < held_field, "{page}");
+        assert!(
+            page.contains(r#"aria-describedby="m-kind-error""#),
+            "{page}"
+        );
+
+        let me = f.actor(Role::PartnerManager).user_id.unwrap();
+        let (status, headers, page) = f
+            .post_form(
+                &session,
+                "/meetings",
+                &format!("csrf_token={csrf}&kind=monthly_sync&held_on=2026-02-10&attendees={me}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let location = headers["location"].to_str().unwrap().to_owned();
+        let (status, _, page) = f.page(&session, &location).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page.contains("<h1>Monthly cross-functional sync, February 2026</h1>"),
+            "{page}"
+        );
+        assert!(page.contains("Covers 2026-02-01 to 2026-02-28, read as of 2026-02-28."));
+        assert!(page.contains(r#"id="pack-open_escalations""#), "{page}");
+
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                &format!("{location}/actions"),
+                &format!("csrf_token={csrf}&text=Chase+Bravo&owner_id={me}&due_on="),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(
+            page.contains(r#"<p class="error" id="a-due-error">is required</p>"#),
+            "{page}"
+        );
+        assert!(page.contains(r#"aria-describedby="a-due-error""#), "{page}");
+        assert!(
+            page.contains("Chase Bravo</textarea>"),
+            "what was typed is kept: {page}"
+        );
+
+        let (partner, _) = f.sign_in("partner_user@alpha.example").await;
+        let (status, _, _) = f.page(&partner, "/meetings").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _, _) = f
+            .page(&partner, &format!("/meetings/{}/pack.md", f.meeting))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_pack_downloads_as_markdown_and_print_ready_html() {
+    each(|f| async move {
+        let (session, _) = f.sign_in("sales@test.example").await;
+        let (status, headers, text) = f
+            .page(&session, &format!("/meetings/{}/pack.md", f.meeting))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert_eq!(headers["content-type"], "text/markdown; charset=utf-8");
+        assert_eq!(
+            headers["content-disposition"],
+            "attachment; filename=\"weekly_standup-2026-01-05.md\""
+        );
+        assert!(
+            text.starts_with("# Weekly partner standup, week of 2026-01-05\n"),
+            "{text}"
+        );
+        assert!(text.contains("\nCovers 2026-01-05 to 2026-01-11, read as of 2026-01-11.\n"));
+        assert!(text.contains("\n## Carried over\n"), "{text}");
+        assert!(
+            text.contains("\n- [ ] Send Bravo the co-selling plan — admin user, due 2026-01-09\n"),
+            "{text}"
+        );
+
+        let (status, headers, html) = f
+            .send(
+                Request::get(format!("/api/v1/meetings/{}/pack.html", f.meeting))
+                    .header(
+                        "authorization",
+                        format!("Bearer {}", f.token(Role::Executive)),
+                    )
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+        assert!(html.starts_with("<!doctype html>"), "{html}");
+        assert!(html.contains("<h1>Weekly partner standup, week of 2026-01-05</h1>"));
+        assert!(html.contains("@media print"));
+        assert!(!html.contains("<script"), "no scripts in the print file");
+        assert!(html.contains(r#"<h2 id="pack-deals_in_flight-heading">Deals in flight</h2>"#));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_api_names_bad_fields_and_builds_the_quarterly_review() {
+    each(|f| async move {
+        let token = f.token(Role::Executive);
+        let (status, body) = f
+            .api(
+                Some(token),
+                Method::POST,
+                "/api/v1/meetings",
+                Some(r#"{"kind":"quarterly_review","held_on":"","attendees":["nobody"]}"#),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body.contains("\"held_on\"") && body.contains("\"attendees\""),
+            "{body}"
+        );
+        let me = f.actor(Role::Executive).user_id.unwrap();
+        let (status, body) = f
+            .api(
+                Some(token),
+                Method::POST,
+                "/api/v1/meetings",
+                Some(&format!(
+                    r#"{{"kind":"quarterly_review","held_on":"2026-02-10","attendees":["{me}"]}}"#
+                )),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let detail: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            detail["pack"]["title"],
+            "Quarterly executive review, 2026-Q1"
+        );
+        let keys: Vec<&str> = detail["pack"]["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            keys,
+            ["metrics", "tier_moves", "escalations", "carried_over"]
+        );
+        let metrics = &detail["pack"]["sections"][0]["figures"];
+        assert!(!metrics.as_array().unwrap().is_empty(), "{metrics}");
+        assert_eq!(metrics[0]["link"], "/dashboard?quarter=2026-Q1");
+        // Bravo's commission dispute was raised on the day the fixture ran, not in 2026-Q1.
+        let escalations = &detail["pack"]["sections"][2]["figures"];
+        assert_eq!(escalations[1]["label"], "Commission dispute");
+    })
+    .await;
+}
