@@ -73,6 +73,7 @@ pub(super) async fn log(
         done_at: None,
         author_id: actor.user_id,
         visible_to_partner: kind.visible_to_partner(),
+        sweep_mark: None,
         at,
     };
     store::escalations::insert_entry(tx, &entry).await?;
@@ -183,9 +184,6 @@ impl Services {
             occurred_on: input.occurred_on,
             state: State::Open.as_str().into(),
             version: 1,
-            first_response_at: None,
-            resolved_at: None,
-            closed_at: None,
             created_at: now,
             updated_at: now,
         };
@@ -334,13 +332,6 @@ impl Services {
         let mut row = read.clone();
         row.state = to.as_str().into();
         row.updated_at = now;
-        match to {
-            State::Acknowledged => row.first_response_at = Some(now),
-            State::Resolved => row.resolved_at = Some(now),
-            State::Closed => row.closed_at = Some(now),
-            State::Reopened => row.resolved_at = None,
-            State::Open | State::InProgress | State::WaitingOnPartner => {}
-        }
         store::escalations::change_state(&mut tx, &row, &read).await?;
         let entry = EntryRow {
             id: Uuid::now_v7(),
@@ -352,6 +343,7 @@ impl Services {
             done_at: None,
             author_id: actor.user_id,
             visible_to_partner: true,
+            sweep_mark: None,
             at: now,
         };
         store::escalations::insert_entry(&mut tx, &entry).await?;
