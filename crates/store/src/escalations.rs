@@ -238,3 +238,32 @@ pub async fn mark_action_done(
         .await?;
     crate::changed_one(rows, "remediation action")
 }
+
+/// What the sweep reads of a case's log: its state changes, the sweep's own marked entries
+/// and the updates, each with the partner of the person who wrote it (None: one of ours, or
+/// the system).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SweepEntryRow {
+    pub case_id: Uuid,
+    pub kind: String,
+    pub state: Option<String>,
+    pub sweep_mark: Option<String>,
+    pub author_partner_id: Option<Uuid>,
+    pub at: OffsetDateTime,
+}
+
+/// The entries the sweep decides by, for several cases, per case in the order written.
+pub async fn sweep_entries(tx: &mut Read, case_ids: &[Uuid]) -> Result<Vec<SweepEntryRow>> {
+    if case_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = Sql::new(
+        "SELECT e.case_id, e.kind, e.state, e.sweep_mark, u.partner_id AS author_partner_id, \
+         e.at FROM escalation_entries e LEFT JOIN users u ON u.id = e.author_id \
+         WHERE (e.kind = 'state_change' OR e.kind = 'update' OR e.sweep_mark IS NOT NULL) \
+         AND e.case_id IN ",
+    );
+    query.push_bind_list(case_ids.iter().copied());
+    query.push(" ORDER BY e.case_id, e.at, e.id");
+    tx.all(query).await
+}
