@@ -12,3 +12,14 @@ ALTER TABLE escalation_cases DROP COLUMN closed_at;
 ALTER TABLE escalation_entries ADD COLUMN sweep_mark TEXT;
 CREATE UNIQUE INDEX escalation_entries_sweep_mark ON escalation_entries (case_id, sweep_mark)
     WHERE sweep_mark IS NOT NULL;
+
+-- Who holds each title of [escalation_paths] besides partner_manager (the partner's own
+-- manager): one of our people, named by an administrator. A title without a row is unfilled
+-- and reaches the administrators. version grows with every edit: an edit is written
+-- "WHERE version = <read>", so of two racing edits one wins.
+CREATE TABLE escalation_title_holders (
+    title TEXT PRIMARY KEY NOT NULL,
+    user_id BLOB NOT NULL REFERENCES users (id),
+    version BIGINT NOT NULL,
+    updated_at TEXT NOT NULL
+);

@@ -206,14 +206,15 @@ pub async fn entries(
     tx.all(query).await
 }
 
-/// The state changes of several cases (the SLA clocks of a list page), per case in order.
+/// The state changes and escalation steps of several cases (the SLA clocks and ladder steps
+/// of a list page), per case in order.
 pub async fn state_changes(tx: &mut Read, case_ids: &[Uuid]) -> Result<Vec<EntryRow>> {
     if case_ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut query = Sql::new(ENTRY_COLUMNS);
     query
-        .push(" AND kind = 'state_change' AND case_id IN ")
+        .push(" AND kind IN ('state_change', 'escalated') AND case_id IN ")
         .push_bind_list(case_ids.iter().copied());
     query.push(" ORDER BY case_id, at, id");
     tx.all(query).await

@@ -170,7 +170,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let case = views::case_view(
             row,
-            &views::changes(&entries)?,
+            &entries,
             &program,
             &calendar(&program)?,
             &names,

@@ -112,14 +112,7 @@ impl Services {
                     .filter(|c| c.case_id == row.id)
                     .cloned()
                     .collect();
-                let case = views::case_view(
-                    row,
-                    &views::changes(&own)?,
-                    &program,
-                    &calendar,
-                    &names,
-                    now,
-                )?;
+                let case = views::case_view(row, &own, &program, &calendar, &names, now)?;
                 if (!breached || case.breached) && (items.len() as i64) < page.limit {
                     items.push(case);
                 }
