@@ -15,6 +15,7 @@ mod accounts;
 mod books;
 mod deals;
 mod enablement;
+mod escalation_sweep;
 mod escalations;
 mod insight;
 mod partners;
