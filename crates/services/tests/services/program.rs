@@ -509,8 +509,8 @@ async fn scheduled_evaluation_runs_once_per_period() {
         );
         assert_eq!(
             s.run_due_jobs(now).await.unwrap(),
-            4,
-            "the tier evaluation, the certification expiry run, the deal registration sweep and the mail digest"
+            5,
+            "the tier evaluation, the certification expiry run, the deal registration sweep, the mail digest and the escalation sweep"
         );
         assert_eq!(s.run_due_jobs(now).await.unwrap(), 0);
         let runs = s
@@ -541,6 +541,15 @@ async fn scheduled_evaluation_runs_once_per_period() {
                 time::macros::datetime!(2027-01-01 0:00 UTC)
             ),
             "evaluate_tiers:2027-01"
+        );
+        // The escalation sweep runs once per five minutes.
+        assert_eq!(
+            services::jobs::escalation_sweep_key(time::macros::datetime!(2027-01-01 9:04:59 UTC)),
+            "escalation_sweep:2027-01-01T09:00"
+        );
+        assert_eq!(
+            services::jobs::escalation_sweep_key(time::macros::datetime!(2027-01-01 9:05 UTC)),
+            "escalation_sweep:2027-01-01T09:05"
         );
     })
     .await;
