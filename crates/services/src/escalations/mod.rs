@@ -9,12 +9,14 @@
 mod cases;
 mod list;
 mod log;
+mod paths;
 mod sweep;
 mod views;
 
 pub use cases::{Move, Reassign};
 pub use list::EscalationQuery;
 pub use log::{ActionInput, EntryInput};
+pub use paths::{TitleHolderInput, TitleView};
 pub use sweep::{ESCALATION_SWEEP, SweepReport};
 pub use views::{
     CaseDetail, CaseView, ClockView, EntryView, Escalation, Escalations, LadderStep,

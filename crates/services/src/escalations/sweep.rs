@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::cases::{Told, tell_and_record};
+use super::paths::PARTNER_MANAGER;
 use super::views::{calendar, state_of, step_mark, step_taken};
 use crate::notifications::partner_team;
 use crate::{Actor, Error, Result, Services};
@@ -353,7 +354,7 @@ struct Holders {
 /// named on the escalation paths page for any other title; a title nobody (active) holds
 /// falls to the administrators.
 async fn holders(tx: &mut store::Write, row: &CaseRow, title: &str) -> Result<Holders> {
-    let holder = if title == "partner_manager" {
+    let holder = if title == PARTNER_MANAGER {
         match store::partners::get(tx, row.partner_id)
             .await?
             .and_then(|p| p.owner_id)

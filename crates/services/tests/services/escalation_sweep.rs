@@ -3,7 +3,7 @@
 
 use super::*;
 use domain::escalations::{EntryKind, Form, State};
-use services::escalations::{EntryInput, Escalation, Move, SweepReport};
+use services::escalations::{EntryInput, Escalation, Move, SweepReport, TitleHolderInput};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -212,5 +212,93 @@ async fn a_partners_word_on_day_five_puts_the_closing_off() {
         assert_eq!(s.sweep_escalations(seven).await.unwrap(), report(0, 0, 0));
         let twelve = resolved + Duration::days(12);
         assert_eq!(s.sweep_escalations(twelve).await.unwrap(), report(0, 0, 1));
+    }
+}
+
+#[tokio::test]
+async fn a_named_title_holder_is_reached_and_edits_are_versioned() {
+    for backend in BACKENDS {
+        let (db, w) = world(backend).await;
+        let s = &w.services;
+        let name = |title: &str, user: Option<Actor>, version: Option<i64>| TitleHolderInput {
+            title: title.into(),
+            user_id: user.and_then(|u| u.user_id),
+            version,
+        };
+        let lead = name("alliances_lead", Some(w.manager.clone()), None);
+        let err = s.name_title_holder(&w.manager, &lead).await.unwrap_err();
+        assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+        let partner_side = name("alliances_lead", Some(w.a_user.clone()), None);
+        let err = s
+            .name_title_holder(&w.admin, &partner_side)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Invalid(e) if e[0].field == "user_id"),
+            "{err:?}"
+        );
+        let per_partner = name("partner_manager", Some(w.manager.clone()), None);
+        let err = s
+            .name_title_holder(&w.admin, &per_partner)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Invalid(e) if e[0].field == "title"),
+            "{err:?}"
+        );
+        s.name_title_holder(&w.admin, &lead).await.unwrap();
+        let err = s.name_title_holder(&w.admin, &lead).await.unwrap_err();
+        assert!(
+            matches!(err, Error::Conflict(_)),
+            "a second first naming: {err:?}"
+        );
+
+        let titles = s
+            .escalation_titles(&w.executive, &PageRequest::everything())
+            .await
+            .unwrap()
+            .items;
+        let keys: Vec<&str> = titles.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "partner_manager",
+                "alliances_lead",
+                "executive_sponsor",
+                "vp_sales",
+                "cfo",
+                "cmo",
+                "cpo"
+            ]
+        );
+        assert_eq!(titles[1].holder_name.as_deref(), Some("pm@vendor.test"));
+        assert_eq!(titles[1].version, Some(1));
+        assert_eq!(titles[6].holder_name, None);
+
+        let id = raised(&db, s, &w.a_user, w.partner_a).await;
+        s.sweep_escalations(datetime!(2026-12-07 10:00:01 UTC))
+            .await
+            .unwrap();
+        s.sweep_escalations(datetime!(2026-12-14 10:00:01 UTC))
+            .await
+            .unwrap();
+        let step = ours(s.escalation(&w.admin, id).await.unwrap())
+            .case
+            .escalation
+            .unwrap();
+        assert_eq!(
+            step.reached,
+            "Escalated to Alliances lead (pm@vendor.test) and CPO (unfilled: the administrators admin@vendor.test)"
+        );
+        assert_eq!(
+            told(s, &w.manager, "escalated").await,
+            ["ESC-000001 escalated to you (step 2 of 3)"]
+        );
+        let stale = name("alliances_lead", Some(w.executive.clone()), Some(0));
+        let err = s.name_title_holder(&w.admin, &stale).await.unwrap_err();
+        assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+        s.name_title_holder(&w.admin, &name("alliances_lead", None, Some(1)))
+            .await
+            .unwrap();
     }
 }
