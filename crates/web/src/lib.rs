@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(deals::pages::router())
         .merge(enablement::pages::router())
         .merge(escalations::pages::router())
+        .merge(escalations::paths::router())
         .merge(exports::pages::router())
         .merge(facts::pages::router())
         .merge(homes::pages::router())
