@@ -195,7 +195,10 @@ async fn name_title_holder(
     auth: ApiAuth,
     ApiJson(input): ApiJson<TitleHolderInput>,
 ) -> ApiResult<Page<TitleView>> {
-    state.services.name_title_holder(&auth.actor, &input).await?;
+    state
+        .services
+        .name_title_holder(&auth.actor, &input)
+        .await?;
     Ok(Json(
         state
             .services

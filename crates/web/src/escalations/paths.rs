@@ -103,7 +103,15 @@ async fn paths_view(
 }
 
 async fn paths_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    paths_view(&state, &auth, StatusCode::OK, String::new(), Vec::new(), None).await
+    paths_view(
+        &state,
+        &auth,
+        StatusCode::OK,
+        String::new(),
+        Vec::new(),
+        None,
+    )
+    .await
 }
 
 async fn name_holder(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
