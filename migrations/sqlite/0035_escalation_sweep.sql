@@ -23,3 +23,7 @@ CREATE TABLE escalation_title_holders (
     version BIGINT NOT NULL,
     updated_at TEXT NOT NULL
 );
+
+-- The sweep reads the cases not closed, by id in batches: without this the (state, id) index
+-- gathers and sorts every open case for each batch.
+CREATE INDEX escalation_cases_open ON escalation_cases (id) WHERE state <> 'closed';

@@ -136,6 +136,22 @@ pub async fn cases(
     tx.all(query).await
 }
 
+/// At most `limit` cases not closed, newest first, before `before`: what the sweep reads
+/// (through the partial index `escalation_cases_open`).
+pub async fn open_cases(tx: &mut Read, before: Option<Uuid>, limit: i64) -> Result<Vec<CaseRow>> {
+    tx.all(open_cases_query(before, limit)).await
+}
+
+pub(crate) fn open_cases_query(before: Option<Uuid>, limit: i64) -> Sql {
+    let mut query = Sql::new(CASE_COLUMNS);
+    query.push(" AND state <> 'closed'");
+    if let Some(before) = before {
+        query.push(" AND id < ").push_bind(before);
+    }
+    query.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
+    query
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EntryRow {
     pub id: Uuid,

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::dashboard::PartnerFilter;
 use crate::testing::TestDb;
-use crate::{Backend, Sql, dashboard, deals, insight, rollups};
+use crate::{Backend, Sql, dashboard, deals, escalations, insight, rollups};
 
 /// A statement by the name of the reader that runs it, and the steps its plan must hold.
 type Expected = (&'static str, Sql, &'static [&'static str]);
@@ -275,6 +275,23 @@ async fn the_program_reads_the_rollups_by_their_keys_and_scans_only_program_roll
                 "SEARCH p USING COVERING INDEX partners_kind (tier=?)",
                 "SEARCH l USING INDEX leads_partner_id (partner_id=?)",
             ],
+        ),
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn the_escalation_sweep_reads_open_cases_through_their_partial_index() {
+    assert_plans(vec![
+        (
+            "escalations::open_cases(first batch)",
+            escalations::open_cases_query(None, 500),
+            &["SCAN escalation_cases USING INDEX escalation_cases_open"],
+        ),
+        (
+            "escalations::open_cases(next batch)",
+            escalations::open_cases_query(Some(Uuid::now_v7()), 500),
+            &["SEARCH escalation_cases USING INDEX escalation_cases_open (id<?)"],
         ),
     ])
     .await;

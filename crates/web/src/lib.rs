@@ -16,6 +16,7 @@
 mod account;
 mod attachments;
 mod audit;
+mod choices;
 mod conflict_cases;
 mod contacts;
 mod dashboard;

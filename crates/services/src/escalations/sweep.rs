@@ -10,7 +10,7 @@ use domain::escalations::{self, Category, EntryKind, SlaTarget, State, StateChan
 use domain::program::Program;
 use domain::roles::Role;
 use domain::validation::Choice;
-use store::escalations::{CaseFilter, CaseRow, EntryRow, SweepEntryRow};
+use store::escalations::{CaseRow, EntryRow, SweepEntryRow};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -153,19 +153,11 @@ impl Services {
     pub async fn sweep_escalations(&self, now: OffsetDateTime) -> Result<SweepReport> {
         let (_, program) = self.program_in_force().await?;
         let calendar = calendar(&program)?;
-        let filter = CaseFilter {
-            states: State::ALL
-                .iter()
-                .filter(|s| **s != State::Closed)
-                .map(|s| s.as_str().to_owned())
-                .collect(),
-            ..CaseFilter::default()
-        };
         let mut report = SweepReport::default();
         let mut after = None;
         loop {
             let mut tx = self.db.read().await?;
-            let rows = store::escalations::cases(&mut tx, &filter, after, BATCH).await?;
+            let rows = store::escalations::open_cases(&mut tx, after, BATCH).await?;
             let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
             let entries = store::escalations::sweep_entries(&mut tx, &ids).await?;
             drop(tx);
