@@ -401,10 +401,13 @@ fn steps_at(changes: &[StateChange], now: OffsetDateTime, taken: u8) -> Option<(
     })
 }
 
+/// When the sweep runs, the highest step taken before, and the step due with whom it reaches.
+type LadderCase = (OffsetDateTime, u8, Option<(u8, &'static str)>);
+
 #[test]
 fn ladder_steps_are_due_from_the_breach_at_their_thresholds() {
     let response_due = datetime!(2026-12-07 10:00 UTC);
-    let cases: [(OffsetDateTime, u8, Option<(u8, &str)>); 9] = [
+    let cases: [LadderCase; 9] = [
         (datetime!(2026-12-07 09:59 UTC), 0, None),
         // At the due instant the case is due soon, not breached.
         (response_due, 0, None),
