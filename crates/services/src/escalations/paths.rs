@@ -10,6 +10,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::paging::by_position;
+use crate::users::one_of_our_people;
 use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 /// The title each partner's own manager holds.
@@ -132,26 +133,8 @@ impl Services {
         let at = store::now();
         let summary = match input.user_id {
             Some(user_id) => {
-                let user = store::users::get(&mut tx, user_id).await?;
-                let user = match user {
-                    Some(u) if u.role.is_internal() && u.disabled_at.is_none() => u,
-                    Some(u) if u.role.is_partner_side() => {
-                        return Err(Error::field(
-                            "user_id",
-                            format!(
-                                "{} belongs to a partner organisation; a title is held by one of our people",
-                                u.email
-                            ),
-                        ));
-                    }
-                    Some(u) => {
-                        return Err(Error::field(
-                            "user_id",
-                            format!("{}'s account is disabled", u.email),
-                        ));
-                    }
-                    None => return Err(Error::field("user_id", "no account has this id")),
-                };
+                let because = "a title is held by one of our people";
+                let user = one_of_our_people(&mut tx, user_id, "user_id", because).await?;
                 store::escalation_paths::set(&mut tx, title, user_id, input.version, at).await?;
                 format!("{} is now held by {}", title_label(title), user.name)
             }
