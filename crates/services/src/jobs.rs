@@ -63,10 +63,22 @@ pub fn schedule_key(cadence: Cadence, now: OffsetDateTime) -> String {
     format!("{EVALUATE_TIERS}:{period}")
 }
 
+/// The escalation sweep's run for the five minutes `now` falls in: SLA warnings and
+/// escalations are due by the hour, so a day's run would be hours late.
+pub fn escalation_sweep_key(now: OffsetDateTime) -> String {
+    format!(
+        "{}:{}T{:02}:{:02}",
+        crate::escalations::ESCALATION_SWEEP,
+        now.date(),
+        now.hour(),
+        now.minute() / 5 * 5
+    )
+}
+
 impl Services {
-    /// Queues this period's scheduled tier evaluation and today's certification expiry run
-    /// and deal registration sweep unless they are queued already; returns whether the tier
-    /// evaluation was queued.
+    /// Queues this period's scheduled tier evaluation, today's certification expiry run,
+    /// deal registration sweep and mail digest, and this five minutes' escalation sweep,
+    /// unless they are queued already; returns whether the tier evaluation was queued.
     pub async fn schedule_jobs(&self, now: OffsetDateTime) -> Result<bool> {
         let (_, program) = self.program_in_force().await?;
         let key = schedule_key(program.review.evaluation, now);
@@ -105,6 +117,15 @@ impl Services {
             &mut tx,
             crate::internal_nps::INTERNAL_NPS_ROUND,
             &survey_key,
+            now,
+            "schedule",
+            now,
+        )
+        .await?;
+        store::jobs::enqueue(
+            &mut tx,
+            crate::escalations::ESCALATION_SWEEP,
+            &escalation_sweep_key(now),
             now,
             "schedule",
             now,
@@ -151,6 +172,10 @@ impl Services {
                 }
                 crate::mail::MAIL_DIGEST => self.send_mail_digest(store::now()).await,
                 crate::internal_nps::INTERNAL_NPS_ROUND => self.open_due_internal_nps_round().await,
+                crate::escalations::ESCALATION_SWEEP => self
+                    .sweep_escalations(store::now())
+                    .await
+                    .map(|report| report.to_string()),
                 other => Err(Error::Conflict(format!("unknown job kind '{other}'"))),
             };
             let finished = store::now();

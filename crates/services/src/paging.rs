@@ -204,6 +204,21 @@ pub fn decode<K: DeserializeOwned>(text: &str) -> Option<K> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// A page of a short list kept in memory, paged by position (the cursor is the position of
+/// the last item shown).
+pub fn by_position<T>(all: Vec<T>, page: &PageRequest<i64>) -> Page<T> {
+    let skip = usize::try_from(page.after.unwrap_or(0)).unwrap_or(0);
+    let take = usize::try_from(page.limit).unwrap_or(usize::MAX);
+    let rows: Vec<(i64, T)> = all
+        .into_iter()
+        .enumerate()
+        .skip(skip)
+        .take(take)
+        .map(|(n, item)| (i64::try_from(n).unwrap_or(i64::MAX) + 1, item))
+        .collect();
+    page.page(rows, |(n, _)| *n).map(|(_, item)| item)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,28 @@ async fn managed_user(tx: &mut Read, actor: &Actor, id: Uuid) -> Result<User> {
     Ok(user)
 }
 
+/// The account `id` when it is one of our active people; otherwise a field error on `field`
+/// saying why, ending with `because` ("a champion is one of our people").
+pub(crate) async fn one_of_our_people(
+    tx: &mut Read,
+    id: Uuid,
+    field: &str,
+    because: &str,
+) -> Result<User> {
+    match store::users::get(tx, id).await? {
+        Some(u) if u.role.is_internal() && u.disabled_at.is_none() => Ok(u),
+        Some(u) if u.role.is_partner_side() => Err(Error::field(
+            field,
+            format!("{} belongs to a partner organisation; {because}", u.email),
+        )),
+        Some(u) => Err(Error::field(
+            field,
+            format!("{}'s account is disabled", u.email),
+        )),
+        None => Err(Error::field(field, "no account has this id")),
+    }
+}
+
 impl Services {
     pub async fn create_user(&self, actor: &Actor, input: &NewUserInput) -> Result<User> {
         actor.require(Action::ManageUsers)?;

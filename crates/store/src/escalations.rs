@@ -19,24 +19,19 @@ pub struct CaseRow {
     pub occurred_on: Date,
     pub state: String,
     pub version: i64,
-    pub first_response_at: Option<OffsetDateTime>,
-    pub resolved_at: Option<OffsetDateTime>,
-    pub closed_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
 
 const CASE_COLUMNS: &str = "SELECT id, number, partner_id, submitted_by, owner_id, issue, category, \
-     urgency, occurred_on, state, version, first_response_at, resolved_at, closed_at, created_at, \
-     updated_at FROM escalation_cases WHERE 1 = 1";
+     urgency, occurred_on, state, version, created_at, updated_at FROM escalation_cases WHERE 1 = 1";
 
 /// Records a new case numbered from the 'escalation_case' counter (taken under its row lock).
 pub async fn insert_case(tx: &mut Write, row: &CaseRow) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO escalation_cases (id, number, partner_id, submitted_by, owner_id, issue, \
-         category, urgency, occurred_on, state, version, first_response_at, resolved_at, \
-         closed_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         category, urgency, occurred_on, state, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         row.id,
         row.number,
         row.partner_id,
@@ -48,9 +43,6 @@ pub async fn insert_case(tx: &mut Write, row: &CaseRow) -> Result<()> {
         row.occurred_on,
         &row.state,
         row.version,
-        row.first_response_at,
-        row.resolved_at,
-        row.closed_at,
         row.created_at,
         row.updated_at,
     ))
@@ -64,19 +56,15 @@ pub async fn case_by_id(tx: &mut Read, id: Uuid) -> Result<Option<CaseRow>> {
     tx.optional(query).await
 }
 
-/// Moves a case from the state and version in `read` to the state, response, resolution and
-/// closing instants in `row`, bumping its version.
+/// Moves a case from the state and version in `read` to the state in `row`, bumping its
+/// version. When it answered, was resolved or closed is its state-change entries' to say.
 pub async fn change_state(tx: &mut Write, row: &CaseRow, read: &CaseRow) -> Result<()> {
     let rows = tx
         .execute(sql!(
-            "UPDATE escalation_cases SET state = $2, first_response_at = $3, resolved_at = $4, \
-             closed_at = $5, updated_at = $6, version = version + 1 \
-             WHERE id = $1 AND state = $7 AND version = $8",
+            "UPDATE escalation_cases SET state = $2, updated_at = $3, version = version + 1 \
+             WHERE id = $1 AND state = $4 AND version = $5",
             row.id,
             &row.state,
-            row.first_response_at,
-            row.resolved_at,
-            row.closed_at,
             row.updated_at,
             &read.state,
             read.version,
@@ -165,6 +153,22 @@ pub async fn cases(
     tx.all(query).await
 }
 
+/// At most `limit` cases not closed, newest first, before `before`: what the sweep reads
+/// (through the partial index `escalation_cases_open`).
+pub async fn open_cases(tx: &mut Read, before: Option<Uuid>, limit: i64) -> Result<Vec<CaseRow>> {
+    tx.all(open_cases_query(before, limit)).await
+}
+
+pub(crate) fn open_cases_query(before: Option<Uuid>, limit: i64) -> Sql {
+    let mut query = Sql::new(CASE_COLUMNS);
+    query.push(" AND state <> 'closed'");
+    if let Some(before) = before {
+        query.push(" AND id < ").push_bind(before);
+    }
+    query.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
+    query
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EntryRow {
     pub id: Uuid,
@@ -182,28 +186,41 @@ pub struct EntryRow {
     pub author_id: Option<Uuid>,
     pub visible_to_partner: bool,
     pub at: OffsetDateTime,
+    /// What the sweep recorded with the entry, once per case ('step:2',
+    /// 'due_soon:response'); None for everything people write.
+    pub sweep_mark: Option<String>,
 }
 
 const ENTRY_COLUMNS: &str = "SELECT id, case_id, kind, body, state, due_on, done_at, author_id, \
-     visible_to_partner, at FROM escalation_entries WHERE 1 = 1";
+     visible_to_partner, at, sweep_mark FROM escalation_entries WHERE 1 = 1";
 
 pub async fn insert_entry(tx: &mut Write, row: &EntryRow) -> Result<()> {
-    tx.execute(sql!(
-        "INSERT INTO escalation_entries (id, case_id, kind, body, state, due_on, done_at, \
-         author_id, visible_to_partner, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        row.id,
-        row.case_id,
-        &row.kind,
-        &row.body,
-        row.state.as_deref(),
-        row.due_on,
-        row.done_at,
-        row.author_id,
-        row.visible_to_partner,
-        row.at,
-    ))
-    .await?;
+    insert_marked_entry(tx, row).await?;
     Ok(())
+}
+
+/// Writes the entry unless the case already has one with its `sweep_mark`; whether it was
+/// written (false: another sweep recorded that mark first, and it alone acts on it).
+pub async fn insert_marked_entry(tx: &mut Write, row: &EntryRow) -> Result<bool> {
+    let rows = tx
+        .execute(sql!(
+            "INSERT INTO escalation_entries (id, case_id, kind, body, state, due_on, done_at, \
+         author_id, visible_to_partner, at, sweep_mark) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+            row.id,
+            row.case_id,
+            &row.kind,
+            &row.body,
+            row.state.as_deref(),
+            row.due_on,
+            row.done_at,
+            row.author_id,
+            row.visible_to_partner,
+            row.at,
+            row.sweep_mark.as_deref(),
+        ))
+        .await?;
+    Ok(rows == 1)
 }
 
 /// A case's log in the order it was written; only what the partner sees when
@@ -222,14 +239,15 @@ pub async fn entries(
     tx.all(query).await
 }
 
-/// The state changes of several cases (the SLA clocks of a list page), per case in order.
+/// The state changes and escalation steps of several cases (the SLA clocks and ladder steps
+/// of a list page), per case in order.
 pub async fn state_changes(tx: &mut Read, case_ids: &[Uuid]) -> Result<Vec<EntryRow>> {
     if case_ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut query = Sql::new(ENTRY_COLUMNS);
     query
-        .push(" AND kind = 'state_change' AND case_id IN ")
+        .push(" AND kind IN ('state_change', 'escalated') AND case_id IN ")
         .push_bind_list(case_ids.iter().copied());
     query.push(" ORDER BY case_id, at, id");
     tx.all(query).await
@@ -253,4 +271,33 @@ pub async fn mark_action_done(
         ))
         .await?;
     crate::changed_one(rows, "remediation action")
+}
+
+/// What the sweep reads of a case's log: its state changes, the sweep's own marked entries
+/// and the updates, each with the partner of the person who wrote it (None: one of ours, or
+/// the system).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SweepEntryRow {
+    pub case_id: Uuid,
+    pub kind: String,
+    pub state: Option<String>,
+    pub sweep_mark: Option<String>,
+    pub author_partner_id: Option<Uuid>,
+    pub at: OffsetDateTime,
+}
+
+/// The entries the sweep decides by, for several cases, per case in the order written.
+pub async fn sweep_entries(tx: &mut Read, case_ids: &[Uuid]) -> Result<Vec<SweepEntryRow>> {
+    if case_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = Sql::new(
+        "SELECT e.case_id, e.kind, e.state, e.sweep_mark, u.partner_id AS author_partner_id, \
+         e.at FROM escalation_entries e LEFT JOIN users u ON u.id = e.author_id \
+         WHERE (e.kind = 'state_change' OR e.kind = 'update' OR e.sweep_mark IS NOT NULL) \
+         AND e.case_id IN ",
+    );
+    query.push_bind_list(case_ids.iter().copied());
+    query.push(" ORDER BY e.case_id, e.at, e.id");
+    tx.all(query).await
 }

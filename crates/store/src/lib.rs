@@ -11,6 +11,7 @@ pub mod certifications;
 pub mod contacts;
 pub mod dashboard;
 pub mod deals;
+pub mod escalation_paths;
 pub mod escalation_reviews;
 pub mod escalations;
 pub mod exports;

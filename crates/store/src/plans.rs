@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::dashboard::PartnerFilter;
 use crate::testing::TestDb;
-use crate::{Backend, Sql, dashboard, deals, insight, rollups, work};
+use crate::{Backend, Sql, dashboard, deals, escalations, insight, rollups, work};
 
 /// A statement by the name of the reader that runs it, and the steps its plan must hold.
 type Expected = (&'static str, Sql, &'static [&'static str]);
@@ -297,6 +297,23 @@ async fn my_work_and_the_sla_sweep_read_open_items_through_the_open_indexes() {
             "work::to_warn_batch",
             work::to_warn_batch_query(Some(me), 1_000),
             &["SEARCH work_items USING INDEX work_items_to_warn (id>?)"],
+        ),
+    ])
+    .await;
+}
+
+#[tokio::test]
+async fn the_escalation_sweep_reads_open_cases_through_their_partial_index() {
+    assert_plans(vec![
+        (
+            "escalations::open_cases(first batch)",
+            escalations::open_cases_query(None, 500),
+            &["SCAN escalation_cases USING INDEX escalation_cases_open"],
+        ),
+        (
+            "escalations::open_cases(next batch)",
+            escalations::open_cases_query(Some(Uuid::now_v7()), 500),
+            &["SEARCH escalation_cases USING INDEX escalation_cases_open (id<?)"],
         ),
     ])
     .await;

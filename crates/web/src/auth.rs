@@ -216,6 +216,16 @@ impl PageAuth {
         TimeZone::named_or_utc(&self.user.time_zone)
     }
 
+    /// A posted form's fields as `T`, once its CSRF token is checked (see `verify_csrf`).
+    pub(crate) fn checked_form<T: serde::de::DeserializeOwned>(
+        &self,
+        body: &axum::body::Bytes,
+    ) -> Result<T, Response> {
+        let form = crate::extract::Form::parse(body);
+        self.verify_csrf(&form.csrf())?;
+        form.input(&[])
+    }
+
     /// Every form post carries the session's token; a mismatch changes nothing.
     pub fn verify_csrf(&self, submitted: &str) -> Result<(), Response> {
         if same_secret(submitted, &self.csrf_token) {

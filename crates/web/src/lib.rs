@@ -16,6 +16,7 @@
 mod account;
 mod attachments;
 mod audit;
+mod choices;
 mod conflict_cases;
 mod contacts;
 mod dashboard;
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(escalations::trends::router())
         .merge(integration_requests::pages::router())
         .merge(internal_nps::pages::router())
+        .merge(escalations::paths::router())
         .merge(exports::pages::router())
         .merge(facts::pages::router())
         .merge(homes::pages::router())

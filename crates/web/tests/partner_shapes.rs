@@ -270,6 +270,32 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         .await
         .unwrap();
     internal.push(secret("escalation-note"));
+    // The sweep's internal record of the ladder, naming the executive sponsor (named by the
+    // first side planted) two months after the case breached.
+    let sponsor_named = s
+        .escalation_titles(admin, &services::PageRequest::everything())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .any(|t| t.title == "executive_sponsor" && t.version.is_some());
+    if !sponsor_named {
+        let sponsor = s
+            .create_user(admin, &internal_user(Role::Executive, "sponsor"))
+            .await
+            .unwrap();
+        let holder = services::escalations::TitleHolderInput {
+            title: "executive_sponsor".into(),
+            user_id: Some(sponsor.id),
+            version: None,
+        };
+        s.name_title_holder(admin, &holder).await.unwrap();
+        internal.push(secret("sponsor"));
+    }
+    s.sweep_escalations(store::now() + time::Duration::days(60))
+        .await
+        .unwrap();
+    internal.push("Escalated to Executive sponsor (".into());
     // Resolved, with our post-resolution review of it.
     for transition in ["acknowledge", "start", "resolve"] {
         let step = services::escalations::Move {

@@ -7,30 +7,38 @@ mod input;
 mod review;
 mod sla;
 mod states;
+mod sweep;
 pub mod trends;
 
 pub use input::{Form, Input, MAX_ISSUE, validate};
 pub use review::{MAX_REVIEW_FIELD, Review, ReviewForm, reviewable, validate_review};
 pub use sla::{ClockState, SlaView, StateChange, clock, sla_view};
 pub use states::{Refusal, Side, State, Transition, next};
+pub use sweep::{SlaTarget, auto_close_due, step_due, title_label, warnings_due};
 
 pub use crate::program::policy::{EscalationCategory as Category, Urgency};
 
 crate::choice_enum! {
     /// What a line of a case's log is: an update written to the partner or by them, our
     /// people's internal note (never shown to the partner), a remediation action (something
-    /// someone will do, perhaps by a day; done once) or a move of the case.
+    /// someone will do, perhaps by a day; done once), a move of the case, or the sweep's
+    /// internal record of a step of the escalation ladder or of a "due soon" warning.
     EntryKind {
         Update => ("update", "Update"),
         InternalNote => ("internal_note", "Internal note"),
         Remediation => ("remediation", "Remediation action"),
         StateChange => ("state_change", "State change"),
+        Escalated => ("escalated", "Escalated"),
+        SlaWarning => ("sla_warning", "SLA warning"),
     }
 }
 
 impl EntryKind {
     pub fn visible_to_partner(self) -> bool {
-        self != EntryKind::InternalNote
+        !matches!(
+            self,
+            EntryKind::InternalNote | EntryKind::Escalated | EntryKind::SlaWarning
+        )
     }
 }
 

@@ -374,3 +374,182 @@ fn clocks_read_as_states_and_cases_by_their_number() {
     assert!(!EntryKind::InternalNote.visible_to_partner());
     assert!(EntryKind::Remediation.visible_to_partner());
 }
+
+// ---- The sweep's answers. A P3 raised Wednesday 2 December 2026 10:00 answers by Monday
+// the 7th 10:00 (24 working hours: 7 + 8 + 8 + 1 on Monday) and resolves by Wednesday the 9th
+// 10:00 (40 working hours: 7 + 8 + 8 + 8 + 8 + 1). With the shipped [slas], step 2 comes 7 days after the breach and
+// step 3 14 days after it.
+
+const RAISED: OffsetDateTime = datetime!(2026-12-02 10:00 UTC);
+
+fn steps_at(changes: &[StateChange], now: OffsetDateTime, taken: u8) -> Option<(u8, String)> {
+    let paths = crate::program::policy::EscalationPaths::default();
+    let slas = Slas::default();
+    let seen = view(RAISED, Urgency::P3, changes, now);
+    step_due(&seen, taken, &paths, &slas, Category::Technical).map(|target| {
+        (
+            target.step,
+            format!(
+                "{}{}",
+                target.holder,
+                target
+                    .topic_executive
+                    .map(|e| format!(" + {e}"))
+                    .unwrap_or_default()
+            ),
+        )
+    })
+}
+
+/// When the sweep runs, the highest step taken before, and the step due with whom it reaches.
+type LadderCase = (OffsetDateTime, u8, Option<(u8, &'static str)>);
+
+#[test]
+fn ladder_steps_are_due_from_the_breach_at_their_thresholds() {
+    let response_due = datetime!(2026-12-07 10:00 UTC);
+    let cases: [LadderCase; 9] = [
+        (datetime!(2026-12-07 09:59 UTC), 0, None),
+        // At the due instant the case is due soon, not breached.
+        (response_due, 0, None),
+        (
+            datetime!(2026-12-07 10:00:01 UTC),
+            0,
+            Some((1, "partner_manager")),
+        ),
+        (datetime!(2026-12-07 10:00:01 UTC), 1, None),
+        // One second before 7 calendar days past the due: still step 1, taken.
+        (datetime!(2026-12-14 09:59:59 UTC), 1, None),
+        (
+            datetime!(2026-12-14 10:00 UTC),
+            1,
+            Some((2, "alliances_lead + cpo")),
+        ),
+        (datetime!(2026-12-14 10:00 UTC), 2, None),
+        (
+            datetime!(2026-12-21 10:00 UTC),
+            2,
+            Some((3, "executive_sponsor + cpo")),
+        ),
+        // A sweep that never ran until the 14th day takes step 3 alone.
+        (
+            datetime!(2026-12-21 10:00 UTC),
+            0,
+            Some((3, "executive_sponsor + cpo")),
+        ),
+    ];
+    for (now, taken, expected) in cases {
+        assert_eq!(
+            steps_at(&[], now, taken),
+            expected.map(|(step, who)| (step, who.to_string())),
+            "{now} with {taken} taken"
+        );
+    }
+}
+
+#[test]
+fn a_paused_clock_escalates_nothing_and_a_late_answer_stops_the_climb() {
+    // Acknowledged Thursday 3rd 10:00, then waiting on the partner from 11:00 on: the
+    // resolution clock is paused with 32 working hours left, so no step, however late.
+    let waiting = [
+        at(datetime!(2026-12-03 10:00 UTC), State::Acknowledged),
+        at(datetime!(2026-12-03 10:30 UTC), State::InProgress),
+        at(datetime!(2026-12-03 11:00 UTC), State::WaitingOnPartner),
+    ];
+    assert_eq!(steps_at(&waiting, datetime!(2026-12-31 10:00 UTC), 0), None);
+    // Acknowledged late (Monday 7th 12:00) and in progress: the response clock is met late
+    // and stops; the resolution clock (due Wednesday 9th 10:00) has not been breached.
+    let answered_late = [
+        at(datetime!(2026-12-07 12:00 UTC), State::Acknowledged),
+        at(datetime!(2026-12-07 12:30 UTC), State::InProgress),
+    ];
+    assert_eq!(
+        steps_at(&answered_late, datetime!(2026-12-09 10:00 UTC), 1),
+        None
+    );
+    // A second after the resolution's due instant step 1 is due again, from that breach.
+    assert_eq!(
+        steps_at(&answered_late, datetime!(2026-12-09 10:00:01 UTC), 0),
+        Some((1, "partner_manager".to_string()))
+    );
+}
+
+#[test]
+fn warnings_are_due_in_the_last_quarter_of_each_target() {
+    // The response's last quarter: its last 6 of 24 working hours (1 on Monday, 5 on
+    // Friday), from Friday 4th 12:00.
+    let cases: [(OffsetDateTime, &[StateChange], Vec<SlaTarget>); 4] = [
+        (datetime!(2026-12-04 11:59 UTC), &[], vec![]),
+        (
+            datetime!(2026-12-04 12:00 UTC),
+            &[],
+            vec![SlaTarget::Response],
+        ),
+        // Answered; the resolution's last 10 of 40 working hours (1 on Wednesday, 8 on
+        // Tuesday, 1 on Monday) start Monday 7th 16:00.
+        (
+            datetime!(2026-12-07 15:59 UTC),
+            &[at(datetime!(2026-12-02 11:00 UTC), State::Acknowledged)],
+            vec![],
+        ),
+        (
+            datetime!(2026-12-07 16:00 UTC),
+            &[at(datetime!(2026-12-02 11:00 UTC), State::Acknowledged)],
+            vec![SlaTarget::Resolution],
+        ),
+    ];
+    for (now, changes, expected) in cases {
+        assert_eq!(
+            warnings_due(&view(RAISED, Urgency::P3, changes, now)),
+            expected,
+            "{now}"
+        );
+    }
+}
+
+#[test]
+fn a_resolution_closes_after_the_partners_silence() {
+    let resolved = datetime!(2026-12-02 10:00 UTC);
+    let cases: [(Option<OffsetDateTime>, OffsetDateTime, bool); 6] = [
+        (None, datetime!(2026-12-08 10:00 UTC), false),
+        (None, datetime!(2026-12-09 09:59:59 UTC), false),
+        (None, datetime!(2026-12-09 10:00 UTC), true),
+        // The partner wrote on day 5: silent since then, 7 days from the 7th.
+        (
+            Some(datetime!(2026-12-07 10:00 UTC)),
+            datetime!(2026-12-09 10:00 UTC),
+            false,
+        ),
+        (
+            Some(datetime!(2026-12-07 10:00 UTC)),
+            datetime!(2026-12-14 10:00 UTC),
+            true,
+        ),
+        // A word before the resolution does not put the closing off.
+        (
+            Some(datetime!(2026-12-01 10:00 UTC)),
+            datetime!(2026-12-09 10:00 UTC),
+            true,
+        ),
+    ];
+    for (wrote, now, closes) in cases {
+        assert_eq!(
+            auto_close_due(resolved, wrote, now, 7),
+            closes,
+            "{wrote:?} at {now}"
+        );
+    }
+}
+
+#[test]
+fn titles_read_as_people_say_them() {
+    for (key, label) in [
+        ("partner_manager", "Partner manager"),
+        ("alliances_lead", "Alliances lead"),
+        ("executive_sponsor", "Executive sponsor"),
+        ("vp_sales", "VP Sales"),
+        ("cfo", "CFO"),
+        ("head_of_mdf", "Head of mdf"),
+    ] {
+        assert_eq!(title_label(key), label);
+    }
+}

@@ -124,6 +124,15 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// The escalation sweep over generated cases (a mix of states and ages): the first run
+    /// with every warning, step and closing to do, then a second with nothing new.
+    EscalationSweep {
+        /// Where to generate; a fresh temporary SQLite file when omitted.
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value_t = 100_000)]
+        cases: usize,
+    },
     /// Partner list latency (search, filters, deep pages) on a generated book of partners.
     Partners {
         /// Where to generate; a fresh temporary SQLite file when omitted.
@@ -260,6 +269,10 @@ pub async fn run(what: BenchWhat) -> anyhow::Result<()> {
             items,
             runs,
         } => bench_work::sla_sweep(database_url, items, runs).await,
+        BenchWhat::EscalationSweep {
+            database_url,
+            cases,
+        } => bench_escalation_sweep(database_url, cases).await,
         BenchWhat::Dashboard {
             database_url,
             partners,
@@ -414,6 +427,37 @@ async fn bench_partners(
             "{:<26} {:>10.2?} {:>10.2?} {:>6}",
             t.name, t.p50, t.p99, t.rows
         );
+    }
+    services.db.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", temp.display()));
+    }
+    Ok(())
+}
+
+async fn bench_escalation_sweep(database_url: Option<String>, cases: usize) -> anyhow::Result<()> {
+    let temp = std::env::temp_dir().join(format!("partneros-bench-{}.db", uuid::Uuid::now_v7()));
+    let url = database_url.unwrap_or_else(|| format!("sqlite://{}", temp.display()));
+    let services = open_for_cli(&url).await?;
+    let bar = indicatif::ProgressBar::new(cases as u64).with_style(
+        indicatif::ProgressStyle::with_template(
+            "generating {bar:40} {pos}/{len} cases ({per_sec}, {eta} left)",
+        )
+        .expect("a valid template"),
+    );
+    let started = std::time::Instant::now();
+    services
+        .generate_escalation_cases(cases, |done| bar.set_position(done as u64))
+        .await
+        .map_err(describe)?;
+    bar.finish_and_clear();
+    println!(
+        "generated {cases} escalation cases in {:.1?} on {url}",
+        started.elapsed()
+    );
+    for run in ["first run", "second run (nothing new)"] {
+        let swept = services.bench_escalation_sweep().await.map_err(describe)?;
+        println!("{run}: {:.2?} — {}", swept.took, swept.report);
     }
     services.db.close().await;
     for suffix in ["", "-wal", "-shm"] {

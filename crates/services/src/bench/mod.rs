@@ -3,10 +3,12 @@
 //!
 //! This file is the folder's face: the generated data (`generated`), the timings
 //! (`measure`), the partner list (`partners`), the tier engine (`tiers`), conflict checks
-//! (`conflicts`), the first figures people open (`dashboard`) and work queues (`work`) live in the files beside it.
+//! (`conflicts`), the first figures people open (`dashboard`), work queues (`work`) and the
+//! escalation sweep (`escalation_sweep`) live in the files beside it.
 
 pub mod conflicts;
 pub mod dashboard;
+pub mod escalation_sweep;
 mod generated;
 mod measure;
 mod partners;

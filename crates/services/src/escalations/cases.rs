@@ -73,6 +73,7 @@ pub(super) async fn log(
         done_at: None,
         author_id: actor.user_id,
         visible_to_partner: kind.visible_to_partner(),
+        sweep_mark: None,
         at,
     };
     store::escalations::insert_entry(tx, &entry).await?;
@@ -82,6 +83,59 @@ pub(super) async fn log(
 /// The link every notification of a case carries.
 pub(super) fn link(id: Uuid) -> String {
     format!("/escalations/{id}")
+}
+
+/// Who hears of a change to a case, and what they are told.
+pub(super) struct Told<'a> {
+    pub people: Vec<Uuid>,
+    pub message: &'a str,
+}
+
+/// Tells `told` of a change to a case (never the actor themself) and records the change in
+/// the audit log, both in the change's transaction.
+pub(super) async fn tell_and_record(
+    tx: &mut store::Write,
+    actor: &Actor,
+    row: &CaseRow,
+    told: Told<'_>,
+    action: &str,
+    summary: String,
+    now: time::OffsetDateTime,
+) -> Result<()> {
+    let people: Vec<Uuid> = told
+        .people
+        .into_iter()
+        .filter(|u| Some(*u) != actor.user_id)
+        .collect();
+    if !people.is_empty() {
+        notify(
+            tx,
+            &people,
+            &NewNotification {
+                partner_id: Some(row.partner_id),
+                kind: "escalation",
+                message: told.message,
+                link: &link(row.id),
+            },
+            now,
+        )
+        .await?;
+    }
+    record(
+        tx,
+        actor,
+        now,
+        Change {
+            partner_id: Some(row.partner_id),
+            entity_type: "escalation_case",
+            entity_id: row.id,
+            action,
+            summary,
+            before: None,
+            after: None,
+        },
+    )
+    .await
 }
 
 impl Services {
@@ -116,7 +170,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let case = views::case_view(
             row,
-            &views::changes(&entries)?,
+            &entries,
             &program,
             &calendar(&program)?,
             &names,
@@ -183,9 +237,6 @@ impl Services {
             occurred_on: input.occurred_on,
             state: State::Open.as_str().into(),
             version: 1,
-            first_response_at: None,
-            resolved_at: None,
-            closed_at: None,
             created_at: now,
             updated_at: now,
         };
@@ -197,41 +248,12 @@ impl Services {
             input.urgency.label(),
             input.category.label()
         );
-        let told: Vec<Uuid> = partner_team(&mut tx, row.owner_id)
-            .await?
-            .into_iter()
-            .filter(|u| *u != submitter)
-            .collect();
-        {
-            let link = link(row.id);
-            notify(
-                &mut tx,
-                &told,
-                &NewNotification {
-                    partner_id: Some(partner_id),
-                    kind: "escalation",
-                    message: &summary,
-                    link: &link,
-                },
-                now,
-            )
-            .await?;
-        }
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: Some(partner_id),
-                entity_type: "escalation_case",
-                entity_id: row.id,
-                action: "submit",
-                summary,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        let people = partner_team(&mut tx, row.owner_id).await?;
+        let told = Told {
+            people,
+            message: &summary,
+        };
+        tell_and_record(&mut tx, actor, &row, told, "submit", summary.clone(), now).await?;
         let seen = self.escalation_seen(&mut tx, actor, &row).await?;
         tx.commit().await?;
         Ok(seen)
@@ -264,35 +286,12 @@ impl Services {
         let now = store::now();
         store::escalations::reassign(&mut tx, row.id, row.version, owner_id, now).await?;
         let reference = escalations::reference(row.number);
+        let told = Told {
+            people: vec![owner_id],
+            message: &format!("{reference} is now yours"),
+        };
         let summary = format!("{reference} given to {}", owner.name);
-        let link = link(row.id);
-        notify(
-            &mut tx,
-            &[owner_id],
-            &NewNotification {
-                partner_id: Some(row.partner_id),
-                kind: "escalation",
-                message: &format!("{reference} is now yours"),
-                link: &link,
-            },
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: Some(row.partner_id),
-                entity_type: "escalation_case",
-                entity_id: row.id,
-                action: "reassign",
-                summary,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        tell_and_record(&mut tx, actor, &row, told, "reassign", summary, now).await?;
         let row = store::escalations::case_by_id(&mut tx, id)
             .await?
             .ok_or(Error::NotFound)?;
@@ -334,13 +333,6 @@ impl Services {
         let mut row = read.clone();
         row.state = to.as_str().into();
         row.updated_at = now;
-        match to {
-            State::Acknowledged => row.first_response_at = Some(now),
-            State::Resolved => row.resolved_at = Some(now),
-            State::Closed => row.closed_at = Some(now),
-            State::Reopened => row.resolved_at = None,
-            State::Open | State::InProgress | State::WaitingOnPartner => {}
-        }
         store::escalations::change_state(&mut tx, &row, &read).await?;
         let entry = EntryRow {
             id: Uuid::now_v7(),
@@ -352,52 +344,27 @@ impl Services {
             done_at: None,
             author_id: actor.user_id,
             visible_to_partner: true,
+            sweep_mark: None,
             at: now,
         };
         store::escalations::insert_entry(&mut tx, &entry).await?;
         let reference = escalations::reference(row.number);
         let summary = format!("{reference}: {}", to.label());
-        let link = link(row.id);
         // The partner hears when it is asked for something or to confirm; the owner hears
         // every answer of the partner's.
-        let told: Vec<Uuid> = match side_of(actor) {
+        let people: Vec<Uuid> = match side_of(actor) {
             Side::Internal if matches!(to, State::WaitingOnPartner | State::Resolved) => {
                 vec![row.submitted_by]
             }
             Side::Internal => Vec::new(),
             Side::Partner => partner_team(&mut tx, row.owner_id).await?,
         };
-        let told: Vec<Uuid> = told
-            .into_iter()
-            .filter(|u| Some(*u) != actor.user_id)
-            .collect();
-        notify(
-            &mut tx,
-            &told,
-            &NewNotification {
-                partner_id: Some(row.partner_id),
-                kind: "escalation",
-                message: &summary,
-                link: &link,
-            },
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: Some(row.partner_id),
-                entity_type: "escalation_case",
-                entity_id: row.id,
-                action: transition.as_str(),
-                summary,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        let told = Told {
+            people,
+            message: &summary,
+        };
+        let action = transition.as_str();
+        tell_and_record(&mut tx, actor, &row, told, action, summary.clone(), now).await?;
         row.version += 1;
         let seen = self.escalation_seen(&mut tx, actor, &row).await?;
         tx.commit().await?;

@@ -136,7 +136,7 @@ impl Services {
             for row in &rows {
                 let case = views::case_view(
                     row,
-                    &views::changes_of(&changes, row.id)?,
+                    &views::entries_of(&changes, row.id),
                     &program,
                     &calendar,
                     &names,

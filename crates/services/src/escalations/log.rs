@@ -4,13 +4,12 @@
 use domain::escalations::{self, EntryKind};
 use domain::permissions::Action;
 use domain::validation::Choice;
-use store::notifications::NewNotification;
 use uuid::Uuid;
 
-use super::cases::{link, log, visible_case};
+use super::cases::{Told, log, tell_and_record, visible_case};
 use super::views::Escalation;
-use crate::notifications::{notify, partner_team};
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::notifications::partner_team;
+use crate::{Actor, Error, Result, Services};
 
 /// An update or an internal note.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -26,6 +25,14 @@ pub struct ActionInput {
     pub body: String,
     /// 2026-12-31, or empty for no due day.
     pub due_on: String,
+}
+
+/// Changes nobody is told of, only recorded.
+fn nobody() -> Told<'static> {
+    Told {
+        people: Vec::new(),
+        message: "",
+    }
 }
 
 impl Services {
@@ -72,45 +79,18 @@ impl Services {
         let now = store::now();
         log(&mut tx, actor, row.id, kind, body, None, now).await?;
         let reference = escalations::reference(row.number);
-        if kind == EntryKind::Update {
-            let told = if actor.is_internal() {
-                vec![row.submitted_by]
-            } else {
-                partner_team(&mut tx, row.owner_id).await?
-            };
-            let told: Vec<Uuid> = told
-                .into_iter()
-                .filter(|u| Some(*u) != actor.user_id)
-                .collect();
-            let link = link(row.id);
-            notify(
-                &mut tx,
-                &told,
-                &NewNotification {
-                    partner_id: Some(row.partner_id),
-                    kind: "escalation",
-                    message: &format!("{reference}: a new update"),
-                    link: &link,
-                },
-                now,
-            )
-            .await?;
-        }
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: Some(row.partner_id),
-                entity_type: "escalation_case",
-                entity_id: row.id,
-                action: kind.as_str(),
-                summary: format!("{reference}: {}", kind.label().to_lowercase()),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        // An update is told to the other side; a note to nobody.
+        let people = match kind {
+            EntryKind::Update if actor.is_internal() => vec![row.submitted_by],
+            EntryKind::Update => partner_team(&mut tx, row.owner_id).await?,
+            _ => Vec::new(),
+        };
+        let told = Told {
+            people,
+            message: &format!("{reference}: a new update"),
+        };
+        let summary = format!("{reference}: {}", kind.label().to_lowercase());
+        tell_and_record(&mut tx, actor, &row, told, kind.as_str(), summary, now).await?;
         let seen = self.escalation_seen(&mut tx, actor, &row).await?;
         tx.commit().await?;
         Ok(seen)
@@ -152,22 +132,11 @@ impl Services {
             now,
         )
         .await?;
-        let reference = escalations::reference(row.number);
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: Some(row.partner_id),
-                entity_type: "escalation_case",
-                entity_id: row.id,
-                action: "remediation",
-                summary: format!("{reference}: remediation action added"),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        let summary = format!(
+            "{}: remediation action added",
+            escalations::reference(row.number)
+        );
+        tell_and_record(&mut tx, actor, &row, nobody(), "remediation", summary, now).await?;
         let seen = self.escalation_seen(&mut tx, actor, &row).await?;
         tx.commit().await?;
         Ok(seen)
@@ -190,22 +159,18 @@ impl Services {
         }
         let now = store::now();
         store::escalations::mark_action_done(&mut tx, row.id, action_id, now).await?;
-        record(
+        let summary = format!(
+            "{}: remediation action done",
+            escalations::reference(row.number)
+        );
+        tell_and_record(
             &mut tx,
             actor,
+            &row,
+            nobody(),
+            "remediation_done",
+            summary,
             now,
-            Change {
-                partner_id: Some(row.partner_id),
-                entity_type: "escalation_case",
-                entity_id: row.id,
-                action: "remediation_done",
-                summary: format!(
-                    "{}: remediation action done",
-                    escalations::reference(row.number)
-                ),
-                before: None,
-                after: None,
-            },
         )
         .await?;
         let seen = self.escalation_seen(&mut tx, actor, &row).await?;

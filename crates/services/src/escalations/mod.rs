@@ -9,16 +9,20 @@
 mod cases;
 mod list;
 mod log;
+mod paths;
 mod review;
+mod sweep;
 mod trends;
 mod views;
 
 pub use cases::{Move, Reassign};
 pub use list::EscalationQuery;
 pub use log::{ActionInput, EntryInput};
+pub use paths::{TitleHolderInput, TitleView};
 pub use review::{ReviewView, may_write_review};
+pub use sweep::{ESCALATION_SWEEP, SweepReport};
 pub use trends::{KeyCount, QuarterTrend, TrendsQuery, TrendsView};
 pub use views::{
-    CaseDetail, CaseView, ClockView, EntryView, Escalation, Escalations, PartnerCaseDetail,
-    PartnerCaseView, PartnerEntryView,
+    CaseDetail, CaseView, ClockView, EntryView, Escalation, Escalations, LadderStep,
+    PartnerCaseDetail, PartnerCaseView, PartnerEntryView,
 };

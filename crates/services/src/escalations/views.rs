@@ -47,12 +47,55 @@ pub struct CaseView {
     pub resolution: ClockView,
     /// A clock is breached or was met late.
     pub breached: bool,
+    /// The escalation ladder's latest step taken; absent while the case never climbed it.
+    pub escalation: Option<LadderStep>,
     /// The moves our people may make now.
     pub moves: Vec<Transition>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+}
+
+/// A step of the escalation ladder the sweep took, as its log entry records it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LadderStep {
+    /// 1 at the breach, 2 and 3 later.
+    pub step: u8,
+    /// Whom it reached: "Escalated to Alliances lead (Ana Diaz) and CPO (Carl Po)".
+    pub reached: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// How the sweep marks a ladder step's entry.
+pub(super) fn step_mark(step: u8) -> String {
+    format!("step:{step}")
+}
+
+/// The highest ladder step recorded in `marks`, 0 for none.
+pub(super) fn step_taken(marks: impl IntoIterator<Item = impl AsRef<str>>) -> u8 {
+    marks
+        .into_iter()
+        .filter_map(|m| m.as_ref().strip_prefix("step:")?.parse().ok())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The latest ladder step among a case's entries.
+fn ladder_step(entries: &[EntryRow]) -> Option<LadderStep> {
+    entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Escalated.as_str())
+        .filter_map(|e| {
+            let step = step_taken(e.sweep_mark.as_deref());
+            (step > 0).then(|| LadderStep {
+                step,
+                reached: e.body.clone(),
+                at: e.at,
+            })
+        })
+        .max_by_key(|s| s.step)
 }
 
 /// A case as the partner's people see it: no owner, clocks or internal fields.
@@ -158,7 +201,7 @@ pub(super) fn calendar(program: &Program) -> Result<BusinessCalendar> {
 }
 
 /// The state changes of a case's log, for its clocks.
-pub(super) fn changes(entries: &[EntryRow]) -> Result<Vec<StateChange>> {
+fn changes(entries: &[EntryRow]) -> Result<Vec<StateChange>> {
     entries
         .iter()
         .filter(|e| e.kind == EntryKind::StateChange.as_str())
@@ -172,14 +215,17 @@ pub(super) fn changes(entries: &[EntryRow]) -> Result<Vec<StateChange>> {
         .collect()
 }
 
-/// The state changes of one case among several cases' (`store::escalations::state_changes`).
-pub(super) fn changes_of(all: &[EntryRow], case_id: Uuid) -> Result<Vec<StateChange>> {
-    let own: Vec<EntryRow> = all
-        .iter()
+/// The entries of one case among several cases' (`store::escalations::state_changes`).
+pub(super) fn entries_of(all: &[EntryRow], case_id: Uuid) -> Vec<EntryRow> {
+    all.iter()
         .filter(|c| c.case_id == case_id)
         .cloned()
-        .collect();
-    changes(&own)
+        .collect()
+}
+
+/// The state changes of one case among several cases'.
+pub(super) fn changes_of(all: &[EntryRow], case_id: Uuid) -> Result<Vec<StateChange>> {
+    changes(&entries_of(all, case_id))
 }
 
 /// Names of the people and partners a set of views mentions, read once.
@@ -212,9 +258,11 @@ impl Names {
     }
 }
 
+/// A case with its clocks and ladder step derived from `entries` (its log, or at least its
+/// state changes and escalation steps).
 pub(super) fn case_view(
     row: &CaseRow,
-    changes: &[StateChange],
+    entries: &[EntryRow],
     program: &Program,
     calendar: &BusinessCalendar,
     names: &Names,
@@ -225,7 +273,7 @@ pub(super) fn case_view(
     let sla = escalations::sla_view(
         row.created_at,
         urgency,
-        changes,
+        &changes(entries)?,
         &program.policies.slas,
         calendar,
         now,
@@ -259,6 +307,7 @@ pub(super) fn case_view(
         first_response: clock(&sla.response),
         resolution: clock(&sla.resolution),
         breached: sla.breached,
+        escalation: ladder_step(entries),
         moves: state.moves(Side::Internal),
         created_at: row.created_at,
         updated_at: row.updated_at,

@@ -150,28 +150,8 @@ impl Services {
         let entry = input.validate().map_err(Error::Invalid)?;
         let mut tx = self.db.write().await?;
         if let Some(id) = entry.champion_user_id {
-            let user = store::users::get(&mut tx, id).await?;
-            match user {
-                Some(u) if u.role.is_internal() && u.disabled_at.is_none() => {}
-                Some(u) if u.role.is_partner_side() => {
-                    return Err(Error::field(
-                        "champion_user_id",
-                        format!(
-                            "{} belongs to a partner organisation; a champion is one of our people",
-                            u.email
-                        ),
-                    ));
-                }
-                Some(u) => {
-                    return Err(Error::field(
-                        "champion_user_id",
-                        format!("{}'s account is disabled", u.email),
-                    ));
-                }
-                None => {
-                    return Err(Error::field("champion_user_id", "no account has this id"));
-                }
-            }
+            let because = "a champion is one of our people";
+            crate::users::one_of_our_people(&mut tx, id, "champion_user_id", because).await?;
         }
         let before = store::teams::get(&mut tx, team.key())
             .await?

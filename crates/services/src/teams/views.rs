@@ -9,7 +9,8 @@ use domain::teams;
 use store::Read;
 use uuid::Uuid;
 
-use crate::{Actor, Error, Page, PageRequest, Result};
+pub(super) use crate::paging::by_position as page_of;
+use crate::{Actor, Error, Result};
 
 /// An account on a team, or one that may join.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -147,21 +148,6 @@ pub(super) fn part(activity: &str, team: Team, raci: Raci) -> Part {
         letter: teams::raci_letter(raci).to_owned(),
         word: teams::raci_word(raci).to_owned(),
     }
-}
-
-/// A list kept in memory (a handful of teams or activities) as pages: the cursor is the
-/// position of the last row shown.
-pub(super) fn page_of<T>(all: Vec<T>, page: &PageRequest<i64>) -> Page<T> {
-    let skip = usize::try_from(page.after.unwrap_or(0)).unwrap_or(0);
-    let take = usize::try_from(page.limit).unwrap_or(usize::MAX);
-    let rows: Vec<(i64, T)> = all
-        .into_iter()
-        .enumerate()
-        .skip(skip)
-        .take(take)
-        .map(|(n, item)| (i64::try_from(n).unwrap_or(i64::MAX) + 1, item))
-        .collect();
-    page.page(rows, |(n, _)| *n).map(|(_, item)| item)
 }
 
 /// Member counts by team key.

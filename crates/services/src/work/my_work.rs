@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use domain::alignment::SlaState;
 use domain::escalations::{ClockState, State, StateChange, clock, sla_view};
 use domain::permissions::Action;
 use domain::program::Program;
@@ -211,10 +212,10 @@ async fn owned_cases(
             &calendar,
             now,
         );
-        let running = if case.first_response_at.is_none() {
-            view.response
-        } else {
+        let running = if matches!(view.response, SlaState::Met { .. }) {
             view.resolution
+        } else {
+            view.response
         };
         let (state, due_at) = clock(&running);
         found.push(Found {

@@ -48,9 +48,6 @@ async fn plant(
             occurred_on: at.date(),
             state: state.as_str().into(),
             version: 1 + moves.len() as i64,
-            first_response_at: None,
-            resolved_at: None,
-            closed_at: None,
             created_at: at,
             updated_at: moves.last().map_or(at, |m| m.0),
         },
@@ -71,6 +68,7 @@ async fn plant(
                 author_id: None,
                 visible_to_partner: true,
                 at: *when,
+                sweep_mark: None,
             },
         )
         .await

@@ -318,6 +318,7 @@ async fn waiting_on_the_partner_moves_the_resolution_due_time() {
                         done_at: None,
                         author_id: w.manager.user_id,
                         visible_to_partner: true,
+                        sweep_mark: None,
                         at,
                     },
                 )

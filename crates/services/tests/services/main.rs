@@ -16,6 +16,7 @@ mod books;
 mod deals;
 mod enablement;
 mod escalation_insight;
+mod escalation_sweep;
 mod escalations;
 mod insight;
 mod integration_requests;

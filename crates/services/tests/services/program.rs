@@ -509,9 +509,9 @@ async fn scheduled_evaluation_runs_once_per_period() {
         );
         assert_eq!(
             s.run_due_jobs(now).await.unwrap(),
-            5,
+            6,
             "the tier evaluation, the certification expiry run, the deal registration sweep, the \
-             internal survey round and the mail digest"
+             internal survey round, the escalation sweep and the mail digest"
         );
         assert_eq!(s.run_due_jobs(now).await.unwrap(), 0);
         let runs = s
@@ -542,6 +542,15 @@ async fn scheduled_evaluation_runs_once_per_period() {
                 time::macros::datetime!(2027-01-01 0:00 UTC)
             ),
             "evaluate_tiers:2027-01"
+        );
+        // The escalation sweep runs once per five minutes.
+        assert_eq!(
+            services::jobs::escalation_sweep_key(time::macros::datetime!(2027-01-01 9:04:59 UTC)),
+            "escalation_sweep:2027-01-01T09:00"
+        );
+        assert_eq!(
+            services::jobs::escalation_sweep_key(time::macros::datetime!(2027-01-01 9:05 UTC)),
+            "escalation_sweep:2027-01-01T09:05"
         );
     })
     .await;

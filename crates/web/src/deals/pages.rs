@@ -142,23 +142,7 @@ async fn deal_form(
     problem: Option<String>,
 ) -> PageResult {
     let partners = if auth.actor.may(Action::ReadInternal) {
-        let query = services::partners::PartnerQuery {
-            limit: Some(services::MAX_PAGE),
-            ..Default::default()
-        };
-        state
-            .services
-            .list_partners(&auth.actor, &query)
-            .await
-            .map_err(service_error)?
-            .items
-            .into_iter()
-            .map(|p| Opt {
-                selected: p.id.to_string() == partner_id,
-                value: p.id.to_string(),
-                label: p.display_name,
-            })
-            .collect()
+        crate::choices::partner_options(state, &auth.actor, &partner_id).await?
     } else {
         Vec::new()
     };

@@ -12,7 +12,9 @@ use axum::response::IntoResponse;
 use domain::escalations::Form;
 use services::escalations::{
     ActionInput, EntryInput, Escalation, EscalationQuery, Escalations, Move, Reassign,
+    TitleHolderInput, TitleView,
 };
+use services::{Page, PageQuery, PageRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -29,6 +31,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_escalation_action))
         .routes(routes!(complete_escalation_action))
         .routes(routes!(reassign_escalation))
+        .routes(routes!(escalation_titles, name_title_holder))
 }
 
 #[utoipa::path(get, path = "/escalations", tag = "escalations", params(EscalationQuery),
@@ -162,6 +165,44 @@ async fn reassign_escalation(
         state
             .services
             .reassign_escalation(&auth.actor, id, &input)
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/escalation-paths", tag = "escalations", params(PageQuery),
+    responses((status = 200, body = Page<TitleView>, description = "Every title of program.toml's [escalation_paths] with its steps, topics and holder (absent: unfilled, the administrators are reached)"),
+        (status = 403, body = Problem, description = "Our people only"), (status = 422, body = Problem)))]
+async fn escalation_titles(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<Page<TitleView>> {
+    Ok(Json(
+        state
+            .services
+            .escalation_titles(&auth.actor, &page.request()?)
+            .await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/escalation-paths", tag = "escalations", request_body = TitleHolderInput,
+    responses((status = 200, body = Page<TitleView>, description = "The titles after the edit"),
+        (status = 403, body = Problem, description = "Administrators only"),
+        (status = 409, body = Problem, description = "The title's holder changed since `version`"),
+        (status = 422, body = Problem, description = "No such title, partner_manager, or not one of our active people")))]
+async fn name_title_holder(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    ApiJson(input): ApiJson<TitleHolderInput>,
+) -> ApiResult<Page<TitleView>> {
+    state
+        .services
+        .name_title_holder(&auth.actor, &input)
+        .await?;
+    Ok(Json(
+        state
+            .services
+            .escalation_titles(&auth.actor, &PageRequest::everything())
             .await?,
     ))
 }

@@ -4,5 +4,6 @@
 
 pub(crate) mod api;
 pub(crate) mod pages;
+pub(crate) mod paths;
 pub(crate) mod review;
 pub(crate) mod trends;

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
+use crate::choices::partner_options;
 use crate::extract::Form;
 use crate::layout::{Errors, Layout, Opt};
 use crate::respond::{PageResult, render, see_other, service_error};
@@ -153,23 +154,7 @@ async fn new_view(
         .require(Action::WorkEscalations)
         .map_err(service_error)?;
     let partners = if auth.actor.is_internal() {
-        let query = services::partners::PartnerQuery {
-            limit: Some(services::MAX_PAGE),
-            ..Default::default()
-        };
-        state
-            .services
-            .list_partners(&auth.actor, &query)
-            .await
-            .map_err(service_error)?
-            .items
-            .into_iter()
-            .map(|p| Opt {
-                selected: p.id.to_string() == partner_id,
-                value: p.id.to_string(),
-                label: p.display_name,
-            })
-            .collect()
+        partner_options(state, &auth.actor, &partner_id).await?
     } else {
         Vec::new()
     };
@@ -346,9 +331,7 @@ async fn move_case(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: Move = form.input(&[])?;
+    let input: Move = auth.checked_form(&body)?;
     let result = state
         .services
         .move_escalation(&auth.actor, id, &input)
@@ -362,9 +345,7 @@ async fn post_update(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: EntryInput = form.input(&[])?;
+    let input: EntryInput = auth.checked_form(&body)?;
     let result = state
         .services
         .post_escalation_update(&auth.actor, id, &input)
@@ -378,9 +359,7 @@ async fn post_note(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: EntryInput = form.input(&[])?;
+    let input: EntryInput = auth.checked_form(&body)?;
     let result = state
         .services
         .post_escalation_note(&auth.actor, id, &input)
@@ -394,9 +373,7 @@ async fn add_action(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: ActionInput = form.input(&[])?;
+    let input: ActionInput = auth.checked_form(&body)?;
     let result = state
         .services
         .add_escalation_action(&auth.actor, id, &input)

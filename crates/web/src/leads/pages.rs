@@ -99,23 +99,7 @@ async fn leads_view(
     })
     .collect();
     let partners = if auth.actor.may(Action::ManagePartners) {
-        let query = services::partners::PartnerQuery {
-            limit: Some(services::MAX_PAGE),
-            ..Default::default()
-        };
-        state
-            .services
-            .list_partners(&auth.actor, &query)
-            .await
-            .map_err(service_error)?
-            .items
-            .into_iter()
-            .map(|p| Opt {
-                value: p.id.to_string(),
-                label: p.display_name,
-                selected: false,
-            })
-            .collect()
+        crate::choices::partner_options(state, &auth.actor, "").await?
     } else {
         Vec::new()
     };

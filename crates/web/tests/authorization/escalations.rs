@@ -106,6 +106,31 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Box::new(|role| on_b(role, editor(role))),
         ),
     ];
+    // The escalation paths: our people read who holds each title; administrators name them.
+    all.push((
+        Method::GET,
+        "/api/v1/escalation-paths".into(),
+        None,
+        Box::new(|role| {
+            if PARTNER_SIDE.contains(&role) {
+                Forbidden
+            } else {
+                Allowed
+            }
+        }),
+    ));
+    all.push((
+        Method::PUT,
+        "/api/v1/escalation-paths".into(),
+        Some(r#"{"title":"alliances_lead","user_id":null,"version":1}"#.into()),
+        Box::new(|role| {
+            if role == Role::Admin {
+                Allowed
+            } else {
+                Forbidden
+            }
+        }),
+    ));
     // A random id answers exactly like partner B's case.
     all.push((
         Method::GET,

@@ -24,7 +24,8 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
         let issue_field = page.find(r#"id="e-issue""#).unwrap();
-        let issue_error = page.find(r#"<p class="error">is required</p>"#).unwrap();
+        let issue_error = page.find(r#"<p class="error" id="e-issue-error">is required</p>"#).unwrap();
+        assert!(page.contains(r#"id="e-issue" name="issue" aria-invalid="true" aria-describedby="e-issue-error""#), "{page}");
         let category_field = page.find(r#"id="e-category""#).unwrap();
         assert!(issue_field < issue_error && issue_error < category_field, "{page}");
         assert!(page.contains("2099-01-01 is in the future"), "{page}");
@@ -108,6 +109,104 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(body.contains("SECRET pricing exception"), "{body}");
         assert!(body.contains(r#""first_response":{"state":"met""#), "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_escalation_paths_page_names_holders_and_refuses_partner_users_and_stale_edits() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("admin@vendor.test").await;
+        let (status, _, page) = f.page(&session, "/escalation-paths").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(page.matches("<h1").count(), 1, "{page}");
+        assert!(
+            page.contains("Each partner&#x27;s own manager")
+                || page.contains("Each partner's own manager"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<strong>Unfilled</strong>: the administrators are reached"),
+            "{page}"
+        );
+        assert!(
+            page.contains("A title nobody holds reaches the administrators instead."),
+            "{page}"
+        );
+
+        let partner_user = f.actor(Role::PartnerUser).user_id.unwrap();
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                "/escalation-paths",
+                &format!("csrf_token={csrf}&title=alliances_lead&user_id={partner_user}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(
+            page.contains(r#"aria-describedby="holder-alliances_lead-error""#),
+            "{page}"
+        );
+        assert!(page.contains("belongs to a partner organisation"), "{page}");
+
+        let finance = f.actor(Role::Finance).user_id.unwrap();
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                "/escalation-paths",
+                &format!("csrf_token={csrf}&title=cfo&user_id={finance}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        // A second first naming: someone named the CFO meanwhile.
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                "/escalation-paths",
+                &format!("csrf_token={csrf}&title=cfo&user_id={finance}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{page}");
+        assert!(page.contains(r#"id="paths-problem""#), "{page}");
+
+        let token = f.token(Role::Admin);
+        let (status, body) = f
+            .api(
+                Some(token),
+                Method::PUT,
+                "/api/v1/escalation-paths",
+                Some(&format!(
+                    r#"{{"title":"cfo","user_id":"{finance}","version":7}}"#
+                )),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, body) = f
+            .api(
+                Some(token),
+                Method::PUT,
+                "/api/v1/escalation-paths",
+                Some(&format!(
+                    r#"{{"title":"cfo","user_id":"{partner_user}","version":1}}"#
+                )),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.contains("\"user_id\""), "{body}");
+        let (status, body) = f
+            .api(Some(token), Method::GET, "/api/v1/escalation-paths", None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let cfo = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["title"] == "cfo")
+            .unwrap();
+        assert_eq!(cfo["holder_id"], finance.to_string());
+        assert_eq!(cfo["version"], 1);
+        assert_eq!(cfo["topics"], serde_json::json!(["commission_dispute"]));
     })
     .await;
 }

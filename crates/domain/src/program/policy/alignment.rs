@@ -94,6 +94,9 @@ pub struct Slas {
     pub escalation_response_hours: SeverityHours,
     pub escalation_response_clock: SeverityClocks,
     pub escalation_resolution_clock: Clock,
+    /// A resolved escalation the partner neither confirms nor answers closes by itself after
+    /// this many days.
+    pub escalation_auto_close_days: u32,
     /// A running clock is "due soon" in the last this-many percent of its target.
     pub due_soon_percent: u32,
     pub onboarding_kickoff_days: u32,
@@ -124,6 +127,7 @@ impl Default for Slas {
                 p4: Clock::Business,
             },
             escalation_resolution_clock: Clock::Business,
+            escalation_auto_close_days: 7,
             due_soon_percent: 25,
             onboarding_kickoff_days: 7,
             qbr_deck_shared_days_before: 7,
@@ -140,6 +144,10 @@ impl Slas {
             (
                 "escalation_resolution_days",
                 self.escalation_resolution_days,
+            ),
+            (
+                "escalation_auto_close_days",
+                self.escalation_auto_close_days,
             ),
             ("onboarding_kickoff_days", self.onboarding_kickoff_days),
         ] {

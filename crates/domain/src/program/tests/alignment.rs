@@ -40,6 +40,7 @@ fn shipped_business_hours_and_escalation_paths() {
     );
     assert_eq!(slas.escalation_resolution_clock, Clock::Business);
     assert_eq!(slas.due_soon_percent, 25);
+    assert_eq!(slas.escalation_auto_close_days, 7);
     let paths = &p.policies.escalation_paths;
     assert_eq!(
         paths.ladder,
@@ -99,7 +100,7 @@ fn escalation_sections_may_be_written_in_part() {
 /// is written on.
 #[test]
 fn bad_alignment_values_name_their_key_and_line() {
-    let cases: [(&str, &str, &str); 14] = [
+    let cases: [(&str, &str, &str); 15] = [
         (
             WEEKDAYS,
             "weekdays = [\"mon\", \"funday\"]",
@@ -159,6 +160,11 @@ fn bad_alignment_values_name_their_key_and_line() {
             "channel_conflict = \"vp_sales\"",
             "channel_conflict = \"VP Sales\"",
             "escalation_paths.by_topic.channel_conflict is 'VP Sales'",
+        ),
+        (
+            "escalation_auto_close_days = 7 ",
+            "escalation_auto_close_days = 0 ",
+            "slas.escalation_auto_close_days is 0",
         ),
         (
             "due_soon_percent = 25",
