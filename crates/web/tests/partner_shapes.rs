@@ -296,8 +296,8 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
         .await
         .unwrap();
     internal.push("Escalated to Executive sponsor (".into());
-    // Resolved, with our post-resolution review of it.
-    for transition in ["acknowledge", "start", "resolve"] {
+    // Resolved (our update acknowledged it), with our post-resolution review of it.
+    for transition in ["start", "resolve"] {
         let step = services::escalations::Move {
             transition: transition.into(),
             version: None,

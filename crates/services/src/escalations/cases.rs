@@ -330,24 +330,7 @@ impl Services {
                 }
             })?;
         let now = store::now();
-        let mut row = read.clone();
-        row.state = to.as_str().into();
-        row.updated_at = now;
-        store::escalations::change_state(&mut tx, &row, &read).await?;
-        let entry = EntryRow {
-            id: Uuid::now_v7(),
-            case_id: row.id,
-            kind: EntryKind::StateChange.as_str().into(),
-            body: message,
-            state: Some(to.as_str().into()),
-            due_on: None,
-            done_at: None,
-            author_id: actor.user_id,
-            visible_to_partner: true,
-            sweep_mark: None,
-            at: now,
-        };
-        store::escalations::insert_entry(&mut tx, &entry).await?;
+        let mut row = enter_state(&mut tx, actor, &read, to, message, now).await?;
         let reference = escalations::reference(row.number);
         let summary = format!("{reference}: {}", to.label());
         // The partner hears when it is asked for something or to confirm; the owner hears
@@ -370,4 +353,36 @@ impl Services {
         tx.commit().await?;
         Ok(seen)
     }
+}
+
+/// Moves the case read as `read` to `to` — conditional on its state and version, so of two
+/// racing moves one wins — and logs the state change the clocks are derived from; returns
+/// the case as written (its version still the one read).
+pub(super) async fn enter_state(
+    tx: &mut store::Write,
+    actor: &Actor,
+    read: &CaseRow,
+    to: State,
+    message: String,
+    now: time::OffsetDateTime,
+) -> Result<CaseRow> {
+    let mut row = read.clone();
+    row.state = to.as_str().into();
+    row.updated_at = now;
+    store::escalations::change_state(tx, &row, read).await?;
+    let entry = EntryRow {
+        id: Uuid::now_v7(),
+        case_id: row.id,
+        kind: EntryKind::StateChange.as_str().into(),
+        body: message,
+        state: Some(to.as_str().into()),
+        due_on: None,
+        done_at: None,
+        author_id: actor.user_id,
+        visible_to_partner: true,
+        sweep_mark: None,
+        at: now,
+    };
+    store::escalations::insert_entry(tx, &entry).await?;
+    Ok(row)
 }

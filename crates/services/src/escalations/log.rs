@@ -6,8 +6,8 @@ use domain::permissions::Action;
 use domain::validation::Choice;
 use uuid::Uuid;
 
-use super::cases::{Told, log, tell_and_record, visible_case};
-use super::views::Escalation;
+use super::cases::{Told, enter_state, log, tell_and_record, visible_case};
+use super::views::{Escalation, state_of};
 use crate::notifications::partner_team;
 use crate::{Actor, Error, Result, Services};
 
@@ -78,6 +78,21 @@ impl Services {
         v.into_result().map_err(Error::Invalid)?;
         let now = store::now();
         log(&mut tx, actor, row.id, kind, body, None, now).await?;
+        // Our first word to the partner is the first response: an update to a case nobody
+        // acknowledged yet acknowledges it, so the response clock stops when the partner
+        // hears from us (the clocks read state changes only).
+        let row = if kind == EntryKind::Update
+            && actor.is_internal()
+            && state_of(&row)? == escalations::State::Open
+        {
+            let acknowledged = escalations::State::Acknowledged;
+            let mut moved =
+                enter_state(&mut tx, actor, &row, acknowledged, String::new(), now).await?;
+            moved.version += 1;
+            moved
+        } else {
+            row
+        };
         let reference = escalations::reference(row.number);
         // An update is told to the other side; a note to nobody.
         let people = match kind {

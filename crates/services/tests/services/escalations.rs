@@ -383,8 +383,19 @@ async fn a_partner_never_reads_an_internal_note_nor_another_partners_case() {
         .await
         .unwrap();
         let detail = theirs(s.escalation(&w.a_user, id).await.unwrap());
-        let bodies: Vec<&str> = detail.entries.iter().map(|e| e.body.as_str()).collect();
-        assert_eq!(bodies, ["We are looking into it"]);
+        let entries: Vec<(EntryKind, &str)> = detail
+            .entries
+            .iter()
+            .map(|e| (e.kind, e.body.as_str()))
+            .collect();
+        // Our update acknowledged the case: the partner reads both, never the note.
+        assert_eq!(
+            entries,
+            [
+                (EntryKind::Update, "We are looking into it"),
+                (EntryKind::StateChange, "")
+            ]
+        );
         let json = serde_json::to_string(&s.escalation(&w.a_user, id).await.unwrap()).unwrap();
         assert!(!json.contains("performance plan"), "{json}");
         assert!(!json.contains("owner"), "{json}");
@@ -523,6 +534,60 @@ async fn lists_filter_and_bad_input_names_its_field() {
             .await
             .unwrap_err();
         assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+    })
+    .await;
+}
+
+/// The partner hears from us first by an update or by an acknowledgement: either stops the
+/// response clock. The partner's own words and our internal notes do not.
+#[tokio::test]
+async fn our_first_update_is_the_first_response() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let raised = theirs(
+            s.submit_escalation(
+                &w.a_user,
+                w.partner_a,
+                &form("Portal login fails", "technical", "p2"),
+            )
+            .await
+            .unwrap(),
+        );
+        let id = raised.case.id;
+        let words = |body: &str| EntryInput { body: body.into() };
+        let seen = theirs(
+            s.post_escalation_update(&w.a_user, id, &words("Still failing"))
+                .await
+                .unwrap(),
+        );
+        assert_eq!(
+            seen.case.state,
+            State::Open,
+            "the partner's word answers nothing"
+        );
+        let seen = ours(
+            s.post_escalation_note(&w.manager, id, &words("SSO certificate expired?"))
+                .await
+                .unwrap(),
+        );
+        assert_eq!(seen.case.state, State::Open, "a note is not a response");
+        assert_ne!(seen.case.first_response.state, ClockState::Met);
+
+        let seen = ours(
+            s.post_escalation_update(&w.manager, id, &words("Looking into it now"))
+                .await
+                .unwrap(),
+        );
+        assert_eq!(seen.case.state, State::Acknowledged);
+        assert_eq!(seen.case.version, 2);
+        assert_eq!(seen.case.first_response.state, ClockState::Met);
+        let seen = ours(
+            s.post_escalation_update(&w.manager, id, &words("Certificate renewed"))
+                .await
+                .unwrap(),
+        );
+        assert_eq!(seen.case.state, State::Acknowledged, "acknowledged once");
+        assert_eq!(seen.case.version, 2);
     })
     .await;
 }

@@ -47,19 +47,20 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
             ("notes", "body=SECRET+pricing+exception".to_string()),
             ("updates", "body=We+are+on+it".to_string()),
             ("actions", "body=Reset+the+SSO+link&due_on=2026-12-31".to_string()),
-            ("moves", "transition=acknowledge&version=1&message=".to_string()),
+            // The update acknowledged the case (version 2): our first word is the response.
+            ("moves", "transition=start&version=2&message=".to_string()),
         ] {
             let (status, _, page) = f
                 .post_form(&session, &format!("{case}/{path}"), &format!("csrf_token={csrf}&{form}"))
                 .await;
             assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {page}");
         }
-        // A stale form: the case is at version 2 now.
+        // A stale form: the case is at version 3 now.
         let (status, _, page) = f
             .post_form(
                 &session,
                 &format!("{case}/moves"),
-                &format!("csrf_token={csrf}&transition=start&version=1&message="),
+                &format!("csrf_token={csrf}&transition=wait_on_partner&version=2&message="),
             )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
