@@ -440,7 +440,10 @@ fn demo_twice_neither_duplicates_nor_fails() {
         serde_json::from_str(&body).unwrap()
     };
     let my_work = get("/api/v1/my-work");
-    assert!(!my_work["items"].as_array().unwrap().is_empty(), "{my_work}");
+    assert!(
+        !my_work["items"].as_array().unwrap().is_empty(),
+        "{my_work}"
+    );
     let cases = get("/api/v1/escalations");
     let mut states: Vec<&str> = cases["items"]
         .as_array()
@@ -460,7 +463,10 @@ fn demo_twice_neither_duplicates_nor_fails() {
         .iter()
         .find(|c| c["state"] == "open")
         .unwrap();
-    let outage = get(&format!("/api/v1/escalations/{}", open["id"].as_str().unwrap()));
+    let outage = get(&format!(
+        "/api/v1/escalations/{}",
+        open["id"].as_str().unwrap()
+    ));
     assert!(
         outage["entries"]
             .as_array()

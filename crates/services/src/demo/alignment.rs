@@ -53,7 +53,11 @@ const ANSWERS: &[(&str, &str, &str)] = &[
         "7",
         "Commission questions still take a few days",
     ),
-    ("sales@demo.partneros.test", "6", "Tell us sooner about conflicts"),
+    (
+        "sales@demo.partneros.test",
+        "6",
+        "Tell us sooner about conflicts",
+    ),
     ("marketing@demo.partneros.test", "8", ""),
 ];
 

@@ -121,6 +121,21 @@ async fn the_survey_is_answered_once_and_shows_no_names() {
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
         assert!(page.contains(r#"id="n-score-error""#), "{page}");
+        // The internal home's API carries the page's "survey open" prompt until one answers.
+        let survey_open = |body: &str| {
+            let home: serde_json::Value = serde_json::from_str(body).unwrap();
+            home["survey_open"].clone()
+        };
+        let (status, body) = f
+            .api(
+                Some(f.token(Role::Sales)),
+                Method::GET,
+                "/api/v1/home",
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(survey_open(&body), true, "{body}");
         for role in [Role::Admin, Role::Sales, Role::Finance] {
             let (status, body) = f
                 .api(
@@ -158,6 +173,22 @@ async fn the_survey_is_answered_once_and_shows_no_names() {
             "{page}"
         );
         assert!(!page.contains(r#"id="nps-form""#), "answered: no form");
+        let (_, body) = f
+            .api(
+                Some(f.token(Role::Sales)),
+                Method::GET,
+                "/api/v1/home",
+                None,
+            )
+            .await;
+        assert_eq!(survey_open(&body), false, "{body}");
+        // The dashboard's card lists the last rounds and links to the survey.
+        let (status, _, page) = f.page(&session, "/dashboard").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains(": 8.0 (<a href=\"/internal-nps\">the survey and its trend</a>)"),
+            "{page}"
+        );
     })
     .await;
 }
