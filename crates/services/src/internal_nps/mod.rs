@@ -15,8 +15,8 @@ use store::internal_nps::{AnswerRow, RoundRow};
 use store::notifications::NewNotification;
 use uuid::Uuid;
 
-use crate::notifications::notify;
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::notifications::notify_and_record;
+use crate::{Actor, Change, Error, Result, Services};
 
 /// How many rounds the trend shows.
 const TREND_ROUNDS: i64 = 4;
@@ -321,33 +321,22 @@ impl Services {
             period.key,
             internal_nps::QUESTION
         );
-        notify(
-            &mut tx,
-            &told,
-            &NewNotification {
-                partner_id: None,
-                kind: "internal_nps",
-                message: &message,
-                link: "/internal-nps",
-            },
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: None,
-                entity_type: "internal_nps_round",
-                entity_id: round.id,
-                action: "open",
-                summary: format!("internal survey {} opened", period.key),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        let notification = NewNotification {
+            partner_id: None,
+            kind: "internal_nps",
+            message: &message,
+            link: "/internal-nps",
+        };
+        let change = Change {
+            partner_id: None,
+            entity_type: "internal_nps_round",
+            entity_id: round.id,
+            action: "open",
+            summary: format!("internal survey {} opened", period.key),
+            before: None,
+            after: None,
+        };
+        notify_and_record(&mut tx, actor, &told, &notification, change, now).await?;
         tx.commit().await?;
         Ok(true)
     }
