@@ -431,6 +431,56 @@ fn demo_twice_neither_duplicates_nor_fails() {
         learning["enrollments"][0]["status"], "in_progress",
         "{learning}"
     );
+    // Internal alignment at work for the partner manager: a queue, cases in four states, two
+    // requests ranked across currencies, an answered survey with its team figure.
+    let session = first.sign_in("pm@demo.partneros.test", services::demo::DEMO_PASSWORD);
+    let cookie_header = format!("partneros_session={session}");
+    let get = |path: &str| -> serde_json::Value {
+        let (_, _, body) = http(first.1, "GET", path, &[("cookie", &cookie_header)], "");
+        serde_json::from_str(&body).unwrap()
+    };
+    let my_work = get("/api/v1/my-work");
+    assert!(
+        !my_work["items"].as_array().unwrap().is_empty(),
+        "{my_work}"
+    );
+    let cases = get("/api/v1/escalations");
+    let mut states: Vec<&str> = cases["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["state"].as_str())
+        .collect();
+    states.sort();
+    assert_eq!(
+        states,
+        ["in_progress", "open", "resolved", "waiting_on_partner"],
+        "{cases}"
+    );
+    let open = cases["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["state"] == "open")
+        .unwrap();
+    let outage = get(&format!(
+        "/api/v1/escalations/{}",
+        open["id"].as_str().unwrap()
+    ));
+    assert!(
+        outage["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "escalated"),
+        "the sweep on the demo's clock escalated the P1: {outage}"
+    );
+    let requests = get("/api/v1/integration-requests");
+    assert_eq!(requests["items"].as_array().unwrap().len(), 2, "{requests}");
+    let survey = get("/api/v1/internal-nps");
+    assert_eq!(survey["current"]["answers"], 5, "{survey}");
+    let team = get("/api/v1/teams/partner_manager");
+    assert_eq!(team["members"].as_array().unwrap().len(), 3, "{team}");
     let (clean, out) = first.stop();
     assert!(clean);
     assert!(

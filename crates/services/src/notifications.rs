@@ -6,7 +6,7 @@ use store::notifications::NewNotification;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Actor, Page, PageQuery, Result, Services};
+use crate::{Actor, Change, Page, PageQuery, Result, Services, record};
 use domain::roles::Role;
 
 /// Sends one notification to each of `users` (each once), and queues its mail in the same
@@ -35,6 +35,22 @@ pub(crate) async fn notify(
     )
     .await?;
     Ok(())
+}
+
+/// Tells `users` of a change (each once; none is fine) and records the change in the audit
+/// log, both in the change's transaction, so only the writer that wins does either.
+pub(crate) async fn notify_and_record(
+    tx: &mut store::Write,
+    actor: &Actor,
+    users: &[Uuid],
+    notification: &NewNotification<'_>,
+    change: Change<'_>,
+    at: OffsetDateTime,
+) -> Result<()> {
+    if !users.is_empty() {
+        notify(tx, users, notification, at).await?;
+    }
+    record(tx, actor, at, change).await
 }
 
 /// The enabled partner admins of a partner organisation.

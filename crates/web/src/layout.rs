@@ -145,3 +145,15 @@ pub(crate) fn select_one<T: Choice>(selected: &str) -> Vec<Opt> {
         })
         .collect()
 }
+
+/// The link to a list's next page: `path` with the filters that are set, then the cursor.
+pub(crate) fn next_page_link(path: &str, filters: &[(&str, &str)], cursor: &str) -> String {
+    let mut pairs = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in filters {
+        if !value.trim().is_empty() {
+            pairs.append_pair(key, value);
+        }
+    }
+    pairs.append_pair("cursor", cursor);
+    format!("{path}?{}", pairs.finish())
+}

@@ -12,18 +12,7 @@ async fn dashboard_in_a_real_browser() {
         let server = start_server(backend).await;
         let base = &server.url;
         let client = browser(&driver).await;
-        let admin = domain::users::NewUserInput {
-            email: "admin@vendor.test".into(),
-            name: "Ada Admin".into(),
-            role: "admin".into(),
-            partner_id: None,
-            password: PASSWORD.into(),
-        };
-        server
-            .services
-            .create_user(&services::Actor::system("browser-test"), &admin)
-            .await
-            .unwrap();
+        create_admin(&server).await;
         sign_in(&client, base, "admin@vendor.test").await;
         client.goto(&format!("{base}/dashboard")).await.unwrap();
         assert!(

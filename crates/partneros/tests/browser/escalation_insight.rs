@@ -11,22 +11,7 @@ async fn a_review_and_the_trends_in_a_real_browser() {
         let server = start_server(backend).await;
         let base = &server.url;
         let client = browser(&driver).await;
-        let system = services::Actor::system("browser-test");
-        let admin = server
-            .services
-            .create_user(
-                &system,
-                &domain::users::NewUserInput {
-                    email: "admin@vendor.test".into(),
-                    name: "Ada Admin".into(),
-                    role: "admin".into(),
-                    partner_id: None,
-                    password: PASSWORD.into(),
-                },
-            )
-            .await
-            .unwrap();
-        let admin = services::Actor::from_user(&admin);
+        let admin = services::Actor::from_user(&create_admin(&server).await);
         let form = domain::escalations::Form {
             issue: "Commission paid at the old rate".into(),
             category: "commission_dispute".into(),

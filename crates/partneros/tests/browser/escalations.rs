@@ -9,18 +9,7 @@ async fn escalations_in_a_real_browser() {
         let server = start_server(backend).await;
         let base = &server.url;
         let client = browser(&driver).await;
-        let admin = domain::users::NewUserInput {
-            email: "admin@vendor.test".into(),
-            name: "Ada Admin".into(),
-            role: "admin".into(),
-            partner_id: None,
-            password: PASSWORD.into(),
-        };
-        server
-            .services
-            .create_user(&services::Actor::system("browser-test"), &admin)
-            .await
-            .unwrap();
+        create_admin(&server).await;
 
         // A partner's user raises a case from the form.
         sign_in(&client, base, "rep@alpha.test").await;

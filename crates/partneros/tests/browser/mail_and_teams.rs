@@ -31,18 +31,7 @@ async fn teams_and_mail_in_a_real_browser() {
     for backend in BACKENDS {
         let server = start_server(backend).await;
         let base = &server.url;
-        let admin = domain::users::NewUserInput {
-            email: "admin@vendor.test".into(),
-            name: "Ada Admin".into(),
-            role: "admin".into(),
-            partner_id: None,
-            password: PASSWORD.into(),
-        };
-        let admin = server
-            .services
-            .create_user(&Actor::system("browser-test"), &admin)
-            .await
-            .unwrap();
+        let admin = create_admin(&server).await;
         let client = browser(&driver).await;
         sign_in(&client, base, "admin@vendor.test").await;
 

@@ -11,20 +11,7 @@ async fn a_meeting_and_its_pack_in_a_real_browser() {
         let server = start_server(backend).await;
         let base = &server.url;
         let client = browser(&driver).await;
-        let admin = domain::users::NewUserInput {
-            email: "admin@vendor.test".into(),
-            name: "Ada Admin".into(),
-            role: "admin".into(),
-            partner_id: None,
-            password: PASSWORD.into(),
-        };
-        let admin_id = server
-            .services
-            .create_user(&services::Actor::system("browser-test"), &admin)
-            .await
-            .unwrap()
-            .id
-            .to_string();
+        let admin_id = create_admin(&server).await.id.to_string();
 
         sign_in(&client, base, "admin@vendor.test").await;
         client.goto(&format!("{base}/meetings/new")).await.unwrap();

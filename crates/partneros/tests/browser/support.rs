@@ -94,6 +94,22 @@ pub(crate) struct Server {
     pub(crate) globex: uuid::Uuid,
 }
 
+/// Our administrator, admin@vendor.test, whom the browser tests sign in as.
+pub(crate) async fn create_admin(server: &Server) -> domain::users::User {
+    let admin = NewUserInput {
+        email: "admin@vendor.test".into(),
+        name: "Ada Admin".into(),
+        role: "admin".into(),
+        partner_id: None,
+        password: PASSWORD.into(),
+    };
+    server
+        .services
+        .create_user(&Actor::system("browser-test"), &admin)
+        .await
+        .unwrap()
+}
+
 pub(crate) async fn start_server(backend: store::Backend) -> Server {
     let db = TestDb::new(backend).await;
     let services = Services::new(db.db.clone(), Config::default());

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::dashboard::{Cohort, Figures, retention, success_metrics};
+use domain::dashboard::{Cohort, Figures, SurveyScore, retention, success_metrics};
 use domain::deals::pipeline::{self, Line};
 use domain::deals::registration::ForecastCategory;
 use domain::display;
@@ -299,8 +299,18 @@ impl Services {
         let escalations = self
             .escalation_quarters(&program, &[checked.quarter])
             .await?;
-        let internal_nps =
-            apart(db, async |tx| crate::internal_nps::latest_score(tx).await).await?;
+        let nps_target = program.policies.targets.internal_nps;
+        let internal_nps_trend = apart(db, async |tx| {
+            crate::internal_nps::trend(tx, nps_target).await
+        })
+        .await?;
+        let internal_nps = internal_nps_trend.last().and_then(|round| {
+            round.score.map(|score| SurveyScore {
+                round: round.period.clone(),
+                answers: round.answers as u64,
+                score,
+            })
+        });
         let figures = Figures {
             escalation_resolution_days: escalations.first().and_then(|q| q.resolution_days.median),
             leads_last_month: u64::try_from(leads_last).unwrap_or(0),
@@ -339,6 +349,7 @@ impl Services {
             pipeline_by_stage: stage,
             tiers,
             health: Vec::new(),
+            internal_nps_trend,
             unconverted: notes_unconverted,
             notes,
         })

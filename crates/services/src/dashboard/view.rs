@@ -40,6 +40,8 @@ pub struct DashboardView {
     pub tiers: Vec<TierCount>,
     /// Partners per health band in the latest daily run (program-wide).
     pub health: Vec<BandCount>,
+    /// The internal survey's last rounds, oldest first: the Internal NPS card's trend.
+    pub internal_nps_trend: Vec<crate::internal_nps::RoundScore>,
     /// Amounts left out of the figures for want of a rate, e.g. "JPY 10,000 in 1 open deal — no
     /// JPY rate".
     pub unconverted: Vec<String>,

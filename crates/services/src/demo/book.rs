@@ -40,6 +40,12 @@ pub const DEMO_USERS: &[(&str, &str, Role, Option<usize>)] = &[
     ),
     ("sales@demo.partneros.test", "Sam Sales", Role::Sales, None),
     (
+        "product@demo.partneros.test",
+        "Pia Product",
+        Role::Sales,
+        None,
+    ),
+    (
         "marketing@demo.partneros.test",
         "Mia Marketing",
         Role::Marketing,
@@ -451,11 +457,13 @@ impl Services {
             store::users::insert(&mut tx, &row, now - Duration::days(60)).await?;
         }
         tx.commit().await?;
+        self.seed_demo_teams().await?;
         self.seed_demo_qualification(&partner_ids).await?;
         let first_of = |role: Role| user_ids.iter().find(|u| u.1 == role).map(|u| u.0);
         if let (Some(pm), Some(admin)) = (first_of(Role::PartnerManager), first_of(Role::Admin)) {
             self.seed_demo_meetings(pm, admin).await?;
         }
+        self.seed_demo_alignment(&partner_ids).await?;
         Ok(true)
     }
 }

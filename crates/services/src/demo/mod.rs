@@ -1,10 +1,12 @@
 //! The demo program: a deterministic, realistic partner book with a few months of history,
 //! so a first look at PartnerOS shows what it does. Seeding twice changes nothing.
 //!
-//! This file is the feature's face: the book (`book`) and what its partners did (`activity`)
-//! and the meetings of the communication rhythm (`meetings`) live in the files beside it.
+//! This file is the feature's face: the book (`book`) and what its partners did (`activity`),
+//! the meetings of the communication rhythm (`meetings`) and internal alignment's teams,
+//! escalations, integration requests and survey (`alignment`) live in the files beside it.
 
 mod activity;
+mod alignment;
 mod book;
 mod meetings;
 

@@ -87,6 +87,9 @@ pub struct InternalHome {
     pub unconverted: Vec<String>,
     /// The newest wins (of the partner manager's own partners).
     pub recent_wins: Vec<RecentWin>,
+    /// The internal survey's round is open and the reader has not answered it: the home's
+    /// "survey open" prompt.
+    pub survey_open: bool,
 }
 
 fn count_of(counts: &[(String, i64)], status: &str) -> i64 {
@@ -183,6 +186,7 @@ impl Services {
             partners_by_tier: Vec::new(),
             unconverted: Vec::new(),
             recent_wins: Vec::new(),
+            survey_open: self.internal_nps_prompt(actor).await?,
         };
         match role {
             Role::PartnerManager => {

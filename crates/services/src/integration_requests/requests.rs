@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::views::{self, Context, IntegrationRequest, state_of};
 use crate::convert::minor;
-use crate::notifications::notify;
+use crate::notifications::{notify, notify_and_record};
 use crate::rates::rates_into;
 use crate::teams::actor_teams;
 use crate::{Actor, Change, Error, Result, Services, record};
@@ -209,33 +209,22 @@ impl Services {
                 }
             }
         }
-        notify(
-            &mut tx,
-            &told,
-            &NewNotification {
-                partner_id: Some(partner_id),
-                kind: "integration_request",
-                message: &summary,
-                link: &link(row.id),
-            },
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: Some(partner_id),
-                entity_type: "integration_request",
-                entity_id: row.id,
-                action: "submit",
-                summary,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        let notification = NewNotification {
+            partner_id: Some(partner_id),
+            kind: "integration_request",
+            message: &summary,
+            link: &link(row.id),
+        };
+        let change = Change {
+            partner_id: Some(partner_id),
+            entity_type: "integration_request",
+            entity_id: row.id,
+            action: "submit",
+            summary: summary.clone(),
+            before: None,
+            after: None,
+        };
+        notify_and_record(&mut tx, actor, &told, &notification, change, now).await?;
         let seen = self.integration_request_seen(&mut tx, actor, &row).await?;
         tx.commit().await?;
         Ok(seen)
@@ -385,36 +374,25 @@ impl Services {
             .into_iter()
             .filter(|u| Some(*u) != actor.user_id)
             .collect();
-        notify(
-            &mut tx,
-            &told,
-            &NewNotification {
-                partner_id: Some(duplicate.partner_id),
-                kind: "integration_request",
-                message: &format!(
-                    "{}: reviewed together with a request of the same integration",
-                    integration_requests::reference(duplicate.number)
-                ),
-                link: &link(duplicate.id),
-            },
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: Some(survivor.partner_id),
-                entity_type: "integration_request",
-                entity_id: survivor.id,
-                action: "merge",
-                summary,
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        let notification = NewNotification {
+            partner_id: Some(duplicate.partner_id),
+            kind: "integration_request",
+            message: &format!(
+                "{}: reviewed together with a request of the same integration",
+                integration_requests::reference(duplicate.number)
+            ),
+            link: &link(duplicate.id),
+        };
+        let change = Change {
+            partner_id: Some(survivor.partner_id),
+            entity_type: "integration_request",
+            entity_id: survivor.id,
+            action: "merge",
+            summary,
+            before: None,
+            after: None,
+        };
+        notify_and_record(&mut tx, actor, &told, &notification, change, now).await?;
         let row = store::integration_requests::get(&mut tx, id)
             .await?
             .ok_or(Error::NotFound)?;

@@ -15,8 +15,8 @@ use store::internal_nps::{AnswerRow, RoundRow};
 use store::notifications::NewNotification;
 use uuid::Uuid;
 
-use crate::notifications::notify;
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::notifications::notify_and_record;
+use crate::{Actor, Change, Error, Result, Services};
 
 /// How many rounds the trend shows.
 const TREND_ROUNDS: i64 = 4;
@@ -105,7 +105,7 @@ fn round_score(round: &RoundRow, answers: &[AnswerRow], target: i32) -> RoundSco
 }
 
 /// Each team's mean in `answers`, for the teams with enough answers.
-pub(crate) fn team_scores(answers: &[AnswerRow]) -> Vec<TeamScore> {
+fn team_scores(answers: &[AnswerRow]) -> Vec<TeamScore> {
     domain::teams::ALL
         .into_iter()
         .filter_map(|team| {
@@ -123,21 +123,37 @@ pub(crate) fn team_scores(answers: &[AnswerRow]) -> Vec<TeamScore> {
         .collect()
 }
 
-/// The latest round's score for the dashboard, if anyone answered it.
-pub(crate) async fn latest_score(
+/// Each team's mean in the current period's round, for the teams with enough answers: the
+/// team pages' and the stakeholder map's figure.
+pub(crate) async fn current_team_scores(
     tx: &mut store::Read,
-) -> Result<Option<domain::dashboard::SurveyScore>> {
-    let Some(round) = store::internal_nps::latest_rounds(tx, 1).await?.pop() else {
-        return Ok(None);
+    program: &Program,
+) -> Result<Vec<TeamScore>> {
+    let Some(round) = store::internal_nps::round_of_period(tx, &period_now(program).key).await?
+    else {
+        return Ok(Vec::new());
     };
     let answers = store::internal_nps::answers(tx, &[round.id]).await?;
-    Ok(
-        internal_nps::mean(&scores(&answers)).map(|score| domain::dashboard::SurveyScore {
-            round: round.period_key,
-            answers: answers.len() as u64,
-            score,
-        }),
-    )
+    Ok(team_scores(&answers))
+}
+
+/// The last rounds, oldest first, with their answers.
+async fn recent_rounds(tx: &mut store::Read) -> Result<(Vec<RoundRow>, Vec<AnswerRow>)> {
+    let mut rounds = store::internal_nps::latest_rounds(tx, TREND_ROUNDS).await?;
+    rounds.reverse();
+    let ids: Vec<Uuid> = rounds.iter().map(|r| r.id).collect();
+    let answers = store::internal_nps::answers(tx, &ids).await?;
+    Ok((rounds, answers))
+}
+
+/// The last rounds' figures, oldest first, for the dashboard: its card shows their trend
+/// and its figure is the latest round's.
+pub(crate) async fn trend(tx: &mut store::Read, target: i32) -> Result<Vec<RoundScore>> {
+    let (rounds, answers) = recent_rounds(tx).await?;
+    Ok(rounds
+        .iter()
+        .map(|round| round_score(round, &answers, target))
+        .collect())
 }
 
 impl Services {
@@ -147,10 +163,7 @@ impl Services {
         let (_, program) = self.program_in_force().await?;
         let target = program.policies.targets.internal_nps;
         let mut tx = self.db.read().await?;
-        let mut rounds = store::internal_nps::latest_rounds(&mut tx, TREND_ROUNDS).await?;
-        rounds.reverse();
-        let ids: Vec<Uuid> = rounds.iter().map(|r| r.id).collect();
-        let answers = store::internal_nps::answers(&mut tx, &ids).await?;
+        let (rounds, answers) = recent_rounds(&mut tx).await?;
         let period = period_now(&program);
         let current = rounds.iter().find(|r| r.period_key == period.key);
         let answered = match (current, actor.user_id) {
@@ -308,33 +321,22 @@ impl Services {
             period.key,
             internal_nps::QUESTION
         );
-        notify(
-            &mut tx,
-            &told,
-            &NewNotification {
-                partner_id: None,
-                kind: "internal_nps",
-                message: &message,
-                link: "/internal-nps",
-            },
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: None,
-                entity_type: "internal_nps_round",
-                entity_id: round.id,
-                action: "open",
-                summary: format!("internal survey {} opened", period.key),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        let notification = NewNotification {
+            partner_id: None,
+            kind: "internal_nps",
+            message: &message,
+            link: "/internal-nps",
+        };
+        let change = Change {
+            partner_id: None,
+            entity_type: "internal_nps_round",
+            entity_id: round.id,
+            action: "open",
+            summary: format!("internal survey {} opened", period.key),
+            before: None,
+            after: None,
+        };
+        notify_and_record(&mut tx, actor, &told, &notification, change, now).await?;
         tx.commit().await?;
         Ok(true)
     }

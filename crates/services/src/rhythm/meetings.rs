@@ -9,7 +9,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::pack::Pack;
-use crate::notifications::notify;
+use crate::notifications::notify_and_record;
 use crate::paging::check;
 use crate::{Actor, Change, Error, Page, Result, Services, record};
 
@@ -302,36 +302,25 @@ impl Services {
         store::rhythm::insert_action(&mut tx, &row).await?;
         let title = summary(&meeting)?.title;
         let link = link(meeting_id);
-        notify(
-            &mut tx,
-            &[owner.id],
-            &NewNotification {
-                partner_id: None,
-                kind: "meeting_action",
-                message: &format!(
-                    "Action item for you from the {title}, due {}: {}",
-                    row.due_on, row.body
-                ),
-                link: &link,
-            },
-            now,
-        )
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            now,
-            Change {
-                partner_id: None,
-                entity_type: "meeting_action",
-                entity_id: row.id,
-                action: "recorded",
-                summary: format!("Action item for {} at {title}: {}", owner.name, row.body),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        let notification = NewNotification {
+            partner_id: None,
+            kind: "meeting_action",
+            message: &format!(
+                "Action item for you from the {title}, due {}: {}",
+                row.due_on, row.body
+            ),
+            link: &link,
+        };
+        let change = Change {
+            partner_id: None,
+            entity_type: "meeting_action",
+            entity_id: row.id,
+            action: "recorded",
+            summary: format!("Action item for {} at {title}: {}", owner.name, row.body),
+            before: None,
+            after: None,
+        };
+        notify_and_record(&mut tx, actor, &[owner.id], &notification, change, now).await?;
         tx.commit().await?;
         Ok(row.id)
     }

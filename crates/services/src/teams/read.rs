@@ -46,6 +46,7 @@ impl Services {
         let open = store::teams::open_onboarding_items(&mut tx, actor.today()).await?;
         let open_work = store::work::open_count(&mut tx, team.key()).await?;
         let escalations = store::teams::open_escalations(&mut tx).await?;
+        let survey = crate::internal_nps::current_team_scores(&mut tx, &program).await?;
         let champion = stakeholders::champion_of(&mut tx, &row).await?;
         drop(tx);
         let members: Vec<MemberView> = members.iter().map(member_view).collect();
@@ -59,13 +60,13 @@ impl Services {
                 .into_iter()
                 .map(|(activity, raci)| part(&activity, team, raci))
                 .collect(),
-            figures: stakeholders::figures(team, members.len(), &open, &escalations)
+            figures: stakeholders::figures(team, members.len(), &open, &escalations, &survey)
                 .into_iter()
-                .chain([Figure {
-                    key: "open_work_items".into(),
-                    label: "Open work items in its queue".into(),
-                    value: Some(open_work),
-                }])
+                .chain([Figure::count(
+                    "open_work_items",
+                    "Open work items in its queue",
+                    open_work,
+                )])
                 .collect(),
             stakeholder: stakeholders::view(&row, champion),
             members,

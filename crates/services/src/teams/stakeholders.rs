@@ -11,6 +11,7 @@ use super::views::{
     Champion, Figure, StakeholderEntry, StakeholderView, TeamView, member_counts, member_view,
     page_of, team_of,
 };
+use crate::internal_nps::TeamScore;
 use crate::{Actor, Change, Error, Page, PageRequest, Result, Services, record};
 
 /// What the audit log keeps of an entry before and after an edit.
@@ -52,42 +53,45 @@ pub(super) fn view(row: &TeamRow, champion: Option<Champion>) -> StakeholderView
     }
 }
 
-/// The figures recorded today for a team; the internal survey keeps none yet.
+/// The figures recorded today for a team, with its mean in the current survey round (from
+/// three answers on, `survey` holding the teams that have them).
 pub(super) fn figures(
     team: Team,
     members: usize,
     open: &[OpenItems],
     escalations: &[TeamCount],
+    survey: &[TeamScore],
 ) -> Vec<Figure> {
     let items = open.iter().find(|o| o.owner == team.key());
     let cases = escalations.iter().find(|c| c.team == team.key());
-    let figure = |key: &str, label: &str, value: Option<i64>| Figure {
-        key: key.into(),
-        label: label.into(),
-        value,
-    };
+    let mean = survey.iter().find(|s| s.team == team.key());
     vec![
-        figure(
+        Figure::count(
             "members",
             "Members",
-            Some(i64::try_from(members).unwrap_or(i64::MAX)),
+            i64::try_from(members).unwrap_or(i64::MAX),
         ),
-        figure(
+        Figure::count(
             "open_onboarding_items",
             "Open onboarding items",
-            Some(items.map_or(0, |i| i.open)),
+            items.map_or(0, |i| i.open),
         ),
-        figure(
+        Figure::count(
             "overdue_onboarding_items",
             "Overdue onboarding items",
-            Some(items.map_or(0, |i| i.overdue)),
+            items.map_or(0, |i| i.overdue),
         ),
-        figure(
+        Figure::count(
             "open_escalations",
             "Open escalations",
-            Some(cases.map_or(0, |c| c.open)),
+            cases.map_or(0, |c| c.open),
         ),
-        figure("internal_nps", "Internal NPS", None),
+        Figure {
+            key: "internal_nps".into(),
+            label: "Internal NPS".into(),
+            shown: mean.map(|m| m.score.to_string()),
+            value: mean.map(|m| m.score),
+        },
     ]
 }
 
@@ -99,11 +103,13 @@ impl Services {
         page: &PageRequest<i64>,
     ) -> Result<Page<StakeholderEntry>> {
         actor.require(Action::ReadInternal)?;
+        let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;
         let rows = store::teams::all(&mut tx).await?;
         let members = store::teams::members(&mut tx, None).await?;
         let open = store::teams::open_onboarding_items(&mut tx, actor.today()).await?;
         let escalations = store::teams::open_escalations(&mut tx).await?;
+        let survey = crate::internal_nps::current_team_scores(&mut tx, &program).await?;
         let mut champions = Vec::with_capacity(rows.len());
         for row in &rows {
             champions.push(champion_of(&mut tx, row).await?);
@@ -130,6 +136,7 @@ impl Services {
                         counts.get(team.key()).copied().unwrap_or(0),
                         &open,
                         &escalations,
+                        &survey,
                     ),
                 })
             })

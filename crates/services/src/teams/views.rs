@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use domain::Choice;
 use domain::program::policy::{Raci, Team};
 use domain::teams;
+use rust_decimal::Decimal;
 use store::Read;
 use uuid::Uuid;
 
@@ -78,15 +79,32 @@ pub struct TeamView {
     pub figures: Vec<Figure>,
 }
 
-/// One alignment figure of a team; `value` is absent where nothing records it yet (pages say
-/// "no data yet" rather than show a number nobody measured).
+/// One alignment figure of a team: counts, and the internal survey's mean to one decimal.
+/// Both values are absent where nothing records it yet (pages say "no data yet" rather than
+/// show a number nobody measured).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Figure {
     /// members, open_onboarding_items, overdue_onboarding_items, open_escalations,
-    /// internal_nps
+    /// internal_nps (team pages also open_work_items)
     pub key: String,
     pub label: String,
-    pub value: Option<i64>,
+    /// As pages show it: "1,204", "7.5".
+    pub shown: Option<String>,
+    /// The number as a decimal string: "1204", "7.5".
+    #[schema(value_type = Option<String>)]
+    pub value: Option<Decimal>,
+}
+
+impl Figure {
+    /// A count, always recorded.
+    pub(super) fn count(key: &str, label: &str, count: i64) -> Figure {
+        Figure {
+            key: key.into(),
+            label: label.into(),
+            shown: Some(domain::display::number(count)),
+            value: Some(Decimal::from(count)),
+        }
+    }
 }
 
 /// A team on the stakeholder map.

@@ -3,6 +3,7 @@
 
 use super::*;
 use domain::teams::StakeholderInput;
+use rust_decimal::Decimal;
 use services::teams::{LeadInput, MemberInput};
 
 pub(super) fn member(actor: &Actor) -> MemberInput {
@@ -202,20 +203,84 @@ async fn a_teams_members_tick_its_onboarding_items_and_nobody_else_of_ours() {
             .await
             .unwrap();
         let marketing = map.items.iter().find(|e| e.key == "marketing").unwrap();
-        let figures: Vec<(&str, Option<i64>)> = marketing
+        let figures: Vec<(&str, Option<&str>)> = marketing
             .figures
             .iter()
-            .map(|f| (f.key.as_str(), f.value))
+            .map(|f| (f.key.as_str(), f.shown.as_deref()))
             .collect();
         assert_eq!(
             figures,
             [
-                ("members", Some(1)),
-                ("open_onboarding_items", Some(3)),
-                ("overdue_onboarding_items", Some(0)),
-                ("open_escalations", Some(0)),
+                ("members", Some("1")),
+                ("open_onboarding_items", Some("3")),
+                ("overdue_onboarding_items", Some("0")),
+                ("open_escalations", Some("0")),
                 ("internal_nps", None),
             ]
+        );
+    })
+    .await;
+}
+
+/// A team's survey figure as (shown, value).
+fn survey_figure(figures: &[services::teams::Figure]) -> (Option<String>, Option<Decimal>) {
+    let f = figures.iter().find(|f| f.key == "internal_nps").unwrap();
+    (f.shown.clone(), f.value)
+}
+
+#[tokio::test]
+async fn a_team_shows_its_survey_mean_from_three_answers_on() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let sellers = [
+            user(s, &w.admin, "sam@vendor.test", "sales", None).await,
+            user(s, &w.admin, "sue@vendor.test", "sales", None).await,
+            user(s, &w.admin, "sid@vendor.test", "sales", None).await,
+        ];
+        for seller in &sellers {
+            s.add_team_member(&w.admin, "sales", &member(seller))
+                .await
+                .unwrap();
+        }
+        s.open_internal_nps_round(&w.admin).await.unwrap();
+        let answer = |score: &str| services::internal_nps::AnswerForm {
+            score: score.into(),
+            comment: String::new(),
+        };
+        for (seller, score) in sellers.iter().zip(["7", "8"]) {
+            s.answer_internal_nps(seller, &answer(score)).await.unwrap();
+        }
+        let team = s.team(&w.admin, "sales").await.unwrap();
+        assert_eq!(
+            survey_figure(&team.figures),
+            (None, None),
+            "two answers hide it"
+        );
+        s.answer_internal_nps(&sellers[2], &answer("8"))
+            .await
+            .unwrap();
+        // (7 + 8 + 8) / 3 = 7.67 → 7.7, on the team page and the stakeholder map alike.
+        let seven_seven = (Some("7.7".to_owned()), Some("7.7".parse().unwrap()));
+        let team = s.team(&w.admin, "sales").await.unwrap();
+        assert_eq!(survey_figure(&team.figures), seven_seven);
+        let map = s
+            .stakeholder_map(&w.admin, &PageRequest::everything())
+            .await
+            .unwrap();
+        let sales = map.items.iter().find(|e| e.key == "sales").unwrap();
+        assert_eq!(survey_figure(&sales.figures), seven_seven);
+        let marketing = map.items.iter().find(|e| e.key == "marketing").unwrap();
+        assert_eq!(survey_figure(&marketing.figures), (None, None));
+        let json = serde_json::to_value(&team).unwrap();
+        let nps = json["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == "internal_nps")
+            .unwrap();
+        assert_eq!(
+            (&nps["shown"], &nps["value"]),
+            (&"7.7".into(), &"7.7".into())
         );
     })
     .await;

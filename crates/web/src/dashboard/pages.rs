@@ -19,6 +19,7 @@ use domain::dashboard::{Metric, Rag, Unit};
 use domain::partners::{NO_REGION, Region, RegionFilter};
 use rust_decimal::Decimal;
 use services::dashboard::{DashboardQuery, DashboardTable, DashboardView, Slice};
+use services::internal_nps::RoundScore;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -40,6 +41,8 @@ struct MetricCard {
     note: String,
     /// The records behind the figure.
     href: Option<String>,
+    /// Earlier figures, oldest first ("2026-Q3: 7.4"), where the card shows a trend.
+    trend: Vec<String>,
 }
 
 /// A table cell, linked to its records where there is a list of them.
@@ -144,7 +147,19 @@ fn figure(value: Option<Decimal>, unit: Unit, currency: &str) -> String {
     }
 }
 
-fn card(metric: &Metric, currency: &str, query: &DashboardQuery) -> MetricCard {
+/// The internal survey's last rounds as the Internal NPS card lists them.
+fn survey_trend(rounds: &[RoundScore]) -> Vec<String> {
+    rounds
+        .iter()
+        .map(|round| match round.score {
+            Some(score) => format!("{}: {score}", round.period),
+            None => format!("{}: no answers", round.period),
+        })
+        .collect()
+}
+
+fn card(metric: &Metric, view: &DashboardView, query: &DashboardQuery) -> MetricCard {
+    let currency = view.currency.as_str();
     let href = match metric.key {
         "partner_sourced_leads_growth" => Some("/leads".to_owned()),
         "deal_velocity" | "partner_revenue" | "sourced_revenue_share" => {
@@ -152,6 +167,7 @@ fn card(metric: &Metric, currency: &str, query: &DashboardQuery) -> MetricCard {
         }
         "partner_retention" => Some(partners_link(query, &[("archived", "true")])),
         "enabled_partners" => Some(partners_link(query, &[])),
+        "internal_nps" => Some("/internal-nps".to_owned()),
         "escalation_resolution" => Some(link(
             "/escalations/trends",
             &DashboardQuery::default(),
@@ -174,6 +190,10 @@ fn card(metric: &Metric, currency: &str, query: &DashboardQuery) -> MetricCard {
         },
         note: metric.note.clone(),
         href: metric.actual.and(href),
+        trend: match metric.key {
+            "internal_nps" => survey_trend(&view.internal_nps_trend),
+            _ => Vec::new(),
+        },
     }
 }
 
@@ -484,7 +504,7 @@ async fn dashboard_page(
         page.metrics = view
             .metrics
             .iter()
-            .map(|m| card(m, &view.currency, &query))
+            .map(|m| card(m, &view, &query))
             .collect();
         page.charts = charts_of(&view, &query);
         page.notes = view.notes;

@@ -32,8 +32,6 @@ struct PartnerHomePage {
 struct InternalHomePage {
     layout: Layout,
     h: InternalHome,
-    /// The internal survey's round is open and the reader has not answered it.
-    survey_open: bool,
 }
 
 /// A figure's value in words, through the one formatting module.
@@ -75,11 +73,6 @@ async fn home_page(State(state): State<AppState>, auth: PageAuth) -> PageResult 
         Home::Internal(h) => render(InternalHomePage {
             layout: auth.layout("Home"),
             h,
-            survey_open: state
-                .services
-                .internal_nps_prompt(&auth.actor)
-                .await
-                .map_err(service_error)?,
         }),
     })
 }

@@ -62,11 +62,8 @@ async fn list_page(
         IntegrationRequests::Ours(page) => (page.items, Vec::new(), page.next_cursor),
         IntegrationRequests::Partners(page) => (Vec::new(), page.items, page.next_cursor),
     };
-    let next_link = next.map(|cursor| {
-        let mut pairs = form_urlencoded::Serializer::new(String::new());
-        pairs.append_pair("cursor", &cursor);
-        format!("/integration-requests?{}", pairs.finish())
-    });
+    let next_link =
+        next.map(|cursor| crate::layout::next_page_link("/integration-requests", &[], &cursor));
     let view = ListPage {
         layout: auth.layout("Integration requests"),
         ours,
@@ -121,23 +118,7 @@ async fn new_view(
         .require(Action::SubmitIntegrationRequests)
         .map_err(service_error)?;
     let partners = if auth.actor.is_internal() {
-        let query = services::partners::PartnerQuery {
-            limit: Some(services::MAX_PAGE),
-            ..Default::default()
-        };
-        state
-            .services
-            .list_partners(&auth.actor, &query)
-            .await
-            .map_err(service_error)?
-            .items
-            .into_iter()
-            .map(|p| Opt {
-                selected: p.id.to_string() == partner_id,
-                value: p.id.to_string(),
-                label: p.display_name,
-            })
-            .collect()
+        crate::choices::partner_options(state, &auth.actor, &partner_id).await?
     } else {
         Vec::new()
     };

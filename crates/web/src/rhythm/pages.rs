@@ -78,12 +78,7 @@ async fn list_page(
         Err(other) => return Err(service_error(other)),
     };
     let next_link = next.map(|cursor| {
-        let mut pairs = form_urlencoded::Serializer::new(String::new());
-        if !query.kind.trim().is_empty() {
-            pairs.append_pair("kind", query.kind.trim());
-        }
-        pairs.append_pair("cursor", &cursor);
-        format!("/meetings?{}", pairs.finish())
+        crate::layout::next_page_link("/meetings", &[("kind", query.kind.trim())], &cursor)
     });
     let view = ListPage {
         layout: auth.layout("Meetings"),
@@ -154,9 +149,7 @@ async fn new_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
 }
 
 async fn create(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: MeetingForm = form.input(&[])?;
+    let input: MeetingForm = auth.checked_form(&body)?;
     match state.services.create_meeting(&auth.actor, &input).await {
         Ok(id) => Ok(see_other(&format!("/meetings/{id}"))),
         Err(services::Error::Invalid(errors)) => new_view(&state, &auth, input, errors).await,
@@ -316,9 +309,7 @@ async fn add_decision(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: DecisionForm = form.input(&[])?;
+    let input: DecisionForm = auth.checked_form(&body)?;
     let result = state
         .services
         .add_meeting_decision(&auth.actor, id, &input)
@@ -337,9 +328,7 @@ async fn add_action(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: ActionForm = form.input(&[])?;
+    let input: ActionForm = auth.checked_form(&body)?;
     let result = state
         .services
         .add_meeting_action(&auth.actor, id, &input)

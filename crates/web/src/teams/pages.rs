@@ -204,9 +204,7 @@ async fn add_member(
     Path(key): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: MemberInput = form.input(&[])?;
+    let input: MemberInput = auth.checked_form(&body)?;
     let result = state
         .services
         .add_team_member(&auth.actor, &key, &input)
@@ -234,9 +232,7 @@ async fn name_lead(
     Path(key): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: LeadInput = form.input(&[])?;
+    let input: LeadInput = auth.checked_form(&body)?;
     let result = state
         .services
         .set_team_lead(&auth.actor, &key, &input)
@@ -392,9 +388,7 @@ async fn edit_stakeholder(
     Path(key): Path<String>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: StakeholderInput = form.input(&[])?;
+    let input: StakeholderInput = auth.checked_form(&body)?;
     match state
         .services
         .edit_stakeholder(&auth.actor, &key, &input)

@@ -2,7 +2,6 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::Form;
 use crate::layout::{Errors, Layout, Opt};
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
@@ -66,18 +65,12 @@ async fn my_work_page(
         Err(other) => return Err(service_error(other)),
     };
     let next_link = next.map(|cursor| {
-        let mut pairs = form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [
-            ("scope", &query.scope),
-            ("kind", &query.kind),
-            ("sla", &query.sla),
-        ] {
-            if !value.trim().is_empty() {
-                pairs.append_pair(key, value);
-            }
-        }
-        pairs.append_pair("cursor", &cursor);
-        format!("/my-work?{}", pairs.finish())
+        let filters = [
+            ("scope", query.scope.as_str()),
+            ("kind", query.kind.as_str()),
+            ("sla", query.sla.as_str()),
+        ];
+        crate::layout::next_page_link("/my-work", &filters, &cursor)
     });
     let mut kinds: Vec<(&str, &str)> = WorkKind::ALL
         .iter()
@@ -198,9 +191,7 @@ async fn comment(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: CommentInput = form.input(&[])?;
+    let input: CommentInput = auth.checked_form(&body)?;
     let result = state
         .services
         .comment_on_work(&auth.actor, id, &input)
@@ -214,9 +205,7 @@ async fn take(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: TakeInput = form.input(&[])?;
+    let input: TakeInput = auth.checked_form(&body)?;
     let result = state.services.take_work(&auth.actor, id, &input).await;
     after(&state, &auth, id, "take", String::new(), result).await
 }
@@ -227,9 +216,7 @@ async fn assign(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: AssignInput = form.input(&[])?;
+    let input: AssignInput = auth.checked_form(&body)?;
     let result = state.services.assign_work(&auth.actor, id, &input).await;
     after(&state, &auth, id, "assign", String::new(), result).await
 }

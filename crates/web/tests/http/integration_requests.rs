@@ -121,6 +121,21 @@ async fn the_survey_is_answered_once_and_shows_no_names() {
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
         assert!(page.contains(r#"id="n-score-error""#), "{page}");
+        // The internal home's API carries the page's "survey open" prompt until one answers.
+        let sales_home = async || {
+            let (status, body) = f
+                .api(
+                    Some(f.token(Role::Sales)),
+                    Method::GET,
+                    "/api/v1/home",
+                    None,
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            serde_json::from_str::<serde_json::Value>(&body).unwrap()
+        };
+        let home = sales_home().await;
+        assert_eq!(home["survey_open"], true, "{home}");
         for role in [Role::Admin, Role::Sales, Role::Finance] {
             let (status, body) = f
                 .api(
@@ -158,6 +173,15 @@ async fn the_survey_is_answered_once_and_shows_no_names() {
             "{page}"
         );
         assert!(!page.contains(r#"id="nps-form""#), "answered: no form");
+        let home = sales_home().await;
+        assert_eq!(home["survey_open"], false, "{home}");
+        // The dashboard's card lists the last rounds and links to the survey.
+        let (status, _, page) = f.page(&session, "/dashboard").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains(": 8.0 (<a href=\"/internal-nps\">the survey and its trend</a>)"),
+            "{page}"
+        );
     })
     .await;
 }
