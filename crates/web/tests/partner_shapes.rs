@@ -302,6 +302,7 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
             transition: transition.into(),
             version: None,
             message: mine("escalation-resolution"),
+            ..Default::default()
         };
         s.move_escalation(pm, escalation, &step).await.unwrap();
     }
