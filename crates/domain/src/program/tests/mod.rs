@@ -565,6 +565,46 @@ fn deal_registration_holidays_move_to_the_business_calendar() {
     );
 }
 
+/// Programs written when conflict cases kept their own deadlines still load: the keys are
+/// no longer read, and a warning on each line says so.
+#[test]
+fn retired_conflict_hours_load_with_a_warning() {
+    let lead = "lead_acceptance_hours = 48";
+    let text = replace(
+        lead,
+        &format!("{lead}\nconflict_identify_hours = 24\nconflict_resolve_hours = 72"),
+    );
+    let (program, issues) = parse(&text);
+    let warnings: Vec<_> = issues
+        .iter()
+        .map(|i| (i.severity, i.line, i.message.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                Severity::Warning,
+                line_of(&text, "conflict_identify_hours = 24"),
+                "slas.conflict_identify_hours is no longer read: a conflict case is an escalation \
+                 case, timed by escalation_response_hours for its urgency and \
+                 escalation_resolution_days"
+            ),
+            (
+                Severity::Warning,
+                line_of(&text, "conflict_resolve_hours = 72"),
+                "slas.conflict_resolve_hours is no longer read: a conflict case is an escalation \
+                 case, timed by escalation_response_hours for its urgency and \
+                 escalation_resolution_days"
+            )
+        ]
+    );
+    assert_eq!(
+        program.unwrap().policies.slas,
+        policy::Slas::default(),
+        "the retired keys are forgotten"
+    );
+}
+
 #[test]
 fn auto_approval_covers_the_named_tier_and_those_above() {
     let p = default_program();
