@@ -43,20 +43,22 @@ UPDATE counters SET value = value + (SELECT COUNT(*) FROM moved_conflict_cases)
 WHERE name = 'escalation_case';
 
 -- Their history as state changes (acknowledged and in progress when investigation started,
--- resolved when resolved); the note, written for our people, stays an internal note.
+-- resolved when resolved); the note, written for our people, stays an internal note. Each
+-- entry's id is its case's with the last hex digit a, b, c or d, so entries written at one
+-- instant list in the order they happened (the log reads by at, then id).
 INSERT INTO escalation_entries (id, case_id, kind, body, state, author_id, visible_to_partner, at)
-SELECT gen_random_uuid(), id, 'state_change', '', 'acknowledged', NULL::uuid, TRUE,
+SELECT CAST(overlay(CAST(id AS TEXT) placing 'a' from 36 for 1) AS UUID), id, 'state_change', '', 'acknowledged', NULL::uuid, TRUE,
        COALESCE(investigating_at, resolved_at)
 FROM moved_conflict_cases WHERE status <> 'open'
 UNION ALL
-SELECT gen_random_uuid(), id, 'state_change', '', 'in_progress', NULL::uuid, TRUE,
+SELECT CAST(overlay(CAST(id AS TEXT) placing 'b' from 36 for 1) AS UUID), id, 'state_change', '', 'in_progress', NULL::uuid, TRUE,
        COALESCE(investigating_at, resolved_at)
 FROM moved_conflict_cases WHERE status <> 'open'
 UNION ALL
-SELECT gen_random_uuid(), id, 'state_change', '', 'resolved', NULL::uuid, TRUE, resolved_at
+SELECT CAST(overlay(CAST(id AS TEXT) placing 'c' from 36 for 1) AS UUID), id, 'state_change', '', 'resolved', NULL::uuid, TRUE, resolved_at
 FROM moved_conflict_cases WHERE status = 'resolved'
 UNION ALL
-SELECT gen_random_uuid(), id, 'internal_note', note, NULL, NULL::uuid, FALSE,
+SELECT CAST(overlay(CAST(id AS TEXT) placing 'd' from 36 for 1) AS UUID), id, 'internal_note', note, NULL, NULL::uuid, FALSE,
        COALESCE(resolved_at, investigating_at, created_at)
 FROM moved_conflict_cases WHERE note <> '';
 

@@ -43,20 +43,22 @@ UPDATE counters SET value = value + (SELECT COUNT(*) FROM moved_conflict_cases)
 WHERE name = 'escalation_case';
 
 -- Their history as state changes (acknowledged and in progress when investigation started,
--- resolved when resolved); the note, written for our people, stays an internal note.
+-- resolved when resolved); the note, written for our people, stays an internal note. Each
+-- entry's id is its case's with the last hex digit a, b, c or d, so entries written at one
+-- instant list in the order they happened (the log reads by at, then id).
 INSERT INTO escalation_entries (id, case_id, kind, body, state, author_id, visible_to_partner, at)
-SELECT randomblob(16), id, 'state_change', '', 'acknowledged', NULL, 1,
+SELECT CAST(substr(id, 1, 15) || X'0A' AS BLOB), id, 'state_change', '', 'acknowledged', NULL, 1,
        COALESCE(investigating_at, resolved_at)
 FROM moved_conflict_cases WHERE status <> 'open'
 UNION ALL
-SELECT randomblob(16), id, 'state_change', '', 'in_progress', NULL, 1,
+SELECT CAST(substr(id, 1, 15) || X'0B' AS BLOB), id, 'state_change', '', 'in_progress', NULL, 1,
        COALESCE(investigating_at, resolved_at)
 FROM moved_conflict_cases WHERE status <> 'open'
 UNION ALL
-SELECT randomblob(16), id, 'state_change', '', 'resolved', NULL, 1, resolved_at
+SELECT CAST(substr(id, 1, 15) || X'0C' AS BLOB), id, 'state_change', '', 'resolved', NULL, 1, resolved_at
 FROM moved_conflict_cases WHERE status = 'resolved'
 UNION ALL
-SELECT randomblob(16), id, 'internal_note', note, NULL, NULL, 0,
+SELECT CAST(substr(id, 1, 15) || X'0D' AS BLOB), id, 'internal_note', note, NULL, NULL, 0,
        COALESCE(resolved_at, investigating_at, created_at)
 FROM moved_conflict_cases WHERE note <> '';
 

@@ -126,7 +126,7 @@ async fn deal_registration_pages_from_form_to_protection() {
         let (status, _, page) = f.post_form(&pm, &moves, &format!("csrf_token={pm_csrf}&transition=resolve&message=Bravo+was+first&conflict_outcome=")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains(r#"id="m-outcome-error""#), "{page}");
-        let (status, body) = f.api(Some(&f.token(Role::PartnerManager).to_owned()), Method::POST, &format!("/api/v1{moves}"), Some(r#"{"transition":"resolve","message":"Bravo was first"}"#)).await;
+        let (status, body) = f.api(Some(f.token(Role::PartnerManager)), Method::POST, &format!("/api/v1{moves}"), Some(r#"{"transition":"resolve","message":"Bravo was first"}"#)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body.contains("conflict_outcome"), "{body}");
         let (status, _, _) = f.post_form(&pm, &moves, &format!("csrf_token={pm_csrf}&transition=resolve&message=Bravo+was+first&conflict_outcome=other_party_wins")).await;
