@@ -306,8 +306,6 @@ impl Effects {
                     entity_type: "escalation_case",
                     entity_id: case.id,
                     action: "submit",
-                    // On the partner's timeline too: the verdict stays on the registration,
-                    // where partners read only their own version of it.
                     summary: format!("Conflict case opened for {reference}"),
                     before: None,
                     after: None,
