@@ -634,6 +634,32 @@ async fn a_conflict_opens_one_channel_conflict_escalation_resolved_with_an_outco
             link.id
         );
 
+        // Registered by the system (no person): raised in the name of the partner's manager,
+        // else of the first administrator.
+        let by_system = s
+            .register_deal(
+                &Actor::system("test"),
+                b,
+                &deal_input("Acme Corp.", "acme.com", "1000"),
+                true,
+            )
+            .await
+            .unwrap();
+        let link3 = s
+            .deal_conflict_case(&w.manager, by_system.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let Escalation::Ours(third) = s.escalation(&w.manager, link3.id).await.unwrap() else {
+            panic!("our shape")
+        };
+        let expected = if third.case.owner_id.is_some() {
+            third.case.owner_name.clone()
+        } else {
+            "admin@vendor.test".into()
+        };
+        assert_eq!(third.case.submitted_by, expected);
+
         let moved = |transition: &str, outcome: &str| Move {
             transition: transition.into(),
             message: "Both partners work Acme with our AE".into(),
