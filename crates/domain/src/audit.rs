@@ -19,7 +19,7 @@ pub struct AuditEvent {
 }
 
 /// The events a partner's own people see on its timeline, by entity type and action; every
-/// other event (IPP assessments, 3C/4C results until shared, conflict cases, proposals,
+/// other event (IPP assessments, 3C/4C results until shared, escalation cases, proposals,
 /// deal-desk assignments, our activities, health checks, typed facts, imports) is internal. An allowlist, so an
 /// event added later stays internal until someone decides its summary is fit for partners.
 /// The summaries of these events carry no internal notes.

@@ -13,7 +13,7 @@ use crate::validation::Choice;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Read what is ours only: the program definition, the tier queue and runs, the direct
-    /// pipeline, conflict cases, IPP assessments, forecast snapshots, the team, partners'
+    /// pipeline, IPP assessments, forecast snapshots, the team, partners'
     /// health scores and early-risk flags (a management figure: a partner's people see
     /// their scorecard, without its IPP fit and risks, and never their health score).
     ReadInternal,
@@ -31,7 +31,7 @@ pub enum Action {
     /// hand over leads.
     WorkDeals,
     LogDealActivity,
-    /// Decide registrations and extensions, work conflict cases, assign our AE and SE,
+    /// Decide registrations and extensions, assign our AE and SE,
     /// take forecast snapshots, import registrations and leads.
     ManageDeals,
     /// Accept or reject partners' leads.

@@ -1,7 +1,7 @@
 //! Scheduled and on-demand background work. Every server ticks the scheduler; the jobs table
 //! makes each scheduled run happen once per period and each job run on one server only. The
 //! daily deal sweep (`Services::run_deal_sweep`) is put together here, above the features it
-//! sweeps: registrations, leads, conflict cases and the forecast.
+//! sweeps: registrations, leads, health scores and the forecast.
 
 use domain::permissions::Action;
 use domain::program::Cadence;
@@ -230,15 +230,13 @@ impl Services {
 impl Services {
     /// The daily deal sweep: the registrations' part (`deals::sweep`: protections that ended
     /// expire or are warned about, undecided registrations past their SLA are flagged), then
-    /// leads past their acceptance SLA are flagged, conflict cases climb their escalation
-    /// ladder, every partner's health score is recorded for the day, and on a quarter's
+    /// leads past their acceptance SLA are flagged, every partner's health score is recorded for the day, and on a quarter's
     /// last day the forecast snapshot is taken.
     pub async fn run_deal_sweep(&self, actor: &Actor) -> Result<String> {
         let now = store::now();
         let today = now.date();
         let (expired, warned, overdue) = self.sweep_registrations(actor, now).await?;
         let late_leads = self.flag_overdue_leads(actor).await?;
-        let escalated = self.escalate_conflict_cases(actor).await?;
         let health = self.recompute_health(today).await?;
         let quarter = domain::quarter::Quarter::containing(today);
         let snapshot = if today == quarter.last_day()
@@ -255,7 +253,7 @@ impl Services {
             String::new()
         };
         Ok(format!(
-            "{expired} protection(s) expired, {warned} expiry warning(s), {overdue} overdue decision(s) flagged, {late_leads} overdue lead(s) flagged, {escalated} conflict case(s) escalated, {health} health score(s) recorded{snapshot}"
+            "{expired} protection(s) expired, {warned} expiry warning(s), {overdue} overdue decision(s) flagged, {late_leads} overdue lead(s) flagged, {health} health score(s) recorded{snapshot}"
         ))
     }
 }

@@ -120,8 +120,8 @@ async fn a_lead_is_accepted_or_rejected_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn registrations_are_decided_closed_and_their_cases_worked_once() {
-    use services::conflict_cases::CaseAction;
     use services::deals::{DealClose, DealDecision};
+    use services::escalations::Move;
     each_backend(|w| async move {
         let s = &w.services;
         let b_admin = user(
@@ -154,23 +154,40 @@ async fn registrations_are_decided_closed_and_their_cases_worked_once() {
             .await
             .unwrap();
 
+        // Its channel-conflict case, worked to the point of resolving: of the resolutions
+        // racing, one records its outcome and the others get 409.
+        let case = s
+            .deal_conflict_case(&w.manager, rival.id)
+            .await
+            .unwrap()
+            .unwrap();
+        for transition in ["acknowledge", "start"] {
+            let step = Move {
+                transition: transition.into(),
+                ..Default::default()
+            };
+            s.move_escalation(&w.manager, case.id, &step).await.unwrap();
+        }
         let winners = race(|i| {
-            let (s, who, id) = (s.clone(), w.manager.clone(), rival.id);
+            let (s, who, id) = (s.clone(), w.manager.clone(), case.id);
             async move {
-                let action = CaseAction {
-                    action: "investigate".into(),
-                    note: format!("looking, take {i}"),
-                    ..Default::default()
+                let resolve = Move {
+                    transition: "resolve".into(),
+                    message: format!("settled, take {i}"),
+                    conflict_outcome: if i % 2 == 0 {
+                        "co_sell"
+                    } else {
+                        "other_party_wins"
+                    }
+                    .into(),
+                    version: None,
                 };
-                s.work_conflict_case(&who, id, &action).await
+                s.move_escalation(&who, id, &resolve).await
             }
         })
         .await;
         assert_eq!(winners, 1);
-        assert_eq!(
-            audited(s, &w.admin, "conflict_case", "investigating").await,
-            1
-        );
+        assert_eq!(audited(s, &w.admin, "escalation_case", "resolve").await, 1);
 
         let winners = race(|i| {
             let (s, who, id) = (s.clone(), w.manager.clone(), deal.id);

@@ -21,17 +21,24 @@ pub struct CaseRow {
     pub version: i64,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// channel_conflict cases opened by a registration's conflict check: that registration.
+    pub deal_id: Option<Uuid>,
+    /// channel_conflict cases: how the conflict ended (`domain::deals::cases::Outcome`),
+    /// recorded when the case is resolved.
+    pub conflict_outcome: Option<String>,
 }
 
 const CASE_COLUMNS: &str = "SELECT id, number, partner_id, submitted_by, owner_id, issue, category, \
-     urgency, occurred_on, state, version, created_at, updated_at FROM escalation_cases WHERE 1 = 1";
+     urgency, occurred_on, state, version, created_at, updated_at, deal_id, conflict_outcome \
+     FROM escalation_cases WHERE 1 = 1";
 
 /// Records a new case numbered from the 'escalation_case' counter (taken under its row lock).
 pub async fn insert_case(tx: &mut Write, row: &CaseRow) -> Result<()> {
     tx.execute(sql!(
         "INSERT INTO escalation_cases (id, number, partner_id, submitted_by, owner_id, issue, \
-         category, urgency, occurred_on, state, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         category, urgency, occurred_on, state, version, created_at, updated_at, deal_id, \
+         conflict_outcome) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         row.id,
         row.number,
         row.partner_id,
@@ -45,6 +52,8 @@ pub async fn insert_case(tx: &mut Write, row: &CaseRow) -> Result<()> {
         row.version,
         row.created_at,
         row.updated_at,
+        row.deal_id,
+        row.conflict_outcome.as_deref(),
     ))
     .await?;
     Ok(())
@@ -56,16 +65,25 @@ pub async fn case_by_id(tx: &mut Read, id: Uuid) -> Result<Option<CaseRow>> {
     tx.optional(query).await
 }
 
-/// Moves a case from the state and version in `read` to the state in `row`, bumping its
-/// version. When it answered, was resolved or closed is its state-change entries' to say.
+/// The channel-conflict case a registration's conflict check opened, if any.
+pub async fn case_for_deal(tx: &mut Read, deal_id: Uuid) -> Result<Option<CaseRow>> {
+    let mut query = Sql::new(CASE_COLUMNS);
+    query.push(" AND deal_id = ").push_bind(deal_id);
+    tx.optional(query).await
+}
+
+/// Moves a case from the state and version in `read` to the state (and conflict outcome) in
+/// `row`, bumping its version. When it answered, was resolved or closed is its state-change
+/// entries' to say.
 pub async fn change_state(tx: &mut Write, row: &CaseRow, read: &CaseRow) -> Result<()> {
     let rows = tx
         .execute(sql!(
-            "UPDATE escalation_cases SET state = $2, updated_at = $3, version = version + 1 \
-             WHERE id = $1 AND state = $4 AND version = $5",
+            "UPDATE escalation_cases SET state = $2, updated_at = $3, conflict_outcome = $4, \
+             version = version + 1 WHERE id = $1 AND state = $5 AND version = $6",
             row.id,
             &row.state,
             row.updated_at,
+            row.conflict_outcome.as_deref(),
             &read.state,
             read.version,
         ))

@@ -24,6 +24,55 @@ enum Cleanup {
 
 impl TestDb {
     pub async fn new(backend: Backend) -> TestDb {
+        let test = TestDb::empty(backend).await;
+        test.db.migrate().await.expect("migrate test database");
+        test
+    }
+
+    /// A database migrated up to, not including, migration `version`: a migration's test
+    /// plants rows of the schema it changes, then runs [`Db::migrate`].
+    pub async fn before_migration(backend: Backend, version: i64) -> TestDb {
+        let test = TestDb::empty(backend).await;
+        let folder = match backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        };
+        let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../migrations")
+            .join(folder);
+        let earlier = std::env::temp_dir().join(format!(
+            "partneros-migrations-{}",
+            uuid::Uuid::now_v7().simple()
+        ));
+        std::fs::create_dir(&earlier).expect("a folder for the earlier migrations");
+        for file in std::fs::read_dir(&all).expect("the migrations") {
+            let path = file.expect("a migration").path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let number: i64 = name
+                .split('_')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(i64::MAX);
+            if number < version {
+                std::fs::copy(&path, earlier.join(name)).expect("copy a migration");
+            }
+        }
+        let migrator = sqlx::migrate::Migrator::new(earlier.as_path())
+            .await
+            .expect("the earlier migrations");
+        match &test.db {
+            Db::Sqlite { write, .. } => migrator.run(write).await,
+            Db::Postgres(pool) => migrator.run(pool).await,
+        }
+        .expect("migrate up to the version");
+        let _ = std::fs::remove_dir_all(&earlier);
+        test
+    }
+
+    async fn empty(backend: Backend) -> TestDb {
         let (url, cleanup) = match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir()
@@ -51,7 +100,6 @@ impl TestDb {
         let db = Db::connect(&url)
             .await
             .expect("connect to the test database");
-        db.migrate().await.expect("migrate test database");
         TestDb { db, url, cleanup }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::testing::{BACKENDS, TestDb};
+use uuid::Uuid;
 
 #[tokio::test]
 async fn an_empty_in_list_matches_no_row_on_either_backend() {
@@ -172,5 +173,197 @@ async fn dates_and_flags_read_back_typed_on_both_backends() {
                 assert_eq!(types, expected);
             }
         }
+    }
+}
+
+/// Migration 0039 moves conflict cases into escalation cases: numbered after the cases so far,
+/// submitted by the registering person (else the first administrator), their history rebuilt
+/// as state changes and their note kept as an internal note.
+#[tokio::test]
+async fn conflict_cases_move_into_escalation_cases_on_both_backends() {
+    use time::macros::datetime;
+    for backend in BACKENDS {
+        let test = TestDb::before_migration(backend, 39).await;
+        let partner_id = rollups::tests::partner(&test.db, "Northwind").await;
+        let (admin, ana) = (Uuid::now_v7(), Uuid::now_v7());
+        let mut write = test.db.write().await.unwrap();
+        for (id, email, role, partner) in [
+            (
+                admin,
+                "admin@test.example",
+                domain::roles::Role::Admin,
+                None,
+            ),
+            (
+                ana,
+                "ana@northwind.test",
+                domain::roles::Role::PartnerUser,
+                Some(partner_id),
+            ),
+        ] {
+            let user = users::NewUserRow {
+                id,
+                email,
+                name: email,
+                role,
+                partner_id: partner,
+                password_hash: "-",
+            };
+            users::insert(&mut write, &user, crate::now())
+                .await
+                .unwrap();
+        }
+        let open_deal = deals::DealRow {
+            created_by: "ana@northwind.test".into(),
+            customer_name: "Acme GmbH".into(),
+            ..rollups::tests::registration(partner_id, 1001)
+        };
+        let imported = deals::DealRow {
+            created_by: "system (import)".into(),
+            ..rollups::tests::registration(partner_id, 1002)
+        };
+        deals::insert(&mut write, &open_deal).await.unwrap();
+        deals::insert(&mut write, &imported).await.unwrap();
+        let (opened, investigating, resolved) = (
+            datetime!(2026-11-02 09:00 UTC),
+            datetime!(2026-11-03 10:00 UTC),
+            datetime!(2026-11-04 11:00 UTC),
+        );
+        let (open_case, resolved_case) = (Uuid::now_v7(), Uuid::now_v7());
+        write
+            .execute(sql!(
+                "UPDATE counters SET value = 5 WHERE name = 'escalation_case'"
+            ))
+            .await
+            .unwrap();
+        write
+            .execute(sql!(
+                "INSERT INTO conflict_cases (id, deal_id, status, outcome, note, created_at) \
+                 VALUES ($1, $2, 'open', '', '', $3)",
+                open_case,
+                open_deal.id,
+                opened
+            ))
+            .await
+            .unwrap();
+        write
+            .execute(sql!(
+                "INSERT INTO conflict_cases (id, deal_id, status, outcome, note, investigating_at, \
+                 investigated_by, resolved_by, resolved_at, created_at) \
+                 VALUES ($1, $2, 'resolved', 'co_sell', 'Both work it with our AE', $3, 'pm', 'pm', \
+                 $4, $5)",
+                resolved_case,
+                imported.id,
+                investigating,
+                resolved,
+                opened + time::Duration::hours(1)
+            ))
+            .await
+            .unwrap();
+        write.commit().await.unwrap();
+
+        test.db.migrate().await.unwrap();
+
+        let mut read = test.db.read().await.unwrap();
+        let first = escalations::case_for_deal(&mut read, open_deal.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let second = escalations::case_for_deal(&mut read, imported.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let shape = |c: &escalations::CaseRow| {
+            (
+                c.id,
+                c.number,
+                c.submitted_by,
+                c.category.clone(),
+                c.urgency.clone(),
+                c.state.clone(),
+                c.version,
+                c.conflict_outcome.clone(),
+                c.occurred_on,
+            )
+        };
+        use time::macros::date;
+        assert_eq!(
+            [shape(&first), shape(&second)],
+            [
+                (
+                    open_case,
+                    6,
+                    ana,
+                    "channel_conflict".into(),
+                    "p3".into(),
+                    "open".into(),
+                    1,
+                    None,
+                    date!(2026 - 11 - 02)
+                ),
+                (
+                    resolved_case,
+                    7,
+                    admin,
+                    "channel_conflict".into(),
+                    "p3".into(),
+                    "resolved".into(),
+                    4,
+                    Some("co_sell".into()),
+                    date!(2026 - 11 - 02)
+                ),
+            ],
+            "{backend:?}"
+        );
+        assert_eq!(
+            first.issue,
+            domain::deals::cases::case_issue("DR-1001", "Acme GmbH"),
+            "{backend:?}"
+        );
+        let log: Vec<(String, Option<String>, String, bool, time::OffsetDateTime)> =
+            escalations::entries(&mut read, second.id, false)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| (e.kind, e.state, e.body, e.visible_to_partner, e.at))
+                .collect();
+        let change = |state: &str, at| {
+            (
+                "state_change".to_owned(),
+                Some(state.to_owned()),
+                String::new(),
+                true,
+                at,
+            )
+        };
+        assert_eq!(
+            log,
+            [
+                change("acknowledged", investigating),
+                change("in_progress", investigating),
+                change("resolved", resolved),
+                (
+                    "internal_note".into(),
+                    None,
+                    "Both work it with our AE".into(),
+                    false,
+                    resolved
+                ),
+            ],
+            "{backend:?}"
+        );
+        assert!(
+            escalations::entries(&mut read, first.id, false)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let counter: (i64,) = read
+            .one(sql!(
+                "SELECT value FROM counters WHERE name = 'escalation_case'"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(counter, (7,), "{backend:?}");
     }
 }

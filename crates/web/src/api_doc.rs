@@ -23,7 +23,6 @@ const SUMMARIES: &[(&str, &str)] = &[
     ("create_token", "Create an API token"),
     ("revoke_token", "Revoke an API token"),
     ("audit", "Read the audit log"),
-    ("conflict_case", "Read a conflict case"),
     ("conflict_check", "Check a registration for conflicts"),
     ("learning", "A partner's learning records"),
     ("eligibility", "A partner's enablement gates"),

@@ -1,11 +1,10 @@
 //! A deal registration's page: the registration, its decisions, pipeline, activities, outcome,
-//! confirmations for credit and (for our people) its conflict case. The features whose forms
-//! sit on it (`deals`, `pipeline`, `conflict_cases`) answer through [`deal_result`]: back to
-//! the page, or the page again with what was wrong.
+//! confirmations for credit and a link to its conflict case (an escalation case, worked on
+//! its own page). The features whose forms sit on it (`deals`, `pipeline`) answer through
+//! [`deal_result`]: back to the page, or the page again with what was wrong.
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::format::moment;
 use crate::layout::{Layout, Opt, select_one};
 use crate::respond::{PageResult, form_problems, render, see_other, service_error};
 use askama::Template;
@@ -33,23 +32,12 @@ struct DealPage {
     /// Internal users who may be assigned as AE or SE (editors only), the assigned selected.
     ae_people: Vec<Opt>,
     se_people: Vec<Opt>,
-    /// Internal users: the registration's conflict case, its times in the reader's zone.
-    case: Option<CaseCard>,
-    outcomes: Vec<Opt>,
+    /// The registration's channel-conflict escalation case, if its check was not clear.
+    case: Option<services::escalations::DealCaseLink>,
     /// A won registration: whether we confirmed the win.
     win: Option<services::deals::credit::WinStatus>,
     /// Our people who confirm wins and partners' joint calls.
     can_confirm: bool,
-}
-
-struct CaseCard {
-    c: services::conflict_cases::CaseView,
-    opened: String,
-    investigate_by: String,
-    resolve_by: String,
-    vp_from: String,
-    executives_from: String,
-    resolved: Option<String>,
 }
 
 pub(crate) async fn deal_view(
@@ -96,26 +84,11 @@ pub(crate) async fn deal_view(
             .collect()
     };
     let (ae_people, se_people) = (mark(d.ae_user_id), mark(d.se_user_id));
-    let case = if auth.actor.may(Action::ReadInternal) {
-        let zone = auth.zone();
-        let at = |t: &time::OffsetDateTime| moment(t, &zone);
-        state
-            .services
-            .conflict_case(&auth.actor, id)
-            .await
-            .map_err(service_error)?
-            .map(|c| CaseCard {
-                opened: at(&c.opened_at),
-                investigate_by: at(&c.deadlines.investigate_by),
-                resolve_by: at(&c.deadlines.resolve_by),
-                vp_from: at(&c.deadlines.vp_from),
-                executives_from: at(&c.deadlines.executives_from),
-                resolved: c.resolved_at.as_ref().map(at),
-                c,
-            })
-    } else {
-        None
-    };
+    let case = state
+        .services
+        .deal_conflict_case(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -141,7 +114,6 @@ pub(crate) async fn deal_view(
         ae_people,
         se_people,
         case,
-        outcomes: select_one::<domain::deals::cases::Outcome>(""),
     };
     Ok((status, render(view)).into_response())
 }

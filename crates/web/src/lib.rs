@@ -17,7 +17,6 @@ mod account;
 mod attachments;
 mod audit;
 mod choices;
-mod conflict_cases;
 mod contacts;
 mod dashboard;
 mod deals;
@@ -87,7 +86,6 @@ pub fn router(state: AppState) -> Router {
         .merge(account::pages::router())
         .merge(attachments::pages::router())
         .merge(audit::pages::router())
-        .merge(conflict_cases::pages::router())
         .merge(contacts::pages::router())
         .merge(dashboard::pages::router())
         .merge(deals::pages::router())
@@ -145,7 +143,6 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(account::api::router())
         .merge(attachments::api::router())
         .merge(audit::api::router())
-        .merge(conflict_cases::api::router())
         .merge(contacts::api::router())
         .merge(dashboard::api::router())
         .merge(deals::api::router())

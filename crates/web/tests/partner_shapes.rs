@@ -1,7 +1,8 @@
 //! Partners see only their shapes. Internal-only values are planted in every internal field
 //! of partner A and of partner B (our notes, stage and tier notes, our own deal activity, a
 //! deal-desk flag and our AE, a health check, an IPP assessment and score, an unshared 3C/4C
-//! evaluation, conflict findings, who of ours confirmed a win); then A's own people call
+//! evaluation, conflict findings and our note on the conflict case, who of ours confirmed a
+//! win); then A's own people call
 //! every GET endpoint the API documents in its OpenAPI document and every GET page the
 //! router registers, once with the ids of A's records and once with the ids of B's. Nothing
 //! internal of A and nothing at all of B may come back — on both databases.
@@ -302,6 +303,7 @@ async fn plant(f: &Fixture, partner: Uuid, tag: &str, member: Uuid, token: Uuid)
             transition: transition.into(),
             version: None,
             message: mine("escalation-resolution"),
+            ..Default::default()
         };
         s.move_escalation(pm, escalation, &step).await.unwrap();
     }
@@ -760,14 +762,29 @@ async fn nothing_internal_reaches_a_partners_people() {
         let member_a = f.actor(Role::PartnerUser).user_id.unwrap();
         let b = plant(&f, f.partner_b, "B", f.victim_b, f.victim_token).await;
         let a = plant(&f, f.partner_a, "A", member_a, a_token.id).await;
-        // A registration of the customer B registered: its conflict findings name B's deal.
-        f.services
+        // A registration of the customer B registered: its conflict findings name B's deal,
+        // and its channel-conflict case (A's to read) gets our note naming B.
+        let overlap = f
+            .services
             .register_deal(
                 f.actor(Role::PartnerManager),
                 f.partner_a,
                 &common::deal_input("A-OWN-overlap", "bravo-customer.de"),
                 true,
             )
+            .await
+            .unwrap();
+        let conflict = f
+            .services
+            .deal_conflict_case(f.actor(Role::PartnerManager), overlap.id)
+            .await
+            .unwrap()
+            .expect("the overlap opens a channel-conflict case");
+        let conflict_note = services::escalations::EntryInput {
+            body: "A-PLANTED-conflict-note: overlaps Bravo's registration".into(),
+        };
+        f.services
+            .post_escalation_note(f.actor(Role::PartnerManager), conflict.id, &conflict_note)
             .await
             .unwrap();
         let probe = (
@@ -777,6 +794,7 @@ async fn nothing_internal_reaches_a_partners_people() {
 
         // A's people may see A's own records; nothing internal of A, nothing of B.
         let mut forbidden: Vec<String> = a.internal.clone();
+        forbidden.push(conflict_note.body.clone());
         forbidden.extend(b.internal.iter().cloned());
         forbidden.extend(b.own.iter().cloned());
         forbidden.extend(

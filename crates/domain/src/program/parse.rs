@@ -506,6 +506,8 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
     let mut business_hours = raw.business_hours;
     let moved_holidays = std::mem::take(&mut deal_registration.moved_holidays);
     let holidays_moved = !moved_holidays.is_empty();
+    let mut slas = raw.slas;
+    let retired_conflict_hours = slas.take_retired_conflict_hours();
     business_hours.holidays.extend(moved_holidays);
     business_hours.holidays.sort();
     business_hours.holidays.dedup();
@@ -514,7 +516,7 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         co_sell: raw.co_sell,
         mdf: raw.mdf,
         commissions: raw.commissions,
-        slas: raw.slas,
+        slas,
         business_hours,
         escalation_paths: raw.escalation_paths,
         raci: raw.raci,
@@ -534,6 +536,16 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
              days off"
                 .into(),
             "move these dates to holidays under [business_hours]",
+        );
+    }
+    for key in retired_conflict_hours {
+        checks.warning(
+            &format!("slas.{key}"),
+            format!(
+                "slas.{key} is no longer read: a conflict case is an escalation case, timed by \
+                 escalation_response_hours for its urgency and escalation_resolution_days"
+            ),
+            "remove it; set [deal_registration] conflict_urgency for the cases' response target",
         );
     }
     certifications::check(&raw.certifications, &mut checks);

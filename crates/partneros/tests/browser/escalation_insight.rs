@@ -32,6 +32,7 @@ async fn a_review_and_the_trends_in_a_real_browser() {
                 transition: transition.into(),
                 version: None,
                 message: "Paid the difference".into(),
+                ..Default::default()
             };
             server
                 .services

@@ -106,6 +106,8 @@ impl Services {
                     version: 1 + steps.len() as i64,
                     created_at,
                     updated_at: created_at,
+                    deal_id: None,
+                    conflict_outcome: None,
                 };
                 store::escalations::insert_case(&mut tx, &row).await?;
                 for (hours, to) in steps {

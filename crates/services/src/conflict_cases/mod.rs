@@ -1,12 +1,9 @@
 //! Conflicts between registrations, as our people see them: the preview of the check on the
-//! registration form (`previews`), the case a finding opens and partner managers work
-//! (`cases`), and the escalation ladder of cases left unresolved (`escalation`). The check
-//! itself and the index it reads are the registrations' (`crate::deals::cache`).
+//! registration form (`previews`). A registration whose check is not clear opens a
+//! channel-conflict escalation case at submission (`crate::deals::submission`), worked,
+//! escalated and closed as every escalation case is (`crate::escalations`). The check itself
+//! and the index it reads are the registrations' (`crate::deals::cache`).
 //!
-//! This file is the feature's face: the code lives in the files beside it.
+//! This file is the feature's face: the code lives in the file beside it.
 
-mod cases;
-mod escalation;
 mod previews;
-
-pub use cases::{CaseAction, CaseView};

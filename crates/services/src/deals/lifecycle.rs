@@ -39,7 +39,7 @@ pub struct DealClose {
 
 impl Services {
     /// Approves (protected for the partner's tier's window), rejects (with a reason) or asks
-    /// for more information. Resolves the registration's conflict case with the decision.
+    /// for more information. Its conflict case, if any, is resolved separately on the case.
     pub async fn decide_deal(
         &self,
         actor: &Actor,
@@ -97,20 +97,6 @@ impl Services {
                 today,
                 protection_days(&program, &partner.tier),
             ));
-        }
-        if let Some(mut case) = store::deals::case_for_deal(&mut tx, id)
-            .await?
-            .filter(|c| c.status != domain::deals::cases::Stage::Resolved.as_str())
-            && to != Status::MoreInfoRequested
-        {
-            let read = case.clone();
-            let outcome = domain::deals::cases::outcome_of_decision(to == Status::Approved);
-            case.status = domain::deals::cases::Stage::Resolved.as_str().into();
-            case.outcome = outcome.as_str().into();
-            case.note = note.clone();
-            case.resolved_by = Some(actor.label.clone());
-            case.resolved_at = Some(now);
-            store::deals::update_case(&mut tx, &case, &read).await?;
         }
         let reference = row.reference.clone();
         let message = match to {

@@ -37,17 +37,6 @@ impl Services {
             .ok_or(Error::NotFound)
     }
 
-    pub(crate) async fn partner_name(
-        &self,
-        tx: &mut store::Read,
-        partner_id: Uuid,
-    ) -> Result<String> {
-        Ok(store::partners::get(tx, partner_id)
-            .await?
-            .map(|p| p.display_name)
-            .unwrap_or_default())
-    }
-
     pub async fn deal(&self, actor: &Actor, id: Uuid) -> Result<DealView> {
         let (_, program) = self.program_in_force().await?;
         let mut tx = self.db.read().await?;

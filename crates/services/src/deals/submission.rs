@@ -56,7 +56,7 @@ impl Services {
             &partner,
             &facts.rates,
             &state.index,
-            today,
+            actor,
             now,
         )?;
         row.updated_at = now;
@@ -115,7 +115,7 @@ impl Services {
             .map_err(Error::Forbidden)
     }
 
-    /// Runs the conflict check and the policy on a registration being submitted; returns
+    /// Runs the conflict check and the policy on a registration `actor` submits; returns
     /// the conflict case to open when it is not clear.
     pub(super) fn submit_row(
         row: &mut DealRow,
@@ -123,9 +123,10 @@ impl Services {
         partner: &domain::partners::Partner,
         rates: &Rates,
         index: &ConflictIndex,
-        today: Date,
+        actor: &Actor,
         now: time::OffsetDateTime,
-    ) -> Result<Option<store::deals::CaseRow>> {
+    ) -> Result<Option<ConflictCase>> {
+        let today = actor.today();
         let policy = &program.policies.deal_registration;
         let key = CustomerKey {
             name: row.name_key.clone(),
@@ -161,21 +162,81 @@ impl Services {
                     .add_working_days(today, policy.decision_sla_business_days),
             );
         }
-        Ok(
-            (check.verdict != Verdict::Clear).then(|| store::deals::CaseRow {
-                id: Uuid::now_v7(),
-                deal_id: row.id,
-                status: domain::deals::cases::Stage::Open.as_str().into(),
-                outcome: String::new(),
-                note: String::new(),
-                investigating_at: None,
-                investigated_by: None,
-                resolved_by: None,
-                resolved_at: None,
-                escalation_level: 0,
-                created_at: now,
-            }),
-        )
+        Ok((check.verdict != Verdict::Clear).then(|| ConflictCase {
+            id: Uuid::now_v7(),
+            deal_id: row.id,
+            partner_id: row.partner_id,
+            submitted_by: actor.user_id,
+            owner_id: partner.owner_id,
+            issue: domain::deals::cases::case_issue(&row.reference, &row.customer_name),
+            urgency: policy.conflict_urgency,
+            occurred_on: today,
+            at: now,
+        }))
+    }
+}
+
+/// The channel-conflict escalation case a registration that is not clear opens, numbered
+/// when it is written.
+pub(super) struct ConflictCase {
+    id: Uuid,
+    deal_id: Uuid,
+    partner_id: Uuid,
+    /// The registering person; None when the system (an import) registered it.
+    submitted_by: Option<Uuid>,
+    /// The partner's manager, who owns the case.
+    owner_id: Option<Uuid>,
+    /// Partner-safe: it names only the partner's own registration and customer.
+    issue: String,
+    urgency: domain::escalations::Urgency,
+    occurred_on: Date,
+    at: time::OffsetDateTime,
+}
+
+impl ConflictCase {
+    /// Writes the case unless the registration has one already (a resubmission keeps its
+    /// case). A case raised by the system is submitted in the name of the partner's manager,
+    /// else of the first active administrator: a case always names a person.
+    async fn open(&self, tx: &mut store::Write) -> Result<()> {
+        if store::escalations::case_for_deal(tx, self.deal_id)
+            .await?
+            .is_some()
+        {
+            return Ok(());
+        }
+        let submitted_by = match self.submitted_by.or(self.owner_id) {
+            Some(user) => user,
+            None => store::users::active_with_role(tx, domain::roles::Role::Admin, None)
+                .await?
+                .first()
+                .map(|u| u.id)
+                .ok_or_else(|| {
+                    Error::Conflict(
+                        "a conflict case needs a person to raise it: add an administrator".into(),
+                    )
+                })?,
+        };
+        let row = store::escalations::CaseRow {
+            id: self.id,
+            number: store::deals::next(tx, "escalation_case").await?,
+            partner_id: self.partner_id,
+            submitted_by,
+            owner_id: self.owner_id,
+            issue: self.issue.clone(),
+            category: domain::escalations::Category::ChannelConflict
+                .as_str()
+                .into(),
+            urgency: self.urgency.as_str().into(),
+            occurred_on: self.occurred_on,
+            state: domain::escalations::State::Open.as_str().into(),
+            version: 1,
+            created_at: self.at,
+            updated_at: self.at,
+            deal_id: Some(self.deal_id),
+            conflict_outcome: None,
+        };
+        store::escalations::insert_case(tx, &row).await?;
+        Ok(())
     }
 }
 
@@ -185,7 +246,7 @@ impl Services {
 pub(super) struct Effects {
     /// (recipient, partner, message, link)
     notices: Vec<(Uuid, Uuid, String, String)>,
-    cases: Vec<store::deals::CaseRow>,
+    cases: Vec<ConflictCase>,
     pub(super) events: Vec<domain::audit::AuditEvent>,
     /// Registrations waiting for a decision: (registration, partner, the work's title).
     to_decide: Vec<(Uuid, Uuid, String)>,
@@ -198,7 +259,7 @@ impl Effects {
         &mut self,
         actor: &Actor,
         row: &DealRow,
-        case: Option<store::deals::CaseRow>,
+        case: Option<ConflictCase>,
         partner_name: &str,
         team: &[Uuid],
         now: time::OffsetDateTime,
@@ -242,11 +303,9 @@ impl Effects {
                 now,
                 Change {
                     partner_id: Some(row.partner_id),
-                    entity_type: "conflict_case",
+                    entity_type: "escalation_case",
                     entity_id: case.id,
-                    action: "opened",
-                    // On the partner's timeline too: the verdict stays on the registration,
-                    // where partners read only their own version of it.
+                    action: "submit",
                     summary: format!("Conflict case opened for {reference}"),
                     before: None,
                     after: None,
@@ -297,7 +356,7 @@ impl Effects {
             .collect();
         store::notifications::insert_many(tx, &addressed, now).await?;
         for case in &self.cases {
-            store::deals::upsert_case(tx, case).await?;
+            case.open(tx).await?;
         }
         store::audit::insert_many(tx, &self.events).await?;
         Ok(())

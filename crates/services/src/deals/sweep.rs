@@ -1,5 +1,5 @@
 //! The registrations' part of the daily deal sweep: protections expire or are warned about,
-//! and decisions past their SLA are flagged. The whole sweep (leads and conflict cases too)
+//! and decisions past their SLA are flagged. The whole sweep (leads and health scores too)
 //! is `Services::run_deal_sweep`, in `crate::jobs`.
 
 use domain::deals::registration::{self, Status};

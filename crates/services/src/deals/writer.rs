@@ -250,7 +250,7 @@ impl Services {
                         &p.partner,
                         &facts.rates,
                         &state.index,
-                        today,
+                        &item.actor,
                         now,
                     )?
                 } else {

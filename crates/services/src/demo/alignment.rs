@@ -73,6 +73,7 @@ fn step(transition: &str, message: &str) -> Move {
         transition: transition.into(),
         version: None,
         message: message.into(),
+        ..Move::default()
     }
 }
 

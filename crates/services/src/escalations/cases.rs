@@ -1,6 +1,7 @@
 //! Raising a case, reading it, giving it to another owner, and moving it between states.
 
-use domain::escalations::{self, EntryKind, Form, Refusal, Side, State, Transition};
+use domain::deals::cases::Outcome;
+use domain::escalations::{self, Category, EntryKind, Form, Refusal, Side, State, Transition};
 use domain::permissions::Action;
 use domain::validation::Choice;
 use store::escalations::{CaseRow, EntryRow};
@@ -24,6 +25,20 @@ pub struct Move {
     pub version: Option<i64>,
     /// Said to the partner with the move (required when resolving or reopening).
     pub message: String,
+    /// Resolving a channel-conflict case (required then, refused otherwise): how the
+    /// conflict ended — registration_wins, other_party_wins, co_sell or not_a_conflict.
+    pub conflict_outcome: String,
+}
+
+/// A registration's conflict case as its page links to it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct DealCaseLink {
+    pub id: Uuid,
+    /// ESC-000123
+    pub reference: String,
+    pub state: State,
+    /// How the conflict ended, once the case is resolved.
+    pub conflict_outcome: Option<Outcome>,
 }
 
 /// Another owner for a case.
@@ -78,6 +93,27 @@ pub(super) async fn log(
     };
     store::escalations::insert_entry(tx, &entry).await?;
     Ok(())
+}
+
+/// The outcome a move records: resolving a channel-conflict case requires one, any other
+/// move or case takes none.
+fn conflict_outcome(
+    v: &mut domain::Validation,
+    row: &CaseRow,
+    transition: Option<Transition>,
+    input: &str,
+) -> Option<Outcome> {
+    let channel_conflict = row.category == Category::ChannelConflict.as_str();
+    if transition == Some(Transition::Resolve) && channel_conflict {
+        return v.choice::<Outcome>("conflict_outcome", input);
+    }
+    if !input.trim().is_empty() {
+        v.add(
+            "conflict_outcome",
+            "only resolving a channel-conflict case records a conflict outcome",
+        );
+    }
+    None
 }
 
 /// The link every notification of a case carries.
@@ -185,6 +221,27 @@ impl Services {
         }))
     }
 
+    /// The channel-conflict case a registration's conflict check opened (None while it was
+    /// clear), for the registration's page: the same for both sides, since it names only the
+    /// case, where it stands and how it ended.
+    pub async fn deal_conflict_case(
+        &self,
+        actor: &Actor,
+        deal_id: Uuid,
+    ) -> Result<Option<DealCaseLink>> {
+        let mut tx = self.db.read().await?;
+        self.visible_deal(&mut tx, actor, deal_id).await?;
+        let Some(row) = store::escalations::case_for_deal(&mut tx, deal_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(DealCaseLink {
+            id: row.id,
+            reference: escalations::reference(row.number),
+            state: state_of(&row)?,
+            conflict_outcome: row.conflict_outcome.as_deref().and_then(Outcome::parse),
+        }))
+    }
+
     /// Whom a case may be given to: our active people who work escalations, by name.
     /// Admins and partner managers.
     pub async fn escalation_owners(&self, actor: &Actor) -> Result<Vec<(Uuid, String)>> {
@@ -239,6 +296,8 @@ impl Services {
             version: 1,
             created_at: now,
             updated_at: now,
+            deal_id: None,
+            conflict_outcome: None,
         };
         store::escalations::insert_case(&mut tx, &row).await?;
         let reference = escalations::reference(number);
@@ -319,6 +378,7 @@ impl Services {
         {
             v.add("message", "say what was done, or what is still wrong");
         }
+        let outcome = conflict_outcome(&mut v, &read, transition, &input.conflict_outcome);
         v.into_result().map_err(Error::Invalid)?;
         let transition = transition.expect("validated");
         check_version(&read, input.version)?;
@@ -330,7 +390,13 @@ impl Services {
                 }
             })?;
         let now = store::now();
-        let mut row = enter_state(&mut tx, actor, &read, to, message, now).await?;
+        // The outcome is written with the move: the WHERE of the write is the state and
+        // version read, which `base` keeps.
+        let mut base = read.clone();
+        if transition == Transition::Resolve {
+            base.conflict_outcome = outcome.map(|o| o.as_str().into());
+        }
+        let mut row = enter_state(&mut tx, actor, &base, to, message, now).await?;
         let reference = escalations::reference(row.number);
         let summary = format!("{reference}: {}", to.label());
         // The partner hears when it is asked for something or to confirm; the owner hears

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use domain::alignment::BusinessCalendar;
+use domain::deals::cases::Outcome;
 use domain::escalations::{
     self, Category, ClockState, EntryKind, Side, State, StateChange, Transition, Urgency,
 };
@@ -41,6 +42,10 @@ pub struct CaseView {
     pub urgency: Urgency,
     pub occurred_on: Date,
     pub state: State,
+    /// A channel-conflict case a registration's conflict check opened: that registration.
+    pub deal_id: Option<Uuid>,
+    /// A resolved channel-conflict case: how the conflict ended.
+    pub conflict_outcome: Option<Outcome>,
     /// Send back with a move or a reassignment: a case changed meanwhile is refused (409).
     pub version: i64,
     pub first_response: ClockView,
@@ -108,6 +113,11 @@ pub struct PartnerCaseView {
     pub urgency: Urgency,
     pub occurred_on: Date,
     pub state: State,
+    /// A channel-conflict case about one of the partner's registrations: that registration.
+    pub deal_id: Option<Uuid>,
+    /// A resolved channel-conflict case: how the conflict ended (never who the other party
+    /// was).
+    pub conflict_outcome: Option<Outcome>,
     pub version: i64,
     /// The moves the partner may make now (confirm or reopen a resolved case).
     pub moves: Vec<Transition>,
@@ -303,6 +313,8 @@ pub(super) fn case_view(
         urgency,
         occurred_on: row.occurred_on,
         state,
+        deal_id: row.deal_id,
+        conflict_outcome: outcome_of(row)?,
         version: row.version,
         first_response: clock(&sla.response),
         resolution: clock(&sla.resolution),
@@ -312,6 +324,14 @@ pub(super) fn case_view(
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
+}
+
+/// The recorded outcome of a channel-conflict case.
+fn outcome_of(row: &CaseRow) -> Result<Option<Outcome>> {
+    row.conflict_outcome
+        .as_deref()
+        .map(|o| Outcome::parse(o).ok_or_else(|| corrupt("conflict_outcome", o)))
+        .transpose()
 }
 
 pub(super) fn partner_case_view(row: &CaseRow) -> Result<PartnerCaseView> {
@@ -325,6 +345,8 @@ pub(super) fn partner_case_view(row: &CaseRow) -> Result<PartnerCaseView> {
         urgency: Urgency::parse(&row.urgency).ok_or_else(|| corrupt("urgency", &row.urgency))?,
         occurred_on: row.occurred_on,
         state,
+        deal_id: row.deal_id,
+        conflict_outcome: outcome_of(row)?,
         version: row.version,
         moves: state.moves(Side::Partner),
         created_at: row.created_at,

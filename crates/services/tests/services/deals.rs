@@ -485,7 +485,8 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
             s.forecast_snapshots(&w.a_user, &PageRequest::everything()).await,
             Err(Error::Forbidden(_))
         ));
-        // Deciding a registration resolves its conflict case: it leaves the review queue.
+        // Deciding a registration leaves its conflict case to be resolved on the case: it
+        // stays in the review queue.
         s.decide_deal(
             &w.manager,
             second.id,
@@ -496,126 +497,225 @@ async fn deal_registration_conflicts_decisions_and_revenue() {
         )
         .await
         .unwrap();
-        assert!(
-            s.deals(
+        let queue = s
+            .deals(
                 &w.manager,
                 &DealQuery {
                     conflicts: true,
                     ..Default::default()
-                }
+                },
             )
             .await
-            .unwrap()
-            .items
-            .is_empty()
+            .unwrap();
+        assert_eq!(
+            queue.items.iter().map(|d| d.id).collect::<Vec<_>>(),
+            [second.id]
         );
-        let settled = s
-            .conflict_case(&w.manager, second.id)
+        let case = s
+            .deal_conflict_case(&w.manager, second.id)
             .await
             .unwrap()
             .unwrap();
         assert_eq!(
-            (settled.stage, settled.outcome, settled.note.as_str()),
-            (
-                domain::deals::cases::Stage::Resolved,
-                Some(domain::deals::cases::Outcome::OtherPartyWins),
-                "Acme is Alpha's, registered first"
-            )
+            (case.state, case.conflict_outcome),
+            (domain::escalations::State::Open, None)
         );
     })
     .await;
 }
 
 #[tokio::test]
-async fn conflict_cases_are_investigated_resolved_and_escalated_up_the_ladder() {
-    use domain::deals::cases::{Level, Outcome, Stage};
-    use services::conflict_cases::CaseAction;
+async fn a_conflict_opens_one_channel_conflict_escalation_resolved_with_an_outcome() {
+    use domain::deals::cases::Outcome;
+    use domain::escalations::{Category, State, Urgency};
+    use services::escalations::{EntryInput, Escalation, Move};
     each_backend(|w| async move {
         let s = &w.services;
         let (a, b) = (w.partner_a, w.partner_b);
         certify(s, &w.manager, a, "ana@alpha.com").await;
         certify(s, &w.manager, b, "bo@bravo.com").await;
         let b_admin = user(s, &w.admin, "admin@bravo.test", "partner_admin", Some(b)).await;
-        let first = s.register_deal(&w.a_user, a, &deal_input("Acme Corp", "acme.com", "80000"), true).await.unwrap();
-        let second = s.register_deal(&b_admin, b, &deal_input("ACME Corporation", "www.acme.com", "60000"), true).await.unwrap();
-        assert!(s.conflict_case(&w.manager, first.id).await.unwrap().is_none(), "the first was clear");
-        assert!(matches!(
-            s.work_conflict_case(&w.manager, first.id, &CaseAction { action: "investigate".into(), ..Default::default() }).await,
-            Err(Error::Conflict(m)) if m.ends_with("has no conflict case: its check was clear")
-        ));
-        let case = s.conflict_case(&w.manager, second.id).await.unwrap().unwrap();
-        assert_eq!((case.stage, case.level, case.outcome), (Stage::Open, Level::PartnerManager, None));
-        assert_eq!(case.deadlines.resolve_by, case.opened_at + time::Duration::hours(72));
-        assert!(!case.lateness.investigation_overdue);
-        // Partners never see cases, not even their own registration's.
-        assert!(matches!(s.conflict_case(&b_admin, second.id).await, Err(Error::Forbidden(_))));
-        assert!(matches!(s.conflict_case(&w.a_user, second.id).await, Err(Error::NotFound)));
-        let investigate = CaseAction { action: "investigate".into(), ..Default::default() };
-        assert!(matches!(s.work_conflict_case(&w.executive, second.id, &investigate).await, Err(Error::Forbidden(_))));
-        let working = s.work_conflict_case(&w.manager, second.id, &investigate).await.unwrap();
-        assert_eq!((working.stage, working.investigated_by.is_some()), (Stage::Investigating, true));
-        match s.work_conflict_case(&w.manager, second.id, &CaseAction { action: "resolve".into(), outcome: "maybe".into(), note: " ".into() }).await {
-            Err(Error::Invalid(errors)) => assert_eq!(
-                errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
-                ["outcome", "note"]
-            ),
-            other => panic!("{other:?}"),
-        }
-
-        // Left unresolved, the case climbs: the VP after a week, the executives after two.
-        let age = |days: i64| {
-            let db = s.db.clone();
-            let id = case.id;
-            async move {
-                let mut tx = db.write().await.unwrap();
-                tx.execute(store::sql!(
-                    "UPDATE conflict_cases SET created_at = $2 WHERE id = $1",
-                    id,
-                    store::now() - time::Duration::days(days) - time::Duration::minutes(1)
-                ))
-                .await
-                .unwrap();
-                tx.commit().await.unwrap();
-            }
-        };
-        let system = Actor::system("test sweep");
-        let escalated = |text: String| text.split(", ").find(|p| p.ends_with("conflict case(s) escalated")).unwrap().to_owned();
-        age(6).await;
-        assert_eq!(escalated(s.run_deal_sweep(&system).await.unwrap()), "0 conflict case(s) escalated");
-        age(7).await;
-        let admins_before = s.unread_notifications(&w.admin).await.unwrap();
-        let executives_before = s.unread_notifications(&w.executive).await.unwrap();
-        assert_eq!(escalated(s.run_deal_sweep(&system).await.unwrap()), "1 conflict case(s) escalated");
-        assert_eq!(escalated(s.run_deal_sweep(&system).await.unwrap()), "0 conflict case(s) escalated", "once per level");
-        assert_eq!(s.unread_notifications(&w.admin).await.unwrap(), admins_before + 1);
-        assert_eq!(s.unread_notifications(&w.executive).await.unwrap(), executives_before);
-        let late = s.conflict_case(&w.manager, second.id).await.unwrap().unwrap();
-        assert_eq!(late.level, Level::Vp);
-        assert!(late.lateness.resolution_overdue && !late.lateness.investigation_overdue);
-        age(14).await;
-        assert_eq!(escalated(s.run_deal_sweep(&system).await.unwrap()), "1 conflict case(s) escalated");
-        assert_eq!(s.unread_notifications(&w.executive).await.unwrap(), executives_before + 1);
-        let told = s.notifications(&w.executive, &Default::default()).await.unwrap().items;
-        assert!(told[0].message.contains("unresolved for 14 days: escalated to the executives"), "{}", told[0].message);
-
-        // Resolved with an outcome and a note; the registration's decision stays its own step.
-        let resolved = s
-            .work_conflict_case(&w.manager, second.id, &CaseAction {
-                action: "resolve".into(),
-                outcome: "co_sell".into(),
-                note: "Both partners work Acme with our AE".into(),
-            })
+        let first = s
+            .register_deal(
+                &w.a_user,
+                a,
+                &deal_input("Acme Corp", "acme.com", "80000"),
+                true,
+            )
             .await
             .unwrap();
-        assert_eq!((resolved.stage, resolved.outcome, resolved.level), (Stage::Resolved, Some(Outcome::CoSell), Level::PartnerManager));
-        assert_eq!(s.deal(&w.manager, second.id).await.unwrap().status, domain::deals::registration::Status::Submitted);
+        let second = s
+            .register_deal(
+                &b_admin,
+                b,
+                &deal_input("ACME Corporation", "www.acme.com", "60000"),
+                true,
+            )
+            .await
+            .unwrap();
+        assert!(
+            s.deal_conflict_case(&w.manager, first.id)
+                .await
+                .unwrap()
+                .is_none(),
+            "the first was clear"
+        );
+        let link = s
+            .deal_conflict_case(&w.manager, second.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((link.state, link.conflict_outcome), (State::Open, None));
+        let count = {
+            let mut tx = s.db.read().await.unwrap();
+            tx.one::<(i64,)>(store::sql!(
+                "SELECT COUNT(*) FROM escalation_cases WHERE category = 'channel_conflict'"
+            ))
+            .await
+            .unwrap()
+            .0
+        };
+        assert_eq!(
+            count, 1,
+            "exactly one case, for the registration that was not clear"
+        );
+        let Escalation::Ours(ours) = s.escalation(&w.manager, link.id).await.unwrap() else {
+            panic!("our people get our shape")
+        };
+        assert_eq!(
+            (
+                ours.case.category,
+                ours.case.urgency,
+                ours.case.deal_id,
+                ours.case.submitted_by.as_str()
+            ),
+            (
+                Category::ChannelConflict,
+                Urgency::P3,
+                Some(second.id),
+                "admin@bravo.test"
+            )
+        );
+        assert_eq!(
+            ours.case.issue,
+            format!(
+                "Registration {} for ACME Corporation needs a conflict review: we are checking \
+                 whether another registration or one of our own customers overlaps with it.",
+                second.reference
+            )
+        );
+        // Our people write down who the other party is; the partner never reads it.
+        let note = EntryInput {
+            body: format!("Overlaps {} of Alpha", first.reference),
+        };
+        s.post_escalation_note(&w.manager, link.id, &note)
+            .await
+            .unwrap();
+        let Escalation::Partners(theirs) = s.escalation(&b_admin, link.id).await.unwrap() else {
+            panic!("the partner gets its shape")
+        };
+        let shown = serde_json::to_string(&theirs).unwrap();
+        assert!(shown.contains(&second.reference), "{shown}");
+        assert!(
+            !shown.contains(&first.reference) && !shown.contains("Alpha"),
+            "{shown}"
+        );
+        assert_eq!(theirs.case.deal_id, Some(second.id));
         assert!(matches!(
-            s.work_conflict_case(&w.manager, second.id, &investigate).await,
-            Err(Error::Conflict(m)) if m == "this conflict case is already resolved"
+            s.escalation(&w.a_user, link.id).await,
+            Err(Error::NotFound)
         ));
-        s.decide_deal(&w.manager, second.id, &services::deals::DealDecision { decision: "approve".into(), note: String::new() }).await.unwrap();
-        let kept = s.conflict_case(&w.manager, second.id).await.unwrap().unwrap();
-        assert_eq!((kept.outcome, kept.note.as_str()), (Some(Outcome::CoSell), "Both partners work Acme with our AE"), "a decision does not overwrite a resolution");
+        assert_eq!(
+            s.deal_conflict_case(&b_admin, second.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            link.id
+        );
+
+        // Registered by the system (no person): raised in the name of the partner's manager,
+        // else of the first administrator.
+        let by_system = s
+            .register_deal(
+                &Actor::system("test"),
+                b,
+                &deal_input("Acme Corp.", "acme.com", "1000"),
+                true,
+            )
+            .await
+            .unwrap();
+        let link3 = s
+            .deal_conflict_case(&w.manager, by_system.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let Escalation::Ours(third) = s.escalation(&w.manager, link3.id).await.unwrap() else {
+            panic!("our shape")
+        };
+        let expected = if third.case.owner_id.is_some() {
+            third.case.owner_name.clone()
+        } else {
+            "admin@vendor.test".into()
+        };
+        assert_eq!(third.case.submitted_by, expected);
+
+        let moved = |transition: &str, outcome: &str| Move {
+            transition: transition.into(),
+            message: "Both partners work Acme with our AE".into(),
+            conflict_outcome: outcome.into(),
+            version: None,
+        };
+        match s
+            .move_escalation(&w.manager, link.id, &moved("acknowledge", "co_sell"))
+            .await
+        {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "conflict_outcome"),
+            other => panic!("{other:?}"),
+        }
+        s.move_escalation(&w.manager, link.id, &moved("acknowledge", ""))
+            .await
+            .unwrap();
+        s.move_escalation(&w.manager, link.id, &moved("start", ""))
+            .await
+            .unwrap();
+        for outcome in ["", "maybe"] {
+            match s
+                .move_escalation(&w.manager, link.id, &moved("resolve", outcome))
+                .await
+            {
+                Err(Error::Invalid(errors)) => assert_eq!(
+                    errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+                    ["conflict_outcome"]
+                ),
+                other => panic!("{other:?}"),
+            }
+        }
+        let Escalation::Ours(resolved) = s
+            .move_escalation(&w.manager, link.id, &moved("resolve", "co_sell"))
+            .await
+            .unwrap()
+        else {
+            panic!("our shape")
+        };
+        assert_eq!(
+            (resolved.case.state, resolved.case.conflict_outcome),
+            (State::Resolved, Some(Outcome::CoSell))
+        );
+        // The registration's decision stays its own step.
+        assert_eq!(
+            s.deal(&w.manager, second.id).await.unwrap().status,
+            domain::deals::registration::Status::Submitted
+        );
+        let link = s
+            .deal_conflict_case(&b_admin, second.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (link.state, link.conflict_outcome),
+            (State::Resolved, Some(Outcome::CoSell))
+        );
     })
     .await;
 }
@@ -682,11 +782,11 @@ async fn deal_sweep_expires_warns_flags_and_extensions_extend() {
         let system = Actor::system("test sweep");
         assert_eq!(
             s.run_deal_sweep(&system).await.unwrap(),
-            "1 protection(s) expired, 1 expiry warning(s), 1 overdue decision(s) flagged, 0 overdue lead(s) flagged, 0 conflict case(s) escalated, 2 health score(s) recorded"
+            "1 protection(s) expired, 1 expiry warning(s), 1 overdue decision(s) flagged, 0 overdue lead(s) flagged, 2 health score(s) recorded"
         );
         assert_eq!(
             s.run_deal_sweep(&system).await.unwrap(),
-            "0 protection(s) expired, 0 expiry warning(s), 0 overdue decision(s) flagged, 0 overdue lead(s) flagged, 0 conflict case(s) escalated, 0 health score(s) recorded",
+            "0 protection(s) expired, 0 expiry warning(s), 0 overdue decision(s) flagged, 0 overdue lead(s) flagged, 0 health score(s) recorded",
             "each once"
         );
         assert_eq!(

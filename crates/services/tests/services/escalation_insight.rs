@@ -50,6 +50,8 @@ async fn plant(
             version: 1 + moves.len() as i64,
             created_at: at,
             updated_at: moves.last().map_or(at, |m| m.0),
+            deal_id: None,
+            conflict_outcome: None,
         },
     )
     .await
@@ -364,6 +366,7 @@ async fn the_owner_or_an_admin_reviews_a_resolved_case_for_our_eyes_only() {
                 transition: transition.into(),
                 version: Some(version),
                 message: message.into(),
+                ..Default::default()
             };
             s.move_escalation(&w.manager, id, &step).await.unwrap();
         }

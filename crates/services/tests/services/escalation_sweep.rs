@@ -149,6 +149,7 @@ async fn resolve(s: &Services, m: &Actor, id: Uuid) -> OffsetDateTime {
             transition: transition.into(),
             version: Some(version),
             message: "Fixed the sync".into(),
+            ..Default::default()
         };
         s.move_escalation(m, id, &moved).await.unwrap();
     }

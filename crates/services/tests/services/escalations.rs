@@ -36,6 +36,7 @@ fn step(transition: &str, version: Option<i64>, message: &str) -> Move {
         transition: transition.into(),
         version,
         message: message.into(),
+        ..Default::default()
     }
 }
 

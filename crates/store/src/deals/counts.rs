@@ -82,11 +82,12 @@ pub async fn decisions_overdue(tx: &mut Read, today: Date) -> Result<i64> {
         .n)
 }
 
-/// Conflict cases not resolved yet.
+/// Registrations' conflict cases (channel-conflict escalation cases) not resolved yet.
 pub async fn open_conflict_cases(tx: &mut Read) -> Result<i64> {
     Ok(tx
         .one::<Count>(Sql::new(
-            "SELECT COUNT(*) AS n FROM conflict_cases WHERE status <> 'resolved'",
+            "SELECT COUNT(*) AS n FROM escalation_cases WHERE deal_id IS NOT NULL \
+             AND state NOT IN ('resolved', 'closed')",
         ))
         .await?
         .n)

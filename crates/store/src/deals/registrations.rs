@@ -468,7 +468,10 @@ pub async fn list(tx: &mut Read, filter: &DealFilter) -> Result<Vec<DealRow>> {
         query.push(" AND id < ").push_bind(before);
     }
     if filter.open_conflicts {
-        query.push(" AND id IN (SELECT deal_id FROM conflict_cases WHERE status <> 'resolved')");
+        query.push(
+            " AND id IN (SELECT deal_id FROM escalation_cases WHERE deal_id IS NOT NULL \
+             AND state NOT IN ('resolved', 'closed'))",
+        );
     }
     filter.partners.push(&mut query);
     if let Some((first, last)) = filter.closing_between {

@@ -1,4 +1,4 @@
-//! Who may call what: leads, registrations, conflict cases, the pipeline, exports, attachments, audit.
+//! Who may call what: leads, registrations, the pipeline, exports, attachments, audit.
 
 use super::*;
 
@@ -253,18 +253,6 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
                 let confirms = [Role::Admin, Role::PartnerManager, Role::Sales];
                 on_b(r, if confirms.contains(&r) { Allowed } else { Forbidden })
             }),
-        ),
-        (
-            Method::GET,
-            format!("/api/v1/deals/{deal}/conflict-case"),
-            None,
-            Box::new(move |r| on_b(r, Allowed)),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/deals/{deal}/conflict-case"),
-            Some(r#"{"action":"investigate"}"#.into()),
-            Box::new(move |r| on_b(r, editor(r))),
         ),
         (
             Method::POST,

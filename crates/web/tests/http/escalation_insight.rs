@@ -28,6 +28,7 @@ async fn resolved_case(f: &Fixture) -> uuid::Uuid {
             transition: transition.into(),
             version: None,
             message: "Paid the difference".into(),
+            ..Default::default()
         };
         s.move_escalation(admin, id, &step).await.unwrap();
     }

@@ -111,18 +111,28 @@ async fn deal_registration_pages_from_form_to_protection() {
         let (pm, pm_csrf) = f.sign_in("partner_manager@test.example").await;
         let (_, _, page) = f.page(&pm, &mine).await;
         assert!(page.contains(r#"id="conflict-findings""#) && page.contains("same domain bravo-customer.de as DR-"), "{page}");
-        assert!(page.contains(r#"<b id="case-stage">Open</b>"#) && page.contains("Resolve by"), "{page}");
+        // The conflict is a channel-conflict escalation case, linked from the registration.
+        assert!(page.contains(r#"<b id="case-stage">Open</b>"#), "{page}");
+        let case = page.split(r#"<a href="/escalations/"#).nth(1).unwrap().split('"').next().unwrap().to_owned();
         let (_, _, partner_page) = f.page(&session, &mine).await;
-        assert!(!partner_page.contains("conflict-case"), "partners never see the case: {partner_page}");
-        let (status, _, _) = f.post_form(&pm, &format!("{mine}/conflict-case"), &format!("csrf_token={pm_csrf}&action=investigate")).await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
-        let (status, _, page) = f.post_form(&pm, &format!("{mine}/conflict-case"), &format!("csrf_token={pm_csrf}&action=resolve&outcome=other_party_wins&note=")).await;
+        assert!(partner_page.contains(&format!(r#"<a href="/escalations/{case}" id="case-link">"#)), "the partner sees its own case: {partner_page}");
+        let (_, _, partner_case) = f.page(&session, &format!("/escalations/{case}")).await;
+        assert!(partner_case.contains("needs a conflict review") && !partner_case.contains("Bravo Resellers") && !partner_case.contains("same domain"), "{partner_case}");
+        let moves = format!("/escalations/{case}/moves");
+        for transition in ["acknowledge", "start"] {
+            let (status, _, _) = f.post_form(&pm, &moves, &format!("csrf_token={pm_csrf}&transition={transition}&message=")).await;
+            assert_eq!(status, StatusCode::SEE_OTHER);
+        }
+        let (status, _, page) = f.post_form(&pm, &moves, &format!("csrf_token={pm_csrf}&transition=resolve&message=Bravo+was+first&conflict_outcome=")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(page.contains("note: say what was found and agreed") && page.contains(r#"<b id="case-stage">Investigating</b>"#), "{page}");
-        let (status, _, _) = f.post_form(&pm, &format!("{mine}/conflict-case"), &format!("csrf_token={pm_csrf}&action=resolve&outcome=other_party_wins&note=Bravo+was+first")).await;
+        assert!(page.contains(r#"id="m-outcome-error""#), "{page}");
+        let (status, body) = f.api(Some(f.token(Role::PartnerManager)), Method::POST, &format!("/api/v1{moves}"), Some(r#"{"transition":"resolve","message":"Bravo was first"}"#)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("conflict_outcome"), "{body}");
+        let (status, _, _) = f.post_form(&pm, &moves, &format!("csrf_token={pm_csrf}&transition=resolve&message=Bravo+was+first&conflict_outcome=other_party_wins")).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, _, page) = f.page(&pm, &mine).await;
-        assert!(page.contains(r#"<b id="case-stage">Resolved</b>"#) && page.contains("The earlier registration or our direct team keeps the customer"), "{page}");
+        assert!(page.contains(r#"<b id="case-stage">Resolved"#) && page.contains("The earlier registration or our direct team keeps the customer"), "{page}");
         let (status, _, page) = f.post_form(&pm, &format!("{mine}/decision"), &format!("csrf_token={pm_csrf}&decision=reject&note=")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("note: give the partner the reason for rejecting"), "{page}");

@@ -102,7 +102,6 @@ async fn every_form_post_refuses_a_wrong_csrf_token() {
         format!("/leads/{}/reject", f.lead_b),
         format!("/deals/{}/submit", f.deal_b),
         format!("/deals/{}/decision", f.deal_b),
-        format!("/deals/{}/conflict-case", f.deal_b),
         format!("/deals/{}/close", f.deal_b),
         format!("/deals/{}/assignment", f.deal_b),
         format!("/deals/{}/extension", f.deal_b),

@@ -85,9 +85,17 @@ impl SeverityClocks {
 #[serde(deny_unknown_fields, default)]
 pub struct Slas {
     pub lead_acceptance_hours: u32,
-    pub conflict_identify_hours: u32,
-    pub conflict_investigate_hours: u32,
-    pub conflict_resolve_hours: u32,
+    /// `conflict_identify_hours`, `conflict_investigate_hours` and `conflict_resolve_hours`
+    /// of a program written when conflict cases kept their own deadlines: still read, so a
+    /// stored version keeps loading, and warned about when the program is parsed. A conflict
+    /// case is an escalation case now, timed by `escalation_response_hours` for its urgency
+    /// and `escalation_resolution_days`. Always None in a parsed program.
+    #[serde(rename = "conflict_identify_hours")]
+    pub retired_conflict_identify_hours: Option<u32>,
+    #[serde(rename = "conflict_investigate_hours")]
+    pub retired_conflict_investigate_hours: Option<u32>,
+    #[serde(rename = "conflict_resolve_hours")]
+    pub retired_conflict_resolve_hours: Option<u32>,
     pub escalate_to_vp_days: u32,
     pub escalate_to_executives_days: u32,
     pub escalation_resolution_days: u32,
@@ -107,9 +115,9 @@ impl Default for Slas {
     fn default() -> Self {
         Self {
             lead_acceptance_hours: 48,
-            conflict_identify_hours: 24,
-            conflict_investigate_hours: 48,
-            conflict_resolve_hours: 72,
+            retired_conflict_identify_hours: None,
+            retired_conflict_investigate_hours: None,
+            retired_conflict_resolve_hours: None,
             escalate_to_vp_days: 7,
             escalate_to_executives_days: 14,
             escalation_resolution_days: 5,
@@ -136,10 +144,30 @@ impl Default for Slas {
 }
 
 impl Slas {
+    /// The retired conflict-case keys the program still writes, forgetting them.
+    pub(crate) fn take_retired_conflict_hours(&mut self) -> Vec<&'static str> {
+        [
+            (
+                "conflict_identify_hours",
+                self.retired_conflict_identify_hours.take(),
+            ),
+            (
+                "conflict_investigate_hours",
+                self.retired_conflict_investigate_hours.take(),
+            ),
+            (
+                "conflict_resolve_hours",
+                self.retired_conflict_resolve_hours.take(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(key, hours)| hours.map(|_| key))
+        .collect()
+    }
+
     pub(super) fn check(&self, checks: &mut Checks) {
         for (name, value) in [
             ("lead_acceptance_hours", self.lead_acceptance_hours),
-            ("conflict_identify_hours", self.conflict_identify_hours),
             ("escalate_to_vp_days", self.escalate_to_vp_days),
             (
                 "escalation_resolution_days",
@@ -152,15 +180,6 @@ impl Slas {
             ("onboarding_kickoff_days", self.onboarding_kickoff_days),
         ] {
             at_least_one(checks, &format!("slas.{name}"), value);
-        }
-        if !(self.conflict_identify_hours <= self.conflict_investigate_hours
-            && self.conflict_investigate_hours <= self.conflict_resolve_hours)
-        {
-            checks.error(
-                "slas.conflict_resolve_hours",
-                "conflict SLAs must grow: identify ≤ investigate ≤ resolve".into(),
-                "make conflict_identify_hours ≤ conflict_investigate_hours ≤ conflict_resolve_hours",
-            );
         }
         if self.escalate_to_executives_days <= self.escalate_to_vp_days {
             checks.error(

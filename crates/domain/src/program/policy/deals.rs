@@ -37,12 +37,30 @@ pub struct DealRegistration {
     /// Name similarity (0-1) from which two customers are treated as possibly the same.
     pub fuzzy_match_threshold: Decimal,
     pub auto_approve: Vec<AutoApproveRule>,
+    /// The urgency of the channel-conflict escalation case a registration whose conflict
+    /// check is not clear opens at submission.
+    #[serde(deserialize_with = "conflict_urgency")]
+    pub conflict_urgency: super::alignment::Urgency,
     /// `holidays` of a program written before `[business_hours]` held the one list of days
     /// off: still read, and moved there when the program is parsed (with a warning), so a
     /// stored version keeps loading and the decision SLA and escalation clocks agree. Always
     /// empty in a parsed program: read `business_hours.holidays`.
     #[serde(rename = "holidays", deserialize_with = "holiday_dates")]
     pub moved_holidays: Vec<time::Date>,
+}
+
+/// An urgency key, refused with the key's full name (serde alone names only the value).
+fn conflict_urgency<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<super::alignment::Urgency, D::Error> {
+    use crate::validation::Choice;
+    use serde::de::Error;
+    let text = String::deserialize(deserializer)?;
+    super::alignment::Urgency::parse(&text).ok_or_else(|| {
+        D::Error::custom(format!(
+            "deal_registration.conflict_urgency is '{text}', not one of p1, p2, p3, p4"
+        ))
+    })
 }
 
 /// Holidays as TOML dates (2026-12-25) or strings ("2026-12-25").
@@ -84,6 +102,7 @@ impl Default for DealRegistration {
                     below_deal_size: dec(100_000),
                 },
             ],
+            conflict_urgency: super::alignment::Urgency::P3,
             moved_holidays: Vec::new(),
         }
     }

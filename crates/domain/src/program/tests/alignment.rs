@@ -202,4 +202,14 @@ fn unknown_keys_and_values_in_the_new_sections_are_refused() {
         "{issue:?}"
     );
     assert_eq!(issue.line, line_of(&text, "p1 = \"weekly\""));
+
+    let text = replace("conflict_urgency = \"p3\"", "conflict_urgency = \"urgent\"");
+    let issue = only_error(&text);
+    assert!(
+        issue
+            .message
+            .contains("deal_registration.conflict_urgency is 'urgent', not one of p1, p2, p3, p4"),
+        "{issue:?}"
+    );
+    assert_eq!(issue.line, line_of(&text, "conflict_urgency = \"urgent\""));
 }

@@ -533,6 +533,16 @@ fn policy_sections_may_be_left_out_or_written_in_part() {
 
 /// Programs written when deal registration kept its own days off still load: the dates join
 /// `[business_hours] holidays`, the one list, and a warning on their line says so.
+/// A program parsed, with every issue as (severity, line, message).
+fn parse_with_issues(text: &str) -> (Option<Program>, Vec<(Severity, usize, String)>) {
+    let (program, issues) = parse(text);
+    let issues = issues
+        .into_iter()
+        .map(|i| (i.severity, i.line, i.message))
+        .collect();
+    (program, issues)
+}
+
 #[test]
 fn deal_registration_holidays_move_to_the_business_calendar() {
     let decision = "decision_sla_business_days = 2";
@@ -541,11 +551,7 @@ fn deal_registration_holidays_move_to_the_business_calendar() {
         &format!("{decision}\nholidays = [\"2027-01-01\", 2026-12-25]"),
     )
     .replacen("holidays = []", "holidays = [2026-12-25, 2026-12-31]", 1);
-    let (program, issues) = parse(&text);
-    let warnings: Vec<_> = issues
-        .iter()
-        .map(|i| (i.severity, i.line, i.message.as_str()))
-        .collect();
+    let (program, warnings) = parse_with_issues(&text);
     assert_eq!(
         warnings,
         [(
@@ -553,6 +559,7 @@ fn deal_registration_holidays_move_to_the_business_calendar() {
             line_of(&text, "holidays = [\"2027-01-01\""),
             "deal_registration.holidays is read as business_hours.holidays, the one list of \
              days off"
+                .to_owned()
         )]
     );
     assert_eq!(
@@ -562,6 +569,44 @@ fn deal_registration_holidays_move_to_the_business_calendar() {
             time::macros::date!(2026 - 12 - 31),
             time::macros::date!(2027 - 01 - 01)
         ]
+    );
+}
+
+/// Programs written when conflict cases kept their own deadlines still load: the keys are
+/// no longer read, and a warning on each line says so.
+#[test]
+fn retired_conflict_hours_load_with_a_warning() {
+    let lead = "lead_acceptance_hours = 48";
+    let text = replace(
+        lead,
+        &format!("{lead}\nconflict_identify_hours = 24\nconflict_resolve_hours = 72"),
+    );
+    let (program, warnings) = parse_with_issues(&text);
+    assert_eq!(
+        warnings,
+        [
+            (
+                Severity::Warning,
+                line_of(&text, "conflict_identify_hours = 24"),
+                "slas.conflict_identify_hours is no longer read: a conflict case is an escalation \
+                 case, timed by escalation_response_hours for its urgency and \
+                 escalation_resolution_days"
+                    .to_owned()
+            ),
+            (
+                Severity::Warning,
+                line_of(&text, "conflict_resolve_hours = 72"),
+                "slas.conflict_resolve_hours is no longer read: a conflict case is an escalation \
+                 case, timed by escalation_response_hours for its urgency and \
+                 escalation_resolution_days"
+                    .to_owned()
+            )
+        ]
+    );
+    assert_eq!(
+        program.unwrap().policies.slas,
+        policy::Slas::default(),
+        "the retired keys are forgotten"
     );
 }
 
