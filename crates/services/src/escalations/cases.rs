@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::views::{
     self, CaseDetail, Escalation, Names, PartnerCaseDetail, calendar, side_of, state_of,
 };
-use crate::notifications::{notify, partner_team};
-use crate::{Actor, Change, Error, Result, Services, record};
+use crate::notifications::{notify_and_record, partner_team};
+use crate::{Actor, Change, Error, Result, Services};
 
 /// A move asked for.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -143,35 +143,22 @@ pub(super) async fn tell_and_record(
         .into_iter()
         .filter(|u| Some(*u) != actor.user_id)
         .collect();
-    if !people.is_empty() {
-        notify(
-            tx,
-            &people,
-            &NewNotification {
-                partner_id: Some(row.partner_id),
-                kind: "escalation",
-                message: told.message,
-                link: &link(row.id),
-            },
-            now,
-        )
-        .await?;
-    }
-    record(
-        tx,
-        actor,
-        now,
-        Change {
-            partner_id: Some(row.partner_id),
-            entity_type: "escalation_case",
-            entity_id: row.id,
-            action,
-            summary,
-            before: None,
-            after: None,
-        },
-    )
-    .await
+    let notification = NewNotification {
+        partner_id: Some(row.partner_id),
+        kind: "escalation",
+        message: told.message,
+        link: &link(row.id),
+    };
+    let change = Change {
+        partner_id: Some(row.partner_id),
+        entity_type: "escalation_case",
+        entity_id: row.id,
+        action,
+        summary,
+        before: None,
+        after: None,
+    };
+    notify_and_record(tx, actor, &people, &notification, change, now).await
 }
 
 impl Services {

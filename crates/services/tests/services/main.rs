@@ -13,6 +13,7 @@ use common::*;
 
 mod accounts;
 mod books;
+mod conflicts;
 mod deals;
 mod enablement;
 mod escalation_insight;
@@ -21,6 +22,7 @@ mod escalations;
 mod insight;
 mod integration_requests;
 mod internal_nps;
+mod jobs;
 mod partners;
 mod program;
 mod rhythm;

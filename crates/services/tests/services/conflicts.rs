@@ -1,0 +1,200 @@
+//! Channel conflicts: a registration that is not clear opens one escalation case, worked to
+//! a recorded outcome.
+
+use super::*;
+
+#[tokio::test]
+async fn a_conflict_opens_one_channel_conflict_escalation_resolved_with_an_outcome() {
+    use domain::deals::cases::Outcome;
+    use domain::escalations::{Category, State, Urgency};
+    use services::escalations::{EntryInput, Escalation, Move};
+    each_backend(|w| async move {
+        let s = &w.services;
+        let (a, b) = (w.partner_a, w.partner_b);
+        certify(s, &w.manager, a, "ana@alpha.com").await;
+        certify(s, &w.manager, b, "bo@bravo.com").await;
+        let b_admin = user(s, &w.admin, "admin@bravo.test", "partner_admin", Some(b)).await;
+        let first = s
+            .register_deal(
+                &w.a_user,
+                a,
+                &deal_input("Acme Corp", "acme.com", "80000"),
+                true,
+            )
+            .await
+            .unwrap();
+        let second = s
+            .register_deal(
+                &b_admin,
+                b,
+                &deal_input("ACME Corporation", "www.acme.com", "60000"),
+                true,
+            )
+            .await
+            .unwrap();
+        assert!(
+            s.deal_conflict_case(&w.manager, first.id)
+                .await
+                .unwrap()
+                .is_none(),
+            "the first was clear"
+        );
+        let link = s
+            .deal_conflict_case(&w.manager, second.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((link.state, link.conflict_outcome), (State::Open, None));
+        let count = {
+            let mut tx = s.db.read().await.unwrap();
+            tx.one::<(i64,)>(store::sql!(
+                "SELECT COUNT(*) FROM escalation_cases WHERE category = 'channel_conflict'"
+            ))
+            .await
+            .unwrap()
+            .0
+        };
+        assert_eq!(
+            count, 1,
+            "exactly one case, for the registration that was not clear"
+        );
+        let Escalation::Ours(ours) = s.escalation(&w.manager, link.id).await.unwrap() else {
+            panic!("our people get our shape")
+        };
+        assert_eq!(
+            (
+                ours.case.category,
+                ours.case.urgency,
+                ours.case.deal_id,
+                ours.case.submitted_by.as_str()
+            ),
+            (
+                Category::ChannelConflict,
+                Urgency::P3,
+                Some(second.id),
+                "admin@bravo.test"
+            )
+        );
+        assert_eq!(
+            ours.case.issue,
+            format!(
+                "Registration {} for ACME Corporation needs a conflict review: we are checking \
+                 whether another registration or one of our own customers overlaps with it.",
+                second.reference
+            )
+        );
+        // Our people write down who the other party is; the partner never reads it.
+        let note = EntryInput {
+            body: format!("Overlaps {} of Alpha", first.reference),
+        };
+        s.post_escalation_note(&w.manager, link.id, &note)
+            .await
+            .unwrap();
+        let Escalation::Partners(theirs) = s.escalation(&b_admin, link.id).await.unwrap() else {
+            panic!("the partner gets its shape")
+        };
+        let shown = serde_json::to_string(&theirs).unwrap();
+        assert!(shown.contains(&second.reference), "{shown}");
+        assert!(
+            !shown.contains(&first.reference) && !shown.contains("Alpha"),
+            "{shown}"
+        );
+        assert_eq!(theirs.case.deal_id, Some(second.id));
+        assert!(matches!(
+            s.escalation(&w.a_user, link.id).await,
+            Err(Error::NotFound)
+        ));
+        assert_eq!(
+            s.deal_conflict_case(&b_admin, second.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            link.id
+        );
+
+        // Registered by the system (no person): raised in the name of the partner's manager,
+        // else of the first administrator.
+        let by_system = s
+            .register_deal(
+                &Actor::system("test"),
+                b,
+                &deal_input("Acme Corp.", "acme.com", "1000"),
+                true,
+            )
+            .await
+            .unwrap();
+        let link3 = s
+            .deal_conflict_case(&w.manager, by_system.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let Escalation::Ours(third) = s.escalation(&w.manager, link3.id).await.unwrap() else {
+            panic!("our shape")
+        };
+        let expected = if third.case.owner_id.is_some() {
+            third.case.owner_name.clone()
+        } else {
+            "admin@vendor.test".into()
+        };
+        assert_eq!(third.case.submitted_by, expected);
+
+        let moved = |transition: &str, outcome: &str| Move {
+            transition: transition.into(),
+            message: "Both partners work Acme with our AE".into(),
+            conflict_outcome: outcome.into(),
+            version: None,
+        };
+        match s
+            .move_escalation(&w.manager, link.id, &moved("acknowledge", "co_sell"))
+            .await
+        {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "conflict_outcome"),
+            other => panic!("{other:?}"),
+        }
+        s.move_escalation(&w.manager, link.id, &moved("acknowledge", ""))
+            .await
+            .unwrap();
+        s.move_escalation(&w.manager, link.id, &moved("start", ""))
+            .await
+            .unwrap();
+        for outcome in ["", "maybe"] {
+            match s
+                .move_escalation(&w.manager, link.id, &moved("resolve", outcome))
+                .await
+            {
+                Err(Error::Invalid(errors)) => assert_eq!(
+                    errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+                    ["conflict_outcome"]
+                ),
+                other => panic!("{other:?}"),
+            }
+        }
+        let Escalation::Ours(resolved) = s
+            .move_escalation(&w.manager, link.id, &moved("resolve", "co_sell"))
+            .await
+            .unwrap()
+        else {
+            panic!("our shape")
+        };
+        assert_eq!(
+            (resolved.case.state, resolved.case.conflict_outcome),
+            (State::Resolved, Some(Outcome::CoSell))
+        );
+        // The registration's decision stays its own step.
+        assert_eq!(
+            s.deal(&w.manager, second.id).await.unwrap().status,
+            domain::deals::registration::Status::Submitted
+        );
+        let link = s
+            .deal_conflict_case(&b_admin, second.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (link.state, link.conflict_outcome),
+            (State::Resolved, Some(Outcome::CoSell))
+        );
+    })
+    .await;
+}
