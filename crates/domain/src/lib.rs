@@ -6,6 +6,7 @@ pub mod audit;
 pub mod csv_cell;
 pub mod csv_import;
 pub mod dashboard;
+pub mod day_json;
 pub mod deals;
 pub mod display;
 pub mod enablement;

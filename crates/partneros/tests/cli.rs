@@ -445,16 +445,30 @@ fn demo_twice_neither_duplicates_nor_fails() {
         "{my_work}"
     );
     let cases = get("/api/v1/escalations");
-    let mut states: Vec<&str> = cases["items"]
+    let mut states: Vec<(&str, &str)> = cases["items"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|c| c["state"].as_str())
+        .map(|c| {
+            (
+                c["category"].as_str().unwrap(),
+                c["state"].as_str().unwrap(),
+            )
+        })
         .collect();
     states.sort();
+    // The four raised by hand, and the channel conflicts Bluepeak's two look-alike
+    // registrations opened.
     assert_eq!(
         states,
-        ["in_progress", "open", "resolved", "waiting_on_partner"],
+        [
+            ("channel_conflict", "open"),
+            ("channel_conflict", "open"),
+            ("commission_dispute", "in_progress"),
+            ("contractual", "waiting_on_partner"),
+            ("mdf", "resolved"),
+            ("technical", "open")
+        ],
         "{cases}"
     );
     let open = cases["items"]

@@ -18,7 +18,9 @@ crate::choice_enum! {
 /// The days a meeting's pack covers, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Period {
+    #[serde(with = "crate::day_json")]
     pub first: Date,
+    #[serde(with = "crate::day_json")]
     pub last: Date,
 }
 

@@ -40,6 +40,7 @@ pub struct CaseView {
     pub issue: String,
     pub category: Category,
     pub urgency: Urgency,
+    #[serde(with = "domain::day_json")]
     pub occurred_on: Date,
     pub state: State,
     /// A channel-conflict case a registration's conflict check opened: that registration.
@@ -111,6 +112,7 @@ pub struct PartnerCaseView {
     pub issue: String,
     pub category: Category,
     pub urgency: Urgency,
+    #[serde(with = "domain::day_json")]
     pub occurred_on: Date,
     pub state: State,
     /// A channel-conflict case about one of the partner's registrations: that registration.
@@ -135,6 +137,7 @@ pub struct EntryView {
     pub body: String,
     /// A state change: the state entered.
     pub state: Option<State>,
+    #[serde(with = "domain::day_json::option")]
     pub due_on: Option<Date>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub done_at: Option<OffsetDateTime>,
@@ -151,6 +154,7 @@ pub struct PartnerEntryView {
     pub kind: EntryKind,
     pub body: String,
     pub state: Option<State>,
+    #[serde(with = "domain::day_json::option")]
     pub due_on: Option<Date>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub done_at: Option<OffsetDateTime>,

@@ -12,9 +12,6 @@ use crate::deals::DealQuery;
 use crate::program::CriterionView;
 use crate::{Actor, PageRequest, Result, Services};
 
-// Days go out as 2026-12-31, as the rest of the API writes them.
-time::serde::format_description!(iso_day, Date, "[year]-[month]-[day]");
-
 /// Where the partner stands and what it takes to reach the next tier.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Standing {
@@ -38,7 +35,7 @@ pub struct OnboardingDue {
     pub title: String,
     /// Day 0, Week 1, Month 1, …
     pub stage: String,
-    #[serde(with = "iso_day")]
+    #[serde(with = "domain::day_json")]
     #[schema(value_type = String, format = Date)]
     pub due_on: Date,
     pub overdue: bool,
@@ -49,7 +46,7 @@ pub struct OnboardingDue {
 pub struct HeldCertification {
     pub person: String,
     pub certification: String,
-    #[serde(with = "iso_day::option")]
+    #[serde(with = "domain::day_json::option")]
     #[schema(value_type = Option<String>, format = Date)]
     pub expires_on: Option<Date>,
     /// active or expiring

@@ -16,6 +16,7 @@ const WRITE_BATCH: usize = 500;
 /// A partner's health on one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct HealthDay {
+    #[serde(with = "domain::day_json")]
     pub computed_on: Date,
     /// 0–100; absent when no component had data.
     pub score: Option<u32>,

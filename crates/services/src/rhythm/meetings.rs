@@ -32,6 +32,7 @@ pub struct MeetingSummary {
     pub id: Uuid,
     pub kind: Kind,
     pub title: String,
+    #[serde(with = "domain::day_json")]
     pub held_on: Date,
     pub period: Period,
 }
@@ -55,6 +56,7 @@ pub struct ActionItemView {
     pub id: Uuid,
     pub text: String,
     pub owner: Person,
+    #[serde(with = "domain::day_json")]
     pub due_on: Date,
     #[serde(with = "time::serde::rfc3339::option")]
     pub done_at: Option<OffsetDateTime>,

@@ -21,6 +21,7 @@ pub struct Pack {
     pub kind: Kind,
     pub period: Period,
     /// The day the records are read as of: the period's last day, or today while it runs.
+    #[serde(with = "domain::day_json")]
     pub as_of: Date,
     pub sections: Vec<Section>,
 }

@@ -109,6 +109,7 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(body.contains("SECRET pricing exception"), "{body}");
+        assert!(body.contains(r#""occurred_on":"2026-01-05""#), "days as dates: {body}");
         assert!(body.contains(r#""first_response":{"state":"met""#), "{body}");
     })
     .await;

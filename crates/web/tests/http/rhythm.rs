@@ -157,6 +157,11 @@ async fn the_api_names_bad_fields_and_builds_the_quarterly_review() {
             detail["pack"]["title"],
             "Quarterly executive review, 2026-Q1"
         );
+        assert_eq!(detail["meeting"]["held_on"], "2026-02-10", "{body}");
+        assert_eq!(
+            detail["pack"]["period"],
+            serde_json::json!({"first": "2026-01-01", "last": "2026-03-31"}),
+        );
         let keys: Vec<&str> = detail["pack"]["sections"]
             .as_array()
             .unwrap()
