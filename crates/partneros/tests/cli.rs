@@ -457,8 +457,6 @@ fn demo_twice_neither_duplicates_nor_fails() {
         })
         .collect();
     states.sort();
-    // The four raised by hand, and the channel conflicts Bluepeak's two look-alike
-    // registrations opened.
     assert_eq!(
         states,
         [
@@ -469,7 +467,7 @@ fn demo_twice_neither_duplicates_nor_fails() {
             ("mdf", "resolved"),
             ("technical", "open")
         ],
-        "{cases}"
+        "four raised by hand, two opened by Bluepeak's look-alike registrations: {cases}"
     );
     let open = cases["items"]
         .as_array()
