@@ -72,6 +72,19 @@ pub async fn case_for_deal(tx: &mut Read, deal_id: Uuid) -> Result<Option<CaseRo
     tx.optional(query).await
 }
 
+/// The channel-conflict cases the conflict checks of `deal_ids` opened (a list of
+/// registrations reads its links at once).
+pub async fn cases_for_deals(tx: &mut Read, deal_ids: &[Uuid]) -> Result<Vec<CaseRow>> {
+    if deal_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = Sql::new(CASE_COLUMNS);
+    query
+        .push(" AND deal_id IN ")
+        .push_bind_list(deal_ids.iter().copied());
+    tx.all(query).await
+}
+
 /// Moves a case from the state and version in `read` to the state (and conflict outcome) in
 /// `row`, bumping its version. When it answered, was resolved or closed is its state-change
 /// entries' to say.

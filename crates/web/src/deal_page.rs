@@ -32,8 +32,6 @@ struct DealPage {
     /// Internal users who may be assigned as AE or SE (editors only), the assigned selected.
     ae_people: Vec<Opt>,
     se_people: Vec<Opt>,
-    /// The registration's channel-conflict escalation case, if its check was not clear.
-    case: Option<services::escalations::DealCaseLink>,
     /// A won registration: whether we confirmed the win.
     win: Option<services::deals::credit::WinStatus>,
     /// Our people who confirm wins and partners' joint calls.
@@ -84,11 +82,6 @@ pub(crate) async fn deal_view(
             .collect()
     };
     let (ae_people, se_people) = (mark(d.ae_user_id), mark(d.se_user_id));
-    let case = state
-        .services
-        .deal_conflict_case(&auth.actor, id)
-        .await
-        .map_err(service_error)?;
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -113,7 +106,6 @@ pub(crate) async fn deal_view(
         errors,
         ae_people,
         se_people,
-        case,
     };
     Ok((status, render(view)).into_response())
 }

@@ -41,6 +41,6 @@ pub use lifecycle::{DealClose, DealDecision};
 pub use query::DealQuery;
 pub use sweep::DEAL_SWEEP;
 pub use tracker::PipelineInput;
-pub use view::DealView;
+pub use view::{DealCaseLink, DealView};
 
 // Its old home: the pipeline is a feature of its own (`crate::pipeline`).

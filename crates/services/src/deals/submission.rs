@@ -46,7 +46,7 @@ impl Services {
             )));
         }
         let team = notifications::partner_team(&mut tx, partner.owner_id).await?;
-        let facts = ViewFacts::load(&mut tx, &program, &[&before]).await?;
+        let mut facts = ViewFacts::load(&mut tx, &program, &[&before]).await?;
         let mut row = before.clone();
         row.change_no = store::deals::next(&mut tx, "conflict_change").await?;
         catch_up(&mut tx, &mut state).await?;
@@ -80,7 +80,7 @@ impl Services {
                 after: None,
             },
         ));
-        effects.write(&mut tx, &program, now).await?;
+        facts.opened(effects.write(&mut tx, &program, now).await?);
         tx.commit().await?;
         if let Some(k) = known(&conflict_row(&row)) {
             state.index.insert(k);
@@ -195,14 +195,12 @@ pub(super) struct ConflictCase {
 
 impl ConflictCase {
     /// Writes the case unless the registration has one already (a resubmission keeps its
-    /// case). A case raised by the system is submitted in the name of the partner's manager,
-    /// else of the first active administrator: a case always names a person.
-    async fn open(&self, tx: &mut store::Write) -> Result<()> {
-        if store::escalations::case_for_deal(tx, self.deal_id)
-            .await?
-            .is_some()
-        {
-            return Ok(());
+    /// case), and returns it. A case raised by the system is submitted in the name of the
+    /// partner's manager, else of the first active administrator: a case always names a
+    /// person (its page says the conflict check raised it).
+    async fn open(&self, tx: &mut store::Write) -> Result<store::escalations::CaseRow> {
+        if let Some(case) = store::escalations::case_for_deal(tx, self.deal_id).await? {
+            return Ok(case);
         }
         let submitted_by = match self.submitted_by.or(self.owner_id) {
             Some(user) => user,
@@ -236,7 +234,7 @@ impl ConflictCase {
             conflict_outcome: None,
         };
         store::escalations::insert_case(tx, &row).await?;
-        Ok(())
+        Ok(row)
     }
 }
 
@@ -315,12 +313,13 @@ impl Effects {
         }
     }
 
+    /// Writes them all; returns the registrations' conflict cases.
     pub(super) async fn write(
         &self,
         tx: &mut store::Write,
         program: &Program,
         now: time::OffsetDateTime,
-    ) -> Result<()> {
+    ) -> Result<Vec<store::escalations::CaseRow>> {
         for (id, partner_id, title) in &self.to_decide {
             crate::work::open_item(
                 tx,
@@ -355,11 +354,12 @@ impl Effects {
             .map(|((user, ..), notice)| (*user, notice))
             .collect();
         store::notifications::insert_many(tx, &addressed, now).await?;
+        let mut cases = Vec::with_capacity(self.cases.len());
         for case in &self.cases {
-            case.open(tx).await?;
+            cases.push(case.open(tx).await?);
         }
         store::audit::insert_many(tx, &self.events).await?;
-        Ok(())
+        Ok(cases)
     }
 }
 

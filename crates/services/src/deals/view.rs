@@ -2,13 +2,16 @@
 
 use std::collections::{HashMap, HashSet};
 
+use domain::deals::cases::Outcome;
 use domain::deals::conflicts::{self, Verdict};
 use domain::deals::registration::{self, Status};
+use domain::escalations;
 use domain::money::rates::{self, Rates};
 use domain::program::Program;
 use domain::validation::Choice;
 use rust_decimal::Decimal;
 use store::deals::DealRow;
+use store::escalations::CaseRow;
 use time::Date;
 use uuid::Uuid;
 
@@ -71,6 +74,53 @@ pub struct DealView {
     pub ae_user_id: Option<Uuid>,
     pub se_user_id: Option<Uuid>,
     pub deal_desk_review: bool,
+    /// The channel-conflict case the conflict check opened; absent while it was clear. The
+    /// partner sees it too: it is the partner's own case, and names only where it stands.
+    pub conflict_case: Option<DealCaseLink>,
+}
+
+/// A registration's conflict case as the registration links to it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct DealCaseLink {
+    pub id: Uuid,
+    /// ESC-000123
+    pub reference: String,
+    /// The case's page: /escalations/{id} (its API: /api/v1/escalations/{id}).
+    pub link: String,
+    pub state: escalations::State,
+    /// How the conflict ended, once the case is resolved (cleared again by a reopening).
+    pub conflict_outcome: Option<Outcome>,
+}
+
+impl DealCaseLink {
+    pub(crate) fn from(row: &CaseRow) -> Result<DealCaseLink> {
+        let corrupt = |what: &str, value: &str| {
+            Error::Store(store::Error::Corrupt(format!(
+                "escalation {what} '{value}'"
+            )))
+        };
+        Ok(DealCaseLink {
+            id: row.id,
+            reference: escalations::reference(row.number),
+            link: format!("/escalations/{}", row.id),
+            state: escalations::State::parse(&row.state)
+                .ok_or_else(|| corrupt("state", &row.state))?,
+            conflict_outcome: row
+                .conflict_outcome
+                .as_deref()
+                .map(|o| Outcome::parse(o).ok_or_else(|| corrupt("conflict_outcome", o)))
+                .transpose()?,
+        })
+    }
+
+    /// The case is resolved or closed: its outcome, not the check's verdict, is what
+    /// the registration's conflict came to.
+    pub fn settled(&self) -> bool {
+        matches!(
+            self.state,
+            escalations::State::Resolved | escalations::State::Closed
+        )
+    }
 }
 
 fn verdict_of(text: &str) -> Verdict {
@@ -83,11 +133,13 @@ fn verdict_of(text: &str) -> Verdict {
 
 /// What registration views read besides their rows, loaded in the transaction that read or
 /// wrote the rows, so a view never guesses: partner names, which wins one of ours confirmed,
-/// and the rates that put deal sizes in the program currency.
+/// the rates that put deal sizes in the program currency, and the conflict cases.
 pub(crate) struct ViewFacts {
     pub names: HashMap<Uuid, String>,
     pub confirmed: HashSet<Uuid>,
     pub rates: Rates,
+    /// By registration.
+    pub cases: HashMap<Uuid, CaseRow>,
 }
 
 impl ViewFacts {
@@ -108,11 +160,21 @@ impl ViewFacts {
             .filter(|r| r.status == Status::Won.as_str())
             .map(|r| r.id)
             .collect();
-        Ok(ViewFacts {
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let mut facts = ViewFacts {
             names,
             confirmed: store::deals::confirmed_wins(tx, &won).await?,
             rates: crate::rates::rates_into(tx, program).await?,
-        })
+            cases: HashMap::new(),
+        };
+        facts.opened(store::escalations::cases_for_deals(tx, &ids).await?);
+        Ok(facts)
+    }
+
+    /// Adds the conflict cases a write opened.
+    pub(crate) fn opened(&mut self, cases: Vec<CaseRow>) {
+        self.cases
+            .extend(cases.into_iter().filter_map(|c| Some((c.deal_id?, c))));
     }
 }
 
@@ -197,5 +259,10 @@ pub(crate) fn deal_view(
         ae_user_id: row.ae_user_id.filter(|_| actor.is_internal()),
         se_user_id: row.se_user_id.filter(|_| actor.is_internal()),
         deal_desk_review: row.deal_desk_review && actor.is_internal(),
+        conflict_case: facts
+            .cases
+            .get(&row.id)
+            .map(DealCaseLink::from)
+            .transpose()?,
     })
 }

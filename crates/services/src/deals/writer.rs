@@ -216,7 +216,7 @@ impl Services {
         if accepted.is_empty() {
             return Ok(results.into_iter().map(|r| r.expect("refused")).collect());
         }
-        let facts = ViewFacts {
+        let mut facts = ViewFacts {
             names: partners
                 .iter()
                 .filter_map(|(id, p)| Some((*id, p.as_ref()?.partner.display_name.clone())))
@@ -224,6 +224,8 @@ impl Services {
             // New registrations: none is won yet.
             confirmed: Default::default(),
             rates: crate::rates::rates_into(&mut tx, &program).await?,
+            // New registrations: their cases are the ones this group opens.
+            cases: Default::default(),
         };
         let count = i64::try_from(accepted.len()).unwrap_or(i64::MAX);
         let (first_number, first_change) =
@@ -296,7 +298,7 @@ impl Services {
             Ok(()) => {
                 async {
                     store::deals::insert_many(&mut tx, &rows).await?;
-                    effects.write(&mut tx, &program, now).await?;
+                    facts.opened(effects.write(&mut tx, &program, now).await?);
                     tx.commit().await?;
                     Ok::<_, Error>(())
                 }

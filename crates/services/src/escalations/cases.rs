@@ -11,7 +11,8 @@ use uuid::Uuid;
 use super::views::{
     self, CaseDetail, Escalation, Names, PartnerCaseDetail, calendar, side_of, state_of,
 };
-use crate::notifications::{notify_and_record, partner_team};
+use crate::deals::DealCaseLink;
+use crate::notifications::{notify_and_record, partner_admins, partner_team};
 use crate::{Actor, Change, Error, Result, Services};
 
 /// A move asked for.
@@ -28,17 +29,6 @@ pub struct Move {
     /// Resolving a channel-conflict case (required then, refused otherwise): how the
     /// conflict ended — registration_wins, other_party_wins, co_sell or not_a_conflict.
     pub conflict_outcome: String,
-}
-
-/// A registration's conflict case as its page links to it.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct DealCaseLink {
-    pub id: Uuid,
-    /// ESC-000123
-    pub reference: String,
-    pub state: State,
-    /// How the conflict ended, once the case is resolved.
-    pub conflict_outcome: Option<Outcome>,
 }
 
 /// Another owner for a case.
@@ -127,6 +117,24 @@ pub(super) struct Told<'a> {
     pub message: &'a str,
 }
 
+/// What a change says: its headline (the mail's subject), then the words written with it,
+/// which the log shows the reader anyway (never an internal note: notes tell nobody).
+pub(super) fn with_words(headline: &str, words: &str) -> String {
+    if words.trim().is_empty() {
+        headline.to_owned()
+    } else {
+        format!("{headline}\n\n{}", words.trim())
+    }
+}
+
+/// The partner's people who follow a case: whoever raised it and the partner's active
+/// admins. They hear of every word of ours written to them.
+pub(super) async fn partner_audience(tx: &mut store::Read, row: &CaseRow) -> Result<Vec<Uuid>> {
+    let mut people = vec![row.submitted_by];
+    people.extend(partner_admins(tx, row.partner_id).await?);
+    Ok(people)
+}
+
 /// Tells `told` of a change to a case (never the actor themself) and records the change in
 /// the audit log, both in the change's transaction.
 pub(super) async fn tell_and_record(
@@ -181,15 +189,6 @@ impl Services {
         users.push(row.submitted_by);
         users.extend(row.owner_id);
         let names = Names::load(tx, &users, &[row.partner_id]).await?;
-        if partner_side {
-            return Ok(Escalation::Partners(PartnerCaseDetail {
-                case: views::partner_case_view(row)?,
-                entries: entries
-                    .iter()
-                    .map(|e| views::partner_entry_view(e, &names))
-                    .collect::<Result<_>>()?,
-            }));
-        }
         let (_, program) = self.program_in_force().await?;
         let case = views::case_view(
             row,
@@ -199,6 +198,15 @@ impl Services {
             &names,
             store::now(),
         )?;
+        if partner_side {
+            return Ok(Escalation::Partners(PartnerCaseDetail {
+                case: views::partner_case_view(case),
+                entries: entries
+                    .iter()
+                    .map(|e| views::partner_entry_view(e, &names))
+                    .collect::<Result<_>>()?,
+            }));
+        }
         Ok(Escalation::Ours(CaseDetail {
             case,
             entries: entries
@@ -218,15 +226,11 @@ impl Services {
     ) -> Result<Option<DealCaseLink>> {
         let mut tx = self.db.read().await?;
         self.visible_deal(&mut tx, actor, deal_id).await?;
-        let Some(row) = store::escalations::case_for_deal(&mut tx, deal_id).await? else {
-            return Ok(None);
-        };
-        Ok(Some(DealCaseLink {
-            id: row.id,
-            reference: escalations::reference(row.number),
-            state: state_of(&row)?,
-            conflict_outcome: row.conflict_outcome.as_deref().and_then(Outcome::parse),
-        }))
+        store::escalations::case_for_deal(&mut tx, deal_id)
+            .await?
+            .as_ref()
+            .map(DealCaseLink::from)
+            .transpose()
     }
 
     /// Whom a case may be given to: our active people who work escalations, by name.
@@ -378,29 +382,39 @@ impl Services {
             })?;
         let now = store::now();
         // The outcome is written with the move: the WHERE of the write is the state and
-        // version read, which `base` keeps.
+        // version read, which `base` keeps. Reopening clears it, so the next resolution
+        // records its own; the audit log keeps the earlier one.
         let mut base = read.clone();
-        if transition == Transition::Resolve {
-            base.conflict_outcome = outcome.map(|o| o.as_str().into());
+        match transition {
+            Transition::Resolve => base.conflict_outcome = outcome.map(|o| o.as_str().into()),
+            Transition::Reopen => base.conflict_outcome = None,
+            _ => {}
         }
-        let mut row = enter_state(&mut tx, actor, &base, to, message, now).await?;
+        let mut row = enter_state(&mut tx, actor, &base, to, message.clone(), now).await?;
         let reference = escalations::reference(row.number);
-        let summary = format!("{reference}: {}", to.label());
-        // The partner hears when it is asked for something or to confirm; the owner hears
-        // every answer of the partner's.
+        let headline = format!("{reference}: {}", to.label());
+        let summary = match outcome {
+            Some(outcome) => format!("{headline} ({})", outcome.label()),
+            None => headline.clone(),
+        };
+        // The partner hears of every word we write to it and when it is asked for something
+        // or to confirm; the owner hears every answer of the partner's.
         let people: Vec<Uuid> = match side_of(actor) {
-            Side::Internal if matches!(to, State::WaitingOnPartner | State::Resolved) => {
-                vec![row.submitted_by]
+            Side::Internal
+                if !message.is_empty()
+                    || matches!(to, State::WaitingOnPartner | State::Resolved) =>
+            {
+                partner_audience(&mut tx, &row).await?
             }
             Side::Internal => Vec::new(),
             Side::Partner => partner_team(&mut tx, row.owner_id).await?,
         };
         let told = Told {
             people,
-            message: &summary,
+            message: &with_words(&headline, &message),
         };
         let action = transition.as_str();
-        tell_and_record(&mut tx, actor, &row, told, action, summary.clone(), now).await?;
+        tell_and_record(&mut tx, actor, &row, told, action, summary, now).await?;
         row.version += 1;
         let seen = self.escalation_seen(&mut tx, actor, &row).await?;
         tx.commit().await?;

@@ -110,17 +110,25 @@ impl Services {
             (filter.submitted_from, filter.submitted_before) = (Some(from), Some(until));
         }
         let mut tx = self.db.read().await?;
-        if !actor.is_internal() {
-            let rows = store::escalations::cases(&mut tx, &filter, page.after, page.limit).await?;
-            let items = rows
-                .iter()
-                .map(views::partner_case_view)
-                .collect::<Result<Vec<_>>>()?;
-            return Ok(Escalations::Partners(page.page(items, |c| c.id)));
-        }
         let (_, program) = self.program_in_force().await?;
         let calendar = calendar(&program)?;
         let now = store::now();
+        if !actor.is_internal() {
+            let rows = store::escalations::cases(&mut tx, &filter, page.after, page.limit).await?;
+            let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+            let changes = store::escalations::state_changes(&mut tx, &ids).await?;
+            let owners: Vec<Uuid> = rows.iter().filter_map(|r| r.owner_id).collect();
+            let names = Names::load(&mut tx, &owners, &[]).await?;
+            let items = rows
+                .iter()
+                .map(|row| {
+                    let entries = views::entries_of(&changes, row.id);
+                    views::case_view(row, &entries, &program, &calendar, &names, now)
+                        .map(views::partner_case_view)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            return Ok(Escalations::Partners(page.page(items, |c| c.id)));
+        }
         // The breached filter reads on past cases that are not, batch by batch, until the
         // page is full: clocks run on the business calendar, which SQL does not know.
         let mut items = Vec::new();

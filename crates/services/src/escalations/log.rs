@@ -6,7 +6,9 @@ use domain::permissions::Action;
 use domain::validation::Choice;
 use uuid::Uuid;
 
-use super::cases::{Told, enter_state, log, tell_and_record, visible_case};
+use super::cases::{
+    Told, enter_state, log, partner_audience, tell_and_record, visible_case, with_words,
+};
 use super::views::{Escalation, state_of};
 use crate::notifications::partner_team;
 use crate::{Actor, Error, Result, Services};
@@ -36,8 +38,8 @@ fn nobody() -> Told<'static> {
 }
 
 impl Services {
-    /// Writes an update to the case's log: from our people the partner's submitter is told,
-    /// from the partner the owner is.
+    /// Writes an update to the case's log: from our people the partner's submitter and
+    /// admins are told, from the partner the owner is; both with the update's words.
     pub async fn post_escalation_update(
         &self,
         actor: &Actor,
@@ -77,7 +79,7 @@ impl Services {
         let body = v.text("body", &input.body, true, escalations::MAX_ISSUE);
         v.into_result().map_err(Error::Invalid)?;
         let now = store::now();
-        log(&mut tx, actor, row.id, kind, body, None, now).await?;
+        log(&mut tx, actor, row.id, kind, body.clone(), None, now).await?;
         // Our first word to the partner is the first response: an update to a case nobody
         // acknowledged yet acknowledges it, so the response clock stops when the partner
         // hears from us (the clocks read state changes only).
@@ -96,13 +98,13 @@ impl Services {
         let reference = escalations::reference(row.number);
         // An update is told to the other side; a note to nobody.
         let people = match kind {
-            EntryKind::Update if actor.is_internal() => vec![row.submitted_by],
+            EntryKind::Update if actor.is_internal() => partner_audience(&mut tx, &row).await?,
             EntryKind::Update => partner_team(&mut tx, row.owner_id).await?,
             _ => Vec::new(),
         };
         let told = Told {
             people,
-            message: &format!("{reference}: a new update"),
+            message: &with_words(&format!("{reference}: a new update"), &body),
         };
         let summary = format!("{reference}: {}", kind.label().to_lowercase());
         tell_and_record(&mut tx, actor, &row, told, kind.as_str(), summary, now).await?;
@@ -111,7 +113,8 @@ impl Services {
         Ok(seen)
     }
 
-    /// Records a remediation action the partner sees. Our people only.
+    /// Records a remediation action the partner sees, and tells the partner's people what
+    /// will be done. Our people only.
     pub async fn add_escalation_action(
         &self,
         actor: &Actor,
@@ -142,7 +145,7 @@ impl Services {
             actor,
             row.id,
             EntryKind::Remediation,
-            body,
+            body.clone(),
             due_on,
             now,
         )
@@ -151,7 +154,15 @@ impl Services {
             "{}: remediation action added",
             escalations::reference(row.number)
         );
-        tell_and_record(&mut tx, actor, &row, nobody(), "remediation", summary, now).await?;
+        let words = match due_on {
+            Some(day) => format!("{body} (due {day})"),
+            None => body,
+        };
+        let told = Told {
+            people: partner_audience(&mut tx, &row).await?,
+            message: &with_words(&summary, &words),
+        };
+        tell_and_record(&mut tx, actor, &row, told, "remediation", summary, now).await?;
         let seen = self.escalation_seen(&mut tx, actor, &row).await?;
         tx.commit().await?;
         Ok(seen)

@@ -15,7 +15,7 @@ mod sweep;
 mod trends;
 mod views;
 
-pub use cases::{DealCaseLink, Move, Reassign};
+pub use cases::{Move, Reassign};
 pub use list::EscalationQuery;
 pub use log::{ActionInput, EntryInput};
 pub use paths::{TitleHolderInput, TitleView};

@@ -1,5 +1,7 @@
 //! What each side is shown of a case. The partner shapes are built from the partner-visible
-//! log only and carry no owner, SLA or internal field, so no page or API can leak them.
+//! log only and carry of the owner and the SLAs only the owner's name and the due instants:
+//! no clock state, breach, ladder step or other internal field, so no page or API can leak
+//! them.
 
 use std::collections::HashMap;
 
@@ -104,11 +106,20 @@ fn ladder_step(entries: &[EntryRow]) -> Option<LadderStep> {
         .max_by_key(|s| s.step)
 }
 
-/// A case as the partner's people see it: no owner, clocks or internal fields.
+/// A case as the partner's people see it: who owns it and when we owe an answer, without
+/// clock states, breaches, the escalation ladder or internal fields.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PartnerCaseView {
     pub id: Uuid,
     pub reference: String,
+    /// Our person who owns the case; empty while nobody does.
+    pub owner_name: String,
+    /// When our first response is (or was) due; absent while the clock is paused.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub first_response_due_at: Option<OffsetDateTime>,
+    /// When the resolution is (or was) due; absent while waiting on the partner.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub resolution_due_at: Option<OffsetDateTime>,
     pub issue: String,
     pub category: Category,
     pub urgency: Urgency,
@@ -272,6 +283,19 @@ impl Names {
     }
 }
 
+/// Who raised a case a registration's conflict check opened: the check, whoever registered
+/// (a partner's person, an import) and whoever the row names (a migrated case names the
+/// registering person or the partner's manager), so every such case reads the same.
+pub const CONFLICT_CHECK: &str = "PartnerOS conflict check";
+
+fn raised_by(row: &CaseRow, names: &Names) -> String {
+    if row.deal_id.is_some() {
+        CONFLICT_CHECK.into()
+    } else {
+        names.user(Some(row.submitted_by))
+    }
+}
+
 /// A case with its clocks and ladder step derived from `entries` (its log, or at least its
 /// state changes and escalation steps).
 pub(super) fn case_view(
@@ -305,7 +329,7 @@ pub(super) fn case_view(
             .get(&row.partner_id)
             .cloned()
             .unwrap_or_default(),
-        submitted_by: names.user(Some(row.submitted_by)),
+        submitted_by: raised_by(row, names),
         owner_id: row.owner_id,
         owner_name: row
             .owner_id
@@ -338,24 +362,27 @@ fn outcome_of(row: &CaseRow) -> Result<Option<Outcome>> {
         .transpose()
 }
 
-pub(super) fn partner_case_view(row: &CaseRow) -> Result<PartnerCaseView> {
-    let state = state_of(row)?;
-    Ok(PartnerCaseView {
-        id: row.id,
-        reference: escalations::reference(row.number),
-        issue: row.issue.clone(),
-        category: Category::parse(&row.category)
-            .ok_or_else(|| corrupt("category", &row.category))?,
-        urgency: Urgency::parse(&row.urgency).ok_or_else(|| corrupt("urgency", &row.urgency))?,
-        occurred_on: row.occurred_on,
-        state,
-        deal_id: row.deal_id,
-        conflict_outcome: outcome_of(row)?,
-        version: row.version,
-        moves: state.moves(Side::Partner),
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    })
+/// The partner shape of a case, projected from ours so both read the same owner and due
+/// instants.
+pub(super) fn partner_case_view(case: CaseView) -> PartnerCaseView {
+    PartnerCaseView {
+        id: case.id,
+        reference: case.reference,
+        owner_name: case.owner_name,
+        first_response_due_at: case.first_response.due_at,
+        resolution_due_at: case.resolution.due_at,
+        issue: case.issue,
+        category: case.category,
+        urgency: case.urgency,
+        occurred_on: case.occurred_on,
+        state: case.state,
+        deal_id: case.deal_id,
+        conflict_outcome: case.conflict_outcome,
+        version: case.version,
+        moves: case.state.moves(Side::Partner),
+        created_at: case.created_at,
+        updated_at: case.updated_at,
+    }
 }
 
 pub(super) fn entry_view(row: &EntryRow, names: &Names) -> Result<EntryView> {

@@ -72,7 +72,7 @@ async fn a_conflict_opens_one_channel_conflict_escalation_resolved_with_an_outco
                 Category::ChannelConflict,
                 Urgency::P3,
                 Some(second.id),
-                "admin@bravo.test"
+                "PartnerOS conflict check"
             )
         );
         assert_eq!(
@@ -113,8 +113,7 @@ async fn a_conflict_opens_one_channel_conflict_escalation_resolved_with_an_outco
             link.id
         );
 
-        // Registered by the system (no person): raised in the name of the partner's manager,
-        // else of the first administrator.
+        // Registered by the system (no person): raised, as every conflict case, by the check.
         let by_system = s
             .register_deal(
                 &Actor::system("test"),
@@ -132,12 +131,7 @@ async fn a_conflict_opens_one_channel_conflict_escalation_resolved_with_an_outco
         let Escalation::Ours(third) = s.escalation(&w.manager, link3.id).await.unwrap() else {
             panic!("our shape")
         };
-        let expected = if third.case.owner_id.is_some() {
-            third.case.owner_name.clone()
-        } else {
-            "admin@vendor.test".into()
-        };
-        assert_eq!(third.case.submitted_by, expected);
+        assert_eq!(third.case.submitted_by, "PartnerOS conflict check");
 
         let moved = |transition: &str, outcome: &str| Move {
             transition: transition.into(),
@@ -194,6 +188,71 @@ async fn a_conflict_opens_one_channel_conflict_escalation_resolved_with_an_outco
         assert_eq!(
             (link.state, link.conflict_outcome),
             (State::Resolved, Some(Outcome::CoSell))
+        );
+
+        // Reopened, the case has no outcome until it is resolved again with a new one.
+        let Escalation::Partners(reopened) = s
+            .move_escalation(&b_admin, link.id, &moved("reopen", ""))
+            .await
+            .unwrap()
+        else {
+            panic!("the partner's shape")
+        };
+        assert_eq!(
+            (reopened.case.state, reopened.case.conflict_outcome),
+            (State::Reopened, None)
+        );
+        s.move_escalation(&w.manager, link.id, &moved("start", ""))
+            .await
+            .unwrap();
+        match s
+            .move_escalation(&w.manager, link.id, &moved("resolve", ""))
+            .await
+        {
+            Err(Error::Invalid(errors)) => assert_eq!(errors[0].field, "conflict_outcome"),
+            other => panic!("{other:?}"),
+        }
+        s.move_escalation(&w.manager, link.id, &moved("resolve", "registration_wins"))
+            .await
+            .unwrap();
+        // The registration links to its case, for our people and for the partner alike.
+        for reader in [&w.manager, &b_admin] {
+            let case = s.deal(reader, second.id).await.unwrap().conflict_case.unwrap();
+            assert_eq!(
+                (
+                    case.id,
+                    case.link.clone(),
+                    case.state,
+                    case.conflict_outcome,
+                    case.settled()
+                ),
+                (
+                    link.id,
+                    format!("/escalations/{}", link.id),
+                    State::Resolved,
+                    Some(Outcome::RegistrationWins),
+                    true
+                )
+            );
+        }
+        assert!(s.deal(&w.manager, first.id).await.unwrap().conflict_case.is_none());
+        let audit = s
+            .audit_log(&w.admin, &Default::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .filter(|e| e.entity_id == link.id && e.action == "resolve")
+            .map(|e| e.summary)
+            .collect::<Vec<_>>();
+        let reference = &link.reference;
+        assert_eq!(
+            audit,
+            [
+                format!("{reference}: Resolved, awaiting the partner's confirmation (The registering partner keeps the customer)"),
+                format!("{reference}: Resolved, awaiting the partner's confirmation (Shared: worked as a co-sell)"),
+            ],
+            "the earlier outcome stays in the audit log"
         );
     })
     .await;

@@ -198,20 +198,33 @@ async fn a_partner_case_is_worked_to_a_closure_the_partner_confirms() {
             ]
             .map(Some)
         );
-        // The submitter heard of the wait and the resolution; the owner of the update and
-        // the closure.
-        assert_eq!(
-            notified(s, &w.a_user).await,
-            vec![
-                ("ESC-000001: Resolved, awaiting the partner's confirmation".to_string(), link.clone()),
-                ("ESC-000001: Waiting on partner".to_string(), link.clone()),
-            ]
-        );
+        // The submitter and the partner's admin heard of the wait and the resolution, with
+        // our words; the owner of the update, with the partner's, and of the closure.
+        for partner_side in [&w.a_user, &w.a_admin] {
+            assert_eq!(
+                notified(s, partner_side).await,
+                vec![
+                    (
+                        "ESC-000001: Resolved, awaiting the partner's confirmation\n\n\
+                         Paid in the December run"
+                            .to_string(),
+                        link.clone()
+                    ),
+                    (
+                        "ESC-000001: Waiting on partner\n\nSend the invoice".to_string(),
+                        link.clone()
+                    ),
+                ]
+            );
+        }
         assert_eq!(
             notified(s, &w.manager).await,
             vec![
                 ("ESC-000001: Closed".to_string(), link.clone()),
-                ("ESC-000001: a new update".to_string(), link.clone()),
+                (
+                    "ESC-000001: a new update\n\nInvoice INV-7 attached".to_string(),
+                    link.clone()
+                ),
                 ("ESC-000001 is now yours".to_string(), link.clone()),
                 (
                     "ESC-000001 raised for Alpha: P2 Commission dispute".to_string(),
@@ -346,6 +359,42 @@ async fn waiting_on_the_partner_moves_the_resolution_due_time() {
             Some(datetime!(2026-11-05 10:00 UTC))
         );
         assert!(!straight.breached);
+        // The partner reads the same targets (not the clocks' states), on the case and in
+        // its list, and who owns the case.
+        s.reassign_escalation(
+            &w.admin,
+            ids[0],
+            &Reassign {
+                owner_id: w.manager.user_id,
+                version: None,
+            },
+        )
+        .await
+        .unwrap();
+        let seen = theirs(s.escalation(&w.a_user, ids[0]).await.unwrap()).case;
+        let listed = match s
+            .list_escalations(&w.a_user, &Default::default())
+            .await
+            .unwrap()
+        {
+            Escalations::Partners(page) => page.items,
+            Escalations::Ours(_) => panic!("the partner's shape"),
+        };
+        let paused_listed = listed.iter().find(|c| c.id == ids[0]).unwrap();
+        for case in [&seen, paused_listed] {
+            assert_eq!(
+                (
+                    case.owner_name.as_str(),
+                    case.first_response_due_at,
+                    case.resolution_due_at
+                ),
+                (
+                    "pm@vendor.test",
+                    Some(datetime!(2026-11-05 10:00 UTC)),
+                    Some(datetime!(2026-11-11 10:00 UTC))
+                )
+            );
+        }
         drop(db);
     }
 }
@@ -399,7 +448,17 @@ async fn a_partner_never_reads_an_internal_note_nor_another_partners_case() {
         );
         let json = serde_json::to_string(&s.escalation(&w.a_user, id).await.unwrap()).unwrap();
         assert!(!json.contains("performance plan"), "{json}");
-        assert!(!json.contains("owner"), "{json}");
+        for internal in [
+            "\"owner_id\"",
+            "\"breached\"",
+            "\"escalation\"",
+            "\"first_response\"",
+            "\"resolution\"",
+            "\"visible_to_partner\"",
+            "\"submitted_by\"",
+        ] {
+            assert!(!json.contains(internal), "{internal} in {json}");
+        }
         let err = s
             .post_escalation_note(&w.a_user, id, &EntryInput { body: "x".into() })
             .await
@@ -589,6 +648,96 @@ async fn our_first_update_is_the_first_response() {
         );
         assert_eq!(seen.case.state, State::Acknowledged, "acknowledged once");
         assert_eq!(seen.case.version, 2);
+    })
+    .await;
+}
+
+/// The partner's submitter and admins hear of every word we write to them, with the words
+/// (in the notification and its mail); an internal note reaches nobody, and a move without
+/// words that asks nothing of the partner tells it nothing.
+#[tokio::test]
+async fn the_partner_hears_our_words_and_never_our_notes() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let id = theirs(
+            s.submit_escalation(
+                &w.a_user,
+                w.partner_a,
+                &form("MDF claim stuck", "mdf", "p3"),
+            )
+            .await
+            .unwrap(),
+        )
+        .case
+        .id;
+        let m = &w.manager;
+        let note = EntryInput {
+            body: "Finance lost the claim form".into(),
+        };
+        s.post_escalation_note(m, id, &note).await.unwrap();
+        s.move_escalation(m, id, &step("acknowledge", Some(1), "We are on it"))
+            .await
+            .unwrap();
+        s.move_escalation(m, id, &step("start", Some(2), ""))
+            .await
+            .unwrap();
+        let action = services::escalations::ActionInput {
+            body: "Resubmit the claim to Finance".into(),
+            due_on: "2026-12-15".into(),
+        };
+        s.add_escalation_action(m, id, &action).await.unwrap();
+        let link = format!("/escalations/{id}");
+        for partner_side in [&w.a_user, &w.a_admin] {
+            assert_eq!(
+                notified(s, partner_side).await,
+                vec![
+                    (
+                        "ESC-000001: remediation action added\n\n\
+                         Resubmit the claim to Finance (due 2026-12-15)"
+                            .to_string(),
+                        link.clone()
+                    ),
+                    (
+                        "ESC-000001: Acknowledged\n\nWe are on it".to_string(),
+                        link.clone()
+                    ),
+                ]
+            );
+        }
+        let mails = s
+            .outbox(
+                &w.admin,
+                &services::mail::OutboxQuery {
+                    recipient: "user@alpha.test".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items;
+        let mails: Vec<(&str, &str)> = mails
+            .iter()
+            .map(|m| (m.subject.as_str(), m.body.as_str()))
+            .collect();
+        assert_eq!(
+            mails,
+            [
+                (
+                    "PartnerOS: ESC-000001: remediation action added",
+                    "ESC-000001: remediation action added\n\n\
+                     Resubmit the claim to Finance (due 2026-12-15)"
+                ),
+                (
+                    "PartnerOS: ESC-000001: Acknowledged",
+                    "ESC-000001: Acknowledged\n\nWe are on it"
+                ),
+            ]
+        );
+        let all = s.outbox(&w.admin, &Default::default()).await.unwrap().items;
+        assert!(
+            all.iter().all(|m| !m.body.contains("Finance lost")),
+            "a note is in no mail: {all:?}"
+        );
     })
     .await;
 }

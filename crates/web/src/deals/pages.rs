@@ -70,10 +70,9 @@ async fn deal_list(
     let (query, mut errors) = query_or_errors(query, "limit");
     let page = page_or_errors(state.services.deals(&auth.actor, &query).await, &mut errors)?;
     let next_link = page.next_cursor.map(|cursor| {
-        let mut pairs = form_urlencoded::Serializer::new(String::new());
-        pairs.extend_pairs(query.filter_pairs());
-        pairs.append_pair("cursor", &cursor);
-        format!("/deals?{}", pairs.finish())
+        let pairs = query.filter_pairs();
+        let filters: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        crate::layout::next_page_link("/deals", &filters, &cursor)
     });
     let internal = auth.actor.may(Action::ReadInternal);
     let (_, program) = state

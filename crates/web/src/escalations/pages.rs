@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::choices::partner_options;
 use crate::extract::Form;
-use crate::layout::{Errors, Layout, Opt};
+use crate::layout::{Errors, Layout, Opt, next_page_link};
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
@@ -89,22 +89,16 @@ async fn list_page(
             Err(other) => return Err(service_error(other)),
         };
     let next_link = next.map(|cursor| {
-        let mut pairs = form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [
-            ("state", &query.state),
-            ("category", &query.category),
-            ("urgency", &query.urgency),
-            ("partner_id", &query.partner_id),
-            ("breached", &query.breached),
-            ("quarter", &query.quarter),
-            ("unreviewed", &query.unreviewed),
-        ] {
-            if !value.trim().is_empty() {
-                pairs.append_pair(key, value);
-            }
-        }
-        pairs.append_pair("cursor", &cursor);
-        format!("/escalations?{}", pairs.finish())
+        let filters = [
+            ("state", query.state.as_str()),
+            ("category", query.category.as_str()),
+            ("urgency", query.urgency.as_str()),
+            ("partner_id", query.partner_id.as_str()),
+            ("breached", query.breached.as_str()),
+            ("quarter", query.quarter.as_str()),
+            ("unreviewed", query.unreviewed.as_str()),
+        ];
+        next_page_link("/escalations", &filters, &cursor)
     });
     let status = if errors.is_empty() {
         StatusCode::OK
