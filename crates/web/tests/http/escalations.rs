@@ -68,6 +68,11 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
             page.contains("ESC-000002 was changed by someone else meanwhile: reload it and try again"),
             "{page}"
         );
+        let pm_id = f.actor(Role::PartnerManager).user_id.unwrap();
+        let (status, _, page) = f
+            .post_form(&session, &format!("{case}/owner"), &format!("csrf_token={csrf}&owner_id={pm_id}&version="))
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
         let (status, _, page) = f.page(&session, &case).await;
         assert_eq!(status, StatusCode::OK, "{page}");
         assert_eq!(page.matches("<h1").count(), 1, "{page}");
@@ -83,6 +88,8 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
         assert!(page.contains("Reset the SSO link"), "{page}");
         assert!(!page.contains("SECRET"), "{page}");
         assert!(!page.contains("pricing exception"), "{page}");
+        assert!(page.contains(r#"<dd id="case-owner">partner_manager user</dd>"#), "{page}");
+        assert!(page.contains(r#"<dd id="case-resolution-due">by "#), "{page}");
         let (_, _, list) = f.page(&session, "/escalations").await;
         assert!(list.contains("ESC-000002") && !list.contains("ESC-000001"), "{list}");
 
@@ -90,7 +97,9 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
         let (status, body) = f.api(Some(token), Method::GET, "/api/v1/escalations", None).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(body.contains("ESC-000002") && !body.contains("SECRET"), "{body}");
-        assert!(!body.contains("owner") && !body.contains("first_response"), "{body}");
+        // The owner's name and the due instants, never the clocks or the owner's id.
+        assert!(body.contains(r#""owner_name":"partner_manager user""#) && body.contains(r#""first_response_due_at":""#), "{body}");
+        assert!(!body.contains("owner_id") && !body.contains(r#""first_response":"#), "{body}");
         let id = case.trim_start_matches("/escalations/");
         let (status, body) = f
             .api(Some(token), Method::GET, &format!("/api/v1/escalations/{id}"), None)
@@ -209,6 +218,37 @@ async fn the_escalation_paths_page_names_holders_and_refuses_partner_users_and_s
         assert_eq!(cfo["holder_id"], finance.to_string());
         assert_eq!(cfo["version"], 1);
         assert_eq!(cfo["topics"], serde_json::json!(["commission_dispute"]));
+    })
+    .await;
+}
+
+/// The list's next page keeps the filters the page was asked with.
+#[tokio::test]
+async fn the_escalation_list_pages_with_its_filters() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        for issue in ["First+outage", "Second+outage"] {
+            let (status, _, page) = f
+                .post_form(
+                    &session,
+                    "/escalations",
+                    &format!(
+                        "csrf_token={csrf}&partner_id={}&issue={issue}&category=technical&urgency=p2&occurred_on=2026-01-05",
+                        f.partner_a
+                    ),
+                )
+                .await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        }
+        let (status, _, page) = f.page(&session, "/escalations?category=technical&urgency=p2&limit=1").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let next = page
+            .split(r#"<a href=""#)
+            .find(|a| a.contains(r#"rel="next""#))
+            .and_then(|a| a.split('"').next())
+            .expect("a full page links the next")
+            .replace("&#38;", "&");
+        assert!(next.starts_with("/escalations?category=technical&urgency=p2&cursor="), "{next}");
     })
     .await;
 }

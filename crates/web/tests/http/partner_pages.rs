@@ -105,7 +105,7 @@ async fn deal_registration_pages_from_form_to_protection() {
         assert_eq!(status, StatusCode::SEE_OTHER);
         let mine = headers["location"].to_str().unwrap().to_owned();
         let (_, _, page) = f.page(&session, &mine).await;
-        assert!(page.contains(r#"<b id="conflict-verdict">needs review</b>"#) && !page.contains("conflict-findings") && !page.contains("Bravo Resellers"), "{page}");
+        assert!(page.contains(r#"<b id="conflict-verdict">needs review — Open</b>"#) && !page.contains("conflict-findings") && !page.contains("Bravo Resellers"), "{page}");
 
         // The partner manager sees why, and decides on the page.
         let (pm, pm_csrf) = f.sign_in("partner_manager@test.example").await;
@@ -133,6 +133,19 @@ async fn deal_registration_pages_from_form_to_protection() {
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, _, page) = f.page(&pm, &mine).await;
         assert!(page.contains(r#"<b id="case-stage">Resolved"#) && page.contains("The earlier registration or our direct team keeps the customer"), "{page}");
+        // Resolved, the registration's conflict reads as the case's outcome, linked, on both sides.
+        for reader in [&pm, &session] {
+            let (_, _, page) = f.page(reader, &mine).await;
+            assert!(page.contains(&format!(r#"<b id="conflict-verdict">resolved: The earlier registration or our direct team keeps the customer</b> (<a href="/escalations/{case}" id="conflict-case-link">ESC-"#)), "{page}");
+        }
+        let (_, _, case_page) = f.page(&pm, &format!("/escalations/{case}")).await;
+        assert!(case_page.contains("<dt>Raised by</dt><dd>PartnerOS conflict check, "), "{case_page}");
+        let deal_id = mine.trim_start_matches("/deals/");
+        for reader in [Role::PartnerAdmin, Role::PartnerManager] {
+            let (status, body) = f.api(Some(f.token(reader)), Method::GET, &format!("/api/v1/deals/{deal_id}"), None).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert!(body.contains(&format!(r#""link":"/escalations/{case}","state":"resolved","conflict_outcome":"other_party_wins"}}"#)), "{reader:?}: {body}");
+        }
         let (status, _, page) = f.post_form(&pm, &format!("{mine}/decision"), &format!("csrf_token={pm_csrf}&decision=reject&note=")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.contains("note: give the partner the reason for rejecting"), "{page}");

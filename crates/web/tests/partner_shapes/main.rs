@@ -518,6 +518,15 @@ async fn nothing_internal_reaches_a_partners_people() {
             );
         }
 
+        // A's cases show their owner and when we owe answers (the API's partner shape).
+        for shown in [
+            r#""owner_name":"partner_manager user""#,
+            r#""first_response_due_at":""#,
+            r#""resolution_due_at":""#,
+        ] {
+            assert!(partner_saw.contains(shown), "A's people never see {shown}");
+        }
+
         // Our people do read what was planted, through the same endpoints: the test plants
         // what it thinks it plants, where the sweep looks.
         let mut seen = String::new();

@@ -180,6 +180,13 @@ pub(super) async fn plant(
         services::escalations::Escalation::Ours(seen) => seen.case.id,
         services::escalations::Escalation::Partners(seen) => seen.case.id,
     };
+    let owner = services::escalations::Reassign {
+        owner_id: pm.user_id,
+        version: None,
+    };
+    s.reassign_escalation(admin, escalation, &owner)
+        .await
+        .unwrap();
     let entry = |body: String| services::escalations::EntryInput { body };
     s.post_escalation_note(pm, escalation, &entry(secret("escalation-note")))
         .await
@@ -236,6 +243,16 @@ pub(super) async fn plant(
         .await
         .unwrap();
     internal.extend(["review-cause", "review-follow-ups"].map(secret));
+    // Of the case's owner and clocks the partner reads the owner's name and the due
+    // instants only: never the clocks' states, whether one is breached, or the ladder step.
+    internal.extend(
+        [
+            r#""first_response":{"state""#,
+            r#""breached":"#,
+            r#""escalation":{"step""#,
+        ]
+        .map(str::to_owned),
+    );
     own.extend(["contact", "file", "lead", "escalation", "escalation-update"].map(mine));
     own.push(attachment_name.clone());
 
