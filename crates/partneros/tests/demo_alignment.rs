@@ -18,15 +18,12 @@ async fn person(db: &TestDb, email: &str) -> Actor {
     Actor::from_user(&user)
 }
 
+/// What `who` was told that mentions `about`.
 async fn told(s: &Services, who: &Actor, about: &str) -> Vec<String> {
-    s.notifications(who, &Default::default())
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|n| n.message)
-        .filter(|m| m.contains(about))
-        .collect()
+    let all = s.notifications(who, &Default::default()).await.unwrap();
+    let mut messages: Vec<String> = all.items.into_iter().map(|n| n.message).collect();
+    messages.retain(|m| m.contains(about));
+    messages
 }
 
 /// The open case about `issue` with its log, as Priya sees it.
