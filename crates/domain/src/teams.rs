@@ -182,7 +182,7 @@ mod tests {
         );
         assert_eq!(
             parts(&matrix, Team::Legal),
-            [("contract_review".to_owned(), Raci::Consulted)]
+            [("contract_review".to_owned(), Raci::Responsible)]
         );
     }
 

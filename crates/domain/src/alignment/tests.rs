@@ -7,7 +7,8 @@ use time::{Duration, Weekday};
 
 use super::*;
 use crate::program::policy::{
-    BusinessHours, Clock, EscalationCategory, EscalationPaths, Slas, Team, Urgency,
+    BusinessHours, Clock, EscalationCategory, EscalationPaths, Raci, RaciMatrix, Slas, Team,
+    Urgency,
 };
 use crate::time_zone::TimeZone;
 
@@ -447,6 +448,29 @@ fn routed(activity: Activity) -> Route {
 }
 
 #[test]
+fn a_row_without_a_responsible_team_queues_for_the_accountable_one() {
+    use Team::*;
+    let row = [
+        (PartnerManager, Raci::Accountable),
+        (Legal, Raci::Consulted),
+    ];
+    let matrix = RaciMatrix(
+        [("contract_review".to_owned(), row.into_iter().collect())]
+            .into_iter()
+            .collect(),
+    );
+    assert_eq!(
+        route(&matrix, Activity::ContractReview),
+        Some(Route {
+            queue: PartnerManager,
+            accountable: PartnerManager,
+            consulted: vec![Legal],
+            informed: vec![]
+        })
+    );
+}
+
+#[test]
 fn work_goes_to_the_responsible_teams_queue() {
     use Team::*;
     let cases = [
@@ -475,12 +499,12 @@ fn work_goes_to_the_responsible_teams_queue() {
             PartnerManager,
             vec![Sales],
         ),
-        // No R: the accountable partner manager does the review.
+        // Legal reviews, the partner manager answers for it.
         (
             Activity::ContractReview,
+            Legal,
             PartnerManager,
-            PartnerManager,
-            vec![Sales, Marketing, Product, Finance, Legal],
+            vec![Sales, Marketing, Product, Finance],
         ),
         (
             Activity::IntegrationRequests,

@@ -4,6 +4,7 @@
 //! the steps they recorded.
 
 use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
 
 use super::{Category, SlaView};
 use crate::alignment::{EscalationTarget, SlaState, escalation_target};
@@ -52,6 +53,32 @@ pub fn step_due<'a>(
     escalation_target(paths, slas, category, past_due).filter(|target| target.step > taken)
 }
 
+/// What reaching one title of a ladder step does for a case owned by `owner`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// Every holder of the title owns the case already (step 1's partner manager is, as a
+    /// rule, the case's owner): the step is recorded as reached, saying so, and nobody new
+    /// is told — an escalation that lands on the desk it started from is no escalation.
+    AlreadyWithOwner,
+    /// The holders to tell: the title's holders less the owner, who has the case already.
+    Tell(Vec<Uuid>),
+}
+
+/// What reaching a title held by `holders` does for a case owned by `owner` (see [`Reach`]).
+/// A title nobody holds tells nobody; it is not "with the owner".
+pub fn reach(holders: &[Uuid], owner: Option<Uuid>) -> Reach {
+    let new: Vec<Uuid> = holders
+        .iter()
+        .copied()
+        .filter(|holder| Some(*holder) != owner)
+        .collect();
+    if new.is_empty() && !holders.is_empty() {
+        Reach::AlreadyWithOwner
+    } else {
+        Reach::Tell(new)
+    }
+}
+
 /// Whether a case resolved at `resolved_at` closes by itself at `now`: `auto_close_days`
 /// (days of 24 hours) have passed since the partner last heard the resolution or last wrote,
 /// whichever came later, and the partner said nothing since. Closing exactly at the day.
@@ -88,4 +115,37 @@ pub fn title_label(title: &str) -> String {
         })
         .collect();
     words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWNER: Uuid = Uuid::from_u128(1);
+    const OTHER: Uuid = Uuid::from_u128(2);
+
+    #[test]
+    fn a_title_held_only_by_the_owner_is_already_with_the_owner() {
+        assert_eq!(reach(&[OWNER], Some(OWNER)), Reach::AlreadyWithOwner);
+        assert_eq!(reach(&[OWNER, OWNER], Some(OWNER)), Reach::AlreadyWithOwner);
+    }
+
+    #[test]
+    fn one_holder_besides_the_owner_is_told_and_the_owner_is_not() {
+        assert_eq!(
+            reach(&[OWNER, OTHER], Some(OWNER)),
+            Reach::Tell(vec![OTHER])
+        );
+    }
+
+    #[test]
+    fn a_case_without_an_owner_tells_every_holder() {
+        assert_eq!(reach(&[OWNER], None), Reach::Tell(vec![OWNER]));
+        assert_eq!(reach(&[OTHER], Some(OWNER)), Reach::Tell(vec![OTHER]));
+    }
+
+    #[test]
+    fn a_title_nobody_holds_tells_nobody_and_is_not_with_the_owner() {
+        assert_eq!(reach(&[], Some(OWNER)), Reach::Tell(Vec::new()));
+    }
 }

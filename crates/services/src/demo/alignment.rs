@@ -1,7 +1,9 @@
 //! The demo's internal alignment: our people on teams with leads, the escalation titles
-//! held, escalation cases in the states a first look should see, integration requests with
-//! revenue in two currencies and an answered internal survey round. Everything goes through
-//! the services' own functions, so the rules (notifications, audit, SLA clocks) hold.
+//! held, escalation cases in the states a first look should see (with their history,
+//! `history`), integration requests with revenue in two currencies, the stakeholder map,
+//! leads and the internal survey's rounds (`people`). Everything of the present goes through
+//! the services' own functions, so the rules (notifications, audit, SLA clocks) hold; only
+//! the past, which no service backdates, is planted as rows.
 
 use domain::escalations::{Form, ReviewForm};
 use domain::integration_requests::{CustomerForm, Form as RequestForm};
@@ -41,24 +43,26 @@ const TITLES: &[(&str, &str)] = &[
 ];
 
 /// The internal survey's answers: (who, score, comment).
+/// The internal survey's answers: (who, score, comment). Partner management's people are
+/// not asked: the question is about their own team.
 const ANSWERS: &[(&str, &str, &str)] = &[
-    (
-        "pm@demo.partneros.test",
-        "8",
-        "Handoffs are clear since the RACI page",
-    ),
-    ("pm2@demo.partneros.test", "9", ""),
-    (
-        "admin@demo.partneros.test",
-        "7",
-        "Commission questions still take a few days",
-    ),
     (
         "sales@demo.partneros.test",
         "6",
         "Tell us sooner about conflicts",
     ),
     ("marketing@demo.partneros.test", "8", ""),
+    (
+        "product@demo.partneros.test",
+        "8",
+        "Handoffs are clear since the RACI page",
+    ),
+    (
+        "finance@demo.partneros.test",
+        "7",
+        "Commission questions still take a few days",
+    ),
+    ("exec@demo.partneros.test", "9", ""),
 ];
 
 fn case_id(case: &Escalation) -> Uuid {
@@ -133,7 +137,8 @@ impl Services {
     }
 
     /// Escalation cases of the two portal partners (Northwind, managed by Priya; Bluepeak,
-    /// by Marco), integration requests and the survey round.
+    /// by Marco) and their history, integration requests, the stakeholder map, leads and the
+    /// survey rounds.
     pub(super) async fn seed_demo_alignment(&self, partner_ids: &[Uuid]) -> Result<()> {
         let (northwind, bluepeak) = (partner_ids[0], partner_ids[1]);
         let nora = self.demo_person("admin@northwind.example").await?;
@@ -143,16 +148,11 @@ impl Services {
         let marco = self.demo_person("pm2@demo.partneros.test").await?;
         let today = priya.today();
 
-        // A P1 nobody answered: the sweep, run on the demo's clock three hours on (past the
-        // two calendar hours of a P1's first response), escalates it to its partner manager.
-        let outage = escalation(
-            "The order sync to your platform stopped overnight; customer orders are stuck",
-            "technical",
-            "p1",
-            today,
+        let submitters = (
+            nora.user_id.ok_or(Error::NotFound)?,
+            bo.user_id.ok_or(Error::NotFound)?,
         );
-        self.submit_escalation(&nora, northwind, &outage).await?;
-        self.sweep_escalations(store::now() + Duration::hours(3))
+        self.seed_demo_escalation_history(partner_ids, submitters)
             .await?;
 
         // Acknowledged and being worked, well within its targets.
@@ -210,6 +210,9 @@ impl Services {
 
         self.seed_demo_integration_requests(&nora, &bo, northwind, bluepeak)
             .await?;
+        self.seed_demo_stakeholders().await?;
+        self.seed_demo_leads(northwind, bluepeak).await?;
+        self.seed_demo_earlier_rounds().await?;
         self.seed_demo_survey().await
     }
 
@@ -247,8 +250,7 @@ impl Services {
         Ok(())
     }
 
-    /// This period's survey round, answered by five of our people (three of them partner
-    /// management's, so its team figure shows).
+    /// This period's survey round, answered by the five teams it asks.
     async fn seed_demo_survey(&self) -> Result<()> {
         let admin = self.demo_person("admin@demo.partneros.test").await?;
         self.open_internal_nps_round(&admin).await?;

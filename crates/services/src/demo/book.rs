@@ -42,7 +42,10 @@ pub const DEMO_USERS: &[(&str, &str, Role, Option<usize>)] = &[
     (
         "product@demo.partneros.test",
         "Pia Product",
-        Role::Sales,
+        // domain::roles has no Product role; Marketing's permissions are exactly what Product
+        // does here (read, work escalations as CPO, review integration requests) with none
+        // of Sales' lead and credit decisions.
+        Role::Marketing,
         None,
     ),
     (

@@ -3,11 +3,15 @@
 //!
 //! This file is the feature's face: the book (`book`) and what its partners did (`activity`),
 //! the meetings of the communication rhythm (`meetings`) and internal alignment's teams,
-//! escalations, integration requests and survey (`alignment`) live in the files beside it.
+//! escalations, integration requests and survey (`alignment`), the escalation cases planted in
+//! the past (`history`), the stakeholder map, leads and earlier survey rounds (`people`) live
+//! in the files beside it.
 
 mod activity;
 mod alignment;
 mod book;
+mod history;
 mod meetings;
+mod people;
 
 pub use book::{DEMO_PASSWORD, DEMO_USERS};

@@ -1,12 +1,15 @@
 //! The escalation sweep, run by the background jobs every few minutes over the open cases:
 //! the owner is warned once per target due soon, a breached case climbs the escalation ladder
-//! one recorded step at a time, and a resolution the partner leaves unanswered closes by
+//! one recorded step at a time (a step whose title only the case's owner holds is recorded
+//! as "already with the owner" and tells nobody new), and a resolution the partner leaves unanswered closes by
 //! itself. The decisions are `domain::escalations`' (`warnings_due`, `step_due`,
 //! `auto_close_due`); each act is one transaction, written conditionally so that of two
 //! racing sweeps only one records, notifies and audits it.
 
 use domain::alignment::BusinessCalendar;
-use domain::escalations::{self, Category, EntryKind, SlaTarget, State, StateChange, Urgency};
+use domain::escalations::{
+    self, Category, EntryKind, Reach, SlaTarget, State, StateChange, Urgency,
+};
 use domain::program::Program;
 use domain::roles::Role;
 use domain::validation::Choice;
@@ -234,7 +237,19 @@ impl Services {
                 if let Some(executive) = topic_executive {
                     reached.push(holders(&mut tx, &row, executive).await?);
                 }
-                let named: Vec<&str> = reached.iter().map(|h| h.named.as_str()).collect();
+                let mut named = Vec::new();
+                let mut people = Vec::new();
+                for title in reached {
+                    match escalations::reach(&title.people, row.owner_id) {
+                        Reach::AlreadyWithOwner => {
+                            named.push(format!("{}, already with the owner", title.named));
+                        }
+                        Reach::Tell(new) => {
+                            named.push(title.named);
+                            people.extend(new);
+                        }
+                    }
+                }
                 let body = format!("Escalated to {}", named.join(" and "));
                 if !mark(
                     &mut tx,
@@ -250,7 +265,7 @@ impl Services {
                 }
                 let message = format!("{reference} escalated to you (step {step} of 3)");
                 let told = Told {
-                    people: reached.into_iter().flat_map(|h| h.people).collect(),
+                    people,
                     message: &message,
                 };
                 let summary = format!("{reference}: {}", body.to_lowercase());

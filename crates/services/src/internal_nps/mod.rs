@@ -2,12 +2,14 @@
 //! loop or an admin; each of our people answers once a round, partners' people never. The
 //! results are aggregates only: the round's mean (0–10, one decimal, half to even) against
 //! `targets.internal_nps`, the trend of the last rounds, each team's mean from three answers
-//! on, and the comments without names. Who answered is stored apart from what was answered
+//! on, and the comments without names. The question asks about the partner team, so its own
+//! members are not asked: their answer would rate themselves ([`asked`]). Who answered is stored apart from what was answered
 //! (`store::internal_nps`), only so nobody answers twice.
 
 use domain::internal_nps::{self, MIN_ANSWERS, Period};
 use domain::permissions::Action;
 use domain::program::Program;
+use domain::program::policy::Team;
 use domain::validation::Choice;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -63,6 +65,9 @@ pub struct InternalNpsView {
     pub current: Option<RoundScore>,
     /// Whether the asker answered the current round.
     pub answered: bool,
+    /// False for the partner team's own members: the question is about their team, so
+    /// they are not asked.
+    pub asked: bool,
     /// The last rounds, oldest first (the current one last).
     pub trend: Vec<RoundScore>,
     /// Teams with at least three answers in the current round.
@@ -81,6 +86,15 @@ fn period_now(program: &Program) -> Period {
 
 /// The job kind that opens the period's round when it is due.
 pub const INTERNAL_NPS_ROUND: &str = "internal_nps_round";
+
+/// The team the question asks about ("working with the partner team").
+const RATED_TEAM: Team = Team::PartnerManager;
+
+/// Whether a person on `teams` is asked: not a member of the team the question rates, whose
+/// answer would be the team rating itself.
+fn asked(teams: &[String]) -> bool {
+    !teams.iter().any(|team| team == RATED_TEAM.key())
+}
 
 fn scores(answers: &[AnswerRow]) -> Vec<u8> {
     answers
@@ -172,6 +186,10 @@ impl Services {
             }
             _ => false,
         };
+        let asked = match actor.user_id {
+            Some(user) => asked(&store::teams::teams_of(&mut tx, user).await?),
+            None => false,
+        };
         let of_current: Vec<AnswerRow> = current
             .map(|round| {
                 answers
@@ -195,6 +213,7 @@ impl Services {
             target,
             current: current.map(|round| round_score(round, &answers, target)),
             answered,
+            asked,
             trend: rounds
                 .iter()
                 .map(|round| round_score(round, &answers, target))
@@ -204,7 +223,7 @@ impl Services {
         })
     }
 
-    /// Whether the asker has a round to answer: our people who have not answered the
+    /// Whether the asker has a round to answer: our people asked who have not answered the
     /// current period's round (the "survey open" prompt of the internal home).
     pub async fn internal_nps_prompt(&self, actor: &Actor) -> Result<bool> {
         let Some(user) = actor
@@ -220,7 +239,8 @@ impl Services {
         else {
             return Ok(false);
         };
-        Ok(!store::internal_nps::answered(&mut tx, round.id, user).await?)
+        Ok(asked(&store::teams::teams_of(&mut tx, user).await?)
+            && !store::internal_nps::answered(&mut tx, round.id, user).await?)
     }
 
     /// Answers the current round, once (409 for a second answer). Our people only.
@@ -245,7 +265,14 @@ impl Services {
                 "you already answered this round: each person answers once".into(),
             ));
         }
-        let teams = store::teams::teams_of(&mut tx, user).await?.join(",");
+        let teams = store::teams::teams_of(&mut tx, user).await?;
+        if !asked(&teams) {
+            return Err(Error::Forbidden(format!(
+                "the survey asks about working with the partner team: its own members ({}) do not rate it",
+                domain::teams::label(RATED_TEAM)
+            )));
+        }
+        let teams = teams.join(",");
         let answer = AnswerRow {
             // Random, not time-ordered: the id says nothing about when (or by whom).
             id: Uuid::new_v4(),
@@ -354,6 +381,15 @@ mod tests {
             comment: String::new(),
             teams: teams.into(),
         }
+    }
+
+    #[test]
+    fn the_partner_team_is_not_asked_to_rate_itself() {
+        let teams = |keys: &[&str]| keys.iter().map(|k| (*k).to_owned()).collect::<Vec<_>>();
+        assert!(!asked(&teams(&["partner_manager"])));
+        assert!(!asked(&teams(&["partner_manager", "sales"])));
+        assert!(asked(&teams(&["sales", "product"])));
+        assert!(asked(&teams(&[])));
     }
 
     #[test]

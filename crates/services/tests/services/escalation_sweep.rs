@@ -303,3 +303,39 @@ async fn a_named_title_holder_is_reached_and_edits_are_versioned() {
             .unwrap();
     }
 }
+
+#[tokio::test]
+async fn step_one_to_the_owner_is_recorded_as_already_with_them_and_tells_nobody() {
+    for backend in BACKENDS {
+        let (db, w) = world(backend).await;
+        let s = &w.services;
+        let mut tx = db.db.write().await.unwrap();
+        let mut query = store::Sql::new("UPDATE partners SET owner_id = ");
+        query
+            .push_bind(w.manager.user_id)
+            .push(" WHERE id = ")
+            .push_bind(w.partner_a);
+        tx.execute(query).await.unwrap();
+        tx.commit().await.unwrap();
+        let id = raised(&db, s, &w.a_user, w.partner_a).await;
+        let seen = ours(s.escalation(&w.admin, id).await.unwrap());
+        assert_eq!(seen.case.owner_id, w.manager.user_id);
+
+        let breached = datetime!(2026-12-07 10:00:01 UTC);
+        assert_eq!(
+            s.sweep_escalations(breached).await.unwrap(),
+            report(0, 1, 0)
+        );
+        let step = ours(s.escalation(&w.admin, id).await.unwrap())
+            .case
+            .escalation
+            .expect("the step is recorded all the same");
+        assert_eq!(step.step, 1);
+        assert_eq!(
+            step.reached,
+            "Escalated to Partner manager (pm@vendor.test), already with the owner"
+        );
+        assert!(told(s, &w.manager, "escalated").await.is_empty());
+        assert!(told(s, &w.admin, "escalated").await.is_empty());
+    }
+}

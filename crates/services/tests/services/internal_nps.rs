@@ -89,3 +89,37 @@ async fn each_of_our_people_answers_once_and_results_name_nobody() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_partner_team_does_not_rate_itself() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let on = |who: &Actor| services::teams::MemberInput {
+            user_id: who.user_id.unwrap().to_string(),
+        };
+        s.add_team_member(&w.admin, "partner_manager", &on(&w.manager))
+            .await
+            .unwrap();
+        s.add_team_member(&w.admin, "executive", &on(&w.executive))
+            .await
+            .unwrap();
+        s.open_internal_nps_round(&w.admin).await.unwrap();
+
+        assert!(!s.internal_nps_prompt(&w.manager).await.unwrap());
+        assert!(!s.internal_nps(&w.manager).await.unwrap().asked);
+        let refused = s.answer_internal_nps(&w.manager, &answer("10", "")).await;
+        assert!(
+            matches!(&refused, Err(Error::Forbidden(m)) if m.contains("Partner management")),
+            "{refused:?}"
+        );
+
+        assert!(s.internal_nps_prompt(&w.executive).await.unwrap());
+        assert!(s.internal_nps(&w.executive).await.unwrap().asked);
+        s.answer_internal_nps(&w.executive, &answer("6", ""))
+            .await
+            .unwrap();
+        let current = s.internal_nps(&w.admin).await.unwrap().current.unwrap();
+        assert_eq!(current.answers, 1, "the executive's answer only");
+    })
+    .await;
+}

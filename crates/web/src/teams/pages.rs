@@ -34,6 +34,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
 }
 
+#[derive(Clone)]
 struct TeamColumn {
     key: &'static str,
     label: &'static str,
@@ -49,6 +50,9 @@ struct RaciRow {
 #[template(path = "teams/raci.html")]
 struct RaciPage {
     layout: Layout,
+    /// The matrix's columns: the teams some activity names.
+    columns: Vec<TeamColumn>,
+    /// Every team, for the list of team pages.
     teams: Vec<TeamColumn>,
     rows: Vec<RaciRow>,
 }
@@ -67,10 +71,20 @@ async fn raci_page(State(state): State<AppState>, auth: PageAuth) -> PageResult 
             label: domain::teams::label(t),
         })
         .collect();
+    // A column no activity names would be empty from top to bottom: it is left out.
+    let columns: Vec<TeamColumn> = teams
+        .iter()
+        .filter(|t| {
+            activities
+                .iter()
+                .any(|a| a.parts.iter().any(|p| p.team == t.key))
+        })
+        .cloned()
+        .collect();
     let rows = activities
         .into_iter()
         .map(|a| RaciRow {
-            cells: teams
+            cells: columns
                 .iter()
                 .map(|t| {
                     a.parts
@@ -85,6 +99,7 @@ async fn raci_page(State(state): State<AppState>, auth: PageAuth) -> PageResult 
         .collect();
     Ok(render(RaciPage {
         layout: auth.layout("Teams and RACI"),
+        columns,
         teams,
         rows,
     }))

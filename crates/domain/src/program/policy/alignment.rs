@@ -592,8 +592,10 @@ impl Default for RaciMatrix {
                     (Marketing, Consulted),
                     (Product, Consulted),
                     (Finance, Consulted),
-                    // The playbook's "all others consulted", and Legal approves agreements.
-                    (Legal, Consulted),
+                    // The playbook's table has no Legal column and no R in this row; Legal
+                    // approves agreements, so its queue takes the review and the partner
+                    // manager answers for it (A), the others consulted as the table says.
+                    (Legal, Responsible),
                     (PartnerManager, Accountable),
                 ],
             ),

@@ -1,7 +1,7 @@
 //! `[business_hours]`, `[escalation_paths]`, the escalation clocks of `[slas]` and `[raci]`.
 
 use super::*;
-use policy::{Clock, EscalationCategory, Team, Urgency};
+use policy::{Clock, EscalationCategory, Raci, Team, Urgency};
 use time::Weekday;
 use time::macros::{date, time};
 
@@ -54,6 +54,21 @@ fn shipped_business_hours_and_escalation_paths() {
     assert_eq!(
         p.policies.raci.accountable("integration_requests"),
         Some(Team::Product)
+    );
+    let contract_review: Vec<(Team, Raci)> = p.policies.raci.0["contract_review"]
+        .iter()
+        .map(|(team, part)| (*team, *part))
+        .collect();
+    assert_eq!(
+        contract_review,
+        [
+            (Team::Sales, Raci::Consulted),
+            (Team::Marketing, Raci::Consulted),
+            (Team::Product, Raci::Consulted),
+            (Team::Finance, Raci::Consulted),
+            (Team::Legal, Raci::Responsible),
+            (Team::PartnerManager, Raci::Accountable),
+        ]
     );
 }
 
