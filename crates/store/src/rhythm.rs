@@ -25,17 +25,33 @@ pub struct MeetingRow {
 const MEETING_COLUMNS: &str =
     "SELECT id, kind, held_on, created_by, created_at FROM meetings WHERE 1 = 1";
 
-pub async fn insert_meeting(tx: &mut Write, row: &MeetingRow, attendees: &[Uuid]) -> Result<()> {
-    tx.execute(sql!(
-        "INSERT INTO meetings (id, kind, held_on, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
-        row.id,
-        &row.kind,
-        row.held_on,
-        row.created_by,
-        row.created_at,
-    ))
-    .await?;
+/// Records the meeting unless one of its kind is held within its period (`first` to `last`,
+/// both included): `false` then, and nothing written. The unique index on the kind and the
+/// period (migration 0040) refuses the insert that raced past the check
+/// ([`crate::Error::Duplicate`]).
+pub async fn insert_meeting(
+    tx: &mut Write,
+    row: &MeetingRow,
+    (first, last): (Date, Date),
+    attendees: &[Uuid],
+) -> Result<bool> {
+    let inserted = tx
+        .execute(sql!(
+            "INSERT INTO meetings (id, kind, held_on, created_by, created_at) \
+             SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM meetings \
+             WHERE kind = $2 AND held_on >= $6 AND held_on <= $7)",
+            row.id,
+            &row.kind,
+            row.held_on,
+            row.created_by,
+            row.created_at,
+            first,
+            last,
+        ))
+        .await?;
+    if inserted == 0 {
+        return Ok(false);
+    }
     for user_id in attendees {
         tx.execute(sql!(
             "INSERT INTO meeting_attendees (meeting_id, user_id) VALUES ($1, $2)",
@@ -44,12 +60,31 @@ pub async fn insert_meeting(tx: &mut Write, row: &MeetingRow, attendees: &[Uuid]
         ))
         .await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 pub async fn meeting(tx: &mut Read, id: Uuid) -> Result<Option<MeetingRow>> {
     let mut query = Sql::new(MEETING_COLUMNS);
     query.push(" AND id = ").push_bind(id);
+    tx.optional(query).await
+}
+
+/// The meeting of `kind` held within `first` to `last` (a period), if one is.
+pub async fn meeting_within(
+    tx: &mut Read,
+    kind: &str,
+    first: Date,
+    last: Date,
+) -> Result<Option<MeetingRow>> {
+    let mut query = Sql::new(MEETING_COLUMNS);
+    query
+        .push(" AND kind = ")
+        .push_bind(kind.to_owned())
+        .push(" AND held_on >= ")
+        .push_bind(first)
+        .push(" AND held_on <= ")
+        .push_bind(last)
+        .push(" ORDER BY id LIMIT 1");
     tx.optional(query).await
 }
 
@@ -116,10 +151,21 @@ pub async fn insert_decision(tx: &mut Write, row: &DecisionRow) -> Result<()> {
     Ok(())
 }
 
-pub async fn decisions(tx: &mut Read, meeting_id: Uuid) -> Result<Vec<DecisionRow>> {
+/// A decision with the name of who recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DecisionWithAuthor {
+    pub id: Uuid,
+    pub body: String,
+    pub recorded_by: Uuid,
+    pub recorded_by_name: String,
+    pub recorded_at: OffsetDateTime,
+}
+
+pub async fn decisions(tx: &mut Read, meeting_id: Uuid) -> Result<Vec<DecisionWithAuthor>> {
     tx.all(sql!(
-        "SELECT id, meeting_id, body, recorded_by, recorded_at FROM meeting_decisions \
-         WHERE meeting_id = $1 ORDER BY recorded_at, id",
+        "SELECT d.id, d.body, d.recorded_by, u.name AS recorded_by_name, d.recorded_at \
+         FROM meeting_decisions d JOIN users u ON u.id = d.recorded_by \
+         WHERE d.meeting_id = $1 ORDER BY d.recorded_at, d.id",
         meeting_id
     ))
     .await
