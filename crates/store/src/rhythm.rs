@@ -458,3 +458,131 @@ pub async fn escalations_raised_by_category(
     ))
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{BACKENDS, TestDb};
+    use crate::users;
+    use time::macros::{date, datetime};
+
+    /// Migration 0040 folds meetings recorded twice for a period into the first (attendees,
+    /// decisions and action items move to it), then refuses a second one of a period even
+    /// from an insert that skips the check.
+    #[tokio::test]
+    async fn meetings_of_one_period_fold_into_the_first_on_both_backends() {
+        for backend in BACKENDS {
+            let test = TestDb::before_migration(backend, 40).await;
+            let mut write = test.db.write().await.unwrap();
+            let (ana, bo) = (Uuid::now_v7(), Uuid::now_v7());
+            for (id, email) in [(ana, "ana@test.example"), (bo, "bo@test.example")] {
+                let user = users::NewUserRow {
+                    id,
+                    email,
+                    name: email,
+                    role: domain::roles::Role::Admin,
+                    partner_id: None,
+                    password_hash: "-",
+                };
+                users::insert(&mut write, &user, crate::now())
+                    .await
+                    .unwrap();
+            }
+            let at = datetime!(2026-12-01 09:00 UTC);
+            // 2026-11-30 is a Monday: the first two are one week; 2026-12-07 the next.
+            let held = [
+                ("weekly_standup", date!(2026 - 11 - 30)),
+                ("weekly_standup", date!(2026 - 12 - 06)),
+                ("weekly_standup", date!(2026 - 12 - 07)),
+                ("monthly_sync", date!(2026 - 11 - 03)),
+                ("quarterly_review", date!(2026 - 10 - 01)),
+                ("quarterly_review", date!(2026 - 12 - 31)),
+            ];
+            let mut ids = Vec::new();
+            for (kind, day) in held {
+                let row = MeetingRow {
+                    id: Uuid::now_v7(),
+                    kind: kind.into(),
+                    held_on: day,
+                    created_by: ana,
+                    created_at: at,
+                };
+                let attendees = if ids.len() == 1 {
+                    vec![ana, bo]
+                } else {
+                    vec![ana]
+                };
+                assert!(
+                    insert_meeting(&mut write, &row, (day, day), &attendees)
+                        .await
+                        .unwrap()
+                );
+                ids.push(row.id);
+            }
+            let decision = DecisionRow {
+                id: Uuid::now_v7(),
+                meeting_id: ids[1],
+                body: "Bravo joins the pilot".into(),
+                recorded_by: bo,
+                recorded_at: at,
+            };
+            insert_decision(&mut write, &decision).await.unwrap();
+            let action = ActionRow {
+                id: Uuid::now_v7(),
+                meeting_id: ids[5],
+                body: "Send the review".into(),
+                owner_id: ana,
+                due_on: date!(2027 - 01 - 08),
+                done_at: None,
+                done_by: None,
+                recorded_by: ana,
+                recorded_at: at,
+            };
+            insert_action(&mut write, &action).await.unwrap();
+            write.commit().await.unwrap();
+
+            test.db.migrate().await.unwrap();
+
+            let mut read = test.db.read().await.unwrap();
+            let mut left: Vec<Uuid> = meetings(&mut read, None, None, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|m| m.id)
+                .collect();
+            left.sort();
+            assert_eq!(left, [ids[0], ids[2], ids[3], ids[4]], "{backend:?}");
+            let people: Vec<Uuid> = attendees(&mut read, ids[0])
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.id)
+                .collect();
+            assert_eq!(people, [ana, bo], "{backend:?}");
+            let moved = decisions(&mut read, ids[0]).await.unwrap();
+            assert_eq!(moved.len(), 1, "{backend:?}");
+            assert_eq!(moved[0].body, "Bravo joins the pilot");
+            let moved = actions(&mut read, ids[4]).await.unwrap();
+            assert_eq!(moved.len(), 1, "{backend:?}");
+            drop(read);
+
+            // The index refuses what a check would have caught: Wednesday of the first week.
+            let mut write = test.db.write().await.unwrap();
+            let day = date!(2026 - 12 - 02);
+            let again = MeetingRow {
+                id: Uuid::now_v7(),
+                kind: "weekly_standup".into(),
+                held_on: day,
+                created_by: ana,
+                created_at: at,
+            };
+            let err = insert_meeting(&mut write, &again, (day, day), &[ana])
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, crate::Error::Duplicate(_)),
+                "{backend:?} {err:?}"
+            );
+        }
+    }
+}
