@@ -87,6 +87,13 @@ pub async fn get(tx: &mut Read, id: Uuid) -> Result<Option<RequestRow>> {
     tx.optional(query).await
 }
 
+/// The request of a reference's number.
+pub async fn by_number(tx: &mut Read, number: i64) -> Result<Option<RequestRow>> {
+    let mut query = Sql::new(REQUEST_COLUMNS);
+    query.push(" AND number = ").push_bind(number);
+    tx.optional(query).await
+}
+
 /// Requests in number order: one partner's (`partner_id`), or, without it, every request
 /// not merged into another (the ranking reads them all: its order is computed, not stored).
 pub fn requests_query(partner_id: Option<Uuid>) -> Sql {

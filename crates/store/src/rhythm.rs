@@ -25,17 +25,33 @@ pub struct MeetingRow {
 const MEETING_COLUMNS: &str =
     "SELECT id, kind, held_on, created_by, created_at FROM meetings WHERE 1 = 1";
 
-pub async fn insert_meeting(tx: &mut Write, row: &MeetingRow, attendees: &[Uuid]) -> Result<()> {
-    tx.execute(sql!(
-        "INSERT INTO meetings (id, kind, held_on, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
-        row.id,
-        &row.kind,
-        row.held_on,
-        row.created_by,
-        row.created_at,
-    ))
-    .await?;
+/// Records the meeting unless one of its kind is held within its period (`first` to `last`,
+/// both included): `false` then, and nothing written. The unique index on the kind and the
+/// period (migration 0040) refuses the insert that raced past the check
+/// ([`crate::Error::Duplicate`]).
+pub async fn insert_meeting(
+    tx: &mut Write,
+    row: &MeetingRow,
+    (first, last): (Date, Date),
+    attendees: &[Uuid],
+) -> Result<bool> {
+    let inserted = tx
+        .execute(sql!(
+            "INSERT INTO meetings (id, kind, held_on, created_by, created_at) \
+             SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM meetings \
+             WHERE kind = $2 AND held_on >= $6 AND held_on <= $7)",
+            row.id,
+            &row.kind,
+            row.held_on,
+            row.created_by,
+            row.created_at,
+            first,
+            last,
+        ))
+        .await?;
+    if inserted == 0 {
+        return Ok(false);
+    }
     for user_id in attendees {
         tx.execute(sql!(
             "INSERT INTO meeting_attendees (meeting_id, user_id) VALUES ($1, $2)",
@@ -44,12 +60,31 @@ pub async fn insert_meeting(tx: &mut Write, row: &MeetingRow, attendees: &[Uuid]
         ))
         .await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 pub async fn meeting(tx: &mut Read, id: Uuid) -> Result<Option<MeetingRow>> {
     let mut query = Sql::new(MEETING_COLUMNS);
     query.push(" AND id = ").push_bind(id);
+    tx.optional(query).await
+}
+
+/// The meeting of `kind` held within `first` to `last` (a period), if one is.
+pub async fn meeting_within(
+    tx: &mut Read,
+    kind: &str,
+    first: Date,
+    last: Date,
+) -> Result<Option<MeetingRow>> {
+    let mut query = Sql::new(MEETING_COLUMNS);
+    query
+        .push(" AND kind = ")
+        .push_bind(kind.to_owned())
+        .push(" AND held_on >= ")
+        .push_bind(first)
+        .push(" AND held_on <= ")
+        .push_bind(last)
+        .push(" ORDER BY id LIMIT 1");
     tx.optional(query).await
 }
 
@@ -116,10 +151,21 @@ pub async fn insert_decision(tx: &mut Write, row: &DecisionRow) -> Result<()> {
     Ok(())
 }
 
-pub async fn decisions(tx: &mut Read, meeting_id: Uuid) -> Result<Vec<DecisionRow>> {
+/// A decision with the name of who recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DecisionWithAuthor {
+    pub id: Uuid,
+    pub body: String,
+    pub recorded_by: Uuid,
+    pub recorded_by_name: String,
+    pub recorded_at: OffsetDateTime,
+}
+
+pub async fn decisions(tx: &mut Read, meeting_id: Uuid) -> Result<Vec<DecisionWithAuthor>> {
     tx.all(sql!(
-        "SELECT id, meeting_id, body, recorded_by, recorded_at FROM meeting_decisions \
-         WHERE meeting_id = $1 ORDER BY recorded_at, id",
+        "SELECT d.id, d.body, d.recorded_by, u.name AS recorded_by_name, d.recorded_at \
+         FROM meeting_decisions d JOIN users u ON u.id = d.recorded_by \
+         WHERE d.meeting_id = $1 ORDER BY d.recorded_at, d.id",
         meeting_id
     ))
     .await
@@ -411,4 +457,132 @@ pub async fn escalations_raised_by_category(
         after(last)
     ))
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{BACKENDS, TestDb};
+    use crate::users;
+    use time::macros::{date, datetime};
+
+    /// Migration 0040 folds meetings recorded twice for a period into the first (attendees,
+    /// decisions and action items move to it), then refuses a second one of a period even
+    /// from an insert that skips the check.
+    #[tokio::test]
+    async fn meetings_of_one_period_fold_into_the_first_on_both_backends() {
+        for backend in BACKENDS {
+            let test = TestDb::before_migration(backend, 40).await;
+            let mut write = test.db.write().await.unwrap();
+            let (ana, bo) = (Uuid::now_v7(), Uuid::now_v7());
+            for (id, email) in [(ana, "ana@test.example"), (bo, "bo@test.example")] {
+                let user = users::NewUserRow {
+                    id,
+                    email,
+                    name: email,
+                    role: domain::roles::Role::Admin,
+                    partner_id: None,
+                    password_hash: "-",
+                };
+                users::insert(&mut write, &user, crate::now())
+                    .await
+                    .unwrap();
+            }
+            let at = datetime!(2026-12-01 09:00 UTC);
+            // 2026-11-30 is a Monday: the first two are one week; 2026-12-07 the next.
+            let held = [
+                ("weekly_standup", date!(2026 - 11 - 30)),
+                ("weekly_standup", date!(2026 - 12 - 06)),
+                ("weekly_standup", date!(2026 - 12 - 07)),
+                ("monthly_sync", date!(2026 - 11 - 03)),
+                ("quarterly_review", date!(2026 - 10 - 01)),
+                ("quarterly_review", date!(2026 - 12 - 31)),
+            ];
+            let mut ids = Vec::new();
+            for (kind, day) in held {
+                let row = MeetingRow {
+                    id: Uuid::now_v7(),
+                    kind: kind.into(),
+                    held_on: day,
+                    created_by: ana,
+                    created_at: at,
+                };
+                let attendees = if ids.len() == 1 {
+                    vec![ana, bo]
+                } else {
+                    vec![ana]
+                };
+                assert!(
+                    insert_meeting(&mut write, &row, (day, day), &attendees)
+                        .await
+                        .unwrap()
+                );
+                ids.push(row.id);
+            }
+            let decision = DecisionRow {
+                id: Uuid::now_v7(),
+                meeting_id: ids[1],
+                body: "Bravo joins the pilot".into(),
+                recorded_by: bo,
+                recorded_at: at,
+            };
+            insert_decision(&mut write, &decision).await.unwrap();
+            let action = ActionRow {
+                id: Uuid::now_v7(),
+                meeting_id: ids[5],
+                body: "Send the review".into(),
+                owner_id: ana,
+                due_on: date!(2027 - 01 - 08),
+                done_at: None,
+                done_by: None,
+                recorded_by: ana,
+                recorded_at: at,
+            };
+            insert_action(&mut write, &action).await.unwrap();
+            write.commit().await.unwrap();
+
+            test.db.migrate().await.unwrap();
+
+            let mut read = test.db.read().await.unwrap();
+            let mut left: Vec<Uuid> = meetings(&mut read, None, None, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|m| m.id)
+                .collect();
+            left.sort();
+            assert_eq!(left, [ids[0], ids[2], ids[3], ids[4]], "{backend:?}");
+            let people: Vec<Uuid> = attendees(&mut read, ids[0])
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.id)
+                .collect();
+            assert_eq!(people, [ana, bo], "{backend:?}");
+            let moved = decisions(&mut read, ids[0]).await.unwrap();
+            assert_eq!(moved.len(), 1, "{backend:?}");
+            assert_eq!(moved[0].body, "Bravo joins the pilot");
+            let moved = actions(&mut read, ids[4]).await.unwrap();
+            assert_eq!(moved.len(), 1, "{backend:?}");
+            drop(read);
+
+            // The index refuses what a check would have caught: Wednesday of the first week.
+            let mut write = test.db.write().await.unwrap();
+            let day = date!(2026 - 12 - 02);
+            let again = MeetingRow {
+                id: Uuid::now_v7(),
+                kind: "weekly_standup".into(),
+                held_on: day,
+                created_by: ana,
+                created_at: at,
+            };
+            let err = insert_meeting(&mut write, &again, (day, day), &[ana])
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, crate::Error::Duplicate(_)),
+                "{backend:?} {err:?}"
+            );
+        }
+    }
 }

@@ -23,7 +23,7 @@ pub struct CustomerForm {
     /// The revenue this customer puts at stake: 25000.00 (decimals as the currency has).
     #[serde(default)]
     pub amount: String,
-    /// ISO 4217: USD, EUR, JPY.
+    /// ISO 4217: USD, EUR, JPY; empty for the program currency.
     #[serde(default)]
     pub currency: String,
     /// Optionally one of the partner's registered deals for this customer.
@@ -62,8 +62,9 @@ pub struct Input {
     pub customers: Vec<CustomerInput>,
 }
 
-/// The checked request, or every problem with it.
-pub fn validate(form: &Form) -> Result<Input, Vec<FieldError>> {
+/// The checked request, or every problem with it. A customer without a currency is counted
+/// in `program_currency` (program.toml's), the one most revenue is written in.
+pub fn validate(form: &Form, program_currency: &str) -> Result<Input, Vec<FieldError>> {
     let mut v = Validation::new();
     let title = v.text("title", &form.title, true, MAX_TITLE);
     let description = v.text("description", &form.description, true, MAX_DESCRIPTION);
@@ -84,7 +85,7 @@ pub fn validate(form: &Form) -> Result<Input, Vec<FieldError>> {
         .customers
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| customer(&mut v, i, c))
+        .filter_map(|(i, c)| customer(&mut v, i, c, program_currency))
         .collect();
     v.into_result()?;
     Ok(Input {
@@ -95,17 +96,21 @@ pub fn validate(form: &Form) -> Result<Input, Vec<FieldError>> {
     })
 }
 
-fn customer(v: &mut Validation, i: usize, form: &CustomerForm) -> Option<CustomerInput> {
+fn customer(
+    v: &mut Validation,
+    i: usize,
+    form: &CustomerForm,
+    program_currency: &str,
+) -> Option<CustomerInput> {
     let field = |name: &str| format!("customers[{i}].{name}");
     let name = v.name(&field("name"), &form.name, true, MAX_TITLE);
-    let currency = if form.currency.trim().is_empty() {
-        v.add(&field("currency"), "is required");
-        None
-    } else {
-        money::currency(&form.currency)
-            .map_err(|message| v.add(&field("currency"), message))
-            .ok()
+    let typed = match form.currency.trim() {
+        "" => program_currency,
+        typed => typed,
     };
+    let currency = money::currency(typed)
+        .map_err(|message| v.add(&field("currency"), message))
+        .ok();
     let amount = match money::amount(&form.amount, currency.as_deref()) {
         Ok(Some(amount)) if amount > Decimal::ZERO => Some(amount),
         Ok(Some(_)) => {

@@ -17,5 +17,18 @@ pub fn reference(number: i64) -> String {
     format!("INT-{number:06}")
 }
 
+/// The number a reference names, as people type it: "INT-000123", "int-123", " INT-123 ".
+pub fn number_of(reference: &str) -> Option<i64> {
+    let text = reference.trim();
+    let digits = text
+        .get(..4)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("INT-"))
+        .and_then(|_| text.get(4..))?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
 #[cfg(test)]
 mod tests;

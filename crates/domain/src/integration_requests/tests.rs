@@ -133,7 +133,7 @@ fn every_bad_field_is_named() {
             },
         ],
     };
-    let errors = validate(&form).unwrap_err();
+    let errors = validate(&form, "USD").unwrap_err();
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(
         fields,
@@ -143,16 +143,18 @@ fn every_bad_field_is_named() {
             "customers[1].amount",
             "customers[2].currency",
             "customers[3].name",
-            "customers[3].currency",
             "customers[3].amount",
         ]
     );
     assert_eq!(errors[1].message, "must be above zero");
     assert_eq!(errors[2].message, "JPY amounts have no decimals");
-    let none = validate(&Form {
-        customers: Vec::new(),
-        ..form
-    })
+    let none = validate(
+        &Form {
+            customers: Vec::new(),
+            ..form
+        },
+        "USD",
+    )
     .unwrap_err();
     assert!(none.iter().any(|e| e.field == "customers"));
 }
@@ -160,27 +162,48 @@ fn every_bad_field_is_named() {
 #[test]
 fn a_good_request_reads_back_typed() {
     let deal = Uuid::from_u128(9);
-    let input = validate(&Form {
+    let form = Form {
         title: "Salesforce sync".into(),
         description: "Deals both ways".into(),
         system: "Salesforce".into(),
-        customers: vec![CustomerForm {
-            name: "Acme".into(),
-            amount: "1,250.50".into(),
-            currency: "eur".into(),
-            deal_id: Some(deal),
-        }],
-    })
-    .unwrap();
+        customers: vec![
+            CustomerForm {
+                name: "Acme".into(),
+                amount: "1,250.50".into(),
+                currency: "eur".into(),
+                deal_id: Some(deal),
+            },
+            // No currency: the program's.
+            CustomerForm {
+                name: "Globex".into(),
+                amount: "300.25".into(),
+                currency: " ".into(),
+                deal_id: None,
+            },
+        ],
+    };
+    let input = validate(&form, "USD").unwrap();
     assert_eq!(
         input.customers,
-        [CustomerInput {
-            name: "Acme".into(),
-            amount: d("1250.50"),
-            currency: "EUR".into(),
-            deal_id: Some(deal),
-        }]
+        [
+            CustomerInput {
+                name: "Acme".into(),
+                amount: d("1250.50"),
+                currency: "EUR".into(),
+                deal_id: Some(deal),
+            },
+            CustomerInput {
+                name: "Globex".into(),
+                amount: d("300.25"),
+                currency: "USD".into(),
+                deal_id: None,
+            },
+        ]
     );
+    // The program's currency rules the amount it takes: yen have no decimals.
+    let errors = validate(&form, "JPY").unwrap_err();
+    assert_eq!(errors[0].field, "customers[1].amount");
+    assert_eq!(errors[0].message, "JPY amounts have no decimals");
 }
 
 #[test]
@@ -210,4 +233,17 @@ fn moves_and_final_states() {
         [Transition::Plan, Transition::Decline, Transition::Ship]
     );
     assert_eq!(reference(42), "INT-000042");
+}
+
+#[test]
+fn a_reference_reads_back_as_its_number_however_it_is_typed() {
+    assert_eq!(reference(123), "INT-000123");
+    assert_eq!(number_of("INT-000123"), Some(123));
+    assert_eq!(number_of(" int-123 "), Some(123));
+    assert_eq!(number_of("INT-0"), None);
+    assert_eq!(number_of("INT-"), None);
+    assert_eq!(number_of("INT-+12"), None);
+    assert_eq!(number_of("DR-000123"), None);
+    assert_eq!(number_of("123"), None);
+    assert_eq!(number_of("INT-99999999999999999999"), None);
 }

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use super::period::{Kind, period};
+use super::period::{Kind, preparable};
 use crate::validation::{self, FieldError, Validation};
 
 /// A decision or an action item: a paragraph, not a document.
@@ -29,16 +29,24 @@ pub struct MeetingInput {
     pub attendees: Vec<Uuid>,
 }
 
-/// The checked meeting, or every problem with it. A meeting is recorded once its period has
-/// begun (a pack of a period not begun would read nothing); `today` is the program zone's.
+/// The checked meeting, or every problem with it. A meeting is recorded for a period that has
+/// begun or for the next one, to prepare it ([`preparable`]); `today` is the program zone's.
 pub fn validate_meeting(form: &MeetingForm, today: Date) -> Result<MeetingInput, Vec<FieldError>> {
     let mut v = Validation::new();
     let kind = v.choice::<Kind>("kind", &form.kind);
     let held_on = required_date(&mut v, "held_on", &form.held_on);
     if let (Some(kind), Some(day)) = (kind, held_on)
-        && period(kind, day).first > today
+        && !preparable(kind, day, today)
     {
-        v.add("held_on", format!("the period of {day} has not begun yet"));
+        let unit = match kind {
+            Kind::WeeklyStandup => "week",
+            Kind::MonthlySync => "month",
+            Kind::QuarterlyReview => "quarter",
+        };
+        v.add(
+            "held_on",
+            format!("{day} is too far ahead: a meeting is prepared at most one {unit} ahead"),
+        );
     }
     let mut attendees = Vec::new();
     for text in &form.attendees {

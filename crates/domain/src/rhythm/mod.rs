@@ -10,7 +10,7 @@ pub use input::{
     ActionForm, ActionInput, DecisionForm, MAX_TEXT, MeetingForm, MeetingInput, validate_action,
     validate_decision, validate_meeting,
 };
-pub use period::{Kind, Period, as_of, period, title};
+pub use period::{Kind, Period, as_of, not_begun, period, preparable, title};
 
 use time::Date;
 

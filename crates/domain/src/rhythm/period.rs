@@ -52,7 +52,20 @@ pub fn period(kind: Kind, day: Date) -> Period {
     }
 }
 
-/// The day a pack is read as of: the period's last day, or `today` while the period runs.
+/// Whether a meeting of `kind` held on `day` may be recorded on `today`: its period has begun
+/// or is the next one (next week's standup is prepared this week), never one further out.
+pub fn preparable(kind: Kind, day: Date, today: Date) -> bool {
+    let next = period(kind, period(kind, today).last + Duration::DAY);
+    period(kind, day).first <= next.first
+}
+
+/// Whether `period` is still ahead on `today`: its pack then reads what is open today.
+pub fn not_begun(period: Period, today: Date) -> bool {
+    period.first > today
+}
+
+/// The day a pack is read as of: the period's last day, or `today` while the period runs
+/// (and for the next period, prepared before it begins).
 pub fn as_of(period: Period, today: Date) -> Date {
     period.last.min(today)
 }

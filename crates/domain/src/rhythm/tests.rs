@@ -147,7 +147,8 @@ fn a_meeting_names_every_bad_field() {
 }
 
 #[test]
-fn a_meeting_of_a_period_not_begun_is_refused_but_this_periods_is_taken() {
+fn a_meeting_is_taken_for_this_period_or_the_next_but_not_one_further_out() {
+    // 2026-12-02 is a Wednesday of 2026-Q4.
     let today = date!(2026 - 12 - 02);
     let person = "0190a000-0000-7000-8000-000000000001";
     let form = |kind: &str, held_on: &str| MeetingForm {
@@ -155,16 +156,31 @@ fn a_meeting_of_a_period_not_begun_is_refused_but_this_periods_is_taken() {
         held_on: held_on.into(),
         attendees: vec![person.into()],
     };
-    let refused = validate_meeting(&form("weekly_standup", "2026-12-07"), today).unwrap_err();
+    // Next week's standup (Monday 2026-12-07 to Sunday 2026-12-13) is prepared this week.
+    let next_week = validate_meeting(&form("weekly_standup", "2026-12-13"), today).unwrap();
+    assert_eq!(next_week.held_on, date!(2026 - 12 - 13));
+    let refused = validate_meeting(&form("weekly_standup", "2026-12-14"), today).unwrap_err();
     assert_eq!(refused[0].field, "held_on");
     assert_eq!(
         refused[0].message,
-        "the period of 2026-12-07 has not begun yet"
+        "2026-12-14 is too far ahead: a meeting is prepared at most one week ahead"
     );
-    // Later this month: the month has begun.
+    // Later this month, and next month; not the month after.
     let taken = validate_meeting(&form("monthly_sync", "2026-12-20"), today).unwrap();
     assert_eq!(taken.kind, Kind::MonthlySync);
     assert_eq!(taken.attendees.len(), 1);
+    assert!(validate_meeting(&form("monthly_sync", "2027-01-31"), today).is_ok());
+    assert_eq!(
+        validate_meeting(&form("monthly_sync", "2027-02-01"), today).unwrap_err()[0].message,
+        "2027-02-01 is too far ahead: a meeting is prepared at most one month ahead"
+    );
+    assert!(validate_meeting(&form("quarterly_review", "2027-03-31"), today).is_ok());
+    assert_eq!(
+        validate_meeting(&form("quarterly_review", "2027-04-01"), today).unwrap_err()[0].message,
+        "2027-04-01 is too far ahead: a meeting is prepared at most one quarter ahead"
+    );
+    // Past periods stay open: a meeting is recorded after it was held.
+    assert!(validate_meeting(&form("weekly_standup", "2025-01-06"), today).is_ok());
     let nobody = MeetingForm {
         attendees: Vec::new(),
         ..form("weekly_standup", "2026-12-01")
@@ -172,6 +188,18 @@ fn a_meeting_of_a_period_not_begun_is_refused_but_this_periods_is_taken() {
     assert_eq!(
         validate_meeting(&nobody, today).unwrap_err()[0].message,
         "choose at least one attendee"
+    );
+}
+
+#[test]
+fn a_period_not_begun_is_one_whose_first_day_is_after_today() {
+    let december = days(date!(2026 - 12 - 01), date!(2026 - 12 - 31));
+    assert!(not_begun(december, date!(2026 - 11 - 30)));
+    assert!(!not_begun(december, date!(2026 - 12 - 01)));
+    // Read as of today, before it begins.
+    assert_eq!(
+        as_of(december, date!(2026 - 11 - 30)),
+        date!(2026 - 11 - 30)
     );
 }
 

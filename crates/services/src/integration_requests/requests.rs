@@ -30,10 +30,14 @@ pub struct Move {
     pub internal_note: String,
 }
 
-/// A duplicate to merge into the request of the path.
+/// A duplicate to merge into the request of the path, named by its reference as the pages
+/// show it (`duplicate`) or by its id.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Merge {
+    /// The duplicate's reference: INT-000123.
+    pub duplicate: String,
+    /// The duplicate's id, when no reference is given.
     pub duplicate_id: Option<Uuid>,
     /// The duplicate's version as last read.
     pub duplicate_version: Option<i64>,
@@ -84,6 +88,38 @@ fn check_version(row: &RequestRow, version: Option<i64>) -> Result<()> {
         ))),
         _ => Ok(()),
     }
+}
+
+/// The duplicate a merge names, and the field that named it: the reference when one is
+/// typed, else the id; the field error when it names no request.
+async fn duplicate_of(tx: &mut store::Read, input: &Merge) -> Result<(&'static str, RequestRow)> {
+    let (field, row) = match (input.duplicate.trim(), input.duplicate_id) {
+        ("", None) => return Err(Error::field("duplicate", "is required")),
+        ("", Some(id)) => (
+            "duplicate_id",
+            store::integration_requests::get(tx, id).await?,
+        ),
+        (typed, _) => {
+            let number = integration_requests::number_of(typed).ok_or_else(|| {
+                Error::field(
+                    "duplicate",
+                    format!("'{typed}' is not a request reference such as INT-000123"),
+                )
+            })?;
+            (
+                "duplicate",
+                store::integration_requests::by_number(tx, number).await?,
+            )
+        }
+    };
+    let row = row.ok_or_else(|| {
+        let named = match input.duplicate.trim() {
+            "" => "that id".to_owned(),
+            typed => typed.to_owned(),
+        };
+        Error::field(field, format!("no integration request is {named}"))
+    })?;
+    Ok((field, row))
 }
 
 fn link(id: Uuid) -> String {
@@ -148,7 +184,9 @@ impl Services {
         let partner = store::partners::get(&mut tx, partner_id)
             .await?
             .ok_or_else(|| Error::field("partner_id", "no such partner"))?;
-        let input = integration_requests::validate(form).map_err(Error::Invalid)?;
+        let (_, program) = self.program_in_force().await?;
+        let input =
+            integration_requests::validate(form, &program.currency).map_err(Error::Invalid)?;
         let mut bad_deals = Vec::new();
         for (i, customer) in input.customers.iter().enumerate() {
             if let Some(deal_id) = customer.deal_id {
@@ -338,30 +376,46 @@ impl Services {
         actor.require(Action::ReviewIntegrationRequests)?;
         let (_, program) = self.program_in_force().await?;
         require_reviewer(&mut tx, actor, &program).await?;
-        let duplicate_id = input
-            .duplicate_id
-            .ok_or_else(|| Error::field("duplicate_id", "is required"))?;
-        if duplicate_id == id {
+        let (field, duplicate) = duplicate_of(&mut tx, input).await?;
+        if duplicate.id == id {
             return Err(Error::field(
-                "duplicate_id",
+                field,
                 "a request cannot be merged into itself",
             ));
         }
-        let duplicate = store::integration_requests::get(&mut tx, duplicate_id)
-            .await?
-            .ok_or_else(|| Error::field("duplicate_id", "no such integration request"))?;
-        if survivor.merged_into.is_some() || duplicate.merged_into.is_some() {
-            return Err(Error::Conflict(
-                "one of the two requests was already merged into another".into(),
-            ));
-        }
-        if state_of(&survivor)?.is_final() || state_of(&duplicate)?.is_final() {
-            return Err(Error::Conflict(
-                "declined and shipped requests are done: nothing merges with them".into(),
-            ));
-        }
+        // A page read before someone else's change is the loser of a race (409); a duplicate
+        // that cannot merge as it stands is bad input, said at the field (422).
         check_version(&survivor, input.version)?;
         check_version(&duplicate, input.duplicate_version)?;
+        if survivor.merged_into.is_some() || state_of(&survivor)?.is_final() {
+            return Err(Error::Conflict(
+                "this request was merged or is done: nothing merges into it".into(),
+            ));
+        }
+        let name = integration_requests::reference(duplicate.number);
+        if let Some(into) = duplicate.merged_into {
+            let into = store::integration_requests::get(&mut tx, into).await?;
+            return Err(Error::field(
+                field,
+                format!(
+                    "{name} was already merged into {}",
+                    into.map_or_else(
+                        || "another".into(),
+                        |r| integration_requests::reference(r.number)
+                    )
+                ),
+            ));
+        }
+        let state = state_of(&duplicate)?;
+        if state.is_final() {
+            return Err(Error::field(
+                field,
+                format!(
+                    "{name} is {}: declined and shipped requests are done, nothing merges with them",
+                    state.label().to_lowercase()
+                ),
+            ));
+        }
         let now = store::now();
         store::integration_requests::touch(&mut tx, &survivor, now).await?;
         store::integration_requests::merge(&mut tx, &duplicate, survivor.id, now).await?;

@@ -165,7 +165,8 @@ impl Services {
         body
     }
 
-    fn absolute(&self, path: &str) -> String {
+    /// A path of the portal as a link that works outside it (mails, downloaded packs).
+    pub fn absolute(&self, path: &str) -> String {
         format!(
             "{}{path}",
             self.config.mail.public_url.trim_end_matches('/')

@@ -47,6 +47,9 @@ pub struct Person {
 pub struct DecisionView {
     pub id: Uuid,
     pub text: String,
+    /// Who recorded it: the person signed in, never a field of the form.
+    pub recorded_by: Person,
+    /// When, by the server's clock.
     #[serde(with = "time::serde::rfc3339")]
     pub recorded_at: OffsetDateTime,
 }
@@ -159,6 +162,10 @@ impl Services {
                 .map(|d| DecisionView {
                     id: d.id,
                     text: d.body,
+                    recorded_by: Person {
+                        id: d.recorded_by,
+                        name: d.recorded_by_name,
+                    },
                     recorded_at: d.recorded_at,
                 })
                 .collect(),
@@ -200,6 +207,7 @@ impl Services {
         actor.require(Action::RunMeetings)?;
         let by = writer(actor)?;
         let input = rhythm::validate_meeting(form, actor.today()).map_err(Error::Invalid)?;
+        let period = rhythm::period(input.kind, input.held_on);
         let mut tx = self.db.write().await?;
         for id in &input.attendees {
             our_person(&mut tx, "attendees", *id).await?;
@@ -212,7 +220,23 @@ impl Services {
             created_by: by,
             created_at: now,
         };
-        store::rhythm::insert_meeting(&mut tx, &row, &input.attendees).await?;
+        let inserted = store::rhythm::insert_meeting(
+            &mut tx,
+            &row,
+            (period.first, period.last),
+            &input.attendees,
+        )
+        .await;
+        match inserted {
+            Ok(true) => {}
+            // Another meeting of the period, found by the check or (a racing insert) by the
+            // unique index: nothing of this one was written.
+            Ok(false) | Err(store::Error::Duplicate(_)) => {
+                drop(tx);
+                return Err(self.already_recorded(actor, input.kind, period).await);
+            }
+            Err(other) => return Err(other.into()),
+        }
         record(
             &mut tx,
             actor,
@@ -230,6 +254,39 @@ impl Services {
         .await?;
         tx.commit().await?;
         Ok(row.id)
+    }
+
+    /// The meeting of `kind` whose period holds `held_on`, if one is recorded (our people):
+    /// where the form sends someone who tried to record it again.
+    pub async fn meeting_of_period(
+        &self,
+        actor: &Actor,
+        kind: Kind,
+        held_on: Date,
+    ) -> Result<Option<MeetingSummary>> {
+        actor.require(Action::ReadInternal)?;
+        let period = rhythm::period(kind, held_on);
+        let mut tx = self.db.read().await?;
+        let row = store::rhythm::meeting_within(&mut tx, kind.as_str(), period.first, period.last)
+            .await?;
+        row.as_ref().map(summary).transpose()
+    }
+
+    /// The refusal of a second meeting of a period (409), naming and linking the first.
+    async fn already_recorded(&self, actor: &Actor, kind: Kind, period: Period) -> Error {
+        match self.meeting_of_period(actor, kind, period.first).await {
+            Ok(Some(existing)) => Error::Conflict(format!(
+                "{} is already recorded: {}",
+                existing.title,
+                link(existing.id)
+            )),
+            // Gone between the insert and this read (a fold or a rollback): say so plainly.
+            Ok(None) => Error::Conflict(format!(
+                "the {} was being recorded by someone else; reload and try again",
+                rhythm::title(kind, period)
+            )),
+            Err(e) => e,
+        }
     }
 
     async fn meeting_row(&self, tx: &mut store::Read, id: Uuid) -> Result<MeetingRow> {

@@ -23,6 +23,11 @@ pub struct Pack {
     /// The day the records are read as of: the period's last day, or today while it runs.
     #[serde(with = "domain::day_json")]
     pub as_of: Date,
+    /// The period has not begun: a meeting prepared ahead, read as of today.
+    pub not_begun: bool,
+    /// What the pack covers and as of when, in words: "Covers 2026-12-07 to 2026-12-13,
+    /// read as of 2026-12-13."
+    pub reading: String,
     pub sections: Vec<Section>,
 }
 
@@ -95,11 +100,26 @@ impl Services {
             Kind::QuarterlyReview => self.executive_review(actor, period).await?,
         };
         sections.push(self.carried_over(kind, period, as_of).await?);
+        let not_begun = rhythm::not_begun(period, actor.today());
+        let reading = if not_begun {
+            format!(
+                "Covers {} to {}, which has not begun: read as of today, {as_of}, so what \
+                 is open shows now and the period's own figures are still empty.",
+                period.first, period.last
+            )
+        } else {
+            format!(
+                "Covers {} to {}, read as of {as_of}.",
+                period.first, period.last
+            )
+        };
         Ok(Pack {
             title: rhythm::title(kind, period),
             kind,
             period,
             as_of,
+            not_begun,
+            reading,
             sections,
         })
     }

@@ -165,9 +165,10 @@ async fn requests_rank_by_converted_revenue_and_duplicates_merge() {
                 &product,
                 second.id,
                 &Merge {
-                    duplicate_id: Some(first.id),
+                    duplicate: " int-000001 ".into(),
                     duplicate_version: Some(1),
                     version: Some(second.version),
+                    ..Default::default()
                 },
             )
             .await
@@ -187,7 +188,7 @@ async fn requests_rank_by_converted_revenue_and_duplicates_merge() {
                 &Merge {
                     duplicate_id: Some(first.id),
                     duplicate_version: Some(1),
-                    version: None,
+                    ..Default::default()
                 },
             )
             .await,
@@ -313,6 +314,118 @@ async fn bad_requests_name_their_fields_and_others_deals_are_refused() {
             .await,
             Err(Error::Forbidden(_))
         ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_customer_without_a_currency_counts_in_the_program_currency_and_merges_name_references() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        // program.toml's currency in this world is USD.
+        let first = theirs(
+            s.submit_integration_request(
+                &w.a_user,
+                w.partner_a,
+                &form("Salesforce sync", vec![customer("Acme", "2500.50", "")]),
+            )
+            .await
+            .unwrap(),
+        );
+        assert_eq!(first.customers[0].currency, "USD");
+        assert_eq!(first.customers[0].amount, dec("2500.50"));
+        let second = ours(
+            s.submit_integration_request(
+                &w.manager,
+                w.partner_b,
+                &form("SAP connector", vec![customer("Initech", "10", "EUR")]),
+            )
+            .await
+            .unwrap(),
+        );
+        let third = ours(
+            s.submit_integration_request(
+                &w.manager,
+                w.partner_b,
+                &form("HubSpot", vec![customer("Hooli", "10", "USD")]),
+            )
+            .await
+            .unwrap(),
+        );
+        s.move_integration_request(&w.admin, third.id, &step("decline", None, "Not now", ""))
+            .await
+            .unwrap();
+        let merge = |reference: &str| Merge {
+            duplicate: reference.into(),
+            ..Default::default()
+        };
+        let refused = |result: services::Result<IntegrationRequest>| match result {
+            Err(Error::Invalid(errors)) => (errors[0].field.clone(), errors[0].message.clone()),
+            other => panic!("{:?}", other.map(|_| ())),
+        };
+        let pair = |field: &str, message: &str| (field.to_owned(), message.to_owned());
+        assert_eq!(
+            refused(s.merge_integration_requests(&w.admin, second.id, &merge("")).await),
+            pair("duplicate", "is required")
+        );
+        assert_eq!(
+            refused(s.merge_integration_requests(&w.admin, second.id, &merge("42")).await),
+            pair(
+                "duplicate",
+                "'42' is not a request reference such as INT-000123"
+            )
+        );
+        assert_eq!(
+            refused(
+                s.merge_integration_requests(&w.admin, second.id, &merge("INT-000099"))
+                    .await
+            ),
+            pair("duplicate", "no integration request is INT-000099")
+        );
+        assert_eq!(
+            refused(
+                s.merge_integration_requests(&w.admin, second.id, &merge("INT-000002"))
+                    .await
+            ),
+            pair("duplicate", "a request cannot be merged into itself")
+        );
+        assert_eq!(
+            refused(
+                s.merge_integration_requests(&w.admin, second.id, &merge("INT-000003"))
+                    .await
+            ),
+            pair(
+                "duplicate",
+                "INT-000003 is declined: declined and shipped requests are done, nothing merges with them"
+            )
+        );
+        let merged = ours(
+            s.merge_integration_requests(&w.admin, second.id, &merge("int-1"))
+                .await
+                .unwrap(),
+        );
+        assert_eq!(merged.merged, ["INT-000001"]);
+        assert_eq!(
+            refused(
+                s.merge_integration_requests(&w.admin, second.id, &merge("INT-000001"))
+                    .await
+            ),
+            pair("duplicate", "INT-000001 was already merged into INT-000002")
+        );
+        assert_eq!(
+            refused(
+                s.merge_integration_requests(
+                    &w.admin,
+                    second.id,
+                    &Merge {
+                        duplicate_id: Some(uuid::Uuid::now_v7()),
+                        ..Default::default()
+                    }
+                )
+                .await
+            ),
+            pair("duplicate_id", "no integration request is that id")
+        );
     })
     .await;
 }

@@ -348,3 +348,129 @@ async fn open_action_items_come_up_at_the_next_meeting_and_are_done_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn next_weeks_standup_is_prepared_once_and_its_decisions_say_who_and_when() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let today = store::now().date();
+        let monday = today - Duration::days(i64::from(today.weekday().number_days_from_monday()));
+        let (next_monday, next_sunday) = (monday + Duration::days(7), monday + Duration::days(13));
+        let id = s
+            .create_meeting(
+                &w.manager,
+                &meeting("weekly_standup", next_monday, &[&w.manager]),
+            )
+            .await
+            .unwrap();
+        let prepared = s.meeting(&w.manager, id).await.unwrap();
+        assert!(prepared.pack.not_begun);
+        assert_eq!(prepared.pack.as_of, today);
+        assert_eq!(
+            prepared.pack.reading,
+            format!(
+                "Covers {next_monday} to {next_sunday}, which has not begun: read as of today, \
+                 {today}, so what is open shows now and the period's own figures are still empty."
+            )
+        );
+        // The week after next is too far ahead.
+        let err = s
+            .create_meeting(
+                &w.manager,
+                &meeting("weekly_standup", next_sunday + Duration::DAY, &[&w.manager]),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Invalid(e) if e[0].field == "held_on"
+                && e[0].message.ends_with("a meeting is prepared at most one week ahead")),
+            "{err:?}"
+        );
+
+        // Another day of the same week: refused, naming and linking the first.
+        let err = s
+            .create_meeting(
+                &w.executive,
+                &meeting("weekly_standup", next_sunday, &[&w.executive]),
+            )
+            .await
+            .unwrap_err();
+        let expected = format!(
+            "Weekly partner standup, week of {next_monday} is already recorded: /meetings/{id}"
+        );
+        assert!(
+            matches!(&err, Error::Conflict(m) if *m == expected),
+            "{err:?}"
+        );
+        // Two at once for this week: one wins, the other is refused the same way.
+        let form = meeting("weekly_standup", today, &[&w.manager]);
+        let (first, second) = tokio::join!(
+            s.create_meeting(&w.manager, &form),
+            s.create_meeting(&w.executive, &form)
+        );
+        let won: Vec<uuid::Uuid> = [&first, &second]
+            .into_iter()
+            .filter_map(|r| r.as_ref().ok().copied())
+            .collect();
+        assert_eq!(won.len(), 1, "{first:?} {second:?}");
+        let lost = if first.is_ok() { second } else { first };
+        let expected = format!(
+            "Weekly partner standup, week of {monday} is already recorded: /meetings/{}",
+            won[0]
+        );
+        assert!(
+            matches!(&lost, Err(Error::Conflict(m)) if *m == expected),
+            "{lost:?}"
+        );
+        let standups = s
+            .list_meetings(
+                &w.manager,
+                &MeetingQuery {
+                    kind: "weekly_standup".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(standups.items.len(), 2);
+        let created = s
+            .audit_log(
+                &w.admin,
+                &AuditQuery {
+                    entity_type: "meeting".into(),
+                    action: "created".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(created.items.len(), 2, "the refused ones wrote nothing");
+        let found = s
+            .meeting_of_period(
+                &w.executive,
+                domain::rhythm::Kind::WeeklyStandup,
+                next_sunday,
+            )
+            .await
+            .unwrap();
+        assert_eq!(found.map(|m| m.id), Some(id));
+
+        // Who recorded a decision and when come from the actor and the clock.
+        let before = store::now();
+        s.add_meeting_decision(
+            &w.executive,
+            id,
+            &DecisionForm {
+                text: "Bravo joins the pilot".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let after = store::now();
+        let decision = &s.meeting(&w.manager, id).await.unwrap().decisions[0];
+        assert_eq!(decision.recorded_by.id, w.executive.user_id.unwrap());
+        assert_eq!(decision.recorded_by.name, "exec@vendor.test");
+        assert!(before <= decision.recorded_at && decision.recorded_at <= after);
+    })
+    .await;
+}

@@ -133,10 +133,23 @@ async fn new_view(
             .get(&format!("customers[{i}].{field}"))
             .map(str::to_owned)
     };
+    let (_, program) = state
+        .services
+        .program_in_force()
+        .await
+        .map_err(service_error)?;
+    // Each row offers the program currency, as the service reads an empty one; another can
+    // be typed over it.
     let rows = (0..CUSTOMER_ROWS)
         .map(|i| CustomerRow {
             index: i,
-            input: input.customers.get(i).cloned().unwrap_or_default(),
+            input: match input.customers.get(i) {
+                Some(typed) if !typed.currency.trim().is_empty() => typed.clone(),
+                typed => CustomerForm {
+                    currency: program.currency.clone(),
+                    ..typed.cloned().unwrap_or_default()
+                },
+            },
             name_error: error(i, "name"),
             amount_error: error(i, "amount"),
             currency_error: error(i, "currency"),
@@ -231,15 +244,20 @@ struct RequestPage {
     theirs: Option<PartnerRequestView>,
     /// The form that failed, so its errors show next to its fields.
     failed: String,
+    /// The duplicate's reference as typed into the merge form, kept when it is refused.
+    duplicate: String,
     errors: Errors,
     problems: Vec<String>,
 }
+
+/// The form that failed: its name, and the reference typed into the merge form.
+struct Failed<'a>(&'a str, String);
 
 async fn request_view(
     state: &AppState,
     auth: &PageAuth,
     id: Uuid,
-    failed: &str,
+    Failed(failed, duplicate): Failed<'_>,
     errors: Vec<FieldError>,
     problems: Vec<String>,
 ) -> PageResult {
@@ -269,6 +287,7 @@ async fn request_view(
         ours,
         theirs,
         failed: failed.into(),
+        duplicate,
         errors: Errors::from(errors),
         problems,
     };
@@ -280,7 +299,15 @@ async fn request_page(
     auth: PageAuth,
     Path(id): Path<Uuid>,
 ) -> PageResult {
-    request_view(&state, &auth, id, "", Vec::new(), Vec::new()).await
+    request_view(
+        &state,
+        &auth,
+        id,
+        Failed("", String::new()),
+        Vec::new(),
+        Vec::new(),
+    )
+    .await
 }
 
 /// A write's outcome as a page: back to the request, its field errors next to the form's
@@ -289,7 +316,7 @@ async fn after(
     state: &AppState,
     auth: &PageAuth,
     id: Uuid,
-    failed: &str,
+    failed: Failed<'_>,
     outcome: services::Result<IntegrationRequest>,
 ) -> PageResult {
     match outcome {
@@ -322,7 +349,7 @@ async fn move_request(
         .services
         .move_integration_request(&auth.actor, id, &input)
         .await;
-    after(&state, &auth, id, "move", outcome).await
+    after(&state, &auth, id, Failed("move", String::new()), outcome).await
 }
 
 async fn merge(
@@ -333,19 +360,9 @@ async fn merge(
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    let duplicate = form.get("duplicate");
-    let duplicate_id = match Uuid::parse_str(duplicate.trim()) {
-        Ok(id) => Some(id),
-        Err(_) => {
-            let error = FieldError {
-                field: "duplicate_id".into(),
-                message: "give the id of the duplicate request".into(),
-            };
-            return request_view(&state, &auth, id, "merge", vec![error], Vec::new()).await;
-        }
-    };
     let input = Merge {
-        duplicate_id,
+        duplicate: form.get("duplicate"),
+        duplicate_id: None,
         duplicate_version: None,
         version: form.get("version").parse().ok(),
     };
@@ -353,5 +370,5 @@ async fn merge(
         .services
         .merge_integration_requests(&auth.actor, id, &input)
         .await;
-    after(&state, &auth, id, "merge", outcome).await
+    after(&state, &auth, id, Failed("merge", input.duplicate), outcome).await
 }

@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::rhythm::{ActionForm, DecisionForm, MeetingForm};
+use domain::time_zone::TimeZone;
 use services::Page;
 use services::rhythm::{MeetingDetail, MeetingQuery, MeetingSummary};
 use utoipa_axum::router::OpenApiRouter;
@@ -47,6 +48,11 @@ async fn list_meetings(
 }
 
 /// The meeting as read back, after a write.
+/// The caller's own time zone: the files say when decisions were recorded in it.
+fn zone(auth: &ApiAuth) -> TimeZone {
+    TimeZone::named_or_utc(&auth.actor.time_zone)
+}
+
 async fn detail(state: &AppState, auth: &ApiAuth, id: Uuid) -> Result<MeetingDetail, Problem> {
     Ok(state.services.meeting(&auth.actor, id).await?)
 }
@@ -74,25 +80,31 @@ async fn meeting(
 }
 
 #[utoipa::path(get, path = "/meetings/{id}/pack.md", tag = "meetings",
-    responses((status = 200, content_type = "text/markdown", description = "The meeting and its pack as Markdown"),
+    responses((status = 200, content_type = "text/markdown", description = "The meeting and its pack as Markdown, a download; links absolute"),
         (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn meeting_markdown(
     State(state): State<AppState>,
     auth: ApiAuth,
     Id(id): Id,
 ) -> Result<Response, Problem> {
-    Ok(export::markdown_download(&detail(&state, &auth, id).await?))
+    let detail = detail(&state, &auth, id).await?;
+    Ok(export::markdown_download(
+        &state.services,
+        &detail,
+        &zone(&auth),
+    ))
 }
 
 #[utoipa::path(get, path = "/meetings/{id}/pack.html", tag = "meetings",
-    responses((status = 200, content_type = "text/html", description = "The meeting and its pack as standalone HTML with print CSS, no scripts"),
+    responses((status = 200, content_type = "text/html", description = "The meeting and its pack as standalone HTML with print CSS, no scripts, served inline to print; links absolute"),
         (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn meeting_html(
     State(state): State<AppState>,
     auth: ApiAuth,
     Id(id): Id,
 ) -> Result<Response, Problem> {
-    Ok(export::html_download(&detail(&state, &auth, id).await?))
+    let detail = detail(&state, &auth, id).await?;
+    Ok(export::print_html(&state.services, &detail, zone(&auth)))
 }
 
 #[utoipa::path(post, path = "/meetings/{id}/decisions", tag = "meetings", request_body = DecisionForm,

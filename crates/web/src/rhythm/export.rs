@@ -1,17 +1,41 @@
 //! A meeting's pack as a file: Markdown, or standalone HTML with print CSS and no scripts.
 //! Both render the service's one view model (`MeetingDetail`); the print HTML shares its pack
-//! fragment with the meeting's page.
+//! fragment with the meeting's page. A file is read away from the portal (mailed, printed,
+//! pasted into a wiki), so its links are absolute, made with the server's public URL.
 
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::time_zone::TimeZone;
+use services::Services;
 use services::rhythm::{MeetingDetail, Section};
+
+use crate::format::moment;
 
 /// The pack's sections as the page shows them (the fragment both templates include).
 #[derive(Template)]
 #[template(path = "rhythm/print.html")]
 struct PrintPack<'a> {
     detail: &'a MeetingDetail,
+    zone: TimeZone,
+}
+
+/// The meeting with every link of its pack made absolute.
+fn with_absolute_links(services: &Services, detail: &MeetingDetail) -> MeetingDetail {
+    let mut detail = detail.clone();
+    for section in &mut detail.pack.sections {
+        let links = section
+            .figures
+            .iter_mut()
+            .map(|f| &mut f.link)
+            .chain(section.lines.iter_mut().map(|l| &mut l.link));
+        for link in links.flatten() {
+            if link.starts_with('/') {
+                *link = services.absolute(link);
+            }
+        }
+    }
+    detail
 }
 
 /// Characters Markdown would read as formatting, written literally.
@@ -57,16 +81,14 @@ fn section_markdown(out: &mut String, section: &Section) {
     }
 }
 
-/// The meeting as Markdown: title, period, attendees, the pack's sections, decisions and
-/// action items.
-pub(super) fn markdown(detail: &MeetingDetail) -> String {
+/// The meeting as Markdown: title, period, attendees, the pack's sections, decisions (who
+/// recorded each and when, in `zone`) and action items.
+fn markdown(detail: &MeetingDetail, zone: &TimeZone) -> String {
     let pack = &detail.pack;
     let mut out = format!(
-        "# {}\n\nCovers {} to {}, read as of {}.\n\nAttendees: {}\n",
+        "# {}\n\n{}\n\nAttendees: {}\n",
         escape(&pack.title),
-        pack.period.first,
-        pack.period.last,
-        pack.as_of,
+        escape(&pack.reading),
         escape(
             &detail
                 .attendees
@@ -84,7 +106,12 @@ pub(super) fn markdown(detail: &MeetingDetail) -> String {
         out.push_str("None recorded.\n");
     }
     for decision in &detail.decisions {
-        out.push_str(&format!("- {}\n", escape(&decision.text)));
+        out.push_str(&format!(
+            "- {} — {}, {}\n",
+            escape(&decision.text),
+            escape(&decision.recorded_by.name),
+            moment(&decision.recorded_at, zone)
+        ));
     }
     out.push_str("\n## Action items\n\n");
     if detail.actions.is_empty() {
@@ -109,13 +136,13 @@ fn file_name(detail: &MeetingDetail, extension: &str) -> String {
     )
 }
 
-fn download(content_type: &str, name: String, body: String) -> Response {
+fn file(content_type: &str, disposition: &str, name: String, body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!("{disposition}; filename=\"{name}\""),
             ),
         ],
         body,
@@ -123,17 +150,36 @@ fn download(content_type: &str, name: String, body: String) -> Response {
         .into_response()
 }
 
-pub(super) fn markdown_download(detail: &MeetingDetail) -> Response {
-    download(
+/// The Markdown, as a download.
+pub(super) fn markdown_download(
+    services: &Services,
+    detail: &MeetingDetail,
+    zone: &TimeZone,
+) -> Response {
+    file(
         "text/markdown; charset=utf-8",
+        "attachment",
         file_name(detail, "md"),
-        markdown(detail),
+        markdown(&with_absolute_links(services, detail), zone),
     )
 }
 
-pub(super) fn html_download(detail: &MeetingDetail) -> Response {
-    match (PrintPack { detail }).render() {
-        Ok(html) => download("text/html; charset=utf-8", file_name(detail, "html"), html),
+/// The print-ready HTML, inline: "Print" opens it in the browser, whose print dialog is the
+/// point (saving it still gets a file name).
+pub(super) fn print_html(services: &Services, detail: &MeetingDetail, zone: TimeZone) -> Response {
+    let detail = with_absolute_links(services, detail);
+    match (PrintPack {
+        detail: &detail,
+        zone,
+    })
+    .render()
+    {
+        Ok(html) => file(
+            "text/html; charset=utf-8",
+            "inline",
+            file_name(&detail, "html"),
+            html,
+        ),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
             (

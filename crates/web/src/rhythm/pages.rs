@@ -16,6 +16,8 @@ use axum::routing::{get, post};
 use domain::FieldError;
 use domain::permissions::Action;
 use domain::rhythm::{ActionForm, DecisionForm, Kind, MeetingForm};
+use domain::time_zone::TimeZone;
+use domain::validation::{self, Choice};
 use services::rhythm::{MeetingDetail, MeetingQuery, MeetingSummary};
 use uuid::Uuid;
 
@@ -100,6 +102,8 @@ struct NewPage {
     kinds: Vec<Opt>,
     people: Vec<Opt>,
     errors: Errors,
+    /// The meeting of the period already recorded, when this one was refused for it.
+    existing: Option<MeetingSummary>,
 }
 
 async fn new_view(
@@ -107,6 +111,7 @@ async fn new_view(
     auth: &PageAuth,
     input: MeetingForm,
     errors: Vec<FieldError>,
+    existing: Option<MeetingSummary>,
 ) -> PageResult {
     auth.actor
         .require(Action::RunMeetings)
@@ -130,8 +135,14 @@ async fn new_view(
         input,
         people,
         errors: Errors::from(errors.clone()),
+        existing,
     };
-    Ok((status_of(&errors), render(view)).into_response())
+    let status = if view.existing.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        status_of(&errors)
+    };
+    Ok((status, render(view)).into_response())
 }
 
 async fn new_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
@@ -145,14 +156,29 @@ async fn new_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
             .collect(),
         ..Default::default()
     };
-    new_view(&state, &auth, input, Vec::new()).await
+    new_view(&state, &auth, input, Vec::new(), None).await
 }
 
 async fn create(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let input: MeetingForm = auth.checked_form(&body)?;
     match state.services.create_meeting(&auth.actor, &input).await {
         Ok(id) => Ok(see_other(&format!("/meetings/{id}"))),
-        Err(services::Error::Invalid(errors)) => new_view(&state, &auth, input, errors).await,
+        Err(services::Error::Invalid(errors)) => new_view(&state, &auth, input, errors, None).await,
+        Err(services::Error::Conflict(why)) => {
+            // The refusal names the meeting of the period; the form links to it by its title.
+            let existing = match (Kind::parse(&input.kind), validation::date(&input.held_on)) {
+                (Some(kind), Ok(day)) => state
+                    .services
+                    .meeting_of_period(&auth.actor, kind, day)
+                    .await
+                    .map_err(service_error)?,
+                _ => None,
+            };
+            match existing {
+                Some(existing) => new_view(&state, &auth, input, Vec::new(), Some(existing)).await,
+                None => Err(service_error(services::Error::Conflict(why))),
+            }
+        }
         Err(other) => Err(service_error(other)),
     }
 }
@@ -163,6 +189,7 @@ struct MeetingPage {
     layout: Layout,
     csrf_token: String,
     detail: MeetingDetail,
+    zone: TimeZone,
     may_run: bool,
     me: Option<Uuid>,
     people: Vec<Opt>,
@@ -243,6 +270,7 @@ async fn meeting_view(state: &AppState, auth: &PageAuth, id: Uuid, failed: Faile
         layout: auth.layout(detail.meeting.title.clone()),
         csrf_token: auth.csrf_token.clone(),
         detail,
+        zone: auth.zone(),
         may_run,
         me: auth.actor.user_id,
         people,
@@ -269,7 +297,12 @@ async fn markdown(
     Path(id): Path<Uuid>,
 ) -> PageResult {
     let detail = state.services.meeting(&auth.actor, id).await;
-    Ok(export::markdown_download(&detail.map_err(service_error)?))
+    let detail = detail.map_err(service_error)?;
+    Ok(export::markdown_download(
+        &state.services,
+        &detail,
+        &auth.zone(),
+    ))
 }
 
 async fn print_html(
@@ -278,7 +311,8 @@ async fn print_html(
     Path(id): Path<Uuid>,
 ) -> PageResult {
     let detail = state.services.meeting(&auth.actor, id).await;
-    Ok(export::html_download(&detail.map_err(service_error)?))
+    let detail = detail.map_err(service_error)?;
+    Ok(export::print_html(&state.services, &detail, auth.zone()))
 }
 
 /// After a form on a meeting: back to it, or the meeting again with what was wrong.

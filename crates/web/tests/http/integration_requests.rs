@@ -11,6 +11,12 @@ async fn a_request_is_submitted_with_field_errors_then_moved_once() {
         let (status, _, page) = f.page(&session, "/integration-requests/new").await;
         assert_eq!(status, StatusCode::OK, "{page}");
         assert_eq!(page.matches("<h1").count(), 1, "{page}");
+        // Every row offers the program currency (program.toml's USD), typed over at will.
+        assert_eq!(
+            page.matches(r#"maxlength="3" size="4" value="USD""#).count(),
+            5,
+            "{page}"
+        );
         let (status, _, page) = f
             .post_form(
                 &session,
@@ -79,11 +85,12 @@ async fn a_request_is_submitted_with_field_errors_then_moved_once() {
         let (status, _, page) = f.page(&session, &request).await;
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(page.contains("Under review") && !page.contains("Roadmap Q3"), "{page}");
+        assert!(page.contains("<li>Acme: €1,000</li>"), "{page}");
         let (status, _, page) = f.page(&session, "/integration-requests").await;
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(page.contains("Sync") && !page.contains("Revenue at stake"), "{page}");
         // Ours: the ranking with its download.
-        let (admin_session, _) = f.sign_in("admin@vendor.test").await;
+        let (admin_session, admin_csrf) = f.sign_in("admin@vendor.test").await;
         let (status, _, page) = f.page(&admin_session, "/integration-requests").await;
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(page.contains("Revenue at stake"), "{page}");
@@ -93,6 +100,36 @@ async fn a_request_is_submitted_with_field_errors_then_moved_once() {
         assert_eq!(status, StatusCode::OK, "{csv}");
         assert!(headers["content-type"].to_str().unwrap().starts_with("text/csv"));
         assert!(csv.starts_with("Rank,Reference,Title"), "{csv}");
+
+        // Merging names the duplicate by the reference the pages show.
+        let merges = format!("{request}/merges");
+        let (status, _, page) = f
+            .post_form(
+                &admin_session,
+                &merges,
+                &format!("csrf_token={admin_csrf}&duplicate=INT-000099"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(
+            page.contains(
+                r#"<p class="error" id="g-duplicate-error">no integration request is INT-000099</p>"#
+            ),
+            "{page}"
+        );
+        assert!(page.contains(r#"value="INT-000099""#), "what was typed is kept: {page}");
+        let (status, _, page) = f
+            .post_form(
+                &admin_session,
+                &merges,
+                &format!("csrf_token={admin_csrf}&duplicate=INT-000001"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let (_, _, page) = f.page(&admin_session, &request).await;
+        assert!(page.contains("<dt>Duplicates merged in</dt><dd>INT-000001</dd>"), "{page}");
+        assert!(page.contains("<dt>Revenue at stake</dt><dd>$5,000 from 2 customers"), "{page}");
+        assert!(page.contains("<li>Acme: €1,000</li>"), "{page}");
     })
     .await;
 }

@@ -48,6 +48,23 @@ async fn a_meeting_is_recorded_through_the_form_with_errors_next_to_fields() {
         assert!(page.contains("Covers 2026-02-01 to 2026-02-28, read as of 2026-02-28."));
         assert!(page.contains(r#"id="pack-open_escalations""#), "{page}");
 
+        // Another day of February: refused, the form shown again linking the first.
+        let (status, _, page) = f
+            .post_form(
+                &session,
+                "/meetings",
+                &format!("csrf_token={csrf}&kind=monthly_sync&held_on=2026-02-20&attendees={me}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{page}");
+        assert!(
+            page.contains(&format!(
+                r#"<a href="{location}">Monthly cross-functional sync, February 2026</a> is already recorded"#
+            )),
+            "{page}"
+        );
+        assert!(page.contains(r#"id="meeting-form""#), "{page}");
+
         let (status, _, page) = f
             .post_form(
                 &session,
@@ -78,9 +95,51 @@ async fn a_meeting_is_recorded_through_the_form_with_errors_next_to_fields() {
 }
 
 #[tokio::test]
-async fn the_pack_downloads_as_markdown_and_print_ready_html() {
+async fn the_pack_downloads_as_markdown_and_opens_as_print_ready_html_with_absolute_links() {
     each(|f| async move {
+        let token = f.token(Role::Executive);
+        // Who recorded a decision is the caller, never a field of the form.
+        let (status, body) = f
+            .api(
+                Some(token),
+                Method::POST,
+                &format!("/api/v1/meetings/{}/decisions", f.meeting),
+                Some(&format!(
+                    r#"{{"text":"Bravo joins the pilot","recorded_by":"{}"}}"#,
+                    f.meeting
+                )),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, body) = f
+            .api(
+                Some(token),
+                Method::POST,
+                &format!("/api/v1/meetings/{}/decisions", f.meeting),
+                Some(r#"{"text":"Bravo joins the pilot"}"#),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let detail: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            detail["decisions"][0]["recorded_by"]["name"],
+            "executive user"
+        );
+
         let (session, _) = f.sign_in("sales@test.example").await;
+        let (status, _, page) = f.page(&session, &format!("/meetings/{}", f.meeting)).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page.contains("<li>Bravo joins the pilot <small>executive user, "),
+            "{page}"
+        );
+        assert!(
+            page.contains(&format!(
+                r#"<a href="/meetings/{}/pack.html">Print</a>"#,
+                f.meeting
+            )),
+            "{page}"
+        );
         let (status, headers, text) = f
             .page(&session, &format!("/meetings/{}/pack.md", f.meeting))
             .await;
@@ -100,6 +159,13 @@ async fn the_pack_downloads_as_markdown_and_print_ready_html() {
             text.contains("\n- [ ] Send Bravo the co-selling plan — admin user, due 2026-01-09\n"),
             "{text}"
         );
+        let decision = text
+            .lines()
+            .find(|l| l.starts_with("- Bravo joins the pilot — executive user, "))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(decision.ends_with(" UTC"), "{decision}");
+        assert!(text.contains("](http://localhost:8080/"), "{text}");
+        assert!(!text.contains("](/"), "every link absolute: {text}");
 
         let (status, headers, html) = f
             .send(
@@ -114,7 +180,17 @@ async fn the_pack_downloads_as_markdown_and_print_ready_html() {
             .await;
         assert_eq!(status, StatusCode::OK, "{html}");
         assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+        assert_eq!(
+            headers["content-disposition"],
+            "inline; filename=\"weekly_standup-2026-01-05.html\""
+        );
         assert!(html.starts_with("<!doctype html>"), "{html}");
+        assert!(html.contains(r#"href="http://localhost:8080/"#), "{html}");
+        assert!(!html.contains(r#"href="/"#), "every link absolute: {html}");
+        assert!(
+            html.contains("<li>Bravo joins the pilot <small>executive user, "),
+            "{html}"
+        );
         assert!(html.contains("<h1>Weekly partner standup, week of 2026-01-05</h1>"));
         assert!(html.contains("@media print"));
         assert!(!html.contains("<script"), "no scripts in the print file");
@@ -141,16 +217,18 @@ async fn the_api_names_bad_fields_and_builds_the_quarterly_review() {
             "{body}"
         );
         let me = f.actor(Role::Executive).user_id.unwrap();
-        let (status, body) = f
-            .api(
-                Some(token),
-                Method::POST,
-                "/api/v1/meetings",
-                Some(&format!(
-                    r#"{{"kind":"quarterly_review","held_on":"2026-02-10","attendees":["{me}"]}}"#
-                )),
-            )
-            .await;
+        let fixture = &f;
+        let review = |held_on: &str| {
+            let body = format!(
+                r#"{{"kind":"quarterly_review","held_on":"{held_on}","attendees":["{me}"]}}"#
+            );
+            async move {
+                fixture
+                    .api(Some(token), Method::POST, "/api/v1/meetings", Some(&body))
+                    .await
+            }
+        };
+        let (status, body) = review("2026-02-10").await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let detail: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(
@@ -171,6 +249,16 @@ async fn the_api_names_bad_fields_and_builds_the_quarterly_review() {
         assert_eq!(
             keys,
             ["metrics", "tier_moves", "escalations", "carried_over"]
+        );
+        // The same quarter again: 409, naming the first.
+        let first = detail["meeting"]["id"].as_str().unwrap().to_owned();
+        let (status, body) = review("2026-03-31").await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(
+            body.contains(&format!(
+                "Quarterly executive review, 2026-Q1 is already recorded: /meetings/{first}"
+            )),
+            "{body}"
         );
         let metrics = &detail["pack"]["sections"][0]["figures"];
         assert!(!metrics.as_array().unwrap().is_empty(), "{metrics}");

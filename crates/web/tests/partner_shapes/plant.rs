@@ -376,7 +376,13 @@ pub(super) async fn plant(
             pm,
             &domain::rhythm::MeetingForm {
                 kind: "weekly_standup".into(),
-                held_on: "2026-01-05".into(),
+                // One standup a week: the fixture holds 2026-01-05's, each plant its own.
+                held_on: if tag == "A" {
+                    "2026-01-12"
+                } else {
+                    "2026-01-19"
+                }
+                .into(),
                 attendees: vec![pm.user_id.unwrap().to_string()],
             },
         )
