@@ -12,7 +12,7 @@ use domain::work::EntryKind;
 use uuid::Uuid;
 
 use super::owned::owned_work;
-use super::views::{MyWorkEntry, calendar, checklist_days, kind_of, queue_label, sla_of};
+use super::views::{Found, MyWorkEntry, calendar, checklist_days, kind_of, queue_label, sla_of};
 use crate::paging::{Page, PageRequest, check};
 use crate::{Actor, Error, Result, Services};
 
@@ -38,12 +38,6 @@ enum Scope {
     Both,
     Mine,
     Teams,
-}
-
-/// An entry before names are read: what the page shows and the partner it names, if any.
-pub(super) struct Found {
-    pub entry: MyWorkEntry,
-    pub partner_id: Option<Uuid>,
 }
 
 /// Earliest due first; no due instant (a paused clock, an action without a day) after every

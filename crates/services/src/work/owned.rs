@@ -10,8 +10,7 @@ use domain::{alignment::BusinessCalendar, rhythm};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::my_work::Found;
-use super::views::{MyWorkEntry, OWNER, queue_label};
+use super::views::{Found, MyWorkEntry, OWNER, queue_label};
 use crate::Result;
 
 /// What `me` owns of the kinds `kind` asks for (every kind when None), at `now`.

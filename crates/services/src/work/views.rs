@@ -95,6 +95,12 @@ pub struct MyWorkEntry {
     pub link: String,
 }
 
+/// A line of "My work" before names are read: the line and the partner it names, if any.
+pub(super) struct Found {
+    pub entry: MyWorkEntry,
+    pub partner_id: Option<Uuid>,
+}
+
 /// The queue of what the person owns rather than a team holds.
 pub(super) const OWNER: &str = "owner";
 
