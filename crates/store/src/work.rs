@@ -175,14 +175,16 @@ pub async fn open_count(tx: &mut Read, team: &str) -> Result<i64> {
     Ok(tx.one::<(i64,)>(query).await?.0)
 }
 
-/// The due days of onboarding items (the sources of onboarding work), by item id.
+/// The due days of onboarding items (the sources of onboarding work), by item id; read a
+/// thousand ids at a time, as a queue of any size stays under both backends' bind limits.
 pub async fn onboarding_days(tx: &mut Read, item_ids: &[Uuid]) -> Result<Vec<(Uuid, Date)>> {
-    if item_ids.is_empty() {
-        return Ok(Vec::new());
+    let mut days = Vec::with_capacity(item_ids.len());
+    for chunk in item_ids.chunks(1_000) {
+        let mut query = Sql::new("SELECT id, due_on FROM onboarding_items WHERE id IN ");
+        query.push_bind_list(chunk.iter().copied());
+        days.extend(tx.all::<(Uuid, Date)>(query).await?);
     }
-    let mut query = Sql::new("SELECT id, due_on FROM onboarding_items WHERE id IN ");
-    query.push_bind_list(item_ids.iter().copied());
-    tx.all(query).await
+    Ok(days)
 }
 
 /// A meeting's action item not yet done, with the meeting it was recorded at.
