@@ -117,6 +117,7 @@ impl Services {
                     queue: row.team,
                     assigned_to_me: row.assignee_id == Some(me),
                     due_at,
+                    due_on: days.get(&row.source_id).copied(),
                     sla: state,
                     link: format!("/work/{}", row.id),
                 },

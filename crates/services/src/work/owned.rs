@@ -41,13 +41,15 @@ pub(super) async fn owned_work(
     if wants(EntryKind::Remediation) {
         for action in store::work::open_remediation_of(tx, me).await? {
             let (sla, due_at) = due(action.at, action.due_on);
+            let day = action.due_on;
             let title = format!(
                 "{}: {}",
                 domain::escalations::reference(action.number),
                 short(&action.body)
             );
             let link = format!("/escalations/{}#case-log", action.case_id);
-            let entry = owned(action.id, EntryKind::Remediation, title, due_at, sla, link);
+            let due = (due_at, day, sla);
+            let entry = owned(action.id, EntryKind::Remediation, title, due, link);
             found.push(Found {
                 entry,
                 partner_id: Some(action.partner_id),
@@ -65,8 +67,7 @@ pub(super) async fn owned_work(
                 action.id,
                 EntryKind::MeetingAction,
                 title,
-                due_at,
-                sla,
+                (due_at, Some(action.due_on), sla),
                 link,
             );
             found.push(Found {
@@ -83,14 +84,15 @@ fn short(body: &str) -> String {
     body.chars().take(80).collect()
 }
 
+/// A line of what the person owns; `due` is its due instant, due day and SLA state.
 fn owned(
     id: Uuid,
     kind: EntryKind,
     title: String,
-    due_at: Option<OffsetDateTime>,
-    sla: ClockState,
+    due: (Option<OffsetDateTime>, Option<Date>, ClockState),
     link: String,
 ) -> MyWorkEntry {
+    let (due_at, due_on, sla) = due;
     MyWorkEntry {
         id,
         kind,
@@ -101,6 +103,7 @@ fn owned(
         queue_label: queue_label(OWNER),
         assigned_to_me: true,
         due_at,
+        due_on,
         sla,
         link,
     }
@@ -148,7 +151,13 @@ async fn owned_cases(
         );
         let link = format!("/escalations/{}", case.id);
         found.push(Found {
-            entry: owned(case.id, EntryKind::Escalation, title, due_at, sla, link),
+            entry: owned(
+                case.id,
+                EntryKind::Escalation,
+                title,
+                (due_at, None, sla),
+                link,
+            ),
             partner_id: Some(case.partner_id),
         });
     }

@@ -90,6 +90,10 @@ pub struct MyWorkEntry {
     /// and for a remediation action without a day.
     #[serde(with = "time::serde::rfc3339::option")]
     pub due_at: Option<OffsetDateTime>,
+    /// The day it is due, for work due on a day (an onboarding item's checklist day, an
+    /// action's day): `due_at` is when that day ends.
+    #[serde(with = "domain::day_json::option")]
+    pub due_on: Option<Date>,
     pub sla: ClockState,
     /// The work item's page, the case's, or the meeting's action items.
     pub link: String,

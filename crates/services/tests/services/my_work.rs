@@ -150,6 +150,7 @@ async fn a_persons_open_meeting_actions_and_their_cases_remediation_actions_are_
         assert_eq!(actions[0].kind_label, "Meeting action item");
         assert_eq!(actions[0].queue_label, "You own it");
         assert_eq!(actions[0].partner_name, "");
+        assert_eq!(actions[0].due_on, Some(time::macros::date!(2040 - 01 - 15)));
 
         let case_link = format!("/escalations/{case}#case-log");
         let remediation = lines(s, &w.manager, &kind("remediation")).await;
@@ -171,6 +172,8 @@ async fn a_persons_open_meeting_actions_and_their_cases_remediation_actions_are_
             ]
         );
         assert!(remediation.iter().all(|e| e.partner_name == "Alpha"));
+        let days: Vec<Option<time::Date>> = remediation.iter().map(|e| e.due_on).collect();
+        assert_eq!(days, [Some(time::macros::date!(2040 - 02 - 01)), None]);
 
         // Everything at once, most urgent first: the case's response clock, then the days.
         let all: Vec<EntryKind> = lines(s, &w.manager, &MyWorkQuery::default())
@@ -266,6 +269,10 @@ async fn an_onboarding_item_is_due_on_its_checklist_day_in_its_teams_named_queue
             let due = entry.due_at.unwrap();
             assert_eq!(due.time(), time::Time::MIDNIGHT);
             assert_eq!((due - time::Duration::DAY).date().to_string(), item.due_on);
+            assert_eq!(
+                entry.due_on.map(|d| d.to_string()),
+                Some(item.due_on.clone())
+            );
             let detail = s.work_item(&marketer, entry.id).await.unwrap().item;
             assert_eq!(detail.due_at, Some(due));
             assert_eq!(detail.team_label, "Marketing");

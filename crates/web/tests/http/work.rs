@@ -189,6 +189,7 @@ async fn my_work_shows_my_action_items_names_queues_and_every_kind_it_takes() {
         assert_eq!(items[1]["kind"], "meeting_action");
         assert_eq!(items[1]["queue_label"], "You own it");
         assert_eq!(items[1]["due_at"], "2040-01-16T00:00:00Z");
+        assert_eq!(items[1]["due_on"], "2040-01-15");
         assert_eq!(items[1]["sla"], "on_track");
         assert_eq!(items[1]["link"], format!("/meetings/{}#actions", f.meeting));
 
