@@ -2,7 +2,7 @@
 //! actions a person owns beside their work items, each kind named by the filter, queues by
 //! their teams' names, and an onboarding item due on its checklist day.
 
-use super::teams::member;
+use super::work::{join, onboard};
 use super::*;
 use domain::escalations::{ClockState, Form};
 use domain::rhythm::{ActionForm, MeetingForm};
@@ -242,15 +242,8 @@ async fn an_onboarding_item_is_due_on_its_checklist_day_in_its_teams_named_queue
     each_backend(|w| async move {
         let s = &w.services;
         let marketer = user(s, &w.admin, "mia@vendor.test", "marketing", None).await;
-        s.add_team_member(&w.admin, "marketing", &member(&marketer))
-            .await
-            .unwrap();
-        s.change_partner_stage(&w.manager, w.partner_a, "recruiting", "")
-            .await
-            .unwrap();
-        s.change_partner_stage(&w.manager, w.partner_a, "onboarding", "")
-            .await
-            .unwrap();
+        join(s, &w.admin, "marketing", &marketer).await;
+        onboard(&w).await;
         let checklist = s
             .onboarding_checklist(&marketer, w.partner_a)
             .await
