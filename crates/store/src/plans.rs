@@ -318,3 +318,27 @@ async fn the_escalation_sweep_reads_open_cases_through_their_partial_index() {
     ])
     .await;
 }
+
+#[tokio::test]
+async fn my_work_reads_a_persons_open_actions_through_their_partial_indexes() {
+    let me = Uuid::now_v7();
+    assert_plans(vec![
+        (
+            "work::open_actions_of",
+            work::open_actions_of_query(me),
+            &[
+                "SEARCH a USING INDEX meeting_actions_open_owner (owner_id=?)",
+                "SEARCH m USING INDEX sqlite_autoindex_meetings_1 (id=?)",
+            ],
+        ),
+        (
+            "work::open_remediation_of",
+            work::open_remediation_of_query(me),
+            &[
+                "SEARCH c USING INDEX escalation_cases_open_owner (owner_id=?)",
+                "SEARCH e USING INDEX escalation_entries_case (case_id=?)",
+            ],
+        ),
+    ])
+    .await;
+}

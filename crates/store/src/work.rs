@@ -1,9 +1,11 @@
 //! Work items and their comments. Every change of an item row is conditional on what was
 //! read ([`crate::Error::Changed`] for the loser of a race): closing on its being open,
 //! taking on its having no assignee, assigning on its version, warning on the warning sent.
+//! "My work" also reads, never writes, what other features keep: onboarding items' days,
+//! meetings' action items and escalation cases' remediation actions (one source per fact).
 
 use crate::{Read, Result, Sql, Write, sql};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -171,6 +173,73 @@ pub async fn open_count(tx: &mut Read, team: &str) -> Result<i64> {
     );
     query.push_bind(team.to_owned());
     Ok(tx.one::<(i64,)>(query).await?.0)
+}
+
+/// The due days of onboarding items (the sources of onboarding work), by item id; read a
+/// thousand ids at a time, as a queue of any size stays under both backends' bind limits.
+pub async fn onboarding_days(tx: &mut Read, item_ids: &[Uuid]) -> Result<Vec<(Uuid, Date)>> {
+    let mut days = Vec::with_capacity(item_ids.len());
+    for chunk in item_ids.chunks(1_000) {
+        let mut query = Sql::new("SELECT id, due_on FROM onboarding_items WHERE id IN ");
+        query.push_bind_list(chunk.iter().copied());
+        days.extend(tx.all::<(Uuid, Date)>(query).await?);
+    }
+    Ok(days)
+}
+
+/// A meeting's action item not yet done, with the meeting it was recorded at.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenActionRow {
+    pub id: Uuid,
+    pub meeting_id: Uuid,
+    /// weekly_standup, monthly_sync or quarterly_review
+    pub meeting_kind: String,
+    pub held_on: Date,
+    pub body: String,
+    pub due_on: Date,
+    pub recorded_at: OffsetDateTime,
+}
+
+/// The action items `owner` has not done, of every meeting.
+pub async fn open_actions_of(tx: &mut Read, owner: Uuid) -> Result<Vec<OpenActionRow>> {
+    tx.all(open_actions_of_query(owner)).await
+}
+
+pub(crate) fn open_actions_of_query(owner: Uuid) -> Sql {
+    sql!(
+        "SELECT a.id, a.meeting_id, m.kind AS meeting_kind, m.held_on, a.body, a.due_on, \
+         a.recorded_at FROM meeting_actions a JOIN meetings m ON m.id = a.meeting_id \
+         WHERE a.owner_id = $1 AND a.done_at IS NULL",
+        owner
+    )
+}
+
+/// A remediation action not yet done of an escalation case that is not closed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenRemediationRow {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub number: i64,
+    pub partner_id: Uuid,
+    pub body: String,
+    pub due_on: Option<Date>,
+    pub at: OffsetDateTime,
+}
+
+/// The open remediation actions of the open cases `owner` owns: the case's owner sees its
+/// actions through.
+pub async fn open_remediation_of(tx: &mut Read, owner: Uuid) -> Result<Vec<OpenRemediationRow>> {
+    tx.all(open_remediation_of_query(owner)).await
+}
+
+pub(crate) fn open_remediation_of_query(owner: Uuid) -> Sql {
+    sql!(
+        "SELECT e.id, e.case_id, c.number, c.partner_id, e.body, e.due_on, e.at \
+         FROM escalation_cases c JOIN escalation_entries e ON e.case_id = c.id \
+         WHERE c.owner_id = $1 AND c.state <> 'closed' \
+         AND e.kind = 'remediation' AND e.done_at IS NULL",
+        owner
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

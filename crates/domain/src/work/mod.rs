@@ -3,7 +3,7 @@
 //! state are derived from the item's start and the program's `[slas]` at any `now`, and the
 //! sweep's warnings are decided here from the state and the warning already sent.
 
-use time::OffsetDateTime;
+use time::{Date, Duration, OffsetDateTime};
 
 use crate::alignment::{Activity, BusinessCalendar, Route, SlaClock, SlaState, Target, route};
 use crate::program::policy::{Clock, Policies, Team};
@@ -15,6 +15,20 @@ crate::choice_enum! {
         Onboarding => ("onboarding", "Onboarding item"),
         DealRegistration => ("deal_registration", "Deal registration to decide"),
         LeadHandoff => ("lead_handoff", "Lead to accept"),
+    }
+}
+
+crate::choice_enum! {
+    /// What a line of "My work" is: a work item of each [`WorkKind`], an escalation case the
+    /// person owns, a meeting's action item they own, or a remediation action of a case they
+    /// own. The one list the kind filter offers, accepts and names when refusing a value.
+    EntryKind {
+        Onboarding => ("onboarding", "Onboarding item"),
+        DealRegistration => ("deal_registration", "Deal registration to decide"),
+        LeadHandoff => ("lead_handoff", "Lead to accept"),
+        Escalation => ("escalation", "Escalation case"),
+        MeetingAction => ("meeting_action", "Meeting action item"),
+        Remediation => ("remediation", "Remediation action"),
     }
 }
 
@@ -34,6 +48,15 @@ impl WorkKind {
             WorkKind::Onboarding => Activity::Onboarding,
             WorkKind::DealRegistration => Activity::DealRegistration,
             WorkKind::LeadHandoff => Activity::LeadHandoff,
+        }
+    }
+
+    /// The line of "My work" an item of this kind is.
+    pub fn entry_kind(self) -> EntryKind {
+        match self {
+            WorkKind::Onboarding => EntryKind::Onboarding,
+            WorkKind::DealRegistration => EntryKind::DealRegistration,
+            WorkKind::LeadHandoff => EntryKind::LeadHandoff,
         }
     }
 
@@ -72,17 +95,48 @@ pub fn route_of(policies: &Policies, kind: WorkKind, owner: Option<Team>) -> Opt
 }
 
 /// An item's SLA state at `now`: started when the item was created, met when it was closed.
+/// A team's onboarding item is due on its checklist item's day (`checklist_day`, the one due
+/// date the checklist and "My work" both show, [`day_state`]); the others, and an item whose
+/// checklist day is not known, the kind's target after the item was opened.
 pub fn sla_state(
     kind: WorkKind,
     created_at: OffsetDateTime,
     closed_at: Option<OffsetDateTime>,
+    checklist_day: Option<Date>,
     policies: &Policies,
     calendar: &BusinessCalendar,
     now: OffsetDateTime,
 ) -> SlaState {
+    let due_soon = policies.slas.due_soon_percent;
+    if let Some(day) = checklist_day.filter(|_| kind == WorkKind::Onboarding) {
+        return day_state(created_at, day, closed_at, calendar, due_soon, now);
+    }
     let mut clock = SlaClock::new(created_at, kind.target(policies, calendar));
     clock.met_at = closed_at;
-    clock.state(calendar, now, policies.slas.due_soon_percent)
+    clock.state(calendar, now, due_soon)
+}
+
+/// Where work due on a day stands at `now` (an onboarding checklist item, a meeting's action
+/// item, a remediation action): due at the end of `due_on` in the calendar's zone, by the
+/// calendar; due soon in the last `due_soon_percent` of the time from `started_at` to the due;
+/// met when `done_at`. Work recorded after its day is breached from the start.
+pub fn day_state(
+    started_at: OffsetDateTime,
+    due_on: Date,
+    done_at: Option<OffsetDateTime>,
+    calendar: &BusinessCalendar,
+    due_soon_percent: u32,
+    now: OffsetDateTime,
+) -> SlaState {
+    let due_at = calendar.day_start(due_on.next_day().unwrap_or(due_on));
+    let start = started_at.min(due_at);
+    let target = Target {
+        length: (due_at - start).max(Duration::ZERO),
+        clock: Clock::Calendar,
+    };
+    let mut clock = SlaClock::new(start, target);
+    clock.met_at = done_at;
+    clock.state(calendar, now, due_soon_percent)
 }
 
 /// The warning a sweep sends for an item in `state` that was last warned `warned`: due soon

@@ -62,6 +62,7 @@ fn a_registration_submitted_on_friday_afternoon_is_due_on_tuesday() {
         WorkKind::DealRegistration,
         created,
         None,
+        None,
         &policies,
         &calendar(),
         datetime!(2026-12-07 12:00 UTC),
@@ -82,6 +83,7 @@ fn a_lead_counts_every_hour_of_the_weekend() {
     let state = sla_state(
         WorkKind::LeadHandoff,
         datetime!(2026-12-04 15:00 UTC),
+        None,
         None,
         &policies,
         &calendar(),
@@ -105,6 +107,7 @@ fn an_onboarding_item_has_seven_working_days() {
         WorkKind::Onboarding,
         datetime!(2026-12-02 10:00 UTC),
         Some(datetime!(2026-12-11 10:00 UTC)),
+        None,
         &policies,
         &calendar(),
         datetime!(2026-12-14 09:00 UTC),
@@ -127,6 +130,7 @@ fn a_registration_is_due_soon_in_its_last_four_working_hours() {
         sla_state(
             WorkKind::DealRegistration,
             datetime!(2026-12-04 15:00 UTC),
+            None,
             None,
             &policies,
             &calendar(),
@@ -167,4 +171,140 @@ fn each_warning_is_sent_once() {
         remaining: Duration::hours(9),
     };
     assert_eq!(warning_due(&on_track, Warned::Nothing), None);
+}
+
+#[test]
+fn an_onboarding_item_is_due_at_the_end_of_its_checklist_day() {
+    // Opened Wednesday 2nd 10:00, the checklist says Friday 4th: due Saturday 00:00 UTC, 62 h
+    // on; due soon in the last 25 % (15 h 30 min), from Friday 08:30.
+    let policies = Policies::default();
+    let at = |now| {
+        sla_state(
+            WorkKind::Onboarding,
+            datetime!(2026-12-02 10:00 UTC),
+            None,
+            Some(time::macros::date!(2026 - 12 - 04)),
+            &policies,
+            &calendar(),
+            now,
+        )
+    };
+    let due_at = datetime!(2026-12-05 00:00 UTC);
+    assert_eq!(
+        at(datetime!(2026-12-04 08:00 UTC)),
+        SlaState::OnTrack {
+            due_at,
+            remaining: Duration::hours(16)
+        }
+    );
+    assert_eq!(
+        at(datetime!(2026-12-04 08:30 UTC)),
+        SlaState::DueSoon {
+            due_at,
+            remaining: Duration::minutes(930)
+        }
+    );
+    assert_eq!(
+        at(datetime!(2026-12-05 00:00:01 UTC)),
+        SlaState::Breached {
+            due_at,
+            late_by: Duration::seconds(1)
+        }
+    );
+    // Other kinds never read the day: a lead has its 48 hours (24 left of them, on track).
+    let lead = sla_state(
+        WorkKind::LeadHandoff,
+        datetime!(2026-12-02 10:00 UTC),
+        None,
+        Some(time::macros::date!(2026 - 12 - 04)),
+        &policies,
+        &calendar(),
+        datetime!(2026-12-03 10:00 UTC),
+    );
+    assert_eq!(
+        lead,
+        SlaState::OnTrack {
+            due_at: datetime!(2026-12-04 10:00 UTC),
+            remaining: Duration::hours(24)
+        }
+    );
+}
+
+#[test]
+fn work_due_on_a_day_ends_with_the_day_in_the_programs_zone_and_is_met_when_done() {
+    // Berlin is UTC+1 in December: Friday 4th ends at 23:00 UTC.
+    let berlin = BusinessCalendar::from_hours(&BusinessHours {
+        time_zone: "Europe/Berlin".into(),
+        ..BusinessHours::default()
+    })
+    .unwrap();
+    let started = datetime!(2026-12-03 23:00 UTC);
+    let friday = time::macros::date!(2026 - 12 - 04);
+    assert_eq!(
+        day_state(
+            started,
+            friday,
+            None,
+            &berlin,
+            25,
+            datetime!(2026-12-04 23:00:01 UTC)
+        ),
+        SlaState::Breached {
+            due_at: datetime!(2026-12-04 23:00 UTC),
+            late_by: Duration::seconds(1)
+        }
+    );
+    assert_eq!(
+        day_state(
+            started,
+            friday,
+            Some(datetime!(2026-12-04 22:00 UTC)),
+            &berlin,
+            25,
+            datetime!(2026-12-07 09:00 UTC)
+        ),
+        SlaState::Met {
+            at: datetime!(2026-12-04 22:00 UTC),
+            due_at: datetime!(2026-12-04 23:00 UTC),
+            late: false
+        }
+    );
+    // Recorded on Monday 7th for Friday: breached from the start, due when the day ended.
+    assert_eq!(
+        day_state(
+            datetime!(2026-12-07 09:00 UTC),
+            friday,
+            None,
+            &calendar(),
+            25,
+            datetime!(2026-12-07 09:00 UTC)
+        ),
+        SlaState::Breached {
+            due_at: datetime!(2026-12-05 00:00 UTC),
+            late_by: Duration::hours(57)
+        }
+    );
+}
+
+#[test]
+fn my_work_offers_six_kinds_of_line_and_each_work_kind_is_one_of_them() {
+    use crate::validation::Choice;
+    let keys: Vec<&str> = EntryKind::ALL.iter().map(|k| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "onboarding",
+            "deal_registration",
+            "lead_handoff",
+            "escalation",
+            "meeting_action",
+            "remediation"
+        ]
+    );
+    assert_eq!(
+        WorkKind::DealRegistration.entry_kind(),
+        EntryKind::DealRegistration
+    );
+    assert_eq!(WorkKind::LeadHandoff.entry_kind(), EntryKind::LeadHandoff);
+    assert_eq!(WorkKind::Onboarding.entry_kind(), EntryKind::Onboarding);
 }

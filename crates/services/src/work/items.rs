@@ -9,7 +9,9 @@ use domain::work::route_of;
 use uuid::Uuid;
 
 use super::hooks::team_members;
-use super::views::{self, CommentView, WorkItemDetail, WorkItemView, calendar, kind_of, sla_of};
+use super::views::{
+    self, CommentView, WorkItemDetail, WorkItemView, calendar, checklist_days, kind_of, sla_of,
+};
 use crate::teams::MemberView;
 use crate::{Actor, Change, Error, Result, Services, notifications, record, require};
 
@@ -129,7 +131,8 @@ impl Services {
             Some(id) => store::users::get(tx, id).await?.map(|u| u.name),
             None => None,
         };
-        let sla = sla_of(&row, program, &calendar, store::now())?;
+        let days = checklist_days(tx, std::slice::from_ref(&row)).await?;
+        let sla = sla_of(&row, &days, program, &calendar, store::now())?;
         views::item_view(row, partner, assignee, sla)
     }
 

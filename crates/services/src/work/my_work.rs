@@ -1,19 +1,18 @@
 //! "My work": every open item assigned to the person or in one of their teams' queues, and
-//! the escalation cases they own, most urgent first (the earliest due instant; clocks
-//! paused while waiting on a partner last), filtered and paged.
+//! what they own elsewhere (escalation cases, their remediation actions, meetings' action
+//! items), most urgent first (the earliest due instant; clocks paused while waiting on a
+//! partner, and actions without a day, last), filtered and paged.
 
 use std::collections::HashMap;
 
-use domain::alignment::SlaState;
-use domain::escalations::{ClockState, State, StateChange, clock, sla_view};
+use domain::escalations::ClockState;
 use domain::permissions::Action;
-use domain::program::Program;
 use domain::validation::Choice;
-use domain::work::WorkKind;
-use time::OffsetDateTime;
+use domain::work::EntryKind;
 use uuid::Uuid;
 
-use super::views::{MyWorkEntry, calendar, sla_of};
+use super::owned::owned_work;
+use super::views::{Found, MyWorkEntry, calendar, checklist_days, kind_of, queue_label, sla_of};
 use crate::paging::{Page, PageRequest, check};
 use crate::{Actor, Error, Result, Services};
 
@@ -22,9 +21,9 @@ use crate::{Actor, Error, Result, Services};
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct MyWorkQuery {
-    /// mine (assigned to me, and cases I own) or teams (my teams' queues); empty for both.
+    /// mine (assigned to me, and what I own) or teams (my teams' queues); empty for both.
     pub scope: String,
-    /// onboarding, deal_registration, lead_handoff or escalation.
+    /// onboarding, deal_registration, lead_handoff, escalation, meeting_action or remediation.
     pub kind: String,
     /// on_track, due_soon, breached or paused.
     pub sla: String,
@@ -34,8 +33,6 @@ pub struct MyWorkQuery {
     pub limit: Option<i64>,
 }
 
-const ESCALATION: &str = "escalation";
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scope {
     Both,
@@ -43,13 +40,8 @@ enum Scope {
     Teams,
 }
 
-/// An entry before names are read: its sort key and what the page shows.
-struct Found {
-    entry: MyWorkEntry,
-    partner_id: Uuid,
-}
-
-/// Earliest due first; a paused clock (no due instant) after every running one.
+/// Earliest due first; no due instant (a paused clock, an action without a day) after every
+/// running one.
 fn sort_key(entry: &MyWorkEntry) -> (i64, Uuid) {
     let due = entry
         .due_at
@@ -75,10 +67,7 @@ impl Services {
         };
         let kind = match query.kind.trim() {
             "" => None,
-            ESCALATION => Some(ESCALATION.to_owned()),
-            other => v
-                .choice::<WorkKind>("kind", other)
-                .map(|k| k.as_str().to_owned()),
+            other => v.choice::<EntryKind>("kind", other),
         };
         let sla = match query.sla.trim() {
             "" => None,
@@ -88,50 +77,54 @@ impl Services {
         v.into_result().map_err(Error::Invalid)?;
 
         let (_, program) = self.program_in_force().await?;
+        let calendar = calendar(&program)?;
         let now = store::now();
         let mut tx = self.db.read().await?;
         let mut found = Vec::new();
-        if kind.as_deref() != Some(ESCALATION) {
-            let teams: Vec<String> = match scope {
-                Scope::Mine => Vec::new(),
-                _ => crate::teams::actor_teams(&mut tx, actor)
-                    .await?
-                    .iter()
-                    .map(|t| t.key().to_owned())
-                    .collect(),
+        let teams: Vec<String> = match scope {
+            Scope::Mine => Vec::new(),
+            _ => crate::teams::actor_teams(&mut tx, actor)
+                .await?
+                .iter()
+                .map(|t| t.key().to_owned())
+                .collect(),
+        };
+        let mut rows = Vec::new();
+        for row in store::work::open_for(&mut tx, me, &teams).await? {
+            let in_scope = match scope {
+                Scope::Both => true,
+                Scope::Mine => row.assignee_id == Some(me),
+                Scope::Teams => teams.contains(&row.team),
             };
-            let calendar = calendar(&program)?;
-            for row in store::work::open_for(&mut tx, me, &teams).await? {
-                let mine = row.assignee_id == Some(me);
-                let in_scope = match scope {
-                    Scope::Both => true,
-                    Scope::Mine => mine,
-                    Scope::Teams => teams.contains(&row.team),
-                };
-                if !in_scope || kind.as_ref().is_some_and(|k| *k != row.kind) {
-                    continue;
-                }
-                let (state, due_at) = sla_of(&row, &program, &calendar, now)?;
-                let kind = super::views::kind_of(&row)?;
-                found.push(Found {
-                    partner_id: row.partner_id,
-                    entry: MyWorkEntry {
-                        id: row.id,
-                        kind: kind.as_str().into(),
-                        kind_label: kind.label().into(),
-                        title: row.title,
-                        partner_name: String::new(),
-                        queue: row.team,
-                        assigned_to_me: mine,
-                        due_at,
-                        sla: state,
-                        link: format!("/work/{}", row.id),
-                    },
-                });
+            let row_kind = kind_of(&row)?.entry_kind();
+            if in_scope && kind.is_none_or(|k| k == row_kind) {
+                rows.push(row);
             }
         }
-        if scope != Scope::Teams && kind.as_deref().is_none_or(|k| k == ESCALATION) {
-            found.extend(owned_cases(&mut tx, &program, me, now).await?);
+        let days = checklist_days(&mut tx, &rows).await?;
+        for row in rows {
+            let (state, due_at) = sla_of(&row, &days, &program, &calendar, now)?;
+            let item_kind = kind_of(&row)?;
+            found.push(Found {
+                partner_id: Some(row.partner_id),
+                entry: MyWorkEntry {
+                    id: row.id,
+                    kind: item_kind.entry_kind(),
+                    kind_label: item_kind.label().into(),
+                    title: row.title,
+                    partner_name: String::new(),
+                    queue_label: queue_label(&row.team),
+                    queue: row.team,
+                    assigned_to_me: row.assignee_id == Some(me),
+                    due_at,
+                    due_on: days.get(&row.source_id).copied(),
+                    sla: state,
+                    link: format!("/work/{}", row.id),
+                },
+            });
+        }
+        if scope != Scope::Teams {
+            found.extend(owned_work(&mut tx, &program, &calendar, me, kind, now).await?);
         }
         found.retain(|f| sla.is_none_or(|s| f.entry.sla == s));
         found.sort_by_key(|f| sort_key(&f.entry));
@@ -140,103 +133,18 @@ impl Services {
             .filter(|f| page.after.is_none_or(|after| sort_key(&f.entry) > after))
             .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
             .collect();
-        let partners: Vec<Uuid> = shown.iter().map(|f| f.partner_id).collect();
+        let partners: Vec<Uuid> = shown.iter().filter_map(|f| f.partner_id).collect();
         let names: HashMap<Uuid, String> = store::partners::get_many(&mut tx, &partners)
             .await?
             .into_iter()
             .map(|p| (p.id, p.display_name))
             .collect();
         for f in &mut shown {
-            f.entry.partner_name = names.get(&f.partner_id).cloned().unwrap_or_default();
+            if let Some(name) = f.partner_id.and_then(|id| names.get(&id)) {
+                f.entry.partner_name.clone_from(name);
+            }
         }
         let entries = shown.into_iter().map(|f| f.entry).collect();
         Ok(page.page(entries, sort_key))
     }
-}
-
-/// The open escalation cases `me` owns, each with the clock that runs now: the first
-/// response until it is sent, then the resolution.
-async fn owned_cases(
-    tx: &mut store::Read,
-    program: &Program,
-    me: Uuid,
-    now: OffsetDateTime,
-) -> Result<Vec<Found>> {
-    const BATCH: i64 = 500;
-    let open: Vec<String> = State::ALL
-        .iter()
-        .filter(|s| **s != State::Closed)
-        .map(|s| s.as_str().to_owned())
-        .collect();
-    let filter = store::escalations::CaseFilter {
-        states: open,
-        ..Default::default()
-    };
-    let mut owned = Vec::new();
-    let mut before = None;
-    loop {
-        let rows = store::escalations::cases(tx, &filter, before, BATCH).await?;
-        before = rows.last().map(|r| r.id);
-        let last = (rows.len() as i64) < BATCH;
-        owned.extend(rows.into_iter().filter(|r| r.owner_id == Some(me)));
-        if last {
-            break;
-        }
-    }
-    let ids: Vec<Uuid> = owned.iter().map(|r| r.id).collect();
-    let entries = store::escalations::state_changes(tx, &ids).await?;
-    let calendar = calendar(program)?;
-    let mut found = Vec::with_capacity(owned.len());
-    for case in owned {
-        let changes: Vec<StateChange> = entries
-            .iter()
-            .filter(|e| e.case_id == case.id)
-            .filter_map(|e| {
-                Some(StateChange {
-                    at: e.at,
-                    to: State::parse(e.state.as_deref()?)?,
-                })
-            })
-            .collect();
-        let urgency = domain::escalations::Urgency::parse(&case.urgency).ok_or_else(|| {
-            Error::Store(store::Error::Internal(format!(
-                "escalation case {} has urgency '{}'",
-                case.id, case.urgency
-            )))
-        })?;
-        let view = sla_view(
-            case.created_at,
-            urgency,
-            &changes,
-            &program.policies.slas,
-            &calendar,
-            now,
-        );
-        let running = if matches!(view.response, SlaState::Met { .. }) {
-            view.resolution
-        } else {
-            view.response
-        };
-        let (state, due_at) = clock(&running);
-        found.push(Found {
-            partner_id: case.partner_id,
-            entry: MyWorkEntry {
-                id: case.id,
-                kind: ESCALATION.into(),
-                kind_label: "Escalation case".into(),
-                title: format!(
-                    "{}: {}",
-                    domain::escalations::reference(case.number),
-                    case.issue.chars().take(80).collect::<String>()
-                ),
-                partner_name: String::new(),
-                queue: "owner".into(),
-                assigned_to_me: true,
-                due_at,
-                sla: state,
-                link: format!("/escalations/{}", case.id),
-            },
-        });
-    }
-    Ok(found)
 }

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::hooks::team_members;
-use super::views::{calendar, kind_of};
+use super::views::{calendar, checklist_days, item_state};
 use crate::{Result, Services, notifications};
 
 /// What one sweep did.
@@ -32,20 +32,14 @@ impl Services {
         loop {
             let mut read = self.db.read().await?;
             let rows = store::work::to_warn_batch(&mut read, after, BATCH).await?;
+            let days = checklist_days(&mut read, &rows).await?;
             drop(read);
             after = rows.last().map(|r| r.id);
             report.checked += rows.len() as u64;
             let mut due = Vec::new();
             for row in &rows {
                 let warned = Warned::parse(&row.warned).unwrap_or(Warned::Nothing);
-                let state = domain::work::sla_state(
-                    kind_of(row)?,
-                    row.created_at,
-                    row.closed_at,
-                    &program.policies,
-                    &calendar,
-                    now,
-                );
+                let state = item_state(row, &days, &program, &calendar, now)?;
                 if let Some(to) = warning_due(&state, warned) {
                     due.push((row, warned, to));
                 }

@@ -1,12 +1,14 @@
 //! What work pages and the API show: an item with its derived due instant and SLA state, its
 //! comments, and the entries of "My work" (items and owned escalation cases side by side).
 
-use domain::alignment::BusinessCalendar;
+use std::collections::HashMap;
+
+use domain::alignment::{BusinessCalendar, SlaState};
 use domain::escalations::{ClockState, clock};
 use domain::program::Program;
 use domain::validation::Choice;
-use domain::work::{WorkKind, sla_state};
-use time::OffsetDateTime;
+use domain::work::{EntryKind, WorkKind, sla_state};
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::teams::MemberView;
@@ -68,22 +70,50 @@ pub struct WorkItemDetail {
     pub members: Vec<MemberView>,
 }
 
-/// One line of "My work": a work item or an escalation case the person owns.
+/// One line of "My work": a work item, an escalation case the person owns, a meeting's action
+/// item they own, or a remediation action of a case they own.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct MyWorkEntry {
+    /// The work item's, case's, action item's or remediation action's id.
     pub id: Uuid,
-    /// onboarding, deal_registration, lead_handoff or escalation
-    pub kind: String,
+    pub kind: EntryKind,
     pub kind_label: String,
     pub title: String,
+    /// Empty for a meeting's action item (meetings are program-wide).
     pub partner_name: String,
-    /// The team's queue it sits in, or "owner" for an escalation case the person owns.
+    /// The team's queue it sits in (its key), or "owner" for what the person owns.
     pub queue: String,
+    /// The queue's team name, or "You own it".
+    pub queue_label: String,
     pub assigned_to_me: bool,
+    /// A work item's derived due instant, the end of an action's due day; absent while paused
+    /// and for a remediation action without a day.
     #[serde(with = "time::serde::rfc3339::option")]
     pub due_at: Option<OffsetDateTime>,
+    /// The day it is due, for work due on a day (an onboarding item's checklist day, an
+    /// action's day): `due_at` is when that day ends.
+    #[serde(with = "domain::day_json::option")]
+    pub due_on: Option<Date>,
     pub sla: ClockState,
+    /// The work item's page, the case's, or the meeting's action items.
     pub link: String,
+}
+
+/// A line of "My work" before names are read: the line and the partner it names, if any.
+pub(super) struct Found {
+    pub entry: MyWorkEntry,
+    pub partner_id: Option<Uuid>,
+}
+
+/// The queue of what the person owns rather than a team holds.
+pub(super) const OWNER: &str = "owner";
+
+/// A queue's name as people read it: the team's, or "You own it".
+pub(super) fn queue_label(queue: &str) -> String {
+    if queue == OWNER {
+        return "You own it".into();
+    }
+    domain::teams::parse(queue).map_or_else(|| queue.to_owned(), |t| domain::teams::label(t).into())
 }
 
 pub(super) fn calendar(program: &Program) -> Result<BusinessCalendar> {
@@ -104,22 +134,52 @@ pub(super) fn kind_of(row: &store::work::ItemRow) -> Result<WorkKind> {
     })
 }
 
-/// The item's SLA state and due instant at `now`.
+/// The checklist days of the onboarding items among `rows`' sources, by item id: an
+/// onboarding item is due on its checklist item's day.
+pub(super) async fn checklist_days(
+    tx: &mut store::Read,
+    rows: &[store::work::ItemRow],
+) -> Result<HashMap<Uuid, Date>> {
+    let onboarding = WorkKind::Onboarding.as_str();
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .filter(|r| r.kind == onboarding)
+        .map(|r| r.source_id)
+        .collect();
+    Ok(store::work::onboarding_days(tx, &ids)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// The item's SLA state at `now`; `days` from [`checklist_days`].
+pub(super) fn item_state(
+    row: &store::work::ItemRow,
+    days: &HashMap<Uuid, Date>,
+    program: &Program,
+    calendar: &BusinessCalendar,
+    now: OffsetDateTime,
+) -> Result<SlaState> {
+    Ok(sla_state(
+        kind_of(row)?,
+        row.created_at,
+        row.closed_at,
+        days.get(&row.source_id).copied(),
+        &program.policies,
+        calendar,
+        now,
+    ))
+}
+
+/// The item's SLA state as pages show it, and its due instant, at `now`.
 pub(super) fn sla_of(
     row: &store::work::ItemRow,
+    days: &HashMap<Uuid, Date>,
     program: &Program,
     calendar: &BusinessCalendar,
     now: OffsetDateTime,
 ) -> Result<(ClockState, Option<OffsetDateTime>)> {
-    let state = sla_state(
-        kind_of(row)?,
-        row.created_at,
-        row.closed_at,
-        &program.policies,
-        calendar,
-        now,
-    );
-    Ok(clock(&state))
+    Ok(clock(&item_state(row, days, program, calendar, now)?))
 }
 
 pub(super) fn source_link(row: &store::work::ItemRow, kind: WorkKind) -> String {
@@ -142,8 +202,7 @@ pub(super) fn item_view(
         kind,
         link: format!("/work/{}", row.id),
         source_link: source_link(&row, kind),
-        team_label: domain::teams::parse(&row.team)
-            .map_or_else(|| row.team.clone(), |t| domain::teams::label(t).into()),
+        team_label: queue_label(&row.team),
         team: row.team,
         title: row.title,
         partner_id: row.partner_id,

@@ -23,6 +23,7 @@ mod insight;
 mod integration_requests;
 mod internal_nps;
 mod jobs;
+mod my_work;
 mod partners;
 mod program;
 mod rhythm;

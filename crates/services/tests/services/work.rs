@@ -8,7 +8,7 @@ use domain::escalations::ClockState;
 use services::teams::LeadInput;
 use services::work::{AssignInput, CommentInput, MyWorkQuery, TakeInput};
 
-async fn join(s: &Services, admin: &Actor, team: &str, who: &Actor) {
+pub(super) async fn join(s: &Services, admin: &Actor, team: &str, who: &Actor) {
     s.add_team_member(admin, team, &member(who)).await.unwrap();
 }
 
@@ -32,7 +32,7 @@ fn query(scope: &str, kind: &str, sla: &str) -> MyWorkQuery {
     }
 }
 
-async fn onboard(w: &World) {
+pub(super) async fn onboard(w: &World) {
     let s = &w.services;
     s.change_partner_stage(&w.manager, w.partner_a, "recruiting", "")
         .await

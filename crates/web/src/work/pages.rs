@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use domain::FieldError;
 use domain::time_zone::TimeZone;
 use domain::validation::Choice;
-use domain::work::WorkKind;
+use domain::work::EntryKind;
 use services::work::{
     AssignInput, CommentInput, MyWorkEntry, MyWorkQuery, TakeInput, WorkItemDetail,
 };
@@ -72,11 +72,10 @@ async fn my_work_page(
         ];
         crate::layout::next_page_link("/my-work", &filters, &cursor)
     });
-    let mut kinds: Vec<(&str, &str)> = WorkKind::ALL
+    let kinds: Vec<(&str, &str)> = EntryKind::ALL
         .iter()
         .map(|k| (k.as_str(), k.label()))
         .collect();
-    kinds.push(("escalation", "Escalation case"));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

@@ -163,3 +163,51 @@ async fn of_two_members_taking_an_item_one_wins_and_the_other_gets_409() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn my_work_shows_my_action_items_names_queues_and_every_kind_it_takes() {
+    each(|f| async move {
+        join(&f, "sales", Role::Sales).await;
+        let seller = f.actor(Role::Sales).user_id.unwrap();
+        let action = format!(r#"{{"text":"Call Bravo","owner_id":"{seller}","due_on":"2040-01-15"}}"#);
+        let (status, body) = f
+            .api(
+                Some(f.token(Role::PartnerManager)),
+                Method::POST,
+                &format!("/api/v1/meetings/{}/actions", f.meeting),
+                Some(&action),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        let (_, mine) = get(&f, Role::Sales, "/api/v1/my-work").await;
+        let items = mine["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "{mine}");
+        assert_eq!(items[0]["kind"], "lead_handoff");
+        assert_eq!(items[0]["queue"], "sales");
+        assert_eq!(items[0]["queue_label"], "Sales");
+        assert_eq!(items[1]["kind"], "meeting_action");
+        assert_eq!(items[1]["queue_label"], "You own it");
+        assert_eq!(items[1]["due_at"], "2040-01-16T00:00:00Z");
+        assert_eq!(items[1]["due_on"], "2040-01-15");
+        assert_eq!(items[1]["sla"], "on_track");
+        assert_eq!(items[1]["link"], format!("/meetings/{}#actions", f.meeting));
+
+        let (status, bad) = get(&f, Role::Sales, "/api/v1/my-work?kind=bogus").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            bad["errors"],
+            serde_json::json!([{"field": "kind", "message": "'bogus' is not one of: onboarding, deal_registration, lead_handoff, escalation, meeting_action, remediation"}])
+        );
+
+        let (session, _) = f.sign_in("sales@test.example").await;
+        let (status, _, html) = f.page(&session, "/my-work").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("<td>Sales</td>"), "{html}");
+        assert!(!html.contains("<td>sales</td>"), "{html}");
+        assert!(html.contains(&format!(r#"<a href="/meetings/{}#actions">"#, f.meeting)), "{html}");
+        assert!(html.contains("<td>Meeting action item</td><td>—</td>"), "{html}");
+        assert!(html.contains(r#"<option value="remediation">Remediation action</option>"#), "{html}");
+    })
+    .await;
+}

@@ -1,0 +1,165 @@
+//! What "My work" shows of what the person owns elsewhere, read where its features keep it:
+//! the escalation cases they own (their clocks as the escalations module reads the log), the
+//! open remediation actions of those cases, and their open action items of every meeting.
+
+use domain::escalations::{ClockState, State, clock};
+use domain::program::Program;
+use domain::validation::Choice;
+use domain::work::{EntryKind, day_state};
+use domain::{alignment::BusinessCalendar, rhythm};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::views::{Found, MyWorkEntry, OWNER, queue_label};
+use crate::Result;
+
+/// What `me` owns of the kinds `kind` asks for (every kind when None), at `now`.
+pub(super) async fn owned_work(
+    tx: &mut store::Read,
+    program: &Program,
+    calendar: &BusinessCalendar,
+    me: Uuid,
+    kind: Option<EntryKind>,
+    now: OffsetDateTime,
+) -> Result<Vec<Found>> {
+    let wants = |k: EntryKind| kind.is_none_or(|want| want == k);
+    let mut found = Vec::new();
+    if wants(EntryKind::Escalation) {
+        found.extend(owned_cases(tx, program, calendar, me, now).await?);
+    }
+    let due = |started_at, day: Option<Date>| match day {
+        Some(day) => clock(&day_state(
+            started_at,
+            day,
+            None,
+            calendar,
+            program.policies.slas.due_soon_percent,
+            now,
+        )),
+        None => (ClockState::OnTrack, None),
+    };
+    if wants(EntryKind::Remediation) {
+        for action in store::work::open_remediation_of(tx, me).await? {
+            let (sla, due_at) = due(action.at, action.due_on);
+            let day = action.due_on;
+            let title = format!(
+                "{}: {}",
+                domain::escalations::reference(action.number),
+                short(&action.body)
+            );
+            let link = format!("/escalations/{}#case-log", action.case_id);
+            let due = (due_at, day, sla);
+            let entry = owned(action.id, EntryKind::Remediation, title, due, link);
+            found.push(Found {
+                entry,
+                partner_id: Some(action.partner_id),
+            });
+        }
+    }
+    if wants(EntryKind::MeetingAction) {
+        for action in store::work::open_actions_of(tx, me).await? {
+            let (sla, due_at) = due(action.recorded_at, Some(action.due_on));
+            let meeting = rhythm::Kind::parse(&action.meeting_kind)
+                .map_or(action.meeting_kind.as_str(), |k| k.label());
+            let title = format!("{meeting} {}: {}", action.held_on, short(&action.body));
+            let link = format!("/meetings/{}#actions", action.meeting_id);
+            let entry = owned(
+                action.id,
+                EntryKind::MeetingAction,
+                title,
+                (due_at, Some(action.due_on), sla),
+                link,
+            );
+            found.push(Found {
+                entry,
+                partner_id: None,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// At most 80 characters of what an action says.
+fn short(body: &str) -> String {
+    body.chars().take(80).collect()
+}
+
+/// A line of what the person owns; `due` is its due instant, due day and SLA state.
+fn owned(
+    id: Uuid,
+    kind: EntryKind,
+    title: String,
+    due: (Option<OffsetDateTime>, Option<Date>, ClockState),
+    link: String,
+) -> MyWorkEntry {
+    let (due_at, due_on, sla) = due;
+    MyWorkEntry {
+        id,
+        kind,
+        kind_label: kind.label().into(),
+        title,
+        partner_name: String::new(),
+        queue: OWNER.into(),
+        queue_label: queue_label(OWNER),
+        assigned_to_me: true,
+        due_at,
+        due_on,
+        sla,
+        link,
+    }
+}
+
+/// The open escalation cases `me` owns, each with the clock that runs now.
+async fn owned_cases(
+    tx: &mut store::Read,
+    program: &Program,
+    calendar: &BusinessCalendar,
+    me: Uuid,
+    now: OffsetDateTime,
+) -> Result<Vec<Found>> {
+    const BATCH: i64 = 500;
+    let open: Vec<String> = State::ALL
+        .iter()
+        .filter(|s| **s != State::Closed)
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    let filter = store::escalations::CaseFilter {
+        states: open,
+        ..Default::default()
+    };
+    let mut cases = Vec::new();
+    let mut before = None;
+    loop {
+        let rows = store::escalations::cases(tx, &filter, before, BATCH).await?;
+        before = rows.last().map(|r| r.id);
+        let last = (rows.len() as i64) < BATCH;
+        cases.extend(rows.into_iter().filter(|r| r.owner_id == Some(me)));
+        if last {
+            break;
+        }
+    }
+    let ids: Vec<Uuid> = cases.iter().map(|r| r.id).collect();
+    let entries = store::escalations::state_changes(tx, &ids).await?;
+    let mut found = Vec::with_capacity(cases.len());
+    for case in cases {
+        let (sla, due_at) =
+            crate::escalations::running_clock(&case, &entries, program, calendar, now)?;
+        let title = format!(
+            "{}: {}",
+            domain::escalations::reference(case.number),
+            short(&case.issue)
+        );
+        let link = format!("/escalations/{}", case.id);
+        found.push(Found {
+            entry: owned(
+                case.id,
+                EntryKind::Escalation,
+                title,
+                (due_at, None, sla),
+                link,
+            ),
+            partner_id: Some(case.partner_id),
+        });
+    }
+    Ok(found)
+}

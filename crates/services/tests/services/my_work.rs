@@ -1,0 +1,275 @@
+//! "My work" through the services, on both backends: the action items and remediation
+//! actions a person owns beside their work items, each kind named by the filter, queues by
+//! their teams' names, and an onboarding item due on its checklist day.
+
+use super::work::{join, onboard};
+use super::*;
+use domain::escalations::{ClockState, Form};
+use domain::rhythm::{ActionForm, MeetingForm};
+use domain::work::EntryKind;
+use services::escalations::{ActionInput, Escalation, Reassign};
+use services::work::{MyWorkEntry, MyWorkQuery};
+use time::macros::datetime;
+
+fn kind(kind: &str) -> MyWorkQuery {
+    MyWorkQuery {
+        kind: kind.into(),
+        ..Default::default()
+    }
+}
+
+async fn lines(s: &Services, who: &Actor, query: &MyWorkQuery) -> Vec<MyWorkEntry> {
+    s.my_work(who, query).await.unwrap().items
+}
+
+/// (title, due instant, SLA state, link) of each line, in the page's order.
+fn shown(entries: &[MyWorkEntry]) -> Vec<(&str, Option<time::OffsetDateTime>, ClockState, &str)> {
+    entries
+        .iter()
+        .map(|e| (e.title.as_str(), e.due_at, e.sla, e.link.as_str()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_persons_open_meeting_actions_and_their_cases_remediation_actions_are_their_work() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let me = w.manager.user_id.unwrap();
+        let meeting = s
+            .create_meeting(
+                &w.manager,
+                &MeetingForm {
+                    kind: "weekly_standup".into(),
+                    held_on: "2026-11-30".into(),
+                    attendees: vec![me.to_string()],
+                },
+            )
+            .await
+            .unwrap();
+        let action = |text: &str, owner: uuid::Uuid, due_on: &str| ActionForm {
+            text: text.into(),
+            owner_id: owner.to_string(),
+            due_on: due_on.into(),
+        };
+        let mine = s
+            .add_meeting_action(&w.manager, meeting, &action("Call Alpha", me, "2040-01-15"))
+            .await
+            .unwrap();
+        let late = s
+            .add_meeting_action(
+                &w.manager,
+                meeting,
+                &action("Send the kit", me, "2020-01-15"),
+            )
+            .await
+            .unwrap();
+        let admins = w.admin.user_id.unwrap();
+        s.add_meeting_action(
+            &w.manager,
+            meeting,
+            &action("Not mine", admins, "2040-01-15"),
+        )
+        .await
+        .unwrap();
+        s.complete_meeting_action(&w.manager, meeting, late)
+            .await
+            .unwrap();
+
+        // A case Alpha raises, given to the manager, who sees its actions through.
+        let raised = s
+            .submit_escalation(
+                &w.a_user,
+                w.partner_a,
+                &Form {
+                    issue: "Q3 commission missing".into(),
+                    category: "commission_dispute".into(),
+                    urgency: "p2".into(),
+                    occurred_on: "2026-11-30".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let case = match raised {
+            Escalation::Partners(d) => d.case.id,
+            Escalation::Ours(_) => panic!("a partner's people get the partner shape"),
+        };
+        let remedy = |body: &str, due_on: &str| ActionInput {
+            body: body.into(),
+            due_on: due_on.into(),
+        };
+        s.add_escalation_action(&w.manager, case, &remedy("Recalculate Q3", "2040-02-01"))
+            .await
+            .unwrap();
+        s.add_escalation_action(&w.manager, case, &remedy("Explain the rule", ""))
+            .await
+            .unwrap();
+        let done = match s
+            .add_escalation_action(
+                &w.manager,
+                case,
+                &remedy("Pay the difference", "2040-03-01"),
+            )
+            .await
+            .unwrap()
+        {
+            Escalation::Ours(d) => d.entries.last().unwrap().id,
+            Escalation::Partners(_) => panic!("our people get our shape"),
+        };
+        s.complete_escalation_action(&w.manager, case, done)
+            .await
+            .unwrap();
+        assert!(lines(s, &w.manager, &kind("remediation")).await.is_empty());
+        let version = match s.escalation(&w.admin, case).await.unwrap() {
+            Escalation::Ours(d) => d.case.version,
+            Escalation::Partners(_) => panic!("our people get our shape"),
+        };
+        s.reassign_escalation(
+            &w.admin,
+            case,
+            &Reassign {
+                owner_id: Some(me),
+                version: Some(version),
+            },
+        )
+        .await
+        .unwrap();
+
+        let meeting_link = format!("/meetings/{meeting}#actions");
+        let actions = lines(s, &w.manager, &kind("meeting_action")).await;
+        assert_eq!(
+            shown(&actions),
+            [(
+                "Weekly partner standup 2026-11-30: Call Alpha",
+                Some(datetime!(2040-01-16 00:00 UTC)),
+                ClockState::OnTrack,
+                meeting_link.as_str()
+            )]
+        );
+        assert_eq!(actions[0].id, mine);
+        assert_eq!(actions[0].kind, EntryKind::MeetingAction);
+        assert_eq!(actions[0].kind_label, "Meeting action item");
+        assert_eq!(actions[0].queue_label, "You own it");
+        assert_eq!(actions[0].partner_name, "");
+        assert_eq!(actions[0].due_on, Some(time::macros::date!(2040 - 01 - 15)));
+
+        let case_link = format!("/escalations/{case}#case-log");
+        let remediation = lines(s, &w.manager, &kind("remediation")).await;
+        assert_eq!(
+            shown(&remediation),
+            [
+                (
+                    "ESC-000001: Recalculate Q3",
+                    Some(datetime!(2040-02-02 00:00 UTC)),
+                    ClockState::OnTrack,
+                    case_link.as_str()
+                ),
+                (
+                    "ESC-000001: Explain the rule",
+                    None,
+                    ClockState::OnTrack,
+                    case_link.as_str()
+                ),
+            ]
+        );
+        assert!(remediation.iter().all(|e| e.partner_name == "Alpha"));
+        let days: Vec<Option<time::Date>> = remediation.iter().map(|e| e.due_on).collect();
+        assert_eq!(days, [Some(time::macros::date!(2040 - 02 - 01)), None]);
+
+        // Everything at once, most urgent first: the case's response clock, then the days.
+        let all: Vec<EntryKind> = lines(s, &w.manager, &MyWorkQuery::default())
+            .await
+            .iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(
+            all,
+            [
+                EntryKind::Escalation,
+                EntryKind::MeetingAction,
+                EntryKind::Remediation,
+                EntryKind::Remediation
+            ]
+        );
+        // Owned work is nobody's team queue.
+        let teams = MyWorkQuery {
+            scope: "teams".into(),
+            ..Default::default()
+        };
+        assert!(lines(s, &w.manager, &teams).await.is_empty());
+        // The admin owns one action item and no case.
+        let theirs = lines(s, &w.admin, &MyWorkQuery::default()).await;
+        let titles: Vec<&str> = theirs.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["Weekly partner standup 2026-11-30: Not mine"]);
+
+        // Done, an action item leaves the list.
+        s.complete_meeting_action(&w.manager, meeting, mine)
+            .await
+            .unwrap();
+        assert!(
+            lines(s, &w.manager, &kind("meeting_action"))
+                .await
+                .is_empty()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unknown_kind_is_refused_naming_every_kind() {
+    each_backend(|w| async move {
+        let err = w
+            .services
+            .my_work(&w.manager, &kind("bogus"))
+            .await
+            .unwrap_err();
+        let errors = match err {
+            Error::Invalid(errors) => errors,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "kind");
+        assert_eq!(
+            errors[0].message,
+            "'bogus' is not one of: onboarding, deal_registration, lead_handoff, escalation, \
+             meeting_action, remediation"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_onboarding_item_is_due_on_its_checklist_day_in_its_teams_named_queue() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let marketer = user(s, &w.admin, "mia@vendor.test", "marketing", None).await;
+        join(s, &w.admin, "marketing", &marketer).await;
+        onboard(&w).await;
+        let checklist = s
+            .onboarding_checklist(&marketer, w.partner_a)
+            .await
+            .unwrap();
+        let entries = lines(s, &marketer, &kind("onboarding")).await;
+        assert_eq!(entries.len(), 4);
+        for entry in &entries {
+            assert_eq!(entry.queue, "marketing");
+            assert_eq!(entry.queue_label, "Marketing");
+            let item = checklist
+                .items
+                .iter()
+                .find(|i| i.title == entry.title)
+                .unwrap();
+            // Due when the checklist day ends (the program's zone is UTC): one due date.
+            let due = entry.due_at.unwrap();
+            assert_eq!(due.time(), time::Time::MIDNIGHT);
+            assert_eq!((due - time::Duration::DAY).date().to_string(), item.due_on);
+            assert_eq!(
+                entry.due_on.map(|d| d.to_string()),
+                Some(item.due_on.clone())
+            );
+            let detail = s.work_item(&marketer, entry.id).await.unwrap().item;
+            assert_eq!(detail.due_at, Some(due));
+            assert_eq!(detail.team_label, "Marketing");
+        }
+    })
+    .await;
+}
