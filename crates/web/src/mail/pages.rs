@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::{Choice, FieldError};
-use services::mail::{Delivery, MailState, OutboxQuery};
+use services::mail::{Delivery, MailState, OutboxQuery, SECURITY_KINDS};
 use uuid::Uuid;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -22,6 +22,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/account/mail", get(preference_page).post(set_preference))
         .route("/outbox", get(outbox_page))
         .route("/outbox/{id}/retry", post(retry))
+        .route("/outbox/{id}/discard", post(discard))
+        .route("/outbox/discard-queued", post(discard_queued))
 }
 
 #[derive(Template)]
@@ -123,6 +125,7 @@ struct OutboxRowView {
     last_error: String,
     sent: String,
     failed: bool,
+    discardable: bool,
 }
 
 async fn outbox_page(
@@ -165,6 +168,7 @@ async fn outbox_page(
             last_error: m.last_error,
             sent: m.sent_at.map(|t| moment(&t, &zone)).unwrap_or_default(),
             failed: m.state == MailState::Failed,
+            discardable: m.state == MailState::Queued && !SECURITY_KINDS.contains(&m.kind.as_str()),
         })
         .collect();
     let view = OutboxPage {
@@ -197,4 +201,31 @@ async fn retry(
         .await
         .map_err(service_error)?;
     Ok(see_other("/outbox?state=queued"))
+}
+
+async fn discard(
+    State(state): State<AppState>,
+    auth: PageAuth,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    state
+        .services
+        .discard_mail(&auth.actor, id)
+        .await
+        .map_err(service_error)?;
+    Ok(see_other("/outbox?state=queued"))
+}
+
+async fn discard_queued(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
+    state
+        .services
+        .discard_queued_mail(&auth.actor)
+        .await
+        .map_err(service_error)?;
+    Ok(see_other("/outbox?state=discarded"))
 }
