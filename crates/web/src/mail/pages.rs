@@ -21,9 +21,8 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/account/mail", get(preference_page).post(set_preference))
         .route("/outbox", get(outbox_page))
-        .route("/outbox/{id}/retry", post(retry))
-        .route("/outbox/{id}/discard", post(discard))
         .route("/outbox/discard-queued", post(discard_queued))
+        .route("/outbox/{id}/{action}", post(act_on_mail))
 }
 
 #[derive(Template)]
@@ -187,35 +186,22 @@ async fn outbox_page(
     Ok((status, render(view)).into_response())
 }
 
-async fn retry(
+/// Retry (a failed mail) or discard (a queued one); either way the queue is shown next.
+async fn act_on_mail(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    Path((id, action)): Path<(Uuid, String)>,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    state
-        .services
-        .retry_mail(&auth.actor, id)
-        .await
-        .map_err(service_error)?;
-    Ok(see_other("/outbox?state=queued"))
-}
-
-async fn discard(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    state
-        .services
-        .discard_mail(&auth.actor, id)
-        .await
-        .map_err(service_error)?;
+    let services = &state.services;
+    match action.as_str() {
+        "retry" => services.retry_mail(&auth.actor, id).await,
+        "discard" => services.discard_mail(&auth.actor, id).await,
+        _ => Err(services::Error::NotFound),
+    }
+    .map_err(service_error)?;
     Ok(see_other("/outbox?state=queued"))
 }
 

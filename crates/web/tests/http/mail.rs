@@ -140,27 +140,37 @@ async fn queued_mail_is_discarded_from_the_outbox_page_and_the_api() {
             .post_form(&admin, &discard, &format!("csrf_token={csrf}"))
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "discarded already");
+        for (action, expected) in [
+            ("retry", StatusCode::CONFLICT),
+            ("send", StatusCode::NOT_FOUND),
+        ] {
+            let (status, _, _) = f
+                .post_form(
+                    &admin,
+                    &format!("/outbox/{lead}/{action}"),
+                    &format!("csrf_token={csrf}"),
+                )
+                .await;
+            assert_eq!(status, expected, "{action}: only failed mail is retried");
+        }
 
         queue_lead_mails(&f, 2).await;
-        let (status, body) = f
-            .api(
-                Some(f.token(Role::Admin)),
-                Method::POST,
-                "/api/v1/outbox/discard-queued",
-                None,
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body, r#"{"discarded":2}"#);
-        let (status, body) = f
-            .api(
-                Some(f.token(Role::Admin)),
-                Method::POST,
-                "/api/v1/outbox/discard-queued",
-                None,
-            )
-            .await;
-        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        // The first discards both; the second finds nothing queued.
+        for (expected, answer) in [
+            (StatusCode::OK, r#"{"discarded":2}"#),
+            (StatusCode::CONFLICT, "no mail is queued"),
+        ] {
+            let (status, body) = f
+                .api(
+                    Some(f.token(Role::Admin)),
+                    Method::POST,
+                    "/api/v1/outbox/discard-queued",
+                    None,
+                )
+                .await;
+            assert_eq!(status, expected, "{body}");
+            assert!(body.contains(answer), "{body}");
+        }
         let (_, _, page) = f
             .page(
                 &admin,
