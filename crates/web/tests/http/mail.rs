@@ -106,7 +106,7 @@ async fn queued_mail_is_discarded_from_the_outbox_page_and_the_api() {
         assert!(page.contains("Your PartnerOS password was reset"), "{page}");
         assert!(page.contains("Discard all queued mail"), "{page}");
         assert!(
-            !page.contains(r#"<button type="submit">Discard</button>"#),
+            !page.contains(r#"<button type="submit" class="secondary">Discard</button>"#),
             "a security notice has no Discard button: {page}"
         );
         let (status, _, _) = f
