@@ -84,6 +84,11 @@ struct ServeArgs {
     /// How the SMTP connection is secured.
     #[arg(long, env = "PARTNEROS_SMTP_TLS", value_enum, default_value_t = SmtpTls::Starttls)]
     smtp_tls: SmtpTls,
+    /// A queued mail not sent within this many hours of being due is marked expired, not
+    /// sent (security notices excepted).
+    #[arg(long, env = "PARTNEROS_MAIL_MAX_AGE_HOURS", default_value_t = 24,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    mail_max_age_hours: u32,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -317,6 +322,7 @@ impl ServeArgs {
                         },
                     }),
                 public_url: self.public_url.clone(),
+                max_age: time::Duration::hours(self.mail_max_age_hours.into()),
                 ..Default::default()
             },
             ..Default::default()

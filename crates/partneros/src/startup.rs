@@ -84,28 +84,26 @@ pub async fn serve(
     Ok(())
 }
 
-/// Ticks the scheduler and runs due jobs until the process stops. Every server may run this:
-/// the jobs table hands each job to one of them.
+/// Ticks the scheduler, runs due jobs and routine sweeps and sends due mail until the process
+/// stops. Every server may run this: the jobs table hands each job to one of them, the
+/// routines table each routine's period, and the outbox each mail.
 async fn run_jobs(services: Services, every: Duration) {
-    // Work items' SLA warnings: a few minutes' cadence is close enough for targets counted
-    // in hours and days, and each sweep reads every open item.
-    const SWEEP_WORK_EVERY: Duration = Duration::from_secs(5 * 60);
     let mut ticks = tokio::time::interval(every);
-    let mut work_swept: Option<tokio::time::Instant> = None;
     loop {
         ticks.tick().await;
         let now = store::now();
-        if work_swept.is_none_or(|at| at.elapsed() >= SWEEP_WORK_EVERY) {
-            work_swept = Some(tokio::time::Instant::now());
-            match services.sweep_work_items(now).await {
-                Ok(run) if run.warned_due_soon + run.warned_breached == 0 => {}
-                Ok(run) => tracing::info!(
-                    due_soon = run.warned_due_soon,
-                    breached = run.warned_breached,
-                    "work item SLA warnings sent"
-                ),
-                Err(e) => tracing::error!(error = %e, "sweeping work items failed"),
+        match services.run_routines(now).await {
+            Ok(runs) => {
+                for run in runs {
+                    let routine = run.routine.name();
+                    match run.outcome {
+                        Ok(result) if run.acted => tracing::info!(routine, %result, "routine ran"),
+                        Ok(result) => tracing::debug!(routine, %result, "routine ran"),
+                        Err(error) => tracing::error!(routine, %error, "routine failed"),
+                    }
+                }
             }
+            Err(e) => tracing::error!(error = %e, "running routines failed"),
         }
         if let Err(e) = services.schedule_jobs(now).await {
             tracing::error!(error = %e, "scheduling jobs failed");
@@ -121,6 +119,7 @@ async fn run_jobs(services: Services, every: Duration) {
                 sent = run.sent,
                 retrying = run.retrying,
                 failed = run.failed,
+                expired = run.expired,
                 "mail sent"
             ),
             Err(e) => tracing::error!(error = %e, "sending mail failed"),

@@ -1,5 +1,7 @@
 //! Scheduled and on-demand background work. Every server ticks the scheduler; the jobs table
-//! makes each scheduled run happen once per period and each job run on one server only. The
+//! makes each scheduled run happen once per period and each job run on one server only, and
+//! the routines table does the same for the routine sweeps (`Routine`), which keep no job
+//! rows. The
 //! daily deal sweep (`Services::run_deal_sweep`) is put together here, above the features it
 //! sweeps: registrations, leads, health scores and the forecast.
 
@@ -63,22 +65,68 @@ pub fn schedule_key(cadence: Cadence, now: OffsetDateTime) -> String {
     format!("{EVALUATE_TIERS}:{period}")
 }
 
-/// The escalation sweep's run for the five minutes `now` falls in: SLA warnings and
-/// escalations are due by the hour, so a day's run would be hours late.
-pub fn escalation_sweep_key(now: OffsetDateTime) -> String {
-    format!(
-        "{}:{}T{:02}:{:02}",
-        crate::escalations::ESCALATION_SWEEP,
-        now.date(),
-        now.hour(),
-        now.minute() / 5 * 5
-    )
+/// A routine sweep: every server's jobs loop offers to run it each tick, and it runs once per
+/// period across all servers (`store::jobs::claim_routine`). Routine runs keep no job rows:
+/// at one per five minutes they would bury the runs people look for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routine {
+    /// Work items' SLA warnings (`sweep_work_items`).
+    WorkSweep,
+    /// Escalation cases' warnings, ladder steps and auto-closes (`sweep_escalations`).
+    EscalationSweep,
+    /// Each person's daily digest, in their own morning (`send_mail_digest`).
+    MailDigest,
+}
+
+impl Routine {
+    pub const ALL: [Routine; 3] = [
+        Routine::WorkSweep,
+        Routine::EscalationSweep,
+        Routine::MailDigest,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Routine::WorkSweep => WORK_SWEEP,
+            Routine::EscalationSweep => crate::escalations::ESCALATION_SWEEP,
+            Routine::MailDigest => crate::mail::MAIL_DIGEST,
+        }
+    }
+
+    /// Minutes per period: SLA warnings and escalations are due by the hour, so a few
+    /// minutes' lateness is close enough and each sweep reads every open record; digests
+    /// leave from a person's 07:00, so an hour is fine-grained enough.
+    fn minutes(self) -> u8 {
+        match self {
+            Routine::WorkSweep | Routine::EscalationSweep => 5,
+            Routine::MailDigest => 60,
+        }
+    }
+
+    /// The period `now` falls in, as a key that sorts in time order (UTC).
+    pub fn period(self, now: OffsetDateTime) -> String {
+        let now = now.to_offset(time::UtcOffset::UTC);
+        let minute = now.minute() / self.minutes() * self.minutes();
+        format!("{}T{:02}:{minute:02}", now.date(), now.hour())
+    }
+}
+
+pub const WORK_SWEEP: &str = "work_sweep";
+
+/// One routine run this server did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutineRun {
+    pub routine: Routine,
+    /// What it did, or why it failed.
+    pub outcome: std::result::Result<String, String>,
+    /// Whether it told anyone anything (a warning, a step, a digest).
+    pub acted: bool,
 }
 
 impl Services {
     /// Queues this period's scheduled tier evaluation, today's certification expiry run,
-    /// deal registration sweep and mail digest, and this five minutes' escalation sweep,
-    /// unless they are queued already; returns whether the tier evaluation was queued.
+    /// deal registration sweep and internal survey round, unless they are queued already;
+    /// returns whether the tier evaluation was queued.
     pub async fn schedule_jobs(&self, now: OffsetDateTime) -> Result<bool> {
         let (_, program) = self.program_in_force().await?;
         let key = schedule_key(program.review.evaluation, now);
@@ -105,36 +153,11 @@ impl Services {
             now,
         )
         .await?;
-        // Hourly: each person's digest leaves in their own morning (`domain::mail`).
-        let digest_key = format!(
-            "{}:{}T{:02}",
-            crate::mail::MAIL_DIGEST,
-            now.date(),
-            now.hour()
-        );
         let survey_key = format!("{}:{}", crate::internal_nps::INTERNAL_NPS_ROUND, now.date());
         store::jobs::enqueue(
             &mut tx,
             crate::internal_nps::INTERNAL_NPS_ROUND,
             &survey_key,
-            now,
-            "schedule",
-            now,
-        )
-        .await?;
-        store::jobs::enqueue(
-            &mut tx,
-            crate::escalations::ESCALATION_SWEEP,
-            &escalation_sweep_key(now),
-            now,
-            "schedule",
-            now,
-        )
-        .await?;
-        store::jobs::enqueue(
-            &mut tx,
-            crate::mail::MAIL_DIGEST,
-            &digest_key,
             now,
             "schedule",
             now,
@@ -170,12 +193,7 @@ impl Services {
                     self.run_deal_sweep(&Actor::system("deal registration sweep"))
                         .await
                 }
-                crate::mail::MAIL_DIGEST => self.send_mail_digest(store::now()).await,
                 crate::internal_nps::INTERNAL_NPS_ROUND => self.open_due_internal_nps_round().await,
-                crate::escalations::ESCALATION_SWEEP => self
-                    .sweep_escalations(store::now())
-                    .await
-                    .map(|report| report.to_string()),
                 other => Err(Error::Conflict(format!("unknown job kind '{other}'"))),
             };
             let finished = store::now();
@@ -191,6 +209,65 @@ impl Services {
             }
             tx.commit().await?;
         }
+    }
+
+    /// Runs each routine whose period at `now` no server has claimed yet; returns the runs
+    /// this server did. A failed run is not retried within its period: the next period's run
+    /// catches up, as every routine sweeps all it owes.
+    pub async fn run_routines(&self, now: OffsetDateTime) -> Result<Vec<RoutineRun>> {
+        let mut runs = Vec::new();
+        for routine in Routine::ALL {
+            let period = routine.period(now);
+            let mut tx = self.db.write().await?;
+            let claimed = store::jobs::claim_routine(&mut tx, routine.name(), &period, now).await?;
+            tx.commit().await?;
+            if !claimed {
+                continue;
+            }
+            let outcome = match routine {
+                Routine::WorkSweep => self.sweep_work_items(now).await.map(|run| {
+                    let acted = run.warned_due_soon + run.warned_breached > 0;
+                    let text = format!(
+                        "{} open work item(s) swept: {} due-soon warning(s), {} breach warning(s)",
+                        run.checked, run.warned_due_soon, run.warned_breached
+                    );
+                    (text, acted)
+                }),
+                Routine::EscalationSweep => self.sweep_escalations(now).await.map(|report| {
+                    let acted = report.warned + report.escalated + report.closed > 0;
+                    (report.to_string(), acted)
+                }),
+                Routine::MailDigest => self
+                    .send_mail_digest(now)
+                    .await
+                    .map(|run| (run.to_string(), run.digests > 0)),
+            };
+            let (outcome, acted) = match outcome {
+                Ok((text, acted)) => (Ok(text), acted),
+                Err(e) => (Err(e.to_string()), false),
+            };
+            let (result, error) = match &outcome {
+                Ok(text) => (text.as_str(), ""),
+                Err(e) => ("", e.as_str()),
+            };
+            let mut tx = self.db.write().await?;
+            store::jobs::finish_routine(
+                &mut tx,
+                routine.name(),
+                &period,
+                result,
+                error,
+                store::now(),
+            )
+            .await?;
+            tx.commit().await?;
+            runs.push(RoutineRun {
+                routine,
+                outcome,
+                acted,
+            });
+        }
+        Ok(runs)
     }
 
     /// Runs the tier evaluation now, on behalf of `actor`, through the jobs table (so it is

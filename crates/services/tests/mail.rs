@@ -1,7 +1,7 @@
 //! Mail leaves through a real SMTP server started by the test (`mail::receiver`, plain SMTP on
 //! 127.0.0.1 and a free port): what it receives, retries against a closed port, each
-//! person's delivery choice, the daily digest, and two senders sending each mail once — on
-//! SQLite and on PostgreSQL.
+//! person's delivery choice, the daily digest, two senders sending each mail once, the age
+//! limit and discarding queued mail — on SQLite and on PostgreSQL.
 
 use services::mail::receiver::Receiver;
 use services::mail::sender::MailRun;
@@ -28,6 +28,7 @@ fn sender(w: &World, port: u16, batch: i64) -> Services {
             }),
             public_url: PUBLIC_URL.into(),
             batch,
+            ..MailSettings::default()
         },
         ..Config::default()
     };
@@ -123,7 +124,8 @@ async fn a_lead_decision_reaches_its_submitter_by_smtp() {
             MailRun {
                 sent: 4,
                 retrying: 0,
-                failed: 0
+                failed: 0,
+                expired: 0,
             }
         );
         let to_user: Vec<_> = receiver
@@ -182,6 +184,7 @@ async fn a_closed_port_is_retried_then_failed_and_retried_by_hand_once() {
             sent: 0,
             retrying: 1,
             failed: 0,
+            expired: 0,
         };
         assert_eq!(
             runs,
@@ -192,7 +195,8 @@ async fn a_closed_port_is_retried_then_failed_and_retried_by_hand_once() {
                 MailRun {
                     sent: 0,
                     retrying: 0,
-                    failed: 1
+                    failed: 1,
+                    expired: 0,
                 }
             ]
         );
@@ -268,16 +272,16 @@ async fn off_mails_only_security_notices_and_digest_waits_for_the_digest_run() {
         let tomorrow = store::now().date() + Duration::days(1);
         let at = |hour| tomorrow.with_hms(hour, 0, 0).unwrap().assume_utc();
         assert_eq!(
-            server.send_mail_digest(at(13)).await.unwrap(),
+            server.send_mail_digest(at(13)).await.unwrap().to_string(),
             "0 mails gathered into 0 digests",
             "before seven on the reader's clock"
         );
         assert_eq!(
-            server.send_mail_digest(at(16)).await.unwrap(),
+            server.send_mail_digest(at(16)).await.unwrap().to_string(),
             "2 mails gathered into 1 digest"
         );
         assert_eq!(
-            server.send_mail_digest(at(17)).await.unwrap(),
+            server.send_mail_digest(at(17)).await.unwrap().to_string(),
             "0 mails gathered into 0 digests"
         );
         server.send_due_mail(at(16)).await.unwrap();
@@ -343,6 +347,199 @@ async fn two_senders_send_each_mail_once() {
         subjects.dedup();
         assert_eq!(subjects.len(), 12, "each lead's mail once");
         assert_eq!(outbox(&w.services, &w.admin, "sent", "").await.len(), 12);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backlog_older_than_the_age_limit_expires_and_security_notices_still_go() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let start = store::now();
+        // Written while this server has no SMTP: the submission's mail to the partner manager,
+        // and a security notice to Alpha's admin.
+        s.submit_lead(&w.a_user, w.partner_a, &lead_input())
+            .await
+            .unwrap();
+        let admin_id = s.current_user(&w.a_admin).await.unwrap().id;
+        s.reset_password(&w.admin, admin_id, "another long enough password")
+            .await
+            .unwrap();
+        // 24 hours is the default limit: at 23 hours nothing expires, at 25 the lead's mail does
+        // even on a server without SMTP, which sends nothing.
+        let quiet = s.send_due_mail(start + Duration::hours(23)).await.unwrap();
+        assert_eq!(quiet, MailRun::default());
+        let later = start + Duration::hours(25);
+        let backlog = s.send_due_mail(later).await.unwrap();
+        assert_eq!(
+            backlog,
+            MailRun {
+                sent: 0,
+                retrying: 0,
+                failed: 0,
+                expired: 1,
+            }
+        );
+        let expired = outbox(s, &w.admin, "expired", "").await;
+        assert_eq!(expired.len(), 1);
+        assert_eq!(expired[0].recipient, "pm@vendor.test");
+        assert_eq!(
+            expired[0].status,
+            "not sent: waited longer than the mail age limit"
+        );
+
+        // SMTP is set up: a mail written now leaves, the expired one never does.
+        s.submit_lead(&w.a_user, w.partner_a, &lead_input())
+            .await
+            .unwrap();
+        let receiver = Receiver::start().await.unwrap();
+        let run = sender(&w, receiver.port(), 50)
+            .send_due_mail(store::now())
+            .await
+            .unwrap();
+        assert_eq!(
+            run,
+            MailRun {
+                sent: 2,
+                retrying: 0,
+                failed: 0,
+                expired: 0,
+            }
+        );
+        let mut to: Vec<String> = receiver.messages().into_iter().flat_map(|m| m.to).collect();
+        to.sort();
+        assert_eq!(to.len(), 2, "{to:?}");
+        assert!(to[0].contains("admin@alpha.test"), "{to:?}");
+        assert!(to[1].contains("pm@vendor.test"), "{to:?}");
+        assert_eq!(outbox(s, &w.admin, "expired", "").await.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_notices_never_expire() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let admin_id = s.current_user(&w.a_admin).await.unwrap().id;
+        s.reset_password(&w.admin, admin_id, "another long enough password")
+            .await
+            .unwrap();
+        let receiver = Receiver::start().await.unwrap();
+        let run = sender(&w, receiver.port(), 50)
+            .send_due_mail(store::now() + Duration::days(30))
+            .await
+            .unwrap();
+        assert_eq!((run.sent, run.expired), (1, 0));
+        assert_eq!(receiver.count(), 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_discards_queued_mail_once_and_security_notices_stay() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        for _ in 0..3 {
+            s.submit_lead(&w.a_user, w.partner_a, &lead_input())
+                .await
+                .unwrap();
+        }
+        let admin_id = s.current_user(&w.a_admin).await.unwrap().id;
+        s.reset_password(&w.admin, admin_id, "another long enough password")
+            .await
+            .unwrap();
+        let queued = outbox(s, &w.admin, "queued", "pm@vendor.test").await;
+        assert_eq!(queued.len(), 3);
+        let one = s.discard_mail(&w.admin, queued[0].id).await.unwrap();
+        assert_eq!(one.status, "not sent: discarded by an administrator");
+        assert!(matches!(
+            s.discard_mail(&w.admin, queued[0].id).await,
+            Err(Error::Conflict(_))
+        ));
+        assert!(matches!(
+            s.discard_mail(&w.manager, queued[1].id).await,
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            s.discard_queued_mail(&w.manager).await,
+            Err(Error::Forbidden(_))
+        ));
+        let notice = outbox(s, &w.admin, "queued", "admin@alpha.test").await;
+        assert!(matches!(
+            s.discard_mail(&w.admin, notice[0].id).await,
+            Err(Error::Conflict(m)) if m.contains("security notice")
+        ));
+
+        // Two admins discard the queue at once: one discards the two left, the other gets 409.
+        let (a, b) = tokio::join!(
+            s.discard_queued_mail(&w.admin),
+            s.discard_queued_mail(&w.admin)
+        );
+        let mut outcomes = [a, b].map(|r| match r {
+            Ok(n) => format!("discarded {n}"),
+            Err(Error::Conflict(_)) => "409".to_owned(),
+            Err(e) => panic!("{e}"),
+        });
+        outcomes.sort();
+        assert_eq!(outcomes, ["409", "discarded 2"]);
+        assert_eq!(outbox(s, &w.admin, "discarded", "").await.len(), 3);
+
+        let receiver = Receiver::start().await.unwrap();
+        let run = sender(&w, receiver.port(), 50)
+            .send_due_mail(store::now())
+            .await
+            .unwrap();
+        assert_eq!(run.sent, 1, "only the security notice");
+        assert!(receiver.messages()[0].to[0].contains("admin@alpha.test"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_sender_records_only_the_mails_its_claim_still_holds() {
+    each_backend(|w| async move {
+        w.services
+            .submit_lead(&w.a_user, w.partner_a, &lead_input())
+            .await
+            .unwrap();
+        let db = &w.services.db;
+        let now = store::now();
+        let lease = Duration::minutes(5);
+        let (first, second) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let mut tx = db.write().await.unwrap();
+        let mine = store::outbox::claim(&mut tx, now, now + lease, first, 50)
+            .await
+            .unwrap();
+        assert_eq!(mine.len(), 1);
+        tx.commit().await.unwrap();
+        // The first sender stalls past its lease; a second takes the mail over.
+        let later = now + lease + Duration::seconds(1);
+        let mut tx = db.write().await.unwrap();
+        let taken = store::outbox::claim(&mut tx, later, later + lease, second, 50)
+            .await
+            .unwrap();
+        assert_eq!(taken.len(), 1);
+        assert_eq!(taken[0].attempts, 2);
+        let ids = [mine[0].id];
+        assert_eq!(
+            store::outbox::mark_sent(&mut tx, first, &ids, later)
+                .await
+                .unwrap(),
+            0,
+            "the stalled sender's claim is lost"
+        );
+        assert!(
+            !store::outbox::mark_failed(&mut tx, first, ids[0], "late", None, later)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store::outbox::mark_sent(&mut tx, second, &ids, later)
+                .await
+                .unwrap(),
+            1
+        );
+        tx.commit().await.unwrap();
     })
     .await;
 }

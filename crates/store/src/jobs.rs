@@ -1,6 +1,7 @@
 //! Background jobs shared by every server. A job is claimed by exactly one server: PostgreSQL
 //! skips rows another server has locked; SQLite has a single writer. A claim whose lock expired
-//! (its server died) is taken over.
+//! (its server died) is taken over. Routine sweeps have no job rows: one `routines` row each
+//! holds the period last claimed, so the jobs list shows work people asked for or scheduled.
 
 use crate::{Backend, Read, Result, Sql, Write, sql};
 use time::OffsetDateTime;
@@ -133,4 +134,49 @@ pub async fn recent(
         .push_bind(kind);
     query.newest_first_page(before, limit);
     tx.all(query).await
+}
+
+/// Claims `period` of the routine `name` for this server: true when no server had claimed it
+/// (or a later one) yet. The upsert only moves the period forward, and PostgreSQL rechecks
+/// that on the row it locked, so of two servers claiming the same period one wins.
+pub async fn claim_routine(
+    tx: &mut Write,
+    name: &str,
+    period: &str,
+    at: OffsetDateTime,
+) -> Result<bool> {
+    let claimed = tx
+        .execute(sql!(
+            "INSERT INTO routines (name, period, started_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET period = excluded.period, \
+             started_at = excluded.started_at, finished_at = NULL, result = '', error = '' \
+             WHERE routines.period < excluded.period",
+            name,
+            period,
+            at,
+        ))
+        .await?;
+    Ok(claimed == 1)
+}
+
+/// Records what the routine's run of `period` did (`error` empty when it succeeded).
+pub async fn finish_routine(
+    tx: &mut Write,
+    name: &str,
+    period: &str,
+    result: &str,
+    error: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
+    tx.execute(sql!(
+        "UPDATE routines SET finished_at = $3, result = $4, error = $5 \
+         WHERE name = $1 AND period = $2",
+        name,
+        period,
+        at,
+        result,
+        error,
+    ))
+    .await?;
+    Ok(())
 }

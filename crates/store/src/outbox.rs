@@ -133,17 +133,21 @@ pub async fn set_preference(
 const DUE: &str =
     "((state = 'queued' AND next_attempt_at <= $1) OR (state = 'sending' AND lease_until < $1))";
 
-/// Claims up to `limit` due mails for one sender until `lease_until`, counting the attempt.
+/// Claims up to `limit` due mails for one sender until `lease_until` under `claim_id` (the
+/// sender's own, fresh per claim), counting the attempt.
 pub async fn claim(
     tx: &mut Write,
     now: OffsetDateTime,
     lease_until: OffsetDateTime,
+    claim_id: Uuid,
     limit: i64,
 ) -> Result<Vec<OutboxRow>> {
     let mut query = sql!(
-        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = $2 WHERE ",
+        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = $2, \
+         claim_id = $3 WHERE ",
         now,
         lease_until,
+        claim_id,
     );
     query.push(DUE);
     query.push(" AND id IN (SELECT id FROM outbox WHERE ");
@@ -160,22 +164,33 @@ pub async fn claim(
     tx.all(query).await
 }
 
-/// Records a claimed mail as sent; false when its claim was lost (it is not ours any more).
-pub async fn mark_sent(tx: &mut Write, id: Uuid, at: OffsetDateTime) -> Result<bool> {
-    let changed = tx
-        .execute(sql!(
-            "UPDATE outbox SET state = 'sent', sent_at = $2, lease_until = NULL, last_error = '' \
-             WHERE id = $1 AND state = 'sending'",
-            id,
+/// Records the mails of one claim as sent, a few statements for a whole batch; the count
+/// changed (fewer than asked: some of the claim was lost to another sender after its lease).
+pub async fn mark_sent(
+    tx: &mut Write,
+    claim_id: Uuid,
+    ids: &[Uuid],
+    at: OffsetDateTime,
+) -> Result<u64> {
+    let mut changed = 0;
+    for chunk in ids.chunks(500) {
+        let mut query = sql!(
+            "UPDATE outbox SET state = 'sent', sent_at = $1, lease_until = NULL, last_error = '' \
+             WHERE state = 'sending' AND claim_id = $2 AND id IN ",
             at,
-        ))
-        .await?;
-    Ok(changed == 1)
+            claim_id,
+        );
+        query.push_bind_list(chunk.iter().copied());
+        changed += tx.execute(query).await?;
+    }
+    Ok(changed)
 }
 
-/// Records a failed attempt: queued again for `retry_at`, or failed for good when None.
+/// Records a failed attempt of one claim: queued again for `retry_at`, or failed for good
+/// when None; false when the claim was lost.
 pub async fn mark_failed(
     tx: &mut Write,
+    claim_id: Uuid,
     id: Uuid,
     error: &str,
     retry_at: Option<OffsetDateTime>,
@@ -188,14 +203,50 @@ pub async fn mark_failed(
     let changed = tx
         .execute(sql!(
             "UPDATE outbox SET state = $2, next_attempt_at = $3, last_error = $4, lease_until = NULL \
-             WHERE id = $1 AND state = 'sending'",
+             WHERE id = $1 AND state = 'sending' AND claim_id = $5",
             id,
             state,
             next,
             error,
+            claim_id,
         ))
         .await?;
     Ok(changed == 1)
+}
+
+/// Marks expired the queued mails due before `due_before` (they waited too long to be worth
+/// sending), except those of the `keep` kinds; the count.
+pub async fn expire(tx: &mut Write, due_before: OffsetDateTime, keep: &[&str]) -> Result<u64> {
+    let mut query = sql!(
+        "UPDATE outbox SET state = 'expired' WHERE state = 'queued' AND next_attempt_at < $1",
+        due_before,
+    );
+    not_of_kinds(&mut query, keep);
+    tx.execute(query).await
+}
+
+/// Discards one queued mail (not of the `keep` kinds); false when it is not queued (any more).
+pub async fn discard(tx: &mut Write, id: Uuid, keep: &[&str]) -> Result<bool> {
+    let mut query = sql!(
+        "UPDATE outbox SET state = 'discarded' WHERE id = $1 AND state = 'queued'",
+        id
+    );
+    not_of_kinds(&mut query, keep);
+    Ok(tx.execute(query).await? == 1)
+}
+
+/// Discards every queued mail but those of the `keep` kinds; the count.
+pub async fn discard_queued(tx: &mut Write, keep: &[&str]) -> Result<u64> {
+    let mut query = Sql::new("UPDATE outbox SET state = 'discarded' WHERE state = 'queued'");
+    not_of_kinds(&mut query, keep);
+    tx.execute(query).await
+}
+
+fn not_of_kinds(query: &mut Sql, kinds: &[&str]) {
+    if !kinds.is_empty() {
+        query.push(" AND kind NOT IN ");
+        query.push_bind_list(kinds.iter().map(|k| (*k).to_owned()));
+    }
 }
 
 /// Puts a failed mail back in the queue with fresh attempts; false when it is not failed

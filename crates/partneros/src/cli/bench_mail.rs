@@ -40,6 +40,7 @@ async fn measure(url: &str, messages: usize) -> anyhow::Result<()> {
             }),
             public_url: "https://partners.example".into(),
             batch: 200,
+            ..Default::default()
         },
         ..Default::default()
     };

@@ -156,7 +156,7 @@ impl Services {
             s => Some(MailState::parse(s).ok_or_else(|| {
                 Error::field(
                     "state",
-                    "must be one of held, digested, queued, sending, sent, failed",
+                    "must be one of held, digested, queued, sending, sent, failed, expired, discarded",
                 )
             })?),
         };
@@ -192,6 +192,46 @@ impl Services {
             .ok_or(Error::NotFound)?;
         tx.commit().await?;
         self.outbox_view(row)
+    }
+
+    /// Discards one queued mail so it never leaves; 409 when it is not queued (sent, or
+    /// discarded by someone else first) or is a security notice, which always goes.
+    pub async fn discard_mail(&self, actor: &Actor, id: Uuid) -> Result<OutboxView> {
+        actor.require(Action::ManageMail)?;
+        let mut tx = self.db.write().await?;
+        let row = store::outbox::get(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if SECURITY_KINDS.contains(&row.kind.as_str()) {
+            return Err(Error::Conflict(
+                "a security notice always goes: it cannot be discarded".into(),
+            ));
+        }
+        if !store::outbox::discard(&mut tx, id, SECURITY_KINDS).await? {
+            return Err(Error::Conflict(
+                "this mail is not queued: it was sent, expired or discarded already".into(),
+            ));
+        }
+        let row = store::outbox::get(&mut tx, id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        tx.commit().await?;
+        self.outbox_view(row)
+    }
+
+    /// Discards every queued mail but security notices (the backlog of a server that had no
+    /// SMTP); the count. 409 when none was queued, e.g. another admin discarded them first.
+    pub async fn discard_queued_mail(&self, actor: &Actor) -> Result<u64> {
+        actor.require(Action::ManageMail)?;
+        let mut tx = self.db.write().await?;
+        let discarded = store::outbox::discard_queued(&mut tx, SECURITY_KINDS).await?;
+        if discarded == 0 {
+            return Err(Error::Conflict(
+                "no mail is queued: it was sent, expired or discarded already".into(),
+            ));
+        }
+        tx.commit().await?;
+        Ok(discarded)
     }
 
     /// The asking person's mail choice (immediately when never chosen).

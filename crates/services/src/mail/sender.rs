@@ -9,6 +9,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use store::outbox::{NewMail, OutboxRow};
 use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
 
 use super::settings::{MailState, SECURITY_KINDS, SmtpSettings, TlsMode};
 use crate::{Error, Result, Services};
@@ -39,6 +40,28 @@ pub struct MailRun {
     pub retrying: usize,
     /// Mails given up.
     pub failed: usize,
+    /// Mails that waited longer than the age limit and will not be sent.
+    pub expired: usize,
+}
+
+/// What one digest run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DigestRun {
+    /// Held mails gathered.
+    pub gathered: i64,
+    /// Digest mails written, one per person.
+    pub digests: i64,
+}
+
+impl std::fmt::Display for DigestRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} gathered into {}",
+            domain::display::count(self.gathered, "mail"),
+            domain::display::count(self.digests, "digest")
+        )
+    }
 }
 
 type Transport = AsyncSmtpTransport<Tokio1Executor>;
@@ -61,11 +84,19 @@ fn transport(smtp: &SmtpSettings) -> std::result::Result<Transport, String> {
     Ok(builder.build())
 }
 
+type Outcome = std::result::Result<(), String>;
+
 impl Services {
-    /// Sends every due mail, a batch at a time, until none is due at `now`. Without SMTP
-    /// settings it sends nothing: mail stays queued in the outbox.
+    /// Marks expired the mails that waited longer than the age limit (security notices
+    /// excepted), then sends every due mail, a batch at a time, until none is due at `now`.
+    /// Without SMTP settings it sends nothing: mail stays queued in the outbox until it
+    /// expires.
     pub async fn send_due_mail(&self, now: OffsetDateTime) -> Result<MailRun> {
         let mut run = MailRun::default();
+        let mut tx = self.db.write().await?;
+        run.expired = store::outbox::expire(&mut tx, now - self.config.mail.max_age, SECURITY_KINDS)
+            .await? as usize;
+        tx.commit().await?;
         let Some(smtp) = &self.config.mail.smtp else {
             return Ok(run);
         };
@@ -76,53 +107,29 @@ impl Services {
                 .map_err(|e| format!("the From address '{}': {e}", smtp.from))
         });
         loop {
+            let claim_id = Uuid::now_v7();
             let mut tx = self.db.write().await?;
             let claimed =
-                store::outbox::claim(&mut tx, now, now + LEASE, self.config.mail.batch).await?;
+                store::outbox::claim(&mut tx, now, now + LEASE, claim_id, self.config.mail.batch)
+                    .await?;
             tx.commit().await?;
             if claimed.is_empty() {
                 return Ok(run);
             }
-            let mut outcomes = Vec::with_capacity(claimed.len());
-            for group in claimed.chunks(CONNECTIONS) {
-                let mut sending = tokio::task::JoinSet::new();
-                for (i, row) in group.iter().enumerate() {
-                    let message = match &setup {
-                        Ok((transport, from)) => {
-                            self.message(from, row).map(|m| (transport.clone(), m))
-                        }
-                        Err(e) => Err(e.clone()),
-                    };
-                    sending.spawn(async move {
-                        let outcome = match message {
-                            Ok((transport, message)) => transport
-                                .send(message)
-                                .await
-                                .map(|_| ())
-                                .map_err(|e| e.to_string()),
-                            Err(e) => Err(e),
-                        };
-                        (i, outcome)
-                    });
-                }
-                let mut done: Vec<(usize, std::result::Result<(), String>)> =
-                    sending.join_all().await;
-                done.sort_by_key(|(i, _)| *i);
-                outcomes.extend(done.into_iter().map(|(_, outcome)| outcome));
-            }
+            let outcomes = self.deliver(&setup, &claimed).await;
+            // One transaction for the whole batch, every write conditional on this claim.
             let at = store::now();
             let mut tx = self.db.write().await?;
+            let mut sent = Vec::with_capacity(claimed.len());
             for (row, outcome) in claimed.iter().zip(outcomes) {
                 match outcome {
-                    Ok(()) => {
-                        if store::outbox::mark_sent(&mut tx, row.id, at).await? {
-                            run.sent += 1;
-                        }
-                    }
+                    Ok(()) => sent.push(row.id),
                     Err(error) => {
                         tracing::warn!(mail = %row.id, attempt = row.attempts, %error, "mail not sent");
                         let retry = retry_after(row.attempts).map(|wait| now + wait);
-                        if store::outbox::mark_failed(&mut tx, row.id, &error, retry, at).await? {
+                        if store::outbox::mark_failed(&mut tx, claim_id, row.id, &error, retry, at)
+                            .await?
+                        {
                             if retry.is_some() {
                                 run.retrying += 1;
                             } else {
@@ -132,8 +139,46 @@ impl Services {
                     }
                 }
             }
+            run.sent += store::outbox::mark_sent(&mut tx, claim_id, &sent, at).await? as usize;
             tx.commit().await?;
         }
+    }
+
+    /// Hands the claimed mails to the SMTP server, at most `CONNECTIONS` at a time (the next
+    /// starts as soon as one finishes); the outcomes in the order of `claimed`.
+    async fn deliver(
+        &self,
+        setup: &std::result::Result<(Transport, Mailbox), String>,
+        claimed: &[OutboxRow],
+    ) -> Vec<Outcome> {
+        let mut outcomes: Vec<Outcome> = vec![Err("not handed over".into()); claimed.len()];
+        let mut sending = tokio::task::JoinSet::new();
+        for (i, row) in claimed.iter().enumerate() {
+            if sending.len() == CONNECTIONS
+                && let Some(Ok((done, outcome))) = sending.join_next().await
+            {
+                outcomes[done] = outcome;
+            }
+            let message = match setup {
+                Ok((transport, from)) => self.message(from, row).map(|m| (transport.clone(), m)),
+                Err(e) => Err(e.clone()),
+            };
+            sending.spawn(async move {
+                let outcome = match message {
+                    Ok((transport, message)) => transport
+                        .send(message)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                };
+                (i, outcome)
+            });
+        }
+        for (done, outcome) in sending.join_all().await {
+            outcomes[done] = outcome;
+        }
+        outcomes
     }
 
     fn message(&self, from: &Mailbox, row: &OutboxRow) -> std::result::Result<Message, String> {
@@ -174,9 +219,8 @@ impl Services {
     }
 
     /// Gathers the held mails of each person whose morning it is (`domain::mail::digest_due`
-    /// on their own time zone) into one digest mail, queued to leave with the next send;
-    /// returns what it did, for the jobs list.
-    pub async fn send_mail_digest(&self, now: OffsetDateTime) -> Result<String> {
+    /// on their own time zone) into one digest mail, queued to leave with the next send.
+    pub async fn send_mail_digest(&self, now: OffsetDateTime) -> Result<DigestRun> {
         let mut tx = self.db.write().await?;
         let held = store::outbox::held(&mut tx).await?;
         let mut people = 0;
@@ -232,8 +276,9 @@ impl Services {
             gathered += group.len();
         }
         tx.commit().await?;
-        let gathered = domain::display::count(gathered as i64, "mail");
-        let digests = domain::display::count(people, "digest");
-        Ok(format!("{gathered} gathered into {digests}"))
+        Ok(DigestRun {
+            gathered: gathered as i64,
+            digests: people,
+        })
     }
 }

@@ -18,13 +18,16 @@ domain::choice_enum! {
         Sending => ("sending", "being sent"),
         Sent => ("sent", "sent"),
         Failed => ("failed", "failed"),
+        Expired => ("expired", "not sent: waited longer than the mail age limit"),
+        Discarded => ("discarded", "not sent: discarded by an administrator"),
     }
 }
 
-/// The daily job that gathers held mails into digests.
+/// The hourly routine that gathers held mails into digests.
 pub const MAIL_DIGEST: &str = "mail_digest";
 
-/// Notifications about the account's own security: mailed whatever its owner chose.
+/// Notifications about the account's own security: mailed whatever its owner chose, never
+/// expired and never discarded.
 pub const SECURITY_KINDS: &[&str] = &["password_reset"];
 
 /// How a queued mail reads while the server has no SMTP settings.
@@ -76,6 +79,10 @@ pub struct MailSettings {
     pub public_url: String,
     /// How many mails one sender claims at a time.
     pub batch: i64,
+    /// How long a queued mail may wait to leave (from when it was due) before it is marked
+    /// expired instead of sent: a server that had no SMTP for weeks does not mail the backlog
+    /// once SMTP is set up.
+    pub max_age: time::Duration,
 }
 
 impl Default for MailSettings {
@@ -84,6 +91,7 @@ impl Default for MailSettings {
             smtp: None,
             public_url: "http://localhost:8080".into(),
             batch: 50,
+            max_age: time::Duration::hours(24),
         }
     }
 }

@@ -14,9 +14,9 @@ async fn scheduled_evaluation_runs_once_per_period() {
         );
         assert_eq!(
             s.run_due_jobs(now).await.unwrap(),
-            6,
-            "the tier evaluation, the certification expiry run, the deal registration sweep, the \
-             internal survey round, the escalation sweep and the mail digest"
+            4,
+            "the tier evaluation, the certification expiry run, the deal registration sweep and \
+             the internal survey round (routine sweeps keep no job rows)"
         );
         assert_eq!(s.run_due_jobs(now).await.unwrap(), 0);
         let runs = s
@@ -48,14 +48,93 @@ async fn scheduled_evaluation_runs_once_per_period() {
             ),
             "evaluate_tiers:2027-01"
         );
-        // The escalation sweep runs once per five minutes.
+        let mut tx = s.db.read().await.unwrap();
+        for kind in ["escalation_sweep", "mail_digest", "work_sweep"] {
+            assert!(
+                store::jobs::recent(&mut tx, kind, None, 10)
+                    .await
+                    .unwrap()
+                    .is_empty(),
+                "{kind} is a routine: no job rows"
+            );
+        }
+    })
+    .await;
+}
+
+#[test]
+fn routine_periods_are_five_minutes_or_an_hour() {
+    use services::jobs::Routine;
+    let at = |t| Routine::EscalationSweep.period(t);
+    assert_eq!(
+        at(time::macros::datetime!(2027-01-01 9:04:59 UTC)),
+        "2027-01-01T09:00"
+    );
+    assert_eq!(
+        at(time::macros::datetime!(2027-01-01 9:05 UTC)),
+        "2027-01-01T09:05"
+    );
+    assert_eq!(
+        Routine::WorkSweep.period(time::macros::datetime!(2027-01-01 23:59:59 UTC)),
+        "2027-01-01T23:55"
+    );
+    assert_eq!(
+        Routine::MailDigest.period(time::macros::datetime!(2027-01-01 9:59 UTC)),
+        "2027-01-01T09:00"
+    );
+    // Keys are UTC whatever offset the instant carries.
+    assert_eq!(
+        Routine::MailDigest.period(time::macros::datetime!(2027-01-01 10:30 +01:00)),
+        "2027-01-01T09:00"
+    );
+}
+
+/// The routines two servers ran at `at`, by name, sorted.
+async fn ran(one: &Services, two: &Services, at: time::OffsetDateTime) -> Vec<&'static str> {
+    let (a, b) = tokio::join!(one.run_routines(at), two.run_routines(at));
+    let mut names: Vec<&'static str> = a
+        .unwrap()
+        .into_iter()
+        .chain(b.unwrap())
+        .map(|run| {
+            assert!(run.outcome.is_ok(), "{run:?}");
+            run.routine.name()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routine_sweeps_run_once_per_period_across_servers() {
+    each_backend(|w| async move {
+        let one = &w.services;
+        let two = &Services::new(w.services.db.clone(), Config::default());
+        let t = time::macros::datetime!(2030-01-07 09:00 UTC);
         assert_eq!(
-            services::jobs::escalation_sweep_key(time::macros::datetime!(2027-01-01 9:04:59 UTC)),
-            "escalation_sweep:2027-01-01T09:00"
+            ran(one, two, t).await,
+            ["escalation_sweep", "mail_digest", "work_sweep"],
+            "each once, on one server or the other"
+        );
+        assert!(
+            ran(one, two, t + time::Duration::minutes(4))
+                .await
+                .is_empty()
         );
         assert_eq!(
-            services::jobs::escalation_sweep_key(time::macros::datetime!(2027-01-01 9:05 UTC)),
-            "escalation_sweep:2027-01-01T09:05"
+            ran(one, two, t + time::Duration::minutes(5)).await,
+            ["escalation_sweep", "work_sweep"],
+            "the digest's period is the hour"
+        );
+        assert_eq!(
+            ran(one, two, t + time::Duration::minutes(60)).await,
+            ["escalation_sweep", "mail_digest", "work_sweep"]
+        );
+        assert!(
+            ran(one, two, t + time::Duration::minutes(30))
+                .await
+                .is_empty(),
+            "a server whose clock is behind does not run a period again"
         );
     })
     .await;

@@ -1,4 +1,5 @@
-//! Mail in the API: one's own delivery choice under `/me`, and the outbox (admins).
+//! Mail in the API: one's own delivery choice under `/me`, and the outbox (admins): read it,
+//! retry failed mail, discard queued mail.
 
 use crate::AppState;
 use crate::auth::ApiAuth;
@@ -20,6 +21,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mail_preference, set_mail_preference))
         .routes(routes!(outbox))
         .routes(routes!(retry_mail))
+        .routes(routes!(discard_mail))
+        .routes(routes!(discard_queued_mail))
 }
 
 #[utoipa::path(get, path = "/me/mail", tag = "account",
@@ -73,4 +76,31 @@ async fn retry_mail(
     Path(id): Path<Uuid>,
 ) -> ApiResult<OutboxView> {
     Ok(Json(state.services.retry_mail(&auth.actor, id).await?))
+}
+
+#[utoipa::path(post, path = "/outbox/{id}/discard", tag = "admin", params(("id" = Uuid, Path)),
+    responses((status = 200, body = OutboxView, description = "Discarded: it will not be sent"),
+        (status = 409, body = Problem, description = "The mail is not queued (sent, expired or discarded already) or is a security notice"),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn discard_mail(
+    State(state): State<AppState>,
+    auth: ApiAuth,
+    Path(id): Path<Uuid>,
+) -> ApiResult<OutboxView> {
+    Ok(Json(state.services.discard_mail(&auth.actor, id).await?))
+}
+
+/// How many queued mails were discarded.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct Discarded {
+    discarded: u64,
+}
+
+#[utoipa::path(post, path = "/outbox/discard-queued", tag = "admin",
+    responses((status = 200, body = Discarded, description = "Every queued mail but security notices discarded"),
+        (status = 409, body = Problem, description = "No mail was queued (another admin discarded it first, or it left)"),
+        (status = 403, body = Problem)))]
+async fn discard_queued_mail(State(state): State<AppState>, auth: ApiAuth) -> ApiResult<Discarded> {
+    let discarded = state.services.discard_queued_mail(&auth.actor).await?;
+    Ok(Json(Discarded { discarded }))
 }

@@ -14,14 +14,15 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::{Choice, FieldError};
-use services::mail::{Delivery, MailState, OutboxQuery};
+use services::mail::{Delivery, MailState, OutboxQuery, SECURITY_KINDS};
 use uuid::Uuid;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/account/mail", get(preference_page).post(set_preference))
         .route("/outbox", get(outbox_page))
-        .route("/outbox/{id}/retry", post(retry))
+        .route("/outbox/discard-queued", post(discard_queued))
+        .route("/outbox/{id}/{action}", post(act_on_mail))
 }
 
 #[derive(Template)]
@@ -123,6 +124,7 @@ struct OutboxRowView {
     last_error: String,
     sent: String,
     failed: bool,
+    discardable: bool,
 }
 
 async fn outbox_page(
@@ -165,6 +167,7 @@ async fn outbox_page(
             last_error: m.last_error,
             sent: m.sent_at.map(|t| moment(&t, &zone)).unwrap_or_default(),
             failed: m.state == MailState::Failed,
+            discardable: m.state == MailState::Queued && !SECURITY_KINDS.contains(&m.kind.as_str()),
         })
         .collect();
     let view = OutboxPage {
@@ -183,18 +186,32 @@ async fn outbox_page(
     Ok((status, render(view)).into_response())
 }
 
-async fn retry(
+/// Retry (a failed mail) or discard (a queued one); either way the queue is shown next.
+async fn act_on_mail(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    Path((id, action)): Path<(Uuid, String)>,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
+    let services = &state.services;
+    match action.as_str() {
+        "retry" => services.retry_mail(&auth.actor, id).await,
+        "discard" => services.discard_mail(&auth.actor, id).await,
+        _ => Err(services::Error::NotFound),
+    }
+    .map_err(service_error)?;
+    Ok(see_other("/outbox?state=queued"))
+}
+
+async fn discard_queued(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
+    let form = Form::parse(&body);
+    auth.verify_csrf(&form.csrf())?;
     state
         .services
-        .retry_mail(&auth.actor, id)
+        .discard_queued_mail(&auth.actor)
         .await
         .map_err(service_error)?;
-    Ok(see_other("/outbox?state=queued"))
+    Ok(see_other("/outbox?state=discarded"))
 }

@@ -1,5 +1,5 @@
 //! Mail: everyone chooses how their own notifications are mailed; only admins read the outbox
-//! (every person's mail) and retry failed mail.
+//! (every person's mail), retry failed mail and discard queued mail.
 
 use super::*;
 
@@ -38,6 +38,18 @@ pub(super) fn endpoints(_f: &Fixture) -> Vec<Endpoint> {
             None,
             // An admin passes authorization and learns the mail does not exist.
             Box::new(|r| if r == Role::Admin { Hidden } else { Forbidden }),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/outbox/{unknown}/discard"),
+            None,
+            Box::new(|r| if r == Role::Admin { Hidden } else { Forbidden }),
+        ),
+        (
+            Method::POST,
+            "/api/v1/outbox/discard-queued".into(),
+            None,
+            Box::new(admin_only),
         ),
     ]
 }

@@ -1,5 +1,6 @@
 //! The mail pages: one's delivery choice (errors next to the field) and the admins' outbox
-//! with its filters, the no-SMTP state and its refusal to everyone else.
+//! with its filters, the no-SMTP state, discarding queued mail and its refusal to everyone
+//! else.
 
 use super::*;
 
@@ -56,11 +57,132 @@ async fn mail_choice_and_outbox_pages() {
 
         let (status, _, page) = f.page(&admin, "/outbox?state=lost").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
-        assert!(page.contains("must be one of held, digested, queued, sending, sent, failed"), "{page}");
+        assert!(page.contains("must be one of held, digested, queued, sending, sent, failed, expired, discarded"), "{page}");
 
         let (manager, _) = f.sign_in("partner_manager@test.example").await;
         let (status, _, _) = f.page(&manager, "/outbox").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+/// Queues `n` lead mails to the partner manager, as a notification would.
+async fn queue_lead_mails(f: &Fixture, n: usize) -> Vec<uuid::Uuid> {
+    let mails: Vec<store::outbox::NewMail> = (0..n)
+        .map(|_| store::outbox::NewMail {
+            user_id: None,
+            recipient: "partner_manager@test.example",
+            subject: "PartnerOS: a lead",
+            body_text: "A lead",
+            kind: "lead",
+            link: "/leads",
+            state: "queued",
+        })
+        .collect();
+    let mut tx = f.services.db.write().await.unwrap();
+    let ids = store::outbox::insert_many(&mut tx, &mails, store::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    ids
+}
+
+#[tokio::test]
+async fn queued_mail_is_discarded_from_the_outbox_page_and_the_api() {
+    each(|f| async move {
+        let user = f.actor(Role::PartnerUser).user_id.unwrap();
+        f.services
+            .reset_password(f.actor(Role::Admin), user, "another long enough password")
+            .await
+            .unwrap();
+        // The fixture's own notifications queued mail too: cleared first, so the page below
+        // holds only the security notice.
+        assert!(matches!(
+            f.services.discard_queued_mail(f.actor(Role::Admin)).await,
+            Ok(_) | Err(services::Error::Conflict(_))
+        ));
+        let (admin, csrf) = f.sign_in("admin@vendor.test").await;
+        let (_, _, page) = f.page(&admin, "/outbox?state=queued").await;
+        assert!(page.contains("Your PartnerOS password was reset"), "{page}");
+        assert!(page.contains("Discard all queued mail"), "{page}");
+        assert!(
+            !page.contains(r#"<button type="submit" class="secondary">Discard</button>"#),
+            "a security notice has no Discard button: {page}"
+        );
+        let (status, _, _) = f
+            .post_form(
+                &admin,
+                "/outbox/discard-queued",
+                &format!("csrf_token={csrf}"),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "only a security notice is queued"
+        );
+
+        let lead = queue_lead_mails(&f, 1).await[0];
+        let (_, _, page) = f.page(&admin, "/outbox?state=queued").await;
+        assert!(
+            page.contains(&format!(
+                r#"<form method="post" action="/outbox/{lead}/discard""#
+            )),
+            "{page}"
+        );
+        let discard = format!("/outbox/{lead}/discard");
+        let (status, headers, _) = f
+            .post_form(&admin, &discard, &format!("csrf_token={csrf}"))
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers["location"], "/outbox?state=queued");
+        let (status, _, _) = f
+            .post_form(&admin, &discard, &format!("csrf_token={csrf}"))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "discarded already");
+        for (action, expected) in [
+            ("retry", StatusCode::CONFLICT),
+            ("send", StatusCode::NOT_FOUND),
+        ] {
+            let (status, _, _) = f
+                .post_form(
+                    &admin,
+                    &format!("/outbox/{lead}/{action}"),
+                    &format!("csrf_token={csrf}"),
+                )
+                .await;
+            assert_eq!(status, expected, "{action}: only failed mail is retried");
+        }
+
+        queue_lead_mails(&f, 2).await;
+        // The first discards both; the second finds nothing queued.
+        for (expected, answer) in [
+            (StatusCode::OK, r#"{"discarded":2}"#),
+            (StatusCode::CONFLICT, "no mail is queued"),
+        ] {
+            let (status, body) = f
+                .api(
+                    Some(f.token(Role::Admin)),
+                    Method::POST,
+                    "/api/v1/outbox/discard-queued",
+                    None,
+                )
+                .await;
+            assert_eq!(status, expected, "{body}");
+            assert!(body.contains(answer), "{body}");
+        }
+        let (_, _, page) = f
+            .page(
+                &admin,
+                "/outbox?state=discarded&recipient=partner_manager%40test.example",
+            )
+            .await;
+        assert_eq!(
+            page.matches("<td>not sent: discarded by an administrator")
+                .count(),
+            3,
+            "{page}"
+        );
     })
     .await;
 }
