@@ -109,6 +109,45 @@ pub(crate) fn form_problems<T>(
     }
 }
 
+/// Why a form's write was refused, shown beside the form again.
+#[derive(Debug, Default)]
+pub(crate) struct Refusal {
+    /// Each invalid field's message, next to its field.
+    pub errors: Vec<FieldError>,
+    /// A conflict's reason (a stale version, a race lost), above the forms.
+    pub problems: Vec<String>,
+}
+
+impl Refusal {
+    /// The page's status: 409 for a conflict, 422 for invalid fields, else 200.
+    pub(crate) fn status(&self) -> StatusCode {
+        if !self.problems.is_empty() {
+            StatusCode::CONFLICT
+        } else if !self.errors.is_empty() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        }
+    }
+}
+
+/// A form's write: `Ok(None)` when it was done (the caller redirects), `Ok(Some(refusal))`
+/// for what to show beside the form again; any other refusal is its error page.
+pub(crate) fn refusal_of<T>(result: services::Result<T>) -> Result<Option<Refusal>, Response> {
+    match result {
+        Ok(_) => Ok(None),
+        Err(services::Error::Invalid(errors)) => Ok(Some(Refusal {
+            errors,
+            problems: Vec::new(),
+        })),
+        Err(services::Error::Conflict(why)) => Ok(Some(Refusal {
+            errors: Vec::new(),
+            problems: vec![why],
+        })),
+        Err(other) => Err(service_error(other)),
+    }
+}
+
 /// A page, or what answers instead of it (the error page, the sign-in redirect).
 pub(crate) type PageResult = Result<Response, Response>;
 

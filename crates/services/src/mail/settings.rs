@@ -18,8 +18,8 @@ domain::choice_enum! {
         Sending => ("sending", "being sent"),
         Sent => ("sent", "sent"),
         Failed => ("failed", "failed"),
-        Expired => ("expired", "not sent: waited longer than the mail age limit"),
-        Discarded => ("discarded", "not sent: discarded by an administrator"),
+        Expired => ("expired", "expired: too old to send"),
+        Discarded => ("discarded", "discarded by an admin"),
     }
 }
 

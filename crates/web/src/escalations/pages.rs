@@ -7,7 +7,7 @@ use crate::auth::PageAuth;
 use crate::choices::partner_options;
 use crate::extract::Form;
 use crate::layout::{Errors, Layout, Opt, next_page_link};
-use crate::respond::{PageResult, render, see_other, service_error};
+use crate::respond::{PageResult, Refusal, refusal_of, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -235,8 +235,7 @@ async fn case_view(
     auth: &PageAuth,
     id: Uuid,
     failed: &str,
-    errors: Vec<FieldError>,
-    problems: Vec<String>,
+    refusal: Refusal,
 ) -> PageResult {
     let seen = state
         .services
@@ -270,11 +269,7 @@ async fn case_view(
     } else {
         Vec::new()
     };
-    let status = if errors.is_empty() && problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = refusal.status();
     let view = CasePage {
         layout: auth.layout(format!("Escalation {title}")),
         csrf_token: auth.csrf_token.clone(),
@@ -282,8 +277,8 @@ async fn case_view(
         ours,
         theirs,
         failed: failed.into(),
-        errors: Errors::from(errors),
-        problems,
+        errors: Errors::from(refusal.errors),
+        problems: refusal.problems,
         may_reassign,
         may_write: auth.actor.may(Action::WorkEscalations),
         owners,
@@ -296,7 +291,7 @@ async fn case_page(
     auth: PageAuth,
     Path(id): Path<Uuid>,
 ) -> PageResult {
-    case_view(&state, &auth, id, "", Vec::new(), Vec::new()).await
+    case_view(&state, &auth, id, "", Refusal::default()).await
 }
 
 /// After a form on a case: back to the case, or the case again with what was wrong.
@@ -307,15 +302,9 @@ async fn after<T>(
     failed: &str,
     result: services::Result<T>,
 ) -> PageResult {
-    match result {
-        Ok(_) => Ok(see_other(&format!("/escalations/{id}"))),
-        Err(services::Error::Invalid(errors)) => {
-            case_view(state, auth, id, failed, errors, Vec::new()).await
-        }
-        Err(services::Error::Conflict(why)) => {
-            case_view(state, auth, id, failed, Vec::new(), vec![why]).await
-        }
-        Err(other) => Err(service_error(other)),
+    match refusal_of(result)? {
+        None => Ok(see_other(&format!("/escalations/{id}"))),
+        Some(refusal) => case_view(state, auth, id, failed, refusal).await,
     }
 }
 

@@ -3,19 +3,19 @@
 
 use crate::AppState;
 use crate::auth::{ApiAuth, PageAuth};
-use crate::extract::{ApiJson, Form, Id};
+use crate::extract::{ApiJson, Id};
 use crate::layout::{Errors, Layout};
 use crate::problem::Problem;
-use crate::respond::{ApiResult, PageResult, render, see_other, service_error};
+use crate::respond::{
+    ApiResult, PageResult, Refusal, refusal_of, render, see_other, service_error,
+};
 use askama::Template;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use domain::FieldError;
 use domain::escalations::ReviewForm;
 use services::escalations::{Escalation, ReviewView, may_write_review};
 use utoipa_axum::router::OpenApiRouter;
@@ -56,8 +56,7 @@ async fn review_view(
     auth: &PageAuth,
     id: Uuid,
     typed: Option<ReviewForm>,
-    errors: Vec<FieldError>,
-    problems: Vec<String>,
+    refusal: Refusal,
 ) -> PageResult {
     let review = state
         .services
@@ -84,13 +83,7 @@ async fn review_view(
         },
         None => ReviewForm::default(),
     });
-    let status = if errors.is_empty() && problems.is_empty() {
-        StatusCode::OK
-    } else if problems.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::CONFLICT
-    };
+    let status = refusal.status();
     let view = ReviewPage {
         layout: auth.layout(format!("Review of {}", case.reference)),
         csrf_token: auth.csrf_token.clone(),
@@ -100,8 +93,8 @@ async fn review_view(
         review,
         may_write: may_write_review(&auth.actor, case.owner_id),
         input,
-        errors: Errors::from(errors),
-        problems,
+        errors: Errors::from(refusal.errors),
+        problems: refusal.problems,
     };
     Ok((status, render(view)).into_response())
 }
@@ -111,7 +104,7 @@ async fn review_page(
     auth: PageAuth,
     Path(id): Path<Uuid>,
 ) -> PageResult {
-    review_view(&state, &auth, id, None, Vec::new(), Vec::new()).await
+    review_view(&state, &auth, id, None, Refusal::default()).await
 }
 
 async fn write_review(
@@ -120,22 +113,14 @@ async fn write_review(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> PageResult {
-    let form = Form::parse(&body);
-    auth.verify_csrf(&form.csrf())?;
-    let input: ReviewForm = form.input(&[])?;
-    match state
+    let input: ReviewForm = auth.checked_form(&body)?;
+    let result = state
         .services
         .write_escalation_review(&auth.actor, id, &input)
-        .await
-    {
-        Ok(_) => Ok(see_other(&format!("/escalations/{id}/review"))),
-        Err(services::Error::Invalid(errors)) => {
-            review_view(&state, &auth, id, Some(input), errors, Vec::new()).await
-        }
-        Err(services::Error::Conflict(why)) => {
-            review_view(&state, &auth, id, Some(input), Vec::new(), vec![why]).await
-        }
-        Err(other) => Err(service_error(other)),
+        .await;
+    match refusal_of(result)? {
+        None => Ok(see_other(&format!("/escalations/{id}/review"))),
+        Some(refusal) => review_view(&state, &auth, id, Some(input), refusal).await,
     }
 }
 

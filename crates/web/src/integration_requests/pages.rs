@@ -6,7 +6,9 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
 use crate::layout::{Errors, Layout, Opt};
-use crate::respond::{FormatParam, PageResult, render, report_download, see_other, service_error};
+use crate::respond::{
+    FormatParam, PageResult, Refusal, refusal_of, render, report_download, see_other, service_error,
+};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -258,8 +260,7 @@ async fn request_view(
     auth: &PageAuth,
     id: Uuid,
     Failed(failed, duplicate): Failed<'_>,
-    errors: Vec<FieldError>,
-    problems: Vec<String>,
+    refusal: Refusal,
 ) -> PageResult {
     let seen = state
         .services
@@ -276,11 +277,7 @@ async fn request_view(
             (None, Some(r), title)
         }
     };
-    let status = if errors.is_empty() && problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = refusal.status();
     let view = RequestPage {
         layout: auth.layout(format!("Integration request {title}")),
         csrf_token: auth.csrf_token.clone(),
@@ -288,8 +285,8 @@ async fn request_view(
         theirs,
         failed: failed.into(),
         duplicate,
-        errors: Errors::from(errors),
-        problems,
+        errors: Errors::from(refusal.errors),
+        problems: refusal.problems,
     };
     Ok((status, render(view)).into_response())
 }
@@ -304,8 +301,7 @@ async fn request_page(
         &auth,
         id,
         Failed("", String::new()),
-        Vec::new(),
-        Vec::new(),
+        Refusal::default(),
     )
     .await
 }
@@ -319,15 +315,9 @@ async fn after(
     failed: Failed<'_>,
     outcome: services::Result<IntegrationRequest>,
 ) -> PageResult {
-    match outcome {
-        Ok(_) => Ok(see_other(&format!("/integration-requests/{id}"))),
-        Err(services::Error::Invalid(errors)) => {
-            request_view(state, auth, id, failed, errors, Vec::new()).await
-        }
-        Err(services::Error::Conflict(message)) => {
-            request_view(state, auth, id, failed, Vec::new(), vec![message]).await
-        }
-        Err(other) => Err(service_error(other)),
+    match refusal_of(outcome)? {
+        None => Ok(see_other(&format!("/integration-requests/{id}"))),
+        Some(refusal) => request_view(state, auth, id, failed, refusal).await,
     }
 }
 

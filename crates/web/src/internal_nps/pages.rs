@@ -5,15 +5,13 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
 use crate::layout::{Errors, Layout};
-use crate::respond::{PageResult, render, see_other, service_error};
+use crate::respond::{PageResult, Refusal, refusal_of, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use domain::FieldError;
 use domain::permissions::Action;
 use services::internal_nps::{AnswerForm, InternalNpsView};
 
@@ -39,33 +37,28 @@ async fn view(
     state: &AppState,
     auth: &PageAuth,
     input: AnswerForm,
-    errors: Vec<FieldError>,
-    problems: Vec<String>,
+    refusal: Refusal,
 ) -> PageResult {
     let survey = state
         .services
         .internal_nps(&auth.actor)
         .await
         .map_err(service_error)?;
-    let status = if errors.is_empty() && problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = refusal.status();
     let page = SurveyPage {
         layout: auth.layout("Internal NPS"),
         csrf_token: auth.csrf_token.clone(),
         survey,
         input,
-        errors: Errors::from(errors),
-        problems,
+        errors: Errors::from(refusal.errors),
+        problems: refusal.problems,
         may_open: auth.actor.may(Action::OpenInternalNpsRound),
     };
     Ok((status, render(page)).into_response())
 }
 
 async fn survey_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
-    view(&state, &auth, AnswerForm::default(), Vec::new(), Vec::new()).await
+    view(&state, &auth, AnswerForm::default(), Refusal::default()).await
 }
 
 async fn answer(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
@@ -75,37 +68,22 @@ async fn answer(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> P
         score: form.get("score"),
         comment: form.get("comment"),
     };
-    match state
+    let result = state
         .services
         .answer_internal_nps(&auth.actor, &input)
-        .await
-    {
-        Ok(()) => Ok(see_other("/internal-nps")),
-        Err(services::Error::Invalid(errors)) => {
-            view(&state, &auth, input, errors, Vec::new()).await
-        }
-        Err(services::Error::Conflict(message)) => {
-            view(&state, &auth, input, Vec::new(), vec![message]).await
-        }
-        Err(other) => Err(service_error(other)),
+        .await;
+    match refusal_of(result)? {
+        None => Ok(see_other("/internal-nps")),
+        Some(refusal) => view(&state, &auth, input, refusal).await,
     }
 }
 
 async fn open_round(State(state): State<AppState>, auth: PageAuth, body: Bytes) -> PageResult {
     let form = Form::parse(&body);
     auth.verify_csrf(&form.csrf())?;
-    match state.services.open_internal_nps_round(&auth.actor).await {
-        Ok(_) => Ok(see_other("/internal-nps")),
-        Err(services::Error::Conflict(message)) => {
-            view(
-                &state,
-                &auth,
-                AnswerForm::default(),
-                Vec::new(),
-                vec![message],
-            )
-            .await
-        }
-        Err(other) => Err(service_error(other)),
+    let result = state.services.open_internal_nps_round(&auth.actor).await;
+    match refusal_of(result)? {
+        None => Ok(see_other("/internal-nps")),
+        Some(refusal) => view(&state, &auth, AnswerForm::default(), refusal).await,
     }
 }

@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::extract::Form;
 use crate::layout::{Errors, Layout, Opt, select_one};
-use crate::respond::{PageResult, render, see_other, service_error};
+use crate::respond::{PageResult, Refusal, refusal_of, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -213,8 +213,7 @@ struct Failed {
     form: &'static str,
     decision: DecisionForm,
     action: ActionForm,
-    errors: Vec<FieldError>,
-    problems: Vec<String>,
+    refusal: Refusal,
 }
 
 impl Failed {
@@ -223,8 +222,7 @@ impl Failed {
             form: "",
             decision: DecisionForm::default(),
             action: ActionForm::default(),
-            errors: Vec::new(),
-            problems: Vec::new(),
+            refusal: Refusal::default(),
         }
     }
 }
@@ -259,13 +257,7 @@ async fn meeting_view(state: &AppState, auth: &PageAuth, id: Uuid, failed: Faile
     } else {
         Vec::new()
     };
-    let status = if failed.errors.is_empty() && failed.problems.is_empty() {
-        StatusCode::OK
-    } else if failed.problems.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::CONFLICT
-    };
+    let status = failed.refusal.status();
     let view = MeetingPage {
         layout: auth.layout(detail.meeting.title.clone()),
         csrf_token: auth.csrf_token.clone(),
@@ -277,8 +269,8 @@ async fn meeting_view(state: &AppState, auth: &PageAuth, id: Uuid, failed: Faile
         failed: failed.form.into(),
         decision: failed.decision,
         action: failed.action,
-        errors: Errors::from(failed.errors),
-        problems: failed.problems,
+        errors: Errors::from(failed.refusal.errors),
+        problems: failed.refusal.problems,
     };
     Ok((status, render(view)).into_response())
 }
@@ -320,20 +312,12 @@ async fn after<T>(
     state: &AppState,
     auth: &PageAuth,
     id: Uuid,
-    mut failed: Failed,
+    failed: Failed,
     result: services::Result<T>,
 ) -> PageResult {
-    match result {
-        Ok(_) => Ok(see_other(&format!("/meetings/{id}"))),
-        Err(services::Error::Invalid(errors)) => {
-            failed.errors = errors;
-            meeting_view(state, auth, id, failed).await
-        }
-        Err(services::Error::Conflict(why)) => {
-            failed.problems = vec![why];
-            meeting_view(state, auth, id, failed).await
-        }
-        Err(other) => Err(service_error(other)),
+    match refusal_of(result)? {
+        None => Ok(see_other(&format!("/meetings/{id}"))),
+        Some(refusal) => meeting_view(state, auth, id, Failed { refusal, ..failed }).await,
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::layout::{Errors, Layout, Opt};
-use crate::respond::{PageResult, render, see_other, service_error};
+use crate::respond::{PageResult, Refusal, refusal_of, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -11,7 +11,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use domain::FieldError;
 use domain::time_zone::TimeZone;
 use domain::validation::Choice;
 use domain::work::EntryKind;
@@ -117,7 +116,7 @@ struct ItemPage {
     /// The form that failed ("comment", "assign"), with its field errors.
     failed: String,
     errors: Errors,
-    problem: Option<String>,
+    problems: Vec<String>,
     body: String,
 }
 
@@ -126,8 +125,7 @@ async fn item_view(
     auth: &PageAuth,
     id: Uuid,
     failed: &str,
-    errors: Vec<FieldError>,
-    problem: Option<String>,
+    refusal: Refusal,
     body: String,
 ) -> PageResult {
     let detail = state
@@ -135,21 +133,15 @@ async fn item_view(
         .work_item(&auth.actor, id)
         .await
         .map_err(service_error)?;
-    let status = if problem.is_some() {
-        StatusCode::CONFLICT
-    } else if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = refusal.status();
     let view = ItemPage {
         layout: auth.layout(detail.item.title.clone()),
         zone: auth.zone(),
         csrf_token: auth.csrf_token.clone(),
         detail,
         failed: failed.into(),
-        errors: Errors::from(errors),
-        problem,
+        errors: Errors::from(refusal.errors),
+        problems: refusal.problems,
         body,
     };
     Ok((status, render(view)).into_response())
@@ -160,7 +152,7 @@ async fn item_page(
     auth: PageAuth,
     Path(id): Path<Uuid>,
 ) -> PageResult {
-    item_view(&state, &auth, id, "", Vec::new(), None, String::new()).await
+    item_view(&state, &auth, id, "", Refusal::default(), String::new()).await
 }
 
 /// After a form on an item: back to it, or the item again with what went wrong.
@@ -172,15 +164,9 @@ async fn after<T>(
     body: String,
     result: services::Result<T>,
 ) -> PageResult {
-    match result {
-        Ok(_) => Ok(see_other(&format!("/work/{id}"))),
-        Err(services::Error::Invalid(errors)) => {
-            item_view(state, auth, id, failed, errors, None, body).await
-        }
-        Err(services::Error::Conflict(why)) => {
-            item_view(state, auth, id, failed, Vec::new(), Some(why), body).await
-        }
-        Err(other) => Err(service_error(other)),
+    match refusal_of(result)? {
+        None => Ok(see_other(&format!("/work/{id}"))),
+        Some(refusal) => item_view(state, auth, id, failed, refusal, body).await,
     }
 }
 

@@ -63,7 +63,7 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
                 &format!("csrf_token={csrf}&transition=wait_on_partner&version=2&message="),
             )
             .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert_eq!(status, StatusCode::CONFLICT, "{page}");
         assert!(
             page.contains("ESC-000002 was changed by someone else meanwhile: reload it and try again"),
             "{page}"
