@@ -109,7 +109,7 @@ impl StakeholderInput {
                 0
             }
         };
-        let decision_maker = v.text(
+        let decision_maker = v.name(
             "decision_maker",
             &self.decision_maker,
             false,
@@ -117,7 +117,7 @@ impl StakeholderInput {
         );
         let cares_about = v.text("cares_about", &self.cares_about, false, NOTE_MAX);
         let blockers = v.text("blockers", &self.blockers, false, NOTE_MAX);
-        let champion_name = v.text(
+        let champion_name = v.name(
             "champion_name",
             &self.champion_name,
             false,
@@ -224,5 +224,21 @@ mod tests {
         .validate()
         .unwrap_err();
         assert_eq!(bad_id[0].field, "champion_user_id");
+
+        // Names on the map are shown to every internal user: none may reorder the text.
+        let reordered = StakeholderInput {
+            version: "0".into(),
+            decision_maker: "VP\u{202E}selaS".into(),
+            champion_name: "Lee\u{202E}evil".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        let fields: Vec<&str> = reordered.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["decision_maker", "champion_name"]);
+        assert_eq!(
+            reordered[1].message,
+            "must not contain characters that change the text direction (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F)"
+        );
     }
 }
