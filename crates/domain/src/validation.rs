@@ -73,6 +73,22 @@ impl Validation {
         }
     }
 
+    /// A web address someone will open: [`Validation::text`], then an absolute `http` or
+    /// `https` URL with a host (an empty value passes when not `required`).
+    pub fn link(&mut self, field: &str, value: &str, required: bool, max: usize) -> String {
+        let before = self.errors.len();
+        let link = self.text(field, value, required, max);
+        if self.errors.len() == before && !link.is_empty() {
+            let web = url::Url::parse(&link).is_ok_and(|u| {
+                matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+            });
+            if !web {
+                self.add(field, "must be a web address like https://example.com/page");
+            }
+        }
+        link
+    }
+
     /// A required email address, normalised to lower case.
     pub fn email(&mut self, field: &str, value: &str) -> String {
         if value.trim().is_empty() {
@@ -487,6 +503,31 @@ mod tests {
         assert_eq!(
             errors[1].message,
             "'BTC' is not a currency of ISO 4217 like USD, EUR or JPY"
+        );
+    }
+
+    #[test]
+    fn links_are_web_addresses() {
+        let mut v = Validation::new();
+        assert_eq!(
+            v.link("evidence", " https://drive.example.com/kit ", true, 100),
+            "https://drive.example.com/kit"
+        );
+        assert_eq!(v.link("evidence", "", false, 100), "");
+        v.link("a", "notaurl", false, 100);
+        v.link("b", "javascript:alert(1)", false, 100);
+        v.link("c", "ftp://files.example.com/x", false, 100);
+        v.link("d", "https://", false, 100);
+        v.link("e", "", true, 100);
+        let errors = v.into_result().unwrap_err();
+        let got: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.message.as_str()))
+            .collect();
+        let web = "must be a web address like https://example.com/page";
+        assert_eq!(
+            got,
+            [("a", web), ("b", web), ("c", web), ("d", web), ("e", "is required")]
         );
     }
 

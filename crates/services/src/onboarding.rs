@@ -225,7 +225,11 @@ impl Services {
             )));
         }
         let mut v = domain::Validation::new();
-        let evidence = v.text("evidence", evidence, false, 2_000);
+        let evidence = if item.evidence_kind == "link" {
+            v.link("evidence", evidence, false, 2_000)
+        } else {
+            v.text("evidence", evidence, false, 2_000)
+        };
         if done && item.evidence_kind != "none" && evidence.is_empty() {
             v.add(
                 "evidence",

@@ -144,6 +144,14 @@ async fn onboarding_checklist_is_created_on_entry_and_ticked_by_its_owners() {
             other => panic!("{other:?}"),
         }
         s.tick_onboarding_item(&w.manager, item("nda_signed").id, true, "nda-alpha.pdf").await.unwrap();
+        // A link's evidence is a web address someone can open; nothing is ticked otherwise.
+        match s.tick_onboarding_item(&w.manager, item("resources_shared").id, true, "notaurl").await {
+            Err(Error::Invalid(errors)) => assert_eq!(
+                (errors[0].field.as_str(), errors[0].message.as_str()),
+                ("evidence", "must be a web address like https://example.com/page")
+            ),
+            other => panic!("{other:?}"),
+        }
         let list = s.onboarding_checklist(&w.manager, a).await.unwrap();
         assert_eq!(list.open, 21);
         let stages: Vec<(&str, &str)> = list.items.iter().map(|i| (i.key.as_str(), i.stage.as_str())).collect();
