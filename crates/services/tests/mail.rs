@@ -154,6 +154,10 @@ async fn a_lead_decision_reaches_its_submitter_by_smtp() {
         );
         let sent = outbox(&w.services, &w.admin, "sent", "user@alpha.test").await;
         assert_eq!(sent.len(), 1);
+        assert!(
+            mail.contains(&format!("Message-ID: <{}@vendor.test>", sent[0].id)),
+            "{mail}"
+        );
         assert_eq!(sent[0].attempts, 1);
         assert!(sent[0].sent_at.is_some());
     })

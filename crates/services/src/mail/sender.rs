@@ -186,7 +186,11 @@ impl Services {
             .recipient
             .parse::<Mailbox>()
             .map_err(|e| format!("the address '{}': {e}", row.recipient))?;
+        // The outbox row's id: a retried mail keeps its Message-ID, so a receiver that got
+        // the first attempt after all can tell the second is the same mail.
+        let message_id = format!("<{}@{}>", row.id, from.email.domain());
         Message::builder()
+            .message_id(Some(message_id))
             .from(from.clone())
             .to(to)
             .subject(&row.subject)
