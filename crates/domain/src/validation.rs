@@ -80,7 +80,8 @@ impl Validation {
         let link = self.text(field, value, required, max);
         if self.errors.len() == before && !link.is_empty() {
             let web = url::Url::parse(&link).is_ok_and(|u| {
-                matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+                matches!(u.scheme(), "http" | "https")
+                    && u.host_str().is_some_and(|h| !h.is_empty())
             });
             if !web {
                 self.add(field, "must be a web address like https://example.com/page");
@@ -527,7 +528,13 @@ mod tests {
         let web = "must be a web address like https://example.com/page";
         assert_eq!(
             got,
-            [("a", web), ("b", web), ("c", web), ("d", web), ("e", "is required")]
+            [
+                ("a", web),
+                ("b", web),
+                ("c", web),
+                ("d", web),
+                ("e", "is required")
+            ]
         );
     }
 

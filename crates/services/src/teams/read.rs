@@ -1,7 +1,9 @@
 //! Reading teams: the RACI matrix, a team's page, our people to choose from.
 
+use domain::alignment::{Activity, route};
 use domain::permissions::Action;
 use domain::teams;
+use domain::validation::Choice;
 
 use super::stakeholders;
 use super::views::{
@@ -14,9 +16,15 @@ impl Services {
     pub async fn raci(&self, actor: &Actor, page: &PageRequest<i64>) -> Result<Page<RaciActivity>> {
         actor.require(Action::ReadInternal)?;
         let (_, program) = self.program_in_force().await?;
-        let activities = program
-            .policies
-            .raci
+        let mut tx = self.db.read().await?;
+        let staffed: std::collections::HashSet<String> = store::teams::members(&mut tx, None)
+            .await?
+            .into_iter()
+            .filter(|m| m.disabled_at.is_none())
+            .map(|m| m.team)
+            .collect();
+        let raci = &program.policies.raci;
+        let activities = raci
             .0
             .iter()
             .map(|(activity, row)| RaciActivity {
@@ -27,6 +35,11 @@ impl Services {
                     .into_iter()
                     .filter_map(|team| row.get(&team).map(|r| part(activity, team, *r)))
                     .collect(),
+                unstaffed_queue: Activity::parse(activity)
+                    .and_then(|a| route(raci, a))
+                    .map(|route| route.queue)
+                    .filter(|queue| !staffed.contains(queue.key()))
+                    .map(|queue| teams::label(queue).to_owned()),
             })
             .collect();
         Ok(page_of(activities, page))

@@ -44,6 +44,9 @@ pub struct RaciActivity {
     pub activity: String,
     pub label: String,
     pub parts: Vec<Part>,
+    /// The team whose queue takes this activity's work (its R, else its A) when no active
+    /// person is on it: the work would wait for no one.
+    pub unstaffed_queue: Option<String>,
 }
 
 /// A team's champion: one of our accounts, or a name in words.

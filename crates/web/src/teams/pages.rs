@@ -55,6 +55,8 @@ struct RaciPage {
     /// Every team, for the list of team pages.
     teams: Vec<TeamColumn>,
     rows: Vec<RaciRow>,
+    /// (activity, team) where the team taking the activity's work has no one on it.
+    unstaffed: Vec<(String, String)>,
 }
 
 async fn raci_page(State(state): State<AppState>, auth: PageAuth) -> PageResult {
@@ -81,6 +83,10 @@ async fn raci_page(State(state): State<AppState>, auth: PageAuth) -> PageResult 
         })
         .cloned()
         .collect();
+    let unstaffed = activities
+        .iter()
+        .filter_map(|a| Some((a.label.clone(), a.unstaffed_queue.clone()?)))
+        .collect();
     let rows = activities
         .into_iter()
         .map(|a| RaciRow {
@@ -102,6 +108,7 @@ async fn raci_page(State(state): State<AppState>, auth: PageAuth) -> PageResult 
         columns,
         teams,
         rows,
+        unstaffed,
     }))
 }
 

@@ -160,7 +160,13 @@ async fn the_raci_matrix_in_words_and_pages() {
         assert!(!page.contains("<th scope=\"col\"><a href=\"/teams/executive\">"), "{page}");
         assert!(page.contains("<li><a href=\"/teams/executive\">Executive</a></li>"), "{page}");
 
+        assert!(page.contains("<li>Commission payment: Finance has no members</li>"), "{page}");
+        assert!(page.contains("<li>Contract review: Legal has no members</li>"), "{page}");
+
         join(&f, "finance", Role::Finance).await;
+        let (_, _, raci) = f.page(&session, "/raci").await;
+        assert!(!raci.contains("Commission payment: Finance has no members"), "{raci}");
+        assert!(raci.contains("<li>Contract review: Legal has no members</li>"), "{raci}");
         let (status, _, page) = f.page(&session, "/teams/finance").await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("<h1>Finance team</h1>"));
