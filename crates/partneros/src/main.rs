@@ -54,8 +54,9 @@ struct ServeArgs {
     /// Sign out sessions idle for this many minutes.
     #[arg(long, env = "PARTNEROS_SESSION_IDLE_MINUTES", default_value_t = 480)]
     session_idle_minutes: i64,
-    /// How often this server looks for due background jobs (the scheduled tier evaluation);
-    /// 0 turns background jobs off on this server.
+    /// How often this server looks for due background work: scheduled jobs (tier evaluation,
+    /// certification expiry, the deal sweep), the SLA sweeps, mail digests and sending mail;
+    /// 0 turns all of it off on this server.
     #[arg(long, env = "PARTNEROS_JOBS_INTERVAL_SECONDS", default_value_t = 60)]
     jobs_interval_seconds: u64,
     /// The portal's address as people reach it; links in mails start with it.
