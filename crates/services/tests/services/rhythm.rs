@@ -44,6 +44,28 @@ fn texts(detail: &MeetingDetail, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// Alpha's user raises a case of `category` today; its id.
+async fn escalate(w: &World, category: &str, urgency: &str) -> uuid::Uuid {
+    let case = w
+        .services
+        .submit_escalation(
+            &w.a_user,
+            w.partner_a,
+            &domain::escalations::Form {
+                issue: "Portal down".into(),
+                category: category.into(),
+                urgency: urgency.into(),
+                occurred_on: store::now().date().to_string(),
+            },
+        )
+        .await
+        .unwrap();
+    match case {
+        services::escalations::Escalation::Partners(seen) => seen.case.id,
+        services::escalations::Escalation::Ours(seen) => seen.case.id,
+    }
+}
+
 /// A day as packs write it (`7 Dec 2026`), spelled out here rather than borrowed from the
 /// code under test.
 fn day(date: time::Date) -> String {
@@ -130,18 +152,7 @@ async fn the_packs_count_a_hand_made_month_and_week() {
             .await
             .unwrap();
         s.archive_partner(&w.manager, w.partner_b).await.unwrap();
-        s.submit_escalation(
-            &w.a_user,
-            w.partner_a,
-            &domain::escalations::Form {
-                issue: "Portal down".into(),
-                category: "technical".into(),
-                urgency: "p2".into(),
-                occurred_on: today.to_string(),
-            },
-        )
-        .await
-        .unwrap();
+        escalate(&w, "technical", "p2").await;
 
         let id = s
             .create_meeting(&w.manager, &meeting("monthly_sync", today, &[&w.manager]))
@@ -510,23 +521,7 @@ async fn a_past_weeks_pack_lists_nothing_recorded_after_the_week() {
     each_backend(|w| async move {
         let s = &w.services;
         let today = store::now().date();
-        let case = match s
-            .submit_escalation(
-                &w.a_user,
-                w.partner_a,
-                &domain::escalations::Form {
-                    issue: "Portal down".into(),
-                    category: "technical".into(),
-                    urgency: "p2".into(),
-                    occurred_on: today.to_string(),
-                },
-            )
-            .await
-            .unwrap()
-        {
-            services::escalations::Escalation::Partners(seen) => seen.case.id,
-            services::escalations::Escalation::Ours(seen) => seen.case.id,
-        };
+        let case = escalate(&w, "technical", "p2").await;
         // Recorded today, due three weeks ago: overdue now, but it did not exist two weeks ago.
         s.add_escalation_action(
             &w.manager,
@@ -575,18 +570,7 @@ async fn the_quarterly_reviews_escalation_figures_link_to_the_quarters_cases() {
         let s = &w.services;
         let today = store::now().date();
         for category in ["technical", "technical", "mdf"] {
-            s.submit_escalation(
-                &w.a_user,
-                w.partner_a,
-                &domain::escalations::Form {
-                    issue: "Something broke".into(),
-                    category: category.into(),
-                    urgency: "p3".into(),
-                    occurred_on: today.to_string(),
-                },
-            )
-            .await
-            .unwrap();
+            escalate(&w, category, "p3").await;
         }
         let quarter = domain::quarter::Quarter::containing(today).to_string();
         let id = s
