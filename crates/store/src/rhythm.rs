@@ -320,13 +320,14 @@ pub struct OverdueRow {
     pub due_on: Date,
 }
 
-/// Onboarding items due before `as_of` and not done by its end, of partners not archived.
+/// Onboarding items created by the end of `as_of`, due before it and not done by its end, of
+/// partners not archived: a past period's pack lists nothing created after it.
 pub async fn overdue_onboarding(tx: &mut Read, as_of: Date) -> Result<Vec<OverdueRow>> {
     tx.all(sql!(
         "SELECT i.id, i.partner_id AS record_id, CAST(0 AS BIGINT) AS number, \
          p.display_name AS partner_name, i.title, i.due_on \
          FROM onboarding_items i JOIN partners p ON p.id = i.partner_id \
-         WHERE p.archived_at IS NULL AND i.due_on < $1 \
+         WHERE p.archived_at IS NULL AND i.due_on < $1 AND i.created_at < $2 \
          AND (i.done_at IS NULL OR i.done_at >= $2) ORDER BY i.due_on, i.id",
         as_of,
         after(as_of)
@@ -334,14 +335,15 @@ pub async fn overdue_onboarding(tx: &mut Read, as_of: Date) -> Result<Vec<Overdu
     .await
 }
 
-/// Escalation cases' remediation actions due before `as_of` and not done by its end.
+/// Escalation cases' remediation actions recorded by the end of `as_of`, due before it and
+/// not done by its end.
 pub async fn overdue_remediation(tx: &mut Read, as_of: Date) -> Result<Vec<OverdueRow>> {
     tx.all(sql!(
         "SELECT e.id, e.case_id AS record_id, c.number, p.display_name AS partner_name, \
          e.body AS title, e.due_on \
          FROM escalation_entries e JOIN escalation_cases c ON c.id = e.case_id \
          JOIN partners p ON p.id = c.partner_id \
-         WHERE e.kind = 'remediation' AND e.due_on < $1 \
+         WHERE e.kind = 'remediation' AND e.due_on < $1 AND e.at < $2 \
          AND (e.done_at IS NULL OR e.done_at >= $2) ORDER BY e.due_on, e.id",
         as_of,
         after(as_of)
@@ -444,17 +446,18 @@ pub struct KeyCount {
     pub n: i64,
 }
 
-/// Escalation cases raised from `first` to `last`, per category.
+/// Escalation cases submitted from `from` up to (not including) `until`, per category: the
+/// bounds the escalation list's quarter filter uses, so a count and its list agree.
 pub async fn escalations_raised_by_category(
     tx: &mut Read,
-    first: Date,
-    last: Date,
+    from: OffsetDateTime,
+    until: OffsetDateTime,
 ) -> Result<Vec<KeyCount>> {
     tx.all(sql!(
         "SELECT category AS key, CAST(COUNT(*) AS BIGINT) AS n FROM escalation_cases \
          WHERE created_at >= $1 AND created_at < $2 GROUP BY category ORDER BY category",
-        first.midnight().assume_utc(),
-        after(last)
+        from,
+        until
     ))
     .await
 }

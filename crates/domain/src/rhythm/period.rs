@@ -74,7 +74,7 @@ pub fn as_of(period: Period, today: Date) -> Date {
 /// "Monthly cross-functional sync, November 2026", "Quarterly executive review, 2026-Q4".
 pub fn title(kind: Kind, period: Period) -> String {
     let when = match kind {
-        Kind::WeeklyStandup => format!("week of {}", period.first),
+        Kind::WeeklyStandup => format!("week of {}", crate::display::day(period.first)),
         Kind::MonthlySync => format!("{} {}", period.first.month(), period.first.year()),
         Kind::QuarterlyReview => Quarter::containing(period.first).to_string(),
     };

@@ -113,7 +113,7 @@ fn meetings_are_titled_by_kind_and_period() {
             Kind::WeeklyStandup,
             period(Kind::WeeklyStandup, date!(2026 - 12 - 02))
         ),
-        "Weekly partner standup, week of 2026-11-30"
+        "Weekly partner standup, week of 30 Nov 2026"
     );
     assert_eq!(
         title(

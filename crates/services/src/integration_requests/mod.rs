@@ -15,6 +15,6 @@ mod views;
 pub use ranking::RankingQuery;
 pub use requests::{Merge, Move};
 pub use views::{
-    CustomerView, DemandView, IntegrationRequest, IntegrationRequests, PartnerRequestView,
-    RequestView,
+    CustomerView, DemandView, IntegrationRequest, IntegrationRequests, MergedCustomerView,
+    PartnerRequestView, RequestView,
 };

@@ -26,6 +26,17 @@ pub struct CustomerView {
     pub deal_id: Option<Uuid>,
 }
 
+/// A customer of a duplicate merged into a request, with the duplicate and the partner who
+/// named it: in our people's view only, never in a partner's.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MergedCustomerView {
+    /// The duplicate's reference (INT-000123).
+    pub reference: String,
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    pub customer: CustomerView,
+}
+
 /// The revenue a request and its merged duplicates put at stake, and who asks.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DemandView {
@@ -65,6 +76,8 @@ pub struct RequestView {
     /// The references of the duplicates merged into this one.
     pub merged: Vec<String>,
     pub customers: Vec<CustomerView>,
+    /// The customers of the duplicates merged in: the demand counts them too.
+    pub merged_customers: Vec<MergedCustomerView>,
     pub demand: DemandView,
     /// Send back with a move or a merge: a request changed meanwhile is refused (409).
     pub version: i64,
@@ -74,7 +87,8 @@ pub struct RequestView {
 }
 
 /// A request as the partner's people see it: their own customers only, the public state
-/// and a decline's reason.
+/// and a decline's reason; a merged one says so without naming the request or partner it
+/// joined.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PartnerRequestView {
     pub id: Uuid,
@@ -83,6 +97,9 @@ pub struct PartnerRequestView {
     pub description: String,
     pub system: String,
     pub state: State,
+    /// Merged into another request (perhaps another partner's): reviewed together with it,
+    /// its state is that request's.
+    pub merged: bool,
     pub decline_reason: Option<String>,
     pub customers: Vec<CustomerView>,
     #[serde(with = "time::serde::rfc3339")]
@@ -141,6 +158,7 @@ pub(super) fn partner_view(
         description: row.description.clone(),
         system: row.system.clone(),
         state,
+        merged: row.merged_into.is_some(),
         decline_reason,
         customers: customers
             .iter()
@@ -200,6 +218,10 @@ impl Context {
         })
     }
 
+    fn partner_name(&self, id: Uuid) -> String {
+        self.partners.get(&id).cloned().unwrap_or_default()
+    }
+
     /// What `row` with its duplicates puts at stake.
     pub fn demand(&self, row: &RequestRow) -> Demand {
         let family: Vec<&RequestRow> = std::iter::once(row)
@@ -235,11 +257,7 @@ impl Context {
             reference: integration_requests::reference(row.number),
             rank,
             partner_id: row.partner_id,
-            partner_name: self
-                .partners
-                .get(&row.partner_id)
-                .cloned()
-                .unwrap_or_default(),
+            partner_name: self.partner_name(row.partner_id),
             submitted_by: self
                 .users
                 .get(&row.submitted_by)
@@ -263,6 +281,22 @@ impl Context {
                 .iter()
                 .filter(|c| c.request_id == row.id)
                 .map(customer_view)
+                .collect(),
+            merged_customers: self
+                .merged
+                .iter()
+                .filter(|m| m.merged_into == Some(row.id))
+                .flat_map(|m| {
+                    self.customers
+                        .iter()
+                        .filter(|c| c.request_id == m.id)
+                        .map(|c| MergedCustomerView {
+                            reference: integration_requests::reference(m.number),
+                            partner_id: m.partner_id,
+                            partner_name: self.partner_name(m.partner_id),
+                            customer: customer_view(c),
+                        })
+                })
                 .collect(),
             demand: DemandView {
                 revenue: demand.revenue,

@@ -2,16 +2,18 @@
 //! page, the Markdown download and the print-ready HTML are rendered from. Every figure
 //! names the records behind it (a link, or the lines listed under it).
 
+use domain::dashboard::Unit;
 use domain::deals::registration::{self, Status};
-use domain::display;
-use domain::escalations::{Category, State as CaseState, Urgency};
+use domain::display::{self, day};
+use domain::escalations::{Category, State as CaseState, Urgency, trends};
 use domain::rhythm::{self, ActionFacts, Kind, Period};
+use domain::users::today_in;
 use domain::validation::Choice;
+use rust_decimal::Decimal;
 use store::rhythm::ActionWithOwner;
 use time::Date;
 
-use crate::dashboard::{DashboardQuery, DashboardTable};
-use crate::reports::Cell;
+use crate::dashboard::DashboardQuery;
 use crate::{Actor, Result, Services};
 
 /// A meeting's pack.
@@ -96,21 +98,25 @@ impl Services {
         let as_of = rhythm::as_of(period, actor.today());
         let mut sections = match kind {
             Kind::WeeklyStandup => self.standup(as_of).await?,
-            Kind::MonthlySync => self.monthly_sync(period, as_of).await?,
+            Kind::MonthlySync => self.monthly_sync(period, as_of, &actor.time_zone).await?,
             Kind::QuarterlyReview => self.executive_review(actor, period).await?,
         };
         sections.push(self.carried_over(kind, period, as_of).await?);
         let not_begun = rhythm::not_begun(period, actor.today());
         let reading = if not_begun {
             format!(
-                "Covers {} to {}, which has not begun: read as of today, {as_of}, so what \
+                "Covers {} to {}, which has not begun: read as of today, {}, so what \
                  is open shows now and the period's own figures are still empty.",
-                period.first, period.last
+                day(period.first),
+                day(period.last),
+                day(as_of)
             )
         } else {
             format!(
-                "Covers {} to {}, read as of {as_of}.",
-                period.first, period.last
+                "Covers {} to {}, read as of {}.",
+                day(period.first),
+                day(period.last),
+                day(as_of)
             )
         };
         Ok(Pack {
@@ -157,19 +163,21 @@ impl Services {
             let link = format!("/deals/{}", deal.id);
             flight.lines.push(line(
                 text.clone(),
-                format!("{status}, registered {}", deal.registered_on),
+                format!("{status}, registered {}", day(deal.registered_on)),
                 link.clone(),
             ));
             if rhythm::is_stuck(touched, as_of, stuck_days) {
-                stuck
-                    .lines
-                    .push(line(text, format!("{status}, last change {touched}"), link));
+                stuck.lines.push(line(
+                    text,
+                    format!("{status}, last change {}", day(touched)),
+                    link,
+                ));
             }
         }
         flight.figures.push(figure(
             "Deals in flight",
             count(flight.lines.len()),
-            Some("/deals".into()),
+            Some(format!("/deals?status={}", in_flight.join(","))),
         ));
         stuck.figures.push(figure(
             format!("No change for {stuck_days} days or more"),
@@ -188,7 +196,7 @@ impl Services {
         for item in onboarding {
             overdue.lines.push(line(
                 format!("Onboarding: {} — {}", item.title, item.partner_name),
-                format!("due {}", item.due_on),
+                format!("due {}", day(item.due_on)),
                 format!("/partners/{}/onboarding", item.record_id),
             ));
         }
@@ -200,7 +208,7 @@ impl Services {
                     action.title,
                     action.partner_name
                 ),
-                format!("due {}", action.due_on),
+                format!("due {}", day(action.due_on)),
                 format!("/escalations/{}", action.record_id),
             ));
         }
@@ -208,7 +216,8 @@ impl Services {
     }
 
     /// Partner-sourced leads, deal velocity, churn and open escalations of the month.
-    async fn monthly_sync(&self, period: Period, as_of: Date) -> Result<Vec<Section>> {
+    /// `zone` is the reader's, for the days of instants.
+    async fn monthly_sync(&self, period: Period, as_of: Date, zone: &str) -> Result<Vec<Section>> {
         let mut tx = self.db.read().await?;
         let leads = store::rhythm::lead_counts(&mut tx, period.first, as_of).await?;
         let won = store::rhythm::won_between(&mut tx, period.first, as_of).await?;
@@ -252,8 +261,8 @@ impl Services {
                 ),
                 format!(
                     "registered {}, won {}: {}",
-                    deal.registered_on,
-                    deal.closed_on,
+                    day(deal.registered_on),
+                    day(deal.closed_on),
                     display::count(*days, "day")
                 ),
                 format!("/deals/{}", deal.id),
@@ -266,7 +275,7 @@ impl Services {
         for partner in churned {
             churn.lines.push(line(
                 partner.display_name,
-                format!("archived {}", partner.archived_at.date()),
+                format!("archived {}", day(today_in(zone, partner.archived_at))),
                 format!("/partners/{}", partner.id),
             ));
         }
@@ -315,31 +324,37 @@ impl Services {
     /// The quarter's success metrics as the dashboard computes them, tier moves and the
     /// escalations raised.
     async fn executive_review(&self, actor: &Actor, period: Period) -> Result<Vec<Section>> {
-        let quarter = domain::quarter::Quarter::containing(period.first).to_string();
+        let quarter_of_period = domain::quarter::Quarter::containing(period.first);
+        let quarter = quarter_of_period.to_string();
         let query = DashboardQuery {
             quarter: quarter.clone(),
             ..Default::default()
         };
-        let table = self
-            .dashboard_table(actor, &query, DashboardTable::Metrics)
-            .await?;
+        let dashboard = self.dashboard(actor, &query).await?;
         let mut metrics = section("metrics", "Program metrics", "");
         let link = format!("/dashboard?quarter={quarter}");
-        for row in &table.rows {
-            let value = match (row.get(1), row.get(2)) {
-                (Some(actual), Some(Cell::Empty) | None) => cell_text(actual),
-                (Some(actual), Some(target)) => {
-                    format!("{} (target {})", cell_text(actual), cell_text(target))
-                }
-                _ => continue,
+        let shown = |value: Option<Decimal>, unit: Unit| match (value, unit) {
+            (None, _) => "no data yet".to_owned(),
+            (Some(v), Unit::Percent) => display::percent(v),
+            (Some(v), Unit::Money) => display::money(v, &dashboard.currency),
+            (Some(v), Unit::Days) => display::count_decimal(v, "day"),
+            (Some(v), Unit::Score) => v.normalize().to_string(),
+        };
+        for metric in &dashboard.metrics {
+            let actual = shown(metric.actual, metric.unit);
+            let value = match metric.target {
+                Some(target) => format!("{actual} (target {})", shown(Some(target), metric.unit)),
+                None => actual,
             };
-            metrics.figures.push(figure(
-                row.first().map(cell_text).unwrap_or_default(),
-                value,
-                Some(link.clone()),
-            ));
+            metrics
+                .figures
+                .push(figure(metric.label, value, Some(link.clone())));
         }
         let (_, program) = self.program_in_force().await?;
+        let (from, until) = trends::bounds(
+            quarter_of_period,
+            &crate::program::business_calendar(&program)?,
+        );
         let tier_name = |key: &str| {
             program
                 .tier_index(key)
@@ -347,9 +362,7 @@ impl Services {
         };
         let mut tx = self.db.read().await?;
         let moves = store::rhythm::tier_moves_between(&mut tx, period.first, period.last).await?;
-        let raised =
-            store::rhythm::escalations_raised_by_category(&mut tx, period.first, period.last)
-                .await?;
+        let raised = store::rhythm::escalations_raised_by_category(&mut tx, from, until).await?;
         drop(tx);
         let mut tiers = section("tier_moves", "Tier moves", "No partner changed tier.");
         tiers
@@ -363,7 +376,10 @@ impl Services {
                     tier_name(&step.from_tier),
                     tier_name(&step.to_tier)
                 ),
-                format!("decided {}", step.decided_at.date()),
+                format!(
+                    "decided {}",
+                    day(today_in(&actor.time_zone, step.decided_at))
+                ),
                 format!("/partners/{}", step.partner_id),
             ));
         }
@@ -376,7 +392,10 @@ impl Services {
             escalations.figures.push(figure(
                 category.label(),
                 display::number(n),
-                Some(format!("/escalations?category={}", category.as_str())),
+                Some(format!(
+                    "/escalations?quarter={quarter}&category={}",
+                    category.as_str()
+                )),
             ));
         }
         Ok(vec![metrics, tiers, escalations])
@@ -401,7 +420,9 @@ impl Services {
                 item.body.clone(),
                 format!(
                     "{}, due {}, from the meeting of {}",
-                    item.owner_name, item.due_on, item.meeting_held_on
+                    item.owner_name,
+                    day(item.due_on),
+                    day(item.meeting_held_on)
                 ),
                 format!("/meetings/{}", item.meeting_id),
             ));
@@ -425,17 +446,4 @@ fn is_carried(item: &ActionWithOwner, kind: Kind, period: Period, as_of: Date) -
         done_on: item.done_at.map(|at| at.date()),
     };
     rhythm::carried_over(&facts, kind, period, as_of)
-}
-
-/// A report cell as a reader reads it.
-fn cell_text(cell: &Cell) -> String {
-    match cell {
-        Cell::Text(text) => text.clone(),
-        Cell::Money(amount, currency) => display::money(*amount, currency),
-        Cell::Percent(value) => display::percent(*value),
-        Cell::Count(n) => display::number(*n),
-        Cell::Day(day) => day.to_string(),
-        Cell::Flag(flag) => if *flag { "yes" } else { "no" }.into(),
-        Cell::Empty => "no data yet".into(),
-    }
 }

@@ -178,6 +178,31 @@ async fn requests_rank_by_converted_revenue_and_duplicates_merge() {
         assert_eq!(merged.demand.revenue, dec("32700.00"));
         assert_eq!((merged.demand.partners, merged.demand.customers), (2, 3));
         assert_eq!(merged.merged, ["INT-000001"]);
+        // The survivor lists its own customer and, apart, the duplicate's with their partner.
+        let own: Vec<&str> = merged.customers.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(own, ["Initech"]);
+        let joined: Vec<(&str, &str, &str)> = merged
+            .merged_customers
+            .iter()
+            .map(|m| {
+                (
+                    m.customer.name.as_str(),
+                    m.partner_name.as_str(),
+                    m.reference.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            joined,
+            [
+                ("Acme", "Alpha", "INT-000001"),
+                ("Globex", "Alpha", "INT-000001")
+            ]
+        );
+        // Alpha's people see their request merged, not who it joined.
+        let merged_theirs = theirs(s.integration_request(&w.a_user, first.id).await.unwrap());
+        assert!(merged_theirs.merged);
+        assert_eq!(merged_theirs.state, State::Submitted);
         let list = ranked(s, &w.admin).await;
         assert_eq!(list.len(), 1, "the duplicate leaves the ranking");
         // The loser of a race: merging again (the duplicate changed meanwhile) is 409.
@@ -244,6 +269,10 @@ async fn requests_rank_by_converted_revenue_and_duplicates_merge() {
         assert_eq!(names, ["Acme", "Globex"]);
         let json = serde_json::to_string(&seen).unwrap();
         assert!(!json.contains("CRM team") && !json.contains("Initech") && !json.contains("32700"));
+        assert!(
+            !json.contains("Bravo") && !json.contains("INT-000002"),
+            "{json}"
+        );
         assert!(matches!(
             s.integration_request(&w.a_user, second.id).await,
             Err(Error::NotFound)

@@ -44,6 +44,35 @@ fn texts(detail: &MeetingDetail, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// Alpha's user raises a case of `category` today; its id.
+async fn escalate(w: &World, category: &str, urgency: &str) -> uuid::Uuid {
+    let case = w
+        .services
+        .submit_escalation(
+            &w.a_user,
+            w.partner_a,
+            &domain::escalations::Form {
+                issue: "Portal down".into(),
+                category: category.into(),
+                urgency: urgency.into(),
+                occurred_on: store::now().date().to_string(),
+            },
+        )
+        .await
+        .unwrap();
+    match case {
+        services::escalations::Escalation::Partners(seen) => seen.case.id,
+        services::escalations::Escalation::Ours(seen) => seen.case.id,
+    }
+}
+
+/// A day as packs write it (`7 Dec 2026`), spelled out here rather than borrowed from the
+/// code under test.
+fn day(date: time::Date) -> String {
+    let month = &date.month().to_string()[..3];
+    format!("{} {month} {}", date.day(), date.year())
+}
+
 fn pair(label: &str, value: &str) -> (String, String) {
     (label.into(), value.into())
 }
@@ -123,18 +152,7 @@ async fn the_packs_count_a_hand_made_month_and_week() {
             .await
             .unwrap();
         s.archive_partner(&w.manager, w.partner_b).await.unwrap();
-        s.submit_escalation(
-            &w.a_user,
-            w.partner_a,
-            &domain::escalations::Form {
-                issue: "Portal down".into(),
-                category: "technical".into(),
-                urgency: "p2".into(),
-                occurred_on: today.to_string(),
-            },
-        )
-        .await
-        .unwrap();
+        escalate(&w, "technical", "p2").await;
 
         let id = s
             .create_meeting(&w.manager, &meeting("monthly_sync", today, &[&w.manager]))
@@ -155,8 +173,9 @@ async fn the_packs_count_a_hand_made_month_and_week() {
         assert_eq!(
             section(&monthly, "deal_velocity").lines[0].detail,
             format!(
-                "registered {}, won {month_first}: 10 days",
-                month_first - Duration::days(10)
+                "registered {}, won {}: 10 days",
+                day(month_first - Duration::days(10)),
+                day(month_first)
             )
         );
         assert_eq!(figures(&monthly, "churn"), [pair("Partners archived", "1")]);
@@ -181,6 +200,23 @@ async fn the_packs_count_a_hand_made_month_and_week() {
             figures(&weekly, "deals_in_flight"),
             [pair("Deals in flight", "4")]
         );
+        // The figure's link lists what it counts.
+        let link = section(&weekly, "deals_in_flight").figures[0].link.clone();
+        assert_eq!(
+            link.as_deref(),
+            Some("/deals?status=submitted,more_info_requested,approved")
+        );
+        let listed = s
+            .deals(
+                &w.manager,
+                &services::deals::DealQuery {
+                    status: "submitted,more_info_requested,approved".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(listed.items.len(), 4);
         assert_eq!(
             figures(&weekly, "stuck_deals"),
             [pair("No change for 30 days or more", "2")]
@@ -369,8 +405,11 @@ async fn next_weeks_standup_is_prepared_once_and_its_decisions_say_who_and_when(
         assert_eq!(
             prepared.pack.reading,
             format!(
-                "Covers {next_monday} to {next_sunday}, which has not begun: read as of today, \
-                 {today}, so what is open shows now and the period's own figures are still empty."
+                "Covers {} to {}, which has not begun: read as of today, {}, so what is open \
+                 shows now and the period's own figures are still empty.",
+                day(next_monday),
+                day(next_sunday),
+                day(today)
             )
         );
         // The week after next is too far ahead.
@@ -396,7 +435,8 @@ async fn next_weeks_standup_is_prepared_once_and_its_decisions_say_who_and_when(
             .await
             .unwrap_err();
         let expected = format!(
-            "Weekly partner standup, week of {next_monday} is already recorded: /meetings/{id}"
+            "Weekly partner standup, week of {} is already recorded: /meetings/{id}",
+            day(next_monday)
         );
         assert!(
             matches!(&err, Error::Conflict(m) if *m == expected),
@@ -415,7 +455,8 @@ async fn next_weeks_standup_is_prepared_once_and_its_decisions_say_who_and_when(
         assert_eq!(won.len(), 1, "{first:?} {second:?}");
         let lost = if first.is_ok() { second } else { first };
         let expected = format!(
-            "Weekly partner standup, week of {monday} is already recorded: /meetings/{}",
+            "Weekly partner standup, week of {} is already recorded: /meetings/{}",
+            day(monday),
             won[0]
         );
         assert!(
@@ -471,6 +512,108 @@ async fn next_weeks_standup_is_prepared_once_and_its_decisions_say_who_and_when(
         assert_eq!(decision.recorded_by.id, w.executive.user_id.unwrap());
         assert_eq!(decision.recorded_by.name, "exec@vendor.test");
         assert!(before <= decision.recorded_at && decision.recorded_at <= after);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_past_weeks_pack_lists_nothing_recorded_after_the_week() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let today = store::now().date();
+        let case = escalate(&w, "technical", "p2").await;
+        // Recorded today, due three weeks ago: overdue now, but it did not exist two weeks ago.
+        s.add_escalation_action(
+            &w.manager,
+            case,
+            &services::escalations::ActionInput {
+                body: "Restart the portal".into(),
+                due_on: (today - Duration::days(21)).to_string(),
+            },
+        )
+        .await
+        .unwrap();
+        let past = s
+            .create_meeting(
+                &w.manager,
+                &meeting("weekly_standup", today - Duration::days(14), &[&w.manager]),
+            )
+            .await
+            .unwrap();
+        let past = s.meeting(&w.manager, past).await.unwrap();
+        assert!(past.pack.as_of < today, "{}", past.pack.as_of);
+        assert!(
+            texts(&past, "overdue").is_empty(),
+            "{:?}",
+            texts(&past, "overdue")
+        );
+        assert_eq!(
+            figures(&past, "overdue")[1],
+            pair("Remediation actions of escalations", "0")
+        );
+        let now = s
+            .create_meeting(&w.manager, &meeting("weekly_standup", today, &[&w.manager]))
+            .await
+            .unwrap();
+        let now = s.meeting(&w.manager, now).await.unwrap();
+        assert_eq!(
+            figures(&now, "overdue")[1],
+            pair("Remediation actions of escalations", "1")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_quarterly_reviews_escalation_figures_link_to_the_quarters_cases() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let today = store::now().date();
+        for category in ["technical", "technical", "mdf"] {
+            escalate(&w, category, "p3").await;
+        }
+        let quarter = domain::quarter::Quarter::containing(today).to_string();
+        let id = s
+            .create_meeting(
+                &w.manager,
+                &meeting("quarterly_review", today, &[&w.manager]),
+            )
+            .await
+            .unwrap();
+        let review = s.meeting(&w.manager, id).await.unwrap();
+        let technical = section(&review, "escalations")
+            .figures
+            .iter()
+            .find(|f| f.label == "Technical")
+            .unwrap()
+            .clone();
+        assert_eq!(technical.value, "2");
+        // Times carry their unit, the target too.
+        let resolution = section(&review, "metrics")
+            .figures
+            .iter()
+            .find(|f| f.label == "Escalation resolution time")
+            .unwrap();
+        assert_eq!(resolution.value, "no data yet (target 5 days)");
+        assert_eq!(
+            technical.link,
+            Some(format!("/escalations?quarter={quarter}&category=technical"))
+        );
+        let listed = s
+            .list_escalations(
+                &w.manager,
+                &services::escalations::EscalationQuery {
+                    quarter: quarter.clone(),
+                    category: "technical".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        match listed {
+            services::escalations::Escalations::Ours(page) => assert_eq!(page.items.len(), 2),
+            other => panic!("{other:?}"),
+        }
     })
     .await;
 }

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::{ApiAuth, PageAuth};
-use crate::charts::{self, Point};
+use crate::charts::{self, Period};
 use crate::extract::ApiQuery;
 use crate::format;
 use crate::layout::{Errors, Layout};
@@ -168,12 +168,12 @@ struct Shown {
 }
 
 fn shown(view: &TrendsView) -> Shown {
-    let points = |value: &dyn Fn(&QuarterTrend) -> Option<Decimal>, unit: &str| -> Vec<Point> {
+    let points = |value: &dyn Fn(&QuarterTrend) -> Option<Decimal>, unit: &str| -> Vec<Period> {
         view.quarters
             .iter()
-            .map(|q| Point {
+            .map(|q| Period {
                 label: q.quarter.clone(),
-                value: value(q).unwrap_or_default(),
+                value: value(q),
                 shown: value(q).map_or("no data yet".into(), |v| format::count_decimal(&v, unit)),
             })
             .collect()
@@ -196,6 +196,7 @@ fn shown(view: &TrendsView) -> Shown {
                 "cases-trend",
                 &format!("Cases submitted, the four quarters to {}", view.quarter),
                 &points(&|q| Some(Decimal::from(q.cases)), "case"),
+                &|v| format::count_decimal(&v, "case"),
             ),
             charts::trend(
                 "resolution-trend",
@@ -204,6 +205,7 @@ fn shown(view: &TrendsView) -> Shown {
                     view.quarter
                 ),
                 &points(&|q| q.resolution_days.median, "day"),
+                &|v| format::count_decimal(&v, "day"),
             ),
         ],
         rows: view.quarters.iter().map(row).collect(),

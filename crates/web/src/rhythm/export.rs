@@ -10,7 +10,7 @@ use domain::time_zone::TimeZone;
 use services::Services;
 use services::rhythm::{MeetingDetail, Section};
 
-use crate::format::moment;
+use crate::format::{day, moment};
 
 /// The pack's sections as the page shows them (the fragment both templates include).
 #[derive(Template)]
@@ -123,7 +123,7 @@ fn markdown(detail: &MeetingDetail, zone: &TimeZone) -> String {
             if action.done_at.is_some() { "x" } else { " " },
             escape(&action.text),
             escape(&action.owner.name),
-            action.due_on
+            day(&action.due_on)
         ));
     }
     out

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::charts::{self, Point};
+use crate::charts::{self, Period, Point};
 use crate::format;
 use crate::layout::Layout;
 use crate::partner_page::{TabLink, section_tabs};
@@ -240,12 +240,12 @@ async fn scorecard_page(
     let quarter = Quarter::parse(&card.quarter)
         .map_err(|e| service_error(services::Error::field("quarter", e)))?;
     let currency = card.currency.clone();
-    let points: Vec<Point> = card
+    let points: Vec<Period> = card
         .trend
         .iter()
-        .map(|f| Point {
+        .map(|f| Period {
             label: f.quarter.clone(),
-            value: f.arr,
+            value: Some(f.arr),
             shown: format::money(&f.arr, &currency),
         })
         .collect();
@@ -268,6 +268,7 @@ async fn scorecard_page(
             "arr-trend",
             &format!("ARR from won deals, the eight quarters to {}", card.quarter),
             &points,
+            &|v| format::money(&v, &currency),
         ),
         trend: card.trend.iter().map(|f| trend_row(f, &currency)).collect(),
         previous: quarter.previous().to_string(),

@@ -128,8 +128,29 @@ async fn a_request_is_submitted_with_field_errors_then_moved_once() {
         assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
         let (_, _, page) = f.page(&admin_session, &request).await;
         assert!(page.contains("<dt>Duplicates merged in</dt><dd>INT-000001</dd>"), "{page}");
-        assert!(page.contains("<dt>Revenue at stake</dt><dd>$5,000 from 2 customers"), "{page}");
+        assert!(
+            page.contains("<dt>Revenue at stake</dt><dd>$5,000 from 2 customers of 2 partners"),
+            "{page}"
+        );
         assert!(page.contains("<li>Acme: €1,000</li>"), "{page}");
+        // Bravo's customer came with the duplicate: listed, with its partner, to us.
+        assert!(
+            page.contains("<li>Bravo&#39;s customer: $5,000 <small>(Bravo Ltd, INT-000001)</small></li>"),
+            "{page}"
+        );
+        // Bravo's person reads their request as merged, and nothing of Alpha's.
+        let (bravo, _) = f.sign_in("victim@bravo.com").await;
+        let (status, _, page) = f
+            .page(&bravo, &format!("/integration-requests/{}", f.integration_request_b))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page.contains(
+                "<dd id=\"request-state\">Merged (reviewed together with another request): Under review</dd>"
+            ),
+            "{page}"
+        );
+        assert!(!page.contains("Acme") && !page.contains("Alpha"), "{page}");
     })
     .await;
 }

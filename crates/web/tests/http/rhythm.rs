@@ -45,7 +45,7 @@ async fn a_meeting_is_recorded_through_the_form_with_errors_next_to_fields() {
             page.contains("<h1>Monthly cross-functional sync, February 2026</h1>"),
             "{page}"
         );
-        assert!(page.contains("Covers 2026-02-01 to 2026-02-28, read as of 2026-02-28."));
+        assert!(page.contains("Covers 1 Feb 2026 to 28 Feb 2026, read as of 28 Feb 2026."));
         assert!(page.contains(r#"id="pack-open_escalations""#), "{page}");
 
         // Another day of February: refused, the form shown again linking the first.
@@ -150,13 +150,13 @@ async fn the_pack_downloads_as_markdown_and_opens_as_print_ready_html_with_absol
             "attachment; filename=\"weekly_standup-2026-01-05.md\""
         );
         assert!(
-            text.starts_with("# Weekly partner standup, week of 2026-01-05\n"),
+            text.starts_with("# Weekly partner standup, week of 5 Jan 2026\n"),
             "{text}"
         );
-        assert!(text.contains("\nCovers 2026-01-05 to 2026-01-11, read as of 2026-01-11.\n"));
+        assert!(text.contains("\nCovers 5 Jan 2026 to 11 Jan 2026, read as of 11 Jan 2026.\n"));
         assert!(text.contains("\n## Carried over\n"), "{text}");
         assert!(
-            text.contains("\n- [ ] Send Bravo the co-selling plan — admin user, due 2026-01-09\n"),
+            text.contains("\n- [ ] Send Bravo the co-selling plan — admin user, due 9 Jan 2026\n"),
             "{text}"
         );
         let decision = text
@@ -191,7 +191,7 @@ async fn the_pack_downloads_as_markdown_and_opens_as_print_ready_html_with_absol
             html.contains("<li>Bravo joins the pilot <small>executive user, "),
             "{html}"
         );
-        assert!(html.contains("<h1>Weekly partner standup, week of 2026-01-05</h1>"));
+        assert!(html.contains("<h1>Weekly partner standup, week of 5 Jan 2026</h1>"));
         assert!(html.contains("@media print"));
         assert!(!html.contains("<script"), "no scripts in the print file");
         assert!(html.contains(r#"<h2 id="pack-deals_in_flight-heading">Deals in flight</h2>"#));
