@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use domain::alignment::{BusinessCalendar, SlaState};
-use domain::escalations::{ClockState, clock};
+use domain::escalations::{ClockState, Urgency, clock};
 use domain::program::Program;
 use domain::validation::Choice;
 use domain::work::{EntryKind, WorkKind, sla_state};
@@ -81,9 +81,10 @@ pub struct MyWorkEntry {
     pub title: String,
     /// Empty for a meeting's action item (meetings are program-wide).
     pub partner_name: String,
-    /// The team's queue it sits in (its key), or "owner" for what the person owns.
+    /// The team's queue it sits in (its key), "owner" for what the person owns, or
+    /// "escalated" for a case the escalation ladder brought to them.
     pub queue: String,
-    /// The queue's team name, or "You own it".
+    /// The queue's team name, "You own it" or "Escalated to you".
     pub queue_label: String,
     pub assigned_to_me: bool,
     /// A work item's derived due instant, the end of an action's due day; absent while paused
@@ -95,6 +96,8 @@ pub struct MyWorkEntry {
     #[serde(with = "domain::day_json::option")]
     pub due_on: Option<Date>,
     pub sla: ClockState,
+    /// An escalation case's urgency; None for every other line.
+    pub urgency: Option<Urgency>,
     /// The work item's page, the case's, or the meeting's action items.
     pub link: String,
 }
@@ -108,10 +111,16 @@ pub(super) struct Found {
 /// The queue of what the person owns rather than a team holds.
 pub(super) const OWNER: &str = "owner";
 
+/// The queue of the cases the escalation ladder brought to the person.
+pub(super) const ESCALATED: &str = "escalated";
+
 /// A queue's name as people read it: the team's, or "You own it".
 pub(super) fn queue_label(queue: &str) -> String {
     if queue == OWNER {
         return "You own it".into();
+    }
+    if queue == ESCALATED {
+        return "Escalated to you".into();
     }
     domain::teams::parse(queue).map_or_else(|| queue.to_owned(), |t| domain::teams::label(t).into())
 }

@@ -86,8 +86,12 @@ async fn my_work_page(
         entries,
         scopes: choices(
             &query.scope,
-            "Mine and my teams'",
-            &[("mine", "Assigned to me"), ("teams", "My teams' queues")],
+            "Mine, my teams' and escalated to me",
+            &[
+                ("mine", "Assigned to me"),
+                ("teams", "My teams' queues"),
+                ("escalated", "Escalated to me"),
+            ],
         ),
         kinds: choices(&query.kind, "Any kind", &kinds),
         slas: choices(
