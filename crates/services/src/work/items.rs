@@ -243,7 +243,11 @@ impl Services {
             })?;
         store::work::assign(&mut tx, id, input.version, assignee, false).await?;
         let link = format!("/work/{id}");
-        let message = format!("{} gave you work: {}", actor.label, item.row.title);
+        let message = format!(
+            "{} gave you work: {}",
+            actor.label,
+            views::named(&mut tx, &item.row).await?
+        );
         notifications::notify(
             &mut tx,
             &[assignee],

@@ -125,6 +125,16 @@ pub(super) fn queue_label(queue: &str) -> String {
     domain::teams::parse(queue).map_or_else(|| queue.to_owned(), |t| domain::teams::label(t).into())
 }
 
+/// How a notification names a work item: its title and its partner ("MSA signed — Northwind"),
+/// so five alike items read apart.
+pub(super) async fn named(tx: &mut store::Read, row: &store::work::ItemRow) -> Result<String> {
+    let partner = store::partners::get(tx, row.partner_id)
+        .await?
+        .map(|p| p.display_name)
+        .unwrap_or_default();
+    Ok(format!("{} — {partner}", row.title))
+}
+
 pub(super) fn calendar(program: &Program) -> Result<BusinessCalendar> {
     BusinessCalendar::from_hours(&program.policies.business_hours).ok_or_else(|| {
         Error::Store(store::Error::Internal(format!(
