@@ -30,6 +30,10 @@ pub struct WorkItemView {
     /// paused.
     #[serde(with = "time::serde::rfc3339::option")]
     pub due_at: Option<OffsetDateTime>,
+    /// The day it is due, for an onboarding item due on its checklist day: `due_at` is when
+    /// that day ends, and pages show the day, as "My work" does.
+    #[serde(with = "domain::day_json::option")]
+    pub due_on: Option<Date>,
     pub sla: ClockState,
     /// The work item's own page.
     pub link: String,
@@ -214,6 +218,7 @@ pub(super) fn item_view(
     partner_name: String,
     assignee: Option<String>,
     sla: (ClockState, Option<OffsetDateTime>),
+    due_on: Option<Date>,
 ) -> Result<WorkItemView> {
     let kind = kind_of(&row)?;
     Ok(WorkItemView {
@@ -229,6 +234,7 @@ pub(super) fn item_view(
         assignee_id: row.assignee_id,
         assignee,
         due_at: sla.1,
+        due_on,
         sla: sla.0,
         created_at: row.created_at,
         closed_at: row.closed_at,

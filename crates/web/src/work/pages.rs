@@ -51,6 +51,8 @@ struct MyWorkPage {
     slas: Vec<Opt>,
     filter_errors: Errors,
     next_link: Option<String>,
+    /// The program's `due_soon_percent`: the share of the time allowed the legend names.
+    due_soon_percent: u32,
 }
 
 async fn my_work_page(
@@ -80,7 +82,13 @@ async fn my_work_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let (_, program) = state
+        .services
+        .program_in_force()
+        .await
+        .map_err(service_error)?;
     let view = MyWorkPage {
+        due_soon_percent: program.policies.slas.due_soon_percent,
         layout: auth.layout("My work"),
         zone: auth.zone(),
         entries,
