@@ -28,7 +28,7 @@ pub struct CaseRow {
     pub conflict_outcome: Option<String>,
 }
 
-const CASE_COLUMNS: &str = "SELECT id, number, partner_id, submitted_by, owner_id, issue, category, \
+pub(crate) const CASE_COLUMNS: &str = "SELECT id, number, partner_id, submitted_by, owner_id, issue, category, \
      urgency, occurred_on, state, version, created_at, updated_at, deal_id, conflict_outcome \
      FROM escalation_cases WHERE 1 = 1";
 

@@ -242,6 +242,51 @@ pub(crate) fn open_remediation_of_query(owner: Uuid) -> Sql {
     )
 }
 
+/// The cases not yet resolved or closed that the escalation ladder brought to `user`. The
+/// log's step entry ('escalated') names the title holders it reached only in words; the
+/// people it reached are those told "escalated to you" in the step's own transaction, at the
+/// step's instant. So a case is `user`'s when one of its steps has such a notice to them.
+pub async fn escalated_to(tx: &mut Read, user: Uuid) -> Result<Vec<crate::escalations::CaseRow>> {
+    let notices: Vec<(String, OffsetDateTime)> = tx
+        .all(sql!(
+            "SELECT link, created_at FROM notifications \
+             WHERE user_id = $1 AND kind = 'escalation' AND message LIKE '% escalated to you %'",
+            user
+        ))
+        .await?;
+    let told: Vec<(Uuid, OffsetDateTime)> = notices
+        .iter()
+        .filter_map(|(link, at)| {
+            let id = link.strip_prefix("/escalations/")?;
+            Some((Uuid::parse_str(id).ok()?, *at))
+        })
+        .collect();
+    let mut cases = Vec::new();
+    let ids: Vec<Uuid> = told.iter().map(|(id, _)| *id).collect();
+    for chunk in ids.chunks(1_000) {
+        let mut query = Sql::new(crate::escalations::CASE_COLUMNS);
+        query
+            .push(" AND state NOT IN ('resolved', 'closed') AND id IN ")
+            .push_bind_list(chunk.iter().copied());
+        cases.extend(tx.all::<crate::escalations::CaseRow>(query).await?);
+    }
+    cases.sort_by_key(|c| c.id);
+    cases.dedup_by_key(|c| c.id);
+    let open: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
+    let steps: Vec<(Uuid, OffsetDateTime)> = crate::escalations::state_changes(tx, &open)
+        .await?
+        .into_iter()
+        .filter(|e| e.kind == "escalated")
+        .map(|e| (e.case_id, e.at))
+        .collect();
+    cases.retain(|c| {
+        steps
+            .iter()
+            .any(|step| step.0 == c.id && told.contains(step))
+    });
+    Ok(cases)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CommentRow {
     pub id: Uuid,

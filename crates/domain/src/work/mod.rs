@@ -6,6 +6,7 @@
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::alignment::{Activity, BusinessCalendar, Route, SlaClock, SlaState, Target, route};
+use crate::escalations::{ClockState, Urgency};
 use crate::program::policy::{Clock, Policies, Team};
 
 crate::choice_enum! {
@@ -148,6 +149,27 @@ pub fn warning_due(state: &SlaState, warned: Warned) -> Option<Warned> {
         SlaState::Breached { .. } if warned != Warned::Breached => Some(Warned::Breached),
         _ => None,
     }
+}
+
+/// Where a line of "My work" stands in "most urgent first", lowest first: breached, then due
+/// soon, then on track, then paused clocks; within each, escalation cases by urgency (P1
+/// first) ahead of other work. The list breaks ties by due instant, then id.
+pub fn urgency_rank(sla: ClockState, urgency: Option<Urgency>) -> u8 {
+    let band = match sla {
+        ClockState::Breached => 0,
+        ClockState::DueSoon => 1,
+        ClockState::OnTrack => 2,
+        ClockState::Paused => 3,
+        ClockState::Met | ClockState::MetLate => 4,
+    };
+    let within = match urgency {
+        Some(Urgency::P1) => 0,
+        Some(Urgency::P2) => 1,
+        Some(Urgency::P3) => 2,
+        Some(Urgency::P4) => 3,
+        None => 4,
+    };
+    band * 5 + within
 }
 
 #[cfg(test)]

@@ -308,3 +308,19 @@ fn my_work_offers_six_kinds_of_line_and_each_work_kind_is_one_of_them() {
     assert_eq!(WorkKind::LeadHandoff.entry_kind(), EntryKind::LeadHandoff);
     assert_eq!(WorkKind::Onboarding.entry_kind(), EntryKind::Onboarding);
 }
+
+#[test]
+fn urgency_ranks_put_breached_first_and_p1_first_within_a_state() {
+    use ClockState::{Breached, DueSoon, OnTrack, Paused};
+    let ranks = [
+        urgency_rank(Breached, Some(Urgency::P1)),
+        urgency_rank(Breached, Some(Urgency::P4)),
+        urgency_rank(Breached, None),
+        urgency_rank(DueSoon, Some(Urgency::P2)),
+        urgency_rank(DueSoon, None),
+        urgency_rank(OnTrack, Some(Urgency::P1)),
+        urgency_rank(OnTrack, None),
+        urgency_rank(Paused, Some(Urgency::P1)),
+    ];
+    assert_eq!(ranks, [0, 3, 4, 6, 9, 10, 14, 15]);
+}

@@ -8,6 +8,7 @@ use domain::work::{Warned, WorkKind, route_of};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::views::named;
 use crate::{Error, Result, notifications};
 
 /// What an item is about, as the creating code path knows it.
@@ -53,7 +54,7 @@ pub(crate) async fn open_item(
     let message = format!(
         "New work for {}: {} ({})",
         domain::teams::label(route.queue),
-        row.title,
+        named(tx, &row).await?,
         source.kind.label()
     );
     let link = format!("/work/{}", row.id);

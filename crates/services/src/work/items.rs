@@ -133,7 +133,8 @@ impl Services {
         };
         let days = checklist_days(tx, std::slice::from_ref(&row)).await?;
         let sla = sla_of(&row, &days, program, &calendar, store::now())?;
-        views::item_view(row, partner, assignee, sla)
+        let due_on = days.get(&row.source_id).copied();
+        views::item_view(row, partner, assignee, sla, due_on)
     }
 
     /// Writes a comment: the Responsible, Accountable and Consulted teams' members and
@@ -243,7 +244,11 @@ impl Services {
             })?;
         store::work::assign(&mut tx, id, input.version, assignee, false).await?;
         let link = format!("/work/{id}");
-        let message = format!("{} gave you work: {}", actor.label, item.row.title);
+        let message = format!(
+            "{} gave you work: {}",
+            actor.label,
+            views::named(&mut tx, &item.row).await?
+        );
         notifications::notify(
             &mut tx,
             &[assignee],

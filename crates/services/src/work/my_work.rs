@@ -1,17 +1,18 @@
 //! "My work": every open item assigned to the person or in one of their teams' queues, and
 //! what they own elsewhere (escalation cases, their remediation actions, meetings' action
-//! items), most urgent first (the earliest due instant; clocks paused while waiting on a
-//! partner, and actions without a day, last), filtered and paged.
+//! items), the cases the escalation ladder brought to them, most urgent first (breached, due
+//! soon, on track, then paused; escalations by urgency within each; then the earliest due),
+//! filtered and paged.
 
 use std::collections::HashMap;
 
 use domain::escalations::ClockState;
 use domain::permissions::Action;
 use domain::validation::Choice;
-use domain::work::EntryKind;
+use domain::work::{EntryKind, urgency_rank};
 use uuid::Uuid;
 
-use super::owned::owned_work;
+use super::owned::{escalated_cases, owned_work};
 use super::views::{Found, MyWorkEntry, calendar, checklist_days, kind_of, queue_label, sla_of};
 use crate::paging::{Page, PageRequest, check};
 use crate::{Actor, Error, Result, Services};
@@ -21,7 +22,8 @@ use crate::{Actor, Error, Result, Services};
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct MyWorkQuery {
-    /// mine (assigned to me, and what I own) or teams (my teams' queues); empty for both.
+    /// mine (assigned to me, and what I own), teams (my teams' queues) or escalated (cases
+    /// the escalation ladder brought to me); empty for all three.
     pub scope: String,
     /// onboarding, deal_registration, lead_handoff, escalation, meeting_action or remediation.
     pub kind: String,
@@ -38,15 +40,17 @@ enum Scope {
     Both,
     Mine,
     Teams,
+    Escalated,
 }
 
-/// Earliest due first; no due instant (a paused clock, an action without a day) after every
-/// running one.
-fn sort_key(entry: &MyWorkEntry) -> (i64, Uuid) {
+/// Most urgent first (`domain::work::urgency_rank`), then the earliest due (none, a paused
+/// clock or an action without a day, last), then the id: a total order, so keyset pages
+/// neither skip nor repeat a line.
+fn sort_key(entry: &MyWorkEntry) -> (u8, i64, Uuid) {
     let due = entry
         .due_at
         .map_or(i64::MAX, |d| (d.unix_timestamp_nanos() / 1_000) as i64);
-    (due, entry.id)
+    (urgency_rank(entry.sla, entry.urgency), due, entry.id)
 }
 
 impl Services {
@@ -60,8 +64,12 @@ impl Services {
             "" => Scope::Both,
             "mine" => Scope::Mine,
             "teams" => Scope::Teams,
+            "escalated" => Scope::Escalated,
             other => {
-                v.add("scope", format!("'{other}' is not one of: mine, teams"));
+                v.add(
+                    "scope",
+                    format!("'{other}' is not one of: mine, teams, escalated"),
+                );
                 Scope::Both
             }
         };
@@ -73,7 +81,7 @@ impl Services {
             "" => None,
             other => v.choice::<ClockState>("sla", other),
         };
-        let page: PageRequest<(i64, Uuid)> = check(&mut v, &query.cursor, query.limit);
+        let page: PageRequest<(u8, i64, Uuid)> = check(&mut v, &query.cursor, query.limit);
         v.into_result().map_err(Error::Invalid)?;
 
         let (_, program) = self.program_in_force().await?;
@@ -82,7 +90,7 @@ impl Services {
         let mut tx = self.db.read().await?;
         let mut found = Vec::new();
         let teams: Vec<String> = match scope {
-            Scope::Mine => Vec::new(),
+            Scope::Mine | Scope::Escalated => Vec::new(),
             _ => crate::teams::actor_teams(&mut tx, actor)
                 .await?
                 .iter()
@@ -90,11 +98,16 @@ impl Services {
                 .collect(),
         };
         let mut rows = Vec::new();
-        for row in store::work::open_for(&mut tx, me, &teams).await? {
+        let items = match scope {
+            Scope::Escalated => Vec::new(),
+            _ => store::work::open_for(&mut tx, me, &teams).await?,
+        };
+        for row in items {
             let in_scope = match scope {
                 Scope::Both => true,
                 Scope::Mine => row.assignee_id == Some(me),
                 Scope::Teams => teams.contains(&row.team),
+                Scope::Escalated => false,
             };
             let row_kind = kind_of(&row)?.entry_kind();
             if in_scope && kind.is_none_or(|k| k == row_kind) {
@@ -119,12 +132,17 @@ impl Services {
                     due_at,
                     due_on: days.get(&row.source_id).copied(),
                     sla: state,
+                    urgency: None,
                     link: format!("/work/{}", row.id),
                 },
             });
         }
-        if scope != Scope::Teams {
+        if matches!(scope, Scope::Both | Scope::Mine) {
             found.extend(owned_work(&mut tx, &program, &calendar, me, kind, now).await?);
+        }
+        let escalations = kind.is_none_or(|k| k == EntryKind::Escalation);
+        if matches!(scope, Scope::Both | Scope::Escalated) && escalations {
+            found.extend(escalated_cases(&mut tx, &program, &calendar, me, now).await?);
         }
         found.retain(|f| sla.is_none_or(|s| f.entry.sla == s));
         found.sort_by_key(|f| sort_key(&f.entry));

@@ -2,7 +2,7 @@
 //! the escalation cases they own (their clocks as the escalations module reads the log), the
 //! open remediation actions of those cases, and their open action items of every meeting.
 
-use domain::escalations::{ClockState, State, clock};
+use domain::escalations::{ClockState, State, Urgency, clock};
 use domain::program::Program;
 use domain::validation::Choice;
 use domain::work::{EntryKind, day_state};
@@ -10,7 +10,7 @@ use domain::{alignment::BusinessCalendar, rhythm};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::views::{Found, MyWorkEntry, OWNER, queue_label};
+use super::views::{ESCALATED, Found, MyWorkEntry, OWNER, queue_label};
 use crate::Result;
 
 /// What `me` owns of the kinds `kind` asks for (every kind when None), at `now`.
@@ -105,6 +105,7 @@ fn owned(
         due_at,
         due_on,
         sla,
+        urgency: None,
         link,
     }
 }
@@ -138,6 +139,32 @@ async fn owned_cases(
             break;
         }
     }
+    case_lines(tx, program, calendar, cases, OWNER, now).await
+}
+
+/// The cases the escalation ladder brought to `me` (`store::work::escalated_to`) that they do
+/// not own (those are on their list as theirs), until each is resolved.
+pub(super) async fn escalated_cases(
+    tx: &mut store::Read,
+    program: &Program,
+    calendar: &BusinessCalendar,
+    me: Uuid,
+    now: OffsetDateTime,
+) -> Result<Vec<Found>> {
+    let mut cases = store::work::escalated_to(tx, me).await?;
+    cases.retain(|c| c.owner_id != Some(me));
+    case_lines(tx, program, calendar, cases, ESCALATED, now).await
+}
+
+/// A line for each case in `queue`, with the clock that runs on it now.
+async fn case_lines(
+    tx: &mut store::Read,
+    program: &Program,
+    calendar: &BusinessCalendar,
+    cases: Vec<store::escalations::CaseRow>,
+    queue: &str,
+    now: OffsetDateTime,
+) -> Result<Vec<Found>> {
     let ids: Vec<Uuid> = cases.iter().map(|r| r.id).collect();
     let entries = store::escalations::state_changes(tx, &ids).await?;
     let mut found = Vec::with_capacity(cases.len());
@@ -150,14 +177,19 @@ async fn owned_cases(
             short(&case.issue)
         );
         let link = format!("/escalations/{}", case.id);
+        let mut entry = owned(
+            case.id,
+            EntryKind::Escalation,
+            title,
+            (due_at, None, sla),
+            link,
+        );
+        entry.queue = queue.into();
+        entry.queue_label = queue_label(queue);
+        entry.assigned_to_me = queue == OWNER;
+        entry.urgency = Urgency::parse(&case.urgency);
         found.push(Found {
-            entry: owned(
-                case.id,
-                EntryKind::Escalation,
-                title,
-                (due_at, None, sla),
-                link,
-            ),
+            entry,
             partner_id: Some(case.partner_id),
         });
     }

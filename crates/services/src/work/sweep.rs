@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::hooks::team_members;
-use super::views::{calendar, checklist_days, item_state};
+use super::views::{calendar, checklist_days, item_state, named};
 use crate::{Result, Services, notifications};
 
 /// What one sweep did.
@@ -58,9 +58,10 @@ impl Services {
                             None => Vec::new(),
                         },
                     };
+                    let record = named(&mut tx, row).await?;
                     let message = match to {
-                        Warned::Breached => format!("Past due: {}", row.title),
-                        _ => format!("Due soon: {}", row.title),
+                        Warned::Breached => format!("Past due: {record}"),
+                        _ => format!("Due soon: {record}"),
                     };
                     let link = format!("/work/{}", row.id);
                     notifications::notify(

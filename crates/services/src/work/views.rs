@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use domain::alignment::{BusinessCalendar, SlaState};
-use domain::escalations::{ClockState, clock};
+use domain::escalations::{ClockState, Urgency, clock};
 use domain::program::Program;
 use domain::validation::Choice;
 use domain::work::{EntryKind, WorkKind, sla_state};
@@ -30,6 +30,10 @@ pub struct WorkItemView {
     /// paused.
     #[serde(with = "time::serde::rfc3339::option")]
     pub due_at: Option<OffsetDateTime>,
+    /// The day it is due, for an onboarding item due on its checklist day: `due_at` is when
+    /// that day ends, and pages show the day, as "My work" does.
+    #[serde(with = "domain::day_json::option")]
+    pub due_on: Option<Date>,
     pub sla: ClockState,
     /// The work item's own page.
     pub link: String,
@@ -81,9 +85,10 @@ pub struct MyWorkEntry {
     pub title: String,
     /// Empty for a meeting's action item (meetings are program-wide).
     pub partner_name: String,
-    /// The team's queue it sits in (its key), or "owner" for what the person owns.
+    /// The team's queue it sits in (its key), "owner" for what the person owns, or
+    /// "escalated" for a case the escalation ladder brought to them.
     pub queue: String,
-    /// The queue's team name, or "You own it".
+    /// The queue's team name, "You own it" or "Escalated to you".
     pub queue_label: String,
     pub assigned_to_me: bool,
     /// A work item's derived due instant, the end of an action's due day; absent while paused
@@ -95,6 +100,8 @@ pub struct MyWorkEntry {
     #[serde(with = "domain::day_json::option")]
     pub due_on: Option<Date>,
     pub sla: ClockState,
+    /// An escalation case's urgency; None for every other line.
+    pub urgency: Option<Urgency>,
     /// The work item's page, the case's, or the meeting's action items.
     pub link: String,
 }
@@ -108,12 +115,28 @@ pub(super) struct Found {
 /// The queue of what the person owns rather than a team holds.
 pub(super) const OWNER: &str = "owner";
 
+/// The queue of the cases the escalation ladder brought to the person.
+pub(super) const ESCALATED: &str = "escalated";
+
 /// A queue's name as people read it: the team's, or "You own it".
 pub(super) fn queue_label(queue: &str) -> String {
     if queue == OWNER {
         return "You own it".into();
     }
+    if queue == ESCALATED {
+        return "Escalated to you".into();
+    }
     domain::teams::parse(queue).map_or_else(|| queue.to_owned(), |t| domain::teams::label(t).into())
+}
+
+/// How a notification names a work item: its title and its partner ("MSA signed — Northwind"),
+/// so five alike items read apart.
+pub(super) async fn named(tx: &mut store::Read, row: &store::work::ItemRow) -> Result<String> {
+    let partner = store::partners::get(tx, row.partner_id)
+        .await?
+        .map(|p| p.display_name)
+        .unwrap_or_default();
+    Ok(format!("{} — {partner}", row.title))
 }
 
 pub(super) fn calendar(program: &Program) -> Result<BusinessCalendar> {
@@ -195,6 +218,7 @@ pub(super) fn item_view(
     partner_name: String,
     assignee: Option<String>,
     sla: (ClockState, Option<OffsetDateTime>),
+    due_on: Option<Date>,
 ) -> Result<WorkItemView> {
     let kind = kind_of(&row)?;
     Ok(WorkItemView {
@@ -210,6 +234,7 @@ pub(super) fn item_view(
         assignee_id: row.assignee_id,
         assignee,
         due_at: sla.1,
+        due_on,
         sla: sla.0,
         created_at: row.created_at,
         closed_at: row.closed_at,

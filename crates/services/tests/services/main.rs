@@ -24,6 +24,7 @@ mod integration_requests;
 mod internal_nps;
 mod jobs;
 mod my_work;
+mod my_work_urgency;
 mod partners;
 mod program;
 mod rhythm;

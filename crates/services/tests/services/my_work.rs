@@ -268,6 +268,11 @@ async fn an_onboarding_item_is_due_on_its_checklist_day_in_its_teams_named_queue
             );
             let detail = s.work_item(&marketer, entry.id).await.unwrap().item;
             assert_eq!(detail.due_at, Some(due));
+            // The item's page shows the same day, not the instant it ends.
+            assert_eq!(
+                detail.due_on.map(|d| d.to_string()),
+                Some(item.due_on.clone())
+            );
             assert_eq!(detail.team_label, "Marketing");
         }
     })

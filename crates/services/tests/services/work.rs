@@ -169,7 +169,10 @@ async fn a_lead_is_sales_work_until_decided_once() {
         assert_eq!(
             told(s, &marketer, "work_item").await,
             [(
-                format!("New work for Sales: {} (Lead to accept)", entry.title),
+                format!(
+                    "New work for Sales: {} — Alpha (Lead to accept)",
+                    entry.title
+                ),
                 format!("/work/{}", entry.id)
             )]
         );
@@ -359,6 +362,19 @@ async fn the_route_decides_who_comments_and_one_of_two_takers_wins() {
             version: taken.version,
         };
         s.assign_work(&max, id, &given).await.unwrap();
+        let gave: Vec<String> = told(s, &max, "work_item")
+            .await
+            .into_iter()
+            .map(|(m, _)| m)
+            .filter(|m| m.contains("gave you work"))
+            .collect();
+        assert_eq!(
+            gave,
+            [format!(
+                "max@vendor.test gave you work: {} — Alpha",
+                taken.title
+            )]
+        );
         assert!(matches!(
             s.assign_work(&max, id, &given).await,
             Err(Error::Conflict(_))
@@ -399,7 +415,13 @@ async fn a_sweep_warns_once_when_due_soon_and_once_when_breached() {
             .map(|(m, _)| m)
             .collect();
         let title = format!("Accept or reject {}: Initech", lead.reference);
-        assert_eq!(warnings, [format!("Past due: {title}"), format!("Due soon: {title}")]);
+        assert_eq!(
+            warnings,
+            [
+                format!("Past due: {title} — Alpha"),
+                format!("Due soon: {title} — Alpha")
+            ]
+        );
         // "My work" filters by the state it derives now: on track.
         assert_eq!(s.my_work(&seller, &query("", "", "on_track")).await.unwrap().items.len(), 1);
         assert!(s.my_work(&seller, &query("", "", "breached")).await.unwrap().items.is_empty());

@@ -51,6 +51,8 @@ struct MyWorkPage {
     slas: Vec<Opt>,
     filter_errors: Errors,
     next_link: Option<String>,
+    /// The program's `due_soon_percent`: the share of the time allowed the legend names.
+    due_soon_percent: u32,
 }
 
 async fn my_work_page(
@@ -80,14 +82,24 @@ async fn my_work_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let (_, program) = state
+        .services
+        .program_in_force()
+        .await
+        .map_err(service_error)?;
     let view = MyWorkPage {
+        due_soon_percent: program.policies.slas.due_soon_percent,
         layout: auth.layout("My work"),
         zone: auth.zone(),
         entries,
         scopes: choices(
             &query.scope,
-            "Mine and my teams'",
-            &[("mine", "Assigned to me"), ("teams", "My teams' queues")],
+            "Mine, my teams' and escalated to me",
+            &[
+                ("mine", "Assigned to me"),
+                ("teams", "My teams' queues"),
+                ("escalated", "Escalated to me"),
+            ],
         ),
         kinds: choices(&query.kind, "Any kind", &kinds),
         slas: choices(

@@ -67,6 +67,11 @@ async fn my_work_lists_my_teams_items_with_filters_and_pages() {
         let (status, _, html) = f.page(&session, "/my-work").await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains(r#"<a href="/my-work">My work</a>"#));
+        assert!(html.contains(
+            "<strong>Due soon</strong> — in the last 25% of the time allowed · \
+             <strong>Breached</strong> — past due."
+        ));
+        assert!(html.contains(r#"<option value="escalated">Escalated to me</option>"#));
         assert!(html.contains(&format!(r#"<a href="/work/{}">"#, f.work_b)));
         let (status, _, html) = f.page(&session, "/my-work?sla=late").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -1,0 +1,248 @@
+//! "My work" tells the truth about urgency, on both backends: the cases the escalation ladder
+//! brings to a person are on their list until resolved, and the list runs breached first,
+//! escalations by urgency within a state, then by due instant, in keyset pages of any size.
+
+use super::*;
+use domain::escalations::{ClockState, Form};
+use domain::rhythm::{ActionForm, MeetingForm};
+use services::escalations::{Escalation, Move, Reassign, TitleHolderInput};
+use services::work::{MyWorkEntry, MyWorkQuery};
+use time::macros::datetime;
+use uuid::Uuid;
+
+fn scope(scope: &str) -> MyWorkQuery {
+    MyWorkQuery {
+        scope: scope.into(),
+        ..Default::default()
+    }
+}
+
+async fn lines(s: &Services, who: &Actor, query: &MyWorkQuery) -> Vec<MyWorkEntry> {
+    s.my_work(who, query).await.unwrap().items
+}
+
+/// A case of Alpha's raised by its user, recorded as raised at `at`.
+async fn case(
+    db: &TestDb,
+    w: &World,
+    issue: &str,
+    urgency: &str,
+    at: time::OffsetDateTime,
+) -> Uuid {
+    let form = Form {
+        issue: issue.into(),
+        category: "technical".into(),
+        urgency: urgency.into(),
+        occurred_on: "2026-10-30".into(),
+    };
+    let id = match w
+        .services
+        .submit_escalation(&w.a_user, w.partner_a, &form)
+        .await
+        .unwrap()
+    {
+        Escalation::Partners(d) => d.case.id,
+        Escalation::Ours(d) => d.case.id,
+    };
+    let mut tx = db.db.write().await.unwrap();
+    let mut query = store::Sql::new("UPDATE escalation_cases SET created_at = ");
+    query.push_bind(at).push(" WHERE id = ").push_bind(id);
+    tx.execute(query).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+fn version(seen: Escalation) -> i64 {
+    match seen {
+        Escalation::Ours(d) => d.case.version,
+        Escalation::Partners(_) => panic!("our people get our shape"),
+    }
+}
+
+#[tokio::test]
+async fn a_case_escalated_to_a_title_holder_is_on_their_work_until_resolved() {
+    for backend in BACKENDS {
+        let (db, w) = world(backend).await;
+        let s = &w.services;
+        for (title, who) in [("alliances_lead", &w.manager), ("cpo", &w.executive)] {
+            let holder = TitleHolderInput {
+                title: title.into(),
+                user_id: who.user_id,
+                version: None,
+            };
+            s.name_title_holder(&w.admin, &holder).await.unwrap();
+        }
+        // P3, raised Wednesday 2 December 10:00: the response is breached on Monday the 7th
+        // at 10:00 (step 1, the partner manager: unfilled, so the administrators) and a week
+        // later comes step 2 (the alliances lead and, for a technical case, the CPO).
+        let id = case(
+            &db,
+            &w,
+            "Integration sync is failing",
+            "p3",
+            datetime!(2026-12-02 10:00 UTC),
+        )
+        .await;
+        s.sweep_escalations(datetime!(2026-12-07 10:00:01 UTC))
+            .await
+            .unwrap();
+        assert!(lines(s, &w.executive, &scope("escalated")).await.is_empty());
+        let admins = lines(s, &w.admin, &scope("escalated")).await;
+        assert_eq!(admins.len(), 1);
+        s.sweep_escalations(datetime!(2026-12-14 10:00:01 UTC))
+            .await
+            .unwrap();
+
+        let link = format!("/escalations/{id}");
+        for who in [&w.manager, &w.executive, &w.admin] {
+            let seen = lines(s, who, &MyWorkQuery::default()).await;
+            let shown: Vec<(&str, &str, &str, &str, bool)> = seen
+                .iter()
+                .map(|e| {
+                    (
+                        e.title.as_str(),
+                        e.queue.as_str(),
+                        e.queue_label.as_str(),
+                        e.link.as_str(),
+                        e.assigned_to_me,
+                    )
+                })
+                .collect();
+            assert_eq!(
+                shown,
+                [(
+                    "ESC-000001: Integration sync is failing",
+                    "escalated",
+                    "Escalated to you",
+                    link.as_str(),
+                    false
+                )],
+                "{backend:?}"
+            );
+            assert_eq!(seen[0].kind_label, "Escalation case");
+            assert_eq!(seen[0].partner_name, "Alpha");
+            assert_eq!(seen[0].urgency, Some(domain::escalations::Urgency::P3));
+            let kind = MyWorkQuery {
+                kind: "escalation".into(),
+                ..Default::default()
+            };
+            assert_eq!(lines(s, who, &kind).await.len(), 1);
+            // Nobody's team queue, nor what they own.
+            assert!(lines(s, who, &scope("teams")).await.is_empty());
+            assert!(lines(s, who, &scope("mine")).await.is_empty());
+        }
+        // Alpha's own people are never on an internal list; their user is refused it.
+        assert!(s.my_work(&w.a_user, &MyWorkQuery::default()).await.is_err());
+
+        // Resolved, it leaves the lists of those it climbed to.
+        for (v, transition) in [(1, "acknowledge"), (2, "start"), (3, "resolve")] {
+            let moved = Move {
+                transition: transition.into(),
+                version: Some(v),
+                message: "Fixed the sync".into(),
+                ..Default::default()
+            };
+            s.move_escalation(&w.admin, id, &moved).await.unwrap();
+        }
+        for who in [&w.manager, &w.executive, &w.admin] {
+            assert!(
+                lines(s, who, &scope("escalated")).await.is_empty(),
+                "{backend:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn most_urgent_first_is_breached_then_p1_first_then_by_due_in_pages_of_one() {
+    for backend in BACKENDS {
+        let (db, w) = world(backend).await;
+        let s = &w.services;
+        let me = w.manager.user_id.unwrap();
+        // Two cases raised on Sunday 1 November 2026, long breached, given to the manager:
+        // the P1's response (2 calendar hours) fell due that Sunday at 14:00, the P3's (24
+        // working hours of 09–17 weekdays) on Wednesday 4 November at 17:00.
+        let raised = datetime!(2026-11-01 12:00 UTC);
+        let p3 = case(&db, &w, "Sync fails", "p3", raised).await;
+        let p1 = case(&db, &w, "Portal down", "p1", raised).await;
+        for id in [p3, p1] {
+            let reassign = Reassign {
+                owner_id: Some(me),
+                version: Some(version(s.escalation(&w.admin, id).await.unwrap())),
+            };
+            s.reassign_escalation(&w.admin, id, &reassign)
+                .await
+                .unwrap();
+        }
+        // Two action items: one breached years before either case, one due in 2040.
+        let meeting = s
+            .create_meeting(
+                &w.manager,
+                &MeetingForm {
+                    kind: "weekly_standup".into(),
+                    held_on: "2026-11-30".into(),
+                    attendees: vec![me.to_string()],
+                },
+            )
+            .await
+            .unwrap();
+        for (text, due_on) in [("Call Alpha", "2040-01-15"), ("Send the kit", "2020-01-15")] {
+            let action = ActionForm {
+                text: text.into(),
+                owner_id: me.to_string(),
+                due_on: due_on.into(),
+            };
+            s.add_meeting_action(&w.manager, meeting, &action)
+                .await
+                .unwrap();
+        }
+
+        let expected = [
+            (
+                "ESC-000002: Portal down",
+                ClockState::Breached,
+                Some(datetime!(2026-11-01 14:00 UTC)),
+            ),
+            (
+                "ESC-000001: Sync fails",
+                ClockState::Breached,
+                Some(datetime!(2026-11-04 17:00 UTC)),
+            ),
+            (
+                "Weekly partner standup 2026-11-30: Send the kit",
+                ClockState::Breached,
+                Some(datetime!(2020-01-16 00:00 UTC)),
+            ),
+            (
+                "Weekly partner standup 2026-11-30: Call Alpha",
+                ClockState::OnTrack,
+                Some(datetime!(2040-01-16 00:00 UTC)),
+            ),
+        ];
+        let all = lines(s, &w.manager, &MyWorkQuery::default()).await;
+        let shown: Vec<_> = all
+            .iter()
+            .map(|e| (e.title.as_str(), e.sla, e.due_at))
+            .collect();
+        assert_eq!(shown, expected, "{backend:?}");
+
+        // A page of one at a time walks the same order, each line once.
+        let mut paged = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let query = MyWorkQuery {
+                cursor: cursor.clone(),
+                limit: Some(1),
+                ..Default::default()
+            };
+            let page = s.my_work(&w.manager, &query).await.unwrap();
+            paged.extend(page.items.into_iter().map(|e| e.title));
+            match page.next_cursor {
+                Some(next) => cursor = next,
+                None => break,
+            }
+        }
+        let titles: Vec<&str> = expected.iter().map(|e| e.0).collect();
+        assert_eq!(paged, titles, "{backend:?}");
+    }
+}
