@@ -48,14 +48,15 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
             ("updates", "body=We+are+on+it".to_string()),
             ("actions", "body=Reset+the+SSO+link&due_on=2026-12-31".to_string()),
             // The update acknowledged the case (version 2): our first word is the response.
-            ("moves", "transition=start&version=2&message=".to_string()),
+            // The action moved the version on (3), so a resolution cannot race it.
+            ("moves", "transition=start&version=3&message=".to_string()),
         ] {
             let (status, _, page) = f
                 .post_form(&session, &format!("{case}/{path}"), &format!("csrf_token={csrf}&{form}"))
                 .await;
             assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {page}");
         }
-        // A stale form: the case is at version 3 now.
+        // A stale form: the case is at version 4 now.
         let (status, _, page) = f
             .post_form(
                 &session,
