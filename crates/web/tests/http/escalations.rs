@@ -253,3 +253,55 @@ async fn the_escalation_list_pages_with_its_filters() {
     })
     .await;
 }
+
+/// A resolution is refused while a remediation action is open (the error names it), and the
+/// resolved case's page says when it closes by itself.
+#[tokio::test]
+async fn a_resolved_case_shows_when_it_closes_by_itself() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let (status, headers, page) = f
+            .post_form(
+                &session,
+                "/escalations",
+                &format!(
+                    "csrf_token={csrf}&partner_id={}&issue=Portal+login+fails&category=technical&urgency=p2&occurred_on=2026-01-05",
+                    f.partner_a
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let case = headers["location"].to_str().unwrap().to_owned();
+        for (path, form) in [
+            ("updates", "body=We+are+on+it"),
+            ("actions", "body=Reset+the+SSO+link&due_on="),
+            ("moves", "transition=start&version=3&message="),
+        ] {
+            let (status, _, page) = f
+                .post_form(&session, &format!("{case}/{path}"), &format!("csrf_token={csrf}&{form}"))
+                .await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {page}");
+        }
+        let resolve = format!("csrf_token={csrf}&transition=resolve&version=4&message=Fixed");
+        let (status, _, page) = f.post_form(&session, &format!("{case}/moves"), &resolve).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(
+            page.contains("mark the open remediation actions done before resolving: \u{201c}Reset the SSO link\u{201d}"),
+            "{page}"
+        );
+        assert!(!page.contains("case-auto-close"), "{page}");
+        let (_, _, page) = f.page(&session, &case).await;
+        let action = page.split(&format!("{case}/actions/")).nth(1).unwrap();
+        let action = &action[..36];
+        let (status, _, page) = f
+            .post_form(&session, &format!("{case}/actions/{action}/done"), &format!("csrf_token={csrf}"))
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let (status, _, page) = f.post_form(&session, &format!("{case}/moves"), &resolve).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let (_, _, page) = f.page(&session, &case).await;
+        assert!(page.contains("<dt>Closes by itself</dt><dd id=\"case-auto-close\">"), "{page}");
+        assert!(page.contains("unless the partner confirms or answers first</dd>"), "{page}");
+    })
+    .await;
+}
