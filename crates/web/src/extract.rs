@@ -69,6 +69,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// A page's path id: one that is not a UUID names nothing, so the page answers the 404
+/// error page a missing record gets, not axum's plain-text 400.
+pub struct PageId(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageId {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Path::<Uuid>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(PageId(id)),
+            Err(_) => Err(crate::respond::service_error(services::Error::NotFound)),
+        }
+    }
+}
+
 /// Applies `patch` to `current` as a JSON merge patch (RFC 7396, by `json-patch`): fields
 /// present replace the current ones, `null` clears one back to its empty value; unknown fields
 /// are refused by name.

@@ -9,7 +9,7 @@ mod sla;
 
 pub use calendar::BusinessCalendar;
 pub use routing::{Activity, EscalationTarget, Route, escalation_target, route};
-pub use sla::{EscalationTargets, Pause, SlaClock, SlaState, Target, escalation_targets};
+pub use sla::{Pause, SlaClock, SlaState, Target};
 
 #[cfg(test)]
 mod tests;

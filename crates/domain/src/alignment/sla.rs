@@ -7,7 +7,7 @@
 use time::{Duration, OffsetDateTime};
 
 use super::calendar::BusinessCalendar;
-use crate::program::policy::{Clock, Slas, Urgency};
+use crate::program::policy::Clock;
 
 /// How long a clock runs, and how its time is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,31 +34,6 @@ impl Target {
             length: day * days,
             clock,
         }
-    }
-}
-
-/// An escalation's two targets, from `[slas]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EscalationTargets {
-    pub first_response: Target,
-    pub resolution: Target,
-}
-
-pub fn escalation_targets(
-    slas: &Slas,
-    urgency: Urgency,
-    calendar: &BusinessCalendar,
-) -> EscalationTargets {
-    EscalationTargets {
-        first_response: Target::hours(
-            slas.escalation_response_hours.of(urgency),
-            slas.escalation_response_clock.of(urgency),
-        ),
-        resolution: Target::days(
-            slas.escalation_resolution_days,
-            slas.escalation_resolution_clock,
-            calendar,
-        ),
     }
 }
 

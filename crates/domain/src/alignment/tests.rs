@@ -6,6 +6,7 @@ use time::macros::{date, datetime, time};
 use time::{Duration, Weekday};
 
 use super::*;
+use crate::escalations::escalation_targets;
 use crate::program::policy::{
     BusinessHours, Clock, EscalationCategory, EscalationPaths, Raci, RaciMatrix, Slas, Team,
     Urgency,

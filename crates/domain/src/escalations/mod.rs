@@ -12,9 +12,14 @@ pub mod trends;
 
 pub use input::{Form, Input, MAX_ISSUE, validate};
 pub use review::{MAX_REVIEW_FIELD, Review, ReviewForm, reviewable, validate_review};
-pub use sla::{ClockState, SlaView, StateChange, clock, sla_view};
+pub use sla::{
+    ClockState, EscalationTargets, SlaView, StateChange, clock, escalation_targets,
+    response_target, sla_view,
+};
 pub use states::{Refusal, Side, State, Transition, next};
-pub use sweep::{Reach, SlaTarget, auto_close_due, reach, step_due, title_label, warnings_due};
+pub use sweep::{
+    Reach, SlaTarget, auto_close_at, auto_close_due, reach, step_due, title_label, warnings_due,
+};
 
 pub use crate::program::policy::{EscalationCategory as Category, Urgency};
 

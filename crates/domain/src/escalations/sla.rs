@@ -5,11 +5,11 @@
 //! on, the time it sat resolved counted as paused (the partner held it, not us). Both clocks
 //! stop while the case waits on the partner.
 
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use super::{State, Urgency};
-use crate::alignment::{BusinessCalendar, Pause, SlaClock, SlaState, escalation_targets};
-use crate::program::policy::Slas;
+use crate::alignment::{BusinessCalendar, Pause, SlaClock, SlaState, Target};
+use crate::program::policy::{Clock, Slas};
 
 crate::choice_enum! {
     /// Where one clock stands, as lists filter and pages show it.
@@ -34,6 +34,51 @@ pub fn clock(state: &SlaState) -> (ClockState, Option<OffsetDateTime>) {
             due_at, late: true, ..
         } => (ClockState::MetLate, Some(due_at)),
         SlaState::Met { due_at, .. } => (ClockState::Met, Some(due_at)),
+    }
+}
+
+/// An escalation's two targets, from `[slas]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EscalationTargets {
+    pub first_response: Target,
+    pub resolution: Target,
+}
+
+pub fn escalation_targets(
+    slas: &Slas,
+    urgency: Urgency,
+    calendar: &BusinessCalendar,
+) -> EscalationTargets {
+    EscalationTargets {
+        first_response: response_target(
+            slas.escalation_response_hours.of(urgency),
+            slas.escalation_response_clock.of(urgency),
+            calendar,
+        ),
+        resolution: Target::days(
+            slas.escalation_resolution_days,
+            slas.escalation_resolution_clock,
+            calendar,
+        ),
+    }
+}
+
+/// A response target of `hours`. On a business clock the hours are read as people say them:
+/// a "72 hour" answer means three days, not nine working days of eight hours, and so can never
+/// come after a resolution counted in working days. Each whole 24 hours is one working day;
+/// the hours left over are working hours, at most one working day (23 hours is not more than
+/// a day). Hours under a working day are working hours as written: P2's 8 is one working day.
+pub fn response_target(hours: u32, clock: Clock, calendar: &BusinessCalendar) -> Target {
+    match clock {
+        Clock::Calendar => Target::hours(hours, clock),
+        Clock::Business => {
+            let day = calendar.working_day();
+            let rest = Duration::hours((hours % 24).into()).min(day);
+            Target {
+                length: day * (hours / 24) + rest,
+                clock,
+            }
+        }
     }
 }
 

@@ -79,17 +79,26 @@ pub fn reach(holders: &[Uuid], owner: Option<Uuid>) -> Reach {
     }
 }
 
-/// Whether a case resolved at `resolved_at` closes by itself at `now`: `auto_close_days`
-/// (days of 24 hours) have passed since the partner last heard the resolution or last wrote,
-/// whichever came later, and the partner said nothing since. Closing exactly at the day.
+/// When a case resolved at `resolved_at` closes by itself: `auto_close_days` (days of 24
+/// hours) after the partner last heard the resolution or last wrote, whichever came later.
+pub fn auto_close_at(
+    resolved_at: OffsetDateTime,
+    partner_last_wrote: Option<OffsetDateTime>,
+    auto_close_days: u32,
+) -> OffsetDateTime {
+    let silent_since = partner_last_wrote.map_or(resolved_at, |wrote| wrote.max(resolved_at));
+    silent_since + Duration::days(auto_close_days.into())
+}
+
+/// Whether a case resolved at `resolved_at` closes by itself at `now` (`auto_close_at`), the
+/// partner having said nothing since. Closing exactly at the instant.
 pub fn auto_close_due(
     resolved_at: OffsetDateTime,
     partner_last_wrote: Option<OffsetDateTime>,
     now: OffsetDateTime,
     auto_close_days: u32,
 ) -> bool {
-    let silent_since = partner_last_wrote.map_or(resolved_at, |wrote| wrote.max(resolved_at));
-    now - silent_since >= Duration::days(auto_close_days.into())
+    now >= auto_close_at(resolved_at, partner_last_wrote, auto_close_days)
 }
 
 /// How a title key of the escalation paths reads: "alliances_lead" is "Alliances lead",

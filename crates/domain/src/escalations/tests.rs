@@ -1,7 +1,8 @@
 //! Every expected instant worked out by hand on the shipped calendar: Monday to Friday,
 //! 09:00–17:00 UTC. December 2026: Wednesday the 2nd, Saturday the 5th, Monday the 7th.
-//! Shipped SLAs: P1 responds in 2 calendar hours, P2 in 8 and P3 in 24 working hours; every
-//! case resolves in 5 working days of 8 hours (40 working hours).
+//! Shipped SLAs: P1 responds in 2 calendar hours, P2 in 8 working hours, P3's 24 hours are one
+//! working day (8 working hours) and P4's 72 three (24 working hours); every case resolves in 5
+//! working days of 8 hours (40 working hours).
 
 use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
@@ -9,7 +10,7 @@ use time::{Duration, OffsetDateTime};
 use super::*;
 use crate::FieldError;
 use crate::alignment::{BusinessCalendar, SlaState};
-use crate::program::policy::{BusinessHours, Slas};
+use crate::program::policy::{BusinessHours, Clock, Slas};
 
 fn calendar() -> BusinessCalendar {
     BusinessCalendar::from_hours(&BusinessHours::default()).unwrap()
@@ -287,10 +288,10 @@ fn a_p1_on_a_saturday_breaches_two_calendar_hours_later() {
 
 #[test]
 fn a_late_first_response_stays_a_breach() {
-    // P3 at Mon 7th 10:00: 24 working hours = Mon 7 + Tue 8 + Wed 8 + Thu 09–10 = Thu 10:00.
+    // P4 at Mon 7th 10:00: 3 working days = 24 working hours = Mon 7 + Tue 8 + Wed 8 + Thu 09–10 = Thu 10:00.
     let v = view(
         datetime!(2026-12-07 10:00 UTC),
-        Urgency::P3,
+        Urgency::P4,
         &[at(datetime!(2026-12-10 11:00 UTC), State::Acknowledged)],
         datetime!(2026-12-10 12:00 UTC),
     );
@@ -307,7 +308,7 @@ fn a_late_first_response_stays_a_breach() {
 
 #[test]
 fn the_time_a_case_sat_resolved_before_reopening_does_not_count() {
-    // P3 at Mon 7th 10:00: resolution due Mon 14th 10:00. Resolved Tue 8th 09:00, reopened
+    // P4 at Mon 7th 10:00: resolution due Mon 14th 10:00. Resolved Tue 8th 09:00, reopened
     // Thu 10th 09:00: 16 working hours paused, so due Mon 14th 10–17 (7) + Tue (8) + Wed 16th
     // 09–10 (1).
     let changes = [
@@ -319,7 +320,7 @@ fn the_time_a_case_sat_resolved_before_reopening_does_not_count() {
     ];
     let v = view(
         datetime!(2026-12-07 10:00 UTC),
-        Urgency::P3,
+        Urgency::P4,
         &changes,
         datetime!(2026-12-10 12:00 UTC),
     );
@@ -332,7 +333,7 @@ fn the_time_a_case_sat_resolved_before_reopening_does_not_count() {
     );
     let closed = view(
         datetime!(2026-12-07 10:00 UTC),
-        Urgency::P3,
+        Urgency::P4,
         &[
             changes[0],
             changes[1],
@@ -375,8 +376,8 @@ fn clocks_read_as_states_and_cases_by_their_number() {
     assert!(EntryKind::Remediation.visible_to_partner());
 }
 
-// ---- The sweep's answers. A P3 raised Wednesday 2 December 2026 10:00 answers by Monday
-// the 7th 10:00 (24 working hours: 7 + 8 + 8 + 1 on Monday) and resolves by Wednesday the 9th
+// ---- The sweep's answers. A P4 raised Wednesday 2 December 2026 10:00 answers by Monday
+// the 7th 10:00 (3 working days, 24 working hours: 7 + 8 + 8 + 1 on Monday) and resolves by Wednesday the 9th
 // 10:00 (40 working hours: 7 + 8 + 8 + 8 + 8 + 1). With the shipped [slas], step 2 comes 7 days after the breach and
 // step 3 14 days after it.
 
@@ -385,7 +386,7 @@ const RAISED: OffsetDateTime = datetime!(2026-12-02 10:00 UTC);
 fn steps_at(changes: &[StateChange], now: OffsetDateTime, taken: u8) -> Option<(u8, String)> {
     let paths = crate::program::policy::EscalationPaths::default();
     let slas = Slas::default();
-    let seen = view(RAISED, Urgency::P3, changes, now);
+    let seen = view(RAISED, Urgency::P4, changes, now);
     step_due(&seen, taken, &paths, &slas, Category::Technical).map(|target| {
         (
             target.step,
@@ -475,7 +476,7 @@ fn a_paused_clock_escalates_nothing_and_a_late_answer_stops_the_climb() {
 
 #[test]
 fn warnings_are_due_in_the_last_quarter_of_each_target() {
-    // The response's last quarter: its last 6 of 24 working hours (1 on Monday, 5 on
+    // The response's last quarter: its last 6 of its 24 working hours (1 on Monday, 5 on
     // Friday), from Friday 4th 12:00.
     let cases: [(OffsetDateTime, &[StateChange], Vec<SlaTarget>); 4] = [
         (datetime!(2026-12-04 11:59 UTC), &[], vec![]),
@@ -499,7 +500,7 @@ fn warnings_are_due_in_the_last_quarter_of_each_target() {
     ];
     for (now, changes, expected) in cases {
         assert_eq!(
-            warnings_due(&view(RAISED, Urgency::P3, changes, now)),
+            warnings_due(&view(RAISED, Urgency::P4, changes, now)),
             expected,
             "{now}"
         );
@@ -538,6 +539,19 @@ fn a_resolution_closes_after_the_partners_silence() {
             "{wrote:?} at {now}"
         );
     }
+    // The instant it closes, as the case pages show it.
+    assert_eq!(
+        auto_close_at(resolved, None, 7),
+        datetime!(2026-12-09 10:00 UTC)
+    );
+    assert_eq!(
+        auto_close_at(resolved, Some(datetime!(2026-12-07 10:00 UTC)), 7),
+        datetime!(2026-12-14 10:00 UTC)
+    );
+    assert_eq!(
+        auto_close_at(resolved, Some(datetime!(2026-12-01 10:00 UTC)), 7),
+        datetime!(2026-12-09 10:00 UTC)
+    );
 }
 
 #[test]
@@ -552,4 +566,59 @@ fn titles_read_as_people_say_them() {
     ] {
         assert_eq!(title_label(key), label);
     }
+}
+
+#[test]
+fn response_hours_of_a_day_or_more_are_working_days() {
+    // The shipped working day is 8 hours. (hours, working time the response may take)
+    let cases: [(u32, i64); 9] = [
+        (2, 2),
+        (8, 8),
+        // Under a day, hours beyond a working day are not more than a day.
+        (9, 8),
+        (23, 8),
+        (24, 8),
+        (25, 9),
+        (48, 16),
+        (72, 24),
+        (120, 40),
+    ];
+    for (hours, working) in cases {
+        assert_eq!(
+            response_target(hours, Clock::Business, &calendar()).length,
+            Duration::hours(working),
+            "{hours} hours"
+        );
+    }
+    // A calendar clock counts every hour as written.
+    assert_eq!(
+        response_target(72, Clock::Calendar, &calendar()).length,
+        Duration::hours(72)
+    );
+}
+
+#[test]
+fn a_p4_response_is_due_before_its_resolution() {
+    // P4 at Thu 3rd 10:00: 72 hours are 3 working days = Thu 7 + Fri 8 + Mon 8 + Tue 09–10,
+    // due Tue 8th 10:00; the resolution's 5 working days fall due Thu 10th 10:00. Read as
+    // 72 working hours the response was due Tue 15th, after the resolution.
+    let v = view(
+        datetime!(2026-12-03 10:00 UTC),
+        Urgency::P4,
+        &[],
+        datetime!(2026-12-03 10:00 UTC),
+    );
+    assert_eq!(clock(&v.response).1, Some(datetime!(2026-12-08 10:00 UTC)));
+    assert_eq!(
+        clock(&v.resolution).1,
+        Some(datetime!(2026-12-10 10:00 UTC))
+    );
+    // P3's 24 hours are one working day: Thu 10:00 to Fri 10:00.
+    let p3 = view(
+        datetime!(2026-12-03 10:00 UTC),
+        Urgency::P3,
+        &[],
+        datetime!(2026-12-03 10:00 UTC),
+    );
+    assert_eq!(clock(&p3.response).1, Some(datetime!(2026-12-04 10:00 UTC)));
 }

@@ -106,6 +106,31 @@ fn conflict_outcome(
     None
 }
 
+/// A case is resolved only once what we promised is done: an open remediation action on a
+/// resolved case would stay on offer and count overdue with nobody working the case.
+async fn refuse_open_actions(
+    tx: &mut store::Read,
+    v: &mut domain::Validation,
+    row: &CaseRow,
+) -> Result<()> {
+    let open: Vec<String> = store::escalations::entries(tx, row.id, false)
+        .await?
+        .into_iter()
+        .filter(|e| e.kind == EntryKind::Remediation.as_str() && e.done_at.is_none())
+        .map(|e| format!("\u{201c}{}\u{201d}", e.body))
+        .collect();
+    if !open.is_empty() {
+        v.add(
+            "transition",
+            format!(
+                "mark the open remediation actions done before resolving: {}",
+                open.join(", ")
+            ),
+        );
+    }
+    Ok(())
+}
+
 /// The link every notification of a case carries.
 pub(super) fn link(id: Uuid) -> String {
     format!("/escalations/{id}")
@@ -190,7 +215,7 @@ impl Services {
         users.extend(row.owner_id);
         let names = Names::load(tx, &users, &[row.partner_id]).await?;
         let (_, program) = self.program_in_force().await?;
-        let case = views::case_view(
+        let mut case = views::case_view(
             row,
             &entries,
             &program,
@@ -198,6 +223,7 @@ impl Services {
             &names,
             store::now(),
         )?;
+        case.closes_by_itself_at = super::state::closes_at(tx, row, &program).await?;
         if partner_side {
             return Ok(Escalation::Partners(PartnerCaseDetail {
                 case: views::partner_case_view(case),
@@ -370,6 +396,9 @@ impl Services {
             v.add("message", "say what was done, or what is still wrong");
         }
         let outcome = conflict_outcome(&mut v, &read, transition, &input.conflict_outcome);
+        if transition == Some(Transition::Resolve) {
+            refuse_open_actions(&mut tx, &mut v, &read).await?;
+        }
         v.into_result().map_err(Error::Invalid)?;
         let transition = transition.expect("validated");
         check_version(&read, input.version)?;

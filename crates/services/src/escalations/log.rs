@@ -122,12 +122,21 @@ impl Services {
         input: &ActionInput,
     ) -> Result<Escalation> {
         let mut tx = self.db.write().await?;
-        let row = visible_case(&mut tx, actor, id).await?;
+        let mut row = visible_case(&mut tx, actor, id).await?;
         actor.require(Action::WorkEscalations)?;
         if !actor.is_internal() {
             return Err(Error::Forbidden(
                 "remediation actions are set by our people".into(),
             ));
+        }
+        if matches!(
+            state_of(&row)?,
+            escalations::State::Resolved | escalations::State::Closed
+        ) {
+            return Err(Error::Conflict(format!(
+                "{} is resolved: it takes no new remediation actions",
+                escalations::reference(row.number)
+            )));
         }
         let mut v = domain::Validation::new();
         let body = v.text("body", &input.body, true, 1_000);
@@ -140,6 +149,12 @@ impl Services {
         };
         v.into_result().map_err(Error::Invalid)?;
         let now = store::now();
+        // The action moves the case's version on, so a resolution that read no open action
+        // at the version before (and writes conditional on it) loses with a 409.
+        let read = row.clone();
+        row.updated_at = now;
+        store::escalations::change_state(&mut tx, &row, &read).await?;
+        row.version += 1;
         log(
             &mut tx,
             actor,

@@ -7,9 +7,7 @@
 //! racing sweeps only one records, notifies and audits it.
 
 use domain::alignment::BusinessCalendar;
-use domain::escalations::{
-    self, Category, EntryKind, Reach, SlaTarget, State, StateChange, Urgency,
-};
+use domain::escalations::{self, Category, EntryKind, Reach, SlaTarget, State, Urgency};
 use domain::program::Program;
 use domain::roles::Role;
 use domain::validation::Choice;
@@ -19,6 +17,7 @@ use uuid::Uuid;
 
 use super::cases::{Told, tell_and_record};
 use super::paths::PARTNER_MANAGER;
+use super::state::{Log, read_log};
 use super::views::{calendar, state_of, step_mark, step_taken};
 use crate::notifications::partner_team;
 use crate::{Actor, Error, Result, Services};
@@ -62,37 +61,6 @@ enum Act {
     Close {
         after_days: u32,
     },
-}
-
-/// What a case's log says, as the sweep reads it.
-struct Log {
-    changes: Vec<StateChange>,
-    marks: Vec<String>,
-    partner_last_wrote: Option<OffsetDateTime>,
-}
-
-fn read_log(entries: &[&SweepEntryRow]) -> Result<Log> {
-    let mut log = Log {
-        changes: Vec::new(),
-        marks: Vec::new(),
-        partner_last_wrote: None,
-    };
-    for entry in entries {
-        log.marks.extend(entry.sweep_mark.clone());
-        if entry.kind == EntryKind::StateChange.as_str() {
-            let state = entry.state.as_deref().unwrap_or_default();
-            log.changes.push(StateChange {
-                at: entry.at,
-                to: State::parse(state).ok_or_else(|| {
-                    Error::Store(store::Error::Corrupt(format!("escalation state '{state}'")))
-                })?,
-            });
-        }
-        if entry.kind == EntryKind::Update.as_str() && entry.author_partner_id.is_some() {
-            log.partner_last_wrote = Some(entry.at);
-        }
-    }
-    Ok(log)
 }
 
 fn warning_mark(target: SlaTarget) -> String {

@@ -57,6 +57,10 @@ pub struct CaseView {
     pub breached: bool,
     /// The escalation ladder's latest step taken; absent while the case never climbed it.
     pub escalation: Option<LadderStep>,
+    /// A resolved case read alone (not in lists): when it closes by itself unless the
+    /// partner confirms or answers first (`[slas] escalation_auto_close_days` of silence).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub closes_by_itself_at: Option<OffsetDateTime>,
     /// The moves our people may make now.
     pub moves: Vec<Transition>,
     #[serde(with = "time::serde::rfc3339")]
@@ -132,6 +136,10 @@ pub struct PartnerCaseView {
     /// was).
     pub conflict_outcome: Option<Outcome>,
     pub version: i64,
+    /// A resolved case read alone (not in lists): when it closes by itself unless the
+    /// partner confirms or answers first.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub closes_by_itself_at: Option<OffsetDateTime>,
     /// The moves the partner may make now (confirm or reopen a resolved case).
     pub moves: Vec<Transition>,
     #[serde(with = "time::serde::rfc3339")]
@@ -348,6 +356,7 @@ pub(super) fn case_view(
         resolution: clock(&sla.resolution),
         breached: sla.breached,
         escalation: ladder_step(entries),
+        closes_by_itself_at: None,
         moves: state.moves(Side::Internal),
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -379,6 +388,7 @@ pub(super) fn partner_case_view(case: CaseView) -> PartnerCaseView {
         deal_id: case.deal_id,
         conflict_outcome: case.conflict_outcome,
         version: case.version,
+        closes_by_itself_at: case.closes_by_itself_at,
         moves: case.state.moves(Side::Partner),
         created_at: case.created_at,
         updated_at: case.updated_at,

@@ -12,7 +12,7 @@ fn form() -> Form {
     Form {
         issue: "Integration sync is failing".into(),
         category: "technical".into(),
-        urgency: "p3".into(),
+        urgency: "p4".into(),
         occurred_on: "2026-11-30".into(),
     }
 }
@@ -26,8 +26,8 @@ fn report(warned: usize, escalated: usize, closed: usize) -> SweepReport {
     }
 }
 
-/// A P3 case of Alpha's, raised (as recorded) Wednesday 2 December 2026 10:00: its response
-/// is due Monday the 7th 10:00 (24 working hours of 09–17 UTC weekdays).
+/// A P4 case of Alpha's, raised (as recorded) Wednesday 2 December 2026 10:00: its response
+/// is due Monday the 7th 10:00 (72 hours: 3 working days, 24 working hours of 09–17 UTC weekdays).
 async fn raised(db: &TestDb, s: &Services, by: &Actor, partner: Uuid) -> Uuid {
     let id = match s.submit_escalation(by, partner, &form()).await.unwrap() {
         Escalation::Partners(d) => d.case.id,

@@ -16,6 +16,7 @@ mod books;
 mod conflicts;
 mod deals;
 mod enablement;
+mod escalation_actions;
 mod escalation_insight;
 mod escalation_sweep;
 mod escalations;

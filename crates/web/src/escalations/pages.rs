@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::choices::partner_options;
-use crate::extract::Form;
+use crate::extract::{Form, PageId};
 use crate::layout::{Errors, Layout, Opt, next_page_link};
 use crate::respond::{PageResult, Refusal, refusal_of, render, see_other, service_error};
 use askama::Template;
@@ -289,7 +289,7 @@ async fn case_view(
 async fn case_page(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
 ) -> PageResult {
     case_view(&state, &auth, id, "", Refusal::default()).await
 }
@@ -311,7 +311,7 @@ async fn after<T>(
 async fn move_case(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let input: Move = auth.checked_form(&body)?;
@@ -325,7 +325,7 @@ async fn move_case(
 async fn post_update(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let input: EntryInput = auth.checked_form(&body)?;
@@ -339,7 +339,7 @@ async fn post_update(
 async fn post_note(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let input: EntryInput = auth.checked_form(&body)?;
@@ -353,7 +353,7 @@ async fn post_note(
 async fn add_action(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let input: ActionInput = auth.checked_form(&body)?;
@@ -382,7 +382,7 @@ async fn complete_action(
 async fn reassign(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

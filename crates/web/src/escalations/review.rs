@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{ApiAuth, PageAuth};
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, Id, PageId};
 use crate::layout::{Errors, Layout};
 use crate::problem::Problem;
 use crate::respond::{
@@ -13,7 +13,7 @@ use askama::Template;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use domain::escalations::ReviewForm;
@@ -102,7 +102,7 @@ async fn review_view(
 async fn review_page(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
 ) -> PageResult {
     review_view(&state, &auth, id, None, Refusal::default()).await
 }
@@ -110,7 +110,7 @@ async fn review_page(
 async fn write_review(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let input: ReviewForm = auth.checked_form(&body)?;

@@ -48,14 +48,15 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
             ("updates", "body=We+are+on+it".to_string()),
             ("actions", "body=Reset+the+SSO+link&due_on=2026-12-31".to_string()),
             // The update acknowledged the case (version 2): our first word is the response.
-            ("moves", "transition=start&version=2&message=".to_string()),
+            // The action moved the version on (3), so a resolution cannot race it.
+            ("moves", "transition=start&version=3&message=".to_string()),
         ] {
             let (status, _, page) = f
                 .post_form(&session, &format!("{case}/{path}"), &format!("csrf_token={csrf}&{form}"))
                 .await;
             assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {page}");
         }
-        // A stale form: the case is at version 3 now.
+        // A stale form: the case is at version 4 now.
         let (status, _, page) = f
             .post_form(
                 &session,
@@ -249,6 +250,75 @@ async fn the_escalation_list_pages_with_its_filters() {
             .expect("a full page links the next")
             .replace("&#38;", "&");
         assert!(next.starts_with("/escalations?category=technical&urgency=p2&cursor="), "{next}");
+    })
+    .await;
+}
+
+/// A resolution is refused while a remediation action is open (the error names it), and the
+/// resolved case's page says when it closes by itself.
+#[tokio::test]
+async fn a_resolved_case_shows_when_it_closes_by_itself() {
+    each(|f| async move {
+        let (session, csrf) = f.sign_in("partner_manager@test.example").await;
+        let (status, headers, page) = f
+            .post_form(
+                &session,
+                "/escalations",
+                &format!(
+                    "csrf_token={csrf}&partner_id={}&issue=Portal+login+fails&category=technical&urgency=p2&occurred_on=2026-01-05",
+                    f.partner_a
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let case = headers["location"].to_str().unwrap().to_owned();
+        for (path, form) in [
+            ("updates", "body=We+are+on+it"),
+            ("actions", "body=Reset+the+SSO+link&due_on="),
+            ("moves", "transition=start&version=3&message="),
+        ] {
+            let (status, _, page) = f
+                .post_form(&session, &format!("{case}/{path}"), &format!("csrf_token={csrf}&{form}"))
+                .await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {page}");
+        }
+        let resolve = format!("csrf_token={csrf}&transition=resolve&version=4&message=Fixed");
+        let (status, _, page) = f.post_form(&session, &format!("{case}/moves"), &resolve).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(
+            page.contains("mark the open remediation actions done before resolving: \u{201c}Reset the SSO link\u{201d}"),
+            "{page}"
+        );
+        assert!(!page.contains("case-auto-close"), "{page}");
+        let (_, _, page) = f.page(&session, &case).await;
+        let action = page.split(&format!("{case}/actions/")).nth(1).unwrap();
+        let action = &action[..36];
+        let (status, _, page) = f
+            .post_form(&session, &format!("{case}/actions/{action}/done"), &format!("csrf_token={csrf}"))
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let (status, _, page) = f.post_form(&session, &format!("{case}/moves"), &resolve).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let (_, _, page) = f.page(&session, &case).await;
+        assert!(page.contains("<dt>Closes by itself</dt><dd id=\"case-auto-close\">"), "{page}");
+        assert!(page.contains("unless the partner confirms or answers first</dd>"), "{page}");
+    })
+    .await;
+}
+
+/// A page id that is not one (a case's reference, a typo) answers the 404 error page.
+#[tokio::test]
+async fn a_bad_id_in_a_case_url_is_the_not_found_page() {
+    each(|f| async move {
+        let (session, _) = f.sign_in("partner_manager@test.example").await;
+        for path in ["/escalations/ESC-000020", "/escalations/nope/review"] {
+            let (status, _, page) = f.page(&session, path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {page}");
+            assert!(
+                page.contains("There is no such record, or it is not yours to see."),
+                "{path}: {page}"
+            );
+        }
     })
     .await;
 }

@@ -196,6 +196,18 @@ impl Slas {
                 "make 1 ≤ p1 ≤ p2 ≤ p3 ≤ p4 (default 2, 8, 24, 72)",
             );
         }
+        // A day of 24 response hours is one resolution day (escalations::response_target),
+        // so this keeps every first response due no later than the resolution.
+        if h.p4 > self.escalation_resolution_days.saturating_mul(24) {
+            checks.error(
+                "slas.escalation_response_hours",
+                format!(
+                    "a p4 response in {} hours would be due after the resolution in {} days",
+                    h.p4, self.escalation_resolution_days
+                ),
+                "make every response at most escalation_resolution_days × 24 hours",
+            );
+        }
         if self.due_soon_percent > 100 {
             checks.error(
                 "slas.due_soon_percent",

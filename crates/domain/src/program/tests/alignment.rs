@@ -228,3 +228,23 @@ fn unknown_keys_and_values_in_the_new_sections_are_refused() {
     );
     assert_eq!(issue.line, line_of(&text, "conflict_urgency = \"urgent\""));
 }
+
+#[test]
+fn a_response_may_not_outlast_the_resolution() {
+    // Five resolution days are 120 response hours: p4 = 120 loads, 121 does not.
+    let text = replace("p4 = 72", "p4 = 120");
+    let (program, issues) = parse(&text);
+    assert!(issues.is_empty(), "{issues:?}");
+    assert_eq!(
+        program.unwrap().policies.slas.escalation_response_hours.p4,
+        120
+    );
+    let text = replace("p4 = 72", "p4 = 121");
+    let issue = only_error(&text);
+    assert!(
+        issue
+            .message
+            .contains("a p4 response in 121 hours would be due after the resolution in 5 days"),
+        "{issue:?}"
+    );
+}

@@ -1,0 +1,128 @@
+//! Remediation actions, the resolution they hold up and the closing that follows it, on
+//! both backends.
+
+use super::*;
+use domain::escalations::{EntryKind, Form, State};
+use services::escalations::{ActionInput, CaseDetail, Escalation, Move};
+use time::Duration;
+
+fn ours(seen: Escalation) -> CaseDetail {
+    match seen {
+        Escalation::Ours(detail) => detail,
+        Escalation::Partners(_) => panic!("our people get our shape"),
+    }
+}
+
+fn resolve(version: i64) -> Move {
+    Move {
+        transition: "resolve".into(),
+        version: Some(version),
+        message: "Claim paid".into(),
+        ..Default::default()
+    }
+}
+
+/// A case with an open action is not resolved until the action is done; a resolved case
+/// takes no new action, so nothing open is left on offer or counted overdue after it.
+#[tokio::test]
+async fn a_case_resolves_only_once_its_actions_are_done() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let m = &w.manager;
+        let form = Form {
+            issue: "MDF claim stuck".into(),
+            category: "mdf".into(),
+            urgency: "p3".into(),
+            occurred_on: "2026-11-30".into(),
+        };
+        let id = match s.submit_escalation(&w.a_user, w.partner_a, &form).await {
+            Ok(Escalation::Partners(d)) => d.case.id,
+            other => panic!("{other:?}"),
+        };
+        for transition in ["acknowledge", "start"] {
+            let step = Move {
+                transition: transition.into(),
+                ..Default::default()
+            };
+            s.move_escalation(m, id, &step).await.unwrap();
+        }
+        let action = ActionInput {
+            body: "Resubmit the claim to Finance".into(),
+            due_on: "2026-12-15".into(),
+        };
+        let seen = ours(s.add_escalation_action(m, id, &action).await.unwrap());
+        // Acknowledging and starting made version 3; the action moves it to 4.
+        assert_eq!(seen.case.version, 4);
+        let err = s.move_escalation(m, id, &resolve(4)).await.unwrap_err();
+        let Error::Invalid(errors) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "transition");
+        assert_eq!(
+            errors[0].message,
+            "mark the open remediation actions done before resolving: \
+             \u{201c}Resubmit the claim to Finance\u{201d}"
+        );
+        // Refused whole: the case is still in progress at version 4.
+        let seen = ours(s.escalation(m, id).await.unwrap());
+        assert_eq!((seen.case.state, seen.case.version), (State::InProgress, 4));
+        assert_eq!(seen.case.closes_by_itself_at, None);
+        let action_id = seen
+            .entries
+            .iter()
+            .find(|e| e.kind == EntryKind::Remediation)
+            .unwrap()
+            .id;
+        s.complete_escalation_action(m, id, action_id)
+            .await
+            .unwrap();
+        let seen = ours(s.move_escalation(m, id, &resolve(4)).await.unwrap());
+        assert_eq!((seen.case.state, seen.case.version), (State::Resolved, 5));
+        let err = s.add_escalation_action(m, id, &action).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Conflict(msg)
+                if msg == "ESC-000001 is resolved: it takes no new remediation actions"),
+            "{err:?}"
+        );
+        // Resolved and unanswered, it closes by itself 7 days (of 24 hours) after the
+        // resolution; a word from the partner puts that off to 7 days after the word. Both
+        // sides read the same instant.
+        let seen = ours(s.escalation(m, id).await.unwrap());
+        let resolved_at = seen.entries.last().unwrap().at;
+        assert_eq!(seen.entries.last().unwrap().state, Some(State::Resolved));
+        assert_eq!(
+            seen.case.closes_by_itself_at,
+            Some(resolved_at + Duration::days(7))
+        );
+        let word = services::escalations::EntryInput {
+            body: "Checking with our finance team".into(),
+        };
+        let Escalation::Partners(theirs) = s
+            .post_escalation_update(&w.a_user, id, &word)
+            .await
+            .unwrap()
+        else {
+            panic!("the partner's shape")
+        };
+        let wrote_at = theirs.entries.last().unwrap().at;
+        assert!(wrote_at >= resolved_at);
+        assert_eq!(
+            theirs.case.closes_by_itself_at,
+            Some(wrote_at + Duration::days(7))
+        );
+        let seen = ours(s.escalation(m, id).await.unwrap());
+        assert_eq!(
+            seen.case.closes_by_itself_at,
+            Some(wrote_at + Duration::days(7))
+        );
+        assert_eq!(
+            seen.entries
+                .iter()
+                .filter(|e| e.kind == EntryKind::Remediation)
+                .count(),
+            1
+        );
+    })
+    .await;
+}
