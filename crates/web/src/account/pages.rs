@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::account::api::{AccountChange, NewToken, PasswordChange};
 use crate::auth::{self, PageAuth};
-use crate::extract::{Form, first};
+use crate::extract::{Form, PageId, first};
 use crate::format::moment;
 use crate::layout::{Errors, Layout};
 use crate::respond::{PageResult, render, see_other, service_error};
@@ -12,7 +12,7 @@ use crate::security;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -383,7 +383,7 @@ async fn create_token(State(state): State<AppState>, auth: PageAuth, body: Bytes
 async fn revoke_token(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;

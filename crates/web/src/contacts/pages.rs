@@ -2,14 +2,14 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::Form;
+use crate::extract::{Form, PageId};
 use crate::layout::{Errors, Layout};
 use crate::partner_page::{PartnerPageForms, Tab, partner_view};
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -29,7 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
 async fn add_contact(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -92,7 +92,7 @@ fn contact_form(
 async fn edit_contact(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
 ) -> PageResult {
     let contact = state
         .services
@@ -116,7 +116,7 @@ async fn edit_contact(
 async fn update_contact(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -142,7 +142,7 @@ async fn update_contact(
 async fn archive_contact(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;

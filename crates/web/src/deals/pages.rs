@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::PageAuth;
 use crate::deal_page::{deal_result, deal_view};
 use crate::deals::api::{ExtensionDecision, ExtensionInput};
-use crate::extract::{Form, query_or_errors};
+use crate::extract::{Form, PageId, query_or_errors};
 use crate::layout::{Errors, Layout, Opt, region_filter_options, select_one, tier_options};
 use crate::respond::{PageResult, page_or_errors, render, see_other, service_error};
 use askama::Template;
@@ -223,7 +223,7 @@ async fn register_deal(State(state): State<AppState>, auth: PageAuth, body: Byte
 async fn deal_page(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
 ) -> PageResult {
     deal_view(&state, &auth, id, Vec::new()).await
 }
@@ -231,7 +231,7 @@ async fn deal_page(
 async fn submit_deal(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -243,7 +243,7 @@ async fn submit_deal(
 async fn decide_deal(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -256,7 +256,7 @@ async fn decide_deal(
 async fn assign_deal(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -269,7 +269,7 @@ async fn assign_deal(
 async fn request_extension(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -284,7 +284,7 @@ async fn request_extension(
 async fn decide_extension(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -303,7 +303,7 @@ async fn decide_extension(
 async fn log_activity(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -316,7 +316,7 @@ async fn log_activity(
 async fn close_deal(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -329,7 +329,7 @@ async fn close_deal(
 async fn confirm_win(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

@@ -4,14 +4,13 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::enablement::api::{EnrollInput, RequirementInput};
-use crate::extract::{Form, FormWithFile, upload_limit};
+use crate::extract::{Form, FormWithFile, PageId, upload_limit};
 use crate::partner_page::{Section, evidence_of, form_partner, section_result};
 use crate::respond::{PageResult, service_error};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::post;
-use uuid::Uuid;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -26,7 +25,7 @@ pub(crate) fn router() -> Router<AppState> {
 async fn record_certification(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     request: axum::extract::Request,
 ) -> PageResult {
     let sent = FormWithFile::read(request, "evidence_file").await?;
@@ -58,7 +57,7 @@ async fn record_certification(
 async fn enroll(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -79,7 +78,7 @@ async fn enroll(
 async fn tick_requirement(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

@@ -2,15 +2,14 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::Form;
+use crate::extract::{Form, PageId};
 use crate::partner_page::{PartnerPageForms, Tab, partner_view};
 use crate::respond::{PageResult, see_other, service_error};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::post;
 use domain::program::history::{CERT_PREFIX, QuarterFactsInput};
-use uuid::Uuid;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new().route("/partners/{id}/facts", post(set_partner_facts))
@@ -19,7 +18,7 @@ pub(crate) fn router() -> Router<AppState> {
 async fn set_partner_facts(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::Form;
+use crate::extract::{Form, PageId};
 use crate::layout::{Errors, Layout, Opt};
 use crate::respond::{
     FormatParam, PageResult, Refusal, refusal_of, render, report_download, see_other, service_error,
@@ -12,7 +12,7 @@ use crate::respond::{
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -294,7 +294,7 @@ async fn request_view(
 async fn request_page(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
 ) -> PageResult {
     request_view(
         &state,
@@ -324,7 +324,7 @@ async fn after(
 async fn move_request(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -345,7 +345,7 @@ async fn move_request(
 async fn merge(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

@@ -2,14 +2,14 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::Form;
+use crate::extract::{Form, PageId};
 use crate::layout::{Errors, Layout, Opt};
 use crate::leads::api::RejectInput;
 use crate::respond::{PageResult, form_problems, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::permissions::Action;
@@ -210,7 +210,7 @@ async fn lead_decision<T>(
 async fn accept_lead(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -222,7 +222,7 @@ async fn accept_lead(
 async fn reject_lead(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

@@ -3,15 +3,14 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::{Form, FormWithFile, upload_limit};
+use crate::extract::{Form, FormWithFile, PageId, upload_limit};
 use crate::onboarding::api::{HealthCheckInput, TickInput};
 use crate::partner_page::{Section, evidence_of, form_partner, section_result};
 use crate::respond::PageResult;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::post;
-use uuid::Uuid;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -25,7 +24,7 @@ pub(crate) fn router() -> Router<AppState> {
 async fn tick_onboarding_item(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     request: axum::extract::Request,
 ) -> PageResult {
     let sent = FormWithFile::read(request, "evidence_file").await?;
@@ -48,7 +47,7 @@ async fn tick_onboarding_item(
 async fn record_health_check(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::{Form, query_or_errors};
+use crate::extract::{Form, PageId, query_or_errors};
 use crate::layout::{Errors, Layout, Opt, options, region_filter_options, tier_options};
 use crate::partner_page::{PartnerPageForms, PartnerRow, Tab, partner_view};
 use crate::partners::api::StageChange;
@@ -11,7 +11,7 @@ use crate::respond::{PageResult, page_or_errors, render, see_other, service_erro
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
@@ -336,7 +336,7 @@ async fn create_partner(State(state): State<AppState>, auth: PageAuth, body: Byt
 async fn edit_partner(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
 ) -> PageResult {
     let partner = state
         .services
@@ -361,7 +361,7 @@ async fn edit_partner(
 async fn update_partner(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -396,7 +396,7 @@ struct TimelineParams {
 async fn partner_page(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     Query(q): Query<TimelineParams>,
 ) -> PageResult {
     let tab = if !q.quarter.is_empty() {
@@ -414,7 +414,7 @@ fn section(tab: Tab) -> MethodRouter<AppState> {
     get(
         move |State(state): State<AppState>,
               auth: PageAuth,
-              Path(id): Path<Uuid>,
+              PageId(id): PageId,
               Query(q): Query<TimelineParams>| async move {
             show_section(&state, &auth, id, tab, q).await
         },
@@ -438,7 +438,7 @@ async fn show_section(
 async fn change_stage(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -492,7 +492,7 @@ async fn change_stage(
 async fn archive_partner(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;
@@ -507,7 +507,7 @@ async fn archive_partner(
 async fn restore_partner(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;

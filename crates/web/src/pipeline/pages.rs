@@ -3,13 +3,13 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::deal_page::deal_result;
-use crate::extract::Form;
+use crate::extract::{Form, PageId};
 use crate::layout::Layout;
 use crate::respond::{PageResult, render, report_download, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use domain::deals::registration::ForecastCategory;
 use domain::permissions::Action;
@@ -174,7 +174,7 @@ async fn take_snapshot(State(state): State<AppState>, auth: PageAuth, body: Byte
 async fn update_pipeline(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

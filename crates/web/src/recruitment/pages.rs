@@ -3,15 +3,14 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::Form;
+use crate::extract::{Form, PageId};
 use crate::partner_page::{PartnerPageForms, Tab, partner_view};
 use crate::recruitment::api::{OverrideInput, ShareInput};
 use crate::respond::{PageResult, see_other, service_error};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::post;
-use uuid::Uuid;
 
 /// How the IPP form names a criterion's score: `score.KEY`.
 const SCORE_PREFIX: &str = "score.";
@@ -30,7 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
 async fn assess_ipp(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -57,7 +56,7 @@ async fn assess_ipp(
 async fn evaluate_3c4c(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -80,7 +79,7 @@ async fn evaluate_3c4c(
 async fn share_3c4c(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -99,7 +98,7 @@ async fn share_3c4c(
 async fn override_red_flag_page(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::Form;
+use crate::extract::{Form, PageId};
 use crate::layout::{Errors, Layout, Opt, select_one};
 use crate::respond::{PageResult, Refusal, refusal_of, render, see_other, service_error};
 use askama::Template;
@@ -278,16 +278,12 @@ async fn meeting_view(state: &AppState, auth: &PageAuth, id: Uuid, failed: Faile
 async fn meeting_page(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
 ) -> PageResult {
     meeting_view(&state, &auth, id, Failed::none()).await
 }
 
-async fn markdown(
-    State(state): State<AppState>,
-    auth: PageAuth,
-    Path(id): Path<Uuid>,
-) -> PageResult {
+async fn markdown(State(state): State<AppState>, auth: PageAuth, PageId(id): PageId) -> PageResult {
     let detail = state.services.meeting(&auth.actor, id).await;
     let detail = detail.map_err(service_error)?;
     Ok(export::markdown_download(
@@ -300,7 +296,7 @@ async fn markdown(
 async fn print_html(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
 ) -> PageResult {
     let detail = state.services.meeting(&auth.actor, id).await;
     let detail = detail.map_err(service_error)?;
@@ -324,7 +320,7 @@ async fn after<T>(
 async fn add_decision(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let input: DecisionForm = auth.checked_form(&body)?;
@@ -343,7 +339,7 @@ async fn add_decision(
 async fn add_action(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let input: ActionForm = auth.checked_form(&body)?;

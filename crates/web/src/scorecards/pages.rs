@@ -4,13 +4,14 @@
 use crate::AppState;
 use crate::auth::PageAuth;
 use crate::charts::{self, Period, Point};
+use crate::extract::PageId;
 use crate::format;
 use crate::layout::Layout;
 use crate::partner_page::{TabLink, section_tabs};
 use crate::respond::{FormatParam, PageResult, render, report_download, service_error};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use domain::insight::Figures;
@@ -229,7 +230,7 @@ struct ScorecardPage {
 async fn scorecard_page(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     Query(params): Query<QuarterParams>,
 ) -> PageResult {
     let card = state
@@ -318,7 +319,7 @@ struct HealthPage {
 async fn health_page(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     Query(page): Query<PageQuery>,
 ) -> PageResult {
     let request: PageRequest<time::Date> = PageQuery {
@@ -389,7 +390,7 @@ async fn health_page(
 async fn scorecard_export(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     Query(format): Query<FormatParam>,
     Query(params): Query<QuarterParams>,
 ) -> PageResult {
@@ -405,7 +406,7 @@ async fn scorecard_export(
 async fn health_export(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     Query(format): Query<FormatParam>,
 ) -> PageResult {
     let table = state.services.health_table(&auth.actor, id);

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::Form;
+use crate::extract::{Form, PageId};
 use crate::format::moment;
 use crate::layout::{Layout, Opt, tier_options};
 use crate::partner_page::{PartnerPageForms, Tab, partner_view};
@@ -12,14 +12,13 @@ use crate::tiers::api::{DecisionInput, TierInput};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::FieldError;
 use domain::permissions::Action;
 use services::PageRequest;
-use uuid::Uuid;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -128,7 +127,7 @@ async fn run_tier_evaluation(
 async fn decide_proposal(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);
@@ -177,7 +176,7 @@ async fn decide_proposal(
 async fn set_partner_tier(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

@@ -3,14 +3,14 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
-use crate::extract::Form;
+use crate::extract::{Form, PageId};
 use crate::layout::{Errors, Layout, Opt};
 use crate::partner_page::{PartnerPageForms, Tab, partner_view};
 use crate::respond::{PageResult, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -128,7 +128,7 @@ async fn create_user(State(state): State<AppState>, auth: PageAuth, body: Bytes)
 async fn disable_user(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;
@@ -143,7 +143,7 @@ async fn disable_user(
 async fn enable_user(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     auth.verify_csrf(&Form::parse(&body).csrf())?;
@@ -158,7 +158,7 @@ async fn enable_user(
 async fn add_portal_user(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

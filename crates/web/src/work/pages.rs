@@ -2,12 +2,13 @@
 
 use crate::AppState;
 use crate::auth::PageAuth;
+use crate::extract::PageId;
 use crate::layout::{Errors, Layout, Opt};
 use crate::respond::{PageResult, Refusal, refusal_of, render, see_other, service_error};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -162,7 +163,7 @@ async fn item_view(
 async fn item_page(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
 ) -> PageResult {
     item_view(&state, &auth, id, "", Refusal::default(), String::new()).await
 }
@@ -185,7 +186,7 @@ async fn after<T>(
 async fn comment(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let input: CommentInput = auth.checked_form(&body)?;
@@ -199,7 +200,7 @@ async fn comment(
 async fn take(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let input: TakeInput = auth.checked_form(&body)?;
@@ -210,7 +211,7 @@ async fn take(
 async fn assign(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path(id): Path<Uuid>,
+    PageId(id): PageId,
     body: Bytes,
 ) -> PageResult {
     let input: AssignInput = auth.checked_form(&body)?;

@@ -308,10 +308,20 @@ async fn a_resolved_case_shows_when_it_closes_by_itself() {
 
 /// A page id that is not one (a case's reference, a typo) answers the 404 error page.
 #[tokio::test]
-async fn a_bad_id_in_a_case_url_is_the_not_found_page() {
+async fn a_bad_id_in_a_page_url_is_the_not_found_page() {
     each(|f| async move {
         let (session, _) = f.sign_in("partner_manager@test.example").await;
-        for path in ["/escalations/ESC-000020", "/escalations/nope/review"] {
+        // Every page whose path names a record by id, not only the escalation pages.
+        for path in [
+            "/escalations/ESC-000020",
+            "/escalations/nope/review",
+            "/work/nope",
+            "/deals/nope",
+            "/partners/nope",
+            "/meetings/nope",
+            "/integration-requests/INT-000001",
+            "/contacts/nope/edit",
+        ] {
             let (status, _, page) = f.page(&session, path).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {page}");
             assert!(
