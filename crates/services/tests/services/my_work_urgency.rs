@@ -206,7 +206,8 @@ async fn most_urgent_first_is_breached_then_p1_first_then_by_due_in_pages_of_one
             (
                 "ESC-000001: Sync fails",
                 ClockState::Breached,
-                Some(datetime!(2026-11-04 17:00 UTC)),
+                // P3: a response of 24 hours is one working day, from Monday 09:00.
+                Some(datetime!(2026-11-02 17:00 UTC)),
             ),
             (
                 "Weekly partner standup 2026-11-30: Send the kit",
