@@ -254,6 +254,22 @@ pub async fn insert_marked_entry(tx: &mut Write, row: &EntryRow) -> Result<bool>
     Ok(rows == 1)
 }
 
+/// Records whom the ladder step logged as `entry_id` reached: one row a person, in the
+/// step's transaction (the step entry is written first, conditionally, so only the sweep that
+/// took the step records it).
+pub async fn insert_reached(tx: &mut Write, entry_id: Uuid, users: &[Uuid]) -> Result<()> {
+    for user in users {
+        tx.execute(sql!(
+            "INSERT INTO escalation_step_reached (entry_id, user_id) VALUES ($1, $2) \
+             ON CONFLICT DO NOTHING",
+            entry_id,
+            *user,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// A case's log in the order it was written; only what the partner sees when
 /// `partner_visible_only`, so internal notes never leave the database for a partner.
 pub async fn entries(

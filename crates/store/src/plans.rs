@@ -339,6 +339,11 @@ async fn my_work_reads_a_persons_open_actions_through_their_partial_indexes() {
                 "SEARCH e USING INDEX escalation_entries_case (case_id=?)",
             ],
         ),
+        (
+            "work::escalated_to",
+            work::escalated_to_query(me),
+            &["SEARCH r USING COVERING INDEX escalation_step_reached_user (user_id=?)"],
+        ),
     ])
     .await;
 }

@@ -242,49 +242,24 @@ pub(crate) fn open_remediation_of_query(owner: Uuid) -> Sql {
     )
 }
 
-/// The cases not yet resolved or closed that the escalation ladder brought to `user`. The
-/// log's step entry ('escalated') names the title holders it reached only in words; the
-/// people it reached are those told "escalated to you" in the step's own transaction, at the
-/// step's instant. So a case is `user`'s when one of its steps has such a notice to them.
+/// The cases not yet resolved or closed that the escalation ladder brought to `user`: those
+/// with a step that reached them (`escalation_step_reached`, written with the step), oldest
+/// first.
 pub async fn escalated_to(tx: &mut Read, user: Uuid) -> Result<Vec<crate::escalations::CaseRow>> {
-    let notices: Vec<(String, OffsetDateTime)> = tx
-        .all(sql!(
-            "SELECT link, created_at FROM notifications \
-             WHERE user_id = $1 AND kind = 'escalation' AND message LIKE '% escalated to you %'",
-            user
-        ))
-        .await?;
-    let told: Vec<(Uuid, OffsetDateTime)> = notices
-        .iter()
-        .filter_map(|(link, at)| {
-            let id = link.strip_prefix("/escalations/")?;
-            Some((Uuid::parse_str(id).ok()?, *at))
-        })
-        .collect();
-    let mut cases = Vec::new();
-    let ids: Vec<Uuid> = told.iter().map(|(id, _)| *id).collect();
-    for chunk in ids.chunks(1_000) {
-        let mut query = Sql::new(crate::escalations::CASE_COLUMNS);
-        query
-            .push(" AND state NOT IN ('resolved', 'closed') AND id IN ")
-            .push_bind_list(chunk.iter().copied());
-        cases.extend(tx.all::<crate::escalations::CaseRow>(query).await?);
-    }
-    cases.sort_by_key(|c| c.id);
-    cases.dedup_by_key(|c| c.id);
-    let open: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
-    let steps: Vec<(Uuid, OffsetDateTime)> = crate::escalations::state_changes(tx, &open)
-        .await?
-        .into_iter()
-        .filter(|e| e.kind == "escalated")
-        .map(|e| (e.case_id, e.at))
-        .collect();
-    cases.retain(|c| {
-        steps
-            .iter()
-            .any(|step| step.0 == c.id && told.contains(step))
-    });
-    Ok(cases)
+    tx.all(escalated_to_query(user)).await
+}
+
+pub(crate) fn escalated_to_query(user: Uuid) -> Sql {
+    let mut query = Sql::new(crate::escalations::CASE_COLUMNS);
+    query
+        .push(
+            " AND state NOT IN ('resolved', 'closed') AND id IN (SELECT e.case_id \
+             FROM escalation_step_reached r JOIN escalation_entries e ON e.id = r.entry_id \
+             WHERE r.user_id = ",
+        )
+        .push_bind(user)
+        .push(") ORDER BY id");
+    query
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -326,4 +301,175 @@ pub async fn comments(tx: &mut Read, item_id: Uuid) -> Result<Vec<CommentRow>> {
     );
     query.push_bind(item_id).push(" ORDER BY c.id");
     tx.all(query).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::escalations::{self, CaseRow, EntryRow};
+    use crate::testing::{BACKENDS, TestDb};
+    use crate::{Db, rollups, users};
+    use time::macros::{date, datetime};
+
+    /// Our people `names` (administrators) and a partner: (partner, people).
+    async fn people(db: &Db, names: &[&str]) -> (Uuid, Vec<Uuid>) {
+        let partner = rollups::tests::partner(db, "Northwind").await;
+        let mut write = db.write().await.unwrap();
+        let mut ids = Vec::new();
+        for name in names {
+            let id = Uuid::now_v7();
+            let email = format!("{name}@vendor.test");
+            let user = users::NewUserRow {
+                id,
+                email: &email,
+                name,
+                role: domain::roles::Role::Admin,
+                partner_id: None,
+                password_hash: "-",
+            };
+            users::insert(&mut write, &user, crate::now())
+                .await
+                .unwrap();
+            ids.push(id);
+        }
+        write.commit().await.unwrap();
+        (partner, ids)
+    }
+
+    /// Case number `number` of `partner`, in `state`, owned by `owner`.
+    async fn case(tx: &mut Write, partner: Uuid, owner: Uuid, number: i64, state: &str) -> Uuid {
+        let at = datetime!(2026-10-01 09:00 UTC);
+        let row = CaseRow {
+            id: Uuid::now_v7(),
+            number,
+            partner_id: partner,
+            submitted_by: owner,
+            owner_id: Some(owner),
+            issue: "Sync fails".into(),
+            category: "technical".into(),
+            urgency: "p3".into(),
+            occurred_on: date!(2026 - 10 - 01),
+            state: state.into(),
+            version: 1,
+            created_at: at,
+            updated_at: at,
+            deal_id: None,
+            conflict_outcome: None,
+        };
+        escalations::insert_case(tx, &row).await.unwrap();
+        row.id
+    }
+
+    /// A log entry of `case`, written by the system at `at`.
+    fn entry(case_id: Uuid, kind: &str, body: &str, at: OffsetDateTime) -> EntryRow {
+        EntryRow {
+            id: Uuid::now_v7(),
+            case_id,
+            kind: kind.into(),
+            body: body.into(),
+            state: None,
+            due_on: None,
+            done_at: None,
+            author_id: None,
+            visible_to_partner: true,
+            at,
+            sweep_mark: None,
+        }
+    }
+
+    async fn notice(tx: &mut Write, to: Uuid, message: &str, case: Uuid, at: OffsetDateTime) {
+        let link = format!("/escalations/{case}");
+        let notification = crate::notifications::NewNotification {
+            partner_id: None,
+            kind: "escalation",
+            message,
+            link: &link,
+        };
+        crate::notifications::insert_many(tx, &[(to, &notification)], at)
+            .await
+            .unwrap();
+    }
+
+    fn ids(cases: &[CaseRow]) -> Vec<Uuid> {
+        cases.iter().map(|c| c.id).collect()
+    }
+
+    /// Migration 0043 reads whom the steps taken so far reached from the notices the sweep
+    /// sent with them (its wording, linked to the case, at the step's instant); from then on
+    /// "escalated to me" reads that record, whatever becomes of the notices.
+    #[tokio::test]
+    async fn the_steps_taken_so_far_keep_whom_they_reached_on_both_backends() {
+        for backend in BACKENDS {
+            let test = TestDb::before_migration(backend, 43).await;
+            let (partner, who) = people(&test.db, &["owner", "una", "vic", "wes"]).await;
+            let (owner, una, vic, wes) = (who[0], who[1], who[2], who[3]);
+            let step = datetime!(2026-10-05 10:00:01 UTC);
+            let mut write = test.db.write().await.unwrap();
+            let open = case(&mut write, partner, owner, 1, "in_progress").await;
+            let resolved = case(&mut write, partner, owner, 2, "resolved").await;
+            for id in [open, resolved] {
+                let escalated = entry(id, "escalated", "Escalated to Administrators", step);
+                escalations::insert_entry(&mut write, &escalated)
+                    .await
+                    .unwrap();
+            }
+            notice(
+                &mut write,
+                una,
+                "ESC-000001 escalated to you (step 1 of 3)",
+                open,
+                step,
+            )
+            .await;
+            notice(
+                &mut write,
+                una,
+                "ESC-000002 escalated to you (step 1 of 3)",
+                resolved,
+                step,
+            )
+            .await;
+            // Vic's notice is of another instant, Wes's of another wording: no step's.
+            let later = step + time::Duration::SECOND;
+            notice(
+                &mut write,
+                vic,
+                "ESC-000001 escalated to you (step 1 of 3)",
+                open,
+                later,
+            )
+            .await;
+            notice(&mut write, wes, "ESC-000001: response due soon", open, step).await;
+            write.commit().await.unwrap();
+
+            test.db.migrate().await.unwrap();
+
+            let mut read = test.db.read().await.unwrap();
+            let reached: (i64,) = read
+                .one(sql!(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM escalation_step_reached"
+                ))
+                .await
+                .unwrap();
+            assert_eq!(reached.0, 2, "{backend:?}");
+            assert_eq!(ids(&escalated_to(&mut read, una).await.unwrap()), [open]);
+            for nobody in [owner, vic, wes] {
+                assert!(escalated_to(&mut read, nobody).await.unwrap().is_empty());
+            }
+            drop(read);
+            // The notices go; what the step reached stays.
+            let mut write = test.db.write().await.unwrap();
+            write
+                .execute(sql!("DELETE FROM notifications WHERE user_id = $1", una))
+                .await
+                .unwrap();
+            write.commit().await.unwrap();
+            let mut read = test.db.read().await.unwrap();
+            assert_eq!(
+                ids(&escalated_to(&mut read, una).await.unwrap()),
+                [open],
+                "{backend:?}"
+            );
+        }
+    }
 }

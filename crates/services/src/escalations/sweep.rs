@@ -1,8 +1,9 @@
 //! The escalation sweep, run by the background jobs every few minutes over the open cases:
 //! the owner is warned once per target due soon, a breached case climbs the escalation ladder
 //! one recorded step at a time (a step whose title only the case's owner holds is recorded
-//! as "already with the owner" and tells nobody new), and a resolution the partner leaves unanswered closes by
-//! itself. The decisions are `domain::escalations`' (`warnings_due`, `step_due`,
+//! as "already with the owner" and tells nobody new; whom each step reached is recorded with
+//! it, `escalation_step_reached`, for "My work"), and a resolution the partner leaves
+//! unanswered closes by itself. The decisions are `domain::escalations`' (`warnings_due`, `step_due`,
 //! `auto_close_due`); each act is one transaction, written conditionally so that of two
 //! racing sweeps only one records, notifies and audits it.
 
@@ -168,15 +169,10 @@ impl Services {
         let done = match act {
             Act::Warn(target) => {
                 let body = format!("{} due soon: the owner was told", target.label());
-                if !mark(
-                    &mut tx,
-                    &row,
-                    EntryKind::SlaWarning,
-                    body,
-                    warning_mark(*target),
-                    now,
-                )
-                .await?
+                let warning = warning_mark(*target);
+                if mark(&mut tx, &row, EntryKind::SlaWarning, body, warning, now)
+                    .await?
+                    .is_none()
                 {
                     return Ok(false);
                 }
@@ -219,18 +215,14 @@ impl Services {
                     }
                 }
                 let body = format!("Escalated to {}", named.join(" and "));
-                if !mark(
-                    &mut tx,
-                    &row,
-                    EntryKind::Escalated,
-                    body.clone(),
-                    step_mark(*step),
-                    now,
-                )
-                .await?
-                {
+                let kind = EntryKind::Escalated;
+                let Some(step_entry) =
+                    mark(&mut tx, &row, kind, body.clone(), step_mark(*step), now).await?
+                else {
                     return Ok(false);
-                }
+                };
+                // Whom the step reached, beside its entry: what "My work" lists as escalated.
+                store::escalations::insert_reached(&mut tx, step_entry, &people).await?;
                 let message = format!("{reference} escalated to you (step {step} of 3)");
                 let told = Told {
                     people,
@@ -305,7 +297,8 @@ fn entry(
     }
 }
 
-/// Records the sweep's `mark` on the case once; false when it was recorded already.
+/// Records the sweep's `mark` on the case once: the entry's id, None when it was recorded
+/// already.
 async fn mark(
     tx: &mut store::Write,
     row: &CaseRow,
@@ -313,9 +306,10 @@ async fn mark(
     body: String,
     mark: String,
     at: OffsetDateTime,
-) -> Result<bool> {
+) -> Result<Option<Uuid>> {
     let entry = entry(row, kind, body, Some(mark), at);
-    Ok(store::escalations::insert_marked_entry(tx, &entry).await?)
+    let written = store::escalations::insert_marked_entry(tx, &entry).await?;
+    Ok(written.then_some(entry.id))
 }
 
 /// The people a title reaches on a case, and how the log names them.

@@ -337,5 +337,23 @@ async fn step_one_to_the_owner_is_recorded_as_already_with_them_and_tells_nobody
         );
         assert!(told(s, &w.manager, "escalated").await.is_empty());
         assert!(told(s, &w.admin, "escalated").await.is_empty());
+        // The step reached nobody new: it is on nobody's "escalated to me".
+        let mut read = db.db.read().await.unwrap();
+        let reached: (i64,) = read
+            .one(store::Sql::new(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM escalation_step_reached",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(reached.0, 0, "{backend:?}");
+        drop(read);
+        let escalated = services::work::MyWorkQuery {
+            scope: "escalated".into(),
+            ..Default::default()
+        };
+        for who in [&w.manager, &w.admin] {
+            let seen = s.my_work(who, &escalated).await.unwrap().items;
+            assert!(seen.is_empty(), "{backend:?}");
+        }
     }
 }

@@ -89,6 +89,18 @@ async fn a_case_escalated_to_a_title_holder_is_on_their_work_until_resolved() {
         assert!(lines(s, &w.executive, &scope("escalated")).await.is_empty());
         let admins = lines(s, &w.admin, &scope("escalated")).await;
         assert_eq!(admins.len(), 1);
+        // What the step reached is kept with it, not read from the notice: the admin's notice
+        // read, then deleted, the case stays on their list.
+        for change in [
+            "UPDATE notifications SET read_at = created_at",
+            "DELETE FROM notifications",
+        ] {
+            let mut tx = db.db.write().await.unwrap();
+            tx.execute(store::Sql::new(change)).await.unwrap();
+            tx.commit().await.unwrap();
+            let admins = lines(s, &w.admin, &scope("escalated")).await;
+            assert_eq!(admins.len(), 1, "{backend:?}: {change}");
+        }
         s.sweep_escalations(datetime!(2026-12-14 10:00:01 UTC))
             .await
             .unwrap();
@@ -143,6 +155,33 @@ async fn a_case_escalated_to_a_title_holder_is_on_their_work_until_resolved() {
                 ..Default::default()
             };
             s.move_escalation(&w.admin, id, &moved).await.unwrap();
+        }
+        for who in [&w.manager, &w.executive, &w.admin] {
+            assert!(
+                lines(s, who, &scope("escalated")).await.is_empty(),
+                "{backend:?}"
+            );
+        }
+        // Reopened by the partner it is back on their lists; resolved again and closed on
+        // the partner's confirmation, it leaves them for good.
+        let step = |transition: &str, v: i64| Move {
+            transition: transition.into(),
+            version: Some(v),
+            message: "Still failing".into(),
+            ..Default::default()
+        };
+        s.move_escalation(&w.a_user, id, &step("reopen", 4))
+            .await
+            .unwrap();
+        assert_eq!(lines(s, &w.executive, &scope("escalated")).await.len(), 1);
+        for (who, transition, v) in [
+            (&w.admin, "start", 5),
+            (&w.admin, "resolve", 6),
+            (&w.a_user, "confirm_closure", 7),
+        ] {
+            s.move_escalation(who, id, &step(transition, v))
+                .await
+                .unwrap();
         }
         for who in [&w.manager, &w.executive, &w.admin] {
             assert!(
