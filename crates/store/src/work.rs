@@ -472,4 +472,112 @@ mod tests {
             );
         }
     }
+
+    /// Migration 0044 closes the remediation actions left open on cases resolved or closed
+    /// before resolving required them done, as of the case's last resolution, each with an
+    /// internal note saying PartnerOS closed it; an open case's actions stay open.
+    #[tokio::test]
+    async fn actions_left_open_on_resolved_cases_close_with_a_note_on_both_backends() {
+        for backend in BACKENDS {
+            let test = TestDb::before_migration(backend, 44).await;
+            let (partner, who) = people(&test.db, &["owner"]).await;
+            let owner = who[0];
+            let recorded = datetime!(2026-10-20 09:00 UTC);
+            let resolved_at = datetime!(2026-11-10 15:00 UTC);
+            let closed_at = datetime!(2026-11-20 15:00 UTC);
+            let done_at = datetime!(2026-10-25 12:00 UTC);
+            let mut write = test.db.write().await.unwrap();
+            let resolved = case(&mut write, partner, owner, 1, "resolved").await;
+            let closed = case(&mut write, partner, owner, 2, "closed").await;
+            let open = case(&mut write, partner, owner, 3, "in_progress").await;
+            let mut actions = Vec::new();
+            for (id, body) in [
+                (resolved, "Recalculate Q3"),
+                (closed, "Explain the rule"),
+                (open, "Pay the difference"),
+            ] {
+                let action = EntryRow {
+                    due_on: Some(date!(2026 - 10 - 30)),
+                    ..entry(id, "remediation", body, recorded)
+                };
+                escalations::insert_entry(&mut write, &action)
+                    .await
+                    .unwrap();
+                actions.push(action.id);
+            }
+            let done = EntryRow {
+                done_at: Some(done_at),
+                ..entry(resolved, "remediation", "Call the partner", recorded)
+            };
+            escalations::insert_entry(&mut write, &done).await.unwrap();
+            for (id, state, at) in [
+                (resolved, "resolved", resolved_at),
+                (closed, "resolved", resolved_at),
+                (closed, "closed", closed_at),
+            ] {
+                let change = EntryRow {
+                    state: Some(state.into()),
+                    ..entry(id, "state_change", "", at)
+                };
+                escalations::insert_entry(&mut write, &change)
+                    .await
+                    .unwrap();
+            }
+            write.commit().await.unwrap();
+
+            test.db.migrate().await.unwrap();
+
+            let mut read = test.db.read().await.unwrap();
+            for (id, action, body) in [
+                (resolved, actions[0], "Recalculate Q3"),
+                (closed, actions[1], "Explain the rule"),
+            ] {
+                let log = escalations::entries(&mut read, id, false).await.unwrap();
+                let closed_action = log.iter().find(|e| e.id == action).unwrap();
+                assert_eq!(closed_action.done_at, Some(resolved_at), "{backend:?}");
+                let notes: Vec<(&str, bool, OffsetDateTime, Option<Uuid>)> = log
+                    .iter()
+                    .filter(|e| e.kind == "internal_note")
+                    .map(|e| (e.body.as_str(), e.visible_to_partner, e.at, e.author_id))
+                    .collect();
+                let said = format!(
+                    "Closed by PartnerOS on upgrading, not by a person: the remediation action \
+                     “{body}” was still open when the case was resolved (before resolving \
+                     required every action done). Check that it was carried out."
+                );
+                assert_eq!(
+                    notes,
+                    [(said.as_str(), false, resolved_at, None)],
+                    "{backend:?}"
+                );
+            }
+            let log = escalations::entries(&mut read, resolved, false)
+                .await
+                .unwrap();
+            let kept = log.iter().find(|e| e.id == done.id).unwrap();
+            assert_eq!(kept.done_at, Some(done_at));
+            let log = escalations::entries(&mut read, open, false).await.unwrap();
+            assert!(log.iter().all(|e| e.kind != "internal_note"));
+            let still: Vec<Uuid> = open_remediation_of(&mut read, owner)
+                .await
+                .unwrap()
+                .iter()
+                .map(|a| a.id)
+                .collect();
+            assert_eq!(still, [actions[2]], "{backend:?}");
+            // The standup of a day after the resolution counts only the open case's action;
+            // one of a day before it still counts all three, as they were open then.
+            let overdue = |rows: Vec<crate::rhythm::OverdueRow>| -> Vec<Uuid> {
+                rows.iter().map(|r| r.id).collect()
+            };
+            let after = crate::rhythm::overdue_remediation(&mut read, date!(2026 - 11 - 30))
+                .await
+                .unwrap();
+            assert_eq!(overdue(after), [actions[2]], "{backend:?}");
+            let before = crate::rhythm::overdue_remediation(&mut read, date!(2026 - 11 - 05))
+                .await
+                .unwrap();
+            assert_eq!(overdue(before).len(), 3, "{backend:?}");
+        }
+    }
 }
