@@ -340,6 +340,11 @@ async fn my_work_reads_a_persons_open_actions_through_their_partial_indexes() {
             ],
         ),
         (
+            "work::open_cases_of",
+            work::open_cases_of_query(me),
+            &["SEARCH escalation_cases USING INDEX escalation_cases_open_owner (owner_id=?)"],
+        ),
+        (
             "work::escalated_to",
             work::escalated_to_query(me),
             &["SEARCH r USING COVERING INDEX escalation_step_reached_user (user_id=?)"],

@@ -242,6 +242,20 @@ pub(crate) fn open_remediation_of_query(owner: Uuid) -> Sql {
     )
 }
 
+/// The cases not closed that `owner` owns (through the partial index
+/// `escalation_cases_open_owner`).
+pub async fn open_cases_of(tx: &mut Read, owner: Uuid) -> Result<Vec<crate::escalations::CaseRow>> {
+    tx.all(open_cases_of_query(owner)).await
+}
+
+pub(crate) fn open_cases_of_query(owner: Uuid) -> Sql {
+    let mut query = Sql::new(crate::escalations::CASE_COLUMNS);
+    query
+        .push(" AND state <> 'closed' AND owner_id = ")
+        .push_bind(owner);
+    query
+}
+
 /// The cases not yet resolved or closed that the escalation ladder brought to `user`: those
 /// with a step that reached them (`escalation_step_reached`, written with the step), oldest
 /// first.

@@ -2,7 +2,7 @@
 //! the escalation cases they own (their clocks as the escalations module reads the log), the
 //! open remediation actions of those cases, and their open action items of every meeting.
 
-use domain::escalations::{ClockState, State, Urgency, clock};
+use domain::escalations::{ClockState, Urgency, clock};
 use domain::program::Program;
 use domain::validation::Choice;
 use domain::work::{EntryKind, day_state};
@@ -110,7 +110,7 @@ fn owned(
     }
 }
 
-/// The open escalation cases `me` owns, each with the clock that runs now.
+/// The escalation cases `me` owns until closed, each with the clock that runs now.
 async fn owned_cases(
     tx: &mut store::Read,
     program: &Program,
@@ -118,32 +118,13 @@ async fn owned_cases(
     me: Uuid,
     now: OffsetDateTime,
 ) -> Result<Vec<Found>> {
-    const BATCH: i64 = 500;
-    let open: Vec<String> = State::ALL
-        .iter()
-        .filter(|s| **s != State::Closed)
-        .map(|s| s.as_str().to_owned())
-        .collect();
-    let filter = store::escalations::CaseFilter {
-        states: open,
-        ..Default::default()
-    };
-    let mut cases = Vec::new();
-    let mut before = None;
-    loop {
-        let rows = store::escalations::cases(tx, &filter, before, BATCH).await?;
-        before = rows.last().map(|r| r.id);
-        let last = (rows.len() as i64) < BATCH;
-        cases.extend(rows.into_iter().filter(|r| r.owner_id == Some(me)));
-        if last {
-            break;
-        }
-    }
+    let cases = store::work::open_cases_of(tx, me).await?;
     case_lines(tx, program, calendar, cases, OWNER, now).await
 }
 
-/// The cases the escalation ladder brought to `me` (`store::work::escalated_to`) that they do
-/// not own (those are on their list as theirs), until each is resolved.
+/// The cases the escalation ladder brought to `me` (`store::work::escalated_to`: whom each
+/// step reached, as the sweep recorded it with the step) that they do not own (those are on
+/// their list as theirs), until each is resolved.
 pub(super) async fn escalated_cases(
     tx: &mut store::Read,
     program: &Program,

@@ -1,6 +1,7 @@
 //! "My work" through the services, on both backends: the action items and remediation
 //! actions a person owns beside their work items, each kind named by the filter, queues by
-//! their teams' names, and an onboarding item due on its checklist day.
+//! their teams' names, and an onboarding item due on its checklist day. The set-up helpers
+//! here serve `my_work_urgency` too.
 
 use super::work::{join, onboard};
 use super::*;
@@ -10,6 +11,7 @@ use domain::work::EntryKind;
 use services::escalations::{ActionInput, Escalation, Reassign};
 use services::work::{MyWorkEntry, MyWorkQuery};
 use time::macros::datetime;
+use uuid::Uuid;
 
 fn kind(kind: &str) -> MyWorkQuery {
     MyWorkQuery {
@@ -18,7 +20,7 @@ fn kind(kind: &str) -> MyWorkQuery {
     }
 }
 
-async fn lines(s: &Services, who: &Actor, query: &MyWorkQuery) -> Vec<MyWorkEntry> {
+pub(super) async fn lines(s: &Services, who: &Actor, query: &MyWorkQuery) -> Vec<MyWorkEntry> {
     s.my_work(who, query).await.unwrap().items
 }
 
@@ -30,69 +32,87 @@ fn shown(entries: &[MyWorkEntry]) -> Vec<(&str, Option<time::OffsetDateTime>, Cl
         .collect()
 }
 
+/// The weekly standup of Monday 30 November 2026, recorded by the manager who attended.
+pub(super) async fn standup(w: &World) -> Uuid {
+    let me = w.manager.user_id.unwrap();
+    let form = MeetingForm {
+        kind: "weekly_standup".into(),
+        held_on: "2026-11-30".into(),
+        attendees: vec![me.to_string()],
+    };
+    w.services.create_meeting(&w.manager, &form).await.unwrap()
+}
+
+/// An action item of `meeting` for `owner`, due on `due_on`, recorded by the manager.
+pub(super) async fn action_item(
+    w: &World,
+    meeting: Uuid,
+    text: &str,
+    owner: Uuid,
+    due_on: &str,
+) -> Uuid {
+    let action = ActionForm {
+        text: text.into(),
+        owner_id: owner.to_string(),
+        due_on: due_on.into(),
+    };
+    w.services
+        .add_meeting_action(&w.manager, meeting, &action)
+        .await
+        .unwrap()
+}
+
+/// A case Alpha's user raises: its id.
+pub(super) async fn raise(w: &World, issue: &str, category: &str, urgency: &str) -> Uuid {
+    let form = Form {
+        issue: issue.into(),
+        category: category.into(),
+        urgency: urgency.into(),
+        occurred_on: "2026-11-30".into(),
+    };
+    match w
+        .services
+        .submit_escalation(&w.a_user, w.partner_a, &form)
+        .await
+        .unwrap()
+    {
+        Escalation::Partners(d) => d.case.id,
+        Escalation::Ours(_) => panic!("a partner's people get the partner shape"),
+    }
+}
+
+/// The admin gives the case to `owner`, at the version they read.
+pub(super) async fn give_to(w: &World, case: Uuid, owner: Uuid) {
+    let s = &w.services;
+    let version = match s.escalation(&w.admin, case).await.unwrap() {
+        Escalation::Ours(d) => d.case.version,
+        Escalation::Partners(_) => panic!("our people get our shape"),
+    };
+    let reassign = Reassign {
+        owner_id: Some(owner),
+        version: Some(version),
+    };
+    s.reassign_escalation(&w.admin, case, &reassign)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_persons_open_meeting_actions_and_their_cases_remediation_actions_are_their_work() {
     each_backend(|w| async move {
         let s = &w.services;
         let me = w.manager.user_id.unwrap();
-        let meeting = s
-            .create_meeting(
-                &w.manager,
-                &MeetingForm {
-                    kind: "weekly_standup".into(),
-                    held_on: "2026-11-30".into(),
-                    attendees: vec![me.to_string()],
-                },
-            )
-            .await
-            .unwrap();
-        let action = |text: &str, owner: uuid::Uuid, due_on: &str| ActionForm {
-            text: text.into(),
-            owner_id: owner.to_string(),
-            due_on: due_on.into(),
-        };
-        let mine = s
-            .add_meeting_action(&w.manager, meeting, &action("Call Alpha", me, "2040-01-15"))
-            .await
-            .unwrap();
-        let late = s
-            .add_meeting_action(
-                &w.manager,
-                meeting,
-                &action("Send the kit", me, "2020-01-15"),
-            )
-            .await
-            .unwrap();
+        let meeting = standup(&w).await;
+        let mine = action_item(&w, meeting, "Call Alpha", me, "2040-01-15").await;
+        let late = action_item(&w, meeting, "Send the kit", me, "2020-01-15").await;
         let admins = w.admin.user_id.unwrap();
-        s.add_meeting_action(
-            &w.manager,
-            meeting,
-            &action("Not mine", admins, "2040-01-15"),
-        )
-        .await
-        .unwrap();
+        action_item(&w, meeting, "Not mine", admins, "2040-01-15").await;
         s.complete_meeting_action(&w.manager, meeting, late)
             .await
             .unwrap();
 
         // A case Alpha raises, given to the manager, who sees its actions through.
-        let raised = s
-            .submit_escalation(
-                &w.a_user,
-                w.partner_a,
-                &Form {
-                    issue: "Q3 commission missing".into(),
-                    category: "commission_dispute".into(),
-                    urgency: "p2".into(),
-                    occurred_on: "2026-11-30".into(),
-                },
-            )
-            .await
-            .unwrap();
-        let case = match raised {
-            Escalation::Partners(d) => d.case.id,
-            Escalation::Ours(_) => panic!("a partner's people get the partner shape"),
-        };
+        let case = raise(&w, "Q3 commission missing", "commission_dispute", "p2").await;
         let remedy = |body: &str, due_on: &str| ActionInput {
             body: body.into(),
             due_on: due_on.into(),
@@ -119,20 +139,7 @@ async fn a_persons_open_meeting_actions_and_their_cases_remediation_actions_are_
             .await
             .unwrap();
         assert!(lines(s, &w.manager, &kind("remediation")).await.is_empty());
-        let version = match s.escalation(&w.admin, case).await.unwrap() {
-            Escalation::Ours(d) => d.case.version,
-            Escalation::Partners(_) => panic!("our people get our shape"),
-        };
-        s.reassign_escalation(
-            &w.admin,
-            case,
-            &Reassign {
-                owner_id: Some(me),
-                version: Some(version),
-            },
-        )
-        .await
-        .unwrap();
+        give_to(&w, case, me).await;
 
         let meeting_link = format!("/meetings/{meeting}#actions");
         let actions = lines(s, &w.manager, &kind("meeting_action")).await;

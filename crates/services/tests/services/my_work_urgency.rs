@@ -2,11 +2,11 @@
 //! brings to a person are on their list until resolved, and the list runs breached first,
 //! escalations by urgency within a state, then by due instant, in keyset pages of any size.
 
+use super::my_work::{action_item, give_to, lines, raise, standup};
 use super::*;
-use domain::escalations::{ClockState, Form};
-use domain::rhythm::{ActionForm, MeetingForm};
-use services::escalations::{Escalation, Move, Reassign, TitleHolderInput};
-use services::work::{MyWorkEntry, MyWorkQuery};
+use domain::escalations::ClockState;
+use services::escalations::{Move, TitleHolderInput};
+use services::work::MyWorkQuery;
 use time::macros::datetime;
 use uuid::Uuid;
 
@@ -17,11 +17,7 @@ fn scope(scope: &str) -> MyWorkQuery {
     }
 }
 
-async fn lines(s: &Services, who: &Actor, query: &MyWorkQuery) -> Vec<MyWorkEntry> {
-    s.my_work(who, query).await.unwrap().items
-}
-
-/// A case of Alpha's raised by its user, recorded as raised at `at`.
+/// A technical case of Alpha's raised by its user, recorded as raised at `at`.
 async fn case(
     db: &TestDb,
     w: &World,
@@ -29,34 +25,13 @@ async fn case(
     urgency: &str,
     at: time::OffsetDateTime,
 ) -> Uuid {
-    let form = Form {
-        issue: issue.into(),
-        category: "technical".into(),
-        urgency: urgency.into(),
-        occurred_on: "2026-10-30".into(),
-    };
-    let id = match w
-        .services
-        .submit_escalation(&w.a_user, w.partner_a, &form)
-        .await
-        .unwrap()
-    {
-        Escalation::Partners(d) => d.case.id,
-        Escalation::Ours(d) => d.case.id,
-    };
+    let id = raise(w, issue, "technical", urgency).await;
     let mut tx = db.db.write().await.unwrap();
     let mut query = store::Sql::new("UPDATE escalation_cases SET created_at = ");
     query.push_bind(at).push(" WHERE id = ").push_bind(id);
     tx.execute(query).await.unwrap();
     tx.commit().await.unwrap();
     id
-}
-
-fn version(seen: Escalation) -> i64 {
-    match seen {
-        Escalation::Ours(d) => d.case.version,
-        Escalation::Partners(_) => panic!("our people get our shape"),
-    }
 }
 
 #[tokio::test]
@@ -205,35 +180,12 @@ async fn most_urgent_first_is_breached_then_p1_first_then_by_due_in_pages_of_one
         let p3 = case(&db, &w, "Sync fails", "p3", raised).await;
         let p1 = case(&db, &w, "Portal down", "p1", raised).await;
         for id in [p3, p1] {
-            let reassign = Reassign {
-                owner_id: Some(me),
-                version: Some(version(s.escalation(&w.admin, id).await.unwrap())),
-            };
-            s.reassign_escalation(&w.admin, id, &reassign)
-                .await
-                .unwrap();
+            give_to(&w, id, me).await;
         }
         // Two action items: one breached years before either case, one due in 2040.
-        let meeting = s
-            .create_meeting(
-                &w.manager,
-                &MeetingForm {
-                    kind: "weekly_standup".into(),
-                    held_on: "2026-11-30".into(),
-                    attendees: vec![me.to_string()],
-                },
-            )
-            .await
-            .unwrap();
+        let meeting = standup(&w).await;
         for (text, due_on) in [("Call Alpha", "2040-01-15"), ("Send the kit", "2020-01-15")] {
-            let action = ActionForm {
-                text: text.into(),
-                owner_id: me.to_string(),
-                due_on: due_on.into(),
-            };
-            s.add_meeting_action(&w.manager, meeting, &action)
-                .await
-                .unwrap();
+            action_item(&w, meeting, text, me, due_on).await;
         }
 
         let expected = [
