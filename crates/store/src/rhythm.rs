@@ -462,6 +462,27 @@ pub async fn escalations_raised_by_category(
     .await
 }
 
+/// An escalation case opened before a period's end, with the state its log last entered
+/// before that end (None: none yet, the case was still as opened).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseAtEnd {
+    pub urgency: String,
+    pub state_at_end: Option<String>,
+}
+
+/// Every escalation case opened before the end of `last` (UTC), with its state then, read
+/// from its log of state changes (the state a case holds now may be later than the period).
+pub async fn cases_at_end(tx: &mut Read, last: Date) -> Result<Vec<CaseAtEnd>> {
+    tx.all(sql!(
+        "SELECT c.urgency, (SELECT e.state FROM escalation_entries e \
+         WHERE e.case_id = c.id AND e.kind = 'state_change' AND e.at < $1 \
+         ORDER BY e.at DESC, e.id DESC LIMIT 1) AS state_at_end \
+         FROM escalation_cases c WHERE c.created_at < $1 ORDER BY c.id",
+        after(last)
+    ))
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -253,7 +253,7 @@ pub struct Finding {
     /// What this match alone would mean for the new registration.
     pub verdict: Verdict,
     /// "same domain acme.com as DR-1017, registered 12 days earlier by another partner,
-    /// protected until 2027-01-30"
+    /// protected until 30 Jan 2027" (days as people read them, `crate::display::day`)
     pub explanation: String,
 }
 
@@ -324,7 +324,9 @@ pub fn check(
                         _ => "registered later".to_owned(),
                     };
                     let protection = match protected_until {
-                        Some(until) => format!(", protected until {until}"),
+                        Some(until) => {
+                            format!(", protected until {}", crate::display::day(*until))
+                        }
                         None => ", not yet approved".to_owned(),
                     };
                     let verdict = if !strong {
@@ -475,7 +477,7 @@ mod tests {
         assert_eq!(result.verdict, Verdict::AlreadyRegistered);
         assert_eq!(
             result.findings[0].explanation,
-            "same domain acme.com as DR-1017, registered 12 days earlier by another partner, protected until 2027-01-30"
+            "same domain acme.com as DR-1017, registered 12 days earlier by another partner, protected until 30 Jan 2027"
         );
         assert_eq!(result.findings[0].partner_id, Some(partner(2)));
         assert_eq!(

@@ -508,6 +508,7 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
     let holidays_moved = !moved_holidays.is_empty();
     let mut slas = raw.slas;
     let retired_conflict_hours = slas.take_retired_conflict_hours();
+    let retired_kickoff_days = slas.take_retired_kickoff_days();
     business_hours.holidays.extend(moved_holidays);
     business_hours.holidays.sort();
     business_hours.holidays.dedup();
@@ -546,6 +547,15 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
                  escalation_response_hours for its urgency and escalation_resolution_days"
             ),
             "remove it; set [deal_registration] conflict_urgency for the cases' response target",
+        );
+    }
+    if retired_kickoff_days {
+        checks.warning(
+            "slas.onboarding_kickoff_days",
+            "slas.onboarding_kickoff_days is no longer read: an onboarding item is due on its \
+             checklist day, due_days of its [[onboarding.items]] row"
+                .into(),
+            "remove it; set due_days on the onboarding items instead",
         );
     }
     certifications::check(&raw.certifications, &mut checks);

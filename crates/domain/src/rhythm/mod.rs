@@ -56,5 +56,13 @@ pub fn median_days(days: &[i64]) -> Option<rust_decimal::Decimal> {
     })
 }
 
+/// Whether an escalation case counts as open at a period's end, by the state its log last
+/// entered before that end (None: no state change yet, so as opened): open unless it was
+/// resolved or closed by then. A case reopened before the end is open again.
+pub fn open_at_end(state_at_end: Option<crate::escalations::State>) -> bool {
+    use crate::escalations::State;
+    !matches!(state_at_end, Some(State::Resolved | State::Closed))
+}
+
 #[cfg(test)]
 mod tests;

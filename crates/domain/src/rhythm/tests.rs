@@ -216,3 +216,20 @@ fn an_action_item_needs_text_an_owner_and_a_due_day() {
         "text"
     );
 }
+
+#[test]
+fn a_case_is_open_at_the_end_unless_resolved_or_closed_by_then() {
+    use crate::escalations::State;
+    assert!(open_at_end(None), "no state change yet: as opened");
+    for open in [
+        State::Open,
+        State::Acknowledged,
+        State::InProgress,
+        State::WaitingOnPartner,
+        State::Reopened,
+    ] {
+        assert!(open_at_end(Some(open)), "{open:?}");
+    }
+    assert!(!open_at_end(Some(State::Resolved)));
+    assert!(!open_at_end(Some(State::Closed)));
+}

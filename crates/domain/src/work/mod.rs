@@ -42,6 +42,11 @@ crate::choice_enum! {
     }
 }
 
+/// The working days an onboarding work item whose checklist row is gone is given after it was
+/// opened (nothing says its day any more): the 7 that `[slas] onboarding_kickoff_days`, retired,
+/// gave every onboarding item by default.
+pub const ONBOARDING_WITHOUT_CHECKLIST_DAYS: u32 = 7;
+
 impl WorkKind {
     /// The RACI row that routes this kind of work.
     pub fn activity(self) -> Activity {
@@ -64,14 +69,14 @@ impl WorkKind {
     /// The time the work is given, from the program: a lead is accepted within
     /// `lead_acceptance_hours` of every hour (its `accept_by`), a registration decided within
     /// `decision_sla_business_days` and a team's onboarding item done within
-    /// `onboarding_kickoff_days`, both in working days of `[business_hours]`.
+    /// [`ONBOARDING_WITHOUT_CHECKLIST_DAYS`], both in working days of `[business_hours]`. An
+    /// onboarding item is due on its checklist day ([`sla_state`]): this target only times one
+    /// whose checklist row is gone.
     pub fn target(self, policies: &Policies, calendar: &BusinessCalendar) -> Target {
         match self {
-            WorkKind::Onboarding => Target::days(
-                policies.slas.onboarding_kickoff_days,
-                Clock::Business,
-                calendar,
-            ),
+            WorkKind::Onboarding => {
+                Target::days(ONBOARDING_WITHOUT_CHECKLIST_DAYS, Clock::Business, calendar)
+            }
             WorkKind::DealRegistration => Target::days(
                 policies.deal_registration.decision_sla_business_days,
                 Clock::Business,

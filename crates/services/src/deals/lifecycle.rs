@@ -39,7 +39,8 @@ pub struct DealClose {
 
 impl Services {
     /// Approves (protected for the partner's tier's window), rejects (with a reason) or asks
-    /// for more information. Its conflict case, if any, is resolved separately on the case.
+    /// for more information. Rejecting closes its conflict case, if any, as moot; after an
+    /// approval the case is resolved on the case, with the conflict's outcome.
     pub async fn decide_deal(
         &self,
         actor: &Actor,
@@ -139,6 +140,15 @@ impl Services {
             &actor.label,
         )
         .await?;
+        // Rejected, the registration claims nothing: its conflict is moot and its case
+        // closes with the decision. An approval leaves the case to a person, who records how
+        // the conflict ended.
+        if to == Status::Rejected {
+            crate::escalations::close_moot_conflict(
+                &mut tx, actor, id, &reference, "rejected", now,
+            )
+            .await?;
+        }
         let facts = ViewFacts::load(&mut tx, &program, &[&row]).await?;
         let row = self
             .save_deal(tx, actor, &before, row, to.as_str(), message)

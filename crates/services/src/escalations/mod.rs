@@ -21,7 +21,7 @@ pub use list::EscalationQuery;
 pub use log::{ActionInput, EntryInput};
 pub use paths::{TitleHolderInput, TitleView};
 pub use review::{ReviewView, may_write_review};
-pub(crate) use state::running_clock;
+pub(crate) use state::{close_moot_conflict, running_clock};
 pub use sweep::{ESCALATION_SWEEP, SweepReport};
 pub use trends::{KeyCount, QuarterTrend, TrendsQuery, TrendsView};
 pub use views::{

@@ -88,3 +88,86 @@ pub(crate) fn running_clock(
     };
     Ok(escalations::clock(&running))
 }
+
+/// Closes the channel-conflict case the conflict check of registration `deal_id` opened, once
+/// a decision on the registration made the conflict moot (`why`: "rejected"), with a line of
+/// the log saying so; its owner hears of it. The conflict ended without any of the outcomes a
+/// person records (`domain::deals::cases::Outcome` says who keeps the customer: nobody does
+/// here), so the case closes without one and its log says that too. A case already resolved
+/// or closed is left as it is. The write is conditional on the state and version read: a move
+/// of the case committed meanwhile is read again (and respected) once; a second lost race
+/// refuses the decision (409), so the case is never written twice.
+pub(crate) async fn close_moot_conflict(
+    tx: &mut store::Write,
+    actor: &crate::Actor,
+    deal_id: uuid::Uuid,
+    deal_reference: &str,
+    why: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let body = format!(
+        "Registration {deal_reference} was {why}: the conflict is moot, so the case is closed \
+         without a conflict outcome"
+    );
+    let mut attempts = 0;
+    let row = loop {
+        let Some(read) = store::escalations::case_for_deal(tx, deal_id).await? else {
+            return Ok(());
+        };
+        if matches!(state_of(&read)?, State::Resolved | State::Closed) {
+            return Ok(());
+        }
+        let mut closed = read.clone();
+        closed.state = State::Closed.as_str().into();
+        closed.updated_at = now;
+        attempts += 1;
+        match store::escalations::change_state(tx, &closed, &read).await {
+            Err(store::Error::Changed(_)) if attempts < 2 => continue,
+            other => other?,
+        }
+        break closed;
+    };
+    let entry = EntryRow {
+        id: uuid::Uuid::now_v7(),
+        case_id: row.id,
+        kind: EntryKind::StateChange.as_str().into(),
+        body: body.clone(),
+        state: Some(State::Closed.as_str().into()),
+        due_on: None,
+        done_at: None,
+        author_id: actor.user_id,
+        visible_to_partner: true,
+        sweep_mark: None,
+        at: now,
+    };
+    store::escalations::insert_entry(tx, &entry).await?;
+    let reference = escalations::reference(row.number);
+    let message = format!("{reference} closed: {body}");
+    let owner: Vec<uuid::Uuid> = row
+        .owner_id
+        .filter(|o| Some(*o) != actor.user_id)
+        .into_iter()
+        .collect();
+    crate::notifications::notify_and_record(
+        tx,
+        actor,
+        &owner,
+        &store::notifications::NewNotification {
+            partner_id: Some(row.partner_id),
+            kind: "escalation",
+            message: &message,
+            link: &format!("/escalations/{}", row.id),
+        },
+        crate::Change {
+            partner_id: Some(row.partner_id),
+            entity_type: "escalation_case",
+            entity_id: row.id,
+            action: "close_moot",
+            summary: message.clone(),
+            before: None,
+            after: None,
+        },
+        now,
+    )
+    .await
+}

@@ -87,6 +87,9 @@ fn line(text: String, detail: String, link: String) -> Line {
     }
 }
 
+/// The list of won registrations, where the month's deal velocity is read from.
+const WON: &str = "/deals?status=won";
+
 fn count(n: usize) -> String {
     display::number(i64::try_from(n).unwrap_or(i64::MAX))
 }
@@ -222,8 +225,12 @@ impl Services {
         let leads = store::rhythm::lead_counts(&mut tx, period.first, as_of).await?;
         let won = store::rhythm::won_between(&mut tx, period.first, as_of).await?;
         let churned = store::rhythm::archived_between(&mut tx, period.first, as_of).await?;
-        let open = self.open_escalations(&mut tx).await?;
+        let open = self.open_escalations(&mut tx, as_of).await?;
         drop(tx);
+        // The lists have no month filter: each figure links to the list holding the records
+        // it counts, the month's among them (the leads list, newest first; the won
+        // registrations; the partners with the archived ones), and the velocity and churn
+        // sections list the month's records themselves.
         let mut lead_section = section("leads", "Partner-sourced leads", "");
         lead_section.figures.push(figure(
             "Submitted",
@@ -248,11 +255,11 @@ impl Services {
             "Median days from registration to close",
             rhythm::median_days(&days)
                 .map_or("no data yet".into(), |m| display::count_decimal(m, "day")),
-            None,
+            Some(WON.into()),
         ));
         velocity
             .figures
-            .push(figure("Deals won", count(won.len()), None));
+            .push(figure("Deals won", count(won.len()), Some(WON.into())));
         for (deal, days) in won.iter().zip(&days) {
             velocity.lines.push(line(
                 format!(
@@ -269,9 +276,11 @@ impl Services {
             ));
         }
         let mut churn = section("churn", "Churn", "No partner was archived this month.");
-        churn
-            .figures
-            .push(figure("Partners archived", count(churned.len()), None));
+        churn.figures.push(figure(
+            "Partners archived",
+            count(churned.len()),
+            Some("/partners?archived=true".into()),
+        ));
         for partner in churned {
             churn.lines.push(line(
                 partner.display_name,
@@ -282,30 +291,26 @@ impl Services {
         Ok(vec![lead_section, velocity, churn, open])
     }
 
-    /// Escalation cases not closed, by urgency (read through `store::escalations`).
-    async fn open_escalations(&self, tx: &mut store::Read) -> Result<Section> {
-        let filter = store::escalations::CaseFilter {
-            states: CaseState::ALL
-                .iter()
-                .filter(|s| **s != CaseState::Closed)
-                .map(|s| s.as_str().to_owned())
-                .collect(),
-            ..Default::default()
-        };
+    /// Escalation cases open at the end of the period read (`as_of`), by urgency: opened
+    /// before it and not resolved or closed by then, by their logs of state changes
+    /// (`rhythm::open_at_end`). Each figure links to the list of the cases open now in those
+    /// states: the same cases while the month runs; for a month past, the list has no "as
+    /// of" and shows today's.
+    async fn open_escalations(&self, tx: &mut store::Read, as_of: Date) -> Result<Section> {
         let mut by_urgency = [0usize; 4];
-        let mut before = None;
-        loop {
-            let rows = store::escalations::cases(tx, &filter, before, 500).await?;
-            for row in &rows {
-                if let Some(i) = Urgency::ALL.iter().position(|u| u.as_str() == row.urgency) {
-                    by_urgency[i] += 1;
-                }
-            }
-            before = rows.last().map(|r| r.id);
-            if rows.len() < 500 {
-                break;
+        for case in store::rhythm::cases_at_end(tx, as_of).await? {
+            let state = case.state_at_end.as_deref().and_then(CaseState::parse);
+            if rhythm::open_at_end(state)
+                && let Some(i) = Urgency::ALL.iter().position(|u| u.as_str() == case.urgency)
+            {
+                by_urgency[i] += 1;
             }
         }
+        let open_states: Vec<&str> = CaseState::ALL
+            .iter()
+            .filter(|s| rhythm::open_at_end(Some(**s)))
+            .map(|s| s.as_str())
+            .collect();
         let mut open = section("open_escalations", "Open escalations", "");
         for (urgency, n) in Urgency::ALL.iter().zip(by_urgency) {
             open.figures.push(figure(
@@ -314,7 +319,7 @@ impl Services {
                 Some(format!(
                     "/escalations?urgency={}&state={}",
                     urgency.as_str(),
-                    filter.states.join(",")
+                    open_states.join(",")
                 )),
             ));
         }

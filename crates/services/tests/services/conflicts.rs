@@ -3,6 +3,26 @@
 
 use super::*;
 
+/// Alpha and Bravo certified (so both may register), Bravo's administrator, and Alpha's
+/// registration of Acme, which Bravo's registrations of Acme conflict with.
+async fn alpha_registers_acme(w: &World) -> (Actor, services::deals::DealView) {
+    let s = &w.services;
+    let (a, b) = (w.partner_a, w.partner_b);
+    certify(s, &w.manager, a, "ana@alpha.com").await;
+    certify(s, &w.manager, b, "bo@bravo.com").await;
+    let b_admin = user(s, &w.admin, "admin@bravo.test", "partner_admin", Some(b)).await;
+    let first = s
+        .register_deal(
+            &w.a_user,
+            a,
+            &deal_input("Acme Corp", "acme.com", "80000"),
+            true,
+        )
+        .await
+        .unwrap();
+    (b_admin, first)
+}
+
 #[tokio::test]
 async fn a_conflict_opens_one_channel_conflict_escalation_resolved_with_an_outcome() {
     use domain::deals::cases::Outcome;
@@ -10,19 +30,8 @@ async fn a_conflict_opens_one_channel_conflict_escalation_resolved_with_an_outco
     use services::escalations::{EntryInput, Escalation, Move};
     each_backend(|w| async move {
         let s = &w.services;
-        let (a, b) = (w.partner_a, w.partner_b);
-        certify(s, &w.manager, a, "ana@alpha.com").await;
-        certify(s, &w.manager, b, "bo@bravo.com").await;
-        let b_admin = user(s, &w.admin, "admin@bravo.test", "partner_admin", Some(b)).await;
-        let first = s
-            .register_deal(
-                &w.a_user,
-                a,
-                &deal_input("Acme Corp", "acme.com", "80000"),
-                true,
-            )
-            .await
-            .unwrap();
+        let b = w.partner_b;
+        let (b_admin, first) = alpha_registers_acme(&w).await;
         let second = s
             .register_deal(
                 &b_admin,
@@ -253,6 +262,143 @@ async fn a_conflict_opens_one_channel_conflict_escalation_resolved_with_an_outco
                 format!("{reference}: Resolved, awaiting the partner's confirmation (Shared: worked as a co-sell)"),
             ],
             "the earlier outcome stays in the audit log"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rejecting_a_registration_closes_its_open_conflict_case_as_moot() {
+    use domain::deals::cases::Outcome;
+    use domain::escalations::{EntryKind, State};
+    use services::deals::DealDecision;
+    use services::escalations::{Escalation, Move};
+    each_backend(|w| async move {
+        let s = &w.services;
+        let b = w.partner_b;
+        let (b_admin, _) = alpha_registers_acme(&w).await;
+        let mut conflicting = Vec::new();
+        for size in ["60000", "50000", "40000"] {
+            let deal = s
+                .register_deal(
+                    &b_admin,
+                    b,
+                    &deal_input("ACME Corporation", "acme.com", size),
+                    true,
+                )
+                .await
+                .unwrap();
+            let case = s
+                .deal_conflict_case(&w.manager, deal.id)
+                .await
+                .unwrap()
+                .expect("not clear: a case");
+            conflicting.push((deal, case));
+        }
+        let [
+            (rejected, rejected_case),
+            (approved, approved_case),
+            (settled, settled_case),
+        ] = &conflicting[..]
+        else {
+            unreachable!()
+        };
+        let decide = |decision: &str| DealDecision {
+            decision: decision.into(),
+            note: "Acme is Alpha's, registered first".into(),
+        };
+        let manager = &w.manager;
+        let state_of = |id: uuid::Uuid| async move {
+            let Escalation::Ours(ours) = s.escalation(manager, id).await.unwrap() else {
+                panic!("our shape")
+            };
+            ours
+        };
+
+        // Rejected: the case closes with the decision, without an outcome, and says why.
+        s.decide_deal(&w.manager, rejected.id, &decide("reject"))
+            .await
+            .unwrap();
+        let closed = state_of(rejected_case.id).await;
+        assert_eq!(
+            (closed.case.state, closed.case.conflict_outcome),
+            (State::Closed, None)
+        );
+        let last = closed.entries.iter().max_by_key(|e| e.at).unwrap();
+        assert_eq!(
+            (last.kind, last.state, last.body.clone()),
+            (
+                EntryKind::StateChange,
+                Some(State::Closed),
+                format!(
+                    "Registration {} was rejected: the conflict is moot, so the case is closed \
+                     without a conflict outcome",
+                    rejected.reference
+                )
+            )
+        );
+        let audit = s
+            .audit_log(&w.admin, &Default::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .filter(|e| e.entity_id == rejected_case.id)
+            .map(|e| e.action)
+            .collect::<Vec<_>>();
+        assert_eq!(audit, ["close_moot", "submit"], "newest first");
+
+        // Approved: the case stays for a person to resolve with an outcome.
+        s.decide_deal(&w.manager, approved.id, &decide("approve"))
+            .await
+            .unwrap();
+        let open = state_of(approved_case.id).await;
+        assert_eq!(
+            (
+                open.case.state,
+                open.case.conflict_outcome,
+                open.entries.len()
+            ),
+            (State::Open, None, 0)
+        );
+
+        // Resolved before the rejection: left as the person resolved it.
+        for (transition, outcome) in [
+            ("acknowledge", ""),
+            ("start", ""),
+            ("resolve", "other_party_wins"),
+        ] {
+            s.move_escalation(
+                &w.manager,
+                settled_case.id,
+                &Move {
+                    transition: transition.into(),
+                    message: "Alpha keeps Acme".into(),
+                    conflict_outcome: outcome.into(),
+                    version: None,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let before = state_of(settled_case.id).await;
+        s.decide_deal(&w.manager, settled.id, &decide("reject"))
+            .await
+            .unwrap();
+        let after = state_of(settled_case.id).await;
+        assert_eq!(
+            (
+                after.case.state,
+                after.case.conflict_outcome,
+                after.case.version,
+                after.entries.len()
+            ),
+            (
+                State::Resolved,
+                Some(Outcome::OtherPartyWins),
+                before.case.version,
+                3
+            )
         );
     })
     .await;

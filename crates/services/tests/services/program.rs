@@ -698,3 +698,30 @@ async fn ipp_assessments_feed_the_ipp_criterion_and_3c4c_history_is_shared_on_re
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_program_still_writing_onboarding_kickoff_days_applies_with_a_warning_on_its_line() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let lead = "lead_acceptance_hours = 48";
+        // The shipped default's [slas] says lead_acceptance_hours on line 479: the retired
+        // key is line 480, its value in column 27 (the checker points at values).
+        let source = domain::program::DEFAULT_PROGRAM.replacen(
+            lead,
+            &format!("{lead}\nonboarding_kickoff_days = 5"),
+            1,
+        );
+        let version = s.apply_program(&w.admin, &source, "", "").await.unwrap();
+        assert_eq!(
+            version.warnings,
+            [
+                "480:27: warning: slas.onboarding_kickoff_days is no longer read: an onboarding \
+              item is due on its checklist day, due_days of its [[onboarding.items]] row\n  \
+              fix: remove it; set due_days on the onboarding items instead"
+            ]
+        );
+        let (in_force, _) = s.program_in_force().await.unwrap();
+        assert_eq!(in_force, version.version, "it is in force");
+    })
+    .await;
+}

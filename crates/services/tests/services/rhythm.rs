@@ -180,6 +180,41 @@ async fn the_packs_count_a_hand_made_month_and_week() {
         );
         assert_eq!(figures(&monthly, "churn"), [pair("Partners archived", "1")]);
         assert_eq!(texts(&monthly, "churn"), ["Bravo"]);
+        // Each figure links to the list holding its records.
+        let links: Vec<Option<String>> = ["leads", "deal_velocity", "churn"]
+            .into_iter()
+            .flat_map(|key| {
+                section(&monthly, key)
+                    .figures
+                    .iter()
+                    .map(|f| f.link.clone())
+            })
+            .collect();
+        assert_eq!(
+            links,
+            [
+                Some("/leads".to_owned()),
+                Some("/leads?status=accepted".to_owned()),
+                Some("/deals?status=won".to_owned()),
+                Some("/deals?status=won".to_owned()),
+                Some("/partners?archived=true".to_owned()),
+            ]
+        );
+        let won = s
+            .deals(
+                &w.manager,
+                &services::deals::DealQuery {
+                    status: "won".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            won.items.len(),
+            4,
+            "this month's three and last month's one"
+        );
         assert_eq!(
             figures(&monthly, "open_escalations"),
             [
@@ -614,6 +649,133 @@ async fn the_quarterly_reviews_escalation_figures_link_to_the_quarters_cases() {
             services::escalations::Escalations::Ours(page) => assert_eq!(page.items.len(), 2),
             other => panic!("{other:?}"),
         }
+    })
+    .await;
+}
+
+/// Sets when a case was opened and when its log entered `state` (every entry of it).
+async fn backdate(
+    w: &World,
+    id: uuid::Uuid,
+    opened: time::OffsetDateTime,
+    states: &[(&str, time::OffsetDateTime)],
+) {
+    let mut tx = w.services.db.write().await.unwrap();
+    let mut query = store::Sql::new("UPDATE escalation_cases SET created_at = ");
+    query.push_bind(opened).push(" WHERE id = ").push_bind(id);
+    tx.execute(query).await.unwrap();
+    for (state, at) in states {
+        let mut query = store::Sql::new("UPDATE escalation_entries SET at = ");
+        query
+            .push_bind(*at)
+            .push(" WHERE state = ")
+            .push_bind(*state)
+            .push(" AND case_id = ")
+            .push_bind(id);
+        tx.execute(query).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn last_months_sync_counts_the_escalations_open_at_the_months_end() {
+    use services::escalations::Move;
+    each_backend(|w| async move {
+        let s = &w.services;
+        let month_first = store::now().date().replace_day(1).unwrap();
+        // Last month ended at midnight (UTC) before this month's first day.
+        let end = month_first.midnight().assume_utc();
+        let before = |days: i64| end - Duration::days(days);
+        let work = |id: uuid::Uuid, transitions: &'static [&'static str]| {
+            let manager = &w.manager;
+            async move {
+                for transition in transitions {
+                    s.move_escalation(
+                        manager,
+                        id,
+                        &Move {
+                            transition: (*transition).into(),
+                            message: "Done".into(),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap();
+                }
+            }
+        };
+        let a_user = &w.a_user;
+        let reopen = |id: uuid::Uuid| async move {
+            let again = Move {
+                transition: "reopen".into(),
+                message: "Still broken".into(),
+                ..Default::default()
+            };
+            s.move_escalation(a_user, id, &again).await.unwrap();
+        };
+        // P1, resolved only after the month's end: open at the end (resolved now).
+        let late = escalate(&w, "technical", "p1").await;
+        work(late, &["acknowledge", "start", "resolve"]).await;
+        backdate(&w, late, before(10), &[("acknowledged", before(9)), ("in_progress", before(9))]).await;
+        // P1, resolved and reopened before the end: open at the end.
+        let reopened = escalate(&w, "technical", "p1").await;
+        work(reopened, &["acknowledge", "start", "resolve"]).await;
+        reopen(reopened).await;
+        backdate(
+            &w,
+            reopened,
+            before(10),
+            &[
+                ("acknowledged", before(9)),
+                ("in_progress", before(9)),
+                ("resolved", before(5)),
+                ("reopened", before(2)),
+            ],
+        )
+        .await;
+        // P2, resolved before the end and reopened after it: not open at the end (open now).
+        let settled = escalate(&w, "technical", "p2").await;
+        work(settled, &["acknowledge", "start", "resolve"]).await;
+        reopen(settled).await;
+        backdate(
+            &w,
+            settled,
+            before(10),
+            &[
+                ("acknowledged", before(9)),
+                ("in_progress", before(9)),
+                ("resolved", before(5)),
+            ],
+        )
+        .await;
+        // P3, opened this month: not last month's (open now).
+        escalate(&w, "technical", "p3").await;
+        // P4, acknowledged before the end and nothing since: open at the end.
+        let waiting = escalate(&w, "technical", "p4").await;
+        work(waiting, &["acknowledge"]).await;
+        backdate(&w, waiting, before(3), &[("acknowledged", before(1))]).await;
+
+        let id = s
+            .create_meeting(
+                &w.manager,
+                &meeting("monthly_sync", month_first - Duration::DAY, &[&w.manager]),
+            )
+            .await
+            .unwrap();
+        let last_month = s.meeting(&w.manager, id).await.unwrap();
+        assert_eq!(
+            figures(&last_month, "open_escalations"),
+            [
+                pair("P1", "2"),
+                pair("P2", "0"),
+                pair("P3", "0"),
+                pair("P4", "1")
+            ]
+        );
+        assert_eq!(
+            section(&last_month, "open_escalations").figures[0].link.as_deref(),
+            Some("/escalations?urgency=p1&state=open,acknowledged,in_progress,waiting_on_partner,reopened")
+        );
     })
     .await;
 }

@@ -107,7 +107,13 @@ pub struct Slas {
     pub escalation_auto_close_days: u32,
     /// A running clock is "due soon" in the last this-many percent of its target.
     pub due_soon_percent: u32,
-    pub onboarding_kickoff_days: u32,
+    /// `onboarding_kickoff_days` of a program written when an onboarding work item was due
+    /// that many working days after it was opened: still read, so a stored version keeps
+    /// loading, and warned about when the program is parsed. An onboarding item is due on
+    /// its checklist day (`due_days` of its `[[onboarding.items]]` row). Always None in a
+    /// parsed program.
+    #[serde(rename = "onboarding_kickoff_days")]
+    pub retired_onboarding_kickoff_days: Option<u32>,
     pub qbr_deck_shared_days_before: u32,
 }
 
@@ -137,7 +143,7 @@ impl Default for Slas {
             escalation_resolution_clock: Clock::Business,
             escalation_auto_close_days: 7,
             due_soon_percent: 25,
-            onboarding_kickoff_days: 7,
+            retired_onboarding_kickoff_days: None,
             qbr_deck_shared_days_before: 7,
         }
     }
@@ -165,6 +171,11 @@ impl Slas {
         .collect()
     }
 
+    /// Whether the program still writes the retired `onboarding_kickoff_days`, forgetting it.
+    pub(crate) fn take_retired_kickoff_days(&mut self) -> bool {
+        self.retired_onboarding_kickoff_days.take().is_some()
+    }
+
     pub(super) fn check(&self, checks: &mut Checks) {
         for (name, value) in [
             ("lead_acceptance_hours", self.lead_acceptance_hours),
@@ -177,7 +188,6 @@ impl Slas {
                 "escalation_auto_close_days",
                 self.escalation_auto_close_days,
             ),
-            ("onboarding_kickoff_days", self.onboarding_kickoff_days),
         ] {
             at_least_one(checks, &format!("slas.{name}"), value);
         }

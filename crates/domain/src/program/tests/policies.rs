@@ -310,3 +310,23 @@ fn defaults_naming_missing_tiers_say_they_are_defaults() {
         "{issues:?}"
     );
 }
+
+/// A program written when onboarding work items were given `onboarding_kickoff_days` still
+/// loads: the key is no longer read, and a warning on its line says so.
+#[test]
+fn retired_onboarding_kickoff_days_loads_with_a_warning() {
+    let lead = "lead_acceptance_hours = 48";
+    let text = replace(lead, &format!("{lead}\nonboarding_kickoff_days = 5"));
+    let (program, warnings) = parse_with_issues(&text);
+    assert_eq!(
+        warnings,
+        [(
+            Severity::Warning,
+            line_of(&text, "onboarding_kickoff_days = 5"),
+            "slas.onboarding_kickoff_days is no longer read: an onboarding item is due on its \
+             checklist day, due_days of its [[onboarding.items]] row"
+                .to_owned()
+        )]
+    );
+    assert_eq!(program.unwrap().policies.slas, policy::Slas::default());
+}
