@@ -7,7 +7,7 @@ use domain::escalations::{ClockState, Form};
 use domain::rhythm::{ActionForm, MeetingForm};
 use services::escalations::{Escalation, Move, Reassign, TitleHolderInput};
 use services::work::{MyWorkEntry, MyWorkQuery};
-use time::macros::datetime;
+use time::macros::{date, datetime};
 use uuid::Uuid;
 
 fn scope(scope: &str) -> MyWorkQuery {
@@ -186,15 +186,19 @@ async fn most_urgent_first_is_breached_then_p1_first_then_by_due_in_pages_of_one
             )
             .await
             .unwrap();
-        for (text, due_on) in [("Call Alpha", "2040-01-15"), ("Send the kit", "2020-01-15")] {
+        for (text, due_on) in [
+            ("Call Alpha", date!(2040 - 01 - 15)),
+            ("Send the kit", date!(2020 - 01 - 15)),
+        ] {
             let action = ActionForm {
                 text: text.into(),
                 owner_id: me.to_string(),
-                due_on: due_on.into(),
+                due_on: store::now().date().to_string(),
             };
             s.add_meeting_action(&w.manager, meeting, &action)
                 .await
                 .unwrap();
+            set_due_on(&db, "meeting_actions", text, due_on).await;
         }
 
         let expected = [
