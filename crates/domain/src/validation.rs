@@ -255,6 +255,34 @@ pub fn date(text: &str) -> Result<time::Date, String> {
     }
 }
 
+/// How far ahead a due date may be set: two years (730 days). A promise to do something
+/// later than that is not followed up by anyone (the person, the case or the meeting has moved
+/// on by then), and a day such as 2099-12-31 or 2100-01-01 is a typing mistake that would
+/// otherwise sit at the bottom of every work queue for ever.
+pub const DUE_HORIZON_DAYS: i64 = 730;
+
+/// A due date written 2026-12-31: today or later, and at most [`DUE_HORIZON_DAYS`] after
+/// `today` (the day on the program's calendar, which the caller reads from the clock).
+pub fn due_date(text: &str, today: time::Date) -> Result<time::Date, String> {
+    due_day(date(text)?, today)
+}
+
+/// The rule of [`due_date`] for a day already read.
+pub fn due_day(day: time::Date, today: time::Date) -> Result<time::Date, String> {
+    let last = today + time::Duration::days(DUE_HORIZON_DAYS);
+    if day < today {
+        Err(format!(
+            "{day} is in the past: a due date is today ({today}) or later"
+        ))
+    } else if day > last {
+        Err(format!(
+            "{day} is too far ahead: a due date is at most two years away ({last} at the latest)"
+        ))
+    } else {
+        Ok(day)
+    }
+}
+
 /// Characters that reorder the text around them (bidi embeddings, overrides, isolates and
 /// marks): in a name they make "Acme\u{202E}gpj.exe" show as "Acmeexe.jpg", so a record
 /// or file can pose as another.
@@ -459,6 +487,37 @@ mod tests {
                 field: "legal_name".into(),
                 message: "must contain a visible character".into()
             }]
+        );
+    }
+
+    #[test]
+    fn due_dates_run_from_today_to_two_years_ahead() {
+        let today = time::macros::date!(2026 - 12 - 02);
+        assert_eq!(
+            due_date("2026-12-02", today).unwrap().to_string(),
+            "2026-12-02"
+        );
+        assert_eq!(
+            due_date("2026-12-01", today).unwrap_err(),
+            "2026-12-01 is in the past: a due date is today (2026-12-02) or later"
+        );
+        // 730 days after 2026-12-02 (2027 and 2028, a leap year: 365 + 366 = 731 days to
+        // 2028-12-02) is 2028-12-01.
+        assert_eq!(
+            due_date("2028-12-01", today).unwrap().to_string(),
+            "2028-12-01"
+        );
+        assert_eq!(
+            due_date("2028-12-02", today).unwrap_err(),
+            "2028-12-02 is too far ahead: a due date is at most two years away (2028-12-01 at the latest)"
+        );
+        assert_eq!(
+            due_date("2099-12-31", today).unwrap_err(),
+            "2099-12-31 is too far ahead: a due date is at most two years away (2028-12-01 at the latest)"
+        );
+        assert_eq!(
+            due_date("2026-13-01", today).unwrap_err(),
+            "'2026-13-01' is not a date like 2027-03-31"
         );
     }
 

@@ -65,6 +65,13 @@ pub async fn case_by_id(tx: &mut Read, id: Uuid) -> Result<Option<CaseRow>> {
     tx.optional(query).await
 }
 
+/// The case named ESC-{number}.
+pub async fn case_by_number(tx: &mut Read, number: i64) -> Result<Option<CaseRow>> {
+    let mut query = Sql::new(CASE_COLUMNS);
+    query.push(" AND number = ").push_bind(number);
+    tx.optional(query).await
+}
+
 /// The channel-conflict case a registration's conflict check opened, if any.
 pub async fn case_for_deal(tx: &mut Read, deal_id: Uuid) -> Result<Option<CaseRow>> {
     let mut query = Sql::new(CASE_COLUMNS);

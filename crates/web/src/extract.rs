@@ -15,22 +15,53 @@ use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// A JSON body whose rejection is a problem+json naming what was wrong.
+/// A JSON body whose rejection is a problem+json naming what was wrong. A body that is JSON
+/// but does not fit the type (a field of the wrong type, a field the type does not know) is a
+/// 422 whose `errors` name the field by its path (`customers[0].amount`), so every endpoint
+/// answers a client's mistake the same way.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(Problem::new(
-                rejection.status(),
-                "malformed-body",
-                rejection.body_text(),
-            )),
-        }
+        // axum checks the content type and the syntax; the shape is read here, by path.
+        let value = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(value)) => value,
+            Err(rejection) => {
+                return Err(Problem::new(
+                    rejection.status(),
+                    "malformed-body",
+                    rejection.body_text(),
+                ));
+            }
+        };
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|error| body_problem(&error))
     }
+}
+
+/// A JSON body that does not fit its type, as a 422 naming the field.
+fn body_problem(error: &serde_path_to_error::Error<serde_json::Error>) -> Problem {
+    let message = error.inner().to_string();
+    let path = error.path().to_string();
+    let field = match unknown_field(&message) {
+        _ if path != "." => path,
+        Some(name) => name.to_owned(),
+        None => "body".to_owned(),
+    };
+    let errors = vec![FieldError { field, message }];
+    let detail = format!("{}: {}", errors[0].field, errors[0].message);
+    Problem {
+        errors,
+        ..Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "malformed-body", detail)
+    }
+}
+
+/// The name in serde's "unknown field `name`, expected one of …".
+fn unknown_field(message: &str) -> Option<&str> {
+    message.strip_prefix("unknown field `")?.split('`').next()
 }
 
 /// Query parameters whose rejection is a problem+json.
@@ -69,15 +100,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
-/// A page's path id: one that is not a UUID names nothing, so the page answers the 404
-/// error page a missing record gets, not axum's plain-text 400.
-pub struct PageId(pub Uuid);
+/// A page's path id (or ids: `PageId<(Uuid, Uuid)>` for `/escalations/{id}/actions/{action}`):
+/// one that is not a UUID names nothing, so the page answers the 404 error page a missing
+/// record gets, not axum's plain-text 400.
+pub struct PageId<T = Uuid>(pub T);
 
-impl<S: Send + Sync> FromRequestParts<S> for PageId {
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PageId<T> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        match Path::<Uuid>::from_request_parts(parts, state).await {
+        match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(id)) => Ok(PageId(id)),
             Err(_) => Err(crate::respond::service_error(services::Error::NotFound)),
         }

@@ -11,11 +11,13 @@ pub const MAX_ISSUE: usize = 5000;
 
 /// A case as typed into the form or sent to the API: every field as text.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Form {
     #[serde(default)]
     pub issue: String,
     #[serde(default)]
     pub category: String,
+    /// p1…p4, any case ("P2" is p2).
     #[serde(default)]
     pub urgency: String,
     /// 2026-12-31; when the problem happened, not when it is reported.
@@ -36,7 +38,8 @@ pub fn validate(form: &Form, today: Date) -> Result<Input, Vec<FieldError>> {
     let mut v = Validation::new();
     let issue = v.text("issue", &form.issue, true, MAX_ISSUE);
     let category = v.choice::<Category>("category", &form.category);
-    let urgency = v.choice::<Urgency>("urgency", &form.urgency);
+    // "P2" as the seed and people write it, or "p2" as it is stored.
+    let urgency = v.choice::<Urgency>("urgency", &form.urgency.to_ascii_lowercase());
     let occurred_on = if form.occurred_on.trim().is_empty() {
         v.add("occurred_on", "is required");
         None
@@ -63,5 +66,44 @@ pub fn validate(form: &Form, today: Date) -> Result<Input, Vec<FieldError>> {
         }),
         // Every None above added its error, so into_result returned early.
         _ => unreachable!("a missing field without its error"),
+    }
+}
+
+/// The number a case's reference names (`ESC-000020`, any case, leading zeros optional), as
+/// people copy it from a notification into an address.
+pub fn parse_reference(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let digits = text
+        .get(..4)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("ESC-"))
+        .and(text.get(4..))?;
+    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_reference;
+
+    #[test]
+    fn a_reference_names_its_number() {
+        assert_eq!(parse_reference("ESC-000020"), Some(20));
+        assert_eq!(parse_reference("esc-20"), Some(20));
+        assert_eq!(parse_reference("ESC-1234567"), Some(1_234_567));
+        for not_one in [
+            "ESC-",
+            "ESC-0",
+            "ESC-00x1",
+            "ESC--1",
+            "ESC-+1",
+            "DEAL-000020",
+            "20",
+            "",
+            "ESC-9999999999999999999",
+        ] {
+            assert_eq!(parse_reference(not_one), None, "{not_one}");
+        }
     }
 }

@@ -10,7 +10,7 @@ mod states;
 mod sweep;
 pub mod trends;
 
-pub use input::{Form, Input, MAX_ISSUE, validate};
+pub use input::{Form, Input, MAX_ISSUE, parse_reference, validate};
 pub use review::{MAX_REVIEW_FIELD, Review, ReviewForm, reviewable, validate_review};
 pub use sla::{
     ClockState, EscalationTargets, SlaView, StateChange, clock, escalation_targets,

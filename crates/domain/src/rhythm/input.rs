@@ -93,7 +93,7 @@ pub struct ActionForm {
     pub text: String,
     /// The owner's user id.
     pub owner_id: String,
-    /// 2026-12-31
+    /// 2026-12-31: today or later, at most two years ahead.
     pub due_on: String,
 }
 

@@ -1,7 +1,8 @@
 //! The demo's communication rhythm: last week's standup with a decision and an action item
 //! still open, so this week's standup shows it carried over, and this month's sync.
 
-use domain::rhythm::{ActionForm, DecisionForm, MeetingForm};
+use domain::rhythm::{DecisionForm, MeetingForm};
+use store::rhythm::ActionRow;
 use time::Duration;
 use uuid::Uuid;
 
@@ -32,16 +33,22 @@ impl Services {
             },
         )
         .await?;
-        self.add_meeting_action(
-            &pm,
-            last_week,
-            &ActionForm {
-                text: "Call the partners whose registrations have gone quiet".into(),
-                owner_id: pm_id.to_string(),
-                due_on: (today - Duration::days(2)).to_string(),
-            },
-        )
-        .await?;
+        // Recorded at last week's standup, due two days ago: overdue now. A due day in the
+        // past is refused today, so last week's recording is written as history.
+        let mut tx = self.db.write().await?;
+        let action = ActionRow {
+            id: Uuid::now_v7(),
+            meeting_id: last_week,
+            body: "Call the partners whose registrations have gone quiet".into(),
+            owner_id: pm_id,
+            due_on: today - Duration::days(2),
+            done_at: None,
+            done_by: None,
+            recorded_by: pm_id,
+            recorded_at: store::now() - Duration::days(7),
+        };
+        store::rhythm::insert_action(&mut tx, &action).await?;
+        tx.commit().await?;
         self.create_meeting(&pm, &meeting("weekly_standup", today))
             .await?;
         self.create_meeting(&pm, &meeting("monthly_sync", today))

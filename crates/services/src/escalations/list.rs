@@ -60,6 +60,17 @@ fn flag(v: &mut domain::Validation, field: &str, text: &str) -> bool {
 }
 
 impl Services {
+    /// The id of the case a reference (`ESC-000020`) names, when the actor sees it.
+    pub async fn escalation_by_reference(&self, actor: &Actor, reference: &str) -> Result<Uuid> {
+        let number = domain::escalations::parse_reference(reference).ok_or(Error::NotFound)?;
+        let mut tx = self.db.read().await?;
+        store::escalations::case_by_number(&mut tx, number)
+            .await?
+            .filter(|c| actor.sees_partner(c.partner_id))
+            .map(|c| c.id)
+            .ok_or(Error::NotFound)
+    }
+
     pub async fn list_escalations(
         &self,
         actor: &Actor,

@@ -25,7 +25,7 @@ pub struct EntryInput {
 #[serde(default, deny_unknown_fields)]
 pub struct ActionInput {
     pub body: String,
-    /// 2026-12-31, or empty for no due day.
+    /// 2026-12-31, or empty for no due day: today or later, at most two years ahead.
     pub due_on: String,
 }
 
@@ -121,6 +121,9 @@ impl Services {
         id: Uuid,
         input: &ActionInput,
     ) -> Result<Escalation> {
+        let (_, program) = self.program_in_force().await?;
+        let today =
+            domain::users::today_in(&program.policies.business_hours.time_zone, store::now());
         let mut tx = self.db.write().await?;
         let mut row = visible_case(&mut tx, actor, id).await?;
         actor.require(Action::WorkEscalations)?;
@@ -143,7 +146,7 @@ impl Services {
         let due_on = if input.due_on.trim().is_empty() {
             None
         } else {
-            domain::validation::date(&input.due_on)
+            domain::validation::due_date(&input.due_on, today)
                 .map_err(|message| v.add("due_on", message))
                 .ok()
         };
@@ -170,7 +173,7 @@ impl Services {
             escalations::reference(row.number)
         );
         let words = match due_on {
-            Some(day) => format!("{body} (due {day})"),
+            Some(day) => format!("{body} (due {})", domain::display::day(day)),
             None => body,
         };
         let told = Told {

@@ -343,6 +343,11 @@ impl Services {
         actor.require(Action::RunMeetings)?;
         let by = writer(actor)?;
         let input = rhythm::validate_action(form).map_err(Error::Invalid)?;
+        let (_, program) = self.program_in_force().await?;
+        let today =
+            domain::users::today_in(&program.policies.business_hours.time_zone, store::now());
+        domain::validation::due_day(input.due_on, today)
+            .map_err(|message| Error::field("due_on", message))?;
         let mut tx = self.db.write().await?;
         let meeting = self.meeting_row(&mut tx, meeting_id).await?;
         let owner = our_person(&mut tx, "owner_id", input.owner_id).await?;
@@ -366,7 +371,8 @@ impl Services {
             kind: "meeting_action",
             message: &format!(
                 "Action item for you from the {title}, due {}: {}",
-                row.due_on, row.body
+                domain::display::day(row.due_on),
+                row.body
             ),
             link: &link,
         };

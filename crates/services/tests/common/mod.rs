@@ -173,3 +173,20 @@ pub async fn import_deals(s: &Services, rows: &[String]) {
         .unwrap();
     assert!(report.applied, "{:?}", report.errors);
 }
+
+/// Moves the due day of the action (a meeting's action item in `meeting_actions`, a case's
+/// remediation action in `escalation_entries`) with these words to `day`. The services take
+/// due days from today to two years ahead only, so work that fell due long ago, or is due
+/// further ahead, is set up behind their back after it is recorded today.
+pub async fn set_due_on(db: &TestDb, table: &'static str, body: &str, day: time::Date) {
+    let mut tx = db.db.write().await.unwrap();
+    let mut query = store::Sql::new("UPDATE ");
+    query
+        .push(table)
+        .push(" SET due_on = ")
+        .push_bind(day)
+        .push(" WHERE body = ")
+        .push_bind(body.to_owned());
+    tx.execute(query).await.unwrap();
+    tx.commit().await.unwrap();
+}

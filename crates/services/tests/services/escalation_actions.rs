@@ -48,7 +48,7 @@ async fn a_case_resolves_only_once_its_actions_are_done() {
         }
         let action = ActionInput {
             body: "Resubmit the claim to Finance".into(),
-            due_on: "2026-12-15".into(),
+            due_on: "2028-06-30".into(),
         };
         let seen = ours(s.add_escalation_action(m, id, &action).await.unwrap());
         // Acknowledging and starting made version 3; the action moves it to 4.
@@ -122,6 +122,50 @@ async fn a_case_resolves_only_once_its_actions_are_done() {
                 .filter(|e| e.kind == EntryKind::Remediation)
                 .count(),
             1
+        );
+    })
+    .await;
+}
+
+/// An action item's owner is told its due day as every page shows days (`30 Jun 2028`), not
+/// as it is typed.
+#[tokio::test]
+async fn an_action_items_notification_shows_its_due_day_as_people_read_it() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let today = store::now().date();
+        let meeting = s
+            .create_meeting(
+                &w.manager,
+                &domain::rhythm::MeetingForm {
+                    kind: "weekly_standup".into(),
+                    held_on: today.to_string(),
+                    attendees: vec![w.manager.user_id.unwrap().to_string()],
+                },
+            )
+            .await
+            .unwrap();
+        let action = domain::rhythm::ActionForm {
+            text: "Send Alpha the pricing sheet".into(),
+            owner_id: w.admin.user_id.unwrap().to_string(),
+            due_on: "2028-06-30".into(),
+        };
+        s.add_meeting_action(&w.manager, meeting, &action)
+            .await
+            .unwrap();
+        let told: Vec<String> = s
+            .notifications(&w.admin, &Default::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .filter(|n| n.kind == "meeting_action")
+            .map(|n| n.message)
+            .collect();
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(
+            told[0].ends_with(", due 30 Jun 2028: Send Alpha the pricing sheet"),
+            "{told:?}"
         );
     })
     .await;

@@ -683,7 +683,7 @@ async fn the_partner_hears_our_words_and_never_our_notes() {
             .unwrap();
         let action = services::escalations::ActionInput {
             body: "Resubmit the claim to Finance".into(),
-            due_on: "2026-12-15".into(),
+            due_on: "2028-06-30".into(),
         };
         s.add_escalation_action(m, id, &action).await.unwrap();
         let link = format!("/escalations/{id}");
@@ -693,7 +693,7 @@ async fn the_partner_hears_our_words_and_never_our_notes() {
                 vec![
                     (
                         "ESC-000001: remediation action added\n\n\
-                         Resubmit the claim to Finance (due 2026-12-15)"
+                         Resubmit the claim to Finance (due 30 Jun 2028)"
                             .to_string(),
                         link.clone()
                     ),
@@ -725,7 +725,7 @@ async fn the_partner_hears_our_words_and_never_our_notes() {
                 (
                     "PartnerOS: ESC-000001: remediation action added",
                     "ESC-000001: remediation action added\n\n\
-                     Resubmit the claim to Finance (due 2026-12-15)"
+                     Resubmit the claim to Finance (due 30 Jun 2028)"
                 ),
                 (
                     "PartnerOS: ESC-000001: Acknowledged",

@@ -7,7 +7,7 @@ use super::*;
 use domain::escalations::ClockState;
 use services::escalations::{Move, TitleHolderInput};
 use services::work::MyWorkQuery;
-use time::macros::datetime;
+use time::macros::{date, datetime};
 use uuid::Uuid;
 
 fn scope(scope: &str) -> MyWorkQuery {
@@ -184,8 +184,11 @@ async fn most_urgent_first_is_breached_then_p1_first_then_by_due_in_pages_of_one
         }
         // Two action items: one breached years before either case, one due in 2040.
         let meeting = standup(&w).await;
-        for (text, due_on) in [("Call Alpha", "2040-01-15"), ("Send the kit", "2020-01-15")] {
-            action_item(&w, meeting, text, me, due_on).await;
+        for (text, due_on) in [
+            ("Call Alpha", date!(2040 - 01 - 15)),
+            ("Send the kit", date!(2020 - 01 - 15)),
+        ] {
+            action_item(&db, &w, meeting, text, me, due_on).await;
         }
 
         let expected = [

@@ -342,11 +342,10 @@ async fn open_action_items_come_up_at_the_next_meeting_and_are_done_once() {
             .collect();
         assert_eq!(told.len(), 1);
         assert_eq!(told[0].1, format!("/meetings/{earlier}"));
-        assert!(
-            told[0]
-                .0
-                .ends_with(&format!("due {today}: Call Alpha about the stuck deal"))
-        );
+        assert!(told[0].0.ends_with(&format!(
+            "due {}: Call Alpha about the stuck deal",
+            domain::display::day(today)
+        )));
 
         let this_week = s
             .create_meeting(&w.manager, &meeting("weekly_standup", today, &[&w.manager]))
@@ -553,7 +552,8 @@ async fn next_weeks_standup_is_prepared_once_and_its_decisions_say_who_and_when(
 
 #[tokio::test]
 async fn a_past_weeks_pack_lists_nothing_recorded_after_the_week() {
-    each_backend(|w| async move {
+    for backend in BACKENDS {
+        let (db, w) = world(backend).await;
         let s = &w.services;
         let today = store::now().date();
         let case = escalate(&w, "technical", "p2").await;
@@ -563,11 +563,13 @@ async fn a_past_weeks_pack_lists_nothing_recorded_after_the_week() {
             case,
             &services::escalations::ActionInput {
                 body: "Restart the portal".into(),
-                due_on: (today - Duration::days(21)).to_string(),
+                due_on: today.to_string(),
             },
         )
         .await
         .unwrap();
+        let overdue = today - Duration::days(21);
+        set_due_on(&db, "escalation_entries", "Restart the portal", overdue).await;
         let past = s
             .create_meeting(
                 &w.manager,
@@ -595,8 +597,7 @@ async fn a_past_weeks_pack_lists_nothing_recorded_after_the_week() {
             figures(&now, "overdue")[1],
             pair("Remediation actions of escalations", "1")
         );
-    })
-    .await;
+    }
 }
 
 #[tokio::test]

@@ -286,12 +286,24 @@ async fn case_view(
     Ok((status, render(view)).into_response())
 }
 
+/// A case by its id, or by its reference (`/escalations/ESC-000020`, as people copy it from
+/// a notification), which redirects to the case's address.
 async fn case_page(
     State(state): State<AppState>,
     auth: PageAuth,
-    PageId(id): PageId,
+    Path(id): Path<String>,
 ) -> PageResult {
-    case_view(&state, &auth, id, "", Refusal::default()).await
+    match Uuid::parse_str(&id) {
+        Ok(id) => case_view(&state, &auth, id, "", Refusal::default()).await,
+        Err(_) => {
+            let id = state
+                .services
+                .escalation_by_reference(&auth.actor, &id)
+                .await
+                .map_err(service_error)?;
+            Ok(see_other(&format!("/escalations/{id}")))
+        }
+    }
 }
 
 /// After a form on a case: back to the case, or the case again with what was wrong.
@@ -367,7 +379,7 @@ async fn add_action(
 async fn complete_action(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path((id, action_id)): Path<(Uuid, Uuid)>,
+    PageId((id, action_id)): PageId<(Uuid, Uuid)>,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

@@ -90,7 +90,7 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
         (
             Method::POST,
             format!("{case}/actions"),
-            Some(r#"{"body":"Rerun the commission","due_on":"2026-12-31"}"#.into()),
+            Some(r#"{"body":"Rerun the commission","due_on":"2028-06-30"}"#.into()),
             Box::new(worker_on_b),
         ),
         (

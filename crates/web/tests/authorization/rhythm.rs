@@ -56,7 +56,8 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::POST,
             format!("{meeting}/actions"),
             Some(format!(
-                r#"{{"text":"Call Bravo","owner_id":"{admin}","due_on":"2026-01-09"}}"#
+                r#"{{"text":"Call Bravo","owner_id":"{admin}","due_on":"{}"}}"#,
+                store::now().date()
             )),
             Box::new(runner),
         ),

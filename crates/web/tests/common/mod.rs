@@ -13,6 +13,7 @@ use http_body_util::BodyExt;
 use services::{Actor, Config, Services};
 use store::Backend;
 use store::testing::TestDb;
+use time::macros::date;
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -305,11 +306,19 @@ impl Fixture {
                 &domain::rhythm::ActionForm {
                     text: "Send Bravo the co-selling plan".into(),
                     owner_id: admin.user_id.unwrap().to_string(),
-                    due_on: "2026-01-09".into(),
+                    due_on: store::now().date().to_string(),
                 },
             )
             .await
             .unwrap();
+        // Due on the Friday of the meeting's week, long past: set behind the service's back,
+        // which takes due days from today on.
+        set_due_on(
+            &db.db,
+            "Send Bravo the co-selling plan",
+            date!(2026 - 01 - 09),
+        )
+        .await;
         let state = web::AppState {
             services: services.clone(),
             secure_cookies: false,
@@ -344,6 +353,11 @@ impl Fixture {
     /// The open work item about a source record (a lead, a registration, an onboarding item).
     pub async fn work_about(&self, source: Uuid) -> Uuid {
         work_about(&self._db.db, source).await
+    }
+
+    /// Moves the due day of the meeting's action item with these words to `day`.
+    pub async fn set_due_on(&self, body: &str, day: time::Date) {
+        set_due_on(&self._db.db, body, day).await;
     }
 
     pub fn token(&self, role: Role) -> &str {
@@ -541,4 +555,17 @@ pub async fn work_about(db: &store::Db, source: Uuid) -> Uuid {
         .find(|item| item.source_id == source)
         .expect("the source opened a work item")
         .id
+}
+
+/// Moves a recorded action item's due day: the service takes days from today to two years
+/// ahead, so one that fell due long ago, or is due further ahead, is set up after recording.
+async fn set_due_on(db: &store::Db, body: &str, day: time::Date) {
+    let mut tx = db.write().await.unwrap();
+    let mut query = store::Sql::new("UPDATE meeting_actions SET due_on = ");
+    query
+        .push_bind(day)
+        .push(" WHERE body = ")
+        .push_bind(body.to_owned());
+    tx.execute(query).await.unwrap();
+    tx.commit().await.unwrap();
 }

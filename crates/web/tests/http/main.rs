@@ -10,6 +10,7 @@ mod escalation_insight;
 mod escalations;
 mod formatting;
 mod homes;
+mod input_checks;
 mod integration_requests;
 mod leads;
 mod mail;

@@ -174,7 +174,9 @@ async fn my_work_shows_my_action_items_names_queues_and_every_kind_it_takes() {
     each(|f| async move {
         join(&f, "sales", Role::Sales).await;
         let seller = f.actor(Role::Sales).user_id.unwrap();
-        let action = format!(r#"{{"text":"Call Bravo","owner_id":"{seller}","due_on":"2040-01-15"}}"#);
+        let today = store::now().date();
+        let action =
+            format!(r#"{{"text":"Call Bravo","owner_id":"{seller}","due_on":"{today}"}}"#);
         let (status, body) = f
             .api(
                 Some(f.token(Role::PartnerManager)),
@@ -184,6 +186,8 @@ async fn my_work_shows_my_action_items_names_queues_and_every_kind_it_takes() {
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
+        f.set_due_on("Call Bravo", time::macros::date!(2040 - 01 - 15))
+            .await;
 
         let (_, mine) = get(&f, Role::Sales, "/api/v1/my-work").await;
         let items = mine["items"].as_array().unwrap();
