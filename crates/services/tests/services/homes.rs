@@ -3,45 +3,20 @@
 //! has no such line.
 
 use super::*;
-use domain::escalations::Form;
 use domain::rhythm::{ActionForm, MeetingForm};
-use services::escalations::{Escalation, Reassign};
+use services::escalations::Reassign;
 use services::homes::{Amount, Figure, Home};
 use time::macros::datetime;
 use uuid::Uuid;
 
-/// A case of Alpha's raised by its user on `at`, given to `owner`.
+/// A case of Alpha's raised by its user on Sunday 1 November 2026, given to `owner`.
 async fn case_of(db: &TestDb, w: &World, issue: &str, urgency: &str, owner: Uuid) {
-    let form = Form {
-        issue: issue.into(),
-        category: "technical".into(),
-        urgency: urgency.into(),
-        occurred_on: "2026-10-30".into(),
-    };
-    let id = match w
-        .services
-        .submit_escalation(&w.a_user, w.partner_a, &form)
-        .await
-        .unwrap()
-    {
-        Escalation::Partners(d) => d.case.id,
-        Escalation::Ours(d) => d.case.id,
-    };
-    let mut tx = db.db.write().await.unwrap();
-    let mut query = store::Sql::new("UPDATE escalation_cases SET created_at = ");
-    query
-        .push_bind(datetime!(2026-11-01 12:00 UTC))
-        .push(" WHERE id = ")
-        .push_bind(id);
-    tx.execute(query).await.unwrap();
-    tx.commit().await.unwrap();
-    let version = match w.services.escalation(&w.admin, id).await.unwrap() {
-        Escalation::Ours(d) => d.case.version,
-        Escalation::Partners(_) => panic!("our people get our shape"),
-    };
+    let raised = datetime!(2026-11-01 12:00 UTC);
+    let id = super::my_work_urgency::case(db, w, issue, urgency, raised).await;
+    let seen = w.services.escalation(&w.admin, id).await.unwrap();
     let reassign = Reassign {
         owner_id: Some(owner),
-        version: Some(version),
+        version: Some(super::my_work_urgency::version(seen)),
     };
     w.services
         .reassign_escalation(&w.admin, id, &reassign)

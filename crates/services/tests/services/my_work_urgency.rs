@@ -22,7 +22,7 @@ async fn lines(s: &Services, who: &Actor, query: &MyWorkQuery) -> Vec<MyWorkEntr
 }
 
 /// A case of Alpha's raised by its user, recorded as raised at `at`.
-async fn case(
+pub(super) async fn case(
     db: &TestDb,
     w: &World,
     issue: &str,
@@ -52,7 +52,7 @@ async fn case(
     id
 }
 
-fn version(seen: Escalation) -> i64 {
+pub(super) fn version(seen: Escalation) -> i64 {
     match seen {
         Escalation::Ours(d) => d.case.version,
         Escalation::Partners(_) => panic!("our people get our shape"),
