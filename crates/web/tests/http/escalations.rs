@@ -197,27 +197,24 @@ async fn the_escalation_paths_page_names_holders_and_refuses_partner_users_and_s
         assert!(page.contains(r#"id="paths-problem""#), "{page}");
 
         let token = f.token(Role::Admin);
-        let (status, body) = f
-            .api(
+        let name_cfo = async |body: &str| {
+            f.api(
                 Some(token),
                 Method::PUT,
                 "/api/v1/escalation-paths",
-                Some(&format!(
-                    r#"{{"title":"cfo","user_id":"{finance}","version":7}}"#
-                )),
+                Some(body),
             )
-            .await;
+            .await
+        };
+        let (status, body) = name_cfo(&format!(
+            r#"{{"title":"cfo","user_id":"{finance}","version":7}}"#
+        ))
+        .await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
-        let (status, body) = f
-            .api(
-                Some(token),
-                Method::PUT,
-                "/api/v1/escalation-paths",
-                Some(&format!(
-                    r#"{{"title":"cfo","user_id":"{partner_user}","version":1}}"#
-                )),
-            )
-            .await;
+        let (status, body) = name_cfo(&format!(
+            r#"{{"title":"cfo","user_id":"{partner_user}","version":1}}"#
+        ))
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(body.contains("\"user_id\""), "{body}");
         let (status, body) = f
