@@ -138,6 +138,14 @@ impl Spread {
     }
 }
 
+/// A spread's figure as a report writes it: always one decimal, half to even ("7.0", "0.0",
+/// "2.2"), so a column never mixes "7" and "0.0".
+pub fn one_decimal(value: Decimal) -> String {
+    let mut rounded = value.round_dp_with_strategy(1, RoundingStrategy::MidpointNearestEven);
+    rounded.rescale(1);
+    rounded.to_string()
+}
+
 /// A duration in hours.
 pub fn hours(length: Duration) -> Decimal {
     Decimal::from(length.whole_seconds()) / Decimal::from(3600)
@@ -353,6 +361,21 @@ mod tests {
                 p90: Some(dec("2.4"))
             }
         );
+    }
+
+    #[test]
+    fn a_reports_figures_always_carry_one_decimal() {
+        for (value, written) in [
+            ("7", "7.0"),
+            ("0", "0.0"),
+            ("0.0", "0.0"),
+            ("2.25", "2.2"),
+            ("2.35", "2.4"),
+            ("12.5", "12.5"),
+            ("3.333333", "3.3"),
+        ] {
+            assert_eq!(one_decimal(dec(value)), written, "{value}");
+        }
     }
 
     #[test]

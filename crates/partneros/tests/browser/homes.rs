@@ -102,7 +102,15 @@ async fn homes_in_a_real_browser() {
             text_of(&client, "#registrations_to_decide").await,
             "Registrations to decide: 0 registrations"
         );
+        assert_eq!(
+            text_of(&client, "#my_work_open").await,
+            "Your open work: 0 items"
+        );
         screenshot(&client, &format!("{backend:?}-partner-manager-home")).await;
+        click_and_wait(&client, "#my_work_breached a").await;
+        assert_eq!(text_of(&client, "h1").await, "My work");
+        client.back().await.unwrap();
+        wait_for_text(&client, "h1", "Home").await;
         click_and_wait(&client, "#registrations_to_decide a").await;
         assert_eq!(text_of(&client, "h1").await, "Deal registrations");
         client.close().await.unwrap();

@@ -108,6 +108,28 @@ fn conflict_outcome(
 
 /// A case is resolved only once what we promised is done: an open remediation action on a
 /// resolved case would stay on offer and count overdue with nobody working the case.
+/// Who submits something for `partner_id` and that partner, for a partner's submissions
+/// (escalation cases, integration requests): a person, not the system (`what` says what,
+/// e.g. "a case is raised"); a partner the actor cannot see is not found, one that does not
+/// exist is a `partner_id` error.
+pub(crate) async fn submitter_and_partner(
+    tx: &mut store::Read,
+    actor: &Actor,
+    partner_id: Uuid,
+    what: &str,
+) -> Result<(Uuid, domain::partners::Partner)> {
+    let submitter = actor
+        .user_id
+        .ok_or_else(|| Error::Forbidden(format!("{what} by a person, not by the system")))?;
+    if !actor.sees_partner(partner_id) {
+        return Err(Error::NotFound);
+    }
+    let partner = store::partners::get(tx, partner_id)
+        .await?
+        .ok_or_else(|| Error::field("partner_id", "no such partner"))?;
+    Ok((submitter, partner))
+}
+
 async fn refuse_open_actions(
     tx: &mut store::Read,
     v: &mut domain::Validation,
@@ -286,16 +308,9 @@ impl Services {
         form: &Form,
     ) -> Result<Escalation> {
         actor.require(Action::WorkEscalations)?;
-        let submitter = actor.user_id.ok_or_else(|| {
-            Error::Forbidden("a case is raised by a person, not by the system".into())
-        })?;
         let mut tx = self.db.write().await?;
-        if !actor.sees_partner(partner_id) {
-            return Err(Error::NotFound);
-        }
-        let partner = store::partners::get(&mut tx, partner_id)
-            .await?
-            .ok_or_else(|| Error::field("partner_id", "no such partner"))?;
+        let (submitter, partner) =
+            submitter_and_partner(&mut tx, actor, partner_id, "a case is raised").await?;
         let input = escalations::validate(form, actor.today()).map_err(Error::Invalid)?;
         let now = store::now();
         let number = store::deals::next(&mut tx, "escalation_case").await?;

@@ -16,6 +16,7 @@ mod sweep;
 mod trends;
 mod views;
 
+pub(crate) use cases::submitter_and_partner;
 pub use cases::{Move, Reassign};
 pub use list::EscalationQuery;
 pub use log::{ActionInput, EntryInput};

@@ -256,7 +256,8 @@ impl Services {
         })
     }
 
-    /// The trends as a report: a row per quarter, oldest first.
+    /// The trends as a report: a row per quarter, oldest first; counts as whole numbers, the
+    /// hours and days (median, p90) with one decimal always, as their headers say.
     pub async fn escalation_trends_table(
         &self,
         actor: &Actor,
@@ -268,10 +269,10 @@ impl Services {
         columns.extend(Urgency::ALL.iter().map(|u| u.label().to_owned()));
         columns.extend(
             [
-                "Median hours to first response",
-                "P90 hours to first response",
-                "Median days to resolution",
-                "P90 days to resolution",
+                "Median hours to first response (one decimal)",
+                "P90 hours to first response (one decimal)",
+                "Median days to resolution (one decimal)",
+                "P90 days to resolution (one decimal)",
                 "Response breaches",
                 "Resolution breaches",
                 "Repeat partners",
@@ -280,7 +281,9 @@ impl Services {
             .map(String::from),
         );
         let count = |n: u64| Cell::Count(i64::try_from(n).unwrap_or(i64::MAX));
-        let figure = |d: Option<Decimal>| d.map_or(Cell::Empty, |d| Cell::Text(d.to_string()));
+        // Counts are whole numbers; the spreads' figures always carry one decimal.
+        let figure =
+            |d: Option<Decimal>| d.map_or(Cell::Empty, |d| Cell::Text(trends::one_decimal(d)));
         let rows = view
             .quarters
             .iter()

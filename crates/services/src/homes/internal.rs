@@ -4,6 +4,7 @@
 
 use domain::deals::pipeline;
 use domain::deals::registration::Status;
+use domain::escalations::ClockState;
 use domain::insight::Band;
 use domain::permissions::Action;
 use domain::roles::Role;
@@ -15,6 +16,7 @@ use uuid::Uuid;
 use crate::convert::corrupt;
 use crate::homes::figures::Figure;
 use crate::partners::PartnerQuery;
+use crate::work::MyWorkQuery;
 use crate::{Actor, Result, Services};
 
 /// How many recent wins a home lists.
@@ -75,7 +77,9 @@ pub struct InternalHome {
     /// or to intervene in the latest daily health run, worst first, at most 10; `None` before
     /// the first run.
     pub at_risk: Option<Vec<AtRiskPartner>>,
-    /// What waits on the reader: decisions, overdue ones, cases, proposals, leads.
+    /// What waits on the reader: their open "My work" items, those past their SLA and those
+    /// due soon (each opening `/my-work`, filtered by that state), then decisions, overdue ones,
+    /// cases, proposals, leads.
     pub waiting: Vec<Figure>,
     /// Partner managers: our team's onboarding items overdue at their partners.
     pub onboarding_overdue: Vec<OnboardingOverdue>,
@@ -302,7 +306,60 @@ impl Services {
             }
             Role::PartnerAdmin | Role::PartnerUser => {}
         }
+        let mut waiting = self.my_work_figures(actor).await?;
+        waiting.append(&mut home.waiting);
+        home.waiting = waiting;
         Ok(home)
+    }
+
+    /// The reader's open "My work" items, those breached and those due soon, counted over
+    /// every page of `my_work` itself (one source: the figure is the list's length); none for
+    /// an actor who is not a signed-in person.
+    async fn my_work_figures(&self, actor: &Actor) -> Result<Vec<Figure>> {
+        if actor.user_id.is_none() {
+            return Ok(Vec::new());
+        }
+        let (mut open, mut breached, mut due_soon) = (0_i64, 0_i64, 0_i64);
+        let mut query = MyWorkQuery {
+            limit: Some(crate::paging::MAX_PAGE),
+            ..Default::default()
+        };
+        loop {
+            let page = self.my_work(actor, &query).await?;
+            for entry in &page.items {
+                open += 1;
+                match entry.sla {
+                    ClockState::Breached => breached += 1,
+                    ClockState::DueSoon => due_soon += 1,
+                    ClockState::OnTrack
+                    | ClockState::Paused
+                    | ClockState::Met
+                    | ClockState::MetLate => {}
+                }
+            }
+            match page.next_cursor {
+                Some(next) => query.cursor = next,
+                None => break,
+            }
+        }
+        let items = ("item", "items");
+        Ok(vec![
+            Figure::count("my_work_open", "Your open work", open, items, "/my-work"),
+            Figure::count(
+                "my_work_breached",
+                "Past their SLA",
+                breached,
+                items,
+                "/my-work?sla=breached",
+            ),
+            Figure::count(
+                "my_work_due_soon",
+                "Due soon",
+                due_soon,
+                items,
+                "/my-work?sla=due_soon",
+            ),
+        ])
     }
 
     /// The partners `owner` owns (at most a page of 200, by name), in `stage` when given.

@@ -174,16 +174,14 @@ impl Services {
         form: &Form,
     ) -> Result<IntegrationRequest> {
         actor.require(Action::SubmitIntegrationRequests)?;
-        let submitter = actor.user_id.ok_or_else(|| {
-            Error::Forbidden("a request is submitted by a person, not by the system".into())
-        })?;
         let mut tx = self.db.write().await?;
-        if !actor.sees_partner(partner_id) {
-            return Err(Error::NotFound);
-        }
-        let partner = store::partners::get(&mut tx, partner_id)
-            .await?
-            .ok_or_else(|| Error::field("partner_id", "no such partner"))?;
+        let (submitter, partner) = crate::escalations::submitter_and_partner(
+            &mut tx,
+            actor,
+            partner_id,
+            "a request is submitted",
+        )
+        .await?;
         let (_, program) = self.program_in_force().await?;
         let input =
             integration_requests::validate(form, &program.currency).map_err(Error::Invalid)?;

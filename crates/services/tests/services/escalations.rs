@@ -31,6 +31,20 @@ fn theirs(seen: Escalation) -> PartnerCaseDetail {
     }
 }
 
+/// A P3 case of `partner`'s raised by `by`, one of its people; its id.
+async fn raised_by(
+    s: &Services,
+    by: &Actor,
+    partner: uuid::Uuid,
+    issue: &str,
+    category: &str,
+) -> uuid::Uuid {
+    let form = form(issue, category, "p3");
+    theirs(s.submit_escalation(by, partner, &form).await.unwrap())
+        .case
+        .id
+}
+
 fn step(transition: &str, version: Option<i64>, message: &str) -> Move {
     Move {
         transition: transition.into(),
@@ -403,17 +417,14 @@ async fn waiting_on_the_partner_moves_the_resolution_due_time() {
 async fn a_partner_never_reads_an_internal_note_nor_another_partners_case() {
     each_backend(|w| async move {
         let s = &w.services;
-        let id = theirs(
-            s.submit_escalation(
-                &w.a_admin,
-                w.partner_a,
-                &form("Lead stolen", "channel_conflict", "p3"),
-            )
-            .await
-            .unwrap(),
+        let id = raised_by(
+            s,
+            &w.a_admin,
+            w.partner_a,
+            "Lead stolen",
+            "channel_conflict",
         )
-        .case
-        .id;
+        .await;
         s.post_escalation_note(
             &w.manager,
             id,
@@ -659,17 +670,7 @@ async fn our_first_update_is_the_first_response() {
 async fn the_partner_hears_our_words_and_never_our_notes() {
     each_backend(|w| async move {
         let s = &w.services;
-        let id = theirs(
-            s.submit_escalation(
-                &w.a_user,
-                w.partner_a,
-                &form("MDF claim stuck", "mdf", "p3"),
-            )
-            .await
-            .unwrap(),
-        )
-        .case
-        .id;
+        let id = raised_by(s, &w.a_user, w.partner_a, "MDF claim stuck", "mdf").await;
         let m = &w.manager;
         let note = EntryInput {
             body: "Finance lost the claim form".into(),

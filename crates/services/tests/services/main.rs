@@ -20,6 +20,7 @@ mod escalation_actions;
 mod escalation_insight;
 mod escalation_sweep;
 mod escalations;
+mod homes;
 mod insight;
 mod integration_requests;
 mod internal_nps;

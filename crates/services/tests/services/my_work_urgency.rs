@@ -18,7 +18,7 @@ fn scope(scope: &str) -> MyWorkQuery {
 }
 
 /// A technical case of Alpha's raised by its user, recorded as raised at `at`.
-async fn case(
+pub(super) async fn case(
     db: &TestDb,
     w: &World,
     issue: &str,

@@ -153,17 +153,20 @@ async fn the_trends_page_api_and_csv_agree() {
         assert_eq!(
             lines[0],
             "Quarter,Cases,Channel conflict,Commission dispute,MDF,Technical,Contractual,Other,\
-             P1,P2,P3,P4,Median hours to first response,P90 hours to first response,\
-             Median days to resolution,P90 days to resolution,Response breaches,\
-             Resolution breaches,Repeat partners,Reviews missing"
+             P1,P2,P3,P4,Median hours to first response (one decimal),\
+             P90 hours to first response (one decimal),\
+             Median days to resolution (one decimal),P90 days to resolution (one decimal),\
+             Response breaches,Resolution breaches,Repeat partners,Reviews missing"
         );
         assert_eq!(lines.len(), 5, "{csv}");
-        // Two commission disputes, both P2; one resolved and unreviewed.
-        assert!(
-            lines[4].starts_with(&format!("{quarter},2,0,2,0,0,0,0,0,2,0,0,")),
+        // Two commission disputes, both P2; one acknowledged and resolved within
+        // seconds (0.0 hours, 0.0 days: one decimal always, never "0"), none breached, no
+        // partner twice, one resolved and unreviewed.
+        assert_eq!(
+            lines[4],
+            format!("{quarter},2,0,2,0,0,0,0,0,2,0,0,0.0,0.0,0.0,0.0,0,0,0,1"),
             "{csv}"
         );
-        assert!(lines[4].ends_with(",0,1"), "{csv}");
 
         let (session, _) = f.sign_in("admin@vendor.test").await;
         let (status, _, page) = f.page(&session, "/escalations/trends").await;

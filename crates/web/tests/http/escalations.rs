@@ -4,6 +4,36 @@
 
 use super::*;
 
+/// Partner A's P2 technical case "Portal login fails" raised through the form; its page's path.
+async fn raise_portal_case(f: &Fixture, session: &str, csrf: &str) -> String {
+    let (status, headers, page) = f
+        .post_form(
+            session,
+            "/escalations",
+            &format!(
+                "csrf_token={csrf}&partner_id={}&issue=Portal+login+fails&category=technical&urgency=p2&occurred_on=2026-01-05",
+                f.partner_a
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    headers["location"].to_str().unwrap().to_owned()
+}
+
+/// Posts each (form path under the case, form fields) in turn; each is accepted.
+async fn post_each(f: &Fixture, session: &str, csrf: &str, case: &str, steps: &[(&str, &str)]) {
+    for (path, form) in steps {
+        let (status, _, page) = f
+            .post_form(
+                session,
+                &format!("{case}/{path}"),
+                &format!("csrf_token={csrf}&{form}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {page}");
+    }
+}
+
 #[tokio::test]
 async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
     each(|f| async move {
@@ -30,32 +60,17 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
         assert!(issue_field < issue_error && issue_error < category_field, "{page}");
         assert!(page.contains("2099-01-01 is in the future"), "{page}");
 
-        let (status, headers, page) = f
-            .post_form(
-                &session,
-                "/escalations",
-                &format!(
-                    "csrf_token={csrf}&partner_id={}&issue=Portal+login+fails&category=technical&urgency=p2&occurred_on=2026-01-05",
-                    f.partner_a
-                ),
-            )
-            .await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
-        let case = headers["location"].to_str().unwrap().to_owned();
+        let case = raise_portal_case(&f, &session, &csrf).await;
         assert!(case.starts_with("/escalations/"), "{case}");
-        for (path, form) in [
-            ("notes", "body=SECRET+pricing+exception".to_string()),
-            ("updates", "body=We+are+on+it".to_string()),
-            ("actions", "body=Reset+the+SSO+link&due_on=2026-12-31".to_string()),
+        let steps = [
+            ("notes", "body=SECRET+pricing+exception"),
+            ("updates", "body=We+are+on+it"),
+            ("actions", "body=Reset+the+SSO+link&due_on=2026-12-31"),
             // The update acknowledged the case (version 2): our first word is the response.
             // The action moved the version on (3), so a resolution cannot race it.
-            ("moves", "transition=start&version=3&message=".to_string()),
-        ] {
-            let (status, _, page) = f
-                .post_form(&session, &format!("{case}/{path}"), &format!("csrf_token={csrf}&{form}"))
-                .await;
-            assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {page}");
-        }
+            ("moves", "transition=start&version=3&message="),
+        ];
+        post_each(&f, &session, &csrf, &case, &steps).await;
         // A stale form: the case is at version 4 now.
         let (status, _, page) = f
             .post_form(
@@ -182,27 +197,24 @@ async fn the_escalation_paths_page_names_holders_and_refuses_partner_users_and_s
         assert!(page.contains(r#"id="paths-problem""#), "{page}");
 
         let token = f.token(Role::Admin);
-        let (status, body) = f
-            .api(
+        let name_cfo = async |body: &str| {
+            f.api(
                 Some(token),
                 Method::PUT,
                 "/api/v1/escalation-paths",
-                Some(&format!(
-                    r#"{{"title":"cfo","user_id":"{finance}","version":7}}"#
-                )),
+                Some(body),
             )
-            .await;
+            .await
+        };
+        let (status, body) = name_cfo(&format!(
+            r#"{{"title":"cfo","user_id":"{finance}","version":7}}"#
+        ))
+        .await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
-        let (status, body) = f
-            .api(
-                Some(token),
-                Method::PUT,
-                "/api/v1/escalation-paths",
-                Some(&format!(
-                    r#"{{"title":"cfo","user_id":"{partner_user}","version":1}}"#
-                )),
-            )
-            .await;
+        let (status, body) = name_cfo(&format!(
+            r#"{{"title":"cfo","user_id":"{partner_user}","version":1}}"#
+        ))
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(body.contains("\"user_id\""), "{body}");
         let (status, body) = f
@@ -260,28 +272,13 @@ async fn the_escalation_list_pages_with_its_filters() {
 async fn a_resolved_case_shows_when_it_closes_by_itself() {
     each(|f| async move {
         let (session, csrf) = f.sign_in("partner_manager@test.example").await;
-        let (status, headers, page) = f
-            .post_form(
-                &session,
-                "/escalations",
-                &format!(
-                    "csrf_token={csrf}&partner_id={}&issue=Portal+login+fails&category=technical&urgency=p2&occurred_on=2026-01-05",
-                    f.partner_a
-                ),
-            )
-            .await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
-        let case = headers["location"].to_str().unwrap().to_owned();
-        for (path, form) in [
+        let case = raise_portal_case(&f, &session, &csrf).await;
+        let steps = [
             ("updates", "body=We+are+on+it"),
             ("actions", "body=Reset+the+SSO+link&due_on="),
             ("moves", "transition=start&version=3&message="),
-        ] {
-            let (status, _, page) = f
-                .post_form(&session, &format!("{case}/{path}"), &format!("csrf_token={csrf}&{form}"))
-                .await;
-            assert_eq!(status, StatusCode::SEE_OTHER, "{path}: {page}");
-        }
+        ];
+        post_each(&f, &session, &csrf, &case, &steps).await;
         let resolve = format!("csrf_token={csrf}&transition=resolve&version=4&message=Fixed");
         let (status, _, page) = f.post_form(&session, &format!("{case}/moves"), &resolve).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");

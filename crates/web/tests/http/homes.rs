@@ -429,3 +429,69 @@ async fn at_risk_partners_come_from_the_latest_health_run_worst_first() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn our_home_says_what_waits_in_my_work_and_links_to_it() {
+    each(|f| async move {
+        let pm = f.actor(Role::PartnerManager);
+        let me = pm.user_id.unwrap();
+        let meeting = f
+            .services
+            .create_meeting(
+                pm,
+                &domain::rhythm::MeetingForm {
+                    kind: "weekly_standup".into(),
+                    held_on: "2026-11-30".into(),
+                    attendees: vec![me.to_string()],
+                },
+            )
+            .await
+            .unwrap();
+        // One action item long past its day, one far ahead.
+        for (text, due_on) in [("Send the kit", "2020-01-15"), ("Call Alpha", "2040-01-15")] {
+            let action = domain::rhythm::ActionForm {
+                text: text.into(),
+                owner_id: me.to_string(),
+                due_on: due_on.into(),
+            };
+            f.services
+                .add_meeting_action(pm, meeting, &action)
+                .await
+                .unwrap();
+        }
+        let (session, _) = f.sign_in("partner_manager@test.example").await;
+        let (status, _, page) = f.page(&session, "/home").await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        for line in [
+            r#"<li id="my_work_open"><a href="/my-work">Your open work: 2 items</a></li>"#,
+            r#"<li id="my_work_breached"><a href="/my-work?sla=breached">Past their SLA: 1 item</a></li>"#,
+            r#"<li id="my_work_due_soon"><a href="/my-work?sla=due_soon">Due soon: 0 items</a></li>"#,
+        ] {
+            assert!(page.contains(line), "no {line}: {page}");
+        }
+        // The breached link opens the one item it counted.
+        let (status, _, work) = f.page(&session, "/my-work?sla=breached").await;
+        assert_eq!(status, StatusCode::OK, "{work}");
+        assert!(work.contains("Send the kit"), "{work}");
+        assert!(!work.contains("Call Alpha"), "{work}");
+        let (_, body) = f
+            .api(Some(f.token(Role::PartnerManager)), Method::GET, "/api/v1/home", None)
+            .await;
+        let home: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            home["waiting"][1],
+            serde_json::json!({
+                "key": "my_work_breached",
+                "label": "Past their SLA",
+                "value": {"kind": "count", "n": 1, "noun": "item", "plural": "items"},
+                "link": "/my-work?sla=breached",
+            })
+        );
+        // A partner's home has no such line.
+        let (session, _) = f.sign_in("partner_user@alpha.example").await;
+        let (_, _, page) = f.page(&session, "/home").await;
+        assert!(!page.contains("my_work"), "{page}");
+        assert!(!page.contains(r#"href="/my-work"#), "{page}");
+    })
+    .await;
+}
