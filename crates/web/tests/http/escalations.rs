@@ -65,7 +65,7 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
         let steps = [
             ("notes", "body=SECRET+pricing+exception"),
             ("updates", "body=We+are+on+it"),
-            ("actions", "body=Reset+the+SSO+link&due_on=2026-12-31"),
+            ("actions", "body=Reset+the+SSO+link&due_on=2028-06-30"),
             // The update acknowledged the case (version 2): our first word is the response.
             // The action moved the version on (3), so a resolution cannot race it.
             ("moves", "transition=start&version=3&message="),
