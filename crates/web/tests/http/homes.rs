@@ -447,17 +447,22 @@ async fn our_home_says_what_waits_in_my_work_and_links_to_it() {
             )
             .await
             .unwrap();
-        // One action item long past its day, one far ahead.
-        for (text, due_on) in [("Send the kit", "2020-01-15"), ("Call Alpha", "2040-01-15")] {
+        // One action item long past its day, one far ahead: recorded today, then moved.
+        let today = store::now().date();
+        for (text, due_on) in [
+            ("Send the kit", time::macros::date!(2020 - 01 - 15)),
+            ("Call Alpha", time::macros::date!(2040 - 01 - 15)),
+        ] {
             let action = domain::rhythm::ActionForm {
                 text: text.into(),
                 owner_id: me.to_string(),
-                due_on: due_on.into(),
+                due_on: today.to_string(),
             };
             f.services
                 .add_meeting_action(pm, meeting, &action)
                 .await
                 .unwrap();
+            f.set_due_on(text, due_on).await;
         }
         let (session, _) = f.sign_in("partner_manager@test.example").await;
         let (status, _, page) = f.page(&session, "/home").await;
