@@ -205,18 +205,6 @@ fn integration_requests_and_escalations_document_their_own_bodies() {
     );
 }
 
-/// Every `.rs` file under `dir`.
-fn rust_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, found);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            found.push(path);
-        }
-    }
-}
-
 /// The schema name of every type deriving `ToSchema` in `source`: its `#[schema(as = …)]`, or
 /// else its own name, as utoipa names components.
 fn schema_names(source: &str) -> Vec<String> {
@@ -263,15 +251,21 @@ fn schema_names(source: &str) -> Vec<String> {
 fn no_two_types_share_a_schema_name() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut seen = std::collections::BTreeMap::<String, Vec<String>>::new();
-    for krate in ["domain", "services", "web"] {
-        let mut files = Vec::new();
-        rust_files(&root.join(krate).join("src"), &mut files);
-        for file in files {
-            let source = std::fs::read_to_string(&file).unwrap();
-            for name in schema_names(&source) {
-                seen.entry(name)
-                    .or_default()
-                    .push(file.display().to_string());
+    let mut folders: Vec<_> = ["domain", "services", "web"]
+        .map(|krate| root.join(krate).join("src"))
+        .into();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let file = entry.unwrap().path();
+            if file.is_dir() {
+                folders.push(file);
+            } else if file.extension().is_some_and(|e| e == "rs") {
+                let source = std::fs::read_to_string(&file).unwrap();
+                for name in schema_names(&source) {
+                    seen.entry(name)
+                        .or_default()
+                        .push(file.display().to_string());
+                }
             }
         }
     }
