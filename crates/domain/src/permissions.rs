@@ -130,10 +130,69 @@ impl Action {
         self.roles().contains(&role)
     }
 
-    /// What a refused user is told: who may, in words.
+    /// The duty in words, to finish "only … may": "accept or reject partners' leads".
+    pub fn duty(self) -> &'static str {
+        match self {
+            Action::ReadInternal => "see our internal records",
+            Action::ReadAuditLog => "read the audit log",
+            Action::ActivateProgram => "activate a program version",
+            Action::DeclareMajorRelease => "declare a major release",
+            Action::ManagePartners => "manage partner records",
+            Action::EditContacts => "edit contacts",
+            Action::ManageUsers => "manage users",
+            Action::RunTierProgram => "run the tier program",
+            Action::WorkDeals => "work deal registrations and hand over leads",
+            Action::LogDealActivity => "log deal activity",
+            Action::ManageDeals => "decide registrations and manage deals",
+            Action::DecideLeads => "accept or reject partners' leads",
+            Action::ConfirmCredit => "confirm partners' reported wins and joint activities",
+            Action::ImportDirectPipeline => "import the direct pipeline",
+            Action::ImportRates => "import exchange rates",
+            Action::WorkEnablement => "work on enablement",
+            Action::ManageTeams => "manage teams and name who holds escalation titles",
+            Action::EditStakeholderMap => "edit the stakeholder map",
+            Action::ManageMail => "read the outbox and retry mail",
+            Action::WorkEscalations => "raise escalation cases and write in their log",
+            Action::OverseeWork => "comment on and assign any work item",
+            Action::ReviewAnyEscalation => "review any escalation case",
+            Action::SubmitIntegrationRequests => "submit integration requests",
+            Action::ReviewIntegrationRequests => "review integration requests",
+            Action::AnswerInternalNps => "answer the internal NPS survey",
+            Action::OpenInternalNpsRound => "open an internal NPS round",
+            Action::RunMeetings => "record meetings, their decisions and action items",
+        }
+    }
+
+    /// What a refused user is told: who may, as a sentence (pages put "You cannot do this: "
+    /// before it): "only a user whose role is Administrator, Partner manager or Sales may
+    /// accept or reject partners' leads".
     pub fn refusal(self) -> String {
-        let roles: Vec<&str> = self.roles().iter().map(|r| r.label()).collect();
-        format!("this needs one of these roles: {}", roles.join(", "))
+        format!("only {} may {}", self.holders(), self.duty())
+    }
+
+    /// The refusal where someone besides the roles may too (`who`: "its owner"), for a duty
+    /// narrower than the action's own (`what`: "tick this action item done").
+    pub fn refusal_unless(self, who: &str, what: &str) -> String {
+        format!("only {who}, or {}, may {what}", self.holders())
+    }
+
+    /// "a user whose role is Administrator, Partner manager or Sales": the roles allowed, by
+    /// their plain names (a role's label may qualify it, "Executive (read-only)", which would
+    /// contradict a write it allows).
+    fn holders(self) -> String {
+        let names: Vec<&str> = self
+            .roles()
+            .iter()
+            .map(|role| match role {
+                Executive => "Executive",
+                other => other.label(),
+            })
+            .collect();
+        match names.split_last() {
+            Some((last, [])) => format!("a user whose role is {last}"),
+            Some((last, rest)) => format!("a user whose role is {} or {last}", rest.join(", ")),
+            None => "nobody".into(),
+        }
     }
 }
 
@@ -265,7 +324,22 @@ mod tests {
         );
         assert_eq!(
             Action::DecideLeads.refusal(),
-            "this needs one of these roles: Administrator, Partner manager, Sales"
+            "only a user whose role is Administrator, Partner manager or Sales may accept or \
+             reject partners' leads"
+        );
+        assert_eq!(
+            Action::ManageMail.refusal(),
+            "only a user whose role is Administrator may read the outbox and retry mail"
+        );
+        assert_eq!(
+            Action::RunMeetings.refusal_unless("its owner", "tick this action item done"),
+            "only its owner, or a user whose role is Administrator, Partner manager or \
+             Executive, may tick this action item done"
+        );
+        assert!(
+            ALL.iter()
+                .all(|action| !action.refusal().contains("read-only")),
+            "a refusal never names a role as read-only among those who may"
         );
         assert_eq!(Action::ImportRates.roles(), [Admin, Finance]);
         assert_eq!(Action::ManageTeams.roles(), [Admin]);
@@ -278,8 +352,9 @@ mod tests {
         );
         assert_eq!(
             Action::WorkEscalations.refusal(),
-            "this needs one of these roles: Administrator, Partner manager, Sales, Marketing, \
-             Finance, Partner admin, Partner user"
+            "only a user whose role is Administrator, Partner manager, Sales, Marketing, \
+             Finance, Partner admin or Partner user may raise escalation cases and write in \
+             their log"
         );
     }
 

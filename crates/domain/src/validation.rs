@@ -162,9 +162,10 @@ pub trait Choice: Sized + Copy + 'static {
 #[macro_export]
 macro_rules! choice_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => ($key:literal, $label:literal)),+ $(,)? }) => {
-        $(#[$meta])*
         // Serialised as its key, so what the API returns is what its filters and inputs take.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        // After the derive, so a `#[schema(as = …)]` among them names the schema.
+        $(#[$meta])*
         pub enum $name { $(#[serde(rename = $key)] $variant),+ }
 
         impl $crate::validation::Choice for $name {

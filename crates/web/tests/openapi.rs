@@ -159,3 +159,135 @@ fn operations_have_ids_summaries_and_described_answers() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The property names of the JSON body `method path` takes, read through its `$ref`.
+fn body_fields(json: &serde_json::Value, method: &str, path: &str) -> BTreeSet<String> {
+    let operation = &json["paths"][path][method];
+    let schema = &operation["requestBody"]["content"]["application/json"]["schema"];
+    let target = schema["$ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{method} {path} takes a named body: {operation}"));
+    let pointer = target.strip_prefix('#').expect("a local reference");
+    let properties = json
+        .pointer(pointer)
+        .and_then(|s| s["properties"].as_object())
+        .unwrap_or_else(|| panic!("{target} is an object with properties"));
+    properties.keys().cloned().collect()
+}
+
+fn has_all(fields: &BTreeSet<String>, names: &[&str]) -> bool {
+    names.iter().all(|name| fields.contains(*name))
+}
+
+#[test]
+fn integration_requests_and_escalations_document_their_own_bodies() {
+    let (json, _) = document();
+    let request = body_fields(&json, "post", "/api/v1/partners/{id}/integration-requests");
+    assert!(
+        has_all(&request, &["title", "system", "customers"]) && !request.contains("issue"),
+        "an integration request's form: {request:?}"
+    );
+    let request_move = body_fields(&json, "post", "/api/v1/integration-requests/{id}/moves");
+    assert!(
+        has_all(&request_move, &["transition", "reason"])
+            && !request_move.contains("conflict_outcome"),
+        "an integration request's move: {request_move:?}"
+    );
+    let case = body_fields(&json, "post", "/api/v1/partners/{id}/escalations");
+    assert!(
+        has_all(&case, &["issue", "category", "urgency", "occurred_on"]) && !case.contains("title"),
+        "an escalation's form: {case:?}"
+    );
+    let case_move = body_fields(&json, "post", "/api/v1/escalations/{id}/moves");
+    assert!(
+        case_move.contains("conflict_outcome") && !case_move.contains("reason"),
+        "an escalation's move: {case_move:?}"
+    );
+}
+
+/// The schema name of every type deriving `ToSchema` in `source`: its `#[schema(as = …)]`, or
+/// else its own name, as utoipa names components.
+fn schema_names(source: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let (mut deriving, mut alias) = (false, None::<String>);
+    for line in source.lines().map(str::trim) {
+        // `choice_enum!` derives it too, on the name that opens the block: `State {`.
+        let choice = line.contains("choice_enum!") && !line.starts_with("macro_rules!");
+        if choice || (line.contains("ToSchema") && !line.starts_with("use ")) {
+            deriving = true;
+        }
+        if !deriving {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("#[schema(as = ") {
+            alias = Some(
+                rest.trim_end_matches(")]")
+                    .rsplit("::")
+                    .next()
+                    .unwrap()
+                    .into(),
+            );
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let own = match words.as_slice() {
+            [name, "{"] if name.starts_with(char::is_uppercase) => Some(*name),
+            _ => words
+                .iter()
+                .position(|w| *w == "struct" || *w == "enum")
+                .map(|at| *words.get(at + 1).expect("a type's name")),
+        };
+        if let Some(own) = own {
+            let own = own.split(['{', '(', '<', ';']).next().unwrap();
+            names.push(alias.take().unwrap_or_else(|| own.to_owned()));
+            deriving = false;
+        }
+    }
+    names
+}
+
+/// utoipa files every schema under its bare name, so two types of one name would share one
+/// component and one operation would document the other's body.
+#[test]
+fn no_two_types_share_a_schema_name() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut seen = std::collections::BTreeMap::<String, Vec<String>>::new();
+    let mut folders: Vec<_> = ["domain", "services", "web"]
+        .map(|krate| root.join(krate).join("src"))
+        .into();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let file = entry.unwrap().path();
+            if file.is_dir() {
+                folders.push(file);
+            } else if file.extension().is_some_and(|e| e == "rs") {
+                let source = std::fs::read_to_string(&file).unwrap();
+                for name in schema_names(&source) {
+                    seen.entry(name)
+                        .or_default()
+                        .push(file.display().to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        seen.len() > 150,
+        "the scan finds the API's types: {}",
+        seen.len()
+    );
+    let shared: Vec<_> = seen.iter().filter(|(_, files)| files.len() > 1).collect();
+    assert!(
+        shared.is_empty(),
+        "schema names used by more than one type: {shared:?}"
+    );
+    let (json, _) = document();
+    let components = json["components"]["schemas"].as_object().unwrap();
+    let unknown: Vec<_> = components
+        .keys()
+        // A generic's instance is named after both: `Page_LeadView`.
+        .filter(|name| !name.split('_').all(|part| seen.contains_key(part)))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "components the scan does not know: {unknown:?}"
+    );
+}

@@ -11,6 +11,7 @@ use crate::validation::{Choice, FieldError, Validation};
 
 choice_enum! {
     /// Where a registration is in its life.
+    #[schema(as = RegistrationStatus)]
     Status {
         Draft => ("draft", "Draft"),
         Submitted => ("submitted", "Submitted"),

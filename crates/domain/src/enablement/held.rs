@@ -25,6 +25,7 @@ pub struct Held {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CertificationStatus)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Enrolled, requirements not all met yet (no record earned).

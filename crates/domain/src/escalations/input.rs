@@ -12,6 +12,7 @@ pub const MAX_ISSUE: usize = 5000;
 /// A case as typed into the form or sent to the API: every field as text.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = EscalationForm)]
 pub struct Form {
     #[serde(default)]
     pub issue: String,

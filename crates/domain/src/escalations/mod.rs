@@ -28,6 +28,7 @@ crate::choice_enum! {
     /// people's internal note (never shown to the partner), a remediation action (something
     /// someone will do, perhaps by a day; done once), a move of the case, or the sweep's
     /// internal record of a step of the escalation ladder or of a "due soon" warning.
+    #[schema(as = EscalationEntryKind)]
     EntryKind {
         Update => ("update", "Update"),
         InternalNote => ("internal_note", "Internal note"),

@@ -5,6 +5,7 @@ use crate::validation::Choice;
 
 choice_enum! {
     /// Where a case stands.
+    #[schema(as = EscalationState)]
     State {
         Open => ("open", "Open"),
         Acknowledged => ("acknowledged", "Acknowledged"),
@@ -18,6 +19,7 @@ choice_enum! {
 
 choice_enum! {
     /// A move a person asks for.
+    #[schema(as = EscalationTransition)]
     Transition {
         Acknowledge => ("acknowledge", "Acknowledge"),
         Start => ("start", "Start work"),

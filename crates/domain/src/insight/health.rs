@@ -56,6 +56,7 @@ pub struct Component {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = HealthBand)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     Healthy,

@@ -19,6 +19,7 @@ pub const TREND_QUARTERS: usize = 8;
 
 /// An amount in its own currency that no rate converts, left out of every sum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = UnconvertedAmount)]
 pub struct Unconverted {
     pub currency: String,
     pub amount: Decimal,

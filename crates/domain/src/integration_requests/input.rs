@@ -33,6 +33,7 @@ pub struct CustomerForm {
 
 /// A request as typed into the form or sent to the API: every field as text.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = IntegrationRequestForm)]
 pub struct Form {
     #[serde(default)]
     pub title: String,

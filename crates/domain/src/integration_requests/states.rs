@@ -5,6 +5,7 @@ use crate::validation::Choice;
 
 choice_enum! {
     /// Where a request stands; the partner reads it (and a decline's reason).
+    #[schema(as = IntegrationRequestState)]
     State {
         Submitted => ("submitted", "Submitted"),
         UnderReview => ("under_review", "Under review"),
@@ -16,6 +17,7 @@ choice_enum! {
 
 choice_enum! {
     /// A move Product asks for.
+    #[schema(as = IntegrationRequestTransition)]
     Transition {
         Review => ("review", "Start the review"),
         Plan => ("plan", "Plan it"),

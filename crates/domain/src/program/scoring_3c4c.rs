@@ -97,6 +97,7 @@ impl Scoring3c4c {
 
 /// The decision a 3C/4C evaluation leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = FitBand)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     Go,

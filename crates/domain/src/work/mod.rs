@@ -23,6 +23,7 @@ crate::choice_enum! {
     /// What a line of "My work" is: a work item of each [`WorkKind`], an escalation case the
     /// person owns, a meeting's action item they own, or a remediation action of a case they
     /// own. The one list the kind filter offers, accepts and names when refusing a value.
+    #[schema(as = WorkEntryKind)]
     EntryKind {
         Onboarding => ("onboarding", "Onboarding item"),
         DealRegistration => ("deal_registration", "Deal registration to decide"),

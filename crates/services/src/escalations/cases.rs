@@ -17,6 +17,7 @@ use crate::{Actor, Change, Error, Result, Services};
 
 /// A move asked for.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = EscalationMove)]
 #[serde(default, deny_unknown_fields)]
 pub struct Move {
     /// acknowledge, start, wait_on_partner, resume, resolve (our people); confirm_closure,

@@ -29,9 +29,11 @@ pub struct TitleView {
     pub topics: Vec<Category>,
     /// Held by each partner's own manager (partner_manager), never named here.
     pub per_partner: bool,
-    /// The person named; absent while unfilled (the administrators are reached instead).
-    pub holder_id: Option<Uuid>,
-    pub holder_name: Option<String>,
+    /// The person named, as `user_id` names them in an edit; absent while unfilled (the
+    /// administrators are reached instead).
+    pub user_id: Option<Uuid>,
+    /// The named person's name.
+    pub user_name: Option<String>,
     /// Send back with an edit; absent while nobody was ever named. A stale edit gets 409.
     pub version: Option<i64>,
 }
@@ -103,8 +105,8 @@ impl Services {
                 per_partner: title == PARTNER_MANAGER,
                 steps,
                 topics,
-                holder_id: holder.as_ref().map(|u| u.id),
-                holder_name: holder.map(|u| u.name),
+                user_id: holder.as_ref().map(|u| u.id),
+                user_name: holder.map(|u| u.name),
                 version: row.map(|r| r.version),
                 title,
             });

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 
 /// One figure and the list it was counted from.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = HomeFigure)]
 pub struct Figure {
     /// A stable name for the figure, e.g. `registrations_to_decide`.
     pub key: String,

@@ -18,6 +18,7 @@ use crate::{Actor, Change, Error, Result, Services, record};
 
 /// A move Product asks for.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = IntegrationRequestMove)]
 #[serde(default, deny_unknown_fields)]
 pub struct Move {
     /// review, plan, decline, ship.

@@ -10,3 +10,15 @@ mod lifecycle;
 mod overdue;
 
 pub use lifecycle::LeadView;
+
+use crate::Actor;
+
+/// What the leads list adds for our people alone: that partner leads never count against a
+/// rep's quota. Quotas are our internal terms, so a partner's people get nothing here (the
+/// page shows what this returns and has nothing to hide).
+pub fn quota_note(actor: &Actor) -> Option<&'static str> {
+    actor.is_internal().then_some(
+        "They are tracked apart from the direct pipeline and never count against an internal \
+         rep's quota.",
+    )
+}

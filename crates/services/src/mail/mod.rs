@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::{Actor, Error, Page, PageQuery, Result, Services};
 
 pub use settings::{
-    Delivery, MAIL_DIGEST, MailSettings, MailState, NO_SMTP, SECURITY_KINDS, SmtpSettings, TlsMode,
+    Delivery, MAIL_DIGEST, MailSettings, MailState, SECURITY_KINDS, SmtpSettings, TlsMode,
 };
 
 /// Queues the mail for a notification going to `users` (each once), as each chose; called in
@@ -91,7 +91,8 @@ pub struct OutboxView {
     /// A portal path to what it is about.
     pub link: String,
     pub state: MailState,
-    /// The state in words; a queued mail on a server without SMTP says so.
+    /// The stored state in words, the same whichever server is asked (whether this server
+    /// has SMTP is the outbox page's notice, not a row's state).
     pub status: String,
     pub attempts: i64,
     #[serde(with = "time::serde::rfc3339")]
@@ -121,11 +122,6 @@ impl Services {
     fn outbox_view(&self, row: OutboxRow) -> Result<OutboxView> {
         let state = MailState::parse(&row.state)
             .ok_or_else(|| Error::Conflict(format!("unknown outbox state '{}'", row.state)))?;
-        let status = if state == MailState::Queued && self.config.mail.smtp.is_none() {
-            NO_SMTP.to_owned()
-        } else {
-            state.label().to_owned()
-        };
         Ok(OutboxView {
             id: row.id,
             recipient: row.recipient,
@@ -134,7 +130,7 @@ impl Services {
             kind: row.kind,
             link: row.link,
             state,
-            status,
+            status: state.label().to_owned(),
             attempts: row.attempts,
             next_attempt_at: row.next_attempt_at,
             last_error: row.last_error,

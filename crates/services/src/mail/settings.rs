@@ -30,9 +30,6 @@ pub const MAIL_DIGEST: &str = "mail_digest";
 /// expired and never discarded.
 pub const SECURITY_KINDS: &[&str] = &["password_reset"];
 
-/// How a queued mail reads while the server has no SMTP settings.
-pub const NO_SMTP: &str = "not sent: no SMTP configured";
-
 /// How the connection to the SMTP server is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TlsMode {

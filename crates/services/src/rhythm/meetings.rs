@@ -406,10 +406,9 @@ impl Services {
             .filter(|a| a.meeting_id == meeting_id)
             .ok_or(Error::NotFound)?;
         if !actor.may(Action::RunMeetings) && item.owner_id != by {
-            return Err(Error::Forbidden(format!(
-                "only its owner or {}",
-                Action::RunMeetings.refusal()
-            )));
+            return Err(Error::Forbidden(
+                Action::RunMeetings.refusal_unless("its owner", "tick this action item done"),
+            ));
         }
         let now = store::now();
         store::rhythm::mark_action_done(&mut tx, meeting_id, action_id, by, now).await?;

@@ -47,6 +47,7 @@ pub struct Section {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = PackFigure)]
 pub struct Figure {
     pub label: String,
     pub value: String,
@@ -55,6 +56,7 @@ pub struct Figure {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = PackLine)]
 pub struct Line {
     pub text: String,
     pub detail: String,

@@ -17,6 +17,7 @@ pub struct MemberInput {
 
 /// The member to name as lead; empty for none.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = TeamLeadInput)]
 #[serde(default, deny_unknown_fields)]
 pub struct LeadInput {
     pub user_id: String,

@@ -86,6 +86,7 @@ pub struct TeamView {
 /// Both values are absent where nothing records it yet (pages say "no data yet" rather than
 /// show a number nobody measured).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = TeamFigure)]
 pub struct Figure {
     /// members, open_onboarding_items, overdue_onboarding_items, open_escalations,
     /// internal_nps (team pages also open_work_items)

@@ -272,9 +272,9 @@ async fn a_named_title_holder_is_reached_and_edits_are_versioned() {
                 "cpo"
             ]
         );
-        assert_eq!(titles[1].holder_name.as_deref(), Some("pm@vendor.test"));
+        assert_eq!(titles[1].user_name.as_deref(), Some("pm@vendor.test"));
         assert_eq!(titles[1].version, Some(1));
-        assert_eq!(titles[6].holder_name, None);
+        assert_eq!(titles[6].user_name, None);
 
         let id = raised(&db, s, &w.a_user, w.partner_a).await;
         s.sweep_escalations(datetime!(2026-12-07 10:00:01 UTC))

@@ -369,7 +369,11 @@ async fn open_action_items_come_up_at_the_next_meeting_and_are_done_once() {
             .complete_meeting_action(&sales, earlier, action)
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+        assert!(
+            matches!(&err, Error::Forbidden(why) if why == "only its owner, or a user whose role is \
+                Administrator, Partner manager or Executive, may tick this action item done"),
+            "{err:?}"
+        );
         s.complete_meeting_action(&w.admin, earlier, action)
             .await
             .unwrap();

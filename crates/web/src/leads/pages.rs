@@ -40,6 +40,8 @@ struct LeadsPage {
     can_submit: bool,
     can_decide: bool,
     may_import: bool,
+    /// Our people's note on quotas; partners' people get none.
+    quota_note: Option<&'static str>,
 }
 
 /// The leads page, `MAX_PAGE` newest leads at a time from the list's cursor ("" for the
@@ -122,6 +124,7 @@ async fn leads_view(
         can_submit: auth.actor.may(Action::WorkDeals),
         can_decide: auth.actor.may(Action::DecideLeads),
         may_import: auth.actor.may(Action::ManageDeals),
+        quota_note: services::leads::quota_note(&auth.actor),
     };
     Ok((status, render(view)).into_response())
 }

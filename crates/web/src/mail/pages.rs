@@ -122,6 +122,8 @@ struct OutboxRowView {
     status: String,
     attempts: i64,
     last_error: String,
+    /// When a queued mail is next tried (stored, so the same from every server).
+    next_try: String,
     sent: String,
     failed: bool,
     discardable: bool,
@@ -165,6 +167,11 @@ async fn outbox_page(
             status: m.status,
             attempts: m.attempts,
             last_error: m.last_error,
+            next_try: if m.state == MailState::Queued {
+                moment(&m.next_attempt_at, &zone)
+            } else {
+                String::new()
+            },
             sent: m.sent_at.map(|t| moment(&t, &zone)).unwrap_or_default(),
             failed: m.state == MailState::Failed,
             discardable: m.state == MailState::Queued && !SECURITY_KINDS.contains(&m.kind.as_str()),

@@ -196,6 +196,20 @@ async fn the_escalation_paths_page_names_holders_and_refuses_partner_users_and_s
         assert_eq!(status, StatusCode::CONFLICT, "{page}");
         assert!(page.contains(r#"id="paths-problem""#), "{page}");
 
+        // A refusal says, as a sentence, who may.
+        let (status, body) = f
+            .api(
+                Some(f.token(Role::Executive)),
+                Method::PUT,
+                "/api/v1/escalation-paths",
+                Some(&format!(r#"{{"title":"cfo","user_id":"{finance}"}}"#)),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(
+            body.contains(r#""detail":"only a user whose role is Administrator may manage teams and name who holds escalation titles""#),
+            "{body}"
+        );
         let token = f.token(Role::Admin);
         let name_cfo = async |body: &str| {
             f.api(
@@ -228,9 +242,24 @@ async fn the_escalation_paths_page_names_holders_and_refuses_partner_users_and_s
             .iter()
             .find(|t| t["title"] == "cfo")
             .unwrap();
-        assert_eq!(cfo["holder_id"], finance.to_string());
+        assert_eq!(cfo["user_id"], finance.to_string());
+        assert_eq!(cfo.get("holder_id"), None, "one name for the holder: {cfo}");
         assert_eq!(cfo["version"], 1);
         assert_eq!(cfo["topics"], serde_json::json!(["commission_dispute"]));
+        // What GET says is what PUT takes: the item's own fields name the same holder again.
+        let again = serde_json::json!({
+            "title": cfo["title"], "user_id": cfo["user_id"], "version": cfo["version"]
+        });
+        let (status, body) = f
+            .api(
+                Some(token),
+                Method::PUT,
+                "/api/v1/escalation-paths",
+                Some(&again.to_string()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains(&format!(r#""user_id":"{finance}""#)), "{body}");
     })
     .await;
 }

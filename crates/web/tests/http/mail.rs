@@ -50,8 +50,8 @@ async fn mail_choice_and_outbox_pages() {
             .page(&admin, "/outbox?state=queued&recipient=partner_user%40alpha.example")
             .await;
         assert_eq!(status, StatusCode::OK, "{page}");
-        assert!(page.contains("No SMTP server is configured"), "{page}");
-        assert!(page.contains("not sent: no SMTP configured"), "{page}");
+        assert!(page.contains(r#"<p class="notice" role="status" id="no-smtp">This server has no SMTP configured"#), "{page}");
+        assert!(!page.contains("not sent"), "a row shows its stored state: {page}");
         assert!(page.contains(r#"<a href="/account">PartnerOS: Your PartnerOS password was reset"#), "{page}");
         assert!(page.contains(r#"<option value="queued" selected>queued</option>"#), "{page}");
 
@@ -182,6 +182,88 @@ async fn queued_mail_is_discarded_from_the_outbox_page_and_the_api() {
             3,
             "{page}"
         );
+    })
+    .await;
+}
+
+/// The `<tbody>` of the outbox table: its rows as the page shows them.
+fn outbox_rows(page: &str) -> &str {
+    let start = page
+        .find(r#"<table class="list" id="outbox">"#)
+        .expect("the outbox table");
+    let rows = &page[start..];
+    &rows[rows.find("<tbody>").unwrap()..rows.find("</tbody>").unwrap()]
+}
+
+/// A mail one server with SMTP tried and failed to send reads the same from a server without
+/// SMTP: queued, one attempt, the error and when it is tried next — the stored state. Only
+/// the server without SMTP says so, once, above the table.
+#[tokio::test]
+async fn the_outbox_shows_the_stored_state_from_any_server() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    each(|f| async move {
+        assert!(matches!(
+            f.services.discard_queued_mail(f.actor(Role::Admin)).await,
+            Ok(_) | Err(services::Error::Conflict(_))
+        ));
+        queue_lead_mails(&f, 1).await;
+        // An SMTP server nobody listens on: the attempt is refused.
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let config = services::Config {
+            mail: services::mail::MailSettings {
+                smtp: Some(services::mail::SmtpSettings {
+                    host: "127.0.0.1".into(),
+                    port,
+                    username: None,
+                    password: None,
+                    from: "PartnerOS <partneros@vendor.test>".into(),
+                    tls: services::mail::TlsMode::None,
+                }),
+                ..services::mail::MailSettings::default()
+            },
+            ..services::Config::default()
+        };
+        let with_smtp = services::Services::new(f.services.db.clone(), config);
+        let run = with_smtp.send_due_mail(store::now()).await.unwrap();
+        assert_eq!(run.retrying, 1, "{run:?}");
+        let smtp_router = web::router(web::AppState {
+            services: with_smtp,
+            secure_cookies: false,
+            trust_proxy: false,
+        });
+
+        let (admin, _) = f.sign_in("admin@vendor.test").await;
+        let uri = "/outbox?state=queued";
+        let (status, _, without) = f.page(&admin, uri).await;
+        assert_eq!(status, StatusCode::OK, "{without}");
+        let request = Request::get(uri)
+            .header("cookie", format!("partneros_session={admin}"))
+            .body(Body::empty())
+            .unwrap();
+        let response = smtp_router.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let with = String::from_utf8_lossy(&body).into_owned();
+
+        assert_eq!(outbox_rows(&without), outbox_rows(&with));
+        let rows = outbox_rows(&with);
+        assert_eq!(rows.matches("<tr>").count(), 1, "{rows}");
+        assert!(rows.contains("<td>queued, next try "), "{rows}");
+        assert!(
+            rows.contains(r#"<td class="num">1</td>"#),
+            "one attempt: {rows}"
+        );
+        assert!(rows.to_lowercase().contains("connection refused"), "{rows}");
+        assert!(
+            !rows.contains("SMTP"),
+            "no row speaks of this server's SMTP: {rows}"
+        );
+        assert!(without.contains(r#"id="no-smtp""#), "{without}");
+        assert!(!with.contains(r#"id="no-smtp""#), "{with}");
     })
     .await;
 }

@@ -550,3 +550,31 @@ async fn nothing_internal_reaches_a_partners_people() {
         );
     }
 }
+
+/// Quotas are our internal terms: the leads page tells our people that partner leads never
+/// count against a rep's quota, and a partner's people never read the word.
+#[tokio::test]
+async fn the_leads_page_speaks_of_quotas_to_our_people_only() {
+    for backend in BACKENDS {
+        let f = Fixture::new(backend).await;
+        for email in ["partner_admin@alpha.example", "partner_user@alpha.example"] {
+            let (session, _) = f.sign_in(email).await;
+            let (status, _, html) = f.page(&session, "/leads").await;
+            assert_eq!(status, StatusCode::OK, "{email}: {html}");
+            assert!(
+                html.contains(r#"id="leads""#),
+                "{email} sees the list: {html}"
+            );
+            assert!(!html.to_lowercase().contains("quota"), "{email}: {html}");
+        }
+        for email in ["admin@vendor.test", "sales@test.example"] {
+            let (session, _) = f.sign_in(email).await;
+            let (status, _, html) = f.page(&session, "/leads").await;
+            assert_eq!(status, StatusCode::OK, "{email}: {html}");
+            assert!(
+                html.contains("never count against an internal rep&#39;s quota."),
+                "{email}: {html}"
+            );
+        }
+    }
+}

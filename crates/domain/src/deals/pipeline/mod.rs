@@ -173,6 +173,7 @@ pub struct Groups {
 #[derive(
     Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
 )]
+#[schema(as = PipelineLine)]
 pub struct Line {
     pub deals: usize,
     pub value: Decimal,
@@ -183,6 +184,7 @@ pub struct Line {
 #[derive(
     Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
 )]
+#[schema(as = PipelineUnconverted)]
 pub struct Unconverted {
     pub open_deals: usize,
     /// In the deals' own currency.
