@@ -16,6 +16,7 @@ crate::choice_enum! {
         Onboarding => ("onboarding", "Onboarding item"),
         DealRegistration => ("deal_registration", "Deal registration to decide"),
         LeadHandoff => ("lead_handoff", "Lead to accept"),
+        ContractReview => ("contract_review", "Contract to review"),
     }
 }
 
@@ -27,6 +28,7 @@ crate::choice_enum! {
         Onboarding => ("onboarding", "Onboarding item"),
         DealRegistration => ("deal_registration", "Deal registration to decide"),
         LeadHandoff => ("lead_handoff", "Lead to accept"),
+        ContractReview => ("contract_review", "Contract to review"),
         Escalation => ("escalation", "Escalation case"),
         MeetingAction => ("meeting_action", "Meeting action item"),
         Remediation => ("remediation", "Remediation action"),
@@ -49,6 +51,7 @@ impl WorkKind {
             WorkKind::Onboarding => Activity::Onboarding,
             WorkKind::DealRegistration => Activity::DealRegistration,
             WorkKind::LeadHandoff => Activity::LeadHandoff,
+            WorkKind::ContractReview => Activity::ContractReview,
         }
     }
 
@@ -58,7 +61,14 @@ impl WorkKind {
             WorkKind::Onboarding => EntryKind::Onboarding,
             WorkKind::DealRegistration => EntryKind::DealRegistration,
             WorkKind::LeadHandoff => EntryKind::LeadHandoff,
+            WorkKind::ContractReview => EntryKind::ContractReview,
         }
+    }
+
+    /// Work on an item of a partner's onboarding checklist (a contract item is one too): due
+    /// on the checklist item's day, finished by its tick.
+    pub fn is_checklist(self) -> bool {
+        matches!(self, WorkKind::Onboarding | WorkKind::ContractReview)
     }
 
     /// The time the work is given, from the program: a lead is accepted within
@@ -67,7 +77,7 @@ impl WorkKind {
     /// `onboarding_kickoff_days`, both in working days of `[business_hours]`.
     pub fn target(self, policies: &Policies, calendar: &BusinessCalendar) -> Target {
         match self {
-            WorkKind::Onboarding => Target::days(
+            WorkKind::Onboarding | WorkKind::ContractReview => Target::days(
                 policies.slas.onboarding_kickoff_days,
                 Clock::Business,
                 calendar,
@@ -86,7 +96,8 @@ impl WorkKind {
 
 /// The route of a kind's work; None only for a matrix without its row (a checked program
 /// keeps every default row). An onboarding item names the team that does it (`owner`, from
-/// the checklist template): that team is its queue, the row the rest of the route.
+/// the checklist template): that team is its queue, the row the rest of the route. A
+/// contract item's owner is `contract_review`'s own queue (the program's check sets it).
 pub fn route_of(policies: &Policies, kind: WorkKind, owner: Option<Team>) -> Option<Route> {
     let mut route = route(&policies.raci, kind.activity())?;
     if let Some(owner) = owner {
@@ -109,7 +120,7 @@ pub fn sla_state(
     now: OffsetDateTime,
 ) -> SlaState {
     let due_soon = policies.slas.due_soon_percent;
-    if let Some(day) = checklist_day.filter(|_| kind == WorkKind::Onboarding) {
+    if let Some(day) = checklist_day.filter(|_| kind.is_checklist()) {
         return day_state(created_at, day, closed_at, calendar, due_soon, now);
     }
     let mut clock = SlaClock::new(created_at, kind.target(policies, calendar));

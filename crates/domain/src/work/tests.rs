@@ -40,6 +40,40 @@ fn an_onboarding_item_owned_by_a_team_is_that_teams_work() {
 }
 
 #[test]
+fn a_contract_item_is_contract_reviews_work_due_on_its_checklist_day() {
+    let policies = Policies::default();
+    let route = route_of(&policies, WorkKind::ContractReview, Some(Team::Legal)).unwrap();
+    assert_eq!(route.queue, Team::Legal);
+    assert_eq!(route.accountable, Team::PartnerManager);
+    assert_eq!(
+        route.consulted,
+        vec![Team::Sales, Team::Marketing, Team::Product, Team::Finance]
+    );
+    assert_eq!(
+        WorkKind::ContractReview.entry_kind(),
+        EntryKind::ContractReview
+    );
+    // Day 0's contract, opened Wednesday 2nd 10:00: due at Thursday 00:00 UTC, like any
+    // checklist item, not seven working days on.
+    let state = sla_state(
+        WorkKind::ContractReview,
+        datetime!(2026-12-02 10:00 UTC),
+        None,
+        Some(time::macros::date!(2026 - 12 - 02)),
+        &policies,
+        &calendar(),
+        datetime!(2026-12-02 12:00 UTC),
+    );
+    assert_eq!(
+        state,
+        SlaState::OnTrack {
+            due_at: datetime!(2026-12-03 00:00 UTC),
+            remaining: Duration::hours(12)
+        }
+    );
+}
+
+#[test]
 fn the_accountable_team_does_the_work_of_a_row_without_a_responsible_one() {
     let mut policies = Policies::default();
     policies
@@ -287,7 +321,7 @@ fn work_due_on_a_day_ends_with_the_day_in_the_programs_zone_and_is_met_when_done
 }
 
 #[test]
-fn my_work_offers_six_kinds_of_line_and_each_work_kind_is_one_of_them() {
+fn my_work_offers_seven_kinds_of_line_and_each_work_kind_is_one_of_them() {
     use crate::validation::Choice;
     let keys: Vec<&str> = EntryKind::ALL.iter().map(|k| k.as_str()).collect();
     assert_eq!(
@@ -296,6 +330,7 @@ fn my_work_offers_six_kinds_of_line_and_each_work_kind_is_one_of_them() {
             "onboarding",
             "deal_registration",
             "lead_handoff",
+            "contract_review",
             "escalation",
             "meeting_action",
             "remediation"

@@ -25,7 +25,8 @@ pub struct MyWorkQuery {
     /// mine (assigned to me, and what I own), teams (my teams' queues) or escalated (cases
     /// the escalation ladder brought to me); empty for all three.
     pub scope: String,
-    /// onboarding, deal_registration, lead_handoff, escalation, meeting_action or remediation.
+    /// onboarding, deal_registration, lead_handoff, contract_review, escalation,
+    /// meeting_action or remediation.
     pub kind: String,
     /// on_track, due_soon, breached or paused.
     pub sla: String,

@@ -237,8 +237,8 @@ async fn an_unknown_kind_is_refused_naming_every_kind() {
         assert_eq!(errors[0].field, "kind");
         assert_eq!(
             errors[0].message,
-            "'bogus' is not one of: onboarding, deal_registration, lead_handoff, escalation, \
-             meeting_action, remediation"
+            "'bogus' is not one of: onboarding, deal_registration, lead_handoff, contract_review, \
+             escalation, meeting_action, remediation"
         );
     })
     .await;

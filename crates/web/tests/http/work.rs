@@ -202,7 +202,7 @@ async fn my_work_shows_my_action_items_names_queues_and_every_kind_it_takes() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             bad["errors"],
-            serde_json::json!([{"field": "kind", "message": "'bogus' is not one of: onboarding, deal_registration, lead_handoff, escalation, meeting_action, remediation"}])
+            serde_json::json!([{"field": "kind", "message": "'bogus' is not one of: onboarding, deal_registration, lead_handoff, contract_review, escalation, meeting_action, remediation"}])
         );
 
         let (session, _) = f.sign_in("sales@test.example").await;
