@@ -242,8 +242,8 @@ pub(crate) fn open_remediation_of_query(owner: Uuid) -> Sql {
     )
 }
 
-/// The cases not closed that `owner` owns (through the partial index
-/// `escalation_cases_open_owner`).
+/// The cases neither resolved nor closed that `owner` owns (through the partial index
+/// `escalation_cases_open_owner`, whose `state <> 'closed'` the query repeats literally).
 pub async fn open_cases_of(tx: &mut Read, owner: Uuid) -> Result<Vec<crate::escalations::CaseRow>> {
     tx.all(open_cases_of_query(owner)).await
 }
@@ -251,7 +251,7 @@ pub async fn open_cases_of(tx: &mut Read, owner: Uuid) -> Result<Vec<crate::esca
 pub(crate) fn open_cases_of_query(owner: Uuid) -> Sql {
     let mut query = Sql::new(crate::escalations::CASE_COLUMNS);
     query
-        .push(" AND state <> 'closed' AND owner_id = ")
+        .push(" AND state <> 'closed' AND state <> 'resolved' AND owner_id = ")
         .push_bind(owner);
     query
 }

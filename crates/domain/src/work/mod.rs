@@ -162,10 +162,16 @@ pub fn warning_due(state: &SlaState, warned: Warned) -> Option<Warned> {
     }
 }
 
-/// Where a line of "My work" stands in "most urgent first", lowest first: breached, then due
-/// soon, then on track, then paused clocks; within each, escalation cases by urgency (P1
-/// first) ahead of other work. The list breaks ties by due instant, then id.
-pub fn urgency_rank(sla: ClockState, urgency: Option<Urgency>) -> u8 {
+/// Where a line of "My work" stands in "most urgent first", lowest first: its SLA state's
+/// band (breached, then due soon, then on track, then paused clocks), then its due instant
+/// (earliest first; a line without one last), then its urgency (an escalation case's P1
+/// first, other work after P4) — urgency only breaks ties of due instants, so a registration
+/// due on the 4th comes before a P3 case due on the 9th. The list breaks the last ties by id.
+pub fn urgency_order(
+    sla: ClockState,
+    due_at: Option<OffsetDateTime>,
+    urgency: Option<Urgency>,
+) -> (u8, i64, u8) {
     let band = match sla {
         ClockState::Breached => 0,
         ClockState::DueSoon => 1,
@@ -173,6 +179,9 @@ pub fn urgency_rank(sla: ClockState, urgency: Option<Urgency>) -> u8 {
         ClockState::Paused => 3,
         ClockState::Met | ClockState::MetLate => 4,
     };
+    let due = due_at.map_or(i64::MAX, |d| {
+        i64::try_from(d.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
+    });
     let within = match urgency {
         Some(Urgency::P1) => 0,
         Some(Urgency::P2) => 1,
@@ -180,7 +189,27 @@ pub fn urgency_rank(sla: ClockState, urgency: Option<Urgency>) -> u8 {
         Some(Urgency::P4) => 3,
         None => 4,
     };
-    band * 5 + within
+    (band, due, within)
+}
+
+/// `text` in at most `max` characters for a list's line: cut at the last word boundary that
+/// fits, with "…" (counted in `max`), trailing punctuation and spaces dropped; whole when it
+/// fits. A first word longer than the line is cut inside it.
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let room: String = text.chars().take(max.saturating_sub(1)).collect();
+    let next = text.chars().nth(room.chars().count());
+    let cut = if next.is_some_and(char::is_whitespace) {
+        room.as_str()
+    } else {
+        room.rfind(char::is_whitespace)
+            .map_or(room.as_str(), |at| &room[..at])
+    };
+    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—".contains(c));
+    format!("{cut}…")
 }
 
 #[cfg(test)]

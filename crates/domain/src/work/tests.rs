@@ -345,17 +345,65 @@ fn my_work_offers_seven_kinds_of_line_and_each_work_kind_is_one_of_them() {
 }
 
 #[test]
-fn urgency_ranks_put_breached_first_and_p1_first_within_a_state() {
+fn my_work_orders_by_state_then_due_time_and_urgency_only_breaks_ties() {
     use ClockState::{Breached, DueSoon, OnTrack, Paused};
-    let ranks = [
-        urgency_rank(Breached, Some(Urgency::P1)),
-        urgency_rank(Breached, Some(Urgency::P4)),
-        urgency_rank(Breached, None),
-        urgency_rank(DueSoon, Some(Urgency::P2)),
-        urgency_rank(DueSoon, None),
-        urgency_rank(OnTrack, Some(Urgency::P1)),
-        urgency_rank(OnTrack, None),
-        urgency_rank(Paused, Some(Urgency::P1)),
+    let dec4 = datetime!(2026-12-04 17:00 UTC);
+    let dec9 = datetime!(2026-12-09 17:00 UTC);
+    // Microseconds since 1970: 4 Dec 2026 17:00 UTC is 1,796,403,600 s.
+    assert_eq!(
+        urgency_order(OnTrack, Some(dec4), None),
+        (2, 1_796_403_600_000_000, 4)
+    );
+    let mut lines = [
+        (
+            "P3 case due 9 Dec",
+            urgency_order(OnTrack, Some(dec9), Some(Urgency::P3)),
+        ),
+        ("paused P1", urgency_order(Paused, None, Some(Urgency::P1))),
+        (
+            "registration due 4 Dec",
+            urgency_order(OnTrack, Some(dec4), None),
+        ),
+        (
+            "P1 due 4 Dec",
+            urgency_order(OnTrack, Some(dec4), Some(Urgency::P1)),
+        ),
+        (
+            "breached, due 9 Dec",
+            urgency_order(Breached, Some(dec9), None),
+        ),
+        (
+            "due soon P4",
+            urgency_order(DueSoon, Some(dec9), Some(Urgency::P4)),
+        ),
+        ("action without a day", urgency_order(OnTrack, None, None)),
     ];
-    assert_eq!(ranks, [0, 3, 4, 6, 9, 10, 14, 15]);
+    lines.sort_by_key(|l| l.1);
+    let order: Vec<&str> = lines.iter().map(|l| l.0).collect();
+    assert_eq!(
+        order,
+        [
+            "breached, due 9 Dec",
+            "due soon P4",
+            "P1 due 4 Dec",
+            "registration due 4 Dec",
+            "P3 case due 9 Dec",
+            "action without a day",
+            "paused P1"
+        ]
+    );
+}
+
+#[test]
+fn a_long_title_is_cut_at_a_word_with_an_ellipsis() {
+    assert_eq!(shorten("Send the signed MSA", 80), "Send the signed MSA");
+    assert_eq!(
+        shorten("Send the signed MSA to Bluepeak", 20),
+        "Send the signed MSA…"
+    );
+    // The cut falls inside "Bluepeak": the word goes whole, with the comma before it.
+    assert_eq!(shorten("Send the MSA, Bluepeak first", 17), "Send the MSA…");
+    assert_eq!(shorten("Supercalifragilistic", 8), "Superca…");
+    assert_eq!(shorten("Send the signed MSA", 19), "Send the signed MSA");
+    assert_eq!(shorten("Send the signed MSA!", 19), "Send the signed…");
 }
