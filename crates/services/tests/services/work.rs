@@ -398,10 +398,23 @@ async fn the_route_decides_who_comments_and_one_of_two_takers_wins() {
         let version = read.item.version;
         let taken = s.take_work(&mia, id, &TakeInput { version }).await.unwrap();
         assert_eq!(taken.assignee.as_deref(), Some("mia@vendor.test"));
+        let name = taken.assignee.clone().unwrap();
         assert!(matches!(
             s.take_work(&max, id, &TakeInput { version }).await,
-            Err(Error::Conflict(_))
+            Err(Error::Conflict(m)) if m == format!("'{}' is already taken by {name}", taken.title)
         ));
+        // A second "Assign to me" by the holder says so, with either version, and writes
+        // nothing.
+        for version in [version, taken.version] {
+            assert!(matches!(
+                s.take_work(&mia, id, &TakeInput { version }).await,
+                Err(Error::Conflict(m)) if m == format!("'{}' is already yours", taken.title)
+            ));
+        }
+        assert_eq!(
+            s.work_item(&mia, id).await.unwrap().item.version,
+            taken.version
+        );
         assert!(matches!(
             s.take_work(
                 &seller,
