@@ -143,6 +143,25 @@ async fn the_demo_tells_the_alignment_story_on_the_real_clock() {
                 "executive"
             ]
         );
+        // The map counts each queue's open work as the team page does: Sales holds
+        // Northwind's lead to accept; Legal's one survey answer is too few to show.
+        let figure = |team: &str, key: &str| {
+            let entry = map.iter().find(|e| e.key == team).unwrap();
+            let f = entry.figures.iter().find(|f| f.key == key).unwrap();
+            f.shown.clone()
+        };
+        assert_eq!(figure("sales", "open_work_items").as_deref(), Some("1"));
+        let sales_page = s.team(&priya, "sales").await.unwrap();
+        let on_page = sales_page
+            .figures
+            .iter()
+            .find(|f| f.key == "open_work_items");
+        assert_eq!(on_page.unwrap().shown.as_deref(), Some("1"));
+        assert_eq!(
+            figure("legal", "internal_nps").as_deref(),
+            Some("fewer than 3 answers")
+        );
+
         // Legal has Lena, and the onboarding partners' contracts are in Legal's queue on her
         // "My work" (contract_review: Legal R), none of them in partner management's.
         let lena = person(&db, "legal@demo.partneros.test").await;

@@ -166,13 +166,20 @@ pub(crate) fn to_warn_batch_query(after: Option<Uuid>, limit: i64) -> Sql {
     query
 }
 
-/// How many open items a team's queue holds.
-pub async fn open_count(tx: &mut Read, team: &str) -> Result<i64> {
+/// How many open items each team's queue holds (only `team`'s when given), per team; a
+/// team with none is left out. The team pages and the stakeholder map both count this way.
+pub async fn open_counts(
+    tx: &mut Read,
+    team: Option<&str>,
+) -> Result<Vec<crate::teams::TeamCount>> {
     let mut query = Sql::new(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM work_items WHERE closed_at IS NULL AND team = ",
+        "SELECT team, CAST(COUNT(*) AS BIGINT) AS open FROM work_items WHERE closed_at IS NULL",
     );
-    query.push_bind(team.to_owned());
-    Ok(tx.one::<(i64,)>(query).await?.0)
+    if let Some(team) = team {
+        query.push(" AND team = ").push_bind(team.to_owned());
+    }
+    query.push(" GROUP BY team ORDER BY team");
+    tx.all(query).await
 }
 
 /// The due days of onboarding items (the sources of onboarding work), by item id; read a
