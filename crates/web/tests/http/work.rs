@@ -212,7 +212,7 @@ async fn my_work_shows_my_action_items_names_queues_and_every_kind_it_takes() {
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("<td>Sales</td>"), "{html}");
         assert!(!html.contains("<td>sales</td>"), "{html}");
-        assert!(html.contains(&format!(r#"<a href="/meetings/{}#actions">"#, f.meeting)), "{html}");
+        assert!(html.contains(&format!(r#"<a href="/meetings/{}#actions" title=""#, f.meeting)), "{html}");
         assert!(html.contains("<td>Meeting action item</td><td>—</td>"), "{html}");
         assert!(html.contains(r#"<option value="remediation">Remediation action</option>"#), "{html}");
     })
