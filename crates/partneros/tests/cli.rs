@@ -451,7 +451,7 @@ fn demo_twice_neither_duplicates_nor_fails() {
     let requests = get("/api/v1/integration-requests");
     assert_eq!(requests["items"].as_array().unwrap().len(), 2, "{requests}");
     let survey = get("/api/v1/internal-nps");
-    assert_eq!(survey["current"]["answers"], 5, "{survey}");
+    assert_eq!(survey["current"]["answers"], 6, "{survey}");
     let team = get("/api/v1/teams/partner_manager");
     assert_eq!(team["members"].as_array().unwrap().len(), 3, "{team}");
     let (clean, out) = first.stop();

@@ -134,7 +134,69 @@ async fn the_demo_tells_the_alignment_story_on_the_real_clock() {
             .collect();
         assert_eq!(
             entered,
-            ["sales", "marketing", "product", "finance", "executive"]
+            [
+                "sales",
+                "marketing",
+                "product",
+                "finance",
+                "legal",
+                "executive"
+            ]
+        );
+        // The map counts each queue's open work as the team page does: Sales holds
+        // Northwind's lead to accept; Legal's one survey answer is too few to show.
+        let figure = |team: &str, key: &str| {
+            let entry = map.iter().find(|e| e.key == team).unwrap();
+            let f = entry.figures.iter().find(|f| f.key == key).unwrap();
+            f.shown.clone()
+        };
+        assert_eq!(figure("sales", "open_work_items").as_deref(), Some("1"));
+        let sales_page = s.team(&priya, "sales").await.unwrap();
+        let on_page = sales_page
+            .figures
+            .iter()
+            .find(|f| f.key == "open_work_items");
+        assert_eq!(on_page.unwrap().shown.as_deref(), Some("1"));
+        assert_eq!(
+            figure("legal", "internal_nps").as_deref(),
+            Some("fewer than 3 answers")
+        );
+
+        // Legal has Lena, and the onboarding partners' contracts are in Legal's queue on her
+        // "My work" (contract_review: Legal R), none of them in partner management's.
+        let lena = person(&db, "legal@demo.partneros.test").await;
+        assert_eq!(lena.role, domain::roles::Role::Marketing);
+        let contracts = s
+            .my_work(&lena, &MyWorkQuery::default())
+            .await
+            .unwrap()
+            .items;
+        assert!(!contracts.is_empty(), "{backend:?}");
+        for item in &contracts {
+            assert_eq!(
+                item.kind,
+                domain::work::EntryKind::ContractReview,
+                "{}",
+                item.title
+            );
+        }
+        let titles: Vec<&str> = contracts.iter().map(|w| w.title.as_str()).collect();
+        for title in [
+            "NDA signed",
+            "MSA signed",
+            "Partner program agreement signed",
+        ] {
+            assert!(titles.iter().any(|t| t.contains(title)), "{titles:?}");
+        }
+        let priyas = s
+            .my_work(&priya, &MyWorkQuery::default())
+            .await
+            .unwrap()
+            .items;
+        assert!(
+            !priyas.iter().any(|w| w.title.contains("NDA signed")),
+            "{:?}",
+            priyas.iter().map(|w| &w.title).collect::<Vec<_>>()
         );
 
         // Leads: Bluepeak's two accepted, Northwind's waiting in Sam's queue.
@@ -171,7 +233,7 @@ async fn the_demo_tells_the_alignment_story_on_the_real_clock() {
         // Three survey rounds; partner management is not asked about itself.
         let survey = s.internal_nps(&priya).await.unwrap();
         let answers: Vec<usize> = survey.trend.iter().map(|r| r.answers).collect();
-        assert_eq!(answers, [4, 5, 5]);
+        assert_eq!(answers, [4, 5, 6]);
         assert!(!survey.asked);
         assert!(!s.internal_nps_prompt(&priya).await.unwrap());
     }

@@ -5,7 +5,6 @@
 
 use domain::permissions::Action;
 use domain::program::onboarding::{self, Observed};
-use domain::work::WorkKind;
 use uuid::Uuid;
 
 use crate::{Actor, Change, Error, Result, Services, record, require};
@@ -249,7 +248,7 @@ impl Services {
         .await?;
         // The tick finishes the team's work; unticking gives it back, its clock started anew.
         if done {
-            crate::work::close_item(&mut tx, WorkKind::Onboarding, item_id, now, &by).await?;
+            crate::work::close_onboarding_work(&mut tx, item_id, now, &by).await?;
         } else {
             crate::work::open_onboarding_work(&mut tx, &program, &item, now).await?;
         }

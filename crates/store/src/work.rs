@@ -166,13 +166,20 @@ pub(crate) fn to_warn_batch_query(after: Option<Uuid>, limit: i64) -> Sql {
     query
 }
 
-/// How many open items a team's queue holds.
-pub async fn open_count(tx: &mut Read, team: &str) -> Result<i64> {
+/// How many open items each team's queue holds (only `team`'s when given), per team; a
+/// team with none is left out. The team pages and the stakeholder map both count this way.
+pub async fn open_counts(
+    tx: &mut Read,
+    team: Option<&str>,
+) -> Result<Vec<crate::teams::TeamCount>> {
     let mut query = Sql::new(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM work_items WHERE closed_at IS NULL AND team = ",
+        "SELECT team, CAST(COUNT(*) AS BIGINT) AS open FROM work_items WHERE closed_at IS NULL",
     );
-    query.push_bind(team.to_owned());
-    Ok(tx.one::<(i64,)>(query).await?.0)
+    if let Some(team) = team {
+        query.push(" AND team = ").push_bind(team.to_owned());
+    }
+    query.push(" GROUP BY team ORDER BY team");
+    tx.all(query).await
 }
 
 /// The due days of onboarding items (the sources of onboarding work), by item id; read a
@@ -242,8 +249,8 @@ pub(crate) fn open_remediation_of_query(owner: Uuid) -> Sql {
     )
 }
 
-/// The cases not closed that `owner` owns (through the partial index
-/// `escalation_cases_open_owner`).
+/// The cases neither resolved nor closed that `owner` owns (through the partial index
+/// `escalation_cases_open_owner`, whose `state <> 'closed'` the query repeats literally).
 pub async fn open_cases_of(tx: &mut Read, owner: Uuid) -> Result<Vec<crate::escalations::CaseRow>> {
     tx.all(open_cases_of_query(owner)).await
 }
@@ -251,7 +258,7 @@ pub async fn open_cases_of(tx: &mut Read, owner: Uuid) -> Result<Vec<crate::esca
 pub(crate) fn open_cases_of_query(owner: Uuid) -> Sql {
     let mut query = Sql::new(crate::escalations::CASE_COLUMNS);
     query
-        .push(" AND state <> 'closed' AND owner_id = ")
+        .push(" AND state <> 'closed' AND state <> 'resolved' AND owner_id = ")
         .push_bind(owner);
     query
 }

@@ -6,7 +6,8 @@ use serde::Deserialize;
 use time::{Date, Duration};
 
 use super::issues::Checks;
-use super::policy::Team;
+use super::policy::{RaciMatrix, Team};
+use crate::alignment::{Activity, route};
 
 /// Who ticks an item: one of our teams (from the RACI) or the partner's own people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -85,6 +86,17 @@ pub struct ItemTemplate {
     pub evidence: Evidence,
     #[serde(default)]
     pub completes_when: Option<Observed>,
+    /// A contract to sign (NDA, MSA, program agreement): done by `[raci] contract_review`'s
+    /// Responsible team, its Accountable one told. Unwritten, the items of phase "legal" are.
+    #[serde(default)]
+    pub contract: Option<bool>,
+}
+
+impl ItemTemplate {
+    /// Whether the item is a contract, routed by `contract_review` (see `contract`).
+    pub fn is_contract(&self) -> bool {
+        self.contract.unwrap_or(self.phase == "legal")
+    }
 }
 
 fn no_evidence() -> Evidence {
@@ -118,6 +130,7 @@ impl Default for Onboarding {
             due_days,
             evidence,
             completes_when,
+            contract: None,
         };
         Self {
             health_check_days: vec![30, 60, 90],
@@ -126,7 +139,7 @@ impl Default for Onboarding {
                     "nda_signed",
                     "legal",
                     "NDA signed",
-                    T(PartnerManager),
+                    T(Legal),
                     0,
                     Evidence::File,
                     None,
@@ -135,7 +148,7 @@ impl Default for Onboarding {
                     "msa_signed",
                     "legal",
                     "MSA signed",
-                    T(PartnerManager),
+                    T(Legal),
                     0,
                     Evidence::File,
                     None,
@@ -144,7 +157,7 @@ impl Default for Onboarding {
                     "program_agreement_signed",
                     "legal",
                     "Partner program agreement signed",
-                    T(PartnerManager),
+                    T(Legal),
                     0,
                     Evidence::File,
                     None,
@@ -335,7 +348,30 @@ impl Default for Onboarding {
 }
 
 impl Onboarding {
-    pub(super) fn check(&self, checks: &mut Checks) {
+    /// Checks the template and gives each contract item the team `raci`'s `contract_review`
+    /// routes it to (the one source of who does it), warning where `owner` says otherwise.
+    pub(super) fn check(&mut self, checks: &mut Checks, raci: &RaciMatrix) {
+        let queue = route(raci, Activity::ContractReview).map(|r| r.queue);
+        for (i, item) in self.items.iter_mut().enumerate() {
+            let Some(queue) = queue.filter(|_| item.is_contract()) else {
+                continue;
+            };
+            if item.owner != Owner::Team(queue) {
+                checks.warning(
+                    &format!("onboarding.items.{i}.owner"),
+                    format!(
+                        "onboarding item '{}' is a contract: [raci] contract_review gives it to \
+                         {}, not to '{}'",
+                        item.key,
+                        queue.key(),
+                        item.owner.key()
+                    ),
+                    "write the contract_review row's Responsible team as its owner, or \
+                     contract = false",
+                );
+                item.owner = Owner::Team(queue);
+            }
+        }
         for (i, item) in self.items.iter().enumerate() {
             if self.items[..i].iter().any(|other| other.key == item.key) {
                 checks.error(

@@ -228,7 +228,7 @@ fn benefits_differing(a: &Benefits, b: &Benefits) -> usize {
 /// may remain), and every issue found either way, in file order.
 pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
     let locate = Locator(text);
-    let raw: RawFile = match toml::from_str(text) {
+    let mut raw: RawFile = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
@@ -559,7 +559,7 @@ pub fn parse(text: &str) -> (Option<Program>, Vec<Issue>) {
         );
     }
     certifications::check(&raw.certifications, &mut checks);
-    raw.onboarding.check(&mut checks);
+    raw.onboarding.check(&mut checks, &policies.raci);
     let certification_keys: Vec<&str> = raw.certifications.iter().map(|c| c.key.as_str()).collect();
     policies.check(&mut checks, &tier_keys, &certification_keys);
     raw.ipp.check(&mut checks);

@@ -16,6 +16,7 @@ crate::choice_enum! {
         Onboarding => ("onboarding", "Onboarding item"),
         DealRegistration => ("deal_registration", "Deal registration to decide"),
         LeadHandoff => ("lead_handoff", "Lead to accept"),
+        ContractReview => ("contract_review", "Contract to review"),
     }
 }
 
@@ -28,6 +29,7 @@ crate::choice_enum! {
         Onboarding => ("onboarding", "Onboarding item"),
         DealRegistration => ("deal_registration", "Deal registration to decide"),
         LeadHandoff => ("lead_handoff", "Lead to accept"),
+        ContractReview => ("contract_review", "Contract to review"),
         Escalation => ("escalation", "Escalation case"),
         MeetingAction => ("meeting_action", "Meeting action item"),
         Remediation => ("remediation", "Remediation action"),
@@ -55,6 +57,7 @@ impl WorkKind {
             WorkKind::Onboarding => Activity::Onboarding,
             WorkKind::DealRegistration => Activity::DealRegistration,
             WorkKind::LeadHandoff => Activity::LeadHandoff,
+            WorkKind::ContractReview => Activity::ContractReview,
         }
     }
 
@@ -64,7 +67,14 @@ impl WorkKind {
             WorkKind::Onboarding => EntryKind::Onboarding,
             WorkKind::DealRegistration => EntryKind::DealRegistration,
             WorkKind::LeadHandoff => EntryKind::LeadHandoff,
+            WorkKind::ContractReview => EntryKind::ContractReview,
         }
+    }
+
+    /// Work on an item of a partner's onboarding checklist (a contract item is one too): due
+    /// on the checklist item's day, finished by its tick.
+    pub fn is_checklist(self) -> bool {
+        matches!(self, WorkKind::Onboarding | WorkKind::ContractReview)
     }
 
     /// The time the work is given, from the program: a lead is accepted within
@@ -75,7 +85,7 @@ impl WorkKind {
     /// whose checklist row is gone.
     pub fn target(self, policies: &Policies, calendar: &BusinessCalendar) -> Target {
         match self {
-            WorkKind::Onboarding => {
+            WorkKind::Onboarding | WorkKind::ContractReview => {
                 Target::days(ONBOARDING_WITHOUT_CHECKLIST_DAYS, Clock::Business, calendar)
             }
             WorkKind::DealRegistration => Target::days(
@@ -92,7 +102,8 @@ impl WorkKind {
 
 /// The route of a kind's work; None only for a matrix without its row (a checked program
 /// keeps every default row). An onboarding item names the team that does it (`owner`, from
-/// the checklist template): that team is its queue, the row the rest of the route.
+/// the checklist template): that team is its queue, the row the rest of the route. A
+/// contract item's owner is `contract_review`'s own queue (the program's check sets it).
 pub fn route_of(policies: &Policies, kind: WorkKind, owner: Option<Team>) -> Option<Route> {
     let mut route = route(&policies.raci, kind.activity())?;
     if let Some(owner) = owner {
@@ -115,7 +126,7 @@ pub fn sla_state(
     now: OffsetDateTime,
 ) -> SlaState {
     let due_soon = policies.slas.due_soon_percent;
-    if let Some(day) = checklist_day.filter(|_| kind == WorkKind::Onboarding) {
+    if let Some(day) = checklist_day.filter(|_| kind.is_checklist()) {
         return day_state(created_at, day, closed_at, calendar, due_soon, now);
     }
     let mut clock = SlaClock::new(created_at, kind.target(policies, calendar));
@@ -157,10 +168,16 @@ pub fn warning_due(state: &SlaState, warned: Warned) -> Option<Warned> {
     }
 }
 
-/// Where a line of "My work" stands in "most urgent first", lowest first: breached, then due
-/// soon, then on track, then paused clocks; within each, escalation cases by urgency (P1
-/// first) ahead of other work. The list breaks ties by due instant, then id.
-pub fn urgency_rank(sla: ClockState, urgency: Option<Urgency>) -> u8 {
+/// Where a line of "My work" stands in "most urgent first", lowest first: its SLA state's
+/// band (breached, then due soon, then on track, then paused clocks), then its due instant
+/// (earliest first; a line without one last), then its urgency (an escalation case's P1
+/// first, other work after P4) — urgency only breaks ties of due instants, so a registration
+/// due on the 4th comes before a P3 case due on the 9th. The list breaks the last ties by id.
+pub fn urgency_order(
+    sla: ClockState,
+    due_at: Option<OffsetDateTime>,
+    urgency: Option<Urgency>,
+) -> (u8, i64, u8) {
     let band = match sla {
         ClockState::Breached => 0,
         ClockState::DueSoon => 1,
@@ -168,6 +185,9 @@ pub fn urgency_rank(sla: ClockState, urgency: Option<Urgency>) -> u8 {
         ClockState::Paused => 3,
         ClockState::Met | ClockState::MetLate => 4,
     };
+    let due = due_at.map_or(i64::MAX, |d| {
+        i64::try_from(d.unix_timestamp_nanos() / 1_000).unwrap_or(i64::MAX)
+    });
     let within = match urgency {
         Some(Urgency::P1) => 0,
         Some(Urgency::P2) => 1,
@@ -175,7 +195,27 @@ pub fn urgency_rank(sla: ClockState, urgency: Option<Urgency>) -> u8 {
         Some(Urgency::P4) => 3,
         None => 4,
     };
-    band * 5 + within
+    (band, due, within)
+}
+
+/// `text` in at most `max` characters for a list's line: cut at the last word boundary that
+/// fits, with "…" (counted in `max`), trailing punctuation and spaces dropped; whole when it
+/// fits. A first word longer than the line is cut inside it.
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let room: String = text.chars().take(max.saturating_sub(1)).collect();
+    let next = text.chars().nth(room.chars().count());
+    let cut = if next.is_some_and(char::is_whitespace) {
+        room.as_str()
+    } else {
+        room.rfind(char::is_whitespace)
+            .map_or(room.as_str(), |at| &room[..at])
+    };
+    let cut = cut.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—".contains(c));
+    format!("{cut}…")
 }
 
 #[cfg(test)]

@@ -40,6 +40,40 @@ fn an_onboarding_item_owned_by_a_team_is_that_teams_work() {
 }
 
 #[test]
+fn a_contract_item_is_contract_reviews_work_due_on_its_checklist_day() {
+    let policies = Policies::default();
+    let route = route_of(&policies, WorkKind::ContractReview, Some(Team::Legal)).unwrap();
+    assert_eq!(route.queue, Team::Legal);
+    assert_eq!(route.accountable, Team::PartnerManager);
+    assert_eq!(
+        route.consulted,
+        vec![Team::Sales, Team::Marketing, Team::Product, Team::Finance]
+    );
+    assert_eq!(
+        WorkKind::ContractReview.entry_kind(),
+        EntryKind::ContractReview
+    );
+    // Day 0's contract, opened Wednesday 2nd 10:00: due at Thursday 00:00 UTC, like any
+    // checklist item, not seven working days on.
+    let state = sla_state(
+        WorkKind::ContractReview,
+        datetime!(2026-12-02 10:00 UTC),
+        None,
+        Some(time::macros::date!(2026 - 12 - 02)),
+        &policies,
+        &calendar(),
+        datetime!(2026-12-02 12:00 UTC),
+    );
+    assert_eq!(
+        state,
+        SlaState::OnTrack {
+            due_at: datetime!(2026-12-03 00:00 UTC),
+            remaining: Duration::hours(12)
+        }
+    );
+}
+
+#[test]
 fn the_accountable_team_does_the_work_of_a_row_without_a_responsible_one() {
     let mut policies = Policies::default();
     policies
@@ -287,7 +321,7 @@ fn work_due_on_a_day_ends_with_the_day_in_the_programs_zone_and_is_met_when_done
 }
 
 #[test]
-fn my_work_offers_six_kinds_of_line_and_each_work_kind_is_one_of_them() {
+fn my_work_offers_seven_kinds_of_line_and_each_work_kind_is_one_of_them() {
     use crate::validation::Choice;
     let keys: Vec<&str> = EntryKind::ALL.iter().map(|k| k.as_str()).collect();
     assert_eq!(
@@ -296,6 +330,7 @@ fn my_work_offers_six_kinds_of_line_and_each_work_kind_is_one_of_them() {
             "onboarding",
             "deal_registration",
             "lead_handoff",
+            "contract_review",
             "escalation",
             "meeting_action",
             "remediation"
@@ -310,17 +345,65 @@ fn my_work_offers_six_kinds_of_line_and_each_work_kind_is_one_of_them() {
 }
 
 #[test]
-fn urgency_ranks_put_breached_first_and_p1_first_within_a_state() {
+fn my_work_orders_by_state_then_due_time_and_urgency_only_breaks_ties() {
     use ClockState::{Breached, DueSoon, OnTrack, Paused};
-    let ranks = [
-        urgency_rank(Breached, Some(Urgency::P1)),
-        urgency_rank(Breached, Some(Urgency::P4)),
-        urgency_rank(Breached, None),
-        urgency_rank(DueSoon, Some(Urgency::P2)),
-        urgency_rank(DueSoon, None),
-        urgency_rank(OnTrack, Some(Urgency::P1)),
-        urgency_rank(OnTrack, None),
-        urgency_rank(Paused, Some(Urgency::P1)),
+    let dec4 = datetime!(2026-12-04 17:00 UTC);
+    let dec9 = datetime!(2026-12-09 17:00 UTC);
+    // Microseconds since 1970: 4 Dec 2026 17:00 UTC is 1,796,403,600 s.
+    assert_eq!(
+        urgency_order(OnTrack, Some(dec4), None),
+        (2, 1_796_403_600_000_000, 4)
+    );
+    let mut lines = [
+        (
+            "P3 case due 9 Dec",
+            urgency_order(OnTrack, Some(dec9), Some(Urgency::P3)),
+        ),
+        ("paused P1", urgency_order(Paused, None, Some(Urgency::P1))),
+        (
+            "registration due 4 Dec",
+            urgency_order(OnTrack, Some(dec4), None),
+        ),
+        (
+            "P1 due 4 Dec",
+            urgency_order(OnTrack, Some(dec4), Some(Urgency::P1)),
+        ),
+        (
+            "breached, due 9 Dec",
+            urgency_order(Breached, Some(dec9), None),
+        ),
+        (
+            "due soon P4",
+            urgency_order(DueSoon, Some(dec9), Some(Urgency::P4)),
+        ),
+        ("action without a day", urgency_order(OnTrack, None, None)),
     ];
-    assert_eq!(ranks, [0, 3, 4, 6, 9, 10, 14, 15]);
+    lines.sort_by_key(|l| l.1);
+    let order: Vec<&str> = lines.iter().map(|l| l.0).collect();
+    assert_eq!(
+        order,
+        [
+            "breached, due 9 Dec",
+            "due soon P4",
+            "P1 due 4 Dec",
+            "registration due 4 Dec",
+            "P3 case due 9 Dec",
+            "action without a day",
+            "paused P1"
+        ]
+    );
+}
+
+#[test]
+fn a_long_title_is_cut_at_a_word_with_an_ellipsis() {
+    assert_eq!(shorten("Send the signed MSA", 80), "Send the signed MSA");
+    assert_eq!(
+        shorten("Send the signed MSA to Bluepeak", 20),
+        "Send the signed MSA…"
+    );
+    // The cut falls inside "Bluepeak": the word goes whole, with the comma before it.
+    assert_eq!(shorten("Send the MSA, Bluepeak first", 17), "Send the MSA…");
+    assert_eq!(shorten("Supercalifragilistic", 8), "Superca…");
+    assert_eq!(shorten("Send the signed MSA", 19), "Send the signed MSA");
+    assert_eq!(shorten("Send the signed MSA!", 19), "Send the signed…");
 }

@@ -29,6 +29,7 @@ const TEAMS: &[(&str, &[&str])] = &[
     ("marketing", &["marketing@demo.partneros.test"]),
     ("product", &["product@demo.partneros.test"]),
     ("finance", &["finance@demo.partneros.test"]),
+    ("legal", &["legal@demo.partneros.test"]),
     ("executive", &["exec@demo.partneros.test"]),
 ];
 
@@ -61,6 +62,11 @@ const ANSWERS: &[(&str, &str, &str)] = &[
         "finance@demo.partneros.test",
         "7",
         "Commission questions still take a few days",
+    ),
+    (
+        "legal@demo.partneros.test",
+        "7",
+        "Contracts reach us on the checklist now, not by email",
     ),
     ("exec@demo.partneros.test", "9", ""),
 ];

@@ -61,6 +61,15 @@ pub const DEMO_USERS: &[(&str, &str, Role, Option<usize>)] = &[
         None,
     ),
     (
+        "legal@demo.partneros.test",
+        "Lena Legal",
+        // No Legal role either: Marketing's is the least any of our working roles may do
+        // (each of Sales' and Finance's permissions includes it), and on the Legal team it
+        // ticks the contract items of Legal's queue.
+        Role::Marketing,
+        None,
+    ),
+    (
         "exec@demo.partneros.test",
         "Eva Executive",
         Role::Executive,

@@ -39,6 +39,13 @@ const STAKEHOLDERS: &[(&str, &str, &str, &str, &str)] = &[
         "finance@demo.partneros.test",
     ),
     (
+        "legal",
+        "General Counsel",
+        "Agreements signed before a partner sells",
+        "Contracts sent for signature without our review",
+        "legal@demo.partneros.test",
+    ),
+    (
         "executive",
         "CEO",
         "Partner share of revenue and retention",

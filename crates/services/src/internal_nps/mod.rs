@@ -138,17 +138,18 @@ fn team_scores(answers: &[AnswerRow]) -> Vec<TeamScore> {
 }
 
 /// Each team's mean in the current period's round, for the teams with enough answers: the
-/// team pages' and the stakeholder map's figure.
+/// team pages' and the stakeholder map's figure. None while the period has no round (the
+/// figure has no data yet); a team missing from the list has fewer than three answers.
 pub(crate) async fn current_team_scores(
     tx: &mut store::Read,
     program: &Program,
-) -> Result<Vec<TeamScore>> {
+) -> Result<Option<Vec<TeamScore>>> {
     let Some(round) = store::internal_nps::round_of_period(tx, &period_now(program).key).await?
     else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let answers = store::internal_nps::answers(tx, &[round.id]).await?;
-    Ok(team_scores(&answers))
+    Ok(Some(team_scores(&answers)))
 }
 
 /// The last rounds, oldest first, with their answers.

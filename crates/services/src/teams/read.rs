@@ -7,7 +7,7 @@ use domain::validation::Choice;
 
 use super::stakeholders;
 use super::views::{
-    Figure, MemberView, RaciActivity, TeamView, member_view, page_of, part, team_of, user_view,
+    MemberView, RaciActivity, TeamView, member_view, page_of, part, team_of, user_view,
 };
 use crate::{Actor, Error, Page, PageRequest, Result, Services};
 
@@ -57,7 +57,7 @@ impl Services {
             .ok_or(Error::NotFound)?;
         let members = store::teams::members(&mut tx, Some(team.key())).await?;
         let open = store::teams::open_onboarding_items(&mut tx, actor.today()).await?;
-        let open_work = store::work::open_count(&mut tx, team.key()).await?;
+        let open_work = store::work::open_counts(&mut tx, Some(team.key())).await?;
         let escalations = store::teams::open_escalations(&mut tx).await?;
         let survey = crate::internal_nps::current_team_scores(&mut tx, &program).await?;
         let champion = stakeholders::champion_of(&mut tx, &row).await?;
@@ -73,14 +73,14 @@ impl Services {
                 .into_iter()
                 .map(|(activity, raci)| part(&activity, team, raci))
                 .collect(),
-            figures: stakeholders::figures(team, members.len(), &open, &escalations, &survey)
-                .into_iter()
-                .chain([Figure::count(
-                    "open_work_items",
-                    "Open work items in its queue",
-                    open_work,
-                )])
-                .collect(),
+            figures: stakeholders::figures(
+                team,
+                members.len(),
+                &open,
+                &open_work,
+                &escalations,
+                survey.as_deref(),
+            ),
             stakeholder: stakeholders::view(&row, champion),
             members,
         })

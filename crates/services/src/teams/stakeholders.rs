@@ -53,18 +53,30 @@ pub(super) fn view(row: &TeamRow, champion: Option<Champion>) -> StakeholderView
     }
 }
 
-/// The figures recorded today for a team, with its mean in the current survey round (from
-/// three answers on, `survey` holding the teams that have them).
+/// The figures recorded today for a team: its members, the onboarding items it owns, its
+/// queue's open work items (`open_work`, `store::work::open_counts`, as the team page counts
+/// them), its members' open escalations and its mean in the current survey round (`survey`:
+/// None while no round is open; a team it does not list has fewer than three answers, and
+/// partner management is not asked about itself).
 pub(super) fn figures(
     team: Team,
     members: usize,
     open: &[OpenItems],
+    open_work: &[TeamCount],
     escalations: &[TeamCount],
-    survey: &[TeamScore],
+    survey: Option<&[TeamScore]>,
 ) -> Vec<Figure> {
     let items = open.iter().find(|o| o.owner == team.key());
+    let work = open_work.iter().find(|c| c.team == team.key());
     let cases = escalations.iter().find(|c| c.team == team.key());
-    let mean = survey.iter().find(|s| s.team == team.key());
+    let mean = survey.and_then(|s| s.iter().find(|s| s.team == team.key()));
+    let why_none = match survey {
+        None => None,
+        Some(_) if team == Team::PartnerManager => {
+            Some("not asked: the survey is about this team".to_owned())
+        }
+        Some(_) => Some("fewer than 3 answers".to_owned()),
+    };
     vec![
         Figure::count(
             "members",
@@ -82,6 +94,11 @@ pub(super) fn figures(
             items.map_or(0, |i| i.overdue),
         ),
         Figure::count(
+            "open_work_items",
+            "Open work items in its queue",
+            work.map_or(0, |c| c.open),
+        ),
+        Figure::count(
             "open_escalations",
             "Open escalations",
             cases.map_or(0, |c| c.open),
@@ -89,7 +106,7 @@ pub(super) fn figures(
         Figure {
             key: "internal_nps".into(),
             label: "Internal NPS".into(),
-            shown: mean.map(|m| m.score.to_string()),
+            shown: mean.map(|m| m.score.to_string()).or(why_none),
             value: mean.map(|m| m.score),
         },
     ]
@@ -108,6 +125,7 @@ impl Services {
         let rows = store::teams::all(&mut tx).await?;
         let members = store::teams::members(&mut tx, None).await?;
         let open = store::teams::open_onboarding_items(&mut tx, actor.today()).await?;
+        let open_work = store::work::open_counts(&mut tx, None).await?;
         let escalations = store::teams::open_escalations(&mut tx).await?;
         let survey = crate::internal_nps::current_team_scores(&mut tx, &program).await?;
         let mut champions = Vec::with_capacity(rows.len());
@@ -135,8 +153,9 @@ impl Services {
                         team,
                         counts.get(team.key()).copied().unwrap_or(0),
                         &open,
+                        &open_work,
                         &escalations,
-                        &survey,
+                        survey.as_deref(),
                     ),
                 })
             })

@@ -84,15 +84,16 @@ pub struct TeamView {
 
 /// One alignment figure of a team: counts, and the internal survey's mean to one decimal.
 /// Both values are absent where nothing records it yet (pages say "no data yet" rather than
-/// show a number nobody measured).
+/// show a number nobody measured); a survey figure without a value says why in `shown`
+/// ("fewer than 3 answers").
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[schema(as = TeamFigure)]
 pub struct Figure {
-    /// members, open_onboarding_items, overdue_onboarding_items, open_escalations,
-    /// internal_nps (team pages also open_work_items)
+    /// members, open_onboarding_items, overdue_onboarding_items, open_work_items,
+    /// open_escalations, internal_nps
     pub key: String,
     pub label: String,
-    /// As pages show it: "1,204", "7.5".
+    /// As pages show it: "1,204", "7.5", "fewer than 3 answers".
     pub shown: Option<String>,
     /// The number as a decimal string: "1204", "7.5".
     #[schema(value_type = Option<String>)]

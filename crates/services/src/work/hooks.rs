@@ -74,7 +74,9 @@ pub(crate) async fn open_item(
 }
 
 /// Opens the work item of a manual onboarding item one of our teams owns (the partner's own
-/// items and those the system observes are nobody's work here).
+/// items and those the system observes are nobody's work here). A contract item of the
+/// checklist template (`ItemTemplate::is_contract`) is contract review work, routed by
+/// `contract_review`; the item's owner is already that row's queue (the program's check).
 pub(crate) async fn open_onboarding_work(
     tx: &mut store::Write,
     program: &Program,
@@ -85,11 +87,20 @@ pub(crate) async fn open_onboarding_work(
     else {
         return Ok(());
     };
+    let contract = program
+        .onboarding
+        .items
+        .iter()
+        .any(|t| t.key == item.key && t.is_contract());
     open_item(
         tx,
         program,
         Source {
-            kind: domain::work::WorkKind::Onboarding,
+            kind: if contract {
+                WorkKind::ContractReview
+            } else {
+                WorkKind::Onboarding
+            },
             id: item.id,
             partner_id: item.partner_id,
             title: &item.title,
@@ -98,6 +109,20 @@ pub(crate) async fn open_onboarding_work(
         at,
     )
     .await?;
+    Ok(())
+}
+
+/// Closes the open work item of an onboarding item, of whichever checklist kind it was
+/// opened as (a source has at most one open item).
+pub(crate) async fn close_onboarding_work(
+    tx: &mut store::Write,
+    item_id: Uuid,
+    at: OffsetDateTime,
+    by: &str,
+) -> Result<()> {
+    for kind in [WorkKind::Onboarding, WorkKind::ContractReview] {
+        close_item(tx, kind, item_id, at, by).await?;
+    }
     Ok(())
 }
 

@@ -204,6 +204,28 @@ impl Services {
             ),
         )?;
         let me = actor.user_id.ok_or(Error::NotFound)?;
+        // Said as it is: a second click on "Assign to me" finds the item already the
+        // asker's (409, nothing written); one someone else holds names them.
+        if item.row.closed_at.is_none() {
+            match item.row.assignee_id {
+                Some(holder) if holder == me => {
+                    return Err(Error::Conflict(format!(
+                        "'{}' is already yours",
+                        item.row.title
+                    )));
+                }
+                Some(holder) => {
+                    let name = store::users::get(&mut tx, holder)
+                        .await?
+                        .map_or_else(|| "someone else".to_owned(), |u| u.name);
+                    return Err(Error::Conflict(format!(
+                        "'{}' is already taken by {name}",
+                        item.row.title
+                    )));
+                }
+                None => {}
+            }
+        }
         store::work::assign(&mut tx, id, input.version, me, true).await?;
         self.assigned(tx, actor, &program, item.row, me, "taken")
             .await

@@ -14,7 +14,9 @@ mod owned;
 mod sweep;
 mod views;
 
-pub(crate) use hooks::{Source, close_item, open_item, open_onboarding_work};
+pub(crate) use hooks::{
+    Source, close_item, close_onboarding_work, open_item, open_onboarding_work,
+};
 pub use items::{AssignInput, CommentInput, TakeInput};
 pub use my_work::MyWorkQuery;
 pub use sweep::WorkSweep;

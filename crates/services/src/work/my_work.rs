@@ -1,15 +1,15 @@
 //! "My work": every open item assigned to the person or in one of their teams' queues, and
 //! what they own elsewhere (escalation cases, their remediation actions, meetings' action
 //! items), the cases the escalation ladder brought to them, most urgent first (breached, due
-//! soon, on track, then paused; escalations by urgency within each; then the earliest due),
-//! filtered and paged.
+//! soon, on track, then paused; within each the earliest due, an escalation's urgency only
+//! breaking ties), filtered and paged.
 
 use std::collections::HashMap;
 
 use domain::escalations::ClockState;
 use domain::permissions::Action;
 use domain::validation::Choice;
-use domain::work::{EntryKind, urgency_rank};
+use domain::work::{EntryKind, urgency_order};
 use uuid::Uuid;
 
 use super::owned::{escalated_cases, owned_work};
@@ -25,7 +25,8 @@ pub struct MyWorkQuery {
     /// mine (assigned to me, and what I own), teams (my teams' queues) or escalated (cases
     /// the escalation ladder brought to me); empty for all three.
     pub scope: String,
-    /// onboarding, deal_registration, lead_handoff, escalation, meeting_action or remediation.
+    /// onboarding, deal_registration, lead_handoff, contract_review, escalation,
+    /// meeting_action or remediation.
     pub kind: String,
     /// on_track, due_soon, breached or paused.
     pub sla: String,
@@ -43,14 +44,13 @@ enum Scope {
     Escalated,
 }
 
-/// Most urgent first (`domain::work::urgency_rank`), then the earliest due (none, a paused
-/// clock or an action without a day, last), then the id: a total order, so keyset pages
-/// neither skip nor repeat a line.
-fn sort_key(entry: &MyWorkEntry) -> (u8, i64, Uuid) {
-    let due = entry
-        .due_at
-        .map_or(i64::MAX, |d| (d.unix_timestamp_nanos() / 1_000) as i64);
-    (urgency_rank(entry.sla, entry.urgency), due, entry.id)
+/// Most urgent first (`domain::work::urgency_order`: the SLA state, the earliest due, then
+/// the urgency), then the id: a total order, so keyset pages neither skip nor repeat a line.
+fn sort_key(entry: &MyWorkEntry) -> ((u8, i64, u8), Uuid) {
+    (
+        urgency_order(entry.sla, entry.due_at, entry.urgency),
+        entry.id,
+    )
 }
 
 impl Services {
@@ -81,7 +81,7 @@ impl Services {
             "" => None,
             other => v.choice::<ClockState>("sla", other),
         };
-        let page: PageRequest<(u8, i64, Uuid)> = check(&mut v, &query.cursor, query.limit);
+        let page: PageRequest<((u8, i64, u8), Uuid)> = check(&mut v, &query.cursor, query.limit);
         v.into_result().map_err(Error::Invalid)?;
 
         let (_, program) = self.program_in_force().await?;

@@ -1,6 +1,8 @@
 //! What "My work" shows of what the person owns elsewhere, read where its features keep it:
-//! the escalation cases they own (their clocks as the escalations module reads the log), the
-//! open remediation actions of those cases, and their open action items of every meeting.
+//! the escalation cases they own until resolved (their clocks as the escalations module reads
+//! the log; a resolved case awaits the partner's confirmation, not our work), the open
+//! remediation actions of those cases, and their open action items of every meeting. Titles
+//! are whole: the page shortens them for its lines (`domain::work::shorten`).
 
 use domain::escalations::{ClockState, Urgency, clock};
 use domain::program::Program;
@@ -45,7 +47,7 @@ pub(super) async fn owned_work(
             let title = format!(
                 "{}: {}",
                 domain::escalations::reference(action.number),
-                short(&action.body)
+                action.body
             );
             let link = format!("/escalations/{}#case-log", action.case_id);
             let due = (due_at, day, sla);
@@ -59,9 +61,12 @@ pub(super) async fn owned_work(
     if wants(EntryKind::MeetingAction) {
         for action in store::work::open_actions_of(tx, me).await? {
             let (sla, due_at) = due(action.recorded_at, Some(action.due_on));
-            let meeting = rhythm::Kind::parse(&action.meeting_kind)
-                .map_or(action.meeting_kind.as_str(), |k| k.label());
-            let title = format!("{meeting} {}: {}", action.held_on, short(&action.body));
+            // Named as the meeting is: "Weekly partner standup, week of 30 Nov 2026".
+            let meeting = rhythm::Kind::parse(&action.meeting_kind).map_or_else(
+                || action.meeting_kind.clone(),
+                |k| rhythm::title(k, rhythm::period(k, action.held_on)),
+            );
+            let title = format!("{meeting}: {}", action.body);
             let link = format!("/meetings/{}#actions", action.meeting_id);
             let entry = owned(
                 action.id,
@@ -77,11 +82,6 @@ pub(super) async fn owned_work(
         }
     }
     Ok(found)
-}
-
-/// At most 80 characters of what an action says.
-fn short(body: &str) -> String {
-    body.chars().take(80).collect()
 }
 
 /// A line of what the person owns; `due` is its due instant, due day and SLA state.
@@ -110,7 +110,7 @@ fn owned(
     }
 }
 
-/// The escalation cases `me` owns until closed, each with the clock that runs now.
+/// The escalation cases `me` owns until resolved, each with the clock that runs now.
 async fn owned_cases(
     tx: &mut store::Read,
     program: &Program,
@@ -155,7 +155,7 @@ async fn case_lines(
         let title = format!(
             "{}: {}",
             domain::escalations::reference(case.number),
-            short(&case.issue)
+            case.issue
         );
         let link = format!("/escalations/{}", case.id);
         let mut entry = owned(

@@ -163,10 +163,9 @@ pub(super) async fn checklist_days(
     tx: &mut store::Read,
     rows: &[store::work::ItemRow],
 ) -> Result<HashMap<Uuid, Date>> {
-    let onboarding = WorkKind::Onboarding.as_str();
     let ids: Vec<Uuid> = rows
         .iter()
-        .filter(|r| r.kind == onboarding)
+        .filter(|r| WorkKind::parse(&r.kind).is_some_and(WorkKind::is_checklist))
         .map(|r| r.source_id)
         .collect();
     Ok(store::work::onboarding_days(tx, &ids)
@@ -207,7 +206,9 @@ pub(super) fn sla_of(
 
 pub(super) fn source_link(row: &store::work::ItemRow, kind: WorkKind) -> String {
     match kind {
-        WorkKind::Onboarding => format!("/partners/{}/onboarding", row.partner_id),
+        WorkKind::Onboarding | WorkKind::ContractReview => {
+            format!("/partners/{}/onboarding", row.partner_id)
+        }
         WorkKind::DealRegistration => format!("/deals/{}", row.source_id),
         WorkKind::LeadHandoff => format!("/leads#lead-{}", row.source_id),
     }

@@ -158,7 +158,7 @@ async fn a_persons_open_meeting_actions_and_their_cases_remediation_actions_are_
         assert_eq!(
             shown(&actions),
             [(
-                "Weekly partner standup 2026-11-30: Call Alpha",
+                "Weekly partner standup, week of 30 Nov 2026: Call Alpha",
                 Some(datetime!(2040-01-16 00:00 UTC)),
                 ClockState::OnTrack,
                 meeting_link.as_str()
@@ -218,7 +218,10 @@ async fn a_persons_open_meeting_actions_and_their_cases_remediation_actions_are_
         // The admin owns one action item and no case.
         let theirs = lines(s, &w.admin, &MyWorkQuery::default()).await;
         let titles: Vec<&str> = theirs.iter().map(|e| e.title.as_str()).collect();
-        assert_eq!(titles, ["Weekly partner standup 2026-11-30: Not mine"]);
+        assert_eq!(
+            titles,
+            ["Weekly partner standup, week of 30 Nov 2026: Not mine"]
+        );
 
         // Done, an action item leaves the list.
         s.complete_meeting_action(&w.manager, meeting, mine)
@@ -248,8 +251,8 @@ async fn an_unknown_kind_is_refused_naming_every_kind() {
         assert_eq!(errors[0].field, "kind");
         assert_eq!(
             errors[0].message,
-            "'bogus' is not one of: onboarding, deal_registration, lead_handoff, escalation, \
-             meeting_action, remediation"
+            "'bogus' is not one of: onboarding, deal_registration, lead_handoff, contract_review, \
+             escalation, meeting_action, remediation"
         );
     })
     .await;

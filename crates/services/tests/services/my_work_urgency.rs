@@ -1,6 +1,7 @@
 //! "My work" tells the truth about urgency, on both backends: the cases the escalation ladder
 //! brings to a person are on their list until resolved, and the list runs breached first,
-//! escalations by urgency within a state, then by due instant, in keyset pages of any size.
+//! by due instant within a state (an escalation's urgency only breaking ties), in keyset
+//! pages of any size.
 
 use super::my_work::{action_item, give_to, lines, raise, standup};
 use super::*;
@@ -168,7 +169,7 @@ async fn a_case_escalated_to_a_title_holder_is_on_their_work_until_resolved() {
 }
 
 #[tokio::test]
-async fn most_urgent_first_is_breached_then_p1_first_then_by_due_in_pages_of_one() {
+async fn most_urgent_first_is_breached_then_the_earliest_due_in_pages_of_one() {
     for backend in BACKENDS {
         let (db, w) = world(backend).await;
         let s = &w.services;
@@ -191,7 +192,14 @@ async fn most_urgent_first_is_breached_then_p1_first_then_by_due_in_pages_of_one
             action_item(&db, &w, meeting, text, me, due_on).await;
         }
 
+        // Within breached, the earliest due first: the action of 2020, the P1 of Sunday, the
+        // P3 of Monday; the urgency orders only lines due at the same instant.
         let expected = [
+            (
+                "Weekly partner standup, week of 30 Nov 2026: Send the kit",
+                ClockState::Breached,
+                Some(datetime!(2020-01-16 00:00 UTC)),
+            ),
             (
                 "ESC-000002: Portal down",
                 ClockState::Breached,
@@ -204,12 +212,7 @@ async fn most_urgent_first_is_breached_then_p1_first_then_by_due_in_pages_of_one
                 Some(datetime!(2026-11-02 17:00 UTC)),
             ),
             (
-                "Weekly partner standup 2026-11-30: Send the kit",
-                ClockState::Breached,
-                Some(datetime!(2020-01-16 00:00 UTC)),
-            ),
-            (
-                "Weekly partner standup 2026-11-30: Call Alpha",
+                "Weekly partner standup, week of 30 Nov 2026: Call Alpha",
                 ClockState::OnTrack,
                 Some(datetime!(2040-01-16 00:00 UTC)),
             ),
@@ -239,5 +242,46 @@ async fn most_urgent_first_is_breached_then_p1_first_then_by_due_in_pages_of_one
         }
         let titles: Vec<&str> = expected.iter().map(|e| e.0).collect();
         assert_eq!(paged, titles, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_resolved_case_awaiting_the_partners_word_is_not_its_owners_work() {
+    for backend in BACKENDS {
+        let (_db, w) = world(backend).await;
+        let s = &w.services;
+        let me = w.manager.user_id.unwrap();
+        let id = raise(&w, "Sync fails", "technical", "p3").await;
+        give_to(&w, id, me).await;
+        let step = |transition: &str| Move {
+            transition: transition.into(),
+            version: None,
+            message: "Fixed the sync".into(),
+            ..Default::default()
+        };
+        for transition in ["acknowledge", "start"] {
+            s.move_escalation(&w.manager, id, &step(transition))
+                .await
+                .unwrap();
+        }
+        let mine: Vec<String> = lines(s, &w.manager, &scope("mine"))
+            .await
+            .into_iter()
+            .map(|e| e.title)
+            .collect();
+        assert_eq!(mine, ["ESC-000001: Sync fails"], "{backend:?}");
+        // Resolved, it waits on Alpha's confirmation: off the owner's list.
+        s.move_escalation(&w.manager, id, &step("resolve"))
+            .await
+            .unwrap();
+        assert!(
+            lines(s, &w.manager, &scope("mine")).await.is_empty(),
+            "{backend:?}"
+        );
+        // Reopened by the partner, it is the owner's work again.
+        s.move_escalation(&w.a_user, id, &step("reopen"))
+            .await
+            .unwrap();
+        assert_eq!(lines(s, &w.manager, &scope("mine")).await.len(), 1);
     }
 }

@@ -214,10 +214,14 @@ async fn a_teams_members_tick_its_onboarding_items_and_nobody_else_of_ours() {
                 ("members", Some("1")),
                 ("open_onboarding_items", Some("3")),
                 ("overdue_onboarding_items", Some("0")),
+                ("open_work_items", Some("3")),
                 ("open_escalations", Some("0")),
                 ("internal_nps", None),
             ]
         );
+        // The team page counts its queue the same way.
+        let page = s.team(&w.admin, "marketing").await.unwrap();
+        assert_eq!(page.figures, marketing.figures);
     })
     .await;
 }
@@ -242,6 +246,8 @@ async fn a_team_shows_its_survey_mean_from_three_answers_on() {
                 .await
                 .unwrap();
         }
+        let team = s.team(&w.admin, "sales").await.unwrap();
+        assert_eq!(survey_figure(&team.figures), (None, None), "no round yet");
         s.open_internal_nps_round(&w.admin).await.unwrap();
         let answer = |score: &str| services::internal_nps::AnswerForm {
             score: score.into(),
@@ -251,11 +257,8 @@ async fn a_team_shows_its_survey_mean_from_three_answers_on() {
             s.answer_internal_nps(seller, &answer(score)).await.unwrap();
         }
         let team = s.team(&w.admin, "sales").await.unwrap();
-        assert_eq!(
-            survey_figure(&team.figures),
-            (None, None),
-            "two answers hide it"
-        );
+        let fewer = (Some("fewer than 3 answers".to_owned()), None);
+        assert_eq!(survey_figure(&team.figures), fewer, "two answers hide it");
         s.answer_internal_nps(&sellers[2], &answer("8"))
             .await
             .unwrap();
@@ -270,7 +273,19 @@ async fn a_team_shows_its_survey_mean_from_three_answers_on() {
         let sales = map.items.iter().find(|e| e.key == "sales").unwrap();
         assert_eq!(survey_figure(&sales.figures), seven_seven);
         let marketing = map.items.iter().find(|e| e.key == "marketing").unwrap();
-        assert_eq!(survey_figure(&marketing.figures), (None, None));
+        assert_eq!(survey_figure(&marketing.figures), fewer);
+        let ours = map
+            .items
+            .iter()
+            .find(|e| e.key == "partner_manager")
+            .unwrap();
+        assert_eq!(
+            survey_figure(&ours.figures),
+            (
+                Some("not asked: the survey is about this team".to_owned()),
+                None
+            )
+        );
         let json = serde_json::to_value(&team).unwrap();
         let nps = json["figures"]
             .as_array()

@@ -42,6 +42,93 @@ pub(super) async fn onboard(w: &World) {
         .unwrap();
 }
 
+/// The manager leads partner management (Accountable for onboarding and contract review),
+/// then partner A enters onboarding.
+async fn onboard_with_manager_leading(w: &World) {
+    let s = &w.services;
+    join(s, &w.admin, "partner_manager", &w.manager).await;
+    let lead = LeadInput {
+        user_id: w.manager.user_id.unwrap().to_string(),
+    };
+    s.set_team_lead(&w.admin, "partner_manager", &lead)
+        .await
+        .unwrap();
+    onboard(w).await;
+}
+
+#[tokio::test]
+async fn a_partners_contracts_are_legals_work_by_contract_review_and_legal_ticks_them() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let lawyer = user(s, &w.admin, "lena@vendor.test", "marketing", None).await;
+        join(s, &w.admin, "legal", &lawyer).await;
+        // Partner management answers for contract review: its lead is told.
+        onboard_with_manager_leading(&w).await;
+
+        let mine = s
+            .my_work(&lawyer, &query("", "contract_review", ""))
+            .await
+            .unwrap();
+        let mut titles: Vec<&str> = mine.items.iter().map(|e| e.title.as_str()).collect();
+        titles.sort();
+        assert_eq!(
+            titles,
+            [
+                "MSA signed",
+                "NDA signed",
+                "Partner program agreement signed"
+            ]
+        );
+        assert!(mine.items.iter().all(|e| e.queue == "legal"));
+        let notices = told(s, &w.manager, "work_item").await;
+        assert_eq!(
+            notices
+                .iter()
+                .filter(|(m, _)| m.starts_with("New work for Legal: "))
+                .count(),
+            3,
+            "{notices:?}"
+        );
+        // Partner management holds no contract of the partner's any more.
+        let managers = s.my_work(&w.manager, &query("", "", "")).await.unwrap();
+        assert!(!managers.items.iter().any(|e| e.title == "NDA signed"));
+
+        let nda = mine.items.iter().find(|e| e.title == "NDA signed").unwrap();
+        let detail = s.work_item(&lawyer, nda.id).await.unwrap();
+        assert_eq!(detail.accountable, "Partner management");
+        assert_eq!(
+            detail.consulted,
+            ["Sales", "Marketing", "Product", "Finance"]
+        );
+
+        // The checklist names Legal as the owner, and Legal's member ticks it.
+        let list = s.onboarding_checklist(&lawyer, w.partner_a).await.unwrap();
+        let item = list.items.iter().find(|i| i.key == "nda_signed").unwrap();
+        assert_eq!(item.owner, "legal");
+        assert!(item.can_tick);
+        s.tick_onboarding_item(&lawyer, item.id, true, "nda.pdf")
+            .await
+            .unwrap();
+        let closed = s.work_item(&lawyer, nda.id).await.unwrap().item;
+        assert!(closed.closed_at.is_some());
+        let after = s
+            .my_work(&lawyer, &query("", "contract_review", ""))
+            .await
+            .unwrap();
+        assert_eq!(after.items.len(), 2);
+        // Unticking gives the contract back to Legal, as contract review again.
+        s.tick_onboarding_item(&lawyer, item.id, false, "")
+            .await
+            .unwrap();
+        let back = s
+            .my_work(&lawyer, &query("", "contract_review", ""))
+            .await
+            .unwrap();
+        assert_eq!(back.items.len(), 3);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn an_onboarding_item_is_its_teams_work_until_ticked_and_the_accountable_lead_hears_of_it() {
     each_backend(|w| async move {
@@ -49,17 +136,7 @@ async fn an_onboarding_item_is_its_teams_work_until_ticked_and_the_accountable_l
         let marketer = user(s, &w.admin, "mia@vendor.test", "marketing", None).await;
         join(s, &w.admin, "marketing", &marketer).await;
         // Partner management answers for onboarding: its lead is told of every new item.
-        join(s, &w.admin, "partner_manager", &w.manager).await;
-        s.set_team_lead(
-            &w.admin,
-            "partner_manager",
-            &LeadInput {
-                user_id: w.manager.user_id.unwrap().to_string(),
-            },
-        )
-        .await
-        .unwrap();
-        onboard(&w).await;
+        onboard_with_manager_leading(&w).await;
 
         let mine = s
             .my_work(&marketer, &query("", "onboarding", ""))
@@ -321,10 +398,23 @@ async fn the_route_decides_who_comments_and_one_of_two_takers_wins() {
         let version = read.item.version;
         let taken = s.take_work(&mia, id, &TakeInput { version }).await.unwrap();
         assert_eq!(taken.assignee.as_deref(), Some("mia@vendor.test"));
+        let name = taken.assignee.clone().unwrap();
         assert!(matches!(
             s.take_work(&max, id, &TakeInput { version }).await,
-            Err(Error::Conflict(_))
+            Err(Error::Conflict(m)) if m == format!("'{}' is already taken by {name}", taken.title)
         ));
+        // A second "Assign to me" by the holder says so, with either version, and writes
+        // nothing.
+        for version in [version, taken.version] {
+            assert!(matches!(
+                s.take_work(&mia, id, &TakeInput { version }).await,
+                Err(Error::Conflict(m)) if m == format!("'{}' is already yours", taken.title)
+            ));
+        }
+        assert_eq!(
+            s.work_item(&mia, id).await.unwrap().item.version,
+            taken.version
+        );
         assert!(matches!(
             s.take_work(
                 &seller,

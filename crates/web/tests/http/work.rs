@@ -69,10 +69,12 @@ async fn my_work_lists_my_teams_items_with_filters_and_pages() {
         assert!(html.contains(r#"<a href="/my-work">My work</a>"#));
         assert!(html.contains(
             "<strong>Due soon</strong> — in the last 25% of the time allowed · \
-             <strong>Breached</strong> — past due."
+             <strong>Breached</strong> — past due · <strong>Paused</strong> — waiting on the \
+             partner, the clock stopped · <strong>Met</strong> — done within the time allowed."
         ));
+        assert!(html.contains("<th>Work</th><th>Kind</th><th>Urgency</th>"));
         assert!(html.contains(r#"<option value="escalated">Escalated to me</option>"#));
-        assert!(html.contains(&format!(r#"<a href="/work/{}">"#, f.work_b)));
+        assert!(html.contains(&format!(r#"<a href="/work/{}" title=""#, f.work_b)));
         let (status, _, html) = f.page(&session, "/my-work?sla=late").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains(r#"id="f-sla-error""#));
@@ -206,7 +208,7 @@ async fn my_work_shows_my_action_items_names_queues_and_every_kind_it_takes() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             bad["errors"],
-            serde_json::json!([{"field": "kind", "message": "'bogus' is not one of: onboarding, deal_registration, lead_handoff, escalation, meeting_action, remediation"}])
+            serde_json::json!([{"field": "kind", "message": "'bogus' is not one of: onboarding, deal_registration, lead_handoff, contract_review, escalation, meeting_action, remediation"}])
         );
 
         let (session, _) = f.sign_in("sales@test.example").await;
@@ -214,7 +216,7 @@ async fn my_work_shows_my_action_items_names_queues_and_every_kind_it_takes() {
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("<td>Sales</td>"), "{html}");
         assert!(!html.contains("<td>sales</td>"), "{html}");
-        assert!(html.contains(&format!(r#"<a href="/meetings/{}#actions">"#, f.meeting)), "{html}");
+        assert!(html.contains(&format!(r#"<a href="/meetings/{}#actions" title=""#, f.meeting)), "{html}");
         assert!(html.contains("<td>Meeting action item</td><td>—</td>"), "{html}");
         assert!(html.contains(r#"<option value="remediation">Remediation action</option>"#), "{html}");
     })

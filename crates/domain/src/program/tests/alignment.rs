@@ -248,3 +248,79 @@ fn a_response_may_not_outlast_the_resolution() {
         "{issue:?}"
     );
 }
+
+#[test]
+fn contract_items_are_done_by_contract_reviews_responsible_team() {
+    use onboarding::Owner;
+    let owner = |p: &Program, key: &str| {
+        p.onboarding
+            .items
+            .iter()
+            .find(|i| i.key == key)
+            .unwrap()
+            .owner
+    };
+    let p = default_program();
+    for key in ["nda_signed", "msa_signed", "program_agreement_signed"] {
+        assert_eq!(owner(&p, key), Owner::Team(Team::Legal), "{key}");
+    }
+    assert!(
+        !p.onboarding
+            .items
+            .iter()
+            .find(|i| i.key == "kickoff_session")
+            .unwrap()
+            .is_contract()
+    );
+
+    // A program written before the mark: the legal phase's items are contracts, given to
+    // contract_review's Responsible team, with a warning on the owner written.
+    let nda = "key = \"nda_signed\"\nphase = \"legal\"\ntitle = \"NDA signed\"\nowner = \"legal\"";
+    let older = replace(
+        nda,
+        &nda.replace("owner = \"legal\"", "owner = \"partner_manager\""),
+    );
+    let (program, issues) = parse(&older);
+    assert_eq!(
+        owner(&program.unwrap(), "nda_signed"),
+        Owner::Team(Team::Legal)
+    );
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].severity, Severity::Warning);
+    assert_eq!(
+        issues[0].line,
+        line_of(&older, "owner = \"partner_manager\"")
+    );
+    assert!(
+        issues[0].message.contains("'nda_signed' is a contract"),
+        "{issues:?}"
+    );
+
+    // The row decides: Finance responsible for contract review gets the contracts.
+    let finance = replace(
+        "finance = \"C\", legal = \"R\", partner_manager = \"A\" }",
+        "finance = \"R\", legal = \"C\", partner_manager = \"A\" }",
+    );
+    let (program, _) = parse(&finance);
+    assert_eq!(
+        owner(&program.unwrap(), "msa_signed"),
+        Owner::Team(Team::Finance)
+    );
+
+    // contract = false keeps a legal-phase item with the owner written.
+    let plain = replace(
+        nda,
+        &format!(
+            "{}\ncontract = false",
+            nda.replace("owner = \"legal\"", "owner = \"partner_manager\"")
+        ),
+    );
+    let (program, issues) = parse(&plain);
+    assert!(issues.is_empty(), "{issues:?}");
+    let program = program.unwrap();
+    assert_eq!(
+        owner(&program, "nda_signed"),
+        Owner::Team(Team::PartnerManager)
+    );
+    assert_eq!(owner(&program, "msa_signed"), Owner::Team(Team::Legal));
+}
