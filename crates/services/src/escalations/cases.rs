@@ -404,26 +404,32 @@ impl Services {
         actor.require(Action::WorkEscalations)?;
         let mut v = domain::Validation::new();
         let transition = v.choice::<Transition>("transition", &input.transition);
+        // Whether the move may be made at all comes first: a move the case's state (or the
+        // asker's side) does not allow is refused as such, never with what it would need.
+        let to = match transition {
+            Some(transition) => {
+                check_version(&read, input.version)?;
+                Some(allowed(&read, transition, actor)?)
+            }
+            None => None,
+        };
         let message = v.text("message", &input.message, false, escalations::MAX_ISSUE);
         if matches!(transition, Some(Transition::Resolve | Transition::Reopen))
             && message.is_empty()
         {
             v.add("message", "say what was done, or what is still wrong");
         }
+        // A pause the partner is not told the reason of is a clock stopped for nothing: the
+        // partner must know what we wait for to answer (and its answer resumes the clock).
+        if transition == Some(Transition::WaitOnPartner) && message.is_empty() {
+            v.add("message", "say what we need from the partner");
+        }
         let outcome = conflict_outcome(&mut v, &read, transition, &input.conflict_outcome);
         if transition == Some(Transition::Resolve) {
             refuse_open_actions(&mut tx, &mut v, &read).await?;
         }
         v.into_result().map_err(Error::Invalid)?;
-        let transition = transition.expect("validated");
-        check_version(&read, input.version)?;
-        let to =
-            escalations::next(state_of(&read)?, transition, side_of(actor)).map_err(|refusal| {
-                match refusal {
-                    Refusal::NotYours { .. } => Error::Forbidden(refusal.to_string()),
-                    Refusal::NotFrom { .. } => Error::Conflict(refusal.to_string()),
-                }
-            })?;
+        let (transition, to) = transition.zip(to).expect("validated");
         let now = store::now();
         // The outcome is written with the move: the WHERE of the write is the state and
         // version read, which `base` keeps. Reopening clears it, so the next resolution
@@ -464,6 +470,15 @@ impl Services {
         tx.commit().await?;
         Ok(seen)
     }
+}
+
+/// The state `transition` by `actor` leads `row` to: a move of the other side is forbidden
+/// (403), one that does not start from the case's state a conflict (409).
+fn allowed(row: &CaseRow, transition: Transition, actor: &Actor) -> Result<State> {
+    escalations::next(state_of(row)?, transition, side_of(actor)).map_err(|refusal| match refusal {
+        Refusal::NotYours { .. } => Error::Forbidden(refusal.to_string()),
+        Refusal::NotFrom { .. } => Error::Conflict(refusal.to_string()),
+    })
 }
 
 /// Moves the case read as `read` to `to` — conditional on its state and version, so of two

@@ -29,6 +29,9 @@ pub struct ActionInput {
     pub due_on: String,
 }
 
+/// What the log says when the partner's answer resumes a case that waited on it.
+const PARTNER_ANSWERED: &str = "Partner answered: clock resumed";
+
 /// Changes nobody is told of, only recorded.
 fn nobody() -> Told<'static> {
     Told {
@@ -83,19 +86,31 @@ impl Services {
         // Our first word to the partner is the first response: an update to a case nobody
         // acknowledged yet acknowledges it, so the response clock stops when the partner
         // hears from us (the clocks read state changes only).
-        let row = if kind == EntryKind::Update
-            && actor.is_internal()
-            && state_of(&row)? == escalations::State::Open
-        {
-            let acknowledged = escalations::State::Acknowledged;
-            let mut moved =
-                enter_state(&mut tx, actor, &row, acknowledged, String::new(), now).await?;
-            moved.version += 1;
-            moved
-        } else {
-            row
+        // The partner's answer to a case waiting on it resumes the work, and with it the
+        // resolution clock the wait paused (conditional on the state and version read, as
+        // every move).
+        let moved_to = match (kind, actor.is_internal(), state_of(&row)?) {
+            (EntryKind::Update, true, escalations::State::Open) => {
+                Some((escalations::State::Acknowledged, ""))
+            }
+            (EntryKind::Update, false, escalations::State::WaitingOnPartner) => {
+                Some((escalations::State::InProgress, PARTNER_ANSWERED))
+            }
+            _ => None,
+        };
+        let row = match moved_to {
+            Some((to, why)) => {
+                let mut moved = enter_state(&mut tx, actor, &row, to, why.into(), now).await?;
+                moved.version += 1;
+                moved
+            }
+            None => row,
         };
         let reference = escalations::reference(row.number);
+        let headline = match moved_to {
+            Some((escalations::State::InProgress, _)) => format!("{reference}: {PARTNER_ANSWERED}"),
+            _ => format!("{reference}: a new update"),
+        };
         // An update is told to the other side; a note to nobody.
         let people = match kind {
             EntryKind::Update if actor.is_internal() => partner_audience(&mut tx, &row).await?,
@@ -104,7 +119,7 @@ impl Services {
         };
         let told = Told {
             people,
-            message: &with_words(&format!("{reference}: a new update"), &body),
+            message: &with_words(&headline, &body),
         };
         let summary = format!("{reference}: {}", kind.label().to_lowercase());
         tell_and_record(&mut tx, actor, &row, told, kind.as_str(), summary, now).await?;
