@@ -47,6 +47,42 @@ pub(super) async fn visible_case(tx: &mut store::Read, actor: &Actor, id: Uuid) 
         .ok_or(Error::NotFound)
 }
 
+/// Whether `actor` works `row`: moves it and writes to the partner on it. A partner's people
+/// work their own cases; of ours, the case's owner, those its escalation reached, admins,
+/// and while nobody owns it those who may give it an owner (`may_work_case`).
+pub(super) async fn works_case(tx: &mut store::Read, actor: &Actor, row: &CaseRow) -> Result<bool> {
+    if !actor.is_internal() {
+        return Ok(true);
+    }
+    let reached = match actor.user_id {
+        Some(user) => store::escalations::reached_on(tx, row.id, user).await?,
+        None => false,
+    };
+    let owner = actor.user_id.is_some() && row.owner_id == actor.user_id;
+    Ok(escalations::may_work_case(
+        actor.role,
+        owner,
+        reached,
+        row.owner_id.is_some(),
+    ))
+}
+
+/// Refuses a move or a word to the partner from one of our people who does not work the case.
+pub(super) async fn require_works_case(
+    tx: &mut store::Read,
+    actor: &Actor,
+    row: &CaseRow,
+) -> Result<()> {
+    if works_case(tx, actor, row).await? {
+        return Ok(());
+    }
+    Err(Error::Forbidden(format!(
+        "{} is worked by its owner, those its escalation reached and admins: you may add \
+         internal notes",
+        escalations::reference(row.number)
+    )))
+}
+
 /// Refuses a write based on a case the writer saw at another version.
 pub(super) fn check_version(row: &CaseRow, version: Option<i64>) -> Result<()> {
     match version {
@@ -255,7 +291,9 @@ impl Services {
                     .collect::<Result<_>>()?,
             }));
         }
+        let works = works_case(tx, actor, row).await?;
         Ok(Escalation::Ours(CaseDetail {
+            works,
             case,
             entries: entries
                 .iter()
@@ -402,6 +440,7 @@ impl Services {
         let mut tx = self.db.write().await?;
         let read = visible_case(&mut tx, actor, id).await?;
         actor.require(Action::WorkEscalations)?;
+        require_works_case(&mut tx, actor, &read).await?;
         let mut v = domain::Validation::new();
         let transition = v.choice::<Transition>("transition", &input.transition);
         // Whether the move may be made at all comes first: a move the case's state (or the

@@ -7,7 +7,8 @@ use domain::validation::Choice;
 use uuid::Uuid;
 
 use super::cases::{
-    Told, enter_state, log, partner_audience, tell_and_record, visible_case, with_words,
+    Told, enter_state, log, partner_audience, require_works_case, tell_and_record, visible_case,
+    with_words,
 };
 use super::views::{Escalation, state_of};
 use crate::notifications::partner_team;
@@ -78,6 +79,9 @@ impl Services {
                 "only our people write internal notes".into(),
             ));
         }
+        if kind == EntryKind::Update {
+            require_works_case(&mut tx, actor, &row).await?;
+        }
         let mut v = domain::Validation::new();
         let body = v.text("body", &input.body, true, escalations::MAX_ISSUE);
         v.into_result().map_err(Error::Invalid)?;
@@ -147,6 +151,7 @@ impl Services {
                 "remediation actions are set by our people".into(),
             ));
         }
+        require_works_case(&mut tx, actor, &row).await?;
         if matches!(
             state_of(&row)?,
             escalations::State::Resolved | escalations::State::Closed
@@ -216,6 +221,7 @@ impl Services {
                 "remediation actions are ticked by our people".into(),
             ));
         }
+        require_works_case(&mut tx, actor, &row).await?;
         let now = store::now();
         store::escalations::mark_action_done(&mut tx, row.id, action_id, now).await?;
         let summary = format!(

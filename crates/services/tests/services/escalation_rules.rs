@@ -227,3 +227,83 @@ async fn a_move_the_state_does_not_allow_is_refused_before_what_it_would_need() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn only_the_owner_those_reached_and_admins_work_a_case() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let finance = user(s, &w.admin, "fin@vendor.test", "finance", None).await;
+        let id = raised(&w).await;
+        let give = services::escalations::Reassign {
+            owner_id: w.manager.user_id,
+            version: None,
+        };
+        s.reassign_escalation(&w.admin, id, &give).await.unwrap();
+        let refused = "ESC-000001 is worked by its owner, those its escalation reached and \
+                       admins: you may add internal notes";
+        let action = services::escalations::ActionInput {
+            body: "Resubmit the claim".into(),
+            due_on: String::new(),
+        };
+        let attempts = [
+            s.move_escalation(&finance, id, &step("acknowledge", "On it"))
+                .await,
+            s.post_escalation_update(&finance, id, &words("On it"))
+                .await,
+            s.add_escalation_action(&finance, id, &action).await,
+        ];
+        for attempt in attempts {
+            assert!(
+                matches!(&attempt, Err(Error::Forbidden(m)) if m == refused),
+                "{attempt:?}"
+            );
+        }
+        // Finance reads the case and writes internal notes, and is told it does no more.
+        let noted = ours(
+            s.post_escalation_note(&finance, id, &words("Claim seen in the ledger"))
+                .await
+                .unwrap(),
+        );
+        assert!(!noted.works);
+        assert_eq!(noted.case.state, State::Open, "nothing else was written");
+        assert_eq!(noted.entries.len(), 1);
+        // The owner and an admin work it.
+        assert!(ours(s.escalation(&w.manager, id).await.unwrap()).works);
+        s.move_escalation(&w.admin, id, &step("acknowledge", ""))
+            .await
+            .unwrap();
+        // Once the escalation ladder reached finance on this case, finance works it too.
+        let mut tx = s.db.write().await.unwrap();
+        let step_entry = uuid::Uuid::now_v7();
+        store::escalations::insert_entry(
+            &mut tx,
+            &store::escalations::EntryRow {
+                id: step_entry,
+                case_id: id,
+                kind: "escalated".into(),
+                body: "Step 2".into(),
+                state: None,
+                due_on: None,
+                done_at: None,
+                author_id: None,
+                visible_to_partner: false,
+                sweep_mark: Some("step:2".into()),
+                at: store::now(),
+            },
+        )
+        .await
+        .unwrap();
+        store::escalations::insert_reached(&mut tx, step_entry, &[finance.user_id.unwrap()])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let started = ours(
+            s.move_escalation(&finance, id, &step("start", ""))
+                .await
+                .unwrap(),
+        );
+        assert!(started.works);
+        assert_eq!(started.case.state, State::InProgress);
+    })
+    .await;
+}
