@@ -82,6 +82,13 @@ impl Services {
         if kind == EntryKind::Update {
             require_works_case(&mut tx, actor, &row).await?;
         }
+        // A closed case is over: an update there would reach nobody who works it.
+        if kind == EntryKind::Update && state_of(&row)? == escalations::State::Closed {
+            return Err(Error::Conflict(format!(
+                "{} is closed",
+                escalations::reference(row.number)
+            )));
+        }
         let mut v = domain::Validation::new();
         let body = v.text("body", &input.body, true, escalations::MAX_ISSUE);
         v.into_result().map_err(Error::Invalid)?;

@@ -307,3 +307,34 @@ async fn only_the_owner_those_reached_and_admins_work_a_case() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_closed_case_takes_no_update_from_either_side() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let m = &w.manager;
+        let id = raised(&w).await;
+        for (transition, message) in [("acknowledge", ""), ("start", ""), ("resolve", "Paid")] {
+            s.move_escalation(m, id, &step(transition, message))
+                .await
+                .unwrap();
+        }
+        s.move_escalation(&w.a_user, id, &step("confirm_closure", ""))
+            .await
+            .unwrap();
+        let before = ours(s.escalation(m, id).await.unwrap()).entries.len();
+        for who in [&w.a_user, m] {
+            let err = s
+                .post_escalation_update(who, id, &words("Anything new?"))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, Error::Conflict(msg) if msg == "ESC-000001 is closed"),
+                "{err:?}"
+            );
+        }
+        let after = ours(s.escalation(m, id).await.unwrap()).entries.len();
+        assert_eq!(after, before, "nothing was written");
+    })
+    .await;
+}
