@@ -338,3 +338,28 @@ async fn a_closed_case_takes_no_update_from_either_side() {
     })
     .await;
 }
+
+/// The log lists a cause before the state change it made, though both share one instant.
+#[tokio::test]
+async fn the_update_that_acknowledges_a_case_precedes_its_state_change() {
+    each_backend(|w| async move {
+        let s = &w.services;
+        let id = raised(&w).await;
+        let seen = ours(
+            s.post_escalation_update(&w.manager, id, &words("We are on it"))
+                .await
+                .unwrap(),
+        );
+        let log: Vec<(EntryKind, Option<State>)> =
+            seen.entries.iter().map(|e| (e.kind, e.state)).collect();
+        assert_eq!(
+            log,
+            vec![
+                (EntryKind::Update, None),
+                (EntryKind::StateChange, Some(State::Acknowledged)),
+            ]
+        );
+        assert_eq!(seen.entries[0].at, seen.entries[1].at);
+    })
+    .await;
+}
