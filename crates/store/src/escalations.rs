@@ -368,3 +368,14 @@ pub async fn reached_on(tx: &mut Read, case_id: Uuid, user_id: Uuid) -> Result<b
         .push_bind(user_id);
     Ok(tx.one::<(i64,)>(query).await?.0 > 0)
 }
+
+/// One entry of the case's log (None for an id of another case's log, or none at all).
+pub async fn entry(tx: &mut Read, case_id: Uuid, entry_id: Uuid) -> Result<Option<EntryRow>> {
+    let mut query = Sql::new(ENTRY_COLUMNS);
+    query
+        .push(" AND case_id = ")
+        .push_bind(case_id)
+        .push(" AND id = ")
+        .push_bind(entry_id);
+    tx.optional(query).await
+}

@@ -229,6 +229,19 @@ impl Services {
             ));
         }
         require_works_case(&mut tx, actor, &row).await?;
+        // An id of another case's log (or no remediation action) is not found here; one
+        // already done says since when, rather than a race nobody had.
+        let action = store::escalations::entry(&mut tx, row.id, action_id)
+            .await?
+            .filter(|e| e.kind == EntryKind::Remediation.as_str())
+            .ok_or(Error::NotFound)?;
+        if let Some(done) = action.done_at {
+            return Err(Error::Conflict(format!(
+                "\u{201c}{}\u{201d} was already marked done on {}",
+                action.body,
+                domain::display::day(done.date())
+            )));
+        }
         let now = store::now();
         store::escalations::mark_action_done(&mut tx, row.id, action_id, now).await?;
         let summary = format!(
