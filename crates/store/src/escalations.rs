@@ -355,3 +355,27 @@ pub async fn sweep_entries(tx: &mut Read, case_ids: &[Uuid]) -> Result<Vec<Sweep
     query.push(" ORDER BY e.case_id, e.at, e.id");
     tx.all(query).await
 }
+
+/// Whether a step of the escalation ladder on `case_id` reached `user_id`.
+pub async fn reached_on(tx: &mut Read, case_id: Uuid, user_id: Uuid) -> Result<bool> {
+    let mut query = Sql::new(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM escalation_step_reached r \
+         JOIN escalation_entries e ON e.id = r.entry_id WHERE e.case_id = ",
+    );
+    query
+        .push_bind(case_id)
+        .push(" AND r.user_id = ")
+        .push_bind(user_id);
+    Ok(tx.one::<(i64,)>(query).await?.0 > 0)
+}
+
+/// One entry of the case's log (None for an id of another case's log, or none at all).
+pub async fn entry(tx: &mut Read, case_id: Uuid, entry_id: Uuid) -> Result<Option<EntryRow>> {
+    let mut query = Sql::new(ENTRY_COLUMNS);
+    query
+        .push(" AND case_id = ")
+        .push_bind(case_id)
+        .push(" AND id = ")
+        .push_bind(entry_id);
+    tx.optional(query).await
+}

@@ -16,7 +16,7 @@ pub use sla::{
     ClockState, EscalationTargets, SlaView, StateChange, clock, escalation_targets,
     response_target, sla_view,
 };
-pub use states::{Refusal, Side, State, Transition, next};
+pub use states::{Refusal, Side, State, Transition, may_work_case, next};
 pub use sweep::{
     Reach, SlaTarget, auto_close_at, auto_close_due, reach, step_due, title_label, warnings_due,
 };

@@ -1,6 +1,8 @@
 //! Where a case stands and which moves each side may make from there.
 
 use crate::choice_enum;
+use crate::permissions::Action;
+use crate::roles::Role;
 use crate::validation::Choice;
 
 choice_enum! {
@@ -138,4 +140,46 @@ pub fn next(state: State, transition: Transition, side: Side) -> Result<State, R
         return Err(Refusal::NotFrom { transition, state });
     }
     Ok(transition.to())
+}
+
+/// Who of our people moves a case and writes to the partner on it (updates, remediation
+/// actions): its owner, those the escalation ladder reached on it, and those who oversee
+/// work (admins); while nobody owns the case, also those who may give it an owner. The rest
+/// of our people who work escalations only read it and write internal notes.
+pub fn may_work_case(role: Role, owner: bool, reached: bool, owned: bool) -> bool {
+    role.is_internal()
+        && Action::WorkEscalations.allows(role)
+        && (owner
+            || reached
+            || Action::OverseeWork.allows(role)
+            || (!owned && Action::ManagePartners.allows(role)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_owner_those_reached_and_admins_work_a_case() {
+        use Role::*;
+        // (role, owner, reached, owned) → may work
+        let cases = [
+            (Finance, false, false, true, false),
+            (Finance, true, false, true, true),
+            (Sales, false, true, true, true),
+            (PartnerManager, false, false, true, false),
+            (PartnerManager, false, false, false, true),
+            (Marketing, false, false, false, false),
+            (Admin, false, false, true, true),
+            (Executive, false, true, true, false),
+            (PartnerUser, true, true, true, false),
+        ];
+        for (role, owner, reached, owned, may) in cases {
+            assert_eq!(
+                may_work_case(role, owner, reached, owned),
+                may,
+                "{role:?} owner {owner} reached {reached} owned {owned}"
+            );
+        }
+    }
 }

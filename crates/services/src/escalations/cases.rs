@@ -48,6 +48,42 @@ pub(super) async fn visible_case(tx: &mut store::Read, actor: &Actor, id: Uuid) 
         .ok_or(Error::NotFound)
 }
 
+/// Whether `actor` works `row`: moves it and writes to the partner on it. A partner's people
+/// work their own cases; of ours, the case's owner, those its escalation reached, admins,
+/// and while nobody owns it those who may give it an owner (`may_work_case`).
+pub(super) async fn works_case(tx: &mut store::Read, actor: &Actor, row: &CaseRow) -> Result<bool> {
+    if !actor.is_internal() {
+        return Ok(true);
+    }
+    let reached = match actor.user_id {
+        Some(user) => store::escalations::reached_on(tx, row.id, user).await?,
+        None => false,
+    };
+    let owner = actor.user_id.is_some() && row.owner_id == actor.user_id;
+    Ok(escalations::may_work_case(
+        actor.role,
+        owner,
+        reached,
+        row.owner_id.is_some(),
+    ))
+}
+
+/// Refuses a move or a word to the partner from one of our people who does not work the case.
+pub(super) async fn require_works_case(
+    tx: &mut store::Read,
+    actor: &Actor,
+    row: &CaseRow,
+) -> Result<()> {
+    if works_case(tx, actor, row).await? {
+        return Ok(());
+    }
+    Err(Error::Forbidden(format!(
+        "{} is worked by its owner, those its escalation reached and admins: you may add \
+         internal notes",
+        escalations::reference(row.number)
+    )))
+}
+
 /// Refuses a write based on a case the writer saw at another version.
 pub(super) fn check_version(row: &CaseRow, version: Option<i64>) -> Result<()> {
     match version {
@@ -256,7 +292,9 @@ impl Services {
                     .collect::<Result<_>>()?,
             }));
         }
+        let works = works_case(tx, actor, row).await?;
         Ok(Escalation::Ours(CaseDetail {
+            works,
             case,
             entries: entries
                 .iter()
@@ -403,28 +441,35 @@ impl Services {
         let mut tx = self.db.write().await?;
         let read = visible_case(&mut tx, actor, id).await?;
         actor.require(Action::WorkEscalations)?;
+        require_works_case(&mut tx, actor, &read).await?;
         let mut v = domain::Validation::new();
         let transition = v.choice::<Transition>("transition", &input.transition);
+        // Whether the move may be made at all comes first: a move the case's state (or the
+        // asker's side) does not allow is refused as such, never with what it would need.
+        let to = match transition {
+            Some(transition) => {
+                check_version(&read, input.version)?;
+                Some(allowed(&read, transition, actor)?)
+            }
+            None => None,
+        };
         let message = v.text("message", &input.message, false, escalations::MAX_ISSUE);
         if matches!(transition, Some(Transition::Resolve | Transition::Reopen))
             && message.is_empty()
         {
             v.add("message", "say what was done, or what is still wrong");
         }
+        // A pause the partner is not told the reason of is a clock stopped for nothing: the
+        // partner must know what we wait for to answer (and its answer resumes the clock).
+        if transition == Some(Transition::WaitOnPartner) && message.is_empty() {
+            v.add("message", "say what we need from the partner");
+        }
         let outcome = conflict_outcome(&mut v, &read, transition, &input.conflict_outcome);
         if transition == Some(Transition::Resolve) {
             refuse_open_actions(&mut tx, &mut v, &read).await?;
         }
         v.into_result().map_err(Error::Invalid)?;
-        let transition = transition.expect("validated");
-        check_version(&read, input.version)?;
-        let to =
-            escalations::next(state_of(&read)?, transition, side_of(actor)).map_err(|refusal| {
-                match refusal {
-                    Refusal::NotYours { .. } => Error::Forbidden(refusal.to_string()),
-                    Refusal::NotFrom { .. } => Error::Conflict(refusal.to_string()),
-                }
-            })?;
+        let (transition, to) = transition.zip(to).expect("validated");
         let now = store::now();
         // The outcome is written with the move: the WHERE of the write is the state and
         // version read, which `base` keeps. Reopening clears it, so the next resolution
@@ -465,6 +510,15 @@ impl Services {
         tx.commit().await?;
         Ok(seen)
     }
+}
+
+/// The state `transition` by `actor` leads `row` to: a move of the other side is forbidden
+/// (403), one that does not start from the case's state a conflict (409).
+fn allowed(row: &CaseRow, transition: Transition, actor: &Actor) -> Result<State> {
+    escalations::next(state_of(row)?, transition, side_of(actor)).map_err(|refusal| match refusal {
+        Refusal::NotYours { .. } => Error::Forbidden(refusal.to_string()),
+        Refusal::NotFrom { .. } => Error::Conflict(refusal.to_string()),
+    })
 }
 
 /// Moves the case read as `read` to `to` — conditional on its state and version, so of two

@@ -7,7 +7,8 @@ use domain::validation::Choice;
 use uuid::Uuid;
 
 use super::cases::{
-    Told, enter_state, log, partner_audience, tell_and_record, visible_case, with_words,
+    Told, enter_state, log, partner_audience, require_works_case, tell_and_record, visible_case,
+    with_words,
 };
 use super::views::{Escalation, state_of};
 use crate::notifications::partner_team;
@@ -28,6 +29,9 @@ pub struct ActionInput {
     /// 2026-12-31, or empty for no due day: today or later, at most two years ahead.
     pub due_on: String,
 }
+
+/// What the log says when the partner's answer resumes a case that waited on it.
+const PARTNER_ANSWERED: &str = "Partner answered: clock resumed";
 
 /// Changes nobody is told of, only recorded.
 fn nobody() -> Told<'static> {
@@ -75,6 +79,16 @@ impl Services {
                 "only our people write internal notes".into(),
             ));
         }
+        if kind == EntryKind::Update {
+            require_works_case(&mut tx, actor, &row).await?;
+        }
+        // A closed case is over: an update there would reach nobody who works it.
+        if kind == EntryKind::Update && state_of(&row)? == escalations::State::Closed {
+            return Err(Error::Conflict(format!(
+                "{} is closed",
+                escalations::reference(row.number)
+            )));
+        }
         let mut v = domain::Validation::new();
         let body = v.text("body", &input.body, true, escalations::MAX_ISSUE);
         v.into_result().map_err(Error::Invalid)?;
@@ -83,19 +97,31 @@ impl Services {
         // Our first word to the partner is the first response: an update to a case nobody
         // acknowledged yet acknowledges it, so the response clock stops when the partner
         // hears from us (the clocks read state changes only).
-        let row = if kind == EntryKind::Update
-            && actor.is_internal()
-            && state_of(&row)? == escalations::State::Open
-        {
-            let acknowledged = escalations::State::Acknowledged;
-            let mut moved =
-                enter_state(&mut tx, actor, &row, acknowledged, String::new(), now).await?;
-            moved.version += 1;
-            moved
-        } else {
-            row
+        // The partner's answer to a case waiting on it resumes the work, and with it the
+        // resolution clock the wait paused (conditional on the state and version read, as
+        // every move).
+        let moved_to = match (kind, actor.is_internal(), state_of(&row)?) {
+            (EntryKind::Update, true, escalations::State::Open) => {
+                Some((escalations::State::Acknowledged, ""))
+            }
+            (EntryKind::Update, false, escalations::State::WaitingOnPartner) => {
+                Some((escalations::State::InProgress, PARTNER_ANSWERED))
+            }
+            _ => None,
+        };
+        let row = match moved_to {
+            Some((to, why)) => {
+                let mut moved = enter_state(&mut tx, actor, &row, to, why.into(), now).await?;
+                moved.version += 1;
+                moved
+            }
+            None => row,
         };
         let reference = escalations::reference(row.number);
+        let headline = match moved_to {
+            Some((escalations::State::InProgress, _)) => format!("{reference}: {PARTNER_ANSWERED}"),
+            _ => format!("{reference}: a new update"),
+        };
         // An update is told to the other side; a note to nobody.
         let people = match kind {
             EntryKind::Update if actor.is_internal() => partner_audience(&mut tx, &row).await?,
@@ -104,7 +130,7 @@ impl Services {
         };
         let told = Told {
             people,
-            message: &with_words(&format!("{reference}: a new update"), &body),
+            message: &with_words(&headline, &body),
         };
         let summary = format!("{reference}: {}", kind.label().to_lowercase());
         tell_and_record(&mut tx, actor, &row, told, kind.as_str(), summary, now).await?;
@@ -132,6 +158,7 @@ impl Services {
                 "remediation actions are set by our people".into(),
             ));
         }
+        require_works_case(&mut tx, actor, &row).await?;
         if matches!(
             state_of(&row)?,
             escalations::State::Resolved | escalations::State::Closed
@@ -200,6 +227,20 @@ impl Services {
             return Err(Error::Forbidden(
                 "remediation actions are ticked by our people".into(),
             ));
+        }
+        require_works_case(&mut tx, actor, &row).await?;
+        // An id of another case's log (or no remediation action) is not found here; one
+        // already done says since when, rather than a race nobody had.
+        let action = store::escalations::entry(&mut tx, row.id, action_id)
+            .await?
+            .filter(|e| e.kind == EntryKind::Remediation.as_str())
+            .ok_or(Error::NotFound)?;
+        if let Some(done) = action.done_at {
+            return Err(Error::Conflict(format!(
+                "\u{201c}{}\u{201d} was already marked done on {}",
+                action.body,
+                domain::display::day(done.date())
+            )));
         }
         let now = store::now();
         store::escalations::mark_action_done(&mut tx, row.id, action_id, now).await?;

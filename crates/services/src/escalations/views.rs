@@ -184,6 +184,9 @@ pub struct PartnerEntryView {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseDetail {
+    /// Whether the reader works the case (moves it, writes to the partner on it), or only
+    /// reads it and writes internal notes.
+    pub works: bool,
     pub case: CaseView,
     pub entries: Vec<EntryView>,
 }

@@ -74,9 +74,29 @@ async fn a_case_resolves_only_once_its_actions_are_done() {
             .find(|e| e.kind == EntryKind::Remediation)
             .unwrap()
             .id;
+        // Through another case, the action is not found; ticked twice, it says since when.
+        let other = match s.submit_escalation(&w.a_user, w.partner_a, &form).await {
+            Ok(Escalation::Partners(d)) => d.case.id,
+            other => panic!("{other:?}"),
+        };
+        let err = s
+            .complete_escalation_action(m, other, action_id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::NotFound), "{err:?}");
         s.complete_escalation_action(m, id, action_id)
             .await
             .unwrap();
+        let err = s
+            .complete_escalation_action(m, id, action_id)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Conflict(msg) if msg.starts_with(
+                "\u{201c}Resubmit the claim to Finance\u{201d} was already marked done on "
+            )),
+            "{err:?}"
+        );
         let seen = ours(s.move_escalation(m, id, &resolve(4)).await.unwrap());
         assert_eq!((seen.case.state, seen.case.version), (State::Resolved, 5));
         let err = s.add_escalation_action(m, id, &action).await.unwrap_err();

@@ -162,9 +162,7 @@ async fn a_partner_case_is_worked_to_a_closure_the_partner_confirms() {
         )
         .await
         .unwrap();
-        s.move_escalation(m, id, &step("resume", Some(5), ""))
-            .await
-            .unwrap();
+        // The partner's answer resumed the work (version 6).
         let err = s
             .move_escalation(m, id, &step("resolve", Some(6), " "))
             .await
@@ -236,7 +234,8 @@ async fn a_partner_case_is_worked_to_a_closure_the_partner_confirms() {
             vec![
                 ("ESC-000001: Closed".to_string(), link.clone()),
                 (
-                    "ESC-000001: a new update\n\nInvoice INV-7 attached".to_string(),
+                    "ESC-000001: Partner answered: clock resumed\n\nInvoice INV-7 attached"
+                        .to_string(),
                     link.clone()
                 ),
                 ("ESC-000001 is now yours".to_string(), link.clone()),

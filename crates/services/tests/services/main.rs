@@ -18,6 +18,7 @@ mod deals;
 mod enablement;
 mod escalation_actions;
 mod escalation_insight;
+mod escalation_rules;
 mod escalation_sweep;
 mod escalations;
 mod homes;

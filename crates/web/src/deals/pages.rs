@@ -12,7 +12,7 @@ use crate::respond::{PageResult, page_or_errors, render, see_other, service_erro
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::deals::registration::{DealInput, ForecastCategory, Stage, Status};
@@ -342,7 +342,7 @@ async fn confirm_win(
 async fn confirm_activity(
     State(state): State<AppState>,
     auth: PageAuth,
-    Path((id, activity)): Path<(Uuid, Uuid)>,
+    PageId((id, activity)): PageId<(Uuid, Uuid)>,
     body: Bytes,
 ) -> PageResult {
     let form = Form::parse(&body);

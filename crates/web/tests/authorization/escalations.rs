@@ -22,6 +22,17 @@ fn worker_on_b(role: Role) -> Expect {
     }
 }
 
+/// Moves, updates and remediation actions on partner B's case, which nobody owns and no
+/// escalation reached anyone on: admins, and partner managers (who may give it an owner).
+/// The rest of our workers only read it and write internal notes.
+fn works_b(role: Role) -> Expect {
+    match role {
+        Role::Admin | Role::PartnerManager => Allowed,
+        r if PARTNER_SIDE.contains(&r) => Hidden,
+        _ => Forbidden,
+    }
+}
+
 pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
     let case = format!("/api/v1/escalations/{}", f.escalation_b);
     let raise = r#"{"issue":"Portal down","category":"technical","urgency":"p1","occurred_on":"2026-01-05"}"#;
@@ -73,13 +84,13 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::POST,
             format!("{case}/moves"),
             Some(r#"{"transition":"acknowledge"}"#.into()),
-            Box::new(worker_on_b),
+            Box::new(works_b),
         ),
         (
             Method::POST,
             format!("{case}/updates"),
             Some(entry.into()),
-            Box::new(worker_on_b),
+            Box::new(works_b),
         ),
         (
             Method::POST,
@@ -91,13 +102,17 @@ pub(super) fn endpoints(f: &Fixture) -> Vec<Endpoint> {
             Method::POST,
             format!("{case}/actions"),
             Some(r#"{"body":"Rerun the commission","due_on":"2028-06-30"}"#.into()),
-            Box::new(worker_on_b),
+            Box::new(works_b),
         ),
         (
             Method::POST,
             format!("{case}/actions/{}/done", uuid::Uuid::now_v7()),
             None,
-            Box::new(worker_on_b),
+            Box::new(|role| match works_b(role) {
+                // No action of this case has that id.
+                Allowed => Hidden,
+                other => other,
+            }),
         ),
         (
             Method::POST,

@@ -76,7 +76,7 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
             .post_form(
                 &session,
                 &format!("{case}/moves"),
-                &format!("csrf_token={csrf}&transition=wait_on_partner&version=2&message="),
+                &format!("csrf_token={csrf}&transition=wait_on_partner&version=2&message=Send+the+logs"),
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{page}");
