@@ -13,6 +13,9 @@ pub const MAX_ISSUE: usize = 5000;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Form {
+    /// What is wrong, up to 5,000 characters. The partner reads it word for word, also when
+    /// one of our people raises the case: use an internal note on the case for anything the
+    /// partner must not read.
     #[serde(default)]
     pub issue: String,
     #[serde(default)]
