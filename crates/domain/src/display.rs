@@ -122,10 +122,46 @@ pub fn list(items: &[&str]) -> String {
     }
 }
 
+/// At most `max` characters of `text` for a list's cell: whitespace runs made one space, and
+/// a longer text cut at the last word boundary that fits with "…" after it (mid-word only
+/// when its first word alone is longer than `max`).
+pub fn excerpt(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let room = max.saturating_sub(1);
+    let head: String = flat.chars().take(room).collect();
+    let at_boundary = flat
+        .chars()
+        .nth(room)
+        .is_none_or(|next| !next.is_alphanumeric());
+    let kept = match head.rfind(' ') {
+        Some(at) if !at_boundary && at > 0 => &head[..at],
+        _ => &head[..],
+    };
+    format!("{}…", kept.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn an_excerpt_ends_at_a_word_with_an_ellipsis() {
+        assert_eq!(excerpt("Portal down", 20), "Portal down");
+        assert_eq!(excerpt("  Portal\n down  ", 20), "Portal down");
+        // 24 characters, 20 allowed: "Portal down since" (17) and the ellipsis.
+        assert_eq!(
+            excerpt("Portal down since Monday", 20),
+            "Portal down since…"
+        );
+        // The boundary falls right after a word: that word is kept.
+        assert_eq!(excerpt("Portal down, since Monday", 12), "Portal down…");
+        assert_eq!(excerpt("Supercalifragilistic", 8), "Superca…");
+        assert_eq!(excerpt("Ünïcödé wörds everywhere", 14), "Ünïcödé wörds…");
+    }
 
     fn dec(text: &str) -> Decimal {
         text.parse().unwrap()

@@ -14,6 +14,9 @@ pub const MAX_ISSUE: usize = 5000;
 #[serde(deny_unknown_fields)]
 #[schema(as = EscalationForm)]
 pub struct Form {
+    /// What is wrong, up to 5,000 characters. The partner reads it word for word, also when
+    /// one of our people raises the case: use an internal note on the case for anything the
+    /// partner must not read.
     #[serde(default)]
     pub issue: String,
     #[serde(default)]

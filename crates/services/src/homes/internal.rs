@@ -4,7 +4,7 @@
 
 use domain::deals::pipeline;
 use domain::deals::registration::Status;
-use domain::escalations::ClockState;
+use domain::escalations::{Category, ClockState, State};
 use domain::insight::Band;
 use domain::permissions::Action;
 use domain::roles::Role;
@@ -14,6 +14,7 @@ use time::{Date, Month, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::convert::corrupt;
+use crate::escalations::{EscalationQuery, Escalations};
 use crate::homes::figures::Figure;
 use crate::partners::PartnerQuery;
 use crate::work::MyWorkQuery;
@@ -79,8 +80,12 @@ pub struct InternalHome {
     pub at_risk: Option<Vec<AtRiskPartner>>,
     /// What waits on the reader: their open "My work" items, those past their SLA and those
     /// due soon (each opening `/my-work`, filtered by that state), then decisions, overdue ones,
-    /// cases, proposals, leads.
+    /// cases, proposals, leads: only those the reader's role may act on
+    /// (`domain::permissions`).
     pub waiting: Vec<Figure>,
+    /// The same queues when the reader's role reads them without acting on them (an
+    /// executive's, marketing's leads waiting for sales): shown under "Overview".
+    pub overview: Vec<Figure>,
     /// Partner managers: our team's onboarding items overdue at their partners.
     pub onboarding_overdue: Vec<OnboardingOverdue>,
     /// The figures the role reads: pipeline, revenue, leads, partners.
@@ -94,6 +99,34 @@ pub struct InternalHome {
     /// The internal survey's round is open and the reader has not answered it: the home's
     /// "survey open" prompt.
     pub survey_open: bool,
+}
+
+/// The states of a case not yet resolved: the "open" of "open conflict cases".
+const OPEN_CASE_STATES: [State; 5] = [
+    State::Open,
+    State::Acknowledged,
+    State::InProgress,
+    State::WaitingOnPartner,
+    State::Reopened,
+];
+
+/// [`OPEN_CASE_STATES`] as the escalations list's `state` filter takes them.
+fn open_states() -> String {
+    OPEN_CASE_STATES.map(|s| s.as_str()).join(",")
+}
+
+/// Whether `role` may act on the queue a "waiting" figure counts (its `key`): deciding
+/// registrations, tier proposals, leads, working conflict cases. Asked of
+/// `domain::permissions`, so a role that only reads a queue sees it as an overview.
+fn acts_on(role: Role, key: &str) -> bool {
+    let action = match key {
+        "registrations_to_decide" | "decisions_overdue" => Action::ManageDeals,
+        "tier_proposals_to_decide" => Action::RunTierProgram,
+        "leads_waiting" => Action::DecideLeads,
+        "open_conflict_cases" => Action::WorkEscalations,
+        _ => return true,
+    };
+    action.allows(role)
 }
 
 fn count_of(counts: &[(String, i64)], status: &str) -> i64 {
@@ -141,7 +174,6 @@ impl Services {
         let leads_submitted = store::deals::leads_in_status(&mut tx, "submitted").await?;
         let leads_accepted = store::deals::leads_in_status(&mut tx, "accepted").await?;
         let overdue = store::deals::decisions_overdue(&mut tx, today).await?;
-        let cases = store::deals::open_conflict_cases(&mut tx).await?;
         let proposals = store::deals::proposals_in_play(&mut tx).await?;
         drop(tx);
         let deals = ("registration", "registrations");
@@ -159,13 +191,12 @@ impl Services {
             deals,
             "/deals?status=submitted",
         );
-        let cases = Figure::count(
-            "open_conflict_cases",
-            "Open conflict cases",
-            cases,
-            ("case", "cases"),
-            "/deals?conflicts=true",
-        );
+        let cases = match role {
+            Role::PartnerManager | Role::Sales | Role::Admin | Role::Executive => {
+                Some(self.open_conflict_cases(actor).await?)
+            }
+            _ => None,
+        };
         let proposals_open = Figure::count(
             "tier_proposals_to_decide",
             "Tier proposals to decide",
@@ -185,6 +216,7 @@ impl Services {
             my_partners: None,
             at_risk: None,
             waiting: Vec::new(),
+            overview: Vec::new(),
             onboarding_overdue: Vec::new(),
             figures: Vec::new(),
             partners_by_tier: Vec::new(),
@@ -209,7 +241,8 @@ impl Services {
                         })
                         .collect(),
                 );
-                home.waiting = vec![to_decide, overdue, proposals_open, cases];
+                home.waiting = vec![to_decide, overdue, proposals_open];
+                home.waiting.extend(cases);
                 if let Some(me) = actor.user_id {
                     home.at_risk = self.at_risk(Some(me)).await?;
                     home.onboarding_overdue = self.onboarding_overdue(actor, me).await?;
@@ -217,7 +250,8 @@ impl Services {
                 }
             }
             Role::Sales => {
-                home.waiting = vec![leads_waiting, to_decide, cases];
+                home.waiting = vec![leads_waiting, to_decide];
+                home.waiting.extend(cases);
                 home.recent_wins = self.recent_wins(actor, None).await?;
             }
             Role::Marketing => {
@@ -262,7 +296,8 @@ impl Services {
                 self.won_this_quarter(actor, &mut home).await?;
             }
             Role::Admin | Role::Executive => {
-                home.waiting = vec![to_decide, overdue, proposals_open, cases];
+                home.waiting = vec![to_decide, overdue, proposals_open];
+                home.waiting.extend(cases);
                 home.at_risk = self.at_risk(None).await?;
                 let (open, apart) = self.open_pipeline(today).await?;
                 home.figures.push(Figure::money(
@@ -306,10 +341,47 @@ impl Services {
             }
             Role::PartnerAdmin | Role::PartnerUser => {}
         }
-        let mut waiting = self.my_work_figures(actor).await?;
-        waiting.append(&mut home.waiting);
-        home.waiting = waiting;
+        let (mine, theirs): (Vec<Figure>, Vec<Figure>) = std::mem::take(&mut home.waiting)
+            .into_iter()
+            .partition(|f| acts_on(role, &f.key));
+        home.waiting = self.my_work_figures(actor).await?;
+        home.waiting.extend(mine);
+        home.overview = theirs;
         Ok(home)
+    }
+
+    /// Open channel-conflict cases, counted over every page of the escalations list the
+    /// figure links to (one source: the figure is the list's length).
+    async fn open_conflict_cases(&self, actor: &Actor) -> Result<Figure> {
+        let mut query = EscalationQuery {
+            category: Category::ChannelConflict.as_str().into(),
+            state: open_states(),
+            limit: Some(crate::paging::MAX_PAGE),
+            ..Default::default()
+        };
+        let mut open = 0_i64;
+        loop {
+            let (n, next) = match self.list_escalations(actor, &query).await? {
+                Escalations::Ours(page) => (page.items.len(), page.next_cursor),
+                Escalations::Partners(page) => (page.items.len(), page.next_cursor),
+            };
+            open += i64::try_from(n).unwrap_or(0);
+            match next {
+                Some(next) => query.cursor = next,
+                None => break,
+            }
+        }
+        Ok(Figure::count(
+            "open_conflict_cases",
+            "Open conflict cases",
+            open,
+            ("case", "cases"),
+            &format!(
+                "/escalations?category={}&state={}",
+                Category::ChannelConflict.as_str(),
+                open_states()
+            ),
+        ))
     }
 
     /// The reader's open "My work" items, those breached and those due soon, counted over

@@ -19,8 +19,8 @@ mod tiers;
 pub use figures::{Amount, Figure};
 pub use internal::{AtRiskPartner, InternalHome, OnboardingOverdue, OwnedPartner, RecentWin};
 pub use partner::{
-    DealToAnswer, HeldCertification, OnboardingDue, PartnerHome, PartnerManager, Standing,
-    StateCount,
+    CaseWaiting, DealToAnswer, HeldCertification, OnboardingDue, PartnerHome, PartnerManager,
+    Standing, StateCount,
 };
 pub use tiers::{ProgramTier, ProgramTiers, Requirement, TierBenefit};
 

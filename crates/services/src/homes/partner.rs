@@ -9,6 +9,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::deals::DealQuery;
+use crate::escalations::{EscalationQuery, Escalations};
 use crate::program::CriterionView;
 use crate::{Actor, PageRequest, Result, Services};
 
@@ -63,6 +64,22 @@ pub struct DealToAnswer {
     pub question: String,
 }
 
+/// An escalation case waiting on the partner's people: our question to answer (waiting on
+/// the partner) or our resolution to confirm or reopen (resolved). Partner-facing fields only.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CaseWaiting {
+    pub id: Uuid,
+    /// ESC-000020
+    pub reference: String,
+    /// The issue as raised.
+    pub issue: String,
+    /// waiting_on_partner or resolved
+    pub state: String,
+    /// What the partner is to do, in words.
+    pub to_do: String,
+    pub link: String,
+}
+
 /// How many deals or leads are in one state, and the list of them.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct StateCount {
@@ -91,6 +108,11 @@ pub struct PartnerHome {
     pub certifications_expiring: Vec<HeldCertification>,
     /// Registrations waiting for the partner's answer (more information requested).
     pub deals_to_answer: Vec<DealToAnswer>,
+    /// Escalation cases waiting on the partner's people, counted by state (waiting on the
+    /// partner, resolved awaiting confirmation), each count linking to the list.
+    pub escalations_by_state: Vec<StateCount>,
+    /// Those cases: waiting on the partner first, then resolved, each in the list's order.
+    pub escalations_waiting: Vec<CaseWaiting>,
     pub deals_by_state: Vec<StateCount>,
     pub leads_by_state: Vec<StateCount>,
     /// Valid certifications its people hold.
@@ -133,7 +155,56 @@ const LEAD_STATES: [(&str, &str); 3] = [
     ("rejected", "Rejected"),
 ];
 
+/// The escalation states that wait on the partner: (state, the count's label, what the
+/// partner is to do with one case).
+const CASE_STATES: [(&str, &str, &str); 2] = [
+    (
+        "waiting_on_partner",
+        "Cases waiting for your answer",
+        "answer our question",
+    ),
+    (
+        "resolved",
+        "Resolutions to confirm",
+        "confirm the resolution or reopen the case",
+    ),
+];
+
 impl Services {
+    /// The partner's escalation cases in the states that wait on its people, as its people
+    /// read them (the partner shape of the escalations list: one source for each count).
+    async fn cases_waiting(&self, actor: &Actor) -> Result<Vec<CaseWaiting>> {
+        let mut waiting = Vec::new();
+        for (state, _, to_do) in CASE_STATES {
+            let mut query = EscalationQuery {
+                state: state.into(),
+                limit: Some(crate::paging::MAX_PAGE),
+                ..Default::default()
+            };
+            loop {
+                let Escalations::Partners(page) = self.list_escalations(actor, &query).await?
+                else {
+                    return Err(crate::Error::Forbidden(
+                        "a partner's home is read by its own people".into(),
+                    ));
+                };
+                waiting.extend(page.items.into_iter().map(|c| CaseWaiting {
+                    link: format!("/escalations/{}", c.id),
+                    id: c.id,
+                    reference: c.reference,
+                    issue: c.issue,
+                    state: state.into(),
+                    to_do: to_do.into(),
+                }));
+                match page.next_cursor {
+                    Some(next) => query.cursor = next,
+                    None => break,
+                }
+            }
+        }
+        Ok(waiting)
+    }
+
     /// The home of a partner's people (our people may read it too, as the partner sees it).
     pub(crate) async fn partner_home(
         &self,
@@ -159,6 +230,7 @@ impl Services {
             )
             .await?
             .items;
+        let cases = self.cases_waiting(actor).await?;
         let mut tx = self.db.read().await?;
         let deal_counts = store::deals::deal_status_counts(&mut tx, partner_id).await?;
         let lead_counts = store::deals::lead_status_counts(&mut tx, partner_id).await?;
@@ -224,6 +296,16 @@ impl Services {
                     question: d.decision_note,
                 })
                 .collect(),
+            escalations_by_state: CASE_STATES
+                .iter()
+                .map(|(state, label, _)| StateCount {
+                    status: (*state).into(),
+                    label: (*label).into(),
+                    count: cases.iter().filter(|c| c.state == *state).count(),
+                    link: format!("/escalations?state={state}"),
+                })
+                .collect(),
+            escalations_waiting: cases,
             deals_by_state: by_state(&deal_states, &deal_counts, |s| format!("/deals?status={s}")),
             // The leads page lists a partner's leads newest first, whatever their state.
             leads_by_state: by_state(&LEAD_STATES, &lead_counts, |_| "/leads".to_owned()),

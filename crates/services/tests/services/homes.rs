@@ -97,3 +97,91 @@ async fn our_home_counts_my_work_open_breached_and_due_soon() {
         assert!(!partner.contains("my_work"), "{partner}");
     }
 }
+
+/// A P3 technical case of Alpha's raised by its user and moved by our manager through
+/// `moves` (each with a message to the partner); its reference.
+async fn worked_case(w: &World, issue: &str, moves: &[&str]) -> String {
+    use services::escalations::{Escalation, Move};
+    let form = domain::escalations::Form {
+        issue: issue.into(),
+        category: "technical".into(),
+        urgency: "p3".into(),
+        occurred_on: "2026-11-30".into(),
+    };
+    let s = &w.services;
+    let Escalation::Partners(raised) = s
+        .submit_escalation(&w.a_user, w.partner_a, &form)
+        .await
+        .unwrap()
+    else {
+        panic!("a partner's people get the partner shape");
+    };
+    for transition in moves {
+        let step = Move {
+            transition: (*transition).into(),
+            message: format!("{transition} said to Alpha"),
+            ..Default::default()
+        };
+        s.move_escalation(&w.manager, raised.case.id, &step)
+            .await
+            .unwrap();
+    }
+    raised.case.reference
+}
+
+#[tokio::test]
+async fn a_partner_home_lists_the_cases_waiting_on_its_people() {
+    for backend in BACKENDS {
+        let (_db, w) = world(backend).await;
+        let s = &w.services;
+        let asked = worked_case(
+            &w,
+            "Portal down",
+            &["acknowledge", "start", "wait_on_partner"],
+        )
+        .await;
+        let resolved = worked_case(&w, "Sync fails", &["acknowledge", "start", "resolve"]).await;
+        // Worked on by us, not waiting on the partner: not on its home.
+        worked_case(&w, "Slow reports", &["acknowledge", "start"]).await;
+        let Home::Partner(home) = s.home(&w.a_user).await.unwrap() else {
+            panic!("a partner's people get the partner home");
+        };
+        let counts: Vec<(String, usize, String)> = home
+            .escalations_by_state
+            .iter()
+            .map(|c| (c.status.clone(), c.count, c.link.clone()))
+            .collect();
+        assert_eq!(
+            counts,
+            vec![
+                (
+                    "waiting_on_partner".into(),
+                    1,
+                    "/escalations?state=waiting_on_partner".into()
+                ),
+                ("resolved".into(), 1, "/escalations?state=resolved".into()),
+            ],
+            "{backend:?}"
+        );
+        let cases: Vec<(String, String, String)> = home
+            .escalations_waiting
+            .iter()
+            .map(|c| (c.reference.clone(), c.issue.clone(), c.to_do.clone()))
+            .collect();
+        assert_eq!(
+            cases,
+            vec![
+                (asked, "Portal down".into(), "answer our question".into()),
+                (
+                    resolved,
+                    "Sync fails".into(),
+                    "confirm the resolution or reopen the case".into()
+                ),
+            ]
+        );
+        let json = serde_json::to_string(&home).unwrap();
+        for absent in ["owner_id", "breached", "first_response\"", "internal"] {
+            assert!(!json.contains(absent), "{absent} in {json}");
+        }
+    }
+}
