@@ -64,52 +64,17 @@ impl Services {
         let mut tx = self.db.read().await?;
         let rows = store::onboarding::items(&mut tx, partner_id).await?;
         let checks = store::onboarding::health_checks(&mut tx, partner_id).await?;
-        let records =
-            crate::facts::sources::PartnerRecords::certified_only(&mut tx, partner_id).await?;
-        let facts = store::facts::history(&mut tx, partner_id).await?;
-        let deals = store::deals::counts(&mut tx, partner_id).await?;
+        let observed_items =
+            observed_complete(&mut tx, &program, partner_id, &rows, actor.today()).await?;
         let names = crate::names::Names::load(&mut tx, actor, partner_id).await?;
         let teams = crate::teams::actor_teams(&mut tx, actor).await?;
         drop(tx);
         let today = actor.today();
         let start = rows.iter().map(|i| i.due_on).min();
-        let observations = {
-            let gate = domain::program::policy::Gate {
-                action: domain::program::policy::GatedAction::DealRegistration,
-                min_people: 1,
-                track: Some(domain::program::certifications::Track::Sales),
-                min_level: None,
-            };
-            let since = start
-                .map(|s| domain::quarter::Quarter::containing(s).to_string())
-                .unwrap_or_default();
-            onboarding::ObservedFacts {
-                // The registration gate's own reading of who is certified.
-                sales_certified: domain::enablement::gate_status(
-                    &gate,
-                    records.certified(today),
-                    &program.certifications,
-                    today,
-                )
-                .is_ok(),
-                qbrs: facts
-                    .iter()
-                    .filter(|q| q.quarter >= since)
-                    .map(|q| u64::try_from(q.qbrs).unwrap_or(0))
-                    .sum(),
-                deals_registered: u64::try_from(deals.registered).unwrap_or(0),
-                deals_won: u64::try_from(deals.won).unwrap_or(0),
-            }
-        };
         let items: Vec<ChecklistItemView> = rows
             .into_iter()
             .map(|row| {
-                let observed = row.done_at.is_none()
-                    && row
-                        .completes_when
-                        .as_deref()
-                        .and_then(Observed::parse)
-                        .is_some_and(|kind| onboarding::observed_complete(kind, &observations));
+                let observed = observed_items.contains(&row.id);
                 let done = row.done_at.is_some() || observed;
                 let due = row.due_on;
                 ChecklistItemView {
@@ -347,4 +312,67 @@ impl Services {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The ids of a partner's onboarding items (`rows`, its whole checklist) not ticked but done
+/// because the system observes them on `day` (a sales certification on record, a QBR, a deal
+/// registered or won): the one notion of "done (observed)", read by the checklist and by the
+/// weekly standup pack's overdue items.
+pub(crate) async fn observed_complete(
+    tx: &mut store::Read,
+    program: &domain::program::Program,
+    partner_id: Uuid,
+    rows: &[store::onboarding::ItemRow],
+    day: time::Date,
+) -> Result<std::collections::HashSet<Uuid>> {
+    if rows
+        .iter()
+        .all(|r| r.done_at.is_some() || r.completes_when.is_none())
+    {
+        return Ok(std::collections::HashSet::new());
+    }
+    let records = crate::facts::sources::PartnerRecords::certified_only(tx, partner_id).await?;
+    let facts = store::facts::history(tx, partner_id).await?;
+    let deals = store::deals::counts(tx, partner_id).await?;
+    let start = rows.iter().map(|i| i.due_on).min();
+    let observations = {
+        let gate = domain::program::policy::Gate {
+            action: domain::program::policy::GatedAction::DealRegistration,
+            min_people: 1,
+            track: Some(domain::program::certifications::Track::Sales),
+            min_level: None,
+        };
+        let since = start
+            .map(|s| domain::quarter::Quarter::containing(s).to_string())
+            .unwrap_or_default();
+        onboarding::ObservedFacts {
+            // The registration gate's own reading of who is certified.
+            sales_certified: domain::enablement::gate_status(
+                &gate,
+                records.certified(day),
+                &program.certifications,
+                day,
+            )
+            .is_ok(),
+            qbrs: facts
+                .iter()
+                .filter(|q| q.quarter >= since)
+                .map(|q| u64::try_from(q.qbrs).unwrap_or(0))
+                .sum(),
+            deals_registered: u64::try_from(deals.registered).unwrap_or(0),
+            deals_won: u64::try_from(deals.won).unwrap_or(0),
+        }
+    };
+    Ok(rows
+        .iter()
+        .filter(|row| {
+            row.done_at.is_none()
+                && row
+                    .completes_when
+                    .as_deref()
+                    .and_then(Observed::parse)
+                    .is_some_and(|kind| onboarding::observed_complete(kind, &observations))
+        })
+        .map(|row| row.id)
+        .collect())
 }

@@ -26,6 +26,20 @@ const DOCS_POLICY: &str = "default-src 'self'; script-src 'self'; \
      style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The policy of a standalone document we render whole (a meeting pack's print file): it loads
+/// nothing and runs nothing; its one inline stylesheet applies by the hash of its exact text
+/// (`'sha256-…'`, never `'unsafe-inline'`), so a style slipped in anywhere else does not.
+/// Links still open: navigation is not a fetch.
+pub fn inline_style_policy(style: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(style));
+    format!(
+        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; \
+         form-action 'none'; frame-ancestors 'none'"
+    )
+}
+
 /// Sets `value` unless the handler set its own (attachments keep their `sandbox` policy).
 fn keep_or<S>(router: Router<S>, name: HeaderName, value: &'static str) -> Router<S>
 where

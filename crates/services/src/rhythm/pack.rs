@@ -147,7 +147,20 @@ impl Services {
         .map(|s| s.as_str());
         let mut tx = self.db.read().await?;
         let deals = store::rhythm::deals_in_flight(&mut tx, &in_flight, as_of).await?;
-        let onboarding = store::rhythm::overdue_onboarding(&mut tx, as_of).await?;
+        let mut onboarding = store::rhythm::overdue_onboarding(&mut tx, as_of).await?;
+        // Items the system observes as complete are done, as the onboarding page shows them.
+        let mut partners: Vec<uuid::Uuid> = onboarding.iter().map(|i| i.record_id).collect();
+        partners.sort_unstable();
+        partners.dedup();
+        let mut observed = std::collections::HashSet::new();
+        for partner_id in partners {
+            let rows = store::onboarding::items(&mut tx, partner_id).await?;
+            observed.extend(
+                crate::onboarding::observed_complete(&mut tx, &program, partner_id, &rows, as_of)
+                    .await?,
+            );
+        }
+        onboarding.retain(|item| !observed.contains(&item.id));
         let remediation = store::rhythm::overdue_remediation(&mut tx, as_of).await?;
         drop(tx);
         let mut flight = section("deals_in_flight", "Deals in flight", "No deals in flight.");

@@ -3,6 +3,8 @@
 //! fragment with the meeting's page. A file is read away from the portal (mailed, printed,
 //! pasted into a wiki), so its links are absolute, made with the server's public URL.
 
+use std::sync::LazyLock;
+
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -18,7 +20,17 @@ use crate::format::{day, moment};
 struct PrintPack<'a> {
     detail: &'a MeetingDetail,
     zone: TimeZone,
+    /// [`PRINT_CSS`], written into its `<style>` element verbatim.
+    style: &'static str,
 }
+
+/// The print file's stylesheet, inline: a saved or mailed file keeps its looks offline.
+const PRINT_CSS: &str = include_str!("../../templates/rhythm/print.css");
+
+/// The print file's own content policy, which lets exactly [`PRINT_CSS`] apply (by its hash,
+/// computed once from the text served) and nothing else load or run.
+static PRINT_POLICY: LazyLock<String> =
+    LazyLock::new(|| crate::security::inline_style_policy(PRINT_CSS));
 
 /// The meeting with every link of its pack made absolute.
 fn with_absolute_links(services: &Services, detail: &MeetingDetail) -> MeetingDetail {
@@ -171,15 +183,20 @@ pub(super) fn print_html(services: &Services, detail: &MeetingDetail, zone: Time
     match (PrintPack {
         detail: &detail,
         zone,
+        style: PRINT_CSS,
     })
     .render()
     {
-        Ok(html) => file(
-            "text/html; charset=utf-8",
-            "inline",
-            file_name(&detail, "html"),
-            html,
-        ),
+        Ok(html) => (
+            [(header::CONTENT_SECURITY_POLICY, PRINT_POLICY.as_str())],
+            file(
+                "text/html; charset=utf-8",
+                "inline",
+                file_name(&detail, "html"),
+                html,
+            ),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
             (

@@ -193,6 +193,31 @@ async fn the_pack_downloads_as_markdown_and_opens_as_print_ready_html_with_absol
         );
         assert!(html.contains("<h1>Weekly partner standup, week of 5 Jan 2026</h1>"));
         assert!(html.contains("@media print"));
+        // The file's own policy lets its one inline stylesheet apply, by the hash of its text.
+        let style = &html[html.find("<style>").unwrap() + "<style>".len()..html.find("</style>").unwrap()];
+        let hash = {
+            use base64::Engine;
+            use sha2::Digest;
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(style))
+        };
+        assert_eq!(
+            headers["content-security-policy"],
+            format!(
+                "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; \
+                 form-action 'none'; frame-ancestors 'none'"
+            )
+        );
+        assert!(!headers["content-security-policy"].to_str().unwrap().contains("unsafe-inline"));
+        // Through the portal too ("Print" opens it there).
+        let (status, headers, page) = f
+            .page(&session, &format!("/meetings/{}/pack.html", f.meeting))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(page.contains(&format!("<style>{style}</style>")));
+        assert_eq!(
+            headers["content-security-policy"].to_str().unwrap(),
+            format!("default-src 'none'; style-src 'sha256-{hash}'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+        );
         assert!(!html.contains("<script"), "no scripts in the print file");
         assert!(html.contains(r#"<h2 id="pack-deals_in_flight-heading">Deals in flight</h2>"#));
     })
