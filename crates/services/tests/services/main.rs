@@ -31,6 +31,7 @@ mod my_work_urgency;
 mod partners;
 mod program;
 mod rhythm;
+mod rhythm_standup;
 mod teams;
 mod work;
 
