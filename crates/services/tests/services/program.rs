@@ -715,7 +715,7 @@ async fn a_program_still_writing_onboarding_kickoff_days_applies_with_a_warning_
         assert_eq!(
             version.warnings,
             [
-                "480:27: warning: slas.onboarding_kickoff_days is no longer read: an onboarding \
+                "482:27: warning: slas.onboarding_kickoff_days is no longer read: an onboarding \
               item is due on its checklist day, due_days of its [[onboarding.items]] row\n  \
               fix: remove it; set due_days on the onboarding items instead"
             ]

@@ -55,7 +55,7 @@ async fn a_case_is_raised_worked_and_its_notes_stay_ours() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
         let issue_field = page.find(r#"id="e-issue""#).unwrap();
         let issue_error = page.find(r#"<p class="error" id="e-issue-error">is required</p>"#).unwrap();
-        assert!(page.contains(r#"id="e-issue" name="issue" aria-invalid="true" aria-describedby="e-issue-error""#), "{page}");
+        assert!(page.contains(r#"id="e-issue" name="issue" aria-invalid="true" aria-describedby="e-issue-error e-issue-notice""#), "{page}");
         let category_field = page.find(r#"id="e-category""#).unwrap();
         assert!(issue_field < issue_error && issue_error < category_field, "{page}");
         assert!(page.contains("2099-01-01 is in the future"), "{page}");
